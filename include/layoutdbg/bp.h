@@ -1,0 +1,89 @@
+/* Breakpoints: the user's table and the int3 sites in the tracee.
+ *
+ * Several breakpoints may share one address; the site holds the original
+ * byte once.  Memory read through ld_bp_shadow shows the original bytes, so
+ * no int3 ever leaks into what the user sees. */
+#ifndef LAYOUTDBG_BP_H
+#define LAYOUTDBG_BP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+enum ld_bp_type {
+	LD_BP_USER,      /* break */
+	LD_BP_TEMP,      /* tbreak: deleted when hit */
+	LD_BP_SOLIB,     /* internal: the dynamic linker's r_brk hook */
+	LD_BP_FINISH,    /* internal: return address for `finish` */
+};
+
+struct ld_bp {
+	int num;              /* user number; 0 for internal ones */
+	enum ld_bp_type type;
+	char *spec;           /* the location as typed: "calloc", "*0x4010" */
+	char *sym, *lib;      /* parsed SYMBOL and @LIB, NULL when absent */
+	uint64_t link_addr;   /* resolved in the executable before `run` */
+	bool is_addr;         /* *ADDRESS */
+	bool enabled;
+	bool pending;         /* not resolved in the running process yet */
+	bool armed;           /* holds a reference on its site */
+	uint64_t addr;        /* runtime address when resolved */
+	char *where;          /* "calloc in /usr/lib/.../libc.so.6" */
+	unsigned hits;
+	unsigned ignore;      /* hits still to ignore */
+	pid_t tid;            /* LD_BP_FINISH: the thread; */
+	uint64_t sp;          /* LD_BP_FINISH: rsp after return */
+};
+
+struct ld_site {
+	uint64_t addr;
+	uint8_t orig;
+	int refs;
+};
+
+struct ld_bps {
+	struct ld_bp **v;
+	size_t n, cap;
+	struct ld_site *sites;
+	size_t nsites, capsites;
+	int next_num;
+};
+
+void ld_bps_init(struct ld_bps *b);
+void ld_bps_release(struct ld_bps *b);   /* does not touch the tracee */
+
+/* Add a breakpoint; returns it (owned by the table) or NULL on -ENOMEM.
+ * User breakpoints get the next number. */
+struct ld_bp *ld_bp_add(struct ld_bps *b, enum ld_bp_type type,
+			const char *spec);
+
+/* Remove from the table (after ld_bp_disarm).  */
+void ld_bp_delete(struct ld_bps *b, struct ld_bp *bp);
+
+struct ld_bp *ld_bp_by_num(struct ld_bps *b, int num);
+
+/* Insert the int3 for bp at bp->addr in tid's address space (shared by all
+ * threads).  0 or -errno; on failure nothing is changed. */
+int ld_bp_arm(struct ld_bps *b, pid_t tid, struct ld_bp *bp);
+/* Take bp's int3 out (if no other breakpoint shares the site). */
+int ld_bp_disarm(struct ld_bps *b, pid_t tid, struct ld_bp *bp);
+bool ld_bp_armed(const struct ld_bps *b, const struct ld_bp *bp);
+
+/* The site at addr, or NULL: is there an int3 of ours there? */
+struct ld_site *ld_site_at(struct ld_bps *b, uint64_t addr);
+
+/* Temporarily restore / re-insert one site (stepping over it). */
+int ld_site_lift(pid_t tid, struct ld_site *s);
+int ld_site_drop(pid_t tid, struct ld_site *s);
+
+/* Write every original byte back and forget the sites (detach, kill,
+ * exit, exec).  With tid 0 (the process is gone) just forgets.  Returns
+ * 0 or the first error. */
+int ld_bps_disarm_all(struct ld_bps *b, pid_t tid);
+
+/* Replace int3 bytes of our sites in buf (read from addr) by the original
+ * bytes. */
+void ld_bp_shadow(const struct ld_bps *b, uint64_t addr, void *buf, size_t len);
+
+#endif

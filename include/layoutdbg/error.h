@@ -1,0 +1,32 @@
+/* Errors and diagnostics.
+ *
+ * Low levels return 0 or -errno.  Above them, ld_error() prints the one-line
+ * diagnostic every bad input gets ("layoutdbg: what: why") and returns -1, so
+ * callers write `return ld_error("...")`.  Only main() and the REPL decide to
+ * exit. */
+#ifndef LAYOUTDBG_ERROR_H
+#define LAYOUTDBG_ERROR_H
+
+#include <stdarg.h>
+
+#define LD_PRINTF(f, a) __attribute__((format(printf, f, a)))
+
+/* Print "layoutdbg: <fmt>" and a newline to the error stream (stderr, or a
+ * JSON {"error": ...} document under --json).  Keeps errno.  Returns -1. */
+int ld_error(const char *fmt, ...) LD_PRINTF(1, 2);
+int ld_verror(const char *fmt, va_list ap) LD_PRINTF(1, 0);
+
+/* A note for the user that is not a failure ("warning: ..."): stderr. */
+void ld_warn(const char *fmt, ...) LD_PRINTF(1, 2);
+
+/* Number of ld_error() calls so far; -batch exits non-zero when it moved. */
+unsigned ld_error_count(void);
+
+/* Redirect diagnostics (tests); NULL restores stderr. */
+struct _IO_FILE;
+void ld_error_set_stream(struct _IO_FILE *f);
+
+/* When set, errors are printed as one JSON document {"error": "..."}. */
+void ld_error_set_json(int on);
+
+#endif

@@ -1,0 +1,115 @@
+/* /proc/PID/maps: parsing and lookup.  No ptrace here.
+ *
+ * The parser takes a FILE *, not a pid, so unit tests feed it text. */
+#ifndef LAYOUTDBG_MAPS_H
+#define LAYOUTDBG_MAPS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+struct ld_map {
+	uint64_t start, end;    /* [start, end) */
+	uint64_t offset;        /* file offset of start */
+	char perms[5];          /* "r-xp": always 4 chars + NUL */
+	unsigned dev_major, dev_minor;
+	uint64_t inode;
+	char *path;             /* text after the inode, exactly as the kernel
+				   printed it (leading blanks removed), "" if none;
+				   never NULL; owned */
+	bool deleted;           /* path ends in " (deleted)" */
+};
+
+struct ld_maps {
+	struct ld_map *v;       /* sorted by start, as the kernel prints them */
+	size_t n, cap;
+};
+
+void ld_maps_init(struct ld_maps *m);
+void ld_maps_release(struct ld_maps *m);  /* frees entries; m is reusable */
+
+/* Parse maps text.  Appends to *out (call ld_maps_init first).  On a
+ * malformed line returns -EINVAL, leaves *out holding the lines parsed so
+ * far, and writes "line N: <why>" into err (if err is non-NULL; truncated
+ * to errlen).  Lines must be in ascending, non-overlapping order, as the
+ * kernel prints them, also after what *out already holds.  Returns 0 on
+ * success (err then ""), -ENOMEM if allocation failed, -errno if reading f
+ * failed (err then "line N: <strerror>" too).  Never prints. */
+int ld_maps_parse(FILE *f, struct ld_maps *out, char *err, size_t errlen);
+
+/* Read /proc/PID/maps.  Returns 0, -errno from open (ENOENT, or ESRCH,
+ * when the process is gone; err then "/proc/PID/maps: <strerror>"), or
+ * ld_maps_parse's error.  A process that is not stopped can change its
+ * maps during the read; the result may then be rejected as out of order. */
+int ld_maps_read(pid_t pid, struct ld_maps *out, char *err, size_t errlen);
+
+/* Deep copy.  dst is overwritten, not released (it may be uninitialised).
+ * Returns 0 or -ENOMEM (dst then empty). */
+int ld_maps_copy(struct ld_maps *dst, const struct ld_maps *src);
+
+/* The mapping containing addr, or NULL.  Binary search. */
+const struct ld_map *ld_maps_find(const struct ld_maps *m, uint64_t addr);
+
+/* The path without the " (deleted)" suffix, in buf (truncated to len).
+ * Returns buf, or "" when len is 0. */
+const char *ld_map_basepath(const struct ld_map *mp, char *buf, size_t len);
+
+/* True when the mapping is backed by a file (path starts with '/'). */
+bool ld_map_is_file(const struct ld_map *mp);
+
+/* ---- diff of two mapping lists ------------------------------------- */
+
+enum ld_map_change_kind {
+	LD_MC_ADDED,     /* only in the second list: after is set */
+	LD_MC_REMOVED,   /* only in the first: before is set */
+	LD_MC_GROWN,     /* same object, same start (brk, mremap) or same
+			    end (stack growth, an anonymous mmap merged into
+			    the mapping above it), larger */
+	LD_MC_SHRUNK,    /* same object, same start or end, smaller */
+	LD_MC_MOVED,     /* same object, offset and size at another address
+			    (mremap): before and after set */
+	LD_MC_PERMS,     /* same range, other permissions */
+	LD_MC_SPLIT,     /* one mapping of the first list became several in the
+			    second (e.g. RELRO mprotect): before is the old one,
+			    after is each piece (one change per piece) */
+	LD_MC_MERGED,    /* several became one: before is each piece, after
+			    the merged one (one change per piece) */
+};
+
+struct ld_map_change {
+	enum ld_map_change_kind kind;
+	const struct ld_map *before;   /* points into the first list, or NULL */
+	const struct ld_map *after;    /* points into the second list, or NULL */
+	bool perms_changed;            /* before and after permissions differ:
+					  always with PERMS; may be set with
+					  GROWN/SHRUNK/MOVED/SPLIT/MERGED */
+};
+
+struct ld_map_diff {
+	struct ld_map_change *v;
+	size_t n, cap;
+};
+
+void ld_map_diff_init(struct ld_map_diff *d);
+void ld_map_diff_release(struct ld_map_diff *d);
+
+/* Compare a (before) with b (after) in one linear merge over both sorted
+ * lists (no quadratic scan), then pair removed/added file mappings into
+ * moves by sorting.  Changes are appended in address order: by
+ * after->start, or before->start for REMOVED; a MOVED is at its new place.
+ * The object of a mapping is its device, inode and path without
+ * " (deleted)"; all anonymous mappings are one object, [heap], [stack],
+ * [anon:NAME] each their own; a file mapping must also keep its file offset
+ * in step with its address to count as the same.  Unchanged mappings
+ * (including a file unlinked while mapped) produce nothing; overlaps that
+ * no kind describes are reported as REMOVED + ADDED.  The changes point
+ * into a and b, which must outlive out.  Returns 0 or -ENOMEM (out then
+ * holds the changes found so far). */
+int ld_maps_diff(const struct ld_maps *a, const struct ld_maps *b,
+		 struct ld_map_diff *out);
+
+const char *ld_map_change_name(enum ld_map_change_kind k);
+
+#endif

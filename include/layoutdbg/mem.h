@@ -1,0 +1,34 @@
+/* Tracee memory and registers.  The one wrapper every read goes through:
+ * process_vm_readv, falling back to PTRACE_PEEKDATA; writes through
+ * PTRACE_POKEDATA (which can write read-only text, process_vm_writev can't).
+ * Quiet about ESRCH (the process is gone): callers get -ESRCH and decide. */
+#ifndef LAYOUTDBG_MEM_H
+#define LAYOUTDBG_MEM_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <sys/user.h>
+
+/* Read len bytes at addr.  Returns 0, or -errno (-EFAULT/-EIO when part of
+ * the range is not mapped, -ESRCH when the tracee is gone). */
+int ld_mem_read(pid_t tid, uint64_t addr, void *buf, size_t len);
+
+/* Write len bytes at addr, even into read-only text.  Word-wise with
+ * read-modify-write at the edges.  Returns 0 or -errno; on failure the
+ * words already written are restored (rollback). */
+int ld_mem_write(pid_t tid, uint64_t addr, const void *buf, size_t len);
+
+/* Read a NUL-terminated string of at most len-1 bytes.  0 or -errno. */
+int ld_mem_read_string(pid_t tid, uint64_t addr, char *buf, size_t len);
+
+typedef struct user_regs_struct ld_regs;
+
+int ld_regs_get(pid_t tid, ld_regs *r);         /* 0 or -errno */
+int ld_regs_set(pid_t tid, const ld_regs *r);   /* 0 or -errno */
+
+/* siginfo of the current stop; 0 or -errno. */
+struct ld_siginfo { int signo, code, errno_; uint64_t addr; };
+int ld_siginfo_get(pid_t tid, struct ld_siginfo *si);
+
+#endif

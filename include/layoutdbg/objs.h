@@ -1,0 +1,74 @@
+/* The objects loaded in a process (executable, ld.so, libraries): where
+ * each one is, its load bias, its ELF (opened lazily, cached), and symbol
+ * resolution across them in the dynamic linker's search order. */
+#ifndef LAYOUTDBG_OBJS_H
+#define LAYOUTDBG_OBJS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "layoutdbg/elf.h"
+#include "layoutdbg/maps.h"
+
+struct ld_obj {
+	char *path;          /* as the maps show it, without " (deleted)" */
+	const char *name;    /* basename of path */
+	uint64_t bias;       /* runtime address - link-time address */
+	uint64_t lo, hi;     /* lowest start, highest end of its mappings */
+	uint64_t inode;
+	int order;           /* position in the link map (search order); the
+				executable is 0; objects the link map does not
+				list yet sort after by address */
+	bool is_exe, is_interp;
+	bool has_code;       /* has an executable mapping */
+	struct ld_elf *elf;  /* NULL until ld_obj_elf() */
+	bool elf_failed;     /* opening failed once: don't retry, don't nag */
+};
+
+struct ld_objs {
+	struct ld_obj *v;    /* sorted by order */
+	size_t n;
+	uint64_t r_debug;    /* runtime address of r_debug, 0 if unknown */
+	uint64_t r_brk;      /* the dynamic linker's hook (_dl_debug_state) */
+};
+
+void ld_objs_init(struct ld_objs *o);
+void ld_objs_release(struct ld_objs *o);
+
+/* Rebuild the list from the mappings of pid.  exe is the path of the main
+ * executable (as /proc/PID/exe says); interp_base is AT_BASE from the
+ * auxiliary vector (0 if unknown).  ELF handles of objects that are still
+ * there at the same bias are kept.  Reads the link map through r_debug when
+ * the dynamic linker has set it up, for the search order.  0 or -errno. */
+int ld_objs_scan(struct ld_objs *o, pid_t pid, const struct ld_maps *maps,
+		 const char *exe, uint64_t interp_base);
+
+/* The ELF of an object, opened on first use; NULL (with one warning) if it
+ * cannot be read. */
+struct ld_elf *ld_obj_elf(struct ld_obj *ob);
+
+/* The object whose mappings contain addr, or NULL. */
+struct ld_obj *ld_objs_at(struct ld_objs *o, uint64_t addr);
+
+/* Find an object by name: exact basename, or a prefix of the basename up to
+ * a '.' or '-' ("libc" finds "libc.so.6"), or the full path.  NULL if none. */
+struct ld_obj *ld_objs_find(struct ld_objs *o, const char *name);
+
+/* Resolve a symbol the way the dynamic linker binds a call to it: the first
+ * global definition in search order; if no object exports it, any
+ * definition (local symbols included), executable first.  lib restricts the
+ * search to one object (SYM@LIB).  Returns the runtime address and the
+ * object, or 0 with *where NULL. */
+uint64_t ld_objs_resolve(struct ld_objs *o, const char *sym, const char *lib,
+			 struct ld_obj **where);
+
+/* Describe addr as "calloc+16" and its object; returns false if no symbol
+ * covers it (obj may still be set). */
+bool ld_objs_symbolize(struct ld_objs *o, uint64_t addr, struct ld_obj **obj,
+		       const char **sym, uint64_t *off);
+
+/* Read AT_* value from /proc/PID/auxv; 0 if absent or unreadable. */
+uint64_t ld_auxv_get(pid_t pid, unsigned long type);
+
+#endif

@@ -1,0 +1,26 @@
+/* Where output goes: ld_out for text on stdout, helpers shared by the
+ * renderers (sizes in human units, colour). */
+#ifndef LAYOUTDBG_OUTPUT_H
+#define LAYOUTDBG_OUTPUT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "layoutdbg/error.h"
+
+/* Text on stdout (suppressed under --json for messages that are not the
+ * command's document). */
+void ld_out(const char *fmt, ...) LD_PRINTF(1, 2);
+void ld_out_set_quiet(int quiet);
+
+/* "132 KiB", "1.6 MiB", "12 B" */
+const char *ld_human_size(uint64_t n, char *buf, size_t len);
+
+/* ANSI colour when enabled (--color), else "". */
+enum ld_color { LD_C_RESET, LD_C_ADD, LD_C_DEL, LD_C_CHG, LD_C_DIM, LD_C_BOLD };
+void ld_color_set(int on);
+int ld_color_on(void);
+const char *ld_c(enum ld_color c);
+
+#endif

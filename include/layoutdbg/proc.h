@@ -1,0 +1,139 @@
+/* Process control: the only caller of waitpid, and the only module (with
+ * mem.c) that includes <sys/ptrace.h>.  Tracees are seized (PTRACE_SEIZE),
+ * so PTRACE_INTERRUPT works and group-stops are told apart from signals.
+ *
+ * Every way a tracee can stop is one enum value, decoded from the wait
+ * status in exactly one place (decode_status in proc.c); each comment says
+ * how to resume from it. */
+#ifndef LAYOUTDBG_PROC_H
+#define LAYOUTDBG_PROC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+enum ld_stop_kind {
+	LD_STOP_NONE,
+	LD_STOP_BREAKPOINT, /* SIGTRAP from int3 (si_code SI_KERNEL): rip is
+			       one past the int3; resume with signal 0 after
+			       stepping over the original instruction */
+	LD_STOP_STEP,       /* a PTRACE_SINGLESTEP completed (TRAP_TRACE):
+			       resume with signal 0 */
+	LD_STOP_SIGNAL,     /* signal-delivery-stop: resume passing sig (or 0
+			       to discard it) */
+	LD_STOP_GROUP,      /* group-stop of a seized tracee (SIGSTOP/SIGTSTP/
+			       SIGTTIN/SIGTTOU): resume with PTRACE_LISTEN to
+			       keep the process stopped, or CONT to run */
+	LD_STOP_INTERRUPT,  /* PTRACE_EVENT_STOP from PTRACE_INTERRUPT, or the
+			       first stop of an auto-attached thread: resume
+			       with signal 0 */
+	LD_STOP_EXEC,       /* PTRACE_EVENT_EXEC: a new image; signal 0 */
+	LD_STOP_CLONE,      /* PTRACE_EVENT_CLONE: msg = new thread id */
+	LD_STOP_FORK,       /* PTRACE_EVENT_FORK: msg = child pid */
+	LD_STOP_VFORK,      /* PTRACE_EVENT_VFORK: msg = child pid */
+	LD_STOP_VFORK_DONE, /* PTRACE_EVENT_VFORK_DONE */
+	LD_STOP_EXIT_EVENT, /* PTRACE_EVENT_EXIT: about to exit, msg = status */
+	LD_STOP_SYSCALL,    /* syscall-stop (entry or exit: the caller tracks
+			       which): signal 0 */
+	LD_STOP_SECCOMP,    /* PTRACE_EVENT_SECCOMP: syscall entry, filtered */
+	LD_STOP_EXITED,     /* the thread is gone; status = exit code */
+	LD_STOP_KILLED,     /* the thread is gone; sig = killing signal */
+};
+
+struct ld_stop {
+	enum ld_stop_kind kind;
+	pid_t tid;
+	int sig;                 /* signal number for SIGNAL/GROUP/KILLED */
+	int status;              /* exit code for EXITED */
+	bool core;               /* KILLED with a core dump */
+	unsigned long msg;       /* PTRACE_GETEVENTMSG for events */
+	uint64_t fault_addr;     /* si_addr for SIGNAL (SIGSEGV, SIGBUS...) */
+	int si_code;
+};
+
+enum ld_thread_state { LD_T_RUNNING, LD_T_STOPPED, LD_T_GONE };
+
+struct ld_thread {
+	pid_t tid;
+	int num;                 /* 1, 2, ... as `info threads` numbers them */
+	enum ld_thread_state state;
+	struct ld_stop last;     /* the last stop it reported */
+	int pending_sig;         /* signal to deliver when it resumes */
+	bool stepping;           /* a PTRACE_SINGLESTEP is outstanding */
+	bool interrupt_sent;     /* PTRACE_INTERRUPT outstanding */
+	bool in_syscall;         /* between syscall entry and exit stops */
+	bool queued;             /* last holds an event not yet reported */
+};
+
+struct ld_proc {
+	pid_t pid;               /* thread group id */
+	bool spawned;            /* we started it: it dies with us */
+	bool exited;             /* the whole process is gone */
+	int exit_code, exit_sig; /* how it ended */
+	struct ld_thread *threads;
+	size_t nthreads, cap;
+	int next_num;
+	unsigned long options;   /* ptrace options in force */
+};
+
+/* Start path with argv (argv[0] included) under ptrace, stopped at the
+ * PTRACE_EVENT_EXEC stop of the new image.  With aslr false the child runs
+ * with personality ADDR_NO_RANDOMIZE.  The child is seized with
+ * PTRACE_O_EXITKILL so it dies with layoutdbg.  Returns 0 and *out, or -1
+ * with the reason in err (exec's errno is reported, e.g. "Permission
+ * denied"). */
+int ld_proc_spawn(const char *path, char *const argv[], char *const envp[],
+		  bool aslr, struct ld_proc **out, char *err, size_t errlen);
+
+/* Seize every thread of a running process and stop them all.  Returns 0 or
+ * -1 with the reason in err ("No such process", "Operation not permitted:
+ * already traced by PID 123", ...). */
+int ld_proc_attach(pid_t pid, struct ld_proc **out, char *err, size_t errlen);
+
+/* Detach every thread (each must be stopped); pending signals are passed
+ * on so none is lost.  The process keeps running.  0 or -errno. */
+int ld_proc_detach(struct ld_proc *p);
+
+/* SIGKILL the process and reap every thread.  0 or -errno. */
+int ld_proc_kill(struct ld_proc *p);
+
+void ld_proc_free(struct ld_proc *p);   /* NULL is fine; does not kill */
+
+struct ld_thread *ld_proc_thread(struct ld_proc *p, pid_t tid);
+size_t ld_proc_nlive(const struct ld_proc *p);
+
+enum ld_resume { LD_RESUME_CONT, LD_RESUME_STEP, LD_RESUME_SYSCALL,
+		 LD_RESUME_LISTEN };
+
+/* Resume one stopped thread, delivering sig.  0 or -errno (-ESRCH: it is
+ * gone, and is then marked so). */
+int ld_proc_resume(struct ld_proc *p, struct ld_thread *t, enum ld_resume how,
+		   int sig);
+
+/* PTRACE_INTERRUPT a running thread (its stop arrives through wait). */
+int ld_proc_interrupt(struct ld_proc *p, struct ld_thread *t);
+
+/* Wait for the next stop of any thread of p and decode it; the thread table
+ * is updated (new threads added, gone ones marked).  With block false,
+ * returns -EAGAIN when nothing is pending.  Returns -EINTR when a signal
+ * (Ctrl-C) interrupted the wait, -ECHILD when nothing is left to wait for.
+ * Thread-exit of a non-leader is reported as LD_STOP_EXITED with its tid. */
+int ld_proc_wait(struct ld_proc *p, struct ld_stop *st, bool block);
+
+/* Stop every running thread (PTRACE_INTERRUPT, then wait); stops other
+ * than the interrupt itself are kept in thread->last with queued set.
+ * 0 or -errno.  Threads that exit meanwhile are marked gone. */
+int ld_proc_stop_all(struct ld_proc *p);
+
+/* Switch the syscall stops on: options |= TRACESYSGOOD etc. */
+int ld_proc_set_options(struct ld_proc *p, unsigned long options);
+
+/* "exited with code 1", "killed by SIGSEGV", "stopped by SIGTRAP (int3)":
+ * a wait status in words, for unexpected statuses and reports. */
+const char *ld_stop_describe(const struct ld_stop *st, char *buf, size_t len);
+
+/* Why pid cannot be traced, in words (reads /proc/PID/status TracerPid). */
+const char *ld_proc_why_not(pid_t pid, int err, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,128 @@
+/* A debugging session: the program, the live process (if any), its
+ * breakpoints, objects and snapshots.  Run control (infrun.c) lives here:
+ * it is the only code that resumes the tracee and decides what a stop
+ * means. */
+#ifndef LAYOUTDBG_SESSION_H
+#define LAYOUTDBG_SESSION_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "layoutdbg/bp.h"
+#include "layoutdbg/elf.h"
+#include "layoutdbg/maps.h"
+#include "layoutdbg/mem.h"
+#include "layoutdbg/objs.h"
+#include "layoutdbg/proc.h"
+#include "layoutdbg/snapshot.h"
+#include "layoutdbg/unwind.h"
+
+#define LD_MAX_FRAMES 256
+
+/* What the last resume ended with, for the REPL and auto-snapshots. */
+enum ld_event {
+	LD_EV_NONE,
+	LD_EV_BREAKPOINT,   /* a user breakpoint was hit */
+	LD_EV_STEP,         /* stepi finished */
+	LD_EV_FINISH,       /* finish reached the caller */
+	LD_EV_SIGNAL,       /* the tracee received a signal */
+	LD_EV_INTERRUPT,    /* Ctrl-C */
+	LD_EV_EXITED,       /* the process is gone */
+	LD_EV_ERROR,        /* run control failed; see the printed error */
+};
+
+struct ld_session {
+	/* the program */
+	char *exe_path;
+	struct ld_elf *exe;
+	char **args;                /* arguments after argv[0]; NULL-ended */
+	bool aslr;                  /* run with randomization */
+
+	/* the process */
+	struct ld_proc *proc;
+	pid_t cur_tid;              /* the selected thread */
+	bool proc_aslr;             /* the live process runs randomized */
+	struct ld_maps maps;        /* cached; valid while maps_gen == stop_gen */
+	unsigned maps_gen, stop_gen;
+	struct ld_objs objs;
+	struct ld_unwinder *unw;
+	struct ld_bps bps;
+	struct ld_bp *solib_bp;
+	int frame;                  /* selected frame for `frame`, `finish` */
+	char stop_reason[256];
+	enum ld_event last_event;
+
+	/* snapshots */
+	struct ld_snapshots snaps;
+	bool auto_snapshot;
+
+	/* presentation */
+	bool json;
+	bool color;
+	unsigned value_num;         /* $N numbering of `finish` values */
+	bool handle_pass[65];       /* deliver signal N to the tracee */
+	bool handle_stop[65];       /* stop at signal N */
+};
+
+void ld_session_init(struct ld_session *s);
+void ld_session_release(struct ld_session *s);  /* ends a live process:
+						   kills a spawned one, detaches
+						   an attached one */
+
+/* Load PROGRAM (replacing the current one).  Prints the error.  0 / -1. */
+int ld_session_file(struct ld_session *s, const char *path);
+
+/* Run control.  Each prints what happened (stop location, exit) and
+ * returns 0, or -1 after printing an error. */
+int ld_run(struct ld_session *s, bool stop_at_main);
+int ld_attach(struct ld_session *s, pid_t pid);
+int ld_detach(struct ld_session *s);
+int ld_kill(struct ld_session *s);
+int ld_continue(struct ld_session *s, unsigned ignore);
+int ld_stepi(struct ld_session *s, unsigned count);
+int ld_finish(struct ld_session *s);
+
+/* Breakpoints: parse LOCATION, resolve it if possible, arm it. */
+int ld_break(struct ld_session *s, const char *location, bool temporary);
+int ld_delete_bp(struct ld_session *s, struct ld_bp *bp);
+int ld_enable_bp(struct ld_session *s, struct ld_bp *bp, bool on);
+
+/* The mappings at this stop (read once per stop).  NULL after an error
+ * has been printed. */
+const struct ld_maps *ld_session_maps(struct ld_session *s);
+/* Re-scan loaded objects from fresh mappings. */
+int ld_session_rescan(struct ld_session *s);
+
+/* The selected thread, or NULL after printing "no process". */
+struct ld_thread *ld_session_thread(struct ld_session *s);
+
+/* The kernel's program break: start_brk (from /proc/PID/stat) and the
+ * current break (brk(0) run in the tracee, registers restored).  0/-errno. */
+int ld_session_brk(struct ld_session *s, uint64_t *start_brk, uint64_t *brk);
+
+/* Unwind thread tid; frames[] gets at most max.  Count or -errno. */
+int ld_session_unwind(struct ld_session *s, pid_t tid, struct ld_frame *f,
+		      size_t max);
+
+/* Read tracee memory with our int3s hidden.  0 or -errno. */
+int ld_session_read(struct ld_session *s, uint64_t addr, void *buf, size_t len);
+
+/* "calloc+4 in libc.so.6" for addr; "??" when no symbol covers it. */
+const char *ld_session_symbolize(struct ld_session *s, uint64_t addr,
+				 char *buf, size_t len);
+
+/* Registers and symbolized frames of stopped thread t.  0 or -ENOMEM;
+ * release with ld_snap_thread_release. */
+int ld_session_frames(struct ld_session *s, struct ld_thread *t,
+		      struct ld_snap_thread *st);
+
+/* Capture a snapshot (named or numbered).  Returns it or NULL (error
+ * printed). */
+struct ld_snapshot *ld_session_snapshot(struct ld_session *s, const char *name);
+
+/* Ctrl-C: set from the SIGINT handler while the tracee runs. */
+extern volatile sig_atomic_t ld_interrupted;
+
+#endif

@@ -1,0 +1,92 @@
+/* Snapshots of a process's layout and their differences.  Plain data: no
+ * ptrace here (capture is ld_session_snapshot), no printing (render.c). */
+#ifndef LAYOUTDBG_SNAPSHOT_H
+#define LAYOUTDBG_SNAPSHOT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <time.h>
+
+#include "layoutdbg/maps.h"
+#include "layoutdbg/mem.h"
+
+struct ld_snap_frame {
+	uint64_t pc, sp, cfa;
+	char *func;          /* symbol name, NULL when unknown */
+	uint64_t off;        /* pc - symbol */
+	char *obj;           /* object path, NULL when none */
+};
+
+struct ld_snap_thread {
+	pid_t tid;
+	int num;
+	ld_regs regs;
+	bool regs_valid;
+	struct ld_snap_frame *frames;
+	size_t nframes;
+};
+
+struct ld_snapshot {
+	unsigned id;             /* 1, 2, ...: "$1" */
+	char *name;              /* user's name or NULL */
+	struct timespec when;    /* CLOCK_REALTIME */
+	pid_t pid;
+	char *exe;
+	char *reason;            /* why the process was stopped */
+	bool aslr;               /* the process ran randomized */
+	struct ld_maps maps;
+	uint64_t start_brk, brk; /* program break; brk_valid tells */
+	bool brk_valid;
+	struct ld_snap_thread *threads;
+	size_t nthreads;
+};
+
+struct ld_snapshots {
+	struct ld_snapshot **v;
+	size_t n, cap;
+	unsigned next_id;
+};
+
+void ld_snapshots_init(struct ld_snapshots *ss);
+void ld_snapshots_release(struct ld_snapshots *ss);
+
+/* A new, empty snapshot (numbered, added to the list).  NULL on ENOMEM. */
+struct ld_snapshot *ld_snapshot_new(struct ld_snapshots *ss, const char *name);
+void ld_snapshot_drop(struct ld_snapshots *ss, struct ld_snapshot *snap);
+void ld_snapshot_free(struct ld_snapshot *snap);
+void ld_snap_thread_release(struct ld_snap_thread *t);
+
+/* "$2", "2", "NAME", "$" (the last), "$$" (the one before): NULL if none. */
+struct ld_snapshot *ld_snapshot_find(struct ld_snapshots *ss, const char *key);
+
+/* "$3" or the name, for messages. */
+const char *ld_snapshot_label(const struct ld_snapshot *snap, char *buf,
+			      size_t len);
+
+/* Frames of one thread compared from the outermost frame: how many of
+ * a's innermost frames were popped and b's pushed. */
+struct ld_frame_change {
+	pid_t tid;
+	int num;
+	size_t common;           /* frames shared at the bottom */
+	size_t popped, pushed;   /* a->nframes - common, b->nframes - common */
+	const struct ld_snap_thread *a, *b;  /* NULL: thread absent */
+};
+
+struct ld_snap_diff {
+	const struct ld_snapshot *a, *b;
+	struct ld_map_diff maps;
+	int64_t brk_delta;       /* b->brk - a->brk, when both valid */
+	bool brk_valid;
+	struct ld_frame_change *threads;
+	size_t nthreads;
+	bool different_process;  /* other pid: addresses not comparable */
+};
+
+int ld_snap_diff(const struct ld_snapshot *a, const struct ld_snapshot *b,
+		 struct ld_snap_diff *out);   /* 0 or -ENOMEM */
+void ld_snap_diff_release(struct ld_snap_diff *d);
+
+#endif

@@ -1,0 +1,209 @@
+/* Breakpoint table and int3 sites. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "layoutdbg/bp.h"
+#include "layoutdbg/mem.h"
+
+#define INT3 0xcc
+
+void ld_bps_init(struct ld_bps *b)
+{
+	memset(b, 0, sizeof *b);
+	b->next_num = 1;
+}
+
+static void bp_free(struct ld_bp *bp)
+{
+	if (!bp)
+		return;
+	free(bp->spec);
+	free(bp->sym);
+	free(bp->lib);
+	free(bp->where);
+	free(bp);
+}
+
+void ld_bps_release(struct ld_bps *b)
+{
+	size_t i;
+
+	for (i = 0; i < b->n; i++)
+		bp_free(b->v[i]);
+	free(b->v);
+	free(b->sites);
+	ld_bps_init(b);
+}
+
+struct ld_bp *ld_bp_add(struct ld_bps *b, enum ld_bp_type type,
+			const char *spec)
+{
+	struct ld_bp *bp;
+
+	if (b->n == b->cap) {
+		size_t cap = b->cap ? 2 * b->cap : 8;
+		struct ld_bp **v = realloc(b->v, cap * sizeof *v);
+
+		if (!v)
+			return NULL;
+		b->v = v;
+		b->cap = cap;
+	}
+	bp = calloc(1, sizeof *bp);
+	if (!bp || !(bp->spec = strdup(spec ? spec : ""))) {
+		free(bp);
+		return NULL;
+	}
+	bp->type = type;
+	bp->enabled = true;
+	bp->pending = true;
+	if (type == LD_BP_USER || type == LD_BP_TEMP)
+		bp->num = b->next_num++;
+	b->v[b->n++] = bp;
+	return bp;
+}
+
+void ld_bp_delete(struct ld_bps *b, struct ld_bp *bp)
+{
+	size_t i;
+
+	for (i = 0; i < b->n; i++) {
+		if (b->v[i] == bp) {
+			memmove(&b->v[i], &b->v[i + 1], (b->n - i - 1) * sizeof *b->v);
+			b->n--;
+			bp_free(bp);
+			return;
+		}
+	}
+}
+
+struct ld_bp *ld_bp_by_num(struct ld_bps *b, int num)
+{
+	size_t i;
+
+	for (i = 0; i < b->n; i++)
+		if (b->v[i]->num == num && num > 0)
+			return b->v[i];
+	return NULL;
+}
+
+struct ld_site *ld_site_at(struct ld_bps *b, uint64_t addr)
+{
+	size_t i;
+
+	for (i = 0; i < b->nsites; i++)
+		if (b->sites[i].addr == addr)
+			return &b->sites[i];
+	return NULL;
+}
+
+int ld_site_lift(pid_t tid, struct ld_site *s)
+{
+	return ld_mem_write(tid, s->addr, &s->orig, 1);
+}
+
+int ld_site_drop(pid_t tid, struct ld_site *s)
+{
+	uint8_t op = INT3;
+
+	return ld_mem_write(tid, s->addr, &op, 1);
+}
+
+bool ld_bp_armed(const struct ld_bps *b, const struct ld_bp *bp)
+{
+	(void)b;
+	return bp->armed;
+}
+
+int ld_bp_arm(struct ld_bps *b, pid_t tid, struct ld_bp *bp)
+{
+	struct ld_site *s = ld_site_at(b, bp->addr);
+	uint8_t orig;
+	int r;
+
+	if (bp->armed)
+		return 0;
+	if (s) {
+		s->refs++;
+		bp->armed = true;
+		return 0;
+	}
+	if (b->nsites == b->capsites) {
+		size_t cap = b->capsites ? 2 * b->capsites : 8;
+		struct ld_site *v = realloc(b->sites, cap * sizeof *v);
+
+		if (!v)
+			return -ENOMEM;
+		b->sites = v;
+		b->capsites = cap;
+	}
+	r = ld_mem_read(tid, bp->addr, &orig, 1);
+	if (r)
+		return r;
+	s = &b->sites[b->nsites];
+	s->addr = bp->addr;
+	s->orig = orig;
+	s->refs = 1;
+	r = ld_site_drop(tid, s);
+	if (r)
+		return r;
+	b->nsites++;
+	bp->armed = true;
+	return 0;
+}
+
+static void site_remove(struct ld_bps *b, struct ld_site *s)
+{
+	size_t i = (size_t)(s - b->sites);
+
+	memmove(&b->sites[i], &b->sites[i + 1], (b->nsites - i - 1) * sizeof *s);
+	b->nsites--;
+}
+
+int ld_bp_disarm(struct ld_bps *b, pid_t tid, struct ld_bp *bp)
+{
+	struct ld_site *s = ld_site_at(b, bp->addr);
+	int r = 0;
+
+	if (!bp->armed)
+		return 0;
+	bp->armed = false;
+	if (!s)
+		return 0;
+	if (--s->refs > 0)
+		return 0;
+	if (tid)
+		r = ld_site_lift(tid, s);
+	site_remove(b, s);
+	return r == -ESRCH ? 0 : r;
+}
+
+int ld_bps_disarm_all(struct ld_bps *b, pid_t tid)
+{
+	int r = 0;
+	size_t i;
+
+	for (i = 0; tid && i < b->nsites; i++) {
+		int e = ld_site_lift(tid, &b->sites[i]);
+
+		if (e && e != -ESRCH && !r)
+			r = e;
+	}
+	b->nsites = 0;
+	for (i = 0; i < b->n; i++)
+		b->v[i]->armed = false;
+	return r;
+}
+
+void ld_bp_shadow(const struct ld_bps *b, uint64_t addr, void *buf, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < b->nsites; i++) {
+		const struct ld_site *s = &b->sites[i];
+
+		if (s->addr >= addr && s->addr - addr < len)
+			((uint8_t *)buf)[s->addr - addr] = s->orig;
+	}
+}

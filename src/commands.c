@@ -1,0 +1,1377 @@
+/* The command table and the commands of the core. */
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "layoutdbg/commands.h"
+#include "layoutdbg/error.h"
+#include "layoutdbg/infrun.h"
+#include "layoutdbg/output.h"
+#include "layoutdbg/render.h"
+
+/* Preconditions, checked once by the dispatcher. */
+#define NEED_PROC  0x1   /* a live, stopped process */
+#define NEED_FILE  0x2   /* a program loaded */
+
+struct cmd {
+	const char *name;
+	const char *aliases;   /* space-separated */
+	unsigned flags;
+	int (*fn)(struct ld_session *s, char *args);
+	const char *usage;
+	const char *summary;
+};
+
+static const struct cmd commands[];
+static const struct cmd info_cmds[];
+static const struct cmd set_cmds[];
+
+/* ---- argument helpers ----------------------------------------------- */
+
+static char *skip_ws(char *p)
+{
+	while (isspace((unsigned char)*p))
+		p++;
+	return p;
+}
+
+static void trim_end(char *p)
+{
+	size_t n = strlen(p);
+
+	while (n && isspace((unsigned char)p[n - 1]))
+		p[--n] = 0;
+}
+
+/* Next word of args (moved past it), or NULL at the end. */
+static char *next_word(char **args)
+{
+	char *p = skip_ws(*args), *w;
+
+	if (!*p)
+		return NULL;
+	w = p;
+	while (*p && !isspace((unsigned char)*p))
+		p++;
+	if (*p)
+		*p++ = 0;
+	*args = p;
+	return w;
+}
+
+static int parse_uint(const char *what, const char *w, unsigned long max,
+		      unsigned long *out)
+{
+	char *end;
+
+	errno = 0;
+	if (!w || !*w || *w == '-')
+		return ld_error("%s: expected a number, got \"%s\"", what, w ? w : "");
+	*out = strtoul(w, &end, 0);
+	if (errno || *end || *out > max)
+		return ld_error("%s: \"%s\" is not a number from 0 to %lu", what, w,
+				max);
+	return 0;
+}
+
+/* Split a command line into words the way a shell would for simple cases:
+ * blanks separate, '...' and "..." quote, backslash escapes. */
+static char **split_args(const char *line)
+{
+	size_t cap = 8, n = 0, len = strlen(line);
+	char **v = calloc(cap, sizeof *v), *buf;
+	const char *p = line;
+
+	if (!v)
+		return NULL;
+	buf = malloc(len + 1);
+	if (!buf) {
+		free(v);
+		return NULL;
+	}
+	for (;;) {
+		char *o = buf, q = 0;
+		bool any = false;
+
+		while (isspace((unsigned char)*p))
+			p++;
+		if (!*p)
+			break;
+		while (*p && (q || !isspace((unsigned char)*p))) {
+			if (q && *p == q)
+				q = 0, p++;
+			else if (!q && (*p == '\'' || *p == '"'))
+				q = *p++;
+			else if (*p == '\\' && p[1] && q != '\'')
+				p++, *o++ = *p++;
+			else
+				*o++ = *p++;
+			any = true;
+		}
+		*o = 0;
+		if (any) {
+			if (n + 2 > cap) {
+				char **nv = realloc(v, (cap *= 2) * sizeof *v);
+
+				if (!nv)
+					break;
+				v = nv;
+			}
+			v[n++] = strdup(buf);
+			v[n] = NULL;
+		}
+	}
+	free(buf);
+	return v;
+}
+
+static void free_words(char **v)
+{
+	size_t i;
+
+	for (i = 0; v && v[i]; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* ---- process control ------------------------------------------------ */
+
+static int set_args_from(struct ld_session *s, const char *args)
+{
+	char **v = split_args(args);
+
+	if (!v)
+		return ld_error("set args: %s", strerror(ENOMEM));
+	free_words(s->args);
+	s->args = v;
+	return 0;
+}
+
+static int cmd_run(struct ld_session *s, char *args)
+{
+	if (*skip_ws(args) && set_args_from(s, args) < 0)
+		return -1;
+	return ld_run(s, false);
+}
+
+static int cmd_start(struct ld_session *s, char *args)
+{
+	if (*skip_ws(args) && set_args_from(s, args) < 0)
+		return -1;
+	return ld_run(s, true);
+}
+
+static int cmd_kill(struct ld_session *s, char *args)
+{
+	return ld_kill(s);
+}
+
+static int cmd_attach(struct ld_session *s, char *args)
+{
+	unsigned long pid;
+	char *w = next_word(&args);
+
+	if (!w)
+		return ld_error("attach: a process id is needed");
+	if (parse_uint("attach", w, INT_MAX, &pid) < 0)
+		return -1;
+	return ld_attach(s, (pid_t)pid);
+}
+
+static int cmd_detach(struct ld_session *s, char *args)
+{
+	return ld_detach(s);
+}
+
+static int cmd_continue(struct ld_session *s, char *args)
+{
+	unsigned long n = 1;
+	char *w = next_word(&args);
+
+	if (w && parse_uint("continue", w, UINT_MAX, &n) < 0)
+		return -1;
+	return ld_continue(s, (unsigned)n);
+}
+
+static int cmd_stepi(struct ld_session *s, char *args)
+{
+	unsigned long n = 1;
+	char *w = next_word(&args);
+
+	if (w && (parse_uint("stepi", w, UINT_MAX, &n) < 0))
+		return -1;
+	if (!n)
+		return 0;
+	return ld_stepi(s, (unsigned)n);
+}
+
+static int cmd_finish(struct ld_session *s, char *args)
+{
+	return ld_finish(s);
+}
+
+static int cmd_file(struct ld_session *s, char *args)
+{
+	char *w;
+
+	trim_end(args);
+	w = skip_ws(args);
+	if (!*w)
+		return ld_error("file: a program is needed");
+	if (s->proc)
+		return ld_error("file: process %d is being debugged; `kill` or "
+				"`detach` first", (int)s->proc->pid);
+	if (ld_session_file(s, w) < 0)
+		return -1;
+	ld_out("Reading symbols from %s...\n", s->exe_path);
+	return 0;
+}
+
+/* ---- breakpoints ---------------------------------------------------- */
+
+static int cmd_break(struct ld_session *s, char *args)
+{
+	trim_end(args);
+	return ld_break(s, skip_ws(args), false);
+}
+
+static int cmd_tbreak(struct ld_session *s, char *args)
+{
+	trim_end(args);
+	return ld_break(s, skip_ws(args), true);
+}
+
+/* Apply fn to each breakpoint number in args (all when none). */
+static int each_bp(struct ld_session *s, char *args, const char *what,
+		   int (*fn)(struct ld_session *, struct ld_bp *, void *), void *arg)
+{
+	unsigned long n;
+	int rc = 0;
+	char *w;
+	size_t i;
+
+	if (!*skip_ws(args)) {
+		for (i = s->bps.n; i-- > 0;)
+			if (s->bps.v[i]->num && fn(s, s->bps.v[i], arg) < 0)
+				rc = -1;
+		return rc;
+	}
+	while ((w = next_word(&args))) {
+		struct ld_bp *bp;
+
+		if (parse_uint(what, w, INT_MAX, &n) < 0) {
+			rc = -1;
+			continue;
+		}
+		bp = ld_bp_by_num(&s->bps, (int)n);
+		if (!bp) {
+			rc = ld_error("%s: no breakpoint number %lu", what, n);
+			continue;
+		}
+		if (fn(s, bp, arg) < 0)
+			rc = -1;
+	}
+	return rc;
+}
+
+static int do_delete(struct ld_session *s, struct ld_bp *bp, void *arg)
+{
+	return ld_delete_bp(s, bp);
+}
+
+static int do_enable(struct ld_session *s, struct ld_bp *bp, void *arg)
+{
+	return ld_enable_bp(s, bp, *(bool *)arg);
+}
+
+static int cmd_delete(struct ld_session *s, char *args)
+{
+	return each_bp(s, args, "delete", do_delete, NULL);
+}
+
+static int cmd_enable(struct ld_session *s, char *args)
+{
+	bool on = true;
+
+	return each_bp(s, args, "enable", do_enable, &on);
+}
+
+static int cmd_disable(struct ld_session *s, char *args)
+{
+	bool on = false;
+
+	return each_bp(s, args, "disable", do_enable, &on);
+}
+
+static int cmd_ignore(struct ld_session *s, char *args)
+{
+	unsigned long num, count;
+	char *w1 = next_word(&args), *w2 = next_word(&args);
+	struct ld_bp *bp;
+
+	if (!w1 || !w2)
+		return ld_error("ignore: usage: ignore N COUNT");
+	if (parse_uint("ignore", w1, INT_MAX, &num) < 0 ||
+	    parse_uint("ignore", w2, UINT_MAX, &count) < 0)
+		return -1;
+	bp = ld_bp_by_num(&s->bps, (int)num);
+	if (!bp)
+		return ld_error("ignore: no breakpoint number %lu", num);
+	bp->ignore = (unsigned)count;
+	if (count)
+		ld_out("Will ignore next %lu crossings of breakpoint %lu.\n", count,
+		       num);
+	else
+		ld_out("Will stop next time breakpoint %lu is reached.\n", num);
+	return 0;
+}
+
+static int info_breakpoints(struct ld_session *s, char *args)
+{
+	ld_render_breakpoints(stdout, &s->bps);
+	return 0;
+}
+
+/* ---- looking at the process ----------------------------------------- */
+
+static int info_proc_mappings(struct ld_session *s, char *args)
+{
+	const struct ld_maps *m = ld_session_maps(s);
+	size_t i;
+
+	if (!m)
+		return -1;
+	ld_out("process %d\nMapped address spaces:\n\n", (int)s->proc->pid);
+	ld_render_gdb_mappings(stdout, m);
+	ld_out("\n/proc/%d/maps at the same stop:\n", (int)s->proc->pid);
+	for (i = 0; i < m->n; i++)
+		ld_render_maps_line(stdout, &m->v[i]);
+	fflush(stdout);
+	return 0;
+}
+
+static int info_proc(struct ld_session *s, char *args)
+{
+	char *w = next_word(&args);
+
+	if (!w || !strcmp(w, "mappings"))
+		return info_proc_mappings(s, args);
+	return ld_error("info proc %s: unknown; try `info proc mappings`", w);
+}
+
+static int info_registers(struct ld_session *s, char *args)
+{
+	static const struct { const char *name; size_t off; } regs[] = {
+#define R(n) { #n, offsetof(ld_regs, n) }
+		R(rax), R(rbx), R(rcx), R(rdx), R(rsi), R(rdi), R(rbp), R(rsp),
+		R(r8), R(r9), R(r10), R(r11), R(r12), R(r13), R(r14), R(r15),
+		R(rip), R(eflags), R(cs), R(ss), R(ds), R(es), R(fs), R(gs),
+		R(fs_base), R(gs_base), R(orig_rax),
+#undef R
+	};
+	struct ld_thread *t = ld_session_thread(s);
+	char *want = next_word(&args);
+	ld_regs r;
+	size_t i;
+	int e;
+
+	if (!t)
+		return -1;
+	if ((e = ld_regs_get(t->tid, &r)))
+		return ld_error("info registers: thread %d: %s", (int)t->tid,
+				strerror(-e));
+	for (i = 0; i < sizeof regs / sizeof *regs; i++) {
+		uint64_t v = *(uint64_t *)((char *)&r + regs[i].off);
+		const char *name = regs[i].name;
+
+		if (want && strcmp(want, name) && !(want[0] == '$' && !strcmp(want + 1, name)))
+			continue;
+		if (!strcmp(name, "rip")) {
+			char sym[256];
+
+			ld_out("%-15s0x%-18" PRIx64 "0x%" PRIx64 " <%s>\n", name, v, v,
+			       ld_session_symbolize(s, v, sym, sizeof sym));
+		} else if (!strcmp(name, "rsp") || !strcmp(name, "rbp")) {
+			ld_out("%-15s0x%-18" PRIx64 "0x%" PRIx64 "\n", name, v, v);
+		} else {
+			ld_out("%-15s0x%-18" PRIx64 "%" PRId64 "\n", name, v, (int64_t)v);
+		}
+	}
+	return 0;
+}
+
+static const char *thread_name(pid_t pid, pid_t tid, char *buf, size_t len)
+{
+	char path[64];
+	FILE *f;
+
+	snprintf(path, sizeof path, "/proc/%d/task/%d/comm", (int)pid, (int)tid);
+	buf[0] = 0;
+	if ((f = fopen(path, "r"))) {
+		if (fgets(buf, (int)len, f))
+			buf[strcspn(buf, "\n")] = 0;
+		fclose(f);
+	}
+	return buf;
+}
+
+static int info_threads(struct ld_session *s, char *args)
+{
+	size_t i;
+
+	ld_out("  %-4s %-26s %s\n", "Id", "Target Id", "Frame");
+	for (i = 0; i < s->proc->nthreads; i++) {
+		struct ld_thread *t = &s->proc->threads[i];
+		char name[64], target[96], where[512];
+		ld_regs r;
+
+		if (t->state == LD_T_GONE)
+			continue;
+		snprintf(target, sizeof target, "LWP %d \"%s\"", (int)t->tid,
+			 thread_name(s->proc->pid, t->tid, name, sizeof name));
+		if (ld_regs_get(t->tid, &r))
+			snprintf(where, sizeof where, "(running)");
+		else
+			ld_describe_pc(s, r.rip, where, sizeof where);
+		ld_out("%c %-4d %-26s %s\n", t->tid == s->cur_tid ? '*' : ' ', t->num,
+		       target, where);
+	}
+	return 0;
+}
+
+static int cmd_thread(struct ld_session *s, char *args)
+{
+	char *w = next_word(&args), where[512];
+	unsigned long n;
+	size_t i;
+	ld_regs r;
+
+	if (!w) {
+		struct ld_thread *t = ld_session_thread(s);
+
+		if (t)
+			ld_out("[Current thread is %d (LWP %d)]\n", t->num, (int)t->tid);
+		return t ? 0 : -1;
+	}
+	if (parse_uint("thread", w, INT_MAX, &n) < 0)
+		return -1;
+	for (i = 0; i < s->proc->nthreads; i++) {
+		struct ld_thread *t = &s->proc->threads[i];
+
+		if (t->num != (int)n || t->state == LD_T_GONE)
+			continue;
+		s->cur_tid = t->tid;
+		s->frame = 0;
+		ld_out("[Switching to thread %d (LWP %d)]\n", t->num, (int)t->tid);
+		if (ld_regs_get(t->tid, &r) == 0)
+			ld_out("#0  %s\n", ld_describe_pc(s, r.rip, where, sizeof where));
+		return 0;
+	}
+	return ld_error("thread %lu: no such thread (see `info threads`)", n);
+}
+
+/* Frames of the selected thread, symbolized. */
+static int cur_frames(struct ld_session *s, struct ld_snap_thread *st)
+{
+	struct ld_thread *t = ld_session_thread(s);
+
+	memset(st, 0, sizeof *st);
+	if (!t)
+		return -1;
+	if (ld_session_frames(s, t, st) < 0)
+		return ld_error("%s", strerror(ENOMEM));
+	if (!st->nframes)
+		return ld_error("cannot unwind thread %d (LWP %d)", t->num, (int)t->tid);
+	return 0;
+}
+
+static int cmd_backtrace(struct ld_session *s, char *args)
+{
+	struct ld_snap_thread st;
+	unsigned long limit = ULONG_MAX;
+	char *w = next_word(&args);
+	size_t i;
+
+	if (w && !strcmp(w, "full"))
+		w = next_word(&args);
+	if (w && parse_uint("backtrace", w, INT_MAX, &limit) < 0)
+		return -1;
+	if (cur_frames(s, &st) < 0)
+		return -1;
+	for (i = 0; i < st.nframes && i < limit; i++)
+		ld_render_frame(stdout, (int)i, &st.frames[i], s->exe_path);
+	if (i < st.nframes)
+		ld_out("(More stack frames follow...)\n");
+	fflush(stdout);
+	ld_snap_thread_release(&st);
+	return 0;
+}
+
+static int select_frame(struct ld_session *s, long level)
+{
+	struct ld_snap_thread st;
+	int rc = 0;
+
+	if (cur_frames(s, &st) < 0)
+		return -1;
+	if (level < 0)
+		rc = ld_error("frame: bottom (innermost) frame selected; you cannot "
+			      "go down");
+	else if ((size_t)level >= st.nframes)
+		rc = ld_error("frame: initial frame selected; you cannot go up "
+			      "(the stack has %zu frames)", st.nframes);
+	else {
+		s->frame = (int)level;
+		ld_render_frame(stdout, (int)level, &st.frames[level], s->exe_path);
+		fflush(stdout);
+	}
+	ld_snap_thread_release(&st);
+	return rc;
+}
+
+static int cmd_frame(struct ld_session *s, char *args)
+{
+	unsigned long n = (unsigned long)s->frame;
+	char *w = next_word(&args);
+
+	if (w && parse_uint("frame", w, INT_MAX, &n) < 0)
+		return -1;
+	return select_frame(s, (long)n);
+}
+
+static int cmd_up(struct ld_session *s, char *args)
+{
+	unsigned long n = 1;
+	char *w = next_word(&args);
+
+	if (w && parse_uint("up", w, INT_MAX, &n) < 0)
+		return -1;
+	return select_frame(s, s->frame + (long)n);
+}
+
+static int cmd_down(struct ld_session *s, char *args)
+{
+	unsigned long n = 1;
+	char *w = next_word(&args);
+
+	if (w && parse_uint("down", w, INT_MAX, &n) < 0)
+		return -1;
+	return select_frame(s, s->frame - (long)n);
+}
+
+static int info_frame(struct ld_session *s, char *args)
+{
+	struct ld_frame f[LD_MAX_FRAMES];
+	struct ld_thread *t = ld_session_thread(s);
+	char sym[256];
+	int n, k;
+
+	if (!t)
+		return -1;
+	n = ld_session_unwind(s, t->tid, f, LD_MAX_FRAMES);
+	if (n <= s->frame)
+		return ld_error("info frame: cannot unwind thread %d to frame %d",
+				t->num, s->frame);
+	k = s->frame;
+	ld_out("Stack level %d, frame at 0x%" PRIx64 ":\n", k, f[k].cfa);
+	ld_out(" rip = 0x%" PRIx64 " in %s", f[k].pc,
+	       ld_session_symbolize(s, k ? f[k].pc - 1 : f[k].pc, sym, sizeof sym));
+	if (k + 1 < n)
+		ld_out("; saved rip = 0x%" PRIx64 "\n", f[k + 1].pc);
+	else
+		ld_out("\n");
+	if (k + 1 < n && f[k + 1].cfa)
+		ld_out(" called by frame at 0x%" PRIx64 "\n", f[k + 1].cfa);
+	if (k > 0)
+		ld_out(" caller of frame at 0x%" PRIx64 "\n", f[k - 1].cfa);
+	/* With a frame pointer, rbp was pushed right below the return
+	 * address and points at itself: the frame base gdb reports. */
+	if (f[k].rbp_at && f[k].rbp_at + 8 == f[k].rip_at)
+		ld_out(" Arglist at 0x%" PRIx64 ", args:\n Locals at 0x%" PRIx64
+		       ", Previous frame's sp is 0x%" PRIx64 "\n",
+		       f[k].rbp_at, f[k].rbp_at, f[k].cfa);
+	else
+		ld_out(" Arglist at unknown address.\n Locals at unknown address,"
+		       " Previous frame's sp is 0x%" PRIx64 "\n", f[k].cfa);
+	if (f[k].rbp_at || f[k].rip_at) {
+		ld_out(" Saved registers:\n ");
+		if (f[k].rbp_at)
+			ld_out(" rbp at 0x%" PRIx64 "%s", f[k].rbp_at,
+			       f[k].rip_at ? "," : "");
+		if (f[k].rip_at)
+			ld_out(" rip at 0x%" PRIx64, f[k].rip_at);
+		ld_out("\n");
+	}
+	return 0;
+}
+
+static int info_brk(struct ld_session *s, char *args)
+{
+	uint64_t start, cur, bss_end = 0;
+	char h[32];
+	size_t i;
+	int r = ld_session_brk(s, &start, &cur);
+
+	if (r == -EBUSY)
+		return ld_error("info brk: the thread is inside a system call; "
+				"continue to its return first");
+	if (r)
+		return ld_error("info brk: %s", strerror(-r));
+	for (i = 0; i < s->objs.n; i++) {
+		struct ld_obj *ob = &s->objs.v[i];
+		struct ld_elf *e = ob->is_exe ? ld_obj_elf(ob) : NULL;
+		size_t k;
+
+		for (k = 0; e && k < ld_elf_nsegments(e); k++) {
+			const struct ld_segment *g = ld_elf_segment(e, k);
+
+			if (g->type == 1 /* PT_LOAD */ && ob->bias + g->vaddr + g->memsz > bss_end)
+				bss_end = ob->bias + g->vaddr + g->memsz;
+		}
+	}
+	ld_out("start_brk      0x%" PRIx64 "\n", start);
+	ld_out("brk            0x%" PRIx64 "%s\n", cur,
+	       cur == start ? "  (no heap yet)" : "");
+	ld_out("heap size      0x%" PRIx64 " (%s)\n", cur - start,
+	       ld_human_size(cur - start, h, sizeof h));
+	if (bss_end)
+		ld_out("end of .bss    0x%" PRIx64 "  (gap to start_brk: 0x%" PRIx64
+		       ", %s)\n", bss_end, start - bss_end,
+		       ld_human_size(start - bss_end, h, sizeof h));
+	return 0;
+}
+
+static int read_sysctl_int(const char *path, int dflt)
+{
+	FILE *f = fopen(path, "r");
+	int v = dflt;
+
+	if (f) {
+		if (fscanf(f, "%d", &v) != 1)
+			v = dflt;
+		fclose(f);
+	}
+	return v;
+}
+
+static int info_aslr(struct ld_session *s, char *args)
+{
+	static const char *what[] = { "off", "on (stack, mmap, vdso; not brk)",
+				      "on (full, brk included)" };
+	int v = read_sysctl_int("/proc/sys/kernel/randomize_va_space", -1);
+
+	ld_out("System: /proc/sys/kernel/randomize_va_space = %d: %s\n", v,
+	       v >= 0 && v <= 2 ? what[v] : "unknown");
+	ld_out("New processes: address randomization %s "
+	       "(set disable-randomization %s)\n", s->aslr ? "on" : "off",
+	       s->aslr ? "off" : "on");
+	if (s->proc)
+		ld_out("Process %d: %s\n", (int)s->proc->pid,
+		       s->proc_aslr ? "randomized" : "not randomized");
+	return 0;
+}
+
+static int info_sharedlibrary(struct ld_session *s, char *args)
+{
+	size_t i;
+
+	if (ld_session_rescan(s) < 0)
+		return -1;
+	ld_out("%-18s %-18s %-18s %s\n", "From", "To", "Bias", "Object");
+	for (i = 0; i < s->objs.n; i++) {
+		struct ld_obj *ob = &s->objs.v[i];
+
+		ld_obj_elf(ob);
+		ld_out("0x%016" PRIx64 " 0x%016" PRIx64 " 0x%016" PRIx64 " %s%s%s\n",
+		       ob->lo, ob->hi, ob->bias, ob->path,
+		       ob->is_exe ? "  (executable)" : "",
+		       ob->is_interp ? "  (dynamic linker)" : "");
+	}
+	return 0;
+}
+
+/* An address: a number, $register, SYMBOL or SYMBOL+OFFSET. */
+static int eval_addr(struct ld_session *s, const char *expr, uint64_t *out)
+{
+	char buf[512], *plus, *end;
+	uint64_t off = 0;
+
+	snprintf(buf, sizeof buf, "%s", expr);
+	if ((plus = strchr(buf, '+'))) {
+		*plus++ = 0;
+		errno = 0;
+		off = strtoull(plus, &end, 0);
+		if (errno || *end || end == plus)
+			return ld_error("\"%s\": bad offset \"%s\"", expr, plus);
+	}
+	if (isdigit((unsigned char)buf[0])) {
+		errno = 0;
+		*out = strtoull(buf, &end, 0);
+		if (errno || *end)
+			return ld_error("\"%s\": not an address", expr);
+	} else if (buf[0] == '$') {
+		static const char *names[] = { "pc", "rip", "sp", "rsp", "rbp", "fp",
+					       "rax", "rbx", "rcx", "rdx", "rsi", "rdi" };
+		struct ld_thread *t = s->proc ? ld_session_thread(s) : NULL;
+		ld_regs r;
+		size_t i;
+
+		if (!t || ld_regs_get(t->tid, &r))
+			return ld_error("\"%s\": no registers: no process", expr);
+		for (i = 0; i < sizeof names / sizeof *names; i++)
+			if (!strcmp(buf + 1, names[i]))
+				break;
+		switch (i) {
+		case 0: case 1: *out = r.rip; break;
+		case 2: case 3: *out = r.rsp; break;
+		case 4: case 5: *out = r.rbp; break;
+		case 6: *out = r.rax; break;
+		case 7: *out = r.rbx; break;
+		case 8: *out = r.rcx; break;
+		case 9: *out = r.rdx; break;
+		case 10: *out = r.rsi; break;
+		case 11: *out = r.rdi; break;
+		default:
+			return ld_error("\"%s\": unknown register", expr);
+		}
+	} else {
+		struct ld_obj *ob;
+		char *at = strchr(buf, '@');
+
+		if (at)
+			*at++ = 0;
+		*out = ld_objs_resolve(&s->objs, buf, at, &ob);
+		if (!ob)
+			return ld_error("no symbol \"%s\" in the loaded objects", buf);
+	}
+	*out += off;
+	return 0;
+}
+
+/* x/NFU ADDR: gdb's examine, for x (hex), d, u, o, t, c, s, a formats and
+ * b, h, w, g units. */
+static int cmd_x(struct ld_session *s, char *args)
+{
+	unsigned long count = 1;
+	char fmt = 'x', unit = 'w', *expr;
+	uint64_t addr = 0;
+	unsigned i;
+
+	if (*args == '/') {
+		char *p = args + 1;
+
+		if (isdigit((unsigned char)*p))
+			count = strtoul(p, &p, 10);
+		while (*p && !isspace((unsigned char)*p)) {
+			if (strchr("xduotcsa", *p))
+				fmt = *p;
+			else if (strchr("bhwg", *p))
+				unit = *p;
+			else
+				return ld_error("x: unknown format letter '%c'", *p);
+			p++;
+		}
+		args = p;
+	}
+	if (count == 0 || count > 65536)
+		return ld_error("x: count must be from 1 to 65536");
+	trim_end(args);
+	expr = skip_ws(args);
+	if (!*expr)
+		return ld_error("x: an address is needed");
+	if (eval_addr(s, expr, &addr) < 0)
+		return -1;
+	if (fmt == 'a')
+		unit = 'g';
+	if (fmt == 'c')
+		unit = 'b';
+	if (fmt == 's') {
+		for (i = 0; i < count; i++) {
+			char str[4096];
+			int r = ld_mem_read_string(s->cur_tid, addr, str, sizeof str);
+
+			if (r && !str[0])
+				return ld_error("x: cannot access memory at 0x%" PRIx64, addr);
+			ld_out("0x%" PRIx64 ":\t\"%s\"\n", addr, str);
+			addr += strlen(str) + 1;
+		}
+		return 0;
+	}
+	{
+		size_t sz = unit == 'b' ? 1 : unit == 'h' ? 2 : unit == 'w' ? 4 : 8;
+		size_t per = sz == 1 ? 8 : sz == 2 ? 8 : sz == 4 ? 4 : 2;
+		unsigned char *buf = malloc(count * sz);
+		int r;
+
+		if (!buf)
+			return ld_error("x: %s", strerror(ENOMEM));
+		r = ld_session_read(s, addr, buf, count * sz);
+		if (r) {
+			free(buf);
+			return ld_error("x: cannot access memory at 0x%" PRIx64 ": %s",
+					addr, strerror(-r));
+		}
+		for (i = 0; i < count; i++) {
+			uint64_t v = 0;
+			char sym[256];
+
+			memcpy(&v, buf + i * sz, sz);
+			if (i % per == 0)
+				ld_out("%s0x%" PRIx64 " <%s>:", i ? "\n" : "", addr + i * sz,
+				       ld_session_symbolize(s, addr + i * sz, sym, sizeof sym));
+			switch (fmt) {
+			case 'd': {
+				int64_t sv = sz == 8 ? (int64_t)v : sz == 4 ? (int32_t)v :
+					     sz == 2 ? (int16_t)v : (int8_t)v;
+
+				ld_out("\t%" PRId64, sv);
+				break;
+			}
+			case 'u': ld_out("\t%" PRIu64, v); break;
+			case 'o': ld_out("\t0%" PRIo64, v); break;
+			case 't': {
+				int b;
+
+				ld_out("\t");
+				for (b = (int)sz * 8 - 1; b >= 0; b--)
+					ld_out("%d", (int)((v >> b) & 1));
+				break;
+			}
+			case 'c':
+				ld_out("\t%d '%c'", (int)(signed char)v,
+				       isprint((int)v) ? (int)v : '.');
+				break;
+			case 'a':
+				ld_out("\t0x%" PRIx64 " <%s>", v,
+				       ld_session_symbolize(s, v, sym, sizeof sym));
+				break;
+			default:
+				ld_out("\t0x%0*" PRIx64, (int)sz * 2, v);
+			}
+		}
+		ld_out("\n");
+		free(buf);
+	}
+	return 0;
+}
+
+/* ---- snapshots ------------------------------------------------------ */
+
+static int cmd_snapshot(struct ld_session *s, char *args)
+{
+	char *name = next_word(&args), label[64];
+	struct ld_snapshot *snap;
+
+	if (name && (name[0] == '$' || isdigit((unsigned char)name[0])))
+		return ld_error("snapshot %s: names may not start with '$' or a "
+				"digit (those are snapshot numbers)", name);
+	snap = ld_session_snapshot(s, name);
+	if (!snap)
+		return -1;
+	ld_out("Snapshot %s: %zu mappings, %zu thread%s, brk 0x%" PRIx64 " (%s)\n",
+	       ld_snapshot_label(snap, label, sizeof label), snap->maps.n,
+	       snap->nthreads, snap->nthreads == 1 ? "" : "s", snap->brk,
+	       snap->reason);
+	if (name)
+		ld_out("(also $%u)\n", snap->id);
+	return 0;
+}
+
+static int cmd_snapshots(struct ld_session *s, char *args)
+{
+	ld_render_snapshot_list(stdout, &s->snaps);
+	fflush(stdout);
+	return 0;
+}
+
+static struct ld_snapshot *find_snap(struct ld_session *s, const char *what,
+				     const char *key)
+{
+	struct ld_snapshot *snap = ld_snapshot_find(&s->snaps, key);
+
+	if (!snap)
+		ld_error("%s: no snapshot \"%s\" (see `snapshots`)", what, key);
+	return snap;
+}
+
+static int cmd_show_snap(struct ld_session *s, const char *key)
+{
+	struct ld_snapshot *snap = find_snap(s, "show", key);
+
+	if (!snap)
+		return -1;
+	ld_render_snapshot(stdout, snap);
+	fflush(stdout);
+	return 0;
+}
+
+static int cmd_drop(struct ld_session *s, char *args)
+{
+	char *w = next_word(&args);
+	struct ld_snapshot *snap;
+
+	if (!w)
+		return ld_error("drop: which snapshot? (drop SNAP)");
+	snap = find_snap(s, "drop", w);
+	if (!snap)
+		return -1;
+	ld_snapshot_drop(&s->snaps, snap);
+	return 0;
+}
+
+static int cmd_diff(struct ld_session *s, char *args)
+{
+	char *wa = next_word(&args), *wb = next_word(&args);
+	struct ld_snapshot *a, *b;
+	struct ld_snap_diff d;
+
+	if (next_word(&args))
+		return ld_error("diff: usage: diff [A [B]]");
+	if (!wa) {
+		if (s->snaps.n < 2)
+			return ld_error("diff: two snapshots are needed (have %zu); "
+					"take them with `snapshot`", s->snaps.n);
+		a = s->snaps.v[s->snaps.n - 2];
+		b = s->snaps.v[s->snaps.n - 1];
+	} else {
+		a = find_snap(s, "diff", wa);
+		if (!a)
+			return -1;
+		if (wb) {
+			b = find_snap(s, "diff", wb);
+		} else {
+			/* diff A: A against the layout now. */
+			b = ld_session_snapshot(s, NULL);
+			if (b)
+				ld_out("(current layout captured as $%u)\n", b->id);
+		}
+		if (!b)
+			return -1;
+	}
+	if (ld_snap_diff(a, b, &d) < 0)
+		return ld_error("diff: %s", strerror(ENOMEM));
+	ld_render_diff(stdout, &d);
+	fflush(stdout);
+	ld_snap_diff_release(&d);
+	return 0;
+}
+
+/* ---- settings ------------------------------------------------------- */
+
+static int parse_onoff(const char *what, const char *w, bool *out)
+{
+	if (w && (!strcmp(w, "on") || !strcmp(w, "1") || !strcmp(w, "yes")))
+		*out = true;
+	else if (w && (!strcmp(w, "off") || !strcmp(w, "0") || !strcmp(w, "no")))
+		*out = false;
+	else
+		return ld_error("%s: expected \"on\" or \"off\"", what);
+	return 0;
+}
+
+static int set_args(struct ld_session *s, char *args)
+{
+	return set_args_from(s, args);
+}
+
+static int set_disable_randomization(struct ld_session *s, char *args)
+{
+	bool on;
+
+	if (parse_onoff("set disable-randomization", next_word(&args), &on) < 0)
+		return -1;
+	s->aslr = !on;
+	return 0;
+}
+
+static int set_auto_snapshot(struct ld_session *s, char *args)
+{
+	return parse_onoff("set auto-snapshot", next_word(&args), &s->auto_snapshot);
+}
+
+static int set_color(struct ld_session *s, char *args)
+{
+	bool on;
+
+	if (parse_onoff("set color", next_word(&args), &on) < 0)
+		return -1;
+	ld_color_set(on);
+	return 0;
+}
+
+static int show_args(struct ld_session *s, char *args)
+{
+	size_t i;
+
+	ld_out("Argument list to give program being debugged when it is started is \"");
+	for (i = 0; s->args[i]; i++)
+		ld_out("%s%s", i ? " " : "", s->args[i]);
+	ld_out("\".\n");
+	return 0;
+}
+
+static int show_disable_randomization(struct ld_session *s, char *args)
+{
+	ld_out("Disabling randomization of debuggee's virtual address space is %s.\n",
+	       s->aslr ? "off" : "on");
+	return 0;
+}
+
+static int show_auto_snapshot(struct ld_session *s, char *args)
+{
+	ld_out("Snapshot at every stop is %s.\n", s->auto_snapshot ? "on" : "off");
+	return 0;
+}
+
+/* ---- sub-command tables -------------------------------------------- */
+
+static const struct cmd info_cmds[] = {
+	{ "breakpoints", "b break", 0, info_breakpoints, "info breakpoints",
+	  "breakpoints with their addresses, objects and hit counts" },
+	{ "proc", "", NEED_PROC, info_proc, "info proc mappings",
+	  "gdb's mapping table, then /proc/PID/maps at the same stop" },
+	{ "registers", "r reg", NEED_PROC, info_registers, "info registers [REG]",
+	  "general registers of the selected thread" },
+	{ "threads", "", NEED_PROC, info_threads, "info threads",
+	  "the threads, their LWP ids, names and where each is" },
+	{ "frame", "f", NEED_PROC, info_frame, "info frame",
+	  "the selected frame: CFA, rip, saved rip, saved registers" },
+	{ "brk", "", NEED_PROC, info_brk, "info brk",
+	  "start_brk, the program break (asked of the kernel), heap size" },
+	{ "aslr", "", 0, info_aslr, "info aslr",
+	  "the system's randomization setting and this process's" },
+	{ "sharedlibrary", "shared dll", NEED_PROC, info_sharedlibrary,
+	  "info sharedlibrary", "loaded objects with their ranges and load bias" },
+	{ NULL, NULL, 0, NULL, NULL, NULL }
+};
+
+static const struct cmd set_cmds[] = {
+	{ "args", "", 0, set_args, "set args ARGS", "arguments for `run`" },
+	{ "disable-randomization", "", 0, set_disable_randomization,
+	  "set disable-randomization on|off", "on (default): run without ASLR" },
+	{ "auto-snapshot", "", 0, set_auto_snapshot, "set auto-snapshot on|off",
+	  "take a snapshot at every stop" },
+	{ "color", "colour", 0, set_color, "set color on|off", "colour in diffs" },
+	{ NULL, NULL, 0, NULL, NULL, NULL }
+};
+
+static const struct cmd show_cmds[] = {
+	{ "args", "", 0, show_args, "show args", "arguments for `run`" },
+	{ "disable-randomization", "", 0, show_disable_randomization,
+	  "show disable-randomization", "whether `run` disables ASLR" },
+	{ "auto-snapshot", "", 0, show_auto_snapshot, "show auto-snapshot",
+	  "whether every stop takes a snapshot" },
+	{ NULL, NULL, 0, NULL, NULL, NULL }
+};
+
+/* ---- dispatch ------------------------------------------------------- */
+
+static bool has_alias(const struct cmd *c, const char *w)
+{
+	const char *p = c->aliases;
+	size_t n = strlen(w);
+
+	while (p && *p) {
+		size_t k = strcspn(p, " ");
+
+		if (k == n && !strncmp(p, w, n))
+			return true;
+		p += k + (p[k] == ' ');
+	}
+	return false;
+}
+
+/* Exact name or alias first, then a unique prefix of a name (gdb's way). */
+static const struct cmd *lookup(const struct cmd *table, const char *w,
+				bool *ambiguous)
+{
+	const struct cmd *found = NULL;
+	size_t n = strlen(w);
+
+	*ambiguous = false;
+	for (const struct cmd *c = table; c->name; c++)
+		if (!strcmp(c->name, w) || has_alias(c, w))
+			return c;
+	for (const struct cmd *c = table; c->name; c++) {
+		if (strncmp(c->name, w, n))
+			continue;
+		if (found) {
+			*ambiguous = true;
+			return NULL;
+		}
+		found = c;
+	}
+	return found;
+}
+
+static size_t edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), i, j, prev[64], cur[64];
+
+	if (la >= 63 || lb >= 63)
+		return 99;
+	for (j = 0; j <= lb; j++)
+		prev[j] = j;
+	for (i = 1; i <= la; i++) {
+		cur[0] = i;
+		for (j = 1; j <= lb; j++) {
+			size_t sub = prev[j - 1] + (a[i - 1] != b[j - 1]);
+			size_t del = prev[j] + 1, ins = cur[j - 1] + 1;
+
+			cur[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
+		}
+		memcpy(prev, cur, sizeof cur);
+	}
+	return prev[lb];
+}
+
+static const char *closest(const struct cmd *table, const char *w)
+{
+	const char *best = NULL;
+	size_t bd = 3;
+
+	for (const struct cmd *c = table; c->name; c++) {
+		size_t d = edit_distance(w, c->name);
+
+		if (d < bd) {
+			bd = d;
+			best = c->name;
+		}
+	}
+	return best;
+}
+
+static int check_flags(struct ld_session *s, const struct cmd *c,
+		       const char *what)
+{
+	if ((c->flags & NEED_PROC) && !s->proc)
+		return ld_error("%s: no process: the program is not being run "
+				"(use `run`, `start` or `attach PID`)", what);
+	if ((c->flags & NEED_FILE) && !s->exe)
+		return ld_error("%s: no program loaded (use `file PROGRAM`)", what);
+	return 0;
+}
+
+static int unknown(const struct cmd *table, const char *prefix, const char *w,
+		   bool ambiguous)
+{
+	const char *near = closest(table, w);
+
+	if (ambiguous)
+		return ld_error("%s%s: ambiguous command; type `help` for the list",
+				prefix, w);
+	if (near)
+		return ld_error("%s%s: unknown command; did you mean `%s%s`?", prefix,
+				w, prefix, near);
+	return ld_error("%s%s: unknown command; type `help` for the list", prefix, w);
+}
+
+static int sub_dispatch(struct ld_session *s, const struct cmd *table,
+			const char *prefix, char *args)
+{
+	char *w = next_word(&args), what[96];
+	const struct cmd *c;
+	bool amb;
+
+	if (!w) {
+		ld_out("\"%s\" must be followed by one of:\n", prefix);
+		for (c = table; c->name; c++)
+			ld_out("  %-34s %s\n", c->usage, c->summary);
+		return 0;
+	}
+	c = lookup(table, w, &amb);
+	if (!c)
+		return unknown(table, prefix, w, amb);
+	snprintf(what, sizeof what, "%s%s", prefix, c->name);
+	if (check_flags(s, c, what) < 0)
+		return -1;
+	return c->fn(s, args);
+}
+
+static int cmd_info(struct ld_session *s, char *args)
+{
+	return sub_dispatch(s, info_cmds, "info ", args);
+}
+
+static int cmd_set(struct ld_session *s, char *args)
+{
+	return sub_dispatch(s, set_cmds, "set ", args);
+}
+
+static int cmd_show(struct ld_session *s, char *args)
+{
+	char *p = skip_ws(args), word[128];
+	bool amb;
+
+	snprintf(word, sizeof word, "%.*s", (int)strcspn(p, " \t"), p);
+	if (*word && !lookup(show_cmds, word, &amb) &&
+	    ld_snapshot_find(&s->snaps, word))
+		return cmd_show_snap(s, word);
+	if (*word && (word[0] == '$' || isdigit((unsigned char)word[0])))
+		return cmd_show_snap(s, word);
+	return sub_dispatch(s, show_cmds, "show ", args);
+}
+
+static int cmd_quit(struct ld_session *s, char *args)
+{
+	return LD_CMD_QUIT;
+}
+
+static int cmd_help(struct ld_session *s, char *args);
+
+static const struct cmd commands[] = {
+	{ "run", "r", NEED_FILE, cmd_run, "run [ARGS]",
+	  "start the program (killing a running one); ARGS replace `set args`" },
+	{ "start", "", NEED_FILE, cmd_start, "start [ARGS]",
+	  "temporary breakpoint at main, then run" },
+	{ "continue", "c cont fg", NEED_PROC, cmd_continue, "continue [N]",
+	  "resume; N: ignore this breakpoint N-1 more times" },
+	{ "stepi", "si", NEED_PROC, cmd_stepi, "stepi [N]",
+	  "execute N machine instructions" },
+	{ "finish", "fin", NEED_PROC, cmd_finish, "finish",
+	  "run until the selected frame returns; print rax" },
+	{ "kill", "k", NEED_PROC, cmd_kill, "kill", "kill the process" },
+	{ "attach", "", 0, cmd_attach, "attach PID", "trace a running process" },
+	{ "detach", "", NEED_PROC, cmd_detach, "detach",
+	  "let the process go, every breakpoint byte restored" },
+	{ "file", "", 0, cmd_file, "file PROGRAM", "load a program to debug" },
+	{ "break", "b br", 0, cmd_break, "break LOCATION",
+	  "breakpoint at SYMBOL, SYMBOL@LIBRARY or *ADDRESS" },
+	{ "tbreak", "tb", 0, cmd_tbreak, "tbreak LOCATION",
+	  "breakpoint deleted when hit" },
+	{ "delete", "d", 0, cmd_delete, "delete [N...]",
+	  "delete breakpoints (all when none given)" },
+	{ "disable", "dis", 0, cmd_disable, "disable [N...]", "disable breakpoints" },
+	{ "enable", "en", 0, cmd_enable, "enable [N...]", "enable breakpoints" },
+	{ "ignore", "", 0, cmd_ignore, "ignore N COUNT",
+	  "don't stop at breakpoint N the next COUNT times" },
+	{ "info", "i", 0, cmd_info, "info WHAT",
+	  "breakpoints, proc mappings, registers, threads, frame, brk, aslr, "
+	  "sharedlibrary" },
+	{ "thread", "", NEED_PROC, cmd_thread, "thread [N]", "select thread N" },
+	{ "backtrace", "bt where", NEED_PROC, cmd_backtrace, "backtrace [N]",
+	  "frames of the selected thread (libunwind)" },
+	{ "frame", "f", NEED_PROC, cmd_frame, "frame [N]", "select frame N" },
+	{ "up", "", NEED_PROC, cmd_up, "up [N]", "select the caller's frame" },
+	{ "down", "", NEED_PROC, cmd_down, "down [N]", "select the callee's frame" },
+	{ "x", "", NEED_PROC, cmd_x, "x/NFU ADDRESS",
+	  "examine memory (F: x d u o t c s a; U: b h w g)" },
+	{ "snapshot", "snap", NEED_PROC, cmd_snapshot, "snapshot [NAME]",
+	  "capture maps, break, frames and registers" },
+	{ "snapshots", "", 0, cmd_snapshots, "snapshots", "list snapshots" },
+	{ "drop", "", 0, cmd_drop, "drop SNAP", "forget a snapshot" },
+	{ "diff", "", 0, cmd_diff, "diff [A [B]]",
+	  "what changed between two snapshots (default: the last two)" },
+	{ "set", "", 0, cmd_set, "set WHAT VALUE",
+	  "args, disable-randomization, auto-snapshot, color" },
+	{ "show", "", 0, cmd_show, "show SNAP | show WHAT",
+	  "print a snapshot, or a setting" },
+	{ "help", "h ?", 0, cmd_help, "help [COMMAND]", "this list" },
+	{ "quit", "q exit", 0, cmd_quit, "quit",
+	  "leave (a spawned process is killed, an attached one detached)" },
+	{ NULL, NULL, 0, NULL, NULL, NULL }
+};
+
+static int cmd_help(struct ld_session *s, char *args)
+{
+	char *w = next_word(&args);
+	const struct cmd *c;
+	bool amb;
+
+	if (w) {
+		c = lookup(commands, w, &amb);
+		if (!c)
+			return unknown(commands, "help ", w, amb);
+		ld_out("%s\n  %s\n", c->usage, c->summary);
+		if (*c->aliases)
+			ld_out("  aliases: %s\n", c->aliases);
+		if (c->fn == cmd_info || c->fn == cmd_set || c->fn == cmd_show) {
+			const struct cmd *t = c->fn == cmd_info ? info_cmds :
+					      c->fn == cmd_set ? set_cmds : show_cmds;
+
+			for (; t->name; t++)
+				ld_out("  %-34s %s\n", t->usage, t->summary);
+		}
+		return 0;
+	}
+	ld_out("Commands:\n");
+	for (c = commands; c->name; c++)
+		ld_out("  %-22s %s\n", c->usage, c->summary);
+	ld_out("Type `help COMMAND` for more.\n");
+	return 0;
+}
+
+int ld_execute(struct ld_session *s, const char *line)
+{
+	char *buf = strdup(line), *args, *w, name[64];
+	const struct cmd *c;
+	bool amb;
+	int r;
+
+	if (!buf)
+		return ld_error("%s", strerror(ENOMEM));
+	args = skip_ws(buf);
+	trim_end(args);
+	if (!*args || *args == '#') {
+		free(buf);
+		return LD_CMD_OK;
+	}
+	ld_poll_process(s);
+	/* "x/4xg" glues the format to the name. */
+	w = args;
+	while (*args && !isspace((unsigned char)*args) && *args != '/')
+		args++;
+	snprintf(name, sizeof name, "%.*s", (int)(args - w), w);
+	if (*args && *args != '/')
+		args++;
+	c = lookup(commands, name, &amb);
+	if (!c) {
+		if (strlen(name) > 40)
+			name[40] = 0;
+		r = unknown(commands, "", name, amb);
+	} else if ((r = check_flags(s, c, c->name)) == 0) {
+		r = c->fn(s, args);
+	}
+	free(buf);
+	fflush(stdout);
+	return r;
+}
+
+const char *ld_command_name(const char *prefix, int state)
+{
+	static size_t i;
+	size_t n = strlen(prefix);
+
+	if (!state)
+		i = 0;
+	while (commands[i].name) {
+		const char *name = commands[i++].name;
+
+		if (!strncmp(name, prefix, n))
+			return name;
+	}
+	return NULL;
+}
+
+const char *ld_subcommand_name(const char *cmd, const char *prefix, int state)
+{
+	static size_t i;
+	const struct cmd *t = !strcmp(cmd, "info") || !strcmp(cmd, "i") ? info_cmds :
+			      !strcmp(cmd, "set") ? set_cmds :
+			      !strcmp(cmd, "show") ? show_cmds : NULL;
+	size_t n = strlen(prefix);
+
+	if (!state)
+		i = 0;
+	while (t && t[i].name) {
+		const char *name = t[i++].name;
+
+		if (!strncmp(name, prefix, n))
+			return name;
+	}
+	return NULL;
+}

@@ -1,0 +1,1040 @@
+/* Run control: resuming, stepping over breakpoints, deciding what each
+ * stop means, stopping every thread, reporting.  The only code that
+ * resumes the tracee. */
+#include <errno.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "layoutdbg/error.h"
+#include "layoutdbg/infrun.h"
+#include "layoutdbg/output.h"
+#include "layoutdbg/session.h"
+
+volatile sig_atomic_t ld_interrupted;
+
+/* What handling one stop decided. */
+enum verdict { V_RESUME, V_REPORT, V_FAIL };
+
+struct outcome {
+	enum ld_event ev;
+	pid_t tid;
+	int bpnum;              /* the breakpoint reported */
+	int sig;
+	uint64_t fault_addr;
+};
+
+extern char **environ;
+
+/* ---- breakpoints ---------------------------------------------------- */
+
+static int parse_location(struct ld_bp *bp, const char *loc)
+{
+	const char *at;
+	char *end;
+
+	if (loc[0] == '*') {
+		errno = 0;
+		bp->addr = strtoull(loc + 1, &end, 0);
+		if (errno || end == loc + 1 || *end)
+			return ld_error("break %s: not an address", loc);
+		bp->is_addr = true;
+		return 0;
+	}
+	if (strchr(loc, ':'))
+		return ld_error("break %s: source locations need DWARF line "
+				"support, which this build lacks; use a function "
+				"name or *ADDRESS", loc);
+	at = strchr(loc, '@');
+	bp->sym = at ? strndup(loc, (size_t)(at - loc)) : strdup(loc);
+	if (at)
+		bp->lib = strdup(at + 1);
+	if (!bp->sym || (at && !bp->lib))
+		return ld_error("break: %s", strerror(ENOMEM));
+	if (!*bp->sym || (at && !*bp->lib))
+		return ld_error("break %s: expected SYMBOL, SYMBOL@LIBRARY or "
+				"*ADDRESS", loc);
+	return 0;
+}
+
+static void set_where(struct ld_bp *bp, const char *fmt, ...) LD_PRINTF(2, 3);
+static void set_where(struct ld_bp *bp, const char *fmt, ...)
+{
+	va_list ap;
+	char *w;
+
+	va_start(ap, fmt);
+	if (vasprintf(&w, fmt, ap) < 0)
+		w = NULL;
+	va_end(ap);
+	free(bp->where);
+	bp->where = w;
+}
+
+/* Resolve bp in the live process.  Returns true when it now has an
+ * address. */
+static bool resolve_live(struct ld_session *s, struct ld_bp *bp)
+{
+	struct ld_obj *ob;
+	uint64_t a;
+
+	if (bp->is_addr) {
+		struct ld_obj *o2 = ld_objs_at(&s->objs, bp->addr);
+		char sym[256];
+
+		ld_session_symbolize(s, bp->addr, sym, sizeof sym);
+		set_where(bp, "%s in %s", sym, o2 ? o2->path : "??");
+		bp->pending = false;
+		return true;
+	}
+	a = ld_objs_resolve(&s->objs, bp->sym, bp->lib, &ob);
+	if (!a)
+		return false;
+	bp->addr = a;
+	bp->pending = false;
+	set_where(bp, "%s in %s", bp->sym, ob->path);
+	return true;
+}
+
+/* Arm every enabled, resolvable breakpoint; newly resolved ones are
+ * announced when announce is set. */
+static void arm_all(struct ld_session *s, bool announce)
+{
+	size_t i;
+
+	for (i = 0; i < s->bps.n; i++) {
+		struct ld_bp *bp = s->bps.v[i];
+		bool was_pending = bp->pending;
+		int r;
+
+		if (bp->type == LD_BP_SOLIB || bp->type == LD_BP_FINISH)
+			continue;
+		if (bp->pending && !resolve_live(s, bp))
+			continue;
+		if (!bp->enabled || bp->armed)
+			continue;
+		r = ld_bp_arm(&s->bps, s->proc->pid, bp);
+		if (r < 0) {
+			ld_error("breakpoint %d at 0x%" PRIx64 ": cannot insert: %s",
+				 bp->num, bp->addr, strerror(-r));
+			continue;
+		}
+		if (announce && was_pending && !bp->is_addr)
+			ld_out("Breakpoint %d at 0x%" PRIx64 ": %s\n", bp->num,
+			       bp->addr, bp->where);
+	}
+}
+
+void ld_rearm_for_file(struct ld_session *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->bps.n; i++) {
+		struct ld_bp *bp = s->bps.v[i];
+
+		if (!bp->is_addr)
+			bp->pending = true;
+	}
+}
+
+static void solib_event(struct ld_session *s)
+{
+	ld_unwinder_flush(s->unw);
+	s->stop_gen++;
+	if (ld_session_rescan(s) == 0)
+		arm_all(s, true);
+}
+
+/* The dynamic linker calls r_brk (_dl_debug_state) around every change
+ * of the link map, at start-up and at every dlopen/dlclose: a breakpoint
+ * there misses no load (glibc elf/dl-debug.c). */
+static void arm_solib_hook(struct ld_session *s)
+{
+	if (!s->objs.r_brk || (s->solib_bp && s->solib_bp->addr == s->objs.r_brk))
+		return;
+	if (!s->solib_bp) {
+		s->solib_bp = ld_bp_add(&s->bps, LD_BP_SOLIB, "<dl_debug_state>");
+		if (!s->solib_bp)
+			return;
+	}
+	s->solib_bp->addr = s->objs.r_brk;
+	s->solib_bp->pending = false;
+	if (ld_bp_arm(&s->bps, s->proc->pid, s->solib_bp) < 0)
+		ld_warn("cannot watch library loads: pending breakpoints in "
+			"libraries loaded later stay pending");
+}
+
+/* A new image: the executable and ld.so are mapped, nothing else yet. */
+static void new_image(struct ld_session *s)
+{
+	s->solib_bp = NULL;
+	s->stop_gen++;
+	ld_unwinder_flush(s->unw);
+	if (ld_session_rescan(s) < 0)
+		return;
+	arm_solib_hook(s);
+	arm_all(s, false);
+}
+
+int ld_break(struct ld_session *s, const char *location, bool temporary)
+{
+	struct ld_bp *bp;
+	const struct ld_symbol *sym;
+
+	if (!*location)
+		return ld_error("break: a location is needed (SYMBOL, "
+				"SYMBOL@LIBRARY or *ADDRESS)");
+	bp = ld_bp_add(&s->bps, temporary ? LD_BP_TEMP : LD_BP_USER, location);
+	if (!bp)
+		return ld_error("break: %s", strerror(ENOMEM));
+	if (parse_location(bp, location) < 0) {
+		s->bps.next_num--;
+		ld_bp_delete(&s->bps, bp);
+		return -1;
+	}
+	if (s->proc) {
+		if (resolve_live(s, bp)) {
+			int r = ld_bp_arm(&s->bps, s->proc->pid, bp);
+
+			if (r < 0) {
+				s->bps.next_num--;
+				ld_bp_delete(&s->bps, bp);
+				return ld_error("break %s: cannot insert at 0x%" PRIx64
+						": %s", location, bp->addr,
+						strerror(-r));
+			}
+			ld_out("%s %d at 0x%" PRIx64 ": %s\n",
+			       temporary ? "Temporary breakpoint" : "Breakpoint",
+			       bp->num, bp->addr, bp->where);
+			return 0;
+		}
+		if (!bp->lib || ld_objs_find(&s->objs, bp->lib)) {
+			s->bps.next_num--;
+			ld_bp_delete(&s->bps, bp);
+			if (bp->lib)
+				return ld_error("break %s: no symbol \"%s\" in %s",
+						location, bp->sym, bp->lib);
+			return ld_error("break %s: no symbol \"%s\" in the program "
+					"or its loaded libraries", location,
+					location);
+		}
+		ld_out("Breakpoint %d (%s) pending: %s is not loaded yet\n",
+		       bp->num, location, bp->lib);
+		return 0;
+	}
+	if (!s->exe && !bp->is_addr)
+		ld_out("Breakpoint %d (%s) pending: no program loaded yet\n",
+		       bp->num, location);
+	else if (bp->is_addr)
+		ld_out("Breakpoint %d at 0x%" PRIx64 "\n", bp->num, bp->addr);
+	else if (!bp->lib && (sym = ld_elf_lookup_any(s->exe, bp->sym)))
+		ld_out("%s %d at 0x%" PRIx64 " (before relocation): %s in %s\n",
+		       temporary ? "Temporary breakpoint" : "Breakpoint",
+		       bp->num, sym->value, bp->sym, s->exe_path);
+	else
+		ld_out("Breakpoint %d (%s) pending: armed when a library "
+		       "defining it loads\n", bp->num, location);
+	return 0;
+}
+
+int ld_delete_bp(struct ld_session *s, struct ld_bp *bp)
+{
+	if (s->proc && ld_bp_disarm(&s->bps, s->proc->pid, bp) < 0)
+		ld_warn("breakpoint %d: could not restore the original byte",
+			bp->num);
+	ld_bp_delete(&s->bps, bp);
+	return 0;
+}
+
+int ld_enable_bp(struct ld_session *s, struct ld_bp *bp, bool on)
+{
+	bp->enabled = on;
+	if (!s->proc || bp->pending)
+		return 0;
+	if (on) {
+		int r = ld_bp_arm(&s->bps, s->proc->pid, bp);
+
+		return r < 0 ? ld_error("enable %d: %s", bp->num, strerror(-r)) : 0;
+	}
+	return ld_bp_disarm(&s->bps, s->proc->pid, bp) < 0 ?
+	       ld_error("disable %d: cannot restore the original byte", bp->num) : 0;
+}
+
+/* ---- process life --------------------------------------------------- */
+
+void ld_end_process(struct ld_session *s, bool kill_or_detach)
+{
+	struct ld_proc *p = s->proc;
+	size_t i;
+
+	if (!p)
+		return;
+	if (kill_or_detach && !p->exited) {
+		/* Every thread must be stopped before its text is touched
+		 * or it is detached. */
+		ld_proc_stop_all(p);
+		if (p->spawned) {
+			ld_bps_disarm_all(&s->bps, 0);
+			ld_proc_kill(p);
+		} else {
+			/* Restore every original byte first: a detached
+			 * process must never meet one of our int3s. */
+			if (ld_bps_disarm_all(&s->bps, p->pid) < 0)
+				ld_error("detach: could not restore every "
+					 "breakpoint byte in process %d", (int)p->pid);
+			ld_proc_detach(p);
+		}
+	}
+	ld_bps_disarm_all(&s->bps, 0);
+	/* Internal breakpoints belong to the process. */
+	for (i = s->bps.n; i-- > 0;) {
+		struct ld_bp *bp = s->bps.v[i];
+
+		if (bp->type == LD_BP_SOLIB || bp->type == LD_BP_FINISH)
+			ld_bp_delete(&s->bps, bp);
+	}
+	s->solib_bp = NULL;
+	ld_rearm_for_file(s);
+	ld_proc_free(p);
+	s->proc = NULL;
+	s->cur_tid = 0;
+	ld_objs_release(&s->objs);
+	ld_maps_release(&s->maps);
+	ld_unwinder_free(s->unw);
+	s->unw = NULL;
+	s->stop_gen++;
+}
+
+static void report_exit(struct ld_session *s)
+{
+	struct ld_proc *p = s->proc;
+
+	if (p->exit_sig)
+		ld_out("[process %d killed by SIG%s]\n", (int)p->pid,
+		       sigabbrev_np(p->exit_sig));
+	else
+		ld_out("[process %d exited with code %d]\n", (int)p->pid,
+		       p->exit_code);
+	snprintf(s->stop_reason, sizeof s->stop_reason, "exited");
+	ld_end_process(s, false);
+}
+
+int ld_inject_syscall(struct ld_session *s, struct ld_thread *t, long nr,
+		      uint64_t arg0, uint64_t *ret)
+{
+	static const uint8_t insn[2] = { 0x0f, 0x05 };	/* syscall */
+	struct ld_stop st;
+	ld_regs saved, r;
+	uint8_t orig[2];
+	int e;
+
+	if (t->state != LD_T_STOPPED || t->in_syscall)
+		return -EBUSY;
+	if ((e = ld_regs_get(t->tid, &saved)) ||
+	    (e = ld_mem_read(t->tid, saved.rip, orig, 2)))
+		return e;
+	r = saved;
+	r.rax = (uint64_t)nr;
+	r.rdi = arg0;
+	/* orig_rax = -1: the kernel must not treat this stop as an
+	 * interrupted system call to restart while ours runs; the saved
+	 * registers put the restart state back afterwards. */
+	r.orig_rax = (uint64_t)-1;
+	if ((e = ld_mem_write(t->tid, saved.rip, insn, 2)))
+		return e;
+	e = ld_regs_set(t->tid, &r);
+	if (!e)
+		e = ld_proc_resume(s->proc, t, LD_RESUME_STEP, 0);
+	while (!e) {
+		e = ld_proc_wait(s->proc, &st, true);
+		if (e == -EINTR)
+			e = 0;
+		else if (!e && st.tid == t->tid)
+			break;
+	}
+	if (!e && (st.kind == LD_STOP_EXITED || st.kind == LD_STOP_KILLED))
+		return -ESRCH;
+	if (!e && (e = ld_regs_get(t->tid, &r)) == 0)
+		*ret = r.rax;
+	/* Put everything back even after a failure. */
+	ld_mem_write(t->tid, saved.rip, orig, 2);
+	ld_regs_set(t->tid, &saved);
+	if (!e && st.kind != LD_STOP_STEP) {
+		/* A signal arrived instead: keep it for the next resume. */
+		if (st.kind == LD_STOP_SIGNAL)
+			t->pending_sig = st.sig;
+		e = -EAGAIN;
+	}
+	return e;
+}
+
+/* ---- stepping over breakpoints ------------------------------------- */
+
+static uint64_t thread_pc(struct ld_thread *t)
+{
+	ld_regs r;
+
+	return ld_regs_get(t->tid, &r) ? 0 : r.rip;
+}
+
+/* Wait for thread t (the only one running).  Stops of other threads that
+ * sneak in (a clone's first stop) are kept queued. */
+static int wait_thread(struct ld_session *s, struct ld_thread *t,
+		       struct ld_stop *st)
+{
+	for (;;) {
+		int r = ld_proc_wait(s->proc, st, true);
+
+		if (r == -EINTR)
+			continue;
+		if (r < 0)
+			return r;
+		if (st->tid == t->tid)
+			return 0;
+		if (st->tid == s->proc->pid && s->proc->exited)
+			return 0;
+		{
+			struct ld_thread *o = ld_proc_thread(s->proc, st->tid);
+
+			if (o && o->state == LD_T_STOPPED && st->kind != LD_STOP_INTERRUPT)
+				o->queued = true;
+		}
+	}
+}
+
+/* If t sits on one of our int3s, execute the original instruction: lift
+ * the byte, single-step t alone, drop the byte back.  Returns 0 when t
+ * was not on a breakpoint (nothing done), 2 when it stepped past it, 1
+ * when the step ended in something else (kept in t->last, queued), or
+ * -errno. */
+static int step_over(struct ld_session *s, struct ld_thread *t)
+{
+	struct ld_site *site = ld_site_at(&s->bps, thread_pc(t));
+	struct ld_stop st;
+	int r;
+
+	if (!site)
+		return 0;
+	if ((r = ld_site_lift(t->tid, site)))
+		return r;
+	r = ld_proc_resume(s->proc, t, LD_RESUME_STEP, t->pending_sig);
+	if (!r)
+		r = wait_thread(s, t, &st);
+	if (!s->proc->exited) {
+		site = ld_site_at(&s->bps, site->addr);
+		if (site && t->state != LD_T_GONE)
+			ld_site_drop(t->tid, site);
+	}
+	if (r)
+		return r;
+	if (st.kind == LD_STOP_STEP && t->state == LD_T_STOPPED)
+		return 2;
+	if (t->state == LD_T_STOPPED)
+		t->queued = true;
+	return 1;
+}
+
+/* ---- deciding what a stop means ------------------------------------ */
+
+static enum verdict on_breakpoint(struct ld_session *s, struct ld_thread *t,
+				  struct outcome *out)
+{
+	enum verdict v = V_RESUME;
+	ld_regs regs;
+	uint64_t pc;
+	size_t i;
+
+	if (ld_regs_get(t->tid, &regs))
+		return V_RESUME;
+	pc = regs.rip - 1;
+	if (!ld_site_at(&s->bps, pc)) {
+		/* Not ours: the program's own int3 is a SIGTRAP for it. */
+		out->ev = LD_EV_SIGNAL;
+		out->sig = SIGTRAP;
+		return V_REPORT;
+	}
+	/* Back up over the int3 so the original instruction runs next. */
+	regs.rip = pc;
+	ld_regs_set(t->tid, &regs);
+	for (i = 0; i < s->bps.n; i++) {
+		struct ld_bp *bp = s->bps.v[i];
+
+		if (!bp->armed || bp->addr != pc)
+			continue;
+		switch (bp->type) {
+		case LD_BP_SOLIB:
+			solib_event(s);
+			break;
+		case LD_BP_FINISH:
+			if (bp->tid == t->tid && regs.rsp >= bp->sp) {
+				out->ev = LD_EV_FINISH;
+				v = V_REPORT;
+			}
+			break;
+		case LD_BP_USER:
+		case LD_BP_TEMP:
+			bp->hits++;
+			if (bp->ignore) {
+				bp->ignore--;
+				break;
+			}
+			if (out->ev != LD_EV_BREAKPOINT || !out->bpnum)
+				out->bpnum = bp->num;
+			out->ev = LD_EV_BREAKPOINT;
+			v = V_REPORT;
+			break;
+		}
+	}
+	return v;
+}
+
+static enum verdict on_stop(struct ld_session *s, struct ld_stop *st,
+			    bool stepping, struct outcome *out)
+{
+	struct ld_thread *t = ld_proc_thread(s->proc, st->tid);
+
+	out->tid = st->tid;
+	switch (st->kind) {
+	case LD_STOP_EXITED:
+	case LD_STOP_KILLED:
+		if (s->proc->exited) {
+			out->ev = LD_EV_EXITED;
+			return V_REPORT;
+		}
+		return V_RESUME;	/* one thread ended */
+	case LD_STOP_BREAKPOINT:
+		return on_breakpoint(s, t, out);
+	case LD_STOP_STEP:
+		if (!stepping)
+			return V_RESUME;
+		out->ev = LD_EV_STEP;
+		return V_REPORT;
+	case LD_STOP_SIGNAL:
+	case LD_STOP_GROUP:
+		if (st->kind == LD_STOP_SIGNAL && s->handle_pass[st->sig & 63])
+			t->pending_sig = st->sig;
+		if (st->kind == LD_STOP_SIGNAL && !s->handle_stop[st->sig & 63])
+			return V_RESUME;
+		out->ev = LD_EV_SIGNAL;
+		out->sig = st->sig;
+		out->fault_addr = st->fault_addr;
+		return V_REPORT;
+	case LD_STOP_INTERRUPT:
+		if (!ld_interrupted)
+			return V_RESUME;	/* a new thread, or a stale interrupt */
+		ld_interrupted = 0;
+		out->ev = LD_EV_INTERRUPT;
+		return V_REPORT;
+	case LD_STOP_EXEC:
+		ld_out("process %d is executing a new program\n", (int)s->proc->pid);
+		ld_bps_disarm_all(&s->bps, 0);
+		new_image(s);
+		return V_RESUME;
+	default:
+		return V_RESUME;
+	}
+}
+
+/* Resume one thread after a stop that is not reported. */
+static int resume_one(struct ld_session *s, struct ld_thread *t)
+{
+	int r;
+
+	if (t->state != LD_T_STOPPED)
+		return 0;
+	r = step_over(s, t);
+	if (r == 1)
+		return 0;	/* something came up while stepping: queued */
+	if (r < 0 && r != -ESRCH)
+		return r;
+	if (t->state != LD_T_STOPPED)
+		return 0;
+	r = ld_proc_resume(s->proc, t, LD_RESUME_CONT, t->pending_sig);
+	return r == -ESRCH ? 0 : r;
+}
+
+/* A stop is being reported: stop every other thread.  Threads that hit a
+ * breakpoint meanwhile are backed up over it and will hit it again when
+ * resumed (gdb's way), so no hit is reported twice or lost. */
+static void stop_world(struct ld_session *s)
+{
+	size_t i;
+
+	ld_proc_stop_all(s->proc);
+	for (i = 0; i < s->proc->nthreads; i++) {
+		struct ld_thread *t = &s->proc->threads[i];
+		ld_regs r;
+
+		if (t->state != LD_T_STOPPED || !t->queued ||
+		    t->last.kind != LD_STOP_BREAKPOINT)
+			continue;
+		if (ld_regs_get(t->tid, &r) == 0 && ld_site_at(&s->bps, r.rip - 1)) {
+			r.rip--;
+			ld_regs_set(t->tid, &r);
+			t->queued = false;
+		}
+	}
+}
+
+/* ---- the run loop --------------------------------------------------- */
+
+/* The next stop to decide on: one kept from earlier first. */
+static int next_stop(struct ld_session *s, struct ld_stop *st)
+{
+	size_t i;
+
+	for (i = 0; i < s->proc->nthreads; i++) {
+		struct ld_thread *t = &s->proc->threads[i];
+
+		if (t->state == LD_T_STOPPED && t->queued) {
+			t->queued = false;
+			*st = t->last;
+			return 0;
+		}
+	}
+	for (;;) {
+		int r = ld_proc_wait(s->proc, st, true);
+
+		if (r != -EINTR)
+			return r;
+		if (ld_interrupted) {
+			/* Ctrl-C: stop the program where it is. */
+			for (i = 0; i < s->proc->nthreads; i++) {
+				struct ld_thread *t = &s->proc->threads[i];
+
+				if (t->state == LD_T_RUNNING) {
+					ld_proc_interrupt(s->proc, t);
+					break;
+				}
+			}
+		}
+	}
+}
+
+const char *ld_describe_pc(struct ld_session *s, uint64_t pc, char *buf,
+			   size_t len)
+{
+	struct ld_obj *ob;
+	const char *sym;
+	uint64_t off;
+	bool named = ld_objs_symbolize(&s->objs, pc, &ob, &sym, &off);
+	int n = snprintf(buf, len, "0x%016" PRIx64 " in %s ()", pc,
+			 named ? sym : "??");
+
+	if (ob && !ob->is_exe && n > 0 && (size_t)n < len)
+		snprintf(buf + n, len - (size_t)n, " from %s", ob->path);
+	return buf;
+}
+
+static void print_stop(struct ld_session *s, const struct outcome *out)
+{
+	struct ld_thread *t = ld_proc_thread(s->proc, out->tid);
+	uint64_t pc = t ? thread_pc(t) : 0;
+	char where[512];
+	struct ld_bp *bp;
+
+	ld_describe_pc(s, pc, where, sizeof where);
+	switch (out->ev) {
+	case LD_EV_BREAKPOINT:
+		bp = ld_bp_by_num(&s->bps, out->bpnum);
+		ld_out("\n%s %d, %s\n", bp && bp->type == LD_BP_TEMP ?
+		       "Temporary breakpoint" : "Breakpoint", out->bpnum, where);
+		snprintf(s->stop_reason, sizeof s->stop_reason,
+			 "breakpoint %d (%s)", out->bpnum, bp ? bp->spec : "?");
+		if (bp && bp->type == LD_BP_TEMP)
+			ld_delete_bp(s, bp);
+		break;
+	case LD_EV_SIGNAL:
+		ld_out("\nProgram received signal SIG%s, %s.\n%s\n",
+		       sigabbrev_np(out->sig), strsignal(out->sig), where);
+		if (out->sig == SIGSEGV || out->sig == SIGBUS) {
+			char sym[256];
+			struct ld_obj *ob = NULL;
+			const char *name;
+			uint64_t off;
+			const struct ld_maps *m = ld_session_maps(s);
+			const struct ld_map *mp = m ? ld_maps_find(m, out->fault_addr) : NULL;
+
+			ld_objs_symbolize(&s->objs, out->fault_addr, &ob, &name, &off);
+			ld_session_symbolize(s, out->fault_addr, sym, sizeof sym);
+			ld_out("Fault address 0x%" PRIx64 ": %s\n", out->fault_addr,
+			       mp ? (mp->path[0] ? mp->path : "in an anonymous mapping")
+				  : "not in any mapping");
+		}
+		snprintf(s->stop_reason, sizeof s->stop_reason, "signal SIG%s",
+			 sigabbrev_np(out->sig));
+		break;
+	case LD_EV_STEP:
+		ld_out("%s\n", where);
+		snprintf(s->stop_reason, sizeof s->stop_reason, "stepi");
+		break;
+	case LD_EV_INTERRUPT:
+		ld_out("\nProgram interrupted.\n%s\n", where);
+		snprintf(s->stop_reason, sizeof s->stop_reason, "interrupted");
+		break;
+	case LD_EV_FINISH:
+		ld_out("%s\n", where);
+		snprintf(s->stop_reason, sizeof s->stop_reason, "finish");
+		break;
+	default:
+		break;
+	}
+}
+
+static void after_stop(struct ld_session *s, const struct outcome *out)
+{
+	if (out->ev == LD_EV_EXITED || !s->proc) {
+		if (s->proc)
+			report_exit(s);
+		s->last_event = LD_EV_EXITED;
+		return;
+	}
+	stop_world(s);
+	s->stop_gen++;
+	if (out->tid && out->tid != s->cur_tid && ld_proc_nlive(s->proc) > 1) {
+		struct ld_thread *t = ld_proc_thread(s->proc, out->tid);
+
+		ld_out("[Switching to thread %d (LWP %d)]\n", t ? t->num : 0,
+		       (int)out->tid);
+	}
+	if (out->tid)
+		s->cur_tid = out->tid;
+	s->frame = 0;
+	s->last_event = out->ev;
+	print_stop(s, out);
+	if (s->auto_snapshot) {
+		struct ld_snapshot *snap = ld_session_snapshot(s, NULL);
+
+		if (snap)
+			ld_out("[snapshot $%u]\n", snap->id);
+	}
+}
+
+/* Resume every thread and run until something is reported. */
+static int run_until_stop(struct ld_session *s)
+{
+	struct outcome out = { 0 };
+	struct ld_stop st;
+	size_t i;
+	int r;
+
+	ld_interrupted = 0;
+	for (i = 0; i < s->proc->nthreads; i++) {
+		struct ld_thread *t = &s->proc->threads[i];
+
+		if (!t->queued && (r = resume_one(s, t)) < 0)
+			return ld_error("cannot resume thread %d: %s", (int)t->tid,
+					strerror(-r));
+	}
+	for (;;) {
+		struct ld_thread *t;
+
+		r = next_stop(s, &st);
+		if (r < 0) {
+			if (r == -ECHILD) {	/* reaped elsewhere: it is gone */
+				s->proc->exited = true;
+				out.ev = LD_EV_EXITED;
+				break;
+			}
+			return ld_error("waiting for process %d: %s",
+					(int)s->proc->pid, strerror(-r));
+		}
+		memset(&out, 0, sizeof out);
+		if (on_stop(s, &st, false, &out) == V_REPORT)
+			break;
+		if (!s->proc)
+			return 0;
+		t = ld_proc_thread(s->proc, st.tid);
+		if (t && (r = resume_one(s, t)) < 0)
+			return ld_error("cannot resume thread %d: %s", (int)t->tid,
+					strerror(-r));
+	}
+	after_stop(s, &out);
+	return 0;
+}
+
+/* ---- commands ------------------------------------------------------- */
+
+static int need_stopped(struct ld_session *s, const char *what)
+{
+	if (!s->proc)
+		return ld_error("%s: no process: the program is not being run", what);
+	return 0;
+}
+
+int ld_run(struct ld_session *s, bool stop_at_main)
+{
+	char err[512], **argv;
+	size_t n = 0, i;
+	int r;
+
+	if (!s->exe)
+		return ld_error("run: no program: give one on the command line "
+				"or with `file PROGRAM`");
+	if (s->proc) {
+		ld_out("Killing the running process %d first.\n", (int)s->proc->pid);
+		ld_end_process(s, true);
+	}
+	if (stop_at_main && ld_break(s, "main", true) < 0)
+		return -1;
+	while (s->args[n])
+		n++;
+	argv = calloc(n + 2, sizeof *argv);
+	if (!argv)
+		return ld_error("run: %s", strerror(ENOMEM));
+	argv[0] = s->exe_path;
+	for (i = 0; i < n; i++)
+		argv[i + 1] = s->args[i];
+	r = ld_proc_spawn(s->exe_path, argv, environ, s->aslr, &s->proc, err,
+			  sizeof err);
+	free(argv);
+	if (r < 0)
+		return ld_error("run: %s: %s", s->exe_path, err);
+	s->proc_aslr = s->aslr;
+	s->cur_tid = s->proc->pid;
+	ld_out("Starting program: %s\n", s->exe_path);
+	snprintf(s->stop_reason, sizeof s->stop_reason, "exec");
+	new_image(s);
+	return run_until_stop(s);
+}
+
+int ld_continue(struct ld_session *s, unsigned ignore)
+{
+	if (need_stopped(s, "continue"))
+		return -1;
+	if (ignore > 1 && s->last_event == LD_EV_BREAKPOINT) {
+		struct ld_bp *bp = NULL;
+		size_t i;
+		ld_regs r;
+
+		if (ld_regs_get(s->cur_tid, &r) == 0)
+			for (i = 0; i < s->bps.n; i++)
+				if (s->bps.v[i]->num && s->bps.v[i]->addr == r.rip &&
+				    s->bps.v[i]->armed)
+					bp = s->bps.v[i];
+		if (bp) {
+			bp->ignore = ignore - 1;
+			ld_out("Will ignore next %u crossings of breakpoint %d.  "
+			       "Continuing.\n", ignore - 1, bp->num);
+		}
+	}
+	return run_until_stop(s);
+}
+
+int ld_stepi(struct ld_session *s, unsigned count)
+{
+	struct outcome out = { 0 };
+	struct ld_thread *t;
+	struct ld_stop st;
+	int r;
+
+	if (need_stopped(s, "stepi") || !(t = ld_session_thread(s)))
+		return -1;
+	ld_interrupted = 0;
+	while (count--) {
+		memset(&out, 0, sizeof out);
+		memset(&st, 0, sizeof st);
+		r = step_over(s, t);
+		if (r == 0) {
+			r = ld_proc_resume(s->proc, t, LD_RESUME_STEP, t->pending_sig);
+			if (!r)
+				r = wait_thread(s, t, &st);
+		} else if (r == 1) {
+			st = t->last;
+			t->queued = false;
+		} else if (r == 2) {
+			st.kind = LD_STOP_STEP;
+			st.tid = t->tid;
+		}
+		if (r < 0)
+			return ld_error("stepi: %s", strerror(-r));
+		if (s->proc->exited) {
+			out.ev = LD_EV_EXITED;
+			break;
+		}
+		if (on_stop(s, &st, true, &out) == V_REPORT && out.ev != LD_EV_STEP)
+			break;
+		out.ev = LD_EV_STEP;
+		out.tid = t->tid;
+	}
+	after_stop(s, &out);
+	return 0;
+}
+
+int ld_finish(struct ld_session *s)
+{
+	struct ld_frame f[LD_MAX_FRAMES];
+	struct ld_thread *t;
+	struct ld_bp *bp;
+	char where[512];
+	size_t i;
+	int n, r;
+
+	if (need_stopped(s, "finish") || !(t = ld_session_thread(s)))
+		return -1;
+	n = ld_session_unwind(s, t->tid, f, LD_MAX_FRAMES);
+	if (n < 0)
+		return ld_error("finish: cannot unwind thread %d: %s", (int)t->tid,
+				strerror(-n));
+	if (n <= s->frame + 1 || !f[s->frame + 1].pc)
+		return ld_error("finish: not meaningful in the outermost frame");
+	ld_describe_pc(s, f[s->frame].pc, where, sizeof where);
+	ld_out("Run till exit from #%d  %s\n", s->frame, where);
+	bp = ld_bp_add(&s->bps, LD_BP_FINISH, "<finish>");
+	if (!bp)
+		return ld_error("finish: %s", strerror(ENOMEM));
+	bp->addr = f[s->frame + 1].pc;
+	/* The frame has returned when the stack pointer is back at its
+	 * caller's: under recursion the same return address is hit by deeper
+	 * frames first, with a lower sp (x86-64: the stack grows down). */
+	bp->sp = f[s->frame + 1].sp;
+	bp->tid = t->tid;
+	bp->pending = false;
+	r = ld_bp_arm(&s->bps, s->proc->pid, bp);
+	if (r < 0) {
+		ld_bp_delete(&s->bps, bp);
+		return ld_error("finish: cannot insert a breakpoint at 0x%" PRIx64
+				": %s", f[s->frame + 1].pc, strerror(-r));
+	}
+	r = run_until_stop(s);
+	for (i = 0; i < s->bps.n; i++) {
+		if (s->bps.v[i] == bp) {
+			ld_delete_bp(s, bp);
+			break;
+		}
+	}
+	if (r == 0 && s->proc && s->last_event == LD_EV_FINISH) {
+		ld_regs regs;
+
+		if (ld_regs_get(s->cur_tid, &regs) == 0)
+			ld_out("Value returned is $%u = 0x%llx (%lld)\n",
+			       ++s->value_num, (unsigned long long)regs.rax,
+			       (long long)regs.rax);
+	}
+	return r;
+}
+
+static bool reads_randomized(pid_t pid)
+{
+	char path[64];
+	unsigned long pers = 0;
+	FILE *f;
+	int sys = 2;
+
+	snprintf(path, sizeof path, "/proc/%d/personality", (int)pid);
+	if ((f = fopen(path, "r"))) {
+		if (fscanf(f, "%lx", &pers) != 1)
+			pers = 0;
+		fclose(f);
+	}
+	if ((f = fopen("/proc/sys/kernel/randomize_va_space", "r"))) {
+		if (fscanf(f, "%d", &sys) != 1)
+			sys = 2;
+		fclose(f);
+	}
+	return sys != 0 && !(pers & 0x0040000 /* ADDR_NO_RANDOMIZE */);
+}
+
+int ld_attach(struct ld_session *s, pid_t pid)
+{
+	char err[512], path[64], exe[4096], where[512];
+	struct ld_thread *t;
+	ssize_t n;
+
+	if (s->proc)
+		return ld_error("attach %d: already debugging process %d; "
+				"`detach` or `kill` first", (int)pid, (int)s->proc->pid);
+	snprintf(path, sizeof path, "/proc/%d/exe", (int)pid);
+	n = readlink(path, exe, sizeof exe - 1);
+	if (ld_proc_attach(pid, &s->proc, err, sizeof err) < 0) {
+		s->proc = NULL;
+		return ld_error("attach %d: %s", (int)pid, err);
+	}
+	if (n > 0) {
+		exe[n] = 0;
+		if (n > 10 && !strcmp(exe + n - 10, " (deleted)"))
+			exe[n - 10] = 0;
+		if ((!s->exe_path || strcmp(s->exe_path, exe)) &&
+		    ld_session_file(s, exe) < 0)
+			ld_warn("continuing without the program's symbols");
+	}
+	s->proc_aslr = reads_randomized(pid);
+	s->cur_tid = pid;
+	s->stop_gen++;
+	snprintf(s->stop_reason, sizeof s->stop_reason, "attach");
+	s->last_event = LD_EV_INTERRUPT;
+	ld_out("Attached to process %d (%zu thread%s)\n", (int)pid,
+	       ld_proc_nlive(s->proc), ld_proc_nlive(s->proc) == 1 ? "" : "s");
+	if (ld_session_rescan(s) == 0) {
+		arm_solib_hook(s);
+		arm_all(s, true);
+	}
+	t = ld_proc_thread(s->proc, pid);
+	if (t)
+		ld_out("%s\n", ld_describe_pc(s, thread_pc(t), where, sizeof where));
+	return 0;
+}
+
+int ld_detach(struct ld_session *s)
+{
+	pid_t pid;
+	int r;
+
+	if (need_stopped(s, "detach"))
+		return -1;
+	pid = s->proc->pid;
+	ld_proc_stop_all(s->proc);
+	r = ld_bps_disarm_all(&s->bps, pid);
+	if (r < 0)
+		ld_error("detach: could not restore every breakpoint byte: %s",
+			 strerror(-r));
+	if (ld_proc_detach(s->proc) < 0)
+		ld_error("detach: %s", strerror(errno));
+	ld_out("[process %d detached]\n", (int)pid);
+	ld_end_process(s, false);
+	return r < 0 ? -1 : 0;
+}
+
+int ld_kill(struct ld_session *s)
+{
+	pid_t pid;
+
+	if (need_stopped(s, "kill"))
+		return -1;
+	pid = s->proc->pid;
+	ld_proc_stop_all(s->proc);
+	/* The text is restored even though the process dies: a process
+	 * sharing the pages (vfork) must not see our int3s. */
+	ld_bps_disarm_all(&s->bps, pid);
+	ld_proc_kill(s->proc);
+	ld_out("[process %d killed]\n", (int)pid);
+	ld_end_process(s, false);
+	return 0;
+}
+
+/* Between commands: has the stopped process died from outside (SIGKILL)?
+ * Reports it and forgets the process.  Returns 1 when it is gone. */
+int ld_poll_process(struct ld_session *s)
+{
+	struct ld_stop st;
+
+	if (!s->proc)
+		return 0;
+	while (ld_proc_wait(s->proc, &st, false) == 0) {
+		struct ld_thread *t = ld_proc_thread(s->proc, st.tid);
+
+		if (s->proc->exited) {
+			report_exit(s);
+			return 1;
+		}
+		/* A stop that arrived while we sat at the prompt (a signal
+		 * sent from outside): keep it for the next resume. */
+		if (t && t->state == LD_T_STOPPED)
+			t->queued = st.kind != LD_STOP_INTERRUPT;
+	}
+	return 0;
+}

@@ -1,0 +1,237 @@
+/* layoutdbg: option parsing and the session's life.  Only main and the
+ * REPL decide to exit. */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ld_config.h"
+#include "layoutdbg/commands.h"
+#include "layoutdbg/error.h"
+#include "layoutdbg/output.h"
+#include "layoutdbg/repl.h"
+#include "layoutdbg/session.h"
+
+static const char usage[] =
+"Usage: layoutdbg [OPTIONS] PROGRAM [ARGS...]   debug a new process\n"
+"       layoutdbg [OPTIONS] -p PID              attach to a running process\n"
+"       layoutdbg [OPTIONS]                     empty session\n"
+"\n"
+"A ptrace-based live memory-layout debugger: where the ELF segments landed,\n"
+"the heap, the program break, ld.so's mappings, the stacks, and what changed\n"
+"between two stops.\n"
+"\n"
+"Options:\n"
+"  -p, --pid PID      attach to process PID\n"
+"  -ex CMD            run CMD after loading (repeatable, in order)\n"
+"  -x FILE            run the commands in FILE\n"
+"  -batch             run -ex / -x commands, then exit (status 1 if any failed)\n"
+"  --aslr             run with address randomization on (default off, like gdb)\n"
+"  --color=WHEN       auto|always|never (auto: on a terminal; NO_COLOR honoured)\n"
+"  -nx                do not read ~/.layoutdbgrc\n"
+"  -q, --quiet        no banner\n"
+"  --version          print the version\n"
+"  -h, --help         this help\n"
+"\n"
+"Commands are read from standard input when it is not a terminal.\n"
+"Type `help` at the prompt for the commands; see layoutdbg(1).\n";
+
+struct opts {
+	const char **ex;         /* -ex and -x in order; -x marked by a \1 prefix */
+	size_t nex;
+	bool batch, quiet, nx;
+	int color;               /* -1 auto, 0 never, 1 always */
+	long pid;
+	int prog_index;          /* argv index of PROGRAM, 0 if none */
+};
+
+static int bad_usage(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "layoutdbg: ");
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+	fprintf(stderr, fmt, arg);
+#pragma GCC diagnostic pop
+	fprintf(stderr, "\nTry 'layoutdbg --help' for more information.\n");
+	return 2;
+}
+
+static int add_ex(struct opts *o, const char *cmd, bool is_file)
+{
+	char *c;
+	const char **v = realloc(o->ex, (o->nex + 1) * sizeof *v);
+
+	if (!v)
+		return -1;
+	o->ex = v;
+	if (asprintf(&c, "%s%s", is_file ? "\1" : "", cmd) < 0)
+		return -1;
+	o->ex[o->nex++] = c;
+	return 0;
+}
+
+/* Returns -1 to go on, or an exit status. */
+static int parse_opts(int argc, char **argv, struct opts *o,
+		      struct ld_session *s)
+{
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		/* gdb accepts -opt and --opt alike */
+		const char *n = a[0] == '-' && a[1] == '-' ? a + 1 : a;
+
+		if (a[0] != '-' || !strcmp(a, "-"))
+			break;
+		if (!strcmp(a, "--")) {
+			i++;
+			break;
+		}
+		if (!strcmp(n, "-h") || !strcmp(n, "-help")) {
+			fputs(usage, stdout);
+			return 0;
+		}
+		if (!strcmp(n, "-version")) {
+			printf("layoutdbg %s\n", LD_VERSION);
+			return 0;
+		}
+		if (!strcmp(n, "-ex") || !strcmp(n, "-x") || !strcmp(n, "-p") ||
+		    !strcmp(n, "-pid")) {
+			char *end;
+
+			if (i + 1 >= argc)
+				return bad_usage("option '%s' needs an argument", a);
+			if (!strcmp(n, "-ex") || !strcmp(n, "-x")) {
+				if (add_ex(o, argv[++i], n[1] == 'x' && !n[2]) < 0)
+					return bad_usage("%s", strerror(ENOMEM));
+				continue;
+			}
+			errno = 0;
+			o->pid = strtol(argv[++i], &end, 10);
+			if (errno || *end || o->pid <= 0 || o->pid > INT_MAX)
+				return bad_usage("'%s' is not a process id", argv[i]);
+			continue;
+		}
+		if (!strcmp(n, "-batch")) {
+			o->batch = o->quiet = true;
+		} else if (!strcmp(n, "-q") || !strcmp(n, "-quiet") ||
+			   !strcmp(n, "-silent")) {
+			o->quiet = true;
+		} else if (!strcmp(n, "-nx")) {
+			o->nx = true;
+		} else if (!strcmp(n, "-aslr")) {
+			s->aslr = true;
+		} else if (!strncmp(n, "-color=", 7) || !strncmp(n, "-colour=", 8)) {
+			const char *w = strchr(n, '=') + 1;
+
+			if (!strcmp(w, "auto"))
+				o->color = -1;
+			else if (!strcmp(w, "always"))
+				o->color = 1;
+			else if (!strcmp(w, "never"))
+				o->color = 0;
+			else
+				return bad_usage("--color: '%s': expected auto, always "
+						 "or never", w);
+		} else {
+			return bad_usage("unknown option '%s'", a);
+		}
+	}
+	if (i < argc)
+		o->prog_index = i;
+	if (o->prog_index && o->pid)
+		return bad_usage("%s", "give a PROGRAM or -p PID, not both");
+	return -1;
+}
+
+static int run_file(struct ld_session *s, const char *path)
+{
+	FILE *f = fopen(path, "r");
+	int r;
+
+	if (!f)
+		return ld_error("%s: %s", path, strerror(errno));
+	r = ld_run_stream(s, f);
+	fclose(f);
+	return r;
+}
+
+static void read_rc(struct ld_session *s)
+{
+	const char *home = getenv("HOME");
+	char path[PATH_MAX];
+
+	if (!home)
+		return;
+	snprintf(path, sizeof path, "%s/.layoutdbgrc", home);
+	if (access(path, R_OK) == 0)
+		run_file(s, path);
+}
+
+static int set_program(struct ld_session *s, int argc, char **argv, int idx)
+{
+	int i, n = argc - idx - 1;
+
+	if (ld_session_file(s, argv[idx]) < 0)
+		return -1;
+	free(s->args);
+	s->args = calloc((size_t)n + 1, sizeof *s->args);
+	if (!s->args)
+		return ld_error("%s", strerror(ENOMEM));
+	for (i = 0; i < n; i++)
+		s->args[i] = strdup(argv[idx + 1 + i]);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o = { .color = -1 };
+	struct ld_session s;
+	int rc, quit = 0;
+	size_t i;
+
+	ld_session_init(&s);
+	rc = parse_opts(argc, argv, &o, &s);
+	if (rc >= 0) {
+		ld_session_release(&s);
+		return rc;
+	}
+	if (o.color < 0)
+		o.color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
+	ld_color_set(o.color);
+	ld_install_signal_handlers();
+	if (!o.quiet)
+		printf("layoutdbg %s: live memory-layout debugger.  Type `help` "
+		       "for commands.\n", LD_VERSION);
+	if (!o.nx)
+		read_rc(&s);
+	if (o.prog_index && set_program(&s, argc, argv, o.prog_index) == 0 && !o.quiet)
+		printf("Reading symbols from %s...\n", s.exe_path);
+	if (o.pid)
+		ld_attach(&s, (pid_t)o.pid);
+	for (i = 0; i < o.nex && !quit && !ld_terminate; i++) {
+		if (o.ex[i][0] == '\1')
+			quit = run_file(&s, o.ex[i] + 1) == LD_CMD_QUIT;
+		else
+			quit = ld_execute(&s, o.ex[i]) == LD_CMD_QUIT;
+	}
+	if (!o.batch && !quit && !ld_terminate) {
+		if (isatty(STDIN_FILENO)) {
+			char hist[PATH_MAX] = "";
+			const char *home = getenv("HOME");
+
+			if (home)
+				snprintf(hist, sizeof hist, "%s/.layoutdbg_history", home);
+			ld_repl(&s, *hist ? hist : NULL);
+		} else {
+			ld_run_stream(&s, stdin);
+		}
+	}
+	ld_session_release(&s);
+	for (i = 0; i < o.nex; i++)
+		free((char *)o.ex[i]);
+	free(o.ex);
+	return o.batch && ld_error_count() ? 1 : 0;
+}

@@ -1,0 +1,311 @@
+/* Loaded objects and symbol resolution across them. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "layoutdbg/error.h"
+#include "layoutdbg/mem.h"
+#include "layoutdbg/objs.h"
+
+#define PAGE_DOWN(x) ((x) & ~4095ULL)
+#define LINK_MAP_MAX 4096	/* a corrupt l_next chain must end */
+#define UNLISTED 100000		/* order of objects the link map lacks */
+
+void ld_objs_init(struct ld_objs *o)
+{
+	memset(o, 0, sizeof *o);
+}
+
+static void obj_release(struct ld_obj *ob)
+{
+	free(ob->path);
+	ld_elf_free(ob->elf);
+}
+
+void ld_objs_release(struct ld_objs *o)
+{
+	size_t i;
+
+	for (i = 0; i < o->n; i++)
+		obj_release(&o->v[i]);
+	free(o->v);
+	ld_objs_init(o);
+}
+
+uint64_t ld_auxv_get(pid_t pid, unsigned long type)
+{
+	uint64_t pair[2], val = 0;
+	char path[64];
+	int fd;
+
+	snprintf(path, sizeof path, "/proc/%d/auxv", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	while (read(fd, pair, sizeof pair) == sizeof pair && pair[0]) {
+		if (pair[0] == type) {
+			val = pair[1];
+			break;
+		}
+	}
+	close(fd);
+	return val;
+}
+
+struct ld_elf *ld_obj_elf(struct ld_obj *ob)
+{
+	const struct ld_segment *first;
+	char err[256];
+
+	if (ob->elf || ob->elf_failed)
+		return ob->elf;
+	if (ld_elf_open(ob->path, &ob->elf, err, sizeof err) < 0) {
+		ob->elf_failed = true;
+		ob->elf = NULL;
+		return NULL;
+	}
+	/* The link map gave the bias already for listed objects; for the
+	 * others the lowest mapping is the first PT_LOAD's page. */
+	first = ld_elf_first_load(ob->elf);
+	if (ob->order >= UNLISTED && first)
+		ob->bias = ld_elf_bias_from_map(ob->elf, ob->lo);
+	return ob->elf;
+}
+
+/* Group file mappings into objects: one per (path, inode) that has an
+ * executable mapping, or that is the executable or the interpreter. */
+static int collect(struct ld_objs *o, const struct ld_maps *maps,
+		   const char *exe, uint64_t interp_base)
+{
+	size_t i, j;
+
+	o->v = calloc(maps->n ? maps->n : 1, sizeof *o->v);
+	if (!o->v)
+		return -ENOMEM;
+	for (i = 0; i < maps->n; i++) {
+		const struct ld_map *mp = &maps->v[i];
+		char buf[4096];
+		const char *path;
+		struct ld_obj *ob = NULL;
+
+		if (!ld_map_is_file(mp))
+			continue;
+		path = ld_map_basepath(mp, buf, sizeof buf);
+		for (j = 0; j < o->n; j++)
+			if (o->v[j].inode == mp->inode && !strcmp(o->v[j].path, path))
+				ob = &o->v[j];
+		if (!ob) {
+			ob = &o->v[o->n++];
+			ob->path = strdup(path);
+			if (!ob->path)
+				return -ENOMEM;
+			ob->name = strrchr(ob->path, '/') + 1;
+			ob->inode = mp->inode;
+			ob->lo = mp->start;
+			ob->order = UNLISTED;
+			ob->is_exe = exe && !strcmp(path, exe);
+		}
+		if (mp->end > ob->hi)
+			ob->hi = mp->end;
+		if (mp->perms[2] == 'x')
+			ob->has_code = true;
+		if (interp_base && mp->start == interp_base)
+			ob->is_interp = true;
+	}
+	/* Data files (locale archives, ld.so.cache) are not objects. */
+	for (i = j = 0; i < o->n; i++) {
+		struct ld_obj *ob = &o->v[i];
+
+		if (ob->has_code || ob->is_exe || ob->is_interp) {
+			o->v[j++] = *ob;
+		} else {
+			obj_release(ob);
+		}
+	}
+	o->n = j;
+	return 0;
+}
+
+static int by_order(const void *a, const void *b)
+{
+	const struct ld_obj *x = a, *y = b;
+
+	if (x->order != y->order)
+		return x->order < y->order ? -1 : 1;
+	/* Unlisted: the dynamic linker maps top-down, so a higher address
+	 * was loaded earlier. */
+	return x->lo > y->lo ? -1 : x->lo < y->lo;
+}
+
+/* Walk r_debug.r_map: glibc's struct link_map starts with l_addr, l_name,
+ * l_ld, l_next, l_prev (<link.h>, stable ABI). */
+static void read_link_map(struct ld_objs *o, pid_t pid)
+{
+	uint64_t lm, ent[5];
+	int32_t version;
+	int order = 0, n = 0;
+	size_t i;
+
+	if (!o->r_debug || ld_mem_read(pid, o->r_debug, &version, 4) ||
+	    version < 1 || ld_mem_read(pid, o->r_debug + 8, &lm, 8))
+		return;
+	for (; lm && n < LINK_MAP_MAX; n++, lm = ent[3]) {
+		if (ld_mem_read(pid, lm, ent, sizeof ent))
+			return;
+		/* l_ld lies inside its object: match by that, not by name
+		 * (the link map says /lib/..., the maps /usr/lib/...). */
+		for (i = 0; i < o->n; i++) {
+			if (ent[2] >= o->v[i].lo && ent[2] < o->v[i].hi &&
+			    o->v[i].order == UNLISTED) {
+				o->v[i].order = o->v[i].is_exe ? 0 : ++order;
+				o->v[i].bias = ent[0];
+				break;
+			}
+		}
+	}
+}
+
+static void adopt_old(struct ld_objs *o, struct ld_objs *old)
+{
+	size_t i, j;
+
+	for (i = 0; i < o->n; i++) {
+		for (j = 0; j < old->n; j++) {
+			struct ld_obj *a = &o->v[i], *b = &old->v[j];
+
+			if (b->elf && a->inode == b->inode && a->lo == b->lo &&
+			    !strcmp(a->path, b->path)) {
+				a->elf = b->elf;
+				b->elf = NULL;
+				if (a->order >= UNLISTED)
+					a->bias = b->bias;
+			}
+		}
+	}
+}
+
+static void find_r_debug(struct ld_objs *o)
+{
+	size_t i;
+
+	o->r_debug = o->r_brk = 0;
+	for (i = 0; i < o->n; i++) {
+		struct ld_obj *ob = &o->v[i];
+		const struct ld_symbol *s;
+		struct ld_elf *e;
+
+		if (!ob->is_interp || !(e = ld_obj_elf(ob)))
+			continue;
+		if ((s = ld_elf_lookup_any(e, "_r_debug")))
+			o->r_debug = ob->bias + s->value;
+		if ((s = ld_elf_lookup_any(e, "_dl_debug_state")))
+			o->r_brk = ob->bias + s->value;
+	}
+}
+
+int ld_objs_scan(struct ld_objs *o, pid_t pid, const struct ld_maps *maps,
+		 const char *exe, uint64_t interp_base)
+{
+	struct ld_objs old = *o;
+	int r;
+
+	ld_objs_init(o);
+	r = collect(o, maps, exe, interp_base);
+	if (r < 0) {
+		ld_objs_release(o);
+		*o = old;
+		return r;
+	}
+	adopt_old(o, &old);
+	ld_objs_release(&old);
+	find_r_debug(o);
+	read_link_map(o, pid);
+	qsort(o->v, o->n, sizeof *o->v, by_order);
+	return 0;
+}
+
+struct ld_obj *ld_objs_at(struct ld_objs *o, uint64_t addr)
+{
+	size_t i;
+
+	for (i = 0; i < o->n; i++)
+		if (addr >= o->v[i].lo && addr < o->v[i].hi)
+			return &o->v[i];
+	return NULL;
+}
+
+struct ld_obj *ld_objs_find(struct ld_objs *o, const char *name)
+{
+	size_t i, len = strlen(name);
+
+	for (i = 0; i < o->n; i++)
+		if (!strcmp(o->v[i].name, name) || !strcmp(o->v[i].path, name))
+			return &o->v[i];
+	for (i = 0; i < o->n; i++) {
+		const char *n = o->v[i].name;
+
+		if (!strncmp(n, name, len) && (n[len] == '.' || n[len] == '-'))
+			return &o->v[i];
+	}
+	return NULL;
+}
+
+uint64_t ld_objs_resolve(struct ld_objs *o, const char *sym, const char *lib,
+			 struct ld_obj **where)
+{
+	const struct ld_symbol *s;
+	struct ld_elf *e;
+	size_t i;
+	int pass;
+
+	*where = NULL;
+	if (lib) {
+		struct ld_obj *ob = ld_objs_find(o, lib);
+
+		if (!ob || !(e = ld_obj_elf(ob)))
+			return 0;
+		s = ld_elf_lookup_global(e, sym);
+		if (!s)
+			s = ld_elf_lookup_any(e, sym);
+		if (!s)
+			return 0;
+		*where = ob;
+		return ob->bias + s->value;
+	}
+	/* Pass 0 is the dynamic linker's binding; pass 1 the fallback to
+	 * local symbols, executable first (o->v is in search order). */
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; i < o->n; i++) {
+			if (!(e = ld_obj_elf(&o->v[i])))
+				continue;
+			s = pass ? ld_elf_lookup_any(e, sym) : ld_elf_lookup_global(e, sym);
+			if (s) {
+				*where = &o->v[i];
+				return o->v[i].bias + s->value;
+			}
+		}
+	}
+	return 0;
+}
+
+bool ld_objs_symbolize(struct ld_objs *o, uint64_t addr, struct ld_obj **obj,
+		       const char **sym, uint64_t *off)
+{
+	struct ld_obj *ob = ld_objs_at(o, addr);
+	const struct ld_symbol *s;
+	struct ld_elf *e;
+
+	*obj = ob;
+	*sym = NULL;
+	*off = 0;
+	if (!ob || !(e = ld_obj_elf(ob)))
+		return false;
+	s = ld_elf_symbol_at(e, addr - ob->bias, off);
+	if (!s)
+		return false;
+	*sym = s->name;
+	return true;
+}

@@ -1,0 +1,65 @@
+/* Output helpers. */
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "layoutdbg/output.h"
+
+static int out_quiet;
+static int color_on;
+
+void ld_out_set_quiet(int quiet)
+{
+	out_quiet = quiet;
+}
+
+void ld_out(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (out_quiet)
+		return;
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	fflush(stdout);
+}
+
+const char *ld_human_size(uint64_t n, char *buf, size_t len)
+{
+	static const char *unit[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" };
+	double v = (double)n;
+	int u = 0;
+
+	while (v >= 1024 && u < 6) {
+		v /= 1024;
+		u++;
+	}
+	if (u == 0)
+		snprintf(buf, len, "%llu B", (unsigned long long)n);
+	else if (v == (double)(uint64_t)v)
+		snprintf(buf, len, "%.0f %s", v, unit[u]);
+	else
+		snprintf(buf, len, "%.1f %s", v, unit[u]);
+	return buf;
+}
+
+void ld_color_set(int on)
+{
+	color_on = on;
+}
+
+int ld_color_on(void)
+{
+	return color_on;
+}
+
+const char *ld_c(enum ld_color c)
+{
+	static const char *codes[] = {
+		[LD_C_RESET] = "\033[0m", [LD_C_ADD] = "\033[32m",
+		[LD_C_DEL] = "\033[31m", [LD_C_CHG] = "\033[33m",
+		[LD_C_DIM] = "\033[2m", [LD_C_BOLD] = "\033[1m",
+	};
+
+	return color_on ? codes[c] : "";
+}

@@ -1,0 +1,615 @@
+/* Process control: spawning, attaching, resuming, waiting.  The only
+ * caller of waitpid.  See proc.h for the stop kinds. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/personality.h>
+#include <sys/prctl.h>
+#include <sys/ptrace.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "layoutdbg/mem.h"
+#include "layoutdbg/proc.h"
+
+#define BASE_OPTIONS (PTRACE_O_TRACEEXEC | PTRACE_O_TRACECLONE | \
+		      PTRACE_O_TRACESYSGOOD)
+
+static struct ld_thread *add_thread(struct ld_proc *p, pid_t tid,
+				    enum ld_thread_state state)
+{
+	struct ld_thread *t;
+
+	if (p->nthreads == p->cap) {
+		size_t cap = p->cap ? 2 * p->cap : 8;
+		struct ld_thread *v = realloc(p->threads, cap * sizeof *v);
+
+		if (!v)
+			return NULL;
+		p->threads = v;
+		p->cap = cap;
+	}
+	t = &p->threads[p->nthreads++];
+	memset(t, 0, sizeof *t);
+	t->tid = tid;
+	t->num = ++p->next_num;
+	t->state = state;
+	return t;
+}
+
+struct ld_thread *ld_proc_thread(struct ld_proc *p, pid_t tid)
+{
+	size_t i;
+
+	for (i = 0; i < p->nthreads; i++)
+		if (p->threads[i].tid == tid)
+			return &p->threads[i];
+	return NULL;
+}
+
+size_t ld_proc_nlive(const struct ld_proc *p)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < p->nthreads; i++)
+		n += p->threads[i].state != LD_T_GONE;
+	return n;
+}
+
+static struct ld_proc *proc_new(pid_t pid, bool spawned)
+{
+	struct ld_proc *p = calloc(1, sizeof *p);
+
+	if (!p)
+		return NULL;
+	p->pid = pid;
+	p->spawned = spawned;
+	p->options = BASE_OPTIONS | (spawned ? PTRACE_O_EXITKILL : 0);
+	return p;
+}
+
+void ld_proc_free(struct ld_proc *p)
+{
+	if (!p)
+		return;
+	free(p->threads);
+	free(p);
+}
+
+static void child_exec(const char *path, char *const argv[], char *const envp[],
+		       bool aslr, int go_fd, int err_fd)
+{
+	char c;
+	int e;
+
+	/* A spawned tracee never outlives layoutdbg: EXITKILL covers the
+	 * traced life, PDEATHSIG the moment before the seize. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (!aslr)
+		personality(personality(0xffffffff) | ADDR_NO_RANDOMIZE);
+	/* Block until the parent has seized us and closed its end: the exec
+	 * below is then the first thing the tracer sees. */
+	while (read(go_fd, &c, 1) < 0 && errno == EINTR)
+		;
+	close(go_fd);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGPIPE, SIG_DFL);
+	execve(path, argv, envp);
+	e = errno;
+	if (write(err_fd, &e, sizeof e) < 0)
+		_exit(126);
+	_exit(127);
+}
+
+static int spawn_fail(char *err, size_t errlen, const char *what, int e)
+{
+	snprintf(err, errlen, "%s: %s", what, strerror(e));
+	return -1;
+}
+
+int ld_proc_spawn(const char *path, char *const argv[], char *const envp[],
+		  bool aslr, struct ld_proc **out, char *err, size_t errlen)
+{
+	int go[2], ep[2], status, e = 0;
+	struct ld_proc *p;
+	pid_t pid;
+
+	if (pipe2(go, O_CLOEXEC) < 0)
+		return spawn_fail(err, errlen, "pipe", errno);
+	if (pipe2(ep, O_CLOEXEC) < 0) {
+		e = errno;
+		close(go[0]);
+		close(go[1]);
+		return spawn_fail(err, errlen, "pipe", e);
+	}
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		e = errno;
+		close(go[0]); close(go[1]); close(ep[0]); close(ep[1]);
+		return spawn_fail(err, errlen, "fork", e);
+	}
+	if (pid == 0) {
+		close(go[1]);
+		close(ep[0]);
+		child_exec(path, argv, envp, aslr, go[0], ep[1]);
+	}
+	close(go[0]);
+	close(ep[1]);
+	p = proc_new(pid, true);
+	if (!p || ptrace(PTRACE_SEIZE, pid, NULL, (void *)p->options) < 0) {
+		e = p ? errno : ENOMEM;
+		kill(pid, SIGKILL);
+		close(go[1]);
+		close(ep[0]);
+		waitpid(pid, &status, 0);
+		ld_proc_free(p);
+		return spawn_fail(err, errlen, "cannot trace the new process", e);
+	}
+	close(go[1]);
+	/* Either the exec event, or the child's exit after a failed exec. */
+	while (waitpid(pid, &status, __WALL) < 0) {
+		if (errno != EINTR) {
+			e = errno;
+			break;
+		}
+	}
+	if (!e && WIFSTOPPED(status) &&
+	    status >> 8 == (SIGTRAP | (PTRACE_EVENT_EXEC << 8))) {
+		close(ep[0]);
+		add_thread(p, pid, LD_T_STOPPED);
+		p->threads[0].last.kind = LD_STOP_EXEC;
+		p->threads[0].last.tid = pid;
+		*out = p;
+		return 0;
+	}
+	if (!e && read(ep[0], &e, sizeof e) != sizeof e)
+		e = 0;
+	close(ep[0]);
+	if (!WIFEXITED(status) && !WIFSIGNALED(status)) {
+		kill(pid, SIGKILL);
+		waitpid(pid, &status, __WALL);
+	}
+	ld_proc_free(p);
+	if (e)
+		snprintf(err, errlen, "%s", strerror(e));
+	else
+		snprintf(err, errlen, "the new process ended before exec");
+	return -1;
+}
+
+const char *ld_proc_why_not(pid_t pid, int err, char *buf, size_t len)
+{
+	char path[64], line[256];
+	long tracer = 0;
+	FILE *f;
+
+	snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+	f = fopen(path, "r");
+	if (!f) {
+		snprintf(buf, len, "%s", err == ESRCH || errno == ENOENT ?
+			 "no such process" : strerror(err));
+		return buf;
+	}
+	while (fgets(line, sizeof line, f))
+		if (sscanf(line, "TracerPid: %ld", &tracer) == 1)
+			break;
+	fclose(f);
+	if (err == EPERM && tracer > 0)
+		snprintf(buf, len, "already traced by process %ld", tracer);
+	else if (err == EPERM)
+		snprintf(buf, len, "permission denied (not your process, or "
+			 "ptrace is restricted: see /proc/sys/kernel/yama/ptrace_scope)");
+	else
+		snprintf(buf, len, "%s", strerror(err));
+	return buf;
+}
+
+/* Seize every task listed in /proc/PID/task; returns how many new ones. */
+static int seize_tasks(struct ld_proc *p, int *err)
+{
+	char path[64];
+	struct dirent *d;
+	int added = 0;
+	DIR *dir;
+
+	snprintf(path, sizeof path, "/proc/%d/task", (int)p->pid);
+	dir = opendir(path);
+	if (!dir) {
+		*err = errno == ENOENT ? ESRCH : errno;
+		return -1;
+	}
+	while ((d = readdir(dir))) {
+		pid_t tid = (pid_t)atoi(d->d_name);
+
+		if (tid <= 0 || ld_proc_thread(p, tid))
+			continue;
+		if (ptrace(PTRACE_SEIZE, tid, NULL, (void *)p->options) < 0) {
+			if (errno == ESRCH && tid != p->pid)
+				continue;  /* exited meanwhile */
+			*err = errno;
+			closedir(dir);
+			return -1;
+		}
+		add_thread(p, tid, LD_T_RUNNING);
+		added++;
+	}
+	closedir(dir);
+	return added;
+}
+
+int ld_proc_attach(pid_t pid, struct ld_proc **out, char *err, size_t errlen)
+{
+	struct ld_proc *p;
+	int e = 0, n;
+
+	if (pid <= 0) {
+		snprintf(err, errlen, "not a process id");
+		return -1;
+	}
+	if (pid == getpid()) {
+		snprintf(err, errlen, "cannot trace layoutdbg itself");
+		return -1;
+	}
+	p = proc_new(pid, false);
+	if (!p) {
+		snprintf(err, errlen, "%s", strerror(ENOMEM));
+		return -1;
+	}
+	/* Threads created while we attach show up on a second pass (or are
+	 * auto-attached through TRACECLONE once their creator is seized). */
+	do {
+		n = seize_tasks(p, &e);
+	} while (n > 0);
+	if (n < 0 || !ld_proc_thread(p, pid)) {
+		char why[160];
+
+		if (!e)
+			e = ESRCH;
+		ld_proc_why_not(pid, e, why, sizeof why);
+		snprintf(err, errlen, "%s", why);
+		ld_proc_detach(p);
+		ld_proc_free(p);
+		return -1;
+	}
+	if (ld_proc_stop_all(p) < 0 || p->exited) {
+		snprintf(err, errlen, "the process exited while attaching");
+		ld_proc_free(p);
+		return -1;
+	}
+	*out = p;
+	return 0;
+}
+
+int ld_proc_detach(struct ld_proc *p)
+{
+	int r = 0;
+	size_t i;
+
+	for (i = 0; i < p->nthreads; i++) {
+		struct ld_thread *t = &p->threads[i];
+
+		if (t->state == LD_T_GONE)
+			continue;
+		/* A queued signal has not been delivered yet: pass it on. */
+		if (t->queued && t->last.kind == LD_STOP_SIGNAL && !t->pending_sig)
+			t->pending_sig = t->last.sig;
+		if (ptrace(PTRACE_DETACH, t->tid, NULL,
+			   (void *)(long)t->pending_sig) < 0 && errno != ESRCH)
+			r = -errno;
+		t->state = LD_T_GONE;
+	}
+	return r;
+}
+
+int ld_proc_kill(struct ld_proc *p)
+{
+	struct ld_stop st;
+
+	if (p->exited)
+		return 0;
+	if (kill(p->pid, SIGKILL) < 0 && errno != ESRCH)
+		return -errno;
+	/* Reap until the leader itself is gone. */
+	while (!p->exited) {
+		int r = ld_proc_wait(p, &st, true);
+
+		if (r == -ECHILD)
+			break;
+	}
+	p->exited = true;
+	return 0;
+}
+
+int ld_proc_set_options(struct ld_proc *p, unsigned long options)
+{
+	size_t i;
+
+	p->options = options | (p->spawned ? PTRACE_O_EXITKILL : 0);
+	for (i = 0; i < p->nthreads; i++) {
+		struct ld_thread *t = &p->threads[i];
+
+		if (t->state == LD_T_STOPPED &&
+		    ptrace(PTRACE_SETOPTIONS, t->tid, NULL, (void *)p->options) < 0 &&
+		    errno != ESRCH)
+			return -errno;
+	}
+	return 0;
+}
+
+int ld_proc_resume(struct ld_proc *p, struct ld_thread *t, enum ld_resume how,
+		   int sig)
+{
+	static const int req[] = {
+		[LD_RESUME_CONT] = PTRACE_CONT,
+		[LD_RESUME_STEP] = PTRACE_SINGLESTEP,
+		[LD_RESUME_SYSCALL] = PTRACE_SYSCALL,
+		[LD_RESUME_LISTEN] = PTRACE_LISTEN,
+	};
+
+	(void)p;
+	if (t->state != LD_T_STOPPED)
+		return -EINVAL;
+	if (ptrace(req[how], t->tid, NULL, (void *)(long)sig) < 0) {
+		int e = errno;
+
+		if (e == ESRCH)
+			t->state = LD_T_RUNNING;  /* its death arrives by wait */
+		return -e;
+	}
+	t->stepping = how == LD_RESUME_STEP;
+	t->queued = false;
+	t->pending_sig = 0;
+	t->state = LD_T_RUNNING;
+	return 0;
+}
+
+int ld_proc_interrupt(struct ld_proc *p, struct ld_thread *t)
+{
+	(void)p;
+	if (t->state != LD_T_RUNNING || t->interrupt_sent)
+		return 0;
+	if (ptrace(PTRACE_INTERRUPT, t->tid, NULL, NULL) < 0)
+		return errno == ESRCH ? 0 : -errno;
+	t->interrupt_sent = true;
+	return 0;
+}
+
+static bool is_stop_signal(int sig)
+{
+	return sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN ||
+	       sig == SIGTTOU;
+}
+
+/* The one place a wait status is decoded. */
+static void decode_status(struct ld_thread *t, pid_t tid, int status,
+			  struct ld_stop *st)
+{
+	struct ld_siginfo si;
+	int sig, event;
+
+	memset(st, 0, sizeof *st);
+	st->tid = tid;
+	if (WIFEXITED(status)) {
+		st->kind = LD_STOP_EXITED;
+		st->status = WEXITSTATUS(status);
+		return;
+	}
+	if (WIFSIGNALED(status)) {
+		st->kind = LD_STOP_KILLED;
+		st->sig = WTERMSIG(status);
+		st->core = WCOREDUMP(status);
+		return;
+	}
+	sig = WSTOPSIG(status);
+	event = status >> 16;
+	st->sig = sig;
+	if (event) {
+		static const enum ld_stop_kind kinds[] = {
+			[PTRACE_EVENT_FORK] = LD_STOP_FORK,
+			[PTRACE_EVENT_VFORK] = LD_STOP_VFORK,
+			[PTRACE_EVENT_CLONE] = LD_STOP_CLONE,
+			[PTRACE_EVENT_EXEC] = LD_STOP_EXEC,
+			[PTRACE_EVENT_VFORK_DONE] = LD_STOP_VFORK_DONE,
+			[PTRACE_EVENT_EXIT] = LD_STOP_EXIT_EVENT,
+			[PTRACE_EVENT_SECCOMP] = LD_STOP_SECCOMP,
+		};
+
+		if (event == PTRACE_EVENT_STOP) {
+			/* Group-stop has no siginfo (EINVAL); an interrupt or
+			 * a new thread's first stop has. */
+			st->kind = is_stop_signal(sig) &&
+				   ld_siginfo_get(tid, &si) == -EINVAL ?
+				   LD_STOP_GROUP : LD_STOP_INTERRUPT;
+			return;
+		}
+		st->kind = (size_t)event < sizeof kinds / sizeof *kinds &&
+			   kinds[event] ? kinds[event] : LD_STOP_INTERRUPT;
+		ptrace(PTRACE_GETEVENTMSG, tid, NULL, &st->msg);
+		return;
+	}
+	if (sig == (SIGTRAP | 0x80)) {
+		st->kind = LD_STOP_SYSCALL;
+		st->sig = 0;
+		return;
+	}
+	st->kind = LD_STOP_SIGNAL;
+	if (ld_siginfo_get(tid, &si) == 0) {
+		st->fault_addr = si.addr;
+		st->si_code = si.code;
+		/* x86: int3 traps with SI_KERNEL; a single step with
+		 * TRAP_TRACE, or TRAP_BRKPT when the stepped instruction was
+		 * `syscall` (the report comes from the syscall exit path,
+		 * arch/x86 user_single_step_report). */
+		if (sig == SIGTRAP && t && t->stepping && si.code > 0)
+			st->kind = LD_STOP_STEP;
+		else if (sig == SIGTRAP && (si.code == SI_KERNEL || si.code == TRAP_BRKPT))
+			st->kind = LD_STOP_BREAKPOINT;
+		else if (sig == SIGTRAP && si.code == TRAP_TRACE)
+			st->kind = LD_STOP_STEP;
+	}
+}
+
+/* A stop from a task we do not know: a thread whose first stop beat its
+ * creator's CLONE event (it belongs to us), or anything else. */
+static bool same_group(struct ld_proc *p, pid_t tid)
+{
+	char path[64], line[128];
+	long tgid = -1;
+	FILE *f;
+
+	snprintf(path, sizeof path, "/proc/%d/status", (int)tid);
+	f = fopen(path, "r");
+	if (!f)
+		return false;
+	while (fgets(line, sizeof line, f))
+		if (sscanf(line, "Tgid: %ld", &tgid) == 1)
+			break;
+	fclose(f);
+	return tgid == p->pid;
+}
+
+int ld_proc_wait(struct ld_proc *p, struct ld_stop *st, bool block)
+{
+	struct ld_thread *t;
+	int status;
+	pid_t tid;
+
+	for (;;) {
+		tid = waitpid(-1, &status, __WALL | (block ? 0 : WNOHANG));
+		if (tid < 0)
+			return -errno;
+		if (tid == 0)
+			return -EAGAIN;
+		t = ld_proc_thread(p, tid);
+		if (!t) {
+			if (!WIFSTOPPED(status))
+				continue;  /* an unknown child went away */
+			if (!same_group(p, tid)) {
+				/* A forked child we were never asked to follow:
+				 * let it go untouched. */
+				ptrace(PTRACE_DETACH, tid, NULL, NULL);
+				continue;
+			}
+			t = add_thread(p, tid, LD_T_RUNNING);
+			if (!t)
+				return -ENOMEM;
+		}
+		break;
+	}
+	decode_status(t, tid, status, st);
+	t->last = *st;
+	t->stepping = false;
+	if (st->kind == LD_STOP_EXITED || st->kind == LD_STOP_KILLED) {
+		t->state = LD_T_GONE;
+		if (tid == p->pid) {
+			p->exited = true;
+			p->exit_code = st->status;
+			p->exit_sig = st->kind == LD_STOP_KILLED ? st->sig : 0;
+		}
+	} else {
+		t->state = LD_T_STOPPED;
+		if (st->kind == LD_STOP_INTERRUPT || st->kind == LD_STOP_GROUP)
+			t->interrupt_sent = false;
+		if (st->kind == LD_STOP_CLONE) {
+			pid_t ntid = (pid_t)st->msg;
+
+			if (ntid > 0 && !ld_proc_thread(p, ntid) &&
+			    !add_thread(p, ntid, LD_T_RUNNING))
+				return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+int ld_proc_stop_all(struct ld_proc *p)
+{
+	struct ld_thread *t;
+	struct ld_stop st;
+	size_t i;
+	int r;
+
+	for (i = 0; i < p->nthreads; i++) {
+		r = ld_proc_interrupt(p, &p->threads[i]);
+		if (r < 0)
+			return r;
+	}
+	for (;;) {
+		bool running = false;
+
+		for (i = 0; i < p->nthreads; i++)
+			running |= p->threads[i].state == LD_T_RUNNING;
+		if (!running || p->exited)
+			return 0;
+		r = ld_proc_wait(p, &st, true);
+		if (r == -EINTR)
+			continue;
+		if (r < 0)
+			return r;
+		t = ld_proc_thread(p, st.tid);
+		/* An interrupt-stop is the stop we asked for (a thread born
+		 * meanwhile reports one too: its first stop).  Anything else
+		 * is a real event, kept to report later. */
+		if (t && t->state == LD_T_STOPPED && st.kind != LD_STOP_INTERRUPT)
+			t->queued = true;
+	}
+}
+
+const char *ld_stop_describe(const struct ld_stop *st, char *buf, size_t len)
+{
+	const char *sig = st->sig ? sigabbrev_np(st->sig & 0x7f) : NULL;
+
+	switch (st->kind) {
+	case LD_STOP_EXITED:
+		snprintf(buf, len, "exited with code %d", st->status);
+		break;
+	case LD_STOP_KILLED:
+		snprintf(buf, len, "killed by SIG%s%s", sig ? sig : "?",
+			 st->core ? " (core dumped)" : "");
+		break;
+	case LD_STOP_BREAKPOINT:
+		snprintf(buf, len, "stopped at a breakpoint (SIGTRAP)");
+		break;
+	case LD_STOP_STEP:
+		snprintf(buf, len, "stopped after a single step");
+		break;
+	case LD_STOP_SIGNAL:
+		snprintf(buf, len, "stopped by signal SIG%s", sig ? sig : "?");
+		break;
+	case LD_STOP_GROUP:
+		snprintf(buf, len, "group-stop by SIG%s", sig ? sig : "?");
+		break;
+	case LD_STOP_INTERRUPT:
+		snprintf(buf, len, "interrupted");
+		break;
+	case LD_STOP_EXEC:
+		snprintf(buf, len, "stopped at exec");
+		break;
+	case LD_STOP_CLONE:
+		snprintf(buf, len, "created thread %lu", st->msg);
+		break;
+	case LD_STOP_FORK:
+	case LD_STOP_VFORK:
+		snprintf(buf, len, "forked process %lu", st->msg);
+		break;
+	case LD_STOP_VFORK_DONE:
+		snprintf(buf, len, "vfork done");
+		break;
+	case LD_STOP_EXIT_EVENT:
+		snprintf(buf, len, "about to exit");
+		break;
+	case LD_STOP_SYSCALL:
+		snprintf(buf, len, "stopped at a system call");
+		break;
+	case LD_STOP_SECCOMP:
+		snprintf(buf, len, "stopped at a filtered system call");
+		break;
+	default:
+		snprintf(buf, len, "not stopped");
+	}
+	return buf;
+}

@@ -1,0 +1,289 @@
+/* Text rendering of mappings, breakpoints, snapshots and diffs. */
+#include <inttypes.h>
+#include <string.h>
+#include <time.h>
+
+#include "layoutdbg/output.h"
+#include "layoutdbg/render.h"
+
+void ld_render_gdb_mappings(FILE *f, const struct ld_maps *m)
+{
+	size_t i;
+
+	/* gdb 13 linux-tdep.c: "  %18s %18s %10s %10s  %-5s  %s" */
+	fprintf(f, "  %18s %18s %10s %10s  %-5s  %s\n", "Start Addr", "End Addr",
+		"Size", "Offset", "Perms", "objfile");
+	for (i = 0; i < m->n; i++) {
+		const struct ld_map *mp = &m->v[i];
+		char a[24], b[24], sz[24], off[24];
+
+		snprintf(a, sizeof a, "0x%" PRIx64, mp->start);
+		snprintf(b, sizeof b, "0x%" PRIx64, mp->end);
+		snprintf(sz, sizeof sz, "0x%" PRIx64, mp->end - mp->start);
+		snprintf(off, sizeof off, "0x%" PRIx64, mp->offset);
+		fprintf(f, "  %18s %18s %10s %10s  %-5s  %s\n", a, b, sz, off,
+			mp->perms, mp->path);
+	}
+}
+
+void ld_render_maps_line(FILE *f, const struct ld_map *mp)
+{
+	int n;
+
+	/* fs/proc/task_mmu.c: the path starts in column 74 (seq_pad). */
+	n = fprintf(f, "%08" PRIx64 "-%08" PRIx64 " %s %08" PRIx64 " %02x:%02x %" PRIu64 " ",
+		    mp->start, mp->end, mp->perms, mp->offset, mp->dev_major,
+		    mp->dev_minor, mp->inode);
+	if (mp->path[0]) {
+		if (n < 73)
+			fprintf(f, "%*s", 73 - n, "");
+		fputs(mp->path, f);
+	}
+	fputc('\n', f);
+}
+
+void ld_render_breakpoints(FILE *f, const struct ld_bps *b)
+{
+	size_t i, shown = 0;
+
+	for (i = 0; i < b->n; i++) {
+		const struct ld_bp *bp = b->v[i];
+		char addr[24];
+
+		if (!bp->num)
+			continue;
+		if (!shown++)
+			fprintf(f, "%-7s %-14s %-4s %-3s %-18s %s\n", "Num", "Type",
+				"Disp", "Enb", "Address", "What");
+		if (bp->pending && !bp->is_addr)
+			snprintf(addr, sizeof addr, "<PENDING>");
+		else
+			snprintf(addr, sizeof addr, "0x%016" PRIx64, bp->addr);
+		fprintf(f, "%-7d %-14s %-4s %-3s %-18s %s\n", bp->num, "breakpoint",
+			bp->type == LD_BP_TEMP ? "del" : "keep",
+			bp->enabled ? "y" : "n", addr,
+			bp->pending || !bp->where ? bp->spec : bp->where);
+		if (bp->hits)
+			fprintf(f, "\tbreakpoint already hit %u time%s\n", bp->hits,
+				bp->hits == 1 ? "" : "s");
+		if (bp->ignore)
+			fprintf(f, "\tWill ignore next %u crossings of breakpoint.\n",
+				bp->ignore);
+	}
+	if (!shown)
+		fprintf(f, "No breakpoints.\n");
+}
+
+static const char *clock_of(const struct ld_snapshot *s, char *buf, size_t len)
+{
+	struct tm tm;
+
+	localtime_r(&s->when.tv_sec, &tm);
+	snprintf(buf, len, "%02d:%02d:%02d.%03ld", tm.tm_hour, tm.tm_min,
+		 tm.tm_sec, s->when.tv_nsec / 1000000);
+	return buf;
+}
+
+void ld_render_snapshot_list(FILE *f, const struct ld_snapshots *ss)
+{
+	size_t i;
+
+	if (!ss->n) {
+		fprintf(f, "No snapshots.\n");
+		return;
+	}
+	fprintf(f, "%-5s %-12s %-12s %-7s %5s %7s  %-18s %s\n", "Snap", "Name",
+		"Time", "PID", "Maps", "Threads", "Break", "Stop");
+	for (i = 0; i < ss->n; i++) {
+		const struct ld_snapshot *s = ss->v[i];
+		char id[16], t[32], brk[24];
+
+		snprintf(id, sizeof id, "$%u", s->id);
+		if (s->brk_valid)
+			snprintf(brk, sizeof brk, "0x%" PRIx64, s->brk);
+		else
+			snprintf(brk, sizeof brk, "?");
+		fprintf(f, "%-5s %-12s %-12s %-7d %5zu %7zu  %-18s %s\n", id,
+			s->name ? s->name : "-", clock_of(s, t, sizeof t),
+			(int)s->pid, s->maps.n, s->nthreads, brk, s->reason);
+	}
+}
+
+void ld_render_frame(FILE *f, int level, const struct ld_snap_frame *fr,
+		     const char *exe)
+{
+	fprintf(f, "#%-3d0x%016" PRIx64 " in %s ()", level, fr->pc,
+		fr->func ? fr->func : "??");
+	if (fr->func && fr->off)
+		fprintf(f, " <+%" PRIu64 ">", fr->off);
+	if (fr->obj && (!exe || strcmp(fr->obj, exe)))
+		fprintf(f, " from %s", fr->obj);
+	fputc('\n', f);
+}
+
+void ld_render_snapshot(FILE *f, const struct ld_snapshot *s)
+{
+	char label[64], t[32], h1[32];
+	size_t i, j;
+
+	fprintf(f, "Snapshot %s of process %d at %s, stopped by %s%s\n",
+		ld_snapshot_label(s, label, sizeof label), (int)s->pid,
+		clock_of(s, t, sizeof t), s->reason,
+		s->aslr ? " (address randomization on)" : "");
+	ld_render_gdb_mappings(f, &s->maps);
+	if (s->brk_valid)
+		fprintf(f, "Program break: start_brk 0x%" PRIx64 ", brk 0x%" PRIx64
+			" (heap %s)\n", s->start_brk, s->brk,
+			ld_human_size(s->brk - s->start_brk, h1, sizeof h1));
+	for (i = 0; i < s->nthreads; i++) {
+		const struct ld_snap_thread *th = &s->threads[i];
+
+		fprintf(f, "Thread %d (LWP %d): %zu frame%s\n", th->num, (int)th->tid,
+			th->nframes, th->nframes == 1 ? "" : "s");
+		for (j = 0; j < th->nframes; j++)
+			ld_render_frame(f, (int)j, &th->frames[j], s->exe);
+	}
+}
+
+static void range(FILE *f, const struct ld_map *mp)
+{
+	fprintf(f, "0x%012" PRIx64 "-0x%012" PRIx64 " %s", mp->start, mp->end,
+		mp->perms);
+}
+
+static const char *label_of(const struct ld_map *mp)
+{
+	return mp->path[0] ? mp->path : "[anonymous]";
+}
+
+static void size_note(FILE *f, uint64_t n)
+{
+	char h[32];
+
+	fprintf(f, "0x%" PRIx64 " (%s)", n, ld_human_size(n, h, sizeof h));
+}
+
+static void render_change(FILE *f, const struct ld_map_change *c)
+{
+	const struct ld_map *b = c->before, *a = c->after;
+
+	switch (c->kind) {
+	case LD_MC_ADDED:
+		fprintf(f, "%s+ added   ", ld_c(LD_C_ADD));
+		range(f, a);
+		fprintf(f, "  ");
+		size_note(f, a->end - a->start);
+		fprintf(f, "  %s", label_of(a));
+		break;
+	case LD_MC_REMOVED:
+		fprintf(f, "%s- removed ", ld_c(LD_C_DEL));
+		range(f, b);
+		fprintf(f, "  ");
+		size_note(f, b->end - b->start);
+		fprintf(f, "  %s", label_of(b));
+		break;
+	case LD_MC_GROWN:
+	case LD_MC_SHRUNK:
+		fprintf(f, "%s~ %s ", ld_c(LD_C_CHG),
+			c->kind == LD_MC_GROWN ? "grown  " : "shrunk ");
+		range(f, a);
+		fprintf(f, "  %s by ", c->kind == LD_MC_GROWN ? "+" : "-");
+		size_note(f, c->kind == LD_MC_GROWN ? a->end - b->end : b->end - a->end);
+		fprintf(f, " (was 0x%" PRIx64 "-0x%" PRIx64 ")  %s", b->start,
+			b->end, label_of(a));
+		break;
+	case LD_MC_MOVED:
+		fprintf(f, "%s~ moved   ", ld_c(LD_C_CHG));
+		range(f, a);
+		fprintf(f, "  from 0x%" PRIx64 "-0x%" PRIx64 "  %s", b->start,
+			b->end, label_of(a));
+		break;
+	case LD_MC_PERMS:
+		fprintf(f, "%s~ perms   ", ld_c(LD_C_CHG));
+		range(f, a);
+		fprintf(f, "  %s -> %s  %s", b->perms, a->perms, label_of(a));
+		break;
+	case LD_MC_SPLIT:
+		fprintf(f, "%s~ split   ", ld_c(LD_C_CHG));
+		range(f, a);
+		fprintf(f, "  piece of 0x%" PRIx64 "-0x%" PRIx64 " %s", b->start,
+			b->end, b->perms);
+		if (c->perms_changed)
+			fprintf(f, ", now %s", a->perms);
+		fprintf(f, "  %s", label_of(a));
+		break;
+	case LD_MC_MERGED:
+		fprintf(f, "%s~ merged  ", ld_c(LD_C_CHG));
+		range(f, b);
+		fprintf(f, "  into 0x%" PRIx64 "-0x%" PRIx64 " %s  %s", a->start,
+			a->end, a->perms, label_of(a));
+		break;
+	}
+	if (c->perms_changed && c->kind != LD_MC_PERMS && c->kind != LD_MC_SPLIT)
+		fprintf(f, " (perms %s -> %s)", b->perms, a->perms);
+	fprintf(f, "%s\n", ld_c(LD_C_RESET));
+}
+
+static void render_frames(FILE *f, const struct ld_snap_diff *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->nthreads; i++) {
+		const struct ld_frame_change *fc = &d->threads[i];
+		size_t k;
+
+		if (!fc->a) {
+			fprintf(f, "thread %d (LWP %d): new, %zu frame%s\n", fc->num,
+				(int)fc->tid, fc->pushed, fc->pushed == 1 ? "" : "s");
+			continue;
+		}
+		if (!fc->b) {
+			fprintf(f, "thread %d (LWP %d): gone\n", fc->num, (int)fc->tid);
+			continue;
+		}
+		if (!fc->popped && !fc->pushed)
+			continue;
+		fprintf(f, "thread %d (LWP %d): %zu frame%s popped, %zu pushed\n",
+			fc->num, (int)fc->tid, fc->popped, fc->popped == 1 ? "" : "s",
+			fc->pushed);
+		for (k = 0; k < fc->popped; k++) {
+			fprintf(f, "  %s-%s ", ld_c(LD_C_DEL), ld_c(LD_C_RESET));
+			ld_render_frame(f, (int)k, &fc->a->frames[k], d->a->exe);
+		}
+		for (k = 0; k < fc->pushed; k++) {
+			fprintf(f, "  %s+%s ", ld_c(LD_C_ADD), ld_c(LD_C_RESET));
+			ld_render_frame(f, (int)k, &fc->b->frames[k], d->b->exe);
+		}
+	}
+}
+
+void ld_render_diff(FILE *f, const struct ld_snap_diff *d)
+{
+	char la[64], lb[64];
+	size_t i;
+
+	fprintf(f, "diff %s -> %s", ld_snapshot_label(d->a, la, sizeof la),
+		ld_snapshot_label(d->b, lb, sizeof lb));
+	if (d->different_process)
+		fprintf(f, " (processes %d and %d: addresses of different runs)\n",
+			(int)d->a->pid, (int)d->b->pid);
+	else
+		fprintf(f, " (process %d)\n", (int)d->a->pid);
+	if (d->a->aslr != d->b->aslr || (d->different_process && d->a->aslr))
+		fprintf(f, "note: at least one run was randomized: bases differ\n");
+	for (i = 0; i < d->maps.n; i++)
+		render_change(f, &d->maps.v[i]);
+	if (!d->maps.n)
+		fprintf(f, "mappings: no change (%zu mappings)\n", d->b->maps.n);
+	if (d->brk_valid && d->brk_delta) {
+		uint64_t mag = (uint64_t)(d->brk_delta < 0 ? -d->brk_delta : d->brk_delta);
+
+		fprintf(f, "program break: 0x%" PRIx64 " -> 0x%" PRIx64 " (%c",
+			d->a->brk, d->b->brk, d->brk_delta < 0 ? '-' : '+');
+		size_note(f, mag);
+		fprintf(f, ")\n");
+	} else if (d->brk_valid) {
+		fprintf(f, "program break: unchanged at 0x%" PRIx64 "\n", d->b->brk);
+	}
+	render_frames(f, d);
+}

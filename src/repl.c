@@ -1,0 +1,241 @@
+/* The REPL: readline's callback interface, so a Ctrl-C at the prompt can
+ * clear the line and one while the tracee runs can stop it. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/select.h>
+#include <unistd.h>
+
+#include <readline/history.h>
+#include <readline/readline.h>
+
+#include "layoutdbg/commands.h"
+#include "layoutdbg/repl.h"
+
+volatile sig_atomic_t ld_terminate;
+
+static struct ld_session *cur_session;
+static int repl_done;
+
+static void on_sigint(int sig)
+{
+	(void)sig;
+	ld_interrupted = 1;
+}
+
+static void on_terminate(int sig)
+{
+	(void)sig;
+	ld_terminate = 1;
+	ld_interrupted = 1;
+}
+
+void ld_install_signal_handlers(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof sa);
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = on_sigint;
+	sigaction(SIGINT, &sa, NULL);
+	sa.sa_handler = on_terminate;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	/* A tracee writing to a closed pipe must not take us with it. */
+	signal(SIGPIPE, SIG_IGN);
+}
+
+int ld_run_stream(struct ld_session *s, FILE *f)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+
+	while (!ld_terminate && (n = getline(&line, &cap, f)) >= 0) {
+		if (n && line[n - 1] == '\n')
+			line[n - 1] = 0;
+		if (ld_execute(s, line) == LD_CMD_QUIT) {
+			free(line);
+			return LD_CMD_QUIT;
+		}
+	}
+	free(line);
+	return 0;
+}
+
+static void on_line(char *line)
+{
+	if (!line) {		/* Ctrl-D */
+		putchar('\n');
+		repl_done = 1;
+		rl_callback_handler_remove();
+		return;
+	}
+	if (*line) {
+		HIST_ENTRY *last = history_length ? history_get(history_base +
+								history_length - 1) : NULL;
+
+		if (!last || strcmp(last->line, line))
+			add_history(line);
+	}
+	/* The tracee runs inside ld_execute; readline must not own the
+	 * terminal meanwhile. */
+	rl_callback_handler_remove();
+	if (ld_execute(cur_session, line) == LD_CMD_QUIT)
+		repl_done = 1;
+	free(line);
+	if (!repl_done)
+		rl_callback_handler_install("(layoutdbg) ", on_line);
+}
+
+static char *gen_command(const char *text, int state)
+{
+	const char *n = ld_command_name(text, state);
+
+	return n ? strdup(n) : NULL;
+}
+
+static char sub_of[32];
+
+static char *gen_sub(const char *text, int state)
+{
+	const char *n = ld_subcommand_name(sub_of, text, state);
+
+	return n ? strdup(n) : NULL;
+}
+
+/* Symbol names after break/tbreak, from the loaded objects (or the
+ * program before `run`). */
+struct symgen { char **v; size_t n, cap; };
+
+static int add_name(const char *name, void *arg)
+{
+	struct symgen *g = arg;
+
+	if (g->n == g->cap) {
+		size_t cap = g->cap ? 2 * g->cap : 64;
+		char **v = realloc(g->v, cap * sizeof *v);
+
+		if (!v)
+			return 1;
+		g->v = v;
+		g->cap = cap;
+	}
+	g->v[g->n++] = strdup(name);
+	return g->n > 5000;
+}
+
+static char *gen_symbol(const char *text, int state)
+{
+	static struct symgen g;
+	static size_t i;
+
+	if (!state) {
+		size_t k;
+
+		for (k = 0; k < g.n; k++)
+			free(g.v[k]);
+		g.n = 0;
+		i = 0;
+		if (cur_session->proc) {
+			for (k = 0; k < cur_session->objs.n; k++) {
+				struct ld_elf *e = ld_obj_elf(&cur_session->objs.v[k]);
+
+				if (e)
+					ld_elf_foreach_name(e, text, add_name, &g);
+			}
+		} else if (cur_session->exe) {
+			ld_elf_foreach_name(cur_session->exe, text, add_name, &g);
+		}
+	}
+	while (i < g.n) {
+		char *n = g.v[i++];
+		size_t k;
+
+		/* the same name in two objects is offered once */
+		for (k = 0; k + 1 < i; k++)
+			if (!strcmp(g.v[k], n))
+				break;
+		if (k + 1 == i)
+			return strdup(n);
+	}
+	return NULL;
+}
+
+static char **complete(const char *text, int start, int end)
+{
+	char first[32] = "";
+	const char *p = rl_line_buffer;
+	int nwords = 0;
+
+	(void)end;
+	rl_attempted_completion_over = 1;
+	while (p < rl_line_buffer + start) {
+		while (p < rl_line_buffer + start && *p == ' ')
+			p++;
+		if (p >= rl_line_buffer + start)
+			break;
+		if (!nwords)
+			snprintf(first, sizeof first, "%.*s", (int)strcspn(p, " "), p);
+		nwords++;
+		p += strcspn(p, " ");
+	}
+	if (nwords == 0)
+		return rl_completion_matches(text, gen_command);
+	if (nwords == 1 && (!strcmp(first, "info") || !strcmp(first, "i") ||
+			    !strcmp(first, "set") || !strcmp(first, "show"))) {
+		snprintf(sub_of, sizeof sub_of, "%s", first);
+		return rl_completion_matches(text, gen_sub);
+	}
+	if (nwords == 1 && (!strcmp(first, "break") || !strcmp(first, "b") ||
+			    !strcmp(first, "tbreak")))
+		return rl_completion_matches(text, gen_symbol);
+	if (!strcmp(first, "file")) {
+		rl_attempted_completion_over = 0;
+		return NULL;
+	}
+	return NULL;
+}
+
+int ld_repl(struct ld_session *s, const char *history_file)
+{
+	cur_session = s;
+	rl_readline_name = "layoutdbg";
+	rl_attempted_completion_function = complete;
+	/* We handle SIGINT ourselves: readline must not install handlers. */
+	rl_catch_signals = 0;
+	if (history_file)
+		read_history(history_file);
+	repl_done = 0;
+	rl_callback_handler_install("(layoutdbg) ", on_line);
+	while (!repl_done && !ld_terminate) {
+		fd_set fds;
+		int r;
+
+		FD_ZERO(&fds);
+		FD_SET(STDIN_FILENO, &fds);
+		r = select(STDIN_FILENO + 1, &fds, NULL, NULL, NULL);
+		if (r < 0 && errno == EINTR) {
+			if (ld_interrupted && !ld_terminate) {
+				/* Ctrl-C at the prompt: drop the line. */
+				ld_interrupted = 0;
+				rl_free_line_state();
+				rl_crlf();
+				rl_replace_line("", 0);
+				rl_on_new_line();
+				rl_redisplay();
+			}
+			continue;
+		}
+		if (r < 0)
+			break;
+		rl_callback_read_char();
+	}
+	if (!repl_done)
+		rl_callback_handler_remove();
+	if (history_file)
+		write_history(history_file);
+	return 0;
+}

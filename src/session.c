@@ -1,0 +1,366 @@
+/* Session state: loading a program, maps/objects caches, memory, brk,
+ * unwinding and snapshot capture.  Run control is in infrun.c. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "layoutdbg/error.h"
+#include "layoutdbg/session.h"
+#include "layoutdbg/infrun.h"
+
+void ld_session_init(struct ld_session *s)
+{
+	int i;
+
+	memset(s, 0, sizeof *s);
+	ld_maps_init(&s->maps);
+	ld_objs_init(&s->objs);
+	ld_bps_init(&s->bps);
+	ld_snapshots_init(&s->snaps);
+	s->args = calloc(1, sizeof *s->args);
+	for (i = 1; i < 65; i++) {
+		s->handle_pass[i] = true;
+		s->handle_stop[i] = true;
+	}
+	/* gdb's defaults: these belong to the debugger, not the program. */
+	s->handle_pass[SIGINT] = false;
+	s->handle_pass[SIGTRAP] = false;
+	s->handle_stop[SIGALRM] = s->handle_stop[SIGCHLD] = false;
+	s->handle_stop[SIGWINCH] = s->handle_stop[SIGURG] = false;
+	s->handle_stop[SIGPROF] = s->handle_stop[SIGIO] = false;
+}
+
+static void free_args(char **args)
+{
+	size_t i;
+
+	for (i = 0; args && args[i]; i++)
+		free(args[i]);
+	free(args);
+}
+
+void ld_session_release(struct ld_session *s)
+{
+	if (s->proc)
+		ld_end_process(s, true);
+	ld_elf_free(s->exe);
+	free(s->exe_path);
+	free_args(s->args);
+	ld_maps_release(&s->maps);
+	ld_objs_release(&s->objs);
+	ld_bps_release(&s->bps);
+	ld_snapshots_release(&s->snaps);
+	ld_unwinder_free(s->unw);
+	s->unw = NULL;
+}
+
+/* Find PROGRAM the way a shell would when it has no slash: in PATH, but
+ * the current directory first (as gdb does). */
+static char *locate(const char *path)
+{
+	const char *p = getenv("PATH");
+	char buf[PATH_MAX];
+
+	char *full;
+
+	if (strchr(path, '/') || access(path, F_OK) == 0 || !p) {
+		full = realpath(path, NULL);
+		return full ? full : strdup(path);
+	}
+	while (*p) {
+		size_t n = strcspn(p, ":");
+
+		snprintf(buf, sizeof buf, "%.*s/%s", (int)n, n ? p : ".", path);
+		if (access(buf, X_OK) == 0)
+			return realpath(buf, NULL);
+		p += n + (p[n] == ':');
+	}
+	return strdup(path);
+}
+
+int ld_session_file(struct ld_session *s, const char *path)
+{
+	char err[512], *full = locate(path);
+	struct ld_elf *e = NULL;
+	struct stat st;
+
+	if (!full)
+		return ld_error("%s: %s", path, strerror(ENOMEM));
+	if (stat(full, &st) == 0 && S_ISDIR(st.st_mode)) {
+		free(full);
+		return ld_error("%s: is a directory", path);
+	}
+	if (ld_elf_open(full, &e, err, sizeof err) < 0) {
+		free(full);
+		return ld_error("%s: %s", path, err);
+	}
+	if (ld_elf_type(e) != 2 /* ET_EXEC */ && ld_elf_type(e) != 3 /* ET_DYN */) {
+		ld_elf_free(e);
+		free(full);
+		return ld_error("%s: not an executable (ELF type %u)", path,
+				ld_elf_type(e));
+	}
+	if (access(full, X_OK) != 0)
+		ld_warn("%s: not executable (%s); `run` will fail", path,
+			strerror(errno));
+	ld_elf_free(s->exe);
+	free(s->exe_path);
+	s->exe = e;
+	s->exe_path = full;
+	ld_rearm_for_file(s);
+	return 0;
+}
+
+const struct ld_maps *ld_session_maps(struct ld_session *s)
+{
+	char err[256];
+	int r;
+
+	if (!s->proc)
+		return NULL;
+	if (s->maps_gen == s->stop_gen && s->maps.n)
+		return &s->maps;
+	ld_maps_release(&s->maps);
+	r = ld_maps_read(s->proc->pid, &s->maps, err, sizeof err);
+	if (r == -EINVAL) {
+		ld_error("/proc/%d/maps: %s", (int)s->proc->pid, err);
+		return NULL;
+	}
+	if (r < 0) {
+		ld_error("/proc/%d/maps: %s", (int)s->proc->pid, strerror(-r));
+		return NULL;
+	}
+	s->maps_gen = s->stop_gen;
+	return &s->maps;
+}
+
+static char *exe_of(pid_t pid)
+{
+	char path[64], buf[PATH_MAX];
+	ssize_t n;
+
+	snprintf(path, sizeof path, "/proc/%d/exe", (int)pid);
+	n = readlink(path, buf, sizeof buf - 1);
+	if (n <= 0)
+		return NULL;
+	buf[n] = 0;
+	/* The link of a replaced file reads "PATH (deleted)". */
+	if (n > 10 && !strcmp(buf + n - 10, " (deleted)"))
+		buf[n - 10] = 0;
+	return strdup(buf);
+}
+
+int ld_session_rescan(struct ld_session *s)
+{
+	const struct ld_maps *m = ld_session_maps(s);
+	char *exe;
+	int r;
+
+	if (!m)
+		return -1;
+	exe = exe_of(s->proc->pid);
+	r = ld_objs_scan(&s->objs, s->proc->pid, m, exe ? exe : s->exe_path,
+			 ld_auxv_get(s->proc->pid, 7 /* AT_BASE */));
+	free(exe);
+	if (r < 0)
+		return ld_error("reading the loaded objects: %s", strerror(-r));
+	return 0;
+}
+
+struct ld_thread *ld_session_thread(struct ld_session *s)
+{
+	struct ld_thread *t;
+
+	if (!s->proc) {
+		ld_error("no process: the program is not being run");
+		return NULL;
+	}
+	t = ld_proc_thread(s->proc, s->cur_tid);
+	if (!t || t->state == LD_T_GONE) {
+		size_t i;
+
+		for (i = 0; i < s->proc->nthreads; i++) {
+			if (s->proc->threads[i].state != LD_T_GONE) {
+				s->cur_tid = s->proc->threads[i].tid;
+				return &s->proc->threads[i];
+			}
+		}
+		ld_error("no live thread in process %d", (int)s->proc->pid);
+		return NULL;
+	}
+	return t;
+}
+
+int ld_session_read(struct ld_session *s, uint64_t addr, void *buf, size_t len)
+{
+	int r;
+
+	if (!s->proc)
+		return -ESRCH;
+	r = ld_mem_read(s->cur_tid ? s->cur_tid : s->proc->pid, addr, buf, len);
+	if (!r)
+		ld_bp_shadow(&s->bps, addr, buf, len);
+	return r;
+}
+
+const char *ld_session_symbolize(struct ld_session *s, uint64_t addr,
+				 char *buf, size_t len)
+{
+	struct ld_obj *ob;
+	const char *sym;
+	uint64_t off;
+
+	if (ld_objs_symbolize(&s->objs, addr, &ob, &sym, &off)) {
+		if (off)
+			snprintf(buf, len, "%s+%llu", sym, (unsigned long long)off);
+		else
+			snprintf(buf, len, "%s", sym);
+	} else {
+		snprintf(buf, len, "??");
+	}
+	return buf;
+}
+
+/* start_brk is field 47 of /proc/PID/stat (proc(5)); the comm field may
+ * hold spaces and parentheses, so count from the last ')'. */
+static int read_start_brk(pid_t pid, uint64_t *start_brk)
+{
+	char path[64], buf[4096], *p;
+	unsigned long long v = 0;
+	int field = 2, fd;
+	ssize_t n;
+
+	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n <= 0)
+		return -EIO;
+	buf[n] = 0;
+	p = strrchr(buf, ')');
+	if (!p)
+		return -EIO;
+	for (p++; *p && field < 47; p++)
+		if (*p == ' ')
+			field++;
+	if (field != 47 || sscanf(p, "%llu", &v) != 1)
+		return -EIO;
+	*start_brk = v;
+	return 0;
+}
+
+int ld_session_brk(struct ld_session *s, uint64_t *start_brk, uint64_t *brk)
+{
+	struct ld_thread *t;
+	int r;
+
+	if (!s->proc)
+		return -ESRCH;
+	r = read_start_brk(s->proc->pid, start_brk);
+	if (r)
+		return r;
+	t = ld_proc_thread(s->proc, s->proc->pid);
+	if (!t || t->state != LD_T_STOPPED)
+		t = ld_session_thread(s);
+	if (!t)
+		return -ESRCH;
+	return ld_inject_syscall(s, t, SYS_brk, 0, brk);
+}
+
+int ld_session_unwind(struct ld_session *s, pid_t tid, struct ld_frame *f,
+		      size_t max)
+{
+	if (!s->unw && !(s->unw = ld_unwinder_new()))
+		return -ENOMEM;
+	return ld_unwind(s->unw, tid, f, max);
+}
+
+int ld_session_frames(struct ld_session *s, struct ld_thread *t,
+		      struct ld_snap_thread *st)
+{
+	struct ld_frame f[LD_MAX_FRAMES];
+	int n, i;
+
+	st->tid = t->tid;
+	st->num = t->num;
+	st->regs_valid = ld_regs_get(t->tid, &st->regs) == 0;
+	n = ld_session_unwind(s, t->tid, f, LD_MAX_FRAMES);
+	if (n <= 0)
+		return 0;
+	st->frames = calloc((size_t)n, sizeof *st->frames);
+	if (!st->frames)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		struct ld_snap_frame *sf = &st->frames[i];
+		struct ld_obj *ob;
+		const char *sym;
+		/* A return address points after the call: look up pc - 1 so
+		 * a call at a function's end names the caller. */
+		uint64_t look = i ? f[i].pc - 1 : f[i].pc;
+
+		sf->pc = f[i].pc;
+		sf->sp = f[i].sp;
+		sf->cfa = f[i].cfa;
+		if (ld_objs_symbolize(&s->objs, look, &ob, &sym, &sf->off)) {
+			sf->func = strdup(sym);
+			if (i)
+				sf->off++;
+		}
+		if (ob)
+			sf->obj = strdup(ob->path);
+	}
+	st->nframes = (size_t)n;
+	return 0;
+}
+
+struct ld_snapshot *ld_session_snapshot(struct ld_session *s, const char *name)
+{
+	const struct ld_maps *m;
+	struct ld_snapshot *snap;
+	size_t i;
+
+	if (!s->proc) {
+		ld_error("snapshot: no process: the program is not being run");
+		return NULL;
+	}
+	if (name && ld_snapshot_find(&s->snaps, name)) {
+		ld_error("snapshot: a snapshot named \"%s\" exists already", name);
+		return NULL;
+	}
+	m = ld_session_maps(s);
+	if (!m)
+		return NULL;
+	snap = ld_snapshot_new(&s->snaps, name);
+	if (!snap || ld_maps_copy(&snap->maps, m) < 0)
+		goto nomem;
+	snap->pid = s->proc->pid;
+	snap->aslr = s->proc_aslr;
+	snap->exe = strdup(s->exe_path ? s->exe_path : "");
+	snap->reason = strdup(s->stop_reason);
+	snap->brk_valid = ld_session_brk(s, &snap->start_brk, &snap->brk) == 0;
+	snap->threads = calloc(s->proc->nthreads, sizeof *snap->threads);
+	if (!snap->threads || !snap->exe || !snap->reason)
+		goto nomem;
+	for (i = 0; i < s->proc->nthreads; i++) {
+		struct ld_thread *t = &s->proc->threads[i];
+
+		if (t->state != LD_T_STOPPED)
+			continue;
+		if (ld_session_frames(s, t, &snap->threads[snap->nthreads++]) < 0)
+			goto nomem;
+	}
+	return snap;
+nomem:
+	if (snap)
+		ld_snapshot_drop(&s->snaps, snap);
+	ld_error("snapshot: %s", strerror(ENOMEM));
+	return NULL;
+}
