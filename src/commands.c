@@ -578,8 +578,18 @@ static int info_frame(struct ld_session *s, char *args)
 				t->num, s->frame);
 	k = s->frame;
 	ld_out("Stack level %d, frame at 0x%" PRIx64 ":\n", k, f[k].cfa);
-	ld_out(" rip = 0x%" PRIx64 " in %s", f[k].pc,
-	       ld_session_symbolize(s, k ? f[k].pc - 1 : f[k].pc, sym, sizeof sym));
+	{
+		struct ld_obj *ob;
+		const char *name;
+		uint64_t off;
+
+		/* gdb names the function only, without the offset. */
+		if (!ld_objs_symbolize(&s->objs, k ? f[k].pc - 1 : f[k].pc, &ob,
+				       &name, &off))
+			name = "??";
+		snprintf(sym, sizeof sym, "%s", name);
+	}
+	ld_out(" rip = 0x%" PRIx64 " in %s", f[k].pc, sym);
 	if (k + 1 < n)
 		ld_out("; saved rip = 0x%" PRIx64 "\n", f[k + 1].pc);
 	else

@@ -1,0 +1,60 @@
+#!/bin/sh
+# Set up a Debian 12 machine for layoutdbg, build it, then either open it on
+# the bundled heap fixture (demo) or run every test (test).
+#   ./bootstrap.sh demo      install, build, open layoutdbg on fixtures/heap
+#   ./bootstrap.sh test      install, build (werror), run all tests, also
+#                            under AddressSanitizer and UBSan
+set -eu
+cd "$(dirname "$0")"
+mode=${1:-demo}
+
+PACKAGES="gcc meson ninja-build pkg-config libelf-dev libdw-dev libunwind-dev
+libreadline-dev libjansson-dev python3 binutils gdb jq strace"
+
+as_root() {
+	if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+missing=""
+for p in $PACKAGES; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
+		missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+	echo "bootstrap: installing:$missing" >&2
+	as_root apt-get update -qq
+	# shellcheck disable=SC2086
+	as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >&2
+fi
+
+setup() {	# dir, extra meson options...
+	dir=$1; shift
+	if [ -d "$dir" ]; then
+		meson setup --reconfigure "$dir" "$@" >/dev/null
+	else
+		meson setup "$dir" "$@" >/dev/null
+	fi
+	ninja -C "$dir" >&2
+}
+
+case "$mode" in
+demo)
+	setup build
+	exec ./build/src/layoutdbg build/fixtures/heap
+	;;
+test)
+	setup build -Dwerror=true
+	status=0
+	meson test -C build --print-errorlogs || status=1
+	setup build-san -Dwerror=true -Db_sanitize=address,undefined -Db_lundef=false
+	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+		meson test -C build-san --print-errorlogs || status=1
+	python3 tests/summary.py build/meson-logs/testlog.json \
+		build-san/meson-logs/testlog.json || status=1
+	exit $status
+	;;
+*)
+	echo "usage: $0 demo|test" >&2
+	exit 2
+	;;
+esac
