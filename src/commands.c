@@ -12,6 +12,7 @@
 #include "layoutdbg/infrun.h"
 #include "layoutdbg/output.h"
 #include "layoutdbg/render.h"
+#include "layoutdbg/views.h"
 
 /* Preconditions, checked once by the dispatcher. */
 #define NEED_PROC  0x1   /* a live, stopped process */
@@ -705,7 +706,7 @@ static int info_sharedlibrary(struct ld_session *s, char *args)
 }
 
 /* An address: a number, $register, SYMBOL or SYMBOL+OFFSET. */
-static int eval_addr(struct ld_session *s, const char *expr, uint64_t *out)
+int ld_eval_addr(struct ld_session *s, const char *expr, uint64_t *out)
 {
 	char buf[512], *plus, *end;
 	uint64_t off = 0;
@@ -718,6 +719,8 @@ static int eval_addr(struct ld_session *s, const char *expr, uint64_t *out)
 		if (errno || *end || end == plus)
 			return ld_error("\"%s\": bad offset \"%s\"", expr, plus);
 	}
+	if (buf[0] == '&')
+		memmove(buf, buf + 1, strlen(buf));
 	if (isdigit((unsigned char)buf[0])) {
 		errno = 0;
 		*out = strtoull(buf, &end, 0);
@@ -793,7 +796,7 @@ static int cmd_x(struct ld_session *s, char *args)
 	expr = skip_ws(args);
 	if (!*expr)
 		return ld_error("x: an address is needed");
-	if (eval_addr(s, expr, &addr) < 0)
+	if (ld_eval_addr(s, expr, &addr) < 0)
 		return -1;
 	if (fmt == 'a')
 		unit = 'g';
@@ -1054,6 +1057,12 @@ static const struct cmd info_cmds[] = {
 	  "start_brk, the program break (asked of the kernel), heap size" },
 	{ "aslr", "", 0, info_aslr, "info aslr",
 	  "the system's randomization setting and this process's" },
+	{ "sections", "", 0, ld_cmd_info_sections, "info sections [OBJ]",
+	  "sections at runtime addresses (gdb's maint info sections)" },
+	{ "segments", "", 0, ld_cmd_info_segments, "info segments [OBJ]",
+	  "program headers, section mapping, the mappings each became" },
+	{ "symbol", "", NEED_PROC, ld_cmd_info_symbol, "info symbol ADDR",
+	  "the symbol and section an address is in" },
 	{ "sharedlibrary", "shared dll", NEED_PROC, info_sharedlibrary,
 	  "info sharedlibrary", "loaded objects with their ranges and load bias" },
 	{ NULL, NULL, 0, NULL, NULL, NULL }
@@ -1270,6 +1279,13 @@ static const struct cmd commands[] = {
 	{ "down", "", NEED_PROC, cmd_down, "down [N]", "select the callee's frame" },
 	{ "x", "", NEED_PROC, cmd_x, "x/NFU ADDRESS",
 	  "examine memory (F: x d u o t c s a; U: b h w g)" },
+	{ "vmmap", "maps", NEED_PROC, ld_cmd_vmmap, "vmmap [FILTER]",
+	  "mappings classified (segment, heap, stack, thread stack, ...) with "
+	  "their sections" },
+	{ "xinfo", "", NEED_PROC, ld_cmd_xinfo, "xinfo ADDR",
+	  "mapping, object, segment, section, symbol of an address" },
+	{ "layout", "", 0, ld_cmd_layout, "layout [SNAP]",
+	  "the address-space diagram" },
 	{ "snapshot", "snap", NEED_PROC, cmd_snapshot, "snapshot [NAME]",
 	  "capture maps, break, frames and registers" },
 	{ "snapshots", "", 0, cmd_snapshots, "snapshots", "list snapshots" },

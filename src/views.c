@@ -1,0 +1,760 @@
+/* The layout through the ELF objects: vmmap, info sections, info
+ * segments, xinfo / info symbol, layout. */
+#include <ctype.h>
+#include <elf.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "layoutdbg/error.h"
+#include "layoutdbg/infrun.h"
+#include "layoutdbg/output.h"
+#include "layoutdbg/views.h"
+
+#define PAGE_DOWN(x) ((x) & ~4095ULL)
+#define PAGE_UP(x) (((x) + 4095) & ~4095ULL)
+
+const char *ld_region_kind_name(enum ld_region_kind k)
+{
+	static const char *names[] = {
+		[LD_RK_SEGMENT] = "segment", [LD_RK_BSS] = "bss",
+		[LD_RK_HEAP] = "heap", [LD_RK_STACK] = "stack",
+		[LD_RK_THREAD_STACK] = "thread stack", [LD_RK_GUARD] = "guard page",
+		[LD_RK_TLS] = "tls", [LD_RK_ANON] = "anonymous",
+		[LD_RK_VDSO] = "vdso", [LD_RK_VVAR] = "vvar",
+		[LD_RK_VSYSCALL] = "vsyscall", [LD_RK_FILE] = "file",
+	};
+
+	return names[k];
+}
+
+static struct ld_obj *obj_of_map(struct ld_session *s, const struct ld_map *mp)
+{
+	char buf[4096];
+	const char *path = ld_map_basepath(mp, buf, sizeof buf);
+	size_t i;
+
+	for (i = 0; i < s->objs.n; i++)
+		if (s->objs.v[i].inode == mp->inode && !strcmp(s->objs.v[i].path, path))
+			return &s->objs.v[i];
+	return NULL;
+}
+
+/* The PT_LOAD of ob whose file pages this mapping maps. */
+static int segment_of(struct ld_obj *ob, const struct ld_map *mp)
+{
+	struct ld_elf *e = ld_obj_elf(ob);
+	size_t i;
+
+	for (i = 0; e && i < ld_elf_nsegments(e); i++) {
+		const struct ld_segment *g = ld_elf_segment(e, i);
+		uint64_t lo = ob->bias + PAGE_DOWN(g->vaddr);
+		uint64_t hi = ob->bias + PAGE_UP(g->vaddr + g->memsz);
+
+		if (g->type == PT_LOAD && mp->start < hi && mp->end > lo &&
+		    mp->offset >= PAGE_DOWN(g->offset) &&
+		    mp->offset < PAGE_UP(g->offset + (g->filesz ? g->filesz : 1)))
+			return (int)i;
+	}
+	return -1;
+}
+
+/* An anonymous mapping right after an object's file mapping that its
+ * PT_LOAD's memsz reaches into: the zero-filled rest of .bss. */
+static int bss_segment(struct ld_obj *ob, const struct ld_map *mp)
+{
+	struct ld_elf *e = ld_obj_elf(ob);
+	size_t i;
+
+	for (i = 0; e && i < ld_elf_nsegments(e); i++) {
+		const struct ld_segment *g = ld_elf_segment(e, i);
+
+		if (g->type == PT_LOAD && g->memsz > g->filesz &&
+		    ob->bias + g->vaddr + g->memsz > mp->start &&
+		    ob->bias + g->vaddr + g->filesz < mp->end)
+			return (int)i;
+	}
+	return -1;
+}
+
+struct tinfo { pid_t tid; int num; uint64_t sp, fs; };
+
+static size_t thread_info(struct ld_session *s, struct tinfo *ti, size_t max)
+{
+	size_t i, n = 0;
+
+	for (i = 0; s->proc && i < s->proc->nthreads && n < max; i++) {
+		struct ld_thread *t = &s->proc->threads[i];
+		ld_regs r;
+
+		if (t->state != LD_T_STOPPED || ld_regs_get(t->tid, &r))
+			continue;
+		ti[n].tid = t->tid;
+		ti[n].num = t->num;
+		ti[n].sp = r.rsp;
+		ti[n].fs = r.fs_base;
+		n++;
+	}
+	return n;
+}
+
+static void classify_special(const struct ld_map *mp, struct ld_region *r)
+{
+	if (!strcmp(mp->path, "[heap]"))
+		r->kind = LD_RK_HEAP;
+	else if (!strcmp(mp->path, "[stack]"))
+		r->kind = LD_RK_STACK, r->thread_num = 1;
+	else if (!strcmp(mp->path, "[vdso]"))
+		r->kind = LD_RK_VDSO;
+	else if (!strncmp(mp->path, "[vvar", 5))
+		r->kind = LD_RK_VVAR;
+	else if (!strcmp(mp->path, "[vsyscall]"))
+		r->kind = LD_RK_VSYSCALL;
+	else
+		r->kind = LD_RK_ANON;
+}
+
+int ld_classify(struct ld_session *s, const struct ld_maps *m,
+		struct ld_region *out)
+{
+	struct tinfo ti[256];
+	size_t nt = thread_info(s, ti, 256), i, k;
+
+	for (i = 0; i < m->n; i++) {
+		const struct ld_map *mp = &m->v[i];
+		struct ld_region *r = &out[i];
+
+		memset(r, 0, sizeof *r);
+		r->segment = -1;
+		if (ld_map_is_file(mp)) {
+			r->obj = obj_of_map(s, mp);
+			r->kind = r->obj ? LD_RK_SEGMENT : LD_RK_FILE;
+			if (r->obj)
+				r->segment = segment_of(r->obj, mp);
+			continue;
+		}
+		classify_special(mp, r);
+		if (r->kind != LD_RK_ANON)
+			continue;
+		for (k = 0; k < nt; k++) {
+			if (ti[k].sp >= mp->start && ti[k].sp < mp->end && ti[k].tid != s->proc->pid) {
+				r->kind = LD_RK_THREAD_STACK;
+				r->thread_num = ti[k].num;
+				r->tid = ti[k].tid;
+			} else if (ti[k].fs >= mp->start && ti[k].fs < mp->end &&
+				   r->kind == LD_RK_ANON) {
+				r->kind = LD_RK_TLS;
+				r->thread_num = ti[k].num;
+				r->tid = ti[k].tid;
+			}
+		}
+		if (r->kind == LD_RK_ANON && i > 0 && m->v[i - 1].end == mp->start &&
+		    out[i - 1].obj && out[i - 1].kind == LD_RK_SEGMENT) {
+			int g = bss_segment(out[i - 1].obj, mp);
+
+			if (g >= 0) {
+				r->kind = LD_RK_BSS;
+				r->obj = out[i - 1].obj;
+				r->segment = g;
+			}
+		}
+	}
+	/* A ---p page right below a thread stack is its guard. */
+	for (i = 0; i + 1 < m->n; i++)
+		if (out[i].kind == LD_RK_ANON && !strcmp(m->v[i].perms, "---p") &&
+		    m->v[i].end == m->v[i + 1].start &&
+		    out[i + 1].kind == LD_RK_THREAD_STACK) {
+			out[i].kind = LD_RK_GUARD;
+			out[i].thread_num = out[i + 1].thread_num;
+			out[i].tid = out[i + 1].tid;
+		}
+	return 0;
+}
+
+const char *ld_sections_in(struct ld_obj *ob, uint64_t lo, uint64_t hi,
+			   char *buf, size_t len)
+{
+	struct ld_elf *e = ob ? ld_obj_elf(ob) : NULL;
+	size_t i, used = 0;
+
+	buf[0] = 0;
+	for (i = 0; e && i < ld_elf_nsections(e); i++) {
+		const struct ld_section *sec = ld_elf_section(e, i);
+		uint64_t a = ob->bias + sec->addr;
+		int n;
+
+		if (!(sec->flags & SHF_ALLOC) || !sec->size || a >= hi ||
+		    a + sec->size <= lo)
+			continue;
+		/* .tbss occupies no address space of its own */
+		if ((sec->flags & SHF_TLS) && sec->type == SHT_NOBITS)
+			continue;
+		n = snprintf(buf + used, len - used, "%s%s", used ? " " : "", sec->name);
+		if (n < 0 || (size_t)n >= len - used)
+			break;
+		used += (size_t)n;
+	}
+	return buf;
+}
+
+static const char *region_detail(const struct ld_region *r,
+				 const struct ld_map *mp, char *buf, size_t len)
+{
+	switch (r->kind) {
+	case LD_RK_SEGMENT:
+		if (r->segment >= 0)
+			snprintf(buf, len, "%s LOAD[%d]", r->obj->name, r->segment);
+		else
+			snprintf(buf, len, "%s (no PT_LOAD)", r->obj->name);
+		break;
+	case LD_RK_BSS:
+		snprintf(buf, len, "%s .bss tail of LOAD[%d]", r->obj->name, r->segment);
+		break;
+	case LD_RK_THREAD_STACK:
+	case LD_RK_GUARD:
+	case LD_RK_TLS:
+		snprintf(buf, len, "thread %d (LWP %d)", r->thread_num, (int)r->tid);
+		break;
+	case LD_RK_STACK:
+		snprintf(buf, len, "main thread");
+		break;
+	case LD_RK_FILE:
+		snprintf(buf, len, "%s", mp->path);
+		break;
+	case LD_RK_ANON:
+		snprintf(buf, len, "%s", mp->path);
+		break;
+	default:
+		snprintf(buf, len, "%s", mp->path);
+	}
+	return buf;
+}
+
+static bool vmmap_match(const char *filter, const struct ld_map *mp,
+			const struct ld_region *r, const char *detail)
+{
+	char *end;
+	uint64_t a;
+
+	if (!filter)
+		return true;
+	errno = 0;
+	a = strtoull(filter, &end, 0);
+	if (!errno && !*end && end != filter)
+		return a >= mp->start && a < mp->end;
+	return strstr(mp->path, filter) || strstr(detail, filter) ||
+	       strstr(ld_region_kind_name(r->kind), filter);
+}
+
+int ld_cmd_vmmap(struct ld_session *s, char *args)
+{
+	const struct ld_maps *m = ld_session_maps(s);
+	char *filter = strtok(args, " \t");
+	struct ld_region *rg;
+	size_t i, shown = 0;
+
+	if (!m)
+		return -1;
+	if (ld_session_rescan(s) < 0)
+		return -1;
+	m = ld_session_maps(s);
+	rg = calloc(m->n + 1, sizeof *rg);
+	if (!rg)
+		return ld_error("vmmap: %s", strerror(ENOMEM));
+	ld_classify(s, m, rg);
+	ld_out("%-18s %-18s %-5s %9s  %-12s %-34s %s\n", "Start", "End", "Perms",
+	       "Size", "Kind", "Object / owner", "Sections");
+	for (i = 0; i < m->n; i++) {
+		const struct ld_map *mp = &m->v[i];
+		char detail[512], secs[2048], size[32];
+
+		region_detail(&rg[i], mp, detail, sizeof detail);
+		if (!vmmap_match(filter, mp, &rg[i], detail))
+			continue;
+		shown++;
+		secs[0] = 0;
+		if (rg[i].obj)
+			ld_sections_in(rg[i].obj, mp->start, mp->end, secs, sizeof secs);
+		ld_out("0x%016" PRIx64 " 0x%016" PRIx64 " %-5s %9s  %-12s %-34s %s\n",
+		       mp->start, mp->end, mp->perms,
+		       ld_human_size(mp->end - mp->start, size, sizeof size),
+		       ld_region_kind_name(rg[i].kind), detail, secs);
+	}
+	free(rg);
+	if (filter && !shown)
+		return ld_error("vmmap %s: no mapping matches", filter);
+	return 0;
+}
+
+/* ---- info sections ----------------------------------------------- */
+
+static void print_sections(struct ld_elf *e, uint64_t bias, const char *path,
+			   bool exec)
+{
+	size_t i;
+
+	ld_out("%s file: `%s', file type elf64-x86-64.\n", exec ? "Exec" : "Object",
+	       path);
+	for (i = 0; i < ld_elf_nsections(e); i++) {
+		const struct ld_section *sec = ld_elf_section(e, i);
+		uint64_t a = sec->flags & SHF_ALLOC ? bias + sec->addr : sec->addr;
+		char idx[16], words[128];
+
+		/* BFD lists no section for the null entry or for the symbol
+		 * and string tables it consumes; its index is shndx - 1. */
+		if (sec->type == SHT_NULL || sec->type == SHT_SYMTAB ||
+		    (sec->type == SHT_STRTAB && !(sec->flags & SHF_ALLOC)))
+			continue;
+		snprintf(idx, sizeof idx, "[%u]", sec->index - 1);
+		ld_out(" %-8s 0x%08" PRIx64 "->0x%08" PRIx64 " at 0x%08" PRIx64 ": %s %s\n",
+		       idx, a, a + sec->size, sec->offset, sec->name,
+		       ld_section_flag_words(sec, words, sizeof words));
+	}
+}
+
+int ld_cmd_info_sections(struct ld_session *s, char *args)
+{
+	char *filter = strtok(args, " \t");
+	size_t i, shown = 0;
+
+	if (!s->proc) {
+		if (!s->exe)
+			return ld_error("info sections: no program loaded");
+		if (filter && !strstr(s->exe_path, filter))
+			return ld_error("info sections %s: not the program; libraries "
+					"are known once the program runs", filter);
+		print_sections(s->exe, 0, s->exe_path, true);
+		return 0;
+	}
+	if (ld_session_rescan(s) < 0)
+		return -1;
+	for (i = 0; i < s->objs.n; i++) {
+		struct ld_obj *ob = &s->objs.v[i];
+		struct ld_elf *e;
+
+		if (filter ? !strstr(ob->path, filter) : !ob->is_exe)
+			continue;
+		if (!(e = ld_obj_elf(ob))) {
+			ld_error("info sections: %s: cannot read the ELF file", ob->path);
+			continue;
+		}
+		print_sections(e, ob->bias, ob->path, ob->is_exe);
+		shown++;
+	}
+	if (!shown && filter)
+		return ld_error("info sections %s: no loaded object matches", filter);
+	return 0;
+}
+
+/* ---- info segments ----------------------------------------------- */
+
+static void print_phdrs(struct ld_elf *e)
+{
+	size_t i;
+
+	ld_out("Program Headers:\n");
+	ld_out("  Type           Offset   VirtAddr           PhysAddr           "
+	       "FileSiz  MemSiz   Flg Align\n");
+	for (i = 0; i < ld_elf_nsegments(e); i++) {
+		const struct ld_segment *g = ld_elf_segment(e, i);
+		char type[32], fl[4];
+
+		ld_out("  %-14s 0x%6.6" PRIx64 " 0x%16.16" PRIx64 " 0x%16.16" PRIx64
+		       " 0x%6.6" PRIx64 " 0x%6.6" PRIx64 " %s %#" PRIx64 "\n",
+		       ld_segment_type_name(g->type, type, sizeof type), g->offset,
+		       g->vaddr, g->paddr, g->filesz, g->memsz,
+		       ld_segment_flag_str(g->flags, fl), g->align);
+		if (g->type == PT_INTERP && ld_elf_interp(e))
+			ld_out("      [Requesting program interpreter: %s]\n",
+			       ld_elf_interp(e));
+	}
+	ld_out("\n Section to Segment mapping:\n  Segment Sections...\n");
+	for (i = 0; i < ld_elf_nsegments(e); i++) {
+		const struct ld_segment *g = ld_elf_segment(e, i);
+		size_t k;
+
+		ld_out("   %2.2zu     ", i);
+		for (k = 0; k < ld_elf_nsections(e); k++) {
+			const struct ld_section *sec = ld_elf_section(e, k);
+
+			if (sec->type != SHT_NULL && ld_elf_section_in_segment(sec, g))
+				ld_out("%s ", sec->name);
+		}
+		ld_out("\n");
+	}
+}
+
+static void print_runtime(struct ld_session *s, struct ld_obj *ob,
+			  const struct ld_maps *m)
+{
+	struct ld_elf *e = ld_obj_elf(ob);
+	size_t i, k;
+
+	ld_out("\n Runtime (%s, load bias 0x%" PRIx64 "):\n", ob->path, ob->bias);
+	ld_out("  Seg Type           Start              End                Live mappings\n");
+	for (i = 0; i < ld_elf_nsegments(e); i++) {
+		const struct ld_segment *g = ld_elf_segment(e, i);
+		uint64_t lo = ob->bias + g->vaddr, hi = lo + g->memsz;
+		char type[32];
+		int n = 0;
+
+		if (g->type != PT_LOAD && g->type != PT_GNU_RELRO &&
+		    g->type != PT_DYNAMIC && g->type != PT_TLS &&
+		    g->type != PT_GNU_EH_FRAME)
+			continue;
+		ld_out("  %2.2zu  %-14s 0x%016" PRIx64 " 0x%016" PRIx64 " ", i,
+		       ld_segment_type_name(g->type, type, sizeof type), lo, hi);
+		for (k = 0; k < m->n; k++) {
+			const struct ld_map *mp = &m->v[k];
+
+			if (mp->start >= PAGE_UP(hi) || mp->end <= PAGE_DOWN(lo))
+				continue;
+			if (g->type == PT_LOAD && ld_map_is_file(mp) &&
+			    segment_of(ob, mp) != (int)i)
+				continue;
+			if (!ld_map_is_file(mp) && g->type == PT_LOAD &&
+			    !(k > 0 && bss_segment(ob, mp) == (int)i))
+				continue;
+			if (g->type == PT_TLS)
+				break;	/* the template; each thread has a copy */
+			ld_out("%s0x%" PRIx64 "-0x%" PRIx64 " %s%s", n++ ? ", " : "",
+			       mp->start, mp->end, mp->perms,
+			       ld_map_is_file(mp) ? "" : " (anonymous .bss)");
+		}
+		if (g->type == PT_GNU_RELRO)
+			ld_out("%s", n ? "  (made read-only after relocation)" : "");
+		ld_out("\n");
+	}
+}
+
+int ld_cmd_info_segments(struct ld_session *s, char *args)
+{
+	char *filter = strtok(args, " \t");
+	const struct ld_maps *m;
+	size_t i, shown = 0;
+
+	if (!s->proc) {
+		if (!s->exe)
+			return ld_error("info segments: no program loaded");
+		print_phdrs(s->exe);
+		return 0;
+	}
+	if (ld_session_rescan(s) < 0 || !(m = ld_session_maps(s)))
+		return -1;
+	for (i = 0; i < s->objs.n; i++) {
+		struct ld_obj *ob = &s->objs.v[i];
+
+		if (filter ? !strstr(ob->path, filter) : !ob->is_exe)
+			continue;
+		if (!ld_obj_elf(ob)) {
+			ld_error("info segments: %s: cannot read the ELF file", ob->path);
+			continue;
+		}
+		if (shown++)
+			ld_out("\n");
+		ld_out("%s:\n\n", ob->path);
+		print_phdrs(ob->elf);
+		print_runtime(s, ob, m);
+	}
+	if (!shown)
+		return ld_error("info segments%s%s: no loaded object matches",
+				filter ? " " : "", filter ? filter : "");
+	return 0;
+}
+
+/* ---- xinfo / info symbol ------------------------------------------ */
+
+static void xinfo_frames(struct ld_session *s, uint64_t addr)
+{
+	size_t i;
+
+	for (i = 0; i < s->proc->nthreads; i++) {
+		struct ld_thread *t = &s->proc->threads[i];
+		struct ld_frame f[LD_MAX_FRAMES];
+		int n, k;
+
+		if (t->state != LD_T_STOPPED)
+			continue;
+		n = ld_session_unwind(s, t->tid, f, LD_MAX_FRAMES);
+		for (k = 0; k < n; k++) {
+			char sym[256];
+
+			if (!f[k].cfa || addr < f[k].sp || addr >= f[k].cfa)
+				continue;
+			ld_out("  frame     #%d of thread %d (%s), sp 0x%" PRIx64
+			       ", frame at 0x%" PRIx64 ", cfa%+" PRId64 "\n", k, t->num,
+			       ld_session_symbolize(s, k ? f[k].pc - 1 : f[k].pc, sym,
+						    sizeof sym),
+			       f[k].sp, f[k].cfa, (int64_t)(addr - f[k].cfa));
+			return;
+		}
+	}
+}
+
+static void xinfo_object(struct ld_session *s, struct ld_obj *ob, uint64_t addr)
+{
+	struct ld_elf *e = ld_obj_elf(ob);
+	uint64_t link = addr - ob->bias, off;
+	const struct ld_section *sec;
+	const struct ld_symbol *sym;
+	size_t i;
+
+	ld_out("  object    %s, load bias 0x%" PRIx64 ", offset 0x%" PRIx64
+	       " from its base 0x%" PRIx64 "\n", ob->path, ob->bias, addr - ob->lo,
+	       ob->lo);
+	if (!e)
+		return;
+	for (i = 0; i < ld_elf_nsegments(e); i++) {
+		const struct ld_segment *g = ld_elf_segment(e, i);
+		char fl[4];
+
+		if (g->type == PT_LOAD && link >= g->vaddr && link < g->vaddr + g->memsz)
+			ld_out("  segment   LOAD[%zu] %s 0x%" PRIx64 "-0x%" PRIx64
+			       ", +0x%" PRIx64 "%s\n", i, ld_segment_flag_str(g->flags, fl),
+			       ob->bias + g->vaddr, ob->bias + g->vaddr + g->memsz,
+			       link - g->vaddr,
+			       link >= g->vaddr + g->filesz ? " (zero-filled, not in the file)" : "");
+	}
+	sec = ld_elf_section_at(e, link);
+	if (sec)
+		ld_out("  section   %s 0x%" PRIx64 "-0x%" PRIx64 ", +0x%" PRIx64 "\n",
+		       sec->name, ob->bias + sec->addr, ob->bias + sec->addr + sec->size,
+		       link - sec->addr);
+	sym = ld_elf_symbol_at(e, link, &off);
+	if (sym)
+		ld_out("  symbol    %s+%" PRIu64 " (%s, %" PRIu64 " bytes)\n", sym->name,
+		       off, sym->type == STT_FUNC ? "function" :
+			    sym->type == STT_OBJECT ? "object" : "symbol", sym->size);
+	else
+		ld_out("  symbol    ?? (no symbol covers it)\n");
+}
+
+int ld_cmd_xinfo(struct ld_session *s, char *args)
+{
+	const struct ld_maps *m;
+	const struct ld_map *mp;
+	struct ld_region *rg;
+	char detail[512], size[32];
+	uint64_t addr;
+	size_t i;
+
+	while (isspace((unsigned char)*args))
+		args++;
+	if (!*args)
+		return ld_error("xinfo: an address is needed");
+	if (ld_eval_addr(s, args, &addr) < 0)
+		return -1;
+	if (ld_session_rescan(s) < 0 || !(m = ld_session_maps(s)))
+		return -1;
+	mp = ld_maps_find(m, addr);
+	ld_out("0x%" PRIx64 ":\n", addr);
+	if (!mp) {
+		ld_out("  not mapped\n");
+		return 0;
+	}
+	i = (size_t)(mp - m->v);
+	rg = calloc(m->n, sizeof *rg);
+	if (!rg)
+		return ld_error("xinfo: %s", strerror(ENOMEM));
+	ld_classify(s, m, rg);
+	ld_out("  mapping   0x%" PRIx64 "-0x%" PRIx64 " %s %s, offset 0x%" PRIx64
+	       " into it%s%s\n", mp->start, mp->end, mp->perms,
+	       ld_human_size(mp->end - mp->start, size, sizeof size),
+	       addr - mp->start, mp->path[0] ? ", " : "", mp->path);
+	ld_out("  kind      %s%s%s\n", ld_region_kind_name(rg[i].kind),
+	       rg[i].kind == LD_RK_ANON && !mp->path[0] ? "" : ": ",
+	       rg[i].kind == LD_RK_ANON && !mp->path[0] ? "" :
+	       region_detail(&rg[i], mp, detail, sizeof detail));
+	if (rg[i].obj)
+		xinfo_object(s, rg[i].obj, addr);
+	if (rg[i].kind == LD_RK_HEAP) {
+		uint64_t sb, b;
+
+		if (ld_session_brk(s, &sb, &b) == 0)
+			ld_out("  heap      0x%" PRIx64 " from start_brk, break at 0x%"
+			       PRIx64 "%s\n", addr - sb, b,
+			       addr >= b ? " (beyond the break)" : "");
+	}
+	if (rg[i].kind == LD_RK_STACK || rg[i].kind == LD_RK_THREAD_STACK)
+		xinfo_frames(s, addr);
+	free(rg);
+	return 0;
+}
+
+int ld_cmd_info_symbol(struct ld_session *s, char *args)
+{
+	struct ld_obj *ob;
+	const struct ld_section *sec;
+	const char *name;
+	uint64_t addr, off;
+
+	while (isspace((unsigned char)*args))
+		args++;
+	if (!*args)
+		return ld_error("info symbol: an address is needed");
+	if (ld_eval_addr(s, args, &addr) < 0)
+		return -1;
+	if (!ld_objs_symbolize(&s->objs, addr, &ob, &name, &off)) {
+		ld_out("No symbol matches %s.\n", args);
+		return 0;
+	}
+	sec = ld_elf_section_at(ob->elf, addr - ob->bias);
+	ld_out("%s", name);
+	if (off)
+		ld_out(" + %" PRIu64, off);
+	ld_out(" in section %s", sec ? sec->name : "??");
+	if (!ob->is_exe)
+		ld_out(" of %s", ob->path);
+	ld_out("\n");
+	return 0;
+}
+
+/* ---- layout: the seed's summary diagram, from real data ----------- */
+
+enum block { B_EXE, B_HEAP, B_DSO, B_ANON, B_SPECIAL, B_STACK, B_VSYSCALL };
+
+static enum block block_of(const struct ld_map *mp, const char *exe)
+{
+	char buf[4096];
+
+	if (!strcmp(mp->path, "[heap]"))
+		return B_HEAP;
+	if (!strcmp(mp->path, "[stack]"))
+		return B_STACK;
+	if (!strcmp(mp->path, "[vsyscall]"))
+		return B_VSYSCALL;
+	if (mp->path[0] == '[' && strncmp(mp->path, "[anon", 5))
+		return B_SPECIAL;
+	if (ld_map_is_file(mp))
+		return exe && !strcmp(ld_map_basepath(mp, buf, sizeof buf), exe) ?
+		       B_EXE : B_DSO;
+	return B_ANON;
+}
+
+static const char *block_label(enum block b)
+{
+	static const char *l[] = { "ELF segments", "Heap", "Loaded DSOs",
+				   "Anonymous", "vvar / vdso", "Stack", "vsyscall" };
+	return l[b];
+}
+
+struct blk { enum block kind; size_t first, last; };
+
+/* Group mappings into blocks: same kind and contiguous; anonymous
+ * mappings touching DSO mappings belong to the DSOs (their .bss, TLS). */
+static size_t make_blocks(const struct ld_maps *m, const char *exe,
+			  struct blk *out)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < m->n; i++) {
+		enum block b = block_of(&m->v[i], exe);
+		bool touches_prev = i > 0 && m->v[i - 1].end == m->v[i].start;
+
+		if (b == B_ANON && touches_prev && n && out[n - 1].kind == B_DSO)
+			b = B_DSO;
+		if (b == B_DSO && n && out[n - 1].kind == B_ANON && touches_prev)
+			out[n - 1].kind = B_DSO;
+		if (n && out[n - 1].kind == b && touches_prev) {
+			out[n - 1].last = i;
+			continue;
+		}
+		out[n].kind = b;
+		out[n].first = out[n].last = i;
+		n++;
+	}
+	return n;
+}
+
+static void block_detail(const struct ld_maps *m, const struct blk *b,
+			 char *buf, size_t len)
+{
+	uint64_t size = m->v[b->last].end - m->v[b->first].start;
+	char h[32], names[512] = "";
+	size_t i, used = 0;
+
+	for (i = b->first; i <= b->last && b->kind == B_DSO; i++) {
+		const char *slash = strrchr(m->v[i].path, '/');
+		int k;
+
+		if (!slash || (used && strstr(names, slash + 1)))
+			continue;
+		k = snprintf(names + used, sizeof names - used, "%s%s",
+			     used ? ", " : "", slash + 1);
+		if (k > 0 && (size_t)k < sizeof names - used)
+			used += (size_t)k;
+	}
+	snprintf(buf, len, "%zu mapping%s, %s%s%s", b->last - b->first + 1,
+		 b->last == b->first ? "" : "s", ld_human_size(size, h, sizeof h),
+		 used ? ": " : "", names);
+}
+
+static void draw(const struct ld_maps *m, const char *exe, bool brk_valid,
+		 uint64_t start_brk, uint64_t brk)
+{
+	struct blk *b = calloc(m->n + 1, sizeof *b);
+	const char *line = "+----------------+";
+	size_t n, i;
+	bool heap_seen = false;
+
+	if (!b) {
+		ld_error("layout: %s", strerror(ENOMEM));
+		return;
+	}
+	n = make_blocks(m, exe, b);
+	for (i = 0; i < n; i++) {
+		uint64_t lo = m->v[b[i].first].start, hi = m->v[b[i].last].end;
+		char detail[640];
+
+		if (i == 0 || m->v[b[i - 1].last].end != lo) {
+			if (i)
+				ld_out("...\n");
+			ld_out("%s 0x%" PRIx64 "\n", line, lo);
+		}
+		block_detail(m, &b[i], detail, sizeof detail);
+		ld_out("| %-14s | %s\n", block_label(b[i].kind), detail);
+		ld_out("%s 0x%" PRIx64, line, hi);
+		if (b[i].kind == B_HEAP && brk_valid) {
+			heap_seen = true;
+			ld_out(" (program break%s)", brk == hi ? "" : "");
+			if (brk != hi)
+				ld_out(": break at 0x%" PRIx64, brk);
+		}
+		if (b[i].kind == B_EXE && brk_valid && brk == start_brk && !heap_seen)
+			ld_out("  (program break 0x%" PRIx64 ": no heap yet)", brk);
+		ld_out("\n");
+	}
+	free(b);
+}
+
+int ld_cmd_layout(struct ld_session *s, char *args)
+{
+	char *key = strtok(args, " \t");
+	uint64_t sb = 0, brk = 0;
+
+	if (key) {
+		struct ld_snapshot *snap = ld_snapshot_find(&s->snaps, key);
+
+		if (!snap)
+			return ld_error("layout: no snapshot \"%s\" (see `snapshots`)", key);
+		draw(&snap->maps, snap->exe, snap->brk_valid, snap->start_brk,
+		     snap->brk);
+		return 0;
+	}
+	if (!s->proc)
+		return ld_error("layout: no process: the program is not being run "
+				"(or give a snapshot: layout SNAP)");
+	{
+		const struct ld_maps *m = ld_session_maps(s);
+		bool ok;
+
+		if (!m)
+			return -1;
+		ok = ld_session_brk(s, &sb, &brk) == 0;
+		m = ld_session_maps(s);
+		draw(m, s->exe_path, ok, sb, brk);
+	}
+	return 0;
+}
