@@ -438,6 +438,31 @@ static int step_over(struct ld_session *s, struct ld_thread *t)
 	return 1;
 }
 
+static void rearm_sites(struct ld_session *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->bps.nsites; i++)
+		ld_site_drop(s->proc->pid, &s->bps.sites[i]);
+}
+
+/* A fork child inherits a copy of the text with our int3s in it: write the
+ * original bytes into the child, then let it go, so it never dies of
+ * SIGTRAP.  A vfork child shares the parent's memory: lift the sites there
+ * until VFORK_DONE instead (the parent is suspended meanwhile). */
+static void on_fork(struct ld_session *s, const struct ld_stop *st)
+{
+	pid_t child = (pid_t)st->msg;
+	size_t i;
+
+	if (child <= 0 || ld_proc_take_child(s->proc, child) < 0)
+		return;
+	for (i = 0; i < s->bps.nsites; i++)
+		ld_site_lift(child, &s->bps.sites[i]);
+	if (ld_proc_release_child(child) < 0)
+		ld_warn("could not release forked process %d", (int)child);
+}
+
 /* ---- deciding what a stop means ------------------------------------ */
 
 static enum verdict on_breakpoint(struct ld_session *s, struct ld_thread *t,
@@ -529,6 +554,15 @@ static enum verdict on_stop(struct ld_session *s, struct ld_stop *st,
 		ld_interrupted = 0;
 		out->ev = LD_EV_INTERRUPT;
 		return V_REPORT;
+	case LD_STOP_FORK:
+	case LD_STOP_VFORK:
+		on_fork(s, st);
+		return V_RESUME;
+	case LD_STOP_VFORK_DONE:
+		/* The vfork child has exec'd or exited: the shared text is
+		 * ours alone again. */
+		rearm_sites(s);
+		return V_RESUME;
 	case LD_STOP_EXEC:
 		ld_out("process %d is executing a new program\n", (int)s->proc->pid);
 		ld_bps_disarm_all(&s->bps, 0);

@@ -16,8 +16,11 @@
 #include "layoutdbg/mem.h"
 #include "layoutdbg/proc.h"
 
+/* Forks are traced only so that a child can be cleaned of our int3s
+ * before it runs on (it inherits a copy of the text): see infrun.c. */
 #define BASE_OPTIONS (PTRACE_O_TRACEEXEC | PTRACE_O_TRACECLONE | \
-		      PTRACE_O_TRACESYSGOOD)
+		      PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEFORK | \
+		      PTRACE_O_TRACEVFORK | PTRACE_O_TRACEVFORKDONE)
 
 static struct ld_thread *add_thread(struct ld_proc *p, pid_t tid,
 				    enum ld_thread_state state)
@@ -490,9 +493,12 @@ int ld_proc_wait(struct ld_proc *p, struct ld_stop *st, bool block)
 			if (!WIFSTOPPED(status))
 				continue;  /* an unknown child went away */
 			if (!same_group(p, tid)) {
-				/* A forked child we were never asked to follow:
-				 * let it go untouched. */
-				ptrace(PTRACE_DETACH, tid, NULL, NULL);
+				/* A forked child, auto-attached: it waits here
+				 * until ld_proc_take_child cleans and releases it. */
+				if (p->nchildren < sizeof p->children / sizeof *p->children)
+					p->children[p->nchildren++] = tid;
+				else
+					ptrace(PTRACE_DETACH, tid, NULL, NULL);
 				continue;
 			}
 			t = add_thread(p, tid, LD_T_RUNNING);
@@ -612,4 +618,28 @@ const char *ld_stop_describe(const struct ld_stop *st, char *buf, size_t len)
 		snprintf(buf, len, "not stopped");
 	}
 	return buf;
+}
+
+int ld_proc_take_child(struct ld_proc *p, pid_t child)
+{
+	int status;
+	size_t i;
+
+	for (i = 0; i < p->nchildren; i++) {
+		if (p->children[i] == child) {
+			p->children[i] = p->children[--p->nchildren];
+			return 0;
+		}
+	}
+	/* Its first stop has not been seen yet: it comes soon (the kernel
+	 * attached it before reporting the fork). */
+	while (waitpid(child, &status, __WALL) < 0)
+		if (errno != EINTR)
+			return -errno;
+	return WIFSTOPPED(status) ? 0 : -ESRCH;
+}
+
+int ld_proc_release_child(pid_t child)
+{
+	return ptrace(PTRACE_DETACH, child, NULL, NULL) < 0 ? -errno : 0;
 }

@@ -75,6 +75,8 @@ struct ld_proc {
 	size_t nthreads, cap;
 	int next_num;
 	unsigned long options;   /* ptrace options in force */
+	pid_t children[64];      /* forked children stopped, not yet taken */
+	size_t nchildren;
 };
 
 /* Start path with argv (argv[0] included) under ptrace, stopped at the
@@ -128,6 +130,12 @@ int ld_proc_stop_all(struct ld_proc *p);
 
 /* Switch the syscall stops on: options |= TRACESYSGOOD etc. */
 int ld_proc_set_options(struct ld_proc *p, unsigned long options);
+
+/* A forked child (pid from a FORK/VFORK event) is auto-attached and
+ * stopped: wait for its first stop if not seen yet.  0 or -errno. */
+int ld_proc_take_child(struct ld_proc *p, pid_t child);
+/* Let a taken child go (PTRACE_DETACH).  0 or -errno. */
+int ld_proc_release_child(pid_t child);
 
 /* "exited with code 1", "killed by SIGSEGV", "stopped by SIGTRAP (int3)":
  * a wait status in words, for unexpected statuses and reports. */
