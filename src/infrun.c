@@ -573,22 +573,67 @@ static enum verdict on_stop(struct ld_session *s, struct ld_stop *st,
 	}
 }
 
-/* Resume one thread after a stop that is not reported. */
+/* Resume every stopped thread that has nothing queued.  Threads sitting
+ * on a breakpoint step over it first, one at a time, while every other
+ * thread is still stopped: with the int3 lifted, no other thread may run
+ * through it unseen. */
+static int resume_all(struct ld_session *s)
+{
+	size_t i;
+	int r;
+
+	for (i = 0; i < s->proc->nthreads; i++) {
+		struct ld_thread *t = &s->proc->threads[i];
+
+		if (t->state != LD_T_STOPPED || t->queued)
+			continue;
+		r = step_over(s, t);
+		if (r < 0 && r != -ESRCH)
+			return r;
+		if (s->proc->exited)
+			return 0;
+	}
+	for (i = 0; i < s->proc->nthreads; i++) {
+		struct ld_thread *t = &s->proc->threads[i];
+
+		if (t->state != LD_T_STOPPED || t->queued)
+			continue;
+		r = ld_proc_resume(s->proc, t, LD_RESUME_CONT, t->pending_sig);
+		if (r < 0 && r != -ESRCH)
+			return r;
+	}
+	return 0;
+}
+
+/* Resume one thread after a stop that is not reported.  If it sits on a
+ * breakpoint while other threads run, they are stopped for the step. */
 static int resume_one(struct ld_session *s, struct ld_thread *t)
 {
-	int r;
+	size_t i;
+	bool others = false;
 
 	if (t->state != LD_T_STOPPED)
 		return 0;
-	r = step_over(s, t);
-	if (r == 1)
-		return 0;	/* something came up while stepping: queued */
-	if (r < 0 && r != -ESRCH)
-		return r;
-	if (t->state != LD_T_STOPPED)
-		return 0;
-	r = ld_proc_resume(s->proc, t, LD_RESUME_CONT, t->pending_sig);
-	return r == -ESRCH ? 0 : r;
+	for (i = 0; i < s->proc->nthreads; i++)
+		others |= s->proc->threads[i].state == LD_T_RUNNING;
+	if (others && ld_site_at(&s->bps, thread_pc(t))) {
+		int r = ld_proc_stop_all(s->proc);
+
+		if (r < 0)
+			return r;
+		return resume_all(s);
+	}
+	if (ld_site_at(&s->bps, thread_pc(t))) {
+		int r = step_over(s, t);
+
+		if (r == 1 || (r < 0 && r != -ESRCH) || t->state != LD_T_STOPPED)
+			return r < 0 && r != -ESRCH ? r : 0;
+	}
+	{
+		int r = ld_proc_resume(s->proc, t, LD_RESUME_CONT, t->pending_sig);
+
+		return r == -ESRCH ? 0 : r;
+	}
 }
 
 /* A stop is being reported: stop every other thread.  Threads that hit a
@@ -753,17 +798,12 @@ static int run_until_stop(struct ld_session *s)
 {
 	struct outcome out = { 0 };
 	struct ld_stop st;
-	size_t i;
 	int r;
 
 	ld_interrupted = 0;
-	for (i = 0; i < s->proc->nthreads; i++) {
-		struct ld_thread *t = &s->proc->threads[i];
-
-		if (!t->queued && (r = resume_one(s, t)) < 0)
-			return ld_error("cannot resume thread %d: %s", (int)t->tid,
-					strerror(-r));
-	}
+	if ((r = resume_all(s)) < 0)
+		return ld_error("cannot resume process %d: %s", (int)s->proc->pid,
+				strerror(-r));
 	for (;;) {
 		struct ld_thread *t;
 

@@ -508,6 +508,12 @@ int ld_proc_wait(struct ld_proc *p, struct ld_stop *st, bool block)
 		break;
 	}
 	decode_status(t, tid, status, st);
+	if (getenv("LAYOUTDBG_DEBUG")) {
+		char why[128];
+
+		fprintf(stderr, "[debug] tid %d: %s (status 0x%x)\n", (int)tid,
+			ld_stop_describe(st, why, sizeof why), status);
+	}
 	t->last = *st;
 	t->stepping = false;
 	if (st->kind == LD_STOP_EXITED || st->kind == LD_STOP_KILLED) {

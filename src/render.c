@@ -112,7 +112,7 @@ void ld_render_snapshot_list(FILE *f, const struct ld_snapshots *ss)
 void ld_render_frame(FILE *f, int level, const struct ld_snap_frame *fr,
 		     const char *exe)
 {
-	fprintf(f, "#%-3d0x%016" PRIx64 " in %s ()", level, fr->pc,
+	fprintf(f, "#%-2d 0x%016" PRIx64 " in %s ()", level, fr->pc,
 		fr->func ? fr->func : "??");
 	if (fr->func && fr->off)
 		fprintf(f, " <+%" PRIu64 ">", fr->off);

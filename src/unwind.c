@@ -81,8 +81,11 @@ int ld_unwind(struct ld_unwinder *u, pid_t tid, struct ld_frame *out,
 			out[n - 1].rbp_at = save_loc(&c, UNW_X86_64_RBP);
 			out[n - 1].rip_at = save_loc(&c, UNW_X86_64_RIP);
 		}
-		/* A zero return address ends the chain (_start's caller). */
-		if (n > 0 && ip == 0)
+		/* A zero return address ends the chain (_start's caller); a
+		 * stack pointer that does not move up means the unwinder is
+		 * lost in garbage (a thread not started yet): stop there. */
+		if (n > 0 && (ip == 0 || sp < out[n - 1].sp ||
+			      (sp == out[n - 1].sp && ip == out[n - 1].pc)))
 			break;
 		f->pc = ip;
 		f->sp = sp;
