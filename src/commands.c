@@ -911,6 +911,29 @@ static struct ld_snapshot *find_snap(struct ld_session *s, const char *what,
 	return snap;
 }
 
+/* "@N": the layout after timeline entry N; "@N-": before it.  The
+ * snapshot is the caller's to free. */
+static struct ld_snapshot *timeline_snap(struct ld_session *s, const char *key)
+{
+	unsigned long n;
+	char *end;
+	struct ld_tl_entry *e;
+	bool before;
+
+	n = strtoul(key + 1, &end, 10);
+	before = *end == '-';
+	if (end == key + 1 || (*end && strcmp(end, "-"))) {
+		ld_error("diff: \"%s\": expected @N or @N- (timeline entry N)", key);
+		return NULL;
+	}
+	e = ld_timeline_get(&s->timeline, (unsigned)n);
+	if (!e || (!before && !e->done)) {
+		ld_error("diff: no finished timeline entry %lu", n);
+		return NULL;
+	}
+	return ld_tl_as_snapshot(e, !before, s->proc ? s->proc->pid : 0, s->exe_path);
+}
+
 static int cmd_show_snap(struct ld_session *s, const char *key)
 {
 	struct ld_snapshot *snap = find_snap(s, "show", key);
@@ -950,10 +973,47 @@ static int cmd_diff(struct ld_session *s, char *args)
 					"take them with `snapshot`", s->snaps.n);
 		a = s->snaps.v[s->snaps.n - 2];
 		b = s->snaps.v[s->snaps.n - 1];
+	} else if (wa[0] == '@') {
+		struct ld_snapshot *ta = timeline_snap(s, wa);
+		struct ld_snapshot *tb = ta && wb ? (wb[0] == '@' ? timeline_snap(s, wb) :
+						     find_snap(s, "diff", wb)) : NULL;
+		int r = -1;
+
+		if (ta && !wb) {
+			/* @N alone: what the call did, before against after */
+			char before[32];
+
+			snprintf(before, sizeof before, "%s-", wa);
+			tb = ta;
+			ta = timeline_snap(s, before);
+		}
+		if (ta && tb && ld_snap_diff(ta, tb, &d) == 0) {
+			ld_render_diff(stdout, &d);
+			fflush(stdout);
+			ld_snap_diff_release(&d);
+			r = 0;
+		}
+		ld_snapshot_free(ta);
+		if (!wb || wb[0] == '@')
+			ld_snapshot_free(tb);
+		return r;
 	} else {
 		a = find_snap(s, "diff", wa);
 		if (!a)
 			return -1;
+		if (wb && wb[0] == '@') {
+			struct ld_snapshot *tb = timeline_snap(s, wb);
+			int r = -1;
+
+			if (tb && ld_snap_diff(a, tb, &d) == 0) {
+				ld_render_diff(stdout, &d);
+				fflush(stdout);
+				ld_snap_diff_release(&d);
+				r = 0;
+			}
+			ld_snapshot_free(tb);
+			return r;
+		}
 		if (wb) {
 			b = find_snap(s, "diff", wb);
 		} else {
@@ -970,6 +1030,157 @@ static int cmd_diff(struct ld_session *s, char *args)
 	ld_render_diff(stdout, &d);
 	fflush(stdout);
 	ld_snap_diff_release(&d);
+	return 0;
+}
+
+
+/* ---- catchpoints and the timeline ----------------------------------- */
+
+static struct ld_bp *new_catch(struct ld_session *s, enum ld_bp_type type,
+			       const char *spec)
+{
+	struct ld_bp *bp = ld_bp_add(&s->bps, type, spec);
+
+	if (!bp) {
+		ld_error("catch: %s", strerror(ENOMEM));
+		return NULL;
+	}
+	bp->pending = false;
+	return bp;
+}
+
+static int catch_syscall(struct ld_session *s, char *args, bool memory)
+{
+	struct ld_sysset set;
+	char spec[256], *w;
+	struct ld_bp *bp;
+
+	ld_sysset_clear(&set);
+	if (memory) {
+		ld_sysset_memory(&set);
+		snprintf(spec, sizeof spec, "syscall memory");
+	} else {
+		snprintf(spec, sizeof spec, "syscall");
+		while ((w = next_word(&args))) {
+			long nr = ld_syscall_number(w);
+
+			if (nr < 0)
+				return ld_error("catch syscall: unknown system call "
+						"\"%s\"", w);
+			ld_sysset_add(&set, nr);
+			if (strlen(spec) + strlen(w) + 2 < sizeof spec) {
+				strcat(spec, " ");
+				strcat(spec, w);
+			}
+		}
+		if (ld_sysset_empty(&set))
+			ld_sysset_fill(&set);
+	}
+	bp = new_catch(s, LD_BP_CATCH_SYSCALL, spec);
+	if (!bp)
+		return -1;
+	bp->sys = set;
+	ld_out("Catchpoint %d (%s)\n", bp->num, spec);
+	if (s->proc && !s->seccomp)
+		ld_out("(the process runs without a seccomp filter: every system "
+		       "call stops it briefly; start it after `catch` for "
+		       "filtered stops)\n");
+	return 0;
+}
+
+static int cmd_catch(struct ld_session *s, char *args)
+{
+	char *w = next_word(&args), *pat;
+	struct ld_bp *bp;
+
+	if (!w)
+		return ld_error("catch: what? syscall [NAME|NUMBER...], memory, "
+				"load [LIB], fork, exec");
+	if (!strcmp(w, "syscall"))
+		return catch_syscall(s, args, false);
+	if (!strcmp(w, "memory"))
+		return catch_syscall(s, args, true);
+	if (!strcmp(w, "load")) {
+		pat = next_word(&args);
+		bp = new_catch(s, LD_BP_CATCH_LOAD, pat ? pat : "load");
+		if (!bp)
+			return -1;
+		if (pat && !(bp->pattern = strdup(pat)))
+			return ld_error("catch: %s", strerror(ENOMEM));
+		ld_out("Catchpoint %d (load%s%s)\n", bp->num, pat ? " " : "",
+		       pat ? pat : "");
+		return 0;
+	}
+	if (!strcmp(w, "fork") || !strcmp(w, "vfork")) {
+		bp = new_catch(s, LD_BP_CATCH_FORK, "fork");
+		if (bp)
+			ld_out("Catchpoint %d (fork)\n", bp->num);
+		return bp ? 0 : -1;
+	}
+	if (!strcmp(w, "exec")) {
+		bp = new_catch(s, LD_BP_CATCH_EXEC, "exec");
+		if (bp)
+			ld_out("Catchpoint %d (exec)\n", bp->num);
+		return bp ? 0 : -1;
+	}
+	return ld_error("catch %s: unknown; use syscall, memory, load, fork or exec",
+			w);
+}
+
+static int cmd_trace(struct ld_session *s, char *args)
+{
+	char *w = next_word(&args), *u;
+	unsigned long n = 0;
+
+	if (!w || strcmp(w, "memory"))
+		return ld_error("trace: usage: trace memory [until BREAKPOINT|exit]");
+	if ((u = next_word(&args))) {
+		char *what = next_word(&args);
+
+		if (strcmp(u, "until") || !what)
+			return ld_error("trace memory: usage: trace memory "
+					"[until BREAKPOINT|exit]");
+		if (!strcmp(what, "exit"))
+			s->trace_until_exit = true;
+		else if (parse_uint("trace memory until", what, INT_MAX, &n) < 0)
+			return -1;
+		else if (!ld_bp_by_num(&s->bps, (int)n))
+			return ld_error("trace memory until %lu: no breakpoint number "
+					"%lu", n, n);
+	}
+	s->trace_until = (int)n;
+	s->tracing = true;
+	if (!s->proc) {
+		if (!s->exe)
+			return ld_error("trace memory: no program loaded");
+		return ld_run(s, false);
+	}
+	if (!s->seccomp)
+		ld_out("(attached or started without a filter: tracing with "
+		       "PTRACE_SYSCALL, every system call stops the process "
+		       "briefly)\n");
+	return ld_continue(s, 1);
+}
+
+static int cmd_timeline(struct ld_session *s, char *args)
+{
+	char *w = next_word(&args);
+	unsigned long n;
+	struct ld_tl_entry *e;
+
+	if (!w) {
+		ld_render_timeline(stdout, &s->timeline, s->exe_path);
+		fflush(stdout);
+		return 0;
+	}
+	if (parse_uint("timeline", w, UINT_MAX, &n) < 0)
+		return -1;
+	e = ld_timeline_get(&s->timeline, (unsigned)n);
+	if (!e)
+		return ld_error("timeline %lu: no such entry (the timeline has %zu)",
+				n, s->timeline.n);
+	ld_render_tl_entry(stdout, e, s->exe_path);
+	fflush(stdout);
 	return 0;
 }
 
@@ -1286,6 +1497,12 @@ static const struct cmd commands[] = {
 	  "mapping, object, segment, section, symbol of an address" },
 	{ "layout", "", 0, ld_cmd_layout, "layout [SNAP]",
 	  "the address-space diagram" },
+	{ "catch", "", 0, cmd_catch, "catch WHAT",
+	  "syscall [NAME|NUMBER...], memory, load [LIB], fork, exec" },
+	{ "trace", "", NEED_FILE, cmd_trace, "trace memory [until N|exit]",
+	  "run, recording every memory system call and its layout change" },
+	{ "timeline", "", 0, cmd_timeline, "timeline [N]",
+	  "the recorded memory calls; N: one entry in full" },
 	{ "snapshot", "snap", NEED_PROC, cmd_snapshot, "snapshot [NAME]",
 	  "capture maps, break, frames and registers" },
 	{ "snapshots", "", 0, cmd_snapshots, "snapshots", "list snapshots" },

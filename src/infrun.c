@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/filter.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -23,12 +24,16 @@ enum verdict { V_RESUME, V_REPORT, V_FAIL };
 struct outcome {
 	enum ld_event ev;
 	pid_t tid;
-	int bpnum;              /* the breakpoint reported */
+	int bpnum;              /* the breakpoint or catchpoint reported */
 	int sig;
 	uint64_t fault_addr;
+	char msg[1280];         /* LD_EV_CATCH: what happened, in words */
 };
 
 extern char **environ;
+
+static bool catch_fires(struct ld_session *s, enum ld_bp_type type,
+			const char *path, struct outcome *out);
 
 /* ---- breakpoints ---------------------------------------------------- */
 
@@ -111,7 +116,8 @@ static void arm_all(struct ld_session *s, bool announce)
 		bool was_pending = bp->pending;
 		int r;
 
-		if (bp->type == LD_BP_SOLIB || bp->type == LD_BP_FINISH)
+		if (bp->type == LD_BP_SOLIB || bp->type == LD_BP_FINISH ||
+		    LD_BP_IS_CATCH(bp))
 			continue;
 		if (bp->pending && !resolve_live(s, bp))
 			continue;
@@ -136,17 +142,41 @@ void ld_rearm_for_file(struct ld_session *s)
 	for (i = 0; i < s->bps.n; i++) {
 		struct ld_bp *bp = s->bps.v[i];
 
-		if (!bp->is_addr)
+		if (!bp->is_addr && !LD_BP_IS_CATCH(bp))
 			bp->pending = true;
 	}
 }
 
-static void solib_event(struct ld_session *s)
+/* Returns true when a `catch load` fired (out filled). */
+static bool solib_event(struct ld_session *s, struct outcome *out)
 {
+	char **old = calloc(s->objs.n + 1, sizeof *old);
+	size_t nold = s->objs.n, i, k;
+	bool fired = false;
+
+	for (i = 0; old && i < nold; i++)
+		old[i] = strdup(s->objs.v[i].path);
 	ld_unwinder_flush(s->unw);
 	s->stop_gen++;
-	if (ld_session_rescan(s) == 0)
+	if (ld_session_rescan(s) == 0) {
 		arm_all(s, true);
+		for (i = 0; old && i < s->objs.n && !fired; i++) {
+			for (k = 0; k < nold; k++)
+				if (old[k] && !strcmp(old[k], s->objs.v[i].path))
+					break;
+			if (k < nold || !catch_fires(s, LD_BP_CATCH_LOAD,
+						    s->objs.v[i].path, out))
+				continue;
+			snprintf(out->msg, sizeof out->msg,
+				 "Catchpoint %d (loaded %s)", out->bpnum,
+				 s->objs.v[i].path);
+			fired = true;
+		}
+	}
+	for (i = 0; old && i < nold; i++)
+		free(old[i]);
+	free(old);
+	return fired;
 }
 
 /* The dynamic linker calls r_brk (_dl_debug_state) around every change
@@ -171,6 +201,11 @@ static void arm_solib_hook(struct ld_session *s)
 /* A new image: the executable and ld.so are mapped, nothing else yet. */
 static void new_image(struct ld_session *s)
 {
+	uint64_t sb;
+
+	/* A fresh image has no heap: the break is start_brk. */
+	s->cur_brk_known = ld_session_start_brk(s->proc->pid, &sb) == 0;
+	s->cur_brk = sb;
 	s->solib_bp = NULL;
 	s->stop_gen++;
 	ld_unwinder_flush(s->unw);
@@ -253,7 +288,7 @@ int ld_delete_bp(struct ld_session *s, struct ld_bp *bp)
 int ld_enable_bp(struct ld_session *s, struct ld_bp *bp, bool on)
 {
 	bp->enabled = on;
-	if (!s->proc || bp->pending)
+	if (!s->proc || bp->pending || LD_BP_IS_CATCH(bp))
 		return 0;
 	if (on) {
 		int r = ld_bp_arm(&s->bps, s->proc->pid, bp);
@@ -302,6 +337,10 @@ void ld_end_process(struct ld_session *s, bool kill_or_detach)
 	ld_proc_free(p);
 	s->proc = NULL;
 	s->cur_tid = 0;
+	s->seccomp = false;
+	s->cur_brk_known = false;
+	s->trace_until = 0;
+	s->trace_until_exit = false;
 	ld_objs_release(&s->objs);
 	ld_maps_release(&s->maps);
 	ld_unwinder_free(s->unw);
@@ -332,7 +371,10 @@ int ld_inject_syscall(struct ld_session *s, struct ld_thread *t, long nr,
 	uint8_t orig[2];
 	int e;
 
-	if (t->state != LD_T_STOPPED || t->in_syscall)
+	/* At a syscall stop the kernel is half way through a call: running
+	 * another one from there is not reliable. */
+	if (t->state != LD_T_STOPPED || t->in_syscall ||
+	    t->last.kind == LD_STOP_SYSCALL || t->last.kind == LD_STOP_SECCOMP)
 		return -EBUSY;
 	if ((e = ld_regs_get(t->tid, &saved)) ||
 	    (e = ld_mem_read(t->tid, saved.rip, orig, 2)))
@@ -465,6 +507,171 @@ static void on_fork(struct ld_session *s, const struct ld_stop *st)
 
 /* ---- deciding what a stop means ------------------------------------ */
 
+/* ---- system calls --------------------------------------------------- */
+
+/* Which calls must stop the tracee now: memory calls while tracing, and
+ * the sets of enabled `catch syscall` catchpoints. */
+static void wanted_calls(struct ld_session *s, struct ld_sysset *set)
+{
+	size_t i;
+
+	ld_sysset_clear(set);
+	if (s->tracing)
+		ld_sysset_memory(set);
+	for (i = 0; i < s->bps.n; i++)
+		if (s->bps.v[i]->type == LD_BP_CATCH_SYSCALL && s->bps.v[i]->enabled)
+			ld_sysset_union(set, &s->bps.v[i]->sys);
+}
+
+/* PTRACE_SYSCALL is needed when some wanted call is not one our seccomp
+ * filter (if any) already stops. */
+static void update_syscall_mode(struct ld_session *s)
+{
+	struct ld_sysset want;
+	size_t i;
+
+	wanted_calls(s, &want);
+	s->syscall_stops = false;
+	for (i = 0; i < LD_NSYSCALLS / 64; i++)
+		if (want.bits[i] & ~(s->seccomp ? s->filtered.bits[i] : 0))
+			s->syscall_stops = true;
+}
+
+static enum ld_resume resume_how(struct ld_session *s, struct ld_thread *t)
+{
+	/* After a seccomp stop, one PTRACE_SYSCALL shows the call's return. */
+	if (s->syscall_stops || (s->seccomp && t->in_syscall))
+		return LD_RESUME_SYSCALL;
+	return LD_RESUME_CONT;
+}
+
+static struct ld_bp *catch_for(struct ld_session *s, long nr)
+{
+	size_t i;
+
+	for (i = 0; i < s->bps.n; i++) {
+		struct ld_bp *bp = s->bps.v[i];
+
+		if (bp->type == LD_BP_CATCH_SYSCALL && bp->enabled &&
+		    ld_sysset_has(&bp->sys, nr))
+			return bp;
+	}
+	return NULL;
+}
+
+static void record_entry(struct ld_session *s, struct ld_thread *t,
+			 const struct ld_syscall *sc)
+{
+	struct ld_tl_entry *e = ld_timeline_add(&s->timeline);
+	struct ld_snap_thread st;
+	char text[1024], err[128];
+
+	if (!e)
+		return;
+	e->tid = t->tid;
+	e->thread_num = t->num;
+	e->call = *sc;
+	e->text = strdup(ld_syscall_format(s->proc->pid, sc, text, sizeof text));
+	ld_maps_read(s->proc->pid, &e->before, err, sizeof err);
+	e->brk_before = e->brk_after = s->cur_brk;
+	if (ld_session_frames(s, t, &st) == 0) {
+		e->frames = st.frames;
+		e->nframes = st.nframes;
+	}
+}
+
+static void record_exit(struct ld_session *s, struct ld_thread *t,
+			const struct ld_syscall *sc)
+{
+	struct ld_tl_entry *e = ld_timeline_pending(&s->timeline, t->tid);
+	char err[128];
+
+	if (!e)
+		return;
+	e->call.returned = true;
+	e->call.ret = sc->ret;
+	e->brk_after = s->cur_brk;
+	ld_maps_read(s->proc->pid, &e->after, err, sizeof err);
+	e->done = true;
+}
+
+static enum verdict on_syscall(struct ld_session *s, struct ld_thread *t,
+			       struct outcome *out)
+{
+	struct ld_syscall sc;
+	enum ld_sysop op;
+	struct ld_bp *bp;
+	char text[1024], ret[128];
+	const char *name;
+
+	memset(&sc, 0, sizeof sc);
+	if (ld_proc_syscall(t->tid, &op, &sc) < 0 || op == LD_SYS_NONE)
+		return V_RESUME;
+	if (op == LD_SYS_EXIT) {
+		if (!t->in_syscall)
+			return V_RESUME;
+		t->in_syscall = false;
+		sc.nr = t->sys_nr;
+		memcpy(sc.args, t->sys_args, sizeof sc.args);
+		/* The kernel's break moves only through brk(2): its result
+		 * is the new break (also on failure: the old one). */
+		if (sc.nr == 12 && sc.ret > 0)
+			s->cur_brk = (uint64_t)sc.ret;
+		if (s->tracing && ld_syscall_is_memory(sc.nr))
+			record_exit(s, t, &sc);
+	} else {
+		t->in_syscall = true;
+		t->sys_nr = sc.nr;
+		memcpy(t->sys_args, sc.args, sizeof sc.args);
+		if (s->tracing && ld_syscall_is_memory(sc.nr))
+			record_entry(s, t, &sc);
+	}
+	bp = catch_for(s, sc.nr);
+	if (!bp)
+		return V_RESUME;
+	bp->hits++;
+	if (bp->ignore) {
+		bp->ignore--;
+		return V_RESUME;
+	}
+	name = ld_syscall_name(sc.nr);
+	ld_syscall_format(s->proc->pid, &sc, text, sizeof text);
+	if (op == LD_SYS_EXIT)
+		snprintf(out->msg, sizeof out->msg, "Catchpoint %d (returned from "
+			 "syscall %s)\n  %s = %s", bp->num, name ? name : "?", text,
+			 ld_syscall_format_ret(&sc, ret, sizeof ret));
+	else
+		snprintf(out->msg, sizeof out->msg, "Catchpoint %d (call to syscall "
+			 "%s)\n  %s", bp->num, name ? name : "?", text);
+	out->bpnum = bp->num;
+	out->ev = LD_EV_CATCH;
+	return V_REPORT;
+}
+
+/* A catchpoint of this type fires (its ignore count permitting). */
+static bool catch_fires(struct ld_session *s, enum ld_bp_type type,
+			const char *path, struct outcome *out)
+{
+	size_t i;
+
+	for (i = 0; i < s->bps.n; i++) {
+		struct ld_bp *bp = s->bps.v[i];
+
+		if (bp->type != type || !bp->enabled ||
+		    (bp->pattern && (!path || !strstr(path, bp->pattern))))
+			continue;
+		bp->hits++;
+		if (bp->ignore) {
+			bp->ignore--;
+			continue;
+		}
+		out->bpnum = bp->num;
+		out->ev = LD_EV_CATCH;
+		return true;
+	}
+	return false;
+}
+
 static enum verdict on_breakpoint(struct ld_session *s, struct ld_thread *t,
 				  struct outcome *out)
 {
@@ -491,8 +698,11 @@ static enum verdict on_breakpoint(struct ld_session *s, struct ld_thread *t,
 		if (!bp->armed || bp->addr != pc)
 			continue;
 		switch (bp->type) {
+		default:
+			break;
 		case LD_BP_SOLIB:
-			solib_event(s);
+			if (solib_event(s, out))
+				v = V_REPORT;
 			break;
 		case LD_BP_FINISH:
 			if (bp->tid == t->tid && regs.rsp >= bp->sp) {
@@ -507,6 +717,11 @@ static enum verdict on_breakpoint(struct ld_session *s, struct ld_thread *t,
 				bp->ignore--;
 				break;
 			}
+			/* `trace memory until N` / `until exit` runs through
+			 * the other breakpoints. */
+			if (s->tracing && (s->trace_until_exit ||
+					   (s->trace_until && bp->num != s->trace_until)))
+				break;
 			if (out->ev != LD_EV_BREAKPOINT || !out->bpnum)
 				out->bpnum = bp->num;
 			out->ev = LD_EV_BREAKPOINT;
@@ -557,7 +772,15 @@ static enum verdict on_stop(struct ld_session *s, struct ld_stop *st,
 	case LD_STOP_FORK:
 	case LD_STOP_VFORK:
 		on_fork(s, st);
-		return V_RESUME;
+		if (!catch_fires(s, LD_BP_CATCH_FORK, NULL, out))
+			return V_RESUME;
+		snprintf(out->msg, sizeof out->msg, "Catchpoint %d (%s process %lu)",
+			 out->bpnum, st->kind == LD_STOP_FORK ? "forked" : "vforked",
+			 st->msg);
+		return V_REPORT;
+	case LD_STOP_SYSCALL:
+	case LD_STOP_SECCOMP:
+		return on_syscall(s, t, out);
 	case LD_STOP_VFORK_DONE:
 		/* The vfork child has exec'd or exited: the shared text is
 		 * ours alone again. */
@@ -566,8 +789,35 @@ static enum verdict on_stop(struct ld_session *s, struct ld_stop *st,
 	case LD_STOP_EXEC:
 		ld_out("process %d is executing a new program\n", (int)s->proc->pid);
 		ld_bps_disarm_all(&s->bps, 0);
+		{
+			char path[64], exe[4096];
+			ssize_t n;
+
+			snprintf(path, sizeof path, "/proc/%d/exe", (int)s->proc->pid);
+			n = readlink(path, exe, sizeof exe - 1);
+			if (n > 0) {
+				exe[n] = 0;
+				if ((!s->exe_path || strcmp(exe, s->exe_path)) &&
+				    ld_session_file(s, exe) == 0)
+					ld_out("process %d now runs %s\n",
+					       (int)s->proc->pid, exe);
+			}
+		}
 		new_image(s);
-		return V_RESUME;
+		t->in_syscall = false;
+		{
+			const struct ld_obj *exe = NULL;
+			size_t i;
+
+			for (i = 0; i < s->objs.n; i++)
+				if (s->objs.v[i].is_exe)
+					exe = &s->objs.v[i];
+			if (!catch_fires(s, LD_BP_CATCH_EXEC, NULL, out))
+				return V_RESUME;
+			snprintf(out->msg, sizeof out->msg, "Catchpoint %d (exec'd %s)",
+				 out->bpnum, exe ? exe->path : "?");
+		}
+		return V_REPORT;
 	default:
 		return V_RESUME;
 	}
@@ -598,7 +848,7 @@ static int resume_all(struct ld_session *s)
 
 		if (t->state != LD_T_STOPPED || t->queued)
 			continue;
-		r = ld_proc_resume(s->proc, t, LD_RESUME_CONT, t->pending_sig);
+		r = ld_proc_resume(s->proc, t, resume_how(s, t), t->pending_sig);
 		if (r < 0 && r != -ESRCH)
 			return r;
 	}
@@ -630,7 +880,7 @@ static int resume_one(struct ld_session *s, struct ld_thread *t)
 			return r < 0 && r != -ESRCH ? r : 0;
 	}
 	{
-		int r = ld_proc_resume(s->proc, t, LD_RESUME_CONT, t->pending_sig);
+		int r = ld_proc_resume(s->proc, t, resume_how(s, t), t->pending_sig);
 
 		return r == -ESRCH ? 0 : r;
 	}
@@ -759,6 +1009,21 @@ static void print_stop(struct ld_session *s, const struct outcome *out)
 		ld_out("%s\n", where);
 		snprintf(s->stop_reason, sizeof s->stop_reason, "finish");
 		break;
+	case LD_EV_CATCH: {
+		char msg[sizeof out->msg], *nl;
+
+		snprintf(msg, sizeof msg, "%s", out->msg);
+		nl = strchr(msg, '\n');
+
+		/* "Catchpoint 1 (call to syscall brk), 0x... in brk () ..." */
+		if (nl)
+			*nl = 0;
+		ld_out("\n%s, %s\n", msg, where);
+		if (nl)
+			ld_out("%s\n", nl + 1);
+		snprintf(s->stop_reason, sizeof s->stop_reason, "%.200s", msg);
+		break;
+	}
 	default:
 		break;
 	}
@@ -801,6 +1066,7 @@ static int run_until_stop(struct ld_session *s)
 	int r;
 
 	ld_interrupted = 0;
+	update_syscall_mode(s);
 	if ((r = resume_all(s)) < 0)
 		return ld_error("cannot resume process %d: %s", (int)s->proc->pid,
 				strerror(-r));
@@ -840,6 +1106,37 @@ static int need_stopped(struct ld_session *s, const char *what)
 	return 0;
 }
 
+/* Start the program.  When memory calls or caught calls are wanted from
+ * the start, a seccomp filter makes exactly those stop the tracee (as
+ * strace --seccomp-bpf does): every other call runs at full speed. */
+static int spawn(struct ld_session *s, char **argv, char *err, size_t len)
+{
+	struct sock_filter *prog = NULL;
+	struct sock_fprog fprog;
+	struct ld_sysset want;
+	unsigned short n = 0;
+	size_t i, count = 0;
+	int r;
+
+	wanted_calls(s, &want);
+	for (i = 0; i < LD_NSYSCALLS; i++)
+		count += ld_sysset_has(&want, (long)i);
+	s->seccomp = false;
+	/* A classic BPF jump reaches 255 instructions at most. */
+	if (count && count < 200 && ld_seccomp_program(&want, &prog, &n) == 0) {
+		fprog.len = n;
+		fprog.filter = prog;
+		s->seccomp = true;
+		s->filtered = want;
+	}
+	r = ld_proc_spawn(s->exe_path, argv, environ, s->aslr,
+			  s->seccomp ? &fprog : NULL, &s->proc, err, len);
+	free(prog);
+	if (r < 0)
+		s->seccomp = false;
+	return r;
+}
+
 int ld_run(struct ld_session *s, bool stop_at_main)
 {
 	char err[512], **argv;
@@ -863,8 +1160,7 @@ int ld_run(struct ld_session *s, bool stop_at_main)
 	argv[0] = s->exe_path;
 	for (i = 0; i < n; i++)
 		argv[i + 1] = s->args[i];
-	r = ld_proc_spawn(s->exe_path, argv, environ, s->aslr, &s->proc, err,
-			  sizeof err);
+	r = spawn(s, argv, err, sizeof err);
 	free(argv);
 	if (r < 0)
 		return ld_error("run: %s: %s", s->exe_path, err);
@@ -1060,6 +1356,11 @@ int ld_detach(struct ld_session *s)
 
 	if (need_stopped(s, "detach"))
 		return -1;
+	if (s->seccomp)
+		return ld_error("detach: process %d runs under layoutdbg's seccomp "
+				"filter (started for `trace memory` or a catchpoint): "
+				"without a tracer its memory system calls would fail "
+				"with ENOSYS; use `kill`", (int)s->proc->pid);
 	pid = s->proc->pid;
 	ld_proc_stop_all(s->proc);
 	r = ld_bps_disarm_all(&s->bps, pid);

@@ -7,14 +7,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <sys/personality.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "layoutdbg/mem.h"
 #include "layoutdbg/proc.h"
+#include "layoutdbg/syscalls.h"
 
 /* Forks are traced only so that a child can be cleaned of our int3s
  * before it runs on (it inherits a copy of the text): see infrun.c. */
@@ -80,11 +84,13 @@ void ld_proc_free(struct ld_proc *p)
 	if (!p)
 		return;
 	free(p->threads);
+	free(p->passive);
 	free(p);
 }
 
 static void child_exec(const char *path, char *const argv[], char *const envp[],
-		       bool aslr, int go_fd, int err_fd)
+		       bool aslr, const struct sock_fprog *filter, int go_fd,
+		       int err_fd)
 {
 	char c;
 	int e;
@@ -101,6 +107,15 @@ static void child_exec(const char *path, char *const argv[], char *const envp[],
 	close(go_fd);
 	signal(SIGINT, SIG_DFL);
 	signal(SIGPIPE, SIG_DFL);
+	/* Without CAP_SYS_ADMIN a filter needs no_new_privs (seccomp(2)). */
+	if (filter && syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, filter) < 0 &&
+	    (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
+	     syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, filter) < 0)) {
+		e = errno;
+		if (write(err_fd, &e, sizeof e) < 0)
+			_exit(126);
+		_exit(127);
+	}
 	execve(path, argv, envp);
 	e = errno;
 	if (write(err_fd, &e, sizeof e) < 0)
@@ -115,7 +130,8 @@ static int spawn_fail(char *err, size_t errlen, const char *what, int e)
 }
 
 int ld_proc_spawn(const char *path, char *const argv[], char *const envp[],
-		  bool aslr, struct ld_proc **out, char *err, size_t errlen)
+		  bool aslr, const struct sock_fprog *filter,
+		  struct ld_proc **out, char *err, size_t errlen)
 {
 	int go[2], ep[2], status, e = 0;
 	struct ld_proc *p;
@@ -139,11 +155,15 @@ int ld_proc_spawn(const char *path, char *const argv[], char *const envp[],
 	if (pid == 0) {
 		close(go[1]);
 		close(ep[0]);
-		child_exec(path, argv, envp, aslr, go[0], ep[1]);
+		child_exec(path, argv, envp, aslr, filter, go[0], ep[1]);
 	}
 	close(go[0]);
 	close(ep[1]);
 	p = proc_new(pid, true);
+	if (p && filter) {
+		p->options |= PTRACE_O_TRACESECCOMP;
+		p->keep_children = true;
+	}
 	if (!p || ptrace(PTRACE_SEIZE, pid, NULL, (void *)p->options) < 0) {
 		e = p ? errno : ENOMEM;
 		kill(pid, SIGKILL);
@@ -476,6 +496,101 @@ static bool same_group(struct ld_proc *p, pid_t tid)
 	return tgid == p->pid;
 }
 
+static bool is_passive(struct ld_proc *p, pid_t tid)
+{
+	size_t i;
+
+	for (i = 0; i < p->npassive; i++)
+		if (p->passive[i] == tid)
+			return true;
+	return false;
+}
+
+static int add_passive(struct ld_proc *p, pid_t tid)
+{
+	if (p->npassive == p->cappassive) {
+		size_t cap = p->cappassive ? 2 * p->cappassive : 8;
+		pid_t *v = realloc(p->passive, cap * sizeof *v);
+
+		if (!v)
+			return -ENOMEM;
+		p->passive = v;
+		p->cappassive = cap;
+	}
+	p->passive[p->npassive++] = tid;
+	return 0;
+}
+
+/* A stop of a passively kept child (or of a task it created): resume it
+ * at once, passing its own signals on.  Returns true when handled. */
+static bool passive_event(struct ld_proc *p, pid_t tid, int status)
+{
+	size_t i;
+	int sig;
+
+	if (!is_passive(p, tid)) {
+		/* A task born to a passive child: passive too. */
+		if (!p->keep_children || ld_proc_thread(p, tid) || !WIFSTOPPED(status) ||
+		    same_group(p, tid) || p->nchildren)
+			return false;
+		if (add_passive(p, tid) < 0)
+			return false;
+	}
+	if (!WIFSTOPPED(status)) {
+		for (i = 0; i < p->npassive; i++)
+			if (p->passive[i] == tid)
+				p->passive[i] = p->passive[--p->npassive];
+		return true;
+	}
+	sig = WSTOPSIG(status);
+	/* events and syscall stops carry no signal to deliver */
+	if (status >> 16 || sig == (SIGTRAP | 0x80) || sig == SIGTRAP)
+		sig = 0;
+	ptrace(PTRACE_CONT, tid, NULL, (void *)(long)sig);
+	return true;
+}
+
+int ld_proc_keep_child(struct ld_proc *p, pid_t child)
+{
+	int r = add_passive(p, child);
+
+	if (r < 0)
+		return r;
+	return ptrace(PTRACE_CONT, child, NULL, NULL) < 0 ? -errno : 0;
+}
+
+int ld_proc_syscall(pid_t tid, enum ld_sysop *op, struct ld_syscall *sc)
+{
+	struct __ptrace_syscall_info info;
+	int i;
+
+	memset(&info, 0, sizeof info);
+	if (ptrace(PTRACE_GET_SYSCALL_INFO, tid, (void *)sizeof info, &info) < 0)
+		return -errno;
+	switch (info.op) {
+	case PTRACE_SYSCALL_INFO_ENTRY:
+		*op = LD_SYS_ENTRY;
+		sc->nr = (long)info.entry.nr;
+		for (i = 0; i < 6; i++)
+			sc->args[i] = info.entry.args[i];
+		break;
+	case PTRACE_SYSCALL_INFO_SECCOMP:
+		*op = LD_SYS_SECCOMP;
+		sc->nr = (long)info.seccomp.nr;
+		for (i = 0; i < 6; i++)
+			sc->args[i] = info.seccomp.args[i];
+		break;
+	case PTRACE_SYSCALL_INFO_EXIT:
+		*op = LD_SYS_EXIT;
+		sc->returned = true;
+		sc->ret = info.exit.rval;
+		break;
+	default:
+		*op = LD_SYS_NONE;
+	}
+	return 0;
+}
+
 int ld_proc_wait(struct ld_proc *p, struct ld_stop *st, bool block)
 {
 	struct ld_thread *t;
@@ -488,6 +603,8 @@ int ld_proc_wait(struct ld_proc *p, struct ld_stop *st, bool block)
 			return -errno;
 		if (tid == 0)
 			return -EAGAIN;
+		if (passive_event(p, tid, status))
+			continue;
 		t = ld_proc_thread(p, tid);
 		if (!t) {
 			if (!WIFSTOPPED(status))

@@ -52,6 +52,18 @@ void ld_render_breakpoints(FILE *f, const struct ld_bps *b)
 
 		if (!bp->num)
 			continue;
+		if (LD_BP_IS_CATCH(bp)) {
+			if (!shown++)
+				fprintf(f, "%-7s %-14s %-4s %-3s %-18s %s\n", "Num", "Type",
+					"Disp", "Enb", "Address", "What");
+			fprintf(f, "%-7d %-14s %-4s %-3s %-18s %s\n", bp->num,
+				"catchpoint", "keep", bp->enabled ? "y" : "n", "",
+				bp->spec);
+			if (bp->hits)
+				fprintf(f, "\tcatchpoint already hit %u time%s\n",
+					bp->hits, bp->hits == 1 ? "" : "s");
+			continue;
+		}
 		if (!shown++)
 			fprintf(f, "%-7s %-14s %-4s %-3s %-18s %s\n", "Num", "Type",
 				"Disp", "Enb", "Address", "What");
@@ -163,7 +175,7 @@ static void size_note(FILE *f, uint64_t n)
 	fprintf(f, "0x%" PRIx64 " (%s)", n, ld_human_size(n, h, sizeof h));
 }
 
-static void render_change(FILE *f, const struct ld_map_change *c)
+void ld_render_change(FILE *f, const struct ld_map_change *c)
 {
 	const struct ld_map *b = c->before, *a = c->after;
 
@@ -272,7 +284,7 @@ void ld_render_diff(FILE *f, const struct ld_snap_diff *d)
 	if (d->a->aslr != d->b->aslr || (d->different_process && d->a->aslr))
 		fprintf(f, "note: at least one run was randomized: bases differ\n");
 	for (i = 0; i < d->maps.n; i++)
-		render_change(f, &d->maps.v[i]);
+		ld_render_change(f, &d->maps.v[i]);
 	if (!d->maps.n)
 		fprintf(f, "mappings: no change (%zu mappings)\n", d->b->maps.n);
 	if (d->brk_valid && d->brk_delta) {

@@ -23,6 +23,7 @@ void ld_session_init(struct ld_session *s)
 	ld_objs_init(&s->objs);
 	ld_bps_init(&s->bps);
 	ld_snapshots_init(&s->snaps);
+	ld_timeline_init(&s->timeline);
 	s->args = calloc(1, sizeof *s->args);
 	for (i = 1; i < 65; i++) {
 		s->handle_pass[i] = true;
@@ -56,6 +57,7 @@ void ld_session_release(struct ld_session *s)
 	ld_objs_release(&s->objs);
 	ld_bps_release(&s->bps);
 	ld_snapshots_release(&s->snaps);
+	ld_timeline_release(&s->timeline);
 	ld_unwinder_free(s->unw);
 	s->unw = NULL;
 }
@@ -229,7 +231,7 @@ const char *ld_session_symbolize(struct ld_session *s, uint64_t addr,
 
 /* start_brk is field 47 of /proc/PID/stat (proc(5)); the comm field may
  * hold spaces and parentheses, so count from the last ')'. */
-static int read_start_brk(pid_t pid, uint64_t *start_brk)
+int ld_session_start_brk(pid_t pid, uint64_t *start_brk)
 {
 	char path[64], buf[4096], *p;
 	unsigned long long v = 0;
@@ -264,7 +266,7 @@ int ld_session_brk(struct ld_session *s, uint64_t *start_brk, uint64_t *brk)
 
 	if (!s->proc)
 		return -ESRCH;
-	r = read_start_brk(s->proc->pid, start_brk);
+	r = ld_session_start_brk(s->proc->pid, start_brk);
 	if (r)
 		return r;
 	t = ld_proc_thread(s->proc, s->proc->pid);
@@ -272,7 +274,21 @@ int ld_session_brk(struct ld_session *s, uint64_t *start_brk, uint64_t *brk)
 		t = ld_session_thread(s);
 	if (!t)
 		return -ESRCH;
-	return ld_inject_syscall(s, t, SYS_brk, 0, brk);
+	/* Inside a system call nothing can be injected; the break tracked
+	 * from brk(2) results is exact then. */
+	if (t->in_syscall || t->last.kind == LD_STOP_SYSCALL ||
+	    t->last.kind == LD_STOP_SECCOMP) {
+		if (!s->cur_brk_known)
+			return -EBUSY;
+		*brk = s->cur_brk;
+		return 0;
+	}
+	r = ld_inject_syscall(s, t, SYS_brk, 0, brk);
+	if (r == 0) {
+		s->cur_brk = *brk;
+		s->cur_brk_known = true;
+	}
+	return r;
 }
 
 int ld_session_unwind(struct ld_session *s, pid_t tid, struct ld_frame *f,

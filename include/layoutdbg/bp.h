@@ -11,12 +11,21 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "layoutdbg/syscalls.h"
+
 enum ld_bp_type {
 	LD_BP_USER,      /* break */
 	LD_BP_TEMP,      /* tbreak: deleted when hit */
 	LD_BP_SOLIB,     /* internal: the dynamic linker's r_brk hook */
 	LD_BP_FINISH,    /* internal: return address for `finish` */
+	LD_BP_CATCH_SYSCALL, /* catch syscall / catch memory: no site */
+	LD_BP_CATCH_LOAD,    /* catch load [LIB] */
+	LD_BP_CATCH_FORK,    /* catch fork (and vfork) */
+	LD_BP_CATCH_EXEC,    /* catch exec */
 };
+
+/* A catchpoint has no int3 site: events decide. */
+#define LD_BP_IS_CATCH(bp) ((bp)->type >= LD_BP_CATCH_SYSCALL)
 
 struct ld_bp {
 	int num;              /* user number; 0 for internal ones */
@@ -34,6 +43,8 @@ struct ld_bp {
 	unsigned ignore;      /* hits still to ignore */
 	pid_t tid;            /* LD_BP_FINISH: the thread; */
 	uint64_t sp;          /* LD_BP_FINISH: rsp after return */
+	struct ld_sysset sys; /* LD_BP_CATCH_SYSCALL: the calls */
+	char *pattern;        /* LD_BP_CATCH_LOAD: substring of the path */
 };
 
 struct ld_site {

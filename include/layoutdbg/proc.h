@@ -63,6 +63,8 @@ struct ld_thread {
 	bool stepping;           /* a PTRACE_SINGLESTEP is outstanding */
 	bool interrupt_sent;     /* PTRACE_INTERRUPT outstanding */
 	bool in_syscall;         /* between syscall entry and exit stops */
+	long sys_nr;             /* the call it is in (valid with in_syscall) */
+	uint64_t sys_args[6];
 	bool queued;             /* last holds an event not yet reported */
 };
 
@@ -77,6 +79,12 @@ struct ld_proc {
 	unsigned long options;   /* ptrace options in force */
 	pid_t children[64];      /* forked children stopped, not yet taken */
 	size_t nchildren;
+	bool keep_children;      /* a seccomp filter is in force: children
+				    inherit it and need a tracer, so they are
+				    kept traced passively (resumed at every
+				    stop) instead of released */
+	pid_t *passive;          /* such children */
+	size_t npassive, cappassive;
 };
 
 /* Start path with argv (argv[0] included) under ptrace, stopped at the
@@ -85,8 +93,13 @@ struct ld_proc {
  * PTRACE_O_EXITKILL so it dies with layoutdbg.  Returns 0 and *out, or -1
  * with the reason in err (exec's errno is reported, e.g. "Permission
  * denied"). */
+struct sock_fprog;
 int ld_proc_spawn(const char *path, char *const argv[], char *const envp[],
-		  bool aslr, struct ld_proc **out, char *err, size_t errlen);
+		  bool aslr, const struct sock_fprog *filter,
+		  struct ld_proc **out, char *err, size_t errlen);
+/* With a filter, the child installs it (seccomp, SECCOMP_RET_TRACE for the
+ * calls to watch) just before execve and is traced with
+ * PTRACE_O_TRACESECCOMP; see ld_proc_syscall. */
 
 /* Seize every thread of a running process and stop them all.  Returns 0 or
  * -1 with the reason in err ("No such process", "Operation not permitted:
@@ -136,6 +149,15 @@ int ld_proc_set_options(struct ld_proc *p, unsigned long options);
 int ld_proc_take_child(struct ld_proc *p, pid_t child);
 /* Let a taken child go (PTRACE_DETACH).  0 or -errno. */
 int ld_proc_release_child(pid_t child);
+
+/* Keep a taken child traced passively (see keep_children).  0/-errno. */
+int ld_proc_keep_child(struct ld_proc *p, pid_t child);
+
+enum ld_sysop { LD_SYS_NONE, LD_SYS_ENTRY, LD_SYS_EXIT, LD_SYS_SECCOMP };
+/* At a syscall or seccomp stop: which side, the number, arguments and
+ * (at exit) the result, from PTRACE_GET_SYSCALL_INFO.  0 or -errno. */
+struct ld_syscall;
+int ld_proc_syscall(pid_t tid, enum ld_sysop *op, struct ld_syscall *sc);
 
 /* "exited with code 1", "killed by SIGSEGV", "stopped by SIGTRAP (int3)":
  * a wait status in words, for unexpected statuses and reports. */

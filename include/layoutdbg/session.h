@@ -17,6 +17,7 @@
 #include "layoutdbg/objs.h"
 #include "layoutdbg/proc.h"
 #include "layoutdbg/snapshot.h"
+#include "layoutdbg/timeline.h"
 #include "layoutdbg/unwind.h"
 
 #define LD_MAX_FRAMES 256
@@ -29,6 +30,7 @@ enum ld_event {
 	LD_EV_FINISH,       /* finish reached the caller */
 	LD_EV_SIGNAL,       /* the tracee received a signal */
 	LD_EV_INTERRUPT,    /* Ctrl-C */
+	LD_EV_CATCH,        /* a catchpoint fired */
 	LD_EV_EXITED,       /* the process is gone */
 	LD_EV_ERROR,        /* run control failed; see the printed error */
 };
@@ -53,6 +55,17 @@ struct ld_session {
 	int frame;                  /* selected frame for `frame`, `finish` */
 	char stop_reason[256];
 	enum ld_event last_event;
+
+	/* system calls and the memory timeline */
+	struct ld_timeline timeline;
+	bool tracing;               /* `trace memory`: record memory calls */
+	int trace_until;            /* stop only at this breakpoint (0: any) */
+	bool trace_until_exit;      /* run to the end, stopping nowhere */
+	bool seccomp;               /* the process runs under our filter */
+	struct ld_sysset filtered;  /* the calls the filter stops */
+	bool syscall_stops;         /* resume with PTRACE_SYSCALL */
+	uint64_t cur_brk;           /* the break, tracked from brk calls */
+	bool cur_brk_known;
 
 	/* snapshots */
 	struct ld_snapshots snaps;
@@ -101,6 +114,9 @@ struct ld_thread *ld_session_thread(struct ld_session *s);
 /* The kernel's program break: start_brk (from /proc/PID/stat) and the
  * current break (brk(0) run in the tracee, registers restored).  0/-errno. */
 int ld_session_brk(struct ld_session *s, uint64_t *start_brk, uint64_t *brk);
+
+/* start_brk of pid from /proc/PID/stat.  0 or -errno. */
+int ld_session_start_brk(pid_t pid, uint64_t *start_brk);
 
 /* Unwind thread tid; frames[] gets at most max.  Count or -errno. */
 int ld_session_unwind(struct ld_session *s, pid_t tid, struct ld_frame *f,

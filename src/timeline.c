@@ -1,0 +1,202 @@
+/* The memory timeline. */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "layoutdbg/output.h"
+#include "layoutdbg/render.h"
+#include "layoutdbg/timeline.h"
+
+void ld_timeline_init(struct ld_timeline *t)
+{
+	memset(t, 0, sizeof *t);
+}
+
+static void entry_free(struct ld_tl_entry *e)
+{
+	size_t i;
+
+	for (i = 0; i < e->nframes; i++) {
+		free(e->frames[i].func);
+		free(e->frames[i].obj);
+	}
+	free(e->frames);
+	free(e->text);
+	ld_maps_release(&e->before);
+	ld_maps_release(&e->after);
+	free(e);
+}
+
+void ld_timeline_release(struct ld_timeline *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->n; i++)
+		entry_free(t->v[i]);
+	free(t->v);
+	ld_timeline_init(t);
+}
+
+struct ld_tl_entry *ld_timeline_add(struct ld_timeline *t)
+{
+	struct ld_tl_entry *e;
+
+	if (t->n == t->cap) {
+		size_t cap = t->cap ? 2 * t->cap : 64;
+		struct ld_tl_entry **v = realloc(t->v, cap * sizeof *v);
+
+		if (!v)
+			return NULL;
+		t->v = v;
+		t->cap = cap;
+	}
+	e = calloc(1, sizeof *e);
+	if (!e)
+		return NULL;
+	ld_maps_init(&e->before);
+	ld_maps_init(&e->after);
+	e->n = (unsigned)t->n + 1;
+	t->v[t->n++] = e;
+	return e;
+}
+
+struct ld_tl_entry *ld_timeline_pending(struct ld_timeline *t, pid_t tid)
+{
+	size_t i;
+
+	for (i = t->n; i-- > 0;)
+		if (t->v[i]->tid == tid && !t->v[i]->done)
+			return t->v[i];
+	return NULL;
+}
+
+struct ld_tl_entry *ld_timeline_get(struct ld_timeline *t, unsigned n)
+{
+	return n >= 1 && n <= t->n ? t->v[n - 1] : NULL;
+}
+
+/* The first frame outside the C library's and the dynamic linker's
+ * system-call wrappers: who asked for the memory. */
+static const struct ld_snap_frame *caller_frame(const struct ld_tl_entry *e)
+{
+	size_t i;
+
+	for (i = 0; i < e->nframes; i++) {
+		const char *o = e->frames[i].obj;
+
+		if (!o || (!strstr(o, "/libc.so") && !strstr(o, "/ld-linux")))
+			return &e->frames[i];
+	}
+	return e->nframes ? &e->frames[e->nframes - 1] : NULL;
+}
+
+static void change_summary(FILE *f, const struct ld_tl_entry *e)
+{
+	struct ld_map_diff d;
+	size_t i;
+
+	if (!e->done) {
+		fprintf(f, "(no return seen)");
+		return;
+	}
+	ld_map_diff_init(&d);
+	if (ld_maps_diff(&e->before, &e->after, &d) < 0) {
+		fprintf(f, "(out of memory)");
+		return;
+	}
+	for (i = 0; i < d.n; i++) {
+		const struct ld_map_change *c = &d.v[i];
+		const struct ld_map *m = c->after ? c->after : c->before;
+
+		fprintf(f, "%s%s %s 0x%" PRIx64 "-0x%" PRIx64 " %s", i ? "; " : "",
+			c->kind == LD_MC_ADDED ? "+" : c->kind == LD_MC_REMOVED ? "-" : "~",
+			ld_map_change_name(c->kind), m->start, m->end, m->perms);
+	}
+	if (e->brk_after != e->brk_before)
+		fprintf(f, "%sbrk 0x%" PRIx64 " -> 0x%" PRIx64, d.n ? "; " : "",
+			e->brk_before, e->brk_after);
+	if (!d.n && e->brk_after == e->brk_before)
+		fprintf(f, "no layout change");
+	ld_map_diff_release(&d);
+}
+
+void ld_render_timeline(FILE *f, const struct ld_timeline *t, const char *exe)
+{
+	size_t i;
+
+	if (!t->n) {
+		fprintf(f, "The timeline is empty: `trace memory` or `catch memory` "
+			"records memory system calls.\n");
+		return;
+	}
+	for (i = 0; i < t->n; i++) {
+		const struct ld_tl_entry *e = t->v[i];
+		const struct ld_snap_frame *who = caller_frame(e);
+		char ret[128];
+
+		fprintf(f, "%4u  [%d] %s = %s\n", e->n, e->thread_num, e->text,
+			ld_syscall_format_ret(&e->call, ret, sizeof ret));
+		fprintf(f, "        ");
+		change_summary(f, e);
+		if (who)
+			fprintf(f, "  <- %s", who->func ? who->func : "??");
+		fprintf(f, "\n");
+	}
+}
+
+void ld_render_tl_entry(FILE *f, const struct ld_tl_entry *e, const char *exe)
+{
+	struct ld_snapshot a = { 0 }, b = { 0 };
+	struct ld_snap_diff d;
+	char ret[128];
+	size_t i;
+
+	fprintf(f, "#%u thread %d (LWP %d)\n  %s = %s\n", e->n, e->thread_num,
+		(int)e->tid, e->text, ld_syscall_format_ret(&e->call, ret, sizeof ret));
+	fprintf(f, "  program break 0x%" PRIx64 " -> 0x%" PRIx64 "\n", e->brk_before,
+		e->brk_after);
+	if (e->done) {
+		a.maps = e->before;
+		b.maps = e->after;
+		a.id = b.id = e->n;
+		a.exe = b.exe = (char *)exe;
+		memset(&d, 0, sizeof d);
+		ld_map_diff_init(&d.maps);
+		if (ld_maps_diff(&a.maps, &b.maps, &d.maps) == 0) {
+			for (i = 0; i < d.maps.n; i++)
+				ld_render_change(f, &d.maps.v[i]);
+			if (!d.maps.n)
+				fprintf(f, "  mappings: no change\n");
+		}
+		ld_map_diff_release(&d.maps);
+	}
+	fprintf(f, "  called from:\n");
+	for (i = 0; i < e->nframes; i++) {
+		fprintf(f, "  ");
+		ld_render_frame(f, (int)i, &e->frames[i], exe);
+	}
+}
+
+struct ld_snapshot *ld_tl_as_snapshot(const struct ld_tl_entry *e, bool after,
+				      pid_t pid, const char *exe)
+{
+	struct ld_snapshot *s = calloc(1, sizeof *s);
+	char why[64];
+
+	if (!s)
+		return NULL;
+	ld_maps_init(&s->maps);
+	snprintf(why, sizeof why, "timeline #%u (%s)", e->n, after ? "after" : "before");
+	s->name = strdup(why);
+	s->reason = strdup(why);
+	s->exe = strdup(exe ? exe : "");
+	s->pid = pid;
+	s->brk = after ? e->brk_after : e->brk_before;
+	s->brk_valid = true;
+	if (!s->name || !s->reason || !s->exe ||
+	    ld_maps_copy(&s->maps, after ? &e->after : &e->before) < 0) {
+		ld_snapshot_free(s);
+		return NULL;
+	}
+	return s;
+}
