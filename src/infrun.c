@@ -1,6 +1,7 @@
 /* Run control: resuming, stepping over breakpoints, deciding what each
  * stop means, stopping every thread, reporting.  The only code that
  * resumes the tracee. */
+#include <elf.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <signal.h>
@@ -101,6 +102,19 @@ static bool resolve_live(struct ld_session *s, struct ld_bp *bp)
 		return false;
 	bp->addr = a;
 	bp->pending = false;
+	{
+		const struct ld_symbol *sym;
+		uint64_t off;
+
+		/* An IFUNC symbol's value is its resolver: the code that runs
+		 * for calls is chosen when the symbol is bound. */
+		sym = ob->elf ? ld_elf_symbol_at(ob->elf, a - ob->bias, &off) : NULL;
+		if (sym && sym->type == STT_GNU_IFUNC) {
+			set_where(bp, "%s in %s (IFUNC: stops in its resolver)",
+				  bp->sym, ob->path);
+			return true;
+		}
+	}
 	set_where(bp, "%s in %s", bp->sym, ob->path);
 	return true;
 }
@@ -970,6 +984,15 @@ static void print_stop(struct ld_session *s, const struct outcome *out)
 	switch (out->ev) {
 	case LD_EV_BREAKPOINT:
 		bp = ld_bp_by_num(&s->bps, out->bpnum);
+		/* Aliases share addresses (cos, cosf64): name the stop by the
+		 * symbol the user asked for. */
+		if (bp && bp->sym && bp->addr == pc) {
+			struct ld_obj *ob = ld_objs_at(&s->objs, pc);
+
+			snprintf(where, sizeof where, "0x%016" PRIx64 " in %s ()%s%s", pc,
+				 bp->sym, ob && !ob->is_exe ? " from " : "",
+				 ob && !ob->is_exe ? ob->path : "");
+		}
 		ld_out("\n%s %d, %s\n", bp && bp->type == LD_BP_TEMP ?
 		       "Temporary breakpoint" : "Breakpoint", out->bpnum, where);
 		snprintf(s->stop_reason, sizeof s->stop_reason,
