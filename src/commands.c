@@ -1184,6 +1184,81 @@ static int cmd_timeline(struct ld_session *s, char *args)
 	return 0;
 }
 
+
+/* ---- signals -------------------------------------------------------- */
+
+static int signal_number(const char *w)
+{
+	char *end;
+	long n;
+	int i;
+
+	n = strtol(w, &end, 10);
+	if (*w && !*end)
+		return n > 0 && n < 65 ? (int)n : -1;
+	if (!strncmp(w, "SIG", 3))
+		w += 3;
+	for (i = 1; i < 65; i++) {
+		const char *a = sigabbrev_np(i);
+
+		if (a && !strcasecmp(a, w))
+			return i;
+	}
+	return -1;
+}
+
+static void print_signal(struct ld_session *s, int sig)
+{
+	const char *a = sigabbrev_np(sig);
+	char name[32];
+
+	snprintf(name, sizeof name, "SIG%s", a ? a : "?");
+	ld_out("%-14s %-5s %-6s %s\n", name, s->handle_stop[sig] ? "Yes" : "No",
+	       s->handle_pass[sig] ? "Yes" : "No", strsignal(sig));
+}
+
+static int cmd_handle(struct ld_session *s, char *args)
+{
+	char *w = next_word(&args), *a;
+	int sig;
+
+	if (!w)
+		return ld_error("handle: usage: handle SIGNAL [stop|nostop|pass|nopass]...");
+	sig = signal_number(w);
+	if (sig < 0)
+		return ld_error("handle: unknown signal \"%s\"", w);
+	if (sig == SIGKILL || sig == SIGSTOP)
+		ld_warn("handle: SIG%s cannot be caught or ignored by the program",
+			sigabbrev_np(sig));
+	while ((a = next_word(&args))) {
+		if (!strcmp(a, "stop") || !strcmp(a, "print"))
+			s->handle_stop[sig] = true;
+		else if (!strcmp(a, "nostop") || !strcmp(a, "noprint"))
+			s->handle_stop[sig] = false;
+		else if (!strcmp(a, "pass") || !strcmp(a, "noignore"))
+			s->handle_pass[sig] = true;
+		else if (!strcmp(a, "nopass") || !strcmp(a, "ignore"))
+			s->handle_pass[sig] = false;
+		else
+			return ld_error("handle: \"%s\": expected stop, nostop, pass "
+					"or nopass", a);
+	}
+	ld_out("%-14s %-5s %-6s %s\n", "Signal", "Stop", "Pass", "Description");
+	print_signal(s, sig);
+	return 0;
+}
+
+static int info_signals(struct ld_session *s, char *args)
+{
+	int sig;
+
+	ld_out("%-14s %-5s %-6s %s\n", "Signal", "Stop", "Pass", "Description");
+	for (sig = 1; sig < 32; sig++)
+		if (sigabbrev_np(sig))
+			print_signal(s, sig);
+	return 0;
+}
+
 /* ---- settings ------------------------------------------------------- */
 
 static int parse_onoff(const char *what, const char *w, bool *out)
@@ -1274,6 +1349,8 @@ static const struct cmd info_cmds[] = {
 	  "program headers, section mapping, the mappings each became" },
 	{ "symbol", "", NEED_PROC, ld_cmd_info_symbol, "info symbol ADDR",
 	  "the symbol and section an address is in" },
+	{ "signals", "handle", 0, info_signals, "info signals",
+	  "what each signal does: stop, pass to the program" },
 	{ "sharedlibrary", "shared dll", NEED_PROC, info_sharedlibrary,
 	  "info sharedlibrary", "loaded objects with their ranges and load bias" },
 	{ NULL, NULL, 0, NULL, NULL, NULL }
@@ -1503,6 +1580,8 @@ static const struct cmd commands[] = {
 	  "run, recording every memory system call and its layout change" },
 	{ "timeline", "", 0, cmd_timeline, "timeline [N]",
 	  "the recorded memory calls; N: one entry in full" },
+	{ "handle", "", 0, cmd_handle, "handle SIGNAL [stop|nostop|pass|nopass]",
+	  "what a signal does when the program receives it" },
 	{ "snapshot", "snap", NEED_PROC, cmd_snapshot, "snapshot [NAME]",
 	  "capture maps, break, frames and registers" },
 	{ "snapshots", "", 0, cmd_snapshots, "snapshots", "list snapshots" },

@@ -15,6 +15,7 @@
 #include "layoutdbg/error.h"
 #include "layoutdbg/infrun.h"
 #include "layoutdbg/output.h"
+#include "layoutdbg/repl.h"
 #include "layoutdbg/session.h"
 
 volatile sig_atomic_t ld_interrupted;
@@ -29,6 +30,7 @@ struct outcome {
 	int sig;
 	uint64_t fault_addr;
 	char msg[1280];         /* LD_EV_CATCH: what happened, in words */
+	bool group_stop;        /* LD_EV_SIGNAL: a group-stop, not a delivery */
 };
 
 extern char **environ;
@@ -776,6 +778,7 @@ static enum verdict on_stop(struct ld_session *s, struct ld_stop *st,
 		out->ev = LD_EV_SIGNAL;
 		out->sig = st->sig;
 		out->fault_addr = st->fault_addr;
+		out->group_stop = st->kind == LD_STOP_GROUP;
 		return V_REPORT;
 	case LD_STOP_INTERRUPT:
 		if (!ld_interrupted)
@@ -944,6 +947,8 @@ static int next_stop(struct ld_session *s, struct ld_stop *st)
 
 		if (r != -EINTR)
 			return r;
+		if (ld_terminate)
+			return -ECANCELED;	/* SIGTERM/SIGHUP: the session ends */
 		if (ld_interrupted) {
 			/* Ctrl-C: stop the program where it is. */
 			for (i = 0; i < s->proc->nthreads; i++) {
@@ -1001,8 +1006,13 @@ static void print_stop(struct ld_session *s, const struct outcome *out)
 			ld_delete_bp(s, bp);
 		break;
 	case LD_EV_SIGNAL:
-		ld_out("\nProgram received signal SIG%s, %s.\n%s\n",
-		       sigabbrev_np(out->sig), strsignal(out->sig), where);
+		if (out->group_stop)
+			ld_out("\nProgram stopped by SIG%s (group-stop: every thread "
+			       "is stopped; `continue` resumes it as SIGCONT would).\n%s\n",
+			       sigabbrev_np(out->sig), where);
+		else
+			ld_out("\nProgram received signal SIG%s, %s.\n%s\n",
+			       sigabbrev_np(out->sig), strsignal(out->sig), where);
 		if (out->sig == SIGSEGV || out->sig == SIGBUS) {
 			char sym[256];
 			struct ld_obj *ob = NULL;
@@ -1097,6 +1107,10 @@ static int run_until_stop(struct ld_session *s)
 		struct ld_thread *t;
 
 		r = next_stop(s, &st);
+		if (r == -ECANCELED) {
+			ld_proc_stop_all(s->proc);
+			return -1;
+		}
 		if (r < 0) {
 			if (r == -ECHILD) {	/* reaped elsewhere: it is gone */
 				s->proc->exited = true;

@@ -443,11 +443,11 @@ static void decode_status(struct ld_thread *t, pid_t tid, int status,
 		};
 
 		if (event == PTRACE_EVENT_STOP) {
-			/* Group-stop has no siginfo (EINVAL); an interrupt or
-			 * a new thread's first stop has. */
-			st->kind = is_stop_signal(sig) &&
-				   ld_siginfo_get(tid, &si) == -EINVAL ?
-				   LD_STOP_GROUP : LD_STOP_INTERRUPT;
+			/* Seized tracees report a group-stop as EVENT_STOP with
+			 * the stop signal; PTRACE_INTERRUPT and a new thread's
+			 * first stop carry SIGTRAP (ptrace(2), "Group-stop"). */
+			st->kind = is_stop_signal(sig) ? LD_STOP_GROUP :
+							  LD_STOP_INTERRUPT;
 			return;
 		}
 		st->kind = (size_t)event < sizeof kinds / sizeof *kinds &&

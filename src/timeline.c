@@ -106,7 +106,8 @@ static void change_summary(FILE *f, const struct ld_tl_entry *e)
 	}
 	for (i = 0; i < d.n; i++) {
 		const struct ld_map_change *c = &d.v[i];
-		const struct ld_map *m = c->after ? c->after : c->before;
+		const struct ld_map *m = c->kind == LD_MC_MERGED || !c->after ?
+					 c->before : c->after;
 
 		fprintf(f, "%s%s %s 0x%" PRIx64 "-0x%" PRIx64 " %s", i ? "; " : "",
 			c->kind == LD_MC_ADDED ? "+" : c->kind == LD_MC_REMOVED ? "-" : "~",

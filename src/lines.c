@@ -1,0 +1,1200 @@
+/* Source lines from DWARF through libdw: address <-> FILE:LINE, and the
+ * addresses gdb would choose for `break FUNC` and `break FILE:LINE`.
+ *
+ * ld_lines_open only opens the file and checks that it has line tables.
+ * The first query reads the line tables of every compilation unit into
+ * one array of rows sorted by address: lookups by address are binary
+ * searches, lookups by line one pass over the array.
+ *
+ * The answers are meant to be gdb 13's, so this follows gdb's code rather
+ * than the DWARF standard alone:
+ *  - rows are kept or dropped as gdb's line reader does (gdb/dwarf2/read.c
+ *    lnp_state_machine::record_line, gdb/buildsym.c record_line);
+ *  - prologues are skipped as gdb/symtab.c skip_prologue_sal does with
+ *    gdb/amd64-tdep.c amd64_analyze_prologue: prologue_end markers first
+ *    (clang), else `push %rbp; mov %rsp,%rbp` is found in the code and the
+ *    breakpoint moves to the start of the next line-table row;
+ *  - FILE:LINE is gdb/linespec.c create_sals_line_offset: the exact line
+ *    or the smallest later line with code, one address per lexical block,
+ *    each moved past the prologue when it lies inside it.
+ *
+ * Nothing here writes to the file or prints. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <dwarf.h>
+#include <elfutils/libdw.h>
+#include <gelf.h>
+#include <libelf.h>
+
+#include "layoutdbg/lines.h"
+
+#define NO_INDEX UINT32_MAX
+
+enum {
+	ROW_STMT = 1 << 0,		/* DWARF is_stmt: a place to stop */
+	ROW_END = 1 << 1,		/* end of a sequence: covers nothing */
+	ROW_PROLOGUE_END = 1 << 2,	/* DW_LNS_set_prologue_end */
+};
+
+struct row {
+	uint64_t addr;
+	uint32_t line;
+	uint32_t file;		/* index in table.files */
+	uint32_t order;		/* read order: keeps the sort stable */
+	uint8_t flags;
+};
+
+struct file {
+	char *path;		/* as recorded, comp dir joined */
+	uint32_t unit;		/* index in table.units */
+};
+
+struct unit {
+	Dwarf_Die die;
+	uint32_t name;		/* index in table.files, or NO_INDEX */
+	int lang;		/* DW_LANG_* */
+	bool gcc45;		/* produced by GCC 4.5 or later */
+	signed char trusted;	/* gdb's locations_valid; -1: not known yet */
+};
+
+struct span {			/* an address range of one unit */
+	uint64_t lo, hi;
+	uint32_t unit;
+};
+
+struct table {
+	bool loaded;
+	struct row *rows;
+	size_t nrows, rows_cap;
+	uint32_t order;
+	struct file *files;
+	size_t nfiles, files_cap;
+	struct unit *units;
+	size_t nunits, units_cap;
+	struct span *spans;
+	size_t nspans, spans_cap;
+};
+
+struct ld_lines {
+	int fd;
+	Elf *elf;
+	Dwarf *dwarf;
+	bool x86_64;		/* the prologue analysis reads x86-64 code */
+	/* Behind a pointer so that queries, which take a const handle, can
+	 * fill it on first use: loading lazily is not a visible change. */
+	struct table *t;
+};
+
+/* A function as gdb's symbol reader sees it: a DW_TAG_subprogram's block,
+ * or, without one, the caller's bounds (gdb's minimal symbol). */
+struct func {
+	uint64_t entry;		/* gdb's BLOCK_ENTRY_PC */
+	uint64_t end;		/* exclusive */
+	uint32_t unit;		/* NO_INDEX: no unit covers it */
+	bool dwarf;		/* found in .debug_info */
+};
+
+static int fail(char *err, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int fail(char *err, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err && len) {
+		va_start(ap, fmt);
+		vsnprintf(err, len, fmt, ap);
+		va_end(ap);
+	}
+	return -1;
+}
+
+/* Make room for one more element in a growable array. */
+static int grow(void **v, size_t *cap, size_t n, size_t size)
+{
+	size_t ncap;
+	void *p;
+
+	if (n < *cap)
+		return 0;
+	ncap = *cap ? *cap * 2 : 64;
+	if (n >= NO_INDEX || ncap > SIZE_MAX / size)
+		return -ENOMEM;
+	p = realloc(*v, ncap * size);
+	if (!p)
+		return -ENOMEM;
+	*v = p;
+	*cap = ncap;
+	return 0;
+}
+
+#define GROW(t, what) \
+	grow((void **)&(t)->what, &(t)->what##_cap, (t)->n##what, \
+	     sizeof *(t)->what)
+
+/* ---- opening ------------------------------------------------------------ */
+
+static int open_elf(struct ld_lines *l, const char *path, char *err,
+		    size_t len)
+{
+	struct stat st;
+	GElf_Ehdr eh;
+
+	/* O_NONBLOCK: a FIFO given by mistake must not hang the debugger.
+	 * O_CLOEXEC: tracees are forked from us and must not inherit it. */
+	l->fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (l->fd < 0 || fstat(l->fd, &st) < 0)
+		return fail(err, len, "%s", strerror(errno));
+	if (S_ISDIR(st.st_mode))
+		return fail(err, len, "%s", strerror(EISDIR));
+	if (!S_ISREG(st.st_mode))
+		return fail(err, len, "not a regular file");
+	elf_version(EV_CURRENT);
+	l->elf = elf_begin(l->fd, ELF_C_READ_MMAP, NULL);
+	if (!l->elf || elf_kind(l->elf) != ELF_K_ELF || !gelf_getehdr(l->elf, &eh))
+		return fail(err, len, "not an ELF file");
+	l->x86_64 = eh.e_machine == EM_X86_64;
+	return 0;
+}
+
+/* ".debug_line", or its old GNU-compressed name ".zdebug_line". */
+static bool is_debug(const char *name, const char *what)
+{
+	if (strncmp(name, ".zdebug_", 8) == 0)
+		name++;
+	return strncmp(name, ".debug_", 7) == 0 && strcmp(name + 7, what) == 0;
+}
+
+/* libdw would only say "no DWARF information"; telling a stripped file
+ * from one without line tables gives the user something to act on. */
+static int check_sections(Elf *elf, char *err, size_t len)
+{
+	bool info = false, line = false;
+	Elf_Scn *scn = NULL;
+	size_t shstrndx;
+
+	if (elf_getshdrstrndx(elf, &shstrndx) < 0)
+		return fail(err, len, "truncated or corrupt ELF file: %s",
+			    elf_errmsg(-1));
+	while ((scn = elf_nextscn(elf, scn)) != NULL) {
+		GElf_Shdr sh;
+		const char *name;
+
+		/* A separate-debug-info stub keeps the headers as NOBITS. */
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type == SHT_NOBITS ||
+		    sh.sh_size == 0)
+			continue;
+		name = elf_strptr(elf, shstrndx, sh.sh_name);
+		if (!name)
+			continue;
+		info |= is_debug(name, "info");
+		line |= is_debug(name, "line");
+	}
+	if (!line)
+		return fail(err, len, "no DWARF line information (stripped?)");
+	if (!info)
+		return fail(err, len, "no DWARF debug information "
+			    "(.debug_line without .debug_info)");
+	return 0;
+}
+
+int ld_lines_open(const char *path, struct ld_lines **out, char *err,
+		  size_t errlen)
+{
+	struct ld_lines *l;
+
+	*out = NULL;
+	l = calloc(1, sizeof *l);
+	if (!l || !(l->t = calloc(1, sizeof *l->t))) {
+		free(l);
+		return fail(err, errlen, "%s", strerror(ENOMEM));
+	}
+	l->fd = -1;
+	if (open_elf(l, path, err, errlen) ||
+	    check_sections(l->elf, err, errlen)) {
+		ld_lines_free(l);
+		return -1;
+	}
+	l->dwarf = dwarf_begin_elf(l->elf, DWARF_C_READ, NULL);
+	if (!l->dwarf) {
+		fail(err, errlen, "bad DWARF: %s", dwarf_errmsg(-1));
+		ld_lines_free(l);
+		return -1;
+	}
+	*out = l;
+	return 0;
+}
+
+static void table_release(struct table *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->nfiles; i++)
+		free(t->files[i].path);
+	free(t->files);
+	free(t->rows);
+	free(t->units);
+	free(t->spans);
+	memset(t, 0, sizeof *t);
+}
+
+void ld_lines_free(struct ld_lines *l)
+{
+	if (!l)
+		return;
+	if (l->t)
+		table_release(l->t);
+	free(l->t);
+	if (l->dwarf)
+		dwarf_end(l->dwarf);
+	if (l->elf)
+		elf_end(l->elf);
+	if (l->fd >= 0)
+		close(l->fd);
+	free(l);
+}
+
+/* ---- reading the line tables -------------------------------------------- */
+
+/* The file name as recorded, made absolute with the unit's comp dir:
+ * DWARF 4 and 5 both allow directories relative to it, and libdw leaves
+ * them relative. */
+static char *join_path(const char *dir, const char *name)
+{
+	size_t n;
+	char *p;
+
+	while (name[0] == '.' && name[1] == '/')
+		name += 2;
+	if (name[0] == '/' || !dir || !dir[0])
+		return strdup(name);
+	n = strlen(dir) + strlen(name) + 2;
+	p = malloc(n);
+	if (p)
+		snprintf(p, n, "%s%s%s", dir,
+			 dir[strlen(dir) - 1] == '/' ? "" : "/", name);
+	return p;
+}
+
+/* Index of path among the unit's files (those from first on), added if
+ * new.  gdb keys its per-file tables by name, so DWARF 5's file 0 and
+ * file 1, both naming the primary source, must become one file. */
+static int intern(struct table *t, size_t first, uint32_t unit,
+		  const char *dir, const char *name, uint32_t *idx)
+{
+	char *path = join_path(dir, name);
+	size_t i;
+
+	if (!path)
+		return -ENOMEM;
+	for (i = first; i < t->nfiles; i++)
+		if (strcmp(t->files[i].path, path) == 0) {
+			free(path);
+			*idx = (uint32_t)i;
+			return 0;
+		}
+	if (GROW(t, files) < 0) {
+		free(path);
+		return -ENOMEM;
+	}
+	t->files[t->nfiles] = (struct file){ path, unit };
+	*idx = (uint32_t)t->nfiles++;
+	return 0;
+}
+
+/* gdb's producer_is_gcc_ge_4 >= 5: "GNU C17 12.2.0 -mtune=..." */
+static bool gcc_4_5_or_later(const char *producer)
+{
+	int major, minor;
+
+	if (!producer || strncmp(producer, "GNU ", 4) != 0)
+		return false;
+	producer = strchr(producer + 4, ' ');
+	if (!producer || sscanf(producer + 1, "%d.%d", &major, &minor) != 2)
+		return false;
+	return major > 4 || (major == 4 && minor >= 5);
+}
+
+static const char *attr_string(Dwarf_Die *die, unsigned name)
+{
+	Dwarf_Attribute a;
+
+	return dwarf_formstring(dwarf_attr(die, name, &a));
+}
+
+static int add_unit(struct table *t, Dwarf_Die *cudie)
+{
+	struct unit *u;
+
+	if (GROW(t, units) < 0)
+		return -ENOMEM;
+	u = &t->units[t->nunits++];
+	u->die = *cudie;
+	u->name = NO_INDEX;
+	u->lang = dwarf_srclang(cudie);
+	u->gcc45 = gcc_4_5_or_later(attr_string(cudie, DW_AT_producer));
+	u->trusted = -1;
+	return 0;
+}
+
+static int cmp_spans(const void *a, const void *b)
+{
+	const struct span *x = a, *y = b;
+
+	return x->lo < y->lo ? -1 : x->lo > y->lo;
+}
+
+/* The unit's address ranges, sorted.  Rows outside them are dropped: they
+ * describe functions the linker discarded, relocated to address 0, which
+ * gdb ignores too (dwarf2/read.c check_line_address). */
+static int add_spans(struct table *t, Dwarf_Die *cudie, uint32_t unit)
+{
+	Dwarf_Addr base, lo, hi;
+	size_t first = t->nspans;
+	ptrdiff_t off = 0;
+
+	while ((off = dwarf_ranges(cudie, off, &base, &lo, &hi)) > 0) {
+		if (lo >= hi)
+			continue;
+		if (GROW(t, spans) < 0)
+			return -ENOMEM;
+		t->spans[t->nspans++] = (struct span){ lo, hi, unit };
+	}
+	qsort(t->spans + first, t->nspans - first, sizeof *t->spans,
+	      cmp_spans);
+	return 0;
+}
+
+/* Is addr inside one of the unit's ranges?  Rows come sorted by address,
+ * so *k only moves forward. */
+static bool in_spans(const struct span *sp, size_t n, size_t *k,
+		     uint64_t addr)
+{
+	if (n == 0)
+		return true;	/* a unit without ranges: trust its rows */
+	while (*k < n && sp[*k].hi <= addr)
+		(*k)++;
+	return *k < n && sp[*k].lo <= addr;
+}
+
+/* What gdb's line state machine remembers within one sequence. */
+struct seq {
+	size_t start;		/* first row of the sequence in t->rows */
+	uint32_t file, line;	/* last recorded (m_last_subfile, m_last_line) */
+	uint32_t raw_file, raw_line;	/* the previous row as read */
+	bool disc;		/* a non-zero discriminator seen on this line */
+	uint64_t last_addr;
+	bool stmt_at_addr;
+};
+
+static void seq_reset(struct seq *s, size_t start)
+{
+	*s = (struct seq){ .start = start, .file = NO_INDEX, .line = 0,
+			   .raw_file = NO_INDEX, .raw_line = 1 };
+}
+
+static int push_row(struct table *t, const struct row *r)
+{
+	if (GROW(t, rows) < 0)
+		return -ENOMEM;
+	t->rows[t->nrows] = *r;
+	t->rows[t->nrows++].order = t->order++;
+	return 0;
+}
+
+/* gdb ends a file's run of rows with a marker that first deletes that
+ * file's rows at the same address (buildsym.c record_line, line 0). */
+static void drop_tail(struct table *t, const struct seq *s, uint32_t file,
+		      uint64_t addr)
+{
+	size_t i = t->nrows, keep;
+
+	while (i > s->start && t->rows[i - 1].addr == addr)
+		i--;
+	for (keep = i; i < t->nrows; i++)
+		if (t->rows[i].file != file)
+			t->rows[keep++] = t->rows[i];
+	t->nrows = keep;
+}
+
+/* One row of a sequence, kept or dropped as lnp_state_machine::record_line
+ * does: line 0 is ignored; a non-statement row of another file at an
+ * address that already has a statement is ignored; repeats of a line are
+ * merged only when discriminators were seen (gdb PR 17276), because GCC
+ * marks the end of a prologue with a repeated line. */
+static int add_row(struct table *t, struct seq *s, const struct row *r,
+		   unsigned disc)
+{
+	bool changed = r->file != s->file, ignore;
+	int ret = 0;
+
+	if (r->line != s->raw_line || r->file != s->raw_file)
+		s->disc = disc != 0;
+	else
+		s->disc |= disc != 0;
+	s->raw_line = r->line;
+	s->raw_file = r->file;
+	ignore = r->line == 0 ||
+		 (changed && s->last_addr == r->addr &&
+		  !(r->flags & ROW_STMT) && s->stmt_at_addr);
+	if (!ignore) {
+		if (changed && s->file != NO_INDEX)
+			drop_tail(t, s, s->file, r->addr);
+		if (changed || r->line != s->line || !s->disc)
+			ret = push_row(t, r);
+		s->file = r->file;
+		s->line = r->line;
+	}
+	if (s->last_addr != r->addr) {
+		s->stmt_at_addr = false;
+		s->last_addr = r->addr;
+	}
+	s->stmt_at_addr |= (r->flags & ROW_STMT) != 0;
+	return ret;
+}
+
+/* The end of a sequence: rows at its end address cover nothing. */
+static int end_seq(struct table *t, struct seq *s, const struct row *r)
+{
+	struct row end = *r;
+	int ret = 0;
+
+	if (s->file != NO_INDEX)
+		drop_tail(t, s, s->file, r->addr);
+	if (t->nrows > s->start) {
+		end.line = 0;
+		end.flags = ROW_END;
+		ret = push_row(t, &end);
+	}
+	seq_reset(s, t->nrows);
+	return ret;
+}
+
+/* Decode one libdw row.  Returns -1 for rows to skip: malformed ones, and
+ * rows inside a VLIW bundle, which gdb ignores. */
+static int read_row(Dwarf_Line *dl, const uint32_t *map, size_t nmap,
+		    struct row *r, unsigned *disc)
+{
+	bool stmt = false, end = false, pe = false;
+	Dwarf_Files *files;
+	unsigned op = 0;
+	Dwarf_Addr addr;
+	size_t idx;
+	int line;
+
+	if (!dl || dwarf_lineaddr(dl, &addr) != 0 ||
+	    dwarf_lineno(dl, &line) != 0 || line < 0 ||
+	    dwarf_line_file(dl, &files, &idx) != 0 || idx >= nmap ||
+	    map[idx] == NO_INDEX)
+		return -1;
+	dwarf_linebeginstatement(dl, &stmt);
+	dwarf_lineendsequence(dl, &end);
+	dwarf_lineprologueend(dl, &pe);
+	if (dwarf_linediscriminator(dl, disc) != 0)
+		*disc = 0;
+	if (!end && dwarf_lineop_index(dl, &op) == 0 && op != 0)
+		return -1;
+	*r = (struct row){ .addr = addr, .line = (uint32_t)line,
+			   .file = map[idx] };
+	r->flags = (stmt ? ROW_STMT : 0) | (end ? ROW_END : 0) |
+		   (pe ? ROW_PROLOGUE_END : 0);
+	return 0;
+}
+
+/* libdw hands the rows sorted by address (an end_sequence first among
+ * rows at one address), so sequences come one after another. */
+static int add_rows(struct table *t, Dwarf_Lines *lines, size_t n,
+		    const uint32_t *map, size_t nmap, const struct span *sp,
+		    size_t nsp)
+{
+	size_t i, k = 0;
+	struct seq s;
+
+	seq_reset(&s, t->nrows);
+	for (i = 0; i < n; i++) {
+		unsigned disc;
+		struct row r;
+		int ret = 0;
+
+		if (read_row(dwarf_onesrcline(lines, i), map, nmap, &r,
+			     &disc) < 0)
+			continue;
+		if (r.flags & ROW_END)
+			ret = end_seq(t, &s, &r);
+		else if (in_spans(sp, nsp, &k, r.addr))
+			ret = add_row(t, &s, &r, disc);
+		if (ret < 0)
+			return ret;
+	}
+	return 0;
+}
+
+/* All files of the unit's line table, as indexes in t->files. */
+static int map_files(struct table *t, Dwarf_Die *cudie, uint32_t unit,
+		     size_t first, const char *dir, uint32_t **map,
+		     size_t *nmap)
+{
+	Dwarf_Files *files;
+	size_t i, n;
+
+	*map = NULL;
+	*nmap = 0;
+	if (dwarf_getsrcfiles(cudie, &files, &n) != 0 || n == 0)
+		return 0;
+	*map = malloc(n * sizeof **map);
+	if (!*map)
+		return -ENOMEM;
+	*nmap = n;
+	for (i = 0; i < n; i++) {
+		const char *name = dwarf_filesrc(files, i, NULL, NULL);
+
+		(*map)[i] = NO_INDEX;
+		/* libdw names DWARF 4's unused file 0 "???" */
+		if (name && strcmp(name, "???") != 0 &&
+		    intern(t, first, unit, dir, name, &(*map)[i]) < 0)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/* One compilation unit.  A unit whose line table libdw cannot read is
+ * kept without rows: its name still answers ld_lines_file_of. */
+static int load_unit(struct table *t, Dwarf_Die *cudie)
+{
+	const char *dir = attr_string(cudie, DW_AT_comp_dir);
+	const char *name = dwarf_diename(cudie);
+	uint32_t unit = (uint32_t)t->nunits, *map = NULL;
+	size_t first_file = t->nfiles, first_span = t->nspans, nmap, n;
+	Dwarf_Lines *lines;
+	int ret;
+
+	if (add_unit(t, cudie) < 0 || add_spans(t, cudie, unit) < 0)
+		return -ENOMEM;
+	ret = map_files(t, cudie, unit, first_file, dir, &map, &nmap);
+	if (ret == 0 && name)
+		ret = intern(t, first_file, unit, dir, name,
+			     &t->units[unit].name);
+	if (ret == 0 && nmap && dwarf_getsrclines(cudie, &lines, &n) == 0)
+		ret = add_rows(t, lines, n, map, nmap, t->spans + first_span,
+			       t->nspans - first_span);
+	free(map);
+	return ret;
+}
+
+static int cmp_rows(const void *a, const void *b)
+{
+	const struct row *x = a, *y = b;
+
+	if (x->addr != y->addr)
+		return x->addr < y->addr ? -1 : 1;
+	/* Where one sequence ends and the next begins, the end goes first. */
+	if ((x->flags & ROW_END) != (y->flags & ROW_END))
+		return x->flags & ROW_END ? -1 : 1;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+static int load(const struct ld_lines *l, struct table *t)
+{
+	Dwarf_CU *cu = NULL;
+	Dwarf_Half version;
+	Dwarf_Die cudie;
+	uint8_t type;
+
+	/* A malformed .debug_info ends the walk early (-1): the units read
+	 * so far still answer. */
+	while (dwarf_get_units(l->dwarf, cu, &cu, &version, &type, &cudie,
+			       NULL) == 0) {
+		if (type != DW_UT_compile && type != DW_UT_skeleton)
+			continue;
+		if (load_unit(t, &cudie) < 0)
+			return -ENOMEM;
+	}
+	qsort(t->rows, t->nrows, sizeof *t->rows, cmp_rows);
+	qsort(t->spans, t->nspans, sizeof *t->spans, cmp_spans);
+	return 0;
+}
+
+/* The table, read on first use.  Out of memory leaves it empty. */
+static struct table *table(const struct ld_lines *l)
+{
+	struct table *t = l->t;
+
+	if (!t->loaded) {
+		if (load(l, t) < 0)
+			table_release(t);
+		t->loaded = true;
+	}
+	return t;
+}
+
+/* ---- lookups by address ------------------------------------------------- */
+
+/* Index of the first row with an address above pc. */
+static size_t upper_bound(const struct table *t, uint64_t pc)
+{
+	size_t lo = 0, hi = t->nrows;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (t->rows[mid].addr <= pc)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* gdb's find_pc_line: the row covering pc, or NULL, and in *end where
+ * its range stops (the next row's address; 0 if none). */
+static const struct row *covering(const struct table *t, uint64_t pc,
+				  uint64_t *end)
+{
+	size_t i = upper_bound(t, pc);
+	const struct row *r, *p;
+
+	if (end)
+		*end = i < t->nrows ? t->rows[i].addr : 0;
+	if (i == 0 || (t->rows[i - 1].flags & ROW_END))
+		return NULL;
+	r = p = &t->rows[i - 1];
+	/* Of several rows at one address gdb prefers a statement. */
+	while (!(p->flags & ROW_STMT) && p > t->rows &&
+	       p[-1].addr == p->addr && !(p[-1].flags & ROW_END))
+		p--;
+	return p->flags & ROW_STMT ? p : r;
+}
+
+static void fill_line(const struct table *t, const struct row *r,
+		      struct ld_line *out)
+{
+	out->file = t->files[r->file].path;
+	out->line = r->line;
+	out->addr = r->addr;
+	out->is_stmt = (r->flags & ROW_STMT) != 0;
+}
+
+bool ld_lines_at(const struct ld_lines *l, uint64_t addr, struct ld_line *out)
+{
+	const struct table *t = table(l);
+	const struct row *r = covering(t, addr, NULL);
+
+	if (!r)
+		return false;
+	if (out)
+		fill_line(t, r, out);
+	return true;
+}
+
+/* The unit whose ranges hold pc, or else the unit of the row covering
+ * it (for units without ranges); NO_INDEX if none. */
+static uint32_t unit_of(const struct table *t, uint64_t pc)
+{
+	size_t lo = 0, hi = t->nspans;
+	const struct row *r;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (t->spans[mid].lo <= pc)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo > 0 && pc < t->spans[lo - 1].hi)
+		return t->spans[lo - 1].unit;
+	r = covering(t, pc, NULL);
+	return r ? t->files[r->file].unit : NO_INDEX;
+}
+
+const char *ld_lines_file_of(const struct ld_lines *l, uint64_t addr)
+{
+	const struct table *t = table(l);
+	uint32_t u = unit_of(t, addr);
+
+	if (u == NO_INDEX || t->units[u].name == NO_INDEX)
+		return NULL;
+	return t->files[t->units[u].name].path;
+}
+
+size_t ld_lines_in_range(const struct ld_lines *l, uint64_t lo, uint64_t hi,
+			 struct ld_line *out, size_t max)
+{
+	const struct table *t = table(l);
+	size_t i = lo ? upper_bound(t, lo - 1) : 0, n = 0;
+
+	for (; i < t->nrows && t->rows[i].addr < hi && n < max; i++) {
+		const struct row *r = &t->rows[i];
+
+		/* one answer per address: the row ld_lines_at reports */
+		if (i + 1 < t->nrows && t->rows[i + 1].addr == r->addr)
+			continue;
+		r = covering(t, r->addr, NULL);
+		if (r && (r->flags & ROW_STMT))
+			fill_line(t, r, &out[n++]);
+	}
+	return n;
+}
+
+/* ---- functions and blocks ----------------------------------------------- */
+
+/* gdb's block bounds: the lowest and highest address of the DIE's ranges;
+ * the entry is the start of the first range listed. */
+static bool die_bounds(Dwarf_Die *die, struct func *f)
+{
+	Dwarf_Addr base, lo, hi;
+	ptrdiff_t off = 0;
+	bool any = false;
+
+	while ((off = dwarf_ranges(die, off, &base, &lo, &hi)) > 0) {
+		if (lo >= hi)
+			continue;
+		if (!any) {
+			f->entry = lo;
+			f->end = hi;
+		} else if (hi > f->end) {
+			f->end = hi;
+		}
+		any = true;
+	}
+	return any;
+}
+
+/* The innermost function (not an inlined copy: gdb's
+ * find_pc_sect_function) containing pc. */
+static bool func_at(struct table *t, uint64_t pc, struct func *f)
+{
+	Dwarf_Die *scopes = NULL;
+	int i, n;
+
+	f->unit = unit_of(t, pc);
+	f->dwarf = false;
+	if (f->unit == NO_INDEX)
+		return false;
+	n = dwarf_getscopes(&t->units[f->unit].die, pc, &scopes);
+	/* libdw follows an inlined copy with its abstract origin's scopes,
+	 * which have no addresses: die_bounds skips those */
+	for (i = 0; i < n && !f->dwarf; i++)
+		if (dwarf_tag(&scopes[i]) == DW_TAG_subprogram)
+			f->dwarf = die_bounds(&scopes[i], f);
+	free(scopes);
+	return f->dwarf;
+}
+
+/* gdb makes a block of a lexical scope only when it declares something
+ * (dwarf2/read.c read_lexical_block_scope). */
+static bool declares(Dwarf_Die *die)
+{
+	Dwarf_Attribute a;
+	Dwarf_Die c;
+
+	if (dwarf_child(die, &c) != 0)
+		return false;
+	do {
+		int tag = dwarf_tag(&c);
+
+		if (tag == DW_TAG_lexical_block || tag == DW_TAG_inlined_subroutine)
+			continue;
+		if (dwarf_attr_integrate(&c, DW_AT_name, &a) ||
+		    tag == DW_TAG_enumeration_type ||
+		    tag == DW_TAG_imported_module ||
+		    tag == DW_TAG_imported_declaration)
+			return true;
+	} while (dwarf_siblingof(&c, &c) == 0);
+	return false;
+}
+
+/* gdb's block_for_pc: the innermost function, inlined copy or declaring
+ * lexical block holding pc, else the unit (gdb's static block); as a
+ * DIE offset, 0 when no unit holds pc. */
+static Dwarf_Off block_at(struct table *t, uint64_t pc)
+{
+	uint32_t u = unit_of(t, pc);
+	Dwarf_Die *scopes = NULL;
+	Dwarf_Off key;
+	int i, n;
+
+	if (u == NO_INDEX)
+		return 0;
+	key = dwarf_dieoffset(&t->units[u].die);
+	n = dwarf_getscopes(&t->units[u].die, pc, &scopes);
+	for (i = 0; i < n; i++) {
+		int tag = dwarf_tag(&scopes[i]);
+
+		if (tag == DW_TAG_subprogram ||
+		    tag == DW_TAG_inlined_subroutine ||
+		    ((tag == DW_TAG_lexical_block || tag == DW_TAG_try_block ||
+		      tag == DW_TAG_catch_block) && declares(&scopes[i]))) {
+			key = dwarf_dieoffset(&scopes[i]);
+			break;
+		}
+	}
+	free(scopes);
+	return key;
+}
+
+static bool is_loclist(Dwarf_Attribute *a)
+{
+	switch (dwarf_whatform(a)) {
+	case DW_FORM_sec_offset:
+	case DW_FORM_loclistx:
+	case DW_FORM_data4:	/* DWARF 2 and 3 location list offsets */
+	case DW_FORM_data8:
+		return true;
+	}
+	return false;
+}
+
+/* Does any variable below die have a location list?  Depth-limited: a
+ * malformed tree must not exhaust the stack. */
+static bool has_loclist(Dwarf_Die *die, int depth)
+{
+	Dwarf_Attribute a;
+	Dwarf_Die c;
+
+	if (depth > 64 || dwarf_child(die, &c) != 0)
+		return false;
+	do {
+		int tag = dwarf_tag(&c);
+
+		if ((tag == DW_TAG_variable || tag == DW_TAG_formal_parameter) &&
+		    dwarf_attr(&c, DW_AT_location, &a) && is_loclist(&a))
+			return true;
+		if (dwarf_haschildren(&c) > 0 && has_loclist(&c, depth + 1))
+			return true;
+	} while (dwarf_siblingof(&c, &c) == 0);
+	return false;
+}
+
+/* gdb's locations_valid (dwarf2/read.c process_full_comp_unit): in an
+ * optimised unit from GCC 4.5 or later, gdb trusts the function entry as
+ * the place to stop and skips no prologue. */
+static bool trusted(struct table *t, uint32_t unit)
+{
+	struct unit *u;
+
+	if (unit == NO_INDEX)
+		return false;
+	u = &t->units[unit];
+	if (u->trusted < 0)
+		u->trusted = u->gcc45 && has_loclist(&u->die, 0);
+	return u->trusted;
+}
+
+static bool is_asm(const struct table *t, uint32_t unit)
+{
+	return unit != NO_INDEX && t->units[unit].lang == DW_LANG_Mips_Assembler;
+}
+
+/* ---- prologues ---------------------------------------------------------- */
+
+/* Up to len bytes of code at a link-time address, zero-padded past the
+ * end of its section.  Returns how many bytes were real (0: none, as
+ * when the file is separate debug info whose .text is NOBITS). */
+static size_t read_code(const struct ld_lines *l, uint64_t addr,
+			unsigned char *buf, size_t len)
+{
+	Elf_Scn *scn = NULL;
+
+	memset(buf, 0, len);
+	while ((scn = elf_nextscn(l->elf, scn)) != NULL) {
+		GElf_Shdr sh;
+		Elf_Data *d;
+		uint64_t off;
+
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_PROGBITS ||
+		    !(sh.sh_flags & SHF_ALLOC) || addr < sh.sh_addr ||
+		    addr - sh.sh_addr >= sh.sh_size)
+			continue;
+		off = addr - sh.sh_addr;
+		d = elf_getdata(scn, NULL);
+		if (!d || !d->d_buf || off >= d->d_size)
+			return 0;
+		if (len > d->d_size - off)
+			len = d->d_size - off;
+		memcpy(buf, (const unsigned char *)d->d_buf + off, len);
+		return len;
+	}
+	return 0;
+}
+
+/* gdb's amd64_analyze_prologue: past `endbr64; push %rbp; mov %rsp,%rbp`,
+ * or entry itself for a function without a frame pointer.  Returns false
+ * when the code cannot be read. */
+static bool frame_setup_end(const struct ld_lines *l, uint64_t entry,
+			    uint64_t *pc)
+{
+	static const unsigned char endbr64[4] = { 0xf3, 0x0f, 0x1e, 0xfa };
+	static const unsigned char mov1[3] = { 0x48, 0x89, 0xe5 };
+	static const unsigned char mov2[3] = { 0x48, 0x8b, 0xec };
+	unsigned char c[8];
+	size_t o = 0;
+
+	if (!l->x86_64 || read_code(l, entry, c, sizeof c) == 0)
+		return false;
+	if (memcmp(c, endbr64, sizeof endbr64) == 0)
+		o = 4;
+	if (c[o] == 0x55 && (memcmp(c + o + 1, mov1, 3) == 0 ||
+			     memcmp(c + o + 1, mov2, 3) == 0))
+		*pc = entry + o + 4;
+	else
+		*pc = entry;
+	return true;
+}
+
+/* gdb 13 first trusts DW_LNS_set_prologue_end (clang emits it; GCC 12
+ * does not): the first marked row of the entry's file within the
+ * function (symtab.c skip_prologue_using_linetable). */
+static bool marked_prologue_end(const struct table *t, const struct func *f,
+				uint64_t *pc)
+{
+	const struct row *first = covering(t, f->entry, NULL);
+	size_t i;
+
+	if (!first)
+		return false;
+	for (i = upper_bound(t, f->entry - 1); i < t->nrows; i++) {
+		const struct row *r = &t->rows[i];
+
+		if (r->addr > f->end)
+			break;
+		if (r->file == first->file && (r->flags & ROW_PROLOGUE_END)) {
+			*pc = r->addr;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* gdb's skip_prologue_sal: where a breakpoint on function f goes. */
+static uint64_t skip_prologue(const struct ld_lines *l, struct table *t,
+			      const struct func *f)
+{
+	const struct row *r;
+	uint64_t pc, end;
+	bool known;
+
+	if (f->entry && marked_prologue_end(t, f, &pc))
+		return pc;
+	/* locations_valid runs gdb's second pass, which skips nothing */
+	if (f->dwarf && trusted(t, f->unit))
+		return f->entry;
+	known = frame_setup_end(l, f->entry, &pc);
+	if (!known)	/* no code to read: assume the frame is set up */
+		pc = f->entry;	/* inside the first row, as GCC does */
+	r = covering(t, pc, &end);
+	/* Left mid-row: go to the next row if it is in the same function. */
+	if (r && (!known || r->addr != pc) && end && f->entry <= end &&
+	    end < f->end)
+		pc = end;
+	return pc;
+}
+
+uint64_t ld_lines_after_prologue(const struct ld_lines *l, uint64_t func_addr,
+				 uint64_t func_end)
+{
+	struct table *t = table(l);
+	struct func f;
+	uint64_t pc;
+
+	if (!func_at(t, func_addr, &f)) {
+		/* gdb's minimal-symbol path: the caller's bounds */
+		f.entry = func_addr;
+		f.end = func_end > func_addr ? func_end : UINT64_MAX;
+	}
+	/* symtab.c find_function_start_sal_1: no skipping where gdb trusts
+	 * the unit's locations, or in assembly */
+	if (covering(t, func_addr, NULL) &&
+	    (trusted(t, f.unit) || is_asm(t, f.unit)))
+		return func_addr;
+	pc = skip_prologue(l, t, &f);
+	return pc > func_addr ? pc : func_addr;
+}
+
+/* ---- lookups by line ---------------------------------------------------- */
+
+/* Does a recorded path name the file the user gave: the same path, or a
+ * path ending in it after a '/' ("heap.c", "fixtures/heap.c")? */
+static bool path_matches(const char *path, const char *want)
+{
+	size_t n = strlen(path), w = strlen(want);
+
+	if (w == 0 || w > n)
+		return false;
+	if (memcmp(path + n - w, want, w) != 0)
+		return false;
+	return w == n || path[n - w - 1] == '/' || want[0] == '/';
+}
+
+/* Which files match want; the number that do, or -ENOMEM. */
+static int match_files(const struct table *t, const char *want, bool **out)
+{
+	size_t i;
+	int n = 0;
+
+	*out = calloc(t->nfiles ? t->nfiles : 1, sizeof **out);
+	if (!*out)
+		return -ENOMEM;
+	for (i = 0; i < t->nfiles; i++)
+		if (path_matches(t->files[i].path, want)) {
+			(*out)[i] = true;
+			n++;
+		}
+	return n;
+}
+
+/* gdb's find_line_common over all matching files: the line itself if a
+ * statement row has it, else the smallest later line that has one, else
+ * 0. */
+static unsigned pick_line(const struct table *t, const bool *match,
+			  unsigned line)
+{
+	unsigned best = 0;
+	size_t i;
+
+	for (i = 0; i < t->nrows; i++) {
+		const struct row *r = &t->rows[i];
+
+		if (!match[r->file] || !(r->flags & ROW_STMT) ||
+		    (r->flags & ROW_END) || r->line < line)
+			continue;
+		if (r->line == line)
+			return line;
+		if (best == 0 || r->line < best)
+			best = r->line;
+	}
+	return best;
+}
+
+struct loc {
+	uint64_t addr;
+	unsigned line;
+	Dwarf_Off block;
+};
+
+/* The statement rows of the line, lowest address first. */
+static int collect(const struct table *t, const bool *match, unsigned line,
+		   struct loc **out, size_t *n)
+{
+	size_t i, cap = 0;
+
+	*out = NULL;
+	*n = 0;
+	for (i = 0; i < t->nrows; i++) {
+		const struct row *r = &t->rows[i];
+
+		if (!match[r->file] || !(r->flags & ROW_STMT) ||
+		    (r->flags & ROW_END) || r->line != line)
+			continue;
+		if (grow((void **)out, &cap, *n, sizeof **out) < 0)
+			return -ENOMEM;
+		(*out)[(*n)++] = (struct loc){ r->addr, line, 0 };
+	}
+	return 0;
+}
+
+/* A line's code can be scattered over several ranges of one block (a
+ * `for` header is); gdb keeps the first address of each block. */
+static size_t one_per_block(struct table *t, struct loc *v, size_t n)
+{
+	size_t i, j, keep = 0;
+
+	for (i = 0; i < n; i++)
+		v[i].block = block_at(t, v[i].addr);
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < keep; j++)
+			if (v[i].block && v[j].block == v[i].block)
+				break;
+		if (j == keep)
+			v[keep++] = v[i];
+	}
+	return keep;
+}
+
+/* gdb's skip_prologue_sal for a line: an address inside the prologue of
+ * its function moves past it, and takes the line found there. */
+static void past_prologue(const struct ld_lines *l, struct table *t,
+			  struct loc *v)
+{
+	const struct row *r;
+	struct func f;
+	uint64_t pc;
+
+	if (!func_at(t, v->addr, &f) || is_asm(t, f.unit))
+		return;
+	pc = skip_prologue(l, t, &f);
+	if (v->addr >= pc)
+		return;
+	r = covering(t, pc, NULL);
+	v->addr = pc;
+	v->line = r ? r->line : v->line;
+}
+
+static int cmp_locs(const void *a, const void *b)
+{
+	const struct loc *x = a, *y = b;
+
+	return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+/* Sorted, duplicates gone, the first max copied out; how many copied. */
+static size_t emit(struct loc *v, size_t n, uint64_t *addrs, size_t max,
+		   unsigned *actual_line)
+{
+	size_t i, k = 0;
+
+	qsort(v, n, sizeof *v, cmp_locs);
+	for (i = 0; i < n && k < max; i++) {
+		if (i > 0 && v[i].addr == v[i - 1].addr)
+			continue;
+		if (k == 0 && actual_line)
+			*actual_line = v[i].line;
+		addrs[k++] = v[i].addr;
+	}
+	return k;
+}
+
+int ld_lines_find(const struct ld_lines *l, const char *file, unsigned line,
+		  uint64_t *addrs, size_t max, unsigned *actual_line,
+		  char *err, size_t errlen)
+{
+	struct table *t = table(l);
+	struct loc *v = NULL;
+	bool *match = NULL;
+	size_t i, n = 0;
+	unsigned want;
+	int ret;
+
+	if (actual_line)
+		*actual_line = 0;
+	ret = match_files(t, file, &match);
+	if (ret == 0)
+		fail(err, errlen, "no source file named '%s'", file);
+	if (ret <= 0)
+		goto out;
+	want = line ? pick_line(t, match, line) : 0;
+	if (want == 0) {
+		fail(err, errlen, "no line %u in file '%s'", line, file);
+		ret = 0;
+		goto out;
+	}
+	if ((ret = collect(t, match, want, &v, &n)) < 0)
+		goto out;
+	n = one_per_block(t, v, n);
+	for (i = 0; i < n; i++)
+		past_prologue(l, t, &v[i]);
+	ret = (int)emit(v, n, addrs, max, actual_line);
+out:
+	if (ret < 0 && ret != -1)
+		fail(err, errlen, "%s", strerror(-ret));
+	free(match);
+	free(v);
+	return ret < 0 ? -1 : ret;
+}
