@@ -21,7 +21,7 @@
 volatile sig_atomic_t ld_interrupted;
 
 /* What handling one stop decided. */
-enum verdict { V_RESUME, V_REPORT, V_FAIL };
+enum verdict { V_RESUME, V_REPORT, V_FAIL, V_RESUMED /* already resumed */ };
 
 struct outcome {
 	enum ld_event ev;
@@ -771,6 +771,12 @@ static enum verdict on_stop(struct ld_session *s, struct ld_stop *st,
 		return V_REPORT;
 	case LD_STOP_SIGNAL:
 	case LD_STOP_GROUP:
+		/* A group-stop the user does not stop at: keep the process
+		 * stopped by job control, as without a debugger, and listen
+		 * for what comes next (SIGCONT). */
+		if (st->kind == LD_STOP_GROUP && !s->handle_stop[st->sig & 63])
+			return ld_proc_resume(s->proc, t, LD_RESUME_LISTEN, 0) == 0 ?
+			       V_RESUMED : V_RESUME;
 		if (st->kind == LD_STOP_SIGNAL && s->handle_pass[st->sig & 63])
 			t->pending_sig = st->sig;
 		if (st->kind == LD_STOP_SIGNAL && !s->handle_stop[st->sig & 63])
@@ -1096,6 +1102,7 @@ static int run_until_stop(struct ld_session *s)
 {
 	struct outcome out = { 0 };
 	struct ld_stop st;
+	enum verdict v;
 	int r;
 
 	ld_interrupted = 0;
@@ -1121,10 +1128,13 @@ static int run_until_stop(struct ld_session *s)
 					(int)s->proc->pid, strerror(-r));
 		}
 		memset(&out, 0, sizeof out);
-		if (on_stop(s, &st, false, &out) == V_REPORT)
+		v = on_stop(s, &st, false, &out);
+		if (v == V_REPORT)
 			break;
 		if (!s->proc)
 			return 0;
+		if (v == V_RESUMED)
+			continue;
 		t = ld_proc_thread(s->proc, st.tid);
 		if (t && (r = resume_one(s, t)) < 0)
 			return ld_error("cannot resume thread %d: %s", (int)t->tid,

@@ -636,6 +636,22 @@ static struct table *table(const struct ld_lines *l)
 
 /* ---- lookups by address ------------------------------------------------- */
 
+/* Index of the first row with an address at or above pc. */
+static size_t lower_bound(const struct table *t, uint64_t pc)
+{
+	size_t lo = 0, hi = t->nrows;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (t->rows[mid].addr < pc)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 /* Index of the first row with an address above pc. */
 static size_t upper_bound(const struct table *t, uint64_t pc)
 {
@@ -728,7 +744,7 @@ size_t ld_lines_in_range(const struct ld_lines *l, uint64_t lo, uint64_t hi,
 			 struct ld_line *out, size_t max)
 {
 	const struct table *t = table(l);
-	size_t i = lo ? upper_bound(t, lo - 1) : 0, n = 0;
+	size_t i = lower_bound(t, lo), n = 0;
 
 	for (; i < t->nrows && t->rows[i].addr < hi && n < max; i++) {
 		const struct row *r = &t->rows[i];
@@ -960,7 +976,7 @@ static bool marked_prologue_end(const struct table *t, const struct func *f,
 
 	if (!first)
 		return false;
-	for (i = upper_bound(t, f->entry - 1); i < t->nrows; i++) {
+	for (i = lower_bound(t, f->entry); i < t->nrows; i++) {
 		const struct row *r = &t->rows[i];
 
 		if (r->addr > f->end)
@@ -981,7 +997,7 @@ static uint64_t skip_prologue(const struct ld_lines *l, struct table *t,
 	uint64_t pc, end;
 	bool known;
 
-	if (f->entry && marked_prologue_end(t, f, &pc))
+	if (marked_prologue_end(t, f, &pc))
 		return pc;
 	/* locations_valid runs gdb's second pass, which skips nothing */
 	if (f->dwarf && trusted(t, f->unit))
@@ -1030,7 +1046,8 @@ static bool path_matches(const char *path, const char *want)
 		return false;
 	if (memcmp(path + n - w, want, w) != 0)
 		return false;
-	return w == n || path[n - w - 1] == '/' || want[0] == '/';
+	/* an absolute path must match whole, as in gdb */
+	return w == n || (want[0] != '/' && path[n - w - 1] == '/');
 }
 
 /* Which files match want; the number that do, or -ENOMEM. */
@@ -1175,26 +1192,29 @@ int ld_lines_find(const struct ld_lines *l, const char *file, unsigned line,
 	if (actual_line)
 		*actual_line = 0;
 	ret = match_files(t, file, &match);
-	if (ret == 0)
-		fail(err, errlen, "no source file named '%s'", file);
-	if (ret <= 0)
+	if (ret < 0)
+		goto nomem;
+	if (ret == 0) {
+		ret = fail(err, errlen, "no source file named '%s'", file);
 		goto out;
+	}
 	want = line ? pick_line(t, match, line) : 0;
 	if (want == 0) {
 		fail(err, errlen, "no line %u in file '%s'", line, file);
 		ret = 0;
 		goto out;
 	}
-	if ((ret = collect(t, match, want, &v, &n)) < 0)
-		goto out;
+	if (collect(t, match, want, &v, &n) < 0)
+		goto nomem;
 	n = one_per_block(t, v, n);
 	for (i = 0; i < n; i++)
 		past_prologue(l, t, &v[i]);
 	ret = (int)emit(v, n, addrs, max, actual_line);
+	goto out;
+nomem:
+	ret = fail(err, errlen, "%s", strerror(ENOMEM));
 out:
-	if (ret < 0 && ret != -1)
-		fail(err, errlen, "%s", strerror(-ret));
 	free(match);
 	free(v);
-	return ret < 0 ? -1 : ret;
+	return ret;
 }
