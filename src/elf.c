@@ -243,8 +243,10 @@ static int check_headers(const struct ld_elf *e, char *err, size_t len)
 	struct counts c;
 	GElf_Ehdr eh;
 
-	if (!gelf_getehdr(e->elf, &eh) || raw_counts(e, &eh, &c, err, len))
+	if (!gelf_getehdr(e->elf, &eh))
 		return fail(err, len, CORRUPT "ELF header");
+	if (raw_counts(e, &eh, &c, err, len))
+		return -1;
 	if (check_table(e, "program headers", eh.e_phoff, c.phnum,
 			eh.e_phentsize, sizeof(Elf64_Phdr), err, len) ||
 	    check_table(e, "section headers", eh.e_shoff, c.shnum,

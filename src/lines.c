@@ -69,6 +69,13 @@ struct span {			/* an address range of one unit */
 	uint32_t unit;
 };
 
+/* The ranges of the unit being read, and where the rows are in them. */
+struct spans {
+	const struct span *v;
+	size_t n, k;
+	bool any;		/* the unit has ranges (some maybe dropped) */
+};
+
 struct table {
 	bool loaded;
 	struct row *rows;
@@ -82,11 +89,21 @@ struct table {
 	size_t nspans, spans_cap;
 };
 
+struct code {			/* an executable section */
+	uint64_t lo, hi;
+};
+
 struct ld_lines {
 	int fd;
 	Elf *elf;
 	Dwarf *dwarf;
 	bool x86_64;		/* the prologue analysis reads x86-64 code */
+	/* Where code can be.  Addresses of functions the linker discarded
+	 * are relocated to 0; gdb ignores them unless a section really is
+	 * at 0 (dwarf2/read.c has_section_at_zero). */
+	bool section_at_zero;
+	struct code *code;
+	size_t ncode;
 	/* Behind a pointer so that queries, which take a const handle, can
 	 * fill it on first use: loading lazily is not a visible change. */
 	struct table *t;
@@ -172,26 +189,51 @@ static bool is_debug(const char *name, const char *what)
 	return strncmp(name, ".debug_", 7) == 0 && strcmp(name + 7, what) == 0;
 }
 
+/* Note an allocated section: is it at 0, is it code?  A separate debug
+ * file keeps these headers (as NOBITS), so this works there too. */
+static int note_section(struct ld_lines *l, const GElf_Shdr *sh)
+{
+	struct code *p;
+
+	if (!(sh->sh_flags & SHF_ALLOC) || sh->sh_size == 0)
+		return 0;
+	if (sh->sh_addr == 0)
+		l->section_at_zero = true;
+	if (!(sh->sh_flags & SHF_EXECINSTR) ||
+	    sh->sh_addr + sh->sh_size < sh->sh_addr)
+		return 0;
+	p = realloc(l->code, (l->ncode + 1) * sizeof *p);
+	if (!p)
+		return -ENOMEM;
+	l->code = p;
+	l->code[l->ncode++] = (struct code){ sh->sh_addr,
+					     sh->sh_addr + sh->sh_size };
+	return 0;
+}
+
 /* libdw would only say "no DWARF information"; telling a stripped file
  * from one without line tables gives the user something to act on. */
-static int check_sections(Elf *elf, char *err, size_t len)
+static int check_sections(struct ld_lines *l, char *err, size_t len)
 {
 	bool info = false, line = false;
 	Elf_Scn *scn = NULL;
 	size_t shstrndx;
 
-	if (elf_getshdrstrndx(elf, &shstrndx) < 0)
+	if (elf_getshdrstrndx(l->elf, &shstrndx) < 0)
 		return fail(err, len, "truncated or corrupt ELF file: %s",
 			    elf_errmsg(-1));
-	while ((scn = elf_nextscn(elf, scn)) != NULL) {
+	while ((scn = elf_nextscn(l->elf, scn)) != NULL) {
 		GElf_Shdr sh;
 		const char *name;
 
-		/* A separate-debug-info stub keeps the headers as NOBITS. */
-		if (!gelf_getshdr(scn, &sh) || sh.sh_type == SHT_NOBITS ||
-		    sh.sh_size == 0)
+		if (!gelf_getshdr(scn, &sh))
 			continue;
-		name = elf_strptr(elf, shstrndx, sh.sh_name);
+		if (note_section(l, &sh) < 0)
+			return fail(err, len, "%s", strerror(ENOMEM));
+		/* A separate-debug-info stub keeps the headers as NOBITS. */
+		if (sh.sh_type == SHT_NOBITS || sh.sh_size == 0)
+			continue;
+		name = elf_strptr(l->elf, shstrndx, sh.sh_name);
 		if (!name)
 			continue;
 		info |= is_debug(name, "info");
@@ -217,8 +259,7 @@ int ld_lines_open(const char *path, struct ld_lines **out, char *err,
 		return fail(err, errlen, "%s", strerror(ENOMEM));
 	}
 	l->fd = -1;
-	if (open_elf(l, path, err, errlen) ||
-	    check_sections(l->elf, err, errlen)) {
+	if (open_elf(l, path, err, errlen) || check_sections(l, err, errlen)) {
 		ld_lines_free(l);
 		return -1;
 	}
@@ -258,6 +299,7 @@ void ld_lines_free(struct ld_lines *l)
 		elf_end(l->elf);
 	if (l->fd >= 0)
 		close(l->fd);
+	free(l->code);
 	free(l);
 }
 
@@ -351,37 +393,61 @@ static int cmp_spans(const void *a, const void *b)
 	return x->lo < y->lo ? -1 : x->lo > y->lo;
 }
 
+/* Could [lo, hi) hold code?  Not if the linker discarded it: gdb skips
+ * such ranges and functions (dwarf2/read.c dwarf2_ranges_read,
+ * read_func_scope). */
+static bool real_range(const struct ld_lines *l, uint64_t lo, uint64_t hi)
+{
+	return lo < hi && (lo != 0 || l->section_at_zero);
+}
+
 /* The unit's address ranges, sorted.  Rows outside them are dropped: they
- * describe functions the linker discarded, relocated to address 0, which
- * gdb ignores too (dwarf2/read.c check_line_address). */
-static int add_spans(struct table *t, Dwarf_Die *cudie, uint32_t unit)
+ * describe discarded functions, whose line tables gdb ignores too
+ * (dwarf2/read.c check_line_address).  Returns how many ranges the unit
+ * listed, kept or not, or -ENOMEM. */
+static int add_spans(const struct ld_lines *l, struct table *t,
+		     Dwarf_Die *cudie, uint32_t unit)
 {
 	Dwarf_Addr base, lo, hi;
 	size_t first = t->nspans;
 	ptrdiff_t off = 0;
+	int listed = 0;
 
 	while ((off = dwarf_ranges(cudie, off, &base, &lo, &hi)) > 0) {
-		if (lo >= hi)
+		listed++;
+		if (!real_range(l, lo, hi))
 			continue;
 		if (GROW(t, spans) < 0)
 			return -ENOMEM;
 		t->spans[t->nspans++] = (struct span){ lo, hi, unit };
 	}
-	qsort(t->spans + first, t->nspans - first, sizeof *t->spans,
-	      cmp_spans);
-	return 0;
+	if (t->nspans > first)
+		qsort(t->spans + first, t->nspans - first, sizeof *t->spans,
+		      cmp_spans);
+	return listed;
 }
 
-/* Is addr inside one of the unit's ranges?  Rows come sorted by address,
- * so *k only moves forward. */
-static bool in_spans(const struct span *sp, size_t n, size_t *k,
-		     uint64_t addr)
+/* Is a row at addr in code: in an executable section and one of the
+ * unit's ranges?  An end of sequence is in one if it ends it.  Rows come
+ * sorted by address, so the position in the ranges only moves forward. */
+static bool in_code(const struct ld_lines *l, struct spans *sp,
+		    uint64_t addr, bool end)
 {
-	if (n == 0)
+	size_t i;
+
+	for (i = 0; i < l->ncode; i++)
+		if (end ? l->code[i].lo < addr && addr <= l->code[i].hi
+			: l->code[i].lo <= addr && addr < l->code[i].hi)
+			break;
+	if (l->ncode && i == l->ncode && !l->section_at_zero)
+		return false;
+	if (!sp->any)
 		return true;	/* a unit without ranges: trust its rows */
-	while (*k < n && sp[*k].hi <= addr)
-		(*k)++;
-	return *k < n && sp[*k].lo <= addr;
+	while (sp->k < sp->n && (end ? sp->v[sp->k].hi < addr
+				     : sp->v[sp->k].hi <= addr))
+		sp->k++;
+	return sp->k < sp->n && (end ? sp->v[sp->k].lo < addr
+				     : sp->v[sp->k].lo <= addr);
 }
 
 /* What gdb's line state machine remembers within one sequence. */
@@ -510,12 +576,12 @@ static int read_row(Dwarf_Line *dl, const uint32_t *map, size_t nmap,
 
 /* libdw hands the rows sorted by address (an end_sequence first among
  * rows at one address), so sequences come one after another. */
-static int add_rows(struct table *t, Dwarf_Lines *lines, size_t n,
-		    const uint32_t *map, size_t nmap, const struct span *sp,
-		    size_t nsp)
+static int add_rows(const struct ld_lines *l, struct table *t,
+		    Dwarf_Lines *lines, size_t n, const uint32_t *map,
+		    size_t nmap, struct spans *sp)
 {
-	size_t i, k = 0;
 	struct seq s;
+	size_t i;
 
 	seq_reset(&s, t->nrows);
 	for (i = 0; i < n; i++) {
@@ -526,9 +592,11 @@ static int add_rows(struct table *t, Dwarf_Lines *lines, size_t n,
 		if (read_row(dwarf_onesrcline(lines, i), map, nmap, &r,
 			     &disc) < 0)
 			continue;
+		if (!in_code(l, sp, r.addr, r.flags & ROW_END))
+			continue;
 		if (r.flags & ROW_END)
 			ret = end_seq(t, &s, &r);
-		else if (in_spans(sp, nsp, &k, r.addr))
+		else
 			ret = add_row(t, &s, &r, disc);
 		if (ret < 0)
 			return ret;
@@ -566,24 +634,29 @@ static int map_files(struct table *t, Dwarf_Die *cudie, uint32_t unit,
 
 /* One compilation unit.  A unit whose line table libdw cannot read is
  * kept without rows: its name still answers ld_lines_file_of. */
-static int load_unit(struct table *t, Dwarf_Die *cudie)
+static int load_unit(const struct ld_lines *l, struct table *t,
+		     Dwarf_Die *cudie)
 {
 	const char *dir = attr_string(cudie, DW_AT_comp_dir);
 	const char *name = dwarf_diename(cudie);
 	uint32_t unit = (uint32_t)t->nunits, *map = NULL;
 	size_t first_file = t->nfiles, first_span = t->nspans, nmap, n;
+	struct spans sp = { 0 };
 	Dwarf_Lines *lines;
 	int ret;
 
-	if (add_unit(t, cudie) < 0 || add_spans(t, cudie, unit) < 0)
+	if (add_unit(t, cudie) < 0 || (ret = add_spans(l, t, cudie, unit)) < 0)
 		return -ENOMEM;
+	sp.any = ret > 0;
 	ret = map_files(t, cudie, unit, first_file, dir, &map, &nmap);
 	if (ret == 0 && name)
 		ret = intern(t, first_file, unit, dir, name,
 			     &t->units[unit].name);
-	if (ret == 0 && nmap && dwarf_getsrclines(cudie, &lines, &n) == 0)
-		ret = add_rows(t, lines, n, map, nmap, t->spans + first_span,
-			       t->nspans - first_span);
+	if (ret == 0 && nmap && dwarf_getsrclines(cudie, &lines, &n) == 0) {
+		sp.v = t->spans + first_span;
+		sp.n = t->nspans - first_span;
+		ret = add_rows(l, t, lines, n, map, nmap, &sp);
+	}
 	free(map);
 	return ret;
 }
@@ -613,11 +686,14 @@ static int load(const struct ld_lines *l, struct table *t)
 			       NULL) == 0) {
 		if (type != DW_UT_compile && type != DW_UT_skeleton)
 			continue;
-		if (load_unit(t, &cudie) < 0)
+		if (load_unit(l, t, &cudie) < 0)
 			return -ENOMEM;
 	}
-	qsort(t->rows, t->nrows, sizeof *t->rows, cmp_rows);
-	qsort(t->spans, t->nspans, sizeof *t->spans, cmp_spans);
+	/* qsort wants an array even when empty */
+	if (t->nrows)
+		qsort(t->rows, t->nrows, sizeof *t->rows, cmp_rows);
+	if (t->nspans)
+		qsort(t->spans, t->nspans, sizeof *t->spans, cmp_spans);
 	return 0;
 }
 
@@ -762,15 +838,17 @@ size_t ld_lines_in_range(const struct ld_lines *l, uint64_t lo, uint64_t hi,
 /* ---- functions and blocks ----------------------------------------------- */
 
 /* gdb's block bounds: the lowest and highest address of the DIE's ranges;
- * the entry is the start of the first range listed. */
-static bool die_bounds(Dwarf_Die *die, struct func *f)
+ * the entry is the start of the first range listed.  False for a DIE
+ * without addresses, as an abstract origin or a discarded function. */
+static bool die_bounds(const struct ld_lines *l, Dwarf_Die *die,
+		       struct func *f)
 {
 	Dwarf_Addr base, lo, hi;
 	ptrdiff_t off = 0;
 	bool any = false;
 
 	while ((off = dwarf_ranges(die, off, &base, &lo, &hi)) > 0) {
-		if (lo >= hi)
+		if (!real_range(l, lo, hi))
 			continue;
 		if (!any) {
 			f->entry = lo;
@@ -785,7 +863,8 @@ static bool die_bounds(Dwarf_Die *die, struct func *f)
 
 /* The innermost function (not an inlined copy: gdb's
  * find_pc_sect_function) containing pc. */
-static bool func_at(struct table *t, uint64_t pc, struct func *f)
+static bool func_at(const struct ld_lines *l, struct table *t, uint64_t pc,
+		    struct func *f)
 {
 	Dwarf_Die *scopes = NULL;
 	int i, n;
@@ -799,7 +878,7 @@ static bool func_at(struct table *t, uint64_t pc, struct func *f)
 	 * which have no addresses: die_bounds skips those */
 	for (i = 0; i < n && !f->dwarf; i++)
 		if (dwarf_tag(&scopes[i]) == DW_TAG_subprogram)
-			f->dwarf = die_bounds(&scopes[i], f);
+			f->dwarf = die_bounds(l, &scopes[i], f);
 	free(scopes);
 	return f->dwarf;
 }
@@ -830,10 +909,12 @@ static bool declares(Dwarf_Die *die)
 /* gdb's block_for_pc: the innermost function, inlined copy or declaring
  * lexical block holding pc, else the unit (gdb's static block); as a
  * DIE offset, 0 when no unit holds pc. */
-static Dwarf_Off block_at(struct table *t, uint64_t pc)
+static Dwarf_Off block_at(const struct ld_lines *l, struct table *t,
+			  uint64_t pc)
 {
 	uint32_t u = unit_of(t, pc);
 	Dwarf_Die *scopes = NULL;
+	struct func ignored;
 	Dwarf_Off key;
 	int i, n;
 
@@ -844,6 +925,8 @@ static Dwarf_Off block_at(struct table *t, uint64_t pc)
 	for (i = 0; i < n; i++) {
 		int tag = dwarf_tag(&scopes[i]);
 
+		if (!die_bounds(l, &scopes[i], &ignored))
+			continue;
 		if (tag == DW_TAG_subprogram ||
 		    tag == DW_TAG_inlined_subroutine ||
 		    ((tag == DW_TAG_lexical_block || tag == DW_TAG_try_block ||
@@ -1020,7 +1103,7 @@ uint64_t ld_lines_after_prologue(const struct ld_lines *l, uint64_t func_addr,
 	struct func f;
 	uint64_t pc;
 
-	if (!func_at(t, func_addr, &f)) {
+	if (!func_at(l, t, func_addr, &f)) {
 		/* gdb's minimal-symbol path: the caller's bounds */
 		f.entry = func_addr;
 		f.end = func_end > func_addr ? func_end : UINT64_MAX;
@@ -1119,12 +1202,13 @@ static int collect(const struct table *t, const bool *match, unsigned line,
 
 /* A line's code can be scattered over several ranges of one block (a
  * `for` header is); gdb keeps the first address of each block. */
-static size_t one_per_block(struct table *t, struct loc *v, size_t n)
+static size_t one_per_block(const struct ld_lines *l, struct table *t,
+			     struct loc *v, size_t n)
 {
 	size_t i, j, keep = 0;
 
 	for (i = 0; i < n; i++)
-		v[i].block = block_at(t, v[i].addr);
+		v[i].block = block_at(l, t, v[i].addr);
 	for (i = 0; i < n; i++) {
 		for (j = 0; j < keep; j++)
 			if (v[i].block && v[j].block == v[i].block)
@@ -1144,7 +1228,7 @@ static void past_prologue(const struct ld_lines *l, struct table *t,
 	struct func f;
 	uint64_t pc;
 
-	if (!func_at(t, v->addr, &f) || is_asm(t, f.unit))
+	if (!func_at(l, t, v->addr, &f) || is_asm(t, f.unit))
 		return;
 	pc = skip_prologue(l, t, &f);
 	if (v->addr >= pc)
@@ -1206,7 +1290,7 @@ int ld_lines_find(const struct ld_lines *l, const char *file, unsigned line,
 	}
 	if (collect(t, match, want, &v, &n) < 0)
 		goto nomem;
-	n = one_per_block(t, v, n);
+	n = one_per_block(l, t, v, n);
 	for (i = 0; i < n; i++)
 		past_prologue(l, t, &v[i]);
 	ret = (int)emit(v, n, addrs, max, actual_line);

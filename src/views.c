@@ -361,7 +361,7 @@ static void print_phdrs(struct ld_elf *e)
 		const struct ld_segment *g = ld_elf_segment(e, i);
 		char type[32], fl[4];
 
-		ld_out("  %-14s 0x%6.6" PRIx64 " 0x%16.16" PRIx64 " 0x%16.16" PRIx64
+		ld_out("  %-14.14s 0x%6.6" PRIx64 " 0x%16.16" PRIx64 " 0x%16.16" PRIx64
 		       " 0x%6.6" PRIx64 " 0x%6.6" PRIx64 " %s %#" PRIx64 "\n",
 		       ld_segment_type_name(g->type, type, sizeof type), g->offset,
 		       g->vaddr, g->paddr, g->filesz, g->memsz,

@@ -114,7 +114,8 @@ uint64_t ld_elf_bias_from_map(const struct ld_elf *e, uint64_t map_start);
 /* gdb's section flag words for `maintenance info sections`:
  * "ALLOC LOAD READONLY CODE HAS_CONTENTS" etc, into buf.  (gdb itself
  * does not list section 0, SHT_SYMTAB, nor the string tables of .symtab
- * and of the section names.) */
+ * and of the section names.  In relocatable objects, ET_REL, it also says
+ * RELOC of sections that relocations apply to; this does not.) */
 const char *ld_section_flag_words(const struct ld_section *s, char *buf,
 				  size_t len);
 

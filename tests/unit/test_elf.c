@@ -1108,6 +1108,31 @@ static void test_stripped(const char *dir, bool readelf)
 	ld_elf_free(e);
 }
 
+/* objcopy --only-keep-debug: the program headers stay but point at bytes
+ * that are gone (an empty PT_INTERP); sections are NOBITS.  gdb reads such
+ * files from /usr/lib/debug, so they must open. */
+static void test_debug_only(const char *dir)
+{
+	char cmd[2200], src[1024];
+	const char *dst = tmp_path("heap.debug");
+	const struct ld_symbol *m;
+	struct ld_elf *e;
+
+	snprintf(src, sizeof src, "%s/heap", dir);
+	snprintf(cmd, sizeof cmd, "objcopy --only-keep-debug %s %s",
+		 quoted(src), quoted(dst));
+	if (!have_tool("objcopy") || system(cmd) != 0) {
+		skip("objcopy not installed", "debug-only heap");
+		return;
+	}
+	if (!(e = open_ok(dst)))
+		return;
+	m = ld_elf_lookup_any(e, "main");
+	ok(ld_elf_interp(e) == NULL && ld_elf_has_symtab(e) && m &&
+	   m->type == STT_FUNC, "debug-only: opens, no interpreter, main found");
+	ld_elf_free(e);
+}
+
 /* -no-pie: ET_EXEC at 0x400000, a bias of zero. */
 static void test_nopie(void)
 {
@@ -1339,6 +1364,7 @@ int main(void)
 		test_empty(fixtures, readelf, gdb);
 		test_heap(fixtures, readelf, gdb);
 		test_stripped(fixtures, readelf);
+		test_debug_only(fixtures);
 	} else {
 		skip("LD_FIXTURE_DIR not set", "fixtures empty, heap, stripped heap");
 	}

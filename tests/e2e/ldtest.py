@@ -1,0 +1,660 @@
+"""Shared helpers for layoutdbg's end-to-end tests (stdlib only).
+
+Every test file does:
+
+    import ldtest
+    t = ldtest.Tap(N)            # prints the plan; skips everything when
+                                 # ptrace is impossible here (see probe)
+    t.case("name", func)         # func raises AssertionError to fail,
+                                 # ldtest.Skip to skip
+    sys.exit(t.done())
+
+Rules kept here so that every test keeps them:
+  * real processes under real ptrace; no sleep() to synchronise -- we wait
+    for output (expect) or for a process to exit (pidfd), with timeouts only
+    as a safety net: a timeout is a failure, never a pass;
+  * when ptrace itself is impossible (EPERM in a container, Yama), every
+    case is reported as skipped, never as passed;
+  * a case that trips over a known bug in src/ is reported as
+    "not ok N - name # TODO bug: ..." (an expected failure); when the bug is
+    fixed it turns into a plain "ok" by itself.
+"""
+
+import errno
+import os
+import re
+import select
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SRC_ROOT = os.path.dirname(os.path.dirname(HERE))
+
+LAYOUTDBG = os.environ.get("LAYOUTDBG") or os.path.join(
+    SRC_ROOT, "build", "src", "layoutdbg")
+FIXTURE_DIR = os.environ.get("LD_FIXTURE_DIR") or os.path.join(
+    SRC_ROOT, "build", "fixtures")
+DATA_DIR = os.environ.get("LD_TEST_DATA") or os.path.join(
+    SRC_ROOT, "tests", "data")
+
+DEFAULT_TIMEOUT = 15.0
+
+# A private HOME: no ~/.layoutdbgrc, no history file of the user's touched.
+_HOME = tempfile.mkdtemp(prefix="ldtest-home-")
+
+
+def env():
+    """Environment for layoutdbg and the programs it starts."""
+    e = dict(os.environ)
+    e["HOME"] = _HOME
+    e["NO_COLOR"] = "1"
+    e["INPUTRC"] = "/dev/null"
+    e["LC_ALL"] = "C"
+    e.pop("LD_PRELOAD", None)
+    return e
+
+
+def fixture(name):
+    """Path of a built fixture program."""
+    return os.path.join(FIXTURE_DIR, name)
+
+
+def data(name):
+    return os.path.join(DATA_DIR, name)
+
+
+def gdb_available():
+    return shutil.which("gdb") is not None
+
+
+def readelf_available():
+    return shutil.which("readelf") is not None
+
+
+class Skip(Exception):
+    """Raise in a case to report it skipped (with the reason)."""
+
+
+class Timeout(AssertionError):
+    pass
+
+
+# --------------------------------------------------------------------- TAP
+
+class Tap:
+    """TAP 13 output.  The plan is printed at once; when layoutdbg cannot
+    ptrace here, every case is reported skipped (check `self.skip_all`)."""
+
+    def __init__(self, planned, probe=True):
+        self.planned = planned
+        self.n = 0
+        self.failed = 0
+        self.skip_all = None
+        print("TAP version 13")
+        print("1..%d" % planned)
+        sys.stdout.flush()
+        if probe:
+            self.skip_all = ptrace_probe()
+
+    def _emit(self, status, rest, diag=None):
+        self.n += 1
+        print("%s %d - %s" % (status, self.n, rest))
+        if diag:
+            for d in str(diag).rstrip("\n").splitlines():
+                print("# " + d)
+        sys.stdout.flush()
+
+    def ok(self, name):
+        self._emit("ok", _clean(name))
+
+    def not_ok(self, name, diag=None, todo=None):
+        if todo:
+            self._emit("not ok", _clean(name) + " # TODO " + _clean(todo), diag)
+        else:
+            self.failed += 1
+            self._emit("not ok", _clean(name), diag)
+
+    def skip(self, name, why):
+        self._emit("ok", _clean(name) + " # SKIP " + _clean(why))
+
+    def check(self, name, cond, diag=None, todo=None):
+        """One TAP line from a boolean."""
+        if self.skip_all:
+            self.skip(name, self.skip_all)
+        elif cond:
+            self.ok(name)
+        else:
+            self.not_ok(name, diag, todo)
+        return bool(cond)
+
+    def case(self, name, func, *args, todo=None):
+        """Run func(*args); AssertionError (or any exception) fails it,
+        Skip skips it.  `todo` names a known bug in src/: a failure is then
+        reported as an expected failure, a pass as a plain ok."""
+        if self.skip_all:
+            self.skip(name, self.skip_all)
+            return None
+        try:
+            r = func(*args)
+        except Skip as e:
+            self.skip(name, str(e))
+            return None
+        except AssertionError as e:
+            self.not_ok(name, str(e) or traceback.format_exc(), todo)
+            return None
+        except Exception:
+            self.not_ok(name, traceback.format_exc(), todo)
+            return None
+        self.ok(name)
+        return r
+
+    def done(self):
+        """Exit status for the file: 0 when every case passed (or was
+        skipped / an expected failure)."""
+        while self.n < self.planned:
+            self.not_ok("missing test (plan said %d)" % self.planned)
+        if self.n > self.planned:
+            print("# ran %d cases, planned %d" % (self.n, self.planned))
+            self.failed += 1
+        shutil.rmtree(_HOME, ignore_errors=True)
+        return 1 if self.failed else 0
+
+
+def _clean(s):
+    return str(s).replace("\n", " ").replace("#", "\\#")
+
+
+# ------------------------------------------------------------ assertions
+
+def check(cond, msg, output=None):
+    if not cond:
+        if output is not None:
+            msg = "%s\n--- output ---\n%s" % (msg, _tail(output))
+        raise AssertionError(msg)
+
+
+def search(pattern, text, what=None, flags=re.M):
+    """re.search or fail showing the text."""
+    m = re.search(pattern, text, flags)
+    if not m:
+        raise AssertionError("%s: no match for /%s/\n--- output ---\n%s"
+                             % (what or "output", pattern, _tail(text)))
+    return m
+
+
+def _tail(text, n=4000):
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", "replace")
+    return text if len(text) <= n else "...\n" + text[-n:]
+
+
+# ----------------------------------------------------------- batch runs
+
+def layoutdbg_cmd(args=(), cmds=(), batch=True, opts=()):
+    """argv for layoutdbg: options (and every -ex) first, then ARGS (the
+    PROGRAM and its arguments, or -p PID): after PROGRAM everything is the
+    program's."""
+    argv = [LAYOUTDBG, "-nx"]
+    if batch:
+        argv.append("-batch")
+    argv += list(opts)
+    for c in cmds:
+        argv += ["-ex", c]
+    return argv + list(args)
+
+
+def run_batch(args, cmds=(), timeout=DEFAULT_TIMEOUT, opts=(), stdin=None):
+    """Run `layoutdbg -batch -ex CMD ... ARGS`; returns (rc, stdout, stderr)
+    as text.  A timeout fails the case (the process is killed)."""
+    argv = layoutdbg_cmd(args, cmds, True, opts)
+    try:
+        p = subprocess.run(argv, stdin=stdin if stdin is not None else subprocess.DEVNULL,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           env=env(), timeout=timeout)
+    except subprocess.TimeoutExpired as e:
+        raise Timeout("timed out after %ss: %s\n--- stdout ---\n%s\n--- stderr ---\n%s"
+                      % (timeout, " ".join(argv), _tail(e.stdout or b""),
+                         _tail(e.stderr or b"")))
+    return (p.returncode, p.stdout.decode("utf-8", "replace"),
+            p.stderr.decode("utf-8", "replace"))
+
+
+_PTRACE_DENIED = re.compile(r"Operation not permitted|EPERM|ptrace.*(denied|not permitted)",
+                            re.I)
+
+
+def ptrace_probe():
+    """None when layoutdbg can trace a program here; otherwise the reason
+    every case must be skipped.  Only a ptrace permission failure skips: a
+    broken layoutdbg must fail the tests, not skip them."""
+    if not os.access(LAYOUTDBG, os.X_OK):
+        # Not a reason to skip: the build is broken.  The cases will fail.
+        return None
+    try:
+        rc, out, err = run_batch([fixture("empty")], ["run"], timeout=30)
+    except Timeout:
+        return None
+    if rc != 0 and _PTRACE_DENIED.search(err):
+        return "ptrace is not permitted here: " + err.strip().splitlines()[0]
+    return None
+
+
+# ------------------------------------------------------- process helpers
+
+def wait_pid_exit(pid, timeout=DEFAULT_TIMEOUT):
+    """Wait for a process that is not our child to go away (pidfd becomes
+    readable when it exits).  True when it is gone."""
+    try:
+        fd = os.pidfd_open(pid)
+    except ProcessLookupError:
+        return True
+    except OSError as e:
+        if e.errno == errno.ESRCH:
+            return True
+        raise
+    try:
+        r, _, _ = select.select([fd], [], [], timeout)
+        return bool(r)
+    finally:
+        os.close(fd)
+
+
+def pid_alive(pid):
+    """True when pid exists and is not a zombie."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            stat = f.read()
+    except FileNotFoundError:
+        return False
+    state = stat[stat.rindex(")") + 2]
+    return state not in ("Z", "X")
+
+
+def tracer_pid(pid):
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith("TracerPid:"):
+                return int(line.split()[1])
+    return 0
+
+
+def children_of(pid):
+    """Direct children of pid (from /proc/PID/task/*/children)."""
+    kids = []
+    try:
+        for tid in os.listdir("/proc/%d/task" % pid):
+            try:
+                with open("/proc/%d/task/%s/children" % (pid, tid)) as f:
+                    kids += [int(x) for x in f.read().split()]
+            except OSError:
+                pass
+    except OSError:
+        pass
+    return kids
+
+
+def read_maps(pid):
+    with open("/proc/%d/maps" % pid) as f:
+        return f.read().splitlines()
+
+
+def text_checksums(pid):
+    """{(start, end, path): bytes} of every r-xp mapping's contents, read
+    through /proc/PID/mem (not [vsyscall], which cannot be read)."""
+    import hashlib
+    out = {}
+    with open("/proc/%d/mem" % pid, "rb", buffering=0) as mem:
+        for line in read_maps(pid):
+            f = line.split()
+            if f[1] != "r-xp" or (len(f) > 5 and f[5] == "[vsyscall]"):
+                continue
+            lo, hi = (int(x, 16) for x in f[0].split("-"))
+            mem.seek(lo)
+            out[(lo, hi, f[5] if len(f) > 5 else "")] = hashlib.sha256(
+                mem.read(hi - lo)).hexdigest()
+    return out
+
+
+def read_mem(pid, addr, n):
+    with open("/proc/%d/mem" % pid, "rb", buffering=0) as mem:
+        mem.seek(addr)
+        return mem.read(n)
+
+
+# --------------------------------------------------------- expect on fds
+
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[()][0-9A-Za-z]|\x1b[=>]|\r")
+
+
+class Reader:
+    """Accumulates what comes out of one fd; expect() waits (select, not
+    sleep) for a regex to appear after the previous match."""
+
+    def __init__(self, fd, strip_ansi=False):
+        self.fd = fd
+        self.raw = b""
+        self.pos = 0
+        self.eof = False
+        self.strip_ansi = strip_ansi
+
+    @property
+    def text(self):
+        t = self.raw.decode("utf-8", "replace")
+        return _ANSI.sub("", t) if self.strip_ansi else t
+
+    def _fill(self, timeout):
+        if self.eof:
+            return False
+        r, _, _ = select.select([self.fd], [], [], max(0.0, timeout))
+        if not r:
+            return False
+        try:
+            chunk = os.read(self.fd, 65536)
+        except OSError as e:
+            if e.errno != errno.EIO:     # EIO: pty slave closed
+                raise
+            chunk = b""
+        if not chunk:
+            self.eof = True
+            return False
+        self.raw += chunk
+        return True
+
+    def drain(self, timeout=0.0):
+        """Read what is available now (nothing is waited for)."""
+        while self._fill(timeout):
+            pass
+        return self.text
+
+    def expect(self, pattern, timeout=DEFAULT_TIMEOUT, flags=re.M):
+        """Wait until `pattern` matches past the last match; returns the
+        match.  Fails (never passes) on timeout or end of file."""
+        rx = re.compile(pattern, flags)
+        deadline = time.monotonic() + timeout
+        while True:
+            m = rx.search(self.text, self.pos)
+            if m:
+                self.pos = m.end()
+                return m
+            left = deadline - time.monotonic()
+            if left <= 0 or self.eof:
+                why = "end of output" if self.eof else "timeout after %ss" % timeout
+                raise Timeout("%s waiting for /%s/\n--- output since last match ---\n%s"
+                              % (why, pattern, _tail(self.text[self.pos:])))
+            self._fill(left)
+
+    def wait_eof(self, timeout=DEFAULT_TIMEOUT):
+        deadline = time.monotonic() + timeout
+        while not self.eof:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise Timeout("timeout waiting for end of output")
+            self._fill(left)
+        return self.text
+
+
+class PipeSession:
+    """layoutdbg driven through pipes (stdin not a terminal: commands are
+    read line by line).  .out and .err are Readers."""
+
+    def __init__(self, args=(), opts=("-q",)):
+        self.argv = layoutdbg_cmd(args, (), batch=False, opts=opts)
+        self.p = subprocess.Popen(self.argv, stdin=subprocess.PIPE,
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                  env=env())
+        self.pid = self.p.pid
+        self.out = Reader(self.p.stdout.fileno())
+        self.err = Reader(self.p.stderr.fileno())
+
+    def send(self, line):
+        self.p.stdin.write(line.encode() + b"\n")
+        self.p.stdin.flush()
+
+    def close_stdin(self):
+        if not self.p.stdin.closed:
+            self.p.stdin.close()
+
+    def wait(self, timeout=DEFAULT_TIMEOUT):
+        """Exit status; a timeout kills it and fails."""
+        try:
+            return self.p.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.p.kill()
+            self.p.wait()
+            raise Timeout("layoutdbg did not exit within %ss" % timeout)
+
+    def finish(self, timeout=DEFAULT_TIMEOUT):
+        """Close stdin, wait, collect the rest of both outputs."""
+        self.close_stdin()
+        rc = self.wait(timeout)
+        self.out.drain()
+        self.err.drain()
+        return rc
+
+    def kill(self):
+        if self.p.poll() is None:
+            self.p.kill()
+            self.p.wait()
+        for f in (self.p.stdin, self.p.stdout, self.p.stderr):
+            try:
+                f.close()
+            except OSError:
+                pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.kill()
+
+
+class Pty:
+    """layoutdbg on a real pseudo-terminal (it is the controlling terminal
+    of layoutdbg and of the programs it runs, so Ctrl-C reaches both).
+    Output is read with ANSI escapes and CRs stripped."""
+
+    def __init__(self, args=(), opts=("-q",), rows=40, cols=200):
+        import fcntl
+        import pty
+        import struct
+        import termios
+        argv = layoutdbg_cmd(args, (), batch=False, opts=opts)
+        e = env()
+        e["TERM"] = "dumb"
+        pid, fd = pty.fork()
+        if pid == 0:    # child: set a wide window so readline never wraps
+            try:
+                fcntl.ioctl(0, termios.TIOCSWINSZ,
+                            struct.pack("HHHH", rows, cols, 0, 0))
+                os.execve(argv[0], argv, e)
+            finally:
+                os._exit(127)
+        self.pid = pid
+        self.fd = fd
+        self.status = None
+        self.r = Reader(fd, strip_ansi=True)
+
+    def expect(self, pattern, timeout=DEFAULT_TIMEOUT):
+        return self.r.expect(pattern, timeout)
+
+    def send(self, data):
+        if isinstance(data, str):
+            data = data.encode()
+        os.write(self.fd, data)
+
+    def sendline(self, line):
+        self.send(line + "\r")
+
+    @property
+    def text(self):
+        return self.r.text
+
+    def wait(self, timeout=DEFAULT_TIMEOUT):
+        """Exit status (as from os.waitstatus_to_exitcode); fails on
+        timeout.  Keeps reading the pty so the child never blocks on it."""
+        if self.status is not None:
+            return self.status
+        pfd = os.pidfd_open(self.pid)
+        try:
+            deadline = time.monotonic() + timeout
+            while True:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise Timeout("layoutdbg did not exit within %ss\n%s"
+                                  % (timeout, _tail(self.text)))
+                fds = [pfd] if self.r.eof else [pfd, self.fd]
+                r, _, _ = select.select(fds, [], [], left)
+                if self.fd in r:
+                    self.r._fill(0)
+                if pfd in r:
+                    break
+        finally:
+            os.close(pfd)
+        _, st = os.waitpid(self.pid, 0)
+        self.status = os.waitstatus_to_exitcode(st)
+        self.r.drain()
+        return self.status
+
+    def close(self):
+        """Kill it if still there; release the pty."""
+        if self.status is None:
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            try:
+                self.wait(5)
+            except (Timeout, ChildProcessError):
+                pass
+        try:
+            os.close(self.fd)
+        except OSError:
+            pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+class Waiter:
+    """The waiter fixture, started by the test with pipes.  It prints
+    "pid N marker 0xADDR" and then blocks in read(2) on stdin."""
+
+    def __init__(self):
+        self.p = subprocess.Popen([fixture("waiter")], stdin=subprocess.PIPE,
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                  env=env())
+        self.pid = self.p.pid
+        self.out = Reader(self.p.stdout.fileno())
+        m = self.out.expect(r"^pid (\d+) marker (0x[0-9a-f]+)\n")
+        check(int(m.group(1)) == self.pid, "waiter printed another pid", self.out.text)
+        self.marker = int(m.group(2), 16)
+
+    def write(self, s):
+        self.p.stdin.write(s.encode())
+        self.p.stdin.flush()
+
+    def close_stdin(self):
+        if not self.p.stdin.closed:
+            self.p.stdin.close()
+
+    def wait(self, timeout=DEFAULT_TIMEOUT):
+        try:
+            return self.p.wait(timeout)
+        except subprocess.TimeoutExpired:
+            raise Timeout("waiter %d did not exit within %ss" % (self.pid, timeout))
+
+    def kill(self):
+        if self.p.poll() is None:
+            try:
+                self.p.kill()
+            except ProcessLookupError:
+                pass
+            # A tracee stopped under a dead/detaching tracer still dies of
+            # SIGKILL; wait() reaps it.
+            try:
+                self.p.wait(5)
+            except subprocess.TimeoutExpired:
+                pass
+        for f in (self.p.stdin, self.p.stdout, self.p.stderr):
+            try:
+                f.close()
+            except OSError:
+                pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.kill()
+
+
+# ------------------------------------------------- parsing layoutdbg output
+
+GDB_ROW = re.compile(r"^\s+(0x[0-9a-f]+)\s+(0x[0-9a-f]+)\s+(0x[0-9a-f]+)\s+"
+                     r"(0x[0-9a-f]+)\s+([-r][-w][-x][ps])(?:\s+(.*?))?\s*$")
+MAPS_LINE = re.compile(r"^([0-9a-f]+)-([0-9a-f]+) ([-r][-w][-x][ps]) ([0-9a-f]+) "
+                       r"([0-9a-f]+:[0-9a-f]+) (\d+)\s*(.*?)\s*$")
+
+
+def gdb_table_lines(text):
+    """The rows (raw lines) of the first gdb-style mappings table."""
+    lines = text.splitlines()
+    for i, l in enumerate(lines):
+        if re.match(r"^\s+Start Addr\s+End Addr\s+Size\s+Offset\s+Perms\s+objfile", l):
+            rows = []
+            for r in lines[i + 1:]:
+                if GDB_ROW.match(r):
+                    rows.append(r)
+                else:
+                    break
+            return rows
+    raise AssertionError("no `Start Addr ... objfile` table\n" + _tail(text))
+
+
+def parse_gdb_rows(rows):
+    out = []
+    for r in rows:
+        m = GDB_ROW.match(r)
+        out.append({"start": int(m.group(1), 16), "end": int(m.group(2), 16),
+                    "size": int(m.group(3), 16), "offset": int(m.group(4), 16),
+                    "perms": m.group(5), "objfile": m.group(6) or ""})
+    return out
+
+
+def raw_maps_lines(text):
+    """The /proc/PID/maps lines printed after `/proc/N/maps ...:`."""
+    lines = text.splitlines()
+    for i, l in enumerate(lines):
+        if re.match(r"^/proc/\d+/maps", l):
+            rows = []
+            for r in lines[i + 1:]:
+                if MAPS_LINE.match(r):
+                    rows.append(r)
+                else:
+                    break
+            return rows
+    raise AssertionError("no `/proc/N/maps` section\n" + _tail(text))
+
+
+def parse_maps_lines(lines):
+    out = []
+    for l in lines:
+        m = MAPS_LINE.match(l)
+        check(m, "not a maps line: %r" % l)
+        out.append({"start": int(m.group(1), 16), "end": int(m.group(2), 16),
+                    "size": int(m.group(2), 16) - int(m.group(1), 16),
+                    "offset": int(m.group(4), 16), "perms": m.group(3),
+                    "objfile": m.group(7)})
+    return out
+
+
+def count_frames(bt_text):
+    return len(re.findall(r"^#\d+\s", bt_text, re.M))

@@ -1,0 +1,215 @@
+#!/usr/bin/env python3
+"""Breakpoints: break / tbreak / break *ADDR / delete / disable / enable /
+info breakpoints / SYMBOL@LIB / ignore / continue N / start."""
+import re
+import sys
+
+import ldtest
+from ldtest import check, search
+
+RECURSE = ldtest.fixture("recurse")
+HEAP = ldtest.fixture("heap")
+STOP = r"^(?:Temporary breakpoint|Breakpoint) (\d+), (0x[0-9a-f]{16}) in (\S+) \(\)"
+
+t = ldtest.Tap(12)
+
+
+def batch(prog, cmds):
+    rc, out, err = ldtest.run_batch([prog], cmds)
+    check(rc == 0, "rc %d, stderr %r" % (rc, err), out)
+    check(err == "", "unexpected stderr %r" % err, out)
+    return out
+
+
+def stops(out):
+    return re.findall(STOP, out, re.M)
+
+
+def bp_rows(out_after):
+    """{num: (disp, enb, addr, what, hits)} of the last info breakpoints."""
+    i = out_after.rfind("Num     Type")
+    check(i >= 0 or "No breakpoints." in out_after, "no info breakpoints table", out_after)
+    if i < 0:
+        return {}
+    rows = {}
+    last = None
+    for line in out_after[i:].splitlines()[1:]:
+        m = re.match(r"^(\d+)\s+breakpoint\s+(keep|del)\s+([yn])\s+(0x[0-9a-f]+|<PENDING>)\s+(.*)$",
+                     line)
+        if m:
+            last = int(m.group(1))
+            rows[last] = [m.group(2), m.group(3), m.group(4), m.group(5), 0]
+            continue
+        h = re.match(r"^\s+breakpoint already hit (\d+) times?$", line)
+        if h and last is not None:
+            rows[last][4] = int(h.group(1))
+            continue
+        break
+    return rows
+
+
+def break_main():
+    out = batch(RECURSE, ["break main", "run", "bt 1"])
+    search(r"^Breakpoint 1 at 0x[0-9a-f]+.*main", out, "break main")
+    s = stops(out)
+    check(s and s[0][0] == "1" and s[0][2] == "main", "first stop %r" % (s[:1],), out)
+    check(s[0][1].startswith("0x0000555555555"), "main not in the PIE at the ASLR-off base", out)
+    search(r"^#0\s+%s in main \(\)" % s[0][1], out, "bt: frame 0 is main at the stop pc")
+
+
+t.case("break main + run stops in main", break_main)
+
+
+def tbreak_deletes_itself():
+    out = batch(RECURSE, ["tbreak main", "break depth", "run", "info breakpoints"])
+    s = stops(out)
+    search(r"^Temporary breakpoint 1, 0x[0-9a-f]+ in main \(\)", out, "tbreak stop")
+    rows = bp_rows(out)
+    check(1 not in rows, "temporary breakpoint 1 still listed after its hit: %r" % rows, out)
+    check(2 in rows, "breakpoint 2 vanished: %r" % rows, out)
+    check(len(s) == 1, "stops %r" % s, out)
+
+
+t.case("tbreak deletes itself after the hit", tbreak_deletes_itself)
+
+
+def break_star_addr():
+    out = batch(RECURSE, ["break main", "run", "info registers rip"])
+    rip = int(search(r"^rip\s+(0x[0-9a-f]+)", out, "rip").group(1), 16)
+    out2 = batch(RECURSE, ["break *0x%x" % rip, "run", "info breakpoints", "info registers rip"])
+    s = stops(out2)
+    check(s and s[0][0] == "1" and int(s[0][1], 16) == rip and s[0][2] == "main",
+          "break *0x%x: stops %r" % (rip, s), out2)
+    rows = bp_rows(out2)
+    check(rows.get(1) and int(rows[1][2], 16) == rip, "info breakpoints %r" % rows, out2)
+    rip2 = int(search(r"^rip\s+(0x[0-9a-f]+)", out2, "rip").group(1), 16)
+    check(rip2 == rip, "pc 0x%x after stopping at *0x%x" % (rip2, rip), out2)
+
+
+t.case("break *ADDR (main's address from a first run)", break_star_addr)
+
+
+def delete_bp():
+    out = batch(RECURSE, ["break main", "break depth", "delete 1", "info breakpoints", "run",
+                          "delete", "info breakpoints", "continue"])
+    s = stops(out)
+    check([x[0] for x in s] == ["2"] and s[0][2] == "depth", "stops %r" % s, out)
+    search(r"^No breakpoints\.$", out, "after `delete` (all)")
+    search(r"^result 103$", out, "program ran to the end")
+    search(r"^\[process \d+ exited with code 0\]$", out, "exit")
+
+
+t.case("delete N / delete", delete_bp)
+
+
+def disable_enable():
+    out = batch(RECURSE, ["break main", "break depth", "disable 2", "info breakpoints", "run",
+                          "enable 2", "continue", "info breakpoints", "disable",
+                          "continue"])
+    rows_first = bp_rows(out[:out.find("Starting program")])
+    check(rows_first.get(2, [None, None])[1] == "n", "disabled row %r" % rows_first, out)
+    s = stops(out)
+    check([(x[0], x[2]) for x in s] == [("1", "main"), ("2", "depth")], "stops %r" % s, out)
+    rows = bp_rows(out)
+    check(rows[2][1] == "y" and rows[2][4] == 1, "after enable: %r" % rows, out)
+    search(r"^result 103$", out, "program ran to the end after `disable`")
+
+
+t.case("disable / enable", disable_enable)
+
+
+def info_breakpoints_hits():
+    out = batch(RECURSE, ["break main", "run", "info breakpoints"])
+    search(r"^Num     Type           Disp Enb Address            What$", out, "header")
+    search(r"^1       breakpoint     keep y   0x0000555555555[0-9a-f]{3} main in \S+/recurse$",
+           out, "resolved address and object")
+    search(r"^\tbreakpoint already hit 1 time$", out, "hit count")
+
+
+t.case("info breakpoints: resolved address/object, 'already hit 1 time'",
+       info_breakpoints_hits)
+
+
+def break_sym_at_lib():
+    out = batch(HEAP, ["break calloc@libc.so.6", "run", "info breakpoints", "bt 2"])
+    search(r"^Breakpoint 1, 0x[0-9a-f]{16} in calloc \(\) from \S*/libc\.so\.6$", out, "stop")
+    search(r"^1\s+breakpoint\s+keep y\s+0x00007[0-9a-f]+ calloc in \S*/libc\.so\.6$", out,
+           "info breakpoints")
+    search(r"^#1\s+0x[0-9a-f]+ in main \(\)", out, "caller is main")
+
+
+t.case("break calloc@libc.so.6", break_sym_at_lib)
+
+
+def ignore_count():
+    out = batch(RECURSE, ["break depth", "ignore 1 2", "run", "info breakpoints", "bt",
+                          "info registers rdi"])
+    search(r"Will ignore next 2 crossings of breakpoint 1\.", out, "ignore message")
+    s = stops(out)
+    check(len(s) == 1, "stops %r" % s, out)
+    rows = bp_rows(out)
+    check(rows.get(1, [0] * 5)[4] == 3, "hits %r (want 3)" % rows, out)
+    frames = re.findall(r"^#\d+\s+0x[0-9a-f]+ in depth \(\)", out, re.M)
+    check(len(frames) == 3, "%d depth frames at the 3rd hit (want 3)" % len(frames), out)
+    rdi = int(search(r"^rdi\s+(0x[0-9a-f]+)", out, "rdi").group(1), 16)
+    check(rdi == 1, "depth(n) with n=%d at the 3rd hit (want 1)" % rdi, out)
+
+
+t.case("ignore 1 2: first report is the 3rd hit ('already hit 3 times')", ignore_count)
+
+
+def continue_n():
+    out = batch(RECURSE, ["break depth", "run", "continue 3", "info breakpoints",
+                          "info registers rdi", "continue", "info breakpoints"])
+    search(r"Will ignore next 2 crossings of breakpoint 1\.\s+Continuing\.", out,
+           "continue 3 message")
+    s = stops(out)
+    check(len(s) == 2, "stops %r (want 2: 1st hit, then 4th)" % s, out)
+    rows_mid = bp_rows(out[:out.find("rdi")])
+    check(rows_mid[1][4] == 4, "hits after continue 3: %r (want 4)" % rows_mid, out)
+    rdi = int(search(r"^rdi\s+(0x[0-9a-f]+)", out, "rdi").group(1), 16)
+    check(rdi == 0, "n=%d at the 4th hit" % rdi, out)
+    search(r"^result 103$", out, "runs to the end afterwards")
+
+
+t.case("continue 3 ignores this breakpoint 2 more times", continue_n)
+
+
+def start_cmd():
+    out = batch(RECURSE, ["start", "info breakpoints", "bt 1", "continue"])
+    search(r"^Temporary breakpoint 1 at 0x[0-9a-f]+.*main", out, "start's tbreak")
+    search(r"^Temporary breakpoint 1, 0x0000555555555[0-9a-f]{3} in main \(\)$", out, "stop")
+    search(r"^No breakpoints\.$", out, "temporary breakpoint gone")
+    search(r"^result 103$", out, "program ran on")
+    search(r"^\[process \d+ exited with code 0\]$", out, "exit")
+
+
+t.case("start stops at main with 'Temporary breakpoint'", start_cmd)
+
+
+def pending_then_armed():
+    out = batch(HEAP, ["break calloc", "info breakpoints", "run"])
+    search(r"^Breakpoint 1 \(calloc\) pending", out, "pending")
+    search(r"^1\s+breakpoint\s+keep y\s+<PENDING>\s+calloc", out, "pending row")
+    search(r"^Breakpoint 1 at 0x7[0-9a-f]+: calloc in \S*/libc\.so\.6$", out, "armed on load")
+
+
+t.case("a library breakpoint is pending until libc loads", pending_then_armed)
+
+
+def bytes_restored_on_exit():
+    # the breakpoint at main is removed before the process continues: the
+    # program's own computation is unchanged (result 103) and every hit
+    # reported exactly once per call.
+    out = batch(RECURSE, ["break depth", "run", "continue", "continue", "continue",
+                          "continue"])
+    s = stops(out)
+    check(len(s) == 4, "depth hit %d times (want 4)" % len(s), out)
+    search(r"^result 103$", out, "result")
+    search(r"^\[process \d+ exited with code 0\]$", out, "exit")
+
+
+t.case("each of the 4 recursive hits reported once; result unchanged",
+       bytes_restored_on_exit)
+
+sys.exit(t.done())
