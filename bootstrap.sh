@@ -9,7 +9,8 @@ cd "$(dirname "$0")"
 mode=${1:-demo}
 
 PACKAGES="gcc meson ninja-build pkg-config libelf-dev libdw-dev libunwind-dev
-libreadline-dev libjansson-dev python3 binutils gdb jq strace"
+libreadline-dev libjansson-dev python3 binutils gdb jq strace clang
+libclang-rt-14-dev valgrind"
 
 as_root() {
 	if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
@@ -37,6 +38,25 @@ setup() {	# dir, extra meson options...
 	ninja -C "$dir" >&2
 }
 
+# Each libFuzzer target runs for FUZZ_SECONDS over the checked-in corpus
+# (new inputs go to a scratch directory; a crash fails the run and leaves
+# its input in build-fuzz/ to be added to fuzz/corpus/ once fixed).
+fuzz() {
+	CC=clang setup build-fuzz -Dfuzz=true -Db_lundef=false || return 1
+	ok=0
+	for t in maps elf; do
+		scratch=$(mktemp -d)
+		echo "fuzz_$t: ${FUZZ_SECONDS:-60} s" >&2
+		if ! (cd build-fuzz && ./fuzz/fuzz_$t -max_total_time="${FUZZ_SECONDS:-60}" \
+			-print_final_stats=0 "$scratch" ../fuzz/corpus/$t 2>fuzz_$t.log); then
+			tail -n 30 build-fuzz/fuzz_$t.log >&2
+			ok=1
+		fi
+		rm -rf "$scratch"
+	done
+	return $ok
+}
+
 case "$mode" in
 demo)
 	setup build
@@ -49,6 +69,7 @@ test)
 	setup build-san -Dwerror=true -Db_sanitize=address,undefined -Db_lundef=false
 	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		meson test -C build-san --print-errorlogs || status=1
+	fuzz || status=1
 	python3 tests/summary.py build/meson-logs/testlog.json \
 		build-san/meson-logs/testlog.json || status=1
 	exit $status
