@@ -22,6 +22,7 @@
 
 #include "layoutdbg/error.h"
 #include "layoutdbg/export.h"
+#include "layoutdbg/output.h"
 
 #define SNAP_FORMAT "layoutdbg-snapshot"
 #define DIFF_FORMAT "layoutdbg-diff"
@@ -44,15 +45,16 @@ static size_t utf8_seq(const unsigned char *p, size_t n, uint32_t *cp)
 		return 1;
 	}
 	if (p[0] >= 0xc2 && p[0] <= 0xdf)
-		len = 2, c = p[0] & 0x1f;
+		len = 2;
 	else if (p[0] >= 0xe0 && p[0] <= 0xef)
-		len = 3, c = p[0] & 0x0f;
+		len = 3;
 	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
-		len = 4, c = p[0] & 0x07;
+		len = 4;
 	else
 		return 0;
 	if (n < len)
 		return 0;
+	c = p[0] & (0x7f >> len);   /* the lead byte's payload bits */
 	for (i = 1; i < len; i++) {
 		if ((p[i] & 0xc0) != 0x80)
 			return 0;
@@ -101,28 +103,6 @@ static char *utf8_lossy(const char *s)
 	}
 	*q = '\0';
 	return out;
-}
-
-/* "132 KiB", "1.6 MiB", "12 B": ld_human_size()'s form, kept here so that
- * this module needs no output state. */
-static const char *human_size(uint64_t n, char *buf, size_t len)
-{
-	static const char *const unit[] = { "B", "KiB", "MiB", "GiB", "TiB",
-					    "PiB", "EiB" };
-	double v = (double)n;
-	int u = 0;
-
-	while (v >= 1024 && u < 6) {
-		v /= 1024;
-		u++;
-	}
-	if (u == 0)
-		snprintf(buf, len, "%" PRIu64 " B", n);
-	else if (v == (double)(uint64_t)v)
-		snprintf(buf, len, "%.0f %s", v, unit[u]);
-	else
-		snprintf(buf, len, "%.1f %s", v, unit[u]);
-	return buf;
 }
 
 /* ISO 8601 in UTC with milliseconds: "2024-05-01T12:34:56.789Z". */
@@ -339,10 +319,11 @@ static int put_regs(json_t *t, const struct ld_snap_thread *th)
 	if (!th->regs_valid)
 		return set(t, "regs", json_null()) ||
 		       set(t, "regs_hex", json_null());
-	num = json_object();
-	hex = json_object();
-	if (set(t, "regs", num) || set(t, "regs_hex", hex))
-		return -1;   /* t owns (or released) both by now */
+	/* t owns each once set (or released it), and we keep borrowing. */
+	if (set(t, "regs", num = json_object()))
+		return -1;
+	if (set(t, "regs_hex", hex = json_object()))
+		return -1;
 	for (i = 0; i < NREGS; i++) {
 		uint64_t v;
 
@@ -353,7 +334,7 @@ static int put_regs(json_t *t, const struct ld_snap_thread *th)
 	return 0;
 }
 
-/* A JSON array of frames [from, to), or NULL. */
+/* A JSON array of the n frames at v, or NULL. */
 static json_t *frames_json(const struct ld_snap_frame *v, size_t n)
 {
 	json_t *a = json_array();
@@ -479,8 +460,8 @@ static json_t *change_json(const struct ld_map_change *c)
 		goto fail;
 	if (c->before && c->after &&
 	    set(o, "size_delta",
-		json_integer((json_int_t)((c->after->end - c->after->start) -
-					  (c->before->end - c->before->start)))))
+		json_integer((json_int_t)(c->after->end - c->after->start) -
+			     (json_int_t)(c->before->end - c->before->start))))
 		goto fail;
 	return o;
 fail:
@@ -1298,7 +1279,7 @@ static void xml_text(FILE *f, const char *s)
 #define LABEL_L (BOX_L + BOX_W + 8)
 #define BRK_L 590               /* the program break's label */
 #define COL_W 810
-#define MAP_TOP 96.0
+#define MAP_TOP 104.0
 #define LEGEND_ROW 20.0
 #define LEGEND_PER_ROW 5
 #define LEGEND_W 160
@@ -1495,7 +1476,7 @@ static void region_tooltip(FILE *f, const struct ld_map *mp)
 	xml_text(f, mp->path[0] ? mp->path : "anonymous");
 	fprintf(f, "\n0x%" PRIx64 "-0x%" PRIx64 " %s, offset 0x%" PRIx64 ", %s",
 		mp->start, mp->end, mp->perms, mp->offset,
-		human_size(mp->end - mp->start, h, sizeof h));
+		ld_human_size(mp->end - mp->start, h, sizeof h));
 	fputs("</title>\n", f);
 }
 
@@ -1507,7 +1488,7 @@ static void region_label(const struct column *c, const struct ld_map *mp,
 	text_open(c->f, c->x + LABEL_L, y, "");
 	xml_text_n(c->f, object_name(mp), NAME_MAX_CHARS);
 	fprintf(c->f, " \xc2\xb7 %s \xc2\xb7 %s", mp->perms,
-		human_size(mp->end - mp->start, h, sizeof h));
+		ld_human_size(mp->end - mp->start, h, sizeof h));
 	if (mk && mk->tag)
 		fprintf(c->f, " \xc2\xb7 %s", mk->tag);
 	fputs("</text>\n", c->f);
@@ -1552,7 +1533,7 @@ static void draw_gap(const struct column *c, const struct row *rw)
 	text_open(c->f, c->x + LABEL_L, rw->y + 14,
 		  "fill=\"#777777\" font-style=\"italic\"");
 	fprintf(c->f, "unmapped %s%s</text>\n</g>\n",
-		human_size(rw->hi - rw->lo, h, sizeof h),
+		ld_human_size(rw->hi - rw->lo, h, sizeof h),
 		rw->lo <= 0x800000000000ULL && rw->hi > 0x800000000000ULL ?
 		", with the non-canonical hole" : "");
 }
@@ -1572,13 +1553,28 @@ static void draw_brk(const struct column *c)
 	fprintf(c->f, "program break 0x%" PRIx64 "</text>\n</g>\n", c->s->brk);
 }
 
+/* In a diff, a row that only the other snapshot maps: an empty frame, so
+ * the eye sees that something is missing on this side. */
+static void draw_absent(const struct column *c, const struct row *rw)
+{
+	fprintf(c->f, "<rect class=\"absent\" x=\"%.1f\" y=\"%.1f\" "
+		"width=\"%d\" height=\"%.1f\" fill=\"none\" stroke=\"#bbbbbb\" "
+		"stroke-width=\"0.5\" stroke-dasharray=\"2 2\"/>\n",
+		c->x + BOX_L, rw->y, BOX_W, rw->h);
+}
+
 static void draw_column(const struct column *c)
 {
 	size_t i;
 
-	for (i = 0; i < c->sc->n; i++)
-		if (c->sc->v[i].gap)
-			draw_gap(c, &c->sc->v[i]);
+	for (i = 0; i < c->sc->n; i++) {
+		const struct row *rw = &c->sc->v[i];
+
+		if (rw->gap)
+			draw_gap(c, rw);
+		else if (!ld_maps_find(&c->s->maps, rw->lo))
+			draw_absent(c, rw);
+	}
 	for (i = 0; i < c->s->maps.n; i++)
 		draw_region(c, i);
 	draw_brk(c);
@@ -1614,15 +1610,20 @@ static void legend_kinds(FILE *f, double y, size_t first, const char *opacity)
 			    kinds[k].name);
 }
 
-/* "process 1234 · stopped by REASON · TIME · ASLR off · 22 mappings",
- * escaped, inside an open <text>. */
-static void snapshot_facts(FILE *f, const struct ld_snapshot *s)
+/* "process 1234 · stopped by REASON", escaped; the reason cut to max
+ * characters. */
+static void facts_who(FILE *f, const struct ld_snapshot *s, size_t max)
+{
+	fprintf(f, "process %d \xc2\xb7 stopped by ", (int)s->pid);
+	xml_text_n(f, s->reason ? s->reason : "?", max);
+}
+
+/* "TIME · ASLR off · 22 mappings" */
+static void facts_when(FILE *f, const struct ld_snapshot *s)
 {
 	char t[64];
 
-	fprintf(f, "process %d \xc2\xb7 stopped by ", (int)s->pid);
-	xml_text(f, s->reason ? s->reason : "?");
-	fprintf(f, " \xc2\xb7 %s \xc2\xb7 ASLR %s \xc2\xb7 %zu mapping%s",
+	fprintf(f, "%s \xc2\xb7 ASLR %s \xc2\xb7 %zu mapping%s",
 		iso_time(&s->when, t, sizeof t), s->aslr ? "on" : "off",
 		s->maps.n, s->maps.n == 1 ? "" : "s");
 }
@@ -1635,17 +1636,23 @@ static void svg_heading(FILE *f, const struct ld_snapshot *s)
 	xml_text(f, snap_title(s, label, sizeof label));
 	fputs(" of ", f);
 	xml_text(f, s->exe ? s->exe : "an unknown program");
+	fputs(", ", f);
+	facts_who(f, s, SIZE_MAX);
 	fputs("</title>\n", f);
+	/* Long texts are cut to fit the width; the <title> has them whole. */
 	text_open(f, 10, 24, "font-size=\"15\" font-weight=\"bold\"");
-	xml_text(f, s->exe ? s->exe : "(unknown program)");
+	xml_text_n(f, s->exe ? s->exe : "(unknown program)", 84);
 	fputs("</text>\n", f);
 	text_open(f, 10, 44, "");
 	fputs("snapshot ", f);
-	xml_text(f, snap_title(s, label, sizeof label));
+	xml_text_n(f, snap_title(s, label, sizeof label), 30);
 	fputs(" \xc2\xb7 ", f);
-	snapshot_facts(f, s);
+	facts_who(f, s, 60);
 	fputs("</text>\n", f);
-	text_open(f, 10, 66, "fill=\"#555555\"");
+	text_open(f, 10, 62, "");
+	facts_when(f, s);
+	fputs("</text>\n", f);
+	text_open(f, 10, 80, "fill=\"#555555\"");
 	fputs("low addresses at the top; heights grow with log2 of the size; "
 	      "unmapped gaps not to scale</text>\n", f);
 }
@@ -1725,7 +1732,7 @@ static void brk_note(FILE *f, const struct ld_snapshot *a,
 	else
 		fprintf(f, "program break 0x%" PRIx64 " \xe2\x86\x92 0x%" PRIx64
 			" (%c%s)", a->brk, b->brk, up ? '+' : '-',
-			human_size(up ? b->brk - a->brk : a->brk - b->brk, h,
+			ld_human_size(up ? b->brk - a->brk : a->brk - b->brk, h,
 				   sizeof h));
 }
 
@@ -1758,7 +1765,7 @@ static void diff_heading(FILE *f, const struct ld_snapshot *a,
 	fputs(" \xe2\x86\x92 ", f);
 	xml_text(f, lb);
 	fputs(": ", f);
-	xml_text(f, b->exe ? b->exe : "(unknown program)");
+	xml_text_n(f, b->exe ? b->exe : "(unknown program)", 120);
 	fputs("</text>\n", f);
 	text_open(f, 10, 44, "");
 	if (a->pid != b->pid)
@@ -1780,12 +1787,13 @@ static void column_heading(const struct column *c, const char *which)
 {
 	char label[128];
 
-	text_open(c->f, c->x + 10, 84, "font-weight=\"bold\"");
+	text_open(c->f, c->x + 10, 88, "font-weight=\"bold\"");
 	fprintf(c->f, "%s: snapshot ", which);
-	xml_text(c->f, snap_title(c->s, label, sizeof label));
+	xml_text_n(c->f, snap_title(c->s, label, sizeof label), 30);
 	fputs(" \xc2\xb7 stopped by ", c->f);
-	xml_text(c->f, c->s->reason ? c->s->reason : "?");
-	fprintf(c->f, " \xc2\xb7 %zu mappings</text>\n", c->s->maps.n);
+	xml_text_n(c->f, c->s->reason ? c->s->reason : "?", 50);
+	fprintf(c->f, " \xc2\xb7 %zu mapping%s</text>\n", c->s->maps.n,
+		c->s->maps.n == 1 ? "" : "s");
 }
 
 static void diff_legend(FILE *f, double y)
@@ -1876,12 +1884,14 @@ static void html_head(FILE *f, const struct ld_snapshot *s)
 	fputs(": ", f);
 	xml_text(f, s->exe ? s->exe : "(unknown program)");
 	fputs("</h1>\n<p>", f);
-	snapshot_facts(f, s);
+	facts_who(f, s, SIZE_MAX);
+	fputs(" \xc2\xb7 ", f);
+	facts_when(f, s);
 	fputs("</p>\n<p>", f);
 	if (s->brk_valid)
 		fprintf(f, "program break: start 0x%" PRIx64 ", now 0x%" PRIx64
 			" (heap %s)", s->start_brk, s->brk,
-			human_size(s->brk - s->start_brk, h, sizeof h));
+			ld_human_size(s->brk - s->start_brk, h, sizeof h));
 	else
 		fputs("program break: not known", f);
 	fputs("</p>\n", f);
@@ -1899,7 +1909,7 @@ static void html_mapping_row(FILE *f, const struct ld_snapshot *s,
 		"<td>%02x:%02x</td><td class=\"n\">%" PRIu64 "</td>"
 		"<td><span class=\"sw\" style=\"background:%s\"></span>%s</td><td>",
 		mp->start, mp->end, mp->end - mp->start,
-		human_size(mp->end - mp->start, h, sizeof h), mp->offset,
+		ld_human_size(mp->end - mp->start, h, sizeof h), mp->offset,
 		mp->perms, mp->dev_major, mp->dev_minor, mp->inode,
 		kinds[k].fill, kinds[k].name);
 	xml_text(f, mp->path);

@@ -797,13 +797,18 @@ static bool t_empty_snapshot(void)
 	ld_snapshots_init(&ss);
 	s = ld_snapshot_new(&ss, NULL);
 	CHECK(s);
+	/* One thread whose registers could not be read, with no frames. */
+	CHECK((s->threads = calloc(1, sizeof *s->threads)));
+	s->nthreads = 1;
+	s->threads[0].tid = 7;
 	j1 = ld_snapshot_to_json(s);
 	CHECK(ld_snapshot_from_json(j1, &ss, &back, err, sizeof err) == 0);
 	j2 = ld_snapshot_to_json(back);
 	ok = json_is_null(json_object_get(j1, "exe")) &&
 	     !json_object_del(j1, "id") && !json_object_del(j2, "id") &&
 	     json_equal(j1, j2) && !back->exe && !back->maps.n &&
-	     !back->nthreads && !back->brk_valid;
+	     back->nthreads == 1 && !back->threads[0].regs_valid &&
+	     !back->threads[0].nframes && !back->brk_valid;
 	json_decref(j1);
 	json_decref(j2);
 	ld_snapshots_release(&ss);
