@@ -9,6 +9,7 @@
 
 #include "layoutdbg/commands.h"
 #include "layoutdbg/error.h"
+#include "layoutdbg/export.h"
 #include "layoutdbg/infrun.h"
 #include "layoutdbg/output.h"
 #include "layoutdbg/render.h"
@@ -1259,6 +1260,151 @@ static int info_signals(struct ld_session *s, char *args)
 	return 0;
 }
 
+
+/* ---- saving, loading, exporting ------------------------------------- */
+
+static int cmd_save(struct ld_session *s, char *args)
+{
+	char *key = next_word(&args), *path, err[512];
+	struct ld_snapshot *snap;
+
+	trim_end(args);
+	path = skip_ws(args);
+	if (!key || !*path)
+		return ld_error("save: usage: save SNAP FILE");
+	snap = find_snap(s, "save", key);
+	if (!snap)
+		return -1;
+	if (ld_snapshot_save(snap, path, err, sizeof err) < 0)
+		return ld_error("save: %s", err);
+	ld_out("Saved snapshot %s to %s\n", key, path);
+	return 0;
+}
+
+static int cmd_load(struct ld_session *s, char *args)
+{
+	struct ld_snapshot *snap;
+	char err[512], label[64], *path;
+	size_t i;
+
+	trim_end(args);
+	path = skip_ws(args);
+	if (!*path)
+		return ld_error("load: usage: load FILE");
+	if (ld_snapshot_load(path, &s->snaps, &snap, err, sizeof err) < 0)
+		return ld_error("load: %s", err);
+	/* A saved name may clash with one of this session: keep the number. */
+	for (i = 0; snap->name && i < s->snaps.n; i++) {
+		if (s->snaps.v[i] != snap && s->snaps.v[i]->name &&
+		    !strcmp(s->snaps.v[i]->name, snap->name)) {
+			ld_warn("load: a snapshot named \"%s\" exists; the loaded one "
+				"is $%u", snap->name, snap->id);
+			free(snap->name);
+			snap->name = NULL;
+			break;
+		}
+	}
+	ld_out("Loaded snapshot %s ($%u) from %s: process %d, %zu mappings, %s\n",
+	       ld_snapshot_label(snap, label, sizeof label), snap->id, path,
+	       (int)snap->pid, snap->maps.n, snap->reason ? snap->reason : "");
+	return 0;
+}
+
+static const char *extension(const char *path)
+{
+	const char *dot = strrchr(path, '.');
+
+	return dot && !strchr(dot, '/') ? dot + 1 : "";
+}
+
+static int write_json(json_t *j, const char *path)
+{
+	int r;
+
+	if (!j)
+		return -ENOMEM;
+	r = json_dump_file(j, path, JSON_INDENT(2) | JSON_SORT_KEYS);
+	json_decref(j);
+	return r < 0 ? -EIO : 0;
+}
+
+static int export_one(struct ld_session *s, struct ld_snapshot *a,
+		      struct ld_snapshot *b, const char *path)
+{
+	const char *ext = extension(path);
+	FILE *f;
+	int r;
+
+	if (!strcmp(ext, "json")) {
+		struct ld_snap_diff d;
+
+		if (!b)
+			return write_json(ld_snapshot_to_json(a), path);
+		if (ld_snap_diff(a, b, &d) < 0)
+			return -ENOMEM;
+		r = write_json(ld_snap_diff_to_json(&d), path);
+		ld_snap_diff_release(&d);
+		return r;
+	}
+	if (strcmp(ext, "svg") && strcmp(ext, "html"))
+		return -EINVAL;
+	if (b && !strcmp(ext, "html"))
+		return -ENOTSUP;
+	f = fopen(path, "w");
+	if (!f)
+		return -errno;
+	if (b)
+		r = ld_export_diff_svg(a, b, f);
+	else if (!strcmp(ext, "svg"))
+		r = ld_export_svg(a, f);
+	else
+		r = ld_export_html(a, f);
+	if (fclose(f) != 0 && !r)
+		r = -errno;
+	return r;
+}
+
+static int cmd_export(struct ld_session *s, char *args)
+{
+	char *what = next_word(&args), *path, *dots;
+	struct ld_snapshot *a, *b = NULL;
+	int r;
+
+	trim_end(args);
+	path = skip_ws(args);
+	if (!what || !*path)
+		return ld_error("export: usage: export SNAP|A..B|timeline FILE.json|.svg|.html");
+	if (!strcmp(what, "timeline")) {
+		if (strcmp(extension(path), "json"))
+			return ld_error("export timeline: only .json is supported");
+		r = write_json(ld_timeline_to_json(&s->timeline), path);
+		if (r < 0)
+			return ld_error("export timeline %s: %s", path, strerror(-r));
+		ld_out("Exported the timeline (%zu entries) to %s\n", s->timeline.n, path);
+		return 0;
+	}
+	if ((dots = strstr(what, ".."))) {
+		*dots = 0;
+		a = find_snap(s, "export", what);
+		b = a ? find_snap(s, "export", dots + 2) : NULL;
+		if (!b)
+			return -1;
+	} else if (!(a = find_snap(s, "export", what))) {
+		return -1;
+	}
+	r = export_one(s, a, b, path);
+	if (r == -EINVAL)
+		return ld_error("export %s: unknown file type \"%s\" (use .json, .svg "
+				"or .html)", path, extension(path));
+	if (r == -ENOTSUP)
+		return ld_error("export %s: a diff is exported as .svg or .json", path);
+	if (r < 0)
+		return ld_error("export %s: %s", path, strerror(-r));
+	ld_out("Exported %s%s%s to %s\n", what, b ? ".." : "", b ? dots + 2 : "",
+	       path);
+	return 0;
+}
+
 /* ---- settings ------------------------------------------------------- */
 
 static int parse_onoff(const char *what, const char *w, bool *out)
@@ -1588,6 +1734,11 @@ static const struct cmd commands[] = {
 	{ "drop", "", 0, cmd_drop, "drop SNAP", "forget a snapshot" },
 	{ "diff", "", 0, cmd_diff, "diff [A [B]]",
 	  "what changed between two snapshots (default: the last two)" },
+	{ "save", "", 0, cmd_save, "save SNAP FILE",
+	  "write a snapshot as JSON" },
+	{ "load", "", 0, cmd_load, "load FILE", "read a saved snapshot" },
+	{ "export", "", 0, cmd_export, "export SNAP|A..B|timeline FILE",
+	  "write .json, .svg (a picture; A..B: a diff) or .html" },
 	{ "set", "", 0, cmd_set, "set WHAT VALUE",
 	  "args, disable-randomization, auto-snapshot, color" },
 	{ "show", "", 0, cmd_show, "show SNAP | show WHAT",

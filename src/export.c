@@ -1978,3 +1978,35 @@ int ld_export_html(const struct ld_snapshot *s, FILE *out)
 	fputs("</body>\n</html>\n", out);
 	return finish(out, rc);
 }
+
+/* ---- building blocks for the other JSON documents (--json) ---------- */
+
+int ld_json_put_u64(json_t *o, const char *key, uint64_t v)
+{
+	return put_u64(o, key, v);
+}
+
+int ld_json_put_text(json_t *o, const char *key, const char *s)
+{
+	return put_text(o, key, s);
+}
+
+json_t *ld_json_mapping(const struct ld_map *mp)
+{
+	return mapping_json(mp);
+}
+
+json_t *ld_json_mappings(const struct ld_maps *m)
+{
+	return mappings_json(m);
+}
+
+json_t *ld_json_frames(const struct ld_snap_frame *v, size_t n)
+{
+	return frames_json(v, n);
+}
+
+json_t *ld_json_change(const struct ld_map_change *c)
+{
+	return change_json(c);
+}

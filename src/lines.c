@@ -56,12 +56,22 @@ struct file {
 	uint32_t unit;		/* index in table.units */
 };
 
+struct fn_range {		/* an address range of a function */
+	uint64_t lo, hi;
+	Dwarf_Die die;
+};
+
 struct unit {
 	Dwarf_Die die;
 	uint32_t name;		/* index in table.files, or NO_INDEX */
 	int lang;		/* DW_LANG_* */
 	bool gcc45;		/* produced by GCC 4.5 or later */
 	signed char trusted;	/* gdb's locations_valid; -1: not known yet */
+	/* The outermost functions' ranges, sorted, built on first need:
+	 * without them each lookup would walk every DIE of the unit. */
+	bool indexed;
+	struct fn_range *fns;
+	size_t nfns, fns_cap;
 };
 
 struct span {			/* an address range of one unit */
@@ -279,6 +289,8 @@ static void table_release(struct table *t)
 
 	for (i = 0; i < t->nfiles; i++)
 		free(t->files[i].path);
+	for (i = 0; i < t->nunits; i++)
+		free(t->units[i].fns);
 	free(t->files);
 	free(t->rows);
 	free(t->units);
@@ -383,6 +395,9 @@ static int add_unit(struct table *t, Dwarf_Die *cudie)
 	u->lang = dwarf_srclang(cudie);
 	u->gcc45 = gcc_4_5_or_later(attr_string(cudie, DW_AT_producer));
 	u->trusted = -1;
+	u->indexed = false;
+	u->fns = NULL;
+	u->nfns = u->fns_cap = 0;
 	return 0;
 }
 
@@ -861,25 +876,175 @@ static bool die_bounds(const struct ld_lines *l, Dwarf_Die *die,
 	return any;
 }
 
+/* Does die have addresses (1 if they hold pc, 0 if not), or none (-1)? */
+static int holds(const struct ld_lines *l, Dwarf_Die *die, uint64_t pc)
+{
+	Dwarf_Addr base, lo, hi;
+	ptrdiff_t off = 0;
+	int any = -1;
+
+	while ((off = dwarf_ranges(die, off, &base, &lo, &hi)) > 0) {
+		if (real_range(l, lo, hi) && lo <= pc && pc < hi)
+			return 1;
+		any = 0;
+	}
+	return any;
+}
+
+#define MAX_SCOPES 64
+
+/* The DIEs with addresses that hold pc, outermost first: gdb's chain of
+ * blocks.  Not libdw's dwarf_getscopes: it does not look inside
+ * namespaces, where clang puts the definitions of C++ functions. */
+struct scopes {
+	Dwarf_Die die[MAX_SCOPES];
+	int n;
+};
+
+/* Below die, the scopes holding pc; true once one is found.  Depth-
+ * limited: a malformed tree must not exhaust the stack. */
+static bool descend(const struct ld_lines *l, Dwarf_Die *die, uint64_t pc,
+		    struct scopes *s, int depth)
+{
+	Dwarf_Die c;
+
+	if (depth >= MAX_SCOPES || dwarf_child(die, &c) != 0)
+		return false;
+	do {
+		int tag = dwarf_tag(&c), h = 0;
+
+		switch (tag) {
+		case DW_TAG_subprogram:
+		case DW_TAG_inlined_subroutine:
+		case DW_TAG_lexical_block:
+		case DW_TAG_try_block:
+		case DW_TAG_catch_block:
+			h = holds(l, &c, pc);
+			break;
+		case DW_TAG_namespace:
+		case DW_TAG_class_type:
+		case DW_TAG_structure_type:
+		case DW_TAG_union_type:
+		case DW_TAG_module:
+			h = -1;		/* no addresses, may hold code */
+			break;
+		}
+		if (h == 1) {
+			if (s->n < MAX_SCOPES)
+				s->die[s->n++] = c;
+			descend(l, &c, pc, s, depth + 1);
+			return true;
+		}
+		/* gdb reads a lexical block without addresses as if its
+		 * contents were outside it; no other scope is like that */
+		if (h < 0 && (tag != DW_TAG_subprogram &&
+			      tag != DW_TAG_inlined_subroutine) &&
+		    dwarf_haschildren(&c) > 0 && descend(l, &c, pc, s, depth + 1))
+			return true;
+	} while (dwarf_siblingof(&c, &c) == 0);
+	return false;
+}
+
+/* Collect the ranges of the functions below die, looking inside
+ * namespaces and classes but not inside functions. */
+static int index_fns(const struct ld_lines *l, struct unit *u, Dwarf_Die *die,
+		     int depth)
+{
+	Dwarf_Addr base, lo, hi;
+	Dwarf_Die c;
+
+	if (depth >= MAX_SCOPES || dwarf_child(die, &c) != 0)
+		return 0;
+	do {
+		ptrdiff_t off = 0;
+
+		switch (dwarf_tag(&c)) {
+		case DW_TAG_subprogram:
+			while ((off = dwarf_ranges(&c, off, &base, &lo, &hi)) > 0) {
+				if (!real_range(l, lo, hi))
+					continue;
+				if (GROW(u, fns) < 0)
+					return -ENOMEM;
+				u->fns[u->nfns++] = (struct fn_range){ lo, hi, c };
+			}
+			break;
+		case DW_TAG_namespace:
+		case DW_TAG_class_type:
+		case DW_TAG_structure_type:
+		case DW_TAG_union_type:
+		case DW_TAG_module:
+			if (index_fns(l, u, &c, depth + 1) < 0)
+				return -ENOMEM;
+			break;
+		}
+	} while (dwarf_siblingof(&c, &c) == 0);
+	return 0;
+}
+
+static int cmp_fns(const void *a, const void *b)
+{
+	const struct fn_range *x = a, *y = b;
+
+	return x->lo < y->lo ? -1 : x->lo > y->lo;
+}
+
+/* The outermost function of u holding pc, or NULL. */
+static struct fn_range *fn_at(const struct ld_lines *l, struct unit *u,
+			      uint64_t pc)
+{
+	size_t lo = 0, hi;
+
+	if (!u->indexed) {
+		u->indexed = true;
+		if (index_fns(l, u, &u->die, 0) < 0)
+			u->nfns = 0;
+		else if (u->nfns)
+			qsort(u->fns, u->nfns, sizeof *u->fns, cmp_fns);
+	}
+	for (hi = u->nfns; lo < hi;) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (u->fns[mid].lo <= pc)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo > 0 && pc < u->fns[lo - 1].hi ? &u->fns[lo - 1] : NULL;
+}
+
+static uint32_t scopes_at(const struct ld_lines *l, struct table *t,
+			  uint64_t pc, struct scopes *s)
+{
+	uint32_t u = unit_of(t, pc);
+	struct fn_range *f;
+
+	s->n = 0;
+	if (u == NO_INDEX)
+		return u;
+	f = fn_at(l, &t->units[u], pc);
+	if (f) {
+		s->die[s->n++] = f->die;
+		descend(l, &f->die, pc, s, 1);
+	} else if (t->units[u].nfns == 0) {
+		/* nothing indexed (out of memory?): walk the whole unit */
+		descend(l, &t->units[u].die, pc, s, 0);
+	}
+	return u;
+}
+
 /* The innermost function (not an inlined copy: gdb's
  * find_pc_sect_function) containing pc. */
 static bool func_at(const struct ld_lines *l, struct table *t, uint64_t pc,
 		    struct func *f)
 {
-	Dwarf_Die *scopes = NULL;
-	int i, n;
+	struct scopes s;
+	int i;
 
-	f->unit = unit_of(t, pc);
+	f->unit = scopes_at(l, t, pc, &s);
 	f->dwarf = false;
-	if (f->unit == NO_INDEX)
-		return false;
-	n = dwarf_getscopes(&t->units[f->unit].die, pc, &scopes);
-	/* libdw follows an inlined copy with its abstract origin's scopes,
-	 * which have no addresses: die_bounds skips those */
-	for (i = 0; i < n && !f->dwarf; i++)
-		if (dwarf_tag(&scopes[i]) == DW_TAG_subprogram)
-			f->dwarf = die_bounds(l, &scopes[i], f);
-	free(scopes);
+	for (i = s.n - 1; i >= 0 && !f->dwarf; i--)
+		if (dwarf_tag(&s.die[i]) == DW_TAG_subprogram)
+			f->dwarf = die_bounds(l, &s.die[i], f);
 	return f->dwarf;
 }
 
@@ -912,31 +1077,46 @@ static bool declares(Dwarf_Die *die)
 static Dwarf_Off block_at(const struct ld_lines *l, struct table *t,
 			  uint64_t pc)
 {
-	uint32_t u = unit_of(t, pc);
-	Dwarf_Die *scopes = NULL;
-	struct func ignored;
-	Dwarf_Off key;
-	int i, n;
+	struct scopes s;
+	uint32_t u = scopes_at(l, t, pc, &s);
+	int i;
 
 	if (u == NO_INDEX)
 		return 0;
-	key = dwarf_dieoffset(&t->units[u].die);
-	n = dwarf_getscopes(&t->units[u].die, pc, &scopes);
-	for (i = 0; i < n; i++) {
-		int tag = dwarf_tag(&scopes[i]);
+	for (i = s.n - 1; i >= 0; i--) {
+		int tag = dwarf_tag(&s.die[i]);
 
-		if (!die_bounds(l, &scopes[i], &ignored))
-			continue;
 		if (tag == DW_TAG_subprogram ||
-		    tag == DW_TAG_inlined_subroutine ||
-		    ((tag == DW_TAG_lexical_block || tag == DW_TAG_try_block ||
-		      tag == DW_TAG_catch_block) && declares(&scopes[i]))) {
-			key = dwarf_dieoffset(&scopes[i]);
-			break;
-		}
+		    tag == DW_TAG_inlined_subroutine || declares(&s.die[i]))
+			return dwarf_dieoffset(&s.die[i]);
 	}
-	free(scopes);
-	return key;
+	return dwarf_dieoffset(&t->units[u].die);
+}
+
+/* When pc is in code inlined into a function, gdb names the line of the
+ * outermost call (symtab.c skip_prologue_sal); 0 if pc is not. */
+static unsigned call_line_at(const struct ld_lines *l, struct table *t,
+			     uint64_t pc)
+{
+	Dwarf_Attribute a;
+	Dwarf_Word line = 0;
+	struct scopes s;
+	int i, outer = -1;
+
+	scopes_at(l, t, pc, &s);
+	for (i = s.n - 1; i >= 0; i--) {
+		int tag = dwarf_tag(&s.die[i]);
+
+		if (tag == DW_TAG_subprogram)
+			break;
+		if (tag == DW_TAG_inlined_subroutine)
+			outer = i;
+	}
+	if (outer < 0 ||
+	    dwarf_formudata(dwarf_attr(&s.die[outer], DW_AT_call_line, &a),
+			    &line) != 0 || line > UINT32_MAX)
+		return 0;
+	return (unsigned)line;
 }
 
 static bool is_loclist(Dwarf_Attribute *a)
@@ -1225,6 +1405,7 @@ static void past_prologue(const struct ld_lines *l, struct table *t,
 			  struct loc *v)
 {
 	const struct row *r;
+	unsigned line;
 	struct func f;
 	uint64_t pc;
 
@@ -1236,6 +1417,8 @@ static void past_prologue(const struct ld_lines *l, struct table *t,
 	r = covering(t, pc, NULL);
 	v->addr = pc;
 	v->line = r ? r->line : v->line;
+	if ((line = call_line_at(l, t, pc)) != 0)
+		v->line = line;
 }
 
 static int cmp_locs(const void *a, const void *b)

@@ -3,6 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
+#include "layoutdbg/export.h"
 #include "layoutdbg/output.h"
 #include "layoutdbg/render.h"
 #include "layoutdbg/timeline.h"
@@ -200,4 +203,80 @@ struct ld_snapshot *ld_tl_as_snapshot(const struct ld_tl_entry *e, bool after,
 		return NULL;
 	}
 	return s;
+}
+
+static json_t *entry_json(const struct ld_tl_entry *e)
+{
+	json_t *o = json_object(), *args = json_array(), *brk = json_object();
+	json_t *changes = json_array();
+	struct ld_map_diff d;
+	const char *name = ld_syscall_name(e->call.nr);
+	char ret[128], hex[32];
+	size_t i;
+	int bad = !o || !args || !brk || !changes;
+
+	for (i = 0; !bad && i < 6; i++) {
+		snprintf(hex, sizeof hex, "0x%" PRIx64, e->call.args[i]);
+		bad |= json_array_append_new(args, json_string(hex));
+	}
+	ld_map_diff_init(&d);
+	if (!bad && e->done && ld_maps_diff(&e->before, &e->after, &d) == 0)
+		for (i = 0; i < d.n; i++)
+			bad |= json_array_append_new(changes, ld_json_change(&d.v[i]));
+	ld_map_diff_release(&d);
+	if (!bad) {
+		bad |= json_object_set_new(o, "n", json_integer(e->n));
+		bad |= json_object_set_new(o, "tid", json_integer(e->tid));
+		bad |= json_object_set_new(o, "thread", json_integer(e->thread_num));
+		bad |= json_object_set_new(o, "syscall", name ? json_string(name) : json_null());
+		bad |= json_object_set_new(o, "nr", json_integer(e->call.nr));
+		bad |= json_object_set_new(o, "args_hex", args);
+		args = NULL;
+		bad |= ld_json_put_text(o, "call", e->text ? e->text : "");
+		bad |= json_object_set_new(o, "returned", json_boolean(e->call.returned));
+		bad |= ld_json_put_text(o, "result",
+					ld_syscall_format_ret(&e->call, ret, sizeof ret));
+		bad |= json_object_set_new(o, "done", json_boolean(e->done));
+		bad |= ld_json_put_u64(brk, "before", e->brk_before);
+		bad |= ld_json_put_u64(brk, "after", e->brk_after);
+		bad |= json_object_set_new(o, "brk", brk);
+		brk = NULL;
+		bad |= json_object_set_new(o, "changes", changes);
+		changes = NULL;
+		bad |= json_object_set_new(o, "frames", ld_json_frames(e->frames, e->nframes));
+	}
+	json_decref(args);
+	json_decref(brk);
+	json_decref(changes);
+	if (bad) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+json_t *ld_timeline_to_json(const struct ld_timeline *t)
+{
+	json_t *o = json_pack("{s:s, s:i}", "format", "layoutdbg-timeline",
+			      "version", 1);
+	json_t *v = json_array();
+	size_t i;
+
+	if (!o || !v)
+		goto fail;
+	for (i = 0; i < t->n; i++) {
+		json_t *e = entry_json(t->v[i]);
+
+		if (!e || json_array_append_new(v, e) < 0)
+			goto fail;
+	}
+	if (json_object_set_new(o, "entries", v) < 0) {
+		v = NULL;
+		goto fail;
+	}
+	return o;
+fail:
+	json_decref(v);
+	json_decref(o);
+	return NULL;
 }

@@ -149,4 +149,14 @@ int ld_export_diff_svg(const struct ld_snapshot *a,
  * frames.  Returns as ld_export_svg(). */
 int ld_export_html(const struct ld_snapshot *s, FILE *out);
 
+/* Building blocks shared with the other JSON documents (--json, the
+ * timeline): the same field names and the same U/X_hex rule as above.
+ * put functions return 0 or -ENOMEM; the others a new reference or NULL. */
+int ld_json_put_u64(json_t *o, const char *key, uint64_t v);
+int ld_json_put_text(json_t *o, const char *key, const char *s);
+json_t *ld_json_mapping(const struct ld_map *mp);
+json_t *ld_json_mappings(const struct ld_maps *m);
+json_t *ld_json_frames(const struct ld_snap_frame *v, size_t n);
+json_t *ld_json_change(const struct ld_map_change *c);
+
 #endif

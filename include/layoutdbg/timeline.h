@@ -47,4 +47,13 @@ void ld_render_tl_entry(FILE *f, const struct ld_tl_entry *e, const char *exe);
 struct ld_snapshot *ld_tl_as_snapshot(const struct ld_tl_entry *e, bool after,
 				      pid_t pid, const char *exe);
 
+/* The timeline as JSON: {"format": "layoutdbg-timeline", "version": 1,
+ * "entries": [{"n", "tid", "thread", "syscall", "nr", "args_hex": [...],
+ * "call" (decoded text), "returned", "result", "result_hex", "done",
+ * "brk": {"before", "before_hex", "after", "after_hex"}, "changes":
+ * [CHANGE...], "frames": [FRAME...]}]}  (CHANGE and FRAME as in export.h).
+ * NULL on ENOMEM. */
+#include <jansson.h>
+json_t *ld_timeline_to_json(const struct ld_timeline *t);
+
 #endif
