@@ -11,6 +11,7 @@
 #include "layoutdbg/error.h"
 #include "layoutdbg/export.h"
 #include "layoutdbg/infrun.h"
+#include "layoutdbg/jsonout.h"
 #include "layoutdbg/output.h"
 #include "layoutdbg/render.h"
 #include "layoutdbg/views.h"
@@ -138,6 +139,18 @@ static void free_words(char **v)
 	for (i = 0; v && v[i]; i++)
 		free(v[i]);
 	free(v);
+}
+
+/* --json: the document {"command": CMD, KEY: V} (V stolen). */
+static int emit(const char *cmd, const char *key, json_t *v)
+{
+	json_t *d = ld_jdoc(cmd);
+
+	if (ld_jset(d, key, v) < 0) {
+		json_decref(d);
+		d = NULL;
+	}
+	return ld_emit_json(d);
 }
 
 /* ---- process control ------------------------------------------------ */
@@ -334,6 +347,9 @@ static int cmd_ignore(struct ld_session *s, char *args)
 
 static int info_breakpoints(struct ld_session *s, char *args)
 {
+	if (ld_json_on())
+		return emit("info breakpoints", "breakpoints",
+			    ld_json_breakpoints(&s->bps));
 	ld_render_breakpoints(stdout, &s->bps);
 	return 0;
 }
@@ -347,6 +363,13 @@ static int info_proc_mappings(struct ld_session *s, char *args)
 
 	if (!m)
 		return -1;
+	if (ld_json_on()) {
+		json_t *d = ld_jdoc("info proc mappings");
+
+		ld_jset(d, "pid", json_integer(s->proc->pid));
+		return ld_emit_json(ld_jset(d, "mappings", ld_json_mappings(m)) < 0 ?
+				    (json_decref(d), NULL) : d);
+	}
 	ld_out("process %d\nMapped address spaces:\n\n", (int)s->proc->pid);
 	ld_render_gdb_mappings(stdout, m);
 	ld_out("\n/proc/%d/maps at the same stop:\n", (int)s->proc->pid);
@@ -386,6 +409,14 @@ static int info_registers(struct ld_session *s, char *args)
 	if ((e = ld_regs_get(t->tid, &r)))
 		return ld_error("info registers: thread %d: %s", (int)t->tid,
 				strerror(-e));
+	if (ld_json_on()) {
+		json_t *d = ld_jdoc("info registers");
+
+		ld_jset(d, "tid", json_integer(t->tid));
+		ld_jset(d, "thread", json_integer(t->num));
+		ld_jset(d, "registers", ld_json_registers(&r));
+		return ld_emit_json(d);
+	}
 	for (i = 0; i < sizeof regs / sizeof *regs; i++) {
 		uint64_t v = *(uint64_t *)((char *)&r + regs[i].off);
 		const char *name = regs[i].name;
@@ -423,6 +454,7 @@ static const char *thread_name(pid_t pid, pid_t tid, char *buf, size_t len)
 
 static int info_threads(struct ld_session *s, char *args)
 {
+	json_t *arr = ld_json_on() ? json_array() : NULL;
 	size_t i;
 
 	ld_out("  %-4s %-26s %s\n", "Id", "Target Id", "Frame");
@@ -441,7 +473,18 @@ static int info_threads(struct ld_session *s, char *args)
 			ld_describe_pc(s, r.rip, where, sizeof where);
 		ld_out("%c %-4d %-26s %s\n", t->tid == s->cur_tid ? '*' : ' ', t->num,
 		       target, where);
+		if (arr) {
+			json_t *o = json_pack("{s:i, s:i, s:s, s:b, s:s}", "num", t->num,
+					      "tid", t->tid, "name", name, "current",
+					      t->tid == s->cur_tid, "frame", where);
+
+			if (ld_regs_get(t->tid, &r) == 0)
+				ld_json_put_u64(o, "pc", r.rip);
+			json_array_append_new(arr, o);
+		}
 	}
+	if (arr)
+		return emit("info threads", "threads", arr);
 	return 0;
 }
 
@@ -504,7 +547,17 @@ static int cmd_backtrace(struct ld_session *s, char *args)
 		return -1;
 	if (cur_frames(s, &st) < 0)
 		return -1;
-	for (i = 0; i < st.nframes && i < limit; i++)
+	if (ld_json_on()) {
+		json_t *d = ld_jdoc("backtrace");
+
+		ld_jset(d, "tid", json_integer(st.tid));
+		ld_jset(d, "thread", json_integer(st.num));
+		ld_jset(d, "frames", ld_json_frames(st.frames, st.nframes < limit ?
+						    st.nframes : limit));
+		ld_jset(d, "more", json_boolean(st.nframes > limit));
+		ld_emit_json(d);
+	}
+	for (i = 0; !ld_json_on() && i < st.nframes && i < limit; i++)
 		ld_render_frame(stdout, (int)i, &st.frames[i], s->exe_path);
 	if (i < st.nframes)
 		ld_out("(More stack frames follow...)\n");
@@ -520,6 +573,15 @@ static int select_frame(struct ld_session *s, long level)
 
 	if (cur_frames(s, &st) < 0)
 		return -1;
+	if (ld_json_on() && level >= 0 && (size_t)level < st.nframes) {
+		json_t *d = ld_jdoc("frame");
+
+		ld_jset(d, "level", json_integer(level));
+		ld_jset(d, "frame", ld_json_frames(&st.frames[level], 1));
+		s->frame = (int)level;
+		ld_snap_thread_release(&st);
+		return ld_emit_json(d);
+	}
 	if (level < 0)
 		rc = ld_error("frame: bottom (innermost) frame selected; you cannot "
 			      "go down");
@@ -579,6 +641,25 @@ static int info_frame(struct ld_session *s, char *args)
 		return ld_error("info frame: cannot unwind thread %d to frame %d",
 				t->num, s->frame);
 	k = s->frame;
+	if (ld_json_on()) {
+		json_t *d = ld_jdoc("info frame"), *saved = json_object();
+
+		ld_jset(d, "level", json_integer(k));
+		ld_json_put_u64(d, "cfa", f[k].cfa);
+		ld_json_put_u64(d, "pc", f[k].pc);
+		if (k + 1 < n)
+			ld_json_put_u64(d, "saved_pc", f[k + 1].pc);
+		if (k + 1 < n && f[k + 1].cfa)
+			ld_json_put_u64(d, "caller_cfa", f[k + 1].cfa);
+		if (k > 0)
+			ld_json_put_u64(d, "callee_cfa", f[k - 1].cfa);
+		if (f[k].rbp_at)
+			ld_json_put_u64(saved, "rbp", f[k].rbp_at);
+		if (f[k].rip_at)
+			ld_json_put_u64(saved, "rip", f[k].rip_at);
+		ld_jset(d, "saved_registers", saved);
+		return ld_emit_json(d);
+	}
 	ld_out("Stack level %d, frame at 0x%" PRIx64 ":\n", k, f[k].cfa);
 	{
 		struct ld_obj *ob;
@@ -645,6 +726,16 @@ static int info_brk(struct ld_session *s, char *args)
 				bss_end = ob->bias + g->vaddr + g->memsz;
 		}
 	}
+	if (ld_json_on()) {
+		json_t *d = ld_jdoc("info brk");
+
+		ld_json_put_u64(d, "start_brk", start);
+		ld_json_put_u64(d, "brk", cur);
+		ld_json_put_u64(d, "heap_size", cur - start);
+		if (bss_end)
+			ld_json_put_u64(d, "bss_end", bss_end);
+		return ld_emit_json(d);
+	}
 	ld_out("start_brk      0x%" PRIx64 "\n", start);
 	ld_out("brk            0x%" PRIx64 "%s\n", cur,
 	       cur == start ? "  (no heap yet)" : "");
@@ -676,6 +767,16 @@ static int info_aslr(struct ld_session *s, char *args)
 				      "on (full, brk included)" };
 	int v = read_sysctl_int("/proc/sys/kernel/randomize_va_space", -1);
 
+	if (ld_json_on()) {
+		json_t *d = ld_jdoc("info aslr");
+
+		ld_jset(d, "randomize_va_space", json_integer(v));
+		ld_jset(d, "disable_randomization", json_boolean(!s->aslr));
+		if (s->proc)
+			ld_jset(d, "process_randomized", json_boolean(s->proc_aslr));
+		return ld_emit_json(d);
+	}
+
 	ld_out("System: /proc/sys/kernel/randomize_va_space = %d: %s\n", v,
 	       v >= 0 && v <= 2 ? what[v] : "unknown");
 	ld_out("New processes: address randomization %s "
@@ -693,6 +794,24 @@ static int info_sharedlibrary(struct ld_session *s, char *args)
 
 	if (ld_session_rescan(s) < 0)
 		return -1;
+	if (ld_json_on()) {
+		json_t *arr = json_array();
+
+		for (i = 0; i < s->objs.n; i++) {
+			struct ld_obj *ob = &s->objs.v[i];
+			json_t *o = json_object();
+
+			ld_obj_elf(ob);
+			ld_json_put_text(o, "path", ob->path);
+			ld_json_put_u64(o, "from", ob->lo);
+			ld_json_put_u64(o, "to", ob->hi);
+			ld_json_put_u64(o, "bias", ob->bias);
+			ld_jset(o, "executable", json_boolean(ob->is_exe));
+			ld_jset(o, "interpreter", json_boolean(ob->is_interp));
+			json_array_append_new(arr, o);
+		}
+		return emit("info sharedlibrary", "objects", arr);
+	}
 	ld_out("%-18s %-18s %-18s %s\n", "From", "To", "Bias", "Object");
 	for (i = 0; i < s->objs.n; i++) {
 		struct ld_obj *ob = &s->objs.v[i];
@@ -829,6 +948,23 @@ static int cmd_x(struct ld_session *s, char *args)
 			return ld_error("x: cannot access memory at 0x%" PRIx64 ": %s",
 					addr, strerror(-r));
 		}
+		if (ld_json_on()) {
+			json_t *d = ld_jdoc("x"), *vals = json_array();
+
+			ld_json_put_u64(d, "address", addr);
+			ld_jset(d, "unit_size", json_integer((json_int_t)sz));
+			for (i = 0; i < count; i++) {
+				uint64_t v = 0;
+				json_t *o = json_object();
+
+				memcpy(&v, buf + i * sz, sz);
+				ld_json_put_u64(o, "value", v);
+				json_array_append_new(vals, o);
+			}
+			ld_jset(d, "values", vals);
+			free(buf);
+			return ld_emit_json(d);
+		}
 		for (i = 0; i < count; i++) {
 			uint64_t v = 0;
 			char sym[256];
@@ -886,6 +1022,8 @@ static int cmd_snapshot(struct ld_session *s, char *args)
 	snap = ld_session_snapshot(s, name);
 	if (!snap)
 		return -1;
+	if (ld_json_on())
+		return emit("snapshot", "snapshot", ld_snapshot_to_json(snap));
 	ld_out("Snapshot %s: %zu mappings, %zu thread%s, brk 0x%" PRIx64 " (%s)\n",
 	       ld_snapshot_label(snap, label, sizeof label), snap->maps.n,
 	       snap->nthreads, snap->nthreads == 1 ? "" : "s", snap->brk,
@@ -897,6 +1035,8 @@ static int cmd_snapshot(struct ld_session *s, char *args)
 
 static int cmd_snapshots(struct ld_session *s, char *args)
 {
+	if (ld_json_on())
+		return emit("snapshots", "snapshots", ld_json_snapshot_list(&s->snaps));
 	ld_render_snapshot_list(stdout, &s->snaps);
 	fflush(stdout);
 	return 0;
@@ -910,6 +1050,16 @@ static struct ld_snapshot *find_snap(struct ld_session *s, const char *what,
 	if (!snap)
 		ld_error("%s: no snapshot \"%s\" (see `snapshots`)", what, key);
 	return snap;
+}
+
+static void show_diff(const struct ld_snap_diff *d)
+{
+	if (ld_json_on()) {
+		emit("diff", "diff", ld_snap_diff_to_json(d));
+		return;
+	}
+	ld_render_diff(stdout, d);
+	fflush(stdout);
 }
 
 /* "@N": the layout after timeline entry N; "@N-": before it.  The
@@ -941,6 +1091,8 @@ static int cmd_show_snap(struct ld_session *s, const char *key)
 
 	if (!snap)
 		return -1;
+	if (ld_json_on())
+		return emit("show", "snapshot", ld_snapshot_to_json(snap));
 	ld_render_snapshot(stdout, snap);
 	fflush(stdout);
 	return 0;
@@ -989,8 +1141,7 @@ static int cmd_diff(struct ld_session *s, char *args)
 			ta = timeline_snap(s, before);
 		}
 		if (ta && tb && ld_snap_diff(ta, tb, &d) == 0) {
-			ld_render_diff(stdout, &d);
-			fflush(stdout);
+			show_diff(&d);
 			ld_snap_diff_release(&d);
 			r = 0;
 		}
@@ -1007,8 +1158,7 @@ static int cmd_diff(struct ld_session *s, char *args)
 			int r = -1;
 
 			if (tb && ld_snap_diff(a, tb, &d) == 0) {
-				ld_render_diff(stdout, &d);
-				fflush(stdout);
+				show_diff(&d);
 				ld_snap_diff_release(&d);
 				r = 0;
 			}
@@ -1028,8 +1178,7 @@ static int cmd_diff(struct ld_session *s, char *args)
 	}
 	if (ld_snap_diff(a, b, &d) < 0)
 		return ld_error("diff: %s", strerror(ENOMEM));
-	ld_render_diff(stdout, &d);
-	fflush(stdout);
+	show_diff(&d);
 	ld_snap_diff_release(&d);
 	return 0;
 }
@@ -1169,6 +1318,8 @@ static int cmd_timeline(struct ld_session *s, char *args)
 	unsigned long n;
 	struct ld_tl_entry *e;
 
+	if (!w && ld_json_on())
+		return emit("timeline", "timeline", ld_timeline_to_json(&s->timeline));
 	if (!w) {
 		ld_render_timeline(stdout, &s->timeline, s->exe_path);
 		fflush(stdout);
@@ -1180,6 +1331,15 @@ static int cmd_timeline(struct ld_session *s, char *args)
 	if (!e)
 		return ld_error("timeline %lu: no such entry (the timeline has %zu)",
 				n, s->timeline.n);
+	if (ld_json_on()) {
+		json_t *all = ld_timeline_to_json(&s->timeline);
+		json_t *one = all ? json_array_get(json_object_get(all, "entries"),
+						   n - 1) : NULL;
+
+		json_incref(one);
+		json_decref(all);
+		return emit("timeline", "entry", one);
+	}
 	ld_render_tl_entry(stdout, e, s->exe_path);
 	fflush(stdout);
 	return 0;
@@ -1807,7 +1967,17 @@ int ld_execute(struct ld_session *s, const char *line)
 			name[40] = 0;
 		r = unknown(commands, "", name, amb);
 	} else if ((r = check_flags(s, c, c->name)) == 0) {
+		if (ld_json_on())
+			ld_json_reset();
 		r = c->fn(s, args);
+		/* Commands without data of their own report the state. */
+		if (ld_json_on() && !ld_json_emitted()) {
+			json_t *d = ld_jdoc(c->name);
+
+			ld_jset(d, "ok", json_boolean(r >= 0));
+			ld_jset(d, "process", ld_json_process(s));
+			ld_emit_json(d);
+		}
 	}
 	free(buf);
 	fflush(stdout);

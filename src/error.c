@@ -6,6 +6,7 @@
 #include <jansson.h>
 
 #include "layoutdbg/error.h"
+#include "layoutdbg/output.h"
 
 static FILE *err_stream;
 static unsigned err_count;
@@ -46,6 +47,8 @@ static void emit(const char *prefix, const char *fmt, va_list ap)
 		/* Errors are documents on stdout so a consumer sees them in order. */
 		if (s)
 			printf("%s\n", s);
+		if (*prefix != 'w')
+			ld_json_note_error();
 		free(s);
 		json_decref(o);
 		fflush(stdout);

@@ -187,6 +187,10 @@ static int open_elf(struct ld_lines *l, const char *path, char *err,
 	l->elf = elf_begin(l->fd, ELF_C_READ_MMAP, NULL);
 	if (!l->elf || elf_kind(l->elf) != ELF_K_ELF || !gelf_getehdr(l->elf, &eh))
 		return fail(err, len, "not an ELF file");
+	/* libdw applies no relocations (libdwfl would): the DWARF of a .o
+	 * would give wrong files and addresses */
+	if (eh.e_type == ET_REL)
+		return fail(err, len, "a relocatable object file: link it first");
 	l->x86_64 = eh.e_machine == EM_X86_64;
 	return 0;
 }

@@ -28,6 +28,7 @@ static const char usage[] =
 "  -ex CMD            run CMD after loading (repeatable, in order)\n"
 "  -x FILE            run the commands in FILE\n"
 "  -batch             run -ex / -x commands, then exit (status 1 if any failed)\n"
+"  --json             every command prints one JSON document (see layoutdbg(1))\n"
 "  --aslr             run with address randomization on (default off, like gdb)\n"
 "  --color=WHEN       auto|always|never (auto: on a terminal; NO_COLOR honoured)\n"
 "  -nx                do not read ~/.layoutdbgrc\n"
@@ -121,6 +122,9 @@ static int parse_opts(int argc, char **argv, struct opts *o,
 			o->quiet = true;
 		} else if (!strcmp(n, "-nx")) {
 			o->nx = true;
+		} else if (!strcmp(n, "-json")) {
+			ld_json_set(1);
+			o->quiet = true;
 		} else if (!strcmp(n, "-aslr")) {
 			s->aslr = true;
 		} else if (!strncmp(n, "-color=", 7) || !strncmp(n, "-colour=", 8)) {

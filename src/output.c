@@ -1,10 +1,56 @@
 /* Output helpers. */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "layoutdbg/output.h"
 
 static int out_quiet;
+static int json_on, json_done;
+
+void ld_json_set(int on)
+{
+	json_on = on;
+	out_quiet = on;
+	ld_error_set_json(on);
+}
+
+int ld_json_on(void)
+{
+	return json_on;
+}
+
+int ld_json_emitted(void)
+{
+	return json_done;
+}
+
+void ld_json_reset(void)
+{
+	json_done = 0;
+}
+
+void ld_json_note_error(void)
+{
+	json_done = 1;
+}
+
+int ld_emit_json(json_t *doc)
+{
+	char *text;
+
+	if (!doc)
+		return ld_error("cannot build the JSON document: out of memory");
+	text = json_dumps(doc, JSON_COMPACT | JSON_ENSURE_ASCII);
+	json_decref(doc);
+	if (!text)
+		return ld_error("cannot print the JSON document: out of memory");
+	printf("%s\n", text);
+	fflush(stdout);
+	free(text);
+	json_done = 1;
+	return 0;
+}
 static int color_on;
 
 void ld_out_set_quiet(int quiet)

@@ -9,7 +9,9 @@
 #include <string.h>
 
 #include "layoutdbg/error.h"
+#include "layoutdbg/export.h"
 #include "layoutdbg/infrun.h"
+#include "layoutdbg/jsonout.h"
 #include "layoutdbg/output.h"
 #include "layoutdbg/views.h"
 
@@ -40,6 +42,14 @@ static struct ld_obj *obj_of_map(struct ld_session *s, const struct ld_map *mp)
 		if (s->objs.v[i].inode == mp->inode && !strcmp(s->objs.v[i].path, path))
 			return &s->objs.v[i];
 	return NULL;
+}
+
+static bool obj_of_map_path(const struct ld_obj *ob, const struct ld_map *mp)
+{
+	char buf[4096];
+
+	return mp->inode == ob->inode &&
+	       !strcmp(ld_map_basepath(mp, buf, sizeof buf), ob->path);
 }
 
 /* The PT_LOAD of ob whose file pages this mapping maps. */
@@ -248,6 +258,50 @@ static bool vmmap_match(const char *filter, const struct ld_map *mp,
 	       strstr(ld_region_kind_name(r->kind), filter);
 }
 
+static json_t *words_json(const char *list)
+{
+	json_t *v = json_array();
+	char *copy = strdup(list), *save = NULL, *w;
+
+	for (w = copy ? strtok_r(copy, " ", &save) : NULL; w; w = strtok_r(NULL, " ", &save))
+		json_array_append_new(v, json_string(w));
+	free(copy);
+	return v;
+}
+
+static int vmmap_json(struct ld_session *s, const struct ld_maps *m,
+		      struct ld_region *rg, const char *filter)
+{
+	json_t *d = ld_jdoc("vmmap"), *arr = json_array();
+	size_t i;
+
+	for (i = 0; i < m->n; i++) {
+		const struct ld_map *mp = &m->v[i];
+		char detail[512], secs[2048] = "";
+		json_t *o;
+
+		region_detail(&rg[i], mp, detail, sizeof detail);
+		if (!vmmap_match(filter, mp, &rg[i], detail))
+			continue;
+		o = ld_json_mapping(mp);
+		ld_jset(o, "kind", json_string(ld_region_kind_name(rg[i].kind)));
+		ld_json_put_text(o, "owner", detail);
+		if (rg[i].obj) {
+			ld_json_put_text(o, "object", rg[i].obj->path);
+			ld_sections_in(rg[i].obj, mp->start, mp->end, secs, sizeof secs);
+		}
+		if (rg[i].segment >= 0)
+			ld_jset(o, "segment", json_integer(rg[i].segment));
+		if (rg[i].thread_num)
+			ld_jset(o, "thread", json_integer(rg[i].thread_num));
+		ld_jset(o, "sections", words_json(secs));
+		json_array_append_new(arr, o);
+	}
+	free(rg);
+	ld_jset(d, "regions", arr);
+	return ld_emit_json(d);
+}
+
 int ld_cmd_vmmap(struct ld_session *s, char *args)
 {
 	const struct ld_maps *m = ld_session_maps(s);
@@ -264,6 +318,8 @@ int ld_cmd_vmmap(struct ld_session *s, char *args)
 	if (!rg)
 		return ld_error("vmmap: %s", strerror(ENOMEM));
 	ld_classify(s, m, rg);
+	if (ld_json_on())
+		return vmmap_json(s, m, rg, filter);
 	ld_out("%-18s %-18s %-5s %9s  %-12s %-34s %s\n", "Start", "End", "Perms",
 	       "Size", "Kind", "Object / owner", "Sections");
 	for (i = 0; i < m->n; i++) {
@@ -290,10 +346,51 @@ int ld_cmd_vmmap(struct ld_session *s, char *args)
 
 /* ---- info sections ----------------------------------------------- */
 
+static int emit_objects(const char *cmd, json_t *objs)
+{
+	json_t *d = ld_jdoc(cmd);
+
+	ld_jset(d, "objects", objs);
+	return ld_emit_json(d);
+}
+
+static json_t *sections_json(struct ld_elf *e, uint64_t bias, const char *path,
+			     bool exec)
+{
+	json_t *o = json_object(), *arr = json_array();
+	size_t i;
+
+	ld_json_put_text(o, "path", path);
+	ld_jset(o, "executable", json_boolean(exec));
+	ld_json_put_u64(o, "bias", bias);
+	for (i = 0; i < ld_elf_nsections(e); i++) {
+		const struct ld_section *sec = ld_elf_section(e, i);
+		uint64_t a = sec->flags & SHF_ALLOC ? bias + sec->addr : sec->addr;
+		json_t *x = json_object();
+		char words[128];
+
+		if (sec->type == SHT_NULL)
+			continue;
+		ld_jset(x, "index", json_integer(sec->index));
+		ld_json_put_text(x, "name", sec->name);
+		ld_json_put_u64(x, "start", a);
+		ld_json_put_u64(x, "end", a + sec->size);
+		ld_json_put_u64(x, "size", sec->size);
+		ld_json_put_u64(x, "offset", sec->offset);
+		ld_jset(x, "allocated", json_boolean(sec->flags & SHF_ALLOC));
+		ld_jset(x, "flags", words_json(ld_section_flag_words(sec, words,
+								     sizeof words)));
+		json_array_append_new(arr, x);
+	}
+	ld_jset(o, "sections", arr);
+	return o;
+}
+
 static void print_sections(struct ld_elf *e, uint64_t bias, const char *path,
 			   bool exec)
 {
 	size_t i;
+
 
 	ld_out("%s file: `%s', file type elf64-x86-64.\n", exec ? "Exec" : "Object",
 	       path);
@@ -317,6 +414,7 @@ static void print_sections(struct ld_elf *e, uint64_t bias, const char *path,
 int ld_cmd_info_sections(struct ld_session *s, char *args)
 {
 	char *filter = strtok(args, " \t");
+	json_t *objs = ld_json_on() ? json_array() : NULL;
 	size_t i, shown = 0;
 
 	if (!s->proc) {
@@ -325,6 +423,11 @@ int ld_cmd_info_sections(struct ld_session *s, char *args)
 		if (filter && !strstr(s->exe_path, filter))
 			return ld_error("info sections %s: not the program; libraries "
 					"are known once the program runs", filter);
+		if (objs) {
+			json_array_append_new(objs, sections_json(s->exe, 0, s->exe_path,
+								  true));
+			return emit_objects("info sections", objs);
+		}
 		print_sections(s->exe, 0, s->exe_path, true);
 		return 0;
 	}
@@ -340,12 +443,18 @@ int ld_cmd_info_sections(struct ld_session *s, char *args)
 			ld_error("info sections: %s: cannot read the ELF file", ob->path);
 			continue;
 		}
-		print_sections(e, ob->bias, ob->path, ob->is_exe);
+		if (objs)
+			json_array_append_new(objs, sections_json(e, ob->bias, ob->path,
+								  ob->is_exe));
+		else
+			print_sections(e, ob->bias, ob->path, ob->is_exe);
 		shown++;
 	}
-	if (!shown && filter)
+	if (!shown && filter) {
+		json_decref(objs);
 		return ld_error("info sections %s: no loaded object matches", filter);
-	return 0;
+	}
+	return objs ? emit_objects("info sections", objs) : 0;
 }
 
 /* ---- info segments ----------------------------------------------- */
@@ -429,15 +538,74 @@ static void print_runtime(struct ld_session *s, struct ld_obj *ob,
 	}
 }
 
+static json_t *segments_json(struct ld_elf *e, struct ld_obj *ob,
+			     const struct ld_maps *m)
+{
+	json_t *o = json_object(), *arr = json_array();
+	size_t i, k;
+
+	ld_json_put_text(o, "path", ob ? ob->path : ld_elf_path(e));
+	ld_json_put_u64(o, "bias", ob ? ob->bias : 0);
+	for (i = 0; i < ld_elf_nsegments(e); i++) {
+		const struct ld_segment *g = ld_elf_segment(e, i);
+		json_t *x = json_object(), *secs = json_array(), *maps = json_array();
+		char type[32], fl[4];
+
+		ld_jset(x, "index", json_integer((json_int_t)i));
+		ld_jset(x, "type", json_string(ld_segment_type_name(g->type, type,
+								     sizeof type)));
+		ld_json_put_u64(x, "offset", g->offset);
+		ld_json_put_u64(x, "vaddr", g->vaddr);
+		ld_json_put_u64(x, "paddr", g->paddr);
+		ld_json_put_u64(x, "filesz", g->filesz);
+		ld_json_put_u64(x, "memsz", g->memsz);
+		ld_jset(x, "flags", json_string(ld_segment_flag_str(g->flags, fl)));
+		ld_json_put_u64(x, "align", g->align);
+		for (k = 0; k < ld_elf_nsections(e); k++) {
+			const struct ld_section *sec = ld_elf_section(e, k);
+
+			if (sec->type != SHT_NULL && ld_elf_section_in_segment(sec, g))
+				json_array_append_new(secs, json_string(sec->name));
+		}
+		ld_jset(x, "sections", secs);
+		if (ob) {
+			ld_json_put_u64(x, "runtime_start", ob->bias + g->vaddr);
+			ld_json_put_u64(x, "runtime_end", ob->bias + g->vaddr + g->memsz);
+			for (k = 0; m && g->type == PT_LOAD && k < m->n; k++) {
+				const struct ld_map *mp = &m->v[k];
+
+				if ((ld_map_is_file(mp) && obj_of_map_path(ob, mp) &&
+				     segment_of(ob, mp) == (int)i) ||
+				    (!ld_map_is_file(mp) && k > 0 &&
+				     m->v[k - 1].end == mp->start &&
+				     obj_of_map_path(ob, &m->v[k - 1]) &&
+				     bss_segment(ob, mp) == (int)i))
+					json_array_append_new(maps, ld_json_mapping(mp));
+			}
+			ld_jset(x, "mappings", maps);
+		} else {
+			json_decref(maps);
+		}
+		json_array_append_new(arr, x);
+	}
+	ld_jset(o, "segments", arr);
+	return o;
+}
+
 int ld_cmd_info_segments(struct ld_session *s, char *args)
 {
 	char *filter = strtok(args, " \t");
+	json_t *objs = ld_json_on() ? json_array() : NULL;
 	const struct ld_maps *m;
 	size_t i, shown = 0;
 
 	if (!s->proc) {
 		if (!s->exe)
 			return ld_error("info segments: no program loaded");
+		if (objs) {
+			json_array_append_new(objs, segments_json(s->exe, NULL, NULL));
+			return emit_objects("info segments", objs);
+		}
 		print_phdrs(s->exe);
 		return 0;
 	}
@@ -452,16 +620,23 @@ int ld_cmd_info_segments(struct ld_session *s, char *args)
 			ld_error("info segments: %s: cannot read the ELF file", ob->path);
 			continue;
 		}
+		if (objs) {
+			json_array_append_new(objs, segments_json(ob->elf, ob, m));
+			shown++;
+			continue;
+		}
 		if (shown++)
 			ld_out("\n");
 		ld_out("%s:\n\n", ob->path);
 		print_phdrs(ob->elf);
 		print_runtime(s, ob, m);
 	}
-	if (!shown)
+	if (!shown) {
+		json_decref(objs);
 		return ld_error("info segments%s%s: no loaded object matches",
 				filter ? " " : "", filter ? filter : "");
-	return 0;
+	}
+	return objs ? emit_objects("info segments", objs) : 0;
 }
 
 /* ---- xinfo / info symbol ------------------------------------------ */
@@ -531,6 +706,51 @@ static void xinfo_object(struct ld_session *s, struct ld_obj *ob, uint64_t addr)
 		ld_out("  symbol    ?? (no symbol covers it)\n");
 }
 
+static int xinfo_json(struct ld_session *s, uint64_t addr,
+		      const struct ld_map *mp, const struct ld_region *r)
+{
+	json_t *d = ld_jdoc("xinfo");
+	char detail[512];
+
+	ld_json_put_u64(d, "address", addr);
+	ld_jset(d, "mapped", json_true());
+	ld_jset(d, "mapping", ld_json_mapping(mp));
+	ld_json_put_u64(d, "mapping_offset", addr - mp->start);
+	ld_jset(d, "kind", json_string(ld_region_kind_name(r->kind)));
+	ld_json_put_text(d, "owner", region_detail(r, mp, detail, sizeof detail));
+	if (r->obj && ld_obj_elf(r->obj)) {
+		struct ld_elf *e = r->obj->elf;
+		uint64_t link = addr - r->obj->bias, off;
+		const struct ld_section *sec = ld_elf_section_at(e, link);
+		const struct ld_symbol *sym = ld_elf_symbol_at(e, link, &off);
+
+		ld_json_put_text(d, "object", r->obj->path);
+		ld_json_put_u64(d, "bias", r->obj->bias);
+		ld_json_put_u64(d, "object_offset", addr - r->obj->lo);
+		if (r->segment >= 0)
+			ld_jset(d, "segment", json_integer(r->segment));
+		if (sec)
+			ld_json_put_text(d, "section", sec->name);
+		if (sec)
+			ld_json_put_u64(d, "section_offset", link - sec->addr);
+		if (sym) {
+			ld_json_put_text(d, "symbol", sym->name);
+			ld_json_put_u64(d, "symbol_offset", off);
+		}
+	}
+	if (r->thread_num)
+		ld_jset(d, "thread", json_integer(r->thread_num));
+	if (r->kind == LD_RK_HEAP) {
+		uint64_t sb, b;
+
+		if (ld_session_brk(s, &sb, &b) == 0) {
+			ld_json_put_u64(d, "heap_offset", addr - sb);
+			ld_json_put_u64(d, "brk", b);
+		}
+	}
+	return ld_emit_json(d);
+}
+
 int ld_cmd_xinfo(struct ld_session *s, char *args)
 {
 	const struct ld_maps *m;
@@ -549,6 +769,13 @@ int ld_cmd_xinfo(struct ld_session *s, char *args)
 	if (ld_session_rescan(s) < 0 || !(m = ld_session_maps(s)))
 		return -1;
 	mp = ld_maps_find(m, addr);
+	if (ld_json_on() && !mp) {
+		json_t *d = ld_jdoc("xinfo");
+
+		ld_json_put_u64(d, "address", addr);
+		ld_jset(d, "mapped", json_false());
+		return ld_emit_json(d);
+	}
 	ld_out("0x%" PRIx64 ":\n", addr);
 	if (!mp) {
 		ld_out("  not mapped\n");
@@ -559,6 +786,12 @@ int ld_cmd_xinfo(struct ld_session *s, char *args)
 	if (!rg)
 		return ld_error("xinfo: %s", strerror(ENOMEM));
 	ld_classify(s, m, rg);
+	if (ld_json_on()) {
+		int r = xinfo_json(s, addr, mp, &rg[i]);
+
+		free(rg);
+		return r;
+	}
 	ld_out("  mapping   0x%" PRIx64 "-0x%" PRIx64 " %s %s, offset 0x%" PRIx64
 	       " into it%s%s\n", mp->start, mp->end, mp->perms,
 	       ld_human_size(mp->end - mp->start, size, sizeof size),
@@ -597,10 +830,22 @@ int ld_cmd_info_symbol(struct ld_session *s, char *args)
 	if (ld_eval_addr(s, args, &addr) < 0)
 		return -1;
 	if (!ld_objs_symbolize(&s->objs, addr, &ob, &name, &off)) {
+		if (ld_json_on())
+			return ld_emit_json(json_pack("{s:s, s:n}", "command",
+						      "info symbol", "symbol"));
 		ld_out("No symbol matches %s.\n", args);
 		return 0;
 	}
 	sec = ld_elf_section_at(ob->elf, addr - ob->bias);
+	if (ld_json_on()) {
+		json_t *d = ld_jdoc("info symbol");
+
+		ld_json_put_text(d, "symbol", name);
+		ld_json_put_u64(d, "offset", off);
+		ld_json_put_text(d, "section", sec ? sec->name : "");
+		ld_json_put_text(d, "object", ob->path);
+		return ld_emit_json(d);
+	}
 	ld_out("%s", name);
 	if (off)
 		ld_out(" + %" PRIu64, off);
@@ -704,6 +949,33 @@ static void draw(const struct ld_maps *m, const char *exe, bool brk_valid,
 		return;
 	}
 	n = make_blocks(m, exe, b);
+	if (ld_json_on()) {
+		json_t *d = ld_jdoc("layout"), *arr = json_array();
+
+		for (i = 0; i < n; i++) {
+			json_t *o = json_object();
+			char detail[640];
+
+			block_detail(m, &b[i], detail, sizeof detail);
+			ld_jset(o, "kind", json_string(block_label(b[i].kind)));
+			ld_json_put_u64(o, "start", m->v[b[i].first].start);
+			ld_json_put_u64(o, "end", m->v[b[i].last].end);
+			ld_jset(o, "mappings", json_integer((json_int_t)(b[i].last -
+								       b[i].first + 1)));
+			ld_json_put_text(o, "detail", detail);
+			ld_jset(o, "gap_before", json_boolean(i > 0 &&
+				m->v[b[i - 1].last].end != m->v[b[i].first].start));
+			json_array_append_new(arr, o);
+		}
+		ld_jset(d, "blocks", arr);
+		if (brk_valid) {
+			ld_json_put_u64(d, "start_brk", start_brk);
+			ld_json_put_u64(d, "brk", brk);
+		}
+		ld_emit_json(d);
+		free(b);
+		return;
+	}
 	for (i = 0; i < n; i++) {
 		uint64_t lo = m->v[b[i].first].start, hi = m->v[b[i].last].end;
 		char detail[640];

@@ -14,6 +14,19 @@
 void ld_out(const char *fmt, ...) LD_PRINTF(1, 2);
 void ld_out_set_quiet(int quiet);
 
+/* --json: text output is off and each command prints one JSON document.
+ * ld_emit_json prints doc (compact, one line) and takes the reference; it
+ * returns 0, or -1 after an error document when doc is NULL (ENOMEM). */
+#include <jansson.h>
+void ld_json_set(int on);
+int ld_json_on(void);
+int ld_emit_json(json_t *doc);
+/* Whether a document was printed since the last ld_json_reset(). */
+int ld_json_emitted(void);
+void ld_json_reset(void);
+/* error.c: an error document counts as the command's document. */
+void ld_json_note_error(void);
+
 /* "132 KiB", "1.6 MiB", "12 B" */
 const char *ld_human_size(uint64_t n, char *buf, size_t len);
 

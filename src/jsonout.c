@@ -1,0 +1,160 @@
+/* JSON documents shared by the commands. */
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "layoutdbg/export.h"
+#include "layoutdbg/infrun.h"
+#include "layoutdbg/jsonout.h"
+
+int ld_jset(json_t *o, const char *key, json_t *v)
+{
+	if (!o || !v) {
+		json_decref(v);
+		return -1;
+	}
+	return json_object_set_new(o, key, v);
+}
+
+json_t *ld_jdoc(const char *command)
+{
+	return json_pack("{s:s}", "command", command);
+}
+
+static const char *event_name(enum ld_event ev)
+{
+	static const char *names[] = {
+		[LD_EV_NONE] = "none", [LD_EV_BREAKPOINT] = "breakpoint",
+		[LD_EV_STEP] = "step", [LD_EV_FINISH] = "finish",
+		[LD_EV_SIGNAL] = "signal", [LD_EV_INTERRUPT] = "interrupt",
+		[LD_EV_CATCH] = "catchpoint", [LD_EV_EXITED] = "exited",
+		[LD_EV_ERROR] = "error",
+	};
+
+	return names[ev];
+}
+
+json_t *ld_json_process(struct ld_session *s)
+{
+	json_t *o = json_object(), *stop;
+	struct ld_thread *t;
+	struct ld_obj *ob;
+	const char *sym;
+	uint64_t off;
+	ld_regs r;
+
+	if (!o)
+		return NULL;
+	if (!s->proc) {
+		ld_jset(o, "state", json_string(s->last_event == LD_EV_EXITED ?
+						"exited" : "none"));
+		if (s->last_event == LD_EV_EXITED)
+			ld_jset(o, "reason", json_string(s->stop_reason));
+		return o;
+	}
+	ld_jset(o, "pid", json_integer(s->proc->pid));
+	ld_jset(o, "state", json_string("stopped"));
+	ld_jset(o, "threads", json_integer((json_int_t)ld_proc_nlive(s->proc)));
+	ld_jset(o, "aslr", json_boolean(s->proc_aslr));
+	stop = json_object();
+	ld_jset(stop, "event", json_string(event_name(s->last_event)));
+	ld_jset(stop, "reason", json_string(s->stop_reason));
+	t = ld_proc_thread(s->proc, s->cur_tid);
+	if (t && ld_regs_get(t->tid, &r) == 0) {
+		ld_jset(stop, "tid", json_integer(t->tid));
+		ld_jset(stop, "thread", json_integer(t->num));
+		ld_json_put_u64(stop, "pc", r.rip);
+		if (ld_objs_symbolize(&s->objs, r.rip, &ob, &sym, &off)) {
+			ld_jset(stop, "function", json_string(sym));
+			ld_jset(stop, "offset", json_integer((json_int_t)off));
+		}
+		if (ob)
+			ld_json_put_text(stop, "object", ob->path);
+	}
+	ld_jset(o, "stop", stop);
+	return o;
+}
+
+static const char *bp_type(const struct ld_bp *bp)
+{
+	return LD_BP_IS_CATCH(bp) ? "catchpoint" : "breakpoint";
+}
+
+json_t *ld_json_breakpoints(const struct ld_bps *b)
+{
+	json_t *v = json_array();
+	size_t i;
+
+	for (i = 0; v && i < b->n; i++) {
+		const struct ld_bp *bp = b->v[i];
+		json_t *o;
+
+		if (!bp->num)
+			continue;
+		o = json_pack("{s:i, s:s, s:s, s:b, s:b, s:i, s:i}", "num", bp->num,
+			      "type", bp_type(bp), "disposition",
+			      bp->type == LD_BP_TEMP ? "del" : "keep", "enabled",
+			      bp->enabled, "pending", bp->pending && !bp->is_addr,
+			      "hits", bp->hits, "ignore", bp->ignore);
+		ld_json_put_text(o, "location", bp->spec);
+		if (!LD_BP_IS_CATCH(bp) && (!bp->pending || bp->is_addr))
+			ld_json_put_u64(o, "address", bp->addr);
+		if (bp->where)
+			ld_json_put_text(o, "what", bp->where);
+		json_array_append_new(v, o);
+	}
+	return v;
+}
+
+json_t *ld_json_snapshot_list(const struct ld_snapshots *ss)
+{
+	json_t *v = json_array();
+	size_t i;
+
+	for (i = 0; v && i < ss->n; i++) {
+		const struct ld_snapshot *s = ss->v[i];
+		json_t *o = json_pack("{s:i, s:i, s:i, s:i, s:b}", "id", s->id,
+				      "pid", s->pid, "mappings", (json_int_t)s->maps.n,
+				      "threads", (json_int_t)s->nthreads,
+				      "brk_valid", s->brk_valid);
+
+		ld_jset(o, "name", s->name ? json_string(s->name) : json_null());
+		ld_json_put_text(o, "reason", s->reason ? s->reason : "");
+		ld_jset(o, "time_ns", json_integer((json_int_t)s->when.tv_sec *
+						   1000000000 + s->when.tv_nsec));
+		if (s->brk_valid) {
+			ld_json_put_u64(o, "start_brk", s->start_brk);
+			ld_json_put_u64(o, "brk", s->brk);
+		}
+		json_array_append_new(v, o);
+	}
+	return v;
+}
+
+json_t *ld_json_thread_frames(const struct ld_snap_thread *t)
+{
+	json_t *o = json_pack("{s:i, s:i}", "tid", t->tid, "thread", t->num);
+
+	ld_jset(o, "frames", ld_json_frames(t->frames, t->nframes));
+	return o;
+}
+
+json_t *ld_json_registers(const ld_regs *r)
+{
+	static const struct { const char *name; size_t off; } regs[] = {
+#define R(n) { #n, offsetof(ld_regs, n) }
+		R(rax), R(rbx), R(rcx), R(rdx), R(rsi), R(rdi), R(rbp), R(rsp),
+		R(r8), R(r9), R(r10), R(r11), R(r12), R(r13), R(r14), R(r15),
+		R(rip), R(eflags), R(cs), R(ss), R(ds), R(es), R(fs), R(gs),
+		R(fs_base), R(gs_base), R(orig_rax),
+#undef R
+	};
+	json_t *o = json_object();
+	size_t i;
+
+	for (i = 0; o && i < sizeof regs / sizeof *regs; i++)
+		ld_json_put_u64(o, regs[i].name,
+				*(const uint64_t *)((const char *)r + regs[i].off));
+	return o;
+}
