@@ -1,0 +1,213 @@
+/* In-process measurements with the core library, each printed with the
+ * baseline measured right beside it:
+ *   unwind    ld_unwind of a 55-frame stack, per call after the first,
+ *             against one process_vm_readv of the same stack bytes;
+ *   memread   ld_mem_read of 1 MiB against the PTRACE_PEEKDATA loop;
+ *   maps      ld_maps_read of a 20,000-mapping process against a plain
+ *             read(2) of its /proc/PID/maps;
+ *   diff      ld_maps_diff of two such lists, against the same read.
+ * Usage: bench-core BUILD-DIR.  Output: "name value_us baseline_us". */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "layoutdbg/maps.h"
+#include "layoutdbg/mem.h"
+#include "layoutdbg/proc.h"
+#include "layoutdbg/unwind.h"
+
+#define REPS 15
+
+static double now_us(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec * 1e6 + (double)t.tv_nsec / 1e3;
+}
+
+static int cmp(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static double median(double *v, int n)
+{
+	qsort(v, (size_t)n, sizeof *v, cmp);
+	return v[n / 2];
+}
+
+/* Start PROG ARG with a pipe on stdin; wait for its "ready" line. */
+static pid_t start(const char *prog, const char *arg, int *in)
+{
+	int p[2], o[2];
+	char buf[64];
+	pid_t pid;
+
+	if (pipe(p) < 0 || pipe(o) < 0)
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		dup2(p[0], 0);
+		dup2(o[1], 1);
+		close(p[1]);
+		close(o[0]);
+		execl(prog, prog, arg, (char *)NULL);
+		_exit(127);
+	}
+	close(p[0]);
+	close(o[1]);
+	if (read(o[0], buf, sizeof buf) <= 0)
+		return -1;
+	close(o[0]);
+	*in = p[1];
+	return pid;
+}
+
+static void bench_unwind(const char *dir)
+{
+	char prog[4096], err[256];
+	struct ld_frame f[128];
+	struct ld_unwinder *u = ld_unwinder_new();
+	struct ld_proc *p;
+	double t[REPS], base[REPS];
+	static char stack[64 * 1024];
+	int in, i, n = 0;
+	ld_regs r;
+	pid_t pid;
+
+	snprintf(prog, sizeof prog, "%s/bench/bench-deep", dir);
+	pid = start(prog, "53", &in);
+	if (pid < 0 || ld_proc_attach(pid, &p, err, sizeof err) < 0) {
+		printf("unwind skipped %s\n", err);
+		return;
+	}
+	ld_unwind(u, pid, f, 128);			/* the first one fills caches */
+	for (i = 0; i < REPS; i++) {
+		double t0 = now_us();
+
+		n = ld_unwind(u, pid, f, 128);
+		t[i] = now_us() - t0;
+	}
+	ld_regs_get(pid, &r);
+	for (i = 0; i < REPS; i++) {
+		size_t len = n > 1 ? f[n - 1].sp - r.rsp + 64 : 4096;
+		struct iovec l = { stack, len < sizeof stack ? len : sizeof stack };
+		struct iovec rem = { (void *)r.rsp, l.iov_len };
+		double t0 = now_us();
+
+		process_vm_readv(pid, &l, 1, &rem, 1, 0);
+		base[i] = now_us() - t0;
+	}
+	printf("unwind_%d_frames %.1f %.1f\n", n, median(t, REPS), median(base, REPS));
+	{
+		static unsigned char buf[1 << 20];
+		struct ld_maps m;
+		const struct ld_map *st;
+		uint64_t a;
+		double tp[5], tv[5];
+
+		/* The stack mapping (132 KiB) read 8 times: 1 MiB. */
+		ld_maps_init(&m);
+		ld_maps_read(pid, &m, err, sizeof err);
+		st = ld_maps_find(&m, r.rsp);
+		a = st ? st->end - 0x20000 + 0x10000 : r.rsp;
+		ld_maps_release(&m);
+		for (i = 0; i < 5; i++) {
+			double t0 = now_us();
+			int k;
+
+			for (k = 0; k < 8; k++)
+				ld_mem_read(pid, a - 0x10000, buf, 0x20000);
+			tv[i] = now_us() - t0;
+			t0 = now_us();
+			for (k = 0; k < 8; k++) {
+				size_t w;
+
+				for (w = 0; w < 0x20000; w += 8) {
+					errno = 0;
+					ptrace(PTRACE_PEEKDATA, pid, (void *)(a - 0x10000 + w), NULL);
+				}
+			}
+			tp[i] = now_us() - t0;
+		}
+		printf("memread_1MiB %.1f %.1f\n", median(tv, 5), median(tp, 5));
+	}
+	ld_proc_detach(p);
+	ld_proc_free(p);
+	close(in);
+	waitpid(pid, NULL, 0);
+	ld_unwinder_free(u);
+}
+
+static void bench_maps(const char *dir)
+{
+	char prog[4096], path[64], err[256];
+	static char buf[8 << 20];
+	double t[REPS], base[REPS], td[REPS];
+	struct ld_maps a, b;
+	int in, i;
+	pid_t pid;
+
+	snprintf(prog, sizeof prog, "%s/bench/bench-manymaps", dir);
+	pid = start(prog, "20000", &in);
+	if (pid < 0) {
+		printf("maps skipped\n");
+		return;
+	}
+	snprintf(path, sizeof path, "/proc/%d/maps", (int)pid);
+	for (i = 0; i < REPS; i++) {
+		double t0 = now_us();
+		int fd = open(path, O_RDONLY);
+
+		while (read(fd, buf, sizeof buf) > 0)
+			;
+		close(fd);
+		base[i] = now_us() - t0;
+		ld_maps_init(&a);
+		t0 = now_us();
+		ld_maps_read(pid, &a, err, sizeof err);
+		t[i] = now_us() - t0;
+		ld_maps_init(&b);
+		ld_maps_read(pid, &b, err, sizeof err);
+		if (b.n > 10)
+			b.v[b.n / 2].perms[0] = '-';
+		{
+			struct ld_map_diff d;
+
+			ld_map_diff_init(&d);
+			t0 = now_us();
+			ld_maps_diff(&a, &b, &d);
+			td[i] = now_us() - t0;
+			ld_map_diff_release(&d);
+		}
+		if (i == 0)
+			printf("# %zu mappings\n", a.n);
+		ld_maps_release(&a);
+		ld_maps_release(&b);
+	}
+	printf("maps_read_20000 %.1f %.1f\n", median(t, REPS), median(base, REPS));
+	printf("maps_diff_20000 %.1f %.1f\n", median(td, REPS), median(base, REPS));
+	close(in);
+	waitpid(pid, NULL, 0);
+}
+
+int main(int argc, char **argv)
+{
+	const char *dir = argc > 1 ? argv[1] : "build";
+
+	signal(SIGPIPE, SIG_IGN);
+	bench_unwind(dir);
+	bench_maps(dir);
+	return 0;
+}

@@ -1,0 +1,139 @@
+#!/usr/bin/env python3
+"""layoutdbg benchmarks: each job timed for layoutdbg and, in the same run,
+for its baseline (gdb where installed, the raw ptrace limit, a plain read),
+reported as medians and ratios.  Never part of the ordinary test run.
+
+    python3 bench/run.py --build build [--reps 5] [--hits 100000] [--quick]
+"""
+import argparse
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+ap = argparse.ArgumentParser()
+ap.add_argument("--build", default="build")
+ap.add_argument("--reps", type=int, default=5)
+ap.add_argument("--hits", type=int, default=100000)
+ap.add_argument("--writes", type=int, default=1000000)
+ap.add_argument("--quick", action="store_true", help="fewer hits and writes")
+args = ap.parse_args()
+if args.quick:
+    args.hits, args.writes, args.reps = 20000, 200000, 3
+B = os.path.abspath(args.build)
+LD = os.path.join(B, "src", "layoutdbg")
+GDB = shutil.which("gdb")
+rows = []
+
+
+def timed(cmd, stdin=None, env=None):
+    t0 = time.perf_counter()
+    p = subprocess.run(cmd, stdin=stdin, stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, env=env)
+    dt = time.perf_counter() - t0
+    if p.returncode not in (0,):
+        sys.stderr.write(f"bench: {cmd[0]} exited {p.returncode}: "
+                         f"{p.stderr.decode(errors='replace')[-300:]}\n")
+    return dt, p.stdout.decode(errors="replace")
+
+
+def med(cmd, reps=None, **kw):
+    return statistics.median(timed(cmd, **kw)[0] for _ in range(reps or args.reps))
+
+
+def row(job, ours, base, base_name, target=None):
+    ratio = ours / base if base else float("nan")
+    rows.append((job, ours, base, base_name, ratio, target))
+    print(f"{job:44s} layoutdbg {ours*1e3:9.2f} ms  {base_name} {base*1e3:9.2f} ms"
+          f"  ratio {ratio:6.3f}" + (f"  (target {target})" if target else ""),
+          flush=True)
+
+
+def gdb_cmd(*ex, prog=None, pid=None):
+    c = [GDB, "-nx", "-q", "-batch"]
+    for e in ex:
+        c += ["-ex", e]
+    if pid:
+        c += ["-p", str(pid)]
+    if prog:
+        c += prog
+    return c
+
+
+def ld_cmd(*ex, prog=None, pid=None):
+    c = [LD, "-batch", "-nx"]
+    for e in ex:
+        c += ["-ex", e]
+    if pid:
+        c += ["-p", str(pid)]
+    if prog:
+        c += prog
+    return c
+
+
+def start_job(job, prog):
+    ex = ("break main", "run", "info proc mappings")
+    ours = med(ld_cmd(*ex, prog=prog))
+    if GDB:
+        row(job, ours, med(gdb_cmd(*ex, prog=prog)), "gdb", "<= 0.25 on clang")
+    else:
+        print(f"{job}: {ours*1e3:.2f} ms (gdb not installed: no ratio)")
+
+
+start_job("start, break main, run, maps: heap fixture",
+          [os.path.join(B, "fixtures", "heap")])
+clang = "/usr/lib/llvm-14/bin/clang"
+if os.path.exists(clang):
+    start_job("start, break main, run, maps: clang (libLLVM)", [clang, "--version"])
+
+hits = os.path.join(B, "bench", "bench-hits")
+nm = subprocess.run(["nm", hits], stdout=subprocess.PIPE, text=True).stdout
+marker = int(re.search(r"^([0-9a-f]+) T marker$", nm, re.M).group(1), 16)
+ex = ("break marker", f"ignore 1 {args.hits}", "run")
+reps = max(1, args.reps // 2)
+ours = med(ld_cmd(*ex, prog=[hits, str(args.hits)]), reps)
+raw = statistics.median(
+    float(timed([os.path.join(B, "bench", "bench-raw"), hits, str(args.hits),
+                 hex(marker)])[1].split()[2]) for _ in range(reps))
+row(f"{args.hits} breakpoint hits (ignore)", ours, raw, "raw ptrace")
+if GDB:
+    row(f"{args.hits} breakpoint hits (ignore)", ours,
+        med(gdb_cmd(*ex, prog=["--args", hits, str(args.hits)]), reps), "gdb",
+        ">= 5x faster: ratio <= 0.2")
+
+many = subprocess.Popen([os.path.join(B, "bench", "bench-manymaps"), "20000"],
+                        stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+pid = int(many.stdout.readline().split()[1])
+ours = med(ld_cmd("info proc mappings", "detach", pid=pid))
+plain = med(["cat", f"/proc/{pid}/maps"])
+row("attach, info proc mappings, detach: 20k maps", ours, plain, "cat maps")
+if GDB:
+    row("attach, info proc mappings, detach: 20k maps", ours,
+        med(gdb_cmd("info proc mappings", "detach", pid=pid)), "gdb")
+many.stdin.close()
+many.wait()
+
+writer = os.path.join(B, "bench", "bench-writer")
+untraced = med([writer, str(args.writes)])
+ours = med(ld_cmd("trace memory until exit", prog=[writer, str(args.writes)]))
+row(f"trace memory: {args.writes} writes", ours, untraced, "untraced", "<= 1.2")
+if shutil.which("strace"):
+    row(f"trace memory: {args.writes} writes", ours,
+        med(["strace", "-f", "-qq", "-o", "/dev/null", "-e", "trace=memory", writer,
+             str(args.writes)]), "strace -e trace=memory (PTRACE_SYSCALL)")
+
+out = timed([os.path.join(B, "bench", "bench-core"), B])[1]
+for line in out.splitlines():
+    f = line.split()
+    if len(f) == 3 and not line.startswith("#"):
+        base = {"unwind": "process_vm_readv of the stack",
+                "memread": "PTRACE_PEEKDATA loop",
+                "maps": "read(2) of /proc/PID/maps"}[f[0].split("_")[0]]
+        row(f[0], float(f[1]) / 1e6, float(f[2]) / 1e6, base)
+
+print("\n| job | layoutdbg | baseline | ratio |\n|---|---|---|---|")
+for job, ours, base, name, ratio, target in rows:
+    print(f"| {job} | {ours*1e3:.2f} ms | {name} {base*1e3:.2f} ms | {ratio:.3f} |")
