@@ -754,6 +754,10 @@ static enum verdict on_stop(struct ld_session *s, struct ld_stop *st,
 	struct ld_thread *t = ld_proc_thread(s->proc, st->tid);
 
 	out->tid = st->tid;
+	/* A stale interrupt may come first; anything else is the re-hit or
+	 * something that replaces it. */
+	if (t && st->kind != LD_STOP_INTERRUPT)
+		t->rehit = false;
 	switch (st->kind) {
 	case LD_STOP_EXITED:
 	case LD_STOP_KILLED:
@@ -858,7 +862,7 @@ static int resume_all(struct ld_session *s)
 	for (i = 0; i < s->proc->nthreads; i++) {
 		struct ld_thread *t = &s->proc->threads[i];
 
-		if (t->state != LD_T_STOPPED || t->queued)
+		if (t->state != LD_T_STOPPED || t->queued || t->rehit)
 			continue;
 		r = step_over(s, t);
 		if (r < 0 && r != -ESRCH)
@@ -889,6 +893,8 @@ static int resume_one(struct ld_session *s, struct ld_thread *t)
 		return 0;
 	for (i = 0; i < s->proc->nthreads; i++)
 		others |= s->proc->threads[i].state == LD_T_RUNNING;
+	if (t->rehit)
+		return ld_proc_resume(s->proc, t, resume_how(s, t), t->pending_sig);
 	if (others && ld_site_at(&s->bps, thread_pc(t))) {
 		int r = ld_proc_stop_all(s->proc);
 
@@ -928,6 +934,7 @@ static void stop_world(struct ld_session *s)
 			r.rip--;
 			ld_regs_set(t->tid, &r);
 			t->queued = false;
+			t->rehit = true;
 		}
 	}
 }

@@ -18,6 +18,13 @@
  *    or the smallest later line with code, one address per lexical block,
  *    each moved past the prologue when it lies inside it.
  *
+ * Known gaps: libdw (0.188) hands rows sorted by address, not by sequence,
+ * so rows a sequence puts at its own end address (gdb drops them) look
+ * like the start of a sequence beginning there; the unit ranges filter
+ * most.  Stack-realigning prologues (amd64_analyze_stack_align) and
+ * clang code without prologue_end markers (skip_prologue_using_sal) are
+ * treated like GCC's.
+ *
  * Nothing here writes to the file or prints. */
 #include <errno.h>
 #include <fcntl.h>
@@ -342,8 +349,7 @@ static char *join_path(const char *dir, const char *name)
 }
 
 /* Index of path among the unit's files (those from first on), added if
- * new.  gdb keys its per-file tables by name, so DWARF 5's file 0 and
- * file 1, both naming the primary source, must become one file. */
+ * new. */
 static int intern(struct table *t, size_t first, uint32_t unit,
 		  const char *dir, const char *name, uint32_t *idx)
 {
@@ -623,32 +629,76 @@ static int add_rows(const struct ld_lines *l, struct table *t,
 	return 0;
 }
 
-/* All files of the unit's line table, as indexes in t->files. */
-static int map_files(struct table *t, Dwarf_Die *cudie, uint32_t unit,
-		     size_t first, const char *dir, uint32_t **map,
-		     size_t *nmap)
+struct named {			/* a file of the line table, by path */
+	char *path;
+	size_t idx;		/* its index in the line table */
+};
+
+static int cmp_named(const void *a, const void *b)
 {
+	const struct named *x = a, *y = b;
+	int c = strcmp(x->path, y->path);
+
+	return c ? c : (x->idx > y->idx) - (x->idx < y->idx);
+}
+
+/* Add the sorted paths to t->files, once each; map[] gets their indexes.
+ * Takes the paths it keeps; the others stay for the caller to free. */
+static int add_files(struct table *t, uint32_t unit, struct named *v,
+		     size_t n, uint32_t *map)
+{
+	size_t j, first = t->nfiles;
+
+	for (j = 0; j < n; j++) {
+		if (t->nfiles == first ||
+		    strcmp(v[j].path, t->files[t->nfiles - 1].path) != 0) {
+			if (GROW(t, files) < 0)
+				return -ENOMEM;
+			t->files[t->nfiles++] = (struct file){ v[j].path, unit };
+			v[j].path = NULL;
+		}
+		map[v[j].idx] = (uint32_t)t->nfiles - 1;
+	}
+	return 0;
+}
+
+/* All files of the unit's line table, as indexes in t->files.  Sorted
+ * first: a C++ unit can name hundreds of headers, and gdb keys its
+ * per-file tables by name, so DWARF 5's file 0 and file 1, both naming
+ * the primary source, must become one file. */
+static int map_files(struct table *t, Dwarf_Die *cudie, uint32_t unit,
+		     const char *dir, uint32_t **map, size_t *nmap)
+{
+	struct named *v = NULL;
 	Dwarf_Files *files;
-	size_t i, n;
+	size_t i, n, m = 0;
+	int ret = -ENOMEM;
 
 	*map = NULL;
 	*nmap = 0;
 	if (dwarf_getsrcfiles(cudie, &files, &n) != 0 || n == 0)
 		return 0;
-	*map = malloc(n * sizeof **map);
-	if (!*map)
-		return -ENOMEM;
+	if (!(*map = malloc(n * sizeof **map)) || !(v = calloc(n, sizeof *v)))
+		goto out;
 	*nmap = n;
 	for (i = 0; i < n; i++) {
 		const char *name = dwarf_filesrc(files, i, NULL, NULL);
 
 		(*map)[i] = NO_INDEX;
 		/* libdw names DWARF 4's unused file 0 "???" */
-		if (name && strcmp(name, "???") != 0 &&
-		    intern(t, first, unit, dir, name, &(*map)[i]) < 0)
-			return -ENOMEM;
+		if (!name || strcmp(name, "???") == 0)
+			continue;
+		if (!(v[m].path = join_path(dir, name)))
+			goto out;
+		v[m++].idx = i;
 	}
-	return 0;
+	qsort(v, m, sizeof *v, cmp_named);
+	ret = add_files(t, unit, v, m, *map);
+out:
+	for (i = 0; v && i < m; i++)
+		free(v[i].path);
+	free(v);
+	return ret;
 }
 
 /* One compilation unit.  A unit whose line table libdw cannot read is
@@ -667,7 +717,7 @@ static int load_unit(const struct ld_lines *l, struct table *t,
 	if (add_unit(t, cudie) < 0 || (ret = add_spans(l, t, cudie, unit)) < 0)
 		return -ENOMEM;
 	sp.any = ret > 0;
-	ret = map_files(t, cudie, unit, first_file, dir, &map, &nmap);
+	ret = map_files(t, cudie, unit, dir, &map, &nmap);
 	if (ret == 0 && name)
 		ret = intern(t, first_file, unit, dir, name,
 			     &t->units[unit].name);
@@ -750,17 +800,7 @@ static size_t lower_bound(const struct table *t, uint64_t pc)
 /* Index of the first row with an address above pc. */
 static size_t upper_bound(const struct table *t, uint64_t pc)
 {
-	size_t lo = 0, hi = t->nrows;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (t->rows[mid].addr <= pc)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
+	return pc == UINT64_MAX ? t->nrows : lower_bound(t, pc + 1);
 }
 
 /* gdb's find_pc_line: the row covering pc, or NULL, and in *end where

@@ -1,5 +1,7 @@
 /* Source lines from DWARF (libdw): address <-> FILE:LINE, and where a
- * function's prologue ends.  Loaded lazily, per object, only when asked.
+ * breakpoint on a function or a line goes, chosen as gdb 13 chooses it.
+ * Loaded lazily, per object, only when asked: the first query reads the
+ * line tables, so the handle is not safe to share between threads.
  * No ptrace: link-time addresses; callers add the load bias. */
 #ifndef LAYOUTDBG_LINES_H
 #define LAYOUTDBG_LINES_H
@@ -10,50 +12,77 @@
 
 struct ld_lines;  /* opaque */
 
-/* Open the DWARF line information of an ELF file.  Returns 0 and *out, or
- * -1 with the reason in err ("no DWARF line information (stripped?)",
- * "No such file or directory", ...). */
+/* Open the DWARF line information of a linked ELF file (executable or
+ * shared object).  Returns 0 and *out, or -1 and NULL with the reason in
+ * err: "No such file or directory", "not an ELF file", "no DWARF line
+ * information (stripped?)", "a relocatable object file: link it first",
+ * "bad DWARF: ...".  Malformed DWARF found later never crashes a query:
+ * what could be read answers. */
 int ld_lines_open(const char *path, struct ld_lines **out, char *err,
 		  size_t errlen);
 void ld_lines_free(struct ld_lines *l);   /* NULL is fine */
 
 struct ld_line {
-	const char *file;    /* full path as recorded (comp dir joined) */
+	const char *file;    /* path as recorded, made absolute with the
+			      * unit's DW_AT_comp_dir; lives until
+			      * ld_lines_free */
 	unsigned line;
-	uint64_t addr;       /* link-time address of the row */
+	uint64_t addr;       /* link-time address where the row starts */
 	bool is_stmt;
 };
 
-/* The row covering addr (the last row with row.addr <= addr inside the
- * same sequence), or false. */
+/* The row covering addr: the last row with row.addr <= addr inside the
+ * same sequence (of several rows at that address, gdb's pick: a
+ * statement one), or false (no sequence covers addr). */
 bool ld_lines_at(const struct ld_lines *l, uint64_t addr, struct ld_line *out);
 
-/* Addresses where FILE:LINE begins: file matches by full path, or by a
- * path suffix on a '/' boundary ("heap.c" matches "/x/fixtures/heap.c").
- * If LINE has no code, the next line that has code is used (as gdb does)
- * and *actual_line says which.  Fills at most max addresses (one per
- * function/inlined copy, lowest is_stmt address of each), returns how many
- * (0: no such file or no code at/after that line), or -1 when file matches
- * no compilation unit's file (then err says so). */
+/* Where `break FILE:LINE` goes, as gdb 13 decides.  FILE matches a
+ * recorded path whole, or (unless FILE is absolute) as a suffix after a
+ * '/' ("heap.c" and "fixtures/heap.c" match "/x/fixtures/heap.c").  The
+ * statement rows of LINE are used, or if there are none those of the
+ * smallest later line that has some.  Of several rows in one lexical
+ * block (a `for` header) only the lowest address is kept: one address
+ * per function, inlined copy or block.  An address inside a function's
+ * prologue (the opening brace, or lines before it) moves to the
+ * function's ld_lines_after_prologue address.
+ * Fills at most max addresses (max >= 1), sorted, each once, and returns
+ * how many it filled; *actual_line gets the line gdb reports for the
+ * first ("Breakpoint 1 at 0x...: file heap.c, line 11.": after the move
+ * past a prologue, that row's line, or the call site's line if it lies
+ * in inlined code).  Returns 0 when FILE matches but neither LINE nor a
+ * later line has code, and -1 when FILE matches no file of any
+ * compilation unit; err says which ("no line 18 in file 'heap.c'", "no
+ * source file named 'x.c'"). */
 int ld_lines_find(const struct ld_lines *l, const char *file, unsigned line,
 		  uint64_t *addrs, size_t max, unsigned *actual_line,
 		  char *err, size_t errlen);
 
-/* The address after the prologue of the function that starts at
- * func_addr, the way gdb chooses it: the address of the second line-table
- * row (by address) of the function whose line differs ... i.e. the first
- * is_stmt row with addr > func_addr whose line is not the function's
- * opening line, provided it lies before func_end.  Returns func_addr when
- * unknown. */
+/* Where `break FUNC` goes for the function at [func_addr, func_end), as
+ * gdb 13 on x86-64 chooses it (symtab.c skip_prologue_sal):
+ *  - the first row marked DW_LNS_set_prologue_end, if any (clang);
+ *  - in units gdb trusts (optimised GCC code, with location lists) and in
+ *    assembly, func_addr itself;
+ *  - else, if the code begins `[endbr64] push %rbp; mov %rsp,%rbp`, the
+ *    start of the next line-table row after those instructions (for
+ *    GCC -O0 the function's second row, even on the same line), if it
+ *    lies inside the function; a function without that frame setup stays
+ *    at func_addr.
+ * The DWARF function containing func_addr gives the bounds when there is
+ * one; func_end is used only without (0: unknown).  Without the code (a
+ * separate debug file) the frame setup is assumed.  Never below
+ * func_addr. */
 uint64_t ld_lines_after_prologue(const struct ld_lines *l, uint64_t func_addr,
 				 uint64_t func_end);
 
-/* Iterate over rows of one source line range for `list`: the source file
- * path of the compilation unit containing addr. */
+/* The source file of the compilation unit containing addr (its DW_AT_name
+ * made absolute), for `list`; NULL if no unit does.  Lives until
+ * ld_lines_free. */
 const char *ld_lines_file_of(const struct ld_lines *l, uint64_t addr);
 
-/* Rows (is_stmt) in [lo, hi), sorted by address, for `next`/`step`: the
- * caller gets at most max. */
+/* The statement rows starting in [lo, hi), sorted by address, one per
+ * address (the row ld_lines_at reports there), for `next`/`step`.  Fills
+ * at most max and returns how many it filled: max means there may be
+ * more. */
 size_t ld_lines_in_range(const struct ld_lines *l, uint64_t lo, uint64_t hi,
 			 struct ld_line *out, size_t max);
 

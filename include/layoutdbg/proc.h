@@ -66,6 +66,9 @@ struct ld_thread {
 	long sys_nr;             /* the call it is in (valid with in_syscall) */
 	uint64_t sys_args[6];
 	bool queued;             /* last holds an event not yet reported */
+	bool rehit;              /* backed up onto a breakpoint it hit while
+				    another stop was reported: it must run
+				    into the int3 again, not step over it */
 };
 
 struct ld_proc {

@@ -386,10 +386,16 @@ static void parse_location(const char *s, struct answer *a)
 {
 	const char *hex = strstr(s, " 0x"), *at = strstr(s, " at ");
 	const char *colon = at ? strrchr(at, ':') : NULL;
+	uint64_t addr;
 
 	if (s[0] < '1' || s[0] > '9' || !hex || a->nloc == MAXLOC)
 		return;
-	a->addr[a->nloc] = strtoull(hex + 1, NULL, 16);
+	addr = strtoull(hex + 1, NULL, 16);
+	/* gdb lists an address twice when the prologues of two functions
+	 * end there; ld_lines_find gives each address once */
+	if (a->nloc > 0 && a->addr[a->nloc - 1] == addr)
+		return;
+	a->addr[a->nloc] = addr;
 	a->line[a->nloc++] = colon ? (unsigned)atoi(colon + 1) : 0;
 }
 
@@ -437,11 +443,11 @@ static void append(char **s, size_t *len, size_t *cap, const char *fmt, ...)
 /* Run gdb once over prog with n commands; answers in a[].  Each command
  * is followed by `info breakpoints` and `delete`, between markers.  They
  * are -ex arguments, not a script: a failing command ends a script. */
-static bool ask_gdb(const char *prog, char **cmds, size_t n,
-		    struct answer *a)
+static bool ask_gdb_once(const char *prog, char **cmds, size_t n,
+			 struct answer *a)
 {
-	size_t len = 0, cap = 0, i;
-	char *cmd = NULL, line[1024];
+	size_t len = 0, cap = 0, lcap = 0, i;
+	char *cmd = NULL, *line = NULL;
 	long k = -1;
 	FILE *p;
 
@@ -457,16 +463,33 @@ static bool ask_gdb(const char *prog, char **cmds, size_t n,
 	free(cmd);
 	if (!p)
 		return false;
-	while (fgets(line, sizeof line, p)) {
+	/* getline: C++ locations run to kilobytes */
+	while (getline(&line, &lcap, p) > 0) {
 		if (strncmp(line, "@@@", 3) == 0)
 			k++;
 		else if (k >= 0 && (size_t)k < n)
 			parse_location(line, &a[k]), parse_info_line(line, &a[k]);
 	}
+	free(line);
 	/* gdb -batch exits 1 when the last command failed (a line past the
 	 * end): only the markers tell whether it answered everything */
 	pclose(p);
 	return (size_t)(k + 1) == n;
+}
+
+/* In runs of 400 commands: the kernel limits one argument of sh -c to
+ * 128 KiB (MAX_ARG_STRLEN). */
+static bool ask_gdb(const char *prog, char **cmds, size_t n,
+		    struct answer *a)
+{
+	size_t i, k;
+
+	for (i = 0; i < n; i += k) {
+		k = n - i < 400 ? n - i : 400;
+		if (!ask_gdb_once(prog, cmds + i, k, a + i))
+			return false;
+	}
+	return true;
 }
 
 static char **new_cmds(size_t n)
@@ -550,7 +573,7 @@ static void sweep_functions(const struct ld_lines *l, const char *prog,
 	char **cmds = new_cmds(n);
 
 	for (i = 0; i < n; i++)
-		snprintf(cmds[i], 256, "break %s", fns[i].name);
+		snprintf(cmds[i], 256, "break %.63s", fns[i].name);
 	if (!a || n == 0 || !ask_gdb(prog, cmds, n, a)) {
 		ok(false, "%s: gdb answers break FUNC", what);
 		goto out;
