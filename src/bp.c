@@ -23,6 +23,7 @@ static void bp_free(struct ld_bp *bp)
 	free(bp->lib);
 	free(bp->where);
 	free(bp->pattern);
+	free(bp->file);
 	free(bp);
 }
 

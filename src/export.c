@@ -286,7 +286,9 @@ static json_t *frame_json(const struct ld_snap_frame *fr)
 
 	if (!o || put_u64(o, "pc", fr->pc) || put_u64(o, "sp", fr->sp) ||
 	    put_u64(o, "cfa", fr->cfa) || put_text(o, "function", fr->func) ||
-	    put_u64(o, "offset", fr->off) || put_text(o, "object", fr->obj)) {
+	    put_u64(o, "offset", fr->off) || put_text(o, "object", fr->obj) ||
+	    (fr->file && (put_text(o, "file", fr->file) ||
+			  json_object_set_new(o, "line", json_integer(fr->line))))) {
 		json_decref(o);
 		return NULL;
 	}
@@ -934,7 +936,18 @@ static int get_frame(const struct rd *r, const json_t *o, const char *w,
 		return -EINVAL;
 	if ((rc = get_text(r, o, w, "function", true, &fr->func)))
 		return rc;
-	return get_text(r, o, w, "object", true, &fr->obj);
+	if ((rc = get_text(r, o, w, "object", true, &fr->obj)))
+		return rc;
+	/* file and line: optional (frames with source information) */
+	if (json_object_get(o, "file")) {
+		long long line;
+
+		if ((rc = get_text(r, o, w, "file", true, &fr->file)) ||
+		    (rc = get_int(r, o, w, "line", 0, UINT32_MAX, &line)))
+			return rc;
+		fr->line = (unsigned)line;
+	}
+	return 0;
 }
 
 static int get_frames(const struct rd *r, const json_t *o, const char *w,

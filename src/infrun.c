@@ -17,6 +17,7 @@
 #include "layoutdbg/output.h"
 #include "layoutdbg/repl.h"
 #include "layoutdbg/session.h"
+#include "layoutdbg/source.h"
 
 volatile sig_atomic_t ld_interrupted;
 
@@ -40,6 +41,30 @@ static bool catch_fires(struct ld_session *s, enum ld_bp_type type,
 
 /* ---- breakpoints ---------------------------------------------------- */
 
+/* LINE or FILE:LINE */
+static bool is_line_location(const char *loc)
+{
+	const char *colon = strrchr(loc, ':');
+	const char *digits = colon ? colon + 1 : loc;
+
+	if (!*digits || strspn(digits, "0123456789") != strlen(digits))
+		return false;
+	return !colon || colon > loc;
+}
+
+static int parse_line_location(struct ld_bp *bp, const char *loc)
+{
+	const char *colon = strrchr(loc, ':');
+	unsigned long n = strtoul(colon ? colon + 1 : loc, NULL, 10);
+
+	if (n == 0 || n > 10000000)
+		return ld_error("break %s: no line %lu", loc, n);
+	bp->line = (unsigned)n;
+	if (colon && !(bp->file = strndup(loc, (size_t)(colon - loc))))
+		return ld_error("break: %s", strerror(ENOMEM));
+	return 0;
+}
+
 static int parse_location(struct ld_bp *bp, const char *loc)
 {
 	const char *at;
@@ -53,10 +78,8 @@ static int parse_location(struct ld_bp *bp, const char *loc)
 		bp->is_addr = true;
 		return 0;
 	}
-	if (strchr(loc, ':'))
-		return ld_error("break %s: source locations need DWARF line "
-				"support, which this build lacks; use a function "
-				"name or *ADDRESS", loc);
+	if (is_line_location(loc))
+		return parse_line_location(bp, loc);
 	at = strchr(loc, '@');
 	bp->sym = at ? strndup(loc, (size_t)(at - loc)) : strdup(loc);
 	if (at)
@@ -83,6 +106,69 @@ static void set_where(struct ld_bp *bp, const char *fmt, ...)
 	bp->where = w;
 }
 
+/* Where `break FUNCTION` stops, as gdb chooses it: past the prologue by
+ * the line table when the object has DWARF lines; without them past a
+ * frame-pointer prologue (endbr64; push %rbp; mov %rsp,%rbp) if the code
+ * starts with one; else at the entry. */
+static uint64_t after_prologue(struct ld_session *s, struct ld_obj *ob,
+			       uint64_t a)
+{
+	static const uint8_t endbr[4] = { 0xf3, 0x0f, 0x1e, 0xfa };
+	static const uint8_t frame[4] = { 0x55, 0x48, 0x89, 0xe5 };
+	struct ld_lines *l = ld_obj_lines(ob);
+	const struct ld_symbol *sym;
+	uint8_t code[8];
+	uint64_t off, skip = 0;
+
+	sym = ob->elf ? ld_elf_symbol_at(ob->elf, a - ob->bias, &off) : NULL;
+	if (!sym || off || sym->type == STT_GNU_IFUNC)
+		return a;
+	if (l)
+		return ob->bias + ld_lines_after_prologue(l, a - ob->bias,
+							  a - ob->bias + sym->size);
+	if (!s->proc || ld_session_read(s, a, code, sizeof code))
+		return a;
+	if (!memcmp(code, endbr, 4))
+		skip = 4;
+	if (!memcmp(code + skip, frame, 4))
+		return a + skip + 4;
+	return a;
+}
+
+static void set_where_line(struct ld_bp *bp, const struct ld_line *row)
+{
+	set_where(bp, "file %s, line %u", ld_source_shortname(row->file),
+		  row->line);
+}
+
+static bool resolve_line_live(struct ld_session *s, struct ld_bp *bp)
+{
+	const char *file = bp->file ? bp->file : ld_default_source(s);
+	uint64_t addrs[8];
+	unsigned actual;
+	size_t i;
+
+	for (i = 0; file && i < s->objs.n; i++) {
+		struct ld_obj *ob = &s->objs.v[i];
+		struct ld_lines *l = ld_obj_lines(ob);
+		struct ld_line row;
+		char err[256];
+		int n;
+
+		if (!l)
+			continue;
+		n = ld_lines_find(l, file, bp->line, addrs, 8, &actual, err, sizeof err);
+		if (n <= 0)
+			continue;
+		bp->addr = ob->bias + addrs[0];
+		bp->pending = false;
+		if (ld_lines_at(l, addrs[0], &row))
+			set_where_line(bp, &row);
+		return true;
+	}
+	return false;
+}
+
 /* Resolve bp in the live process.  Returns true when it now has an
  * address. */
 static bool resolve_live(struct ld_session *s, struct ld_bp *bp)
@@ -99,9 +185,12 @@ static bool resolve_live(struct ld_session *s, struct ld_bp *bp)
 		bp->pending = false;
 		return true;
 	}
+	if (bp->line)
+		return resolve_line_live(s, bp);
 	a = ld_objs_resolve(&s->objs, bp->sym, bp->lib, &ob);
 	if (!a)
 		return false;
+	a = after_prologue(s, ob, a);
 	bp->addr = a;
 	bp->pending = false;
 	{
@@ -231,6 +320,51 @@ static void new_image(struct ld_session *s)
 	arm_all(s, false);
 }
 
+/* `break FILE:LINE` before `run`: checked against the program's own line
+ * table (libraries are not known yet: then it stays pending). */
+static int break_line_static(struct ld_session *s, struct ld_bp *bp,
+			     const char *location, bool temporary)
+{
+	struct ld_lines *l = ld_session_exe_lines(s);
+	const char *file = bp->file ? bp->file : ld_default_source(s);
+	char err[256] = "";
+	uint64_t addr;
+	unsigned actual;
+	struct ld_line row;
+	int n;
+
+	if (!l) {
+		s->bps.next_num--;
+		ld_bp_delete(&s->bps, bp);
+		return ld_error("break %s: %s has no DWARF line information (built "
+				"without -g, or stripped); break on a function or "
+				"*ADDRESS", location, s->exe_path ? s->exe_path : "no program");
+	}
+	if (!file) {
+		s->bps.next_num--;
+		ld_bp_delete(&s->bps, bp);
+		return ld_error("break %s: no default source file; give FILE:LINE",
+				location);
+	}
+	n = ld_lines_find(l, file, bp->line, &addr, 1, &actual, err, sizeof err);
+	if (n < 0 && bp->file) {
+		ld_out("Breakpoint %d (%s) pending: %s in the program; armed if a "
+		       "library with that file loads\n", bp->num, location, err);
+		return 0;
+	}
+	if (n <= 0) {
+		s->bps.next_num--;
+		ld_bp_delete(&s->bps, bp);
+		return ld_error("break %s: %s", location, *err ? err : "no code at or "
+				"after that line");
+	}
+	ld_lines_at(l, addr, &row);
+	ld_out("%s %d at 0x%" PRIx64 ": file %s, line %u.\n",
+	       temporary ? "Temporary breakpoint" : "Breakpoint", bp->num, addr,
+	       ld_source_shortname(row.file), actual);
+	return 0;
+}
+
 int ld_break(struct ld_session *s, const char *location, bool temporary)
 {
 	struct ld_bp *bp;
@@ -263,6 +397,13 @@ int ld_break(struct ld_session *s, const char *location, bool temporary)
 			       bp->num, bp->addr, bp->where);
 			return 0;
 		}
+		if (bp->line) {
+			s->bps.next_num--;
+			ld_bp_delete(&s->bps, bp);
+			return ld_error("break %s: no code at or after that line in "
+					"any loaded object with line information "
+					"(a stripped program has none)", location);
+		}
 		if (!bp->lib || ld_objs_find(&s->objs, bp->lib)) {
 			s->bps.next_num--;
 			ld_bp_delete(&s->bps, bp);
@@ -277,10 +418,24 @@ int ld_break(struct ld_session *s, const char *location, bool temporary)
 		       bp->num, location, bp->lib);
 		return 0;
 	}
+	if (bp->line)
+		return break_line_static(s, bp, location, temporary);
 	if (!s->exe && !bp->is_addr)
 		ld_out("Breakpoint %d (%s) pending: no program loaded yet\n",
 		       bp->num, location);
-	else if (bp->is_addr)
+	else if (!bp->is_addr && !bp->lib && (sym = ld_elf_lookup_any(s->exe, bp->sym)) &&
+		 ld_session_exe_lines(s)) {
+		struct ld_lines *l = ld_session_exe_lines(s);
+		uint64_t a = ld_lines_after_prologue(l, sym->value, sym->value + sym->size);
+		struct ld_line row;
+
+		if (ld_lines_at(l, a, &row))
+			ld_out("%s %d at 0x%" PRIx64 ": file %s, line %u.\n",
+			       temporary ? "Temporary breakpoint" : "Breakpoint", bp->num,
+			       a, ld_source_shortname(row.file), row.line);
+		else
+			ld_out("Breakpoint %d at 0x%" PRIx64 "\n", bp->num, a);
+	} else if (bp->is_addr)
 		ld_out("Breakpoint %d at 0x%" PRIx64 "\n", bp->num, bp->addr);
 	else if (!bp->lib && (sym = ld_elf_lookup_any(s->exe, bp->sym)))
 		ld_out("%s %d at 0x%" PRIx64 " (before relocation): %s in %s\n",
@@ -976,6 +1131,46 @@ static int next_stop(struct ld_session *s, struct ld_stop *st)
 	}
 }
 
+/* gdb's form of a stop location: "main () at heap.c:12" at the start of
+ * a line, "0x... in main () at heap.c:12" inside one, and without line
+ * information "0x... in calloc () from /usr/lib/.../libc.so.6". */
+static const char *describe_stop(struct ld_session *s, uint64_t pc,
+				 const char *name, char *buf, size_t len)
+{
+	struct ld_line row;
+	struct ld_obj *ob;
+	const char *sym;
+	uint64_t off;
+
+	if (!ld_objs_line_at(&s->objs, pc, &row))
+		return NULL;
+	if (!name)
+		name = ld_objs_symbolize(&s->objs, pc, &ob, &sym, &off) ? sym : "??";
+	if (row.addr == pc)
+		snprintf(buf, len, "%s () at %s:%u", name,
+			 ld_source_shortname(row.file), row.line);
+	else
+		snprintf(buf, len, "0x%016" PRIx64 " in %s () at %s:%u", pc, name,
+			 ld_source_shortname(row.file), row.line);
+	return buf;
+}
+
+/* "12\t    void *heap_buffer = calloc(elements, element_size);" */
+static void print_source(struct ld_session *s, uint64_t pc)
+{
+	struct ld_line row;
+	const char *text;
+
+	if (!ld_objs_line_at(&s->objs, pc, &row))
+		return;
+	text = ld_source_line(row.file, row.line);
+	if (text)
+		ld_out("%u\t%s\n", row.line, text);
+	else
+		ld_out("%u\tin %s (%s)\n", row.line, ld_source_shortname(row.file),
+		       strerror(errno));
+}
+
 const char *ld_describe_pc(struct ld_session *s, uint64_t pc, char *buf,
 			   size_t len)
 {
@@ -998,10 +1193,14 @@ static void print_stop(struct ld_session *s, const struct outcome *out)
 	char where[512];
 	struct ld_bp *bp;
 
-	ld_describe_pc(s, pc, where, sizeof where);
+	bp = out->ev == LD_EV_BREAKPOINT ? ld_bp_by_num(&s->bps, out->bpnum) : NULL;
+	if (!describe_stop(s, pc, bp && bp->sym && bp->addr == pc ? bp->sym : NULL,
+			   where, sizeof where))
+		ld_describe_pc(s, pc, where, sizeof where);
+	else
+		bp = NULL;	/* the line form already names it */
 	switch (out->ev) {
 	case LD_EV_BREAKPOINT:
-		bp = ld_bp_by_num(&s->bps, out->bpnum);
 		/* Aliases share addresses (cos, cosf64): name the stop by the
 		 * symbol the user asked for. */
 		if (bp && bp->sym && bp->addr == pc) {
@@ -1011,8 +1210,13 @@ static void print_stop(struct ld_session *s, const struct outcome *out)
 				 bp->sym, ob && !ob->is_exe ? " from " : "",
 				 ob && !ob->is_exe ? ob->path : "");
 		}
-		ld_out("\n%s %d, %s\n", bp && bp->type == LD_BP_TEMP ?
-		       "Temporary breakpoint" : "Breakpoint", out->bpnum, where);
+		{
+			struct ld_bp *b = ld_bp_by_num(&s->bps, out->bpnum);
+
+			ld_out("\n%s %d, %s\n", b && b->type == LD_BP_TEMP ?
+			       "Temporary breakpoint" : "Breakpoint", out->bpnum, where);
+		}
+		bp = ld_bp_by_num(&s->bps, out->bpnum);
 		snprintf(s->stop_reason, sizeof s->stop_reason,
 			 "breakpoint %d (%s)", out->bpnum, bp ? bp->spec : "?");
 		if (bp && bp->type == LD_BP_TEMP)
@@ -1077,6 +1281,8 @@ static void print_stop(struct ld_session *s, const struct outcome *out)
 
 static void after_stop(struct ld_session *s, const struct outcome *out)
 {
+	struct ld_thread *t;
+
 	if (out->ev == LD_EV_EXITED || !s->proc) {
 		if (s->proc)
 			report_exit(s);
@@ -1086,8 +1292,7 @@ static void after_stop(struct ld_session *s, const struct outcome *out)
 	stop_world(s);
 	s->stop_gen++;
 	if (out->tid && out->tid != s->cur_tid && ld_proc_nlive(s->proc) > 1) {
-		struct ld_thread *t = ld_proc_thread(s->proc, out->tid);
-
+		t = ld_proc_thread(s->proc, out->tid);
 		ld_out("[Switching to thread %d (LWP %d)]\n", t ? t->num : 0,
 		       (int)out->tid);
 	}
@@ -1096,6 +1301,9 @@ static void after_stop(struct ld_session *s, const struct outcome *out)
 	s->frame = 0;
 	s->last_event = out->ev;
 	print_stop(s, out);
+	t = ld_proc_thread(s->proc, s->cur_tid);
+	if (t && out->ev != LD_EV_CATCH)
+		print_source(s, thread_pc(t));
 	if (s->auto_snapshot) {
 		struct ld_snapshot *snap = ld_session_snapshot(s, NULL);
 

@@ -23,6 +23,36 @@ static void obj_release(struct ld_obj *ob)
 {
 	free(ob->path);
 	ld_elf_free(ob->elf);
+	ld_lines_free(ob->lines);
+}
+
+struct ld_lines *ld_obj_lines(struct ld_obj *ob)
+{
+	char err[256];
+
+	if (ob->lines || ob->lines_failed)
+		return ob->lines;
+	/* Line addresses are link-time: the bias must be known. */
+	if (!ld_obj_elf(ob)) {
+		ob->lines_failed = true;
+		return NULL;
+	}
+	if (ld_lines_open(ob->path, &ob->lines, err, sizeof err) < 0) {
+		ob->lines = NULL;
+		ob->lines_failed = true;
+	}
+	return ob->lines;
+}
+
+bool ld_objs_line_at(struct ld_objs *o, uint64_t addr, struct ld_line *out)
+{
+	struct ld_obj *ob = ld_objs_at(o, addr);
+	struct ld_lines *l = ob ? ld_obj_lines(ob) : NULL;
+
+	if (!l || !ld_lines_at(l, addr - ob->bias, out))
+		return false;
+	out->addr += ob->bias;
+	return true;
 }
 
 void ld_objs_release(struct ld_objs *o)
@@ -180,6 +210,9 @@ static void adopt_old(struct ld_objs *o, struct ld_objs *old)
 			    !strcmp(a->path, b->path)) {
 				a->elf = b->elf;
 				b->elf = NULL;
+				a->lines = b->lines;
+				a->lines_failed = b->lines_failed;
+				b->lines = NULL;
 				if (a->order >= UNLISTED)
 					a->bias = b->bias;
 			}

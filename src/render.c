@@ -128,7 +128,9 @@ void ld_render_frame(FILE *f, int level, const struct ld_snap_frame *fr,
 		fr->func ? fr->func : "??");
 	if (fr->func && fr->off)
 		fprintf(f, " <+%" PRIu64 ">", fr->off);
-	if (fr->obj && (!exe || strcmp(fr->obj, exe)))
+	if (fr->file)
+		fprintf(f, " at %s:%u", fr->file, fr->line);
+	else if (fr->obj && (!exe || strcmp(fr->obj, exe)))
 		fprintf(f, " from %s", fr->obj);
 	fputc('\n', f);
 }

@@ -13,6 +13,7 @@
 #include "layoutdbg/error.h"
 #include "layoutdbg/session.h"
 #include "layoutdbg/infrun.h"
+#include "layoutdbg/source.h"
 
 void ld_session_init(struct ld_session *s)
 {
@@ -52,6 +53,7 @@ void ld_session_release(struct ld_session *s)
 		ld_end_process(s, true);
 	ld_elf_free(s->exe);
 	free(s->exe_path);
+	ld_lines_free(s->exe_lines);
 	free_args(s->args);
 	ld_maps_release(&s->maps);
 	ld_objs_release(&s->objs);
@@ -113,6 +115,10 @@ int ld_session_file(struct ld_session *s, const char *path)
 			strerror(errno));
 	ld_elf_free(s->exe);
 	free(s->exe_path);
+	ld_lines_free(s->exe_lines);
+	s->exe_lines = NULL;
+	s->exe_lines_failed = false;
+	ld_source_flush();
 	s->exe = e;
 	s->exe_path = full;
 	ld_rearm_for_file(s);
@@ -332,6 +338,14 @@ int ld_session_frames(struct ld_session *s, struct ld_thread *t,
 		}
 		if (ob)
 			sf->obj = strdup(ob->path);
+		{
+			struct ld_line row;
+
+			if (ld_objs_line_at(&s->objs, look, &row)) {
+				sf->file = strdup(ld_source_shortname(row.file));
+				sf->line = row.line;
+			}
+		}
 	}
 	st->nframes = (size_t)n;
 	return 0;
@@ -378,5 +392,46 @@ nomem:
 	if (snap)
 		ld_snapshot_drop(&s->snaps, snap);
 	ld_error("snapshot: %s", strerror(ENOMEM));
+	return NULL;
+}
+
+struct ld_lines *ld_session_exe_lines(struct ld_session *s)
+{
+	char err[256];
+
+	if (s->exe_lines || s->exe_lines_failed || !s->exe_path)
+		return s->exe_lines;
+	if (ld_lines_open(s->exe_path, &s->exe_lines, err, sizeof err) < 0) {
+		s->exe_lines = NULL;
+		s->exe_lines_failed = true;
+	}
+	return s->exe_lines;
+}
+
+const char *ld_default_source(struct ld_session *s)
+{
+	static char file[4096];
+	struct ld_line row;
+	const struct ld_symbol *main_sym;
+	struct ld_lines *l;
+
+	if (s->proc) {
+		struct ld_frame f[LD_MAX_FRAMES];
+		struct ld_thread *t = ld_proc_thread(s->proc, s->cur_tid);
+		int n = t ? ld_session_unwind(s, t->tid, f, LD_MAX_FRAMES) : 0;
+
+		if (n > s->frame && ld_objs_line_at(&s->objs, s->frame ?
+						    f[s->frame].pc - 1 : f[s->frame].pc,
+						    &row)) {
+			snprintf(file, sizeof file, "%s", row.file);
+			return file;
+		}
+	}
+	l = ld_session_exe_lines(s);
+	main_sym = s->exe ? ld_elf_lookup_any(s->exe, "main") : NULL;
+	if (l && main_sym && ld_lines_at(l, main_sym->value, &row)) {
+		snprintf(file, sizeof file, "%s", row.file);
+		return file;
+	}
 	return NULL;
 }

@@ -19,6 +19,7 @@ void ld_snap_thread_release(struct ld_snap_thread *t)
 	for (j = 0; j < t->nframes; j++) {
 		free(t->frames[j].func);
 		free(t->frames[j].obj);
+		free(t->frames[j].file);
 	}
 	free(t->frames);
 	t->frames = NULL;

@@ -22,6 +22,7 @@ static void entry_free(struct ld_tl_entry *e)
 	for (i = 0; i < e->nframes; i++) {
 		free(e->frames[i].func);
 		free(e->frames[i].obj);
+		free(e->frames[i].file);
 	}
 	free(e->frames);
 	free(e->text);

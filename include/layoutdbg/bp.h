@@ -32,6 +32,8 @@ struct ld_bp {
 	enum ld_bp_type type;
 	char *spec;           /* the location as typed: "calloc", "*0x4010" */
 	char *sym, *lib;      /* parsed SYMBOL and @LIB, NULL when absent */
+	char *file;           /* FILE:LINE (or LINE: the default file) */
+	unsigned line;
 	uint64_t link_addr;   /* resolved in the executable before `run` */
 	bool is_addr;         /* *ADDRESS */
 	bool enabled;

@@ -9,6 +9,7 @@
 #include <sys/types.h>
 
 #include "layoutdbg/elf.h"
+#include "layoutdbg/lines.h"
 #include "layoutdbg/maps.h"
 
 struct ld_obj {
@@ -24,6 +25,8 @@ struct ld_obj {
 	bool has_code;       /* has an executable mapping */
 	struct ld_elf *elf;  /* NULL until ld_obj_elf() */
 	bool elf_failed;     /* opening failed once: don't retry, don't nag */
+	struct ld_lines *lines; /* NULL until ld_obj_lines() */
+	bool lines_failed;   /* no DWARF line information */
 };
 
 struct ld_objs {
@@ -47,6 +50,15 @@ int ld_objs_scan(struct ld_objs *o, pid_t pid, const struct ld_maps *maps,
 /* The ELF of an object, opened on first use; NULL (with one warning) if it
  * cannot be read. */
 struct ld_elf *ld_obj_elf(struct ld_obj *ob);
+
+/* The DWARF line information of an object, opened on first use; NULL
+ * when it has none (stripped, or never built with -g). */
+struct ld_lines *ld_obj_lines(struct ld_obj *ob);
+
+/* The source row covering addr (runtime address) in whatever object holds
+ * it.  False when unknown. */
+struct ld_line;
+bool ld_objs_line_at(struct ld_objs *o, uint64_t addr, struct ld_line *out);
 
 /* The object whose mappings contain addr, or NULL. */
 struct ld_obj *ld_objs_at(struct ld_objs *o, uint64_t addr);

@@ -40,6 +40,8 @@ struct ld_session {
 	char *exe_path;
 	struct ld_elf *exe;
 	char **args;                /* arguments after argv[0]; NULL-ended */
+	struct ld_lines *exe_lines; /* the program's DWARF lines, before `run` */
+	bool exe_lines_failed;
 	bool aslr;                  /* run with randomization */
 
 	/* the process */
@@ -121,6 +123,15 @@ int ld_session_start_brk(pid_t pid, uint64_t *start_brk);
 /* Unwind thread tid; frames[] gets at most max.  Count or -errno. */
 int ld_session_unwind(struct ld_session *s, pid_t tid, struct ld_frame *f,
 		      size_t max);
+
+/* The program's line information when no process runs (opened on first
+ * use); NULL without DWARF. */
+struct ld_lines *ld_session_exe_lines(struct ld_session *s);
+
+/* The source file `break LINE` and `list` mean when no file is given: the
+ * one holding the selected frame, else the one holding main.  NULL if
+ * unknown. */
+const char *ld_default_source(struct ld_session *s);
 
 /* Read tracee memory with our int3s hidden.  0 or -errno. */
 int ld_session_read(struct ld_session *s, uint64_t addr, void *buf, size_t len);

@@ -17,6 +17,8 @@ struct ld_snap_frame {
 	char *func;          /* symbol name, NULL when unknown */
 	uint64_t off;        /* pc - symbol */
 	char *obj;           /* object path, NULL when none */
+	char *file;          /* source file (DWARF), NULL when unknown */
+	unsigned line;       /* its line, 0 when unknown */
 };
 
 struct ld_snap_thread {
