@@ -14,6 +14,7 @@
 #include "layoutdbg/jsonout.h"
 #include "layoutdbg/output.h"
 #include "layoutdbg/render.h"
+#include "layoutdbg/source.h"
 #include "layoutdbg/views.h"
 
 /* Preconditions, checked once by the dispatcher. */
@@ -1565,6 +1566,134 @@ static int cmd_export(struct ld_session *s, char *args)
 	return 0;
 }
 
+
+/* ---- source lines ---------------------------------------------------- */
+
+static int cmd_next(struct ld_session *s, char *args)
+{
+	unsigned long n = 1;
+	char *w = next_word(&args);
+
+	if (w && parse_uint("next", w, UINT_MAX, &n) < 0)
+		return -1;
+	while (n-- && s->proc)
+		if (ld_step_line(s, STEP_NEXT) < 0)
+			return -1;
+	return 0;
+}
+
+static int cmd_step(struct ld_session *s, char *args)
+{
+	unsigned long n = 1;
+	char *w = next_word(&args);
+
+	if (w && parse_uint("step", w, UINT_MAX, &n) < 0)
+		return -1;
+	while (n-- && s->proc)
+		if (ld_step_line(s, STEP_INTO) < 0)
+			return -1;
+	return 0;
+}
+
+static int cmd_until(struct ld_session *s, char *args)
+{
+	trim_end(args);
+	if (*skip_ws(args)) {
+		/* until LOCATION: like tbreak LOCATION + continue, but it also
+		 * stops when the current frame returns (gdb). */
+		if (ld_break(s, skip_ws(args), true) < 0)
+			return -1;
+		return ld_continue(s, 1);
+	}
+	return ld_step_line(s, STEP_UNTIL);
+}
+
+static char list_file[4096];
+static unsigned list_next;
+
+/* list: 10 lines around LINE, FILE:LINE or FUNCTION; again: the next 10. */
+static int cmd_list(struct ld_session *s, char *args)
+{
+	char *w, file[4096] = "";
+	unsigned long center = 0, first, i;
+	long count;
+
+	trim_end(args);
+	w = skip_ws(args);
+	if (*w) {
+		char *colon = strrchr(w, ':');
+		char *digits = colon ? colon + 1 : w;
+
+		if (*digits && strspn(digits, "0123456789") == strlen(digits)) {
+			center = strtoul(digits, NULL, 10);
+			if (colon)
+				snprintf(file, sizeof file, "%.*s", (int)(colon - w), w);
+		} else {
+			/* a function: its first line */
+			struct ld_lines *l = s->proc ? NULL : ld_session_exe_lines(s);
+			const struct ld_symbol *sym = s->exe ? ld_elf_lookup_any(s->exe, w) : NULL;
+			struct ld_line row;
+			uint64_t a;
+			struct ld_obj *ob;
+
+			if (s->proc && (a = ld_objs_resolve(&s->objs, w, NULL, &ob)) &&
+			    ld_objs_line_at(&s->objs, a, &row)) {
+				snprintf(file, sizeof file, "%s", row.file);
+				center = row.line;
+			} else if (l && sym && ld_lines_at(l, sym->value, &row)) {
+				snprintf(file, sizeof file, "%s", row.file);
+				center = row.line;
+			} else {
+				return ld_error("list %s: no function \"%s\" with line "
+						"information", w, w);
+			}
+		}
+	}
+	if (!*file) {
+		const char *def = *list_file && !*w ? list_file : ld_default_source(s);
+
+		if (!def)
+			return ld_error("list: no source file known (no DWARF line "
+					"information); give FILE:LINE");
+		snprintf(file, sizeof file, "%s", def);
+	}
+	if (!center && !*w && *list_file && !strcmp(file, list_file)) {
+		first = list_next;
+	} else {
+		if (!center) {
+			struct ld_line row;
+			struct ld_thread *t = s->proc ? ld_proc_thread(s->proc, s->cur_tid) : NULL;
+			ld_regs r;
+
+			center = t && ld_regs_get(t->tid, &r) == 0 &&
+				 ld_objs_line_at(&s->objs, r.rip, &row) ? row.line : 1;
+		}
+		first = center > 5 ? center - 5 : 1;
+	}
+	/* a file named without its directory: the full path of the unit */
+	if (!strchr(file, '/') || access(file, R_OK) != 0) {
+		const char *def = ld_default_source(s);
+
+		if (def && strlen(def) >= strlen(file) &&
+		    !strcmp(def + strlen(def) - strlen(file), file))
+			snprintf(file, sizeof file, "%s", def);
+	}
+	count = ld_source_count(file);
+	if (count < 0) {
+		/* a missing source file is a note, not a failure */
+		ld_warn("list: %s: %s", ld_source_shortname(file), strerror((int)-count));
+		return 0;
+	}
+	if ((long)first > count)
+		return ld_error("list: line %lu is out of range for \"%s\" (%ld lines)",
+				first, ld_source_shortname(file), count);
+	for (i = first; i < first + 10 && (long)i <= count; i++)
+		ld_out("%lu\t%s\n", i, ld_source_line(file, (unsigned)i));
+	snprintf(list_file, sizeof list_file, "%s", file);
+	list_next = (unsigned)i;
+	return 0;
+}
+
 /* ---- settings ------------------------------------------------------- */
 
 static int parse_onoff(const char *what, const char *w, bool *out)
@@ -1847,6 +1976,14 @@ static const struct cmd commands[] = {
 	  "execute N machine instructions" },
 	{ "finish", "fin", NEED_PROC, cmd_finish, "finish",
 	  "run until the selected frame returns; print rax" },
+	{ "next", "n", NEED_PROC, cmd_next, "next [N]",
+	  "run to the next source line, over calls (DWARF)" },
+	{ "step", "s", NEED_PROC, cmd_step, "step [N]",
+	  "run to the next source line, into functions that have line info" },
+	{ "until", "u", NEED_PROC, cmd_until, "until [LOCATION]",
+	  "like next, but not back into a loop; or run to LOCATION" },
+	{ "list", "l", 0, cmd_list, "list [LINE|FILE:LINE|FUNCTION]",
+	  "source lines (10; again: the next 10)" },
 	{ "kill", "k", NEED_PROC, cmd_kill, "kill", "kill the process" },
 	{ "attach", "", 0, cmd_attach, "attach PID", "trace a running process" },
 	{ "detach", "", NEED_PROC, cmd_detach, "detach",

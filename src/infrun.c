@@ -31,6 +31,8 @@ struct outcome {
 	int sig;
 	uint64_t fault_addr;
 	char msg[1280];         /* LD_EV_CATCH: what happened, in words */
+	bool line_step;         /* LD_EV_STEP of next/step/until */
+	bool same_function;     /* ... that stayed in the function */
 	bool group_stop;        /* LD_EV_SIGNAL: a group-stop, not a delivery */
 };
 
@@ -1248,8 +1250,12 @@ static void print_stop(struct ld_session *s, const struct outcome *out)
 			 sigabbrev_np(out->sig));
 		break;
 	case LD_EV_STEP:
-		ld_out("%s\n", where);
-		snprintf(s->stop_reason, sizeof s->stop_reason, "stepi");
+		/* gdb's `next` inside a function shows the source line only */
+		if (!out->line_step || !out->same_function ||
+		    !ld_objs_line_at(&s->objs, pc, &(struct ld_line){ 0 }))
+			ld_out("%s\n", where);
+		snprintf(s->stop_reason, sizeof s->stop_reason, "%s",
+			 out->line_step ? "step" : "stepi");
 		break;
 	case LD_EV_INTERRUPT:
 		ld_out("\nProgram interrupted.\n%s\n", where);
@@ -1312,8 +1318,10 @@ static void after_stop(struct ld_session *s, const struct outcome *out)
 	}
 }
 
-/* Resume every thread and run until something is reported. */
-static int run_until_stop(struct ld_session *s)
+/* Resume every thread and run until something is to be reported; out
+ * says what.  Nothing is printed and the other threads still run: the
+ * caller reports (after_stop) or goes on. */
+static int run_to(struct ld_session *s, struct outcome *out_)
 {
 	struct outcome out = { 0 };
 	struct ld_stop st;
@@ -1355,6 +1363,17 @@ static int run_until_stop(struct ld_session *s)
 			return ld_error("cannot resume thread %d: %s", (int)t->tid,
 					strerror(-r));
 	}
+	*out_ = out;
+	return 0;
+}
+
+/* Resume every thread and run until something is reported. */
+static int run_until_stop(struct ld_session *s)
+{
+	struct outcome out;
+
+	if (run_to(s, &out) < 0 || !s->proc)
+		return s->proc ? -1 : 0;
 	after_stop(s, &out);
 	return 0;
 }
@@ -1514,7 +1533,8 @@ int ld_finish(struct ld_session *s)
 				strerror(-n));
 	if (n <= s->frame + 1 || !f[s->frame + 1].pc)
 		return ld_error("finish: not meaningful in the outermost frame");
-	ld_describe_pc(s, f[s->frame].pc, where, sizeof where);
+	if (!describe_stop(s, f[s->frame].pc, NULL, where, sizeof where))
+		ld_describe_pc(s, f[s->frame].pc, where, sizeof where);
 	ld_out("Run till exit from #%d  %s\n", s->frame, where);
 	bp = ld_bp_add(&s->bps, LD_BP_FINISH, "<finish>");
 	if (!bp)
@@ -1673,5 +1693,213 @@ int ld_poll_process(struct ld_session *s)
 		if (t && t->state == LD_T_STOPPED)
 			t->queued = st.kind != LD_STOP_INTERRUPT;
 	}
+	return 0;
+}
+
+/* ---- source-line stepping ------------------------------------------- */
+
+/* One machine instruction of t (stepping over a breakpoint under it).
+ * Returns 0 when it was executed, 1 when something else is to be reported
+ * (out filled), -1 after an error. */
+static int step_insn(struct ld_session *s, struct ld_thread *t,
+		     struct outcome *out)
+{
+	struct ld_stop st;
+	int r;
+
+	memset(&st, 0, sizeof st);
+	memset(out, 0, sizeof *out);
+	out->tid = t->tid;
+	r = step_over(s, t);
+	if (r == 0) {
+		r = ld_proc_resume(s->proc, t, LD_RESUME_STEP, t->pending_sig);
+		if (!r)
+			r = wait_thread(s, t, &st);
+	} else if (r == 1) {
+		st = t->last;
+		t->queued = false;
+	} else if (r == 2) {
+		st.kind = LD_STOP_STEP;
+		st.tid = t->tid;
+	}
+	if (r < 0)
+		return ld_error("step: %s", strerror(-r));
+	if (s->proc->exited) {
+		out->ev = LD_EV_EXITED;
+		return 1;
+	}
+	if (st.kind == LD_STOP_STEP)
+		return 0;
+	if (on_stop(s, &st, true, out) == V_REPORT && out->ev != LD_EV_STEP)
+		return 1;
+	return 0;
+}
+
+/* Run every thread until t reaches addr with a stack pointer of at least
+ * sp (0: any); then stop the others.  0 when reached, 1 when something
+ * else is to be reported (out), -1 after an error. */
+static int run_to_addr(struct ld_session *s, struct ld_thread *t, uint64_t addr,
+		       uint64_t sp, struct outcome *out)
+{
+	struct ld_bp *bp = ld_bp_add(&s->bps, LD_BP_FINISH, "<step>");
+	size_t i;
+	int r;
+
+	if (!bp)
+		return ld_error("step: %s", strerror(ENOMEM));
+	bp->addr = addr;
+	bp->sp = sp;
+	bp->tid = t->tid;
+	bp->pending = false;
+	r = ld_bp_arm(&s->bps, s->proc->pid, bp);
+	if (r < 0) {
+		ld_bp_delete(&s->bps, bp);
+		return ld_error("step: cannot insert a breakpoint at 0x%" PRIx64 ": %s",
+				addr, strerror(-r));
+	}
+	r = run_to(s, out);
+	for (i = 0; i < s->bps.n; i++) {
+		if (s->bps.v[i] == bp) {
+			ld_delete_bp(s, bp);
+			break;
+		}
+	}
+	if (r < 0)
+		return -1;
+	if (out->ev != LD_EV_FINISH || !s->proc)
+		return 1;
+	stop_world(s);
+	s->stop_gen++;
+	return 0;
+}
+
+/* The instruction just executed was a call when the stack grew by one
+ * word holding an address just past the previous pc, and the pc jumped. */
+static bool was_call(struct ld_session *s, const ld_regs *before,
+		     const ld_regs *after, uint64_t *ret)
+{
+	if (after->rsp != before->rsp - 8 ||
+	    ld_mem_read(s->cur_tid, after->rsp, ret, sizeof *ret))
+		return false;
+	return *ret > before->rip && *ret <= before->rip + 15 &&
+	       (after->rip < before->rip || after->rip > before->rip + 15);
+}
+
+static bool function_of(struct ld_session *s, uint64_t pc, const char **name,
+			uint64_t *start)
+{
+	struct ld_obj *ob;
+	uint64_t off;
+
+	if (!ld_objs_symbolize(&s->objs, pc, &ob, name, &off))
+		return false;
+	*start = pc - off;
+	return true;
+}
+
+int ld_step_line(struct ld_session *s, enum ld_step_mode mode)
+{
+	static const char *what[] = { "next", "step", "until" };
+	struct ld_frame f[2];
+	struct outcome out;
+	struct ld_thread *t;
+	struct ld_line row, now;
+	const char *fname = NULL, *fn2;
+	uint64_t fstart = 0, fs2, cfa, ret;
+	char file[4096];
+	unsigned long steps;
+	ld_regs before, after;
+	int r;
+
+	if (need_stopped(s, what[mode]) || !(t = ld_session_thread(s)))
+		return -1;
+	ld_interrupted = 0;
+	if (!ld_objs_line_at(&s->objs, thread_pc(t), &row)) {
+		char sym[256];
+
+		ld_out("Single stepping until exit from function %s,\nwhich has no "
+		       "line number information.\n",
+		       ld_session_symbolize(s, thread_pc(t), sym, sizeof sym));
+		return ld_finish(s);
+	}
+	snprintf(file, sizeof file, "%s", row.file);
+	function_of(s, thread_pc(t), &fname, &fstart);
+	cfa = ld_session_unwind(s, t->tid, f, 2) == 2 ? f[0].cfa : 0;
+	for (steps = 0; steps < 10000000; steps++) {
+		if (ld_interrupted) {
+			memset(&out, 0, sizeof out);
+			out.ev = LD_EV_INTERRUPT;
+			out.tid = t->tid;
+			ld_interrupted = 0;
+			break;
+		}
+		if (ld_regs_get(t->tid, &before))
+			return ld_error("%s: thread %d is gone", what[mode], (int)t->tid);
+		r = step_insn(s, t, &out);
+		if (r < 0)
+			return -1;
+		if (r == 1)
+			break;
+		if (ld_regs_get(t->tid, &after))
+			return ld_error("%s: thread %d is gone", what[mode], (int)t->tid);
+		if (was_call(s, &before, &after, &ret)) {
+			/* step: into a function that has line information, to
+			 * the end of its prologue; otherwise over the call. */
+			struct ld_obj *ob = ld_objs_at(&s->objs, after.rip);
+
+			if (mode == STEP_INTO && ob && ld_obj_lines(ob) &&
+			    ld_objs_line_at(&s->objs, after.rip, &now)) {
+				uint64_t body = after_prologue(s, ob, after.rip);
+
+				if (body != after.rip) {
+					r = run_to_addr(s, t, body, 0, &out);
+					if (r != 0)
+						break;
+				}
+				memset(&out, 0, sizeof out);
+				out.ev = LD_EV_STEP;
+				out.tid = t->tid;
+				out.line_step = true;
+				break;
+			}
+			r = run_to_addr(s, t, ret, after.rsp + 8, &out);
+			if (r < 0)
+				return -1;
+			if (r == 1)
+				break;
+			/* the return address may itself start a new line */
+			if (ld_regs_get(t->tid, &after))
+				return ld_error("%s: thread %d is gone", what[mode],
+						(int)t->tid);
+		}
+		/* Returned out of the frame: stop in the caller if it has
+		 * lines (gdb's "step out"), else run on to code that has. */
+		if (cfa && after.rsp >= cfa && !(after.rip >= fstart &&
+						 function_of(s, after.rip, &fn2, &fs2) &&
+						 fs2 == fstart)) {
+			if (!ld_objs_line_at(&s->objs, after.rip, &now))
+				return run_until_stop(s);
+			memset(&out, 0, sizeof out);
+			out.ev = LD_EV_STEP;
+			out.tid = t->tid;
+			out.line_step = true;
+			break;
+		}
+		if (!ld_objs_line_at(&s->objs, after.rip, &now) || now.addr != after.rip)
+			continue;
+		if (now.line == row.line && !strcmp(now.file, file))
+			continue;
+		/* until: a jump back (a loop) does not count */
+		if (mode == STEP_UNTIL && now.line < row.line && !strcmp(now.file, file))
+			continue;
+		memset(&out, 0, sizeof out);
+		out.ev = LD_EV_STEP;
+		out.tid = t->tid;
+		out.line_step = true;
+		out.same_function = function_of(s, after.rip, &fn2, &fs2) &&
+				    fs2 == fstart;
+		break;
+	}
+	after_stop(s, &out);
 	return 0;
 }

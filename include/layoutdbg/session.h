@@ -99,6 +99,10 @@ int ld_continue(struct ld_session *s, unsigned ignore);
 int ld_stepi(struct ld_session *s, unsigned count);
 int ld_finish(struct ld_session *s);
 
+/* next, step, until: run to the start of another source line (DWARF). */
+enum ld_step_mode { STEP_NEXT, STEP_INTO, STEP_UNTIL };
+int ld_step_line(struct ld_session *s, enum ld_step_mode mode);
+
 /* Breakpoints: parse LOCATION, resolve it if possible, arm it. */
 int ld_break(struct ld_session *s, const char *location, bool temporary);
 int ld_delete_bp(struct ld_session *s, struct ld_bp *bp);
