@@ -1727,6 +1727,11 @@ static int set_auto_snapshot(struct ld_session *s, char *args)
 	return parse_onoff("set auto-snapshot", next_word(&args), &s->auto_snapshot);
 }
 
+static int set_emulation(struct ld_session *s, char *args)
+{
+	return parse_onoff("set step-emulation", next_word(&args), &s->emulate);
+}
+
 static int set_color(struct ld_session *s, char *args)
 {
 	bool on;
@@ -1798,6 +1803,8 @@ static const struct cmd set_cmds[] = {
 	{ "auto-snapshot", "", 0, set_auto_snapshot, "set auto-snapshot on|off",
 	  "take a snapshot at every stop" },
 	{ "color", "colour", 0, set_color, "set color on|off", "colour in diffs" },
+	{ "step-emulation", "", 0, set_emulation, "set step-emulation on|off",
+	  "step off breakpoints by emulating simple instructions (default on)" },
 	{ NULL, NULL, 0, NULL, NULL, NULL }
 };
 

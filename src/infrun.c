@@ -10,8 +10,10 @@
 #include <string.h>
 #include <linux/filter.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
+#include "layoutdbg/emulate.h"
 #include "layoutdbg/error.h"
 #include "layoutdbg/infrun.h"
 #include "layoutdbg/output.h"
@@ -589,11 +591,67 @@ int ld_inject_syscall(struct ld_session *s, struct ld_thread *t, long nr,
 
 /* ---- stepping over breakpoints ------------------------------------- */
 
+/* Registers of a stopped thread, read once per stop. */
+static int tregs(struct ld_thread *t, ld_regs *r)
+{
+	if (!t->regs_valid) {
+		int e = ld_regs_get(t->tid, &t->regs);
+
+		if (e)
+			return e;
+		t->regs_valid = true;
+	}
+	*r = t->regs;
+	return 0;
+}
+
+static int tregs_set(struct ld_thread *t, const ld_regs *r)
+{
+	int e = ld_regs_set(t->tid, r);
+
+	t->regs_valid = !e;
+	if (!e)
+		t->regs = *r;
+	return e;
+}
+
 static uint64_t thread_pc(struct ld_thread *t)
 {
 	ld_regs r;
 
-	return ld_regs_get(t->tid, &r) ? 0 : r.rip;
+	return tregs(t, &r) ? 0 : r.rip;
+}
+
+static int emu_read(uint64_t addr, void *buf, size_t len, void *arg)
+{
+	return ld_mem_read(*(pid_t *)arg, addr, buf, len);
+}
+
+static int emu_write(uint64_t addr, const void *buf, size_t len, void *arg)
+{
+	struct iovec l = { (void *)buf, len }, r = { (void *)addr, len };
+
+	if (process_vm_writev(*(pid_t *)arg, &l, 1, &r, 1, 0) == (ssize_t)len)
+		return 0;
+	return ld_mem_write(*(pid_t *)arg, addr, buf, len);
+}
+
+/* Step t off the breakpoint under it without a single-step round trip
+ * when the instruction there is one ld_emulate knows.  True when done. */
+static bool emulate_off(struct ld_session *s, struct ld_thread *t)
+{
+	struct ld_emu_mem mem = { emu_read, emu_write, &t->tid };
+	uint8_t code[16];
+	ld_regs r;
+
+	/* a signal to deliver needs the real step (it enters the handler) */
+	if (t->pending_sig || !s->emulate || tregs(t, &r) ||
+	    (ld_session_read(s, r.rip, code, sizeof code) &&
+	     ld_session_read(s, r.rip, code, 8)))
+		return false;
+	if (!ld_emulate(code, sizeof code, &r, &mem))
+		return false;
+	return tregs_set(t, &r) == 0;
 }
 
 /* Wait for thread t (the only one running).  Stops of other threads that
@@ -634,6 +692,8 @@ static int step_over(struct ld_session *s, struct ld_thread *t)
 
 	if (!site)
 		return 0;
+	if (emulate_off(s, t))
+		return 2;
 	if ((r = ld_site_lift(t->tid, site)))
 		return r;
 	r = ld_proc_resume(s->proc, t, LD_RESUME_STEP, t->pending_sig);
@@ -853,7 +913,7 @@ static enum verdict on_breakpoint(struct ld_session *s, struct ld_thread *t,
 	uint64_t pc;
 	size_t i;
 
-	if (ld_regs_get(t->tid, &regs))
+	if (tregs(t, &regs))
 		return V_RESUME;
 	pc = regs.rip - 1;
 	if (!ld_site_at(&s->bps, pc)) {
@@ -864,7 +924,7 @@ static enum verdict on_breakpoint(struct ld_session *s, struct ld_thread *t,
 	}
 	/* Back up over the int3 so the original instruction runs next. */
 	regs.rip = pc;
-	ld_regs_set(t->tid, &regs);
+	tregs_set(t, &regs);
 	for (i = 0; i < s->bps.n; i++) {
 		struct ld_bp *bp = s->bps.v[i];
 

@@ -385,6 +385,7 @@ int ld_proc_resume(struct ld_proc *p, struct ld_thread *t, enum ld_resume how,
 		return -e;
 	}
 	t->stepping = how == LD_RESUME_STEP;
+	t->regs_valid = false;
 	t->queued = false;
 	t->pending_sig = 0;
 	t->state = LD_T_RUNNING;
@@ -461,6 +462,12 @@ static void decode_status(struct ld_thread *t, pid_t tid, int status,
 		return;
 	}
 	st->kind = LD_STOP_SIGNAL;
+	/* A SIGTRAP right after our PTRACE_SINGLESTEP is the step: spare the
+	 * GETSIGINFO on the hot path of stepping over breakpoints. */
+	if (sig == SIGTRAP && t && t->stepping) {
+		st->kind = LD_STOP_STEP;
+		return;
+	}
 	if (ld_siginfo_get(tid, &si) == 0) {
 		st->fault_addr = si.addr;
 		st->si_code = si.code;

@@ -26,6 +26,7 @@ void ld_session_init(struct ld_session *s)
 	ld_snapshots_init(&s->snaps);
 	ld_timeline_init(&s->timeline);
 	s->args = calloc(1, sizeof *s->args);
+	s->emulate = true;
 	for (i = 1; i < 65; i++) {
 		s->handle_pass[i] = true;
 		s->handle_stop[i] = true;

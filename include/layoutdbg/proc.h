@@ -13,6 +13,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "layoutdbg/mem.h"
+
 enum ld_stop_kind {
 	LD_STOP_NONE,
 	LD_STOP_BREAKPOINT, /* SIGTRAP from int3 (si_code SI_KERNEL): rip is
@@ -66,6 +68,8 @@ struct ld_thread {
 	long sys_nr;             /* the call it is in (valid with in_syscall) */
 	uint64_t sys_args[6];
 	bool queued;             /* last holds an event not yet reported */
+	ld_regs regs;            /* cached while stopped (regs_valid) */
+	bool regs_valid;
 	bool rehit;              /* backed up onto a breakpoint it hit while
 				    another stop was reported: it must run
 				    into the int3 again, not step over it */

@@ -73,6 +73,8 @@ struct ld_session {
 	struct ld_snapshots snaps;
 	bool auto_snapshot;
 
+	bool emulate;               /* step off breakpoints by emulation */
+
 	/* presentation */
 	bool json;
 	bool color;
