@@ -2053,6 +2053,23 @@ static const struct cmd commands[] = {
 	{ NULL, NULL, 0, NULL, NULL, NULL }
 };
 
+static const char *const examples[][2] = {
+	{ "break", "break calloc  |  break malloc@libc.so.6  |  break heap.c:12  |  break *0x401136" },
+	{ "run", "run --verbose input.txt" },
+	{ "continue", "continue 100   (ignore this breakpoint 99 more times)" },
+	{ "snapshot", "snapshot before" },
+	{ "diff", "diff  |  diff before after  |  diff $1  (against now)  |  diff @15" },
+	{ "x", "x/8xg $sp  |  x/s 0x402010  |  x/4dw &counter" },
+	{ "vmmap", "vmmap  |  vmmap libc  |  vmmap 0x7ffff7dd3000" },
+	{ "xinfo", "xinfo $rax  |  xinfo &counter  |  xinfo calloc" },
+	{ "catch", "catch memory  |  catch syscall brk mmap  |  catch load libm" },
+	{ "trace", "trace memory until exit  |  trace memory until 2" },
+	{ "export", "export $1 layout.svg  |  export $1..$2 diff.svg  |  export timeline t.json" },
+	{ "handle", "handle SIGUSR1 nostop pass" },
+	{ "list", "list  |  list heap.c:10  |  list main" },
+	{ "info", "info proc mappings  |  info sections libc  |  info segments" },
+};
+
 static int cmd_help(struct ld_session *s, char *args)
 {
 	char *w = next_word(&args);
@@ -2066,6 +2083,9 @@ static int cmd_help(struct ld_session *s, char *args)
 		ld_out("%s\n  %s\n", c->usage, c->summary);
 		if (*c->aliases)
 			ld_out("  aliases: %s\n", c->aliases);
+		for (size_t k = 0; k < sizeof examples / sizeof *examples; k++)
+			if (!strcmp(examples[k][0], c->name))
+				ld_out("  example: %s\n", examples[k][1]);
 		if (c->fn == cmd_info || c->fn == cmd_set || c->fn == cmd_show) {
 			const struct cmd *t = c->fn == cmd_info ? info_cmds :
 					      c->fn == cmd_set ? set_cmds : show_cmds;

@@ -164,6 +164,29 @@ static char *gen_symbol(const char *text, int state)
 	return NULL;
 }
 
+/* Snapshot names and numbers after show, drop, diff, layout, export. */
+static char *gen_snapshot(const char *text, int state)
+{
+	static size_t i;
+	size_t n = strlen(text);
+
+	if (!state)
+		i = 0;
+	while (i < 2 * cur_session->snaps.n) {
+		const struct ld_snapshot *snap = cur_session->snaps.v[i / 2];
+		char num[32];
+		const char *cand = num;
+
+		if (i++ % 2 == 0)
+			snprintf(num, sizeof num, "$%u", snap->id);
+		else if (!(cand = snap->name))
+			continue;
+		if (!strncmp(cand, text, n))
+			return strdup(cand);
+	}
+	return NULL;
+}
+
 static char **complete(const char *text, int start, int end)
 {
 	char first[32] = "";
@@ -192,10 +215,17 @@ static char **complete(const char *text, int start, int end)
 	if (nwords == 1 && (!strcmp(first, "break") || !strcmp(first, "b") ||
 			    !strcmp(first, "tbreak")))
 		return rl_completion_matches(text, gen_symbol);
-	if (!strcmp(first, "file")) {
-		rl_attempted_completion_over = 0;
+	if (!strcmp(first, "file") || !strcmp(first, "load") || !strcmp(first, "-x") ||
+	    (!strcmp(first, "export") && nwords >= 2) ||
+	    (!strcmp(first, "save") && nwords >= 2)) {
+		rl_attempted_completion_over = 0;	/* readline's file names */
 		return NULL;
 	}
+	if (!strcmp(first, "show") || !strcmp(first, "drop") || !strcmp(first, "diff") ||
+	    !strcmp(first, "layout") || !strcmp(first, "export") || !strcmp(first, "save"))
+		return rl_completion_matches(text, gen_snapshot);
+	if ((!strcmp(first, "help") || !strcmp(first, "h")) && nwords == 1)
+		return rl_completion_matches(text, gen_command);
 	return NULL;
 }
 

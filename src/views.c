@@ -242,6 +242,28 @@ static const char *region_detail(const struct ld_region *r,
 	return buf;
 }
 
+/* vmmap's colours (only on a terminal, --color): code bold, heap green,
+ * stacks yellow, guard pages and anonymous memory dim. */
+static const char *kind_color(const struct ld_region *r, const struct ld_map *mp)
+{
+	switch (r->kind) {
+	case LD_RK_SEGMENT:
+		return mp->perms[2] == 'x' ? ld_c(LD_C_BOLD) : "";
+	case LD_RK_HEAP:
+		return ld_c(LD_C_ADD);
+	case LD_RK_STACK:
+	case LD_RK_THREAD_STACK:
+		return ld_c(LD_C_CHG);
+	case LD_RK_GUARD:
+	case LD_RK_ANON:
+	case LD_RK_TLS:
+	case LD_RK_BSS:
+		return ld_c(LD_C_DIM);
+	default:
+		return "";
+	}
+}
+
 static bool vmmap_match(const char *filter, const struct ld_map *mp,
 			const struct ld_region *r, const char *detail)
 {
@@ -333,10 +355,10 @@ int ld_cmd_vmmap(struct ld_session *s, char *args)
 		secs[0] = 0;
 		if (rg[i].obj)
 			ld_sections_in(rg[i].obj, mp->start, mp->end, secs, sizeof secs);
-		ld_out("0x%016" PRIx64 " 0x%016" PRIx64 " %-5s %9s  %-12s %-34s %s\n",
-		       mp->start, mp->end, mp->perms,
+		ld_out("%s0x%016" PRIx64 " 0x%016" PRIx64 " %-5s %9s  %-12s %-34s %s%s\n",
+		       kind_color(&rg[i], mp), mp->start, mp->end, mp->perms,
 		       ld_human_size(mp->end - mp->start, size, sizeof size),
-		       ld_region_kind_name(rg[i].kind), detail, secs);
+		       ld_region_kind_name(rg[i].kind), detail, secs, ld_c(LD_C_RESET));
 	}
 	free(rg);
 	if (filter && !shown)
