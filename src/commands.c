@@ -1113,11 +1113,66 @@ static int cmd_drop(struct ld_session *s, char *args)
 	return 0;
 }
 
-static int cmd_diff(struct ld_session *s, char *args)
+static json_t *objdiff_json(const struct ld_objdiff *d)
+{
+	json_t *o = json_object(), *arr = json_array();
+	size_t i;
+
+	for (i = 0; i < d->n; i++) {
+		const struct ld_objchange *c = &d->v[i];
+		json_t *x = json_object();
+		char kind[2] = { c->kind, 0 };
+
+		ld_jset(x, "key", json_string(c->key));
+		ld_jset(x, "kind", json_string(c->kind == '+' ? "added" :
+					       c->kind == '-' ? "removed" : "changed"));
+		(void)kind;
+		if (c->kind != '+') {
+			ld_json_put_u64(x, "size_before", c->size_a);
+			ld_jset(x, "perms_before", json_string(c->perms_a));
+		}
+		if (c->kind != '-') {
+			ld_json_put_u64(x, "size_after", c->size_b);
+			ld_jset(x, "perms_after", json_string(c->perms_b));
+		}
+		json_array_append_new(arr, x);
+	}
+	ld_jset(o, "changes", arr);
+	ld_jset(o, "same", json_integer((json_int_t)d->same));
+	return o;
+}
+
+static int diff_by_object(struct ld_session *s, char *args)
 {
 	char *wa = next_word(&args), *wb = next_word(&args);
 	struct ld_snapshot *a, *b;
+	struct ld_objdiff d;
+
+	if (!wa || !wb || next_word(&args))
+		return ld_error("diff --by-object: usage: diff --by-object A B");
+	if (!(a = find_snap(s, "diff", wa)) || !(b = find_snap(s, "diff", wb)))
+		return -1;
+	if (ld_snap_diff_by_object(a, b, &d) < 0)
+		return ld_error("diff: %s", strerror(ENOMEM));
+	if (ld_json_on())
+		emit("diff", "by_object", objdiff_json(&d));
+	else
+		ld_render_objdiff(stdout, a, b, &d);
+	fflush(stdout);
+	ld_objdiff_release(&d);
+	return 0;
+}
+
+static int cmd_diff(struct ld_session *s, char *args)
+{
+	char *wa, *wb;
+	struct ld_snapshot *a, *b;
 	struct ld_snap_diff d;
+
+	if (!strncmp(skip_ws(args), "--by-object", 11))
+		return diff_by_object(s, skip_ws(args) + 11);
+	wa = next_word(&args);
+	wb = next_word(&args);
 
 	if (next_word(&args))
 		return ld_error("diff: usage: diff [A [B]]");
@@ -1997,7 +2052,7 @@ static const struct cmd commands[] = {
 	  "let the process go, every breakpoint byte restored" },
 	{ "file", "", 0, cmd_file, "file PROGRAM", "load a program to debug" },
 	{ "break", "b br", 0, cmd_break, "break LOCATION",
-	  "breakpoint at SYMBOL, SYMBOL@LIBRARY or *ADDRESS" },
+	  "breakpoint at SYMBOL, SYMBOL@LIBRARY, FILE:LINE, LINE or *ADDRESS" },
 	{ "tbreak", "tb", 0, cmd_tbreak, "tbreak LOCATION",
 	  "breakpoint deleted when hit" },
 	{ "delete", "d", 0, cmd_delete, "delete [N...]",
@@ -2036,8 +2091,9 @@ static const struct cmd commands[] = {
 	  "capture maps, break, frames and registers" },
 	{ "snapshots", "", 0, cmd_snapshots, "snapshots", "list snapshots" },
 	{ "drop", "", 0, cmd_drop, "drop SNAP", "forget a snapshot" },
-	{ "diff", "", 0, cmd_diff, "diff [A [B]]",
-	  "what changed between two snapshots (default: the last two)" },
+	{ "diff", "", 0, cmd_diff, "diff [--by-object] [A [B]]",
+	  "what changed between two snapshots (default: the last two); "
+	  "--by-object: by object and offset, for runs with other bases" },
 	{ "save", "", 0, cmd_save, "save SNAP FILE",
 	  "write a snapshot as JSON" },
 	{ "load", "", 0, cmd_load, "load FILE", "read a saved snapshot" },

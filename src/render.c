@@ -301,3 +301,40 @@ void ld_render_diff(FILE *f, const struct ld_snap_diff *d)
 	}
 	render_frames(f, d);
 }
+
+void ld_render_objdiff(FILE *f, const struct ld_snapshot *a,
+		       const struct ld_snapshot *b, const struct ld_objdiff *d)
+{
+	char la[64], lb[64], h[32];
+	size_t i;
+
+	fprintf(f, "diff --by-object %s -> %s (process%s %d%s", ld_snapshot_label(a, la, sizeof la),
+		ld_snapshot_label(b, lb, sizeof lb), a->pid == b->pid ? "" : "es",
+		(int)a->pid, a->pid == b->pid ? ")\n" : "");
+	if (a->pid != b->pid)
+		fprintf(f, " and %d)\n", (int)b->pid);
+	for (i = 0; i < d->n; i++) {
+		const struct ld_objchange *c = &d->v[i];
+
+		if (c->kind == '+') {
+			fprintf(f, "%s+ %s: %s %s%s\n", ld_c(LD_C_ADD), c->key, c->perms_b,
+				ld_human_size(c->size_b, h, sizeof h), ld_c(LD_C_RESET));
+		} else if (c->kind == '-') {
+			fprintf(f, "%s- %s: %s %s%s\n", ld_c(LD_C_DEL), c->key, c->perms_a,
+				ld_human_size(c->size_a, h, sizeof h), ld_c(LD_C_RESET));
+		} else {
+			fprintf(f, "%s~ %s: %s 0x%" PRIx64 " -> %s 0x%" PRIx64, ld_c(LD_C_CHG),
+				c->key, c->perms_a, c->size_a, c->perms_b, c->size_b);
+			if (c->size_a != c->size_b) {
+				uint64_t dlt = c->size_b > c->size_a ? c->size_b - c->size_a :
+					       c->size_a - c->size_b;
+
+				fprintf(f, " (%c%s)", c->size_b > c->size_a ? '+' : '-',
+					ld_human_size(dlt, h, sizeof h));
+			}
+			fprintf(f, "%s\n", ld_c(LD_C_RESET));
+		}
+	}
+	fprintf(f, "%zu mapping%s the same by object and offset%s\n", d->same,
+		d->same == 1 ? "" : "s", d->n ? "" : ": no change");
+}

@@ -233,3 +233,155 @@ void ld_snap_diff_release(struct ld_snap_diff *d)
 	d->threads = NULL;
 	d->nthreads = 0;
 }
+
+/* ---- diff --by-object ---------------------------------------------- */
+
+struct keyed {
+	char *key;
+	const struct ld_map *m;
+};
+
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
+static int key_cmp(const void *x, const void *y)
+{
+	return strcmp(((const struct keyed *)x)->key, ((const struct keyed *)y)->key);
+}
+
+/* One key per mapping; sorted by key. */
+static struct keyed *keys_of(const struct ld_maps *m)
+{
+	struct keyed *k = calloc(m->n + 1, sizeof *k);
+	const char *anchor = "start";
+	uint64_t first = 0;
+	unsigned rank = 0;
+	size_t i;
+
+	if (!k)
+		return NULL;
+	for (i = 0; i < m->n; i++) {
+		const struct ld_map *mp = &m->v[i];
+		char buf[4200];
+
+		if (mp->path[0] == '/') {
+			size_t p;
+
+			/* offsets count from the object's first mapping */
+			first = mp->start;
+			for (p = 0; p < i; p++)
+				if (!strcmp(m->v[p].path, mp->path)) {
+					first = m->v[p].start;
+					break;
+				}
+			snprintf(buf, sizeof buf, "%s +%#llx", base_name(mp->path),
+				 (unsigned long long)(mp->start - first));
+			anchor = base_name(mp->path);
+			rank = 0;
+		} else if (mp->path[0]) {
+			snprintf(buf, sizeof buf, "%s", mp->path);
+			anchor = mp->path;
+			rank = 0;
+		} else {
+			snprintf(buf, sizeof buf, "anonymous #%u after %s", ++rank, anchor);
+		}
+		k[i].key = strdup(buf);
+		k[i].m = mp;
+		if (!k[i].key) {
+			while (i--)
+				free(k[i].key);
+			free(k);
+			return NULL;
+		}
+	}
+	qsort(k, m->n, sizeof *k, key_cmp);
+	return k;
+}
+
+static int add_objchange(struct ld_objdiff *d, const char *key, char kind,
+			 const struct ld_map *a, const struct ld_map *b)
+{
+	struct ld_objchange *v = realloc(d->v, (d->n + 1) * sizeof *v), *c;
+
+	if (!v)
+		return -ENOMEM;
+	d->v = v;
+	c = &v[d->n];
+	memset(c, 0, sizeof *c);
+	if (!(c->key = strdup(key)))
+		return -ENOMEM;
+	d->n++;
+	c->kind = kind;
+	if (a) {
+		c->size_a = a->end - a->start;
+		c->start_a = a->start;
+		memcpy(c->perms_a, a->perms, 5);
+	}
+	if (b) {
+		c->size_b = b->end - b->start;
+		c->start_b = b->start;
+		memcpy(c->perms_b, b->perms, 5);
+	}
+	return 0;
+}
+
+int ld_snap_diff_by_object(const struct ld_snapshot *a,
+			   const struct ld_snapshot *b, struct ld_objdiff *out)
+{
+	struct keyed *ka = keys_of(&a->maps), *kb = keys_of(&b->maps);
+	size_t i = 0, j = 0;
+	int r = 0;
+
+	memset(out, 0, sizeof *out);
+	if (!ka || !kb) {
+		r = -ENOMEM;
+		goto done;
+	}
+	/* a merge of the two sorted key lists */
+	while (!r && (i < a->maps.n || j < b->maps.n)) {
+		int c = i == a->maps.n ? 1 : j == b->maps.n ? -1 :
+			strcmp(ka[i].key, kb[j].key);
+
+		if (c < 0) {
+			r = add_objchange(out, ka[i].key, '-', ka[i].m, NULL);
+			i++;
+		} else if (c > 0) {
+			r = add_objchange(out, kb[j].key, '+', NULL, kb[j].m);
+			j++;
+		} else {
+			const struct ld_map *x = ka[i].m, *y = kb[j].m;
+
+			if (x->end - x->start != y->end - y->start ||
+			    strcmp(x->perms, y->perms) || x->offset != y->offset)
+				r = add_objchange(out, ka[i].key, '~', x, y);
+			else
+				out->same++;
+			i++;
+			j++;
+		}
+	}
+done:
+	for (i = 0; ka && i < a->maps.n; i++)
+		free(ka[i].key);
+	for (j = 0; kb && j < b->maps.n; j++)
+		free(kb[j].key);
+	free(ka);
+	free(kb);
+	if (r)
+		ld_objdiff_release(out);
+	return r;
+}
+
+void ld_objdiff_release(struct ld_objdiff *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->n; i++)
+		free(d->v[i].key);
+	free(d->v);
+	memset(d, 0, sizeof *d);
+}

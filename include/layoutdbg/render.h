@@ -20,6 +20,8 @@ void ld_render_breakpoints(FILE *f, const struct ld_bps *b);
 void ld_render_snapshot_list(FILE *f, const struct ld_snapshots *ss);
 void ld_render_snapshot(FILE *f, const struct ld_snapshot *snap);
 void ld_render_diff(FILE *f, const struct ld_snap_diff *d);
+void ld_render_objdiff(FILE *f, const struct ld_snapshot *a,
+		       const struct ld_snapshot *b, const struct ld_objdiff *d);
 /* One mapping change: "+ added   0x...-0x... rw-p  0x21000 (132 KiB)  [heap]" */
 void ld_render_change(FILE *f, const struct ld_map_change *c);
 

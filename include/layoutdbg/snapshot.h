@@ -91,4 +91,27 @@ int ld_snap_diff(const struct ld_snapshot *a, const struct ld_snapshot *b,
 		 struct ld_snap_diff *out);   /* 0 or -ENOMEM */
 void ld_snap_diff_release(struct ld_snap_diff *d);
 
+/* diff --by-object: mappings keyed by what they are rather than where
+ * (object path and offset from the object's first mapping; [heap], [stack]
+ * and the other named regions by name; an anonymous mapping by the named
+ * mapping before it and its rank after it), so two runs with different
+ * bases compare cleanly. */
+struct ld_objchange {
+	char *key;               /* "libc.so.6 +0x1cf000", "[heap]", ... */
+	char kind;               /* '+' added, '-' removed, '~' changed */
+	uint64_t size_a, size_b;
+	char perms_a[5], perms_b[5];
+	uint64_t start_a, start_b;
+};
+
+struct ld_objdiff {
+	struct ld_objchange *v;
+	size_t n;
+	size_t same;             /* keys present and equal in both */
+};
+
+int ld_snap_diff_by_object(const struct ld_snapshot *a,
+			   const struct ld_snapshot *b, struct ld_objdiff *out);
+void ld_objdiff_release(struct ld_objdiff *d);
+
 #endif
