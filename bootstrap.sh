@@ -16,6 +16,9 @@ as_root() {
 	if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
 }
 
+# The test suite also renders the exported pictures in headless Chromium.
+[ "$mode" = test ] && PACKAGES="$PACKAGES chromium"
+
 missing=""
 for p in $PACKAGES; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
