@@ -202,6 +202,51 @@ static void bench_maps(const char *dir)
 	waitpid(pid, NULL, 0);
 }
 
+static long rss_kib(void)
+{
+	long pages = 0, rss = 0;
+	FILE *f = fopen("/proc/self/statm", "r");
+
+	if (f) {
+		if (fscanf(f, "%ld %ld", &pages, &rss) != 2)
+			rss = 0;
+		fclose(f);
+	}
+	return rss * (sysconf(_SC_PAGESIZE) / 1024);
+}
+
+/* 1,000 snapshots (their mapping lists, the bulk of a snapshot) of a
+ * process with 1,000 mappings: the memory they take. */
+static void bench_memory(const char *dir)
+{
+	static struct ld_maps copies[1000];
+	struct ld_maps m;
+	char prog[4096], err[256];
+	long before;
+	int in, i;
+	pid_t pid;
+
+	snprintf(prog, sizeof prog, "%s/bench/bench-manymaps", dir);
+	pid = start(prog, "1000", &in);
+	if (pid < 0)
+		return;
+	ld_maps_init(&m);
+	ld_maps_read(pid, &m, err, sizeof err);
+	before = rss_kib();
+	for (i = 0; i < 1000; i++) {
+		ld_maps_release(&m);
+		ld_maps_read(pid, &m, err, sizeof err);	/* a fresh read each time */
+		ld_maps_copy(&copies[i], &m);
+	}
+	printf("# 1000 snapshots of %zu mappings: %.1f MiB (limit 100 MiB)\n", m.n,
+	       (double)(rss_kib() - before) / 1024);
+	for (i = 0; i < 1000; i++)
+		ld_maps_release(&copies[i]);
+	ld_maps_release(&m);
+	close(in);
+	waitpid(pid, NULL, 0);
+}
+
 int main(int argc, char **argv)
 {
 	const char *dir = argc > 1 ? argv[1] : "build";
@@ -209,5 +254,6 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	bench_unwind(dir);
 	bench_maps(dir);
+	bench_memory(dir);
 	return 0;
 }

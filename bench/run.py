@@ -133,6 +133,8 @@ if shutil.which("strace"):
 
 out = timed([os.path.join(B, "bench", "bench-core"), B])[1]
 for line in out.splitlines():
+    if line.startswith("# 1000 snapshots"):
+        print(line[2:])
     f = line.split()
     if len(f) == 3 and not line.startswith("#"):
         base = {"unwind": "process_vm_readv of the stack",

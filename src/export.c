@@ -887,7 +887,16 @@ static int get_mapping(const struct rd *r, const json_t *o, const char *w,
 	    get_u64(r, o, w, "inode", &mp->inode) ||
 	    get_perms_dev(r, o, w, mp) || get_bool(r, o, w, "deleted", &mp->deleted))
 		return -EINVAL;
-	if ((rc = get_text(r, o, w, "path", false, &mp->path)))
+	if ((rc = get_text(r, o, w, "path", false, &mp->path)) == 0 && mp->path) {
+		/* mapping paths are interned (maps.h) */
+		char *own = mp->path;
+
+		mp->path = ld_path_intern(own, strlen(own));
+		free(own);
+		if (!mp->path)
+			rc = -ENOMEM;
+	}
+	if (rc)
 		return rc;
 	if (mp->deleted != ends_deleted(mp->path))
 		return bad(r, w, "deleted", "%s, but the path %s in \"%s\"",

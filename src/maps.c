@@ -8,6 +8,7 @@
  * than the kernel, so nothing here trusts a length: lines come from getline()
  * and every field is scanned against the end of its line, never a NUL. */
 #include <errno.h>
+#include <stddef.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -200,16 +201,129 @@ static int grow(struct ld_maps *m)
 	return 0;
 }
 
+/* ---- interned paths ------------------------------------------------ */
+
+struct istr {
+	uint32_t refs;
+	uint32_t hash;
+	size_t len;
+	char s[];
+};
+
+static struct istr **itab;		/* open addressing; NULL: empty */
+static size_t icap, icount;
+
+static uint32_t fnv1a(const char *s, size_t len)
+{
+	uint32_t h = 2166136261u;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	return h;
+}
+
+static struct istr *istr_of(char *s)
+{
+	return (struct istr *)(s - offsetof(struct istr, s));
+}
+
+static int itab_grow(void)
+{
+	size_t cap = icap ? 2 * icap : 256, i, k;
+	struct istr **t = calloc(cap, sizeof *t);
+
+	if (!t)
+		return -ENOMEM;
+	for (i = 0; i < icap; i++) {
+		if (!itab[i])
+			continue;
+		for (k = itab[i]->hash & (cap - 1); t[k]; k = (k + 1) & (cap - 1))
+			;
+		t[k] = itab[i];
+	}
+	free(itab);
+	itab = t;
+	icap = cap;
+	return 0;
+}
+
+char *ld_path_intern(const char *s, size_t len)
+{
+	uint32_t h = fnv1a(s, len);
+	struct istr *e;
+	size_t k;
+
+	if ((icount + 1) * 2 > icap && itab_grow() < 0)
+		return NULL;
+	for (k = h & (icap - 1); itab[k]; k = (k + 1) & (icap - 1)) {
+		e = itab[k];
+		if (e->hash == h && e->len == len && !memcmp(e->s, s, len)) {
+			e->refs++;
+			return e->s;
+		}
+	}
+	e = malloc(sizeof *e + len + 1);
+	if (!e)
+		return NULL;
+	e->refs = 1;
+	e->hash = h;
+	e->len = len;
+	memcpy(e->s, s, len);
+	e->s[len] = 0;
+	itab[k] = e;
+	icount++;
+	return e->s;
+}
+
+char *ld_path_ref(char *s)
+{
+	istr_of(s)->refs++;
+	return s;
+}
+
+/* Remove e from the table, re-placing the cluster after it (linear
+ * probing needs no tombstones then). */
+static void itab_remove(struct istr *e)
+{
+	size_t k = e->hash & (icap - 1), j;
+
+	while (itab[k] != e)
+		k = (k + 1) & (icap - 1);
+	itab[k] = NULL;
+	icount--;
+	for (j = (k + 1) & (icap - 1); itab[j]; j = (j + 1) & (icap - 1)) {
+		struct istr *x = itab[j];
+		size_t home = x->hash & (icap - 1);
+
+		itab[j] = NULL;
+		while (itab[home])
+			home = (home + 1) & (icap - 1);
+		itab[home] = x;
+	}
+}
+
+void ld_path_unref(char *s)
+{
+	struct istr *e;
+
+	if (!s)
+		return;
+	e = istr_of(s);
+	if (--e->refs)
+		return;
+	itab_remove(e);
+	free(e);
+}
+
 static int append(struct ld_maps *m, const struct ld_map *mp,
 		  const char *path, size_t len)
 {
 	struct ld_map *dst;
 	char *s;
 
-	if (grow(m) || !(s = malloc(len + 1)))
+	if (grow(m) || !(s = ld_path_intern(path, len)))
 		return -ENOMEM;
-	memcpy(s, path, len);
-	s[len] = '\0';
 	dst = &m->v[m->n++];
 	*dst = *mp;
 	dst->path = s;
@@ -317,7 +431,7 @@ void ld_maps_release(struct ld_maps *m)
 	size_t i;
 
 	for (i = 0; i < m->n; i++)
-		free(m->v[i].path);
+		ld_path_unref(m->v[i].path);
 	free(m->v);
 	ld_maps_init(m);
 }
@@ -335,11 +449,7 @@ int ld_maps_copy(struct ld_maps *dst, const struct ld_maps *src)
 	dst->cap = src->n;
 	for (i = 0; i < src->n; i++) {
 		dst->v[i] = src->v[i];
-		dst->v[i].path = strdup(src->v[i].path);
-		if (!dst->v[i].path) {
-			ld_maps_release(dst);
-			return -ENOMEM;
-		}
+		dst->v[i].path = ld_path_ref(src->v[i].path);
 		dst->n++;
 	}
 	return 0;

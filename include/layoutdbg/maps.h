@@ -18,7 +18,7 @@ struct ld_map {
 	uint64_t inode;
 	char *path;             /* text after the inode, exactly as the kernel
 				   printed it (leading blanks removed), "" if none;
-				   never NULL; owned */
+				   never NULL; an interned string (see below) */
 	bool deleted;           /* path ends in " (deleted)" */
 };
 
@@ -26,6 +26,15 @@ struct ld_maps {
 	struct ld_map *v;       /* sorted by start, as the kernel prints them */
 	size_t n, cap;
 };
+
+/* Paths are interned: equal texts share one reference-counted copy, so a
+ * thousand snapshots of one process share their path strings and copying
+ * a mapping list allocates only its array.  ld_path_intern returns a
+ * reference to the copy of s[0..len) (NULL on ENOMEM); ld_path_ref takes
+ * another reference; ld_path_unref drops one (NULL is fine). */
+char *ld_path_intern(const char *s, size_t len);
+char *ld_path_ref(char *interned);
+void ld_path_unref(char *interned);
 
 void ld_maps_init(struct ld_maps *m);
 void ld_maps_release(struct ld_maps *m);  /* frees entries; m is reusable */

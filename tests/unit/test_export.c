@@ -769,8 +769,8 @@ static bool t_not_utf8(void)
 
 	ld_snapshots_init(&ss);
 	s = seed_before(&ss);
-	free(s->maps.v[6].path);
-	s->maps.v[6].path = strdup("/opt/caf\xe9/libc.so.6");
+	ld_path_unref(s->maps.v[6].path);
+	s->maps.v[6].path = ld_path_intern("/opt/caf\xe9/libc.so.6", strlen("/opt/caf\xe9/libc.so.6"));
 	CHECK((j = ld_snapshot_to_json(s)));
 	m = mapping(j, 6);
 	ok = !strcmp(json_string_value(json_object_get(m, "path")),
@@ -905,10 +905,10 @@ static bool t_svg_escaping(void)
 
 	ld_snapshots_init(&ss);
 	s = seed_before(&ss);
-	free(s->maps.v[6].path);
-	s->maps.v[6].path = strdup("/tmp/a&b<c>\"d'e.so");
-	free(s->maps.v[7].path);
-	s->maps.v[7].path = strdup("/tmp/bad\xff\x01name.so");
+	ld_path_unref(s->maps.v[6].path);
+	s->maps.v[6].path = ld_path_intern("/tmp/a&b<c>\"d'e.so", strlen("/tmp/a&b<c>\"d'e.so"));
+	ld_path_unref(s->maps.v[7].path);
+	s->maps.v[7].path = ld_path_intern("/tmp/bad\xff\x01name.so", strlen("/tmp/bad\xff\x01name.so"));
 	free(s->reason);
 	s->reason = strdup("signal <SIGSEGV> & more");
 	CHECK(export_to("escape.svg", ld_export_svg, s, &svg));
@@ -1001,7 +1001,7 @@ static bool t_diff_svg_changed(void)
 	a = seed_before(&ss);
 	b = seed_before(&ss);
 	memcpy(b->maps.v[7].perms, "rw-p", 5);
-	free(b->maps.v[13].path);
+	ld_path_unref(b->maps.v[13].path);
 	memmove(&b->maps.v[13], &b->maps.v[14],
 		(b->maps.n - 14) * sizeof b->maps.v[0]);
 	b->maps.n--;

@@ -485,6 +485,24 @@ static bool t_find_exhaustive(void)
 	return true;
 }
 
+/* Interned paths: equal texts share one copy, references are counted, and
+ * a path outlives the list it was parsed in while another holds it. */
+static bool t_intern(void)
+{
+	char *a = ld_path_intern("/usr/lib/libc.so.6", 18);
+	char *b = ld_path_intern("/usr/lib/libc.so.6 (deleted)", 18);
+	char *c = ld_path_intern("[heap]", 6);
+
+	CHECK(a && b && c && a == b && a != c);
+	CHECK(!strcmp(a, "/usr/lib/libc.so.6") && !strcmp(c, "[heap]"));
+	ld_path_unref(a);
+	CHECK(!strcmp(b, "/usr/lib/libc.so.6"));
+	ld_path_unref(b);
+	ld_path_unref(c);
+	ld_path_unref(NULL);
+	return true;
+}
+
 static bool t_copy(void)
 {
 	struct ld_maps src, dst, empty;
@@ -495,7 +513,8 @@ static bool t_copy(void)
 	CHECK(ld_maps_copy(&dst, &src) == 0);
 	CHECK(dst.n == src.n && dst.v != src.v);
 	for (k = 0; k < src.n; k++) {
-		CHECK(dst.v[k].path != src.v[k].path);
+		/* paths are interned: the copy shares them (maps.h) */
+		CHECK(dst.v[k].path == src.v[k].path);
 		CHECK(map_is(&dst.v[k], src.v[k].start, src.v[k].end,
 			     src.v[k].perms, src.v[k].offset, src.v[k].path));
 		CHECK(dst.v[k].inode == src.v[k].inode);
@@ -629,7 +648,8 @@ int main(void)
 	run("read error is -errno", t_read_error);
 	run("find at boundaries and gaps", t_find_boundaries);
 	run("find against a linear scan", t_find_exhaustive);
-	run("copy is deep", t_copy);
+	run("copy shares the interned paths", t_copy);
+	run("paths are interned and counted", t_intern);
 	run("basepath and is_file", t_basepath);
 	run("read /proc/self/maps", t_read_self);
 	run("read a process that is gone", t_read_gone);
