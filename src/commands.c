@@ -391,14 +391,6 @@ static int info_proc(struct ld_session *s, char *args)
 
 static int info_registers(struct ld_session *s, char *args)
 {
-	static const struct { const char *name; size_t off; } regs[] = {
-#define R(n) { #n, offsetof(ld_regs, n) }
-		R(rax), R(rbx), R(rcx), R(rdx), R(rsi), R(rdi), R(rbp), R(rsp),
-		R(r8), R(r9), R(r10), R(r11), R(r12), R(r13), R(r14), R(r15),
-		R(rip), R(eflags), R(cs), R(ss), R(ds), R(es), R(fs), R(gs),
-		R(fs_base), R(gs_base), R(orig_rax),
-#undef R
-	};
 	struct ld_thread *t = ld_session_thread(s);
 	char *want = next_word(&args);
 	ld_regs r;
@@ -418,9 +410,9 @@ static int info_registers(struct ld_session *s, char *args)
 		ld_jset(d, "registers", ld_json_registers(&r));
 		return ld_emit_json(d);
 	}
-	for (i = 0; i < sizeof regs / sizeof *regs; i++) {
-		uint64_t v = *(uint64_t *)((char *)&r + regs[i].off);
-		const char *name = regs[i].name;
+	for (i = 0; i < ld_nregs; i++) {
+		uint64_t v = ld_reg_value(&r, &ld_reg_descs[i]);
+		const char *name = ld_reg_descs[i].name;
 
 		if (want && strcmp(want, name) && !(want[0] == '$' && !strcmp(want + 1, name)))
 			continue;
@@ -1624,30 +1616,28 @@ static int cmd_export(struct ld_session *s, char *args)
 
 /* ---- source lines ---------------------------------------------------- */
 
-static int cmd_next(struct ld_session *s, char *args)
+static int step_lines(struct ld_session *s, char *args, const char *what,
+		      enum ld_step_mode mode)
 {
 	unsigned long n = 1;
 	char *w = next_word(&args);
 
-	if (w && parse_uint("next", w, UINT_MAX, &n) < 0)
+	if (w && parse_uint(what, w, UINT_MAX, &n) < 0)
 		return -1;
 	while (n-- && s->proc)
-		if (ld_step_line(s, STEP_NEXT) < 0)
+		if (ld_step_line(s, mode) < 0)
 			return -1;
 	return 0;
 }
 
+static int cmd_next(struct ld_session *s, char *args)
+{
+	return step_lines(s, args, "next", STEP_NEXT);
+}
+
 static int cmd_step(struct ld_session *s, char *args)
 {
-	unsigned long n = 1;
-	char *w = next_word(&args);
-
-	if (w && parse_uint("step", w, UINT_MAX, &n) < 0)
-		return -1;
-	while (n-- && s->proc)
-		if (ld_step_line(s, STEP_INTO) < 0)
-			return -1;
-	return 0;
+	return step_lines(s, args, "step", STEP_INTO);
 }
 
 static int cmd_until(struct ld_session *s, char *args)

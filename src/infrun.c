@@ -42,6 +42,8 @@ extern char **environ;
 
 static bool catch_fires(struct ld_session *s, enum ld_bp_type type,
 			const char *path, struct outcome *out);
+static int step_insn(struct ld_session *s, struct ld_thread *t,
+		     struct outcome *out);
 
 /* ---- breakpoints ---------------------------------------------------- */
 
@@ -1540,34 +1542,16 @@ int ld_stepi(struct ld_session *s, unsigned count)
 {
 	struct outcome out = { 0 };
 	struct ld_thread *t;
-	struct ld_stop st;
 	int r;
 
 	if (need_stopped(s, "stepi") || !(t = ld_session_thread(s)))
 		return -1;
 	ld_interrupted = 0;
 	while (count--) {
-		memset(&out, 0, sizeof out);
-		memset(&st, 0, sizeof st);
-		r = step_over(s, t);
-		if (r == 0) {
-			r = ld_proc_resume(s->proc, t, LD_RESUME_STEP, t->pending_sig);
-			if (!r)
-				r = wait_thread(s, t, &st);
-		} else if (r == 1) {
-			st = t->last;
-			t->queued = false;
-		} else if (r == 2) {
-			st.kind = LD_STOP_STEP;
-			st.tid = t->tid;
-		}
+		r = step_insn(s, t, &out);
 		if (r < 0)
-			return ld_error("stepi: %s", strerror(-r));
-		if (s->proc->exited) {
-			out.ev = LD_EV_EXITED;
-			break;
-		}
-		if (on_stop(s, &st, true, &out) == V_REPORT && out.ev != LD_EV_STEP)
+			return -1;
+		if (r == 1)
 			break;
 		out.ev = LD_EV_STEP;
 		out.tid = t->tid;
@@ -1783,7 +1767,7 @@ static int step_insn(struct ld_session *s, struct ld_thread *t,
 		st.tid = t->tid;
 	}
 	if (r < 0)
-		return ld_error("step: %s", strerror(-r));
+		return ld_error("step: thread %d: %s", (int)t->tid, strerror(-r));
 	if (s->proc->exited) {
 		out->ev = LD_EV_EXITED;
 		return 1;

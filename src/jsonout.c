@@ -142,19 +142,10 @@ json_t *ld_json_thread_frames(const struct ld_snap_thread *t)
 
 json_t *ld_json_registers(const ld_regs *r)
 {
-	static const struct { const char *name; size_t off; } regs[] = {
-#define R(n) { #n, offsetof(ld_regs, n) }
-		R(rax), R(rbx), R(rcx), R(rdx), R(rsi), R(rdi), R(rbp), R(rsp),
-		R(r8), R(r9), R(r10), R(r11), R(r12), R(r13), R(r14), R(r15),
-		R(rip), R(eflags), R(cs), R(ss), R(ds), R(es), R(fs), R(gs),
-		R(fs_base), R(gs_base), R(orig_rax),
-#undef R
-	};
 	json_t *o = json_object();
 	size_t i;
 
-	for (i = 0; o && i < sizeof regs / sizeof *regs; i++)
-		ld_json_put_u64(o, regs[i].name,
-				*(const uint64_t *)((const char *)r + regs[i].off));
+	for (i = 0; o && i < ld_nregs; i++)
+		ld_json_put_u64(o, ld_reg_descs[i].name, ld_reg_value(r, &ld_reg_descs[i]));
 	return o;
 }
