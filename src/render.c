@@ -285,8 +285,19 @@ void ld_render_diff(FILE *f, const struct ld_snap_diff *d)
 		fprintf(f, " (process %d)\n", (int)d->a->pid);
 	if (d->a->aslr != d->b->aslr || (d->different_process && d->a->aslr))
 		fprintf(f, "note: at least one run was randomized: bases differ\n");
-	for (i = 0; i < d->maps.n; i++)
-		ld_render_change(f, &d->maps.v[i]);
+	for (i = 0; i < d->maps.n; i++) {
+		const struct ld_map_change *c = &d->maps.v[i];
+
+		ld_render_change(f, c);
+		/* RELRO and the like: name the sections whose protection
+		 * changed */
+		if (c->perms_changed && c->after && d->b->sections) {
+			const char *secs = d->b->sections[c->after - d->b->maps.v];
+
+			if (secs && *secs)
+				fprintf(f, "    sections now %s: %s\n", c->after->perms, secs);
+		}
+	}
 	if (!d->maps.n)
 		fprintf(f, "mappings: no change (%zu mappings)\n", d->b->maps.n);
 	if (d->brk_valid && d->brk_delta) {

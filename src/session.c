@@ -14,6 +14,7 @@
 #include "layoutdbg/session.h"
 #include "layoutdbg/infrun.h"
 #include "layoutdbg/source.h"
+#include "layoutdbg/views.h"
 
 void ld_session_init(struct ld_session *s)
 {
@@ -352,6 +353,36 @@ int ld_session_frames(struct ld_session *s, struct ld_thread *t,
 	return 0;
 }
 
+/* The section overlay: which ELF sections each mapping holds, so a diff
+ * can say which sections a permission change concerns (RELRO). */
+static void capture_sections(struct ld_session *s, struct ld_snapshot *snap)
+{
+	struct ld_region *rg;
+	size_t i;
+
+	if (ld_session_rescan(s) < 0)
+		return;
+	rg = calloc(snap->maps.n + 1, sizeof *rg);
+	snap->sections = calloc(snap->maps.n + 1, sizeof *snap->sections);
+	if (!rg || !snap->sections) {
+		free(rg);
+		free(snap->sections);
+		snap->sections = NULL;
+		return;
+	}
+	ld_classify(s, &snap->maps, rg);
+	for (i = 0; i < snap->maps.n; i++) {
+		char buf[4096];
+		const struct ld_map *mp = &snap->maps.v[i];
+
+		buf[0] = 0;
+		if (rg[i].obj)
+			ld_sections_in(rg[i].obj, mp->start, mp->end, buf, sizeof buf);
+		snap->sections[i] = strdup(buf);
+	}
+	free(rg);
+}
+
 struct ld_snapshot *ld_session_snapshot(struct ld_session *s, const char *name)
 {
 	const struct ld_maps *m;
@@ -372,6 +403,7 @@ struct ld_snapshot *ld_session_snapshot(struct ld_session *s, const char *name)
 	snap = ld_snapshot_new(&s->snaps, name);
 	if (!snap || ld_maps_copy(&snap->maps, m) < 0)
 		goto nomem;
+	capture_sections(s, snap);
 	snap->pid = s->proc->pid;
 	snap->aslr = s->proc_aslr;
 	snap->exe = strdup(s->exe_path ? s->exe_path : "");

@@ -34,6 +34,9 @@ void ld_snapshot_free(struct ld_snapshot *snap)
 		return;
 	for (i = 0; i < snap->nthreads; i++)
 		ld_snap_thread_release(&snap->threads[i]);
+	for (i = 0; snap->sections && i < snap->maps.n; i++)
+		free(snap->sections[i]);
+	free(snap->sections);
 	free(snap->threads);
 	ld_maps_release(&snap->maps);
 	free(snap->name);

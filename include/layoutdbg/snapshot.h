@@ -39,6 +39,9 @@ struct ld_snapshot {
 	char *reason;            /* why the process was stopped */
 	bool aslr;               /* the process ran randomized */
 	struct ld_maps maps;
+	char **sections;         /* per mapping: the allocated ELF sections it
+				    holds, space-separated ("" if none); NULL
+				    when not captured (a loaded snapshot) */
 	uint64_t start_brk, brk; /* program break; brk_valid tells */
 	bool brk_valid;
 	struct ld_snap_thread *threads;
