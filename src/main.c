@@ -206,6 +206,7 @@ int main(int argc, char **argv)
 		o.color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
 	ld_color_set(o.color);
 	ld_install_signal_handlers();
+	ld_install_crash_handler(&s);
 	if (!o.quiet)
 		printf("layoutdbg %s: live memory-layout debugger.  Type `help` "
 		       "for commands.\n", LD_VERSION);

@@ -145,6 +145,18 @@ uint64_t ld_reg_value(const ld_regs *r, const struct ld_reg_desc *d)
 	return v;
 }
 
+int ld_mem_poke_byte(pid_t tid, uint64_t addr, uint8_t byte)
+{
+	uint64_t a = addr & ~7ULL;
+	long w;
+	int r = peek(tid, a, &w);
+
+	if (r)
+		return r;
+	((unsigned char *)&w)[addr - a] = byte;
+	return poke(tid, a, w);
+}
+
 int ld_regs_get(pid_t tid, ld_regs *r)
 {
 	return ptrace(PTRACE_GETREGS, tid, NULL, r) < 0 ? -errno : 0;

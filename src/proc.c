@@ -88,6 +88,18 @@ void ld_proc_free(struct ld_proc *p)
 	free(p);
 }
 
+void ld_proc_abandon(struct ld_proc *p)
+{
+	size_t i;
+
+	if (p->spawned) {
+		kill(p->pid, SIGKILL);
+		return;
+	}
+	for (i = 0; i < p->nthreads; i++)
+		ptrace(PTRACE_DETACH, p->threads[i].tid, NULL, NULL);
+}
+
 static void child_exec(const char *path, char *const argv[], char *const envp[],
 		       bool aslr, const struct sock_fprog *filter, int go_fd,
 		       int err_fd)

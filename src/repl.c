@@ -32,6 +32,42 @@ static void on_terminate(int sig)
 	ld_interrupted = 1;
 }
 
+/* layoutdbg itself crashing must not leave int3s in an attached
+ * process: put every original byte back with raw ptrace calls (a signal
+ * handler can make system calls, not much else), detach or kill, then die
+ * of the same signal. */
+static struct ld_session *crash_session;
+
+static void on_crash(int sig)
+{
+	struct ld_session *s = crash_session;
+	size_t i;
+
+	if (s && s->proc && !s->proc->exited) {
+		for (i = 0; i < s->bps.nsites; i++)
+			ld_mem_poke_byte(s->proc->pid, s->bps.sites[i].addr,
+					 s->bps.sites[i].orig);
+		ld_proc_abandon(s->proc);
+	}
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+void ld_install_crash_handler(struct ld_session *s)
+{
+	static const int sigs[] = { SIGSEGV, SIGBUS, SIGABRT, SIGFPE, SIGILL };
+	struct sigaction sa;
+	size_t i;
+
+	crash_session = s;
+	memset(&sa, 0, sizeof sa);
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = on_crash;
+	sa.sa_flags = SA_RESETHAND;
+	for (i = 0; i < sizeof sigs / sizeof *sigs; i++)
+		sigaction(sigs[i], &sa, NULL);
+}
+
 void ld_install_signal_handlers(void)
 {
 	struct sigaction sa;

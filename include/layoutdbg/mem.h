@@ -19,6 +19,10 @@ int ld_mem_read(pid_t tid, uint64_t addr, void *buf, size_t len);
  * words already written are restored (rollback). */
 int ld_mem_write(pid_t tid, uint64_t addr, const void *buf, size_t len);
 
+/* Write one byte with PEEKDATA/POKEDATA only: async-signal-safe, for the
+ * crash handler.  0 or -errno. */
+int ld_mem_poke_byte(pid_t tid, uint64_t addr, uint8_t byte);
+
 /* Read a NUL-terminated string of at most len-1 bytes.  0 or -errno. */
 int ld_mem_read_string(pid_t tid, uint64_t addr, char *buf, size_t len);
 

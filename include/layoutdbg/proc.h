@@ -122,6 +122,10 @@ int ld_proc_kill(struct ld_proc *p);
 
 void ld_proc_free(struct ld_proc *p);   /* NULL is fine; does not kill */
 
+/* Let go in an emergency (async-signal-safe, no waiting): SIGKILL a
+ * spawned process, PTRACE_DETACH every thread of an attached one. */
+void ld_proc_abandon(struct ld_proc *p);
+
 struct ld_thread *ld_proc_thread(struct ld_proc *p, pid_t tid);
 size_t ld_proc_nlive(const struct ld_proc *p);
 

@@ -19,6 +19,10 @@ int ld_run_stream(struct ld_session *s, FILE *f);
  * detached).  Installed without SA_RESTART so waitpid returns EINTR. */
 void ld_install_signal_handlers(void);
 
+/* If layoutdbg crashes (SIGSEGV, SIGABRT...), restore every breakpoint
+ * byte of s's process and detach it (or kill a spawned one) first. */
+void ld_install_crash_handler(struct ld_session *s);
+
 /* Set by SIGTERM / SIGHUP. */
 extern volatile sig_atomic_t ld_terminate;
 
