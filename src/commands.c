@@ -579,8 +579,8 @@ static int select_frame(struct ld_session *s, long level)
 		rc = ld_error("frame: bottom (innermost) frame selected; you cannot "
 			      "go down");
 	else if ((size_t)level >= st.nframes)
-		rc = ld_error("frame: initial frame selected; you cannot go up "
-			      "(the stack has %zu frames)", st.nframes);
+		rc = ld_error("frame %ld: no frame at level %ld (the stack has %zu "
+			      "frames)", level, level, st.nframes);
 	else {
 		s->frame = (int)level;
 		ld_render_frame(stdout, (int)level, &st.frames[level], s->exe_path);

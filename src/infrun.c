@@ -1158,6 +1158,35 @@ static void stop_world(struct ld_session *s)
 	}
 }
 
+/* ---- the terminal ---------------------------------------------------- */
+
+/* A spawned program owns the terminal while it runs (its Ctrl-C, its
+ * reads), layoutdbg while it is stopped.  tcsetpgrp from what has become
+ * a background group would raise SIGTTOU: blocked around the call. */
+static void set_foreground(struct ld_session *s, pid_t pgrp)
+{
+	sigset_t block, old;
+
+	if (s->tty < 0)
+		return;
+	sigemptyset(&block);
+	sigaddset(&block, SIGTTOU);
+	sigprocmask(SIG_BLOCK, &block, &old);
+	tcsetpgrp(s->tty, pgrp);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
+static void terminal_inferior(struct ld_session *s)
+{
+	if (s->proc && s->proc->spawned && !s->proc->exited)
+		set_foreground(s, s->proc->pid);
+}
+
+static void terminal_ours(struct ld_session *s)
+{
+	set_foreground(s, getpgrp());
+}
+
 /* ---- the run loop --------------------------------------------------- */
 
 /* The next stop to decide on: one kept from earlier first. */
@@ -1383,7 +1412,17 @@ static void after_stop(struct ld_session *s, const struct outcome *out)
 /* Resume every thread and run until something is to be reported; out
  * says what.  Nothing is printed and the other threads still run: the
  * caller reports (after_stop) or goes on. */
+static int run_to_inner(struct ld_session *s, struct outcome *out_);
+
 static int run_to(struct ld_session *s, struct outcome *out_)
+{
+	int r = run_to_inner(s, out_);
+
+	terminal_ours(s);
+	return r;
+}
+
+static int run_to_inner(struct ld_session *s, struct outcome *out_)
 {
 	struct outcome out = { 0 };
 	struct ld_stop st;
@@ -1392,6 +1431,7 @@ static int run_to(struct ld_session *s, struct outcome *out_)
 
 	ld_interrupted = 0;
 	update_syscall_mode(s);
+	terminal_inferior(s);
 	if ((r = resume_all(s)) < 0)
 		return ld_error("cannot resume process %d: %s", (int)s->proc->pid,
 				strerror(-r));

@@ -88,6 +88,15 @@ void ld_proc_free(struct ld_proc *p)
 	free(p);
 }
 
+void ld_proc_interrupt_raw(struct ld_proc *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->nthreads; i++)
+		if (p->threads[i].state == LD_T_RUNNING)
+			ptrace(PTRACE_INTERRUPT, p->threads[i].tid, NULL, NULL);
+}
+
 void ld_proc_abandon(struct ld_proc *p)
 {
 	size_t i;
@@ -117,6 +126,10 @@ static void child_exec(const char *path, char *const argv[], char *const envp[],
 	while (read(go_fd, &c, 1) < 0 && errno == EINTR)
 		;
 	close(go_fd);
+	/* Its own process group, as gdb does: the terminal's Ctrl-C goes to
+	 * the foreground group, and that is the program's only while it
+	 * runs (infrun.c hands the terminal over). */
+	setpgid(0, 0);
 	signal(SIGINT, SIG_DFL);
 	signal(SIGPIPE, SIG_DFL);
 	/* Without CAP_SYS_ADMIN a filter needs no_new_privs (seccomp(2)). */
@@ -171,6 +184,7 @@ int ld_proc_spawn(const char *path, char *const argv[], char *const envp[],
 	}
 	close(go[0]);
 	close(ep[1]);
+	setpgid(pid, pid);	/* also here: whichever runs first */
 	p = proc_new(pid, true);
 	if (p && filter) {
 		p->options |= PTRACE_O_TRACESECCOMP;

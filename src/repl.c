@@ -19,24 +19,41 @@ volatile sig_atomic_t ld_terminate;
 static struct ld_session *cur_session;
 static int repl_done;
 
+static struct ld_session *crash_session;
+
+/* The flag alone could arrive just before waitpid() blocks and be missed:
+ * also interrupt the running tracee, so waitpid returns. */
+static void kick_tracee(void)
+{
+	if (crash_session && crash_session->proc && !crash_session->proc->exited)
+		ld_proc_interrupt_raw(crash_session->proc);
+}
+
 static void on_sigint(int sig)
 {
+	int saved = errno;
+
 	(void)sig;
 	ld_interrupted = 1;
+	kick_tracee();
+	errno = saved;
 }
 
 static void on_terminate(int sig)
 {
+	int saved = errno;
+
 	(void)sig;
 	ld_terminate = 1;
 	ld_interrupted = 1;
+	kick_tracee();
+	errno = saved;
 }
 
 /* layoutdbg itself crashing must not leave int3s in an attached
  * process: put every original byte back with raw ptrace calls (a signal
  * handler can make system calls, not much else), detach or kill, then die
  * of the same signal. */
-static struct ld_session *crash_session;
 
 static void on_crash(int sig)
 {
@@ -283,18 +300,18 @@ int ld_repl(struct ld_session *s, const char *history_file)
 		FD_ZERO(&fds);
 		FD_SET(STDIN_FILENO, &fds);
 		r = select(STDIN_FILENO + 1, &fds, NULL, NULL, NULL);
-		if (r < 0 && errno == EINTR) {
-			if (ld_interrupted && !ld_terminate) {
-				/* Ctrl-C at the prompt: drop the line. */
-				ld_interrupted = 0;
-				rl_free_line_state();
-				rl_crlf();
-				rl_replace_line("", 0);
-				rl_on_new_line();
-				rl_redisplay();
-			}
-			continue;
+		/* Ctrl-C at the prompt drops the line, whether it interrupted
+		 * select() or came with input (then the input is kept). */
+		if (ld_interrupted && !ld_terminate) {
+			ld_interrupted = 0;
+			rl_free_line_state();
+			rl_crlf();
+			rl_replace_line("", 0);
+			rl_on_new_line();
+			rl_redisplay();
 		}
+		if (r < 0 && errno == EINTR)
+			continue;
 		if (r < 0)
 			break;
 		rl_callback_read_char();

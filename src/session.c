@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "layoutdbg/error.h"
@@ -28,6 +29,8 @@ void ld_session_init(struct ld_session *s)
 	ld_timeline_init(&s->timeline);
 	s->args = calloc(1, sizeof *s->args);
 	s->emulate = true;
+	s->tty = isatty(STDIN_FILENO) && tcgetpgrp(STDIN_FILENO) == getpgrp() ?
+		 STDIN_FILENO : -1;
 	for (i = 1; i < 65; i++) {
 		s->handle_pass[i] = true;
 		s->handle_stop[i] = true;

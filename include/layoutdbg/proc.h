@@ -122,6 +122,10 @@ int ld_proc_kill(struct ld_proc *p);
 
 void ld_proc_free(struct ld_proc *p);   /* NULL is fine; does not kill */
 
+/* PTRACE_INTERRUPT every running thread: async-signal-safe, for signal
+ * handlers (the stops arrive through ld_proc_wait). */
+void ld_proc_interrupt_raw(struct ld_proc *p);
+
 /* Let go in an emergency (async-signal-safe, no waiting): SIGKILL a
  * spawned process, PTRACE_DETACH every thread of an attached one. */
 void ld_proc_abandon(struct ld_proc *p);

@@ -74,6 +74,8 @@ struct ld_session {
 	bool auto_snapshot;
 
 	bool emulate;               /* step off breakpoints by emulation */
+	int tty;                    /* our controlling terminal (fd) when we are
+				       its foreground group, else -1 */
 
 	/* presentation */
 	bool json;
