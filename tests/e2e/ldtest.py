@@ -20,6 +20,7 @@ Rules kept here so that every test keeps them:
     fixed it turns into a plain "ok" by itself.
 """
 
+import atexit
 import errno
 import os
 import re
@@ -35,17 +36,19 @@ import traceback
 HERE = os.path.dirname(os.path.abspath(__file__))
 SRC_ROOT = os.path.dirname(os.path.dirname(HERE))
 
-LAYOUTDBG = os.environ.get("LAYOUTDBG") or os.path.join(
-    SRC_ROOT, "build", "src", "layoutdbg")
-FIXTURE_DIR = os.environ.get("LD_FIXTURE_DIR") or os.path.join(
-    SRC_ROOT, "build", "fixtures")
-DATA_DIR = os.environ.get("LD_TEST_DATA") or os.path.join(
-    SRC_ROOT, "tests", "data")
+# Absolute, so that a test may chdir or hand the path to another program.
+LAYOUTDBG = os.path.abspath(os.environ.get("LAYOUTDBG") or os.path.join(
+    SRC_ROOT, "build", "src", "layoutdbg"))
+FIXTURE_DIR = os.path.abspath(os.environ.get("LD_FIXTURE_DIR") or os.path.join(
+    SRC_ROOT, "build", "fixtures"))
+DATA_DIR = os.path.abspath(os.environ.get("LD_TEST_DATA") or os.path.join(
+    SRC_ROOT, "tests", "data"))
 
 DEFAULT_TIMEOUT = 15.0
 
 # A private HOME: no ~/.layoutdbgrc, no history file of the user's touched.
 _HOME = tempfile.mkdtemp(prefix="ldtest-home-")
+atexit.register(shutil.rmtree, _HOME, True)
 
 
 def env():
@@ -161,7 +164,6 @@ class Tap:
         if self.n > self.planned:
             print("# ran %d cases, planned %d" % (self.n, self.planned))
             self.failed += 1
-        shutil.rmtree(_HOME, ignore_errors=True)
         return 1 if self.failed else 0
 
 
@@ -237,8 +239,8 @@ def ptrace_probe():
         return None
     try:
         rc, out, err = run_batch([fixture("empty")], ["run"], timeout=30)
-    except Timeout:
-        return None
+    except (Timeout, OSError):
+        return None     # the cases will fail and say why
     if rc != 0 and _PTRACE_DENIED.search(err):
         return "ptrace is not permitted here: " + err.strip().splitlines()[0]
     return None
@@ -273,6 +275,73 @@ def pid_alive(pid):
         return False
     state = stat[stat.rindex(")") + 2]
     return state not in ("Z", "X")
+
+
+def proc_state(pid):
+    """(state letter, syscall number or None) from /proc/PID/stat and
+    /proc/PID/syscall; ('', None) when the process is gone."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            stat = f.read()
+        state = stat[stat.rindex(")") + 2]
+    except (FileNotFoundError, ProcessLookupError):
+        return "", None
+    nr = None
+    try:
+        with open("/proc/%d/syscall" % pid) as f:
+            first = f.read().split()
+        if first and first[0].lstrip("-").isdigit():
+            nr = int(first[0])
+    except OSError:
+        pass
+    return state, nr
+
+
+def wait_blocked(pid, syscalls=None, states=("S",), timeout=DEFAULT_TIMEOUT):
+    """Wait until pid sleeps (state in `states`) inside one of `syscalls`
+    (x86-64 numbers; None: any).  This waits on the process's own state,
+    re-reading it until the condition holds -- not a guessed delay.  Fails
+    on timeout."""
+    deadline = time.monotonic() + timeout
+    seen = []
+    while True:
+        st, nr = proc_state(pid)
+        if st in states and (syscalls is None or nr in syscalls):
+            return
+        if not seen or seen[-1] != (st, nr):
+            seen.append((st, nr))
+        if st == "" or time.monotonic() > deadline:
+            raise Timeout("process %d never blocked in %r; (state, syscall) seen: %r\n%s"
+                          % (pid, syscalls, seen[:20], _proc_diag(pid)))
+        os.sched_yield()
+
+
+def _proc_diag(pid):
+    """A few /proc facts about pid, for failure messages."""
+    out = []
+    try:
+        with open("/proc/%d/status" % pid) as f:
+            out += [l for l in f.read().splitlines()
+                    if l.split(":")[0] in ("State", "TracerPid", "SigPnd", "ShdPnd",
+                                           "SigBlk", "SigIgn", "SigCgt")]
+        with open("/proc/%d/wchan" % pid) as f:
+            out.append("wchan: " + f.read())
+        with open("/proc/%d/stat" % pid) as f:
+            st = f.read()
+        fields = st[st.rindex(")") + 2:].split()
+        out.append("pgrp %s session %s tty_nr %s tpgid %s" % tuple(fields[2:6]))
+    except OSError as e:
+        out.append(str(e))
+    return "\n".join(out)
+
+
+SYS_READ = 0
+SYS_SELECT = 23
+SYS_WAIT4 = 61
+SYS_PSELECT6 = 270
+SYS_PPOLL = 271
+SYS_POLL = 7
+PROMPT_WAITS = (SYS_SELECT, SYS_PSELECT6, SYS_POLL, SYS_PPOLL, SYS_READ)
 
 
 def tracer_pid(pid):
@@ -328,7 +397,7 @@ def read_mem(pid, addr, n):
 
 # --------------------------------------------------------- expect on fds
 
-_ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[()][0-9A-Za-z]|\x1b[=>]|\r")
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[()][0-9A-Za-z]|\x1b[=>]|[\r\x07]")
 
 
 class Reader:
@@ -494,6 +563,21 @@ class Pty:
     def text(self):
         return self.r.text
 
+    def wait_blocked(self, pid, syscalls=None, states=("S",), timeout=DEFAULT_TIMEOUT):
+        """wait_blocked(), adding what the terminal showed to a failure."""
+        try:
+            wait_blocked(pid, syscalls, states, timeout)
+        except Timeout as e:
+            self.r.drain()
+            raise Timeout("%s\nlayoutdbg %d: %r\n%s\n--- terminal ---\n%s"
+                          % (e, self.pid, proc_state(self.pid), _proc_diag(self.pid),
+                             _tail(self.text)))
+
+    def at_prompt(self):
+        """layoutdbg printed its prompt and sleeps waiting for a key (so a
+        key or a signal sent now finds it at the prompt)."""
+        self.wait_blocked(self.pid, PROMPT_WAITS)
+
     def wait(self, timeout=DEFAULT_TIMEOUT):
         """Exit status (as from os.waitstatus_to_exitcode); fails on
         timeout.  Keeps reading the pty so the child never blocks on it."""
@@ -654,6 +738,34 @@ def parse_maps_lines(lines):
                     "offset": int(m.group(4), 16), "perms": m.group(3),
                     "objfile": m.group(7)})
     return out
+
+
+def loc(func):
+    """A location as gdb prints it in a stop line, a frame or after finish:
+    `0x... in FUNC (ARGS) [<+N>] [from LIB | at FILE:LINE]`, where the
+    address is left out when the pc starts a source line."""
+    return r"(?:0x[0-9a-f]+ in )?%s \([^)]*\)" % re.escape(func)
+
+
+def stop_rx(num, func, temporary=False):
+    return r"^%s %d, %s" % ("Temporary breakpoint" if temporary else "Breakpoint",
+                            num, loc(func))
+
+
+# Every breakpoint report: (kind, number, function)
+STOP_LINE = re.compile(r"^(Temporary breakpoint|Breakpoint) (\d+), "
+                       r"(?:0x[0-9a-f]+ in )?(\S+) \(", re.M)
+
+
+def stops(out):
+    return [(int(n), f) for _, n, f in STOP_LINE.findall(out)]
+
+
+def register(out, name):
+    """Value of the last `info registers NAME` line."""
+    v = re.findall(r"^%s\s+(0x[0-9a-f]+)" % name, out, re.M)
+    check(v, "no `%s` register line" % name, out)
+    return int(v[-1], 16)
 
 
 def count_frames(bt_text):
