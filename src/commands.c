@@ -570,7 +570,14 @@ static int select_frame(struct ld_session *s, long level)
 		json_t *d = ld_jdoc("frame");
 
 		ld_jset(d, "level", json_integer(level));
-		ld_jset(d, "frame", ld_json_frames(&st.frames[level], 1));
+		{
+			json_t *one = ld_json_frames(&st.frames[level], 1);
+			json_t *fr = json_array_get(one, 0);
+
+			json_incref(fr);
+			json_decref(one);
+			ld_jset(d, "frame", fr);
+		}
 		s->frame = (int)level;
 		ld_snap_thread_release(&st);
 		return ld_emit_json(d);
@@ -1075,7 +1082,7 @@ static struct ld_snapshot *timeline_snap(struct ld_session *s, const char *key)
 		ld_error("diff: no finished timeline entry %lu", n);
 		return NULL;
 	}
-	return ld_tl_as_snapshot(e, !before, s->proc ? s->proc->pid : 0, s->exe_path);
+	return ld_tl_as_snapshot(e, !before, s->exe_path);
 }
 
 static int cmd_show_snap(struct ld_session *s, const char *key)

@@ -529,6 +529,10 @@ static void report_exit(struct ld_session *s)
 {
 	struct ld_proc *p = s->proc;
 
+	s->last_pid = p->pid;
+	s->last_exit_code = p->exit_code;
+	s->last_exit_sig = p->exit_sig;
+
 	if (p->exit_sig)
 		ld_out("[process %d killed by SIG%s]\n", (int)p->pid,
 		       sigabbrev_np(p->exit_sig));
@@ -692,8 +696,14 @@ static int step_over(struct ld_session *s, struct ld_thread *t)
 	struct ld_stop st;
 	int r;
 
-	if (!site)
+	/* Only a thread that executed this int3 (or stepped onto it) steps
+	 * over it; one that merely sits there (a new thread, one stopped
+	 * by an interrupt) must hit it. */
+	if (!site || !t->on_bp) {
+		t->on_bp = false;
 		return 0;
+	}
+	t->on_bp = false;
 	if (emulate_off(s, t))
 		return 2;
 	if ((r = ld_site_lift(t->tid, site)))
@@ -794,6 +804,13 @@ static struct ld_bp *catch_for(struct ld_session *s, long nr)
 	return NULL;
 }
 
+/* Memory calls go on the timeline while tracing, and when a catchpoint
+ * stops at them (`catch memory`). */
+static bool recording(struct ld_session *s, long nr)
+{
+	return ld_syscall_is_memory(nr) && (s->tracing || catch_for(s, nr));
+}
+
 static void record_entry(struct ld_session *s, struct ld_thread *t,
 			 const struct ld_syscall *sc)
 {
@@ -804,6 +821,8 @@ static void record_entry(struct ld_session *s, struct ld_thread *t,
 	if (!e)
 		return;
 	e->tid = t->tid;
+	e->pid = s->proc->pid;
+	clock_gettime(CLOCK_REALTIME, &e->when);
 	e->thread_num = t->num;
 	e->call = *sc;
 	e->text = strdup(ld_syscall_format(s->proc->pid, sc, text, sizeof text));
@@ -852,13 +871,13 @@ static enum verdict on_syscall(struct ld_session *s, struct ld_thread *t,
 		 * is the new break (also on failure: the old one). */
 		if (sc.nr == 12 && sc.ret > 0)
 			s->cur_brk = (uint64_t)sc.ret;
-		if (s->tracing && ld_syscall_is_memory(sc.nr))
+		if (recording(s, sc.nr))
 			record_exit(s, t, &sc);
 	} else {
 		t->in_syscall = true;
 		t->sys_nr = sc.nr;
 		memcpy(t->sys_args, sc.args, sizeof sc.args);
-		if (s->tracing && ld_syscall_is_memory(sc.nr))
+		if (recording(s, sc.nr))
 			record_entry(s, t, &sc);
 	}
 	bp = catch_for(s, sc.nr);
@@ -927,6 +946,7 @@ static enum verdict on_breakpoint(struct ld_session *s, struct ld_thread *t,
 	/* Back up over the int3 so the original instruction runs next. */
 	regs.rip = pc;
 	tregs_set(t, &regs);
+	t->on_bp = true;
 	for (i = 0; i < s->bps.n; i++) {
 		struct ld_bp *bp = s->bps.v[i];
 
@@ -973,10 +993,6 @@ static enum verdict on_stop(struct ld_session *s, struct ld_stop *st,
 	struct ld_thread *t = ld_proc_thread(s->proc, st->tid);
 
 	out->tid = st->tid;
-	/* A stale interrupt may come first; anything else is the re-hit or
-	 * something that replaces it. */
-	if (t && st->kind != LD_STOP_INTERRUPT)
-		t->rehit = false;
 	switch (st->kind) {
 	case LD_STOP_EXITED:
 	case LD_STOP_KILLED:
@@ -1081,7 +1097,7 @@ static int resume_all(struct ld_session *s)
 	for (i = 0; i < s->proc->nthreads; i++) {
 		struct ld_thread *t = &s->proc->threads[i];
 
-		if (t->state != LD_T_STOPPED || t->queued || t->rehit)
+		if (t->state != LD_T_STOPPED || t->queued)
 			continue;
 		r = step_over(s, t);
 		if (r < 0 && r != -ESRCH)
@@ -1112,16 +1128,14 @@ static int resume_one(struct ld_session *s, struct ld_thread *t)
 		return 0;
 	for (i = 0; i < s->proc->nthreads; i++)
 		others |= s->proc->threads[i].state == LD_T_RUNNING;
-	if (t->rehit)
-		return ld_proc_resume(s->proc, t, resume_how(s, t), t->pending_sig);
-	if (others && ld_site_at(&s->bps, thread_pc(t))) {
+	if (others && t->on_bp && ld_site_at(&s->bps, thread_pc(t))) {
 		int r = ld_proc_stop_all(s->proc);
 
 		if (r < 0)
 			return r;
 		return resume_all(s);
 	}
-	if (ld_site_at(&s->bps, thread_pc(t))) {
+	if (t->on_bp && ld_site_at(&s->bps, thread_pc(t))) {
 		int r = step_over(s, t);
 
 		if (r == 1 || (r < 0 && r != -ESRCH) || t->state != LD_T_STOPPED)
@@ -1153,7 +1167,7 @@ static void stop_world(struct ld_session *s)
 			r.rip--;
 			ld_regs_set(t->tid, &r);
 			t->queued = false;
-			t->rehit = true;
+			t->on_bp = false;	/* it must hit it again */
 		}
 	}
 }
@@ -1388,13 +1402,14 @@ static void after_stop(struct ld_session *s, const struct outcome *out)
 	}
 	stop_world(s);
 	s->stop_gen++;
-	if (out->tid && out->tid != s->cur_tid && ld_proc_nlive(s->proc) > 1) {
+	if (out->tid && out->tid != (s->report_tid ? s->report_tid : s->proc->pid) &&
+	    s->proc->nthreads > 1) {
 		t = ld_proc_thread(s->proc, out->tid);
 		ld_out("[Switching to thread %d (LWP %d)]\n", t ? t->num : 0,
 		       (int)out->tid);
 	}
 	if (out->tid)
-		s->cur_tid = out->tid;
+		s->cur_tid = s->report_tid = out->tid;
 	s->frame = 0;
 	s->last_event = out->ev;
 	print_stop(s, out);
@@ -1812,8 +1827,11 @@ static int step_insn(struct ld_session *s, struct ld_thread *t,
 		out->ev = LD_EV_EXITED;
 		return 1;
 	}
-	if (st.kind == LD_STOP_STEP)
+	if (st.kind == LD_STOP_STEP) {
+		/* stepped onto a breakpoint: `continue` goes on from it (gdb) */
+		t->on_bp = ld_site_at(&s->bps, thread_pc(t)) != NULL;
 		return 0;
+	}
 	if (on_stop(s, &st, true, out) == V_REPORT && out->ev != LD_EV_STEP)
 		return 1;
 	return 0;
@@ -1956,13 +1974,23 @@ int ld_step_line(struct ld_session *s, enum ld_step_mode mode)
 				return ld_error("%s: thread %d is gone", what[mode],
 						(int)t->tid);
 		}
-		/* Returned out of the frame: stop in the caller if it has
-		 * lines (gdb's "step out"), else run on to code that has. */
+		/* Returned out of the frame into the middle of the caller's
+		 * line: go on stepping to the start of the caller's next line,
+		 * as gdb does; into code without lines: run on. */
 		if (cfa && after.rsp >= cfa && !(after.rip >= fstart &&
 						 function_of(s, after.rip, &fn2, &fs2) &&
 						 fs2 == fstart)) {
 			if (!ld_objs_line_at(&s->objs, after.rip, &now))
 				return run_until_stop(s);
+			if (now.addr != after.rip) {
+				struct ld_frame cf[2];
+
+				row = now;
+				snprintf(file, sizeof file, "%s", now.file);
+				function_of(s, after.rip, &fname, &fstart);
+				cfa = ld_session_unwind(s, t->tid, cf, 2) == 2 ? cf[0].cfa : 0;
+				continue;
+			}
 			memset(&out, 0, sizeof out);
 			out.ev = LD_EV_STEP;
 			out.tid = t->tid;

@@ -49,8 +49,17 @@ json_t *ld_json_process(struct ld_session *s)
 	if (!s->proc) {
 		ld_jset(o, "state", json_string(s->last_event == LD_EV_EXITED ?
 						"exited" : "none"));
-		if (s->last_event == LD_EV_EXITED)
-			ld_jset(o, "reason", json_string(s->stop_reason));
+		if (s->last_event == LD_EV_EXITED) {
+			stop = json_object();
+			ld_jset(o, "pid", json_integer(s->last_pid));
+			ld_jset(stop, "event", json_string("exited"));
+			ld_jset(stop, "reason", json_string(s->stop_reason));
+			if (s->last_exit_sig)
+				ld_jset(stop, "signal", json_string(sigabbrev_np(s->last_exit_sig)));
+			else
+				ld_jset(stop, "exit_code", json_integer(s->last_exit_code));
+			ld_jset(o, "stop", stop);
+		}
 		return o;
 	}
 	ld_jset(o, "pid", json_integer(s->proc->pid));

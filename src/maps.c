@@ -486,6 +486,17 @@ const char *ld_map_basepath(const struct ld_map *mp, char *buf, size_t len)
 		n = len - 1;
 	memcpy(buf, mp->path, n);
 	buf[n] = '\0';
+	/* The kernel prints a newline in a path as "\012" (seq_file's
+	 * escaping in show_map): the file itself has the newline. */
+	{
+		char *p = buf;
+
+		while ((p = strstr(p, "\\012"))) {
+			*p = '\n';
+			memmove(p + 1, p + 4, strlen(p + 4) + 1);
+			p++;
+		}
+	}
 	return buf;
 }
 

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "layoutdbg/error.h"
@@ -22,6 +23,7 @@ void ld_objs_init(struct ld_objs *o)
 static void obj_release(struct ld_obj *ob)
 {
 	free(ob->path);
+	free(ob->open_path);
 	ld_elf_free(ob->elf);
 	ld_lines_free(ob->lines);
 }
@@ -37,7 +39,8 @@ struct ld_lines *ld_obj_lines(struct ld_obj *ob)
 		ob->lines_failed = true;
 		return NULL;
 	}
-	if (ld_lines_open(ob->path, &ob->lines, err, sizeof err) < 0) {
+	if (ld_lines_open(ob->open_path ? ob->open_path : ob->path, &ob->lines, err,
+			  sizeof err) < 0) {
 		ob->lines = NULL;
 		ob->lines_failed = true;
 	}
@@ -92,7 +95,8 @@ struct ld_elf *ld_obj_elf(struct ld_obj *ob)
 
 	if (ob->elf || ob->elf_failed)
 		return ob->elf;
-	if (ld_elf_open(ob->path, &ob->elf, err, sizeof err) < 0) {
+	if (ld_elf_open(ob->open_path ? ob->open_path : ob->path, &ob->elf, err,
+			sizeof err) < 0) {
 		ob->elf_failed = true;
 		ob->elf = NULL;
 		return NULL;
@@ -107,7 +111,16 @@ struct ld_elf *ld_obj_elf(struct ld_obj *ob)
 
 /* Group file mappings into objects: one per (path, inode) that has an
  * executable mapping, or that is the executable or the interpreter. */
-static int collect(struct ld_objs *o, const struct ld_maps *maps,
+/* The file at path is not the one mapped: deleted, or replaced (another
+ * inode) since. */
+static bool replaced(const struct ld_map *mp, const char *path)
+{
+	struct stat st;
+
+	return mp->deleted || stat(path, &st) != 0 || st.st_ino != mp->inode;
+}
+
+static int collect(struct ld_objs *o, pid_t pid, const struct ld_maps *maps,
 		   const char *exe, uint64_t interp_base)
 {
 	size_t i, j;
@@ -137,6 +150,15 @@ static int collect(struct ld_objs *o, const struct ld_maps *maps,
 			ob->lo = mp->start;
 			ob->order = UNLISTED;
 			ob->is_exe = exe && !strcmp(path, exe);
+			if (replaced(mp, path)) {
+				char mf[96];
+
+				/* the mapped file itself, whatever its name now */
+				snprintf(mf, sizeof mf, "/proc/%d/map_files/%llx-%llx",
+					 (int)pid, (unsigned long long)mp->start,
+					 (unsigned long long)mp->end);
+				ob->open_path = strdup(mf);
+			}
 		}
 		if (mp->end > ob->hi)
 			ob->hi = mp->end;
@@ -246,7 +268,7 @@ int ld_objs_scan(struct ld_objs *o, pid_t pid, const struct ld_maps *maps,
 	int r;
 
 	ld_objs_init(o);
-	r = collect(o, maps, exe, interp_base);
+	r = collect(o, pid, maps, exe, interp_base);
 	if (r < 0) {
 		ld_objs_release(o);
 		*o = old;

@@ -305,9 +305,23 @@ int ld_session_brk(struct ld_session *s, uint64_t *start_brk, uint64_t *brk)
 int ld_session_unwind(struct ld_session *s, pid_t tid, struct ld_frame *f,
 		      size_t max)
 {
+	const struct ld_maps *m;
+	int n, i;
+
 	if (!s->unw && !(s->unw = ld_unwinder_new()))
 		return -ENOMEM;
-	return ld_unwind(s->unw, tid, f, max);
+	n = ld_unwind(s->unw, tid, f, max);
+	/* A return address outside executable memory means the unwinder
+	 * has left the real stack (a thread that has not run yet, a
+	 * corrupt frame): the frames from there on are not believed. */
+	m = n > 1 ? ld_session_maps(s) : NULL;
+	for (i = 1; m && i < n; i++) {
+		const struct ld_map *mp = ld_maps_find(m, f[i].pc - 1);
+
+		if (!mp || mp->perms[2] != 'x')
+			return i;
+	}
+	return n;
 }
 
 int ld_session_frames(struct ld_session *s, struct ld_thread *t,

@@ -183,7 +183,7 @@ void ld_render_tl_entry(FILE *f, const struct ld_tl_entry *e, const char *exe)
 }
 
 struct ld_snapshot *ld_tl_as_snapshot(const struct ld_tl_entry *e, bool after,
-				      pid_t pid, const char *exe)
+				      const char *exe)
 {
 	struct ld_snapshot *s = calloc(1, sizeof *s);
 	char why[64];
@@ -195,7 +195,8 @@ struct ld_snapshot *ld_tl_as_snapshot(const struct ld_tl_entry *e, bool after,
 	s->name = strdup(why);
 	s->reason = strdup(why);
 	s->exe = strdup(exe ? exe : "");
-	s->pid = pid;
+	s->pid = e->pid;
+	s->when = e->when;
 	s->brk = after ? e->brk_after : e->brk_before;
 	s->brk_valid = true;
 	if (!s->name || !s->reason || !s->exe ||
@@ -227,6 +228,7 @@ static json_t *entry_json(const struct ld_tl_entry *e)
 	ld_map_diff_release(&d);
 	if (!bad) {
 		bad |= json_object_set_new(o, "n", json_integer(e->n));
+		bad |= json_object_set_new(o, "pid", json_integer(e->pid));
 		bad |= json_object_set_new(o, "tid", json_integer(e->tid));
 		bad |= json_object_set_new(o, "thread", json_integer(e->thread_num));
 		bad |= json_object_set_new(o, "syscall", name ? json_string(name) : json_null());

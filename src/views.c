@@ -909,8 +909,10 @@ static const char *block_label(enum block b)
 
 struct blk { enum block kind; size_t first, last; };
 
-/* Group mappings into blocks: same kind and contiguous; anonymous
- * mappings touching DSO mappings belong to the DSOs (their .bss, TLS). */
+/* Group mappings into blocks: same kind and contiguous.  An anonymous
+ * mapping right after a library's file mapping is that library's .bss
+ * tail and joins it; other anonymous memory (thread stacks, their guard
+ * pages, TLS) stays anonymous. */
 static size_t make_blocks(const struct ld_maps *m, const char *exe,
 			  struct blk *out)
 {
@@ -920,10 +922,9 @@ static size_t make_blocks(const struct ld_maps *m, const char *exe,
 		enum block b = block_of(&m->v[i], exe);
 		bool touches_prev = i > 0 && m->v[i - 1].end == m->v[i].start;
 
-		if (b == B_ANON && touches_prev && n && out[n - 1].kind == B_DSO)
+		if (b == B_ANON && touches_prev && n && out[n - 1].kind == B_DSO &&
+		    ld_map_is_file(&m->v[i - 1]) && strcmp(m->v[i].perms, "---p"))
 			b = B_DSO;
-		if (b == B_DSO && n && out[n - 1].kind == B_ANON && touches_prev)
-			out[n - 1].kind = B_DSO;
 		if (n && out[n - 1].kind == b && touches_prev) {
 			out[n - 1].last = i;
 			continue;

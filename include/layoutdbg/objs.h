@@ -14,6 +14,10 @@
 
 struct ld_obj {
 	char *path;          /* as the maps show it, without " (deleted)" */
+	char *open_path;     /* where to read the file from when path no
+				longer names it (deleted or replaced since it
+				was mapped): /proc/PID/map_files/START-END;
+				NULL: path */
 	const char *name;    /* basename of path */
 	uint64_t bias;       /* runtime address - link-time address */
 	uint64_t lo, hi;     /* lowest start, highest end of its mappings */

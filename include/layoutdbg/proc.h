@@ -70,9 +70,9 @@ struct ld_thread {
 	bool queued;             /* last holds an event not yet reported */
 	ld_regs regs;            /* cached while stopped (regs_valid) */
 	bool regs_valid;
-	bool rehit;              /* backed up onto a breakpoint it hit while
-				    another stop was reported: it must run
-				    into the int3 again, not step over it */
+	bool on_bp;              /* it executed the int3 under its pc (or
+				    stepped onto it): resuming steps over the
+				    breakpoint instead of hitting it again */
 };
 
 struct ld_proc {

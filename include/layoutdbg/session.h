@@ -47,6 +47,9 @@ struct ld_session {
 	/* the process */
 	struct ld_proc *proc;
 	pid_t cur_tid;              /* the selected thread */
+	pid_t report_tid;           /* the thread of the last reported stop */
+	pid_t last_pid;             /* the last process, after it is gone */
+	int last_exit_code, last_exit_sig;
 	bool proc_aslr;             /* the live process runs randomized */
 	struct ld_maps maps;        /* cached; valid while maps_gen == stop_gen */
 	unsigned maps_gen, stop_gen;

@@ -5,6 +5,7 @@
 #define LAYOUTDBG_TIMELINE_H
 
 #include <stdio.h>
+#include <time.h>
 
 #include "layoutdbg/maps.h"
 #include "layoutdbg/snapshot.h"
@@ -12,7 +13,8 @@
 
 struct ld_tl_entry {
 	unsigned n;                /* 1, 2, ... */
-	pid_t tid;
+	pid_t pid, tid;
+	struct timespec when;      /* the call's entry */
 	int thread_num;
 	struct ld_syscall call;
 	char *text;                /* the decoded call, formatted at entry */
@@ -45,7 +47,7 @@ void ld_render_tl_entry(FILE *f, const struct ld_tl_entry *e, const char *exe);
  * no threads), for `diff`.  The snapshot borrows nothing: free it with
  * ld_snapshot_free. */
 struct ld_snapshot *ld_tl_as_snapshot(const struct ld_tl_entry *e, bool after,
-				      pid_t pid, const char *exe);
+				      const char *exe);
 
 /* The timeline as JSON: {"format": "layoutdbg-timeline", "version": 1,
  * "entries": [{"n", "tid", "thread", "syscall", "nr", "args_hex": [...],
