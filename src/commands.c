@@ -403,11 +403,29 @@ static int info_registers(struct ld_session *s, char *args)
 		return ld_error("info registers: thread %d: %s", (int)t->tid,
 				strerror(-e));
 	if (ld_json_on()) {
-		json_t *d = ld_jdoc("info registers");
+		json_t *d = ld_jdoc("info registers"), *regs = ld_json_registers(&r);
 
+		/* info registers REG: that one only, as in text */
+		if (want && regs) {
+			const char *name = want[0] == '$' ? want + 1 : want;
+			json_t *one = json_object(), *v = json_object_get(regs, name);
+			char hex[64];
+
+			snprintf(hex, sizeof hex, "%s_hex", name);
+			if (!v) {
+				json_decref(one);
+				json_decref(regs);
+				json_decref(d);
+				return ld_error("info registers: no register \"%s\"", want);
+			}
+			json_object_set(one, name, v);
+			json_object_set(one, hex, json_object_get(regs, hex));
+			json_decref(regs);
+			regs = one;
+		}
 		ld_jset(d, "tid", json_integer(t->tid));
 		ld_jset(d, "thread", json_integer(t->num));
-		ld_jset(d, "registers", ld_json_registers(&r));
+		ld_jset(d, "registers", regs);
 		return ld_emit_json(d);
 	}
 	for (i = 0; i < ld_nregs; i++) {

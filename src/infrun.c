@@ -234,6 +234,10 @@ static void arm_all(struct ld_session *s, bool announce)
 			continue;
 		if (!bp->enabled || bp->armed)
 			continue;
+		/* *ADDRESS in a library not mapped yet: armed when it is */
+		if (bp->is_addr && (!ld_session_maps(s) ||
+				    !ld_maps_find(ld_session_maps(s), bp->addr)))
+			continue;
 		r = ld_bp_arm(&s->bps, s->proc->pid, bp);
 		if (r < 0) {
 			ld_error("breakpoint %d at 0x%" PRIx64 ": cannot insert: %s",
@@ -1218,12 +1222,16 @@ static int next_stop(struct ld_session *s, struct ld_stop *st)
 		}
 	}
 	for (;;) {
-		int r = ld_proc_wait(s->proc, st, true);
+		int r;
 
+		/* A signal that came before waitpid blocks was seen here. */
+		if (ld_terminate)
+			return -ECANCELED;	/* SIGTERM/SIGHUP: the session ends */
+		r = ld_proc_wait(s->proc, st, true);
 		if (r != -EINTR)
 			return r;
 		if (ld_terminate)
-			return -ECANCELED;	/* SIGTERM/SIGHUP: the session ends */
+			return -ECANCELED;
 		if (ld_interrupted) {
 			/* Ctrl-C: stop the program where it is. */
 			for (i = 0; i < s->proc->nthreads; i++) {
@@ -1530,6 +1538,15 @@ static int spawn(struct ld_session *s, char **argv, char *err, size_t len)
 	r = ld_proc_spawn(s->exe_path, argv, environ, s->aslr,
 			  s->seccomp ? &fprog : NULL, &s->proc, err, len);
 	free(prog);
+	if (r < 0 && s->seccomp) {
+		/* No seccomp here (a kernel without it, valgrind): every system
+		 * call will stop the program instead. */
+		ld_warn("seccomp filter unavailable (%s): tracing with "
+			"PTRACE_SYSCALL", err);
+		s->seccomp = false;
+		r = ld_proc_spawn(s->exe_path, argv, environ, s->aslr, NULL,
+				  &s->proc, err, len);
+	}
 	if (r < 0)
 		s->seccomp = false;
 	return r;

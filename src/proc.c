@@ -92,8 +92,12 @@ void ld_proc_interrupt_raw(struct ld_proc *p)
 {
 	size_t i;
 
+	/* Every thread, whatever we believe its state: a signal landing
+	 * between PTRACE_CONT and the state update must still stop it (an
+	 * interrupt for a stopped thread stops it at its next resume, which
+	 * run control treats as the requested interrupt). */
 	for (i = 0; i < p->nthreads; i++)
-		if (p->threads[i].state == LD_T_RUNNING)
+		if (p->threads[i].state != LD_T_GONE)
 			ptrace(PTRACE_INTERRUPT, p->threads[i].tid, NULL, NULL);
 }
 
