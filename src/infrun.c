@@ -22,6 +22,7 @@
 #include "layoutdbg/source.h"
 
 volatile sig_atomic_t ld_interrupted;
+volatile sig_atomic_t ld_running;
 
 /* What handling one stop decided. */
 enum verdict { V_RESUME, V_REPORT, V_FAIL, V_RESUMED /* already resumed */ };
@@ -697,6 +698,7 @@ static int wait_thread(struct ld_session *s, struct ld_thread *t,
 static int step_over(struct ld_session *s, struct ld_thread *t)
 {
 	struct ld_site *site = ld_site_at(&s->bps, thread_pc(t));
+	uint64_t at = site ? site->addr : 0;
 	struct ld_stop st;
 	int r;
 
@@ -716,7 +718,7 @@ static int step_over(struct ld_session *s, struct ld_thread *t)
 	if (!r)
 		r = wait_thread(s, t, &st);
 	if (!s->proc->exited) {
-		site = ld_site_at(&s->bps, site->addr);
+		site = ld_site_at(&s->bps, at);
 		if (site && t->state != LD_T_GONE)
 			ld_site_drop(t->tid, site);
 	}
@@ -724,8 +726,12 @@ static int step_over(struct ld_session *s, struct ld_thread *t)
 		return r;
 	if (st.kind == LD_STOP_STEP && t->state == LD_T_STOPPED)
 		return 2;
-	if (t->state == LD_T_STOPPED)
+	if (t->state == LD_T_STOPPED) {
 		t->queued = true;
+		/* not stepped (an interrupt or a signal came first): it is
+		 * still on the breakpoint it executed */
+		t->on_bp = thread_pc(t) == at;
+	}
 	return 1;
 }
 
@@ -1439,8 +1445,11 @@ static int run_to_inner(struct ld_session *s, struct outcome *out_);
 
 static int run_to(struct ld_session *s, struct outcome *out_)
 {
-	int r = run_to_inner(s, out_);
+	int r;
 
+	ld_running = 1;
+	r = run_to_inner(s, out_);
+	ld_running = 0;
 	terminal_ours(s);
 	return r;
 }
@@ -1924,7 +1933,7 @@ int ld_step_line(struct ld_session *s, enum ld_step_mode mode)
 	struct ld_thread *t;
 	struct ld_line row, now;
 	const char *fname = NULL, *fn2;
-	uint64_t fstart = 0, fs2, cfa, ret;
+	uint64_t fstart = 0, start_fn, fs2, cfa, ret;
 	char file[4096];
 	unsigned long steps;
 	ld_regs before, after;
@@ -1943,6 +1952,7 @@ int ld_step_line(struct ld_session *s, enum ld_step_mode mode)
 	}
 	snprintf(file, sizeof file, "%s", row.file);
 	function_of(s, thread_pc(t), &fname, &fstart);
+	start_fn = fstart;
 	cfa = ld_session_unwind(s, t->tid, f, 2) == 2 ? f[0].cfa : 0;
 	for (steps = 0; steps < 10000000; steps++) {
 		if (ld_interrupted) {
@@ -2025,8 +2035,9 @@ int ld_step_line(struct ld_session *s, enum ld_step_mode mode)
 		out.ev = LD_EV_STEP;
 		out.tid = t->tid;
 		out.line_step = true;
+		/* gdb names the function when it is not the one `next` began in */
 		out.same_function = function_of(s, after.rip, &fn2, &fs2) &&
-				    fs2 == fstart;
+				    fs2 == start_fn;
 		break;
 	}
 	after_stop(s, &out);

@@ -25,7 +25,8 @@ static struct ld_session *crash_session;
  * also interrupt the running tracee, so waitpid returns. */
 static void kick_tracee(void)
 {
-	if (crash_session && crash_session->proc && !crash_session->proc->exited)
+	if (ld_running && crash_session && crash_session->proc &&
+	    !crash_session->proc->exited)
 		ld_proc_interrupt_raw(crash_session->proc);
 }
 

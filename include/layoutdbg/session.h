@@ -166,5 +166,7 @@ int ld_eval_addr(struct ld_session *s, const char *expr, uint64_t *out);
 
 /* Ctrl-C: set from the SIGINT handler while the tracee runs. */
 extern volatile sig_atomic_t ld_interrupted;
+/* Set while the tracee runs (run control is waiting for it). */
+extern volatile sig_atomic_t ld_running;
 
 #endif
