@@ -1797,6 +1797,26 @@ static int set_auto_snapshot(struct ld_session *s, char *args)
 	return parse_onoff("set auto-snapshot", next_word(&args), &s->auto_snapshot);
 }
 
+static int set_follow_fork(struct ld_session *s, char *args)
+{
+	char *w = next_word(&args);
+
+	if (w && !strcmp(w, "child"))
+		s->follow_fork_child = true;
+	else if (w && !strcmp(w, "parent"))
+		s->follow_fork_child = false;
+	else
+		return ld_error("set follow-fork-mode: expected \"parent\" or \"child\"");
+	return 0;
+}
+
+static int show_follow_fork(struct ld_session *s, char *args)
+{
+	ld_out("Debugger response to a program call of fork is \"%s\".\n",
+	       s->follow_fork_child ? "child" : "parent");
+	return 0;
+}
+
 static int set_emulation(struct ld_session *s, char *args)
 {
 	return parse_onoff("set step-emulation", next_word(&args), &s->emulate);
@@ -1873,6 +1893,8 @@ static const struct cmd set_cmds[] = {
 	{ "auto-snapshot", "", 0, set_auto_snapshot, "set auto-snapshot on|off",
 	  "take a snapshot at every stop" },
 	{ "color", "colour", 0, set_color, "set color on|off", "colour in diffs" },
+	{ "follow-fork-mode", "", 0, set_follow_fork, "set follow-fork-mode parent|child",
+	  "after a fork, debug the parent (default; the child runs free) or the child" },
 	{ "step-emulation", "", 0, set_emulation, "set step-emulation on|off",
 	  "step off breakpoints by emulating simple instructions (default on)" },
 	{ NULL, NULL, 0, NULL, NULL, NULL }
@@ -1884,6 +1906,8 @@ static const struct cmd show_cmds[] = {
 	  "show disable-randomization", "whether `run` disables ASLR" },
 	{ "auto-snapshot", "", 0, show_auto_snapshot, "show auto-snapshot",
 	  "whether every stop takes a snapshot" },
+	{ "follow-fork-mode", "", 0, show_follow_fork, "show follow-fork-mode",
+	  "which process a fork leaves debugged" },
 	{ NULL, NULL, 0, NULL, NULL, NULL }
 };
 

@@ -743,21 +743,52 @@ static void rearm_sites(struct ld_session *s)
 		ld_site_drop(s->proc->pid, &s->bps.sites[i]);
 }
 
+/* follow-fork-mode child: the session goes on with the child, which
+ * keeps the breakpoints (its copy of the text has them); the parent gets
+ * its original bytes back and is detached, as gdb does. */
+static bool follow_child(struct ld_session *s, pid_t child)
+{
+	struct ld_proc *c = ld_proc_adopt_child(s->proc, child), *parent = s->proc;
+	size_t i;
+
+	if (!c)
+		return false;
+	ld_proc_stop_all(parent);
+	for (i = 0; i < s->bps.nsites; i++)
+		ld_site_lift(parent->pid, &s->bps.sites[i]);
+	ld_proc_detach(parent);
+	ld_out("[Detaching after fork from parent process %d]\n[Attaching after "
+	       "process %d fork to child process %d]\n", (int)parent->pid,
+	       (int)parent->pid, (int)child);
+	ld_proc_free(parent);
+	s->proc = c;
+	s->cur_tid = s->report_tid = child;
+	s->stop_gen++;
+	ld_session_rescan(s);
+	return true;
+}
+
 /* A fork child inherits a copy of the text with our int3s in it: write the
  * original bytes into the child, then let it go, so it never dies of
  * SIGTRAP.  A vfork child shares the parent's memory: lift the sites there
- * until VFORK_DONE instead (the parent is suspended meanwhile). */
-static void on_fork(struct ld_session *s, const struct ld_stop *st)
+ * until VFORK_DONE instead (the parent is suspended meanwhile).  Under our
+ * seccomp filter a child stays traced passively (it inherited the filter).
+ * Returns true when the session now follows the child. */
+static bool on_fork(struct ld_session *s, const struct ld_stop *st)
 {
 	pid_t child = (pid_t)st->msg;
 	size_t i;
 
 	if (child <= 0 || ld_proc_take_child(s->proc, child) < 0)
-		return;
+		return false;
+	if (s->follow_fork_child && st->kind == LD_STOP_FORK && follow_child(s, child))
+		return true;
 	for (i = 0; i < s->bps.nsites; i++)
 		ld_site_lift(child, &s->bps.sites[i]);
-	if (ld_proc_release_child(child) < 0)
+	if (s->proc->keep_children ? ld_proc_keep_child(s->proc, child) < 0 :
+	    ld_proc_release_child(child) < 0)
 		ld_warn("could not release forked process %d", (int)child);
+	return false;
 }
 
 /* ---- deciding what a stop means ------------------------------------ */
@@ -1043,7 +1074,19 @@ static enum verdict on_stop(struct ld_session *s, struct ld_stop *st,
 		return V_REPORT;
 	case LD_STOP_FORK:
 	case LD_STOP_VFORK:
-		on_fork(s, st);
+		if (on_fork(s, st)) {
+			/* now the child's session: let it run on */
+			t = ld_proc_thread(s->proc, s->proc->pid);
+			out->tid = s->proc->pid;
+			if (catch_fires(s, LD_BP_CATCH_FORK, NULL, out)) {
+				snprintf(out->msg, sizeof out->msg,
+					 "Catchpoint %d (forked process %lu)",
+					 out->bpnum, st->msg);
+				return V_REPORT;
+			}
+			return t && ld_proc_resume(s->proc, t, resume_how(s, t), 0) == 0 ?
+			       V_RESUMED : V_RESUME;
+		}
 		if (!catch_fires(s, LD_BP_CATCH_FORK, NULL, out))
 			return V_RESUME;
 		snprintf(out->msg, sizeof out->msg, "Catchpoint %d (%s process %lu)",

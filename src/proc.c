@@ -799,6 +799,23 @@ int ld_proc_take_child(struct ld_proc *p, pid_t child)
 	return WIFSTOPPED(status) ? 0 : -ESRCH;
 }
 
+struct ld_proc *ld_proc_adopt_child(struct ld_proc *parent, pid_t child)
+{
+	struct ld_proc *p = proc_new(child, parent->spawned);
+
+	if (!p)
+		return NULL;
+	p->options = parent->options;
+	p->keep_children = parent->keep_children;
+	if (!add_thread(p, child, LD_T_STOPPED)) {
+		ld_proc_free(p);
+		return NULL;
+	}
+	p->threads[0].last.kind = LD_STOP_INTERRUPT;
+	p->threads[0].last.tid = child;
+	return p;
+}
+
 int ld_proc_release_child(pid_t child)
 {
 	return ptrace(PTRACE_DETACH, child, NULL, NULL) < 0 ? -errno : 0;

@@ -162,6 +162,9 @@ int ld_proc_set_options(struct ld_proc *p, unsigned long options);
 /* A forked child (pid from a FORK/VFORK event) is auto-attached and
  * stopped: wait for its first stop if not seen yet.  0 or -errno. */
 int ld_proc_take_child(struct ld_proc *p, pid_t child);
+/* A new ld_proc for a taken child (follow-fork-mode child): stopped, with
+ * the parent's options.  NULL on ENOMEM. */
+struct ld_proc *ld_proc_adopt_child(struct ld_proc *parent, pid_t child);
 /* Let a taken child go (PTRACE_DETACH).  0 or -errno. */
 int ld_proc_release_child(pid_t child);
 

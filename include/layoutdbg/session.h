@@ -77,6 +77,7 @@ struct ld_session {
 	bool auto_snapshot;
 
 	bool emulate;               /* step off breakpoints by emulation */
+	bool follow_fork_child;     /* set follow-fork-mode child */
 	int tty;                    /* our controlling terminal (fd) when we are
 				       its foreground group, else -1 */
 
