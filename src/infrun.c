@@ -397,11 +397,11 @@ int ld_break(struct ld_session *s, const char *location, bool temporary)
 			int r = ld_bp_arm(&s->bps, s->proc->pid, bp);
 
 			if (r < 0) {
+				ld_error("break %s: cannot insert at 0x%" PRIx64 ": %s",
+					 location, bp->addr, strerror(-r));
 				s->bps.next_num--;
 				ld_bp_delete(&s->bps, bp);
-				return ld_error("break %s: cannot insert at 0x%" PRIx64
-						": %s", location, bp->addr,
-						strerror(-r));
+				return -1;
 			}
 			ld_out("%s %d at 0x%" PRIx64 ": %s\n",
 			       temporary ? "Temporary breakpoint" : "Breakpoint",
@@ -416,14 +416,15 @@ int ld_break(struct ld_session *s, const char *location, bool temporary)
 					"(a stripped program has none)", location);
 		}
 		if (!bp->lib || ld_objs_find(&s->objs, bp->lib)) {
+			if (bp->lib)
+				ld_error("break %s: no symbol \"%s\" in %s", location,
+					 bp->sym, bp->lib);
+			else
+				ld_error("break %s: no symbol \"%s\" in the program or "
+					 "its loaded libraries", location, location);
 			s->bps.next_num--;
 			ld_bp_delete(&s->bps, bp);
-			if (bp->lib)
-				return ld_error("break %s: no symbol \"%s\" in %s",
-						location, bp->sym, bp->lib);
-			return ld_error("break %s: no symbol \"%s\" in the program "
-					"or its loaded libraries", location,
-					location);
+			return -1;
 		}
 		ld_out("Breakpoint %d (%s) pending: %s is not loaded yet\n",
 		       bp->num, location, bp->lib);
