@@ -436,7 +436,7 @@ static void print_sections(struct ld_elf *e, uint64_t bias, const char *path,
 int ld_cmd_info_sections(struct ld_session *s, char *args)
 {
 	char *filter = strtok(args, " \t");
-	json_t *objs = ld_json_on() ? json_array() : NULL;
+	json_t *objs = NULL;
 	size_t i, shown = 0;
 
 	if (!s->proc) {
@@ -445,6 +445,7 @@ int ld_cmd_info_sections(struct ld_session *s, char *args)
 		if (filter && !strstr(s->exe_path, filter))
 			return ld_error("info sections %s: not the program; libraries "
 					"are known once the program runs", filter);
+		objs = ld_json_on() ? json_array() : NULL;
 		if (objs) {
 			json_array_append_new(objs, sections_json(s->exe, 0, s->exe_path,
 								  true));
@@ -455,6 +456,7 @@ int ld_cmd_info_sections(struct ld_session *s, char *args)
 	}
 	if (ld_session_rescan(s) < 0)
 		return -1;
+	objs = ld_json_on() ? json_array() : NULL;
 	for (i = 0; i < s->objs.n; i++) {
 		struct ld_obj *ob = &s->objs.v[i];
 		struct ld_elf *e;
@@ -617,14 +619,15 @@ static json_t *segments_json(struct ld_elf *e, struct ld_obj *ob,
 int ld_cmd_info_segments(struct ld_session *s, char *args)
 {
 	char *filter = strtok(args, " \t");
-	json_t *objs = ld_json_on() ? json_array() : NULL;
+	json_t *objs = NULL;
 	const struct ld_maps *m;
 	size_t i, shown = 0;
 
 	if (!s->proc) {
 		if (!s->exe)
 			return ld_error("info segments: no program loaded");
-		if (objs) {
+		if (ld_json_on()) {
+			objs = json_array();
 			json_array_append_new(objs, segments_json(s->exe, NULL, NULL));
 			return emit_objects("info segments", objs);
 		}
@@ -633,6 +636,7 @@ int ld_cmd_info_segments(struct ld_session *s, char *args)
 	}
 	if (ld_session_rescan(s) < 0 || !(m = ld_session_maps(s)))
 		return -1;
+	objs = ld_json_on() ? json_array() : NULL;
 	for (i = 0; i < s->objs.n; i++) {
 		struct ld_obj *ob = &s->objs.v[i];
 
