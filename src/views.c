@@ -388,11 +388,12 @@ static json_t *sections_json(struct ld_elf *e, uint64_t bias, const char *path,
 	for (i = 0; i < ld_elf_nsections(e); i++) {
 		const struct ld_section *sec = ld_elf_section(e, i);
 		uint64_t a = sec->flags & SHF_ALLOC ? bias + sec->addr : sec->addr;
-		json_t *x = json_object();
 		char words[128];
+		json_t *x;
 
 		if (sec->type == SHT_NULL)
 			continue;
+		x = json_object();
 		ld_jset(x, "index", json_integer(sec->index));
 		ld_json_put_text(x, "name", sec->name);
 		ld_json_put_u64(x, "start", a);
