@@ -22,6 +22,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "layoutdbg/error.h"
 #include "layoutdbg/elf.h"
 
 #ifndef PT_GNU_SFRAME
@@ -70,20 +71,6 @@ struct ld_elf {
 	struct symindex idx;
 };
 
-static int fail(char *err, size_t len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int fail(char *err, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && len) {
-		va_start(ap, fmt);
-		vsnprintf(err, len, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
 
 #define CORRUPT "truncated or corrupt ELF file: "
 
@@ -103,13 +90,13 @@ static int open_file(struct ld_elf *e, const char *path, char *err, size_t len)
 	 * O_CLOEXEC: tracees are forked from us and must not inherit it. */
 	e->fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (e->fd < 0)
-		return fail(err, len, "%s", strerror(errno));
+		return ld_fail(err, len, "%s", strerror(errno));
 	if (fstat(e->fd, &st) < 0)
-		return fail(err, len, "%s", strerror(errno));
+		return ld_fail(err, len, "%s", strerror(errno));
 	if (S_ISDIR(st.st_mode))
-		return fail(err, len, "%s", strerror(EISDIR));
+		return ld_fail(err, len, "%s", strerror(EISDIR));
 	if (!S_ISREG(st.st_mode))
-		return fail(err, len, "not a regular file");
+		return ld_fail(err, len, "not a regular file");
 	e->file_size = (uint64_t)st.st_size;
 	return 0;
 }
@@ -132,7 +119,7 @@ static int not_x86_64(char *err, size_t len, const char *what, unsigned m)
 {
 	const char *name = machine_name(m);
 
-	return fail(err, len, "not an x86-64 ELF file (%smachine %u%s%s)",
+	return ld_fail(err, len, "not an x86-64 ELF file (%smachine %u%s%s)",
 		    what, m, name ? ": " : "", name ? name : "");
 }
 
@@ -146,27 +133,27 @@ static int check_ident(struct ld_elf *e, char *err, size_t len)
 	unsigned machine;
 
 	if (n < 0)
-		return fail(err, len, "%s", strerror(errno));
+		return ld_fail(err, len, "%s", strerror(errno));
 	if (n < SELFMAG || memcmp(h, ELFMAG, SELFMAG) != 0)
-		return fail(err, len, "not an ELF file");
+		return ld_fail(err, len, "not an ELF file");
 	if (n < 20)
-		return fail(err, len, CORRUPT "ELF header");
+		return ld_fail(err, len, CORRUPT "ELF header");
 	if (h[EI_DATA] != ELFDATA2LSB && h[EI_DATA] != ELFDATA2MSB)
-		return fail(err, len, CORRUPT "bad data encoding %u", h[EI_DATA]);
+		return ld_fail(err, len, CORRUPT "bad data encoding %u", h[EI_DATA]);
 	machine = h[EI_DATA] == ELFDATA2LSB ? (unsigned)(h[18] | h[19] << 8)
 					    : (unsigned)(h[18] << 8 | h[19]);
 	if (h[EI_CLASS] == ELFCLASS32)
 		return not_x86_64(err, len, "ELFCLASS32, ", machine);
 	if (h[EI_CLASS] != ELFCLASS64)
-		return fail(err, len, CORRUPT "bad class %u", h[EI_CLASS]);
+		return ld_fail(err, len, CORRUPT "bad class %u", h[EI_CLASS]);
 	if (h[EI_DATA] != ELFDATA2LSB)
 		return not_x86_64(err, len, "big-endian, ", machine);
 	if (machine != EM_X86_64)
 		return not_x86_64(err, len, "", machine);
 	if (h[EI_VERSION] != EV_CURRENT)
-		return fail(err, len, CORRUPT "bad version %u", h[EI_VERSION]);
+		return ld_fail(err, len, CORRUPT "bad version %u", h[EI_VERSION]);
 	if ((size_t)n < sizeof h)
-		return fail(err, len, CORRUPT "ELF header");
+		return ld_fail(err, len, CORRUPT "ELF header");
 	return 0;
 }
 
@@ -175,12 +162,12 @@ static int begin_elf(struct ld_elf *e, char *err, size_t len)
 	GElf_Ehdr eh;
 
 	if (elf_version(EV_CURRENT) == EV_NONE)
-		return fail(err, len, "libelf: %s", elf_errmsg(-1));
+		return ld_fail(err, len, "libelf: %s", elf_errmsg(-1));
 	e->elf = elf_begin(e->fd, ELF_C_READ, NULL);
 	if (!e->elf)
-		return fail(err, len, CORRUPT "%s", elf_errmsg(-1));
+		return ld_fail(err, len, CORRUPT "%s", elf_errmsg(-1));
 	if (elf_kind(e->elf) != ELF_K_ELF || !gelf_getehdr(e->elf, &eh))
-		return fail(err, len, CORRUPT "ELF header");
+		return ld_fail(err, len, CORRUPT "ELF header");
 	e->type = eh.e_type;
 	e->entry = eh.e_entry;
 	return 0;
@@ -195,9 +182,9 @@ static int check_table(const struct ld_elf *e, const char *what, uint64_t off,
 	if (n == 0)
 		return 0;
 	if (entsize != want)
-		return fail(err, len, CORRUPT "%s entry size %zu", what, entsize);
+		return ld_fail(err, len, CORRUPT "%s entry size %zu", what, entsize);
 	if (n > e->file_size / want || !in_file(e, off, n * want))
-		return fail(err, len, CORRUPT "%" PRIu64 " %s at offset 0x%"
+		return ld_fail(err, len, CORRUPT "%" PRIu64 " %s at offset 0x%"
 			    PRIx64 " extend past end of file", n, what, off);
 	return 0;
 }
@@ -223,7 +210,7 @@ static int raw_counts(const struct ld_elf *e, const GElf_Ehdr *eh,
 		return 0;
 	if (!in_file(e, eh->e_shoff, sizeof sh0) ||
 	    pread(e->fd, &sh0, sizeof sh0, (off_t)eh->e_shoff) != sizeof sh0)
-		return fail(err, len, CORRUPT "section header 0");
+		return ld_fail(err, len, CORRUPT "section header 0");
 	if (eh->e_phnum == PN_XNUM)
 		c->phnum = sh0.sh_info;
 	if (c->shnum == 0)
@@ -244,7 +231,7 @@ static int check_headers(const struct ld_elf *e, char *err, size_t len)
 	GElf_Ehdr eh;
 
 	if (!gelf_getehdr(e->elf, &eh))
-		return fail(err, len, CORRUPT "ELF header");
+		return ld_fail(err, len, CORRUPT "ELF header");
 	if (raw_counts(e, &eh, &c, err, len))
 		return -1;
 	if (check_table(e, "program headers", eh.e_phoff, c.phnum,
@@ -253,12 +240,12 @@ static int check_headers(const struct ld_elf *e, char *err, size_t len)
 			eh.e_shentsize, sizeof(Elf64_Shdr), err, len))
 		return -1;
 	if (elf_getphdrnum(e->elf, &phnum) < 0 || phnum != c.phnum)
-		return fail(err, len, CORRUPT "program header count");
+		return ld_fail(err, len, CORRUPT "program header count");
 	if (elf_getshdrnum(e->elf, &shnum) < 0 || shnum != c.shnum)
-		return fail(err, len, CORRUPT "section header count");
+		return ld_fail(err, len, CORRUPT "section header count");
 	if (shnum && (elf_getshdrstrndx(e->elf, &shstrndx) < 0 ||
 		      shstrndx != c.shstrndx))
-		return fail(err, len, CORRUPT "section name table index");
+		return ld_fail(err, len, CORRUPT "section name table index");
 	return 0;
 }
 
@@ -266,13 +253,13 @@ static int check_segment(const struct ld_elf *e, const struct ld_segment *g,
 			 char *err, size_t len)
 {
 	if (g->filesz && !in_file(e, g->offset, g->filesz))
-		return fail(err, len, CORRUPT "segment %u extends past end of file",
+		return ld_fail(err, len, CORRUPT "segment %u extends past end of file",
 			    g->index);
 	if (g->type == PT_LOAD && g->filesz > g->memsz)
-		return fail(err, len, CORRUPT "segment %u has p_filesz > p_memsz",
+		return ld_fail(err, len, CORRUPT "segment %u has p_filesz > p_memsz",
 			    g->index);
 	if (g->vaddr + g->memsz < g->vaddr)
-		return fail(err, len, CORRUPT "segment %u wraps around", g->index);
+		return ld_fail(err, len, CORRUPT "segment %u wraps around", g->index);
 	return 0;
 }
 
@@ -282,15 +269,15 @@ static int load_segments(struct ld_elf *e, char *err, size_t len)
 	size_t n, i;
 
 	if (elf_getphdrnum(e->elf, &n) < 0)
-		return fail(err, len, CORRUPT "program header count");
+		return ld_fail(err, len, CORRUPT "program header count");
 	e->segments = calloc(n ? n : 1, sizeof *e->segments);
 	if (!e->segments)
-		return fail(err, len, "%s", strerror(ENOMEM));
+		return ld_fail(err, len, "%s", strerror(ENOMEM));
 	for (i = 0; i < n; i++) {
 		struct ld_segment *g = &e->segments[i];
 
 		if (!gelf_getphdr(e->elf, (int)i, &ph))
-			return fail(err, len, CORRUPT "program header %zu: %s",
+			return ld_fail(err, len, CORRUPT "program header %zu: %s",
 				    i, elf_errmsg(-1));
 		*g = (struct ld_segment){ .index = (unsigned)i, .type = ph.p_type,
 			.flags = ph.p_flags, .offset = ph.p_offset,
@@ -320,13 +307,13 @@ static int load_interp(struct ld_elf *e, char *err, size_t len)
 	if (!g || g->filesz == 0)
 		return 0;
 	if (g->filesz > MAX_INTERP)
-		return fail(err, len, CORRUPT "PT_INTERP size %" PRIu64, g->filesz);
+		return ld_fail(err, len, CORRUPT "PT_INTERP size %" PRIu64, g->filesz);
 	buf = calloc(1, g->filesz + 1);
 	if (!buf)
-		return fail(err, len, "%s", strerror(ENOMEM));
+		return ld_fail(err, len, "%s", strerror(ENOMEM));
 	e->interp = buf;
 	if (pread(e->fd, buf, g->filesz, (off_t)g->offset) != (ssize_t)g->filesz)
-		return fail(err, len, CORRUPT "PT_INTERP unreadable");
+		return ld_fail(err, len, CORRUPT "PT_INTERP unreadable");
 	return 0;
 }
 
@@ -339,12 +326,12 @@ static int read_shdrs(struct ld_elf *e, size_t n, char *err, size_t len)
 
 	e->sections = calloc(n ? n : 1, sizeof *e->sections);
 	if (!e->sections)
-		return fail(err, len, "%s", strerror(ENOMEM));
+		return ld_fail(err, len, "%s", strerror(ENOMEM));
 	for (i = 0; i < n; i++) {
 		Elf_Scn *scn = elf_getscn(e->elf, i);
 
 		if (!scn || !gelf_getshdr(scn, &sh))
-			return fail(err, len, CORRUPT "section header %zu: %s",
+			return ld_fail(err, len, CORRUPT "section header %zu: %s",
 				    i, elf_errmsg(-1));
 		e->sections[i] = (struct ld_section){ .name = "",
 			.index = (unsigned)i, .type = sh.sh_type,
@@ -372,20 +359,20 @@ static int load_names(struct ld_elf *e, size_t strndx, char *err, size_t len)
 		return 0;	/* legal: the sections simply have no names */
 	if (strndx >= e->nsections || e->sections[strndx].type != SHT_STRTAB ||
 	    !in_file(e, e->sections[strndx].offset, e->sections[strndx].size))
-		return fail(err, len, CORRUPT "bad section name table %zu", strndx);
+		return ld_fail(err, len, CORRUPT "bad section name table %zu", strndx);
 	for (i = 0; i < e->nsections; i++) {
 		const char *s;
 
 		if (!gelf_getshdr(elf_getscn(e->elf, i), &sh) ||
 		    !(s = elf_strptr(e->elf, strndx, sh.sh_name)))
-			return fail(err, len, CORRUPT "section %zu: name offset"
+			return ld_fail(err, len, CORRUPT "section %zu: name offset"
 				    " out of range", i);
 		e->sections[i].name = s;	/* libelf's, replaced below */
 		total += strlen(s) + 1;
 	}
 	e->names = malloc(total ? total : 1);
 	if (!e->names)
-		return fail(err, len, "%s", strerror(ENOMEM));
+		return ld_fail(err, len, "%s", strerror(ENOMEM));
 	for (i = 0; i < e->nsections; i++) {
 		size_t l = strlen(e->sections[i].name) + 1;
 
@@ -400,10 +387,10 @@ static int check_section(const struct ld_elf *e, const struct ld_section *s,
 			 char *err, size_t len)
 {
 	if (has_file_data(s) && !in_file(e, s->offset, s->size))
-		return fail(err, len, CORRUPT "section [%u] '%s' extends past"
+		return ld_fail(err, len, CORRUPT "section [%u] '%s' extends past"
 			    " end of file", s->index, s->name);
 	if ((s->flags & SHF_ALLOC) && s->addr + s->size < s->addr)
-		return fail(err, len, CORRUPT "section [%u] '%s' wraps around",
+		return ld_fail(err, len, CORRUPT "section [%u] '%s' wraps around",
 			    s->index, s->name);
 	return 0;
 }
@@ -417,15 +404,15 @@ static int check_symtab(const struct ld_elf *e, size_t i, char *err, size_t len)
 	GElf_Shdr sh;
 
 	if (!gelf_getshdr(elf_getscn(e->elf, i), &sh))
-		return fail(err, len, CORRUPT "section %zu", i);
+		return ld_fail(err, len, CORRUPT "section %zu", i);
 	link = sh.sh_link;
 	if (sh.sh_entsize != sizeof(Elf64_Sym) || s->size % sizeof(Elf64_Sym))
-		return fail(err, len, CORRUPT "%s: entry size %" PRIu64
+		return ld_fail(err, len, CORRUPT "%s: entry size %" PRIu64
 			    " or size %" PRIu64 " is not that of Elf64_Sym",
 			    s->name, (uint64_t)sh.sh_entsize, s->size);
 	if (link == 0 || link >= e->nsections ||
 	    e->sections[link].type != SHT_STRTAB)
-		return fail(err, len, CORRUPT "%s: sh_link %" PRIu64
+		return ld_fail(err, len, CORRUPT "%s: sh_link %" PRIu64
 			    " is not a string table", s->name, link);
 	return 0;
 }
@@ -436,9 +423,9 @@ static int check_versym(const struct ld_elf *e, size_t i, char *err, size_t len)
 	GElf_Shdr sh;
 
 	if (!gelf_getshdr(elf_getscn(e->elf, i), &sh))
-		return fail(err, len, CORRUPT "section %zu", i);
+		return ld_fail(err, len, CORRUPT "section %zu", i);
 	if (sh.sh_link != e->dynsym || s->size % sizeof(Elf64_Versym))
-		return fail(err, len, CORRUPT "%s: bad sh_link or size", s->name);
+		return ld_fail(err, len, CORRUPT "%s: bad sh_link or size", s->name);
 	return 0;
 }
 
@@ -475,7 +462,7 @@ static int load_sections(struct ld_elf *e, char *err, size_t len)
 
 	if (elf_getshdrnum(e->elf, &n) < 0 ||
 	    (n && elf_getshdrstrndx(e->elf, &strndx) < 0))
-		return fail(err, len, CORRUPT "section header count");
+		return ld_fail(err, len, CORRUPT "section header count");
 	if (read_shdrs(e, n, err, len) || (n && load_names(e, strndx, err, len)))
 		return -1;
 	for (i = 1; i < n; i++)
@@ -492,7 +479,7 @@ int ld_elf_open(const char *path, struct ld_elf **out, char *err, size_t errlen)
 	e = calloc(1, sizeof *e);
 	if (!e || !(e->path = strdup(path))) {
 		free(e);
-		return fail(err, errlen, "%s", strerror(ENOMEM));
+		return ld_fail(err, errlen, "%s", strerror(ENOMEM));
 	}
 	e->fd = -1;
 	if (open_file(e, path, err, errlen) || check_ident(e, err, errlen) ||

@@ -89,3 +89,15 @@ void ld_warn(const char *fmt, ...)
 	va_end(ap);
 	errno = saved;
 }
+
+int ld_fail(char *err, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err && len) {
+		va_start(ap, fmt);
+		vsnprintf(err, len, fmt, ap);
+		va_end(ap);
+	}
+	return -1;
+}

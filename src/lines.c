@@ -40,6 +40,7 @@
 #include <gelf.h>
 #include <libelf.h>
 
+#include "layoutdbg/error.h"
 #include "layoutdbg/lines.h"
 
 #define NO_INDEX UINT32_MAX
@@ -135,20 +136,6 @@ struct func {
 	bool dwarf;		/* found in .debug_info */
 };
 
-static int fail(char *err, size_t len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int fail(char *err, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && len) {
-		va_start(ap, fmt);
-		vsnprintf(err, len, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
 
 /* Make room for one more element in a growable array. */
 static int grow(void **v, size_t *cap, size_t n, size_t size)
@@ -185,19 +172,19 @@ static int open_elf(struct ld_lines *l, const char *path, char *err,
 	 * O_CLOEXEC: tracees are forked from us and must not inherit it. */
 	l->fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (l->fd < 0 || fstat(l->fd, &st) < 0)
-		return fail(err, len, "%s", strerror(errno));
+		return ld_fail(err, len, "%s", strerror(errno));
 	if (S_ISDIR(st.st_mode))
-		return fail(err, len, "%s", strerror(EISDIR));
+		return ld_fail(err, len, "%s", strerror(EISDIR));
 	if (!S_ISREG(st.st_mode))
-		return fail(err, len, "not a regular file");
+		return ld_fail(err, len, "not a regular file");
 	elf_version(EV_CURRENT);
 	l->elf = elf_begin(l->fd, ELF_C_READ_MMAP, NULL);
 	if (!l->elf || elf_kind(l->elf) != ELF_K_ELF || !gelf_getehdr(l->elf, &eh))
-		return fail(err, len, "not an ELF file");
+		return ld_fail(err, len, "not an ELF file");
 	/* libdw applies no relocations (libdwfl would): the DWARF of a .o
 	 * would give wrong files and addresses */
 	if (eh.e_type == ET_REL)
-		return fail(err, len, "a relocatable object file: link it first");
+		return ld_fail(err, len, "a relocatable object file: link it first");
 	l->x86_64 = eh.e_machine == EM_X86_64;
 	return 0;
 }
@@ -241,7 +228,7 @@ static int check_sections(struct ld_lines *l, char *err, size_t len)
 	size_t shstrndx;
 
 	if (elf_getshdrstrndx(l->elf, &shstrndx) < 0)
-		return fail(err, len, "truncated or corrupt ELF file: %s",
+		return ld_fail(err, len, "truncated or corrupt ELF file: %s",
 			    elf_errmsg(-1));
 	while ((scn = elf_nextscn(l->elf, scn)) != NULL) {
 		GElf_Shdr sh;
@@ -250,7 +237,7 @@ static int check_sections(struct ld_lines *l, char *err, size_t len)
 		if (!gelf_getshdr(scn, &sh))
 			continue;
 		if (note_section(l, &sh) < 0)
-			return fail(err, len, "%s", strerror(ENOMEM));
+			return ld_fail(err, len, "%s", strerror(ENOMEM));
 		/* A separate-debug-info stub keeps the headers as NOBITS. */
 		if (sh.sh_type == SHT_NOBITS || sh.sh_size == 0)
 			continue;
@@ -261,9 +248,9 @@ static int check_sections(struct ld_lines *l, char *err, size_t len)
 		line |= is_debug(name, "line");
 	}
 	if (!line)
-		return fail(err, len, "no DWARF line information (stripped?)");
+		return ld_fail(err, len, "no DWARF line information (stripped?)");
 	if (!info)
-		return fail(err, len, "no DWARF debug information "
+		return ld_fail(err, len, "no DWARF debug information "
 			    "(.debug_line without .debug_info)");
 	return 0;
 }
@@ -277,7 +264,7 @@ int ld_lines_open(const char *path, struct ld_lines **out, char *err,
 	l = calloc(1, sizeof *l);
 	if (!l || !(l->t = calloc(1, sizeof *l->t))) {
 		free(l);
-		return fail(err, errlen, "%s", strerror(ENOMEM));
+		return ld_fail(err, errlen, "%s", strerror(ENOMEM));
 	}
 	l->fd = -1;
 	if (open_elf(l, path, err, errlen) || check_sections(l, err, errlen)) {
@@ -286,7 +273,7 @@ int ld_lines_open(const char *path, struct ld_lines **out, char *err,
 	}
 	l->dwarf = dwarf_begin_elf(l->elf, DWARF_C_READ, NULL);
 	if (!l->dwarf) {
-		fail(err, errlen, "bad DWARF: %s", dwarf_errmsg(-1));
+		ld_fail(err, errlen, "bad DWARF: %s", dwarf_errmsg(-1));
 		ld_lines_free(l);
 		return -1;
 	}
@@ -1506,12 +1493,12 @@ int ld_lines_find(const struct ld_lines *l, const char *file, unsigned line,
 	if (ret < 0)
 		goto nomem;
 	if (ret == 0) {
-		ret = fail(err, errlen, "no source file named '%s'", file);
+		ret = ld_fail(err, errlen, "no source file named '%s'", file);
 		goto out;
 	}
 	want = line ? pick_line(t, match, line) : 0;
 	if (want == 0) {
-		fail(err, errlen, "no line %u in file '%s'", line, file);
+		ld_fail(err, errlen, "no line %u in file '%s'", line, file);
 		ret = 0;
 		goto out;
 	}
@@ -1523,7 +1510,7 @@ int ld_lines_find(const struct ld_lines *l, const char *file, unsigned line,
 	ret = (int)emit(v, n, addrs, max, actual_line);
 	goto out;
 nomem:
-	ret = fail(err, errlen, "%s", strerror(ENOMEM));
+	ret = ld_fail(err, errlen, "%s", strerror(ENOMEM));
 out:
 	free(match);
 	free(v);

@@ -8,6 +8,7 @@
 #define LAYOUTDBG_ERROR_H
 
 #include <stdarg.h>
+#include <stddef.h>
 
 #define LD_PRINTF(f, a) __attribute__((format(printf, f, a)))
 
@@ -18,6 +19,11 @@ int ld_verror(const char *fmt, va_list ap) LD_PRINTF(1, 0);
 
 /* A note for the user that is not a failure ("warning: ..."): stderr. */
 void ld_warn(const char *fmt, ...) LD_PRINTF(1, 2);
+
+/* Write the reason of a failure into err (when err and len are non-zero)
+ * and return -1: for the modules that report into a caller's buffer
+ * instead of printing. */
+int ld_fail(char *err, size_t len, const char *fmt, ...) LD_PRINTF(3, 4);
 
 /* Number of ld_error() calls so far; -batch exits non-zero when it moved. */
 unsigned ld_error_count(void);
