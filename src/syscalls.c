@@ -104,10 +104,19 @@ int ld_seccomp_program(const struct ld_sysset *set, struct sock_filter **filter,
 	struct sock_filter *f;
 	size_t n = 0, k = 0, i;
 
-	for (i = 0; i < LD_NSYSCALLS; i++)
-		n += ld_sysset_has(set, (long)i);
-	/* arch check (3), nr load (1), one jump per call, two returns */
-	f = calloc(n + 6, sizeof *f);
+	unsigned lo = LD_NSYSCALLS, hi = 0;
+
+	for (i = 0; i < LD_NSYSCALLS; i++) {
+		if (!ld_sysset_has(set, (long)i))
+			continue;
+		n++;
+		if (i < lo)
+			lo = (unsigned)i;
+		hi = (unsigned)i;
+	}
+	/* arch check (3), nr load (1), range check (2), one jump per call,
+	 * two returns */
+	f = calloc(n + 8, sizeof *f);
 	if (!f)
 		return -ENOMEM;
 	f[k++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
@@ -117,6 +126,12 @@ int ld_seccomp_program(const struct ld_sysset *set, struct sock_filter **filter,
 	f[k++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
 	f[k++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
 					      offsetof(struct seccomp_data, nr));
+	/* Most calls (read, write...) lie outside [lo, hi]: allowed after two
+	 * comparisons, not after a walk through every watched number. */
+	f[k++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, lo, 0,
+					      (unsigned char)(n + 1));
+	f[k++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K, hi,
+					      (unsigned char)n, 0);
 	for (i = 0; i < LD_NSYSCALLS; i++) {
 		if (!ld_sysset_has(set, (long)i))
 			continue;
