@@ -113,6 +113,19 @@ void ld_proc_abandon(struct ld_proc *p)
 		ptrace(PTRACE_DETACH, p->threads[i].tid, NULL, NULL);
 }
 
+#ifndef SECCOMP_FILTER_FLAG_SPEC_ALLOW
+#define SECCOMP_FILTER_FLAG_SPEC_ALLOW (1UL << 2)
+#endif
+
+static int install_filter(const struct sock_fprog *filter)
+{
+	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+		    SECCOMP_FILTER_FLAG_SPEC_ALLOW, filter) == 0)
+		return 0;
+	/* kernels before 4.17 know no such flag */
+	return (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, filter);
+}
+
 static void child_exec(const char *path, char *const argv[], char *const envp[],
 		       bool aslr, const struct sock_fprog *filter, int go_fd,
 		       int err_fd)
@@ -136,10 +149,13 @@ static void child_exec(const char *path, char *const argv[], char *const envp[],
 	setpgid(0, 0);
 	signal(SIGINT, SIG_DFL);
 	signal(SIGPIPE, SIG_DFL);
-	/* Without CAP_SYS_ADMIN a filter needs no_new_privs (seccomp(2)). */
-	if (filter && syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, filter) < 0 &&
-	    (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
-	     syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, filter) < 0)) {
+	/* Without CAP_SYS_ADMIN a filter needs no_new_privs (seccomp(2)).
+	 * SPEC_ALLOW: installing a filter must not switch on the speculative
+	 * store bypass mitigation for the whole program (the kernel's
+	 * spec_store_bypass_disable=seccomp default), which slows every
+	 * memory access of the program we only meant to watch. */
+	if (filter && install_filter(filter) < 0 &&
+	    (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || install_filter(filter) < 0)) {
 		e = errno;
 		if (write(err_fd, &e, sizeof e) < 0)
 			_exit(126);
