@@ -127,9 +127,10 @@ untraced = med([writer, str(args.writes)])
 ours = med(ld_cmd("trace memory until exit", prog=[writer, str(args.writes)]))
 row(f"trace memory: {args.writes} writes", ours, untraced, "untraced", "<= 1.2")
 if shutil.which("strace"):
+    # strace stops twice per write: one run is plenty for the comparison
     row(f"trace memory: {args.writes} writes", ours,
         med(["strace", "-f", "-qq", "-o", "/dev/null", "-e", "trace=memory", writer,
-             str(args.writes)]), "strace -e trace=memory (PTRACE_SYSCALL)")
+             str(args.writes)], reps=1), "strace -e trace=memory (PTRACE_SYSCALL)")
 
 out = timed([os.path.join(B, "bench", "bench-core"), B])[1]
 for line in out.splitlines():

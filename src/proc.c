@@ -644,6 +644,16 @@ int ld_proc_syscall(pid_t tid, enum ld_sysop *op, struct ld_syscall *sc)
 	return 0;
 }
 
+/* LAYOUTDBG_DEBUG, read once (this is the hot path of every stop). */
+static bool debug_stops(void)
+{
+	static int on = -1;
+
+	if (on < 0)
+		on = getenv("LAYOUTDBG_DEBUG") != NULL;
+	return on;
+}
+
 int ld_proc_wait(struct ld_proc *p, struct ld_stop *st, bool block)
 {
 	struct ld_thread *t;
@@ -678,7 +688,7 @@ int ld_proc_wait(struct ld_proc *p, struct ld_stop *st, bool block)
 		break;
 	}
 	decode_status(t, tid, status, st);
-	if (getenv("LAYOUTDBG_DEBUG")) {
+	if (debug_stops()) {
 		char why[128];
 
 		fprintf(stderr, "[debug] tid %d: %s (status 0x%x)\n", (int)tid,
