@@ -580,10 +580,16 @@ int ld_inject_syscall(struct ld_session *s, struct ld_thread *t, long nr,
 		e = ld_proc_resume(s->proc, t, LD_RESUME_STEP, 0);
 	while (!e) {
 		e = ld_proc_wait(s->proc, &st, true);
-		if (e == -EINTR)
+		if (e == -EINTR) {
 			e = 0;
-		else if (!e && st.tid == t->tid)
+		} else if (!e && st.tid == t->tid) {
 			break;
+		} else if (!e) {
+			struct ld_thread *o = ld_proc_thread(s->proc, st.tid);
+
+			if (o && o->state == LD_T_STOPPED)
+				o->queued = true;	/* not ours: keep it */
+		}
 	}
 	if (!e && (st.kind == LD_STOP_EXITED || st.kind == LD_STOP_KILLED))
 		return -ESRCH;
@@ -685,7 +691,11 @@ static int wait_thread(struct ld_session *s, struct ld_thread *t,
 		{
 			struct ld_thread *o = ld_proc_thread(s->proc, st->tid);
 
-			if (o && o->state == LD_T_STOPPED && st->kind != LD_STOP_INTERRUPT)
+			/* Every such stop is kept, a new thread's first one
+			 * too: next_stop hands it to on_stop, which resumes
+			 * the thread; dropped, the thread would stay stopped
+			 * for good. */
+			if (o && o->state == LD_T_STOPPED)
 				o->queued = true;
 		}
 	}
