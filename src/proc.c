@@ -441,7 +441,11 @@ int ld_proc_resume(struct ld_proc *p, struct ld_thread *t, enum ld_resume how,
 int ld_proc_interrupt(struct ld_proc *p, struct ld_thread *t)
 {
 	(void)p;
-	if (t->state != LD_T_RUNNING || t->interrupt_sent)
+	/* Sent again even if one was sent before: an interrupt can be
+	 * consumed by another stop that happened at the same time (then no
+	 * interrupt-stop follows), and waiting for it would hang.  An extra
+	 * one only makes a stale interrupt-stop, which run control skips. */
+	if (t->state != LD_T_RUNNING)
 		return 0;
 	if (ptrace(PTRACE_INTERRUPT, t->tid, NULL, NULL) < 0)
 		return errno == ESRCH ? 0 : -errno;
@@ -705,8 +709,7 @@ int ld_proc_wait(struct ld_proc *p, struct ld_stop *st, bool block)
 		}
 	} else {
 		t->state = LD_T_STOPPED;
-		if (st->kind == LD_STOP_INTERRUPT || st->kind == LD_STOP_GROUP)
-			t->interrupt_sent = false;
+		t->interrupt_sent = false;
 		if (st->kind == LD_STOP_CLONE) {
 			pid_t ntid = (pid_t)st->msg;
 
