@@ -16,40 +16,12 @@
 
 #include <jansson.h>
 
+#include "tap.h"
 #include "layoutdbg/export.h"
 #include "layoutdbg/maps.h"
 #include "layoutdbg/snapshot.h"
 
 #define SEED_EXE "/home/nots/Documents/elf-interrogation/examples/empty/empty"
-
-static unsigned ntests;
-static bool any_failed;
-static const char *skip_reason;  /* set by a case that cannot run here */
-
-#define CHECK(cond)							\
-	do {								\
-		if (!(cond)) {						\
-			printf("# %s:%d: failed: %s\n", __FILE__,	\
-			       __LINE__, #cond);			\
-			return false;					\
-		}							\
-	} while (0)
-
-static void run(const char *name, bool (*fn)(void))
-{
-	bool ok;
-
-	skip_reason = NULL;
-	ok = fn();
-	if (ok && skip_reason) {
-		printf("ok %u - %s # SKIP %s\n", ++ntests, name, skip_reason);
-		return;
-	}
-	printf("%sok %u - %s\n", ok ? "" : "not ", ++ntests, name);
-	fflush(stdout);
-	if (!ok)
-		any_failed = true;
-}
 
 /* ---- building snapshots ------------------------------------------------ */
 
@@ -192,7 +164,7 @@ static bool have_tool(const char *name)
 }
 
 /* Well-formed XML by Python's parser, and by xmllint when installed.
- * Sets skip_reason when neither can run. */
+ * Sets tap_skip_reason when neither can run. */
 static bool well_formed(const char *path)
 {
 	char cmd[1024];
@@ -212,7 +184,7 @@ static bool well_formed(const char *path)
 		checked = true;
 	}
 	if (!checked)
-		skip_reason = "neither python3 nor xmllint is installed";
+		tap_skip_reason = "neither python3 nor xmllint is installed";
 	return true;
 }
 
@@ -1056,7 +1028,7 @@ static bool t_write_errors(void)
 	int rc;
 
 	if (access("/dev/full", W_OK)) {
-		skip_reason = "no writable /dev/full";
+		tap_skip_reason = "no writable /dev/full";
 		return true;
 	}
 	ld_snapshots_init(&ss);
@@ -1110,9 +1082,8 @@ int main(void)
 	run("svg: diff marks removed and changed", t_diff_svg_changed);
 	run("html: self-contained page", t_html);
 	run("write errors are returned", t_write_errors);
-	printf("1..%u\n", ntests);
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
 	if (!getenv("LD_TEST_KEEP") && system(cmd) != 0)
 		printf("# could not remove %s\n", tmpdir);
-	return any_failed ? 1 : 0;
+	return tap_done();
 }

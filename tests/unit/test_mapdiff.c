@@ -20,36 +20,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "tap.h"
 #include "layoutdbg/maps.h"
-
-static unsigned ntests;
-static bool any_failed;
-static const char *skip_reason;  /* set by a case that cannot run here */
-
-#define CHECK(cond)							\
-	do {								\
-		if (!(cond)) {						\
-			printf("# %s:%d: failed: %s\n", __FILE__,	\
-			       __LINE__, #cond);			\
-			return false;					\
-		}							\
-	} while (0)
-
-static void run(const char *name, bool (*fn)(void))
-{
-	bool ok;
-
-	skip_reason = NULL;
-	ok = fn();
-	if (skip_reason) {
-		printf("ok %u - %s # SKIP %s\n", ++ntests, name, skip_reason);
-		return;
-	}
-	printf("%sok %u - %s\n", ok ? "" : "not ", ++ntests, name);
-	fflush(stdout);
-	if (!ok)
-		any_failed = true;
-}
 
 /* Lists parsed by the helpers below stay alive until the process ends:
  * changes point into them, and a failed CHECK returns early. */
@@ -835,8 +807,8 @@ static bool t_live(void)
 	bool ok = true;
 
 	if (fd < 0) {
-		skip_reason = "cannot create a temporary file";
-		return false;
+		tap_skip_reason = "cannot create a temporary file";
+		return true;
 	}
 	CHECK(pg > 0);
 	/* A hole reserved first, so the move lands where nothing merges. */
@@ -895,6 +867,5 @@ int main(void)
 	run("unsorted, overlapping input neither crashes nor loops",
 	    t_garbage_input);
 	run("live mmap, mprotect, mremap, munmap", t_live);
-	printf("1..%u\n", ntests);
-	return any_failed ? 1 : 0;
+	return tap_done();
 }

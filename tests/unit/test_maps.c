@@ -14,29 +14,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "tap.h"
 #include "layoutdbg/maps.h"
-
-static unsigned ntests;
-static bool any_failed;
-
-#define CHECK(cond)							\
-	do {								\
-		if (!(cond)) {						\
-			printf("# %s:%d: failed: %s\n", __FILE__,	\
-			       __LINE__, #cond);			\
-			return false;					\
-		}							\
-	} while (0)
-
-static void run(const char *name, bool (*fn)(void))
-{
-	bool ok = fn();
-
-	printf("%sok %u - %s\n", ok ? "" : "not ", ++ntests, name);
-	fflush(stdout);
-	if (!ok)
-		any_failed = true;
-}
 
 static FILE *open_data(const char *name)
 {
@@ -654,6 +633,5 @@ int main(void)
 	run("read /proc/self/maps", t_read_self);
 	run("read a process that is gone", t_read_gone);
 	run("mutated input never crashes", t_mutations);
-	printf("1..%u\n", ntests);
-	return any_failed ? 1 : 0;
+	return tap_done();
 }

@@ -12,34 +12,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "tap.h"
 #include "layoutdbg/session.h"
 #include "layoutdbg/views.h"
-
-static unsigned ntests;
-static bool any_failed;
-
-#define CHECK(cond)							\
-	do {								\
-		if (!(cond)) {						\
-			printf("# %s:%d: failed: %s\n", __FILE__,	\
-			       __LINE__, #cond);			\
-			return false;					\
-		}							\
-	} while (0)
-
-static void run(const char *name, bool (*fn)(void))
-{
-	bool ok = fn();
-
-	printf("%sok %u - %s\n", ok ? "" : "not ", ++ntests, name);
-	fflush(stdout);
-	any_failed |= !ok;
-}
-
-static void skip(const char *name, const char *why)
-{
-	printf("ok %u - %s # SKIP %s\n", ++ntests, name, why);
-}
 
 /* A session looking at process pid (no ptrace): maps and objects. */
 static bool look_at(struct ld_session *s, pid_t pid, struct ld_maps *m,
@@ -253,6 +228,5 @@ int main(void)
 		run("non-PIE program: LOADs at link addresses (bias 0)", t_non_pie);
 	else
 		skip("non-PIE program: LOADs at link addresses (bias 0)", "no cc");
-	printf("1..%u\n", ntests);
-	return any_failed;
+	return tap_done();
 }
