@@ -23,56 +23,12 @@
 
 #include <elf.h>
 
+#include "tapf.h"
 #include "layoutdbg/elf.h"
 
-#define FORMAT(f, a) __attribute__((format(printf, f, a)))
 
-static unsigned ntests, nfailed;
 static char tmpdir[64];
 
-/* ---- TAP ----------------------------------------------------------------- */
-
-static bool ok(bool cond, const char *fmt, ...) FORMAT(2, 3);
-static void skip(const char *why, const char *fmt, ...) FORMAT(2, 3);
-static void diag(const char *fmt, ...) FORMAT(1, 2);
-
-static bool ok(bool cond, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("%sok %u - ", cond ? "" : "not ", ++ntests);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	if (!cond)
-		nfailed++;
-	fflush(stdout);
-	return cond;
-}
-
-static void skip(const char *why, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("ok %u - ", ++ntests);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf(" # SKIP %s\n", why);
-	fflush(stdout);
-}
-
-static void diag(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("# ", stdout);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-}
 
 /* ---- files and tools ------------------------------------------------------ */
 
