@@ -52,8 +52,9 @@ def row(job, ours, base, base_name, target=None):
           flush=True)
 
 
-def gdb_cmd(*ex, prog=None, pid=None):
-    c = [GDB, "-nx", "-q", "-batch"]
+def batch_cmd(base, *ex, prog=None, pid=None):
+    """base -ex E... [-p PID] [PROG...]: gdb and layoutdbg take the same."""
+    c = list(base)
     for e in ex:
         c += ["-ex", e]
     if pid:
@@ -63,15 +64,12 @@ def gdb_cmd(*ex, prog=None, pid=None):
     return c
 
 
-def ld_cmd(*ex, prog=None, pid=None):
-    c = [LD, "-batch", "-nx"]
-    for e in ex:
-        c += ["-ex", e]
-    if pid:
-        c += ["-p", str(pid)]
-    if prog:
-        c += prog
-    return c
+def gdb_cmd(*ex, **kw):
+    return batch_cmd([GDB, "-nx", "-q", "-batch"], *ex, **kw)
+
+
+def ld_cmd(*ex, **kw):
+    return batch_cmd([LD, "-batch", "-nx"], *ex, **kw)
 
 
 def start_job(job, prog):

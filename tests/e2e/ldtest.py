@@ -688,19 +688,24 @@ MAPS_LINE = re.compile(r"^([0-9a-f]+)-([0-9a-f]+) ([-r][-w][-x][ps]) ([0-9a-f]+)
                        r"([0-9a-f]+:[0-9a-f]+) (\d+)\s*(.*?)\s*$")
 
 
-def gdb_table_lines(text):
-    """The rows (raw lines) of the first gdb-style mappings table."""
+def _rows_after(text, header, row, what):
+    """The lines matching row right after the first line matching header."""
     lines = text.splitlines()
     for i, l in enumerate(lines):
-        if re.match(r"^\s+Start Addr\s+End Addr\s+Size\s+Offset\s+Perms\s+objfile", l):
+        if re.match(header, l):
             rows = []
             for r in lines[i + 1:]:
-                if GDB_ROW.match(r):
-                    rows.append(r)
-                else:
+                if not row.match(r):
                     break
+                rows.append(r)
             return rows
-    raise AssertionError("no `Start Addr ... objfile` table\n" + _tail(text))
+    raise AssertionError("no %s\n" % what + _tail(text))
+
+
+def gdb_table_lines(text):
+    """The rows (raw lines) of the first gdb-style mappings table."""
+    return _rows_after(text, r"^\s+Start Addr\s+End Addr\s+Size\s+Offset\s+Perms\s+objfile",
+                       GDB_ROW, "`Start Addr ... objfile` table")
 
 
 def parse_gdb_rows(rows):
@@ -715,17 +720,7 @@ def parse_gdb_rows(rows):
 
 def raw_maps_lines(text):
     """The /proc/PID/maps lines printed after `/proc/N/maps ...:`."""
-    lines = text.splitlines()
-    for i, l in enumerate(lines):
-        if re.match(r"^/proc/\d+/maps", l):
-            rows = []
-            for r in lines[i + 1:]:
-                if MAPS_LINE.match(r):
-                    rows.append(r)
-                else:
-                    break
-            return rows
-    raise AssertionError("no `/proc/N/maps` section\n" + _tail(text))
+    return _rows_after(text, r"^/proc/\d+/maps", MAPS_LINE, "`/proc/N/maps` section")
 
 
 def parse_maps_lines(lines):
