@@ -112,12 +112,6 @@ int ld_site_drop(pid_t tid, struct ld_site *s)
 	return ld_mem_write(tid, s->addr, &op, 1);
 }
 
-bool ld_bp_armed(const struct ld_bps *b, const struct ld_bp *bp)
-{
-	(void)b;
-	return bp->armed;
-}
-
 int ld_bp_arm(struct ld_bps *b, pid_t tid, struct ld_bp *bp)
 {
 	struct ld_site *s = ld_site_at(b, bp->addr);

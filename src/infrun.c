@@ -25,7 +25,7 @@ volatile sig_atomic_t ld_interrupted;
 volatile sig_atomic_t ld_running;
 
 /* What handling one stop decided. */
-enum verdict { V_RESUME, V_REPORT, V_FAIL, V_RESUMED /* already resumed */ };
+enum verdict { V_RESUME, V_REPORT, V_RESUMED /* already resumed */ };
 
 struct outcome {
 	enum ld_event ev;

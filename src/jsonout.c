@@ -29,7 +29,6 @@ static const char *event_name(enum ld_event ev)
 		[LD_EV_STEP] = "step", [LD_EV_FINISH] = "finish",
 		[LD_EV_SIGNAL] = "signal", [LD_EV_INTERRUPT] = "interrupt",
 		[LD_EV_CATCH] = "catchpoint", [LD_EV_EXITED] = "exited",
-		[LD_EV_ERROR] = "error",
 	};
 
 	return names[ev];

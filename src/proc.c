@@ -449,7 +449,6 @@ int ld_proc_interrupt(struct ld_proc *p, struct ld_thread *t)
 		return 0;
 	if (ptrace(PTRACE_INTERRUPT, t->tid, NULL, NULL) < 0)
 		return errno == ESRCH ? 0 : -errno;
-	t->interrupt_sent = true;
 	return 0;
 }
 
@@ -709,7 +708,6 @@ int ld_proc_wait(struct ld_proc *p, struct ld_stop *st, bool block)
 		}
 	} else {
 		t->state = LD_T_STOPPED;
-		t->interrupt_sent = false;
 		if (st->kind == LD_STOP_CLONE) {
 			pid_t ntid = (pid_t)st->msg;
 

@@ -81,7 +81,6 @@ struct ld_bp *ld_bp_by_num(struct ld_bps *b, int num);
 int ld_bp_arm(struct ld_bps *b, pid_t tid, struct ld_bp *bp);
 /* Take bp's int3 out (if no other breakpoint shares the site). */
 int ld_bp_disarm(struct ld_bps *b, pid_t tid, struct ld_bp *bp);
-bool ld_bp_armed(const struct ld_bps *b, const struct ld_bp *bp);
 
 /* The site at addr, or NULL: is there an int3 of ours there? */
 struct ld_site *ld_site_at(struct ld_bps *b, uint64_t addr);

@@ -63,7 +63,6 @@ struct ld_thread {
 	struct ld_stop last;     /* the last stop it reported */
 	int pending_sig;         /* signal to deliver when it resumes */
 	bool stepping;           /* a PTRACE_SINGLESTEP is outstanding */
-	bool interrupt_sent;     /* PTRACE_INTERRUPT outstanding */
 	bool in_syscall;         /* between syscall entry and exit stops */
 	long sys_nr;             /* the call it is in (valid with in_syscall) */
 	uint64_t sys_args[6];

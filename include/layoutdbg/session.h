@@ -32,7 +32,6 @@ enum ld_event {
 	LD_EV_INTERRUPT,    /* Ctrl-C */
 	LD_EV_CATCH,        /* a catchpoint fired */
 	LD_EV_EXITED,       /* the process is gone */
-	LD_EV_ERROR,        /* run control failed; see the printed error */
 };
 
 struct ld_session {
