@@ -394,7 +394,7 @@ static int info_registers(struct ld_session *s, char *args)
 	struct ld_thread *t = ld_session_thread(s);
 	char *want = next_word(&args);
 	ld_regs r;
-	size_t i;
+	size_t i, shown = 0;
 	int e;
 
 	if (!t)
@@ -444,7 +444,10 @@ static int info_registers(struct ld_session *s, char *args)
 		} else {
 			ld_out("%-15s0x%-18" PRIx64 "%" PRId64 "\n", name, v, (int64_t)v);
 		}
+		shown++;
 	}
+	if (want && !shown)
+		return ld_error("info registers: no register \"%s\"", want);
 	return 0;
 }
 
