@@ -64,18 +64,32 @@ def batch_cmd(base, *ex, prog=None, pid=None):
     return c
 
 
-def gdb_cmd(*ex, **kw):
-    return batch_cmd([GDB, "-nx", "-q", "-batch"], *ex, **kw)
+def gdb_cmd(*ex, prog=None, **kw):
+    # --args: without it gdb reads the program's arguments as its own
+    # (`clang --version` would print gdb's version and time nothing)
+    return batch_cmd([GDB, "-nx", "-q", "-batch"], *ex,
+                     prog=["--args"] + prog if prog else None, **kw)
 
 
 def ld_cmd(*ex, **kw):
     return batch_cmd([LD, "-batch", "-nx"], *ex, **kw)
 
 
+def did_job(name, cmd):
+    """A baseline that skipped the work would time nothing: each side
+    must have stopped in main and printed the table."""
+    out = timed(cmd)[1]
+    if "[stack]" not in out or "main" not in out:
+        sys.exit(f"bench: {name} did not stop at main and print the mappings:"
+                 f" {' '.join(cmd)}\n{out[-500:]}")
+
+
 def start_job(job, prog):
     ex = ("break main", "run", "info proc mappings")
+    did_job("layoutdbg", ld_cmd(*ex, prog=prog))
     ours = med(ld_cmd(*ex, prog=prog))
     if GDB:
+        did_job("gdb", gdb_cmd(*ex, prog=prog))
         row(job, ours, med(gdb_cmd(*ex, prog=prog)), "gdb", "<= 0.25 on clang")
     else:
         print(f"{job}: {ours*1e3:.2f} ms (gdb not installed: no ratio)")
@@ -105,7 +119,7 @@ raw = statistics.median(raw_hits() for _ in range(reps))
 row(f"{args.hits} breakpoint hits (ignore)", ours, raw, "raw ptrace")
 if GDB:
     row(f"{args.hits} breakpoint hits (ignore)", ours,
-        med(gdb_cmd(*ex, prog=["--args", hits, str(args.hits)]), reps), "gdb",
+        med(gdb_cmd(*ex, prog=[hits, str(args.hits)]), reps), "gdb",
         ">= 5x faster: ratio <= 0.2")
 
 many = subprocess.Popen([os.path.join(B, "bench", "bench-manymaps"), "20000"],
