@@ -12,6 +12,7 @@
  * or short reads (caught by the checks) instead of SIGBUS in the debugger. */
 #include <errno.h>
 #include <fcntl.h>
+#include <elfutils/libdw.h>
 #include <gelf.h>
 #include <inttypes.h>
 #include <limits.h>
@@ -69,6 +70,8 @@ struct ld_elf {
 	bool has_debug_info;
 	bool index_tried;
 	struct symindex idx;
+	Dwarf_CFI *cfi;			/* .eh_frame, on first use */
+	bool cfi_tried;
 };
 
 
@@ -493,6 +496,15 @@ int ld_elf_open(const char *path, struct ld_elf **out, char *err, size_t errlen)
 	return 0;
 }
 
+Dwarf_CFI *ld_elf_cfi(struct ld_elf *e)
+{
+	if (!e->cfi_tried) {
+		e->cfi_tried = true;
+		e->cfi = dwarf_getcfi_elf(e->elf);
+	}
+	return e->cfi;
+}
+
 void ld_elf_free(struct ld_elf *e)
 {
 	int saved = errno;
@@ -501,6 +513,8 @@ void ld_elf_free(struct ld_elf *e)
 		return;
 	free(e->idx.syms);
 	free(e->idx.by_addr);
+	if (e->cfi)
+		dwarf_cfi_end(e->cfi);
 	if (e->elf)
 		elf_end(e->elf);
 	if (e->fd >= 0)

@@ -282,6 +282,19 @@ int ld_objs_scan(struct ld_objs *o, pid_t pid, const struct ld_maps *maps,
 	return 0;
 }
 
+bool ld_objs_cfi(void *objs, uint64_t pc, struct Dwarf_CFI_s **cfi,
+		 uint64_t *bias)
+{
+	struct ld_obj *ob = ld_objs_at(objs, pc);
+	struct ld_elf *e = ob ? ld_obj_elf(ob) : NULL;
+
+	if (!e)
+		return false;
+	*cfi = ld_elf_cfi(e);
+	*bias = ob->bias;
+	return *cfi != NULL;
+}
+
 struct ld_obj *ld_objs_at(struct ld_objs *o, uint64_t addr)
 {
 	size_t i;

@@ -308,8 +308,11 @@ int ld_session_unwind(struct ld_session *s, pid_t tid, struct ld_frame *f,
 	const struct ld_maps *m;
 	int n, i;
 
-	if (!s->unw && !(s->unw = ld_unwinder_new()))
-		return -ENOMEM;
+	if (!s->unw) {
+		if (!(s->unw = ld_unwinder_new()))
+			return -ENOMEM;
+		ld_unwinder_set_lookup(s->unw, ld_objs_cfi, &s->objs);
+	}
 	n = ld_unwind(s->unw, tid, f, max);
 	/* A return address outside executable memory means the unwinder
 	 * has left the real stack (a thread that has not run yet, a

@@ -61,6 +61,11 @@ const struct ld_section *ld_elf_section_by_name(const struct ld_elf *e,
  * there (it overlaps whatever follows .tdata). */
 const struct ld_section *ld_elf_section_at(const struct ld_elf *e, uint64_t addr);
 
+/* The call frame information of .eh_frame (libdw), read on first use and
+ * owned by e; NULL when the file has none. */
+struct Dwarf_CFI_s;
+struct Dwarf_CFI_s *ld_elf_cfi(struct ld_elf *e);
+
 size_t ld_elf_nsegments(const struct ld_elf *e);
 const struct ld_segment *ld_elf_segment(const struct ld_elf *e, size_t i);
 

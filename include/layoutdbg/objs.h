@@ -67,6 +67,13 @@ bool ld_objs_line_at(struct ld_objs *o, uint64_t addr, struct ld_line *out);
 /* The object whose mappings contain addr, or NULL. */
 struct ld_obj *ld_objs_at(struct ld_objs *o, uint64_t addr);
 
+/* The unwinder's lookup (ld_cfi_lookup_fn, objs a struct ld_objs *): the
+ * call frame information of the object holding pc, read from the ELF
+ * opened through the path that still names the mapped file. */
+struct Dwarf_CFI_s;
+bool ld_objs_cfi(void *objs, uint64_t pc, struct Dwarf_CFI_s **cfi,
+		 uint64_t *bias);
+
 /* Find an object by name: exact basename, or a prefix of the basename up to
  * a '.' or '-' ("libc" finds "libc.so.6"), or the full path.  NULL if none. */
 struct ld_obj *ld_objs_find(struct ld_objs *o, const char *name);

@@ -1,10 +1,12 @@
-/* Stack unwinding with libunwind-ptrace.  One address space per process,
- * cached (UNW_CACHE_GLOBAL) until the caller flushes it (after a library
- * load or an exec).  Names come from the project's own symbol index
- * (objs), not from unw_get_proc_name. */
+/* Stack unwinding: our own evaluation of each object's call frame
+ * information (rules compiled once per pc), with libunwind-ptrace taking
+ * over an unwind the fast path cannot finish.  Both cache until the caller
+ * flushes (after a library load or an exec).  Names come from the
+ * project's own symbol index (objs), not from unw_get_proc_name. */
 #ifndef LAYOUTDBG_UNWIND_H
 #define LAYOUTDBG_UNWIND_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -23,6 +25,26 @@ struct ld_unwinder;
 struct ld_unwinder *ld_unwinder_new(void);
 void ld_unwinder_free(struct ld_unwinder *u);   /* NULL is fine */
 void ld_unwinder_flush(struct ld_unwinder *u);   /* code mappings changed */
+
+/* Where the call frame information of a runtime address is: the object's
+ * libdw CFI (owned by the caller, alive until the next flush) and its
+ * load bias.  False when no object holds pc. */
+struct Dwarf_CFI_s;
+typedef bool (*ld_cfi_lookup_fn)(void *arg, uint64_t pc,
+				 struct Dwarf_CFI_s **cfi, uint64_t *bias);
+
+/* Without a lookup every unwind goes through libunwind. */
+void ld_unwinder_set_lookup(struct ld_unwinder *u, ld_cfi_lookup_fn fn,
+			    void *arg);
+
+/* Off: libunwind only (tests compare the two). */
+void ld_unwinder_set_fast(struct ld_unwinder *u, bool on);
+
+/* How many unwinds each path has done. */
+struct ld_unwind_stats {
+	unsigned long fast, libunwind;
+};
+struct ld_unwind_stats ld_unwinder_stats(const struct ld_unwinder *u);
 
 /* Unwind thread tid (stopped) into at most max frames.  Returns the number
  * of frames (>= 1 when the registers could be read), or -errno. */
