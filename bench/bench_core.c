@@ -1,7 +1,9 @@
 /* In-process measurements with the core library, each printed with the
  * baseline measured right beside it:
- *   unwind    ld_unwind of a 55-frame stack, per call after the first,
- *             against one process_vm_readv of the same stack bytes;
+ *   unwind    ld_unwind of a 55-frame stack with each frame's symbol
+ *             name, per call after the first, against one
+ *             process_vm_readv of the same stack bytes, and against the
+ *             same job done by libunwind (the unwinder's fallback);
  *   memread   ld_mem_read of 1 MiB against the PTRACE_PEEKDATA loop;
  *   maps      ld_maps_read of a 20,000-mapping process against a plain
  *             read(2) of its /proc/PID/maps;
@@ -19,7 +21,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <elf.h>
+
 #include "layoutdbg/maps.h"
+#include "layoutdbg/objs.h"
 #include "layoutdbg/mem.h"
 #include "layoutdbg/proc.h"
 #include "layoutdbg/unwind.h"
@@ -74,15 +79,35 @@ static pid_t start(const char *prog, const char *arg, int *in)
 	return pid;
 }
 
+/* One unwind and the name of every frame: what `bt` needs. */
+static int unwind_named(struct ld_unwinder *u, struct ld_objs *o, pid_t pid,
+			struct ld_frame *f, size_t max, size_t *named)
+{
+	int n = ld_unwind(u, pid, f, max), i;
+
+	*named = 0;
+	for (i = 0; i < n; i++) {
+		struct ld_obj *ob;
+		const char *sym;
+		uint64_t off;
+
+		*named += ld_objs_symbolize(o, f[i].pc - (i > 0), &ob, &sym, &off);
+	}
+	return n;
+}
+
 static void bench_unwind(const char *dir)
 {
 	char prog[4096], err[256];
 	struct ld_frame f[128];
 	struct ld_unwinder *u = ld_unwinder_new();
 	struct ld_proc *p;
-	double t[REPS], base[REPS];
+	struct ld_objs objs;
+	struct ld_maps maps;
+	double t[REPS], base[REPS], lib[REPS];
 	static char stack[64 * 1024];
 	int in, i, n = 0;
+	size_t named = 0;
 	ld_regs r;
 	pid_t pid;
 
@@ -92,12 +117,34 @@ static void bench_unwind(const char *dir)
 		printf("unwind skipped %s\n", err);
 		return;
 	}
-	ld_unwind(u, pid, f, 128);			/* the first one fills caches */
+	ld_objs_init(&objs);
+	ld_maps_init(&maps);
+	if (ld_maps_read(pid, &maps, err, sizeof err) < 0 ||
+	    ld_objs_scan(&objs, pid, &maps, prog, ld_auxv_get(pid, AT_BASE)) < 0) {
+		printf("unwind skipped: cannot read the objects\n");
+		return;
+	}
+	ld_unwinder_set_lookup(u, ld_objs_cfi, &objs);
+	/* the first one fills the caches (rules, symbol indexes) */
+	unwind_named(u, &objs, pid, f, 128, &named);
 	for (i = 0; i < REPS; i++) {
 		double t0 = now_us();
 
-		n = ld_unwind(u, pid, f, 128);
+		n = unwind_named(u, &objs, pid, f, 128, &named);
 		t[i] = now_us() - t0;
+	}
+	if (ld_unwinder_stats(u).libunwind)
+		printf("# unwind: libunwind took over %lu times\n",
+		       ld_unwinder_stats(u).libunwind);
+	/* libc's local symbols (__libc_start_call_main) are not in .dynsym */
+	printf("# unwind: %zu of %d frames named\n", named, n);
+	ld_unwinder_set_fast(u, false);
+	unwind_named(u, &objs, pid, f, 128, &named);
+	for (i = 0; i < REPS; i++) {
+		double t0 = now_us();
+
+		unwind_named(u, &objs, pid, f, 128, &named);
+		lib[i] = now_us() - t0;
 	}
 	ld_regs_get(pid, &r);
 	for (i = 0; i < REPS; i++) {
@@ -109,7 +156,10 @@ static void bench_unwind(const char *dir)
 		process_vm_readv(pid, &l, 1, &rem, 1, 0);
 		base[i] = now_us() - t0;
 	}
-	printf("unwind_%d_frames %.1f %.1f\n", n, median(t, REPS), median(base, REPS));
+	printf("unwind_%d_frames_named %.1f %.1f\n", n, median(t, REPS),
+	       median(base, REPS));
+	printf("unwindlib_%d_frames_named %.1f %.1f\n", n, median(t, REPS),
+	       median(lib, REPS));
 	{
 		static unsigned char buf[1 << 20];
 		struct ld_maps m;
@@ -143,6 +193,8 @@ static void bench_unwind(const char *dir)
 		}
 		printf("memread_1MiB %.1f %.1f\n", median(tv, 5), median(tp, 5));
 	}
+	ld_objs_release(&objs);
+	ld_maps_release(&maps);
 	ld_proc_detach(p);
 	ld_proc_free(p);
 	close(in);

@@ -151,6 +151,7 @@ for line in out.splitlines():
     f = line.split()
     if len(f) == 3 and not line.startswith("#"):
         base = {"unwind": "process_vm_readv of the stack",
+                "unwindlib": "libunwind-ptrace (same accessors)",
                 "memread": "PTRACE_PEEKDATA loop",
                 "maps": "read(2) of /proc/PID/maps"}[f[0].split("_")[0]]
         row(f[0], float(f[1]) / 1e6, float(f[2]) / 1e6, base)
