@@ -250,8 +250,7 @@ def frame_is_a_frame():
         frame(d["frame"], cmd)
 
 
-t.case("frame: {level, frame} where frame is one frame object", frame_is_a_frame,
-       todo="bug: `frame` gives \"frame\": [ {...} ] (a one-element array), not a frame object")
+t.case("frame: {level, frame} where frame is one frame object", frame_is_a_frame)
 
 
 def fields_brk_aslr_xinfo():
@@ -346,9 +345,7 @@ def exit_document():
     check("pid" in d["process"], "no pid in the exit document: %r" % d)
 
 
-t.case("continue to the end: process.stop.event is \"exited\"", exit_document,
-       todo="bug: the exit document is {\"state\":\"exited\",\"reason\":\"exited\"}: no stop "
-            "object, no pid, no exit status")
+t.case("continue to the end: process.stop.event is \"exited\"", exit_document)
 
 
 # ------------------------------------------------------- save and load

@@ -180,9 +180,7 @@ def ctrl_c_typeahead():
 
 
 t.case("Ctrl-C at the prompt followed at once by more keys drops the line",
-       ctrl_c_typeahead,
-       todo="bug: src/repl.c ld_repl() acts on ld_interrupted only when select() "
-            "returns EINTR; a SIGINT that lands with pending input is lost")
+       ctrl_c_typeahead)
 
 
 def ctrl_d_exits():
@@ -266,9 +264,7 @@ def one_ctrl_c_one_stop():
 
 
 t.case("one Ctrl-C while running is one stop: `continue` resumes the program",
-       one_ctrl_c_one_stop,
-       todo="bug: the program shares layoutdbg's process group, so the terminal's "
-            "SIGINT reaches it too and is reported again at the next continue")
+       one_ctrl_c_one_stop)
 
 
 def ctrl_c_at_prompt_not_for_program():
@@ -289,9 +285,7 @@ def ctrl_c_at_prompt_not_for_program():
 
 
 t.case("Ctrl-C at the prompt does not reach the stopped program",
-       ctrl_c_at_prompt_not_for_program,
-       todo="bug: the program shares layoutdbg's process group (terminal's foreground "
-            "group): the next continue reports 'Program received signal SIGINT'")
+       ctrl_c_at_prompt_not_for_program)
 
 
 def history_up_arrow():

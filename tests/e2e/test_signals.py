@@ -168,13 +168,10 @@ def spawned_dies_running(sig):
             f.close()
 
 
-LOST_SIGNAL = ("bug (intermittent): a SIGTERM/SIGHUP that arrives after the tracee is "
-               "resumed but before layoutdbg blocks in wait4 is lost: no PTRACE_INTERRUPT "
-               "is sent and layoutdbg hangs in wait4 forever")
 t.case("SIGTERM while a spawned waiter runs: the waiter dies too", spawned_dies_running,
-       signal.SIGTERM, todo=LOST_SIGNAL)
+       signal.SIGTERM)
 t.case("SIGHUP while a spawned waiter runs: the waiter dies too", spawned_dies_running,
-       signal.SIGHUP, todo=LOST_SIGNAL)
+       signal.SIGHUP)
 
 
 def spawned_dies_at_prompt():

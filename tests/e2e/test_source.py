@@ -168,9 +168,7 @@ def next_returns_to_line_start():
 
 
 t.case("next out of depth(3) lands on a line start in main (recurse.c:17), as gdb",
-       next_returns_to_line_start,
-       todo="bug: `next` returning into main stops mid-line at recurse.c:16 (0x...171), gdb "
-            "goes on to line 17")
+       next_returns_to_line_start)
 
 
 # ---------------------------------------------------------------- list

@@ -164,8 +164,7 @@ def third_stop_switches():
 
 
 t.case("the third stop (in main) is announced `[Switching to thread 1 (LWP ..)]`",
-       third_stop_switches,
-       todo="bug: no `[Switching to thread 1` line when main stops after a worker (gdb prints it)")
+       third_stop_switches)
 
 
 _clone = {}
@@ -197,9 +196,7 @@ def new_thread_hits_breakpoint():
 
 
 t.case("a breakpoint on a new thread's first instruction stops that thread (as in gdb)",
-       new_thread_hits_breakpoint,
-       todo="bug: new threads run past a breakpoint at clone3's return (found one insn past "
-            "it); sometimes even main's hits are lost")
+       new_thread_hits_breakpoint)
 
 
 def new_thread_backtrace():
@@ -220,8 +217,7 @@ def new_thread_backtrace():
 
 
 t.case("bt of a just-cloned thread: no frames in non-executable memory, no runaway",
-       new_thread_backtrace,
-       todo="bug: bt of a thread at its clone3 return climbs ~118 frames of a [heap] address")
+       new_thread_backtrace)
 
 
 def clone3_return_lists_thread():

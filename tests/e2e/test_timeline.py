@@ -161,8 +161,7 @@ def diff_at_names_process():
           % (m.group(1), pid), tr["full"])
 
 
-t.case("diff @N names the traced process", diff_at_names_process,
-       todo="bug: `diff @N` prints `(process 0)`; its JSON has pid 0 and time 1970-01-01")
+t.case("diff @N names the traced process", diff_at_names_process)
 
 
 # --------------------------------------------------------------- mapper
@@ -320,8 +319,7 @@ def catch_memory_then_timeline():
           "the timeline does not record the caught brk(NULL): %r" % es[:2], out)
 
 
-t.case("catch memory: stops at brk and records it in the timeline", catch_memory_then_timeline,
-       todo="bug: after `catch memory` stops, `timeline` says it is empty")
+t.case("catch memory: stops at brk and records it in the timeline", catch_memory_then_timeline)
 
 
 def trace_forker():

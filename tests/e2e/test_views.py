@@ -507,8 +507,7 @@ def layout_thread_stacks_not_dsos():
     check(not wrong, "thread stacks drawn as part of a `Loaded DSOs` block: %r" % wrong[:2], out)
 
 
-t.case("layout: thread stacks are not counted as `Loaded DSOs`", layout_thread_stacks_not_dsos,
-       todo="bug: layout lumps thread stacks and guard pages into the libc `Loaded DSOs` block")
+t.case("layout: thread stacks are not counted as `Loaded DSOs`", layout_thread_stacks_not_dsos)
 
 
 rc = t.done()
