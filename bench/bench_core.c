@@ -7,7 +7,10 @@
  *   memread   ld_mem_read of 1 MiB against the PTRACE_PEEKDATA loop;
  *   maps      ld_maps_read of a 20,000-mapping process against a plain
  *             read(2) of its /proc/PID/maps;
- *   diff      ld_maps_diff of two such lists, against the same read.
+ *   diff      ld_maps_diff of two such lists, against the same read;
+ *   snapshot  the `snapshot` command's whole work (fresh maps, sections,
+ *             program break, every thread's frames) on that process,
+ *             attached, against the same read.
  * Usage: bench-core BUILD-DIR.  Output: "name value_us baseline_us". */
 #include <errno.h>
 #include <fcntl.h>
@@ -26,7 +29,9 @@
 #include "layoutdbg/maps.h"
 #include "layoutdbg/objs.h"
 #include "layoutdbg/mem.h"
+#include "layoutdbg/output.h"
 #include "layoutdbg/proc.h"
+#include "layoutdbg/session.h"
 #include "layoutdbg/unwind.h"
 
 #define REPS 15
@@ -250,6 +255,32 @@ static void bench_maps(const char *dir)
 	}
 	printf("maps_read_20000 %.1f %.1f\n", median(t, REPS), median(base, REPS));
 	printf("maps_diff_20000 %.1f %.1f\n", median(td, REPS), median(base, REPS));
+	{
+		struct ld_session s;
+
+		ld_out_set_quiet(1);
+		ld_session_init(&s);
+		if (ld_attach(&s, pid) < 0) {
+			printf("snapshot skipped: cannot attach\n");
+		} else {
+			for (i = 0; i < REPS; i++) {
+				struct ld_snapshot *snap;
+				double t0;
+
+				s.stop_gen++;	/* as after a resume: read afresh */
+				t0 = now_us();
+				snap = ld_session_snapshot(&s, NULL);
+				t[i] = now_us() - t0;
+				if (snap)
+					ld_snapshot_drop(&s.snaps, snap);
+			}
+			printf("snapshot_20000 %.1f %.1f\n", median(t, REPS),
+			       median(base, REPS));
+			ld_detach(&s);
+		}
+		ld_session_release(&s);
+		ld_out_set_quiet(0);
+	}
 	close(in);
 	waitpid(pid, NULL, 0);
 }

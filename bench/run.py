@@ -138,6 +138,12 @@ writer = os.path.join(B, "bench", "bench-writer")
 untraced = med([writer, str(args.writes)])
 ours = med(ld_cmd("trace memory until exit", prog=[writer, str(args.writes)]))
 row(f"trace memory: {args.writes} writes", ours, untraced, "untraced", "<= 1.2")
+# The kernel's share: the same filter, no tracer at all.
+filtered = med([os.path.join(B, "bench", "bench-filter-only"), writer, str(args.writes)])
+row(f"trace memory: {args.writes} writes", filtered, untraced,
+    "untraced (the filter alone, no tracer, vs untraced)")
+row(f"trace memory: {args.writes} writes", ours, filtered,
+    "the same seccomp filter alone, no tracer")
 if shutil.which("strace"):
     # strace stops twice per write: one run is plenty for the comparison
     row(f"trace memory: {args.writes} writes", ours,
@@ -153,7 +159,8 @@ for line in out.splitlines():
         base = {"unwind": "process_vm_readv of the stack",
                 "unwindlib": "libunwind-ptrace (same accessors)",
                 "memread": "PTRACE_PEEKDATA loop",
-                "maps": "read(2) of /proc/PID/maps"}[f[0].split("_")[0]]
+                "maps": "read(2) of /proc/PID/maps",
+                "snapshot": "read(2) of /proc/PID/maps"}[f[0].split("_")[0]]
         row(f[0], float(f[1]) / 1e6, float(f[2]) / 1e6, base)
 
 print("\n| job | layoutdbg | baseline | ratio |\n|---|---|---|---|")
