@@ -270,7 +270,7 @@ static bool read_word(struct ctx *c, uint64_t addr, uint64_t *val)
 {
 	struct page *p;
 
-	if ((addr & 4095) > 4096 - 8)
+	if ((addr & 4095) > 4096 - 8 || !c->pages)
 		return ld_mem_read(c->tid, addr, val, 8) == 0;
 	p = cached_page(c, addr & ~4095ULL);
 	if (p->bad)
