@@ -5,15 +5,19 @@
  * for a named mapping, spaces up to a fixed column and the name.  The parser
  * holds every line to that shape: a line it half understood would become a
  * silently wrong layout.  The text may come from a file or a fuzzer rather
- * than the kernel, so nothing here trusts a length: lines come from getline()
- * and every field is scanned against the end of its line, never a NUL. */
+ * than the kernel, so nothing here trusts a length: lines are cut at '\n'
+ * in a buffer that grows to hold the longest, and every field is scanned
+ * against the end of its line, never a NUL. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stddef.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "layoutdbg/error.h"
 #include "layoutdbg/maps.h"
@@ -24,7 +28,9 @@
 /* At most this many bytes of a bad field are quoted back in a message. */
 #define QUOTE_MAX 24
 
-/* The line being parsed: [p, end) is what is left of it. */
+/* The line being parsed: [p, end) is what is left of it.  *end is always
+ * '\n' (struct linebuf puts one after the last line too), so the quick
+ * scans below stop there without testing the bound on every byte. */
 struct cursor {
 	const char *p, *end;
 	unsigned long lineno;
@@ -90,21 +96,26 @@ static int skip_sep(struct cursor *c, char sep, const char *what)
 	return 0;
 }
 
+/* Each hex digit's value plus one; 0 for any other byte.  A table, not
+ * comparisons: which range a digit falls in is not predictable. */
+static const unsigned char hex1[256] = {
+	['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5,
+	['5'] = 6, ['6'] = 7, ['7'] = 8, ['8'] = 9, ['9'] = 10,
+	['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
+	['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
+};
+
 static int hexval(unsigned char ch)
 {
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	return -1;
+	return hex1[ch] - 1;
 }
 
 /* A hex field of at most maxdig digits (16 for 64-bit values, so a longer
- * one is an overflow, not a value to wrap), then sep. */
-static int hex_field(struct cursor *c, const char *what, unsigned maxdig,
-		     char sep, uint64_t *v)
+ * one is an overflow, not a value to wrap), then sep.  The careful version,
+ * which says what is wrong; hex_field() below tries a quick pass first. */
+__attribute__((noinline, cold))
+static int hex_field_slow(struct cursor *c, const char *what, unsigned maxdig,
+			  char sep, uint64_t *v)
 {
 	size_t n = field_len(c, sep), i;
 	char q[QUOTE_MAX + 4];
@@ -124,7 +135,8 @@ static int hex_field(struct cursor *c, const char *what, unsigned maxdig,
 	return skip_sep(c, sep, what);
 }
 
-static int perms_field(struct cursor *c, char perms[5])
+__attribute__((noinline, cold))
+static int perms_field_slow(struct cursor *c, char perms[5])
 {
 	static const char allowed[4][3] = { "r-", "w-", "x-", "ps" };
 	size_t n = field_len(c, ' '), i;
@@ -143,7 +155,8 @@ static int perms_field(struct cursor *c, char perms[5])
 	return skip_sep(c, ' ', "permissions");
 }
 
-static int inode_field(struct cursor *c, uint64_t *v)
+__attribute__((noinline, cold))
+static int inode_field_slow(struct cursor *c, uint64_t *v)
 {
 	size_t n = field_len(c, ' '), i;
 	char q[QUOTE_MAX + 4];
@@ -164,6 +177,102 @@ static int inode_field(struct cursor *c, uint64_t *v)
 	return skip_sep(c, ' ', "inode");
 }
 
+/* ---- the quick pass ------------------------------------------------ */
+
+/* Nearly every line is well formed, so each field is first read in one
+ * pass that only recognises the usual case; whatever else it meets goes
+ * to the careful version above, which accepts exactly the same lines and
+ * is the one source of the messages. */
+
+/* Digits, then sep.  Inlined: it runs five times a line. */
+static inline __attribute__((always_inline))
+int hex_field(struct cursor *c, const char *what, unsigned maxdig, char sep,
+	      uint64_t *v)
+{
+	const char *p = c->p;
+	uint64_t x = 0;
+	unsigned d;
+	size_t n;
+
+	/* Each digit is added one too high (hex1 is value + 1), so x ends
+	 * up 0x11...1, n ones, above the number. */
+	while ((d = hex1[(unsigned char)*p])) {
+		x = x * 16 + d;
+		p++;
+	}
+	n = p - c->p;
+	if (!n || n > maxdig || p == c->end || *p != sep)
+		return hex_field_slow(c, what, maxdig, sep, v);
+	*v = x - (UINT64_C(0x1111111111111111) >> 4 * (16 - n));
+	c->p = p + 1;
+	return 0;
+}
+
+/* Four good letters, then a blank. */
+static int perms_field(struct cursor *c, char perms[5])
+{
+	const char *p = c->p;
+
+	if (c->end - p > 4 && (p[0] == 'r' || p[0] == '-') &&
+	    (p[1] == 'w' || p[1] == '-') && (p[2] == 'x' || p[2] == '-') &&
+	    (p[3] == 'p' || p[3] == 's') && p[4] == ' ') {
+		memcpy(perms, p, 4);
+		perms[4] = '\0';
+		c->p = p + 5;
+		return 0;
+	}
+	return perms_field_slow(c, perms);
+}
+
+/* Up to 19 digits (no 19-digit number overflows), then a blank or the
+ * end of the line. */
+static int inode_field(struct cursor *c, uint64_t *v)
+{
+	const char *p = c->p;
+	uint64_t x = 0;
+	unsigned d;
+
+	while ((d = (unsigned char)*p - '0') <= 9) {
+		x = x * 10 + d;
+		p++;
+	}
+	if (p == c->p || p - c->p > 19 || (p < c->end && *p != ' '))
+		return inode_field_slow(c, v);
+	*v = x;
+	c->p = p < c->end ? p + 1 : p;
+	return 0;
+}
+
+#define ONES UINT64_C(0x0101010101010101)
+
+/* p[0..8) as a number whose lowest byte is p[0], on any byte order. */
+static uint64_t load8(const char *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, sizeof(v));
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	v = __builtin_bswap64(v);
+#endif
+	return v;
+}
+
+/* Past the blanks from p on, never past end: eight at a time, as the
+ * kernel pads a name out to its column with twenty or more. */
+static const char *skip_blanks(const char *p, const char *end)
+{
+	uint64_t x;
+
+	for (; end - p >= 8; p += 8) {
+		x = load8(p) ^ ONES * ' ';
+		if (x)
+			return p + __builtin_ctzll(x) / 8;
+	}
+	while (p < end && *p == ' ')
+		p++;
+	return p;
+}
+
 /* Every field before the path, each followed by its separator. */
 static int parse_fields(struct cursor *c, struct ld_map *mp)
 {
@@ -182,6 +291,20 @@ static int parse_fields(struct cursor *c, struct ld_map *mp)
 	return 0;
 }
 
+/* One released entry array, kept for the next list that starts empty.
+ * Reading the maps again at each stop of a big process would otherwise
+ * free a megabyte or two and allocate as much again, and malloc gives the
+ * top of its heap back to the kernel on a large free (glibc's trim
+ * threshold): faulting those pages in again cost more than parsing the
+ * text (1 ms of 12 for 20,000 mappings here).  Arrays too small to
+ * matter or too big to hold on to are freed.  Like the path table below,
+ * not thread-safe. */
+#define SPARE_MIN 1024
+#define SPARE_MAX 65536		/* vm.max_map_count defaults to 65530 */
+
+static struct ld_map *spare;
+static size_t spare_cap;
+
 /* Make room for one more entry; capacity doubles, so appends are O(1). */
 static int grow(struct ld_maps *m)
 {
@@ -190,6 +313,13 @@ static int grow(struct ld_maps *m)
 
 	if (m->n < m->cap)
 		return 0;
+	if (!m->v && spare) {
+		m->v = spare;
+		m->cap = spare_cap;
+		spare = NULL;
+		spare_cap = 0;
+		return 0;
+	}
 	if (m->cap > SIZE_MAX / 2 / sizeof(*v))
 		return -ENOMEM;
 	cap = m->cap ? m->cap * 2 : 32;
@@ -316,13 +446,27 @@ void ld_path_unref(char *s)
 	free(e);
 }
 
+/* A reference to the interned copy of path[0..len).  Neighbours often
+ * share a path (the segments of one library, runs of anonymous memory), so
+ * the last entry's is tried before the table. */
+static char *path_for(const struct ld_maps *m, const char *path, size_t len)
+{
+	if (m->n && m->v[m->n - 1].path) {
+		struct istr *last = istr_of(m->v[m->n - 1].path);
+
+		if (last->len == len && (!len || !memcmp(last->s, path, len)))
+			return ld_path_ref(last->s);
+	}
+	return ld_path_intern(path, len);
+}
+
 static int append(struct ld_maps *m, const struct ld_map *mp,
 		  const char *path, size_t len)
 {
 	struct ld_map *dst;
 	char *s;
 
-	if (grow(m) || !(s = ld_path_intern(path, len)))
+	if (grow(m) || !(s = path_for(m, path, len)))
 		return -ENOMEM;
 	dst = &m->v[m->n++];
 	*dst = *mp;
@@ -333,17 +477,14 @@ static int append(struct ld_maps *m, const struct ld_map *mp,
 	return 0;
 }
 
-/* One line of getline() output, newline included if there was one. */
+/* One line, without its newline; linebuf_parse() has made sure it holds
+ * no NUL byte. */
 static int add_line(struct ld_maps *out, struct cursor *c,
 		    const char *line, size_t len)
 {
 	struct ld_map m = { 0 };
 	const struct ld_map *prev = out->n ? &out->v[out->n - 1] : NULL;
 
-	if (len && line[len - 1] == '\n')
-		len--;
-	if (memchr(line, '\0', len))
-		return fail(c, "embedded NUL byte");
 	if (!len)
 		return fail(c, "empty line");
 	c->p = line;
@@ -358,8 +499,7 @@ static int add_line(struct ld_maps *out, struct cursor *c,
 			    "previous mapping 0x%" PRIx64, m.start, prev->end);
 	/* The kernel pads with spaces up to the name; the name itself is
 	 * kept byte for byte, blanks and all. */
-	while (c->p < c->end && *c->p == ' ')
-		c->p++;
+	c->p = skip_blanks(c->p, c->end);
 	if (append(out, &m, c->p, c->end - c->p)) {
 		fail(c, "%s", strerror(ENOMEM));
 		return -ENOMEM;
@@ -367,56 +507,202 @@ static int add_line(struct ld_maps *out, struct cursor *c,
 	return 0;
 }
 
+/* ---- reading ------------------------------------------------------- */
+
+/* Where the text comes from: a stream, or (f NULL) a file descriptor. */
+struct input {
+	FILE *f;
+	int fd;
+};
+
+/* Read at most n bytes into dst: how many, 0 at the end, or -errno. */
+static ssize_t input_read(const struct input *in, char *dst, size_t n)
+{
+	size_t got;
+	ssize_t r;
+
+	if (n > SSIZE_MAX)
+		n = SSIZE_MAX;
+	if (!in->f) {
+		r = read(in->fd, dst, n);
+		return r < 0 ? -errno : r;
+	}
+	/* fread() leaves errno alone at end of file; only ferror() tells
+	 * a short read from a failed one. */
+	errno = 0;
+	got = fread(dst, 1, n, in->f);
+	if (got || !ferror(in->f))
+		return (ssize_t)got;
+	return errno > 0 ? -errno : -EIO;
+}
+
+/* The buffer lines are read into.  Each read() of /proc/PID/maps makes
+ * the kernel find its place in the VMA tree again and returns at most one
+ * seq_file buffer (a page; fs/seq_file.c, seq_read_iter()), so asking for
+ * less than that costs extra walks: stdio asks for st_blksize, which
+ * procfs gives as 1 KiB.  The buffer starts on the stack, so reading a
+ * process allocates nothing but its list; a line too long for it moves
+ * to the heap, doubling as needed. */
+#define READ_MIN (8 * 1024)
+#define LINE_PAD 8	/* '\n' bytes kept after the text: see struct cursor */
+
+struct linebuf {
+	char *b;
+	size_t len, cap;	/* b[0, len) read and not yet parsed, then
+				   LINE_PAD newlines (linebuf_seal) */
+	size_t scanned;		/* no newline nor NUL in b[0, scanned) */
+	char stack[2 * READ_MIN + LINE_PAD];
+};
+
+static void linebuf_seal(struct linebuf *lb)
+{
+	memset(lb->b + lb->len, '\n', LINE_PAD);
+}
+
+static void linebuf_init(struct linebuf *lb)
+{
+	lb->b = lb->stack;
+	lb->len = lb->scanned = 0;
+	lb->cap = sizeof(lb->stack);
+	linebuf_seal(lb);
+}
+
+static void linebuf_release(struct linebuf *lb)
+{
+	if (lb->b != lb->stack)
+		free(lb->b);
+}
+
+/* At least READ_MIN bytes free after len, and LINE_PAD more.  Returns 0
+ * or -ENOMEM. */
+static int linebuf_room(struct linebuf *lb)
+{
+	size_t cap = lb->cap;
+	char *b;
+
+	while (cap - lb->len < READ_MIN + LINE_PAD) {
+		if (cap > SIZE_MAX / 2)
+			return -ENOMEM;
+		cap *= 2;
+	}
+	if (cap == lb->cap)
+		return 0;
+	if (lb->b == lb->stack) {
+		b = malloc(cap);
+		if (b)
+			memcpy(b, lb->b, lb->len + LINE_PAD);
+	} else {
+		b = realloc(lb->b, cap);
+	}
+	if (!b)
+		return -ENOMEM;
+	lb->b = b;
+	lb->cap = cap;
+	return 0;
+}
+
+/* Parse every complete line in the buffer, then move the rest (the start
+ * of a line) to its front.  A line ends at '\n' only, as for getline().
+ * One scan finds both the newline and a NUL byte before it: the padding
+ * after the text bounds strchrnul(), and a line with a NUL in it is
+ * refused whether or not its end has been read yet. */
+static int linebuf_parse(struct linebuf *lb, struct ld_maps *out,
+			 struct cursor *c)
+{
+	const char *p = lb->b, *end = lb->b + lb->len, *q;
+	int rc;
+
+	for (q = strchrnul(p + lb->scanned, '\n'); q < end;
+	     q = strchrnul(p, '\n')) {
+		c->lineno++;
+		if (!*q)
+			return fail(c, "embedded NUL byte");
+		rc = add_line(out, c, p, q - p);
+		if (rc)
+			return rc;
+		p = q + 1;
+	}
+	lb->len = end - p;
+	lb->scanned = lb->len;
+	if (p != lb->b) {
+		memmove(lb->b, p, lb->len);
+		linebuf_seal(lb);
+	}
+	return 0;
+}
+
+/* Read and parse to the end of the input.  A read error ends the text
+ * there: what came before it is parsed (a last partial line too, as
+ * getline() returns it), then the error is blamed on the next line. */
+static int parse_input(const struct input *in, struct ld_maps *out,
+		       struct cursor *c)
+{
+	struct linebuf lb;
+	ssize_t got;
+	int rc = 0;
+
+	linebuf_init(&lb);
+	for (;;) {
+		if (linebuf_room(&lb) < 0) {
+			got = -ENOMEM;
+			lb.len = 0;	/* the line did not fit: not a line */
+			break;
+		}
+		got = input_read(in, lb.b + lb.len, lb.cap - lb.len - LINE_PAD);
+		if (got <= 0)
+			break;
+		lb.len += (size_t)got;
+		linebuf_seal(&lb);
+		rc = linebuf_parse(&lb, out, c);
+		if (rc)
+			goto out;
+	}
+	if (lb.len) {
+		c->lineno++;
+		rc = add_line(out, c, lb.b, lb.len);
+	}
+	if (!rc && got < 0) {
+		rc = (int)got;
+		c->lineno++;
+		fail(c, "%s", strerror(-rc));
+	}
+out:
+	linebuf_release(&lb);
+	return rc;
+}
+
 int ld_maps_parse(FILE *f, struct ld_maps *out, char *err, size_t errlen)
 {
 	struct cursor c = { .err = err, .errlen = errlen };
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t len;
-	int rc = 0;
+	struct input in = { .f = f, .fd = -1 };
 
 	if (err && errlen)
 		err[0] = '\0';
-	for (;;) {
-		/* getline() leaves errno alone at end of file; only ferror()
-		 * tells a short read from a failed one. */
-		errno = 0;
-		len = getline(&line, &cap, f);
-		if (len < 0)
-			break;
-		c.lineno++;
-		rc = add_line(out, &c, line, (size_t)len);
-		if (rc)
-			break;
-	}
-	if (!rc && ferror(f)) {
-		rc = errno > 0 ? -errno : -EIO;
-		c.lineno++;
-		fail(&c, "%s", strerror(-rc));
-	}
-	free(line);
-	return rc;
+	return parse_input(&in, out, &c);
 }
 
 int ld_maps_read(pid_t pid, struct ld_maps *out, char *err, size_t errlen)
 {
+	struct cursor c = { .err = err, .errlen = errlen };
+	struct input in = { .f = NULL };
 	char path[32];
-	FILE *f;
 	int rc;
 
 	snprintf(path, sizeof(path), "/proc/%d/maps", (int)pid);
-	f = fopen(path, "re");
-	if (!f) {
+	in.fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (in.fd < 0) {
 		rc = -errno;
 		if (err && errlen)
 			snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return rc;
 	}
+	if (err && errlen)
+		err[0] = '\0';
 	/* The kernel fills each read() from the live VMA tree, so a process
-	 * that is not stopped can show a torn list; ld_maps_parse() rejects
-	 * one that went out of order rather than return it. */
-	rc = ld_maps_parse(f, out, err, errlen);
-	fclose(f);
+	 * that is not stopped can show a torn list; the parser rejects one
+	 * that went out of order rather than return it. */
+	rc = parse_input(&in, out, &c);
+	close(in.fd);
 	return rc;
 }
 
@@ -432,7 +718,13 @@ void ld_maps_release(struct ld_maps *m)
 
 	for (i = 0; i < m->n; i++)
 		ld_path_unref(m->v[i].path);
-	free(m->v);
+	if (m->cap >= SPARE_MIN && m->cap <= SPARE_MAX) {
+		free(spare);
+		spare = m->v;
+		spare_cap = m->cap;
+	} else {
+		free(m->v);
+	}
 	ld_maps_init(m);
 }
 

@@ -565,6 +565,155 @@ static bool t_read_gone(void)
 	return true;
 }
 
+/* Line k of the text many_lines() writes: a path whose length runs from 0
+ * to about 6,000 (some lines are longer than a read), with and without
+ * the blank the kernel ends a nameless line with. */
+static size_t many_path(size_t k, char *buf)
+{
+	size_t len = k % 7 == 3 ? k * 2 : k % 40, i;
+
+	for (i = 0; i < len; i++)
+		buf[i] = i ? 'a' + (i + k) % 26 : '/';
+	buf[len] = '\0';
+	return len;
+}
+
+/* n good lines, k at 0x10000 * (k + 1), far more text than one read. */
+static char *many_lines(size_t n, size_t *len)
+{
+	char *text = malloc(n * 6100 + 1), path[6100];
+	size_t k, off = 0;
+
+	if (!text)
+		return NULL;
+	for (k = 0; k < n; k++) {
+		off += sprintf(text + off, "%012zx-%012zx %s %08zx %02zx:%02zx %zu",
+			       0x10000 * (k + 1), 0x10000 * (k + 1) + 0x1000,
+			       k % 2 ? "r-xp" : "rw-s", k * 0x1000, k % 256,
+			       (k * 7) % 256, k * 1000003);
+		if (many_path(k, path))
+			off += sprintf(text + off, "%*s%s", (int)(k % 30) + 1, "",
+				       path);
+		else if (k % 3)
+			text[off++] = ' ';
+		text[off++] = '\n';
+	}
+	text[off] = '\0';
+	*len = off;
+	return text;
+}
+
+/* The start of line n (from 1) of text. */
+static char *line_of(char *text, size_t n)
+{
+	while (--n)
+		text = strchr(text, '\n') + 1;
+	return text;
+}
+
+/* Lines cut across reads and buffers of every size parse as they would
+ * alone; a bad line far into the text is still named by its number. */
+static bool t_many_lines(void)
+{
+	size_t n = 3000, len, k;
+	char *text = many_lines(n, &len), path[6100], err[256];
+	struct ld_maps m;
+	bool ok = true;
+
+	CHECK(text);
+	CHECK(parse_mem(text, len, &m, err, sizeof(err)) == 0 && m.n == n);
+	for (k = 0; k < n && ok; k++) {
+		const struct ld_map *v = &m.v[k];
+
+		many_path(k, path);
+		ok = map_is(v, 0x10000 * (k + 1), 0x10000 * (k + 1) + 0x1000,
+			    k % 2 ? "r-xp" : "rw-s", k * 0x1000, path) &&
+		     v->dev_major == k % 256 && v->dev_minor == (k * 7) % 256 &&
+		     v->inode == k * 1000003;
+		if (!ok)
+			printf("# line %zu parsed wrong\n", k + 1);
+	}
+	ld_maps_release(&m);
+	/* Line 2500 loses its '-'; then line 2700 gets a NUL instead. */
+	line_of(text, 2500)[12] = ' ';
+	ok = ok && parse_mem(text, len, &m, err, sizeof(err)) == -EINVAL &&
+	     !strcmp(err, "line 2500: expected '-' after start address") &&
+	     m.n == 2499;
+	ld_maps_release(&m);
+	line_of(text, 2500)[12] = '-';
+	line_of(text, 2700)[30] = '\0';
+	ok = ok && parse_mem(text, len, &m, err, sizeof(err)) == -EINVAL &&
+	     !strcmp(err, "line 2700: embedded NUL byte") && m.n == 2699;
+	ld_maps_release(&m);
+	free(text);
+	return ok;
+}
+
+/* A last line with no newline after it, of lengths around each power of
+ * two (some end just where a read or a buffer does): its fields end at
+ * its end, whatever lies beyond in memory (valgrind watches the reads). */
+static bool t_long_last_line(void)
+{
+	size_t hlen = strlen(GOOD), n = 65536 + 16, k, p;
+	char *text = malloc(hlen + n + 1);
+	struct ld_maps m;
+	char err[256];
+	bool ok = true;
+
+	CHECK(text);
+	memcpy(text, GOOD, hlen);
+	for (k = 0; k < n; k++)
+		text[hlen + k] = "0123456789abcdef"[k % 16];
+	for (p = 4096; p <= 65536 && ok; p *= 2) {
+		for (k = p - 80; k <= p + 16 && ok; k++) {
+			ok = parse_mem(text, hlen + k, &m, err, sizeof(err)) ==
+			     -EINVAL && m.n == 1 &&
+			     !strcmp(err, "line 2: start address has more "
+				     "than 16 hex digits");
+			ld_maps_release(&m);
+		}
+	}
+	/* A NUL in a last line that is not finished yet. */
+	text[hlen + n - 1] = '\0';
+	ok = ok && parse_mem(text, hlen + n, &m, err, sizeof(err)) == -EINVAL &&
+	     !strcmp(err, "line 2: embedded NUL byte") && m.n == 1;
+	ld_maps_release(&m);
+	free(text);
+	return ok;
+}
+
+/* A released list's memory is used again: the next list, larger or
+ * smaller, and a copy of it, must not see what was there. */
+static bool t_reuse(void)
+{
+	size_t len;
+	char *text = many_lines(2000, &len), err[256];
+	struct ld_maps m, copy, self, again;
+
+	CHECK(text);
+	CHECK(parse_mem(text, len, &m, err, sizeof(err)) == 0 && m.n == 2000);
+	ld_maps_release(&m);
+	CHECK(parse_str(GOOD, &m, err, sizeof(err)) == 0 && m.n == 1);
+	CHECK(map_is(&m.v[0], 0x400000, 0x401000, "r-xp", 0, "/bin/x"));
+	CHECK(ld_maps_find(&m, 0x401000) == NULL);
+	CHECK(ld_maps_copy(&copy, &m) == 0 && copy.n == 1);
+	ld_maps_release(&m);
+	CHECK(parse_mem(text, len, &m, err, sizeof(err)) == 0 && m.n == 2000);
+	ld_maps_release(&copy);
+	ld_maps_release(&m);
+	free(text);
+	ld_maps_init(&self);
+	ld_maps_init(&again);
+	CHECK(ld_maps_read(getpid(), &self, err, sizeof(err)) == 0);
+	ld_maps_release(&self);
+	CHECK(ld_maps_read(getpid(), &self, err, sizeof(err)) == 0);
+	CHECK(ld_maps_read(getpid(), &again, err, sizeof(err)) == 0);
+	CHECK(self.n > 3 && self.v[0].start == again.v[0].start);
+	ld_maps_release(&self);
+	ld_maps_release(&again);
+	return true;
+}
+
 /* xorshift, so a failure can be replayed. */
 static uint64_t rnd(uint64_t *s)
 {
@@ -632,6 +781,9 @@ int main(void)
 	run("basepath and is_file", t_basepath);
 	run("read /proc/self/maps", t_read_self);
 	run("read a process that is gone", t_read_gone);
+	run("thousands of lines across many reads", t_many_lines);
+	run("a long last line without a newline", t_long_last_line);
+	run("released lists' memory is reused cleanly", t_reuse);
 	run("mutated input never crashes", t_mutations);
 	return tap_done();
 }
