@@ -1825,6 +1825,25 @@ static int set_emulation(struct ld_session *s, char *args)
 	return parse_onoff("set step-emulation", next_word(&args), &s->emulate);
 }
 
+static int set_cpu_pinning(struct ld_session *s, char *args)
+{
+	return parse_onoff("set cpu-pinning", next_word(&args), &s->cpu_pinning);
+}
+
+static int show_cpu_pinning(struct ld_session *s, char *args)
+{
+	ld_out("Running the program and layoutdbg on one CPU while a breakpoint "
+	       "is passed over is %s.\n", s->cpu_pinning ? "on" : "off");
+	return 0;
+}
+
+static int show_emulation(struct ld_session *s, char *args)
+{
+	ld_out("Stepping off breakpoints by emulating the instruction is %s.\n",
+	       s->emulate ? "on" : "off");
+	return 0;
+}
+
 static int set_color(struct ld_session *s, char *args)
 {
 	bool on;
@@ -1900,6 +1919,9 @@ static const struct cmd set_cmds[] = {
 	  "after a fork, debug the parent (default; the child runs free) or the child" },
 	{ "step-emulation", "", 0, set_emulation, "set step-emulation on|off",
 	  "step off breakpoints by emulating simple instructions (default on)" },
+	{ "cpu-pinning", "", 0, set_cpu_pinning, "set cpu-pinning on|off",
+	  "one CPU for program and layoutdbg while a breakpoint is passed over "
+	  "(default on)" },
 	{ NULL, NULL, 0, NULL, NULL, NULL }
 };
 
@@ -1911,6 +1933,10 @@ static const struct cmd show_cmds[] = {
 	  "whether every stop takes a snapshot" },
 	{ "follow-fork-mode", "", 0, show_follow_fork, "show follow-fork-mode",
 	  "which process a fork leaves debugged" },
+	{ "step-emulation", "", 0, show_emulation, "show step-emulation",
+	  "whether breakpoints are stepped off by emulation" },
+	{ "cpu-pinning", "", 0, show_cpu_pinning, "show cpu-pinning",
+	  "whether hit loops run on one CPU" },
 	{ NULL, NULL, 0, NULL, NULL, NULL }
 };
 

@@ -29,6 +29,7 @@ void ld_session_init(struct ld_session *s)
 	ld_timeline_init(&s->timeline);
 	s->args = calloc(1, sizeof *s->args);
 	s->emulate = true;
+	s->cpu_pinning = true;
 	s->tty = isatty(STDIN_FILENO) && tcgetpgrp(STDIN_FILENO) == getpgrp() ?
 		 STDIN_FILENO : -1;
 	for (i = 1; i < 65; i++) {

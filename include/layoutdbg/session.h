@@ -6,6 +6,7 @@
 #define LAYOUTDBG_SESSION_H
 
 #include <signal.h>
+#include <sched.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <time.h>
@@ -76,6 +77,10 @@ struct ld_session {
 	bool auto_snapshot;
 
 	bool emulate;               /* step off breakpoints by emulation */
+	bool cpu_pinning;           /* `set cpu-pinning`: one CPU in hit loops */
+	bool pinned;                /* tracer and program share cpu_pinned now */
+	int cpu_pinned;
+	cpu_set_t our_cpus, prog_cpus; /* the affinities to give back */
 	bool follow_fork_child;     /* set follow-fork-mode child */
 	int tty;                    /* our controlling terminal (fd) when we are
 				       its foreground group, else -1 */

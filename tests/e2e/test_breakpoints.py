@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """Breakpoints: break / tbreak / break *ADDR / delete / disable / enable /
-info breakpoints / SYMBOL@LIB / ignore / continue N / start."""
+info breakpoints / SYMBOL@LIB / ignore / continue N / start; one CPU for
+a breakpoint passed over many times (set cpu-pinning)."""
+import os
 import re
 import sys
 
@@ -9,8 +11,10 @@ from ldtest import check, search
 
 RECURSE = ldtest.fixture("recurse")
 HEAP = ldtest.fixture("heap")
+AFFINITY = ldtest.fixture("affinity")
+NCPU = len(os.sched_getaffinity(0))
 
-t = ldtest.Tap(12)
+t = ldtest.Tap(15)
 
 
 def batch(prog, cmds):
@@ -215,5 +219,68 @@ def four_hits():
 
 t.case("each of the 4 recursive hits reported once; result unchanged",
        four_hits)
+
+
+def need_cpus():
+    if NCPU < 2:
+        raise ldtest.Skip("one CPU here: nothing to pin")
+
+
+def affinity_report(out):
+    got = {k: int(v) for k, v in re.findall(r"^(loop|thread|main) (-?\d+)$", out, re.M)}
+    check(set(got) == {"loop", "thread", "main"}, "fixture report missing", out)
+    return got
+
+
+def pinned_hit_loop():
+    # 10 hits passed over: the program sees one CPU from the first one on;
+    # its thread started after the loop, and main after it, see them all.
+    need_cpus()
+    got = affinity_report(batch(AFFINITY, ["break tick", "ignore 1 1000", "run"]))
+    check(got == {"loop": 1, "thread": NCPU, "main": NCPU},
+          "CPUs seen %r (want loop 1, thread and main %d)" % (got, NCPU))
+
+
+t.case("ignore loop: program pinned to one CPU, all CPUs back for a new thread",
+       pinned_hit_loop)
+
+
+def pinning_off():
+    need_cpus()
+    got = affinity_report(batch(AFFINITY, ["set cpu-pinning off", "show cpu-pinning",
+                                           "break tick", "ignore 1 1000", "run"]))
+    check(got == {"loop": NCPU, "thread": NCPU, "main": NCPU},
+          "CPUs seen %r with cpu-pinning off" % got)
+
+
+t.case("set cpu-pinning off: the program keeps every CPU", pinning_off)
+
+
+def allowed_list(pid):
+    with open("/proc/%d/status" % pid) as f:
+        return re.search(r"^Cpus_allowed_list:\s*(\S+)$", f.read(), re.M).group(1)
+
+
+def unpinned_at_report():
+    # the 4th hit is reported: by then program and layoutdbg have their
+    # CPUs back
+    need_cpus()
+    mine = allowed_list(os.getpid())
+    with ldtest.PipeSession([AFFINITY]) as s:
+        for c in ("break tick", "ignore 1 3", "run"):
+            s.send(c)
+        s.out.expect(r"^Breakpoint 1, tick ")
+        s.send("info proc")
+        pid = int(s.out.expect(r"^process (\d+)$").group(1))
+        prog, ours = allowed_list(pid), allowed_list(s.pid)
+        s.send("kill")
+        rc = s.finish()
+    check(rc == 0, "layoutdbg exited %d" % rc, s.err.text)
+    check(prog == mine and ours == mine,
+          "after the reported stop: program %s, layoutdbg %s (want %s)" % (prog, ours, mine))
+
+
+t.case("the stop after a pinned loop gives program and layoutdbg their CPUs back",
+       unpinned_at_report)
 
 sys.exit(t.done())

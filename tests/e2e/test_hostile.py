@@ -95,7 +95,8 @@ t.case("set args with a 100 KB argument: shown and passed to the program intact"
 BAD = ["x/", "x/4q 0", "frame -1", "ignore", "ignore 1", "delete abc", "catch",
        "catch syscall nosuch", "trace", "trace memory until", "diff a b c", "export",
        "load /nonexistent", "list 99999", "set follow-fork-mode sideways",
-       "set step-emulation maybe", "diff --by-object a", "info registers nosuch"]
+       "set step-emulation maybe", "set cpu-pinning maybe", "diff --by-object a",
+       "info registers nosuch"]
 
 
 def malformed(live):
