@@ -107,9 +107,12 @@ marker = int(re.search(r"^([0-9a-f]+) T marker$", nm, re.M).group(1), 16)
 ex = ("break marker", f"ignore 1 {args.hits}", "run")
 reps = max(1, args.reps // 2)
 ours = med(ld_cmd(*ex, prog=[hits, str(args.hits)]), reps)
-def raw_hits():
-    out = timed([os.path.join(B, "bench", "bench-raw"), hits, str(args.hits),
-                 hex(marker)])[1]
+ONE_CPU = ["taskset", "-c", "0"] if shutil.which("taskset") else None
+
+
+def raw_hits(pin=None):
+    out = timed((pin or []) + [os.path.join(B, "bench", "bench-raw"), hits,
+                               str(args.hits), hex(marker)])[1]
     # the tracee's own output comes first: take the tracer's line
     line = [l for l in out.splitlines() if l.startswith("raw_hits")][0]
     return float(line.split()[2])
@@ -117,10 +120,20 @@ def raw_hits():
 
 raw = statistics.median(raw_hits() for _ in range(reps))
 row(f"{args.hits} breakpoint hits (ignore)", ours, raw, "raw ptrace")
+if ONE_CPU:
+    # layoutdbg pins itself and the program for such a loop (set
+    # cpu-pinning): the raw tracer given the same advantage
+    row(f"{args.hits} breakpoint hits (ignore)", ours,
+        statistics.median(raw_hits(ONE_CPU) for _ in range(reps)),
+        "raw ptrace, both on one CPU (taskset)")
 if GDB:
     row(f"{args.hits} breakpoint hits (ignore)", ours,
         med(gdb_cmd(*ex, prog=[hits, str(args.hits)]), reps), "gdb",
         ">= 5x faster: ratio <= 0.2")
+    if ONE_CPU:
+        row(f"{args.hits} breakpoint hits (ignore)", ours,
+            med(ONE_CPU + gdb_cmd(*ex, prog=[hits, str(args.hits)]), reps),
+            "gdb, both on one CPU (taskset)")
 
 many = subprocess.Popen([os.path.join(B, "bench", "bench-manymaps"), "20000"],
                         stdin=subprocess.PIPE, stdout=subprocess.PIPE)
