@@ -85,7 +85,8 @@ struct rule {
 	struct expr cfa;
 	struct expr reg[NREGS];
 	uint8_t nops;
-	struct op ops[];      /* the expressions' operations */
+	struct op *ops;       /* the expressions' operations, right after the
+				 rule in the same allocation */
 };
 
 struct ld_unwinder {
@@ -251,6 +252,7 @@ static const struct rule *rule_at(struct ld_unwinder *u, uint64_t pc)
 	if (!r)
 		return NULL;
 	*r = d.r;
+	r->ops = (struct op *)(r + 1);
 	memcpy(r->ops, d.ops, d.r.nops * sizeof *r->ops);
 	r->pc = pc;
 	r->next = u->rules[b];
