@@ -44,10 +44,10 @@ def med(cmd, reps=None, **kw):
     return statistics.median(timed(cmd, **kw)[0] for _ in range(reps or args.reps))
 
 
-def row(job, ours, base, base_name, target=None):
+def row(job, ours, base, base_name, target=None, who="layoutdbg"):
     ratio = ours / base if base else float("nan")
-    rows.append((job, ours, base, base_name, ratio, target))
-    print(f"{job:44s} layoutdbg {ours*1e3:9.2f} ms  {base_name} {base*1e3:9.2f} ms"
+    rows.append((job, ours, base, base_name, ratio, target, who))
+    print(f"{job:44s} {who} {ours*1e3:9.2f} ms  {base_name} {base*1e3:9.2f} ms"
           f"  ratio {ratio:6.3f}" + (f"  (target {target})" if target else ""),
           flush=True)
 
@@ -153,8 +153,8 @@ ours = med(ld_cmd("trace memory until exit", prog=[writer, str(args.writes)]))
 row(f"trace memory: {args.writes} writes", ours, untraced, "untraced", "<= 1.2")
 # The kernel's share: the same filter, no tracer at all.
 filtered = med([os.path.join(B, "bench", "bench-filter-only"), writer, str(args.writes)])
-row(f"trace memory: {args.writes} writes", filtered, untraced,
-    "untraced (the filter alone, no tracer, vs untraced)")
+row(f"trace memory: {args.writes} writes", filtered, untraced, "untraced",
+    who="the seccomp filter alone (no tracer)")
 row(f"trace memory: {args.writes} writes", ours, filtered,
     "the same seccomp filter alone, no tracer")
 if shutil.which("strace"):
@@ -176,6 +176,14 @@ for line in out.splitlines():
                 "snapshot": "read(2) of /proc/PID/maps"}[f[0].split("_")[0]]
         row(f[0], float(f[1]) / 1e6, float(f[2]) / 1e6, base)
 
-print("\n| job | layoutdbg | baseline | ratio |\n|---|---|---|---|")
-for job, ours, base, name, ratio, target in rows:
-    print(f"| {job} | {ours*1e3:.2f} ms | {name} {base*1e3:.2f} ms | {ratio:.3f} |")
+def fmt(sec):
+    if sec >= 1:
+        return f"{sec:.2f} s"
+    if sec >= 1e-3:
+        return f"{sec*1e3:.1f} ms"
+    return f"{sec*1e6:.1f} us"
+
+
+print("\n| job | measured | baseline | ratio |\n|---|---|---|---|")
+for job, ours, base, name, ratio, target, who in rows:
+    print(f"| {job} | {who} {fmt(ours)} | {name} {fmt(base)} | {ratio:.3f} |")
