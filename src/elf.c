@@ -496,6 +496,36 @@ int ld_elf_open(const char *path, struct ld_elf **out, char *err, size_t errlen)
 	return 0;
 }
 
+bool ld_elf_irelative_slot(const struct ld_elf *e, uint64_t resolver,
+			   uint64_t *slot)
+{
+	size_t i;
+
+	for (i = 0; i < e->nsections; i++) {
+		const struct ld_section *sc = &e->sections[i];
+		Elf_Data *d;
+		size_t k, n;
+
+		if (sc->type != SHT_RELA || !(sc->flags & SHF_ALLOC))
+			continue;
+		d = elf_getdata(elf_getscn(e->elf, sc->index), NULL);
+		if (!d || d->d_type != ELF_T_RELA)
+			continue;
+		n = d->d_size / sizeof(Elf64_Rela);
+		for (k = 0; k < n && k <= INT_MAX; k++) {
+			GElf_Rela r;
+
+			if (gelf_getrela(d, (int)k, &r) &&
+			    GELF_R_TYPE(r.r_info) == R_X86_64_IRELATIVE &&
+			    (uint64_t)r.r_addend == resolver) {
+				*slot = r.r_offset;
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
 Dwarf_CFI *ld_elf_cfi(struct ld_elf *e)
 {
 	if (!e->cfi_tried) {

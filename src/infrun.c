@@ -177,6 +177,29 @@ static bool resolve_line_live(struct ld_session *s, struct ld_bp *bp)
 	return false;
 }
 
+/* Where calls of an IFUNC go once the dynamic linker has run its
+ * resolver: the GOT slot of the object's own IRELATIVE relocation for it
+ * (glibc calls its string functions that way).  The dynamic linker has
+ * filled it by the time it reports the object loaded; a slot that does
+ * not yet hold an address in the object's code is not believed. */
+static bool ifunc_target(struct ld_session *s, struct ld_obj *ob,
+			 uint64_t resolver, uint64_t *target)
+{
+	const struct ld_map *mp;
+	const struct ld_maps *m;
+	uint64_t slot, v;
+
+	if (!ob->elf || !ld_elf_irelative_slot(ob->elf, resolver - ob->bias, &slot) ||
+	    ld_session_read(s, ob->bias + slot, &v, sizeof v) < 0 || v == resolver)
+		return false;
+	m = ld_session_maps(s);
+	mp = m ? ld_maps_find(m, v) : NULL;
+	if (!mp || mp->perms[2] != 'x' || v < ob->lo || v >= ob->hi)
+		return false;
+	*target = v;
+	return true;
+}
+
 /* Resolve bp in the live process.  Returns true when it now has an
  * address. */
 static bool resolve_live(struct ld_session *s, struct ld_bp *bp)
@@ -209,6 +232,14 @@ static bool resolve_live(struct ld_session *s, struct ld_bp *bp)
 		 * for calls is chosen when the symbol is bound. */
 		sym = ob->elf ? ld_elf_symbol_at(ob->elf, a - ob->bias, &off) : NULL;
 		if (sym && sym->type == STT_GNU_IFUNC) {
+			uint64_t target;
+
+			if (ifunc_target(s, ob, a, &target)) {
+				bp->addr = target;
+				set_where(bp, "%s in %s (IFUNC, resolved to %#" PRIx64 ")",
+					  bp->sym, ob->path, target);
+				return true;
+			}
 			set_where(bp, "%s in %s (IFUNC: stops in its resolver)",
 				  bp->sym, ob->path);
 			return true;

@@ -61,6 +61,12 @@ const struct ld_section *ld_elf_section_by_name(const struct ld_elf *e,
  * there (it overlaps whatever follows .tdata). */
 const struct ld_section *ld_elf_section_at(const struct ld_elf *e, uint64_t addr);
 
+/* An IFUNC's resolution: the GOT slot (link-time address) that an
+ * R_X86_64_IRELATIVE relocation with this resolver fills in, which the
+ * object's own calls go through.  False if there is none. */
+bool ld_elf_irelative_slot(const struct ld_elf *e, uint64_t resolver,
+			   uint64_t *slot);
+
 /* The call frame information of .eh_frame (libdw), read on first use and
  * owned by e; NULL when the file has none. */
 struct Dwarf_CFI_s;

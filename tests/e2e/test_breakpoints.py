@@ -12,9 +12,10 @@ from ldtest import check, search
 RECURSE = ldtest.fixture("recurse")
 HEAP = ldtest.fixture("heap")
 AFFINITY = ldtest.fixture("affinity")
+STRINGS = ldtest.fixture("strings")
 NCPU = len(os.sched_getaffinity(0))
 
-t = ldtest.Tap(15)
+t = ldtest.Tap(16)
 
 
 def batch(prog, cmds):
@@ -282,5 +283,30 @@ def unpinned_at_report():
 
 t.case("the stop after a pinned loop gives program and layoutdbg their CPUs back",
        unpinned_at_report)
+
+def ifunc_targets():
+    # strlen and memcpy are IFUNCs: their symbols name the resolvers, which
+    # ran before main.  The breakpoints go where calls really land (the
+    # slot the dynamic linker filled), so the program's own calls stop
+    # there, called from main at the lines that call them.
+    out = batch(STRINGS, ["break strlen", "break memcpy", "run", "bt 2", "continue",
+                          "bt 2", "delete", "continue"])
+    for name in ("strlen", "memcpy"):
+        search(r"^Breakpoint \d+ at 0x[0-9a-f]+: %s in \S+libc\.so\.6 \(IFUNC, resolved to "
+               r"0x[0-9a-f]+\)$" % name, out, "%s resolved" % name)
+    s = stops(out)
+    check(len(s) == 2, "%d stops (want strlen, then memcpy)" % len(s), out)
+    search(r"^Breakpoint 1, 0x[0-9a-f]+ in strlen \(\)", out, "stop in strlen")
+    search(r"^#1\s+0x[0-9a-f]+ in main \(\) <\+\d+> at \S*strings\.c:10$", out,
+           "strlen called from strings.c:10")
+    search(r"^Breakpoint 2, 0x[0-9a-f]+ in memcpy \(\)", out, "stop in memcpy")
+    search(r"^#1\s+0x[0-9a-f]+ in main \(\) <\+\d+> at \S*strings\.c:14$", out,
+           "memcpy called from strings.c:14")
+    search(r"^\d+ \S*strings$", out, "the program's own output intact")
+    check("resolver" not in out, "a breakpoint stayed on a resolver", out)
+
+
+t.case("break strlen / memcpy (IFUNCs): stop where the program's calls land",
+       ifunc_targets)
 
 sys.exit(t.done())
