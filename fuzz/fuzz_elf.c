@@ -3,10 +3,21 @@
  * opens. */
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <elfutils/libdw.h>
+
 #include "layoutdbg/elf.h"
+
+static void ld_fuzz_cfi_probe(Dwarf_CFI *cfi, uint64_t pc)
+{
+	Dwarf_Frame *f;
+
+	if (dwarf_cfi_addrframe(cfi, pc, &f) == 0)
+		free(f);
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -49,6 +60,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		ld_elf_lookup_global(e, "main");
 		ld_elf_lookup_any(e, "calloc");
 		ld_elf_foreach_name(e, "", count, &n);
+		{
+			uint64_t slot;
+			struct Dwarf_CFI_s *cfi = ld_elf_cfi(e);
+
+			ld_elf_irelative_slot(e, ld_elf_entry(e), &slot);
+			/* the unwinder's first question of the CFI */
+			if (cfi)
+				ld_fuzz_cfi_probe(cfi, ld_elf_entry(e));
+		}
 		ld_elf_free(e);
 	}
 	close(fd);

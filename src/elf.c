@@ -528,9 +528,13 @@ bool ld_elf_irelative_slot(const struct ld_elf *e, uint64_t resolver,
 
 Dwarf_CFI *ld_elf_cfi(struct ld_elf *e)
 {
+	/* Only through the .eh_frame section: without one libdw goes by
+	 * PT_GNU_EH_FRAME, whose raw chunk libelf 0.188 leaks when the data
+	 * is bad (found by fuzz_elf); such files are left to libunwind. */
 	if (!e->cfi_tried) {
 		e->cfi_tried = true;
-		e->cfi = dwarf_getcfi_elf(e->elf);
+		if (ld_elf_section_by_name(e, ".eh_frame"))
+			e->cfi = dwarf_getcfi_elf(e->elf);
 	}
 	return e->cfi;
 }
