@@ -817,6 +817,9 @@ static bool follow_child(struct ld_session *s, pid_t child)
  * until VFORK_DONE instead (the parent is suspended meanwhile).  Under our
  * seccomp filter a child stays traced passively (it inherited the filter).
  * Returns true when the session now follows the child. */
+static void cpu_unpin(struct ld_session *s);
+static void cpu_unpin_task(struct ld_session *s, pid_t tid);
+
 static bool on_fork(struct ld_session *s, const struct ld_stop *st)
 {
 	pid_t child = (pid_t)st->msg;
@@ -824,6 +827,13 @@ static bool on_fork(struct ld_session *s, const struct ld_stop *st)
 
 	if (child <= 0 || ld_proc_take_child(s->proc, child) < 0)
 		return false;
+	/* A child forked in a pinned loop inherited the pin: it gets the
+	 * CPUs back before it runs, the parent too (it re-pins at its next
+	 * passed-over hit). */
+	if (s->pinned) {
+		cpu_unpin_task(s, child);
+		cpu_unpin(s);
+	}
 	if (s->follow_fork_child && st->kind == LD_STOP_FORK && follow_child(s, child))
 		return true;
 	for (i = 0; i < s->bps.nsites; i++)
@@ -1047,6 +1057,16 @@ static void cpu_pin(struct ld_session *s)
 	s->cpu_pinned = cpu;
 }
 
+/* One task's affinity back, unless it set its own since. */
+static void cpu_unpin_task(struct ld_session *s, pid_t tid)
+{
+	cpu_set_t cur;
+
+	if (sched_getaffinity(tid, sizeof cur, &cur) == 0 &&
+	    CPU_COUNT(&cur) == 1 && CPU_ISSET(s->cpu_pinned, &cur))
+		sched_setaffinity(tid, sizeof s->prog_cpus, &s->prog_cpus);
+}
+
 /* Give the affinities back: ours, and the program's threads' (threads
  * born in the loop inherited the pin) unless the program set its own. */
 static void cpu_unpin(struct ld_session *s)
@@ -1057,16 +1077,9 @@ static void cpu_unpin(struct ld_session *s)
 		return;
 	s->pinned = false;
 	sched_setaffinity(0, sizeof s->our_cpus, &s->our_cpus);
-	for (i = 0; s->proc && i < s->proc->nthreads; i++) {
-		pid_t tid = s->proc->threads[i].tid;
-		cpu_set_t cur;
-
-		if (s->proc->threads[i].state == LD_T_GONE ||
-		    sched_getaffinity(tid, sizeof cur, &cur) < 0 ||
-		    CPU_COUNT(&cur) != 1 || !CPU_ISSET(s->cpu_pinned, &cur))
-			continue;
-		sched_setaffinity(tid, sizeof s->prog_cpus, &s->prog_cpus);
-	}
+	for (i = 0; s->proc && i < s->proc->nthreads; i++)
+		if (s->proc->threads[i].state != LD_T_GONE)
+			cpu_unpin_task(s, s->proc->threads[i].tid);
 }
 
 

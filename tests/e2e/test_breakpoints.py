@@ -228,21 +228,23 @@ def need_cpus():
 
 
 def affinity_report(out):
-    got = {k: int(v) for k, v in re.findall(r"^(loop|thread|main) (-?\d+)$", out, re.M)}
-    check(set(got) == {"loop", "thread", "main"}, "fixture report missing", out)
+    got = {k: int(v) for k, v in re.findall(r"^(loop|child|thread|main) (-?\d+)$", out,
+                                             re.M)}
+    check(set(got) == {"loop", "child", "thread", "main"}, "fixture report missing", out)
     return got
 
 
 def pinned_hit_loop():
     # 10 hits passed over: the program sees one CPU from the first one on;
-    # its thread started after the loop, and main after it, see them all.
+    # a child forked after the loop (still pinned then), a thread started
+    # after it, and main see them all.
     need_cpus()
     got = affinity_report(batch(AFFINITY, ["break tick", "ignore 1 1000", "run"]))
-    check(got == {"loop": 1, "thread": NCPU, "main": NCPU},
-          "CPUs seen %r (want loop 1, thread and main %d)" % (got, NCPU))
+    check(got == {"loop": 1, "child": NCPU, "thread": NCPU, "main": NCPU},
+          "CPUs seen %r (want loop 1, the others %d)" % (got, NCPU))
 
 
-t.case("ignore loop: program pinned to one CPU, all CPUs back for a new thread",
+t.case("ignore loop: program pinned to one CPU, all CPUs back for a child and a thread",
        pinned_hit_loop)
 
 
@@ -250,7 +252,7 @@ def pinning_off():
     need_cpus()
     got = affinity_report(batch(AFFINITY, ["set cpu-pinning off", "show cpu-pinning",
                                            "break tick", "ignore 1 1000", "run"]))
-    check(got == {"loop": NCPU, "thread": NCPU, "main": NCPU},
+    check(got == {"loop": NCPU, "child": NCPU, "thread": NCPU, "main": NCPU},
           "CPUs seen %r with cpu-pinning off" % got)
 
 
