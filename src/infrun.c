@@ -811,15 +811,15 @@ static bool follow_child(struct ld_session *s, pid_t child)
 	return true;
 }
 
+static void cpu_unpin(struct ld_session *s);
+static void cpu_unpin_task(struct ld_session *s, pid_t tid);
+
 /* A fork child inherits a copy of the text with our int3s in it: write the
  * original bytes into the child, then let it go, so it never dies of
  * SIGTRAP.  A vfork child shares the parent's memory: lift the sites there
  * until VFORK_DONE instead (the parent is suspended meanwhile).  Under our
  * seccomp filter a child stays traced passively (it inherited the filter).
  * Returns true when the session now follows the child. */
-static void cpu_unpin(struct ld_session *s);
-static void cpu_unpin_task(struct ld_session *s, pid_t tid);
-
 static bool on_fork(struct ld_session *s, const struct ld_stop *st)
 {
 	pid_t child = (pid_t)st->msg;
@@ -1019,6 +1019,7 @@ static bool catch_fires(struct ld_session *s, enum ld_bp_type type,
 	}
 	return false;
 }
+
 /* ---- one CPU for a hit loop ------------------------------------------ */
 
 /* A breakpoint passed over many times in a row (an ignore count, `trace
@@ -1081,7 +1082,6 @@ static void cpu_unpin(struct ld_session *s)
 		if (s->proc->threads[i].state != LD_T_GONE)
 			cpu_unpin_task(s, s->proc->threads[i].tid);
 }
-
 
 static enum verdict on_breakpoint(struct ld_session *s, struct ld_thread *t,
 				  struct outcome *out)
