@@ -2168,7 +2168,7 @@ static const struct cmd commands[] = {
 	{ "export", "", 0, cmd_export, "export SNAP|A..B|timeline FILE",
 	  "write .json, .svg (a picture; A..B: a diff) or .html" },
 	{ "set", "", 0, cmd_set, "set WHAT VALUE",
-	  "args, disable-randomization, auto-snapshot, color" },
+	  "change a setting (`help set` lists them)" },
 	{ "show", "", 0, cmd_show, "show SNAP | show WHAT",
 	  "print a snapshot, or a setting" },
 	{ "help", "h ?", 0, cmd_help, "help [COMMAND]", "this list" },
