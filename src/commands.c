@@ -809,6 +809,200 @@ static int info_aslr(struct ld_session *s, char *args)
 	return 0;
 }
 
+/* ---- info line ------------------------------------------------------ */
+
+/* The line table holding addr (runtime address): the object's when the
+ * program runs, else the program file's (link-time addresses). */
+static struct ld_lines *lines_for(struct ld_session *s, uint64_t addr,
+				  uint64_t *bias)
+{
+	struct ld_obj *ob;
+
+	*bias = 0;
+	if (!s->proc)
+		return ld_session_exe_lines(s);
+	ob = ld_objs_at(&s->objs, addr);
+	if (!ob)
+		return NULL;
+	*bias = ob->bias;
+	return ld_obj_lines(ob);
+}
+
+/* " <main+33>" as gdb prints it after an address; "" when no symbol
+ * covers it. */
+static const char *sym_off(struct ld_session *s, uint64_t addr, char *buf,
+			   size_t len)
+{
+	const struct ld_symbol *sym = NULL;
+	const char *name = NULL;
+	struct ld_obj *ob;
+	uint64_t off = 0;
+
+	if (s->proc) {
+		if (!ld_objs_symbolize(&s->objs, addr, &ob, &name, &off))
+			name = NULL;
+	} else if (s->exe && (sym = ld_elf_symbol_at(s->exe, addr, &off))) {
+		name = sym->name;
+	}
+	if (!name)
+		snprintf(buf, len, "%s", "");
+	else if (off)
+		snprintf(buf, len, " <%s+%" PRIu64 ">", name, off);
+	else
+		snprintf(buf, len, " <%s>", name);
+	return buf;
+}
+
+static int line_report(struct ld_session *s, const char *file, unsigned line,
+		       uint64_t start, uint64_t end, bool code)
+{
+	char a[512], b[512];
+
+	if (ld_json_on()) {
+		json_t *d = ld_jdoc("info line");
+
+		ld_jset(d, "file", json_string(file));
+		ld_jset(d, "line", json_integer(line));
+		ld_jset(d, "has_code", json_boolean(code));
+		ld_json_put_u64(d, "start", start);
+		if (code && end)
+			ld_json_put_u64(d, "end", end);
+		return ld_emit_json(d);
+	}
+	if (!code)
+		ld_out("Line %u of \"%s\" is at address %#" PRIx64 "%s but contains "
+		       "no code.\n", line, file, start, sym_off(s, start, a, sizeof a));
+	else if (!end)
+		ld_out("Line %u of \"%s\" starts at address %#" PRIx64 "%s.\n",
+		       line, file, start, sym_off(s, start, a, sizeof a));
+	else
+		ld_out("Line %u of \"%s\" starts at address %#" PRIx64 "%s and "
+		       "ends at %#" PRIx64 "%s.\n", line, file, start,
+		       sym_off(s, start, a, sizeof a), end, sym_off(s, end, b, sizeof b));
+	return 0;
+}
+
+/* The line covering a code address. */
+static int line_at_addr(struct ld_session *s, uint64_t addr)
+{
+	struct ld_lines *l;
+	struct ld_line row;
+	uint64_t bias, end;
+	char buf[512];
+
+	l = lines_for(s, addr, &bias);
+	if (!l || !ld_lines_range(l, addr - bias, &row, &end)) {
+		if (ld_json_on()) {
+			json_t *d = ld_jdoc("info line");
+
+			ld_json_put_u64(d, "address", addr);
+			ld_jset(d, "has_code", json_false());
+			return ld_emit_json(d);
+		}
+		ld_out("No line number information available for address %#" PRIx64
+		       "%s\n", addr, sym_off(s, addr, buf, sizeof buf));
+		return 0;
+	}
+	return line_report(s, ld_source_shortname(row.file), row.line,
+			   row.addr + bias, end ? end + bias : 0, true);
+}
+
+/* FILE:LINE or LINE: the first object whose lines know the file. */
+static int line_of_source(struct ld_session *s, const char *file, unsigned line)
+{
+	char err[512] = "no line information";
+	struct ld_lines *l = NULL;
+	struct ld_line row;
+	uint64_t a, bias = 0, end;
+	unsigned actual;
+	size_t i;
+	int r = -1;
+
+	for (i = 0; s->proc && i < s->objs.n && r < 0; i++) {
+		l = ld_obj_lines(&s->objs.v[i]);
+		bias = s->objs.v[i].bias;
+		if (l)
+			r = ld_lines_line_start(l, file, line, &a, &actual, err, sizeof err);
+	}
+	if (!s->proc && (l = ld_session_exe_lines(s)))
+		r = ld_lines_line_start(l, file, line, &a, &actual, err, sizeof err);
+	if (r < 0)
+		return ld_error("info line: %s", err);
+	if (r == 0) {
+		if (ld_json_on())
+			return ld_error("info line: line number %u is out of range for "
+					"\"%s\"", line, file);
+		ld_out("Line number %u is out of range for \"%s\".\n", line, file);
+		return 0;
+	}
+	if (!ld_lines_range(l, a, &row, &end))
+		return ld_error("info line: %s:%u: no row at %#" PRIx64, file, line, a);
+	/* the file as the line table names it, as elsewhere */
+	return line_report(s, ld_source_shortname(row.file), line, a + bias,
+			   end ? end + bias : 0, actual == line);
+}
+
+/* `info line [LOCATION]`, as gdb: where a line's code starts and ends.
+ * LOCATION is FILE:LINE, LINE, FUNCTION (its first line, before the
+ * prologue) or *ADDRESS; none: the selected frame's line. */
+static int info_line(struct ld_session *s, char *args)
+{
+	char *w = skip_ws(args), *colon;
+	uint64_t a;
+
+	trim_end(w);
+	if (!*w) {
+		struct ld_frame f[LD_MAX_FRAMES];
+		struct ld_thread *t = s->proc ? ld_session_thread(s) : NULL;
+		int n;
+
+		if (!t)
+			return ld_error("info line: no process: give a location "
+					"(FILE:LINE, FUNCTION or *ADDRESS)");
+		n = ld_session_unwind(s, t->tid, f, LD_MAX_FRAMES);
+		if (n <= s->frame)
+			return ld_error("info line: cannot unwind to frame %d", s->frame);
+		/* a caller's line is the one of its call, before the return */
+		return line_at_addr(s, f[s->frame].pc - (s->frame > 0));
+	}
+	if (*w == '*') {
+		if (ld_eval_addr(s, "info line", w + 1, &a) < 0)
+			return -1;
+		return line_at_addr(s, a);
+	}
+	colon = strrchr(w, ':');
+	if (strspn(colon ? colon + 1 : w, "0123456789") == strlen(colon ? colon + 1 : w) &&
+	    *(colon ? colon + 1 : w)) {
+		unsigned long line = strtoul(colon ? colon + 1 : w, NULL, 10);
+		const char *file = ld_default_source(s);
+		char name[4096];
+
+		if (line == 0 || line > UINT_MAX)
+			return ld_error("info line: %s: not a line number", w);
+		if (colon) {
+			snprintf(name, sizeof name, "%.*s", (int)(colon - w), w);
+			file = name;
+		}
+		if (!file)
+			return ld_error("info line: no source file known (no DWARF line "
+					"information); give FILE:LINE");
+		return line_of_source(s, file, (unsigned)line);
+	}
+	/* a function: its entry */
+	if (s->proc) {
+		struct ld_obj *ob;
+
+		a = ld_objs_resolve(&s->objs, w, NULL, &ob);
+	} else {
+		const struct ld_symbol *sym = s->exe ? ld_elf_lookup_any(s->exe, w) : NULL;
+
+		a = sym ? sym->value : 0;
+	}
+	if (!a)
+		return ld_error("info line: function \"%s\" not defined", w);
+	return line_at_addr(s, a);
+}
+
 static int info_sharedlibrary(struct ld_session *s, char *args)
 {
 	size_t i;
@@ -847,7 +1041,8 @@ static int info_sharedlibrary(struct ld_session *s, char *args)
 }
 
 /* An address: a number, $register, SYMBOL or SYMBOL+OFFSET. */
-int ld_eval_addr(struct ld_session *s, const char *expr, uint64_t *out)
+int ld_eval_addr(struct ld_session *s, const char *what, const char *expr,
+		 uint64_t *out)
 {
 	char buf[512], *plus, *end;
 	uint64_t off = 0;
@@ -858,7 +1053,7 @@ int ld_eval_addr(struct ld_session *s, const char *expr, uint64_t *out)
 		errno = 0;
 		off = strtoull(plus, &end, 0);
 		if (errno || *end || end == plus)
-			return ld_error("\"%s\": bad offset \"%s\"", expr, plus);
+			return ld_error("%s: \"%s\": bad offset \"%s\"", what, expr, plus);
 	}
 	if (buf[0] == '&')
 		memmove(buf, buf + 1, strlen(buf));
@@ -866,7 +1061,7 @@ int ld_eval_addr(struct ld_session *s, const char *expr, uint64_t *out)
 		errno = 0;
 		*out = strtoull(buf, &end, 0);
 		if (errno || *end)
-			return ld_error("\"%s\": not an address", expr);
+			return ld_error("%s: \"%s\": not an address", what, expr);
 	} else if (buf[0] == '$') {
 		static const char *names[] = { "pc", "rip", "sp", "rsp", "rbp", "fp",
 					       "rax", "rbx", "rcx", "rdx", "rsi", "rdi" };
@@ -875,10 +1070,22 @@ int ld_eval_addr(struct ld_session *s, const char *expr, uint64_t *out)
 		size_t i;
 
 		if (!t || ld_regs_get(t->tid, &r))
-			return ld_error("\"%s\": no registers: no process", expr);
+			return ld_error("%s: \"%s\": no registers: no process", what,
+					expr);
 		for (i = 0; i < sizeof names / sizeof *names; i++)
 			if (!strcmp(buf + 1, names[i]))
 				break;
+		/* as gdb: $pc and $sp of the selected frame */
+		if (s->frame > 0 && i <= 3) {
+			struct ld_frame f[LD_MAX_FRAMES];
+			int n = ld_session_unwind(s, t->tid, f, LD_MAX_FRAMES);
+
+			if (n <= s->frame)
+				return ld_error("%s: \"%s\": cannot unwind to frame %d",
+						what, expr, s->frame);
+			r.rip = f[s->frame].pc;
+			r.rsp = f[s->frame].sp;
+		}
 		switch (i) {
 		case 0: case 1: *out = r.rip; break;
 		case 2: case 3: *out = r.rsp; break;
@@ -890,7 +1097,7 @@ int ld_eval_addr(struct ld_session *s, const char *expr, uint64_t *out)
 		case 10: *out = r.rsi; break;
 		case 11: *out = r.rdi; break;
 		default:
-			return ld_error("\"%s\": unknown register", expr);
+			return ld_error("%s: \"%s\": unknown register", what, expr);
 		}
 	} else {
 		struct ld_obj *ob;
@@ -900,7 +1107,8 @@ int ld_eval_addr(struct ld_session *s, const char *expr, uint64_t *out)
 			*at++ = 0;
 		*out = ld_objs_resolve(&s->objs, buf, at, &ob);
 		if (!ob)
-			return ld_error("no symbol \"%s\" in the loaded objects", buf);
+			return ld_error("%s: no symbol \"%s\" in the loaded objects", what,
+				buf);
 	}
 	*out += off;
 	return 0;
@@ -937,7 +1145,7 @@ static int cmd_x(struct ld_session *s, char *args)
 	expr = skip_ws(args);
 	if (!*expr)
 		return ld_error("x: an address is needed");
-	if (ld_eval_addr(s, expr, &addr) < 0)
+	if (ld_eval_addr(s, "x", expr, &addr) < 0)
 		return -1;
 	if (fmt == 'a')
 		unit = 'g';
@@ -1899,6 +2107,8 @@ static const struct cmd info_cmds[] = {
 	  "sections at runtime addresses (gdb's maint info sections)" },
 	{ "segments", "", 0, ld_cmd_info_segments, "info segments [OBJ]",
 	  "program headers, section mapping, the mappings each became" },
+	{ "line", "", 0, info_line, "info line [FILE:LINE|LINE|FUNCTION|*ADDR]",
+	  "where a source line's code starts and ends" },
 	{ "symbol", "", NEED_PROC, ld_cmd_info_symbol, "info symbol ADDR",
 	  "the symbol and section an address is in" },
 	{ "signals", "handle", 0, info_signals, "info signals",
@@ -2191,7 +2401,7 @@ static const char *const examples[][2] = {
 	{ "export", "export $1 layout.svg  |  export $1..$2 diff.svg  |  export timeline t.json" },
 	{ "handle", "handle SIGUSR1 nostop pass" },
 	{ "list", "list  |  list heap.c:10  |  list main" },
-	{ "info", "info proc mappings  |  info sections libc  |  info segments" },
+	{ "info", "info proc mappings  |  info sections libc  |  info line heap.c:12" },
 };
 
 static int cmd_help(struct ld_session *s, char *args)

@@ -1476,9 +1476,9 @@ static size_t emit(struct loc *v, size_t n, uint64_t *addrs, size_t max,
 	return k;
 }
 
-int ld_lines_find(const struct ld_lines *l, const char *file, unsigned line,
-		  uint64_t *addrs, size_t max, unsigned *actual_line,
-		  char *err, size_t errlen)
+static int find_rows(const struct ld_lines *l, const char *file,
+		     unsigned line, uint64_t *addrs, size_t max,
+		     unsigned *actual_line, bool past, char *err, size_t errlen)
 {
 	struct table *t = table(l);
 	struct loc *v = NULL;
@@ -1505,7 +1505,7 @@ int ld_lines_find(const struct ld_lines *l, const char *file, unsigned line,
 	if (collect(t, match, want, &v, &n) < 0)
 		goto nomem;
 	n = one_per_block(l, t, v, n);
-	for (i = 0; i < n; i++)
+	for (i = 0; past && i < n; i++)
 		past_prologue(l, t, &v[i]);
 	ret = (int)emit(v, n, addrs, max, actual_line);
 	goto out;
@@ -1515,4 +1515,31 @@ out:
 	free(match);
 	free(v);
 	return ret;
+}
+
+int ld_lines_find(const struct ld_lines *l, const char *file, unsigned line,
+		  uint64_t *addrs, size_t max, unsigned *actual_line,
+		  char *err, size_t errlen)
+{
+	return find_rows(l, file, line, addrs, max, actual_line, true, err,
+			 errlen);
+}
+
+int ld_lines_line_start(const struct ld_lines *l, const char *file,
+			unsigned line, uint64_t *addr, unsigned *actual_line,
+			char *err, size_t errlen)
+{
+	return find_rows(l, file, line, addr, 1, actual_line, false, err, errlen);
+}
+
+bool ld_lines_range(const struct ld_lines *l, uint64_t addr,
+		    struct ld_line *out, uint64_t *end)
+{
+	const struct table *t = table(l);
+	const struct row *r = covering(t, addr, end);
+
+	if (!r)
+		return false;
+	fill_line(t, r, out);
+	return true;
 }

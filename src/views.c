@@ -791,7 +791,7 @@ int ld_cmd_xinfo(struct ld_session *s, char *args)
 		args++;
 	if (!*args)
 		return ld_error("xinfo: an address is needed");
-	if (ld_eval_addr(s, args, &addr) < 0)
+	if (ld_eval_addr(s, "xinfo", args, &addr) < 0)
 		return -1;
 	if (ld_session_rescan(s) < 0 || !(m = ld_session_maps(s)))
 		return -1;
@@ -854,7 +854,7 @@ int ld_cmd_info_symbol(struct ld_session *s, char *args)
 		args++;
 	if (!*args)
 		return ld_error("info symbol: an address is needed");
-	if (ld_eval_addr(s, args, &addr) < 0)
+	if (ld_eval_addr(s, "info symbol", args, &addr) < 0)
 		return -1;
 	if (!ld_objs_symbolize(&s->objs, addr, &ob, &name, &off)) {
 		if (ld_json_on())

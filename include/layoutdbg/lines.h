@@ -57,6 +57,19 @@ int ld_lines_find(const struct ld_lines *l, const char *file, unsigned line,
 		  uint64_t *addrs, size_t max, unsigned *actual_line,
 		  char *err, size_t errlen);
 
+/* `info line FILE:LINE`: the lowest address of LINE's rows, or of the
+ * next line that has code (*actual_line says which), chosen as
+ * ld_lines_find does but without the move past a prologue.  Returns 1,
+ * or 0 / -1 with err as ld_lines_find. */
+int ld_lines_line_start(const struct ld_lines *l, const char *file,
+			unsigned line, uint64_t *addr, unsigned *actual_line,
+			char *err, size_t errlen);
+
+/* The row covering addr, and in *end where its range stops (the next
+ * row's address: gdb's find_pc_line).  False when no row covers addr. */
+bool ld_lines_range(const struct ld_lines *l, uint64_t addr,
+		    struct ld_line *out, uint64_t *end);
+
 /* Where `break FUNC` goes for the function at [func_addr, func_end), as
  * gdb 13 on x86-64 chooses it (symtab.c skip_prologue_sal):
  *  - the first row marked DW_LNS_set_prologue_end, if any (clang);

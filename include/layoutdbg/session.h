@@ -166,8 +166,9 @@ int ld_session_frames(struct ld_session *s, struct ld_thread *t,
 struct ld_snapshot *ld_session_snapshot(struct ld_session *s, const char *name);
 
 /* An address expression: a number, $register, SYMBOL[@LIB][+OFFSET].
- * 0, or -1 after printing an error. */
-int ld_eval_addr(struct ld_session *s, const char *expr, uint64_t *out);
+ * 0, or -1 after printing an error that starts with what (the command). */
+int ld_eval_addr(struct ld_session *s, const char *what, const char *expr,
+		 uint64_t *out);
 
 /* Ctrl-C: set from the SIGINT handler while the tracee runs. */
 extern volatile sig_atomic_t ld_interrupted;

@@ -96,7 +96,8 @@ BAD = ["x/", "x/4q 0", "frame -1", "ignore", "ignore 1", "delete abc", "catch",
        "catch syscall nosuch", "trace", "trace memory until", "diff a b c", "export",
        "load /nonexistent", "list 99999", "set follow-fork-mode sideways",
        "set step-emulation maybe", "set cpu-pinning maybe", "diff --by-object a",
-       "info registers nosuch"]
+       "info registers nosuch", "info line nosuch", "info line 0", "info line nosuch.c:1",
+       "info line *zzz"]
 
 
 def malformed(live):

@@ -34,7 +34,8 @@ CMDS = [  # (command, the "command" field it must carry; None: an error document
     ("show $1", "show"), ("snapshots", "snapshots"), ("finish", "finish"),
     ("snapshot", "snapshot"), ("diff", "diff"), ("xinfo $rax", "xinfo"),
     ("timeline", "timeline"), ("nosuchcommand", None), ("x/4xg 0", None),
-    ("frame 1", "frame"), ("stepi", "stepi"), ("continue", "continue"),
+    ("frame 1", "frame"), ("stepi", "stepi"), ("info line heap.c:12", "info line"),
+    ("info line *0", "info line"), ("continue", "continue"),
 ]
 
 _run = {}

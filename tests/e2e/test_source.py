@@ -3,8 +3,9 @@
 (`break heap.c:N` on the calloc line, run, snapshot, next, snapshot, diff);
 breakpoint addresses and line numbers equal gdb's; `next` over a recursive
 call stays in the frame; `step` enters depth; `list`; `finish` shows the
-line it returns to; a stripped program gets a clear error for FILE:LINE
-and still works by symbol."""
+line it returns to; `info line` equals gdb's for every line of the
+fixtures; a stripped program gets a clear error for FILE:LINE and still
+works by symbol."""
 import os
 import re
 import shutil
@@ -15,7 +16,7 @@ import tempfile
 import ldtest
 from ldtest import check, search
 
-t = ldtest.Tap(11)
+t = ldtest.Tap(13)
 HEAP = ldtest.fixture("heap")
 RECURSE = ldtest.fixture("recurse")
 SRC = os.path.join(ldtest.SRC_ROOT, "fixtures")
@@ -106,6 +107,61 @@ def same_as_gdb():
 
 t.case("break FILE:LINE / FUNCTION before run: same address, file and line as gdb",
        same_as_gdb)
+
+
+# ------------------------------------------------------------ info line
+
+INFO_LINE = re.compile(r'^(Line \d+ of "[^"]*".*|Line number \d+ is out of range.*|'
+                       r'No line number information.*)$', re.M)
+
+
+def info_lines(argv, cmds, gdb=False):
+    """The `info line` answers, file names reduced to their basename."""
+    if gdb:
+        full = ["gdb", "-nx", "-batch"]
+        for c in cmds:
+            full += ["-ex", c]
+        e = ldtest.env()
+        e["DEBUGINFOD_URLS"] = ""
+        out = subprocess.run(full + argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                             stderr=subprocess.STDOUT, env=e, timeout=60).stdout.decode()
+    else:
+        _, out, _ = batch(argv, cmds)
+    return [re.sub(r'"(?:[^"]*/)?([^"/]+)"', r'"\1"', l) for l in INFO_LINE.findall(out)], out
+
+
+def info_line_as_gdb():
+    if not ldtest.gdb_available():
+        raise ldtest.Skip("gdb is not installed")
+    for prog, name, funcs in ((HEAP, "heap.c", ["main"]),
+                              (RECURSE, "recurse.c", ["main", "depth"])):
+        n = len(source_lines(name))
+        cmds = ["info line %s:%d" % (name, i) for i in range(1, n + 3)]
+        cmds += ["info line " + f for f in funcs]
+        g, gout = info_lines([prog], cmds, gdb=True)
+        ours, out = info_lines([prog], cmds)
+        check(len(g) == len(cmds), "gdb answered %d of %d" % (len(g), len(cmds)), gout)
+        check(ours == g, "%s:\ngdb:\n%s\nlayoutdbg:\n%s" % (name, "\n".join(g),
+                                                            "\n".join(ours)), out)
+
+
+t.case("info line FILE:LINE for every line, and FUNCTION: the same as gdb (no code, "
+       "out of range included)", info_line_as_gdb)
+
+
+def info_line_live():
+    # the selected frame's line: frame 0, then a caller (the call's line)
+    if not ldtest.gdb_available():
+        raise ldtest.Skip("gdb is not installed")
+    cmds = ["break recurse.c:%d" % line_of("recurse.c", "return 100"), "run",
+            "info line", "up", "info line", "up 3", "info line", "info line *$pc"]
+    g, gout = info_lines([RECURSE], cmds, gdb=True)
+    ours, out = info_lines([RECURSE], cmds)
+    check(len(g) == 4, "gdb answered %d of 4" % len(g), gout)
+    check(ours == g, "gdb:\n%s\nlayoutdbg:\n%s" % ("\n".join(g), "\n".join(ours)), out)
+
+
+t.case("info line at a stop, in callers, and *$pc: the same as gdb", info_line_live)
 
 
 # ------------------------------------------------------------ stepping
