@@ -861,7 +861,7 @@ static int line_report(struct ld_session *s, const char *file, unsigned line,
 	if (ld_json_on()) {
 		json_t *d = ld_jdoc("info line");
 
-		ld_jset(d, "file", json_string(file));
+		ld_json_put_text(d, "file", file);
 		ld_jset(d, "line", json_integer(line));
 		ld_jset(d, "has_code", json_boolean(code));
 		ld_json_put_u64(d, "start", start);
