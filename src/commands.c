@@ -833,21 +833,10 @@ static struct ld_lines *lines_for(struct ld_session *s, uint64_t addr,
 static const char *sym_off(struct ld_session *s, uint64_t addr, char *buf,
 			   size_t len)
 {
-	const struct ld_symbol *sym = NULL;
-	const char *name = NULL;
-	struct ld_obj *ob;
-	uint64_t off = 0;
+	char name[256];
 
-	if (s->proc) {
-		if (!ld_objs_symbolize(&s->objs, addr, &ob, &name, &off))
-			name = NULL;
-	} else if (s->exe && (sym = ld_elf_symbol_at(s->exe, addr, &off))) {
-		name = sym->name;
-	}
-	if (!name)
+	if (!strcmp(ld_session_symbolize(s, addr, name, sizeof name), "??"))
 		snprintf(buf, len, "%s", "");
-	else if (off)
-		snprintf(buf, len, " <%s+%" PRIu64 ">", name, off);
 	else
 		snprintf(buf, len, " <%s>", name);
 	return buf;

@@ -226,11 +226,15 @@ int ld_session_read(struct ld_session *s, uint64_t addr, void *buf, size_t len)
 const char *ld_session_symbolize(struct ld_session *s, uint64_t addr,
 				 char *buf, size_t len)
 {
+	const struct ld_symbol *es;
 	struct ld_obj *ob;
-	const char *sym;
-	uint64_t off;
+	const char *sym = NULL;
+	uint64_t off = 0;
 
-	if (ld_objs_symbolize(&s->objs, addr, &ob, &sym, &off)) {
+	/* before `run`: the program file's symbols, link-time addresses */
+	if (!s->proc && s->exe && (es = ld_elf_symbol_at(s->exe, addr, &off)))
+		sym = es->name;
+	if (sym || (s->proc && ld_objs_symbolize(&s->objs, addr, &ob, &sym, &off))) {
 		if (off)
 			snprintf(buf, len, "%s+%llu", sym, (unsigned long long)off);
 		else

@@ -152,7 +152,8 @@ const char *ld_default_source(struct ld_session *s);
 /* Read tracee memory with our int3s hidden.  0 or -errno. */
 int ld_session_read(struct ld_session *s, uint64_t addr, void *buf, size_t len);
 
-/* "calloc+4 in libc.so.6" for addr; "??" when no symbol covers it. */
+/* "calloc+4" for addr; "??" when no symbol covers it.  Without a process,
+ * from the program file (link-time addresses). */
 const char *ld_session_symbolize(struct ld_session *s, uint64_t addr,
 				 char *buf, size_t len);
 
