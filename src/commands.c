@@ -2017,6 +2017,13 @@ static int show_follow_fork(struct ld_session *s, char *args)
 	return 0;
 }
 
+/* gdb's form for a boolean setting: "WHAT is on." */
+static int show_onoff(const char *what, bool on)
+{
+	ld_out("%s is %s.\n", what, on ? "on" : "off");
+	return 0;
+}
+
 static int set_emulation(struct ld_session *s, char *args)
 {
 	return parse_onoff("set step-emulation", next_word(&args), &s->emulate);
@@ -2029,16 +2036,14 @@ static int set_cpu_pinning(struct ld_session *s, char *args)
 
 static int show_cpu_pinning(struct ld_session *s, char *args)
 {
-	ld_out("Running the program and layoutdbg on one CPU while a breakpoint "
-	       "is passed over is %s.\n", s->cpu_pinning ? "on" : "off");
-	return 0;
+	return show_onoff("Running the program and layoutdbg on one CPU while a "
+			  "breakpoint is passed over", s->cpu_pinning);
 }
 
 static int show_emulation(struct ld_session *s, char *args)
 {
-	ld_out("Stepping off breakpoints by emulating the instruction is %s.\n",
-	       s->emulate ? "on" : "off");
-	return 0;
+	return show_onoff("Stepping off breakpoints by emulating the instruction",
+			  s->emulate);
 }
 
 static int set_color(struct ld_session *s, char *args)
@@ -2064,15 +2069,13 @@ static int show_args(struct ld_session *s, char *args)
 
 static int show_disable_randomization(struct ld_session *s, char *args)
 {
-	ld_out("Disabling randomization of debuggee's virtual address space is %s.\n",
-	       s->aslr ? "off" : "on");
-	return 0;
+	return show_onoff("Disabling randomization of debuggee's virtual address "
+			  "space", !s->aslr);
 }
 
 static int show_auto_snapshot(struct ld_session *s, char *args)
 {
-	ld_out("Snapshot at every stop is %s.\n", s->auto_snapshot ? "on" : "off");
-	return 0;
+	return show_onoff("Snapshot at every stop", s->auto_snapshot);
 }
 
 /* ---- sub-command tables -------------------------------------------- */
