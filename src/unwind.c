@@ -131,19 +131,30 @@ static struct page *cached_page(struct ctx *c, uint64_t page)
 	return p;
 }
 
+static bool read_word(struct ctx *c, uint64_t addr, uint64_t *val)
+{
+	struct page *p;
+
+	if ((addr & 4095) > 4096 - 8 || !c->pages)
+		return ld_mem_read(c->tid, addr, val, 8) == 0;
+	p = cached_page(c, addr & ~4095ULL);
+	if (p->bad)
+		return false;
+	memcpy(val, p->data + (addr & 4095), 8);
+	return true;
+}
+
+/* A word of the stack through the page cache; what it cannot read goes
+ * to libunwind's own accessor. */
 static int acc_access_mem(unw_addr_space_t as, unw_word_t addr,
 			  unw_word_t *val, int write, void *arg)
 {
 	struct ctx *c = ctx_of(arg);
-	uint64_t page = addr & ~4095ULL, off = addr & 4095;
-	struct page *p;
+	uint64_t v;
 
-	if (write || !c || !c->pages || off > 4096 - sizeof *val)
+	if (write || !c || !read_word(c, addr, &v))
 		return _UPT_access_mem(as, addr, val, write, arg);
-	p = cached_page(c, page);
-	if (p->bad)
-		return _UPT_access_mem(as, addr, val, write, arg);
-	memcpy(val, p->data + off, sizeof *val);
+	*val = v;
 	return 0;
 }
 
@@ -267,19 +278,6 @@ struct frame_regs {
 	uint64_t v[NREGS], at[NREGS];
 	bool ok[NREGS];
 };
-
-static bool read_word(struct ctx *c, uint64_t addr, uint64_t *val)
-{
-	struct page *p;
-
-	if ((addr & 4095) > 4096 - 8 || !c->pages)
-		return ld_mem_read(c->tid, addr, val, 8) == 0;
-	p = cached_page(c, addr & ~4095ULL);
-	if (p->bad)
-		return false;
-	memcpy(val, p->data + (addr & 4095), 8);
-	return true;
-}
 
 /* A DWARF expression as call frame information uses them: registers of
  * the callee frame, the CFA, memory, constants and arithmetic. */
