@@ -828,6 +828,22 @@ static struct ld_lines *lines_for(struct ld_session *s, uint64_t addr,
 	return ld_obj_lines(ob);
 }
 
+/* A function's entry: its run-time address when the program runs (bound
+ * as the dynamic linker would), else its link-time address in the
+ * program file.  False when no object defines it. */
+static bool func_entry(struct ld_session *s, const char *name, uint64_t *addr)
+{
+	const struct ld_symbol *sym;
+	struct ld_obj *ob;
+
+	if (s->proc)
+		*addr = ld_objs_resolve(&s->objs, name, NULL, &ob);
+	else
+		*addr = s->exe && (sym = ld_elf_lookup_any(s->exe, name)) ?
+			sym->value : 0;
+	return *addr != 0;
+}
+
 /* " <main+33>" as gdb prints it after an address; "" when no symbol
  * covers it. */
 static const char *sym_off(struct ld_session *s, uint64_t addr, char *buf,
@@ -978,16 +994,7 @@ static int info_line(struct ld_session *s, char *args)
 		return line_of_source(s, file, (unsigned)line);
 	}
 	/* a function: its entry */
-	if (s->proc) {
-		struct ld_obj *ob;
-
-		a = ld_objs_resolve(&s->objs, w, NULL, &ob);
-	} else {
-		const struct ld_symbol *sym = s->exe ? ld_elf_lookup_any(s->exe, w) : NULL;
-
-		a = sym ? sym->value : 0;
-	}
-	if (!a)
+	if (!func_entry(s, w, &a))
 		return ld_error("info line: function \"%s\" not defined", w);
 	return line_at_addr(s, a);
 }
@@ -1900,17 +1907,12 @@ static int cmd_list(struct ld_session *s, char *args)
 				snprintf(file, sizeof file, "%.*s", (int)(colon - w), w);
 		} else {
 			/* a function: its first line */
-			struct ld_lines *l = s->proc ? NULL : ld_session_exe_lines(s);
-			const struct ld_symbol *sym = s->exe ? ld_elf_lookup_any(s->exe, w) : NULL;
+			struct ld_lines *l;
 			struct ld_line row;
-			uint64_t a;
-			struct ld_obj *ob;
+			uint64_t a, bias;
 
-			if (s->proc && (a = ld_objs_resolve(&s->objs, w, NULL, &ob)) &&
-			    ld_objs_line_at(&s->objs, a, &row)) {
-				snprintf(file, sizeof file, "%s", row.file);
-				center = row.line;
-			} else if (l && sym && ld_lines_at(l, sym->value, &row)) {
+			if (func_entry(s, w, &a) && (l = lines_for(s, a, &bias)) &&
+			    ld_lines_at(l, a - bias, &row)) {
 				snprintf(file, sizeof file, "%s", row.file);
 				center = row.line;
 			} else {
