@@ -35,6 +35,7 @@ void ld_bps_release(struct ld_bps *b)
 		bp_free(b->v[i]);
 	free(b->v);
 	free(b->sites);
+	free(b->moribund);
 	ld_bps_init(b);
 }
 
@@ -149,9 +150,44 @@ int ld_bp_arm(struct ld_bps *b, pid_t tid, struct ld_bp *bp)
 	return 0;
 }
 
+/* Remember a removed site's address (best effort: without memory, a late
+ * hit looks like the program's own int3, as before). */
+static void moribund_add(struct ld_bps *b, uint64_t addr)
+{
+	if (ld_bp_moribund(b, addr))
+		return;
+	if (b->nmoribund == b->capmoribund) {
+		size_t cap = b->capmoribund ? 2 * b->capmoribund : 8;
+		uint64_t *v = realloc(b->moribund, cap * sizeof *v);
+
+		if (!v)
+			return;
+		b->moribund = v;
+		b->capmoribund = cap;
+	}
+	b->moribund[b->nmoribund++] = addr;
+}
+
+bool ld_bp_moribund(const struct ld_bps *b, uint64_t addr)
+{
+	size_t i;
+
+	for (i = 0; i < b->nmoribund; i++)
+		if (b->moribund[i] == addr)
+			return true;
+	return false;
+}
+
+void ld_bps_forget_moribund(struct ld_bps *b)
+{
+	b->nmoribund = 0;
+}
+
 static void site_remove(struct ld_bps *b, struct ld_site *s)
 {
 	size_t i = (size_t)(s - b->sites);
+
+	moribund_add(b, s->addr);
 
 	memmove(&b->sites[i], &b->sites[i + 1], (b->nsites - i - 1) * sizeof *s);
 	b->nsites--;
@@ -186,7 +222,10 @@ int ld_bps_disarm_all(struct ld_bps *b, pid_t tid)
 		if (e && e != -ESRCH && !r)
 			r = e;
 	}
+	/* Every thread is stopped with its traps drained (or gone): no hit
+	 * of these sites can come any more. */
 	b->nsites = 0;
+	b->nmoribund = 0;
 	for (i = 0; i < b->n; i++)
 		b->v[i]->armed = false;
 	return r;

@@ -46,6 +46,7 @@ static bool catch_fires(struct ld_session *s, enum ld_bp_type type,
 			const char *path, struct outcome *out);
 static int step_insn(struct ld_session *s, struct ld_thread *t,
 		     struct outcome *out);
+static int quiesce(struct ld_session *s, struct ld_proc *p);
 
 /* ---- breakpoints ---------------------------------------------------- */
 
@@ -524,9 +525,9 @@ void ld_end_process(struct ld_session *s, bool kill_or_detach)
 	if (!p)
 		return;
 	if (kill_or_detach && !p->exited) {
-		/* Every thread must be stopped before its text is touched
-		 * or it is detached. */
-		ld_proc_stop_all(p);
+		/* Every thread must be stopped, its hits in flight settled,
+		 * before its text is touched or it is detached. */
+		quiesce(s, p);
 		if (p->spawned) {
 			ld_bps_disarm_all(&s->bps, 0);
 			ld_proc_kill(p);
@@ -796,7 +797,7 @@ static bool follow_child(struct ld_session *s, pid_t child)
 
 	if (!c)
 		return false;
-	ld_proc_stop_all(parent);
+	quiesce(s, parent);
 	for (i = 0; i < s->bps.nsites; i++)
 		ld_site_lift(parent->pid, &s->bps.sites[i]);
 	ld_proc_detach(parent);
@@ -1094,6 +1095,13 @@ static enum verdict on_breakpoint(struct ld_session *s, struct ld_thread *t,
 	if (tregs(t, &regs))
 		return V_RESUME;
 	pc = regs.rip - 1;
+	if (!ld_site_at(&s->bps, pc) && ld_bp_moribund(&s->bps, pc)) {
+		/* A hit of a breakpoint taken out meanwhile: run the
+		 * original instruction, as if it had never been there. */
+		regs.rip = pc;
+		tregs_set(t, &regs);
+		return V_RESUME;
+	}
 	if (!ld_site_at(&s->bps, pc)) {
 		/* Not ours: the program's own int3 is a SIGTRAP for it. */
 		out->ev = LD_EV_SIGNAL;
@@ -1320,28 +1328,48 @@ static int resume_one(struct ld_session *s, struct ld_thread *t)
 	}
 }
 
-/* A stop is being reported: stop every other thread.  Threads that hit a
- * breakpoint meanwhile are backed up over it and will hit it again when
- * resumed (gdb's way), so no hit is reported twice or lost. */
-static void stop_world(struct ld_session *s)
+/* Stop every thread of p and settle every breakpoint hit in flight: a
+ * thread that trapped on one of our int3s (a live site, or one taken out
+ * since: moribund) and has not been told about it is backed up over it,
+ * so it executes the original instruction when resumed, and hits the
+ * breakpoint again if it is still there (gdb's way): no hit is reported
+ * twice or lost, and none is left for the kernel to deliver as a SIGTRAP
+ * once the site is gone or the process detached.  Afterwards no thread
+ * can report a moribund site any more. */
+static int quiesce(struct ld_session *s, struct ld_proc *p)
 {
+	bool unsettled = false;
 	size_t i;
+	int r = ld_proc_stop_all(p);
 
-	ld_proc_stop_all(s->proc);
-	for (i = 0; i < s->proc->nthreads; i++) {
-		struct ld_thread *t = &s->proc->threads[i];
-		ld_regs r;
+	for (i = 0; i < p->nthreads; i++) {
+		struct ld_thread *t = &p->threads[i];
+		ld_regs regs;
 
-		if (t->state != LD_T_STOPPED || !t->queued ||
-		    t->last.kind != LD_STOP_BREAKPOINT)
+		if (t->state != LD_T_STOPPED || !t->queued)
 			continue;
-		if (ld_regs_get(t->tid, &r) == 0 && ld_site_at(&s->bps, r.rip - 1)) {
-			r.rip--;
-			ld_regs_set(t->tid, &r);
+		if (t->last.kind != LD_STOP_BREAKPOINT) {
+			/* a trap still queued behind another event */
+			unsettled |= ld_proc_trap_pending(t->tid);
+			continue;
+		}
+		if (tregs(t, &regs) == 0 && (ld_site_at(&s->bps, regs.rip - 1) ||
+					     ld_bp_moribund(&s->bps, regs.rip - 1))) {
+			regs.rip--;
+			tregs_set(t, &regs);
 			t->queued = false;
 			t->on_bp = false;	/* it must hit it again */
 		}
 	}
+	if (r == 0 && !unsettled)
+		ld_bps_forget_moribund(&s->bps);
+	return r;
+}
+
+/* A stop is being reported: stop every other thread. */
+static void stop_world(struct ld_session *s)
+{
+	quiesce(s, s->proc);
 }
 
 /* ---- the terminal ---------------------------------------------------- */
@@ -1934,7 +1962,7 @@ int ld_detach(struct ld_session *s)
 				"without a tracer its memory system calls would fail "
 				"with ENOSYS; use `kill`", (int)s->proc->pid);
 	pid = s->proc->pid;
-	ld_proc_stop_all(s->proc);
+	quiesce(s, s->proc);
 	r = ld_bps_disarm_all(&s->bps, pid);
 	if (r < 0)
 		ld_error("detach: could not restore every breakpoint byte: %s",
@@ -1953,7 +1981,7 @@ int ld_kill(struct ld_session *s)
 	if (need_stopped(s, "kill"))
 		return -1;
 	pid = s->proc->pid;
-	ld_proc_stop_all(s->proc);
+	quiesce(s, s->proc);
 	/* The text is restored even though the process dies: a process
 	 * sharing the pages (vfork) must not see our int3s. */
 	ld_bps_disarm_all(&s->bps, pid);

@@ -719,6 +719,25 @@ int ld_proc_wait(struct ld_proc *p, struct ld_stop *st, bool block)
 	return 0;
 }
 
+/* Has tid an int3 trap queued that it has not reported yet?  A thread
+ * that executes an int3 just as PTRACE_INTERRUPT reaches it reports the
+ * interrupt first (the kernel's get_signal() runs job-control traps before
+ * it dequeues signals) and the SIGTRAP stays pending: its pc is one past
+ * the int3 until that SIGTRAP is reported.  PTRACE_PEEKSIGINFO reads the
+ * thread's private queue, where the trap's force_sig() put it. */
+bool ld_proc_trap_pending(pid_t tid)
+{
+	struct __ptrace_peeksiginfo_args a = { .off = 0, .flags = 0, .nr = 8 };
+	siginfo_t si[8];
+	long n = ptrace(PTRACE_PEEKSIGINFO, tid, &a, si);
+	long i;
+
+	for (i = 0; i < n; i++)
+		if (si[i].si_signo == SIGTRAP && si[i].si_code == SI_KERNEL)
+			return true;
+	return false;
+}
+
 int ld_proc_stop_all(struct ld_proc *p)
 {
 	struct ld_thread *t;
@@ -744,11 +763,19 @@ int ld_proc_stop_all(struct ld_proc *p)
 		if (r < 0)
 			return r;
 		t = ld_proc_thread(p, st.tid);
+		if (!t || t->state != LD_T_STOPPED)
+			continue;
 		/* An interrupt-stop is the stop we asked for (a thread born
 		 * meanwhile reports one too: its first stop).  Anything else
-		 * is a real event, kept to report later. */
-		if (t && t->state == LD_T_STOPPED && st.kind != LD_STOP_INTERRUPT)
+		 * is a real event, kept to report later.  An interrupt that
+		 * overtook an int3 trap is not the thread's last word: let the
+		 * kernel deliver the trap (no instruction runs before it) so
+		 * that run control sees the hit and rewinds the pc. */
+		if (st.kind != LD_STOP_INTERRUPT)
 			t->queued = true;
+		else if (ld_proc_trap_pending(t->tid) &&
+			 (r = ld_proc_resume(p, t, LD_RESUME_CONT, 0)) < 0 && r != -ESRCH)
+			return r;
 	}
 }
 

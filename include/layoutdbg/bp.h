@@ -61,6 +61,12 @@ struct ld_bps {
 	struct ld_site *sites;
 	size_t nsites, capsites;
 	int next_num;
+	/* Sites taken out while a thread may still report a hit of them
+	 * (gdb's "moribund locations"): a SIGTRAP one past such an address
+	 * is ours, not the program's.  Forgotten by ld_bps_forget_moribund
+	 * once every thread is stopped with its traps drained. */
+	uint64_t *moribund;
+	size_t nmoribund, capmoribund;
 };
 
 void ld_bps_init(struct ld_bps *b);
@@ -93,6 +99,10 @@ int ld_site_drop(pid_t tid, struct ld_site *s);
  * exit, exec).  With tid 0 (the process is gone) just forgets.  Returns
  * 0 or the first error. */
 int ld_bps_disarm_all(struct ld_bps *b, pid_t tid);
+
+/* Was addr a site taken out since the last ld_bps_forget_moribund? */
+bool ld_bp_moribund(const struct ld_bps *b, uint64_t addr);
+void ld_bps_forget_moribund(struct ld_bps *b);
 
 /* Replace int3 bytes of our sites in buf (read from addr) by the original
  * bytes. */

@@ -152,8 +152,15 @@ int ld_proc_wait(struct ld_proc *p, struct ld_stop *st, bool block);
 
 /* Stop every running thread (PTRACE_INTERRUPT, then wait); stops other
  * than the interrupt itself are kept in thread->last with queued set.
- * 0 or -errno.  Threads that exit meanwhile are marked gone. */
+ * A thread whose int3 trap is still pending behind the interrupt is let
+ * report it, so that every hit in flight ends up queued as
+ * LD_STOP_BREAKPOINT (pc one past the int3) and none stays in the
+ * kernel.  0 or -errno.  Threads that exit meanwhile are marked gone. */
 int ld_proc_stop_all(struct ld_proc *p);
+
+/* Has the stopped thread tid an int3 trap (SIGTRAP, SI_KERNEL) queued
+ * that it has not reported yet? */
+bool ld_proc_trap_pending(pid_t tid);
 
 /* Switch the syscall stops on: options |= TRACESYSGOOD etc. */
 int ld_proc_set_options(struct ld_proc *p, unsigned long options);
