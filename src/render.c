@@ -96,6 +96,17 @@ static const char *clock_of(const struct ld_snapshot *s, char *buf, size_t len)
 	return buf;
 }
 
+const char *ld_render_brk(const struct ld_snapshot *s, char *buf, size_t len)
+{
+	if (s->brk_valid)
+		snprintf(buf, len, "0x%" PRIx64, s->brk);
+	else if (s->brk_err)
+		snprintf(buf, len, "unknown (%s)", strerror(s->brk_err));
+	else
+		snprintf(buf, len, "unknown");
+	return buf;
+}
+
 void ld_render_snapshot_list(FILE *f, const struct ld_snapshots *ss)
 {
 	size_t i;
@@ -137,7 +148,7 @@ void ld_render_frame(FILE *f, int level, const struct ld_snap_frame *fr,
 
 void ld_render_snapshot(FILE *f, const struct ld_snapshot *s)
 {
-	char label[64], t[32], h1[32];
+	char label[64], t[32], h1[32], h2[96];
 	size_t i, j;
 
 	fprintf(f, "Snapshot %s of process %d at %s, stopped by %s%s\n",
@@ -149,6 +160,8 @@ void ld_render_snapshot(FILE *f, const struct ld_snapshot *s)
 		fprintf(f, "Program break: start_brk 0x%" PRIx64 ", brk 0x%" PRIx64
 			" (heap %s)\n", s->start_brk, s->brk,
 			ld_human_size(s->brk - s->start_brk, h1, sizeof h1));
+	else
+		fprintf(f, "Program break: %s\n", ld_render_brk(s, h2, sizeof h2));
 	for (i = 0; i < s->nthreads; i++) {
 		const struct ld_snap_thread *th = &s->threads[i];
 
@@ -271,6 +284,16 @@ static void render_frames(FILE *f, const struct ld_snap_diff *d)
 	}
 }
 
+/* Say which side's break is not known, rather than dropping the line. */
+static void brk_unknown(FILE *f, const struct ld_snap_diff *d)
+{
+	char la[64], b[96];
+	const struct ld_snapshot *u = d->a->brk_valid ? d->b : d->a;
+
+	fprintf(f, "program break: %s in %s\n", ld_render_brk(u, b, sizeof b),
+		ld_snapshot_label(u, la, sizeof la));
+}
+
 void ld_render_diff(FILE *f, const struct ld_snap_diff *d)
 {
 	char la[64], lb[64];
@@ -309,6 +332,8 @@ void ld_render_diff(FILE *f, const struct ld_snap_diff *d)
 		fprintf(f, ")\n");
 	} else if (d->brk_valid) {
 		fprintf(f, "program break: unchanged at 0x%" PRIx64 "\n", d->b->brk);
+	} else {
+		brk_unknown(f, d);
 	}
 	render_frames(f, d);
 }

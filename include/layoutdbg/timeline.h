@@ -20,6 +20,9 @@ struct ld_tl_entry {
 	char *text;                /* the decoded call, formatted at entry */
 	struct ld_maps before, after;
 	uint64_t brk_before, brk_after;
+	bool brk_known;            /* both hold the kernel's break (false:
+				      the break was not known, e.g. just
+				      after an attach) */
 	struct ld_snap_frame *frames;  /* user-space backtrace at entry */
 	size_t nframes;
 	bool done;                 /* the return was seen */
