@@ -1,4 +1,5 @@
 /* Text rendering of mappings, breakpoints, snapshots and diffs. */
+#include <errno.h>
 #include <inttypes.h>
 #include <string.h>
 #include <time.h>
@@ -100,6 +101,8 @@ const char *ld_render_brk(const struct ld_snapshot *s, char *buf, size_t len)
 {
 	if (s->brk_valid)
 		snprintf(buf, len, "0x%" PRIx64, s->brk);
+	else if (s->brk_err == EBUSY)	/* nothing can be injected there */
+		snprintf(buf, len, "unknown (stopped inside a system call)");
 	else if (s->brk_err)
 		snprintf(buf, len, "unknown (%s)", strerror(s->brk_err));
 	else
