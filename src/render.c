@@ -193,6 +193,24 @@ static void size_note(FILE *f, uint64_t n)
 	fprintf(f, "0x%" PRIx64 " (%s)", n, ld_human_size(n, h, sizeof h));
 }
 
+/* The size change as JSON's size_delta has it; a mapping grows or shrinks
+ * at its end (brk, mremap) or at its start (the stack, an mmap merged
+ * below it), and the text says which when it is the start. */
+static void grown_or_shrunk(FILE *f, const struct ld_map_change *c)
+{
+	const struct ld_map *b = c->before, *a = c->after;
+	int64_t delta = ld_map_change_size_delta(c);
+
+	fprintf(f, "%s~ %s ", ld_c(LD_C_CHG),
+		c->kind == LD_MC_GROWN ? "grown  " : "shrunk ");
+	range(f, a);
+	fprintf(f, "  %c by ", delta < 0 ? '-' : '+');
+	size_note(f, delta < 0 ? -(uint64_t)delta : (uint64_t)delta);
+	fprintf(f, "%s (was 0x%" PRIx64 "-0x%" PRIx64 ")  %s",
+		ld_map_change_at_start(c) ? " at its start" : "", b->start,
+		b->end, label_of(a));
+}
+
 void ld_render_change(FILE *f, const struct ld_map_change *c)
 {
 	const struct ld_map *b = c->before, *a = c->after;
@@ -214,13 +232,7 @@ void ld_render_change(FILE *f, const struct ld_map_change *c)
 		break;
 	case LD_MC_GROWN:
 	case LD_MC_SHRUNK:
-		fprintf(f, "%s~ %s ", ld_c(LD_C_CHG),
-			c->kind == LD_MC_GROWN ? "grown  " : "shrunk ");
-		range(f, a);
-		fprintf(f, "  %s by ", c->kind == LD_MC_GROWN ? "+" : "-");
-		size_note(f, c->kind == LD_MC_GROWN ? a->end - b->end : b->end - a->end);
-		fprintf(f, " (was 0x%" PRIx64 "-0x%" PRIx64 ")  %s", b->start,
-			b->end, label_of(a));
+		grown_or_shrunk(f, c);
 		break;
 	case LD_MC_MOVED:
 		fprintf(f, "%s~ moved   ", ld_c(LD_C_CHG));
