@@ -1599,6 +1599,7 @@ static int cmd_trace(struct ld_session *s, char *args)
 {
 	char *w = next_word(&args), *u;
 	unsigned long n = 0;
+	uint64_t sb, cur;
 
 	if (!w || strcmp(w, "memory"))
 		return ld_error("trace: usage: trace memory [until BREAKPOINT|exit]");
@@ -1623,6 +1624,10 @@ static int cmd_trace(struct ld_session *s, char *args)
 			return ld_error("trace memory: no program loaded");
 		return ld_run(s, false);
 	}
+	/* Learn the break while a call can still be run in the tracee: from
+	 * here every brk stops it, and the timeline's break stays exact. */
+	if (!s->cur_brk_known && ld_session_brk(s, &sb, &cur) < 0)
+		ld_warn("the program break is unknown until the first brk call");
 	if (!s->seccomp)
 		ld_out("(attached or started without a filter: tracing with "
 		       "PTRACE_SYSCALL, every system call stops the process "
