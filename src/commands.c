@@ -723,38 +723,78 @@ static int info_frame(struct ld_session *s, char *args)
 	return 0;
 }
 
+/* The end of the program's data (its last PT_LOAD's memsz: .bss and any
+ * NOBITS after it), where the kernel puts start_brk for a program with
+ * an interpreter (fs/binfmt_elf.c, elf_brk).  0 when not known; *apart
+ * is set for static-pie (ET_DYN without PT_INTERP), whose break the
+ * kernel puts at ELF_ET_DYN_BASE instead, away from the program. */
+static uint64_t data_end(struct ld_session *s, bool *apart)
+{
+	uint64_t end = 0;
+	size_t i, k;
+
+	*apart = false;
+	for (i = 0; i < s->objs.n; i++) {
+		struct ld_obj *ob = &s->objs.v[i];
+		struct ld_elf *e = ob->is_exe ? ld_obj_elf(ob) : NULL;
+
+		if (e)
+			*apart = ld_elf_type(e) == 3 /* ET_DYN */ && !ld_elf_interp(e);
+		for (k = 0; e && k < ld_elf_nsegments(e); k++) {
+			const struct ld_segment *g = ld_elf_segment(e, k);
+
+			if (g->type == 1 /* PT_LOAD */ && ob->bias + g->vaddr + g->memsz > end)
+				end = ob->bias + g->vaddr + g->memsz;
+		}
+	}
+	return end;
+}
+
+/* How start_brk relates to the end of .bss, in words: a gap above it
+ * normally; below it (never an unsigned wrap) when the kernel put the
+ * heap elsewhere. */
+static void bss_relation(uint64_t bss_end, uint64_t start, bool apart)
+{
+	char h[32];
+
+	if (start >= bss_end) {
+		ld_out("end of .bss    0x%" PRIx64 "  (gap to start_brk: 0x%" PRIx64
+		       ", %s)\n", bss_end, start - bss_end,
+		       ld_human_size(start - bss_end, h, sizeof h));
+		return;
+	}
+	ld_out("end of .bss    0x%" PRIx64 "  (start_brk is 0x%" PRIx64 " (%s) "
+	       "below it: %s)\n", bss_end, bss_end - start,
+	       ld_human_size(bss_end - start, h, sizeof h),
+	       apart ? "static-pie, so the kernel put the heap at "
+		       "ELF_ET_DYN_BASE, apart from the program"
+		     : "the heap is not placed after the program's data");
+}
+
 static int info_brk(struct ld_session *s, char *args)
 {
-	uint64_t start, cur, bss_end = 0;
+	uint64_t start, cur, bss_end;
+	bool apart;
 	char h[32];
-	size_t i;
 	int r = ld_session_brk(s, &start, &cur);
 
 	if (r == -EBUSY)
 		return ld_error("info brk: the thread is inside a system call; "
 				"continue to its return first");
 	if (r)
-		return ld_error("info brk: %s", strerror(-r));
-	for (i = 0; i < s->objs.n; i++) {
-		struct ld_obj *ob = &s->objs.v[i];
-		struct ld_elf *e = ob->is_exe ? ld_obj_elf(ob) : NULL;
-		size_t k;
-
-		for (k = 0; e && k < ld_elf_nsegments(e); k++) {
-			const struct ld_segment *g = ld_elf_segment(e, k);
-
-			if (g->type == 1 /* PT_LOAD */ && ob->bias + g->vaddr + g->memsz > bss_end)
-				bss_end = ob->bias + g->vaddr + g->memsz;
-		}
-	}
+		return ld_error("info brk: the break is unknown: %s", strerror(-r));
+	bss_end = data_end(s, &apart);
 	if (ld_json_on()) {
 		json_t *d = ld_jdoc("info brk");
 
 		ld_json_put_u64(d, "start_brk", start);
 		ld_json_put_u64(d, "brk", cur);
 		ld_json_put_u64(d, "heap_size", cur - start);
-		if (bss_end)
+		if (bss_end) {
 			ld_json_put_u64(d, "bss_end", bss_end);
+			json_object_set_new(d, "start_brk_after_bss",
+					    json_boolean(start >= bss_end));
+		}
 		return ld_emit_json(d);
 	}
 	ld_out("start_brk      0x%" PRIx64 "\n", start);
@@ -763,9 +803,7 @@ static int info_brk(struct ld_session *s, char *args)
 	ld_out("heap size      0x%" PRIx64 " (%s)\n", cur - start,
 	       ld_human_size(cur - start, h, sizeof h));
 	if (bss_end)
-		ld_out("end of .bss    0x%" PRIx64 "  (gap to start_brk: 0x%" PRIx64
-		       ", %s)\n", bss_end, start - bss_end,
-		       ld_human_size(start - bss_end, h, sizeof h));
+		bss_relation(bss_end, start, apart);
 	return 0;
 }
 
@@ -1238,7 +1276,7 @@ static int cmd_x(struct ld_session *s, char *args)
 
 static int cmd_snapshot(struct ld_session *s, char *args)
 {
-	char *name = next_word(&args), label[64];
+	char *name = next_word(&args), label[64], brk[96];
 	struct ld_snapshot *snap;
 
 	if (name && (name[0] == '$' || isdigit((unsigned char)name[0])))
@@ -1249,10 +1287,10 @@ static int cmd_snapshot(struct ld_session *s, char *args)
 		return -1;
 	if (ld_json_on())
 		return emit("snapshot", "snapshot", ld_snapshot_to_json(snap));
-	ld_out("Snapshot %s: %zu mappings, %zu thread%s, brk 0x%" PRIx64 " (%s)\n",
+	ld_out("Snapshot %s: %zu mappings, %zu thread%s, brk %s (%s)\n",
 	       ld_snapshot_label(snap, label, sizeof label), snap->maps.n,
-	       snap->nthreads, snap->nthreads == 1 ? "" : "s", snap->brk,
-	       snap->reason);
+	       snap->nthreads, snap->nthreads == 1 ? "" : "s",
+	       ld_render_brk(snap, brk, sizeof brk), snap->reason);
 	if (name)
 		ld_out("(also $%u)\n", snap->id);
 	return 0;
@@ -1561,6 +1599,7 @@ static int cmd_trace(struct ld_session *s, char *args)
 {
 	char *w = next_word(&args), *u;
 	unsigned long n = 0;
+	uint64_t sb, cur;
 
 	if (!w || strcmp(w, "memory"))
 		return ld_error("trace: usage: trace memory [until BREAKPOINT|exit]");
@@ -1585,6 +1624,10 @@ static int cmd_trace(struct ld_session *s, char *args)
 			return ld_error("trace memory: no program loaded");
 		return ld_run(s, false);
 	}
+	/* Learn the break while a call can still be run in the tracee: from
+	 * here every brk stops it, and the timeline's break stays exact. */
+	if (!s->cur_brk_known && ld_session_brk(s, &sb, &cur) < 0)
+		ld_warn("the program break is unknown until the first brk call");
 	if (!s->seccomp)
 		ld_out("(attached or started without a filter: tracing with "
 		       "PTRACE_SYSCALL, every system call stops the process "

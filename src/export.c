@@ -461,9 +461,7 @@ static json_t *change_json(const struct ld_map_change *c)
 	    set(o, "perms_changed", json_boolean(c->perms_changed)))
 		goto fail;
 	if (c->before && c->after &&
-	    set(o, "size_delta",
-		json_integer((json_int_t)(c->after->end - c->after->start) -
-			     (json_int_t)(c->before->end - c->before->start))))
+	    set(o, "size_delta", json_integer(ld_map_change_size_delta(c))))
 		goto fail;
 	return o;
 fail:

@@ -582,11 +582,51 @@ static void report_exit(struct ld_session *s)
 	ld_end_process(s, false);
 }
 
+/* Wait for the single step of an injected call in t; stops of other
+ * threads are kept for later.  0 with *st, or -errno. */
+static int inject_wait(struct ld_session *s, struct ld_thread *t,
+		       struct ld_stop *st)
+{
+	struct ld_thread *o;
+	int e;
+
+	for (;;) {
+		e = ld_proc_wait(s->proc, st, true);
+		if (e == -EINTR)
+			continue;
+		if (e || st->tid == t->tid)
+			return e;
+		o = ld_proc_thread(s->proc, st->tid);
+		if (o && o->state == LD_T_STOPPED)
+			o->queued = true;	/* not ours: keep it */
+	}
+}
+
+/* Step over the `syscall` put at t's pc.  Under layoutdbg's own seccomp
+ * filter (SECCOMP_RET_TRACE for the memory calls) the call first stops
+ * at PTRACE_EVENT_SECCOMP with rax = -ENOSYS and has not run yet;
+ * resuming with PTRACE_SINGLESTEP lets the kernel run it and reports the
+ * step from the syscall exit path (arch/x86 user_single_step_report).
+ * One stop per installed filter at most; 4 bounds it. */
+static int inject_step(struct ld_session *s, struct ld_thread *t,
+		       struct ld_stop *st)
+{
+	int e = ld_proc_resume(s->proc, t, LD_RESUME_STEP, 0), seen = 0;
+
+	while (!e && !(e = inject_wait(s, t, st)) &&
+	       st->kind == LD_STOP_SECCOMP && seen++ < 4)
+		e = ld_proc_resume(s->proc, t, LD_RESUME_STEP, 0);
+	if (!e && (st->kind == LD_STOP_EXITED || st->kind == LD_STOP_KILLED))
+		return -ESRCH;
+	return e;
+}
+
 int ld_inject_syscall(struct ld_session *s, struct ld_thread *t, long nr,
 		      uint64_t arg0, uint64_t *ret)
 {
 	static const uint8_t insn[2] = { 0x0f, 0x05 };	/* syscall */
-	struct ld_stop st;
+	struct ld_stop st, last = t->last;
+	int pending = t->pending_sig;
 	ld_regs saved, r;
 	uint8_t orig[2];
 	int e;
@@ -610,33 +650,23 @@ int ld_inject_syscall(struct ld_session *s, struct ld_thread *t, long nr,
 		return e;
 	e = ld_regs_set(t->tid, &r);
 	if (!e)
-		e = ld_proc_resume(s->proc, t, LD_RESUME_STEP, 0);
-	while (!e) {
-		e = ld_proc_wait(s->proc, &st, true);
-		if (e == -EINTR) {
-			e = 0;
-		} else if (!e && st.tid == t->tid) {
-			break;
-		} else if (!e) {
-			struct ld_thread *o = ld_proc_thread(s->proc, st.tid);
-
-			if (o && o->state == LD_T_STOPPED)
-				o->queued = true;	/* not ours: keep it */
-		}
-	}
-	if (!e && (st.kind == LD_STOP_EXITED || st.kind == LD_STOP_KILLED))
-		return -ESRCH;
-	if (!e && (e = ld_regs_get(t->tid, &r)) == 0)
-		*ret = r.rax;
-	/* Put everything back even after a failure. */
-	ld_mem_write(t->tid, saved.rip, orig, 2);
-	ld_regs_set(t->tid, &saved);
+		e = inject_step(s, t, &st);
+	if (e == -ESRCH)
+		return e;
 	if (!e && st.kind != LD_STOP_STEP) {
 		/* A signal arrived instead: keep it for the next resume. */
 		if (st.kind == LD_STOP_SIGNAL)
-			t->pending_sig = st.sig;
+			pending = st.sig;
 		e = -EAGAIN;
 	}
+	if (!e && (e = ld_regs_get(t->tid, &r)) == 0)
+		*ret = r.rax;
+	/* Put everything back even after a failure: the bytes, the
+	 * registers, and the stop the thread was reported at. */
+	ld_mem_write(t->tid, saved.rip, orig, 2);
+	ld_regs_set(t->tid, &saved);
+	t->last = last;
+	t->pending_sig = pending;
 	return e;
 }
 
@@ -808,6 +838,7 @@ static bool follow_child(struct ld_session *s, pid_t child)
 	s->proc = c;
 	s->cur_tid = s->report_tid = child;
 	s->stop_gen++;
+	s->cur_brk_known = false;	/* the parent's */
 	ld_session_rescan(s);
 	return true;
 }
@@ -877,6 +908,16 @@ static void update_syscall_mode(struct ld_session *s)
 			s->syscall_stops = true;
 }
 
+/* The break tracked from brk(2) returns is exact only while every brk
+ * call stops the process; after a run that did not watch them it may be
+ * stale, and a stale address is worse than "unknown". */
+static void forget_unwatched_brk(struct ld_session *s)
+{
+	if (!s->syscall_stops &&
+	    !(s->seccomp && ld_sysset_has(&s->filtered, SYS_brk)))
+		s->cur_brk_known = false;
+}
+
 static enum ld_resume resume_how(struct ld_session *s, struct ld_thread *t)
 {
 	/* After a seccomp stop, one PTRACE_SYSCALL shows the call's return. */
@@ -923,6 +964,7 @@ static void record_entry(struct ld_session *s, struct ld_thread *t,
 	e->text = strdup(ld_syscall_format(s->proc->pid, sc, text, sizeof text));
 	ld_maps_read(s->proc->pid, &e->before, err, sizeof err);
 	e->brk_before = e->brk_after = s->cur_brk;
+	e->brk_known = s->cur_brk_known;
 	if (ld_session_frames(s, t, &st) == 0) {
 		e->frames = st.frames;
 		e->nframes = st.nframes;
@@ -940,6 +982,7 @@ static void record_exit(struct ld_session *s, struct ld_thread *t,
 	e->call.returned = true;
 	e->call.ret = sc->ret;
 	e->brk_after = s->cur_brk;
+	e->brk_known &= s->cur_brk_known;
 	ld_maps_read(s->proc->pid, &e->after, err, sizeof err);
 	e->done = true;
 }
@@ -964,8 +1007,10 @@ static enum verdict on_syscall(struct ld_session *s, struct ld_thread *t,
 		memcpy(sc.args, t->sys_args, sizeof sc.args);
 		/* The kernel's break moves only through brk(2): its result
 		 * is the new break (also on failure: the old one). */
-		if (sc.nr == 12 && sc.ret > 0)
+		if (sc.nr == SYS_brk && sc.ret > 0) {
 			s->cur_brk = (uint64_t)sc.ret;
+			s->cur_brk_known = true;
+		}
 		if (recording(s, sc.nr))
 			record_exit(s, t, &sc);
 	} else {
@@ -1606,6 +1651,7 @@ static void after_stop(struct ld_session *s, const struct outcome *out)
 	}
 	stop_world(s);
 	s->stop_gen++;
+	forget_unwatched_brk(s);
 	if (out->tid && out->tid != (s->report_tid ? s->report_tid : s->proc->pid) &&
 	    s->proc->nthreads > 1) {
 		t = ld_proc_thread(s->proc, out->tid);
@@ -2091,6 +2137,7 @@ static int run_to_addr(struct ld_session *s, struct ld_thread *t, uint64_t addr,
 		return 1;
 	stop_world(s);
 	s->stop_gen++;
+	forget_unwatched_brk(s);
 	return 0;
 }
 

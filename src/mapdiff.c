@@ -57,6 +57,20 @@ const char *ld_map_change_name(enum ld_map_change_kind k)
 	return names[k];
 }
 
+int64_t ld_map_change_size_delta(const struct ld_map_change *c)
+{
+	if (!c->before || !c->after)
+		return 0;
+	return (int64_t)(c->after->end - c->after->start) -
+	       (int64_t)(c->before->end - c->before->start);
+}
+
+bool ld_map_change_at_start(const struct ld_map_change *c)
+{
+	return (c->kind == LD_MC_GROWN || c->kind == LD_MC_SHRUNK) &&
+	       c->before->start != c->after->start;
+}
+
 static int emit(struct ld_map_diff *d, enum ld_map_change_kind kind,
 		const struct ld_map *before, const struct ld_map *after)
 {

@@ -1,4 +1,5 @@
 /* Text rendering of mappings, breakpoints, snapshots and diffs. */
+#include <errno.h>
 #include <inttypes.h>
 #include <string.h>
 #include <time.h>
@@ -96,6 +97,19 @@ static const char *clock_of(const struct ld_snapshot *s, char *buf, size_t len)
 	return buf;
 }
 
+const char *ld_render_brk(const struct ld_snapshot *s, char *buf, size_t len)
+{
+	if (s->brk_valid)
+		snprintf(buf, len, "0x%" PRIx64, s->brk);
+	else if (s->brk_err == EBUSY)	/* nothing can be injected there */
+		snprintf(buf, len, "unknown (stopped inside a system call)");
+	else if (s->brk_err)
+		snprintf(buf, len, "unknown (%s)", strerror(s->brk_err));
+	else
+		snprintf(buf, len, "unknown");
+	return buf;
+}
+
 void ld_render_snapshot_list(FILE *f, const struct ld_snapshots *ss)
 {
 	size_t i;
@@ -137,7 +151,7 @@ void ld_render_frame(FILE *f, int level, const struct ld_snap_frame *fr,
 
 void ld_render_snapshot(FILE *f, const struct ld_snapshot *s)
 {
-	char label[64], t[32], h1[32];
+	char label[64], t[32], h1[32], h2[96];
 	size_t i, j;
 
 	fprintf(f, "Snapshot %s of process %d at %s, stopped by %s%s\n",
@@ -149,6 +163,8 @@ void ld_render_snapshot(FILE *f, const struct ld_snapshot *s)
 		fprintf(f, "Program break: start_brk 0x%" PRIx64 ", brk 0x%" PRIx64
 			" (heap %s)\n", s->start_brk, s->brk,
 			ld_human_size(s->brk - s->start_brk, h1, sizeof h1));
+	else
+		fprintf(f, "Program break: %s\n", ld_render_brk(s, h2, sizeof h2));
 	for (i = 0; i < s->nthreads; i++) {
 		const struct ld_snap_thread *th = &s->threads[i];
 
@@ -177,6 +193,24 @@ static void size_note(FILE *f, uint64_t n)
 	fprintf(f, "0x%" PRIx64 " (%s)", n, ld_human_size(n, h, sizeof h));
 }
 
+/* The size change as JSON's size_delta has it; a mapping grows or shrinks
+ * at its end (brk, mremap) or at its start (the stack, an mmap merged
+ * below it), and the text says which when it is the start. */
+static void grown_or_shrunk(FILE *f, const struct ld_map_change *c)
+{
+	const struct ld_map *b = c->before, *a = c->after;
+	int64_t delta = ld_map_change_size_delta(c);
+
+	fprintf(f, "%s~ %s ", ld_c(LD_C_CHG),
+		c->kind == LD_MC_GROWN ? "grown  " : "shrunk ");
+	range(f, a);
+	fprintf(f, "  %c by ", delta < 0 ? '-' : '+');
+	size_note(f, delta < 0 ? -(uint64_t)delta : (uint64_t)delta);
+	fprintf(f, "%s (was 0x%" PRIx64 "-0x%" PRIx64 ")  %s",
+		ld_map_change_at_start(c) ? " at its start" : "", b->start,
+		b->end, label_of(a));
+}
+
 void ld_render_change(FILE *f, const struct ld_map_change *c)
 {
 	const struct ld_map *b = c->before, *a = c->after;
@@ -198,13 +232,7 @@ void ld_render_change(FILE *f, const struct ld_map_change *c)
 		break;
 	case LD_MC_GROWN:
 	case LD_MC_SHRUNK:
-		fprintf(f, "%s~ %s ", ld_c(LD_C_CHG),
-			c->kind == LD_MC_GROWN ? "grown  " : "shrunk ");
-		range(f, a);
-		fprintf(f, "  %s by ", c->kind == LD_MC_GROWN ? "+" : "-");
-		size_note(f, c->kind == LD_MC_GROWN ? a->end - b->end : b->end - a->end);
-		fprintf(f, " (was 0x%" PRIx64 "-0x%" PRIx64 ")  %s", b->start,
-			b->end, label_of(a));
+		grown_or_shrunk(f, c);
 		break;
 	case LD_MC_MOVED:
 		fprintf(f, "%s~ moved   ", ld_c(LD_C_CHG));
@@ -271,6 +299,16 @@ static void render_frames(FILE *f, const struct ld_snap_diff *d)
 	}
 }
 
+/* Say which side's break is not known, rather than dropping the line. */
+static void brk_unknown(FILE *f, const struct ld_snap_diff *d)
+{
+	char la[64], b[96];
+	const struct ld_snapshot *u = d->a->brk_valid ? d->b : d->a;
+
+	fprintf(f, "program break: %s in %s\n", ld_render_brk(u, b, sizeof b),
+		ld_snapshot_label(u, la, sizeof la));
+}
+
 void ld_render_diff(FILE *f, const struct ld_snap_diff *d)
 {
 	char la[64], lb[64];
@@ -309,6 +347,8 @@ void ld_render_diff(FILE *f, const struct ld_snap_diff *d)
 		fprintf(f, ")\n");
 	} else if (d->brk_valid) {
 		fprintf(f, "program break: unchanged at 0x%" PRIx64 "\n", d->b->brk);
+	} else {
+		brk_unknown(f, d);
 	}
 	render_frames(f, d);
 }

@@ -278,6 +278,7 @@ int ld_session_start_brk(pid_t pid, uint64_t *start_brk)
 int ld_session_brk(struct ld_session *s, uint64_t *start_brk, uint64_t *brk)
 {
 	struct ld_thread *t;
+	uint64_t v;
 	int r;
 
 	if (!s->proc)
@@ -299,12 +300,19 @@ int ld_session_brk(struct ld_session *s, uint64_t *start_brk, uint64_t *brk)
 		*brk = s->cur_brk;
 		return 0;
 	}
-	r = ld_inject_syscall(s, t, SYS_brk, 0, brk);
-	if (r == 0) {
-		s->cur_brk = *brk;
-		s->cur_brk_known = true;
-	}
-	return r;
+	r = ld_inject_syscall(s, t, SYS_brk, 0, &v);
+	if (r)
+		return r;
+	/* brk(0) never fails in the kernel; an error here is a filter or an
+	 * interruption, never an address (the kernel also keeps the break at
+	 * or above start_brk: mm/mmap.c, brk()). */
+	if (v >= (uint64_t)-4095)
+		return (int)(int64_t)v;
+	if (v < *start_brk)
+		return -ERANGE;
+	*brk = s->cur_brk = v;
+	s->cur_brk_known = true;
+	return 0;
 }
 
 int ld_session_unwind(struct ld_session *s, pid_t tid, struct ld_frame *f,
@@ -378,6 +386,18 @@ int ld_session_frames(struct ld_session *s, struct ld_thread *t,
 	return 0;
 }
 
+/* The break or "unknown" with the reason: never a half-filled value. */
+static void snap_brk(struct ld_session *s, struct ld_snapshot *snap)
+{
+	uint64_t start, cur;
+	int r = ld_session_brk(s, &start, &cur);
+
+	snap->brk_valid = r == 0;
+	snap->brk_err = -r;
+	snap->start_brk = r ? 0 : start;
+	snap->brk = r ? 0 : cur;
+}
+
 /* The section overlay: which ELF sections each mapping holds, so a diff
  * can say which sections a permission change concerns (RELRO). */
 static void capture_sections(struct ld_session *s, struct ld_snapshot *snap)
@@ -433,7 +453,7 @@ struct ld_snapshot *ld_session_snapshot(struct ld_session *s, const char *name)
 	snap->aslr = s->proc_aslr;
 	snap->exe = strdup(s->exe_path ? s->exe_path : "");
 	snap->reason = strdup(s->stop_reason);
-	snap->brk_valid = ld_session_brk(s, &snap->start_brk, &snap->brk) == 0;
+	snap_brk(s, snap);
 	snap->threads = calloc(s->proc->nthreads, sizeof *snap->threads);
 	if (!snap->threads || !snap->exe || !snap->reason)
 		goto nomem;

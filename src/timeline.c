@@ -117,10 +117,10 @@ static void change_summary(FILE *f, const struct ld_tl_entry *e)
 			c->kind == LD_MC_ADDED ? "+" : c->kind == LD_MC_REMOVED ? "-" : "~",
 			ld_map_change_name(c->kind), m->start, m->end, m->perms);
 	}
-	if (e->brk_after != e->brk_before)
+	if (e->brk_known && e->brk_after != e->brk_before)
 		fprintf(f, "%sbrk 0x%" PRIx64 " -> 0x%" PRIx64, d.n ? "; " : "",
 			e->brk_before, e->brk_after);
-	if (!d.n && e->brk_after == e->brk_before)
+	if (!d.n && (!e->brk_known || e->brk_after == e->brk_before))
 		fprintf(f, "no layout change");
 	ld_map_diff_release(&d);
 }
@@ -158,8 +158,11 @@ void ld_render_tl_entry(FILE *f, const struct ld_tl_entry *e, const char *exe)
 
 	fprintf(f, "#%u thread %d (LWP %d)\n  %s = %s\n", e->n, e->thread_num,
 		(int)e->tid, e->text, ld_syscall_format_ret(&e->call, ret, sizeof ret));
-	fprintf(f, "  program break 0x%" PRIx64 " -> 0x%" PRIx64 "\n", e->brk_before,
-		e->brk_after);
+	if (e->brk_known)
+		fprintf(f, "  program break 0x%" PRIx64 " -> 0x%" PRIx64 "\n",
+			e->brk_before, e->brk_after);
+	else
+		fprintf(f, "  program break unknown (not watched before this call)\n");
 	if (e->done) {
 		a.maps = e->before;
 		b.maps = e->after;
@@ -197,8 +200,9 @@ struct ld_snapshot *ld_tl_as_snapshot(const struct ld_tl_entry *e, bool after,
 	s->exe = strdup(exe ? exe : "");
 	s->pid = e->pid;
 	s->when = e->when;
-	s->brk = after ? e->brk_after : e->brk_before;
-	s->brk_valid = true;
+	s->brk_valid = e->brk_known;
+	if (s->brk_valid)
+		s->brk = after ? e->brk_after : e->brk_before;
 	if (!s->name || !s->reason || !s->exe ||
 	    ld_maps_copy(&s->maps, after ? &e->after : &e->before) < 0) {
 		ld_snapshot_free(s);
@@ -240,8 +244,11 @@ static json_t *entry_json(const struct ld_tl_entry *e)
 		bad |= ld_json_put_text(o, "result",
 					ld_syscall_format_ret(&e->call, ret, sizeof ret));
 		bad |= json_object_set_new(o, "done", json_boolean(e->done));
-		bad |= ld_json_put_u64(brk, "before", e->brk_before);
-		bad |= ld_json_put_u64(brk, "after", e->brk_after);
+		bad |= json_object_set_new(brk, "valid", json_boolean(e->brk_known));
+		if (e->brk_known) {
+			bad |= ld_json_put_u64(brk, "before", e->brk_before);
+			bad |= ld_json_put_u64(brk, "after", e->brk_after);
+		}
 		bad |= json_object_set_new(o, "brk", brk);
 		brk = NULL;
 		bad |= json_object_set_new(o, "changes", changes);

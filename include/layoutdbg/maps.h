@@ -101,6 +101,16 @@ struct ld_map_diff {
 	size_t n, cap;
 };
 
+/* after's size minus before's for a change with both (0 without): the
+ * one computation behind the text's "by N" and the JSON's size_delta.  A
+ * mapping may grow or shrink at either end, so it is never the distance
+ * between the two ends alone. */
+int64_t ld_map_change_size_delta(const struct ld_map_change *c);
+
+/* A GROWN or SHRUNK change that moved its start (the stack growing down,
+ * an mmap merged below, munmap of the low part) rather than its end. */
+bool ld_map_change_at_start(const struct ld_map_change *c);
+
 void ld_map_diff_init(struct ld_map_diff *d);
 void ld_map_diff_release(struct ld_map_diff *d);
 

@@ -17,6 +17,10 @@ void ld_render_maps_line(FILE *f, const struct ld_map *mp);
 
 void ld_render_breakpoints(FILE *f, const struct ld_bps *b);
 
+/* A snapshot's break: "0x55555557a000", or "unknown (why)" when it
+ * could not be read.  Returns buf. */
+const char *ld_render_brk(const struct ld_snapshot *s, char *buf, size_t len);
+
 void ld_render_snapshot_list(FILE *f, const struct ld_snapshots *ss);
 void ld_render_snapshot(FILE *f, const struct ld_snapshot *snap);
 void ld_render_diff(FILE *f, const struct ld_snap_diff *d);

@@ -42,8 +42,10 @@ struct ld_snapshot {
 	char **sections;         /* per mapping: the allocated ELF sections it
 				    holds, space-separated ("" if none); NULL
 				    when not captured (a loaded snapshot) */
-	uint64_t start_brk, brk; /* program break; brk_valid tells */
+	uint64_t start_brk, brk; /* program break; brk_valid tells (both 0
+				    when it is not valid) */
 	bool brk_valid;
+	int brk_err;             /* why not valid (errno), 0 if not told */
 	struct ld_snap_thread *threads;
 	size_t nthreads;
 };

@@ -20,6 +20,9 @@ struct ld_tl_entry {
 	char *text;                /* the decoded call, formatted at entry */
 	struct ld_maps before, after;
 	uint64_t brk_before, brk_after;
+	bool brk_known;            /* both hold the kernel's break (false:
+				      the break was not known, e.g. just
+				      after an attach) */
 	struct ld_snap_frame *frames;  /* user-space backtrace at entry */
 	size_t nframes;
 	bool done;                 /* the return was seen */
@@ -52,7 +55,8 @@ struct ld_snapshot *ld_tl_as_snapshot(const struct ld_tl_entry *e, bool after,
 /* The timeline as JSON: {"format": "layoutdbg-timeline", "version": 1,
  * "entries": [{"n", "tid", "thread", "syscall", "nr", "args_hex": [...],
  * "call" (decoded text), "returned", "result", "result_hex", "done",
- * "brk": {"before", "before_hex", "after", "after_hex"}, "changes":
+ * "brk": {"valid", "before", "before_hex", "after", "after_hex"} (no
+ * before/after when valid is false: the break was not known), "changes":
  * [CHANGE...], "frames": [FRAME...]}]}  (CHANGE and FRAME as in export.h).
  * NULL on ENOMEM. */
 #include <jansson.h>

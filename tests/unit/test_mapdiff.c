@@ -5,7 +5,11 @@
  * The seed_*.txt files are the seed walkthrough's maps: seed_before.txt as
  * `cat /proc/PID/maps` printed it, seed_after.txt with its [heap],
  * seed_heap_grown.txt after brk moved, seed_prerelro.txt with libc's data
- * still one rw-p mapping, as ld.so maps it before mprotect(RELRO). */
+ * still one rw-p mapping, as ld.so maps it before mprotect(RELRO).
+ * grow_start_before/after.txt are a real process's maps around four
+ * changes: its stack grown down by 0x474000, an anonymous mmap merged
+ * below an anonymous mapping, munmap of a file mapping's first page, and
+ * munmap of an anonymous mapping's last two pages. */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE  /* mremap */
 #endif
@@ -20,8 +24,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "tap.h"
+#include "layoutdbg/export.h"
 #include "layoutdbg/maps.h"
+#include "layoutdbg/output.h"
+#include "layoutdbg/render.h"
 
 /* Lists parsed by the helpers below stay alive until the process ends:
  * changes point into them, and a failed CHECK returns early. */
@@ -841,6 +850,105 @@ static bool t_live(void)
 	return ok;
 }
 
+/* The text of one change, as `diff` prints it (no colour). */
+static bool change_text(const struct ld_map_change *c, char *buf, size_t len)
+{
+	FILE *f = fmemopen(buf, len, "w");
+
+	CHECK(f);
+	ld_render_change(f, c);
+	fputc(0, f);
+	fclose(f);
+	buf[strcspn(buf, "\n")] = 0;	/* one line */
+	return true;
+}
+
+/* "+ by 0xN" / "- by 0xN" of the text against JSON's size_delta. */
+static bool text_agrees_with_json(const struct ld_map_change *c, const char *text)
+{
+	json_t *o = ld_json_change(c);
+	const char *by = strstr(text, " by 0x");
+	json_int_t delta;
+
+	CHECK(o && by && by - text >= 2);
+	delta = json_integer_value(json_object_get(o, "size_delta"));
+	json_decref(o);
+	CHECK(delta == (json_int_t)ld_map_change_size_delta(c));
+	CHECK(by[-1] == (delta < 0 ? '-' : '+'));
+	CHECK(strtoull(by + 4, NULL, 16) ==
+	      (unsigned long long)(delta < 0 ? -delta : delta));
+	return true;
+}
+
+/* Growth and shrinking at either end: the size in the text is the size
+ * change (JSON's size_delta), never the distance the end moved; the text
+ * says when it was the start that moved. */
+static bool t_start_delta_text(void)
+{
+	static const struct {
+		enum ld_map_change_kind kind;
+		bool at_start;
+		int64_t delta;
+		const char *path;
+	} want[] = {
+		{ LD_MC_GROWN, true, 0x10000, "[anonymous]" },
+		{ LD_MC_SHRUNK, false, -0x2000, "[anonymous]" },
+		{ LD_MC_SHRUNK, true, -0x1000, "/tmp/gm/gm" },
+		{ LD_MC_GROWN, true, 0x474000, "[stack]" },
+	};
+	struct ld_maps *a = parse_file("grow_start_before.txt");
+	struct ld_maps *b = parse_file("grow_start_after.txt");
+	struct ld_map_diff d;
+	char text[512];
+	size_t i;
+
+	ld_color_set(false);
+	CHECK(diff(a, b, &d) && d.n == 4);
+	for (i = 0; i < 4; i++) {
+		const struct ld_map_change *c = &d.v[i];
+
+		CHECK(c->kind == want[i].kind);
+		CHECK(ld_map_change_at_start(c) == want[i].at_start);
+		CHECK(ld_map_change_size_delta(c) == want[i].delta);
+		CHECK(change_text(c, text, sizeof text));
+		printf("# %s\n", text);
+		CHECK(text_agrees_with_json(c, text));
+		CHECK(strstr(text, want[i].path));
+		CHECK(!strstr(text, " at its start") == !want[i].at_start);
+	}
+	CHECK(!strcmp(text, "~ grown   0x7fff14cd6000-0x7fff1516b000 rw-p  + by "
+		      "0x474000 (4.5 MiB) at its start (was 0x7fff1514a000-"
+		      "0x7fff1516b000)  [stack]"));
+	ld_map_diff_release(&d);
+	free_maps(a);
+	free_maps(b);
+	return true;
+}
+
+/* The end-moving cases keep their text; and the sizes of the seed's brk. */
+static bool t_end_delta_text(void)
+{
+	struct ld_maps *a = parse_file("seed_after.txt");
+	struct ld_maps *b = parse_file("seed_heap_grown.txt");
+	struct ld_map_diff d;
+	char text[512];
+
+	ld_color_set(false);
+	CHECK(diff(a, b, &d) && d.n == 1);
+	CHECK(!ld_map_change_at_start(&d.v[0]));
+	CHECK(change_text(&d.v[0], text, sizeof text));
+	CHECK(text_agrees_with_json(&d.v[0], text));
+	ld_map_diff_release(&d);
+	CHECK(diff(b, a, &d) && d.n == 1);
+	CHECK(change_text(&d.v[0], text, sizeof text));
+	CHECK(text_agrees_with_json(&d.v[0], text));
+	CHECK(strstr(text, "~ shrunk ") && strstr(text, "  - by 0x"));
+	ld_map_diff_release(&d);
+	free_maps(a);
+	free_maps(b);
+	return true;
+}
+
 int main(void)
 {
 	run("identical lists give no change", t_identical);
@@ -854,6 +962,10 @@ int main(void)
 	run("moved needs same offset and size", t_moved_strict);
 	run("perms changed", t_perms);
 	run("stack and anonymous mapping grown at the start", t_grown_down);
+	run("grown/shrunk at the start: text's size = JSON size_delta",
+	    t_start_delta_text);
+	run("grown/shrunk at the end: text's size = JSON size_delta",
+	    t_end_delta_text);
 	run("same range, other file offset", t_offset_changed);
 	run("partial overlaps degrade to removed + added", t_partial_overlap);
 	run("holes and other objects are no split", t_not_a_split);
