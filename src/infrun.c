@@ -2125,6 +2125,11 @@ static int run_to_addr(struct ld_session *s, struct ld_thread *t, uint64_t addr,
 				addr, strerror(-r));
 	}
 	r = run_to(s, out);
+	/* The other threads still run: stop them before the int3 goes
+	 * (its byte is written through a stopped thread, and hits of it in
+	 * flight are settled while the site still exists). */
+	if (s->proc && !s->proc->exited)
+		stop_world(s);
 	for (i = 0; i < s->bps.n; i++) {
 		if (s->bps.v[i] == bp) {
 			ld_delete_bp(s, bp);
@@ -2135,7 +2140,6 @@ static int run_to_addr(struct ld_session *s, struct ld_thread *t, uint64_t addr,
 		return -1;
 	if (out->ev != LD_EV_FINISH || !s->proc)
 		return 1;
-	stop_world(s);
 	s->stop_gen++;
 	forget_unwatched_brk(s);
 	return 0;

@@ -3,10 +3,13 @@
 #include <errno.h>
 #include <stddef.h>
 #include <signal.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ptrace.h>
 #include <sys/uio.h>
+#include <unistd.h>
 
 #include "layoutdbg/mem.h"
 
@@ -92,6 +95,27 @@ static int poke(pid_t tid, uint64_t addr, long word)
 	return 0;
 }
 
+/* Through /proc/TID/mem: needs no ptrace-stop (tid may be running) and,
+ * like POKEDATA, writes into read-only text (FOLL_FORCE).  A zombie
+ * thread-group leader has no memory any more: 0 bytes, taken as gone. */
+static int write_procmem(pid_t tid, uint64_t addr, const void *buf, size_t len)
+{
+	char path[64];
+	ssize_t n;
+	int fd, e;
+
+	snprintf(path, sizeof path, "/proc/%d/mem", (int)tid);
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? -ESRCH : -errno;
+	n = pwrite(fd, buf, len, (off_t)addr);
+	e = n < 0 ? errno : 0;
+	close(fd);
+	if (n == (ssize_t)len)
+		return 0;
+	return n < 0 ? -e : n == 0 ? -ESRCH : -EIO;
+}
+
 int ld_mem_write(pid_t tid, uint64_t addr, const void *buf, size_t len)
 {
 	uint64_t first = addr & ~7ULL, last = (addr + len + 7) & ~7ULL;
@@ -108,6 +132,11 @@ int ld_mem_write(pid_t tid, uint64_t addr, const void *buf, size_t len)
 	/* Read every word first, so a failure half way can be undone and no
 	 * half-patched instruction is ever left behind (CRIU's rule). */
 	r = read_peek(tid, first, orig, nwords * 8);
+	if (r == -ESRCH) {
+		/* not in a ptrace-stop (it runs), or gone */
+		r = write_procmem(tid, addr, buf, len);
+		goto out;
+	}
 	if (r)
 		goto out;
 	memcpy(patched, orig, nwords * 8);

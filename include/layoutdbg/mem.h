@@ -16,7 +16,9 @@ int ld_mem_read(pid_t tid, uint64_t addr, void *buf, size_t len);
 
 /* Write len bytes at addr, even into read-only text.  Word-wise with
  * read-modify-write at the edges.  Returns 0 or -errno; on failure the
- * words already written are restored (rollback). */
+ * words already written are restored (rollback).  When tid is not in a
+ * ptrace-stop, the bytes go through /proc/TID/mem instead; -ESRCH then
+ * means that no memory of tid is left. */
 int ld_mem_write(pid_t tid, uint64_t addr, const void *buf, size_t len);
 
 /* Write one byte with PEEKDATA/POKEDATA only: async-signal-safe, for the

@@ -23,7 +23,12 @@ RUNS = int(os.environ.get("LD_PENDING_RUNS", "10"))
 SPAWN = [("delete", ["delete"]), ("disable", ["disable 1"]),
          ("continue N", ["continue 400", "delete"])]
 ATTACH = ["detach", "quit", "SIGTERM", "delete"]
-t = ldtest.Tap(len(SPAWN) + len(ATTACH) + 1)
+# Item 5: stepping while the other threads are busy in the same code; the
+# step's own internal breakpoint is hit by the others too.
+STEPS = [["next", "next"], ["step", "step"], ["stepi", "stepi"], ["finish"],
+         ["until", "until"]]
+STEP_RUNS = int(os.environ.get("LD_STEP_RUNS", "20"))
+t = ldtest.Tap(len(SPAWN) + len(ATTACH) + len(STEPS) + 1)
 
 THREADS, ITERS = "64", "2000"
 _ref = {}
@@ -54,10 +59,10 @@ def spawned(cmds):
     check(not bad, "%d of %d runs went wrong:\n%s" % (len(bad), RUNS, bad[:1]))
 
 
-def attached(action):
+def attached(action, threads=THREADS, iters=ITERS, ignore=3000, runs=RUNS):
     bad = []
-    for i in range(RUNS):
-        prog = subprocess.Popen([ldtest.fixture("hammer"), THREADS, ITERS, "wait"],
+    for i in range(runs):
+        prog = subprocess.Popen([ldtest.fixture("hammer"), threads, iters, "wait"],
                                 stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                 env=ldtest.env())
         pout = ldtest.Reader(prog.stdout.fileno())
@@ -65,13 +70,20 @@ def attached(action):
             pout.expect(r"^pid \d+ ready$")
             with ldtest.PipeSession(["-p", str(prog.pid)]) as s:
                 s.send("break hot")
-                s.send("ignore 1 3000")
-                s.out.expect(r"Will ignore next 3000 crossings")
+                s.send("ignore 1 %d" % ignore)
+                s.out.expect(r"Will ignore next %d crossings" % ignore)
                 s.send("continue")
                 prog.stdin.write(b"go\n")
                 prog.stdin.flush()
                 s.out.expect(r"^Breakpoint 1, hot ", timeout=60)
-                if action == "detach":
+                if isinstance(action, list):
+                    for c in action:
+                        s.send(c)
+                    s.send("detach")
+                    s.out.expect(r"^\[process \d+ detached\]", timeout=60)
+                    check("SIGTRAP" not in s.out.text,
+                          "a SIGTRAP was reported", s.out.text)
+                elif action == "detach":
                     s.send("detach")
                     s.out.expect(r"^\[process \d+ detached\]")
                 elif action == "quit":
@@ -87,16 +99,17 @@ def attached(action):
                 rc = s.finish(timeout=60)
             m = pout.expect(r"checksum (\w+)", timeout=60)
             prc = prog.wait(60)
-            if prc != 0 or m.group(1) != reference():
+            if prc != 0 or m.group(1) != reference(threads, iters):
                 bad.append("run %d: program status %d checksum %s, want %s; "
-                           "layoutdbg status %s" % (i, prc, m.group(1), reference(), rc))
+                           "layoutdbg status %s" % (i, prc, m.group(1),
+                                                    reference(threads, iters), rc))
         except AssertionError as e:
             bad.append("run %d: %s" % (i, str(e)[:1500]))
         finally:
             if prog.poll() is None:
                 prog.kill()
                 prog.wait()
-    check(not bad, "%d of %d runs went wrong:\n%s" % (len(bad), RUNS, "\n".join(bad[:2])))
+    check(not bad, "%d of %d runs went wrong:\n%s" % (len(bad), runs, "\n".join(bad[:2])))
 
 
 def no_trap_left():
@@ -129,5 +142,9 @@ for name, cmds in SPAWN:
 for a in ATTACH:
     t.case("attached, %d threads: %s at a stop with hits in flight: the program "
            "finishes with its own result (%d runs)" % (int(THREADS), a, RUNS), attached, a)
+for cmds in STEPS:
+    t.case("attached, 4 busy threads: break hot, continue, %s, detach: no SIGTRAP, "
+           "the program's own result (%d runs)" % (", ".join(cmds), STEP_RUNS),
+           attached, cmds, "4", "100000", 50, STEP_RUNS)
 t.case("attached: text of the program after detach equals before attach", no_trap_left)
 sys.exit(t.done())
