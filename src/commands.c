@@ -2410,7 +2410,7 @@ static const struct cmd commands[] = {
 	  "breakpoints, proc mappings, registers, threads, frame, brk, aslr, "
 	  "sharedlibrary" },
 	{ "thread", "", NEED_PROC, cmd_thread, "thread [N]", "select thread N" },
-	{ "backtrace", "bt where", NEED_PROC, cmd_backtrace, "backtrace [N]",
+	{ "backtrace", "bt where", NEED_PROC, cmd_backtrace, "backtrace [N|-N]",
 	  "frames of the selected thread (libunwind)" },
 	{ "frame", "f", NEED_PROC, cmd_frame, "frame [N]", "select frame N" },
 	{ "up", "", NEED_PROC, cmd_up, "up [N]", "select the caller's frame" },
