@@ -145,9 +145,13 @@ const char *ld_source_shortname(const char *path)
 	 * names the same file frame after frame, and realpath costs a
 	 * readlink per component (most of `bt` at 100,000 frames). */
 	if (strstr(path, "/../")) {
-		if (strcmp(path, last)) {
-			snprintf(last, sizeof last, "%s", path);
-			last_ok = strlen(path) < sizeof last && realpath(path, real);
+		n = strlen(path);
+		if (n >= sizeof last || strcmp(path, last)) {
+			last_ok = realpath(path, real) != NULL;
+			if (n < sizeof last)
+				memcpy(last, path, n + 1);
+			else
+				last[0] = 0;
 		}
 		if (last_ok)
 			path = real;
