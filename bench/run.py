@@ -19,6 +19,7 @@ ap.add_argument("--build", default="build")
 ap.add_argument("--reps", type=int, default=5)
 ap.add_argument("--hits", type=int, default=100000)
 ap.add_argument("--writes", type=int, default=1000000)
+ap.add_argument("--depth", type=int, default=100000, help="frames for the bt job")
 ap.add_argument("--quick", action="store_true", help="fewer hits and writes")
 args = ap.parse_args()
 if args.quick:
@@ -44,11 +45,13 @@ def med(cmd, reps=None, **kw):
     return statistics.median(timed(cmd, **kw)[0] for _ in range(reps or args.reps))
 
 
-def row(job, ours, base, base_name, target=None, who="layoutdbg"):
+def row(job, ours, base, base_name, target=None, who="layoutdbg", kib=False):
+    """One comparison: times in seconds, or peak memory in KiB (kib)."""
     ratio = ours / base if base else float("nan")
-    rows.append((job, ours, base, base_name, ratio, target, who))
-    print(f"{job:44s} {who} {ours*1e3:9.2f} ms  {base_name} {base*1e3:9.2f} ms"
-          f"  ratio {ratio:6.3f}" + (f"  (target {target})" if target else ""),
+    rows.append((job, ours, base, base_name, ratio, target, who, kib))
+    unit, scale = ("KiB", 1) if kib else ("ms", 1e3)
+    print(f"{job:44s} {who} {ours*scale:9.2f} {unit}  {base_name} {base*scale:9.2f} "
+          f"{unit}  ratio {ratio:6.3f}" + (f"  (target {target})" if target else ""),
           flush=True)
 
 
@@ -163,6 +166,46 @@ if shutil.which("strace"):
         med(["strace", "-f", "-qq", "-o", "/dev/null", "-e", "trace=memory", writer,
              str(args.writes)], reps=1), "strace -e trace=memory (PTRACE_SYSCALL)")
 
+MAXRSS = os.path.join(B, "bench", "bench-maxrss")
+
+
+def measured(cmd):
+    """(seconds, peak RSS in KiB, stdout) of cmd, run by bench-maxrss:
+    forked from Python, the child's ru_maxrss would be Python's peak."""
+    p = subprocess.run([MAXRSS] + cmd, stdin=subprocess.DEVNULL,
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    err = p.stderr.decode(errors="replace")
+    m = re.search(r"^bench-maxrss: (\d+) KiB (\S+) s$", err, re.M)
+    if p.returncode or not m:
+        sys.exit(f"bench: {' '.join(cmd)} exited {p.returncode}: {err[-300:]}")
+    return float(m.group(2)), int(m.group(1)), p.stdout.decode(errors="replace")
+
+
+def deep_bt(cmd, reps):
+    """Median time and largest peak RSS of `bt` at the bottom of the deep
+    fixture; each run must have listed every frame down to main."""
+    runs = [measured(cmd) for _ in range(reps)]
+    for _, _, out in runs:
+        if not re.search(r"^#%d\s.* in main " % (args.depth + 1), out, re.M):
+            sys.exit(f"bench: {cmd[0]} did not list {args.depth + 2} frames down "
+                     f"to main:\n{out[-500:]}")
+    return statistics.median(r[0] for r in runs), max(r[1] for r in runs)
+
+
+deep_prog = [os.path.join(B, "fixtures", "deep"), str(args.depth)]
+ex = ("break marker", "run", "bt")
+ours_t, ours_kib = deep_bt(ld_cmd(*ex, prog=deep_prog), args.reps)
+job = f"bt of {args.depth} frames"
+if GDB:
+    # gdb takes seconds per run here: fewer runs
+    gdb_t, gdb_kib = deep_bt(gdb_cmd("set debuginfod enabled off", *ex, prog=deep_prog),
+                             1 if args.quick else max(1, args.reps // 2))
+    row(job, ours_t, gdb_t, "gdb")
+    row(job + ": peak RSS", ours_kib, gdb_kib, "gdb", kib=True)
+else:
+    print(f"{job}: {ours_t*1e3:.2f} ms, peak RSS {ours_kib} KiB (gdb not installed: "
+          "no ratio)")
+
 out = timed([os.path.join(B, "bench", "bench-core"), B])[1]
 for line in out.splitlines():
     if line.startswith("# 1000 snapshots"):
@@ -176,7 +219,9 @@ for line in out.splitlines():
                 "snapshot": "read(2) of /proc/PID/maps"}[f[0].split("_")[0]]
         row(f[0], float(f[1]) / 1e6, float(f[2]) / 1e6, base)
 
-def fmt(sec):
+def fmt(sec, kib=False):
+    if kib:
+        return f"{sec / 1024:.1f} MiB"
     if sec >= 1:
         return f"{sec:.2f} s"
     if sec >= 1e-3:
@@ -185,5 +230,5 @@ def fmt(sec):
 
 
 print("\n| job | measured | baseline | ratio |\n|---|---|---|---|")
-for job, ours, base, name, ratio, target, who in rows:
-    print(f"| {job} | {who} {fmt(ours)} | {name} {fmt(base)} | {ratio:.3f} |")
+for job, ours, base, name, ratio, target, who, kib in rows:
+    print(f"| {job} | {who} {fmt(ours, kib)} | {name} {fmt(base, kib)} | {ratio:.3f} |")

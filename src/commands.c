@@ -533,89 +533,145 @@ static int cmd_thread(struct ld_session *s, char *args)
 	return ld_error("thread %lu: no such thread (see `info threads`)", n);
 }
 
-/* Frames of the selected thread, symbolized. */
-static int cur_frames(struct ld_session *s, struct ld_snap_thread *st)
+/* Frames of the selected thread, at most max of them (SIZE_MAX: all):
+ * their count, or -1 after an error was printed. */
+static int cur_stack(struct ld_session *s, const char *what, size_t max,
+		     struct ld_frames *fs)
 {
 	struct ld_thread *t = ld_session_thread(s);
+	int n;
 
-	memset(st, 0, sizeof *st);
 	if (!t)
 		return -1;
-	if (ld_session_frames(s, t, st) < 0)
-		return ld_error("%s", strerror(ENOMEM));
-	if (!st->nframes)
+	n = ld_session_stack(s, t->tid, max, fs);
+	if (n < 0 && n != -ESRCH)
+		return ld_error("%s: %s", what, strerror(-n));
+	if (n <= 0)
 		return ld_error("cannot unwind thread %d (LWP %d)", t->num, (int)t->tid);
-	return 0;
+	return n;
 }
 
-static int cmd_backtrace(struct ld_session *s, char *args)
+/* Frame `level` of fs (symbolized) as text or as a JSON object; JSON
+ * NULL when memory is short. */
+static int show_frame(struct ld_session *s, const struct ld_frames *fs,
+		      size_t level, json_t **json)
 {
-	struct ld_snap_thread st;
-	unsigned long limit = ULONG_MAX;
-	char *w = next_word(&args);
+	struct ld_snap_frame sf;
+	int r = ld_session_frame_info(s, &fs->v[level], level > 0, &sf);
+
+	if (r == 0 && json) {
+		json_t *one = ld_json_frames(&sf, 1);
+
+		*json = one ? json_array_get(one, 0) : NULL;
+		json_incref(*json);
+		json_decref(one);
+		r = *json ? 0 : -ENOMEM;
+	} else if (r == 0) {
+		ld_render_frame(stdout, (int)level, &sf, s->exe_path);
+	}
+	ld_snap_frame_release(&sf);
+	return r;
+}
+
+static int backtrace_json(struct ld_session *s, const struct ld_frames *fs,
+			  size_t from, size_t to)
+{
+	json_t *d = ld_jdoc("backtrace"), *arr = json_array(), *fr;
 	size_t i;
 
-	if (w && !strcmp(w, "full"))
-		w = next_word(&args);
-	if (w && parse_uint("backtrace", w, INT_MAX, &limit) < 0)
-		return -1;
-	if (cur_frames(s, &st) < 0)
-		return -1;
-	if (ld_json_on()) {
-		json_t *d = ld_jdoc("backtrace");
-
-		ld_jset(d, "tid", json_integer(st.tid));
-		ld_jset(d, "thread", json_integer(st.num));
-		ld_jset(d, "frames", ld_json_frames(st.frames, st.nframes < limit ?
-						    st.nframes : limit));
-		ld_jset(d, "more", json_boolean(st.nframes > limit));
-		ld_emit_json(d);
+	ld_jset(d, "tid", json_integer(s->cur_tid));
+	ld_jset(d, "thread", json_integer(ld_session_thread(s)->num));
+	for (i = from; arr && i < to; i++) {
+		if (show_frame(s, fs, i, &fr) < 0 || json_array_append_new(arr, fr)) {
+			json_decref(arr);
+			json_decref(d);
+			return ld_error("backtrace: %s", strerror(ENOMEM));
+		}
 	}
-	for (i = 0; !ld_json_on() && i < st.nframes && i < limit; i++)
-		ld_render_frame(stdout, (int)i, &st.frames[i], s->exe_path);
-	if (i < st.nframes)
-		ld_out("(More stack frames follow...)\n");
-	fflush(stdout);
-	ld_snap_thread_release(&st);
-	return 0;
+	ld_jset(d, "frames", arr);
+	ld_jset(d, "more", json_boolean(to < fs->n));
+	ld_jset(d, "depth", json_integer((json_int_t)fs->n));
+	ld_jset(d, "from", json_integer((json_int_t)from));
+	return ld_emit_json(d);
 }
 
+/* `backtrace [full] [N|-N]`, as gdb: N the innermost N frames, -N the
+ * outermost N; every frame, however deep the stack, without a count. */
+static int cmd_backtrace(struct ld_session *s, char *args)
+{
+	struct ld_frames fs = { 0 };
+	unsigned long count = ULONG_MAX;
+	bool outermost = false;
+	char *w = next_word(&args);
+	size_t from = 0, to, i;
+	int n, r = 0;
+
+	if (w && (!strcmp(w, "full") || !strcmp(w, "-full")))
+		w = next_word(&args);
+	if (w && w[0] == '-' && isdigit((unsigned char)w[1])) {
+		outermost = true;
+		w++;
+	}
+	if (w && parse_uint("backtrace", w, INT_MAX, &count) < 0)
+		return -1;
+	n = cur_stack(s, "backtrace", SIZE_MAX, &fs);
+	if (n < 0)
+		return -1;
+	to = fs.n;
+	if (outermost && count < fs.n)
+		from = fs.n - count;
+	else if (!outermost && count < fs.n)
+		to = count;
+	if (ld_json_on()) {
+		r = backtrace_json(s, &fs, from, to);
+	} else {
+		for (i = from; i < to && r == 0; i++)
+			r = show_frame(s, &fs, i, NULL);
+		if (r < 0)
+			r = ld_error("backtrace: %s", strerror(-r));
+		else if (to < fs.n)
+			ld_out("(More stack frames follow...)\n");
+		fflush(stdout);
+	}
+	ld_frames_release(&fs);
+	return r;
+}
+
+/* Select frame `level` of the selected thread and show it; negative:
+ * below the innermost. */
 static int select_frame(struct ld_session *s, long level)
 {
-	struct ld_snap_thread st;
-	int rc = 0;
+	struct ld_frames fs = { 0 };
+	json_t *fr = NULL;
+	int n, rc;
 
-	if (cur_frames(s, &st) < 0)
+	if (level < 0)
+		return ld_error("frame: bottom (innermost) frame selected; you cannot "
+				"go down");
+	/* the frames up to level and the one above (which gives level's
+	 * CFA): a deeper unwind is not needed */
+	n = cur_stack(s, "frame", (size_t)level + 2, &fs);
+	if (n < 0)
 		return -1;
-	if (ld_json_on() && level >= 0 && (size_t)level < st.nframes) {
+	if ((size_t)level >= fs.n) {
+		ld_frames_release(&fs);
+		return ld_error("frame %ld: no frame at level %ld (the stack has %d "
+				"frames)", level, level, n);
+	}
+	rc = show_frame(s, &fs, (size_t)level, ld_json_on() ? &fr : NULL);
+	ld_frames_release(&fs);
+	if (rc < 0)
+		return ld_error("frame: %s", strerror(-rc));
+	s->frame = (int)level;
+	if (fr) {
 		json_t *d = ld_jdoc("frame");
 
 		ld_jset(d, "level", json_integer(level));
-		{
-			json_t *one = ld_json_frames(&st.frames[level], 1);
-			json_t *fr = json_array_get(one, 0);
-
-			json_incref(fr);
-			json_decref(one);
-			ld_jset(d, "frame", fr);
-		}
-		s->frame = (int)level;
-		ld_snap_thread_release(&st);
+		ld_jset(d, "frame", fr);
 		return ld_emit_json(d);
 	}
-	if (level < 0)
-		rc = ld_error("frame: bottom (innermost) frame selected; you cannot "
-			      "go down");
-	else if ((size_t)level >= st.nframes)
-		rc = ld_error("frame %ld: no frame at level %ld (the stack has %zu "
-			      "frames)", level, level, st.nframes);
-	else {
-		s->frame = (int)level;
-		ld_render_frame(stdout, (int)level, &st.frames[level], s->exe_path);
-		fflush(stdout);
-	}
-	ld_snap_thread_release(&st);
-	return rc;
+	fflush(stdout);
+	return 0;
 }
 
 static int cmd_frame(struct ld_session *s, char *args)
@@ -648,20 +704,12 @@ static int cmd_down(struct ld_session *s, char *args)
 	return select_frame(s, s->frame - (long)n);
 }
 
-static int info_frame(struct ld_session *s, char *args)
+/* `info frame` of frame k of f[0..n). */
+static int frame_report(struct ld_session *s, const struct ld_frame *f, int n,
+			int k)
 {
-	struct ld_frame f[LD_MAX_FRAMES];
-	struct ld_thread *t = ld_session_thread(s);
 	char sym[256];
-	int n, k;
 
-	if (!t)
-		return -1;
-	n = ld_session_unwind(s, t->tid, f, LD_MAX_FRAMES);
-	if (n <= s->frame)
-		return ld_error("info frame: cannot unwind thread %d to frame %d",
-				t->num, s->frame);
-	k = s->frame;
 	if (ld_json_on()) {
 		json_t *d = ld_jdoc("info frame"), *saved = json_object();
 
@@ -769,6 +817,25 @@ static void bss_relation(uint64_t bss_end, uint64_t start, bool apart)
 	       apart ? "static-pie, so the kernel put the heap at "
 		       "ELF_ET_DYN_BASE, apart from the program"
 		     : "the heap is not placed after the program's data");
+}
+
+static int info_frame(struct ld_session *s, char *args)
+{
+	struct ld_frames fs = { 0 };
+	struct ld_thread *t = ld_session_thread(s);
+	int n, r;
+
+	if (!t)
+		return -1;
+	/* the selected frame and its caller, whose CFA takes one frame more */
+	n = ld_session_stack(s, t->tid, (size_t)s->frame + 3, &fs);
+	if (n <= s->frame)
+		r = ld_error("info frame: cannot unwind thread %d to frame %d",
+			     t->num, s->frame);
+	else
+		r = frame_report(s, fs.v, n, s->frame);
+	ld_frames_release(&fs);
+	return r;
 }
 
 static int info_brk(struct ld_session *s, char *args)
@@ -995,18 +1062,21 @@ static int info_line(struct ld_session *s, char *args)
 
 	trim_end(w);
 	if (!*w) {
-		struct ld_frame f[LD_MAX_FRAMES];
+		struct ld_frames fs = { 0 };
 		struct ld_thread *t = s->proc ? ld_session_thread(s) : NULL;
+		uint64_t pc;
 		int n;
 
 		if (!t)
 			return ld_error("info line: no process: give a location "
 					"(FILE:LINE, FUNCTION or *ADDRESS)");
-		n = ld_session_unwind(s, t->tid, f, LD_MAX_FRAMES);
+		n = ld_session_stack(s, t->tid, (size_t)s->frame + 1, &fs);
+		pc = n > s->frame ? fs.v[s->frame].pc : 0;
+		ld_frames_release(&fs);
 		if (n <= s->frame)
 			return ld_error("info line: cannot unwind to frame %d", s->frame);
 		/* a caller's line is the one of its call, before the return */
-		return line_at_addr(s, f[s->frame].pc - (s->frame > 0));
+		return line_at_addr(s, pc - (s->frame > 0));
 	}
 	if (*w == '*') {
 		if (ld_eval_addr(s, "info line", w + 1, &a) < 0)
@@ -1111,14 +1181,17 @@ int ld_eval_addr(struct ld_session *s, const char *what, const char *expr,
 				break;
 		/* as gdb: $pc and $sp of the selected frame */
 		if (s->frame > 0 && i <= 3) {
-			struct ld_frame f[LD_MAX_FRAMES];
-			int n = ld_session_unwind(s, t->tid, f, LD_MAX_FRAMES);
+			struct ld_frames fs = { 0 };
+			int n = ld_session_stack(s, t->tid, (size_t)s->frame + 1, &fs);
 
+			if (n > s->frame) {
+				r.rip = fs.v[s->frame].pc;
+				r.rsp = fs.v[s->frame].sp;
+			}
+			ld_frames_release(&fs);
 			if (n <= s->frame)
 				return ld_error("%s: \"%s\": cannot unwind to frame %d",
 						what, expr, s->frame);
-			r.rip = f[s->frame].pc;
-			r.rsp = f[s->frame].sp;
 		}
 		switch (i) {
 		case 0: case 1: *out = r.rip; break;
@@ -2380,7 +2453,7 @@ static const struct cmd commands[] = {
 	  "breakpoints, proc mappings, registers, threads, frame, brk, aslr, "
 	  "sharedlibrary" },
 	{ "thread", "", NEED_PROC, cmd_thread, "thread [N]", "select thread N" },
-	{ "backtrace", "bt where", NEED_PROC, cmd_backtrace, "backtrace [N]",
+	{ "backtrace", "bt where", NEED_PROC, cmd_backtrace, "backtrace [N|-N]",
 	  "frames of the selected thread (libunwind)" },
 	{ "frame", "f", NEED_PROC, cmd_frame, "frame [N]", "select frame N" },
 	{ "up", "", NEED_PROC, cmd_up, "up [N]", "select the caller's frame" },

@@ -351,13 +351,25 @@ static json_t *frames_json(const struct ld_snap_frame *v, size_t n)
 	return a;
 }
 
+/* Which frames of the stack "frames" holds: the innermost ones, then the
+ * outermost (the whole stack: all innermost). */
+static json_t *window_json(const struct ld_snap_thread *th)
+{
+	size_t inner = ld_snap_windowed(th) ? th->ninner : th->nframes;
+
+	return json_pack("{s:I,s:I}", "innermost", (json_int_t)inner,
+			 "outermost", (json_int_t)(th->nframes - inner));
+}
+
 static json_t *thread_json(const struct ld_snap_thread *th)
 {
 	json_t *o = json_object();
 
 	if (!o || set(o, "tid", json_integer(th->tid)) ||
 	    set(o, "num", json_integer(th->num)) || put_regs(o, th) ||
-	    set(o, "frames", frames_json(th->frames, th->nframes))) {
+	    set(o, "frames", frames_json(th->frames, th->nframes)) ||
+	    set(o, "depth", json_integer((json_int_t)ld_snap_depth(th))) ||
+	    set(o, "window", window_json(th))) {
 		json_decref(o);
 		return NULL;
 	}
@@ -485,6 +497,24 @@ fail:
 	return NULL;
 }
 
+/* The kept frames of th below level limit, each with its "level". */
+static json_t *frames_below_json(const struct ld_snap_thread *th, size_t limit)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; a && th && i < th->nframes && ld_snap_level(th, i) < limit; i++) {
+		json_t *fr = frame_json(&th->frames[i]);
+
+		if (set(fr, "level", json_integer((json_int_t)ld_snap_level(th, i))) ||
+		    json_array_append_new(a, fr)) {
+			json_decref(a);
+			return NULL;
+		}
+	}
+	return a;
+}
+
 static json_t *frame_change_json(const struct ld_frame_change *fc)
 {
 	json_t *o = json_object();
@@ -494,12 +524,11 @@ static json_t *frame_change_json(const struct ld_frame_change *fc)
 	    set(o, "num", json_integer(fc->num)) ||
 	    set(o, "state", json_string(state)) ||
 	    set(o, "common", json_integer((json_int_t)fc->common)) ||
+	    set(o, "uncertain", json_integer((json_int_t)fc->uncertain)) ||
 	    set(o, "popped", json_integer((json_int_t)fc->popped)) ||
 	    set(o, "pushed", json_integer((json_int_t)fc->pushed)) ||
-	    set(o, "popped_frames",
-		frames_json(fc->a ? fc->a->frames : NULL, fc->a ? fc->popped : 0)) ||
-	    set(o, "pushed_frames",
-		frames_json(fc->b ? fc->b->frames : NULL, fc->b ? fc->pushed : 0))) {
+	    set(o, "popped_frames", frames_below_json(fc->a, fc->popped)) ||
+	    set(o, "pushed_frames", frames_below_json(fc->b, fc->pushed))) {
 		json_decref(o);
 		return NULL;
 	}
@@ -1010,10 +1039,39 @@ static int get_regs(const struct rd *r, const json_t *o, const char *w,
 	return 0;
 }
 
+/* "depth" and "window" (optional: without them "frames" is the whole
+ * stack): which levels the frames are. */
+static int get_window(const struct rd *r, const json_t *o, const char *w,
+		      struct ld_snap_thread *th)
+{
+	long long depth, inner, outer;
+	json_t *win;
+	char ww[80];
+
+	if (!json_object_get(o, "depth") && !json_object_get(o, "window"))
+		return 0;
+	if (get_int(r, o, w, "depth", (long long)th->nframes, LLONG_MAX, &depth) ||
+	    get(r, o, w, "window", JSON_OBJECT, &win))
+		return -EINVAL;
+	snprintf(ww, sizeof ww, "%s.window", w);
+	if (get_int(r, win, ww, "innermost", 0, (long long)th->nframes, &inner) ||
+	    get_int(r, win, ww, "outermost", 0, (long long)th->nframes, &outer))
+		return -EINVAL;
+	if ((size_t)(inner + outer) != th->nframes)
+		return bad(r, ww, "outermost", "innermost and outermost make %lld, "
+			   "not the %zu frames", inner + outer, th->nframes);
+	if ((size_t)depth > th->nframes) {
+		th->depth = (size_t)depth;
+		th->ninner = (size_t)inner;
+	}
+	return 0;
+}
+
 static int get_thread(const struct rd *r, const json_t *o, const char *w,
 		      struct ld_snap_thread *th)
 {
 	long long tid, num;
+	int rc;
 
 	if (!json_is_object(o))
 		return bad(r, "", w, "expected an object, got %s", type_name(o));
@@ -1022,7 +1080,8 @@ static int get_thread(const struct rd *r, const json_t *o, const char *w,
 		return -EINVAL;
 	th->tid = (pid_t)tid;
 	th->num = (int)num;
-	return get_frames(r, o, w, th);
+	rc = get_frames(r, o, w, th);
+	return rc ? rc : get_window(r, o, w, th);
 }
 
 static int get_threads(const struct rd *r, const json_t *top,
@@ -1976,8 +2035,12 @@ static void html_thread(FILE *f, const struct ld_snap_thread *th)
 	}
 	fputs("<table>\n<tr><th>#</th><th>PC</th><th>Function</th>"
 	      "<th>Object</th><th>SP</th><th>CFA</th></tr>\n", f);
-	for (j = 0; j < th->nframes; j++)
-		html_frame_row(f, j, &th->frames[j]);
+	for (j = 0; j < th->nframes; j++) {
+		if (ld_snap_windowed(th) && j == th->ninner && j)
+			fprintf(f, "<tr><td colspan=\"6\">... %zu frames not kept ..."
+				"</td></tr>\n", th->depth - th->nframes);
+		html_frame_row(f, ld_snap_level(th, j), &th->frames[j]);
+	}
 	fputs("</table>\n", f);
 }
 

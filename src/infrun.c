@@ -965,7 +965,8 @@ static void record_entry(struct ld_session *s, struct ld_thread *t,
 	ld_maps_read(s->proc->pid, &e->before, err, sizeof err);
 	e->brk_before = e->brk_after = s->cur_brk;
 	e->brk_known = s->cur_brk_known;
-	if (ld_session_frames(s, t, &st) == 0) {
+	/* the call site: the innermost frames are enough */
+	if (ld_session_frames(s, t, &st, LD_SNAP_INNER, 0) == 0) {
 		e->frames = st.frames;
 		e->nframes = st.nframes;
 	}
@@ -1880,42 +1881,59 @@ int ld_stepi(struct ld_session *s, unsigned count)
 	return 0;
 }
 
-int ld_finish(struct ld_session *s)
+/* Set a <finish> breakpoint where frame `s->frame` returns to; it is
+ * returned, or NULL after an error was printed. */
+static struct ld_bp *arm_finish(struct ld_session *s, struct ld_thread *t)
 {
-	struct ld_frame f[LD_MAX_FRAMES];
-	struct ld_thread *t;
-	struct ld_bp *bp;
+	struct ld_frames fs = { 0 };
+	struct ld_bp *bp = NULL;
 	char where[512];
-	size_t i;
 	int n, r;
 
-	if (need_stopped(s, "finish") || !(t = ld_session_thread(s)))
-		return -1;
-	n = ld_session_unwind(s, t->tid, f, LD_MAX_FRAMES);
+	/* the selected frame and its caller: no need to unwind further */
+	n = ld_session_stack(s, t->tid, (size_t)s->frame + 2, &fs);
 	if (n < 0)
-		return ld_error("finish: cannot unwind thread %d: %s", (int)t->tid,
-				strerror(-n));
-	if (n <= s->frame + 1 || !f[s->frame + 1].pc)
-		return ld_error("finish: not meaningful in the outermost frame");
-	if (!describe_stop(s, f[s->frame].pc, NULL, where, sizeof where))
-		ld_describe_pc(s, f[s->frame].pc, where, sizeof where);
-	ld_out("Run till exit from #%d  %s\n", s->frame, where);
-	bp = ld_bp_add(&s->bps, LD_BP_FINISH, "<finish>");
+		ld_error("finish: cannot unwind thread %d: %s", (int)t->tid,
+			 strerror(-n));
+	else if (n <= s->frame + 1 || !fs.v[s->frame + 1].pc)
+		ld_error("finish: not meaningful in the outermost frame");
+	else if (!(bp = ld_bp_add(&s->bps, LD_BP_FINISH, "<finish>")))
+		ld_error("finish: %s", strerror(ENOMEM));
 	if (!bp)
-		return ld_error("finish: %s", strerror(ENOMEM));
-	bp->addr = f[s->frame + 1].pc;
+		goto out;
+	if (!describe_stop(s, fs.v[s->frame].pc, NULL, where, sizeof where))
+		ld_describe_pc(s, fs.v[s->frame].pc, where, sizeof where);
+	ld_out("Run till exit from #%d  %s\n", s->frame, where);
+	bp->addr = fs.v[s->frame + 1].pc;
 	/* The frame has returned when the stack pointer is back at its
 	 * caller's: under recursion the same return address is hit by deeper
 	 * frames first, with a lower sp (x86-64: the stack grows down). */
-	bp->sp = f[s->frame + 1].sp;
+	bp->sp = fs.v[s->frame + 1].sp;
 	bp->tid = t->tid;
 	bp->pending = false;
 	r = ld_bp_arm(&s->bps, s->proc->pid, bp);
 	if (r < 0) {
 		ld_bp_delete(&s->bps, bp);
-		return ld_error("finish: cannot insert a breakpoint at 0x%" PRIx64
-				": %s", f[s->frame + 1].pc, strerror(-r));
+		bp = NULL;
+		ld_error("finish: cannot insert a breakpoint at 0x%" PRIx64 ": %s",
+			 fs.v[s->frame + 1].pc, strerror(-r));
 	}
+out:
+	ld_frames_release(&fs);
+	return bp;
+}
+
+int ld_finish(struct ld_session *s)
+{
+	struct ld_thread *t;
+	struct ld_bp *bp;
+	size_t i;
+	int r;
+
+	if (need_stopped(s, "finish") || !(t = ld_session_thread(s)))
+		return -1;
+	if (!(bp = arm_finish(s, t)))
+		return -1;
 	r = run_until_stop(s);
 	for (i = 0; i < s->bps.n; i++) {
 		if (s->bps.v[i] == bp) {

@@ -149,10 +149,35 @@ void ld_render_frame(FILE *f, int level, const struct ld_snap_frame *fr,
 	fputc('\n', f);
 }
 
+/* The kept frames of th below level limit, each after mark (a coloured
+ * sign) if given; a run of frames not kept is one line. */
+static void frames_below(FILE *f, const struct ld_snap_thread *th,
+			 size_t limit, const char *mark, const char *exe)
+{
+	size_t j, next = 0, depth = ld_snap_depth(th);
+
+	if (limit > depth)
+		limit = depth;
+	for (j = 0; j < th->nframes && ld_snap_level(th, j) < limit; j++) {
+		size_t level = ld_snap_level(th, j);
+
+		if (level > next)
+			fprintf(f, "%s... %zu frames not kept (#%zu to #%zu) ...\n",
+				mark ? "    " : "", level - next, next, level - 1);
+		if (mark)
+			fprintf(f, "  %s ", mark);
+		ld_render_frame(f, (int)level, &th->frames[j], exe);
+		next = level + 1;
+	}
+	if (next < limit)
+		fprintf(f, "%s... %zu frames not kept (#%zu to #%zu) ...\n",
+			mark ? "    " : "", limit - next, next, limit - 1);
+}
+
 void ld_render_snapshot(FILE *f, const struct ld_snapshot *s)
 {
 	char label[64], t[32], h1[32], h2[96];
-	size_t i, j;
+	size_t i;
 
 	fprintf(f, "Snapshot %s of process %d at %s, stopped by %s%s\n",
 		ld_snapshot_label(s, label, sizeof label), (int)s->pid,
@@ -168,10 +193,13 @@ void ld_render_snapshot(FILE *f, const struct ld_snapshot *s)
 	for (i = 0; i < s->nthreads; i++) {
 		const struct ld_snap_thread *th = &s->threads[i];
 
-		fprintf(f, "Thread %d (LWP %d): %zu frame%s\n", th->num, (int)th->tid,
-			th->nframes, th->nframes == 1 ? "" : "s");
-		for (j = 0; j < th->nframes; j++)
-			ld_render_frame(f, (int)j, &th->frames[j], s->exe);
+		fprintf(f, "Thread %d (LWP %d): %zu frame%s", th->num, (int)th->tid,
+			ld_snap_depth(th), ld_snap_depth(th) == 1 ? "" : "s");
+		if (ld_snap_windowed(th))
+			fprintf(f, ", %zu kept: the %zu innermost and the %zu outermost",
+				th->nframes, th->ninner, th->nframes - th->ninner);
+		fputc('\n', f);
+		frames_below(f, th, SIZE_MAX, NULL, s->exe);
 	}
 }
 
@@ -266,13 +294,32 @@ void ld_render_change(FILE *f, const struct ld_map_change *c)
 	fprintf(f, "%s\n", ld_c(LD_C_RESET));
 }
 
+static void frame_counts(FILE *f, const struct ld_frame_change *fc)
+{
+	size_t u = fc->uncertain;
+
+	fprintf(f, "thread %d (LWP %d): ", fc->num, (int)fc->tid);
+	if (!u) {
+		fprintf(f, "%zu frame%s popped, %zu pushed\n", fc->popped,
+			fc->popped == 1 ? "" : "s", fc->pushed);
+		return;
+	}
+	/* the frames no snapshot kept on both sides: each either shared or
+	 * popped and pushed again, which the windows cannot tell */
+	fprintf(f, "%zu to %zu frames popped, %zu to %zu pushed (%zu frames "
+		"outside the kept windows not compared)\n", fc->popped,
+		fc->popped + u, fc->pushed, fc->pushed + u, u);
+}
+
 static void render_frames(FILE *f, const struct ld_snap_diff *d)
 {
+	char del[64], add[64];
 	size_t i;
 
+	snprintf(del, sizeof del, "%s-%s", ld_c(LD_C_DEL), ld_c(LD_C_RESET));
+	snprintf(add, sizeof add, "%s+%s", ld_c(LD_C_ADD), ld_c(LD_C_RESET));
 	for (i = 0; i < d->nthreads; i++) {
 		const struct ld_frame_change *fc = &d->threads[i];
-		size_t k;
 
 		if (!fc->a) {
 			fprintf(f, "thread %d (LWP %d): new, %zu frame%s\n", fc->num,
@@ -283,19 +330,11 @@ static void render_frames(FILE *f, const struct ld_snap_diff *d)
 			fprintf(f, "thread %d (LWP %d): gone\n", fc->num, (int)fc->tid);
 			continue;
 		}
-		if (!fc->popped && !fc->pushed)
+		if (!fc->popped && !fc->pushed && !fc->uncertain)
 			continue;
-		fprintf(f, "thread %d (LWP %d): %zu frame%s popped, %zu pushed\n",
-			fc->num, (int)fc->tid, fc->popped, fc->popped == 1 ? "" : "s",
-			fc->pushed);
-		for (k = 0; k < fc->popped; k++) {
-			fprintf(f, "  %s-%s ", ld_c(LD_C_DEL), ld_c(LD_C_RESET));
-			ld_render_frame(f, (int)k, &fc->a->frames[k], d->a->exe);
-		}
-		for (k = 0; k < fc->pushed; k++) {
-			fprintf(f, "  %s+%s ", ld_c(LD_C_ADD), ld_c(LD_C_RESET));
-			ld_render_frame(f, (int)k, &fc->b->frames[k], d->b->exe);
-		}
+		frame_counts(f, fc);
+		frames_below(f, fc->a, fc->popped, del, d->a->exe);
+		frames_below(f, fc->b, fc->pushed, add, d->b->exe);
 	}
 }
 

@@ -315,75 +315,122 @@ int ld_session_brk(struct ld_session *s, uint64_t *start_brk, uint64_t *brk)
 	return 0;
 }
 
-int ld_session_unwind(struct ld_session *s, pid_t tid, struct ld_frame *f,
-		      size_t max)
+static struct ld_unwinder *unwinder(struct ld_session *s)
 {
-	const struct ld_maps *m;
-	int n, i;
-
-	if (!s->unw) {
-		if (!(s->unw = ld_unwinder_new()))
-			return -ENOMEM;
+	if (!s->unw && (s->unw = ld_unwinder_new()))
 		ld_unwinder_set_lookup(s->unw, ld_objs_cfi, &s->objs);
-	}
-	n = ld_unwind(s->unw, tid, f, max);
-	/* A return address outside executable memory means the unwinder
-	 * has left the real stack (a thread that has not run yet, a
-	 * corrupt frame): the frames from there on are not believed. */
-	m = n > 1 ? ld_session_maps(s) : NULL;
-	for (i = 1; m && i < n; i++) {
-		const struct ld_map *mp = ld_maps_find(m, f[i].pc - 1);
+	return s->unw;
+}
 
+/* A return address outside executable memory means the unwinder has left
+ * the real stack (a thread that has not run yet, a corrupt frame): the
+ * frames from there on are not believed.  The count believed. */
+static int believed(struct ld_session *s, const struct ld_frame *f, int n)
+{
+	const struct ld_maps *m = n > 1 ? ld_session_maps(s) : NULL;
+	const struct ld_map *mp = NULL;
+	int i;
+
+	for (i = 1; m && i < n; i++) {
+		/* a recursion returns into the same mapping frame after frame */
+		if (!mp || f[i].pc - 1 < mp->start || f[i].pc - 1 >= mp->end)
+			mp = ld_maps_find(m, f[i].pc - 1);
 		if (!mp || mp->perms[2] != 'x')
 			return i;
 	}
 	return n;
 }
 
-int ld_session_frames(struct ld_session *s, struct ld_thread *t,
-		      struct ld_snap_thread *st)
+int ld_session_unwind(struct ld_session *s, pid_t tid, struct ld_frame *f,
+		      size_t max)
 {
-	struct ld_frame f[LD_MAX_FRAMES];
-	int n, i;
+	int n;
+
+	if (!unwinder(s))
+		return -ENOMEM;
+	n = ld_unwind(s->unw, tid, f, max);
+	return n > 1 ? believed(s, f, n) : n;
+}
+
+int ld_session_stack(struct ld_session *s, pid_t tid, size_t max,
+		     struct ld_frames *fs)
+{
+	int n;
+
+	if (!unwinder(s))
+		return -ENOMEM;
+	n = ld_unwind_frames(s->unw, tid, fs, max);
+	if (n > 1)
+		fs->n = (size_t)(n = believed(s, fs->v, n));
+	return n;
+}
+
+int ld_session_frame_info(struct ld_session *s, const struct ld_frame *f,
+			  bool caller, struct ld_snap_frame *sf)
+{
+	/* A return address points after the call: look up pc - 1 so a
+	 * call at a function's end names the caller. */
+	uint64_t look = caller ? f->pc - 1 : f->pc;
+	struct ld_line row;
+	struct ld_obj *ob;
+	const char *sym;
+
+	memset(sf, 0, sizeof *sf);
+	sf->pc = f->pc;
+	sf->sp = f->sp;
+	sf->cfa = f->cfa;
+	if (ld_objs_symbolize(&s->objs, look, &ob, &sym, &sf->off)) {
+		if (!(sf->func = strdup(sym)))
+			return -ENOMEM;
+		if (caller)
+			sf->off++;
+	}
+	if (ob && !(sf->obj = strdup(ob->path)))
+		return -ENOMEM;
+	if (ld_objs_line_at(&s->objs, look, &row)) {
+		if (!(sf->file = strdup(ld_source_shortname(row.file))))
+			return -ENOMEM;
+		sf->line = row.line;
+	}
+	return 0;
+}
+
+int ld_session_frames(struct ld_session *s, struct ld_thread *t,
+		      struct ld_snap_thread *st, size_t inner, size_t outer)
+{
+	struct ld_frames fs = { 0 };
+	size_t depth, i;
+	int n, r = 0;
 
 	st->tid = t->tid;
 	st->num = t->num;
 	st->regs_valid = ld_regs_get(t->tid, &st->regs) == 0;
-	n = ld_session_unwind(s, t->tid, f, LD_MAX_FRAMES);
-	if (n <= 0)
-		return 0;
-	st->frames = calloc((size_t)n, sizeof *st->frames);
-	if (!st->frames)
-		return -ENOMEM;
-	for (i = 0; i < n; i++) {
-		struct ld_snap_frame *sf = &st->frames[i];
-		struct ld_obj *ob;
-		const char *sym;
-		/* A return address points after the call: look up pc - 1 so
-		 * a call at a function's end names the caller. */
-		uint64_t look = i ? f[i].pc - 1 : f[i].pc;
-
-		sf->pc = f[i].pc;
-		sf->sp = f[i].sp;
-		sf->cfa = f[i].cfa;
-		if (ld_objs_symbolize(&s->objs, look, &ob, &sym, &sf->off)) {
-			sf->func = strdup(sym);
-			if (i)
-				sf->off++;
-		}
-		if (ob)
-			sf->obj = strdup(ob->path);
-		{
-			struct ld_line row;
-
-			if (ld_objs_line_at(&s->objs, look, &row)) {
-				sf->file = strdup(ld_source_shortname(row.file));
-				sf->line = row.line;
-			}
-		}
+	n = ld_session_stack(s, t->tid, SIZE_MAX, &fs);
+	if (n <= 0) {
+		ld_frames_release(&fs);
+		return n == -ENOMEM ? n : 0;
 	}
-	st->nframes = (size_t)n;
-	return 0;
+	depth = (size_t)n;
+	if (inner + outer >= depth) {
+		inner = depth;
+		outer = 0;
+	}
+	st->frames = calloc(inner + outer, sizeof *st->frames);
+	if (!st->frames) {
+		ld_frames_release(&fs);
+		return -ENOMEM;
+	}
+	st->depth = depth;
+	st->ninner = inner;
+	for (i = 0; i < inner + outer && r == 0; i++) {
+		/* levels 0..inner-1, then depth-outer..depth-1 */
+		size_t level = i < inner ? i : depth - outer + (i - inner);
+
+		r = ld_session_frame_info(s, &fs.v[level], level > 0, &st->frames[i]);
+		st->nframes = i + 1;
+	}
+	ld_frames_release(&fs);
+	return r;
 }
 
 /* The break or "unknown" with the reason: never a half-filled value. */
@@ -462,7 +509,8 @@ struct ld_snapshot *ld_session_snapshot(struct ld_session *s, const char *name)
 
 		if (t->state != LD_T_STOPPED)
 			continue;
-		if (ld_session_frames(s, t, &snap->threads[snap->nthreads++]) < 0)
+		if (ld_session_frames(s, t, &snap->threads[snap->nthreads++],
+				      LD_SNAP_INNER, LD_SNAP_OUTER) < 0)
 			goto nomem;
 	}
 	return snap;
@@ -494,13 +542,15 @@ const char *ld_default_source(struct ld_session *s)
 	struct ld_lines *l;
 
 	if (s->proc) {
-		struct ld_frame f[LD_MAX_FRAMES];
+		struct ld_frames fs = { 0 };
 		struct ld_thread *t = ld_proc_thread(s->proc, s->cur_tid);
-		int n = t ? ld_session_unwind(s, t->tid, f, LD_MAX_FRAMES) : 0;
+		int n = t ? ld_session_stack(s, t->tid, (size_t)s->frame + 1, &fs) : 0;
+		bool found = n > s->frame &&
+			     ld_objs_line_at(&s->objs, fs.v[s->frame].pc - (s->frame > 0),
+					     &row);
 
-		if (n > s->frame && ld_objs_line_at(&s->objs, s->frame ?
-						    f[s->frame].pc - 1 : f[s->frame].pc,
-						    &row)) {
+		ld_frames_release(&fs);
+		if (found) {
 			snprintf(file, sizeof file, "%s", row.file);
 			return file;
 		}

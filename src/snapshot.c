@@ -12,18 +12,40 @@ void ld_snapshots_init(struct ld_snapshots *ss)
 	ss->next_id = 1;
 }
 
+void ld_snap_frame_release(struct ld_snap_frame *f)
+{
+	free(f->func);
+	free(f->obj);
+	free(f->file);
+	f->func = f->obj = f->file = NULL;
+}
+
 void ld_snap_thread_release(struct ld_snap_thread *t)
 {
 	size_t j;
 
-	for (j = 0; j < t->nframes; j++) {
-		free(t->frames[j].func);
-		free(t->frames[j].obj);
-		free(t->frames[j].file);
-	}
+	for (j = 0; j < t->nframes; j++)
+		ld_snap_frame_release(&t->frames[j]);
 	free(t->frames);
 	t->frames = NULL;
-	t->nframes = 0;
+	t->nframes = t->depth = t->ninner = 0;
+}
+
+bool ld_snap_windowed(const struct ld_snap_thread *t)
+{
+	return t->depth > t->nframes && t->ninner <= t->nframes;
+}
+
+size_t ld_snap_depth(const struct ld_snap_thread *t)
+{
+	return ld_snap_windowed(t) ? t->depth : t->nframes;
+}
+
+size_t ld_snap_level(const struct ld_snap_thread *t, size_t i)
+{
+	if (!ld_snap_windowed(t) || i < t->ninner)
+		return i;
+	return t->depth - (t->nframes - i);
 }
 
 void ld_snapshot_free(struct ld_snapshot *snap)
@@ -144,20 +166,56 @@ static bool same_frame(const struct ld_snap_frame *x,
 	return x->pc == y->pc;
 }
 
+/* Distances count from the outermost frame (0).  The first distance at
+ * or after d whose frame t keeps; the depth if none. */
+static size_t kept_from(const struct ld_snap_thread *t, size_t d)
+{
+	size_t depth = ld_snap_depth(t);
+
+	if (!ld_snap_windowed(t) || d < t->nframes - t->ninner)
+		return d;
+	return d < depth - t->ninner ? depth - t->ninner : d;
+}
+
+/* The kept frame at distance d (kept_from(t, d) == d). */
+static const struct ld_snap_frame *at_distance(const struct ld_snap_thread *t,
+					       size_t d)
+{
+	size_t level = ld_snap_depth(t) - 1 - d;
+
+	if (!ld_snap_windowed(t) || level < t->ninner)
+		return &t->frames[level];
+	return &t->frames[t->nframes - 1 - d];
+}
+
+/* A frame outlives the frames above it: if the one at distance d is the
+ * same in both, so is every one below it.  So the shared frames are
+ * those below the first mismatch; between the last match and the first
+ * mismatch seen in the kept frames, nothing is known. */
 static void diff_frames(const struct ld_snap_thread *a,
 			const struct ld_snap_thread *b,
 			struct ld_frame_change *fc)
 {
-	size_t i = a->nframes, j = b->nframes;
+	size_t da = ld_snap_depth(a), db = ld_snap_depth(b);
+	size_t lo = 0, hi = da < db ? da : db, d = 0;
 
-	/* Walk from the outermost frame (the end of each array) inward. */
-	while (i > 0 && j > 0 && same_frame(&a->frames[i - 1], &b->frames[j - 1])) {
-		i--;
-		j--;
+	while (d < hi) {
+		size_t ka = kept_from(a, d), kb = kept_from(b, d);
+
+		if (ka != d || kb != d) {
+			d = ka > kb ? ka : kb;
+			continue;
+		}
+		if (!same_frame(at_distance(a, d), at_distance(b, d))) {
+			hi = d;
+			break;
+		}
+		lo = ++d;
 	}
-	fc->common = a->nframes - i;
-	fc->popped = i;
-	fc->pushed = j;
+	fc->common = lo;
+	fc->uncertain = hi - lo;
+	fc->popped = da - hi;
+	fc->pushed = db - hi;
 	/* The innermost common frame itself may have moved on (a new pc);
 	 * that is not a push or a pop. */
 }
@@ -191,7 +249,7 @@ static int diff_threads(const struct ld_snapshot *a, const struct ld_snapshot *b
 		if (fc->b)
 			diff_frames(fc->a, fc->b, fc);
 		else
-			fc->popped = fc->a->nframes;
+			fc->popped = ld_snap_depth(fc->a);
 	}
 	for (i = 0; i < b->nthreads; i++) {
 		struct ld_frame_change *fc;
@@ -202,7 +260,7 @@ static int diff_threads(const struct ld_snapshot *a, const struct ld_snapshot *b
 		fc->b = &b->threads[i];
 		fc->tid = fc->b->tid;
 		fc->num = fc->b->num;
-		fc->pushed = fc->b->nframes;
+		fc->pushed = ld_snap_depth(fc->b);
 	}
 	out->nthreads = n;
 	return 0;

@@ -1,6 +1,7 @@
 /* Source files, read once and indexed by line. */
 #include <errno.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -133,15 +134,28 @@ long ld_source_count(const char *path)
 
 const char *ld_source_shortname(const char *path)
 {
-	static char cwd[4096], real[4096];
+	static char cwd[4096], real[4096], last[4096];
+	static bool last_ok;
 	size_t n;
 
 	if (!*cwd && !getcwd(cwd, sizeof cwd - 1))
 		cwd[0] = 0;
 	/* "/x/build/../fixtures/heap.c" (comp_dir joined with a relative
-	 * name) reads better resolved. */
-	if (strstr(path, "/../") && realpath(path, real))
-		path = real;
+	 * name) reads better resolved.  The last answer is kept: a backtrace
+	 * names the same file frame after frame, and realpath costs a
+	 * readlink per component (most of `bt` at 100,000 frames). */
+	if (strstr(path, "/../")) {
+		n = strlen(path);
+		if (n >= sizeof last || strcmp(path, last)) {
+			last_ok = realpath(path, real) != NULL;
+			if (n < sizeof last)
+				memcpy(last, path, n + 1);
+			else
+				last[0] = 0;
+		}
+		if (last_ok)
+			path = real;
+	}
 	n = strlen(cwd);
 	if (n > 1 && !strncmp(path, cwd, n) && path[n] == '/')
 		return path + n + 1;

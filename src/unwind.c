@@ -9,6 +9,8 @@
  * libunwind takes a lock around its rule cache with two sigprocmask calls
  * per frame, half of its time. */
 #include <errno.h>
+#include <limits.h>
+#include <stdint.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -423,29 +425,61 @@ static bool step(struct ctx *c, const struct rule *r,
 	return true;
 }
 
+/* Where an unwind writes its frames: the caller's array of fixed size, or
+ * an ld_frames that grows (a stack has no fixed depth). */
+struct sink {
+	struct ld_frames *fs;
+	size_t max;
+	bool fixed;             /* fs->v is the caller's: never reallocated */
+	bool nomem;
+};
+
+/* The next frame's slot (valid until the next call), or NULL when max is
+ * reached or memory is short. */
+static struct ld_frame *next_slot(struct sink *k)
+{
+	struct ld_frames *fs = k->fs;
+
+	if (fs->n >= k->max)
+		return NULL;
+	if (fs->n == fs->cap) {
+		size_t cap = fs->cap ? fs->cap * 2 : 256;
+		struct ld_frame *v = NULL;
+
+		if (!k->fixed && cap <= SIZE_MAX / sizeof *v)
+			v = realloc(fs->v, cap * sizeof *v);
+		if (!v) {
+			k->nomem = !k->fixed;
+			return NULL;
+		}
+		fs->v = v;
+		fs->cap = cap;
+	}
+	return &fs->v[fs->n++];
+}
+
 /* Returns the number of frames, or -1 when libunwind must do this one. */
-static int fast_unwind(struct ld_unwinder *u, struct ctx *c,
-		       struct ld_frame *out, size_t max)
+static int fast_unwind(struct ld_unwinder *u, struct ctx *c, struct sink *k)
 {
 	struct frame_regs a, b, *fr = &a, *caller = &b, *t;
 	bool exact = true;    /* frame 0 and a signal frame's caller: the pc
 				 is where execution stopped, not a return */
-	size_t n = 0;
+	struct ld_frame *f;
 
 	regs_from_user(&c->regs, fr);
-	for (;;) {
+	while ((f = next_slot(k))) {
 		const struct rule *r;
 		uint64_t cfa;
 
-		out[n] = (struct ld_frame){ .pc = fr->v[DW_RA], .sp = fr->v[DW_RSP] };
-		if (++n == max)
+		*f = (struct ld_frame){ .pc = fr->v[DW_RA], .sp = fr->v[DW_RSP] };
+		if (k->fs->n == k->max)
 			break;
 		r = rule_at(u, exact ? fr->v[DW_RA] : fr->v[DW_RA] - 1);
 		/* Code without call frame information above frame 0 with rbp
 		 * zero is an entry point (ld.so's _start, a new thread before
 		 * its first call): the outermost frame, as libunwind ends it.
 		 * Anything else there is libunwind's to guess. */
-		if (r && r->state == NO_FDE && n > 1 && fr->ok[DW_RBP] &&
+		if (r && r->state == NO_FDE && k->fs->n > 1 && fr->ok[DW_RBP] &&
 		    fr->v[DW_RBP] == 0)
 			break;
 		if (!r || r->state != RULES || !step(c, r, fr, caller, &cfa))
@@ -456,20 +490,19 @@ static int fast_unwind(struct ld_unwinder *u, struct ctx *c,
 			caller->v[DW_RSP] = cfa;
 			caller->ok[DW_RSP] = true;
 		}
-		out[n - 1].cfa = cfa;
-		out[n - 1].rbp_at = caller->at[DW_RBP];
-		out[n - 1].rip_at = caller->at[DW_RA];
+		f->cfa = cfa;
+		f->rbp_at = caller->at[DW_RBP];
+		f->rip_at = caller->at[DW_RA];
 		/* as in the libunwind loop below */
-		if (caller->v[DW_RA] == 0 || caller->v[DW_RSP] < out[n - 1].sp ||
-		    (caller->v[DW_RSP] == out[n - 1].sp &&
-		     caller->v[DW_RA] == out[n - 1].pc))
+		if (caller->v[DW_RA] == 0 || caller->v[DW_RSP] < f->sp ||
+		    (caller->v[DW_RSP] == f->sp && caller->v[DW_RA] == f->pc))
 			break;
 		exact = r->signal;
 		t = fr;
 		fr = caller;
 		caller = t;
 	}
-	return (int)n;
+	return (int)k->fs->n;
 }
 
 /* libunwind's x86-64 register numbers, in user_regs_struct. */
@@ -631,15 +664,63 @@ static uint64_t save_loc(unw_cursor_t *c, int reg)
 	return 0;
 }
 
-int ld_unwind(struct ld_unwinder *u, pid_t tid, struct ld_frame *out,
-	      size_t max)
+/* The whole unwind by libunwind (the fast path gave up). */
+static int slow_unwind(struct ld_unwinder *u, struct ctx *c, struct sink *k)
 {
-	struct ctx *c;
+	struct ld_frames *fs = k->fs;
 	unw_cursor_t cursor;
-	size_t n = 0, i;
 	int r;
 
-	if (!max)
+	u->stats.libunwind++;
+	fs->n = 0;
+	cur = c;
+	r = unw_init_remote(&cursor, u->as, c->upt);
+	if (r < 0) {
+		cur = NULL;
+		return -ESRCH;
+	}
+	do {
+		struct ld_frame *last = fs->n ? &fs->v[fs->n - 1] : NULL, *f;
+		unw_word_t ip, sp;
+
+		if (unw_get_reg(&cursor, UNW_REG_IP, &ip) < 0 ||
+		    unw_get_reg(&cursor, UNW_REG_SP, &sp) < 0)
+			break;
+		/* The caller's view says where the callee kept things: its
+		 * sp is the callee's CFA, its saved registers' locations are
+		 * the callee's save slots. */
+		if (last) {
+			last->cfa = sp;
+			last->rbp_at = save_loc(&cursor, UNW_X86_64_RBP);
+			last->rip_at = save_loc(&cursor, UNW_X86_64_RIP);
+		}
+		/* A zero return address ends the chain (_start's caller); a
+		 * stack pointer that does not move up means the unwinder is
+		 * lost in garbage (a thread not started yet): stop there. */
+		if (last && (ip == 0 || sp < last->sp ||
+			     (sp == last->sp && ip == last->pc)))
+			break;
+		if (!(f = next_slot(k)))
+			break;
+		f->pc = ip;
+		f->sp = sp;
+		f->cfa = f->rbp_at = f->rip_at = 0;
+		r = unw_step(&cursor);
+	} while (r > 0 && fs->n < k->max);
+	cur = NULL;
+	return (int)fs->n;
+}
+
+static int unwind(struct ld_unwinder *u, pid_t tid, struct sink *k)
+{
+	struct ctx *c;
+	size_t i;
+	int n;
+
+	k->fs->n = 0;
+	if (k->max > INT_MAX)
+		k->max = INT_MAX;
+	if (!k->max)
 		return 0;
 	c = context(u, tid);
 	if (!c)
@@ -650,48 +731,36 @@ int ld_unwind(struct ld_unwinder *u, pid_t tid, struct ld_frame *out,
 	c->regs_ok = ld_regs_get(tid, &c->regs) == 0;
 	if (!c->regs_ok)
 		return -ESRCH;
-	if (!u->fast_off) {
-		int k = fast_unwind(u, c, out, max);
-
-		if (k > 0) {
-			u->stats.fast++;
-			return k;
-		}
+	n = u->fast_off ? -1 : fast_unwind(u, c, k);
+	if (n > 0 && !k->nomem) {
+		u->stats.fast++;
+		return n;
 	}
-	u->stats.libunwind++;
-	cur = c;
-	r = unw_init_remote(&cursor, u->as, c->upt);
-	if (r < 0) {
-		cur = NULL;
-		return -ESRCH;
-	}
-	do {
-		unw_word_t ip, sp;
-		struct ld_frame *f = &out[n];
+	if (!k->nomem)
+		n = slow_unwind(u, c, k);
+	return k->nomem ? -ENOMEM : n;
+}
 
-		if (unw_get_reg(&cursor, UNW_REG_IP, &ip) < 0 ||
-		    unw_get_reg(&cursor, UNW_REG_SP, &sp) < 0)
-			break;
-		/* The caller's view says where the callee kept things: its
-		 * sp is the callee's CFA, its saved registers' locations are
-		 * the callee's save slots. */
-		if (n > 0) {
-			out[n - 1].cfa = sp;
-			out[n - 1].rbp_at = save_loc(&cursor, UNW_X86_64_RBP);
-			out[n - 1].rip_at = save_loc(&cursor, UNW_X86_64_RIP);
-		}
-		/* A zero return address ends the chain (_start's caller); a
-		 * stack pointer that does not move up means the unwinder is
-		 * lost in garbage (a thread not started yet): stop there. */
-		if (n > 0 && (ip == 0 || sp < out[n - 1].sp ||
-			      (sp == out[n - 1].sp && ip == out[n - 1].pc)))
-			break;
-		f->pc = ip;
-		f->sp = sp;
-		f->cfa = f->rbp_at = f->rip_at = 0;
-		n++;
-		r = unw_step(&cursor);
-	} while (r > 0 && n < max);
-	cur = NULL;
-	return (int)n;
+int ld_unwind(struct ld_unwinder *u, pid_t tid, struct ld_frame *out,
+	      size_t max)
+{
+	struct ld_frames fs = { out, 0, max };
+	struct sink k = { &fs, max, true, false };
+
+	return unwind(u, tid, &k);
+}
+
+int ld_unwind_frames(struct ld_unwinder *u, pid_t tid, struct ld_frames *fs,
+		     size_t max)
+{
+	struct sink k = { fs, max, false, false };
+
+	return unwind(u, tid, &k);
+}
+
+void ld_frames_release(struct ld_frames *fs)
+{
+	free(fs->v);
+	fs->v = NULL;
+	fs->n = fs->cap = 0;
 }

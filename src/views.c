@@ -670,29 +670,32 @@ int ld_cmd_info_segments(struct ld_session *s, char *args)
 
 static void xinfo_frames(struct ld_session *s, uint64_t addr)
 {
+	struct ld_frames fs = { 0 };
 	size_t i;
 
 	for (i = 0; i < s->proc->nthreads; i++) {
 		struct ld_thread *t = &s->proc->threads[i];
-		struct ld_frame f[LD_MAX_FRAMES];
 		int n, k;
 
 		if (t->state != LD_T_STOPPED)
 			continue;
-		n = ld_session_unwind(s, t->tid, f, LD_MAX_FRAMES);
+		n = ld_session_stack(s, t->tid, SIZE_MAX, &fs);
 		for (k = 0; k < n; k++) {
+			const struct ld_frame *f = &fs.v[k];
 			char sym[256];
 
-			if (!f[k].cfa || addr < f[k].sp || addr >= f[k].cfa)
+			if (!f->cfa || addr < f->sp || addr >= f->cfa)
 				continue;
 			ld_out("  frame     #%d of thread %d (%s), sp 0x%" PRIx64
 			       ", frame at 0x%" PRIx64 ", cfa%+" PRId64 "\n", k, t->num,
-			       ld_session_symbolize(s, k ? f[k].pc - 1 : f[k].pc, sym,
+			       ld_session_symbolize(s, k ? f->pc - 1 : f->pc, sym,
 						    sizeof sym),
-			       f[k].sp, f[k].cfa, (int64_t)(addr - f[k].cfa));
+			       f->sp, f->cfa, (int64_t)(addr - f->cfa));
+			ld_frames_release(&fs);
 			return;
 		}
 	}
+	ld_frames_release(&fs);
 }
 
 static void xinfo_object(struct ld_session *s, struct ld_obj *ob, uint64_t addr)

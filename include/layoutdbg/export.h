@@ -24,7 +24,9 @@
  *                             "cfa": U, "cfa_hex": H,
  *                             "function": "main" | null,
  *                             "offset": U, "offset_hex": H,
- *                             "object": "/path" | null}, ...]}, ...]}
+ *                             "object": "/path" | null}, ...],
+ *                 "depth": N,
+ *                 "window": {"innermost": N, "outermost": N}}, ...]}
  *
  * Unsigned 64-bit values (U above: addresses, sizes, offsets, inodes,
  * registers) are written twice.  X_hex ("0x" and lowercase hex digits) is
@@ -37,7 +39,11 @@
  * "regs_hex" the strings, with the field names of struct user_regs_struct.
  * "size" is end - start; "deleted" says that the path ends in " (deleted)";
  * "dev" is major:minor in hex as /proc/PID/maps prints it.  The frames of a
- * thread are innermost first.
+ * thread are innermost first.  Of a deep stack only a window is kept:
+ * "depth" counts every frame, "frames" holds window.innermost frames
+ * (levels 0, 1, ...) then window.outermost (the last ones, up to depth -
+ * 1).  Without "depth" and "window" (older files) "frames" is the whole
+ * stack.
  *
  * Text (name, exe, reason, path, function, object) is UTF-8.  A value that
  * is not valid UTF-8 (a file name in Latin-1, say) is written with each bad
@@ -63,9 +69,16 @@
  *            "after_hex": H, "delta": N},     all but "valid" only if valid
  *    "threads": [{"tid", "num",
  *                 "state": "new" | "gone" | "present",
- *                 "common": N, "popped": N, "pushed": N,
+ *                 "common": N, "uncertain": N, "popped": N, "pushed": N,
  *                 "popped_frames": [FRAME...],  a's innermost ones
  *                 "pushed_frames": [FRAME...]}, ...]}   b's innermost ones
+ *
+ * Frames are compared from the outermost: "common" frames are shared,
+ * then "uncertain" ones lie outside the kept windows of both snapshots
+ * (each perhaps shared, perhaps popped and pushed again; 0 when the
+ * change is inside the windows), and "popped"/"pushed" are the rest: at
+ * least that many were popped and pushed.  The listed frames are those of
+ * them that were kept, each with its "level".
  *
  * MAPPING and FRAME are as in a snapshot.  Changes come in ld_maps_diff's
  * order; kind names are ld_map_change_name()'s.

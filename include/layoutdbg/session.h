@@ -21,7 +21,12 @@
 #include "layoutdbg/timeline.h"
 #include "layoutdbg/unwind.h"
 
-#define LD_MAX_FRAMES 256
+/* A snapshot keeps every frame of a stack up to LD_SNAP_INNER +
+ * LD_SNAP_OUTER deep; of a deeper one, the LD_SNAP_INNER innermost and
+ * the LD_SNAP_OUTER outermost, and its depth.  A diff of two snapshots is
+ * exact while fewer than LD_SNAP_INNER frames were pushed and popped. */
+#define LD_SNAP_INNER 256
+#define LD_SNAP_OUTER 256
 
 /* What the last resume ended with, for the REPL and auto-snapshots. */
 enum ld_event {
@@ -140,6 +145,16 @@ int ld_session_start_brk(pid_t pid, uint64_t *start_brk);
 int ld_session_unwind(struct ld_session *s, pid_t tid, struct ld_frame *f,
 		      size_t max);
 
+/* Unwind thread tid into fs (grown as needed; release it), at most max
+ * frames (SIZE_MAX: the whole stack, however deep).  Count or -errno. */
+int ld_session_stack(struct ld_session *s, pid_t tid, size_t max,
+		     struct ld_frames *fs);
+
+/* Symbol, object and source line of frame f (caller: not frame 0, its pc
+ * a return address).  0 or -ENOMEM; release with ld_snap_frame_release. */
+int ld_session_frame_info(struct ld_session *s, const struct ld_frame *f,
+			  bool caller, struct ld_snap_frame *sf);
+
 /* The program's line information when no process runs (opened on first
  * use); NULL without DWARF. */
 struct ld_lines *ld_session_exe_lines(struct ld_session *s);
@@ -157,10 +172,11 @@ int ld_session_read(struct ld_session *s, uint64_t addr, void *buf, size_t len);
 const char *ld_session_symbolize(struct ld_session *s, uint64_t addr,
 				 char *buf, size_t len);
 
-/* Registers and symbolized frames of stopped thread t.  0 or -ENOMEM;
- * release with ld_snap_thread_release. */
+/* Registers and symbolized frames of stopped thread t: all of them up to
+ * inner + outer deep, else the inner innermost and outer outermost (the
+ * depth recorded).  0 or -ENOMEM; release with ld_snap_thread_release. */
 int ld_session_frames(struct ld_session *s, struct ld_thread *t,
-		      struct ld_snap_thread *st);
+		      struct ld_snap_thread *st, size_t inner, size_t outer);
 
 /* Capture a snapshot (named or numbered).  Returns it or NULL (error
  * printed). */

@@ -28,7 +28,19 @@ struct ld_snap_thread {
 	bool regs_valid;
 	struct ld_snap_frame *frames;
 	size_t nframes;
+	/* A deep stack is kept as a window: frames[0..ninner) are levels
+	 * 0..ninner-1 (innermost), the rest its outermost levels, up to
+	 * depth - 1.  depth 0 (or nframes): every frame is kept. */
+	size_t depth;
+	size_t ninner;
 };
+
+/* The stack's depth, every frame counted, kept or not. */
+size_t ld_snap_depth(const struct ld_snap_thread *t);
+/* The level (0: innermost) of t->frames[i]. */
+size_t ld_snap_level(const struct ld_snap_thread *t, size_t i);
+/* True when some of the stack's frames are not kept. */
+bool ld_snap_windowed(const struct ld_snap_thread *t);
 
 struct ld_snapshot {
 	unsigned id;             /* 1, 2, ...: "$1" */
@@ -64,6 +76,7 @@ struct ld_snapshot *ld_snapshot_new(struct ld_snapshots *ss, const char *name);
 void ld_snapshot_drop(struct ld_snapshots *ss, struct ld_snapshot *snap);
 void ld_snapshot_free(struct ld_snapshot *snap);
 void ld_snap_thread_release(struct ld_snap_thread *t);
+void ld_snap_frame_release(struct ld_snap_frame *f);
 
 /* "$2", "2", "NAME", "$" (the last), "$$" (the one before): NULL if none. */
 struct ld_snapshot *ld_snapshot_find(struct ld_snapshots *ss, const char *key);
@@ -73,12 +86,18 @@ const char *ld_snapshot_label(const struct ld_snapshot *snap, char *buf,
 			      size_t len);
 
 /* Frames of one thread compared from the outermost frame: how many of
- * a's innermost frames were popped and b's pushed. */
+ * a's innermost frames were popped and b's pushed.  Where a stack is kept
+ * as a window, the frames outside it are not compared: the count of
+ * frames whose fate is unknown is `uncertain` (0 when the change lies
+ * inside the windows, as it does for fewer pushes and pops than the
+ * inner window holds). */
 struct ld_frame_change {
 	pid_t tid;
 	int num;
-	size_t common;           /* frames shared at the bottom */
-	size_t popped, pushed;   /* a->nframes - common, b->nframes - common */
+	size_t common;           /* frames known shared at the bottom */
+	size_t uncertain;        /* then frames perhaps shared, perhaps not */
+	size_t popped, pushed;   /* at least: depth - common - uncertain of
+				    a and of b */
 	const struct ld_snap_thread *a, *b;  /* NULL: thread absent */
 };
 

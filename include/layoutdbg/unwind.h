@@ -51,4 +51,19 @@ struct ld_unwind_stats ld_unwinder_stats(const struct ld_unwinder *u);
 int ld_unwind(struct ld_unwinder *u, pid_t tid, struct ld_frame *out,
 	      size_t max);
 
+/* Every frame of a stack, however deep: innermost first, grown on the
+ * heap as the unwind goes (40 bytes a frame). */
+struct ld_frames {
+	struct ld_frame *v;
+	size_t n, cap;
+};
+
+void ld_frames_release(struct ld_frames *fs);   /* then empty again */
+
+/* As ld_unwind, into fs (its old frames replaced), at most max frames
+ * (SIZE_MAX: all; a count past INT_MAX is cut there).  -ENOMEM when fs
+ * could not grow. */
+int ld_unwind_frames(struct ld_unwinder *u, pid_t tid, struct ld_frames *fs,
+		     size_t max);
+
 #endif
