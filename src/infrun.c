@@ -983,7 +983,7 @@ static enum verdict on_syscall(struct ld_session *s, struct ld_thread *t,
 		return V_RESUME;
 	}
 	name = ld_syscall_name(sc.nr);
-	ld_syscall_format(s->proc->pid, &sc, text, sizeof text);
+	ld_syscall_format(t->tid, &sc, text, sizeof text);
 	if (op == LD_SYS_EXIT)
 		snprintf(out->msg, sizeof out->msg, "Catchpoint %d (returned from "
 			 "syscall %s)\n  %s = %s", bp->num, name ? name : "?", text,

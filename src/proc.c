@@ -220,12 +220,20 @@ int ld_proc_spawn(const char *path, char *const argv[], char *const envp[],
 		return spawn_fail(err, errlen, "cannot trace the new process", e);
 	}
 	close(go[1]);
-	/* Either the exec event, or the child's exit after a failed exec. */
-	while (waitpid(pid, &status, __WALL) < 0) {
-		if (errno != EINTR) {
+	/* Either the exec event, or the child's exit after a failed exec.
+	 * When the filter watches execve (`catch syscall execve`), our own
+	 * execve stops at it first: that one is the start, not a catch. */
+	for (;;) {
+		if (waitpid(pid, &status, __WALL) < 0) {
+			if (errno == EINTR)
+				continue;
 			e = errno;
 			break;
 		}
+		if (!WIFSTOPPED(status) ||
+		    status >> 8 != (SIGTRAP | (PTRACE_EVENT_SECCOMP << 8)) ||
+		    ptrace(PTRACE_CONT, pid, NULL, NULL) < 0)
+			break;
 	}
 	if (!e && WIFSTOPPED(status) &&
 	    status >> 8 == (SIGTRAP | (PTRACE_EVENT_EXEC << 8))) {
