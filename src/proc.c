@@ -585,12 +585,22 @@ static int add_passive(struct ld_proc *p, pid_t tid)
 	return 0;
 }
 
+/* A filtered call of a passive task, or the return of one the hook
+ * asked to see: what the hook says; any other stop: just run on. */
+static bool passive_wants_exit(struct ld_proc *p, pid_t tid, int status)
+{
+	bool sys = status >> 8 == (SIGTRAP | (PTRACE_EVENT_SECCOMP << 8)) ||
+		   WSTOPSIG(status) == (SIGTRAP | 0x80);
+
+	return sys && p->passive_hook && p->passive_hook(p->passive_ctx, tid);
+}
+
 /* A stop of a passively kept child (or of a task it created): resume it
  * at once, passing its own signals on.  Returns true when handled. */
 static bool passive_event(struct ld_proc *p, pid_t tid, int status)
 {
 	size_t i;
-	int sig;
+	int sig, req;
 
 	if (!is_passive(p, tid)) {
 		/* A task born to a passive child: passive too. */
@@ -607,10 +617,11 @@ static bool passive_event(struct ld_proc *p, pid_t tid, int status)
 		return true;
 	}
 	sig = WSTOPSIG(status);
+	req = passive_wants_exit(p, tid, status) ? PTRACE_SYSCALL : PTRACE_CONT;
 	/* events and syscall stops carry no signal to deliver */
 	if (status >> 16 || sig == (SIGTRAP | 0x80) || sig == SIGTRAP)
 		sig = 0;
-	ptrace(PTRACE_CONT, tid, NULL, (void *)(long)sig);
+	ptrace(req, tid, NULL, (void *)(long)sig);
 	return true;
 }
 
@@ -842,6 +853,8 @@ struct ld_proc *ld_proc_adopt_child(struct ld_proc *parent, pid_t child)
 		return NULL;
 	p->options = parent->options;
 	p->keep_children = parent->keep_children;
+	p->passive_hook = parent->passive_hook;
+	p->passive_ctx = parent->passive_ctx;
 	if (!add_thread(p, child, LD_T_STOPPED)) {
 		ld_proc_free(p);
 		return NULL;
