@@ -988,6 +988,62 @@ static void record_exit(struct ld_session *s, struct ld_thread *t,
 	e->done = true;
 }
 
+/* The process a task belongs to (its Tgid); the task itself when /proc
+ * cannot say. */
+static pid_t task_tgid(pid_t tid)
+{
+	char path[64], line[128];
+	long tgid = tid;
+	FILE *f;
+
+	snprintf(path, sizeof path, "/proc/%d/status", (int)tid);
+	f = fopen(path, "r");
+	if (!f)
+		return tid;
+	while (fgets(line, sizeof line, f))
+		if (sscanf(line, "Tgid: %ld", &tgid) == 1)
+			break;
+	fclose(f);
+	return (pid_t)tgid;
+}
+
+/* A memory call of a child kept under our filter (proc.c's passive
+ * tasks), on the timeline with its pid as strace -f shows it: thread 0
+ * (not one of ours), the layout from that child's maps, no break and no
+ * backtrace (the session knows neither for another process).  Returns
+ * true to see the call's return. */
+static bool passive_syscall(void *ctx, pid_t tid)
+{
+	struct ld_session *s = ctx;
+	struct ld_tl_entry *e;
+	struct ld_syscall sc;
+	enum ld_sysop op;
+	char text[1024], err[128];
+
+	memset(&sc, 0, sizeof sc);
+	if (ld_proc_syscall(tid, &op, &sc) < 0 || op == LD_SYS_NONE)
+		return false;
+	if (op == LD_SYS_EXIT) {
+		e = ld_timeline_pending(&s->timeline, tid);
+		if (e) {
+			e->call.returned = true;
+			e->call.ret = sc.ret;
+			ld_maps_read(e->pid, &e->after, err, sizeof err);
+			e->done = true;
+		}
+		return false;
+	}
+	if (!recording(s, sc.nr) || !(e = ld_timeline_add(&s->timeline)))
+		return false;
+	e->tid = tid;
+	e->pid = task_tgid(tid);
+	clock_gettime(CLOCK_REALTIME, &e->when);
+	e->call = sc;
+	e->text = strdup(ld_syscall_format(tid, &sc, text, sizeof text));
+	ld_maps_read(e->pid, &e->before, err, sizeof err);
+	return true;
+}
+
 static enum verdict on_syscall(struct ld_session *s, struct ld_thread *t,
 			       struct outcome *out)
 {
@@ -1030,7 +1086,7 @@ static enum verdict on_syscall(struct ld_session *s, struct ld_thread *t,
 		return V_RESUME;
 	}
 	name = ld_syscall_name(sc.nr);
-	ld_syscall_format(s->proc->pid, &sc, text, sizeof text);
+	ld_syscall_format(t->tid, &sc, text, sizeof text);
 	if (op == LD_SYS_EXIT)
 		snprintf(out->msg, sizeof out->msg, "Catchpoint %d (returned from "
 			 "syscall %s)\n  %s = %s", bp->num, name ? name : "?", text,
@@ -1798,6 +1854,10 @@ static int spawn(struct ld_session *s, char **argv, char *err, size_t len)
 	}
 	if (r < 0)
 		s->seccomp = false;
+	else if (s->seccomp) {
+		s->proc->passive_hook = passive_syscall;
+		s->proc->passive_ctx = s;
+	}
 	return r;
 }
 

@@ -220,12 +220,20 @@ int ld_proc_spawn(const char *path, char *const argv[], char *const envp[],
 		return spawn_fail(err, errlen, "cannot trace the new process", e);
 	}
 	close(go[1]);
-	/* Either the exec event, or the child's exit after a failed exec. */
-	while (waitpid(pid, &status, __WALL) < 0) {
-		if (errno != EINTR) {
+	/* Either the exec event, or the child's exit after a failed exec.
+	 * When the filter watches execve (`catch syscall execve`), our own
+	 * execve stops at it first: that one is the start, not a catch. */
+	for (;;) {
+		if (waitpid(pid, &status, __WALL) < 0) {
+			if (errno == EINTR)
+				continue;
 			e = errno;
 			break;
 		}
+		if (!WIFSTOPPED(status) ||
+		    status >> 8 != (SIGTRAP | (PTRACE_EVENT_SECCOMP << 8)) ||
+		    ptrace(PTRACE_CONT, pid, NULL, NULL) < 0)
+			break;
 	}
 	if (!e && WIFSTOPPED(status) &&
 	    status >> 8 == (SIGTRAP | (PTRACE_EVENT_EXEC << 8))) {
@@ -577,12 +585,22 @@ static int add_passive(struct ld_proc *p, pid_t tid)
 	return 0;
 }
 
+/* A filtered call of a passive task, or the return of one the hook
+ * asked to see: what the hook says; any other stop: just run on. */
+static bool passive_wants_exit(struct ld_proc *p, pid_t tid, int status)
+{
+	bool sys = status >> 8 == (SIGTRAP | (PTRACE_EVENT_SECCOMP << 8)) ||
+		   WSTOPSIG(status) == (SIGTRAP | 0x80);
+
+	return sys && p->passive_hook && p->passive_hook(p->passive_ctx, tid);
+}
+
 /* A stop of a passively kept child (or of a task it created): resume it
  * at once, passing its own signals on.  Returns true when handled. */
 static bool passive_event(struct ld_proc *p, pid_t tid, int status)
 {
 	size_t i;
-	int sig;
+	int sig, req;
 
 	if (!is_passive(p, tid)) {
 		/* A task born to a passive child: passive too. */
@@ -599,10 +617,11 @@ static bool passive_event(struct ld_proc *p, pid_t tid, int status)
 		return true;
 	}
 	sig = WSTOPSIG(status);
+	req = passive_wants_exit(p, tid, status) ? PTRACE_SYSCALL : PTRACE_CONT;
 	/* events and syscall stops carry no signal to deliver */
 	if (status >> 16 || sig == (SIGTRAP | 0x80) || sig == SIGTRAP)
 		sig = 0;
-	ptrace(PTRACE_CONT, tid, NULL, (void *)(long)sig);
+	ptrace(req, tid, NULL, (void *)(long)sig);
 	return true;
 }
 
@@ -861,6 +880,8 @@ struct ld_proc *ld_proc_adopt_child(struct ld_proc *parent, pid_t child)
 		return NULL;
 	p->options = parent->options;
 	p->keep_children = parent->keep_children;
+	p->passive_hook = parent->passive_hook;
+	p->passive_ctx = parent->passive_ctx;
 	if (!add_thread(p, child, LD_T_STOPPED)) {
 		ld_proc_free(p);
 		return NULL;

@@ -243,7 +243,7 @@ static const char *len_str(uint64_t n, char *buf, size_t len)
 	return buf;
 }
 
-static const char *fd_str(pid_t pid, int64_t fd, char *buf, size_t len)
+const char *ld_syscall_fd_str(pid_t pid, int64_t fd, char *buf, size_t len)
 {
 	char link[64], target[4096];
 	ssize_t n = -1;
@@ -261,8 +261,8 @@ static const char *fd_str(pid_t pid, int64_t fd, char *buf, size_t len)
 	return buf;
 }
 
-const char *ld_syscall_format(pid_t pid, const struct ld_syscall *sc,
-			      char *buf, size_t len)
+const char *ld_syscall_format_raw(pid_t pid, const struct ld_syscall *sc,
+				  char *buf, size_t len)
 {
 	const uint64_t *a = sc->args;
 	char s0[64], s1[64], s2[128], s3[256], s4[4200];
@@ -277,7 +277,7 @@ const char *ld_syscall_format(pid_t pid, const struct ld_syscall *sc,
 			 addr_str(a[0], s0, sizeof s0), len_str(a[1], s1, sizeof s1),
 			 ld_prot_str(a[2], s2, sizeof s2),
 			 ld_mmap_flags_str(a[3], s3, sizeof s3),
-			 fd_str(pid, (int32_t)a[4], s4, sizeof s4), a[5]);
+			 ld_syscall_fd_str(pid, (int32_t)a[4], s4, sizeof s4), a[5]);
 		break;
 	case 11:
 		snprintf(buf, len, "munmap(%s, %s)", addr_str(a[0], s0, sizeof s0),

@@ -139,7 +139,12 @@ void ld_render_timeline(FILE *f, const struct ld_timeline *t, const char *exe)
 		const struct ld_snap_frame *who = caller_frame(e);
 		char ret[128];
 
-		fprintf(f, "%4u  [%d] %s = %s\n", e->n, e->thread_num, e->text,
+		/* a child process's call: "[pid N]" as strace -f says it */
+		if (e->thread_num > 0)
+			fprintf(f, "%4u  [%d] ", e->n, e->thread_num);
+		else
+			fprintf(f, "%4u  [pid %d] ", e->n, (int)e->pid);
+		fprintf(f, "%s = %s\n", e->text,
 			ld_syscall_format_ret(&e->call, ret, sizeof ret));
 		fprintf(f, "        ");
 		change_summary(f, e);
@@ -156,12 +161,17 @@ void ld_render_tl_entry(FILE *f, const struct ld_tl_entry *e, const char *exe)
 	char ret[128];
 	size_t i;
 
-	fprintf(f, "#%u thread %d (LWP %d)\n  %s = %s\n", e->n, e->thread_num,
-		(int)e->tid, e->text, ld_syscall_format_ret(&e->call, ret, sizeof ret));
-	if (e->brk_known)
+	if (e->thread_num > 0)
+		fprintf(f, "#%u thread %d (LWP %d)\n", e->n, e->thread_num, (int)e->tid);
+	else
+		fprintf(f, "#%u child process %d (LWP %d)\n", e->n, (int)e->pid,
+			(int)e->tid);
+	fprintf(f, "  %s = %s\n", e->text, ld_syscall_format_ret(&e->call, ret, sizeof ret));
+	/* the break is followed in the traced process only */
+	if (e->thread_num > 0 && e->brk_known)
 		fprintf(f, "  program break 0x%" PRIx64 " -> 0x%" PRIx64 "\n",
 			e->brk_before, e->brk_after);
-	else
+	else if (e->thread_num > 0)
 		fprintf(f, "  program break unknown (not watched before this call)\n");
 	if (e->done) {
 		a.maps = e->before;
@@ -200,7 +210,7 @@ struct ld_snapshot *ld_tl_as_snapshot(const struct ld_tl_entry *e, bool after,
 	s->exe = strdup(exe ? exe : "");
 	s->pid = e->pid;
 	s->when = e->when;
-	s->brk_valid = e->brk_known;
+	s->brk_valid = e->brk_known && e->thread_num > 0;
 	if (s->brk_valid)
 		s->brk = after ? e->brk_after : e->brk_before;
 	if (!s->name || !s->reason || !s->exe ||

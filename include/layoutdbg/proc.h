@@ -91,6 +91,13 @@ struct ld_proc {
 				    stop) instead of released */
 	pid_t *passive;          /* such children */
 	size_t npassive, cappassive;
+	/* Called at a passive task's seccomp stop, and at the syscall-exit
+	 * stop that follows when it returned true (the task is then resumed
+	 * with PTRACE_SYSCALL to show the call's return).  The task is
+	 * stopped: the hook may read it (ld_proc_syscall, memory, /proc),
+	 * never resume it or wait.  NULL: passive tasks just run on. */
+	bool (*passive_hook)(void *ctx, pid_t tid);
+	void *passive_ctx;
 };
 
 /* Start path with argv (argv[0] included) under ptrace, stopped at the

@@ -45,11 +45,38 @@ struct ld_syscall {
 	int64_t ret;
 };
 
-/* "mmap(NULL, 8192 (0x2000, 8 KiB), PROT_READ|PROT_WRITE, MAP_PRIVATE|
- * MAP_ANONYMOUS, -1, 0)": arguments decoded as strace does, an fd with its
- * path (read from /proc/PID/fd at call time: pass the pid, or 0). */
-const char *ld_syscall_format(pid_t pid, const struct ld_syscall *sc,
+/* Where the decoder reads the tracee's memory (paths, buffers, structs):
+ * read returns 0 or -errno as ld_mem_read does (NULL: no memory, every
+ * pointer is shown as an address).  pid names /proc/PID/fd for fd paths
+ * (0: none).  Tests pass a fake reader. */
+struct ld_sysmem {
+	pid_t pid;
+	int (*read)(void *ctx, uint64_t addr, void *buf, size_t len);
+	void *ctx;
+};
+
+/* The call decoded as strace does: "openat(AT_FDCWD, \"/etc/passwd\",
+ * O_RDONLY|O_CLOEXEC)", "mmap(NULL, 8192 (0x2000, 8 KiB), PROT_READ|
+ * PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0)"; an fd with its path
+ * ("3</dev/null>").  Strings quoted and escaped, buffers cut at 32 bytes
+ * with "...".  Output arguments (read's buffer, the old sigaction, an
+ * ioctl's result) are shown when sc->returned with success, an address
+ * before.  Calls not decoded here (ld_syscall_decoded false): name and
+ * raw hex arguments. */
+const char *ld_syscall_decode(const struct ld_sysmem *m,
+			      const struct ld_syscall *sc, char *buf, size_t len);
+/* ld_syscall_decode reading the memory of tid (a stopped tracee; its
+ * /proc entry for fds).  tid 0: no memory, no fd paths. */
+const char *ld_syscall_format(pid_t tid, const struct ld_syscall *sc,
 			      char *buf, size_t len);
+/* True for the calls ld_syscall_decode decodes argument by argument (the
+ * list is in the man page, `catch syscall`). */
+bool ld_syscall_decoded(long nr);
+/* The memory calls decoded, any other call as its name and raw hex. */
+const char *ld_syscall_format_raw(pid_t pid, const struct ld_syscall *sc,
+				  char *buf, size_t len);
+/* "3</dev/null>" (the path from /proc/PID/fd when pid > 0), or "3". */
+const char *ld_syscall_fd_str(pid_t pid, int64_t fd, char *buf, size_t len);
 /* "0x7ffff7fc0000", "0", "-1 ENOMEM (Cannot allocate memory)". */
 const char *ld_syscall_format_ret(const struct ld_syscall *sc, char *buf,
 				  size_t len);

@@ -15,7 +15,7 @@ struct ld_tl_entry {
 	unsigned n;                /* 1, 2, ... */
 	pid_t pid, tid;
 	struct timespec when;      /* the call's entry */
-	int thread_num;
+	int thread_num;            /* 0: a task of a child process (pid) */
 	struct ld_syscall call;
 	char *text;                /* the decoded call, formatted at entry */
 	struct ld_maps before, after;
