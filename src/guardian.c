@@ -238,11 +238,12 @@ static unsigned restore_bytes(pid_t tid, unsigned *failed)
 }
 
 /* The signal tid must get when detached: 0 for our own traps.  A thread
- * whose fresh stop is the trap of one of our int3s has its pc one past the
- * site: rewind it.  In a stop layoutdbg has seen, the pc is already right
- * (rewound, or moved on by an emulated instruction: only layoutdbg knows
- * which), and a SIGTRAP there is ours. */
-static int settle(pid_t tid, enum tstate ts)
+ * that has just executed one of our int3s has its pc one past the site:
+ * rewind it, unless layoutdbg has already handled that stop (adjusted():
+ * it rewound the pc, or emulated the instruction at the site and moved
+ * past it, so pc - 1 may be a site again).  A stop we waited for
+ * ourselves (fresh) was never seen by layoutdbg. */
+static int settle(pid_t tid, enum tstate ts, bool (*adjusted)(pid_t))
 {
 	struct user_regs_struct r;
 	siginfo_t si;
@@ -253,8 +254,10 @@ static int settle(pid_t tid, enum tstate ts)
 		return si.si_signo;	/* the program's own: pass it on */
 	if (si.si_code <= 0)
 		return SIGTRAP;		/* sent with kill/tgkill: its own too */
-	if (si.si_code != SI_KERNEL || ts != T_FRESH)
-		return 0;		/* a step, a ptrace event, a seen trap */
+	if (si.si_code != SI_KERNEL)
+		return 0;		/* a step or a ptrace event: ours */
+	if (ts == T_SEEN && adjusted && adjusted(tid))
+		return 0;
 	if (pt(PTRACE_GETREGS, tid, 0, &r) < 0 || is_site(r.rip))
 		return 0;
 	if (!is_site(r.rip - 1))
@@ -318,7 +321,8 @@ static enum tstate drain_trap(pid_t pid, pid_t tid, enum tstate ts)
 
 /* Returns how many bytes were restored, or -1 when no thread could be
  * stopped (the process is gone); *failed counts bytes not restored. */
-static long release(pid_t pid, bool seize, unsigned *failed)
+static long release(pid_t pid, bool seize, bool (*adjusted)(pid_t),
+		    unsigned *failed)
 {
 	size_t i, waited = 0;
 	pid_t any = 0;
@@ -345,7 +349,7 @@ static long release(pid_t pid, bool seize, unsigned *failed)
 	}
 	done = restore_bytes(any, failed);
 	for (i = 0; i < ntids; i++) {
-		int sig = tstate[i] != T_GONE ? settle(tids[i], tstate[i]) : 0;
+		int sig = tstate[i] != T_GONE ? settle(tids[i], tstate[i], adjusted) : 0;
 
 		pt(PTRACE_DETACH, tids[i], 0, (void *)(long)sig);
 	}
@@ -366,19 +370,18 @@ static void say(const char *a, pid_t pid, const char *b, long n, const char *c)
 		return;
 }
 
-int ld_guardian_crash_release(int sig)
+int ld_guardian_crash_release(bool (*adjusted)(pid_t tid))
 {
 	unsigned failed = 0;
 	long done;
 
-	(void)sig;
 	if (!active)
 		return -1;
 	/* A wait that never ends (a thread that cannot stop) must not keep
 	 * a crashed layoutdbg alive: SIGALRM ends it, and the guardian takes
 	 * over. */
 	alarm(3);
-	done = release(table->pid, false, &failed);
+	done = release(table->pid, false, adjusted, &failed);
 	alarm(0);
 	if (done < 0)
 		return -1;
@@ -463,7 +466,7 @@ static void guardian_main(int rfd, pid_t parent, pid_t pid)
 	if (table->n == 0)
 		_exit(0);	/* nothing of ours in its text */
 	alarm(10);		/* never hang around a process that cannot stop */
-	done = release(pid, true, &failed);
+	done = release(pid, true, NULL, &failed);
 	if (done < 0)
 		say("layoutdbg died: process ", pid,
 		    " ended before its breakpoint bytes could be restored", -1, "\n");
@@ -505,6 +508,7 @@ int ld_guardian_start(pid_t pid)
 		guardian_main(fds[0], parent, pid);
 	}
 	close(fds[0]);
+	setpgid(g, g);		/* also here: whichever runs first */
 	guard_pid = g;
 	guard_fd = fds[1];
 	guard_pidfd = (int)syscall(SYS_pidfd_open, g, 0);

@@ -58,13 +58,25 @@ static void on_terminate(int sig)
  * system calls, not much else); a spawned process is killed.  Then die of
  * the same signal. */
 
+/* Has run control looked at (and so adjusted) the pc of tid's current
+ * stop?  Registers are read once per stop and cached; a rewind or an
+ * emulated step writes the cache too.  (Between the read and the rewind
+ * there is no system call, so a signal sent from outside lands there only
+ * through an interrupt: rare, not impossible.) */
+static bool pc_adjusted(pid_t tid)
+{
+	struct ld_thread *t = ld_proc_thread(crash_session->proc, tid);
+
+	return t && t->state == LD_T_STOPPED && t->regs_valid;
+}
+
 static void on_crash(int sig)
 {
 	struct ld_session *s = crash_session;
 	size_t i;
 
 	if (s && s->proc && !s->proc->exited &&
-	    (s->proc->spawned || ld_guardian_crash_release(sig) < 0)) {
+	    (s->proc->spawned || ld_guardian_crash_release(pc_adjusted) < 0)) {
 		for (i = 0; i < s->bps.nsites; i++)
 			ld_mem_poke_byte(s->proc->pid, s->bps.sites[i].addr,
 					 s->bps.sites[i].orig);
