@@ -151,7 +151,8 @@ def one_death(sig, spin):
 def after_death(h, err, spin):
     """(None or a failure text, program died) once layoutdbg and the
     guardian are gone."""
-    if not ldtest.pid_alive(h.pid):
+    if not ldtest.pid_alive(h.pid) or "ended before" in err:
+        # (the guardian found it dying: its exit may not be over yet)
         h.p.wait(5)
         return "program died: %d; stderr %r" % (h.p.returncode, err), True
     lo, diff = text_vs_file(h.pid)
