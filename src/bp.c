@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "layoutdbg/bp.h"
+#include "layoutdbg/guardian.h"
 #include "layoutdbg/mem.h"
 
 #define INT3 0xcc
@@ -142,9 +143,12 @@ int ld_bp_arm(struct ld_bps *b, pid_t tid, struct ld_bp *bp)
 	s->addr = bp->addr;
 	s->orig = orig;
 	s->refs = 1;
+	ld_guardian_note(s->addr, orig, true);	/* listed before written */
 	r = ld_site_drop(tid, s);
-	if (r)
+	if (r) {
+		ld_guardian_note(bp->addr, orig, false);
 		return r;
+	}
 	b->nsites++;
 	bp->armed = true;
 	return 0;
@@ -207,6 +211,8 @@ int ld_bp_disarm(struct ld_bps *b, pid_t tid, struct ld_bp *bp)
 		return 0;
 	if (tid)
 		r = ld_site_lift(tid, s);
+	if (r == 0 || r == -ESRCH)
+		ld_guardian_note(s->addr, 0, false);
 	site_remove(b, s);
 	return r == -ESRCH ? 0 : r;
 }
@@ -216,11 +222,13 @@ int ld_bps_disarm_all(struct ld_bps *b, pid_t tid)
 	int r = 0;
 	size_t i;
 
-	for (i = 0; tid && i < b->nsites; i++) {
-		int e = ld_site_lift(tid, &b->sites[i]);
+	for (i = 0; i < b->nsites; i++) {
+		int e = tid ? ld_site_lift(tid, &b->sites[i]) : 0;
 
 		if (e && e != -ESRCH && !r)
 			r = e;
+		if (!e || e == -ESRCH)
+			ld_guardian_note(b->sites[i].addr, 0, false);
 	}
 	/* Every thread is stopped with its traps drained (or gone): no hit
 	 * of these sites can come any more. */

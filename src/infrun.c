@@ -16,6 +16,7 @@
 
 #include "layoutdbg/emulate.h"
 #include "layoutdbg/error.h"
+#include "layoutdbg/guardian.h"
 #include "layoutdbg/infrun.h"
 #include "layoutdbg/output.h"
 #include "layoutdbg/repl.h"
@@ -540,6 +541,7 @@ void ld_end_process(struct ld_session *s, bool kill_or_detach)
 			ld_proc_detach(p);
 		}
 	}
+	ld_guardian_stop();	/* after the bytes are back and it is let go */
 	ld_bps_disarm_all(&s->bps, 0);
 	/* Internal breakpoints belong to the process. */
 	for (i = s->bps.n; i-- > 0;) {
@@ -2038,6 +2040,7 @@ int ld_attach(struct ld_session *s, pid_t pid)
 	char err[512], path[64], exe[4096], where[512];
 	struct ld_thread *t;
 	ssize_t n;
+	int g;
 
 	if (s->proc)
 		return ld_error("attach %d: already debugging process %d; "
@@ -2048,6 +2051,9 @@ int ld_attach(struct ld_session *s, pid_t pid)
 		s->proc = NULL;
 		return ld_error("attach %d: %s", (int)pid, err);
 	}
+	if ((g = ld_guardian_start(pid)) < 0)
+		ld_warn("attach %d: no guardian: if layoutdbg is killed, breakpoint "
+			"bytes stay in the process: %s", (int)pid, strerror(-g));
 	if (n > 0) {
 		exe[n] = 0;
 		if (n > 10 && !strcmp(exe + n - 10, " (deleted)"))

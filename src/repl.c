@@ -12,6 +12,7 @@
 #include <readline/readline.h>
 
 #include "layoutdbg/commands.h"
+#include "layoutdbg/guardian.h"
 #include "layoutdbg/repl.h"
 
 volatile sig_atomic_t ld_terminate;
@@ -52,16 +53,30 @@ static void on_terminate(int sig)
 }
 
 /* layoutdbg itself crashing must not leave int3s in an attached
- * process: put every original byte back with raw ptrace calls (a signal
- * handler can make system calls, not much else), detach or kill, then die
- * of the same signal. */
+ * process: the guardian module stops every thread, puts every original
+ * byte back and detaches with raw ptrace calls (a signal handler can make
+ * system calls, not much else); a spawned process is killed.  Then die of
+ * the same signal. */
+
+/* Has run control looked at (and so adjusted) the pc of tid's current
+ * stop?  Registers are read once per stop and cached; a rewind or an
+ * emulated step writes the cache too.  (Between the read and the rewind
+ * there is no system call, so a signal sent from outside lands there only
+ * through an interrupt: rare, not impossible.) */
+static bool pc_adjusted(pid_t tid)
+{
+	struct ld_thread *t = ld_proc_thread(crash_session->proc, tid);
+
+	return t && t->state == LD_T_STOPPED && t->regs_valid;
+}
 
 static void on_crash(int sig)
 {
 	struct ld_session *s = crash_session;
 	size_t i;
 
-	if (s && s->proc && !s->proc->exited) {
+	if (s && s->proc && !s->proc->exited &&
+	    (s->proc->spawned || ld_guardian_crash_release(pc_adjusted) < 0)) {
 		for (i = 0; i < s->bps.nsites; i++)
 			ld_mem_poke_byte(s->proc->pid, s->bps.sites[i].addr,
 					 s->bps.sites[i].orig);

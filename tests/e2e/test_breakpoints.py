@@ -173,7 +173,7 @@ def continue_n():
            "continue 3 message")
     s = stops(out)
     check(len(s) == 2, "stops %r (want 2: 1st hit, then 4th)" % s, out)
-    rows_mid = bp_rows(out[:out.find("rdi")])
+    rows_mid = bp_rows(out[:out.find("\nrdi ")])  # not "rdi" in a path
     check(rows_mid[1][4] == 4, "hits after continue 3: %r (want 4)" % rows_mid, out)
     rdi = reg(out, "rdi")
     check(rdi == 0, "n=%d at the 4th hit" % rdi, out)
