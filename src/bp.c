@@ -5,6 +5,7 @@
 
 #include "layoutdbg/bp.h"
 #include "layoutdbg/mem.h"
+#include "layoutdbg/objs.h"
 
 #define INT3 0xcc
 
@@ -25,6 +26,11 @@ static void bp_free(struct ld_bp *bp)
 	free(bp->pattern);
 	free(bp->file);
 	free(bp);
+}
+
+void ld_bps_watch_objs(struct ld_bps *b, struct ld_objs *objs)
+{
+	b->objs = objs;
 }
 
 void ld_bps_release(struct ld_bps *b)
@@ -100,6 +106,43 @@ struct ld_site *ld_site_at(struct ld_bps *b, uint64_t addr)
 	return NULL;
 }
 
+/* Record which object s->orig is read from. */
+static void stamp_owner(const struct ld_bps *b, struct ld_site *s)
+{
+	const struct ld_obj *ob = b->objs ? ld_objs_at(b->objs, s->addr) : NULL;
+
+	s->owner_lo = ob ? ob->lo : 0;
+	s->owner_inode = ob ? ob->inode : 0;
+	s->owner_dev = ob ? ob->dev : 0;
+}
+
+/* Is the object s->orig came from still loaded where it was? */
+static bool owner_loaded(const struct ld_bps *b, const struct ld_site *s)
+{
+	const struct ld_obj *ob;
+
+	if (!s->owner_lo || !b->objs)
+		return true;	/* no owner known: nothing to compare */
+	ob = ld_objs_at(b->objs, s->addr);
+	return ob && ob->lo == s->owner_lo && ob->inode == s->owner_inode &&
+	       ob->dev == s->owner_dev;
+}
+
+/* Write the original byte back for good, but only over our own int3: if
+ * another byte is there, the code we patched is gone (unloaded, and
+ * something else mapped in its place, or rewritten by the program) and
+ * the saved byte belongs to nothing there.  A page that cannot be read
+ * any more is gone too. */
+static int site_restore(pid_t tid, struct ld_site *s)
+{
+	uint8_t cur;
+	int r = ld_mem_read(tid, s->addr, &cur, 1);
+
+	if (r == -EIO || r == -EFAULT || (!r && cur != INT3))
+		return 0;
+	return r ? r : ld_site_lift(tid, s);
+}
+
 int ld_site_lift(pid_t tid, struct ld_site *s)
 {
 	return ld_mem_write(tid, s->addr, &s->orig, 1);
@@ -141,6 +184,7 @@ int ld_bp_arm(struct ld_bps *b, pid_t tid, struct ld_bp *bp)
 	s->addr = bp->addr;
 	s->orig = orig;
 	s->refs = 1;
+	stamp_owner(b, s);
 	r = ld_site_drop(tid, s);
 	if (r)
 		return r;
@@ -170,7 +214,7 @@ int ld_bp_disarm(struct ld_bps *b, pid_t tid, struct ld_bp *bp)
 	if (--s->refs > 0)
 		return 0;
 	if (tid)
-		r = ld_site_lift(tid, s);
+		r = site_restore(tid, s);
 	site_remove(b, s);
 	return r == -ESRCH ? 0 : r;
 }
@@ -181,7 +225,7 @@ int ld_bps_disarm_all(struct ld_bps *b, pid_t tid)
 	size_t i;
 
 	for (i = 0; tid && i < b->nsites; i++) {
-		int e = ld_site_lift(tid, &b->sites[i]);
+		int e = site_restore(tid, &b->sites[i]);
 
 		if (e && e != -ESRCH && !r)
 			r = e;
@@ -190,6 +234,35 @@ int ld_bps_disarm_all(struct ld_bps *b, pid_t tid)
 	for (i = 0; i < b->n; i++)
 		b->v[i]->armed = false;
 	return r;
+}
+
+size_t ld_bps_forget_unloaded(struct ld_bps *b)
+{
+	size_t i = 0, j, n = 0;
+
+	while (i < b->nsites) {
+		struct ld_site *s = &b->sites[i];
+
+		if (owner_loaded(b, s)) {
+			i++;
+			continue;
+		}
+		for (j = 0; j < b->n; j++)
+			if (b->v[j]->armed && b->v[j]->addr == s->addr)
+				b->v[j]->armed = false;
+		site_remove(b, s);
+		n++;
+	}
+	/* Resolved but not armed (disabled, or its object just went): the
+	 * address may name code that is gone; resolve it again. */
+	for (j = 0; j < b->n; j++) {
+		struct ld_bp *bp = b->v[j];
+
+		if (!bp->armed && !bp->is_addr &&
+		    (bp->type == LD_BP_USER || bp->type == LD_BP_TEMP))
+			bp->pending = true;
+	}
+	return n;
 }
 
 void ld_bp_shadow(const struct ld_bps *b, uint64_t addr, void *buf, size_t len)
