@@ -243,13 +243,15 @@ def lingerer(cmds, args=()):
     p = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                          stderr=subprocess.PIPE, env=ldtest.env())
     out = ldtest.Reader(p.stdout.fileno())
+    # stderr is the program's too: drain it, never read it to its end
+    err = ldtest.Reader(p.stderr.fileno())
     try:
         pid = int(out.expect(r"^pid (\d+)$").group(1))
         try:
             rc = p.wait(ldtest.DEFAULT_TIMEOUT)
         except subprocess.TimeoutExpired:
             raise ldtest.Timeout("layoutdbg did not exit")
-        check(rc == 0, "layoutdbg exit %d: %r" % (rc, p.stderr.read()), out.text)
+        check(rc == 0, "layoutdbg exit %d: %r" % (rc, err.drain()), out.text)
         check(ldtest.pid_alive(pid), "program %d died with layoutdbg" % pid, out.drain())
         check(ldtest.tracer_pid(pid) == 0, "program %d still traced" % pid)
         p.stdin.write(b"bye\n")
