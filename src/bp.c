@@ -272,7 +272,11 @@ void ld_bp_shadow(const struct ld_bps *b, uint64_t addr, void *buf, size_t len)
 	for (i = 0; i < b->nsites; i++) {
 		const struct ld_site *s = &b->sites[i];
 
-		if (s->addr >= addr && s->addr - addr < len)
-			((uint8_t *)buf)[s->addr - addr] = s->orig;
+		uint8_t *at = (uint8_t *)buf + (s->addr - addr);
+
+		/* Where our int3 is not, the code is no longer what the
+		 * byte was saved from: show what is there. */
+		if (s->addr >= addr && s->addr - addr < len && *at == INT3)
+			*at = s->orig;
 	}
 }

@@ -117,7 +117,7 @@ int ld_site_drop(pid_t tid, struct ld_site *s);
 int ld_bps_disarm_all(struct ld_bps *b, pid_t tid);
 
 /* Replace int3 bytes of our sites in buf (read from addr) by the original
- * bytes. */
+ * bytes (only int3 bytes: any other byte there is newer code). */
 void ld_bp_shadow(const struct ld_bps *b, uint64_t addr, void *buf, size_t len);
 
 #endif

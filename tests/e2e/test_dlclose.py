@@ -11,6 +11,7 @@ same address with different code there.  Checked, spawned and attached:
   * delete / disable / detach while the other library occupies the
     address never write the old library's byte into it (the checksum
     stays the oracle's, the code the program prints stays pristine);
+  * the same when code is replaced without the dynamic linker (jitter);
   * a program detached from (or left behind by follow-fork-mode child)
     runs on after layoutdbg exits.
 """
@@ -24,7 +25,7 @@ from ldtest import check, search
 
 REPEAT = 3      # the removal cases, each way; the old bug was deterministic
 
-t = ldtest.Tap(10)
+t = ldtest.Tap(13)
 
 LIBA = ldtest.fixture("libdla.so")
 LIBB = ldtest.fixture("libdlb.so")
@@ -231,6 +232,50 @@ for how in ("spawned", "attached"):
         t.case("break in libdla, libdlb at its address (%s): pending, x shows libdlb, "
                "`%s` keeps the checksum (x%d)" % (how, act, REPEAT),
                swap, how == "attached", act)
+
+
+# ------------------------------- code replaced behind the linker's back
+
+def jit_once(action):
+    """jitter replaces an executable page by another one at the same
+    address with no dynamic linker involved: nothing tells layoutdbg.  A
+    breakpoint in the first page must still never put its byte into the
+    second: `x` shows the new code, ACTION leaves it alone."""
+    with ldtest.PipeSession([ldtest.fixture("jitter")]) as s:
+        s.send("break code_ready")
+        s.out.expect(r"^Breakpoint 1 at ")
+        s.send("run")
+        s.out.expect(ldtest.stop_rx(1, "code_ready"))
+        s.send("info registers rdi")
+        addr = int(s.out.expect(r"^rdi\s+(0x[0-9a-f]+)").group(1), 16)
+        s.send("break *%#x" % addr)
+        s.out.expect(r"^Breakpoint 2 at 0x0*%x" % addr)
+        s.send("continue")
+        s.out.expect(r"^Breakpoint 2, 0x0*%x " % addr)
+        s.send("continue")
+        s.out.expect(ldtest.stop_rx(1, "code_ready"))
+        s.send("x/2xb %#x" % addr)
+        s.out.expect(r"^0x0*%x.*:\s+0x31\s+0xc0\s*$" % addr)
+        s.send(action)
+        if action != "detach":
+            s.send("delete 1")
+            s.send("continue")
+            s.out.expect(r"exited with code 0\]")
+        s.send("quit")
+        rc = s.finish()
+        out = s.out.wait_eof()
+    check(rc == 0, "layoutdbg exit %d: %r" % (rc, s.err.text), out)
+    search(r"^results 1 2$", out, "the program's result after %s" % action)
+
+
+def jit(action):
+    for _ in range(REPEAT):
+        jit_once(action)
+
+
+for act in ("delete 2", "disable 2", "detach"):
+    t.case("code page replaced under a *ADDRESS breakpoint: x shows the new code, "
+           "`%s` leaves it intact (x%d)" % (act, REPEAT), jit, act)
 
 
 # ---------------------------------------------------- detach for good
