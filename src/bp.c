@@ -2,10 +2,11 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/sysmacros.h>
 
 #include "layoutdbg/bp.h"
 #include "layoutdbg/mem.h"
-#include "layoutdbg/objs.h"
+#include "layoutdbg/maps.h"
 
 #define INT3 0xcc
 
@@ -28,9 +29,9 @@ static void bp_free(struct ld_bp *bp)
 	free(bp);
 }
 
-void ld_bps_watch_objs(struct ld_bps *b, struct ld_objs *objs)
+void ld_bps_watch_maps(struct ld_bps *b, const struct ld_maps *maps)
 {
-	b->objs = objs;
+	b->maps = maps;
 }
 
 void ld_bps_release(struct ld_bps *b)
@@ -106,26 +107,29 @@ struct ld_site *ld_site_at(struct ld_bps *b, uint64_t addr)
 	return NULL;
 }
 
-/* Record which object s->orig is read from. */
-static void stamp_owner(const struct ld_bps *b, struct ld_site *s)
+/* Where in which file s->orig is read from. */
+static void stamp_file(const struct ld_bps *b, struct ld_site *s)
 {
-	const struct ld_obj *ob = b->objs ? ld_objs_at(b->objs, s->addr) : NULL;
+	const struct ld_map *mp = b->maps ? ld_maps_find(b->maps, s->addr) : NULL;
 
-	s->owner_lo = ob ? ob->lo : 0;
-	s->owner_inode = ob ? ob->inode : 0;
-	s->owner_dev = ob ? ob->dev : 0;
+	s->file_inode = mp ? mp->inode : 0;
+	s->file_dev = mp ? makedev(mp->dev_major, mp->dev_minor) : 0;
+	s->file_off = mp ? mp->offset + (s->addr - mp->start) : 0;
 }
 
-/* Is the object s->orig came from still loaded where it was? */
-static bool owner_loaded(const struct ld_bps *b, const struct ld_site *s)
+/* Is the file s->orig came from still mapped at s->addr, at the same
+ * offset?  (Mappings split or merged by mprotect keep the offset of every
+ * address; an unloaded object and whatever came in its place do not.) */
+static bool file_still_there(const struct ld_bps *b, const struct ld_site *s)
 {
-	const struct ld_obj *ob;
+	const struct ld_map *mp;
 
-	if (!s->owner_lo || !b->objs)
-		return true;	/* no owner known: nothing to compare */
-	ob = ld_objs_at(b->objs, s->addr);
-	return ob && ob->lo == s->owner_lo && ob->inode == s->owner_inode &&
-	       ob->dev == s->owner_dev;
+	if (!s->file_inode || !b->maps)
+		return true;	/* not a file: nothing to compare */
+	mp = ld_maps_find(b->maps, s->addr);
+	return mp && mp->inode == s->file_inode &&
+	       makedev(mp->dev_major, mp->dev_minor) == s->file_dev &&
+	       mp->offset + (s->addr - mp->start) == s->file_off;
 }
 
 /* Write the original byte back for good, but only over our own int3: if
@@ -184,7 +188,7 @@ int ld_bp_arm(struct ld_bps *b, pid_t tid, struct ld_bp *bp)
 	s->addr = bp->addr;
 	s->orig = orig;
 	s->refs = 1;
-	stamp_owner(b, s);
+	stamp_file(b, s);
 	r = ld_site_drop(tid, s);
 	if (r)
 		return r;
@@ -243,7 +247,7 @@ size_t ld_bps_forget_unloaded(struct ld_bps *b)
 	while (i < b->nsites) {
 		struct ld_site *s = &b->sites[i];
 
-		if (owner_loaded(b, s)) {
+		if (file_still_there(b, s)) {
 			i++;
 			continue;
 		}

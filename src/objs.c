@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "layoutdbg/error.h"
@@ -148,7 +147,6 @@ static int collect(struct ld_objs *o, pid_t pid, const struct ld_maps *maps,
 				return -ENOMEM;
 			ob->name = strrchr(ob->path, '/') + 1;
 			ob->inode = mp->inode;
-			ob->dev = makedev(mp->dev_major, mp->dev_minor);
 			ob->lo = mp->start;
 			ob->order = UNLISTED;
 			ob->is_exe = exe && !strcmp(path, exe);

@@ -49,19 +49,19 @@ struct ld_bp {
 	char *pattern;        /* LD_BP_CATCH_LOAD: substring of the path */
 };
 
-/* One int3 in the tracee.  orig was read from one loaded object: the
- * object's first address, inode and device say which (owner_lo 0: the
- * address was in no object known then).  Once that object is unloaded
- * the byte belongs to nobody: the site is forgotten, never written back
- * into whatever is mapped there later. */
+/* One int3 in the tracee.  orig was read from one mapped file: its
+ * inode, device and the file offset of addr say which (inode 0: not a
+ * file, nothing to tell).  Once that file is no longer mapped there the
+ * byte belongs to nobody: the site is forgotten, never written back into
+ * whatever is mapped there later. */
 struct ld_site {
 	uint64_t addr;
 	uint8_t orig;
 	int refs;
-	uint64_t owner_lo, owner_inode, owner_dev;
+	uint64_t file_inode, file_dev, file_off;
 };
 
-struct ld_objs;
+struct ld_maps;
 
 struct ld_bps {
 	struct ld_bp **v;
@@ -69,13 +69,13 @@ struct ld_bps {
 	struct ld_site *sites;
 	size_t nsites, capsites;
 	int next_num;
-	struct ld_objs *objs; /* the loaded objects sites are stamped from */
+	const struct ld_maps *maps; /* the mappings sites are stamped from */
 };
 
 void ld_bps_init(struct ld_bps *b);
-/* Stamp every site armed from now on with the object of objs (kept up to
+/* Stamp every site armed from now on with the mapping of maps (kept up to
  * date by the caller) that holds its address. */
-void ld_bps_watch_objs(struct ld_bps *b, struct ld_objs *objs);
+void ld_bps_watch_maps(struct ld_bps *b, const struct ld_maps *maps);
 void ld_bps_release(struct ld_bps *b);   /* does not touch the tracee */
 
 /* Add a breakpoint; returns it (owned by the table) or NULL on -ENOMEM.
@@ -96,9 +96,10 @@ int ld_bp_arm(struct ld_bps *b, pid_t tid, struct ld_bp *bp);
  * the one it was saved from is never written. */
 int ld_bp_disarm(struct ld_bps *b, pid_t tid, struct ld_bp *bp);
 
-/* After the loaded objects changed (the dynamic linker's r_brk hook):
- * forget, without writing anything, every site whose object is no longer
- * there; its breakpoints are no longer armed.  Every user breakpoint
+/* After the loaded objects changed (the dynamic linker's r_brk hook) and
+ * the mappings were read again: forget, without writing anything, every
+ * site whose file is no longer mapped at its address; its breakpoints are
+ * no longer armed.  Every user breakpoint
  * that is not armed (and not at an *ADDRESS) becomes pending, to be
  * resolved again in the objects loaded now.  Returns the number of sites
  * forgotten. */

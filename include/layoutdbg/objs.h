@@ -21,7 +21,7 @@ struct ld_obj {
 	const char *name;    /* basename of path */
 	uint64_t bias;       /* runtime address - link-time address */
 	uint64_t lo, hi;     /* lowest start, highest end of its mappings */
-	uint64_t inode, dev; /* of the mapped file (dev: makedev()) */
+	uint64_t inode;
 	int order;           /* position in the link map (search order); the
 				executable is 0; objects the link map does not
 				list yet sort after by address */
