@@ -275,12 +275,14 @@ void ld_bp_shadow(const struct ld_bps *b, uint64_t addr, void *buf, size_t len)
 
 	for (i = 0; i < b->nsites; i++) {
 		const struct ld_site *s = &b->sites[i];
+		uint8_t *at;
 
-		uint8_t *at = (uint8_t *)buf + (s->addr - addr);
-
+		if (s->addr < addr || s->addr - addr >= len)
+			continue;
 		/* Where our int3 is not, the code is no longer what the
 		 * byte was saved from: show what is there. */
-		if (s->addr >= addr && s->addr - addr < len && *at == INT3)
+		at = (uint8_t *)buf + (s->addr - addr);
+		if (*at == INT3)
 			*at = s->orig;
 	}
 }

@@ -99,10 +99,9 @@ int ld_bp_disarm(struct ld_bps *b, pid_t tid, struct ld_bp *bp);
 /* After the loaded objects changed (the dynamic linker's r_brk hook) and
  * the mappings were read again: forget, without writing anything, every
  * site whose file is no longer mapped at its address; its breakpoints are
- * no longer armed.  Every user breakpoint
- * that is not armed (and not at an *ADDRESS) becomes pending, to be
- * resolved again in the objects loaded now.  Returns the number of sites
- * forgotten. */
+ * no longer armed.  Every user breakpoint that is not armed (and not at
+ * an *ADDRESS) becomes pending, to be resolved again in the objects loaded
+ * now.  Returns the number of sites forgotten. */
 size_t ld_bps_forget_unloaded(struct ld_bps *b);
 
 /* The site at addr, or NULL: is there an int3 of ours there? */
