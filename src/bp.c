@@ -2,10 +2,12 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/sysmacros.h>
 
 #include "layoutdbg/bp.h"
 #include "layoutdbg/guardian.h"
 #include "layoutdbg/mem.h"
+#include "layoutdbg/maps.h"
 
 #define INT3 0xcc
 
@@ -26,6 +28,11 @@ static void bp_free(struct ld_bp *bp)
 	free(bp->pattern);
 	free(bp->file);
 	free(bp);
+}
+
+void ld_bps_watch_maps(struct ld_bps *b, const struct ld_maps *maps)
+{
+	b->maps = maps;
 }
 
 void ld_bps_release(struct ld_bps *b)
@@ -102,6 +109,46 @@ struct ld_site *ld_site_at(struct ld_bps *b, uint64_t addr)
 	return NULL;
 }
 
+/* Where in which file s->orig is read from. */
+static void stamp_file(const struct ld_bps *b, struct ld_site *s)
+{
+	const struct ld_map *mp = b->maps ? ld_maps_find(b->maps, s->addr) : NULL;
+
+	s->file_inode = mp ? mp->inode : 0;
+	s->file_dev = mp ? makedev(mp->dev_major, mp->dev_minor) : 0;
+	s->file_off = mp ? mp->offset + (s->addr - mp->start) : 0;
+}
+
+/* Is the file s->orig came from still mapped at s->addr, at the same
+ * offset?  (Mappings split or merged by mprotect keep the offset of every
+ * address; an unloaded object and whatever came in its place do not.) */
+static bool file_still_there(const struct ld_bps *b, const struct ld_site *s)
+{
+	const struct ld_map *mp;
+
+	if (!s->file_inode || !b->maps)
+		return true;	/* not a file: nothing to compare */
+	mp = ld_maps_find(b->maps, s->addr);
+	return mp && mp->inode == s->file_inode &&
+	       makedev(mp->dev_major, mp->dev_minor) == s->file_dev &&
+	       mp->offset + (s->addr - mp->start) == s->file_off;
+}
+
+/* Write the original byte back for good, but only over our own int3: if
+ * another byte is there, the code we patched is gone (unloaded, and
+ * something else mapped in its place, or rewritten by the program) and
+ * the saved byte belongs to nothing there.  A page that cannot be read
+ * any more is gone too. */
+static int site_restore(pid_t tid, struct ld_site *s)
+{
+	uint8_t cur;
+	int r = ld_mem_read(tid, s->addr, &cur, 1);
+
+	if (r == -EIO || r == -EFAULT || (!r && cur != INT3))
+		return 0;
+	return r ? r : ld_site_lift(tid, s);
+}
+
 int ld_site_lift(pid_t tid, struct ld_site *s)
 {
 	return ld_mem_write(tid, s->addr, &s->orig, 1);
@@ -144,6 +191,7 @@ int ld_bp_arm(struct ld_bps *b, pid_t tid, struct ld_bp *bp)
 	s->orig = orig;
 	s->refs = 1;
 	ld_guardian_note(s->addr, orig, true);	/* listed before written */
+	stamp_file(b, s);
 	r = ld_site_drop(tid, s);
 	if (r) {
 		ld_guardian_note(bp->addr, orig, false);
@@ -210,7 +258,7 @@ int ld_bp_disarm(struct ld_bps *b, pid_t tid, struct ld_bp *bp)
 	if (--s->refs > 0)
 		return 0;
 	if (tid)
-		r = ld_site_lift(tid, s);
+		r = site_restore(tid, s);
 	if (r == 0 || r == -ESRCH)
 		ld_guardian_note(s->addr, 0, false);
 	site_remove(b, s);
@@ -223,7 +271,7 @@ int ld_bps_disarm_all(struct ld_bps *b, pid_t tid)
 	size_t i;
 
 	for (i = 0; i < b->nsites; i++) {
-		int e = tid ? ld_site_lift(tid, &b->sites[i]) : 0;
+		int e = tid ? site_restore(tid, &b->sites[i]) : 0;
 
 		if (e && e != -ESRCH && !r)
 			r = e;
@@ -239,14 +287,49 @@ int ld_bps_disarm_all(struct ld_bps *b, pid_t tid)
 	return r;
 }
 
+size_t ld_bps_forget_unloaded(struct ld_bps *b)
+{
+	size_t i = 0, j, n = 0;
+
+	while (i < b->nsites) {
+		struct ld_site *s = &b->sites[i];
+
+		if (file_still_there(b, s)) {
+			i++;
+			continue;
+		}
+		for (j = 0; j < b->n; j++)
+			if (b->v[j]->armed && b->v[j]->addr == s->addr)
+				b->v[j]->armed = false;
+		site_remove(b, s);
+		n++;
+	}
+	/* Resolved but not armed (disabled, or its object just went): the
+	 * address may name code that is gone; resolve it again. */
+	for (j = 0; j < b->n; j++) {
+		struct ld_bp *bp = b->v[j];
+
+		if (!bp->armed && !bp->is_addr &&
+		    (bp->type == LD_BP_USER || bp->type == LD_BP_TEMP))
+			bp->pending = true;
+	}
+	return n;
+}
+
 void ld_bp_shadow(const struct ld_bps *b, uint64_t addr, void *buf, size_t len)
 {
 	size_t i;
 
 	for (i = 0; i < b->nsites; i++) {
 		const struct ld_site *s = &b->sites[i];
+		uint8_t *at;
 
-		if (s->addr >= addr && s->addr - addr < len)
-			((uint8_t *)buf)[s->addr - addr] = s->orig;
+		if (s->addr < addr || s->addr - addr >= len)
+			continue;
+		/* Where our int3 is not, the code is no longer what the
+		 * byte was saved from: show what is there. */
+		at = (uint8_t *)buf + (s->addr - addr);
+		if (*at == INT3)
+			*at = s->orig;
 	}
 }

@@ -309,6 +309,9 @@ static bool solib_event(struct ld_session *s, struct outcome *out)
 	ld_unwinder_flush(s->unw);
 	s->stop_gen++;
 	if (ld_session_rescan(s) == 0) {
+		/* What was unloaded takes its int3s with it: forget them
+		 * before anything is armed where they were. */
+		ld_bps_forget_unloaded(&s->bps);
 		arm_all(s, true);
 		for (i = 0; old && i < s->objs.n && !fired; i++) {
 			for (k = 0; k < nold; k++)

@@ -133,15 +133,19 @@ static void child_exec(const char *path, char *const argv[], char *const envp[],
 	char c;
 	int e;
 
-	/* A spawned tracee never outlives layoutdbg: EXITKILL covers the
-	 * traced life, PDEATHSIG the moment before the seize. */
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (!aslr)
 		personality(personality(0xffffffff) | ADDR_NO_RANDOMIZE);
-	/* Block until the parent has seized us and closed its end: the exec
-	 * below is then the first thing the tracer sees. */
-	while (read(go_fd, &c, 1) < 0 && errno == EINTR)
+	/* Block until the parent has seized us and says so with one byte:
+	 * the exec below is then the first thing the tracer sees.  End of
+	 * file without it means layoutdbg died before the seize: never run
+	 * the program untraced.  From the seize on PTRACE_O_EXITKILL ties
+	 * the program's life to layoutdbg's, and PTRACE_DETACH unties it:
+	 * no PR_SET_PDEATHSIG, which only the process itself could clear,
+	 * and which would kill a detached program when layoutdbg exits. */
+	while ((e = (int)read(go_fd, &c, 1)) < 0 && errno == EINTR)
 		;
+	if (e != 1)
+		_exit(127);
 	close(go_fd);
 	/* Its own process group, as gdb does: the terminal's Ctrl-C goes to
 	 * the foreground group, and that is the program's only while it
@@ -218,6 +222,10 @@ int ld_proc_spawn(const char *path, char *const argv[], char *const envp[],
 		waitpid(pid, &status, 0);
 		ld_proc_free(p);
 		return spawn_fail(err, errlen, "cannot trace the new process", e);
+	}
+	if (write(go[1], "g", 1) != 1) {
+		e = errno;
+		kill(pid, SIGKILL);
 	}
 	close(go[1]);
 	/* Either the exec event, or the child's exit after a failed exec.

@@ -25,6 +25,7 @@ void ld_session_init(struct ld_session *s)
 	ld_maps_init(&s->maps);
 	ld_objs_init(&s->objs);
 	ld_bps_init(&s->bps);
+	ld_bps_watch_maps(&s->bps, &s->maps);
 	ld_snapshots_init(&s->snaps);
 	ld_timeline_init(&s->timeline);
 	s->args = calloc(1, sizeof *s->args);

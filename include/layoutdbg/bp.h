@@ -49,11 +49,19 @@ struct ld_bp {
 	char *pattern;        /* LD_BP_CATCH_LOAD: substring of the path */
 };
 
+/* One int3 in the tracee.  orig was read from one mapped file: its
+ * inode, device and the file offset of addr say which (inode 0: not a
+ * file, nothing to tell).  Once that file is no longer mapped there the
+ * byte belongs to nobody: the site is forgotten, never written back into
+ * whatever is mapped there later. */
 struct ld_site {
 	uint64_t addr;
 	uint8_t orig;
 	int refs;
+	uint64_t file_inode, file_dev, file_off;
 };
+
+struct ld_maps;
 
 struct ld_bps {
 	struct ld_bp **v;
@@ -67,9 +75,13 @@ struct ld_bps {
 	 * once every thread is stopped with its traps drained. */
 	uint64_t *moribund;
 	size_t nmoribund, capmoribund;
+	const struct ld_maps *maps; /* the mappings sites are stamped from */
 };
 
 void ld_bps_init(struct ld_bps *b);
+/* Stamp every site armed from now on with the mapping of maps (kept up to
+ * date by the caller) that holds its address. */
+void ld_bps_watch_maps(struct ld_bps *b, const struct ld_maps *maps);
 void ld_bps_release(struct ld_bps *b);   /* does not touch the tracee */
 
 /* Add a breakpoint; returns it (owned by the table) or NULL on -ENOMEM.
@@ -85,8 +97,18 @@ struct ld_bp *ld_bp_by_num(struct ld_bps *b, int num);
 /* Insert the int3 for bp at bp->addr in tid's address space (shared by all
  * threads).  0 or -errno; on failure nothing is changed. */
 int ld_bp_arm(struct ld_bps *b, pid_t tid, struct ld_bp *bp);
-/* Take bp's int3 out (if no other breakpoint shares the site). */
+/* Take bp's int3 out (if no other breakpoint shares the site).  The
+ * original byte goes back only where our int3 still is: code that is not
+ * the one it was saved from is never written. */
 int ld_bp_disarm(struct ld_bps *b, pid_t tid, struct ld_bp *bp);
+
+/* After the loaded objects changed (the dynamic linker's r_brk hook) and
+ * the mappings were read again: forget, without writing anything, every
+ * site whose file is no longer mapped at its address; its breakpoints are
+ * no longer armed.  Every user breakpoint that is not armed (and not at
+ * an *ADDRESS) becomes pending, to be resolved again in the objects loaded
+ * now.  Returns the number of sites forgotten. */
+size_t ld_bps_forget_unloaded(struct ld_bps *b);
 
 /* The site at addr, or NULL: is there an int3 of ours there? */
 struct ld_site *ld_site_at(struct ld_bps *b, uint64_t addr);
@@ -95,9 +117,9 @@ struct ld_site *ld_site_at(struct ld_bps *b, uint64_t addr);
 int ld_site_lift(pid_t tid, struct ld_site *s);
 int ld_site_drop(pid_t tid, struct ld_site *s);
 
-/* Write every original byte back and forget the sites (detach, kill,
- * exit, exec).  With tid 0 (the process is gone) just forgets.  Returns
- * 0 or the first error. */
+/* Write every original byte back (where our int3 still is) and forget
+ * the sites (detach, kill, exit, exec).  With tid 0 (the process is gone)
+ * just forgets.  Returns 0 or the first error. */
 int ld_bps_disarm_all(struct ld_bps *b, pid_t tid);
 
 /* Was addr a site taken out since the last ld_bps_forget_moribund? */
@@ -105,7 +127,7 @@ bool ld_bp_moribund(const struct ld_bps *b, uint64_t addr);
 void ld_bps_forget_moribund(struct ld_bps *b);
 
 /* Replace int3 bytes of our sites in buf (read from addr) by the original
- * bytes. */
+ * bytes (only int3 bytes: any other byte there is newer code). */
 void ld_bp_shadow(const struct ld_bps *b, uint64_t addr, void *buf, size_t len);
 
 #endif
