@@ -21,6 +21,9 @@ from ldtest import check, search
 
 N = int(os.environ.get("LD_FACTORY_THREADS", "1000"))
 ATTACHES = int(os.environ.get("LD_FACTORY_ATTACHES", "20"))
+# many chains: many threads in clone(2) at the moment they are seized, whose
+# new threads the kernel attaches to us before we hear of them
+CHAINS = 64
 MASK = (1 << 64) - 1
 
 t = ldtest.Tap(6)
@@ -34,7 +37,7 @@ def expected_sum(tickets):
 
 
 class Factory:
-    def __init__(self, n=N, chains=8, leader_exit=False):
+    def __init__(self, n=N, chains=CHAINS, leader_exit=False):
         argv = [ldtest.fixture("factory"), str(n), str(chains)]
         if leader_exit:
             argv.append("leader-exit")
@@ -85,7 +88,11 @@ ROW = re.compile(r"^[ *] (\d+)\s+LWP (\d+) \"[^\"]*\"\s+(.*)$", re.M)
 def attach_and_count(f, live_tasks):
     """Attach, `info threads`, compare with /proc at that stop, detach."""
     with ldtest.PipeSession(["-p", str(f.pid)]) as s:
-        m = s.out.expect(r"^Attached to process %d \((\d+) threads?\)\n" % f.pid, timeout=60)
+        try:
+            m = s.out.expect(r"^Attached to process %d \((\d+) threads?\)\n" % f.pid,
+                             timeout=60)
+        except ldtest.Timeout as e:
+            raise AssertionError("%s\n--- stderr ---\n%s" % (e, s.err.drain(0.5)))
         said = int(m.group(1))
         s.send("info threads")
         s.send("info breakpoints")
@@ -116,8 +123,8 @@ def attach_in_a_row():
     with Factory() as f:
         counts = [attach_and_count(f, f.tasks) for _ in range(ATTACHES)]
         tickets = f.finish()
-    print("# %d attaches to the factory (%d residents): %r threads; %d threads made"
-          % (ATTACHES, N, counts, tickets))
+    print("# %d attaches to the factory (%d residents, %d chains): %r threads; %d threads made"
+          % (ATTACHES, N, CHAINS, counts, tickets))
 
 
 t.case("%d attaches in a row to a %d-thread factory: each thread seized once, "
