@@ -17,6 +17,7 @@ import re
 import subprocess
 import sys
 import time
+import traceback
 
 import ldtest
 from ldtest import check
@@ -223,7 +224,10 @@ class Iteration:
         if self.end == "detach" and "[process %d detached]" % fx.pid in out:
             if ldtest.tracer_pid(fx.pid) != 0:
                 self.fail("still traced after detach")
-            after = ldtest.text_checksums(fx.pid)
+            try:
+                after = ldtest.text_checksums(fx.pid)
+            except OSError:
+                self.fail("the program died after detach: status %r" % fx.p.wait(CMD_TIMEOUT))
             changed = [k for k in before if before[k] != after.get(k)]
             if changed or before.keys() != after.keys():
                 self.fail("text after detach differs: %r"
@@ -274,10 +278,13 @@ def stress(attached, budget):
             stops += len(ldtest.stops("\n".join(it.log)))
             if os.environ.get("LD_STRESS_VERBOSE"):
                 print("# " + "\n# ".join("\n".join(it.log).splitlines()))
-        except (Failure, AssertionError) as e:
+        except Exception as e:     # noqa: BLE001 -- every failure is reported with its plan
+            why = str(e) if isinstance(e, (Failure, AssertionError)) else \
+                "%s\n--- transcript ---\n%s" % (traceback.format_exc(),
+                                                 ldtest._tail("\n".join(it.log)))
             failures.append("iteration %d (seed %d, %s): %s; %s"
                             % (n, SEED, "attached" if attached else "spawned",
-                               " | ".join(setup + ops + [end]), e))
+                               " | ".join(setup + ops + [end]), why))
     print("# %s: %d iterations (%s), %d breakpoint stops, %d failed" % (
         "attached" if attached else "spawned", n,
         ", ".join("%s %d" % kv for kv in sorted(kinds.items())), stops, len(failures)))
