@@ -150,6 +150,35 @@ if GDB:
 many.stdin.close()
 many.wait()
 
+def attach_job(nthreads, chains):
+    """Attach to the factory fixture (nthreads alive, chains of short-lived
+    threads created all the time), `info threads`, detach."""
+    fac = subprocess.Popen([os.path.join(B, "fixtures", "factory"), str(nthreads),
+                            str(chains)], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    pid = int(fac.stdout.readline().split()[2])
+    ex = ("info threads", "detach")
+    job = f"attach, info threads, detach: {nthreads} threads, {chains} chains"
+    # each side must have listed every thread, or it timed nothing
+    for name, cmd in (("layoutdbg", ld_cmd(*ex, pid=pid)),
+                      ("gdb", gdb_cmd(*ex, pid=pid) if GDB else None)):
+        if cmd and len(re.findall(r"^[ *] +\d+ +(?:Thread|LWP)", timed(cmd)[1],
+                                  re.M)) < nthreads:
+            sys.exit(f"bench: {name} did not list {nthreads} threads: {' '.join(cmd)}")
+    ours = med(ld_cmd(*ex, pid=pid))
+    if GDB:
+        row(job, ours, med(gdb_cmd(*ex, pid=pid)), "gdb")
+    else:
+        print(f"{job}: {ours*1e3:.2f} ms (gdb not installed: no ratio)")
+    fac.stdin.write(b"end\n")
+    fac.stdin.close()
+    if fac.wait() != 0 or b" bad 0 " not in fac.stdout.read():
+        sys.exit("bench: the factory did not finish correctly after the attaches")
+
+
+attach_job(2000, 1)
+attach_job(2000, 8)
+
+
 writer = os.path.join(B, "bench", "bench-writer")
 untraced = med([writer, str(args.writes)])
 ours = med(ld_cmd("trace memory until exit", prog=[writer, str(args.writes)]))

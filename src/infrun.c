@@ -2044,6 +2044,7 @@ int ld_attach(struct ld_session *s, pid_t pid)
 	struct ld_thread *t;
 	ssize_t n;
 	int g;
+	size_t i;
 
 	if (s->proc)
 		return ld_error("attach %d: already debugging process %d; "
@@ -2066,7 +2067,11 @@ int ld_attach(struct ld_session *s, pid_t pid)
 			ld_warn("continuing without the program's symbols");
 	}
 	s->proc_aslr = reads_randomized(pid);
-	s->cur_tid = pid;
+	/* a leader gone by pthread_exit is no thread to show: the first live */
+	t = ld_proc_thread(s->proc, pid);
+	for (i = 0; (!t || t->state == LD_T_GONE) && i < s->proc->nthreads; i++)
+		t = &s->proc->threads[i];
+	s->cur_tid = t->tid;
 	s->stop_gen++;
 	snprintf(s->stop_reason, sizeof s->stop_reason, "attach");
 	s->last_event = LD_EV_INTERRUPT;
@@ -2076,7 +2081,7 @@ int ld_attach(struct ld_session *s, pid_t pid)
 		arm_solib_hook(s);
 		arm_all(s, true);
 	}
-	t = ld_proc_thread(s->proc, pid);
+	t = ld_proc_thread(s->proc, s->cur_tid);
 	if (t)
 		ld_out("%s\n", ld_describe_pc(s, thread_pc(t), where, sizeof where));
 	return 0;

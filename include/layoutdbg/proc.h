@@ -114,9 +114,14 @@ int ld_proc_spawn(const char *path, char *const argv[], char *const envp[],
  * calls to watch) just before execve and is traced with
  * PTRACE_O_TRACESECCOMP; see ld_proc_syscall. */
 
-/* Seize every thread of a running process and stop them all.  Returns 0 or
- * -1 with the reason in err ("No such process", "Operation not permitted:
- * already traced by PID 123", ...). */
+/* Seize every thread of a running process and stop them all, each exactly
+ * once (threads the kernel attached through a clone event are not seized
+ * again; passes repeat until /proc/PID/status's thread count agrees).  A
+ * zombie leader's live threads are attached (the leader is kept as gone).
+ * Returns 0 or -1 with the reason in err ("no such process", "process 2
+ * (kthreadd) is a kernel thread: ...", "... is a zombie: ...", "thread T of
+ * process P is already traced by process 123 (strace)", ...); what a failed
+ * attach seized is let go. */
 int ld_proc_attach(pid_t pid, struct ld_proc **out, char *err, size_t errlen);
 
 /* Detach every thread (each must be stopped); pending signals are passed
