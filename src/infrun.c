@@ -273,7 +273,7 @@ static void arm_all(struct ld_session *s, bool announce)
 		if (bp->is_addr && (!ld_session_maps(s) ||
 				    !ld_maps_find(ld_session_maps(s), bp->addr)))
 			continue;
-		r = ld_bp_arm(&s->bps, s->proc->pid, bp);
+		r = ld_bp_arm(&s->bps, ld_proc_mem_tid(s->proc), bp);
 		if (r < 0) {
 			ld_error("breakpoint %d at 0x%" PRIx64 ": cannot insert: %s",
 				 bp->num, bp->addr, strerror(-r));
@@ -346,7 +346,7 @@ static void arm_solib_hook(struct ld_session *s)
 	}
 	s->solib_bp->addr = s->objs.r_brk;
 	s->solib_bp->pending = false;
-	if (ld_bp_arm(&s->bps, s->proc->pid, s->solib_bp) < 0)
+	if (ld_bp_arm(&s->bps, ld_proc_mem_tid(s->proc), s->solib_bp) < 0)
 		ld_warn("cannot watch library loads: pending breakpoints in "
 			"libraries loaded later stay pending");
 }
@@ -431,7 +431,7 @@ int ld_break(struct ld_session *s, const char *location, bool temporary)
 	}
 	if (s->proc) {
 		if (resolve_live(s, bp)) {
-			int r = ld_bp_arm(&s->bps, s->proc->pid, bp);
+			int r = ld_bp_arm(&s->bps, ld_proc_mem_tid(s->proc), bp);
 
 			if (r < 0) {
 				ld_error("break %s: cannot insert at 0x%" PRIx64 ": %s",
@@ -498,7 +498,7 @@ int ld_break(struct ld_session *s, const char *location, bool temporary)
 
 int ld_delete_bp(struct ld_session *s, struct ld_bp *bp)
 {
-	if (s->proc && ld_bp_disarm(&s->bps, s->proc->pid, bp) < 0)
+	if (s->proc && ld_bp_disarm(&s->bps, ld_proc_mem_tid(s->proc), bp) < 0)
 		ld_warn("breakpoint %d: could not restore the original byte",
 			bp->num);
 	ld_bp_delete(&s->bps, bp);
@@ -511,11 +511,11 @@ int ld_enable_bp(struct ld_session *s, struct ld_bp *bp, bool on)
 	if (!s->proc || bp->pending || LD_BP_IS_CATCH(bp))
 		return 0;
 	if (on) {
-		int r = ld_bp_arm(&s->bps, s->proc->pid, bp);
+		int r = ld_bp_arm(&s->bps, ld_proc_mem_tid(s->proc), bp);
 
 		return r < 0 ? ld_error("enable %d: %s", bp->num, strerror(-r)) : 0;
 	}
-	return ld_bp_disarm(&s->bps, s->proc->pid, bp) < 0 ?
+	return ld_bp_disarm(&s->bps, ld_proc_mem_tid(s->proc), bp) < 0 ?
 	       ld_error("disable %d: cannot restore the original byte", bp->num) : 0;
 }
 
@@ -538,7 +538,7 @@ void ld_end_process(struct ld_session *s, bool kill_or_detach)
 		} else {
 			/* Restore every original byte first: a detached
 			 * process must never meet one of our int3s. */
-			if (ld_bps_disarm_all(&s->bps, p->pid) < 0)
+			if (ld_bps_disarm_all(&s->bps, ld_proc_mem_tid(p)) < 0)
 				ld_error("detach: could not restore every "
 					 "breakpoint byte in process %d", (int)p->pid);
 			ld_proc_detach(p);
@@ -597,6 +597,8 @@ static int inject_wait(struct ld_session *s, struct ld_thread *t,
 
 	for (;;) {
 		e = ld_proc_wait(s->proc, st, true);
+		if (e == -EINTR && ld_proc_cancelled())
+			return -ECANCELED;
 		if (e == -EINTR)
 			continue;
 		if (e || st->tid == t->tid)
@@ -741,13 +743,23 @@ static bool emulate_off(struct ld_session *s, struct ld_thread *t)
 }
 
 /* Wait for thread t (the only one running).  Stops of other threads that
- * sneak in (a clone's first stop) are kept queued. */
+ * sneak in (a clone's first stop) are kept queued.  A step can block (a
+ * futex held by a thread that stays stopped, a read from a pipe it
+ * writes): Ctrl-C interrupts t, whose interrupt-stop then ends the wait
+ * and is reported; SIGTERM/SIGHUP end it with -ECANCELED. */
 static int wait_thread(struct ld_session *s, struct ld_thread *t,
 		       struct ld_stop *st)
 {
 	for (;;) {
-		int r = ld_proc_wait(s->proc, st, true);
+		int r;
 
+		ld_running = 1;	/* a Ctrl-C from now on interrupts the tracee */
+		if (ld_interrupted)
+			ld_proc_interrupt(s->proc, t);
+		r = ld_proc_wait(s->proc, st, true);
+		ld_running = 0;
+		if (r == -EINTR && ld_proc_cancelled())
+			return -ECANCELED;
 		if (r == -EINTR)
 			continue;
 		if (r < 0)
@@ -819,7 +831,7 @@ static void rearm_sites(struct ld_session *s)
 	size_t i;
 
 	for (i = 0; i < s->bps.nsites; i++)
-		ld_site_drop(s->proc->pid, &s->bps.sites[i]);
+		ld_site_drop(ld_proc_mem_tid(s->proc), &s->bps.sites[i]);
 }
 
 /* follow-fork-mode child: the session goes on with the child, which
@@ -967,7 +979,7 @@ static void record_entry(struct ld_session *s, struct ld_thread *t,
 	e->thread_num = t->num;
 	e->call = *sc;
 	e->text = strdup(ld_syscall_format(s->proc->pid, sc, text, sizeof text));
-	ld_maps_read(s->proc->pid, &e->before, err, sizeof err);
+	ld_maps_read(ld_proc_mem_tid(s->proc), &e->before, err, sizeof err);
 	e->brk_before = e->brk_after = s->cur_brk;
 	e->brk_known = s->cur_brk_known;
 	/* the call site: the innermost frames are enough */
@@ -989,7 +1001,7 @@ static void record_exit(struct ld_session *s, struct ld_thread *t,
 	e->call.ret = sc->ret;
 	e->brk_after = s->cur_brk;
 	e->brk_known &= s->cur_brk_known;
-	ld_maps_read(s->proc->pid, &e->after, err, sizeof err);
+	ld_maps_read(ld_proc_mem_tid(s->proc), &e->after, err, sizeof err);
 	e->done = true;
 }
 
@@ -1336,7 +1348,8 @@ static enum verdict on_stop(struct ld_session *s, struct ld_stop *st,
 		rearm_sites(s);
 		return V_RESUME;
 	case LD_STOP_EXEC:
-		ld_out("process %d is executing a new program\n", (int)s->proc->pid);
+		/* Whichever thread called execve, the process now is its
+		 * leader alone (proc.c forgot the others). */
 		ld_bps_disarm_all(&s->bps, 0);
 		{
 			char path[64], exe[4096];
@@ -1344,14 +1357,14 @@ static enum verdict on_stop(struct ld_session *s, struct ld_stop *st,
 
 			snprintf(path, sizeof path, "/proc/%d/exe", (int)s->proc->pid);
 			n = readlink(path, exe, sizeof exe - 1);
-			if (n > 0) {
-				exe[n] = 0;
-				if ((!s->exe_path || strcmp(exe, s->exe_path)) &&
-				    ld_session_file(s, exe) == 0)
-					ld_out("process %d now runs %s\n",
-					       (int)s->proc->pid, exe);
-			}
+			exe[n > 0 ? n : 0] = 0;
+			ld_out("process %d is executing new program: %s\n",
+			       (int)s->proc->pid, n > 0 ? exe : "?");
+			if (n > 0 && (!s->exe_path || strcmp(exe, s->exe_path)))
+				ld_session_file(s, exe);
 		}
+		s->cur_tid = s->report_tid = s->proc->pid;
+		out->tid = s->proc->pid;
 		new_image(s);
 		t->in_syscall = false;
 		{
@@ -1976,7 +1989,7 @@ static struct ld_bp *arm_finish(struct ld_session *s, struct ld_thread *t)
 	bp->sp = fs.v[s->frame + 1].sp;
 	bp->tid = t->tid;
 	bp->pending = false;
-	r = ld_bp_arm(&s->bps, s->proc->pid, bp);
+	r = ld_bp_arm(&s->bps, ld_proc_mem_tid(s->proc), bp);
 	if (r < 0) {
 		ld_bp_delete(&s->bps, bp);
 		bp = NULL;
@@ -2101,7 +2114,7 @@ int ld_detach(struct ld_session *s)
 				"with ENOSYS; use `kill`", (int)s->proc->pid);
 	pid = s->proc->pid;
 	quiesce(s, s->proc);
-	r = ld_bps_disarm_all(&s->bps, pid);
+	r = ld_bps_disarm_all(&s->bps, ld_proc_mem_tid(s->proc));
 	if (r < 0)
 		ld_error("detach: could not restore every breakpoint byte: %s",
 			 strerror(-r));
@@ -2122,7 +2135,7 @@ int ld_kill(struct ld_session *s)
 	quiesce(s, s->proc);
 	/* The text is restored even though the process dies: a process
 	 * sharing the pages (vfork) must not see our int3s. */
-	ld_bps_disarm_all(&s->bps, pid);
+	ld_bps_disarm_all(&s->bps, ld_proc_mem_tid(s->proc));
 	ld_proc_kill(s->proc);
 	ld_out("[process %d killed]\n", (int)pid);
 	ld_end_process(s, false);
@@ -2210,7 +2223,7 @@ static int run_to_addr(struct ld_session *s, struct ld_thread *t, uint64_t addr,
 	bp->sp = sp;
 	bp->tid = t->tid;
 	bp->pending = false;
-	r = ld_bp_arm(&s->bps, s->proc->pid, bp);
+	r = ld_bp_arm(&s->bps, ld_proc_mem_tid(s->proc), bp);
 	if (r < 0) {
 		ld_bp_delete(&s->bps, bp);
 		return ld_error("step: cannot insert a breakpoint at 0x%" PRIx64 ": %s",

@@ -13,6 +13,7 @@
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -583,9 +584,13 @@ int ld_proc_kill(struct ld_proc *p)
 	/* Reap until the leader itself is gone. */
 	while (!p->exited) {
 		int r = ld_proc_wait(p, &st, true);
+		struct ld_thread *t;
 
 		if (r == -ECHILD)
 			break;
+		/* a stop that came before the kill: let it go on dying */
+		if (r == 0 && (t = ld_proc_thread(p, st.tid)) && t->state == LD_T_STOPPED)
+			ld_proc_resume(p, t, LD_RESUME_CONT, 0);
 	}
 	p->exited = true;
 	return 0;
@@ -723,10 +728,10 @@ static void decode_status(struct ld_thread *t, pid_t tid, int status,
 		 * arch/x86 user_single_step_report). */
 		if (sig == SIGTRAP && t && t->stepping && si.code > 0)
 			st->kind = LD_STOP_STEP;
-		else if (sig == SIGTRAP && (si.code == SI_KERNEL || si.code == TRAP_BRKPT))
+		else if (sig == SIGTRAP && si.code == SI_KERNEL)
 			st->kind = LD_STOP_BREAKPOINT;
-		else if (sig == SIGTRAP && si.code == TRAP_TRACE)
-			st->kind = LD_STOP_STEP;
+		else if (sig == SIGTRAP && (si.code == TRAP_TRACE || si.code == TRAP_BRKPT))
+			st->kind = LD_STOP_STEP;	/* a step's late report */
 	}
 }
 
@@ -865,6 +870,40 @@ static bool debug_stops(void)
 	return on;
 }
 
+/* After execve the process has one thread, the leader's id, whichever
+ * thread called it.  The others were killed; the thread that called
+ * execve took over the leader's id and its own id is never reported
+ * again (ptrace(2), "execve(2) under ptrace"): waiting for it would hang. */
+static void exec_done(struct ld_proc *p, struct ld_thread *leader)
+{
+	size_t i;
+
+	for (i = 0; i < p->nthreads; i++) {
+		struct ld_thread *t = &p->threads[i];
+
+		if (t != leader && t->state != LD_T_GONE) {
+			t->state = LD_T_GONE;
+			t->queued = false;
+		}
+	}
+}
+
+pid_t ld_proc_mem_tid(const struct ld_proc *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->nthreads; i++)
+		if (p->threads[i].tid == p->pid && p->threads[i].state != LD_T_GONE)
+			return p->pid;
+	for (i = 0; i < p->nthreads; i++)
+		if (p->threads[i].state == LD_T_STOPPED)
+			return p->threads[i].tid;
+	for (i = 0; i < p->nthreads; i++)
+		if (p->threads[i].state != LD_T_GONE)
+			return p->threads[i].tid;
+	return p->pid;
+}
+
 int ld_proc_wait(struct ld_proc *p, struct ld_stop *st, bool block)
 {
 	struct ld_thread *t;
@@ -916,6 +955,8 @@ int ld_proc_wait(struct ld_proc *p, struct ld_stop *st, bool block)
 		}
 	} else {
 		t->state = LD_T_STOPPED;
+		if (st->kind == LD_STOP_EXEC)
+			exec_done(p, t);
 		if (st->kind == LD_STOP_CLONE) {
 			pid_t ntid = (pid_t)st->msg;
 
@@ -927,7 +968,9 @@ int ld_proc_wait(struct ld_proc *p, struct ld_stop *st, bool block)
 	return 0;
 }
 
-/* Has tid an int3 trap queued that it has not reported yet?  A thread
+/* Has tid a debug trap queued that it has not reported yet (an int3's,
+ * or a single step's: a step through a system call that an interrupt cut
+ * short is reported from the syscall exit path as TRAP_BRKPT)?  A thread
  * that executes an int3 just as PTRACE_INTERRUPT reaches it reports the
  * interrupt first (the kernel's get_signal() runs job-control traps before
  * it dequeues signals) and the SIGTRAP stays pending: its pc is one past
@@ -941,9 +984,47 @@ bool ld_proc_trap_pending(pid_t tid)
 	long i;
 
 	for (i = 0; i < n; i++)
-		if (si[i].si_signo == SIGTRAP && si[i].si_code == SI_KERNEL)
+		if (si[i].si_signo == SIGTRAP &&
+		    (si[i].si_code == SI_KERNEL || si[i].si_code == TRAP_BRKPT ||
+		     si[i].si_code == TRAP_TRACE))
 			return true;
 	return false;
+}
+
+/* ---- cancelling waits ------------------------------------------------
+ * A thread that cannot stop (a vfork parent waiting for its child, a task
+ * in uninterruptible sleep) would make a blocking waitpid wait for ever,
+ * and a signal that lands just before waitpid blocks interrupts nothing.
+ * Once the session is asked to end, a timer interrupts every wait within
+ * a tick, and the waits that stop threads give up after a grace time. */
+static volatile sig_atomic_t cancelled;
+
+#define CANCEL_TICK_US 50000
+#define CANCEL_GRACE_TICKS 20	/* one second for every stop to come in */
+
+static void on_tick(int sig)
+{
+	(void)sig;
+}
+
+void ld_proc_cancel_waits(void)
+{
+	struct itimerval it = { { 0, CANCEL_TICK_US }, { 0, CANCEL_TICK_US } };
+	struct sigaction sa;
+
+	if (cancelled)
+		return;
+	cancelled = 1;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_tick;	/* no SA_RESTART: waitpid returns EINTR */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGALRM, &sa, NULL);
+	setitimer(ITIMER_REAL, &it, NULL);
+}
+
+bool ld_proc_cancelled(void)
+{
+	return cancelled;
 }
 
 int ld_proc_stop_all(struct ld_proc *p)
@@ -952,17 +1033,65 @@ int ld_proc_stop_all(struct ld_proc *p)
 	int r;
 
 	for (i = 0; i < p->nthreads; i++) {
-		r = ld_proc_interrupt(p, &p->threads[i]);
-		if (r < 0)
+		struct ld_thread *t = &p->threads[i];
+
+		/* Stopped by an interrupt earlier (one that cut a step short,
+		 * say) with a debug trap still queued: let that trap come too. */
+		if (t->state == LD_T_STOPPED && !t->queued &&
+		    t->last.kind == LD_STOP_INTERRUPT && ld_proc_trap_pending(t->tid))
+			r = ld_proc_resume(p, t, LD_RESUME_CONT, 0);
+		else
+			r = ld_proc_interrupt(p, t);
+		if (r < 0 && r != -ESRCH)
 			return r;
 	}
 	return collect_stops(p);
+}
+
+/* A thread-group leader that called pthread_exit is a zombie until its
+ * last thread ends: the kernel reports nothing for it meanwhile (exit
+ * events are not traced, so that a killed tracee dies at once), and it
+ * can never stop again.  Seen in /proc: state Z (or X). */
+static bool leader_gone(struct ld_proc *p)
+{
+	char path[64], buf[256], *c;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof path, "/proc/%d/stat", (int)p->pid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return errno == ENOENT;
+	n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	buf[n > 0 ? n : 0] = 0;
+	c = strrchr(buf, ')');
+	return c && (c[2] == 'Z' || c[2] == 'X');
+}
+
+/* The next stop, waiting at most 100 ms for it (-EAGAIN then): SIGCHLD,
+ * which every ptrace stop of a tracee sends the tracer, is taken with
+ * sigtimedwait while it is blocked, so none is missed. */
+static int wait_a_while(struct ld_proc *p, struct ld_stop *st)
+{
+	static const struct timespec tick = { 0, 100 * 1000 * 1000 };
+	sigset_t chld, old;
+	int r;
+
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &chld, &old);
+	r = ld_proc_wait(p, st, false);
+	if (r == -EAGAIN && sigtimedwait(&chld, NULL, &tick) < 0 && errno == EINTR)
+		r = -EINTR;
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	return r;
 }
 
 /* Wait until no thread runs; each was interrupted already, or is new and
  * stops by itself (its first stop). */
 static int collect_stops(struct ld_proc *p)
 {
+	unsigned ticks = 0;
 	struct ld_thread *t;
 	struct ld_stop st;
 	size_t i;
@@ -975,7 +1104,16 @@ static int collect_stops(struct ld_proc *p)
 			running |= p->threads[i].state == LD_T_RUNNING;
 		if (!running || p->exited)
 			return 0;
-		r = ld_proc_wait(p, &st, true);
+		r = wait_a_while(p, &st);
+		if (r == -EAGAIN) {
+			struct ld_thread *l = live_thread(p, p->pid);
+
+			if (l && l->state == LD_T_RUNNING && leader_gone(p))
+				l->state = LD_T_GONE;
+			r = -EINTR;
+		}
+		if (r == -EINTR && cancelled && ++ticks >= CANCEL_GRACE_TICKS)
+			return -ECANCELED;	/* the rest will not stop */
 		if (r == -EINTR)
 			continue;
 		if (r < 0)
@@ -1066,8 +1204,8 @@ int ld_proc_take_child(struct ld_proc *p, pid_t child)
 	/* Its first stop has not been seen yet: it comes soon (the kernel
 	 * attached it before reporting the fork). */
 	while (waitpid(child, &status, __WALL) < 0)
-		if (errno != EINTR)
-			return -errno;
+		if (errno != EINTR || cancelled)
+			return errno == EINTR ? -ECANCELED : -errno;
 	return WIFSTOPPED(status) ? 0 : -ESRCH;
 }
 

@@ -49,6 +49,7 @@ static void on_terminate(int sig)
 	ld_terminate = 1;
 	ld_interrupted = 1;
 	kick_tracee();
+	ld_proc_cancel_waits();
 	errno = saved;
 }
 

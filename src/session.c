@@ -142,7 +142,7 @@ const struct ld_maps *ld_session_maps(struct ld_session *s)
 	if (s->maps_gen == s->stop_gen && s->maps.n)
 		return &s->maps;
 	ld_maps_release(&s->maps);
-	r = ld_maps_read(s->proc->pid, &s->maps, err, sizeof err);
+	r = ld_maps_read(ld_proc_mem_tid(s->proc), &s->maps, err, sizeof err);
 	if (r == -EINVAL) {
 		ld_error("/proc/%d/maps: %s", (int)s->proc->pid, err);
 		return NULL;
@@ -179,9 +179,9 @@ int ld_session_rescan(struct ld_session *s)
 
 	if (!m)
 		return -1;
-	exe = exe_of(s->proc->pid);
-	r = ld_objs_scan(&s->objs, s->proc->pid, m, exe ? exe : s->exe_path,
-			 ld_auxv_get(s->proc->pid, 7 /* AT_BASE */));
+	exe = exe_of(ld_proc_mem_tid(s->proc));
+	r = ld_objs_scan(&s->objs, ld_proc_mem_tid(s->proc), m, exe ? exe : s->exe_path,
+			 ld_auxv_get(ld_proc_mem_tid(s->proc), 7 /* AT_BASE */));
 	free(exe);
 	if (r < 0)
 		return ld_error("reading the loaded objects: %s", strerror(-r));
@@ -218,7 +218,7 @@ int ld_session_read(struct ld_session *s, uint64_t addr, void *buf, size_t len)
 
 	if (!s->proc)
 		return -ESRCH;
-	r = ld_mem_read(s->cur_tid ? s->cur_tid : s->proc->pid, addr, buf, len);
+	r = ld_mem_read(s->cur_tid ? s->cur_tid : ld_proc_mem_tid(s->proc), addr, buf, len);
 	if (!r)
 		ld_bp_shadow(&s->bps, addr, buf, len);
 	return r;

@@ -142,6 +142,12 @@ void ld_proc_interrupt_raw(struct ld_proc *p);
 void ld_proc_abandon(struct ld_proc *p);
 
 struct ld_thread *ld_proc_thread(struct ld_proc *p, pid_t tid);
+
+/* The thread through which to read and write the process's memory and
+ * /proc files: the leader while it lives, else a live (preferably
+ * stopped) thread.  A leader that called pthread_exit is a zombie whose
+ * /proc/PID/mem and maps are empty while its threads run on. */
+pid_t ld_proc_mem_tid(const struct ld_proc *p);
 size_t ld_proc_nlive(const struct ld_proc *p);
 
 enum ld_resume { LD_RESUME_CONT, LD_RESUME_STEP, LD_RESUME_SYSCALL,
@@ -169,6 +175,13 @@ int ld_proc_wait(struct ld_proc *p, struct ld_stop *st, bool block);
  * LD_STOP_BREAKPOINT (pc one past the int3) and none stays in the
  * kernel.  0 or -errno.  Threads that exit meanwhile are marked gone. */
 int ld_proc_stop_all(struct ld_proc *p);
+
+/* The session is to end (SIGTERM, SIGHUP): async-signal-safe.  From now
+ * on a blocking wait is interrupted within 50 ms, ld_proc_stop_all gives
+ * threads that do not stop one second and then returns -ECANCELED, and
+ * the callers' own wait loops check ld_proc_cancelled(). */
+void ld_proc_cancel_waits(void);
+bool ld_proc_cancelled(void);
 
 /* Has the stopped thread tid an int3 trap (SIGTRAP, SI_KERNEL) queued
  * that it has not reported yet? */
