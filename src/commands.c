@@ -10,6 +10,7 @@
 #include "layoutdbg/commands.h"
 #include "layoutdbg/error.h"
 #include "layoutdbg/export.h"
+#include "layoutdbg/heapcmd.h"
 #include "layoutdbg/infrun.h"
 #include "layoutdbg/jsonout.h"
 #include "layoutdbg/output.h"
@@ -2221,6 +2222,7 @@ static const struct cmd info_cmds[] = {
 	  "where a source line's code starts and ends" },
 	{ "symbol", "", NEED_PROC, ld_cmd_info_symbol, "info symbol ADDR",
 	  "the symbol and section an address is in" },
+	{ "heap", "", NEED_PROC, ld_cmd_heap, "info heap [...]", "the same as `heap`" },
 	{ "signals", "handle", 0, info_signals, "info signals",
 	  "what each signal does: stop, pass to the program" },
 	{ "sharedlibrary", "shared dll", NEED_PROC, info_sharedlibrary,
@@ -2228,7 +2230,22 @@ static const struct cmd info_cmds[] = {
 	{ NULL, NULL, 0, NULL, NULL, NULL }
 };
 
+static int set_debug_dir(struct ld_session *s, char *args)
+{
+	ld_heap_set_debug_dir(skip_ws(args));
+	return 0;
+}
+
+static int show_debug_dir(struct ld_session *s, char *args)
+{
+	ld_out("The directory of separate debug files is \"%s\".\n",
+	       ld_heap_debug_dir());
+	return 0;
+}
+
 static const struct cmd set_cmds[] = {
+	{ "debug-file-directory", "", 0, set_debug_dir, "set debug-file-directory DIR",
+	  "where DIR/.build-id/xx/rest.debug files are looked for (heap)" },
 	{ "args", "", 0, set_args, "set args ARGS", "arguments for `run`" },
 	{ "disable-randomization", "", 0, set_disable_randomization,
 	  "set disable-randomization on|off", "on (default): run without ASLR" },
@@ -2246,6 +2263,8 @@ static const struct cmd set_cmds[] = {
 };
 
 static const struct cmd show_cmds[] = {
+	{ "debug-file-directory", "", 0, show_debug_dir, "show debug-file-directory",
+	  "where separate debug files are looked for" },
 	{ "args", "", 0, show_args, "show args", "arguments for `run`" },
 	{ "disable-randomization", "", 0, show_disable_randomization,
 	  "show disable-randomization", "whether `run` disables ASLR" },
@@ -2463,6 +2482,9 @@ static const struct cmd commands[] = {
 	{ "vmmap", "maps", NEED_PROC, ld_cmd_vmmap, "vmmap [FILTER]",
 	  "mappings classified (segment, heap, stack, thread stack, ...) with "
 	  "their sections" },
+	{ "heap", "", NEED_PROC, ld_cmd_heap,
+	  "heap [N|chunk ADDR|bins|arenas|mmapped]",
+	  "glibc malloc's arenas, chunks and bins (arena N only)" },
 	{ "xinfo", "", NEED_PROC, ld_cmd_xinfo, "xinfo ADDR",
 	  "mapping, object, segment, section, symbol of an address" },
 	{ "layout", "", 0, ld_cmd_layout, "layout [SNAP]",
