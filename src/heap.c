@@ -515,9 +515,12 @@ static bool looks_like_tcache(struct walk *w, const struct ld_chunk *c,
 		unsigned count = wide ? ((const uint16_t *)buf)[i] : buf[i];
 		uint64_t e = WORD(buf, (wide ? 128 : 64) + 8 * i);
 
-		if (!count != !e)
+		if (!count != !e || e & 15)
 			return false;
-		for (unsigned k = 0; k < count; k++) {
+		*empty &= count == 0;
+		/* the first chunk of a heap is its creator's tcache: the
+		 * structure is enough there (its chains may be damaged) */
+		for (unsigned k = 0; !first && k < count; k++) {
 			struct ld_chunk *x;
 			uint64_t stored;
 
@@ -528,7 +531,6 @@ static bool looks_like_tcache(struct walk *w, const struct ld_chunk *c,
 		}
 		if (e && !first)
 			return false;
-		*empty &= count == 0;
 	}
 	/* An all-zero block is a tcache only where one is sure to be: the
 	 * first chunk of an arena's heap (tcache_init's allocation). */
@@ -667,6 +669,33 @@ static int thread_regions(struct walk *w, struct ld_arena *a)
 	return 0;
 }
 
+/* The walk stopped at a bad chunk: the top chunk is still known (from the
+ * arena), so that the totals and `heap chunk` keep it. */
+static int top_after_stop(struct ld_arena *a, struct chunk_vec *cv)
+{
+	struct ld_chunk c = { .addr = a->top, .size = a->top_size,
+			      .flags = LD_PREV_INUSE, .state = LD_CH_TOP };
+
+	if (!a->top || (cv->n && cv->v[cv->n - 1].addr >= a->top))
+		return 0;
+	return push_chunk(&cv->v, &cv->n, &cv->cap, &c);
+}
+
+/* The top chunk must end inside the heap that holds it. */
+static void check_top(struct walk *w, struct ld_arena *a)
+{
+	uint64_t end = mapped_end(w->p->maps, a->top);
+
+	if (!end || a->top_size <= end - a->top)
+		return;
+	note(&a->error, fmt_msg("top chunk at 0x%llx: size 0x%llx runs past the "
+				"heap's end 0x%llx (counted up to there)",
+				(unsigned long long)a->top,
+				(unsigned long long)a->top_size,
+				(unsigned long long)end));
+	a->top_size = end - a->top;
+}
+
 static int walk_arena(struct walk *w, struct ld_arena *a, const uint8_t *st)
 {
 	struct chunk_vec cv = { 0 };
@@ -680,11 +709,13 @@ static int walk_arena(struct walk *w, struct ld_arena *a, const uint8_t *st)
 	a->flags = *(const uint32_t *)(st + 4);
 	if (a->top && !read_word(w, a->top + 8, &tsize))
 		a->top_size = tsize & ~7ULL;
+	if (a->top)
+		check_top(w, a);
 	r = a->main ? main_regions(w, a) : thread_regions(w, a);
 	for (size_t i = 0; !r && i < a->nheaps; i++) {
 		r = walk_region(w, a, &a->heaps[i], &cv);
 		if (r > 0)
-			r = 0;
+			r = top_after_stop(a, &cv);
 	}
 	a->chunks = cv.v;
 	a->nchunks = cv.n;
@@ -935,7 +966,7 @@ static bool plausible_arena(const uint8_t *st, uint64_t addr)
 {
 	uint64_t top = WORD(st, OFF_TOP), att = WORD(st, OFF_ATTACHED);
 
-	if (att > 100000 || (top & 15) || WORD(st, OFF_SYSTEM) & 4095)
+	if (att > 100000 || (top & 15) || WORD(st, OFF_SYSTEM) > (1ULL << 44))
 		return false;
 	if (!top)        /* not initialised yet: everything else is zero */
 		return !WORD(st, OFF_BINS) && !WORD(st, OFF_SYSTEM);

@@ -103,7 +103,8 @@ static int not_glibc(const struct ld_heap_source *src, const char *cmd)
 		return ld_emit_json(d);
 	}
 	if (src->other[0])
-		ld_out("the heap is not glibc's: malloc is %s's\n", src->other);
+		ld_out("the heap is not glibc's: malloc is defined by %s; the heap "
+		       "commands walk glibc's malloc only\n", src->other);
 	else
 		ld_out("no glibc malloc state found in %s: the heap is not glibc's "
 		       "(or this C library is unknown)\n",
