@@ -1389,14 +1389,35 @@ static struct ld_snapshot *find_snap(struct ld_session *s, const char *what,
 	return snap;
 }
 
+/* diff --heap-only: only the chunk changes. */
+static bool heap_only;
+
+/* The mapping changes, then the chunk changes below them (when both
+ * snapshots carry a heap). */
 static void show_diff(const struct ld_snap_diff *d)
 {
+	struct ld_heap_diff hd;
+	bool heap = d->a->heap && d->b->heap && !d->different_process &&
+		    ld_heap_diff(d->a->heap, d->b->heap, &hd) == 0;
+
 	if (ld_json_on()) {
-		emit("diff", "diff", ld_snap_diff_to_json(d));
-		return;
+		json_t *j = heap_only ? json_object() : ld_snap_diff_to_json(d);
+
+		if (j && heap)
+			ld_jset(j, "heap", ld_heap_diff_to_json(&hd));
+		emit("diff", "diff", j);
+	} else {
+		if (!heap_only)
+			ld_render_diff(stdout, d);
+		if (heap)
+			ld_render_heap_diff(stdout, &hd);
+		else if (heap_only)
+			ld_out("no heap in %s of these snapshots\n",
+			       d->a->heap || d->b->heap ? "one" : "either");
+		fflush(stdout);
 	}
-	ld_render_diff(stdout, d);
-	fflush(stdout);
+	if (heap)
+		ld_heap_diff_release(&hd);
 }
 
 /* "@N": the layout after timeline entry N; "@N-": before it.  The
@@ -1507,6 +1528,9 @@ static int cmd_diff(struct ld_session *s, char *args)
 
 	if (!strncmp(skip_ws(args), "--by-object", 11))
 		return diff_by_object(s, skip_ws(args) + 11);
+	heap_only = !strncmp(skip_ws(args), "--heap-only", 11);
+	if (heap_only)
+		args = skip_ws(args) + 11;
 	wa = next_word(&args);
 	wb = next_word(&args);
 
@@ -2501,9 +2525,10 @@ static const struct cmd commands[] = {
 	  "capture maps, break, frames and registers" },
 	{ "snapshots", "", 0, cmd_snapshots, "snapshots", "list snapshots" },
 	{ "drop", "", 0, cmd_drop, "drop SNAP", "forget a snapshot" },
-	{ "diff", "", 0, cmd_diff, "diff [--by-object] [A [B]]",
-	  "what changed between two snapshots (default: the last two); "
-	  "--by-object: by object and offset, for runs with other bases" },
+	{ "diff", "", 0, cmd_diff, "diff [--by-object|--heap-only] [A [B]]",
+	  "what changed between two snapshots (default: the last two), heap "
+	  "chunks below; --by-object: by object and offset, for runs with "
+	  "other bases; --heap-only: the chunks alone" },
 	{ "save", "", 0, cmd_save, "save SNAP FILE",
 	  "write a snapshot as JSON" },
 	{ "load", "", 0, cmd_load, "load FILE", "read a saved snapshot" },

@@ -29,7 +29,7 @@ int ld_heap_capture(struct ld_session *s, struct ld_heap_source *src,
 	if (!s->proc)
 		return quiet ? -1 : ld_error("heap: no process");
 	pid = s->proc->pid;
-	r = ld_heap_locate(s, src);
+	r = ld_heap_locate(s, src, quiet);
 	if (r)
 		return r;
 	p.main_arena = src->main_arena;
@@ -41,6 +41,19 @@ int ld_heap_capture(struct ld_session *s, struct ld_heap_source *src,
 		return quiet ? -1 : ld_error("heap: reading main_arena at 0x%" PRIx64
 					     ": %s", p.main_arena, strerror(-r));
 	return 0;
+}
+
+struct ld_snap_heap *ld_heap_snapshot(struct ld_session *s)
+{
+	struct ld_heap_source src;
+	struct ld_heap h;
+	struct ld_snap_heap *sh;
+
+	if (ld_heap_capture(s, &src, &h, true) != 0)
+		return NULL;
+	sh = h.initialized ? ld_snap_heap_from(&h, ld_heap_from_name(src.from)) : NULL;
+	ld_heap_release(&h);
+	return sh;
 }
 
 /* ---- words ---------------------------------------------------------- */

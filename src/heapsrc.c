@@ -165,18 +165,18 @@ static struct ld_obj *c_library(struct ld_session *s)
 	return NULL;
 }
 
-int ld_heap_locate(struct ld_session *s, struct ld_heap_source *src)
+int ld_heap_locate(struct ld_session *s, struct ld_heap_source *src, bool quiet)
 {
 	const struct ld_maps *m;
 	struct ld_obj *ob, *where = NULL;
 	struct ld_elf *e;
 
 	memset(src, 0, sizeof *src);
-	if (ld_session_rescan(s) < 0 || !(m = ld_session_maps(s)))
+	if (!(m = ld_session_maps(s)) || ld_session_rescan(s) < 0)
 		return -1;
 	ob = c_library(s);
 	if (!ob)
-		return ld_error("heap: no C library is loaded yet");
+		return quiet ? -1 : ld_error("heap: no C library is loaded yet");
 	src->libc = ob;
 	/* an interposed allocator (LD_PRELOAD, or the program's own) */
 	if (ld_objs_resolve(&s->objs, "malloc", NULL, &where) && where &&

@@ -3,6 +3,7 @@
 #define LAYOUTDBG_HEAPCMD_H
 
 #include "layoutdbg/heap.h"
+#include "layoutdbg/heapsnap.h"
 #include "layoutdbg/heapsrc.h"
 #include "layoutdbg/session.h"
 
@@ -11,6 +12,10 @@
  * after printing an error (nothing printed when quiet). */
 int ld_heap_capture(struct ld_session *s, struct ld_heap_source *src,
 		    struct ld_heap *h, bool quiet);
+
+/* The heap for a snapshot (nothing printed); NULL when there is none
+ * (not glibc's, malloc not used yet, ENOMEM). */
+struct ld_snap_heap *ld_heap_snapshot(struct ld_session *s);
 
 /* "tcache[15]", "in use", "top", "unsorted, last remainder", ... */
 const char *ld_chunk_describe(const struct ld_chunk *c, char *buf, size_t len);

@@ -30,8 +30,8 @@ const char *ld_heap_from_name(enum ld_heap_from f);
 
 /* Locate the state.  0; 1 when malloc is not glibc's (src->other says
  * whose, or is "" when no glibc state was found); -1 after printing an
- * error. */
-int ld_heap_locate(struct ld_session *s, struct ld_heap_source *src);
+ * error (nothing printed when quiet). */
+int ld_heap_locate(struct ld_session *s, struct ld_heap_source *src, bool quiet);
 
 /* `set debug-file-directory`: where DIR/.build-id/xx/rest.debug files
  * are looked for (default /usr/lib/debug; "" looks nowhere). */
