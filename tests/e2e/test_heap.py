@@ -16,7 +16,7 @@ import xml.etree.ElementTree as ET
 import ldtest
 from ldtest import check, search
 
-t = ldtest.Tap(8)
+t = ldtest.Tap(9)
 WALK = ldtest.fixture("heapwalk")
 HIDE = "set debug-file-directory /nonexistent-debug-dir"
 
@@ -261,6 +261,61 @@ def case_not_glibc():
         p.wait(timeout=15)
 
 
+def diff_lines(out, n):
+    """The chunk lines of the n-th `diff --heap-only` (1-based)."""
+    blocks = re.findall(r"((?:^(?:heap: arena.*|[-+~] .*)\n)*)^heap totals: (.*)$", out, re.M)
+    check(len(blocks) >= n, "only %d heap diffs" % len(blocks), out)
+    return [l for l in blocks[n - 1][0].splitlines() if not l.startswith("heap: ")], blocks[n - 1][1]
+
+
+def case_diff(tmp):
+    saved = os.path.join(tmp, "s2.json")
+    cmds = ["break marker", "run", "snapshot"]
+    for i in range(5):
+        cmds += ["continue", "snapshot", "diff --heap-only"]
+    cmds += ["save $2 " + saved, "load " + saved, "diff --heap-only $7 $3"]
+    rc, out, err = ldtest.run_batch([WALK], cmds, timeout=60)
+    check(rc == 0, err, out)
+    v = addrs(out)
+    p = lambda i: v["p0"] - 16 + 0x110 * i
+    f = lambda i: v["f0"] - 16 + 0x30 * i
+    big, q, m = v["big"] - 16, v["q"] - 16, v["m"] - 16
+    want = {1: ["- free 0x%x 0x110 (272 B) (into tcache[15])" % p(i) for i in range(7)] +
+               ["- free 0x%x 0x30 (48 B) (into tcache[1])" % f(i) for i in range(7)] +
+               ["- free 0x%x 0x110 (272 B) (into unsorted)" % p(7),
+                "- free 0x%x 0x30 (48 B) (into fastbin[1])" % f(7),
+                "- free 0x%x 0x30 (48 B) (into fastbin[1])" % f(8),
+                "- free 0x%x 0x510 (1.3 KiB) (into unsorted)" % big],
+            2: ["~ consolidated 2 chunks -> 0x%x 0x220 (544 B) (unsorted)" % p(7),
+                "- free 0x%x 0x110 (272 B) (merged into unsorted 0x%x 0x220)" % (p(8), p(7))],
+            3: ["~ moved 0x%x 0x220 (544 B): unsorted -> small bin[34]" % p(7),
+                "~ consolidated 2 chunks -> 0x%x 0x60 (96 B) (small bin[6])" % f(7),
+                "~ moved 0x%x 0x510 (1.3 KiB): unsorted -> large bin[68]" % big,
+                "+ alloc 0x%x 0x2010 (8.0 KiB) (from top)" % q,
+                "~ top 0x%x -> 0x%x (size -0x2010)" % (q, q + 0x2010)],
+            5: ["- mmapped chunk 0x%x 0x101000 (1.0 MiB)" % m]}
+    for n, lines in want.items():
+        got, _ = diff_lines(out, n)
+        check(sorted(got) == sorted(lines), "diff %d:\n%s\nexpected:\n%s"
+              % (n, "\n".join(got), "\n".join(lines)))
+    got, _ = diff_lines(out, 4)
+    search(r"^\+ arena 0x[0-9a-f]+$", "\n".join(got), "diff 4")
+    search(r"^\+ alloc 0x%x 0x110 \(272 B\)$" % (v["t0"] - 16), "\n".join(got), "diff 4")
+    _, totals = diff_lines(out, 3)
+    check(totals.startswith("in use 0xca0 -> 0x2d00 (") or "-> 0x" in totals, totals)
+    # the loaded copy of $2 against $3: the same lines as $2 -> $3
+    check(sorted(diff_lines(out, 6)[0]) == sorted(want[2]), "after save/load", out)
+    rc, out, err = ldtest.run_batch([WALK], ["break marker", "run", "snapshot", "continue",
+                                             "snapshot", "diff"], opts=["--json"], timeout=60)
+    doc = [json.loads(l) for l in out.splitlines() if l.startswith('{"command":"diff"')][0]
+    kinds = [c["kind"] for c in doc["diff"]["heap"]["changes"]]
+    check(kinds.count("free") == 18 and "changes" in doc["diff"], repr(doc)[:2000])
+    c = [c for c in doc["diff"]["heap"]["changes"] if c["address"] == p(0)][0]
+    check((c["size"], c["before"], c["after"]) == (0x110, "in use", "tcache[15]"), repr(c))
+    check(doc["diff"]["heap"]["after"]["top"] == 0x1fce0 or doc["diff"]["heap"]["after"]["top"] > 0,
+          repr(doc["diff"]["heap"]["after"]))
+
+
 sym = t.case("totals equal malloc_info and mallinfo2; the pattern, chunk by chunk "
              "(debug symbols)", case_oracle)
 t.case("the same from the heuristics (debug directory hidden), equal answers",
@@ -272,4 +327,7 @@ t.case("static program without main_arena and mp_ symbols: heuristics",
 t.case("corrupted heap: smashed size, fastbin cycle, smashed top", case_corrupt)
 t.case("16 threads on 8 arenas against glibc", case_threads)
 t.case("an allocator of its own in LD_PRELOAD: not glibc's", case_not_glibc)
+import tempfile
+with tempfile.TemporaryDirectory() as tmp:
+    t.case("diff: each chunk line of the pattern; save/load; JSON", case_diff, tmp)
 sys.exit(t.done())
