@@ -248,6 +248,17 @@ for line in out.splitlines():
                 "snapshot": "read(2) of /proc/PID/maps"}[f[0].split("_")[0]]
         row(f[0], float(f[1]) / 1e6, float(f[2]) / 1e6, base)
 
+out = timed([os.path.join(B, "bench", "bench-heap")])[1]
+for line in out.splitlines():
+    f = line.split()
+    if line.startswith("#"):
+        print(line[2:])
+    elif len(f) == 3:
+        row(f[0], float(f[1]) / 1e9, float(f[2]) / 1e9,
+            "one process_vm_readv of [heap]",
+            {"heapwalk_1M": "<= 3", "heapdiff_1M": "< 100 ms"}.get(f[0]))
+
+
 def fmt(sec, kib=False):
     if kib:
         return f"{sec / 1024:.1f} MiB"

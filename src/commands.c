@@ -10,6 +10,7 @@
 #include "layoutdbg/commands.h"
 #include "layoutdbg/error.h"
 #include "layoutdbg/export.h"
+#include "layoutdbg/heapcmd.h"
 #include "layoutdbg/infrun.h"
 #include "layoutdbg/jsonout.h"
 #include "layoutdbg/output.h"
@@ -1388,14 +1389,35 @@ static struct ld_snapshot *find_snap(struct ld_session *s, const char *what,
 	return snap;
 }
 
+/* diff --heap-only: only the chunk changes. */
+static bool heap_only;
+
+/* The mapping changes, then the chunk changes below them (when both
+ * snapshots carry a heap). */
 static void show_diff(const struct ld_snap_diff *d)
 {
+	struct ld_heap_diff hd;
+	bool heap = d->a->heap && d->b->heap && !d->different_process &&
+		    ld_heap_diff(d->a->heap, d->b->heap, &hd) == 0;
+
 	if (ld_json_on()) {
-		emit("diff", "diff", ld_snap_diff_to_json(d));
-		return;
+		json_t *j = heap_only ? json_object() : ld_snap_diff_to_json(d);
+
+		if (j && heap)
+			ld_jset(j, "heap", ld_heap_diff_to_json(&hd));
+		emit("diff", "diff", j);
+	} else {
+		if (!heap_only)
+			ld_render_diff(stdout, d);
+		if (heap)
+			ld_render_heap_diff(stdout, &hd);
+		else if (heap_only)
+			ld_out("no heap in %s of these snapshots\n",
+			       d->a->heap || d->b->heap ? "one" : "either");
+		fflush(stdout);
 	}
-	ld_render_diff(stdout, d);
-	fflush(stdout);
+	if (heap)
+		ld_heap_diff_release(&hd);
 }
 
 /* "@N": the layout after timeline entry N; "@N-": before it.  The
@@ -1506,6 +1528,9 @@ static int cmd_diff(struct ld_session *s, char *args)
 
 	if (!strncmp(skip_ws(args), "--by-object", 11))
 		return diff_by_object(s, skip_ws(args) + 11);
+	heap_only = !strncmp(skip_ws(args), "--heap-only", 11);
+	if (heap_only)
+		args = skip_ws(args) + 11;
 	wa = next_word(&args);
 	wb = next_word(&args);
 
@@ -2221,6 +2246,7 @@ static const struct cmd info_cmds[] = {
 	  "where a source line's code starts and ends" },
 	{ "symbol", "", NEED_PROC, ld_cmd_info_symbol, "info symbol ADDR",
 	  "the symbol and section an address is in" },
+	{ "heap", "", NEED_PROC, ld_cmd_heap, "info heap [...]", "the same as `heap`" },
 	{ "signals", "handle", 0, info_signals, "info signals",
 	  "what each signal does: stop, pass to the program" },
 	{ "sharedlibrary", "shared dll", NEED_PROC, info_sharedlibrary,
@@ -2228,7 +2254,22 @@ static const struct cmd info_cmds[] = {
 	{ NULL, NULL, 0, NULL, NULL, NULL }
 };
 
+static int set_debug_dir(struct ld_session *s, char *args)
+{
+	ld_heap_set_debug_dir(skip_ws(args));
+	return 0;
+}
+
+static int show_debug_dir(struct ld_session *s, char *args)
+{
+	ld_out("The directory of separate debug files is \"%s\".\n",
+	       ld_heap_debug_dir());
+	return 0;
+}
+
 static const struct cmd set_cmds[] = {
+	{ "debug-file-directory", "", 0, set_debug_dir, "set debug-file-directory DIR",
+	  "where DIR/.build-id/xx/rest.debug files are looked for (heap)" },
 	{ "args", "", 0, set_args, "set args ARGS", "arguments for `run`" },
 	{ "disable-randomization", "", 0, set_disable_randomization,
 	  "set disable-randomization on|off", "on (default): run without ASLR" },
@@ -2246,6 +2287,8 @@ static const struct cmd set_cmds[] = {
 };
 
 static const struct cmd show_cmds[] = {
+	{ "debug-file-directory", "", 0, show_debug_dir, "show debug-file-directory",
+	  "where separate debug files are looked for" },
 	{ "args", "", 0, show_args, "show args", "arguments for `run`" },
 	{ "disable-randomization", "", 0, show_disable_randomization,
 	  "show disable-randomization", "whether `run` disables ASLR" },
@@ -2463,6 +2506,9 @@ static const struct cmd commands[] = {
 	{ "vmmap", "maps", NEED_PROC, ld_cmd_vmmap, "vmmap [FILTER]",
 	  "mappings classified (segment, heap, stack, thread stack, ...) with "
 	  "their sections" },
+	{ "heap", "", NEED_PROC, ld_cmd_heap,
+	  "heap [N|chunk ADDR|bins|arenas|mmapped]",
+	  "glibc malloc's arenas, chunks and bins (arena N only)" },
 	{ "xinfo", "", NEED_PROC, ld_cmd_xinfo, "xinfo ADDR",
 	  "mapping, object, segment, section, symbol of an address" },
 	{ "layout", "", 0, ld_cmd_layout, "layout [SNAP]",
@@ -2479,9 +2525,10 @@ static const struct cmd commands[] = {
 	  "capture maps, break, frames and registers" },
 	{ "snapshots", "", 0, cmd_snapshots, "snapshots", "list snapshots" },
 	{ "drop", "", 0, cmd_drop, "drop SNAP", "forget a snapshot" },
-	{ "diff", "", 0, cmd_diff, "diff [--by-object] [A [B]]",
-	  "what changed between two snapshots (default: the last two); "
-	  "--by-object: by object and offset, for runs with other bases" },
+	{ "diff", "", 0, cmd_diff, "diff [--by-object|--heap-only] [A [B]]",
+	  "what changed between two snapshots (default: the last two), heap "
+	  "chunks below; --by-object: by object and offset, for runs with "
+	  "other bases; --heap-only: the chunks alone" },
 	{ "save", "", 0, cmd_save, "save SNAP FILE",
 	  "write a snapshot as JSON" },
 	{ "load", "", 0, cmd_load, "load FILE", "read a saved snapshot" },

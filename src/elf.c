@@ -594,6 +594,30 @@ bool ld_elf_has_debug_info(const struct ld_elf *e)
 	return e->has_debug_info;
 }
 
+size_t ld_elf_build_id(const struct ld_elf *e, uint8_t *buf, size_t len)
+{
+	const struct ld_section *s = ld_elf_section_by_name(e, ".note.gnu.build-id");
+	uint8_t note[256];
+	uint32_t namesz, descsz, type;
+	size_t desc;
+
+	if (!s || s->type != SHT_NOTE || s->size < 12 || s->size > sizeof note ||
+	    !in_file(e, s->offset, s->size) ||
+	    pread(e->fd, note, s->size, (off_t)s->offset) != (ssize_t)s->size)
+		return 0;
+	memcpy(&namesz, note, 4);
+	memcpy(&descsz, note + 4, 4);
+	memcpy(&type, note + 8, 4);
+	desc = 12 + ((namesz + 3) & ~3U);
+	if (type != NT_GNU_BUILD_ID || namesz != 4 || memcmp(note + 12, "GNU", 4) ||
+	    descsz > s->size - desc || desc > s->size)
+		return 0;
+	if (descsz < len)
+		len = descsz;
+	memcpy(buf, note + desc, len);
+	return descsz;
+}
+
 size_t ld_elf_nsections(const struct ld_elf *e)
 {
 	return e->nsections;

@@ -22,6 +22,7 @@
 
 #include "layoutdbg/error.h"
 #include "layoutdbg/export.h"
+#include "layoutdbg/heapsnap.h"
 #include "layoutdbg/output.h"
 
 #define SNAP_FORMAT "layoutdbg-snapshot"
@@ -432,7 +433,8 @@ json_t *ld_snapshot_to_json(const struct ld_snapshot *s)
 	    set(o, "aslr", json_boolean(s->aslr)) ||
 	    set(o, "brk", brk_json(s)) ||
 	    set(o, "mappings", mappings_json(&s->maps)) ||
-	    set(o, "threads", threads_json(s))) {
+	    set(o, "threads", threads_json(s)) ||
+	    (s->heap && set(o, "heap", ld_snap_heap_to_json(s->heap)))) {
 		json_decref(o);
 		return NULL;
 	}
@@ -1213,6 +1215,10 @@ int ld_snapshot_from_json(json_t *j, struct ld_snapshots *ss,
 		return nomem(&r);
 	ld_maps_init(&tmp->maps);
 	rc = get_snapshot(&r, j, tmp);
+	if (!rc && json_object_get(j, "heap") &&
+	    !(tmp->heap = ld_snap_heap_from_json(json_object_get(j, "heap"), err,
+						 errlen)))
+		rc = -EINVAL;
 	if (!rc && !(snap = ld_snapshot_new(ss, NULL)))
 		rc = nomem(&r);
 	if (rc) {

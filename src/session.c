@@ -11,6 +11,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "layoutdbg/heapcmd.h"
 #include "layoutdbg/error.h"
 #include "layoutdbg/session.h"
 #include "layoutdbg/infrun.h"
@@ -514,6 +515,7 @@ struct ld_snapshot *ld_session_snapshot(struct ld_session *s, const char *name)
 				      LD_SNAP_INNER, LD_SNAP_OUTER) < 0)
 			goto nomem;
 	}
+	snap->heap = ld_heap_snapshot(s);
 	return snap;
 nomem:
 	if (snap)

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "layoutdbg/heapsnap.h"
 #include "layoutdbg/snapshot.h"
 
 void ld_snapshots_init(struct ld_snapshots *ss)
@@ -60,6 +61,7 @@ void ld_snapshot_free(struct ld_snapshot *snap)
 		free(snap->sections[i]);
 	free(snap->sections);
 	free(snap->threads);
+	ld_snap_heap_free(snap->heap);
 	ld_maps_release(&snap->maps);
 	free(snap->name);
 	free(snap->exe);

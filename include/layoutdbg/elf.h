@@ -52,6 +52,11 @@ const char *ld_elf_interp(const struct ld_elf *e);   /* PT_INTERP or NULL */
 bool ld_elf_has_symtab(const struct ld_elf *e);      /* .symtab present */
 bool ld_elf_has_debug_info(const struct ld_elf *e);  /* .debug_info present */
 
+/* The GNU build ID (the NT_GNU_BUILD_ID note of .note.gnu.build-id):
+ * its length (at most len bytes copied to buf), or 0 when there is none.
+ * Separate debug files are found by it: DIR/.build-id/xx/rest.debug. */
+size_t ld_elf_build_id(const struct ld_elf *e, uint8_t *buf, size_t len);
+
 size_t ld_elf_nsections(const struct ld_elf *e);
 const struct ld_section *ld_elf_section(const struct ld_elf *e, size_t i);
 const struct ld_section *ld_elf_section_by_name(const struct ld_elf *e,

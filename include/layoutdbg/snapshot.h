@@ -60,6 +60,8 @@ struct ld_snapshot {
 	int brk_err;             /* why not valid (errno), 0 if not told */
 	struct ld_snap_thread *threads;
 	size_t nthreads;
+	struct ld_snap_heap *heap;   /* glibc malloc's chunks (heapsnap.h);
+					NULL when not captured */
 };
 
 struct ld_snapshots {

@@ -1,0 +1,547 @@
+/* The heap commands: `heap` (`info heap`), `heap chunk ADDR`, `heap bins`,
+ * `heap arenas`, `heap mmapped`, text and --json. */
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "layoutdbg/error.h"
+#include "layoutdbg/export.h"
+#include "layoutdbg/heapcmd.h"
+#include "layoutdbg/jsonout.h"
+#include "layoutdbg/output.h"
+
+static int read_pid(void *ctx, uint64_t addr, void *buf, size_t len)
+{
+	return ld_mem_read(*(pid_t *)ctx, addr, buf, len);
+}
+
+int ld_heap_capture(struct ld_session *s, struct ld_heap_source *src,
+		    struct ld_heap *h, bool quiet)
+{
+	pid_t pid;
+	struct ld_heap_params p = { .read = read_pid, .ctx = &pid };
+	int r;
+
+	memset(h, 0, sizeof *h);
+	if (!s->proc)
+		return quiet ? -1 : ld_error("heap: no process");
+	pid = s->proc->pid;
+	r = ld_heap_locate(s, src, quiet);
+	if (r)
+		return r;
+	p.main_arena = src->main_arena;
+	p.mp = src->mp;
+	p.glibc_minor = src->glibc_minor;
+	p.maps = ld_session_maps(s);
+	r = ld_heap_walk(&p, h);
+	if (r < 0)
+		return quiet ? -1 : ld_error("heap: reading main_arena at 0x%" PRIx64
+					     ": %s", p.main_arena, strerror(-r));
+	return 0;
+}
+
+struct ld_snap_heap *ld_heap_snapshot(struct ld_session *s)
+{
+	struct ld_heap_source src;
+	struct ld_heap h;
+	struct ld_snap_heap *sh;
+
+	if (ld_heap_capture(s, &src, &h, true) != 0)
+		return NULL;
+	sh = h.initialized ? ld_snap_heap_from(&h, ld_heap_from_name(src.from)) : NULL;
+	ld_heap_release(&h);
+	return sh;
+}
+
+/* ---- words ---------------------------------------------------------- */
+
+static const char *flag_str(uint8_t f, char buf[4])
+{
+	int n = 0;
+
+	if (f & LD_PREV_INUSE)
+		buf[n++] = 'P';
+	if (f & LD_IS_MMAPPED)
+		buf[n++] = 'M';
+	if (f & LD_NON_MAIN_ARENA)
+		buf[n++] = 'N';
+	if (!n)
+		buf[n++] = '-';
+	buf[n] = 0;
+	return buf;
+}
+
+const char *ld_chunk_describe(const struct ld_chunk *c, char *buf, size_t len)
+{
+	switch (c->state) {
+	case LD_CH_TCACHE: case LD_CH_FAST: case LD_CH_SMALL: case LD_CH_LARGE:
+		snprintf(buf, len, "%s[%u]%s", ld_chunk_state_name(c->state), c->bin,
+			 c->last_remainder ? ", last remainder" : "");
+		break;
+	case LD_CH_INUSE:
+		snprintf(buf, len, "in use%s", c->tcache_struct ? " (tcache struct)" : "");
+		break;
+	default:
+		snprintf(buf, len, "%s%s", ld_chunk_state_name(c->state),
+			 c->last_remainder ? ", last remainder" : "");
+	}
+	return buf;
+}
+
+static void source_line(const struct ld_heap_source *src)
+{
+	ld_out("arena info from: %s", ld_heap_from_name(src->from));
+	if (src->from == LD_HEAP_FROM_DEBUG_FILE)
+		ld_out(" (%s)", src->debug_file);
+	if (src->from == LD_HEAP_FROM_HEURISTICS)
+		ld_out(" (glibc %s)", src->glibc[0] ? src->glibc : "version unknown");
+	else if (src->glibc[0])
+		ld_out(", glibc %s", src->glibc);
+	ld_out("\nmain_arena 0x%" PRIx64 " in %s", src->main_arena, src->libc->name);
+	if (src->mp)
+		ld_out(", mp_ 0x%" PRIx64, src->mp);
+	ld_out("\n");
+}
+
+static int not_glibc(const struct ld_heap_source *src, const char *cmd)
+{
+	if (ld_json_on()) {
+		json_t *d = ld_jdoc(cmd);
+
+		ld_jset(d, "glibc", json_false());
+		ld_json_put_text(d, "allocator", src->other);
+		return ld_emit_json(d);
+	}
+	if (src->other[0])
+		ld_out("the heap is not glibc's: malloc is defined by %s; the heap "
+		       "commands walk glibc's malloc only\n", src->other);
+	else
+		ld_out("no glibc malloc state found in %s: the heap is not glibc's "
+		       "(or this C library is unknown)\n",
+		       src->libc ? src->libc->name : "the program");
+	return 0;
+}
+
+static void arena_title(const struct ld_heap *h, size_t i)
+{
+	const struct ld_arena *a = &h->arenas[i];
+	char sz[32];
+
+	ld_out("arena %zu%s 0x%" PRIx64 ": system 0x%" PRIx64 " (%s)", i,
+	       a->main ? " (main)" : "", a->addr, a->system_mem,
+	       ld_human_size(a->system_mem, sz, sizeof sz));
+	for (size_t k = 0; k < a->nheaps; k++) {
+		const struct ld_heap_region *r = &a->heaps[k];
+
+		if (r->info)
+			ld_out(", heap_info 0x%" PRIx64 " chunks 0x%" PRIx64 "-0x%" PRIx64
+			       " (reserved to 0x%" PRIx64 ")", r->info, r->start,
+			       r->end, r->reserved_end);
+		else
+			ld_out(", heap 0x%" PRIx64 "-0x%" PRIx64, r->start, r->end);
+	}
+	ld_out("\n");
+}
+
+static void totals_line(const char *indent, const struct ld_heap_totals *t)
+{
+	ld_out("%sin use 0x%" PRIx64 " (%" PRIu64 " chunks), free: fastbin 0x%" PRIx64
+	       " (%" PRIu64 "), unsorted 0x%" PRIx64 " (%" PRIu64 "), small 0x%" PRIx64
+	       " (%" PRIu64 "), large 0x%" PRIx64 " (%" PRIu64 "), top 0x%" PRIx64
+	       "; tcache 0x%" PRIx64 " (%" PRIu64 ", counted in use)\n", indent,
+	       t->in_use, t->n_in_use, t->fast, t->n_fast, t->unsorted, t->n_unsorted,
+	       t->small, t->n_small, t->large, t->n_large, t->top, t->tcache,
+	       t->n_tcache);
+}
+
+static void chunk_row(const struct ld_chunk *c)
+{
+	char f[4], st[48];
+	bool used = c->state == LD_CH_INUSE || c->state == LD_CH_MMAPPED;
+
+	ld_out("  0x%012" PRIx64 " %#10" PRIx64 "  %-3s %-26s", c->addr, c->size,
+	       flag_str(c->flags, f), ld_chunk_describe(c, st, sizeof st));
+	if (used)
+		ld_out(" 0x%012" PRIx64 " %#" PRIx64, ld_chunk_mem(c), ld_chunk_usable(c));
+	ld_out("\n");
+}
+
+static void chunk_header(void)
+{
+	ld_out("  %-14s %10s  %-3s %-26s %-14s %s\n", "chunk", "size", "flg", "state",
+	       "user pointer", "usable");
+}
+
+static void text_heap(const struct ld_heap_source *src, const struct ld_heap *h,
+		      long only)
+{
+	struct ld_heap_totals t;
+	char sz[32];
+
+	source_line(src);
+	if (!h->initialized) {
+		ld_out("malloc has not been used yet: no heap\n");
+		return;
+	}
+	for (size_t i = 0; i < h->narenas; i++) {
+		const struct ld_arena *a = &h->arenas[i];
+
+		if (only >= 0 && (size_t)only != i)
+			continue;
+		arena_title(h, i);
+		chunk_header();
+		for (size_t k = 0; k < a->nchunks; k++)
+			chunk_row(&a->chunks[k]);
+		if (a->error)
+			ld_out("  %s\n", a->error);
+		totals_line("  ", &a->t);
+	}
+	if (h->error)
+		ld_out("%s\n", h->error);
+	ld_heap_sum(h, &t);
+	ld_out("mmapped chunks: %zu, 0x%" PRIx64 " (%s)\n", h->nmmapped,
+	       h->mmapped_bytes, ld_human_size(h->mmapped_bytes, sz, sizeof sz));
+	ld_out("totals: %zu arena%s, system 0x%" PRIx64 ", ", h->narenas,
+	       h->narenas == 1 ? "" : "s", t.system);
+	totals_line("", &t);
+}
+
+/* ---- JSON ------------------------------------------------------------- */
+
+static json_t *chunk_json(const struct ld_chunk *c)
+{
+	json_t *o = json_object(), *fl = json_array();
+	char st[48];
+
+	ld_json_put_u64(o, "address", c->addr);
+	ld_json_put_u64(o, "size", c->size);
+	if (c->flags & LD_PREV_INUSE)
+		json_array_append_new(fl, json_string("PREV_INUSE"));
+	if (c->flags & LD_IS_MMAPPED)
+		json_array_append_new(fl, json_string("IS_MMAPPED"));
+	if (c->flags & LD_NON_MAIN_ARENA)
+		json_array_append_new(fl, json_string("NON_MAIN_ARENA"));
+	ld_jset(o, "flags", fl);
+	ld_jset(o, "state", json_string(ld_chunk_state_name(c->state)));
+	ld_jset(o, "description", json_string(ld_chunk_describe(c, st, sizeof st)));
+	if (c->state != LD_CH_INUSE && c->state != LD_CH_TOP &&
+	    c->state != LD_CH_MMAPPED && c->state != LD_CH_FENCE &&
+	    c->state != LD_CH_FREE)
+		ld_jset(o, "bin", json_integer(c->bin));
+	ld_jset(o, "last_remainder", json_boolean(c->last_remainder));
+	ld_jset(o, "tcache_struct", json_boolean(c->tcache_struct));
+	if (c->state == LD_CH_INUSE || c->state == LD_CH_MMAPPED) {
+		ld_json_put_u64(o, "user", ld_chunk_mem(c));
+		ld_json_put_u64(o, "usable", ld_chunk_usable(c));
+	}
+	return o;
+}
+
+static json_t *totals_json(const struct ld_heap_totals *t)
+{
+	json_t *o = json_object();
+
+	ld_json_put_u64(o, "system", t->system);
+	ld_json_put_u64(o, "in_use", t->in_use);
+	ld_jset(o, "in_use_chunks", json_integer((json_int_t)t->n_in_use));
+	ld_json_put_u64(o, "fastbin", t->fast);
+	ld_jset(o, "fastbin_chunks", json_integer((json_int_t)t->n_fast));
+	ld_json_put_u64(o, "unsorted", t->unsorted);
+	ld_jset(o, "unsorted_chunks", json_integer((json_int_t)t->n_unsorted));
+	ld_json_put_u64(o, "small", t->small);
+	ld_jset(o, "small_chunks", json_integer((json_int_t)t->n_small));
+	ld_json_put_u64(o, "large", t->large);
+	ld_jset(o, "large_chunks", json_integer((json_int_t)t->n_large));
+	ld_json_put_u64(o, "rest", t->rest);
+	ld_jset(o, "rest_chunks", json_integer((json_int_t)t->n_rest));
+	ld_json_put_u64(o, "tcache", t->tcache);
+	ld_jset(o, "tcache_chunks", json_integer((json_int_t)t->n_tcache));
+	ld_json_put_u64(o, "top", t->top);
+	return o;
+}
+
+static json_t *bin_json(const struct ld_bin *b)
+{
+	json_t *o = json_object(), *v = json_array();
+
+	ld_jset(o, "kind", json_string(ld_chunk_state_name(b->kind)));
+	ld_jset(o, "index", json_integer(b->index));
+	if (b->kind == LD_CH_TCACHE)
+		ld_jset(o, "count", json_integer(b->count));
+	for (size_t i = 0; i < b->n; i++) {
+		char hex[24];
+
+		snprintf(hex, sizeof hex, "0x%" PRIx64, b->chunks[i]);
+		json_array_append_new(v, json_string(hex));
+	}
+	ld_jset(o, "chunks", v);
+	if (b->error)
+		ld_jset(o, "error", json_string(b->error));
+	return o;
+}
+
+static json_t *bins_json(const struct ld_bin *b, size_t n)
+{
+	json_t *v = json_array();
+
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(v, bin_json(&b[i]));
+	return v;
+}
+
+static json_t *arena_json(const struct ld_arena *a, size_t idx, bool chunks)
+{
+	json_t *o = json_object(), *hv = json_array();
+
+	ld_jset(o, "index", json_integer((json_int_t)idx));
+	ld_jset(o, "main", json_boolean(a->main));
+	ld_json_put_u64(o, "address", a->addr);
+	ld_json_put_u64(o, "top", a->top);
+	ld_json_put_u64(o, "top_size", a->top_size);
+	ld_json_put_u64(o, "last_remainder", a->last_remainder);
+	ld_json_put_u64(o, "system_mem", a->system_mem);
+	ld_json_put_u64(o, "max_system_mem", a->max_system_mem);
+	for (size_t k = 0; k < a->nheaps; k++) {
+		json_t *r = json_object();
+
+		if (a->heaps[k].info)
+			ld_json_put_u64(r, "heap_info", a->heaps[k].info);
+		ld_json_put_u64(r, "start", a->heaps[k].start);
+		ld_json_put_u64(r, "end", a->heaps[k].end);
+		ld_json_put_u64(r, "reserved_end", a->heaps[k].reserved_end);
+		json_array_append_new(hv, r);
+	}
+	ld_jset(o, "heaps", hv);
+	ld_jset(o, "totals", totals_json(&a->t));
+	ld_jset(o, "nchunks", json_integer((json_int_t)a->nchunks));
+	if (chunks) {
+		json_t *cv = json_array();
+
+		for (size_t k = 0; k < a->nchunks; k++)
+			json_array_append_new(cv, chunk_json(&a->chunks[k]));
+		ld_jset(o, "chunks", cv);
+	}
+	ld_jset(o, "error", a->error ? json_string(a->error) : json_null());
+	return o;
+}
+
+static json_t *heap_json(const struct ld_heap_source *src,
+			 const struct ld_heap *h, const char *cmd, bool chunks)
+{
+	json_t *d = ld_jdoc(cmd), *av = json_array(), *mv = json_array();
+	struct ld_heap_totals t;
+
+	ld_jset(d, "glibc", json_true());
+	ld_jset(d, "source", json_string(ld_heap_from_name(src->from)));
+	if (src->debug_file[0])
+		ld_json_put_text(d, "debug_file", src->debug_file);
+	ld_jset(d, "glibc_version", src->glibc[0] ? json_string(src->glibc) :
+		json_null());
+	ld_json_put_u64(d, "main_arena", src->main_arena);
+	if (src->mp)
+		ld_json_put_u64(d, "mp", src->mp);
+	ld_jset(d, "initialized", json_boolean(h->initialized));
+	for (size_t i = 0; i < h->narenas; i++)
+		json_array_append_new(av, arena_json(&h->arenas[i], i, chunks));
+	ld_jset(d, "arenas", av);
+	for (size_t i = 0; i < h->nmmapped; i++)
+		json_array_append_new(mv, chunk_json(&h->mmapped[i]));
+	ld_jset(d, "mmapped", mv);
+	ld_json_put_u64(d, "mmapped_bytes", h->mmapped_bytes);
+	if (h->mp_valid) {
+		ld_jset(d, "mp_n_mmaps", json_integer(h->mp_n_mmaps));
+		ld_json_put_u64(d, "mp_mmapped_mem", h->mp_mmapped_mem);
+	}
+	ld_heap_sum(h, &t);
+	ld_jset(d, "totals", totals_json(&t));
+	ld_jset(d, "error", h->error ? json_string(h->error) : json_null());
+	return d;
+}
+
+/* ---- subcommands ----------------------------------------------------- */
+
+static int heap_chunk(struct ld_session *s, const struct ld_heap_source *src,
+		      const struct ld_heap *h, char *args)
+{
+	uint64_t addr;
+	const struct ld_chunk *c;
+	int arena;
+
+	if (!*args)
+		return ld_error("heap chunk: an address is needed");
+	if (ld_eval_addr(s, "heap chunk", args, &addr) < 0)
+		return -1;
+	c = ld_heap_chunk_at(h, addr, &arena);
+	if (ld_json_on()) {
+		json_t *d = ld_jdoc("heap chunk");
+
+		ld_json_put_u64(d, "address", addr);
+		ld_jset(d, "chunk", c ? chunk_json(c) : json_null());
+		ld_jset(d, "arena", json_integer(c ? arena : -1));
+		return ld_emit_json(d);
+	}
+	if (!c) {
+		ld_out("0x%" PRIx64 " is not in a chunk of the heap\n", addr);
+		return 0;
+	}
+	ld_out("0x%" PRIx64 " is %s chunk 0x%" PRIx64 " of %s:\n", addr,
+	       addr - c->addr < 16 ? "in the header of" : "inside",
+	       c->addr, arena < 0 ? "no arena (mmapped)" :
+	       arena == 0 ? "the main arena" : "a thread arena");
+	chunk_header();
+	chunk_row(c);
+	return 0;
+}
+
+static void bin_row(const char *name, const struct ld_bin *b)
+{
+	ld_out("  %s[%u]", name, b->index);
+	if (b->kind == LD_CH_TCACHE)
+		ld_out(" count %u", b->count);
+	ld_out(": %zu chunk%s", b->n, b->n == 1 ? "" : "s");
+	for (size_t k = 0; k < b->n && k < 16; k++)
+		ld_out(" 0x%" PRIx64, b->chunks[k]);
+	if (b->n > 16)
+		ld_out(" ...");
+	if (b->error)
+		ld_out(" (%s)", b->error);
+	ld_out("\n");
+}
+
+static int heap_bins(const struct ld_heap *h)
+{
+	if (ld_json_on()) {
+		json_t *d = ld_jdoc("heap bins"), *tv = json_array(), *av = json_array();
+
+		for (size_t i = 0; i < h->ntcaches; i++) {
+			json_t *o = json_object();
+
+			ld_json_put_u64(o, "chunk", h->tcaches[i].chunk);
+			ld_jset(o, "arena", json_integer(h->tcaches[i].arena));
+			ld_jset(o, "bins", bins_json(h->tcaches[i].bins, h->tcaches[i].nbins));
+			json_array_append_new(tv, o);
+		}
+		for (size_t i = 0; i < h->narenas; i++) {
+			json_t *o = json_object();
+
+			ld_jset(o, "index", json_integer((json_int_t)i));
+			ld_jset(o, "bins", bins_json(h->arenas[i].bins, h->arenas[i].nbins));
+			json_array_append_new(av, o);
+		}
+		ld_jset(d, "tcaches", tv);
+		ld_jset(d, "arenas", av);
+		return ld_emit_json(d);
+	}
+	for (size_t i = 0; i < h->ntcaches; i++) {
+		const struct ld_tcache *t = &h->tcaches[i];
+
+		ld_out("tcache 0x%" PRIx64 " (arena %d):%s\n", t->chunk, t->arena,
+		       t->nbins ? "" : " empty");
+		for (size_t k = 0; k < t->nbins; k++)
+			bin_row("tcache", &t->bins[k]);
+	}
+	for (size_t i = 0; i < h->narenas; i++) {
+		const struct ld_arena *a = &h->arenas[i];
+
+		ld_out("arena %zu%s 0x%" PRIx64 ":%s\n", i, a->main ? " (main)" : "",
+		       a->addr, a->nbins ? "" : " every bin empty");
+		for (size_t k = 0; k < a->nbins; k++)
+			bin_row(ld_chunk_state_name(a->bins[k].kind), &a->bins[k]);
+	}
+	return 0;
+}
+
+static int heap_arenas(const struct ld_heap_source *src, const struct ld_heap *h)
+{
+	if (ld_json_on())
+		return ld_emit_json(heap_json(src, h, "heap arenas", false));
+	source_line(src);
+	for (size_t i = 0; i < h->narenas; i++) {
+		arena_title(h, i);
+		totals_line("  ", &h->arenas[i].t);
+	}
+	return 0;
+}
+
+static int heap_mmapped(const struct ld_heap *h)
+{
+	char sz[32];
+
+	if (ld_json_on()) {
+		json_t *d = ld_jdoc("heap mmapped"), *v = json_array();
+
+		for (size_t i = 0; i < h->nmmapped; i++)
+			json_array_append_new(v, chunk_json(&h->mmapped[i]));
+		ld_jset(d, "mmapped", v);
+		ld_json_put_u64(d, "bytes", h->mmapped_bytes);
+		return ld_emit_json(d);
+	}
+	ld_out("%zu mmapped chunk%s, 0x%" PRIx64 " (%s)\n", h->nmmapped,
+	       h->nmmapped == 1 ? "" : "s", h->mmapped_bytes,
+	       ld_human_size(h->mmapped_bytes, sz, sizeof sz));
+	if (h->nmmapped)
+		chunk_header();
+	for (size_t i = 0; i < h->nmmapped; i++)
+		chunk_row(&h->mmapped[i]);
+	return 0;
+}
+
+static char *word(char **args)
+{
+	char *w = *args, *e;
+
+	while (isspace((unsigned char)*w))
+		w++;
+	if (!*w)
+		return NULL;
+	e = w;
+	while (*e && !isspace((unsigned char)*e))
+		e++;
+	if (*e)
+		*e++ = 0;
+	*args = e;
+	return w;
+}
+
+int ld_cmd_heap(struct ld_session *s, char *args)
+{
+	struct ld_heap_source src;
+	struct ld_heap h;
+	char *rest = args, *w = word(&rest);
+	long only = -1;
+	int r;
+
+	if (w && strcmp(w, "chunk") && strcmp(w, "bins") && strcmp(w, "arenas") &&
+	    strcmp(w, "mmapped")) {
+		char *end;
+
+		only = strtol(w, &end, 10);
+		if (*end || only < 0)
+			return ld_error("heap: \"%s\": expected chunk ADDR, bins, arenas, "
+					"mmapped or an arena number", w);
+	}
+	r = ld_heap_capture(s, &src, &h, false);
+	if (r < 0)
+		return -1;
+	if (r > 0)
+		return not_glibc(&src, "heap");
+	if (only >= 0 && (size_t)only >= h.narenas)
+		r = ld_error("heap: no arena %ld (there are %zu)", only, h.narenas);
+	else if (w && !strcmp(w, "chunk"))
+		r = heap_chunk(s, &src, &h, rest);
+	else if (w && !strcmp(w, "bins"))
+		r = heap_bins(&h);
+	else if (w && !strcmp(w, "arenas"))
+		r = heap_arenas(&src, &h);
+	else if (w && !strcmp(w, "mmapped"))
+		r = heap_mmapped(&h);
+	else if (ld_json_on())
+		r = ld_emit_json(heap_json(&src, &h, "heap", true));
+	else
+		text_heap(&src, &h, only);
+	ld_heap_release(&h);
+	return r;
+}

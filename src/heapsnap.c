@@ -1,0 +1,618 @@
+/* Chunk lists in snapshots and their diff: a linear merge of two address-
+ * ordered lists per arena.  Where both lists have a chunk of the same
+ * extent, only its state can have changed; elsewhere the chunks are
+ * grouped into the shortest runs that start and end at common boundaries,
+ * and each run says what happened inside it (allocations, frees, a split,
+ * a consolidation, the top moving). */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "layoutdbg/export.h"
+#include "layoutdbg/heapsnap.h"
+#include "layoutdbg/jsonout.h"
+#include "layoutdbg/output.h"
+
+/* ---- capture ---------------------------------------------------------- */
+
+static struct ld_snap_chunk *pack(const struct ld_chunk *v, size_t n)
+{
+	struct ld_snap_chunk *out = malloc((n ? n : 1) * sizeof *out);
+
+	for (size_t i = 0; out && i < n; i++)
+		out[i] = (struct ld_snap_chunk){ v[i].addr,
+						 (v[i].size & ~15ULL) | v[i].state };
+	return out;
+}
+
+struct ld_snap_heap *ld_snap_heap_from(const struct ld_heap *h,
+				       const char *source)
+{
+	struct ld_snap_heap *s = calloc(1, sizeof *s);
+
+	if (!s)
+		return NULL;
+	snprintf(s->source, sizeof s->source, "%s", source);
+	s->arenas = calloc(h->narenas ? h->narenas : 1, sizeof *s->arenas);
+	s->mmapped = pack(h->mmapped, h->nmmapped);
+	if (!s->arenas || !s->mmapped)
+		goto fail;
+	s->nmmapped = h->nmmapped;
+	for (size_t i = 0; i < h->narenas; i++) {
+		struct ld_snap_arena *a = &s->arenas[i];
+
+		a->addr = h->arenas[i].addr;
+		a->main = h->arenas[i].main;
+		a->chunks = pack(h->arenas[i].chunks, h->arenas[i].nchunks);
+		if (!a->chunks)
+			goto fail;
+		a->n = h->arenas[i].nchunks;
+		s->narenas++;
+	}
+	return s;
+fail:
+	ld_snap_heap_free(s);
+	return NULL;
+}
+
+void ld_snap_heap_free(struct ld_snap_heap *h)
+{
+	if (!h)
+		return;
+	for (size_t i = 0; h->arenas && i < h->narenas; i++)
+		free(h->arenas[i].chunks);
+	free(h->arenas);
+	free(h->mmapped);
+	free(h);
+}
+
+size_t ld_snap_heap_bytes(const struct ld_snap_heap *h)
+{
+	size_t n = h->nmmapped;
+
+	for (size_t i = 0; i < h->narenas; i++)
+		n += h->arenas[i].n;
+	return n * sizeof(struct ld_snap_chunk);
+}
+
+/* ---- sums ------------------------------------------------------------- */
+
+/* In the program's hands.  A chunk cached in a tcache counts as free
+ * here (the program freed it), though glibc's totals count it in use. */
+static bool used(unsigned st)
+{
+	return st == LD_CH_INUSE || st == LD_CH_MMAPPED;
+}
+
+void ld_heap_sums(const struct ld_snap_heap *h, struct ld_heap_sums *s)
+{
+	memset(s, 0, sizeof *s);
+	if (!h)
+		return;
+	for (size_t i = 0; i < h->narenas; i++)
+		for (size_t k = 0; k < h->arenas[i].n; k++) {
+			const struct ld_snap_chunk *c = &h->arenas[i].chunks[k];
+			unsigned st = ld_snap_chunk_state(c);
+
+			if (st == LD_CH_TOP) {
+				s->top += ld_snap_chunk_size(c);
+			} else if (used(st)) {
+				s->in_use += ld_snap_chunk_size(c);
+				s->n_in_use++;
+			} else if (st != LD_CH_FENCE) {
+				s->free += ld_snap_chunk_size(c);
+				s->n_free++;
+			}
+		}
+	for (size_t i = 0; i < h->nmmapped; i++)
+		s->mmapped += ld_snap_chunk_size(&h->mmapped[i]);
+}
+
+/* ---- diff ------------------------------------------------------------- */
+
+static int add(struct ld_heap_diff *d, struct ld_heap_change c)
+{
+	if (d->n == d->cap) {
+		size_t nc = d->cap ? d->cap * 2 : 32;
+		struct ld_heap_change *nv = realloc(d->v, nc * sizeof *nv);
+
+		if (!nv)
+			return -ENOMEM;
+		d->v = nv;
+		d->cap = nc;
+	}
+	d->v[d->n++] = c;
+	return 0;
+}
+
+static uint64_t end_of(const struct ld_snap_chunk *c)
+{
+	uint64_t s = ld_snap_chunk_size(c);
+
+	return c->addr + (s ? s : 16);
+}
+
+/* The chunk of run [v, v + n) covering addr, or NULL. */
+static const struct ld_snap_chunk *covering(const struct ld_snap_chunk *v,
+					    size_t n, uint64_t addr)
+{
+	for (size_t i = 0; i < n; i++)
+		if (addr >= v[i].addr && addr < end_of(&v[i]))
+			return &v[i];
+	return NULL;
+}
+
+static bool same_in(const struct ld_snap_chunk *v, size_t n,
+		    const struct ld_snap_chunk *c, bool want_used)
+{
+	for (size_t i = 0; i < n; i++)
+		if (v[i].addr == c->addr &&
+		    ld_snap_chunk_size(&v[i]) == ld_snap_chunk_size(c) &&
+		    used(ld_snap_chunk_state(&v[i])) == want_used)
+			return true;
+	return false;
+}
+
+static struct ld_heap_change chg(uint8_t what, int arena,
+				 const struct ld_snap_chunk *c,
+				 const struct ld_snap_chunk *other)
+{
+	struct ld_heap_change x = { .what = what, .arena = arena };
+
+	if (c) {
+		x.addr = c->addr;
+		x.size = ld_snap_chunk_size(c);
+		x.state_b = (uint8_t)ld_snap_chunk_state(c);
+	}
+	if (other) {
+		x.addr2 = other->addr;
+		x.size2 = ld_snap_chunk_size(other);
+		x.state_a = (uint8_t)ld_snap_chunk_state(other);
+	}
+	return x;
+}
+
+/* One chunk of the same extent on both sides. */
+static int same_extent(struct ld_heap_diff *d, int ar,
+		       const struct ld_snap_chunk *a, const struct ld_snap_chunk *b)
+{
+	unsigned sa = ld_snap_chunk_state(a), sb = ld_snap_chunk_state(b);
+	struct ld_heap_change x;
+
+	if (sa == sb)
+		return 0;
+	x = chg(LD_HC_MOVED, ar, b, a);
+	if (used(sa) && !used(sb))
+		x.what = LD_HC_FREE;
+	else if (!used(sa) && used(sb))
+		x.what = LD_HC_ALLOC;
+	if (sa == LD_CH_TOP || sb == LD_CH_TOP)
+		x.what = LD_HC_TOP;
+	return add(d, x);
+}
+
+/* A run of a-chunks and b-chunks covering the same bytes, boundaries
+ * differing inside. */
+static int run_diff(struct ld_heap_diff *d, int ar,
+		    const struct ld_snap_chunk *a, size_t na,
+		    const struct ld_snap_chunk *b, size_t nb)
+{
+	const struct ld_snap_chunk *ta = NULL, *tb = NULL;
+	int r = 0;
+
+	for (size_t i = 0; i < na; i++)
+		if (ld_snap_chunk_state(&a[i]) == LD_CH_TOP)
+			ta = &a[i];
+	for (size_t i = 0; i < nb; i++)
+		if (ld_snap_chunk_state(&b[i]) == LD_CH_TOP)
+			tb = &b[i];
+	for (size_t i = 0; !r && i < nb; i++) {
+		unsigned st = ld_snap_chunk_state(&b[i]);
+		const struct ld_snap_chunk *from = covering(a, na, b[i].addr);
+
+		if (st == LD_CH_TOP || st == LD_CH_FENCE)
+			continue;
+		if (used(st) && !same_in(a, na, &b[i], true)) {
+			r = add(d, chg(LD_HC_ALLOC, ar, &b[i], from));
+		} else if (!used(st) && !same_in(a, na, &b[i], false)) {
+			size_t k = 0;
+
+			for (size_t j = 0; j < na; j++)
+				k += a[j].addr >= b[i].addr && end_of(&a[j]) <= end_of(&b[i]);
+			if (k > 1) {
+				struct ld_heap_change x = chg(LD_HC_CONSOLIDATED, ar, &b[i], NULL);
+
+				x.count = k;
+				r = add(d, x);
+			} else if (from && !used(ld_snap_chunk_state(from))) {
+				r = add(d, chg(LD_HC_SPLIT, ar, &b[i], from));
+			}
+		}
+	}
+	for (size_t i = 0; !r && i < na; i++) {
+		unsigned st = ld_snap_chunk_state(&a[i]);
+
+		/* in use before, not the same chunk in use after: freed (into a
+		 * bin, merged into a neighbour or into the top) */
+		if (used(st) && !same_in(b, nb, &a[i], true)) {
+			struct ld_heap_change x = chg(LD_HC_FREE, ar, NULL, &a[i]);
+			const struct ld_snap_chunk *into = covering(b, nb, a[i].addr);
+
+			x.addr = a[i].addr;
+			x.size = ld_snap_chunk_size(&a[i]);
+			x.state_a = (uint8_t)st;
+			if (into) {
+				x.addr2 = into->addr;
+				x.size2 = ld_snap_chunk_size(into);
+				x.state_b = (uint8_t)ld_snap_chunk_state(into);
+			}
+			r = add(d, x);
+		}
+	}
+	if (!r && ta && tb && (ta->addr != tb->addr ||
+			       ld_snap_chunk_size(ta) != ld_snap_chunk_size(tb)))
+		r = add(d, chg(LD_HC_TOP, ar, tb, ta));
+	return r;
+}
+
+static int arena_diff(struct ld_heap_diff *d, int ar,
+		      const struct ld_snap_arena *A, const struct ld_snap_arena *B)
+{
+	size_t i = 0, j = 0;
+	int r = 0;
+
+	while (!r && (i < A->n || j < B->n)) {
+		size_t i0 = i, j0 = j;
+
+		if (i < A->n && j < B->n && A->chunks[i].addr == B->chunks[j].addr &&
+		    ld_snap_chunk_size(&A->chunks[i]) == ld_snap_chunk_size(&B->chunks[j])) {
+			r = same_extent(d, ar, &A->chunks[i++], &B->chunks[j++]);
+			continue;
+		}
+		/* grow the run until both sides end at the same address */
+		if (i < A->n && j < B->n) {
+			uint64_t ea = end_of(&A->chunks[i++]), eb = end_of(&B->chunks[j++]);
+
+			while (ea != eb && (i < A->n || j < B->n)) {
+				if ((ea < eb && i < A->n) || j == B->n)
+					ea = end_of(&A->chunks[i++]);
+				else
+					eb = end_of(&B->chunks[j++]);
+			}
+		} else {
+			i = A->n;
+			j = B->n;
+		}
+		r = run_diff(d, ar, A->chunks + i0, i - i0, B->chunks + j0, j - j0);
+	}
+	return r;
+}
+
+static const struct ld_snap_arena *arena_by_addr(const struct ld_snap_heap *h,
+						 uint64_t addr)
+{
+	for (size_t i = 0; i < h->narenas; i++)
+		if (h->arenas[i].addr == addr)
+			return &h->arenas[i];
+	return NULL;
+}
+
+static int mmapped_diff(struct ld_heap_diff *d, const struct ld_snap_heap *a,
+			const struct ld_snap_heap *b)
+{
+	int r = 0;
+
+	for (size_t i = 0; !r && i < b->nmmapped; i++) {
+		bool old = false;
+
+		for (size_t k = 0; k < a->nmmapped; k++)
+			old |= a->mmapped[k].size_state == b->mmapped[i].size_state &&
+			       a->mmapped[k].addr == b->mmapped[i].addr;
+		if (!old)
+			r = add(d, chg(LD_HC_MMAP, -1, &b->mmapped[i], NULL));
+	}
+	for (size_t i = 0; !r && i < a->nmmapped; i++) {
+		bool kept = false;
+
+		for (size_t k = 0; k < b->nmmapped; k++)
+			kept |= a->mmapped[i].size_state == b->mmapped[k].size_state &&
+				a->mmapped[i].addr == b->mmapped[k].addr;
+		if (!kept)
+			r = add(d, chg(LD_HC_MUNMAP, -1, &a->mmapped[i], NULL));
+	}
+	return r;
+}
+
+int ld_heap_diff(const struct ld_snap_heap *a, const struct ld_snap_heap *b,
+		 struct ld_heap_diff *out)
+{
+	static const struct ld_snap_arena none;
+	int r = 0;
+
+	memset(out, 0, sizeof *out);
+	ld_heap_sums(a, &out->a);
+	ld_heap_sums(b, &out->b);
+	if (!a || !b)
+		return 0;
+	for (size_t i = 0; !r && i < b->narenas; i++) {
+		const struct ld_snap_arena *A = arena_by_addr(a, b->arenas[i].addr);
+
+		if (!A)
+			r = add(out, (struct ld_heap_change){ .what = LD_HC_ARENA_NEW,
+				.arena = (int)i, .addr = b->arenas[i].addr });
+		if (!r)
+			r = arena_diff(out, (int)i, A ? A : &none, &b->arenas[i]);
+	}
+	for (size_t i = 0; !r && i < a->narenas; i++)
+		if (!arena_by_addr(b, a->arenas[i].addr))
+			r = add(out, (struct ld_heap_change){ .what = LD_HC_ARENA_GONE,
+				.arena = (int)i, .addr = a->arenas[i].addr });
+	if (!r)
+		r = mmapped_diff(out, a, b);
+	if (r)
+		ld_heap_diff_release(out);
+	return r;
+}
+
+void ld_heap_diff_release(struct ld_heap_diff *d)
+{
+	free(d->v);
+	memset(d, 0, sizeof *d);
+}
+
+/* ---- words ------------------------------------------------------------ */
+
+/* "tcache[15]", "unsorted", "top", "in use" */
+static const char *where(unsigned st, uint64_t size, char *buf, size_t len)
+{
+	switch (st) {
+	case LD_CH_TCACHE:
+		snprintf(buf, len, "tcache[%u]", ld_tcache_index(size));
+		break;
+	case LD_CH_FAST:
+		snprintf(buf, len, "fastbin[%u]", ld_fastbin_index(size));
+		break;
+	case LD_CH_SMALL: case LD_CH_LARGE:
+		snprintf(buf, len, "%s[%u]", ld_chunk_state_name(st), ld_bin_index(size));
+		break;
+	default:
+		snprintf(buf, len, "%s", ld_chunk_state_name(st));
+	}
+	return buf;
+}
+
+static const char *signed_hex(int64_t v, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s0x%" PRIx64, v < 0 ? "-" : "+",
+		 v < 0 ? (uint64_t)-v : (uint64_t)v);
+	return buf;
+}
+
+/* The line of one change, without the sign and colour. */
+static void change_text(const struct ld_heap_change *c, char *buf, size_t len)
+{
+	char h[32], w1[48], w2[48];
+
+	ld_human_size(c->size, h, sizeof h);
+	switch (c->what) {
+	case LD_HC_ALLOC:
+		snprintf(buf, len, "alloc 0x%" PRIx64 " 0x%" PRIx64 " (%s)%s%s%s", c->addr,
+			 c->size, h, c->size2 ? " (from " : "",
+			 c->size2 ? where(c->state_a, c->size2, w1, sizeof w1) : "",
+			 c->size2 ? ")" : "");
+		break;
+	case LD_HC_FREE:
+		if (c->addr2 == c->addr && c->size2 == c->size)
+			snprintf(buf, len, "free 0x%" PRIx64 " 0x%" PRIx64 " (%s) (into %s)",
+				 c->addr, c->size, h, where(c->state_b, c->size, w1, sizeof w1));
+		else if (c->size2)
+			snprintf(buf, len, "free 0x%" PRIx64 " 0x%" PRIx64 " (%s) (merged into "
+				 "%s 0x%" PRIx64 " 0x%" PRIx64 ")", c->addr, c->size, h,
+				 where(c->state_b, c->size2, w1, sizeof w1), c->addr2, c->size2);
+		else
+			snprintf(buf, len, "free 0x%" PRIx64 " 0x%" PRIx64 " (%s)", c->addr,
+				 c->size, h);
+		break;
+	case LD_HC_MOVED:
+		snprintf(buf, len, "moved 0x%" PRIx64 " 0x%" PRIx64 " (%s): %s -> %s",
+			 c->addr, c->size, h, where(c->state_a, c->size, w1, sizeof w1),
+			 where(c->state_b, c->size, w2, sizeof w2));
+		break;
+	case LD_HC_TOP:
+		snprintf(buf, len, "top 0x%" PRIx64 " -> 0x%" PRIx64 " (size %s)", c->addr2,
+			 c->addr, signed_hex((int64_t)(c->size - c->size2), w1, sizeof w1));
+		break;
+	case LD_HC_SPLIT:
+		snprintf(buf, len, "split 0x%" PRIx64 " 0x%" PRIx64 " -> free 0x%" PRIx64
+			 " 0x%" PRIx64 " (%s)", c->addr2, c->size2, c->addr, c->size,
+			 where(c->state_b, c->size, w1, sizeof w1));
+		break;
+	case LD_HC_CONSOLIDATED:
+		snprintf(buf, len, "consolidated %zu chunks -> 0x%" PRIx64 " 0x%" PRIx64
+			 " (%s) (%s)", c->count, c->addr, c->size, h,
+			 where(c->state_b, c->size, w1, sizeof w1));
+		break;
+	case LD_HC_ARENA_NEW: case LD_HC_ARENA_GONE:
+		snprintf(buf, len, "arena 0x%" PRIx64, c->addr);
+		break;
+	case LD_HC_MMAP: case LD_HC_MUNMAP:
+		snprintf(buf, len, "mmapped chunk 0x%" PRIx64 " 0x%" PRIx64 " (%s)",
+			 c->addr, c->size, h);
+		break;
+	}
+}
+
+static char sign_of(const struct ld_heap_change *c)
+{
+	switch (c->what) {
+	case LD_HC_ALLOC: case LD_HC_ARENA_NEW: case LD_HC_MMAP: return '+';
+	case LD_HC_FREE: case LD_HC_ARENA_GONE: case LD_HC_MUNMAP: return '-';
+	}
+	return '~';
+}
+
+void ld_render_heap_diff(FILE *f, const struct ld_heap_diff *d)
+{
+	char line[256];
+	int arena = -2;
+
+	for (size_t i = 0; i < d->n; i++) {
+		const struct ld_heap_change *c = &d->v[i];
+		char s = sign_of(c);
+
+		if (c->arena != arena && c->arena >= 0 && c->what != LD_HC_ARENA_GONE)
+			fprintf(f, "heap: arena %d%s\n", c->arena, c->arena ? "" : " (main)");
+		arena = c->arena;
+		change_text(c, line, sizeof line);
+		fprintf(f, "%s%c %s%s\n", ld_c(s == '+' ? LD_C_ADD : s == '-' ? LD_C_DEL :
+					       LD_C_CHG), s, line, ld_c(LD_C_RESET));
+	}
+	fprintf(f, "heap totals: in use 0x%" PRIx64 " -> 0x%" PRIx64 " (%zu -> %zu chunks), "
+		"free 0x%" PRIx64 " -> 0x%" PRIx64 " (%zu -> %zu, tcache included), top 0x%" PRIx64 " -> 0x%"
+		PRIx64 ", mmapped 0x%" PRIx64 " -> 0x%" PRIx64 "\n", d->a.in_use, d->b.in_use,
+		d->a.n_in_use, d->b.n_in_use, d->a.free, d->b.free, d->a.n_free, d->b.n_free,
+		d->a.top, d->b.top, d->a.mmapped, d->b.mmapped);
+}
+
+/* ---- JSON ------------------------------------------------------------- */
+
+static json_t *sums_json(const struct ld_heap_sums *s)
+{
+	json_t *o = json_object();
+
+	ld_json_put_u64(o, "in_use", s->in_use);
+	ld_jset(o, "in_use_chunks", json_integer((json_int_t)s->n_in_use));
+	ld_json_put_u64(o, "free", s->free);
+	ld_jset(o, "free_chunks", json_integer((json_int_t)s->n_free));
+	ld_json_put_u64(o, "top", s->top);
+	ld_json_put_u64(o, "mmapped", s->mmapped);
+	return o;
+}
+
+json_t *ld_heap_diff_to_json(const struct ld_heap_diff *d)
+{
+	static const char *const kinds[] = { "alloc", "free", "moved", "top", "split",
+		"consolidated", "arena added", "arena removed", "mmap", "munmap" };
+	json_t *o = json_object(), *v = json_array();
+
+	for (size_t i = 0; i < d->n; i++) {
+		const struct ld_heap_change *c = &d->v[i];
+		json_t *x = json_object();
+		char line[256], w[48];
+
+		change_text(c, line, sizeof line);
+		ld_jset(x, "kind", json_string(kinds[c->what]));
+		ld_jset(x, "arena", json_integer(c->arena));
+		ld_json_put_u64(x, "address", c->addr);
+		ld_json_put_u64(x, "size", c->size);
+		if (c->size2 || c->addr2) {
+			ld_json_put_u64(x, "other_address", c->addr2);
+			ld_json_put_u64(x, "other_size", c->size2);
+		}
+		ld_jset(x, "before", json_string(where(c->state_a, c->size2 ? c->size2 : c->size,
+						       w, sizeof w)));
+		ld_jset(x, "after", json_string(where(c->state_b, c->size, w, sizeof w)));
+		if (c->count)
+			ld_jset(x, "count", json_integer((json_int_t)c->count));
+		ld_jset(x, "text", json_string(line));
+		json_array_append_new(v, x);
+	}
+	ld_jset(o, "changes", v);
+	ld_jset(o, "before", sums_json(&d->a));
+	ld_jset(o, "after", sums_json(&d->b));
+	return o;
+}
+
+/* Chunks as one flat array [addr, size|state, addr, size|state, ...]:
+ * compact, and exact (integers up to 2^63 in jansson). */
+static json_t *chunks_json(const struct ld_snap_chunk *v, size_t n)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < n; i++) {
+		json_array_append_new(a, json_integer((json_int_t)v[i].addr));
+		json_array_append_new(a, json_integer((json_int_t)v[i].size_state));
+	}
+	return a;
+}
+
+json_t *ld_snap_heap_to_json(const struct ld_snap_heap *h)
+{
+	json_t *o = json_object(), *av = json_array();
+
+	ld_jset(o, "source", json_string(h->source));
+	for (size_t i = 0; i < h->narenas; i++) {
+		json_t *a = json_object();
+
+		ld_json_put_u64(a, "address", h->arenas[i].addr);
+		ld_jset(a, "main", json_boolean(h->arenas[i].main));
+		ld_jset(a, "chunks", chunks_json(h->arenas[i].chunks, h->arenas[i].n));
+		json_array_append_new(av, a);
+	}
+	ld_jset(o, "arenas", av);
+	ld_jset(o, "mmapped", chunks_json(h->mmapped, h->nmmapped));
+	return o;
+}
+
+static struct ld_snap_chunk *chunks_from(const json_t *a, size_t *n, bool *ok)
+{
+	size_t len = json_is_array(a) ? json_array_size(a) : 1;
+	struct ld_snap_chunk *v;
+
+	*n = 0;
+	if (len % 2) {
+		*ok = false;
+		return NULL;
+	}
+	v = malloc((len ? len / 2 : 1) * sizeof *v);
+	if (!v) {
+		*ok = false;
+		return NULL;
+	}
+	for (size_t i = 0; i + 1 < len; i += 2) {
+		json_t *x = json_array_get(a, i), *y = json_array_get(a, i + 1);
+
+		if (!json_is_integer(x) || !json_is_integer(y) ||
+		    (json_integer_value(y) & 15) >= LD_CH_NSTATES)
+			*ok = false;
+		v[i / 2] = (struct ld_snap_chunk){ (uint64_t)json_integer_value(x),
+						   (uint64_t)json_integer_value(y) };
+	}
+	*n = len / 2;
+	return v;
+}
+
+struct ld_snap_heap *ld_snap_heap_from_json(const json_t *j, char *err,
+					    size_t errlen)
+{
+	struct ld_snap_heap *h = calloc(1, sizeof *h);
+	const json_t *av = json_object_get(j, "arenas");
+	bool ok = h && json_is_array(av);
+
+	if (ok) {
+		const char *src = json_string_value(json_object_get(j, "source"));
+
+		snprintf(h->source, sizeof h->source, "%s", src ? src : "");
+		h->arenas = calloc(json_array_size(av) + 1, sizeof *h->arenas);
+		ok = h->arenas != NULL;
+	}
+	for (size_t i = 0; ok && i < json_array_size(av); i++) {
+		const json_t *a = json_array_get(av, i);
+		const json_t *addr = json_object_get(a, "address");
+
+		h->arenas[i].addr = json_is_integer(addr) ? (uint64_t)json_integer_value(addr) : 0;
+		h->arenas[i].main = json_is_true(json_object_get(a, "main"));
+		h->arenas[i].chunks = chunks_from(json_object_get(a, "chunks"),
+						  &h->arenas[i].n, &ok);
+		h->narenas++;
+	}
+	if (ok)
+		h->mmapped = chunks_from(json_object_get(j, "mmapped"), &h->nmmapped, &ok);
+	if (!ok) {
+		snprintf(err, errlen, "\"heap\": not a heap of chunks");
+		ld_snap_heap_free(h);
+		return NULL;
+	}
+	return h;
+}
