@@ -2,12 +2,14 @@
 """Hostile input: 100 KB command lines and arguments, malformed commands
 (each one error line, the session goes on), program paths with spaces and
 newlines, a program replaced while it runs, a tracee killed from outside,
-broken ELF files (truncated, foreign machine, empty), and a valgrind run
+ELF files `file` must refuse (truncated, empty, relocatable, core, type 0,
+32-bit, AArch64, big-endian, huge header counts), and a valgrind run
 of the walkthrough with no leaks or memory errors."""
 import os
 import re
 import shutil
 import signal
+import struct
 import subprocess
 import sys
 import tempfile
@@ -15,7 +17,7 @@ import tempfile
 import ldtest
 from ldtest import check, search
 
-t = ldtest.Tap(15)
+t = ldtest.Tap(24)
 HEAP = ldtest.fixture("heap")
 TMP = tempfile.mkdtemp(prefix="ldtest-hostile-")
 BIG = "x" * 100000
@@ -234,15 +236,82 @@ t.case("a tracee killed from outside at a stop: reported, then one error per com
 
 # ----------------------------------------------------------- bad ELFs
 
+def patched(src, *edits):
+    """src with each (offset, struct format, value) written over it."""
+    data = bytearray(src)
+    for off, fmt, val in edits:
+        data[off:off + struct.calcsize(fmt)] = struct.pack(fmt, val)
+    return bytes(data)
+
+
+def relocatable():
+    """A real .o from the compiler when there is one, else the fixture
+    marked ET_REL."""
+    if shutil.which("gcc"):
+        c = os.path.join(TMP, "rel.c")
+        with open(c, "w") as f:
+            f.write("int f(void) { return 1; }\n")
+        o = os.path.join(TMP, "rel.o")
+        if subprocess.run(["gcc", "-c", c, "-o", o]).returncode == 0:
+            return open(o, "rb").read()
+    return patched(open(HEAP, "rb").read(), (16, "<H", 1))
+
+
+def core_file():
+    """A real core file from gdb's gcore of a live fixture, else the
+    fixture's header marked ET_CORE."""
+    src = open(HEAP, "rb").read()
+    if not shutil.which("gcore"):
+        return patched(src, (16, "<H", 4))
+    p = subprocess.Popen([ldtest.fixture("waiter")], stdin=subprocess.PIPE,
+                         stdout=subprocess.PIPE)
+    try:
+        pid = int(p.stdout.readline().split()[1])
+        prefix = os.path.join(TMP, "core")
+        subprocess.run(["gcore", "-o", prefix, str(pid)], stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL, timeout=60)
+    finally:
+        p.stdin.close()
+        p.wait()
+    path = "%s.%d" % (prefix, pid)
+    if not os.path.exists(path):
+        return patched(src, (16, "<H", 4))
+    data = open(path, "rb").read()
+    os.unlink(path)
+    check(data[16:18] == b"\x04\x00", "gcore did not write a core file")
+    return data
+
+
 def make_bad(name):
     p = os.path.join(TMP, name)
     src = open(HEAP, "rb").read()
+    shoff = struct.unpack_from("<Q", src, 40)[0]
     if name == "truncated":
         data = src[:1000]
     elif name == "aarch64":
         data = src[:18] + b"\xb7\x00" + src[20:]        # e_machine = EM_AARCH64
     elif name == "empty":
         data = b""
+    elif name == "relocatable":
+        data = relocatable()
+    elif name == "core":
+        data = core_file()
+    elif name == "type0":
+        data = patched(src, (16, "<H", 0))              # e_type = ET_NONE
+    elif name == "elf32":
+        data = patched(src, (4, "B", 1))                # EI_CLASS = ELFCLASS32
+    elif name == "bigendian":
+        data = patched(src, (5, "B", 2))                # EI_DATA = ELFDATA2MSB
+    elif name == "huge-phnum":
+        data = patched(src, (56, "<H", 0xfffe))         # e_phnum
+    elif name == "huge-shnum":
+        data = patched(src, (60, "<H", 0xfffe))         # e_shnum
+    elif name == "xnum-phnum":
+        # e_phnum = PN_XNUM: the count is section 0's sh_info
+        data = patched(src, (56, "<H", 0xffff), (shoff + 44, "<I", 0x7fffffff))
+    elif name == "xnum-zero":
+        # PN_XNUM with sh_info 0: no program header at all
+        data = patched(src, (56, "<H", 0xffff))
     else:
         data = b"#!/bin/nothing\n"
     with open(p, "wb") as f:
@@ -253,22 +322,45 @@ def make_bad(name):
 
 def bad_elf(name, why):
     p = make_bad(name)
-    for args, cmds in (([p], ["info aslr"]), ([], ["file " + p, "info aslr"])):
+    for args, cmds in (([p], ["info aslr"]), ([], ["file " + p, "info aslr"]),
+                       ([HEAP], ["file " + p, "info sections", "info aslr"])):
         rc, out, err = ldtest.run_batch(args, cmds)
         no_crash(rc, err)
         lines = error_lines(err)
         check(len(lines) == 1, "want one error line, got %r" % lines)
-        check(p in lines[0] and re.search(why, lines[0]), "unclear error: %r" % lines[0])
+        check(lines[0].startswith("layoutdbg: %s: " % p) and re.search(why, lines[0]),
+              "unclear error: %r" % lines[0])
         check(rc != 0, "exit status 0 after a failed load")
         session_went_on(out)
+        if args == [HEAP]:
+            # a failed `file` keeps the program loaded before it
+            search(r"^Exec file: `%s', file type elf64-x86-64\.$"
+                   % re.escape(os.path.realpath(HEAP)), out,
+                   "the previous program is still loaded")
     rc, out, err = ldtest.run_batch([], ["file " + p, "run", "info aslr"])
     no_crash(rc, err)
     check(not re.search(r"^Starting program", out, re.M), "tried to run a broken file", out)
 
 
-t.case("a truncated ELF: one clear error line", bad_elf, "truncated", r"truncated|corrupt")
-t.case("an AArch64 ELF: one clear error line", bad_elf, "aarch64", r"x86-64|machine")
-t.case("an empty file: one clear error line", bad_elf, "empty", r"not an ELF|empty")
+BAD_ELFS = [
+    ("truncated", r"truncated|corrupt"),
+    ("aarch64", r"not an x86-64 ELF file \(machine 183: AArch64\)$"),
+    ("empty", r"not an ELF|empty"),
+    ("relocatable", r"not an executable \(a relocatable object file, ELF type 1\)$"),
+    ("core", r"not an executable \(a core file, ELF type 4\)$"),
+    ("type0", r"not an executable \(ELF type 0, ET_NONE\)$"),
+    ("elf32", r"not an x86-64 ELF file \(ELFCLASS32, machine 62\)$"),
+    ("bigendian", r"not an x86-64 ELF file \(big-endian, machine \d+\)$"),
+    ("huge-phnum", r"corrupt ELF file: 65534 program headers at offset 0x40 extend past "
+                   r"end of file$"),
+    ("huge-shnum", r"corrupt ELF file: 65534 section headers at offset 0x[0-9a-f]+ extend "
+                   r"past end of file$"),
+    ("xnum-phnum", r"corrupt ELF file: 2147483647 program headers"),
+    ("xnum-zero", r"not an executable \(no loadable segment\)$"),
+]
+for name, why in BAD_ELFS:
+    t.case("a %s ELF given to `file` and as PROGRAM: one clear error line, session goes on"
+           % name, bad_elf, name, why)
 
 
 # ------------------------------------------------------------ valgrind
