@@ -14,6 +14,7 @@
 #include "layoutdbg/jsonout.h"
 #include "layoutdbg/output.h"
 #include "layoutdbg/render.h"
+#include "layoutdbg/script.h"
 #include "layoutdbg/source.h"
 #include "layoutdbg/views.h"
 
@@ -1721,6 +1722,18 @@ static int cmd_save(struct ld_session *s, char *args)
 	return 0;
 }
 
+/* gdb's `source`: the file is read under the -x rule (script.h). */
+static int cmd_source(struct ld_session *s, char *args)
+{
+	char *path;
+
+	trim_end(args);
+	path = skip_ws(args);
+	if (!*path)
+		return ld_error("source: usage: source FILE");
+	return ld_script_run(s, path, path, false);
+}
+
 static int cmd_load(struct ld_session *s, char *args)
 {
 	struct ld_snapshot *snap;
@@ -2369,6 +2382,8 @@ static const struct cmd commands[] = {
 	{ "save", "", 0, cmd_save, "save SNAP FILE",
 	  "write a snapshot as JSON" },
 	{ "load", "", 0, cmd_load, "load FILE", "read a saved snapshot" },
+	{ "source", "", 0, cmd_source, "source FILE",
+	  "run the commands in FILE (a safe file, as for -x)" },
 	{ "export", "", 0, cmd_export, "export SNAP|A..B|timeline FILE",
 	  "write .json, .svg (a picture; A..B: a diff) or .html" },
 	{ "set", "", 0, cmd_set, "set WHAT VALUE",

@@ -13,6 +13,7 @@
 
 #include "layoutdbg/commands.h"
 #include "layoutdbg/repl.h"
+#include "layoutdbg/script.h"
 
 volatile sig_atomic_t ld_terminate;
 
@@ -103,20 +104,7 @@ void ld_install_signal_handlers(void)
 
 int ld_run_stream(struct ld_session *s, FILE *f)
 {
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
-
-	while (!ld_terminate && (n = getline(&line, &cap, f)) >= 0) {
-		if (n && line[n - 1] == '\n')
-			line[n - 1] = 0;
-		if (ld_execute(s, line) == LD_CMD_QUIT) {
-			free(line);
-			return LD_CMD_QUIT;
-		}
-	}
-	free(line);
-	return 0;
+	return ld_script_stream(s, f, NULL);
 }
 
 static void on_line(char *line)

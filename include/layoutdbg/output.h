@@ -3,6 +3,7 @@
 #ifndef LAYOUTDBG_OUTPUT_H
 #define LAYOUTDBG_OUTPUT_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -13,6 +14,22 @@
  * command's document). */
 void ld_out(const char *fmt, ...) LD_PRINTF(1, 2);
 void ld_out_set_quiet(int quiet);
+
+/* Terminal hygiene: text from outside (names, paths, arguments) must not
+ * drive the terminal.  ld_fout/ld_vfout are fprintf except that every %s
+ * argument is escaped: C0 (but tab) and C1 control characters and DEL
+ * become \n, \r, \e or \xHH (the colour codes of ld_c pass as they are).  ld_out,
+ * the renderers and the error helpers print through them. */
+/* Both return the bytes written, as fprintf. */
+int ld_fout(FILE *f, const char *fmt, ...) LD_PRINTF(2, 3);
+int ld_vfout(FILE *f, const char *fmt, va_list ap) LD_PRINTF(2, 0);
+/* The escaped form of s[0..n) (malloc'd, NUL-terminated; its length in
+ * *outlen when not NULL), or NULL when memory ran out. */
+char *ld_escape(const char *s, size_t n, size_t *outlen);
+/* Make s valid UTF-8 in place: each byte that is not becomes '?'. */
+void ld_utf8_fix(char *s);
+/* Write s[0..n) escaped to f; returns the bytes written. */
+size_t ld_escape_put(FILE *f, const char *s, size_t n);
 
 /* --json: text output is off and each command prints one JSON document.
  * ld_emit_json prints doc (compact, one line) and takes the reference; it
