@@ -1942,7 +1942,12 @@ static int cmd_list(struct ld_session *s, char *args)
 		char *digits = colon ? colon + 1 : w;
 
 		if (*digits && strspn(digits, "0123456789") == strlen(digits)) {
+			errno = 0;
 			center = strtoul(digits, NULL, 10);
+			/* source lines are unsigned: above that, no such line */
+			if (errno || center > UINT_MAX)
+				return ld_error("list: line %s is out of range (at most %u)",
+						digits, UINT_MAX);
 			if (colon)
 				snprintf(file, sizeof file, "%.*s", (int)(colon - w), w);
 		} else {
@@ -1996,9 +2001,9 @@ static int cmd_list(struct ld_session *s, char *args)
 		ld_warn("list: %s: %s", ld_source_shortname(file), strerror((int)-count));
 		return 0;
 	}
-	if ((long)first > count)
+	if (first > (unsigned long)count)
 		return ld_error("list: line %lu is out of range for \"%s\" (%ld lines)",
-				first, ld_source_shortname(file), count);
+				center ? center : first, ld_source_shortname(file), count);
 	for (i = first; i < first + 10 && (long)i <= count; i++)
 		ld_out("%lu\t%s\n", i, ld_source_line(file, (unsigned)i));
 	snprintf(list_file, sizeof list_file, "%s", file);

@@ -1213,9 +1213,13 @@ static size_t read_limited(void *buf, size_t len, void *arg)
 	return n;
 }
 
-int ld_snapshot_load(const char *path, struct ld_snapshots *ss,
+int ld_snapshot_load(const char *full, struct ld_snapshots *ss,
 		     struct ld_snapshot **out, char *err, size_t errlen)
 {
+	/* in messages a long path is cut, never the reason after it */
+	char pbuf[256];
+	const char *path = ld_shorten(full, errlen / 2 < sizeof pbuf ? errlen / 2 :
+				      sizeof pbuf - 1, pbuf, sizeof pbuf);
 	struct limited rd = { 0 };
 	json_error_t je;
 	struct stat st;
@@ -1225,7 +1229,7 @@ int ld_snapshot_load(const char *path, struct ld_snapshots *ss,
 	int rc;
 
 	*out = NULL;
-	if (!(f = fopen(path, "r"))) {
+	if (!(f = fopen(full, "r"))) {
 		rc = -errno;
 		say(err, errlen, "%s: %s", path, strerror(-rc));
 		return rc;

@@ -209,7 +209,7 @@ int main(int argc, char **argv)
 	if (!o.nx)
 		read_rc(&s);
 	if (o.prog_index && set_program(&s, argc, argv, o.prog_index) == 0 && !o.quiet)
-		printf("Reading symbols from %s...\n", s.exe_path);
+		ld_fout(stdout, "Reading symbols from %s...\n", s.exe_path);
 	if (o.pid)
 		ld_attach(&s, (pid_t)o.pid);
 	for (i = 0; i < o.nex && !quit && !ld_terminate; i++) {

@@ -106,6 +106,17 @@ const char *ld_human_size(uint64_t n, char *buf, size_t len)
 	return buf;
 }
 
+const char *ld_shorten(const char *s, size_t max, char *buf, size_t len)
+{
+	size_t n = strlen(s), keep;
+
+	if (n <= max || max < 8 || len < max + 1)
+		return s;
+	keep = (max - 3) / 2;
+	snprintf(buf, len, "%.*s...%s", (int)keep, s, s + n - keep);
+	return buf;
+}
+
 void ld_color_set(int on)
 {
 	color_on = on;

@@ -10,12 +10,18 @@
 #include <unistd.h>
 
 #include "layoutdbg/error.h"
+#include "layoutdbg/output.h"
 #include "layoutdbg/safefile.h"
 
 static int fail(const struct ld_safefile *sf, int rc, char *err, size_t len,
 		const char *why)
 {
-	ld_fail(err, len, "%s: %s", sf->shown, why ? why : strerror(-rc));
+	char buf[256];
+
+	/* a long path is cut, never the reason after it */
+	ld_fail(err, len, "%s: %s", ld_shorten(sf->shown, len / 2 < sizeof buf ?
+			len / 2 : sizeof buf - 1, buf, sizeof buf),
+		why ? why : strerror(-rc));
 	return rc;
 }
 

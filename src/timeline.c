@@ -100,12 +100,12 @@ static void change_summary(FILE *f, const struct ld_tl_entry *e)
 	size_t i;
 
 	if (!e->done) {
-		fprintf(f, "(no return seen)");
+		ld_fout(f, "(no return seen)");
 		return;
 	}
 	ld_map_diff_init(&d);
 	if (ld_maps_diff(&e->before, &e->after, &d) < 0) {
-		fprintf(f, "(out of memory)");
+		ld_fout(f, "(out of memory)");
 		return;
 	}
 	for (i = 0; i < d.n; i++) {
@@ -113,15 +113,15 @@ static void change_summary(FILE *f, const struct ld_tl_entry *e)
 		const struct ld_map *m = c->kind == LD_MC_MERGED || !c->after ?
 					 c->before : c->after;
 
-		fprintf(f, "%s%s %s 0x%" PRIx64 "-0x%" PRIx64 " %s", i ? "; " : "",
+		ld_fout(f, "%s%s %s 0x%" PRIx64 "-0x%" PRIx64 " %s", i ? "; " : "",
 			c->kind == LD_MC_ADDED ? "+" : c->kind == LD_MC_REMOVED ? "-" : "~",
 			ld_map_change_name(c->kind), m->start, m->end, m->perms);
 	}
 	if (e->brk_after != e->brk_before)
-		fprintf(f, "%sbrk 0x%" PRIx64 " -> 0x%" PRIx64, d.n ? "; " : "",
+		ld_fout(f, "%sbrk 0x%" PRIx64 " -> 0x%" PRIx64, d.n ? "; " : "",
 			e->brk_before, e->brk_after);
 	if (!d.n && e->brk_after == e->brk_before)
-		fprintf(f, "no layout change");
+		ld_fout(f, "no layout change");
 	ld_map_diff_release(&d);
 }
 
@@ -130,7 +130,7 @@ void ld_render_timeline(FILE *f, const struct ld_timeline *t, const char *exe)
 	size_t i;
 
 	if (!t->n) {
-		fprintf(f, "The timeline is empty: `trace memory` or `catch memory` "
+		ld_fout(f, "The timeline is empty: `trace memory` or `catch memory` "
 			"records memory system calls.\n");
 		return;
 	}
@@ -139,13 +139,13 @@ void ld_render_timeline(FILE *f, const struct ld_timeline *t, const char *exe)
 		const struct ld_snap_frame *who = caller_frame(e);
 		char ret[128];
 
-		fprintf(f, "%4u  [%d] %s = %s\n", e->n, e->thread_num, e->text,
+		ld_fout(f, "%4u  [%d] %s = %s\n", e->n, e->thread_num, e->text,
 			ld_syscall_format_ret(&e->call, ret, sizeof ret));
-		fprintf(f, "        ");
+		ld_fout(f, "        ");
 		change_summary(f, e);
 		if (who)
-			fprintf(f, "  <- %s", who->func ? who->func : "??");
-		fprintf(f, "\n");
+			ld_fout(f, "  <- %s", who->func ? who->func : "??");
+		ld_fout(f, "\n");
 	}
 }
 
@@ -156,9 +156,9 @@ void ld_render_tl_entry(FILE *f, const struct ld_tl_entry *e, const char *exe)
 	char ret[128];
 	size_t i;
 
-	fprintf(f, "#%u thread %d (LWP %d)\n  %s = %s\n", e->n, e->thread_num,
+	ld_fout(f, "#%u thread %d (LWP %d)\n  %s = %s\n", e->n, e->thread_num,
 		(int)e->tid, e->text, ld_syscall_format_ret(&e->call, ret, sizeof ret));
-	fprintf(f, "  program break 0x%" PRIx64 " -> 0x%" PRIx64 "\n", e->brk_before,
+	ld_fout(f, "  program break 0x%" PRIx64 " -> 0x%" PRIx64 "\n", e->brk_before,
 		e->brk_after);
 	if (e->done) {
 		a.maps = e->before;
@@ -171,13 +171,13 @@ void ld_render_tl_entry(FILE *f, const struct ld_tl_entry *e, const char *exe)
 			for (i = 0; i < d.maps.n; i++)
 				ld_render_change(f, &d.maps.v[i]);
 			if (!d.maps.n)
-				fprintf(f, "  mappings: no change\n");
+				ld_fout(f, "  mappings: no change\n");
 		}
 		ld_map_diff_release(&d.maps);
 	}
-	fprintf(f, "  called from:\n");
+	ld_fout(f, "  called from:\n");
 	for (i = 0; i < e->nframes; i++) {
-		fprintf(f, "  ");
+		ld_fout(f, "  ");
 		ld_render_frame(f, (int)i, &e->frames[i], exe);
 	}
 }

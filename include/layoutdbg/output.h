@@ -44,6 +44,11 @@ void ld_json_reset(void);
 /* error.c: an error document counts as the command's document. */
 void ld_json_note_error(void);
 
+/* s, or when longer than max bytes its head and tail around "..." in buf
+ * (len > max): for a long argument in a message of bounded size, so the
+ * reason after it stays. */
+const char *ld_shorten(const char *s, size_t max, char *buf, size_t len);
+
 /* "132 KiB", "1.6 MiB", "12 B" */
 const char *ld_human_size(uint64_t n, char *buf, size_t len);
 
