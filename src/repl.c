@@ -19,6 +19,10 @@ volatile sig_atomic_t ld_terminate;
 
 static struct ld_session *cur_session;
 static int repl_done;
+/* At the prompt SIGINT, SIGTERM and SIGHUP are blocked except inside
+ * pselect(), so one that comes between the look at the flags and the wait
+ * interrupts the wait instead of waiting for the next key. */
+static sigset_t prompt_block, prompt_orig;
 
 static struct ld_session *crash_session;
 
@@ -123,10 +127,14 @@ static void on_line(char *line)
 			add_history(line);
 	}
 	/* The tracee runs inside ld_execute; readline must not own the
-	 * terminal meanwhile. */
+	 * terminal meanwhile, and a Ctrl-C must reach the running command. */
 	rl_callback_handler_remove();
+	sigprocmask(SIG_SETMASK, &prompt_orig, NULL);
 	if (ld_execute(cur_session, line) == LD_CMD_QUIT)
 		repl_done = 1;
+	sigprocmask(SIG_BLOCK, &prompt_block, NULL);
+	/* a Ctrl-C during the command was for the command */
+	ld_interrupted = 0;
 	free(line);
 	if (!repl_done)
 		rl_callback_handler_install("(layoutdbg) ", on_line);
@@ -281,16 +289,22 @@ int ld_repl(struct ld_session *s, const char *history_file)
 	if (history_file)
 		read_history(history_file);
 	repl_done = 0;
+	sigemptyset(&prompt_block);
+	sigaddset(&prompt_block, SIGINT);
+	sigaddset(&prompt_block, SIGTERM);
+	sigaddset(&prompt_block, SIGHUP);
+	sigprocmask(SIG_BLOCK, &prompt_block, &prompt_orig);
 	rl_callback_handler_install("(layoutdbg) ", on_line);
 	while (!repl_done && !ld_terminate) {
 		fd_set fds;
-		int r;
+		int r = 0;
 
 		FD_ZERO(&fds);
 		FD_SET(STDIN_FILENO, &fds);
-		r = select(STDIN_FILENO + 1, &fds, NULL, NULL, NULL);
+		if (!ld_interrupted)
+			r = pselect(STDIN_FILENO + 1, &fds, NULL, NULL, NULL, &prompt_orig);
 		/* Ctrl-C at the prompt drops the line, whether it interrupted
-		 * select() or came with input (then the input is kept). */
+		 * the wait or came with input (then the input is kept). */
 		if (ld_interrupted && !ld_terminate) {
 			ld_interrupted = 0;
 			rl_free_line_state();
@@ -303,8 +317,10 @@ int ld_repl(struct ld_session *s, const char *history_file)
 			continue;
 		if (r < 0)
 			break;
-		rl_callback_read_char();
+		if (r > 0)
+			rl_callback_read_char();
 	}
+	sigprocmask(SIG_SETMASK, &prompt_orig, NULL);
 	if (!repl_done)
 		rl_callback_handler_remove();
 	if (history_file)
