@@ -279,6 +279,21 @@ static char **complete(const char *text, int start, int end)
 	return NULL;
 }
 
+/* pselect() that returns "readable" leaves a signal that came with the
+ * input pending (and blocked): a Ctrl-C typed just before more keys.  Let
+ * it in now, before those keys are read. */
+static void take_pending_signals(void)
+{
+	sigset_t pend;
+
+	if (sigpending(&pend) == 0 && (sigismember(&pend, SIGINT) ||
+				       sigismember(&pend, SIGTERM) ||
+				       sigismember(&pend, SIGHUP))) {
+		sigprocmask(SIG_SETMASK, &prompt_orig, NULL);
+		sigprocmask(SIG_BLOCK, &prompt_block, NULL);
+	}
+}
+
 int ld_repl(struct ld_session *s, const char *history_file)
 {
 	cur_session = s;
@@ -303,6 +318,7 @@ int ld_repl(struct ld_session *s, const char *history_file)
 		FD_SET(STDIN_FILENO, &fds);
 		if (!ld_interrupted)
 			r = pselect(STDIN_FILENO + 1, &fds, NULL, NULL, NULL, &prompt_orig);
+		take_pending_signals();
 		/* Ctrl-C at the prompt drops the line, whether it interrupted
 		 * the wait or came with input (then the input is kept). */
 		if (ld_interrupted && !ld_terminate) {
