@@ -98,7 +98,7 @@ static void emit_json(const char *prefix, const char *fmt, va_list ap)
 	}
 	/* Errors are documents on stdout so a consumer sees them in order. */
 	if (s)
-		printf("%s\n", s);
+		ld_put_json_line(stdout, s);
 	if (*prefix != 'w')
 		ld_json_note_error();
 	free(s);

@@ -41,6 +41,22 @@ void ld_json_note_error(void)
 	json_done = 1;
 }
 
+void ld_put_json_line(FILE *f, const char *text)
+{
+	/* JSON leaves DEL as it is; it can only be inside a string, where
+	 * \u007f means the same and does not reach the terminal raw */
+	for (; *text; text++) {
+		size_t n = strcspn(text, "\x7f");
+
+		fwrite(text, 1, n, f);
+		text += n;
+		if (!*text)
+			break;
+		fputs("\\u007f", f);
+	}
+	fputc('\n', f);
+}
+
 int ld_emit_json(json_t *doc)
 {
 	char *text;
@@ -51,7 +67,7 @@ int ld_emit_json(json_t *doc)
 	json_decref(doc);
 	if (!text)
 		return ld_error("cannot print the JSON document: out of memory");
-	printf("%s\n", text);
+	ld_put_json_line(stdout, text);
 	fflush(stdout);
 	free(text);
 	json_done = 1;

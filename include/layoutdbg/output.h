@@ -38,6 +38,9 @@ size_t ld_escape_put(FILE *f, const char *s, size_t n);
 void ld_json_set(int on);
 int ld_json_on(void);
 int ld_emit_json(json_t *doc);
+/* One compact document (from json_dumps with JSON_ENSURE_ASCII) and a
+ * newline, with DEL escaped too. */
+void ld_put_json_line(FILE *f, const char *text);
 /* Whether a document was printed since the last ld_json_reset(). */
 int ld_json_emitted(void);
 void ld_json_reset(void);
