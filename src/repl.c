@@ -265,7 +265,8 @@ static char **complete(const char *text, int start, int end)
 	if (nwords == 1 && (!strcmp(first, "break") || !strcmp(first, "b") ||
 			    !strcmp(first, "tbreak")))
 		return rl_completion_matches(text, gen_symbol);
-	if (!strcmp(first, "file") || !strcmp(first, "load") || !strcmp(first, "-x") ||
+	if (!strcmp(first, "file") || !strcmp(first, "load") || !strcmp(first, "source") ||
+	    !strcmp(first, "-x") ||
 	    (!strcmp(first, "export") && nwords >= 2) ||
 	    (!strcmp(first, "save") && nwords >= 2)) {
 		rl_attempted_completion_over = 0;	/* readline's file names */
