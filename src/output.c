@@ -349,7 +349,7 @@ static int put_value(FILE *f, const struct spec *sp, va_list *ap)
 			return fprintf(f, sp->text, va_arg(*ap, size_t));
 		else
 			return fprintf(f, sp->text, va_arg(*ap, unsigned));
-	case 'c':
+	case 'c':	/* %lc: a wide character, not escaped */
 		return fprintf(f, sp->text, va_arg(*ap, int));
 	case 'p':
 		return fprintf(f, sp->text, va_arg(*ap, void *));
@@ -365,15 +365,12 @@ static int put_value(FILE *f, const struct spec *sp, va_list *ap)
 }
 #pragma GCC diagnostic pop
 
-/* %s: the text escaped, then padded to the width. */
-static size_t put_text(FILE *f, const struct spec *sp, const char *s)
+/* %s and %c: the text (n bytes) escaped, then padded to the width. */
+static size_t put_text(FILE *f, const struct spec *sp, const char *s, size_t n)
 {
-	size_t n, len, pad;
+	size_t len, pad;
 	char *e;
 
-	if (!s)
-		s = "(null)";
-	n = sp->prec >= 0 ? strnlen(s, (size_t)sp->prec) : strlen(s);
 	if (is_color_code(s))
 		return fwrite(s, 1, n, f);
 	e = ld_escape(s, n, &len);
@@ -411,9 +408,18 @@ int ld_vfout(FILE *f, const char *fmt, va_list ap)
 		}
 		p++;
 		parse_spec(&p, &aq, &sp);
-		if (sp.conv == 's')
-			n += put_text(f, &sp, va_arg(aq, const char *));
-		else
+		if (sp.conv == 's') {
+			const char *t = va_arg(aq, const char *);
+
+			if (!t)
+				t = "(null)";
+			n += put_text(f, &sp, t, sp.prec >= 0 ? strnlen(t, (size_t)sp.prec)
+							       : strlen(t));
+		} else if (sp.conv == 'c' && !*sp.len) {
+			char c = (char)va_arg(aq, int);
+
+			n += put_text(f, &sp, &c, 1);
+		} else
 			n += (size_t)put_value(f, &sp, &aq);
 	}
 	va_end(aq);
