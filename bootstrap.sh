@@ -47,11 +47,14 @@ setup() {	# dir, extra meson options...
 fuzz() {
 	CC=clang setup build-fuzz -Dfuzz=true -Db_lundef=false || return 1
 	ok=0
-	for t in maps elf; do
+	for t in maps elf commands load; do
 		scratch=$(mktemp -d)
+		dict=""
+		[ -f fuzz/$t.dict ] && dict="-dict=../fuzz/$t.dict"
 		echo "fuzz_$t: ${FUZZ_SECONDS:-60} s" >&2
+		# shellcheck disable=SC2086
 		if ! (cd build-fuzz && ./fuzz/fuzz_$t -max_total_time="${FUZZ_SECONDS:-60}" \
-			-print_final_stats=0 "$scratch" ../fuzz/corpus/$t 2>fuzz_$t.log); then
+			-print_final_stats=0 $dict "$scratch" ../fuzz/corpus/$t 2>fuzz_$t.log); then
 			tail -n 30 build-fuzz/fuzz_$t.log >&2
 			ok=1
 		fi

@@ -15,6 +15,8 @@
 #include "layoutdbg/jsonout.h"
 #include "layoutdbg/output.h"
 #include "layoutdbg/render.h"
+#include "layoutdbg/safefile.h"
+#include "layoutdbg/script.h"
 #include "layoutdbg/source.h"
 #include "layoutdbg/views.h"
 
@@ -1844,22 +1846,48 @@ static int info_signals(struct ld_session *s, char *args)
 
 /* ---- saving, loading, exporting ------------------------------------- */
 
+/* "--force" (or "-force") as the first word of save and export. */
+static bool take_force(char **args)
+{
+	char *p = skip_ws(*args);
+	size_t n = strcspn(p, " \t");
+
+	if ((n == 7 && !strncmp(p, "--force", 7)) || (n == 6 && !strncmp(p, "-force", 6))) {
+		*args = p + n;
+		return true;
+	}
+	return false;
+}
+
 static int cmd_save(struct ld_session *s, char *args)
 {
+	bool force = take_force(&args);
 	char *key = next_word(&args), *path, err[512];
 	struct ld_snapshot *snap;
 
 	trim_end(args);
 	path = skip_ws(args);
 	if (!key || !*path)
-		return ld_error("save: usage: save SNAP FILE");
+		return ld_error("save: usage: save [--force] SNAP FILE");
 	snap = find_snap(s, "save", key);
 	if (!snap)
 		return -1;
-	if (ld_snapshot_save(snap, path, err, sizeof err) < 0)
+	if (ld_snapshot_save(snap, path, force, err, sizeof err) < 0)
 		return ld_error("save: %s", err);
 	ld_out("Saved snapshot %s to %s\n", key, path);
 	return 0;
+}
+
+/* gdb's `source`: the file is read under the -x rule (script.h). */
+static int cmd_source(struct ld_session *s, char *args)
+{
+	char *path;
+
+	trim_end(args);
+	path = skip_ws(args);
+	if (!*path)
+		return ld_error("source: usage: source FILE");
+	return ld_script_run(s, path, path, false);
 }
 
 static int cmd_load(struct ld_session *s, char *args)
@@ -1898,32 +1926,41 @@ static const char *extension(const char *path)
 	return dot && !strchr(dot, '/') ? dot + 1 : "";
 }
 
-static int write_json(json_t *j, const char *path)
+/* Through safefile.h: errors come back in err with the real cause. */
+static int write_json(json_t *j, const char *path, bool force, char *err, size_t len)
 {
+	struct ld_safefile sf;
 	int r;
 
 	if (!j)
-		return -ENOMEM;
-	r = json_dump_file(j, path, JSON_INDENT(2) | JSON_SORT_KEYS);
+		return ld_fail(err, len, "%s: %s", path, strerror(ENOMEM)), -ENOMEM;
+	r = ld_safefile_open(&sf, path, force, err, len);
+	if (r == 0) {
+		errno = 0;
+		if (json_dumpf(j, sf.f, JSON_INDENT(2) | JSON_SORT_KEYS) ||
+		    fputc('\n', sf.f) == EOF)
+			r = errno ? -errno : -EIO;
+		r = ld_safefile_commit(&sf, r, err, len);
+	}
 	json_decref(j);
-	return r < 0 ? -EIO : 0;
+	return r;
 }
 
-static int export_one(struct ld_session *s, struct ld_snapshot *a,
-		      struct ld_snapshot *b, const char *path)
+static int export_one(struct ld_snapshot *a, struct ld_snapshot *b,
+		      const char *path, bool force, char *err, size_t len)
 {
 	const char *ext = extension(path);
-	FILE *f;
+	struct ld_safefile sf;
 	int r;
 
 	if (!strcmp(ext, "json")) {
 		struct ld_snap_diff d;
 
 		if (!b)
-			return write_json(ld_snapshot_to_json(a), path);
+			return write_json(ld_snapshot_to_json(a), path, force, err, len);
 		if (ld_snap_diff(a, b, &d) < 0)
-			return -ENOMEM;
-		r = write_json(ld_snap_diff_to_json(&d), path);
+			return ld_fail(err, len, "%s", strerror(ENOMEM)), -ENOMEM;
+		r = write_json(ld_snap_diff_to_json(&d), path, force, err, len);
 		ld_snap_diff_release(&d);
 		return r;
 	}
@@ -1931,36 +1968,36 @@ static int export_one(struct ld_session *s, struct ld_snapshot *a,
 		return -EINVAL;
 	if (b && !strcmp(ext, "html"))
 		return -ENOTSUP;
-	f = fopen(path, "w");
-	if (!f)
-		return -errno;
+	if ((r = ld_safefile_open(&sf, path, force, err, len)) < 0)
+		return r;
 	if (b)
-		r = ld_export_diff_svg(a, b, f);
+		r = ld_export_diff_svg(a, b, sf.f);
 	else if (!strcmp(ext, "svg"))
-		r = ld_export_svg(a, f);
+		r = ld_export_svg(a, sf.f);
 	else
-		r = ld_export_html(a, f);
-	if (fclose(f) != 0 && !r)
-		r = -errno;
-	return r;
+		r = ld_export_html(a, sf.f);
+	return ld_safefile_commit(&sf, r, err, len);
 }
 
 static int cmd_export(struct ld_session *s, char *args)
 {
-	char *what = next_word(&args), *path, *dots;
+	bool force = take_force(&args);
+	char *what = next_word(&args), *path, *dots, err[512];
 	struct ld_snapshot *a, *b = NULL;
 	int r;
 
 	trim_end(args);
 	path = skip_ws(args);
 	if (!what || !*path)
-		return ld_error("export: usage: export SNAP|A..B|timeline FILE.json|.svg|.html");
+		return ld_error("export: usage: export [--force] SNAP|A..B|timeline "
+				"FILE.json|.svg|.html");
 	if (!strcmp(what, "timeline")) {
 		if (strcmp(extension(path), "json"))
 			return ld_error("export timeline: only .json is supported");
-		r = write_json(ld_timeline_to_json(&s->timeline), path);
+		r = write_json(ld_timeline_to_json(&s->timeline), path, force, err,
+			       sizeof err);
 		if (r < 0)
-			return ld_error("export timeline %s: %s", path, strerror(-r));
+			return ld_error("export timeline %s", err);
 		ld_out("Exported the timeline (%zu entries) to %s\n", s->timeline.n, path);
 		return 0;
 	}
@@ -1973,7 +2010,10 @@ static int cmd_export(struct ld_session *s, char *args)
 	} else if (!(a = find_snap(s, "export", what))) {
 		return -1;
 	}
-	r = export_one(s, a, b, path);
+	*err = 0;
+	r = export_one(a, b, path, force, err, sizeof err);
+	if (r < 0 && *err)
+		return ld_error("export %s", err);
 	if (r == -EINVAL)
 		return ld_error("export %s: unknown file type \"%s\" (use .json, .svg "
 				"or .html)", path, extension(path));
@@ -2043,7 +2083,12 @@ static int cmd_list(struct ld_session *s, char *args)
 		char *digits = colon ? colon + 1 : w;
 
 		if (*digits && strspn(digits, "0123456789") == strlen(digits)) {
+			errno = 0;
 			center = strtoul(digits, NULL, 10);
+			/* source lines are unsigned: above that, no such line */
+			if (errno || center > UINT_MAX)
+				return ld_error("list: line %s is out of range (at most %u)",
+						digits, UINT_MAX);
 			if (colon)
 				snprintf(file, sizeof file, "%.*s", (int)(colon - w), w);
 		} else {
@@ -2097,9 +2142,9 @@ static int cmd_list(struct ld_session *s, char *args)
 		ld_warn("list: %s: %s", ld_source_shortname(file), strerror((int)-count));
 		return 0;
 	}
-	if ((long)first > count)
+	if (first > (unsigned long)count)
 		return ld_error("list: line %lu is out of range for \"%s\" (%ld lines)",
-				first, ld_source_shortname(file), count);
+				center ? center : first, ld_source_shortname(file), count);
 	for (i = first; i < first + 10 && (long)i <= count; i++)
 		ld_out("%lu\t%s\n", i, ld_source_line(file, (unsigned)i));
 	snprintf(list_file, sizeof list_file, "%s", file);
@@ -2529,10 +2574,12 @@ static const struct cmd commands[] = {
 	  "what changed between two snapshots (default: the last two), heap "
 	  "chunks below; --by-object: by object and offset, for runs with "
 	  "other bases; --heap-only: the chunks alone" },
-	{ "save", "", 0, cmd_save, "save SNAP FILE",
-	  "write a snapshot as JSON" },
-	{ "load", "", 0, cmd_load, "load FILE", "read a saved snapshot" },
-	{ "export", "", 0, cmd_export, "export SNAP|A..B|timeline FILE",
+	{ "save", "", 0, cmd_save, "save [--force] SNAP FILE",
+	  "write a snapshot as JSON (atomically; --force: through a symlink, onto a device)" },
+	{ "load", "", 0, cmd_load, "load FILE", "read a saved snapshot (at most 64 MiB)" },
+	{ "source", "", 0, cmd_source, "source FILE",
+	  "run the commands in FILE (a safe file, as for -x)" },
+	{ "export", "", 0, cmd_export, "export [--force] SNAP|A..B|timeline FILE",
 	  "write .json, .svg (a picture; A..B: a diff) or .html" },
 	{ "set", "", 0, cmd_set, "set WHAT VALUE",
 	  "change a setting (`help set` lists them)" },

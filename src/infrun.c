@@ -1879,6 +1879,8 @@ static int spawn(struct ld_session *s, char **argv, char *err, size_t len)
 	return r;
 }
 
+static bool reads_randomized(pid_t pid);
+
 int ld_run(struct ld_session *s, bool stop_at_main)
 {
 	char err[512], **argv;
@@ -1906,7 +1908,9 @@ int ld_run(struct ld_session *s, bool stop_at_main)
 	free(argv);
 	if (r < 0)
 		return ld_error("run: %s: %s", s->exe_path, err);
-	s->proc_aslr = s->aslr;
+	/* what the kernel did, not what was asked: exec of a set-user-ID
+	 * file clears ADDR_NO_RANDOMIZE */
+	s->proc_aslr = reads_randomized(s->proc->pid);
 	s->cur_tid = s->proc->pid;
 	ld_out("Starting program: %s\n", s->exe_path);
 	snprintf(s->stop_reason, sizeof s->stop_reason, "exec");

@@ -12,6 +12,7 @@
 #include "layoutdbg/error.h"
 #include "layoutdbg/output.h"
 #include "layoutdbg/repl.h"
+#include "layoutdbg/script.h"
 #include "layoutdbg/session.h"
 
 static const char usage[] =
@@ -27,12 +28,13 @@ static const char usage[] =
 "Options:\n"
 "  -p, --pid PID      attach to process PID\n"
 "  -ex CMD            run CMD after loading (repeatable, in order)\n"
-"  -x FILE            run the commands in FILE\n"
+"  -x FILE            run the commands in FILE (a safe file: see layoutdbg(1))\n"
 "  -batch             run -ex / -x commands, then exit (status 1 if any failed)\n"
 "  --json             every command prints one JSON document (see layoutdbg(1))\n"
 "  --aslr             run with address randomization on (default off, like gdb)\n"
 "  --color=WHEN       auto|always|never (auto: on a terminal; NO_COLOR honoured)\n"
-"  -nx                do not read ~/.layoutdbgrc\n"
+"  -nx                do not read ~/.layoutdbgrc (read only when it is a regular\n"
+"                     file of yours or root's, not group/world writable)\n"
 "  -q, --quiet        no banner\n"
 "  --version          print the version\n"
 "  -h, --help         this help\n"
@@ -153,26 +155,20 @@ static int parse_opts(int argc, char **argv, struct opts *o,
 
 static int run_file(struct ld_session *s, const char *path)
 {
-	FILE *f = fopen(path, "r");
-	int r;
-
-	if (!f)
-		return ld_error("%s: %s", path, strerror(errno));
-	r = ld_run_stream(s, f);
-	fclose(f);
-	return r;
+	return ld_script_run(s, path, path, false);
 }
 
+/* ~/.layoutdbgrc, under the rule of script.h; messages call it by that
+ * name. */
 static void read_rc(struct ld_session *s)
 {
 	const char *home = getenv("HOME");
 	char path[PATH_MAX];
 
-	if (!home)
+	if (!home || !*home)
 		return;
 	snprintf(path, sizeof path, "%s/.layoutdbgrc", home);
-	if (access(path, R_OK) == 0)
-		run_file(s, path);
+	ld_script_run(s, path, "~/.layoutdbgrc", true);
 }
 
 static int set_program(struct ld_session *s, int argc, char **argv, int idx)
@@ -214,7 +210,7 @@ int main(int argc, char **argv)
 	if (!o.nx)
 		read_rc(&s);
 	if (o.prog_index && set_program(&s, argc, argv, o.prog_index) == 0 && !o.quiet)
-		printf("Reading symbols from %s...\n", s.exe_path);
+		ld_fout(stdout, "Reading symbols from %s...\n", s.exe_path);
 	if (o.pid)
 		ld_attach(&s, (pid_t)o.pid);
 	for (i = 0; i < o.nex && !quit && !ld_terminate; i++) {

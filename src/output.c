@@ -1,7 +1,13 @@
-/* Output helpers. */
+/* Output helpers: every %s argument of ld_out, ld_fout and the error
+ * helpers is escaped for the terminal (ld_escape_put). */
+#include <ctype.h>
+#include <limits.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
 
 #include "layoutdbg/output.h"
 
@@ -35,6 +41,22 @@ void ld_json_note_error(void)
 	json_done = 1;
 }
 
+void ld_put_json_line(FILE *f, const char *text)
+{
+	/* JSON leaves DEL as it is; it can only be inside a string, where
+	 * \u007f means the same and does not reach the terminal raw */
+	for (; *text; text++) {
+		size_t n = strcspn(text, "\x7f");
+
+		fwrite(text, 1, n, f);
+		text += n;
+		if (!*text)
+			break;
+		fputs("\\u007f", f);
+	}
+	fputc('\n', f);
+}
+
 int ld_emit_json(json_t *doc)
 {
 	char *text;
@@ -45,7 +67,7 @@ int ld_emit_json(json_t *doc)
 	json_decref(doc);
 	if (!text)
 		return ld_error("cannot print the JSON document: out of memory");
-	printf("%s\n", text);
+	ld_put_json_line(stdout, text);
 	fflush(stdout);
 	free(text);
 	json_done = 1;
@@ -65,9 +87,20 @@ void ld_out(const char *fmt, ...)
 	if (out_quiet)
 		return;
 	va_start(ap, fmt);
-	vprintf(fmt, ap);
+	ld_vfout(stdout, fmt, ap);
 	va_end(ap);
 	fflush(stdout);
+}
+
+int ld_fout(FILE *f, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = ld_vfout(f, fmt, ap);
+	va_end(ap);
+	return n;
 }
 
 const char *ld_human_size(uint64_t n, char *buf, size_t len)
@@ -89,6 +122,17 @@ const char *ld_human_size(uint64_t n, char *buf, size_t len)
 	return buf;
 }
 
+const char *ld_shorten(const char *s, size_t max, char *buf, size_t len)
+{
+	size_t n = strlen(s), keep;
+
+	if (n <= max || max < 8 || len < max + 1)
+		return s;
+	keep = (max - 3) / 2;
+	snprintf(buf, len, "%.*s...%s", (int)keep, s, s + n - keep);
+	return buf;
+}
+
 void ld_color_set(int on)
 {
 	color_on = on;
@@ -99,13 +143,285 @@ int ld_color_on(void)
 	return color_on;
 }
 
+static const char *const codes[] = {
+	[LD_C_RESET] = "\033[0m", [LD_C_ADD] = "\033[32m",
+	[LD_C_DEL] = "\033[31m", [LD_C_CHG] = "\033[33m",
+	[LD_C_DIM] = "\033[2m", [LD_C_BOLD] = "\033[1m",
+};
+
 const char *ld_c(enum ld_color c)
 {
-	static const char *codes[] = {
-		[LD_C_RESET] = "\033[0m", [LD_C_ADD] = "\033[32m",
-		[LD_C_DEL] = "\033[31m", [LD_C_CHG] = "\033[33m",
-		[LD_C_DIM] = "\033[2m", [LD_C_BOLD] = "\033[1m",
-	};
-
 	return color_on ? codes[c] : "";
+}
+
+/* ---- terminal hygiene ------------------------------------------------- */
+
+/* A %s argument that is one of our own colour codes (the very pointer
+ * ld_c returned) goes out raw; any other text is escaped. */
+static bool is_color_code(const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof codes / sizeof *codes; i++)
+		if (s == codes[i])
+			return true;
+	return false;
+}
+
+/* Length of the UTF-8 sequence at p (n bytes left) and its code point, or
+ * 0 when p does not start a valid one. */
+static size_t utf8_len(const unsigned char *p, size_t n, unsigned *cp)
+{
+	size_t len, i;
+	unsigned c;
+
+	if (p[0] < 0x80) {
+		*cp = p[0];
+		return 1;
+	}
+	len = p[0] >= 0xc2 && p[0] <= 0xdf ? 2 : p[0] >= 0xe0 && p[0] <= 0xef ? 3 :
+	      p[0] >= 0xf0 && p[0] <= 0xf4 ? 4 : 0;
+	if (!len || n < len)
+		return 0;
+	c = p[0] & (0x7fu >> len);
+	for (i = 1; i < len; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		c = c << 6 | (p[i] & 0x3f);
+	}
+	/* as strict as jansson: no overlong forms, surrogates or > U+10FFFF */
+	if ((len == 3 && c < 0x800) || (len == 4 && c < 0x10000) ||
+	    c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	*cp = c;
+	return len;
+}
+
+void ld_utf8_fix(char *s)
+{
+	unsigned char *p = (unsigned char *)s;
+	size_t n = strlen(s), k;
+	unsigned cp;
+
+	for (; n; p += k, n -= k)
+		if (!(k = utf8_len(p, n, &cp))) {
+			*p = '?';
+			k = 1;
+		}
+}
+
+/* Does code point cp act on a terminal instead of showing?  C0 controls
+ * but the tab (source lines have them), DEL and C1 controls (U+0080..U+009F
+ * or a stray byte there). */
+static bool is_control(unsigned cp)
+{
+	return (cp < 0x20 && cp != '\t') || cp == 0x7f || (cp >= 0x80 && cp < 0xa0);
+}
+
+char *ld_escape(const char *s, size_t n, size_t *outlen)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	char *out = malloc(4 * n + 1), *q = out;
+	size_t k, i;
+	unsigned cp;
+
+	if (!out)
+		return NULL;
+	for (; n; p += k, n -= k) {
+		k = utf8_len(p, n, &cp);
+		if (!k) {		/* a stray byte: C1 range escaped, else kept */
+			k = 1;
+			cp = p[0];
+		}
+		if (!is_control(cp)) {
+			memcpy(q, p, k);
+			q += k;
+			continue;
+		}
+		for (i = 0; i < k; i++) {
+			static const char named[] = { '\n', 'n', '\r', 'r', 033, 'e' };
+			const char *c = memchr(named, p[i], sizeof named);
+
+			*q++ = '\\';
+			if (c && (c - named) % 2 == 0)
+				*q++ = c[1];
+			else
+				q += sprintf(q, "x%02x", p[i]);
+		}
+	}
+	*q = 0;
+	if (outlen)
+		*outlen = (size_t)(q - out);
+	return out;
+}
+
+size_t ld_escape_put(FILE *f, const char *s, size_t n)
+{
+	size_t len;
+	char *e = ld_escape(s, n, &len);
+
+	if (!e) {		/* out of memory: drop the text rather than risk it */
+		fputs("?", f);
+		return 1;
+	}
+	fwrite(e, 1, len, f);
+	free(e);
+	return len;
+}
+
+struct spec {
+	bool left;
+	int width, prec;	/* -1: none */
+	char len[3];		/* length modifier */
+	char conv;
+	char text[64];		/* the conversion with '*' filled in */
+};
+
+/* Parse the conversion at *pp (just after '%'), taking '*' values from
+ * ap; leaves *pp after it. */
+static void parse_spec(const char **pp, va_list *ap, struct spec *sp)
+{
+	const char *p = *pp;
+	size_t t = 0;
+	int v;
+
+	memset(sp, 0, sizeof *sp);
+	sp->width = sp->prec = -1;
+	sp->text[t++] = '%';
+	while (*p && strchr("-+ #0'", *p)) {
+		sp->left |= *p == '-';
+		if (t < 8)
+			sp->text[t++] = *p;
+		p++;
+	}
+	if (*p == '*') {
+		v = va_arg(*ap, int);
+		sp->left |= v < 0;
+		sp->width = v < 0 ? -v : v;
+		p++;
+	} else if (isdigit((unsigned char)*p)) {
+		sp->width = (int)strtol(p, (char **)&p, 10);
+	}
+	if (*p == '.') {
+		p++;
+		if (*p == '*') {
+			v = va_arg(*ap, int);
+			sp->prec = v < 0 ? -1 : v;
+			p++;
+		} else {
+			sp->prec = (int)strtol(p, (char **)&p, 10);
+		}
+	}
+	while (*p && strchr("hlzjtL", *p) && strlen(sp->len) < 2)
+		sp->len[strlen(sp->len)] = *p++;
+	sp->conv = *p ? *p++ : 0;
+	if (sp->width >= 0)
+		t += (size_t)snprintf(sp->text + t, sizeof sp->text - t, "%d", sp->width);
+	if (sp->prec >= 0)
+		t += (size_t)snprintf(sp->text + t, sizeof sp->text - t, ".%d", sp->prec);
+	snprintf(sp->text + t, sizeof sp->text - t, "%s%c", sp->len, sp->conv);
+	*pp = p;
+}
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+/* One numeric, character or pointer conversion, its argument from ap. */
+static int put_value(FILE *f, const struct spec *sp, va_list *ap)
+{
+	const char *l = sp->len;
+
+	switch (sp->conv) {
+	case 'd': case 'i':
+		if (!strcmp(l, "l"))
+			return fprintf(f, sp->text, va_arg(*ap, long));
+		else if (!strcmp(l, "ll") || !strcmp(l, "j"))
+			return fprintf(f, sp->text, va_arg(*ap, long long));
+		else if (!strcmp(l, "z") || !strcmp(l, "t"))
+			return fprintf(f, sp->text, va_arg(*ap, ssize_t));
+		else
+			return fprintf(f, sp->text, va_arg(*ap, int));
+	case 'u': case 'o': case 'x': case 'X':
+		if (!strcmp(l, "l"))
+			return fprintf(f, sp->text, va_arg(*ap, unsigned long));
+		else if (!strcmp(l, "ll") || !strcmp(l, "j"))
+			return fprintf(f, sp->text, va_arg(*ap, unsigned long long));
+		else if (!strcmp(l, "z") || !strcmp(l, "t"))
+			return fprintf(f, sp->text, va_arg(*ap, size_t));
+		else
+			return fprintf(f, sp->text, va_arg(*ap, unsigned));
+	case 'c':	/* %lc: a wide character, not escaped */
+		return fprintf(f, sp->text, va_arg(*ap, int));
+	case 'p':
+		return fprintf(f, sp->text, va_arg(*ap, void *));
+	case 'e': case 'E': case 'f': case 'F': case 'g': case 'G': case 'a': case 'A':
+		if (!strcmp(l, "L"))
+			return fprintf(f, sp->text, va_arg(*ap, long double));
+		else
+			return fprintf(f, sp->text, va_arg(*ap, double));
+	default:		/* %n and unknowns: not ours to print */
+		return 0;
+	}
+	return 0;
+}
+#pragma GCC diagnostic pop
+
+/* %s and %c: the text (n bytes) escaped, then padded to the width. */
+static size_t put_text(FILE *f, const struct spec *sp, const char *s, size_t n)
+{
+	size_t len, pad;
+	char *e;
+
+	if (is_color_code(s))
+		return fwrite(s, 1, n, f);
+	e = ld_escape(s, n, &len);
+	if (!e)
+		return 0;
+	for (pad = len; !sp->left && pad < (size_t)(sp->width > 0 ? sp->width : 0); pad++)
+		fputc(' ', f);
+	fwrite(e, 1, len, f);
+	for (pad = len; sp->left && pad < (size_t)(sp->width > 0 ? sp->width : 0); pad++)
+		fputc(' ', f);
+	free(e);
+	return sp->width > 0 && (size_t)sp->width > len ? (size_t)sp->width : len;
+}
+
+int ld_vfout(FILE *f, const char *fmt, va_list ap)
+{
+	const char *p = fmt;
+	struct spec sp;
+	size_t n = 0;
+	va_list aq;
+
+	va_copy(aq, ap);
+	while (*p) {
+		size_t lit = strcspn(p, "%");
+
+		n += fwrite(p, 1, lit, f);
+		p += lit;
+		if (!*p)
+			break;
+		if (p[1] == '%') {
+			fputc('%', f);
+			n++;
+			p += 2;
+			continue;
+		}
+		p++;
+		parse_spec(&p, &aq, &sp);
+		if (sp.conv == 's') {
+			const char *t = va_arg(aq, const char *);
+
+			if (!t)
+				t = "(null)";
+			n += put_text(f, &sp, t, sp.prec >= 0 ? strnlen(t, (size_t)sp.prec)
+							       : strlen(t));
+		} else if (sp.conv == 'c' && !*sp.len) {
+			char c = (char)va_arg(aq, int);
+
+			n += put_text(f, &sp, &c, 1);
+		} else
+			n += (size_t)put_value(f, &sp, &aq);
+	}
+	va_end(aq);
+	return n > INT_MAX ? INT_MAX : (int)n;
 }

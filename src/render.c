@@ -12,7 +12,7 @@ void ld_render_gdb_mappings(FILE *f, const struct ld_maps *m)
 	size_t i;
 
 	/* gdb 13 linux-tdep.c: "  %18s %18s %10s %10s  %-5s  %s" */
-	fprintf(f, "  %18s %18s %10s %10s  %-5s  %s\n", "Start Addr", "End Addr",
+	ld_fout(f, "  %18s %18s %10s %10s  %-5s  %s\n", "Start Addr", "End Addr",
 		"Size", "Offset", "Perms", "objfile");
 	for (i = 0; i < m->n; i++) {
 		const struct ld_map *mp = &m->v[i];
@@ -22,7 +22,7 @@ void ld_render_gdb_mappings(FILE *f, const struct ld_maps *m)
 		snprintf(b, sizeof b, "0x%" PRIx64, mp->end);
 		snprintf(sz, sizeof sz, "0x%" PRIx64, mp->end - mp->start);
 		snprintf(off, sizeof off, "0x%" PRIx64, mp->offset);
-		fprintf(f, "  %18s %18s %10s %10s  %-5s  %s\n", a, b, sz, off,
+		ld_fout(f, "  %18s %18s %10s %10s  %-5s  %s\n", a, b, sz, off,
 			mp->perms, mp->path);
 	}
 }
@@ -32,13 +32,13 @@ void ld_render_maps_line(FILE *f, const struct ld_map *mp)
 	int n;
 
 	/* fs/proc/task_mmu.c: the path starts in column 74 (seq_pad). */
-	n = fprintf(f, "%08" PRIx64 "-%08" PRIx64 " %s %08" PRIx64 " %02x:%02x %" PRIu64 " ",
+	n = ld_fout(f, "%08" PRIx64 "-%08" PRIx64 " %s %08" PRIx64 " %02x:%02x %" PRIu64 " ",
 		    mp->start, mp->end, mp->perms, mp->offset, mp->dev_major,
 		    mp->dev_minor, mp->inode);
 	if (mp->path[0]) {
 		if (n < 73)
-			fprintf(f, "%*s", 73 - n, "");
-		fputs(mp->path, f);
+			ld_fout(f, "%*s", 73 - n, "");
+		ld_fout(f, "%s", mp->path);
 	}
 	fputc('\n', f);
 }
@@ -55,36 +55,36 @@ void ld_render_breakpoints(FILE *f, const struct ld_bps *b)
 			continue;
 		if (LD_BP_IS_CATCH(bp)) {
 			if (!shown++)
-				fprintf(f, "%-7s %-14s %-4s %-3s %-18s %s\n", "Num", "Type",
+				ld_fout(f, "%-7s %-14s %-4s %-3s %-18s %s\n", "Num", "Type",
 					"Disp", "Enb", "Address", "What");
-			fprintf(f, "%-7d %-14s %-4s %-3s %-18s %s\n", bp->num,
+			ld_fout(f, "%-7d %-14s %-4s %-3s %-18s %s\n", bp->num,
 				"catchpoint", "keep", bp->enabled ? "y" : "n", "",
 				bp->spec);
 			if (bp->hits)
-				fprintf(f, "\tcatchpoint already hit %u time%s\n",
+				ld_fout(f, "\tcatchpoint already hit %u time%s\n",
 					bp->hits, bp->hits == 1 ? "" : "s");
 			continue;
 		}
 		if (!shown++)
-			fprintf(f, "%-7s %-14s %-4s %-3s %-18s %s\n", "Num", "Type",
+			ld_fout(f, "%-7s %-14s %-4s %-3s %-18s %s\n", "Num", "Type",
 				"Disp", "Enb", "Address", "What");
 		if (bp->pending && !bp->is_addr)
 			snprintf(addr, sizeof addr, "<PENDING>");
 		else
 			snprintf(addr, sizeof addr, "0x%016" PRIx64, bp->addr);
-		fprintf(f, "%-7d %-14s %-4s %-3s %-18s %s\n", bp->num, "breakpoint",
+		ld_fout(f, "%-7d %-14s %-4s %-3s %-18s %s\n", bp->num, "breakpoint",
 			bp->type == LD_BP_TEMP ? "del" : "keep",
 			bp->enabled ? "y" : "n", addr,
 			bp->pending || !bp->where ? bp->spec : bp->where);
 		if (bp->hits)
-			fprintf(f, "\tbreakpoint already hit %u time%s\n", bp->hits,
+			ld_fout(f, "\tbreakpoint already hit %u time%s\n", bp->hits,
 				bp->hits == 1 ? "" : "s");
 		if (bp->ignore)
-			fprintf(f, "\tWill ignore next %u crossings of breakpoint.\n",
+			ld_fout(f, "\tWill ignore next %u crossings of breakpoint.\n",
 				bp->ignore);
 	}
 	if (!shown)
-		fprintf(f, "No breakpoints.\n");
+		ld_fout(f, "No breakpoints.\n");
 }
 
 static const char *clock_of(const struct ld_snapshot *s, char *buf, size_t len)
@@ -115,10 +115,10 @@ void ld_render_snapshot_list(FILE *f, const struct ld_snapshots *ss)
 	size_t i;
 
 	if (!ss->n) {
-		fprintf(f, "No snapshots.\n");
+		ld_fout(f, "No snapshots.\n");
 		return;
 	}
-	fprintf(f, "%-5s %-12s %-12s %-7s %5s %7s  %-18s %s\n", "Snap", "Name",
+	ld_fout(f, "%-5s %-12s %-12s %-7s %5s %7s  %-18s %s\n", "Snap", "Name",
 		"Time", "PID", "Maps", "Threads", "Break", "Stop");
 	for (i = 0; i < ss->n; i++) {
 		const struct ld_snapshot *s = ss->v[i];
@@ -129,7 +129,7 @@ void ld_render_snapshot_list(FILE *f, const struct ld_snapshots *ss)
 			snprintf(brk, sizeof brk, "0x%" PRIx64, s->brk);
 		else
 			snprintf(brk, sizeof brk, "?");
-		fprintf(f, "%-5s %-12s %-12s %-7d %5zu %7zu  %-18s %s\n", id,
+		ld_fout(f, "%-5s %-12s %-12s %-7d %5zu %7zu  %-18s %s\n", id,
 			s->name ? s->name : "-", clock_of(s, t, sizeof t),
 			(int)s->pid, s->maps.n, s->nthreads, brk, s->reason);
 	}
@@ -138,14 +138,14 @@ void ld_render_snapshot_list(FILE *f, const struct ld_snapshots *ss)
 void ld_render_frame(FILE *f, int level, const struct ld_snap_frame *fr,
 		     const char *exe)
 {
-	fprintf(f, "#%-2d 0x%016" PRIx64 " in %s ()", level, fr->pc,
+	ld_fout(f, "#%-2d 0x%016" PRIx64 " in %s ()", level, fr->pc,
 		fr->func ? fr->func : "??");
 	if (fr->func && fr->off)
-		fprintf(f, " <+%" PRIu64 ">", fr->off);
+		ld_fout(f, " <+%" PRIu64 ">", fr->off);
 	if (fr->file)
-		fprintf(f, " at %s:%u", fr->file, fr->line);
+		ld_fout(f, " at %s:%u", fr->file, fr->line);
 	else if (fr->obj && (!exe || strcmp(fr->obj, exe)))
-		fprintf(f, " from %s", fr->obj);
+		ld_fout(f, " from %s", fr->obj);
 	fputc('\n', f);
 }
 
@@ -162,15 +162,15 @@ static void frames_below(FILE *f, const struct ld_snap_thread *th,
 		size_t level = ld_snap_level(th, j);
 
 		if (level > next)
-			fprintf(f, "%s... %zu frames not kept (#%zu to #%zu) ...\n",
+			ld_fout(f, "%s... %zu frames not kept (#%zu to #%zu) ...\n",
 				mark ? "    " : "", level - next, next, level - 1);
 		if (mark)
-			fprintf(f, "  %s ", mark);
+			ld_fout(f, "  %s ", mark);
 		ld_render_frame(f, (int)level, &th->frames[j], exe);
 		next = level + 1;
 	}
 	if (next < limit)
-		fprintf(f, "%s... %zu frames not kept (#%zu to #%zu) ...\n",
+		ld_fout(f, "%s... %zu frames not kept (#%zu to #%zu) ...\n",
 			mark ? "    " : "", limit - next, next, limit - 1);
 }
 
@@ -179,24 +179,24 @@ void ld_render_snapshot(FILE *f, const struct ld_snapshot *s)
 	char label[64], t[32], h1[32], h2[96];
 	size_t i;
 
-	fprintf(f, "Snapshot %s of process %d at %s, stopped by %s%s\n",
+	ld_fout(f, "Snapshot %s of process %d at %s, stopped by %s%s\n",
 		ld_snapshot_label(s, label, sizeof label), (int)s->pid,
 		clock_of(s, t, sizeof t), s->reason,
 		s->aslr ? " (address randomization on)" : "");
 	ld_render_gdb_mappings(f, &s->maps);
 	if (s->brk_valid)
-		fprintf(f, "Program break: start_brk 0x%" PRIx64 ", brk 0x%" PRIx64
+		ld_fout(f, "Program break: start_brk 0x%" PRIx64 ", brk 0x%" PRIx64
 			" (heap %s)\n", s->start_brk, s->brk,
 			ld_human_size(s->brk - s->start_brk, h1, sizeof h1));
 	else
-		fprintf(f, "Program break: %s\n", ld_render_brk(s, h2, sizeof h2));
+		ld_fout(f, "Program break: %s\n", ld_render_brk(s, h2, sizeof h2));
 	for (i = 0; i < s->nthreads; i++) {
 		const struct ld_snap_thread *th = &s->threads[i];
 
-		fprintf(f, "Thread %d (LWP %d): %zu frame%s", th->num, (int)th->tid,
+		ld_fout(f, "Thread %d (LWP %d): %zu frame%s", th->num, (int)th->tid,
 			ld_snap_depth(th), ld_snap_depth(th) == 1 ? "" : "s");
 		if (ld_snap_windowed(th))
-			fprintf(f, ", %zu kept: the %zu innermost and the %zu outermost",
+			ld_fout(f, ", %zu kept: the %zu innermost and the %zu outermost",
 				th->nframes, th->ninner, th->nframes - th->ninner);
 		fputc('\n', f);
 		frames_below(f, th, SIZE_MAX, NULL, s->exe);
@@ -205,7 +205,7 @@ void ld_render_snapshot(FILE *f, const struct ld_snapshot *s)
 
 static void range(FILE *f, const struct ld_map *mp)
 {
-	fprintf(f, "0x%012" PRIx64 "-0x%012" PRIx64 " %s", mp->start, mp->end,
+	ld_fout(f, "0x%012" PRIx64 "-0x%012" PRIx64 " %s", mp->start, mp->end,
 		mp->perms);
 }
 
@@ -218,7 +218,7 @@ static void size_note(FILE *f, uint64_t n)
 {
 	char h[32];
 
-	fprintf(f, "0x%" PRIx64 " (%s)", n, ld_human_size(n, h, sizeof h));
+	ld_fout(f, "0x%" PRIx64 " (%s)", n, ld_human_size(n, h, sizeof h));
 }
 
 /* The size change as JSON's size_delta has it; a mapping grows or shrinks
@@ -229,12 +229,12 @@ static void grown_or_shrunk(FILE *f, const struct ld_map_change *c)
 	const struct ld_map *b = c->before, *a = c->after;
 	int64_t delta = ld_map_change_size_delta(c);
 
-	fprintf(f, "%s~ %s ", ld_c(LD_C_CHG),
+	ld_fout(f, "%s~ %s ", ld_c(LD_C_CHG),
 		c->kind == LD_MC_GROWN ? "grown  " : "shrunk ");
 	range(f, a);
-	fprintf(f, "  %c by ", delta < 0 ? '-' : '+');
+	ld_fout(f, "  %c by ", delta < 0 ? '-' : '+');
 	size_note(f, delta < 0 ? -(uint64_t)delta : (uint64_t)delta);
-	fprintf(f, "%s (was 0x%" PRIx64 "-0x%" PRIx64 ")  %s",
+	ld_fout(f, "%s (was 0x%" PRIx64 "-0x%" PRIx64 ")  %s",
 		ld_map_change_at_start(c) ? " at its start" : "", b->start,
 		b->end, label_of(a));
 }
@@ -245,68 +245,68 @@ void ld_render_change(FILE *f, const struct ld_map_change *c)
 
 	switch (c->kind) {
 	case LD_MC_ADDED:
-		fprintf(f, "%s+ added   ", ld_c(LD_C_ADD));
+		ld_fout(f, "%s+ added   ", ld_c(LD_C_ADD));
 		range(f, a);
-		fprintf(f, "  ");
+		ld_fout(f, "  ");
 		size_note(f, a->end - a->start);
-		fprintf(f, "  %s", label_of(a));
+		ld_fout(f, "  %s", label_of(a));
 		break;
 	case LD_MC_REMOVED:
-		fprintf(f, "%s- removed ", ld_c(LD_C_DEL));
+		ld_fout(f, "%s- removed ", ld_c(LD_C_DEL));
 		range(f, b);
-		fprintf(f, "  ");
+		ld_fout(f, "  ");
 		size_note(f, b->end - b->start);
-		fprintf(f, "  %s", label_of(b));
+		ld_fout(f, "  %s", label_of(b));
 		break;
 	case LD_MC_GROWN:
 	case LD_MC_SHRUNK:
 		grown_or_shrunk(f, c);
 		break;
 	case LD_MC_MOVED:
-		fprintf(f, "%s~ moved   ", ld_c(LD_C_CHG));
+		ld_fout(f, "%s~ moved   ", ld_c(LD_C_CHG));
 		range(f, a);
-		fprintf(f, "  from 0x%" PRIx64 "-0x%" PRIx64 "  %s", b->start,
+		ld_fout(f, "  from 0x%" PRIx64 "-0x%" PRIx64 "  %s", b->start,
 			b->end, label_of(a));
 		break;
 	case LD_MC_PERMS:
-		fprintf(f, "%s~ perms   ", ld_c(LD_C_CHG));
+		ld_fout(f, "%s~ perms   ", ld_c(LD_C_CHG));
 		range(f, a);
-		fprintf(f, "  %s -> %s  %s", b->perms, a->perms, label_of(a));
+		ld_fout(f, "  %s -> %s  %s", b->perms, a->perms, label_of(a));
 		break;
 	case LD_MC_SPLIT:
-		fprintf(f, "%s~ split   ", ld_c(LD_C_CHG));
+		ld_fout(f, "%s~ split   ", ld_c(LD_C_CHG));
 		range(f, a);
-		fprintf(f, "  piece of 0x%" PRIx64 "-0x%" PRIx64 " %s", b->start,
+		ld_fout(f, "  piece of 0x%" PRIx64 "-0x%" PRIx64 " %s", b->start,
 			b->end, b->perms);
 		if (c->perms_changed)
-			fprintf(f, ", now %s", a->perms);
-		fprintf(f, "  %s", label_of(a));
+			ld_fout(f, ", now %s", a->perms);
+		ld_fout(f, "  %s", label_of(a));
 		break;
 	case LD_MC_MERGED:
-		fprintf(f, "%s~ merged  ", ld_c(LD_C_CHG));
+		ld_fout(f, "%s~ merged  ", ld_c(LD_C_CHG));
 		range(f, b);
-		fprintf(f, "  into 0x%" PRIx64 "-0x%" PRIx64 " %s  %s", a->start,
+		ld_fout(f, "  into 0x%" PRIx64 "-0x%" PRIx64 " %s  %s", a->start,
 			a->end, a->perms, label_of(a));
 		break;
 	}
 	if (c->perms_changed && c->kind != LD_MC_PERMS && c->kind != LD_MC_SPLIT)
-		fprintf(f, " (perms %s -> %s)", b->perms, a->perms);
-	fprintf(f, "%s\n", ld_c(LD_C_RESET));
+		ld_fout(f, " (perms %s -> %s)", b->perms, a->perms);
+	ld_fout(f, "%s\n", ld_c(LD_C_RESET));
 }
 
 static void frame_counts(FILE *f, const struct ld_frame_change *fc)
 {
 	size_t u = fc->uncertain;
 
-	fprintf(f, "thread %d (LWP %d): ", fc->num, (int)fc->tid);
+	ld_fout(f, "thread %d (LWP %d): ", fc->num, (int)fc->tid);
 	if (!u) {
-		fprintf(f, "%zu frame%s popped, %zu pushed\n", fc->popped,
+		ld_fout(f, "%zu frame%s popped, %zu pushed\n", fc->popped,
 			fc->popped == 1 ? "" : "s", fc->pushed);
 		return;
 	}
 	/* the frames no snapshot kept on both sides: each either shared or
 	 * popped and pushed again, which the windows cannot tell */
-	fprintf(f, "%zu to %zu frames popped, %zu to %zu pushed (%zu frames "
+	ld_fout(f, "%zu to %zu frames popped, %zu to %zu pushed (%zu frames "
 		"outside the kept windows not compared)\n", fc->popped,
 		fc->popped + u, fc->pushed, fc->pushed + u, u);
 }
@@ -322,12 +322,12 @@ static void render_frames(FILE *f, const struct ld_snap_diff *d)
 		const struct ld_frame_change *fc = &d->threads[i];
 
 		if (!fc->a) {
-			fprintf(f, "thread %d (LWP %d): new, %zu frame%s\n", fc->num,
+			ld_fout(f, "thread %d (LWP %d): new, %zu frame%s\n", fc->num,
 				(int)fc->tid, fc->pushed, fc->pushed == 1 ? "" : "s");
 			continue;
 		}
 		if (!fc->b) {
-			fprintf(f, "thread %d (LWP %d): gone\n", fc->num, (int)fc->tid);
+			ld_fout(f, "thread %d (LWP %d): gone\n", fc->num, (int)fc->tid);
 			continue;
 		}
 		if (!fc->popped && !fc->pushed && !fc->uncertain)
@@ -344,7 +344,7 @@ static void brk_unknown(FILE *f, const struct ld_snap_diff *d)
 	char la[64], b[96];
 	const struct ld_snapshot *u = d->a->brk_valid ? d->b : d->a;
 
-	fprintf(f, "program break: %s in %s\n", ld_render_brk(u, b, sizeof b),
+	ld_fout(f, "program break: %s in %s\n", ld_render_brk(u, b, sizeof b),
 		ld_snapshot_label(u, la, sizeof la));
 }
 
@@ -353,15 +353,15 @@ void ld_render_diff(FILE *f, const struct ld_snap_diff *d)
 	char la[64], lb[64];
 	size_t i;
 
-	fprintf(f, "diff %s -> %s", ld_snapshot_label(d->a, la, sizeof la),
+	ld_fout(f, "diff %s -> %s", ld_snapshot_label(d->a, la, sizeof la),
 		ld_snapshot_label(d->b, lb, sizeof lb));
 	if (d->different_process)
-		fprintf(f, " (processes %d and %d: addresses of different runs)\n",
+		ld_fout(f, " (processes %d and %d: addresses of different runs)\n",
 			(int)d->a->pid, (int)d->b->pid);
 	else
-		fprintf(f, " (process %d)\n", (int)d->a->pid);
+		ld_fout(f, " (process %d)\n", (int)d->a->pid);
 	if (d->a->aslr != d->b->aslr || (d->different_process && d->a->aslr))
-		fprintf(f, "note: at least one run was randomized: bases differ\n");
+		ld_fout(f, "note: at least one run was randomized: bases differ\n");
 	for (i = 0; i < d->maps.n; i++) {
 		const struct ld_map_change *c = &d->maps.v[i];
 
@@ -372,20 +372,20 @@ void ld_render_diff(FILE *f, const struct ld_snap_diff *d)
 			const char *secs = d->b->sections[c->after - d->b->maps.v];
 
 			if (secs && *secs)
-				fprintf(f, "    sections now %s: %s\n", c->after->perms, secs);
+				ld_fout(f, "    sections now %s: %s\n", c->after->perms, secs);
 		}
 	}
 	if (!d->maps.n)
-		fprintf(f, "mappings: no change (%zu mappings)\n", d->b->maps.n);
+		ld_fout(f, "mappings: no change (%zu mappings)\n", d->b->maps.n);
 	if (d->brk_valid && d->brk_delta) {
 		uint64_t mag = (uint64_t)(d->brk_delta < 0 ? -d->brk_delta : d->brk_delta);
 
-		fprintf(f, "program break: 0x%" PRIx64 " -> 0x%" PRIx64 " (%c",
+		ld_fout(f, "program break: 0x%" PRIx64 " -> 0x%" PRIx64 " (%c",
 			d->a->brk, d->b->brk, d->brk_delta < 0 ? '-' : '+');
 		size_note(f, mag);
-		fprintf(f, ")\n");
+		ld_fout(f, ")\n");
 	} else if (d->brk_valid) {
-		fprintf(f, "program break: unchanged at 0x%" PRIx64 "\n", d->b->brk);
+		ld_fout(f, "program break: unchanged at 0x%" PRIx64 "\n", d->b->brk);
 	} else {
 		brk_unknown(f, d);
 	}
@@ -398,33 +398,33 @@ void ld_render_objdiff(FILE *f, const struct ld_snapshot *a,
 	char la[64], lb[64], h[32];
 	size_t i;
 
-	fprintf(f, "diff --by-object %s -> %s (process%s %d%s", ld_snapshot_label(a, la, sizeof la),
+	ld_fout(f, "diff --by-object %s -> %s (process%s %d%s", ld_snapshot_label(a, la, sizeof la),
 		ld_snapshot_label(b, lb, sizeof lb), a->pid == b->pid ? "" : "es",
 		(int)a->pid, a->pid == b->pid ? ")\n" : "");
 	if (a->pid != b->pid)
-		fprintf(f, " and %d)\n", (int)b->pid);
+		ld_fout(f, " and %d)\n", (int)b->pid);
 	for (i = 0; i < d->n; i++) {
 		const struct ld_objchange *c = &d->v[i];
 
 		if (c->kind == '+') {
-			fprintf(f, "%s+ %s: %s %s%s\n", ld_c(LD_C_ADD), c->key, c->perms_b,
+			ld_fout(f, "%s+ %s: %s %s%s\n", ld_c(LD_C_ADD), c->key, c->perms_b,
 				ld_human_size(c->size_b, h, sizeof h), ld_c(LD_C_RESET));
 		} else if (c->kind == '-') {
-			fprintf(f, "%s- %s: %s %s%s\n", ld_c(LD_C_DEL), c->key, c->perms_a,
+			ld_fout(f, "%s- %s: %s %s%s\n", ld_c(LD_C_DEL), c->key, c->perms_a,
 				ld_human_size(c->size_a, h, sizeof h), ld_c(LD_C_RESET));
 		} else {
-			fprintf(f, "%s~ %s: %s 0x%" PRIx64 " -> %s 0x%" PRIx64, ld_c(LD_C_CHG),
+			ld_fout(f, "%s~ %s: %s 0x%" PRIx64 " -> %s 0x%" PRIx64, ld_c(LD_C_CHG),
 				c->key, c->perms_a, c->size_a, c->perms_b, c->size_b);
 			if (c->size_a != c->size_b) {
 				uint64_t dlt = c->size_b > c->size_a ? c->size_b - c->size_a :
 					       c->size_a - c->size_b;
 
-				fprintf(f, " (%c%s)", c->size_b > c->size_a ? '+' : '-',
+				ld_fout(f, " (%c%s)", c->size_b > c->size_a ? '+' : '-',
 					ld_human_size(dlt, h, sizeof h));
 			}
-			fprintf(f, "%s\n", ld_c(LD_C_RESET));
+			ld_fout(f, "%s\n", ld_c(LD_C_RESET));
 		}
 	}
-	fprintf(f, "%zu mapping%s the same by object and offset%s\n", d->same,
+	ld_fout(f, "%zu mapping%s the same by object and offset%s\n", d->same,
 		d->same == 1 ? "" : "s", d->n ? "" : ": no change");
 }

@@ -14,11 +14,16 @@
 #include "layoutdbg/commands.h"
 #include "layoutdbg/guardian.h"
 #include "layoutdbg/repl.h"
+#include "layoutdbg/script.h"
 
 volatile sig_atomic_t ld_terminate;
 
 static struct ld_session *cur_session;
 static int repl_done;
+/* At the prompt SIGINT, SIGTERM and SIGHUP are blocked except inside
+ * pselect(), so one that comes between the look at the flags and the wait
+ * interrupts the wait instead of waiting for the next key. */
+static sigset_t prompt_block, prompt_orig;
 
 static struct ld_session *crash_session;
 
@@ -119,20 +124,7 @@ void ld_install_signal_handlers(void)
 
 int ld_run_stream(struct ld_session *s, FILE *f)
 {
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
-
-	while (!ld_terminate && (n = getline(&line, &cap, f)) >= 0) {
-		if (n && line[n - 1] == '\n')
-			line[n - 1] = 0;
-		if (ld_execute(s, line) == LD_CMD_QUIT) {
-			free(line);
-			return LD_CMD_QUIT;
-		}
-	}
-	free(line);
-	return 0;
+	return ld_script_stream(s, f, NULL);
 }
 
 static void on_line(char *line)
@@ -151,10 +143,14 @@ static void on_line(char *line)
 			add_history(line);
 	}
 	/* The tracee runs inside ld_execute; readline must not own the
-	 * terminal meanwhile. */
+	 * terminal meanwhile, and a Ctrl-C must reach the running command. */
 	rl_callback_handler_remove();
+	sigprocmask(SIG_SETMASK, &prompt_orig, NULL);
 	if (ld_execute(cur_session, line) == LD_CMD_QUIT)
 		repl_done = 1;
+	sigprocmask(SIG_BLOCK, &prompt_block, NULL);
+	/* a Ctrl-C during the command was for the command */
+	ld_interrupted = 0;
 	free(line);
 	if (!repl_done)
 		rl_callback_handler_install("(layoutdbg) ", on_line);
@@ -285,7 +281,8 @@ static char **complete(const char *text, int start, int end)
 	if (nwords == 1 && (!strcmp(first, "break") || !strcmp(first, "b") ||
 			    !strcmp(first, "tbreak")))
 		return rl_completion_matches(text, gen_symbol);
-	if (!strcmp(first, "file") || !strcmp(first, "load") || !strcmp(first, "-x") ||
+	if (!strcmp(first, "file") || !strcmp(first, "load") || !strcmp(first, "source") ||
+	    !strcmp(first, "-x") ||
 	    (!strcmp(first, "export") && nwords >= 2) ||
 	    (!strcmp(first, "save") && nwords >= 2)) {
 		rl_attempted_completion_over = 0;	/* readline's file names */
@@ -299,6 +296,21 @@ static char **complete(const char *text, int start, int end)
 	return NULL;
 }
 
+/* pselect() that returns "readable" leaves a signal that came with the
+ * input pending (and blocked): a Ctrl-C typed just before more keys.  Let
+ * it in now, before those keys are read. */
+static void take_pending_signals(void)
+{
+	sigset_t pend;
+
+	if (sigpending(&pend) == 0 && (sigismember(&pend, SIGINT) ||
+				       sigismember(&pend, SIGTERM) ||
+				       sigismember(&pend, SIGHUP))) {
+		sigprocmask(SIG_SETMASK, &prompt_orig, NULL);
+		sigprocmask(SIG_BLOCK, &prompt_block, NULL);
+	}
+}
+
 int ld_repl(struct ld_session *s, const char *history_file)
 {
 	cur_session = s;
@@ -309,16 +321,23 @@ int ld_repl(struct ld_session *s, const char *history_file)
 	if (history_file)
 		read_history(history_file);
 	repl_done = 0;
+	sigemptyset(&prompt_block);
+	sigaddset(&prompt_block, SIGINT);
+	sigaddset(&prompt_block, SIGTERM);
+	sigaddset(&prompt_block, SIGHUP);
+	sigprocmask(SIG_BLOCK, &prompt_block, &prompt_orig);
 	rl_callback_handler_install("(layoutdbg) ", on_line);
 	while (!repl_done && !ld_terminate) {
 		fd_set fds;
-		int r;
+		int r = 0;
 
 		FD_ZERO(&fds);
 		FD_SET(STDIN_FILENO, &fds);
-		r = select(STDIN_FILENO + 1, &fds, NULL, NULL, NULL);
+		if (!ld_interrupted)
+			r = pselect(STDIN_FILENO + 1, &fds, NULL, NULL, NULL, &prompt_orig);
+		take_pending_signals();
 		/* Ctrl-C at the prompt drops the line, whether it interrupted
-		 * select() or came with input (then the input is kept). */
+		 * the wait or came with input (then the input is kept). */
 		if (ld_interrupted && !ld_terminate) {
 			ld_interrupted = 0;
 			rl_free_line_state();
@@ -331,8 +350,10 @@ int ld_repl(struct ld_session *s, const char *history_file)
 			continue;
 		if (r < 0)
 			break;
-		rl_callback_read_char();
+		if (r > 0)
+			rl_callback_read_char();
 	}
+	sigprocmask(SIG_SETMASK, &prompt_orig, NULL);
 	if (!repl_done)
 		rl_callback_handler_remove();
 	if (history_file)

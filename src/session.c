@@ -96,6 +96,16 @@ static char *locate(const char *path)
 	return strdup(path);
 }
 
+static const char *elf_type_name(unsigned type)
+{
+	switch (type) {
+	case 0: return "ELF type 0, ET_NONE";
+	case 1: return "a relocatable object file, ELF type 1";
+	case 4: return "a core file, ELF type 4";
+	default: return "ELF type unknown";
+	}
+}
+
 int ld_session_file(struct ld_session *s, const char *path)
 {
 	char err[512], *full = locate(path);
@@ -113,10 +123,17 @@ int ld_session_file(struct ld_session *s, const char *path)
 		return ld_error("%s: %s", path, err);
 	}
 	if (ld_elf_type(e) != 2 /* ET_EXEC */ && ld_elf_type(e) != 3 /* ET_DYN */) {
+		/* the type is read before the ELF is freed */
+		unsigned type = ld_elf_type(e);
+
 		ld_elf_free(e);
 		free(full);
-		return ld_error("%s: not an executable (ELF type %u)", path,
-				ld_elf_type(e));
+		return ld_error("%s: not an executable (%s)", path, elf_type_name(type));
+	}
+	if (!ld_elf_first_load(e)) {
+		ld_elf_free(e);
+		free(full);
+		return ld_error("%s: not an executable (no loadable segment)", path);
 	}
 	if (access(full, X_OK) != 0)
 		ld_warn("%s: not executable (%s); `run` will fail", path,

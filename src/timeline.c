@@ -100,12 +100,12 @@ static void change_summary(FILE *f, const struct ld_tl_entry *e)
 	size_t i;
 
 	if (!e->done) {
-		fprintf(f, "(no return seen)");
+		ld_fout(f, "(no return seen)");
 		return;
 	}
 	ld_map_diff_init(&d);
 	if (ld_maps_diff(&e->before, &e->after, &d) < 0) {
-		fprintf(f, "(out of memory)");
+		ld_fout(f, "(out of memory)");
 		return;
 	}
 	for (i = 0; i < d.n; i++) {
@@ -113,15 +113,15 @@ static void change_summary(FILE *f, const struct ld_tl_entry *e)
 		const struct ld_map *m = c->kind == LD_MC_MERGED || !c->after ?
 					 c->before : c->after;
 
-		fprintf(f, "%s%s %s 0x%" PRIx64 "-0x%" PRIx64 " %s", i ? "; " : "",
+		ld_fout(f, "%s%s %s 0x%" PRIx64 "-0x%" PRIx64 " %s", i ? "; " : "",
 			c->kind == LD_MC_ADDED ? "+" : c->kind == LD_MC_REMOVED ? "-" : "~",
 			ld_map_change_name(c->kind), m->start, m->end, m->perms);
 	}
 	if (e->brk_known && e->brk_after != e->brk_before)
-		fprintf(f, "%sbrk 0x%" PRIx64 " -> 0x%" PRIx64, d.n ? "; " : "",
+		ld_fout(f, "%sbrk 0x%" PRIx64 " -> 0x%" PRIx64, d.n ? "; " : "",
 			e->brk_before, e->brk_after);
 	if (!d.n && (!e->brk_known || e->brk_after == e->brk_before))
-		fprintf(f, "no layout change");
+		ld_fout(f, "no layout change");
 	ld_map_diff_release(&d);
 }
 
@@ -130,7 +130,7 @@ void ld_render_timeline(FILE *f, const struct ld_timeline *t, const char *exe)
 	size_t i;
 
 	if (!t->n) {
-		fprintf(f, "The timeline is empty: `trace memory` or `catch memory` "
+		ld_fout(f, "The timeline is empty: `trace memory` or `catch memory` "
 			"records memory system calls.\n");
 		return;
 	}
@@ -141,16 +141,16 @@ void ld_render_timeline(FILE *f, const struct ld_timeline *t, const char *exe)
 
 		/* a child process's call: "[pid N]" as strace -f says it */
 		if (e->thread_num > 0)
-			fprintf(f, "%4u  [%d] ", e->n, e->thread_num);
+			ld_fout(f, "%4u  [%d] ", e->n, e->thread_num);
 		else
-			fprintf(f, "%4u  [pid %d] ", e->n, (int)e->pid);
-		fprintf(f, "%s = %s\n", e->text,
+			ld_fout(f, "%4u  [pid %d] ", e->n, (int)e->pid);
+		ld_fout(f, "%s = %s\n", e->text,
 			ld_syscall_format_ret(&e->call, ret, sizeof ret));
-		fprintf(f, "        ");
+		ld_fout(f, "        ");
 		change_summary(f, e);
 		if (who)
-			fprintf(f, "  <- %s", who->func ? who->func : "??");
-		fprintf(f, "\n");
+			ld_fout(f, "  <- %s", who->func ? who->func : "??");
+		ld_fout(f, "\n");
 	}
 }
 
@@ -162,17 +162,17 @@ void ld_render_tl_entry(FILE *f, const struct ld_tl_entry *e, const char *exe)
 	size_t i;
 
 	if (e->thread_num > 0)
-		fprintf(f, "#%u thread %d (LWP %d)\n", e->n, e->thread_num, (int)e->tid);
+		ld_fout(f, "#%u thread %d (LWP %d)\n", e->n, e->thread_num, (int)e->tid);
 	else
-		fprintf(f, "#%u child process %d (LWP %d)\n", e->n, (int)e->pid,
+		ld_fout(f, "#%u child process %d (LWP %d)\n", e->n, (int)e->pid,
 			(int)e->tid);
-	fprintf(f, "  %s = %s\n", e->text, ld_syscall_format_ret(&e->call, ret, sizeof ret));
+	ld_fout(f, "  %s = %s\n", e->text, ld_syscall_format_ret(&e->call, ret, sizeof ret));
 	/* the break is followed in the traced process only */
 	if (e->thread_num > 0 && e->brk_known)
-		fprintf(f, "  program break 0x%" PRIx64 " -> 0x%" PRIx64 "\n",
+		ld_fout(f, "  program break 0x%" PRIx64 " -> 0x%" PRIx64 "\n",
 			e->brk_before, e->brk_after);
 	else if (e->thread_num > 0)
-		fprintf(f, "  program break unknown (not watched before this call)\n");
+		ld_fout(f, "  program break unknown (not watched before this call)\n");
 	if (e->done) {
 		a.maps = e->before;
 		b.maps = e->after;
@@ -184,13 +184,13 @@ void ld_render_tl_entry(FILE *f, const struct ld_tl_entry *e, const char *exe)
 			for (i = 0; i < d.maps.n; i++)
 				ld_render_change(f, &d.maps.v[i]);
 			if (!d.maps.n)
-				fprintf(f, "  mappings: no change\n");
+				ld_fout(f, "  mappings: no change\n");
 		}
 		ld_map_diff_release(&d.maps);
 	}
-	fprintf(f, "  called from:\n");
+	ld_fout(f, "  called from:\n");
 	for (i = 0; i < e->nframes; i++) {
-		fprintf(f, "  ");
+		ld_fout(f, "  ");
 		ld_render_frame(f, (int)i, &e->frames[i], exe);
 	}
 }

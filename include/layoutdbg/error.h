@@ -35,4 +35,12 @@ void ld_error_set_stream(struct _IO_FILE *f);
 /* When set, errors are printed as one JSON document {"error": "..."}. */
 void ld_error_set_json(int on);
 
+/* Put where ("~/.layoutdbgrc:3", kept by pointer) in front of every error
+ * and warning until changed; NULL for none.  Returns the previous one. */
+const char *ld_error_origin(const char *where);
+
+/* Every %s argument of a diagnostic is escaped for the terminal (see
+ * ld_vfout in output.h); a message longer than 4000 bytes loses its
+ * middle, never its end (the reason). */
+
 #endif

@@ -3,6 +3,7 @@
 #ifndef LAYOUTDBG_OUTPUT_H
 #define LAYOUTDBG_OUTPUT_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -14,6 +15,22 @@
 void ld_out(const char *fmt, ...) LD_PRINTF(1, 2);
 void ld_out_set_quiet(int quiet);
 
+/* Terminal hygiene: text from outside (names, paths, arguments) must not
+ * drive the terminal.  ld_fout/ld_vfout are fprintf except that every %s
+ * argument is escaped: C0 (but tab) and C1 control characters and DEL
+ * become \n, \r, \e or \xHH (the colour codes of ld_c pass as they are).  ld_out,
+ * the renderers and the error helpers print through them. */
+/* Both return the bytes written, as fprintf. */
+int ld_fout(FILE *f, const char *fmt, ...) LD_PRINTF(2, 3);
+int ld_vfout(FILE *f, const char *fmt, va_list ap) LD_PRINTF(2, 0);
+/* The escaped form of s[0..n) (malloc'd, NUL-terminated; its length in
+ * *outlen when not NULL), or NULL when memory ran out. */
+char *ld_escape(const char *s, size_t n, size_t *outlen);
+/* Make s valid UTF-8 in place: each byte that is not becomes '?'. */
+void ld_utf8_fix(char *s);
+/* Write s[0..n) escaped to f; returns the bytes written. */
+size_t ld_escape_put(FILE *f, const char *s, size_t n);
+
 /* --json: text output is off and each command prints one JSON document.
  * ld_emit_json prints doc (compact, one line) and takes the reference; it
  * returns 0, or -1 after an error document when doc is NULL (ENOMEM). */
@@ -21,11 +38,19 @@ void ld_out_set_quiet(int quiet);
 void ld_json_set(int on);
 int ld_json_on(void);
 int ld_emit_json(json_t *doc);
+/* One compact document (from json_dumps with JSON_ENSURE_ASCII) and a
+ * newline, with DEL escaped too. */
+void ld_put_json_line(FILE *f, const char *text);
 /* Whether a document was printed since the last ld_json_reset(). */
 int ld_json_emitted(void);
 void ld_json_reset(void);
 /* error.c: an error document counts as the command's document. */
 void ld_json_note_error(void);
+
+/* s, or when longer than max bytes its head and tail around "..." in buf
+ * (len > max): for a long argument in a message of bounded size, so the
+ * reason after it stays. */
+const char *ld_shorten(const char *s, size_t max, char *buf, size_t len);
 
 /* "132 KiB", "1.6 MiB", "12 B" */
 const char *ld_human_size(uint64_t n, char *buf, size_t len);

@@ -2,12 +2,15 @@
 """Hostile input: 100 KB command lines and arguments, malformed commands
 (each one error line, the session goes on), program paths with spaces and
 newlines, a program replaced while it runs, a tracee killed from outside,
-broken ELF files (truncated, foreign machine, empty), and a valgrind run
+ELF files `file` must refuse (truncated, empty, relocatable, core, type 0,
+32-bit, AArch64, big-endian, huge header counts), and a valgrind run
 of the walkthrough with no leaks or memory errors."""
+import json
 import os
 import re
 import shutil
 import signal
+import struct
 import subprocess
 import sys
 import tempfile
@@ -15,7 +18,7 @@ import tempfile
 import ldtest
 from ldtest import check, search
 
-t = ldtest.Tap(15)
+t = ldtest.Tap(31)
 HEAP = ldtest.fixture("heap")
 TMP = tempfile.mkdtemp(prefix="ldtest-hostile-")
 BIG = "x" * 100000
@@ -234,15 +237,82 @@ t.case("a tracee killed from outside at a stop: reported, then one error per com
 
 # ----------------------------------------------------------- bad ELFs
 
+def patched(src, *edits):
+    """src with each (offset, struct format, value) written over it."""
+    data = bytearray(src)
+    for off, fmt, val in edits:
+        data[off:off + struct.calcsize(fmt)] = struct.pack(fmt, val)
+    return bytes(data)
+
+
+def relocatable():
+    """A real .o from the compiler when there is one, else the fixture
+    marked ET_REL."""
+    if shutil.which("gcc"):
+        c = os.path.join(TMP, "rel.c")
+        with open(c, "w") as f:
+            f.write("int f(void) { return 1; }\n")
+        o = os.path.join(TMP, "rel.o")
+        if subprocess.run(["gcc", "-c", c, "-o", o]).returncode == 0:
+            return open(o, "rb").read()
+    return patched(open(HEAP, "rb").read(), (16, "<H", 1))
+
+
+def core_file():
+    """A real core file from gdb's gcore of a live fixture, else the
+    fixture's header marked ET_CORE."""
+    src = open(HEAP, "rb").read()
+    if not shutil.which("gcore"):
+        return patched(src, (16, "<H", 4))
+    p = subprocess.Popen([ldtest.fixture("waiter")], stdin=subprocess.PIPE,
+                         stdout=subprocess.PIPE)
+    try:
+        pid = int(p.stdout.readline().split()[1])
+        prefix = os.path.join(TMP, "core")
+        subprocess.run(["gcore", "-o", prefix, str(pid)], stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL, timeout=60)
+    finally:
+        p.stdin.close()
+        p.wait()
+    path = "%s.%d" % (prefix, pid)
+    if not os.path.exists(path):
+        return patched(src, (16, "<H", 4))
+    data = open(path, "rb").read()
+    os.unlink(path)
+    check(data[16:18] == b"\x04\x00", "gcore did not write a core file")
+    return data
+
+
 def make_bad(name):
     p = os.path.join(TMP, name)
     src = open(HEAP, "rb").read()
+    shoff = struct.unpack_from("<Q", src, 40)[0]
     if name == "truncated":
         data = src[:1000]
     elif name == "aarch64":
         data = src[:18] + b"\xb7\x00" + src[20:]        # e_machine = EM_AARCH64
     elif name == "empty":
         data = b""
+    elif name == "relocatable":
+        data = relocatable()
+    elif name == "core":
+        data = core_file()
+    elif name == "type0":
+        data = patched(src, (16, "<H", 0))              # e_type = ET_NONE
+    elif name == "elf32":
+        data = patched(src, (4, "B", 1))                # EI_CLASS = ELFCLASS32
+    elif name == "bigendian":
+        data = patched(src, (5, "B", 2))                # EI_DATA = ELFDATA2MSB
+    elif name == "huge-phnum":
+        data = patched(src, (56, "<H", 0xfffe))         # e_phnum
+    elif name == "huge-shnum":
+        data = patched(src, (60, "<H", 0xfffe))         # e_shnum
+    elif name == "xnum-phnum":
+        # e_phnum = PN_XNUM: the count is section 0's sh_info
+        data = patched(src, (56, "<H", 0xffff), (shoff + 44, "<I", 0x7fffffff))
+    elif name == "xnum-zero":
+        # PN_XNUM with sh_info 0: no program header at all
+        data = patched(src, (56, "<H", 0xffff))
     else:
         data = b"#!/bin/nothing\n"
     with open(p, "wb") as f:
@@ -253,22 +323,244 @@ def make_bad(name):
 
 def bad_elf(name, why):
     p = make_bad(name)
-    for args, cmds in (([p], ["info aslr"]), ([], ["file " + p, "info aslr"])):
+    for args, cmds in (([p], ["info aslr"]), ([], ["file " + p, "info aslr"]),
+                       ([HEAP], ["file " + p, "info sections", "info aslr"])):
         rc, out, err = ldtest.run_batch(args, cmds)
         no_crash(rc, err)
         lines = error_lines(err)
         check(len(lines) == 1, "want one error line, got %r" % lines)
-        check(p in lines[0] and re.search(why, lines[0]), "unclear error: %r" % lines[0])
+        check(lines[0].startswith("layoutdbg: %s: " % p) and re.search(why, lines[0]),
+              "unclear error: %r" % lines[0])
         check(rc != 0, "exit status 0 after a failed load")
         session_went_on(out)
+        if args == [HEAP]:
+            # a failed `file` keeps the program loaded before it
+            search(r"^Exec file: `%s', file type elf64-x86-64\.$"
+                   % re.escape(os.path.realpath(HEAP)), out,
+                   "the previous program is still loaded")
     rc, out, err = ldtest.run_batch([], ["file " + p, "run", "info aslr"])
     no_crash(rc, err)
     check(not re.search(r"^Starting program", out, re.M), "tried to run a broken file", out)
 
 
-t.case("a truncated ELF: one clear error line", bad_elf, "truncated", r"truncated|corrupt")
-t.case("an AArch64 ELF: one clear error line", bad_elf, "aarch64", r"x86-64|machine")
-t.case("an empty file: one clear error line", bad_elf, "empty", r"not an ELF|empty")
+BAD_ELFS = [
+    ("truncated", r"truncated|corrupt"),
+    ("aarch64", r"not an x86-64 ELF file \(machine 183: AArch64\)$"),
+    ("empty", r"not an ELF|empty"),
+    ("relocatable", r"not an executable \(a relocatable object file, ELF type 1\)$"),
+    ("core", r"not an executable \(a core file, ELF type 4\)$"),
+    ("type0", r"not an executable \(ELF type 0, ET_NONE\)$"),
+    ("elf32", r"not an x86-64 ELF file \(ELFCLASS32, machine 62\)$"),
+    ("bigendian", r"not an x86-64 ELF file \(big-endian, machine \d+\)$"),
+    ("huge-phnum", r"corrupt ELF file: 65534 program headers at offset 0x40 extend past "
+                   r"end of file$"),
+    ("huge-shnum", r"corrupt ELF file: 65534 section headers at offset 0x[0-9a-f]+ extend "
+                   r"past end of file$"),
+    ("xnum-phnum", r"corrupt ELF file: 2147483647 program headers"),
+    ("xnum-zero", r"not an executable \(no loadable segment\)$"),
+]
+for name, why in BAD_ELFS:
+    t.case("a %s ELF given to `file` and as PROGRAM: one clear error line, session goes on"
+           % name, bad_elf, name, why)
+
+
+# ------------------------------------------------------- terminal hygiene
+
+RAW = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")     # controls but tab and newline
+
+
+def no_raw_controls(text, what):
+    m = RAW.search(text)
+    check(not m, "%s: a raw control character %r reached the terminal near %r"
+          % (what, m and m.group(), m and text[max(0, m.start() - 40):m.end() + 40]))
+
+
+def hygiene_commands():
+    cmds = ["frob\x1b[2Jnicate", "break \x1b]0;pwned\x07", "list \x7f", "info line \x1b[A",
+            "vmmap \x1b[2J", "snapshot \x1b[2J", "snapshots", "show \x1b[2J",
+            "drop \x1b[1mX", "x/4xg \x9b31m"]
+    rc, out, err = ldtest.run_batch([HEAP], ["break main", "run"] + cmds + ["info aslr"])
+    no_crash(rc, err)
+    no_raw_controls(out, "stdout")
+    no_raw_controls(err, "stderr")
+    lines = error_lines(err)
+    for want in ("layoutdbg: frob\\e[2Jnicate: unknown command",
+                 'layoutdbg: break \\e]0;pwned\\x07: no symbol "\\e]0;pwned\\x07"',
+                 "layoutdbg: list \\x7f:", 'layoutdbg: drop: no snapshot "\\e[1mX"'):
+        check([l for l in lines if l.startswith(want)], "no error line starting %r in %r"
+              % (want, lines))
+    search(r"^\$1\s+\\e\[2J\s", out, "the snapshot name escaped in `snapshots`")
+    search(r"^Snapshot \\e\[2J of process", out, "the snapshot name escaped in `show`")
+    session_went_on(out)
+
+
+t.case("control characters in commands and snapshot names are printed escaped",
+       hygiene_commands)
+
+
+def hygiene_loaded_snapshot():
+    f = os.path.join(TMP, "names.json")
+    rc, out, err = ldtest.run_batch([HEAP], ["break main", "run", "snapshot evil",
+                                             "save evil " + f])
+    check(rc == 0, "could not save a snapshot: %s" % err)
+    doc = json.load(open(f))
+    doc["name"] = "\x1b[2J\nsecond line"
+    doc["exe"] = "/tmp/\x1b]0;title\x07prog"
+    doc["mappings"][0]["path"] = "/tmp/\x1b[31mred\nlib.so"
+    doc["threads"][0]["frames"][0]["function"] = "fn\x1b[2J"
+    json.dump(doc, open(f, "w"))
+    rc, out, err = ldtest.run_batch([], ["load " + f, "load " + f, "snapshots", "show $1",
+                                         "diff $1 $2", "info aslr"])
+    no_crash(rc, err)
+    no_raw_controls(out, "stdout")
+    no_raw_controls(err, "stderr")
+    lines = error_lines(err)
+    check(len(lines) == 1 and 'a snapshot named "\\e[2J\\nsecond line" exists' in lines[0],
+          "the clash warning is not one escaped line: %r" % lines)
+    search(r"\\e\[31mred\\nlib\.so", out, "the mapping path escaped")
+    search(r"fn\\e\[2J", out, "the function name escaped")
+    session_went_on(out)
+    # JSON escapes them as JSON does
+    argv = ldtest.layoutdbg_cmd([], ["load " + f, "snapshots"], opts=["--json"])
+    p = subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, env=ldtest.env(), timeout=30)
+    text = p.stdout.decode()
+    no_raw_controls(text, "--json")
+    docs = [json.loads(l) for l in text.splitlines()]
+    names = [sn.get("name") for d in docs for sn in d.get("snapshots", [])]
+    check(names == ["\x1b[2J\nsecond line"], "the name did not survive as JSON text: %r"
+          % text[:500])
+
+
+t.case("a loaded snapshot with control characters in its names: escaped in text, "
+       "JSON-escaped in --json", hygiene_loaded_snapshot)
+
+
+def hygiene_program_path():
+    path = copy_fixture("heap", os.path.join(TMP, "esc\x1b[2Jdir", "he\x1bap"))
+    rc, out, err = ldtest.run_batch([path], ["break main", "run", "info proc mappings",
+                                             "vmmap", "bt", "info sharedlibrary"])
+    no_crash(rc, err)
+    no_raw_controls(out, "stdout")
+    no_raw_controls(err, "stderr")
+    search(r"^Starting program: .*esc\\e\[2Jdir/he\\eap$", out, "the program path escaped")
+
+
+t.case("a program path with ESC: run, mappings and vmmap print it escaped",
+       hygiene_program_path)
+
+
+# ----------------------------------------------------------------- limits
+
+def numbers_out_of_range():
+    cmds = ["list 9223372036854775808", "list 18446744073709551615",
+            "list 99999999999999999999999", "list heap.c:4294967296", "list 99999",
+            "x/18446744073709551615xg $sp", "x/99999999999999999999xg $sp",
+            "frame 4294967296", "frame 18446744073709551616", "ignore 1 18446744073709551616",
+            "ignore 99999999999999999999 1", "continue 99999999999999999999",
+            "continue 18446744073709551615"]
+    rc, out, err = ldtest.run_batch([HEAP], ["break main", "run"] + cmds + ["info aslr"])
+    no_crash(rc, err)
+    lines = error_lines(err)
+    check(len(lines) == len(cmds), "%d error lines for %d commands:\n%s"
+          % (len(lines), len(cmds), "\n".join(lines)))
+    for cmd, line in zip(cmds, lines):
+        check(line.startswith("layoutdbg: " + cmd.split("/")[0].split()[0]),
+              "error for %r does not name it: %r" % (cmd, line))
+        check("(null)" not in line, "%r: (null) in %r" % (cmd, line))
+    check(lines[0] == "layoutdbg: list: line 9223372036854775808 is out of range (at most "
+          "4294967295)", "list 2^63: %r" % lines[0])
+    check(re.match(r'^layoutdbg: list: line 99999 is out of range for "\S*heap\.c" '
+                   r'\(\d+ lines\)$', lines[4]), "list 99999: %r" % lines[4])
+    check(not re.search(r"^\d{6,}\t", out, re.M), "bogus line numbers listed", out)
+    search(r"^Process \d+: not randomized$", out, "the process survived")
+    check(rc == 1, "batch exit status %d" % rc)
+
+
+t.case("numbers out of range (list, x, frame, ignore, continue N): one error each",
+       numbers_out_of_range)
+
+
+def long_error_keeps_reason():
+    for cmd, reason in (("list " + "x" * 10000, r'" with line information$'),
+                        ("info line " + "y" * 10000, r"not defined$"),
+                        ("load /" + "z" * 5000, r"(File name too long|No such file or "
+                                                 r"directory)$")):
+        rc, out, err = ldtest.run_batch([HEAP], [cmd, "info aslr"])
+        no_crash(rc, err)
+        lines = error_lines(err)
+        check(len(lines) == 1, "%s...: want one line, got %d" % (cmd[:20], len(lines)))
+        check(len(lines[0]) < 4200, "%s...: %d bytes" % (cmd[:20], len(lines[0])))
+        check(re.search(reason, lines[0]), "%s...: the reason was lost: ...%r"
+              % (cmd[:20], lines[0][-200:]))
+        session_went_on(out)
+
+
+t.case("an error about a 10 KB argument keeps its reason (the argument is cut)",
+       long_error_keeps_reason)
+
+
+def size_limits():
+    big = os.path.join(TMP, "big")
+    with open(big, "wb") as f:
+        f.truncate(64 * 1024 * 1024 + 1)          # sparse
+    rc, out, err = ldtest.run_batch([], ["load " + big, "info aslr"])
+    check(err == "layoutdbg: load: %s: larger than the 64 MiB limit (67108865 bytes)\n" % big,
+          "load of 64 MiB + 1: %r" % err)
+    session_went_on(out)
+    rc, out, err = ldtest.run_batch([], ["info aslr"], opts=["-x", big])
+    check(err == "layoutdbg: %s: not read: larger than the 64 MiB limit (67108865 bytes)\n"
+          % big and rc == 1, "-x of 64 MiB + 1: %r" % err)
+    session_went_on(out)
+    rc, out, err = ldtest.run_batch([], ["info aslr"], opts=["-x", "/dev/zero"], timeout=10)
+    check(err == "layoutdbg: /dev/zero: not read: a character device\n" and rc == 1,
+          "-x /dev/zero: %r" % err)
+    # an endless stream to load: stops at the limit, in bounded time and memory
+    yes = subprocess.Popen(["yes", ""], stdout=subprocess.PIPE)
+    try:
+        argv = ldtest.layoutdbg_cmd([], ["load /dev/stdin", "info aslr"])
+        p = subprocess.run(argv, stdin=yes.stdout, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, env=ldtest.env(), timeout=30)
+    finally:
+        yes.kill()
+        yes.wait()
+    check(p.stderr.decode() == "layoutdbg: load: /dev/stdin: more than the 64 MiB limit\n",
+          "load of an endless stream: %r" % p.stderr[-300:])
+    session_went_on(p.stdout.decode())
+
+
+t.case("-x and load refuse inputs over 64 MiB (files, devices, endless streams)",
+       size_limits)
+
+
+def aslr_of_setuid():
+    if os.geteuid() != 0 or not shutil.which("setpriv"):
+        raise ldtest.Skip("needs root (a set-user-ID copy) and setpriv")
+    os.chmod(TMP, 0o711)                # nobody reaches the program
+    d = os.path.join(TMP, "suid")
+    os.makedirs(d)
+    os.chmod(d, 0o755)
+    prog = os.path.join(d, "heap")
+    shutil.copy(HEAP, prog)
+    os.chmod(prog, 0o4755)
+    argv = ["setpriv", "--reuid", "65534", "--regid", "65534", "--clear-groups"] + \
+        ldtest.layoutdbg_cmd([prog], ["break main", "run", "info aslr", "info proc mappings"])
+    p = subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, env=ldtest.env(), timeout=30)
+    out = p.stdout.decode()
+    if "Operation not permitted" in p.stderr.decode():
+        raise ldtest.Skip("nobody cannot trace here: %s" % p.stderr.decode().strip())
+    base = re.search(r"^\s+0x([0-9a-f]+)\s.*%s$" % re.escape(prog), out, re.M)
+    check(base, "no mapping of the program", out)
+    moved = not base.group(1).startswith("5555555")
+    check(moved, "the kernel did not randomize the set-user-ID program here", out)
+    search(r"^Process \d+: randomized$", out, "`info aslr` reports what the kernel did")
+    rc, out, err = ldtest.run_batch([HEAP], ["break main", "run", "info aslr"])
+    search(r"^Process \d+: not randomized$", out, "an ordinary program is not randomized")
+
+
+t.case("info aslr: a set-user-ID program run by an unprivileged user is reported "
+       "randomized, as the kernel did", aslr_of_setuid)
 
 
 # ------------------------------------------------------------ valgrind

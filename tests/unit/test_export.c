@@ -375,7 +375,7 @@ static bool t_save_load(void)
 
 	ld_snapshots_init(&ss);
 	s = seed_before(&ss);
-	CHECK(ld_snapshot_save(s, path, err, sizeof err) == 0 && !err[0]);
+	CHECK(ld_snapshot_save(s, path, false, err, sizeof err) == 0 && !err[0]);
 	CHECK(ld_snapshot_load(path, &ss, &back, err, sizeof err) == 0);
 	j1 = json_noid(s);
 	j2 = json_noid(back);
@@ -401,7 +401,7 @@ static bool t_load_errors(void)
 	snprintf(want, sizeof want, "%s: No such file or directory", missing);
 	CHECK(!strcmp(err, want) && !out);
 	CHECK(ld_snapshot_load(tmpdir, &ss, &out, err, sizeof err) == -EISDIR);
-	CHECK(ld_snapshot_save(seed_before(&ss), tmpdir, err, sizeof err) ==
+	CHECK(ld_snapshot_save(seed_before(&ss), tmpdir, false, err, sizeof err) ==
 	      -EISDIR);
 	CHECK(strstr(err, tmpdir) == err);
 	ld_snapshots_release(&ss);
@@ -436,7 +436,7 @@ static bool t_truncated(void)
 	bool ok;
 
 	ld_snapshots_init(&ss);
-	CHECK(ld_snapshot_save(seed_before(&ss), full, err, sizeof err) == 0);
+	CHECK(ld_snapshot_save(seed_before(&ss), full, false, err, sizeof err) == 0);
 	CHECK((text = read_file(full)));
 	text[strlen(text) / 2] = '\0';
 	ok = write_file(cut, text) &&
@@ -751,7 +751,7 @@ static bool t_not_utf8(void)
 		     "2f6f70742f636166e92f6c6962632e736f2e36");
 	json_decref(j);
 	CHECK(ok);
-	CHECK(ld_snapshot_save(s, path, err, sizeof err) == 0);
+	CHECK(ld_snapshot_save(s, path, false, err, sizeof err) == 0);
 	CHECK(ld_snapshot_load(path, &ss, &back, err, sizeof err) == 0);
 	ok = !strcmp(back->maps.v[6].path, "/opt/caf\xe9/libc.so.6");
 	ld_snapshots_release(&ss);
@@ -1033,7 +1033,10 @@ static bool t_write_errors(void)
 	}
 	ld_snapshots_init(&ss);
 	s = seed_after(&ss);
-	CHECK(ld_snapshot_save(s, "/dev/full", err, sizeof err) == -ENOSPC);
+	/* a device is refused, unless forced; then its error is the cause */
+	CHECK(ld_snapshot_save(s, "/dev/full", false, err, sizeof err) == -EINVAL);
+	CHECK(!strcmp(err, "/dev/full: is a character device (--force writes to it)"));
+	CHECK(ld_snapshot_save(s, "/dev/full", true, err, sizeof err) == -ENOSPC);
 	CHECK(!strcmp(err, "/dev/full: No space left on device"));
 	CHECK((f = fopen("/dev/full", "w")));
 	rc = ld_export_svg(s, f);
