@@ -105,8 +105,10 @@ void ld_proc_interrupt_raw(struct ld_proc *p)
 	 * interrupt for a stopped thread stops it at its next resume, which
 	 * run control treats as the requested interrupt). */
 	for (i = 0; i < p->nthreads; i++)
-		if (p->threads[i].state != LD_T_GONE)
+		if (p->threads[i].state != LD_T_GONE) {
+			p->threads[i].interrupting = true;
 			ptrace(PTRACE_INTERRUPT, p->threads[i].tid, NULL, NULL);
+		}
 }
 
 void ld_proc_abandon(struct ld_proc *p)
@@ -649,6 +651,7 @@ int ld_proc_interrupt(struct ld_proc *p, struct ld_thread *t)
 	 * one only makes a stale interrupt-stop, which run control skips. */
 	if (t->state != LD_T_RUNNING)
 		return 0;
+	t->interrupting = true;
 	if (ptrace(PTRACE_INTERRUPT, t->tid, NULL, NULL) < 0)
 		return errno == ESRCH ? 0 : -errno;
 	return 0;
@@ -697,9 +700,15 @@ static void decode_status(struct ld_thread *t, pid_t tid, int status,
 		if (event == PTRACE_EVENT_STOP) {
 			/* Seized tracees report a group-stop as EVENT_STOP with
 			 * the stop signal; PTRACE_INTERRUPT and a new thread's
-			 * first stop carry SIGTRAP (ptrace(2), "Group-stop"). */
-			st->kind = is_stop_signal(sig) ? LD_STOP_GROUP :
-							  LD_STOP_INTERRUPT;
+			 * first stop carry SIGTRAP (ptrace(2), "Group-stop")...
+			 * except while the process is still job-control stopped
+			 * (resumed by PTRACE_CONT, not by SIGCONT): then our own
+			 * interrupt carries the stop signal too (the kernel's
+			 * do_jobctl_trap), and is ours all the same. */
+			st->kind = is_stop_signal(sig) && !(t && t->interrupting) ?
+				   LD_STOP_GROUP : LD_STOP_INTERRUPT;
+			if (t)
+				t->interrupting = false;
 			return;
 		}
 		st->kind = (size_t)event < sizeof kinds / sizeof *kinds &&

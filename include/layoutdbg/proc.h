@@ -67,6 +67,7 @@ struct ld_thread {
 	long sys_nr;             /* the call it is in (valid with in_syscall) */
 	uint64_t sys_args[6];
 	bool queued;             /* last holds an event not yet reported */
+	bool interrupting;       /* a PTRACE_INTERRUPT of ours is on its way */
 	ld_regs regs;            /* cached while stopped (regs_valid) */
 	bool regs_valid;
 	bool on_bp;              /* it executed the int3 under its pc (or
