@@ -17,7 +17,7 @@ as_root() {
 }
 
 # The test suite also renders the exported pictures in headless Chromium.
-[ "$mode" = test ] && PACKAGES="$PACKAGES chromium"
+[ "$mode" = test ] && PACKAGES="$PACKAGES chromium libc6-dbg procps passwd"
 
 missing=""
 for p in $PACKAGES; do
