@@ -16,7 +16,9 @@ as_root() {
 	if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
 }
 
-# The test suite also renders the exported pictures in headless Chromium.
+# The test suite also renders the exported pictures in headless Chromium,
+# reads libc's separate debug file (libc6-dbg), compares with pmap (procps)
+# and creates a test user for the rc-file rule (passwd).
 [ "$mode" = test ] && PACKAGES="$PACKAGES chromium libc6-dbg procps passwd"
 
 missing=""
