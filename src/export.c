@@ -34,42 +34,6 @@
 
 /* ---- text: UTF-8, sizes, times -------------------------------------- */
 
-/* Length of the valid UTF-8 sequence at p (n bytes left), or 0; the code
- * point in *cp.  As strict as jansson (RFC 3629: no overlong forms, no
- * surrogates, nothing above U+10FFFF), so what passes here json_string()
- * takes. */
-static size_t utf8_seq(const unsigned char *p, size_t n, uint32_t *cp)
-{
-	size_t len, i;
-	uint32_t c;
-
-	if (p[0] < 0x80) {
-		*cp = p[0];
-		return 1;
-	}
-	if (p[0] >= 0xc2 && p[0] <= 0xdf)
-		len = 2;
-	else if (p[0] >= 0xe0 && p[0] <= 0xef)
-		len = 3;
-	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
-		len = 4;
-	else
-		return 0;
-	if (n < len)
-		return 0;
-	c = p[0] & (0x7f >> len);   /* the lead byte's payload bits */
-	for (i = 1; i < len; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		c = c << 6 | (p[i] & 0x3f);
-	}
-	if ((len == 3 && c < 0x800) || (len == 4 && c < 0x10000) ||
-	    c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	*cp = c;
-	return len;
-}
-
 static bool utf8_valid(const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
@@ -77,7 +41,7 @@ static bool utf8_valid(const char *s)
 	uint32_t cp;
 
 	for (; n; p += k, n -= k)
-		if (!(k = utf8_seq(p, n, &cp)))
+		if (!(k = ld_utf8_seq(p, n, &cp)))
 			return false;
 	return true;
 }
@@ -94,7 +58,7 @@ static char *utf8_lossy(const char *s)
 	if (!out)
 		return NULL;
 	for (; n; p += k, n -= k) {
-		k = utf8_seq(p, n, &cp);
+		k = ld_utf8_seq(p, n, &cp);
 		if (!k) {
 			memcpy(q, "\xef\xbf\xbd", 3);
 			q += 3;
@@ -1370,7 +1334,7 @@ static void xml_text_n(FILE *f, const char *s, size_t max)
 			fputs("\xe2\x80\xa6", f);
 			return;
 		}
-		k = utf8_seq(p, n, &cp);
+		k = ld_utf8_seq(p, n, &cp);
 		if (!k) {
 			fputs("\xef\xbf\xbd", f);
 			k = 1;

@@ -168,12 +168,10 @@ static bool is_color_code(const char *s)
 	return false;
 }
 
-/* Length of the UTF-8 sequence at p (n bytes left) and its code point, or
- * 0 when p does not start a valid one. */
-static size_t utf8_len(const unsigned char *p, size_t n, unsigned *cp)
+size_t ld_utf8_seq(const unsigned char *p, size_t n, uint32_t *cp)
 {
 	size_t len, i;
-	unsigned c;
+	uint32_t c;
 
 	if (p[0] < 0x80) {
 		*cp = p[0];
@@ -201,10 +199,10 @@ void ld_utf8_fix(char *s)
 {
 	unsigned char *p = (unsigned char *)s;
 	size_t n = strlen(s), k;
-	unsigned cp;
+	uint32_t cp;
 
 	for (; n; p += k, n -= k)
-		if (!(k = utf8_len(p, n, &cp))) {
+		if (!(k = ld_utf8_seq(p, n, &cp))) {
 			*p = '?';
 			k = 1;
 		}
@@ -223,12 +221,12 @@ char *ld_escape(const char *s, size_t n, size_t *outlen)
 	const unsigned char *p = (const unsigned char *)s;
 	char *out = malloc(4 * n + 1), *q = out;
 	size_t k, i;
-	unsigned cp;
+	uint32_t cp;
 
 	if (!out)
 		return NULL;
 	for (; n; p += k, n -= k) {
-		k = utf8_len(p, n, &cp);
+		k = ld_utf8_seq(p, n, &cp);
 		if (!k) {		/* a stray byte: C1 range escaped, else kept */
 			k = 1;
 			cp = p[0];

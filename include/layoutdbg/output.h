@@ -27,6 +27,11 @@ int ld_vfout(FILE *f, const char *fmt, va_list ap) LD_PRINTF(2, 0);
  * *outlen when not NULL), or NULL when memory ran out. */
 char *ld_escape(const char *s, size_t n, size_t *outlen);
 /* Make s valid UTF-8 in place: each byte that is not becomes '?'. */
+/* Length of the valid UTF-8 sequence at p (n bytes left), or 0; the code
+ * point in *cp.  As strict as jansson (RFC 3629: no overlong forms, no
+ * surrogates, nothing above U+10FFFF), so what passes here json_string()
+ * takes. */
+size_t ld_utf8_seq(const unsigned char *p, size_t n, uint32_t *cp);
 void ld_utf8_fix(char *s);
 /* Write s[0..n) escaped to f; returns the bytes written. */
 size_t ld_escape_put(FILE *f, const char *s, size_t n);
