@@ -5,15 +5,21 @@ with its bin, in an mmapped chunk and in a thread arena; no heap line
 outside any chunk), text and JSON, checked against `heap --json` of the
 same stop and the addresses heapwalk printed; vmmap names a thread
 arena's heap_info region and the mapping of an mmapped chunk once the
-heap was walked at the stop (and says "anonymous" before)."""
+heap was walked at the stop (and says "anonymous" before).  The SVG of a
+snapshot draws a chunk strip inside the [heap] box, to scale (x and
+width from address and size), coloured by state; the diff picture
+outlines exactly the chunks that differ between the two stops."""
 import json
+import os
 import re
 import sys
+import tempfile
+import xml.etree.ElementTree as ET
 
 import ldtest
 from ldtest import check, search
 
-t = ldtest.Tap(4)
+t = ldtest.Tap(6)
 WALK = ldtest.fixture("heapwalk")
 
 
@@ -148,10 +154,112 @@ def case_vmmap_json():
     check(len(r) == 1 and r[0]["kind"] in ("mmapped chunk", "tls"), repr(doc["regions"]))
 
 
+NS = "{http://www.w3.org/2000/svg}"
+COLOURS = {"in use": "inuse", "fencepost": "inuse", "top": "top"}
+
+
+def heap_boxes(root):
+    """(x, y, width, height) of each [heap] box of the picture."""
+    boxes = []
+    for g in root.iter(NS + "g"):
+        title = g.find(NS + "title")
+        if "region" in g.get("class", "").split() and title is not None and \
+                title.text.startswith("[heap]"):
+            r = g.find(NS + "rect")
+            boxes.append(tuple(float(r.get(k)) for k in ("x", "y", "width", "height")))
+    return boxes
+
+
+def strips(root):
+    """Each chunk strip: (start, end, [rect attributes])."""
+    out = []
+    for g in root.iter(NS + "g"):
+        if g.get("class") == "chunks":
+            out.append((int(g.get("data-start"), 16), int(g.get("data-end"), 16),
+                        [dict(r.attrib) for r in g.findall(NS + "rect")]))
+    return out
+
+
+def check_strip(box, start, end, rects, chunks, where):
+    """rects lie in box, to scale, one per chunk of chunks (heap's JSON),
+    coloured by state: in use, free, top; three colours."""
+    bx, by, bw, bh = box
+    scale = None
+    fills = {}
+    check(len(rects) == len(chunks), "%s: %d rectangles for %d chunks"
+          % (where, len(rects), len(chunks)))
+    for r, c in zip(rects, chunks):
+        x, y, w, h = (float(r[k]) for k in ("x", "y", "width", "height"))
+        addr, size = int(r["data-addr"], 16), int(r["data-size"], 16)
+        check((addr, size, r["data-state"]) == (c["address"], c["size"], c["state"]),
+              "%s: rect %r for chunk %r" % (where, r, c))
+        check(bx <= x and x + w <= bx + bw + 0.01 and by <= y and y + h <= by + bh,
+              "%s: chunk 0x%x drawn outside the heap box %r: %r" % (where, addr, box, r))
+        s = (bw - 6) / (end - start)
+        check(abs(w - size * s) < 0.002 and abs(x - (bx + 3 + (addr - start) * s)) < 0.002,
+              "%s: chunk 0x%x 0x%x not to scale: x %s width %s" % (where, addr, size, x, w))
+        look = COLOURS.get(c["state"], "free")
+        check(look in r["class"].split(), "%s: chunk 0x%x (%s) class %r"
+              % (where, addr, c["state"], r["class"]))
+        fills.setdefault(look, set()).add(r["fill"])
+    check(all(len(v) == 1 for v in fills.values()) and
+          len(set.union(*fills.values())) == len(fills),
+          "%s: colours by state %r" % (where, fills))
+    return fills
+
+
+def case_svg(tmp):
+    a_svg, d_svg = os.path.join(tmp, "a.svg"), os.path.join(tmp, "d.svg")
+    rc, out, err = ldtest.run_batch([WALK], ["break marker", "run", "snapshot", "heap",
+                                             "continue", "snapshot", "heap",
+                                             "export $2 " + a_svg, "export $1..$2 " + d_svg],
+                                    opts=["--json"], timeout=60)
+    check(rc == 0, err, out)
+    heaps = [json.loads(l) for l in out.splitlines() if l.startswith('{"command":"heap"')]
+    a1, a2 = heaps[0]["arenas"][0], heaps[1]["arenas"][0]
+    root = ET.parse(a_svg).getroot()
+    (box,) = heap_boxes(root)
+    (st,) = strips(root)
+    start, end = a2["heaps"][0]["start"] & ~0xfff, a2["heaps"][0]["end"]
+    check(st[:2] == (start, end), "strip for %r, heap 0x%x-0x%x" % (st[:2], start, end))
+    fills = check_strip(box, start, end, st[2], a2["chunks"], "a.svg")
+    check(set(fills) == {"inuse", "free", "top"}, "states drawn: %r" % fills)
+    # the diff: both columns, and the outlined chunks are those that changed
+    root = ET.parse(d_svg).getroot()
+    boxes = sorted(heap_boxes(root))
+    sts = sorted(strips(root), key=lambda s: float(s[2][0]["x"]))
+    check(len(boxes) == 2 and len(sts) == 2, "diff: %d heap boxes, %d strips"
+          % (len(boxes), len(sts)))
+    key = lambda c: (c["address"], c["size"], c["state"])
+    for box, (s0, e0, rects), mine, other in ((boxes[0], sts[0], a1, a2),
+                                             (boxes[1], sts[1], a2, a1)):
+        check_strip(box, s0, e0, rects, mine["chunks"], "d.svg")
+        theirs = set(key(c) for c in other["chunks"])
+        want = [key(c) not in theirs for c in mine["chunks"]]
+        got = ["changed" in r["class"].split() for r in rects]
+        check(got == want, "outlined %r, changed %r" % (got, want))
+        check(any(got) and not all(got), "nothing or everything outlined")
+        check(all(r["fill-opacity"] == ("1" if g else "0.35") for r, g in zip(rects, got)),
+              "unchanged chunks not faded")
+
+
+def case_svg_no_heap(tmp):
+    """Before malloc ran: no strip, the picture as before."""
+    f = os.path.join(tmp, "n.svg")
+    rc, out, err = ldtest.run_batch([WALK], ["break main", "run", "snapshot",
+                                             "export $1 " + f], timeout=60)
+    check(rc == 0, err, out)
+    root = ET.parse(f).getroot()
+    check(strips(root) == [], "a strip without a heap")
+
+
 t.case("xinfo: inside, at the start, top, free chunks with their bin, mmapped, "
        "thread arena; none outside", case_xinfo_text)
 t.case("xinfo --json: heap_chunk equals heap's chunk", case_xinfo_json)
 t.case("vmmap: thread arena heap and its reserve, mmapped chunk (after a walk)",
        case_vmmap)
 t.case("vmmap --json: the mmapped chunk's owner", case_vmmap_json)
+with tempfile.TemporaryDirectory() as tmp:
+    t.case("SVG: the chunk strip inside [heap], to scale, coloured by state", case_svg, tmp)
+    t.case("SVG before malloc ran: no strip", case_svg_no_heap, tmp)
 sys.exit(t.done())
