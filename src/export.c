@@ -1525,6 +1525,8 @@ struct column {
 	const struct scale *sc;
 	double x;
 	const struct mark *marks;   /* one per mapping in a diff, else NULL */
+	const struct ld_snap_heap *other;  /* a diff's other side: its chunks
+					      tell the changed ones */
 };
 
 static void svg_begin(FILE *f, double w, double h, bool standalone)
@@ -1646,6 +1648,145 @@ static void draw_absent(const struct column *c, const struct row *rw)
 		c->x + BOX_L, rw->y, BOX_W, rw->h);
 }
 
+/* ---- pictures: the chunk strip ------------------------------------------ */
+
+/* Inside a mapping that holds an arena's chunks ([heap], a thread arena's
+ * heap), a strip of one rectangle per chunk, x and width to scale of the
+ * mapping's size.  Past STRIP_MAX chunks in one mapping, runs of chunks
+ * that look the same are one rectangle (data-count says how many). */
+#define STRIP_H 10.0
+#define STRIP_PAD 3.0
+#define STRIP_MAX 4096
+
+enum chunk_look { CL_INUSE, CL_FREE, CL_TOP, CL_COUNT };
+
+static const struct {
+	const char *cls, *fill, *name;
+} chunk_looks[CL_COUNT] = {
+	[CL_INUSE] = { "inuse", "#283593", "chunk in use" },
+	[CL_FREE] = { "free", "#00c853", "free chunk (tcache, bins)" },
+	[CL_TOP] = { "top", "#ff6d00", "top chunk" },
+};
+
+static enum chunk_look look_of(unsigned st)
+{
+	switch (st) {
+	case LD_CH_TOP:
+		return CL_TOP;
+	case LD_CH_TCACHE: case LD_CH_FAST: case LD_CH_UNSORTED:
+	case LD_CH_SMALL: case LD_CH_LARGE: case LD_CH_FREE:
+		return CL_FREE;
+	default:
+		return CL_INUSE;
+	}
+}
+
+/* Whether the other snapshot has this very chunk (address, size, state). */
+static bool chunk_same(const struct ld_snap_heap *h, const struct ld_snap_chunk *c)
+{
+	for (size_t i = 0; h && i < h->narenas; i++) {
+		const struct ld_snap_arena *a = &h->arenas[i];
+		size_t lo = 0, hi = a->n;
+
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+
+			if (a->chunks[mid].addr < c->addr)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo < a->n && a->chunks[lo].addr == c->addr)
+			return a->chunks[lo].size_state == c->size_state;
+	}
+	return false;
+}
+
+struct strip {
+	const struct column *c;
+	const struct ld_map *mp;
+	double x0, scale, y;
+};
+
+static void strip_rect(const struct strip *sp, const struct ld_snap_chunk *c,
+		       uint64_t end, size_t count, bool changed)
+{
+	uint64_t lo = c->addr, hi = end < sp->mp->end ? end : sp->mp->end;
+	enum chunk_look lk = look_of(ld_snap_chunk_state(c));
+	bool faded = sp->c->marks && !changed;
+
+	fprintf(sp->c->f, "<rect class=\"chunk %s%s\" x=\"%.3f\" y=\"%.1f\" "
+		"width=\"%.3f\" height=\"%.1f\" fill=\"%s\" fill-opacity=\"%s\" "
+		"stroke=\"%s\" stroke-width=\"%s\" data-addr=\"0x%" PRIx64 "\" "
+		"data-size=\"0x%" PRIx64 "\" data-state=\"%s\" data-count=\"%zu\">",
+		chunk_looks[lk].cls, changed ? " changed" : "",
+		sp->x0 + (double)(lo - sp->mp->start) * sp->scale, sp->y,
+		(double)(hi - lo) * sp->scale, STRIP_H, chunk_looks[lk].fill,
+		faded ? "0.35" : "1", changed ? "#000000" : "none",
+		changed ? "0.8" : "0", lo, hi - lo,
+		ld_chunk_state_name(ld_snap_chunk_state(c)), count);
+	fprintf(sp->c->f, "<title>chunk 0x%" PRIx64 " 0x%" PRIx64 " %s%s%s</title>"
+		"</rect>\n", lo, hi - lo, ld_chunk_state_name(ld_snap_chunk_state(c)),
+		count > 1 ? " (and the chunks that follow it)" : "",
+		changed ? ", changed" : "");
+}
+
+/* The chunks of arena a that lie in the strip's mapping. */
+static void strip_arena(const struct strip *sp, const struct ld_snap_arena *a)
+{
+	size_t i = 0, n = 0, k;
+
+	while (i < a->n && a->chunks[i].addr < sp->mp->start)
+		i++;
+	for (k = i; k < a->n && a->chunks[k].addr < sp->mp->end; k++)
+		n++;
+	for (k = i; k < i + n;) {
+		const struct ld_snap_chunk *c = &a->chunks[k];
+		bool changed = sp->c->marks && !chunk_same(sp->c->other, c);
+		size_t run = 1;
+
+		while (n > STRIP_MAX && k + run < i + n &&
+		       look_of(ld_snap_chunk_state(&a->chunks[k + run])) ==
+		       look_of(ld_snap_chunk_state(c)) &&
+		       (sp->c->marks && !chunk_same(sp->c->other,
+						    &a->chunks[k + run])) == changed)
+			run++;
+		strip_rect(sp, c, a->chunks[k + run - 1].addr +
+			   ld_snap_chunk_size(&a->chunks[k + run - 1]), run, changed);
+		k += run;
+	}
+}
+
+static void draw_chunks(const struct column *c, size_t i)
+{
+	const struct ld_map *mp = &c->s->maps.v[i];
+	double y0 = y_of(c->sc, mp->start), y1 = y_of(c->sc, mp->end);
+	struct strip sp = { c, mp, c->x + BOX_L + STRIP_PAD,
+			    (BOX_W - 2 * STRIP_PAD) / (double)(mp->end - mp->start),
+			    (y0 + y1) / 2 - STRIP_H / 2 };
+
+	if (!c->s->heap || y1 - y0 < STRIP_H + 2)
+		return;
+	fprintf(c->f, "<g class=\"chunks\" data-start=\"0x%" PRIx64 "\" "
+		"data-end=\"0x%" PRIx64 "\">\n", mp->start, mp->end);
+	for (size_t k = 0; k < c->s->heap->narenas; k++)
+		strip_arena(&sp, &c->s->heap->arenas[k]);
+	fputs("</g>\n", c->f);
+}
+
+/* Whether some arena's chunks lie in mapping mp. */
+static bool holds_chunks(const struct ld_snap_heap *h, const struct ld_map *mp)
+{
+	for (size_t k = 0; h && k < h->narenas; k++) {
+		const struct ld_snap_arena *a = &h->arenas[k];
+
+		if (a->n && a->chunks[0].addr < mp->end &&
+		    a->chunks[a->n - 1].addr >= mp->start)
+			return true;
+	}
+	return false;
+}
+
 static void draw_column(const struct column *c)
 {
 	size_t i;
@@ -1658,8 +1799,11 @@ static void draw_column(const struct column *c)
 		else if (!ld_maps_find(&c->s->maps, rw->lo))
 			draw_absent(c, rw);
 	}
-	for (i = 0; i < c->s->maps.n; i++)
+	for (i = 0; i < c->s->maps.n; i++) {
 		draw_region(c, i);
+		if (holds_chunks(c->s->heap, &c->s->maps.v[i]))
+			draw_chunks(c, i);
+	}
 	draw_brk(c);
 }
 
@@ -1691,6 +1835,17 @@ static void legend_kinds(FILE *f, double y, size_t first, const char *opacity)
 	for (k = 0; k < K_COUNT; k++)
 		legend_item(f, first + k, y, kinds[k].fill, opacity,
 			    kinds[k].name);
+}
+
+/* The chunk strip's legend: only pictures with a heap have one. */
+static void legend_chunks(FILE *f, double y, size_t first, bool diff)
+{
+	for (size_t k = 0; k < CL_COUNT; k++)
+		legend_item(f, first + k, y, chunk_looks[k].fill, diff ? "0.35" : "1",
+			    chunk_looks[k].name);
+	if (diff)
+		legend_item(f, first + CL_COUNT, y, "#ffffff", "1",
+			    "chunk changed (outlined)");
 }
 
 /* "process 1234 · stopped by REASON", escaped; the reason cut to max
@@ -1755,17 +1910,20 @@ static int svg_snapshot(FILE *f, const struct ld_snapshot *s,
 {
 	const struct ld_maps *lists[] = { &s->maps };
 	struct scale sc;
-	struct column c = { f, s, &sc, 0, NULL };
+	struct column c = { f, s, &sc, 0, NULL, NULL };
 	double legend_y;
 
 	if (scale_build(&sc, lists, 1, MAP_TOP))
 		return -ENOMEM;
 	legend_y = sc.bottom + 40;
-	svg_begin(f, COL_W, legend_y + legend_h(K_COUNT) + 10, standalone);
+	svg_begin(f, COL_W, legend_y + legend_h(K_COUNT + (s->heap ? CL_COUNT : 0)) +
+		  10, standalone);
 	svg_heading(f, s);
 	draw_column(&c);
 	fputs("<g class=\"legend\">\n", f);
 	legend_kinds(f, legend_y, 0, "1");
+	if (s->heap)
+		legend_chunks(f, legend_y, K_COUNT, false);
 	fputs("</g>\n</svg>\n", f);
 	free(sc.v);
 	return 0;
@@ -1879,7 +2037,7 @@ static void column_heading(const struct column *c, const char *which)
 		c->s->maps.n == 1 ? "" : "s");
 }
 
-static void diff_legend(FILE *f, double y)
+static void diff_legend(FILE *f, double y, bool heap)
 {
 	size_t i;
 
@@ -1888,6 +2046,8 @@ static void diff_legend(FILE *f, double y)
 		legend_item(f, i, y, status_look[i].fill,
 			    i == ST_SAME ? "0.35" : "1", status_look[i].name);
 	legend_kinds(f, y, LEGEND_PER_ROW, "0.35");
+	if (heap)
+		legend_chunks(f, y, LEGEND_PER_ROW + K_COUNT, true);
 	fputs("</g>\n", f);
 }
 
@@ -1897,15 +2057,17 @@ static int svg_diff(FILE *f, const struct ld_snapshot *a,
 {
 	const struct ld_maps *lists[] = { &a->maps, &b->maps };
 	struct scale sc;
-	struct column ca = { f, a, &sc, 0, ma }, cb = { f, b, &sc, COL_W, mb };
+	struct column ca = { f, a, &sc, 0, ma, b->heap },
+		      cb = { f, b, &sc, COL_W, mb, a->heap };
+	bool heap = a->heap || b->heap;
 	double ly;
 
 	/* One scale for both: a row is the same addresses on either side. */
 	if (scale_build(&sc, lists, 2, MAP_TOP))
 		return -ENOMEM;
 	ly = sc.bottom + 40;
-	svg_begin(f, 2 * COL_W, ly + legend_h(LEGEND_PER_ROW + K_COUNT) + 10,
-		  true);
+	svg_begin(f, 2 * COL_W, ly + legend_h(LEGEND_PER_ROW + K_COUNT +
+					       (heap ? CL_COUNT + 1 : 0)) + 10, true);
 	diff_heading(f, a, b, md);
 	column_heading(&ca, "A");
 	column_heading(&cb, "B");
@@ -1913,7 +2075,7 @@ static int svg_diff(FILE *f, const struct ld_snapshot *a,
 		"stroke=\"#bbbbbb\"/>\n", COL_W - 4, COL_W - 4, sc.bottom + 20);
 	draw_column(&ca);
 	draw_column(&cb);
-	diff_legend(f, ly);
+	diff_legend(f, ly, heap);
 	fputs("</svg>\n", f);
 	free(sc.v);
 	return 0;

@@ -43,17 +43,74 @@ int ld_heap_capture(struct ld_session *s, struct ld_heap_source *src,
 	return 0;
 }
 
-struct ld_snap_heap *ld_heap_snapshot(struct ld_session *s)
+/* The walk of the current stop, kept for xinfo and vmmap: the tracee's
+ * memory does not change while it is stopped (only our int3 bytes, which
+ * are never in a heap), so one walk serves every command of a stop. */
+static struct {
+	const struct ld_session *s;
+	pid_t pid;
+	unsigned gen;
+	int r;                  /* ld_heap_capture's answer */
+	struct ld_heap_source src;
+	struct ld_heap h;
+} cache;
+
+static bool cache_fresh(const struct ld_session *s)
+{
+	return cache.s == s && s->proc && cache.pid == s->proc->pid &&
+	       cache.gen == s->stop_gen;
+}
+
+/* Keep h (owned from now on) as the walk of this stop. */
+static void cache_put(struct ld_session *s, const struct ld_heap_source *src,
+		      struct ld_heap *h, int r)
+{
+	if (cache.s && cache.r == 0)
+		ld_heap_release(&cache.h);
+	cache.s = s;
+	cache.pid = s->proc ? s->proc->pid : 0;
+	cache.gen = s->stop_gen;
+	cache.r = r;
+	cache.src = *src;
+	if (r == 0)
+		cache.h = *h;
+}
+
+const struct ld_heap *ld_heap_cached(const struct ld_session *s)
+{
+	return cache_fresh(s) && cache.r == 0 && cache.h.initialized ? &cache.h :
+	       NULL;
+}
+
+const struct ld_heap *ld_heap_at_stop(struct ld_session *s)
 {
 	struct ld_heap_source src;
 	struct ld_heap h;
-	struct ld_snap_heap *sh;
+	int r;
 
-	if (ld_heap_capture(s, &src, &h, true) != 0)
+	if (!s->proc)
 		return NULL;
-	sh = h.initialized ? ld_snap_heap_from(&h, ld_heap_from_name(src.from)) : NULL;
-	ld_heap_release(&h);
-	return sh;
+	if (!cache_fresh(s)) {
+		r = ld_heap_capture(s, &src, &h, true);
+		if (r < 0)      /* ENOMEM or unreadable: try again next time */
+			return NULL;
+		cache_put(s, &src, &h, r);
+	}
+	return ld_heap_cached(s);
+}
+
+void ld_heap_forget(void)
+{
+	if (cache.s && cache.r == 0)
+		ld_heap_release(&cache.h);
+	memset(&cache, 0, sizeof cache);
+}
+
+struct ld_snap_heap *ld_heap_snapshot(struct ld_session *s)
+{
+	const struct ld_heap *h = ld_heap_at_stop(s);
+
+	return h ? ld_snap_heap_from(h, ld_heap_from_name(cache.src.from)) : NULL;
 }
 
 /* ---- words ---------------------------------------------------------- */
@@ -542,6 +599,6 @@ int ld_cmd_heap(struct ld_session *s, char *args)
 		r = ld_emit_json(heap_json(&src, &h, "heap", true));
 	else
 		text_heap(&src, &h, only);
-	ld_heap_release(&h);
+	cache_put(s, &src, &h, 0);
 	return r;
 }

@@ -68,6 +68,7 @@ void ld_session_release(struct ld_session *s)
 	ld_bps_release(&s->bps);
 	ld_snapshots_release(&s->snaps);
 	ld_timeline_release(&s->timeline);
+	ld_heap_forget();
 	ld_unwinder_free(s->unw);
 	s->unw = NULL;
 }

@@ -10,6 +10,7 @@
 
 #include "layoutdbg/error.h"
 #include "layoutdbg/export.h"
+#include "layoutdbg/heapcmd.h"
 #include "layoutdbg/infrun.h"
 #include "layoutdbg/jsonout.h"
 #include "layoutdbg/output.h"
@@ -27,6 +28,7 @@ const char *ld_region_kind_name(enum ld_region_kind k)
 		[LD_RK_TLS] = "tls", [LD_RK_ANON] = "anonymous",
 		[LD_RK_VDSO] = "vdso", [LD_RK_VVAR] = "vvar",
 		[LD_RK_VSYSCALL] = "vsyscall", [LD_RK_FILE] = "file",
+		[LD_RK_ARENA_HEAP] = "arena heap", [LD_RK_MMAPPED] = "mmapped chunk",
 	};
 
 	return names[k];
@@ -126,9 +128,41 @@ static void classify_special(const struct ld_map *mp, struct ld_region *r)
 		r->kind = LD_RK_ANON;
 }
 
+/* A thread arena's heap_info region (its used part or the PROT_NONE rest
+ * of its 64 MiB reservation), or mmapped chunks, by the walk of h. */
+static void classify_heap(const struct ld_heap *h, const struct ld_map *mp,
+			  struct ld_region *r)
+{
+	for (size_t i = 0; i < h->narenas; i++)
+		for (size_t k = 0; k < h->arenas[i].nheaps; k++) {
+			const struct ld_heap_region *hr = &h->arenas[i].heaps[k];
+
+			if (hr->info && mp->start < hr->reserved_end &&
+			    mp->end > hr->info) {
+				r->kind = LD_RK_ARENA_HEAP;
+				r->arena = (int)i;
+				r->chunk = hr->info;
+				return;
+			}
+		}
+	for (size_t i = 0; i < h->nmmapped; i++) {
+		const struct ld_chunk *c = &h->mmapped[i];
+
+		if (c->addr < mp->start || c->addr >= mp->end)
+			continue;
+		if (!r->nchunks++)
+			r->chunk = c->addr;
+		/* the kernel merges an mmapped chunk with a neighbour of the
+		 * same protection (a thread's TLS block): that keeps its kind */
+		if (r->kind == LD_RK_ANON)
+			r->kind = LD_RK_MMAPPED;
+	}
+}
+
 int ld_classify(struct ld_session *s, const struct ld_maps *m,
 		struct ld_region *out)
 {
+	const struct ld_heap *h = ld_heap_cached(s);
 	struct tinfo ti[256];
 	size_t nt = thread_info(s, ti, 256), i, k;
 
@@ -171,6 +205,10 @@ int ld_classify(struct ld_session *s, const struct ld_maps *m,
 			}
 		}
 	}
+	for (i = 0; h && i < m->n; i++)
+		if ((out[i].kind == LD_RK_ANON || out[i].kind == LD_RK_TLS) &&
+		    !m->v[i].path[0])
+			classify_heap(h, &m->v[i], &out[i]);
 	/* A ---p page right below a thread stack is its guard. */
 	for (i = 0; i + 1 < m->n; i++)
 		if (out[i].kind == LD_RK_ANON && !strcmp(m->v[i].perms, "---p") &&
@@ -226,6 +264,10 @@ static const char *region_detail(const struct ld_region *r,
 	case LD_RK_GUARD:
 	case LD_RK_TLS:
 		snprintf(buf, len, "thread %d (LWP %d)", r->thread_num, (int)r->tid);
+		if (r->kind == LD_RK_TLS && r->nchunks)
+			snprintf(buf + strlen(buf), len - strlen(buf),
+				 ", and mmapped chunk 0x%" PRIx64 "%s", r->chunk,
+				 r->nchunks > 1 ? " and more" : "");
 		break;
 	case LD_RK_STACK:
 		snprintf(buf, len, "main thread");
@@ -235,6 +277,18 @@ static const char *region_detail(const struct ld_region *r,
 		break;
 	case LD_RK_ANON:
 		snprintf(buf, len, "%s", mp->path);
+		break;
+	case LD_RK_ARENA_HEAP:
+		snprintf(buf, len, "heap of arena %d, heap_info 0x%" PRIx64 "%s",
+			 r->arena, r->chunk, mp->perms[0] == '-' ?
+			 " (reserved, not yet used)" : "");
+		break;
+	case LD_RK_MMAPPED:
+		if (r->nchunks > 1)
+			snprintf(buf, len, "mmapped chunk 0x%" PRIx64 " and %zu more",
+				 r->chunk, r->nchunks - 1);
+		else
+			snprintf(buf, len, "mmapped chunk 0x%" PRIx64, r->chunk);
 		break;
 	default:
 		snprintf(buf, len, "%s", mp->path);
@@ -250,6 +304,8 @@ static const char *kind_color(const struct ld_region *r, const struct ld_map *mp
 	case LD_RK_SEGMENT:
 		return mp->perms[2] == 'x' ? ld_c(LD_C_BOLD) : "";
 	case LD_RK_HEAP:
+	case LD_RK_ARENA_HEAP:
+	case LD_RK_MMAPPED:
 		return ld_c(LD_C_ADD);
 	case LD_RK_STACK:
 	case LD_RK_THREAD_STACK:
@@ -736,9 +792,78 @@ static void xinfo_object(struct ld_session *s, struct ld_obj *ob, uint64_t addr)
 		ld_out("  symbol    ?? (no symbol covers it)\n");
 }
 
+/* The heap chunk holding addr when it lies in anonymous memory or
+ * [heap] (the walk is made once a stop); NULL elsewhere. */
+static const struct ld_chunk *xinfo_chunk(struct ld_session *s, uint64_t addr,
+					  const struct ld_map *mp, int *arena)
+{
+	const struct ld_heap *h;
+
+	if (mp->path[0] && strcmp(mp->path, "[heap]"))
+		return NULL;
+	h = ld_heap_at_stop(s);
+	return h ? ld_heap_chunk_at(h, addr, arena) : NULL;
+}
+
+/* "main arena", "arena 2", "mmapped" */
+static const char *arena_word(int arena, char *buf, size_t len)
+{
+	if (arena < 0)
+		snprintf(buf, len, "mmapped");
+	else if (arena == 0)
+		snprintf(buf, len, "main arena");
+	else
+		snprintf(buf, len, "arena %d", arena);
+	return buf;
+}
+
+/* An mmapped chunk is in use by definition: say so like the others. */
+static const char *chunk_state_word(const struct ld_chunk *c, char *buf,
+				    size_t len)
+{
+	if (c->state == LD_CH_MMAPPED)
+		return ld_chunk_describe(&(struct ld_chunk){ .state = LD_CH_INUSE },
+					 buf, len);
+	return ld_chunk_describe(c, buf, len);
+}
+
+static void xinfo_chunk_text(const struct ld_chunk *c, int arena, uint64_t addr)
+{
+	char st[64], aw[32];
+
+	ld_out("  chunk     in heap chunk 0x%" PRIx64 " (0x%" PRIx64 ", %s, %s), "
+	       "+0x%" PRIx64 " into it", c->addr, c->size,
+	       chunk_state_word(c, st, sizeof st), arena_word(arena, aw, sizeof aw),
+	       addr - c->addr);
+	if (addr - c->addr < 16)
+		ld_out(" (its header)");
+	else
+		ld_out(" (user pointer 0x%" PRIx64 "+0x%" PRIx64 ")", ld_chunk_mem(c),
+		       addr - ld_chunk_mem(c));
+	ld_out("\n");
+}
+
+static json_t *xinfo_chunk_json(const struct ld_chunk *c, int arena,
+				uint64_t addr)
+{
+	json_t *o = json_object();
+	char st[64];
+
+	ld_json_put_u64(o, "address", c->addr);
+	ld_json_put_u64(o, "size", c->size);
+	ld_jset(o, "state", json_string(ld_chunk_state_name(c->state)));
+	ld_jset(o, "description", json_string(chunk_state_word(c, st, sizeof st)));
+	ld_jset(o, "arena", json_integer(arena));
+	ld_json_put_u64(o, "offset", addr - c->addr);
+	ld_json_put_u64(o, "user", ld_chunk_mem(c));
+	return o;
+}
+
 static int xinfo_json(struct ld_session *s, uint64_t addr,
 		      const struct ld_map *mp, const struct ld_region *r)
 {
+	int arena;
+	const struct ld_chunk *c = xinfo_chunk(s, addr, mp, &arena);
 	json_t *d = ld_jdoc("xinfo");
 	char detail[512];
 
@@ -778,6 +903,8 @@ static int xinfo_json(struct ld_session *s, uint64_t addr,
 			ld_json_put_u64(d, "brk", b);
 		}
 	}
+	if (c)
+		ld_jset(d, "heap_chunk", xinfo_chunk_json(c, arena, addr));
 	return ld_emit_json(d);
 }
 
@@ -787,8 +914,10 @@ int ld_cmd_xinfo(struct ld_session *s, char *args)
 	const struct ld_map *mp;
 	struct ld_region *rg;
 	char detail[512], size[32];
+	const struct ld_chunk *chunk;
 	uint64_t addr;
 	size_t i;
+	int arena = 0;
 
 	while (isspace((unsigned char)*args))
 		args++;
@@ -815,6 +944,7 @@ int ld_cmd_xinfo(struct ld_session *s, char *args)
 	rg = calloc(m->n, sizeof *rg);
 	if (!rg)
 		return ld_error("xinfo: %s", strerror(ENOMEM));
+	chunk = xinfo_chunk(s, addr, mp, &arena);   /* before: kinds use the walk */
 	ld_classify(s, m, rg);
 	if (ld_json_on()) {
 		int r = xinfo_json(s, addr, mp, &rg[i]);
@@ -840,6 +970,8 @@ int ld_cmd_xinfo(struct ld_session *s, char *args)
 			       PRIx64 "%s\n", addr - sb, b,
 			       addr >= b ? " (beyond the break)" : "");
 	}
+	if (chunk)
+		xinfo_chunk_text(chunk, arena, addr);
 	if (rg[i].kind == LD_RK_STACK || rg[i].kind == LD_RK_THREAD_STACK)
 		xinfo_frames(s, addr);
 	free(rg);

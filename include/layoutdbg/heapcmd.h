@@ -17,6 +17,15 @@ int ld_heap_capture(struct ld_session *s, struct ld_heap_source *src,
  * (not glibc's, malloc not used yet, ENOMEM). */
 struct ld_snap_heap *ld_heap_snapshot(struct ld_session *s);
 
+/* The walk of this stop when one was made already (by `heap`, a
+ * snapshot, xinfo), else NULL: for views that must stay cheap. */
+const struct ld_heap *ld_heap_cached(const struct ld_session *s);
+/* The walk of this stop, made now (quietly) if needed; NULL when there is
+ * no glibc heap.  Valid until the next stop or ld_heap_forget. */
+const struct ld_heap *ld_heap_at_stop(struct ld_session *s);
+/* Drop the kept walk. */
+void ld_heap_forget(void);
+
 /* "tcache[15]", "in use", "top", "unsorted, last remainder", ... */
 const char *ld_chunk_describe(const struct ld_chunk *c, char *buf, size_t len);
 

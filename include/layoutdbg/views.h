@@ -18,6 +18,8 @@ enum ld_region_kind {
 	LD_RK_ANON,
 	LD_RK_VDSO, LD_RK_VVAR, LD_RK_VSYSCALL,
 	LD_RK_FILE,         /* a file that is not a loaded object */
+	LD_RK_ARENA_HEAP,   /* a thread arena's heap (heap_info region) */
+	LD_RK_MMAPPED,      /* chunks malloc served by mmap */
 };
 
 struct ld_region {
@@ -26,11 +28,16 @@ struct ld_region {
 	int segment;               /* program header index of the PT_LOAD, -1 */
 	int thread_num;            /* THREAD_STACK, GUARD, TLS, STACK */
 	pid_t tid;
+	int arena;                 /* ARENA_HEAP: its index in `heap` */
+	uint64_t chunk;            /* ARENA_HEAP: heap_info; MMAPPED: first chunk */
+	size_t nchunks;            /* MMAPPED: chunks in the mapping */
 };
 
 const char *ld_region_kind_name(enum ld_region_kind k);
 
-/* Classify every mapping of m; out has m->n entries.  0 or -ENOMEM. */
+/* Classify every mapping of m; out has m->n entries.  Arena heaps and
+ * mmapped chunks are told from anonymous memory only when the heap was
+ * walked at this stop already (ld_heap_cached).  0 or -ENOMEM. */
 int ld_classify(struct ld_session *s, const struct ld_maps *m,
 		struct ld_region *out);
 
