@@ -467,6 +467,20 @@ class Reader:
         return self.text
 
 
+def reap(p):
+    """Kill a subprocess.Popen if it still runs, wait for it, close its
+    pipes."""
+    if p.poll() is None:
+        p.kill()
+        p.wait()
+    for f in (p.stdin, p.stdout, p.stderr):
+        try:
+            if f:
+                f.close()
+        except OSError:
+            pass
+
+
 class PipeSession:
     """layoutdbg driven through pipes (stdin not a terminal: commands are
     read line by line).  .out and .err are Readers."""
@@ -506,14 +520,7 @@ class PipeSession:
         return rc
 
     def kill(self):
-        if self.p.poll() is None:
-            self.p.kill()
-            self.p.wait()
-        for f in (self.p.stdin, self.p.stdout, self.p.stderr):
-            try:
-                f.close()
-            except OSError:
-                pass
+        reap(self.p)
 
     def __enter__(self):
         return self

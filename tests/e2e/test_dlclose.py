@@ -79,14 +79,7 @@ class Dlcycle:
         return self
 
     def __exit__(self, *exc):
-        if self.p.poll() is None:
-            self.p.kill()
-            self.p.wait()
-        for f in (self.p.stdin, self.p.stdout, self.p.stderr):
-            try:
-                f.close()
-            except OSError:
-                pass
+        ldtest.reap(self.p)
 
 
 def start(attached, args):

@@ -70,14 +70,7 @@ class Hot:
         return self
 
     def __exit__(self, *exc):
-        if self.p.poll() is None:
-            self.p.kill()
-            self.p.wait()
-        for f in (self.p.stdin, self.p.stdout, self.p.stderr):
-            try:
-                f.close()
-            except OSError:
-                pass
+        ldtest.reap(self.p)
 
 
 def text_vs_file(pid):
