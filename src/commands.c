@@ -14,6 +14,7 @@
 #include "layoutdbg/jsonout.h"
 #include "layoutdbg/output.h"
 #include "layoutdbg/render.h"
+#include "layoutdbg/resident.h"
 #include "layoutdbg/source.h"
 #include "layoutdbg/views.h"
 
@@ -386,7 +387,10 @@ static int info_proc(struct ld_session *s, char *args)
 
 	if (!w || !strcmp(w, "mappings"))
 		return info_proc_mappings(s, args);
-	return ld_error("info proc %s: unknown; try `info proc mappings`", w);
+	if (!strcmp(w, "smaps") || !strcmp(w, "smaps_rollup"))
+		return ld_cmd_info_proc_smaps(s, args, w[5] == '_');
+	return ld_error("info proc %s: unknown; try `info proc mappings`, "
+			"`info proc smaps` or `info proc smaps_rollup`", w);
 }
 
 static int info_registers(struct ld_session *s, char *args)
@@ -2191,6 +2195,26 @@ static int show_disable_randomization(struct ld_session *s, char *args)
 			  "space", !s->aslr);
 }
 
+static int set_vmmap_resident(struct ld_session *s, char *args)
+{
+	return parse_onoff("set vmmap-resident", next_word(&args), &s->vmmap_resident);
+}
+
+static int show_vmmap_resident(struct ld_session *s, char *args)
+{
+	return show_onoff("The resident column of vmmap and layout", s->vmmap_resident);
+}
+
+static int set_snapshot_pages(struct ld_session *s, char *args)
+{
+	return parse_onoff("set snapshot-pages", next_word(&args), &s->snapshot_pages);
+}
+
+static int show_snapshot_pages(struct ld_session *s, char *args)
+{
+	return show_onoff("Recording page counts in snapshots", s->snapshot_pages);
+}
+
 static int show_auto_snapshot(struct ld_session *s, char *args)
 {
 	return show_onoff("Snapshot at every stop", s->auto_snapshot);
@@ -2201,8 +2225,11 @@ static int show_auto_snapshot(struct ld_session *s, char *args)
 static const struct cmd info_cmds[] = {
 	{ "breakpoints", "b break", 0, info_breakpoints, "info breakpoints",
 	  "breakpoints with their addresses, objects and hit counts" },
-	{ "proc", "", NEED_PROC, info_proc, "info proc mappings",
-	  "gdb's mapping table, then /proc/PID/maps at the same stop" },
+	{ "proc", "", NEED_PROC, info_proc,
+	  "info proc mappings|smaps|smaps_rollup",
+	  "gdb's mapping table, then /proc/PID/maps at the same stop; smaps: "
+	  "resident, dirty, shared, swapped per mapping (pmap -X's columns); "
+	  "smaps_rollup: their totals" },
 	{ "registers", "r reg", NEED_PROC, info_registers, "info registers [REG]",
 	  "general registers of the selected thread" },
 	{ "threads", "", NEED_PROC, info_threads, "info threads",
@@ -2242,6 +2269,10 @@ static const struct cmd set_cmds[] = {
 	{ "cpu-pinning", "", 0, set_cpu_pinning, "set cpu-pinning on|off",
 	  "one CPU for program and layoutdbg while a breakpoint is passed over "
 	  "(default on)" },
+	{ "vmmap-resident", "", 0, set_vmmap_resident, "set vmmap-resident on|off",
+	  "a resident column (from smaps) in vmmap and layout (default on)" },
+	{ "snapshot-pages", "", 0, set_snapshot_pages, "set snapshot-pages on|off",
+	  "record resident/dirty/swapped page counts in snapshots (default on)" },
 	{ NULL, NULL, 0, NULL, NULL, NULL }
 };
 
@@ -2257,6 +2288,10 @@ static const struct cmd show_cmds[] = {
 	  "whether breakpoints are stepped off by emulation" },
 	{ "cpu-pinning", "", 0, show_cpu_pinning, "show cpu-pinning",
 	  "whether hit loops run on one CPU" },
+	{ "vmmap-resident", "", 0, show_vmmap_resident, "show vmmap-resident",
+	  "whether vmmap and layout show what is resident" },
+	{ "snapshot-pages", "", 0, show_snapshot_pages, "show snapshot-pages",
+	  "whether snapshots record page counts" },
 	{ NULL, NULL, 0, NULL, NULL, NULL }
 };
 

@@ -60,6 +60,8 @@ void ld_snapshot_free(struct ld_snapshot *snap)
 		free(snap->sections[i]);
 	free(snap->sections);
 	free(snap->threads);
+	free(snap->pages);
+	free(snap->strip);
 	ld_maps_release(&snap->maps);
 	free(snap->name);
 	free(snap->exe);

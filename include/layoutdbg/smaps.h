@@ -129,7 +129,8 @@ bool ld_pages_equal(const struct ld_pages *a, const struct ld_pages *b);
 #define LD_PM_PFN_MASK  ((UINT64_C(1) << 55) - 1)
 
 /* Page states a snapshot's page strip keeps, one byte a page. */
-enum ld_page_state { LD_PS_ABSENT, LD_PS_PRESENT, LD_PS_SWAPPED };
+enum ld_page_state { LD_PS_ABSENT, LD_PS_PRESENT, LD_PS_SWAPPED,
+		     LD_PS_UNKNOWN /* pagemap could not say */ };
 
 /* Open /proc/PID/pagemap: an fd or -errno. */
 int ld_pagemap_open(pid_t pid);

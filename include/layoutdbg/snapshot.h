@@ -11,6 +11,7 @@
 
 #include "layoutdbg/maps.h"
 #include "layoutdbg/mem.h"
+#include "layoutdbg/smaps.h"
 
 struct ld_snap_frame {
 	uint64_t pc, sp, cfa;
@@ -60,7 +61,21 @@ struct ld_snapshot {
 	int brk_err;             /* why not valid (errno), 0 if not told */
 	struct ld_snap_thread *threads;
 	size_t nthreads;
+	/* What is in memory (`set snapshot-pages`, resident.c): per mapping,
+	 * from smaps; NULL when not recorded (pages_err says why: -errno,
+	 * 0 when switched off or loaded from a file without them). */
+	struct ld_pages *pages;
+	int pages_err;
+	/* The state of each page (enum ld_page_state, one byte a page) of
+	 * the mappings up to LD_STRIP_MAX_PAGES, in mapping order, from
+	 * pagemap; NULL when not recorded (strip_err: -errno or 0). */
+	uint8_t *strip;
+	size_t nstrip;
+	int strip_err;
 };
+
+/* Mappings up to this many pages get a page strip in a snapshot. */
+#define LD_STRIP_MAX_PAGES 1024
 
 struct ld_snapshots {
 	struct ld_snapshot **v;
