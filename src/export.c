@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "layoutdbg/error.h"
 #include "layoutdbg/export.h"
@@ -417,6 +418,59 @@ static json_t *threads_json(const struct ld_snapshot *s)
 	return a;
 }
 
+#define PAGE_FIELDS(X) X(rss) X(pss) X(shared_clean) X(shared_dirty) \
+	X(private_clean) X(private_dirty) X(anonymous) X(swap) X(locked)
+
+static json_t *pages_json(const struct ld_pages *p)
+{
+	json_t *o = json_object();
+
+#define PF(f) \
+	if (o && set(o, #f, json_integer((json_int_t)p->f * 1024))) \
+		return NULL;
+	PAGE_FIELDS(PF)
+#undef PF
+	return o;
+}
+
+/* A page strip as text: one digit a page (enum ld_page_state). */
+static json_t *strip_json(const uint8_t *st, size_t n)
+{
+	char *t = malloc(n + 1);
+	json_t *v;
+	size_t i;
+
+	if (!t)
+		return NULL;
+	for (i = 0; i < n; i++)
+		t[i] = (char)('0' + st[i]);
+	v = json_stringn(t, n);
+	free(t);
+	return v;
+}
+
+/* "pages" and "page_strip" of each mapping, when the snapshot has them. */
+static int put_pages(json_t *maps, const struct ld_snapshot *s)
+{
+	uint64_t pg = (uint64_t)sysconf(_SC_PAGESIZE);
+	size_t i, at = 0;
+
+	for (i = 0; s->pages && i < s->maps.n; i++) {
+		const struct ld_map *mp = &s->maps.v[i];
+		json_t *o = json_array_get(maps, i);
+		size_t n = (size_t)((mp->end - mp->start) / pg);
+
+		if (set(o, "pages", pages_json(&s->pages[i])))
+			return -ENOMEM;
+		if (!s->strip || n > LD_STRIP_MAX_PAGES || at + n > s->nstrip)
+			continue;
+		if (set(o, "page_strip", strip_json(s->strip + at, n)))
+			return -ENOMEM;
+		at += n;
+	}
+	return 0;
+}
+
 json_t *ld_snapshot_to_json(const struct ld_snapshot *s)
 {
 	json_t *o = json_object();
@@ -432,7 +486,8 @@ json_t *ld_snapshot_to_json(const struct ld_snapshot *s)
 	    set(o, "aslr", json_boolean(s->aslr)) ||
 	    set(o, "brk", brk_json(s)) ||
 	    set(o, "mappings", mappings_json(&s->maps)) ||
-	    set(o, "threads", threads_json(s))) {
+	    set(o, "threads", threads_json(s)) ||
+	    put_pages(json_object_get(o, "mappings"), s)) {
 		json_decref(o);
 		return NULL;
 	}
@@ -479,6 +534,64 @@ static json_t *change_json(const struct ld_map_change *c)
 fail:
 	json_decref(o);
 	return NULL;
+}
+
+/* Page counts of both sides and their difference (after - before, bytes;
+ * a side without the mapping counts as zeros). */
+static int put_pages_change(json_t *o, const struct ld_pages *a,
+			    const struct ld_pages *b)
+{
+	static const struct ld_pages zero;
+	json_t *dl = json_object();
+
+	if (set(o, "pages_before", a ? pages_json(a) : json_null()) ||
+	    set(o, "pages_after", b ? pages_json(b) : json_null()))
+		return -ENOMEM;
+	a = a ? a : &zero;
+	b = b ? b : &zero;
+#define PD(f) \
+	if (dl && set(dl, #f, json_integer(((json_int_t)b->f - a->f) * 1024))) \
+		return -ENOMEM;
+	PAGE_FIELDS(PD)
+#undef PD
+	return set(o, "pages_delta", dl);
+}
+
+static json_t *diff_change_json(const struct ld_snap_diff *d,
+				const struct ld_map_change *c)
+{
+	json_t *o = change_json(c);
+
+	if (o && d->pages &&
+	    put_pages_change(o, ld_snap_pages(d->a, c->before),
+			     ld_snap_pages(d->b, c->after))) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+static json_t *touched_json(const struct ld_snap_diff *d)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; a && i < d->ntouched; i++) {
+		const struct ld_touched *t = &d->touched[i];
+		json_t *o = json_object();
+
+		if (!o || set(o, "kind", json_string("touched")) ||
+		    set(o, "before", mapping_json(t->before)) ||
+		    set(o, "after", mapping_json(t->after)) ||
+		    put_pages_change(o, ld_snap_pages(d->a, t->before),
+				     ld_snap_pages(d->b, t->after)) ||
+		    json_array_append_new(a, o)) {
+			json_decref(o);
+			json_decref(a);
+			return NULL;
+		}
+	}
+	return a;
 }
 
 static json_t *diff_brk_json(const struct ld_snap_diff *d)
@@ -542,7 +655,7 @@ static json_t *diff_lists_json(const struct ld_snap_diff *d, bool threads)
 
 	for (i = 0; a && i < n; i++) {
 		json_t *v = threads ? frame_change_json(&d->threads[i]) :
-				      change_json(&d->maps.v[i]);
+				      diff_change_json(d, &d->maps.v[i]);
 
 		if (json_array_append_new(a, v)) {
 			json_decref(a);
@@ -562,7 +675,9 @@ json_t *ld_snap_diff_to_json(const struct ld_snap_diff *d)
 	    set(o, "different_process", json_boolean(d->different_process)) ||
 	    set(o, "changes", diff_lists_json(d, false)) ||
 	    set(o, "brk", diff_brk_json(d)) ||
-	    set(o, "threads", diff_lists_json(d, true))) {
+	    set(o, "threads", diff_lists_json(d, true)) ||
+	    set(o, "pages", json_boolean(d->pages)) ||
+	    set(o, "touched", touched_json(d))) {
 		json_decref(o);
 		return NULL;
 	}
@@ -959,6 +1074,83 @@ static int get_mappings(const struct rd *r, const json_t *top,
 	return 0;
 }
 
+/* One mapping's "pages": each count a whole number of KiB, in bytes. */
+static int get_pages(const struct rd *r, const json_t *o, const char *w,
+		     struct ld_pages *p)
+{
+	long long v;
+
+#define GP(f) \
+	if (get_int(r, o, w, #f, 0, (long long)UINT32_MAX * 1024, &v)) \
+		return -EINVAL; \
+	if (v % 1024) \
+		return bad(r, w, #f, "%lld is not a whole number of KiB", v); \
+	p->f = (uint32_t)(v / 1024);
+	PAGE_FIELDS(GP)
+#undef GP
+	return 0;
+}
+
+static int get_strip(const struct rd *r, const json_t *o, const char *w,
+		     const struct ld_map *mp, struct ld_snapshot *s)
+{
+	uint64_t pg = (uint64_t)sysconf(_SC_PAGESIZE);
+	json_t *v = json_object_get(o, "page_strip");
+	size_t n, i;
+	const char *t;
+	uint8_t *ns;
+
+	if (!v)
+		return 0;
+	if (!json_is_string(v))
+		return bad(r, w, "page_strip", "expected a string, got %s", type_name(v));
+	n = json_string_length(v);
+	t = json_string_value(v);
+	if (n != (mp->end - mp->start) / pg || n > LD_STRIP_MAX_PAGES)
+		return bad(r, w, "page_strip", "%zu pages for a mapping of %" PRIu64,
+			   n, (mp->end - mp->start) / pg);
+	if (!(ns = realloc(s->strip, s->nstrip + n + 1)))
+		return nomem(r);
+	s->strip = ns;
+	for (i = 0; i < n; i++) {
+		if (t[i] < '0' || t[i] > '0' + LD_PS_UNKNOWN)
+			return bad(r, w, "page_strip", "page %zu: '%c' is not a "
+				   "page state (0 to %d)", i, t[i], LD_PS_UNKNOWN);
+		s->strip[s->nstrip++] = (uint8_t)(t[i] - '0');
+	}
+	return 0;
+}
+
+/* Page counts: on every mapping or on none (an older file). */
+static int get_all_pages(const struct rd *r, const json_t *top,
+			 struct ld_snapshot *s)
+{
+	json_t *a = json_object_get(top, "mappings");
+	size_t i;
+	int rc;
+
+	if (!s->maps.n || !json_object_get(json_array_get(a, 0), "pages"))
+		return 0;
+	if (!(s->pages = calloc(s->maps.n, sizeof *s->pages)))
+		return nomem(r);
+	for (i = 0; i < s->maps.n; i++) {
+		const json_t *o = json_array_get(a, i);
+		char w[48];
+
+		snprintf(w, sizeof w, "mappings[%zu]", i);
+		if (!json_is_object(json_object_get(o, "pages")))
+			return bad(r, w, "pages", "missing or not an object: page "
+				   "counts must be on every mapping or on none");
+		snprintf(w, sizeof w, "mappings[%zu].pages", i);
+		if (get_pages(r, json_object_get(o, "pages"), w, &s->pages[i]))
+			return -EINVAL;
+		snprintf(w, sizeof w, "mappings[%zu]", i);
+		if ((rc = get_strip(r, o, w, &s->maps.v[i], s)))
+			return rc;
+	}
+	return 0;
+}
+
 static int get_frame(const struct rd *r, const json_t *o, const char *w,
 		     struct ld_snap_frame *fr)
 {
@@ -1193,7 +1385,8 @@ static int get_snapshot(const struct rd *r, const json_t *top,
 	if ((rc = get_text(r, top, "", "name", true, &s->name)) ||
 	    (rc = get_text(r, top, "", "exe", true, &s->exe)) ||
 	    (rc = get_text(r, top, "", "reason", true, &s->reason)) ||
-	    (rc = get_mappings(r, top, &s->maps)))
+	    (rc = get_mappings(r, top, &s->maps)) ||
+	    (rc = get_all_pages(r, top, s)))
 		return rc;
 	return get_threads(r, top, s);
 }
@@ -2087,6 +2280,11 @@ json_t *ld_json_mappings(const struct ld_maps *m)
 json_t *ld_json_frames(const struct ld_snap_frame *v, size_t n)
 {
 	return frames_json(v, n);
+}
+
+json_t *ld_json_pages(const struct ld_pages *p)
+{
+	return pages_json(p);
 }
 
 json_t *ld_json_change(const struct ld_map_change *c)

@@ -11,12 +11,14 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "layoutdbg/error.h"
+#include "layoutdbg/output.h"
 #include "layoutdbg/smaps.h"
 
 static const struct {
@@ -430,6 +432,52 @@ void ld_pages_of(const struct ld_smap *m, struct ld_pages *o)
 bool ld_pages_equal(const struct ld_pages *a, const struct ld_pages *b)
 {
 	return !memcmp(a, b, sizeof *a);
+}
+
+static void signed_size(char *buf, size_t len, int64_t kb)
+{
+	char h[32];
+
+	snprintf(buf, len, "%c%s", kb < 0 ? '-' : '+',
+		 ld_human_size((uint64_t)(kb < 0 ? -kb : kb) * 1024, h, sizeof h));
+}
+
+const char *ld_pages_delta_text(const struct ld_pages *a,
+				const struct ld_pages *b, char *buf, size_t len)
+{
+	static const struct { const char *name; size_t off; } more[] = {
+		{ "private dirty", offsetof(struct ld_pages, private_dirty) },
+		{ "private clean", offsetof(struct ld_pages, private_clean) },
+		{ "shared dirty", offsetof(struct ld_pages, shared_dirty) },
+		{ "shared clean", offsetof(struct ld_pages, shared_clean) },
+		{ "swap", offsetof(struct ld_pages, swap) },
+		{ "locked", offsetof(struct ld_pages, locked) },
+	};
+	static const struct ld_pages zero;
+	char ha[32], hb[32], d[40];
+	size_t i, used;
+	int k;
+
+	a = a ? a : &zero;
+	b = b ? b : &zero;
+	signed_size(d, sizeof d, (int64_t)b->rss - a->rss);
+	k = snprintf(buf, len, "rss %s -> %s (%s",
+		     ld_human_size((uint64_t)a->rss * 1024, ha, sizeof ha),
+		     ld_human_size((uint64_t)b->rss * 1024, hb, sizeof hb), d);
+	used = k > 0 && (size_t)k < len ? (size_t)k : len - 1;
+	for (i = 0; i < sizeof more / sizeof more[0]; i++) {
+		uint32_t x = *(const uint32_t *)((const char *)a + more[i].off);
+		uint32_t y = *(const uint32_t *)((const char *)b + more[i].off);
+
+		if (x == y)
+			continue;
+		signed_size(d, sizeof d, (int64_t)y - x);
+		k = snprintf(buf + used, len - used, ", %s %s", more[i].name, d);
+		if (k > 0 && (size_t)k < len - used)
+			used += (size_t)k;
+	}
+	snprintf(buf + used, len - used, ")");
+	return buf;
 }
 
 /* ---- pagemap ----------------------------------------------------------- */

@@ -171,5 +171,7 @@ json_t *ld_json_mapping(const struct ld_map *mp);
 json_t *ld_json_mappings(const struct ld_maps *m);
 json_t *ld_json_frames(const struct ld_snap_frame *v, size_t n);
 json_t *ld_json_change(const struct ld_map_change *c);
+/* Page counts in bytes: {"rss": N, "pss": N, "shared_clean": N, ...}. */
+json_t *ld_json_pages(const struct ld_pages *p);
 
 #endif

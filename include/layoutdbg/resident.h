@@ -44,12 +44,4 @@ void ld_xinfo_page(struct ld_session *s, uint64_t addr,
  * noted, not errors: the rest of the snapshot stands.  0 or -ENOMEM. */
 int ld_snapshot_pages(struct ld_session *s, struct ld_snapshot *snap);
 
-/* The page counts as JSON (bytes): {"rss": N, "pss": N, ...}. */
-json_t *ld_json_pages(const struct ld_pages *p);
-
-/* "rss 4 KiB -> 136 KiB (+132 KiB, private dirty +132 KiB)" into buf. */
-const char *ld_pages_delta_text(const struct ld_pages *a,
-				const struct ld_pages *b, char *buf,
-				size_t len);
-
 #endif

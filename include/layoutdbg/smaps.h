@@ -118,6 +118,13 @@ struct ld_pages {
 void ld_pages_of(const struct ld_smap *m, struct ld_pages *out);
 bool ld_pages_equal(const struct ld_pages *a, const struct ld_pages *b);
 
+/* "rss 4 KiB -> 136 KiB (+132 KiB, private dirty +132 KiB)" into buf:
+ * the rss change, then each other count that changed.  NULL counts are
+ * zeros (a mapping added or removed).  Returns buf. */
+const char *ld_pages_delta_text(const struct ld_pages *a,
+				const struct ld_pages *b, char *buf,
+				size_t len);
+
 /* ---- /proc/PID/pagemap ---------------------------------------------- */
 
 /* One 64-bit entry per page (Documentation/admin-guide/mm/pagemap.rst). */

@@ -124,7 +124,18 @@ struct ld_snap_diff {
 	struct ld_frame_change *threads;
 	size_t nthreads;
 	bool different_process;  /* other pid: addresses not comparable */
+	/* Page counts (both snapshots have them): mappings whose range did
+	 * not change but whose pages did, in address order. */
+	bool pages;
+	struct ld_touched {
+		const struct ld_map *before, *after;
+	} *touched;
+	size_t ntouched;
 };
+
+/* The page counts snap keeps for mp (one of its mappings), or NULL. */
+const struct ld_pages *ld_snap_pages(const struct ld_snapshot *snap,
+				     const struct ld_map *mp);
 
 int ld_snap_diff(const struct ld_snapshot *a, const struct ld_snapshot *b,
 		 struct ld_snap_diff *out);   /* 0 or -ENOMEM */
