@@ -416,9 +416,7 @@ void ld_render_diff(FILE *f, const struct ld_snap_diff *d)
 		render_touched(f, d, &d->touched[k]);
 	if (!d->maps.n)
 		fprintf(f, "mappings: no change (%zu mappings)\n", d->b->maps.n);
-	if (!d->pages && !d->different_process)
-		fprintf(f, "pages: not compared (%s has no page counts)\n",
-			ld_snapshot_label(d->a->pages ? d->b : d->a, la, sizeof la));
+
 	if (d->brk_valid && d->brk_delta) {
 		uint64_t mag = (uint64_t)(d->brk_delta < 0 ? -d->brk_delta : d->brk_delta);
 
@@ -431,6 +429,9 @@ void ld_render_diff(FILE *f, const struct ld_snap_diff *d)
 	} else {
 		brk_unknown(f, d);
 	}
+	if (!d->pages && !d->different_process && (d->a->pages || d->b->pages))
+		fprintf(f, "pages: not compared (%s has no page counts)\n",
+			ld_snapshot_label(d->a->pages ? d->b : d->a, la, sizeof la));
 	render_frames(f, d);
 }
 
