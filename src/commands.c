@@ -1889,7 +1889,7 @@ static int write_json(json_t *j, const char *path)
 }
 
 static int export_one(struct ld_session *s, struct ld_snapshot *a,
-		      struct ld_snapshot *b, const char *path)
+		      struct ld_snapshot *b, const char *path, bool pages)
 {
 	const char *ext = extension(path);
 	FILE *f;
@@ -1916,7 +1916,7 @@ static int export_one(struct ld_session *s, struct ld_snapshot *a,
 	if (b)
 		r = ld_export_diff_svg(a, b, f);
 	else if (!strcmp(ext, "svg"))
-		r = ld_export_svg(a, f);
+		r = pages ? ld_export_svg_pages(a, f) : ld_export_svg(a, f);
 	else
 		r = ld_export_html(a, f);
 	if (fclose(f) != 0 && !r)
@@ -1928,10 +1928,18 @@ static int cmd_export(struct ld_session *s, char *args)
 {
 	char *what = next_word(&args), *path, *dots;
 	struct ld_snapshot *a, *b = NULL;
+	size_t n;
+	bool pages = false;
 	int r;
 
 	trim_end(args);
 	path = skip_ws(args);
+	n = strlen(path);
+	if (n > 8 && !strcmp(path + n - 8, " --pages")) {
+		pages = true;
+		path[n - 8] = 0;
+		trim_end(path);
+	}
 	if (!what || !*path)
 		return ld_error("export: usage: export SNAP|A..B|timeline FILE.json|.svg|.html");
 	if (!strcmp(what, "timeline")) {
@@ -1952,7 +1960,12 @@ static int cmd_export(struct ld_session *s, char *args)
 	} else if (!(a = find_snap(s, "export", what))) {
 		return -1;
 	}
-	r = export_one(s, a, b, path);
+	if (pages && (b || strcmp(extension(path), "svg")))
+		return ld_error("export %s: --pages draws a snapshot's .svg", path);
+	if (pages && !a->strip)
+		return ld_error("export %s: --pages: %s has no page states (set "
+				"snapshot-pages on before the snapshot)", path, what);
+	r = export_one(s, a, b, path, pages);
 	if (r == -EINVAL)
 		return ld_error("export %s: unknown file type \"%s\" (use .json, .svg "
 				"or .html)", path, extension(path));

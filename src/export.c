@@ -1690,7 +1690,7 @@ static double y_of(const struct scale *sc, uint64_t addr)
 /* ---- pictures: drawing -------------------------------------------------- */
 
 /* How a diff marks a mapping. */
-enum status { ST_SAME, ST_ADDED, ST_REMOVED, ST_CHANGED };
+enum status { ST_SAME, ST_ADDED, ST_REMOVED, ST_CHANGED, ST_PAGES };
 
 struct mark {
 	enum status st;
@@ -1705,6 +1705,7 @@ static const struct {
 	[ST_REMOVED] = { "region removed", "#e53935", "removed" },
 	[ST_CHANGED] = { "region changed", "#fdd835",
 			 "changed: grown, shrunk, moved, perms, split, merged" },
+	[ST_PAGES] = { "region touched", "#90caf9", "same range, resident size changed" },
 };
 
 /* A snapshot drawn as one column at x. */
@@ -1714,6 +1715,8 @@ struct column {
 	const struct scale *sc;
 	double x;
 	const struct mark *marks;   /* one per mapping in a diff, else NULL */
+	const size_t *strip_at;     /* --pages: each mapping's first page in
+				       s->strip (SIZE_MAX: none), else NULL */
 };
 
 static void svg_begin(FILE *f, double w, double h, bool standalone)
@@ -1766,6 +1769,41 @@ static void region_label(const struct column *c, const struct ld_map *mp,
 	fputs("</text>\n", c->f);
 }
 
+/* The resident fraction (smaps' Rss / size) as a bar along the bottom
+ * of the box, its width to scale; the numbers ride along for tools. */
+static void resident_bar(const struct column *c, size_t i, double y0, double y1)
+{
+	const struct ld_map *mp = &c->s->maps.v[i];
+	uint64_t size = mp->end - mp->start, rss = (uint64_t)c->s->pages[i].rss * 1024;
+	double h = y1 - y0 < 9 ? (y1 - y0) / 3 : 3, frac = size ? (double)rss / size : 0;
+
+	if (frac > 1)
+		frac = 1;
+	fprintf(c->f, "<rect class=\"resident\" x=\"%.1f\" y=\"%.1f\" width=\"%.3f\" "
+		"height=\"%.1f\" fill=\"#1565c0\" data-rss=\"%" PRIu64 "\" "
+		"data-size=\"%" PRIu64 "\"/>\n", c->x + BOX_L, y1 - h, BOX_W * frac, h,
+		rss, size);
+}
+
+/* --pages: one cell per page of a small mapping, to scale along the box:
+ * present, swapped, not present (enum ld_page_state). */
+static void page_strip(const struct column *c, size_t i, size_t at,
+		       double y0, double y1)
+{
+	static const char *fill[] = { "#eeeeee", "#2e7d32", "#ef6c00", "#9e9e9e" };
+	const struct ld_map *mp = &c->s->maps.v[i];
+	uint64_t pg = (uint64_t)sysconf(_SC_PAGESIZE);
+	size_t n = (size_t)((mp->end - mp->start) / pg), k;
+	double w = (double)BOX_W / (double)n, h = (y1 - y0) / 3;
+
+	fprintf(c->f, "<g class=\"page-strip\" data-pages=\"%zu\">\n", n);
+	for (k = 0; k < n; k++)
+		fprintf(c->f, "<rect x=\"%.3f\" y=\"%.1f\" width=\"%.3f\" height=\"%.1f\" "
+			"fill=\"%s\" data-state=\"%d\"/>\n", c->x + BOX_L + k * w, y0 + h,
+			w, h, fill[c->s->strip[at + k] & 3], c->s->strip[at + k]);
+	fputs("</g>\n", c->f);
+}
+
 static void draw_region(const struct column *c, size_t i)
 {
 	const struct ld_map *mp = &c->s->maps.v[i];
@@ -1783,6 +1821,10 @@ static void draw_region(const struct column *c, size_t i)
 		fill, mk && st == ST_SAME ? "0.35" : "1",
 		st == ST_SAME ? "#555555" : "#000000",
 		st == ST_SAME ? "0.5" : "1.5");
+	if (c->s->pages)
+		resident_bar(c, i, y0, y1);
+	if (c->strip_at && c->strip_at[i] != SIZE_MAX)
+		page_strip(c, i, c->strip_at[i], y0, y1);
 	addr_text(c, y0 + 11, mp->start);
 	/* Where the next mapping does not start right here, say where this
 	 * one ends. */
@@ -1940,11 +1982,11 @@ static int finish(FILE *out, int rc)
 }
 
 static int svg_snapshot(FILE *f, const struct ld_snapshot *s,
-			bool standalone)
+			bool standalone, const size_t *strip_at)
 {
 	const struct ld_maps *lists[] = { &s->maps };
 	struct scale sc;
-	struct column c = { f, s, &sc, 0, NULL };
+	struct column c = { f, s, &sc, 0, NULL, strip_at };
 	double legend_y;
 
 	if (scale_build(&sc, lists, 1, MAP_TOP))
@@ -1962,7 +2004,29 @@ static int svg_snapshot(FILE *f, const struct ld_snapshot *s,
 
 int ld_export_svg(const struct ld_snapshot *s, FILE *out)
 {
-	return finish(out, svg_snapshot(out, s, true));
+	return finish(out, svg_snapshot(out, s, true, NULL));
+}
+
+int ld_export_svg_pages(const struct ld_snapshot *s, FILE *out)
+{
+	uint64_t pg = (uint64_t)sysconf(_SC_PAGESIZE);
+	size_t *at = malloc((s->maps.n + 1) * sizeof *at), i, k = 0;
+	int rc;
+
+	if (!at)
+		return finish(out, -ENOMEM);
+	for (i = 0; i < s->maps.n; i++) {
+		size_t n = (size_t)((s->maps.v[i].end - s->maps.v[i].start) / pg);
+
+		at[i] = SIZE_MAX;
+		if (!s->strip || n > LD_STRIP_MAX_PAGES || k + n > s->nstrip)
+			continue;
+		at[i] = k;
+		k += n;
+	}
+	rc = svg_snapshot(out, s, true, at);
+	free(at);
+	return finish(out, rc);
 }
 
 /* ---- pictures: diffs ---------------------------------------------------- */
@@ -1989,6 +2053,28 @@ static void mark_changes(const struct ld_map_diff *md,
 			mb[c->after - b->maps.v].tag = tag;
 		}
 	}
+}
+
+/* Mappings left alone by the layout diff whose resident size moved. */
+static void mark_touched(const struct ld_snapshot *a, const struct ld_snapshot *b,
+			 struct mark *ma, struct mark *mb)
+{
+	struct ld_snap_diff d;
+	size_t i;
+
+	if (ld_snap_diff(a, b, &d) < 0)
+		return;
+	for (i = 0; i < d.ntouched; i++) {
+		size_t x = (size_t)(d.touched[i].before - a->maps.v);
+		size_t y = (size_t)(d.touched[i].after - b->maps.v);
+
+		if (d.touched[i].before->end - d.touched[i].before->start == 0 ||
+		    a->pages[x].rss == b->pages[y].rss || ma[x].st || mb[y].st)
+			continue;
+		ma[x].st = mb[y].st = ST_PAGES;
+		ma[x].tag = mb[y].tag = "resident size changed";
+	}
+	ld_snap_diff_release(&d);
 }
 
 static void brk_note(FILE *f, const struct ld_snapshot *a,
@@ -2086,7 +2172,7 @@ static int svg_diff(FILE *f, const struct ld_snapshot *a,
 {
 	const struct ld_maps *lists[] = { &a->maps, &b->maps };
 	struct scale sc;
-	struct column ca = { f, a, &sc, 0, ma }, cb = { f, b, &sc, COL_W, mb };
+	struct column ca = { f, a, &sc, 0, ma, NULL }, cb = { f, b, &sc, COL_W, mb, NULL };
 	double ly;
 
 	/* One scale for both: a row is the same addresses on either side. */
@@ -2119,6 +2205,7 @@ int ld_export_diff_svg(const struct ld_snapshot *a,
 	ld_map_diff_init(&md);
 	if (ma && mb && !ld_maps_diff(&a->maps, &b->maps, &md)) {
 		mark_changes(&md, a, b, ma, mb);
+		mark_touched(a, b, ma, mb);
 		rc = svg_diff(out, a, b, &md, ma, mb);
 	}
 	ld_map_diff_release(&md);
@@ -2244,7 +2331,7 @@ int ld_export_html(const struct ld_snapshot *s, FILE *out)
 
 	html_head(out, s);
 	fputs("<div class=\"map\">\n", out);
-	rc = svg_snapshot(out, s, false);
+	rc = svg_snapshot(out, s, false, NULL);
 	fputs("</div>\n", out);
 	html_mappings(out, s);
 	if (s->nthreads)

@@ -10,11 +10,12 @@ import os
 import re
 import shutil
 import subprocess
+import tempfile
 
 import ldtest
 from ldtest import check
 
-t = ldtest.Tap(6)
+t = ldtest.Tap(7)
 PROG = ldtest.fixture("pages")
 PG = os.sysconf("SC_PAGESIZE")
 KIB = PG // 1024
@@ -261,4 +262,53 @@ def views():
 
 
 t.case("vmmap's resident column, set vmmap-resident off, xinfo's page state", views)
+
+CHROMIUM = "/usr/bin/chromium" if os.access("/usr/bin/chromium", os.X_OK) else None
+PROBE = """<script>
+var out = [];
+document.querySelectorAll('rect.resident').forEach(function (e) {
+  var box = e.parentNode.querySelector('rect').getBBox(), b = e.getBBox();
+  out.push([+e.getAttribute('data-rss'), +e.getAttribute('data-size'), b.width,
+            box.width, b.x - box.x, b.y + b.height - (box.y + box.height)]);
+});
+document.body.setAttribute('data-bars', JSON.stringify(out));
+document.body.setAttribute('data-strips',
+  document.querySelectorAll('g.page-strip').length);
+</script>"""
+
+
+def picture():
+    """The resident bar as Chromium lays it out: width = box * rss / size,
+    at the bottom-left of the box; the touched mapping's bar is there."""
+    if not CHROMIUM:
+        raise ldtest.Skip("chromium is not installed (/usr/bin/chromium)")
+    ldtest.ptrace_probe()
+    tmp = tempfile.mkdtemp(prefix="ld-pages-")
+    svg = os.path.join(tmp, "p.svg")
+    rc, out, err = ldtest.run_batch([PROG], ["break marker", "run", "continue", "snapshot",
+                                             "export $1 %s --pages" % svg])
+    check(rc == 0, "export failed: %s" % err, out)
+    anon = int(ldtest.search(r"^step 2 anon (0x[0-9a-f]+)", out).group(1), 16)
+    html = os.path.join(tmp, "p.html")
+    with open(svg) as f, open(html, "w") as h:
+        h.write("<html><body>" + f.read().split("?>", 1)[1] + PROBE + "</body></html>")
+    p = subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu",
+                        "--no-first-run", "--user-data-dir=" + os.path.join(tmp, "prof"),
+                        "--dump-dom", "file://" + html], stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, timeout=90, env=ldtest.env())
+    m = re.search(r'data-bars="([^"]*)"', p.stdout.decode())
+    check(m, "chromium gave no DOM: %s" % p.stderr.decode(errors="replace")[-500:])
+    bars = json.loads(m.group(1).replace("&quot;", '"'))
+    check(len(bars) > 10, "too few resident bars: %r" % bars)
+    for rss, size, w, boxw, dx, dy in bars:
+        check(abs(w - boxw * rss / size) < 0.05 and abs(dx) < 0.15 and abs(dy) < 0.15,
+              "bar %r not proportional or not at the bottom left (box width %s)" % ([rss, size, w, dx, dy], boxw))
+    check(any(rss >= 16 * PG and w > 0 for rss, size, w, *_ in bars),
+          "no bar for the 16 touched pages: %r" % bars)
+    strips = int(re.search(r'data-strips="(\d+)"', p.stdout.decode()).group(1))
+    check(strips > 5, "--pages drew %d page strips" % strips)
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
+t.case("picture: resident bars proportional in Chromium's layout; --pages strips", picture)
 t.done()
