@@ -17,7 +17,7 @@ as_root() {
 }
 
 # The test suite also renders the exported pictures in headless Chromium.
-[ "$mode" = test ] && PACKAGES="$PACKAGES chromium"
+[ "$mode" = test ] && PACKAGES="$PACKAGES chromium procps"
 
 missing=""
 for p in $PACKAGES; do

@@ -278,8 +278,8 @@ static int one_line(struct parser *p, const char *line, size_t len)
 	p->lineno++;
 	if (!len)
 		return fail(p, "empty line");
-	if (memchr(line, '\0', len))
-		return fail(p, "embedded NUL byte");
+	/* A NUL byte: the header parser refuses it, a field's checks stop
+	 * at it (digits, " kB", mnemonics, name letters) */
 	if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))
 		return header_line(p, line, len);
 	return field_line(p, line, len);
@@ -290,7 +290,7 @@ static int one_line(struct parser *p, const char *line, size_t len)
 /* Big reads: each read() of smaps resumes the kernel's walk at the next
  * mapping and fills at most its seq_file buffer, which grows to hold a
  * mapping's whole text; asking for more than a page costs nothing. */
-#define CHUNK (64 * 1024)
+#define CHUNK (256 * 1024)
 
 struct input {
 	FILE *f;

@@ -129,6 +129,7 @@ static bool malformed(void)
 	CHECK(bad_one("no_colon.txt", "line 3: expected \"Name: value\"", 1));
 	CHECK(bad_one("overflow.txt", "line 3: bad Rss value", 1));
 	CHECK(bad_one("bad_vmflags.txt", "line 3: bad VmFlags", 1));
+	CHECK(bad_one("nul.txt", "line 3: Rss: expected", 1));
 	return true;
 }
 
