@@ -149,7 +149,7 @@ static void table_measure(const struct ld_smaps *sm, struct table *t)
 			t->flags_w = (int)strlen(sm->v[i].vmflags);
 }
 
-static void table_row(const struct ld_smaps *sm, const struct table *t,
+static void table_row(FILE *f, const struct ld_smaps *sm, const struct table *t,
 		      size_t i)
 {
 	const struct ld_map *mp = &sm->maps.v[i];
@@ -158,56 +158,59 @@ static void table_row(const struct ld_smaps *sm, const struct table *t,
 	size_t c;
 
 	snprintf(dev, sizeof dev, "%02x:%02x", mp->dev_major, mp->dev_minor);
-	ld_out("%16" PRIx64 " %s %08" PRIx64 " %5s %7" PRIu64, mp->start,
+	fprintf(f, "%16" PRIx64 " %s %08" PRIx64 " %5s %7" PRIu64, mp->start,
 	       mp->perms, mp->offset, dev, mp->inode);
 	for (c = 0; c < NCOL; c++) {
 		if (!t->on[c])
 			continue;
 		if (ld_smap_has(m, columns[c]))
-			ld_out(" %*" PRIu64, t->w[c], m->kb[columns[c]]);
+			fprintf(f, " %*" PRIu64, t->w[c], m->kb[columns[c]]);
 		else
-			ld_out(" %*s", t->w[c], "-");
+			fprintf(f, " %*s", t->w[c], "-");
 	}
 	if (sm->have_thp) {
 		if (m->thp_eligible >= 0)
-			ld_out(" %11d", m->thp_eligible);
+			fprintf(f, " %11d", m->thp_eligible);
 		else
-			ld_out(" %11s", "-");
+			fprintf(f, " %11s", "-");
 	}
 	if (sm->have_vmflags)
-		ld_out(" %-*s", t->flags_w, m->vmflags ? m->vmflags : "-");
-	ld_out(" %s\n", mp->path);
+		fprintf(f, " %-*s", t->flags_w, m->vmflags ? m->vmflags : "-");
+	fprintf(f, " %s\n", mp->path);
 }
 
-static void table_text(const struct ld_smaps *sm, pid_t pid)
+/* Straight to the stream, flushed once: ld_out flushes every call, and
+ * a 20,000-mapping table is 300,000 of them. */
+static void table_text(FILE *f, const struct ld_smaps *sm, pid_t pid)
 {
 	struct table t;
 	size_t c, i;
 	int lead = 16 + 1 + 4 + 1 + 8 + 1 + 5 + 1 + 7;
 
 	table_measure(sm, &t);
-	ld_out("process %d\n%16s %-4s %8s %5s %7s", (int)pid, "Address", "Perm",
+	fprintf(f, "process %d\n%16s %-4s %8s %5s %7s", (int)pid, "Address", "Perm",
 	       "Offset", "Device", "Inode");
 	for (c = 0; c < NCOL; c++)
 		if (t.on[c])
-			ld_out(" %*s", t.w[c], ld_smaps_field_name(columns[c]));
+			fprintf(f, " %*s", t.w[c], ld_smaps_field_name(columns[c]));
 	if (sm->have_thp)
-		ld_out(" %11s", "THPeligible");
+		fprintf(f, " %11s", "THPeligible");
 	if (sm->have_vmflags)
-		ld_out(" %-*s", t.flags_w, "VmFlags");
-	ld_out(" Mapping\n");
+		fprintf(f, " %-*s", t.flags_w, "VmFlags");
+	fprintf(f, " Mapping\n");
 	for (i = 0; i < sm->maps.n; i++)
-		table_row(sm, &t, i);
+		table_row(f, sm, &t, i);
 	/* pmap -X's totals: a rule, then the sums in KiB */
-	ld_out("%*s", lead, "");
+	fprintf(f, "%*s", lead, "");
 	for (c = 0; c < NCOL; c++)
 		if (t.on[c])
-			ld_out(" %.*s", t.w[c], "====================");
-	ld_out("\n%*s", lead, "");
+			fprintf(f, " %.*s", t.w[c], "====================");
+	fprintf(f, "\n%*s", lead, "");
 	for (c = 0; c < NCOL; c++)
 		if (t.on[c])
-			ld_out(" %*" PRIu64, t.w[c], t.total[c]);
-	ld_out(" KB (%zu mappings)\n", sm->maps.n);
+			fprintf(f, " %*" PRIu64, t.w[c], t.total[c]);
+	fprintf(f, " KB (%zu mappings)\n", sm->maps.n);
+	fflush(f);
 }
 
 /* The fields this kernel did not print: said once, not as zeros. */
@@ -387,7 +390,7 @@ int ld_cmd_info_proc_smaps(struct ld_session *s, char *args, bool rollup)
 		if (rollup && sm->maps.n)
 			rollup_text(sm, s->proc->pid);
 		else if (!rollup)
-			table_text(sm, s->proc->pid);
+			table_text(stdout, sm, s->proc->pid);
 		missing_note(sm, NULL);
 		if (sm->unknown)
 			ld_out("note: %u lines of fields unknown to layoutdbg were "
