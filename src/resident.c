@@ -489,7 +489,23 @@ static size_t strip_fill(struct ld_snapshot *snap, size_t i, size_t j,
 	return out;
 }
 
-static int capture_strip(pid_t pid, struct ld_snapshot *snap)
+/* smaps already says that no page is present or swapped: nothing to ask
+ * pagemap.  Not for PFN and I/O maps ([vvar]), whose present pages smaps
+ * does not count. */
+static bool nothing_there(const struct ld_smap *m)
+{
+	return !m->kb[LD_SM_RSS] && !m->kb[LD_SM_SWAP] &&
+	       (!m->vmflags || (!strstr(m->vmflags, "pf") && !strstr(m->vmflags, "io")));
+}
+
+/* A mapping whose pages pagemap is asked for. */
+static bool strip_read(const struct ld_smaps *sm, size_t i, uint64_t pg)
+{
+	return strip_small(&sm->maps.v[i], pg) && !nothing_there(&sm->v[i]);
+}
+
+static int capture_strip(pid_t pid, const struct ld_smaps *sm,
+			 struct ld_snapshot *snap)
 {
 	uint64_t pg = (uint64_t)sysconf(_SC_PAGESIZE), total = 0, *e;
 	const struct ld_maps *m = &snap->maps;
@@ -517,7 +533,13 @@ static int capture_strip(pid_t pid, struct ld_snapshot *snap)
 		j = i + 1;
 		if (!strip_small(&m->v[i], pg))
 			continue;
-		while (j < m->n && strip_small(&m->v[j], pg) &&
+		if (nothing_there(&sm->v[i])) {
+			memset(snap->strip + out, LD_PS_ABSENT,
+			       (m->v[i].end - m->v[i].start) / pg);
+			out += (m->v[i].end - m->v[i].start) / pg;
+			continue;
+		}
+		while (j < m->n && strip_read(sm, j, pg) &&
 		       (m->v[j].end - lo) / pg <= STRIP_READ)
 			j++;
 		/* [vsyscall] lies above the user address space that
@@ -558,6 +580,6 @@ int ld_snapshot_pages(struct ld_session *s, struct ld_snapshot *snap)
 		return -ENOMEM;
 	for (i = 0; i < snap->maps.n; i++)
 		ld_pages_of(&sm->v[i], &snap->pages[i]);
-	return capture_strip(s->proc->pid, snap);
+	return capture_strip(s->proc->pid, sm, snap);
 }
 

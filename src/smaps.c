@@ -315,14 +315,53 @@ static ssize_t input_read(const struct input *in, char *dst, size_t n)
 	return errno > 0 ? -errno : -EIO;
 }
 
+/* The usual line, in one pass: the field the kernel prints next, its
+ * blanks, digits, " kB\n".  Returns the start of the next line, or NULL
+ * for anything else (the careful path then reads the line). */
+static const char *quick_field(struct parser *p, const char *q, const char *end)
+{
+	unsigned f = p->next;
+	size_t n = f < LD_SM_N ? fields[f].len : 0;
+	const char *r, *d;
+	struct ld_smap *m;
+	uint64_t x = 0;
+
+	if (!n || !p->out->maps.n || (size_t)(end - q) < n + 6 ||
+	    q[n] != ':' || memcmp(q, fields[f].name, n))
+		return NULL;
+	m = &p->out->v[p->out->maps.n - 1];
+	if (ld_smap_has(m, f))
+		return NULL;
+	for (r = q + n + 1; r < end && *r == ' '; r++)
+		;
+	for (d = r; r < end && (unsigned)(*r - '0') <= 9 && r - d < 19; r++)
+		x = x * 10 + (unsigned)(*r - '0');
+	if (r == d || end - r < 4 || memcmp(r, " kB\n", 4))
+		return NULL;
+	m->kb[f] = x;
+	m->have |= UINT32_C(1) << f;
+	p->out->have |= UINT32_C(1) << f;
+	p->next = f + 1;
+	p->lineno++;
+	return r + 4;
+}
+
 /* Parse the complete lines of b[0, len); returns how many bytes were
  * used (the rest is the start of a line), or a negative error. */
 static ssize_t parse_lines(struct parser *p, char *b, size_t len)
 {
 	char *q = b, *end = b + len, *nl;
+	const char *nq;
 	int r;
 
-	while (q < end && (nl = memchr(q, '\n', (size_t)(end - q)))) {
+	while (q < end) {
+		if ((nq = quick_field(p, q, end))) {
+			q = (char *)nq;
+			continue;
+		}
+		nl = memchr(q, '\n', (size_t)(end - q));
+		if (!nl)
+			break;
 		r = one_line(p, q, (size_t)(nl - q));
 		if (r)
 			return r;

@@ -15,7 +15,7 @@ import tempfile
 import ldtest
 from ldtest import check
 
-t = ldtest.Tap(7)
+t = ldtest.Tap(8)
 PROG = ldtest.fixture("pages")
 PG = os.sysconf("SC_PAGESIZE")
 KIB = PG // 1024
@@ -62,6 +62,7 @@ class Stops:
         self.s.send("break marker")
         self.truth = []
         self.smaps = []
+        self.snaps = []
 
     def doc(self, command):
         m = self.s.out.expect(r'^(\{"command":"%s".*\})\n' % re.escape(command))
@@ -79,7 +80,7 @@ class Stops:
         self.smaps.append((d, read_smaps(d["pid"]),
                            read_pmap(d["pid"]) if shutil.which("pmap") else None))
         self.s.send("snapshot")
-        self.doc("snapshot")
+        self.snaps.append(self.doc("snapshot")["snapshot"])
 
     def diff(self, a, b):
         self.s.send("diff %s %s" % (a, b))
@@ -227,6 +228,32 @@ def file_and_fork():
 
 t.case("diff: a privately mapped file written once, then fork shares the pages",
        file_and_fork)
+
+
+def strips():
+    """Each page's state as pagemap had it: at step 3 pages 0-3 (locked,
+    their own mapping), 4-7 and 12-15 present, 8-11 dropped, 16-63 never
+    touched; at step 1 none."""
+    st, _ = get()
+    anon = st.truth[0][1]
+
+    def strip_at(snap, addr):
+        for m in snap["mappings"]:
+            if int(m["start_hex"], 16) <= addr < int(m["end_hex"], 16):
+                off = (addr - int(m["start_hex"], 16)) // PG
+                return m.get("page_strip", "")[off:]
+        return None
+
+    s1 = strip_at(st.snaps[0], anon)
+    check(s1 is not None and s1[:64] == "0" * 64, "step 1: %r" % s1)
+    s3 = strip_at(st.snaps[2], anon)
+    check(s3 == "1111", "step 3: the locked piece: %r" % s3)
+    s3 = strip_at(st.snaps[2], anon + 4 * PG)
+    check(s3 and s3[:60] == "1111" + "0000" + "1111" + "0" * 48,
+          "step 3: pages 4-63: %r" % s3)
+
+
+t.case("page strips (pagemap) of each snapshot: the fixture's pattern", strips)
 
 
 def text_diff():
