@@ -214,7 +214,7 @@ static void table_text(FILE *f, const struct ld_smaps *sm, pid_t pid)
 }
 
 /* The fields this kernel did not print: said once, not as zeros. */
-static void missing_note(const struct ld_smaps *sm, json_t *arr)
+static void missing_note(FILE *f, const struct ld_smaps *sm, json_t *arr)
 {
 	char buf[512] = "";
 	size_t c, used = 0;
@@ -238,11 +238,22 @@ static void missing_note(const struct ld_smaps *sm, json_t *arr)
 	if (!sm->have_vmflags && arr)
 		json_array_append_new(arr, json_string("vmflags"));
 	if (!arr && (used || !sm->have_thp || !sm->have_vmflags))
-		ld_out("note: this kernel does not report %s%s%s%s%s\n", buf,
+		fprintf(f, "note: this kernel does not report %s%s%s%s%s\n", buf,
 		       used && !sm->have_thp ? ", " : "",
 		       sm->have_thp ? "" : "THPeligible",
 		       (used || !sm->have_thp) && !sm->have_vmflags ? ", " : "",
 		       sm->have_vmflags ? "" : "VmFlags");
+}
+
+void ld_smaps_render(FILE *f, const struct ld_smaps *sm, pid_t pid)
+{
+	table_text(f, sm, pid);
+	if (sm->maps.n)
+		missing_note(f, sm, NULL);
+	if (sm->unknown)
+		fprintf(f, "note: %u lines of fields unknown to layoutdbg were "
+			"skipped\n", sm->unknown);
+	fflush(f);
 }
 
 static json_t *vmflags_json(const char *flags)
@@ -312,7 +323,8 @@ static int smaps_json(const struct ld_smaps *sm, pid_t pid, bool rollup,
 		ld_jset(d, "mappings", arr);
 	}
 	ld_jset(d, "totals", totals_json(sm));
-	missing_note(sm, miss);
+	if (!rollup && sm->maps.n)
+		missing_note(NULL, sm, miss);
 	ld_jset(d, "missing", miss);
 	ld_jset(d, "unknown_fields", json_integer(sm->unknown));
 	if (note && *note)
@@ -390,11 +402,7 @@ int ld_cmd_info_proc_smaps(struct ld_session *s, char *args, bool rollup)
 		if (rollup && sm->maps.n)
 			rollup_text(sm, s->proc->pid);
 		else if (!rollup)
-			table_text(stdout, sm, s->proc->pid);
-		missing_note(sm, NULL);
-		if (sm->unknown)
-			ld_out("note: %u lines of fields unknown to layoutdbg were "
-			       "skipped\n", sm->unknown);
+			ld_smaps_render(stdout, sm, s->proc->pid);
 		if (*note)
 			ld_warn("%s", note);
 	}

@@ -34,6 +34,11 @@ const struct ld_smaps *ld_resident_column(struct ld_session *s,
 
 int ld_cmd_info_proc_smaps(struct ld_session *s, char *args, bool rollup);
 
+/* The `info proc smaps` table (pmap -X's layout, a column only for the
+ * fields the kernel printed), its totals line and the notes on missing
+ * and unknown fields. */
+void ld_smaps_render(FILE *f, const struct ld_smaps *sm, pid_t pid);
+
 /* xinfo: the state of addr's page from pagemap, as text lines, or into
  * the JSON document d ("page": {...}) when d is not NULL. */
 void ld_xinfo_page(struct ld_session *s, uint64_t addr,

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "tap.h"
+#include "layoutdbg/resident.h"
 #include "layoutdbg/smaps.h"
 
 static int parse_file(const char *name, struct ld_smaps *s, char *err,
@@ -224,6 +225,90 @@ static bool pagemap_self(void)
 	return true;
 }
 
+/* The table of a kernel lacking fields: no column for them, a note
+ * naming them; the modern kernel's: every column, totals as awk sums. */
+static bool render(void)
+{
+	struct ld_smaps s;
+	char err[128], *text = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	CHECK(parse_file("old_kernel.txt", &s, err, sizeof err) == 0);
+	f = open_memstream(&text, &len);
+	CHECK(f);
+	ld_smaps_render(f, &s, 42);
+	fclose(f);
+	printf("# %s", text);
+	CHECK(strstr(text, "process 42\n"));
+	{
+		char *head = strstr(text, "Address"), *nl = head ? strchr(head, '\n') : NULL;
+
+		CHECK(nl);
+		*nl = 0;
+		CHECK(!strstr(head, " SwapPss") && strstr(head, " Swap "));
+		CHECK(!strstr(head, "THPeligible") && strstr(head, "VmFlags"));
+		*nl = '\n';
+	}
+	CHECK(strstr(text, "note: this kernel does not report SwapPss, THPeligible\n"));
+	CHECK(strstr(text, "    1a6f000 rw-p 00000000 00:00       0  132 128 128 "));
+	CHECK(strstr(text, " KB (3 mappings)\n"));
+	free(text);
+	ld_smaps_release(&s);
+	CHECK(parse_file("modern.txt", &s, err, sizeof err) == 0);
+	f = open_memstream(&text, &len);
+	ld_smaps_render(f, &s, 42);
+	fclose(f);
+	CHECK(!strstr(text, "note:"));
+	CHECK(strstr(text, " THPeligible VmFlags"));
+	CHECK(strstr(text, " 1308 "));    /* the Rss total */
+	free(text);
+	ld_smaps_release(&s);
+	return true;
+}
+
+/* A read that fails half way (the process gone): what came before is
+ * kept, the error says where. */
+static ssize_t cut_read(void *cookie, char *buf, size_t n)
+{
+	const char **p = cookie;
+	size_t k = strlen(*p);
+
+	if (!k) {
+		errno = ESRCH;
+		return -1;
+	}
+	k = k < n ? k : n;
+	memcpy(buf, *p, k);
+	*p += k;
+	return (ssize_t)k;
+}
+
+static bool cut_short(void)
+{
+	const char *text = "7f0000000000-7f0000001000 rw-p 00000000 00:00 0 \n"
+			   "Size: 4 kB\nRss: 4 kB\n"
+			   "7f0000002000-7f0000003000 rw-p 00000000 00:00 0 \n"
+			   "Size: 4 kB\n";
+	cookie_io_functions_t io = { .read = cut_read };
+	struct ld_smaps s;
+	char err[128];
+	FILE *f = fopencookie(&text, "r", io);
+	int rc;
+
+	CHECK(f);
+	ld_smaps_init(&s);
+	rc = ld_smaps_parse(f, &s, err, sizeof err);
+	fclose(f);
+	printf("# %d %s\n", rc, err);
+	CHECK(rc == -ESRCH);
+	CHECK(strstr(err, "line 6: No such process"));
+	CHECK(s.maps.n == 2 && s.v[0].kb[LD_SM_RSS] == 4);
+	CHECK(!ld_smap_has(&s.v[1], LD_SM_RSS));
+	ld_smaps_release(&s);
+	return true;
+}
+
 int main(void)
 {
 	run("modern kernel's smaps", modern);
@@ -234,5 +319,7 @@ int main(void)
 	run("record longer than a read", long_record);
 	run("reading our own smaps", self_read);
 	run("pagemap of our own pages", pagemap_self);
+	run("the table: columns of the fields the kernel printed", render);
+	run("a read cut short keeps what came before", cut_short);
 	return tap_done();
 }
