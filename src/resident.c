@@ -149,31 +149,46 @@ static void table_measure(const struct ld_smaps *sm, struct table *t)
 			t->flags_w = (int)strlen(sm->v[i].vmflags);
 }
 
+/* " " and v right-aligned in w columns at p ("-" when absent); returns
+ * the end.  By hand: a 20,000-mapping table is 300,000 numbers, and
+ * printf's parsing of its format was most of the time of writing it. */
+static char *put_num(char *p, uint64_t v, int w, bool have)
+{
+	char d[24];
+	int n = 0;
+
+	if (!have)
+		d[n++] = '-';
+	else
+		do
+			d[n++] = (char)('0' + v % 10);
+		while (v /= 10);
+	*p++ = ' ';
+	for (; w > n; w--)
+		*p++ = ' ';
+	while (n)
+		*p++ = d[--n];
+	return p;
+}
+
 static void table_row(FILE *f, const struct ld_smaps *sm, const struct table *t,
 		      size_t i)
 {
 	const struct ld_map *mp = &sm->maps.v[i];
 	const struct ld_smap *m = &sm->v[i];
-	char dev[16];
+	char row[80 + NCOL * 24 + 16], *p = row;
 	size_t c;
 
-	snprintf(dev, sizeof dev, "%02x:%02x", mp->dev_major, mp->dev_minor);
-	fprintf(f, "%16" PRIx64 " %s %08" PRIx64 " %5s %7" PRIu64, mp->start,
-	       mp->perms, mp->offset, dev, mp->inode);
-	for (c = 0; c < NCOL; c++) {
-		if (!t->on[c])
-			continue;
-		if (ld_smap_has(m, columns[c]))
-			fprintf(f, " %*" PRIu64, t->w[c], m->kb[columns[c]]);
-		else
-			fprintf(f, " %*s", t->w[c], "-");
-	}
-	if (sm->have_thp) {
-		if (m->thp_eligible >= 0)
-			fprintf(f, " %11d", m->thp_eligible);
-		else
-			fprintf(f, " %11s", "-");
-	}
+	p += snprintf(row, 80, "%16" PRIx64 " %s %08" PRIx64 " %02x:%02x %7" PRIu64,
+		      mp->start, mp->perms, mp->offset, mp->dev_major,
+		      mp->dev_minor, mp->inode);
+	for (c = 0; c < NCOL; c++)
+		if (t->on[c])
+			p = put_num(p, m->kb[columns[c]], t->w[c],
+				    ld_smap_has(m, columns[c]));
+	if (sm->have_thp)
+		p = put_num(p, (uint64_t)m->thp_eligible, 11, m->thp_eligible >= 0);
+	fwrite(row, 1, (size_t)(p - row), f);
 	if (sm->have_vmflags)
 		fprintf(f, " %-*s", t->flags_w, m->vmflags ? m->vmflags : "-");
 	fprintf(f, " %s\n", mp->path);
