@@ -2272,7 +2272,18 @@ static void html_mapping_row(FILE *f, const struct ld_snapshot *s,
 		mp->perms, mp->dev_major, mp->dev_minor, mp->inode,
 		kinds[k].fill, kinds[k].name);
 	xml_text(f, mp->path);
-	fputs("</td></tr>\n", f);
+	fputs("</td>", f);
+	if (s->pages) {
+		const struct ld_pages *pg = &s->pages[mp - s->maps.v];
+
+		fprintf(f, "<td class=\"n\">%s</td>",
+			ld_human_size((uint64_t)pg->rss * 1024, h, sizeof h));
+		fprintf(f, "<td class=\"n\">%s</td>",
+			ld_human_size((uint64_t)pg->private_dirty * 1024, h, sizeof h));
+		fprintf(f, "<td class=\"n\">%s</td>",
+			ld_human_size((uint64_t)pg->swap * 1024, h, sizeof h));
+	}
+	fputs("</tr>\n", f);
 }
 
 static void html_mappings(FILE *f, const struct ld_snapshot *s)
@@ -2281,7 +2292,10 @@ static void html_mappings(FILE *f, const struct ld_snapshot *s)
 
 	fputs("<h2>Mappings</h2>\n<table>\n<tr><th>Start</th><th>End</th>"
 	      "<th>Size</th><th></th><th>Offset</th><th>Perms</th><th>Dev</th>"
-	      "<th>Inode</th><th>Kind</th><th>Object</th></tr>\n", f);
+	      "<th>Inode</th><th>Kind</th><th>Object</th>", f);
+	if (s->pages)
+		fputs("<th>Resident</th><th>Private dirty</th><th>Swap</th>", f);
+	fputs("</tr>\n", f);
 	for (i = 0; i < s->maps.n; i++)
 		html_mapping_row(f, s, &s->maps.v[i]);
 	fputs("</table>\n", f);

@@ -312,11 +312,20 @@ def picture():
     ldtest.ptrace_probe()
     tmp = tempfile.mkdtemp(prefix="ld-pages-")
     svg = os.path.join(tmp, "p.svg")
+    page = os.path.join(tmp, "p.html")
     rc, out, err = ldtest.run_batch([PROG], ["break marker", "run", "continue", "snapshot",
-                                             "export $1 %s --pages" % svg])
+                                             "export $1 %s --pages" % svg,
+                                             "export $1 %s" % page, "info proc smaps"])
     check(rc == 0, "export failed: %s" % err, out)
     anon = int(ldtest.search(r"^step 2 anon (0x[0-9a-f]+)", out).group(1), 16)
-    html = os.path.join(tmp, "p.html")
+    rss = int(ldtest.search(r"^ *%x rw-p 00000000 00:00 +0 +\d+ +(\d+) " % anon, out,
+                            "the mapping's row in info proc smaps").group(1))
+    with open(page) as f:
+        text = f.read()
+    check("<th>Resident</th>" in text and re.search(
+        r"<tr><td>0x%x</td>.*?<td class=\"n\">%d KiB</td>" % (anon, rss), text),
+        "the HTML table lacks the resident %d KiB of 0x%x" % (rss, anon))
+    html = os.path.join(tmp, "probe.html")
     with open(svg) as f, open(html, "w") as h:
         h.write("<html><body>" + f.read().split("?>", 1)[1] + PROBE + "</body></html>")
     p = subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu",
