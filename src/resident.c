@@ -1,6 +1,7 @@
 /* What is in memory at a stop: smaps tables, the resident column, xinfo's
  * page state and the page counts of snapshots. */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -435,42 +436,49 @@ static const char *absent_meaning(const struct ld_map *mp)
 	       "not present: never touched or dropped; a read gives zeros";
 }
 
-void ld_xinfo_page(struct ld_session *s, uint64_t addr,
-		   const struct ld_map *mp, json_t *d)
+/* Whether pfn is the shared zero page, from /proc/kpageflags (KPF_ZERO_PAGE,
+ * bit 24; readable with CAP_SYS_ADMIN only, like the PFN itself). */
+static bool zero_page(uint64_t pfn)
 {
-	uint64_t pg = (uint64_t)sysconf(_SC_PAGESIZE), e, page = addr & ~(pg - 1);
-	int fd = ld_pagemap_open(s->proc->pid), r = fd;
-	enum ld_page_state st;
-	json_t *o;
+	int fd = open("/proc/kpageflags", O_RDONLY | O_CLOEXEC);
+	uint64_t fl = 0;
+	bool z;
 
-	if (fd >= 0) {
-		r = ld_pagemap_read(fd, page, 1, &e);
-		close(fd);
+	if (fd < 0)
+		return false;
+	z = pread(fd, &fl, sizeof fl, (off_t)(pfn * 8)) == (ssize_t)sizeof fl &&
+	    (fl >> 24 & 1);
+	close(fd);
+	return z;
+}
+
+static void page_json(json_t *d, uint64_t page, uint64_t e, bool zero)
+{
+	enum ld_page_state st = ld_page_state_of(e);
+	json_t *o = json_object();
+
+	ld_json_put_u64(o, "address", page);
+	ld_jset(o, "present", json_boolean(st == LD_PS_PRESENT));
+	ld_jset(o, "swapped", json_boolean(st == LD_PS_SWAPPED));
+	ld_jset(o, "file_or_shared", json_boolean(e & LD_PM_FILE));
+	ld_jset(o, "exclusive", json_boolean(e & LD_PM_EXCLUSIVE));
+	ld_jset(o, "soft_dirty", json_boolean(e & LD_PM_SOFTDIRTY));
+	if (st == LD_PS_PRESENT && (e & LD_PM_PFN_MASK)) {
+		ld_json_put_u64(o, "pfn", e & LD_PM_PFN_MASK);
+		ld_jset(o, "zero_page", json_boolean(zero));
 	}
-	if (r < 0) {
-		if (d)
-			ld_json_put_text(d, "page_note", strerror(-r));
-		else
-			ld_out("  page      unknown: /proc/%d/pagemap: %s\n",
-			       (int)s->proc->pid, strerror(-r));
-		return;
-	}
-	st = ld_page_state_of(e);
-	if (d) {
-		o = json_object();
-		ld_json_put_u64(o, "address", page);
-		ld_jset(o, "present", json_boolean(st == LD_PS_PRESENT));
-		ld_jset(o, "swapped", json_boolean(st == LD_PS_SWAPPED));
-		ld_jset(o, "file_or_shared", json_boolean(e & LD_PM_FILE));
-		ld_jset(o, "exclusive", json_boolean(e & LD_PM_EXCLUSIVE));
-		ld_jset(o, "soft_dirty", json_boolean(e & LD_PM_SOFTDIRTY));
-		if (st == LD_PS_PRESENT && (e & LD_PM_PFN_MASK))
-			ld_json_put_u64(o, "pfn", e & LD_PM_PFN_MASK);
-		ld_jset(d, "page", o);
-		return;
-	}
+	ld_jset(d, "page", o);
+}
+
+static void page_text(uint64_t page, uint64_t e, bool zero,
+		      const struct ld_map *mp)
+{
+	enum ld_page_state st = ld_page_state_of(e);
+
 	ld_out("  page      0x%" PRIx64 ": ", page);
-	if (st == LD_PS_PRESENT)
+	if (st == LD_PS_PRESENT && zero)
+		ld_out("present, the shared zero page (read, never written)");
+	else if (st == LD_PS_PRESENT)
 		ld_out("present, %s%s%s", e & LD_PM_FILE ? "file page (or shared "
 		       "anonymous)" : "anonymous", e & LD_PM_EXCLUSIVE ?
 		       ", exclusively mapped" : "", e & LD_PM_SOFTDIRTY ?
@@ -484,6 +492,33 @@ void ld_xinfo_page(struct ld_session *s, uint64_t addr,
 	else if (st == LD_PS_PRESENT)
 		ld_out("; PFN hidden (needs CAP_SYS_ADMIN)");
 	ld_out("\n");
+}
+
+void ld_xinfo_page(struct ld_session *s, uint64_t addr,
+		   const struct ld_map *mp, json_t *d)
+{
+	uint64_t pg = (uint64_t)sysconf(_SC_PAGESIZE), e, page = addr & ~(pg - 1);
+	int fd = ld_pagemap_open(s->proc->pid), r = fd;
+	bool zero;
+
+	if (fd >= 0) {
+		r = ld_pagemap_read(fd, page, 1, &e);
+		close(fd);
+	}
+	if (r < 0) {
+		if (d)
+			ld_json_put_text(d, "page_note", strerror(-r));
+		else
+			ld_out("  page      unknown: /proc/%d/pagemap: %s\n",
+			       (int)s->proc->pid, strerror(-r));
+		return;
+	}
+	zero = (e & LD_PM_PRESENT) && (e & LD_PM_PFN_MASK) &&
+	       zero_page(e & LD_PM_PFN_MASK);
+	if (d)
+		page_json(d, page, e, zero);
+	else
+		page_text(page, e, zero, mp);
 }
 
 /* ---- snapshots ------------------------------------------------------- */

@@ -282,10 +282,18 @@ def views():
     check(len(tables) == 3 and "Resident" in tables[1] and "Resident" not in tables[2],
           "set vmmap-resident off keeps the column", out)
     rc, out, err = ldtest.run_batch([PROG], ["break marker", "run", "continue",
-                                             "xinfo 0x%x" % anon, "xinfo 0x%x" % (anon + 20 * PG)])
+                                             "xinfo 0x%x" % anon, "xinfo 0x%x" % (anon + 20 * PG),
+                                             "continue", "continue",
+                                             "xinfo 0x%x" % (anon + 40 * PG)])
     ldtest.search(r"^  page      0x%x: present, anonymous" % anon, out, "xinfo present")
     ldtest.search(r"^  page      0x%x: not present: never touched" % (anon + 20 * PG), out,
                   "xinfo not present")
+    # step 4: page 40 was read, never written; the kernel tells the zero
+    # page only to a privileged reader (its PFN and /proc/kpageflags)
+    m = ldtest.search(r"^  page      0x%x: present, (.*)$" % (anon + 40 * PG), out,
+                      "xinfo of the page read")
+    if "PFN hidden" not in m.group(1):
+        check(m.group(1).startswith("the shared zero page"), "page 40: %s" % m.group(1))
 
 
 t.case("vmmap's resident column, set vmmap-resident off, xinfo's page state", views)
