@@ -239,7 +239,6 @@ static bool render(void)
 	CHECK(f);
 	ld_smaps_render(f, &s, 42);
 	fclose(f);
-	printf("# %s", text);
 	CHECK(strstr(text, "process 42\n"));
 	{
 		char *head = strstr(text, "Address"), *nl = head ? strchr(head, '\n') : NULL;
