@@ -27,6 +27,7 @@
 #include <elf.h>
 
 #include "layoutdbg/maps.h"
+#include "layoutdbg/smaps.h"
 #include "layoutdbg/objs.h"
 #include "layoutdbg/mem.h"
 #include "layoutdbg/output.h"
@@ -207,6 +208,42 @@ static void bench_unwind(const char *dir)
 	ld_unwinder_free(u);
 }
 
+/* smaps: ld_smaps_read and a snapshot with page counts, each against a
+ * plain read(2) of /proc/PID/smaps in the same loop. */
+static void bench_pages(struct ld_session *s, pid_t pid, char *buf, size_t len)
+{
+	double t[REPS], ts[REPS], base[REPS];
+	char path[64], err[256];
+	int i;
+
+	snprintf(path, sizeof path, "/proc/%d/smaps", (int)pid);
+	s->snapshot_pages = true;
+	for (i = 0; i < REPS; i++) {
+		struct ld_smaps sm;
+		struct ld_snapshot *snap;
+		double t0 = now_us();
+		int fd = open(path, O_RDONLY);
+
+		while (read(fd, buf, len) > 0)
+			;
+		close(fd);
+		base[i] = now_us() - t0;
+		ld_smaps_init(&sm);
+		t0 = now_us();
+		ld_smaps_read(pid, false, &sm, err, sizeof err);
+		ts[i] = now_us() - t0;
+		ld_smaps_release(&sm);
+		s->stop_gen++;
+		t0 = now_us();
+		snap = ld_session_snapshot(s, NULL);
+		t[i] = now_us() - t0;
+		if (snap)
+			ld_snapshot_drop(&s->snaps, snap);
+	}
+	printf("smapsread_20000 %.1f %.1f\n", median(ts, REPS), median(base, REPS));
+	printf("snapshotpages_20000 %.1f %.1f\n", median(t, REPS), median(base, REPS));
+}
+
 static void bench_maps(const char *dir)
 {
 	char prog[4096], path[64], err[256];
@@ -263,6 +300,7 @@ static void bench_maps(const char *dir)
 		if (ld_attach(&s, pid) < 0) {
 			printf("snapshot skipped: cannot attach\n");
 		} else {
+			s.snapshot_pages = false;	/* the layout alone */
 			for (i = 0; i < REPS; i++) {
 				struct ld_snapshot *snap;
 				double t0;
@@ -276,6 +314,7 @@ static void bench_maps(const char *dir)
 			}
 			printf("snapshot_20000 %.1f %.1f\n", median(t, REPS),
 			       median(base, REPS));
+			bench_pages(&s, pid, buf, sizeof buf);
 			ld_detach(&s);
 		}
 		ld_session_release(&s);

@@ -147,6 +147,13 @@ row("attach, info proc mappings, detach: 20k maps", ours, plain, "cat maps")
 if GDB:
     row("attach, info proc mappings, detach: 20k maps", ours,
         med(gdb_cmd("info proc mappings", "detach", pid=pid)), "gdb")
+# residency: `info proc smaps` against reading the file and pmap -X
+ours = med(ld_cmd("info proc smaps", "detach", pid=pid))
+plain = med(["cat", f"/proc/{pid}/smaps"])
+row("attach, info proc smaps, detach: 20k maps", ours, plain, "cat smaps", "<= 1.5")
+if shutil.which("pmap"):
+    row("attach, info proc smaps, detach: 20k maps", ours,
+        med(["pmap", "-X", str(pid)]), "pmap -X", "< 1")
 many.stdin.close()
 many.wait()
 
@@ -245,7 +252,9 @@ for line in out.splitlines():
                 "unwindlib": "libunwind-ptrace (same accessors)",
                 "memread": "PTRACE_PEEKDATA loop",
                 "maps": "read(2) of /proc/PID/maps",
-                "snapshot": "read(2) of /proc/PID/maps"}[f[0].split("_")[0]]
+                "snapshot": "read(2) of /proc/PID/maps",
+                "smapsread": "read(2) of /proc/PID/smaps",
+                "snapshotpages": "read(2) of /proc/PID/smaps"}[f[0].split("_")[0]]
         row(f[0], float(f[1]) / 1e6, float(f[2]) / 1e6, base)
 
 out = timed([os.path.join(B, "bench", "bench-heap")])[1]

@@ -17,6 +17,7 @@
 #include "layoutdbg/render.h"
 #include "layoutdbg/safefile.h"
 #include "layoutdbg/script.h"
+#include "layoutdbg/resident.h"
 #include "layoutdbg/source.h"
 #include "layoutdbg/views.h"
 
@@ -389,7 +390,10 @@ static int info_proc(struct ld_session *s, char *args)
 
 	if (!w || !strcmp(w, "mappings"))
 		return info_proc_mappings(s, args);
-	return ld_error("info proc %s: unknown; try `info proc mappings`", w);
+	if (!strcmp(w, "smaps") || !strcmp(w, "smaps_rollup"))
+		return ld_cmd_info_proc_smaps(s, args, w[5] == '_');
+	return ld_error("info proc %s: unknown; try `info proc mappings`, "
+			"`info proc smaps` or `info proc smaps_rollup`", w);
 }
 
 static int info_registers(struct ld_session *s, char *args)
@@ -1947,7 +1951,8 @@ static int write_json(json_t *j, const char *path, bool force, char *err, size_t
 }
 
 static int export_one(struct ld_snapshot *a, struct ld_snapshot *b,
-		      const char *path, bool force, char *err, size_t len)
+		      const char *path, bool force, bool pages, char *err,
+		      size_t len)
 {
 	const char *ext = extension(path);
 	struct ld_safefile sf;
@@ -1973,7 +1978,7 @@ static int export_one(struct ld_snapshot *a, struct ld_snapshot *b,
 	if (b)
 		r = ld_export_diff_svg(a, b, sf.f);
 	else if (!strcmp(ext, "svg"))
-		r = ld_export_svg(a, sf.f);
+		r = pages ? ld_export_svg_pages(a, sf.f) : ld_export_svg(a, sf.f);
 	else
 		r = ld_export_html(a, sf.f);
 	return ld_safefile_commit(&sf, r, err, len);
@@ -1984,10 +1989,18 @@ static int cmd_export(struct ld_session *s, char *args)
 	bool force = take_force(&args);
 	char *what = next_word(&args), *path, *dots, err[512];
 	struct ld_snapshot *a, *b = NULL;
+	size_t n;
+	bool pages = false;
 	int r;
 
 	trim_end(args);
 	path = skip_ws(args);
+	n = strlen(path);
+	if (n > 8 && !strcmp(path + n - 8, " --pages")) {
+		pages = true;
+		path[n - 8] = 0;
+		trim_end(path);
+	}
 	if (!what || !*path)
 		return ld_error("export: usage: export [--force] SNAP|A..B|timeline "
 				"FILE.json|.svg|.html");
@@ -2010,8 +2023,13 @@ static int cmd_export(struct ld_session *s, char *args)
 	} else if (!(a = find_snap(s, "export", what))) {
 		return -1;
 	}
+	if (pages && (b || strcmp(extension(path), "svg")))
+		return ld_error("export %s: --pages draws a snapshot's .svg", path);
+	if (pages && !a->strip)
+		return ld_error("export %s: --pages: %s has no page states (set "
+				"snapshot-pages on before the snapshot)", path, what);
 	*err = 0;
-	r = export_one(a, b, path, force, err, sizeof err);
+	r = export_one(a, b, path, force, pages, err, sizeof err);
 	if (r < 0 && *err)
 		return ld_error("export %s", err);
 	if (r == -EINVAL)
@@ -2261,6 +2279,26 @@ static int show_disable_randomization(struct ld_session *s, char *args)
 			  "space", !s->aslr);
 }
 
+static int set_vmmap_resident(struct ld_session *s, char *args)
+{
+	return parse_onoff("set vmmap-resident", next_word(&args), &s->vmmap_resident);
+}
+
+static int show_vmmap_resident(struct ld_session *s, char *args)
+{
+	return show_onoff("The resident column of vmmap and layout", s->vmmap_resident);
+}
+
+static int set_snapshot_pages(struct ld_session *s, char *args)
+{
+	return parse_onoff("set snapshot-pages", next_word(&args), &s->snapshot_pages);
+}
+
+static int show_snapshot_pages(struct ld_session *s, char *args)
+{
+	return show_onoff("Recording page counts in snapshots", s->snapshot_pages);
+}
+
 static int show_auto_snapshot(struct ld_session *s, char *args)
 {
 	return show_onoff("Snapshot at every stop", s->auto_snapshot);
@@ -2271,8 +2309,11 @@ static int show_auto_snapshot(struct ld_session *s, char *args)
 static const struct cmd info_cmds[] = {
 	{ "breakpoints", "b break", 0, info_breakpoints, "info breakpoints",
 	  "breakpoints with their addresses, objects and hit counts" },
-	{ "proc", "", NEED_PROC, info_proc, "info proc mappings",
-	  "gdb's mapping table, then /proc/PID/maps at the same stop" },
+	{ "proc", "", NEED_PROC, info_proc,
+	  "info proc mappings|smaps|smaps_rollup",
+	  "gdb's mapping table, then /proc/PID/maps at the same stop; smaps: "
+	  "resident, dirty, shared, swapped per mapping (pmap -X's columns); "
+	  "smaps_rollup: their totals" },
 	{ "registers", "r reg", NEED_PROC, info_registers, "info registers [REG]",
 	  "general registers of the selected thread" },
 	{ "threads", "", NEED_PROC, info_threads, "info threads",
@@ -2328,6 +2369,10 @@ static const struct cmd set_cmds[] = {
 	{ "cpu-pinning", "", 0, set_cpu_pinning, "set cpu-pinning on|off",
 	  "one CPU for program and layoutdbg while a breakpoint is passed over "
 	  "(default on)" },
+	{ "vmmap-resident", "", 0, set_vmmap_resident, "set vmmap-resident on|off",
+	  "a resident column (from smaps) in vmmap and layout (default on)" },
+	{ "snapshot-pages", "", 0, set_snapshot_pages, "set snapshot-pages on|off",
+	  "record resident/dirty/swapped page counts in snapshots (default on)" },
 	{ NULL, NULL, 0, NULL, NULL, NULL }
 };
 
@@ -2345,6 +2390,10 @@ static const struct cmd show_cmds[] = {
 	  "whether breakpoints are stepped off by emulation" },
 	{ "cpu-pinning", "", 0, show_cpu_pinning, "show cpu-pinning",
 	  "whether hit loops run on one CPU" },
+	{ "vmmap-resident", "", 0, show_vmmap_resident, "show vmmap-resident",
+	  "whether vmmap and layout show what is resident" },
+	{ "snapshot-pages", "", 0, show_snapshot_pages, "show snapshot-pages",
+	  "whether snapshots record page counts" },
 	{ NULL, NULL, 0, NULL, NULL, NULL }
 };
 

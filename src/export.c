@@ -20,6 +20,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "layoutdbg/error.h"
 #include "layoutdbg/export.h"
@@ -384,6 +385,59 @@ static json_t *threads_json(const struct ld_snapshot *s)
 	return a;
 }
 
+#define PAGE_FIELDS(X) X(rss) X(pss) X(shared_clean) X(shared_dirty) \
+	X(private_clean) X(private_dirty) X(anonymous) X(swap) X(locked)
+
+static json_t *pages_json(const struct ld_pages *p)
+{
+	json_t *o = json_object();
+
+#define PF(f) \
+	if (o && set(o, #f, json_integer((json_int_t)p->f * 1024))) \
+		return NULL;
+	PAGE_FIELDS(PF)
+#undef PF
+	return o;
+}
+
+/* A page strip as text: one digit a page (enum ld_page_state). */
+static json_t *strip_json(const uint8_t *st, size_t n)
+{
+	char *t = malloc(n + 1);
+	json_t *v;
+	size_t i;
+
+	if (!t)
+		return NULL;
+	for (i = 0; i < n; i++)
+		t[i] = (char)('0' + st[i]);
+	v = json_stringn(t, n);
+	free(t);
+	return v;
+}
+
+/* "pages" and "page_strip" of each mapping, when the snapshot has them. */
+static int put_pages(json_t *maps, const struct ld_snapshot *s)
+{
+	uint64_t pg = (uint64_t)sysconf(_SC_PAGESIZE);
+	size_t i, at = 0;
+
+	for (i = 0; s->pages && i < s->maps.n; i++) {
+		const struct ld_map *mp = &s->maps.v[i];
+		json_t *o = json_array_get(maps, i);
+		size_t n = (size_t)((mp->end - mp->start) / pg);
+
+		if (set(o, "pages", pages_json(&s->pages[i])))
+			return -ENOMEM;
+		if (!s->strip || n > LD_STRIP_MAX_PAGES || at + n > s->nstrip)
+			continue;
+		if (set(o, "page_strip", strip_json(s->strip + at, n)))
+			return -ENOMEM;
+		at += n;
+	}
+	return 0;
+}
+
 json_t *ld_snapshot_to_json(const struct ld_snapshot *s)
 {
 	json_t *o = json_object();
@@ -400,7 +454,8 @@ json_t *ld_snapshot_to_json(const struct ld_snapshot *s)
 	    set(o, "brk", brk_json(s)) ||
 	    set(o, "mappings", mappings_json(&s->maps)) ||
 	    set(o, "threads", threads_json(s)) ||
-	    (s->heap && set(o, "heap", ld_snap_heap_to_json(s->heap)))) {
+	    (s->heap && set(o, "heap", ld_snap_heap_to_json(s->heap))) ||
+	    put_pages(json_object_get(o, "mappings"), s)) {
 		json_decref(o);
 		return NULL;
 	}
@@ -447,6 +502,64 @@ static json_t *change_json(const struct ld_map_change *c)
 fail:
 	json_decref(o);
 	return NULL;
+}
+
+/* Page counts of both sides and their difference (after - before, bytes;
+ * a side without the mapping counts as zeros). */
+static int put_pages_change(json_t *o, const struct ld_pages *a,
+			    const struct ld_pages *b)
+{
+	static const struct ld_pages zero;
+	json_t *dl = json_object();
+
+	if (set(o, "pages_before", a ? pages_json(a) : json_null()) ||
+	    set(o, "pages_after", b ? pages_json(b) : json_null()))
+		return -ENOMEM;
+	a = a ? a : &zero;
+	b = b ? b : &zero;
+#define PD(f) \
+	if (dl && set(dl, #f, json_integer(((json_int_t)b->f - a->f) * 1024))) \
+		return -ENOMEM;
+	PAGE_FIELDS(PD)
+#undef PD
+	return set(o, "pages_delta", dl);
+}
+
+static json_t *diff_change_json(const struct ld_snap_diff *d,
+				const struct ld_map_change *c)
+{
+	json_t *o = change_json(c);
+
+	if (o && d->pages &&
+	    put_pages_change(o, ld_snap_pages(d->a, c->before),
+			     ld_snap_pages(d->b, c->after))) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+static json_t *touched_json(const struct ld_snap_diff *d)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; a && i < d->ntouched; i++) {
+		const struct ld_touched *t = &d->touched[i];
+		json_t *o = json_object();
+
+		if (!o || set(o, "kind", json_string("touched")) ||
+		    set(o, "before", mapping_json(t->before)) ||
+		    set(o, "after", mapping_json(t->after)) ||
+		    put_pages_change(o, ld_snap_pages(d->a, t->before),
+				     ld_snap_pages(d->b, t->after)) ||
+		    json_array_append_new(a, o)) {
+			json_decref(o);
+			json_decref(a);
+			return NULL;
+		}
+	}
+	return a;
 }
 
 static json_t *diff_brk_json(const struct ld_snap_diff *d)
@@ -510,7 +623,7 @@ static json_t *diff_lists_json(const struct ld_snap_diff *d, bool threads)
 
 	for (i = 0; a && i < n; i++) {
 		json_t *v = threads ? frame_change_json(&d->threads[i]) :
-				      change_json(&d->maps.v[i]);
+				      diff_change_json(d, &d->maps.v[i]);
 
 		if (json_array_append_new(a, v)) {
 			json_decref(a);
@@ -530,7 +643,9 @@ json_t *ld_snap_diff_to_json(const struct ld_snap_diff *d)
 	    set(o, "different_process", json_boolean(d->different_process)) ||
 	    set(o, "changes", diff_lists_json(d, false)) ||
 	    set(o, "brk", diff_brk_json(d)) ||
-	    set(o, "threads", diff_lists_json(d, true))) {
+	    set(o, "threads", diff_lists_json(d, true)) ||
+	    set(o, "pages", json_boolean(d->pages)) ||
+	    set(o, "touched", touched_json(d))) {
 		json_decref(o);
 		return NULL;
 	}
@@ -927,6 +1042,83 @@ static int get_mappings(const struct rd *r, const json_t *top,
 	return 0;
 }
 
+/* One mapping's "pages": each count a whole number of KiB, in bytes. */
+static int get_pages(const struct rd *r, const json_t *o, const char *w,
+		     struct ld_pages *p)
+{
+	long long v;
+
+#define GP(f) \
+	if (get_int(r, o, w, #f, 0, (long long)UINT32_MAX * 1024, &v)) \
+		return -EINVAL; \
+	if (v % 1024) \
+		return bad(r, w, #f, "%lld is not a whole number of KiB", v); \
+	p->f = (uint32_t)(v / 1024);
+	PAGE_FIELDS(GP)
+#undef GP
+	return 0;
+}
+
+static int get_strip(const struct rd *r, const json_t *o, const char *w,
+		     const struct ld_map *mp, struct ld_snapshot *s)
+{
+	uint64_t pg = (uint64_t)sysconf(_SC_PAGESIZE);
+	json_t *v = json_object_get(o, "page_strip");
+	size_t n, i;
+	const char *t;
+	uint8_t *ns;
+
+	if (!v)
+		return 0;
+	if (!json_is_string(v))
+		return bad(r, w, "page_strip", "expected a string, got %s", type_name(v));
+	n = json_string_length(v);
+	t = json_string_value(v);
+	if (n != (mp->end - mp->start) / pg || n > LD_STRIP_MAX_PAGES)
+		return bad(r, w, "page_strip", "%zu pages for a mapping of %" PRIu64,
+			   n, (mp->end - mp->start) / pg);
+	if (!(ns = realloc(s->strip, s->nstrip + n + 1)))
+		return nomem(r);
+	s->strip = ns;
+	for (i = 0; i < n; i++) {
+		if (t[i] < '0' || t[i] > '0' + LD_PS_UNKNOWN)
+			return bad(r, w, "page_strip", "page %zu: '%c' is not a "
+				   "page state (0 to %d)", i, t[i], LD_PS_UNKNOWN);
+		s->strip[s->nstrip++] = (uint8_t)(t[i] - '0');
+	}
+	return 0;
+}
+
+/* Page counts: on every mapping or on none (an older file). */
+static int get_all_pages(const struct rd *r, const json_t *top,
+			 struct ld_snapshot *s)
+{
+	json_t *a = json_object_get(top, "mappings");
+	size_t i;
+	int rc;
+
+	if (!s->maps.n || !json_object_get(json_array_get(a, 0), "pages"))
+		return 0;
+	if (!(s->pages = calloc(s->maps.n, sizeof *s->pages)))
+		return nomem(r);
+	for (i = 0; i < s->maps.n; i++) {
+		const json_t *o = json_array_get(a, i);
+		char w[48];
+
+		snprintf(w, sizeof w, "mappings[%zu]", i);
+		if (!json_is_object(json_object_get(o, "pages")))
+			return bad(r, w, "pages", "missing or not an object: page "
+				   "counts must be on every mapping or on none");
+		snprintf(w, sizeof w, "mappings[%zu].pages", i);
+		if (get_pages(r, json_object_get(o, "pages"), w, &s->pages[i]))
+			return -EINVAL;
+		snprintf(w, sizeof w, "mappings[%zu]", i);
+		if ((rc = get_strip(r, o, w, &s->maps.v[i], s)))
+			return rc;
+	}
+	return 0;
+}
+
 static int get_frame(const struct rd *r, const json_t *o, const char *w,
 		     struct ld_snap_frame *fr)
 {
@@ -1161,7 +1353,8 @@ static int get_snapshot(const struct rd *r, const json_t *top,
 	if ((rc = get_text(r, top, "", "name", true, &s->name)) ||
 	    (rc = get_text(r, top, "", "exe", true, &s->exe)) ||
 	    (rc = get_text(r, top, "", "reason", true, &s->reason)) ||
-	    (rc = get_mappings(r, top, &s->maps)))
+	    (rc = get_mappings(r, top, &s->maps)) ||
+	    (rc = get_all_pages(r, top, s)))
 		return rc;
 	return get_threads(r, top, s);
 }
@@ -1501,7 +1694,7 @@ static double y_of(const struct scale *sc, uint64_t addr)
 /* ---- pictures: drawing -------------------------------------------------- */
 
 /* How a diff marks a mapping. */
-enum status { ST_SAME, ST_ADDED, ST_REMOVED, ST_CHANGED };
+enum status { ST_SAME, ST_ADDED, ST_REMOVED, ST_CHANGED, ST_PAGES };
 
 struct mark {
 	enum status st;
@@ -1516,6 +1709,7 @@ static const struct {
 	[ST_REMOVED] = { "region removed", "#e53935", "removed" },
 	[ST_CHANGED] = { "region changed", "#fdd835",
 			 "changed: grown, shrunk, moved, perms, split, merged" },
+	[ST_PAGES] = { "region touched", "#90caf9", "same range, resident size changed" },
 };
 
 /* A snapshot drawn as one column at x. */
@@ -1527,6 +1721,8 @@ struct column {
 	const struct mark *marks;   /* one per mapping in a diff, else NULL */
 	const struct ld_snap_heap *other;  /* a diff's other side: its chunks
 					      tell the changed ones */
+	const size_t *strip_at;     /* --pages: each mapping's first page in
+				       s->strip (SIZE_MAX: none), else NULL */
 };
 
 static void svg_begin(FILE *f, double w, double h, bool standalone)
@@ -1579,6 +1775,41 @@ static void region_label(const struct column *c, const struct ld_map *mp,
 	fputs("</text>\n", c->f);
 }
 
+/* The resident fraction (smaps' Rss / size) as a bar along the bottom
+ * of the box, its width to scale; the numbers ride along for tools. */
+static void resident_bar(const struct column *c, size_t i, double y0, double y1)
+{
+	const struct ld_map *mp = &c->s->maps.v[i];
+	uint64_t size = mp->end - mp->start, rss = (uint64_t)c->s->pages[i].rss * 1024;
+	double h = y1 - y0 < 9 ? (y1 - y0) / 3 : 3, frac = size ? (double)rss / size : 0;
+
+	if (frac > 1)
+		frac = 1;
+	fprintf(c->f, "<rect class=\"resident\" x=\"%.1f\" y=\"%.1f\" width=\"%.3f\" "
+		"height=\"%.1f\" fill=\"#1565c0\" data-rss=\"%" PRIu64 "\" "
+		"data-size=\"%" PRIu64 "\"/>\n", c->x + BOX_L, y1 - h, BOX_W * frac, h,
+		rss, size);
+}
+
+/* --pages: one cell per page of a small mapping, to scale along the box:
+ * present, swapped, not present (enum ld_page_state). */
+static void page_strip(const struct column *c, size_t i, size_t at,
+		       double y0, double y1)
+{
+	static const char *fill[] = { "#eeeeee", "#2e7d32", "#ef6c00", "#9e9e9e" };
+	const struct ld_map *mp = &c->s->maps.v[i];
+	uint64_t pg = (uint64_t)sysconf(_SC_PAGESIZE);
+	size_t n = (size_t)((mp->end - mp->start) / pg), k;
+	double w = (double)BOX_W / (double)n, h = (y1 - y0) / 3;
+
+	fprintf(c->f, "<g class=\"page-strip\" data-pages=\"%zu\">\n", n);
+	for (k = 0; k < n; k++)
+		fprintf(c->f, "<rect x=\"%.3f\" y=\"%.1f\" width=\"%.3f\" height=\"%.1f\" "
+			"fill=\"%s\" data-state=\"%d\"/>\n", c->x + BOX_L + k * w, y0 + h,
+			w, h, fill[c->s->strip[at + k] & 3], c->s->strip[at + k]);
+	fputs("</g>\n", c->f);
+}
+
 static void draw_region(const struct column *c, size_t i)
 {
 	const struct ld_map *mp = &c->s->maps.v[i];
@@ -1596,6 +1827,10 @@ static void draw_region(const struct column *c, size_t i)
 		fill, mk && st == ST_SAME ? "0.35" : "1",
 		st == ST_SAME ? "#555555" : "#000000",
 		st == ST_SAME ? "0.5" : "1.5");
+	if (c->s->pages)
+		resident_bar(c, i, y0, y1);
+	if (c->strip_at && c->strip_at[i] != SIZE_MAX)
+		page_strip(c, i, c->strip_at[i], y0, y1);
 	addr_text(c, y0 + 11, mp->start);
 	/* Where the next mapping does not start right here, say where this
 	 * one ends. */
@@ -1906,11 +2141,11 @@ static int finish(FILE *out, int rc)
 }
 
 static int svg_snapshot(FILE *f, const struct ld_snapshot *s,
-			bool standalone)
+			bool standalone, const size_t *strip_at)
 {
 	const struct ld_maps *lists[] = { &s->maps };
 	struct scale sc;
-	struct column c = { f, s, &sc, 0, NULL, NULL };
+	struct column c = { f, s, &sc, 0, NULL, NULL, strip_at };
 	double legend_y;
 
 	if (scale_build(&sc, lists, 1, MAP_TOP))
@@ -1931,7 +2166,29 @@ static int svg_snapshot(FILE *f, const struct ld_snapshot *s,
 
 int ld_export_svg(const struct ld_snapshot *s, FILE *out)
 {
-	return finish(out, svg_snapshot(out, s, true));
+	return finish(out, svg_snapshot(out, s, true, NULL));
+}
+
+int ld_export_svg_pages(const struct ld_snapshot *s, FILE *out)
+{
+	uint64_t pg = (uint64_t)sysconf(_SC_PAGESIZE);
+	size_t *at = malloc((s->maps.n + 1) * sizeof *at), i, k = 0;
+	int rc;
+
+	if (!at)
+		return finish(out, -ENOMEM);
+	for (i = 0; i < s->maps.n; i++) {
+		size_t n = (size_t)((s->maps.v[i].end - s->maps.v[i].start) / pg);
+
+		at[i] = SIZE_MAX;
+		if (!s->strip || n > LD_STRIP_MAX_PAGES || k + n > s->nstrip)
+			continue;
+		at[i] = k;
+		k += n;
+	}
+	rc = svg_snapshot(out, s, true, at);
+	free(at);
+	return finish(out, rc);
 }
 
 /* ---- pictures: diffs ---------------------------------------------------- */
@@ -1958,6 +2215,28 @@ static void mark_changes(const struct ld_map_diff *md,
 			mb[c->after - b->maps.v].tag = tag;
 		}
 	}
+}
+
+/* Mappings left alone by the layout diff whose resident size moved. */
+static void mark_touched(const struct ld_snapshot *a, const struct ld_snapshot *b,
+			 struct mark *ma, struct mark *mb)
+{
+	struct ld_snap_diff d;
+	size_t i;
+
+	if (ld_snap_diff(a, b, &d) < 0)
+		return;
+	for (i = 0; i < d.ntouched; i++) {
+		size_t x = (size_t)(d.touched[i].before - a->maps.v);
+		size_t y = (size_t)(d.touched[i].after - b->maps.v);
+
+		if (d.touched[i].before->end - d.touched[i].before->start == 0 ||
+		    a->pages[x].rss == b->pages[y].rss || ma[x].st || mb[y].st)
+			continue;
+		ma[x].st = mb[y].st = ST_PAGES;
+		ma[x].tag = mb[y].tag = "resident size changed";
+	}
+	ld_snap_diff_release(&d);
 }
 
 static void brk_note(FILE *f, const struct ld_snapshot *a,
@@ -2057,8 +2336,8 @@ static int svg_diff(FILE *f, const struct ld_snapshot *a,
 {
 	const struct ld_maps *lists[] = { &a->maps, &b->maps };
 	struct scale sc;
-	struct column ca = { f, a, &sc, 0, ma, b->heap },
-		      cb = { f, b, &sc, COL_W, mb, a->heap };
+	struct column ca = { f, a, &sc, 0, ma, b->heap, NULL },
+		      cb = { f, b, &sc, COL_W, mb, a->heap, NULL };
 	bool heap = a->heap || b->heap;
 	double ly;
 
@@ -2092,6 +2371,7 @@ int ld_export_diff_svg(const struct ld_snapshot *a,
 	ld_map_diff_init(&md);
 	if (ma && mb && !ld_maps_diff(&a->maps, &b->maps, &md)) {
 		mark_changes(&md, a, b, ma, mb);
+		mark_touched(a, b, ma, mb);
 		rc = svg_diff(out, a, b, &md, ma, mb);
 	}
 	ld_map_diff_release(&md);
@@ -2158,7 +2438,18 @@ static void html_mapping_row(FILE *f, const struct ld_snapshot *s,
 		mp->perms, mp->dev_major, mp->dev_minor, mp->inode,
 		kinds[k].fill, kinds[k].name);
 	xml_text(f, mp->path);
-	fputs("</td></tr>\n", f);
+	fputs("</td>", f);
+	if (s->pages) {
+		const struct ld_pages *pg = &s->pages[mp - s->maps.v];
+
+		fprintf(f, "<td class=\"n\">%s</td>",
+			ld_human_size((uint64_t)pg->rss * 1024, h, sizeof h));
+		fprintf(f, "<td class=\"n\">%s</td>",
+			ld_human_size((uint64_t)pg->private_dirty * 1024, h, sizeof h));
+		fprintf(f, "<td class=\"n\">%s</td>",
+			ld_human_size((uint64_t)pg->swap * 1024, h, sizeof h));
+	}
+	fputs("</tr>\n", f);
 }
 
 static void html_mappings(FILE *f, const struct ld_snapshot *s)
@@ -2167,7 +2458,10 @@ static void html_mappings(FILE *f, const struct ld_snapshot *s)
 
 	fputs("<h2>Mappings</h2>\n<table>\n<tr><th>Start</th><th>End</th>"
 	      "<th>Size</th><th></th><th>Offset</th><th>Perms</th><th>Dev</th>"
-	      "<th>Inode</th><th>Kind</th><th>Object</th></tr>\n", f);
+	      "<th>Inode</th><th>Kind</th><th>Object</th>", f);
+	if (s->pages)
+		fputs("<th>Resident</th><th>Private dirty</th><th>Swap</th>", f);
+	fputs("</tr>\n", f);
 	for (i = 0; i < s->maps.n; i++)
 		html_mapping_row(f, s, &s->maps.v[i]);
 	fputs("</table>\n", f);
@@ -2217,7 +2511,7 @@ int ld_export_html(const struct ld_snapshot *s, FILE *out)
 
 	html_head(out, s);
 	fputs("<div class=\"map\">\n", out);
-	rc = svg_snapshot(out, s, false);
+	rc = svg_snapshot(out, s, false, NULL);
 	fputs("</div>\n", out);
 	html_mappings(out, s);
 	if (s->nthreads)
@@ -2253,6 +2547,11 @@ json_t *ld_json_mappings(const struct ld_maps *m)
 json_t *ld_json_frames(const struct ld_snap_frame *v, size_t n)
 {
 	return frames_json(v, n);
+}
+
+json_t *ld_json_pages(const struct ld_pages *p)
+{
+	return pages_json(p);
 }
 
 json_t *ld_json_change(const struct ld_map_change *c)

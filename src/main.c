@@ -40,6 +40,8 @@ static const char usage[] =
 "  -h, --help         this help\n"
 "\n"
 "Commands are read from standard input when it is not a terminal.\n"
+"Residency: `info proc smaps`, `info proc smaps_rollup`, `set vmmap-resident`,\n"
+"`set snapshot-pages`, `export SNAP FILE.svg --pages`.\n"
 "Type `help` at the prompt for the commands; see layoutdbg(1).\n";
 
 struct opts {

@@ -681,6 +681,18 @@ int ld_maps_parse(FILE *f, struct ld_maps *out, char *err, size_t errlen)
 	return parse_input(&in, out, &c);
 }
 
+int ld_maps_parse_line(struct ld_maps *out, const char *line, size_t len,
+		       unsigned long lineno, char *err, size_t errlen)
+{
+	struct cursor c = { .err = err, .errlen = errlen, .lineno = lineno };
+
+	/* The quick scans stop at '\n' or the end; a NUL would end the
+	 * path early. */
+	if (memchr(line, '\0', len))
+		return fail(&c, "embedded NUL byte");
+	return add_line(out, &c, line, len);
+}
+
 int ld_maps_read(pid_t pid, struct ld_maps *out, char *err, size_t errlen)
 {
 	struct cursor c = { .err = err, .errlen = errlen };

@@ -348,10 +348,44 @@ static void brk_unknown(FILE *f, const struct ld_snap_diff *d)
 		ld_snapshot_label(u, la, sizeof la));
 }
 
+/* Under a change: how its resident pages moved, when both snapshots
+ * know. */
+static void pages_note(FILE *f, const struct ld_snap_diff *d,
+		       const struct ld_map_change *c)
+{
+	const struct ld_pages *pa = ld_snap_pages(d->a, c->before);
+	const struct ld_pages *pb = ld_snap_pages(d->b, c->after);
+	char t[256];
+
+	if (!d->pages || (pa && pb && ld_pages_equal(pa, pb)))
+		return;
+	fprintf(f, "    %s %s\n", label_of(c->after ? c->after : c->before),
+		ld_pages_delta_text(pa, pb, t, sizeof t));
+}
+
+/* "~ touched": the same range, other pages. */
+static void render_touched(FILE *f, const struct ld_snap_diff *d,
+			   const struct ld_touched *t)
+{
+	char buf[256];
+
+	fprintf(f, "%s~ touched ", ld_c(LD_C_CHG));
+	range(f, t->after);
+	fprintf(f, "  %s %s%s\n", label_of(t->after),
+		ld_pages_delta_text(ld_snap_pages(d->a, t->before),
+				    ld_snap_pages(d->b, t->after), buf, sizeof buf),
+		ld_c(LD_C_RESET));
+}
+
+static uint64_t change_addr(const struct ld_map_change *c)
+{
+	return c->after ? c->after->start : c->before->start;
+}
+
 void ld_render_diff(FILE *f, const struct ld_snap_diff *d)
 {
 	char la[64], lb[64];
-	size_t i;
+	size_t i, k = 0;
 
 	ld_fout(f, "diff %s -> %s", ld_snapshot_label(d->a, la, sizeof la),
 		ld_snapshot_label(d->b, lb, sizeof lb));
@@ -365,7 +399,10 @@ void ld_render_diff(FILE *f, const struct ld_snap_diff *d)
 	for (i = 0; i < d->maps.n; i++) {
 		const struct ld_map_change *c = &d->maps.v[i];
 
+		for (; k < d->ntouched && d->touched[k].after->start < change_addr(c); k++)
+			render_touched(f, d, &d->touched[k]);
 		ld_render_change(f, c);
+		pages_note(f, d, c);
 		/* RELRO and the like: name the sections whose protection
 		 * changed */
 		if (c->perms_changed && c->after && d->b->sections) {
@@ -375,6 +412,8 @@ void ld_render_diff(FILE *f, const struct ld_snap_diff *d)
 				ld_fout(f, "    sections now %s: %s\n", c->after->perms, secs);
 		}
 	}
+	for (; k < d->ntouched; k++)
+		render_touched(f, d, &d->touched[k]);
 	if (!d->maps.n)
 		ld_fout(f, "mappings: no change (%zu mappings)\n", d->b->maps.n);
 	if (d->brk_valid && d->brk_delta) {
@@ -389,6 +428,9 @@ void ld_render_diff(FILE *f, const struct ld_snap_diff *d)
 	} else {
 		brk_unknown(f, d);
 	}
+	if (!d->pages && !d->different_process && (d->a->pages || d->b->pages))
+		fprintf(f, "pages: not compared (%s has no page counts)\n",
+			ld_snapshot_label(d->a->pages ? d->b : d->a, la, sizeof la));
 	render_frames(f, d);
 }
 

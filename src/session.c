@@ -13,6 +13,7 @@
 
 #include "layoutdbg/heapcmd.h"
 #include "layoutdbg/error.h"
+#include "layoutdbg/resident.h"
 #include "layoutdbg/session.h"
 #include "layoutdbg/infrun.h"
 #include "layoutdbg/source.h"
@@ -32,6 +33,8 @@ void ld_session_init(struct ld_session *s)
 	s->args = calloc(1, sizeof *s->args);
 	s->emulate = true;
 	s->cpu_pinning = true;
+	s->vmmap_resident = true;
+	s->snapshot_pages = true;
 	s->tty = isatty(STDIN_FILENO) && tcgetpgrp(STDIN_FILENO) == getpgrp() ?
 		 STDIN_FILENO : -1;
 	for (i = 1; i < 65; i++) {
@@ -64,6 +67,9 @@ void ld_session_release(struct ld_session *s)
 	ld_lines_free(s->exe_lines);
 	free_args(s->args);
 	ld_maps_release(&s->maps);
+	if (s->smaps)
+		ld_smaps_release(s->smaps);
+	free(s->smaps);
 	ld_objs_release(&s->objs);
 	ld_bps_release(&s->bps);
 	ld_snapshots_release(&s->snaps);
@@ -509,6 +515,7 @@ struct ld_snapshot *ld_session_snapshot(struct ld_session *s, const char *name)
 		ld_error("snapshot: a snapshot named \"%s\" exists already", name);
 		return NULL;
 	}
+	ld_resident_prime(s);
 	m = ld_session_maps(s);
 	if (!m)
 		return NULL;
@@ -522,7 +529,8 @@ struct ld_snapshot *ld_session_snapshot(struct ld_session *s, const char *name)
 	snap->reason = strdup(s->stop_reason);
 	snap_brk(s, snap);
 	snap->threads = calloc(s->proc->nthreads, sizeof *snap->threads);
-	if (!snap->threads || !snap->exe || !snap->reason)
+	if (!snap->threads || !snap->exe || !snap->reason ||
+	    ld_snapshot_pages(s, snap) < 0)
 		goto nomem;
 	for (i = 0; i < s->proc->nthreads; i++) {
 		struct ld_thread *t = &s->proc->threads[i];

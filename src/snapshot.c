@@ -62,6 +62,8 @@ void ld_snapshot_free(struct ld_snapshot *snap)
 	free(snap->sections);
 	free(snap->threads);
 	ld_snap_heap_free(snap->heap);
+	free(snap->pages);
+	free(snap->strip);
 	ld_maps_release(&snap->maps);
 	free(snap->name);
 	free(snap->exe);
@@ -268,6 +270,54 @@ static int diff_threads(const struct ld_snapshot *a, const struct ld_snapshot *b
 	return 0;
 }
 
+const struct ld_pages *ld_snap_pages(const struct ld_snapshot *snap,
+				     const struct ld_map *mp)
+{
+	if (!snap->pages || !mp || mp < snap->maps.v ||
+	    mp >= snap->maps.v + snap->maps.n)
+		return NULL;
+	return &snap->pages[mp - snap->maps.v];
+}
+
+static bool same_mapping(const struct ld_map *x, const struct ld_map *y)
+{
+	return x->end == y->end && x->offset == y->offset && x->inode == y->inode &&
+	       !strcmp(x->perms, y->perms) && !strcmp(x->path, y->path);
+}
+
+/* Unchanged mappings whose page counts changed: one merge by start. */
+static int diff_touched(const struct ld_snapshot *a, const struct ld_snapshot *b,
+			struct ld_snap_diff *out)
+{
+	size_t i = 0, j = 0, n = 0;
+
+	out->pages = a->pages && b->pages;
+	if (!out->pages)
+		return 0;
+	out->touched = calloc(a->maps.n + 1, sizeof *out->touched);
+	if (!out->touched)
+		return -ENOMEM;
+	while (i < a->maps.n && j < b->maps.n) {
+		const struct ld_map *x = &a->maps.v[i], *y = &b->maps.v[j];
+
+		if (x->start < y->start) {
+			i++;
+		} else if (x->start > y->start) {
+			j++;
+		} else {
+			if (same_mapping(x, y) &&
+			    !ld_pages_equal(&a->pages[i], &b->pages[j])) {
+				out->touched[n].before = x;
+				out->touched[n++].after = y;
+			}
+			i++;
+			j++;
+		}
+	}
+	out->ntouched = n;
+	return 0;
+}
+
 int ld_snap_diff(const struct ld_snapshot *a, const struct ld_snapshot *b,
 		 struct ld_snap_diff *out)
 {
@@ -283,6 +333,8 @@ int ld_snap_diff(const struct ld_snapshot *a, const struct ld_snapshot *b,
 	out->different_process = a->pid != b->pid;
 	if (!out->different_process && diff_threads(a, b, out) < 0)
 		goto nomem;
+	if (!out->different_process && diff_touched(a, b, out) < 0)
+		goto nomem;
 	return 0;
 nomem:
 	ld_snap_diff_release(out);
@@ -295,6 +347,9 @@ void ld_snap_diff_release(struct ld_snap_diff *d)
 	free(d->threads);
 	d->threads = NULL;
 	d->nthreads = 0;
+	free(d->touched);
+	d->touched = NULL;
+	d->ntouched = 0;
 }
 
 /* ---- diff --by-object ---------------------------------------------- */

@@ -14,6 +14,7 @@
 #include "layoutdbg/infrun.h"
 #include "layoutdbg/jsonout.h"
 #include "layoutdbg/output.h"
+#include "layoutdbg/resident.h"
 #include "layoutdbg/views.h"
 
 #define PAGE_DOWN(x) ((x) & ~4095ULL)
@@ -348,7 +349,8 @@ static json_t *words_json(const char *list)
 }
 
 static int vmmap_json(struct ld_session *s, const struct ld_maps *m,
-		      struct ld_region *rg, const char *filter)
+		      struct ld_region *rg, const char *filter,
+		      const struct ld_smaps *sm)
 {
 	json_t *d = ld_jdoc("vmmap"), *arr = json_array();
 	size_t i;
@@ -373,6 +375,8 @@ static int vmmap_json(struct ld_session *s, const struct ld_maps *m,
 		if (rg[i].thread_num)
 			ld_jset(o, "thread", json_integer(rg[i].thread_num));
 		ld_jset(o, "sections", words_json(secs));
+		if (sm)
+			ld_jset(o, "rss", json_integer((json_int_t)sm->v[i].kb[LD_SM_RSS] * 1024));
 		json_array_append_new(arr, o);
 	}
 	free(rg);
@@ -383,7 +387,8 @@ static int vmmap_json(struct ld_session *s, const struct ld_maps *m,
 int ld_cmd_vmmap(struct ld_session *s, char *args)
 {
 	const struct ld_maps *m = ld_session_maps(s);
-	char *filter = strtok(args, " \t");
+	char *filter = strtok(args, " \t"), res[32] = "", rs[32];
+	const struct ld_smaps *sm;
 	struct ld_region *rg;
 	size_t i, shown = 0;
 
@@ -396,10 +401,11 @@ int ld_cmd_vmmap(struct ld_session *s, char *args)
 	if (!rg)
 		return ld_error("vmmap: %s", strerror(ENOMEM));
 	ld_classify(s, m, rg);
+	sm = ld_resident_column(s, m, "vmmap");
 	if (ld_json_on())
-		return vmmap_json(s, m, rg, filter);
-	ld_out("%-18s %-18s %-5s %9s  %-12s %-34s %s\n", "Start", "End", "Perms",
-	       "Size", "Kind", "Object / owner", "Sections");
+		return vmmap_json(s, m, rg, filter, sm);
+	ld_out("%-18s %-18s %-5s %9s %s %-12s %-34s %s\n", "Start", "End", "Perms",
+	       "Size", sm ? " Resident " : "", "Kind", "Object / owner", "Sections");
 	for (i = 0; i < m->n; i++) {
 		const struct ld_map *mp = &m->v[i];
 		char detail[512], secs[2048], size[32];
@@ -411,9 +417,12 @@ int ld_cmd_vmmap(struct ld_session *s, char *args)
 		secs[0] = 0;
 		if (rg[i].obj)
 			ld_sections_in(rg[i].obj, mp->start, mp->end, secs, sizeof secs);
-		ld_out("%s0x%016" PRIx64 " 0x%016" PRIx64 " %-5s %9s  %-12s %-34s %s%s\n",
+		if (sm)
+			snprintf(res, sizeof res, " %9s ",
+				 ld_human_size(sm->v[i].kb[LD_SM_RSS] * 1024, rs, sizeof rs));
+		ld_out("%s0x%016" PRIx64 " 0x%016" PRIx64 " %-5s %9s %s %-12s %-34s %s%s\n",
 		       kind_color(&rg[i], mp), mp->start, mp->end, mp->perms,
-		       ld_human_size(mp->end - mp->start, size, sizeof size),
+		       ld_human_size(mp->end - mp->start, size, sizeof size), res,
 		       ld_region_kind_name(rg[i].kind), detail, secs, ld_c(LD_C_RESET));
 	}
 	free(rg);
@@ -905,6 +914,7 @@ static int xinfo_json(struct ld_session *s, uint64_t addr,
 	}
 	if (c)
 		ld_jset(d, "heap_chunk", xinfo_chunk_json(c, arena, addr));
+	ld_xinfo_page(s, addr, mp, d);
 	return ld_emit_json(d);
 }
 
@@ -974,6 +984,7 @@ int ld_cmd_xinfo(struct ld_session *s, char *args)
 		xinfo_chunk_text(chunk, arena, addr);
 	if (rg[i].kind == LD_RK_STACK || rg[i].kind == LD_RK_THREAD_STACK)
 		xinfo_frames(s, addr);
+	ld_xinfo_page(s, addr, mp, NULL);
 	free(rg);
 	return 0;
 }
@@ -1076,8 +1087,19 @@ static size_t make_blocks(const struct ld_maps *m, const char *exe,
 	return n;
 }
 
+/* Resident KiB of a block's mappings (pg: per mapping, or NULL). */
+static uint64_t block_rss(const struct ld_pages *pg, const struct blk *b)
+{
+	uint64_t t = 0;
+	size_t i;
+
+	for (i = b->first; pg && i <= b->last; i++)
+		t += pg[i].rss;
+	return t;
+}
+
 static void block_detail(const struct ld_maps *m, const struct blk *b,
-			 char *buf, size_t len)
+			 char *buf, size_t len, const struct ld_pages *pg)
 {
 	uint64_t size = m->v[b->last].end - m->v[b->first].start;
 	char h[32], names[512] = "";
@@ -1094,13 +1116,18 @@ static void block_detail(const struct ld_maps *m, const struct blk *b,
 		if (k > 0 && (size_t)k < sizeof names - used)
 			used += (size_t)k;
 	}
-	snprintf(buf, len, "%zu mapping%s, %s%s%s", b->last - b->first + 1,
+	char r[48] = "", hr[32];
+
+	if (pg)
+		snprintf(r, sizeof r, " (%s resident)",
+			 ld_human_size(block_rss(pg, b) * 1024, hr, sizeof hr));
+	snprintf(buf, len, "%zu mapping%s, %s%s%s%s", b->last - b->first + 1,
 		 b->last == b->first ? "" : "s", ld_human_size(size, h, sizeof h),
-		 used ? ": " : "", names);
+		 r, used ? ": " : "", names);
 }
 
 static void draw(const struct ld_maps *m, const char *exe, bool brk_valid,
-		 uint64_t start_brk, uint64_t brk)
+		 uint64_t start_brk, uint64_t brk, const struct ld_pages *pg)
 {
 	struct blk *b = calloc(m->n + 1, sizeof *b);
 	const char *line = "+----------------+";
@@ -1119,8 +1146,10 @@ static void draw(const struct ld_maps *m, const char *exe, bool brk_valid,
 			json_t *o = json_object();
 			char detail[640];
 
-			block_detail(m, &b[i], detail, sizeof detail);
+			block_detail(m, &b[i], detail, sizeof detail, pg);
 			ld_jset(o, "kind", json_string(block_label(b[i].kind)));
+			if (pg)
+				ld_jset(o, "rss", json_integer((json_int_t)block_rss(pg, &b[i]) * 1024));
 			ld_json_put_u64(o, "start", m->v[b[i].first].start);
 			ld_json_put_u64(o, "end", m->v[b[i].last].end);
 			ld_jset(o, "mappings", json_integer((json_int_t)(b[i].last -
@@ -1148,7 +1177,7 @@ static void draw(const struct ld_maps *m, const char *exe, bool brk_valid,
 				ld_out("...\n");
 			ld_out("%s 0x%" PRIx64 "\n", line, lo);
 		}
-		block_detail(m, &b[i], detail, sizeof detail);
+		block_detail(m, &b[i], detail, sizeof detail, pg);
 		ld_out("| %-14s | %s\n", block_label(b[i].kind), detail);
 		ld_out("%s 0x%" PRIx64, line, hi);
 		if (b[i].kind == B_HEAP && brk_valid) {
@@ -1164,6 +1193,20 @@ static void draw(const struct ld_maps *m, const char *exe, bool brk_valid,
 	free(b);
 }
 
+/* The layout now, with the resident sizes of this stop when allowed. */
+static void live_layout(struct ld_session *s, const struct ld_maps *m,
+			bool ok, uint64_t sb, uint64_t brk)
+{
+	const struct ld_smaps *sm = ld_resident_column(s, m, "layout");
+	struct ld_pages *pg = sm ? calloc(m->n + 1, sizeof *pg) : NULL;
+	size_t i;
+
+	for (i = 0; pg && i < m->n; i++)
+		ld_pages_of(&sm->v[i], &pg[i]);
+	draw(m, s->exe_path, ok, sb, brk, pg);
+	free(pg);
+}
+
 int ld_cmd_layout(struct ld_session *s, char *args)
 {
 	char *key = strtok(args, " \t");
@@ -1175,7 +1218,7 @@ int ld_cmd_layout(struct ld_session *s, char *args)
 		if (!snap)
 			return ld_error("layout: no snapshot \"%s\" (see `snapshots`)", key);
 		draw(&snap->maps, snap->exe, snap->brk_valid, snap->start_brk,
-		     snap->brk);
+		     snap->brk, s->vmmap_resident ? snap->pages : NULL);
 		return 0;
 	}
 	if (!s->proc)
@@ -1189,7 +1232,7 @@ int ld_cmd_layout(struct ld_session *s, char *args)
 			return -1;
 		ok = ld_session_brk(s, &sb, &brk) == 0;
 		m = ld_session_maps(s);
-		draw(m, s->exe_path, ok, sb, brk);
+		live_layout(s, m, ok, sb, brk);
 	}
 	return 0;
 }

@@ -158,6 +158,14 @@ json_t *ld_snap_diff_to_json(const struct ld_snap_diff *d);
  * is flushed to find out). */
 int ld_export_svg(const struct ld_snapshot *s, FILE *out);
 
+/* The same with a page strip inside each mapping of at most
+ * LD_STRIP_MAX_PAGES pages (the snapshot's strip): one cell per page, to
+ * scale, green present, orange swapped, light grey not present.  With page
+ * counts, every picture also draws each mapping's resident fraction
+ * (class "resident", data-rss and data-size in bytes) as a bar along the
+ * bottom of its box, BOX_W * rss / size wide. */
+int ld_export_svg_pages(const struct ld_snapshot *s, FILE *out);
+
 /* Two such columns side by side, a on the left and b on the right, their
  * rows lined up by address: mappings added in b are green, removed from a
  * red, changed (grown, shrunk, moved, permissions, split, merged) yellow,
@@ -179,5 +187,7 @@ json_t *ld_json_mapping(const struct ld_map *mp);
 json_t *ld_json_mappings(const struct ld_maps *m);
 json_t *ld_json_frames(const struct ld_snap_frame *v, size_t n);
 json_t *ld_json_change(const struct ld_map_change *c);
+/* Page counts in bytes: {"rss": N, "pss": N, "shared_clean": N, ...}. */
+json_t *ld_json_pages(const struct ld_pages *p);
 
 #endif

@@ -48,6 +48,13 @@ void ld_maps_release(struct ld_maps *m);  /* frees entries; m is reusable */
  * failed (err then "line N: <strerror>" too).  Never prints. */
 int ld_maps_parse(FILE *f, struct ld_maps *out, char *err, size_t errlen);
 
+/* One maps line (the smaps parser's header lines), appended to *out
+ * under ld_maps_parse's rules; line[len] must be '\n' (the quick scans
+ * stop there); lineno is used in err.  0,
+ * -EINVAL (err "line N: <why>") or -ENOMEM. */
+int ld_maps_parse_line(struct ld_maps *out, const char *line, size_t len,
+		       unsigned long lineno, char *err, size_t errlen);
+
 /* Read /proc/PID/maps.  Returns 0, -errno from open (ENOENT, or ESRCH,
  * when the process is gone; err then "/proc/PID/maps: <strerror>"), or
  * ld_maps_parse's error.  A process that is not stopped can change its

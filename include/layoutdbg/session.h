@@ -17,6 +17,7 @@
 #include "layoutdbg/mem.h"
 #include "layoutdbg/objs.h"
 #include "layoutdbg/proc.h"
+#include "layoutdbg/smaps.h"
 #include "layoutdbg/snapshot.h"
 #include "layoutdbg/timeline.h"
 #include "layoutdbg/unwind.h"
@@ -80,6 +81,13 @@ struct ld_session {
 	/* snapshots */
 	struct ld_snapshots snaps;
 	bool auto_snapshot;
+
+	/* residency (resident.c): smaps cached per stop like the maps */
+	struct ld_smaps *smaps;     /* valid while smaps_gen == stop_gen */
+	unsigned smaps_gen;
+	pid_t smaps_pid;
+	bool vmmap_resident;        /* `set vmmap-resident`: vmmap/layout column */
+	bool snapshot_pages;        /* `set snapshot-pages`: page counts kept */
 
 	bool emulate;               /* step off breakpoints by emulation */
 	bool cpu_pinning;           /* `set cpu-pinning`: one CPU in hit loops */

@@ -11,6 +11,7 @@
 
 #include "layoutdbg/maps.h"
 #include "layoutdbg/mem.h"
+#include "layoutdbg/smaps.h"
 
 struct ld_snap_frame {
 	uint64_t pc, sp, cfa;
@@ -62,7 +63,21 @@ struct ld_snapshot {
 	size_t nthreads;
 	struct ld_snap_heap *heap;   /* glibc malloc's chunks (heapsnap.h);
 					NULL when not captured */
+	/* What is in memory (`set snapshot-pages`, resident.c): per mapping,
+	 * from smaps; NULL when not recorded (pages_err says why: -errno,
+	 * 0 when switched off or loaded from a file without them). */
+	struct ld_pages *pages;
+	int pages_err;
+	/* The state of each page (enum ld_page_state, one byte a page) of
+	 * the mappings up to LD_STRIP_MAX_PAGES, in mapping order, from
+	 * pagemap; NULL when not recorded (strip_err: -errno or 0). */
+	uint8_t *strip;
+	size_t nstrip;
+	int strip_err;
 };
+
+/* Mappings up to this many pages get a page strip in a snapshot. */
+#define LD_STRIP_MAX_PAGES 1024
 
 struct ld_snapshots {
 	struct ld_snapshot **v;
@@ -111,7 +126,18 @@ struct ld_snap_diff {
 	struct ld_frame_change *threads;
 	size_t nthreads;
 	bool different_process;  /* other pid: addresses not comparable */
+	/* Page counts (both snapshots have them): mappings whose range did
+	 * not change but whose pages did, in address order. */
+	bool pages;
+	struct ld_touched {
+		const struct ld_map *before, *after;
+	} *touched;
+	size_t ntouched;
 };
+
+/* The page counts snap keeps for mp (one of its mappings), or NULL. */
+const struct ld_pages *ld_snap_pages(const struct ld_snapshot *snap,
+				     const struct ld_map *mp);
 
 int ld_snap_diff(const struct ld_snapshot *a, const struct ld_snapshot *b,
 		 struct ld_snap_diff *out);   /* 0 or -ENOMEM */

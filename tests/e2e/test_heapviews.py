@@ -113,7 +113,8 @@ def case_xinfo_json():
 
 def vmmap_rows(out):
     rows = {}
-    for m in re.finditer(r"^0x([0-9a-f]{16}) 0x([0-9a-f]{16}) (\S+) +\S+ \S+  (.{12}) (.*)$",
+    # start end perms size [resident (set vmmap-resident)] kind owner
+    for m in re.finditer(r"^0x([0-9a-f]{16}) 0x([0-9a-f]{16}) (\S+) +\S+ \S+(?: +\S+ \S+)?  (.{12}) (.*)$",
                          out, re.M):
         rows.setdefault(int(m.group(1), 16), []).append((m.group(4).strip(), m.group(5).strip()))
     return rows
