@@ -164,8 +164,10 @@ static void frames_below(FILE *f, const struct ld_snap_thread *th,
 		if (level > next)
 			ld_fout(f, "%s... %zu frames not kept (#%zu to #%zu) ...\n",
 				mark ? "    " : "", level - next, next, level - 1);
-		if (mark)
-			ld_fout(f, "  %s ", mark);
+		if (mark)	/* colour codes go through %s as themselves only
+				   when they are ld_c()'s own strings */
+			ld_fout(f, "  %s%s%s ", ld_c(*mark == '-' ? LD_C_DEL : LD_C_ADD),
+				mark, ld_c(LD_C_RESET));
 		ld_render_frame(f, (int)level, &th->frames[j], exe);
 		next = level + 1;
 	}
@@ -313,11 +315,8 @@ static void frame_counts(FILE *f, const struct ld_frame_change *fc)
 
 static void render_frames(FILE *f, const struct ld_snap_diff *d)
 {
-	char del[64], add[64];
 	size_t i;
 
-	snprintf(del, sizeof del, "%s-%s", ld_c(LD_C_DEL), ld_c(LD_C_RESET));
-	snprintf(add, sizeof add, "%s+%s", ld_c(LD_C_ADD), ld_c(LD_C_RESET));
 	for (i = 0; i < d->nthreads; i++) {
 		const struct ld_frame_change *fc = &d->threads[i];
 
@@ -333,8 +332,8 @@ static void render_frames(FILE *f, const struct ld_snap_diff *d)
 		if (!fc->popped && !fc->pushed && !fc->uncertain)
 			continue;
 		frame_counts(f, fc);
-		frames_below(f, fc->a, fc->popped, del, d->a->exe);
-		frames_below(f, fc->b, fc->pushed, add, d->b->exe);
+		frames_below(f, fc->a, fc->popped, "-", d->a->exe);
+		frames_below(f, fc->b, fc->pushed, "+", d->b->exe);
 	}
 }
 
