@@ -12,7 +12,7 @@ from ldtest import check, search
 CMDS = ["break calloc", "run", "bt", "snapshot", "finish", "snapshot",
         "diff", "info brk", "info proc mappings", "continue"]
 
-t = ldtest.Tap(11)
+t = ldtest.Tap(12)
 res = {}
 
 
@@ -152,5 +152,19 @@ def aslr_on_differs():
 
 
 t.case("--aslr loads the program elsewhere", aslr_on_differs)
+
+
+def diff_in_colour():
+    """--color=always: the diff's colour codes reach the terminal as codes
+    (not escaped by the terminal hygiene), and nothing else is raw."""
+    rc, out, err = ldtest.run_batch([ldtest.fixture("heap")], CMDS,
+                                    opts=["--color=always"], timeout=30)
+    check(rc == 0, "exit status %d: %s" % (rc, err), out)
+    check("\x1b[32m+ added" in out, "the added [heap] line is not green", out)
+    check("  \x1b[31m-\x1b[0m #0  0x" in out, "the popped frame's - is not red", out)
+    check("\\e[" not in out, "a colour code was escaped into text", out)
+
+
+t.case("diff with --color=always: real colour codes, none escaped", diff_in_colour)
 
 sys.exit(t.done())
