@@ -176,3 +176,16 @@ int ld_fail(char *err, size_t len, const char *fmt, ...)
 	}
 	return -1;
 }
+
+int ld_vfail_line(char *err, size_t len, unsigned long lineno, const char *fmt,
+		  va_list ap)
+{
+	int n;
+
+	if (!err || !len)
+		return -EINVAL;
+	n = snprintf(err, len, "line %lu: ", lineno);
+	if (n >= 0 && (size_t)n < len)
+		vsnprintf(err + n, len - n, fmt, ap);
+	return -EINVAL;
+}

@@ -44,17 +44,12 @@ static int fail(const struct cursor *c, const char *fmt, ...) LD_PRINTF(2, 3);
 static int fail(const struct cursor *c, const char *fmt, ...)
 {
 	va_list ap;
-	int n;
+	int r;
 
-	if (!c->err || !c->errlen)
-		return -EINVAL;
-	n = snprintf(c->err, c->errlen, "line %lu: ", c->lineno);
-	if (n < 0 || (size_t)n >= c->errlen)
-		return -EINVAL;
 	va_start(ap, fmt);
-	vsnprintf(c->err + n, c->errlen - n, fmt, ap);
+	r = ld_vfail_line(c->err, c->errlen, c->lineno, fmt, ap);
 	va_end(ap);
-	return -EINVAL;
+	return r;
 }
 
 /* A field as it can be shown in a message: truncated, and with '?' for

@@ -81,17 +81,12 @@ static int fail(const struct parser *p, const char *fmt, ...) LD_PRINTF(2, 3);
 static int fail(const struct parser *p, const char *fmt, ...)
 {
 	va_list ap;
-	int n;
+	int r;
 
-	if (!p->err || !p->errlen)
-		return -EINVAL;
-	n = snprintf(p->err, p->errlen, "line %lu: ", p->lineno);
-	if (n < 0 || (size_t)n >= p->errlen)
-		return -EINVAL;
 	va_start(ap, fmt);
-	vsnprintf(p->err + n, p->errlen - n, fmt, ap);
+	r = ld_vfail_line(p->err, p->errlen, p->lineno, fmt, ap);
 	va_end(ap);
-	return -EINVAL;
+	return r;
 }
 
 /* A field's name, at most this long, is quoted back in a message. */

@@ -24,6 +24,10 @@ void ld_warn(const char *fmt, ...) LD_PRINTF(1, 2);
  * and return -1: for the modules that report into a caller's buffer
  * instead of printing. */
 int ld_fail(char *err, size_t len, const char *fmt, ...) LD_PRINTF(3, 4);
+/* "line N: <why>" into err for the parsers of /proc text (maps, smaps);
+ * returns -EINVAL, the reason a line is rejected. */
+int ld_vfail_line(char *err, size_t len, unsigned long lineno, const char *fmt,
+		  va_list ap) LD_PRINTF(4, 0);
 
 /* Number of ld_error() calls so far; -batch exits non-zero when it moved. */
 unsigned ld_error_count(void);
