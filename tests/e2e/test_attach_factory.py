@@ -231,15 +231,20 @@ def traced_thread_by_strace():
     if not shutil.which("strace"):
         raise ldtest.Skip("strace not installed")
     with Factory(n=100) as f:
-        victim = f.tasks()[5]
-        st = subprocess.Popen(["strace", "-qq", "-o", "/dev/null", "-p", str(victim)],
-                              stderr=subprocess.PIPE)
-        try:
-            deadline = time.monotonic() + 30
-            while tracer(victim) != st.pid:
-                check(time.monotonic() < deadline and st.poll() is None,
-                      "strace never attached to %d" % victim)
+        # a task may be one of the short-lived chain threads, gone before
+        # strace seizes it: then strace exits, and another task is taken
+        deadline = time.monotonic() + 30
+        for victim in f.tasks()[1:]:
+            st = subprocess.Popen(["strace", "-qq", "-o", "/dev/null", "-p", str(victim)],
+                                  stderr=subprocess.PIPE)
+            while tracer(victim) != st.pid and st.poll() is None:
+                check(time.monotonic() < deadline, "strace never attached to %d" % victim)
                 os.sched_yield()
+            if tracer(victim) == st.pid:
+                break
+            st.wait()
+        check(tracer(victim) == st.pid, "strace attached to no thread")
+        try:
             with ldtest.PipeSession() as b:
                 b.send("attach %d" % f.pid)
                 m = b.err.expect(r"^layoutdbg: attach %d: (.*)\n" % f.pid, timeout=60)
