@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "ld_config.h"
-#include "layoutdbg/commands.h"
+#include "layoutdbg/cmdtable.h"
 #include "layoutdbg/error.h"
 #include "layoutdbg/output.h"
 #include "layoutdbg/repl.h"

@@ -11,7 +11,7 @@
 #include <readline/history.h>
 #include <readline/readline.h>
 
-#include "layoutdbg/commands.h"
+#include "layoutdbg/cmdtable.h"
 #include "layoutdbg/guardian.h"
 #include "layoutdbg/repl.h"
 #include "layoutdbg/script.h"

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "layoutdbg/commands.h"
+#include "layoutdbg/cmdtable.h"
 #include "layoutdbg/error.h"
 #include "layoutdbg/repl.h"
 #include "layoutdbg/script.h"

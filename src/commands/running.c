@@ -1,0 +1,269 @@
+/* Running the program: run, start, attach, detach, kill, continue, the
+ * steps (stepi, next, step, until, finish), threads and signal handling. */
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "layoutdbg/cmddoc.h"
+#include "layoutdbg/args.h"
+#include "layoutdbg/error.h"
+#include "layoutdbg/infrun.h"
+#include "layoutdbg/export.h"
+#include "layoutdbg/jsonout.h"
+#include "layoutdbg/output.h"
+#include "layoutdbg/running.h"
+
+int ld_cmd_run(struct ld_session *s, char *args)
+{
+	if (*ld_skip_ws(args) && ld_args_set(s, args) < 0)
+		return -1;
+	return ld_run(s, false);
+}
+
+int ld_cmd_start(struct ld_session *s, char *args)
+{
+	if (*ld_skip_ws(args) && ld_args_set(s, args) < 0)
+		return -1;
+	return ld_run(s, true);
+}
+
+int ld_cmd_kill(struct ld_session *s, char *args)
+{
+	return ld_kill(s);
+}
+
+int ld_cmd_attach(struct ld_session *s, char *args)
+{
+	unsigned long pid;
+	char *w = ld_next_word(&args);
+
+	if (!w)
+		return ld_error("attach: a process id is needed");
+	if (ld_parse_uint("attach", w, INT_MAX, &pid) < 0)
+		return -1;
+	return ld_attach(s, (pid_t)pid);
+}
+
+int ld_cmd_detach(struct ld_session *s, char *args)
+{
+	return ld_detach(s);
+}
+
+int ld_cmd_continue(struct ld_session *s, char *args)
+{
+	unsigned long n = 1;
+	char *w = ld_next_word(&args);
+
+	if (w && ld_parse_uint("continue", w, UINT_MAX, &n) < 0)
+		return -1;
+	return ld_continue(s, (unsigned)n);
+}
+
+int ld_cmd_stepi(struct ld_session *s, char *args)
+{
+	unsigned long n = 1;
+	char *w = ld_next_word(&args);
+
+	if (w && (ld_parse_uint("stepi", w, UINT_MAX, &n) < 0))
+		return -1;
+	if (!n)
+		return 0;
+	return ld_stepi(s, (unsigned)n);
+}
+
+int ld_cmd_finish(struct ld_session *s, char *args)
+{
+	return ld_finish(s);
+}
+
+static int step_lines(struct ld_session *s, char *args, const char *what,
+		      enum ld_step_mode mode)
+{
+	unsigned long n = 1;
+	char *w = ld_next_word(&args);
+
+	if (w && ld_parse_uint(what, w, UINT_MAX, &n) < 0)
+		return -1;
+	while (n-- && s->proc)
+		if (ld_step_line(s, mode) < 0)
+			return -1;
+	return 0;
+}
+
+int ld_cmd_next(struct ld_session *s, char *args)
+{
+	return step_lines(s, args, "next", STEP_NEXT);
+}
+
+int ld_cmd_step(struct ld_session *s, char *args)
+{
+	return step_lines(s, args, "step", STEP_INTO);
+}
+
+int ld_cmd_until(struct ld_session *s, char *args)
+{
+	ld_trim_end(args);
+	if (*ld_skip_ws(args)) {
+		/* until LOCATION: like tbreak LOCATION + continue, but it also
+		 * stops when the current frame returns (gdb). */
+		if (ld_break(s, ld_skip_ws(args), true) < 0)
+			return -1;
+		return ld_continue(s, 1);
+	}
+	return ld_step_line(s, STEP_UNTIL);
+}
+
+static const char *thread_name(pid_t pid, pid_t tid, char *buf, size_t len)
+{
+	char path[64];
+	FILE *f;
+
+	snprintf(path, sizeof path, "/proc/%d/task/%d/comm", (int)pid, (int)tid);
+	buf[0] = 0;
+	if ((f = fopen(path, "r"))) {
+		if (fgets(buf, (int)len, f))
+			buf[strcspn(buf, "\n")] = 0;
+		fclose(f);
+	}
+	return buf;
+}
+
+int ld_cmd_info_threads(struct ld_session *s, char *args)
+{
+	json_t *arr = ld_json_on() ? json_array() : NULL;
+	size_t i;
+
+	ld_out("  %-4s %-26s %s\n", "Id", "Target Id", "Frame");
+	for (i = 0; i < s->proc->nthreads; i++) {
+		struct ld_thread *t = &s->proc->threads[i];
+		char name[64], target[96], where[512];
+		ld_regs r;
+
+		if (t->state == LD_T_GONE)
+			continue;
+		snprintf(target, sizeof target, "LWP %d \"%s\"", (int)t->tid,
+			 thread_name(s->proc->pid, t->tid, name, sizeof name));
+		if (ld_regs_get(t->tid, &r))
+			snprintf(where, sizeof where, "(running)");
+		else
+			ld_describe_pc(s, r.rip, where, sizeof where);
+		ld_out("%c %-4d %-26s %s\n", t->tid == s->cur_tid ? '*' : ' ', t->num,
+		       target, where);
+		if (arr) {
+			json_t *o = json_pack("{s:i, s:i, s:s, s:b, s:s}", "num", t->num,
+					      "tid", t->tid, "name", name, "current",
+					      t->tid == s->cur_tid, "frame", where);
+
+			if (ld_regs_get(t->tid, &r) == 0)
+				ld_json_put_u64(o, "pc", r.rip);
+			json_array_append_new(arr, o);
+		}
+	}
+	if (arr)
+		return ld_emit_doc("info threads", "threads", arr);
+	return 0;
+}
+
+int ld_cmd_thread(struct ld_session *s, char *args)
+{
+	char *w = ld_next_word(&args), where[512];
+	unsigned long n;
+	size_t i;
+	ld_regs r;
+
+	if (!w) {
+		struct ld_thread *t = ld_session_thread(s);
+
+		if (t)
+			ld_out("[Current thread is %d (LWP %d)]\n", t->num, (int)t->tid);
+		return t ? 0 : -1;
+	}
+	if (ld_parse_uint("thread", w, INT_MAX, &n) < 0)
+		return -1;
+	for (i = 0; i < s->proc->nthreads; i++) {
+		struct ld_thread *t = &s->proc->threads[i];
+
+		if (t->num != (int)n || t->state == LD_T_GONE)
+			continue;
+		s->cur_tid = t->tid;
+		s->frame = 0;
+		ld_out("[Switching to thread %d (LWP %d)]\n", t->num, (int)t->tid);
+		if (ld_regs_get(t->tid, &r) == 0)
+			ld_out("#0  %s\n", ld_describe_pc(s, r.rip, where, sizeof where));
+		return 0;
+	}
+	return ld_error("thread %lu: no such thread (see `info threads`)", n);
+}
+
+static int signal_number(const char *w)
+{
+	char *end;
+	long n;
+	int i;
+
+	n = strtol(w, &end, 10);
+	if (*w && !*end)
+		return n > 0 && n < 65 ? (int)n : -1;
+	if (!strncmp(w, "SIG", 3))
+		w += 3;
+	for (i = 1; i < 65; i++) {
+		const char *a = sigabbrev_np(i);
+
+		if (a && !strcasecmp(a, w))
+			return i;
+	}
+	return -1;
+}
+
+static void print_signal(struct ld_session *s, int sig)
+{
+	const char *a = sigabbrev_np(sig);
+	char name[32];
+
+	snprintf(name, sizeof name, "SIG%s", a ? a : "?");
+	ld_out("%-14s %-5s %-6s %s\n", name, s->handle_stop[sig] ? "Yes" : "No",
+	       s->handle_pass[sig] ? "Yes" : "No", strsignal(sig));
+}
+
+int ld_cmd_handle(struct ld_session *s, char *args)
+{
+	char *w = ld_next_word(&args), *a;
+	int sig;
+
+	if (!w)
+		return ld_error("handle: usage: handle SIGNAL [stop|nostop|pass|nopass]...");
+	sig = signal_number(w);
+	if (sig < 0)
+		return ld_error("handle: unknown signal \"%s\"", w);
+	if (sig == SIGKILL || sig == SIGSTOP)
+		ld_warn("handle: SIG%s cannot be caught or ignored by the program",
+			sigabbrev_np(sig));
+	while ((a = ld_next_word(&args))) {
+		if (!strcmp(a, "stop") || !strcmp(a, "print"))
+			s->handle_stop[sig] = true;
+		else if (!strcmp(a, "nostop") || !strcmp(a, "noprint"))
+			s->handle_stop[sig] = false;
+		else if (!strcmp(a, "pass") || !strcmp(a, "noignore"))
+			s->handle_pass[sig] = true;
+		else if (!strcmp(a, "nopass") || !strcmp(a, "ignore"))
+			s->handle_pass[sig] = false;
+		else
+			return ld_error("handle: \"%s\": expected stop, nostop, pass "
+					"or nopass", a);
+	}
+	ld_out("%-14s %-5s %-6s %s\n", "Signal", "Stop", "Pass", "Description");
+	print_signal(s, sig);
+	return 0;
+}
+
+int ld_cmd_info_signals(struct ld_session *s, char *args)
+{
+	int sig;
+
+	ld_out("%-14s %-5s %-6s %s\n", "Signal", "Stop", "Pass", "Description");
+	for (sig = 1; sig < 32; sig++)
+		if (sigabbrev_np(sig))
+			print_signal(s, sig);
+	return 0;
+}
