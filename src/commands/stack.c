@@ -8,11 +8,8 @@
 
 #include "layoutdbg/args.h"
 #include "layoutdbg/error.h"
-#include "layoutdbg/export.h"
-#include "layoutdbg/jsonout.h"
-#include "layoutdbg/output.h"
-#include "layoutdbg/render.h"
 #include "layoutdbg/stack.h"
+#include "layoutdbg/stackview.h"
 
 /* Frames of the selected thread, at most max of them (SIZE_MAX: all):
  * their count, or -1 after an error was printed. */
@@ -32,48 +29,27 @@ static int cur_stack(struct ld_session *s, const char *what, size_t max,
 	return n;
 }
 
-/* Frame `level` of fs (symbolized) as text or as a JSON object; JSON
- * NULL when memory is short. */
-static int show_frame(struct ld_session *s, const struct ld_frames *fs,
-		      size_t level, json_t **json)
+/* Frames [from, to) of fs, each symbolized, shown and released. */
+static int show_frames(struct ld_session *s, const struct ld_frames *fs,
+		       size_t from, size_t to)
 {
-	struct ld_snap_frame sf;
-	int r = ld_session_frame_info(s, &fs->v[level], level > 0, &sf);
-
-	if (r == 0 && json) {
-		json_t *one = ld_json_frames(&sf, 1);
-
-		*json = one ? json_array_get(one, 0) : NULL;
-		json_incref(*json);
-		json_decref(one);
-		r = *json ? 0 : -ENOMEM;
-	} else if (r == 0) {
-		ld_render_frame(stdout, (int)level, &sf, s->exe_path);
-	}
-	ld_snap_frame_release(&sf);
-	return r;
-}
-
-static int backtrace_json(struct ld_session *s, const struct ld_frames *fs,
-			  size_t from, size_t to)
-{
-	json_t *d = ld_jdoc("backtrace"), *arr = json_array(), *fr;
+	struct ld_thread *t = ld_session_thread(s);
+	struct ld_bt_out o;
 	size_t i;
+	int r = 0;
 
-	ld_jset(d, "tid", json_integer(s->cur_tid));
-	ld_jset(d, "thread", json_integer(ld_session_thread(s)->num));
-	for (i = from; arr && i < to; i++) {
-		if (show_frame(s, fs, i, &fr) < 0 || json_array_append_new(arr, fr)) {
-			json_decref(arr);
-			json_decref(d);
-			return ld_error("backtrace: %s", strerror(ENOMEM));
-		}
+	ld_bt_begin(&o, s->cur_tid, t->num, s->exe_path);
+	for (i = from; i < to && r == 0; i++) {
+		struct ld_snap_frame sf;
+
+		r = ld_session_frame_info(s, &fs->v[i], i > 0, &sf);
+		if (r == 0)
+			r = ld_bt_frame(&o, i, &sf);
+		ld_snap_frame_release(&sf);
 	}
-	ld_jset(d, "frames", arr);
-	ld_jset(d, "more", json_boolean(to < fs->n));
-	ld_jset(d, "depth", json_integer((json_int_t)fs->n));
-	ld_jset(d, "from", json_integer((json_int_t)from));
-	return ld_emit_json(d);
+	if (r < 0)
+		return ld_bt_fail(&o, r);
+	return ld_bt_end(&o, from, to, fs->n);
 }
 
 /* `backtrace [full] [N|-N]`, as gdb: N the innermost N frames, -N the
@@ -84,8 +60,8 @@ int ld_cmd_backtrace(struct ld_session *s, char *args)
 	unsigned long count = ULONG_MAX;
 	bool outermost = false;
 	char *w = ld_next_word(&args);
-	size_t from = 0, to, i;
-	int n, r = 0;
+	size_t from = 0, to;
+	int n, r;
 
 	if (w && (!strcmp(w, "full") || !strcmp(w, "-full")))
 		w = ld_next_word(&args);
@@ -103,17 +79,7 @@ int ld_cmd_backtrace(struct ld_session *s, char *args)
 		from = fs.n - count;
 	else if (!outermost && count < fs.n)
 		to = count;
-	if (ld_json_on()) {
-		r = backtrace_json(s, &fs, from, to);
-	} else {
-		for (i = from; i < to && r == 0; i++)
-			r = show_frame(s, &fs, i, NULL);
-		if (r < 0)
-			r = ld_error("backtrace: %s", strerror(-r));
-		else if (to < fs.n)
-			ld_out("(More stack frames follow...)\n");
-		fflush(stdout);
-	}
+	r = show_frames(s, &fs, from, to);
 	ld_frames_release(&fs);
 	return r;
 }
@@ -123,7 +89,7 @@ int ld_cmd_backtrace(struct ld_session *s, char *args)
 static int select_frame(struct ld_session *s, long level)
 {
 	struct ld_frames fs = { 0 };
-	json_t *fr = NULL;
+	struct ld_snap_frame sf;
 	int n, rc;
 
 	if (level < 0)
@@ -139,20 +105,15 @@ static int select_frame(struct ld_session *s, long level)
 		return ld_error("frame %ld: no frame at level %ld (the stack has %d "
 				"frames)", level, level, n);
 	}
-	rc = show_frame(s, &fs, (size_t)level, ld_json_on() ? &fr : NULL);
+	rc = ld_session_frame_info(s, &fs.v[level], level > 0, &sf);
 	ld_frames_release(&fs);
 	if (rc < 0)
 		return ld_error("frame: %s", strerror(-rc));
-	s->frame = (int)level;
-	if (fr) {
-		json_t *d = ld_jdoc("frame");
-
-		ld_jset(d, "level", json_integer(level));
-		ld_jset(d, "frame", fr);
-		return ld_emit_json(d);
-	}
-	fflush(stdout);
-	return 0;
+	rc = ld_show_selected_frame(level, &sf, s->exe_path);
+	ld_snap_frame_release(&sf);
+	if (rc == 0)
+		s->frame = (int)level;
+	return rc;
 }
 
 int ld_cmd_frame(struct ld_session *s, char *args)
@@ -189,67 +150,15 @@ int ld_cmd_down(struct ld_session *s, char *args)
 static int frame_report(struct ld_session *s, const struct ld_frame *f, int n,
 			int k)
 {
-	char sym[256];
+	struct ld_frame_view v = { .f = f, .n = n, .k = k };
+	struct ld_obj *ob;
+	uint64_t off;
 
-	if (ld_json_on()) {
-		json_t *d = ld_jdoc("info frame"), *saved = json_object();
-
-		ld_jset(d, "level", json_integer(k));
-		ld_json_put_u64(d, "cfa", f[k].cfa);
-		ld_json_put_u64(d, "pc", f[k].pc);
-		if (k + 1 < n)
-			ld_json_put_u64(d, "saved_pc", f[k + 1].pc);
-		if (k + 1 < n && f[k + 1].cfa)
-			ld_json_put_u64(d, "caller_cfa", f[k + 1].cfa);
-		if (k > 0)
-			ld_json_put_u64(d, "callee_cfa", f[k - 1].cfa);
-		if (f[k].rbp_at)
-			ld_json_put_u64(saved, "rbp", f[k].rbp_at);
-		if (f[k].rip_at)
-			ld_json_put_u64(saved, "rip", f[k].rip_at);
-		ld_jset(d, "saved_registers", saved);
-		return ld_emit_json(d);
-	}
-	ld_out("Stack level %d, frame at 0x%" PRIx64 ":\n", k, f[k].cfa);
-	{
-		struct ld_obj *ob;
-		const char *name;
-		uint64_t off;
-
-		/* gdb names the function only, without the offset. */
-		if (!ld_objs_symbolize(&s->objs, k ? f[k].pc - 1 : f[k].pc, &ob,
-				       &name, &off))
-			name = "??";
-		snprintf(sym, sizeof sym, "%s", name);
-	}
-	ld_out(" rip = 0x%" PRIx64 " in %s", f[k].pc, sym);
-	if (k + 1 < n)
-		ld_out("; saved rip = 0x%" PRIx64 "\n", f[k + 1].pc);
-	else
-		ld_out("\n");
-	if (k + 1 < n && f[k + 1].cfa)
-		ld_out(" called by frame at 0x%" PRIx64 "\n", f[k + 1].cfa);
-	if (k > 0)
-		ld_out(" caller of frame at 0x%" PRIx64 "\n", f[k - 1].cfa);
-	/* With a frame pointer, rbp was pushed right below the return
-	 * address and points at itself: the frame base gdb reports. */
-	if (f[k].rbp_at && f[k].rbp_at + 8 == f[k].rip_at)
-		ld_out(" Arglist at 0x%" PRIx64 ", args:\n Locals at 0x%" PRIx64
-		       ", Previous frame's sp is 0x%" PRIx64 "\n",
-		       f[k].rbp_at, f[k].rbp_at, f[k].cfa);
-	else
-		ld_out(" Arglist at unknown address.\n Locals at unknown address,"
-		       " Previous frame's sp is 0x%" PRIx64 "\n", f[k].cfa);
-	if (f[k].rbp_at || f[k].rip_at) {
-		ld_out(" Saved registers:\n ");
-		if (f[k].rbp_at)
-			ld_out(" rbp at 0x%" PRIx64 "%s", f[k].rbp_at,
-			       f[k].rip_at ? "," : "");
-		if (f[k].rip_at)
-			ld_out(" rip at 0x%" PRIx64, f[k].rip_at);
-		ld_out("\n");
-	}
-	return 0;
+	/* gdb names the function only, without the offset. */
+	if (!ld_objs_symbolize(&s->objs, k ? f[k].pc - 1 : f[k].pc, &ob,
+			       &v.func, &off))
+		v.func = "??";
+	return ld_show_frame_info(&v);
 }
 
 int ld_cmd_info_frame(struct ld_session *s, char *args)
