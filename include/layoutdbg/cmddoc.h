@@ -1,10 +1,18 @@
-/* --json documents of commands that report one value. */
+/* What the command renderers share: the --json document of a command
+ * that reports one value, and the way they name addresses. */
 #ifndef LAYOUTDBG_CMDDOC_H
 #define LAYOUTDBG_CMDDOC_H
 
 #include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
 
 /* Emit {"command": cmd, key: v} (v stolen; NULL: out of memory). */
 int ld_emit_doc(const char *cmd, const char *key, json_t *v);
+
+/* Names an address for a renderer ("main+4", "??" when no symbol covers
+ * it); returns buf.  Renderers name only what they print. */
+typedef const char *(*ld_symbolize_fn)(void *ctx, uint64_t addr, char *buf,
+				       size_t len);
 
 #endif

@@ -5,9 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Names an address for the renderer ("main+4", "??"); returns buf. */
-typedef const char *(*ld_symbolize_fn)(void *ctx, uint64_t addr, char *buf,
-				       size_t len);
+#include "layoutdbg/cmddoc.h"
 
 struct ld_examine {
 	uint64_t addr;

@@ -10,12 +10,8 @@
 #include "layoutdbg/data.h"
 #include "layoutdbg/error.h"
 #include "layoutdbg/examine.h"
+#include "layoutdbg/expr.h"
 #include "layoutdbg/regs.h"
-
-static const char *symbolize(void *s, uint64_t addr, char *buf, size_t len)
-{
-	return ld_session_symbolize(s, addr, buf, len);
-}
 
 int ld_cmd_info_registers(struct ld_session *s, char *args)
 {
@@ -31,7 +27,7 @@ int ld_cmd_info_registers(struct ld_session *s, char *args)
 	v.tid = t->tid;
 	v.thread = t->num;
 	v.want = ld_next_word(&args);
-	v.sym = symbolize;
+	v.sym = ld_symbolize_cb;
 	v.sym_ctx = s;
 	return ld_show_registers(&v);
 }
@@ -59,7 +55,7 @@ static int examine_units(struct ld_session *s, uint64_t addr,
 			 unsigned long count, char fmt, char unit)
 {
 	struct ld_examine x = { .addr = addr, .fmt = fmt, .count = count,
-				.sym = symbolize, .sym_ctx = s };
+				.sym = ld_symbolize_cb, .sym_ctx = s };
 	unsigned char *buf;
 	int r;
 

@@ -7,14 +7,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "layoutdbg/cmddoc.h"
 #include "layoutdbg/args.h"
 #include "layoutdbg/error.h"
 #include "layoutdbg/files.h"
-#include "layoutdbg/export.h"
-#include "layoutdbg/jsonout.h"
-#include "layoutdbg/output.h"
+#include "layoutdbg/expr.h"
 #include "layoutdbg/source.h"
+#include "layoutdbg/srcview.h"
 
 int ld_cmd_file(struct ld_session *s, char *args)
 {
@@ -29,7 +27,7 @@ int ld_cmd_file(struct ld_session *s, char *args)
 				"`detach` first", (int)s->proc->pid);
 	if (ld_session_file(s, w) < 0)
 		return -1;
-	ld_out("Reading symbols from %s...\n", s->exe_path);
+	ld_show_reading_symbols(s->exe_path);
 	return 0;
 }
 
@@ -66,47 +64,14 @@ static bool func_entry(struct ld_session *s, const char *name, uint64_t *addr)
 	return *addr != 0;
 }
 
-/* " <main+33>" as gdb prints it after an address; "" when no symbol
- * covers it. */
-static const char *sym_off(struct ld_session *s, uint64_t addr, char *buf,
-			   size_t len)
-{
-	char name[256];
-
-	if (!strcmp(ld_session_symbolize(s, addr, name, sizeof name), "??"))
-		snprintf(buf, len, "%s", "");
-	else
-		snprintf(buf, len, " <%s>", name);
-	return buf;
-}
-
 static int line_report(struct ld_session *s, const char *file, unsigned line,
 		       uint64_t start, uint64_t end, bool code)
 {
-	char a[512], b[512];
+	struct ld_line_view v = { .file = file, .line = line, .start = start,
+				  .end = end, .code = code,
+				  .sym = ld_symbolize_cb, .sym_ctx = s };
 
-	if (ld_json_on()) {
-		json_t *d = ld_jdoc("info line");
-
-		ld_json_put_text(d, "file", file);
-		ld_jset(d, "line", json_integer(line));
-		ld_jset(d, "has_code", json_boolean(code));
-		ld_json_put_u64(d, "start", start);
-		if (code && end)
-			ld_json_put_u64(d, "end", end);
-		return ld_emit_json(d);
-	}
-	if (!code)
-		ld_out("Line %u of \"%s\" is at address %#" PRIx64 "%s but contains "
-		       "no code.\n", line, file, start, sym_off(s, start, a, sizeof a));
-	else if (!end)
-		ld_out("Line %u of \"%s\" starts at address %#" PRIx64 "%s.\n",
-		       line, file, start, sym_off(s, start, a, sizeof a));
-	else
-		ld_out("Line %u of \"%s\" starts at address %#" PRIx64 "%s and "
-		       "ends at %#" PRIx64 "%s.\n", line, file, start,
-		       sym_off(s, start, a, sizeof a), end, sym_off(s, end, b, sizeof b));
-	return 0;
+	return ld_show_line(&v);
 }
 
 /* The line covering a code address. */
@@ -115,21 +80,10 @@ static int line_at_addr(struct ld_session *s, uint64_t addr)
 	struct ld_lines *l;
 	struct ld_line row;
 	uint64_t bias, end;
-	char buf[512];
 
 	l = lines_for(s, addr, &bias);
-	if (!l || !ld_lines_range(l, addr - bias, &row, &end)) {
-		if (ld_json_on()) {
-			json_t *d = ld_jdoc("info line");
-
-			ld_json_put_u64(d, "address", addr);
-			ld_jset(d, "has_code", json_false());
-			return ld_emit_json(d);
-		}
-		ld_out("No line number information available for address %#" PRIx64
-		       "%s\n", addr, sym_off(s, addr, buf, sizeof buf));
-		return 0;
-	}
+	if (!l || !ld_lines_range(l, addr - bias, &row, &end))
+		return ld_show_no_line(addr, ld_symbolize_cb, s);
 	return line_report(s, ld_source_shortname(row.file), row.line,
 			   row.addr + bias, end ? end + bias : 0, true);
 }
@@ -155,13 +109,8 @@ static int line_of_source(struct ld_session *s, const char *file, unsigned line)
 		r = ld_lines_line_start(l, file, line, &a, &actual, err, sizeof err);
 	if (r < 0)
 		return ld_error("info line: %s", err);
-	if (r == 0) {
-		if (ld_json_on())
-			return ld_error("info line: line number %u is out of range for "
-					"\"%s\"", line, file);
-		ld_out("Line number %u is out of range for \"%s\".\n", line, file);
-		return 0;
-	}
+	if (r == 0)
+		return ld_show_line_out_of_range(line, file);
 	if (!ld_lines_range(l, a, &row, &end))
 		return ld_error("info line: %s:%u: no row at %#" PRIx64, file, line, a);
 	/* the file as the line table names it, as elsewhere */
@@ -230,107 +179,73 @@ int ld_cmd_info_sharedlibrary(struct ld_session *s, char *args)
 
 	if (ld_session_rescan(s) < 0)
 		return -1;
-	if (ld_json_on()) {
-		json_t *arr = json_array();
-
-		for (i = 0; i < s->objs.n; i++) {
-			struct ld_obj *ob = &s->objs.v[i];
-			json_t *o = json_object();
-
-			ld_obj_elf(ob);
-			ld_json_put_text(o, "path", ob->path);
-			ld_json_put_u64(o, "from", ob->lo);
-			ld_json_put_u64(o, "to", ob->hi);
-			ld_json_put_u64(o, "bias", ob->bias);
-			ld_jset(o, "executable", json_boolean(ob->is_exe));
-			ld_jset(o, "interpreter", json_boolean(ob->is_interp));
-			json_array_append_new(arr, o);
-		}
-		return ld_emit_doc("info sharedlibrary", "objects", arr);
-	}
-	ld_out("%-18s %-18s %-18s %s\n", "From", "To", "Bias", "Object");
-	for (i = 0; i < s->objs.n; i++) {
-		struct ld_obj *ob = &s->objs.v[i];
-
-		ld_obj_elf(ob);
-		ld_out("0x%016" PRIx64 " 0x%016" PRIx64 " 0x%016" PRIx64 " %s%s%s\n",
-		       ob->lo, ob->hi, ob->bias, ob->path,
-		       ob->is_exe ? "  (executable)" : "",
-		       ob->is_interp ? "  (dynamic linker)" : "");
-	}
-	return 0;
+	for (i = 0; i < s->objs.n; i++)
+		/* opening the ELF gives an unlisted object its bias */
+		ld_obj_elf(&s->objs.v[i]);
+	return ld_show_objects(&s->objs);
 }
 
 static char list_file[4096];
 
 static unsigned list_next;
 
-/* list: 10 lines around LINE, FILE:LINE or FUNCTION; again: the next 10. */
-int ld_cmd_list(struct ld_session *s, char *args)
+/* list's LOCATION w (not empty): LINE or FILE:LINE (*center; file set
+ * when named), or FUNCTION (its first line).  0 or -1 after an error. */
+static int list_location(struct ld_session *s, char *w, char *file,
+			 size_t len, unsigned long *center)
 {
-	char *w, file[4096] = "";
-	unsigned long center = 0, first, i;
+	char *colon = strrchr(w, ':');
+	char *digits = colon ? colon + 1 : w;
+	struct ld_lines *l;
+	struct ld_line row;
+	uint64_t a, bias;
+
+	if (*digits && strspn(digits, "0123456789") == strlen(digits)) {
+		errno = 0;
+		*center = strtoul(digits, NULL, 10);
+		/* source lines are unsigned: above that, no such line */
+		if (errno || *center > UINT_MAX)
+			return ld_error("list: line %s is out of range (at most %u)",
+					digits, UINT_MAX);
+		if (colon)
+			snprintf(file, len, "%.*s", (int)(colon - w), w);
+		return 0;
+	}
+	/* a function: its first line */
+	if (func_entry(s, w, &a) && (l = lines_for(s, a, &bias)) &&
+	    ld_lines_at(l, a - bias, &row)) {
+		snprintf(file, len, "%s", row.file);
+		*center = row.line;
+		return 0;
+	}
+	return ld_error("list %s: no function \"%s\" with line information", w, w);
+}
+
+/* The line of the selected thread's pc, else 1. */
+static unsigned long pc_line(struct ld_session *s)
+{
+	struct ld_line row;
+	struct ld_thread *t = s->proc ? ld_proc_thread(s->proc, s->cur_tid) : NULL;
+	ld_regs r;
+
+	return t && ld_regs_get(t->tid, &r) == 0 &&
+	       ld_objs_line_at(&s->objs, r.rip, &row) ? row.line : 1;
+}
+
+/* Lines first.. (10) of file; center is the line asked for (0: none). */
+static int list_lines(struct ld_session *s, char *file, size_t len,
+		      unsigned long first, unsigned long center)
+{
+	unsigned long i;
 	long count;
 
-	ld_trim_end(args);
-	w = ld_skip_ws(args);
-	if (*w) {
-		char *colon = strrchr(w, ':');
-		char *digits = colon ? colon + 1 : w;
-
-		if (*digits && strspn(digits, "0123456789") == strlen(digits)) {
-			errno = 0;
-			center = strtoul(digits, NULL, 10);
-			/* source lines are unsigned: above that, no such line */
-			if (errno || center > UINT_MAX)
-				return ld_error("list: line %s is out of range (at most %u)",
-						digits, UINT_MAX);
-			if (colon)
-				snprintf(file, sizeof file, "%.*s", (int)(colon - w), w);
-		} else {
-			/* a function: its first line */
-			struct ld_lines *l;
-			struct ld_line row;
-			uint64_t a, bias;
-
-			if (func_entry(s, w, &a) && (l = lines_for(s, a, &bias)) &&
-			    ld_lines_at(l, a - bias, &row)) {
-				snprintf(file, sizeof file, "%s", row.file);
-				center = row.line;
-			} else {
-				return ld_error("list %s: no function \"%s\" with line "
-						"information", w, w);
-			}
-		}
-	}
-	if (!*file) {
-		const char *def = *list_file && !*w ? list_file : ld_default_source(s);
-
-		if (!def)
-			return ld_error("list: no source file known (no DWARF line "
-					"information); give FILE:LINE");
-		snprintf(file, sizeof file, "%s", def);
-	}
-	if (!center && !*w && *list_file && !strcmp(file, list_file)) {
-		first = list_next;
-	} else {
-		if (!center) {
-			struct ld_line row;
-			struct ld_thread *t = s->proc ? ld_proc_thread(s->proc, s->cur_tid) : NULL;
-			ld_regs r;
-
-			center = t && ld_regs_get(t->tid, &r) == 0 &&
-				 ld_objs_line_at(&s->objs, r.rip, &row) ? row.line : 1;
-		}
-		first = center > 5 ? center - 5 : 1;
-	}
 	/* a file named without its directory: the full path of the unit */
 	if (!strchr(file, '/') || access(file, R_OK) != 0) {
 		const char *def = ld_default_source(s);
 
 		if (def && strlen(def) >= strlen(file) &&
 		    !strcmp(def + strlen(def) - strlen(file), file))
-			snprintf(file, sizeof file, "%s", def);
+			snprintf(file, len, "%s", def);
 	}
 	count = ld_source_count(file);
 	if (count < 0) {
@@ -342,8 +257,36 @@ int ld_cmd_list(struct ld_session *s, char *args)
 		return ld_error("list: line %lu is out of range for \"%s\" (%ld lines)",
 				center ? center : first, ld_source_shortname(file), count);
 	for (i = first; i < first + 10 && (long)i <= count; i++)
-		ld_out("%lu\t%s\n", i, ld_source_line(file, (unsigned)i));
+		ld_show_source_line(i, ld_source_line(file, (unsigned)i));
 	snprintf(list_file, sizeof list_file, "%s", file);
 	list_next = (unsigned)i;
 	return 0;
+}
+
+/* list: 10 lines around LINE, FILE:LINE or FUNCTION; again: the next 10. */
+int ld_cmd_list(struct ld_session *s, char *args)
+{
+	char *w, file[4096] = "";
+	unsigned long center = 0, first;
+
+	ld_trim_end(args);
+	w = ld_skip_ws(args);
+	if (*w && list_location(s, w, file, sizeof file, &center) < 0)
+		return -1;
+	if (!*file) {
+		const char *def = *list_file && !*w ? list_file : ld_default_source(s);
+
+		if (!def)
+			return ld_error("list: no source file known (no DWARF line "
+					"information); give FILE:LINE");
+		snprintf(file, sizeof file, "%s", def);
+	}
+	if (!center && !*w && *list_file && !strcmp(file, list_file)) {
+		first = list_next;
+	} else {
+		if (!center)
+			center = pc_line(s);
+		first = center > 5 ? center - 5 : 1;
+	}
+	return list_lines(s, file, sizeof file, first, center);
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "layoutdbg/error.h"
+#include "layoutdbg/expr.h"
 #include "layoutdbg/session.h"
 
 /* An address: a number, $register, SYMBOL or SYMBOL+OFFSET. */
@@ -83,4 +84,10 @@ int ld_eval_addr(struct ld_session *s, const char *what, const char *expr,
 	}
 	*out += off;
 	return 0;
+}
+
+const char *ld_symbolize_cb(void *session, uint64_t addr, char *buf,
+			    size_t len)
+{
+	return ld_session_symbolize(session, addr, buf, len);
 }
