@@ -5,14 +5,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "layoutdbg/cmddoc.h"
 #include "layoutdbg/args.h"
 #include "layoutdbg/error.h"
 #include "layoutdbg/infrun.h"
-#include "layoutdbg/export.h"
-#include "layoutdbg/jsonout.h"
-#include "layoutdbg/output.h"
 #include "layoutdbg/running.h"
+#include "layoutdbg/runview.h"
 
 int ld_cmd_run(struct ld_session *s, char *args)
 {
@@ -131,38 +128,30 @@ static const char *thread_name(pid_t pid, pid_t tid, char *buf, size_t len)
 
 int ld_cmd_info_threads(struct ld_session *s, char *args)
 {
-	json_t *arr = ld_json_on() ? json_array() : NULL;
+	struct ld_threads_out o;
 	size_t i;
 
-	ld_out("  %-4s %-26s %s\n", "Id", "Target Id", "Frame");
+	ld_threads_begin(&o);
 	for (i = 0; i < s->proc->nthreads; i++) {
 		struct ld_thread *t = &s->proc->threads[i];
-		char name[64], target[96], where[512];
+		struct ld_thread_row row = { .num = t->num, .tid = t->tid,
+					     .current = t->tid == s->cur_tid };
+		char name[64], where[512];
 		ld_regs r;
 
 		if (t->state == LD_T_GONE)
 			continue;
-		snprintf(target, sizeof target, "LWP %d \"%s\"", (int)t->tid,
-			 thread_name(s->proc->pid, t->tid, name, sizeof name));
-		if (ld_regs_get(t->tid, &r))
+		row.name = thread_name(s->proc->pid, t->tid, name, sizeof name);
+		row.has_pc = ld_regs_get(t->tid, &r) == 0;
+		row.pc = row.has_pc ? r.rip : 0;
+		if (!row.has_pc)
 			snprintf(where, sizeof where, "(running)");
 		else
 			ld_describe_pc(s, r.rip, where, sizeof where);
-		ld_out("%c %-4d %-26s %s\n", t->tid == s->cur_tid ? '*' : ' ', t->num,
-		       target, where);
-		if (arr) {
-			json_t *o = json_pack("{s:i, s:i, s:s, s:b, s:s}", "num", t->num,
-					      "tid", t->tid, "name", name, "current",
-					      t->tid == s->cur_tid, "frame", where);
-
-			if (ld_regs_get(t->tid, &r) == 0)
-				ld_json_put_u64(o, "pc", r.rip);
-			json_array_append_new(arr, o);
-		}
+		row.where = where;
+		ld_threads_row(&o, &row);
 	}
-	if (arr)
-		return ld_emit_doc("info threads", "threads", arr);
-	return 0;
+	return ld_threads_end(&o);
 }
 
 int ld_cmd_thread(struct ld_session *s, char *args)
@@ -176,7 +165,7 @@ int ld_cmd_thread(struct ld_session *s, char *args)
 		struct ld_thread *t = ld_session_thread(s);
 
 		if (t)
-			ld_out("[Current thread is %d (LWP %d)]\n", t->num, (int)t->tid);
+			ld_show_thread_current(t->num, t->tid);
 		return t ? 0 : -1;
 	}
 	if (ld_parse_uint("thread", w, INT_MAX, &n) < 0)
@@ -188,9 +177,8 @@ int ld_cmd_thread(struct ld_session *s, char *args)
 			continue;
 		s->cur_tid = t->tid;
 		s->frame = 0;
-		ld_out("[Switching to thread %d (LWP %d)]\n", t->num, (int)t->tid);
-		if (ld_regs_get(t->tid, &r) == 0)
-			ld_out("#0  %s\n", ld_describe_pc(s, r.rip, where, sizeof where));
+		ld_show_thread_switch(t->num, t->tid, ld_regs_get(t->tid, &r) ? NULL :
+				      ld_describe_pc(s, r.rip, where, sizeof where));
 		return 0;
 	}
 	return ld_error("thread %lu: no such thread (see `info threads`)", n);
@@ -214,16 +202,6 @@ static int signal_number(const char *w)
 			return i;
 	}
 	return -1;
-}
-
-static void print_signal(struct ld_session *s, int sig)
-{
-	const char *a = sigabbrev_np(sig);
-	char name[32];
-
-	snprintf(name, sizeof name, "SIG%s", a ? a : "?");
-	ld_out("%-14s %-5s %-6s %s\n", name, s->handle_stop[sig] ? "Yes" : "No",
-	       s->handle_pass[sig] ? "Yes" : "No", strsignal(sig));
 }
 
 int ld_cmd_handle(struct ld_session *s, char *args)
@@ -252,18 +230,18 @@ int ld_cmd_handle(struct ld_session *s, char *args)
 			return ld_error("handle: \"%s\": expected stop, nostop, pass "
 					"or nopass", a);
 	}
-	ld_out("%-14s %-5s %-6s %s\n", "Signal", "Stop", "Pass", "Description");
-	print_signal(s, sig);
+	ld_show_signals(&sig, 1, s->handle_stop, s->handle_pass);
 	return 0;
 }
 
 int ld_cmd_info_signals(struct ld_session *s, char *args)
 {
-	int sig;
+	int sigs[32], sig;
+	size_t n = 0;
 
-	ld_out("%-14s %-5s %-6s %s\n", "Signal", "Stop", "Pass", "Description");
 	for (sig = 1; sig < 32; sig++)
 		if (sigabbrev_np(sig))
-			print_signal(s, sig);
+			sigs[n++] = sig;
+	ld_show_signals(sigs, n, s->handle_stop, s->handle_pass);
 	return 0;
 }
