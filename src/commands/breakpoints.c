@@ -5,14 +5,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "layoutdbg/cmddoc.h"
 #include "layoutdbg/args.h"
 #include "layoutdbg/breakpoints.h"
+#include "layoutdbg/bpview.h"
 #include "layoutdbg/error.h"
 #include "layoutdbg/infrun.h"
-#include "layoutdbg/jsonout.h"
-#include "layoutdbg/output.h"
-#include "layoutdbg/render.h"
 
 int ld_cmd_break(struct ld_session *s, char *args)
 {
@@ -103,21 +100,13 @@ int ld_cmd_ignore(struct ld_session *s, char *args)
 	if (!bp)
 		return ld_error("ignore: no breakpoint number %lu", num);
 	bp->ignore = (unsigned)count;
-	if (count)
-		ld_out("Will ignore next %lu crossings of breakpoint %lu.\n", count,
-		       num);
-	else
-		ld_out("Will stop next time breakpoint %lu is reached.\n", num);
+	ld_show_ignore(num, count);
 	return 0;
 }
 
 int ld_cmd_info_breakpoints(struct ld_session *s, char *args)
 {
-	if (ld_json_on())
-		return ld_emit_doc("info breakpoints", "breakpoints",
-			    ld_json_breakpoints(&s->bps));
-	ld_render_breakpoints(stdout, &s->bps);
-	return 0;
+	return ld_show_breakpoints(&s->bps);
 }
 
 static struct ld_bp *new_catch(struct ld_session *s, enum ld_bp_type type,
@@ -164,11 +153,9 @@ static int catch_syscall(struct ld_session *s, char *args, bool memory)
 	if (!bp)
 		return -1;
 	bp->sys = set;
-	ld_out("Catchpoint %d (%s)\n", bp->num, spec);
+	ld_show_catchpoint(bp->num, spec, NULL);
 	if (s->proc && !s->seccomp)
-		ld_out("(the process runs without a seccomp filter: every system "
-		       "call stops it briefly; start it after `catch` for "
-		       "filtered stops)\n");
+		ld_show_catch_unfiltered();
 	return 0;
 }
 
@@ -191,20 +178,19 @@ int ld_cmd_catch(struct ld_session *s, char *args)
 			return -1;
 		if (pat && !(bp->pattern = strdup(pat)))
 			return ld_error("catch: %s", strerror(ENOMEM));
-		ld_out("Catchpoint %d (load%s%s)\n", bp->num, pat ? " " : "",
-		       pat ? pat : "");
+		ld_show_catchpoint(bp->num, "load", pat);
 		return 0;
 	}
 	if (!strcmp(w, "fork") || !strcmp(w, "vfork")) {
 		bp = new_catch(s, LD_BP_CATCH_FORK, "fork");
 		if (bp)
-			ld_out("Catchpoint %d (fork)\n", bp->num);
+			ld_show_catchpoint(bp->num, "fork", NULL);
 		return bp ? 0 : -1;
 	}
 	if (!strcmp(w, "exec")) {
 		bp = new_catch(s, LD_BP_CATCH_EXEC, "exec");
 		if (bp)
-			ld_out("Catchpoint %d (exec)\n", bp->num);
+			ld_show_catchpoint(bp->num, "exec", NULL);
 		return bp ? 0 : -1;
 	}
 	return ld_error("catch %s: unknown; use syscall, memory, load, fork or exec",
