@@ -6,6 +6,7 @@
 #include "layoutdbg/heapcmd.h"
 #include "layoutdbg/output.h"
 #include "layoutdbg/settings.h"
+#include "layoutdbg/setview.h"
 
 static int parse_onoff(const char *what, const char *w, bool *out)
 {
@@ -53,15 +54,13 @@ int ld_cmd_set_follow_fork(struct ld_session *s, char *args)
 
 int ld_cmd_show_follow_fork(struct ld_session *s, char *args)
 {
-	ld_out("Debugger response to a program call of fork is \"%s\".\n",
-	       s->follow_fork_child ? "child" : "parent");
+	ld_show_follow_fork(s->follow_fork_child);
 	return 0;
 }
 
-/* gdb's form for a boolean setting: "WHAT is on." */
 static int show_onoff(const char *what, bool on)
 {
-	ld_out("%s is %s.\n", what, on ? "on" : "off");
+	ld_show_onoff(what, on);
 	return 0;
 }
 
@@ -99,12 +98,7 @@ int ld_cmd_set_color(struct ld_session *s, char *args)
 
 int ld_cmd_show_args(struct ld_session *s, char *args)
 {
-	size_t i;
-
-	ld_out("Argument list to give program being debugged when it is started is \"");
-	for (i = 0; s->args[i]; i++)
-		ld_out("%s%s", i ? " " : "", s->args[i]);
-	ld_out("\".\n");
+	ld_show_args(s->args);
 	return 0;
 }
 
@@ -147,7 +141,6 @@ int ld_cmd_set_debug_dir(struct ld_session *s, char *args)
 
 int ld_cmd_show_debug_dir(struct ld_session *s, char *args)
 {
-	ld_out("The directory of separate debug files is \"%s\".\n",
-	       ld_heap_debug_dir());
+	ld_show_debug_dir(ld_heap_debug_dir());
 	return 0;
 }
