@@ -13,13 +13,13 @@
 #include "layoutdbg/breakpoints.h"
 #include "layoutdbg/cmdtable.h"
 #include "layoutdbg/data.h"
+#include "layoutdbg/cmddoc.h"
 #include "layoutdbg/error.h"
 #include "layoutdbg/files.h"
+#include "layoutdbg/helpview.h"
 #include "layoutdbg/heapcmd.h"
 #include "layoutdbg/infrun.h"
-#include "layoutdbg/jsonout.h"
 #include "layoutdbg/layout.h"
-#include "layoutdbg/output.h"
 #include "layoutdbg/resident.h"
 #include "layoutdbg/running.h"
 #include "layoutdbg/script.h"
@@ -149,9 +149,9 @@ static int sub_dispatch(struct ld_session *s, const struct cmd *table,
 	bool amb;
 
 	if (!w) {
-		ld_out("\"%s\" must be followed by one of:\n", prefix);
+		ld_help_must_follow(prefix);
 		for (c = table; c->name; c++)
-			ld_out("  %-34s %s\n", c->usage, c->summary);
+			ld_help_row(34, c->usage, c->summary);
 		return 0;
 	}
 	c = lookup(table, w, &amb);
@@ -398,25 +398,23 @@ static int cmd_help(struct ld_session *s, char *args)
 		c = lookup(commands, w, &amb);
 		if (!c)
 			return unknown(commands, "help ", w, amb);
-		ld_out("%s\n  %s\n", c->usage, c->summary);
-		if (*c->aliases)
-			ld_out("  aliases: %s\n", c->aliases);
+		ld_help_command(c->usage, c->summary, c->aliases);
 		for (size_t k = 0; k < sizeof examples / sizeof *examples; k++)
 			if (!strcmp(examples[k][0], c->name))
-				ld_out("  example: %s\n", examples[k][1]);
+				ld_help_example(examples[k][1]);
 		if (c->fn == cmd_info || c->fn == cmd_set || c->fn == cmd_show) {
 			const struct cmd *t = c->fn == cmd_info ? info_cmds :
 					      c->fn == cmd_set ? set_cmds : show_cmds;
 
 			for (; t->name; t++)
-				ld_out("  %-34s %s\n", t->usage, t->summary);
+				ld_help_row(34, t->usage, t->summary);
 		}
 		return 0;
 	}
-	ld_out("Commands:\n");
+	ld_help_head();
 	for (c = commands; c->name; c++)
-		ld_out("  %-22s %s\n", c->usage, c->summary);
-	ld_out("Type `help COMMAND` for more.\n");
+		ld_help_row(22, c->usage, c->summary);
+	ld_help_tail();
 	return 0;
 }
 
@@ -449,17 +447,9 @@ int ld_execute(struct ld_session *s, const char *line)
 			name[40] = 0;
 		r = unknown(commands, "", name, amb);
 	} else if ((r = check_flags(s, c, c->name)) == 0) {
-		if (ld_json_on())
-			ld_json_reset();
+		ld_cmd_doc_start();
 		r = c->fn(s, args);
-		/* Commands without data of their own report the state. */
-		if (ld_json_on() && !ld_json_emitted()) {
-			json_t *d = ld_jdoc(c->name);
-
-			ld_jset(d, "ok", json_boolean(r >= 0));
-			ld_jset(d, "process", ld_json_process(s));
-			ld_emit_json(d);
-		}
+		ld_cmd_doc_finish(c->name, r >= 0, s);
 	}
 	free(buf);
 	fflush(stdout);
