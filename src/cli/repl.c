@@ -15,6 +15,7 @@
 #include "layoutdbg/guardian.h"
 #include "layoutdbg/repl.h"
 #include "layoutdbg/script.h"
+#include "layoutdbg/usage.h"
 
 volatile sig_atomic_t ld_terminate;
 
@@ -130,7 +131,7 @@ int ld_run_stream(struct ld_session *s, FILE *f)
 static void on_line(char *line)
 {
 	if (!line) {		/* Ctrl-D */
-		putchar('\n');
+		ld_show_eof();
 		repl_done = 1;
 		rl_callback_handler_remove();
 		return;
