@@ -279,7 +279,7 @@ static int cmd_source(struct ld_session *s, char *args)
 	path = ld_skip_ws(args);
 	if (!*path)
 		return ld_error("source: usage: source FILE");
-	return ld_script_run(s, path, path, false);
+	return ld_script_run(s, path, path, false, ld_execute);
 }
 static int cmd_help(struct ld_session *s, char *args);
 

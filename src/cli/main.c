@@ -148,7 +148,7 @@ static int parse_opts(int argc, char **argv, struct opts *o,
 
 static int run_file(struct ld_session *s, const char *path)
 {
-	return ld_script_run(s, path, path, false);
+	return ld_script_run(s, path, path, false, ld_execute);
 }
 
 /* ~/.layoutdbgrc, under the rule of script.h; messages call it by that
@@ -161,7 +161,7 @@ static void read_rc(struct ld_session *s)
 	if (!home || !*home)
 		return;
 	snprintf(path, sizeof path, "%s/.layoutdbgrc", home);
-	ld_script_run(s, path, "~/.layoutdbgrc", true);
+	ld_script_run(s, path, "~/.layoutdbgrc", true, ld_execute);
 }
 
 static int set_program(struct ld_session *s, int argc, char **argv, int idx)

@@ -125,7 +125,7 @@ void ld_install_signal_handlers(void)
 
 int ld_run_stream(struct ld_session *s, FILE *f)
 {
-	return ld_script_stream(s, f, NULL);
+	return ld_script_stream(s, f, NULL, ld_execute);
 }
 
 static void on_line(char *line)
