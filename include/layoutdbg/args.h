@@ -15,6 +15,11 @@ char *ld_next_word(char **args);
  * error naming what. */
 int ld_parse_uint(const char *what, const char *w, unsigned long max,
 		  unsigned long *out);
+/* An optional count: the next word of *args, when there is one, as a
+ * number up to max into *n (left as it is when there is none).  0, or -1
+ * after an error naming what. */
+int ld_opt_uint(char **args, const char *what, unsigned long max,
+		unsigned long *n);
 /* A command line split into words as a shell would for simple cases:
  * blanks separate, '...' and "..." quote, backslash escapes.  A
  * NULL-terminated array (free with ld_free_words), NULL on ENOMEM. */

@@ -54,6 +54,14 @@ int ld_parse_uint(const char *what, const char *w, unsigned long max,
 	return 0;
 }
 
+int ld_opt_uint(char **args, const char *what, unsigned long max,
+		unsigned long *n)
+{
+	char *w = ld_next_word(args);
+
+	return w ? ld_parse_uint(what, w, max, n) : 0;
+}
+
 /* Split a command line into words the way a shell would for simple cases:
  * blanks separate, '...' and "..." quote, backslash escapes. */
 char **ld_split_args(const char *line)

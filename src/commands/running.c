@@ -50,9 +50,8 @@ int ld_cmd_detach(struct ld_session *s, char *args)
 int ld_cmd_continue(struct ld_session *s, char *args)
 {
 	unsigned long n = 1;
-	char *w = ld_next_word(&args);
 
-	if (w && ld_parse_uint("continue", w, UINT_MAX, &n) < 0)
+	if (ld_opt_uint(&args, "continue", UINT_MAX, &n) < 0)
 		return -1;
 	return ld_continue(s, (unsigned)n);
 }
@@ -60,9 +59,8 @@ int ld_cmd_continue(struct ld_session *s, char *args)
 int ld_cmd_stepi(struct ld_session *s, char *args)
 {
 	unsigned long n = 1;
-	char *w = ld_next_word(&args);
 
-	if (w && (ld_parse_uint("stepi", w, UINT_MAX, &n) < 0))
+	if (ld_opt_uint(&args, "stepi", UINT_MAX, &n) < 0)
 		return -1;
 	if (!n)
 		return 0;
@@ -78,9 +76,8 @@ static int step_lines(struct ld_session *s, char *args, const char *what,
 		      enum ld_step_mode mode)
 {
 	unsigned long n = 1;
-	char *w = ld_next_word(&args);
 
-	if (w && ld_parse_uint(what, w, UINT_MAX, &n) < 0)
+	if (ld_opt_uint(&args, what, UINT_MAX, &n) < 0)
 		return -1;
 	while (n-- && s->proc)
 		if (ld_step_line(s, mode) < 0)

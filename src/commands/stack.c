@@ -119,9 +119,8 @@ static int select_frame(struct ld_session *s, long level)
 int ld_cmd_frame(struct ld_session *s, char *args)
 {
 	unsigned long n = (unsigned long)s->frame;
-	char *w = ld_next_word(&args);
 
-	if (w && ld_parse_uint("frame", w, INT_MAX, &n) < 0)
+	if (ld_opt_uint(&args, "frame", INT_MAX, &n) < 0)
 		return -1;
 	return select_frame(s, (long)n);
 }
@@ -129,9 +128,8 @@ int ld_cmd_frame(struct ld_session *s, char *args)
 int ld_cmd_up(struct ld_session *s, char *args)
 {
 	unsigned long n = 1;
-	char *w = ld_next_word(&args);
 
-	if (w && ld_parse_uint("up", w, INT_MAX, &n) < 0)
+	if (ld_opt_uint(&args, "up", INT_MAX, &n) < 0)
 		return -1;
 	return select_frame(s, s->frame + (long)n);
 }
@@ -139,9 +137,8 @@ int ld_cmd_up(struct ld_session *s, char *args)
 int ld_cmd_down(struct ld_session *s, char *args)
 {
 	unsigned long n = 1;
-	char *w = ld_next_word(&args);
 
-	if (w && ld_parse_uint("down", w, INT_MAX, &n) < 0)
+	if (ld_opt_uint(&args, "down", INT_MAX, &n) < 0)
 		return -1;
 	return select_frame(s, s->frame - (long)n);
 }
