@@ -20,7 +20,6 @@
 #include "layoutdbg/heapcmd.h"
 #include "layoutdbg/infrun.h"
 #include "layoutdbg/layout.h"
-#include "layoutdbg/resident.h"
 #include "layoutdbg/running.h"
 #include "layoutdbg/script.h"
 #include "layoutdbg/settings.h"
