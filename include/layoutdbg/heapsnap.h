@@ -86,7 +86,8 @@ int ld_heap_diff(const struct ld_snap_heap *a, const struct ld_snap_heap *b,
 void ld_heap_diff_release(struct ld_heap_diff *d);
 void ld_heap_sums(const struct ld_snap_heap *h, struct ld_heap_sums *s);
 
-/* Words (engine: computed, printed by present/heaptext.c and heapjson.c). */
+/* ---- words (printed by present/heaptext.c and present/heapjson.c) ---- */
+
 /* Where a chunk of state st and size is: "tcache[15]", "unsorted", "top",
  * "in use". */
 const char *ld_heap_where(unsigned st, uint64_t size, char *buf, size_t len);

@@ -100,15 +100,6 @@
  * memory ran out. */
 json_t *ld_snapshot_to_json(const struct ld_snapshot *s);
 
-/* Write the snapshot's JSON (indented, ending in a newline) to path,
- * atomically and only where safefile.h allows (force: also through a
- * symlink, onto a device or into an unsafe directory).  Returns 0, -errno
- * (the real cause) or -ENOMEM; err then starts with the path: "PATH: No
- * space left on device", "PATH: is a symlink (...)".  On failure the
- * previous file is intact. */
-int ld_snapshot_save(const struct ld_snapshot *s, const char *path, bool force,
-		     char *err, size_t errlen);
-
 /* The diff as a JSON document (above).  New reference, or NULL when memory
  * ran out. */
 json_t *ld_snap_diff_to_json(const struct ld_snap_diff *d);

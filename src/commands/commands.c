@@ -21,6 +21,7 @@
 #include "layoutdbg/safefile.h"
 #include "layoutdbg/script.h"
 #include "layoutdbg/resident.h"
+#include "layoutdbg/snapfile.h"
 #include "layoutdbg/snapjson.h"
 #include "layoutdbg/snapload.h"
 #include "layoutdbg/source.h"

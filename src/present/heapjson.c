@@ -37,25 +37,28 @@ json_t *ld_json_chunk(const struct ld_chunk *c)
 	return o;
 }
 
+/* key (bytes, with key_hex) and key_chunks (how many). */
+static void put_total(json_t *o, const char *key, uint64_t bytes, uint64_t n)
+{
+	char k[48];
+
+	snprintf(k, sizeof k, "%s_chunks", key);
+	ld_json_put_u64(o, key, bytes);
+	ld_jset(o, k, json_integer((json_int_t)n));
+}
+
 static json_t *totals_json(const struct ld_heap_totals *t)
 {
 	json_t *o = json_object();
 
 	ld_json_put_u64(o, "system", t->system);
-	ld_json_put_u64(o, "in_use", t->in_use);
-	ld_jset(o, "in_use_chunks", json_integer((json_int_t)t->n_in_use));
-	ld_json_put_u64(o, "fastbin", t->fast);
-	ld_jset(o, "fastbin_chunks", json_integer((json_int_t)t->n_fast));
-	ld_json_put_u64(o, "unsorted", t->unsorted);
-	ld_jset(o, "unsorted_chunks", json_integer((json_int_t)t->n_unsorted));
-	ld_json_put_u64(o, "small", t->small);
-	ld_jset(o, "small_chunks", json_integer((json_int_t)t->n_small));
-	ld_json_put_u64(o, "large", t->large);
-	ld_jset(o, "large_chunks", json_integer((json_int_t)t->n_large));
-	ld_json_put_u64(o, "rest", t->rest);
-	ld_jset(o, "rest_chunks", json_integer((json_int_t)t->n_rest));
-	ld_json_put_u64(o, "tcache", t->tcache);
-	ld_jset(o, "tcache_chunks", json_integer((json_int_t)t->n_tcache));
+	put_total(o, "in_use", t->in_use, t->n_in_use);
+	put_total(o, "fastbin", t->fast, t->n_fast);
+	put_total(o, "unsorted", t->unsorted, t->n_unsorted);
+	put_total(o, "small", t->small, t->n_small);
+	put_total(o, "large", t->large, t->n_large);
+	put_total(o, "rest", t->rest, t->n_rest);
+	put_total(o, "tcache", t->tcache, t->n_tcache);
 	ld_json_put_u64(o, "top", t->top);
 	return o;
 }
@@ -212,10 +215,8 @@ static json_t *sums_json(const struct ld_heap_sums *s)
 {
 	json_t *o = json_object();
 
-	ld_json_put_u64(o, "in_use", s->in_use);
-	ld_jset(o, "in_use_chunks", json_integer((json_int_t)s->n_in_use));
-	ld_json_put_u64(o, "free", s->free);
-	ld_jset(o, "free_chunks", json_integer((json_int_t)s->n_free));
+	put_total(o, "in_use", s->in_use, s->n_in_use);
+	put_total(o, "free", s->free, s->n_free);
 	ld_json_put_u64(o, "top", s->top);
 	ld_json_put_u64(o, "mmapped", s->mmapped);
 	return o;

@@ -9,7 +9,6 @@
 
 #include "layoutdbg/heapjson.h"
 #include "layoutdbg/json.h"
-#include "layoutdbg/safefile.h"
 #include "layoutdbg/snapjson.h"
 
 /* struct user_regs_struct, field by field, in its own order. */
@@ -320,33 +319,3 @@ json_t *ld_snap_diff_to_json(const struct ld_snap_diff *d)
 	}
 	return o;
 }
-
-/* ---- the file -------------------------------------------------------- */
-
-int ld_snapshot_save(const struct ld_snapshot *s, const char *path, bool force,
-		     char *err, size_t errlen)
-{
-	json_t *j = ld_snapshot_to_json(s);
-	struct ld_safefile sf;
-	int rc;
-
-	if (!j) {
-		if (err && errlen)
-			snprintf(err, errlen, "%s: %s", path, strerror(ENOMEM));
-		return -ENOMEM;
-	}
-	rc = ld_safefile_open(&sf, path, force, err, errlen);
-	if (rc == 0) {
-		errno = 0;
-		if (json_dumpf(j, sf.f, JSON_INDENT(2)) || fputc('\n', sf.f) == EOF)
-			rc = errno ? -errno : -EIO;
-		rc = ld_safefile_commit(&sf, rc, err, errlen);
-	}
-	json_decref(j);
-	if (!rc && err && errlen)
-		err[0] = '\0';
-	return rc;
-}
-
-/* jansson's reader over a stream that may not end (a pipe, a device):
- * stops after LD_SNAPSHOT_MAX_BYTES. */

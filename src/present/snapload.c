@@ -32,19 +32,6 @@ struct rd {
 	size_t errlen;
 };
 
-static int say(char *err, size_t errlen, const char *fmt, ...) LD_PRINTF(3, 4);
-static int say(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || !errlen)
-		return 0;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return 0;
-}
-
 /* Record "WHERE.KEY: why" ("KEY: why" at the top level).  Returns -EINVAL
  * so that `return bad(...)` reads as the reason. */
 static int bad(const struct rd *r, const char *where, const char *key,
@@ -69,7 +56,7 @@ static int bad(const struct rd *r, const char *where, const char *key,
 
 static int nomem(const struct rd *r)
 {
-	say(r->err, r->errlen, "%s", strerror(ENOMEM));
+	ld_fail(r->err, r->errlen, "%s", strerror(ENOMEM));
 	return -ENOMEM;
 }
 
@@ -682,25 +669,25 @@ static int get_header(const struct rd *r, const json_t *top)
 	char q[40];
 
 	if (!json_is_object(top)) {
-		say(r->err, r->errlen, "not a layoutdbg snapshot (expected a "
+		ld_fail(r->err, r->errlen, "not a layoutdbg snapshot (expected a "
 		    "JSON object, got %s)", type_name(top));
 		return -EINVAL;
 	}
 	f = json_object_get(top, "format");
 	if (!f || !json_is_string(f)) {
-		say(r->err, r->errlen, "not a layoutdbg snapshot (%s \"format\")",
+		ld_fail(r->err, r->errlen, "not a layoutdbg snapshot (%s \"format\")",
 		    f ? "no string in" : "no");
 		return -EINVAL;
 	}
 	if (strcmp(json_string_value(f), LD_SNAP_FORMAT)) {
-		say(r->err, r->errlen, "not a layoutdbg snapshot (format \"%s\")",
+		ld_fail(r->err, r->errlen, "not a layoutdbg snapshot (format \"%s\")",
 		    quote(q, json_string_value(f)));
 		return -EINVAL;
 	}
 	if (get_int(r, top, "", "version", LLONG_MIN, LLONG_MAX, &version))
 		return -EINVAL;
 	if (version != LD_FORMAT_VERSION) {
-		say(r->err, r->errlen, "layoutdbg snapshot version %lld: this "
+		ld_fail(r->err, r->errlen, "layoutdbg snapshot version %lld: this "
 		    "build reads version %d", version, LD_FORMAT_VERSION);
 		return -EINVAL;
 	}
@@ -805,15 +792,14 @@ int ld_snapshot_from_json(json_t *j, struct ld_snapshots *ss,
 	int rc;
 
 	*out = NULL;
-	say(err, errlen, "%s", "");
+	ld_fail(err, errlen, "%s", "");
 	/* Built aside and added last, so a bad file leaves ss untouched. */
 	if (!(tmp = calloc(1, sizeof *tmp)))
 		return nomem(&r);
 	ld_maps_init(&tmp->maps);
 	rc = get_snapshot(&r, j, tmp);
 	if (!rc && json_object_get(j, "heap") &&
-	    !(tmp->heap = heap_from_json(json_object_get(j, "heap"), err,
-						 errlen)))
+	    !(tmp->heap = heap_from_json(json_object_get(j, "heap"), err, errlen)))
 		rc = -EINVAL;
 	if (!rc && !(snap = ld_snapshot_new(ss, NULL)))
 		rc = nomem(&r);
@@ -827,84 +813,4 @@ int ld_snapshot_from_json(json_t *j, struct ld_snapshots *ss,
 	free(tmp);
 	*out = snap;
 	return 0;
-}
-
-
-/* ---- the file -------------------------------------------------------- */
-
-/* jansson's reader over a stream that may not end (a pipe, a device):
- * stops after LD_SNAPSHOT_MAX_BYTES. */
-struct limited { FILE *f; size_t total; bool too_big; };
-
-static size_t read_limited(void *buf, size_t len, void *arg)
-{
-	struct limited *rd = arg;
-	size_t n = fread(buf, 1, len, rd->f);
-
-	rd->total += n;
-	if (rd->total > LD_SNAPSHOT_MAX_BYTES) {
-		rd->too_big = true;
-		return (size_t)-1;
-	}
-	return n;
-}
-
-int ld_snapshot_load(const char *full, struct ld_snapshots *ss,
-		     struct ld_snapshot **out, char *err, size_t errlen)
-{
-	/* in messages a long path is cut, never the reason after it */
-	char pbuf[256];
-	const char *path = ld_shorten(full, errlen / 2 < sizeof pbuf ? errlen / 2 :
-				      sizeof pbuf - 1, pbuf, sizeof pbuf);
-	struct limited rd = { 0 };
-	json_error_t je;
-	struct stat st;
-	char why[512];
-	json_t *j;
-	FILE *f;
-	int rc;
-
-	*out = NULL;
-	if (!(f = fopen(full, "r"))) {
-		rc = -errno;
-		say(err, errlen, "%s: %s", path, strerror(-rc));
-		return rc;
-	}
-	rd.f = f;
-	if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) &&
-	    st.st_size > (off_t)LD_SNAPSHOT_MAX_BYTES) {
-		fclose(f);
-		say(err, errlen, "%s: larger than the %u MiB limit (%lld bytes)", path,
-		    LD_SNAPSHOT_MAX_BYTES >> 20, (long long)st.st_size);
-		return -EFBIG;
-	}
-	errno = 0;
-	j = json_load_callback(read_limited, &rd, JSON_REJECT_DUPLICATES, &je);
-	/* A read error (EISDIR...) would look like an end of file to
-	 * jansson: ask the stream. */
-	rc = rd.too_big ? -EFBIG : ferror(f) ? (errno ? -errno : -EIO) : 0;
-	fclose(f);
-	if (rc == -EFBIG) {
-		json_decref(j);
-		say(err, errlen, "%s: more than the %u MiB limit", path,
-		    LD_SNAPSHOT_MAX_BYTES >> 20);
-		return rc;
-	}
-	if (rc) {
-		json_decref(j);
-		say(err, errlen, "%s: %s", path, strerror(-rc));
-		return rc;
-	}
-	if (!j) {
-		say(err, errlen, "%s: line %d, column %d: %s", path, je.line,
-		    je.column, je.text);
-		return -EINVAL;
-	}
-	rc = ld_snapshot_from_json(j, ss, out, why, sizeof why);
-	json_decref(j);
-	if (rc)
-		say(err, errlen, "%s: %s", path, why);
-	else
-		say(err, errlen, "%s", "");
-	return rc;
 }

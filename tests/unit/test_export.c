@@ -18,6 +18,7 @@
 
 #include "tap.h"
 #include "layoutdbg/html.h"
+#include "layoutdbg/snapfile.h"
 #include "layoutdbg/snapjson.h"
 #include "layoutdbg/snapload.h"
 #include "layoutdbg/svg.h"
