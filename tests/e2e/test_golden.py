@@ -77,12 +77,28 @@ def _maps_line(m):
 
 
 def _smaps_row(m):
-    # `info proc smaps` table rows: the same device and inode, in a column
-    # of their own; the token keeps the column's width.
-    if m.group(3).strip() == "0" and m.group(2) == "00:00":
+    # `info proc smaps` table rows: the same device and inode, in columns of
+    # their own ("%02x:%02x %7lu"): one fixed token of the format's width.
+    if m.group(2) == "00:00" and m.group(3).strip() == "0":
         return m.group(0)
-    return m.group(1) + "DEV".ljust(len(m.group(2))) + " " + \
-        "INODE".ljust(len(m.group(3)))
+    return m.group(1) + "DEV     INODE"
+
+
+def _pid_in_text(m):
+    # A pid in running text, or in a padded table cell (two or more spaces
+    # after it, maybe after a closing bracket): the padding is adjusted so
+    # that the cell keeps its width whatever the number of digits.
+    pad = m.group(4)
+    if pad is None:
+        return "%s PID%s" % (m.group(1), m.group(3))
+    return "%s PID%s%s" % (m.group(1), m.group(3),
+                           " " * max(2, len(m.group(2)) + len(pad) - 3))
+
+
+def _blank_number(m):
+    """Group 2 (a number with its leading padding) becomes '*' at the same
+    width, so the columns after it stay where they were."""
+    return m.group(1) + "*".rjust(len(m.group(2)))
 
 
 def _same_width(token):
@@ -95,7 +111,70 @@ def _same_width(token):
     return repl
 
 
-# (regex, replacement, why).  Applied in order to stdout, stderr and files.
+def _object_end(text, i):
+    """Index just past the JSON object starting at text[i] ('{')."""
+    depth, instr, esc = 0, False, False
+    for j in range(i, len(text)):
+        c = text[j]
+        if instr:
+            esc = c == "\\" and not esc
+            if c == '"' and not esc:
+                instr = False
+            continue
+        if c == '"':
+            instr, esc = True, False
+        elif c == "{":
+            depth += 1
+        elif c == "}":
+            depth -= 1
+            if depth == 0:
+                return j + 1
+    return len(text)
+
+
+_TOUCHED = re.compile(r'\{"kind": ?"touched",')
+_DELTA = re.compile(r'"pages_delta": ?\{([^{}]*)\}')
+
+
+def _pss_only(obj):
+    m = _DELTA.search(obj)
+    if not m:
+        return False
+    fields = re.findall(r'"(\w+)": ?(-?\d+)', m.group(1))
+    return all(v == "0" for k, v in fields if k != "pss")
+
+
+def drop_pss_only_touched(text):
+    """A diff lists a mapping as touched when any page count moved, Pss
+    included; when only Pss moved (another process mapped or unmapped the
+    same libc pages between the two snapshots) the entry says nothing about
+    this program and comes and goes from run to run: drop it.  In text it is
+    the `~ touched ... rss X -> X (+0 B)` line with no other count."""
+    text = _TOUCHED_LINE.sub("", text)
+    out, pos = [], 0
+    for m in _TOUCHED.finditer(text):
+        if m.start() < pos:
+            continue
+        end = _object_end(text, m.start())
+        if not _pss_only(text[m.start():end]):
+            continue
+        cut_from, cut_to = m.start(), end
+        if text.startswith(",", end):
+            cut_to += 1
+        elif out or m.start() > pos:
+            if text[cut_from - 1] == ",":
+                cut_from -= 1
+        out.append(text[pos:cut_from])
+        pos = cut_to
+    out.append(text[pos:])
+    return "".join(out)
+
+
+_TOUCHED_LINE = re.compile(r"^(?:\x1b\[[0-9;]*m)?~ touched .* rss (\S+ \S+) -> \1 "
+                           r"\(\+0 B\)(?:\x1b\[[0-9;]*m)?\n", re.M)
+
+# (regex, replacement, why).  Applied in order to stdout, stderr and files,
+# after drop_pss_only_touched().
 NORMALISE = []
 
 
@@ -106,12 +185,16 @@ def _rule(rx, repl, why, flags=re.M):
 _rule(r"^([0-9a-f]+-[0-9a-f]+ [-r][-w][-x][ps] [0-9a-f]{8}) "
       r"([0-9a-f]{2}:[0-9a-f]{2}) (\d+) *(.*)$", _maps_line,
       "device and inode in /proc/PID/maps lines")
-_rule(r"^( +[0-9a-f]+ [-r][-w][-x][ps] [0-9a-f]{8} )([0-9a-f]{2}:[0-9a-f]{2}) (\d+ +)",
+_rule(r"^( *[0-9a-f]+ [-r][-w][-x][ps] [0-9a-f]{8} )([0-9a-f]{2}:[0-9a-f]{2})( +\d+)",
       _smaps_row, "device and inode in `info proc smaps` rows")
 _rule(r'"inode":( ?)[1-9]\d*', r'"inode":\1"INODE"', "inode in JSON")
 _rule(r'"inode_hex":( ?)"0x[1-9a-f][0-9a-f]*"', r'"inode_hex":\1"INODE"', "inode in JSON")
 _rule(r'"dev":( ?)"(?!00:00")[0-9a-f]+:[0-9a-f]+"', r'"dev":\1"DEV"', "device in JSON")
+_rule(r'<td>(?!00:00<)[0-9a-f]+:[0-9a-f]+</td><td class="n">\d+</td>',
+      '<td>DEV</td><td class="n">INODE</td>', "device and inode in the HTML table")
 # Wall-clock times of snapshots and timeline entries.
+_rule(r"\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z", "YYYY-MM-DDTHH:MM:SS.mmmZ",
+      "date and time (JSON, SVG, HTML)")
 _rule(r"\b\d{2}:\d{2}:\d{2}\.\d{3}\b", "HH:MM:SS.mmm", "time of day")
 _rule(r'"time_ns":( ?)\d+', r'"time_ns":\1"TIME"', "time in JSON")
 # pids and tids are the kernel's choice.  In tables the token keeps the
@@ -122,9 +205,21 @@ _rule(r'\bLWP (\d+) (".*?")( +)',
       lambda m: "LWP PID %s%s" % (m.group(2), " " * max(
           1, len(m.group(1)) + len(m.group(3)) - 3)),
       "info threads' Target Id column")
-_rule(r"\b(process|LWP|pid) \d+\b", r"\1 PID", "pid/tid in text")
+_rule(r"\b(process|Process|LWP|pid) (\d+)\b([^ \n]*)( {2,})?", _pid_in_text,
+      "pid/tid in text")
 _rule(r"/proc/\d+/", "/proc/PID/", "pid in a /proc path")
 _rule(r'"(pid|tid|lwp)":( ?)[1-9]\d*', r'"\1":\2"PID"', "pid/tid in JSON")
+# Proportional set sizes: a shared page counts 1/N for N processes mapping
+# it at that instant, so libc's and ld.so's Pss follow whatever else runs on
+# the machine.  (Rss, resident strips and every other page count stay: they
+# did not vary over runs, even under load.)
+_rule(r'"(pss|pss_[a-z]+|swap_pss)":( ?)-?\d+', r'"\1":\2"PSS"', "Pss in JSON")
+_rule(r"^( *[0-9a-f]+ [-r][-w][-x][ps] [0-9a-f]{8} +\S+ +\S+ +\d+ +\d+)( +\d+)",
+      _blank_number, "Pss column of `info proc smaps` rows")
+_rule(r"^( {30,}\d+ +\d+)( +\d+)(?= .* KB \(\d+ mappings\)$)", _blank_number,
+      "Pss total of `info proc smaps`")
+_rule(r"^(Pss\w*:)( +\d+)(?= kB  )", _blank_number, "Pss lines of smaps_rollup")
+_rule(r"^(Pss\w*: +\* kB  ).*$", r"\1*", "Pss lines of smaps_rollup, in units")
 # Physical page frame numbers (pagemap, shown to root only).
 _rule(r"\bPFN 0x[0-9a-f]+", "PFN 0xPFN", "physical page frame in text")
 _rule(r'"pfn":( ?)\d+', r'"pfn":\1"PFN"', "physical page frame in JSON")
@@ -136,6 +231,7 @@ _rule(r"/tmp/ld-pages-[A-Za-z0-9]{6}", "/tmp/ld-pages-XXXXXX", "mkstemp name")
 def normalise(text):
     for src, dst in _PATHS:
         text = text.replace(src, dst)
+    text = drop_pss_only_touched(text)
     for rx, repl, _ in NORMALISE:
         text = rx.sub(repl, text)
     return text
