@@ -313,7 +313,16 @@ def prepare():
     for name in sorted(os.listdir(ldtest.FIXTURE_DIR)):
         src = os.path.join(ldtest.FIXTURE_DIR, name)
         if os.path.isfile(src) and os.access(src, os.X_OK):
-            shutil.copy2(src, os.path.join(FIXED, name))
+            dst = os.path.join(FIXED, name)
+            shutil.copy2(src, dst)
+            # Written back now: a dirty page-cache page of the program counts
+            # as dirty in its smaps until the kernel's writeback, whose
+            # moment we do not control.
+            fd = os.open(dst, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
 
 
 def unified(expected, got, name):
