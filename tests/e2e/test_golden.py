@@ -25,6 +25,16 @@ kind (same distribution, kernel and libc):
     minimal environment and a fixed stack limit (the mmap base follows it);
   * what still varies is rewritten by the NORMALISE table below, each entry
     saying why; addresses are never rewritten.
+The fixtures are built without sanitizers in every build (fixtures/
+meson.build: b_sanitize=none) and the tracee's environment is ENV whatever
+the test runs under, so the ASan+UBSan build compares against the same
+expected files (a sanitizer report on stderr fails the case, as it should).
+
+Writing a case: stop only where every thread's position is forced (a
+blocked thread must be provably asleep, as blockstep's main is; heapwalk's
+and threads' second threads race); do not show registers after a fixture
+printed its pid (the digit count leaks into r10 and eflags: brkshow); run
+`test_golden.py --update NAME` and then the test three times.
 """
 import fcntl
 import os
