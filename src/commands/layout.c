@@ -9,7 +9,7 @@
 #include "layoutdbg/error.h"
 #include "layoutdbg/layout.h"
 #include "layoutdbg/procview.h"
-#include "layoutdbg/resident.h"
+#include "layoutdbg/pagescmd.h"
 
 static int info_proc_mappings(struct ld_session *s, char *args)
 {

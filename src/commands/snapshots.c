@@ -9,10 +9,10 @@
 
 #include "layoutdbg/args.h"
 #include "layoutdbg/error.h"
-#include "layoutdbg/export.h"
 #include "layoutdbg/exportfile.h"
 #include "layoutdbg/heapsnap.h"
 #include "layoutdbg/infrun.h"
+#include "layoutdbg/snapfile.h"
 #include "layoutdbg/snapshots.h"
 #include "layoutdbg/snapview.h"
 

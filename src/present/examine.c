@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "layoutdbg/examine.h"
-#include "layoutdbg/export.h"
+#include "layoutdbg/json.h"
 #include "layoutdbg/jsonout.h"
 #include "layoutdbg/output.h"
 

@@ -5,7 +5,10 @@
 #include <string.h>
 
 #include "layoutdbg/error.h"
-#include "layoutdbg/export.h"
+#include "layoutdbg/html.h"
+#include "layoutdbg/snapjson.h"
+#include "layoutdbg/svg.h"
+#include "layoutdbg/tlrender.h"
 #include "layoutdbg/exportfile.h"
 #include "layoutdbg/safefile.h"
 

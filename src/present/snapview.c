@@ -4,11 +4,15 @@
 #include <stdio.h>
 
 #include "layoutdbg/cmddoc.h"
-#include "layoutdbg/export.h"
+#include "layoutdbg/heapjson.h"
+#include "layoutdbg/heaptext.h"
+#include "layoutdbg/json.h"
 #include "layoutdbg/jsonout.h"
 #include "layoutdbg/output.h"
 #include "layoutdbg/render.h"
+#include "layoutdbg/snapjson.h"
 #include "layoutdbg/snapview.h"
+#include "layoutdbg/tlrender.h"
 
 int ld_show_snapshot_taken(const struct ld_snapshot *snap, bool named)
 {
