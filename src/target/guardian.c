@@ -212,10 +212,12 @@ static enum tstate wait_stopped(pid_t tid)
 	}
 }
 
-/* Put back every original byte still covered by our int3; how many. */
-static unsigned restore_bytes(pid_t tid, unsigned *failed)
+/* Put back, through tid, every original byte still covered by our int3;
+ * *done counts them, *failed the ones that could not be.  -ESRCH as soon
+ * as tid is out of its stop: then the bytes left are for another thread
+ * to restore (a retry skips the ones already back, no int3 any more). */
+static int restore_bytes(pid_t tid, long *done, unsigned *failed)
 {
-	unsigned done = 0;
 	uint32_t i;
 
 	for (i = 0; i < table->n; i++) {
@@ -223,18 +225,44 @@ static unsigned restore_bytes(pid_t tid, unsigned *failed)
 		unsigned char w[8];
 
 		if (pt(PTRACE_PEEKDATA, tid, base, w) < 0) {
+			if (errno == ESRCH)
+				return -ESRCH;
 			++*failed;
 			continue;
 		}
 		if (w[a - base] != INT3)
 			continue;	/* lifted, or not ours any more */
 		w[a - base] = table->v[i].orig;
-		if (pt(PTRACE_POKEDATA, tid, base, (void *)*(long *)(void *)w) < 0)
-			++*failed;
+		if (pt(PTRACE_POKEDATA, tid, base, (void *)*(long *)(void *)w) == 0)
+			++*done;
+		else if (errno == ESRCH)
+			return -ESRCH;
 		else
-			done++;
+			++*failed;
 	}
-	return done;
+	return 0;
+}
+
+/* Restore through any thread still stopped; how many bytes, or -1 when
+ * none is.  We resume nothing from here on, so only SIGKILL takes one of
+ * our stopped threads out of its stop (ESRCH): the process is being
+ * killed, typically because a thread met one of our int3s between
+ * layoutdbg's death and our seizing it and died of the SIGTRAP, taking
+ * the process down.  Its text then belongs to nothing that will run:
+ * "ended before" is the truth, not a failed restore of a live program. */
+static long restore_all(unsigned *failed)
+{
+	long done = 0;
+	size_t i;
+
+	for (i = 0; i < ntids; i++) {
+		if (tstate[i] == T_GONE)
+			continue;
+		if (restore_bytes(tids[i], &done, failed) == 0)
+			return done;
+		tstate[i] = T_GONE;
+	}
+	return -1;
 }
 
 /* The signal tid must get when detached: 0 for our own traps.  A thread
@@ -325,7 +353,6 @@ static long release(pid_t pid, bool seize, bool (*adjusted)(pid_t),
 		    unsigned *failed)
 {
 	size_t i, waited = 0;
-	pid_t any = 0;
 	long done;
 	int added;
 
@@ -337,19 +364,12 @@ static long release(pid_t pid, bool seize, bool (*adjusted)(pid_t),
 		for (; waited < ntids; waited++)
 			tstate[waited] = wait_stopped(tids[waited]);
 	} while (added > 0);
-	for (i = 0; i < ntids; i++) {
+	for (i = 0; i < ntids; i++)
 		tstate[i] = drain_trap(pid, tids[i], tstate[i]);
-		if (tstate[i] != T_GONE && !any)
-			any = tids[i];
-	}
-	if (!any) {
-		for (i = 0; i < ntids; i++)
-			pt(PTRACE_DETACH, tids[i], 0, 0);
-		return -1;
-	}
-	done = restore_bytes(any, failed);
+	done = restore_all(failed);
 	for (i = 0; i < ntids; i++) {
-		int sig = tstate[i] != T_GONE ? settle(tids[i], tstate[i], adjusted) : 0;
+		int sig = done >= 0 && tstate[i] != T_GONE ?
+			  settle(tids[i], tstate[i], adjusted) : 0;
 
 		pt(PTRACE_DETACH, tids[i], 0, (void *)(long)sig);
 	}

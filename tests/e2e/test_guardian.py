@@ -12,7 +12,8 @@ The window that remains (documented in layoutdbg(1), SIGNALS): a thread
 that reaches one of our int3s between layoutdbg's death and the guardian's
 restore, or that sits in a breakpoint stop when layoutdbg is SIGKILLed,
 gets the SIGTRAP with no tracer and the program dies.  The last two cases
-measure it and check only that no surviving program is corrupted."""
+measure it and check only that no surviving program is corrupted and that
+the guardian never reports a byte it could not restore."""
 import os
 import re
 import signal
@@ -26,8 +27,22 @@ from ldtest import check
 
 RUNS = 20          # repetitions of each case that must hold every time
 WINDOW_RUNS = 10   # repetitions of each measurement of the window
+# To reproduce one case cheaply: LD_GUARDIAN_CASE=N (1-5) runs only that
+# case (the others report skipped), LD_GUARDIAN_RUNS=K repeats it K times.
+ONLY = int(os.environ.get("LD_GUARDIAN_CASE", "0"))
+if os.environ.get("LD_GUARDIAN_RUNS"):
+    RUNS = WINDOW_RUNS = int(os.environ["LD_GUARDIAN_RUNS"])
 
 t = ldtest.Tap(5)
+if ONLY:
+    _case = t.case
+
+    def _only(name, func, *args, **kw):
+        if t.n + 1 != ONLY:
+            t.skip(name, "LD_GUARDIAN_CASE=%d" % ONLY)
+            return None
+        return _case(name, func, *args, **kw)
+    t.case = _only
 HOTLOOP = ldtest.fixture("hotloop")
 M64 = (1 << 64) - 1
 
@@ -74,8 +89,8 @@ class Hot:
 
 
 def text_vs_file(pid):
-    """(address, differing byte count) of the program's r-xp mapping of its
-    own file against the file's bytes."""
+    """(address, differing byte count, what differs) of the program's r-xp
+    mapping of its own file against the file's bytes."""
     exe = os.readlink("/proc/%d/exe" % pid)
     for line in ldtest.read_maps(pid):
         f = line.split()
@@ -85,7 +100,10 @@ def text_vs_file(pid):
                 fh.seek(int(f[2], 16))
                 want = fh.read(hi - lo)
             got = ldtest.read_mem(pid, lo, len(want))
-            return lo, sum(a != b for a, b in zip(got, want))
+            diffs = [(lo + i, a, b) for i, (a, b) in enumerate(zip(got, want))
+                     if a != b]
+            what = ", ".join("0x%x: 0x%02x, file 0x%02x" % d for d in diffs[:4])
+            return lo, len(diffs), what
     raise AssertionError("no r-xp mapping of %s in process %d" % (exe, pid))
 
 
@@ -144,13 +162,23 @@ def one_death(sig, spin):
 def after_death(h, err, spin):
     """(None or a failure text, program died) once layoutdbg and the
     guardian are gone."""
+    if "could not be" in err:
+        # never acceptable: the guardian either restores every byte or
+        # finds the program already being killed ("ended before")
+        return "the guardian could not restore a byte: %r" % err, False
     if not ldtest.pid_alive(h.pid) or "ended before" in err:
         # (the guardian found it dying: its exit may not be over yet)
         h.p.wait(5)
         return "program died: %d; stderr %r" % (h.p.returncode, err), True
-    lo, diff = text_vs_file(h.pid)
+    lo, diff, what = text_vs_file(h.pid)
     if diff:
-        return "%d bytes of text at 0x%x differ from the file" % (diff, lo), False
+        try:
+            then = "it then exited with %d" % h.p.wait(2)
+        except subprocess.TimeoutExpired:
+            then = "it runs on"
+        return ("%d bytes of text in the mapping at 0x%x differ from the file "
+                "(%s; hot at 0x%x); %s; stderr %r"
+                % (diff, lo, what, h.hot, then, err)), False
     if ldtest.tracer_pid(h.pid):
         return "still traced by %d" % ldtest.tracer_pid(h.pid), False
     if spin:
@@ -235,19 +263,24 @@ def window(spin):
     ignore count: how many of WINDOW_RUNS die, how many live on with a wrong
     result (a thread caught in a breakpoint stop layoutdbg had not finished
     handling is released by the kernel as it is, one byte into the
-    instruction).  What must hold: a surviving program's text equals the
-    file and nothing is left traced or running."""
-    died, wrong, bad = 0, 0, []
+    instruction).  What must hold: the guardian restores every byte or
+    finds the program already being killed (a thread that died of a SIGTRAP
+    in the window takes it down, and it is read as dead, not as a survivor
+    with an int3 in its text), a surviving program's text equals the file,
+    and nothing is left traced or running."""
+    died, wrong, killed, bad = 0, 0, 0, []
     for i in range(WINDOW_RUNS):
         why, _, dead = one_death(signal.SIGKILL, spin)
         died += dead
+        killed += bool(dead and why and "ended before" in why)
         if why and "wrong results" in why:
             wrong += 1
         elif why and not dead:
             bad.append("run %d: %s" % (i + 1, why))
     print("# window, SIGKILL while 2 threads hit the breakpoint nonstop: of %d "
-          "programs %d died of SIGTRAP, %d lived on with a wrong result"
-          % (WINDOW_RUNS, died, wrong))
+          "programs %d died of SIGTRAP (%d already being killed when the "
+          "guardian came to restore), %d lived on with a wrong result"
+          % (WINDOW_RUNS, died, killed, wrong))
     check(not bad, "after the restore:\n" + "\n".join(bad))
 
 
@@ -268,12 +301,15 @@ def at_prompt():
             s.out.expect(ldtest.stop_rx(1, "hot"))
             os.kill(s.pid, signal.SIGKILL)
             s.wait()
-            s.err.wait_eof()
-            if not ldtest.pid_alive(h.pid):
+            err = s.err.wait_eof()
+            check("could not be" not in err,
+                  "the guardian could not restore a byte: %r" % err)
+            if not ldtest.pid_alive(h.pid) or "ended before" in err:
+                h.p.wait(5)
                 died += 1
                 continue
-            lo, diff = text_vs_file(h.pid)
-            check(not diff, "a surviving program's text differs at 0x%x" % lo)
+            lo, diff, what = text_vs_file(h.pid)
+            check(not diff, "a surviving program's text differs (%s)" % what)
     print("# window, SIGKILL at the prompt after a hit: %d of %d programs died"
           % (died, WINDOW_RUNS // 2))
 
