@@ -48,8 +48,8 @@ void ld_guardian_note(uint64_t addr, uint8_t orig, bool present);
  * guardian it has nothing left to do.  adjusted(tid) says whether
  * layoutdbg has already dealt with the pc of a stop it waited for (then a
  * pc one past a site is not rewound again).  0, or -1 when nothing is
- * guarded or the process could not be stopped (the caller falls back; the
- * guardian still acts once layoutdbg is dead). */
+ * guarded or the process could not be stopped or is being killed (the
+ * caller falls back; the guardian still acts once layoutdbg is dead). */
 int ld_guardian_crash_release(bool (*adjusted)(pid_t tid));
 
 #endif
