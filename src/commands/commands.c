@@ -34,10 +34,6 @@ struct cmd {
 	const char *summary;
 };
 
-static const struct cmd commands[];
-static const struct cmd info_cmds[];
-static const struct cmd set_cmds[];
-
 /* ---- argument helpers ----------------------------------------------- */
 
 static char *skip_ws(char *p)
