@@ -199,5 +199,8 @@ int ld_eval_addr(struct ld_session *s, const char *what, const char *expr,
 extern volatile sig_atomic_t ld_interrupted;
 /* Set while the tracee runs (run control is waiting for it). */
 extern volatile sig_atomic_t ld_running;
+/* Set by SIGTERM / SIGHUP: the session ends (the front-end's handler
+ * sets it; run control and command files stop on it). */
+extern volatile sig_atomic_t ld_terminate;
 
 #endif

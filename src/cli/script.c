@@ -10,7 +10,6 @@
 
 #include "layoutdbg/commands.h"
 #include "layoutdbg/error.h"
-#include "layoutdbg/repl.h"
 #include "layoutdbg/script.h"
 
 /* `source` inside `source`: deep enough for any real use, shallow enough

@@ -19,12 +19,12 @@
 #include "layoutdbg/guardian.h"
 #include "layoutdbg/infrun.h"
 #include "layoutdbg/output.h"
-#include "layoutdbg/repl.h"
 #include "layoutdbg/session.h"
 #include "layoutdbg/source.h"
 
 volatile sig_atomic_t ld_interrupted;
 volatile sig_atomic_t ld_running;
+volatile sig_atomic_t ld_terminate;
 
 /* What handling one stop decided. */
 enum verdict { V_RESUME, V_REPORT, V_RESUMED /* already resumed */ };
