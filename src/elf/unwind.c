@@ -217,7 +217,7 @@ static bool callee_saved(int g)
 static enum rule_state compile_rule(struct ld_unwinder *u, uint64_t pc,
 				    struct draft *d)
 {
-	struct Dwarf_CFI_s *cfi;
+	struct ld_cfi *cfi;
 	Dwarf_Frame *f;
 	Dwarf_Op mem[3], *ops;
 	uint64_t bias;
@@ -226,7 +226,7 @@ static enum rule_state compile_rule(struct ld_unwinder *u, uint64_t pc,
 	int g;
 
 	if (!u->lookup || !u->lookup(u->lookup_arg, pc, &cfi, &bias) || !cfi ||
-	    dwarf_cfi_addrframe(cfi, pc - bias, &f) != 0)
+	    dwarf_cfi_addrframe((Dwarf_CFI *)cfi, pc - bias, &f) != 0)
 		return NO_FDE;
 	if (dwarf_frame_info(f, NULL, NULL, &d->r.signal) != DW_RA ||
 	    dwarf_frame_cfa(f, &ops, &n) != 0 ||
