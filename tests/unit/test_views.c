@@ -227,6 +227,6 @@ int main(void)
 	if (system("cc --version >/dev/null 2>&1") == 0)
 		run("non-PIE program: LOADs at link addresses (bias 0)", t_non_pie);
 	else
-		skip("non-PIE program: LOADs at link addresses (bias 0)", "no cc");
+		skip("no cc", "non-PIE program: LOADs at link addresses (bias 0)");
 	return tap_done();
 }
