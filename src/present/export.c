@@ -26,6 +26,7 @@
 #include "layoutdbg/export.h"
 #include "layoutdbg/heapsnap.h"
 #include "layoutdbg/output.h"
+#include "layoutdbg/regs.h"
 #include "layoutdbg/safefile.h"
 
 #define SNAP_FORMAT "layoutdbg-snapshot"
@@ -263,24 +264,6 @@ static json_t *frame_json(const struct ld_snap_frame *fr)
 	return o;
 }
 
-/* struct user_regs_struct, field by field, in its own order. */
-#define REG(r) { #r, offsetof(ld_regs, r) }
-static const struct {
-	const char *name;
-	size_t off;
-} regs_table[] = {
-	REG(r15), REG(r14), REG(r13), REG(r12), REG(rbp), REG(rbx),
-	REG(r11), REG(r10), REG(r9), REG(r8), REG(rax), REG(rcx),
-	REG(rdx), REG(rsi), REG(rdi), REG(orig_rax), REG(rip), REG(cs),
-	REG(eflags), REG(rsp), REG(ss), REG(fs_base), REG(gs_base),
-	REG(ds), REG(es), REG(fs), REG(gs),
-};
-#undef REG
-#define NREGS (sizeof regs_table / sizeof regs_table[0])
-/* A register added to the struct must be added to the table. */
-_Static_assert(sizeof(ld_regs) == NREGS * sizeof(uint64_t),
-	       "regs_table does not cover struct user_regs_struct");
-
 static int put_regs(json_t *t, const struct ld_snap_thread *th)
 {
 	json_t *num, *hex;
@@ -294,11 +277,12 @@ static int put_regs(json_t *t, const struct ld_snap_thread *th)
 		return -1;
 	if (set(t, "regs_hex", hex = json_object()))
 		return -1;
-	for (i = 0; i < NREGS; i++) {
-		uint64_t v;
+	/* struct user_regs_struct, field by field, in its own order */
+	for (i = 0; i < ld_nregs; i++) {
+		const struct ld_reg_desc *d = ld_reg_in_struct(i);
+		uint64_t v = ld_reg_value(&th->regs, d);
 
-		memcpy(&v, (const char *)&th->regs + regs_table[i].off, sizeof v);
-		if (put_u64_in(num, regs_table[i].name, hex, regs_table[i].name, v))
+		if (put_u64_in(num, d->name, hex, d->name, v))
 			return -1;
 	}
 	return 0;
@@ -1187,13 +1171,13 @@ static int get_regs(const struct rd *r, const json_t *o, const char *w,
 		return -EINVAL;
 	snprintf(nw, sizeof nw, "%s.regs", w);
 	snprintf(hw, sizeof hw, "%s.regs_hex", w);
-	for (i = 0; i < NREGS; i++) {
-		const char *name = regs_table[i].name;
+	for (i = 0; i < ld_nregs; i++) {
+		const struct ld_reg_desc *d = ld_reg_in_struct(i);
 		uint64_t v;
 
-		if (get_u64_in(r, num, nw, name, hex, hw, name, &v))
+		if (get_u64_in(r, num, nw, d->name, hex, hw, d->name, &v))
 			return -EINVAL;
-		memcpy((char *)&th->regs + regs_table[i].off, &v, sizeof v);
+		*ld_reg_slot(&th->regs, d) = v;
 	}
 	th->regs_valid = true;
 	return 0;
