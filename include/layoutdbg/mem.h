@@ -10,7 +10,7 @@
 #include <sys/types.h>
 #include <sys/user.h>
 
-#include "layoutdbg/regs.h"
+#include "layoutdbg/regtable.h"
 
 /* Read len bytes at addr.  Returns 0, or -errno (-EFAULT/-EIO when part of
  * the range is not mapped, -ESRCH when the tracee is gone). */

@@ -15,7 +15,7 @@
 #include "layoutdbg/infrun.h"
 #include "layoutdbg/jsonout.h"
 #include "layoutdbg/output.h"
-#include "layoutdbg/regs.h"
+#include "layoutdbg/regtable.h"
 #include "layoutdbg/render.h"
 #include "layoutdbg/safefile.h"
 #include "layoutdbg/script.h"

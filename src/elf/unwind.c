@@ -21,7 +21,7 @@
 #include <libunwind-ptrace.h>
 
 #include "layoutdbg/mem.h"
-#include "layoutdbg/regs.h"
+#include "layoutdbg/regtable.h"
 #include "layoutdbg/unwind.h"
 
 #define CACHE_PAGES 64

@@ -26,7 +26,7 @@
 #include "layoutdbg/export.h"
 #include "layoutdbg/heapsnap.h"
 #include "layoutdbg/output.h"
-#include "layoutdbg/regs.h"
+#include "layoutdbg/regtable.h"
 #include "layoutdbg/safefile.h"
 
 #define SNAP_FORMAT "layoutdbg-snapshot"

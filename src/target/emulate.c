@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "layoutdbg/emulate.h"
-#include "layoutdbg/regs.h"
+#include "layoutdbg/regtable.h"
 
 typedef struct user_regs_struct regs_t;
 

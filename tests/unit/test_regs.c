@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "tap.h"
-#include "layoutdbg/regs.h"
+#include "layoutdbg/regtable.h"
 
 static void test_struct(void)
 {

@@ -3,8 +3,8 @@
  * DWARF and in instruction encodings, and how `info registers` shows them.
  * Data and lookups only: reading and writing a thread's registers is
  * mem.h's (ld_regs_get, ld_regs_set). */
-#ifndef LAYOUTDBG_REGS_H
-#define LAYOUTDBG_REGS_H
+#ifndef LAYOUTDBG_REGTABLE_H
+#define LAYOUTDBG_REGTABLE_H
 
 #include <stddef.h>
 #include <stdint.h>

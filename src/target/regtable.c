@@ -1,7 +1,7 @@
-/* The register table (regs.h). */
+/* The register table (regtable.h). */
 #include <string.h>
 
-#include "layoutdbg/regs.h"
+#include "layoutdbg/regtable.h"
 
 #define R(n, dw, en, sh) { #n, offsetof(ld_regs, n), dw, en, LD_REG_##sh }
 const struct ld_reg_desc ld_reg_descs[] = {
