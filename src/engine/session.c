@@ -11,13 +11,13 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "layoutdbg/classify.h"
 #include "layoutdbg/heapcmd.h"
 #include "layoutdbg/error.h"
 #include "layoutdbg/resident.h"
 #include "layoutdbg/session.h"
 #include "layoutdbg/infrun.h"
 #include "layoutdbg/source.h"
-#include "layoutdbg/views.h"
 
 void ld_session_init(struct ld_session *s)
 {
@@ -488,7 +488,8 @@ static void capture_sections(struct ld_session *s, struct ld_snapshot *snap)
 		snap->sections = NULL;
 		return;
 	}
-	ld_classify(s, &snap->maps, rg);
+	/* which object a mapping belongs to does not depend on the heap */
+	ld_classify(s, &snap->maps, NULL, rg);
 	for (i = 0; i < snap->maps.n; i++) {
 		char buf[4096];
 		const struct ld_map *mp = &snap->maps.v[i];
