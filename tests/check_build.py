@@ -5,6 +5,8 @@
     with the project's warnings as errors;
   * no public header includes libdw, libelf or libunwind, or names their
     types or libc's internal ones (struct _IO_FILE: use FILE);
+  * src/target/syscallent.h is what tools/gen_syscalls.py makes of the
+    kernel's asm/unistd_64.h and its classes;
   * readline is the front-end's alone: the core library holds no
     readline user, and no unit test links readline (build.ninja's link
     line and the ELF's DT_NEEDED), while the executable does.
@@ -111,8 +113,20 @@ def core_has_no_readline_user():
     assert not users, "readline users in the core: " + ", ".join(users)
 
 
+UNISTD = "/usr/include/x86_64-linux-gnu/asm/unistd_64.h"
+
+
+def syscall_table_current():
+    if not os.path.exists(UNISTD):
+        raise ldtest.Skip("no " + UNISTD)
+    p = subprocess.run([sys.executable,
+                        os.path.join(SRC, "tools", "gen_syscalls.py"),
+                        "--check", UNISTD], capture_output=True, text=True)
+    assert p.returncode == 0, p.stdout + p.stderr
+
+
 def main():
-    t = ldtest.Tap(2 * len(HEADERS) + 2, probe=False)
+    t = ldtest.Tap(2 * len(HEADERS) + 3, probe=False)
     for h in HEADERS:
         t.case("%s compiles on its own" % h, header_alone, h)
         t.case("%s shows no libdw/libelf/libc internals" % h,
@@ -120,6 +134,8 @@ def main():
     t.case("the core library holds no readline user",
            core_has_no_readline_user)
     t.case("no unit test links readline", tests_link_no_readline)
+    t.case("the syscall table is what gen_syscalls.py makes of asm/unistd_64.h",
+           syscall_table_current)
     return t.done()
 
 
