@@ -3,7 +3,7 @@
  * its guard page, its TLS block, a malloc arena's heap...), from the
  * mappings, the loaded objects, the threads' registers and, when one was
  * made, the heap walk.  A pure function of those (no ptrace, no output);
- * ld_classify gathers them from a session. */
+ * ld_session_classify (session.h) gathers them from a session. */
 #ifndef LAYOUTDBG_CLASSIFY_H
 #define LAYOUTDBG_CLASSIFY_H
 
@@ -14,8 +14,6 @@
 #include "layoutdbg/heap.h"
 #include "layoutdbg/maps.h"
 #include "layoutdbg/objs.h"
-
-struct ld_session;
 
 /* What the kernel's name of a mapping says on its own. */
 enum ld_map_name {
@@ -93,10 +91,5 @@ bool ld_classify_maps_obj(const struct ld_obj *ob, const struct ld_map *mp);
  * space-separated list in buf. */
 const char *ld_sections_in(struct ld_obj *ob, uint64_t lo, uint64_t hi,
 			   char *buf, size_t len);
-
-/* ld_classify_regions with s's objects and stopped threads, and heap (the
- * walk of this stop, or NULL).  0. */
-int ld_classify(struct ld_session *s, const struct ld_maps *m,
-		const struct ld_heap *heap, struct ld_region *out);
 
 #endif

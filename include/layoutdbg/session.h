@@ -190,6 +190,14 @@ int ld_session_frames(struct ld_session *s, struct ld_thread *t,
  * printed). */
 struct ld_snapshot *ld_session_snapshot(struct ld_session *s, const char *name);
 
+/* What each mapping of m is (classify.h's ld_classify_regions) with s's
+ * objects and stopped threads, and heap: the walk of this stop, or NULL.
+ * out has m->n entries.  0. */
+struct ld_heap;
+struct ld_region;
+int ld_session_classify(struct ld_session *s, const struct ld_maps *m,
+			const struct ld_heap *heap, struct ld_region *out);
+
 /* An address expression: a number, $register, SYMBOL[@LIB][+OFFSET].
  * 0, or -1 after printing an error that starts with what (the command). */
 int ld_eval_addr(struct ld_session *s, const char *what, const char *expr,

@@ -188,7 +188,7 @@ int ld_cmd_vmmap(struct ld_session *s, char *args)
 	rg = calloc(m->n + 1, sizeof *rg);
 	if (!rg)
 		return ld_error("vmmap: %s", strerror(ENOMEM));
-	ld_classify(s, m, ld_heap_cached(s), rg);
+	ld_session_classify(s, m, ld_heap_cached(s), rg);
 	sm = ld_resident_column(s, m, "vmmap");
 	if (ld_json_on())
 		return vmmap_json(s, m, rg, filter, sm);
@@ -743,7 +743,7 @@ int ld_cmd_xinfo(struct ld_session *s, char *args)
 	if (!rg)
 		return ld_error("xinfo: %s", strerror(ENOMEM));
 	chunk = xinfo_chunk(s, addr, mp, &arena);   /* before: kinds use the walk */
-	ld_classify(s, m, ld_heap_cached(s), rg);
+	ld_session_classify(s, m, ld_heap_cached(s), rg);
 	if (ld_json_on()) {
 		int r = xinfo_json(s, addr, mp, &rg[i]);
 

@@ -3,12 +3,9 @@
 #include <string.h>
 
 #include "layoutdbg/classify.h"
-#include "layoutdbg/proc.h"
-#include "layoutdbg/session.h"
 
 #define PAGE_DOWN(x) ((x) & ~4095ULL)
 #define PAGE_UP(x) (((x) + 4095) & ~4095ULL)
-#define MAX_THREADS 256
 
 enum ld_map_name ld_map_name_of(const struct ld_map *mp)
 {
@@ -232,39 +229,4 @@ void ld_classify_regions(const struct ld_classify_in *in, struct ld_region *out)
 			out[i].thread_num = out[i + 1].thread_num;
 			out[i].tid = out[i + 1].tid;
 		}
-}
-
-/* The stopped threads' stack pointers and TLS bases. */
-static size_t session_threads(struct ld_session *s, struct ld_class_thread *ti,
-			      size_t max)
-{
-	size_t i, n = 0;
-
-	for (i = 0; s->proc && i < s->proc->nthreads && n < max; i++) {
-		struct ld_thread *t = &s->proc->threads[i];
-		ld_regs r;
-
-		if (t->state != LD_T_STOPPED || ld_regs_get(t->tid, &r))
-			continue;
-		ti[n].tid = t->tid;
-		ti[n].num = t->num;
-		ti[n].sp = r.rsp;
-		ti[n].fs_base = r.fs_base;
-		n++;
-	}
-	return n;
-}
-
-int ld_classify(struct ld_session *s, const struct ld_maps *m,
-		const struct ld_heap *heap, struct ld_region *out)
-{
-	struct ld_class_thread ti[MAX_THREADS];
-	struct ld_classify_in in = {
-		.maps = m, .objs = &s->objs, .threads = ti,
-		.nthreads = session_threads(s, ti, MAX_THREADS),
-		.leader = s->proc ? s->proc->pid : 0, .heap = heap,
-	};
-
-	ld_classify_regions(&in, out);
-	return 0;
 }

@@ -35,7 +35,7 @@ static bool look_at(struct ld_session *s, pid_t pid, struct ld_maps *m,
 	if (ld_objs_scan(&s->objs, pid, m, exe, ld_auxv_get(pid, AT_BASE)) < 0)
 		return false;
 	*rg = calloc(m->n + 1, sizeof **rg);
-	return *rg && ld_classify(s, m, NULL, *rg) == 0;
+	return *rg && ld_session_classify(s, m, NULL, *rg) == 0;
 }
 
 static void done(struct ld_session *s, struct ld_maps *m, struct ld_region *rg)
