@@ -10,11 +10,11 @@
 
 #include "layoutdbg/classify.h"
 #include "layoutdbg/error.h"
-#include "layoutdbg/export.h"
 #include "layoutdbg/heapcmd.h"
 #include "layoutdbg/infrun.h"
 #include "layoutdbg/jsonout.h"
 #include "layoutdbg/output.h"
+#include "layoutdbg/pagescmd.h"
 #include "layoutdbg/resident.h"
 #include "layoutdbg/views.h"
 
