@@ -3,9 +3,15 @@
  *   heapwalk_1M      ld_heap_walk (every chunk, the bins, the tcache)
  *                    against one process_vm_readv of the whole [heap]
  *   heapsnap_1M      the walk plus packing the snapshot's chunk list
- *   heapdiff_1M      ld_heap_diff of two snapshots (the child freed every
- *                    10th chunk in between) against the same read
- * and "# bytes per chunk in a snapshot: B". */
+ *   heapwalk_1M_free the walk after the child freed every 10th chunk
+ *                    (100,000 chunks in the fastbins)
+ *   heapdiff_1M      ld_heap_diff of two snapshots (before and after the
+ *                    frees) against the same read
+ * and "# bytes per chunk in a snapshot: B".  Each rep reads the heap once
+ * (into a buffer faulted in beforehand, as a tool that reads heaps again
+ * and again would keep one) right before the job it is compared with, so
+ * that load from other processes weighs on both alike; "# ... pairs"
+ * lines give the median of the per-rep ratios too. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,7 +25,7 @@
 #include "layoutdbg/maps.h"
 #include "layoutdbg/mem.h"
 
-#define REPS 7
+#define REPS 11
 
 static pid_t child;
 
@@ -91,24 +97,63 @@ static int setup(struct ld_maps *m, struct ld_heap_params *p, uint64_t *hlo,
 	return ld_heap_find_main_arena(rd, NULL, lo, hi, &p->main_arena);
 }
 
-static long long time_walk(const struct ld_heap_params *p, struct ld_snap_heap **snap)
+/* One process_vm_readv of the whole [heap] into buf (faulted in). */
+static long long time_read(char *buf, uint64_t lo, uint64_t hi)
 {
-	long long t[REPS];
+	long long t0 = now_ns();
+
+	if (ld_mem_read(child, lo, buf, hi - lo))
+		exit(1);
+	return now_ns() - t0;
+}
+
+struct pair {
+	long long ours, base;
+};
+
+/* Medians of the job and of the read, and of the ratios of each rep's
+ * pair (printed as a comment line). */
+static struct pair medians(const char *job, struct pair *v)
+{
+	long long o[REPS], b[REPS], q[REPS];
+
+	for (int r = 0; r < REPS; r++) {
+		o[r] = v[r].ours;
+		b[r] = v[r].base;
+		q[r] = v[r].ours * 1000 / (v[r].base ? v[r].base : 1);
+	}
+	printf("# %s: median of the %d pairs' ratios %.3f\n", job, REPS,
+	       median(q) / 1000.0);
+	return (struct pair){ median(o), median(b) };
+}
+
+static struct pair time_walk(const char *job, const struct ld_heap_params *p,
+			     struct ld_snap_heap **snap, char *buf, uint64_t lo,
+			     uint64_t hi)
+{
+	struct pair v[REPS];
 
 	for (int r = 0; r < REPS; r++) {
 		struct ld_heap h;
-		long long t0 = now_ns();
+		long long t0;
 
+		v[r].base = time_read(buf, lo, hi);
+		t0 = now_ns();
 		if (ld_heap_walk(p, &h))
 			exit(1);
 		if (snap) {
 			ld_snap_heap_free(*snap);
 			*snap = ld_snap_heap_from(&h, "bench");
 		}
-		t[r] = now_ns() - t0;
+		v[r].ours = now_ns() - t0;
 		ld_heap_release(&h);
 	}
-	return median(t);
+	return medians(job, v);
+}
+
+static void report(const char *job, struct pair m)
+{
+	printf("%s %lld %lld\n", job, m.ours, m.base);
 }
 
 int main(int argc, char **argv)
@@ -121,7 +166,7 @@ int main(int argc, char **argv)
 	struct ld_snap_heap *s1 = NULL, *s2 = NULL;
 	struct ld_heap_diff d;
 	uint64_t hlo = 0, hhi = 0;
-	long long t[REPS], readt, walkt, snapt;
+	struct pair v[REPS], walk, snap, freed;
 	size_t chunks = 0;
 	char *buf;
 
@@ -138,16 +183,9 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	buf = malloc(hhi - hlo);
-	for (int r = 0; r < REPS; r++) {
-		long long t0 = now_ns();
-
-		if (ld_mem_read(child, hlo, buf, hhi - hlo))
-			return 1;
-		t[r] = now_ns() - t0;
-	}
-	readt = median(t);
-	walkt = time_walk(&p, NULL);
-	snapt = time_walk(&p, &s1);
+	memset(buf, 0, hhi - hlo);
+	walk = time_walk("heapwalk_1M", &p, NULL, buf, hlo, hhi);
+	snap = time_walk("heapsnap_1M", &p, &s1, buf, hlo, hhi);
 	for (size_t i = 0; i < s1->narenas; i++)
 		chunks += s1->arenas[i].n;
 	write(to[1], &c, 1);
@@ -155,13 +193,15 @@ int main(int argc, char **argv)
 	ld_maps_release(&m);
 	ld_maps_init(&m);
 	setup(&m, &p, &hlo, &hhi);
-	time_walk(&p, &s2);
+	freed = time_walk("heapwalk_1M_free", &p, &s2, buf, hlo, hhi);
 	for (int r = 0; r < REPS; r++) {
-		long long t0 = now_ns();
+		long long t0;
 
+		v[r].base = time_read(buf, hlo, hhi);
+		t0 = now_ns();
 		if (ld_heap_diff(s1, s2, &d))
 			return 1;
-		t[r] = now_ns() - t0;
+		v[r].ours = now_ns() - t0;
 		if (r < REPS - 1)
 			ld_heap_diff_release(&d);
 	}
@@ -169,10 +209,15 @@ int main(int argc, char **argv)
 	       (hhi - hlo) / 1048576.0, d.n);
 	printf("# bytes per chunk in a snapshot: %.1f\n",
 	       (double)ld_snap_heap_bytes(s1) / (double)chunks);
-	printf("heapwalk_1M %lld %lld\n", walkt, readt);
-	printf("heapsnap_1M %lld %lld\n", snapt, readt);
-	printf("heapdiff_1M %lld %lld\n", median(t), readt);
+	report("heapwalk_1M", walk);
+	report("heapsnap_1M", snap);
+	report("heapwalk_1M_free", freed);
+	report("heapdiff_1M", medians("heapdiff_1M", v));
 	ld_heap_diff_release(&d);
+	ld_snap_heap_free(s1);
+	ld_snap_heap_free(s2);
+	ld_maps_release(&m);
+	free(buf);
 	write(to[1], &c, 1);
 	waitpid(child, NULL, 0);
 	return 0;
