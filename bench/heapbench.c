@@ -10,9 +10,12 @@
  * and "# bytes per chunk in a snapshot: B".  Each rep reads the heap once
  * (into a buffer faulted in beforehand, as a tool that reads heaps again
  * and again would keep one) right before the job it is compared with, so
- * that load from other processes weighs on both alike; "# ... pairs"
- * lines give the median of the per-rep ratios too. */
+ * that load from other processes weighs on both alike; "# ..." lines give
+ * the median of the per-rep ratios too, and the same in CPU time (this
+ * thread's, user and system: time spent waiting for a CPU on a loaded
+ * machine is not in it). */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,12 +38,22 @@ static int rd(void *ctx, uint64_t addr, void *buf, size_t len)
 	return ld_mem_read(child, addr, buf, len);
 }
 
-static long long now_ns(void)
+static long long clock_ns(clockid_t id)
 {
 	struct timespec t;
 
-	clock_gettime(CLOCK_MONOTONIC, &t);
+	clock_gettime(id, &t);
 	return t.tv_sec * 1000000000LL + t.tv_nsec;
+}
+
+static long long now_ns(void)
+{
+	return clock_ns(CLOCK_MONOTONIC);
+}
+
+static long long cpu_ns(void)
+{
+	return clock_ns(CLOCK_THREAD_CPUTIME_ID);
 }
 
 static int cmp_ll(const void *a, const void *b)
@@ -97,34 +110,51 @@ static int setup(struct ld_maps *m, struct ld_heap_params *p, uint64_t *hlo,
 	return ld_heap_find_main_arena(rd, NULL, lo, hi, &p->main_arena);
 }
 
+/* Times of one job and of its baseline, wall-clock and CPU. */
+struct pair {
+	long long ours, base, ours_cpu, base_cpu;
+};
+
 /* One process_vm_readv of the whole [heap] into buf (faulted in). */
-static long long time_read(char *buf, uint64_t lo, uint64_t hi)
+static void time_read(struct pair *v, char *buf, uint64_t lo, uint64_t hi)
 {
-	long long t0 = now_ns();
+	long long t0 = now_ns(), c0 = cpu_ns();
 
 	if (ld_mem_read(child, lo, buf, hi - lo))
 		exit(1);
-	return now_ns() - t0;
+	v->base_cpu = cpu_ns() - c0;
+	v->base = now_ns() - t0;
 }
 
-struct pair {
-	long long ours, base;
-};
+static long long pair_ratios(const struct pair *v, bool cpu)
+{
+	long long q[REPS];
 
-/* Medians of the job and of the read, and of the ratios of each rep's
- * pair (printed as a comment line). */
+	for (int r = 0; r < REPS; r++) {
+		long long o = cpu ? v[r].ours_cpu : v[r].ours;
+		long long b = cpu ? v[r].base_cpu : v[r].base;
+
+		q[r] = o * 1000 / (b ? b : 1);
+	}
+	return median(q);
+}
+
+/* Medians of the job and of the read (wall-clock), and in a comment line
+ * the medians of the pairs' ratios, wall-clock and CPU. */
 static struct pair medians(const char *job, struct pair *v)
 {
-	long long o[REPS], b[REPS], q[REPS];
+	long long o[REPS], b[REPS], oc[REPS], bc[REPS];
 
 	for (int r = 0; r < REPS; r++) {
 		o[r] = v[r].ours;
 		b[r] = v[r].base;
-		q[r] = v[r].ours * 1000 / (v[r].base ? v[r].base : 1);
+		oc[r] = v[r].ours_cpu;
+		bc[r] = v[r].base_cpu;
 	}
-	printf("# %s: median of the %d pairs' ratios %.3f\n", job, REPS,
-	       median(q) / 1000.0);
-	return (struct pair){ median(o), median(b) };
+	printf("# %s: median of the %d pairs' ratios %.3f; in CPU time %.2f ms / "
+	       "%.2f ms, pairs %.3f\n", job, REPS, pair_ratios(v, false) / 1000.0,
+	       median(oc) / 1e6, median(bc) / 1e6, pair_ratios(v, true) / 1000.0);
+	return (struct pair){ median(o), median(b), 0, 0 };
 }
 
 static struct pair time_walk(const char *job, const struct ld_heap_params *p,
@@ -135,16 +165,18 @@ static struct pair time_walk(const char *job, const struct ld_heap_params *p,
 
 	for (int r = 0; r < REPS; r++) {
 		struct ld_heap h;
-		long long t0;
+		long long t0, c0;
 
-		v[r].base = time_read(buf, lo, hi);
+		time_read(&v[r], buf, lo, hi);
 		t0 = now_ns();
+		c0 = cpu_ns();
 		if (ld_heap_walk(p, &h))
 			exit(1);
 		if (snap) {
 			ld_snap_heap_free(*snap);
 			*snap = ld_snap_heap_from(&h, "bench");
 		}
+		v[r].ours_cpu = cpu_ns() - c0;
 		v[r].ours = now_ns() - t0;
 		ld_heap_release(&h);
 	}
@@ -195,12 +227,14 @@ int main(int argc, char **argv)
 	setup(&m, &p, &hlo, &hhi);
 	freed = time_walk("heapwalk_1M_free", &p, &s2, buf, hlo, hhi);
 	for (int r = 0; r < REPS; r++) {
-		long long t0;
+		long long t0, c0;
 
-		v[r].base = time_read(buf, hlo, hhi);
+		time_read(&v[r], buf, hlo, hhi);
 		t0 = now_ns();
+		c0 = cpu_ns();
 		if (ld_heap_diff(s1, s2, &d))
 			return 1;
+		v[r].ours_cpu = cpu_ns() - c0;
 		v[r].ours = now_ns() - t0;
 		if (r < REPS - 1)
 			ld_heap_diff_release(&d);

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "layoutdbg/heap.h"
 
@@ -93,6 +94,19 @@ unsigned ld_bin_index(uint64_t sz)
 struct block {
 	uint64_t lo, hi;
 	uint8_t *buf;
+	struct kept *kept;      /* the kept buffer it lies in, or NULL */
+};
+
+/* Where the chunks of one heap start: one bit per 16 bytes, and how many
+ * chunks come before each word of bits, so that a bin's chunk is found
+ * from its address in constant time (a binary search per free chunk was
+ * a third of a walk with 100,000 chunks in the fastbins). */
+struct chunk_index {
+	uint64_t lo, hi;        /* the heap (ld_heap_region start, end) */
+	struct ld_arena *a;
+	size_t base;            /* index in a->chunks of its first chunk */
+	uint64_t *bits;
+	uint32_t *rank;         /* chunks before bits[i] */
 };
 
 struct walk {
@@ -100,9 +114,82 @@ struct walk {
 	struct ld_heap *h;
 	struct block *blocks;
 	size_t nblocks;
+	struct chunk_index *idx;        /* address order once all are walked */
+	size_t nidx;
 	int safe_linking;       /* 1, 0, or -1: decide per pointer */
 	unsigned tcache_chunk;  /* 0x290, or 0x250 before glibc 2.30 */
 };
+
+/* Heap images are read into buffers kept from one walk to the next: a
+ * fresh buffer costs a page fault and a page cleared every 4 KiB, a
+ * third of the walk of a 50 MiB heap; a kept one is written in place.
+ * They hold as much memory as the last walk read, no more than the
+ * program's heaps; ld_heap_drop_buffers gives it back. */
+#define KEPT_MAX 64
+
+static struct kept {
+	uint8_t *buf;
+	size_t cap;
+	bool busy;
+} kept[KEPT_MAX];
+
+static void *map_buffer(size_t len)
+{
+	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		return NULL;
+#ifdef MADV_HUGEPAGE
+	/* 2 MiB pages where the kernel has them: fewer faults and TLB misses
+	 * (a hint: without it, 4 KiB pages) */
+	madvise(p, len, MADV_HUGEPAGE);
+#endif
+	return p;
+}
+
+/* A kept buffer of len bytes or more (the smallest idle one that fits, or
+ * a new one in place of an idle one that does not); NULL when all are
+ * busy or mmap fails: then the caller mallocs. */
+static struct kept *take_buffer(size_t len)
+{
+	struct kept *best = NULL, *spare = NULL;
+
+	for (size_t i = 0; i < KEPT_MAX; i++) {
+		struct kept *k = &kept[i];
+
+		if (k->busy)
+			continue;
+		if (k->cap >= len && (!best || k->cap < best->cap))
+			best = k;
+		else if (k->cap < len && (!spare || k->cap < spare->cap))
+			spare = k;
+	}
+	if (!best && spare) {
+		/* whole 2 MiB pages, and room for a heap that grows a little */
+		size_t cap = (len + len / 8 + (2u << 20) - 1) & ~(size_t)((2u << 20) - 1);
+		uint8_t *buf = map_buffer(cap);
+
+		if (!buf)
+			return NULL;
+		if (spare->buf)
+			munmap(spare->buf, spare->cap);
+		*spare = (struct kept){ buf, cap, false };
+		best = spare;
+	}
+	if (best)
+		best->busy = true;
+	return best;
+}
+
+void ld_heap_drop_buffers(void)
+{
+	for (size_t i = 0; i < KEPT_MAX; i++)
+		if (kept[i].buf && !kept[i].busy) {
+			munmap(kept[i].buf, kept[i].cap);
+			kept[i] = (struct kept){ 0 };
+		}
+}
 
 static int read_mem(struct walk *w, uint64_t addr, void *buf, size_t len)
 {
@@ -122,27 +209,76 @@ static int read_word(struct walk *w, uint64_t addr, uint64_t *v)
 	return read_mem(w, addr, v, sizeof *v);
 }
 
-/* Read [lo, hi) in one go and keep it for the rest of the walk. */
-static const uint8_t *load_block(struct walk *w, uint64_t lo, uint64_t hi,
-				 int *err)
-{
-	struct block *nb = realloc(w->blocks, (w->nblocks + 1) * sizeof *nb);
+/* A heap image, read piece by piece as the walk reaches it: the walk
+ * finds each piece still in the cache (walked after one read of the whole
+ * 50 MiB, it waited on memory at every chunk).  Kept for the rest of the
+ * walk once all of it is read. */
+struct feed {
+	struct walk *w;
+	uint64_t lo, hi, have;  /* [lo, have) is read */
 	uint8_t *buf;
+	struct kept *kept;      /* or NULL: buf is malloc'd */
+	int err;                /* why a read failed */
+};
 
-	*err = -ENOMEM;
+#define PIECE (512u << 10)
+
+static int feed_open(struct feed *f, struct walk *w, uint64_t lo, uint64_t hi)
+{
+	size_t len = hi - lo ? hi - lo : 1;
+	struct block *nb = realloc(w->blocks, (w->nblocks + 1) * sizeof *nb);
+
+	*f = (struct feed){ .w = w, .lo = lo, .hi = hi, .have = lo };
 	if (!nb)
-		return NULL;
+		return -ENOMEM;
 	w->blocks = nb;
-	buf = malloc(hi - lo ? hi - lo : 1);
-	if (!buf)
-		return NULL;
-	*err = w->p->read(w->p->ctx, lo, buf, hi - lo);
-	if (*err) {
-		free(buf);
-		return NULL;
+	f->kept = take_buffer(len);
+	f->buf = f->kept ? f->kept->buf : malloc(len);
+	return f->buf ? 0 : -ENOMEM;
+}
+
+/* Read up to upto (<= hi), a piece at least: 0 or -errno. */
+static int feed_more(struct feed *f, uint64_t upto)
+{
+	uint64_t to = upto - f->have < PIECE ? f->have + PIECE : upto;
+	int err;
+
+	if (to > f->hi)
+		to = f->hi;
+	err = f->w->p->read(f->w->p->ctx, f->have, f->buf + (f->have - f->lo),
+			    to - f->have);
+	if (!err)
+		f->have = to;
+	f->err = err;
+	return err;
+}
+
+static inline int feed_need(struct feed *f, uint64_t upto)
+{
+	return upto <= f->have ? 0 : feed_more(f, upto);
+}
+
+/* Keep the image for the walk's other reads (read), or give it back. */
+static void feed_close(struct feed *f, bool read)
+{
+	if (read)
+		f->w->blocks[f->w->nblocks++] = (struct block){ f->lo, f->hi, f->buf,
+								f->kept };
+	else if (f->kept)
+		f->kept->busy = false;
+	else
+		free(f->buf);
+}
+
+static void release_blocks(struct walk *w)
+{
+	for (size_t i = 0; i < w->nblocks; i++) {
+		if (w->blocks[i].kept)
+			w->blocks[i].kept->busy = false;
+		else
+			free(w->blocks[i].buf);
 	}
-	nb[w->nblocks++] = (struct block){ lo, hi, buf };
-	return buf;
+	free(w->blocks);
 }
 
 static char *fmt_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -190,18 +326,23 @@ static uint64_t mapped_end(const struct ld_maps *m, uint64_t addr)
 
 /* ---- chunk lists ---------------------------------------------------------- */
 
-static int push_chunk(struct ld_chunk **v, size_t *n, size_t *cap,
-		      const struct ld_chunk *c)
+static int grow_chunks(struct ld_chunk **v, size_t *cap)
 {
-	if (*n == *cap) {
-		size_t nc = *cap ? *cap * 2 : 256;
-		struct ld_chunk *nv = realloc(*v, nc * sizeof *nv);
+	size_t nc = *cap ? *cap * 2 : 256;
+	struct ld_chunk *nv = realloc(*v, nc * sizeof *nv);
 
-		if (!nv)
-			return -ENOMEM;
-		*v = nv;
-		*cap = nc;
-	}
+	if (!nv)
+		return -ENOMEM;
+	*v = nv;
+	*cap = nc;
+	return 0;
+}
+
+static inline int push_chunk(struct ld_chunk **v, size_t *n, size_t *cap,
+			     const struct ld_chunk *c)
+{
+	if (*n == *cap && grow_chunks(v, cap))
+		return -ENOMEM;
 	(*v)[(*n)++] = *c;
 	return 0;
 }
@@ -211,48 +352,156 @@ struct chunk_vec {
 	size_t n, cap;
 };
 
-/* Walk one heap's chunks from start by their size fields up to the top
- * chunk or end.  Returns 0, -ENOMEM, or 1 when the walk was stopped by a
- * bad chunk (message in a->error). */
-static int walk_region(struct walk *w, struct ld_arena *a,
-		       const struct ld_heap_region *r, struct chunk_vec *cv)
+/* Room for every chunk the heaps can hold (MINSIZE each, and the fence-
+ * posts), reserved once: the pages untouched cost nothing, and a list
+ * that doubles copies and faults in twice what it keeps.  Without the
+ * room (a bogus size), the list grows as it goes. */
+static void reserve_chunks(struct chunk_vec *cv, const struct ld_arena *a)
 {
-	int err;
-	const uint8_t *buf = load_block(w, r->start, r->end, &err);
-	uint64_t p = r->start;
+	size_t n = 2;
 
-	if (!buf) {
-		if (err == -ENOMEM)
-			return err;
-		note(&a->error, fmt_msg("heap 0x%llx-0x%llx: cannot read it (%s)",
-					(unsigned long long)r->start,
-					(unsigned long long)r->end, strerror(-err)));
-		return 1;
+	for (size_t i = 0; i < a->nheaps; i++)
+		n += (a->heaps[i].end - a->heaps[i].start) / MINSIZE + 2;
+	cv->v = n < (1u << 28) ? malloc(n * sizeof *cv->v) : NULL;
+	cv->cap = cv->v ? n : 0;
+}
+
+/* Give back the room the chunks did not take. */
+static void trim_chunks(struct chunk_vec *cv)
+{
+	struct ld_chunk *v;
+
+	if (cv->cap - cv->n < 4096 || !cv->n)
+		return;
+	v = realloc(cv->v, cv->n * sizeof *v);
+	if (v) {
+		cv->v = v;
+		cv->cap = cv->n;
 	}
-	while (p + 16 <= r->end) {
-		uint64_t raw = WORD(buf, p - r->start + 8), size = raw & ~7ULL;
-		struct ld_chunk c = { .addr = p, .size = size, .flags = raw & 7 };
+}
 
+/* ---- the chunk index ------------------------------------------------------ */
+
+static struct chunk_index *new_index(struct walk *w, struct ld_arena *a,
+				     const struct ld_heap_region *r, size_t base)
+{
+	struct chunk_index *nv = realloc(w->idx, (w->nidx + 1) * sizeof *nv);
+	size_t words = ((r->end - r->start) / 16 + 63) / 64 + 1;
+	struct chunk_index *x;
+
+	if (!nv)
+		return NULL;
+	w->idx = nv;
+	x = &nv[w->nidx];
+	*x = (struct chunk_index){ r->start, r->end, a, base, calloc(words, 8),
+				   malloc(words * 4) };
+	if (!x->bits || !x->rank) {
+		free(x->bits);
+		free(x->rank);
+		return NULL;
+	}
+	w->nidx++;
+	return x;
+}
+
+static inline void index_set(struct chunk_index *x, uint64_t addr)
+{
+	uint64_t g = (addr - x->lo) >> 4;
+
+	if (addr >= x->lo && addr < x->hi && !((addr - x->lo) & 15))
+		x->bits[g >> 6] |= 1ULL << (g & 63);
+}
+
+static void index_rank(struct chunk_index *x)
+{
+	size_t words = ((x->hi - x->lo) / 16 + 63) / 64 + 1;
+	uint32_t n = 0;
+
+	for (size_t i = 0; i < words; i++) {
+		x->rank[i] = n;
+		n += (uint32_t)__builtin_popcountll(x->bits[i]);
+	}
+}
+
+static int index_cmp(const void *x, const void *y)
+{
+	const struct chunk_index *a = x, *b = y;
+
+	return a->lo < b->lo ? -1 : a->lo > b->lo;
+}
+
+static void release_index(struct walk *w)
+{
+	for (size_t i = 0; i < w->nidx; i++) {
+		free(w->idx[i].bits);
+		free(w->idx[i].rank);
+	}
+	free(w->idx);
+	w->idx = NULL;
+	w->nidx = 0;
+}
+
+/* Once every heap is walked: address order, and no index at all where two
+ * heaps overlap (a damaged arena): the lookups then search the lists. */
+static void index_sort(struct walk *w)
+{
+	if (w->nidx > 1)
+		qsort(w->idx, w->nidx, sizeof *w->idx, index_cmp);
+	for (size_t i = 1; i < w->nidx; i++)
+		if (w->idx[i].lo < w->idx[i - 1].hi) {
+			release_index(w);
+			return;
+		}
+}
+
+/* ---- walking a heap ------------------------------------------------------- */
+
+/* The chunks of one heap image from its start by their size fields up to
+ * the top chunk or its end: 0, -ENOMEM, 1 when a bad chunk stopped the
+ * walk (message in a->error), 2 when a piece could not be read.  The
+ * loop of every walk: no calls but the next piece and the list's
+ * growth. */
+static int walk_chunks(struct ld_arena *a, const struct ld_heap_region *r,
+		       struct feed *f, struct chunk_vec *cv, struct chunk_index *x)
+{
+	const uint8_t *buf = f->buf;
+	uint64_t p = r->start, end = r->end;
+	/* no chunk runs past the top chunk when it lies in this heap */
+	uint64_t lim = a->top > p && a->top < end ? a->top : end;
+
+	while (p + 16 <= end) {
+		uint64_t raw, size;
+		struct ld_chunk c;
+
+		if (feed_need(f, p + 16))
+			return 2;
+		raw = WORD(buf, p - r->start + 8);
+		size = raw & ~7ULL;
+		c = (struct ld_chunk){ .addr = p, .size = size, .flags = raw & 7 };
 		if (p == a->top) {
 			c.state = LD_CH_TOP;
 			c.size = a->top_size;
+			index_set(x, p);
 			return push_chunk(&cv->v, &cv->n, &cv->cap, &c);
 		}
 		if (!a->main && size == 16) {
 			/* fenceposts: 0x10|PREV_INUSE, then a zero size */
 			c.state = LD_CH_FENCE;
+			index_set(x, p);
 			if (push_chunk(&cv->v, &cv->n, &cv->cap, &c))
 				return -ENOMEM;
-			if (p + 32 <= r->end) {
+			if (p + 32 <= end) {
+				if (feed_need(f, p + 32))
+					return 2;
 				c = (struct ld_chunk){ .addr = p + 16, .state = LD_CH_FENCE,
 						       .flags = WORD(buf, p - r->start + 24) & 7 };
+				index_set(x, p + 16);
 				if (push_chunk(&cv->v, &cv->n, &cv->cap, &c))
 					return -ENOMEM;
 			}
 			return 0;
 		}
-		if (size < MINSIZE || size & 15 || size > r->end - p ||
-		    (a->top > p && a->top < r->end && size > a->top - p)) {
+		if (size < MINSIZE || size & 15 || size > lim - p) {
 			note(&a->error, fmt_msg("chunk at 0x%llx: size 0x%llx is not valid "
 						"(stops the walk)", (unsigned long long)p,
 						(unsigned long long)raw));
@@ -260,14 +509,74 @@ static int walk_region(struct walk *w, struct ld_arena *a,
 		}
 		/* in use unless the next chunk says otherwise (PREV_INUSE);
 		 * the bins refine this below */
-		if (p + size + 16 <= r->end &&
-		    !(WORD(buf, p + size - r->start + 8) & LD_PREV_INUSE))
-			c.state = LD_CH_FREE;
+		if (p + size + 16 <= end) {
+			if (feed_need(f, p + size + 16))
+				return 2;
+			if (!(WORD(buf, p + size - r->start + 8) & LD_PREV_INUSE))
+				c.state = LD_CH_FREE;
+		}
 		if (push_chunk(&cv->v, &cv->n, &cv->cap, &c))
 			return -ENOMEM;
+		x->bits[(p - r->start) >> 10] |= 1ULL << (((p - r->start) >> 4) & 63);
 		p += size;
 	}
 	return 0;
+}
+
+/* The heap could not be read: as if the walk had not begun (no chunks, no
+ * index, and only that message when it is the arena's first). */
+static int unread(struct walk *w, struct ld_arena *a, const struct ld_heap_region *r,
+		  struct chunk_vec *cv, size_t base, bool had_error, int err)
+{
+	cv->n = base;
+	if (w->nidx && w->idx[w->nidx - 1].a == a && w->idx[w->nidx - 1].base == base) {
+		w->nidx--;
+		free(w->idx[w->nidx].bits);
+		free(w->idx[w->nidx].rank);
+	}
+	if (!had_error) {
+		free(a->error);
+		a->error = NULL;
+	}
+	note(&a->error, fmt_msg("heap 0x%llx-0x%llx: cannot read it (%s)",
+				(unsigned long long)r->start,
+				(unsigned long long)r->end, strerror(-err)));
+	return 1;
+}
+
+/* Read one heap of the arena and walk it.  Returns 0, -ENOMEM, or 1 when
+ * the walk was stopped (by a bad chunk, or the heap could not be read:
+ * all of it is read, as the walk's other reads may need any of it);
+ * *x gets the heap's chunk index (NULL when there is none). */
+static int walk_region(struct walk *w, struct ld_arena *a,
+		       const struct ld_heap_region *r, struct chunk_vec *cv,
+		       struct chunk_index **x)
+{
+	struct feed f;
+	size_t base = cv->n;
+	bool had_error = a->error != NULL;
+	int res;
+
+	*x = NULL;
+	if (feed_open(&f, w, r->start, r->end)) {
+		feed_close(&f, false);
+		return -ENOMEM;
+	}
+	*x = new_index(w, a, r, base);
+	if (!*x) {
+		feed_close(&f, false);
+		return -ENOMEM;
+	}
+	res = walk_chunks(a, r, &f, cv, *x);
+	if (res >= 0 && res != 2 && feed_need(&f, r->end))
+		res = 2;
+	if (res == 2) {
+		feed_close(&f, false);
+		*x = NULL;
+		return unread(w, a, r, cv, base, had_error, f.err);
+	}
+	feed_close(&f, res >= 0);
+	return res;
 }
 
 /* ---- lookups -------------------------------------------------------------- */
@@ -289,8 +598,8 @@ static struct ld_chunk *find_in(struct ld_chunk *v, size_t n, uint64_t addr)
 	return NULL;
 }
 
-/* The chunk starting exactly at addr in any arena (for the bins). */
-static struct ld_chunk *chunk_exact(struct ld_heap *h, uint64_t addr)
+/* The chunk starting exactly at addr in any arena, by searching. */
+static struct ld_chunk *chunk_search(struct ld_heap *h, uint64_t addr)
 {
 	for (size_t i = 0; i < h->narenas; i++) {
 		struct ld_arena *a = &h->arenas[i];
@@ -300,6 +609,36 @@ static struct ld_chunk *chunk_exact(struct ld_heap *h, uint64_t addr)
 			return c->addr == addr ? c : NULL;
 	}
 	return NULL;
+}
+
+/* The same (for the bins and tcaches) from the chunk index of the heap
+ * holding addr; by searching outside the heaps indexed. */
+static struct ld_chunk *chunk_exact(struct walk *w, uint64_t addr)
+{
+	size_t lo = 0, hi = w->nidx;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct chunk_index *x = &w->idx[mid];
+		uint64_t g, bit;
+
+		if (x->hi <= addr) {
+			lo = mid + 1;
+		} else if (x->lo > addr) {
+			hi = mid;
+		} else {
+			if ((addr - x->lo) & 15)
+				break;
+			g = (addr - x->lo) >> 4;
+			bit = 1ULL << (g & 63);
+			if (!(x->bits[g >> 6] & bit))
+				return NULL;
+			return &x->a->chunks[x->base + x->rank[g >> 6] +
+					     (size_t)__builtin_popcountll(x->bits[g >> 6] &
+									  (bit - 1))];
+		}
+	}
+	return chunk_search(w->h, addr);
 }
 
 const struct ld_chunk *ld_heap_chunk_at(const struct ld_heap *h, uint64_t addr,
@@ -339,7 +678,7 @@ static uint64_t reveal(struct walk *w, uint64_t field, uint64_t stored,
 
 	if (w->safe_linking >= 0)
 		return w->safe_linking ? dec : stored;
-	if (!dec || chunk_exact(w->h, dec - bias))
+	if (!dec || chunk_exact(w, dec - bias))
 		return dec;
 	return stored;
 }
@@ -363,7 +702,7 @@ static int bin_add(struct ld_bin *b, uint64_t addr, size_t *cap)
  * a chunk of the heap or not of the size the bin holds. */
 static bool mark(struct walk *w, struct ld_bin *b, uint64_t addr)
 {
-	struct ld_chunk *c = chunk_exact(w->h, addr);
+	struct ld_chunk *c = chunk_exact(w, addr);
 	bool size_ok;
 
 	if (!c) {
@@ -524,7 +863,7 @@ static bool looks_like_tcache(struct walk *w, const struct ld_chunk *c,
 			struct ld_chunk *x;
 			uint64_t stored;
 
-			if (!e || k >= limit || e & 15 || !(x = chunk_exact(w->h, e - 16)) ||
+			if (!e || k >= limit || e & 15 || !(x = chunk_exact(w, e - 16)) ||
 			    ld_tcache_index(x->size) != i || read_word(w, e, &stored))
 				return false;
 			e = reveal(w, e, stored, 16);
@@ -579,6 +918,10 @@ static int find_tcaches(struct walk *w)
 			struct ld_chunk *c = &a->chunks[k];
 			bool first = false, empty;
 
+			/* what looks_like_tcache checks first, without a call
+			 * per chunk */
+			if (c->size != w->tcache_chunk || c->state != LD_CH_INUSE)
+				continue;
 			for (size_t j = 0; j < a->nheaps; j++)
 				first |= c->addr == a->heaps[j].start;
 			if (!looks_like_tcache(w, c, first, &empty))
@@ -671,13 +1014,16 @@ static int thread_regions(struct walk *w, struct ld_arena *a)
 
 /* The walk stopped at a bad chunk: the top chunk is still known (from the
  * arena), so that the totals and `heap chunk` keep it. */
-static int top_after_stop(struct ld_arena *a, struct chunk_vec *cv)
+static int top_after_stop(struct ld_arena *a, struct chunk_vec *cv,
+			  struct chunk_index *x)
 {
 	struct ld_chunk c = { .addr = a->top, .size = a->top_size,
 			      .flags = LD_PREV_INUSE, .state = LD_CH_TOP };
 
 	if (!a->top || (cv->n && cv->v[cv->n - 1].addr >= a->top))
 		return 0;
+	if (x)
+		index_set(x, a->top);
 	return push_chunk(&cv->v, &cv->n, &cv->cap, &c);
 }
 
@@ -712,17 +1058,30 @@ static int walk_arena(struct walk *w, struct ld_arena *a, const uint8_t *st)
 	if (a->top)
 		check_top(w, a);
 	r = a->main ? main_regions(w, a) : thread_regions(w, a);
+	if (!r)
+		reserve_chunks(&cv, a);
 	for (size_t i = 0; !r && i < a->nheaps; i++) {
-		r = walk_region(w, a, &a->heaps[i], &cv);
+		struct chunk_index *x;
+
+		r = walk_region(w, a, &a->heaps[i], &cv, &x);
 		if (r > 0)
-			r = top_after_stop(a, &cv);
+			r = top_after_stop(a, &cv, x);
+		if (x)
+			index_rank(x);
 	}
+	trim_chunks(&cv);
 	a->chunks = cv.v;
 	a->nchunks = cv.n;
-	for (size_t i = 0; i < a->nchunks; i++)
-		a->chunks[i].last_remainder = a->chunks[i].addr == a->last_remainder &&
-					      a->chunks[i].state != LD_CH_TOP;
 	return r;
+}
+
+/* av->last_remainder, once the chunk lists are indexed. */
+static void mark_last_remainder(struct walk *w, struct ld_arena *a)
+{
+	struct ld_chunk *c = a->last_remainder ? chunk_exact(w, a->last_remainder) : NULL;
+
+	if (c && c >= a->chunks && c < a->chunks + a->nchunks && c->state != LD_CH_TOP)
+		c->last_remainder = true;
 }
 
 static int arena_list(struct walk *w, uint8_t (*states)[ARENA_SIZE],
@@ -890,6 +1249,9 @@ static int walk_all(struct walk *w, uint8_t (*states)[ARENA_SIZE])
 	for (size_t i = 0; i < h->narenas; i++)
 		if ((r = walk_arena(w, &h->arenas[i], states[i])))
 			return r;
+	index_sort(w);
+	for (size_t i = 0; i < h->narenas; i++)
+		mark_last_remainder(w, &h->arenas[i]);
 	if ((r = find_tcaches(w)))
 		return r;
 	for (size_t i = 0; i < h->narenas; i++)
@@ -923,9 +1285,8 @@ int ld_heap_walk(const struct ld_heap_params *p, struct ld_heap *out)
 	if (out->initialized)
 		r = walk_all(&w, states);
 out:
-	for (size_t i = 0; i < w.nblocks; i++)
-		free(w.blocks[i].buf);
-	free(w.blocks);
+	release_blocks(&w);
+	release_index(&w);
 	free(states);
 	if (r)
 		ld_heap_release(out);
