@@ -109,6 +109,12 @@ struct chunk_index {
 	uint32_t *rank;         /* chunks before bits[i] */
 };
 
+/* A chunk of the tcache_perthread_struct's size, to look at (arena index,
+ * chunk index). */
+struct candidate {
+	size_t arena, k;
+};
+
 struct walk {
 	const struct ld_heap_params *p;
 	struct ld_heap *h;
@@ -116,6 +122,8 @@ struct walk {
 	size_t nblocks;
 	struct chunk_index *idx;        /* address order once all are walked */
 	size_t nidx;
+	struct candidate *cand;         /* chunk order */
+	size_t ncand, capcand;
 	int safe_linking;       /* 1, 0, or -1: decide per pointer */
 	unsigned tcache_chunk;  /* 0x290, or 0x250 before glibc 2.30 */
 };
@@ -380,6 +388,51 @@ static void trim_chunks(struct chunk_vec *cv)
 	}
 }
 
+/* ---- totals, kept as the walk goes ------------------------------------- */
+
+/* The totals counted again from every chunk's state (the walk keeps them
+ * as it goes: this is for a heap whose chunks were dropped). */
+static void arena_count(struct ld_arena *a)
+{
+	struct ld_heap_totals *t = &a->t;
+
+	memset(t, 0, sizeof *t);
+	for (size_t i = 0; i < a->nchunks; i++) {
+		const struct ld_chunk *c = &a->chunks[i];
+
+		switch (c->state) {
+		case LD_CH_INUSE: case LD_CH_FREE: case LD_CH_MMAPPED:
+			t->in_use_chunks += c->size; t->n_in_use++; break;
+		case LD_CH_TCACHE:
+			t->in_use_chunks += c->size; t->n_in_use++;
+			t->tcache += c->size; t->n_tcache++; break;
+		case LD_CH_FAST: t->fast += c->size; t->n_fast++; break;
+		case LD_CH_UNSORTED: t->unsorted += c->size; t->n_unsorted++; break;
+		case LD_CH_SMALL: t->small += c->size; t->n_small++; break;
+		case LD_CH_LARGE: t->large += c->size; t->n_large++; break;
+		case LD_CH_TOP: t->top = c->size; break;
+		default: break;
+		}
+	}
+}
+
+/* A chunk in use went into a bin of that kind. */
+static void count_move(struct ld_arena *a, uint64_t size, unsigned kind)
+{
+	struct ld_heap_totals *t = &a->t;
+
+	switch (kind) {
+	case LD_CH_TCACHE:      /* glibc counts it in use */
+		t->tcache += size; t->n_tcache++; return;
+	case LD_CH_FAST: t->fast += size; t->n_fast++; break;
+	case LD_CH_UNSORTED: t->unsorted += size; t->n_unsorted++; break;
+	case LD_CH_SMALL: t->small += size; t->n_small++; break;
+	default: t->large += size; t->n_large++; break;
+	}
+	t->in_use_chunks -= size;
+	t->n_in_use--;
+}
+
 /* ---- the chunk index ------------------------------------------------------ */
 
 static struct chunk_index *new_index(struct walk *w, struct ld_arena *a,
@@ -456,71 +509,140 @@ static void index_sort(struct walk *w)
 
 /* ---- walking a heap ------------------------------------------------------- */
 
-/* The chunks of one heap image from its start by their size fields up to
- * the top chunk or its end: 0, -ENOMEM, 1 when a bad chunk stopped the
- * walk (message in a->error), 2 when a piece could not be read.  The
- * loop of every walk: no calls but the next piece and the list's
- * growth. */
-static int walk_chunks(struct ld_arena *a, const struct ld_heap_region *r,
-		       struct feed *f, struct chunk_vec *cv, struct chunk_index *x)
+static int add_candidate(struct walk *w, const struct ld_arena *a, size_t k)
+{
+	if (w->ncand == w->capcand) {
+		size_t nc = w->capcand ? w->capcand * 2 : 16;
+		struct candidate *nv = realloc(w->cand, nc * sizeof *nv);
+
+		if (!nv)
+			return -ENOMEM;
+		w->cand = nv;
+		w->capcand = nc;
+	}
+	w->cand[w->ncand++] = (struct candidate){ (size_t)(a - w->h->arenas), k };
+	return 0;
+}
+
+/* The ordinary chunks from *pp on, the loop of every walk: it stops (0,
+ * and *pp where) at the top chunk, a fencepost, a bad size, or a chunk
+ * whose end is not read yet; or fails (-ENOMEM).  All state in locals:
+ * the list's uint8_t fields may alias anything, so a store into the list
+ * would make the compiler reload every field it reads through a pointer.
+ * Counts the chunks in use (the bins move them later). */
+static int run_chunks(struct walk *w, struct ld_arena *a, const struct ld_heap_region *r,
+		      const struct feed *f, struct chunk_vec *cv, struct chunk_index *x,
+		      uint64_t *pp)
 {
 	const uint8_t *buf = f->buf;
-	uint64_t p = r->start, end = r->end;
+	const uint64_t start = r->start, end = r->end, top = a->top, have = f->have;
 	/* no chunk runs past the top chunk when it lies in this heap */
-	uint64_t lim = a->top > p && a->top < end ? a->top : end;
+	const uint64_t lim = top > start && top < end ? top : end;
+	const uint64_t tsize = w->tcache_chunk;
+	const bool fences = !a->main;
+	uint64_t *bits = x->bits;
+	struct chunk_vec v = *cv;
+	uint64_t p = *pp, used = 0, nused = 0;
+	int res = 0;
 
-	while (p + 16 <= end) {
-		uint64_t raw, size;
-		struct ld_chunk c;
+	while (p + 16 <= have && p != top) {
+		uint64_t raw = WORD(buf, p - start + 8), size = raw & ~7ULL;
+		uint8_t state = LD_CH_INUSE;
 
-		if (feed_need(f, p + 16))
-			return 2;
-		raw = WORD(buf, p - r->start + 8);
-		size = raw & ~7ULL;
-		c = (struct ld_chunk){ .addr = p, .size = size, .flags = raw & 7 };
-		if (p == a->top) {
-			c.state = LD_CH_TOP;
-			c.size = a->top_size;
-			index_set(x, p);
-			return push_chunk(&cv->v, &cv->n, &cv->cap, &c);
-		}
-		if (!a->main && size == 16) {
-			/* fenceposts: 0x10|PREV_INUSE, then a zero size */
-			c.state = LD_CH_FENCE;
-			index_set(x, p);
-			if (push_chunk(&cv->v, &cv->n, &cv->cap, &c))
-				return -ENOMEM;
-			if (p + 32 <= end) {
-				if (feed_need(f, p + 32))
-					return 2;
-				c = (struct ld_chunk){ .addr = p + 16, .state = LD_CH_FENCE,
-						       .flags = WORD(buf, p - r->start + 24) & 7 };
-				index_set(x, p + 16);
-				if (push_chunk(&cv->v, &cv->n, &cv->cap, &c))
-					return -ENOMEM;
-			}
-			return 0;
-		}
-		if (size < MINSIZE || size & 15 || size > lim - p) {
-			note(&a->error, fmt_msg("chunk at 0x%llx: size 0x%llx is not valid "
-						"(stops the walk)", (unsigned long long)p,
-						(unsigned long long)raw));
-			return 1;
-		}
+		if ((fences && size == 16) || size < MINSIZE || size & 15 || size > lim - p)
+			break;
 		/* in use unless the next chunk says otherwise (PREV_INUSE);
 		 * the bins refine this below */
 		if (p + size + 16 <= end) {
-			if (feed_need(f, p + size + 16))
-				return 2;
-			if (!(WORD(buf, p + size - r->start + 8) & LD_PREV_INUSE))
-				c.state = LD_CH_FREE;
+			if (p + size + 16 > have)
+				break;
+			if (!(WORD(buf, p + size - start + 8) & LD_PREV_INUSE))
+				state = LD_CH_FREE;
 		}
-		if (push_chunk(&cv->v, &cv->n, &cv->cap, &c))
-			return -ENOMEM;
-		x->bits[(p - r->start) >> 10] |= 1ULL << (((p - r->start) >> 4) & 63);
+		if ((v.n == v.cap && grow_chunks(&v.v, &v.cap)) ||
+		    (size == tsize && add_candidate(w, a, v.n))) {
+			res = -ENOMEM;
+			break;
+		}
+		v.v[v.n++] = (struct ld_chunk){ .addr = p, .size = size, .flags = raw & 7,
+						.state = state };
+		bits[(p - start) >> 10] |= 1ULL << (((p - start) >> 4) & 63);
+		used += size;
+		nused++;
 		p += size;
 	}
-	return 0;
+	*cv = v;
+	*pp = p;
+	a->t.in_use_chunks += used;
+	a->t.n_in_use += nused;
+	return res;
+}
+
+/* The chunk at *p where run_chunks stopped: the top chunk, fenceposts or a
+ * bad size end the walk of the heap (1 for a bad size, with a->error);
+ * a chunk whose end was not read yet is read (-1: go on from *p; 2: the
+ * read failed). */
+static int chunk_stop(struct ld_arena *a, const struct ld_heap_region *r,
+		      struct feed *f, struct chunk_vec *cv, struct chunk_index *x,
+		      uint64_t p)
+{
+	uint64_t raw, size;
+	struct ld_chunk c;
+
+	if (feed_need(f, p + 16))
+		return 2;
+	raw = WORD(f->buf, p - r->start + 8);
+	size = raw & ~7ULL;
+	c = (struct ld_chunk){ .addr = p, .size = size, .flags = raw & 7 };
+	if (p == a->top) {
+		c.state = LD_CH_TOP;
+		c.size = a->t.top = a->top_size;
+		index_set(x, p);
+		return push_chunk(&cv->v, &cv->n, &cv->cap, &c);
+	}
+	if (!a->main && size == 16) {
+		/* fenceposts: 0x10|PREV_INUSE, then a zero size */
+		c.state = LD_CH_FENCE;
+		index_set(x, p);
+		if (push_chunk(&cv->v, &cv->n, &cv->cap, &c))
+			return -ENOMEM;
+		if (p + 32 <= r->end) {
+			if (feed_need(f, p + 32))
+				return 2;
+			c = (struct ld_chunk){ .addr = p + 16, .state = LD_CH_FENCE,
+					       .flags = WORD(f->buf, p - r->start + 24) & 7 };
+			index_set(x, p + 16);
+			if (push_chunk(&cv->v, &cv->n, &cv->cap, &c))
+				return -ENOMEM;
+		}
+		return 0;
+	}
+	if (size < MINSIZE || size & 15 || size > r->end - p ||
+	    (a->top > p && a->top < r->end && size > a->top - p)) {
+		note(&a->error, fmt_msg("chunk at 0x%llx: size 0x%llx is not valid "
+					"(stops the walk)", (unsigned long long)p,
+					(unsigned long long)raw));
+		return 1;
+	}
+	return feed_need(f, p + size + 16 <= r->end ? p + size + 16 : p + 16) ? 2 : -1;
+}
+
+/* The chunks of one heap image from its start by their size fields up to
+ * the top chunk or its end: 0, -ENOMEM, 1 when a bad chunk stopped the
+ * walk (message in a->error), 2 when a piece could not be read. */
+static int walk_chunks(struct walk *w, struct ld_arena *a, const struct ld_heap_region *r,
+		       struct feed *f, struct chunk_vec *cv, struct chunk_index *x)
+{
+	uint64_t p = r->start;
+	int res = -1;
+
+	while (res == -1 && p + 16 <= r->end) {
+		if (run_chunks(w, a, r, f, cv, x, &p))
+			return -ENOMEM;
+		if (p + 16 <= r->end)
+			res = chunk_stop(a, r, f, cv, x, p);
+	}
+	return res == -1 ? 0 : res;
 }
 
 /* The heap could not be read: as if the walk had not begun (no chunks, no
@@ -529,6 +651,12 @@ static int unread(struct walk *w, struct ld_arena *a, const struct ld_heap_regio
 		  struct chunk_vec *cv, size_t base, bool had_error, int err)
 {
 	cv->n = base;
+	while (w->ncand && w->cand[w->ncand - 1].arena == (size_t)(a - w->h->arenas) &&
+	       w->cand[w->ncand - 1].k >= base)
+		w->ncand--;
+	a->chunks = cv->v;
+	a->nchunks = cv->n;
+	arena_count(a);
 	if (w->nidx && w->idx[w->nidx - 1].a == a && w->idx[w->nidx - 1].base == base) {
 		w->nidx--;
 		free(w->idx[w->nidx].bits);
@@ -567,7 +695,7 @@ static int walk_region(struct walk *w, struct ld_arena *a,
 		feed_close(&f, false);
 		return -ENOMEM;
 	}
-	res = walk_chunks(a, r, &f, cv, *x);
+	res = walk_chunks(w, a, r, &f, cv, *x);
 	if (res >= 0 && res != 2 && feed_need(&f, r->end))
 		res = 2;
 	if (res == 2) {
@@ -598,24 +726,32 @@ static struct ld_chunk *find_in(struct ld_chunk *v, size_t n, uint64_t addr)
 	return NULL;
 }
 
-/* The chunk starting exactly at addr in any arena, by searching. */
-static struct ld_chunk *chunk_search(struct ld_heap *h, uint64_t addr)
+/* The chunk starting exactly at addr in any arena (*owner), by searching. */
+static struct ld_chunk *chunk_search(struct ld_heap *h, uint64_t addr,
+				     struct ld_arena **owner)
 {
 	for (size_t i = 0; i < h->narenas; i++) {
 		struct ld_arena *a = &h->arenas[i];
 		struct ld_chunk *c = find_in(a->chunks, a->nchunks, addr);
 
-		if (c)
+		if (c) {
+			*owner = a;
 			return c->addr == addr ? c : NULL;
+		}
 	}
 	return NULL;
 }
 
 /* The same (for the bins and tcaches) from the chunk index of the heap
  * holding addr; by searching outside the heaps indexed. */
-static struct ld_chunk *chunk_exact(struct walk *w, uint64_t addr)
+static struct ld_chunk *chunk_exact(struct walk *w, uint64_t addr,
+				    struct ld_arena **owner)
 {
 	size_t lo = 0, hi = w->nidx;
+	struct ld_arena *ignored;
+
+	if (!owner)
+		owner = &ignored;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
@@ -633,12 +769,13 @@ static struct ld_chunk *chunk_exact(struct walk *w, uint64_t addr)
 			bit = 1ULL << (g & 63);
 			if (!(x->bits[g >> 6] & bit))
 				return NULL;
+			*owner = x->a;
 			return &x->a->chunks[x->base + x->rank[g >> 6] +
 					     (size_t)__builtin_popcountll(x->bits[g >> 6] &
 									  (bit - 1))];
 		}
 	}
-	return chunk_search(w->h, addr);
+	return chunk_search(w->h, addr, owner);
 }
 
 const struct ld_chunk *ld_heap_chunk_at(const struct ld_heap *h, uint64_t addr,
@@ -678,7 +815,7 @@ static uint64_t reveal(struct walk *w, uint64_t field, uint64_t stored,
 
 	if (w->safe_linking >= 0)
 		return w->safe_linking ? dec : stored;
-	if (!dec || chunk_exact(w, dec - bias))
+	if (!dec || chunk_exact(w, dec - bias, NULL))
 		return dec;
 	return stored;
 }
@@ -702,7 +839,8 @@ static int bin_add(struct ld_bin *b, uint64_t addr, size_t *cap)
  * a chunk of the heap or not of the size the bin holds. */
 static bool mark(struct walk *w, struct ld_bin *b, uint64_t addr)
 {
-	struct ld_chunk *c = chunk_exact(w, addr);
+	struct ld_arena *owner;
+	struct ld_chunk *c = chunk_exact(w, addr, &owner);
 	bool size_ok;
 
 	if (!c) {
@@ -729,6 +867,7 @@ static bool mark(struct walk *w, struct ld_bin *b, uint64_t addr)
 	}
 	c->state = b->kind;
 	c->bin = b->index;
+	count_move(owner, c->size, b->kind);
 	return true;
 }
 
@@ -863,7 +1002,7 @@ static bool looks_like_tcache(struct walk *w, const struct ld_chunk *c,
 			struct ld_chunk *x;
 			uint64_t stored;
 
-			if (!e || k >= limit || e & 15 || !(x = chunk_exact(w, e - 16)) ||
+			if (!e || k >= limit || e & 15 || !(x = chunk_exact(w, e - 16, NULL)) ||
 			    ld_tcache_index(x->size) != i || read_word(w, e, &stored))
 				return false;
 			e = reveal(w, e, stored, 16);
@@ -909,27 +1048,22 @@ static int read_tcache(struct walk *w, uint64_t chunk, int arena)
 	return 0;
 }
 
+/* The chunks of a tcache_perthread_struct's size the walk noted, in
+ * arena and address order. */
 static int find_tcaches(struct walk *w)
 {
-	for (size_t i = 0; i < w->h->narenas; i++) {
-		struct ld_arena *a = &w->h->arenas[i];
+	for (size_t j = 0; j < w->ncand; j++) {
+		struct ld_arena *a = &w->h->arenas[w->cand[j].arena];
+		struct ld_chunk *c = &a->chunks[w->cand[j].k];
+		bool first = false, empty;
 
-		for (size_t k = 0; k < a->nchunks; k++) {
-			struct ld_chunk *c = &a->chunks[k];
-			bool first = false, empty;
-
-			/* what looks_like_tcache checks first, without a call
-			 * per chunk */
-			if (c->size != w->tcache_chunk || c->state != LD_CH_INUSE)
-				continue;
-			for (size_t j = 0; j < a->nheaps; j++)
-				first |= c->addr == a->heaps[j].start;
-			if (!looks_like_tcache(w, c, first, &empty))
-				continue;
-			c->tcache_struct = true;
-			if (read_tcache(w, c->addr, (int)i))
-				return -ENOMEM;
-		}
+		for (size_t i = 0; i < a->nheaps; i++)
+			first |= c->addr == a->heaps[i].start;
+		if (!looks_like_tcache(w, c, first, &empty))
+			continue;
+		c->tcache_struct = true;
+		if (read_tcache(w, c->addr, (int)w->cand[j].arena))
+			return -ENOMEM;
 	}
 	return 0;
 }
@@ -1024,6 +1158,7 @@ static int top_after_stop(struct ld_arena *a, struct chunk_vec *cv,
 		return 0;
 	if (x)
 		index_set(x, a->top);
+	a->t.top = a->top_size;
 	return push_chunk(&cv->v, &cv->n, &cv->cap, &c);
 }
 
@@ -1053,6 +1188,7 @@ static int walk_arena(struct walk *w, struct ld_arena *a, const uint8_t *st)
 	a->system_mem = WORD(st, OFF_SYSTEM);
 	a->max_system_mem = WORD(st, OFF_MAX_SYSTEM);
 	a->flags = *(const uint32_t *)(st + 4);
+	memset(&a->t, 0, sizeof a->t);
 	if (a->top && !read_word(w, a->top + 8, &tsize))
 		a->top_size = tsize & ~7ULL;
 	if (a->top)
@@ -1078,7 +1214,7 @@ static int walk_arena(struct walk *w, struct ld_arena *a, const uint8_t *st)
 /* av->last_remainder, once the chunk lists are indexed. */
 static void mark_last_remainder(struct walk *w, struct ld_arena *a)
 {
-	struct ld_chunk *c = a->last_remainder ? chunk_exact(w, a->last_remainder) : NULL;
+	struct ld_chunk *c = a->last_remainder ? chunk_exact(w, a->last_remainder, NULL) : NULL;
 
 	if (c && c >= a->chunks && c < a->chunks + a->nchunks && c->state != LD_CH_TOP)
 		c->last_remainder = true;
@@ -1202,25 +1338,7 @@ static void arena_totals(struct ld_arena *a)
 {
 	struct ld_heap_totals *t = &a->t;
 
-	memset(t, 0, sizeof *t);
 	t->system = a->system_mem;
-	for (size_t i = 0; i < a->nchunks; i++) {
-		const struct ld_chunk *c = &a->chunks[i];
-
-		switch (c->state) {
-		case LD_CH_INUSE: case LD_CH_FREE: case LD_CH_MMAPPED:
-			t->in_use_chunks += c->size; t->n_in_use++; break;
-		case LD_CH_TCACHE:
-			t->in_use_chunks += c->size; t->n_in_use++;
-			t->tcache += c->size; t->n_tcache++; break;
-		case LD_CH_FAST: t->fast += c->size; t->n_fast++; break;
-		case LD_CH_UNSORTED: t->unsorted += c->size; t->n_unsorted++; break;
-		case LD_CH_SMALL: t->small += c->size; t->n_small++; break;
-		case LD_CH_LARGE: t->large += c->size; t->n_large++; break;
-		case LD_CH_TOP: t->top = c->size; break;
-		default: break;
-		}
-	}
 	t->rest = t->unsorted + t->small + t->large;
 	t->n_rest = t->n_unsorted + t->n_small + t->n_large;
 	t->in_use = t->system - t->fast - t->rest - t->top;
@@ -1287,6 +1405,7 @@ int ld_heap_walk(const struct ld_heap_params *p, struct ld_heap *out)
 out:
 	release_blocks(&w);
 	release_index(&w);
+	free(w.cand);
 	free(states);
 	if (r)
 		ld_heap_release(out);
