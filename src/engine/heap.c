@@ -128,11 +128,13 @@ struct walk {
 	unsigned tcache_chunk;  /* 0x290, or 0x250 before glibc 2.30 */
 };
 
-/* Heap images are read into buffers kept from one walk to the next: a
- * fresh buffer costs a page fault and a page cleared every 4 KiB, a
- * third of the walk of a 50 MiB heap; a kept one is written in place.
- * They hold as much memory as the last walk read, no more than the
- * program's heaps; ld_heap_drop_buffers gives it back. */
+/* Heap images and chunk lists go into buffers kept from one walk to the
+ * next: a fresh buffer costs a page fault and a page cleared every 4 KiB
+ * (half the walk of a 50 MiB heap went there); a kept one is written in
+ * place.  They hold as much memory as the last walk used: the heaps'
+ * size and 24 bytes a chunk; ld_heap_drop_buffers gives it back.  (2 MiB
+ * pages would save the faults but not the clearing, and the kernel may
+ * compact memory to find them: slower at times, on a loaded machine.) */
 #define KEPT_MAX 64
 
 static struct kept {
@@ -146,14 +148,7 @@ static void *map_buffer(size_t len)
 	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
-	if (p == MAP_FAILED)
-		return NULL;
-#ifdef MADV_HUGEPAGE
-	/* 2 MiB pages where the kernel has them: fewer faults and TLB misses
-	 * (a hint: without it, 4 KiB pages) */
-	madvise(p, len, MADV_HUGEPAGE);
-#endif
-	return p;
+	return p == MAP_FAILED ? NULL : p;
 }
 
 /* A kept buffer of len bytes or more (the smallest idle one that fits, or
@@ -174,8 +169,8 @@ static struct kept *take_buffer(size_t len)
 			spare = k;
 	}
 	if (!best && spare) {
-		/* whole 2 MiB pages, and room for a heap that grows a little */
-		size_t cap = (len + len / 8 + (2u << 20) - 1) & ~(size_t)((2u << 20) - 1);
+		/* room for a heap that grows a little */
+		size_t cap = (len + len / 8 + 4095) & ~(size_t)4095;
 		uint8_t *buf = map_buffer(cap);
 
 		if (!buf)
@@ -188,6 +183,25 @@ static struct kept *take_buffer(size_t len)
 	if (best)
 		best->busy = true;
 	return best;
+}
+
+/* The kept buffer at buf, or NULL. */
+static struct kept *kept_at(const void *buf)
+{
+	for (size_t i = 0; buf && i < KEPT_MAX; i++)
+		if (kept[i].buf == buf)
+			return &kept[i];
+	return NULL;
+}
+
+/* Give back the kept buffer at buf: false when buf is not one. */
+static bool give_back(const void *buf)
+{
+	struct kept *k = kept_at(buf);
+
+	if (k)
+		k->busy = false;
+	return k != NULL;
 }
 
 void ld_heap_drop_buffers(void)
@@ -337,8 +351,20 @@ static uint64_t mapped_end(const struct ld_maps *m, uint64_t addr)
 static int grow_chunks(struct ld_chunk **v, size_t *cap)
 {
 	size_t nc = *cap ? *cap * 2 : 256;
-	struct ld_chunk *nv = realloc(*v, nc * sizeof *nv);
+	struct kept *k = kept_at(*v);
+	struct ld_chunk *nv;
 
+	if (k) {
+		/* out of a kept buffer (its reserve was short): malloc'd
+		 * from now on */
+		nv = malloc(nc * sizeof *nv);
+		if (nv) {
+			memcpy(nv, *v, *cap * sizeof *nv);
+			k->busy = false;
+		}
+	} else {
+		nv = realloc(*v, nc * sizeof *nv);
+	}
 	if (!nv)
 		return -ENOMEM;
 	*v = nv;
@@ -361,25 +387,31 @@ struct chunk_vec {
 };
 
 /* Room for every chunk the heaps can hold (MINSIZE each, and the fence-
- * posts), reserved once: the pages untouched cost nothing, and a list
- * that doubles copies and faults in twice what it keeps.  Without the
- * room (a bogus size), the list grows as it goes. */
+ * posts), reserved once, in a kept buffer when the list is large: the
+ * pages untouched cost nothing, and a list that doubles copies and faults
+ * in twice what it keeps.  Without the room (a bogus size), the list
+ * grows as it goes. */
 static void reserve_chunks(struct chunk_vec *cv, const struct ld_arena *a)
 {
 	size_t n = 2;
+	struct kept *k = NULL;
 
 	for (size_t i = 0; i < a->nheaps; i++)
 		n += (a->heaps[i].end - a->heaps[i].start) / MINSIZE + 2;
-	cv->v = n < (1u << 28) ? malloc(n * sizeof *cv->v) : NULL;
+	if (n >= (1u << 28))
+		return;
+	if (n * sizeof *cv->v >= (1u << 20))
+		k = take_buffer(n * sizeof *cv->v);
+	cv->v = k ? (struct ld_chunk *)k->buf : malloc(n * sizeof *cv->v);
 	cv->cap = cv->v ? n : 0;
 }
 
-/* Give back the room the chunks did not take. */
+/* Give back the room the chunks did not take (not from a kept buffer). */
 static void trim_chunks(struct chunk_vec *cv)
 {
 	struct ld_chunk *v;
 
-	if (cv->cap - cv->n < 4096 || !cv->n)
+	if (cv->cap - cv->n < 4096 || !cv->n || kept_at(cv->v))
 		return;
 	v = realloc(cv->v, cv->n * sizeof *v);
 	if (v) {
@@ -1427,7 +1459,8 @@ void ld_heap_release(struct ld_heap *h)
 		struct ld_arena *a = &h->arenas[i];
 
 		free(a->heaps);
-		free(a->chunks);
+		if (!give_back(a->chunks))
+			free(a->chunks);
 		bins_free(a->bins, a->nbins);
 		free(a->error);
 	}
