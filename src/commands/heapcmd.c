@@ -104,6 +104,7 @@ void ld_heap_forget(void)
 	if (cache.s && cache.r == 0)
 		ld_heap_release(&cache.h);
 	memset(&cache, 0, sizeof cache);
+	ld_heap_drop_buffers();
 }
 
 struct ld_snap_heap *ld_heap_snapshot(struct ld_session *s)
