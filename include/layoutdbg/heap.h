@@ -156,9 +156,8 @@ struct ld_heap_params {
  * problem in the error fields.  Bounded: never loops on a cycle. */
 int ld_heap_walk(const struct ld_heap_params *p, struct ld_heap *out);
 void ld_heap_release(struct ld_heap *h);
-/* The walk reads each heap into a buffer it keeps for the next walk (as
- * much memory as the heaps it read): give those buffers back. */
-void ld_heap_drop_buffers(void);
+/* (The walk keeps its buffers for the next one: ld_heap_drop_buffers,
+ * heapmem.h, gives them back.) */
 
 /* The chunk of any arena (or mmapped) holding addr, or NULL; *arena gets
  * its arena index (-1: mmapped). */

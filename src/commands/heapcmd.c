@@ -10,6 +10,7 @@
 #include "layoutdbg/error.h"
 #include "layoutdbg/export.h"
 #include "layoutdbg/heapcmd.h"
+#include "layoutdbg/heapmem.h"
 #include "layoutdbg/jsonout.h"
 #include "layoutdbg/output.h"
 

@@ -9,9 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #include "layoutdbg/heap.h"
+#include "layoutdbg/heapmem.h"
 
 #define ARENA_SIZE      2200
 #define OFF_FASTBINS    16
@@ -93,20 +93,16 @@ unsigned ld_bin_index(uint64_t sz)
 
 struct block {
 	uint64_t lo, hi;
-	uint8_t *buf;
-	struct kept *kept;      /* the kept buffer it lies in, or NULL */
+	uint8_t *buf;           /* from ld_hbuf_get */
 };
 
-/* Where the chunks of one heap start: one bit per 16 bytes, and how many
- * chunks come before each word of bits, so that a bin's chunk is found
- * from its address in constant time (a binary search per free chunk was
- * a third of a walk with 100,000 chunks in the fastbins). */
+/* Where the chunks of one heap start, so that a bin's chunk is found from
+ * its address in constant time (a binary search per free chunk was a
+ * third of a walk with 100,000 chunks in the fastbins). */
 struct chunk_index {
-	uint64_t lo, hi;        /* the heap (ld_heap_region start, end) */
+	struct ld_chunk_index ix;       /* the heap (ld_heap_region) */
 	struct ld_arena *a;
 	size_t base;            /* index in a->chunks of its first chunk */
-	uint64_t *bits;
-	uint32_t *rank;         /* chunks before bits[i] */
 };
 
 /* A chunk of the tcache_perthread_struct's size, to look at (arena index,
@@ -128,91 +124,6 @@ struct walk {
 	unsigned tcache_chunk;  /* 0x290, or 0x250 before glibc 2.30 */
 };
 
-/* Heap images and chunk lists go into buffers kept from one walk to the
- * next: a fresh buffer costs a page fault and a page cleared every 4 KiB
- * (half the walk of a 50 MiB heap went there); a kept one is written in
- * place.  They hold as much memory as the last walk used: the heaps'
- * size and 24 bytes a chunk; ld_heap_drop_buffers gives it back.  (2 MiB
- * pages would save the faults but not the clearing, and the kernel may
- * compact memory to find them: slower at times, on a loaded machine.) */
-#define KEPT_MAX 64
-
-static struct kept {
-	uint8_t *buf;
-	size_t cap;
-	bool busy;
-} kept[KEPT_MAX];
-
-static void *map_buffer(size_t len)
-{
-	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-
-	return p == MAP_FAILED ? NULL : p;
-}
-
-/* A kept buffer of len bytes or more (the smallest idle one that fits, or
- * a new one in place of an idle one that does not); NULL when all are
- * busy or mmap fails: then the caller mallocs. */
-static struct kept *take_buffer(size_t len)
-{
-	struct kept *best = NULL, *spare = NULL;
-
-	for (size_t i = 0; i < KEPT_MAX; i++) {
-		struct kept *k = &kept[i];
-
-		if (k->busy)
-			continue;
-		if (k->cap >= len && (!best || k->cap < best->cap))
-			best = k;
-		else if (k->cap < len && (!spare || k->cap < spare->cap))
-			spare = k;
-	}
-	if (!best && spare) {
-		/* room for a heap that grows a little */
-		size_t cap = (len + len / 8 + 4095) & ~(size_t)4095;
-		uint8_t *buf = map_buffer(cap);
-
-		if (!buf)
-			return NULL;
-		if (spare->buf)
-			munmap(spare->buf, spare->cap);
-		*spare = (struct kept){ buf, cap, false };
-		best = spare;
-	}
-	if (best)
-		best->busy = true;
-	return best;
-}
-
-/* The kept buffer at buf, or NULL. */
-static struct kept *kept_at(const void *buf)
-{
-	for (size_t i = 0; buf && i < KEPT_MAX; i++)
-		if (kept[i].buf == buf)
-			return &kept[i];
-	return NULL;
-}
-
-/* Give back the kept buffer at buf: false when buf is not one. */
-static bool give_back(const void *buf)
-{
-	struct kept *k = kept_at(buf);
-
-	if (k)
-		k->busy = false;
-	return k != NULL;
-}
-
-void ld_heap_drop_buffers(void)
-{
-	for (size_t i = 0; i < KEPT_MAX; i++)
-		if (kept[i].buf && !kept[i].busy) {
-			munmap(kept[i].buf, kept[i].cap);
-			kept[i] = (struct kept){ 0 };
-		}
-}
-
 static int read_mem(struct walk *w, uint64_t addr, void *buf, size_t len)
 {
 	for (size_t i = 0; i < w->nblocks; i++) {
@@ -231,75 +142,21 @@ static int read_word(struct walk *w, uint64_t addr, uint64_t *v)
 	return read_mem(w, addr, v, sizeof *v);
 }
 
-/* A heap image, read piece by piece as the walk reaches it: the walk
- * finds each piece still in the cache (walked after one read of the whole
- * 50 MiB, it waited on memory at every chunk).  Kept for the rest of the
- * walk once all of it is read. */
-struct feed {
-	struct walk *w;
-	uint64_t lo, hi, have;  /* [lo, have) is read */
-	uint8_t *buf;
-	struct kept *kept;      /* or NULL: buf is malloc'd */
-	int err;                /* why a read failed */
-};
-
-#define PIECE (512u << 10)
-
-static int feed_open(struct feed *f, struct walk *w, uint64_t lo, uint64_t hi)
+/* A heap image, read piece by piece as the walk reaches it (heapmem.h),
+ * is kept for the walk's other reads once all of it is read (keep), or
+ * given back. */
+static void image_close(struct walk *w, struct ld_himage *m, bool keep)
 {
-	size_t len = hi - lo ? hi - lo : 1;
-	struct block *nb = realloc(w->blocks, (w->nblocks + 1) * sizeof *nb);
-
-	*f = (struct feed){ .w = w, .lo = lo, .hi = hi, .have = lo };
-	if (!nb)
-		return -ENOMEM;
-	w->blocks = nb;
-	f->kept = take_buffer(len);
-	f->buf = f->kept ? f->kept->buf : malloc(len);
-	return f->buf ? 0 : -ENOMEM;
-}
-
-/* Read up to upto (<= hi), a piece at least: 0 or -errno. */
-static int feed_more(struct feed *f, uint64_t upto)
-{
-	uint64_t to = upto - f->have < PIECE ? f->have + PIECE : upto;
-	int err;
-
-	if (to > f->hi)
-		to = f->hi;
-	err = f->w->p->read(f->w->p->ctx, f->have, f->buf + (f->have - f->lo),
-			    to - f->have);
-	if (!err)
-		f->have = to;
-	f->err = err;
-	return err;
-}
-
-static inline int feed_need(struct feed *f, uint64_t upto)
-{
-	return upto <= f->have ? 0 : feed_more(f, upto);
-}
-
-/* Keep the image for the walk's other reads (read), or give it back. */
-static void feed_close(struct feed *f, bool read)
-{
-	if (read)
-		f->w->blocks[f->w->nblocks++] = (struct block){ f->lo, f->hi, f->buf,
-								f->kept };
-	else if (f->kept)
-		f->kept->busy = false;
+	if (keep)
+		w->blocks[w->nblocks++] = (struct block){ m->lo, m->hi, m->buf };
 	else
-		free(f->buf);
+		ld_hbuf_put(m->buf);
 }
 
 static void release_blocks(struct walk *w)
 {
-	for (size_t i = 0; i < w->nblocks; i++) {
-		if (w->blocks[i].kept)
-			w->blocks[i].kept->busy = false;
-		else
-			free(w->blocks[i].buf);
-	}
+	for (size_t i = 0; i < w->nblocks; i++)
+		ld_hbuf_put(w->blocks[i].buf);
 	free(w->blocks);
 }
 
@@ -351,16 +208,15 @@ static uint64_t mapped_end(const struct ld_maps *m, uint64_t addr)
 static int grow_chunks(struct ld_chunk **v, size_t *cap)
 {
 	size_t nc = *cap ? *cap * 2 : 256;
-	struct kept *k = kept_at(*v);
 	struct ld_chunk *nv;
 
-	if (k) {
+	if (ld_hbuf_kept(*v)) {
 		/* out of a kept buffer (its reserve was short): malloc'd
 		 * from now on */
 		nv = malloc(nc * sizeof *nv);
 		if (nv) {
 			memcpy(nv, *v, *cap * sizeof *nv);
-			k->busy = false;
+			ld_hbuf_put(*v);
 		}
 	} else {
 		nv = realloc(*v, nc * sizeof *nv);
@@ -393,16 +249,14 @@ struct chunk_vec {
  * grows as it goes. */
 static void reserve_chunks(struct chunk_vec *cv, const struct ld_arena *a)
 {
-	size_t n = 2;
-	struct kept *k = NULL;
+	size_t n = 2, len;
 
 	for (size_t i = 0; i < a->nheaps; i++)
 		n += (a->heaps[i].end - a->heaps[i].start) / MINSIZE + 2;
 	if (n >= (1u << 28))
 		return;
-	if (n * sizeof *cv->v >= (1u << 20))
-		k = take_buffer(n * sizeof *cv->v);
-	cv->v = k ? (struct ld_chunk *)k->buf : malloc(n * sizeof *cv->v);
+	len = n * sizeof *cv->v;
+	cv->v = len >= (1u << 20) ? ld_hbuf_get(len) : malloc(len);
 	cv->cap = cv->v ? n : 0;
 }
 
@@ -411,7 +265,7 @@ static void trim_chunks(struct chunk_vec *cv)
 {
 	struct ld_chunk *v;
 
-	if (cv->cap - cv->n < 4096 || !cv->n || kept_at(cv->v))
+	if (cv->cap - cv->n < 4096 || !cv->n || ld_hbuf_kept(cv->v))
 		return;
 	v = realloc(cv->v, cv->n * sizeof *v);
 	if (v) {
@@ -471,56 +325,27 @@ static struct chunk_index *new_index(struct walk *w, struct ld_arena *a,
 				     const struct ld_heap_region *r, size_t base)
 {
 	struct chunk_index *nv = realloc(w->idx, (w->nidx + 1) * sizeof *nv);
-	size_t words = ((r->end - r->start) / 16 + 63) / 64 + 1;
-	struct chunk_index *x;
 
 	if (!nv)
 		return NULL;
 	w->idx = nv;
-	x = &nv[w->nidx];
-	*x = (struct chunk_index){ r->start, r->end, a, base, calloc(words, 8),
-				   malloc(words * 4) };
-	if (!x->bits || !x->rank) {
-		free(x->bits);
-		free(x->rank);
+	nv[w->nidx] = (struct chunk_index){ .a = a, .base = base };
+	if (ld_chunk_index_init(&nv[w->nidx].ix, r->start, r->end))
 		return NULL;
-	}
-	w->nidx++;
-	return x;
-}
-
-static inline void index_set(struct chunk_index *x, uint64_t addr)
-{
-	uint64_t g = (addr - x->lo) >> 4;
-
-	if (addr >= x->lo && addr < x->hi && !((addr - x->lo) & 15))
-		x->bits[g >> 6] |= 1ULL << (g & 63);
-}
-
-static void index_rank(struct chunk_index *x)
-{
-	size_t words = ((x->hi - x->lo) / 16 + 63) / 64 + 1;
-	uint32_t n = 0;
-
-	for (size_t i = 0; i < words; i++) {
-		x->rank[i] = n;
-		n += (uint32_t)__builtin_popcountll(x->bits[i]);
-	}
+	return &nv[w->nidx++];
 }
 
 static int index_cmp(const void *x, const void *y)
 {
 	const struct chunk_index *a = x, *b = y;
 
-	return a->lo < b->lo ? -1 : a->lo > b->lo;
+	return a->ix.lo < b->ix.lo ? -1 : a->ix.lo > b->ix.lo;
 }
 
 static void release_index(struct walk *w)
 {
-	for (size_t i = 0; i < w->nidx; i++) {
-		free(w->idx[i].bits);
-		free(w->idx[i].rank);
-	}
+	for (size_t i = 0; i < w->nidx; i++)
+		ld_chunk_index_release(&w->idx[i].ix);
 	free(w->idx);
 	w->idx = NULL;
 	w->nidx = 0;
@@ -533,7 +358,7 @@ static void index_sort(struct walk *w)
 	if (w->nidx > 1)
 		qsort(w->idx, w->nidx, sizeof *w->idx, index_cmp);
 	for (size_t i = 1; i < w->nidx; i++)
-		if (w->idx[i].lo < w->idx[i - 1].hi) {
+		if (w->idx[i].ix.lo < w->idx[i - 1].ix.hi) {
 			release_index(w);
 			return;
 		}
@@ -563,16 +388,16 @@ static int add_candidate(struct walk *w, const struct ld_arena *a, size_t k)
  * would make the compiler reload every field it reads through a pointer.
  * Counts the chunks in use (the bins move them later). */
 static int run_chunks(struct walk *w, struct ld_arena *a, const struct ld_heap_region *r,
-		      const struct feed *f, struct chunk_vec *cv, struct chunk_index *x,
+		      const struct ld_himage *m, struct chunk_vec *cv, struct chunk_index *x,
 		      uint64_t *pp)
 {
-	const uint8_t *buf = f->buf;
-	const uint64_t start = r->start, end = r->end, top = a->top, have = f->have;
+	const uint8_t *buf = m->buf;
+	const uint64_t start = r->start, end = r->end, top = a->top, have = m->have;
 	/* no chunk runs past the top chunk when it lies in this heap */
 	const uint64_t lim = top > start && top < end ? top : end;
 	const uint64_t tsize = w->tcache_chunk;
 	const bool fences = !a->main;
-	uint64_t *bits = x->bits;
+	uint64_t *bits = x->ix.bits;
 	struct chunk_vec v = *cv;
 	uint64_t p = *pp, used = 0, nused = 0;
 	int res = 0;
@@ -598,7 +423,7 @@ static int run_chunks(struct walk *w, struct ld_arena *a, const struct ld_heap_r
 		}
 		v.v[v.n++] = (struct ld_chunk){ .addr = p, .size = size, .flags = raw & 7,
 						.state = state };
-		bits[(p - start) >> 10] |= 1ULL << (((p - start) >> 4) & 63);
+		ld_chunk_index_put(bits, p - start);
 		used += size;
 		nused++;
 		p += size;
@@ -615,35 +440,35 @@ static int run_chunks(struct walk *w, struct ld_arena *a, const struct ld_heap_r
  * a chunk whose end was not read yet is read (-1: go on from *p; 2: the
  * read failed). */
 static int chunk_stop(struct ld_arena *a, const struct ld_heap_region *r,
-		      struct feed *f, struct chunk_vec *cv, struct chunk_index *x,
+		      struct ld_himage *m, struct chunk_vec *cv, struct chunk_index *x,
 		      uint64_t p)
 {
 	uint64_t raw, size;
 	struct ld_chunk c;
 
-	if (feed_need(f, p + 16))
+	if (ld_himage_need(m, p + 16))
 		return 2;
-	raw = WORD(f->buf, p - r->start + 8);
+	raw = WORD(m->buf, p - r->start + 8);
 	size = raw & ~7ULL;
 	c = (struct ld_chunk){ .addr = p, .size = size, .flags = raw & 7 };
 	if (p == a->top) {
 		c.state = LD_CH_TOP;
 		c.size = a->t.top = a->top_size;
-		index_set(x, p);
+		ld_chunk_index_set(&x->ix, p);
 		return push_chunk(&cv->v, &cv->n, &cv->cap, &c);
 	}
 	if (!a->main && size == 16) {
 		/* fenceposts: 0x10|PREV_INUSE, then a zero size */
 		c.state = LD_CH_FENCE;
-		index_set(x, p);
+		ld_chunk_index_set(&x->ix, p);
 		if (push_chunk(&cv->v, &cv->n, &cv->cap, &c))
 			return -ENOMEM;
 		if (p + 32 <= r->end) {
-			if (feed_need(f, p + 32))
+			if (ld_himage_need(m, p + 32))
 				return 2;
 			c = (struct ld_chunk){ .addr = p + 16, .state = LD_CH_FENCE,
-					       .flags = WORD(f->buf, p - r->start + 24) & 7 };
-			index_set(x, p + 16);
+					       .flags = WORD(m->buf, p - r->start + 24) & 7 };
+			ld_chunk_index_set(&x->ix, p + 16);
 			if (push_chunk(&cv->v, &cv->n, &cv->cap, &c))
 				return -ENOMEM;
 		}
@@ -656,23 +481,23 @@ static int chunk_stop(struct ld_arena *a, const struct ld_heap_region *r,
 					(unsigned long long)raw));
 		return 1;
 	}
-	return feed_need(f, p + size + 16 <= r->end ? p + size + 16 : p + 16) ? 2 : -1;
+	return ld_himage_need(m, p + size + 16 <= r->end ? p + size + 16 : p + 16) ? 2 : -1;
 }
 
 /* The chunks of one heap image from its start by their size fields up to
  * the top chunk or its end: 0, -ENOMEM, 1 when a bad chunk stopped the
  * walk (message in a->error), 2 when a piece could not be read. */
 static int walk_chunks(struct walk *w, struct ld_arena *a, const struct ld_heap_region *r,
-		       struct feed *f, struct chunk_vec *cv, struct chunk_index *x)
+		       struct ld_himage *m, struct chunk_vec *cv, struct chunk_index *x)
 {
 	uint64_t p = r->start;
 	int res = -1;
 
 	while (res == -1 && p + 16 <= r->end) {
-		if (run_chunks(w, a, r, f, cv, x, &p))
+		if (run_chunks(w, a, r, m, cv, x, &p))
 			return -ENOMEM;
 		if (p + 16 <= r->end)
-			res = chunk_stop(a, r, f, cv, x, p);
+			res = chunk_stop(a, r, m, cv, x, p);
 	}
 	return res == -1 ? 0 : res;
 }
@@ -691,8 +516,7 @@ static int unread(struct walk *w, struct ld_arena *a, const struct ld_heap_regio
 	arena_count(a);
 	if (w->nidx && w->idx[w->nidx - 1].a == a && w->idx[w->nidx - 1].base == base) {
 		w->nidx--;
-		free(w->idx[w->nidx].bits);
-		free(w->idx[w->nidx].rank);
+		ld_chunk_index_release(&w->idx[w->nidx].ix);
 	}
 	if (!had_error) {
 		free(a->error);
@@ -712,30 +536,32 @@ static int walk_region(struct walk *w, struct ld_arena *a,
 		       const struct ld_heap_region *r, struct chunk_vec *cv,
 		       struct chunk_index **x)
 {
-	struct feed f;
+	struct ld_himage m;
+	struct block *nb = realloc(w->blocks, (w->nblocks + 1) * sizeof *nb);
 	size_t base = cv->n;
 	bool had_error = a->error != NULL;
 	int res;
 
 	*x = NULL;
-	if (feed_open(&f, w, r->start, r->end)) {
-		feed_close(&f, false);
+	if (!nb)
 		return -ENOMEM;
-	}
+	w->blocks = nb;
+	if (ld_himage_open(&m, w->p->read, w->p->ctx, r->start, r->end))
+		return -ENOMEM;
 	*x = new_index(w, a, r, base);
 	if (!*x) {
-		feed_close(&f, false);
+		ld_hbuf_put(m.buf);
 		return -ENOMEM;
 	}
-	res = walk_chunks(w, a, r, &f, cv, *x);
-	if (res >= 0 && res != 2 && feed_need(&f, r->end))
+	res = walk_chunks(w, a, r, &m, cv, *x);
+	if (res >= 0 && res != 2 && ld_himage_need(&m, r->end))
 		res = 2;
 	if (res == 2) {
-		feed_close(&f, false);
+		image_close(w, &m, false);
 		*x = NULL;
-		return unread(w, a, r, cv, base, had_error, f.err);
+		return unread(w, a, r, cv, base, had_error, m.err);
 	}
-	feed_close(&f, res >= 0);
+	image_close(w, &m, res >= 0);
 	return res;
 }
 
@@ -779,32 +605,28 @@ static struct ld_chunk *chunk_search(struct ld_heap *h, uint64_t addr,
 static struct ld_chunk *chunk_exact(struct walk *w, uint64_t addr,
 				    struct ld_arena **owner)
 {
-	size_t lo = 0, hi = w->nidx;
+	size_t lo = 0, hi = w->nidx, nth;
 	struct ld_arena *ignored;
 
 	if (!owner)
 		owner = &ignored;
-
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 		const struct chunk_index *x = &w->idx[mid];
-		uint64_t g, bit;
 
-		if (x->hi <= addr) {
+		if (x->ix.hi <= addr) {
 			lo = mid + 1;
-		} else if (x->lo > addr) {
+		} else if (x->ix.lo > addr) {
 			hi = mid;
 		} else {
-			if ((addr - x->lo) & 15)
+			int found = ld_chunk_index_find(&x->ix, addr, &nth);
+
+			if (found < 0)
 				break;
-			g = (addr - x->lo) >> 4;
-			bit = 1ULL << (g & 63);
-			if (!(x->bits[g >> 6] & bit))
+			if (!found)
 				return NULL;
 			*owner = x->a;
-			return &x->a->chunks[x->base + x->rank[g >> 6] +
-					     (size_t)__builtin_popcountll(x->bits[g >> 6] &
-									  (bit - 1))];
+			return &x->a->chunks[x->base + nth];
 		}
 	}
 	return chunk_search(w->h, addr, owner);
@@ -1189,7 +1011,7 @@ static int top_after_stop(struct ld_arena *a, struct chunk_vec *cv,
 	if (!a->top || (cv->n && cv->v[cv->n - 1].addr >= a->top))
 		return 0;
 	if (x)
-		index_set(x, a->top);
+		ld_chunk_index_set(&x->ix, a->top);
 	a->t.top = a->top_size;
 	return push_chunk(&cv->v, &cv->n, &cv->cap, &c);
 }
@@ -1235,7 +1057,7 @@ static int walk_arena(struct walk *w, struct ld_arena *a, const uint8_t *st)
 		if (r > 0)
 			r = top_after_stop(a, &cv, x);
 		if (x)
-			index_rank(x);
+			ld_chunk_index_done(&x->ix);
 	}
 	trim_chunks(&cv);
 	a->chunks = cv.v;
@@ -1459,8 +1281,7 @@ void ld_heap_release(struct ld_heap *h)
 		struct ld_arena *a = &h->arenas[i];
 
 		free(a->heaps);
-		if (!give_back(a->chunks))
-			free(a->chunks);
+		ld_hbuf_put(a->chunks);
 		bins_free(a->bins, a->nbins);
 		free(a->error);
 	}

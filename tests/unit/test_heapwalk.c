@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "layoutdbg/heap.h"
+#include "layoutdbg/heapmem.h"
 #include "tap.h"
 
 #define DATA  0x7ffff7f00000ULL   /* fake libc .data */
@@ -214,7 +215,7 @@ static bool test_bin_into_chunk(void)
 
 /* The big heap: the tcache struct, then chunks of 0x20 to 0x80 bytes, every
  * fifth one freed into its fastbin (chains in address order, safe-
- * linked), then the top.  Returns how many chunks (top included). */
+ * linked), then the top; nbig counts the chunks (the top too). */
 static size_t nbig, nbig_free;
 static uint64_t big_fast_bytes, big_top;
 
