@@ -435,9 +435,9 @@ static int run_chunks(struct walk *w, struct ld_arena *a, const struct ld_heap_r
 	return res;
 }
 
-/* The chunk at *p where run_chunks stopped: the top chunk, fenceposts or a
+/* The chunk at p where run_chunks stopped: the top chunk, fenceposts or a
  * bad size end the walk of the heap (1 for a bad size, with a->error);
- * a chunk whose end was not read yet is read (-1: go on from *p; 2: the
+ * a chunk whose end was not read yet is read (-1: go on from p; 2: the
  * read failed). */
 static int chunk_stop(struct ld_arena *a, const struct ld_heap_region *r,
 		      struct ld_himage *m, struct chunk_vec *cv, struct chunk_index *x,
