@@ -189,5 +189,9 @@ json_t *ld_json_frames(const struct ld_snap_frame *v, size_t n);
 json_t *ld_json_change(const struct ld_map_change *c);
 /* Page counts in bytes: {"rss": N, "pss": N, "shared_clean": N, ...}. */
 json_t *ld_json_pages(const struct ld_pages *p);
+/* "pages_before", "pages_after" (null for a side without the mapping)
+ * and "pages_delta" (after - before, a missing side counting as zeros). */
+int ld_json_put_pages_change(json_t *o, const struct ld_pages *a,
+			     const struct ld_pages *b);
 
 #endif

@@ -1488,8 +1488,11 @@ static json_t *objdiff_json(const struct ld_objdiff *d)
 
 		ld_jset(x, "key", json_string(c->key));
 		ld_jset(x, "kind", json_string(c->kind == '+' ? "added" :
-					       c->kind == '-' ? "removed" : "changed"));
+					       c->kind == '-' ? "removed" :
+					       c->kind == 't' ? "touched" : "changed"));
 		(void)kind;
+		if (d->pages)
+			ld_json_put_pages_change(x, c->pages_a, c->pages_b);
 		if (c->kind != '+') {
 			ld_json_put_u64(x, "size_before", c->size_a);
 			ld_jset(x, "perms_before", json_string(c->perms_a));
@@ -1502,6 +1505,7 @@ static json_t *objdiff_json(const struct ld_objdiff *d)
 	}
 	ld_jset(o, "changes", arr);
 	ld_jset(o, "same", json_integer((json_int_t)d->same));
+	ld_jset(o, "pages", json_boolean(d->pages));
 	return o;
 }
 

@@ -506,7 +506,7 @@ fail:
 
 /* Page counts of both sides and their difference (after - before, bytes;
  * a side without the mapping counts as zeros). */
-static int put_pages_change(json_t *o, const struct ld_pages *a,
+int ld_json_put_pages_change(json_t *o, const struct ld_pages *a,
 			    const struct ld_pages *b)
 {
 	static const struct ld_pages zero;
@@ -531,7 +531,7 @@ static json_t *diff_change_json(const struct ld_snap_diff *d,
 	json_t *o = change_json(c);
 
 	if (o && d->pages &&
-	    put_pages_change(o, ld_snap_pages(d->a, c->before),
+	    ld_json_put_pages_change(o, ld_snap_pages(d->a, c->before),
 			     ld_snap_pages(d->b, c->after))) {
 		json_decref(o);
 		return NULL;
@@ -551,7 +551,7 @@ static json_t *touched_json(const struct ld_snap_diff *d)
 		if (!o || set(o, "kind", json_string("touched")) ||
 		    set(o, "before", mapping_json(t->before)) ||
 		    set(o, "after", mapping_json(t->after)) ||
-		    put_pages_change(o, ld_snap_pages(d->a, t->before),
+		    ld_json_put_pages_change(o, ld_snap_pages(d->a, t->before),
 				     ld_snap_pages(d->b, t->after)) ||
 		    json_array_append_new(a, o)) {
 			json_decref(o);

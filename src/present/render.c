@@ -176,6 +176,39 @@ static void frames_below(FILE *f, const struct ld_snap_thread *th,
 			mark ? "    " : "", limit - next, next, limit - 1);
 }
 
+/* gdb's table with a resident column before the file, as vmmap shows it,
+ * then the totals: a snapshot that recorded its page counts. */
+static void snapshot_pages(FILE *f, const struct ld_snapshot *s)
+{
+	char a[24], b[24], sz[24], off[24], h[4][32];
+	uint64_t size = 0, rss = 0, dirty = 0, swap = 0;
+	size_t i;
+
+	ld_fout(f, "  %18s %18s %10s %10s  %-5s %9s  %s\n", "Start Addr", "End Addr",
+		"Size", "Offset", "Perms", "Resident", "objfile");
+	for (i = 0; i < s->maps.n; i++) {
+		const struct ld_map *mp = &s->maps.v[i];
+		const struct ld_pages *pg = &s->pages[i];
+
+		snprintf(a, sizeof a, "0x%" PRIx64, mp->start);
+		snprintf(b, sizeof b, "0x%" PRIx64, mp->end);
+		snprintf(sz, sizeof sz, "0x%" PRIx64, mp->end - mp->start);
+		snprintf(off, sizeof off, "0x%" PRIx64, mp->offset);
+		ld_fout(f, "  %18s %18s %10s %10s  %-5s %9s  %s\n", a, b, sz, off,
+			mp->perms, ld_human_size((uint64_t)pg->rss * 1024, h[0], sizeof h[0]),
+			mp->path);
+		size += mp->end - mp->start;
+		rss += pg->rss;
+		dirty += pg->private_dirty;
+		swap += pg->swap;
+	}
+	ld_fout(f, "Resident: %s of %s mapped (private dirty %s, swap %s)\n",
+		ld_human_size(rss * 1024, h[0], sizeof h[0]),
+		ld_human_size(size, h[1], sizeof h[1]),
+		ld_human_size(dirty * 1024, h[2], sizeof h[2]),
+		ld_human_size(swap * 1024, h[3], sizeof h[3]));
+}
+
 void ld_render_snapshot(FILE *f, const struct ld_snapshot *s)
 {
 	char label[64], t[32], h1[32], h2[96];
@@ -185,7 +218,14 @@ void ld_render_snapshot(FILE *f, const struct ld_snapshot *s)
 		ld_snapshot_label(s, label, sizeof label), (int)s->pid,
 		clock_of(s, t, sizeof t), s->reason,
 		s->aslr ? " (address randomization on)" : "");
-	ld_render_gdb_mappings(f, &s->maps);
+	if (s->pages) {
+		snapshot_pages(f, s);
+	} else {
+		ld_render_gdb_mappings(f, &s->maps);
+		if (s->pages_err)
+			ld_fout(f, "Resident: not recorded (%s)\n",
+				strerror(-s->pages_err));
+	}
 	if (s->brk_valid)
 		ld_fout(f, "Program break: start_brk 0x%" PRIx64 ", brk 0x%" PRIx64
 			" (heap %s)\n", s->start_brk, s->brk,
@@ -436,17 +476,25 @@ void ld_render_diff(FILE *f, const struct ld_snap_diff *d)
 void ld_render_objdiff(FILE *f, const struct ld_snapshot *a,
 		       const struct ld_snapshot *b, const struct ld_objdiff *d)
 {
-	char la[64], lb[64], h[32];
+	char la[64], lb[64], h[32], t[256];
 	size_t i;
 
-	ld_fout(f, "diff --by-object %s -> %s (process%s %d%s", ld_snapshot_label(a, la, sizeof la),
+	/* the newline in the format: ld_fout escapes one in an argument */
+	ld_fout(f, "diff --by-object %s -> %s (process%s %d", ld_snapshot_label(a, la, sizeof la),
 		ld_snapshot_label(b, lb, sizeof lb), a->pid == b->pid ? "" : "es",
-		(int)a->pid, a->pid == b->pid ? ")\n" : "");
+		(int)a->pid);
 	if (a->pid != b->pid)
-		ld_fout(f, " and %d)\n", (int)b->pid);
+		ld_fout(f, " and %d", (int)b->pid);
+	ld_fout(f, ")\n");
 	for (i = 0; i < d->n; i++) {
 		const struct ld_objchange *c = &d->v[i];
 
+		if (c->kind == 't') {
+			ld_fout(f, "%s~ touched %s: %s%s\n", ld_c(LD_C_CHG), c->key,
+				ld_pages_delta_text(c->pages_a, c->pages_b, t, sizeof t),
+				ld_c(LD_C_RESET));
+			continue;
+		}
 		if (c->kind == '+') {
 			ld_fout(f, "%s+ %s: %s %s%s\n", ld_c(LD_C_ADD), c->key, c->perms_b,
 				ld_human_size(c->size_b, h, sizeof h), ld_c(LD_C_RESET));
@@ -465,7 +513,15 @@ void ld_render_objdiff(FILE *f, const struct ld_snapshot *a,
 			}
 			ld_fout(f, "%s\n", ld_c(LD_C_RESET));
 		}
+		/* under a change, as diff says it: how its pages moved */
+		if (d->pages && !(c->pages_a && c->pages_b &&
+				  ld_pages_equal(c->pages_a, c->pages_b)))
+			ld_fout(f, "    %s\n", ld_pages_delta_text(c->pages_a, c->pages_b,
+								t, sizeof t));
 	}
+	if (!d->pages && (a->pages || b->pages))
+		ld_fout(f, "pages: not compared (%s has no page counts)\n",
+			ld_snapshot_label(a->pages ? b : a, la, sizeof la));
 	ld_fout(f, "%zu mapping%s the same by object and offset%s\n", d->same,
 		d->same == 1 ? "" : "s", d->n ? "" : ": no change");
 }

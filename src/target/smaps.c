@@ -539,6 +539,19 @@ static void signed_size(char *buf, size_t len, int64_t kb)
 		 ld_human_size((uint64_t)(kb < 0 ? -kb : kb) * 1024, h, sizeof h));
 }
 
+/* ", NAME +N KiB" at buf + *used */
+static void put_delta(char *buf, size_t len, size_t *used, const char *name,
+		      uint32_t x, uint32_t y)
+{
+	char d[40];
+	int k;
+
+	signed_size(d, sizeof d, (int64_t)y - x);
+	k = snprintf(buf + *used, len - *used, ", %s %s", name, d);
+	if (k > 0 && (size_t)k < len - *used)
+		*used += (size_t)k;
+}
+
 const char *ld_pages_delta_text(const struct ld_pages *a,
 				const struct ld_pages *b, char *buf, size_t len)
 {
@@ -553,7 +566,7 @@ const char *ld_pages_delta_text(const struct ld_pages *a,
 	static const struct ld_pages zero;
 	char ha[32], hb[32], d[40];
 	size_t i, used;
-	int k;
+	int k, shown = 0;
 
 	a = a ? a : &zero;
 	b = b ? b : &zero;
@@ -566,13 +579,17 @@ const char *ld_pages_delta_text(const struct ld_pages *a,
 		uint32_t x = *(const uint32_t *)((const char *)a + more[i].off);
 		uint32_t y = *(const uint32_t *)((const char *)b + more[i].off);
 
-		if (x == y)
-			continue;
-		signed_size(d, sizeof d, (int64_t)y - x);
-		k = snprintf(buf + used, len - used, ", %s %s", more[i].name, d);
-		if (k > 0 && (size_t)k < len - used)
-			used += (size_t)k;
+		if (x != y) {
+			put_delta(buf, len, &used, more[i].name, x, y);
+			shown++;
+		}
 	}
+	/* nothing above moved: say what did (another process mapping the
+	 * same file changes the Pss) rather than a bare "+0 B" */
+	if (!shown && a->rss == b->rss && a->pss != b->pss)
+		put_delta(buf, len, &used, "pss", a->pss, b->pss);
+	else if (!shown && a->rss == b->rss && a->anonymous != b->anonymous)
+		put_delta(buf, len, &used, "anonymous", a->anonymous, b->anonymous);
 	snprintf(buf + used, len - used, ")");
 	return buf;
 }

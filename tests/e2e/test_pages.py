@@ -15,7 +15,7 @@ import tempfile
 import ldtest
 from ldtest import check
 
-t = ldtest.Tap(8)
+t = ldtest.Tap(10)
 PROG = ldtest.fixture("pages")
 PG = os.sysconf("SC_PAGESIZE")
 KIB = PG // 1024
@@ -93,6 +93,10 @@ def session():
         for i in range(5):
             st.next_stop(i == 0)
         diffs = [st.diff("$%d" % i, "$%d" % (i + 1)) for i in range(1, 5)]
+        st.s.send("show $2")
+        st.show = st.doc("show")["snapshot"]
+        st.s.send("diff --by-object $1 $2")
+        st.objdiff = st.doc("diff")["by_object"]
         st.s.send("kill")
         st.s.finish()
     finally:
@@ -355,4 +359,65 @@ def picture():
 
 
 t.case("picture: resident bars proportional in Chromium's layout; --pages strips", picture)
+
+
+def show_and_by_object():
+    """show's snapshot and diff --by-object carry the page counts: the
+    fixture's 16 touched pages, in JSON and in text."""
+    st, _ = get()
+    anon = st.truth[1][1]
+    truth = st.smaps[1][1]   # /proc/PID/smaps at the second stop
+    m = [x for x in st.show["mappings"]
+         if int(x["start_hex"], 16) <= anon < int(x["end_hex"], 16)]
+    check(len(m) == 1, "show $2: no mapping holds 0x%x" % anon)
+    start = int(m[0]["start_hex"], 16)
+    check(m[0]["pages"]["rss"] == truth[start]["Rss"] * 1024 and
+          m[0]["pages"]["private_dirty"] == truth[start]["Private_Dirty"] * 1024 and
+          m[0]["pages"]["rss"] >= st.truth[1][2] * PG,
+          "show $2: 0x%x's pages %r, smaps %r, the fixture's %d pages"
+          % (start, m[0]["pages"], truth[start], st.truth[1][2]))
+    check(all(x["pages"]["rss"] == truth[int(x["start_hex"], 16)]["Rss"] * 1024
+              for x in st.show["mappings"]), "show $2: rss differs from smaps")
+    d = st.objdiff
+    check(d["pages"], "diff --by-object without page counts: %r" % d)
+    touched = [c for c in d["changes"] if c["kind"] == "touched" and
+               c["pages_delta"]["rss"] == 16 * PG and
+               c["pages_delta"]["private_dirty"] == 16 * PG]
+    check(len(touched) == 1 and touched[0]["key"].startswith("anonymous #"),
+          "diff --by-object $1 $2: no touched anonymous mapping of +16 pages: %r"
+          % d["changes"])
+    rc, out, err = ldtest.run_batch([PROG], ["break marker", "run", "snapshot", "continue",
+                                             "snapshot", "show $2", "diff --by-object $1 $2"])
+    check(rc == 0, "exit %d: %s" % (rc, err), out)
+    a2 = int(ldtest.search(r"^step 2 anon (0x[0-9a-f]+) resident (\d+)", out).group(1), 16)
+    m = ldtest.search(r"^\s+0x([0-9a-f]+)\s+0x([0-9a-f]+)\s+0x[0-9a-f]+\s+0x0\s+rw-p\s+"
+                      r"(\d+) KiB\s*$", out, "show's resident column")
+    rows = re.findall(r"^\s+0x([0-9a-f]+)\s+0x([0-9a-f]+)\s+0x[0-9a-f]+\s+0x0\s+rw-p\s+"
+                      r"(\d+) KiB\s*$", out, re.M)
+    check(any(int(lo, 16) <= a2 < int(hi, 16) and int(kb) >= 16 * KIB
+              for lo, hi, kb in rows),
+          "show: the touched mapping's row lacks its 16 pages: %r" % rows, out)
+    ldtest.search(r"^Resident: \S+ \S+ of \S+ \S+ mapped \(private dirty", out,
+                  "show's resident total")
+    ldtest.search(r"^~ touched anonymous #\d+ after \S+: rss \d+ KiB -> \d+ KiB "
+                  r"\(\+%d KiB, private dirty \+%d KiB\)$" % (16 * KIB, 16 * KIB), out,
+                  "diff --by-object's touched line")
+
+
+t.case("show and diff --by-object carry page counts (JSON and text)", show_and_by_object)
+
+
+def by_object_no_pages():
+    ldtest.ptrace_probe()
+    rc, out, err = ldtest.run_batch([PROG], ["set snapshot-pages off", "break marker", "run",
+                                             "snapshot", "continue", "snapshot", "show $2",
+                                             "diff --by-object $1 $2"])
+    check(rc == 0, "exit %d: %s" % (rc, err), out)
+    check("Resident" not in out and "touched" not in out and "rss" not in out,
+          "snapshot-pages off: show and diff --by-object still show pages", out)
+    ldtest.search(r"^\s+Start Addr\s+End Addr\s+Size\s+Offset\s+Perms\s+objfile$", out,
+                  "show's gdb table without the column")
+
+
+t.case("snapshot-pages off: show and diff --by-object as before", by_object_no_pages)
 t.done()

@@ -451,6 +451,26 @@ static bool render_rows(void)
 	return true;
 }
 
+/* The delta text of a diff: rss, then the counts that changed; a Pss
+ * that moved alone is said rather than a bare "+0 B". */
+static bool delta_text(void)
+{
+	struct ld_pages a = { .rss = 4, .pss = 4, .private_dirty = 4 }, b = a;
+	char t[256];
+
+	b.rss = 136;
+	b.private_dirty = 136;
+	CHECK(!strcmp(ld_pages_delta_text(&a, &b, t, sizeof t),
+		      "rss 4 KiB -> 136 KiB (+132 KiB, private dirty +132 KiB)"));
+	CHECK(!strcmp(ld_pages_delta_text(NULL, &a, t, sizeof t),
+		      "rss 0 B -> 4 KiB (+4 KiB, private dirty +4 KiB)"));
+	b = a;
+	b.pss = 2;
+	CHECK(!strcmp(ld_pages_delta_text(&a, &b, t, sizeof t),
+		      "rss 4 KiB -> 4 KiB (+0 B, pss -2 KiB)"));
+	return true;
+}
+
 int main(void)
 {
 	run("modern kernel's smaps", modern);
@@ -464,6 +484,7 @@ int main(void)
 	run("the table: columns of the fields the kernel printed", render);
 	run("a read cut short keeps what came before", cut_short);
 	run("quick path: names alike, wide values, shared flags", quick_path);
+	run("page delta text, a Pss that moved alone", delta_text);
 	run("the table's rows equal printf's, 3,000 rows and a long path", render_rows);
 	return tap_done();
 }
