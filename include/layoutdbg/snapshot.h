@@ -163,8 +163,8 @@ struct ld_objchange {
 struct ld_objdiff {
 	struct ld_objchange *v;
 	size_t n;
-	size_t same;             /* keys present and equal in both, their
-				    page counts too when compared */
+	size_t same;             /* keys present and equal in both (the
+				    touched ones too) */
 	bool pages;              /* both snapshots recorded page counts */
 };
 

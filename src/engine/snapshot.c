@@ -450,7 +450,8 @@ static int add_objchange(struct ld_objdiff *d, const char *key, char kind,
 	return 0;
 }
 
-/* Same key on both sides: changed, touched (other pages) or the same. */
+/* Same key on both sides: changed, or the same (and touched when its
+ * pages moved). */
 static int match_objchange(struct ld_objdiff *d, const char *key,
 			   const struct ld_snapshot *a, const struct ld_map *x,
 			   const struct ld_snapshot *b, const struct ld_map *y)
@@ -458,9 +459,9 @@ static int match_objchange(struct ld_objdiff *d, const char *key,
 	if (x->end - x->start != y->end - y->start ||
 	    strcmp(x->perms, y->perms) || x->offset != y->offset)
 		return add_objchange(d, key, '~', a, x, b, y);
+	d->same++;
 	if (d->pages && !ld_pages_equal(ld_snap_pages(a, x), ld_snap_pages(b, y)))
 		return add_objchange(d, key, 't', a, x, b, y);
-	d->same++;
 	return 0;
 }
 

@@ -142,7 +142,8 @@ def _object_end(text, i):
     return len(text)
 
 
-_TOUCHED = re.compile(r'\{"kind": ?"touched",')
+# diff's touched entries, and diff --by-object's (their key comes first)
+_TOUCHED = re.compile(r'\{(?:"key": ?"[^"]*", ?)?"kind": ?"touched",')
 _DELTA = re.compile(r'"pages_delta": ?\{([^{}]*)\}')
 
 
@@ -159,7 +160,7 @@ def drop_pss_only_touched(text):
     included; when only Pss moved (another process mapped or unmapped the
     same libc pages between the two snapshots) the entry says nothing about
     this program and comes and goes from run to run: drop it.  In text it is
-    the `~ touched ... rss X -> X (+0 B)` line with no other count."""
+    the `~ touched ... rss X -> X (+0 B)` line, or `(+0 B, pss -N KiB)`."""
     text = _TOUCHED_LINE.sub("", text)
     out, pos = [], 0
     for m in _TOUCHED.finditer(text):
@@ -185,7 +186,7 @@ def drop_pss_only_touched(text):
 
 
 _TOUCHED_LINE = re.compile(r"^(?:\x1b\[[0-9;]*m)?~ touched .* rss (\S+ \S+) -> \1 "
-                           r"\(\+0 B\)(?:\x1b\[[0-9;]*m)?\n", re.M)
+                           r"\(\+0 B(?:, pss [-+]\S+ \S+)?\)(?:\x1b\[[0-9;]*m)?\n", re.M)
 
 # (regex, replacement, why).  Applied in order to stdout, stderr and files,
 # after drop_pss_only_touched().
