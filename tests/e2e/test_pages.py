@@ -7,6 +7,7 @@ stop, and the diffs of the snapshots taken there must show the fixture's
 own page counts."""
 import json
 import os
+import pwd
 import re
 import shutil
 import subprocess
@@ -15,7 +16,7 @@ import tempfile
 import ldtest
 from ldtest import check
 
-t = ldtest.Tap(10)
+t = ldtest.Tap(11)
 PROG = ldtest.fixture("pages")
 PG = os.sysconf("SC_PAGESIZE")
 KIB = PG // 1024
@@ -420,4 +421,62 @@ def by_object_no_pages():
 
 
 t.case("snapshot-pages off: show and diff --by-object as before", by_object_no_pages)
+
+
+def unprivileged():
+    """Without CAP_SYS_ADMIN the kernel hides the page frame numbers
+    (pagemap reads as zeros there, fs/proc/task_mmu.c): run as a plain
+    user, xinfo says the PFN is hidden and prints none, JSON has no pfn,
+    and the rest of the report is there."""
+    if os.geteuid() != 0:
+        raise ldtest.Skip("needs root to run layoutdbg as a test user")
+    if not shutil.which("useradd") or not shutil.which("setpriv"):
+        raise ldtest.Skip("useradd or setpriv is missing")
+    ldtest.ptrace_probe()
+    user = "ldtest-pg-%d" % os.getpid()
+    r = subprocess.run(["useradd", "-M", "-N", "-s", "/usr/sbin/nologin", "-d",
+                        "/nonexistent", user], stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT)
+    if r.returncode != 0:
+        raise ldtest.Skip("useradd failed: %s" % r.stdout.decode().strip())
+    try:
+        pw = pwd.getpwnam(user)
+        as_user = ["setpriv", "--reuid", str(pw.pw_uid), "--regid", str(pw.pw_gid),
+                   "--clear-groups"]
+        if subprocess.run(as_user + [ldtest.LAYOUTDBG, "--version"],
+                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode:
+            raise ldtest.Skip("the test user cannot run the layoutdbg binary here")
+        def run(opts, cmds):
+            argv = as_user + [ldtest.LAYOUTDBG, "-batch", "-nx"] + list(opts)
+            for c in cmds:
+                argv += ["-ex", c]
+            p = subprocess.run(argv + [PROG], stdin=subprocess.DEVNULL,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               env=ldtest.env(), timeout=60)
+            return p.stdout.decode("utf-8", "replace") + p.stderr.decode("utf-8", "replace")
+
+        # randomization is off: the second run's mapping is where the
+        # first one's was
+        first = run((), ("break marker", "run", "continue"))
+        m = re.search(r"^step 2 anon (0x[0-9a-f]+)", first, re.M)
+        if not m and "Operation not permitted" in first:
+            raise ldtest.Skip("the test user may not trace its own child here")
+        check(m, "the fixture did not reach step 2 as the test user", first)
+        cmds = ("break marker", "run", "continue", "snapshot", "xinfo " + m.group(1))
+        outs = [run((), cmds), run(("--json",), cmds)]
+    finally:
+        subprocess.run(["userdel", user], stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)
+    out, js = outs
+    ldtest.search(r"^  page      0x[0-9a-f]+: present, anonymous.*; PFN hidden "
+                  r"\(needs CAP_SYS_ADMIN\)$", out, "xinfo as a plain user")
+    check("PFN 0x" not in out, "a PFN shown without privilege", out)
+    ldtest.search(r"^Snapshot \$1: ", out, "the snapshot as a plain user")
+    x = [json.loads(l) for l in js.splitlines() if l.startswith('{"command":"xinfo"')]
+    check(len(x) == 1 and x[0]["page"]["present"] and "pfn" not in x[0]["page"],
+          "xinfo --json as a plain user: %r" % x, js)
+
+
+t.case("as a plain user: pagemap's PFNs hidden, xinfo says so, the rest is there",
+       unprivileged)
 t.done()
