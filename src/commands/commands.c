@@ -14,7 +14,6 @@
 #include "layoutdbg/heaptext.h"
 #include "layoutdbg/html.h"
 #include "layoutdbg/infrun.h"
-#include "layoutdbg/json.h"
 #include "layoutdbg/jsonout.h"
 #include "layoutdbg/output.h"
 #include "layoutdbg/pagescmd.h"
@@ -1485,39 +1484,6 @@ static int cmd_drop(struct ld_session *s, char *args)
 	return 0;
 }
 
-static json_t *objdiff_json(const struct ld_objdiff *d)
-{
-	json_t *o = json_object(), *arr = json_array();
-	size_t i;
-
-	for (i = 0; i < d->n; i++) {
-		const struct ld_objchange *c = &d->v[i];
-		json_t *x = json_object();
-		char kind[2] = { c->kind, 0 };
-
-		ld_jset(x, "key", json_string(c->key));
-		ld_jset(x, "kind", json_string(c->kind == '+' ? "added" :
-					       c->kind == '-' ? "removed" :
-					       c->kind == 't' ? "touched" : "changed"));
-		(void)kind;
-		if (d->pages)
-			ld_json_put_pages_change(x, c->pages_a, c->pages_b);
-		if (c->kind != '+') {
-			ld_json_put_u64(x, "size_before", c->size_a);
-			ld_jset(x, "perms_before", json_string(c->perms_a));
-		}
-		if (c->kind != '-') {
-			ld_json_put_u64(x, "size_after", c->size_b);
-			ld_jset(x, "perms_after", json_string(c->perms_b));
-		}
-		json_array_append_new(arr, x);
-	}
-	ld_jset(o, "changes", arr);
-	ld_jset(o, "same", json_integer((json_int_t)d->same));
-	ld_jset(o, "pages", json_boolean(d->pages));
-	return o;
-}
-
 static int diff_by_object(struct ld_session *s, char *args)
 {
 	char *wa = next_word(&args), *wb = next_word(&args);
@@ -1531,7 +1497,7 @@ static int diff_by_object(struct ld_session *s, char *args)
 	if (ld_snap_diff_by_object(a, b, &d) < 0)
 		return ld_error("diff: %s", strerror(ENOMEM));
 	if (ld_json_on())
-		emit("diff", "by_object", objdiff_json(&d));
+		emit("diff", "by_object", ld_objdiff_to_json(&d));
 	else
 		ld_render_objdiff(stdout, a, b, &d);
 	fflush(stdout);

@@ -298,3 +298,35 @@ json_t *ld_snap_diff_to_json(const struct ld_snap_diff *d)
 	}
 	return o;
 }
+
+/* diff --by-object's changes, as ld_snap_diff_to_json's. */
+json_t *ld_objdiff_to_json(const struct ld_objdiff *d)
+{
+	json_t *o = json_object(), *arr = json_array();
+	size_t i;
+
+	for (i = 0; i < d->n; i++) {
+		const struct ld_objchange *c = &d->v[i];
+		json_t *x = json_object();
+
+		ld_jset(x, "key", json_string(c->key));
+		ld_jset(x, "kind", json_string(c->kind == '+' ? "added" :
+					       c->kind == '-' ? "removed" :
+					       c->kind == 't' ? "touched" : "changed"));
+		if (d->pages)
+			ld_json_put_pages_change(x, c->pages_a, c->pages_b);
+		if (c->kind != '+') {
+			ld_json_put_u64(x, "size_before", c->size_a);
+			ld_jset(x, "perms_before", json_string(c->perms_a));
+		}
+		if (c->kind != '-') {
+			ld_json_put_u64(x, "size_after", c->size_b);
+			ld_jset(x, "perms_after", json_string(c->perms_b));
+		}
+		json_array_append_new(arr, x);
+	}
+	ld_jset(o, "changes", arr);
+	ld_jset(o, "same", json_integer((json_int_t)d->same));
+	ld_jset(o, "pages", json_boolean(d->pages));
+	return o;
+}
