@@ -155,6 +155,17 @@ def _pss_only(obj):
     return all(v == "0" for k, v in fields if k != "pss")
 
 
+def _drop_trailing_comma(out):
+    """Remove the comma that ends the text kept so far (blanks after it
+    stay)."""
+    for i in range(len(out) - 1, -1, -1):
+        kept = out[i].rstrip(" \n")
+        if kept:
+            if kept.endswith(","):
+                out[i] = kept[:-1] + out[i][len(kept):]
+            return
+
+
 def drop_pss_only_touched(text):
     """A diff lists a mapping as touched when any page count moved, Pss
     included; when only Pss moved (another process mapped or unmapped the
@@ -177,8 +188,12 @@ def drop_pss_only_touched(text):
             k = cut_from - 1
             while k > 0 and text[k] in " \n":
                 k -= 1
-            if text[k] == ",":
+            if text[k] == "," and k >= pos:
                 cut_from = k
+            elif text[k] == ",":
+                # that comma went with the element dropped just before
+                # (the last two were Pss-only): the one before it goes
+                _drop_trailing_comma(out)
         out.append(text[pos:max(pos, cut_from)])
         pos = cut_to
     out.append(text[pos:])
