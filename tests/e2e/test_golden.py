@@ -142,7 +142,8 @@ def _object_end(text, i):
     return len(text)
 
 
-_TOUCHED = re.compile(r'\{"kind": ?"touched",')
+# diff's touched entries, and diff --by-object's (their key comes first)
+_TOUCHED = re.compile(r'\{(?:"key": ?"[^"]*", ?)?"kind": ?"touched",')
 _DELTA = re.compile(r'"pages_delta": ?\{([^{}]*)\}')
 
 
@@ -154,12 +155,23 @@ def _pss_only(obj):
     return all(v == "0" for k, v in fields if k != "pss")
 
 
+def _drop_trailing_comma(out):
+    """Remove the comma that ends the text kept so far (blanks after it
+    stay)."""
+    for i in range(len(out) - 1, -1, -1):
+        kept = out[i].rstrip(" \n")
+        if kept:
+            if kept.endswith(","):
+                out[i] = kept[:-1] + out[i][len(kept):]
+            return
+
+
 def drop_pss_only_touched(text):
     """A diff lists a mapping as touched when any page count moved, Pss
     included; when only Pss moved (another process mapped or unmapped the
     same libc pages between the two snapshots) the entry says nothing about
     this program and comes and goes from run to run: drop it.  In text it is
-    the `~ touched ... rss X -> X (+0 B)` line with no other count."""
+    the `~ touched ... rss X -> X (+0 B)` line, or `(+0 B, pss -N KiB)`."""
     text = _TOUCHED_LINE.sub("", text)
     out, pos = [], 0
     for m in _TOUCHED.finditer(text):
@@ -176,8 +188,12 @@ def drop_pss_only_touched(text):
             k = cut_from - 1
             while k > 0 and text[k] in " \n":
                 k -= 1
-            if text[k] == ",":
+            if text[k] == "," and k >= pos:
                 cut_from = k
+            elif text[k] == ",":
+                # that comma went with the element dropped just before
+                # (the last two were Pss-only): the one before it goes
+                _drop_trailing_comma(out)
         out.append(text[pos:max(pos, cut_from)])
         pos = cut_to
     out.append(text[pos:])
@@ -185,7 +201,7 @@ def drop_pss_only_touched(text):
 
 
 _TOUCHED_LINE = re.compile(r"^(?:\x1b\[[0-9;]*m)?~ touched .* rss (\S+ \S+) -> \1 "
-                           r"\(\+0 B\)(?:\x1b\[[0-9;]*m)?\n", re.M)
+                           r"\(\+0 B(?:, pss [-+]\S+ \S+)?\)(?:\x1b\[[0-9;]*m)?\n", re.M)
 
 # (regex, replacement, why).  Applied in order to stdout, stderr and files,
 # after drop_pss_only_touched().
