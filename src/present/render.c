@@ -439,11 +439,13 @@ void ld_render_objdiff(FILE *f, const struct ld_snapshot *a,
 	char la[64], lb[64], h[32];
 	size_t i;
 
-	ld_fout(f, "diff --by-object %s -> %s (process%s %d%s", ld_snapshot_label(a, la, sizeof la),
+	/* ")\n" is format text, not an argument: arguments are escaped */
+	ld_fout(f, "diff --by-object %s -> %s (process%s %d", ld_snapshot_label(a, la, sizeof la),
 		ld_snapshot_label(b, lb, sizeof lb), a->pid == b->pid ? "" : "es",
-		(int)a->pid, a->pid == b->pid ? ")\n" : "");
+		(int)a->pid);
 	if (a->pid != b->pid)
-		ld_fout(f, " and %d)\n", (int)b->pid);
+		ld_fout(f, " and %d", (int)b->pid);
+	ld_fout(f, ")\n");
 	for (i = 0; i < d->n; i++) {
 		const struct ld_objchange *c = &d->v[i];
 
