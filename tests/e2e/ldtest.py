@@ -51,14 +51,20 @@ _HOME = tempfile.mkdtemp(prefix="ldtest-home-")
 atexit.register(shutil.rmtree, _HOME, True)
 
 
-def env():
-    """Environment for layoutdbg and the programs it starts."""
+def env(over=None):
+    """Environment for layoutdbg and the programs it starts; `over` sets
+    variables (a value of None removes one)."""
     e = dict(os.environ)
     e["HOME"] = _HOME
     e["NO_COLOR"] = "1"
     e["INPUTRC"] = "/dev/null"
     e["LC_ALL"] = "C"
     e.pop("LD_PRELOAD", None)
+    for k, v in (over or {}).items():
+        if v is None:
+            e.pop(k, None)
+        else:
+            e[k] = v
     return e
 
 
@@ -210,14 +216,14 @@ def layoutdbg_cmd(args=(), cmds=(), batch=True, opts=()):
     return argv + list(args)
 
 
-def run_batch(args, cmds=(), timeout=DEFAULT_TIMEOUT, opts=(), stdin=None):
+def run_batch(args, cmds=(), timeout=DEFAULT_TIMEOUT, opts=(), stdin=None, env_over=None):
     """Run `layoutdbg -batch -ex CMD ... ARGS`; returns (rc, stdout, stderr)
     as text.  A timeout fails the case (the process is killed)."""
     argv = layoutdbg_cmd(args, cmds, True, opts)
     try:
         p = subprocess.run(argv, stdin=stdin if stdin is not None else subprocess.DEVNULL,
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                           env=env(), timeout=timeout)
+                           env=env(env_over), timeout=timeout)
     except subprocess.TimeoutExpired as e:
         raise Timeout("timed out after %ss: %s\n--- stdout ---\n%s\n--- stderr ---\n%s"
                       % (timeout, " ".join(argv), _tail(e.stdout or b""),
@@ -534,13 +540,13 @@ class Pty:
     of layoutdbg and of the programs it runs, so Ctrl-C reaches both).
     Output is read with ANSI escapes and CRs stripped."""
 
-    def __init__(self, args=(), opts=("-q",), rows=40, cols=200):
+    def __init__(self, args=(), opts=("-q",), rows=40, cols=200, env_over=None):
         import fcntl
         import pty
         import struct
         import termios
         argv = layoutdbg_cmd(args, (), batch=False, opts=opts)
-        e = env()
+        e = env(env_over)
         e["TERM"] = "dumb"
         pid, fd = pty.fork()
         if pid == 0:    # child: set a wide window so readline never wraps
