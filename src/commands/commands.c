@@ -1313,8 +1313,11 @@ static int cmd_x(struct ld_session *s, char *args)
 			char sym[256];
 
 			memcpy(&v, buf + i * sz, sz);
+			/* the newline is format text: %s arguments are escaped */
+			if (i % per == 0 && i)
+				ld_out("\n");
 			if (i % per == 0)
-				ld_out("%s0x%" PRIx64 " <%s>:", i ? "\n" : "", addr + i * sz,
+				ld_out("0x%" PRIx64 " <%s>:", addr + i * sz,
 				       ld_session_symbolize(s, addr + i * sz, sym, sizeof sym));
 			switch (fmt) {
 			case 'd': {
