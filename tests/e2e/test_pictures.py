@@ -150,9 +150,18 @@ def heights_grow():
            if b[1] - b[0] > a[1] - a[0] and b[3] < a[3]]
     check(not bad, "a larger mapping drawn shorter: %r" % bad[:3])
     check(rs[-1][3] > rs[0][3], "every box is %.1f high" % rs[0][3])
+    # above the smallest height, with log2 of the size: a larger mapping is
+    # taller, also within one power of two (132 KiB taller than 128 KiB)
+    floor = rs[0][3]
+    flat = [(hex(a[1] - a[0]), hex(b[1] - b[0]), a[3]) for a, b in zip(rs, rs[1:])
+            if b[1] - b[0] > a[1] - a[0] and a[3] > floor and b[3] <= a[3]]
+    check(not flat, "larger mappings not taller: %r" % flat[:3])
+    check(any(a[3] > floor and (a[1] - a[0]).bit_length() == (b[1] - b[0]).bit_length()
+              and b[1] - b[0] > a[1] - a[0] for a, b in zip(rs, rs[1:])),
+          "no two sizes within one power of two above the floor: the check proves little")
 
 
-t.case("a.svg: box heights grow with mapping size", heights_grow)
+t.case("a.svg: box heights grow with mapping size (strictly, above the smallest)", heights_grow)
 
 
 def text_extent(el):
