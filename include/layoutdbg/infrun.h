@@ -1,8 +1,12 @@
-/* Run control internals shared by session.c and infrun.c. */
+/* Run control: the only code that resumes the tracee and decides what a
+ * stop means (src/engine/infrun.c).  It prints nothing: what it has to
+ * say goes to the session's observer as a stop report or a note
+ * (stopreport.h). */
 #ifndef LAYOUTDBG_INFRUN_H
 #define LAYOUTDBG_INFRUN_H
 
 #include "layoutdbg/session.h"
+#include "layoutdbg/stopreport.h"
 
 /* The process is gone or let go: forget it.  With kill_or_detach, a
  * spawned process is killed and an attached one detached (breakpoint
@@ -17,11 +21,19 @@ void ld_rearm_for_file(struct ld_session *s);
 int ld_inject_syscall(struct ld_session *s, struct ld_thread *t, long nr,
 		      uint64_t arg0, uint64_t *ret);
 
+/* The last stop reported (or the end of the last process); kind
+ * LD_SK_NONE before any.  Owned by run control. */
+const struct ld_stop_report *ld_last_stop(const struct ld_session *s);
 
+/* Give the observer n (nothing when none is set). */
+void ld_notify(struct ld_session *s, const struct ld_note *n);
 
-/* "0x00007ffff7e5a6e0 in calloc () from /usr/lib/.../libc.so.6" */
-const char *ld_describe_pc(struct ld_session *s, uint64_t pc, char *buf,
-			   size_t len);
+/* Symbol, object and source line of pc, into f (release it); alias, when
+ * not NULL, names the function instead of the symbol table. */
+void ld_stop_frame_fill(struct ld_session *s, uint64_t pc, const char *alias,
+			struct ld_stop_frame *f);
+/* r->source from r->frame's file and line (or r->source_errno). */
+void ld_stop_source_fill(struct ld_stop_report *r);
 
 /* Between commands: notice a stopped process that died from outside.
  * Returns 1 (after reporting) when it is gone. */

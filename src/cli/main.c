@@ -14,6 +14,7 @@
 #include "layoutdbg/repl.h"
 #include "layoutdbg/script.h"
 #include "layoutdbg/session.h"
+#include "layoutdbg/stop.h"
 
 static const char usage[] =
 "Usage: layoutdbg [OPTIONS] PROGRAM [ARGS...]   debug a new process\n"
@@ -196,6 +197,7 @@ int main(int argc, char **argv)
 	size_t i;
 
 	ld_session_init(&s);
+	s.observer = ld_render_note;
 	rc = parse_opts(argc, argv, &o, &s);
 	if (rc >= 0) {
 		ld_session_release(&s);

@@ -16,7 +16,6 @@
 #include "layoutdbg/repl.h"
 #include "layoutdbg/script.h"
 
-volatile sig_atomic_t ld_terminate;
 
 static struct ld_session *cur_session;
 static int repl_done;

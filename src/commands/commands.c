@@ -19,6 +19,7 @@
 #include "layoutdbg/script.h"
 #include "layoutdbg/resident.h"
 #include "layoutdbg/source.h"
+#include "layoutdbg/stop.h"
 #include "layoutdbg/views.h"
 
 /* Preconditions, checked once by the dispatcher. */

@@ -18,13 +18,24 @@
 #include "layoutdbg/error.h"
 #include "layoutdbg/guardian.h"
 #include "layoutdbg/infrun.h"
-#include "layoutdbg/output.h"
-#include "layoutdbg/repl.h"
 #include "layoutdbg/session.h"
 #include "layoutdbg/source.h"
 
 volatile sig_atomic_t ld_interrupted;
 volatile sig_atomic_t ld_running;
+volatile sig_atomic_t ld_terminate;
+
+/* What the last resume ended with, coarsely. */
+enum ld_event {
+	LD_EV_NONE,
+	LD_EV_BREAKPOINT,   /* a user breakpoint was hit */
+	LD_EV_STEP,         /* stepi finished */
+	LD_EV_FINISH,       /* finish reached the caller */
+	LD_EV_SIGNAL,       /* the tracee received a signal */
+	LD_EV_INTERRUPT,    /* Ctrl-C */
+	LD_EV_CATCH,        /* a catchpoint fired */
+	LD_EV_EXITED,       /* the process is gone */
+};
 
 /* What handling one stop decided. */
 enum verdict { V_RESUME, V_REPORT, V_RESUMED /* already resumed */ };
@@ -35,10 +46,16 @@ struct outcome {
 	int bpnum;              /* the breakpoint or catchpoint reported */
 	int sig;
 	uint64_t fault_addr;
-	char msg[1280];         /* LD_EV_CATCH: what happened, in words */
 	bool line_step;         /* LD_EV_STEP of next/step/until */
 	bool same_function;     /* ... that stayed in the function */
 	bool group_stop;        /* LD_EV_SIGNAL: a group-stop, not a delivery */
+	/* LD_EV_CATCH: which catchpoint fired, and on what */
+	enum ld_report_kind catch_kind;
+	pid_t child;            /* LD_SK_FORK */
+	bool vfork;
+	char path[4096];        /* LD_SK_EXEC, LD_SK_LOAD */
+	struct ld_syscall sc;   /* LD_SK_SYSCALL */
+	char call[1024], result[128];
 };
 
 extern char **environ;
@@ -48,6 +65,53 @@ static bool catch_fires(struct ld_session *s, enum ld_bp_type type,
 static int step_insn(struct ld_session *s, struct ld_thread *t,
 		     struct outcome *out);
 static int quiesce(struct ld_session *s, struct ld_proc *p);
+
+/* ---- telling the observer ------------------------------------------- */
+
+void ld_notify(struct ld_session *s, const struct ld_note *n)
+{
+	if (s->observer)
+		s->observer(s, n);
+}
+
+static void note_pid(struct ld_session *s, enum ld_note_kind kind, pid_t pid)
+{
+	struct ld_note n = { .kind = kind, .pid = pid };
+
+	ld_notify(s, &n);
+}
+
+/* A breakpoint was placed (or a pending one resolved): form says how. */
+static void note_break(struct ld_session *s, const struct ld_bp *bp,
+		       enum ld_break_form form, uint64_t addr, const char *text)
+{
+	struct ld_break_note b = {
+		.form = form, .num = bp->num, .temporary = bp->type == LD_BP_TEMP,
+		.addr = addr, .location = bp->spec, .text = text,
+	};
+	struct ld_note n = { .kind = LD_NOTE_BREAK, .brk = &b };
+
+	ld_notify(s, &n);
+}
+
+/* ... at FILE:LINE (before the process runs). */
+static void note_break_line(struct ld_session *s, const struct ld_bp *bp,
+			    uint64_t addr, const char *file, unsigned line)
+{
+	struct ld_break_note b = {
+		.form = LD_BRK_LINE, .num = bp->num,
+		.temporary = bp->type == LD_BP_TEMP, .addr = addr,
+		.location = bp->spec, .file = file, .line = line,
+	};
+	struct ld_note n = { .kind = LD_NOTE_BREAK, .brk = &b };
+
+	ld_notify(s, &n);
+}
+
+const struct ld_stop_report *ld_last_stop(const struct ld_session *s)
+{
+	return &s->last_stop;
+}
 
 /* ---- breakpoints ---------------------------------------------------- */
 
@@ -280,8 +344,7 @@ static void arm_all(struct ld_session *s, bool announce)
 			continue;
 		}
 		if (announce && was_pending && !bp->is_addr)
-			ld_out("Breakpoint %d at 0x%" PRIx64 ": %s\n", bp->num,
-			       bp->addr, bp->where);
+			note_break(s, bp, LD_BRK_RESOLVED, bp->addr, bp->where);
 	}
 }
 
@@ -320,8 +383,8 @@ static bool solib_event(struct ld_session *s, struct outcome *out)
 			if (k < nold || !catch_fires(s, LD_BP_CATCH_LOAD,
 						    s->objs.v[i].path, out))
 				continue;
-			snprintf(out->msg, sizeof out->msg,
-				 "Catchpoint %d (loaded %s)", out->bpnum,
+			out->catch_kind = LD_SK_LOAD;
+			snprintf(out->path, sizeof out->path, "%s",
 				 s->objs.v[i].path);
 			fired = true;
 		}
@@ -396,8 +459,7 @@ static int break_line_static(struct ld_session *s, struct ld_bp *bp,
 	}
 	n = ld_lines_find(l, file, bp->line, &addr, 1, &actual, err, sizeof err);
 	if (n < 0 && bp->file) {
-		ld_out("Breakpoint %d (%s) pending: %s in the program; armed if a "
-		       "library with that file loads\n", bp->num, location, err);
+		note_break(s, bp, LD_BRK_PENDING_FILE, 0, err);
 		return 0;
 	}
 	if (n <= 0) {
@@ -407,16 +469,50 @@ static int break_line_static(struct ld_session *s, struct ld_bp *bp,
 				"after that line");
 	}
 	ld_lines_at(l, addr, &row);
-	ld_out("%s %d at 0x%" PRIx64 ": file %s, line %u.\n",
-	       temporary ? "Temporary breakpoint" : "Breakpoint", bp->num, addr,
-	       ld_source_shortname(row.file), actual);
+	note_break_line(s, bp, addr, row.file, actual);
 	return 0;
+}
+
+/* `break` before `run`: where it will be, as far as the program file
+ * tells. */
+static void break_static(struct ld_session *s, struct ld_bp *bp)
+{
+	const struct ld_symbol *sym = NULL;
+	struct ld_lines *l;
+
+	if (!s->exe && !bp->is_addr) {
+		note_break(s, bp, LD_BRK_PENDING_NOPROG, 0, NULL);
+		return;
+	}
+	if (!bp->is_addr && !bp->lib)
+		sym = ld_elf_lookup_any(s->exe, bp->sym);
+	if (sym && (l = ld_session_exe_lines(s))) {
+		uint64_t a = ld_lines_after_prologue(l, sym->value, sym->value + sym->size);
+		struct ld_line row;
+
+		if (ld_lines_at(l, a, &row))
+			note_break_line(s, bp, a, row.file, row.line);
+		else
+			note_break(s, bp, LD_BRK_ADDR, a, NULL);
+	} else if (bp->is_addr) {
+		note_break(s, bp, LD_BRK_ADDR, bp->addr, NULL);
+	} else if (sym) {
+		struct ld_break_note b = {
+			.form = LD_BRK_UNRELOCATED, .num = bp->num,
+			.temporary = bp->type == LD_BP_TEMP, .addr = sym->value,
+			.location = bp->spec, .text = bp->sym, .exe = s->exe_path,
+		};
+		struct ld_note n = { .kind = LD_NOTE_BREAK, .brk = &b };
+
+		ld_notify(s, &n);
+	} else {
+		note_break(s, bp, LD_BRK_PENDING_SYM, 0, NULL);
+	}
 }
 
 int ld_break(struct ld_session *s, const char *location, bool temporary)
 {
 	struct ld_bp *bp;
-	const struct ld_symbol *sym;
 
 	if (!*location)
 		return ld_error("break: a location is needed (SYMBOL, "
@@ -440,9 +536,7 @@ int ld_break(struct ld_session *s, const char *location, bool temporary)
 				ld_bp_delete(&s->bps, bp);
 				return -1;
 			}
-			ld_out("%s %d at 0x%" PRIx64 ": %s\n",
-			       temporary ? "Temporary breakpoint" : "Breakpoint",
-			       bp->num, bp->addr, bp->where);
+			note_break(s, bp, LD_BRK_LIVE, bp->addr, bp->where);
 			return 0;
 		}
 		if (bp->line) {
@@ -463,36 +557,12 @@ int ld_break(struct ld_session *s, const char *location, bool temporary)
 			ld_bp_delete(&s->bps, bp);
 			return -1;
 		}
-		ld_out("Breakpoint %d (%s) pending: %s is not loaded yet\n",
-		       bp->num, location, bp->lib);
+		note_break(s, bp, LD_BRK_PENDING_LIB, 0, bp->lib);
 		return 0;
 	}
 	if (bp->line)
 		return break_line_static(s, bp, location, temporary);
-	if (!s->exe && !bp->is_addr)
-		ld_out("Breakpoint %d (%s) pending: no program loaded yet\n",
-		       bp->num, location);
-	else if (!bp->is_addr && !bp->lib && (sym = ld_elf_lookup_any(s->exe, bp->sym)) &&
-		 ld_session_exe_lines(s)) {
-		struct ld_lines *l = ld_session_exe_lines(s);
-		uint64_t a = ld_lines_after_prologue(l, sym->value, sym->value + sym->size);
-		struct ld_line row;
-
-		if (ld_lines_at(l, a, &row))
-			ld_out("%s %d at 0x%" PRIx64 ": file %s, line %u.\n",
-			       temporary ? "Temporary breakpoint" : "Breakpoint", bp->num,
-			       a, ld_source_shortname(row.file), row.line);
-		else
-			ld_out("Breakpoint %d at 0x%" PRIx64 "\n", bp->num, a);
-	} else if (bp->is_addr)
-		ld_out("Breakpoint %d at 0x%" PRIx64 "\n", bp->num, bp->addr);
-	else if (!bp->lib && (sym = ld_elf_lookup_any(s->exe, bp->sym)))
-		ld_out("%s %d at 0x%" PRIx64 " (before relocation): %s in %s\n",
-		       temporary ? "Temporary breakpoint" : "Breakpoint",
-		       bp->num, sym->value, bp->sym, s->exe_path);
-	else
-		ld_out("Breakpoint %d (%s) pending: armed when a library "
-		       "defining it loads\n", bp->num, location);
+	break_static(s, bp);
 	return 0;
 }
 
@@ -569,21 +639,19 @@ void ld_end_process(struct ld_session *s, bool kill_or_detach)
 	s->stop_gen++;
 }
 
+/* The process is gone: the last stop says how, and it is forgotten. */
 static void report_exit(struct ld_session *s)
 {
+	struct ld_stop_report *r = &s->last_stop;
 	struct ld_proc *p = s->proc;
+	struct ld_note n = { .kind = LD_NOTE_STOP, .stop = r };
 
-	s->last_pid = p->pid;
-	s->last_exit_code = p->exit_code;
-	s->last_exit_sig = p->exit_sig;
-
-	if (p->exit_sig)
-		ld_out("[process %d killed by SIG%s]\n", (int)p->pid,
-		       sigabbrev_np(p->exit_sig));
-	else
-		ld_out("[process %d exited with code %d]\n", (int)p->pid,
-		       p->exit_code);
-	snprintf(s->stop_reason, sizeof s->stop_reason, "exited");
+	ld_stop_report_release(r);
+	r->kind = p->exit_sig ? LD_SK_KILLED : LD_SK_EXITED;
+	r->pid = p->pid;
+	r->sig = p->exit_sig;
+	r->exit_code = p->exit_code;
+	ld_notify(s, &n);
 	ld_end_process(s, false);
 }
 
@@ -848,9 +916,12 @@ static bool follow_child(struct ld_session *s, pid_t child)
 	for (i = 0; i < s->bps.nsites; i++)
 		ld_site_lift(parent->pid, &s->bps.sites[i]);
 	ld_proc_detach(parent);
-	ld_out("[Detaching after fork from parent process %d]\n[Attaching after "
-	       "process %d fork to child process %d]\n", (int)parent->pid,
-	       (int)parent->pid, (int)child);
+	{
+		struct ld_note n = { .kind = LD_NOTE_FOLLOW_CHILD,
+				     .pid = parent->pid, .child = child };
+
+		ld_notify(s, &n);
+	}
 	ld_proc_free(parent);
 	s->proc = c;
 	s->cur_tid = s->report_tid = child;
@@ -1067,8 +1138,6 @@ static enum verdict on_syscall(struct ld_session *s, struct ld_thread *t,
 	struct ld_syscall sc;
 	enum ld_sysop op;
 	struct ld_bp *bp;
-	char text[1024], ret[128];
-	const char *name;
 
 	memset(&sc, 0, sizeof sc);
 	if (ld_proc_syscall(t->tid, &op, &sc) < 0 || op == LD_SYS_NONE)
@@ -1102,15 +1171,12 @@ static enum verdict on_syscall(struct ld_session *s, struct ld_thread *t,
 		bp->ignore--;
 		return V_RESUME;
 	}
-	name = ld_syscall_name(sc.nr);
-	ld_syscall_format(t->tid, &sc, text, sizeof text);
+	ld_syscall_format(t->tid, &sc, out->call, sizeof out->call);
 	if (op == LD_SYS_EXIT)
-		snprintf(out->msg, sizeof out->msg, "Catchpoint %d (returned from "
-			 "syscall %s)\n  %s = %s", bp->num, name ? name : "?", text,
-			 ld_syscall_format_ret(&sc, ret, sizeof ret));
-	else
-		snprintf(out->msg, sizeof out->msg, "Catchpoint %d (call to syscall "
-			 "%s)\n  %s", bp->num, name ? name : "?", text);
+		ld_syscall_format_ret(&sc, out->result, sizeof out->result);
+	sc.returned = op == LD_SYS_EXIT;
+	out->sc = sc;
+	out->catch_kind = LD_SK_SYSCALL;
 	out->bpnum = bp->num;
 	out->ev = LD_EV_CATCH;
 	return V_REPORT;
@@ -1274,6 +1340,38 @@ static enum verdict on_breakpoint(struct ld_session *s, struct ld_thread *t,
 	return v;
 }
 
+/* Whichever thread called execve, the process now is its leader alone
+ * (proc.c forgot the others). */
+static enum verdict on_exec(struct ld_session *s, struct ld_thread *t,
+			    struct outcome *out)
+{
+	struct ld_note n = { .kind = LD_NOTE_EXEC, .pid = s->proc->pid };
+	char path[64], exe[4096];
+	ssize_t len;
+	size_t i;
+
+	ld_bps_disarm_all(&s->bps, 0);
+	snprintf(path, sizeof path, "/proc/%d/exe", (int)s->proc->pid);
+	len = readlink(path, exe, sizeof exe - 1);
+	exe[len > 0 ? len : 0] = 0;
+	n.text = len > 0 ? exe : NULL;
+	ld_notify(s, &n);
+	if (len > 0 && (!s->exe_path || strcmp(exe, s->exe_path)))
+		ld_session_file(s, exe);
+	s->cur_tid = s->report_tid = s->proc->pid;
+	out->tid = s->proc->pid;
+	new_image(s);
+	t->in_syscall = false;
+	if (!catch_fires(s, LD_BP_CATCH_EXEC, NULL, out))
+		return V_RESUME;
+	out->catch_kind = LD_SK_EXEC;
+	out->path[0] = 0;
+	for (i = 0; i < s->objs.n; i++)
+		if (s->objs.v[i].is_exe)
+			snprintf(out->path, sizeof out->path, "%s", s->objs.v[i].path);
+	return V_REPORT;
+}
+
 static enum verdict on_stop(struct ld_session *s, struct ld_stop *st,
 			    bool stepping, struct outcome *out)
 {
@@ -1325,9 +1423,8 @@ static enum verdict on_stop(struct ld_session *s, struct ld_stop *st,
 			t = ld_proc_thread(s->proc, s->proc->pid);
 			out->tid = s->proc->pid;
 			if (catch_fires(s, LD_BP_CATCH_FORK, NULL, out)) {
-				snprintf(out->msg, sizeof out->msg,
-					 "Catchpoint %d (forked process %lu)",
-					 out->bpnum, st->msg);
+				out->catch_kind = LD_SK_FORK;
+				out->child = (pid_t)st->msg;
 				return V_REPORT;
 			}
 			return t && ld_proc_resume(s->proc, t, resume_how(s, t), 0) == 0 ?
@@ -1335,9 +1432,9 @@ static enum verdict on_stop(struct ld_session *s, struct ld_stop *st,
 		}
 		if (!catch_fires(s, LD_BP_CATCH_FORK, NULL, out))
 			return V_RESUME;
-		snprintf(out->msg, sizeof out->msg, "Catchpoint %d (%s process %lu)",
-			 out->bpnum, st->kind == LD_STOP_FORK ? "forked" : "vforked",
-			 st->msg);
+		out->catch_kind = LD_SK_FORK;
+		out->child = (pid_t)st->msg;
+		out->vfork = st->kind == LD_STOP_VFORK;
 		return V_REPORT;
 	case LD_STOP_SYSCALL:
 	case LD_STOP_SECCOMP:
@@ -1348,38 +1445,7 @@ static enum verdict on_stop(struct ld_session *s, struct ld_stop *st,
 		rearm_sites(s);
 		return V_RESUME;
 	case LD_STOP_EXEC:
-		/* Whichever thread called execve, the process now is its
-		 * leader alone (proc.c forgot the others). */
-		ld_bps_disarm_all(&s->bps, 0);
-		{
-			char path[64], exe[4096];
-			ssize_t n;
-
-			snprintf(path, sizeof path, "/proc/%d/exe", (int)s->proc->pid);
-			n = readlink(path, exe, sizeof exe - 1);
-			exe[n > 0 ? n : 0] = 0;
-			ld_out("process %d is executing new program: %s\n",
-			       (int)s->proc->pid, n > 0 ? exe : "?");
-			if (n > 0 && (!s->exe_path || strcmp(exe, s->exe_path)))
-				ld_session_file(s, exe);
-		}
-		s->cur_tid = s->report_tid = s->proc->pid;
-		out->tid = s->proc->pid;
-		new_image(s);
-		t->in_syscall = false;
-		{
-			const struct ld_obj *exe = NULL;
-			size_t i;
-
-			for (i = 0; i < s->objs.n; i++)
-				if (s->objs.v[i].is_exe)
-					exe = &s->objs.v[i];
-			if (!catch_fires(s, LD_BP_CATCH_EXEC, NULL, out))
-				return V_RESUME;
-			snprintf(out->msg, sizeof out->msg, "Catchpoint %d (exec'd %s)",
-				 out->bpnum, exe ? exe->path : "?");
-		}
-		return V_REPORT;
+		return on_exec(s, t, out);
 	default:
 		return V_RESUME;
 	}
@@ -1562,191 +1628,136 @@ static int next_stop(struct ld_session *s, struct ld_stop *st)
 	}
 }
 
-/* gdb's form of a stop location: "main () at heap.c:12" at the start of
- * a line, "0x... in main () at heap.c:12" inside one, and without line
- * information "0x... in calloc () from /usr/lib/.../libc.so.6". */
-static const char *describe_stop(struct ld_session *s, uint64_t pc,
-				 const char *name, char *buf, size_t len)
+/* Whatever the reason needs beyond the frame: the breakpoint, signal,
+ * catchpoint. */
+static void fill_reason(struct ld_session *s, const struct outcome *out,
+			struct ld_stop_report *r)
 {
-	struct ld_line row;
-	struct ld_obj *ob;
-	const char *sym;
-	uint64_t off;
+	static const enum ld_report_kind kinds[] = {
+		[LD_EV_NONE] = LD_SK_NONE, [LD_EV_BREAKPOINT] = LD_SK_BREAKPOINT,
+		[LD_EV_STEP] = LD_SK_STEPI, [LD_EV_FINISH] = LD_SK_FINISH,
+		[LD_EV_SIGNAL] = LD_SK_SIGNAL, [LD_EV_INTERRUPT] = LD_SK_INTERRUPT,
+		[LD_EV_CATCH] = LD_SK_NONE, [LD_EV_EXITED] = LD_SK_EXITED,
+	};
+	struct ld_bp *bp = out->ev == LD_EV_BREAKPOINT ?
+			   ld_bp_by_num(&s->bps, out->bpnum) : NULL;
 
-	if (!ld_objs_line_at(&s->objs, pc, &row))
-		return NULL;
-	if (!name)
-		name = ld_objs_symbolize(&s->objs, pc, &ob, &sym, &off) ? sym : "??";
-	if (row.addr == pc)
-		snprintf(buf, len, "%s () at %s:%u", name,
-			 ld_source_shortname(row.file), row.line);
-	else
-		snprintf(buf, len, "0x%016" PRIx64 " in %s () at %s:%u", pc, name,
-			 ld_source_shortname(row.file), row.line);
-	return buf;
+	r->kind = out->ev == LD_EV_CATCH ? out->catch_kind : kinds[out->ev];
+	if (out->ev == LD_EV_STEP && out->line_step)
+		r->kind = LD_SK_LINE;
+	if (out->ev == LD_EV_SIGNAL && out->group_stop)
+		r->kind = LD_SK_GROUP_STOP;
+	r->bpnum = out->bpnum;
+	r->temporary = bp && bp->type == LD_BP_TEMP;
+	r->spec = bp ? strdup(bp->spec) : NULL;
+	r->sig = out->sig;
+	r->same_function = out->same_function;
+	r->child = out->child;
+	r->vfork = out->vfork;
+	r->path = out->path[0] ? strdup(out->path) : NULL;
+	if (r->kind == LD_SK_SYSCALL) {
+		r->sys.nr = out->sc.nr;
+		r->sys.name = ld_syscall_name(out->sc.nr);
+		r->sys.returned = out->sc.returned;
+		r->sys.ret = out->sc.ret;
+		r->sys.call = strdup(out->call);
+		r->sys.result = out->sc.returned ? strdup(out->result) : NULL;
+	}
 }
 
-/* "12\t    void *heap_buffer = calloc(elements, element_size);" */
-static void print_source(struct ld_session *s, uint64_t pc)
+/* SIGSEGV, SIGBUS: where the faulting address lies. */
+static void fill_fault(struct ld_session *s, const struct outcome *out,
+		       struct ld_stop_report *r)
 {
-	struct ld_line row;
-	const char *text;
+	const struct ld_maps *m;
+	const struct ld_map *mp;
 
-	if (!ld_objs_line_at(&s->objs, pc, &row))
+	if (r->kind != LD_SK_SIGNAL || (out->sig != SIGSEGV && out->sig != SIGBUS))
 		return;
-	text = ld_source_line(row.file, row.line);
-	if (text)
-		ld_out("%u\t%s\n", row.line, text);
-	else
-		ld_out("%u\tin %s (%s)\n", row.line, ld_source_shortname(row.file),
-		       strerror(errno));
+	m = ld_session_maps(s);
+	mp = m ? ld_maps_find(m, out->fault_addr) : NULL;
+	r->fault = true;
+	r->fault_addr = out->fault_addr;
+	r->fault_map = mp ? strdup(mp->path) : NULL;
 }
 
-const char *ld_describe_pc(struct ld_session *s, uint64_t pc, char *buf,
-			   size_t len)
-{
-	struct ld_obj *ob;
-	const char *sym;
-	uint64_t off;
-	bool named = ld_objs_symbolize(&s->objs, pc, &ob, &sym, &off);
-	int n = snprintf(buf, len, "0x%016" PRIx64 " in %s ()", pc,
-			 named ? sym : "??");
-
-	if (ob && !ob->is_exe && n > 0 && (size_t)n < len)
-		snprintf(buf + n, len - (size_t)n, " from %s", ob->path);
-	return buf;
-}
-
-static void print_stop(struct ld_session *s, const struct outcome *out)
+/* The thread and its frame; the stop at a breakpoint is named by the
+ * breakpoint's symbol (aliases share addresses: cos, cosf64). */
+static void fill_frame(struct ld_session *s, const struct outcome *out,
+		       struct ld_stop_report *r)
 {
 	struct ld_thread *t = ld_proc_thread(s->proc, out->tid);
+	struct ld_bp *bp = out->ev == LD_EV_BREAKPOINT ?
+			   ld_bp_by_num(&s->bps, out->bpnum) : NULL;
 	uint64_t pc = t ? thread_pc(t) : 0;
-	char where[512];
-	struct ld_bp *bp;
 
-	bp = out->ev == LD_EV_BREAKPOINT ? ld_bp_by_num(&s->bps, out->bpnum) : NULL;
-	if (!describe_stop(s, pc, bp && bp->sym && bp->addr == pc ? bp->sym : NULL,
-			   where, sizeof where))
-		ld_describe_pc(s, pc, where, sizeof where);
-	else
-		bp = NULL;	/* the line form already names it */
-	switch (out->ev) {
-	case LD_EV_BREAKPOINT:
-		/* Aliases share addresses (cos, cosf64): name the stop by the
-		 * symbol the user asked for. */
-		if (bp && bp->sym && bp->addr == pc) {
-			struct ld_obj *ob = ld_objs_at(&s->objs, pc);
-
-			snprintf(where, sizeof where, "0x%016" PRIx64 " in %s ()%s%s", pc,
-				 bp->sym, ob && !ob->is_exe ? " from " : "",
-				 ob && !ob->is_exe ? ob->path : "");
-		}
-		{
-			struct ld_bp *b = ld_bp_by_num(&s->bps, out->bpnum);
-
-			ld_out("\n%s %d, %s\n", b && b->type == LD_BP_TEMP ?
-			       "Temporary breakpoint" : "Breakpoint", out->bpnum, where);
-		}
-		bp = ld_bp_by_num(&s->bps, out->bpnum);
-		snprintf(s->stop_reason, sizeof s->stop_reason,
-			 "breakpoint %d (%s)", out->bpnum, bp ? bp->spec : "?");
-		if (bp && bp->type == LD_BP_TEMP)
-			ld_delete_bp(s, bp);
-		break;
-	case LD_EV_SIGNAL:
-		if (out->group_stop)
-			ld_out("\nProgram stopped by SIG%s (group-stop: every thread "
-			       "is stopped; `continue` resumes it as SIGCONT would).\n%s\n",
-			       sigabbrev_np(out->sig), where);
-		else
-			ld_out("\nProgram received signal SIG%s, %s.\n%s\n",
-			       sigabbrev_np(out->sig), strsignal(out->sig), where);
-		if (out->sig == SIGSEGV || out->sig == SIGBUS) {
-			char sym[256];
-			struct ld_obj *ob = NULL;
-			const char *name;
-			uint64_t off;
-			const struct ld_maps *m = ld_session_maps(s);
-			const struct ld_map *mp = m ? ld_maps_find(m, out->fault_addr) : NULL;
-
-			ld_objs_symbolize(&s->objs, out->fault_addr, &ob, &name, &off);
-			ld_session_symbolize(s, out->fault_addr, sym, sizeof sym);
-			ld_out("Fault address 0x%" PRIx64 ": %s\n", out->fault_addr,
-			       mp ? (mp->path[0] ? mp->path : "in an anonymous mapping")
-				  : "not in any mapping");
-		}
-		snprintf(s->stop_reason, sizeof s->stop_reason, "signal SIG%s",
-			 sigabbrev_np(out->sig));
-		break;
-	case LD_EV_STEP:
-		/* gdb's `next` inside a function shows the source line only */
-		if (!out->line_step || !out->same_function ||
-		    !ld_objs_line_at(&s->objs, pc, &(struct ld_line){ 0 }))
-			ld_out("%s\n", where);
-		snprintf(s->stop_reason, sizeof s->stop_reason, "%s",
-			 out->line_step ? "step" : "stepi");
-		break;
-	case LD_EV_INTERRUPT:
-		ld_out("\nProgram interrupted.\n%s\n", where);
-		snprintf(s->stop_reason, sizeof s->stop_reason, "interrupted");
-		break;
-	case LD_EV_FINISH:
-		ld_out("%s\n", where);
-		snprintf(s->stop_reason, sizeof s->stop_reason, "finish");
-		break;
-	case LD_EV_CATCH: {
-		char msg[sizeof out->msg], *nl;
-
-		snprintf(msg, sizeof msg, "%s", out->msg);
-		nl = strchr(msg, '\n');
-
-		/* "Catchpoint 1 (call to syscall brk), 0x... in brk () ..." */
-		if (nl)
-			*nl = 0;
-		ld_out("\n%s, %s\n", msg, where);
-		if (nl)
-			ld_out("%s\n", nl + 1);
-		snprintf(s->stop_reason, sizeof s->stop_reason, "%.200s", msg);
-		break;
-	}
-	default:
-		break;
-	}
+	r->pid = s->proc->pid;
+	r->tid = out->tid;
+	r->thread = t ? t->num : 0;
+	ld_stop_frame_fill(s, pc, bp && bp->sym && bp->addr == pc ? bp->sym : NULL,
+			   &r->frame);
+	if (r->kind != LD_SK_SYSCALL && r->kind != LD_SK_FORK &&
+	    r->kind != LD_SK_EXEC && r->kind != LD_SK_LOAD)
+		ld_stop_source_fill(r);
 }
 
+/* The value `finish` returns: rax (an integer or pointer). */
+static void fill_value(struct ld_session *s, struct ld_stop_report *r)
+{
+	ld_regs regs;
+
+	if (r->kind != LD_SK_FINISH || ld_regs_get(s->cur_tid, &regs))
+		return;
+	r->has_value = true;
+	r->value = regs.rax;
+	r->value_num = ++s->value_num;
+}
+
+/* A tbreak is spent once it was hit: gone once its stop is reported. */
+static void delete_spent(struct ld_session *s, const struct ld_stop_report *r)
+{
+	struct ld_bp *bp;
+
+	if (r->kind == LD_SK_BREAKPOINT && r->temporary &&
+	    (bp = ld_bp_by_num(&s->bps, r->bpnum)))
+		ld_delete_bp(s, bp);
+}
+
+/* Report a stop: stop the world, build the report, give it to the
+ * observer. */
 static void after_stop(struct ld_session *s, const struct outcome *out)
 {
-	struct ld_thread *t;
+	struct ld_stop_report *r = &s->last_stop;
+	struct ld_note n = { .kind = LD_NOTE_STOP, .stop = r };
+	pid_t last;
 
 	if (out->ev == LD_EV_EXITED || !s->proc) {
 		if (s->proc)
 			report_exit(s);
-		s->last_event = LD_EV_EXITED;
+		else if (r->kind != LD_SK_KILLED)
+			r->kind = LD_SK_EXITED;
 		return;
 	}
 	stop_world(s);
 	s->stop_gen++;
 	forget_unwatched_brk(s);
-	if (out->tid && out->tid != (s->report_tid ? s->report_tid : s->proc->pid) &&
-	    s->proc->nthreads > 1) {
-		t = ld_proc_thread(s->proc, out->tid);
-		ld_out("[Switching to thread %d (LWP %d)]\n", t ? t->num : 0,
-		       (int)out->tid);
-	}
+	last = s->report_tid ? s->report_tid : s->proc->pid;
+	ld_stop_report_release(r);
+	r->switched = out->tid && out->tid != last && s->proc->nthreads > 1;
 	if (out->tid)
 		s->cur_tid = s->report_tid = out->tid;
 	s->frame = 0;
-	s->last_event = out->ev;
-	print_stop(s, out);
-	t = ld_proc_thread(s->proc, s->cur_tid);
-	if (t && out->ev != LD_EV_CATCH)
-		print_source(s, thread_pc(t));
+	fill_reason(s, out, r);
+	fill_fault(s, out, r);
+	fill_frame(s, out, r);
+	fill_value(s, r);
+	delete_spent(s, r);
 	if (s->auto_snapshot) {
 		struct ld_snapshot *snap = ld_session_snapshot(s, NULL);
 
-		if (snap)
-			ld_out("[snapshot $%u]\n", snap->id);
+		r->snapshot = snap ? snap->id : 0;
 	}
+	ld_notify(s, &n);
 }
 
 /* Resume every thread and run until something is to be reported; out
@@ -1891,7 +1902,7 @@ int ld_run(struct ld_session *s, bool stop_at_main)
 		return ld_error("run: no program: give one on the command line "
 				"or with `file PROGRAM`");
 	if (s->proc) {
-		ld_out("Killing the running process %d first.\n", (int)s->proc->pid);
+		note_pid(s, LD_NOTE_KILLING, s->proc->pid);
 		ld_end_process(s, true);
 	}
 	if (stop_at_main && ld_break(s, "main", true) < 0)
@@ -1912,8 +1923,13 @@ int ld_run(struct ld_session *s, bool stop_at_main)
 	 * file clears ADDR_NO_RANDOMIZE */
 	s->proc_aslr = reads_randomized(s->proc->pid);
 	s->cur_tid = s->proc->pid;
-	ld_out("Starting program: %s\n", s->exe_path);
-	snprintf(s->stop_reason, sizeof s->stop_reason, "exec");
+	{
+		struct ld_note note = { .kind = LD_NOTE_STARTING, .text = s->exe_path };
+
+		ld_notify(s, &note);
+	}
+	ld_stop_report_release(&s->last_stop);
+	s->last_stop.kind = LD_SK_STARTED;
 	new_image(s);
 	return run_until_stop(s);
 }
@@ -1922,7 +1938,7 @@ int ld_continue(struct ld_session *s, unsigned ignore)
 {
 	if (need_stopped(s, "continue"))
 		return -1;
-	if (ignore > 1 && s->last_event == LD_EV_BREAKPOINT) {
+	if (ignore > 1 && s->last_stop.kind == LD_SK_BREAKPOINT) {
 		struct ld_bp *bp = NULL;
 		size_t i;
 		ld_regs r;
@@ -1933,9 +1949,11 @@ int ld_continue(struct ld_session *s, unsigned ignore)
 				    s->bps.v[i]->armed)
 					bp = s->bps.v[i];
 		if (bp) {
+			struct ld_note n = { .kind = LD_NOTE_IGNORE, .num = bp->num,
+					     .count = ignore - 1 };
+
 			bp->ignore = ignore - 1;
-			ld_out("Will ignore next %u crossings of breakpoint %d.  "
-			       "Continuing.\n", ignore - 1, bp->num);
+			ld_notify(s, &n);
 		}
 	}
 	return run_until_stop(s);
@@ -1969,7 +1987,8 @@ static struct ld_bp *arm_finish(struct ld_session *s, struct ld_thread *t)
 {
 	struct ld_frames fs = { 0 };
 	struct ld_bp *bp = NULL;
-	char where[512];
+	struct ld_stop_frame from;
+	struct ld_note note = { .kind = LD_NOTE_FINISH_FROM, .frame = &from };
 	int n, r;
 
 	/* the selected frame and its caller: no need to unwind further */
@@ -1983,9 +2002,10 @@ static struct ld_bp *arm_finish(struct ld_session *s, struct ld_thread *t)
 		ld_error("finish: %s", strerror(ENOMEM));
 	if (!bp)
 		goto out;
-	if (!describe_stop(s, fs.v[s->frame].pc, NULL, where, sizeof where))
-		ld_describe_pc(s, fs.v[s->frame].pc, where, sizeof where);
-	ld_out("Run till exit from #%d  %s\n", s->frame, where);
+	ld_stop_frame_fill(s, fs.v[s->frame].pc, NULL, &from);
+	note.count = (unsigned long)s->frame;
+	ld_notify(s, &note);
+	ld_stop_frame_release(&from);
 	bp->addr = fs.v[s->frame + 1].pc;
 	/* The frame has returned when the stack pointer is back at its
 	 * caller's: under recursion the same return address is hit by deeper
@@ -2023,14 +2043,6 @@ int ld_finish(struct ld_session *s)
 			break;
 		}
 	}
-	if (r == 0 && s->proc && s->last_event == LD_EV_FINISH) {
-		ld_regs regs;
-
-		if (ld_regs_get(s->cur_tid, &regs) == 0)
-			ld_out("Value returned is $%u = 0x%llx (%lld)\n",
-			       ++s->value_num, (unsigned long long)regs.rax,
-			       (long long)regs.rax);
-	}
 	return r;
 }
 
@@ -2055,9 +2067,27 @@ static bool reads_randomized(pid_t pid)
 	return sys != 0 && !(pers & 0x0040000 /* ADDR_NO_RANDOMIZE */);
 }
 
+/* The stop attach leaves every thread in: where the selected one is. */
+static void report_attached(struct ld_session *s)
+{
+	struct ld_stop_report *r = &s->last_stop;
+	struct ld_thread *t = ld_proc_thread(s->proc, s->cur_tid);
+	struct ld_note n = { .kind = LD_NOTE_STOP, .stop = r };
+
+	ld_stop_report_release(r);
+	r->kind = LD_SK_ATTACHED;
+	r->pid = s->proc->pid;
+	if (t) {
+		r->tid = t->tid;
+		r->thread = t->num;
+		ld_stop_frame_fill(s, thread_pc(t), NULL, &r->frame);
+	}
+	ld_notify(s, &n);
+}
+
 int ld_attach(struct ld_session *s, pid_t pid)
 {
-	char err[512], path[64], exe[4096], where[512];
+	char err[512], path[64], exe[4096];
 	struct ld_thread *t;
 	ssize_t n;
 	int g;
@@ -2090,17 +2120,17 @@ int ld_attach(struct ld_session *s, pid_t pid)
 		t = &s->proc->threads[i];
 	s->cur_tid = t->tid;
 	s->stop_gen++;
-	snprintf(s->stop_reason, sizeof s->stop_reason, "attach");
-	s->last_event = LD_EV_INTERRUPT;
-	ld_out("Attached to process %d (%zu thread%s)\n", (int)pid,
-	       ld_proc_nlive(s->proc), ld_proc_nlive(s->proc) == 1 ? "" : "s");
+	{
+		struct ld_note note = { .kind = LD_NOTE_ATTACHED, .pid = pid,
+					.count = ld_proc_nlive(s->proc) };
+
+		ld_notify(s, &note);
+	}
 	if (ld_session_rescan(s) == 0) {
 		arm_solib_hook(s);
 		arm_all(s, true);
 	}
-	t = ld_proc_thread(s->proc, s->cur_tid);
-	if (t)
-		ld_out("%s\n", ld_describe_pc(s, thread_pc(t), where, sizeof where));
+	report_attached(s);
 	return 0;
 }
 
@@ -2124,7 +2154,7 @@ int ld_detach(struct ld_session *s)
 			 strerror(-r));
 	if (ld_proc_detach(s->proc) < 0)
 		ld_error("detach: %s", strerror(errno));
-	ld_out("[process %d detached]\n", (int)pid);
+	note_pid(s, LD_NOTE_DETACHED, pid);
 	ld_end_process(s, false);
 	return r < 0 ? -1 : 0;
 }
@@ -2141,7 +2171,7 @@ int ld_kill(struct ld_session *s)
 	 * sharing the pages (vfork) must not see our int3s. */
 	ld_bps_disarm_all(&s->bps, ld_proc_mem_tid(s->proc));
 	ld_proc_kill(s->proc);
-	ld_out("[process %d killed]\n", (int)pid);
+	note_pid(s, LD_NOTE_KILLED, pid);
 	ld_end_process(s, false);
 	return 0;
 }
@@ -2297,10 +2327,10 @@ int ld_step_line(struct ld_session *s, enum ld_step_mode mode)
 	ld_interrupted = 0;
 	if (!ld_objs_line_at(&s->objs, thread_pc(t), &row)) {
 		char sym[256];
+		struct ld_note n = { .kind = LD_NOTE_NO_LINES };
 
-		ld_out("Single stepping until exit from function %s,\nwhich has no "
-		       "line number information.\n",
-		       ld_session_symbolize(s, thread_pc(t), sym, sizeof sym));
+		n.text = ld_session_symbolize(s, thread_pc(t), sym, sizeof sym);
+		ld_notify(s, &n);
 		return ld_finish(s);
 	}
 	snprintf(file, sizeof file, "%s", row.file);

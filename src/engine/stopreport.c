@@ -1,0 +1,177 @@
+/* The stop report: building its frame, naming its reason, releasing it.
+ * Run control decides what a stop means (stopdecode.c); this file turns
+ * that into the model the presentation layer renders. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "layoutdbg/infrun.h"
+#include "layoutdbg/source.h"
+
+void ld_stop_frame_release(struct ld_stop_frame *f)
+{
+	free(f->function);
+	free(f->object);
+	free(f->file);
+	memset(f, 0, sizeof *f);
+}
+
+void ld_stop_report_release(struct ld_stop_report *r)
+{
+	ld_stop_frame_release(&r->frame);
+	free(r->source);
+	free(r->spec);
+	free(r->fault_map);
+	free(r->sys.call);
+	free(r->sys.result);
+	free(r->path);
+	memset(r, 0, sizeof *r);
+}
+
+/* A NULL-tolerant strdup: a field that cannot be copied is left out. */
+static char *dup_or_null(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+void ld_stop_frame_fill(struct ld_session *s, uint64_t pc, const char *alias,
+			struct ld_stop_frame *f)
+{
+	struct ld_line row;
+	struct ld_obj *ob;
+	const char *sym;
+	uint64_t off;
+
+	memset(f, 0, sizeof *f);
+	f->valid = true;
+	f->pc = pc;
+	if (ld_objs_symbolize(&s->objs, pc, &ob, &sym, &off)) {
+		f->function = dup_or_null(sym);
+		f->offset = off;
+	}
+	/* Aliases share addresses (cos, cosf64): a stop at a breakpoint is
+	 * named by the symbol the user asked for. */
+	if (alias) {
+		free(f->function);
+		f->function = dup_or_null(alias);
+		f->offset = 0;
+	}
+	if (ob) {
+		f->object = dup_or_null(ob->path);
+		f->in_exe = ob->is_exe;
+	}
+	if (ld_objs_line_at(&s->objs, pc, &row)) {
+		f->file = dup_or_null(row.file);
+		f->line = row.line;
+		f->line_start = row.addr == pc;
+	}
+}
+
+/* The source line a stop shows under its location. */
+void ld_stop_source_fill(struct ld_stop_report *r)
+{
+	const char *text;
+
+	if (!r->frame.file)
+		return;
+	text = ld_source_line(r->frame.file, r->frame.line);
+	r->source_errno = text ? 0 : errno;
+	r->source = dup_or_null(text);
+}
+
+int ld_stop_catch_title(const struct ld_stop_report *r, char *buf, size_t len)
+{
+	const char *name = r->sys.name ? r->sys.name : "?";
+
+	switch (r->kind) {
+	case LD_SK_SYSCALL:
+		return snprintf(buf, len, "Catchpoint %d (%s syscall %s)", r->bpnum,
+				r->sys.returned ? "returned from" : "call to", name);
+	case LD_SK_FORK:
+		return snprintf(buf, len, "Catchpoint %d (%s process %d)", r->bpnum,
+				r->vfork ? "vforked" : "forked", (int)r->child);
+	case LD_SK_EXEC:
+		return snprintf(buf, len, "Catchpoint %d (exec'd %s)", r->bpnum,
+				r->path ? r->path : "?");
+	case LD_SK_LOAD:
+		return snprintf(buf, len, "Catchpoint %d (loaded %s)", r->bpnum,
+				r->path ? r->path : "?");
+	default:
+		return snprintf(buf, len, "Catchpoint %d", r->bpnum);
+	}
+}
+
+const char *ld_stop_reason(const struct ld_stop_report *r, char *buf, size_t len)
+{
+	char msg[1280];
+
+	switch (r->kind) {
+	case LD_SK_NONE:
+		snprintf(buf, len, "%s", "");
+		break;
+	case LD_SK_STARTED:
+		snprintf(buf, len, "exec");
+		break;
+	case LD_SK_ATTACHED:
+		snprintf(buf, len, "attach");
+		break;
+	case LD_SK_BREAKPOINT:
+		snprintf(buf, len, "breakpoint %d (%s)", r->bpnum,
+			 r->spec ? r->spec : "?");
+		break;
+	case LD_SK_SIGNAL:
+	case LD_SK_GROUP_STOP:
+		snprintf(buf, len, "signal SIG%s", sigabbrev_np(r->sig));
+		break;
+	case LD_SK_STEPI:
+	case LD_SK_LINE:
+		snprintf(buf, len, "%s", r->kind == LD_SK_LINE ? "step" : "stepi");
+		break;
+	case LD_SK_FINISH:
+		snprintf(buf, len, "finish");
+		break;
+	case LD_SK_INTERRUPT:
+		snprintf(buf, len, "interrupted");
+		break;
+	case LD_SK_EXITED:
+	case LD_SK_KILLED:
+		snprintf(buf, len, "exited");
+		break;
+	default:	/* catchpoints: their message, at most 200 bytes */
+		ld_stop_catch_title(r, msg, sizeof msg);
+		snprintf(buf, len, "%.200s", msg);
+		break;
+	}
+	return buf;
+}
+
+const char *ld_stop_event_name(enum ld_report_kind kind)
+{
+	switch (kind) {
+	case LD_SK_BREAKPOINT:
+		return "breakpoint";
+	case LD_SK_STEPI:
+	case LD_SK_LINE:
+		return "step";
+	case LD_SK_FINISH:
+		return "finish";
+	case LD_SK_SIGNAL:
+	case LD_SK_GROUP_STOP:
+		return "signal";
+	case LD_SK_INTERRUPT:
+	case LD_SK_ATTACHED:
+		return "interrupt";
+	case LD_SK_SYSCALL:
+	case LD_SK_FORK:
+	case LD_SK_EXEC:
+	case LD_SK_LOAD:
+		return "catchpoint";
+	case LD_SK_EXITED:
+	case LD_SK_KILLED:
+		return "exited";
+	default:
+		return "none";
+	}
+}
