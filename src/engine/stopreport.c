@@ -54,11 +54,10 @@ void ld_stop_frame_fill(struct ld_session *s, uint64_t pc, const char *alias,
 		f->offset = off;
 	}
 	/* Aliases share addresses (cos, cosf64): a stop at a breakpoint is
-	 * named by the symbol the user asked for. */
+	 * named by the symbol the user asked for (the offset is the same). */
 	if (alias) {
 		free(f->function);
 		f->function = dup_or_null(alias);
-		f->offset = 0;
 	}
 	if (ob) {
 		f->object = dup_or_null(ob->path);
