@@ -9,8 +9,9 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 
-#define LD_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#include "layoutdbg/output.h"
 
 /* Print "layoutdbg: <fmt>" and a newline to the error stream (stderr, or a
  * JSON {"error": ...} document under --json).  Keeps errno.  Returns -1. */
@@ -32,12 +33,9 @@ int ld_vfail_line(char *err, size_t len, unsigned long lineno, const char *fmt,
 /* Number of ld_error() calls so far; -batch exits non-zero when it moved. */
 unsigned ld_error_count(void);
 
-/* Redirect diagnostics (tests); NULL restores stderr. */
-struct _IO_FILE;
-void ld_error_set_stream(struct _IO_FILE *f);
-
-/* When set, errors are printed as one JSON document {"error": "..."}. */
-void ld_error_set_json(int on);
+/* Redirect diagnostics (tests); NULL restores stderr.  Under --json
+ * (ld_json_set) errors are one document {"error": "..."} on stdout. */
+void ld_error_set_stream(FILE *f);
 
 /* Put where ("~/.layoutdbgrc:3", kept by pointer) in front of every error
  * and warning until changed; NULL for none.  Returns the previous one. */

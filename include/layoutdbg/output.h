@@ -8,7 +8,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "layoutdbg/error.h"
+#define LD_PRINTF(f, a) __attribute__((format(printf, f, a)))
 
 /* Text on stdout (suppressed under --json for messages that are not the
  * command's document). */
@@ -51,6 +51,15 @@ int ld_json_emitted(void);
 void ld_json_reset(void);
 /* error.c: an error document counts as the command's document. */
 void ld_json_note_error(void);
+
+/* Where diagnostics are written (error.c formats them): "layoutdbg:
+ * [WHERE: ][warning: ]MSG" on the diagnostic stream (stderr unless set;
+ * WHERE escaped, MSG already escaped by the caller), or under --json one
+ * document {"error"|"warning": "WHERE: MSG"} on stdout, MSG raw.  Errors
+ * (not warnings) are counted. */
+void ld_out_diag(int warning, const char *where, const char *msg);
+void ld_out_set_diag_stream(FILE *f);
+unsigned ld_out_error_count(void);
 
 /* s, or when longer than max bytes its head and tail around "..." in buf
  * (len > max): for a long argument in a message of bounded size, so the

@@ -4,34 +4,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <jansson.h>
-
 #include "layoutdbg/error.h"
 #include "layoutdbg/output.h"
 
-static FILE *err_stream;
-static unsigned err_count;
-static int err_json;
 static const char *origin;	/* "FILE:LINE" of the command file line */
 
-void ld_error_set_stream(struct _IO_FILE *f)
+void ld_error_set_stream(FILE *f)
 {
-	err_stream = f;
-}
-
-void ld_error_set_json(int on)
-{
-	err_json = on;
+	ld_out_set_diag_stream(f);
 }
 
 unsigned ld_error_count(void)
 {
-	return err_count;
-}
-
-static FILE *stream(void)
-{
-	return err_stream ? err_stream : stderr;
+	return ld_out_error_count();
 }
 
 const char *ld_error_origin(const char *where)
@@ -79,58 +64,30 @@ static char *format_text(const char *fmt, va_list ap, size_t *len)
 	return buf;
 }
 
-static void emit_json(const char *prefix, const char *fmt, va_list ap)
-	LD_PRINTF(2, 0);
-
-static void emit_json(const char *prefix, const char *fmt, va_list ap)
-{
-	char *msg = NULL, *full = NULL, *s = NULL;
-	json_t *o = NULL;
-
-	/* JSON escapes control characters itself: the raw text goes in, with
-	 * every byte that is not UTF-8 made U+FFFD (jansson takes UTF-8 only). */
-	if (vasprintf(&msg, fmt, ap) >= 0 &&
-	    asprintf(&full, "%s%s%s", origin ? origin : "", origin ? ": " : "", msg) >= 0) {
-		full = shorten(full, strlen(full));
-		ld_utf8_fix(full);
-		o = json_pack("{s:s}", *prefix == 'w' ? "warning" : "error", full);
-		s = o ? json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
-	}
-	/* Errors are documents on stdout so a consumer sees them in order. */
-	if (s)
-		ld_put_json_line(stdout, s);
-	if (*prefix != 'w')
-		ld_json_note_error();
-	free(s);
-	free(msg);
-	free(full);
-	json_decref(o);
-	fflush(stdout);
-}
-
 static void emit(const char *prefix, const char *fmt, va_list ap)
 	LD_PRINTF(2, 0);
 
 static void emit(const char *prefix, const char *fmt, va_list ap)
 {
 	size_t len = 0;
-	char *msg, *where = NULL;
+	char *msg;
+	va_list raw;
 
-	if (err_json) {
-		emit_json(prefix, fmt, ap);
-		return;
+	/* Under --json the sink escapes for JSON itself and wants the raw
+	 * text; on a terminal every %s argument is escaped here. */
+	va_copy(raw, ap);
+	if (ld_json_on()) {
+		if (vasprintf(&msg, fmt, raw) < 0)
+			msg = NULL;
+		len = msg ? strlen(msg) : 0;
+	} else {
+		msg = format_text(fmt, ap, &len);
 	}
-	msg = format_text(fmt, ap, &len);
+	va_end(raw);
 	if (!msg)
 		return;
 	msg = shorten(msg, len);
-	if (origin)
-		where = ld_escape(origin, strlen(origin), NULL);
-	fflush(stdout);
-	fprintf(stream(), "layoutdbg: %s%s%s%s\n", where ? where : "", where ? ": " : "",
-		prefix, msg);
-	fflush(stream());
-	free(where);
+	ld_out_diag(*prefix == 'w', origin, msg);
 	free(msg);
 }
 
@@ -138,7 +95,6 @@ int ld_verror(const char *fmt, va_list ap)
 {
 	int saved = errno;
 
-	err_count++;
 	emit("", fmt, ap);
 	errno = saved;
 	return -1;

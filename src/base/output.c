@@ -18,7 +18,6 @@ void ld_json_set(int on)
 {
 	json_on = on;
 	out_quiet = on;
-	ld_error_set_json(on);
 }
 
 int ld_json_on(void)
@@ -39,6 +38,69 @@ void ld_json_reset(void)
 void ld_json_note_error(void)
 {
 	json_done = 1;
+}
+
+/* Diagnostics: error.c formats them, this is where they are written. */
+static FILE *diag_stream;
+static unsigned diag_errors;
+
+void ld_out_set_diag_stream(FILE *f)
+{
+	diag_stream = f;
+}
+
+unsigned ld_out_error_count(void)
+{
+	return diag_errors;
+}
+
+static void diag_json(int warning, const char *where, const char *msg)
+{
+	char *full = NULL, *s = NULL;
+	json_t *o = NULL;
+
+	/* JSON escapes control characters itself: the raw text goes in, with
+	 * every byte that is not UTF-8 made '?' (jansson takes UTF-8 only). */
+	if (asprintf(&full, "%s%s%s", where ? where : "", where ? ": " : "", msg) >= 0) {
+		ld_utf8_fix(full);
+		o = json_pack("{s:s}", warning ? "warning" : "error", full);
+		s = o ? json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
+	}
+	/* Errors are documents on stdout so a consumer sees them in order. */
+	if (s)
+		ld_put_json_line(stdout, s);
+	if (!warning)
+		json_done = 1;
+	free(s);
+	free(full);
+	json_decref(o);
+	fflush(stdout);
+}
+
+void ld_out_diag(int warning, const char *where, const char *msg)
+{
+	FILE *f = diag_stream ? diag_stream : stderr;
+	char *w = NULL;
+
+	if (!warning)
+		diag_errors++;
+	if (json_on) {
+		diag_json(warning, where, msg);
+		return;
+	}
+	if (where)
+		w = ld_escape(where, strlen(where), NULL);
+	fflush(stdout);
+	fprintf(f, "layoutdbg: %s%s%s%s\n", w ? w : "", w ? ": " : "",
+		warning ? "warning: " : "", msg);
+	fflush(f);
+	free(w);
+}
+
+static int oom(const char *msg)
+{
+	ld_out_diag(0, NULL, msg);
+	return -1;
 }
 
 void ld_put_json_line(FILE *f, const char *text)
@@ -62,11 +124,11 @@ int ld_emit_json(json_t *doc)
 	char *text;
 
 	if (!doc)
-		return ld_error("cannot build the JSON document: out of memory");
+		return oom("cannot build the JSON document: out of memory");
 	text = json_dumps(doc, JSON_COMPACT | JSON_ENSURE_ASCII);
 	json_decref(doc);
 	if (!text)
-		return ld_error("cannot print the JSON document: out of memory");
+		return oom("cannot print the JSON document: out of memory");
 	ld_put_json_line(stdout, text);
 	fflush(stdout);
 	free(text);
