@@ -1,5 +1,5 @@
 /* Run control: the only code that resumes the tracee and decides what a
- * stop means (src/engine/infrun.c).  It prints nothing: what it has to
+ * stop means (src/engine/infrun.c and the files listed below).  It prints nothing: what it has to
  * say goes to the session's observer as a stop report or a note
  * (stopreport.h). */
 #ifndef LAYOUTDBG_INFRUN_H
@@ -41,11 +41,11 @@ void ld_stop_source_fill(struct ld_stop_report *r);
 int ld_poll_process(struct ld_session *s);
 
 /* ---- inside run control (src/engine/ only) -------------------------- *
- * runctl.c      resuming, stepping over breakpoints, stopping every thread,
+ * infrun.c      resuming, stepping over breakpoints, stopping every thread,
  *               the run loop, the terminal, one CPU for hit loops
  * stopdecode.c  what one stop means (breakpoint, signal, fork, exec, load)
  * syscallstop.c system-call stops: catchpoints, the memory timeline
- * stopreport.c  the stop report built from an outcome, given to the observer
+ * normalstop.c  the stop report built from an outcome, given to the observer
  * stepping.c    stepi, finish, next/step/until
  * bploc.c       breakpoint locations: parse, resolve, arm, `break`
  * process.c     run, attach, detach, kill, the end of a process */
@@ -85,7 +85,7 @@ struct ld_outcome {
 	char call[1024], result[128];
 };
 
-/* runctl.c */
+/* infrun.c */
 /* Registers of a stopped thread, read once per stop; setting them keeps
  * the cache. */
 int ld_tregs(struct ld_thread *t, ld_regs *r);
@@ -118,7 +118,7 @@ enum ld_verdict ld_on_syscall(struct ld_session *s, struct ld_thread *t,
 bool ld_catch_fires(struct ld_session *s, enum ld_bp_type type,
 		    const char *path, struct ld_outcome *out);
 
-/* stopreport.c */
+/* normalstop.c */
 void ld_note_pid(struct ld_session *s, enum ld_note_kind kind, pid_t pid);
 void ld_report_exit(struct ld_session *s);
 void ld_report_attached(struct ld_session *s);

@@ -1,7 +1,7 @@
 /* What one stop of the tracee means: a breakpoint (ours, a moribund one,
  * the program's own int3), a signal, a group-stop, an interrupt, fork,
  * vfork, exec, a library load (catch load).  Decided here once; resumed or
- * reported by runctl.c. */
+ * reported by infrun.c. */
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "layoutdbg/error.h"
 #include "layoutdbg/export.h"
 #include "layoutdbg/infrun.h"
 #include "layoutdbg/jsonout.h"

@@ -104,6 +104,11 @@ def breakpoint_threads():
             seen.add(th["tid"])
             s.send("continue")
         check(len(seen) == 2, "both workers stopped: %r" % seen)
+        d = stop_doc(s)     # main's own marker(10), after the joins
+        check(d["reason"]["number"] == 1 and d["thread"] == {"tid": pid, "num": 1},
+              "main's hit %r" % d)
+        traced_stopped(pid, pid)
+        s.send("continue")
         d = stop_doc(s)
         check(d["reason"] == {"kind": "exited", "text": "exited", "exit_code": 0} and
               "thread" not in d and "frame" not in d, "exit %r" % d)
