@@ -325,7 +325,7 @@ void ld_new_image(struct ld_session *s)
 /* `break FILE:LINE` before `run`: checked against the program's own line
  * table (libraries are not known yet: then it stays pending). */
 static int break_line_static(struct ld_session *s, struct ld_bp *bp,
-			     const char *location, bool temporary)
+			     const char *location)
 {
 	struct ld_lines *l = ld_session_exe_lines(s);
 	const char *file = bp->file ? bp->file : ld_default_source(s);
@@ -452,7 +452,7 @@ int ld_break(struct ld_session *s, const char *location, bool temporary)
 		return 0;
 	}
 	if (bp->line)
-		return break_line_static(s, bp, location, temporary);
+		return break_line_static(s, bp, location);
 	break_static(s, bp);
 	return 0;
 }
