@@ -8,8 +8,11 @@
 
 #include <jansson.h>
 
-#include "layoutdbg/export.h"
+#include "layoutdbg/html.h"
 #include "layoutdbg/render.h"
+#include "layoutdbg/snapjson.h"
+#include "layoutdbg/snapload.h"
+#include "layoutdbg/svg.h"
 #include "layoutdbg/snapshot.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

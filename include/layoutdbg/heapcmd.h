@@ -26,9 +26,6 @@ const struct ld_heap *ld_heap_at_stop(struct ld_session *s);
 /* Drop the kept walk. */
 void ld_heap_forget(void);
 
-/* "tcache[15]", "in use", "top", "unsorted, last remainder", ... */
-const char *ld_chunk_describe(const struct ld_chunk *c, char *buf, size_t len);
-
 /* heap [N] | heap chunk ADDR | heap bins | heap arenas | heap mmapped */
 int ld_cmd_heap(struct ld_session *s, char *args);
 

@@ -7,9 +7,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <stdio.h>
-
-#include <jansson.h>
 
 #include "layoutdbg/heap.h"
 
@@ -89,11 +86,16 @@ int ld_heap_diff(const struct ld_snap_heap *a, const struct ld_snap_heap *b,
 void ld_heap_diff_release(struct ld_heap_diff *d);
 void ld_heap_sums(const struct ld_snap_heap *h, struct ld_heap_sums *s);
 
-void ld_render_heap_diff(FILE *f, const struct ld_heap_diff *d);
-json_t *ld_heap_diff_to_json(const struct ld_heap_diff *d);
-json_t *ld_snap_heap_to_json(const struct ld_snap_heap *h);
-/* NULL (and a reason in err) when j is not a heap document. */
-struct ld_snap_heap *ld_snap_heap_from_json(const json_t *j, char *err,
-					    size_t errlen);
+/* ---- words (printed by present/heaptext.c and present/heapjson.c) ---- */
+
+/* Where a chunk of state st and size is: "tcache[15]", "unsorted", "top",
+ * "in use". */
+const char *ld_heap_where(unsigned st, uint64_t size, char *buf, size_t len);
+/* The line of one change, without the sign and colour: "alloc 0x... 0x...
+ * (272 B) (from unsorted)". */
+void ld_heap_change_text(const struct ld_heap_change *c, char *buf, size_t len);
+/* A walked chunk's state: "tcache[15]", "in use", "top", "unsorted, last
+ * remainder", ... */
+const char *ld_chunk_describe(const struct ld_chunk *c, char *buf, size_t len);
 
 #endif

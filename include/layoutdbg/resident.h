@@ -1,11 +1,9 @@
 /* What is in memory, per mapping and per page, at a stop: `info proc
  * smaps`, `info proc smaps_rollup`, the resident column of vmmap and
  * layout, xinfo's page state, and the page counts a snapshot keeps.  Reads
- * /proc/PID/smaps and pagemap (smaps.c); prints text or --json. */
+ * /proc/PID/smaps and pagemap (smaps.c); shown by present/pages.c. */
 #ifndef LAYOUTDBG_RESIDENT_H
 #define LAYOUTDBG_RESIDENT_H
-
-#include <jansson.h>
 
 #include "layoutdbg/session.h"
 #include "layoutdbg/smaps.h"
@@ -32,17 +30,15 @@ const struct ld_smaps *ld_resident_column(struct ld_session *s,
 					  const struct ld_maps *m,
 					  const char *cmd);
 
-int ld_cmd_info_proc_smaps(struct ld_session *s, char *args, bool rollup);
-
-/* The `info proc smaps` table (pmap -X's layout, a column only for the
- * fields the kernel printed), its totals line and the notes on missing
- * and unknown fields. */
-void ld_smaps_render(FILE *f, const struct ld_smaps *sm, pid_t pid);
-
-/* xinfo: the state of addr's page from pagemap, as text lines, or into
- * the JSON document d ("page": {...}) when d is not NULL. */
-void ld_xinfo_page(struct ld_session *s, uint64_t addr,
-		   const struct ld_map *mp, json_t *d);
+/* One page's state from pagemap, for xinfo. */
+struct ld_page_info {
+	uint64_t page;          /* the page's address */
+	uint64_t entry;         /* its pagemap entry (LD_PM_...) */
+	bool zero;              /* the shared zero page (needs CAP_SYS_ADMIN
+				   to be known) */
+};
+/* The page addr lies in.  0, or -errno when pagemap cannot be read. */
+int ld_page_info(pid_t pid, uint64_t addr, struct ld_page_info *out);
 
 /* Record the page counts (and page strips) of snap, whose maps were read
  * at this stop.  Failures leave pages NULL with pages_err set and are

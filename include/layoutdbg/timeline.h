@@ -1,6 +1,6 @@
 /* The memory timeline: every memory system call recorded while tracing,
- * with the layout change it caused and the call site.  Plain data and
- * rendering; infrun.c fills it. */
+ * with the layout change it caused and the call site.  Plain data;
+ * infrun.c fills it, present/tlrender.c shows it. */
 #ifndef LAYOUTDBG_TIMELINE_H
 #define LAYOUTDBG_TIMELINE_H
 
@@ -41,25 +41,10 @@ struct ld_tl_entry *ld_timeline_add(struct ld_timeline *t);
 struct ld_tl_entry *ld_timeline_pending(struct ld_timeline *t, pid_t tid);
 struct ld_tl_entry *ld_timeline_get(struct ld_timeline *t, unsigned n);
 
-/* One line per entry: number, thread, call = result, change summary. */
-void ld_render_timeline(FILE *f, const struct ld_timeline *t, const char *exe);
-/* One entry in full: call, result, brk, every mapping change, frames. */
-void ld_render_tl_entry(FILE *f, const struct ld_tl_entry *e, const char *exe);
-
 /* The layout after entry e as a snapshot-like view (maps and brk only;
  * no threads), for `diff`.  The snapshot borrows nothing: free it with
  * ld_snapshot_free. */
 struct ld_snapshot *ld_tl_as_snapshot(const struct ld_tl_entry *e, bool after,
 				      const char *exe);
-
-/* The timeline as JSON: {"format": "layoutdbg-timeline", "version": 1,
- * "entries": [{"n", "tid", "thread", "syscall", "nr", "args_hex": [...],
- * "call" (decoded text), "returned", "result", "result_hex", "done",
- * "brk": {"valid", "before", "before_hex", "after", "after_hex"} (no
- * before/after when valid is false: the break was not known), "changes":
- * [CHANGE...], "frames": [FRAME...]}]}  (CHANGE and FRAME as in export.h).
- * NULL on ENOMEM. */
-#include <jansson.h>
-json_t *ld_timeline_to_json(const struct ld_timeline *t);
 
 #endif

@@ -8,9 +8,8 @@
 #include <string.h>
 
 #include "layoutdbg/error.h"
-#include "layoutdbg/export.h"
 #include "layoutdbg/heapcmd.h"
-#include "layoutdbg/jsonout.h"
+#include "layoutdbg/heapjson.h"
 #include "layoutdbg/output.h"
 
 static int read_pid(void *ctx, uint64_t addr, void *buf, size_t len)
@@ -131,23 +130,6 @@ static const char *flag_str(uint8_t f, char buf[4])
 	return buf;
 }
 
-const char *ld_chunk_describe(const struct ld_chunk *c, char *buf, size_t len)
-{
-	switch (c->state) {
-	case LD_CH_TCACHE: case LD_CH_FAST: case LD_CH_SMALL: case LD_CH_LARGE:
-		snprintf(buf, len, "%s[%u]%s", ld_chunk_state_name(c->state), c->bin,
-			 c->last_remainder ? ", last remainder" : "");
-		break;
-	case LD_CH_INUSE:
-		snprintf(buf, len, "in use%s", c->tcache_struct ? " (tcache struct)" : "");
-		break;
-	default:
-		snprintf(buf, len, "%s%s", ld_chunk_state_name(c->state),
-			 c->last_remainder ? ", last remainder" : "");
-	}
-	return buf;
-}
-
 static void source_line(const struct ld_heap_source *src)
 {
 	ld_out("arena info from: %s", ld_heap_from_name(src->from));
@@ -165,13 +147,8 @@ static void source_line(const struct ld_heap_source *src)
 
 static int not_glibc(const struct ld_heap_source *src, const char *cmd)
 {
-	if (ld_json_on()) {
-		json_t *d = ld_jdoc(cmd);
-
-		ld_jset(d, "glibc", json_false());
-		ld_json_put_text(d, "allocator", src->other);
-		return ld_emit_json(d);
-	}
+	if (ld_json_on())
+		return ld_emit_json(ld_json_not_glibc(src, cmd));
 	if (src->other[0])
 		ld_out("the heap is not glibc's: malloc is defined by %s; the heap "
 		       "commands walk glibc's malloc only\n", src->other);
@@ -266,158 +243,6 @@ static void text_heap(const struct ld_heap_source *src, const struct ld_heap *h,
 	totals_line("", &t);
 }
 
-/* ---- JSON ------------------------------------------------------------- */
-
-static json_t *chunk_json(const struct ld_chunk *c)
-{
-	json_t *o = json_object(), *fl = json_array();
-	char st[48];
-
-	ld_json_put_u64(o, "address", c->addr);
-	ld_json_put_u64(o, "size", c->size);
-	if (c->flags & LD_PREV_INUSE)
-		json_array_append_new(fl, json_string("PREV_INUSE"));
-	if (c->flags & LD_IS_MMAPPED)
-		json_array_append_new(fl, json_string("IS_MMAPPED"));
-	if (c->flags & LD_NON_MAIN_ARENA)
-		json_array_append_new(fl, json_string("NON_MAIN_ARENA"));
-	ld_jset(o, "flags", fl);
-	ld_jset(o, "state", json_string(ld_chunk_state_name(c->state)));
-	ld_jset(o, "description", json_string(ld_chunk_describe(c, st, sizeof st)));
-	if (c->state != LD_CH_INUSE && c->state != LD_CH_TOP &&
-	    c->state != LD_CH_MMAPPED && c->state != LD_CH_FENCE &&
-	    c->state != LD_CH_FREE)
-		ld_jset(o, "bin", json_integer(c->bin));
-	ld_jset(o, "last_remainder", json_boolean(c->last_remainder));
-	ld_jset(o, "tcache_struct", json_boolean(c->tcache_struct));
-	if (c->state == LD_CH_INUSE || c->state == LD_CH_MMAPPED) {
-		ld_json_put_u64(o, "user", ld_chunk_mem(c));
-		ld_json_put_u64(o, "usable", ld_chunk_usable(c));
-	}
-	return o;
-}
-
-static json_t *totals_json(const struct ld_heap_totals *t)
-{
-	json_t *o = json_object();
-
-	ld_json_put_u64(o, "system", t->system);
-	ld_json_put_u64(o, "in_use", t->in_use);
-	ld_jset(o, "in_use_chunks", json_integer((json_int_t)t->n_in_use));
-	ld_json_put_u64(o, "fastbin", t->fast);
-	ld_jset(o, "fastbin_chunks", json_integer((json_int_t)t->n_fast));
-	ld_json_put_u64(o, "unsorted", t->unsorted);
-	ld_jset(o, "unsorted_chunks", json_integer((json_int_t)t->n_unsorted));
-	ld_json_put_u64(o, "small", t->small);
-	ld_jset(o, "small_chunks", json_integer((json_int_t)t->n_small));
-	ld_json_put_u64(o, "large", t->large);
-	ld_jset(o, "large_chunks", json_integer((json_int_t)t->n_large));
-	ld_json_put_u64(o, "rest", t->rest);
-	ld_jset(o, "rest_chunks", json_integer((json_int_t)t->n_rest));
-	ld_json_put_u64(o, "tcache", t->tcache);
-	ld_jset(o, "tcache_chunks", json_integer((json_int_t)t->n_tcache));
-	ld_json_put_u64(o, "top", t->top);
-	return o;
-}
-
-static json_t *bin_json(const struct ld_bin *b)
-{
-	json_t *o = json_object(), *v = json_array();
-
-	ld_jset(o, "kind", json_string(ld_chunk_state_name(b->kind)));
-	ld_jset(o, "index", json_integer(b->index));
-	if (b->kind == LD_CH_TCACHE)
-		ld_jset(o, "count", json_integer(b->count));
-	for (size_t i = 0; i < b->n; i++) {
-		char hex[24];
-
-		snprintf(hex, sizeof hex, "0x%" PRIx64, b->chunks[i]);
-		json_array_append_new(v, json_string(hex));
-	}
-	ld_jset(o, "chunks", v);
-	if (b->error)
-		ld_jset(o, "error", json_string(b->error));
-	return o;
-}
-
-static json_t *bins_json(const struct ld_bin *b, size_t n)
-{
-	json_t *v = json_array();
-
-	for (size_t i = 0; i < n; i++)
-		json_array_append_new(v, bin_json(&b[i]));
-	return v;
-}
-
-static json_t *arena_json(const struct ld_arena *a, size_t idx, bool chunks)
-{
-	json_t *o = json_object(), *hv = json_array();
-
-	ld_jset(o, "index", json_integer((json_int_t)idx));
-	ld_jset(o, "main", json_boolean(a->main));
-	ld_json_put_u64(o, "address", a->addr);
-	ld_json_put_u64(o, "top", a->top);
-	ld_json_put_u64(o, "top_size", a->top_size);
-	ld_json_put_u64(o, "last_remainder", a->last_remainder);
-	ld_json_put_u64(o, "system_mem", a->system_mem);
-	ld_json_put_u64(o, "max_system_mem", a->max_system_mem);
-	for (size_t k = 0; k < a->nheaps; k++) {
-		json_t *r = json_object();
-
-		if (a->heaps[k].info)
-			ld_json_put_u64(r, "heap_info", a->heaps[k].info);
-		ld_json_put_u64(r, "start", a->heaps[k].start);
-		ld_json_put_u64(r, "end", a->heaps[k].end);
-		ld_json_put_u64(r, "reserved_end", a->heaps[k].reserved_end);
-		json_array_append_new(hv, r);
-	}
-	ld_jset(o, "heaps", hv);
-	ld_jset(o, "totals", totals_json(&a->t));
-	ld_jset(o, "nchunks", json_integer((json_int_t)a->nchunks));
-	if (chunks) {
-		json_t *cv = json_array();
-
-		for (size_t k = 0; k < a->nchunks; k++)
-			json_array_append_new(cv, chunk_json(&a->chunks[k]));
-		ld_jset(o, "chunks", cv);
-	}
-	ld_jset(o, "error", a->error ? json_string(a->error) : json_null());
-	return o;
-}
-
-static json_t *heap_json(const struct ld_heap_source *src,
-			 const struct ld_heap *h, const char *cmd, bool chunks)
-{
-	json_t *d = ld_jdoc(cmd), *av = json_array(), *mv = json_array();
-	struct ld_heap_totals t;
-
-	ld_jset(d, "glibc", json_true());
-	ld_jset(d, "source", json_string(ld_heap_from_name(src->from)));
-	if (src->debug_file[0])
-		ld_json_put_text(d, "debug_file", src->debug_file);
-	ld_jset(d, "glibc_version", src->glibc[0] ? json_string(src->glibc) :
-		json_null());
-	ld_json_put_u64(d, "main_arena", src->main_arena);
-	if (src->mp)
-		ld_json_put_u64(d, "mp", src->mp);
-	ld_jset(d, "initialized", json_boolean(h->initialized));
-	for (size_t i = 0; i < h->narenas; i++)
-		json_array_append_new(av, arena_json(&h->arenas[i], i, chunks));
-	ld_jset(d, "arenas", av);
-	for (size_t i = 0; i < h->nmmapped; i++)
-		json_array_append_new(mv, chunk_json(&h->mmapped[i]));
-	ld_jset(d, "mmapped", mv);
-	ld_json_put_u64(d, "mmapped_bytes", h->mmapped_bytes);
-	if (h->mp_valid) {
-		ld_jset(d, "mp_n_mmaps", json_integer(h->mp_n_mmaps));
-		ld_json_put_u64(d, "mp_mmapped_mem", h->mp_mmapped_mem);
-	}
-	ld_heap_sum(h, &t);
-	ld_jset(d, "totals", totals_json(&t));
-	ld_jset(d, "error", h->error ? json_string(h->error) : json_null());
-	return d;
-}
-
 /* ---- subcommands ----------------------------------------------------- */
 
 static int heap_chunk(struct ld_session *s, const struct ld_heap_source *src,
@@ -432,14 +257,8 @@ static int heap_chunk(struct ld_session *s, const struct ld_heap_source *src,
 	if (ld_eval_addr(s, "heap chunk", args, &addr) < 0)
 		return -1;
 	c = ld_heap_chunk_at(h, addr, &arena);
-	if (ld_json_on()) {
-		json_t *d = ld_jdoc("heap chunk");
-
-		ld_json_put_u64(d, "address", addr);
-		ld_jset(d, "chunk", c ? chunk_json(c) : json_null());
-		ld_jset(d, "arena", json_integer(c ? arena : -1));
-		return ld_emit_json(d);
-	}
+	if (ld_json_on())
+		return ld_emit_json(ld_json_heap_chunk(addr, c, arena));
 	if (!c) {
 		ld_out("0x%" PRIx64 " is not in a chunk of the heap\n", addr);
 		return 0;
@@ -470,28 +289,8 @@ static void bin_row(const char *name, const struct ld_bin *b)
 
 static int heap_bins(const struct ld_heap *h)
 {
-	if (ld_json_on()) {
-		json_t *d = ld_jdoc("heap bins"), *tv = json_array(), *av = json_array();
-
-		for (size_t i = 0; i < h->ntcaches; i++) {
-			json_t *o = json_object();
-
-			ld_json_put_u64(o, "chunk", h->tcaches[i].chunk);
-			ld_jset(o, "arena", json_integer(h->tcaches[i].arena));
-			ld_jset(o, "bins", bins_json(h->tcaches[i].bins, h->tcaches[i].nbins));
-			json_array_append_new(tv, o);
-		}
-		for (size_t i = 0; i < h->narenas; i++) {
-			json_t *o = json_object();
-
-			ld_jset(o, "index", json_integer((json_int_t)i));
-			ld_jset(o, "bins", bins_json(h->arenas[i].bins, h->arenas[i].nbins));
-			json_array_append_new(av, o);
-		}
-		ld_jset(d, "tcaches", tv);
-		ld_jset(d, "arenas", av);
-		return ld_emit_json(d);
-	}
+	if (ld_json_on())
+		return ld_emit_json(ld_json_heap_bins(h));
 	for (size_t i = 0; i < h->ntcaches; i++) {
 		const struct ld_tcache *t = &h->tcaches[i];
 
@@ -514,7 +313,7 @@ static int heap_bins(const struct ld_heap *h)
 static int heap_arenas(const struct ld_heap_source *src, const struct ld_heap *h)
 {
 	if (ld_json_on())
-		return ld_emit_json(heap_json(src, h, "heap arenas", false));
+		return ld_emit_json(ld_json_heap(src, h, "heap arenas", false));
 	source_line(src);
 	for (size_t i = 0; i < h->narenas; i++) {
 		arena_title(h, i);
@@ -527,15 +326,8 @@ static int heap_mmapped(const struct ld_heap *h)
 {
 	char sz[32];
 
-	if (ld_json_on()) {
-		json_t *d = ld_jdoc("heap mmapped"), *v = json_array();
-
-		for (size_t i = 0; i < h->nmmapped; i++)
-			json_array_append_new(v, chunk_json(&h->mmapped[i]));
-		ld_jset(d, "mmapped", v);
-		ld_json_put_u64(d, "bytes", h->mmapped_bytes);
-		return ld_emit_json(d);
-	}
+	if (ld_json_on())
+		return ld_emit_json(ld_json_heap_mmapped(h));
 	ld_out("%zu mmapped chunk%s, 0x%" PRIx64 " (%s)\n", h->nmmapped,
 	       h->nmmapped == 1 ? "" : "s", h->mmapped_bytes,
 	       ld_human_size(h->mmapped_bytes, sz, sizeof sz));
@@ -596,7 +388,7 @@ int ld_cmd_heap(struct ld_session *s, char *args)
 	else if (w && !strcmp(w, "mmapped"))
 		r = heap_mmapped(&h);
 	else if (ld_json_on())
-		r = ld_emit_json(heap_json(&src, &h, "heap", true));
+		r = ld_emit_json(ld_json_heap(&src, &h, "heap", true));
 	else
 		text_heap(&src, &h, only);
 	cache_put(s, &src, &h, 0);

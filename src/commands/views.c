@@ -9,11 +9,11 @@
 #include <string.h>
 
 #include "layoutdbg/error.h"
-#include "layoutdbg/export.h"
 #include "layoutdbg/heapcmd.h"
 #include "layoutdbg/infrun.h"
 #include "layoutdbg/jsonout.h"
 #include "layoutdbg/output.h"
+#include "layoutdbg/pagescmd.h"
 #include "layoutdbg/resident.h"
 #include "layoutdbg/views.h"
 

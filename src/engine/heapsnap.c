@@ -9,9 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "layoutdbg/export.h"
 #include "layoutdbg/heapsnap.h"
-#include "layoutdbg/jsonout.h"
 #include "layoutdbg/output.h"
 
 /* ---- capture ---------------------------------------------------------- */
@@ -364,7 +362,7 @@ void ld_heap_diff_release(struct ld_heap_diff *d)
 /* ---- words ------------------------------------------------------------ */
 
 /* "tcache[15]", "unsorted", "top", "in use" */
-static const char *where(unsigned st, uint64_t size, char *buf, size_t len)
+const char *ld_heap_where(unsigned st, uint64_t size, char *buf, size_t len)
 {
 	switch (st) {
 	case LD_CH_TCACHE:
@@ -389,8 +387,7 @@ static const char *signed_hex(int64_t v, char *buf, size_t len)
 	return buf;
 }
 
-/* The line of one change, without the sign and colour. */
-static void change_text(const struct ld_heap_change *c, char *buf, size_t len)
+void ld_heap_change_text(const struct ld_heap_change *c, char *buf, size_t len)
 {
 	char h[32], w1[48], w2[48];
 
@@ -399,25 +396,25 @@ static void change_text(const struct ld_heap_change *c, char *buf, size_t len)
 	case LD_HC_ALLOC:
 		snprintf(buf, len, "alloc 0x%" PRIx64 " 0x%" PRIx64 " (%s)%s%s%s", c->addr,
 			 c->size, h, c->size2 ? " (from " : "",
-			 c->size2 ? where(c->state_a, c->size2, w1, sizeof w1) : "",
+			 c->size2 ? ld_heap_where(c->state_a, c->size2, w1, sizeof w1) : "",
 			 c->size2 ? ")" : "");
 		break;
 	case LD_HC_FREE:
 		if (c->addr2 == c->addr && c->size2 == c->size)
 			snprintf(buf, len, "free 0x%" PRIx64 " 0x%" PRIx64 " (%s) (into %s)",
-				 c->addr, c->size, h, where(c->state_b, c->size, w1, sizeof w1));
+				 c->addr, c->size, h, ld_heap_where(c->state_b, c->size, w1, sizeof w1));
 		else if (c->size2)
 			snprintf(buf, len, "free 0x%" PRIx64 " 0x%" PRIx64 " (%s) (merged into "
 				 "%s 0x%" PRIx64 " 0x%" PRIx64 ")", c->addr, c->size, h,
-				 where(c->state_b, c->size2, w1, sizeof w1), c->addr2, c->size2);
+				 ld_heap_where(c->state_b, c->size2, w1, sizeof w1), c->addr2, c->size2);
 		else
 			snprintf(buf, len, "free 0x%" PRIx64 " 0x%" PRIx64 " (%s)", c->addr,
 				 c->size, h);
 		break;
 	case LD_HC_MOVED:
 		snprintf(buf, len, "moved 0x%" PRIx64 " 0x%" PRIx64 " (%s): %s -> %s",
-			 c->addr, c->size, h, where(c->state_a, c->size, w1, sizeof w1),
-			 where(c->state_b, c->size, w2, sizeof w2));
+			 c->addr, c->size, h, ld_heap_where(c->state_a, c->size, w1, sizeof w1),
+			 ld_heap_where(c->state_b, c->size, w2, sizeof w2));
 		break;
 	case LD_HC_TOP:
 		snprintf(buf, len, "top 0x%" PRIx64 " -> 0x%" PRIx64 " (size %s)", c->addr2,
@@ -426,12 +423,12 @@ static void change_text(const struct ld_heap_change *c, char *buf, size_t len)
 	case LD_HC_SPLIT:
 		snprintf(buf, len, "split 0x%" PRIx64 " 0x%" PRIx64 " -> free 0x%" PRIx64
 			 " 0x%" PRIx64 " (%s)", c->addr2, c->size2, c->addr, c->size,
-			 where(c->state_b, c->size, w1, sizeof w1));
+			 ld_heap_where(c->state_b, c->size, w1, sizeof w1));
 		break;
 	case LD_HC_CONSOLIDATED:
 		snprintf(buf, len, "consolidated %zu chunks -> 0x%" PRIx64 " 0x%" PRIx64
 			 " (%s) (%s)", c->count, c->addr, c->size, h,
-			 where(c->state_b, c->size, w1, sizeof w1));
+			 ld_heap_where(c->state_b, c->size, w1, sizeof w1));
 		break;
 	case LD_HC_ARENA_NEW: case LD_HC_ARENA_GONE:
 		snprintf(buf, len, "arena 0x%" PRIx64, c->addr);
@@ -443,176 +440,19 @@ static void change_text(const struct ld_heap_change *c, char *buf, size_t len)
 	}
 }
 
-static char sign_of(const struct ld_heap_change *c)
+const char *ld_chunk_describe(const struct ld_chunk *c, char *buf, size_t len)
 {
-	switch (c->what) {
-	case LD_HC_ALLOC: case LD_HC_ARENA_NEW: case LD_HC_MMAP: return '+';
-	case LD_HC_FREE: case LD_HC_ARENA_GONE: case LD_HC_MUNMAP: return '-';
+	switch (c->state) {
+	case LD_CH_TCACHE: case LD_CH_FAST: case LD_CH_SMALL: case LD_CH_LARGE:
+		snprintf(buf, len, "%s[%u]%s", ld_chunk_state_name(c->state), c->bin,
+			 c->last_remainder ? ", last remainder" : "");
+		break;
+	case LD_CH_INUSE:
+		snprintf(buf, len, "in use%s", c->tcache_struct ? " (tcache struct)" : "");
+		break;
+	default:
+		snprintf(buf, len, "%s%s", ld_chunk_state_name(c->state),
+			 c->last_remainder ? ", last remainder" : "");
 	}
-	return '~';
-}
-
-void ld_render_heap_diff(FILE *f, const struct ld_heap_diff *d)
-{
-	char line[256];
-	int arena = -2;
-
-	for (size_t i = 0; i < d->n; i++) {
-		const struct ld_heap_change *c = &d->v[i];
-		char s = sign_of(c);
-
-		if (c->arena != arena && c->arena >= 0 && c->what != LD_HC_ARENA_GONE)
-			fprintf(f, "heap: arena %d%s\n", c->arena, c->arena ? "" : " (main)");
-		arena = c->arena;
-		change_text(c, line, sizeof line);
-		fprintf(f, "%s%c %s%s\n", ld_c(s == '+' ? LD_C_ADD : s == '-' ? LD_C_DEL :
-					       LD_C_CHG), s, line, ld_c(LD_C_RESET));
-	}
-	fprintf(f, "heap totals: in use 0x%" PRIx64 " -> 0x%" PRIx64 " (%zu -> %zu chunks), "
-		"free 0x%" PRIx64 " -> 0x%" PRIx64 " (%zu -> %zu, tcache included), top 0x%" PRIx64 " -> 0x%"
-		PRIx64 ", mmapped 0x%" PRIx64 " -> 0x%" PRIx64 "\n", d->a.in_use, d->b.in_use,
-		d->a.n_in_use, d->b.n_in_use, d->a.free, d->b.free, d->a.n_free, d->b.n_free,
-		d->a.top, d->b.top, d->a.mmapped, d->b.mmapped);
-}
-
-/* ---- JSON ------------------------------------------------------------- */
-
-static json_t *sums_json(const struct ld_heap_sums *s)
-{
-	json_t *o = json_object();
-
-	ld_json_put_u64(o, "in_use", s->in_use);
-	ld_jset(o, "in_use_chunks", json_integer((json_int_t)s->n_in_use));
-	ld_json_put_u64(o, "free", s->free);
-	ld_jset(o, "free_chunks", json_integer((json_int_t)s->n_free));
-	ld_json_put_u64(o, "top", s->top);
-	ld_json_put_u64(o, "mmapped", s->mmapped);
-	return o;
-}
-
-json_t *ld_heap_diff_to_json(const struct ld_heap_diff *d)
-{
-	static const char *const kinds[] = { "alloc", "free", "moved", "top", "split",
-		"consolidated", "arena added", "arena removed", "mmap", "munmap" };
-	json_t *o = json_object(), *v = json_array();
-
-	for (size_t i = 0; i < d->n; i++) {
-		const struct ld_heap_change *c = &d->v[i];
-		json_t *x = json_object();
-		char line[256], w[48];
-
-		change_text(c, line, sizeof line);
-		ld_jset(x, "kind", json_string(kinds[c->what]));
-		ld_jset(x, "arena", json_integer(c->arena));
-		ld_json_put_u64(x, "address", c->addr);
-		ld_json_put_u64(x, "size", c->size);
-		if (c->size2 || c->addr2) {
-			ld_json_put_u64(x, "other_address", c->addr2);
-			ld_json_put_u64(x, "other_size", c->size2);
-		}
-		ld_jset(x, "before", json_string(where(c->state_a, c->size2 ? c->size2 : c->size,
-						       w, sizeof w)));
-		ld_jset(x, "after", json_string(where(c->state_b, c->size, w, sizeof w)));
-		if (c->count)
-			ld_jset(x, "count", json_integer((json_int_t)c->count));
-		ld_jset(x, "text", json_string(line));
-		json_array_append_new(v, x);
-	}
-	ld_jset(o, "changes", v);
-	ld_jset(o, "before", sums_json(&d->a));
-	ld_jset(o, "after", sums_json(&d->b));
-	return o;
-}
-
-/* Chunks as one flat array [addr, size|state, addr, size|state, ...]:
- * compact, and exact (integers up to 2^63 in jansson). */
-static json_t *chunks_json(const struct ld_snap_chunk *v, size_t n)
-{
-	json_t *a = json_array();
-
-	for (size_t i = 0; i < n; i++) {
-		json_array_append_new(a, json_integer((json_int_t)v[i].addr));
-		json_array_append_new(a, json_integer((json_int_t)v[i].size_state));
-	}
-	return a;
-}
-
-json_t *ld_snap_heap_to_json(const struct ld_snap_heap *h)
-{
-	json_t *o = json_object(), *av = json_array();
-
-	ld_jset(o, "source", json_string(h->source));
-	for (size_t i = 0; i < h->narenas; i++) {
-		json_t *a = json_object();
-
-		ld_json_put_u64(a, "address", h->arenas[i].addr);
-		ld_jset(a, "main", json_boolean(h->arenas[i].main));
-		ld_jset(a, "chunks", chunks_json(h->arenas[i].chunks, h->arenas[i].n));
-		json_array_append_new(av, a);
-	}
-	ld_jset(o, "arenas", av);
-	ld_jset(o, "mmapped", chunks_json(h->mmapped, h->nmmapped));
-	return o;
-}
-
-static struct ld_snap_chunk *chunks_from(const json_t *a, size_t *n, bool *ok)
-{
-	size_t len = json_is_array(a) ? json_array_size(a) : 1;
-	struct ld_snap_chunk *v;
-
-	*n = 0;
-	if (len % 2) {
-		*ok = false;
-		return NULL;
-	}
-	v = malloc((len ? len / 2 : 1) * sizeof *v);
-	if (!v) {
-		*ok = false;
-		return NULL;
-	}
-	for (size_t i = 0; i + 1 < len; i += 2) {
-		json_t *x = json_array_get(a, i), *y = json_array_get(a, i + 1);
-
-		if (!json_is_integer(x) || !json_is_integer(y) ||
-		    (json_integer_value(y) & 15) >= LD_CH_NSTATES)
-			*ok = false;
-		v[i / 2] = (struct ld_snap_chunk){ (uint64_t)json_integer_value(x),
-						   (uint64_t)json_integer_value(y) };
-	}
-	*n = len / 2;
-	return v;
-}
-
-struct ld_snap_heap *ld_snap_heap_from_json(const json_t *j, char *err,
-					    size_t errlen)
-{
-	struct ld_snap_heap *h = calloc(1, sizeof *h);
-	const json_t *av = json_object_get(j, "arenas");
-	bool ok = h && json_is_array(av);
-
-	if (ok) {
-		const char *src = json_string_value(json_object_get(j, "source"));
-
-		snprintf(h->source, sizeof h->source, "%s", src ? src : "");
-		h->arenas = calloc(json_array_size(av) + 1, sizeof *h->arenas);
-		ok = h->arenas != NULL;
-	}
-	for (size_t i = 0; ok && i < json_array_size(av); i++) {
-		const json_t *a = json_array_get(av, i);
-		const json_t *addr = json_object_get(a, "address");
-
-		h->arenas[i].addr = json_is_integer(addr) ? (uint64_t)json_integer_value(addr) : 0;
-		h->arenas[i].main = json_is_true(json_object_get(a, "main"));
-		h->arenas[i].chunks = chunks_from(json_object_get(a, "chunks"),
-						  &h->arenas[i].n, &ok);
-		h->narenas++;
-	}
-	if (ok)
-		h->mmapped = chunks_from(json_object_get(j, "mmapped"), &h->nmmapped, &ok);
-	if (!ok) {
-		snprintf(err, errlen, "\"heap\": not a heap of chunks");
-		ld_snap_heap_free(h);
-		return NULL;
-	}
-	return h;
+	return buf;
 }

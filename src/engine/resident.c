@@ -1,5 +1,6 @@
-/* What is in memory at a stop: smaps tables, the resident column, xinfo's
- * page state and the page counts of snapshots. */
+/* What is in memory at a stop: the smaps of the stop, the resident
+ * column's source, one page's state (xinfo) and the page counts of
+ * snapshots.  Shown by present/pages.c. */
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -8,9 +9,6 @@
 #include <unistd.h>
 
 #include "layoutdbg/error.h"
-#include "layoutdbg/export.h"
-#include "layoutdbg/jsonout.h"
-#include "layoutdbg/output.h"
 #include "layoutdbg/resident.h"
 
 /* ---- the smaps of this stop --------------------------------------------- */
@@ -104,337 +102,7 @@ const struct ld_smaps *ld_resident_column(struct ld_session *s,
 	return sm;
 }
 
-/* ---- info proc smaps -------------------------------------------------- */
-
-/* The columns of the table: pmap -X's, with the clean/dirty split. */
-static const enum ld_smaps_field columns[] = {
-	LD_SM_SIZE, LD_SM_RSS, LD_SM_PSS, LD_SM_SHARED_CLEAN, LD_SM_SHARED_DIRTY,
-	LD_SM_PRIVATE_CLEAN, LD_SM_PRIVATE_DIRTY, LD_SM_REFERENCED,
-	LD_SM_ANONYMOUS, LD_SM_SWAP, LD_SM_SWAPPSS, LD_SM_ANONHUGE, LD_SM_LOCKED,
-};
-#define NCOL (sizeof columns / sizeof columns[0])
-
-static int digits(uint64_t v)
-{
-	int n = 1;
-
-	while (v >= 10) {
-		v /= 10;
-		n++;
-	}
-	return n;
-}
-
-struct table {
-	int w[NCOL];
-	bool on[NCOL];
-	uint64_t total[NCOL];
-	int flags_w;
-};
-
-static void table_measure(const struct ld_smaps *sm, struct table *t)
-{
-	size_t c, i;
-
-	memset(t, 0, sizeof *t);
-	t->flags_w = 7;
-	for (c = 0; c < NCOL; c++) {
-		t->on[c] = sm->have >> columns[c] & 1;
-		t->total[c] = ld_smaps_total(sm, columns[c]);
-		t->w[c] = (int)strlen(ld_smaps_field_name(columns[c]));
-		if (digits(t->total[c]) > t->w[c])
-			t->w[c] = digits(t->total[c]);
-	}
-	for (i = 0; i < sm->maps.n; i++)
-		if (sm->v[i].vmflags && (int)strlen(sm->v[i].vmflags) > t->flags_w)
-			t->flags_w = (int)strlen(sm->v[i].vmflags);
-}
-
-/* " " and v right-aligned in w columns at p ("-" when absent); returns
- * the end.  By hand: a 20,000-mapping table is 300,000 numbers, and
- * printf's parsing of its format was most of the time of writing it. */
-static char *put_num(char *p, uint64_t v, int w, bool have)
-{
-	char d[24];
-	int n = 0;
-
-	if (!have)
-		d[n++] = '-';
-	else
-		do
-			d[n++] = (char)('0' + v % 10);
-		while (v /= 10);
-	*p++ = ' ';
-	for (; w > n; w--)
-		*p++ = ' ';
-	while (n)
-		*p++ = d[--n];
-	return p;
-}
-
-static void table_row(FILE *f, const struct ld_smaps *sm, const struct table *t,
-		      size_t i)
-{
-	const struct ld_map *mp = &sm->maps.v[i];
-	const struct ld_smap *m = &sm->v[i];
-	char row[80 + NCOL * 24 + 16], *p = row;
-	size_t c;
-
-	p += snprintf(row, 80, "%16" PRIx64 " %s %08" PRIx64 " %02x:%02x %7" PRIu64,
-		      mp->start, mp->perms, mp->offset, mp->dev_major,
-		      mp->dev_minor, mp->inode);
-	for (c = 0; c < NCOL; c++)
-		if (t->on[c])
-			p = put_num(p, m->kb[columns[c]], t->w[c],
-				    ld_smap_has(m, columns[c]));
-	if (sm->have_thp)
-		p = put_num(p, (uint64_t)m->thp_eligible, 11, m->thp_eligible >= 0);
-	fwrite(row, 1, (size_t)(p - row), f);
-	if (sm->have_vmflags)
-		fprintf(f, " %-*s", t->flags_w, m->vmflags ? m->vmflags : "-");
-	fprintf(f, " %s\n", mp->path);
-}
-
-/* Straight to the stream, flushed once: ld_out flushes every call, and
- * a 20,000-mapping table is 300,000 of them. */
-static void table_text(FILE *f, const struct ld_smaps *sm, pid_t pid)
-{
-	struct table t;
-	size_t c, i;
-	int lead = 16 + 1 + 4 + 1 + 8 + 1 + 5 + 1 + 7;
-
-	table_measure(sm, &t);
-	fprintf(f, "process %d\n%16s %-4s %8s %5s %7s", (int)pid, "Address", "Perm",
-	       "Offset", "Device", "Inode");
-	for (c = 0; c < NCOL; c++)
-		if (t.on[c])
-			fprintf(f, " %*s", t.w[c], ld_smaps_field_name(columns[c]));
-	if (sm->have_thp)
-		fprintf(f, " %11s", "THPeligible");
-	if (sm->have_vmflags)
-		fprintf(f, " %-*s", t.flags_w, "VmFlags");
-	fprintf(f, " Mapping\n");
-	for (i = 0; i < sm->maps.n; i++)
-		table_row(f, sm, &t, i);
-	/* pmap -X's totals: a rule, then the sums in KiB */
-	fprintf(f, "%*s", lead, "");
-	for (c = 0; c < NCOL; c++)
-		if (t.on[c])
-			fprintf(f, " %.*s", t.w[c], "====================");
-	fprintf(f, "\n%*s", lead, "");
-	for (c = 0; c < NCOL; c++)
-		if (t.on[c])
-			fprintf(f, " %*" PRIu64, t.w[c], t.total[c]);
-	fprintf(f, " KB (%zu mappings)\n", sm->maps.n);
-	fflush(f);
-}
-
-/* The fields this kernel did not print: said once, not as zeros. */
-static void missing_note(FILE *f, const struct ld_smaps *sm, json_t *arr)
-{
-	char buf[512] = "";
-	size_t c, used = 0;
-
-	for (c = 0; c < NCOL; c++) {
-		const char *n = ld_smaps_field_name(columns[c]);
-		int k;
-
-		if (sm->have >> columns[c] & 1)
-			continue;
-		if (arr) {
-			json_array_append_new(arr, json_string(ld_smaps_field_json(columns[c])));
-			continue;
-		}
-		k = snprintf(buf + used, sizeof buf - used, "%s%s", used ? ", " : "", n);
-		if (k > 0 && (size_t)k < sizeof buf - used)
-			used += (size_t)k;
-	}
-	if (!sm->have_thp && arr)
-		json_array_append_new(arr, json_string("thp_eligible"));
-	if (!sm->have_vmflags && arr)
-		json_array_append_new(arr, json_string("vmflags"));
-	if (!arr && (used || !sm->have_thp || !sm->have_vmflags))
-		fprintf(f, "note: this kernel does not report %s%s%s%s%s\n", buf,
-		       used && !sm->have_thp ? ", " : "",
-		       sm->have_thp ? "" : "THPeligible",
-		       (used || !sm->have_thp) && !sm->have_vmflags ? ", " : "",
-		       sm->have_vmflags ? "" : "VmFlags");
-}
-
-void ld_smaps_render(FILE *f, const struct ld_smaps *sm, pid_t pid)
-{
-	table_text(f, sm, pid);
-	if (sm->maps.n)
-		missing_note(f, sm, NULL);
-	if (sm->unknown)
-		fprintf(f, "note: %u lines of fields unknown to layoutdbg were "
-			"skipped\n", sm->unknown);
-	fflush(f);
-}
-
-static json_t *vmflags_json(const char *flags)
-{
-	json_t *a = json_array();
-	const char *p = flags;
-
-	while (p && *p) {
-		size_t n = strcspn(p, " ");
-
-		json_array_append_new(a, json_stringn(p, n));
-		p += n;
-		p += *p == ' ';
-	}
-	return a;
-}
-
-static json_t *smap_json(const struct ld_smap *m)
-{
-	json_t *o = json_object();
-	unsigned f;
-
-	for (f = 0; f < LD_SM_N; f++)
-		if (ld_smap_has(m, f))
-			json_object_set_new(o, ld_smaps_field_json(f),
-					    json_integer((json_int_t)(m->kb[f] * 1024)));
-	if (m->thp_eligible >= 0)
-		json_object_set_new(o, "thp_eligible", json_integer(m->thp_eligible));
-	if (m->pkey >= 0)
-		json_object_set_new(o, "protection_key", json_integer(m->pkey));
-	if (m->vmflags)
-		json_object_set_new(o, "vmflags", vmflags_json(m->vmflags));
-	return o;
-}
-
-static json_t *totals_json(const struct ld_smaps *sm)
-{
-	json_t *o = json_object();
-	unsigned f;
-
-	for (f = 0; f < LD_SM_N; f++)
-		if (sm->have >> f & 1)
-			json_object_set_new(o, ld_smaps_field_json(f),
-					    json_integer((json_int_t)(ld_smaps_total(sm, f) * 1024)));
-	return o;
-}
-
-static int smaps_json(const struct ld_smaps *sm, pid_t pid, bool rollup,
-		      const char *note)
-{
-	json_t *d = ld_jdoc(rollup ? "info proc smaps_rollup" : "info proc smaps");
-	json_t *arr = json_array(), *miss = json_array();
-	size_t i;
-
-	ld_jset(d, "pid", json_integer(pid));
-	for (i = 0; !rollup && i < sm->maps.n; i++) {
-		json_t *o = ld_json_mapping(&sm->maps.v[i]);
-
-		ld_jset(o, "smaps", smap_json(&sm->v[i]));
-		json_array_append_new(arr, o);
-	}
-	if (rollup) {
-		ld_json_put_u64(d, "start", sm->maps.n ? sm->maps.v[0].start : 0);
-		ld_json_put_u64(d, "end", sm->maps.n ? sm->maps.v[0].end : 0);
-		json_decref(arr);
-	} else {
-		ld_jset(d, "mappings", arr);
-	}
-	ld_jset(d, "totals", totals_json(sm));
-	if (!rollup && sm->maps.n)
-		missing_note(NULL, sm, miss);
-	ld_jset(d, "missing", miss);
-	ld_jset(d, "unknown_fields", json_integer(sm->unknown));
-	if (note && *note)
-		ld_json_put_text(d, "note", note);
-	return ld_emit_json(d);
-}
-
-static void rollup_text(const struct ld_smaps *sm, pid_t pid)
-{
-	const struct ld_smap *m = &sm->v[0];
-	char h[32];
-	unsigned f;
-
-	ld_out("process %d: totals over every mapping (0x%" PRIx64 "-0x%" PRIx64
-	       ", /proc/%d/smaps_rollup)\n", (int)pid, sm->maps.v[0].start,
-	       sm->maps.v[0].end, (int)pid);
-	for (f = 0; f < LD_SM_N; f++)
-		if (ld_smap_has(m, f))
-			ld_out("%s:%*s %10" PRIu64 " kB  %s\n", ld_smaps_field_name(f),
-			       15 - (int)strlen(ld_smaps_field_name(f)), "",
-			       m->kb[f], ld_human_size(m->kb[f] * 1024, h, sizeof h));
-}
-
-/* A smaps read for the command: the whole of it, or what came before a
- * failure with a note; NULL after an error. */
-static const struct ld_smaps *smaps_for(struct ld_session *s, bool rollup,
-					struct ld_smaps *own, char *note,
-					size_t len)
-{
-	const char *cmd = rollup ? "info proc smaps_rollup" : "info proc smaps";
-	const struct ld_smaps *sm = NULL;
-	char err[256];
-	int r;
-
-	note[0] = 0;
-	if (rollup) {
-		ld_smaps_init(own);
-		r = ld_smaps_read(s->proc->pid, true, own, err, sizeof err);
-		sm = own;
-		if (r < 0 && !own->maps.n) {
-			ld_smaps_release(own);
-			ld_error("%s: %s", cmd, err);
-			return NULL;
-		}
-	} else {
-		r = ld_session_smaps(s, &sm, err, sizeof err);
-		if (!sm) {
-			ld_error("%s: %s", cmd, err);
-			return NULL;
-		}
-	}
-	if (r < 0)
-		snprintf(note, len, "/proc/%d/%s: %s: showing what was read "
-			 "before it", (int)s->proc->pid,
-			 rollup ? "smaps_rollup" : "smaps", err);
-	else if (!sm->maps.n)
-		snprintf(note, len, "no mappings: the process is exiting");
-	return sm;
-}
-
-int ld_cmd_info_proc_smaps(struct ld_session *s, char *args, bool rollup)
-{
-	struct ld_smaps own;
-	const struct ld_smaps *sm;
-	char note[400];
-	int r = 0;
-
-	(void)args;
-	sm = smaps_for(s, rollup, &own, note, sizeof note);
-	if (!sm)
-		return -1;
-	if (ld_json_on()) {
-		r = smaps_json(sm, s->proc->pid, rollup, note);
-	} else {
-		if (rollup && sm->maps.n)
-			rollup_text(sm, s->proc->pid);
-		else if (!rollup)
-			ld_smaps_render(stdout, sm, s->proc->pid);
-		if (*note)
-			ld_warn("%s", note);
-	}
-	if (rollup)
-		ld_smaps_release(&own);
-	return r;
-}
-
-/* ---- xinfo: one page ------------------------------------------------- */
-
-static const char *absent_meaning(const struct ld_map *mp)
-{
-	return ld_map_is_file(mp) ?
-	       "not present: the next access reads it from the file" :
-	       "not present: never touched or dropped; a read gives zeros";
-}
+/* ---- one page ------------------------------------------------------ */
 
 /* Whether pfn is the shared zero page, from /proc/kpageflags (KPF_ZERO_PAGE,
  * bit 24; readable with CAP_SYS_ADMIN only, like the PFN itself). */
@@ -452,73 +120,22 @@ static bool zero_page(uint64_t pfn)
 	return z;
 }
 
-static void page_json(json_t *d, uint64_t page, uint64_t e, bool zero)
+int ld_page_info(pid_t pid, uint64_t addr, struct ld_page_info *out)
 {
-	enum ld_page_state st = ld_page_state_of(e);
-	json_t *o = json_object();
+	uint64_t pg = (uint64_t)sysconf(_SC_PAGESIZE);
+	int fd = ld_pagemap_open(pid), r = fd;
 
-	ld_json_put_u64(o, "address", page);
-	ld_jset(o, "present", json_boolean(st == LD_PS_PRESENT));
-	ld_jset(o, "swapped", json_boolean(st == LD_PS_SWAPPED));
-	ld_jset(o, "file_or_shared", json_boolean(e & LD_PM_FILE));
-	ld_jset(o, "exclusive", json_boolean(e & LD_PM_EXCLUSIVE));
-	ld_jset(o, "soft_dirty", json_boolean(e & LD_PM_SOFTDIRTY));
-	if (st == LD_PS_PRESENT && (e & LD_PM_PFN_MASK)) {
-		ld_json_put_u64(o, "pfn", e & LD_PM_PFN_MASK);
-		ld_jset(o, "zero_page", json_boolean(zero));
-	}
-	ld_jset(d, "page", o);
-}
-
-static void page_text(uint64_t page, uint64_t e, bool zero,
-		      const struct ld_map *mp)
-{
-	enum ld_page_state st = ld_page_state_of(e);
-
-	ld_out("  page      0x%" PRIx64 ": ", page);
-	if (st == LD_PS_PRESENT && zero)
-		ld_out("present, the shared zero page (read, never written)");
-	else if (st == LD_PS_PRESENT)
-		ld_out("present, %s%s%s", e & LD_PM_FILE ? "file page (or shared "
-		       "anonymous)" : "anonymous", e & LD_PM_EXCLUSIVE ?
-		       ", exclusively mapped" : "", e & LD_PM_SOFTDIRTY ?
-		       ", soft-dirty" : "");
-	else if (st == LD_PS_SWAPPED)
-		ld_out("swapped out%s", e & LD_PM_SOFTDIRTY ? ", soft-dirty" : "");
-	else
-		ld_out("%s", absent_meaning(mp));
-	if (st == LD_PS_PRESENT && (e & LD_PM_PFN_MASK))
-		ld_out("; PFN 0x%" PRIx64, e & LD_PM_PFN_MASK);
-	else if (st == LD_PS_PRESENT)
-		ld_out("; PFN hidden (needs CAP_SYS_ADMIN)");
-	ld_out("\n");
-}
-
-void ld_xinfo_page(struct ld_session *s, uint64_t addr,
-		   const struct ld_map *mp, json_t *d)
-{
-	uint64_t pg = (uint64_t)sysconf(_SC_PAGESIZE), e, page = addr & ~(pg - 1);
-	int fd = ld_pagemap_open(s->proc->pid), r = fd;
-	bool zero;
-
+	memset(out, 0, sizeof *out);
+	out->page = addr & ~(pg - 1);
 	if (fd >= 0) {
-		r = ld_pagemap_read(fd, page, 1, &e);
+		r = ld_pagemap_read(fd, out->page, 1, &out->entry);
 		close(fd);
 	}
-	if (r < 0) {
-		if (d)
-			ld_json_put_text(d, "page_note", strerror(-r));
-		else
-			ld_out("  page      unknown: /proc/%d/pagemap: %s\n",
-			       (int)s->proc->pid, strerror(-r));
-		return;
-	}
-	zero = (e & LD_PM_PRESENT) && (e & LD_PM_PFN_MASK) &&
-	       zero_page(e & LD_PM_PFN_MASK);
-	if (d)
-		page_json(d, page, e, zero);
-	else
-		page_text(page, e, zero, mp);
+	if (r < 0)
+		return r;
+	out->zero = (out->entry & LD_PM_PRESENT) && (out->entry & LD_PM_PFN_MASK) &&
+		    zero_page(out->entry & LD_PM_PFN_MASK);
+	return 0;
 }
 
 /* ---- snapshots ------------------------------------------------------- */

@@ -1,26 +1,11 @@
-/* JSON documents shared by the commands. */
+/* JSON documents of the session shared by the commands. */
 #include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "layoutdbg/export.h"
 #include "layoutdbg/infrun.h"
 #include "layoutdbg/jsonout.h"
-
-int ld_jset(json_t *o, const char *key, json_t *v)
-{
-	if (!o || !v) {
-		json_decref(v);
-		return -1;
-	}
-	return json_object_set_new(o, key, v);
-}
-
-json_t *ld_jdoc(const char *command)
-{
-	return json_pack("{s:s}", "command", command);
-}
 
 json_t *ld_json_process(struct ld_session *s)
 {

@@ -8,8 +8,8 @@
 #include <string.h>
 
 #include "layoutdbg/error.h"
-#include "layoutdbg/export.h"
 #include "layoutdbg/infrun.h"
+#include "layoutdbg/json.h"
 #include "layoutdbg/jsonout.h"
 #include "layoutdbg/output.h"
 #include "layoutdbg/source.h"

@@ -17,7 +17,11 @@
 #include <jansson.h>
 
 #include "tap.h"
-#include "layoutdbg/export.h"
+#include "layoutdbg/html.h"
+#include "layoutdbg/snapfile.h"
+#include "layoutdbg/snapjson.h"
+#include "layoutdbg/snapload.h"
+#include "layoutdbg/svg.h"
 #include "layoutdbg/maps.h"
 #include "layoutdbg/snapshot.h"
 

@@ -27,7 +27,7 @@
 #include <jansson.h>
 
 #include "tap.h"
-#include "layoutdbg/export.h"
+#include "layoutdbg/json.h"
 #include "layoutdbg/maps.h"
 #include "layoutdbg/output.h"
 #include "layoutdbg/render.h"

@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "tap.h"
-#include "layoutdbg/resident.h"
+#include "layoutdbg/pages.h"
 #include "layoutdbg/smaps.h"
 
 static int parse_file(const char *name, struct ld_smaps *s, char *err,

@@ -1,0 +1,14 @@
+/* A snapshot as a self-contained HTML page. */
+#ifndef LAYOUTDBG_HTML_H
+#define LAYOUTDBG_HTML_H
+
+#include <stdio.h>
+
+#include "layoutdbg/snapshot.h"
+
+/* A self-contained HTML page (inline CSS and SVG, nothing fetched): the
+ * picture, the program break, a table of the mappings and each thread's
+ * frames.  Returns as ld_export_svg(). */
+int ld_export_html(const struct ld_snapshot *s, FILE *out);
+
+#endif

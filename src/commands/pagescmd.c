@@ -1,0 +1,86 @@
+/* The residency commands: `info proc smaps`, `info proc smaps_rollup`,
+ * and xinfo's page line.  Reads through resident.c, shows through
+ * present/pages.c. */
+#include <stdio.h>
+
+#include "layoutdbg/error.h"
+#include "layoutdbg/output.h"
+#include "layoutdbg/pages.h"
+#include "layoutdbg/pagescmd.h"
+
+/* A smaps read for the command: the whole of it, or what came before a
+ * failure with a note; NULL after an error. */
+static const struct ld_smaps *smaps_for(struct ld_session *s, bool rollup,
+					struct ld_smaps *own, char *note,
+					size_t len)
+{
+	const char *cmd = rollup ? "info proc smaps_rollup" : "info proc smaps";
+	const struct ld_smaps *sm = NULL;
+	char err[256];
+	int r;
+
+	note[0] = 0;
+	if (rollup) {
+		ld_smaps_init(own);
+		r = ld_smaps_read(s->proc->pid, true, own, err, sizeof err);
+		sm = own;
+		if (r < 0 && !own->maps.n) {
+			ld_smaps_release(own);
+			ld_error("%s: %s", cmd, err);
+			return NULL;
+		}
+	} else {
+		r = ld_session_smaps(s, &sm, err, sizeof err);
+		if (!sm) {
+			ld_error("%s: %s", cmd, err);
+			return NULL;
+		}
+	}
+	if (r < 0)
+		snprintf(note, len, "/proc/%d/%s: %s: showing what was read "
+			 "before it", (int)s->proc->pid,
+			 rollup ? "smaps_rollup" : "smaps", err);
+	else if (!sm->maps.n)
+		snprintf(note, len, "no mappings: the process is exiting");
+	return sm;
+}
+
+int ld_cmd_info_proc_smaps(struct ld_session *s, char *args, bool rollup)
+{
+	struct ld_smaps own;
+	const struct ld_smaps *sm;
+	char note[400];
+	int r = 0;
+
+	(void)args;
+	sm = smaps_for(s, rollup, &own, note, sizeof note);
+	if (!sm)
+		return -1;
+	if (ld_json_on()) {
+		r = ld_emit_json(ld_smaps_json(sm, s->proc->pid, rollup, note));
+	} else {
+		if (rollup && sm->maps.n)
+			ld_smaps_rollup_render(sm, s->proc->pid);
+		else if (!rollup)
+			ld_smaps_render(stdout, sm, s->proc->pid);
+		if (*note)
+			ld_warn("%s", note);
+	}
+	if (rollup)
+		ld_smaps_release(&own);
+	return r;
+}
+
+/* ---- xinfo: one page ------------------------------------------------- */
+
+void ld_xinfo_page(struct ld_session *s, uint64_t addr,
+		   const struct ld_map *mp, json_t *d)
+{
+	struct ld_page_info pi;
+	int r = ld_page_info(s->proc->pid, addr, &pi);
+
+	if (d)
+		ld_page_json(d, &pi, r);
+	else
+		ld_page_render(s->proc->pid, &pi, r, mp);
+}

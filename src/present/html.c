@@ -1,0 +1,151 @@
+/* A snapshot as a self-contained HTML page: the picture (svg.c), the
+ * program break, a table of the mappings and each thread's frames. */
+#include <inttypes.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "layoutdbg/html.h"
+#include "layoutdbg/output.h"
+#include "layoutdbg/picture.h"
+#include "layoutdbg/svg.h"
+
+/* The page is also well-formed XML (every tag closed, no entities but
+ * XML's), so the same checker serves both. */
+static const char html_css[] =
+	"body{font-family:sans-serif;margin:1.5em;color:#222}\n"
+	"h1{font-size:1.3em}h2{font-size:1.1em;margin-top:1.5em}\n"
+	"h3{font-size:1em}.map{overflow-x:auto}\n"
+	"table{border-collapse:collapse;font-family:monospace;font-size:12px}\n"
+	"th,td{border:1px solid #ccc;padding:2px 6px;text-align:left}\n"
+	"th{background:#f0f0f0}td.n{text-align:right}\n"
+	".sw{display:inline-block;width:10px;height:10px;border:1px solid #555;"
+	"margin-right:4px;vertical-align:middle}\n";
+
+static void html_head(FILE *f, const struct ld_snapshot *s)
+{
+	char label[128], h[32];
+
+	ld_snap_title(s, label, sizeof label);
+	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
+	      "<meta charset=\"utf-8\"/>\n<title>layoutdbg snapshot ", f);
+	ld_xml_text(f, label);
+	fputs("</title>\n<style>\n", f);
+	fputs(html_css, f);
+	fputs("</style>\n</head>\n<body>\n<h1>layoutdbg snapshot ", f);
+	ld_xml_text(f, label);
+	fputs(": ", f);
+	ld_xml_text(f, s->exe ? s->exe : "(unknown program)");
+	fputs("</h1>\n<p>", f);
+	ld_pic_facts_who(f, s, SIZE_MAX);
+	fputs(" \xc2\xb7 ", f);
+	ld_pic_facts_when(f, s);
+	fputs("</p>\n<p>", f);
+	if (s->brk_valid)
+		fprintf(f, "program break: start 0x%" PRIx64 ", now 0x%" PRIx64
+			" (heap %s)", s->start_brk, s->brk,
+			ld_human_size(s->brk - s->start_brk, h, sizeof h));
+	else
+		fputs("program break: not known", f);
+	fputs("</p>\n", f);
+}
+
+static void html_mapping_row(FILE *f, const struct ld_snapshot *s,
+			     const struct ld_map *mp)
+{
+	enum ld_kind k = ld_kind_of(mp, s->exe);
+	char h[32];
+
+	fprintf(f, "<tr><td>0x%" PRIx64 "</td><td>0x%" PRIx64 "</td>"
+		"<td class=\"n\">0x%" PRIx64 "</td><td class=\"n\">%s</td>"
+		"<td class=\"n\">0x%" PRIx64 "</td><td>%s</td>"
+		"<td>%02x:%02x</td><td class=\"n\">%" PRIu64 "</td>"
+		"<td><span class=\"sw\" style=\"background:%s\"></span>%s</td><td>",
+		mp->start, mp->end, mp->end - mp->start,
+		ld_human_size(mp->end - mp->start, h, sizeof h), mp->offset,
+		mp->perms, mp->dev_major, mp->dev_minor, mp->inode,
+		ld_kinds[k].fill, ld_kinds[k].name);
+	ld_xml_text(f, mp->path);
+	fputs("</td>", f);
+	if (s->pages) {
+		const struct ld_pages *pg = &s->pages[mp - s->maps.v];
+
+		fprintf(f, "<td class=\"n\">%s</td>",
+			ld_human_size((uint64_t)pg->rss * 1024, h, sizeof h));
+		fprintf(f, "<td class=\"n\">%s</td>",
+			ld_human_size((uint64_t)pg->private_dirty * 1024, h, sizeof h));
+		fprintf(f, "<td class=\"n\">%s</td>",
+			ld_human_size((uint64_t)pg->swap * 1024, h, sizeof h));
+	}
+	fputs("</tr>\n", f);
+}
+
+static void html_mappings(FILE *f, const struct ld_snapshot *s)
+{
+	size_t i;
+
+	fputs("<h2>Mappings</h2>\n<table>\n<tr><th>Start</th><th>End</th>"
+	      "<th>Size</th><th></th><th>Offset</th><th>Perms</th><th>Dev</th>"
+	      "<th>Inode</th><th>Kind</th><th>Object</th>", f);
+	if (s->pages)
+		fputs("<th>Resident</th><th>Private dirty</th><th>Swap</th>", f);
+	fputs("</tr>\n", f);
+	for (i = 0; i < s->maps.n; i++)
+		html_mapping_row(f, s, &s->maps.v[i]);
+	fputs("</table>\n", f);
+}
+
+static void html_frame_row(FILE *f, size_t level,
+			   const struct ld_snap_frame *fr)
+{
+	fprintf(f, "<tr><td>#%zu</td><td>0x%016" PRIx64 "</td><td>", level,
+		fr->pc);
+	ld_xml_text(f, fr->func ? fr->func : "??");
+	if (fr->func && fr->off)
+		fprintf(f, "+%" PRIu64, fr->off);
+	fputs("</td><td>", f);
+	ld_xml_text(f, fr->obj ? fr->obj : "");
+	fprintf(f, "</td><td>0x%" PRIx64 "</td><td>0x%" PRIx64 "</td></tr>\n",
+		fr->sp, fr->cfa);
+}
+
+static void html_thread(FILE *f, const struct ld_snap_thread *th)
+{
+	size_t j;
+
+	fprintf(f, "<h3>Thread %d (LWP %d)</h3>\n", th->num, (int)th->tid);
+	if (th->regs_valid)
+		fprintf(f, "<p>rip 0x%llx, rsp 0x%llx, rbp 0x%llx</p>\n",
+			th->regs.rip, th->regs.rsp, th->regs.rbp);
+	if (!th->nframes) {
+		fputs("<p>no frames</p>\n", f);
+		return;
+	}
+	fputs("<table>\n<tr><th>#</th><th>PC</th><th>Function</th>"
+	      "<th>Object</th><th>SP</th><th>CFA</th></tr>\n", f);
+	for (j = 0; j < th->nframes; j++) {
+		if (ld_snap_windowed(th) && j == th->ninner && j)
+			fprintf(f, "<tr><td colspan=\"6\">... %zu frames not kept ..."
+				"</td></tr>\n", th->depth - th->nframes);
+		html_frame_row(f, ld_snap_level(th, j), &th->frames[j]);
+	}
+	fputs("</table>\n", f);
+}
+
+int ld_export_html(const struct ld_snapshot *s, FILE *out)
+{
+	size_t i;
+	int rc;
+
+	html_head(out, s);
+	fputs("<div class=\"map\">\n", out);
+	rc = ld_svg_snapshot(out, s, false, NULL);
+	fputs("</div>\n", out);
+	html_mappings(out, s);
+	if (s->nthreads)
+		fputs("<h2>Threads</h2>\n", out);
+	for (i = 0; i < s->nthreads; i++)
+		html_thread(out, &s->threads[i]);
+	fputs("</body>\n</html>\n", out);
+	return ld_pic_finish(out, rc);
+}
+
