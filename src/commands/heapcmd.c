@@ -10,6 +10,7 @@
 #include "layoutdbg/error.h"
 #include "layoutdbg/heapcmd.h"
 #include "layoutdbg/heapjson.h"
+#include "layoutdbg/heapmem.h"
 #include "layoutdbg/output.h"
 
 static int read_pid(void *ctx, uint64_t addr, void *buf, size_t len)
@@ -103,6 +104,7 @@ void ld_heap_forget(void)
 	if (cache.s && cache.r == 0)
 		ld_heap_release(&cache.h);
 	memset(&cache, 0, sizeof cache);
+	ld_heap_drop_buffers();
 }
 
 struct ld_snap_heap *ld_heap_snapshot(struct ld_session *s)

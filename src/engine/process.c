@@ -307,7 +307,7 @@ int ld_attach(struct ld_session *s, pid_t pid)
 
 		ld_notify(s, &note);
 	}
-	if (ld_session_rescan(s) == 0) {
+	if (ld_session_rescan_files(s) == 0) {
 		ld_arm_solib_hook(s);
 		ld_arm_all(s, true);
 	}

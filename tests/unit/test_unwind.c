@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "tap.h"
-#include "layoutdbg/commands.h"
+#include "layoutdbg/cmdtable.h"
 #include "layoutdbg/infrun.h"
 #include "layoutdbg/output.h"
 #include "layoutdbg/session.h"
