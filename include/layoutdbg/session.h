@@ -19,6 +19,7 @@
 #include "layoutdbg/proc.h"
 #include "layoutdbg/smaps.h"
 #include "layoutdbg/snapshot.h"
+#include "layoutdbg/stopreport.h"
 #include "layoutdbg/timeline.h"
 #include "layoutdbg/unwind.h"
 
@@ -28,18 +29,6 @@
  * exact while fewer than LD_SNAP_INNER frames were pushed and popped. */
 #define LD_SNAP_INNER 256
 #define LD_SNAP_OUTER 256
-
-/* What the last resume ended with, for the REPL and auto-snapshots. */
-enum ld_event {
-	LD_EV_NONE,
-	LD_EV_BREAKPOINT,   /* a user breakpoint was hit */
-	LD_EV_STEP,         /* stepi finished */
-	LD_EV_FINISH,       /* finish reached the caller */
-	LD_EV_SIGNAL,       /* the tracee received a signal */
-	LD_EV_INTERRUPT,    /* Ctrl-C */
-	LD_EV_CATCH,        /* a catchpoint fired */
-	LD_EV_EXITED,       /* the process is gone */
-};
 
 struct ld_session {
 	/* the program */
@@ -54,8 +43,6 @@ struct ld_session {
 	struct ld_proc *proc;
 	pid_t cur_tid;              /* the selected thread */
 	pid_t report_tid;           /* the thread of the last reported stop */
-	pid_t last_pid;             /* the last process, after it is gone */
-	int last_exit_code, last_exit_sig;
 	bool proc_aslr;             /* the live process runs randomized */
 	struct ld_maps maps;        /* cached; valid while maps_gen == stop_gen */
 	unsigned maps_gen, stop_gen;
@@ -64,8 +51,10 @@ struct ld_session {
 	struct ld_bps bps;
 	struct ld_bp *solib_bp;
 	int frame;                  /* selected frame for `frame`, `finish` */
-	char stop_reason[256];
-	enum ld_event last_event;
+	struct ld_stop_report last_stop; /* run control's; see ld_last_stop */
+	/* Told every stop and note of run control (the presentation layer
+	 * renders them); NULL: nobody listens. */
+	void (*observer)(struct ld_session *s, const struct ld_note *n);
 
 	/* system calls and the memory timeline */
 	struct ld_timeline timeline;
@@ -114,8 +103,8 @@ void ld_session_release(struct ld_session *s);  /* ends a live process:
 /* Load PROGRAM (replacing the current one).  Prints the error.  0 / -1. */
 int ld_session_file(struct ld_session *s, const char *path);
 
-/* Run control.  Each prints what happened (stop location, exit) and
- * returns 0, or -1 after printing an error. */
+/* Run control.  Each tells the observer what happened (stop location,
+ * exit) and returns 0, or -1 after printing an error. */
 int ld_run(struct ld_session *s, bool stop_at_main);
 int ld_attach(struct ld_session *s, pid_t pid);
 int ld_detach(struct ld_session *s);

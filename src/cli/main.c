@@ -15,6 +15,7 @@
 #include "layoutdbg/script.h"
 #include "layoutdbg/session.h"
 #include "layoutdbg/srcview.h"
+#include "layoutdbg/stop.h"
 #include "layoutdbg/usage.h"
 
 static const char usage[] =
@@ -32,7 +33,8 @@ static const char usage[] =
 "  -ex CMD            run CMD after loading (repeatable, in order)\n"
 "  -x FILE            run the commands in FILE (a safe file: see layoutdbg(1))\n"
 "  -batch             run -ex / -x commands, then exit (status 1 if any failed)\n"
-"  --json             every command prints one JSON document (see layoutdbg(1))\n"
+"  --json             every command prints one JSON document, each stop one\n"
+"                     {\"event\": \"stop\"} document (see layoutdbg(1))\n"
 "  --aslr             run with address randomization on (default off, like gdb)\n"
 "  --color=WHEN       auto|always|never (auto: a tty, NO_COLOR unset or empty)\n"
 "  -nx                do not read ~/.layoutdbgrc (read only when it is a regular\n"
@@ -187,6 +189,7 @@ int main(int argc, char **argv)
 	size_t i;
 
 	ld_session_init(&s);
+	s.observer = ld_render_note;
 	rc = parse_opts(argc, argv, &o, &s);
 	if (rc >= 0) {
 		ld_session_release(&s);

@@ -77,6 +77,7 @@ void ld_session_release(struct ld_session *s)
 	ld_heap_forget();
 	ld_unwinder_free(s->unw);
 	s->unw = NULL;
+	ld_stop_report_release(&s->last_stop);
 }
 
 /* Find PROGRAM the way a shell would when it has no slash: in PATH, but
@@ -530,6 +531,7 @@ struct ld_snapshot *ld_session_snapshot(struct ld_session *s, const char *name)
 {
 	const struct ld_maps *m;
 	struct ld_snapshot *snap;
+	char reason[1280];
 	size_t i;
 
 	if (!s->proc) {
@@ -551,7 +553,8 @@ struct ld_snapshot *ld_session_snapshot(struct ld_session *s, const char *name)
 	snap->pid = s->proc->pid;
 	snap->aslr = s->proc_aslr;
 	snap->exe = strdup(s->exe_path ? s->exe_path : "");
-	snap->reason = strdup(s->stop_reason);
+	snap->reason = strdup(ld_stop_reason(ld_last_stop(s), reason,
+					     sizeof reason));
 	snap_brk(s, snap);
 	snap->threads = calloc(s->proc->nthreads, sizeof *snap->threads);
 	if (!snap->threads || !snap->exe || !snap->reason ||

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """--json: every command of the man page's JSON OUTPUT list prints exactly
-one line, one document that jq and python accept, with the documented
+one line (and each stop one {"event": "stop"} line before it), one document
+that jq and python accept, with the documented
 fields (unsigned 64-bit values as X and X_hex); errors are {"error": ...}.
 Snapshots survive save/load byte for byte (but for id and name), compare
 with live ones, and malformed or foreign files are refused in one line."""
@@ -41,6 +42,13 @@ CMDS = [  # (command, the "command" field it must carry; None: an error document
 _run = {}
 
 
+def command_lines(out):
+    """The commands' documents: not the program's output, not the stop
+    documents printed before them."""
+    return [l for l in out.splitlines() if l and l not in FIXTURE_LINES and
+            not l.startswith('{"event":"stop"')]
+
+
 def json_run():
     if "docs" not in _run:
         rc, out, err = ldtest.run_batch([HEAP], [c for c, _ in CMDS], opts=["--json"])
@@ -52,7 +60,10 @@ def json_run():
                 docs.append(json.loads(l))
             except ValueError as e:
                 raise AssertionError("not one JSON document: %r (%s)" % (l[:200], e))
-        _run["docs"] = docs
+        # a stop prints its own {"event": "stop"} document before the
+        # command's (test_stop_json.py checks them)
+        _run["events"] = [d for d in docs if d.get("event") == "stop"]
+        _run["docs"] = [d for d in docs if d.get("event") != "stop"]
     return _run
 
 
@@ -148,6 +159,11 @@ def fields_process_and_layout():
         "run.process.stop")
     check(st["event"] == "breakpoint" and st["function"] == "calloc", "stop %r" % st)
     u64(st, ["pc"], "run.process.stop")
+    ev = json_run()["events"]
+    check(ev and ev[0]["reason"]["kind"] == "breakpoint" and
+          ev[0]["frame"]["pc"] == st["pc"] and ev[0]["thread"]["tid"] == st["tid"] and
+          ev[0]["reason"]["text"] == st["reason"],
+          "run's stop document %r disagrees with run.process.stop %r" % (ev[:1], st))
     d = doc("info proc mappings")
     has(d, ["pid", "mappings"], "info proc mappings")
     check(d["pid"] == doc("run")["process"]["pid"], "pid differs from run's")
@@ -320,7 +336,7 @@ t.case("documented fields: snapshot/show, snapshots, diff ([heap] added), timeli
 def timeline_entries():
     rc, out, err = ldtest.run_batch([HEAP], ["trace memory until exit", "timeline"],
                                     opts=["--json"])
-    lines = [l for l in out.splitlines() if l and l not in FIXTURE_LINES]
+    lines = command_lines(out)
     check(len(lines) == 2, "%d documents for 2 commands" % len(lines), out)
     d = json.loads(lines[1])["timeline"]
     check(len(d["entries"]) >= 3, "too few entries", out)
@@ -439,7 +455,7 @@ def save_load_round_trip():
                                              "save $1 " + f, "load " + f, "diff $1 $2",
                                              "export $1 " + a], opts=["--json"])
     check(rc == 0, "exit status %d, stderr %r" % (rc, err), out)
-    docs = [json.loads(l) for l in out.splitlines() if l and l not in FIXTURE_LINES]
+    docs = [json.loads(l) for l in command_lines(out)]
     check(len(docs) == 7, "%d documents" % len(docs), out)
     d = docs[5]["diff"]
     check(d["changes"] == [], "diff $1 $2 (saved and reloaded) has changes: %r"
