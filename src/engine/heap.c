@@ -3,7 +3,9 @@
  * only), free chunks from the bins, tcaches from their chunks, mmapped
  * chunks from the anonymous mappings.  Every read is bounded by the heap
  * it belongs to, every chain by a step limit: a damaged heap ends a walk
- * with a message, never a crash or a hang.  Layouts: heap.h. */
+ * with a message, never a crash or a hang.  Layouts: heap.h.
+ * Chunk lookups, bins and tcaches: heapbins.c; glibc's layout and the
+ * search for main_arena and mp_: heapglibc.c; shared: heap_int.h. */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -12,119 +14,10 @@
 
 #include "layoutdbg/heap.h"
 #include "layoutdbg/heapmem.h"
+#include "heap_int.h"
 
-#define ARENA_SIZE      2200
-#define OFF_FASTBINS    16
-#define OFF_TOP         96
-#define OFF_LAST_REM    104
-#define OFF_BINS        112
-#define OFF_NEXT        2160
-#define OFF_ATTACHED    2176
-#define OFF_SYSTEM      2184
-#define OFF_MAX_SYSTEM  2192
-#define NFASTBINS       10
-#define NBINS           128
-#define HEAP_MAX_SIZE   (64ULL << 20)   /* 2 * 4 MiB * sizeof(long) */
-#define MINSIZE         32
-#define TCACHE_BINS     64
-#define MAX_ARENAS      4096
-#define MAX_HEAPS       65536
-#define WORD(buf, off)  (*(const uint64_t *)((const char *)(buf) + (off)))
 
-/* ---- names and sizes ---------------------------------------------------- */
-
-const char *ld_chunk_state_name(enum ld_chunk_state st)
-{
-	static const char *const names[LD_CH_NSTATES] = {
-		[LD_CH_INUSE] = "in use", [LD_CH_TCACHE] = "tcache",
-		[LD_CH_FAST] = "fastbin", [LD_CH_UNSORTED] = "unsorted",
-		[LD_CH_SMALL] = "small bin", [LD_CH_LARGE] = "large bin",
-		[LD_CH_TOP] = "top", [LD_CH_FREE] = "free (no bin)",
-		[LD_CH_FENCE] = "fencepost", [LD_CH_MMAPPED] = "mmapped",
-	};
-
-	return (unsigned)st < LD_CH_NSTATES ? names[st] : "?";
-}
-
-bool ld_chunk_state_free(enum ld_chunk_state st)
-{
-	return st == LD_CH_FAST || st == LD_CH_UNSORTED || st == LD_CH_SMALL ||
-	       st == LD_CH_LARGE || st == LD_CH_TOP;
-}
-
-uint64_t ld_chunk_usable(const struct ld_chunk *c)
-{
-	/* malloc_usable_size: the next chunk's prev_size field is ours while
-	 * we are in use; an mmapped chunk has no next chunk. */
-	if (c->size < 16)
-		return 0;
-	return c->size - (c->flags & LD_IS_MMAPPED ? 16 : 8);
-}
-
-unsigned ld_tcache_index(uint64_t size)
-{
-	return size < 0x20 ? 0 : (unsigned)((size - 0x11) / 16);
-}
-
-unsigned ld_fastbin_index(uint64_t size)
-{
-	return (unsigned)(size >> 4) - 2;
-}
-
-/* smallbin_index / largebin_index_64 of malloc.c */
-unsigned ld_bin_index(uint64_t sz)
-{
-	if (sz < 0x400)
-		return (unsigned)(sz >> 4);
-	if ((sz >> 6) <= 48)
-		return 48 + (unsigned)(sz >> 6);
-	if ((sz >> 9) <= 20)
-		return 91 + (unsigned)(sz >> 9);
-	if ((sz >> 12) <= 10)
-		return 110 + (unsigned)(sz >> 12);
-	if ((sz >> 15) <= 4)
-		return 119 + (unsigned)(sz >> 15);
-	if ((sz >> 18) <= 2)
-		return 124 + (unsigned)(sz >> 18);
-	return 126;
-}
-
-/* ---- the walk's memory: blocks read once, words served from them -------- */
-
-struct block {
-	uint64_t lo, hi;
-	uint8_t *buf;           /* from ld_hbuf_get */
-};
-
-/* Where the chunks of one heap start, so that a bin's chunk is found from
- * its address in constant time (a binary search per free chunk was a
- * third of a walk with 100,000 chunks in the fastbins). */
-struct chunk_index {
-	struct ld_chunk_index ix;       /* the heap (ld_heap_region) */
-	struct ld_arena *a;
-	size_t base;            /* index in a->chunks of its first chunk */
-};
-
-/* A chunk of the tcache_perthread_struct's size, to look at (arena index,
- * chunk index). */
-struct candidate {
-	size_t arena, k;
-};
-
-struct walk {
-	const struct ld_heap_params *p;
-	struct ld_heap *h;
-	struct block *blocks;
-	size_t nblocks;
-	struct chunk_index *idx;        /* address order once all are walked */
-	size_t nidx;
-	struct candidate *cand;         /* chunk order */
-	size_t ncand, capcand;
-	int safe_linking;       /* 1, 0, or -1: decide per pointer */
-	unsigned tcache_chunk;  /* 0x290, or 0x250 before glibc 2.30 */
-};
-
-static int read_mem(struct walk *w, uint64_t addr, void *buf, size_t len)
+int ld_hw_read_mem(struct walk *w, uint64_t addr, void *buf, size_t len)
 {
 	for (size_t i = 0; i < w->nblocks; i++) {
 		const struct block *b = &w->blocks[i];
@@ -137,9 +30,9 @@ static int read_mem(struct walk *w, uint64_t addr, void *buf, size_t len)
 	return w->p->read(w->p->ctx, addr, buf, len);
 }
 
-static int read_word(struct walk *w, uint64_t addr, uint64_t *v)
+int ld_hw_read_word(struct walk *w, uint64_t addr, uint64_t *v)
 {
-	return read_mem(w, addr, v, sizeof *v);
+	return ld_hw_read_mem(w, addr, v, sizeof *v);
 }
 
 /* A heap image, read piece by piece as the walk reaches it (heapmem.h),
@@ -160,8 +53,7 @@ static void release_blocks(struct walk *w)
 	free(w->blocks);
 }
 
-static char *fmt_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *fmt_msg(const char *fmt, ...)
+char *ld_hw_msg(const char *fmt, ...)
 {
 	va_list ap;
 	char *s = NULL;
@@ -174,7 +66,7 @@ static char *fmt_msg(const char *fmt, ...)
 }
 
 /* Keep the first problem of an arena only: later ones follow from it. */
-static void note(char **slot, char *msg)
+void ld_hw_note(char **slot, char *msg)
 {
 	if (!*slot)
 		*slot = msg;
@@ -303,7 +195,7 @@ static void arena_count(struct ld_arena *a)
 }
 
 /* A chunk in use went into a bin of that kind. */
-static void count_move(struct ld_arena *a, uint64_t size, unsigned kind)
+void ld_hw_count_move(struct ld_arena *a, uint64_t size, unsigned kind)
 {
 	struct ld_heap_totals *t = &a->t;
 
@@ -476,7 +368,7 @@ static int chunk_stop(struct ld_arena *a, const struct ld_heap_region *r,
 	}
 	if (size < MINSIZE || size & 15 || size > r->end - p ||
 	    (a->top > p && a->top < r->end && size > a->top - p)) {
-		note(&a->error, fmt_msg("chunk at 0x%llx: size 0x%llx is not valid "
+		ld_hw_note(&a->error, ld_hw_msg("chunk at 0x%llx: size 0x%llx is not valid "
 					"(stops the walk)", (unsigned long long)p,
 					(unsigned long long)raw));
 		return 1;
@@ -522,7 +414,7 @@ static int unread(struct walk *w, struct ld_arena *a, const struct ld_heap_regio
 		free(a->error);
 		a->error = NULL;
 	}
-	note(&a->error, fmt_msg("heap 0x%llx-0x%llx: cannot read it (%s)",
+	ld_hw_note(&a->error, ld_hw_msg("heap 0x%llx-0x%llx: cannot read it (%s)",
 				(unsigned long long)r->start,
 				(unsigned long long)r->end, strerror(-err)));
 	return 1;
@@ -565,363 +457,6 @@ static int walk_region(struct walk *w, struct ld_arena *a,
 	return res;
 }
 
-/* ---- lookups -------------------------------------------------------------- */
-
-static struct ld_chunk *find_in(struct ld_chunk *v, size_t n, uint64_t addr)
-{
-	size_t lo = 0, hi = n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (v[mid].addr + (v[mid].size ? v[mid].size : 16) <= addr)
-			lo = mid + 1;
-		else if (v[mid].addr > addr)
-			hi = mid;
-		else
-			return &v[mid];
-	}
-	return NULL;
-}
-
-/* The chunk starting exactly at addr in any arena (*owner), by searching. */
-static struct ld_chunk *chunk_search(struct ld_heap *h, uint64_t addr,
-				     struct ld_arena **owner)
-{
-	for (size_t i = 0; i < h->narenas; i++) {
-		struct ld_arena *a = &h->arenas[i];
-		struct ld_chunk *c = find_in(a->chunks, a->nchunks, addr);
-
-		if (c) {
-			*owner = a;
-			return c->addr == addr ? c : NULL;
-		}
-	}
-	return NULL;
-}
-
-/* The same (for the bins and tcaches) from the chunk index of the heap
- * holding addr; by searching outside the heaps indexed. */
-static struct ld_chunk *chunk_exact(struct walk *w, uint64_t addr,
-				    struct ld_arena **owner)
-{
-	size_t lo = 0, hi = w->nidx, nth;
-	struct ld_arena *ignored;
-
-	if (!owner)
-		owner = &ignored;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		const struct chunk_index *x = &w->idx[mid];
-
-		if (x->ix.hi <= addr) {
-			lo = mid + 1;
-		} else if (x->ix.lo > addr) {
-			hi = mid;
-		} else {
-			int found = ld_chunk_index_find(&x->ix, addr, &nth);
-
-			if (found < 0)
-				break;
-			if (!found)
-				return NULL;
-			*owner = x->a;
-			return &x->a->chunks[x->base + nth];
-		}
-	}
-	return chunk_search(w->h, addr, owner);
-}
-
-const struct ld_chunk *ld_heap_chunk_at(const struct ld_heap *h, uint64_t addr,
-					int *arena)
-{
-	for (size_t i = 0; i < h->narenas; i++) {
-		const struct ld_arena *a = &h->arenas[i];
-		const struct ld_chunk *c = find_in(a->chunks, a->nchunks, addr);
-
-		if (c) {
-			if (arena)
-				*arena = (int)i;
-			return c;
-		}
-	}
-	for (size_t i = 0; i < h->nmmapped; i++) {
-		const struct ld_chunk *c = &h->mmapped[i];
-
-		if (addr >= c->addr && addr - c->addr < c->size) {
-			if (arena)
-				*arena = -1;
-			return c;
-		}
-	}
-	return NULL;
-}
-
-/* ---- bins ----------------------------------------------------------------- */
-
-/* A pointer that safe-linking protected (fd of fastbin and tcache chunks,
- * glibc >= 2.32: PROTECT_PTR).  When the version is unknown, take the
- * reading that gives a chunk. */
-static uint64_t reveal(struct walk *w, uint64_t field, uint64_t stored,
-		       uint64_t bias)
-{
-	uint64_t dec = stored ^ (field >> 12);
-
-	if (w->safe_linking >= 0)
-		return w->safe_linking ? dec : stored;
-	if (!dec || chunk_exact(w, dec - bias, NULL))
-		return dec;
-	return stored;
-}
-
-static int bin_add(struct ld_bin *b, uint64_t addr, size_t *cap)
-{
-	if (b->n == *cap) {
-		size_t nc = *cap ? *cap * 2 : 8;
-		uint64_t *nv = realloc(b->chunks, nc * sizeof *nv);
-
-		if (!nv)
-			return -ENOMEM;
-		b->chunks = nv;
-		*cap = nc;
-	}
-	b->chunks[b->n++] = addr;
-	return 0;
-}
-
-/* Mark chunk addr as free in bin b; false (with b->error) when it is not
- * a chunk of the heap or not of the size the bin holds. */
-static bool mark(struct walk *w, struct ld_bin *b, uint64_t addr)
-{
-	struct ld_arena *owner;
-	struct ld_chunk *c = chunk_exact(w, addr, &owner);
-	bool size_ok;
-
-	if (!c) {
-		note(&b->error, fmt_msg("0x%llx is not a chunk of the heap",
-					(unsigned long long)addr));
-		return false;
-	}
-	switch (b->kind) {
-	case LD_CH_TCACHE: size_ok = ld_tcache_index(c->size) == b->index; break;
-	case LD_CH_FAST: size_ok = ld_fastbin_index(c->size) == b->index; break;
-	case LD_CH_UNSORTED: size_ok = true; break;
-	default: size_ok = ld_bin_index(c->size) == b->index; break;
-	}
-	if (!size_ok) {
-		note(&b->error, fmt_msg("chunk 0x%llx has size 0x%llx, not of this bin",
-					(unsigned long long)addr,
-					(unsigned long long)c->size));
-		return false;
-	}
-	if (c->state != LD_CH_INUSE && c->state != LD_CH_FREE) {
-		note(&b->error, fmt_msg("chunk 0x%llx is in two bins (cycle?)",
-					(unsigned long long)addr));
-		return false;
-	}
-	c->state = b->kind;
-	c->bin = b->index;
-	count_move(owner, c->size, b->kind);
-	return true;
-}
-
-/* Steps allowed in a chain: no more chunks than the heap can hold. */
-static size_t chain_limit(const struct ld_heap *h)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < h->narenas; i++)
-		n += h->arenas[i].nchunks;
-	return n + 1;
-}
-
-/* A singly linked chain (fastbin, tcache): first is a chunk address;
- * bias is where the fd field sits in the chunk minus the link target's
- * offset (tcache links user pointers). */
-static int walk_single(struct walk *w, struct ld_bin *b, uint64_t first,
-		       uint64_t bias, size_t max)
-{
-	size_t cap = 0, limit = chain_limit(w->h);
-	uint64_t c = first;
-
-	while (c && b->n < limit && b->n < max) {
-		uint64_t stored;
-
-		if (bin_add(b, c, &cap))
-			return -ENOMEM;
-		if (!mark(w, b, c))
-			return 0;
-		if (read_word(w, c + 16, &stored)) {
-			note(&b->error, fmt_msg("cannot read the fd of 0x%llx",
-						(unsigned long long)c));
-			return 0;
-		}
-		c = reveal(w, c + 16, stored, bias);
-		if (c)
-			c -= bias;
-	}
-	if (c && b->n >= limit)
-		note(&b->error, fmt_msg("chain longer than the heap (a cycle): cut"));
-	return 0;
-}
-
-/* A doubly linked bin: fd from the head until the head again. */
-static int walk_double(struct walk *w, struct ld_bin *b, uint64_t head,
-		       uint64_t first)
-{
-	size_t cap = 0, limit = chain_limit(w->h);
-	uint64_t c = first;
-
-	while (c != head && b->n < limit) {
-		if (bin_add(b, c, &cap))
-			return -ENOMEM;
-		if (!mark(w, b, c))
-			return 0;
-		if (read_word(w, c + 16, &c)) {
-			note(&b->error, fmt_msg("cannot read the fd of 0x%llx",
-						(unsigned long long)b->chunks[b->n - 1]));
-			return 0;
-		}
-	}
-	if (c != head)
-		note(&b->error, fmt_msg("chain longer than the heap (a cycle): cut"));
-	return 0;
-}
-
-static int add_bin(struct ld_bin **v, size_t *n, struct ld_bin *b)
-{
-	struct ld_bin *nv;
-
-	if (!b->n && !b->error)
-		return 0;
-	nv = realloc(*v, (*n + 1) * sizeof *nv);
-	if (!nv) {
-		free(b->chunks);
-		free(b->error);
-		return -ENOMEM;
-	}
-	*v = nv;
-	nv[(*n)++] = *b;
-	return 0;
-}
-
-static int arena_bins(struct walk *w, struct ld_arena *a, const uint8_t *st)
-{
-	for (unsigned i = 0; i < NFASTBINS; i++) {
-		struct ld_bin b = { .kind = LD_CH_FAST, .index = (uint16_t)i };
-
-		if (walk_single(w, &b, WORD(st, OFF_FASTBINS + 8 * i), 0, SIZE_MAX) ||
-		    add_bin(&a->bins, &a->nbins, &b))
-			return -ENOMEM;
-	}
-	for (unsigned i = 1; i < NBINS - 1; i++) {
-		uint64_t head = a->addr + OFF_BINS + 16 * (i - 1) - 16;
-		struct ld_bin b = { .kind = i == 1 ? LD_CH_UNSORTED :
-				    i < 64 ? LD_CH_SMALL : LD_CH_LARGE,
-				    .index = (uint16_t)i };
-
-		if (walk_double(w, &b, head, WORD(st, OFF_BINS + 16 * (i - 1))) ||
-		    add_bin(&a->bins, &a->nbins, &b))
-			return -ENOMEM;
-	}
-	return 0;
-}
-
-/* ---- tcaches --------------------------------------------------------------- */
-
-/* Is the chunk at c a tcache_perthread_struct?  Every count matches its
- * chain, which ends in NULL and holds chunks of the bin's size.  Read
- * only, nothing marked. */
-static bool looks_like_tcache(struct walk *w, const struct ld_chunk *c,
-			      bool first, bool *empty)
-{
-	uint8_t buf[640];
-	bool wide = w->tcache_chunk == 0x290;
-	size_t limit = chain_limit(w->h);
-
-	if (c->size != w->tcache_chunk || c->state != LD_CH_INUSE ||
-	    read_mem(w, c->addr + 16, buf, wide ? 640 : 576))
-		return false;
-	*empty = true;
-	for (unsigned i = 0; i < TCACHE_BINS; i++) {
-		unsigned count = wide ? ((const uint16_t *)buf)[i] : buf[i];
-		uint64_t e = WORD(buf, (wide ? 128 : 64) + 8 * i);
-
-		if (!count != !e || e & 15)
-			return false;
-		*empty &= count == 0;
-		/* the first chunk of a heap is its creator's tcache: the
-		 * structure is enough there (its chains may be damaged) */
-		for (unsigned k = 0; !first && k < count; k++) {
-			struct ld_chunk *x;
-			uint64_t stored;
-
-			if (!e || k >= limit || e & 15 || !(x = chunk_exact(w, e - 16, NULL)) ||
-			    ld_tcache_index(x->size) != i || read_word(w, e, &stored))
-				return false;
-			e = reveal(w, e, stored, 16);
-		}
-		if (e && !first)
-			return false;
-	}
-	/* An all-zero block is a tcache only where one is sure to be: the
-	 * first chunk of an arena's heap (tcache_init's allocation). */
-	return first || !*empty;
-}
-
-static int read_tcache(struct walk *w, uint64_t chunk, int arena)
-{
-	uint8_t buf[640];
-	bool wide = w->tcache_chunk == 0x290;
-	struct ld_tcache t = { .chunk = chunk, .arena = arena };
-	struct ld_tcache *nv;
-
-	if (read_mem(w, chunk + 16, buf, wide ? 640 : 576))
-		return 0;
-	for (unsigned i = 0; i < TCACHE_BINS; i++) {
-		unsigned count = wide ? ((const uint16_t *)buf)[i] : buf[i];
-		uint64_t e = WORD(buf, (wide ? 128 : 64) + 8 * i);
-		struct ld_bin b = { .kind = LD_CH_TCACHE, .index = (uint16_t)i,
-				    .count = (uint16_t)count };
-
-		if (e && (walk_single(w, &b, e - 16, 16, count) ||
-			  add_bin(&t.bins, &t.nbins, &b)))
-			return -ENOMEM;
-	}
-	nv = realloc(w->h->tcaches, (w->h->ntcaches + 1) * sizeof *nv);
-	if (!nv) {
-		for (size_t i = 0; i < t.nbins; i++) {
-			free(t.bins[i].chunks);
-			free(t.bins[i].error);
-		}
-		free(t.bins);
-		return -ENOMEM;
-	}
-	w->h->tcaches = nv;
-	nv[w->h->ntcaches++] = t;
-	return 0;
-}
-
-/* The chunks of a tcache_perthread_struct's size the walk noted, in
- * arena and address order. */
-static int find_tcaches(struct walk *w)
-{
-	for (size_t j = 0; j < w->ncand; j++) {
-		struct ld_arena *a = &w->h->arenas[w->cand[j].arena];
-		struct ld_chunk *c = &a->chunks[w->cand[j].k];
-		bool first = false, empty;
-
-		for (size_t i = 0; i < a->nheaps; i++)
-			first |= c->addr == a->heaps[i].start;
-		if (!looks_like_tcache(w, c, first, &empty))
-			continue;
-		c->tcache_struct = true;
-		if (read_tcache(w, c->addr, (int)w->cand[j].arena))
-			return -ENOMEM;
-	}
-	return 0;
-}
-
 /* ---- arenas ---------------------------------------------------------------- */
 
 static int add_region(struct ld_arena *a, uint64_t info, uint64_t start,
@@ -950,7 +485,7 @@ static int main_regions(struct walk *w, struct ld_arena *a)
 	start = w->h->mp_sbrk_base ? w->h->mp_sbrk_base : end - a->system_mem;
 	start = (start + 15) & ~15ULL;
 	if (!a->top || start > a->top || end < a->top || end - start > (1ULL << 40)) {
-		note(&a->error, fmt_msg("main arena: top 0x%llx and system_mem 0x%llx "
+		ld_hw_note(&a->error, ld_hw_msg("main arena: top 0x%llx and system_mem 0x%llx "
 					"do not describe a heap",
 					(unsigned long long)a->top,
 					(unsigned long long)a->system_mem));
@@ -976,9 +511,9 @@ static int thread_regions(struct walk *w, struct ld_arena *a)
 	for (unsigned n = 0; hinfo && n < MAX_HEAPS; n++) {
 		uint64_t hi[4], start, end;
 
-		if (read_mem(w, hinfo, hi, sizeof hi) || hi[0] != a->addr ||
+		if (ld_hw_read_mem(w, hinfo, hi, sizeof hi) || hi[0] != a->addr ||
 		    hi[2] > HEAP_MAX_SIZE) {
-			note(&a->error, fmt_msg("arena 0x%llx: heap_info at 0x%llx is "
+			ld_hw_note(&a->error, ld_hw_msg("arena 0x%llx: heap_info at 0x%llx is "
 						"not valid (stops the walk)",
 						(unsigned long long)a->addr,
 						(unsigned long long)hinfo));
@@ -1023,7 +558,7 @@ static void check_top(struct walk *w, struct ld_arena *a)
 
 	if (!end || a->top_size <= end - a->top)
 		return;
-	note(&a->error, fmt_msg("top chunk at 0x%llx: size 0x%llx runs past the "
+	ld_hw_note(&a->error, ld_hw_msg("top chunk at 0x%llx: size 0x%llx runs past the "
 				"heap's end 0x%llx (counted up to there)",
 				(unsigned long long)a->top,
 				(unsigned long long)a->top_size,
@@ -1043,7 +578,7 @@ static int walk_arena(struct walk *w, struct ld_arena *a, const uint8_t *st)
 	a->max_system_mem = WORD(st, OFF_MAX_SYSTEM);
 	a->flags = *(const uint32_t *)(st + 4);
 	memset(&a->t, 0, sizeof a->t);
-	if (a->top && !read_word(w, a->top + 8, &tsize))
+	if (a->top && !ld_hw_read_word(w, a->top + 8, &tsize))
 		a->top_size = tsize & ~7ULL;
 	if (a->top)
 		check_top(w, a);
@@ -1068,7 +603,8 @@ static int walk_arena(struct walk *w, struct ld_arena *a, const uint8_t *st)
 /* av->last_remainder, once the chunk lists are indexed. */
 static void mark_last_remainder(struct walk *w, struct ld_arena *a)
 {
-	struct ld_chunk *c = a->last_remainder ? chunk_exact(w, a->last_remainder, NULL) : NULL;
+	struct ld_chunk *c = a->last_remainder ?
+		ld_hw_chunk_exact(w, a->last_remainder, NULL) : NULL;
 
 	if (c && c >= a->chunks && c < a->chunks + a->nchunks && c->state != LD_CH_TOP)
 		c->last_remainder = true;
@@ -1084,15 +620,15 @@ static int arena_list(struct walk *w, uint8_t (*states)[ARENA_SIZE],
 		int r;
 
 		if (*n == MAX_ARENAS) {
-			note(&w->h->error, fmt_msg("more than %d arenas: the list is cut",
+			ld_hw_note(&w->h->error, ld_hw_msg("more than %d arenas: the list is cut",
 						   MAX_ARENAS));
 			break;
 		}
-		r = read_mem(w, addr, states[*n], ARENA_SIZE);
+		r = ld_hw_read_mem(w, addr, states[*n], ARENA_SIZE);
 		if (r) {
 			if (!*n)
 				return r;
-			note(&w->h->error, fmt_msg("arena at 0x%llx cannot be read (%s): "
+			ld_hw_note(&w->h->error, ld_hw_msg("arena at 0x%llx cannot be read (%s): "
 						   "the list is cut",
 						   (unsigned long long)addr, strerror(-r)));
 			break;
@@ -1102,7 +638,7 @@ static int arena_list(struct walk *w, uint8_t (*states)[ARENA_SIZE],
 		addr = WORD(states[*n], OFF_NEXT);
 		(*n)++;
 		if (addr & 7 || !addr) {
-			note(&w->h->error, fmt_msg("arena list: next 0x%llx is not valid",
+			ld_hw_note(&w->h->error, ld_hw_msg("arena list: next 0x%llx is not valid",
 						   (unsigned long long)addr));
 			break;
 		}
@@ -1160,25 +696,14 @@ static int scan_mmapped(struct walk *w)
 	return 0;
 }
 
-/* Where sbrk_base sits in mp_: 96 from glibc 2.35 (thp_pagesize,
- * hp_pagesize, hp_flags came first), 72 before.  n_mmaps_max (65536
- * unless M_MMAP_MAX changed it) is 32 bytes before it from 2.35, 28
- * before: it tells the layout when the version is unknown. */
-static uint64_t sbrk_base_offset(const uint8_t *sbrk_base_field, int minor)
-{
-	if (minor)
-		return minor >= 35 ? 96 : 72;
-	return *(const uint32_t *)(sbrk_base_field - 28) == 65536 ? 72 : 96;
-}
-
 static void read_mp(struct walk *w)
 {
 	uint8_t buf[136];
 	uint64_t off;
 
-	if (!w->p->mp || read_mem(w, w->p->mp, buf, sizeof buf))
+	if (!w->p->mp || ld_hw_read_mem(w, w->p->mp, buf, sizeof buf))
 		return;
-	off = sbrk_base_offset(buf + 72, w->p->glibc_minor);
+	off = ld_heap_sbrk_base_offset(buf + 72, w->p->glibc_minor);
 	w->h->mp_valid = true;
 	w->h->mp_sbrk_base = WORD(buf, off);
 	w->h->mp_mmapped_mem = WORD(buf, off - 16);
@@ -1224,10 +749,10 @@ static int walk_all(struct walk *w, uint8_t (*states)[ARENA_SIZE])
 	index_sort(w);
 	for (size_t i = 0; i < h->narenas; i++)
 		mark_last_remainder(w, &h->arenas[i]);
-	if ((r = find_tcaches(w)))
+	if ((r = ld_hw_find_tcaches(w)))
 		return r;
 	for (size_t i = 0; i < h->narenas; i++)
-		if ((r = arena_bins(w, &h->arenas[i], states[i])))
+		if ((r = ld_hw_arena_bins(w, &h->arenas[i], states[i])))
 			return r;
 	for (size_t i = 0; i < h->narenas; i++)
 		arena_totals(&h->arenas[i]);
@@ -1292,112 +817,4 @@ void ld_heap_release(struct ld_heap *h)
 	free(h->mmapped);
 	free(h->error);
 	memset(h, 0, sizeof *h);
-}
-
-/* ---- finding main_arena and mp_ without symbols ----------------------- */
-
-static bool plausible_arena(const uint8_t *st, uint64_t addr)
-{
-	uint64_t top = WORD(st, OFF_TOP), att = WORD(st, OFF_ATTACHED);
-
-	if (att > 100000 || (top & 15) || WORD(st, OFF_SYSTEM) > (1ULL << 44))
-		return false;
-	if (!top)        /* not initialised yet: everything else is zero */
-		return !WORD(st, OFF_BINS) && !WORD(st, OFF_SYSTEM);
-	/* an empty bin points to itself (bin_at(i) = &bins[2i-2] - 16) */
-	for (unsigned i = 1; i < NBINS - 1; i++) {
-		uint64_t fd = WORD(st, OFF_BINS + 16 * (i - 1));
-		uint64_t bk = WORD(st, OFF_BINS + 16 * (i - 1) + 8);
-		uint64_t head = addr + OFF_BINS + 16 * (i - 1) - 16;
-
-		if (!fd || !bk || (fd & 15) || (bk & 15) || ((fd == head) != (bk == head)))
-			return false;
-	}
-	return true;
-}
-
-/* Is there a main_arena at buf + off (address a, libc data [lo, hi))? */
-static bool arena_here(ld_heap_read_fn read, void *ctx, const uint8_t *buf,
-		       uint64_t a, uint64_t lo, uint64_t hi)
-{
-	uint64_t next = WORD(buf, OFF_NEXT), st[ARENA_SIZE / 8];
-	unsigned hops = 0;
-
-	if (next == a)
-		return plausible_arena(buf, a);
-	/* several arenas: next leaves libc's data and comes back */
-	if (!next || next & 7 || (next >= lo && next < hi) ||
-	    !WORD(buf, OFF_TOP) || !plausible_arena(buf, a))
-		return false;
-	while (next != a && hops++ < MAX_ARENAS && !(next & 7) &&
-	       !read(ctx, next, st, sizeof st))
-		next = st[OFF_NEXT / 8];
-	return next == a;
-}
-
-/* Read [lo, hi) of the program (at most 64 MiB).  NULL and *err. */
-static uint8_t *read_range(ld_heap_read_fn read, void *ctx, uint64_t lo,
-			   uint64_t hi, int *err)
-{
-	uint8_t *buf;
-
-	*err = -EINVAL;
-	if (hi <= lo || hi - lo > (64ULL << 20))
-		return NULL;
-	*err = -ENOMEM;
-	buf = malloc(hi - lo);
-	if (!buf)
-		return NULL;
-	*err = read(ctx, lo, buf, hi - lo);
-	if (*err) {
-		free(buf);
-		return NULL;
-	}
-	return buf;
-}
-
-int ld_heap_find_main_arena(ld_heap_read_fn read, void *ctx, uint64_t lo,
-			    uint64_t hi, uint64_t *addr)
-{
-	int err;
-	uint8_t *buf = read_range(read, ctx, lo, hi, &err);
-
-	if (!buf)
-		return err;
-	err = -ENOENT;
-	for (uint64_t off = 0; off + ARENA_SIZE <= hi - lo; off += 8)
-		if (WORD(buf, off + OFF_NEXT) &&
-		    arena_here(read, ctx, buf + off, lo + off, lo, hi)) {
-			*addr = lo + off;
-			err = 0;
-			break;
-		}
-	free(buf);
-	return err;
-}
-
-int ld_heap_find_mp(ld_heap_read_fn read, void *ctx, uint64_t lo, uint64_t hi,
-		    uint64_t sbrk_base, uint64_t *addr)
-{
-	int err;
-	uint8_t *buf = read_range(read, ctx, lo, hi, &err);
-
-	if (!buf)
-		return err;
-	err = -ENOENT;
-	for (uint64_t off = 96; sbrk_base && off + 40 <= hi - lo; off += 8) {
-		uint64_t bins = WORD(buf, off + 8), maxb = WORD(buf, off + 16);
-		uint64_t count = WORD(buf, off + 24);
-
-		/* sbrk_base, then tcache_bins, tcache_max_bytes, tcache_count
-		 * (defaults 64, 1032, 7) */
-		if (WORD(buf, off) != sbrk_base || !bins || bins > 64 ||
-		    maxb != (bins - 1) * 16 + 24 || count > 65535)
-			continue;
-		*addr = lo + off - sbrk_base_offset(buf + off, 0);
-		err = 0;
-		break;
-	}
-	free(buf);
-	return err;
 }
