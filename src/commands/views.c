@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "layoutdbg/error.h"
-#include "layoutdbg/heapcmd.h"
+#include "layoutdbg/heapstop.h"
 #include "layoutdbg/infrun.h"
 #include "layoutdbg/jsonout.h"
 #include "layoutdbg/output.h"

@@ -11,7 +11,7 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include "layoutdbg/heapcmd.h"
+#include "layoutdbg/heapstop.h"
 #include "layoutdbg/error.h"
 #include "layoutdbg/resident.h"
 #include "layoutdbg/session.h"
