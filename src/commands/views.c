@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "layoutdbg/elfview.h"
 #include "layoutdbg/error.h"
 #include "layoutdbg/heapstop.h"
 #include "layoutdbg/infrun.h"
@@ -431,98 +432,21 @@ int ld_cmd_vmmap(struct ld_session *s, char *args)
 	return 0;
 }
 
-/* ---- info sections ----------------------------------------------- */
+/* ---- info sections, info segments ------------------------------- */
 
-static int emit_objects(const char *cmd, json_t *objs)
+/* The objects FILTER names (the program when none), loaded ones with an
+ * ELF file that reads; NULL after an error (out of memory). */
+static struct ld_elf_shown *objects_shown(struct ld_session *s, const char *cmd,
+					  const char *filter, size_t *n)
 {
-	json_t *d = ld_jdoc(cmd);
-
-	ld_jset(d, "objects", objs);
-	return ld_emit_json(d);
-}
-
-static json_t *sections_json(struct ld_elf *e, uint64_t bias, const char *path,
-			     bool exec)
-{
-	json_t *o = json_object(), *arr = json_array();
+	struct ld_elf_shown *v = calloc(s->objs.n + 1, sizeof *v);
 	size_t i;
 
-	ld_json_put_text(o, "path", path);
-	ld_jset(o, "executable", json_boolean(exec));
-	ld_json_put_u64(o, "bias", bias);
-	for (i = 0; i < ld_elf_nsections(e); i++) {
-		const struct ld_section *sec = ld_elf_section(e, i);
-		uint64_t a = sec->flags & SHF_ALLOC ? bias + sec->addr : sec->addr;
-		char words[128];
-		json_t *x;
-
-		if (sec->type == SHT_NULL)
-			continue;
-		x = json_object();
-		ld_jset(x, "index", json_integer(sec->index));
-		ld_json_put_text(x, "name", sec->name);
-		ld_json_put_u64(x, "start", a);
-		ld_json_put_u64(x, "end", a + sec->size);
-		ld_json_put_u64(x, "size", sec->size);
-		ld_json_put_u64(x, "offset", sec->offset);
-		ld_jset(x, "allocated", json_boolean(sec->flags & SHF_ALLOC));
-		ld_jset(x, "flags", words_json(ld_section_flag_words(sec, words,
-								     sizeof words)));
-		json_array_append_new(arr, x);
+	*n = 0;
+	if (!v) {
+		ld_error("%s: %s", cmd, strerror(ENOMEM));
+		return NULL;
 	}
-	ld_jset(o, "sections", arr);
-	return o;
-}
-
-static void print_sections(struct ld_elf *e, uint64_t bias, const char *path,
-			   bool exec)
-{
-	size_t i;
-
-
-	ld_out("%s file: `%s', file type elf64-x86-64.\n", exec ? "Exec" : "Object",
-	       path);
-	for (i = 0; i < ld_elf_nsections(e); i++) {
-		const struct ld_section *sec = ld_elf_section(e, i);
-		uint64_t a = sec->flags & SHF_ALLOC ? bias + sec->addr : sec->addr;
-		char idx[16], words[128];
-
-		/* BFD lists no section for the null entry or for the symbol
-		 * and string tables it consumes; its index is shndx - 1. */
-		if (sec->type == SHT_NULL || sec->type == SHT_SYMTAB ||
-		    (sec->type == SHT_STRTAB && !(sec->flags & SHF_ALLOC)))
-			continue;
-		snprintf(idx, sizeof idx, "[%u]", sec->index - 1);
-		ld_out(" %-8s 0x%08" PRIx64 "->0x%08" PRIx64 " at 0x%08" PRIx64 ": %s %s\n",
-		       idx, a, a + sec->size, sec->offset, sec->name,
-		       ld_section_flag_words(sec, words, sizeof words));
-	}
-}
-
-int ld_cmd_info_sections(struct ld_session *s, char *args)
-{
-	char *filter = strtok(args, " \t");
-	json_t *objs = NULL;
-	size_t i, shown = 0;
-
-	if (!s->proc) {
-		if (!s->exe)
-			return ld_error("info sections: no program loaded");
-		if (filter && !strstr(s->exe_path, filter))
-			return ld_error("info sections %s: not the program; libraries "
-					"are known once the program runs", filter);
-		objs = ld_json_on() ? json_array() : NULL;
-		if (objs) {
-			json_array_append_new(objs, sections_json(s->exe, 0, s->exe_path,
-								  true));
-			return emit_objects("info sections", objs);
-		}
-		print_sections(s->exe, 0, s->exe_path, true);
-		return 0;
-	}
-	if (ld_session_rescan(s) < 0)
-		return -1;
-	objs = ld_json_on() ? json_array() : NULL;
 	for (i = 0; i < s->objs.n; i++) {
 		struct ld_obj *ob = &s->objs.v[i];
 		struct ld_elf *e;
@@ -530,205 +454,135 @@ int ld_cmd_info_sections(struct ld_session *s, char *args)
 		if (filter ? !strstr(ob->path, filter) : !ob->is_exe)
 			continue;
 		if (!(e = ld_obj_elf(ob))) {
-			ld_error("info sections: %s: cannot read the ELF file", ob->path);
+			ld_error("%s: %s: cannot read the ELF file", cmd, ob->path);
 			continue;
 		}
-		if (objs)
-			json_array_append_new(objs, sections_json(e, ob->bias, ob->path,
-								  ob->is_exe));
-		else
-			print_sections(e, ob->bias, ob->path, ob->is_exe);
-		shown++;
+		v[(*n)++] = (struct ld_elf_shown){ .e = e, .bias = ob->bias,
+			.path = ob->path, .exec = ob->is_exe, .ob = ob };
 	}
-	if (!shown && filter) {
-		json_decref(objs);
-		return ld_error("info sections %s: no loaded object matches", filter);
-	}
-	return objs ? emit_objects("info sections", objs) : 0;
+	return v;
 }
 
-/* ---- info segments ----------------------------------------------- */
-
-static void print_phdrs(struct ld_elf *e)
+int ld_cmd_info_sections(struct ld_session *s, char *args)
 {
-	size_t i;
+	char *filter = strtok(args, " \t");
+	struct ld_elf_shown *v;
+	size_t n;
+	int r;
 
-	ld_out("Program Headers:\n");
-	ld_out("  Type           Offset   VirtAddr           PhysAddr           "
-	       "FileSiz  MemSiz   Flg Align\n");
-	for (i = 0; i < ld_elf_nsegments(e); i++) {
-		const struct ld_segment *g = ld_elf_segment(e, i);
-		char type[32], fl[4];
-
-		ld_out("  %-14.14s 0x%6.6" PRIx64 " 0x%16.16" PRIx64 " 0x%16.16" PRIx64
-		       " 0x%6.6" PRIx64 " 0x%6.6" PRIx64 " %s %#" PRIx64 "\n",
-		       ld_segment_type_name(g->type, type, sizeof type), g->offset,
-		       g->vaddr, g->paddr, g->filesz, g->memsz,
-		       ld_segment_flag_str(g->flags, fl), g->align);
-		if (g->type == PT_INTERP && ld_elf_interp(e))
-			ld_out("      [Requesting program interpreter: %s]\n",
-			       ld_elf_interp(e));
+	if (!s->proc) {
+		if (!s->exe)
+			return ld_error("info sections: no program loaded");
+		if (filter && !strstr(s->exe_path, filter))
+			return ld_error("info sections %s: not the program; libraries "
+					"are known once the program runs", filter);
+		return ld_show_sections(&(struct ld_elf_shown){ .e = s->exe,
+			.path = s->exe_path, .exec = true }, 1);
 	}
-	ld_out("\n Section to Segment mapping:\n  Segment Sections...\n");
-	for (i = 0; i < ld_elf_nsegments(e); i++) {
-		const struct ld_segment *g = ld_elf_segment(e, i);
-		size_t k;
-
-		ld_out("   %2.2zu     ", i);
-		for (k = 0; k < ld_elf_nsections(e); k++) {
-			const struct ld_section *sec = ld_elf_section(e, k);
-
-			if (sec->type != SHT_NULL && ld_elf_section_in_segment(sec, g))
-				ld_out("%s ", sec->name);
-		}
-		ld_out("\n");
-	}
+	if (ld_session_rescan(s) < 0)
+		return -1;
+	if (!(v = objects_shown(s, "info sections", filter, &n)))
+		return -1;
+	if (!n && filter)
+		r = ld_error("info sections %s: no loaded object matches", filter);
+	else
+		r = ld_show_sections(v, n);
+	free(v);
+	return r;
 }
 
-static void print_runtime(struct ld_session *s, struct ld_obj *ob,
-			  const struct ld_maps *m)
+/* Where ob's segments live: a PT_LOAD in the file mappings of ob that map
+ * its pages and the anonymous .bss tail right after one; the other
+ * segments that take memory in the mappings they overlap (a TLS segment
+ * is a template: each thread has a copy, so it has none). */
+static int segment_maps(struct ld_obj *ob, const struct ld_maps *m,
+			struct ld_seg_map **out, size_t *n)
 {
 	struct ld_elf *e = ld_obj_elf(ob);
-	size_t i, k;
+	size_t i, k, cap = 0;
 
-	ld_out("\n Runtime (%s, load bias 0x%" PRIx64 "):\n", ob->path, ob->bias);
-	ld_out("  Seg Type           Start              End                Live mappings\n");
+	*out = NULL;
+	*n = 0;
 	for (i = 0; i < ld_elf_nsegments(e); i++) {
 		const struct ld_segment *g = ld_elf_segment(e, i);
 		uint64_t lo = ob->bias + g->vaddr, hi = lo + g->memsz;
-		char type[32];
-		int n = 0;
 
 		if (g->type != PT_LOAD && g->type != PT_GNU_RELRO &&
-		    g->type != PT_DYNAMIC && g->type != PT_TLS &&
-		    g->type != PT_GNU_EH_FRAME)
+		    g->type != PT_DYNAMIC && g->type != PT_GNU_EH_FRAME)
 			continue;
-		ld_out("  %2.2zu  %-14s 0x%016" PRIx64 " 0x%016" PRIx64 " ", i,
-		       ld_segment_type_name(g->type, type, sizeof type), lo, hi);
 		for (k = 0; k < m->n; k++) {
 			const struct ld_map *mp = &m->v[k];
+			bool in = g->type != PT_LOAD ?
+				  mp->start < PAGE_UP(hi) && mp->end > PAGE_DOWN(lo) :
+				  ld_map_is_file(mp) ?
+				  obj_of_map_path(ob, mp) && segment_of(ob, mp) == (int)i :
+				  k > 0 && m->v[k - 1].end == mp->start &&
+				  obj_of_map_path(ob, &m->v[k - 1]) &&
+				  bss_segment(ob, mp) == (int)i;
 
-			if (mp->start >= PAGE_UP(hi) || mp->end <= PAGE_DOWN(lo))
+			if (!in)
 				continue;
-			if (g->type == PT_LOAD && ld_map_is_file(mp) &&
-			    segment_of(ob, mp) != (int)i)
-				continue;
-			if (!ld_map_is_file(mp) && g->type == PT_LOAD &&
-			    !(k > 0 && bss_segment(ob, mp) == (int)i))
-				continue;
-			if (g->type == PT_TLS)
-				break;	/* the template; each thread has a copy */
-			ld_out("%s0x%" PRIx64 "-0x%" PRIx64 " %s%s", n++ ? ", " : "",
-			       mp->start, mp->end, mp->perms,
-			       ld_map_is_file(mp) ? "" : " (anonymous .bss)");
+			if (*n == cap) {
+				struct ld_seg_map *t = realloc(*out, (cap = cap * 2 + 16) *
+							       sizeof *t);
+				if (!t) {
+					free(*out);
+					return -ENOMEM;
+				}
+				*out = t;
+			}
+			(*out)[(*n)++] = (struct ld_seg_map){ .seg = i, .map = k };
 		}
-		if (g->type == PT_GNU_RELRO)
-			ld_out("%s", n ? "  (made read-only after relocation)" : "");
-		ld_out("\n");
 	}
+	return 0;
 }
 
-static json_t *segments_json(struct ld_elf *e, struct ld_obj *ob,
-			     const struct ld_maps *m)
+static void segments_release(struct ld_segments_view *v, size_t n)
 {
-	json_t *o = json_object(), *arr = json_array();
-	size_t i, k;
-
-	ld_json_put_text(o, "path", ob ? ob->path : ld_elf_path(e));
-	ld_json_put_u64(o, "bias", ob ? ob->bias : 0);
-	for (i = 0; i < ld_elf_nsegments(e); i++) {
-		const struct ld_segment *g = ld_elf_segment(e, i);
-		json_t *x = json_object(), *secs = json_array(), *maps = json_array();
-		char type[32], fl[4];
-
-		ld_jset(x, "index", json_integer((json_int_t)i));
-		ld_jset(x, "type", json_string(ld_segment_type_name(g->type, type,
-								     sizeof type)));
-		ld_json_put_u64(x, "offset", g->offset);
-		ld_json_put_u64(x, "vaddr", g->vaddr);
-		ld_json_put_u64(x, "paddr", g->paddr);
-		ld_json_put_u64(x, "filesz", g->filesz);
-		ld_json_put_u64(x, "memsz", g->memsz);
-		ld_jset(x, "flags", json_string(ld_segment_flag_str(g->flags, fl)));
-		ld_json_put_u64(x, "align", g->align);
-		for (k = 0; k < ld_elf_nsections(e); k++) {
-			const struct ld_section *sec = ld_elf_section(e, k);
-
-			if (sec->type != SHT_NULL && ld_elf_section_in_segment(sec, g))
-				json_array_append_new(secs, json_string(sec->name));
-		}
-		ld_jset(x, "sections", secs);
-		if (ob) {
-			ld_json_put_u64(x, "runtime_start", ob->bias + g->vaddr);
-			ld_json_put_u64(x, "runtime_end", ob->bias + g->vaddr + g->memsz);
-			for (k = 0; m && g->type == PT_LOAD && k < m->n; k++) {
-				const struct ld_map *mp = &m->v[k];
-
-				if ((ld_map_is_file(mp) && obj_of_map_path(ob, mp) &&
-				     segment_of(ob, mp) == (int)i) ||
-				    (!ld_map_is_file(mp) && k > 0 &&
-				     m->v[k - 1].end == mp->start &&
-				     obj_of_map_path(ob, &m->v[k - 1]) &&
-				     bss_segment(ob, mp) == (int)i))
-					json_array_append_new(maps, ld_json_mapping(mp));
-			}
-			ld_jset(x, "mappings", maps);
-		} else {
-			json_decref(maps);
-		}
-		json_array_append_new(arr, x);
-	}
-	ld_jset(o, "segments", arr);
-	return o;
+	for (size_t i = 0; v && i < n; i++)
+		free((void *)v[i].live);
+	free(v);
 }
 
 int ld_cmd_info_segments(struct ld_session *s, char *args)
 {
 	char *filter = strtok(args, " \t");
-	json_t *objs = NULL;
 	const struct ld_maps *m;
-	size_t i, shown = 0;
+	struct ld_elf_shown *obj;
+	struct ld_segments_view *v;
+	size_t i, n;
+	int r;
 
 	if (!s->proc) {
 		if (!s->exe)
 			return ld_error("info segments: no program loaded");
-		if (ld_json_on()) {
-			objs = json_array();
-			json_array_append_new(objs, segments_json(s->exe, NULL, NULL));
-			return emit_objects("info segments", objs);
-		}
-		print_phdrs(s->exe);
-		return 0;
+		return ld_show_segments(&(struct ld_segments_view){ .obj = {
+			.e = s->exe, .path = ld_elf_path(s->exe), .exec = true } }, 1);
 	}
 	if (ld_session_rescan(s) < 0 || !(m = ld_session_maps(s)))
 		return -1;
-	objs = ld_json_on() ? json_array() : NULL;
-	for (i = 0; i < s->objs.n; i++) {
-		struct ld_obj *ob = &s->objs.v[i];
+	if (!(obj = objects_shown(s, "info segments", filter, &n)))
+		return -1;
+	v = calloc(n + 1, sizeof *v);
+	for (i = 0; v && i < n; i++) {
+		struct ld_seg_map *live;
 
-		if (filter ? !strstr(ob->path, filter) : !ob->is_exe)
-			continue;
-		if (!ld_obj_elf(ob)) {
-			ld_error("info segments: %s: cannot read the ELF file", ob->path);
-			continue;
-		}
-		if (objs) {
-			json_array_append_new(objs, segments_json(ob->elf, ob, m));
-			shown++;
-			continue;
-		}
-		if (shown++)
-			ld_out("\n");
-		ld_out("%s:\n\n", ob->path);
-		print_phdrs(ob->elf);
-		print_runtime(s, ob, m);
+		v[i].obj = obj[i];
+		v[i].m = m;
+		if (segment_maps(obj[i].ob, m, &live, &v[i].nlive) < 0)
+			break;
+		v[i].live = live;
 	}
-	if (!shown) {
-		json_decref(objs);
-		return ld_error("info segments%s%s: no loaded object matches",
-				filter ? " " : "", filter ? filter : "");
-	}
-	return objs ? emit_objects("info segments", objs) : 0;
+	free(obj);
+	if (!v || i < n)
+		r = ld_error("info segments: %s", strerror(ENOMEM));
+	else if (!n)
+		r = ld_error("info segments%s%s: no loaded object matches",
+			     filter ? " " : "", filter ? filter : "");
+	else
+		r = ld_show_segments(v, n);
+	segments_release(v, i);
+	return r;
 }
 
 /* ---- xinfo / info symbol ------------------------------------------ */
@@ -991,42 +845,26 @@ int ld_cmd_xinfo(struct ld_session *s, char *args)
 
 int ld_cmd_info_symbol(struct ld_session *s, char *args)
 {
+	struct ld_symbol_answer a = { 0 };
 	struct ld_obj *ob;
 	const struct ld_section *sec;
-	const char *name;
-	uint64_t addr, off;
+	uint64_t addr;
 
 	while (isspace((unsigned char)*args))
 		args++;
+	a.expr = args;
 	if (!*args)
 		return ld_error("info symbol: an address is needed");
 	if (ld_eval_addr(s, "info symbol", args, &addr) < 0)
 		return -1;
-	if (!ld_objs_symbolize(&s->objs, addr, &ob, &name, &off)) {
-		if (ld_json_on())
-			return ld_emit_json(json_pack("{s:s, s:n}", "command",
-						      "info symbol", "symbol"));
-		ld_out("No symbol matches %s.\n", args);
-		return 0;
+	if (ld_objs_symbolize(&s->objs, addr, &ob, &a.name, &a.offset)) {
+		sec = ld_elf_section_at(ob->elf, addr - ob->bias);
+		a.section = sec ? sec->name : NULL;
+		a.ob = ob;
+	} else {
+		a.name = NULL;
 	}
-	sec = ld_elf_section_at(ob->elf, addr - ob->bias);
-	if (ld_json_on()) {
-		json_t *d = ld_jdoc("info symbol");
-
-		ld_json_put_text(d, "symbol", name);
-		ld_json_put_u64(d, "offset", off);
-		ld_json_put_text(d, "section", sec ? sec->name : "");
-		ld_json_put_text(d, "object", ob->path);
-		return ld_emit_json(d);
-	}
-	ld_out("%s", name);
-	if (off)
-		ld_out(" + %" PRIu64, off);
-	ld_out(" in section %s", sec ? sec->name : "??");
-	if (!ob->is_exe)
-		ld_out(" of %s", ob->path);
-	ld_out("\n");
-	return 0;
+	return ld_show_symbol(&a);
 }
 
 /* ---- layout: the seed's summary diagram, from real data ----------- */
