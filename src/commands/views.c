@@ -11,6 +11,7 @@
 #include "layoutdbg/elfview.h"
 #include "layoutdbg/error.h"
 #include "layoutdbg/heapstop.h"
+#include "layoutdbg/layoutview.h"
 #include "layoutdbg/infrun.h"
 #include "layoutdbg/jsonout.h"
 #include "layoutdbg/output.h"
@@ -869,208 +870,64 @@ int ld_cmd_info_symbol(struct ld_session *s, char *args)
 
 /* ---- layout: the seed's summary diagram, from real data ----------- */
 
-enum block { B_EXE, B_HEAP, B_DSO, B_ANON, B_SPECIAL, B_STACK, B_VSYSCALL };
-
-static enum block block_of(const struct ld_map *mp, const char *exe)
+static int show_layout(struct ld_layout *l, const struct ld_maps *m,
+		       const char *exe)
 {
-	char buf[4096];
+	int r;
 
-	if (!strcmp(mp->path, "[heap]"))
-		return B_HEAP;
-	if (!strcmp(mp->path, "[stack]"))
-		return B_STACK;
-	if (!strcmp(mp->path, "[vsyscall]"))
-		return B_VSYSCALL;
-	if (mp->path[0] == '[' && strncmp(mp->path, "[anon", 5))
-		return B_SPECIAL;
-	if (ld_map_is_file(mp))
-		return exe && !strcmp(ld_map_basepath(mp, buf, sizeof buf), exe) ?
-		       B_EXE : B_DSO;
-	return B_ANON;
+	if (ld_layout_blocks(m, exe, l) < 0)
+		return ld_error("layout: %s", strerror(ENOMEM));
+	r = ld_show_layout(l);
+	ld_layout_release(l);
+	return r;
 }
 
-static const char *block_label(enum block b)
+static int layout_of_snapshot(struct ld_session *s, const char *key)
 {
-	static const char *l[] = { "ELF segments", "Heap", "Loaded DSOs",
-				   "Anonymous", "vvar / vdso", "Stack", "vsyscall" };
-	return l[b];
-}
+	struct ld_snapshot *snap = ld_snapshot_find(&s->snaps, key);
+	struct ld_layout l = { 0 };
 
-struct blk { enum block kind; size_t first, last; };
-
-/* Group mappings into blocks: same kind and contiguous.  An anonymous
- * mapping right after a library's file mapping is that library's .bss
- * tail and joins it; other anonymous memory (thread stacks, their guard
- * pages, TLS) stays anonymous. */
-static size_t make_blocks(const struct ld_maps *m, const char *exe,
-			  struct blk *out)
-{
-	size_t i, n = 0;
-
-	for (i = 0; i < m->n; i++) {
-		enum block b = block_of(&m->v[i], exe);
-		bool touches_prev = i > 0 && m->v[i - 1].end == m->v[i].start;
-
-		if (b == B_ANON && touches_prev && n && out[n - 1].kind == B_DSO &&
-		    ld_map_is_file(&m->v[i - 1]) && strcmp(m->v[i].perms, "---p"))
-			b = B_DSO;
-		if (n && out[n - 1].kind == b && touches_prev) {
-			out[n - 1].last = i;
-			continue;
-		}
-		out[n].kind = b;
-		out[n].first = out[n].last = i;
-		n++;
-	}
-	return n;
-}
-
-/* Resident KiB of a block's mappings (pg: per mapping, or NULL). */
-static uint64_t block_rss(const struct ld_pages *pg, const struct blk *b)
-{
-	uint64_t t = 0;
-	size_t i;
-
-	for (i = b->first; pg && i <= b->last; i++)
-		t += pg[i].rss;
-	return t;
-}
-
-static void block_detail(const struct ld_maps *m, const struct blk *b,
-			 char *buf, size_t len, const struct ld_pages *pg)
-{
-	uint64_t size = m->v[b->last].end - m->v[b->first].start;
-	char h[32], names[512] = "";
-	size_t i, used = 0;
-
-	for (i = b->first; i <= b->last && b->kind == B_DSO; i++) {
-		const char *slash = strrchr(m->v[i].path, '/');
-		int k;
-
-		if (!slash || (used && strstr(names, slash + 1)))
-			continue;
-		k = snprintf(names + used, sizeof names - used, "%s%s",
-			     used ? ", " : "", slash + 1);
-		if (k > 0 && (size_t)k < sizeof names - used)
-			used += (size_t)k;
-	}
-	char r[48] = "", hr[32];
-
-	if (pg)
-		snprintf(r, sizeof r, " (%s resident)",
-			 ld_human_size(block_rss(pg, b) * 1024, hr, sizeof hr));
-	snprintf(buf, len, "%zu mapping%s, %s%s%s%s", b->last - b->first + 1,
-		 b->last == b->first ? "" : "s", ld_human_size(size, h, sizeof h),
-		 r, used ? ": " : "", names);
-}
-
-static void draw(const struct ld_maps *m, const char *exe, bool brk_valid,
-		 uint64_t start_brk, uint64_t brk, const struct ld_pages *pg)
-{
-	struct blk *b = calloc(m->n + 1, sizeof *b);
-	const char *line = "+----------------+";
-	size_t n, i;
-	bool heap_seen = false;
-
-	if (!b) {
-		ld_error("layout: %s", strerror(ENOMEM));
-		return;
-	}
-	n = make_blocks(m, exe, b);
-	if (ld_json_on()) {
-		json_t *d = ld_jdoc("layout"), *arr = json_array();
-
-		for (i = 0; i < n; i++) {
-			json_t *o = json_object();
-			char detail[640];
-
-			block_detail(m, &b[i], detail, sizeof detail, pg);
-			ld_jset(o, "kind", json_string(block_label(b[i].kind)));
-			if (pg)
-				ld_jset(o, "rss", json_integer((json_int_t)block_rss(pg, &b[i]) * 1024));
-			ld_json_put_u64(o, "start", m->v[b[i].first].start);
-			ld_json_put_u64(o, "end", m->v[b[i].last].end);
-			ld_jset(o, "mappings", json_integer((json_int_t)(b[i].last -
-								       b[i].first + 1)));
-			ld_json_put_text(o, "detail", detail);
-			ld_jset(o, "gap_before", json_boolean(i > 0 &&
-				m->v[b[i - 1].last].end != m->v[b[i].first].start));
-			json_array_append_new(arr, o);
-		}
-		ld_jset(d, "blocks", arr);
-		if (brk_valid) {
-			ld_json_put_u64(d, "start_brk", start_brk);
-			ld_json_put_u64(d, "brk", brk);
-		}
-		ld_emit_json(d);
-		free(b);
-		return;
-	}
-	for (i = 0; i < n; i++) {
-		uint64_t lo = m->v[b[i].first].start, hi = m->v[b[i].last].end;
-		char detail[640];
-
-		if (i == 0 || m->v[b[i - 1].last].end != lo) {
-			if (i)
-				ld_out("...\n");
-			ld_out("%s 0x%" PRIx64 "\n", line, lo);
-		}
-		block_detail(m, &b[i], detail, sizeof detail, pg);
-		ld_out("| %-14s | %s\n", block_label(b[i].kind), detail);
-		ld_out("%s 0x%" PRIx64, line, hi);
-		if (b[i].kind == B_HEAP && brk_valid) {
-			heap_seen = true;
-			ld_out(" (program break%s)", brk == hi ? "" : "");
-			if (brk != hi)
-				ld_out(": break at 0x%" PRIx64, brk);
-		}
-		if (b[i].kind == B_EXE && brk_valid && brk == start_brk && !heap_seen)
-			ld_out("  (program break 0x%" PRIx64 ": no heap yet)", brk);
-		ld_out("\n");
-	}
-	free(b);
+	if (!snap)
+		return ld_error("layout: no snapshot \"%s\" (see `snapshots`)", key);
+	l.brk_valid = snap->brk_valid;
+	l.start_brk = snap->start_brk;
+	l.brk = snap->brk;
+	l.pg = s->vmmap_resident ? snap->pages : NULL;
+	return show_layout(&l, &snap->maps, snap->exe);
 }
 
 /* The layout now, with the resident sizes of this stop when allowed. */
-static void live_layout(struct ld_session *s, const struct ld_maps *m,
-			bool ok, uint64_t sb, uint64_t brk)
+static int live_layout(struct ld_session *s)
 {
-	const struct ld_smaps *sm = ld_resident_column(s, m, "layout");
-	struct ld_pages *pg = sm ? calloc(m->n + 1, sizeof *pg) : NULL;
-	size_t i;
+	const struct ld_maps *m = ld_session_maps(s);
+	const struct ld_smaps *sm;
+	struct ld_pages *pg = NULL;
+	struct ld_layout l = { 0 };
+	int r;
 
-	for (i = 0; pg && i < m->n; i++)
+	if (!m)
+		return -1;
+	l.brk_valid = ld_session_brk(s, &l.start_brk, &l.brk) == 0;
+	m = ld_session_maps(s);
+	sm = ld_resident_column(s, m, "layout");
+	if (sm && !(pg = calloc(m->n + 1, sizeof *pg)))
+		return ld_error("layout: %s", strerror(ENOMEM));
+	for (size_t i = 0; pg && i < m->n; i++)
 		ld_pages_of(&sm->v[i], &pg[i]);
-	draw(m, s->exe_path, ok, sb, brk, pg);
+	l.pg = pg;
+	r = show_layout(&l, m, s->exe_path);
 	free(pg);
+	return r;
 }
 
 int ld_cmd_layout(struct ld_session *s, char *args)
 {
 	char *key = strtok(args, " \t");
-	uint64_t sb = 0, brk = 0;
 
-	if (key) {
-		struct ld_snapshot *snap = ld_snapshot_find(&s->snaps, key);
-
-		if (!snap)
-			return ld_error("layout: no snapshot \"%s\" (see `snapshots`)", key);
-		draw(&snap->maps, snap->exe, snap->brk_valid, snap->start_brk,
-		     snap->brk, s->vmmap_resident ? snap->pages : NULL);
-		return 0;
-	}
+	if (key)
+		return layout_of_snapshot(s, key);
 	if (!s->proc)
 		return ld_error("layout: no process: the program is not being run "
 				"(or give a snapshot: layout SNAP)");
-	{
-		const struct ld_maps *m = ld_session_maps(s);
-		bool ok;
-
-		if (!m)
-			return -1;
-		ok = ld_session_brk(s, &sb, &brk) == 0;
-		m = ld_session_maps(s);
-		live_layout(s, m, ok, sb, brk);
-	}
-	return 0;
+	return live_layout(s);
 }
