@@ -25,7 +25,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "layoutdbg/commands.h"
+#include "layoutdbg/cmdtable.h"
 #include "layoutdbg/error.h"
 #include "layoutdbg/output.h"
 #include "layoutdbg/session.h"

@@ -8,12 +8,14 @@
 #include <unistd.h>
 
 #include "ld_config.h"
-#include "layoutdbg/commands.h"
+#include "layoutdbg/cmdtable.h"
 #include "layoutdbg/error.h"
 #include "layoutdbg/output.h"
 #include "layoutdbg/repl.h"
 #include "layoutdbg/script.h"
 #include "layoutdbg/session.h"
+#include "layoutdbg/srcview.h"
+#include "layoutdbg/usage.h"
 
 static const char usage[] =
 "Usage: layoutdbg [OPTIONS] PROGRAM [ARGS...]   debug a new process\n"
@@ -53,17 +55,6 @@ struct opts {
 	int prog_index;          /* argv index of PROGRAM, 0 if none */
 };
 
-static int bad_usage(const char *fmt, const char *arg)
-{
-	fprintf(stderr, "layoutdbg: ");
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wformat-nonliteral"
-	fprintf(stderr, fmt, arg);
-#pragma GCC diagnostic pop
-	fprintf(stderr, "\nTry 'layoutdbg --help' for more information.\n");
-	return 2;
-}
-
 static int add_ex(struct opts *o, const char *cmd, bool is_file)
 {
 	char *c;
@@ -96,11 +87,11 @@ static int parse_opts(int argc, char **argv, struct opts *o,
 			break;
 		}
 		if (!strcmp(n, "-h") || !strcmp(n, "-help")) {
-			fputs(usage, stdout);
+			ld_show_usage(usage);
 			return 0;
 		}
 		if (!strcmp(n, "-version")) {
-			printf("layoutdbg %s\n", LD_VERSION);
+			ld_show_version(LD_VERSION);
 			return 0;
 		}
 		if (!strcmp(n, "-ex") || !strcmp(n, "-x") || !strcmp(n, "-p") ||
@@ -108,16 +99,16 @@ static int parse_opts(int argc, char **argv, struct opts *o,
 			char *end;
 
 			if (i + 1 >= argc)
-				return bad_usage("option '%s' needs an argument", a);
+				return ld_show_bad_usage("option '%s' needs an argument", a);
 			if (!strcmp(n, "-ex") || !strcmp(n, "-x")) {
 				if (add_ex(o, argv[++i], n[1] == 'x' && !n[2]) < 0)
-					return bad_usage("%s", strerror(ENOMEM));
+					return ld_show_bad_usage("%s", strerror(ENOMEM));
 				continue;
 			}
 			errno = 0;
 			o->pid = strtol(argv[++i], &end, 10);
 			if (errno || *end || o->pid <= 0 || o->pid > INT_MAX)
-				return bad_usage("'%s' is not a process id", argv[i]);
+				return ld_show_bad_usage("'%s' is not a process id", argv[i]);
 			continue;
 		}
 		if (!strcmp(n, "-batch")) {
@@ -142,22 +133,22 @@ static int parse_opts(int argc, char **argv, struct opts *o,
 			else if (!strcmp(w, "never"))
 				o->color = 0;
 			else
-				return bad_usage("--color: '%s': expected auto, always "
+				return ld_show_bad_usage("--color: '%s': expected auto, always "
 						 "or never", w);
 		} else {
-			return bad_usage("unknown option '%s'", a);
+			return ld_show_bad_usage("unknown option '%s'", a);
 		}
 	}
 	if (i < argc)
 		o->prog_index = i;
 	if (o->prog_index && o->pid)
-		return bad_usage("%s", "give a PROGRAM or -p PID, not both");
+		return ld_show_bad_usage("%s", "give a PROGRAM or -p PID, not both");
 	return -1;
 }
 
 static int run_file(struct ld_session *s, const char *path)
 {
-	return ld_script_run(s, path, path, false);
+	return ld_script_run(s, path, path, false, ld_execute);
 }
 
 /* ~/.layoutdbgrc, under the rule of script.h; messages call it by that
@@ -170,7 +161,7 @@ static void read_rc(struct ld_session *s)
 	if (!home || !*home)
 		return;
 	snprintf(path, sizeof path, "%s/.layoutdbgrc", home);
-	ld_script_run(s, path, "~/.layoutdbgrc", true);
+	ld_script_run(s, path, "~/.layoutdbgrc", true, ld_execute);
 }
 
 static int set_program(struct ld_session *s, int argc, char **argv, int idx)
@@ -207,12 +198,11 @@ int main(int argc, char **argv)
 	ld_install_signal_handlers();
 	ld_install_crash_handler(&s);
 	if (!o.quiet)
-		printf("layoutdbg %s: live memory-layout debugger.  Type `help` "
-		       "for commands.\n", LD_VERSION);
+		ld_show_banner(LD_VERSION);
 	if (!o.nx)
 		read_rc(&s);
 	if (o.prog_index && set_program(&s, argc, argv, o.prog_index) == 0 && !o.quiet)
-		ld_fout(stdout, "Reading symbols from %s...\n", s.exe_path);
+		ld_show_reading_symbols(s.exe_path);
 	if (o.pid)
 		ld_attach(&s, (pid_t)o.pid);
 	for (i = 0; i < o.nex && !quit && !ld_terminate; i++) {

@@ -11,10 +11,11 @@
 #include <readline/history.h>
 #include <readline/readline.h>
 
-#include "layoutdbg/commands.h"
+#include "layoutdbg/cmdtable.h"
 #include "layoutdbg/guardian.h"
 #include "layoutdbg/repl.h"
 #include "layoutdbg/script.h"
+#include "layoutdbg/usage.h"
 
 volatile sig_atomic_t ld_terminate;
 
@@ -124,13 +125,13 @@ void ld_install_signal_handlers(void)
 
 int ld_run_stream(struct ld_session *s, FILE *f)
 {
-	return ld_script_stream(s, f, NULL);
+	return ld_script_stream(s, f, NULL, ld_execute);
 }
 
 static void on_line(char *line)
 {
 	if (!line) {		/* Ctrl-D */
-		putchar('\n');
+		ld_show_eof();
 		repl_done = 1;
 		rl_callback_handler_remove();
 		return;

@@ -8,7 +8,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "layoutdbg/commands.h"
 #include "layoutdbg/error.h"
 #include "layoutdbg/repl.h"
 #include "layoutdbg/script.h"
@@ -87,7 +86,7 @@ static FILE *open_checked(const char *path, const char *shown, bool rc)
 }
 
 int ld_script_run(struct ld_session *s, const char *path, const char *shown,
-		  bool rc)
+		  bool rc, ld_line_fn exec)
 {
 	FILE *f;
 	int r;
@@ -99,7 +98,7 @@ int ld_script_run(struct ld_session *s, const char *path, const char *shown,
 	if (!f)
 		return -1;
 	depth++;
-	r = ld_script_stream(s, f, shown);
+	r = ld_script_stream(s, f, shown, exec);
 	depth--;
 	fclose(f);
 	return r;
@@ -127,7 +126,8 @@ static ssize_t read_line(FILE *f, char **line, size_t *cap, size_t *total)
 	return n;
 }
 
-int ld_script_stream(struct ld_session *s, FILE *f, const char *name)
+int ld_script_stream(struct ld_session *s, FILE *f, const char *name,
+		     ld_line_fn exec)
 {
 	char *line = NULL, where[4096];
 	size_t cap = 0, total = 0;
@@ -151,10 +151,10 @@ int ld_script_stream(struct ld_session *s, FILE *f, const char *name)
 		}
 		/* A Ctrl-C before this command is not meant for it. */
 		ld_interrupted = 0;
-		r = ld_execute(s, line);
+		r = exec(s, line);
 		if (name)
 			ld_error_origin(outer);
-		if (r == LD_CMD_QUIT)
+		if (r > 0)	/* quit */
 			break;
 		r = 0;
 	}

@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "tap.h"
-#include "layoutdbg/commands.h"
+#include "layoutdbg/cmdtable.h"
 #include "layoutdbg/output.h"
 #include "layoutdbg/session.h"
 #include "layoutdbg/unwind.h"

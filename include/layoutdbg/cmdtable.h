@@ -1,7 +1,7 @@
 /* The command table: names, aliases, preconditions, help.  Commands do
  * not re-check what their flags promise (a live, stopped process). */
-#ifndef LAYOUTDBG_COMMANDS_H
-#define LAYOUTDBG_COMMANDS_H
+#ifndef LAYOUTDBG_CMDTABLE_H
+#define LAYOUTDBG_CMDTABLE_H
 
 #include "layoutdbg/session.h"
 

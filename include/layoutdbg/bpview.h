@@ -1,0 +1,15 @@
+/* What the breakpoint commands show: info breakpoints, ignore, catch. */
+#ifndef LAYOUTDBG_BPVIEW_H
+#define LAYOUTDBG_BPVIEW_H
+
+#include "layoutdbg/bp.h"
+
+int ld_show_breakpoints(const struct ld_bps *b);
+/* ignore N COUNT: what the next crossings of breakpoint num do. */
+void ld_show_ignore(unsigned long num, unsigned long count);
+/* "Catchpoint N (KIND[ ARG])" */
+void ld_show_catchpoint(int num, const char *kind, const char *arg);
+/* A syscall catchpoint set while the process runs without the filter. */
+void ld_show_catch_unfiltered(void);
+
+#endif

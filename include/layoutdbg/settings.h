@@ -1,0 +1,30 @@
+/* The settings of `set` and `show`.
+ * Each command takes the rest of its line (args, which it may modify);
+ * the command table (cmdtable.c) checked its preconditions.  0, or -1
+ * after an error was printed. */
+#ifndef LAYOUTDBG_SETTINGS_H
+#define LAYOUTDBG_SETTINGS_H
+
+#include "layoutdbg/session.h"
+
+int ld_cmd_set_args(struct ld_session *s, char *args);
+int ld_cmd_set_disable_randomization(struct ld_session *s, char *args);
+int ld_cmd_set_auto_snapshot(struct ld_session *s, char *args);
+int ld_cmd_set_follow_fork(struct ld_session *s, char *args);
+int ld_cmd_show_follow_fork(struct ld_session *s, char *args);
+int ld_cmd_set_emulation(struct ld_session *s, char *args);
+int ld_cmd_set_cpu_pinning(struct ld_session *s, char *args);
+int ld_cmd_show_cpu_pinning(struct ld_session *s, char *args);
+int ld_cmd_show_emulation(struct ld_session *s, char *args);
+int ld_cmd_set_color(struct ld_session *s, char *args);
+int ld_cmd_show_args(struct ld_session *s, char *args);
+int ld_cmd_show_disable_randomization(struct ld_session *s, char *args);
+int ld_cmd_set_vmmap_resident(struct ld_session *s, char *args);
+int ld_cmd_show_vmmap_resident(struct ld_session *s, char *args);
+int ld_cmd_set_snapshot_pages(struct ld_session *s, char *args);
+int ld_cmd_show_snapshot_pages(struct ld_session *s, char *args);
+int ld_cmd_show_auto_snapshot(struct ld_session *s, char *args);
+int ld_cmd_set_debug_dir(struct ld_session *s, char *args);
+int ld_cmd_show_debug_dir(struct ld_session *s, char *args);
+
+#endif

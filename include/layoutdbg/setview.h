@@ -1,0 +1,14 @@
+/* show SETTING: gdb's sentences. */
+#ifndef LAYOUTDBG_SETVIEW_H
+#define LAYOUTDBG_SETVIEW_H
+
+#include <stdbool.h>
+
+/* gdb's form for a boolean setting: "WHAT is on." */
+void ld_show_onoff(const char *what, bool on);
+void ld_show_follow_fork(bool child);
+/* args: NULL-terminated */
+void ld_show_args(char *const *args);
+void ld_show_debug_dir(const char *dir);
+
+#endif

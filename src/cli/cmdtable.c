@@ -1,0 +1,491 @@
+/* The command table: names, aliases, preconditions (flags checked once
+ * here, so commands do not re-check them), dispatch with gdb's unique
+ * prefixes, the `info`/`set`/`show` sub-tables, help and completion.
+ * The commands themselves live in src/commands/, one file per gdb help
+ * class. */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "layoutdbg/args.h"
+#include "layoutdbg/breakpoints.h"
+#include "layoutdbg/cmdtable.h"
+#include "layoutdbg/data.h"
+#include "layoutdbg/cmddoc.h"
+#include "layoutdbg/error.h"
+#include "layoutdbg/files.h"
+#include "layoutdbg/helpview.h"
+#include "layoutdbg/heapcmd.h"
+#include "layoutdbg/infrun.h"
+#include "layoutdbg/layout.h"
+#include "layoutdbg/running.h"
+#include "layoutdbg/script.h"
+#include "layoutdbg/settings.h"
+#include "layoutdbg/snapshots.h"
+#include "layoutdbg/stack.h"
+#include "layoutdbg/views.h"
+
+/* Preconditions, checked once by the dispatcher. */
+#define NEED_PROC  0x1   /* a live, stopped process */
+#define NEED_FILE  0x2   /* a program loaded */
+
+struct cmd {
+	const char *name;
+	const char *aliases;   /* space-separated */
+	unsigned flags;
+	int (*fn)(struct ld_session *s, char *args);
+	const char *usage;
+	const char *summary;
+};
+
+static bool has_alias(const struct cmd *c, const char *w)
+{
+	const char *p = c->aliases;
+	size_t n = strlen(w);
+
+	while (p && *p) {
+		size_t k = strcspn(p, " ");
+
+		if (k == n && !strncmp(p, w, n))
+			return true;
+		p += k + (p[k] == ' ');
+	}
+	return false;
+}
+
+/* Exact name or alias first, then a unique prefix of a name (gdb's way). */
+static const struct cmd *lookup(const struct cmd *table, const char *w,
+				bool *ambiguous)
+{
+	const struct cmd *found = NULL;
+	size_t n = strlen(w);
+
+	*ambiguous = false;
+	for (const struct cmd *c = table; c->name; c++)
+		if (!strcmp(c->name, w) || has_alias(c, w))
+			return c;
+	for (const struct cmd *c = table; c->name; c++) {
+		if (strncmp(c->name, w, n))
+			continue;
+		if (found) {
+			*ambiguous = true;
+			return NULL;
+		}
+		found = c;
+	}
+	return found;
+}
+
+static size_t edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), i, j, prev[64], cur[64];
+
+	if (la >= 63 || lb >= 63)
+		return 99;
+	for (j = 0; j <= lb; j++)
+		prev[j] = j;
+	for (i = 1; i <= la; i++) {
+		cur[0] = i;
+		for (j = 1; j <= lb; j++) {
+			size_t sub = prev[j - 1] + (a[i - 1] != b[j - 1]);
+			size_t del = prev[j] + 1, ins = cur[j - 1] + 1;
+
+			cur[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
+		}
+		memcpy(prev, cur, sizeof cur);
+	}
+	return prev[lb];
+}
+
+static const char *closest(const struct cmd *table, const char *w)
+{
+	const char *best = NULL;
+	size_t bd = 3;
+
+	for (const struct cmd *c = table; c->name; c++) {
+		size_t d = edit_distance(w, c->name);
+
+		if (d < bd) {
+			bd = d;
+			best = c->name;
+		}
+	}
+	return best;
+}
+
+static int check_flags(struct ld_session *s, const struct cmd *c,
+		       const char *what)
+{
+	if ((c->flags & NEED_PROC) && !s->proc)
+		return ld_error("%s: no process: the program is not being run "
+				"(use `run`, `start` or `attach PID`)", what);
+	if ((c->flags & NEED_FILE) && !s->exe)
+		return ld_error("%s: no program loaded (use `file PROGRAM`)", what);
+	return 0;
+}
+
+static int unknown(const struct cmd *table, const char *prefix, const char *w,
+		   bool ambiguous)
+{
+	const char *near = closest(table, w);
+
+	if (ambiguous)
+		return ld_error("%s%s: ambiguous command; type `help` for the list",
+				prefix, w);
+	if (near)
+		return ld_error("%s%s: unknown command; did you mean `%s%s`?", prefix,
+				w, prefix, near);
+	return ld_error("%s%s: unknown command; type `help` for the list", prefix, w);
+}
+
+static int sub_dispatch(struct ld_session *s, const struct cmd *table,
+			const char *prefix, char *args)
+{
+	char *w = ld_next_word(&args), what[96];
+	const struct cmd *c;
+	bool amb;
+
+	if (!w) {
+		ld_help_must_follow(prefix);
+		for (c = table; c->name; c++)
+			ld_help_row(34, c->usage, c->summary);
+		return 0;
+	}
+	c = lookup(table, w, &amb);
+	if (!c)
+		return unknown(table, prefix, w, amb);
+	snprintf(what, sizeof what, "%s%s", prefix, c->name);
+	if (check_flags(s, c, what) < 0)
+		return -1;
+	return c->fn(s, args);
+}
+
+static const struct cmd info_cmds[] = {
+	{ "breakpoints", "b break", 0, ld_cmd_info_breakpoints, "info breakpoints",
+	  "breakpoints with their addresses, objects and hit counts" },
+	{ "proc", "", NEED_PROC, ld_cmd_info_proc,
+	  "info proc mappings|smaps|smaps_rollup",
+	  "gdb's mapping table, then /proc/PID/maps at the same stop; smaps: "
+	  "resident, dirty, shared, swapped per mapping (pmap -X's columns); "
+	  "smaps_rollup: their totals" },
+	{ "registers", "r reg", NEED_PROC, ld_cmd_info_registers, "info registers [REG]",
+	  "general registers of the selected thread" },
+	{ "threads", "", NEED_PROC, ld_cmd_info_threads, "info threads",
+	  "the threads, their LWP ids, names and where each is" },
+	{ "frame", "f", NEED_PROC, ld_cmd_info_frame, "info frame",
+	  "the selected frame: CFA, rip, saved rip, saved registers" },
+	{ "brk", "", NEED_PROC, ld_cmd_info_brk, "info brk",
+	  "start_brk, the program break (asked of the kernel), heap size" },
+	{ "aslr", "", 0, ld_cmd_info_aslr, "info aslr",
+	  "the system's randomization setting and this process's" },
+	{ "sections", "", 0, ld_cmd_info_sections, "info sections [OBJ]",
+	  "sections at runtime addresses (gdb's maint info sections)" },
+	{ "segments", "", 0, ld_cmd_info_segments, "info segments [OBJ]",
+	  "program headers, section mapping, the mappings each became" },
+	{ "line", "", 0, ld_cmd_info_line, "info line [FILE:LINE|LINE|FUNCTION|*ADDR]",
+	  "where a source line's code starts and ends" },
+	{ "symbol", "", NEED_PROC, ld_cmd_info_symbol, "info symbol ADDR",
+	  "the symbol and section an address is in" },
+	{ "heap", "", NEED_PROC, ld_cmd_heap, "info heap [...]", "the same as `heap`" },
+	{ "signals", "handle", 0, ld_cmd_info_signals, "info signals",
+	  "what each signal does: stop, pass to the program" },
+	{ "sharedlibrary", "shared dll", NEED_PROC, ld_cmd_info_sharedlibrary,
+	  "info sharedlibrary", "loaded objects with their ranges and load bias" },
+	{ NULL, NULL, 0, NULL, NULL, NULL }
+};
+
+static const struct cmd set_cmds[] = {
+	{ "debug-file-directory", "", 0, ld_cmd_set_debug_dir, "set debug-file-directory DIR",
+	  "where DIR/.build-id/xx/rest.debug files are looked for (heap)" },
+	{ "args", "", 0, ld_cmd_set_args, "set args ARGS", "arguments for `run`" },
+	{ "disable-randomization", "", 0, ld_cmd_set_disable_randomization,
+	  "set disable-randomization on|off", "on (default): run without ASLR" },
+	{ "auto-snapshot", "", 0, ld_cmd_set_auto_snapshot, "set auto-snapshot on|off",
+	  "take a snapshot at every stop" },
+	{ "color", "colour", 0, ld_cmd_set_color, "set color on|off", "colour in diffs" },
+	{ "follow-fork-mode", "", 0, ld_cmd_set_follow_fork, "set follow-fork-mode parent|child",
+	  "after a fork, debug the parent (default; the child runs free) or the child" },
+	{ "step-emulation", "", 0, ld_cmd_set_emulation, "set step-emulation on|off",
+	  "step off breakpoints by emulating simple instructions (default on)" },
+	{ "cpu-pinning", "", 0, ld_cmd_set_cpu_pinning, "set cpu-pinning on|off",
+	  "one CPU for program and layoutdbg while a breakpoint is passed over "
+	  "(default on)" },
+	{ "vmmap-resident", "", 0, ld_cmd_set_vmmap_resident, "set vmmap-resident on|off",
+	  "a resident column (from smaps) in vmmap and layout (default on)" },
+	{ "snapshot-pages", "", 0, ld_cmd_set_snapshot_pages, "set snapshot-pages on|off",
+	  "record resident/dirty/swapped page counts in snapshots (default on)" },
+	{ NULL, NULL, 0, NULL, NULL, NULL }
+};
+
+static const struct cmd show_cmds[] = {
+	{ "debug-file-directory", "", 0, ld_cmd_show_debug_dir, "show debug-file-directory",
+	  "where separate debug files are looked for" },
+	{ "args", "", 0, ld_cmd_show_args, "show args", "arguments for `run`" },
+	{ "disable-randomization", "", 0, ld_cmd_show_disable_randomization,
+	  "show disable-randomization", "whether `run` disables ASLR" },
+	{ "auto-snapshot", "", 0, ld_cmd_show_auto_snapshot, "show auto-snapshot",
+	  "whether every stop takes a snapshot" },
+	{ "follow-fork-mode", "", 0, ld_cmd_show_follow_fork, "show follow-fork-mode",
+	  "which process a fork leaves debugged" },
+	{ "step-emulation", "", 0, ld_cmd_show_emulation, "show step-emulation",
+	  "whether breakpoints are stepped off by emulation" },
+	{ "cpu-pinning", "", 0, ld_cmd_show_cpu_pinning, "show cpu-pinning",
+	  "whether hit loops run on one CPU" },
+	{ "vmmap-resident", "", 0, ld_cmd_show_vmmap_resident, "show vmmap-resident",
+	  "whether vmmap and layout show what is resident" },
+	{ "snapshot-pages", "", 0, ld_cmd_show_snapshot_pages, "show snapshot-pages",
+	  "whether snapshots record page counts" },
+	{ NULL, NULL, 0, NULL, NULL, NULL }
+};
+
+static int cmd_info(struct ld_session *s, char *args)
+{
+	return sub_dispatch(s, info_cmds, "info ", args);
+}
+
+static int cmd_set(struct ld_session *s, char *args)
+{
+	return sub_dispatch(s, set_cmds, "set ", args);
+}
+
+static int cmd_show(struct ld_session *s, char *args)
+{
+	char *p = ld_skip_ws(args), word[128];
+	bool amb;
+
+	snprintf(word, sizeof word, "%.*s", (int)strcspn(p, " \t"), p);
+	if (*word && !lookup(show_cmds, word, &amb) &&
+	    ld_snapshot_find(&s->snaps, word))
+		return ld_cmd_show_snap(s, word);
+	if (*word && (word[0] == '$' || isdigit((unsigned char)word[0])))
+		return ld_cmd_show_snap(s, word);
+	return sub_dispatch(s, show_cmds, "show ", args);
+}
+
+static int cmd_quit(struct ld_session *s, char *args)
+{
+	return LD_CMD_QUIT;
+}
+
+/* gdb's `source`: the file is read under the -x rule (script.h). */
+static int cmd_source(struct ld_session *s, char *args)
+{
+	char *path;
+
+	ld_trim_end(args);
+	path = ld_skip_ws(args);
+	if (!*path)
+		return ld_error("source: usage: source FILE");
+	return ld_script_run(s, path, path, false, ld_execute);
+}
+static int cmd_help(struct ld_session *s, char *args);
+
+static const struct cmd commands[] = {
+	{ "run", "r", NEED_FILE, ld_cmd_run, "run [ARGS]",
+	  "start the program (killing a running one); ARGS replace `set args`" },
+	{ "start", "", NEED_FILE, ld_cmd_start, "start [ARGS]",
+	  "temporary breakpoint at main, then run" },
+	{ "continue", "c cont fg", NEED_PROC, ld_cmd_continue, "continue [N]",
+	  "resume; N: ignore this breakpoint N-1 more times" },
+	{ "stepi", "si", NEED_PROC, ld_cmd_stepi, "stepi [N]",
+	  "execute N machine instructions" },
+	{ "finish", "fin", NEED_PROC, ld_cmd_finish, "finish",
+	  "run until the selected frame returns; print rax" },
+	{ "next", "n", NEED_PROC, ld_cmd_next, "next [N]",
+	  "run to the next source line, over calls (DWARF)" },
+	{ "step", "s", NEED_PROC, ld_cmd_step, "step [N]",
+	  "run to the next source line, into functions that have line info" },
+	{ "until", "u", NEED_PROC, ld_cmd_until, "until [LOCATION]",
+	  "like next, but not back into a loop; or run to LOCATION" },
+	{ "list", "l", 0, ld_cmd_list, "list [LINE|FILE:LINE|FUNCTION]",
+	  "source lines (10; again: the next 10)" },
+	{ "kill", "k", NEED_PROC, ld_cmd_kill, "kill", "kill the process" },
+	{ "attach", "", 0, ld_cmd_attach, "attach PID", "trace a running process" },
+	{ "detach", "", NEED_PROC, ld_cmd_detach, "detach",
+	  "let the process go, every breakpoint byte restored" },
+	{ "file", "", 0, ld_cmd_file, "file PROGRAM", "load a program to debug" },
+	{ "break", "b br", 0, ld_cmd_break, "break LOCATION",
+	  "breakpoint at SYMBOL, SYMBOL@LIBRARY, FILE:LINE, LINE or *ADDRESS" },
+	{ "tbreak", "tb", 0, ld_cmd_tbreak, "tbreak LOCATION",
+	  "breakpoint deleted when hit" },
+	{ "delete", "d", 0, ld_cmd_delete, "delete [N...]",
+	  "delete breakpoints (all when none given)" },
+	{ "disable", "dis", 0, ld_cmd_disable, "disable [N...]", "disable breakpoints" },
+	{ "enable", "en", 0, ld_cmd_enable, "enable [N...]", "enable breakpoints" },
+	{ "ignore", "", 0, ld_cmd_ignore, "ignore N COUNT",
+	  "don't stop at breakpoint N the next COUNT times" },
+	{ "info", "i", 0, cmd_info, "info WHAT",
+	  "breakpoints, proc mappings, registers, threads, frame, brk, aslr, "
+	  "sharedlibrary" },
+	{ "thread", "", NEED_PROC, ld_cmd_thread, "thread [N]", "select thread N" },
+	{ "backtrace", "bt where", NEED_PROC, ld_cmd_backtrace, "backtrace [N|-N]",
+	  "frames of the selected thread (libunwind)" },
+	{ "frame", "f", NEED_PROC, ld_cmd_frame, "frame [N]", "select frame N" },
+	{ "up", "", NEED_PROC, ld_cmd_up, "up [N]", "select the caller's frame" },
+	{ "down", "", NEED_PROC, ld_cmd_down, "down [N]", "select the callee's frame" },
+	{ "x", "", NEED_PROC, ld_cmd_x, "x/NFU ADDRESS",
+	  "examine memory (F: x d u o t c s a; U: b h w g)" },
+	{ "vmmap", "maps", NEED_PROC, ld_cmd_vmmap, "vmmap [FILTER]",
+	  "mappings classified (segment, heap, stack, thread stack, ...) with "
+	  "their sections" },
+	{ "heap", "", NEED_PROC, ld_cmd_heap,
+	  "heap [N|chunk ADDR|bins|arenas|mmapped]",
+	  "glibc malloc's arenas, chunks and bins (arena N only)" },
+	{ "xinfo", "", NEED_PROC, ld_cmd_xinfo, "xinfo ADDR",
+	  "mapping, object, segment, section, symbol of an address" },
+	{ "layout", "", 0, ld_cmd_layout, "layout [SNAP]",
+	  "the address-space diagram" },
+	{ "catch", "", 0, ld_cmd_catch, "catch WHAT",
+	  "syscall [NAME|NUMBER...], memory, load [LIB], fork, exec" },
+	{ "trace", "", NEED_FILE, ld_cmd_trace, "trace memory [until N|exit]",
+	  "run, recording every memory system call and its layout change" },
+	{ "timeline", "", 0, ld_cmd_timeline, "timeline [N]",
+	  "the recorded memory calls; N: one entry in full" },
+	{ "handle", "", 0, ld_cmd_handle, "handle SIGNAL [stop|nostop|pass|nopass]",
+	  "what a signal does when the program receives it" },
+	{ "snapshot", "snap", NEED_PROC, ld_cmd_snapshot, "snapshot [NAME]",
+	  "capture maps, break, frames and registers" },
+	{ "snapshots", "", 0, ld_cmd_snapshots, "snapshots", "list snapshots" },
+	{ "drop", "", 0, ld_cmd_drop, "drop SNAP", "forget a snapshot" },
+	{ "diff", "", 0, ld_cmd_diff, "diff [--by-object|--heap-only] [A [B]]",
+	  "what changed between two snapshots (default: the last two), heap "
+	  "chunks below; --by-object: by object and offset, for runs with "
+	  "other bases; --heap-only: the chunks alone" },
+	{ "save", "", 0, ld_cmd_save, "save [--force] SNAP FILE",
+	  "write a snapshot as JSON (atomically; --force: through a symlink, onto a device)" },
+	{ "load", "", 0, ld_cmd_load, "load FILE", "read a saved snapshot (at most 64 MiB)" },
+	{ "source", "", 0, cmd_source, "source FILE",
+	  "run the commands in FILE (a safe file, as for -x)" },
+	{ "export", "", 0, ld_cmd_export, "export [--force] SNAP|A..B|timeline FILE",
+	  "write .json, .svg (a picture; A..B: a diff) or .html" },
+	{ "set", "", 0, cmd_set, "set WHAT VALUE",
+	  "change a setting (`help set` lists them)" },
+	{ "show", "", 0, cmd_show, "show SNAP | show WHAT",
+	  "print a snapshot, or a setting" },
+	{ "help", "h ?", 0, cmd_help, "help [COMMAND]", "this list" },
+	{ "quit", "q exit", 0, cmd_quit, "quit",
+	  "leave (a spawned process is killed, an attached one detached)" },
+	{ NULL, NULL, 0, NULL, NULL, NULL }
+};
+
+static const char *const examples[][2] = {
+	{ "break", "break calloc  |  break malloc@libc.so.6  |  break heap.c:12  |  break *0x401136" },
+	{ "run", "run --verbose input.txt" },
+	{ "continue", "continue 100   (ignore this breakpoint 99 more times)" },
+	{ "snapshot", "snapshot before" },
+	{ "diff", "diff  |  diff before after  |  diff $1  (against now)  |  diff @15" },
+	{ "x", "x/8xg $sp  |  x/s 0x402010  |  x/4dw &counter" },
+	{ "vmmap", "vmmap  |  vmmap libc  |  vmmap 0x7ffff7dd3000" },
+	{ "xinfo", "xinfo $rax  |  xinfo &counter  |  xinfo calloc" },
+	{ "catch", "catch memory  |  catch syscall brk mmap  |  catch load libm" },
+	{ "trace", "trace memory until exit  |  trace memory until 2" },
+	{ "export", "export $1 layout.svg  |  export $1..$2 diff.svg  |  export timeline t.json" },
+	{ "handle", "handle SIGUSR1 nostop pass" },
+	{ "list", "list  |  list heap.c:10  |  list main" },
+	{ "info", "info proc mappings  |  info sections libc  |  info line heap.c:12" },
+};
+
+static int cmd_help(struct ld_session *s, char *args)
+{
+	char *w = ld_next_word(&args);
+	const struct cmd *c;
+	bool amb;
+
+	if (w) {
+		c = lookup(commands, w, &amb);
+		if (!c)
+			return unknown(commands, "help ", w, amb);
+		ld_help_command(c->usage, c->summary, c->aliases);
+		for (size_t k = 0; k < sizeof examples / sizeof *examples; k++)
+			if (!strcmp(examples[k][0], c->name))
+				ld_help_example(examples[k][1]);
+		if (c->fn == cmd_info || c->fn == cmd_set || c->fn == cmd_show) {
+			const struct cmd *t = c->fn == cmd_info ? info_cmds :
+					      c->fn == cmd_set ? set_cmds : show_cmds;
+
+			for (; t->name; t++)
+				ld_help_row(34, t->usage, t->summary);
+		}
+		return 0;
+	}
+	ld_help_head();
+	for (c = commands; c->name; c++)
+		ld_help_row(22, c->usage, c->summary);
+	ld_help_tail();
+	return 0;
+}
+
+int ld_execute(struct ld_session *s, const char *line)
+{
+	char *buf = strdup(line), *args, *w, name[64];
+	const struct cmd *c;
+	bool amb;
+	int r;
+
+	if (!buf)
+		return ld_error("%s", strerror(ENOMEM));
+	args = ld_skip_ws(buf);
+	ld_trim_end(args);
+	if (!*args || *args == '#') {
+		free(buf);
+		return LD_CMD_OK;
+	}
+	ld_poll_process(s);
+	/* "x/4xg" glues the format to the name. */
+	w = args;
+	while (*args && !isspace((unsigned char)*args) && *args != '/')
+		args++;
+	snprintf(name, sizeof name, "%.*s", (int)(args - w), w);
+	if (*args && *args != '/')
+		args++;
+	c = lookup(commands, name, &amb);
+	if (!c) {
+		if (strlen(name) > 40)
+			name[40] = 0;
+		r = unknown(commands, "", name, amb);
+	} else if ((r = check_flags(s, c, c->name)) == 0) {
+		ld_cmd_doc_start();
+		r = c->fn(s, args);
+		ld_cmd_doc_finish(c->name, r >= 0, s);
+	}
+	free(buf);
+	fflush(stdout);
+	return r;
+}
+
+const char *ld_command_name(const char *prefix, int state)
+{
+	static size_t i;
+	size_t n = strlen(prefix);
+
+	if (!state)
+		i = 0;
+	while (commands[i].name) {
+		const char *name = commands[i++].name;
+
+		if (!strncmp(name, prefix, n))
+			return name;
+	}
+	return NULL;
+}
+
+const char *ld_subcommand_name(const char *cmd, const char *prefix, int state)
+{
+	static size_t i;
+	const struct cmd *t = !strcmp(cmd, "info") || !strcmp(cmd, "i") ? info_cmds :
+			      !strcmp(cmd, "set") ? set_cmds :
+			      !strcmp(cmd, "show") ? show_cmds : NULL;
+	size_t n = strlen(prefix);
+
+	if (!state)
+		i = 0;
+	while (t && t[i].name) {
+		const char *name = t[i++].name;
+
+		if (!strncmp(name, prefix, n))
+			return name;
+	}
+	return NULL;
+}

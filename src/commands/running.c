@@ -1,0 +1,244 @@
+/* Running the program: run, start, attach, detach, kill, continue, the
+ * steps (stepi, next, step, until, finish), threads and signal handling. */
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "layoutdbg/args.h"
+#include "layoutdbg/error.h"
+#include "layoutdbg/infrun.h"
+#include "layoutdbg/running.h"
+#include "layoutdbg/runview.h"
+
+int ld_cmd_run(struct ld_session *s, char *args)
+{
+	if (*ld_skip_ws(args) && ld_args_set(s, args) < 0)
+		return -1;
+	return ld_run(s, false);
+}
+
+int ld_cmd_start(struct ld_session *s, char *args)
+{
+	if (*ld_skip_ws(args) && ld_args_set(s, args) < 0)
+		return -1;
+	return ld_run(s, true);
+}
+
+int ld_cmd_kill(struct ld_session *s, char *args)
+{
+	return ld_kill(s);
+}
+
+int ld_cmd_attach(struct ld_session *s, char *args)
+{
+	unsigned long pid;
+	char *w = ld_next_word(&args);
+
+	if (!w)
+		return ld_error("attach: a process id is needed");
+	if (ld_parse_uint("attach", w, INT_MAX, &pid) < 0)
+		return -1;
+	return ld_attach(s, (pid_t)pid);
+}
+
+int ld_cmd_detach(struct ld_session *s, char *args)
+{
+	return ld_detach(s);
+}
+
+int ld_cmd_continue(struct ld_session *s, char *args)
+{
+	unsigned long n = 1;
+
+	if (ld_opt_uint(&args, "continue", UINT_MAX, &n) < 0)
+		return -1;
+	return ld_continue(s, (unsigned)n);
+}
+
+int ld_cmd_stepi(struct ld_session *s, char *args)
+{
+	unsigned long n = 1;
+
+	if (ld_opt_uint(&args, "stepi", UINT_MAX, &n) < 0)
+		return -1;
+	if (!n)
+		return 0;
+	return ld_stepi(s, (unsigned)n);
+}
+
+int ld_cmd_finish(struct ld_session *s, char *args)
+{
+	return ld_finish(s);
+}
+
+static int step_lines(struct ld_session *s, char *args, const char *what,
+		      enum ld_step_mode mode)
+{
+	unsigned long n = 1;
+
+	if (ld_opt_uint(&args, what, UINT_MAX, &n) < 0)
+		return -1;
+	while (n-- && s->proc)
+		if (ld_step_line(s, mode) < 0)
+			return -1;
+	return 0;
+}
+
+int ld_cmd_next(struct ld_session *s, char *args)
+{
+	return step_lines(s, args, "next", STEP_NEXT);
+}
+
+int ld_cmd_step(struct ld_session *s, char *args)
+{
+	return step_lines(s, args, "step", STEP_INTO);
+}
+
+int ld_cmd_until(struct ld_session *s, char *args)
+{
+	ld_trim_end(args);
+	if (*ld_skip_ws(args)) {
+		/* until LOCATION: like tbreak LOCATION + continue, but it also
+		 * stops when the current frame returns (gdb). */
+		if (ld_break(s, ld_skip_ws(args), true) < 0)
+			return -1;
+		return ld_continue(s, 1);
+	}
+	return ld_step_line(s, STEP_UNTIL);
+}
+
+static const char *thread_name(pid_t pid, pid_t tid, char *buf, size_t len)
+{
+	char path[64];
+	FILE *f;
+
+	snprintf(path, sizeof path, "/proc/%d/task/%d/comm", (int)pid, (int)tid);
+	buf[0] = 0;
+	if ((f = fopen(path, "r"))) {
+		if (fgets(buf, (int)len, f))
+			buf[strcspn(buf, "\n")] = 0;
+		fclose(f);
+	}
+	return buf;
+}
+
+int ld_cmd_info_threads(struct ld_session *s, char *args)
+{
+	struct ld_threads_out o;
+	size_t i;
+
+	ld_threads_begin(&o);
+	for (i = 0; i < s->proc->nthreads; i++) {
+		struct ld_thread *t = &s->proc->threads[i];
+		struct ld_thread_row row = { .num = t->num, .tid = t->tid,
+					     .current = t->tid == s->cur_tid };
+		char name[64], where[512];
+		ld_regs r;
+
+		if (t->state == LD_T_GONE)
+			continue;
+		row.name = thread_name(s->proc->pid, t->tid, name, sizeof name);
+		row.has_pc = ld_regs_get(t->tid, &r) == 0;
+		row.pc = row.has_pc ? r.rip : 0;
+		if (!row.has_pc)
+			snprintf(where, sizeof where, "(running)");
+		else
+			ld_describe_pc(s, r.rip, where, sizeof where);
+		row.where = where;
+		ld_threads_row(&o, &row);
+	}
+	return ld_threads_end(&o);
+}
+
+int ld_cmd_thread(struct ld_session *s, char *args)
+{
+	char *w = ld_next_word(&args), where[512];
+	unsigned long n;
+	size_t i;
+	ld_regs r;
+
+	if (!w) {
+		struct ld_thread *t = ld_session_thread(s);
+
+		if (t)
+			ld_show_thread_current(t->num, t->tid);
+		return t ? 0 : -1;
+	}
+	if (ld_parse_uint("thread", w, INT_MAX, &n) < 0)
+		return -1;
+	for (i = 0; i < s->proc->nthreads; i++) {
+		struct ld_thread *t = &s->proc->threads[i];
+
+		if (t->num != (int)n || t->state == LD_T_GONE)
+			continue;
+		s->cur_tid = t->tid;
+		s->frame = 0;
+		ld_show_thread_switch(t->num, t->tid, ld_regs_get(t->tid, &r) ? NULL :
+				      ld_describe_pc(s, r.rip, where, sizeof where));
+		return 0;
+	}
+	return ld_error("thread %lu: no such thread (see `info threads`)", n);
+}
+
+static int signal_number(const char *w)
+{
+	char *end;
+	long n;
+	int i;
+
+	n = strtol(w, &end, 10);
+	if (*w && !*end)
+		return n > 0 && n < 65 ? (int)n : -1;
+	if (!strncmp(w, "SIG", 3))
+		w += 3;
+	for (i = 1; i < 65; i++) {
+		const char *a = sigabbrev_np(i);
+
+		if (a && !strcasecmp(a, w))
+			return i;
+	}
+	return -1;
+}
+
+int ld_cmd_handle(struct ld_session *s, char *args)
+{
+	char *w = ld_next_word(&args), *a;
+	int sig;
+
+	if (!w)
+		return ld_error("handle: usage: handle SIGNAL [stop|nostop|pass|nopass]...");
+	sig = signal_number(w);
+	if (sig < 0)
+		return ld_error("handle: unknown signal \"%s\"", w);
+	if (sig == SIGKILL || sig == SIGSTOP)
+		ld_warn("handle: SIG%s cannot be caught or ignored by the program",
+			sigabbrev_np(sig));
+	while ((a = ld_next_word(&args))) {
+		if (!strcmp(a, "stop") || !strcmp(a, "print"))
+			s->handle_stop[sig] = true;
+		else if (!strcmp(a, "nostop") || !strcmp(a, "noprint"))
+			s->handle_stop[sig] = false;
+		else if (!strcmp(a, "pass") || !strcmp(a, "noignore"))
+			s->handle_pass[sig] = true;
+		else if (!strcmp(a, "nopass") || !strcmp(a, "ignore"))
+			s->handle_pass[sig] = false;
+		else
+			return ld_error("handle: \"%s\": expected stop, nostop, pass "
+					"or nopass", a);
+	}
+	ld_show_signals(&sig, 1, s->handle_stop, s->handle_pass);
+	return 0;
+}
+
+int ld_cmd_info_signals(struct ld_session *s, char *args)
+{
+	int sigs[32], sig;
+	size_t n = 0;
+
+	for (sig = 1; sig < 32; sig++)
+		if (sigabbrev_np(sig))
+			sigs[n++] = sig;
+	ld_show_signals(sigs, n, s->handle_stop, s->handle_pass);
+	return 0;
+}

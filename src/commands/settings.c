@@ -1,0 +1,146 @@
+/* set and show: the session's settings. */
+#include <string.h>
+
+#include "layoutdbg/args.h"
+#include "layoutdbg/error.h"
+#include "layoutdbg/heapsrc.h"
+#include "layoutdbg/output.h"
+#include "layoutdbg/settings.h"
+#include "layoutdbg/setview.h"
+
+static int parse_onoff(const char *what, const char *w, bool *out)
+{
+	if (w && (!strcmp(w, "on") || !strcmp(w, "1") || !strcmp(w, "yes")))
+		*out = true;
+	else if (w && (!strcmp(w, "off") || !strcmp(w, "0") || !strcmp(w, "no")))
+		*out = false;
+	else
+		return ld_error("%s: expected \"on\" or \"off\"", what);
+	return 0;
+}
+
+int ld_cmd_set_args(struct ld_session *s, char *args)
+{
+	return ld_args_set(s, args);
+}
+
+int ld_cmd_set_disable_randomization(struct ld_session *s, char *args)
+{
+	bool on;
+
+	if (parse_onoff("set disable-randomization", ld_next_word(&args), &on) < 0)
+		return -1;
+	s->aslr = !on;
+	return 0;
+}
+
+int ld_cmd_set_auto_snapshot(struct ld_session *s, char *args)
+{
+	return parse_onoff("set auto-snapshot", ld_next_word(&args), &s->auto_snapshot);
+}
+
+int ld_cmd_set_follow_fork(struct ld_session *s, char *args)
+{
+	char *w = ld_next_word(&args);
+
+	if (w && !strcmp(w, "child"))
+		s->follow_fork_child = true;
+	else if (w && !strcmp(w, "parent"))
+		s->follow_fork_child = false;
+	else
+		return ld_error("set follow-fork-mode: expected \"parent\" or \"child\"");
+	return 0;
+}
+
+int ld_cmd_show_follow_fork(struct ld_session *s, char *args)
+{
+	ld_show_follow_fork(s->follow_fork_child);
+	return 0;
+}
+
+static int show_onoff(const char *what, bool on)
+{
+	ld_show_onoff(what, on);
+	return 0;
+}
+
+int ld_cmd_set_emulation(struct ld_session *s, char *args)
+{
+	return parse_onoff("set step-emulation", ld_next_word(&args), &s->emulate);
+}
+
+int ld_cmd_set_cpu_pinning(struct ld_session *s, char *args)
+{
+	return parse_onoff("set cpu-pinning", ld_next_word(&args), &s->cpu_pinning);
+}
+
+int ld_cmd_show_cpu_pinning(struct ld_session *s, char *args)
+{
+	return show_onoff("Running the program and layoutdbg on one CPU while a "
+			  "breakpoint is passed over", s->cpu_pinning);
+}
+
+int ld_cmd_show_emulation(struct ld_session *s, char *args)
+{
+	return show_onoff("Stepping off breakpoints by emulating the instruction",
+			  s->emulate);
+}
+
+int ld_cmd_set_color(struct ld_session *s, char *args)
+{
+	bool on;
+
+	if (parse_onoff("set color", ld_next_word(&args), &on) < 0)
+		return -1;
+	ld_color_set(on);
+	return 0;
+}
+
+int ld_cmd_show_args(struct ld_session *s, char *args)
+{
+	ld_show_args(s->args);
+	return 0;
+}
+
+int ld_cmd_show_disable_randomization(struct ld_session *s, char *args)
+{
+	return show_onoff("Disabling randomization of debuggee's virtual address "
+			  "space", !s->aslr);
+}
+
+int ld_cmd_set_vmmap_resident(struct ld_session *s, char *args)
+{
+	return parse_onoff("set vmmap-resident", ld_next_word(&args), &s->vmmap_resident);
+}
+
+int ld_cmd_show_vmmap_resident(struct ld_session *s, char *args)
+{
+	return show_onoff("The resident column of vmmap and layout", s->vmmap_resident);
+}
+
+int ld_cmd_set_snapshot_pages(struct ld_session *s, char *args)
+{
+	return parse_onoff("set snapshot-pages", ld_next_word(&args), &s->snapshot_pages);
+}
+
+int ld_cmd_show_snapshot_pages(struct ld_session *s, char *args)
+{
+	return show_onoff("Recording page counts in snapshots", s->snapshot_pages);
+}
+
+int ld_cmd_show_auto_snapshot(struct ld_session *s, char *args)
+{
+	return show_onoff("Snapshot at every stop", s->auto_snapshot);
+}
+
+int ld_cmd_set_debug_dir(struct ld_session *s, char *args)
+{
+	ld_heap_set_debug_dir(ld_skip_ws(args));
+	return 0;
+}
+
+int ld_cmd_show_debug_dir(struct ld_session *s, char *args)
+{
+	ld_show_debug_dir(ld_heap_debug_dir());
+	return 0;
+}

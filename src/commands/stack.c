@@ -1,0 +1,178 @@
+/* The stack: backtrace, frame, up, down, info frame. */
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "layoutdbg/args.h"
+#include "layoutdbg/error.h"
+#include "layoutdbg/stack.h"
+#include "layoutdbg/stackview.h"
+
+/* Frames of the selected thread, at most max of them (SIZE_MAX: all):
+ * their count, or -1 after an error was printed. */
+static int cur_stack(struct ld_session *s, const char *what, size_t max,
+		     struct ld_frames *fs)
+{
+	struct ld_thread *t = ld_session_thread(s);
+	int n;
+
+	if (!t)
+		return -1;
+	n = ld_session_stack(s, t->tid, max, fs);
+	if (n < 0 && n != -ESRCH)
+		return ld_error("%s: %s", what, strerror(-n));
+	if (n <= 0)
+		return ld_error("cannot unwind thread %d (LWP %d)", t->num, (int)t->tid);
+	return n;
+}
+
+/* Frames [from, to) of fs, each symbolized, shown and released. */
+static int show_frames(struct ld_session *s, const struct ld_frames *fs,
+		       size_t from, size_t to)
+{
+	struct ld_thread *t = ld_session_thread(s);
+	struct ld_bt_out o;
+	size_t i;
+	int r = 0;
+
+	ld_bt_begin(&o, s->cur_tid, t->num, s->exe_path);
+	for (i = from; i < to && r == 0; i++) {
+		struct ld_snap_frame sf;
+
+		r = ld_session_frame_info(s, &fs->v[i], i > 0, &sf);
+		if (r == 0)
+			r = ld_bt_frame(&o, i, &sf);
+		ld_snap_frame_release(&sf);
+	}
+	if (r < 0)
+		return ld_bt_fail(&o, r);
+	return ld_bt_end(&o, from, to, fs->n);
+}
+
+/* `backtrace [full] [N|-N]`, as gdb: N the innermost N frames, -N the
+ * outermost N; every frame, however deep the stack, without a count. */
+int ld_cmd_backtrace(struct ld_session *s, char *args)
+{
+	struct ld_frames fs = { 0 };
+	unsigned long count = ULONG_MAX;
+	bool outermost = false;
+	char *w = ld_next_word(&args);
+	size_t from = 0, to;
+	int n, r;
+
+	if (w && (!strcmp(w, "full") || !strcmp(w, "-full")))
+		w = ld_next_word(&args);
+	if (w && w[0] == '-' && isdigit((unsigned char)w[1])) {
+		outermost = true;
+		w++;
+	}
+	if (w && ld_parse_uint("backtrace", w, INT_MAX, &count) < 0)
+		return -1;
+	n = cur_stack(s, "backtrace", SIZE_MAX, &fs);
+	if (n < 0)
+		return -1;
+	to = fs.n;
+	if (outermost && count < fs.n)
+		from = fs.n - count;
+	else if (!outermost && count < fs.n)
+		to = count;
+	r = show_frames(s, &fs, from, to);
+	ld_frames_release(&fs);
+	return r;
+}
+
+/* Select frame `level` of the selected thread and show it; negative:
+ * below the innermost. */
+static int select_frame(struct ld_session *s, long level)
+{
+	struct ld_frames fs = { 0 };
+	struct ld_snap_frame sf;
+	int n, rc;
+
+	if (level < 0)
+		return ld_error("frame: bottom (innermost) frame selected; you cannot "
+				"go down");
+	/* the frames up to level and the one above (which gives level's
+	 * CFA): a deeper unwind is not needed */
+	n = cur_stack(s, "frame", (size_t)level + 2, &fs);
+	if (n < 0)
+		return -1;
+	if ((size_t)level >= fs.n) {
+		ld_frames_release(&fs);
+		return ld_error("frame %ld: no frame at level %ld (the stack has %d "
+				"frames)", level, level, n);
+	}
+	rc = ld_session_frame_info(s, &fs.v[level], level > 0, &sf);
+	ld_frames_release(&fs);
+	if (rc < 0)
+		return ld_error("frame: %s", strerror(-rc));
+	rc = ld_show_selected_frame(level, &sf, s->exe_path);
+	ld_snap_frame_release(&sf);
+	if (rc == 0)
+		s->frame = (int)level;
+	return rc;
+}
+
+int ld_cmd_frame(struct ld_session *s, char *args)
+{
+	unsigned long n = (unsigned long)s->frame;
+
+	if (ld_opt_uint(&args, "frame", INT_MAX, &n) < 0)
+		return -1;
+	return select_frame(s, (long)n);
+}
+
+int ld_cmd_up(struct ld_session *s, char *args)
+{
+	unsigned long n = 1;
+
+	if (ld_opt_uint(&args, "up", INT_MAX, &n) < 0)
+		return -1;
+	return select_frame(s, s->frame + (long)n);
+}
+
+int ld_cmd_down(struct ld_session *s, char *args)
+{
+	unsigned long n = 1;
+
+	if (ld_opt_uint(&args, "down", INT_MAX, &n) < 0)
+		return -1;
+	return select_frame(s, s->frame - (long)n);
+}
+
+/* `info frame` of frame k of f[0..n). */
+static int frame_report(struct ld_session *s, const struct ld_frame *f, int n,
+			int k)
+{
+	struct ld_frame_view v = { .f = f, .n = n, .k = k };
+	struct ld_obj *ob;
+	uint64_t off;
+
+	/* gdb names the function only, without the offset. */
+	if (!ld_objs_symbolize(&s->objs, k ? f[k].pc - 1 : f[k].pc, &ob,
+			       &v.func, &off))
+		v.func = "??";
+	return ld_show_frame_info(&v);
+}
+
+int ld_cmd_info_frame(struct ld_session *s, char *args)
+{
+	struct ld_frames fs = { 0 };
+	struct ld_thread *t = ld_session_thread(s);
+	int n, r;
+
+	if (!t)
+		return -1;
+	/* the selected frame and its caller, whose CFA takes one frame more */
+	n = ld_session_stack(s, t->tid, (size_t)s->frame + 3, &fs);
+	if (n <= s->frame)
+		r = ld_error("info frame: cannot unwind thread %d to frame %d",
+			     t->num, s->frame);
+	else
+		r = frame_report(s, fs.v, n, s->frame);
+	ld_frames_release(&fs);
+	return r;
+}

@@ -1,0 +1,93 @@
+/* Address expressions: a number, $register, SYMBOL[@LIB][+OFFSET]. */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "layoutdbg/error.h"
+#include "layoutdbg/expr.h"
+#include "layoutdbg/session.h"
+
+/* An address: a number, $register, SYMBOL or SYMBOL+OFFSET. */
+int ld_eval_addr(struct ld_session *s, const char *what, const char *expr,
+		 uint64_t *out)
+{
+	char buf[512], *plus, *end;
+	uint64_t off = 0;
+
+	snprintf(buf, sizeof buf, "%s", expr);
+	if ((plus = strchr(buf, '+'))) {
+		*plus++ = 0;
+		errno = 0;
+		off = strtoull(plus, &end, 0);
+		if (errno || *end || end == plus)
+			return ld_error("%s: \"%s\": bad offset \"%s\"", what, expr, plus);
+	}
+	if (buf[0] == '&')
+		memmove(buf, buf + 1, strlen(buf));
+	if (isdigit((unsigned char)buf[0])) {
+		errno = 0;
+		*out = strtoull(buf, &end, 0);
+		if (errno || *end)
+			return ld_error("%s: \"%s\": not an address", what, expr);
+	} else if (buf[0] == '$') {
+		static const char *names[] = { "pc", "rip", "sp", "rsp", "rbp", "fp",
+					       "rax", "rbx", "rcx", "rdx", "rsi", "rdi" };
+		struct ld_thread *t = s->proc ? ld_session_thread(s) : NULL;
+		ld_regs r;
+		size_t i;
+
+		if (!t || ld_regs_get(t->tid, &r))
+			return ld_error("%s: \"%s\": no registers: no process", what,
+					expr);
+		for (i = 0; i < sizeof names / sizeof *names; i++)
+			if (!strcmp(buf + 1, names[i]))
+				break;
+		/* as gdb: $pc and $sp of the selected frame */
+		if (s->frame > 0 && i <= 3) {
+			struct ld_frames fs = { 0 };
+			int n = ld_session_stack(s, t->tid, (size_t)s->frame + 1, &fs);
+
+			if (n > s->frame) {
+				r.rip = fs.v[s->frame].pc;
+				r.rsp = fs.v[s->frame].sp;
+			}
+			ld_frames_release(&fs);
+			if (n <= s->frame)
+				return ld_error("%s: \"%s\": cannot unwind to frame %d",
+						what, expr, s->frame);
+		}
+		switch (i) {
+		case 0: case 1: *out = r.rip; break;
+		case 2: case 3: *out = r.rsp; break;
+		case 4: case 5: *out = r.rbp; break;
+		case 6: *out = r.rax; break;
+		case 7: *out = r.rbx; break;
+		case 8: *out = r.rcx; break;
+		case 9: *out = r.rdx; break;
+		case 10: *out = r.rsi; break;
+		case 11: *out = r.rdi; break;
+		default:
+			return ld_error("%s: \"%s\": unknown register", what, expr);
+		}
+	} else {
+		struct ld_obj *ob;
+		char *at = strchr(buf, '@');
+
+		if (at)
+			*at++ = 0;
+		*out = ld_objs_resolve(&s->objs, buf, at, &ob);
+		if (!ob)
+			return ld_error("%s: no symbol \"%s\" in the loaded objects", what,
+				buf);
+	}
+	*out += off;
+	return 0;
+}
+
+const char *ld_symbolize_cb(void *session, uint64_t addr, char *buf,
+			    size_t len)
+{
+	return ld_session_symbolize(session, addr, buf, len);
+}

@@ -1,0 +1,83 @@
+/* x: the values gdb's examine prints, per format letter. */
+#include <ctype.h>
+#include <inttypes.h>
+#include <string.h>
+
+#include "layoutdbg/examine.h"
+#include "layoutdbg/json.h"
+#include "layoutdbg/jsonout.h"
+#include "layoutdbg/output.h"
+
+static int examine_json(const struct ld_examine *x)
+{
+	json_t *d = ld_jdoc("x"), *vals = json_array();
+	size_t i;
+
+	ld_json_put_u64(d, "address", x->addr);
+	ld_jset(d, "unit_size", json_integer((json_int_t)x->size));
+	for (i = 0; i < x->count; i++) {
+		uint64_t v = 0;
+		json_t *o = json_object();
+
+		memcpy(&v, x->buf + i * x->size, x->size);
+		ld_json_put_u64(o, "value", v);
+		json_array_append_new(vals, o);
+	}
+	ld_jset(d, "values", vals);
+	return ld_emit_json(d);
+}
+
+/* One value after its tab, in format fmt. */
+static void put_value(const struct ld_examine *x, uint64_t v)
+{
+	size_t sz = x->size;
+	char sym[256];
+	int b;
+
+	switch (x->fmt) {
+	case 'd':
+		ld_out("\t%" PRId64, sz == 8 ? (int64_t)v : sz == 4 ? (int32_t)v :
+		       sz == 2 ? (int16_t)v : (int8_t)v);
+		break;
+	case 'u': ld_out("\t%" PRIu64, v); break;
+	case 'o': ld_out("\t0%" PRIo64, v); break;
+	case 't':
+		ld_out("\t");
+		for (b = (int)sz * 8 - 1; b >= 0; b--)
+			ld_out("%d", (int)((v >> b) & 1));
+		break;
+	case 'c':
+		ld_out("\t%d '%c'", (int)(signed char)v, isprint((int)v) ? (int)v : '.');
+		break;
+	case 'a':
+		ld_out("\t0x%" PRIx64 " <%s>", v, x->sym(x->sym_ctx, v, sym, sizeof sym));
+		break;
+	default:
+		ld_out("\t0x%0*" PRIx64, (int)sz * 2, v);
+	}
+}
+
+int ld_show_examine(const struct ld_examine *x)
+{
+	size_t sz = x->size, per = sz <= 2 ? 8 : sz == 4 ? 4 : 2, i;
+	char sym[256];
+
+	if (ld_json_on())
+		return examine_json(x);
+	for (i = 0; i < x->count; i++) {
+		uint64_t v = 0, at = x->addr + i * sz;
+
+		memcpy(&v, x->buf + i * sz, sz);
+		if (i % per == 0)
+			ld_out("%s0x%" PRIx64 " <%s>:", i ? "\n" : "", at,
+			       x->sym(x->sym_ctx, at, sym, sizeof sym));
+		put_value(x, v);
+	}
+	ld_out("\n");
+	return 0;
+}
+
+void ld_show_xstring(uint64_t addr, const char *str)
+{
+	ld_out("0x%" PRIx64 ":\t\"%s\"\n", addr, str);
+}

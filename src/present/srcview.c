@@ -1,0 +1,130 @@
+/* file, info sharedlibrary, info line, list: gdb's text or --json. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "layoutdbg/error.h"
+#include "layoutdbg/json.h"
+#include "layoutdbg/jsonout.h"
+#include "layoutdbg/output.h"
+#include "layoutdbg/srcview.h"
+
+void ld_show_reading_symbols(const char *path)
+{
+	ld_out("Reading symbols from %s...\n", path);
+}
+
+static json_t *objects_json(const struct ld_objs *objs)
+{
+	json_t *arr = json_array();
+	size_t i;
+
+	for (i = 0; i < objs->n; i++) {
+		const struct ld_obj *ob = &objs->v[i];
+		json_t *o = json_object();
+
+		ld_json_put_text(o, "path", ob->path);
+		ld_json_put_u64(o, "from", ob->lo);
+		ld_json_put_u64(o, "to", ob->hi);
+		ld_json_put_u64(o, "bias", ob->bias);
+		ld_jset(o, "executable", json_boolean(ob->is_exe));
+		ld_jset(o, "interpreter", json_boolean(ob->is_interp));
+		json_array_append_new(arr, o);
+	}
+	return arr;
+}
+
+int ld_show_objects(const struct ld_objs *objs)
+{
+	size_t i;
+
+	if (ld_json_on())
+		return ld_emit_doc("info sharedlibrary", "objects", objects_json(objs));
+	ld_out("%-18s %-18s %-18s %s\n", "From", "To", "Bias", "Object");
+	for (i = 0; i < objs->n; i++) {
+		const struct ld_obj *ob = &objs->v[i];
+
+		ld_out("0x%016" PRIx64 " 0x%016" PRIx64 " 0x%016" PRIx64 " %s%s%s\n",
+		       ob->lo, ob->hi, ob->bias, ob->path,
+		       ob->is_exe ? "  (executable)" : "",
+		       ob->is_interp ? "  (dynamic linker)" : "");
+	}
+	return 0;
+}
+
+/* " <main+33>" as gdb prints it after an address; "" when no symbol
+ * covers it. */
+static const char *sym_off(ld_symbolize_fn sym, void *ctx, uint64_t addr,
+			   char *buf, size_t len)
+{
+	char name[256];
+
+	if (!strcmp(sym(ctx, addr, name, sizeof name), "??"))
+		snprintf(buf, len, "%s", "");
+	else
+		snprintf(buf, len, " <%s>", name);
+	return buf;
+}
+
+static int line_json(const struct ld_line_view *v)
+{
+	json_t *d = ld_jdoc("info line");
+
+	ld_json_put_text(d, "file", v->file);
+	ld_jset(d, "line", json_integer(v->line));
+	ld_jset(d, "has_code", json_boolean(v->code));
+	ld_json_put_u64(d, "start", v->start);
+	if (v->code && v->end)
+		ld_json_put_u64(d, "end", v->end);
+	return ld_emit_json(d);
+}
+
+int ld_show_line(const struct ld_line_view *v)
+{
+	char a[512], b[512];
+
+	if (ld_json_on())
+		return line_json(v);
+	sym_off(v->sym, v->sym_ctx, v->start, a, sizeof a);
+	if (!v->code)
+		ld_out("Line %u of \"%s\" is at address %#" PRIx64 "%s but contains "
+		       "no code.\n", v->line, v->file, v->start, a);
+	else if (!v->end)
+		ld_out("Line %u of \"%s\" starts at address %#" PRIx64 "%s.\n",
+		       v->line, v->file, v->start, a);
+	else
+		ld_out("Line %u of \"%s\" starts at address %#" PRIx64 "%s and "
+		       "ends at %#" PRIx64 "%s.\n", v->line, v->file, v->start, a,
+		       v->end, sym_off(v->sym, v->sym_ctx, v->end, b, sizeof b));
+	return 0;
+}
+
+int ld_show_no_line(uint64_t addr, ld_symbolize_fn sym, void *ctx)
+{
+	char buf[512];
+
+	if (ld_json_on()) {
+		json_t *d = ld_jdoc("info line");
+
+		ld_json_put_u64(d, "address", addr);
+		ld_jset(d, "has_code", json_false());
+		return ld_emit_json(d);
+	}
+	ld_out("No line number information available for address %#" PRIx64
+	       "%s\n", addr, sym_off(sym, ctx, addr, buf, sizeof buf));
+	return 0;
+}
+
+int ld_show_line_out_of_range(unsigned line, const char *file)
+{
+	if (ld_json_on())
+		return ld_error("info line: line number %u is out of range for "
+				"\"%s\"", line, file);
+	ld_out("Line number %u is out of range for \"%s\".\n", line, file);
+	return 0;
+}
+
+void ld_show_source_line(unsigned long n, const char *text)
+{
+	ld_out("%lu\t%s\n", n, text);
+}

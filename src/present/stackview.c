@@ -1,0 +1,162 @@
+/* backtrace, frame and info frame: gdb's text, or their --json documents. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "layoutdbg/error.h"
+#include "layoutdbg/json.h"
+#include "layoutdbg/jsonout.h"
+#include "layoutdbg/output.h"
+#include "layoutdbg/render.h"
+#include "layoutdbg/stackview.h"
+
+/* One frame as the JSON object of a snapshot's frame list. */
+static json_t *frame_json(const struct ld_snap_frame *f)
+{
+	json_t *one = ld_json_frames(f, 1), *o;
+
+	o = one ? json_array_get(one, 0) : NULL;
+	json_incref(o);
+	json_decref(one);
+	return o;
+}
+
+void ld_bt_begin(struct ld_bt_out *o, pid_t tid, int thread, const char *exe)
+{
+	o->exe = exe;
+	o->doc = o->frames = NULL;
+	if (!ld_json_on())
+		return;
+	o->doc = ld_jdoc("backtrace");
+	o->frames = json_array();
+	ld_jset(o->doc, "tid", json_integer(tid));
+	ld_jset(o->doc, "thread", json_integer(thread));
+}
+
+int ld_bt_frame(struct ld_bt_out *o, size_t level, const struct ld_snap_frame *f)
+{
+	json_t *fr;
+
+	if (!ld_json_on()) {
+		ld_render_frame(stdout, (int)level, f, o->exe);
+		return 0;
+	}
+	fr = o->frames ? frame_json(f) : NULL;
+	if (!fr || json_array_append_new(o->frames, fr))
+		return -ENOMEM;
+	return 0;
+}
+
+int ld_bt_fail(struct ld_bt_out *o, int r)
+{
+	json_decref(o->frames);
+	json_decref(o->doc);
+	o->doc = o->frames = NULL;
+	/* --json: every failure is reported as one of memory (the document's) */
+	return ld_error("backtrace: %s", strerror(ld_json_on() ? ENOMEM : -r));
+}
+
+int ld_bt_end(struct ld_bt_out *o, size_t from, size_t to, size_t depth)
+{
+	json_t *d = o->doc;
+
+	if (!ld_json_on()) {
+		if (to < depth)
+			ld_out("(More stack frames follow...)\n");
+		fflush(stdout);
+		return 0;
+	}
+	ld_jset(d, "frames", o->frames);
+	ld_jset(d, "more", json_boolean(to < depth));
+	ld_jset(d, "depth", json_integer((json_int_t)depth));
+	ld_jset(d, "from", json_integer((json_int_t)from));
+	o->doc = o->frames = NULL;
+	return ld_emit_json(d);
+}
+
+int ld_show_selected_frame(long level, const struct ld_snap_frame *f,
+			   const char *exe)
+{
+	json_t *d, *fr;
+
+	if (!ld_json_on()) {
+		ld_render_frame(stdout, (int)level, f, exe);
+		fflush(stdout);
+		return 0;
+	}
+	fr = frame_json(f);
+	if (!fr)
+		return ld_error("frame: %s", strerror(ENOMEM));
+	d = ld_jdoc("frame");
+	ld_jset(d, "level", json_integer(level));
+	ld_jset(d, "frame", fr);
+	return ld_emit_json(d);
+}
+
+static int frame_info_json(const struct ld_frame_view *v)
+{
+	const struct ld_frame *f = v->f;
+	json_t *d = ld_jdoc("info frame"), *saved = json_object();
+	int k = v->k, n = v->n;
+
+	ld_jset(d, "level", json_integer(k));
+	ld_json_put_u64(d, "cfa", f[k].cfa);
+	ld_json_put_u64(d, "pc", f[k].pc);
+	if (k + 1 < n)
+		ld_json_put_u64(d, "saved_pc", f[k + 1].pc);
+	if (k + 1 < n && f[k + 1].cfa)
+		ld_json_put_u64(d, "caller_cfa", f[k + 1].cfa);
+	if (k > 0)
+		ld_json_put_u64(d, "callee_cfa", f[k - 1].cfa);
+	if (f[k].rbp_at)
+		ld_json_put_u64(saved, "rbp", f[k].rbp_at);
+	if (f[k].rip_at)
+		ld_json_put_u64(saved, "rip", f[k].rip_at);
+	ld_jset(d, "saved_registers", saved);
+	return ld_emit_json(d);
+}
+
+/* gdb's "Arglist/Locals" and "Saved registers" lines of frame g. */
+static void frame_base(const struct ld_frame *g)
+{
+	/* With a frame pointer, rbp was pushed right below the return
+	 * address and points at itself: the frame base gdb reports. */
+	if (g->rbp_at && g->rbp_at + 8 == g->rip_at)
+		ld_out(" Arglist at 0x%" PRIx64 ", args:\n Locals at 0x%" PRIx64
+		       ", Previous frame's sp is 0x%" PRIx64 "\n",
+		       g->rbp_at, g->rbp_at, g->cfa);
+	else
+		ld_out(" Arglist at unknown address.\n Locals at unknown address,"
+		       " Previous frame's sp is 0x%" PRIx64 "\n", g->cfa);
+	if (g->rbp_at || g->rip_at) {
+		ld_out(" Saved registers:\n ");
+		if (g->rbp_at)
+			ld_out(" rbp at 0x%" PRIx64 "%s", g->rbp_at,
+			       g->rip_at ? "," : "");
+		if (g->rip_at)
+			ld_out(" rip at 0x%" PRIx64, g->rip_at);
+		ld_out("\n");
+	}
+}
+
+int ld_show_frame_info(const struct ld_frame_view *v)
+{
+	const struct ld_frame *f = v->f;
+	int k = v->k, n = v->n;
+
+	if (ld_json_on())
+		return frame_info_json(v);
+	ld_out("Stack level %d, frame at 0x%" PRIx64 ":\n", k, f[k].cfa);
+	ld_out(" rip = 0x%" PRIx64 " in %s", f[k].pc, v->func);
+	if (k + 1 < n)
+		ld_out("; saved rip = 0x%" PRIx64 "\n", f[k + 1].pc);
+	else
+		ld_out("\n");
+	if (k + 1 < n && f[k + 1].cfa)
+		ld_out(" called by frame at 0x%" PRIx64 "\n", f[k + 1].cfa);
+	if (k > 0)
+		ld_out(" caller of frame at 0x%" PRIx64 "\n", f[k - 1].cfa);
+	frame_base(&f[k]);
+	return 0;
+}
