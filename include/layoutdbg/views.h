@@ -33,8 +33,6 @@ struct ld_region {
 	size_t nchunks;            /* MMAPPED: chunks in the mapping */
 };
 
-const char *ld_region_kind_name(enum ld_region_kind k);
-
 /* Classify every mapping of m; out has m->n entries.  Arena heaps and
  * mmapped chunks are told from anonymous memory only when the heap was
  * walked at this stop already (ld_heap_cached).  0 or -ENOMEM. */

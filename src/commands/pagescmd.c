@@ -1,6 +1,5 @@
-/* The residency commands: `info proc smaps`, `info proc smaps_rollup`,
- * and xinfo's page line.  Reads through resident.c, shows through
- * present/pages.c. */
+/* The residency commands: `info proc smaps`, `info proc smaps_rollup`.
+ * Reads through resident.c, shows through present/pages.c. */
 #include <stdio.h>
 
 #include "layoutdbg/error.h"
@@ -59,18 +58,4 @@ int ld_cmd_info_proc_smaps(struct ld_session *s, char *args, bool rollup)
 	if (rollup)
 		ld_smaps_release(&own);
 	return r;
-}
-
-/* ---- xinfo: one page ------------------------------------------------- */
-
-void ld_xinfo_page(struct ld_session *s, uint64_t addr,
-		   const struct ld_map *mp, json_t *d)
-{
-	struct ld_page_info pi;
-	int r = ld_page_info(s->proc->pid, addr, &pi);
-
-	if (d)
-		ld_page_json(d, &pi, r);
-	else
-		ld_page_render(s->proc->pid, &pi, r, mp);
 }

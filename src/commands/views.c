@@ -1,5 +1,6 @@
-/* The layout through the ELF objects: vmmap, info sections, info
- * segments, xinfo / info symbol, layout. */
+/* The layout through the ELF objects: the mapping classifier and the
+ * commands vmmap, info sections, info segments, xinfo, info symbol,
+ * layout (each gathers its model and hands it to present/). */
 #include <ctype.h>
 #include <elf.h>
 #include <errno.h>
@@ -12,30 +13,14 @@
 #include "layoutdbg/error.h"
 #include "layoutdbg/heapstop.h"
 #include "layoutdbg/layoutview.h"
-#include "layoutdbg/infrun.h"
-#include "layoutdbg/jsonout.h"
-#include "layoutdbg/output.h"
-#include "layoutdbg/pagescmd.h"
+#include "layoutdbg/regions.h"
 #include "layoutdbg/resident.h"
 #include "layoutdbg/views.h"
+#include "layoutdbg/vmmapview.h"
+#include "layoutdbg/xinfoview.h"
 
 #define PAGE_DOWN(x) ((x) & ~4095ULL)
 #define PAGE_UP(x) (((x) + 4095) & ~4095ULL)
-
-const char *ld_region_kind_name(enum ld_region_kind k)
-{
-	static const char *names[] = {
-		[LD_RK_SEGMENT] = "segment", [LD_RK_BSS] = "bss",
-		[LD_RK_HEAP] = "heap", [LD_RK_STACK] = "stack",
-		[LD_RK_THREAD_STACK] = "thread stack", [LD_RK_GUARD] = "guard page",
-		[LD_RK_TLS] = "tls", [LD_RK_ANON] = "anonymous",
-		[LD_RK_VDSO] = "vdso", [LD_RK_VVAR] = "vvar",
-		[LD_RK_VSYSCALL] = "vsyscall", [LD_RK_FILE] = "file",
-		[LD_RK_ARENA_HEAP] = "arena heap", [LD_RK_MMAPPED] = "mmapped chunk",
-	};
-
-	return names[k];
-}
 
 static struct ld_obj *obj_of_map(struct ld_session *s, const struct ld_map *mp)
 {
@@ -250,187 +235,16 @@ const char *ld_sections_in(struct ld_obj *ob, uint64_t lo, uint64_t hi,
 	return buf;
 }
 
-static const char *region_detail(const struct ld_region *r,
-				 const struct ld_map *mp, char *buf, size_t len)
-{
-	switch (r->kind) {
-	case LD_RK_SEGMENT:
-		if (r->segment >= 0)
-			snprintf(buf, len, "%s LOAD[%d]", r->obj->name, r->segment);
-		else
-			snprintf(buf, len, "%s (no PT_LOAD)", r->obj->name);
-		break;
-	case LD_RK_BSS:
-		snprintf(buf, len, "%s .bss tail of LOAD[%d]", r->obj->name, r->segment);
-		break;
-	case LD_RK_THREAD_STACK:
-	case LD_RK_GUARD:
-	case LD_RK_TLS:
-		snprintf(buf, len, "thread %d (LWP %d)", r->thread_num, (int)r->tid);
-		if (r->kind == LD_RK_TLS && r->nchunks)
-			snprintf(buf + strlen(buf), len - strlen(buf),
-				 ", and mmapped chunk 0x%" PRIx64 "%s", r->chunk,
-				 r->nchunks > 1 ? " and more" : "");
-		break;
-	case LD_RK_STACK:
-		snprintf(buf, len, "main thread");
-		break;
-	case LD_RK_FILE:
-		snprintf(buf, len, "%s", mp->path);
-		break;
-	case LD_RK_ANON:
-		snprintf(buf, len, "%s", mp->path);
-		break;
-	case LD_RK_ARENA_HEAP:
-		snprintf(buf, len, "heap of arena %d, heap_info 0x%" PRIx64 "%s",
-			 r->arena, r->chunk, mp->perms[0] == '-' ?
-			 " (reserved, not yet used)" : "");
-		break;
-	case LD_RK_MMAPPED:
-		if (r->nchunks > 1)
-			snprintf(buf, len, "mmapped chunk 0x%" PRIx64 " and %zu more",
-				 r->chunk, r->nchunks - 1);
-		else
-			snprintf(buf, len, "mmapped chunk 0x%" PRIx64, r->chunk);
-		break;
-	default:
-		snprintf(buf, len, "%s", mp->path);
-	}
-	return buf;
-}
-
-/* vmmap's colours (only on a terminal, --color): code bold, heap green,
- * stacks yellow, guard pages and anonymous memory dim. */
-static const char *kind_color(const struct ld_region *r, const struct ld_map *mp)
-{
-	switch (r->kind) {
-	case LD_RK_SEGMENT:
-		return mp->perms[2] == 'x' ? ld_c(LD_C_BOLD) : "";
-	case LD_RK_HEAP:
-	case LD_RK_ARENA_HEAP:
-	case LD_RK_MMAPPED:
-		return ld_c(LD_C_ADD);
-	case LD_RK_STACK:
-	case LD_RK_THREAD_STACK:
-		return ld_c(LD_C_CHG);
-	case LD_RK_GUARD:
-	case LD_RK_ANON:
-	case LD_RK_TLS:
-	case LD_RK_BSS:
-		return ld_c(LD_C_DIM);
-	default:
-		return "";
-	}
-}
-
-static bool vmmap_match(const char *filter, const struct ld_map *mp,
-			const struct ld_region *r, const char *detail)
-{
-	char *end;
-	uint64_t a;
-
-	if (!filter)
-		return true;
-	errno = 0;
-	a = strtoull(filter, &end, 0);
-	if (!errno && !*end && end != filter)
-		return a >= mp->start && a < mp->end;
-	return strstr(mp->path, filter) || strstr(detail, filter) ||
-	       strstr(ld_region_kind_name(r->kind), filter);
-}
-
-static json_t *words_json(const char *list)
-{
-	json_t *v = json_array();
-	char *copy = strdup(list), *save = NULL, *w;
-
-	for (w = copy ? strtok_r(copy, " ", &save) : NULL; w; w = strtok_r(NULL, " ", &save))
-		json_array_append_new(v, json_string(w));
-	free(copy);
-	return v;
-}
-
-static int vmmap_json(struct ld_session *s, const struct ld_maps *m,
-		      struct ld_region *rg, const char *filter,
-		      const struct ld_smaps *sm)
-{
-	json_t *d = ld_jdoc("vmmap"), *arr = json_array();
-	size_t i;
-
-	for (i = 0; i < m->n; i++) {
-		const struct ld_map *mp = &m->v[i];
-		char detail[512], secs[2048] = "";
-		json_t *o;
-
-		region_detail(&rg[i], mp, detail, sizeof detail);
-		if (!vmmap_match(filter, mp, &rg[i], detail))
-			continue;
-		o = ld_json_mapping(mp);
-		ld_jset(o, "kind", json_string(ld_region_kind_name(rg[i].kind)));
-		ld_json_put_text(o, "owner", detail);
-		if (rg[i].obj) {
-			ld_json_put_text(o, "object", rg[i].obj->path);
-			ld_sections_in(rg[i].obj, mp->start, mp->end, secs, sizeof secs);
-		}
-		if (rg[i].segment >= 0)
-			ld_jset(o, "segment", json_integer(rg[i].segment));
-		if (rg[i].thread_num)
-			ld_jset(o, "thread", json_integer(rg[i].thread_num));
-		ld_jset(o, "sections", words_json(secs));
-		if (sm)
-			ld_jset(o, "rss", json_integer((json_int_t)sm->v[i].kb[LD_SM_RSS] * 1024));
-		json_array_append_new(arr, o);
-	}
-	free(rg);
-	ld_jset(d, "regions", arr);
-	return ld_emit_json(d);
-}
-
 int ld_cmd_vmmap(struct ld_session *s, char *args)
 {
-	const struct ld_maps *m = ld_session_maps(s);
-	char *filter = strtok(args, " \t"), res[32] = "", rs[32];
-	const struct ld_smaps *sm;
-	struct ld_region *rg;
-	size_t i, shown = 0;
+	struct ld_vmmap v;
+	int r;
 
-	if (!m)
+	if (ld_vmmap_rows(s, strtok(args, " \t"), &v) < 0)
 		return -1;
-	if (ld_session_rescan(s) < 0)
-		return -1;
-	m = ld_session_maps(s);
-	rg = calloc(m->n + 1, sizeof *rg);
-	if (!rg)
-		return ld_error("vmmap: %s", strerror(ENOMEM));
-	ld_classify(s, m, rg);
-	sm = ld_resident_column(s, m, "vmmap");
-	if (ld_json_on())
-		return vmmap_json(s, m, rg, filter, sm);
-	ld_out("%-18s %-18s %-5s %9s %s %-12s %-34s %s\n", "Start", "End", "Perms",
-	       "Size", sm ? " Resident " : "", "Kind", "Object / owner", "Sections");
-	for (i = 0; i < m->n; i++) {
-		const struct ld_map *mp = &m->v[i];
-		char detail[512], secs[2048], size[32];
-
-		region_detail(&rg[i], mp, detail, sizeof detail);
-		if (!vmmap_match(filter, mp, &rg[i], detail))
-			continue;
-		shown++;
-		secs[0] = 0;
-		if (rg[i].obj)
-			ld_sections_in(rg[i].obj, mp->start, mp->end, secs, sizeof secs);
-		if (sm)
-			snprintf(res, sizeof res, " %9s ",
-				 ld_human_size(sm->v[i].kb[LD_SM_RSS] * 1024, rs, sizeof rs));
-		ld_out("%s0x%016" PRIx64 " 0x%016" PRIx64 " %-5s %9s %s %-12s %-34s %s%s\n",
-		       kind_color(&rg[i], mp), mp->start, mp->end, mp->perms,
-		       ld_human_size(mp->end - mp->start, size, sizeof size), res,
-		       ld_region_kind_name(rg[i].kind), detail, secs, ld_c(LD_C_RESET));
-	}
-	free(rg);
-	if (filter && !shown)
-		return ld_error("vmmap %s: no mapping matches", filter);
-	return 0;
+	r = ld_show_vmmap(&v);
+	ld_vmmap_release(&v);
+	return r;
 }
 
 /* ---- info sections, info segments ------------------------------- */
@@ -588,201 +402,10 @@ int ld_cmd_info_segments(struct ld_session *s, char *args)
 
 /* ---- xinfo / info symbol ------------------------------------------ */
 
-static void xinfo_frames(struct ld_session *s, uint64_t addr)
-{
-	struct ld_frames fs = { 0 };
-	size_t i;
-
-	for (i = 0; i < s->proc->nthreads; i++) {
-		struct ld_thread *t = &s->proc->threads[i];
-		int n, k;
-
-		if (t->state != LD_T_STOPPED)
-			continue;
-		n = ld_session_stack(s, t->tid, SIZE_MAX, &fs);
-		for (k = 0; k < n; k++) {
-			const struct ld_frame *f = &fs.v[k];
-			char sym[256];
-
-			if (!f->cfa || addr < f->sp || addr >= f->cfa)
-				continue;
-			ld_out("  frame     #%d of thread %d (%s), sp 0x%" PRIx64
-			       ", frame at 0x%" PRIx64 ", cfa%+" PRId64 "\n", k, t->num,
-			       ld_session_symbolize(s, k ? f->pc - 1 : f->pc, sym,
-						    sizeof sym),
-			       f->sp, f->cfa, (int64_t)(addr - f->cfa));
-			ld_frames_release(&fs);
-			return;
-		}
-	}
-	ld_frames_release(&fs);
-}
-
-static void xinfo_object(struct ld_session *s, struct ld_obj *ob, uint64_t addr)
-{
-	struct ld_elf *e = ld_obj_elf(ob);
-	uint64_t link = addr - ob->bias, off;
-	const struct ld_section *sec;
-	const struct ld_symbol *sym;
-	size_t i;
-
-	ld_out("  object    %s, load bias 0x%" PRIx64 ", offset 0x%" PRIx64
-	       " from its base 0x%" PRIx64 "\n", ob->path, ob->bias, addr - ob->lo,
-	       ob->lo);
-	if (!e)
-		return;
-	for (i = 0; i < ld_elf_nsegments(e); i++) {
-		const struct ld_segment *g = ld_elf_segment(e, i);
-		char fl[4];
-
-		if (g->type == PT_LOAD && link >= g->vaddr && link < g->vaddr + g->memsz)
-			ld_out("  segment   LOAD[%zu] %s 0x%" PRIx64 "-0x%" PRIx64
-			       ", +0x%" PRIx64 "%s\n", i, ld_segment_flag_str(g->flags, fl),
-			       ob->bias + g->vaddr, ob->bias + g->vaddr + g->memsz,
-			       link - g->vaddr,
-			       link >= g->vaddr + g->filesz ? " (zero-filled, not in the file)" : "");
-	}
-	sec = ld_elf_section_at(e, link);
-	if (sec)
-		ld_out("  section   %s 0x%" PRIx64 "-0x%" PRIx64 ", +0x%" PRIx64 "\n",
-		       sec->name, ob->bias + sec->addr, ob->bias + sec->addr + sec->size,
-		       link - sec->addr);
-	sym = ld_elf_symbol_at(e, link, &off);
-	if (sym)
-		ld_out("  symbol    %s+%" PRIu64 " (%s, %" PRIu64 " bytes)\n", sym->name,
-		       off, sym->type == STT_FUNC ? "function" :
-			    sym->type == STT_OBJECT ? "object" : "symbol", sym->size);
-	else
-		ld_out("  symbol    ?? (no symbol covers it)\n");
-}
-
-/* The heap chunk holding addr when it lies in anonymous memory or
- * [heap] (the walk is made once a stop); NULL elsewhere. */
-static const struct ld_chunk *xinfo_chunk(struct ld_session *s, uint64_t addr,
-					  const struct ld_map *mp, int *arena)
-{
-	const struct ld_heap *h;
-
-	if (mp->path[0] && strcmp(mp->path, "[heap]"))
-		return NULL;
-	h = ld_heap_at_stop(s);
-	return h ? ld_heap_chunk_at(h, addr, arena) : NULL;
-}
-
-/* "main arena", "arena 2", "mmapped" */
-static const char *arena_word(int arena, char *buf, size_t len)
-{
-	if (arena < 0)
-		snprintf(buf, len, "mmapped");
-	else if (arena == 0)
-		snprintf(buf, len, "main arena");
-	else
-		snprintf(buf, len, "arena %d", arena);
-	return buf;
-}
-
-/* An mmapped chunk is in use by definition: say so like the others. */
-static const char *chunk_state_word(const struct ld_chunk *c, char *buf,
-				    size_t len)
-{
-	if (c->state == LD_CH_MMAPPED)
-		return ld_chunk_describe(&(struct ld_chunk){ .state = LD_CH_INUSE },
-					 buf, len);
-	return ld_chunk_describe(c, buf, len);
-}
-
-static void xinfo_chunk_text(const struct ld_chunk *c, int arena, uint64_t addr)
-{
-	char st[64], aw[32];
-
-	ld_out("  chunk     in heap chunk 0x%" PRIx64 " (0x%" PRIx64 ", %s, %s), "
-	       "+0x%" PRIx64 " into it", c->addr, c->size,
-	       chunk_state_word(c, st, sizeof st), arena_word(arena, aw, sizeof aw),
-	       addr - c->addr);
-	if (addr - c->addr < 16)
-		ld_out(" (its header)");
-	else
-		ld_out(" (user pointer 0x%" PRIx64 "+0x%" PRIx64 ")", ld_chunk_mem(c),
-		       addr - ld_chunk_mem(c));
-	ld_out("\n");
-}
-
-static json_t *xinfo_chunk_json(const struct ld_chunk *c, int arena,
-				uint64_t addr)
-{
-	json_t *o = json_object();
-	char st[64];
-
-	ld_json_put_u64(o, "address", c->addr);
-	ld_json_put_u64(o, "size", c->size);
-	ld_jset(o, "state", json_string(ld_chunk_state_name(c->state)));
-	ld_jset(o, "description", json_string(chunk_state_word(c, st, sizeof st)));
-	ld_jset(o, "arena", json_integer(arena));
-	ld_json_put_u64(o, "offset", addr - c->addr);
-	ld_json_put_u64(o, "user", ld_chunk_mem(c));
-	return o;
-}
-
-static int xinfo_json(struct ld_session *s, uint64_t addr,
-		      const struct ld_map *mp, const struct ld_region *r)
-{
-	int arena;
-	const struct ld_chunk *c = xinfo_chunk(s, addr, mp, &arena);
-	json_t *d = ld_jdoc("xinfo");
-	char detail[512];
-
-	ld_json_put_u64(d, "address", addr);
-	ld_jset(d, "mapped", json_true());
-	ld_jset(d, "mapping", ld_json_mapping(mp));
-	ld_json_put_u64(d, "mapping_offset", addr - mp->start);
-	ld_jset(d, "kind", json_string(ld_region_kind_name(r->kind)));
-	ld_json_put_text(d, "owner", region_detail(r, mp, detail, sizeof detail));
-	if (r->obj && ld_obj_elf(r->obj)) {
-		struct ld_elf *e = r->obj->elf;
-		uint64_t link = addr - r->obj->bias, off;
-		const struct ld_section *sec = ld_elf_section_at(e, link);
-		const struct ld_symbol *sym = ld_elf_symbol_at(e, link, &off);
-
-		ld_json_put_text(d, "object", r->obj->path);
-		ld_json_put_u64(d, "bias", r->obj->bias);
-		ld_json_put_u64(d, "object_offset", addr - r->obj->lo);
-		if (r->segment >= 0)
-			ld_jset(d, "segment", json_integer(r->segment));
-		if (sec)
-			ld_json_put_text(d, "section", sec->name);
-		if (sec)
-			ld_json_put_u64(d, "section_offset", link - sec->addr);
-		if (sym) {
-			ld_json_put_text(d, "symbol", sym->name);
-			ld_json_put_u64(d, "symbol_offset", off);
-		}
-	}
-	if (r->thread_num)
-		ld_jset(d, "thread", json_integer(r->thread_num));
-	if (r->kind == LD_RK_HEAP) {
-		uint64_t sb, b;
-
-		if (ld_session_brk(s, &sb, &b) == 0) {
-			ld_json_put_u64(d, "heap_offset", addr - sb);
-			ld_json_put_u64(d, "brk", b);
-		}
-	}
-	if (c)
-		ld_jset(d, "heap_chunk", xinfo_chunk_json(c, arena, addr));
-	ld_xinfo_page(s, addr, mp, d);
-	return ld_emit_json(d);
-}
-
 int ld_cmd_xinfo(struct ld_session *s, char *args)
 {
-	const struct ld_maps *m;
-	const struct ld_map *mp;
-	struct ld_region *rg;
-	char detail[512], size[32];
-	const struct ld_chunk *chunk;
+	struct ld_xinfo x;
 	uint64_t addr;
-	size_t i;
-	int arena = 0;
 
 	while (isspace((unsigned char)*args))
 		args++;
@@ -790,58 +413,9 @@ int ld_cmd_xinfo(struct ld_session *s, char *args)
 		return ld_error("xinfo: an address is needed");
 	if (ld_eval_addr(s, "xinfo", args, &addr) < 0)
 		return -1;
-	if (ld_session_rescan(s) < 0 || !(m = ld_session_maps(s)))
+	if (ld_xinfo_at(s, addr, &x) < 0)
 		return -1;
-	mp = ld_maps_find(m, addr);
-	if (ld_json_on() && !mp) {
-		json_t *d = ld_jdoc("xinfo");
-
-		ld_json_put_u64(d, "address", addr);
-		ld_jset(d, "mapped", json_false());
-		return ld_emit_json(d);
-	}
-	ld_out("0x%" PRIx64 ":\n", addr);
-	if (!mp) {
-		ld_out("  not mapped\n");
-		return 0;
-	}
-	i = (size_t)(mp - m->v);
-	rg = calloc(m->n, sizeof *rg);
-	if (!rg)
-		return ld_error("xinfo: %s", strerror(ENOMEM));
-	chunk = xinfo_chunk(s, addr, mp, &arena);   /* before: kinds use the walk */
-	ld_classify(s, m, rg);
-	if (ld_json_on()) {
-		int r = xinfo_json(s, addr, mp, &rg[i]);
-
-		free(rg);
-		return r;
-	}
-	ld_out("  mapping   0x%" PRIx64 "-0x%" PRIx64 " %s %s, offset 0x%" PRIx64
-	       " into it%s%s\n", mp->start, mp->end, mp->perms,
-	       ld_human_size(mp->end - mp->start, size, sizeof size),
-	       addr - mp->start, mp->path[0] ? ", " : "", mp->path);
-	ld_out("  kind      %s%s%s\n", ld_region_kind_name(rg[i].kind),
-	       rg[i].kind == LD_RK_ANON && !mp->path[0] ? "" : ": ",
-	       rg[i].kind == LD_RK_ANON && !mp->path[0] ? "" :
-	       region_detail(&rg[i], mp, detail, sizeof detail));
-	if (rg[i].obj)
-		xinfo_object(s, rg[i].obj, addr);
-	if (rg[i].kind == LD_RK_HEAP) {
-		uint64_t sb, b;
-
-		if (ld_session_brk(s, &sb, &b) == 0)
-			ld_out("  heap      0x%" PRIx64 " from start_brk, break at 0x%"
-			       PRIx64 "%s\n", addr - sb, b,
-			       addr >= b ? " (beyond the break)" : "");
-	}
-	if (chunk)
-		xinfo_chunk_text(chunk, arena, addr);
-	if (rg[i].kind == LD_RK_STACK || rg[i].kind == LD_RK_THREAD_STACK)
-		xinfo_frames(s, addr);
-	ld_xinfo_page(s, addr, mp, NULL);
-	free(rg);
-	return 0;
+	return ld_show_xinfo(&x);
 }
 
 int ld_cmd_info_symbol(struct ld_session *s, char *args)
