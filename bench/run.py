@@ -21,6 +21,11 @@ ap.add_argument("--hits", type=int, default=100000)
 ap.add_argument("--writes", type=int, default=1000000)
 ap.add_argument("--depth", type=int, default=100000, help="frames for the bt job")
 ap.add_argument("--quick", action="store_true", help="fewer hits and writes")
+ap.add_argument("--only", choices=["smaps"],
+                help="run one group of jobs (smaps: info proc smaps and the "
+                     "snapshot with pages of 20,000 mappings)")
+ap.add_argument("--smaps-reps", type=int, default=21,
+                help="interleaved rounds of the info proc smaps job")
 args = ap.parse_args()
 if args.quick:
     args.hits, args.writes, args.reps = 20000, 200000, 3
@@ -55,6 +60,66 @@ def row(job, ours, base, base_name, target=None, who="layoutdbg", kib=False):
           flush=True)
 
 
+def timed_cpu(cmd):
+    """(wall seconds, CPU seconds of the child: user + system) of cmd,
+    its output read through a pipe as the other jobs' is."""
+    t0 = time.perf_counter()
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    p.stdout.read()
+    _, status, ru = os.wait4(p.pid, 0)
+    dt = time.perf_counter() - t0
+    if status:
+        sys.stderr.write(f"bench: {cmd[0]} exited with status {status}\n")
+    return dt, ru.ru_utime + ru.ru_stime
+
+
+def interleaved(jobs, rounds):
+    """Each job once per round, in turn, so a busy moment of the machine
+    falls on all of them; {name: [(wall, cpu), ...]}."""
+    res = {name: [] for name in jobs}
+    for _ in range(rounds):
+        for name, cmd in jobs.items():
+            res[name].append(timed_cpu(cmd))
+    return res
+
+
+def paired_rows(job, res, ours, bases, target=None):
+    """Ratios of each round's pair (ours, base), their median: the load of
+    a shared machine cancels within a round.  Wall time and CPU time."""
+    for base, base_name, tgt in bases:
+        for k, what in ((0, ""), (1, " (CPU time)")):
+            r = [a[k] / b[k] for a, b in zip(res[ours], res[base]) if b[k]]
+            o = statistics.median(x[k] for x in res[ours])
+            b = statistics.median(x[k] for x in res[base])
+            rows.append((job + what, o, b, base_name, statistics.median(r) if r else
+                         float("nan"), tgt if not k else None, "layoutdbg", False))
+            print(f"{job + what:44s} layoutdbg {o*1e3:9.2f} ms  {base_name} {b*1e3:9.2f} ms"
+                  f"  median paired ratio {rows[-1][4]:6.3f}" +
+                  (f"  (target {tgt})" if tgt and not k else ""), flush=True)
+
+
+def smaps_jobs():
+    """info proc smaps of a 20,000-mapping process against cat of its
+    smaps and pmap -X, interleaved; then the in-process snapshot jobs."""
+    many = subprocess.Popen([os.path.join(B, "bench", "bench-manymaps"), "20000"],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    pid = int(many.stdout.readline().split()[1])
+    out = timed(ld_cmd("info proc smaps", "detach", pid=pid))[1]
+    if " KB (200" not in out:
+        sys.exit("bench: info proc smaps did not print the table's totals:\n" + out[-500:])
+    jobs = {"ld": ld_cmd("info proc smaps", "detach", pid=pid),
+            "cat": ["cat", f"/proc/{pid}/smaps"]}
+    if shutil.which("pmap"):
+        jobs["pmap"] = ["pmap", "-X", str(pid)]
+    res = interleaved(jobs, args.smaps_reps)
+    bases = [("cat", "cat smaps", "<= 1.5")]
+    if "pmap" in jobs:
+        bases.append(("pmap", "pmap -X", "< 1"))
+    paired_rows("attach, info proc smaps, detach: 20k maps", res, "ld", bases)
+    many.stdin.close()
+    many.wait()
+
+
 def batch_cmd(base, *ex, prog=None, pid=None):
     """base -ex E... [-p PID] [PROG...]: gdb and layoutdbg take the same."""
     c = list(base)
@@ -85,6 +150,17 @@ def did_job(name, cmd):
     if "[stack]" not in out or "main" not in out:
         sys.exit(f"bench: {name} did not stop at main and print the mappings:"
                  f" {' '.join(cmd)}\n{out[-500:]}")
+
+
+if args.only == "smaps":
+    smaps_jobs()
+    out = timed([os.path.join(B, "bench", "bench-core"), B, "pages"])[1]
+    for line in out.splitlines():
+        f = line.split()
+        if len(f) == 3 and not line.startswith("#"):
+            row(f[0], float(f[1]) / 1e6, float(f[2]) / 1e6, "read(2) of /proc/PID/smaps",
+                "<= 1.5" if "cpu" not in f[0] else None)
+    sys.exit(0)
 
 
 def start_job(job, prog):
@@ -147,15 +223,10 @@ row("attach, info proc mappings, detach: 20k maps", ours, plain, "cat maps")
 if GDB:
     row("attach, info proc mappings, detach: 20k maps", ours,
         med(gdb_cmd("info proc mappings", "detach", pid=pid)), "gdb")
-# residency: `info proc smaps` against reading the file and pmap -X
-ours = med(ld_cmd("info proc smaps", "detach", pid=pid))
-plain = med(["cat", f"/proc/{pid}/smaps"])
-row("attach, info proc smaps, detach: 20k maps", ours, plain, "cat smaps", "<= 1.5")
-if shutil.which("pmap"):
-    row("attach, info proc smaps, detach: 20k maps", ours,
-        med(["pmap", "-X", str(pid)]), "pmap -X", "< 1")
 many.stdin.close()
 many.wait()
+# residency: `info proc smaps` against reading the file and pmap -X
+smaps_jobs()
 
 def attach_job(nthreads, chains):
     """Attach to the factory fixture (nthreads alive, chains of short-lived
@@ -254,7 +325,9 @@ for line in out.splitlines():
                 "maps": "read(2) of /proc/PID/maps",
                 "snapshot": "read(2) of /proc/PID/maps",
                 "smapsread": "read(2) of /proc/PID/smaps",
-                "snapshotpages": "read(2) of /proc/PID/smaps"}[f[0].split("_")[0]]
+                "snapshotpages": "read(2) of /proc/PID/smaps",
+                "smapsreadcpu": "read(2) of /proc/PID/smaps (CPU time)",
+                "snapshotpagescpu": "read(2) of /proc/PID/smaps (CPU time)"}[f[0].split("_")[0]]
         row(f[0], float(f[1]) / 1e6, float(f[2]) / 1e6, base)
 
 out = timed([os.path.join(B, "bench", "bench-heap")])[1]

@@ -31,7 +31,7 @@ const struct ld_heap *ld_heap_cached(const struct ld_session *s);
 /* The walk of this stop, made now (quietly) if needed; NULL when there is
  * no glibc heap.  Valid until the next stop or ld_heap_forget. */
 const struct ld_heap *ld_heap_at_stop(struct ld_session *s);
-/* Drop the kept walk. */
+/* Drop the kept walk, and the buffers walks keep (ld_heap_drop_buffers). */
 void ld_heap_forget(void);
 
 #endif

@@ -138,6 +138,12 @@ int ld_enable_bp(struct ld_session *s, struct ld_bp *bp, bool on);
 const struct ld_maps *ld_session_maps(struct ld_session *s);
 /* Re-scan loaded objects from fresh mappings. */
 int ld_session_rescan(struct ld_session *s);
+/* The same from the file mappings alone (ld_maps_read_files) when the
+ * whole list was not read at this stop, so attaching to a process with
+ * 20,000 anonymous mappings does not read them all for the objects;
+ * what needs the whole list reads it then.  Falls back to
+ * ld_session_rescan on an older kernel. */
+int ld_session_rescan_files(struct ld_session *s);
 
 /* The selected thread, or NULL after printing "no process". */
 struct ld_thread *ld_session_thread(struct ld_session *s);

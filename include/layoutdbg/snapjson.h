@@ -103,6 +103,10 @@ json_t *ld_snapshot_to_json(const struct ld_snapshot *s);
 /* The diff as a JSON document (above).  New reference, or NULL when memory
  * ran out. */
 json_t *ld_snap_diff_to_json(const struct ld_snap_diff *d);
+/* diff --by-object: {changes: [{key, kind ("added", "removed", "changed",
+ * "touched"), size_/perms_before, size_/perms_after, and with page counts
+ * pages_before, pages_after, pages_delta}], same, pages}. */
+json_t *ld_objdiff_to_json(const struct ld_objdiff *d);
 
 /* The registers of "regs" and "regs_hex": struct user_regs_struct's
  * fields in its own order, by name and offset. */

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "layoutdbg/heap.h"
+#include "layoutdbg/heapmem.h"
 
 #define ARENA_SIZE      2200
 #define OFF_FASTBINS    16
@@ -92,7 +93,22 @@ unsigned ld_bin_index(uint64_t sz)
 
 struct block {
 	uint64_t lo, hi;
-	uint8_t *buf;
+	uint8_t *buf;           /* from ld_hbuf_get */
+};
+
+/* Where the chunks of one heap start, so that a bin's chunk is found from
+ * its address in constant time (a binary search per free chunk was a
+ * third of a walk with 100,000 chunks in the fastbins). */
+struct chunk_index {
+	struct ld_chunk_index ix;       /* the heap (ld_heap_region) */
+	struct ld_arena *a;
+	size_t base;            /* index in a->chunks of its first chunk */
+};
+
+/* A chunk of the tcache_perthread_struct's size, to look at (arena index,
+ * chunk index). */
+struct candidate {
+	size_t arena, k;
 };
 
 struct walk {
@@ -100,6 +116,10 @@ struct walk {
 	struct ld_heap *h;
 	struct block *blocks;
 	size_t nblocks;
+	struct chunk_index *idx;        /* address order once all are walked */
+	size_t nidx;
+	struct candidate *cand;         /* chunk order */
+	size_t ncand, capcand;
 	int safe_linking;       /* 1, 0, or -1: decide per pointer */
 	unsigned tcache_chunk;  /* 0x290, or 0x250 before glibc 2.30 */
 };
@@ -122,27 +142,22 @@ static int read_word(struct walk *w, uint64_t addr, uint64_t *v)
 	return read_mem(w, addr, v, sizeof *v);
 }
 
-/* Read [lo, hi) in one go and keep it for the rest of the walk. */
-static const uint8_t *load_block(struct walk *w, uint64_t lo, uint64_t hi,
-				 int *err)
+/* A heap image, read piece by piece as the walk reaches it (heapmem.h),
+ * is kept for the walk's other reads once all of it is read (keep), or
+ * given back. */
+static void image_close(struct walk *w, struct ld_himage *m, bool keep)
 {
-	struct block *nb = realloc(w->blocks, (w->nblocks + 1) * sizeof *nb);
-	uint8_t *buf;
+	if (keep)
+		w->blocks[w->nblocks++] = (struct block){ m->lo, m->hi, m->buf };
+	else
+		ld_hbuf_put(m->buf);
+}
 
-	*err = -ENOMEM;
-	if (!nb)
-		return NULL;
-	w->blocks = nb;
-	buf = malloc(hi - lo ? hi - lo : 1);
-	if (!buf)
-		return NULL;
-	*err = w->p->read(w->p->ctx, lo, buf, hi - lo);
-	if (*err) {
-		free(buf);
-		return NULL;
-	}
-	nb[w->nblocks++] = (struct block){ lo, hi, buf };
-	return buf;
+static void release_blocks(struct walk *w)
+{
+	for (size_t i = 0; i < w->nblocks; i++)
+		ld_hbuf_put(w->blocks[i].buf);
+	free(w->blocks);
 }
 
 static char *fmt_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -190,18 +205,34 @@ static uint64_t mapped_end(const struct ld_maps *m, uint64_t addr)
 
 /* ---- chunk lists ---------------------------------------------------------- */
 
-static int push_chunk(struct ld_chunk **v, size_t *n, size_t *cap,
-		      const struct ld_chunk *c)
+static int grow_chunks(struct ld_chunk **v, size_t *cap)
 {
-	if (*n == *cap) {
-		size_t nc = *cap ? *cap * 2 : 256;
-		struct ld_chunk *nv = realloc(*v, nc * sizeof *nv);
+	size_t nc = *cap ? *cap * 2 : 256;
+	struct ld_chunk *nv;
 
-		if (!nv)
-			return -ENOMEM;
-		*v = nv;
-		*cap = nc;
+	if (ld_hbuf_kept(*v)) {
+		/* out of a kept buffer (its reserve was short): malloc'd
+		 * from now on */
+		nv = malloc(nc * sizeof *nv);
+		if (nv) {
+			memcpy(nv, *v, *cap * sizeof *nv);
+			ld_hbuf_put(*v);
+		}
+	} else {
+		nv = realloc(*v, nc * sizeof *nv);
 	}
+	if (!nv)
+		return -ENOMEM;
+	*v = nv;
+	*cap = nc;
+	return 0;
+}
+
+static inline int push_chunk(struct ld_chunk **v, size_t *n, size_t *cap,
+			     const struct ld_chunk *c)
+{
+	if (*n == *cap && grow_chunks(v, cap))
+		return -ENOMEM;
 	(*v)[(*n)++] = *c;
 	return 0;
 }
@@ -211,63 +242,327 @@ struct chunk_vec {
 	size_t n, cap;
 };
 
-/* Walk one heap's chunks from start by their size fields up to the top
- * chunk or end.  Returns 0, -ENOMEM, or 1 when the walk was stopped by a
- * bad chunk (message in a->error). */
-static int walk_region(struct walk *w, struct ld_arena *a,
-		       const struct ld_heap_region *r, struct chunk_vec *cv)
+/* Room for every chunk the heaps can hold (MINSIZE each, and the fence-
+ * posts), reserved once, in a kept buffer when the list is large: the
+ * pages untouched cost nothing, and a list that doubles copies and faults
+ * in twice what it keeps.  Without the room (a bogus size), the list
+ * grows as it goes. */
+static void reserve_chunks(struct chunk_vec *cv, const struct ld_arena *a)
 {
-	int err;
-	const uint8_t *buf = load_block(w, r->start, r->end, &err);
-	uint64_t p = r->start;
+	size_t n = 2, len;
 
-	if (!buf) {
-		if (err == -ENOMEM)
-			return err;
-		note(&a->error, fmt_msg("heap 0x%llx-0x%llx: cannot read it (%s)",
-					(unsigned long long)r->start,
-					(unsigned long long)r->end, strerror(-err)));
-		return 1;
+	for (size_t i = 0; i < a->nheaps; i++)
+		n += (a->heaps[i].end - a->heaps[i].start) / MINSIZE + 2;
+	if (n >= (1u << 28))
+		return;
+	len = n * sizeof *cv->v;
+	cv->v = len >= (1u << 20) ? ld_hbuf_get(len) : malloc(len);
+	cv->cap = cv->v ? n : 0;
+}
+
+/* Give back the room the chunks did not take (not from a kept buffer). */
+static void trim_chunks(struct chunk_vec *cv)
+{
+	struct ld_chunk *v;
+
+	if (cv->cap - cv->n < 4096 || !cv->n || ld_hbuf_kept(cv->v))
+		return;
+	v = realloc(cv->v, cv->n * sizeof *v);
+	if (v) {
+		cv->v = v;
+		cv->cap = cv->n;
 	}
-	while (p + 16 <= r->end) {
-		uint64_t raw = WORD(buf, p - r->start + 8), size = raw & ~7ULL;
-		struct ld_chunk c = { .addr = p, .size = size, .flags = raw & 7 };
+}
 
-		if (p == a->top) {
-			c.state = LD_CH_TOP;
-			c.size = a->top_size;
-			return push_chunk(&cv->v, &cv->n, &cv->cap, &c);
+/* ---- totals, kept as the walk goes ------------------------------------- */
+
+/* The totals counted again from every chunk's state (the walk keeps them
+ * as it goes: this is for a heap whose chunks were dropped). */
+static void arena_count(struct ld_arena *a)
+{
+	struct ld_heap_totals *t = &a->t;
+
+	memset(t, 0, sizeof *t);
+	for (size_t i = 0; i < a->nchunks; i++) {
+		const struct ld_chunk *c = &a->chunks[i];
+
+		switch (c->state) {
+		case LD_CH_INUSE: case LD_CH_FREE: case LD_CH_MMAPPED:
+			t->in_use_chunks += c->size; t->n_in_use++; break;
+		case LD_CH_TCACHE:
+			t->in_use_chunks += c->size; t->n_in_use++;
+			t->tcache += c->size; t->n_tcache++; break;
+		case LD_CH_FAST: t->fast += c->size; t->n_fast++; break;
+		case LD_CH_UNSORTED: t->unsorted += c->size; t->n_unsorted++; break;
+		case LD_CH_SMALL: t->small += c->size; t->n_small++; break;
+		case LD_CH_LARGE: t->large += c->size; t->n_large++; break;
+		case LD_CH_TOP: t->top = c->size; break;
+		default: break;
 		}
-		if (!a->main && size == 16) {
-			/* fenceposts: 0x10|PREV_INUSE, then a zero size */
-			c.state = LD_CH_FENCE;
-			if (push_chunk(&cv->v, &cv->n, &cv->cap, &c))
-				return -ENOMEM;
-			if (p + 32 <= r->end) {
-				c = (struct ld_chunk){ .addr = p + 16, .state = LD_CH_FENCE,
-						       .flags = WORD(buf, p - r->start + 24) & 7 };
-				if (push_chunk(&cv->v, &cv->n, &cv->cap, &c))
-					return -ENOMEM;
-			}
-			return 0;
+	}
+}
+
+/* A chunk in use went into a bin of that kind. */
+static void count_move(struct ld_arena *a, uint64_t size, unsigned kind)
+{
+	struct ld_heap_totals *t = &a->t;
+
+	switch (kind) {
+	case LD_CH_TCACHE:      /* glibc counts it in use */
+		t->tcache += size; t->n_tcache++; return;
+	case LD_CH_FAST: t->fast += size; t->n_fast++; break;
+	case LD_CH_UNSORTED: t->unsorted += size; t->n_unsorted++; break;
+	case LD_CH_SMALL: t->small += size; t->n_small++; break;
+	default: t->large += size; t->n_large++; break;
+	}
+	t->in_use_chunks -= size;
+	t->n_in_use--;
+}
+
+/* ---- the chunk index ------------------------------------------------------ */
+
+static struct chunk_index *new_index(struct walk *w, struct ld_arena *a,
+				     const struct ld_heap_region *r, size_t base)
+{
+	struct chunk_index *nv = realloc(w->idx, (w->nidx + 1) * sizeof *nv);
+
+	if (!nv)
+		return NULL;
+	w->idx = nv;
+	nv[w->nidx] = (struct chunk_index){ .a = a, .base = base };
+	if (ld_chunk_index_init(&nv[w->nidx].ix, r->start, r->end))
+		return NULL;
+	return &nv[w->nidx++];
+}
+
+static int index_cmp(const void *x, const void *y)
+{
+	const struct chunk_index *a = x, *b = y;
+
+	return a->ix.lo < b->ix.lo ? -1 : a->ix.lo > b->ix.lo;
+}
+
+static void release_index(struct walk *w)
+{
+	for (size_t i = 0; i < w->nidx; i++)
+		ld_chunk_index_release(&w->idx[i].ix);
+	free(w->idx);
+	w->idx = NULL;
+	w->nidx = 0;
+}
+
+/* Once every heap is walked: address order, and no index at all where two
+ * heaps overlap (a damaged arena): the lookups then search the lists. */
+static void index_sort(struct walk *w)
+{
+	if (w->nidx > 1)
+		qsort(w->idx, w->nidx, sizeof *w->idx, index_cmp);
+	for (size_t i = 1; i < w->nidx; i++)
+		if (w->idx[i].ix.lo < w->idx[i - 1].ix.hi) {
+			release_index(w);
+			return;
 		}
-		if (size < MINSIZE || size & 15 || size > r->end - p ||
-		    (a->top > p && a->top < r->end && size > a->top - p)) {
-			note(&a->error, fmt_msg("chunk at 0x%llx: size 0x%llx is not valid "
-						"(stops the walk)", (unsigned long long)p,
-						(unsigned long long)raw));
-			return 1;
-		}
+}
+
+/* ---- walking a heap ------------------------------------------------------- */
+
+static int add_candidate(struct walk *w, const struct ld_arena *a, size_t k)
+{
+	if (w->ncand == w->capcand) {
+		size_t nc = w->capcand ? w->capcand * 2 : 16;
+		struct candidate *nv = realloc(w->cand, nc * sizeof *nv);
+
+		if (!nv)
+			return -ENOMEM;
+		w->cand = nv;
+		w->capcand = nc;
+	}
+	w->cand[w->ncand++] = (struct candidate){ (size_t)(a - w->h->arenas), k };
+	return 0;
+}
+
+/* The ordinary chunks from *pp on, the loop of every walk: it stops (0,
+ * and *pp where) at the top chunk, a fencepost, a bad size, or a chunk
+ * whose end is not read yet; or fails (-ENOMEM).  All state in locals:
+ * the list's uint8_t fields may alias anything, so a store into the list
+ * would make the compiler reload every field it reads through a pointer.
+ * Counts the chunks in use (the bins move them later). */
+static int run_chunks(struct walk *w, struct ld_arena *a, const struct ld_heap_region *r,
+		      const struct ld_himage *m, struct chunk_vec *cv, struct chunk_index *x,
+		      uint64_t *pp)
+{
+	const uint8_t *buf = m->buf;
+	const uint64_t start = r->start, end = r->end, top = a->top, have = m->have;
+	/* no chunk runs past the top chunk when it lies in this heap */
+	const uint64_t lim = top > start && top < end ? top : end;
+	const uint64_t tsize = w->tcache_chunk;
+	const bool fences = !a->main;
+	uint64_t *bits = x->ix.bits;
+	struct chunk_vec v = *cv;
+	uint64_t p = *pp, used = 0, nused = 0;
+	int res = 0;
+
+	while (p + 16 <= have && p != top) {
+		uint64_t raw = WORD(buf, p - start + 8), size = raw & ~7ULL;
+		uint8_t state = LD_CH_INUSE;
+
+		if ((fences && size == 16) || size < MINSIZE || size & 15 || size > lim - p)
+			break;
 		/* in use unless the next chunk says otherwise (PREV_INUSE);
 		 * the bins refine this below */
-		if (p + size + 16 <= r->end &&
-		    !(WORD(buf, p + size - r->start + 8) & LD_PREV_INUSE))
-			c.state = LD_CH_FREE;
-		if (push_chunk(&cv->v, &cv->n, &cv->cap, &c))
-			return -ENOMEM;
+		if (p + size + 16 <= end) {
+			if (p + size + 16 > have)
+				break;
+			if (!(WORD(buf, p + size - start + 8) & LD_PREV_INUSE))
+				state = LD_CH_FREE;
+		}
+		if ((v.n == v.cap && grow_chunks(&v.v, &v.cap)) ||
+		    (size == tsize && add_candidate(w, a, v.n))) {
+			res = -ENOMEM;
+			break;
+		}
+		v.v[v.n++] = (struct ld_chunk){ .addr = p, .size = size, .flags = raw & 7,
+						.state = state };
+		ld_chunk_index_put(bits, p - start);
+		used += size;
+		nused++;
 		p += size;
 	}
-	return 0;
+	*cv = v;
+	*pp = p;
+	a->t.in_use_chunks += used;
+	a->t.n_in_use += nused;
+	return res;
+}
+
+/* The chunk at p where run_chunks stopped: the top chunk, fenceposts or a
+ * bad size end the walk of the heap (1 for a bad size, with a->error);
+ * a chunk whose end was not read yet is read (-1: go on from p; 2: the
+ * read failed). */
+static int chunk_stop(struct ld_arena *a, const struct ld_heap_region *r,
+		      struct ld_himage *m, struct chunk_vec *cv, struct chunk_index *x,
+		      uint64_t p)
+{
+	uint64_t raw, size;
+	struct ld_chunk c;
+
+	if (ld_himage_need(m, p + 16))
+		return 2;
+	raw = WORD(m->buf, p - r->start + 8);
+	size = raw & ~7ULL;
+	c = (struct ld_chunk){ .addr = p, .size = size, .flags = raw & 7 };
+	if (p == a->top) {
+		c.state = LD_CH_TOP;
+		c.size = a->t.top = a->top_size;
+		ld_chunk_index_set(&x->ix, p);
+		return push_chunk(&cv->v, &cv->n, &cv->cap, &c);
+	}
+	if (!a->main && size == 16) {
+		/* fenceposts: 0x10|PREV_INUSE, then a zero size */
+		c.state = LD_CH_FENCE;
+		ld_chunk_index_set(&x->ix, p);
+		if (push_chunk(&cv->v, &cv->n, &cv->cap, &c))
+			return -ENOMEM;
+		if (p + 32 <= r->end) {
+			if (ld_himage_need(m, p + 32))
+				return 2;
+			c = (struct ld_chunk){ .addr = p + 16, .state = LD_CH_FENCE,
+					       .flags = WORD(m->buf, p - r->start + 24) & 7 };
+			ld_chunk_index_set(&x->ix, p + 16);
+			if (push_chunk(&cv->v, &cv->n, &cv->cap, &c))
+				return -ENOMEM;
+		}
+		return 0;
+	}
+	if (size < MINSIZE || size & 15 || size > r->end - p ||
+	    (a->top > p && a->top < r->end && size > a->top - p)) {
+		note(&a->error, fmt_msg("chunk at 0x%llx: size 0x%llx is not valid "
+					"(stops the walk)", (unsigned long long)p,
+					(unsigned long long)raw));
+		return 1;
+	}
+	return ld_himage_need(m, p + size + 16 <= r->end ? p + size + 16 : p + 16) ? 2 : -1;
+}
+
+/* The chunks of one heap image from its start by their size fields up to
+ * the top chunk or its end: 0, -ENOMEM, 1 when a bad chunk stopped the
+ * walk (message in a->error), 2 when a piece could not be read. */
+static int walk_chunks(struct walk *w, struct ld_arena *a, const struct ld_heap_region *r,
+		       struct ld_himage *m, struct chunk_vec *cv, struct chunk_index *x)
+{
+	uint64_t p = r->start;
+	int res = -1;
+
+	while (res == -1 && p + 16 <= r->end) {
+		if (run_chunks(w, a, r, m, cv, x, &p))
+			return -ENOMEM;
+		if (p + 16 <= r->end)
+			res = chunk_stop(a, r, m, cv, x, p);
+	}
+	return res == -1 ? 0 : res;
+}
+
+/* The heap could not be read: as if the walk had not begun (no chunks, no
+ * index, and only that message when it is the arena's first). */
+static int unread(struct walk *w, struct ld_arena *a, const struct ld_heap_region *r,
+		  struct chunk_vec *cv, size_t base, bool had_error, int err)
+{
+	cv->n = base;
+	while (w->ncand && w->cand[w->ncand - 1].arena == (size_t)(a - w->h->arenas) &&
+	       w->cand[w->ncand - 1].k >= base)
+		w->ncand--;
+	a->chunks = cv->v;
+	a->nchunks = cv->n;
+	arena_count(a);
+	if (w->nidx && w->idx[w->nidx - 1].a == a && w->idx[w->nidx - 1].base == base) {
+		w->nidx--;
+		ld_chunk_index_release(&w->idx[w->nidx].ix);
+	}
+	if (!had_error) {
+		free(a->error);
+		a->error = NULL;
+	}
+	note(&a->error, fmt_msg("heap 0x%llx-0x%llx: cannot read it (%s)",
+				(unsigned long long)r->start,
+				(unsigned long long)r->end, strerror(-err)));
+	return 1;
+}
+
+/* Read one heap of the arena and walk it.  Returns 0, -ENOMEM, or 1 when
+ * the walk was stopped (by a bad chunk, or the heap could not be read:
+ * all of it is read, as the walk's other reads may need any of it);
+ * *x gets the heap's chunk index (NULL when there is none). */
+static int walk_region(struct walk *w, struct ld_arena *a,
+		       const struct ld_heap_region *r, struct chunk_vec *cv,
+		       struct chunk_index **x)
+{
+	struct ld_himage m;
+	struct block *nb = realloc(w->blocks, (w->nblocks + 1) * sizeof *nb);
+	size_t base = cv->n;
+	bool had_error = a->error != NULL;
+	int res;
+
+	*x = NULL;
+	if (!nb)
+		return -ENOMEM;
+	w->blocks = nb;
+	if (ld_himage_open(&m, w->p->read, w->p->ctx, r->start, r->end))
+		return -ENOMEM;
+	*x = new_index(w, a, r, base);
+	if (!*x) {
+		ld_hbuf_put(m.buf);
+		return -ENOMEM;
+	}
+	res = walk_chunks(w, a, r, &m, cv, *x);
+	if (res >= 0 && res != 2 && ld_himage_need(&m, r->end))
+		res = 2;
+	if (res == 2) {
+		image_close(w, &m, false);
+		*x = NULL;
+		return unread(w, a, r, cv, base, had_error, m.err);
+	}
+	image_close(w, &m, res >= 0);
+	return res;
 }
 
 /* ---- lookups -------------------------------------------------------------- */
@@ -289,17 +584,52 @@ static struct ld_chunk *find_in(struct ld_chunk *v, size_t n, uint64_t addr)
 	return NULL;
 }
 
-/* The chunk starting exactly at addr in any arena (for the bins). */
-static struct ld_chunk *chunk_exact(struct ld_heap *h, uint64_t addr)
+/* The chunk starting exactly at addr in any arena (*owner), by searching. */
+static struct ld_chunk *chunk_search(struct ld_heap *h, uint64_t addr,
+				     struct ld_arena **owner)
 {
 	for (size_t i = 0; i < h->narenas; i++) {
 		struct ld_arena *a = &h->arenas[i];
 		struct ld_chunk *c = find_in(a->chunks, a->nchunks, addr);
 
-		if (c)
+		if (c) {
+			*owner = a;
 			return c->addr == addr ? c : NULL;
+		}
 	}
 	return NULL;
+}
+
+/* The same (for the bins and tcaches) from the chunk index of the heap
+ * holding addr; by searching outside the heaps indexed. */
+static struct ld_chunk *chunk_exact(struct walk *w, uint64_t addr,
+				    struct ld_arena **owner)
+{
+	size_t lo = 0, hi = w->nidx, nth;
+	struct ld_arena *ignored;
+
+	if (!owner)
+		owner = &ignored;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct chunk_index *x = &w->idx[mid];
+
+		if (x->ix.hi <= addr) {
+			lo = mid + 1;
+		} else if (x->ix.lo > addr) {
+			hi = mid;
+		} else {
+			int found = ld_chunk_index_find(&x->ix, addr, &nth);
+
+			if (found < 0)
+				break;
+			if (!found)
+				return NULL;
+			*owner = x->a;
+			return &x->a->chunks[x->base + nth];
+		}
+	}
+	return chunk_search(w->h, addr, owner);
 }
 
 const struct ld_chunk *ld_heap_chunk_at(const struct ld_heap *h, uint64_t addr,
@@ -339,7 +669,7 @@ static uint64_t reveal(struct walk *w, uint64_t field, uint64_t stored,
 
 	if (w->safe_linking >= 0)
 		return w->safe_linking ? dec : stored;
-	if (!dec || chunk_exact(w->h, dec - bias))
+	if (!dec || chunk_exact(w, dec - bias, NULL))
 		return dec;
 	return stored;
 }
@@ -363,7 +693,8 @@ static int bin_add(struct ld_bin *b, uint64_t addr, size_t *cap)
  * a chunk of the heap or not of the size the bin holds. */
 static bool mark(struct walk *w, struct ld_bin *b, uint64_t addr)
 {
-	struct ld_chunk *c = chunk_exact(w->h, addr);
+	struct ld_arena *owner;
+	struct ld_chunk *c = chunk_exact(w, addr, &owner);
 	bool size_ok;
 
 	if (!c) {
@@ -390,6 +721,7 @@ static bool mark(struct walk *w, struct ld_bin *b, uint64_t addr)
 	}
 	c->state = b->kind;
 	c->bin = b->index;
+	count_move(owner, c->size, b->kind);
 	return true;
 }
 
@@ -524,7 +856,7 @@ static bool looks_like_tcache(struct walk *w, const struct ld_chunk *c,
 			struct ld_chunk *x;
 			uint64_t stored;
 
-			if (!e || k >= limit || e & 15 || !(x = chunk_exact(w->h, e - 16)) ||
+			if (!e || k >= limit || e & 15 || !(x = chunk_exact(w, e - 16, NULL)) ||
 			    ld_tcache_index(x->size) != i || read_word(w, e, &stored))
 				return false;
 			e = reveal(w, e, stored, 16);
@@ -570,23 +902,22 @@ static int read_tcache(struct walk *w, uint64_t chunk, int arena)
 	return 0;
 }
 
+/* The chunks of a tcache_perthread_struct's size the walk noted, in
+ * arena and address order. */
 static int find_tcaches(struct walk *w)
 {
-	for (size_t i = 0; i < w->h->narenas; i++) {
-		struct ld_arena *a = &w->h->arenas[i];
+	for (size_t j = 0; j < w->ncand; j++) {
+		struct ld_arena *a = &w->h->arenas[w->cand[j].arena];
+		struct ld_chunk *c = &a->chunks[w->cand[j].k];
+		bool first = false, empty;
 
-		for (size_t k = 0; k < a->nchunks; k++) {
-			struct ld_chunk *c = &a->chunks[k];
-			bool first = false, empty;
-
-			for (size_t j = 0; j < a->nheaps; j++)
-				first |= c->addr == a->heaps[j].start;
-			if (!looks_like_tcache(w, c, first, &empty))
-				continue;
-			c->tcache_struct = true;
-			if (read_tcache(w, c->addr, (int)i))
-				return -ENOMEM;
-		}
+		for (size_t i = 0; i < a->nheaps; i++)
+			first |= c->addr == a->heaps[i].start;
+		if (!looks_like_tcache(w, c, first, &empty))
+			continue;
+		c->tcache_struct = true;
+		if (read_tcache(w, c->addr, (int)w->cand[j].arena))
+			return -ENOMEM;
 	}
 	return 0;
 }
@@ -671,13 +1002,17 @@ static int thread_regions(struct walk *w, struct ld_arena *a)
 
 /* The walk stopped at a bad chunk: the top chunk is still known (from the
  * arena), so that the totals and `heap chunk` keep it. */
-static int top_after_stop(struct ld_arena *a, struct chunk_vec *cv)
+static int top_after_stop(struct ld_arena *a, struct chunk_vec *cv,
+			  struct chunk_index *x)
 {
 	struct ld_chunk c = { .addr = a->top, .size = a->top_size,
 			      .flags = LD_PREV_INUSE, .state = LD_CH_TOP };
 
 	if (!a->top || (cv->n && cv->v[cv->n - 1].addr >= a->top))
 		return 0;
+	if (x)
+		ld_chunk_index_set(&x->ix, a->top);
+	a->t.top = a->top_size;
 	return push_chunk(&cv->v, &cv->n, &cv->cap, &c);
 }
 
@@ -707,22 +1042,36 @@ static int walk_arena(struct walk *w, struct ld_arena *a, const uint8_t *st)
 	a->system_mem = WORD(st, OFF_SYSTEM);
 	a->max_system_mem = WORD(st, OFF_MAX_SYSTEM);
 	a->flags = *(const uint32_t *)(st + 4);
+	memset(&a->t, 0, sizeof a->t);
 	if (a->top && !read_word(w, a->top + 8, &tsize))
 		a->top_size = tsize & ~7ULL;
 	if (a->top)
 		check_top(w, a);
 	r = a->main ? main_regions(w, a) : thread_regions(w, a);
+	if (!r)
+		reserve_chunks(&cv, a);
 	for (size_t i = 0; !r && i < a->nheaps; i++) {
-		r = walk_region(w, a, &a->heaps[i], &cv);
+		struct chunk_index *x;
+
+		r = walk_region(w, a, &a->heaps[i], &cv, &x);
 		if (r > 0)
-			r = top_after_stop(a, &cv);
+			r = top_after_stop(a, &cv, x);
+		if (x)
+			ld_chunk_index_done(&x->ix);
 	}
+	trim_chunks(&cv);
 	a->chunks = cv.v;
 	a->nchunks = cv.n;
-	for (size_t i = 0; i < a->nchunks; i++)
-		a->chunks[i].last_remainder = a->chunks[i].addr == a->last_remainder &&
-					      a->chunks[i].state != LD_CH_TOP;
 	return r;
+}
+
+/* av->last_remainder, once the chunk lists are indexed. */
+static void mark_last_remainder(struct walk *w, struct ld_arena *a)
+{
+	struct ld_chunk *c = a->last_remainder ? chunk_exact(w, a->last_remainder, NULL) : NULL;
+
+	if (c && c >= a->chunks && c < a->chunks + a->nchunks && c->state != LD_CH_TOP)
+		c->last_remainder = true;
 }
 
 static int arena_list(struct walk *w, uint8_t (*states)[ARENA_SIZE],
@@ -843,25 +1192,7 @@ static void arena_totals(struct ld_arena *a)
 {
 	struct ld_heap_totals *t = &a->t;
 
-	memset(t, 0, sizeof *t);
 	t->system = a->system_mem;
-	for (size_t i = 0; i < a->nchunks; i++) {
-		const struct ld_chunk *c = &a->chunks[i];
-
-		switch (c->state) {
-		case LD_CH_INUSE: case LD_CH_FREE: case LD_CH_MMAPPED:
-			t->in_use_chunks += c->size; t->n_in_use++; break;
-		case LD_CH_TCACHE:
-			t->in_use_chunks += c->size; t->n_in_use++;
-			t->tcache += c->size; t->n_tcache++; break;
-		case LD_CH_FAST: t->fast += c->size; t->n_fast++; break;
-		case LD_CH_UNSORTED: t->unsorted += c->size; t->n_unsorted++; break;
-		case LD_CH_SMALL: t->small += c->size; t->n_small++; break;
-		case LD_CH_LARGE: t->large += c->size; t->n_large++; break;
-		case LD_CH_TOP: t->top = c->size; break;
-		default: break;
-		}
-	}
 	t->rest = t->unsorted + t->small + t->large;
 	t->n_rest = t->n_unsorted + t->n_small + t->n_large;
 	t->in_use = t->system - t->fast - t->rest - t->top;
@@ -890,6 +1221,9 @@ static int walk_all(struct walk *w, uint8_t (*states)[ARENA_SIZE])
 	for (size_t i = 0; i < h->narenas; i++)
 		if ((r = walk_arena(w, &h->arenas[i], states[i])))
 			return r;
+	index_sort(w);
+	for (size_t i = 0; i < h->narenas; i++)
+		mark_last_remainder(w, &h->arenas[i]);
 	if ((r = find_tcaches(w)))
 		return r;
 	for (size_t i = 0; i < h->narenas; i++)
@@ -923,9 +1257,9 @@ int ld_heap_walk(const struct ld_heap_params *p, struct ld_heap *out)
 	if (out->initialized)
 		r = walk_all(&w, states);
 out:
-	for (size_t i = 0; i < w.nblocks; i++)
-		free(w.blocks[i].buf);
-	free(w.blocks);
+	release_blocks(&w);
+	release_index(&w);
+	free(w.cand);
 	free(states);
 	if (r)
 		ld_heap_release(out);
@@ -947,7 +1281,7 @@ void ld_heap_release(struct ld_heap *h)
 		struct ld_arena *a = &h->arenas[i];
 
 		free(a->heaps);
-		free(a->chunks);
+		ld_hbuf_put(a->chunks);
 		bins_free(a->bins, a->nbins);
 		free(a->error);
 	}

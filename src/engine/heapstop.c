@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "layoutdbg/error.h"
+#include "layoutdbg/heapmem.h"
 #include "layoutdbg/heapstop.h"
 #include "layoutdbg/mem.h"
 
@@ -99,6 +100,7 @@ void ld_heap_forget(void)
 	if (cache.s && cache.r == 0)
 		ld_heap_release(&cache.h);
 	memset(&cache, 0, sizeof cache);
+	ld_heap_drop_buffers();
 }
 
 struct ld_snap_heap *ld_heap_snapshot(struct ld_session *s)

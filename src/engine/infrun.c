@@ -2094,7 +2094,7 @@ int ld_attach(struct ld_session *s, pid_t pid)
 	s->last_event = LD_EV_INTERRUPT;
 	ld_out("Attached to process %d (%zu thread%s)\n", (int)pid,
 	       ld_proc_nlive(s->proc), ld_proc_nlive(s->proc) == 1 ? "" : "s");
-	if (ld_session_rescan(s) == 0) {
+	if (ld_session_rescan_files(s) == 0) {
 		arm_solib_hook(s);
 		arm_all(s, true);
 	}

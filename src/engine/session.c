@@ -196,21 +196,45 @@ static char *exe_of(pid_t pid)
 	return strdup(buf);
 }
 
-int ld_session_rescan(struct ld_session *s)
+static int scan_objects(struct ld_session *s, const struct ld_maps *m)
 {
-	const struct ld_maps *m = ld_session_maps(s);
-	char *exe;
+	char *exe = exe_of(ld_proc_mem_tid(s->proc));
 	int r;
 
-	if (!m)
-		return -1;
-	exe = exe_of(ld_proc_mem_tid(s->proc));
 	r = ld_objs_scan(&s->objs, ld_proc_mem_tid(s->proc), m, exe ? exe : s->exe_path,
 			 ld_auxv_get(ld_proc_mem_tid(s->proc), 7 /* AT_BASE */));
 	free(exe);
 	if (r < 0)
 		return ld_error("reading the loaded objects: %s", strerror(-r));
 	return 0;
+}
+
+int ld_session_rescan(struct ld_session *s)
+{
+	const struct ld_maps *m = ld_session_maps(s);
+
+	if (!m)
+		return -1;
+	return scan_objects(s, m);
+}
+
+int ld_session_rescan_files(struct ld_session *s)
+{
+	struct ld_maps files;
+	int r;
+
+	if (!s->proc || (s->maps_gen == s->stop_gen && s->maps.n))
+		return ld_session_rescan(s);
+	ld_maps_init(&files);
+	r = ld_maps_read_files(ld_proc_mem_tid(s->proc), &files);
+	/* a kernel before 6.11, or a stranger failure that the whole
+	 * list's read reports in its words */
+	if (r == 0)
+		r = scan_objects(s, &files);
+	else
+		r = ld_session_rescan(s);
+	ld_maps_release(&files);
+	return r;
 }
 
 struct ld_thread *ld_session_thread(struct ld_session *s)

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/ioctl.h>
 
 #include "layoutdbg/error.h"
 #include "layoutdbg/maps.h"
@@ -710,6 +711,82 @@ int ld_maps_read(pid_t pid, struct ld_maps *out, char *err, size_t errlen)
 	 * that went out of order rather than return it. */
 	rc = parse_input(&in, out, &c);
 	close(in.fd);
+	return rc;
+}
+
+/* ---- file mappings by ioctl ----------------------------------------- */
+
+/* PROCMAP_QUERY (Linux 6.11, include/uapi/linux/fs.h): one mapping per
+ * call, found in the VMA tree; declared here for older headers. */
+struct ld_procmap_query {
+	uint64_t size, query_flags, query_addr;
+	uint64_t vma_start, vma_end, vma_flags, vma_page_size, vma_offset;
+	uint64_t inode;
+	uint32_t dev_major, dev_minor, vma_name_size, build_id_size;
+	uint64_t vma_name_addr, build_id_addr;
+};
+#define LD_PROCMAP_QUERY _IOWR('f', 17, struct ld_procmap_query)
+#define LD_PQ_READ 0x01
+#define LD_PQ_WRITE 0x02
+#define LD_PQ_EXEC 0x04
+#define LD_PQ_SHARED 0x08
+#define LD_PQ_COVERING_OR_NEXT 0x10
+#define LD_PQ_FILE_BACKED 0x20
+
+static void query_to_map(const struct ld_procmap_query *q, struct ld_map *m)
+{
+	memset(m, 0, sizeof *m);
+	m->start = q->vma_start;
+	m->end = q->vma_end;
+	m->offset = q->vma_offset;
+	m->perms[0] = q->vma_flags & LD_PQ_READ ? 'r' : '-';
+	m->perms[1] = q->vma_flags & LD_PQ_WRITE ? 'w' : '-';
+	m->perms[2] = q->vma_flags & LD_PQ_EXEC ? 'x' : '-';
+	m->perms[3] = q->vma_flags & LD_PQ_SHARED ? 's' : 'p';
+	m->dev_major = q->dev_major;
+	m->dev_minor = q->dev_minor;
+	m->inode = q->inode;
+}
+
+/* The file mappings from fd (/proc/PID/maps), the kernel skipping the
+ * others; then errno ENOENT: no more. */
+static int query_files(int fd, struct ld_maps *out)
+{
+	char name[PATH_MAX + 16];
+	struct ld_procmap_query q;
+	struct ld_map m;
+	uint64_t addr = 0;
+
+	for (;;) {
+		memset(&q, 0, sizeof q);
+		q.size = sizeof q;
+		q.query_flags = LD_PQ_COVERING_OR_NEXT | LD_PQ_FILE_BACKED;
+		q.query_addr = addr;
+		q.vma_name_addr = (uint64_t)(uintptr_t)name;
+		q.vma_name_size = sizeof name;
+		if (ioctl(fd, LD_PROCMAP_QUERY, &q) < 0)
+			return errno == ENOENT ? 0 : -errno;
+		if (q.vma_end <= addr)
+			return -EIO;	/* not ascending: no loop forever */
+		query_to_map(&q, &m);
+		/* vma_name_size counts the NUL */
+		if (append(out, &m, name, q.vma_name_size ? q.vma_name_size - 1 : 0))
+			return -ENOMEM;
+		addr = q.vma_end;
+	}
+}
+
+int ld_maps_read_files(pid_t pid, struct ld_maps *out)
+{
+	char path[32];
+	int fd, rc;
+
+	snprintf(path, sizeof(path), "/proc/%d/maps", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	rc = query_files(fd, out);
+	close(fd);
 	return rc;
 }
 

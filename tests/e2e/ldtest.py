@@ -258,7 +258,16 @@ def wait_pid_exit(pid, timeout=DEFAULT_TIMEOUT):
     except OSError as e:
         if e.errno == errno.ESRCH:
             return True
-        raise
+        if e.errno != errno.ENOENT:
+            raise
+        # ENOENT: the kernel has no pidfd for a process whose exit is under
+        # way (its leader gone, its threads not yet): watch /proc instead.
+        deadline = time.monotonic() + timeout
+        while pid_alive(pid):
+            if time.monotonic() > deadline:
+                return False
+            select.select([], [], [], 0.01)
+        return True
     try:
         r, _, _ = select.select([fd], [], [], timeout)
         return bool(r)
