@@ -6,7 +6,7 @@
 
 #include <stddef.h>
 
-#include "layoutdbg/views.h"     /* the classifier, until engine/classify.c */
+#include "layoutdbg/classify.h"
 #include "layoutdbg/session.h"
 #include "layoutdbg/smaps.h"
 

@@ -196,6 +196,14 @@ int ld_session_frames(struct ld_session *s, struct ld_thread *t,
  * printed). */
 struct ld_snapshot *ld_session_snapshot(struct ld_session *s, const char *name);
 
+/* What each mapping of m is (classify.h's ld_classify_regions) with s's
+ * objects and stopped threads, and heap: the walk of this stop, or NULL.
+ * out has m->n entries.  0. */
+struct ld_heap;
+struct ld_region;
+int ld_session_classify(struct ld_session *s, const struct ld_maps *m,
+			const struct ld_heap *heap, struct ld_region *out);
+
 /* An address expression: a number, $register, SYMBOL[@LIB][+OFFSET].
  * 0, or -1 after printing an error that starts with what (the command). */
 int ld_eval_addr(struct ld_session *s, const char *what, const char *expr,
@@ -205,5 +213,8 @@ int ld_eval_addr(struct ld_session *s, const char *what, const char *expr,
 extern volatile sig_atomic_t ld_interrupted;
 /* Set while the tracee runs (run control is waiting for it). */
 extern volatile sig_atomic_t ld_running;
+/* Set by SIGTERM / SIGHUP: the session ends (the front-end's handler
+ * sets it; run control and command files stop on it). */
+extern volatile sig_atomic_t ld_terminate;
 
 #endif

@@ -108,13 +108,4 @@ json_t *ld_snap_diff_to_json(const struct ld_snap_diff *d);
  * pages_before, pages_after, pages_delta}], same, pages}. */
 json_t *ld_objdiff_to_json(const struct ld_objdiff *d);
 
-/* The registers of "regs" and "regs_hex": struct user_regs_struct's
- * fields in its own order, by name and offset. */
-struct ld_snap_reg {
-	const char *name;
-	size_t off;
-};
-#define LD_SNAP_NREGS 27
-extern const struct ld_snap_reg ld_snap_regs[LD_SNAP_NREGS];
-
 #endif

@@ -8,7 +8,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "layoutdbg/views.h"     /* the classifier, until engine/classify.c */
+#include "layoutdbg/classify.h"
 #include "layoutdbg/elf.h"
 #include "layoutdbg/heap.h"
 #include "layoutdbg/resident.h"

@@ -526,7 +526,7 @@ bool ld_elf_irelative_slot(const struct ld_elf *e, uint64_t resolver,
 	return false;
 }
 
-Dwarf_CFI *ld_elf_cfi(struct ld_elf *e)
+struct ld_cfi *ld_elf_cfi(struct ld_elf *e)
 {
 	/* Only through the .eh_frame section: without one libdw goes by
 	 * PT_GNU_EH_FRAME, whose raw chunk libelf 0.188 leaks when the data
@@ -536,7 +536,7 @@ Dwarf_CFI *ld_elf_cfi(struct ld_elf *e)
 		if (ld_elf_section_by_name(e, ".eh_frame"))
 			e->cfi = dwarf_getcfi_elf(e->elf);
 	}
-	return e->cfi;
+	return (struct ld_cfi *)e->cfi;
 }
 
 void ld_elf_free(struct ld_elf *e)

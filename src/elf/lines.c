@@ -42,6 +42,7 @@
 
 #include "layoutdbg/error.h"
 #include "layoutdbg/lines.h"
+#include "layoutdbg/prologue.h"
 
 #define NO_INDEX UINT32_MAX
 
@@ -1235,27 +1236,18 @@ static size_t read_code(const struct ld_lines *l, uint64_t addr,
 	return 0;
 }
 
-/* gdb's amd64_analyze_prologue: past `endbr64; push %rbp; mov %rsp,%rbp`,
- * or entry itself for a function without a frame pointer.  Returns false
+/* gdb's amd64_analyze_prologue: past the frame setup (prologue.h), or
+ * entry itself for a function without a frame pointer.  Returns false
  * when the code cannot be read. */
 static bool frame_setup_end(const struct ld_lines *l, uint64_t entry,
 			    uint64_t *pc)
 {
-	static const unsigned char endbr64[4] = { 0xf3, 0x0f, 0x1e, 0xfa };
-	static const unsigned char mov1[3] = { 0x48, 0x89, 0xe5 };
-	static const unsigned char mov2[3] = { 0x48, 0x8b, 0xec };
-	unsigned char c[8];
-	size_t o = 0;
+	unsigned char c[8];	/* the longest frame setup: endbr64, push, movq */
+	size_t n;
 
-	if (!l->x86_64 || read_code(l, entry, c, sizeof c) == 0)
+	if (!l->x86_64 || (n = read_code(l, entry, c, sizeof c)) == 0)
 		return false;
-	if (memcmp(c, endbr64, sizeof endbr64) == 0)
-		o = 4;
-	if (c[o] == 0x55 && (memcmp(c + o + 1, mov1, 3) == 0 ||
-			     memcmp(c + o + 1, mov2, 3) == 0))
-		*pc = entry + o + 4;
-	else
-		*pc = entry;
+	*pc = entry + ld_prologue_frame_setup(c, n);
 	return true;
 }
 

@@ -21,6 +21,7 @@
 #include <libunwind-ptrace.h>
 
 #include "layoutdbg/mem.h"
+#include "layoutdbg/regtable.h"
 #include "layoutdbg/unwind.h"
 
 #define CACHE_PAGES 64
@@ -217,7 +218,7 @@ static bool callee_saved(int g)
 static enum rule_state compile_rule(struct ld_unwinder *u, uint64_t pc,
 				    struct draft *d)
 {
-	struct Dwarf_CFI_s *cfi;
+	struct ld_cfi *cfi;
 	Dwarf_Frame *f;
 	Dwarf_Op mem[3], *ops;
 	uint64_t bias;
@@ -226,7 +227,7 @@ static enum rule_state compile_rule(struct ld_unwinder *u, uint64_t pc,
 	int g;
 
 	if (!u->lookup || !u->lookup(u->lookup_arg, pc, &cfi, &bias) || !cfi ||
-	    dwarf_cfi_addrframe(cfi, pc - bias, &f) != 0)
+	    dwarf_cfi_addrframe((Dwarf_CFI *)cfi, pc - bias, &f) != 0)
 		return NO_FDE;
 	if (dwarf_frame_info(f, NULL, NULL, &d->r.signal) != DW_RA ||
 	    dwarf_frame_cfa(f, &ops, &n) != 0 ||
@@ -371,15 +372,10 @@ static bool eval(struct ctx *c, const struct rule *r, const struct expr *e,
 
 static void regs_from_user(const ld_regs *r, struct frame_regs *fr)
 {
-	const unsigned long long *v[NREGS] = {
-		&r->rax, &r->rdx, &r->rcx, &r->rbx, &r->rsi, &r->rdi, &r->rbp,
-		&r->rsp, &r->r8, &r->r9, &r->r10, &r->r11, &r->r12, &r->r13,
-		&r->r14, &r->r15, &r->rip,
-	};
 	int g;
 
 	for (g = 0; g < NREGS; g++) {
-		fr->v[g] = *v[g];
+		fr->v[g] = ld_reg_value(r, ld_reg_by_dwarf((unsigned)g));
 		fr->ok[g] = true;
 		fr->at[g] = 0;
 	}
@@ -505,40 +501,22 @@ static int fast_unwind(struct ld_unwinder *u, struct ctx *c, struct sink *k)
 	return (int)k->fs->n;
 }
 
-/* libunwind's x86-64 register numbers, in user_regs_struct. */
-static unw_word_t *reg_slot(ld_regs *r, unw_regnum_t reg)
-{
-	switch (reg) {
-	case UNW_X86_64_RAX: return (unw_word_t *)&r->rax;
-	case UNW_X86_64_RDX: return (unw_word_t *)&r->rdx;
-	case UNW_X86_64_RCX: return (unw_word_t *)&r->rcx;
-	case UNW_X86_64_RBX: return (unw_word_t *)&r->rbx;
-	case UNW_X86_64_RSI: return (unw_word_t *)&r->rsi;
-	case UNW_X86_64_RDI: return (unw_word_t *)&r->rdi;
-	case UNW_X86_64_RBP: return (unw_word_t *)&r->rbp;
-	case UNW_X86_64_RSP: return (unw_word_t *)&r->rsp;
-	case UNW_X86_64_R8: return (unw_word_t *)&r->r8;
-	case UNW_X86_64_R9: return (unw_word_t *)&r->r9;
-	case UNW_X86_64_R10: return (unw_word_t *)&r->r10;
-	case UNW_X86_64_R11: return (unw_word_t *)&r->r11;
-	case UNW_X86_64_R12: return (unw_word_t *)&r->r12;
-	case UNW_X86_64_R13: return (unw_word_t *)&r->r13;
-	case UNW_X86_64_R14: return (unw_word_t *)&r->r14;
-	case UNW_X86_64_R15: return (unw_word_t *)&r->r15;
-	case UNW_X86_64_RIP: return (unw_word_t *)&r->rip;
-	default: return NULL;
-	}
-}
+/* libunwind numbers x86-64's registers as DWARF does, up to rip. */
+_Static_assert(UNW_X86_64_RAX == 0 && UNW_X86_64_RDX == 1 &&
+	       UNW_X86_64_RSP == 7 && UNW_X86_64_R15 == 15 &&
+	       UNW_X86_64_RIP == 16, "libunwind's register numbers are DWARF's");
 
 static int acc_access_reg(unw_addr_space_t as, unw_regnum_t reg,
 			  unw_word_t *val, int write, void *arg)
 {
 	struct ctx *c = ctx_of(arg);
-	unw_word_t *slot = c && c->regs_ok ? reg_slot(&c->regs, reg) : NULL;
+	const struct ld_reg_desc *d = c && c->regs_ok && reg >= 0 &&
+				      reg <= UNW_X86_64_RIP ?
+				      ld_reg_by_dwarf((unsigned)reg) : NULL;
 
-	if (write || !slot)
+	if (write || !d)
 		return _UPT_access_reg(as, reg, val, write, arg);
-	*val = *slot;
+	*val = ld_reg_value(&c->regs, d);
 	return 0;
 }
 

@@ -4,23 +4,24 @@
 #include <string.h>
 
 #include "layoutdbg/blocks.h"
+#include "layoutdbg/classify.h"
 
+/* The seed diagram's blocks, from the mapping's name. */
 static enum ld_block_kind block_of(const struct ld_map *mp, const char *exe)
 {
 	char buf[4096];
 
-	if (!strcmp(mp->path, "[heap]"))
-		return LD_BLK_HEAP;
-	if (!strcmp(mp->path, "[stack]"))
-		return LD_BLK_STACK;
-	if (!strcmp(mp->path, "[vsyscall]"))
-		return LD_BLK_VSYSCALL;
-	if (mp->path[0] == '[' && strncmp(mp->path, "[anon", 5))
-		return LD_BLK_SPECIAL;
-	if (ld_map_is_file(mp))
+	switch (ld_map_name_of(mp)) {
+	case LD_MN_HEAP: return LD_BLK_HEAP;
+	case LD_MN_STACK: return LD_BLK_STACK;
+	case LD_MN_VSYSCALL: return LD_BLK_VSYSCALL;
+	case LD_MN_VDSO: case LD_MN_VVAR: case LD_MN_THREAD_STACK:
+	case LD_MN_OTHER: return LD_BLK_SPECIAL;
+	case LD_MN_FILE:
 		return exe && !strcmp(ld_map_basepath(mp, buf, sizeof buf), exe) ?
 		       LD_BLK_EXE : LD_BLK_DSO;
-	return LD_BLK_ANON;
+	default: return LD_BLK_ANON;
+	}
 }
 
 /* Blocks are contiguous mappings of one kind.  Other anonymous memory

@@ -19,12 +19,13 @@
 #include "layoutdbg/guardian.h"
 #include "layoutdbg/infrun.h"
 #include "layoutdbg/output.h"
-#include "layoutdbg/repl.h"
+#include "layoutdbg/prologue.h"
 #include "layoutdbg/session.h"
 #include "layoutdbg/source.h"
 
 volatile sig_atomic_t ld_interrupted;
 volatile sig_atomic_t ld_running;
+volatile sig_atomic_t ld_terminate;
 
 /* What handling one stop decided. */
 enum verdict { V_RESUME, V_REPORT, V_RESUMED /* already resumed */ };
@@ -118,17 +119,15 @@ static void set_where(struct ld_bp *bp, const char *fmt, ...)
 
 /* Where `break FUNCTION` stops, as gdb chooses it: past the prologue by
  * the line table when the object has DWARF lines; without them past a
- * frame-pointer prologue (endbr64; push %rbp; mov %rsp,%rbp) if the code
- * starts with one; else at the entry. */
+ * frame-pointer setup (prologue.h) if the code starts with one; else at
+ * the entry. */
 static uint64_t after_prologue(struct ld_session *s, struct ld_obj *ob,
 			       uint64_t a)
 {
-	static const uint8_t endbr[4] = { 0xf3, 0x0f, 0x1e, 0xfa };
-	static const uint8_t frame[4] = { 0x55, 0x48, 0x89, 0xe5 };
 	struct ld_lines *l = ld_obj_lines(ob);
 	const struct ld_symbol *sym;
-	uint8_t code[8];
-	uint64_t off, skip = 0;
+	uint8_t code[8];	/* the longest frame setup: endbr64, push, movq */
+	uint64_t off;
 
 	sym = ob->elf ? ld_elf_symbol_at(ob->elf, a - ob->bias, &off) : NULL;
 	if (!sym || off || sym->type == STT_GNU_IFUNC)
@@ -138,11 +137,7 @@ static uint64_t after_prologue(struct ld_session *s, struct ld_obj *ob,
 							  a - ob->bias + sym->size);
 	if (!s->proc || ld_session_read(s, a, code, sizeof code))
 		return a;
-	if (!memcmp(code, endbr, 4))
-		skip = 4;
-	if (!memcmp(code + skip, frame, 4))
-		return a + skip + 4;
-	return a;
+	return a + ld_prologue_frame_setup(code, sizeof code);
 }
 
 static void set_where_line(struct ld_bp *bp, const struct ld_line *row)

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "layoutdbg/error.h"
+#include "layoutdbg/heapstop.h"
 #include "layoutdbg/regions.h"
 #include "layoutdbg/resident.h"
 
@@ -105,7 +106,7 @@ int ld_vmmap_rows(struct ld_session *s, const char *filter, struct ld_vmmap *v)
 		ld_vmmap_release(v);
 		return ld_error("vmmap: %s", strerror(ENOMEM));
 	}
-	ld_classify(s, m, v->rg);
+	ld_session_classify(s, m, ld_heap_cached(s), v->rg);
 	v->sm = ld_resident_column(s, m, "vmmap");
 	v->filter = filter;
 	for (i = 0; i < m->n; i++)

@@ -11,13 +11,13 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "layoutdbg/classify.h"
 #include "layoutdbg/heapstop.h"
 #include "layoutdbg/error.h"
 #include "layoutdbg/resident.h"
 #include "layoutdbg/session.h"
 #include "layoutdbg/infrun.h"
 #include "layoutdbg/source.h"
-#include "layoutdbg/views.h"
 
 void ld_session_init(struct ld_session *s)
 {
@@ -512,7 +512,8 @@ static void capture_sections(struct ld_session *s, struct ld_snapshot *snap)
 		snap->sections = NULL;
 		return;
 	}
-	ld_classify(s, &snap->maps, rg);
+	/* which object a mapping belongs to does not depend on the heap */
+	ld_session_classify(s, &snap->maps, NULL, rg);
 	for (i = 0; i < snap->maps.n; i++) {
 		char buf[4096];
 		const struct ld_map *mp = &snap->maps.v[i];
@@ -615,4 +616,39 @@ const char *ld_default_source(struct ld_session *s)
 		return file;
 	}
 	return NULL;
+}
+
+/* The stopped threads' stack pointers and TLS bases. */
+static size_t session_threads(struct ld_session *s, struct ld_class_thread *ti,
+			      size_t max)
+{
+	size_t i, n = 0;
+
+	for (i = 0; s->proc && i < s->proc->nthreads && n < max; i++) {
+		struct ld_thread *t = &s->proc->threads[i];
+		ld_regs r;
+
+		if (t->state != LD_T_STOPPED || ld_regs_get(t->tid, &r))
+			continue;
+		ti[n].tid = t->tid;
+		ti[n].num = t->num;
+		ti[n].sp = r.rsp;
+		ti[n].fs_base = r.fs_base;
+		n++;
+	}
+	return n;
+}
+
+int ld_session_classify(struct ld_session *s, const struct ld_maps *m,
+		const struct ld_heap *heap, struct ld_region *out)
+{
+	struct ld_class_thread ti[256];
+	struct ld_classify_in in = {
+		.maps = m, .objs = &s->objs, .threads = ti,
+		.nthreads = session_threads(s, ti, sizeof ti / sizeof *ti),
+		.leader = s->proc ? s->proc->pid : 0, .heap = heap,
+	};
+
+	ld_classify_regions(&in, out);
+	return 0;
 }

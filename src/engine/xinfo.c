@@ -43,9 +43,10 @@ static void find_frame(struct ld_session *s, uint64_t addr,
  * [heap] (the walk is made once a stop). */
 static void find_chunk(struct ld_session *s, struct ld_xinfo *x)
 {
+	enum ld_map_name n = ld_map_name_of(x->mp);
 	const struct ld_heap *h;
 
-	if (x->mp->path[0] && strcmp(x->mp->path, "[heap]"))
+	if (n != LD_MN_ANON && n != LD_MN_HEAP)
 		return;
 	h = ld_heap_at_stop(s);
 	x->chunk = h ? ld_heap_chunk_at(h, x->addr, &x->arena) : NULL;
@@ -72,7 +73,7 @@ static int classify_one(struct ld_session *s, const struct ld_maps *m,
 
 	if (!rg)
 		return ld_error("xinfo: %s", strerror(ENOMEM));
-	ld_classify(s, m, rg);
+	ld_session_classify(s, m, ld_heap_cached(s), rg);
 	x->region = rg[x->mp - m->v];
 	free(rg);
 	return 0;

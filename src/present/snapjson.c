@@ -9,21 +9,9 @@
 
 #include "layoutdbg/heapjson.h"
 #include "layoutdbg/json.h"
+#include "layoutdbg/regtable.h"
 #include "layoutdbg/snapjson.h"
 
-/* struct user_regs_struct, field by field, in its own order. */
-#define REG(r) { #r, offsetof(ld_regs, r) }
-const struct ld_snap_reg ld_snap_regs[LD_SNAP_NREGS] = {
-	REG(r15), REG(r14), REG(r13), REG(r12), REG(rbp), REG(rbx),
-	REG(r11), REG(r10), REG(r9), REG(r8), REG(rax), REG(rcx),
-	REG(rdx), REG(rsi), REG(rdi), REG(orig_rax), REG(rip), REG(cs),
-	REG(eflags), REG(rsp), REG(ss), REG(fs_base), REG(gs_base),
-	REG(ds), REG(es), REG(fs), REG(gs),
-};
-#undef REG
-/* A register added to the struct must be added to the table. */
-_Static_assert(sizeof(ld_regs) == LD_SNAP_NREGS * sizeof(uint64_t),
-	       "ld_snap_regs does not cover struct user_regs_struct");
 
 static int put_regs(json_t *t, const struct ld_snap_thread *th)
 {
@@ -38,11 +26,12 @@ static int put_regs(json_t *t, const struct ld_snap_thread *th)
 		return -1;
 	if (ld_jset(t, "regs_hex", hex = json_object()))
 		return -1;
-	for (i = 0; i < LD_SNAP_NREGS; i++) {
-		uint64_t v;
+	/* struct user_regs_struct, field by field, in its own order */
+	for (i = 0; i < ld_nregs; i++) {
+		const struct ld_reg_desc *d = ld_reg_in_struct(i);
+		uint64_t v = ld_reg_value(&th->regs, d);
 
-		memcpy(&v, (const char *)&th->regs + ld_snap_regs[i].off, sizeof v);
-		if (ld_json_put_u64_in(num, ld_snap_regs[i].name, hex, ld_snap_regs[i].name, v))
+		if (ld_json_put_u64_in(num, d->name, hex, d->name, v))
 			return -1;
 	}
 	return 0;

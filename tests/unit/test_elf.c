@@ -23,7 +23,7 @@
 
 #include <elf.h>
 
-#include "tapf.h"
+#include "tap.h"
 #include "layoutdbg/elf.h"
 
 
@@ -633,7 +633,7 @@ struct cmp {
 	size_t cursor;
 };
 
-static void bad(struct cmp *c, const char *fmt, ...) FORMAT(2, 3);
+static void bad(struct cmp *c, const char *fmt, ...) TAP_FORMAT(2, 3);
 
 static void bad(struct cmp *c, const char *fmt, ...)
 {
@@ -1328,6 +1328,5 @@ int main(void)
 	test_libc(readelf, gdb);
 
 	free(self.b);
-	printf("1..%u\n", ntests);
-	return nfailed ? 1 : 0;
+	return tap_done();
 }

@@ -30,7 +30,7 @@
 #include <gelf.h>
 #include <libelf.h>
 
-#include "tapf.h"
+#include "tap.h"
 #include "layoutdbg/lines.h"
 
 #define MAXLOC 8
@@ -66,7 +66,7 @@ static bool have_tool(const char *name)
 }
 
 /* Run a shell command quietly; true if it exited 0. */
-static bool sh(const char *fmt, ...) FORMAT(1, 2);
+static bool sh(const char *fmt, ...) TAP_FORMAT(1, 2);
 
 static bool sh(const char *fmt, ...)
 {
@@ -372,7 +372,7 @@ static void parse_info_line(const char *s, struct answer *a)
 
 /* Append to a growing string; exits when out of memory. */
 static void append(char **s, size_t *len, size_t *cap, const char *fmt, ...)
-	FORMAT(4, 5);
+	TAP_FORMAT(4, 5);
 
 static void append(char **s, size_t *len, size_t *cap, const char *fmt, ...)
 {
@@ -974,6 +974,5 @@ int main(void)
 	test_fixture("recurse", "recurse.c", 19, test_recurse_facts);
 	test_shapes();
 	test_corrupt(heap);
-	printf("1..%u\n", ntests);
-	return nfailed ? 1 : 0;
+	return tap_done();
 }

@@ -216,7 +216,7 @@ int main(void)
 	ld_out_set_quiet(1);
 	ld_session_init(&S);
 	if (!fixtures) {
-		skip("unwinding live stops", "LD_FIXTURE_DIR not set");
+		skip("LD_FIXTURE_DIR not set", "unwinding live stops");
 		return tap_done();
 	}
 	run("recursion: fast path equals libunwind", t_recursion);
