@@ -3,7 +3,11 @@
 for its baseline (gdb where installed, the raw ptrace limit, a plain read),
 reported as medians and ratios.  Never part of the ordinary test run.
 
-    python3 bench/run.py --build build [--reps 5] [--hits 100000] [--quick]
+    python3 bench/run.py --build build [--reps 5] [--hits 100000] [--quick] [--check]
+
+--check: exit status 1 when a measurement misses its target (each target
+is a relation such as "<= 1.2" on the ratio, or "< 100 ms" on the time;
+"on NAME" limits it to the jobs naming NAME).
 """
 import argparse
 import os
@@ -26,6 +30,10 @@ ap.add_argument("--only", choices=["smaps"],
                      "snapshot with pages of 20,000 mappings)")
 ap.add_argument("--smaps-reps", type=int, default=21,
                 help="interleaved rounds of the info proc smaps job")
+ap.add_argument("--check", action="store_true",
+                help="exit 1 when a measurement misses its target")
+ap.add_argument("--selftest", action="store_true",
+                help="check the target parser and exit")
 args = ap.parse_args()
 if args.quick:
     args.hits, args.writes, args.reps = 20000, 200000, 3
@@ -48,6 +56,49 @@ def timed(cmd, stdin=None, env=None):
 
 def med(cmd, reps=None, **kw):
     return statistics.median(timed(cmd, **kw)[0] for _ in range(reps or args.reps))
+
+
+TARGET = re.compile(r"(<=|<|>=|>)\s*([0-9]*\.?[0-9]+)\s*(ms|s|MiB|KiB)?\b")
+UNIT = {"ms": 1e-3, "s": 1.0, "KiB": 1.0, "MiB": 1024.0}
+
+
+def missed(job, ours, ratio, target, kib=False):
+    """None when the measurement meets its target (or the target is for
+    other jobs); else why not.  The last relation in the text counts
+    (">= 5x faster: ratio <= 0.2" is "ratio <= 0.2"); with a unit it is
+    on the measurement itself, else on the ratio."""
+    found = TARGET.findall(target)
+    if not found:
+        return f"target {target!r} cannot be read"
+    op, num, unit = found[-1]
+    only = re.search(r"\bon (\S+)$", target)
+    if only and only.group(1).lower() not in job.lower():
+        return None
+    if unit:
+        if kib != (unit in ("KiB", "MiB")):
+            return f"target {target!r}: unit {unit} does not fit the measurement"
+        value, limit = ours, float(num) * UNIT[unit]
+    else:
+        value, limit = ratio, float(num)
+    ok = {"<=": value <= limit, "<": value < limit, ">=": value >= limit,
+          ">": value > limit}[op]
+    return None if ok else f"{value:.4g} is not {op} {limit:.4g} (target {target})"
+
+
+if args.selftest:
+    cases = [("j", 0.05, 0.9, "<= 1.2", None), ("j", 0.05, 1.3, "<= 1.2", "not"),
+             ("j", 0.05, 0.1, ">= 5x faster: ratio <= 0.2", None),
+             ("j", 0.05, 0.3, ">= 5x faster: ratio <= 0.2", "not"),
+             ("j", 0.099, 9, "< 100 ms", None), ("j", 0.1, 0.1, "< 100 ms", "not"),
+             ("x: heap fixture", 1, 0.9, "<= 0.25 on clang", None),
+             ("x: clang (libLLVM)", 1, 0.3, "<= 0.25 on clang", "not"),
+             ("j", 1, 1, "fast", "cannot be read")]
+    bad = [c for c in cases if (lambda m: (m is None) != (c[4] is None) or
+                                (m and c[4] not in m))(missed(*c[:4]))]
+    print("bench selftest: %d of %d target cases right" % (len(cases) - len(bad), len(cases)))
+    for c in bad:
+        print("  wrong:", c, "->", missed(*c[:4]))
+    sys.exit(1 if bad else 0)
 
 
 def row(job, ours, base, base_name, target=None, who="layoutdbg", kib=False):
@@ -354,3 +405,12 @@ def fmt(sec, kib=False):
 print("\n| job | measured | baseline | ratio |\n|---|---|---|---|")
 for job, ours, base, name, ratio, target, who, kib in rows:
     print(f"| {job} | {who} {fmt(ours, kib)} | {name} {fmt(base, kib)} | {ratio:.3f} |")
+
+if args.check:
+    misses = [(job, why) for job, ours, base, name, ratio, target, who, kib in rows
+              if target and (why := missed(job, ours, ratio, target, kib))]
+    for job, why in misses:
+        print(f"bench: missed: {job}: {why}", file=sys.stderr)
+    print(f"bench --check: {len([r for r in rows if r[5]]) - len(misses)} targets met, "
+          f"{len(misses)} missed")
+    sys.exit(1 if misses else 0)

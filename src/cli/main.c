@@ -34,7 +34,7 @@ static const char usage[] =
 "  -batch             run -ex / -x commands, then exit (status 1 if any failed)\n"
 "  --json             every command prints one JSON document (see layoutdbg(1))\n"
 "  --aslr             run with address randomization on (default off, like gdb)\n"
-"  --color=WHEN       auto|always|never (auto: on a terminal; NO_COLOR honoured)\n"
+"  --color=WHEN       auto|always|never (auto: a tty, NO_COLOR unset or empty)\n"
 "  -nx                do not read ~/.layoutdbgrc (read only when it is a regular\n"
 "                     file of yours or root's, not group/world writable)\n"
 "  -q, --quiet        no banner\n"
@@ -192,8 +192,12 @@ int main(int argc, char **argv)
 		ld_session_release(&s);
 		return rc;
 	}
-	if (o.color < 0)
-		o.color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
+	if (o.color < 0) {
+		/* no-color.org: NO_COLOR set and not empty turns colour off */
+		const char *nc = getenv("NO_COLOR");
+
+		o.color = isatty(STDOUT_FILENO) && !(nc && *nc);
+	}
 	ld_color_set(o.color);
 	ld_install_signal_handlers();
 	ld_install_crash_handler(&s);

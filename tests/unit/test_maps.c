@@ -223,6 +223,9 @@ static const struct {
 	  "line 2: expected '-' after start address" },
 	{ "00500000-0050100g r-xp 00000000 08:01 12 /x\n",
 	  "line 2: bad end address \"0050100g\"" },
+	/* the quote shows control bytes and DEL as '?' */
+	{ "00500000-0050\x7f\x1b" "0 r-xp 00000000 08:01 12 /x\n",
+	  "line 2: bad end address \"0050??0\"" },
 	{ "00500000-00501000-00502000 r-xp 00000000 08:01 12\n",
 	  "line 2: bad end address \"00501000-00502000\"" },
 	{ "00500000-00501000\n", "line 2: missing permissions" },
