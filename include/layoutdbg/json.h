@@ -43,6 +43,8 @@ int ld_json_put_text(json_t *o, const char *key, const char *s);
 /* "0x1f": a hex string alone, where a list holds addresses. */
 json_t *ld_json_hex(uint64_t v);
 
+/* ["a", "b"] from "a b": a space-separated list of words. */
+json_t *ld_json_words(const char *list);
 /* In a function returning json_t *: return the array [f(&v[0]), ...,
  * f(&v[n - 1])], or NULL (and nothing leaked) when one of them failed. */
 #define LD_RETURN_JSON_ARRAY(f, v, n) do { \

@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "layoutdbg/classify.h"
-#include "layoutdbg/heapcmd.h"
+#include "layoutdbg/heapstop.h"
 #include "layoutdbg/error.h"
 #include "layoutdbg/resident.h"
 #include "layoutdbg/session.h"

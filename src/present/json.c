@@ -31,6 +31,17 @@ json_t *ld_json_hex(uint64_t v)
 	return json_string(h);
 }
 
+json_t *ld_json_words(const char *list)
+{
+	json_t *v = json_array();
+	char *copy = strdup(list), *save = NULL, *w;
+
+	for (w = copy ? strtok_r(copy, " ", &save) : NULL; w; w = strtok_r(NULL, " ", &save))
+		json_array_append_new(v, json_string(w));
+	free(copy);
+	return v;
+}
+
 int ld_json_put_u64_in(json_t *num, const char *numk, json_t *hex,
 		       const char *hexk, uint64_t v)
 {

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "layoutdbg/error.h"
 #include "layoutdbg/json.h"
 #include "layoutdbg/output.h"
 #include "layoutdbg/pages.h"
@@ -286,7 +287,7 @@ void ld_smaps_render(FILE *f, const struct ld_smaps *sm, pid_t pid)
 	fflush(f);
 }
 
-void ld_smaps_rollup_render(const struct ld_smaps *sm, pid_t pid)
+static void rollup_text(const struct ld_smaps *sm, pid_t pid)
 {
 	const struct ld_smap *m = &sm->v[0];
 	char h[32];
@@ -364,8 +365,8 @@ static json_t *totals_json(const struct ld_smaps *sm)
 	return o;
 }
 
-json_t *ld_smaps_json(const struct ld_smaps *sm, pid_t pid, bool rollup,
-		      const char *note)
+static json_t *smaps_json(const struct ld_smaps *sm, pid_t pid, bool rollup,
+			  const char *note)
 {
 	json_t *d = ld_jdoc(rollup ? "info proc smaps_rollup" : "info proc smaps");
 	json_t *arr = json_array();
@@ -391,6 +392,20 @@ json_t *ld_smaps_json(const struct ld_smaps *sm, pid_t pid, bool rollup,
 	if (note && *note)
 		ld_json_put_text(d, "note", note);
 	return d;
+}
+
+int ld_show_smaps(const struct ld_smaps *sm, pid_t pid, bool rollup,
+		  const char *note)
+{
+	if (ld_json_on())
+		return ld_emit_json(smaps_json(sm, pid, rollup, note));
+	if (rollup && sm->maps.n)
+		rollup_text(sm, pid);
+	else if (!rollup)
+		ld_smaps_render(stdout, sm, pid);
+	if (*note)
+		ld_warn("%s", note);
+	return 0;
 }
 
 /* ---- xinfo: one page -------------------------------------------------- */
