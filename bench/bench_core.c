@@ -32,6 +32,8 @@
 
 #include <elf.h>
 
+#include "layoutdbg/infrun.h"
+#include "layoutdbg/capture.h"
 #include "layoutdbg/maps.h"
 #include "layoutdbg/smaps.h"
 #include "layoutdbg/objs.h"
@@ -341,7 +343,7 @@ static void bench_maps(const char *dir, bool pages_only)
 			bench_pages(&s, pid, buf, sizeof buf);
 			ld_detach(&s);
 		}
-		ld_session_release(&s);
+		ld_session_end(&s);
 		ld_out_set_quiet(0);
 	}
 	close(in);

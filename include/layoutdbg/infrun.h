@@ -17,6 +17,15 @@ void ld_end_process(struct ld_session *s, bool kill_or_detach);
 /* A new program was loaded: breakpoints become pending against it. */
 void ld_rearm_for_file(struct ld_session *s);
 
+/* Load PROGRAM (ld_session_file) and make the breakpoints pending against
+ * it.  Prints the error.  0 / -1. */
+int ld_program_file(struct ld_session *s, const char *path);
+
+/* End the session: a live process ends (a spawned one is killed, an
+ * attached one detached, breakpoint bytes restored first), the heap walk
+ * kept for the stop is dropped, the session's state freed. */
+void ld_session_end(struct ld_session *s);
+
 /* Run one system call in stopped thread t (all registers and the two text
  * bytes used are restored).  *ret gets rax.  0 or -errno. */
 int ld_inject_syscall(struct ld_session *s, struct ld_thread *t, long nr,

@@ -96,11 +96,13 @@ struct ld_session {
 };
 
 void ld_session_init(struct ld_session *s);
-void ld_session_release(struct ld_session *s);  /* ends a live process:
-						   kills a spawned one, detaches
-						   an attached one */
+/* Frees the session's state; the process must be over (ld_session_end in
+ * infrun.h ends it first). */
+void ld_session_release(struct ld_session *s);
 
-/* Load PROGRAM (replacing the current one).  Prints the error.  0 / -1. */
+/* Read PROGRAM's ELF file into the session (replacing the current one).
+ * Prints the error.  0 / -1.  ld_program_file (infrun.h) also re-resolves
+ * the breakpoints for it. */
 int ld_session_file(struct ld_session *s, const char *path);
 
 /* Run control.  Each tells the observer what happened (stop location,
@@ -137,9 +139,6 @@ int ld_session_rescan_files(struct ld_session *s);
 /* The selected thread, or NULL after printing "no process". */
 struct ld_thread *ld_session_thread(struct ld_session *s);
 
-/* The kernel's program break: start_brk (from /proc/PID/stat) and the
- * current break (brk(0) run in the tracee, registers restored).  0/-errno. */
-int ld_session_brk(struct ld_session *s, uint64_t *start_brk, uint64_t *brk);
 
 /* start_brk of pid from /proc/PID/stat.  0 or -errno. */
 int ld_session_start_brk(pid_t pid, uint64_t *start_brk);
@@ -181,17 +180,7 @@ const char *ld_session_symbolize(struct ld_session *s, uint64_t addr,
 int ld_session_frames(struct ld_session *s, struct ld_thread *t,
 		      struct ld_snap_thread *st, size_t inner, size_t outer);
 
-/* Capture a snapshot (named or numbered).  Returns it or NULL (error
- * printed). */
-struct ld_snapshot *ld_session_snapshot(struct ld_session *s, const char *name);
 
-/* What each mapping of m is (classify.h's ld_classify_regions) with s's
- * objects and stopped threads, and heap: the walk of this stop, or NULL.
- * out has m->n entries.  0. */
-struct ld_heap;
-struct ld_region;
-int ld_session_classify(struct ld_session *s, const struct ld_maps *m,
-			const struct ld_heap *heap, struct ld_region *out);
 
 /* An address expression: a number, $register, SYMBOL[@LIB][+OFFSET].
  * 0, or -1 after printing an error that starts with what (the command). */

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "ld_config.h"
+#include "layoutdbg/infrun.h"
 #include "layoutdbg/cmdtable.h"
 #include "layoutdbg/error.h"
 #include "layoutdbg/output.h"
@@ -170,7 +171,7 @@ static int set_program(struct ld_session *s, int argc, char **argv, int idx)
 {
 	int i, n = argc - idx - 1;
 
-	if (ld_session_file(s, argv[idx]) < 0)
+	if (ld_program_file(s, argv[idx]) < 0)
 		return -1;
 	free(s->args);
 	s->args = calloc((size_t)n + 1, sizeof *s->args);
@@ -192,7 +193,7 @@ int main(int argc, char **argv)
 	s.observer = ld_render_note;
 	rc = parse_opts(argc, argv, &o, &s);
 	if (rc >= 0) {
-		ld_session_release(&s);
+		ld_session_end(&s);
 		return rc;
 	}
 	if (o.color < 0) {
@@ -230,7 +231,7 @@ int main(int argc, char **argv)
 			ld_run_stream(&s, stdin);
 		}
 	}
-	ld_session_release(&s);
+	ld_session_end(&s);
 	for (i = 0; i < o.nex; i++)
 		free((char *)o.ex[i]);
 	free(o.ex);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "layoutdbg/capture.h"
 #include "layoutdbg/elfview.h"
 #include "layoutdbg/error.h"
 #include "layoutdbg/heapstop.h"

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "layoutdbg/capture.h"
 #include "layoutdbg/infrun.h"
 #include "layoutdbg/source.h"
 #include "layoutdbg/syscalls.h"

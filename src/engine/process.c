@@ -10,6 +10,7 @@
 
 #include "layoutdbg/error.h"
 #include "layoutdbg/guardian.h"
+#include "layoutdbg/heapstop.h"
 #include "layoutdbg/infrun.h"
 
 extern char **environ;
@@ -291,7 +292,7 @@ int ld_attach(struct ld_session *s, pid_t pid)
 		if (n > 10 && !strcmp(exe + n - 10, " (deleted)"))
 			exe[n - 10] = 0;
 		if ((!s->exe_path || strcmp(s->exe_path, exe)) &&
-		    ld_session_file(s, exe) < 0)
+		    ld_program_file(s, exe) < 0)
 			ld_warn("continuing without the program's symbols");
 	}
 	s->proc_aslr = reads_randomized(pid);
@@ -378,4 +379,20 @@ int ld_poll_process(struct ld_session *s)
 			t->queued = st.kind != LD_STOP_INTERRUPT;
 	}
 	return 0;
+}
+
+int ld_program_file(struct ld_session *s, const char *path)
+{
+	if (ld_session_file(s, path) < 0)
+		return -1;
+	ld_rearm_for_file(s);
+	return 0;
+}
+
+void ld_session_end(struct ld_session *s)
+{
+	if (s->proc)
+		ld_end_process(s, true);
+	ld_heap_forget();
+	ld_session_release(s);
 }

@@ -193,7 +193,7 @@ static enum ld_verdict on_exec(struct ld_session *s, struct ld_thread *t,
 	n.text = len > 0 ? exe : NULL;
 	ld_notify(s, &n);
 	if (len > 0 && (!s->exe_path || strcmp(exe, s->exe_path)))
-		ld_session_file(s, exe);
+		ld_program_file(s, exe);
 	s->cur_tid = s->report_tid = s->proc->pid;
 	out->tid = s->proc->pid;
 	ld_new_image(s);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "layoutdbg/capture.h"
 #include "layoutdbg/error.h"
 #include "layoutdbg/heapstop.h"
 #include "layoutdbg/xinfo.h"

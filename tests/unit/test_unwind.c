@@ -50,7 +50,7 @@ static bool start(const char *fixture)
 {
 	char cmd[4200];
 
-	ld_session_release(&S);
+	ld_session_end(&S);
 	ld_session_init(&S);
 	snprintf(cmd, sizeof cmd, "file %s/%s", fixtures, fixture);
 	return quietly(cmd) == LD_CMD_OK;
@@ -232,6 +232,6 @@ int main(void)
 	run("signal handler through the trampoline", t_signal_handler);
 	run("every thread at a breakpoint", t_threads);
 	run("in the dynamic linker at its first brk", t_dynamic_linker);
-	ld_session_release(&S);
+	ld_session_end(&S);
 	return tap_done();
 }

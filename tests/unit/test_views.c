@@ -13,6 +13,8 @@
 #include <unistd.h>
 
 #include "tap.h"
+#include "layoutdbg/infrun.h"
+#include "layoutdbg/capture.h"
 #include "layoutdbg/session.h"
 #include "layoutdbg/views.h"
 
@@ -42,7 +44,7 @@ static void done(struct ld_session *s, struct ld_maps *m, struct ld_region *rg)
 {
 	free(rg);
 	ld_maps_release(m);
-	ld_session_release(s);
+	ld_session_end(s);
 }
 
 /* The PT_LOAD whose file pages hold offset: computed here from the
