@@ -148,4 +148,14 @@ int ld_maps_diff(const struct ld_maps *a, const struct ld_maps *b,
 
 const char *ld_map_change_name(enum ld_map_change_kind k);
 
+/* Where the text of a /proc file comes from: a stream, or (f NULL) a file
+ * descriptor.  ld_input_read reads at most n bytes into dst: how many, 0
+ * at the end, or -errno (EINTR retried).  Shared by the maps and smaps
+ * parsers. */
+struct ld_input {
+	FILE *f;
+	int fd;
+};
+ssize_t ld_input_read(const struct ld_input *in, char *dst, size_t n);
+
 #endif

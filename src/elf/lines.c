@@ -42,6 +42,7 @@
 #include <gelf.h>
 #include <libelf.h>
 
+#include "layoutdbg/grow.h"
 #include "layoutdbg/error.h"
 #include "layoutdbg/lines.h"
 #include "lines_int.h"
@@ -51,20 +52,9 @@
 /* Make room for one more element in a growable array. */
 int ld_lines_grow(void **v, size_t *cap, size_t n, size_t size)
 {
-	size_t ncap;
-	void *p;
-
-	if (n < *cap)
-		return 0;
-	ncap = *cap ? *cap * 2 : 64;
-	if (n >= NO_INDEX || ncap > SIZE_MAX / size)
+	if (n >= NO_INDEX)	/* indexes are kept in 32 bits */
 		return -ENOMEM;
-	p = realloc(*v, ncap * size);
-	if (!p)
-		return -ENOMEM;
-	*v = p;
-	*cap = ncap;
-	return 0;
+	return ld_grow(v, cap, n, size, 64);
 }
 
 /* ---- opening ------------------------------------------------------------ */

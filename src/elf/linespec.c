@@ -67,6 +67,15 @@ struct scopes {
 	int n;
 };
 
+/* A scope with no addresses of its own that may hold functions (C++
+ * namespaces and classes, Fortran modules). */
+static bool holds_code_by_name(int tag)
+{
+	return tag == DW_TAG_namespace || tag == DW_TAG_class_type ||
+	       tag == DW_TAG_structure_type || tag == DW_TAG_union_type ||
+	       tag == DW_TAG_module;
+}
+
 /* Below die, the scopes holding pc; true once one is found.  Depth-
  * limited: a malformed tree must not exhaust the stack. */
 static bool descend(const struct ld_lines *l, Dwarf_Die *die, uint64_t pc,
@@ -87,12 +96,9 @@ static bool descend(const struct ld_lines *l, Dwarf_Die *die, uint64_t pc,
 		case DW_TAG_catch_block:
 			h = holds(l, &c, pc);
 			break;
-		case DW_TAG_namespace:
-		case DW_TAG_class_type:
-		case DW_TAG_structure_type:
-		case DW_TAG_union_type:
-		case DW_TAG_module:
-			h = -1;		/* no addresses, may hold code */
+		default:
+			if (holds_code_by_name(tag))
+				h = -1;		/* no addresses, may hold code */
 			break;
 		}
 		if (h == 1) {
@@ -123,9 +129,9 @@ static int index_fns(const struct ld_lines *l, struct unit *u, Dwarf_Die *die,
 		return 0;
 	do {
 		ptrdiff_t off = 0;
+		int tag = dwarf_tag(&c);
 
-		switch (dwarf_tag(&c)) {
-		case DW_TAG_subprogram:
+		if (tag == DW_TAG_subprogram) {
 			while ((off = dwarf_ranges(&c, off, &base, &lo, &hi)) > 0) {
 				if (!ld_lines_real_range(l, lo, hi))
 					continue;
@@ -133,15 +139,9 @@ static int index_fns(const struct ld_lines *l, struct unit *u, Dwarf_Die *die,
 					return -ENOMEM;
 				u->fns[u->nfns++] = (struct fn_range){ lo, hi, c };
 			}
-			break;
-		case DW_TAG_namespace:
-		case DW_TAG_class_type:
-		case DW_TAG_structure_type:
-		case DW_TAG_union_type:
-		case DW_TAG_module:
-			if (index_fns(l, u, &c, depth + 1) < 0)
-				return -ENOMEM;
-			break;
+		} else if (holds_code_by_name(tag) &&
+			   index_fns(l, u, &c, depth + 1) < 0) {
+			return -ENOMEM;
 		}
 	} while (dwarf_siblingof(&c, &c) == 0);
 	return 0;

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "layoutdbg/grow.h"
 #include "layoutdbg/heap.h"
 #include "layoutdbg/heapmem.h"
 #include "heap_int.h"
@@ -260,15 +261,8 @@ static void index_sort(struct walk *w)
 
 static int add_candidate(struct walk *w, const struct ld_arena *a, size_t k)
 {
-	if (w->ncand == w->capcand) {
-		size_t nc = w->capcand ? w->capcand * 2 : 16;
-		struct candidate *nv = realloc(w->cand, nc * sizeof *nv);
-
-		if (!nv)
-			return -ENOMEM;
-		w->cand = nv;
-		w->capcand = nc;
-	}
+	if (LD_GROW(w->cand, w->capcand, w->ncand, 16) < 0)
+		return -ENOMEM;
 	w->cand[w->ncand++] = (struct candidate){ (size_t)(a - w->h->arenas), k };
 	return 0;
 }

@@ -41,17 +41,7 @@ struct cursor {
 
 /* Write "line N: <why>" into the caller's buffer.  Returns -EINVAL so that
  * `return fail(c, ...)` reads as the reason a line is rejected. */
-static int fail(const struct cursor *c, const char *fmt, ...) LD_PRINTF(2, 3);
-static int fail(const struct cursor *c, const char *fmt, ...)
-{
-	va_list ap;
-	int r;
-
-	va_start(ap, fmt);
-	r = ld_vfail_line(c->err, c->errlen, c->lineno, fmt, ap);
-	va_end(ap);
-	return r;
-}
+#define fail(c, ...) ld_fail_line((c)->err, (c)->errlen, (c)->lineno, __VA_ARGS__)
 
 /* A field as it can be shown in a message: truncated, and with '?' for
  * bytes that would garble a terminal (the text may be anything). */
@@ -505,14 +495,7 @@ static int add_line(struct ld_maps *out, struct cursor *c,
 
 /* ---- reading ------------------------------------------------------- */
 
-/* Where the text comes from: a stream, or (f NULL) a file descriptor. */
-struct input {
-	FILE *f;
-	int fd;
-};
-
-/* Read at most n bytes into dst: how many, 0 at the end, or -errno. */
-static ssize_t input_read(const struct input *in, char *dst, size_t n)
+ssize_t ld_input_read(const struct ld_input *in, char *dst, size_t n)
 {
 	size_t got;
 	ssize_t r;
@@ -520,7 +503,9 @@ static ssize_t input_read(const struct input *in, char *dst, size_t n)
 	if (n > SSIZE_MAX)
 		n = SSIZE_MAX;
 	if (!in->f) {
-		r = read(in->fd, dst, n);
+		do
+			r = read(in->fd, dst, n);
+		while (r < 0 && errno == EINTR);
 		return r < 0 ? -errno : r;
 	}
 	/* fread() leaves errno alone at end of file; only ferror() tells
@@ -630,7 +615,7 @@ static int linebuf_parse(struct linebuf *lb, struct ld_maps *out,
 /* Read and parse to the end of the input.  A read error ends the text
  * there: what came before it is parsed (a last partial line too, as
  * getline() returns it), then the error is blamed on the next line. */
-static int parse_input(const struct input *in, struct ld_maps *out,
+static int parse_input(const struct ld_input *in, struct ld_maps *out,
 		       struct cursor *c)
 {
 	struct linebuf lb;
@@ -644,7 +629,7 @@ static int parse_input(const struct input *in, struct ld_maps *out,
 			lb.len = 0;	/* the line did not fit: not a line */
 			break;
 		}
-		got = input_read(in, lb.b + lb.len, lb.cap - lb.len - LINE_PAD);
+		got = ld_input_read(in, lb.b + lb.len, lb.cap - lb.len - LINE_PAD);
 		if (got <= 0)
 			break;
 		lb.len += (size_t)got;
@@ -670,7 +655,7 @@ out:
 int ld_maps_parse(FILE *f, struct ld_maps *out, char *err, size_t errlen)
 {
 	struct cursor c = { .err = err, .errlen = errlen };
-	struct input in = { .f = f, .fd = -1 };
+	struct ld_input in = { .f = f, .fd = -1 };
 
 	if (err && errlen)
 		err[0] = '\0';
@@ -692,7 +677,7 @@ int ld_maps_parse_line(struct ld_maps *out, const char *line, size_t len,
 int ld_maps_read(pid_t pid, struct ld_maps *out, char *err, size_t errlen)
 {
 	struct cursor c = { .err = err, .errlen = errlen };
-	struct input in = { .f = NULL };
+	struct ld_input in = { .f = NULL };
 	char path[32];
 	int rc;
 

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "layoutdbg/grow.h"
 #include "layoutdbg/error.h"
 #include "layoutdbg/output.h"
 #include "layoutdbg/smaps.h"
@@ -77,17 +78,8 @@ struct parser {
 	size_t errlen;
 };
 
-static int fail(const struct parser *p, const char *fmt, ...) LD_PRINTF(2, 3);
-static int fail(const struct parser *p, const char *fmt, ...)
-{
-	va_list ap;
-	int r;
-
-	va_start(ap, fmt);
-	r = ld_vfail_line(p->err, p->errlen, p->lineno, fmt, ap);
-	va_end(ap);
-	return r;
-}
+/* "line N: <why>" into the caller's buffer; -EINVAL. */
+#define fail(p, ...) ld_fail_line((p)->err, (p)->errlen, (p)->lineno, __VA_ARGS__)
 
 /* A field's name, at most this long, is quoted back in a message. */
 #define NAME_QUOTE 32
@@ -259,15 +251,8 @@ static int header_line(struct parser *p, const char *line, size_t len)
 	struct ld_smap *m;
 	int r;
 
-	if (s->maps.n == s->cap) {
-		size_t cap = s->cap ? 2 * s->cap : 64;
-		struct ld_smap *v = realloc(s->v, cap * sizeof *v);
-
-		if (!v)
-			return -ENOMEM;
-		s->v = v;
-		s->cap = cap;
-	}
+	if (LD_GROW(s->v, s->cap, s->maps.n, 64) < 0)
+		return -ENOMEM;
 	r = ld_maps_parse_line(&s->maps, line, len, p->lineno, p->err, p->errlen);
 	if (r)
 		return r;
@@ -300,29 +285,6 @@ static int one_line(struct parser *p, const char *line, size_t len)
  * mapping and fills at most its seq_file buffer, which grows to hold a
  * mapping's whole text; asking for more than a page costs nothing. */
 #define CHUNK (256 * 1024)
-
-struct input {
-	FILE *f;
-	int fd;
-};
-
-static ssize_t input_read(const struct input *in, char *dst, size_t n)
-{
-	size_t got;
-	ssize_t r;
-
-	if (!in->f) {
-		do
-			r = read(in->fd, dst, n);
-		while (r < 0 && errno == EINTR);
-		return r < 0 ? -errno : r;
-	}
-	errno = 0;
-	got = fread(dst, 1, n, in->f);
-	if (got || !ferror(in->f))
-		return (ssize_t)got;
-	return errno > 0 ? -errno : -EIO;
-}
 
 /* Each field's name and colon, NUL-padded (to 16 bytes and more): the quick path
  * compares a line's first 16 bytes with it as two words. */
@@ -428,7 +390,7 @@ static ssize_t parse_lines(struct parser *p, char *b, size_t len)
 	return q - b;
 }
 
-static int parse_input(const struct input *in, struct parser *p)
+static int parse_input(const struct ld_input *in, struct parser *p)
 {
 	size_t cap = CHUNK + 1, len = 0;
 	char *b = malloc(cap), *nb;
@@ -446,7 +408,7 @@ static int parse_input(const struct input *in, struct parser *p)
 			b = nb;
 			cap *= 2;
 		}
-		got = input_read(in, b + len, cap - len - 1);
+		got = ld_input_read(in, b + len, cap - len - 1);
 		if (got <= 0)
 			break;
 		len += (size_t)got;
@@ -475,7 +437,7 @@ out:
 int ld_smaps_parse(FILE *f, struct ld_smaps *out, char *err, size_t errlen)
 {
 	struct parser p = { .out = out, .err = err, .errlen = errlen };
-	struct input in = { .f = f, .fd = -1 };
+	struct ld_input in = { .f = f, .fd = -1 };
 
 	if (err && errlen)
 		err[0] = 0;
@@ -486,7 +448,7 @@ int ld_smaps_read(pid_t pid, bool rollup, struct ld_smaps *out, char *err,
 		  size_t errlen)
 {
 	struct parser p = { .out = out, .err = err, .errlen = errlen };
-	struct input in = { .f = NULL };
+	struct ld_input in = { .f = NULL };
 	char path[48];
 	int r;
 
