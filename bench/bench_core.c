@@ -10,11 +10,17 @@
  *   diff      ld_maps_diff of two such lists, against the same read;
  *   snapshot  the `snapshot` command's whole work (fresh maps, sections,
  *             program break, every thread's frames) on that process,
- *             attached, against the same read.
- * Usage: bench-core BUILD-DIR.  Output: "name value_us baseline_us". */
+ *             attached, against the same read;
+ *   smapsread, snapshotpages  ld_smaps_read and a snapshot with page
+ *             counts, against a read(2) of /proc/PID/smaps in the same
+ *             loop; the ...cpu rows in CPU time (the thread's, the
+ *             kernel's reading included), steadier on a shared machine.
+ * Usage: bench-core BUILD-DIR [pages] (pages: the smaps jobs alone).
+ * Output: "name value_us baseline_us". */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +32,8 @@
 
 #include <elf.h>
 
+#include "layoutdbg/infrun.h"
+#include "layoutdbg/capture.h"
 #include "layoutdbg/maps.h"
 #include "layoutdbg/smaps.h"
 #include "layoutdbg/objs.h"
@@ -50,6 +58,14 @@ static int cmp(const void *a, const void *b)
 	double x = *(const double *)a, y = *(const double *)b;
 
 	return x < y ? -1 : x > y;
+}
+
+static double cpu_us(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+	return (double)t.tv_sec * 1e6 + (double)t.tv_nsec / 1e3;
 }
 
 static double median(double *v, int n)
@@ -212,7 +228,7 @@ static void bench_unwind(const char *dir)
  * plain read(2) of /proc/PID/smaps in the same loop. */
 static void bench_pages(struct ld_session *s, pid_t pid, char *buf, size_t len)
 {
-	double t[REPS], ts[REPS], base[REPS];
+	double t[REPS], ts[REPS], base[REPS], ct[REPS], cts[REPS], cbase[REPS];
 	char path[64], err[256];
 	int i;
 
@@ -221,30 +237,37 @@ static void bench_pages(struct ld_session *s, pid_t pid, char *buf, size_t len)
 	for (i = 0; i < REPS; i++) {
 		struct ld_smaps sm;
 		struct ld_snapshot *snap;
-		double t0 = now_us();
+		double t0 = now_us(), c0 = cpu_us();
 		int fd = open(path, O_RDONLY);
 
 		while (read(fd, buf, len) > 0)
 			;
 		close(fd);
 		base[i] = now_us() - t0;
+		cbase[i] = cpu_us() - c0;
 		ld_smaps_init(&sm);
 		t0 = now_us();
+		c0 = cpu_us();
 		ld_smaps_read(pid, false, &sm, err, sizeof err);
 		ts[i] = now_us() - t0;
+		cts[i] = cpu_us() - c0;
 		ld_smaps_release(&sm);
 		s->stop_gen++;
 		t0 = now_us();
+		c0 = cpu_us();
 		snap = ld_session_snapshot(s, NULL);
 		t[i] = now_us() - t0;
+		ct[i] = cpu_us() - c0;
 		if (snap)
 			ld_snapshot_drop(&s->snaps, snap);
 	}
 	printf("smapsread_20000 %.1f %.1f\n", median(ts, REPS), median(base, REPS));
 	printf("snapshotpages_20000 %.1f %.1f\n", median(t, REPS), median(base, REPS));
+	printf("smapsreadcpu_20000 %.1f %.1f\n", median(cts, REPS), median(cbase, REPS));
+	printf("snapshotpagescpu_20000 %.1f %.1f\n", median(ct, REPS), median(cbase, REPS));
 }
 
-static void bench_maps(const char *dir)
+static void bench_maps(const char *dir, bool pages_only)
 {
 	char prog[4096], path[64], err[256];
 	static char buf[8 << 20];
@@ -260,7 +283,7 @@ static void bench_maps(const char *dir)
 		return;
 	}
 	snprintf(path, sizeof path, "/proc/%d/maps", (int)pid);
-	for (i = 0; i < REPS; i++) {
+	for (i = 0; i < REPS && !pages_only; i++) {
 		double t0 = now_us();
 		int fd = open(path, O_RDONLY);
 
@@ -290,8 +313,10 @@ static void bench_maps(const char *dir)
 		ld_maps_release(&a);
 		ld_maps_release(&b);
 	}
-	printf("maps_read_20000 %.1f %.1f\n", median(t, REPS), median(base, REPS));
-	printf("maps_diff_20000 %.1f %.1f\n", median(td, REPS), median(base, REPS));
+	if (!pages_only) {
+		printf("maps_read_20000 %.1f %.1f\n", median(t, REPS), median(base, REPS));
+		printf("maps_diff_20000 %.1f %.1f\n", median(td, REPS), median(base, REPS));
+	}
 	{
 		struct ld_session s;
 
@@ -301,7 +326,7 @@ static void bench_maps(const char *dir)
 			printf("snapshot skipped: cannot attach\n");
 		} else {
 			s.snapshot_pages = false;	/* the layout alone */
-			for (i = 0; i < REPS; i++) {
+			for (i = 0; i < REPS && !pages_only; i++) {
 				struct ld_snapshot *snap;
 				double t0;
 
@@ -312,12 +337,13 @@ static void bench_maps(const char *dir)
 				if (snap)
 					ld_snapshot_drop(&s.snaps, snap);
 			}
-			printf("snapshot_20000 %.1f %.1f\n", median(t, REPS),
-			       median(base, REPS));
+			if (!pages_only)
+				printf("snapshot_20000 %.1f %.1f\n", median(t, REPS),
+				       median(base, REPS));
 			bench_pages(&s, pid, buf, sizeof buf);
 			ld_detach(&s);
 		}
-		ld_session_release(&s);
+		ld_session_end(&s);
 		ld_out_set_quiet(0);
 	}
 	close(in);
@@ -372,10 +398,13 @@ static void bench_memory(const char *dir)
 int main(int argc, char **argv)
 {
 	const char *dir = argc > 1 ? argv[1] : "build";
+	bool pages_only = argc > 2 && !strcmp(argv[2], "pages");
 
 	signal(SIGPIPE, SIG_IGN);
-	bench_unwind(dir);
-	bench_maps(dir);
-	bench_memory(dir);
+	if (!pages_only)
+		bench_unwind(dir);
+	bench_maps(dir, pages_only);
+	if (!pages_only)
+		bench_memory(dir);
 	return 0;
 }

@@ -3,7 +3,11 @@
 for its baseline (gdb where installed, the raw ptrace limit, a plain read),
 reported as medians and ratios.  Never part of the ordinary test run.
 
-    python3 bench/run.py --build build [--reps 5] [--hits 100000] [--quick]
+    python3 bench/run.py --build build [--reps 5] [--hits 100000] [--quick] [--check]
+
+--check: exit status 1 when a measurement misses its target (each target
+is a relation such as "<= 1.2" on the ratio, or "< 100 ms" on the time;
+"on NAME" limits it to the jobs naming NAME).
 """
 import argparse
 import os
@@ -21,6 +25,15 @@ ap.add_argument("--hits", type=int, default=100000)
 ap.add_argument("--writes", type=int, default=1000000)
 ap.add_argument("--depth", type=int, default=100000, help="frames for the bt job")
 ap.add_argument("--quick", action="store_true", help="fewer hits and writes")
+ap.add_argument("--only", choices=["smaps"],
+                help="run one group of jobs (smaps: info proc smaps and the "
+                     "snapshot with pages of 20,000 mappings)")
+ap.add_argument("--smaps-reps", type=int, default=21,
+                help="interleaved rounds of the info proc smaps job")
+ap.add_argument("--check", action="store_true",
+                help="exit 1 when a measurement misses its target")
+ap.add_argument("--selftest", action="store_true",
+                help="check the target parser and exit")
 args = ap.parse_args()
 if args.quick:
     args.hits, args.writes, args.reps = 20000, 200000, 3
@@ -45,6 +58,49 @@ def med(cmd, reps=None, **kw):
     return statistics.median(timed(cmd, **kw)[0] for _ in range(reps or args.reps))
 
 
+TARGET = re.compile(r"(<=|<|>=|>)\s*([0-9]*\.?[0-9]+)\s*(ms|s|MiB|KiB)?\b")
+UNIT = {"ms": 1e-3, "s": 1.0, "KiB": 1.0, "MiB": 1024.0}
+
+
+def missed(job, ours, ratio, target, kib=False):
+    """None when the measurement meets its target (or the target is for
+    other jobs); else why not.  The last relation in the text counts
+    (">= 5x faster: ratio <= 0.2" is "ratio <= 0.2"); with a unit it is
+    on the measurement itself, else on the ratio."""
+    found = TARGET.findall(target)
+    if not found:
+        return f"target {target!r} cannot be read"
+    op, num, unit = found[-1]
+    only = re.search(r"\bon (\S+)$", target)
+    if only and only.group(1).lower() not in job.lower():
+        return None
+    if unit:
+        if kib != (unit in ("KiB", "MiB")):
+            return f"target {target!r}: unit {unit} does not fit the measurement"
+        value, limit = ours, float(num) * UNIT[unit]
+    else:
+        value, limit = ratio, float(num)
+    ok = {"<=": value <= limit, "<": value < limit, ">=": value >= limit,
+          ">": value > limit}[op]
+    return None if ok else f"{value:.4g} is not {op} {limit:.4g} (target {target})"
+
+
+if args.selftest:
+    cases = [("j", 0.05, 0.9, "<= 1.2", None), ("j", 0.05, 1.3, "<= 1.2", "not"),
+             ("j", 0.05, 0.1, ">= 5x faster: ratio <= 0.2", None),
+             ("j", 0.05, 0.3, ">= 5x faster: ratio <= 0.2", "not"),
+             ("j", 0.099, 9, "< 100 ms", None), ("j", 0.1, 0.1, "< 100 ms", "not"),
+             ("x: heap fixture", 1, 0.9, "<= 0.25 on clang", None),
+             ("x: clang (libLLVM)", 1, 0.3, "<= 0.25 on clang", "not"),
+             ("j", 1, 1, "fast", "cannot be read")]
+    bad = [c for c in cases if (lambda m: (m is None) != (c[4] is None) or
+                                (m and c[4] not in m))(missed(*c[:4]))]
+    print("bench selftest: %d of %d target cases right" % (len(cases) - len(bad), len(cases)))
+    for c in bad:
+        print("  wrong:", c, "->", missed(*c[:4]))
+    sys.exit(1 if bad else 0)
+
+
 def row(job, ours, base, base_name, target=None, who="layoutdbg", kib=False):
     """One comparison: times in seconds, or peak memory in KiB (kib)."""
     ratio = ours / base if base else float("nan")
@@ -53,6 +109,66 @@ def row(job, ours, base, base_name, target=None, who="layoutdbg", kib=False):
     print(f"{job:44s} {who} {ours*scale:9.2f} {unit}  {base_name} {base*scale:9.2f} "
           f"{unit}  ratio {ratio:6.3f}" + (f"  (target {target})" if target else ""),
           flush=True)
+
+
+def timed_cpu(cmd):
+    """(wall seconds, CPU seconds of the child: user + system) of cmd,
+    its output read through a pipe as the other jobs' is."""
+    t0 = time.perf_counter()
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    p.stdout.read()
+    _, status, ru = os.wait4(p.pid, 0)
+    dt = time.perf_counter() - t0
+    if status:
+        sys.stderr.write(f"bench: {cmd[0]} exited with status {status}\n")
+    return dt, ru.ru_utime + ru.ru_stime
+
+
+def interleaved(jobs, rounds):
+    """Each job once per round, in turn, so a busy moment of the machine
+    falls on all of them; {name: [(wall, cpu), ...]}."""
+    res = {name: [] for name in jobs}
+    for _ in range(rounds):
+        for name, cmd in jobs.items():
+            res[name].append(timed_cpu(cmd))
+    return res
+
+
+def paired_rows(job, res, ours, bases, target=None):
+    """Ratios of each round's pair (ours, base), their median: the load of
+    a shared machine cancels within a round.  Wall time and CPU time."""
+    for base, base_name, tgt in bases:
+        for k, what in ((0, ""), (1, " (CPU time)")):
+            r = [a[k] / b[k] for a, b in zip(res[ours], res[base]) if b[k]]
+            o = statistics.median(x[k] for x in res[ours])
+            b = statistics.median(x[k] for x in res[base])
+            rows.append((job + what, o, b, base_name, statistics.median(r) if r else
+                         float("nan"), tgt if not k else None, "layoutdbg", False))
+            print(f"{job + what:44s} layoutdbg {o*1e3:9.2f} ms  {base_name} {b*1e3:9.2f} ms"
+                  f"  median paired ratio {rows[-1][4]:6.3f}" +
+                  (f"  (target {tgt})" if tgt and not k else ""), flush=True)
+
+
+def smaps_jobs():
+    """info proc smaps of a 20,000-mapping process against cat of its
+    smaps and pmap -X, interleaved; then the in-process snapshot jobs."""
+    many = subprocess.Popen([os.path.join(B, "bench", "bench-manymaps"), "20000"],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    pid = int(many.stdout.readline().split()[1])
+    out = timed(ld_cmd("info proc smaps", "detach", pid=pid))[1]
+    if " KB (200" not in out:
+        sys.exit("bench: info proc smaps did not print the table's totals:\n" + out[-500:])
+    jobs = {"ld": ld_cmd("info proc smaps", "detach", pid=pid),
+            "cat": ["cat", f"/proc/{pid}/smaps"]}
+    if shutil.which("pmap"):
+        jobs["pmap"] = ["pmap", "-X", str(pid)]
+    res = interleaved(jobs, args.smaps_reps)
+    bases = [("cat", "cat smaps", "<= 1.5")]
+    if "pmap" in jobs:
+        bases.append(("pmap", "pmap -X", "< 1"))
+    paired_rows("attach, info proc smaps, detach: 20k maps", res, "ld", bases)
+    many.stdin.close()
+    many.wait()
 
 
 def batch_cmd(base, *ex, prog=None, pid=None):
@@ -85,6 +201,17 @@ def did_job(name, cmd):
     if "[stack]" not in out or "main" not in out:
         sys.exit(f"bench: {name} did not stop at main and print the mappings:"
                  f" {' '.join(cmd)}\n{out[-500:]}")
+
+
+if args.only == "smaps":
+    smaps_jobs()
+    out = timed([os.path.join(B, "bench", "bench-core"), B, "pages"])[1]
+    for line in out.splitlines():
+        f = line.split()
+        if len(f) == 3 and not line.startswith("#"):
+            row(f[0], float(f[1]) / 1e6, float(f[2]) / 1e6, "read(2) of /proc/PID/smaps",
+                "<= 1.5" if "cpu" not in f[0] else None)
+    sys.exit(0)
 
 
 def start_job(job, prog):
@@ -147,15 +274,10 @@ row("attach, info proc mappings, detach: 20k maps", ours, plain, "cat maps")
 if GDB:
     row("attach, info proc mappings, detach: 20k maps", ours,
         med(gdb_cmd("info proc mappings", "detach", pid=pid)), "gdb")
-# residency: `info proc smaps` against reading the file and pmap -X
-ours = med(ld_cmd("info proc smaps", "detach", pid=pid))
-plain = med(["cat", f"/proc/{pid}/smaps"])
-row("attach, info proc smaps, detach: 20k maps", ours, plain, "cat smaps", "<= 1.5")
-if shutil.which("pmap"):
-    row("attach, info proc smaps, detach: 20k maps", ours,
-        med(["pmap", "-X", str(pid)]), "pmap -X", "< 1")
 many.stdin.close()
 many.wait()
+# residency: `info proc smaps` against reading the file and pmap -X
+smaps_jobs()
 
 def attach_job(nthreads, chains):
     """Attach to the factory fixture (nthreads alive, chains of short-lived
@@ -254,7 +376,9 @@ for line in out.splitlines():
                 "maps": "read(2) of /proc/PID/maps",
                 "snapshot": "read(2) of /proc/PID/maps",
                 "smapsread": "read(2) of /proc/PID/smaps",
-                "snapshotpages": "read(2) of /proc/PID/smaps"}[f[0].split("_")[0]]
+                "snapshotpages": "read(2) of /proc/PID/smaps",
+                "smapsreadcpu": "read(2) of /proc/PID/smaps (CPU time)",
+                "snapshotpagescpu": "read(2) of /proc/PID/smaps (CPU time)"}[f[0].split("_")[0]]
         row(f[0], float(f[1]) / 1e6, float(f[2]) / 1e6, base)
 
 out = timed([os.path.join(B, "bench", "bench-heap")])[1]
@@ -281,3 +405,12 @@ def fmt(sec, kib=False):
 print("\n| job | measured | baseline | ratio |\n|---|---|---|---|")
 for job, ours, base, name, ratio, target, who, kib in rows:
     print(f"| {job} | {who} {fmt(ours, kib)} | {name} {fmt(base, kib)} | {ratio:.3f} |")
+
+if args.check:
+    misses = [(job, why) for job, ours, base, name, ratio, target, who, kib in rows
+              if target and (why := missed(job, ours, ratio, target, kib))]
+    for job, why in misses:
+        print(f"bench: missed: {job}: {why}", file=sys.stderr)
+    print(f"bench --check: {len([r for r in rows if r[5]]) - len(misses)} targets met, "
+          f"{len(misses)} missed")
+    sys.exit(1 if misses else 0)

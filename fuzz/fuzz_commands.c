@@ -25,6 +25,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "layoutdbg/infrun.h"
 #include "layoutdbg/cmdtable.h"
 #include "layoutdbg/error.h"
 #include "layoutdbg/output.h"
@@ -110,7 +111,7 @@ static struct ld_session *live_session(void)
 {
 	if (!live_ready) {
 		ld_session_init(&live);
-		if (!*program || ld_session_file(&live, program) < 0)
+		if (!*program || ld_program_file(&live, program) < 0)
 			return NULL;
 		ld_execute(&live, "set cpu-pinning off");
 		live_ready = true;
@@ -154,7 +155,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!is_live) {
 		ld_session_init(s);
 		if ((data[0] & 1) && *program)
-			ld_session_file(s, program);
+			ld_program_file(s, program);
 	}
 	ld_json_set(data[0] & 2);
 	for (line = text; line && lines++ < MAX_LINES; line = next) {
@@ -170,7 +171,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (is_live)
 		live_reset(s);
 	else
-		ld_session_release(s);
+		ld_session_end(s);
 	free(text);
 	return 0;
 }

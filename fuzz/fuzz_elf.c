@@ -62,12 +62,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		ld_elf_foreach_name(e, "", count, &n);
 		{
 			uint64_t slot;
-			struct Dwarf_CFI_s *cfi = ld_elf_cfi(e);
+			struct ld_cfi *cfi = ld_elf_cfi(e);
 
 			ld_elf_irelative_slot(e, ld_elf_entry(e), &slot);
 			/* the unwinder's first question of the CFI */
 			if (cfi)
-				ld_fuzz_cfi_probe(cfi, ld_elf_entry(e));
+				ld_fuzz_cfi_probe((Dwarf_CFI *)cfi, ld_elf_entry(e));
 		}
 		ld_elf_free(e);
 	}

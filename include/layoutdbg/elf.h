@@ -72,10 +72,12 @@ const struct ld_section *ld_elf_section_at(const struct ld_elf *e, uint64_t addr
 bool ld_elf_irelative_slot(const struct ld_elf *e, uint64_t resolver,
 			   uint64_t *slot);
 
-/* The call frame information of .eh_frame (libdw), read on first use and
- * owned by e; NULL when the file has none. */
-struct Dwarf_CFI_s;
-struct Dwarf_CFI_s *ld_elf_cfi(struct ld_elf *e);
+/* The call frame information of .eh_frame, read on first use and owned
+ * by e; NULL when the file has none.  Opaque here: it is libdw's
+ * Dwarf_CFI, which only elf.c and the unwinder (both include libdw.h)
+ * look into, by a cast. */
+struct ld_cfi;
+struct ld_cfi *ld_elf_cfi(struct ld_elf *e);
 
 size_t ld_elf_nsegments(const struct ld_elf *e);
 const struct ld_segment *ld_elf_segment(const struct ld_elf *e, size_t i);

@@ -29,6 +29,8 @@ int ld_fail(char *err, size_t len, const char *fmt, ...) LD_PRINTF(3, 4);
  * returns -EINVAL, the reason a line is rejected. */
 int ld_vfail_line(char *err, size_t len, unsigned long lineno, const char *fmt,
 		  va_list ap) LD_PRINTF(4, 0);
+int ld_fail_line(char *err, size_t len, unsigned long lineno, const char *fmt,
+		 ...) LD_PRINTF(4, 5);
 
 /* Number of ld_error() calls so far; -batch exits non-zero when it moved. */
 unsigned ld_error_count(void);

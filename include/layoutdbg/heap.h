@@ -156,6 +156,8 @@ struct ld_heap_params {
  * problem in the error fields.  Bounded: never loops on a cycle. */
 int ld_heap_walk(const struct ld_heap_params *p, struct ld_heap *out);
 void ld_heap_release(struct ld_heap *h);
+/* (The walk keeps its buffers for the next one: ld_heap_drop_buffers,
+ * heapmem.h, gives them back.) */
 
 /* The chunk of any arena (or mmapped) holding addr, or NULL; *arena gets
  * its arena index (-1: mmapped). */

@@ -1,30 +1,8 @@
-/* The heap of the live process for the commands, snapshots and views. */
+/* The heap commands (the walk itself is heapstop.h's). */
 #ifndef LAYOUTDBG_HEAPCMD_H
 #define LAYOUTDBG_HEAPCMD_H
 
-#include "layoutdbg/heap.h"
-#include "layoutdbg/heapsnap.h"
-#include "layoutdbg/heapsrc.h"
 #include "layoutdbg/session.h"
-
-/* Locate glibc's malloc state and walk it.  0 (release h), 1 when the
- * heap is not glibc's (src->other says whose) or no state was found, -1
- * after printing an error (nothing printed when quiet). */
-int ld_heap_capture(struct ld_session *s, struct ld_heap_source *src,
-		    struct ld_heap *h, bool quiet);
-
-/* The heap for a snapshot (nothing printed); NULL when there is none
- * (not glibc's, malloc not used yet, ENOMEM). */
-struct ld_snap_heap *ld_heap_snapshot(struct ld_session *s);
-
-/* The walk of this stop when one was made already (by `heap`, a
- * snapshot, xinfo), else NULL: for views that must stay cheap. */
-const struct ld_heap *ld_heap_cached(const struct ld_session *s);
-/* The walk of this stop, made now (quietly) if needed; NULL when there is
- * no glibc heap.  Valid until the next stop or ld_heap_forget. */
-const struct ld_heap *ld_heap_at_stop(struct ld_session *s);
-/* Drop the kept walk. */
-void ld_heap_forget(void);
 
 /* heap [N] | heap chunk ADDR | heap bins | heap arenas | heap mmapped */
 int ld_cmd_heap(struct ld_session *s, char *args);

@@ -43,6 +43,8 @@ int ld_json_put_text(json_t *o, const char *key, const char *s);
 /* "0x1f": a hex string alone, where a list holds addresses. */
 json_t *ld_json_hex(uint64_t v);
 
+/* ["a", "b"] from "a b": a space-separated list of words. */
+json_t *ld_json_words(const char *list);
 /* In a function returning json_t *: return the array [f(&v[0]), ...,
  * f(&v[n - 1])], or NULL (and nothing leaked) when one of them failed. */
 #define LD_RETURN_JSON_ARRAY(f, v, n) do { \
@@ -78,5 +80,10 @@ json_t *ld_json_change(const struct ld_map_change *c);
 	X(private_clean) X(private_dirty) X(anonymous) X(swap) X(locked)
 /* Page counts in bytes: {"rss": N, "pss": N, "shared_clean": N, ...}. */
 json_t *ld_json_pages(const struct ld_pages *p);
+/* "pages_before", "pages_after" (null for a side without the mapping)
+ * and "pages_delta" (after - before in bytes, a missing side counting as
+ * zeros) into o.  0 or -ENOMEM. */
+int ld_json_put_pages_change(json_t *o, const struct ld_pages *a,
+			     const struct ld_pages *b);
 
 #endif

@@ -61,6 +61,16 @@ int ld_maps_parse_line(struct ld_maps *out, const char *line, size_t len,
  * maps during the read; the result may then be rejected as out of order. */
 int ld_maps_read(pid_t pid, struct ld_maps *out, char *err, size_t errlen);
 
+/* The file-backed mappings of pid only (PROCMAP_QUERY, Linux 6.11), in
+ * address order, without the text of the others: what the loaded objects
+ * are found from, at a fraction of the cost of the whole list when a
+ * process has thousands of anonymous mappings.  Paths come as the kernel's
+ * d_path() gives them (" (deleted)" and all; maps would escape a newline).
+ * Returns 0, -ENOTTY or -EINVAL from a kernel without the query (read the
+ * whole list then), -ENAMETOOLONG, or another -errno; *out holds what was
+ * appended before an error. */
+int ld_maps_read_files(pid_t pid, struct ld_maps *out);
+
 /* Deep copy.  dst is overwritten, not released (it may be uninitialised).
  * Returns 0 or -ENOMEM (dst then empty). */
 int ld_maps_copy(struct ld_maps *dst, const struct ld_maps *src);
@@ -137,5 +147,15 @@ int ld_maps_diff(const struct ld_maps *a, const struct ld_maps *b,
 		 struct ld_map_diff *out);
 
 const char *ld_map_change_name(enum ld_map_change_kind k);
+
+/* Where the text of a /proc file comes from: a stream, or (f NULL) a file
+ * descriptor.  ld_input_read reads at most n bytes into dst: how many, 0
+ * at the end, or -errno (EINTR retried).  Shared by the maps and smaps
+ * parsers. */
+struct ld_input {
+	FILE *f;
+	int fd;
+};
+ssize_t ld_input_read(const struct ld_input *in, char *dst, size_t n);
 
 #endif

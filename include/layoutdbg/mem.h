@@ -10,6 +10,8 @@
 #include <sys/types.h>
 #include <sys/user.h>
 
+#include "layoutdbg/regtable.h"
+
 /* Read len bytes at addr.  Returns 0, or -errno (-EFAULT/-EIO when part of
  * the range is not mapped, -ESRCH when the tracee is gone). */
 int ld_mem_read(pid_t tid, uint64_t addr, void *buf, size_t len);
@@ -27,18 +29,6 @@ int ld_mem_poke_byte(pid_t tid, uint64_t addr, uint8_t byte);
 
 /* Read a NUL-terminated string of at most len-1 bytes.  0 or -errno. */
 int ld_mem_read_string(pid_t tid, uint64_t addr, char *buf, size_t len);
-
-typedef struct user_regs_struct ld_regs;
-
-/* The general registers in gdb's `info registers` order, by name and
- * offset in ld_regs. */
-struct ld_reg_desc {
-	const char *name;
-	size_t offset;
-};
-extern const struct ld_reg_desc ld_reg_descs[];
-extern const size_t ld_nregs;
-uint64_t ld_reg_value(const ld_regs *r, const struct ld_reg_desc *d);
 
 int ld_regs_get(pid_t tid, ld_regs *r);         /* 0 or -errno */
 int ld_regs_set(pid_t tid, const ld_regs *r);   /* 0 or -errno */

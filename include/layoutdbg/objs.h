@@ -70,8 +70,8 @@ struct ld_obj *ld_objs_at(struct ld_objs *o, uint64_t addr);
 /* The unwinder's lookup (ld_cfi_lookup_fn, objs a struct ld_objs *): the
  * call frame information of the object holding pc, read from the ELF
  * opened through the path that still names the mapped file. */
-struct Dwarf_CFI_s;
-bool ld_objs_cfi(void *objs, uint64_t pc, struct Dwarf_CFI_s **cfi,
+struct ld_cfi;
+bool ld_objs_cfi(void *objs, uint64_t pc, struct ld_cfi **cfi,
 		 uint64_t *bias);
 
 /* Find an object by name: exact basename, or a prefix of the basename up to

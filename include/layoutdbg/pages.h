@@ -17,12 +17,11 @@
  * fields the kernel printed), its totals line and the notes on missing
  * and unknown fields. */
 void ld_smaps_render(FILE *f, const struct ld_smaps *sm, pid_t pid);
-/* `info proc smaps_rollup`: one line a field, in kB and in words. */
-void ld_smaps_rollup_render(const struct ld_smaps *sm, pid_t pid);
-/* The document of either command; note (may be empty) says why it is
- * partial. */
-json_t *ld_smaps_json(const struct ld_smaps *sm, pid_t pid, bool rollup,
-		      const char *note);
+/* `info proc smaps` (rollup false) or `info proc smaps_rollup`, as text
+ * (the rollup: one line a field, in kB and in words) or its document;
+ * note (may be empty) says why it is partial. */
+int ld_show_smaps(const struct ld_smaps *sm, pid_t pid, bool rollup,
+		  const char *note);
 
 /* xinfo's page line: the state of pi's page, or why it is unknown (r, a
  * -errno from ld_page_info).  mp is the mapping the page is in. */

@@ -23,7 +23,4 @@ void ld_install_signal_handlers(void);
  * byte of s's process and detach it (or kill a spawned one) first. */
 void ld_install_crash_handler(struct ld_session *s);
 
-/* Set by SIGTERM / SIGHUP. */
-extern volatile sig_atomic_t ld_terminate;
-
 #endif

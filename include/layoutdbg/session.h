@@ -19,6 +19,7 @@
 #include "layoutdbg/proc.h"
 #include "layoutdbg/smaps.h"
 #include "layoutdbg/snapshot.h"
+#include "layoutdbg/stopreport.h"
 #include "layoutdbg/timeline.h"
 #include "layoutdbg/unwind.h"
 
@@ -28,18 +29,6 @@
  * exact while fewer than LD_SNAP_INNER frames were pushed and popped. */
 #define LD_SNAP_INNER 256
 #define LD_SNAP_OUTER 256
-
-/* What the last resume ended with, for the REPL and auto-snapshots. */
-enum ld_event {
-	LD_EV_NONE,
-	LD_EV_BREAKPOINT,   /* a user breakpoint was hit */
-	LD_EV_STEP,         /* stepi finished */
-	LD_EV_FINISH,       /* finish reached the caller */
-	LD_EV_SIGNAL,       /* the tracee received a signal */
-	LD_EV_INTERRUPT,    /* Ctrl-C */
-	LD_EV_CATCH,        /* a catchpoint fired */
-	LD_EV_EXITED,       /* the process is gone */
-};
 
 struct ld_session {
 	/* the program */
@@ -54,8 +43,6 @@ struct ld_session {
 	struct ld_proc *proc;
 	pid_t cur_tid;              /* the selected thread */
 	pid_t report_tid;           /* the thread of the last reported stop */
-	pid_t last_pid;             /* the last process, after it is gone */
-	int last_exit_code, last_exit_sig;
 	bool proc_aslr;             /* the live process runs randomized */
 	struct ld_maps maps;        /* cached; valid while maps_gen == stop_gen */
 	unsigned maps_gen, stop_gen;
@@ -64,8 +51,10 @@ struct ld_session {
 	struct ld_bps bps;
 	struct ld_bp *solib_bp;
 	int frame;                  /* selected frame for `frame`, `finish` */
-	char stop_reason[256];
-	enum ld_event last_event;
+	struct ld_stop_report last_stop; /* run control's; see ld_last_stop */
+	/* Told every stop and note of run control (the presentation layer
+	 * renders them); NULL: nobody listens. */
+	void (*observer)(struct ld_session *s, const struct ld_note *n);
 
 	/* system calls and the memory timeline */
 	struct ld_timeline timeline;
@@ -107,15 +96,17 @@ struct ld_session {
 };
 
 void ld_session_init(struct ld_session *s);
-void ld_session_release(struct ld_session *s);  /* ends a live process:
-						   kills a spawned one, detaches
-						   an attached one */
+/* Frees the session's state; the process must be over (ld_session_end in
+ * infrun.h ends it first). */
+void ld_session_release(struct ld_session *s);
 
-/* Load PROGRAM (replacing the current one).  Prints the error.  0 / -1. */
+/* Read PROGRAM's ELF file into the session (replacing the current one).
+ * Prints the error.  0 / -1.  ld_program_file (infrun.h) also re-resolves
+ * the breakpoints for it. */
 int ld_session_file(struct ld_session *s, const char *path);
 
-/* Run control.  Each prints what happened (stop location, exit) and
- * returns 0, or -1 after printing an error. */
+/* Run control.  Each tells the observer what happened (stop location,
+ * exit) and returns 0, or -1 after printing an error. */
 int ld_run(struct ld_session *s, bool stop_at_main);
 int ld_attach(struct ld_session *s, pid_t pid);
 int ld_detach(struct ld_session *s);
@@ -138,13 +129,16 @@ int ld_enable_bp(struct ld_session *s, struct ld_bp *bp, bool on);
 const struct ld_maps *ld_session_maps(struct ld_session *s);
 /* Re-scan loaded objects from fresh mappings. */
 int ld_session_rescan(struct ld_session *s);
+/* The same from the file mappings alone (ld_maps_read_files) when the
+ * whole list was not read at this stop, so attaching to a process with
+ * 20,000 anonymous mappings does not read them all for the objects;
+ * what needs the whole list reads it then.  Falls back to
+ * ld_session_rescan on an older kernel. */
+int ld_session_rescan_files(struct ld_session *s);
 
 /* The selected thread, or NULL after printing "no process". */
 struct ld_thread *ld_session_thread(struct ld_session *s);
 
-/* The kernel's program break: start_brk (from /proc/PID/stat) and the
- * current break (brk(0) run in the tracee, registers restored).  0/-errno. */
-int ld_session_brk(struct ld_session *s, uint64_t *start_brk, uint64_t *brk);
 
 /* start_brk of pid from /proc/PID/stat.  0 or -errno. */
 int ld_session_start_brk(pid_t pid, uint64_t *start_brk);
@@ -186,9 +180,7 @@ const char *ld_session_symbolize(struct ld_session *s, uint64_t addr,
 int ld_session_frames(struct ld_session *s, struct ld_thread *t,
 		      struct ld_snap_thread *st, size_t inner, size_t outer);
 
-/* Capture a snapshot (named or numbered).  Returns it or NULL (error
- * printed). */
-struct ld_snapshot *ld_session_snapshot(struct ld_session *s, const char *name);
+
 
 /* An address expression: a number, $register, SYMBOL[@LIB][+OFFSET].
  * 0, or -1 after printing an error that starts with what (the command). */
@@ -199,5 +191,8 @@ int ld_eval_addr(struct ld_session *s, const char *what, const char *expr,
 extern volatile sig_atomic_t ld_interrupted;
 /* Set while the tracee runs (run control is waiting for it). */
 extern volatile sig_atomic_t ld_running;
+/* Set by SIGTERM / SIGHUP: the session ends (the front-end's handler
+ * sets it; run control and command files stop on it). */
+extern volatile sig_atomic_t ld_terminate;
 
 #endif

@@ -119,8 +119,10 @@ void ld_pages_of(const struct ld_smap *m, struct ld_pages *out);
 bool ld_pages_equal(const struct ld_pages *a, const struct ld_pages *b);
 
 /* "rss 4 KiB -> 136 KiB (+132 KiB, private dirty +132 KiB)" into buf:
- * the rss change, then each other count that changed.  NULL counts are
- * zeros (a mapping added or removed).  Returns buf. */
+ * the rss change, then each other count that changed; when none of those
+ * did, the Pss (or Anonymous) change: "rss 8 KiB -> 8 KiB (+0 B, pss
+ * -4 KiB)".  NULL counts are zeros (a mapping added or removed).  Returns
+ * buf. */
 const char *ld_pages_delta_text(const struct ld_pages *a,
 				const struct ld_pages *b, char *buf,
 				size_t len);

@@ -103,14 +103,9 @@ json_t *ld_snapshot_to_json(const struct ld_snapshot *s);
 /* The diff as a JSON document (above).  New reference, or NULL when memory
  * ran out. */
 json_t *ld_snap_diff_to_json(const struct ld_snap_diff *d);
-
-/* The registers of "regs" and "regs_hex": struct user_regs_struct's
- * fields in its own order, by name and offset. */
-struct ld_snap_reg {
-	const char *name;
-	size_t off;
-};
-#define LD_SNAP_NREGS 27
-extern const struct ld_snap_reg ld_snap_regs[LD_SNAP_NREGS];
+/* diff --by-object: {changes: [{key, kind ("added", "removed", "changed",
+ * "touched"), size_/perms_before, size_/perms_after, and with page counts
+ * pages_before, pages_after, pages_delta}], same, pages}. */
+json_t *ld_objdiff_to_json(const struct ld_objdiff *d);
 
 #endif

@@ -150,16 +150,22 @@ void ld_snap_diff_release(struct ld_snap_diff *d);
  * bases compare cleanly. */
 struct ld_objchange {
 	char *key;               /* "libc.so.6 +0x1cf000", "[heap]", ... */
-	char kind;               /* '+' added, '-' removed, '~' changed */
+	char kind;               /* '+' added, '-' removed, '~' changed,
+				    't' touched: the same, other pages */
 	uint64_t size_a, size_b;
 	char perms_a[5], perms_b[5];
 	uint64_t start_a, start_b;
+	/* page counts of each side (into the snapshots), NULL for a side
+	 * without the mapping or when the diff has no pages */
+	const struct ld_pages *pages_a, *pages_b;
 };
 
 struct ld_objdiff {
 	struct ld_objchange *v;
 	size_t n;
-	size_t same;             /* keys present and equal in both */
+	size_t same;             /* keys present and equal in both (the
+				    touched ones too) */
+	bool pages;              /* both snapshots recorded page counts */
 };
 
 int ld_snap_diff_by_object(const struct ld_snapshot *a,

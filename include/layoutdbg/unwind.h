@@ -29,9 +29,9 @@ void ld_unwinder_flush(struct ld_unwinder *u);   /* code mappings changed */
 /* Where the call frame information of a runtime address is: the object's
  * libdw CFI (owned by the caller, alive until the next flush) and its
  * load bias.  False when no object holds pc. */
-struct Dwarf_CFI_s;
+struct ld_cfi;	/* libdw's Dwarf_CFI (elf.h) */
 typedef bool (*ld_cfi_lookup_fn)(void *arg, uint64_t pc,
-				 struct Dwarf_CFI_s **cfi, uint64_t *bias);
+				 struct ld_cfi **cfi, uint64_t *bias);
 
 /* Without a lookup every unwind goes through libunwind. */
 void ld_unwinder_set_lookup(struct ld_unwinder *u, ld_cfi_lookup_fn fn,

@@ -145,3 +145,14 @@ int ld_vfail_line(char *err, size_t len, unsigned long lineno, const char *fmt,
 		vsnprintf(err + n, len - n, fmt, ap);
 	return -EINVAL;
 }
+
+int ld_fail_line(char *err, size_t len, unsigned long lineno, const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = ld_vfail_line(err, len, lineno, fmt, ap);
+	va_end(ap);
+	return r;
+}

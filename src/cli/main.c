@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "ld_config.h"
+#include "layoutdbg/infrun.h"
 #include "layoutdbg/cmdtable.h"
 #include "layoutdbg/error.h"
 #include "layoutdbg/output.h"
@@ -15,6 +16,7 @@
 #include "layoutdbg/script.h"
 #include "layoutdbg/session.h"
 #include "layoutdbg/srcview.h"
+#include "layoutdbg/stop.h"
 #include "layoutdbg/usage.h"
 
 static const char usage[] =
@@ -32,9 +34,10 @@ static const char usage[] =
 "  -ex CMD            run CMD after loading (repeatable, in order)\n"
 "  -x FILE            run the commands in FILE (a safe file: see layoutdbg(1))\n"
 "  -batch             run -ex / -x commands, then exit (status 1 if any failed)\n"
-"  --json             every command prints one JSON document (see layoutdbg(1))\n"
+"  --json             every command prints one JSON document, each stop one\n"
+"                     {\"event\": \"stop\"} document (see layoutdbg(1))\n"
 "  --aslr             run with address randomization on (default off, like gdb)\n"
-"  --color=WHEN       auto|always|never (auto: on a terminal; NO_COLOR honoured)\n"
+"  --color=WHEN       auto|always|never (auto: a tty, NO_COLOR unset or empty)\n"
 "  -nx                do not read ~/.layoutdbgrc (read only when it is a regular\n"
 "                     file of yours or root's, not group/world writable)\n"
 "  -q, --quiet        no banner\n"
@@ -168,7 +171,7 @@ static int set_program(struct ld_session *s, int argc, char **argv, int idx)
 {
 	int i, n = argc - idx - 1;
 
-	if (ld_session_file(s, argv[idx]) < 0)
+	if (ld_program_file(s, argv[idx]) < 0)
 		return -1;
 	free(s->args);
 	s->args = calloc((size_t)n + 1, sizeof *s->args);
@@ -187,13 +190,18 @@ int main(int argc, char **argv)
 	size_t i;
 
 	ld_session_init(&s);
+	s.observer = ld_render_note;
 	rc = parse_opts(argc, argv, &o, &s);
 	if (rc >= 0) {
-		ld_session_release(&s);
+		ld_session_end(&s);
 		return rc;
 	}
-	if (o.color < 0)
-		o.color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
+	if (o.color < 0) {
+		/* no-color.org: NO_COLOR set and not empty turns colour off */
+		const char *nc = getenv("NO_COLOR");
+
+		o.color = isatty(STDOUT_FILENO) && !(nc && *nc);
+	}
 	ld_color_set(o.color);
 	ld_install_signal_handlers();
 	ld_install_crash_handler(&s);
@@ -223,7 +231,7 @@ int main(int argc, char **argv)
 			ld_run_stream(&s, stdin);
 		}
 	}
-	ld_session_release(&s);
+	ld_session_end(&s);
 	for (i = 0; i < o.nex; i++)
 		free((char *)o.ex[i]);
 	free(o.ex);

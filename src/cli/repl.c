@@ -17,8 +17,6 @@
 #include "layoutdbg/script.h"
 #include "layoutdbg/usage.h"
 
-volatile sig_atomic_t ld_terminate;
-
 static struct ld_session *cur_session;
 static int repl_done;
 /* At the prompt SIGINT, SIGTERM and SIGHUP are blocked except inside

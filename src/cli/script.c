@@ -9,7 +9,6 @@
 #include <unistd.h>
 
 #include "layoutdbg/error.h"
-#include "layoutdbg/repl.h"
 #include "layoutdbg/script.h"
 
 /* `source` inside `source`: deep enough for any real use, shallow enough

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "layoutdbg/infrun.h"
 #include "layoutdbg/args.h"
 #include "layoutdbg/error.h"
 #include "layoutdbg/files.h"
@@ -25,7 +26,7 @@ int ld_cmd_file(struct ld_session *s, char *args)
 	if (s->proc)
 		return ld_error("file: process %d is being debugged; `kill` or "
 				"`detach` first", (int)s->proc->pid);
-	if (ld_session_file(s, w) < 0)
+	if (ld_program_file(s, w) < 0)
 		return -1;
 	ld_show_reading_symbols(s->exe_path);
 	return 0;

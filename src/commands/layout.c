@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "layoutdbg/capture.h"
 #include "layoutdbg/args.h"
 #include "layoutdbg/error.h"
 #include "layoutdbg/layout.h"

@@ -1,10 +1,8 @@
-/* The residency commands: `info proc smaps`, `info proc smaps_rollup`,
- * and xinfo's page line.  Reads through resident.c, shows through
- * present/pages.c. */
+/* The residency commands: `info proc smaps`, `info proc smaps_rollup`.
+ * Reads through resident.c, shows through present/pages.c. */
 #include <stdio.h>
 
 #include "layoutdbg/error.h"
-#include "layoutdbg/output.h"
 #include "layoutdbg/pages.h"
 #include "layoutdbg/pagescmd.h"
 
@@ -50,37 +48,14 @@ int ld_cmd_info_proc_smaps(struct ld_session *s, char *args, bool rollup)
 	struct ld_smaps own;
 	const struct ld_smaps *sm;
 	char note[400];
-	int r = 0;
+	int r;
 
 	(void)args;
 	sm = smaps_for(s, rollup, &own, note, sizeof note);
 	if (!sm)
 		return -1;
-	if (ld_json_on()) {
-		r = ld_emit_json(ld_smaps_json(sm, s->proc->pid, rollup, note));
-	} else {
-		if (rollup && sm->maps.n)
-			ld_smaps_rollup_render(sm, s->proc->pid);
-		else if (!rollup)
-			ld_smaps_render(stdout, sm, s->proc->pid);
-		if (*note)
-			ld_warn("%s", note);
-	}
+	r = ld_show_smaps(sm, s->proc->pid, rollup, note);
 	if (rollup)
 		ld_smaps_release(&own);
 	return r;
-}
-
-/* ---- xinfo: one page ------------------------------------------------- */
-
-void ld_xinfo_page(struct ld_session *s, uint64_t addr,
-		   const struct ld_map *mp, json_t *d)
-{
-	struct ld_page_info pi;
-	int r = ld_page_info(s->proc->pid, addr, &pi);
-
-	if (d)
-		ld_page_json(d, &pi, r);
-	else
-		ld_page_render(s->proc->pid, &pi, r, mp);
 }

@@ -10,6 +10,7 @@
 #include "layoutdbg/infrun.h"
 #include "layoutdbg/running.h"
 #include "layoutdbg/runview.h"
+#include "layoutdbg/stop.h"
 
 int ld_cmd_run(struct ld_session *s, char *args)
 {

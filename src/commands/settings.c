@@ -3,7 +3,7 @@
 
 #include "layoutdbg/args.h"
 #include "layoutdbg/error.h"
-#include "layoutdbg/heapcmd.h"
+#include "layoutdbg/heapsrc.h"
 #include "layoutdbg/output.h"
 #include "layoutdbg/settings.h"
 #include "layoutdbg/setview.h"

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "layoutdbg/capture.h"
 #include "layoutdbg/args.h"
 #include "layoutdbg/error.h"
 #include "layoutdbg/exportfile.h"

@@ -25,7 +25,9 @@
  * clang code without prologue_end markers (skip_prologue_using_sal) are
  * treated like GCC's.
  *
- * Nothing here writes to the file or prints. */
+ * This file opens, reads the line tables and answers by address;
+ * linespec.c finds functions, blocks, prologues and FILE:LINE (shared
+ * internals: lines_int.h).  Nothing here writes to the file or prints. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -40,125 +42,20 @@
 #include <gelf.h>
 #include <libelf.h>
 
+#include "layoutdbg/grow.h"
 #include "layoutdbg/error.h"
 #include "layoutdbg/lines.h"
-
-#define NO_INDEX UINT32_MAX
-
-enum {
-	ROW_STMT = 1 << 0,		/* DWARF is_stmt: a place to stop */
-	ROW_END = 1 << 1,		/* end of a sequence: covers nothing */
-	ROW_PROLOGUE_END = 1 << 2,	/* DW_LNS_set_prologue_end */
-};
-
-struct row {
-	uint64_t addr;
-	uint32_t line;
-	uint32_t file;		/* index in table.files */
-	uint32_t order;		/* read order: keeps the sort stable */
-	uint8_t flags;
-};
-
-struct file {
-	char *path;		/* as recorded, comp dir joined */
-	uint32_t unit;		/* index in table.units */
-};
-
-struct fn_range {		/* an address range of a function */
-	uint64_t lo, hi;
-	Dwarf_Die die;
-};
-
-struct unit {
-	Dwarf_Die die;
-	uint32_t name;		/* index in table.files, or NO_INDEX */
-	int lang;		/* DW_LANG_* */
-	bool gcc45;		/* produced by GCC 4.5 or later */
-	signed char trusted;	/* gdb's locations_valid; -1: not known yet */
-	/* The outermost functions' ranges, sorted, built on first need:
-	 * without them each lookup would walk every DIE of the unit. */
-	bool indexed;
-	struct fn_range *fns;
-	size_t nfns, fns_cap;
-};
-
-struct span {			/* an address range of one unit */
-	uint64_t lo, hi;
-	uint32_t unit;
-};
-
-/* The ranges of the unit being read, and where the rows are in them. */
-struct spans {
-	const struct span *v;
-	size_t n, k;
-	bool any;		/* the unit has ranges (some maybe dropped) */
-};
-
-struct table {
-	bool loaded;
-	struct row *rows;
-	size_t nrows, rows_cap;
-	uint32_t order;
-	struct file *files;
-	size_t nfiles, files_cap;
-	struct unit *units;
-	size_t nunits, units_cap;
-	struct span *spans;
-	size_t nspans, spans_cap;
-};
-
-struct code {			/* an executable section */
-	uint64_t lo, hi;
-};
-
-struct ld_lines {
-	int fd;
-	Elf *elf;
-	Dwarf *dwarf;
-	bool x86_64;		/* the prologue analysis reads x86-64 code */
-	/* Where code can be.  Addresses of functions the linker discarded
-	 * are relocated to 0; gdb ignores them unless a section really is
-	 * at 0 (dwarf2/read.c has_section_at_zero). */
-	bool section_at_zero;
-	struct code *code;
-	size_t ncode;
-	/* Behind a pointer so that queries, which take a const handle, can
-	 * fill it on first use: loading lazily is not a visible change. */
-	struct table *t;
-};
-
-/* A function as gdb's symbol reader sees it: a DW_TAG_subprogram's block,
- * or, without one, the caller's bounds (gdb's minimal symbol). */
-struct func {
-	uint64_t entry;		/* gdb's BLOCK_ENTRY_PC */
-	uint64_t end;		/* exclusive */
-	uint32_t unit;		/* NO_INDEX: no unit covers it */
-	bool dwarf;		/* found in .debug_info */
-};
+#include "lines_int.h"
+#include "layoutdbg/prologue.h"
 
 
 /* Make room for one more element in a growable array. */
-static int grow(void **v, size_t *cap, size_t n, size_t size)
+int ld_lines_grow(void **v, size_t *cap, size_t n, size_t size)
 {
-	size_t ncap;
-	void *p;
-
-	if (n < *cap)
-		return 0;
-	ncap = *cap ? *cap * 2 : 64;
-	if (n >= NO_INDEX || ncap > SIZE_MAX / size)
+	if (n >= NO_INDEX)	/* indexes are kept in 32 bits */
 		return -ENOMEM;
-	p = realloc(*v, ncap * size);
-	if (!p)
-		return -ENOMEM;
-	*v = p;
-	*cap = ncap;
-	return 0;
+	return ld_grow(v, cap, n, size, 64);
 }
-
-#define GROW(t, what) \
-	grow((void **)&(t)->what, &(t)->what##_cap, (t)->n##what, \
-	     sizeof *(t)->what)
 
 /* ---- opening ------------------------------------------------------------ */
 
@@ -408,7 +305,7 @@ static int cmp_spans(const void *a, const void *b)
 /* Could [lo, hi) hold code?  Not if the linker discarded it: gdb skips
  * such ranges and functions (dwarf2/read.c dwarf2_ranges_read,
  * read_func_scope). */
-static bool real_range(const struct ld_lines *l, uint64_t lo, uint64_t hi)
+bool ld_lines_real_range(const struct ld_lines *l, uint64_t lo, uint64_t hi)
 {
 	return lo < hi && (lo != 0 || l->section_at_zero);
 }
@@ -427,7 +324,7 @@ static int add_spans(const struct ld_lines *l, struct table *t,
 
 	while ((off = dwarf_ranges(cudie, off, &base, &lo, &hi)) > 0) {
 		listed++;
-		if (!real_range(l, lo, hi))
+		if (!ld_lines_real_range(l, lo, hi))
 			continue;
 		if (GROW(t, spans) < 0)
 			return -ENOMEM;
@@ -754,7 +651,7 @@ static int load(const struct ld_lines *l, struct table *t)
 }
 
 /* The table, read on first use.  Out of memory leaves it empty. */
-static struct table *table(const struct ld_lines *l)
+struct table *ld_lines_table(const struct ld_lines *l)
 {
 	struct table *t = l->t;
 
@@ -769,7 +666,7 @@ static struct table *table(const struct ld_lines *l)
 /* ---- lookups by address ------------------------------------------------- */
 
 /* Index of the first row with an address at or above pc. */
-static size_t lower_bound(const struct table *t, uint64_t pc)
+size_t ld_lines_lower_bound(const struct table *t, uint64_t pc)
 {
 	size_t lo = 0, hi = t->nrows;
 
@@ -787,13 +684,13 @@ static size_t lower_bound(const struct table *t, uint64_t pc)
 /* Index of the first row with an address above pc. */
 static size_t upper_bound(const struct table *t, uint64_t pc)
 {
-	return pc == UINT64_MAX ? t->nrows : lower_bound(t, pc + 1);
+	return pc == UINT64_MAX ? t->nrows : ld_lines_lower_bound(t, pc + 1);
 }
 
 /* gdb's find_pc_line: the row covering pc, or NULL, and in *end where
  * its range stops (the next row's address; 0 if none). */
-static const struct row *covering(const struct table *t, uint64_t pc,
-				  uint64_t *end)
+const struct row *ld_lines_covering(const struct table *t, uint64_t pc,
+				    uint64_t *end)
 {
 	size_t i = upper_bound(t, pc);
 	const struct row *r, *p;
@@ -821,8 +718,8 @@ static void fill_line(const struct table *t, const struct row *r,
 
 bool ld_lines_at(const struct ld_lines *l, uint64_t addr, struct ld_line *out)
 {
-	const struct table *t = table(l);
-	const struct row *r = covering(t, addr, NULL);
+	const struct table *t = ld_lines_table(l);
+	const struct row *r = ld_lines_covering(t, addr, NULL);
 
 	if (!r)
 		return false;
@@ -833,7 +730,7 @@ bool ld_lines_at(const struct ld_lines *l, uint64_t addr, struct ld_line *out)
 
 /* The unit whose ranges hold pc, or else the unit of the row covering
  * it (for units without ranges); NO_INDEX if none. */
-static uint32_t unit_of(const struct table *t, uint64_t pc)
+uint32_t ld_lines_unit_of(const struct table *t, uint64_t pc)
 {
 	size_t lo = 0, hi = t->nspans;
 	const struct row *r;
@@ -848,14 +745,14 @@ static uint32_t unit_of(const struct table *t, uint64_t pc)
 	}
 	if (lo > 0 && pc < t->spans[lo - 1].hi)
 		return t->spans[lo - 1].unit;
-	r = covering(t, pc, NULL);
+	r = ld_lines_covering(t, pc, NULL);
 	return r ? t->files[r->file].unit : NO_INDEX;
 }
 
 const char *ld_lines_file_of(const struct ld_lines *l, uint64_t addr)
 {
-	const struct table *t = table(l);
-	uint32_t u = unit_of(t, addr);
+	const struct table *t = ld_lines_table(l);
+	uint32_t u = ld_lines_unit_of(t, addr);
 
 	if (u == NO_INDEX || t->units[u].name == NO_INDEX)
 		return NULL;
@@ -865,8 +762,8 @@ const char *ld_lines_file_of(const struct ld_lines *l, uint64_t addr)
 size_t ld_lines_in_range(const struct ld_lines *l, uint64_t lo, uint64_t hi,
 			 struct ld_line *out, size_t max)
 {
-	const struct table *t = table(l);
-	size_t i = lower_bound(t, lo), n = 0;
+	const struct table *t = ld_lines_table(l);
+	size_t i = ld_lines_lower_bound(t, lo), n = 0;
 
 	for (; i < t->nrows && t->rows[i].addr < hi && n < max; i++) {
 		const struct row *r = &t->rows[i];
@@ -874,669 +771,19 @@ size_t ld_lines_in_range(const struct ld_lines *l, uint64_t lo, uint64_t hi,
 		/* one answer per address: the row ld_lines_at reports */
 		if (i + 1 < t->nrows && t->rows[i + 1].addr == r->addr)
 			continue;
-		r = covering(t, r->addr, NULL);
+		r = ld_lines_covering(t, r->addr, NULL);
 		if (r && (r->flags & ROW_STMT))
 			fill_line(t, r, &out[n++]);
 	}
 	return n;
 }
 
-/* ---- functions and blocks ----------------------------------------------- */
-
-/* gdb's block bounds: the lowest and highest address of the DIE's ranges;
- * the entry is the start of the first range listed.  False for a DIE
- * without addresses, as an abstract origin or a discarded function. */
-static bool die_bounds(const struct ld_lines *l, Dwarf_Die *die,
-		       struct func *f)
-{
-	Dwarf_Addr base, lo, hi;
-	ptrdiff_t off = 0;
-	bool any = false;
-
-	while ((off = dwarf_ranges(die, off, &base, &lo, &hi)) > 0) {
-		if (!real_range(l, lo, hi))
-			continue;
-		if (!any) {
-			f->entry = lo;
-			f->end = hi;
-		} else if (hi > f->end) {
-			f->end = hi;
-		}
-		any = true;
-	}
-	return any;
-}
-
-/* Does die have addresses (1 if they hold pc, 0 if not), or none (-1)? */
-static int holds(const struct ld_lines *l, Dwarf_Die *die, uint64_t pc)
-{
-	Dwarf_Addr base, lo, hi;
-	ptrdiff_t off = 0;
-	int any = -1;
-
-	while ((off = dwarf_ranges(die, off, &base, &lo, &hi)) > 0) {
-		if (real_range(l, lo, hi) && lo <= pc && pc < hi)
-			return 1;
-		any = 0;
-	}
-	return any;
-}
-
-#define MAX_SCOPES 64
-
-/* The DIEs with addresses that hold pc, outermost first: gdb's chain of
- * blocks.  Not libdw's dwarf_getscopes: it does not look inside
- * namespaces, where clang puts the definitions of C++ functions. */
-struct scopes {
-	Dwarf_Die die[MAX_SCOPES];
-	int n;
-};
-
-/* Below die, the scopes holding pc; true once one is found.  Depth-
- * limited: a malformed tree must not exhaust the stack. */
-static bool descend(const struct ld_lines *l, Dwarf_Die *die, uint64_t pc,
-		    struct scopes *s, int depth)
-{
-	Dwarf_Die c;
-
-	if (depth >= MAX_SCOPES || dwarf_child(die, &c) != 0)
-		return false;
-	do {
-		int tag = dwarf_tag(&c), h = 0;
-
-		switch (tag) {
-		case DW_TAG_subprogram:
-		case DW_TAG_inlined_subroutine:
-		case DW_TAG_lexical_block:
-		case DW_TAG_try_block:
-		case DW_TAG_catch_block:
-			h = holds(l, &c, pc);
-			break;
-		case DW_TAG_namespace:
-		case DW_TAG_class_type:
-		case DW_TAG_structure_type:
-		case DW_TAG_union_type:
-		case DW_TAG_module:
-			h = -1;		/* no addresses, may hold code */
-			break;
-		}
-		if (h == 1) {
-			if (s->n < MAX_SCOPES)
-				s->die[s->n++] = c;
-			descend(l, &c, pc, s, depth + 1);
-			return true;
-		}
-		/* gdb reads a lexical block without addresses as if its
-		 * contents were outside it; no other scope is like that */
-		if (h < 0 && (tag != DW_TAG_subprogram &&
-			      tag != DW_TAG_inlined_subroutine) &&
-		    dwarf_haschildren(&c) > 0 && descend(l, &c, pc, s, depth + 1))
-			return true;
-	} while (dwarf_siblingof(&c, &c) == 0);
-	return false;
-}
-
-/* Collect the ranges of the functions below die, looking inside
- * namespaces and classes but not inside functions. */
-static int index_fns(const struct ld_lines *l, struct unit *u, Dwarf_Die *die,
-		     int depth)
-{
-	Dwarf_Addr base, lo, hi;
-	Dwarf_Die c;
-
-	if (depth >= MAX_SCOPES || dwarf_child(die, &c) != 0)
-		return 0;
-	do {
-		ptrdiff_t off = 0;
-
-		switch (dwarf_tag(&c)) {
-		case DW_TAG_subprogram:
-			while ((off = dwarf_ranges(&c, off, &base, &lo, &hi)) > 0) {
-				if (!real_range(l, lo, hi))
-					continue;
-				if (GROW(u, fns) < 0)
-					return -ENOMEM;
-				u->fns[u->nfns++] = (struct fn_range){ lo, hi, c };
-			}
-			break;
-		case DW_TAG_namespace:
-		case DW_TAG_class_type:
-		case DW_TAG_structure_type:
-		case DW_TAG_union_type:
-		case DW_TAG_module:
-			if (index_fns(l, u, &c, depth + 1) < 0)
-				return -ENOMEM;
-			break;
-		}
-	} while (dwarf_siblingof(&c, &c) == 0);
-	return 0;
-}
-
-static int cmp_fns(const void *a, const void *b)
-{
-	const struct fn_range *x = a, *y = b;
-
-	return x->lo < y->lo ? -1 : x->lo > y->lo;
-}
-
-/* The outermost function of u holding pc, or NULL. */
-static struct fn_range *fn_at(const struct ld_lines *l, struct unit *u,
-			      uint64_t pc)
-{
-	size_t lo = 0, hi;
-
-	if (!u->indexed) {
-		u->indexed = true;
-		if (index_fns(l, u, &u->die, 0) < 0)
-			u->nfns = 0;
-		else if (u->nfns)
-			qsort(u->fns, u->nfns, sizeof *u->fns, cmp_fns);
-	}
-	for (hi = u->nfns; lo < hi;) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (u->fns[mid].lo <= pc)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo > 0 && pc < u->fns[lo - 1].hi ? &u->fns[lo - 1] : NULL;
-}
-
-static uint32_t scopes_at(const struct ld_lines *l, struct table *t,
-			  uint64_t pc, struct scopes *s)
-{
-	uint32_t u = unit_of(t, pc);
-	struct fn_range *f;
-
-	s->n = 0;
-	if (u == NO_INDEX)
-		return u;
-	f = fn_at(l, &t->units[u], pc);
-	if (f) {
-		s->die[s->n++] = f->die;
-		descend(l, &f->die, pc, s, 1);
-	} else if (t->units[u].nfns == 0) {
-		/* nothing indexed (out of memory?): walk the whole unit */
-		descend(l, &t->units[u].die, pc, s, 0);
-	}
-	return u;
-}
-
-/* The innermost function (not an inlined copy: gdb's
- * find_pc_sect_function) containing pc. */
-static bool func_at(const struct ld_lines *l, struct table *t, uint64_t pc,
-		    struct func *f)
-{
-	struct scopes s;
-	int i;
-
-	f->unit = scopes_at(l, t, pc, &s);
-	f->dwarf = false;
-	for (i = s.n - 1; i >= 0 && !f->dwarf; i--)
-		if (dwarf_tag(&s.die[i]) == DW_TAG_subprogram)
-			f->dwarf = die_bounds(l, &s.die[i], f);
-	return f->dwarf;
-}
-
-/* gdb makes a block of a lexical scope only when it declares something
- * (dwarf2/read.c read_lexical_block_scope). */
-static bool declares(Dwarf_Die *die)
-{
-	Dwarf_Attribute a;
-	Dwarf_Die c;
-
-	if (dwarf_child(die, &c) != 0)
-		return false;
-	do {
-		int tag = dwarf_tag(&c);
-
-		if (tag == DW_TAG_lexical_block || tag == DW_TAG_inlined_subroutine)
-			continue;
-		if (dwarf_attr_integrate(&c, DW_AT_name, &a) ||
-		    tag == DW_TAG_enumeration_type ||
-		    tag == DW_TAG_imported_module ||
-		    tag == DW_TAG_imported_declaration)
-			return true;
-	} while (dwarf_siblingof(&c, &c) == 0);
-	return false;
-}
-
-/* gdb's block_for_pc: the innermost function, inlined copy or declaring
- * lexical block holding pc, else the unit (gdb's static block); as a
- * DIE offset, 0 when no unit holds pc. */
-static Dwarf_Off block_at(const struct ld_lines *l, struct table *t,
-			  uint64_t pc)
-{
-	struct scopes s;
-	uint32_t u = scopes_at(l, t, pc, &s);
-	int i;
-
-	if (u == NO_INDEX)
-		return 0;
-	for (i = s.n - 1; i >= 0; i--) {
-		int tag = dwarf_tag(&s.die[i]);
-
-		if (tag == DW_TAG_subprogram ||
-		    tag == DW_TAG_inlined_subroutine || declares(&s.die[i]))
-			return dwarf_dieoffset(&s.die[i]);
-	}
-	return dwarf_dieoffset(&t->units[u].die);
-}
-
-/* When pc is in code inlined into a function, gdb names the line of the
- * outermost call (symtab.c skip_prologue_sal); 0 if pc is not. */
-static unsigned call_line_at(const struct ld_lines *l, struct table *t,
-			     uint64_t pc)
-{
-	Dwarf_Attribute a;
-	Dwarf_Word line = 0;
-	struct scopes s;
-	int i, outer = -1;
-
-	scopes_at(l, t, pc, &s);
-	for (i = s.n - 1; i >= 0; i--) {
-		int tag = dwarf_tag(&s.die[i]);
-
-		if (tag == DW_TAG_subprogram)
-			break;
-		if (tag == DW_TAG_inlined_subroutine)
-			outer = i;
-	}
-	if (outer < 0 ||
-	    dwarf_formudata(dwarf_attr(&s.die[outer], DW_AT_call_line, &a),
-			    &line) != 0 || line > UINT32_MAX)
-		return 0;
-	return (unsigned)line;
-}
-
-static bool is_loclist(Dwarf_Attribute *a)
-{
-	switch (dwarf_whatform(a)) {
-	case DW_FORM_sec_offset:
-	case DW_FORM_loclistx:
-	case DW_FORM_data4:	/* DWARF 2 and 3 location list offsets */
-	case DW_FORM_data8:
-		return true;
-	}
-	return false;
-}
-
-/* Does any variable below die have a location list?  Depth-limited: a
- * malformed tree must not exhaust the stack. */
-static bool has_loclist(Dwarf_Die *die, int depth)
-{
-	Dwarf_Attribute a;
-	Dwarf_Die c;
-
-	if (depth > 64 || dwarf_child(die, &c) != 0)
-		return false;
-	do {
-		int tag = dwarf_tag(&c);
-
-		if ((tag == DW_TAG_variable || tag == DW_TAG_formal_parameter) &&
-		    dwarf_attr(&c, DW_AT_location, &a) && is_loclist(&a))
-			return true;
-		if (dwarf_haschildren(&c) > 0 && has_loclist(&c, depth + 1))
-			return true;
-	} while (dwarf_siblingof(&c, &c) == 0);
-	return false;
-}
-
-/* gdb's locations_valid (dwarf2/read.c process_full_comp_unit): in an
- * optimised unit from GCC 4.5 or later, gdb trusts the function entry as
- * the place to stop and skips no prologue. */
-static bool trusted(struct table *t, uint32_t unit)
-{
-	struct unit *u;
-
-	if (unit == NO_INDEX)
-		return false;
-	u = &t->units[unit];
-	if (u->trusted < 0)
-		u->trusted = u->gcc45 && has_loclist(&u->die, 0);
-	return u->trusted;
-}
-
-static bool is_asm(const struct table *t, uint32_t unit)
-{
-	return unit != NO_INDEX && t->units[unit].lang == DW_LANG_Mips_Assembler;
-}
-
-/* ---- prologues ---------------------------------------------------------- */
-
-/* Up to len bytes of code at a link-time address, zero-padded past the
- * end of its section.  Returns how many bytes were real (0: none, as
- * when the file is separate debug info whose .text is NOBITS). */
-static size_t read_code(const struct ld_lines *l, uint64_t addr,
-			unsigned char *buf, size_t len)
-{
-	Elf_Scn *scn = NULL;
-
-	memset(buf, 0, len);
-	while ((scn = elf_nextscn(l->elf, scn)) != NULL) {
-		GElf_Shdr sh;
-		Elf_Data *d;
-		uint64_t off;
-
-		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_PROGBITS ||
-		    !(sh.sh_flags & SHF_ALLOC) || addr < sh.sh_addr ||
-		    addr - sh.sh_addr >= sh.sh_size)
-			continue;
-		off = addr - sh.sh_addr;
-		d = elf_getdata(scn, NULL);
-		if (!d || !d->d_buf || off >= d->d_size)
-			return 0;
-		if (len > d->d_size - off)
-			len = d->d_size - off;
-		memcpy(buf, (const unsigned char *)d->d_buf + off, len);
-		return len;
-	}
-	return 0;
-}
-
-/* gdb's amd64_analyze_prologue: past `endbr64; push %rbp; mov %rsp,%rbp`,
- * or entry itself for a function without a frame pointer.  Returns false
- * when the code cannot be read. */
-static bool frame_setup_end(const struct ld_lines *l, uint64_t entry,
-			    uint64_t *pc)
-{
-	static const unsigned char endbr64[4] = { 0xf3, 0x0f, 0x1e, 0xfa };
-	static const unsigned char mov1[3] = { 0x48, 0x89, 0xe5 };
-	static const unsigned char mov2[3] = { 0x48, 0x8b, 0xec };
-	unsigned char c[8];
-	size_t o = 0;
-
-	if (!l->x86_64 || read_code(l, entry, c, sizeof c) == 0)
-		return false;
-	if (memcmp(c, endbr64, sizeof endbr64) == 0)
-		o = 4;
-	if (c[o] == 0x55 && (memcmp(c + o + 1, mov1, 3) == 0 ||
-			     memcmp(c + o + 1, mov2, 3) == 0))
-		*pc = entry + o + 4;
-	else
-		*pc = entry;
-	return true;
-}
-
-/* gdb 13 first trusts DW_LNS_set_prologue_end (clang emits it; GCC 12
- * does not): the first marked row of the entry's file within the
- * function (symtab.c skip_prologue_using_linetable). */
-static bool marked_prologue_end(const struct table *t, const struct func *f,
-				uint64_t *pc)
-{
-	const struct row *first = covering(t, f->entry, NULL);
-	size_t i;
-
-	if (!first)
-		return false;
-	for (i = lower_bound(t, f->entry); i < t->nrows; i++) {
-		const struct row *r = &t->rows[i];
-
-		if (r->addr > f->end)
-			break;
-		if (r->file == first->file && (r->flags & ROW_PROLOGUE_END)) {
-			*pc = r->addr;
-			return true;
-		}
-	}
-	return false;
-}
-
-/* gdb's skip_prologue_sal: where a breakpoint on function f goes. */
-static uint64_t skip_prologue(const struct ld_lines *l, struct table *t,
-			      const struct func *f)
-{
-	const struct row *r;
-	uint64_t pc, end;
-	bool known;
-
-	if (marked_prologue_end(t, f, &pc))
-		return pc;
-	/* locations_valid runs gdb's second pass, which skips nothing */
-	if (f->dwarf && trusted(t, f->unit))
-		return f->entry;
-	known = frame_setup_end(l, f->entry, &pc);
-	if (!known)	/* no code to read: assume the frame is set up */
-		pc = f->entry;	/* inside the first row, as GCC does */
-	r = covering(t, pc, &end);
-	/* Left mid-row: go to the next row if it is in the same function. */
-	if (r && (!known || r->addr != pc) && end && f->entry <= end &&
-	    end < f->end)
-		pc = end;
-	return pc;
-}
-
-uint64_t ld_lines_after_prologue(const struct ld_lines *l, uint64_t func_addr,
-				 uint64_t func_end)
-{
-	struct table *t = table(l);
-	struct func f;
-	uint64_t pc;
-
-	if (!func_at(l, t, func_addr, &f)) {
-		/* gdb's minimal-symbol path: the caller's bounds */
-		f.entry = func_addr;
-		f.end = func_end > func_addr ? func_end : UINT64_MAX;
-	}
-	/* symtab.c find_function_start_sal_1: no skipping where gdb trusts
-	 * the unit's locations, or in assembly */
-	if (covering(t, func_addr, NULL) &&
-	    (trusted(t, f.unit) || is_asm(t, f.unit)))
-		return func_addr;
-	pc = skip_prologue(l, t, &f);
-	return pc > func_addr ? pc : func_addr;
-}
-
-/* ---- lookups by line ---------------------------------------------------- */
-
-/* Does a recorded path name the file the user gave: the same path, or a
- * path ending in it after a '/' ("heap.c", "fixtures/heap.c")? */
-static bool path_matches(const char *path, const char *want)
-{
-	size_t n = strlen(path), w = strlen(want);
-
-	if (w == 0 || w > n)
-		return false;
-	if (memcmp(path + n - w, want, w) != 0)
-		return false;
-	/* an absolute path must match whole, as in gdb */
-	return w == n || (want[0] != '/' && path[n - w - 1] == '/');
-}
-
-/* Which files match want; the number that do, or -ENOMEM. */
-static int match_files(const struct table *t, const char *want, bool **out)
-{
-	size_t i;
-	int n = 0;
-
-	*out = calloc(t->nfiles ? t->nfiles : 1, sizeof **out);
-	if (!*out)
-		return -ENOMEM;
-	for (i = 0; i < t->nfiles; i++)
-		if (path_matches(t->files[i].path, want)) {
-			(*out)[i] = true;
-			n++;
-		}
-	return n;
-}
-
-/* gdb's find_line_common over all matching files: the line itself if a
- * statement row has it, else the smallest later line that has one, else
- * 0. */
-static unsigned pick_line(const struct table *t, const bool *match,
-			  unsigned line)
-{
-	unsigned best = 0;
-	size_t i;
-
-	for (i = 0; i < t->nrows; i++) {
-		const struct row *r = &t->rows[i];
-
-		if (!match[r->file] || !(r->flags & ROW_STMT) ||
-		    (r->flags & ROW_END) || r->line < line)
-			continue;
-		if (r->line == line)
-			return line;
-		if (best == 0 || r->line < best)
-			best = r->line;
-	}
-	return best;
-}
-
-struct loc {
-	uint64_t addr;
-	unsigned line;
-	Dwarf_Off block;
-};
-
-/* The statement rows of the line, lowest address first. */
-static int collect(const struct table *t, const bool *match, unsigned line,
-		   struct loc **out, size_t *n)
-{
-	size_t i, cap = 0;
-
-	*out = NULL;
-	*n = 0;
-	for (i = 0; i < t->nrows; i++) {
-		const struct row *r = &t->rows[i];
-
-		if (!match[r->file] || !(r->flags & ROW_STMT) ||
-		    (r->flags & ROW_END) || r->line != line)
-			continue;
-		if (grow((void **)out, &cap, *n, sizeof **out) < 0)
-			return -ENOMEM;
-		(*out)[(*n)++] = (struct loc){ r->addr, line, 0 };
-	}
-	return 0;
-}
-
-/* A line's code can be scattered over several ranges of one block (a
- * `for` header is); gdb keeps the first address of each block. */
-static size_t one_per_block(const struct ld_lines *l, struct table *t,
-			     struct loc *v, size_t n)
-{
-	size_t i, j, keep = 0;
-
-	for (i = 0; i < n; i++)
-		v[i].block = block_at(l, t, v[i].addr);
-	for (i = 0; i < n; i++) {
-		for (j = 0; j < keep; j++)
-			if (v[i].block && v[j].block == v[i].block)
-				break;
-		if (j == keep)
-			v[keep++] = v[i];
-	}
-	return keep;
-}
-
-/* gdb's skip_prologue_sal for a line: an address inside the prologue of
- * its function moves past it, and takes the line found there. */
-static void past_prologue(const struct ld_lines *l, struct table *t,
-			  struct loc *v)
-{
-	const struct row *r;
-	unsigned line;
-	struct func f;
-	uint64_t pc;
-
-	if (!func_at(l, t, v->addr, &f) || is_asm(t, f.unit))
-		return;
-	pc = skip_prologue(l, t, &f);
-	if (v->addr >= pc)
-		return;
-	r = covering(t, pc, NULL);
-	v->addr = pc;
-	v->line = r ? r->line : v->line;
-	if ((line = call_line_at(l, t, pc)) != 0)
-		v->line = line;
-}
-
-static int cmp_locs(const void *a, const void *b)
-{
-	const struct loc *x = a, *y = b;
-
-	return x->addr < y->addr ? -1 : x->addr > y->addr;
-}
-
-/* Sorted, duplicates gone, the first max copied out; how many copied. */
-static size_t emit(struct loc *v, size_t n, uint64_t *addrs, size_t max,
-		   unsigned *actual_line)
-{
-	size_t i, k = 0;
-
-	qsort(v, n, sizeof *v, cmp_locs);
-	for (i = 0; i < n && k < max; i++) {
-		if (i > 0 && v[i].addr == v[i - 1].addr)
-			continue;
-		if (k == 0 && actual_line)
-			*actual_line = v[i].line;
-		addrs[k++] = v[i].addr;
-	}
-	return k;
-}
-
-static int find_rows(const struct ld_lines *l, const char *file,
-		     unsigned line, uint64_t *addrs, size_t max,
-		     unsigned *actual_line, bool past, char *err, size_t errlen)
-{
-	struct table *t = table(l);
-	struct loc *v = NULL;
-	bool *match = NULL;
-	size_t i, n = 0;
-	unsigned want;
-	int ret;
-
-	if (actual_line)
-		*actual_line = 0;
-	ret = match_files(t, file, &match);
-	if (ret < 0)
-		goto nomem;
-	if (ret == 0) {
-		ret = ld_fail(err, errlen, "no source file named '%s'", file);
-		goto out;
-	}
-	want = line ? pick_line(t, match, line) : 0;
-	if (want == 0) {
-		ld_fail(err, errlen, "no line %u in file '%s'", line, file);
-		ret = 0;
-		goto out;
-	}
-	if (collect(t, match, want, &v, &n) < 0)
-		goto nomem;
-	n = one_per_block(l, t, v, n);
-	for (i = 0; past && i < n; i++)
-		past_prologue(l, t, &v[i]);
-	ret = (int)emit(v, n, addrs, max, actual_line);
-	goto out;
-nomem:
-	ret = ld_fail(err, errlen, "%s", strerror(ENOMEM));
-out:
-	free(match);
-	free(v);
-	return ret;
-}
-
-int ld_lines_find(const struct ld_lines *l, const char *file, unsigned line,
-		  uint64_t *addrs, size_t max, unsigned *actual_line,
-		  char *err, size_t errlen)
-{
-	return find_rows(l, file, line, addrs, max, actual_line, true, err,
-			 errlen);
-}
-
-int ld_lines_line_start(const struct ld_lines *l, const char *file,
-			unsigned line, uint64_t *addr, unsigned *actual_line,
-			char *err, size_t errlen)
-{
-	return find_rows(l, file, line, addr, 1, actual_line, false, err, errlen);
-}
 
 bool ld_lines_range(const struct ld_lines *l, uint64_t addr,
 		    struct ld_line *out, uint64_t *end)
 {
-	const struct table *t = table(l);
-	const struct row *r = covering(t, addr, end);
+	const struct table *t = ld_lines_table(l);
+	const struct row *r = ld_lines_covering(t, addr, end);
 
 	if (!r)
 		return false;

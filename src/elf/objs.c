@@ -282,7 +282,7 @@ int ld_objs_scan(struct ld_objs *o, pid_t pid, const struct ld_maps *maps,
 	return 0;
 }
 
-bool ld_objs_cfi(void *objs, uint64_t pc, struct Dwarf_CFI_s **cfi,
+bool ld_objs_cfi(void *objs, uint64_t pc, struct ld_cfi **cfi,
 		 uint64_t *bias)
 {
 	struct ld_obj *ob = ld_objs_at(objs, pc);

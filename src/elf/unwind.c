@@ -21,6 +21,7 @@
 #include <libunwind-ptrace.h>
 
 #include "layoutdbg/mem.h"
+#include "layoutdbg/regtable.h"
 #include "layoutdbg/unwind.h"
 
 #define CACHE_PAGES 64
@@ -217,7 +218,7 @@ static bool callee_saved(int g)
 static enum rule_state compile_rule(struct ld_unwinder *u, uint64_t pc,
 				    struct draft *d)
 {
-	struct Dwarf_CFI_s *cfi;
+	struct ld_cfi *cfi;
 	Dwarf_Frame *f;
 	Dwarf_Op mem[3], *ops;
 	uint64_t bias;
@@ -226,7 +227,7 @@ static enum rule_state compile_rule(struct ld_unwinder *u, uint64_t pc,
 	int g;
 
 	if (!u->lookup || !u->lookup(u->lookup_arg, pc, &cfi, &bias) || !cfi ||
-	    dwarf_cfi_addrframe(cfi, pc - bias, &f) != 0)
+	    dwarf_cfi_addrframe((Dwarf_CFI *)cfi, pc - bias, &f) != 0)
 		return NO_FDE;
 	if (dwarf_frame_info(f, NULL, NULL, &d->r.signal) != DW_RA ||
 	    dwarf_frame_cfa(f, &ops, &n) != 0 ||
@@ -281,105 +282,141 @@ struct frame_regs {
 	bool ok[NREGS];
 };
 
+/* The value stack of one expression.  One slot is kept free: eval gives
+ * up before an operator could push past 15. */
+struct estack {
+	uint64_t v[16];
+	size_t sp;
+};
+
+/* What an operator helper did: done, failed, or not one of its own. */
+enum op_result { OP_DONE, OP_FAIL, OP_OTHER };
+
+/* Operators that push a value: literals, registers of the callee frame,
+ * the CFA and constants. */
+static enum op_result push_op(const struct op *o, const struct frame_regs *fr,
+			      const uint64_t *cfa, struct estack *s)
+{
+	unsigned a = o->atom;
+
+	if (a >= DW_OP_lit0 && a <= DW_OP_lit31) {
+		s->v[s->sp++] = a - DW_OP_lit0;
+		return OP_DONE;
+	}
+	if ((a >= DW_OP_breg0 && a <= DW_OP_breg16) || a == DW_OP_bregx) {
+		unsigned g = a == DW_OP_bregx ? (unsigned)o->a : a - DW_OP_breg0;
+		uint64_t off = a == DW_OP_bregx ? o->b : o->a;
+
+		if (g >= NREGS || !fr->ok[g])
+			return OP_FAIL;
+		s->v[s->sp++] = fr->v[g] + off;
+		return OP_DONE;
+	}
+	switch (a) {
+	case DW_OP_call_frame_cfa:
+		if (!cfa)
+			return OP_FAIL;
+		s->v[s->sp++] = *cfa;
+		return OP_DONE;
+	case DW_OP_const1u: case DW_OP_const1s: case DW_OP_const2u:
+	case DW_OP_const2s: case DW_OP_const4u: case DW_OP_const4s:
+	case DW_OP_const8u: case DW_OP_const8s: case DW_OP_constu:
+	case DW_OP_consts:
+		s->v[s->sp++] = o->a;
+		return OP_DONE;
+	default:
+		return OP_OTHER;
+	}
+}
+
+/* Operators on the top of the stack: dup, plus_uconst, deref. */
+static enum op_result unary_op(struct ctx *c, const struct op *o,
+			       struct estack *s)
+{
+	unsigned a = o->atom;
+	uint64_t *top;
+
+	if (a != DW_OP_dup && a != DW_OP_plus_uconst && a != DW_OP_deref)
+		return OP_OTHER;
+	if (s->sp < 1)
+		return OP_FAIL;
+	top = &s->v[s->sp - 1];
+	if (a == DW_OP_dup)
+		s->v[s->sp++] = *top;
+	else if (a == DW_OP_plus_uconst)
+		*top += o->a;
+	else if (!read_word(c, *top, top))
+		return OP_FAIL;
+	return OP_DONE;
+}
+
+/* Binary operators: *top = *top OP x.  False for an operator not known
+ * here (libunwind decides then). */
+static bool binary_op(unsigned a, uint64_t *top, uint64_t x)
+{
+	switch (a) {
+	case DW_OP_plus: *top += x; break;
+	case DW_OP_minus: *top -= x; break;
+	case DW_OP_mul: *top *= x; break;
+	case DW_OP_and: *top &= x; break;
+	case DW_OP_or: *top |= x; break;
+	case DW_OP_xor: *top ^= x; break;
+	case DW_OP_shl: *top = x < 64 ? *top << x : 0; break;
+	case DW_OP_shr: *top = x < 64 ? *top >> x : 0; break;
+	case DW_OP_eq: *top = *top == x; break;
+	case DW_OP_ne: *top = *top != x; break;
+	case DW_OP_ge: *top = (int64_t)*top >= (int64_t)x; break;
+	case DW_OP_gt: *top = (int64_t)*top > (int64_t)x; break;
+	case DW_OP_le: *top = (int64_t)*top <= (int64_t)x; break;
+	case DW_OP_lt: *top = (int64_t)*top < (int64_t)x; break;
+	default:
+		return false;
+	}
+	return true;
+}
+
 /* A DWARF expression as call frame information uses them: registers of
  * the callee frame, the CFA, memory, constants and arithmetic. */
 static bool eval(struct ctx *c, const struct rule *r, const struct expr *e,
 		 const struct frame_regs *fr, const uint64_t *cfa,
 		 uint64_t *out)
 {
-	uint64_t st[16], x;
-	size_t sp = 0, i;
+	struct estack s = { .sp = 0 };
+	uint64_t x;
+	size_t i;
 
 	/* libdw starts register rules with DW_OP_call_frame_cfa itself */
 	for (i = 0; i < e->n; i++) {
 		const struct op *o = &r->ops[e->first + i];
-		unsigned a = o->atom;
+		enum op_result res;
 
-		if (sp >= 15)
+		if (s.sp >= 15)
 			return false;
-		if (a >= DW_OP_lit0 && a <= DW_OP_lit31) {
-			st[sp++] = a - DW_OP_lit0;
-			continue;
-		}
-		if ((a >= DW_OP_breg0 && a <= DW_OP_breg16) || a == DW_OP_bregx) {
-			unsigned g = a == DW_OP_bregx ? (unsigned)o->a : a - DW_OP_breg0;
-			uint64_t off = a == DW_OP_bregx ? o->b : o->a;
-
-			if (g >= NREGS || !fr->ok[g])
-				return false;
-			st[sp++] = fr->v[g] + off;
-			continue;
-		}
-		switch (a) {
-		case DW_OP_call_frame_cfa:
-			if (!cfa)
-				return false;
-			st[sp++] = *cfa;
-			continue;
-		case DW_OP_const1u: case DW_OP_const1s: case DW_OP_const2u:
-		case DW_OP_const2s: case DW_OP_const4u: case DW_OP_const4s:
-		case DW_OP_const8u: case DW_OP_const8s: case DW_OP_constu:
-		case DW_OP_consts:
-			st[sp++] = o->a;
-			continue;
-		case DW_OP_dup:
-			if (sp < 1)
-				return false;
-			st[sp] = st[sp - 1];
-			sp++;
-			continue;
-		case DW_OP_plus_uconst:
-			if (sp < 1)
-				return false;
-			st[sp - 1] += o->a;
-			continue;
-		case DW_OP_deref:
-			if (sp < 1 || !read_word(c, st[sp - 1], &st[sp - 1]))
-				return false;
-			continue;
-		default:
-			break;
-		}
-		/* binary operators */
-		if (sp < 2)
+		res = push_op(o, fr, cfa, &s);
+		if (res == OP_OTHER)
+			res = unary_op(c, o, &s);
+		if (res == OP_FAIL)
 			return false;
-		x = st[--sp];
-		switch (a) {
-		case DW_OP_plus: st[sp - 1] += x; break;
-		case DW_OP_minus: st[sp - 1] -= x; break;
-		case DW_OP_mul: st[sp - 1] *= x; break;
-		case DW_OP_and: st[sp - 1] &= x; break;
-		case DW_OP_or: st[sp - 1] |= x; break;
-		case DW_OP_xor: st[sp - 1] ^= x; break;
-		case DW_OP_shl: st[sp - 1] = x < 64 ? st[sp - 1] << x : 0; break;
-		case DW_OP_shr: st[sp - 1] = x < 64 ? st[sp - 1] >> x : 0; break;
-		case DW_OP_eq: st[sp - 1] = st[sp - 1] == x; break;
-		case DW_OP_ne: st[sp - 1] = st[sp - 1] != x; break;
-		case DW_OP_ge: st[sp - 1] = (int64_t)st[sp - 1] >= (int64_t)x; break;
-		case DW_OP_gt: st[sp - 1] = (int64_t)st[sp - 1] > (int64_t)x; break;
-		case DW_OP_le: st[sp - 1] = (int64_t)st[sp - 1] <= (int64_t)x; break;
-		case DW_OP_lt: st[sp - 1] = (int64_t)st[sp - 1] < (int64_t)x; break;
-		default:
-			return false;   /* not known here: libunwind decides */
-		}
+		if (res == OP_DONE)
+			continue;
+		if (s.sp < 2)
+			return false;
+		x = s.v[--s.sp];
+		if (!binary_op(o->atom, &s.v[s.sp - 1], x))
+			return false;
 	}
-	if (sp == 0)
+	if (s.sp == 0)
 		return false;
-	*out = st[sp - 1];
+	*out = s.v[s.sp - 1];
 	return true;
 }
 
 static void regs_from_user(const ld_regs *r, struct frame_regs *fr)
 {
-	const unsigned long long *v[NREGS] = {
-		&r->rax, &r->rdx, &r->rcx, &r->rbx, &r->rsi, &r->rdi, &r->rbp,
-		&r->rsp, &r->r8, &r->r9, &r->r10, &r->r11, &r->r12, &r->r13,
-		&r->r14, &r->r15, &r->rip,
-	};
 	int g;
 
 	for (g = 0; g < NREGS; g++) {
-		fr->v[g] = *v[g];
+		fr->v[g] = ld_reg_value(r, ld_reg_by_dwarf((unsigned)g));
 		fr->ok[g] = true;
 		fr->at[g] = 0;
 	}
@@ -505,40 +542,22 @@ static int fast_unwind(struct ld_unwinder *u, struct ctx *c, struct sink *k)
 	return (int)k->fs->n;
 }
 
-/* libunwind's x86-64 register numbers, in user_regs_struct. */
-static unw_word_t *reg_slot(ld_regs *r, unw_regnum_t reg)
-{
-	switch (reg) {
-	case UNW_X86_64_RAX: return (unw_word_t *)&r->rax;
-	case UNW_X86_64_RDX: return (unw_word_t *)&r->rdx;
-	case UNW_X86_64_RCX: return (unw_word_t *)&r->rcx;
-	case UNW_X86_64_RBX: return (unw_word_t *)&r->rbx;
-	case UNW_X86_64_RSI: return (unw_word_t *)&r->rsi;
-	case UNW_X86_64_RDI: return (unw_word_t *)&r->rdi;
-	case UNW_X86_64_RBP: return (unw_word_t *)&r->rbp;
-	case UNW_X86_64_RSP: return (unw_word_t *)&r->rsp;
-	case UNW_X86_64_R8: return (unw_word_t *)&r->r8;
-	case UNW_X86_64_R9: return (unw_word_t *)&r->r9;
-	case UNW_X86_64_R10: return (unw_word_t *)&r->r10;
-	case UNW_X86_64_R11: return (unw_word_t *)&r->r11;
-	case UNW_X86_64_R12: return (unw_word_t *)&r->r12;
-	case UNW_X86_64_R13: return (unw_word_t *)&r->r13;
-	case UNW_X86_64_R14: return (unw_word_t *)&r->r14;
-	case UNW_X86_64_R15: return (unw_word_t *)&r->r15;
-	case UNW_X86_64_RIP: return (unw_word_t *)&r->rip;
-	default: return NULL;
-	}
-}
+/* libunwind numbers x86-64's registers as DWARF does, up to rip. */
+_Static_assert(UNW_X86_64_RAX == 0 && UNW_X86_64_RDX == 1 &&
+	       UNW_X86_64_RSP == 7 && UNW_X86_64_R15 == 15 &&
+	       UNW_X86_64_RIP == 16, "libunwind's register numbers are DWARF's");
 
 static int acc_access_reg(unw_addr_space_t as, unw_regnum_t reg,
 			  unw_word_t *val, int write, void *arg)
 {
 	struct ctx *c = ctx_of(arg);
-	unw_word_t *slot = c && c->regs_ok ? reg_slot(&c->regs, reg) : NULL;
+	const struct ld_reg_desc *d = c && c->regs_ok && reg >= 0 &&
+				      reg <= UNW_X86_64_RIP ?
+				      ld_reg_by_dwarf((unsigned)reg) : NULL;
 
-	if (write || !slot)
+	if (write || !d)
 		return _UPT_access_reg(as, reg, val, write, arg);
-	*val = *slot;
+	*val = ld_reg_value(&c->regs, d);
 	return 0;
 }
 

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <sys/sysmacros.h>
 
+#include "layoutdbg/grow.h"
 #include "layoutdbg/bp.h"
 #include "layoutdbg/guardian.h"
 #include "layoutdbg/mem.h"
@@ -174,15 +175,8 @@ int ld_bp_arm(struct ld_bps *b, pid_t tid, struct ld_bp *bp)
 		bp->armed = true;
 		return 0;
 	}
-	if (b->nsites == b->capsites) {
-		size_t cap = b->capsites ? 2 * b->capsites : 8;
-		struct ld_site *v = realloc(b->sites, cap * sizeof *v);
-
-		if (!v)
-			return -ENOMEM;
-		b->sites = v;
-		b->capsites = cap;
-	}
+	if (LD_GROW(b->sites, b->capsites, b->nsites, 8) < 0)
+		return -ENOMEM;
 	r = ld_mem_read(tid, bp->addr, &orig, 1);
 	if (r)
 		return r;

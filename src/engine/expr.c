@@ -1,12 +1,14 @@
 /* Address expressions: a number, $register, SYMBOL[@LIB][+OFFSET]. */
 #include <ctype.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "layoutdbg/error.h"
 #include "layoutdbg/expr.h"
+#include "layoutdbg/regtable.h"
 #include "layoutdbg/session.h"
 
 /* An address: a number, $register, SYMBOL or SYMBOL+OFFSET. */
@@ -32,20 +34,16 @@ int ld_eval_addr(struct ld_session *s, const char *what, const char *expr,
 		if (errno || *end)
 			return ld_error("%s: \"%s\": not an address", what, expr);
 	} else if (buf[0] == '$') {
-		static const char *names[] = { "pc", "rip", "sp", "rsp", "rbp", "fp",
-					       "rax", "rbx", "rcx", "rdx", "rsi", "rdi" };
 		struct ld_thread *t = s->proc ? ld_session_thread(s) : NULL;
+		const struct ld_reg_desc *d = ld_reg_by_name(buf + 1);
 		ld_regs r;
-		size_t i;
 
 		if (!t || ld_regs_get(t->tid, &r))
 			return ld_error("%s: \"%s\": no registers: no process", what,
 					expr);
-		for (i = 0; i < sizeof names / sizeof *names; i++)
-			if (!strcmp(buf + 1, names[i]))
-				break;
 		/* as gdb: $pc and $sp of the selected frame */
-		if (s->frame > 0 && i <= 3) {
+		if (s->frame > 0 && d && (d->offset == offsetof(ld_regs, rip) ||
+					  d->offset == offsetof(ld_regs, rsp))) {
 			struct ld_frames fs = { 0 };
 			int n = ld_session_stack(s, t->tid, (size_t)s->frame + 1, &fs);
 
@@ -58,19 +56,9 @@ int ld_eval_addr(struct ld_session *s, const char *what, const char *expr,
 				return ld_error("%s: \"%s\": cannot unwind to frame %d",
 						what, expr, s->frame);
 		}
-		switch (i) {
-		case 0: case 1: *out = r.rip; break;
-		case 2: case 3: *out = r.rsp; break;
-		case 4: case 5: *out = r.rbp; break;
-		case 6: *out = r.rax; break;
-		case 7: *out = r.rbx; break;
-		case 8: *out = r.rcx; break;
-		case 9: *out = r.rdx; break;
-		case 10: *out = r.rsi; break;
-		case 11: *out = r.rdi; break;
-		default:
+		if (!d)
 			return ld_error("%s: \"%s\": unknown register", what, expr);
-		}
+		*out = ld_reg_value(&r, d);
 	} else {
 		struct ld_obj *ob;
 		char *at = strchr(buf, '@');

@@ -3,108 +3,22 @@
  * only), free chunks from the bins, tcaches from their chunks, mmapped
  * chunks from the anonymous mappings.  Every read is bounded by the heap
  * it belongs to, every chain by a step limit: a damaged heap ends a walk
- * with a message, never a crash or a hang.  Layouts: heap.h. */
+ * with a message, never a crash or a hang.  Layouts: heap.h.
+ * Chunk lookups, bins and tcaches: heapbins.c; glibc's layout and the
+ * search for main_arena and mp_: heapglibc.c; shared: heap_int.h. */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "layoutdbg/grow.h"
 #include "layoutdbg/heap.h"
+#include "layoutdbg/heapmem.h"
+#include "heap_int.h"
 
-#define ARENA_SIZE      2200
-#define OFF_FASTBINS    16
-#define OFF_TOP         96
-#define OFF_LAST_REM    104
-#define OFF_BINS        112
-#define OFF_NEXT        2160
-#define OFF_ATTACHED    2176
-#define OFF_SYSTEM      2184
-#define OFF_MAX_SYSTEM  2192
-#define NFASTBINS       10
-#define NBINS           128
-#define HEAP_MAX_SIZE   (64ULL << 20)   /* 2 * 4 MiB * sizeof(long) */
-#define MINSIZE         32
-#define TCACHE_BINS     64
-#define MAX_ARENAS      4096
-#define MAX_HEAPS       65536
-#define WORD(buf, off)  (*(const uint64_t *)((const char *)(buf) + (off)))
 
-/* ---- names and sizes ---------------------------------------------------- */
-
-const char *ld_chunk_state_name(enum ld_chunk_state st)
-{
-	static const char *const names[LD_CH_NSTATES] = {
-		[LD_CH_INUSE] = "in use", [LD_CH_TCACHE] = "tcache",
-		[LD_CH_FAST] = "fastbin", [LD_CH_UNSORTED] = "unsorted",
-		[LD_CH_SMALL] = "small bin", [LD_CH_LARGE] = "large bin",
-		[LD_CH_TOP] = "top", [LD_CH_FREE] = "free (no bin)",
-		[LD_CH_FENCE] = "fencepost", [LD_CH_MMAPPED] = "mmapped",
-	};
-
-	return (unsigned)st < LD_CH_NSTATES ? names[st] : "?";
-}
-
-bool ld_chunk_state_free(enum ld_chunk_state st)
-{
-	return st == LD_CH_FAST || st == LD_CH_UNSORTED || st == LD_CH_SMALL ||
-	       st == LD_CH_LARGE || st == LD_CH_TOP;
-}
-
-uint64_t ld_chunk_usable(const struct ld_chunk *c)
-{
-	/* malloc_usable_size: the next chunk's prev_size field is ours while
-	 * we are in use; an mmapped chunk has no next chunk. */
-	if (c->size < 16)
-		return 0;
-	return c->size - (c->flags & LD_IS_MMAPPED ? 16 : 8);
-}
-
-unsigned ld_tcache_index(uint64_t size)
-{
-	return size < 0x20 ? 0 : (unsigned)((size - 0x11) / 16);
-}
-
-unsigned ld_fastbin_index(uint64_t size)
-{
-	return (unsigned)(size >> 4) - 2;
-}
-
-/* smallbin_index / largebin_index_64 of malloc.c */
-unsigned ld_bin_index(uint64_t sz)
-{
-	if (sz < 0x400)
-		return (unsigned)(sz >> 4);
-	if ((sz >> 6) <= 48)
-		return 48 + (unsigned)(sz >> 6);
-	if ((sz >> 9) <= 20)
-		return 91 + (unsigned)(sz >> 9);
-	if ((sz >> 12) <= 10)
-		return 110 + (unsigned)(sz >> 12);
-	if ((sz >> 15) <= 4)
-		return 119 + (unsigned)(sz >> 15);
-	if ((sz >> 18) <= 2)
-		return 124 + (unsigned)(sz >> 18);
-	return 126;
-}
-
-/* ---- the walk's memory: blocks read once, words served from them -------- */
-
-struct block {
-	uint64_t lo, hi;
-	uint8_t *buf;
-};
-
-struct walk {
-	const struct ld_heap_params *p;
-	struct ld_heap *h;
-	struct block *blocks;
-	size_t nblocks;
-	int safe_linking;       /* 1, 0, or -1: decide per pointer */
-	unsigned tcache_chunk;  /* 0x290, or 0x250 before glibc 2.30 */
-};
-
-static int read_mem(struct walk *w, uint64_t addr, void *buf, size_t len)
+int ld_hw_read_mem(struct walk *w, uint64_t addr, void *buf, size_t len)
 {
 	for (size_t i = 0; i < w->nblocks; i++) {
 		const struct block *b = &w->blocks[i];
@@ -117,36 +31,30 @@ static int read_mem(struct walk *w, uint64_t addr, void *buf, size_t len)
 	return w->p->read(w->p->ctx, addr, buf, len);
 }
 
-static int read_word(struct walk *w, uint64_t addr, uint64_t *v)
+int ld_hw_read_word(struct walk *w, uint64_t addr, uint64_t *v)
 {
-	return read_mem(w, addr, v, sizeof *v);
+	return ld_hw_read_mem(w, addr, v, sizeof *v);
 }
 
-/* Read [lo, hi) in one go and keep it for the rest of the walk. */
-static const uint8_t *load_block(struct walk *w, uint64_t lo, uint64_t hi,
-				 int *err)
+/* A heap image, read piece by piece as the walk reaches it (heapmem.h),
+ * is kept for the walk's other reads once all of it is read (keep), or
+ * given back. */
+static void image_close(struct walk *w, struct ld_himage *m, bool keep)
 {
-	struct block *nb = realloc(w->blocks, (w->nblocks + 1) * sizeof *nb);
-	uint8_t *buf;
-
-	*err = -ENOMEM;
-	if (!nb)
-		return NULL;
-	w->blocks = nb;
-	buf = malloc(hi - lo ? hi - lo : 1);
-	if (!buf)
-		return NULL;
-	*err = w->p->read(w->p->ctx, lo, buf, hi - lo);
-	if (*err) {
-		free(buf);
-		return NULL;
-	}
-	nb[w->nblocks++] = (struct block){ lo, hi, buf };
-	return buf;
+	if (keep)
+		w->blocks[w->nblocks++] = (struct block){ m->lo, m->hi, m->buf };
+	else
+		ld_hbuf_put(m->buf);
 }
 
-static char *fmt_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *fmt_msg(const char *fmt, ...)
+static void release_blocks(struct walk *w)
+{
+	for (size_t i = 0; i < w->nblocks; i++)
+		ld_hbuf_put(w->blocks[i].buf);
+	free(w->blocks);
+}
+
+char *ld_hw_msg(const char *fmt, ...)
 {
 	va_list ap;
 	char *s = NULL;
@@ -159,7 +67,7 @@ static char *fmt_msg(const char *fmt, ...)
 }
 
 /* Keep the first problem of an arena only: later ones follow from it. */
-static void note(char **slot, char *msg)
+void ld_hw_note(char **slot, char *msg)
 {
 	if (!*slot)
 		*slot = msg;
@@ -190,18 +98,34 @@ static uint64_t mapped_end(const struct ld_maps *m, uint64_t addr)
 
 /* ---- chunk lists ---------------------------------------------------------- */
 
-static int push_chunk(struct ld_chunk **v, size_t *n, size_t *cap,
-		      const struct ld_chunk *c)
+static int grow_chunks(struct ld_chunk **v, size_t *cap)
 {
-	if (*n == *cap) {
-		size_t nc = *cap ? *cap * 2 : 256;
-		struct ld_chunk *nv = realloc(*v, nc * sizeof *nv);
+	size_t nc = *cap ? *cap * 2 : 256;
+	struct ld_chunk *nv;
 
-		if (!nv)
-			return -ENOMEM;
-		*v = nv;
-		*cap = nc;
+	if (ld_hbuf_kept(*v)) {
+		/* out of a kept buffer (its reserve was short): malloc'd
+		 * from now on */
+		nv = malloc(nc * sizeof *nv);
+		if (nv) {
+			memcpy(nv, *v, *cap * sizeof *nv);
+			ld_hbuf_put(*v);
+		}
+	} else {
+		nv = realloc(*v, nc * sizeof *nv);
 	}
+	if (!nv)
+		return -ENOMEM;
+	*v = nv;
+	*cap = nc;
+	return 0;
+}
+
+static inline int push_chunk(struct ld_chunk **v, size_t *n, size_t *cap,
+			     const struct ld_chunk *c)
+{
+	if (*n == *cap && grow_chunks(v, cap))
+		return -ENOMEM;
 	(*v)[(*n)++] = *c;
 	return 0;
 }
@@ -211,384 +135,320 @@ struct chunk_vec {
 	size_t n, cap;
 };
 
-/* Walk one heap's chunks from start by their size fields up to the top
- * chunk or end.  Returns 0, -ENOMEM, or 1 when the walk was stopped by a
- * bad chunk (message in a->error). */
-static int walk_region(struct walk *w, struct ld_arena *a,
-		       const struct ld_heap_region *r, struct chunk_vec *cv)
+/* Room for every chunk the heaps can hold (MINSIZE each, and the fence-
+ * posts), reserved once, in a kept buffer when the list is large: the
+ * pages untouched cost nothing, and a list that doubles copies and faults
+ * in twice what it keeps.  Without the room (a bogus size), the list
+ * grows as it goes. */
+static void reserve_chunks(struct chunk_vec *cv, const struct ld_arena *a)
 {
-	int err;
-	const uint8_t *buf = load_block(w, r->start, r->end, &err);
-	uint64_t p = r->start;
+	size_t n = 2, len;
 
-	if (!buf) {
-		if (err == -ENOMEM)
-			return err;
-		note(&a->error, fmt_msg("heap 0x%llx-0x%llx: cannot read it (%s)",
-					(unsigned long long)r->start,
-					(unsigned long long)r->end, strerror(-err)));
-		return 1;
+	for (size_t i = 0; i < a->nheaps; i++)
+		n += (a->heaps[i].end - a->heaps[i].start) / MINSIZE + 2;
+	if (n >= (1u << 28))
+		return;
+	len = n * sizeof *cv->v;
+	cv->v = len >= (1u << 20) ? ld_hbuf_get(len) : malloc(len);
+	cv->cap = cv->v ? n : 0;
+}
+
+/* Give back the room the chunks did not take (not from a kept buffer). */
+static void trim_chunks(struct chunk_vec *cv)
+{
+	struct ld_chunk *v;
+
+	if (cv->cap - cv->n < 4096 || !cv->n || ld_hbuf_kept(cv->v))
+		return;
+	v = realloc(cv->v, cv->n * sizeof *v);
+	if (v) {
+		cv->v = v;
+		cv->cap = cv->n;
 	}
-	while (p + 16 <= r->end) {
-		uint64_t raw = WORD(buf, p - r->start + 8), size = raw & ~7ULL;
-		struct ld_chunk c = { .addr = p, .size = size, .flags = raw & 7 };
+}
 
-		if (p == a->top) {
-			c.state = LD_CH_TOP;
-			c.size = a->top_size;
-			return push_chunk(&cv->v, &cv->n, &cv->cap, &c);
+/* ---- totals, kept as the walk goes ------------------------------------- */
+
+/* The totals counted again from every chunk's state (the walk keeps them
+ * as it goes: this is for a heap whose chunks were dropped). */
+static void arena_count(struct ld_arena *a)
+{
+	struct ld_heap_totals *t = &a->t;
+
+	memset(t, 0, sizeof *t);
+	for (size_t i = 0; i < a->nchunks; i++) {
+		const struct ld_chunk *c = &a->chunks[i];
+
+		switch (c->state) {
+		case LD_CH_INUSE: case LD_CH_FREE: case LD_CH_MMAPPED:
+			t->in_use_chunks += c->size; t->n_in_use++; break;
+		case LD_CH_TCACHE:
+			t->in_use_chunks += c->size; t->n_in_use++;
+			t->tcache += c->size; t->n_tcache++; break;
+		case LD_CH_FAST: t->fast += c->size; t->n_fast++; break;
+		case LD_CH_UNSORTED: t->unsorted += c->size; t->n_unsorted++; break;
+		case LD_CH_SMALL: t->small += c->size; t->n_small++; break;
+		case LD_CH_LARGE: t->large += c->size; t->n_large++; break;
+		case LD_CH_TOP: t->top = c->size; break;
+		default: break;
 		}
-		if (!a->main && size == 16) {
-			/* fenceposts: 0x10|PREV_INUSE, then a zero size */
-			c.state = LD_CH_FENCE;
-			if (push_chunk(&cv->v, &cv->n, &cv->cap, &c))
-				return -ENOMEM;
-			if (p + 32 <= r->end) {
-				c = (struct ld_chunk){ .addr = p + 16, .state = LD_CH_FENCE,
-						       .flags = WORD(buf, p - r->start + 24) & 7 };
-				if (push_chunk(&cv->v, &cv->n, &cv->cap, &c))
-					return -ENOMEM;
-			}
-			return 0;
+	}
+}
+
+/* A chunk in use went into a bin of that kind. */
+void ld_hw_count_move(struct ld_arena *a, uint64_t size, unsigned kind)
+{
+	struct ld_heap_totals *t = &a->t;
+
+	switch (kind) {
+	case LD_CH_TCACHE:      /* glibc counts it in use */
+		t->tcache += size; t->n_tcache++; return;
+	case LD_CH_FAST: t->fast += size; t->n_fast++; break;
+	case LD_CH_UNSORTED: t->unsorted += size; t->n_unsorted++; break;
+	case LD_CH_SMALL: t->small += size; t->n_small++; break;
+	default: t->large += size; t->n_large++; break;
+	}
+	t->in_use_chunks -= size;
+	t->n_in_use--;
+}
+
+/* ---- the chunk index ------------------------------------------------------ */
+
+static struct chunk_index *new_index(struct walk *w, struct ld_arena *a,
+				     const struct ld_heap_region *r, size_t base)
+{
+	struct chunk_index *nv = realloc(w->idx, (w->nidx + 1) * sizeof *nv);
+
+	if (!nv)
+		return NULL;
+	w->idx = nv;
+	nv[w->nidx] = (struct chunk_index){ .a = a, .base = base };
+	if (ld_chunk_index_init(&nv[w->nidx].ix, r->start, r->end))
+		return NULL;
+	return &nv[w->nidx++];
+}
+
+static int index_cmp(const void *x, const void *y)
+{
+	const struct chunk_index *a = x, *b = y;
+
+	return a->ix.lo < b->ix.lo ? -1 : a->ix.lo > b->ix.lo;
+}
+
+static void release_index(struct walk *w)
+{
+	for (size_t i = 0; i < w->nidx; i++)
+		ld_chunk_index_release(&w->idx[i].ix);
+	free(w->idx);
+	w->idx = NULL;
+	w->nidx = 0;
+}
+
+/* Once every heap is walked: address order, and no index at all where two
+ * heaps overlap (a damaged arena): the lookups then search the lists. */
+static void index_sort(struct walk *w)
+{
+	if (w->nidx > 1)
+		qsort(w->idx, w->nidx, sizeof *w->idx, index_cmp);
+	for (size_t i = 1; i < w->nidx; i++)
+		if (w->idx[i].ix.lo < w->idx[i - 1].ix.hi) {
+			release_index(w);
+			return;
 		}
-		if (size < MINSIZE || size & 15 || size > r->end - p ||
-		    (a->top > p && a->top < r->end && size > a->top - p)) {
-			note(&a->error, fmt_msg("chunk at 0x%llx: size 0x%llx is not valid "
-						"(stops the walk)", (unsigned long long)p,
-						(unsigned long long)raw));
-			return 1;
-		}
+}
+
+/* ---- walking a heap ------------------------------------------------------- */
+
+static int add_candidate(struct walk *w, const struct ld_arena *a, size_t k)
+{
+	if (LD_GROW(w->cand, w->capcand, w->ncand, 16) < 0)
+		return -ENOMEM;
+	w->cand[w->ncand++] = (struct candidate){ (size_t)(a - w->h->arenas), k };
+	return 0;
+}
+
+/* The ordinary chunks from *pp on, the loop of every walk: it stops (0,
+ * and *pp where) at the top chunk, a fencepost, a bad size, or a chunk
+ * whose end is not read yet; or fails (-ENOMEM).  All state in locals:
+ * the list's uint8_t fields may alias anything, so a store into the list
+ * would make the compiler reload every field it reads through a pointer.
+ * Counts the chunks in use (the bins move them later). */
+static int run_chunks(struct walk *w, struct ld_arena *a, const struct ld_heap_region *r,
+		      const struct ld_himage *m, struct chunk_vec *cv, struct chunk_index *x,
+		      uint64_t *pp)
+{
+	const uint8_t *buf = m->buf;
+	const uint64_t start = r->start, end = r->end, top = a->top, have = m->have;
+	/* no chunk runs past the top chunk when it lies in this heap */
+	const uint64_t lim = top > start && top < end ? top : end;
+	const uint64_t tsize = w->tcache_chunk;
+	const bool fences = !a->main;
+	uint64_t *bits = x->ix.bits;
+	struct chunk_vec v = *cv;
+	uint64_t p = *pp, used = 0, nused = 0;
+	int res = 0;
+
+	while (p + 16 <= have && p != top) {
+		uint64_t raw = WORD(buf, p - start + 8), size = raw & ~7ULL;
+		uint8_t state = LD_CH_INUSE;
+
+		if ((fences && size == 16) || size < MINSIZE || size & 15 || size > lim - p)
+			break;
 		/* in use unless the next chunk says otherwise (PREV_INUSE);
 		 * the bins refine this below */
-		if (p + size + 16 <= r->end &&
-		    !(WORD(buf, p + size - r->start + 8) & LD_PREV_INUSE))
-			c.state = LD_CH_FREE;
-		if (push_chunk(&cv->v, &cv->n, &cv->cap, &c))
-			return -ENOMEM;
+		if (p + size + 16 <= end) {
+			if (p + size + 16 > have)
+				break;
+			if (!(WORD(buf, p + size - start + 8) & LD_PREV_INUSE))
+				state = LD_CH_FREE;
+		}
+		if ((v.n == v.cap && grow_chunks(&v.v, &v.cap)) ||
+		    (size == tsize && add_candidate(w, a, v.n))) {
+			res = -ENOMEM;
+			break;
+		}
+		v.v[v.n++] = (struct ld_chunk){ .addr = p, .size = size, .flags = raw & 7,
+						.state = state };
+		ld_chunk_index_put(bits, p - start);
+		used += size;
+		nused++;
 		p += size;
 	}
-	return 0;
+	*cv = v;
+	*pp = p;
+	a->t.in_use_chunks += used;
+	a->t.n_in_use += nused;
+	return res;
 }
 
-/* ---- lookups -------------------------------------------------------------- */
-
-static struct ld_chunk *find_in(struct ld_chunk *v, size_t n, uint64_t addr)
+/* The chunk at p where run_chunks stopped: the top chunk, fenceposts or a
+ * bad size end the walk of the heap (1 for a bad size, with a->error);
+ * a chunk whose end was not read yet is read (-1: go on from p; 2: the
+ * read failed). */
+static int chunk_stop(struct ld_arena *a, const struct ld_heap_region *r,
+		      struct ld_himage *m, struct chunk_vec *cv, struct chunk_index *x,
+		      uint64_t p)
 {
-	size_t lo = 0, hi = n;
+	uint64_t raw, size;
+	struct ld_chunk c;
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (v[mid].addr + (v[mid].size ? v[mid].size : 16) <= addr)
-			lo = mid + 1;
-		else if (v[mid].addr > addr)
-			hi = mid;
-		else
-			return &v[mid];
+	if (ld_himage_need(m, p + 16))
+		return 2;
+	raw = WORD(m->buf, p - r->start + 8);
+	size = raw & ~7ULL;
+	c = (struct ld_chunk){ .addr = p, .size = size, .flags = raw & 7 };
+	if (p == a->top) {
+		c.state = LD_CH_TOP;
+		c.size = a->t.top = a->top_size;
+		ld_chunk_index_set(&x->ix, p);
+		return push_chunk(&cv->v, &cv->n, &cv->cap, &c);
 	}
-	return NULL;
-}
-
-/* The chunk starting exactly at addr in any arena (for the bins). */
-static struct ld_chunk *chunk_exact(struct ld_heap *h, uint64_t addr)
-{
-	for (size_t i = 0; i < h->narenas; i++) {
-		struct ld_arena *a = &h->arenas[i];
-		struct ld_chunk *c = find_in(a->chunks, a->nchunks, addr);
-
-		if (c)
-			return c->addr == addr ? c : NULL;
-	}
-	return NULL;
-}
-
-const struct ld_chunk *ld_heap_chunk_at(const struct ld_heap *h, uint64_t addr,
-					int *arena)
-{
-	for (size_t i = 0; i < h->narenas; i++) {
-		const struct ld_arena *a = &h->arenas[i];
-		const struct ld_chunk *c = find_in(a->chunks, a->nchunks, addr);
-
-		if (c) {
-			if (arena)
-				*arena = (int)i;
-			return c;
-		}
-	}
-	for (size_t i = 0; i < h->nmmapped; i++) {
-		const struct ld_chunk *c = &h->mmapped[i];
-
-		if (addr >= c->addr && addr - c->addr < c->size) {
-			if (arena)
-				*arena = -1;
-			return c;
-		}
-	}
-	return NULL;
-}
-
-/* ---- bins ----------------------------------------------------------------- */
-
-/* A pointer that safe-linking protected (fd of fastbin and tcache chunks,
- * glibc >= 2.32: PROTECT_PTR).  When the version is unknown, take the
- * reading that gives a chunk. */
-static uint64_t reveal(struct walk *w, uint64_t field, uint64_t stored,
-		       uint64_t bias)
-{
-	uint64_t dec = stored ^ (field >> 12);
-
-	if (w->safe_linking >= 0)
-		return w->safe_linking ? dec : stored;
-	if (!dec || chunk_exact(w->h, dec - bias))
-		return dec;
-	return stored;
-}
-
-static int bin_add(struct ld_bin *b, uint64_t addr, size_t *cap)
-{
-	if (b->n == *cap) {
-		size_t nc = *cap ? *cap * 2 : 8;
-		uint64_t *nv = realloc(b->chunks, nc * sizeof *nv);
-
-		if (!nv)
+	if (!a->main && size == 16) {
+		/* fenceposts: 0x10|PREV_INUSE, then a zero size */
+		c.state = LD_CH_FENCE;
+		ld_chunk_index_set(&x->ix, p);
+		if (push_chunk(&cv->v, &cv->n, &cv->cap, &c))
 			return -ENOMEM;
-		b->chunks = nv;
-		*cap = nc;
-	}
-	b->chunks[b->n++] = addr;
-	return 0;
-}
-
-/* Mark chunk addr as free in bin b; false (with b->error) when it is not
- * a chunk of the heap or not of the size the bin holds. */
-static bool mark(struct walk *w, struct ld_bin *b, uint64_t addr)
-{
-	struct ld_chunk *c = chunk_exact(w->h, addr);
-	bool size_ok;
-
-	if (!c) {
-		note(&b->error, fmt_msg("0x%llx is not a chunk of the heap",
-					(unsigned long long)addr));
-		return false;
-	}
-	switch (b->kind) {
-	case LD_CH_TCACHE: size_ok = ld_tcache_index(c->size) == b->index; break;
-	case LD_CH_FAST: size_ok = ld_fastbin_index(c->size) == b->index; break;
-	case LD_CH_UNSORTED: size_ok = true; break;
-	default: size_ok = ld_bin_index(c->size) == b->index; break;
-	}
-	if (!size_ok) {
-		note(&b->error, fmt_msg("chunk 0x%llx has size 0x%llx, not of this bin",
-					(unsigned long long)addr,
-					(unsigned long long)c->size));
-		return false;
-	}
-	if (c->state != LD_CH_INUSE && c->state != LD_CH_FREE) {
-		note(&b->error, fmt_msg("chunk 0x%llx is in two bins (cycle?)",
-					(unsigned long long)addr));
-		return false;
-	}
-	c->state = b->kind;
-	c->bin = b->index;
-	return true;
-}
-
-/* Steps allowed in a chain: no more chunks than the heap can hold. */
-static size_t chain_limit(const struct ld_heap *h)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < h->narenas; i++)
-		n += h->arenas[i].nchunks;
-	return n + 1;
-}
-
-/* A singly linked chain (fastbin, tcache): first is a chunk address;
- * bias is where the fd field sits in the chunk minus the link target's
- * offset (tcache links user pointers). */
-static int walk_single(struct walk *w, struct ld_bin *b, uint64_t first,
-		       uint64_t bias, size_t max)
-{
-	size_t cap = 0, limit = chain_limit(w->h);
-	uint64_t c = first;
-
-	while (c && b->n < limit && b->n < max) {
-		uint64_t stored;
-
-		if (bin_add(b, c, &cap))
-			return -ENOMEM;
-		if (!mark(w, b, c))
-			return 0;
-		if (read_word(w, c + 16, &stored)) {
-			note(&b->error, fmt_msg("cannot read the fd of 0x%llx",
-						(unsigned long long)c));
-			return 0;
-		}
-		c = reveal(w, c + 16, stored, bias);
-		if (c)
-			c -= bias;
-	}
-	if (c && b->n >= limit)
-		note(&b->error, fmt_msg("chain longer than the heap (a cycle): cut"));
-	return 0;
-}
-
-/* A doubly linked bin: fd from the head until the head again. */
-static int walk_double(struct walk *w, struct ld_bin *b, uint64_t head,
-		       uint64_t first)
-{
-	size_t cap = 0, limit = chain_limit(w->h);
-	uint64_t c = first;
-
-	while (c != head && b->n < limit) {
-		if (bin_add(b, c, &cap))
-			return -ENOMEM;
-		if (!mark(w, b, c))
-			return 0;
-		if (read_word(w, c + 16, &c)) {
-			note(&b->error, fmt_msg("cannot read the fd of 0x%llx",
-						(unsigned long long)b->chunks[b->n - 1]));
-			return 0;
-		}
-	}
-	if (c != head)
-		note(&b->error, fmt_msg("chain longer than the heap (a cycle): cut"));
-	return 0;
-}
-
-static int add_bin(struct ld_bin **v, size_t *n, struct ld_bin *b)
-{
-	struct ld_bin *nv;
-
-	if (!b->n && !b->error)
-		return 0;
-	nv = realloc(*v, (*n + 1) * sizeof *nv);
-	if (!nv) {
-		free(b->chunks);
-		free(b->error);
-		return -ENOMEM;
-	}
-	*v = nv;
-	nv[(*n)++] = *b;
-	return 0;
-}
-
-static int arena_bins(struct walk *w, struct ld_arena *a, const uint8_t *st)
-{
-	for (unsigned i = 0; i < NFASTBINS; i++) {
-		struct ld_bin b = { .kind = LD_CH_FAST, .index = (uint16_t)i };
-
-		if (walk_single(w, &b, WORD(st, OFF_FASTBINS + 8 * i), 0, SIZE_MAX) ||
-		    add_bin(&a->bins, &a->nbins, &b))
-			return -ENOMEM;
-	}
-	for (unsigned i = 1; i < NBINS - 1; i++) {
-		uint64_t head = a->addr + OFF_BINS + 16 * (i - 1) - 16;
-		struct ld_bin b = { .kind = i == 1 ? LD_CH_UNSORTED :
-				    i < 64 ? LD_CH_SMALL : LD_CH_LARGE,
-				    .index = (uint16_t)i };
-
-		if (walk_double(w, &b, head, WORD(st, OFF_BINS + 16 * (i - 1))) ||
-		    add_bin(&a->bins, &a->nbins, &b))
-			return -ENOMEM;
-	}
-	return 0;
-}
-
-/* ---- tcaches --------------------------------------------------------------- */
-
-/* Is the chunk at c a tcache_perthread_struct?  Every count matches its
- * chain, which ends in NULL and holds chunks of the bin's size.  Read
- * only, nothing marked. */
-static bool looks_like_tcache(struct walk *w, const struct ld_chunk *c,
-			      bool first, bool *empty)
-{
-	uint8_t buf[640];
-	bool wide = w->tcache_chunk == 0x290;
-	size_t limit = chain_limit(w->h);
-
-	if (c->size != w->tcache_chunk || c->state != LD_CH_INUSE ||
-	    read_mem(w, c->addr + 16, buf, wide ? 640 : 576))
-		return false;
-	*empty = true;
-	for (unsigned i = 0; i < TCACHE_BINS; i++) {
-		unsigned count = wide ? ((const uint16_t *)buf)[i] : buf[i];
-		uint64_t e = WORD(buf, (wide ? 128 : 64) + 8 * i);
-
-		if (!count != !e || e & 15)
-			return false;
-		*empty &= count == 0;
-		/* the first chunk of a heap is its creator's tcache: the
-		 * structure is enough there (its chains may be damaged) */
-		for (unsigned k = 0; !first && k < count; k++) {
-			struct ld_chunk *x;
-			uint64_t stored;
-
-			if (!e || k >= limit || e & 15 || !(x = chunk_exact(w->h, e - 16)) ||
-			    ld_tcache_index(x->size) != i || read_word(w, e, &stored))
-				return false;
-			e = reveal(w, e, stored, 16);
-		}
-		if (e && !first)
-			return false;
-	}
-	/* An all-zero block is a tcache only where one is sure to be: the
-	 * first chunk of an arena's heap (tcache_init's allocation). */
-	return first || !*empty;
-}
-
-static int read_tcache(struct walk *w, uint64_t chunk, int arena)
-{
-	uint8_t buf[640];
-	bool wide = w->tcache_chunk == 0x290;
-	struct ld_tcache t = { .chunk = chunk, .arena = arena };
-	struct ld_tcache *nv;
-
-	if (read_mem(w, chunk + 16, buf, wide ? 640 : 576))
-		return 0;
-	for (unsigned i = 0; i < TCACHE_BINS; i++) {
-		unsigned count = wide ? ((const uint16_t *)buf)[i] : buf[i];
-		uint64_t e = WORD(buf, (wide ? 128 : 64) + 8 * i);
-		struct ld_bin b = { .kind = LD_CH_TCACHE, .index = (uint16_t)i,
-				    .count = (uint16_t)count };
-
-		if (e && (walk_single(w, &b, e - 16, 16, count) ||
-			  add_bin(&t.bins, &t.nbins, &b)))
-			return -ENOMEM;
-	}
-	nv = realloc(w->h->tcaches, (w->h->ntcaches + 1) * sizeof *nv);
-	if (!nv) {
-		for (size_t i = 0; i < t.nbins; i++) {
-			free(t.bins[i].chunks);
-			free(t.bins[i].error);
-		}
-		free(t.bins);
-		return -ENOMEM;
-	}
-	w->h->tcaches = nv;
-	nv[w->h->ntcaches++] = t;
-	return 0;
-}
-
-static int find_tcaches(struct walk *w)
-{
-	for (size_t i = 0; i < w->h->narenas; i++) {
-		struct ld_arena *a = &w->h->arenas[i];
-
-		for (size_t k = 0; k < a->nchunks; k++) {
-			struct ld_chunk *c = &a->chunks[k];
-			bool first = false, empty;
-
-			for (size_t j = 0; j < a->nheaps; j++)
-				first |= c->addr == a->heaps[j].start;
-			if (!looks_like_tcache(w, c, first, &empty))
-				continue;
-			c->tcache_struct = true;
-			if (read_tcache(w, c->addr, (int)i))
+		if (p + 32 <= r->end) {
+			if (ld_himage_need(m, p + 32))
+				return 2;
+			c = (struct ld_chunk){ .addr = p + 16, .state = LD_CH_FENCE,
+					       .flags = WORD(m->buf, p - r->start + 24) & 7 };
+			ld_chunk_index_set(&x->ix, p + 16);
+			if (push_chunk(&cv->v, &cv->n, &cv->cap, &c))
 				return -ENOMEM;
 		}
+		return 0;
 	}
-	return 0;
+	if (size < MINSIZE || size & 15 || size > r->end - p ||
+	    (a->top > p && a->top < r->end && size > a->top - p)) {
+		ld_hw_note(&a->error, ld_hw_msg("chunk at 0x%llx: size 0x%llx is not valid "
+					"(stops the walk)", (unsigned long long)p,
+					(unsigned long long)raw));
+		return 1;
+	}
+	return ld_himage_need(m, p + size + 16 <= r->end ? p + size + 16 : p + 16) ? 2 : -1;
+}
+
+/* The chunks of one heap image from its start by their size fields up to
+ * the top chunk or its end: 0, -ENOMEM, 1 when a bad chunk stopped the
+ * walk (message in a->error), 2 when a piece could not be read. */
+static int walk_chunks(struct walk *w, struct ld_arena *a, const struct ld_heap_region *r,
+		       struct ld_himage *m, struct chunk_vec *cv, struct chunk_index *x)
+{
+	uint64_t p = r->start;
+	int res = -1;
+
+	while (res == -1 && p + 16 <= r->end) {
+		if (run_chunks(w, a, r, m, cv, x, &p))
+			return -ENOMEM;
+		if (p + 16 <= r->end)
+			res = chunk_stop(a, r, m, cv, x, p);
+	}
+	return res == -1 ? 0 : res;
+}
+
+/* The heap could not be read: as if the walk had not begun (no chunks, no
+ * index, and only that message when it is the arena's first). */
+static int unread(struct walk *w, struct ld_arena *a, const struct ld_heap_region *r,
+		  struct chunk_vec *cv, size_t base, bool had_error, int err)
+{
+	cv->n = base;
+	while (w->ncand && w->cand[w->ncand - 1].arena == (size_t)(a - w->h->arenas) &&
+	       w->cand[w->ncand - 1].k >= base)
+		w->ncand--;
+	a->chunks = cv->v;
+	a->nchunks = cv->n;
+	arena_count(a);
+	if (w->nidx && w->idx[w->nidx - 1].a == a && w->idx[w->nidx - 1].base == base) {
+		w->nidx--;
+		ld_chunk_index_release(&w->idx[w->nidx].ix);
+	}
+	if (!had_error) {
+		free(a->error);
+		a->error = NULL;
+	}
+	ld_hw_note(&a->error, ld_hw_msg("heap 0x%llx-0x%llx: cannot read it (%s)",
+				(unsigned long long)r->start,
+				(unsigned long long)r->end, strerror(-err)));
+	return 1;
+}
+
+/* Read one heap of the arena and walk it.  Returns 0, -ENOMEM, or 1 when
+ * the walk was stopped (by a bad chunk, or the heap could not be read:
+ * all of it is read, as the walk's other reads may need any of it);
+ * *x gets the heap's chunk index (NULL when there is none). */
+static int walk_region(struct walk *w, struct ld_arena *a,
+		       const struct ld_heap_region *r, struct chunk_vec *cv,
+		       struct chunk_index **x)
+{
+	struct ld_himage m;
+	struct block *nb = realloc(w->blocks, (w->nblocks + 1) * sizeof *nb);
+	size_t base = cv->n;
+	bool had_error = a->error != NULL;
+	int res;
+
+	*x = NULL;
+	if (!nb)
+		return -ENOMEM;
+	w->blocks = nb;
+	if (ld_himage_open(&m, w->p->read, w->p->ctx, r->start, r->end))
+		return -ENOMEM;
+	*x = new_index(w, a, r, base);
+	if (!*x) {
+		ld_hbuf_put(m.buf);
+		return -ENOMEM;
+	}
+	res = walk_chunks(w, a, r, &m, cv, *x);
+	if (res >= 0 && res != 2 && ld_himage_need(&m, r->end))
+		res = 2;
+	if (res == 2) {
+		image_close(w, &m, false);
+		*x = NULL;
+		return unread(w, a, r, cv, base, had_error, m.err);
+	}
+	image_close(w, &m, res >= 0);
+	return res;
 }
 
 /* ---- arenas ---------------------------------------------------------------- */
@@ -619,7 +479,7 @@ static int main_regions(struct walk *w, struct ld_arena *a)
 	start = w->h->mp_sbrk_base ? w->h->mp_sbrk_base : end - a->system_mem;
 	start = (start + 15) & ~15ULL;
 	if (!a->top || start > a->top || end < a->top || end - start > (1ULL << 40)) {
-		note(&a->error, fmt_msg("main arena: top 0x%llx and system_mem 0x%llx "
+		ld_hw_note(&a->error, ld_hw_msg("main arena: top 0x%llx and system_mem 0x%llx "
 					"do not describe a heap",
 					(unsigned long long)a->top,
 					(unsigned long long)a->system_mem));
@@ -645,9 +505,9 @@ static int thread_regions(struct walk *w, struct ld_arena *a)
 	for (unsigned n = 0; hinfo && n < MAX_HEAPS; n++) {
 		uint64_t hi[4], start, end;
 
-		if (read_mem(w, hinfo, hi, sizeof hi) || hi[0] != a->addr ||
+		if (ld_hw_read_mem(w, hinfo, hi, sizeof hi) || hi[0] != a->addr ||
 		    hi[2] > HEAP_MAX_SIZE) {
-			note(&a->error, fmt_msg("arena 0x%llx: heap_info at 0x%llx is "
+			ld_hw_note(&a->error, ld_hw_msg("arena 0x%llx: heap_info at 0x%llx is "
 						"not valid (stops the walk)",
 						(unsigned long long)a->addr,
 						(unsigned long long)hinfo));
@@ -671,13 +531,17 @@ static int thread_regions(struct walk *w, struct ld_arena *a)
 
 /* The walk stopped at a bad chunk: the top chunk is still known (from the
  * arena), so that the totals and `heap chunk` keep it. */
-static int top_after_stop(struct ld_arena *a, struct chunk_vec *cv)
+static int top_after_stop(struct ld_arena *a, struct chunk_vec *cv,
+			  struct chunk_index *x)
 {
 	struct ld_chunk c = { .addr = a->top, .size = a->top_size,
 			      .flags = LD_PREV_INUSE, .state = LD_CH_TOP };
 
 	if (!a->top || (cv->n && cv->v[cv->n - 1].addr >= a->top))
 		return 0;
+	if (x)
+		ld_chunk_index_set(&x->ix, a->top);
+	a->t.top = a->top_size;
 	return push_chunk(&cv->v, &cv->n, &cv->cap, &c);
 }
 
@@ -688,7 +552,7 @@ static void check_top(struct walk *w, struct ld_arena *a)
 
 	if (!end || a->top_size <= end - a->top)
 		return;
-	note(&a->error, fmt_msg("top chunk at 0x%llx: size 0x%llx runs past the "
+	ld_hw_note(&a->error, ld_hw_msg("top chunk at 0x%llx: size 0x%llx runs past the "
 				"heap's end 0x%llx (counted up to there)",
 				(unsigned long long)a->top,
 				(unsigned long long)a->top_size,
@@ -707,22 +571,37 @@ static int walk_arena(struct walk *w, struct ld_arena *a, const uint8_t *st)
 	a->system_mem = WORD(st, OFF_SYSTEM);
 	a->max_system_mem = WORD(st, OFF_MAX_SYSTEM);
 	a->flags = *(const uint32_t *)(st + 4);
-	if (a->top && !read_word(w, a->top + 8, &tsize))
+	memset(&a->t, 0, sizeof a->t);
+	if (a->top && !ld_hw_read_word(w, a->top + 8, &tsize))
 		a->top_size = tsize & ~7ULL;
 	if (a->top)
 		check_top(w, a);
 	r = a->main ? main_regions(w, a) : thread_regions(w, a);
+	if (!r)
+		reserve_chunks(&cv, a);
 	for (size_t i = 0; !r && i < a->nheaps; i++) {
-		r = walk_region(w, a, &a->heaps[i], &cv);
+		struct chunk_index *x;
+
+		r = walk_region(w, a, &a->heaps[i], &cv, &x);
 		if (r > 0)
-			r = top_after_stop(a, &cv);
+			r = top_after_stop(a, &cv, x);
+		if (x)
+			ld_chunk_index_done(&x->ix);
 	}
+	trim_chunks(&cv);
 	a->chunks = cv.v;
 	a->nchunks = cv.n;
-	for (size_t i = 0; i < a->nchunks; i++)
-		a->chunks[i].last_remainder = a->chunks[i].addr == a->last_remainder &&
-					      a->chunks[i].state != LD_CH_TOP;
 	return r;
+}
+
+/* av->last_remainder, once the chunk lists are indexed. */
+static void mark_last_remainder(struct walk *w, struct ld_arena *a)
+{
+	struct ld_chunk *c = a->last_remainder ?
+		ld_hw_chunk_exact(w, a->last_remainder, NULL) : NULL;
+
+	if (c && c >= a->chunks && c < a->chunks + a->nchunks && c->state != LD_CH_TOP)
+		c->last_remainder = true;
 }
 
 static int arena_list(struct walk *w, uint8_t (*states)[ARENA_SIZE],
@@ -735,15 +614,15 @@ static int arena_list(struct walk *w, uint8_t (*states)[ARENA_SIZE],
 		int r;
 
 		if (*n == MAX_ARENAS) {
-			note(&w->h->error, fmt_msg("more than %d arenas: the list is cut",
+			ld_hw_note(&w->h->error, ld_hw_msg("more than %d arenas: the list is cut",
 						   MAX_ARENAS));
 			break;
 		}
-		r = read_mem(w, addr, states[*n], ARENA_SIZE);
+		r = ld_hw_read_mem(w, addr, states[*n], ARENA_SIZE);
 		if (r) {
 			if (!*n)
 				return r;
-			note(&w->h->error, fmt_msg("arena at 0x%llx cannot be read (%s): "
+			ld_hw_note(&w->h->error, ld_hw_msg("arena at 0x%llx cannot be read (%s): "
 						   "the list is cut",
 						   (unsigned long long)addr, strerror(-r)));
 			break;
@@ -753,7 +632,7 @@ static int arena_list(struct walk *w, uint8_t (*states)[ARENA_SIZE],
 		addr = WORD(states[*n], OFF_NEXT);
 		(*n)++;
 		if (addr & 7 || !addr) {
-			note(&w->h->error, fmt_msg("arena list: next 0x%llx is not valid",
+			ld_hw_note(&w->h->error, ld_hw_msg("arena list: next 0x%llx is not valid",
 						   (unsigned long long)addr));
 			break;
 		}
@@ -811,25 +690,14 @@ static int scan_mmapped(struct walk *w)
 	return 0;
 }
 
-/* Where sbrk_base sits in mp_: 96 from glibc 2.35 (thp_pagesize,
- * hp_pagesize, hp_flags came first), 72 before.  n_mmaps_max (65536
- * unless M_MMAP_MAX changed it) is 32 bytes before it from 2.35, 28
- * before: it tells the layout when the version is unknown. */
-static uint64_t sbrk_base_offset(const uint8_t *sbrk_base_field, int minor)
-{
-	if (minor)
-		return minor >= 35 ? 96 : 72;
-	return *(const uint32_t *)(sbrk_base_field - 28) == 65536 ? 72 : 96;
-}
-
 static void read_mp(struct walk *w)
 {
 	uint8_t buf[136];
 	uint64_t off;
 
-	if (!w->p->mp || read_mem(w, w->p->mp, buf, sizeof buf))
+	if (!w->p->mp || ld_hw_read_mem(w, w->p->mp, buf, sizeof buf))
 		return;
-	off = sbrk_base_offset(buf + 72, w->p->glibc_minor);
+	off = ld_heap_sbrk_base_offset(buf + 72, w->p->glibc_minor);
 	w->h->mp_valid = true;
 	w->h->mp_sbrk_base = WORD(buf, off);
 	w->h->mp_mmapped_mem = WORD(buf, off - 16);
@@ -843,25 +711,7 @@ static void arena_totals(struct ld_arena *a)
 {
 	struct ld_heap_totals *t = &a->t;
 
-	memset(t, 0, sizeof *t);
 	t->system = a->system_mem;
-	for (size_t i = 0; i < a->nchunks; i++) {
-		const struct ld_chunk *c = &a->chunks[i];
-
-		switch (c->state) {
-		case LD_CH_INUSE: case LD_CH_FREE: case LD_CH_MMAPPED:
-			t->in_use_chunks += c->size; t->n_in_use++; break;
-		case LD_CH_TCACHE:
-			t->in_use_chunks += c->size; t->n_in_use++;
-			t->tcache += c->size; t->n_tcache++; break;
-		case LD_CH_FAST: t->fast += c->size; t->n_fast++; break;
-		case LD_CH_UNSORTED: t->unsorted += c->size; t->n_unsorted++; break;
-		case LD_CH_SMALL: t->small += c->size; t->n_small++; break;
-		case LD_CH_LARGE: t->large += c->size; t->n_large++; break;
-		case LD_CH_TOP: t->top = c->size; break;
-		default: break;
-		}
-	}
 	t->rest = t->unsorted + t->small + t->large;
 	t->n_rest = t->n_unsorted + t->n_small + t->n_large;
 	t->in_use = t->system - t->fast - t->rest - t->top;
@@ -890,10 +740,13 @@ static int walk_all(struct walk *w, uint8_t (*states)[ARENA_SIZE])
 	for (size_t i = 0; i < h->narenas; i++)
 		if ((r = walk_arena(w, &h->arenas[i], states[i])))
 			return r;
-	if ((r = find_tcaches(w)))
+	index_sort(w);
+	for (size_t i = 0; i < h->narenas; i++)
+		mark_last_remainder(w, &h->arenas[i]);
+	if ((r = ld_hw_find_tcaches(w)))
 		return r;
 	for (size_t i = 0; i < h->narenas; i++)
-		if ((r = arena_bins(w, &h->arenas[i], states[i])))
+		if ((r = ld_hw_arena_bins(w, &h->arenas[i], states[i])))
 			return r;
 	for (size_t i = 0; i < h->narenas; i++)
 		arena_totals(&h->arenas[i]);
@@ -923,9 +776,9 @@ int ld_heap_walk(const struct ld_heap_params *p, struct ld_heap *out)
 	if (out->initialized)
 		r = walk_all(&w, states);
 out:
-	for (size_t i = 0; i < w.nblocks; i++)
-		free(w.blocks[i].buf);
-	free(w.blocks);
+	release_blocks(&w);
+	release_index(&w);
+	free(w.cand);
 	free(states);
 	if (r)
 		ld_heap_release(out);
@@ -947,7 +800,7 @@ void ld_heap_release(struct ld_heap *h)
 		struct ld_arena *a = &h->arenas[i];
 
 		free(a->heaps);
-		free(a->chunks);
+		ld_hbuf_put(a->chunks);
 		bins_free(a->bins, a->nbins);
 		free(a->error);
 	}
@@ -958,112 +811,4 @@ void ld_heap_release(struct ld_heap *h)
 	free(h->mmapped);
 	free(h->error);
 	memset(h, 0, sizeof *h);
-}
-
-/* ---- finding main_arena and mp_ without symbols ----------------------- */
-
-static bool plausible_arena(const uint8_t *st, uint64_t addr)
-{
-	uint64_t top = WORD(st, OFF_TOP), att = WORD(st, OFF_ATTACHED);
-
-	if (att > 100000 || (top & 15) || WORD(st, OFF_SYSTEM) > (1ULL << 44))
-		return false;
-	if (!top)        /* not initialised yet: everything else is zero */
-		return !WORD(st, OFF_BINS) && !WORD(st, OFF_SYSTEM);
-	/* an empty bin points to itself (bin_at(i) = &bins[2i-2] - 16) */
-	for (unsigned i = 1; i < NBINS - 1; i++) {
-		uint64_t fd = WORD(st, OFF_BINS + 16 * (i - 1));
-		uint64_t bk = WORD(st, OFF_BINS + 16 * (i - 1) + 8);
-		uint64_t head = addr + OFF_BINS + 16 * (i - 1) - 16;
-
-		if (!fd || !bk || (fd & 15) || (bk & 15) || ((fd == head) != (bk == head)))
-			return false;
-	}
-	return true;
-}
-
-/* Is there a main_arena at buf + off (address a, libc data [lo, hi))? */
-static bool arena_here(ld_heap_read_fn read, void *ctx, const uint8_t *buf,
-		       uint64_t a, uint64_t lo, uint64_t hi)
-{
-	uint64_t next = WORD(buf, OFF_NEXT), st[ARENA_SIZE / 8];
-	unsigned hops = 0;
-
-	if (next == a)
-		return plausible_arena(buf, a);
-	/* several arenas: next leaves libc's data and comes back */
-	if (!next || next & 7 || (next >= lo && next < hi) ||
-	    !WORD(buf, OFF_TOP) || !plausible_arena(buf, a))
-		return false;
-	while (next != a && hops++ < MAX_ARENAS && !(next & 7) &&
-	       !read(ctx, next, st, sizeof st))
-		next = st[OFF_NEXT / 8];
-	return next == a;
-}
-
-/* Read [lo, hi) of the program (at most 64 MiB).  NULL and *err. */
-static uint8_t *read_range(ld_heap_read_fn read, void *ctx, uint64_t lo,
-			   uint64_t hi, int *err)
-{
-	uint8_t *buf;
-
-	*err = -EINVAL;
-	if (hi <= lo || hi - lo > (64ULL << 20))
-		return NULL;
-	*err = -ENOMEM;
-	buf = malloc(hi - lo);
-	if (!buf)
-		return NULL;
-	*err = read(ctx, lo, buf, hi - lo);
-	if (*err) {
-		free(buf);
-		return NULL;
-	}
-	return buf;
-}
-
-int ld_heap_find_main_arena(ld_heap_read_fn read, void *ctx, uint64_t lo,
-			    uint64_t hi, uint64_t *addr)
-{
-	int err;
-	uint8_t *buf = read_range(read, ctx, lo, hi, &err);
-
-	if (!buf)
-		return err;
-	err = -ENOENT;
-	for (uint64_t off = 0; off + ARENA_SIZE <= hi - lo; off += 8)
-		if (WORD(buf, off + OFF_NEXT) &&
-		    arena_here(read, ctx, buf + off, lo + off, lo, hi)) {
-			*addr = lo + off;
-			err = 0;
-			break;
-		}
-	free(buf);
-	return err;
-}
-
-int ld_heap_find_mp(ld_heap_read_fn read, void *ctx, uint64_t lo, uint64_t hi,
-		    uint64_t sbrk_base, uint64_t *addr)
-{
-	int err;
-	uint8_t *buf = read_range(read, ctx, lo, hi, &err);
-
-	if (!buf)
-		return err;
-	err = -ENOENT;
-	for (uint64_t off = 96; sbrk_base && off + 40 <= hi - lo; off += 8) {
-		uint64_t bins = WORD(buf, off + 8), maxb = WORD(buf, off + 16);
-		uint64_t count = WORD(buf, off + 24);
-
-		/* sbrk_base, then tcache_bins, tcache_max_bytes, tcache_count
-		 * (defaults 64, 1032, 7) */
-		if (WORD(buf, off) != sbrk_base || !bins || bins > 64 ||
-		    maxb != (bins - 1) * 16 + 24 || count > 65535)
-			continue;
-		*addr = lo + off - sbrk_base_offset(buf + off, 0);
-		err = 0;
-		break;
-	}
-	free(buf);
-	return err;
 }

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "layoutdbg/grow.h"
 #include "layoutdbg/heapsnap.h"
 #include "layoutdbg/output.h"
 
@@ -111,15 +112,8 @@ void ld_heap_sums(const struct ld_snap_heap *h, struct ld_heap_sums *s)
 
 static int add(struct ld_heap_diff *d, struct ld_heap_change c)
 {
-	if (d->n == d->cap) {
-		size_t nc = d->cap ? d->cap * 2 : 32;
-		struct ld_heap_change *nv = realloc(d->v, nc * sizeof *nv);
-
-		if (!nv)
-			return -ENOMEM;
-		d->v = nv;
-		d->cap = nc;
-	}
+	if (LD_GROW(d->v, d->cap, d->n, 32) < 0)
+		return -ENOMEM;
 	d->v[d->n++] = c;
 	return 0;
 }

@@ -14,9 +14,23 @@
 
 static char debug_dir[PATH_MAX] = "/usr/lib/debug";
 
+/* The last C library located from its file's symbols or debug file: a
+ * snapshot locates malloc's state at every stop, and opening libc's debug
+ * file and indexing its symbols again cost more than the rest of a
+ * snapshot of a small process.  Keyed by the file (path and inode);
+ * addresses kept relative to the object's bias.  Heuristics read memory:
+ * not kept. */
+static struct {
+	bool valid;
+	uint64_t inode;
+	char path[PATH_MAX];
+	struct ld_heap_source src;  /* main_arena, mp: bias-relative */
+} memo;
+
 void ld_heap_set_debug_dir(const char *dir)
 {
 	snprintf(debug_dir, sizeof debug_dir, "%s", dir);
+	memo.valid = false;
 }
 
 const char *ld_heap_debug_dir(void)
@@ -165,6 +179,28 @@ static struct ld_obj *c_library(struct ld_session *s)
 	return NULL;
 }
 
+static bool remembered(struct ld_obj *ob, struct ld_heap_source *src)
+{
+	if (!memo.valid || memo.inode != ob->inode || strcmp(memo.path, ob->path))
+		return false;
+	*src = memo.src;
+	src->main_arena += ob->bias;
+	src->mp = src->mp ? src->mp + ob->bias : 0;
+	src->libc = ob;
+	return true;
+}
+
+static void remember(struct ld_obj *ob, const struct ld_heap_source *src)
+{
+	memo.src = *src;
+	memo.src.main_arena -= ob->bias;
+	memo.src.mp = src->mp ? src->mp - ob->bias : 0;
+	memo.src.libc = NULL;
+	memo.inode = ob->inode;
+	snprintf(memo.path, sizeof memo.path, "%s", ob->path);
+	memo.valid = true;
+}
+
 int ld_heap_locate(struct ld_session *s, struct ld_heap_source *src, bool quiet)
 {
 	const struct ld_maps *m;
@@ -184,14 +220,18 @@ int ld_heap_locate(struct ld_session *s, struct ld_heap_source *src, bool quiet)
 		snprintf(src->other, sizeof src->other, "%s", where->path);
 		return 1;
 	}
+	if (remembered(ob, src))
+		return 0;
 	glibc_version(ob, src);
 	e = ld_obj_elf(ob);
 	src->from = LD_HEAP_FROM_SYMBOLS;
-	if (e && from_elf(e, ob, src))
-		return 0;
-	src->from = LD_HEAP_FROM_DEBUG_FILE;
-	if (from_debug_file(ob, src))
-		return 0;
-	src->from = LD_HEAP_FROM_HEURISTICS;
-	return heuristics(s, m, ob, src) ? 1 : 0;
+	if (!(e && from_elf(e, ob, src))) {
+		src->from = LD_HEAP_FROM_DEBUG_FILE;
+		if (!from_debug_file(ob, src)) {
+			src->from = LD_HEAP_FROM_HEURISTICS;
+			return heuristics(s, m, ob, src) ? 1 : 0;
+		}
+	}
+	remember(ob, src);
+	return 0;
 }

@@ -1,5 +1,6 @@
-/* Session state: loading a program, maps/objects caches, memory, brk,
- * unwinding and snapshot capture.  Run control is in infrun.c. */
+/* Session state: loading a program, maps/objects caches, memory, unwinding.
+ * The floor under run control (infrun.c and its neighbours) and snapshot
+ * capture (capture.c): nothing here calls up into them. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -11,13 +12,9 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include "layoutdbg/heapcmd.h"
 #include "layoutdbg/error.h"
-#include "layoutdbg/resident.h"
 #include "layoutdbg/session.h"
-#include "layoutdbg/infrun.h"
 #include "layoutdbg/source.h"
-#include "layoutdbg/views.h"
 
 void ld_session_init(struct ld_session *s)
 {
@@ -60,8 +57,6 @@ static void free_args(char **args)
 
 void ld_session_release(struct ld_session *s)
 {
-	if (s->proc)
-		ld_end_process(s, true);
 	ld_elf_free(s->exe);
 	free(s->exe_path);
 	ld_lines_free(s->exe_lines);
@@ -74,9 +69,9 @@ void ld_session_release(struct ld_session *s)
 	ld_bps_release(&s->bps);
 	ld_snapshots_release(&s->snaps);
 	ld_timeline_release(&s->timeline);
-	ld_heap_forget();
 	ld_unwinder_free(s->unw);
 	s->unw = NULL;
+	ld_stop_report_release(&s->last_stop);
 }
 
 /* Find PROGRAM the way a shell would when it has no slash: in PATH, but
@@ -153,7 +148,6 @@ int ld_session_file(struct ld_session *s, const char *path)
 	ld_source_flush();
 	s->exe = e;
 	s->exe_path = full;
-	ld_rearm_for_file(s);
 	return 0;
 }
 
@@ -196,21 +190,45 @@ static char *exe_of(pid_t pid)
 	return strdup(buf);
 }
 
-int ld_session_rescan(struct ld_session *s)
+static int scan_objects(struct ld_session *s, const struct ld_maps *m)
 {
-	const struct ld_maps *m = ld_session_maps(s);
-	char *exe;
+	char *exe = exe_of(ld_proc_mem_tid(s->proc));
 	int r;
 
-	if (!m)
-		return -1;
-	exe = exe_of(ld_proc_mem_tid(s->proc));
 	r = ld_objs_scan(&s->objs, ld_proc_mem_tid(s->proc), m, exe ? exe : s->exe_path,
 			 ld_auxv_get(ld_proc_mem_tid(s->proc), 7 /* AT_BASE */));
 	free(exe);
 	if (r < 0)
 		return ld_error("reading the loaded objects: %s", strerror(-r));
 	return 0;
+}
+
+int ld_session_rescan(struct ld_session *s)
+{
+	const struct ld_maps *m = ld_session_maps(s);
+
+	if (!m)
+		return -1;
+	return scan_objects(s, m);
+}
+
+int ld_session_rescan_files(struct ld_session *s)
+{
+	struct ld_maps files;
+	int r;
+
+	if (!s->proc || (s->maps_gen == s->stop_gen && s->maps.n))
+		return ld_session_rescan(s);
+	ld_maps_init(&files);
+	r = ld_maps_read_files(ld_proc_mem_tid(s->proc), &files);
+	/* a kernel before 6.11, or a stranger failure that the whole
+	 * list's read reports in its words */
+	if (r == 0)
+		r = scan_objects(s, &files);
+	else
+		r = ld_session_rescan(s);
+	ld_maps_release(&files);
+	return r;
 }
 
 struct ld_thread *ld_session_thread(struct ld_session *s)
@@ -298,46 +316,6 @@ int ld_session_start_brk(pid_t pid, uint64_t *start_brk)
 	if (field != 47 || sscanf(p, "%llu", &v) != 1)
 		return -EIO;
 	*start_brk = v;
-	return 0;
-}
-
-int ld_session_brk(struct ld_session *s, uint64_t *start_brk, uint64_t *brk)
-{
-	struct ld_thread *t;
-	uint64_t v;
-	int r;
-
-	if (!s->proc)
-		return -ESRCH;
-	r = ld_session_start_brk(s->proc->pid, start_brk);
-	if (r)
-		return r;
-	t = ld_proc_thread(s->proc, s->proc->pid);
-	if (!t || t->state != LD_T_STOPPED)
-		t = ld_session_thread(s);
-	if (!t)
-		return -ESRCH;
-	/* Inside a system call nothing can be injected; the break tracked
-	 * from brk(2) results is exact then. */
-	if (t->in_syscall || t->last.kind == LD_STOP_SYSCALL ||
-	    t->last.kind == LD_STOP_SECCOMP) {
-		if (!s->cur_brk_known)
-			return -EBUSY;
-		*brk = s->cur_brk;
-		return 0;
-	}
-	r = ld_inject_syscall(s, t, SYS_brk, 0, &v);
-	if (r)
-		return r;
-	/* brk(0) never fails in the kernel; an error here is a filter or an
-	 * interruption, never an address (the kernel also keeps the break at
-	 * or above start_brk: mm/mmap.c, brk()). */
-	if (v >= (uint64_t)-4095)
-		return (int)(int64_t)v;
-	if (v < *start_brk)
-		return -ERANGE;
-	*brk = s->cur_brk = v;
-	s->cur_brk_known = true;
 	return 0;
 }
 
@@ -457,97 +435,6 @@ int ld_session_frames(struct ld_session *s, struct ld_thread *t,
 	}
 	ld_frames_release(&fs);
 	return r;
-}
-
-/* The break or "unknown" with the reason: never a half-filled value. */
-static void snap_brk(struct ld_session *s, struct ld_snapshot *snap)
-{
-	uint64_t start, cur;
-	int r = ld_session_brk(s, &start, &cur);
-
-	snap->brk_valid = r == 0;
-	snap->brk_err = -r;
-	snap->start_brk = r ? 0 : start;
-	snap->brk = r ? 0 : cur;
-}
-
-/* The section overlay: which ELF sections each mapping holds, so a diff
- * can say which sections a permission change concerns (RELRO). */
-static void capture_sections(struct ld_session *s, struct ld_snapshot *snap)
-{
-	struct ld_region *rg;
-	size_t i;
-
-	if (ld_session_rescan(s) < 0)
-		return;
-	rg = calloc(snap->maps.n + 1, sizeof *rg);
-	snap->sections = calloc(snap->maps.n + 1, sizeof *snap->sections);
-	if (!rg || !snap->sections) {
-		free(rg);
-		free(snap->sections);
-		snap->sections = NULL;
-		return;
-	}
-	ld_classify(s, &snap->maps, rg);
-	for (i = 0; i < snap->maps.n; i++) {
-		char buf[4096];
-		const struct ld_map *mp = &snap->maps.v[i];
-
-		buf[0] = 0;
-		if (rg[i].obj)
-			ld_sections_in(rg[i].obj, mp->start, mp->end, buf, sizeof buf);
-		snap->sections[i] = strdup(buf);
-	}
-	free(rg);
-}
-
-struct ld_snapshot *ld_session_snapshot(struct ld_session *s, const char *name)
-{
-	const struct ld_maps *m;
-	struct ld_snapshot *snap;
-	size_t i;
-
-	if (!s->proc) {
-		ld_error("snapshot: no process: the program is not being run");
-		return NULL;
-	}
-	if (name && ld_snapshot_find(&s->snaps, name)) {
-		ld_error("snapshot: a snapshot named \"%s\" exists already", name);
-		return NULL;
-	}
-	ld_resident_prime(s);
-	m = ld_session_maps(s);
-	if (!m)
-		return NULL;
-	snap = ld_snapshot_new(&s->snaps, name);
-	if (!snap || ld_maps_copy(&snap->maps, m) < 0)
-		goto nomem;
-	capture_sections(s, snap);
-	snap->pid = s->proc->pid;
-	snap->aslr = s->proc_aslr;
-	snap->exe = strdup(s->exe_path ? s->exe_path : "");
-	snap->reason = strdup(s->stop_reason);
-	snap_brk(s, snap);
-	snap->threads = calloc(s->proc->nthreads, sizeof *snap->threads);
-	if (!snap->threads || !snap->exe || !snap->reason ||
-	    ld_snapshot_pages(s, snap) < 0)
-		goto nomem;
-	for (i = 0; i < s->proc->nthreads; i++) {
-		struct ld_thread *t = &s->proc->threads[i];
-
-		if (t->state != LD_T_STOPPED)
-			continue;
-		if (ld_session_frames(s, t, &snap->threads[snap->nthreads++],
-				      LD_SNAP_INNER, LD_SNAP_OUTER) < 0)
-			goto nomem;
-	}
-	snap->heap = ld_heap_snapshot(s);
-	return snap;
-nomem:
-	if (snap)
-		ld_snapshot_drop(&s->snaps, snap);
-	ld_error("snapshot: %s", strerror(ENOMEM));
-	return NULL;
 }
 
 struct ld_lines *ld_session_exe_lines(struct ld_session *s)

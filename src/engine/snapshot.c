@@ -421,7 +421,8 @@ static struct keyed *keys_of(const struct ld_maps *m)
 }
 
 static int add_objchange(struct ld_objdiff *d, const char *key, char kind,
-			 const struct ld_map *a, const struct ld_map *b)
+			 const struct ld_snapshot *sa, const struct ld_map *a,
+			 const struct ld_snapshot *sb, const struct ld_map *b)
 {
 	struct ld_objchange *v = realloc(d->v, (d->n + 1) * sizeof *v), *c;
 
@@ -438,12 +439,29 @@ static int add_objchange(struct ld_objdiff *d, const char *key, char kind,
 		c->size_a = a->end - a->start;
 		c->start_a = a->start;
 		memcpy(c->perms_a, a->perms, 5);
+		c->pages_a = d->pages ? ld_snap_pages(sa, a) : NULL;
 	}
 	if (b) {
 		c->size_b = b->end - b->start;
 		c->start_b = b->start;
 		memcpy(c->perms_b, b->perms, 5);
+		c->pages_b = d->pages ? ld_snap_pages(sb, b) : NULL;
 	}
+	return 0;
+}
+
+/* Same key on both sides: changed, or the same (and touched when its
+ * pages moved). */
+static int match_objchange(struct ld_objdiff *d, const char *key,
+			   const struct ld_snapshot *a, const struct ld_map *x,
+			   const struct ld_snapshot *b, const struct ld_map *y)
+{
+	if (x->end - x->start != y->end - y->start ||
+	    strcmp(x->perms, y->perms) || x->offset != y->offset)
+		return add_objchange(d, key, '~', a, x, b, y);
+	d->same++;
+	if (d->pages && !ld_pages_equal(ld_snap_pages(a, x), ld_snap_pages(b, y)))
+		return add_objchange(d, key, 't', a, x, b, y);
 	return 0;
 }
 
@@ -455,6 +473,7 @@ int ld_snap_diff_by_object(const struct ld_snapshot *a,
 	int r = 0;
 
 	memset(out, 0, sizeof *out);
+	out->pages = a->pages && b->pages;
 	if (!ka || !kb) {
 		r = -ENOMEM;
 		goto done;
@@ -465,19 +484,13 @@ int ld_snap_diff_by_object(const struct ld_snapshot *a,
 			strcmp(ka[i].key, kb[j].key);
 
 		if (c < 0) {
-			r = add_objchange(out, ka[i].key, '-', ka[i].m, NULL);
+			r = add_objchange(out, ka[i].key, '-', a, ka[i].m, b, NULL);
 			i++;
 		} else if (c > 0) {
-			r = add_objchange(out, kb[j].key, '+', NULL, kb[j].m);
+			r = add_objchange(out, kb[j].key, '+', a, NULL, b, kb[j].m);
 			j++;
 		} else {
-			const struct ld_map *x = ka[i].m, *y = kb[j].m;
-
-			if (x->end - x->start != y->end - y->start ||
-			    strcmp(x->perms, y->perms) || x->offset != y->offset)
-				r = add_objchange(out, ka[i].key, '~', x, y);
-			else
-				out->same++;
+			r = match_objchange(out, ka[i].key, a, ka[i].m, b, kb[j].m);
 			i++;
 			j++;
 		}

@@ -68,8 +68,11 @@ int ld_show_examine(const struct ld_examine *x)
 		uint64_t v = 0, at = x->addr + i * sz;
 
 		memcpy(&v, x->buf + i * sz, sz);
+		/* the newline is format text: %s arguments are escaped */
+		if (i % per == 0 && i)
+			ld_out("\n");
 		if (i % per == 0)
-			ld_out("%s0x%" PRIx64 " <%s>:", i ? "\n" : "", at,
+			ld_out("0x%" PRIx64 " <%s>:", at,
 			       x->sym(x->sym_ctx, at, sym, sizeof sym));
 		put_value(x, v);
 	}

@@ -1,5 +1,6 @@
 /* The one JSON writer: setters and the pieces every document shares
  * (include/layoutdbg/json.h). */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +29,17 @@ json_t *ld_json_hex(uint64_t v)
 
 	snprintf(h, sizeof h, "0x%" PRIx64, v);
 	return json_string(h);
+}
+
+json_t *ld_json_words(const char *list)
+{
+	json_t *v = json_array();
+	char *copy = strdup(list), *save = NULL, *w;
+
+	for (w = copy ? strtok_r(copy, " ", &save) : NULL; w; w = strtok_r(NULL, " ", &save))
+		json_array_append_new(v, json_string(w));
+	free(copy);
+	return v;
 }
 
 int ld_json_put_u64_in(json_t *num, const char *numk, json_t *hex,
@@ -223,4 +235,25 @@ json_t *ld_json_pages(const struct ld_pages *p)
 	LD_PAGE_FIELDS(PF)
 #undef PF
 	return o;
+}
+
+/* Page counts of both sides and their difference (after - before, bytes;
+ * a side without the mapping counts as zeros). */
+int ld_json_put_pages_change(json_t *o, const struct ld_pages *a,
+			     const struct ld_pages *b)
+{
+	static const struct ld_pages zero;
+	json_t *dl = json_object();
+
+	if (ld_jset(o, "pages_before", a ? ld_json_pages(a) : json_null()) ||
+	    ld_jset(o, "pages_after", b ? ld_json_pages(b) : json_null()))
+		return -ENOMEM;
+	a = a ? a : &zero;
+	b = b ? b : &zero;
+#define PD(f) \
+	if (dl && ld_jset(dl, #f, json_integer(((json_int_t)b->f - a->f) * 1024))) \
+		return -ENOMEM;
+	LD_PAGE_FIELDS(PD)
+#undef PD
+	return ld_jset(o, "pages_delta", dl);
 }

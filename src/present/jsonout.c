@@ -7,21 +7,11 @@
 #include "layoutdbg/infrun.h"
 #include "layoutdbg/jsonout.h"
 
-static const char *event_name(enum ld_event ev)
-{
-	static const char *names[] = {
-		[LD_EV_NONE] = "none", [LD_EV_BREAKPOINT] = "breakpoint",
-		[LD_EV_STEP] = "step", [LD_EV_FINISH] = "finish",
-		[LD_EV_SIGNAL] = "signal", [LD_EV_INTERRUPT] = "interrupt",
-		[LD_EV_CATCH] = "catchpoint", [LD_EV_EXITED] = "exited",
-	};
-
-	return names[ev];
-}
-
 json_t *ld_json_process(struct ld_session *s)
 {
+	const struct ld_stop_report *last = ld_last_stop(s);
 	json_t *o = json_object(), *stop;
+	char reason[1280];
 	struct ld_thread *t;
 	struct ld_obj *ob;
 	const char *sym;
@@ -31,17 +21,18 @@ json_t *ld_json_process(struct ld_session *s)
 	if (!o)
 		return NULL;
 	if (!s->proc) {
-		ld_jset(o, "state", json_string(s->last_event == LD_EV_EXITED ?
-						"exited" : "none"));
-		if (s->last_event == LD_EV_EXITED) {
+		bool gone = last->kind == LD_SK_EXITED || last->kind == LD_SK_KILLED;
+
+		ld_jset(o, "state", json_string(gone ? "exited" : "none"));
+		if (gone) {
 			stop = json_object();
-			ld_jset(o, "pid", json_integer(s->last_pid));
+			ld_jset(o, "pid", json_integer(last->pid));
 			ld_jset(stop, "event", json_string("exited"));
-			ld_jset(stop, "reason", json_string(s->stop_reason));
-			if (s->last_exit_sig)
-				ld_jset(stop, "signal", json_string(sigabbrev_np(s->last_exit_sig)));
+			ld_jset(stop, "reason", json_string("exited"));
+			if (last->kind == LD_SK_KILLED)
+				ld_jset(stop, "signal", json_string(sigabbrev_np(last->sig)));
 			else
-				ld_jset(stop, "exit_code", json_integer(s->last_exit_code));
+				ld_jset(stop, "exit_code", json_integer(last->exit_code));
 			ld_jset(o, "stop", stop);
 		}
 		return o;
@@ -51,8 +42,9 @@ json_t *ld_json_process(struct ld_session *s)
 	ld_jset(o, "threads", json_integer((json_int_t)ld_proc_nlive(s->proc)));
 	ld_jset(o, "aslr", json_boolean(s->proc_aslr));
 	stop = json_object();
-	ld_jset(stop, "event", json_string(event_name(s->last_event)));
-	ld_jset(stop, "reason", json_string(s->stop_reason));
+	ld_jset(stop, "event", json_string(ld_stop_event_name(last->kind)));
+	ld_jset(stop, "reason", json_string(ld_stop_reason(last, reason,
+							    sizeof reason)));
 	t = ld_proc_thread(s->proc, s->cur_tid);
 	if (t && ld_regs_get(t->tid, &r) == 0) {
 		ld_jset(stop, "tid", json_integer(t->tid));

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "layoutdbg/error.h"
 #include "layoutdbg/json.h"
 #include "layoutdbg/output.h"
 #include "layoutdbg/pages.h"
@@ -61,56 +62,164 @@ static void table_measure(const struct ld_smaps *sm, struct table *t)
 			t->flags_w = (int)strlen(sm->v[i].vmflags);
 }
 
-/* " " and v right-aligned in w columns at p ("-" when absent); returns
- * the end.  By hand: a 20,000-mapping table is 300,000 numbers, and
- * printf's parsing of its format was most of the time of writing it. */
-static char *put_num(char *p, uint64_t v, int w, bool have)
+/* The table goes out through one buffer, written when full, its numbers
+ * formatted by hand: a 20,000-row table is 300,000 numbers, and stdio's
+ * format parsing and per-call locking were most of the time of writing
+ * it. */
+#define TBUF (32 * 1024)
+#define ROW_FIXED (6 * 24 + (NCOL + 1) * 24)	/* a row but flags and path */
+
+struct tbuf {
+	FILE *f;
+	size_t len;
+	char b[TBUF];
+};
+
+static void tb_flush(struct tbuf *t)
 {
-	char d[24];
+	fwrite(t->b, 1, t->len, t->f);
+	t->len = 0;
+}
+
+static void tb_put(struct tbuf *t, const char *s, size_t n)
+{
+	while (n) {
+		size_t k = TBUF - t->len < n ? TBUF - t->len : n;
+
+		memcpy(t->b + t->len, s, k);
+		t->len += k;
+		s += k;
+		n -= k;
+		if (t->len == TBUF)
+			tb_flush(t);
+	}
+}
+
+/* n blanks */
+static void tb_pad(struct tbuf *t, size_t n)
+{
+	while (n) {
+		size_t k = TBUF - t->len < n ? TBUF - t->len : n;
+
+		memset(t->b + t->len, ' ', k);
+		t->len += k;
+		n -= k;
+		if (t->len == TBUF)
+			tb_flush(t);
+	}
+}
+
+/* n digits of v, last first, into d (at least 20 bytes); "-" when the
+ * value is not there. */
+static int dec_digits(char *d, uint64_t v, bool have)
+{
 	int n = 0;
 
-	if (!have)
-		d[n++] = '-';
-	else
-		do
-			d[n++] = (char)('0' + v % 10);
-		while (v /= 10);
-	*p++ = ' ';
+	if (!have) {
+		d[0] = '-';
+		return 1;
+	}
+	do
+		d[n++] = (char)('0' + v % 10);
+	while (v /= 10);
+	return n;
+}
+
+static int hex_digits(char *d, uint64_t v)
+{
+	int n = 0;
+
+	do
+		d[n++] = "0123456789abcdef"[v & 15];
+	while (v >>= 4);
+	return n;
+}
+
+/* The n digits in d, right-aligned in w columns padded with pad (printf's
+ * "%*lu", "%0*lx"); returns the end. */
+static char *put_digits(char *p, const char *d, int n, int w, char pad)
+{
 	for (; w > n; w--)
-		*p++ = ' ';
+		*p++ = pad;
 	while (n)
 		*p++ = d[--n];
 	return p;
 }
 
-static void table_row(FILE *f, const struct ld_smaps *sm, const struct table *t,
-		      size_t i)
+static char *put_dec(char *p, uint64_t v, int w, bool have)
+{
+	char d[24];
+
+	return put_digits(p, d, dec_digits(d, v, have), w, ' ');
+}
+
+static char *put_hex(char *p, uint64_t v, int w, char pad)
+{
+	char d[24];
+
+	return put_digits(p, d, hex_digits(d, v), w, pad);
+}
+
+/* "%16lx %s %08lx %02x:%02x %7lu", by hand */
+static char *put_head(char *p, const struct ld_map *mp)
+{
+	p = put_hex(p, mp->start, 16, ' ');
+	*p++ = ' ';
+	p = stpcpy(p, mp->perms);
+	*p++ = ' ';
+	p = put_hex(p, mp->offset, 8, '0');
+	*p++ = ' ';
+	p = put_hex(p, mp->dev_major, 2, '0');
+	*p++ = ':';
+	p = put_hex(p, mp->dev_minor, 2, '0');
+	*p++ = ' ';
+	return put_dec(p, mp->inode, 7, true);
+}
+
+static void table_row(struct tbuf *tb, const struct ld_smaps *sm,
+		      const struct table *t, size_t i)
 {
 	const struct ld_map *mp = &sm->maps.v[i];
 	const struct ld_smap *m = &sm->v[i];
-	char row[80 + NCOL * 24 + 16], *p = row;
-	size_t c;
+	char *p;
+	size_t c, n;
 
-	p += snprintf(row, 80, "%16" PRIx64 " %s %08" PRIx64 " %02x:%02x %7" PRIu64,
-		      mp->start, mp->perms, mp->offset, mp->dev_major,
-		      mp->dev_minor, mp->inode);
-	for (c = 0; c < NCOL; c++)
-		if (t->on[c])
-			p = put_num(p, m->kb[columns[c]], t->w[c],
-				    ld_smap_has(m, columns[c]));
-	if (sm->have_thp)
-		p = put_num(p, (uint64_t)m->thp_eligible, 11, m->thp_eligible >= 0);
-	fwrite(row, 1, (size_t)(p - row), f);
-	if (sm->have_vmflags)
-		fprintf(f, " %-*s", t->flags_w, m->vmflags ? m->vmflags : "-");
-	fprintf(f, " %s\n", mp->path);
+	if (TBUF - tb->len < ROW_FIXED)
+		tb_flush(tb);
+	p = put_head(tb->b + tb->len, mp);
+	for (c = 0; c < NCOL; c++) {
+		if (!t->on[c])
+			continue;
+		*p++ = ' ';
+		p = put_dec(p, m->kb[columns[c]], t->w[c],
+			    ld_smap_has(m, columns[c]));
+	}
+	if (sm->have_thp) {
+		*p++ = ' ';
+		p = put_dec(p, (uint64_t)m->thp_eligible, 11,
+			    m->thp_eligible >= 0);
+	}
+	tb->len = (size_t)(p - tb->b);
+	if (sm->have_vmflags) {
+		const char *fl = m->vmflags ? m->vmflags : "-";
+
+		n = strlen(fl);
+		tb_put(tb, " ", 1);
+		tb_put(tb, fl, n);
+		if ((int)n < t->flags_w)
+			tb_pad(tb, (size_t)t->flags_w - n);
+	}
+	tb_put(tb, " ", 1);
+	tb_put(tb, mp->path, strlen(mp->path));
+	tb_put(tb, "\n", 1);
 }
 
-/* Straight to the stream, flushed once: ld_out flushes every call, and
- * a 20,000-mapping table is 300,000 of them. */
+/* Straight to the stream: ld_out flushes every call, and a
+ * 20,000-mapping table is 300,000 of them. */
 static void table_text(FILE *f, const struct ld_smaps *sm, pid_t pid)
 {
 	struct table t;
+	struct tbuf tb;
 	size_t c, i;
 	int lead = 16 + 1 + 4 + 1 + 8 + 1 + 5 + 1 + 7;
 
@@ -125,8 +234,11 @@ static void table_text(FILE *f, const struct ld_smaps *sm, pid_t pid)
 	if (sm->have_vmflags)
 		fprintf(f, " %-*s", t.flags_w, "VmFlags");
 	fprintf(f, " Mapping\n");
+	tb.f = f;
+	tb.len = 0;
 	for (i = 0; i < sm->maps.n; i++)
-		table_row(f, sm, &t, i);
+		table_row(&tb, sm, &t, i);
+	tb_flush(&tb);
 	/* pmap -X's totals: a rule, then the sums in KiB */
 	fprintf(f, "%*s", lead, "");
 	for (c = 0; c < NCOL; c++)
@@ -175,7 +287,7 @@ void ld_smaps_render(FILE *f, const struct ld_smaps *sm, pid_t pid)
 	fflush(f);
 }
 
-void ld_smaps_rollup_render(const struct ld_smaps *sm, pid_t pid)
+static void rollup_text(const struct ld_smaps *sm, pid_t pid)
 {
 	const struct ld_smap *m = &sm->v[0];
 	char h[32];
@@ -253,8 +365,8 @@ static json_t *totals_json(const struct ld_smaps *sm)
 	return o;
 }
 
-json_t *ld_smaps_json(const struct ld_smaps *sm, pid_t pid, bool rollup,
-		      const char *note)
+static json_t *smaps_json(const struct ld_smaps *sm, pid_t pid, bool rollup,
+			  const char *note)
 {
 	json_t *d = ld_jdoc(rollup ? "info proc smaps_rollup" : "info proc smaps");
 	json_t *arr = json_array();
@@ -280,6 +392,20 @@ json_t *ld_smaps_json(const struct ld_smaps *sm, pid_t pid, bool rollup,
 	if (note && *note)
 		ld_json_put_text(d, "note", note);
 	return d;
+}
+
+int ld_show_smaps(const struct ld_smaps *sm, pid_t pid, bool rollup,
+		  const char *note)
+{
+	if (ld_json_on())
+		return ld_emit_json(smaps_json(sm, pid, rollup, note));
+	if (rollup && sm->maps.n)
+		rollup_text(sm, pid);
+	else if (!rollup)
+		ld_smaps_render(stdout, sm, pid);
+	if (*note)
+		ld_warn("%s", note);
+	return 0;
 }
 
 /* ---- xinfo: one page -------------------------------------------------- */

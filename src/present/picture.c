@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "layoutdbg/classify.h"
 #include "layoutdbg/json.h"
 #include "layoutdbg/output.h"
 #include "layoutdbg/picture.h"
@@ -62,23 +63,23 @@ const struct ld_kind_look ld_kinds[LD_K_COUNT] = {
 	[LD_K_SPECIAL] = { "#76a5af", "vdso, vvar, vsyscall" },
 };
 
-/* From the mapping alone (no ELF reading here): the executable's own
- * mappings are those of its path; code is what is executable, data what is
- * writable, the rest read-only.  "[stack:TID]" is how kernels before 4.5
- * named thread stacks; "[anon:NAME]" is prctl(PR_SET_VMA_ANON_NAME). */
+/* From the mapping's name alone (a loaded snapshot has no objects): the
+ * executable's own mappings are those of its path; code is what is
+ * executable, data what is writable, the rest read-only.  Thread stacks
+ * named by old kernels join the stack, named anonymous memory the
+ * anonymous. */
 enum ld_kind ld_kind_of(const struct ld_map *mp, const char *exe)
 {
 	char buf[PATH_MAX];
 	int shade = mp->perms[2] == 'x' ? 0 : mp->perms[1] == 'w' ? 2 : 1;
 
-	if (!strcmp(mp->path, "[heap]"))
-		return LD_K_HEAP;
-	if (!strncmp(mp->path, "[stack", 6))
-		return LD_K_STACK;
-	if (!mp->path[0] || !strncmp(mp->path, "[anon", 5))
-		return LD_K_ANON;
-	if (!ld_map_is_file(mp))
-		return LD_K_SPECIAL;
+	switch (ld_map_name_of(mp)) {
+	case LD_MN_HEAP: return LD_K_HEAP;
+	case LD_MN_STACK: case LD_MN_THREAD_STACK: return LD_K_STACK;
+	case LD_MN_ANON: case LD_MN_ANON_NAMED: return LD_K_ANON;
+	case LD_MN_FILE: break;
+	default: return LD_K_SPECIAL;
+	}
 	if (exe && !strcmp(ld_map_basepath(mp, buf, sizeof buf), exe))
 		return (enum ld_kind)(LD_K_EXE_CODE + shade);
 	return (enum ld_kind)(LD_K_LIB_CODE + shade);

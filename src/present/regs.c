@@ -7,6 +7,7 @@
 #include "layoutdbg/jsonout.h"
 #include "layoutdbg/output.h"
 #include "layoutdbg/regs.h"
+#include "layoutdbg/regtable.h"
 
 /* The registers object, or only want's value and its _hex twin. */
 static json_t *regs_json(const struct ld_regs_view *v)
@@ -59,10 +60,10 @@ int ld_show_registers(const struct ld_regs_view *v)
 
 		if (want && strcmp(want, name) && !(want[0] == '$' && !strcmp(want + 1, name)))
 			continue;
-		if (!strcmp(name, "rip"))
+		if (ld_reg_descs[i].show == LD_REG_CODE)
 			ld_out("%-15s0x%-18" PRIx64 "0x%" PRIx64 " <%s>\n", name, x, x,
 			       v->sym(v->sym_ctx, x, sym, sizeof sym));
-		else if (!strcmp(name, "rsp") || !strcmp(name, "rbp"))
+		else if (ld_reg_descs[i].show == LD_REG_ADDR)
 			ld_out("%-15s0x%-18" PRIx64 "0x%" PRIx64 "\n", name, x, x);
 		else
 			ld_out("%-15s0x%-18" PRIx64 "%" PRId64 "\n", name, x, (int64_t)x);

@@ -1,12 +1,25 @@
 /* Text rendering of mappings, breakpoints, snapshots and diffs. */
 #include <errno.h>
 #include <inttypes.h>
+#include <stdbool.h>
 #include <string.h>
 #include <time.h>
 
 #include "layoutdbg/output.h"
 #include "layoutdbg/render.h"
 
+/* Whether s goes to the terminal as it is (ld_fout would not escape it). */
+static bool plain(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || (unsigned char)*s >= 0x7f)
+			return false;
+	return true;
+}
+
+/* The row's numbers and perms formatted once and written as they are,
+ * the path escaped: ld_fout's conversions one by one were most of the
+ * time of a 20,000-mapping table. */
 void ld_render_gdb_mappings(FILE *f, const struct ld_maps *m)
 {
 	size_t i;
@@ -16,29 +29,46 @@ void ld_render_gdb_mappings(FILE *f, const struct ld_maps *m)
 		"Size", "Offset", "Perms", "objfile");
 	for (i = 0; i < m->n; i++) {
 		const struct ld_map *mp = &m->v[i];
-		char a[24], b[24], sz[24], off[24];
+		char a[24], b[24], sz[24], off[24], line[128];
+		int n;
 
 		snprintf(a, sizeof a, "0x%" PRIx64, mp->start);
 		snprintf(b, sizeof b, "0x%" PRIx64, mp->end);
 		snprintf(sz, sizeof sz, "0x%" PRIx64, mp->end - mp->start);
 		snprintf(off, sizeof off, "0x%" PRIx64, mp->offset);
-		ld_fout(f, "  %18s %18s %10s %10s  %-5s  %s\n", a, b, sz, off,
-			mp->perms, mp->path);
+		if (!plain(mp->perms)) {
+			ld_fout(f, "  %18s %18s %10s %10s  %-5s  %s\n", a, b, sz, off,
+				mp->perms, mp->path);
+			continue;
+		}
+		n = snprintf(line, sizeof line, "  %18s %18s %10s %10s  %-5s  ", a, b, sz,
+			     off, mp->perms);
+		fwrite(line, 1, (size_t)n, f);
+		ld_escape_put(f, mp->path, strlen(mp->path));
+		fputc('\n', f);
 	}
 }
 
 void ld_render_maps_line(FILE *f, const struct ld_map *mp)
 {
+	char line[160];
 	int n;
 
 	/* fs/proc/task_mmu.c: the path starts in column 74 (seq_pad). */
-	n = ld_fout(f, "%08" PRIx64 "-%08" PRIx64 " %s %08" PRIx64 " %02x:%02x %" PRIu64 " ",
-		    mp->start, mp->end, mp->perms, mp->offset, mp->dev_major,
-		    mp->dev_minor, mp->inode);
+	if (!plain(mp->perms)) {
+		n = ld_fout(f, "%08" PRIx64 "-%08" PRIx64 " %s %08" PRIx64 " %02x:%02x %" PRIu64 " ",
+			    mp->start, mp->end, mp->perms, mp->offset, mp->dev_major,
+			    mp->dev_minor, mp->inode);
+	} else {
+		n = snprintf(line, sizeof line, "%08" PRIx64 "-%08" PRIx64 " %s %08" PRIx64
+			     " %02x:%02x %" PRIu64 " ", mp->start, mp->end, mp->perms,
+			     mp->offset, mp->dev_major, mp->dev_minor, mp->inode);
+		fwrite(line, 1, (size_t)n, f);
+	}
 	if (mp->path[0]) {
 		if (n < 73)
-			ld_fout(f, "%*s", 73 - n, "");
-		ld_fout(f, "%s", mp->path);
+			fprintf(f, "%*s", 73 - n, "");
+		ld_escape_put(f, mp->path, strlen(mp->path));
 	}
 	fputc('\n', f);
 }
@@ -176,6 +206,39 @@ static void frames_below(FILE *f, const struct ld_snap_thread *th,
 			mark ? "    " : "", limit - next, next, limit - 1);
 }
 
+/* gdb's table with a resident column before the file, as vmmap shows it,
+ * then the totals: a snapshot that recorded its page counts. */
+static void snapshot_pages(FILE *f, const struct ld_snapshot *s)
+{
+	char a[24], b[24], sz[24], off[24], h[4][32];
+	uint64_t size = 0, rss = 0, dirty = 0, swap = 0;
+	size_t i;
+
+	ld_fout(f, "  %18s %18s %10s %10s  %-5s %9s  %s\n", "Start Addr", "End Addr",
+		"Size", "Offset", "Perms", "Resident", "objfile");
+	for (i = 0; i < s->maps.n; i++) {
+		const struct ld_map *mp = &s->maps.v[i];
+		const struct ld_pages *pg = &s->pages[i];
+
+		snprintf(a, sizeof a, "0x%" PRIx64, mp->start);
+		snprintf(b, sizeof b, "0x%" PRIx64, mp->end);
+		snprintf(sz, sizeof sz, "0x%" PRIx64, mp->end - mp->start);
+		snprintf(off, sizeof off, "0x%" PRIx64, mp->offset);
+		ld_fout(f, "  %18s %18s %10s %10s  %-5s %9s  %s\n", a, b, sz, off,
+			mp->perms, ld_human_size((uint64_t)pg->rss * 1024, h[0], sizeof h[0]),
+			mp->path);
+		size += mp->end - mp->start;
+		rss += pg->rss;
+		dirty += pg->private_dirty;
+		swap += pg->swap;
+	}
+	ld_fout(f, "Resident: %s of %s mapped (private dirty %s, swap %s)\n",
+		ld_human_size(rss * 1024, h[0], sizeof h[0]),
+		ld_human_size(size, h[1], sizeof h[1]),
+		ld_human_size(dirty * 1024, h[2], sizeof h[2]),
+		ld_human_size(swap * 1024, h[3], sizeof h[3]));
+}
+
 void ld_render_snapshot(FILE *f, const struct ld_snapshot *s)
 {
 	char label[64], t[32], h1[32], h2[96];
@@ -185,7 +248,14 @@ void ld_render_snapshot(FILE *f, const struct ld_snapshot *s)
 		ld_snapshot_label(s, label, sizeof label), (int)s->pid,
 		clock_of(s, t, sizeof t), s->reason,
 		s->aslr ? " (address randomization on)" : "");
-	ld_render_gdb_mappings(f, &s->maps);
+	if (s->pages) {
+		snapshot_pages(f, s);
+	} else {
+		ld_render_gdb_mappings(f, &s->maps);
+		if (s->pages_err)
+			ld_fout(f, "Resident: not recorded (%s)\n",
+				strerror(-s->pages_err));
+	}
 	if (s->brk_valid)
 		ld_fout(f, "Program break: start_brk 0x%" PRIx64 ", brk 0x%" PRIx64
 			" (heap %s)\n", s->start_brk, s->brk,
@@ -436,17 +506,25 @@ void ld_render_diff(FILE *f, const struct ld_snap_diff *d)
 void ld_render_objdiff(FILE *f, const struct ld_snapshot *a,
 		       const struct ld_snapshot *b, const struct ld_objdiff *d)
 {
-	char la[64], lb[64], h[32];
+	char la[64], lb[64], h[32], t[256];
 	size_t i;
 
-	ld_fout(f, "diff --by-object %s -> %s (process%s %d%s", ld_snapshot_label(a, la, sizeof la),
+	/* the newline in the format: ld_fout escapes one in an argument */
+	ld_fout(f, "diff --by-object %s -> %s (process%s %d", ld_snapshot_label(a, la, sizeof la),
 		ld_snapshot_label(b, lb, sizeof lb), a->pid == b->pid ? "" : "es",
-		(int)a->pid, a->pid == b->pid ? ")\n" : "");
+		(int)a->pid);
 	if (a->pid != b->pid)
-		ld_fout(f, " and %d)\n", (int)b->pid);
+		ld_fout(f, " and %d", (int)b->pid);
+	ld_fout(f, ")\n");
 	for (i = 0; i < d->n; i++) {
 		const struct ld_objchange *c = &d->v[i];
 
+		if (c->kind == 't') {
+			ld_fout(f, "%s~ touched %s: %s%s\n", ld_c(LD_C_CHG), c->key,
+				ld_pages_delta_text(c->pages_a, c->pages_b, t, sizeof t),
+				ld_c(LD_C_RESET));
+			continue;
+		}
 		if (c->kind == '+') {
 			ld_fout(f, "%s+ %s: %s %s%s\n", ld_c(LD_C_ADD), c->key, c->perms_b,
 				ld_human_size(c->size_b, h, sizeof h), ld_c(LD_C_RESET));
@@ -465,7 +543,15 @@ void ld_render_objdiff(FILE *f, const struct ld_snapshot *a,
 			}
 			ld_fout(f, "%s\n", ld_c(LD_C_RESET));
 		}
+		/* under a change, as diff says it: how its pages moved */
+		if (d->pages && !(c->pages_a && c->pages_b &&
+				  ld_pages_equal(c->pages_a, c->pages_b)))
+			ld_fout(f, "    %s\n", ld_pages_delta_text(c->pages_a, c->pages_b,
+								t, sizeof t));
 	}
+	if (!d->pages && (a->pages || b->pages))
+		ld_fout(f, "pages: not compared (%s has no page counts)\n",
+			ld_snapshot_label(a->pages ? b : a, la, sizeof la));
 	ld_fout(f, "%zu mapping%s the same by object and offset%s\n", d->same,
 		d->same == 1 ? "" : "s", d->n ? "" : ": no change");
 }

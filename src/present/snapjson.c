@@ -9,21 +9,9 @@
 
 #include "layoutdbg/heapjson.h"
 #include "layoutdbg/json.h"
+#include "layoutdbg/regtable.h"
 #include "layoutdbg/snapjson.h"
 
-/* struct user_regs_struct, field by field, in its own order. */
-#define REG(r) { #r, offsetof(ld_regs, r) }
-const struct ld_snap_reg ld_snap_regs[LD_SNAP_NREGS] = {
-	REG(r15), REG(r14), REG(r13), REG(r12), REG(rbp), REG(rbx),
-	REG(r11), REG(r10), REG(r9), REG(r8), REG(rax), REG(rcx),
-	REG(rdx), REG(rsi), REG(rdi), REG(orig_rax), REG(rip), REG(cs),
-	REG(eflags), REG(rsp), REG(ss), REG(fs_base), REG(gs_base),
-	REG(ds), REG(es), REG(fs), REG(gs),
-};
-#undef REG
-/* A register added to the struct must be added to the table. */
-_Static_assert(sizeof(ld_regs) == LD_SNAP_NREGS * sizeof(uint64_t),
-	       "ld_snap_regs does not cover struct user_regs_struct");
 
 static int put_regs(json_t *t, const struct ld_snap_thread *th)
 {
@@ -38,11 +26,12 @@ static int put_regs(json_t *t, const struct ld_snap_thread *th)
 		return -1;
 	if (ld_jset(t, "regs_hex", hex = json_object()))
 		return -1;
-	for (i = 0; i < LD_SNAP_NREGS; i++) {
-		uint64_t v;
+	/* struct user_regs_struct, field by field, in its own order */
+	for (i = 0; i < ld_nregs; i++) {
+		const struct ld_reg_desc *d = ld_reg_in_struct(i);
+		uint64_t v = ld_reg_value(&th->regs, d);
 
-		memcpy(&v, (const char *)&th->regs + ld_snap_regs[i].off, sizeof v);
-		if (ld_json_put_u64_in(num, ld_snap_regs[i].name, hex, ld_snap_regs[i].name, v))
+		if (ld_json_put_u64_in(num, d->name, hex, d->name, v))
 			return -1;
 	}
 	return 0;
@@ -172,34 +161,13 @@ static json_t *snapref_json(const struct ld_snapshot *s)
 	return o;
 }
 
-/* Page counts of both sides and their difference (after - before, bytes;
- * a side without the mapping counts as zeros). */
-static int put_pages_change(json_t *o, const struct ld_pages *a,
-			    const struct ld_pages *b)
-{
-	static const struct ld_pages zero;
-	json_t *dl = json_object();
-
-	if (ld_jset(o, "pages_before", a ? ld_json_pages(a) : json_null()) ||
-	    ld_jset(o, "pages_after", b ? ld_json_pages(b) : json_null()))
-		return -ENOMEM;
-	a = a ? a : &zero;
-	b = b ? b : &zero;
-#define PD(f) \
-	if (dl && ld_jset(dl, #f, json_integer(((json_int_t)b->f - a->f) * 1024))) \
-		return -ENOMEM;
-	LD_PAGE_FIELDS(PD)
-#undef PD
-	return ld_jset(o, "pages_delta", dl);
-}
-
 static json_t *diff_change_json(const struct ld_snap_diff *d,
 				const struct ld_map_change *c)
 {
 	json_t *o = ld_json_change(c);
 
 	if (o && d->pages &&
-	    put_pages_change(o, ld_snap_pages(d->a, c->before),
+	    ld_json_put_pages_change(o, ld_snap_pages(d->a, c->before),
 			     ld_snap_pages(d->b, c->after))) {
 		json_decref(o);
 		return NULL;
@@ -219,7 +187,7 @@ static json_t *touched_json(const struct ld_snap_diff *d)
 		if (!o || ld_jset(o, "kind", json_string("touched")) ||
 		    ld_jset(o, "before", ld_json_mapping(t->before)) ||
 		    ld_jset(o, "after", ld_json_mapping(t->after)) ||
-		    put_pages_change(o, ld_snap_pages(d->a, t->before),
+		    ld_json_put_pages_change(o, ld_snap_pages(d->a, t->before),
 				     ld_snap_pages(d->b, t->after)) ||
 		    json_array_append_new(a, o)) {
 			json_decref(o);
@@ -317,5 +285,37 @@ json_t *ld_snap_diff_to_json(const struct ld_snap_diff *d)
 		json_decref(o);
 		return NULL;
 	}
+	return o;
+}
+
+/* diff --by-object's changes, as ld_snap_diff_to_json's. */
+json_t *ld_objdiff_to_json(const struct ld_objdiff *d)
+{
+	json_t *o = json_object(), *arr = json_array();
+	size_t i;
+
+	for (i = 0; i < d->n; i++) {
+		const struct ld_objchange *c = &d->v[i];
+		json_t *x = json_object();
+
+		ld_jset(x, "key", json_string(c->key));
+		ld_jset(x, "kind", json_string(c->kind == '+' ? "added" :
+					       c->kind == '-' ? "removed" :
+					       c->kind == 't' ? "touched" : "changed"));
+		if (d->pages)
+			ld_json_put_pages_change(x, c->pages_a, c->pages_b);
+		if (c->kind != '+') {
+			ld_json_put_u64(x, "size_before", c->size_a);
+			ld_jset(x, "perms_before", json_string(c->perms_a));
+		}
+		if (c->kind != '-') {
+			ld_json_put_u64(x, "size_after", c->size_b);
+			ld_jset(x, "perms_after", json_string(c->perms_b));
+		}
+		json_array_append_new(arr, x);
+	}
+	ld_jset(o, "changes", arr);
+	ld_jset(o, "same", json_integer((json_int_t)d->same));
+	ld_jset(o, "pages", json_boolean(d->pages));
 	return o;
 }

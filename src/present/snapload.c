@@ -19,6 +19,7 @@
 #include "layoutdbg/heapsnap.h"
 #include "layoutdbg/json.h"
 #include "layoutdbg/output.h"
+#include "layoutdbg/regtable.h"
 #include "layoutdbg/snapjson.h"
 #include "layoutdbg/snapload.h"
 
@@ -546,13 +547,13 @@ static int get_regs(const struct rd *r, const json_t *o, const char *w,
 		return -EINVAL;
 	snprintf(nw, sizeof nw, "%s.regs", w);
 	snprintf(hw, sizeof hw, "%s.regs_hex", w);
-	for (i = 0; i < LD_SNAP_NREGS; i++) {
-		const char *name = ld_snap_regs[i].name;
+	for (i = 0; i < ld_nregs; i++) {
+		const struct ld_reg_desc *d = ld_reg_in_struct(i);
 		uint64_t v;
 
-		if (get_u64_in(r, num, nw, name, hex, hw, name, &v))
+		if (get_u64_in(r, num, nw, d->name, hex, hw, d->name, &v))
 			return -EINVAL;
-		memcpy((char *)&th->regs + ld_snap_regs[i].off, &v, sizeof v);
+		*ld_reg_slot(&th->regs, d) = v;
 	}
 	th->regs_valid = true;
 	return 0;

@@ -69,38 +69,11 @@ int ld_show_diff(const struct ld_snap_diff *d, const struct ld_heap_diff *hd,
 	return 0;
 }
 
-static json_t *objdiff_json(const struct ld_objdiff *d)
-{
-	json_t *o = json_object(), *arr = json_array();
-	size_t i;
-
-	for (i = 0; i < d->n; i++) {
-		const struct ld_objchange *c = &d->v[i];
-		json_t *x = json_object();
-
-		ld_jset(x, "key", json_string(c->key));
-		ld_jset(x, "kind", json_string(c->kind == '+' ? "added" :
-					       c->kind == '-' ? "removed" : "changed"));
-		if (c->kind != '+') {
-			ld_json_put_u64(x, "size_before", c->size_a);
-			ld_jset(x, "perms_before", json_string(c->perms_a));
-		}
-		if (c->kind != '-') {
-			ld_json_put_u64(x, "size_after", c->size_b);
-			ld_jset(x, "perms_after", json_string(c->perms_b));
-		}
-		json_array_append_new(arr, x);
-	}
-	ld_jset(o, "changes", arr);
-	ld_jset(o, "same", json_integer((json_int_t)d->same));
-	return o;
-}
-
 int ld_show_objdiff(const struct ld_snapshot *a, const struct ld_snapshot *b,
 		    const struct ld_objdiff *d)
 {
 	if (ld_json_on())
-		ld_emit_doc("diff", "by_object", objdiff_json(d));
+		ld_emit_doc("diff", "by_object", ld_objdiff_to_json(d));
 	else
 		ld_render_objdiff(stdout, a, b, d);
 	fflush(stdout);

@@ -4,30 +4,14 @@
 #include <string.h>
 
 #include "layoutdbg/emulate.h"
+#include "layoutdbg/regtable.h"
 
 typedef struct user_regs_struct regs_t;
 
 /* Register number (0-15, ModRM order with REX bit) to its slot. */
 static unsigned long long *reg(regs_t *r, unsigned n)
 {
-	switch (n) {
-	case 0: return &r->rax;
-	case 1: return &r->rcx;
-	case 2: return &r->rdx;
-	case 3: return &r->rbx;
-	case 4: return &r->rsp;
-	case 5: return &r->rbp;
-	case 6: return &r->rsi;
-	case 7: return &r->rdi;
-	case 8: return &r->r8;
-	case 9: return &r->r9;
-	case 10: return &r->r10;
-	case 11: return &r->r11;
-	case 12: return &r->r12;
-	case 13: return &r->r13;
-	case 14: return &r->r14;
-	default: return &r->r15;
-	}
+	return ld_reg_slot(r, ld_reg_by_enc(n & 15));
 }
 
 /* push r64: 50+r, 41 50+r */

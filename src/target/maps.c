@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/ioctl.h>
 
 #include "layoutdbg/error.h"
 #include "layoutdbg/maps.h"
@@ -40,17 +41,7 @@ struct cursor {
 
 /* Write "line N: <why>" into the caller's buffer.  Returns -EINVAL so that
  * `return fail(c, ...)` reads as the reason a line is rejected. */
-static int fail(const struct cursor *c, const char *fmt, ...) LD_PRINTF(2, 3);
-static int fail(const struct cursor *c, const char *fmt, ...)
-{
-	va_list ap;
-	int r;
-
-	va_start(ap, fmt);
-	r = ld_vfail_line(c->err, c->errlen, c->lineno, fmt, ap);
-	va_end(ap);
-	return r;
-}
+#define fail(c, ...) ld_fail_line((c)->err, (c)->errlen, (c)->lineno, __VA_ARGS__)
 
 /* A field as it can be shown in a message: truncated, and with '?' for
  * bytes that would garble a terminal (the text may be anything). */
@@ -504,14 +495,7 @@ static int add_line(struct ld_maps *out, struct cursor *c,
 
 /* ---- reading ------------------------------------------------------- */
 
-/* Where the text comes from: a stream, or (f NULL) a file descriptor. */
-struct input {
-	FILE *f;
-	int fd;
-};
-
-/* Read at most n bytes into dst: how many, 0 at the end, or -errno. */
-static ssize_t input_read(const struct input *in, char *dst, size_t n)
+ssize_t ld_input_read(const struct ld_input *in, char *dst, size_t n)
 {
 	size_t got;
 	ssize_t r;
@@ -519,7 +503,9 @@ static ssize_t input_read(const struct input *in, char *dst, size_t n)
 	if (n > SSIZE_MAX)
 		n = SSIZE_MAX;
 	if (!in->f) {
-		r = read(in->fd, dst, n);
+		do
+			r = read(in->fd, dst, n);
+		while (r < 0 && errno == EINTR);
 		return r < 0 ? -errno : r;
 	}
 	/* fread() leaves errno alone at end of file; only ferror() tells
@@ -629,7 +615,7 @@ static int linebuf_parse(struct linebuf *lb, struct ld_maps *out,
 /* Read and parse to the end of the input.  A read error ends the text
  * there: what came before it is parsed (a last partial line too, as
  * getline() returns it), then the error is blamed on the next line. */
-static int parse_input(const struct input *in, struct ld_maps *out,
+static int parse_input(const struct ld_input *in, struct ld_maps *out,
 		       struct cursor *c)
 {
 	struct linebuf lb;
@@ -643,7 +629,7 @@ static int parse_input(const struct input *in, struct ld_maps *out,
 			lb.len = 0;	/* the line did not fit: not a line */
 			break;
 		}
-		got = input_read(in, lb.b + lb.len, lb.cap - lb.len - LINE_PAD);
+		got = ld_input_read(in, lb.b + lb.len, lb.cap - lb.len - LINE_PAD);
 		if (got <= 0)
 			break;
 		lb.len += (size_t)got;
@@ -669,7 +655,7 @@ out:
 int ld_maps_parse(FILE *f, struct ld_maps *out, char *err, size_t errlen)
 {
 	struct cursor c = { .err = err, .errlen = errlen };
-	struct input in = { .f = f, .fd = -1 };
+	struct ld_input in = { .f = f, .fd = -1 };
 
 	if (err && errlen)
 		err[0] = '\0';
@@ -691,7 +677,7 @@ int ld_maps_parse_line(struct ld_maps *out, const char *line, size_t len,
 int ld_maps_read(pid_t pid, struct ld_maps *out, char *err, size_t errlen)
 {
 	struct cursor c = { .err = err, .errlen = errlen };
-	struct input in = { .f = NULL };
+	struct ld_input in = { .f = NULL };
 	char path[32];
 	int rc;
 
@@ -710,6 +696,82 @@ int ld_maps_read(pid_t pid, struct ld_maps *out, char *err, size_t errlen)
 	 * that went out of order rather than return it. */
 	rc = parse_input(&in, out, &c);
 	close(in.fd);
+	return rc;
+}
+
+/* ---- file mappings by ioctl ----------------------------------------- */
+
+/* PROCMAP_QUERY (Linux 6.11, include/uapi/linux/fs.h): one mapping per
+ * call, found in the VMA tree; declared here for older headers. */
+struct ld_procmap_query {
+	uint64_t size, query_flags, query_addr;
+	uint64_t vma_start, vma_end, vma_flags, vma_page_size, vma_offset;
+	uint64_t inode;
+	uint32_t dev_major, dev_minor, vma_name_size, build_id_size;
+	uint64_t vma_name_addr, build_id_addr;
+};
+#define LD_PROCMAP_QUERY _IOWR('f', 17, struct ld_procmap_query)
+#define LD_PQ_READ 0x01
+#define LD_PQ_WRITE 0x02
+#define LD_PQ_EXEC 0x04
+#define LD_PQ_SHARED 0x08
+#define LD_PQ_COVERING_OR_NEXT 0x10
+#define LD_PQ_FILE_BACKED 0x20
+
+static void query_to_map(const struct ld_procmap_query *q, struct ld_map *m)
+{
+	memset(m, 0, sizeof *m);
+	m->start = q->vma_start;
+	m->end = q->vma_end;
+	m->offset = q->vma_offset;
+	m->perms[0] = q->vma_flags & LD_PQ_READ ? 'r' : '-';
+	m->perms[1] = q->vma_flags & LD_PQ_WRITE ? 'w' : '-';
+	m->perms[2] = q->vma_flags & LD_PQ_EXEC ? 'x' : '-';
+	m->perms[3] = q->vma_flags & LD_PQ_SHARED ? 's' : 'p';
+	m->dev_major = q->dev_major;
+	m->dev_minor = q->dev_minor;
+	m->inode = q->inode;
+}
+
+/* The file mappings from fd (/proc/PID/maps), the kernel skipping the
+ * others; then errno ENOENT: no more. */
+static int query_files(int fd, struct ld_maps *out)
+{
+	char name[PATH_MAX + 16];
+	struct ld_procmap_query q;
+	struct ld_map m;
+	uint64_t addr = 0;
+
+	for (;;) {
+		memset(&q, 0, sizeof q);
+		q.size = sizeof q;
+		q.query_flags = LD_PQ_COVERING_OR_NEXT | LD_PQ_FILE_BACKED;
+		q.query_addr = addr;
+		q.vma_name_addr = (uint64_t)(uintptr_t)name;
+		q.vma_name_size = sizeof name;
+		if (ioctl(fd, LD_PROCMAP_QUERY, &q) < 0)
+			return errno == ENOENT ? 0 : -errno;
+		if (q.vma_end <= addr)
+			return -EIO;	/* not ascending: no loop forever */
+		query_to_map(&q, &m);
+		/* vma_name_size counts the NUL */
+		if (append(out, &m, name, q.vma_name_size ? q.vma_name_size - 1 : 0))
+			return -ENOMEM;
+		addr = q.vma_end;
+	}
+}
+
+int ld_maps_read_files(pid_t pid, struct ld_maps *out)
+{
+	char path[32];
+	int fd, rc;
+
+	snprintf(path, sizeof(path), "/proc/%d/maps", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	rc = query_files(fd, out);
+	close(fd);
 	return rc;
 }
 

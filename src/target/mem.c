@@ -156,24 +156,6 @@ out:
 	return r;
 }
 
-const struct ld_reg_desc ld_reg_descs[] = {
-#define R(n) { #n, offsetof(ld_regs, n) }
-	R(rax), R(rbx), R(rcx), R(rdx), R(rsi), R(rdi), R(rbp), R(rsp),
-	R(r8), R(r9), R(r10), R(r11), R(r12), R(r13), R(r14), R(r15),
-	R(rip), R(eflags), R(cs), R(ss), R(ds), R(es), R(fs), R(gs),
-	R(fs_base), R(gs_base), R(orig_rax),
-#undef R
-};
-const size_t ld_nregs = sizeof ld_reg_descs / sizeof *ld_reg_descs;
-
-uint64_t ld_reg_value(const ld_regs *r, const struct ld_reg_desc *d)
-{
-	uint64_t v;
-
-	memcpy(&v, (const char *)r + d->offset, sizeof v);
-	return v;
-}
-
 int ld_mem_poke_byte(pid_t tid, uint64_t addr, uint8_t byte)
 {
 	uint64_t a = addr & ~7ULL;

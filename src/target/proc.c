@@ -1,25 +1,20 @@
-/* Process control: spawning, attaching, resuming, waiting.  The only
- * caller of waitpid.  See proc.h for the stop kinds. */
-#include <dirent.h>
+/* Process control: the thread table, resuming, waiting and decoding
+ * stops, passive children.  The only caller of waitpid, with its other
+ * parts spawn.c, attach.c and stopall.c (one module: see proc_int.h).
+ * See proc.h for the stop kinds. */
 #include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <linux/filter.h>
-#include <linux/seccomp.h>
-#include <sys/personality.h>
-#include <sys/prctl.h>
 #include <sys/ptrace.h>
-#include <sys/syscall.h>
-#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "layoutdbg/mem.h"
 #include "layoutdbg/proc.h"
 #include "layoutdbg/syscalls.h"
+#include "proc_int.h"
 
 /* Forks are traced only so that a child can be cleaned of our int3s
  * before it runs on (it inherits a copy of the text): see infrun.c. */
@@ -27,10 +22,8 @@
 		      PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEFORK | \
 		      PTRACE_O_TRACEVFORK | PTRACE_O_TRACEVFORKDONE)
 
-static int collect_stops(struct ld_proc *p);
-
-static struct ld_thread *add_thread(struct ld_proc *p, pid_t tid,
-				    enum ld_thread_state state)
+struct ld_thread *ld_proc_add_thread(struct ld_proc *p, pid_t tid,
+				     enum ld_thread_state state)
 {
 	struct ld_thread *t;
 
@@ -75,7 +68,7 @@ size_t ld_proc_nlive(const struct ld_proc *p)
 	return n;
 }
 
-static struct ld_proc *proc_new(pid_t pid, bool spawned)
+struct ld_proc *ld_proc_new(pid_t pid, bool spawned)
 {
 	struct ld_proc *p = calloc(1, sizeof *p);
 
@@ -123,435 +116,13 @@ void ld_proc_abandon(struct ld_proc *p)
 		ptrace(PTRACE_DETACH, p->threads[i].tid, NULL, NULL);
 }
 
-#ifndef SECCOMP_FILTER_FLAG_SPEC_ALLOW
-#define SECCOMP_FILTER_FLAG_SPEC_ALLOW (1UL << 2)
-#endif
-
-static int install_filter(const struct sock_fprog *filter)
-{
-	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
-		    SECCOMP_FILTER_FLAG_SPEC_ALLOW, filter) == 0)
-		return 0;
-	/* kernels before 4.17 know no such flag */
-	return (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, filter);
-}
-
-static void child_exec(const char *path, char *const argv[], char *const envp[],
-		       bool aslr, const struct sock_fprog *filter, int go_fd,
-		       int err_fd)
-{
-	char c;
-	int e;
-
-	if (!aslr)
-		personality(personality(0xffffffff) | ADDR_NO_RANDOMIZE);
-	/* Block until the parent has seized us and says so with one byte:
-	 * the exec below is then the first thing the tracer sees.  End of
-	 * file without it means layoutdbg died before the seize: never run
-	 * the program untraced.  From the seize on PTRACE_O_EXITKILL ties
-	 * the program's life to layoutdbg's, and PTRACE_DETACH unties it:
-	 * no PR_SET_PDEATHSIG, which only the process itself could clear,
-	 * and which would kill a detached program when layoutdbg exits. */
-	while ((e = (int)read(go_fd, &c, 1)) < 0 && errno == EINTR)
-		;
-	if (e != 1)
-		_exit(127);
-	close(go_fd);
-	/* Its own process group, as gdb does: the terminal's Ctrl-C goes to
-	 * the foreground group, and that is the program's only while it
-	 * runs (infrun.c hands the terminal over). */
-	setpgid(0, 0);
-	signal(SIGINT, SIG_DFL);
-	signal(SIGPIPE, SIG_DFL);
-	/* Without CAP_SYS_ADMIN a filter needs no_new_privs (seccomp(2)).
-	 * SPEC_ALLOW: installing a filter must not switch on the speculative
-	 * store bypass mitigation for the whole program (the kernel's
-	 * spec_store_bypass_disable=seccomp default), which slows every
-	 * memory access of the program we only meant to watch. */
-	if (filter && install_filter(filter) < 0 &&
-	    (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || install_filter(filter) < 0)) {
-		e = errno;
-		if (write(err_fd, &e, sizeof e) < 0)
-			_exit(126);
-		_exit(127);
-	}
-	execve(path, argv, envp);
-	e = errno;
-	if (write(err_fd, &e, sizeof e) < 0)
-		_exit(126);
-	_exit(127);
-}
-
-static int spawn_fail(char *err, size_t errlen, const char *what, int e)
-{
-	snprintf(err, errlen, "%s: %s", what, strerror(e));
-	return -1;
-}
-
-int ld_proc_spawn(const char *path, char *const argv[], char *const envp[],
-		  bool aslr, const struct sock_fprog *filter,
-		  struct ld_proc **out, char *err, size_t errlen)
-{
-	int go[2], ep[2], status, e = 0;
-	struct ld_proc *p;
-	pid_t pid;
-
-	if (pipe2(go, O_CLOEXEC) < 0)
-		return spawn_fail(err, errlen, "pipe", errno);
-	if (pipe2(ep, O_CLOEXEC) < 0) {
-		e = errno;
-		close(go[0]);
-		close(go[1]);
-		return spawn_fail(err, errlen, "pipe", e);
-	}
-	fflush(NULL);
-	pid = fork();
-	if (pid < 0) {
-		e = errno;
-		close(go[0]); close(go[1]); close(ep[0]); close(ep[1]);
-		return spawn_fail(err, errlen, "fork", e);
-	}
-	if (pid == 0) {
-		close(go[1]);
-		close(ep[0]);
-		child_exec(path, argv, envp, aslr, filter, go[0], ep[1]);
-	}
-	close(go[0]);
-	close(ep[1]);
-	setpgid(pid, pid);	/* also here: whichever runs first */
-	p = proc_new(pid, true);
-	if (p && filter) {
-		p->options |= PTRACE_O_TRACESECCOMP;
-		p->keep_children = true;
-	}
-	if (!p || ptrace(PTRACE_SEIZE, pid, NULL, (void *)p->options) < 0) {
-		e = p ? errno : ENOMEM;
-		kill(pid, SIGKILL);
-		close(go[1]);
-		close(ep[0]);
-		waitpid(pid, &status, 0);
-		ld_proc_free(p);
-		return spawn_fail(err, errlen, "cannot trace the new process", e);
-	}
-	if (write(go[1], "g", 1) != 1) {
-		e = errno;
-		kill(pid, SIGKILL);
-	}
-	close(go[1]);
-	/* Either the exec event, or the child's exit after a failed exec.
-	 * When the filter watches execve (`catch syscall execve`), our own
-	 * execve stops at it first: that one is the start, not a catch. */
-	for (;;) {
-		if (waitpid(pid, &status, __WALL) < 0) {
-			if (errno == EINTR)
-				continue;
-			e = errno;
-			break;
-		}
-		if (!WIFSTOPPED(status) ||
-		    status >> 8 != (SIGTRAP | (PTRACE_EVENT_SECCOMP << 8)) ||
-		    ptrace(PTRACE_CONT, pid, NULL, NULL) < 0)
-			break;
-	}
-	if (!e && WIFSTOPPED(status) &&
-	    status >> 8 == (SIGTRAP | (PTRACE_EVENT_EXEC << 8))) {
-		close(ep[0]);
-		add_thread(p, pid, LD_T_STOPPED);
-		p->threads[0].last.kind = LD_STOP_EXEC;
-		p->threads[0].last.tid = pid;
-		*out = p;
-		return 0;
-	}
-	if (!e && read(ep[0], &e, sizeof e) != sizeof e)
-		e = 0;
-	close(ep[0]);
-	if (!WIFEXITED(status) && !WIFSIGNALED(status)) {
-		kill(pid, SIGKILL);
-		waitpid(pid, &status, __WALL);
-	}
-	ld_proc_free(p);
-	if (e)
-		snprintf(err, errlen, "%s", strerror(e));
-	else
-		snprintf(err, errlen, "the new process ended before exec");
-	return -1;
-}
-
-/* What /proc says about one task (/proc/PID/task/TID, or /proc/PID when
- * tid is the pid): enough to say why it cannot be traced. */
-struct task_facts {
-	char name[32];
-	char state;              /* R, S, Z, ...; 0 when it is gone */
-	long tracer, ppid;
-	bool kthread;
-};
-
-/* PF_KTHREAD in /proc/PID/stat's flags (include/linux/sched.h); the
- * status file's "Kthread:" line is newer than some kernels we run on. */
-#define PF_KTHREAD_FLAG 0x00200000UL
-
-static bool is_kthread(const char *dir)
-{
-	char path[96], buf[512], *p;
-	unsigned long flags = 0;
-	FILE *f;
-
-	snprintf(path, sizeof path, "%s/stat", dir);
-	if (!(f = fopen(path, "r")))
-		return false;
-	p = fgets(buf, sizeof buf, f) ? strrchr(buf, ')') : NULL;
-	fclose(f);
-	/* after "comm)": state ppid pgrp session tty tpgid flags */
-	if (!p || sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %lu", &flags) != 1)
-		return false;
-	return flags & PF_KTHREAD_FLAG;
-}
-
-static bool task_facts(pid_t pid, pid_t tid, struct task_facts *tf)
-{
-	char dir[64], path[96], line[256];
-	FILE *f;
-
-	memset(tf, 0, sizeof tf[0]);
-	if (tid == pid)
-		snprintf(dir, sizeof dir, "/proc/%d", (int)pid);
-	else
-		snprintf(dir, sizeof dir, "/proc/%d/task/%d", (int)pid, (int)tid);
-	snprintf(path, sizeof path, "%s/status", dir);
-	if (!(f = fopen(path, "r")))
-		return false;
-	while (fgets(line, sizeof line, f)) {
-		if (sscanf(line, "Name: %31[^\n]", tf->name) == 1 ||
-		    sscanf(line, "State: %c", &tf->state) == 1 ||
-		    sscanf(line, "PPid: %ld", &tf->ppid) == 1)
-			continue;
-		if (sscanf(line, "TracerPid: %ld", &tf->tracer) == 1)
-			break;
-	}
-	fclose(f);
-	tf->kthread = is_kthread(dir);
-	return tf->state != 0;
-}
-
-/* Why tid (a thread of pid, or pid itself) could not be seized with
- * errno err.  The kernel says EPERM for a kernel thread, a zombie, a task
- * traced already and a refused permission alike (ptrace_attach in
- * kernel/ptrace.c): /proc tells them apart. */
-static const char *why_not_task(pid_t pid, pid_t tid, int err, char *buf,
-				size_t len)
-{
-	char who[96], tracer[64];
-	struct task_facts tf, tr;
-
-	if (!task_facts(pid, tid, &tf)) {
-		snprintf(buf, len, "%s", err == ESRCH || err == ENOENT || err == EPERM ?
-			 "no such process" : strerror(err));
-		return buf;
-	}
-	if (tid == pid)
-		snprintf(who, sizeof who, "process %d (%s)", (int)pid, tf.name);
-	else
-		snprintf(who, sizeof who, "thread %d of process %d", (int)tid, (int)pid);
-	tracer[0] = 0;
-	if (tf.tracer > 0 && task_facts((pid_t)tf.tracer, (pid_t)tf.tracer, &tr))
-		snprintf(tracer, sizeof tracer, " (%s)", tr.name);
-	if (tf.kthread)
-		snprintf(buf, len, "%s is a kernel thread: it cannot be traced", who);
-	else if (tf.state == 'Z' || tf.state == 'X')
-		snprintf(buf, len, "%s is a zombie: it has exited and waits for its "
-			 "parent (process %ld) to reap it", who, tf.ppid);
-	else if (err == EPERM && tf.tracer > 0 && tf.tracer != getpid())
-		snprintf(buf, len, "%s is already traced by process %ld%s", who,
-			 tf.tracer, tracer);
-	else if (err == EPERM)
-		snprintf(buf, len, "permission denied (not your process, or "
-			 "ptrace is restricted: see /proc/sys/kernel/yama/ptrace_scope)");
-	else
-		snprintf(buf, len, "%s", strerror(err));
-	return buf;
-}
-
-const char *ld_proc_why_not(pid_t pid, int err, char *buf, size_t len)
-{
-	return why_not_task(pid, pid, err, buf, len);
-}
-
 /* The live entry for tid: tids are reused (a thread factory wraps
  * pid_max in seconds), so an entry marked gone is another thread. */
-static struct ld_thread *live_thread(struct ld_proc *p, pid_t tid)
+struct ld_thread *ld_proc_live_thread(struct ld_proc *p, pid_t tid)
 {
 	struct ld_thread *t = ld_proc_thread(p, tid);
 
 	return t && t->state != LD_T_GONE ? t : NULL;
-}
-
-static bool has_other_tasks(pid_t pid)
-{
-	char path[64];
-	struct dirent *d;
-	bool other = false;
-	DIR *dir;
-
-	snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
-	if (!(dir = opendir(path)))
-		return false;
-	while (!other && (d = readdir(dir)))
-		other = atoi(d->d_name) > 0 && atoi(d->d_name) != pid;
-	closedir(dir);
-	return other;
-}
-
-/* Seize one task listed in /proc/PID/task and interrupt it at once (a
- * stopped thread creates no more threads, so the passes end).  Returns 1
- * when seized, 0 when there is nothing to seize, -errno (the task's
- * reason) otherwise.  A task is nothing to seize when it exited meanwhile
- * (ESRCH), is exiting (an untraced zombie thread waits to be released), or
- * is ours already: a thread created by a thread we seized is attached by
- * the kernel (PTRACE_O_TRACECLONE) before its creator reports the clone,
- * and seizing it again fails with EPERM.  Its first stop comes by itself. */
-static int seize_one(struct ld_proc *p, pid_t tid)
-{
-	struct task_facts tf;
-	int e;
-
-	if (ptrace(PTRACE_SEIZE, tid, NULL, (void *)p->options) == 0) {
-		ptrace(PTRACE_INTERRUPT, tid, NULL, NULL);
-		return add_thread(p, tid, LD_T_RUNNING) ? 1 : -ENOMEM;
-	}
-	e = errno;
-	if (e != ESRCH && e != EPERM)
-		return -e;
-	if (!task_facts(p->pid, tid, &tf))
-		return tid == p->pid ? -ESRCH : 0;	/* gone */
-	if (tf.tracer == getpid())
-		return add_thread(p, tid, LD_T_RUNNING) ? 0 : -ENOMEM;
-	/* A leader gone by pthread_exit stays a zombie while its threads
-	 * live: those are the process (gdb attaches them the same way). */
-	if (tid == p->pid && tf.state == 'Z' && has_other_tasks(p->pid))
-		return add_thread(p, tid, LD_T_GONE) ? 0 : -ENOMEM;
-	if (tid != p->pid && (e == ESRCH || tf.state == 'Z' || tf.state == 'X'))
-		return 0;
-	return -e;
-}
-
-/* Seize every task listed in /proc/PID/task; returns how many new ones,
- * or -1 with the errno in *err and the task that refused in *bad. */
-static int seize_tasks(struct ld_proc *p, int *err, pid_t *bad)
-{
-	char path[64];
-	struct dirent *d;
-	int added = 0, r;
-	DIR *dir;
-
-	snprintf(path, sizeof path, "/proc/%d/task", (int)p->pid);
-	dir = opendir(path);
-	if (!dir) {
-		*err = errno == ENOENT ? ESRCH : errno;
-		*bad = p->pid;
-		return -1;
-	}
-	while ((d = readdir(dir))) {
-		pid_t tid = (pid_t)atoi(d->d_name);
-
-		if (tid <= 0 || live_thread(p, tid) ||
-		    (tid == p->pid && ld_proc_thread(p, tid)))
-			continue;
-		r = seize_one(p, tid);
-		if (r < 0) {
-			*err = -r;
-			*bad = tid;
-			closedir(dir);
-			return -1;
-		}
-		added += r;
-	}
-	closedir(dir);
-	return added;
-}
-
-/* How many threads the kernel counts in the group (zombie threads not
- * yet reaped by their tracer included); 0 when unknown. */
-static long kernel_threads(pid_t pid)
-{
-	char path[64], line[128];
-	long n = 0;
-	FILE *f;
-
-	snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
-	if (!(f = fopen(path, "r")))
-		return 0;
-	while (fgets(line, sizeof line, f))
-		if (sscanf(line, "Threads: %ld", &n) == 1)
-			break;
-	fclose(f);
-	return n;
-}
-
-/* Ours, as the kernel counts them: a zombie leader still counts. */
-static long known_threads(struct ld_proc *p)
-{
-	struct ld_thread *leader = ld_proc_thread(p, p->pid);
-
-	return (long)ld_proc_nlive(p) + (leader && leader->state == LD_T_GONE);
-}
-
-/* Rounds of passes and stops before we take what we have: threads that
- * escape a pass are rare; a program creating them faster than we stop
- * them forever is not attachable whole. */
-#define ATTACH_ROUNDS 100
-
-/* Let go of what a failed attach seized: PTRACE_DETACH needs a stopped
- * tracee, and a thread left traced would wait for us at its next event. */
-static void attach_undo(struct ld_proc *p)
-{
-	ld_proc_stop_all(p);
-	ld_proc_detach(p);
-	ld_proc_free(p);
-}
-
-int ld_proc_attach(pid_t pid, struct ld_proc **out, char *err, size_t errlen)
-{
-	struct ld_proc *p;
-	pid_t bad = pid;
-	int e = 0, n, round;
-
-	if (pid <= 0) {
-		snprintf(err, errlen, "not a process id");
-		return -1;
-	}
-	if (pid == getpid()) {
-		snprintf(err, errlen, "cannot trace layoutdbg itself");
-		return -1;
-	}
-	p = proc_new(pid, false);
-	if (!p) {
-		snprintf(err, errlen, "%s", strerror(ENOMEM));
-		return -1;
-	}
-	/* Threads created while we attach by threads not seized yet show
-	 * up on a further pass; those created by seized ones are ours.  A
-	 * pass can miss live threads outright (readdir of /proc/PID/task
-	 * loses its place when the thread it stood on exits), so once ours
-	 * are stopped the kernel's count says whether any escaped. */
-	for (round = 0; round < ATTACH_ROUNDS; round++) {
-		do {
-			n = seize_tasks(p, &e, &bad);
-		} while (n > 0);
-		if (n < 0 || ld_proc_nlive(p) == 0) {
-			why_not_task(pid, bad, e ? e : ESRCH, err, errlen);
-			attach_undo(p);
-			return -1;
-		}
-		if (collect_stops(p) < 0 || p->exited || ld_proc_nlive(p) == 0) {
-			snprintf(err, errlen, "the process exited while attaching");
-			ld_proc_free(p);
-			return -1;
-		}
-		if (kernel_threads(pid) <= known_threads(p))
-			break;
-	}
-	*out = p;
-	return 0;
 }
 
 int ld_proc_detach(struct ld_proc *p)
@@ -940,7 +511,7 @@ int ld_proc_wait(struct ld_proc *p, struct ld_stop *st, bool block)
 					ptrace(PTRACE_DETACH, tid, NULL, NULL);
 				continue;
 			}
-			t = add_thread(p, tid, LD_T_RUNNING);
+			t = ld_proc_add_thread(p, tid, LD_T_RUNNING);
 			if (!t)
 				return -ENOMEM;
 		}
@@ -969,179 +540,12 @@ int ld_proc_wait(struct ld_proc *p, struct ld_stop *st, bool block)
 		if (st->kind == LD_STOP_CLONE) {
 			pid_t ntid = (pid_t)st->msg;
 
-			if (ntid > 0 && !live_thread(p, ntid) &&
-			    !add_thread(p, ntid, LD_T_RUNNING))
+			if (ntid > 0 && !ld_proc_live_thread(p, ntid) &&
+			    !ld_proc_add_thread(p, ntid, LD_T_RUNNING))
 				return -ENOMEM;
 		}
 	}
 	return 0;
-}
-
-/* Has tid a debug trap queued that it has not reported yet (an int3's,
- * or a single step's: a step through a system call that an interrupt cut
- * short is reported from the syscall exit path as TRAP_BRKPT)?  A thread
- * that executes an int3 just as PTRACE_INTERRUPT reaches it reports the
- * interrupt first (the kernel's get_signal() runs job-control traps before
- * it dequeues signals) and the SIGTRAP stays pending: its pc is one past
- * the int3 until that SIGTRAP is reported.  PTRACE_PEEKSIGINFO reads the
- * thread's private queue, where the trap's force_sig() put it. */
-bool ld_proc_trap_pending(pid_t tid)
-{
-	struct __ptrace_peeksiginfo_args a = { .off = 0, .flags = 0, .nr = 8 };
-	siginfo_t si[8];
-	long n = ptrace(PTRACE_PEEKSIGINFO, tid, &a, si);
-	long i;
-
-	for (i = 0; i < n; i++)
-		if (si[i].si_signo == SIGTRAP &&
-		    (si[i].si_code == SI_KERNEL || si[i].si_code == TRAP_BRKPT ||
-		     si[i].si_code == TRAP_TRACE))
-			return true;
-	return false;
-}
-
-/* ---- cancelling waits ------------------------------------------------
- * A thread that cannot stop (a vfork parent waiting for its child, a task
- * in uninterruptible sleep) would make a blocking waitpid wait for ever,
- * and a signal that lands just before waitpid blocks interrupts nothing.
- * Once the session is asked to end, a timer interrupts every wait within
- * a tick, and the waits that stop threads give up after a grace time. */
-static volatile sig_atomic_t cancelled;
-
-#define CANCEL_TICK_US 50000
-#define CANCEL_GRACE_TICKS 20	/* one second for every stop to come in */
-
-static void on_tick(int sig)
-{
-	(void)sig;
-}
-
-void ld_proc_cancel_waits(void)
-{
-	struct itimerval it = { { 0, CANCEL_TICK_US }, { 0, CANCEL_TICK_US } };
-	struct sigaction sa;
-
-	if (cancelled)
-		return;
-	cancelled = 1;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_tick;	/* no SA_RESTART: waitpid returns EINTR */
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGALRM, &sa, NULL);
-	setitimer(ITIMER_REAL, &it, NULL);
-}
-
-bool ld_proc_cancelled(void)
-{
-	return cancelled;
-}
-
-int ld_proc_stop_all(struct ld_proc *p)
-{
-	size_t i;
-	int r;
-
-	for (i = 0; i < p->nthreads; i++) {
-		struct ld_thread *t = &p->threads[i];
-
-		/* Stopped by an interrupt earlier (one that cut a step short,
-		 * say) with a debug trap still queued: let that trap come too. */
-		if (t->state == LD_T_STOPPED && !t->queued &&
-		    t->last.kind == LD_STOP_INTERRUPT && ld_proc_trap_pending(t->tid))
-			r = ld_proc_resume(p, t, LD_RESUME_CONT, 0);
-		else
-			r = ld_proc_interrupt(p, t);
-		if (r < 0 && r != -ESRCH)
-			return r;
-	}
-	return collect_stops(p);
-}
-
-/* A thread-group leader that called pthread_exit is a zombie until its
- * last thread ends: the kernel reports nothing for it meanwhile (exit
- * events are not traced, so that a killed tracee dies at once), and it
- * can never stop again.  Seen in /proc: state Z (or X). */
-static bool leader_gone(struct ld_proc *p)
-{
-	char path[64], buf[256], *c;
-	ssize_t n;
-	int fd;
-
-	snprintf(path, sizeof path, "/proc/%d/stat", (int)p->pid);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return errno == ENOENT;
-	n = read(fd, buf, sizeof buf - 1);
-	close(fd);
-	buf[n > 0 ? n : 0] = 0;
-	c = strrchr(buf, ')');
-	return c && (c[2] == 'Z' || c[2] == 'X');
-}
-
-/* The next stop, waiting at most 100 ms for it (-EAGAIN then): SIGCHLD,
- * which every ptrace stop of a tracee sends the tracer, is taken with
- * sigtimedwait while it is blocked, so none is missed. */
-static int wait_a_while(struct ld_proc *p, struct ld_stop *st)
-{
-	static const struct timespec tick = { 0, 100 * 1000 * 1000 };
-	sigset_t chld, old;
-	int r;
-
-	sigemptyset(&chld);
-	sigaddset(&chld, SIGCHLD);
-	sigprocmask(SIG_BLOCK, &chld, &old);
-	r = ld_proc_wait(p, st, false);
-	if (r == -EAGAIN && sigtimedwait(&chld, NULL, &tick) < 0 && errno == EINTR)
-		r = -EINTR;
-	sigprocmask(SIG_SETMASK, &old, NULL);
-	return r;
-}
-
-/* Wait until no thread runs; each was interrupted already, or is new and
- * stops by itself (its first stop). */
-static int collect_stops(struct ld_proc *p)
-{
-	unsigned ticks = 0;
-	struct ld_thread *t;
-	struct ld_stop st;
-	size_t i;
-	int r;
-
-	for (;;) {
-		bool running = false;
-
-		for (i = 0; i < p->nthreads; i++)
-			running |= p->threads[i].state == LD_T_RUNNING;
-		if (!running || p->exited)
-			return 0;
-		r = wait_a_while(p, &st);
-		if (r == -EAGAIN) {
-			struct ld_thread *l = live_thread(p, p->pid);
-
-			if (l && l->state == LD_T_RUNNING && leader_gone(p))
-				l->state = LD_T_GONE;
-			r = -EINTR;
-		}
-		if (r == -EINTR && cancelled && ++ticks >= CANCEL_GRACE_TICKS)
-			return -ECANCELED;	/* the rest will not stop */
-		if (r == -EINTR)
-			continue;
-		if (r < 0)
-			return r;
-		t = ld_proc_thread(p, st.tid);
-		if (!t || t->state != LD_T_STOPPED)
-			continue;
-		/* An interrupt-stop is the stop we asked for (a thread born
-		 * meanwhile reports one too: its first stop).  Anything else
-		 * is a real event, kept to report later.  An interrupt that
-		 * overtook an int3 trap is not the thread's last word: let the
-		 * kernel deliver the trap (no instruction runs before it) so
-		 * that run control sees the hit and rewinds the pc. */
-		if (st.kind != LD_STOP_INTERRUPT)
-			t->queued = true;
-		else if (ld_proc_trap_pending(t->tid) &&
-			 (r = ld_proc_resume(p, t, LD_RESUME_CONT, 0)) < 0 && r != -ESRCH)
-			return r;
-	}
 }
 
 const char *ld_stop_describe(const struct ld_stop *st, char *buf, size_t len)
@@ -1213,14 +617,14 @@ int ld_proc_take_child(struct ld_proc *p, pid_t child)
 	/* Its first stop has not been seen yet: it comes soon (the kernel
 	 * attached it before reporting the fork). */
 	while (waitpid(child, &status, __WALL) < 0)
-		if (errno != EINTR || cancelled)
+		if (errno != EINTR || ld_proc_cancelled())
 			return errno == EINTR ? -ECANCELED : -errno;
 	return WIFSTOPPED(status) ? 0 : -ESRCH;
 }
 
 struct ld_proc *ld_proc_adopt_child(struct ld_proc *parent, pid_t child)
 {
-	struct ld_proc *p = proc_new(child, parent->spawned);
+	struct ld_proc *p = ld_proc_new(child, parent->spawned);
 
 	if (!p)
 		return NULL;
@@ -1228,7 +632,7 @@ struct ld_proc *ld_proc_adopt_child(struct ld_proc *parent, pid_t child)
 	p->keep_children = parent->keep_children;
 	p->passive_hook = parent->passive_hook;
 	p->passive_ctx = parent->passive_ctx;
-	if (!add_thread(p, child, LD_T_STOPPED)) {
+	if (!ld_proc_add_thread(p, child, LD_T_STOPPED)) {
 		ld_proc_free(p);
 		return NULL;
 	}

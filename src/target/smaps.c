@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "layoutdbg/grow.h"
 #include "layoutdbg/error.h"
 #include "layoutdbg/output.h"
 #include "layoutdbg/smaps.h"
@@ -77,17 +78,8 @@ struct parser {
 	size_t errlen;
 };
 
-static int fail(const struct parser *p, const char *fmt, ...) LD_PRINTF(2, 3);
-static int fail(const struct parser *p, const char *fmt, ...)
-{
-	va_list ap;
-	int r;
-
-	va_start(ap, fmt);
-	r = ld_vfail_line(p->err, p->errlen, p->lineno, fmt, ap);
-	va_end(ap);
-	return r;
-}
+/* "line N: <why>" into the caller's buffer; -EINVAL. */
+#define fail(p, ...) ld_fail_line((p)->err, (p)->errlen, (p)->lineno, __VA_ARGS__)
 
 /* A field's name, at most this long, is quoted back in a message. */
 #define NAME_QUOTE 32
@@ -150,6 +142,15 @@ static bool vmflags_ok(const char *s, size_t n)
 	return n % 3 != 1;
 }
 
+/* The previous mapping's flags when they are v[0, n): neighbours mostly
+ * share them, and they were checked once already. */
+static char *same_vmflags(const struct ld_smaps *s, const char *v, size_t n)
+{
+	char *prev = s->maps.n > 1 ? s->v[s->maps.n - 2].vmflags : NULL;
+
+	return prev && strlen(prev) == n && !memcmp(prev, v, n) ? prev : NULL;
+}
+
 static int vmflags_line(struct parser *p, struct ld_smap *m, const char *v,
 			const char *end)
 {
@@ -159,9 +160,13 @@ static int vmflags_line(struct parser *p, struct ld_smap *m, const char *v,
 		end--;
 	if (m->vmflags)
 		return fail(p, "VmFlags given twice for one mapping");
-	if (!vmflags_ok(v, (size_t)(end - v)))
+	m->vmflags = same_vmflags(p->out, v, (size_t)(end - v));
+	if (m->vmflags)
+		ld_path_ref(m->vmflags);
+	else if (!vmflags_ok(v, (size_t)(end - v)))
 		return fail(p, "bad VmFlags");
-	m->vmflags = ld_path_intern(v, (size_t)(end - v));
+	else
+		m->vmflags = ld_path_intern(v, (size_t)(end - v));
 	if (!m->vmflags)
 		return -ENOMEM;
 	p->out->have_vmflags = true;
@@ -220,9 +225,7 @@ static int field_line(struct parser *p, const char *line, size_t len)
 		return fail(p, "field \"%s\" before any mapping",
 			    quoted(q, line, n));
 	m = &p->out->v[p->out->maps.n - 1];
-	f = field_index(p, line, n);
-	if (f >= 0)
-		return size_line(p, m, f, colon + 1, end);
+	/* these three first: they end every mapping, and are not sizes */
 	if (n == 7 && !memcmp(line, "VmFlags", 7))
 		return vmflags_line(p, m, colon + 1, end);
 	if (n == 11 && !memcmp(line, "THPeligible", 11)) {
@@ -231,6 +234,9 @@ static int field_line(struct parser *p, const char *line, size_t len)
 	}
 	if (n == 13 && !memcmp(line, "ProtectionKey", 13))
 		return plain_number(p, &m->pkey, colon + 1, end, "ProtectionKey");
+	f = field_index(p, line, n);
+	if (f >= 0)
+		return size_line(p, m, f, colon + 1, end);
 	for (; line < colon; line++)
 		if (!((*line >= 'A' && *line <= 'Z') || (*line >= 'a' && *line <= 'z') ||
 		      (*line >= '0' && *line <= '9') || *line == '_'))
@@ -245,15 +251,8 @@ static int header_line(struct parser *p, const char *line, size_t len)
 	struct ld_smap *m;
 	int r;
 
-	if (s->maps.n == s->cap) {
-		size_t cap = s->cap ? 2 * s->cap : 64;
-		struct ld_smap *v = realloc(s->v, cap * sizeof *v);
-
-		if (!v)
-			return -ENOMEM;
-		s->v = v;
-		s->cap = cap;
-	}
+	if (LD_GROW(s->v, s->cap, s->maps.n, 64) < 0)
+		return -ENOMEM;
 	r = ld_maps_parse_line(&s->maps, line, len, p->lineno, p->err, p->errlen);
 	if (r)
 		return r;
@@ -287,27 +286,55 @@ static int one_line(struct parser *p, const char *line, size_t len)
  * mapping's whole text; asking for more than a page costs nothing. */
 #define CHUNK (256 * 1024)
 
-struct input {
-	FILE *f;
-	int fd;
+/* Each field's name and colon, NUL-padded (to 16 bytes and more): the quick path
+ * compares a line's first 16 bytes with it as two words. */
+static const char name_colon[LD_SM_N][24] = {
+#define LD_SM_PAT(e, k, j) [LD_SM_##e] = k ":",
+	LD_SMAPS_FIELDS(LD_SM_PAT)
+#undef LD_SM_PAT
 };
 
-static ssize_t input_read(const struct input *in, char *dst, size_t n)
+static uint64_t word(const char *p)
 {
-	size_t got;
-	ssize_t r;
+	uint64_t w;
 
-	if (!in->f) {
-		do
-			r = read(in->fd, dst, n);
-		while (r < 0 && errno == EINTR);
-		return r < 0 ? -errno : r;
+	memcpy(&w, p, sizeof w);
+	return w;
+}
+
+/* The low n bytes of a word (x86-64: little-endian), n <= 8. */
+static uint64_t low_bytes(size_t n)
+{
+	return n >= 8 ? ~UINT64_C(0) : (UINT64_C(1) << (8 * n)) - 1;
+}
+
+/* Whether q (16 bytes readable) starts with field f's "Name:". */
+static bool name_at(const char *q, unsigned f)
+{
+	size_t n = fields[f].len + 1u;
+	uint64_t m0 = low_bytes(n), m1 = n > 8 ? low_bytes(n - 8) : 0;
+
+	return !((word(q) ^ word(name_colon[f])) & m0) &&
+	       !((word(q + 8) ^ word(name_colon[f] + 8)) & m1);
+}
+
+/* Past the blanks at r: the kernel pads each value to column 16 and
+ * right-aligns it in 8 more, so a line holds a dozen blanks; a word at a
+ * time. */
+static const char *skip_blanks(const char *r, const char *end)
+{
+	static const uint64_t blanks = UINT64_C(0x2020202020202020);
+
+	while (end - r >= 8) {
+		uint64_t x = word(r) ^ blanks;
+
+		if (x)
+			return r + __builtin_ctzll(x) / 8;
+		r += 8;
 	}
-	errno = 0;
-	got = fread(dst, 1, n, in->f);
-	if (got || !ferror(in->f))
-		return (ssize_t)got;
-	return errno > 0 ? -errno : -EIO;
+	while (r < end && *r == ' ')
+		r++;
+	return r;
 }
 
 /* The usual line, in one pass: the field the kernel prints next, its
@@ -316,19 +343,17 @@ static ssize_t input_read(const struct input *in, char *dst, size_t n)
 static const char *quick_field(struct parser *p, const char *q, const char *end)
 {
 	unsigned f = p->next;
-	size_t n = f < LD_SM_N ? fields[f].len : 0;
 	const char *r, *d;
 	struct ld_smap *m;
 	uint64_t x = 0;
 
-	if (!n || !p->out->maps.n || (size_t)(end - q) < n + 6 ||
-	    q[n] != ':' || memcmp(q, fields[f].name, n))
+	/* 16 bytes: the longest name and colon, or a name, colon, blanks */
+	if (f >= LD_SM_N || !p->out->maps.n || end - q < 16 || !name_at(q, f))
 		return NULL;
 	m = &p->out->v[p->out->maps.n - 1];
 	if (ld_smap_has(m, f))
 		return NULL;
-	for (r = q + n + 1; r < end && *r == ' '; r++)
-		;
+	r = skip_blanks(q + fields[f].len + 1, end);
 	for (d = r; r < end && (unsigned)(*r - '0') <= 9 && r - d < 19; r++)
 		x = x * 10 + (unsigned)(*r - '0');
 	if (r == d || end - r < 4 || memcmp(r, " kB\n", 4))
@@ -365,7 +390,7 @@ static ssize_t parse_lines(struct parser *p, char *b, size_t len)
 	return q - b;
 }
 
-static int parse_input(const struct input *in, struct parser *p)
+static int parse_input(const struct ld_input *in, struct parser *p)
 {
 	size_t cap = CHUNK + 1, len = 0;
 	char *b = malloc(cap), *nb;
@@ -383,7 +408,7 @@ static int parse_input(const struct input *in, struct parser *p)
 			b = nb;
 			cap *= 2;
 		}
-		got = input_read(in, b + len, cap - len - 1);
+		got = ld_input_read(in, b + len, cap - len - 1);
 		if (got <= 0)
 			break;
 		len += (size_t)got;
@@ -412,7 +437,7 @@ out:
 int ld_smaps_parse(FILE *f, struct ld_smaps *out, char *err, size_t errlen)
 {
 	struct parser p = { .out = out, .err = err, .errlen = errlen };
-	struct input in = { .f = f, .fd = -1 };
+	struct ld_input in = { .f = f, .fd = -1 };
 
 	if (err && errlen)
 		err[0] = 0;
@@ -423,7 +448,7 @@ int ld_smaps_read(pid_t pid, bool rollup, struct ld_smaps *out, char *err,
 		  size_t errlen)
 {
 	struct parser p = { .out = out, .err = err, .errlen = errlen };
-	struct input in = { .f = NULL };
+	struct ld_input in = { .f = NULL };
 	char path[48];
 	int r;
 
@@ -476,6 +501,19 @@ static void signed_size(char *buf, size_t len, int64_t kb)
 		 ld_human_size((uint64_t)(kb < 0 ? -kb : kb) * 1024, h, sizeof h));
 }
 
+/* ", NAME +N KiB" at buf + *used */
+static void put_delta(char *buf, size_t len, size_t *used, const char *name,
+		      uint32_t x, uint32_t y)
+{
+	char d[40];
+	int k;
+
+	signed_size(d, sizeof d, (int64_t)y - x);
+	k = snprintf(buf + *used, len - *used, ", %s %s", name, d);
+	if (k > 0 && (size_t)k < len - *used)
+		*used += (size_t)k;
+}
+
 const char *ld_pages_delta_text(const struct ld_pages *a,
 				const struct ld_pages *b, char *buf, size_t len)
 {
@@ -490,7 +528,7 @@ const char *ld_pages_delta_text(const struct ld_pages *a,
 	static const struct ld_pages zero;
 	char ha[32], hb[32], d[40];
 	size_t i, used;
-	int k;
+	int k, shown = 0;
 
 	a = a ? a : &zero;
 	b = b ? b : &zero;
@@ -503,13 +541,17 @@ const char *ld_pages_delta_text(const struct ld_pages *a,
 		uint32_t x = *(const uint32_t *)((const char *)a + more[i].off);
 		uint32_t y = *(const uint32_t *)((const char *)b + more[i].off);
 
-		if (x == y)
-			continue;
-		signed_size(d, sizeof d, (int64_t)y - x);
-		k = snprintf(buf + used, len - used, ", %s %s", more[i].name, d);
-		if (k > 0 && (size_t)k < len - used)
-			used += (size_t)k;
+		if (x != y) {
+			put_delta(buf, len, &used, more[i].name, x, y);
+			shown++;
+		}
 	}
+	/* nothing above moved: say what did (another process mapping the
+	 * same file changes the Pss) rather than a bare "+0 B" */
+	if (!shown && a->rss == b->rss && a->pss != b->pss)
+		put_delta(buf, len, &used, "pss", a->pss, b->pss);
+	else if (!shown && a->rss == b->rss && a->anonymous != b->anonymous)
+		put_delta(buf, len, &used, "anonymous", a->anonymous, b->anonymous);
 	snprintf(buf + used, len - used, ")");
 	return buf;
 }

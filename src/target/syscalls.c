@@ -9,17 +9,34 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "layoutdbg/output.h"
 #include "layoutdbg/syscalls.h"
-#include "syscall_names.h"
 
-#define NNAMES (sizeof syscall_names / sizeof *syscall_names)
+/* The table, strace's way: by number, the name and the classes. */
+#define SC_MEMORY LD_SC_MEMORY
+#define SC_PROCESS LD_SC_PROCESS
+#define SC_DECODED LD_SC_DECODED
+#define SC_RET_ADDR LD_SC_RET_ADDR
+static const struct {
+	const char *name;
+	unsigned flags;
+} sysent[] = {
+#include "syscallent.h"
+};
+#define NSYSENT (sizeof sysent / sizeof *sysent)
+_Static_assert(NSYSENT <= LD_NSYSCALLS, "LD_NSYSCALLS is too small");
 
 const char *ld_syscall_name(long nr)
 {
-	return nr >= 0 && (size_t)nr < NNAMES ? syscall_names[nr] : NULL;
+	return nr >= 0 && (size_t)nr < NSYSENT ? sysent[nr].name : NULL;
+}
+
+unsigned ld_syscall_class(long nr)
+{
+	return nr >= 0 && (size_t)nr < NSYSENT ? sysent[nr].flags : 0;
 }
 
 long ld_syscall_number(const char *name)
@@ -28,8 +45,8 @@ long ld_syscall_number(const char *name)
 	long nr;
 	size_t i;
 
-	for (i = 0; i < NNAMES; i++)
-		if (syscall_names[i] && !strcmp(syscall_names[i], name))
+	for (i = 0; i < NSYSENT; i++)
+		if (sysent[i].name && !strcmp(sysent[i].name, name))
 			return (long)i;
 	nr = strtol(name, &end, 10);
 	if (*name && !*end && nr >= 0 && nr < LD_NSYSCALLS)
@@ -76,26 +93,18 @@ void ld_sysset_union(struct ld_sysset *dst, const struct ld_sysset *src)
 		dst->bits[i] |= src->bits[i];
 }
 
-static const long memory_calls[] = { 12 /* brk */, 9 /* mmap */, 11 /* munmap */,
-	10 /* mprotect */, 25 /* mremap */, 28 /* madvise */, 30 /* shmat */,
-	67 /* shmdt */ };
-
 void ld_sysset_memory(struct ld_sysset *s)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof memory_calls / sizeof *memory_calls; i++)
-		ld_sysset_add(s, memory_calls[i]);
+	for (i = 0; i < NSYSENT; i++)
+		if (sysent[i].flags & LD_SC_MEMORY)
+			ld_sysset_add(s, (long)i);
 }
 
 bool ld_syscall_is_memory(long nr)
 {
-	size_t i;
-
-	for (i = 0; i < sizeof memory_calls / sizeof *memory_calls; i++)
-		if (memory_calls[i] == nr)
-			return true;
-	return false;
+	return ld_syscall_class(nr) & LD_SC_MEMORY;
 }
 
 int ld_seccomp_program(const struct ld_sysset *set, struct sock_filter **filter,
@@ -269,40 +278,40 @@ const char *ld_syscall_format_raw(pid_t pid, const struct ld_syscall *sc,
 	const char *name = ld_syscall_name(sc->nr);
 
 	switch (sc->nr) {
-	case 12:
+	case SYS_brk:
 		snprintf(buf, len, "brk(%s)", addr_str(a[0], s0, sizeof s0));
 		break;
-	case 9:
+	case SYS_mmap:
 		snprintf(buf, len, "mmap(%s, %s, %s, %s, %s, %#" PRIx64 ")",
 			 addr_str(a[0], s0, sizeof s0), len_str(a[1], s1, sizeof s1),
 			 ld_prot_str(a[2], s2, sizeof s2),
 			 ld_mmap_flags_str(a[3], s3, sizeof s3),
 			 ld_syscall_fd_str(pid, (int32_t)a[4], s4, sizeof s4), a[5]);
 		break;
-	case 11:
+	case SYS_munmap:
 		snprintf(buf, len, "munmap(%s, %s)", addr_str(a[0], s0, sizeof s0),
 			 len_str(a[1], s1, sizeof s1));
 		break;
-	case 10:
+	case SYS_mprotect:
 		snprintf(buf, len, "mprotect(%s, %s, %s)", addr_str(a[0], s0, sizeof s0),
 			 len_str(a[1], s1, sizeof s1), ld_prot_str(a[2], s2, sizeof s2));
 		break;
-	case 25:
+	case SYS_mremap:
 		snprintf(buf, len, "mremap(%s, %s, %s, %s, %s)",
 			 addr_str(a[0], s0, sizeof s0), len_str(a[1], s1, sizeof s1),
 			 len_str(a[2], s2, sizeof s2),
 			 mremap_flags_str(a[3], s3, sizeof s3),
 			 addr_str(a[4], s4, sizeof s4));
 		break;
-	case 28:
+	case SYS_madvise:
 		snprintf(buf, len, "madvise(%s, %s, %s)", addr_str(a[0], s0, sizeof s0),
 			 len_str(a[1], s1, sizeof s1), advice_str(a[2], s2, sizeof s2));
 		break;
-	case 30:
+	case SYS_shmat:
 		snprintf(buf, len, "shmat(%d, %s, %#" PRIx64 ")", (int)a[0],
 			 addr_str(a[1], s1, sizeof s1), a[2]);
 		break;
-	case 67:
+	case SYS_shmdt:
 		snprintf(buf, len, "shmdt(%s)", addr_str(a[0], s0, sizeof s0));
 		break;
 	default:
@@ -325,7 +334,7 @@ const char *ld_syscall_format_ret(const struct ld_syscall *sc, char *buf,
 	else if (sc->ret < 0 && sc->ret >= -4095)
 		snprintf(buf, len, "-1 %s (%s)", strerrorname_np((int)-sc->ret) ?
 			 strerrorname_np((int)-sc->ret) : "E?", strerror((int)-sc->ret));
-	else if (sc->nr == 9 || sc->nr == 12 || sc->nr == 25 || sc->nr == 30)
+	else if (ld_syscall_class(sc->nr) & LD_SC_RET_ADDR)
 		snprintf(buf, len, "0x%" PRIx64, (uint64_t)sc->ret);
 	else
 		snprintf(buf, len, "%" PRId64, sc->ret);

@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/syscall.h>
 
 #include "layoutdbg/mem.h"
 #include "layoutdbg/syscalls.h"
@@ -566,31 +567,31 @@ static bool decode_known(struct sb *b, const struct ld_sysmem *m,
 	const uint64_t *a = sc->args;
 
 	switch (sc->nr) {
-	case 0: /* read */
+	case SYS_read:
 		put_read(b, m, sc);
 		break;
-	case 1: /* write */
+	case SYS_write:
 		put_fd(b, m, a[0]);
 		put(b, ", ");
 		put_buf(b, m, a[1], a[2]);
 		put(b, ", %" PRIu64, a[2]);
 		break;
-	case 2: /* open */
+	case SYS_open:
 		put_str(b, m, a[0], PATH_CAP);
 		put(b, ", ");
 		put_open_rest(b, a[1], a[2]);
 		break;
-	case 257: /* openat */
+	case SYS_openat:
 		put_dirfd(b, m, a[0]);
 		put(b, ", ");
 		put_str(b, m, a[1], PATH_CAP);
 		put(b, ", ");
 		put_open_rest(b, a[2], a[3]);
 		break;
-	case 3: /* close */
+	case SYS_close:
 		put_fd(b, m, a[0]);
 		break;
-	case 13: /* rt_sigaction */
+	case SYS_rt_sigaction:
 		put_signal(b, a[0], "SIG");
 		put(b, ", ");
 		put_sigaction(b, m, a[1]);
@@ -601,27 +602,27 @@ static bool decode_known(struct sb *b, const struct ld_sysmem *m,
 			put_addr(b, a[2]);
 		put(b, ", %" PRIu64, a[3]);
 		break;
-	case 16: /* ioctl */
+	case SYS_ioctl:
 		put_ioctl(b, m, sc);
 		break;
-	case 56: /* clone */
+	case SYS_clone:
 		put_clone(b, sc);
 		break;
-	case 435: /* clone3 */
+	case SYS_clone3:
 		put_clone3(b, m, sc);
 		break;
-	case 59: /* execve */
+	case SYS_execve:
 		put_str(b, m, a[0], PATH_CAP);
 		put(b, ", ");
 		put_argv(b, m, a[1]);
 		put(b, ", ");
 		put_envc(b, m, a[2]);
 		break;
-	case 60: /* exit */
-	case 231: /* exit_group */
+	case SYS_exit:
+	case SYS_exit_group:
 		put(b, "%d", (int)a[0]);
 		break;
-	case 202: /* futex */
+	case SYS_futex:
 		put_futex(b, m, sc);
 		break;
 	default:
@@ -632,14 +633,7 @@ static bool decode_known(struct sb *b, const struct ld_sysmem *m,
 
 bool ld_syscall_decoded(long nr)
 {
-	static const long known[] = { 0, 1, 2, 3, 13, 16, 56, 59, 60, 202, 231,
-				      257, 435 };
-	size_t i;
-
-	for (i = 0; i < NFLAGS(known); i++)
-		if (known[i] == nr)
-			return true;
-	return ld_syscall_is_memory(nr);
+	return ld_syscall_class(nr) & LD_SC_DECODED;
 }
 
 const char *ld_syscall_decode(const struct ld_sysmem *m,

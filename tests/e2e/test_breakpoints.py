@@ -15,7 +15,7 @@ AFFINITY = ldtest.fixture("affinity")
 STRINGS = ldtest.fixture("strings")
 NCPU = len(os.sched_getaffinity(0))
 
-t = ldtest.Tap(16)
+t = ldtest.Tap(17)
 
 
 def batch(prog, cmds):
@@ -310,5 +310,21 @@ def ifunc_targets():
 
 t.case("break strlen / memcpy (IFUNCs): stop where the program's calls land",
        ifunc_targets)
+
+
+def registers_in_addresses():
+    # Every register info registers shows is an address expression, and
+    # gdb's $fp: glibc's TCB starts with a pointer to itself, so the word
+    # at $fs_base is $fs_base.
+    rc, out, err = ldtest.run_batch([RECURSE], [
+        "break main", "run", "info registers fs_base", "info registers rbp",
+        "x/1xg $fs_base", "x/1xg $fp", "x/1xg $xmm0"])
+    fs, rbp = reg(out, "fs_base"), reg(out, "rbp")
+    search(r"^0x0*%x <\S+>:\t0x0*%x$" % (fs, fs), out, "x/1xg $fs_base")
+    search(r"^0x0*%x <\S+>:\t0x[0-9a-f]+$" % rbp, out, "x/1xg $fp is at rbp")
+    check('x: "$xmm0": unknown register' in err, "stderr %r" % err, out)
+
+
+t.case("x $REG: every register of info registers, and $fp", registers_in_addresses)
 
 sys.exit(t.done())

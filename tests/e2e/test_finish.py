@@ -10,7 +10,7 @@ from ldtest import check, search
 
 RECURSE = ldtest.fixture("recurse")
 loc = ldtest.loc
-t = ldtest.Tap(6)
+t = ldtest.Tap(9)
 res = {}
 
 
@@ -114,5 +114,42 @@ def finish_selected_frame():
 
 
 t.case("finish with frame 1 selected returns to main with 0x67", finish_selected_frame)
+
+
+
+def deep_value(n):
+    """What deep(n) returns (fixtures/deep.c): deep(1) = marker(1) + 1."""
+    r = 1 + 1 + 1 % 7
+    for k in range(2, n + 1):
+        r += k % 7
+    return r
+
+
+def finish_from_deep_frame(n):
+    """deep 30 stopped in marker: frame N is deep(N); finish out of it
+    returns into frame N+1 (deep(N+1)) with deep(N)'s value, the stack
+    pointer at frame N's CFA, and N+1 frames fewer on the stack."""
+    rc, out, err = ldtest.run_batch([ldtest.fixture("deep"), "30"], [
+        "break marker", "run", "delete", "bt", "frame %d" % n, "info frame", "finish",
+        "info registers rsp", "bt"], timeout=30)
+    check(rc == 0 and err == "", "rc %d, stderr %r" % (rc, err), out)
+    before, after = out.split("Run till exit from ")
+    cfa = int(search(r"^Stack level %d, frame at (0x[0-9a-f]+):" % n, before,
+                     "info frame").group(1), 16)
+    search(r"^#%d\s+%s" % (n, loc("deep")), after, "finish from frame %d" % n)
+    m = search(r"^Value returned is \$\d+ = (0x[0-9a-f]+) \((\d+)\)$", after, "value")
+    check(int(m.group(2)) == deep_value(n) and int(m.group(1), 16) == deep_value(n),
+          "deep(%d) returned %s, want %d" % (n, m.group(0), deep_value(n)), after)
+    rsp = ldtest.register(after, "rsp")
+    check(rsp == cfa, "rsp %#x after finish, frame %d's CFA is %#x" % (rsp, n, cfa), out)
+    # before: the bt, and the frame line `frame N` printed
+    nb, na = ldtest.count_frames(before) - 1, ldtest.count_frames(after.split("rsp ")[-1])
+    check(nb - na == n + 1, "%d frames before, %d after: want %d fewer" % (nb, na, n + 1), out)
+    search(r"^#0\s+%s" % loc("deep"), after.split("rsp ")[-1], "bt after finish")
+
+
+for n in (1, 5, 20):
+    t.case("deep 30: frame %d, finish: back in frame %d (deep), deep(%d) = %d, rsp = CFA"
+           % (n, n + 1, n, deep_value(n)), finish_from_deep_frame, n)
 
 sys.exit(t.done())

@@ -142,7 +142,8 @@ def _object_end(text, i):
     return len(text)
 
 
-_TOUCHED = re.compile(r'\{"kind": ?"touched",')
+# diff's touched entries, and diff --by-object's (their key comes first)
+_TOUCHED = re.compile(r'\{(?:"key": ?"[^"]*", ?)?"kind": ?"touched",')
 _DELTA = re.compile(r'"pages_delta": ?\{([^{}]*)\}')
 
 
@@ -154,12 +155,23 @@ def _pss_only(obj):
     return all(v == "0" for k, v in fields if k != "pss")
 
 
+def _drop_trailing_comma(out):
+    """Remove the comma that ends the text kept so far (blanks after it
+    stay)."""
+    for i in range(len(out) - 1, -1, -1):
+        kept = out[i].rstrip(" \n")
+        if kept:
+            if kept.endswith(","):
+                out[i] = kept[:-1] + out[i][len(kept):]
+            return
+
+
 def drop_pss_only_touched(text):
     """A diff lists a mapping as touched when any page count moved, Pss
     included; when only Pss moved (another process mapped or unmapped the
     same libc pages between the two snapshots) the entry says nothing about
     this program and comes and goes from run to run: drop it.  In text it is
-    the `~ touched ... rss X -> X (+0 B)` line with no other count."""
+    the `~ touched ... rss X -> X (+0 B)` line, or `(+0 B, pss -N KiB)`."""
     text = _TOUCHED_LINE.sub("", text)
     out, pos = [], 0
     for m in _TOUCHED.finditer(text):
@@ -176,8 +188,12 @@ def drop_pss_only_touched(text):
             k = cut_from - 1
             while k > 0 and text[k] in " \n":
                 k -= 1
-            if text[k] == ",":
+            if text[k] == "," and k >= pos:
                 cut_from = k
+            elif text[k] == ",":
+                # that comma went with the element dropped just before
+                # (the last two were Pss-only): the one before it goes
+                _drop_trailing_comma(out)
         out.append(text[pos:max(pos, cut_from)])
         pos = cut_to
     out.append(text[pos:])
@@ -185,7 +201,7 @@ def drop_pss_only_touched(text):
 
 
 _TOUCHED_LINE = re.compile(r"^(?:\x1b\[[0-9;]*m)?~ touched .* rss (\S+ \S+) -> \1 "
-                           r"\(\+0 B\)(?:\x1b\[[0-9;]*m)?\n", re.M)
+                           r"\(\+0 B(?:, pss [-+]\S+ \S+)?\)(?:\x1b\[[0-9;]*m)?\n", re.M)
 
 # (regex, replacement, why).  Applied in order to stdout, stderr and files,
 # after drop_pss_only_touched().
@@ -245,6 +261,10 @@ _rule(r"^( {30,}\d+ +\d+)( +\d+)(?= .* KB \(\d+ mappings\)$)", _blank_number,
       "Pss total of `info proc smaps`")
 _rule(r"^(Pss\w*:)( +\d+)(?= kB  )", _blank_number, "Pss lines of smaps_rollup")
 _rule(r"^(Pss\w*: +\* kB  ).*$", r"\1*", "Pss lines of smaps_rollup, in units")
+# Scratch registers of a thread that is not the one stopped (snapshot
+# JSON): r10 and r11 are whatever libc's last syscall or call left there,
+# and whether a futex call ran depends on scheduling.
+_rule(r'"(r10|r11)":( ?)(?:\d+|"0x[0-9a-f]+")', r'"\1":\2"SCRATCH"', "r10 and r11 in JSON")
 # Physical page frame numbers (pagemap, shown to root only).
 _rule(r"\bPFN 0x[0-9a-f]+", "PFN 0xPFN", "physical page frame in text")
 _rule(r'"pfn":( ?)\d+', r'"pfn":\1"PFN"', "physical page frame in JSON")
@@ -348,6 +368,28 @@ def prepare():
                 os.fsync(fd)
             finally:
                 os.close(fd)
+    cache_system_libraries()
+
+
+def cache_system_libraries():
+    """Every page of the system libraries the fixtures map, in the page
+    cache.  A file page fault maps the pages around it that are cached
+    (fault-around), so libc's and ld.so's resident sizes depend on which
+    of their pages some process read since boot: on a fresh machine fewer
+    than on one that ran for hours.  Read whole, they are the same
+    everywhere (the expected files were written this way)."""
+    libs = set()
+    for name in os.listdir(FIXED):
+        path = os.path.join(FIXED, name)
+        if not os.access(path, os.X_OK) or os.path.isdir(path):
+            continue
+        out = subprocess.run(["ldd", path], capture_output=True, text=True).stdout
+        libs.update(m for m in re.findall(r"(/\S+) \(0x", out) if m.startswith(("/lib", "/usr/lib")))
+        libs.update(re.findall(r"=> (/\S+) ", out))
+    for lib in sorted(l for l in libs if l.startswith(("/lib", "/usr/lib"))):
+        with open(lib, "rb") as f:
+            while f.read(1 << 20):
+                pass
 
 
 def unified(expected, got, name):

@@ -12,7 +12,7 @@ from ldtest import check, search
 CMDS = ["break calloc", "run", "bt", "snapshot", "finish", "snapshot",
         "diff", "info brk", "info proc mappings", "continue"]
 
-t = ldtest.Tap(12)
+t = ldtest.Tap(14)
 res = {}
 
 
@@ -103,6 +103,75 @@ def heap_start_is_start_brk():
 
 
 t.case("heap start in the diff equals start_brk of `info brk`", heap_start_is_start_brk)
+
+
+def diff_section(text):
+    """The lines of the first `diff` report: from `diff $1 -> $2` up to the
+    next command's output (`start_brk`, from `info brk`)."""
+    lines = text.splitlines()
+    i = next((k for k, l in enumerate(lines) if l.startswith("diff $1 -> $2 ")), None)
+    check(i is not None, "no `diff $1 -> $2` report", text)
+    j = next((k for k in range(i, len(lines)) if lines[k].startswith("start_brk ")), None)
+    check(j is not None, "no `info brk` after the diff", text)
+    return lines[i:j]
+
+
+def expected_diff(text):
+    """The whole diff, built from what the run itself says: the pid, the
+    heap (info brk), the calloc stop (address and library)."""
+    pid = int(search(r"^\[process (\d+) exited", text, "exit").group(1))
+    sb = int(search(r"^start_brk\s+(0x[0-9a-f]+)", text, "info brk").group(1), 16)
+    b = int(search(r"^brk\s+(0x[0-9a-f]+)", text, "info brk").group(1), 16)
+    stop = search(r"^Breakpoint 1, (0x[0-9a-f]{16}) in calloc \(\) from (\S+)$", text, "stop")
+    return ["diff $1 -> $2 (process %d)" % pid,
+            "+ added   %#x-%#x rw-p  %#x (132 KiB)  [heap]" % (sb, b, b - sb),
+            "program break: %#x -> %#x (+%#x (132 KiB))" % (sb, b, b - sb),
+            "thread 1 (LWP %d): 1 frame popped, 0 pushed" % pid,
+            "  - #0  %s in calloc () from %s" % (stop.group(1), stop.group(2))], (sb, b)
+
+
+def whole_diff_exact():
+    """Without page counts the diff is fully determined: compare all of it."""
+    rc, o, e = ldtest.run_batch([ldtest.fixture("heap")], ["set snapshot-pages off"] + CMDS,
+                                timeout=30)
+    check(rc == 0 and e == "", "rc %d, stderr %r" % (rc, e), o)
+    want, _ = expected_diff(o)
+    got = diff_section(o)
+    check(got == want, "the diff:\n%s\nwant exactly:\n%s" % ("\n".join(got), "\n".join(want)),
+          o)
+
+
+t.case("set snapshot-pages off: the whole diff text, exactly", whole_diff_exact)
+
+
+def whole_diff_with_pages():
+    """With page counts, the same lines plus only page notes: `~ touched`
+    lines for mappings that exist (as `info proc mappings` lists them) and
+    the rss note under the added [heap]."""
+    want, (sb, b) = expected_diff(out)
+    got = diff_section(out)
+    rows = ldtest.parse_gdb_rows(ldtest.gdb_table_lines(out))
+    maps = {(r["start"], r["end"], r["perms"], r["objfile"]) for r in rows}
+    rest = []
+    for l in got:
+        m = re.match(r"^~ touched (0x[0-9a-f]+)-(0x[0-9a-f]+) ([-r][-w][-x][ps])  (.*?) rss "
+                     r"\d+(?:\.\d+)? [KMG]?i?B -> \d+(?:\.\d+)? [KMG]?i?B \([+-].*\)$", l)
+        if m:
+            key = (int(m.group(1), 16), int(m.group(2), 16), m.group(3),
+                   m.group(4) or "")
+            check(key in maps or key[3] == "[anonymous]", "touched line for no mapping: %r"
+                  % l, out)
+            continue
+        if re.match(r"^    \[heap\] rss 0 B -> \d+ KiB \(\+\d+ KiB(, private dirty "
+                    r"\+\d+ KiB)?\)$", l):
+            continue
+        rest.append(l)
+    check(rest == want, "the diff without its page notes:\n%s\nwant exactly:\n%s"
+          % ("\n".join(rest), "\n".join(want)), out)
+
+
+t.case("the walkthrough's whole diff: the expected lines and page notes only",
+       whole_diff_with_pages)
 
 
 def exit_line():

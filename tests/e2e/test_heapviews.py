@@ -95,8 +95,8 @@ def case_xinfo_json():
                                     opts=["--json"], timeout=60)
     check(rc == 0, err, out)
     docs = [json.loads(l) for l in out.splitlines() if l.startswith("{")]
-    heap = [d for d in docs if d["command"] == "heap"][0]
-    xs = [d for d in docs if d["command"] == "xinfo"]
+    heap = [d for d in docs if d.get("command") == "heap"][0]
+    xs = [d for d in docs if d.get("command") == "xinfo"]
     check(len(xs) == 2 and "heap_chunk" not in xs[0], "xinfo $rdi (2) has no chunk: %r" % xs)
     v = addrs(out)
     rc, out, err = ldtest.run_batch([WALK], ["break marker", "run", "continue",

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """--json: every command of the man page's JSON OUTPUT list prints exactly
-one line, one document that jq and python accept, with the documented
+one line (and each stop one {"event": "stop"} line before it), one document
+that jq and python accept, with the documented
 fields (unsigned 64-bit values as X and X_hex); errors are {"error": ...}.
 Snapshots survive save/load byte for byte (but for id and name), compare
 with live ones, and malformed or foreign files are refused in one line."""
@@ -13,9 +14,9 @@ import sys
 import tempfile
 
 import ldtest
-from ldtest import check
+from ldtest import check, search
 
-t = ldtest.Tap(13)
+t = ldtest.Tap(14)
 HEAP = ldtest.fixture("heap")
 # what the heap fixture itself writes to the shared stdout
 FIXTURE_LINES = {"Before calloc", "After calloc", "After free"}
@@ -41,6 +42,13 @@ CMDS = [  # (command, the "command" field it must carry; None: an error document
 _run = {}
 
 
+def command_lines(out):
+    """The commands' documents: not the program's output, not the stop
+    documents printed before them."""
+    return [l for l in out.splitlines() if l and l not in FIXTURE_LINES and
+            not l.startswith('{"event":"stop"')]
+
+
 def json_run():
     if "docs" not in _run:
         rc, out, err = ldtest.run_batch([HEAP], [c for c, _ in CMDS], opts=["--json"])
@@ -52,7 +60,10 @@ def json_run():
                 docs.append(json.loads(l))
             except ValueError as e:
                 raise AssertionError("not one JSON document: %r (%s)" % (l[:200], e))
-        _run["docs"] = docs
+        # a stop prints its own {"event": "stop"} document before the
+        # command's (test_stop_json.py checks them)
+        _run["events"] = [d for d in docs if d.get("event") == "stop"]
+        _run["docs"] = [d for d in docs if d.get("event") != "stop"]
     return _run
 
 
@@ -148,6 +159,11 @@ def fields_process_and_layout():
         "run.process.stop")
     check(st["event"] == "breakpoint" and st["function"] == "calloc", "stop %r" % st)
     u64(st, ["pc"], "run.process.stop")
+    ev = json_run()["events"]
+    check(ev and ev[0]["reason"]["kind"] == "breakpoint" and
+          ev[0]["frame"]["pc"] == st["pc"] and ev[0]["thread"]["tid"] == st["tid"] and
+          ev[0]["reason"]["text"] == st["reason"],
+          "run's stop document %r disagrees with run.process.stop %r" % (ev[:1], st))
     d = doc("info proc mappings")
     has(d, ["pid", "mappings"], "info proc mappings")
     check(d["pid"] == doc("run")["process"]["pid"], "pid differs from run's")
@@ -320,7 +336,7 @@ t.case("documented fields: snapshot/show, snapshots, diff ([heap] added), timeli
 def timeline_entries():
     rc, out, err = ldtest.run_batch([HEAP], ["trace memory until exit", "timeline"],
                                     opts=["--json"])
-    lines = [l for l in out.splitlines() if l and l not in FIXTURE_LINES]
+    lines = command_lines(out)
     check(len(lines) == 2, "%d documents for 2 commands" % len(lines), out)
     d = json.loads(lines[1])["timeline"]
     check(len(d["entries"]) >= 3, "too few entries", out)
@@ -349,6 +365,87 @@ def exit_document():
 t.case("continue to the end: process.stop.event is \"exited\"", exit_document)
 
 
+def readelf(flag):
+    p = subprocess.run(["readelf", "-W", flag, HEAP], stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, timeout=30)
+    check(p.returncode == 0, "readelf %s failed: %s" % (flag, p.stderr.decode()[:300]))
+    return p.stdout.decode()
+
+
+def values_match():
+    """The values, not only the names: the same commands in text mode (the
+    same addresses: ASLR is off) and readelf agree with the documents."""
+    if not ldtest.readelf_available():
+        raise ldtest.Skip("readelf is not installed")
+    rc, tout, terr = ldtest.run_batch([HEAP], [c for c, _ in CMDS])
+    check(rc == 1, "text run: exit status %d" % rc, tout)
+    # info brk
+    d = doc("info brk")
+    for k in ("start_brk", "brk"):
+        v = int(search(r"^%s\s+(0x[0-9a-f]+)" % k, tout, "info brk").group(1), 16)
+        check(d[k] == v, "info brk %s = %#x, the text says %#x" % (k, d[k], v))
+    # info proc mappings: the whole table
+    rows = ldtest.parse_gdb_rows(ldtest.gdb_table_lines(tout))
+    # (X_hex: X is null above 2^63, as for [vsyscall])
+    js = [{"start": int(m["start_hex"], 16), "end": int(m["end_hex"], 16),
+           "size": int(m["size_hex"], 16), "offset": int(m["offset_hex"], 16),
+           "perms": m["perms"], "objfile": m["path"]} for m in doc("info proc mappings")["mappings"]]
+    diff = [(a, b) for a, b in zip(js, rows) if a != b]
+    check(len(js) == len(rows) and not diff, "info proc mappings --json differs from the "
+          "table: %d vs %d rows; first differing %r" % (len(js), len(rows), diff[:1]))
+    # backtrace: the pcs and functions
+    d = doc("backtrace")
+    tb = re.findall(r"^#(\d+)\s+0x([0-9a-f]+) in (\S+) \(", tout.split("\nsnapshot")[0], re.M)
+    bt = [(int(n), int(pc, 16), fn) for n, pc, fn in tb[:len(d["frames"])]]
+    check([(i, f["pc"], f["function"] or "??") for i, f in enumerate(d["frames"])] == bt,
+          "backtrace --json %r, text %r" % ([(f["pc_hex"], f["function"]) for f in d["frames"]],
+                                            bt))
+    # registers at the calloc stop: calloc(10, 1)
+    r = doc("info registers")["registers"]
+    for k in ("rip", "rsp", "rdi", "rsi"):
+        check(r[k] == ldtest.register(tout, k), "register %s = %#x, text %#x"
+              % (k, r[k], ldtest.register(tout, k)))
+    check((r["rdi"], r["rsi"]) == (10, 1), "calloc's arguments %r" % ((r["rdi"], r["rsi"]),))
+    check(r["rip"] == doc("run")["process"]["stop"]["pc"], "rip is not the stop pc")
+    # x/4xg $sp
+    xs = re.search(r"^0x[0-9a-f]+ <[^>]*>:\s+(0x[0-9a-f]{16})\s+(0x[0-9a-f]{16})\n"
+                   r"0x[0-9a-f]+ <[^>]*>:\s+(0x[0-9a-f]{16})\s+(0x[0-9a-f]{16})$", tout, re.M)
+    check(xs, "no x/4xg lines", tout)
+    d = doc("x/4xg $sp")
+    check([v["value"] for v in d["values"]] == [int(x, 16) for x in xs.groups()],
+          "x/4xg --json %r, text %r" % ([v["value_hex"] for v in d["values"]], xs.groups()))
+    check(d["address"] == r["rsp"], "x $sp address %#x, rsp %#x" % (d["address"], r["rsp"]))
+    # info sections and segments of the program against readelf
+    exe = doc("info sections")["objects"][0]
+    bias = exe["bias"]
+    for m in re.finditer(r"^\s*\[\s*\d+\]\s+(\.text|\.data|\.bss|\.rodata)\s+\S+\s+"
+                         r"([0-9a-f]+)\s+([0-9a-f]+)\s+([0-9a-f]+)", readelf("-S"), re.M):
+        name, addr, off, size = m.group(1), *(int(x, 16) for x in m.groups()[1:])
+        sec = [x for x in exe["sections"] if x["name"] == name]
+        check(len(sec) == 1, "section %s: %r" % (name, sec))
+        check((sec[0]["start"], sec[0]["size"], sec[0]["offset"]) == (bias + addr, size, off),
+              "%s: start %#x size %#x offset %#x, readelf: %#x+%#x %#x %#x" % (
+                  name, sec[0]["start"], sec[0]["size"], sec[0]["offset"], bias, addr, size,
+                  off))
+    loads = [(int(a, 16), int(b, 16), int(c, 16), int(e, 16)) for a, b, c, e in re.findall(
+        r"^\s*LOAD\s+(0x[0-9a-f]+)\s+(0x[0-9a-f]+)\s+0x[0-9a-f]+\s+(0x[0-9a-f]+)\s+"
+        r"(0x[0-9a-f]+)", readelf("-l"), re.M)]
+    segs = [(s_["offset"], s_["vaddr"], s_["filesz"], s_["memsz"])
+            for s_ in doc("info segments")["objects"][0]["segments"] if s_["type"] == "LOAD"]
+    check(segs == loads, "LOAD segments %r, readelf %r" % (segs, loads))
+    # the finish value lands in the [heap] that the diff adds
+    heap = doc("xinfo $rax")
+    added = [c for c in doc("diff")["diff"]["changes"] if c["kind"] == "added"][0]["after"]
+    check(added["start"] <= heap["address"] < added["end"], "calloc's pointer %#x not in the "
+          "added heap %#x-%#x" % (heap["address"], added["start"], added["end"]))
+    check(heap["heap_offset"] == heap["address"] - added["start"], "heap_offset %r"
+          % heap["heap_offset"])
+
+
+t.case("values: brk, mappings, backtrace, registers, x, sections and segments (readelf), "
+       "xinfo agree with the text and readelf", values_match)
+
+
 # ------------------------------------------------------- save and load
 
 def save_load_round_trip():
@@ -358,7 +455,7 @@ def save_load_round_trip():
                                              "save $1 " + f, "load " + f, "diff $1 $2",
                                              "export $1 " + a], opts=["--json"])
     check(rc == 0, "exit status %d, stderr %r" % (rc, err), out)
-    docs = [json.loads(l) for l in out.splitlines() if l and l not in FIXTURE_LINES]
+    docs = [json.loads(l) for l in command_lines(out)]
     check(len(docs) == 7, "%d documents" % len(docs), out)
     d = docs[5]["diff"]
     check(d["changes"] == [], "diff $1 $2 (saved and reloaded) has changes: %r"
@@ -422,17 +519,23 @@ def malformed_files():
     msg = malformed('{"format": "foo", "version": 1}\n', "foreign.json")
     check('"foo"' in msg, "the foreign format is not named: %r" % msg)
     msg = malformed("", "empty.json")
-    good = os.path.join(TMP, "s1.json")
-    if os.path.exists(good):
-        text = open(good).read()
-        malformed(text[:len(text) // 2], "truncated.json")
-        d = json.loads(text)
-        d["version"] = 99
-        msg = malformed(json.dumps(d), "v99.json")
-        check("99" in msg, "version not named: %r" % msg)
-        d = json.loads(text)
-        d["mappings"][0]["start"] = "zz"
-        malformed(json.dumps(d), "badfield.json")
+    # a good file of its own (not one an earlier case may have left), then
+    # broken copies of it
+    good = os.path.join(TMP, "good-for-malformed.json")
+    rc, out, err = ldtest.run_batch([HEAP], ["break calloc", "run", "snapshot",
+                                             "save $1 " + good])
+    check(rc == 0 and os.path.exists(good), "cannot save a snapshot: %r" % err, out)
+    text = open(good).read()
+    rc, out, err = ldtest.run_batch([], ["load " + good, "snapshots"])
+    check(rc == 0 and err == "", "the good file does not load: %r" % err, out)
+    malformed(text[:len(text) // 2], "truncated.json")
+    d = json.loads(text)
+    d["version"] = 99
+    msg = malformed(json.dumps(d), "v99.json")
+    check("99" in msg, "version not named: %r" % msg)
+    d = json.loads(text)
+    d["mappings"][0]["start"] = "zz"
+    malformed(json.dumps(d), "badfield.json")
 
 
 t.case("load: not JSON, format \"foo\", empty, truncated, version 99, bad field: one-line error",

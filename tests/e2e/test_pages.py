@@ -7,6 +7,7 @@ stop, and the diffs of the snapshots taken there must show the fixture's
 own page counts."""
 import json
 import os
+import pwd
 import re
 import shutil
 import subprocess
@@ -15,7 +16,7 @@ import tempfile
 import ldtest
 from ldtest import check
 
-t = ldtest.Tap(8)
+t = ldtest.Tap(11)
 PROG = ldtest.fixture("pages")
 PG = os.sysconf("SC_PAGESIZE")
 KIB = PG // 1024
@@ -93,6 +94,10 @@ def session():
         for i in range(5):
             st.next_stop(i == 0)
         diffs = [st.diff("$%d" % i, "$%d" % (i + 1)) for i in range(1, 5)]
+        st.s.send("show $2")
+        st.show = st.doc("show")["snapshot"]
+        st.s.send("diff --by-object $1 $2")
+        st.objdiff = st.doc("diff")["by_object"]
         st.s.send("kill")
         st.s.finish()
     finally:
@@ -355,4 +360,123 @@ def picture():
 
 
 t.case("picture: resident bars proportional in Chromium's layout; --pages strips", picture)
+
+
+def show_and_by_object():
+    """show's snapshot and diff --by-object carry the page counts: the
+    fixture's 16 touched pages, in JSON and in text."""
+    st, _ = get()
+    anon = st.truth[1][1]
+    truth = st.smaps[1][1]   # /proc/PID/smaps at the second stop
+    m = [x for x in st.show["mappings"]
+         if int(x["start_hex"], 16) <= anon < int(x["end_hex"], 16)]
+    check(len(m) == 1, "show $2: no mapping holds 0x%x" % anon)
+    start = int(m[0]["start_hex"], 16)
+    check(m[0]["pages"]["rss"] == truth[start]["Rss"] * 1024 and
+          m[0]["pages"]["private_dirty"] == truth[start]["Private_Dirty"] * 1024 and
+          m[0]["pages"]["rss"] >= st.truth[1][2] * PG,
+          "show $2: 0x%x's pages %r, smaps %r, the fixture's %d pages"
+          % (start, m[0]["pages"], truth[start], st.truth[1][2]))
+    check(all(x["pages"]["rss"] == truth[int(x["start_hex"], 16)]["Rss"] * 1024
+              for x in st.show["mappings"]), "show $2: rss differs from smaps")
+    d = st.objdiff
+    check(d["pages"], "diff --by-object without page counts: %r" % d)
+    touched = [c for c in d["changes"] if c["kind"] == "touched" and
+               c["pages_delta"]["rss"] == 16 * PG and
+               c["pages_delta"]["private_dirty"] == 16 * PG]
+    check(len(touched) == 1 and touched[0]["key"].startswith("anonymous #"),
+          "diff --by-object $1 $2: no touched anonymous mapping of +16 pages: %r"
+          % d["changes"])
+    rc, out, err = ldtest.run_batch([PROG], ["break marker", "run", "snapshot", "continue",
+                                             "snapshot", "show $2", "diff --by-object $1 $2"])
+    check(rc == 0, "exit %d: %s" % (rc, err), out)
+    a2 = int(ldtest.search(r"^step 2 anon (0x[0-9a-f]+) resident (\d+)", out).group(1), 16)
+    m = ldtest.search(r"^\s+0x([0-9a-f]+)\s+0x([0-9a-f]+)\s+0x[0-9a-f]+\s+0x0\s+rw-p\s+"
+                      r"(\d+) KiB\s*$", out, "show's resident column")
+    rows = re.findall(r"^\s+0x([0-9a-f]+)\s+0x([0-9a-f]+)\s+0x[0-9a-f]+\s+0x0\s+rw-p\s+"
+                      r"(\d+) KiB\s*$", out, re.M)
+    check(any(int(lo, 16) <= a2 < int(hi, 16) and int(kb) >= 16 * KIB
+              for lo, hi, kb in rows),
+          "show: the touched mapping's row lacks its 16 pages: %r" % rows, out)
+    ldtest.search(r"^Resident: \S+ \S+ of \S+ \S+ mapped \(private dirty", out,
+                  "show's resident total")
+    ldtest.search(r"^~ touched anonymous #\d+ after \S+: rss \d+ KiB -> \d+ KiB "
+                  r"\(\+%d KiB, private dirty \+%d KiB\)$" % (16 * KIB, 16 * KIB), out,
+                  "diff --by-object's touched line")
+
+
+t.case("show and diff --by-object carry page counts (JSON and text)", show_and_by_object)
+
+
+def by_object_no_pages():
+    ldtest.ptrace_probe()
+    rc, out, err = ldtest.run_batch([PROG], ["set snapshot-pages off", "break marker", "run",
+                                             "snapshot", "continue", "snapshot", "show $2",
+                                             "diff --by-object $1 $2"])
+    check(rc == 0, "exit %d: %s" % (rc, err), out)
+    check("Resident" not in out and "touched" not in out and "rss" not in out,
+          "snapshot-pages off: show and diff --by-object still show pages", out)
+    ldtest.search(r"^\s+Start Addr\s+End Addr\s+Size\s+Offset\s+Perms\s+objfile$", out,
+                  "show's gdb table without the column")
+
+
+t.case("snapshot-pages off: show and diff --by-object as before", by_object_no_pages)
+
+
+def unprivileged():
+    """Without CAP_SYS_ADMIN the kernel hides the page frame numbers
+    (pagemap reads as zeros there, fs/proc/task_mmu.c): run as a plain
+    user, xinfo says the PFN is hidden and prints none, JSON has no pfn,
+    and the rest of the report is there."""
+    if os.geteuid() != 0:
+        raise ldtest.Skip("needs root to run layoutdbg as a test user")
+    if not shutil.which("useradd") or not shutil.which("setpriv"):
+        raise ldtest.Skip("useradd or setpriv is missing")
+    ldtest.ptrace_probe()
+    user = "ldtest-pg-%d" % os.getpid()
+    r = subprocess.run(["useradd", "-M", "-N", "-s", "/usr/sbin/nologin", "-d",
+                        "/nonexistent", user], stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT)
+    if r.returncode != 0:
+        raise ldtest.Skip("useradd failed: %s" % r.stdout.decode().strip())
+    try:
+        pw = pwd.getpwnam(user)
+        as_user = ["setpriv", "--reuid", str(pw.pw_uid), "--regid", str(pw.pw_gid),
+                   "--clear-groups"]
+        if subprocess.run(as_user + [ldtest.LAYOUTDBG, "--version"],
+                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode:
+            raise ldtest.Skip("the test user cannot run the layoutdbg binary here")
+        def run(opts, cmds):
+            argv = as_user + [ldtest.LAYOUTDBG, "-batch", "-nx"] + list(opts)
+            for c in cmds:
+                argv += ["-ex", c]
+            p = subprocess.run(argv + [PROG], stdin=subprocess.DEVNULL,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               env=ldtest.env(), timeout=60)
+            return p.stdout.decode("utf-8", "replace") + p.stderr.decode("utf-8", "replace")
+
+        # randomization is off: the second run's mapping is where the
+        # first one's was
+        first = run((), ("break marker", "run", "continue"))
+        m = re.search(r"^step 2 anon (0x[0-9a-f]+)", first, re.M)
+        if not m and "Operation not permitted" in first:
+            raise ldtest.Skip("the test user may not trace its own child here")
+        check(m, "the fixture did not reach step 2 as the test user", first)
+        cmds = ("break marker", "run", "continue", "snapshot", "xinfo " + m.group(1))
+        outs = [run((), cmds), run(("--json",), cmds)]
+    finally:
+        subprocess.run(["userdel", user], stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)
+    out, js = outs
+    ldtest.search(r"^  page      0x[0-9a-f]+: present, anonymous.*; PFN hidden "
+                  r"\(needs CAP_SYS_ADMIN\)$", out, "xinfo as a plain user")
+    check("PFN 0x" not in out, "a PFN shown without privilege", out)
+    ldtest.search(r"^Snapshot \$1: ", out, "the snapshot as a plain user")
+    x = [json.loads(l) for l in js.splitlines() if l.startswith('{"command":"xinfo"')]
+    check(len(x) == 1 and x[0]["page"]["present"] and "pfn" not in x[0]["page"],
+          "xinfo --json as a plain user: %r" % x, js)
+
+
+t.case("as a plain user: pagemap's PFNs hidden, xinfo says so, the rest is there",
+       unprivileged)
 t.done()

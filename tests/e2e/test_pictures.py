@@ -12,12 +12,13 @@ import subprocess
 import sys
 import tempfile
 import xml.dom.minidom
+import xml.etree.ElementTree as ET
 import zlib
 
 import ldtest
 from ldtest import check
 
-t = ldtest.Tap(9)
+t = ldtest.Tap(13)
 TMP = tempfile.mkdtemp(prefix="ldtest-pictures-")
 CHROMIUM = "/usr/bin/chromium" if os.access("/usr/bin/chromium", os.X_OK) else None
 LABELS = ("[heap]", "libc.so.6", "program break")
@@ -86,6 +87,108 @@ def html_ok():
 
 
 t.case("export $2 a.html: well-formed, self-contained, with the labels", html_ok)
+
+
+# ------------------------------------------------------------ geometry
+
+NS = "{http://www.w3.org/2000/svg}"
+
+
+def svg_tree(key):
+    root = ET.parse(exported()[key]).getroot()
+    check(root.tag == NS + "svg", "root %r" % root.tag)
+    return root
+
+
+def regions(root):
+    """(start, end, y, height) of each mapping box: the first rect of each
+    <g class="region">, its range from the <title>."""
+    out = []
+    for g in root.iter(NS + "g"):
+        if "region" not in g.get("class", "").split():
+            continue
+        title = g.find(NS + "title").text
+        m = re.search(r"^(0x[0-9a-f]+)-(0x[0-9a-f]+) ", title, re.M)
+        check(m, "region title without a range: %r" % title)
+        r = g.find(NS + "rect")
+        out.append((int(m.group(1), 16), int(m.group(2), 16), float(r.get("y")),
+                    float(r.get("height")), title.splitlines()[0]))
+    check(len(out) > 10, "only %d regions" % len(out))
+    return out
+
+
+def brk_in_heap_box():
+    """The program break (after calloc: the end of the new [heap]) is drawn
+    inside the [heap] box, at its place to scale of the box."""
+    root = svg_tree("svg")
+    heap = [r for r in regions(root) if r[4] == "[heap]"]
+    check(len(heap) == 1, "%d [heap] boxes" % len(heap))
+    start, end, y, h, _ = heap[0]
+    brk = [g for g in root.iter(NS + "g") if g.get("class") == "brk"]
+    check(len(brk) == 1, "%d program break groups" % len(brk))
+    line = brk[0].find(NS + "line")
+    label = brk[0].find(NS + "text").text
+    addr = int(re.search(r"0x[0-9a-f]+", label).group(0), 16)
+    check(start < addr <= end, "the break %#x is not in the heap %#x-%#x" % (addr, start, end))
+    ly = float(line.get("y1"))
+    check(float(line.get("y2")) == ly, "the break line is not horizontal")
+    check(y <= ly <= y + h, "break line y %.1f outside the [heap] box %.1f..%.1f"
+          % (ly, y, y + h))
+    want = y + h * (addr - start) / (end - start)
+    check(abs(ly - want) <= 0.6, "break line at y %.1f, %#x is at %.1f in the box"
+          % (ly, addr, want))
+
+
+t.case("a.svg: the program-break line lies inside the [heap] box, at the break's place",
+       brk_in_heap_box)
+
+
+def heights_grow():
+    """Box heights never shrink as sizes grow, and do grow over the range."""
+    rs = sorted(regions(svg_tree("svg")), key=lambda r: r[1] - r[0])
+    bad = [(hex(a[1] - a[0]), a[3], hex(b[1] - b[0]), b[3]) for a, b in zip(rs, rs[1:])
+           if b[1] - b[0] > a[1] - a[0] and b[3] < a[3]]
+    check(not bad, "a larger mapping drawn shorter: %r" % bad[:3])
+    check(rs[-1][3] > rs[0][3], "every box is %.1f high" % rs[0][3])
+    # above the smallest height, with log2 of the size: a larger mapping is
+    # taller, also within one power of two (132 KiB taller than 128 KiB)
+    floor = rs[0][3]
+    flat = [(hex(a[1] - a[0]), hex(b[1] - b[0]), a[3]) for a, b in zip(rs, rs[1:])
+            if b[1] - b[0] > a[1] - a[0] and a[3] > floor and b[3] <= a[3]]
+    check(not flat, "larger mappings not taller: %r" % flat[:3])
+    check(any(a[3] > floor and (a[1] - a[0]).bit_length() == (b[1] - b[0]).bit_length()
+              and b[1] - b[0] > a[1] - a[0] for a, b in zip(rs, rs[1:])),
+          "no two sizes within one power of two above the floor: the check proves little")
+
+
+t.case("a.svg: box heights grow with mapping size (strictly, above the smallest)", heights_grow)
+
+
+def text_extent(el):
+    """Left and right x of a <text>, for a monospace font (0.6 em a char)."""
+    size = float(el.get("font-size") or 11)
+    w = 0.6 * size * len("".join(el.itertext()))
+    x = float(el.get("x"))
+    anchor = el.get("text-anchor", "start")
+    return (x - w, x) if anchor == "end" else (x - w / 2, x + w / 2) \
+        if anchor == "middle" else (x, x + w)
+
+
+def labels_fit(key):
+    root = svg_tree(key)
+    width, height = float(root.get("width")), float(root.get("height"))
+    over = []
+    for el in root.iter(NS + "text"):
+        lo, hi = text_extent(el)
+        y = float(el.get("y"))
+        if lo < 0 or hi > width or y < 0 or y > height:
+            over.append("%r at x %.0f..%.0f y %.0f" % ("".join(el.itertext())[:60], lo, hi, y))
+    check(not over, "%d labels overflow the %gx%g canvas: %s" % (len(over), width, height,
+                                                                  "; ".join(over[:4])))
+
+
+t.case("a.svg: no label overflows the canvas", labels_fit, "svg")
+t.case("d.svg: no label overflows the canvas", labels_fit, "diff")
 
 
 # ------------------------------------------------------------ rendering

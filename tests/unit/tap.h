@@ -1,12 +1,22 @@
-/* The unit tests' TAP harness: run each case, print "ok N - name", "not ok
- * N - name" or "ok N - name # SKIP why", and the plan at the end.  A case
- * returns true when it passed; it sets tap_skip_reason (and returns true)
- * when it cannot run here; a failure is never reported as a skip. */
+/* The unit tests' one TAP harness.  Two ways to report, one count:
+ *
+ *  - a case per function: run("name", fn) prints "ok N - name" or "not ok
+ *    N - name"; fn returns true when it passed, and sets tap_skip_reason
+ *    (and returns true) when it cannot run here; CHECK(cond) fails it;
+ *  - a check per value: ok(cond, "name %d", ...) prints the same line with
+ *    a formatted name and returns cond; diag() prints a comment.
+ *
+ * skip(why, "name", ...) reports a case that cannot run here; a failure is
+ * never reported as a skip.  main ends with `return tap_done();`, which
+ * prints the plan and gives the exit status. */
 #ifndef LAYOUTDBG_TAP_H
 #define LAYOUTDBG_TAP_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
+
+#define TAP_FORMAT(f, a) __attribute__((format(printf, f, a)))
 
 static unsigned tap_count;
 static bool tap_failed;
@@ -35,10 +45,44 @@ static inline void run(const char *name, bool (*fn)(void))
 	tap_failed |= !ok;
 }
 
-static inline void skip(const char *name, const char *why)
+static inline bool ok(bool cond, const char *fmt, ...) TAP_FORMAT(2, 3);
+static inline bool ok(bool cond, const char *fmt, ...)
 {
-	printf("ok %u - %s # SKIP %s\n", ++tap_count, name, why);
+	va_list ap;
+
+	printf("%sok %u - ", cond ? "" : "not ", ++tap_count);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	tap_failed |= !cond;
 	fflush(stdout);
+	return cond;
+}
+
+static inline void skip(const char *why, const char *fmt, ...) TAP_FORMAT(2, 3);
+static inline void skip(const char *why, const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("ok %u - ", ++tap_count);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf(" # SKIP %s\n", why);
+	fflush(stdout);
+}
+
+static inline void diag(const char *fmt, ...) TAP_FORMAT(1, 2);
+static inline void diag(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("# ", stdout);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
 }
 
 /* Print the plan; the exit status of main. */

@@ -4,15 +4,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "tap.h"
 #include "layoutdbg/emulate.h"
 
-static int n, failed;
-
-static void ok(int cond, const char *name)
-{
-	printf("%s %d - %s\n", cond ? "ok" : "not ok", ++n, name);
-	failed |= !cond;
-}
 
 static uint8_t stack[256];
 static uint64_t base = 0x7000;	/* pretend address of stack[0] */
@@ -60,31 +54,31 @@ int main(void)
 	r = fresh();
 	ok(ld_emulate((const uint8_t *)"\x55", 1, &r, &mem) == 1 &&
 	   r.rsp == base + 120 && r.rip == 0x1001 &&
-	   (rd(base + 120, &v, 8, NULL), v == base + 192), "push %rbp");
+	   (rd(base + 120, &v, 8, NULL), v == base + 192), "push %%rbp");
 	r = fresh();
 	ok(ld_emulate((const uint8_t *)"\x41\x54", 2, &r, &mem) == 2 &&
-	   (rd(r.rsp, &v, 8, NULL), v == 0xabcdef) && r.rip == 0x1002, "push %r12");
+	   (rd(r.rsp, &v, 8, NULL), v == 0xabcdef) && r.rip == 0x1002, "push %%r12");
 	r = fresh();
 	ok(ld_emulate((const uint8_t *)"\x48\x89\xe5", 3, &r, &mem) == 3 &&
-	   r.rbp == r.rsp, "mov %rsp,%rbp");
+	   r.rbp == r.rsp, "mov %%rsp,%%rbp");
 	r = fresh();
 	ok(ld_emulate((const uint8_t *)"\x89\x7d\xfc", 3, &r, &mem) == 3 &&
 	   (rd(base + 188, &v, 4, NULL), (uint32_t)v == 0x55667788) &&
-	   r.rip == 0x1003, "mov %edi,-0x4(%rbp)");
+	   r.rip == 0x1003, "mov %%edi,-0x4(%%rbp)");
 	r = fresh();
 	ok(ld_emulate((const uint8_t *)"\x48\x89\x7d\xf0", 4, &r, &mem) == 4 &&
 	   (rd(base + 176, &v, 8, NULL), v == 0x1122334455667788ULL),
-	   "mov %rdi,-0x10(%rbp)");
+	   "mov %%rdi,-0x10(%%rbp)");
 	r = fresh();
 	wr(base + 188, "\x01\x02\x03\x04", 4, NULL);
 	ok(ld_emulate((const uint8_t *)"\x8b\x45\xfc", 3, &r, &mem) == 3 &&
-	   r.rax == 0x04030201, "mov -0x4(%rbp),%eax zero-extends");
+	   r.rax == 0x04030201, "mov -0x4(%%rbp),%%eax zero-extends");
 	r = fresh();
 	ok(ld_emulate((const uint8_t *)"\xf3\x0f\x1e\xfa", 4, &r, &mem) == 4 &&
 	   r.rip == 0x1004, "endbr64");
 	r = fresh();
 	ok(ld_emulate((const uint8_t *)"\x48\x83\xec\x10", 4, &r, &mem) == 0 &&
-	   r.rip == 0x1000 && r.rsp == base + 128, "sub $0x10,%rsp is refused (flags)");
+	   r.rip == 0x1000 && r.rsp == base + 128, "sub $0x10,%%rsp is refused (flags)");
 	r = fresh();
 	ok(ld_emulate((const uint8_t *)"\x89\x3d\x00\x00\x00\x00", 6, &r, &mem) == 0,
 	   "rip-relative store is refused");
@@ -96,7 +90,6 @@ int main(void)
 	ok(ld_emulate((const uint8_t *)"\x89", 1, &r, &mem) == 0, "truncated input");
 	r = fresh();
 	ok(ld_emulate((const uint8_t *)"\x44\x89\x65\xfc", 4, &r, &mem) == 4 &&
-	   (rd(base + 188, &v, 4, NULL), (uint32_t)v == 0xabcdef), "mov %r12d,-0x4(%rbp)");
-	printf("1..%d\n", n);
-	return failed;
+	   (rd(base + 188, &v, 4, NULL), (uint32_t)v == 0xabcdef), "mov %%r12d,-0x4(%%rbp)");
+	return tap_done();
 }

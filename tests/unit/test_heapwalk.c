@@ -1,12 +1,15 @@
 /* The heap walker over a synthetic heap image (no process): a main_arena
  * in a fake libc data block and a heap laid out as glibc 2.36 lays it
- * out, then damaged in known ways. */
+ * out, then damaged in known ways; and a heap of 2 MiB, larger than the
+ * pieces the walk reads it in, with thousands of chunks in fastbins. */
 #include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "layoutdbg/heap.h"
+#include "layoutdbg/heapmem.h"
 #include "tap.h"
 
 #define DATA  0x7ffff7f00000ULL   /* fake libc .data */
@@ -15,7 +18,12 @@
 #define HEAP  0x555555559000ULL
 #define HLEN  0x21000
 
-static uint8_t data[0x4000], heap[HLEN];
+#define BIGLEN 0x200000
+
+static uint8_t data[0x4000], heap[HLEN], big[BIGLEN];
+static uint8_t *image = heap;           /* the heap rd serves: heap or big */
+static uint64_t image_len = HLEN;
+static uint64_t unreadable = ~0ULL;     /* rd fails from there on */
 
 static int rd(void *ctx, uint64_t addr, void *buf, size_t len)
 {
@@ -24,8 +32,10 @@ static int rd(void *ctx, uint64_t addr, void *buf, size_t len)
 		memcpy(buf, data + (addr - DATA), len);
 		return 0;
 	}
-	if (addr >= HEAP && addr - HEAP <= HLEN && len <= HLEN - (addr - HEAP)) {
-		memcpy(buf, heap + (addr - HEAP), len);
+	if (addr >= HEAP && addr - HEAP <= image_len && len <= image_len - (addr - HEAP)) {
+		if (len && addr + len > unreadable)
+			return -EIO;
+		memcpy(buf, image + (addr - HEAP), len);
 		return 0;
 	}
 	return -EFAULT;
@@ -49,6 +59,9 @@ enum { X = 0x290, Y = 0x3a0, Z = 0x4b0, U = 0x4e0, G = 0x5f0, TOP = 0x610 };
 
 static void build(void)
 {
+	image = heap;
+	image_len = HLEN;
+	unreadable = ~0ULL;
 	memset(data, 0, sizeof data);
 	memset(heap, 0, sizeof heap);
 	for (unsigned i = 1; i < 127; i++) {
@@ -89,7 +102,7 @@ static struct ld_map mv[2];
 
 static struct ld_heap_params params(void)
 {
-	mv[0] = (struct ld_map){ .start = HEAP, .end = HEAP + HLEN, .perms = "rw-p", .path = (char *)"[heap]" };
+	mv[0] = (struct ld_map){ .start = HEAP, .end = HEAP + image_len, .perms = "rw-p", .path = (char *)"[heap]" };
 	mv[1] = (struct ld_map){ .start = DATA, .end = DATA + sizeof data, .perms = "rw-p", .path = (char *)"/libc.so.6" };
 	maps.v = mv;
 	maps.n = 2;
@@ -179,6 +192,151 @@ static bool test_garbage(void)
 	return true;
 }
 
+/* A bin pointing into a chunk, or at an address no chunk can start at:
+ * the bin says so, and the chunk keeps its state. */
+static bool test_bin_into_chunk(void)
+{
+	struct ld_heap_params p = params();
+	struct ld_heap h;
+	uint64_t inside = HEAP + X + 0x20, odd = HEAP + X + 8;
+
+	build();
+	A(ARENA + 16 + 8, inside);                 /* fastbinsY[1] */
+	A(ARENA + 16 + 16, odd);                   /* fastbinsY[2] */
+	CHECK(ld_heap_walk(&p, &h) == 0);
+	CHECK(h.arenas[0].nbins == 3);
+	CHECK(h.arenas[0].bins[0].error && h.arenas[0].bins[1].error);
+	CHECK(!strcmp(h.arenas[0].bins[0].error, "0x5555555592b0 is not a chunk of the heap"));
+	CHECK(!strcmp(h.arenas[0].bins[1].error, "0x555555559298 is not a chunk of the heap"));
+	CHECK(at(&h, X)->state == LD_CH_INUSE && at(&h, Z)->state == LD_CH_INUSE);
+	ld_heap_release(&h);
+	return true;
+}
+
+/* The big heap: the tcache struct, then chunks of 0x20 to 0x80 bytes, every
+ * fifth one freed into its fastbin (chains in address order, safe-
+ * linked), then the top; nbig counts the chunks (the top too). */
+static size_t nbig, nbig_free;
+static uint64_t big_fast_bytes, big_top;
+
+static void build_big(void)
+{
+	uint64_t p = 0x290, last[7] = { 0 };
+
+	build();
+	image = big;
+	image_len = BIGLEN;
+	memset(big, 0, sizeof big);
+	memcpy(big, heap, 0x290);                  /* the tcache struct, empty */
+	memset(big + 16, 0, 0x280);
+	A(ARENA + 16 + 8, 0);                      /* no fastbin, no unsorted */
+	A(ARENA + 112, bin_head(1));
+	A(ARENA + 120, bin_head(1));
+	A(ARENA + 2184, BIGLEN);
+	nbig = 1;
+	nbig_free = 0;
+	big_fast_bytes = 0;
+	while (p < BIGLEN - 0x1000) {
+		uint64_t size = 0x20 + 0x10 * (nbig % 7);
+		unsigned fb = (unsigned)(size >> 4) - 2;
+
+		put(big, HEAP, HEAP + p + 8, size | 1);
+		if (nbig % 5 == 0) {
+			/* freed: the last one freed comes first in the bin */
+			put(big, HEAP, HEAP + p + 16, last[fb] ^ ((HEAP + p + 16) >> 12));
+			last[fb] = HEAP + p;
+			nbig_free++;
+			big_fast_bytes += size;
+		}
+		p += size;
+		nbig++;
+	}
+	for (unsigned i = 0; i < 7; i++)
+		A(ARENA + 16 + 8 * i, last[i]);
+	big_top = HEAP + p;
+	put(big, HEAP, big_top + 8, (BIGLEN - p) | 1);
+	A(ARENA + 96, big_top);
+	nbig++;
+}
+
+static bool same_chunks(const struct ld_heap *a, const struct ld_heap *b)
+{
+	const struct ld_arena *x = &a->arenas[0], *y = &b->arenas[0];
+
+	return x->nchunks == y->nchunks &&
+	       !memcmp(x->chunks, y->chunks, x->nchunks * sizeof *x->chunks) &&
+	       !memcmp(&x->t, &y->t, sizeof x->t);
+}
+
+/* Every chunk of a heap read in several pieces, every fastbin chunk found
+ * (through the chunk index), the totals; the same again on a second walk
+ * (into the buffers the first one kept), after the small heap and after
+ * the buffers were given back. */
+static bool test_big_heap(void)
+{
+	struct ld_heap_params p;
+	struct ld_heap h, again;
+	const struct ld_arena *a;
+	uint64_t q = 0x290;
+
+	build_big();
+	p = params();
+	CHECK(ld_heap_walk(&p, &h) == 0);
+	a = &h.arenas[0];
+	CHECK(!a->error && a->nchunks == nbig && a->nbins == 7);
+	for (size_t i = 1; i + 1 < a->nchunks; i++) {
+		const struct ld_chunk *c = &a->chunks[i];
+
+		CHECK(c->addr == HEAP + q && c->size == 0x20 + 0x10 * (i % 7));
+		CHECK(c->state == (i % 5 ? LD_CH_INUSE : LD_CH_FAST));
+		CHECK(i % 5 || c->bin == ld_fastbin_index(c->size));
+		q += c->size;
+	}
+	CHECK(a->chunks[a->nchunks - 1].addr == big_top);
+	CHECK(a->chunks[a->nchunks - 1].state == LD_CH_TOP);
+	CHECK(a->t.n_fast == nbig_free && a->t.fast == big_fast_bytes);
+	CHECK(a->t.n_in_use == nbig - 1 - nbig_free && a->t.top == BIGLEN - (big_top - HEAP));
+	CHECK(a->t.in_use == BIGLEN - big_fast_bytes - a->t.top);
+	CHECK(ld_heap_walk(&p, &again) == 0 && same_chunks(&h, &again));
+	ld_heap_release(&again);
+	build();
+	p = params();
+	CHECK(ld_heap_walk(&p, &again) == 0 && again.arenas[0].nchunks == 7);
+	CHECK(at(&again, Y)->state == LD_CH_TCACHE && at(&again, Z)->state == LD_CH_FAST);
+	ld_heap_release(&again);
+	ld_heap_drop_buffers();
+	build_big();
+	p = params();
+	CHECK(ld_heap_walk(&p, &again) == 0 && same_chunks(&h, &again));
+	ld_heap_release(&again);
+	ld_heap_release(&h);
+	return true;
+}
+
+/* A heap that cannot be read past its first piece: as when none of it
+ * can be read (the message, no chunk but the top from the arena). */
+static bool test_big_unreadable(void)
+{
+	struct ld_heap_params p;
+	struct ld_heap h;
+	char want[128];
+
+	build_big();
+	unreadable = HEAP + 0x90000;
+	p = params();
+	CHECK(ld_heap_walk(&p, &h) == 0);
+	/* the top's size is past the readable part too: the heap ends at
+	 * the top chunk */
+	snprintf(want, sizeof want, "heap 0x555555559000-0x%llx: cannot read it "
+		 "(Input/output error)", (unsigned long long)big_top);
+	CHECK(h.arenas[0].error && !strcmp(h.arenas[0].error, want));
+	CHECK(h.arenas[0].nchunks == 1 && h.arenas[0].chunks[0].addr == big_top);
+	CHECK(h.arenas[0].t.n_in_use == 0 && h.arenas[0].t.n_fast == 0);
+	ld_heap_release(&h);
+	unreadable = ~0ULL;
+	return true;
+}
+
 static bool test_find(void)
 {
 	uint64_t a = 0, m = 0;
@@ -206,6 +364,9 @@ int main(void)
 	run("smashed size: the message, and the rest", test_smashed_size);
 	run("cycles in a fastbin and the unsorted bin are cut", test_cycles);
 	run("random damage: always an answer", test_garbage);
+	run("a bin pointing into a chunk or at an odd address", test_bin_into_chunk);
+	run("a heap read in pieces: every chunk, every fastbin chunk, kept buffers", test_big_heap);
+	run("a heap unreadable past its first piece: no chunk of it", test_big_unreadable);
 	run("heuristics find main_arena and mp_", test_find);
 	run("bin indexes as glibc's macros", test_bin_index);
 	return tap_done();

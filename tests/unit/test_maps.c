@@ -6,6 +6,7 @@
  * seed_after.txt the same with the [heap] line the walkthrough shows once
  * calloc has run. */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -13,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/mman.h>
 
 #include "tap.h"
 #include "layoutdbg/maps.h"
@@ -221,6 +223,9 @@ static const struct {
 	  "line 2: expected '-' after start address" },
 	{ "00500000-0050100g r-xp 00000000 08:01 12 /x\n",
 	  "line 2: bad end address \"0050100g\"" },
+	/* the quote shows control bytes and DEL as '?' */
+	{ "00500000-0050\x7f\x1b" "0 r-xp 00000000 08:01 12 /x\n",
+	  "line 2: bad end address \"0050??0\"" },
 	{ "00500000-00501000-00502000 r-xp 00000000 08:01 12\n",
 	  "line 2: bad end address \"00501000-00502000\"" },
 	{ "00500000-00501000\n", "line 2: missing permissions" },
@@ -759,6 +764,62 @@ static bool t_mutations(void)
 	return true;
 }
 
+/* The file mappings by PROCMAP_QUERY equal the file lines of
+ * /proc/self/maps, with a shared mapping at an offset and a deleted file
+ * in a directory with a blank in its name among them. */
+static bool t_read_files(void)
+{
+	char dir[] = "/tmp/ld maps XXXXXX", path[64];
+	struct ld_maps all, files;
+	long pg = sysconf(_SC_PAGESIZE);
+	char err[256], *a, *b;
+	size_t i, k = 0;
+	int fd, rc;
+
+	CHECK(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/f", dir);
+	fd = open(path, O_RDWR | O_CREAT, 0600);
+	CHECK(fd >= 0 && ftruncate(fd, 3 * pg) == 0);
+	a = mmap(NULL, (size_t)pg, PROT_READ | PROT_WRITE, MAP_SHARED, fd, pg);
+	b = mmap(NULL, (size_t)pg, PROT_READ, MAP_PRIVATE, fd, 2 * pg);
+	close(fd);
+	unlink(path);
+	rmdir(dir);
+	CHECK(a != MAP_FAILED && b != MAP_FAILED);
+	ld_maps_init(&all);
+	ld_maps_init(&files);
+	rc = ld_maps_read_files(getpid(), &files);
+	CHECK(ld_maps_read(getpid(), &all, err, sizeof(err)) == 0);
+	munmap(a, (size_t)pg);
+	munmap(b, (size_t)pg);
+	if (rc == -ENOTTY || rc == -EINVAL) {
+		tap_skip_reason = "this kernel has no PROCMAP_QUERY (Linux 6.11)";
+		goto out;
+	}
+	CHECK(rc == 0);
+	for (i = 0; i < all.n; i++) {
+		const struct ld_map *x = &all.v[i], *y = &files.v[k];
+
+		if (!ld_map_is_file(x))
+			continue;
+		CHECK(k < files.n);
+		CHECK(x->start == y->start && x->end == y->end);
+		CHECK(!strcmp(x->perms, y->perms) && x->offset == y->offset);
+		CHECK(x->dev_major == y->dev_major && x->dev_minor == y->dev_minor);
+		CHECK(x->inode == y->inode && x->deleted == y->deleted);
+		CHECK(!strcmp(x->path, y->path));
+		k++;
+	}
+	CHECK(k == files.n && k >= 3);
+	CHECK(ld_maps_find(&files, (uint64_t)(uintptr_t)a)->deleted);
+	CHECK(!strcmp(ld_maps_find(&files, (uint64_t)(uintptr_t)a)->perms, "rw-s"));
+	CHECK(ld_maps_find(&files, (uint64_t)(uintptr_t)b)->offset == (uint64_t)(2 * pg));
+out:
+	ld_maps_release(&all);
+	ld_maps_release(&files);
+	return true;
+}
+
 int main(void)
 {
 	run("seed maps before the heap", t_seed_before);
@@ -780,6 +841,7 @@ int main(void)
 	run("paths are interned and counted", t_intern);
 	run("basepath and is_file", t_basepath);
 	run("read /proc/self/maps", t_read_self);
+	run("file mappings by PROCMAP_QUERY equal maps' file lines", t_read_files);
 	run("read a process that is gone", t_read_gone);
 	run("thousands of lines across many reads", t_many_lines);
 	run("a long last line without a newline", t_long_last_line);

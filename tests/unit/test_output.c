@@ -130,11 +130,34 @@ static bool t_shorten(void)
 	return true;
 }
 
+static bool t_human_size(void)
+{
+	static const struct { uint64_t n; const char *want; } v[] = {
+		{ 0, "0 B" }, { 1023, "1023 B" }, { 1024, "1 KiB" }, { 1536, "1.5 KiB" },
+		{ 4096, "4 KiB" }, { 135168, "132 KiB" },
+		{ 1048576, "1 MiB" }, { (uint64_t)1 << 60, "1 EiB" },
+	};
+	char buf[32];
+	size_t i;
+
+	for (i = 0; i < sizeof v / sizeof *v; i++) {
+		ld_human_size(v[i].n, buf, sizeof buf);
+		if (strcmp(buf, v[i].want)) {
+			printf("# %llu: \"%s\", want \"%s\"\n", (unsigned long long)v[i].n,
+			       buf, v[i].want);
+			return false;
+		}
+	}
+	return true;
+}
+
 int main(void)
 {
 	run("ld_fout prints numbers, widths and precisions as printf does", t_like_printf);
 	run("%s and %c text is escaped; colour codes and the format pass", t_escaped);
 	run("errors: a long one keeps its end; FILE:LINE inside a command file", t_errors);
 	run("ld_shorten keeps head and tail", t_shorten);
+	run("ld_human_size: bytes below 1024, then KiB, MiB... from exactly 1024",
+	    t_human_size);
 	return tap_done();
 }

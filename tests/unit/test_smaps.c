@@ -4,6 +4,7 @@
  * its smaps_rollup, old_kernel.txt the shape of a 4.x kernel's (no
  * Pss_Dirty, SwapPss, THPeligible, KSM...), the others malformed. */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -308,6 +309,168 @@ static bool cut_short(void)
 	return true;
 }
 
+/* The quick path compares a line's first 16 bytes with the name of the
+ * field expected next: names alike in their first 8 bytes (Private_Clean
+ * missing, Private_Dirty there), values wider than the kernel's 8
+ * columns, and flags shared with the previous mapping. */
+static bool quick_path(void)
+{
+	static const char text[] =
+		"7f0000000000-7f0000001000 rw-p 00000000 00:00 0 \n"
+		"Size:                  4 kB\n"
+		"Rss:           123456789012 kB\n"
+		"Shared_Dirty:          0 kB\n"
+		"Private_Dirty:         8 kB\n"
+		"Private_Hugetlb:       2 kB\n"
+		"VmFlags: rd wr mr mw me ac \n"
+		"7f0000001000-7f0000002000 rw-p 00000000 00:00 0 \n"
+		"Size:4 kB\n"
+		"Private_Clean:        16 kB\n"
+		"VmFlags: rd wr mr mw me ac \n"
+		"7f0000002000-7f0000003000 rw-p 00000000 00:00 0 \n"
+		"VmFlags: rd wr mr mw me \n";
+	struct ld_smaps s;
+	char err[128];
+	FILE *f = fmemopen((void *)text, sizeof text - 1, "r");
+	int rc;
+
+	CHECK(f);
+	ld_smaps_init(&s);
+	rc = ld_smaps_parse(f, &s, err, sizeof err);
+	fclose(f);
+	printf("# %d %s\n", rc, err);
+	CHECK(rc == 0 && s.maps.n == 3);
+	CHECK(s.v[0].kb[LD_SM_RSS] == UINT64_C(123456789012));
+	CHECK(!ld_smap_has(&s.v[0], LD_SM_PRIVATE_CLEAN));
+	CHECK(s.v[0].kb[LD_SM_PRIVATE_DIRTY] == 8);
+	CHECK(!ld_smap_has(&s.v[0], LD_SM_SHARED_HUGETLB));
+	CHECK(s.v[0].kb[LD_SM_PRIVATE_HUGETLB] == 2);
+	CHECK(s.v[1].kb[LD_SM_SIZE] == 4 && s.v[1].kb[LD_SM_PRIVATE_CLEAN] == 16);
+	CHECK(!ld_smap_has(&s.v[1], LD_SM_PRIVATE_DIRTY));
+	CHECK(s.v[0].vmflags == s.v[1].vmflags);
+	CHECK(!strcmp(s.v[2].vmflags, "rd wr mr mw me"));
+	ld_smaps_release(&s);
+	return true;
+}
+
+static const enum ld_smaps_field cols[] = {
+	LD_SM_SIZE, LD_SM_RSS, LD_SM_PSS, LD_SM_SHARED_CLEAN, LD_SM_SHARED_DIRTY,
+	LD_SM_PRIVATE_CLEAN, LD_SM_PRIVATE_DIRTY, LD_SM_REFERENCED,
+	LD_SM_ANONYMOUS, LD_SM_SWAP, LD_SM_SWAPPSS, LD_SM_ANONHUGE, LD_SM_LOCKED,
+};
+#define NCOLS (sizeof cols / sizeof cols[0])
+
+/* 3,000 mappings of all shapes (wide offsets and inodes, 3-digit devices,
+ * a 40,000-byte path, missing fields and flags), as text; NULL on ENOMEM. */
+static char *many_text(void)
+{
+	char *text = NULL, *big = malloc(40001);
+	size_t len;
+	FILE *f = open_memstream(&text, &len);
+	unsigned i, c;
+
+	if (!f || !big)
+		return NULL;
+	memset(big, 'p', 40000);
+	big[0] = '/';
+	big[40000] = 0;
+	for (i = 0; i < 3000; i++) {
+		fprintf(f, "%x000-%x000 %s %08x%s %02x:%02x %u %s\n", 0x10000 + 2 * i,
+			0x10001 + 2 * i, i % 2 ? "rw-p" : "r-xs", i * 4096u,
+			i % 7 ? "" : "abcde", i % 300, i % 11 * 30, i * 977u,
+			i == 1500 ? big : i % 5 ? "/lib/x (deleted)" : "");
+		for (c = 0; c < NCOLS; c++)
+			if (cols[c] != LD_SM_SWAPPSS || i % 3)
+				fprintf(f, "%s: %u kB\n", ld_smaps_field_name(cols[c]),
+					i * (c + 1) % 1000 * (c == 1 ? 100003 : 1));
+		if (i % 4)
+			fprintf(f, "VmFlags: rd wr%s \n", i % 8 ? " mr mw me" : "");
+	}
+	fclose(f);
+	free(big);
+	return text;
+}
+
+/* One row as printf formats it: the oracle for the table's own
+ * formatting. */
+static void printf_row(FILE *f, const struct ld_smaps *s, size_t i,
+		       const int *w, int flags_w)
+{
+	const struct ld_map *mp = &s->maps.v[i];
+	const struct ld_smap *m = &s->v[i];
+	size_t c;
+
+	fprintf(f, "%16" PRIx64 " %s %08" PRIx64 " %02x:%02x %7" PRIu64, mp->start,
+		mp->perms, mp->offset, mp->dev_major, mp->dev_minor, mp->inode);
+	for (c = 0; c < NCOLS; c++) {
+		if (ld_smap_has(m, cols[c]))
+			fprintf(f, " %*" PRIu64, w[c], m->kb[cols[c]]);
+		else
+			fprintf(f, " %*s", w[c], "-");
+	}
+	fprintf(f, " %-*s %s\n", flags_w, m->vmflags ? m->vmflags : "-", mp->path);
+}
+
+static bool render_rows(void)
+{
+	char *text = many_text(), *ours = NULL, *want = NULL, err[128];
+	size_t len, wlen, i, c;
+	struct ld_smaps s;
+	int w[NCOLS], flags_w = 7;
+	FILE *f;
+
+	CHECK(text);
+	f = fmemopen(text, strlen(text), "r");
+	ld_smaps_init(&s);
+	CHECK(ld_smaps_parse(f, &s, err, sizeof err) == 0);
+	fclose(f);
+	CHECK(s.maps.n == 3000 && strlen(s.maps.v[1500].path) == 40000);
+	f = open_memstream(&ours, &len);
+	ld_smaps_render(f, &s, 7);
+	fclose(f);
+	for (c = 0; c < NCOLS; c++) {
+		char d[24];
+		int n = snprintf(d, sizeof d, "%" PRIu64, ld_smaps_total(&s, cols[c]));
+
+		w[c] = (int)strlen(ld_smaps_field_name(cols[c]));
+		w[c] = n > w[c] ? n : w[c];
+	}
+	for (i = 0; i < s.maps.n; i++)
+		if (s.v[i].vmflags && (int)strlen(s.v[i].vmflags) > flags_w)
+			flags_w = (int)strlen(s.v[i].vmflags);
+	f = open_memstream(&want, &wlen);
+	for (i = 0; i < s.maps.n; i++)
+		printf_row(f, &s, i, w, flags_w);
+	fclose(f);
+	/* the rows follow the two header lines */
+	CHECK(!strncmp(strchr(strchr(ours, '\n') + 1, '\n') + 1, want, wlen));
+	free(ours);
+	free(want);
+	free(text);
+	ld_smaps_release(&s);
+	return true;
+}
+
+/* The delta text of a diff: rss, then the counts that changed; a Pss
+ * that moved alone is said rather than a bare "+0 B". */
+static bool delta_text(void)
+{
+	struct ld_pages a = { .rss = 4, .pss = 4, .private_dirty = 4 }, b = a;
+	char t[256];
+
+	b.rss = 136;
+	b.private_dirty = 136;
+	CHECK(!strcmp(ld_pages_delta_text(&a, &b, t, sizeof t),
+		      "rss 4 KiB -> 136 KiB (+132 KiB, private dirty +132 KiB)"));
+	CHECK(!strcmp(ld_pages_delta_text(NULL, &a, t, sizeof t),
+		      "rss 0 B -> 4 KiB (+4 KiB, private dirty +4 KiB)"));
+	b = a;
+	b.pss = 2;
+	CHECK(!strcmp(ld_pages_delta_text(&a, &b, t, sizeof t),
+		      "rss 4 KiB -> 4 KiB (+0 B, pss -2 KiB)"));
+	return true;
+}
+
 int main(void)
 {
 	run("modern kernel's smaps", modern);
@@ -320,5 +483,8 @@ int main(void)
 	run("pagemap of our own pages", pagemap_self);
 	run("the table: columns of the fields the kernel printed", render);
 	run("a read cut short keeps what came before", cut_short);
+	run("quick path: names alike, wide values, shared flags", quick_path);
+	run("page delta text, a Pss that moved alone", delta_text);
+	run("the table's rows equal printf's, 3,000 rows and a long path", render_rows);
 	return tap_done();
 }

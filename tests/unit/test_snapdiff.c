@@ -119,6 +119,42 @@ static bool t_outside(void)
 /* everything popped down to the outermost frames kept */
 static bool t_deep_change(void) { return t_pop_push(1000, 998, 1, 2, 0, 998, 1); }
 
+/* diff --by-object keys: a file's mappings by name and offset from its
+ * first, anonymous ones by their rank after the last named mapping (the
+ * rank starts again after each name).  The anonymous mapping after libc
+ * grows: one change, keyed "anonymous #1 after libc.so.6"; 4 the same. */
+static bool t_by_object(void)
+{
+	static struct ld_map va[] = {
+		{ 0x1000, 0x2000, 0, "r--p", 0, 0, 0, "/bin/p", false },
+		{ 0x2000, 0x3000, 0x1000, "r-xp", 0, 0, 0, "/bin/p", false },
+		{ 0x3000, 0x4000, 0, "rw-p", 0, 0, 0, "", false },
+		{ 0x8000, 0x9000, 0, "r-xp", 0, 0, 0, "/lib/libc.so.6", false },
+		{ 0x9000, 0xa000, 0, "rw-p", 0, 0, 0, "", false },
+	}, vb[5];
+	struct ld_snapshot a = { 0 }, b = { 0 };
+	struct ld_objdiff d;
+	bool ok;
+
+	memcpy(vb, va, sizeof va);
+	vb[4].end = 0xc000;
+	a.maps.v = va;
+	a.maps.n = 5;
+	b.maps.v = vb;
+	b.maps.n = 5;
+	CHECK(ld_snap_diff_by_object(&a, &b, &d) == 0);
+	ok = d.n == 1 && d.same == 4 && d.v[0].kind == '~' &&
+	     !strcmp(d.v[0].key, "anonymous #1 after libc.so.6") &&
+	     d.v[0].size_a == 0x1000 && d.v[0].size_b == 0x3000;
+	if (!ok)
+		printf("# %zu changes, %zu same; first: %c %s 0x%llx -> 0x%llx\n", d.n, d.same,
+		       d.n ? d.v[0].kind : '?', d.n ? d.v[0].key : "",
+		       d.n ? (unsigned long long)d.v[0].size_a : 0ULL,
+		       d.n ? (unsigned long long)d.v[0].size_b : 0ULL);
+	ld_objdiff_release(&d);
+	return ok;
+}
+
 int main(void)
 {
 	run("finish at depth 500, kept whole: 1 popped, 0 pushed; itself: none",
@@ -128,5 +164,7 @@ int main(void)
 	run("3 popped, 2 pushed inside the windows: exact", t_inside);
 	run("20 popped past the window: uncertain, never counted as changed", t_outside);
 	run("998 popped, 1 pushed, seen in the outer window: exact", t_deep_change);
+	run("diff --by-object: an anonymous mapping keyed by its rank after libc, "
+	    "its growth one change", t_by_object);
 	return tap_done();
 }

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/syscall.h>
 
 #include "tap.h"
 #include "layoutdbg/syscalls.h"
@@ -276,6 +277,35 @@ static bool ioctls_exits_and_unknown(void)
 	return true;
 }
 
+/* The table's classes: the memory set is exactly the eight calls that
+ * change the layout; names and numbers agree with the C library's. */
+static bool table_classes(void)
+{
+	static const long memory[] = { SYS_brk, SYS_mmap, SYS_munmap, SYS_mprotect,
+				       SYS_mremap, SYS_madvise, SYS_shmat, SYS_shmdt };
+	struct ld_sysset set;
+	size_t i, n = 0;
+
+	ld_sysset_clear(&set);
+	ld_sysset_memory(&set);
+	for (i = 0; i < LD_NSYSCALLS; i++)
+		n += ld_sysset_has(&set, (long)i);
+	CHECK(n == sizeof memory / sizeof *memory);
+	for (i = 0; i < sizeof memory / sizeof *memory; i++)
+		CHECK(ld_sysset_has(&set, memory[i]) && ld_syscall_is_memory(memory[i]) &&
+		      ld_syscall_decoded(memory[i]));
+	CHECK(ld_syscall_class(SYS_execve) & LD_SC_PROCESS);
+	CHECK(ld_syscall_class(SYS_clone3) & LD_SC_PROCESS);
+	CHECK(!(ld_syscall_class(SYS_wait4) & LD_SC_PROCESS));
+	CHECK(ld_syscall_class(SYS_mmap) & LD_SC_RET_ADDR);
+	CHECK(!(ld_syscall_class(SYS_munmap) & LD_SC_RET_ADDR));
+	CHECK(ld_syscall_class(-1) == 0 && ld_syscall_class(LD_NSYSCALLS) == 0);
+	CHECK(ld_syscall_number("mmap") == SYS_mmap &&
+	      !strcmp(ld_syscall_name(SYS_process_madvise), "process_madvise") &&
+	      ld_syscall_number("no_such_call") == -1);
+	return true;
+}
+
 int main(void)
 {
 	run("openat: AT_FDCWD, quoted path, O_ flags, the mode with O_CREAT", openat_paths_and_flags);
@@ -288,5 +318,7 @@ int main(void)
 	run("execve: argv strings cut at 32, 32 strings at most, envp counted", execves);
 	run("ioctl requests, exit_group, raw hex for other calls, small buffer",
 	    ioctls_exits_and_unknown);
+	run("the table: memory, process, decoded and address-returning calls",
+	    table_classes);
 	return tap_done();
 }

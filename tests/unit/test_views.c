@@ -13,6 +13,8 @@
 #include <unistd.h>
 
 #include "tap.h"
+#include "layoutdbg/infrun.h"
+#include "layoutdbg/capture.h"
 #include "layoutdbg/session.h"
 #include "layoutdbg/views.h"
 
@@ -35,14 +37,14 @@ static bool look_at(struct ld_session *s, pid_t pid, struct ld_maps *m,
 	if (ld_objs_scan(&s->objs, pid, m, exe, ld_auxv_get(pid, AT_BASE)) < 0)
 		return false;
 	*rg = calloc(m->n + 1, sizeof **rg);
-	return *rg && ld_classify(s, m, *rg) == 0;
+	return *rg && ld_session_classify(s, m, NULL, *rg) == 0;
 }
 
 static void done(struct ld_session *s, struct ld_maps *m, struct ld_region *rg)
 {
 	free(rg);
 	ld_maps_release(m);
-	ld_session_release(s);
+	ld_session_end(s);
 }
 
 /* The PT_LOAD whose file pages hold offset: computed here from the
@@ -227,6 +229,6 @@ int main(void)
 	if (system("cc --version >/dev/null 2>&1") == 0)
 		run("non-PIE program: LOADs at link addresses (bias 0)", t_non_pie);
 	else
-		skip("non-PIE program: LOADs at link addresses (bias 0)", "no cc");
+		skip("no cc", "non-PIE program: LOADs at link addresses (bias 0)");
 	return tap_done();
 }

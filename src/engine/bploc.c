@@ -1,0 +1,476 @@
+/* Breakpoint locations: parsing LOCATION, resolving it (symbols as the
+ * dynamic linker binds them, IFUNCs, FILE:LINE, past the prologue),
+ * arming it when its library loads, and `break` itself. */
+#include <elf.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "layoutdbg/error.h"
+#include "layoutdbg/infrun.h"
+#include "layoutdbg/prologue.h"
+#include "layoutdbg/source.h"
+
+/* A breakpoint was placed (or a pending one resolved): form says how. */
+static void note_break(struct ld_session *s, const struct ld_bp *bp,
+		       enum ld_break_form form, uint64_t addr, const char *text)
+{
+	struct ld_break_note b = {
+		.form = form, .num = bp->num, .temporary = bp->type == LD_BP_TEMP,
+		.addr = addr, .location = bp->spec, .text = text,
+	};
+	struct ld_note n = { .kind = LD_NOTE_BREAK, .brk = &b };
+
+	ld_notify(s, &n);
+}
+
+/* ... at FILE:LINE (before the process runs). */
+static void note_break_line(struct ld_session *s, const struct ld_bp *bp,
+			    uint64_t addr, const char *file, unsigned line)
+{
+	struct ld_break_note b = {
+		.form = LD_BRK_LINE, .num = bp->num,
+		.temporary = bp->type == LD_BP_TEMP, .addr = addr,
+		.location = bp->spec, .file = file, .line = line,
+	};
+	struct ld_note n = { .kind = LD_NOTE_BREAK, .brk = &b };
+
+	ld_notify(s, &n);
+}
+
+/* LINE or FILE:LINE */
+static bool is_line_location(const char *loc)
+{
+	const char *colon = strrchr(loc, ':');
+	const char *digits = colon ? colon + 1 : loc;
+
+	if (!*digits || strspn(digits, "0123456789") != strlen(digits))
+		return false;
+	return !colon || colon > loc;
+}
+
+static int parse_line_location(struct ld_bp *bp, const char *loc)
+{
+	const char *colon = strrchr(loc, ':');
+	unsigned long n = strtoul(colon ? colon + 1 : loc, NULL, 10);
+
+	if (n == 0 || n > 10000000)
+		return ld_error("break %s: no line %lu", loc, n);
+	bp->line = (unsigned)n;
+	if (colon && !(bp->file = strndup(loc, (size_t)(colon - loc))))
+		return ld_error("break: %s", strerror(ENOMEM));
+	return 0;
+}
+
+static int parse_location(struct ld_bp *bp, const char *loc)
+{
+	const char *at;
+	char *end;
+
+	if (loc[0] == '*') {
+		errno = 0;
+		bp->addr = strtoull(loc + 1, &end, 0);
+		if (errno || end == loc + 1 || *end)
+			return ld_error("break %s: not an address", loc);
+		bp->is_addr = true;
+		return 0;
+	}
+	if (is_line_location(loc))
+		return parse_line_location(bp, loc);
+	at = strchr(loc, '@');
+	bp->sym = at ? strndup(loc, (size_t)(at - loc)) : strdup(loc);
+	if (at)
+		bp->lib = strdup(at + 1);
+	if (!bp->sym || (at && !bp->lib))
+		return ld_error("break: %s", strerror(ENOMEM));
+	if (!*bp->sym || (at && !*bp->lib))
+		return ld_error("break %s: expected SYMBOL, SYMBOL@LIBRARY or "
+				"*ADDRESS", loc);
+	return 0;
+}
+
+static void set_where(struct ld_bp *bp, const char *fmt, ...) LD_PRINTF(2, 3);
+
+static void set_where(struct ld_bp *bp, const char *fmt, ...)
+{
+	va_list ap;
+	char *w;
+
+	va_start(ap, fmt);
+	if (vasprintf(&w, fmt, ap) < 0)
+		w = NULL;
+	va_end(ap);
+	free(bp->where);
+	bp->where = w;
+}
+
+/* Where `break FUNCTION` stops, as gdb chooses it: past the prologue by
+ * the line table when the object has DWARF lines; without them past a
+ * frame-pointer setup (prologue.h) if the code starts with one; else at
+ * the entry. */
+uint64_t ld_after_prologue(struct ld_session *s, struct ld_obj *ob,
+			       uint64_t a)
+{
+	struct ld_lines *l = ld_obj_lines(ob);
+	const struct ld_symbol *sym;
+	uint8_t code[8];	/* the longest frame setup: endbr64, push, movq */
+	uint64_t off;
+
+	sym = ob->elf ? ld_elf_symbol_at(ob->elf, a - ob->bias, &off) : NULL;
+	if (!sym || off || sym->type == STT_GNU_IFUNC)
+		return a;
+	if (l)
+		return ob->bias + ld_lines_after_prologue(l, a - ob->bias,
+							  a - ob->bias + sym->size);
+	if (!s->proc || ld_session_read(s, a, code, sizeof code))
+		return a;
+	return a + ld_prologue_frame_setup(code, sizeof code);
+}
+
+static void set_where_line(struct ld_bp *bp, const struct ld_line *row)
+{
+	set_where(bp, "file %s, line %u", ld_source_shortname(row->file),
+		  row->line);
+}
+
+static bool resolve_line_live(struct ld_session *s, struct ld_bp *bp)
+{
+	const char *file = bp->file ? bp->file : ld_default_source(s);
+	uint64_t addrs[8];
+	unsigned actual;
+	size_t i;
+
+	for (i = 0; file && i < s->objs.n; i++) {
+		struct ld_obj *ob = &s->objs.v[i];
+		struct ld_lines *l = ld_obj_lines(ob);
+		struct ld_line row;
+		char err[256];
+		int n;
+
+		if (!l)
+			continue;
+		n = ld_lines_find(l, file, bp->line, addrs, 8, &actual, err, sizeof err);
+		if (n <= 0)
+			continue;
+		bp->addr = ob->bias + addrs[0];
+		bp->pending = false;
+		if (ld_lines_at(l, addrs[0], &row))
+			set_where_line(bp, &row);
+		return true;
+	}
+	return false;
+}
+
+/* Where calls of an IFUNC go once the dynamic linker has run its
+ * resolver: the GOT slot of the object's own IRELATIVE relocation for it
+ * (glibc calls its string functions that way).  The dynamic linker has
+ * filled it by the time it reports the object loaded; a slot that does
+ * not yet hold an address in the object's code is not believed. */
+static bool ifunc_target(struct ld_session *s, struct ld_obj *ob,
+			 uint64_t resolver, uint64_t *target)
+{
+	const struct ld_map *mp;
+	const struct ld_maps *m;
+	uint64_t slot, v;
+
+	if (!ob->elf || !ld_elf_irelative_slot(ob->elf, resolver - ob->bias, &slot) ||
+	    ld_session_read(s, ob->bias + slot, &v, sizeof v) < 0 || v == resolver)
+		return false;
+	m = ld_session_maps(s);
+	mp = m ? ld_maps_find(m, v) : NULL;
+	if (!mp || mp->perms[2] != 'x' || v < ob->lo || v >= ob->hi)
+		return false;
+	*target = v;
+	return true;
+}
+
+/* Resolve bp in the live process.  Returns true when it now has an
+ * address. */
+static bool resolve_live(struct ld_session *s, struct ld_bp *bp)
+{
+	struct ld_obj *ob;
+	uint64_t a;
+
+	if (bp->is_addr) {
+		struct ld_obj *o2 = ld_objs_at(&s->objs, bp->addr);
+		char sym[256];
+
+		ld_session_symbolize(s, bp->addr, sym, sizeof sym);
+		set_where(bp, "%s in %s", sym, o2 ? o2->path : "??");
+		bp->pending = false;
+		return true;
+	}
+	if (bp->line)
+		return resolve_line_live(s, bp);
+	a = ld_objs_resolve(&s->objs, bp->sym, bp->lib, &ob);
+	if (!a)
+		return false;
+	a = ld_after_prologue(s, ob, a);
+	bp->addr = a;
+	bp->pending = false;
+	{
+		const struct ld_symbol *sym;
+		uint64_t off;
+
+		/* An IFUNC symbol's value is its resolver: the code that runs
+		 * for calls is chosen when the symbol is bound. */
+		sym = ob->elf ? ld_elf_symbol_at(ob->elf, a - ob->bias, &off) : NULL;
+		if (sym && sym->type == STT_GNU_IFUNC) {
+			uint64_t target;
+
+			if (ifunc_target(s, ob, a, &target)) {
+				bp->addr = target;
+				set_where(bp, "%s in %s (IFUNC, resolved to %#" PRIx64 ")",
+					  bp->sym, ob->path, target);
+				return true;
+			}
+			set_where(bp, "%s in %s (IFUNC: stops in its resolver)",
+				  bp->sym, ob->path);
+			return true;
+		}
+	}
+	set_where(bp, "%s in %s", bp->sym, ob->path);
+	return true;
+}
+
+/* Arm every enabled, resolvable breakpoint; newly resolved ones are
+ * announced when announce is set. */
+void ld_arm_all(struct ld_session *s, bool announce)
+{
+	size_t i;
+
+	for (i = 0; i < s->bps.n; i++) {
+		struct ld_bp *bp = s->bps.v[i];
+		bool was_pending = bp->pending;
+		int r;
+
+		if (bp->type == LD_BP_SOLIB || bp->type == LD_BP_FINISH ||
+		    LD_BP_IS_CATCH(bp))
+			continue;
+		if (bp->pending && !resolve_live(s, bp))
+			continue;
+		if (!bp->enabled || bp->armed)
+			continue;
+		/* *ADDRESS in a library not mapped yet: armed when it is */
+		if (bp->is_addr && (!ld_session_maps(s) ||
+				    !ld_maps_find(ld_session_maps(s), bp->addr)))
+			continue;
+		r = ld_bp_arm(&s->bps, ld_proc_mem_tid(s->proc), bp);
+		if (r < 0) {
+			ld_error("breakpoint %d at 0x%" PRIx64 ": cannot insert: %s",
+				 bp->num, bp->addr, strerror(-r));
+			continue;
+		}
+		if (announce && was_pending && !bp->is_addr)
+			note_break(s, bp, LD_BRK_RESOLVED, bp->addr, bp->where);
+	}
+}
+
+void ld_rearm_for_file(struct ld_session *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->bps.n; i++) {
+		struct ld_bp *bp = s->bps.v[i];
+
+		if (!bp->is_addr && !LD_BP_IS_CATCH(bp))
+			bp->pending = true;
+	}
+}
+
+/* The dynamic linker calls r_brk (_dl_debug_state) around every change
+ * of the link map, at start-up and at every dlopen/dlclose: a breakpoint
+ * there misses no load (glibc elf/dl-debug.c). */
+void ld_arm_solib_hook(struct ld_session *s)
+{
+	if (!s->objs.r_brk || (s->solib_bp && s->solib_bp->addr == s->objs.r_brk))
+		return;
+	if (!s->solib_bp) {
+		s->solib_bp = ld_bp_add(&s->bps, LD_BP_SOLIB, "<dl_debug_state>");
+		if (!s->solib_bp)
+			return;
+	}
+	s->solib_bp->addr = s->objs.r_brk;
+	s->solib_bp->pending = false;
+	if (ld_bp_arm(&s->bps, ld_proc_mem_tid(s->proc), s->solib_bp) < 0)
+		ld_warn("cannot watch library loads: pending breakpoints in "
+			"libraries loaded later stay pending");
+}
+
+/* A new image: the executable and ld.so are mapped, nothing else yet. */
+void ld_new_image(struct ld_session *s)
+{
+	uint64_t sb;
+
+	/* A fresh image has no heap: the break is start_brk. */
+	s->cur_brk_known = ld_session_start_brk(s->proc->pid, &sb) == 0;
+	s->cur_brk = sb;
+	s->solib_bp = NULL;
+	s->stop_gen++;
+	ld_unwinder_flush(s->unw);
+	if (ld_session_rescan(s) < 0)
+		return;
+	ld_arm_solib_hook(s);
+	ld_arm_all(s, false);
+}
+
+/* `break FILE:LINE` before `run`: checked against the program's own line
+ * table (libraries are not known yet: then it stays pending). */
+static int break_line_static(struct ld_session *s, struct ld_bp *bp,
+			     const char *location)
+{
+	struct ld_lines *l = ld_session_exe_lines(s);
+	const char *file = bp->file ? bp->file : ld_default_source(s);
+	char err[256] = "";
+	uint64_t addr;
+	unsigned actual;
+	struct ld_line row;
+	int n;
+
+	if (!l) {
+		s->bps.next_num--;
+		ld_bp_delete(&s->bps, bp);
+		return ld_error("break %s: %s has no DWARF line information (built "
+				"without -g, or stripped); break on a function or "
+				"*ADDRESS", location, s->exe_path ? s->exe_path : "no program");
+	}
+	if (!file) {
+		s->bps.next_num--;
+		ld_bp_delete(&s->bps, bp);
+		return ld_error("break %s: no default source file; give FILE:LINE",
+				location);
+	}
+	n = ld_lines_find(l, file, bp->line, &addr, 1, &actual, err, sizeof err);
+	if (n < 0 && bp->file) {
+		note_break(s, bp, LD_BRK_PENDING_FILE, 0, err);
+		return 0;
+	}
+	if (n <= 0) {
+		s->bps.next_num--;
+		ld_bp_delete(&s->bps, bp);
+		return ld_error("break %s: %s", location, *err ? err : "no code at or "
+				"after that line");
+	}
+	ld_lines_at(l, addr, &row);
+	note_break_line(s, bp, addr, row.file, actual);
+	return 0;
+}
+
+/* `break` before `run`: where it will be, as far as the program file
+ * tells. */
+static void break_static(struct ld_session *s, struct ld_bp *bp)
+{
+	const struct ld_symbol *sym = NULL;
+	struct ld_lines *l;
+
+	if (!s->exe && !bp->is_addr) {
+		note_break(s, bp, LD_BRK_PENDING_NOPROG, 0, NULL);
+		return;
+	}
+	if (!bp->is_addr && !bp->lib)
+		sym = ld_elf_lookup_any(s->exe, bp->sym);
+	if (sym && (l = ld_session_exe_lines(s))) {
+		uint64_t a = ld_lines_after_prologue(l, sym->value, sym->value + sym->size);
+		struct ld_line row;
+
+		if (ld_lines_at(l, a, &row))
+			note_break_line(s, bp, a, row.file, row.line);
+		else
+			note_break(s, bp, LD_BRK_ADDR, a, NULL);
+	} else if (bp->is_addr) {
+		note_break(s, bp, LD_BRK_ADDR, bp->addr, NULL);
+	} else if (sym) {
+		struct ld_break_note b = {
+			.form = LD_BRK_UNRELOCATED, .num = bp->num,
+			.temporary = bp->type == LD_BP_TEMP, .addr = sym->value,
+			.location = bp->spec, .text = bp->sym, .exe = s->exe_path,
+		};
+		struct ld_note n = { .kind = LD_NOTE_BREAK, .brk = &b };
+
+		ld_notify(s, &n);
+	} else {
+		note_break(s, bp, LD_BRK_PENDING_SYM, 0, NULL);
+	}
+}
+
+int ld_break(struct ld_session *s, const char *location, bool temporary)
+{
+	struct ld_bp *bp;
+
+	if (!*location)
+		return ld_error("break: a location is needed (SYMBOL, "
+				"SYMBOL@LIBRARY or *ADDRESS)");
+	bp = ld_bp_add(&s->bps, temporary ? LD_BP_TEMP : LD_BP_USER, location);
+	if (!bp)
+		return ld_error("break: %s", strerror(ENOMEM));
+	if (parse_location(bp, location) < 0) {
+		s->bps.next_num--;
+		ld_bp_delete(&s->bps, bp);
+		return -1;
+	}
+	if (s->proc) {
+		if (resolve_live(s, bp)) {
+			int r = ld_bp_arm(&s->bps, ld_proc_mem_tid(s->proc), bp);
+
+			if (r < 0) {
+				ld_error("break %s: cannot insert at 0x%" PRIx64 ": %s",
+					 location, bp->addr, strerror(-r));
+				s->bps.next_num--;
+				ld_bp_delete(&s->bps, bp);
+				return -1;
+			}
+			note_break(s, bp, LD_BRK_LIVE, bp->addr, bp->where);
+			return 0;
+		}
+		if (bp->line) {
+			s->bps.next_num--;
+			ld_bp_delete(&s->bps, bp);
+			return ld_error("break %s: no code at or after that line in "
+					"any loaded object with line information "
+					"(a stripped program has none)", location);
+		}
+		if (!bp->lib || ld_objs_find(&s->objs, bp->lib)) {
+			if (bp->lib)
+				ld_error("break %s: no symbol \"%s\" in %s", location,
+					 bp->sym, bp->lib);
+			else
+				ld_error("break %s: no symbol \"%s\" in the program or "
+					 "its loaded libraries", location, location);
+			s->bps.next_num--;
+			ld_bp_delete(&s->bps, bp);
+			return -1;
+		}
+		note_break(s, bp, LD_BRK_PENDING_LIB, 0, bp->lib);
+		return 0;
+	}
+	if (bp->line)
+		return break_line_static(s, bp, location);
+	break_static(s, bp);
+	return 0;
+}
+
+int ld_delete_bp(struct ld_session *s, struct ld_bp *bp)
+{
+	if (s->proc && ld_bp_disarm(&s->bps, ld_proc_mem_tid(s->proc), bp) < 0)
+		ld_warn("breakpoint %d: could not restore the original byte",
+			bp->num);
+	ld_bp_delete(&s->bps, bp);
+	return 0;
+}
+
+int ld_enable_bp(struct ld_session *s, struct ld_bp *bp, bool on)
+{
+	bp->enabled = on;
+	if (!s->proc || bp->pending || LD_BP_IS_CATCH(bp))
+		return 0;
+	if (on) {
+		int r = ld_bp_arm(&s->bps, ld_proc_mem_tid(s->proc), bp);
+
+		return r < 0 ? ld_error("enable %d: %s", bp->num, strerror(-r)) : 0;
+	}
+	return ld_bp_disarm(&s->bps, ld_proc_mem_tid(s->proc), bp) < 0 ?
+	       ld_error("disable %d: cannot restore the original byte", bp->num) : 0;
+}

@@ -1,0 +1,248 @@
+/* Reporting a stop, as gdb's normal_stop does: stop every thread, build
+ * the stop report from what the decoder saw (stopdecode.c), delete a spent
+ * tbreak, take the auto-snapshot, and hand the report to the session's
+ * observer.  The end of a process and the stop of `attach` too. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "layoutdbg/capture.h"
+#include "layoutdbg/infrun.h"
+#include "layoutdbg/source.h"
+#include "layoutdbg/syscalls.h"
+
+/* A NULL-tolerant strdup: a field that cannot be copied is left out. */
+static char *dup_or_null(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+void ld_stop_frame_fill(struct ld_session *s, uint64_t pc, const char *alias,
+			struct ld_stop_frame *f)
+{
+	struct ld_line row;
+	struct ld_obj *ob;
+	const char *sym;
+	uint64_t off;
+
+	memset(f, 0, sizeof *f);
+	f->valid = true;
+	f->pc = pc;
+	if (ld_objs_symbolize(&s->objs, pc, &ob, &sym, &off)) {
+		f->function = dup_or_null(sym);
+		f->offset = off;
+	}
+	/* Aliases share addresses (cos, cosf64): a stop at a breakpoint is
+	 * named by the symbol the user asked for (the offset is the same). */
+	if (alias) {
+		free(f->function);
+		f->function = dup_or_null(alias);
+	}
+	if (ob) {
+		f->object = dup_or_null(ob->path);
+		f->in_exe = ob->is_exe;
+	}
+	if (ld_objs_line_at(&s->objs, pc, &row)) {
+		f->file = dup_or_null(row.file);
+		f->line = row.line;
+		f->line_start = row.addr == pc;
+	}
+}
+
+/* The source line a stop shows under its location. */
+void ld_stop_source_fill(struct ld_stop_report *r)
+{
+	const char *text;
+
+	if (!r->frame.file)
+		return;
+	text = ld_source_line(r->frame.file, r->frame.line);
+	r->source_errno = text ? 0 : errno;
+	r->source = dup_or_null(text);
+}
+
+void ld_notify(struct ld_session *s, const struct ld_note *n)
+{
+	if (s->observer)
+		s->observer(s, n);
+}
+
+void ld_note_pid(struct ld_session *s, enum ld_note_kind kind, pid_t pid)
+{
+	struct ld_note n = { .kind = kind, .pid = pid };
+
+	ld_notify(s, &n);
+}
+
+const struct ld_stop_report *ld_last_stop(const struct ld_session *s)
+{
+	return &s->last_stop;
+}
+
+/* The process is gone: the last stop says how, and it is forgotten. */
+void ld_report_exit(struct ld_session *s)
+{
+	struct ld_stop_report *r = &s->last_stop;
+	struct ld_proc *p = s->proc;
+	struct ld_note n = { .kind = LD_NOTE_STOP, .stop = r };
+
+	ld_stop_report_release(r);
+	r->kind = p->exit_sig ? LD_SK_KILLED : LD_SK_EXITED;
+	r->pid = p->pid;
+	r->sig = p->exit_sig;
+	r->exit_code = p->exit_code;
+	ld_notify(s, &n);
+	ld_end_process(s, false);
+}
+
+/* Whatever the reason needs beyond the frame: the breakpoint, signal,
+ * catchpoint. */
+static void fill_reason(struct ld_session *s, const struct ld_outcome *out,
+			struct ld_stop_report *r)
+{
+	static const enum ld_report_kind kinds[] = {
+		[LD_EV_NONE] = LD_SK_NONE, [LD_EV_BREAKPOINT] = LD_SK_BREAKPOINT,
+		[LD_EV_STEP] = LD_SK_STEPI, [LD_EV_FINISH] = LD_SK_FINISH,
+		[LD_EV_SIGNAL] = LD_SK_SIGNAL, [LD_EV_INTERRUPT] = LD_SK_INTERRUPT,
+		[LD_EV_CATCH] = LD_SK_NONE, [LD_EV_EXITED] = LD_SK_EXITED,
+	};
+	struct ld_bp *bp = out->ev == LD_EV_BREAKPOINT ?
+			   ld_bp_by_num(&s->bps, out->bpnum) : NULL;
+
+	r->kind = out->ev == LD_EV_CATCH ? out->catch_kind : kinds[out->ev];
+	if (out->ev == LD_EV_STEP && out->line_step)
+		r->kind = LD_SK_LINE;
+	if (out->ev == LD_EV_SIGNAL && out->group_stop)
+		r->kind = LD_SK_GROUP_STOP;
+	r->bpnum = out->bpnum;
+	r->temporary = bp && bp->type == LD_BP_TEMP;
+	r->spec = bp ? strdup(bp->spec) : NULL;
+	r->sig = out->sig;
+	r->same_function = out->same_function;
+	r->child = out->child;
+	r->vfork = out->vfork;
+	r->path = out->path[0] ? strdup(out->path) : NULL;
+	if (r->kind == LD_SK_SYSCALL) {
+		r->sys.nr = out->sc.nr;
+		r->sys.name = ld_syscall_name(out->sc.nr);
+		r->sys.returned = out->sc.returned;
+		r->sys.ret = out->sc.ret;
+		r->sys.call = strdup(out->call);
+		r->sys.result = out->sc.returned ? strdup(out->result) : NULL;
+	}
+}
+
+/* SIGSEGV, SIGBUS: where the faulting address lies. */
+static void fill_fault(struct ld_session *s, const struct ld_outcome *out,
+		       struct ld_stop_report *r)
+{
+	const struct ld_maps *m;
+	const struct ld_map *mp;
+
+	if (r->kind != LD_SK_SIGNAL || (out->sig != SIGSEGV && out->sig != SIGBUS))
+		return;
+	m = ld_session_maps(s);
+	mp = m ? ld_maps_find(m, out->fault_addr) : NULL;
+	r->fault = true;
+	r->fault_addr = out->fault_addr;
+	r->fault_map = mp ? strdup(mp->path) : NULL;
+}
+
+/* The thread and its frame; the stop at a breakpoint is named by the
+ * breakpoint's symbol (aliases share addresses: cos, cosf64). */
+static void fill_frame(struct ld_session *s, const struct ld_outcome *out,
+		       struct ld_stop_report *r)
+{
+	struct ld_thread *t = ld_proc_thread(s->proc, out->tid);
+	struct ld_bp *bp = out->ev == LD_EV_BREAKPOINT ?
+			   ld_bp_by_num(&s->bps, out->bpnum) : NULL;
+	uint64_t pc = t ? ld_thread_pc(t) : 0;
+
+	r->pid = s->proc->pid;
+	r->tid = out->tid;
+	r->thread = t ? t->num : 0;
+	ld_stop_frame_fill(s, pc, bp && bp->sym && bp->addr == pc ? bp->sym : NULL,
+			   &r->frame);
+	if (r->kind != LD_SK_SYSCALL && r->kind != LD_SK_FORK &&
+	    r->kind != LD_SK_EXEC && r->kind != LD_SK_LOAD)
+		ld_stop_source_fill(r);
+}
+
+/* The value `finish` returns: rax (an integer or pointer). */
+static void fill_value(struct ld_session *s, struct ld_stop_report *r)
+{
+	ld_regs regs;
+
+	if (r->kind != LD_SK_FINISH || ld_regs_get(s->cur_tid, &regs))
+		return;
+	r->has_value = true;
+	r->value = regs.rax;
+	r->value_num = ++s->value_num;
+}
+
+/* A tbreak is spent once it was hit: gone once its stop is reported. */
+static void delete_spent(struct ld_session *s, const struct ld_stop_report *r)
+{
+	struct ld_bp *bp;
+
+	if (r->kind == LD_SK_BREAKPOINT && r->temporary &&
+	    (bp = ld_bp_by_num(&s->bps, r->bpnum)))
+		ld_delete_bp(s, bp);
+}
+
+/* Report a stop: stop the world, build the report, give it to the
+ * observer. */
+void ld_after_stop(struct ld_session *s, const struct ld_outcome *out)
+{
+	struct ld_stop_report *r = &s->last_stop;
+	struct ld_note n = { .kind = LD_NOTE_STOP, .stop = r };
+	pid_t last;
+
+	if (out->ev == LD_EV_EXITED || !s->proc) {
+		if (s->proc)
+			ld_report_exit(s);
+		else if (r->kind != LD_SK_KILLED)
+			r->kind = LD_SK_EXITED;
+		return;
+	}
+	ld_stop_world(s);
+	s->stop_gen++;
+	ld_forget_unwatched_brk(s);
+	last = s->report_tid ? s->report_tid : s->proc->pid;
+	ld_stop_report_release(r);
+	r->switched = out->tid && out->tid != last && s->proc->nthreads > 1;
+	if (out->tid)
+		s->cur_tid = s->report_tid = out->tid;
+	s->frame = 0;
+	fill_reason(s, out, r);
+	fill_fault(s, out, r);
+	fill_frame(s, out, r);
+	fill_value(s, r);
+	delete_spent(s, r);
+	if (s->auto_snapshot) {
+		struct ld_snapshot *snap = ld_session_snapshot(s, NULL);
+
+		r->snapshot = snap ? snap->id : 0;
+	}
+	ld_notify(s, &n);
+}
+
+/* The stop attach leaves every thread in: where the selected one is. */
+void ld_report_attached(struct ld_session *s)
+{
+	struct ld_stop_report *r = &s->last_stop;
+	struct ld_thread *t = ld_proc_thread(s->proc, s->cur_tid);
+	struct ld_note n = { .kind = LD_NOTE_STOP, .stop = r };
+
+	ld_stop_report_release(r);
+	r->kind = LD_SK_ATTACHED;
+	r->pid = s->proc->pid;
+	if (t) {
+		r->tid = t->tid;
+		r->thread = t->num;
+		ld_stop_frame_fill(s, ld_thread_pc(t), NULL, &r->frame);
+	}
+	ld_notify(s, &n);
+}

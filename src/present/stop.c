@@ -1,0 +1,395 @@
+/* Rendering run control's stop reports and notes: gdb's text (ld_out,
+ * quiet under --json) and the JSON stop document. */
+#include <errno.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "layoutdbg/error.h"
+#include "layoutdbg/infrun.h"
+#include "layoutdbg/json.h"
+#include "layoutdbg/jsonout.h"
+#include "layoutdbg/output.h"
+#include "layoutdbg/source.h"
+#include "layoutdbg/stop.h"
+
+/* Room for a location with a whole path in it. */
+#define WHERE_MAX 8192
+
+const char *ld_stop_where(const struct ld_stop_frame *f, bool line_form,
+			  char *buf, size_t len)
+{
+	const char *name = f->function ? f->function : "??";
+	int n;
+
+	if (line_form && f->file) {
+		if (f->line_start)
+			snprintf(buf, len, "%s () at %s:%u", name,
+				 ld_source_shortname(f->file), f->line);
+		else
+			snprintf(buf, len, "0x%016" PRIx64 " in %s () at %s:%u", f->pc,
+				 name, ld_source_shortname(f->file), f->line);
+		return buf;
+	}
+	n = snprintf(buf, len, "0x%016" PRIx64 " in %s ()", f->pc, name);
+	if (f->object && !f->in_exe && n > 0 && (size_t)n < len)
+		snprintf(buf + n, len - (size_t)n, " from %s", f->object);
+	return buf;
+}
+
+const char *ld_describe_pc(struct ld_session *s, uint64_t pc, char *buf,
+			   size_t len)
+{
+	struct ld_stop_frame f;
+
+	ld_stop_frame_fill(s, pc, NULL, &f);
+	ld_stop_where(&f, false, buf, len);
+	ld_stop_frame_release(&f);
+	return buf;
+}
+
+/* ---- text ------------------------------------------------------------ */
+
+static void text_signal(const struct ld_stop_report *r, const char *where)
+{
+	if (r->kind == LD_SK_GROUP_STOP)
+		ld_out("\nProgram stopped by SIG%s (group-stop: every thread "
+		       "is stopped; `continue` resumes it as SIGCONT would).\n%s\n",
+		       sigabbrev_np(r->sig), where);
+	else
+		ld_out("\nProgram received signal SIG%s, %s.\n%s\n",
+		       sigabbrev_np(r->sig), strsignal(r->sig), where);
+	if (r->fault)
+		ld_out("Fault address 0x%" PRIx64 ": %s\n", r->fault_addr,
+		       r->fault_map ? (r->fault_map[0] ? r->fault_map :
+				       "in an anonymous mapping") : "not in any mapping");
+}
+
+/* "Catchpoint 1 (call to syscall brk), 0x... in brk () ...", and for a
+ * system call the decoded call on the next line. */
+static void text_catch(const struct ld_stop_report *r, const char *where)
+{
+	char title[1280];
+
+	ld_stop_catch_title(r, title, sizeof title);
+	ld_out("\n%s, %s\n", title, where);
+	if (r->kind == LD_SK_SYSCALL && r->sys.returned)
+		ld_out("  %s = %s\n", r->sys.call ? r->sys.call : "?",
+		       r->sys.result ? r->sys.result : "?");
+	else if (r->kind == LD_SK_SYSCALL)
+		ld_out("  %s\n", r->sys.call ? r->sys.call : "?");
+}
+
+static bool is_catch(enum ld_report_kind k)
+{
+	return k == LD_SK_SYSCALL || k == LD_SK_FORK || k == LD_SK_EXEC ||
+	       k == LD_SK_LOAD;
+}
+
+/* The stop line(s) proper: what stopped the program, and where. */
+static void text_reason(const struct ld_stop_report *r, const char *where)
+{
+	switch (r->kind) {
+	case LD_SK_BREAKPOINT:
+		ld_out("\n%s %d, %s\n", r->temporary ? "Temporary breakpoint" :
+		       "Breakpoint", r->bpnum, where);
+		break;
+	case LD_SK_SIGNAL:
+	case LD_SK_GROUP_STOP:
+		text_signal(r, where);
+		break;
+	case LD_SK_LINE:
+		/* gdb's `next` inside a function shows the source line only */
+		if (r->same_function && r->frame.file)
+			break;
+		/* fall through */
+	case LD_SK_STEPI:
+	case LD_SK_FINISH:
+		ld_out("%s\n", where);
+		break;
+	case LD_SK_INTERRUPT:
+		ld_out("\nProgram interrupted.\n%s\n", where);
+		break;
+	default:
+		if (is_catch(r->kind))
+			text_catch(r, where);
+		break;
+	}
+}
+
+static void text_stop(const struct ld_stop_report *r)
+{
+	char where[WHERE_MAX];
+
+	if (r->kind == LD_SK_EXITED || r->kind == LD_SK_KILLED) {
+		if (r->kind == LD_SK_KILLED)
+			ld_out("[process %d killed by SIG%s]\n", (int)r->pid,
+			       sigabbrev_np(r->sig));
+		else
+			ld_out("[process %d exited with code %d]\n", (int)r->pid,
+			       r->exit_code);
+		return;
+	}
+	if (r->kind == LD_SK_ATTACHED) {	/* gdb shows no line here */
+		if (r->frame.valid)
+			ld_out("%s\n", ld_stop_where(&r->frame, false, where, sizeof where));
+		return;
+	}
+	if (r->switched)
+		ld_out("[Switching to thread %d (LWP %d)]\n", r->thread, (int)r->tid);
+	text_reason(r, ld_stop_where(&r->frame, true, where, sizeof where));
+	if (r->frame.file && !is_catch(r->kind)) {
+		errno = r->source_errno;
+		if (r->source)
+			ld_out("%u\t%s\n", r->frame.line, r->source);
+		else
+			ld_out("%u\tin %s (%s)\n", r->frame.line,
+			       ld_source_shortname(r->frame.file), strerror(errno));
+	}
+	if (r->snapshot)
+		ld_out("[snapshot $%u]\n", r->snapshot);
+	if (r->has_value)
+		ld_out("Value returned is $%u = 0x%llx (%lld)\n", r->value_num,
+		       (unsigned long long)r->value, (long long)r->value);
+}
+
+static void text_break(const struct ld_break_note *b)
+{
+	const char *what = b->temporary ? "Temporary breakpoint" : "Breakpoint";
+
+	switch (b->form) {
+	case LD_BRK_LIVE:
+		ld_out("%s %d at 0x%" PRIx64 ": %s\n", what, b->num, b->addr, b->text);
+		break;
+	case LD_BRK_RESOLVED:
+		ld_out("Breakpoint %d at 0x%" PRIx64 ": %s\n", b->num, b->addr, b->text);
+		break;
+	case LD_BRK_LINE:
+		ld_out("%s %d at 0x%" PRIx64 ": file %s, line %u.\n", what, b->num,
+		       b->addr, ld_source_shortname(b->file), b->line);
+		break;
+	case LD_BRK_ADDR:
+		ld_out("Breakpoint %d at 0x%" PRIx64 "\n", b->num, b->addr);
+		break;
+	case LD_BRK_UNRELOCATED:
+		ld_out("%s %d at 0x%" PRIx64 " (before relocation): %s in %s\n",
+		       what, b->num, b->addr, b->text, b->exe);
+		break;
+	case LD_BRK_PENDING_LIB:
+		ld_out("Breakpoint %d (%s) pending: %s is not loaded yet\n",
+		       b->num, b->location, b->text);
+		break;
+	case LD_BRK_PENDING_FILE:
+		ld_out("Breakpoint %d (%s) pending: %s in the program; armed if a "
+		       "library with that file loads\n", b->num, b->location, b->text);
+		break;
+	case LD_BRK_PENDING_NOPROG:
+		ld_out("Breakpoint %d (%s) pending: no program loaded yet\n",
+		       b->num, b->location);
+		break;
+	case LD_BRK_PENDING_SYM:
+		ld_out("Breakpoint %d (%s) pending: armed when a library "
+		       "defining it loads\n", b->num, b->location);
+		break;
+	}
+}
+
+static void text_note(const struct ld_note *n)
+{
+	char where[WHERE_MAX];
+
+	switch (n->kind) {
+	case LD_NOTE_STOP:
+		text_stop(n->stop);
+		break;
+	case LD_NOTE_STARTING:
+		ld_out("Starting program: %s\n", n->text);
+		break;
+	case LD_NOTE_KILLING:
+		ld_out("Killing the running process %d first.\n", (int)n->pid);
+		break;
+	case LD_NOTE_BREAK:
+		text_break(n->brk);
+		break;
+	case LD_NOTE_FOLLOW_CHILD:
+		ld_out("[Detaching after fork from parent process %d]\n[Attaching "
+		       "after process %d fork to child process %d]\n", (int)n->pid,
+		       (int)n->pid, (int)n->child);
+		break;
+	case LD_NOTE_EXEC:
+		ld_out("process %d is executing new program: %s\n", (int)n->pid,
+		       n->text ? n->text : "?");
+		break;
+	case LD_NOTE_IGNORE:
+		ld_out("Will ignore next %lu crossings of breakpoint %d.  "
+		       "Continuing.\n", n->count, n->num);
+		break;
+	case LD_NOTE_FINISH_FROM:
+		ld_out("Run till exit from #%lu  %s\n", n->count,
+		       ld_stop_where(n->frame, true, where, sizeof where));
+		break;
+	case LD_NOTE_NO_LINES:
+		ld_out("Single stepping until exit from function %s,\nwhich has no "
+		       "line number information.\n", n->text);
+		break;
+	case LD_NOTE_ATTACHED:
+		ld_out("Attached to process %d (%lu thread%s)\n", (int)n->pid,
+		       n->count, n->count == 1 ? "" : "s");
+		break;
+	case LD_NOTE_DETACHED:
+		ld_out("[process %d detached]\n", (int)n->pid);
+		break;
+	case LD_NOTE_KILLED:
+		ld_out("[process %d killed]\n", (int)n->pid);
+		break;
+	}
+}
+
+/* ---- JSON ------------------------------------------------------------ */
+
+static const char *kind_name(enum ld_report_kind k)
+{
+	static const char *names[] = {
+		[LD_SK_NONE] = "none", [LD_SK_STARTED] = "started",
+		[LD_SK_ATTACHED] = "attached", [LD_SK_BREAKPOINT] = "breakpoint",
+		[LD_SK_SIGNAL] = "signal", [LD_SK_GROUP_STOP] = "group-stop",
+		[LD_SK_STEPI] = "stepi", [LD_SK_LINE] = "step",
+		[LD_SK_FINISH] = "finish", [LD_SK_INTERRUPT] = "interrupted",
+		[LD_SK_SYSCALL] = "syscall", [LD_SK_FORK] = "fork",
+		[LD_SK_EXEC] = "exec", [LD_SK_LOAD] = "load",
+		[LD_SK_EXITED] = "exited", [LD_SK_KILLED] = "killed",
+	};
+
+	return names[k];
+}
+
+static void json_signal(json_t *o, const struct ld_stop_report *r)
+{
+	ld_jset(o, "signal", json_sprintf("SIG%s", sigabbrev_np(r->sig)));
+	ld_jset(o, "signal_number", json_integer(r->sig));
+	if (!r->fault)
+		return;
+	ld_json_put_u64(o, "fault_address", r->fault_addr);
+	if (r->fault_map)
+		ld_json_put_text(o, "fault_mapping", r->fault_map);
+	else
+		ld_jset(o, "fault_mapping", json_null());
+}
+
+static void json_syscall(json_t *o, const struct ld_stop_report *r)
+{
+	ld_jset(o, "nr", json_integer(r->sys.nr));
+	ld_jset(o, "syscall", r->sys.name ? json_string(r->sys.name) : json_null());
+	ld_jset(o, "at", json_string(r->sys.returned ? "return" : "entry"));
+	if (r->sys.call)
+		ld_json_put_text(o, "call", r->sys.call);
+	if (!r->sys.returned)
+		return;
+	ld_jset(o, "ret", json_integer(r->sys.ret));
+	if (r->sys.result)
+		ld_json_put_text(o, "result", r->sys.result);
+}
+
+/* The "reason" object: the kind and what belongs to it. */
+static json_t *json_reason(const struct ld_stop_report *r)
+{
+	json_t *o = json_object();
+	char text[1280];
+
+	ld_jset(o, "kind", json_string(kind_name(r->kind)));
+	ld_json_put_text(o, "text", ld_stop_reason(r, text, sizeof text));
+	if (r->kind == LD_SK_BREAKPOINT || is_catch(r->kind))
+		ld_jset(o, "number", json_integer(r->bpnum));
+	if (r->kind == LD_SK_BREAKPOINT) {
+		ld_jset(o, "temporary", json_boolean(r->temporary));
+		if (r->spec)
+			ld_json_put_text(o, "location", r->spec);
+	}
+	if (r->kind == LD_SK_SIGNAL || r->kind == LD_SK_GROUP_STOP ||
+	    r->kind == LD_SK_KILLED)
+		json_signal(o, r);
+	if (r->kind == LD_SK_LINE)
+		ld_jset(o, "same_function", json_boolean(r->same_function));
+	if (r->kind == LD_SK_SYSCALL)
+		json_syscall(o, r);
+	if (r->kind == LD_SK_FORK) {
+		ld_jset(o, "child", json_integer(r->child));
+		ld_jset(o, "vfork", json_boolean(r->vfork));
+	}
+	if ((r->kind == LD_SK_EXEC || r->kind == LD_SK_LOAD) && r->path)
+		ld_json_put_text(o, "path", r->path);
+	if (r->kind == LD_SK_EXITED)
+		ld_jset(o, "exit_code", json_integer(r->exit_code));
+	return o;
+}
+
+static json_t *json_frame(const struct ld_stop_frame *f)
+{
+	json_t *o = json_object();
+
+	ld_json_put_u64(o, "pc", f->pc);
+	ld_jset(o, "function", f->function ? json_string(f->function) : json_null());
+	if (f->function)
+		ld_json_put_u64(o, "offset", f->offset);
+	if (f->object)
+		ld_json_put_text(o, "object", f->object);
+	else
+		ld_jset(o, "object", json_null());
+	if (f->file) {
+		ld_json_put_text(o, "file", f->file);
+		ld_jset(o, "line", json_integer(f->line));
+	}
+	return o;
+}
+
+json_t *ld_json_stop(const struct ld_stop_report *r)
+{
+	json_t *d = json_object();
+
+	ld_jset(d, "event", json_string("stop"));
+	ld_jset(d, "reason", json_reason(r));
+	ld_jset(d, "pid", json_integer(r->pid));
+	if (r->tid)
+		ld_jset(d, "thread", json_pack("{s:i, s:i}", "tid", (int)r->tid,
+					       "num", r->thread));
+	if (r->frame.valid)
+		ld_jset(d, "frame", json_frame(&r->frame));
+	if (r->snapshot)
+		ld_jset(d, "snapshot", json_integer(r->snapshot));
+	if (r->has_value) {
+		json_t *v = json_pack("{s:i}", "num", (int)r->value_num);
+
+		ld_json_put_u64(v, "value", r->value);
+		ld_jset(d, "value", v);
+	}
+	return d;
+}
+
+/* A stop document is an event between the commands' own documents: it
+ * does not count as the command's (ld_json_emitted). */
+static void emit_event(json_t *doc)
+{
+	char *text = doc ? json_dumps(doc, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
+
+	json_decref(doc);
+	if (!text) {
+		ld_error("cannot print the stop document: out of memory");
+		return;
+	}
+	ld_put_json_line(stdout, text);
+	fflush(stdout);
+	free(text);
+}
+
+void ld_render_note(struct ld_session *s, const struct ld_note *n)
+{
+	(void)s;
+	if (ld_json_on()) {
+		if (n->kind == LD_NOTE_STOP)
+			emit_event(ld_json_stop(n->stop));
+		return;
+	}
+	text_note(n);
+}

@@ -1,0 +1,282 @@
+/* Attaching to a running process: seizing every thread listed in /proc,
+ * and saying from /proc why a task cannot be traced.  Part of the proc
+ * module (proc_int.h). */
+#include <dirent.h>
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <unistd.h>
+
+#include "layoutdbg/proc.h"
+#include "proc_int.h"
+
+/* What /proc says about one task (/proc/PID/task/TID, or /proc/PID when
+ * tid is the pid): enough to say why it cannot be traced. */
+struct task_facts {
+	char name[32];
+	char state;              /* R, S, Z, ...; 0 when it is gone */
+	long tracer, ppid;
+	bool kthread;
+};
+
+/* PF_KTHREAD in /proc/PID/stat's flags (include/linux/sched.h); the
+ * status file's "Kthread:" line is newer than some kernels we run on. */
+#define PF_KTHREAD_FLAG 0x00200000UL
+
+static bool is_kthread(const char *dir)
+{
+	char path[96], buf[512], *p;
+	unsigned long flags = 0;
+	FILE *f;
+
+	snprintf(path, sizeof path, "%s/stat", dir);
+	if (!(f = fopen(path, "r")))
+		return false;
+	p = fgets(buf, sizeof buf, f) ? strrchr(buf, ')') : NULL;
+	fclose(f);
+	/* after "comm)": state ppid pgrp session tty tpgid flags */
+	if (!p || sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %lu", &flags) != 1)
+		return false;
+	return flags & PF_KTHREAD_FLAG;
+}
+
+static bool task_facts(pid_t pid, pid_t tid, struct task_facts *tf)
+{
+	char dir[64], path[96], line[256];
+	FILE *f;
+
+	memset(tf, 0, sizeof tf[0]);
+	if (tid == pid)
+		snprintf(dir, sizeof dir, "/proc/%d", (int)pid);
+	else
+		snprintf(dir, sizeof dir, "/proc/%d/task/%d", (int)pid, (int)tid);
+	snprintf(path, sizeof path, "%s/status", dir);
+	if (!(f = fopen(path, "r")))
+		return false;
+	while (fgets(line, sizeof line, f)) {
+		if (sscanf(line, "Name: %31[^\n]", tf->name) == 1 ||
+		    sscanf(line, "State: %c", &tf->state) == 1 ||
+		    sscanf(line, "PPid: %ld", &tf->ppid) == 1)
+			continue;
+		if (sscanf(line, "TracerPid: %ld", &tf->tracer) == 1)
+			break;
+	}
+	fclose(f);
+	tf->kthread = is_kthread(dir);
+	return tf->state != 0;
+}
+
+/* Why tid (a thread of pid, or pid itself) could not be seized with
+ * errno err.  The kernel says EPERM for a kernel thread, a zombie, a task
+ * traced already and a refused permission alike (ptrace_attach in
+ * kernel/ptrace.c): /proc tells them apart. */
+static const char *why_not_task(pid_t pid, pid_t tid, int err, char *buf,
+				size_t len)
+{
+	char who[96], tracer[64];
+	struct task_facts tf, tr;
+
+	if (!task_facts(pid, tid, &tf)) {
+		snprintf(buf, len, "%s", err == ESRCH || err == ENOENT || err == EPERM ?
+			 "no such process" : strerror(err));
+		return buf;
+	}
+	if (tid == pid)
+		snprintf(who, sizeof who, "process %d (%s)", (int)pid, tf.name);
+	else
+		snprintf(who, sizeof who, "thread %d of process %d", (int)tid, (int)pid);
+	tracer[0] = 0;
+	if (tf.tracer > 0 && task_facts((pid_t)tf.tracer, (pid_t)tf.tracer, &tr))
+		snprintf(tracer, sizeof tracer, " (%s)", tr.name);
+	if (tf.kthread)
+		snprintf(buf, len, "%s is a kernel thread: it cannot be traced", who);
+	else if (tf.state == 'Z' || tf.state == 'X')
+		snprintf(buf, len, "%s is a zombie: it has exited and waits for its "
+			 "parent (process %ld) to reap it", who, tf.ppid);
+	else if (err == EPERM && tf.tracer > 0 && tf.tracer != getpid())
+		snprintf(buf, len, "%s is already traced by process %ld%s", who,
+			 tf.tracer, tracer);
+	else if (err == EPERM)
+		snprintf(buf, len, "permission denied (not your process, or "
+			 "ptrace is restricted: see /proc/sys/kernel/yama/ptrace_scope)");
+	else
+		snprintf(buf, len, "%s", strerror(err));
+	return buf;
+}
+
+const char *ld_proc_why_not(pid_t pid, int err, char *buf, size_t len)
+{
+	return why_not_task(pid, pid, err, buf, len);
+}
+
+static bool has_other_tasks(pid_t pid)
+{
+	char path[64];
+	struct dirent *d;
+	bool other = false;
+	DIR *dir;
+
+	snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
+	if (!(dir = opendir(path)))
+		return false;
+	while (!other && (d = readdir(dir)))
+		other = atoi(d->d_name) > 0 && atoi(d->d_name) != pid;
+	closedir(dir);
+	return other;
+}
+
+/* Seize one task listed in /proc/PID/task and interrupt it at once (a
+ * stopped thread creates no more threads, so the passes end).  Returns 1
+ * when seized, 0 when there is nothing to seize, -errno (the task's
+ * reason) otherwise.  A task is nothing to seize when it exited meanwhile
+ * (ESRCH), is exiting (an untraced zombie thread waits to be released), or
+ * is ours already: a thread created by a thread we seized is attached by
+ * the kernel (PTRACE_O_TRACECLONE) before its creator reports the clone,
+ * and seizing it again fails with EPERM.  Its first stop comes by itself. */
+static int seize_one(struct ld_proc *p, pid_t tid)
+{
+	struct task_facts tf;
+	int e;
+
+	if (ptrace(PTRACE_SEIZE, tid, NULL, (void *)p->options) == 0) {
+		ptrace(PTRACE_INTERRUPT, tid, NULL, NULL);
+		return ld_proc_add_thread(p, tid, LD_T_RUNNING) ? 1 : -ENOMEM;
+	}
+	e = errno;
+	if (e != ESRCH && e != EPERM)
+		return -e;
+	if (!task_facts(p->pid, tid, &tf))
+		return tid == p->pid ? -ESRCH : 0;	/* gone */
+	if (tf.tracer == getpid())
+		return ld_proc_add_thread(p, tid, LD_T_RUNNING) ? 0 : -ENOMEM;
+	/* A leader gone by pthread_exit stays a zombie while its threads
+	 * live: those are the process (gdb attaches them the same way). */
+	if (tid == p->pid && tf.state == 'Z' && has_other_tasks(p->pid))
+		return ld_proc_add_thread(p, tid, LD_T_GONE) ? 0 : -ENOMEM;
+	if (tid != p->pid && (e == ESRCH || tf.state == 'Z' || tf.state == 'X'))
+		return 0;
+	return -e;
+}
+
+/* Seize every task listed in /proc/PID/task; returns how many new ones,
+ * or -1 with the errno in *err and the task that refused in *bad. */
+static int seize_tasks(struct ld_proc *p, int *err, pid_t *bad)
+{
+	char path[64];
+	struct dirent *d;
+	int added = 0, r;
+	DIR *dir;
+
+	snprintf(path, sizeof path, "/proc/%d/task", (int)p->pid);
+	dir = opendir(path);
+	if (!dir) {
+		*err = errno == ENOENT ? ESRCH : errno;
+		*bad = p->pid;
+		return -1;
+	}
+	while ((d = readdir(dir))) {
+		pid_t tid = (pid_t)atoi(d->d_name);
+
+		if (tid <= 0 || ld_proc_live_thread(p, tid) ||
+		    (tid == p->pid && ld_proc_thread(p, tid)))
+			continue;
+		r = seize_one(p, tid);
+		if (r < 0) {
+			*err = -r;
+			*bad = tid;
+			closedir(dir);
+			return -1;
+		}
+		added += r;
+	}
+	closedir(dir);
+	return added;
+}
+
+/* How many threads the kernel counts in the group (zombie threads not
+ * yet reaped by their tracer included); 0 when unknown. */
+static long kernel_threads(pid_t pid)
+{
+	char path[64], line[128];
+	long n = 0;
+	FILE *f;
+
+	snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+	if (!(f = fopen(path, "r")))
+		return 0;
+	while (fgets(line, sizeof line, f))
+		if (sscanf(line, "Threads: %ld", &n) == 1)
+			break;
+	fclose(f);
+	return n;
+}
+
+/* Ours, as the kernel counts them: a zombie leader still counts. */
+static long known_threads(struct ld_proc *p)
+{
+	struct ld_thread *leader = ld_proc_thread(p, p->pid);
+
+	return (long)ld_proc_nlive(p) + (leader && leader->state == LD_T_GONE);
+}
+
+/* Rounds of passes and stops before we take what we have: threads that
+ * escape a pass are rare; a program creating them faster than we stop
+ * them forever is not attachable whole. */
+#define ATTACH_ROUNDS 100
+
+/* Let go of what a failed attach seized: PTRACE_DETACH needs a stopped
+ * tracee, and a thread left traced would wait for us at its next event. */
+static void attach_undo(struct ld_proc *p)
+{
+	ld_proc_stop_all(p);
+	ld_proc_detach(p);
+	ld_proc_free(p);
+}
+
+int ld_proc_attach(pid_t pid, struct ld_proc **out, char *err, size_t errlen)
+{
+	struct ld_proc *p;
+	pid_t bad = pid;
+	int e = 0, n, round;
+
+	if (pid <= 0) {
+		snprintf(err, errlen, "not a process id");
+		return -1;
+	}
+	if (pid == getpid()) {
+		snprintf(err, errlen, "cannot trace layoutdbg itself");
+		return -1;
+	}
+	p = ld_proc_new(pid, false);
+	if (!p) {
+		snprintf(err, errlen, "%s", strerror(ENOMEM));
+		return -1;
+	}
+	/* Threads created while we attach by threads not seized yet show
+	 * up on a further pass; those created by seized ones are ours.  A
+	 * pass can miss live threads outright (readdir of /proc/PID/task
+	 * loses its place when the thread it stood on exits), so once ours
+	 * are stopped the kernel's count says whether any escaped. */
+	for (round = 0; round < ATTACH_ROUNDS; round++) {
+		do {
+			n = seize_tasks(p, &e, &bad);
+		} while (n > 0);
+		if (n < 0 || ld_proc_nlive(p) == 0) {
+			why_not_task(pid, bad, e ? e : ESRCH, err, errlen);
+			attach_undo(p);
+			return -1;
+		}
+		if (ld_proc_collect_stops(p) < 0 || p->exited || ld_proc_nlive(p) == 0) {
+			snprintf(err, errlen, "the process exited while attaching");
+			ld_proc_free(p);
+			return -1;
+		}
+		if (kernel_threads(pid) <= known_threads(p))
+			break;
+	}
+	*out = p;
+	return 0;
+}
