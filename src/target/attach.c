@@ -150,8 +150,11 @@ static int seize_one(struct ld_proc *p, pid_t tid)
 		return -e;
 	if (!task_facts(p->pid, tid, &tf))
 		return tid == p->pid ? -ESRCH : 0;	/* gone */
+	/* Ours already: born of a seized thread (PTRACE_O_TRACECLONE) and
+	 * not yet announced by its creator's clone event.  New to the table:
+	 * its first stop is still to be collected. */
 	if (tf.tracer == getpid())
-		return ld_proc_add_thread(p, tid, LD_T_RUNNING) ? 0 : -ENOMEM;
+		return ld_proc_add_thread(p, tid, LD_T_RUNNING) ? 1 : -ENOMEM;
 	/* A leader gone by pthread_exit stays a zombie while its threads
 	 * live: those are the process (gdb attaches them the same way). */
 	if (tid == p->pid && tf.state == 'Z' && has_other_tasks(p->pid))
@@ -274,7 +277,11 @@ int ld_proc_attach(pid_t pid, struct ld_proc **out, char *err, size_t errlen)
 			ld_proc_free(p);
 			return -1;
 		}
-		if (kernel_threads(pid) <= known_threads(p))
+		/* The count alone can balance while the sets differ (threads
+		 * that exited meanwhile against ones that escaped): done only
+		 * when a further pass finds no task we do not hold either. */
+		if (kernel_threads(pid) <= known_threads(p) &&
+		    seize_tasks(p, &e, &bad) == 0)
 			break;
 	}
 	*out = p;
