@@ -152,7 +152,8 @@ def _pss_only(obj):
     if not m:
         return False
     fields = re.findall(r'"(\w+)": ?(-?\d+)', m.group(1))
-    return all(v == "0" for k, v in fields if k != "pss")
+    return all(v == "0" for k, v in fields
+               if k not in ("pss", "shared_clean", "private_clean"))
 
 
 def _drop_trailing_comma(out):
@@ -265,6 +266,19 @@ _rule(r"^(Pss\w*: +\* kB  ).*$", r"\1*", "Pss lines of smaps_rollup, in units")
 # JSON): r10 and r11 are whatever libc's last syscall or call left there,
 # and whether a futex call ran depends on scheduling.
 _rule(r'"(r10|r11)":( ?)(?:\d+|"0x[0-9a-f]+")', r'"\1":\2"SCRATCH"', "r10 and r11 in JSON")
+# Shared against private clean: a file page counts as shared while any
+# other process maps it at that instant, so libc's split between the two
+# follows whatever else runs on the machine (their sum, Rss, stays).
+_rule(r'"(shared_clean|private_clean)":( ?)-?\d+', r'"\1":\2"CLEAN"', "clean split in JSON")
+_rule(r"^( *[0-9a-f]+ [-r][-w][-x][ps] [0-9a-f]{8} +\S+ +\S+ +\d+ +\d+ +\*)( +\d+)",
+      _blank_number, "Shared_Clean column of `info proc smaps` rows")
+_rule(r"^( *[0-9a-f]+ [-r][-w][-x][ps] [0-9a-f]{8} +\S+ +\S+ +\d+ +\d+ +\* +\* +\d+)( +\d+)",
+      _blank_number, "Private_Clean column of `info proc smaps` rows")
+_rule(r"^( {30,}\d+ +\d+ +\*)( +\d+)(?= .* KB \(\d+ mappings\)$)", _blank_number,
+      "Shared_Clean total of `info proc smaps`")
+_rule(r"^( {30,}\d+ +\d+ +\* +\* +\d+)( +\d+)(?= .* KB \(\d+ mappings\)$)", _blank_number,
+      "Private_Clean total of `info proc smaps`")
+_rule(r"^((?:Shared|Private)_Clean:) +\d+ kB  .*$", r"\1 * kB  *", "clean lines of smaps_rollup")
 # Physical page frame numbers (pagemap, shown to root only).
 _rule(r"\bPFN 0x[0-9a-f]+", "PFN 0xPFN", "physical page frame in text")
 _rule(r'"pfn":( ?)\d+', r'"pfn":\1"PFN"', "physical page frame in JSON")
