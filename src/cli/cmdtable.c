@@ -165,6 +165,8 @@ static int sub_dispatch(struct ld_session *s, const struct cmd *table,
 static const struct cmd info_cmds[] = {
 	{ "breakpoints", "b break", 0, ld_cmd_info_breakpoints, "info breakpoints",
 	  "breakpoints with their addresses, objects and hit counts" },
+	{ "watchpoints", "", 0, ld_cmd_info_watchpoints, "info watchpoints",
+	  "the hardware watchpoints (watch, rwatch, awatch)" },
 	{ "proc", "", NEED_PROC, ld_cmd_info_proc,
 	  "info proc mappings|smaps|smaps_rollup",
 	  "gdb's mapping table, then /proc/PID/maps at the same stop; smaps: "
@@ -314,6 +316,13 @@ static const struct cmd commands[] = {
 	  "delete breakpoints (all when none given)" },
 	{ "disable", "dis", 0, ld_cmd_disable, "disable [N...]", "disable breakpoints" },
 	{ "enable", "en", 0, ld_cmd_enable, "enable [N...]", "enable breakpoints" },
+	{ "watch", "", NEED_PROC, ld_cmd_watch, "watch [-l] EXPR|*ADDRESS",
+	  "stop when a write changes EXPR (a symbol: its size; *(TYPE *) "
+	  "ADDRESS: 1, 2, 4 or 8 bytes) - a debug register, 4 at most" },
+	{ "rwatch", "", NEED_PROC, ld_cmd_rwatch, "rwatch [-l] EXPR|*ADDRESS",
+	  "stop when EXPR is read" },
+	{ "awatch", "", NEED_PROC, ld_cmd_awatch, "awatch [-l] EXPR|*ADDRESS",
+	  "stop when EXPR is read or written" },
 	{ "ignore", "", 0, ld_cmd_ignore, "ignore N COUNT",
 	  "don't stop at breakpoint N the next COUNT times" },
 	{ "info", "i", 0, cmd_info, "info WHAT",

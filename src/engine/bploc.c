@@ -13,6 +13,7 @@
 #include "layoutdbg/infrun.h"
 #include "layoutdbg/prologue.h"
 #include "layoutdbg/source.h"
+#include "layoutdbg/watch.h"
 
 /* A breakpoint was placed (or a pending one resolved): form says how. */
 static void note_break(struct ld_session *s, const struct ld_bp *bp,
@@ -248,7 +249,7 @@ void ld_arm_all(struct ld_session *s, bool announce)
 		int r;
 
 		if (bp->type == LD_BP_SOLIB || bp->type == LD_BP_FINISH ||
-		    LD_BP_IS_CATCH(bp))
+		    LD_BP_NO_SITE(bp))
 			continue;
 		if (bp->pending && !resolve_live(s, bp))
 			continue;
@@ -276,7 +277,7 @@ void ld_rearm_for_file(struct ld_session *s)
 	for (i = 0; i < s->bps.n; i++) {
 		struct ld_bp *bp = s->bps.v[i];
 
-		if (!bp->is_addr && !LD_BP_IS_CATCH(bp))
+		if (!bp->is_addr && !LD_BP_NO_SITE(bp))
 			bp->pending = true;
 	}
 }
@@ -454,6 +455,10 @@ int ld_break(struct ld_session *s, const char *location, bool temporary)
 
 int ld_delete_bp(struct ld_session *s, struct ld_bp *bp)
 {
+	if (LD_BP_IS_WATCH(bp)) {
+		ld_bp_delete(&s->bps, bp);
+		return ld_watch_update(s);
+	}
 	if (s->proc && ld_bp_disarm(&s->bps, ld_proc_mem_tid(s->proc), bp) < 0)
 		ld_warn("breakpoint %d: could not restore the original byte",
 			bp->num);
@@ -461,8 +466,30 @@ int ld_delete_bp(struct ld_session *s, struct ld_bp *bp)
 	return 0;
 }
 
+/* A watchpoint takes a debug register while enabled. */
+static int enable_watch(struct ld_session *s, struct ld_bp *bp, bool on)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < s->bps.n; i++)
+		n += LD_BP_IS_WATCH(s->bps.v[i]) && s->bps.v[i]->enabled &&
+		     s->bps.v[i] != bp;
+	if (on && n >= 4)
+		return ld_error("enable %d: all 4 debug registers are in use "
+				"(disable or delete a watchpoint first)", bp->num);
+	if (on && !bp->enabled) {	/* what changed while it slept is no hit */
+		bp->w.old = 0;
+		bp->w.old_valid = ld_session_read(s, bp->addr, &bp->w.old,
+						  bp->w.len) == 0;
+	}
+	bp->enabled = on;
+	return ld_watch_update(s);
+}
+
 int ld_enable_bp(struct ld_session *s, struct ld_bp *bp, bool on)
 {
+	if (LD_BP_IS_WATCH(bp))
+		return enable_watch(s, bp, on);
 	bp->enabled = on;
 	if (!s->proc || bp->pending || LD_BP_IS_CATCH(bp))
 		return 0;

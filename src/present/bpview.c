@@ -1,4 +1,5 @@
 /* info breakpoints (text or --json), ignore and catch messages. */
+#include <inttypes.h>
 #include <stdio.h>
 
 #include "layoutdbg/bpview.h"
@@ -6,14 +7,35 @@
 #include "layoutdbg/jsonout.h"
 #include "layoutdbg/output.h"
 #include "layoutdbg/render.h"
+#include "layoutdbg/watch.h"
 
 int ld_show_breakpoints(const struct ld_bps *b)
 {
 	if (ld_json_on())
 		return ld_emit_doc("info breakpoints", "breakpoints",
-				   ld_json_breakpoints(b));
+				   ld_json_breakpoints(b, false));
 	ld_render_breakpoints(stdout, b);
 	return 0;
+}
+
+int ld_show_watchpoints(const struct ld_bps *b)
+{
+	if (ld_json_on())
+		return ld_emit_doc("info watchpoints", "watchpoints",
+				   ld_json_breakpoints(b, true));
+	ld_render_watchpoints(stdout, b);
+	return 0;
+}
+
+void ld_show_watch_set(const struct ld_bp *bp)
+{
+	ld_out("%s %d: %s\n", ld_watch_title(bp->type), bp->num, bp->spec);
+}
+
+void ld_show_layout_catch(const struct ld_bp *bp)
+{
+	ld_out("Catchpoint %d (%s: 0x%" PRIx64 "-0x%" PRIx64 " %s)\n", bp->num,
+	       bp->spec, bp->lay.start, bp->lay.end, bp->lay.perms);
 }
 
 void ld_show_ignore(unsigned long num, unsigned long count)
