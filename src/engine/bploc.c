@@ -479,8 +479,9 @@ static int enable_watch(struct ld_session *s, struct ld_bp *bp, bool on)
 				"(disable or delete a watchpoint first)", bp->num);
 	if (on && !bp->enabled) {	/* what changed while it slept is no hit */
 		bp->w.old = 0;
-		bp->w.old_valid = ld_session_read(s, bp->addr, &bp->w.old,
-						  bp->w.len) == 0;
+		bp->w.old_valid = s->proc &&
+			ld_mem_read(ld_proc_mem_tid(s->proc), bp->addr,
+				    &bp->w.old, bp->w.len) == 0;
 	}
 	bp->enabled = on;
 	return ld_watch_update(s);

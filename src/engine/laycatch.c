@@ -16,8 +16,6 @@
 #include "layoutdbg/infrun.h"
 #include "layoutdbg/watch.h"
 
-#define PAGE 4096ULL
-
 static const long layout_calls[] = {
 	SYS_mmap, SYS_munmap, SYS_mremap, SYS_mprotect, SYS_pkey_mprotect,
 	SYS_brk, SYS_shmat, SYS_shmdt,
@@ -151,108 +149,193 @@ static bool call_range(const struct ld_syscall *sc, uint64_t *lo, uint64_t *hi,
 	}
 }
 
-/* Does the call touch bp's mapping (or, once unmapped, its page)?  An
- * mremap that moved the caught address takes it along. */
-static bool touches(struct ld_bp *bp, const struct ld_syscall *sc)
+/* The maps after the call, read once for all catchpoints. */
+struct after {
+	struct ld_session *s;
+	struct ld_maps m;
+	bool read, failed;
+};
+
+static const struct ld_map *after_at(struct after *a, uint64_t addr)
 {
-	uint64_t lo = 0, hi = 0, wlo, whi;
+	char err[128];
+
+	if (!a->read && !a->failed) {
+		a->failed = ld_maps_read(ld_proc_mem_tid(a->s->proc), &a->m, err,
+					 sizeof err) < 0;
+		a->read = !a->failed;
+	}
+	return a->read ? ld_maps_find(&a->m, addr) : NULL;
+}
+
+/* brk, shmat, shmdt: only what the maps say about the caught address. */
+static bool event_any(struct ld_bp *bp, const char *name, struct after *a,
+		      char *buf, size_t len)
+{
+	struct ld_bp_layout *L = &bp->lay;
+	const struct ld_map *mp = after_at(a, bp->addr);
+
+	if (L->mapped == (mp != NULL))
+		return false;
+	if (mp)
+		snprintf(buf, len, "%s mapped 0x%" PRIx64 "-0x%" PRIx64 " %s at 0x%"
+			 PRIx64, name, mp->start, mp->end, mp->perms, bp->addr);
+	else
+		snprintf(buf, len, "%s unmapped 0x%" PRIx64 "-0x%" PRIx64 " %s",
+			 name, L->start, L->end, L->perms);
+	remember(L, mp);
+	return true;
+}
+
+/* The caught range is gone: a new mapping over the caught address. */
+static bool event_mapped(struct ld_bp *bp, const struct ld_syscall *sc,
+			 const char *name, struct after *a, char *buf, size_t len)
+{
+	uint64_t lo = sc->nr == SYS_mmap ? (uint64_t)sc->ret : 0, hi = 0;
+	const struct ld_map *mp;
+
+	if (sc->nr == SYS_mremap) {
+		lo = (uint64_t)sc->ret;
+		hi = lo + sc->args[2];
+	} else if (sc->nr == SYS_mmap) {
+		hi = lo + sc->args[1];
+	}
+	if (bp->addr < lo || bp->addr >= hi || !(mp = after_at(a, bp->addr)))
+		return false;
+	snprintf(buf, len, "%s mapped 0x%" PRIx64 "-0x%" PRIx64 " %s at 0x%" PRIx64,
+		 name, lo, hi, mp->perms, bp->addr);
+	remember(&bp->lay, mp);
+	bp->lay.start = lo;
+	bp->lay.end = hi;
+	return true;
+}
+
+/* [lo, hi) of the caught range left it: it shrinks, or is gone when the
+ * caught address went with it. */
+static void cut(struct ld_bp *bp, uint64_t lo, uint64_t hi)
+{
+	struct ld_bp_layout *L = &bp->lay;
+
+	if (bp->addr >= lo && bp->addr < hi)
+		L->mapped = false;
+	else if (lo <= L->start)
+		L->start = hi;
+	else if (hi >= L->end)
+		L->end = lo;
+}
+
+/* mremap over the caught range: moved (with the caught address when it
+ * was in the moved part), or resized in place. */
+static void event_mremap(struct ld_bp *bp, const struct ld_syscall *sc,
+			 uint64_t olo, uint64_t ohi, const char *part,
+			 char *buf, size_t len)
+{
+	struct ld_bp_layout *L = &bp->lay;
+	uint64_t from = sc->args[0], to = (uint64_t)sc->ret, nlen = sc->args[2];
+
+	if (to == from) {
+		snprintf(buf, len, "mremap resized %s to 0x%" PRIx64 "-0x%" PRIx64,
+			 part, from, from + nlen);
+		if (ohi > from + nlen)
+			cut(bp, from + nlen, ohi);
+		else if (L->end == from + sc->args[1])
+			L->end = from + nlen;
+		return;
+	}
+	snprintf(buf, len, "mremap moved %s to 0x%" PRIx64 "-0x%" PRIx64, part,
+		 to, to + nlen);
+	if (bp->addr < olo || bp->addr >= ohi) {
+		cut(bp, olo, ohi);
+		return;
+	}
+	bp->addr += to - from;
+	L->start = to + (olo - from);
+	/* the part that reached the old end grew with the new length */
+	L->end = ohi == from + sc->args[1] ? to + nlen : to + (ohi - from);
+}
+
+/* What the returned call did to bp's caught range (the mapping that held
+ * its address when it was set, followed through moves); false: nothing,
+ * as for every call that acts elsewhere (a merge of a neighbour's pages
+ * into the kernel's mapping is not an event). */
+static bool event(struct ld_bp *bp, const struct ld_syscall *sc,
+		  struct after *a, char *buf, size_t len)
+{
+	struct ld_bp_layout *L = &bp->lay;
+	const char *name = ld_syscall_name(sc->nr);
+	const struct ld_map *mp;
+	uint64_t lo, hi, olo, ohi;
+	char part[128];
 	bool all;
 
+	name = name ? name : "?";
 	if (!call_range(sc, &lo, &hi, &all))
 		return false;
-	wlo = bp->lay.mapped ? bp->lay.start : bp->addr & ~(PAGE - 1);
-	whi = bp->lay.mapped ? bp->lay.end : wlo + PAGE;
-	if (sc->nr == SYS_mremap && (uint64_t)sc->ret != sc->args[0] &&
-	    bp->addr >= lo && bp->addr < hi)
-		bp->addr = (uint64_t)sc->ret + (bp->addr - lo);
-	if (sc->nr == SYS_mremap && (uint64_t)sc->ret != sc->args[0] &&
-	    bp->addr >= (uint64_t)sc->ret && bp->addr < (uint64_t)sc->ret + sc->args[2])
-		return true;
-	return all || (lo < whi && hi > wlo);
-}
-
-/* What the call did to the mapping that was lay, now mp (NULL: none);
- * false when nothing of it changed. */
-static bool describe(const struct ld_bp_layout *lay, const struct ld_map *mp,
-		     const struct ld_syscall *sc, uint64_t addr, char *buf,
-		     size_t len)
-{
-	const char *name = ld_syscall_name(sc->nr);
-	char was[96];
-
-	name = name ? name : "?";
-	snprintf(was, sizeof was, "0x%" PRIx64 "-0x%" PRIx64 " %s", lay->start,
-		 lay->end, lay->perms);
-	if (!lay->mapped && !mp)
+	if (all)
+		return event_any(bp, name, a, buf, len);
+	if (!L->mapped)
+		return event_mapped(bp, sc, name, a, buf, len);
+	olo = lo > L->start ? lo : L->start;
+	ohi = hi < L->end ? hi : L->end;
+	if (olo >= ohi)
 		return false;
-	if (!lay->mapped)
-		snprintf(buf, len, "%s mapped 0x%" PRIx64 "-0x%" PRIx64 " %s at 0x%"
-			 PRIx64, name, mp->start, mp->end, mp->perms, addr);
-	else if (!mp)
-		snprintf(buf, len, "%s unmapped %s", name, was);
-	else if (sc->nr == SYS_mremap && (addr < lay->start || addr >= lay->end))
-		snprintf(buf, len, "%s moved %s to 0x%" PRIx64 "-0x%" PRIx64, name,
-			 was, mp->start, mp->end);
-	else if (sc->nr == SYS_mmap || sc->nr == SYS_shmat)
-		snprintf(buf, len, "%s replaced %s by 0x%" PRIx64 "-0x%" PRIx64 " %s",
-			 name, was, mp->start, mp->end, mp->perms);
-	else if (strcmp(mp->perms, lay->perms))
-		snprintf(buf, len, "%s changed %s to %s (now 0x%" PRIx64 "-0x%" PRIx64
-			 ")", name, was, mp->perms, mp->start, mp->end);
-	else if (mp->start != lay->start || mp->end != lay->end ||
-		 mp->inode != lay->inode ||
-		 mp->offset - mp->start != lay->offset - lay->start)
-		snprintf(buf, len, "%s resized %s to 0x%" PRIx64 "-0x%" PRIx64, name,
-			 was, mp->start, mp->end);
+	if (olo == L->start && ohi == L->end)
+		snprintf(part, sizeof part, "0x%" PRIx64 "-0x%" PRIx64 " %s",
+			 L->start, L->end, L->perms);
 	else
-		return false;
-	return true;
-}
-
-/* One caught mapping against the maps after the call. */
-static bool check_one(struct ld_session *s, struct ld_bp *bp,
-		      const struct ld_maps *m, const struct ld_syscall *sc,
-		      struct ld_outcome *out, bool first)
-{
-	const struct ld_map *mp = ld_maps_find(m, bp->addr);
-	char what[sizeof out->layout];
-
-	if (!describe(&bp->lay, mp, sc, bp->addr, what, sizeof what))
-		return false;
-	remember(&bp->lay, mp);
-	bp->hits++;
-	if (bp->ignore) {
-		bp->ignore--;
-		return false;
+		snprintf(part, sizeof part, "0x%" PRIx64 "-0x%" PRIx64 " of 0x%"
+			 PRIx64 "-0x%" PRIx64 " %s", olo, ohi, L->start, L->end,
+			 L->perms);
+	switch (sc->nr) {
+	case SYS_munmap:
+		snprintf(buf, len, "munmap unmapped %s", part);
+		cut(bp, olo, ohi);
+		return true;
+	case SYS_mprotect:
+	case SYS_pkey_mprotect:
+		mp = after_at(a, olo);
+		snprintf(buf, len, "%s changed %s to %s", name, part,
+			 mp ? mp->perms : "?");
+		if (mp && bp->addr >= olo && bp->addr < ohi)
+			memcpy(L->perms, mp->perms, sizeof L->perms);
+		return true;
+	case SYS_mremap:
+		event_mremap(bp, sc, olo, ohi, part, buf, len);
+		return true;
+	default:	/* mmap with MAP_FIXED over it */
+		mp = after_at(a, olo);
+		snprintf(buf, len, "mmap replaced %s by a new mapping %s", part,
+			 mp ? mp->perms : "?");
+		return true;
 	}
-	if (first) {
-		snprintf(out->layout, sizeof out->layout, "%s", what);
-		out->bpnum = bp->num;
-	}
-	return true;
 }
 
 bool ld_layout_fires(struct ld_session *s, struct ld_thread *t,
 		     const struct ld_syscall *sc, struct ld_outcome *out)
 {
-	struct ld_maps m = { 0 };
-	bool read = false, fired = false;
-	char err[128];
+	struct after a = { .s = s };
+	char what[sizeof out->layout];
+	bool fired = false;
 	size_t i;
 
 	for (i = 0; i < s->bps.n; i++) {
 		struct ld_bp *bp = s->bps.v[i];
 
 		if (bp->type != LD_BP_CATCH_LAYOUT || !bp->enabled ||
-		    !touches(bp, sc))
+		    !event(bp, sc, &a, what, sizeof what))
 			continue;
-		if (!read && ld_maps_read(ld_proc_mem_tid(s->proc), &m, err,
-					  sizeof err) < 0)
-			break;
-		read = true;
-		fired |= check_one(s, bp, &m, sc, out, !fired);
+		bp->hits++;
+		if (bp->ignore) {
+			bp->ignore--;
+			continue;
+		}
+		if (!fired) {
+			snprintf(out->layout, sizeof out->layout, "%s", what);
+			out->bpnum = bp->num;
+		}
+		fired = true;
 	}
-	ld_maps_release(&m);
+	ld_maps_release(&a.m);
 	if (!fired)
 		return false;
 	ld_syscall_format(t->tid, sc, out->call, sizeof out->call);

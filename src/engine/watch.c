@@ -188,13 +188,15 @@ static size_t enabled_watches(const struct ld_session *s)
 	return n;
 }
 
-/* The watched bytes now, as an integer (little-endian). */
-static bool read_value(struct ld_session *s, const struct ld_bp *bp,
+/* The watched bytes now, as an integer (little-endian), read through
+ * thread tid (the one that trapped: the selected one may have ended). */
+static bool read_value(struct ld_session *s, pid_t tid, const struct ld_bp *bp,
 		       uint64_t *v)
 {
 	uint64_t x = 0;
 
-	if (ld_session_read(s, bp->addr, &x, bp->w.len))
+	if (ld_mem_read(tid ? tid : ld_proc_mem_tid(s->proc), bp->addr, &x,
+			bp->w.len))
 		return false;
 	*v = x;
 	return true;
@@ -221,7 +223,7 @@ struct ld_bp *ld_watch(struct ld_session *s, enum ld_bp_type type,
 	bp->pending = false;
 	bp->addr = w.addr;
 	bp->w.len = w.len;
-	bp->w.old_valid = read_value(s, bp, &bp->w.old);
+	bp->w.old_valid = read_value(s, 0, bp, &bp->w.old);
 	if (ld_watch_update(s) < 0) {
 		s->bps.next_num--;
 		ld_bp_delete(&s->bps, bp);
@@ -302,11 +304,11 @@ void ld_watch_exec(struct ld_session *s)
 
 /* Does watchpoint bp stop at this trap (gdb's rules), its ignore count
  * permitting?  Its value is brought up to date either way. */
-static bool watch_fires(struct ld_session *s, struct ld_bp *bp,
+static bool watch_fires(struct ld_session *s, pid_t tid, struct ld_bp *bp,
 			struct ld_outcome *out, bool first)
 {
 	uint64_t now = 0;
-	bool valid = read_value(s, bp, &now);
+	bool valid = read_value(s, tid, bp, &now);
 	bool changed = valid != bp->w.old_valid || (valid && now != bp->w.old);
 	uint64_t old = bp->w.old;
 	bool old_valid = bp->w.old_valid;
@@ -349,7 +351,7 @@ enum ld_verdict ld_on_watch(struct ld_session *s, struct ld_thread *t,
 		struct ld_bp *bp = s->bps.v[i];
 
 		if (LD_BP_IS_WATCH(bp) && bp->enabled && bp->w.slot >= 0 &&
-		    (dr6 >> bp->w.slot) & 1 && watch_fires(s, bp, out, !fired))
+		    (dr6 >> bp->w.slot) & 1 && watch_fires(s, t->tid, bp, out, !fired))
 			fired = true;
 	}
 	/* A slot of a watchpoint deleted meanwhile, or a write that changed
