@@ -316,12 +316,11 @@ static const struct cmd commands[] = {
 	  "delete breakpoints (all when none given)" },
 	{ "disable", "dis", 0, ld_cmd_disable, "disable [N...]", "disable breakpoints" },
 	{ "enable", "en", 0, ld_cmd_enable, "enable [N...]", "enable breakpoints" },
-	{ "watch", "", NEED_PROC, ld_cmd_watch, "watch [-l] EXPR|*ADDRESS",
-	  "stop when a write changes EXPR (a symbol: its size; *(TYPE *) "
-	  "ADDRESS: 1, 2, 4 or 8 bytes) - a debug register, 4 at most" },
-	{ "rwatch", "", NEED_PROC, ld_cmd_rwatch, "rwatch [-l] EXPR|*ADDRESS",
+	{ "watch", "", NEED_PROC, ld_cmd_watch, "watch [-l] EXPR",
+	  "stop when a write changes EXPR (hardware, 4 at most)" },
+	{ "rwatch", "", NEED_PROC, ld_cmd_rwatch, "rwatch [-l] EXPR",
 	  "stop when EXPR is read" },
-	{ "awatch", "", NEED_PROC, ld_cmd_awatch, "awatch [-l] EXPR|*ADDRESS",
+	{ "awatch", "", NEED_PROC, ld_cmd_awatch, "awatch [-l] EXPR",
 	  "stop when EXPR is read or written" },
 	{ "ignore", "", 0, ld_cmd_ignore, "ignore N COUNT",
 	  "don't stop at breakpoint N the next COUNT times" },
@@ -347,7 +346,8 @@ static const struct cmd commands[] = {
 	{ "layout", "", 0, ld_cmd_layout, "layout [SNAP]",
 	  "the address-space diagram" },
 	{ "catch", "", 0, ld_cmd_catch, "catch WHAT",
-	  "syscall [NAME|NUMBER...], memory, load [LIB], fork, exec" },
+	  "syscall [NAME|NUMBER...], memory, load [LIB], fork, exec, layout "
+	  "ADDR|REGION (the mapping unmapped, moved, reprotected)" },
 	{ "trace", "", NEED_FILE, ld_cmd_trace, "trace memory [until N|exit]",
 	  "run, recording every memory system call and its layout change" },
 	{ "timeline", "", 0, ld_cmd_timeline, "timeline [N]",
@@ -388,7 +388,10 @@ static const char *const examples[][2] = {
 	{ "x", "x/8xg $sp  |  x/s 0x402010  |  x/4dw &counter" },
 	{ "vmmap", "vmmap  |  vmmap libc  |  vmmap 0x7ffff7dd3000" },
 	{ "xinfo", "xinfo $rax  |  xinfo &counter  |  xinfo calloc" },
-	{ "catch", "catch memory  |  catch syscall brk mmap  |  catch load libm" },
+	{ "catch", "catch memory  |  catch syscall brk mmap  |  catch load libm  |  "
+	  "catch layout 0x7ffff7fbc000  |  catch layout [heap]" },
+	{ "watch", "watch counter  |  watch -l counter  |  watch *(long *) 0x4010  |  "
+	  "watch *0x4010  (4 bytes)" },
 	{ "trace", "trace memory until exit  |  trace memory until 2" },
 	{ "export", "export $1 layout.svg  |  export $1..$2 diff.svg  |  export timeline t.json" },
 	{ "handle", "handle SIGUSR1 nostop pass" },

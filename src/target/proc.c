@@ -259,10 +259,12 @@ static bool is_stop_signal(int sig)
 }
 
 /* The one place a wait status is decoded. */
+static void decode_signal(struct ld_thread *t, pid_t tid, int sig,
+			  struct ld_stop *st);
+
 static void decode_status(struct ld_thread *t, pid_t tid, int status,
 			  struct ld_stop *st)
 {
-	struct ld_siginfo si;
 	int sig, event;
 
 	memset(st, 0, sizeof *st);
@@ -316,6 +318,16 @@ static void decode_status(struct ld_thread *t, pid_t tid, int status,
 		st->sig = 0;
 		return;
 	}
+	decode_signal(t, tid, sig, st);
+}
+
+/* A signal-delivery-stop: a debug trap of ours (int3, step, debug
+ * register) or a signal for the program. */
+static void decode_signal(struct ld_thread *t, pid_t tid, int sig,
+			  struct ld_stop *st)
+{
+	struct ld_siginfo si;
+
 	st->kind = LD_STOP_SIGNAL;
 	/* A SIGTRAP right after our PTRACE_SINGLESTEP is the step: spare the
 	 * GETSIGINFO on the hot path of stepping over breakpoints. */
