@@ -34,8 +34,8 @@ static int each_bp(struct ld_session *s, char *args, const char *what,
 	size_t i;
 
 	if (!*ld_skip_ws(args)) {
-		for (i = s->bps.n; i-- > 0;)
-			if (s->bps.v[i]->num && fn(s, s->bps.v[i], arg) < 0)
+		for (i = s->live.bps.n; i-- > 0;)
+			if (s->live.bps.v[i]->num && fn(s, s->live.bps.v[i], arg) < 0)
 				rc = -1;
 		return rc;
 	}
@@ -46,7 +46,7 @@ static int each_bp(struct ld_session *s, char *args, const char *what,
 			rc = -1;
 			continue;
 		}
-		bp = ld_bp_by_num(&s->bps, (int)n);
+		bp = ld_bp_by_num(&s->live.bps, (int)n);
 		if (!bp) {
 			rc = ld_error("%s: no breakpoint number %lu", what, n);
 			continue;
@@ -97,7 +97,7 @@ int ld_cmd_ignore(struct ld_session *s, char *args)
 	if (ld_parse_uint("ignore", w1, INT_MAX, &num) < 0 ||
 	    ld_parse_uint("ignore", w2, UINT_MAX, &count) < 0)
 		return -1;
-	bp = ld_bp_by_num(&s->bps, (int)num);
+	bp = ld_bp_by_num(&s->live.bps, (int)num);
 	if (!bp)
 		return ld_error("ignore: no breakpoint number %lu", num);
 	bp->ignore = (unsigned)count;
@@ -107,12 +107,12 @@ int ld_cmd_ignore(struct ld_session *s, char *args)
 
 int ld_cmd_info_breakpoints(struct ld_session *s, char *args)
 {
-	return ld_show_breakpoints(&s->bps);
+	return ld_show_breakpoints(&s->live.bps);
 }
 
 int ld_cmd_info_watchpoints(struct ld_session *s, char *args)
 {
-	return ld_show_watchpoints(&s->bps);
+	return ld_show_watchpoints(&s->live.bps);
 }
 
 static int watch_cmd(struct ld_session *s, char *args, enum ld_bp_type type)
@@ -146,7 +146,7 @@ static int catch_layout(struct ld_session *s, char *args)
 {
 	struct ld_bp *bp;
 
-	if (!s->proc)
+	if (!s->live.proc)
 		return ld_error("catch layout: no process: the program is not "
 				"being run (addresses are the live process's)");
 	ld_trim_end(args);
@@ -154,7 +154,7 @@ static int catch_layout(struct ld_session *s, char *args)
 	if (!bp)
 		return -1;
 	ld_show_layout_catch(bp);
-	if (!s->seccomp)
+	if (!s->recording.seccomp)
 		ld_show_catch_unfiltered();
 	return 0;
 }
@@ -162,7 +162,7 @@ static int catch_layout(struct ld_session *s, char *args)
 static struct ld_bp *new_catch(struct ld_session *s, enum ld_bp_type type,
 			       const char *spec)
 {
-	struct ld_bp *bp = ld_bp_add(&s->bps, type, spec);
+	struct ld_bp *bp = ld_bp_add(&s->live.bps, type, spec);
 
 	if (!bp) {
 		ld_error("catch: %s", strerror(ENOMEM));
@@ -204,7 +204,7 @@ static int catch_syscall(struct ld_session *s, char *args, bool memory)
 		return -1;
 	bp->sys = set;
 	ld_show_catchpoint(bp->num, spec, NULL);
-	if (s->proc && !s->seccomp)
+	if (s->live.proc && !s->recording.seccomp)
 		ld_show_catch_unfiltered();
 	return 0;
 }

@@ -70,7 +70,7 @@ static bool is_address(struct ld_session *s, const char *arg)
 		return true;
 	snprintf(name, sizeof name, "%s", arg);
 	name[strcspn(name, "+@")] = 0;
-	ld_objs_resolve(&s->objs, name, NULL, &ob);
+	ld_objs_resolve(&s->live.objs, name, NULL, &ob);
 	return ob != NULL;
 }
 
@@ -104,7 +104,7 @@ struct ld_bp *ld_catch_layout(struct ld_session *s, const char *arg)
 		return NULL;
 	}
 	snprintf(spec, sizeof spec, "layout %s", arg);
-	bp = ld_bp_add(&s->bps, LD_BP_CATCH_LAYOUT, spec);
+	bp = ld_bp_add(&s->live.bps, LD_BP_CATCH_LAYOUT, spec);
 	if (!bp) {
 		ld_error("catch layout: %s", strerror(ENOMEM));
 		return NULL;
@@ -161,7 +161,7 @@ static const struct ld_map *after_at(struct after *a, uint64_t addr)
 	char err[128];
 
 	if (!a->read && !a->failed) {
-		a->failed = ld_maps_read(ld_proc_mem_tid(a->s->proc), &a->m, err,
+		a->failed = ld_maps_read(ld_proc_mem_tid(a->s->live.proc), &a->m, err,
 					 sizeof err) < 0;
 		a->read = !a->failed;
 	}
@@ -318,8 +318,8 @@ bool ld_layout_fires(struct ld_session *s, struct ld_thread *t,
 	bool fired = false;
 	size_t i;
 
-	for (i = 0; i < s->bps.n; i++) {
-		struct ld_bp *bp = s->bps.v[i];
+	for (i = 0; i < s->live.bps.n; i++) {
+		struct ld_bp *bp = s->live.bps.v[i];
 
 		if (bp->type != LD_BP_CATCH_LAYOUT || !bp->enabled ||
 		    !event(bp, sc, &a, what, sizeof what))

@@ -106,7 +106,7 @@ static int parse_cast(const char *cmd, const char *expr, unsigned *len,
 static int symbol_len(struct ld_session *s, const char *cmd, const char *name,
 		      uint64_t addr, unsigned *len)
 {
-	struct ld_obj *ob = ld_objs_at(&s->objs, addr);
+	struct ld_obj *ob = ld_objs_at(&s->live.objs, addr);
 	struct ld_elf *e = ob ? ld_obj_elf(ob) : NULL;
 	const struct ld_symbol *sym;
 	uint64_t off, left;
@@ -183,8 +183,8 @@ static size_t enabled_watches(const struct ld_session *s)
 {
 	size_t i, n = 0;
 
-	for (i = 0; i < s->bps.n; i++)
-		n += LD_BP_IS_WATCH(s->bps.v[i]) && s->bps.v[i]->enabled;
+	for (i = 0; i < s->live.bps.n; i++)
+		n += LD_BP_IS_WATCH(s->live.bps.v[i]) && s->live.bps.v[i]->enabled;
 	return n;
 }
 
@@ -195,7 +195,7 @@ static bool read_value(struct ld_session *s, pid_t tid, const struct ld_bp *bp,
 {
 	uint64_t x = 0;
 
-	if (ld_mem_read(tid ? tid : ld_proc_mem_tid(s->proc), bp->addr, &x,
+	if (ld_mem_read(tid ? tid : ld_proc_mem_tid(s->live.proc), bp->addr, &x,
 			bp->w.len))
 		return false;
 	*v = x;
@@ -216,7 +216,7 @@ struct ld_bp *ld_watch(struct ld_session *s, enum ld_bp_type type,
 			 "a watchpoint; no software watchpoints)", cmd, NSLOTS);
 		return NULL;
 	}
-	if (!(bp = ld_bp_add(&s->bps, type, w.spec))) {
+	if (!(bp = ld_bp_add(&s->live.bps, type, w.spec))) {
 		ld_error("%s: %s", cmd, strerror(ENOMEM));
 		return NULL;
 	}
@@ -225,8 +225,8 @@ struct ld_bp *ld_watch(struct ld_session *s, enum ld_bp_type type,
 	bp->w.len = w.len;
 	bp->w.old_valid = read_value(s, 0, bp, &bp->w.old);
 	if (ld_watch_update(s) < 0) {
-		s->bps.next_num--;
-		ld_bp_delete(&s->bps, bp);
+		s->live.bps.next_num--;
+		ld_bp_delete(&s->live.bps, bp);
 		ld_watch_update(s);
 		return NULL;
 	}
@@ -245,13 +245,13 @@ static uint64_t dr7_bits(int i, const struct ld_bp *bp)
 
 int ld_watch_update(struct ld_session *s)
 {
-	struct ld_proc *p = s->proc;
+	struct ld_proc *p = s->live.proc;
 	uint64_t dr[NSLOTS] = { 0 }, dr7 = 0;
 	size_t i;
 	int slot = 0, r;
 
-	for (i = 0; i < s->bps.n; i++) {
-		struct ld_bp *bp = s->bps.v[i];
+	for (i = 0; i < s->live.bps.n; i++) {
+		struct ld_bp *bp = s->live.bps.v[i];
 
 		if (!LD_BP_IS_WATCH(bp))
 			continue;
@@ -283,8 +283,8 @@ void ld_watch_exec(struct ld_session *s)
 {
 	size_t i;
 
-	for (i = 0; i < s->bps.n; i++) {
-		struct ld_bp *bp = s->bps.v[i];
+	for (i = 0; i < s->live.bps.n; i++) {
+		struct ld_bp *bp = s->live.bps.v[i];
 
 		if (!LD_BP_IS_WATCH(bp) || !bp->enabled)
 			continue;
@@ -292,12 +292,12 @@ void ld_watch_exec(struct ld_session *s)
 		ld_warn("watchpoint %d (%s) disabled: the program exec'd", bp->num,
 			bp->spec);
 	}
-	if (s->proc) {
+	if (s->live.proc) {
 		/* the kernel cleared them at exec: none to write */
-		memset(s->proc->dr, 0, sizeof s->proc->dr);
-		s->proc->dr7 = 0;
-		for (i = 0; i < s->proc->nthreads; i++)
-			s->proc->threads[i].dr_gen = s->proc->dr_gen;
+		memset(s->live.proc->dr, 0, sizeof s->live.proc->dr);
+		s->live.proc->dr7 = 0;
+		for (i = 0; i < s->live.proc->nthreads; i++)
+			s->live.proc->threads[i].dr_gen = s->live.proc->dr_gen;
 	}
 	ld_watch_update(s);
 }
@@ -347,8 +347,8 @@ enum ld_verdict ld_on_watch(struct ld_session *s, struct ld_thread *t,
 	/* The status is the thread's until cleared (older kernels add to
 	 * it): a later trap must not name this one's slots. */
 	ld_debugreg_set(t->tid, 6, 0);
-	for (i = 0; i < s->bps.n; i++) {
-		struct ld_bp *bp = s->bps.v[i];
+	for (i = 0; i < s->live.bps.n; i++) {
+		struct ld_bp *bp = s->live.bps.v[i];
 
 		if (LD_BP_IS_WATCH(bp) && bp->enabled && bp->w.slot >= 0 &&
 		    (dr6 >> bp->w.slot) & 1 && watch_fires(s, t->tid, bp, out, !fired))
@@ -367,7 +367,7 @@ bool ld_watch_trapped(struct ld_session *s, struct ld_thread *t)
 	int i;
 
 	for (i = 0; i < NSLOTS; i++)
-		on |= ((s->proc->dr7 >> (2 * i)) & 1) << i;
+		on |= ((s->live.proc->dr7 >> (2 * i)) & 1) << i;
 	return on && ld_debugreg_get(t->tid, 6, &dr6) == 0 && (dr6 & on);
 }
 
