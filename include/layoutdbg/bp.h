@@ -45,11 +45,13 @@ struct ld_bp_watch {
 
 /* `catch layout`: the mapping holding bp->addr as last seen. */
 struct ld_bp_layout {
-	bool resolved;        /* addr is known (a region name: once mapped) */
+	pid_t pid;            /* the process addr was found mapped in; 0: not
+				 yet (set before `run`, or a new process) */
 	bool mapped;          /* a mapping holds addr */
 	uint64_t start, end, offset, inode;
 	char perms[5];
-	char *region;         /* REGION as typed ("[heap]", "libc"), or NULL */
+	char *region;         /* REGION as typed ("[heap]", "libc"); NULL: addr
+				 is a number or was a symbol */
 };
 
 struct ld_bp {

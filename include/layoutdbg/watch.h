@@ -34,7 +34,9 @@ const char *ld_watch_short(enum ld_bp_type type);
 
 /* catch layout ADDR|REGION: a catchpoint on the mapping holding ADDR (or
  * the first mapping REGION names: "[heap]", "[stack]", a library's
- * name).  Returns it, or NULL after an error was printed. */
+ * name).  Without a process, a number or a region's name stays pending
+ * until a memory call maps it (`run` puts the calls under its seccomp
+ * filter).  Returns it, or NULL after an error was printed. */
 struct ld_bp *ld_catch_layout(struct ld_session *s, const char *arg);
 
 #endif

@@ -146,15 +146,12 @@ static int catch_layout(struct ld_session *s, char *args)
 {
 	struct ld_bp *bp;
 
-	if (!s->live.proc)
-		return ld_error("catch layout: no process: the program is not "
-				"being run (addresses are the live process's)");
 	ld_trim_end(args);
 	bp = ld_catch_layout(s, ld_skip_ws(args));
 	if (!bp)
 		return -1;
 	ld_show_layout_catch(bp);
-	if (!s->recording.seccomp)
+	if (s->live.proc && !s->recording.seccomp)
 		ld_show_catch_unfiltered();
 	return 0;
 }

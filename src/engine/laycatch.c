@@ -74,19 +74,75 @@ static bool is_address(struct ld_session *s, const char *arg)
 	return ob != NULL;
 }
 
-struct ld_bp *ld_catch_layout(struct ld_session *s, const char *arg)
+/* The maps after the call, read once for all catchpoints. */
+struct after {
+	struct ld_session *s;
+	struct ld_maps m;
+	bool read, failed;
+};
+
+static const struct ld_map *after_at(struct after *a, uint64_t addr);
+
+static struct ld_bp *new_catch(struct ld_session *s, const char *arg)
 {
-	const struct ld_maps *m = ld_session_maps(s);
-	const struct ld_map *mp = NULL;
 	struct ld_bp *bp;
 	char spec[600];
+
+	snprintf(spec, sizeof spec, "layout %s", arg);
+	bp = ld_bp_add(&s->live.bps, LD_BP_CATCH_LAYOUT, spec);
+	if (!bp)
+		ld_error("catch layout: %s", strerror(ENOMEM));
+	else
+		bp->pending = false;
+	return bp;
+}
+
+/* Before `run`: a number or a region's name, found when the program's
+ * memory calls map it (the filter of `run` stops them). */
+static struct ld_bp *catch_pending(struct ld_session *s, const char *arg)
+{
+	struct ld_bp *bp;
+	char *end;
 	uint64_t addr = 0;
+
+	if (isdigit((unsigned char)*arg)) {
+		errno = 0;
+		addr = strtoull(arg, &end, 0);
+		if (errno || *end) {
+			ld_error("catch layout: \"%s\": not an address", arg);
+			return NULL;
+		}
+	} else if (*arg == '$' || *arg == '*' || *arg == '&') {
+		ld_error("catch layout: \"%s\": no process to evaluate it in (give "
+			 "a number or a region's name before `run`)", arg);
+		return NULL;
+	}
+	if (!(bp = new_catch(s, arg)))
+		return NULL;
+	bp->addr = addr;
+	if (!addr && !(bp->lay.region = strdup(arg))) {
+		ld_bp_delete(&s->live.bps, bp);
+		ld_error("catch layout: %s", strerror(ENOMEM));
+		return NULL;
+	}
+	return bp;
+}
+
+struct ld_bp *ld_catch_layout(struct ld_session *s, const char *arg)
+{
+	const struct ld_maps *m;
+	const struct ld_map *mp = NULL;
+	struct ld_bp *bp;
+	uint64_t addr = 0;
+	bool region = false;
 
 	if (!*arg) {
 		ld_error("catch layout: usage: catch layout ADDRESS|REGION");
 		return NULL;
 	}
-	if (!m)
+	if (!s->live.proc)
+		return catch_pending(s, arg);
+	if (!(m = ld_session_maps(s)))
 		return NULL;
 	if (is_address(s, arg)) {
 		if (ld_eval_addr(s, "catch layout", arg + (*arg == '*'), &addr) < 0)
@@ -94,6 +150,7 @@ struct ld_bp *ld_catch_layout(struct ld_session *s, const char *arg)
 		mp = ld_maps_find(m, addr);
 	} else if ((mp = by_region(m, arg))) {
 		addr = mp->start;
+		region = true;
 	} else {
 		ld_error("catch layout: \"%s\": no such address or region (a "
 			 "mapping's path, [heap], [stack], a library's name)", arg);
@@ -103,17 +160,32 @@ struct ld_bp *ld_catch_layout(struct ld_session *s, const char *arg)
 		ld_error("catch layout: 0x%" PRIx64 ": not in any mapping", addr);
 		return NULL;
 	}
-	snprintf(spec, sizeof spec, "layout %s", arg);
-	bp = ld_bp_add(&s->live.bps, LD_BP_CATCH_LAYOUT, spec);
-	if (!bp) {
-		ld_error("catch layout: %s", strerror(ENOMEM));
+	if (!(bp = new_catch(s, arg)))
 		return NULL;
-	}
-	bp->pending = false;
 	bp->addr = addr;
-	bp->lay.resolved = true;
+	bp->lay.region = region ? strdup(arg) : NULL;
+	bp->lay.pid = s->live.proc->pid;
 	remember(&bp->lay, mp);
 	return bp;
+}
+
+/* A catchpoint set before this process: its mapping, once there, is where
+ * the layout starts from (its birth is not an event). */
+static void find_pending(struct ld_bp *bp, struct after *a, pid_t pid)
+{
+	const struct ld_map *mp;
+
+	if (bp->lay.region) {
+		if (!after_at(a, 0) && !a->read)
+			return;
+		if (!(mp = by_region(&a->m, bp->lay.region)))
+			return;
+		bp->addr = mp->start;
+	} else if (!(mp = after_at(a, bp->addr))) {
+		return;
+	}
+	remember(&bp->lay, mp);
+	bp->lay.pid = pid;
 }
 
 /* The address range a returned call acted on; false when it failed or is
@@ -148,13 +220,6 @@ static bool call_range(const struct ld_syscall *sc, uint64_t *lo, uint64_t *hi,
 		return false;
 	}
 }
-
-/* The maps after the call, read once for all catchpoints. */
-struct after {
-	struct ld_session *s;
-	struct ld_maps m;
-	bool read, failed;
-};
 
 static const struct ld_map *after_at(struct after *a, uint64_t addr)
 {
@@ -321,8 +386,13 @@ bool ld_layout_fires(struct ld_session *s, struct ld_thread *t,
 	for (i = 0; i < s->live.bps.n; i++) {
 		struct ld_bp *bp = s->live.bps.v[i];
 
-		if (bp->type != LD_BP_CATCH_LAYOUT || !bp->enabled ||
-		    !event(bp, sc, &a, what, sizeof what))
+		if (bp->type != LD_BP_CATCH_LAYOUT || !bp->enabled)
+			continue;
+		if (bp->lay.pid != s->live.proc->pid) {
+			find_pending(bp, &a, s->live.proc->pid);
+			continue;
+		}
+		if (!event(bp, sc, &a, what, sizeof what))
 			continue;
 		bp->hits++;
 		if (bp->ignore) {

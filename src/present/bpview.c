@@ -34,6 +34,11 @@ void ld_show_watch_set(const struct ld_bp *bp)
 
 void ld_show_layout_catch(const struct ld_bp *bp)
 {
+	if (!bp->lay.pid) {
+		ld_out("Catchpoint %d (%s) pending: found when the program maps "
+		       "it\n", bp->num, bp->spec);
+		return;
+	}
 	ld_out("Catchpoint %d (%s: 0x%" PRIx64 "-0x%" PRIx64 " %s)\n", bp->num,
 	       bp->spec, bp->lay.start, bp->lay.end, bp->lay.perms);
 }

@@ -15,7 +15,7 @@ import sys
 import ldtest
 from ldtest import check, search
 
-t = ldtest.Tap(13)
+t = ldtest.Tap(15)
 W = ldtest.fixture("watcher")
 
 STOP = re.compile(r"^Hardware watchpoint (\d+): (\S+)\n\nOld value = (-?\d+)\n"
@@ -270,21 +270,55 @@ t.case("catch layout ADDR: mprotect, mremap, munmap of the region stop with "
 
 
 def catch_layout_errors():
-    rc, out, err = ldtest.run_batch([L], ["catch layout 0x1000", "break main", "run",
+    rc, out, err = ldtest.run_batch([L], ["catch layout $rsp", "break main", "run",
                                           "catch layout 0x10", "catch layout nosuch",
                                           "catch layout", "catch layout [stack]"],
                                     timeout=30)
     lines = [l for l in err.splitlines() if l]
     check(len(lines) == 4 and all(l.startswith("layoutdbg: catch layout") for l in lines),
           "errors %r" % lines, err)
-    check("no process" in lines[0] and "0x10: not in any mapping" in lines[1] and
+    check("no process to evaluate it in" in lines[0] and
+          "0x10: not in any mapping" in lines[1] and
           "no such address or region" in lines[2] and "usage" in lines[3],
           "errors %r" % lines, err)
     search(r"^Catchpoint 2 \(layout \[stack\]: 0x7ff[0-9a-f]+-0x7ff[0-9a-f]+ rw-p\)$", out)
 
 
-t.case("catch layout: no process, unmapped address, unknown region, no "
-       "argument: one-line errors", catch_layout_errors)
+t.case("catch layout: an expression before run, unmapped address, unknown "
+       "region, no argument: one-line errors", catch_layout_errors)
+
+
+def catch_layout_pending():
+    # before `run`: the program starts under the memory-call filter and the
+    # address is found when it is mapped (ld.so's cache is mapped there
+    # for a moment first: that unmap is a real event of the address)
+    addr = region_of()
+    rc, out, err = ldtest.run_batch([L], ["catch layout " + addr, "run"] +
+                                    ["continue"] * 7, timeout=30)
+    search(r"^Catchpoint 1 \(layout %s\) pending: found when the program maps it$"
+           % addr, out)
+    check("without a seccomp filter" not in out, "not filtered", out)
+    callers = re.findall(r"^  called from 0x[0-9a-f]+ in (\w+) \(\)", out, re.M)
+    check(callers[-4:] == ["protect_it", "unprotect_it", "grow_it", "drop_it"],
+          "callers %r" % callers, out)
+    check("other_region" not in callers, "other_region stopped", out)
+
+
+t.case("catch layout set before run: found under the seccomp filter, the "
+       "same events", catch_layout_pending)
+
+
+def next_over_write():
+    rc, out, err = ldtest.run_batch([W], ["break bump", "run", "watch counter", "next",
+                                          "next", "stepi 40"], timeout=30)
+    got = stops(out)
+    check(len(got) >= 1 and got[0][:2] == (0, 1), "next over the write: %r" % got, out)
+    search(r"^30\t\tcounter = old \+ 1;\n\nHardware watchpoint 2: counter\n", out,
+           "the first next ends on the line, the second at the watchpoint")
+
+
+t.case("next and stepi over a write stop at the watchpoint, as gdb's do",
+       next_over_write)
 
 
 def catch_layout_json():
