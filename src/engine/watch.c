@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "layoutdbg/error.h"
+#include "layoutdbg/guardian.h"
 #include "layoutdbg/infrun.h"
 #include "layoutdbg/regions.h"
 #include "layoutdbg/watch.h"
@@ -264,6 +265,7 @@ int ld_watch_update(struct ld_session *s)
 	}
 	if (!p || p->exited || (dr7 == p->dr7 && !memcmp(dr, p->dr, sizeof dr)))
 		return 0;
+	ld_guardian_note_debugregs();	/* told before they are written */
 	memcpy(p->dr, dr, sizeof dr);
 	p->dr7 = dr7;
 	if (++p->dr_gen == 0)

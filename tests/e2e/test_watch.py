@@ -9,13 +9,14 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 
 import ldtest
 from ldtest import check, search
 
-t = ldtest.Tap(15)
+t = ldtest.Tap(16)
 W = ldtest.fixture("watcher")
 
 STOP = re.compile(r"^Hardware watchpoint (\d+): (\S+)\n\nOld value = (-?\d+)\n"
@@ -234,6 +235,37 @@ def detach_clears():
 
 t.case("attach, watch, detach: no debug register left, the program writes and "
        "exits 0", detach_clears)
+
+
+def guardian_clears():
+    # layoutdbg SIGKILLed with a watchpoint set: the guardian process lets
+    # the program go with its debug registers cleared
+    p = subprocess.Popen([W, "wait"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                         env=ldtest.env())
+    try:
+        pid = int(search(r"^ready (\d+)", p.stdout.readline().decode(), "fixture").group(1))
+        with ldtest.PipeSession(["-p", str(pid)]) as s:
+            s.out.expect(r"^Attached to process %d" % pid)
+            s.send("watch counter")
+            s.out.expect(r"^Hardware watchpoint 1: counter\n")
+            s.send("continue")
+            ldtest.wait_blocked(pid, (ldtest.SYS_READ,))
+            os.kill(s.pid, signal.SIGKILL)
+            s.wait()
+            err = s.err.wait_eof()     # the guardian is gone too
+        check(ldtest.tracer_pid(pid) == 0, "still traced: %r" % err)
+        rest, _ = p.communicate(b"go\n", timeout=30)
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+    check(p.returncode == 0 and len(writes(rest.decode())) == 5,
+          "exit status %d after the guardian let it go (-5: SIGTRAP); stderr %r"
+          % (p.returncode, err), rest.decode())
+
+
+t.case("layoutdbg killed with a watchpoint set: the guardian clears the debug "
+       "registers, the program exits 0", guardian_clears)
 
 
 # ------------------------------------------------------------ catch layout
