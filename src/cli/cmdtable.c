@@ -157,6 +157,7 @@ static int sub_dispatch(struct ld_session *s, const struct cmd *table,
 	if (!c)
 		return unknown(table, prefix, w, amb);
 	snprintf(what, sizeof what, "%s%s", prefix, c->name);
+	ld_cmd_doc_name(what);
 	if (check_flags(s, c, what) < 0)
 		return -1;
 	return c->fn(s, args);
@@ -441,15 +442,15 @@ int ld_execute(struct ld_session *s, const char *line)
 	if (*args && *args != '/')
 		args++;
 	c = lookup(commands, name, &amb);
+	ld_cmd_doc_start();
 	if (!c) {
 		if (strlen(name) > 40)
 			name[40] = 0;
 		r = unknown(commands, "", name, amb);
 	} else if ((r = check_flags(s, c, c->name)) == 0) {
-		ld_cmd_doc_start();
 		r = c->fn(s, args);
-		ld_cmd_doc_finish(c->name, r >= 0, s);
 	}
+	ld_cmd_doc_finish(c ? c->name : name, r >= 0, s);
 	free(buf);
 	fflush(stdout);
 	return r;
