@@ -259,6 +259,7 @@ static int list_lines(struct ld_session *s, char *file, size_t len,
 				center ? center : first, ld_source_shortname(file), count);
 	for (i = first; i < first + 10 && (long)i <= count; i++)
 		ld_show_source_line(i, ld_source_line(file, (unsigned)i));
+	ld_show_source_end(file);
 	snprintf(list_file, sizeof list_file, "%s", file);
 	list_next = (unsigned)i;
 	return 0;

@@ -13,7 +13,7 @@ int ld_show_breakpoints(const struct ld_bps *b)
 {
 	if (ld_json_on())
 		return ld_emit_doc("info breakpoints", "breakpoints",
-				   ld_json_breakpoints(b, false));
+				   ld_json_breakpoints(b));
 	ld_render_breakpoints(stdout, b);
 	return 0;
 }
@@ -22,7 +22,7 @@ int ld_show_watchpoints(const struct ld_bps *b)
 {
 	if (ld_json_on())
 		return ld_emit_doc("info watchpoints", "watchpoints",
-				   ld_json_breakpoints(b, true));
+				   ld_json_watchpoints(b));
 	ld_render_watchpoints(stdout, b);
 	return 0;
 }

@@ -69,7 +69,7 @@ static const char *bp_type(const struct ld_bp *bp)
 	return LD_BP_IS_CATCH(bp) ? "catchpoint" : "breakpoint";
 }
 
-json_t *ld_json_breakpoints(const struct ld_bps *b, bool watch_only)
+static json_t *bp_list(const struct ld_bps *b, bool watch_only)
 {
 	json_t *v = json_array();
 	size_t i;
@@ -95,6 +95,16 @@ json_t *ld_json_breakpoints(const struct ld_bps *b, bool watch_only)
 		json_array_append_new(v, o);
 	}
 	return v;
+}
+
+json_t *ld_json_breakpoints(const struct ld_bps *b)
+{
+	return bp_list(b, false);
+}
+
+json_t *ld_json_watchpoints(const struct ld_bps *b)
+{
+	return bp_list(b, true);
 }
 
 json_t *ld_json_snapshot_list(const struct ld_snapshots *ss)

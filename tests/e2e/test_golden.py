@@ -339,6 +339,8 @@ class Case:
         except subprocess.TimeoutExpired as e:
             raise ldtest.Timeout("%s timed out after %ss\n%s"
                                  % (self.name, TIMEOUT, ldtest._tail(e.stdout or b"")))
+        if "--json" in self.opts:
+            ldtest.check_json_output(p.stdout, self.name)
         parts = ["exit %d\n" % p.returncode,
                  _section("stdout", p.stdout), _section("stderr", p.stderr)]
         for name in self.files:
@@ -347,6 +349,9 @@ class Case:
                     data = f.read()
             except OSError as e:
                 data = ("(not written: %s)\n" % e.strerror).encode()
+            else:
+                if name.endswith(".json"):
+                    ldtest.check_json_file(data, "%s: %s" % (self.name, name))
             parts.append(_section("file " + name, data))
         return normalise("".join(parts))
 
