@@ -63,7 +63,7 @@ void ld_cmd_doc_finish(const char *name, bool ok, struct ld_session *s)
 		d = ld_jdoc(cmd_name);
 		ld_jset(d, "ok", json_boolean(ok));
 		if (changes_breakpoints(cmd_name))
-			ld_jset(d, "breakpoints", ld_json_breakpoints(&s->bps));
+			ld_jset(d, "breakpoints", ld_json_breakpoints(&s->live.bps));
 		ld_jset(d, "process", ld_json_process(s));
 	}
 	ld_json_cmd_end(d);
