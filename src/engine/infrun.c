@@ -43,6 +43,14 @@ int ld_tregs_set(struct ld_thread *t, const ld_regs *r)
 	return e;
 }
 
+int ld_resume(struct ld_session *s, struct ld_thread *t, enum ld_resume how,
+	      int sig)
+{
+	/* Whatever was read at this stop may change once anything runs. */
+	ld_stop_cache_invalidate(&s->cache);
+	return ld_proc_resume(s->live.proc, t, how, sig);
+}
+
 uint64_t ld_thread_pc(struct ld_thread *t)
 {
 	ld_regs r;
@@ -145,7 +153,7 @@ int ld_step_over(struct ld_session *s, struct ld_thread *t)
 		return 2;
 	if ((r = ld_site_lift(t->tid, site)))
 		return r;
-	r = ld_proc_resume(s->live.proc, t, LD_RESUME_STEP, t->pending_sig);
+	r = ld_resume(s, t, LD_RESUME_STEP, t->pending_sig);
 	if (!r)
 		r = ld_wait_thread(s, t, &st);
 	if (!s->live.proc->exited) {
@@ -260,7 +268,7 @@ static int resume_all(struct ld_session *s)
 
 		if (t->state != LD_T_STOPPED || t->queued)
 			continue;
-		r = ld_proc_resume(s->live.proc, t, ld_resume_how(s, t), t->pending_sig);
+		r = ld_resume(s, t, ld_resume_how(s, t), t->pending_sig);
 		if (r < 0 && r != -ESRCH)
 			return r;
 	}
@@ -292,7 +300,7 @@ static int resume_one(struct ld_session *s, struct ld_thread *t)
 			return r < 0 && r != -ESRCH ? r : 0;
 	}
 	{
-		int r = ld_proc_resume(s->live.proc, t, ld_resume_how(s, t), t->pending_sig);
+		int r = ld_resume(s, t, ld_resume_how(s, t), t->pending_sig);
 
 		return r == -ESRCH ? 0 : r;
 	}

@@ -208,7 +208,7 @@ void ld_after_stop(struct ld_session *s, const struct ld_outcome *out)
 		return;
 	}
 	ld_stop_world(s);
-	s->live.stop_gen++;
+	ld_stop_cache_invalidate(&s->cache);
 	ld_forget_unwatched_brk(s);
 	last = s->live.report_tid ? s->live.report_tid : s->live.proc->pid;
 	ld_stop_report_release(r);

@@ -111,7 +111,7 @@ static int step_insn(struct ld_session *s, struct ld_thread *t,
 	out->tid = t->tid;
 	r = ld_step_over(s, t);
 	if (r == 0) {
-		r = ld_proc_resume(s->live.proc, t, LD_RESUME_STEP, t->pending_sig);
+		r = ld_resume(s, t, LD_RESUME_STEP, t->pending_sig);
 		if (!r)
 			r = ld_wait_thread(s, t, &st);
 	} else if (r == 1) {
@@ -175,7 +175,7 @@ static int run_to_addr(struct ld_session *s, struct ld_thread *t, uint64_t addr,
 		return -1;
 	if (out->ev != LD_EV_FINISH || !s->live.proc)
 		return 1;
-	s->live.stop_gen++;
+	ld_stop_cache_invalidate(&s->cache);
 	ld_forget_unwatched_brk(s);
 	return 0;
 }
