@@ -95,11 +95,6 @@ struct ld_outcome {
 };
 
 /* infrun.c */
-/* Registers of a stopped thread, read once per stop; setting them keeps
- * the cache. */
-int ld_tregs(struct ld_thread *t, ld_regs *r);
-int ld_tregs_set(struct ld_thread *t, const ld_regs *r);
-uint64_t ld_thread_pc(struct ld_thread *t);
 /* Resume thread t: every resume of run control goes through here, which
  * drops the per-stop cache (ld_stop_cache_invalidate) first.  0/-errno as
  * ld_proc_resume. */

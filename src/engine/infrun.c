@@ -19,30 +19,6 @@ volatile sig_atomic_t ld_running;
 
 volatile sig_atomic_t ld_terminate;
 
-/* Registers of a stopped thread, read once per stop. */
-int ld_tregs(struct ld_thread *t, ld_regs *r)
-{
-	if (!t->regs_valid) {
-		int e = ld_regs_get(t->tid, &t->regs);
-
-		if (e)
-			return e;
-		t->regs_valid = true;
-	}
-	*r = t->regs;
-	return 0;
-}
-
-int ld_tregs_set(struct ld_thread *t, const ld_regs *r)
-{
-	int e = ld_regs_set(t->tid, r);
-
-	t->regs_valid = !e;
-	if (!e)
-		t->regs = *r;
-	return e;
-}
-
 int ld_resume(struct ld_session *s, struct ld_thread *t, enum ld_resume how,
 	      int sig)
 {
@@ -502,7 +478,9 @@ int ld_continue(struct ld_session *s, unsigned ignore)
 		size_t i;
 		ld_regs r;
 
-		if (ld_regs_get(s->live.cur_tid, &r) == 0)
+		struct ld_thread *t = ld_proc_thread(s->live.proc, s->live.cur_tid);
+
+		if (t && ld_tregs(t, &r) == 0)
 			for (i = 0; i < s->live.bps.n; i++)
 				if (s->live.bps.v[i]->num && s->live.bps.v[i]->addr == r.rip &&
 				    s->live.bps.v[i]->armed)

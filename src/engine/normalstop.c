@@ -173,9 +173,10 @@ static void fill_frame(struct ld_session *s, const struct ld_outcome *out,
 /* The value `finish` returns: rax (an integer or pointer). */
 static void fill_value(struct ld_session *s, struct ld_stop_report *r)
 {
+	struct ld_thread *t = ld_proc_thread(s->live.proc, s->live.cur_tid);
 	ld_regs regs;
 
-	if (r->kind != LD_SK_FINISH || ld_regs_get(s->live.cur_tid, &regs))
+	if (r->kind != LD_SK_FINISH || !t || ld_tregs(t, &regs))
 		return;
 	r->has_value = true;
 	r->value = regs.rax;

@@ -435,7 +435,7 @@ int ld_session_frames(struct ld_session *s, struct ld_thread *t,
 
 	st->tid = t->tid;
 	st->num = t->num;
-	st->regs_valid = ld_regs_get(t->tid, &st->regs) == 0;
+	st->regs_valid = ld_tregs(t, &st->regs) == 0;
 	n = ld_session_stack(s, t->tid, SIZE_MAX, &fs);
 	if (n <= 0) {
 		ld_frames_release(&fs);

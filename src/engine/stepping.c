@@ -253,7 +253,7 @@ static enum step_next through_call(struct ld_session *s, struct line_step *ls,
 	if (r == 1)
 		return STEP_DONE;
 	/* the return address may itself start a new line */
-	if (ld_regs_get(ls->t->tid, after))
+	if (ld_tregs(ls->t, after))
 		return ld_error("%s: thread %d is gone", ls->what, (int)ls->t->tid),
 		       STEP_FAIL;
 	return STEP_ON;
@@ -292,13 +292,13 @@ static enum step_next step_one(struct ld_session *s, struct line_step *ls,
 	enum step_next k;
 	int r;
 
-	if (ld_regs_get(ls->t->tid, &before))
+	if (ld_tregs(ls->t, &before))
 		return ld_error("%s: thread %d is gone", ls->what, (int)ls->t->tid),
 		       STEP_FAIL;
 	r = step_insn(s, ls->t, out);
 	if (r != 0)
 		return r < 0 ? STEP_FAIL : STEP_DONE;
-	if (ld_regs_get(ls->t->tid, &after))
+	if (ld_tregs(ls->t, &after))
 		return ld_error("%s: thread %d is gone", ls->what, (int)ls->t->tid),
 		       STEP_FAIL;
 	if (was_call(s, &before, &after, &ret) &&
