@@ -229,7 +229,7 @@ static unsigned long pc_line(struct ld_session *s)
 	struct ld_thread *t = s->live.proc ? ld_proc_thread(s->live.proc, s->live.cur_tid) : NULL;
 	ld_regs r;
 
-	return t && ld_regs_get(t->tid, &r) == 0 &&
+	return t && ld_tregs(t, &r) == 0 &&
 	       ld_objs_line_at(&s->live.objs, r.rip, &row) ? row.line : 1;
 }
 
