@@ -22,6 +22,11 @@ struct ld_bp *ld_watch(struct ld_session *s, enum ld_bp_type type,
  * get them before they next run.  0, or -1 after printing why. */
 int ld_watch_update(struct ld_session *s);
 
+/* A new process (run, attach): each enabled watchpoint's expression is
+ * evaluated again in it (disabled, with a warning, where it no longer
+ * names mapped memory), its value read, the registers written. */
+void ld_watch_rearm(struct ld_session *s);
+
 /* The program exec'd: the kernel cleared the debug registers, and the
  * addresses named the old image.  Every watchpoint is disabled. */
 void ld_watch_exec(struct ld_session *s);

@@ -316,6 +316,7 @@ void ld_new_image(struct ld_session *s)
 		return;
 	ld_arm_solib_hook(s);
 	ld_arm_all(s, false);
+	ld_watch_rearm(s);
 }
 
 /* `break FILE:LINE` before `run`: checked against the program's own line

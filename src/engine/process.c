@@ -12,6 +12,7 @@
 #include "layoutdbg/guardian.h"
 #include "layoutdbg/heapstop.h"
 #include "layoutdbg/infrun.h"
+#include "layoutdbg/watch.h"
 
 extern char **environ;
 
@@ -311,6 +312,7 @@ int ld_attach(struct ld_session *s, pid_t pid)
 	if (ld_session_rescan_files(s) == 0) {
 		ld_arm_solib_hook(s);
 		ld_arm_all(s, true);
+		ld_watch_rearm(s);
 	}
 	ld_report_attached(s);
 	return 0;

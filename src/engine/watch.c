@@ -281,6 +281,31 @@ int ld_watch_update(struct ld_session *s)
 	return 0;
 }
 
+void ld_watch_rearm(struct ld_session *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->live.bps.n; i++) {
+		struct ld_bp *bp = s->live.bps.v[i];
+		struct wexpr w = { 0 };
+
+		if (!LD_BP_IS_WATCH(bp) || !bp->enabled)
+			continue;
+		if (parse_expr(s, bp->type, bp->spec, &w) < 0 ||
+		    check_range(s, cmd_of(bp->type), &w) < 0) {
+			bp->enabled = false;
+			ld_warn("watchpoint %d (%s) disabled: not in process %d",
+				bp->num, bp->spec, (int)s->live.proc->pid);
+			continue;
+		}
+		bp->addr = w.addr;
+		bp->w.len = w.len;
+		bp->w.old = 0;
+		bp->w.old_valid = read_value(s, 0, bp, &bp->w.old);
+	}
+	ld_watch_update(s);
+}
+
 void ld_watch_exec(struct ld_session *s)
 {
 	size_t i;

@@ -16,7 +16,7 @@ import sys
 import ldtest
 from ldtest import check, search
 
-t = ldtest.Tap(16)
+t = ldtest.Tap(17)
 W = ldtest.fixture("watcher")
 
 STOP = re.compile(r"^Hardware watchpoint (\d+): (\S+)\n\nOld value = (-?\d+)\n"
@@ -160,6 +160,18 @@ def table_commands():
 
 
 t.case("ignore, disable, delete, info breakpoints on watchpoints", table_commands)
+
+
+def run_again():
+    # the expression is evaluated again in the new process, as gdb does
+    rc, out, err = ldtest.run_batch([W], ["break main", "run", "watch counter", "continue",
+                                          "run", "continue"], timeout=30)
+    got = stops(out)
+    check([g[:2] for g in got] == [(0, 1), (0, 1)] and got[0][2] != got[1][2],
+          "one stop in each process: %r" % got, out)
+
+
+t.case("run again: the watchpoint is set in the new process", run_again)
 
 
 def gdb_same():
