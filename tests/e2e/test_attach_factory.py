@@ -246,8 +246,10 @@ def traced_thread_by_strace():
     with Factory(n=100) as f:
         # a task may be one of the short-lived chain threads, gone before
         # strace seizes it: then strace exits, and another task is taken
-        deadline = time.monotonic() + 30
+        # (strace may need long on a loaded machine: each try has its own
+        # deadline, 120 s)
         for victim in f.tasks()[1:]:
+            deadline = time.monotonic() + 120
             st = subprocess.Popen(["strace", "-qq", "-o", "/dev/null", "-p", str(victim)],
                                   stderr=subprocess.PIPE)
             while tracer(victim) != st.pid and st.poll() is None:
