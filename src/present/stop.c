@@ -369,9 +369,9 @@ static json_t *json_watch(const struct ld_stop_report *r)
 	ld_jset(o, "length", json_integer(w->len));
 	ld_jset(o, "access", json_string(w->verb ? w->verb : "?"));
 	ld_jset(o, "changed", json_boolean(w->changed));
-	if (w->changed)
-		ld_jset(o, "old", w->old_valid ? json_integer(sext(w->old, w->len)) :
-			json_null());
+	/* null: unchanged (Value only), or unreadable */
+	ld_jset(o, "old", w->changed && w->old_valid ?
+		json_integer(sext(w->old, w->len)) : json_null());
 	ld_jset(o, "value", w->new_valid ? json_integer(sext(w->value, w->len)) :
 		json_null());
 	if (w->region)
