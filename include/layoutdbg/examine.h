@@ -18,7 +18,9 @@ struct ld_examine {
 };
 
 int ld_show_examine(const struct ld_examine *x);
-/* One string of x/s: `0x402010:	"text"`. */
-void ld_show_xstring(uint64_t addr, const char *str);
+/* One string of x/s: `0x402010 <sym>:	"text"` (no <sym> where no symbol
+ * covers addr), the text a C literal on one line as gdb writes it.  Only
+ * x->addr, x->sym and x->sym_ctx are used. */
+void ld_show_xstring(const struct ld_examine *x, const char *str);
 
 #endif

@@ -44,7 +44,10 @@ static int examine_strings(struct ld_session *s, uint64_t addr,
 
 		if (r && !str[0])
 			return ld_error("x: cannot access memory at 0x%" PRIx64, addr);
-		ld_show_xstring(addr, str);
+		struct ld_examine x = { .addr = addr, .sym = ld_symbolize_cb,
+					.sym_ctx = s };
+
+		ld_show_xstring(&x, str);
 		addr += strlen(str) + 1;
 	}
 	return 0;
