@@ -50,9 +50,9 @@ static void html_head(FILE *f, const struct ld_snapshot *s)
 }
 
 static void html_mapping_row(FILE *f, const struct ld_snapshot *s,
-			     const struct ld_map *mp)
+			     const struct ld_map *mp, const struct ld_region *r)
 {
-	enum ld_kind k = ld_kind_of(mp, s->exe);
+	enum ld_kind k = ld_kind_of(mp, r, s->exe);
 	char h[32];
 
 	fprintf(f, "<tr><td>0x%" PRIx64 "</td><td>0x%" PRIx64 "</td>"
@@ -81,6 +81,7 @@ static void html_mapping_row(FILE *f, const struct ld_snapshot *s,
 
 static void html_mappings(FILE *f, const struct ld_snapshot *s)
 {
+	struct ld_region *rg = ld_pic_regions(s);
 	size_t i;
 
 	fputs("<h2>Mappings</h2>\n<table>\n<tr><th>Start</th><th>End</th>"
@@ -90,8 +91,9 @@ static void html_mappings(FILE *f, const struct ld_snapshot *s)
 		fputs("<th>Resident</th><th>Private dirty</th><th>Swap</th>", f);
 	fputs("</tr>\n", f);
 	for (i = 0; i < s->maps.n; i++)
-		html_mapping_row(f, s, &s->maps.v[i]);
+		html_mapping_row(f, s, &s->maps.v[i], rg ? &rg[i] : NULL);
 	fputs("</table>\n", f);
+	free(rg);
 }
 
 static void html_frame_row(FILE *f, size_t level,

@@ -17,20 +17,6 @@
 #include "layoutdbg/picture.h"
 #include "layoutdbg/svg.h"
 
-/* What a mapping is called in a picture: the file's base name, or the
- * kernel's name for it. */
-static const char *object_name(const struct ld_map *mp)
-{
-	const char *slash;
-
-	if (!mp->path[0])
-		return "anonymous";
-	if (!ld_map_is_file(mp))
-		return mp->path;
-	slash = strrchr(mp->path, '/');
-	return slash + 1;
-}
-
 /* x offsets inside a column */
 #define ADDR_R 140              /* right edge of the addresses */
 #define BOX_L 148
@@ -76,6 +62,7 @@ struct column {
 					      tell the changed ones */
 	const size_t *strip_at;     /* --pages: each mapping's first page in
 				       s->strip (SIZE_MAX: none), else NULL */
+	const struct ld_region *rg; /* s's regions, or NULL (draw_column) */
 };
 
 static void svg_begin(FILE *f, double w, double h, bool standalone)
@@ -117,10 +104,11 @@ static void region_tooltip(FILE *f, const struct ld_map *mp)
 static void region_label(const struct column *c, const struct ld_map *mp,
 			 const struct mark *mk, double y)
 {
-	char h[32];
+	char h[32], name[64];
 
 	text_open(c->f, c->x + LABEL_L, y, "");
-	ld_xml_text_n(c->f, object_name(mp), NAME_MAX_CHARS);
+	ld_xml_text_n(c->f, ld_pic_name(mp, c->rg ? &c->rg[mp - c->s->maps.v] : NULL,
+					name, sizeof name), NAME_MAX_CHARS);
 	fprintf(c->f, " \xc2\xb7 %s \xc2\xb7 %s", mp->perms,
 		ld_human_size(mp->end - mp->start, h, sizeof h));
 	if (mk && mk->tag)
@@ -169,7 +157,8 @@ static void draw_region(const struct column *c, size_t i)
 	const struct mark *mk = c->marks ? &c->marks[i] : NULL;
 	enum status st = mk ? mk->st : ST_SAME;
 	double y0 = ld_scale_y(c->sc, mp->start), y1 = ld_scale_y(c->sc, mp->end);
-	const char *fill = st == ST_SAME ? ld_kinds[ld_kind_of(mp, c->s->exe)].fill :
+	const char *fill = st == ST_SAME ? ld_kinds[ld_kind_of(mp,
+			   c->rg ? &c->rg[i] : NULL, c->s->exe)].fill :
 					   status_look[st].fill;
 
 	fprintf(c->f, "<g class=\"%s\">\n", status_look[st].cls);
@@ -375,9 +364,12 @@ static bool holds_chunks(const struct ld_snap_heap *h, const struct ld_map *mp)
 	return false;
 }
 
-static void draw_column(const struct column *c)
+static void draw_column(const struct column *col)
 {
+	struct column with = *col, *c = &with;
 	size_t i;
+
+	with.rg = ld_pic_regions(col->s);	/* NULL: the names alone */
 
 	for (i = 0; i < c->sc->n; i++) {
 		const struct ld_row *rw = &c->sc->v[i];
@@ -393,6 +385,7 @@ static void draw_column(const struct column *c)
 			draw_chunks(c, i);
 	}
 	draw_brk(c);
+	free((void *)with.rg);
 }
 
 static void legend_item(FILE *f, size_t i, double y0, const char *fill,
@@ -474,7 +467,7 @@ int ld_svg_snapshot(FILE *f, const struct ld_snapshot *s, bool standalone,
 {
 	const struct ld_maps *lists[] = { &s->maps };
 	struct ld_scale sc;
-	struct column c = { f, s, &sc, 0, NULL, NULL, strip_at };
+	struct column c = { f, s, &sc, 0, NULL, NULL, strip_at, NULL };
 	double legend_y;
 
 	if (ld_scale_build(&sc, lists, 1, MAP_TOP))
@@ -665,8 +658,8 @@ static int svg_diff(FILE *f, const struct ld_snapshot *a,
 {
 	const struct ld_maps *lists[] = { &a->maps, &b->maps };
 	struct ld_scale sc;
-	struct column ca = { f, a, &sc, 0, ma, b->heap, NULL },
-		      cb = { f, b, &sc, COL_W, mb, a->heap, NULL };
+	struct column ca = { f, a, &sc, 0, ma, b->heap, NULL, NULL },
+		      cb = { f, b, &sc, COL_W, mb, a->heap, NULL, NULL };
 	bool heap = a->heap || b->heap;
 	double ly;
 
