@@ -654,7 +654,7 @@ static void diff_legend(FILE *f, double y, bool heap)
 
 static int svg_diff(FILE *f, const struct ld_snapshot *a,
 		    const struct ld_snapshot *b, const struct ld_map_diff *md,
-		    const struct mark *ma, const struct mark *mb)
+		    const struct mark *ma, const struct mark *mb, bool standalone)
 {
 	const struct ld_maps *lists[] = { &a->maps, &b->maps };
 	struct ld_scale sc;
@@ -668,7 +668,7 @@ static int svg_diff(FILE *f, const struct ld_snapshot *a,
 		return -ENOMEM;
 	ly = sc.bottom + 40;
 	svg_begin(f, 2 * COL_W, ly + legend_h(LEGEND_PER_ROW + LD_K_COUNT +
-					       (heap ? CL_COUNT + 1 : 0)) + 10, true);
+					       (heap ? CL_COUNT + 1 : 0)) + 10, standalone);
 	diff_heading(f, a, b, md);
 	column_heading(&ca, "A");
 	column_heading(&cb, "B");
@@ -685,6 +685,12 @@ static int svg_diff(FILE *f, const struct ld_snapshot *a,
 int ld_export_diff_svg(const struct ld_snapshot *a,
 		       const struct ld_snapshot *b, FILE *out)
 {
+	return ld_pic_finish(out, ld_svg_diff(out, a, b, true));
+}
+
+int ld_svg_diff(FILE *out, const struct ld_snapshot *a,
+		const struct ld_snapshot *b, bool standalone)
+{
 	struct mark *ma = calloc(a->maps.n + 1, sizeof *ma);
 	struct mark *mb = calloc(b->maps.n + 1, sizeof *mb);
 	struct ld_map_diff md;
@@ -694,10 +700,10 @@ int ld_export_diff_svg(const struct ld_snapshot *a,
 	if (ma && mb && !ld_maps_diff(&a->maps, &b->maps, &md)) {
 		mark_changes(&md, a, b, ma, mb);
 		mark_touched(a, b, ma, mb);
-		rc = svg_diff(out, a, b, &md, ma, mb);
+		rc = svg_diff(out, a, b, &md, ma, mb, standalone);
 	}
 	ld_map_diff_release(&md);
 	free(ma);
 	free(mb);
-	return ld_pic_finish(out, rc);
+	return rc;
 }
