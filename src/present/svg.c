@@ -652,6 +652,76 @@ static void diff_legend(FILE *f, double y, bool heap)
 	fputs("</g>\n", f);
 }
 
+/* ---- measuring: the diff is as wide as its texts --------------------- */
+
+#define CHAR_EM 0.6             /* a monospace character's width, in em */
+#define MARGIN 12.0
+
+/* Characters of XML text: an entity is one, UTF-8 continuation bytes none. */
+static size_t xml_chars(const char *p, const char *end)
+{
+	size_t n = 0;
+
+	for (; p < end; p++) {
+		if (*p == '&') {
+			const char *semi = memchr(p, ';', (size_t)(end - p));
+
+			if (semi)
+				p = semi;
+		}
+		if ((*p & 0xc0) != 0x80)
+			n++;
+	}
+	return n;
+}
+
+/* The right edge of the widest <text> in svg (x plus its characters at
+ * CHAR_EM of its font size; these texts are anchored at their start or
+ * end only where the end is x). */
+static double texts_right(const char *svg)
+{
+	const char *p = svg;
+	double right = 0;
+
+	while ((p = strstr(p, "<text "))) {
+		const char *gt = strchr(p, '>'), *end = gt ? strstr(gt, "</text>") : NULL;
+		const char *xs = strstr(p, " x=\""), *fs = strstr(p, "font-size=\"");
+		double x, size = 11, r;
+
+		if (!end)
+			break;
+		x = xs && xs < gt ? strtod(xs + 4, NULL) : 0;
+		if (fs && fs < gt)
+			size = strtod(fs + 11, NULL);
+		r = x;
+		if (!strstr(p, "text-anchor=\"end\"") || strstr(p, "text-anchor=\"end\"") > gt)
+			r += CHAR_EM * size * (double)xml_chars(gt + 1, end);
+		if (r > right)
+			right = r;
+		p = end;
+	}
+	return right;
+}
+
+/* Draw c into a buffer (*buf, free it), and return the right edge of
+ * its widest text. */
+static double column_drawn(struct column *c, const char *which, char **buf)
+{
+	size_t len = 0;
+	FILE *f = open_memstream(buf, &len);
+	FILE *out = c->f;
+
+	if (!f)
+		return -1;
+	c->f = f;
+	column_heading(c, which);
+	draw_column(c);
+	c->f = out;
+	if (fclose(f))
+		return -1;
+	return texts_right(*buf);
+}
+
 static int svg_diff(FILE *f, const struct ld_snapshot *a,
 		    const struct ld_snapshot *b, const struct ld_map_diff *md,
 		    const struct mark *ma, const struct mark *mb, bool standalone)
@@ -659,27 +729,47 @@ static int svg_diff(FILE *f, const struct ld_snapshot *a,
 	const struct ld_maps *lists[] = { &a->maps, &b->maps };
 	struct ld_scale sc;
 	struct column ca = { f, a, &sc, 0, ma, b->heap, NULL, NULL },
-		      cb = { f, b, &sc, COL_W, mb, a->heap, NULL, NULL };
+		      cb = { f, b, &sc, 0, mb, a->heap, NULL, NULL };
 	bool heap = a->heap || b->heap;
-	double ly;
+	char *bufa = NULL, *bufb = NULL, *head = NULL;
+	double ly, w, right;
+	size_t hlen = 0;
+	FILE *hf;
+	int rc = -ENOMEM;
 
 	/* One scale for both: a row is the same addresses on either side. */
 	if (ld_scale_build(&sc, lists, 2, MAP_TOP))
 		return -ENOMEM;
 	ly = sc.bottom + 40;
-	svg_begin(f, 2 * COL_W, ly + legend_h(LEGEND_PER_ROW + LD_K_COUNT +
+	/* Column B starts where A's widest label ends; the canvas ends
+	 * where B's does, or the heading's, or the legend's. */
+	right = column_drawn(&ca, "A", &bufa);
+	cb.x = right < BRK_L ? BRK_L : right + MARGIN;
+	if (right < 0 || (right = column_drawn(&cb, "B", &bufb)) < 0 ||
+	    !(hf = open_memstream(&head, &hlen)))
+		goto out;
+	diff_heading(hf, a, b, md);
+	if (fclose(hf))
+		goto out;
+	w = texts_right(head) > right ? texts_right(head) : right;
+	if (w < 10 + LEGEND_PER_ROW * LEGEND_W)
+		w = 10 + LEGEND_PER_ROW * LEGEND_W;
+	svg_begin(f, w + MARGIN, ly + legend_h(LEGEND_PER_ROW + LD_K_COUNT +
 					       (heap ? CL_COUNT + 1 : 0)) + 10, standalone);
-	diff_heading(f, a, b, md);
-	column_heading(&ca, "A");
-	column_heading(&cb, "B");
-	fprintf(f, "<line x1=\"%d\" y1=\"72\" x2=\"%d\" y2=\"%.1f\" "
-		"stroke=\"#bbbbbb\"/>\n", COL_W - 4, COL_W - 4, sc.bottom + 20);
-	draw_column(&ca);
-	draw_column(&cb);
+	fputs(head, f);
+	fprintf(f, "<line x1=\"%.1f\" y1=\"72\" x2=\"%.1f\" y2=\"%.1f\" "
+		"stroke=\"#bbbbbb\"/>\n", cb.x - 4, cb.x - 4, sc.bottom + 20);
+	fputs(bufa, f);
+	fputs(bufb, f);
 	diff_legend(f, ly, heap);
 	fputs("</svg>\n", f);
+	rc = 0;
+out:
+	free(bufa);
+	free(bufb);
+	free(head);
 	ld_scale_release(&sc);
-	return 0;
+	return rc;
 }
 
 int ld_export_diff_svg(const struct ld_snapshot *a,
