@@ -274,16 +274,11 @@ int ld_run(struct ld_session *s, bool stop_at_main)
 static void program_file_deleted(struct ld_session *s, const char *proc_path,
 				 const char *exe)
 {
-	char *old;
-
-	if (ld_program_file(s, proc_path) < 0) {
+	if (ld_session_file_as(s, proc_path, exe) < 0) {
 		ld_warn("%s (deleted): continuing without the program's symbols", exe);
 		return;
 	}
-	if ((old = strdup(exe))) {
-		free(s->program.exe_path);
-		s->program.exe_path = old;
-	}
+	ld_rearm_for_file(s);
 }
 
 int ld_attach(struct ld_session *s, pid_t pid)
