@@ -535,7 +535,7 @@ done:
 	keys_free(kb, b->maps.n);
 	if (r)
 		ld_objdiff_release(out);
-	else if (one)		/* in key order, as across processes */
+	else if (one && out->n)	/* in key order, as across processes */
 		qsort(out->v, out->n, sizeof *out->v, change_cmp);
 	return r;
 }
