@@ -26,8 +26,11 @@ struct ld_xstrings_out {
 	json_t *rows;        /* --json: the array being built */
 };
 void ld_xstrings_begin(struct ld_xstrings_out *o, uint64_t addr);
-/* One string of x/s: `0x402010:	"text"`. */
-void ld_show_xstring(struct ld_xstrings_out *o, uint64_t addr, const char *str);
+/* One string of x/s: `0x402010 <sym>:	"text"` (no <sym> where no symbol
+ * covers addr), the text a C literal on one line as gdb writes it.  Only
+ * x->addr, x->sym and x->sym_ctx are used. */
+void ld_show_xstring(struct ld_xstrings_out *o, const struct ld_examine *x,
+		     const char *str);
 /* The --json document (when any string was read: ok); frees the rows. */
 int ld_xstrings_end(struct ld_xstrings_out *o, bool ok);
 

@@ -67,11 +67,11 @@ int ld_export_snapshots(const struct ld_snapshot *a, const struct ld_snapshot *b
 		return export_json(a, b, path, force, err, len);
 	if (strcmp(ext, "svg") && strcmp(ext, "html"))
 		return -EINVAL;
-	if (b && !strcmp(ext, "html"))
-		return -ENOTSUP;
 	if ((r = ld_safefile_open(&sf, path, force, err, len)) < 0)
 		return r;
-	if (b)
+	if (b && !strcmp(ext, "html"))
+		r = ld_export_diff_html(a, b, sf.f);
+	else if (b)
 		r = ld_export_diff_svg(a, b, sf.f);
 	else if (!strcmp(ext, "svg"))
 		r = pages ? ld_export_svg_pages(a, sf.f) : ld_export_svg(a, sf.f);
