@@ -1,7 +1,8 @@
 /* The per-stop cache (stopcache.c): what it keeps and for which asks, and
  * on a live stop under real ptrace that a second `bt` at one stop does not
  * unwind again, that a resume (stepi) drops the stacks and the registers,
- * and that registers read after the step are the new ones.  Prints TAP.
+ * and that registers read after the step are the new ones; that the heap
+ * is walked once a stop and dropped by a resume.  Prints TAP.
  *
  * Environment: LD_FIXTURE_DIR  directory holding the built fixtures. */
 #include <errno.h>
@@ -14,6 +15,7 @@
 
 #include "tap.h"
 #include "layoutdbg/cmdtable.h"
+#include "layoutdbg/heapstop.h"
 #include "layoutdbg/infrun.h"
 #include "layoutdbg/output.h"
 #include "layoutdbg/session.h"
@@ -53,6 +55,24 @@ static bool t_keep(void)
 	ld_frames_release(&cut);
 	ld_frames_release(&whole);
 	ld_frames_release(&out);
+	ld_stop_cache_release(&c);
+	return true;
+}
+
+/* The heap walk: none kept, "no glibc heap" kept, dropped by a resume. */
+static bool t_keep_heap(void)
+{
+	struct ld_stop_cache c;
+	const struct ld_heap *h = (const struct ld_heap *)&c;
+	const char *from = "x";
+
+	ld_stop_cache_init(&c);
+	CHECK(ld_stop_cache_heap(&c, &h, &from) == LD_HEAP_NOT_WALKED);
+	CHECK(!h && !from);
+	ld_stop_cache_keep_heap(&c, NULL, "heuristics");
+	CHECK(ld_stop_cache_heap(&c, &h, NULL) == LD_HEAP_NONE && !h);
+	ld_stop_cache_invalidate(&c);
+	CHECK(ld_stop_cache_heap(&c, NULL, NULL) == LD_HEAP_NOT_WALKED);
 	ld_stop_cache_release(&c);
 	return true;
 }
@@ -139,17 +159,58 @@ static bool t_live(void)
 	return true;
 }
 
+/* After calloc: the first ask walks the heap, the next ones (a snapshot,
+ * xinfo) take that walk; stepi drops it and the next ask walks anew. */
+static bool t_live_heap(void)
+{
+	const struct ld_heap *h1, *h2;
+	const char *from = NULL;
+	unsigned long walks;
+	char cmd[4200];
+
+	CHECK(quietly("kill") == LD_CMD_OK);
+	snprintf(cmd, sizeof cmd, "file %s/heap", fixtures);
+	CHECK(quietly(cmd) == LD_CMD_OK);
+	CHECK(quietly("break heap.c:13") == LD_CMD_OK);
+	CHECK(quietly("run") == LD_CMD_OK && stopped());
+	CHECK(ld_stop_cache_heap(&S.cache, NULL, NULL) == LD_HEAP_NOT_WALKED);
+	CHECK(!ld_heap_cached(&S));
+	walks = S.cache.heap_walks;
+	h1 = ld_heap_at_stop(&S);
+	CHECK(h1 && h1->narenas >= 1);
+	CHECK(ld_stop_cache_heap(&S.cache, &h2, &from) == LD_HEAP_WALKED);
+	CHECK(h2 == h1 && from && *from);
+	printf("# arena info from: %s\n", from);
+	CHECK(quietly("snapshot") == LD_CMD_OK);
+	CHECK(quietly("xinfo $rsp") == LD_CMD_OK);
+	CHECK(ld_heap_at_stop(&S) == h1 && ld_heap_cached(&S) == h1);
+	CHECK(S.cache.heap_walks == walks + 1);
+	CHECK(quietly("stepi") == LD_CMD_OK && stopped());
+	CHECK(ld_stop_cache_heap(&S.cache, NULL, NULL) == LD_HEAP_NOT_WALKED);
+	CHECK(!ld_heap_cached(&S));
+	CHECK(ld_heap_at_stop(&S) != NULL);
+	CHECK(S.cache.heap_walks == walks + 2);
+	CHECK(quietly("kill") == LD_CMD_OK);
+	CHECK(!ld_heap_cached(&S));
+	return true;
+}
+
 int main(void)
 {
 	fixtures = getenv("LD_FIXTURE_DIR");
 	ld_out_set_quiet(1);
 	ld_session_init(&S);
 	run("a kept stack serves the asks it can, until invalidated", t_keep);
-	if (!fixtures)
+	run("a kept heap walk, until invalidated", t_keep_heap);
+	if (!fixtures) {
 		skip("LD_FIXTURE_DIR not set", "per-stop stacks and registers");
-	else
+		skip("LD_FIXTURE_DIR not set", "per-stop heap walk");
+	} else {
 		run("a second bt at one stop does not unwind; stepi drops the cache",
 		    t_live);
+		run("the heap is walked once a stop; stepi drops the walk",
+		    t_live_heap);
+	}
 	ld_session_end(&S);
 	return tap_done();
 }
