@@ -59,16 +59,16 @@ void ld_stop_cache_release(struct ld_stop_cache *c);
 /* The process ran (or changed): what was read at the last stop is stale. */
 void ld_stop_cache_invalidate(struct ld_stop_cache *c);
 
-/* Thread tid's stack of this stop into fs (its old frames replaced), at
- * most max frames, when a stack at least that deep (or whole) was kept:
- * the count; else -ENOENT (nothing kept) or -ENOMEM. */
-int ld_stop_cache_stack(struct ld_stop_cache *c, pid_t tid, size_t max,
-			struct ld_frames *fs);
-/* Keep fs, unwound for tid with at most max frames, for this stop (a
- * failure to keep it only costs a later unwind). */
-void ld_stop_cache_keep(struct ld_stop_cache *c, pid_t tid, size_t max,
-			const struct ld_frames *fs);
-
+/* Thread tid's stack of this stop, when a stack at least max deep (or
+ * whole) was kept: the kept frames (possibly more than max), valid until
+ * the cache is invalidated or a stack is kept again; else NULL. */
+const struct ld_frames *ld_stop_cache_stack(struct ld_stop_cache *c, pid_t tid,
+					    size_t max);
+/* Keep fs, unwound for tid with at most max frames, for this stop: its
+ * frames are taken (fs is left empty) and the kept stack returned; NULL
+ * (-ENOMEM) leaves fs as it was. */
+const struct ld_frames *ld_stop_cache_keep(struct ld_stop_cache *c, pid_t tid,
+					   size_t max, struct ld_frames *fs);
 /* Was the heap walked at this stop?  With LD_HEAP_WALKED, *h and *from
  * (either pointer may be NULL) say what was found; else they are NULL. */
 enum ld_heap_state ld_stop_cache_heap(const struct ld_stop_cache *c,

@@ -34,27 +34,33 @@ static void fill(struct ld_frames *fs, size_t n)
 		fs->v[i].pc = 0x1000 + i;
 }
 
-/* A stack cut at max serves asks up to max; a whole one serves any. */
+/* A stack cut at max serves asks up to max; a whole one serves any.  The
+ * kept frames are taken from the unwind, not copied. */
 static bool t_keep(void)
 {
 	struct ld_stop_cache c;
-	struct ld_frames cut = { 0 }, whole = { 0 }, out = { 0 };
+	struct ld_frames cut = { 0 }, whole = { 0 };
+	const struct ld_frames *k;
+	struct ld_frame *v;
 
 	ld_stop_cache_init(&c);
 	fill(&cut, 5);
 	fill(&whole, 4);
-	CHECK(ld_stop_cache_stack(&c, 7, 3, &out) == -ENOENT);
-	ld_stop_cache_keep(&c, 7, 5, &cut);     /* 5 of at most 5: cut */
-	ld_stop_cache_keep(&c, 8, 10, &whole);  /* 4 of at most 10: whole */
-	CHECK(ld_stop_cache_stack(&c, 7, 3, &out) == 3 && out.n == 3);
-	CHECK(out.v[2].pc == 0x1002);
-	CHECK(ld_stop_cache_stack(&c, 7, 6, &out) == -ENOENT);
-	CHECK(ld_stop_cache_stack(&c, 8, SIZE_MAX, &out) == 4 && out.v[3].pc == 0x1003);
+	v = whole.v;
+	CHECK(!ld_stop_cache_stack(&c, 7, 3));
+	CHECK(ld_stop_cache_keep(&c, 7, 5, &cut));       /* 5 of at most 5: cut */
+	CHECK(!cut.v && !cut.n);
+	k = ld_stop_cache_keep(&c, 8, 10, &whole);       /* 4 of at most 10: whole */
+	CHECK(k && k->v == v && k->n == 4 && !whole.v);
+	CHECK((k = ld_stop_cache_stack(&c, 7, 3)) && k->n == 5);
+	CHECK(k->v[2].pc == 0x1002);
+	CHECK(!ld_stop_cache_stack(&c, 7, 6));
+	CHECK((k = ld_stop_cache_stack(&c, 8, SIZE_MAX)) && k->v[3].pc == 0x1003);
+	fill(&cut, 6);                                   /* kept again: replaced */
+	CHECK(ld_stop_cache_keep(&c, 7, 6, &cut));
+	CHECK((k = ld_stop_cache_stack(&c, 7, 6)) && k->n == 6);
 	ld_stop_cache_invalidate(&c);
-	CHECK(ld_stop_cache_stack(&c, 8, 2, &out) == -ENOENT);
-	ld_frames_release(&cut);
-	ld_frames_release(&whole);
-	ld_frames_release(&out);
+	CHECK(!ld_stop_cache_stack(&c, 8, 2));
 	ld_stop_cache_release(&c);
 	return true;
 }
@@ -114,7 +120,7 @@ static bool t_live(void)
 	unsigned long n0, n1;
 	unsigned gen;
 	ld_regs before, after;
-	struct ld_frames fs = { 0 };
+	const struct ld_frames *k1, *k2;
 	struct ld_thread *t;
 	struct ld_stop st;
 	char cmd[4200];
@@ -132,6 +138,11 @@ static bool t_live(void)
 	printf("# unwinds: %lu before bt, %lu after one, %lu after three\n",
 	       n0, n1, S.cache.unwinds);
 	CHECK(S.cache.unwinds == n1);
+	/* bt takes the kept frames themselves: no 4 MB copy of a deep stack */
+	t = ld_session_thread(&S);
+	CHECK(t && ld_session_stack_ref(&S, t->tid, SIZE_MAX, &k1) > 0);
+	CHECK(ld_session_stack_ref(&S, t->tid, 2, &k2) == 2 && k2 == k1);
+	CHECK(S.cache.unwinds == n1);
 	/* a whole stepi (resume, stop, report): new registers, a new unwind */
 	CHECK(regs_now(&before));
 	gen = S.cache.gen;
@@ -147,15 +158,14 @@ static bool t_live(void)
 	/* the resume itself drops what was read, not only the next stop */
 	t = ld_session_thread(&S);
 	CHECK(t && ld_tregs(t, &before) == 0);
-	CHECK(ld_stop_cache_stack(&S.cache, t->tid, 1, &fs) == 1);
+	CHECK(ld_stop_cache_stack(&S.cache, t->tid, 1));
 	gen = S.cache.gen;
 	CHECK(ld_resume(&S, t, LD_RESUME_STEP, 0) == 0);
 	CHECK(S.cache.gen != gen);
-	CHECK(ld_stop_cache_stack(&S.cache, t->tid, 1, &fs) == -ENOENT);
+	CHECK(!ld_stop_cache_stack(&S.cache, t->tid, 1));
 	CHECK(ld_wait_thread(&S, t, &st) == 0 && st.kind == LD_STOP_STEP);
 	CHECK(ld_tregs(t, &after) == 0);
 	CHECK(after.rip != before.rip);
-	ld_frames_release(&fs);
 	return true;
 }
 
