@@ -14,6 +14,7 @@ static int examine_json(const struct ld_examine *x)
 	size_t i;
 
 	ld_json_put_u64(d, "address", x->addr);
+	ld_jset(d, "format", json_sprintf("%c", x->fmt));
 	ld_jset(d, "unit_size", json_integer((json_int_t)x->size));
 	for (i = 0; i < x->count; i++) {
 		uint64_t v = 0;
@@ -80,7 +81,40 @@ int ld_show_examine(const struct ld_examine *x)
 	return 0;
 }
 
-void ld_show_xstring(uint64_t addr, const char *str)
+void ld_xstrings_begin(struct ld_xstrings_out *o, uint64_t addr)
 {
-	ld_out("0x%" PRIx64 ":\t\"%s\"\n", addr, str);
+	o->addr = addr;
+	o->rows = ld_json_on() ? json_array() : NULL;
+}
+
+void ld_show_xstring(struct ld_xstrings_out *o, uint64_t addr, const char *str)
+{
+	json_t *j;
+
+	if (!o->rows) {
+		ld_out("0x%" PRIx64 ":\t\"%s\"\n", addr, str);
+		return;
+	}
+	j = json_object();
+	ld_json_put_u64(j, "address", addr);
+	ld_json_put_text(j, "text", str);
+	json_array_append_new(o->rows, j);
+}
+
+int ld_xstrings_end(struct ld_xstrings_out *o, bool ok)
+{
+	json_t *d;
+
+	if (!o->rows)
+		return 0;
+	if (!ok) {
+		/* the error document stands for the command */
+		json_decref(o->rows);
+		return 0;
+	}
+	d = ld_jdoc("x");
+	ld_json_put_u64(d, "address", o->addr);
+	ld_jset(d, "format", json_string("s"));
+	ld_jset(d, "strings", o->rows);
+	return ld_emit_json(d);
 }
