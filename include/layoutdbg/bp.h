@@ -120,6 +120,11 @@ struct ld_bp *ld_bp_add(struct ld_bps *b, enum ld_bp_type type,
 
 /* Remove from the table (after ld_bp_disarm).  */
 void ld_bp_delete(struct ld_bps *b, struct ld_bp *bp);
+/* Take back bp, just added by ld_bp_add and never armed (its location
+ * did not resolve, its int3 could not be inserted): removed, and its
+ * number given back, so a `break` that fails costs no number (gdb's
+ * way). */
+void ld_bp_withdraw(struct ld_bps *b, struct ld_bp *bp);
 
 struct ld_bp *ld_bp_by_num(struct ld_bps *b, int num);
 

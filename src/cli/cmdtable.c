@@ -199,72 +199,94 @@ static const struct cmd info_cmds[] = {
 	{ NULL, NULL, 0, NULL, NULL, NULL }
 };
 
-static const struct cmd set_cmds[] = {
-	{ "debug-file-directory", "", 0, ld_cmd_set_debug_dir, "set debug-file-directory DIR",
-	  "where DIR/.build-id/xx/rest.debug files are looked for (heap)" },
-	{ "args", "", 0, ld_cmd_set_args, "set args ARGS", "arguments for `run`" },
-	{ "disable-randomization", "", 0, ld_cmd_set_disable_randomization,
-	  "set disable-randomization on|off", "on (default): run without ASLR" },
-	{ "auto-snapshot", "", 0, ld_cmd_set_auto_snapshot, "set auto-snapshot on|off",
-	  "take a snapshot at every stop" },
-	{ "color", "colour", 0, ld_cmd_set_color, "set color on|off", "colour in diffs" },
-	{ "follow-fork-mode", "", 0, ld_cmd_set_follow_fork, "set follow-fork-mode parent|child",
-	  "after a fork, debug the parent (default; the child runs free) or the child" },
-	{ "step-emulation", "", 0, ld_cmd_set_emulation, "set step-emulation on|off",
-	  "step off breakpoints by emulating simple instructions (default on)" },
-	{ "cpu-pinning", "", 0, ld_cmd_set_cpu_pinning, "set cpu-pinning on|off",
-	  "one CPU for program and layoutdbg while a breakpoint is passed over "
-	  "(default on)" },
-	{ "vmmap-resident", "", 0, ld_cmd_set_vmmap_resident, "set vmmap-resident on|off",
-	  "a resident column (from smaps) in vmmap and layout (default on)" },
-	{ "snapshot-pages", "", 0, ld_cmd_set_snapshot_pages, "set snapshot-pages on|off",
-	  "record resident/dirty/swapped page counts in snapshots (default on)" },
-	{ NULL, NULL, 0, NULL, NULL, NULL }
+/* One row a setting: it drives `set` and `show`, their help and their
+ * completion (the two sub-tables below are made from it). */
+struct setting {
+	const char *name;
+	const char *aliases;
+	const char *value;                              /* what `set` takes */
+	int (*set)(struct ld_session *s, char *args);
+	int (*show)(struct ld_session *s, char *args);  /* NULL: no `show` */
+	const char *set_summary, *show_summary;
 };
 
-static const struct cmd show_cmds[] = {
-	{ "debug-file-directory", "", 0, ld_cmd_show_debug_dir, "show debug-file-directory",
+static const struct setting settings[] = {
+	{ "debug-file-directory", "", "DIR", ld_cmd_set_debug_dir, ld_cmd_show_debug_dir,
+	  "where DIR/.build-id/xx/rest.debug files are looked for (heap)",
 	  "where separate debug files are looked for" },
-	{ "args", "", 0, ld_cmd_show_args, "show args", "arguments for `run`" },
-	{ "disable-randomization", "", 0, ld_cmd_show_disable_randomization,
-	  "show disable-randomization", "whether `run` disables ASLR" },
-	{ "auto-snapshot", "", 0, ld_cmd_show_auto_snapshot, "show auto-snapshot",
-	  "whether every stop takes a snapshot" },
-	{ "follow-fork-mode", "", 0, ld_cmd_show_follow_fork, "show follow-fork-mode",
+	{ "args", "", "ARGS", ld_cmd_set_args, ld_cmd_show_args,
+	  "arguments for `run`", "arguments for `run`" },
+	{ "disable-randomization", "", "on|off", ld_cmd_set_disable_randomization,
+	  ld_cmd_show_disable_randomization,
+	  "on (default): run without ASLR", "whether `run` disables ASLR" },
+	{ "auto-snapshot", "", "on|off", ld_cmd_set_auto_snapshot, ld_cmd_show_auto_snapshot,
+	  "take a snapshot at every stop", "whether every stop takes a snapshot" },
+	{ "color", "colour", "on|off", ld_cmd_set_color, NULL, "colour in diffs", NULL },
+	{ "follow-fork-mode", "", "parent|child", ld_cmd_set_follow_fork, ld_cmd_show_follow_fork,
+	  "after a fork, debug the parent (default; the child runs free) or the child",
 	  "which process a fork leaves debugged" },
-	{ "step-emulation", "", 0, ld_cmd_show_emulation, "show step-emulation",
+	{ "step-emulation", "", "on|off", ld_cmd_set_emulation, ld_cmd_show_emulation,
+	  "step off breakpoints by emulating simple instructions (default on)",
 	  "whether breakpoints are stepped off by emulation" },
-	{ "cpu-pinning", "", 0, ld_cmd_show_cpu_pinning, "show cpu-pinning",
+	{ "cpu-pinning", "", "on|off", ld_cmd_set_cpu_pinning, ld_cmd_show_cpu_pinning,
+	  "one CPU for program and layoutdbg while a breakpoint is passed over "
+	  "(default on)",
 	  "whether hit loops run on one CPU" },
-	{ "vmmap-resident", "", 0, ld_cmd_show_vmmap_resident, "show vmmap-resident",
+	{ "vmmap-resident", "", "on|off", ld_cmd_set_vmmap_resident, ld_cmd_show_vmmap_resident,
+	  "a resident column (from smaps) in vmmap and layout (default on)",
 	  "whether vmmap and layout show what is resident" },
-	{ "snapshot-pages", "", 0, ld_cmd_show_snapshot_pages, "show snapshot-pages",
+	{ "snapshot-pages", "", "on|off", ld_cmd_set_snapshot_pages, ld_cmd_show_snapshot_pages,
+	  "record resident/dirty/swapped page counts in snapshots (default on)",
 	  "whether snapshots record page counts" },
-	{ NULL, NULL, 0, NULL, NULL, NULL }
 };
 
-static int cmd_info(struct ld_session *s, char *args)
+#define NSETTINGS (sizeof settings / sizeof *settings)
+
+/* The `set` and `show` sub-tables, made from settings[] once, so that
+ * dispatch, help and completion treat them as `info`'s. */
+static struct cmd set_cmds[NSETTINGS + 1], show_cmds[NSETTINGS + 1];
+
+static void make_setting_tables(void)
 {
-	return sub_dispatch(s, info_cmds, "info ", args);
+	static char set_usage[NSETTINGS][64], show_usage[NSETTINGS][48];
+	size_t i, k = 0;
+
+	if (set_cmds[0].name)
+		return;
+	for (i = 0; i < NSETTINGS; i++) {
+		const struct setting *t = &settings[i];
+
+		snprintf(set_usage[i], sizeof *set_usage, "set %s %s", t->name, t->value);
+		set_cmds[i] = (struct cmd){ t->name, t->aliases, 0, t->set, set_usage[i],
+					    t->set_summary };
+		if (!t->show)
+			continue;
+		snprintf(show_usage[k], sizeof *show_usage, "show %s", t->name);
+		show_cmds[k] = (struct cmd){ t->name, t->aliases, 0, t->show, show_usage[k],
+					     t->show_summary };
+		k++;
+	}
 }
 
 /* --json: `set X` reports X's new value as `show X` would. */
 static void show_after_set(struct ld_session *s)
 {
 	const char *name = ld_cmd_doc_current();
-	const struct cmd *c;
 	char none[1] = "";
 
-	for (c = show_cmds; name[0] && c->name; c++)
-		if (!strcmp(c->name, name + strlen("set "))) {
-			c->fn(s, none);
+	for (size_t i = 0; name[0] && i < NSETTINGS; i++)
+		if (settings[i].show && !strcmp(settings[i].name, name + strlen("set "))) {
+			settings[i].show(s, none);
 			return;
 		}
 }
 
 static int cmd_set(struct ld_session *s, char *args)
 {
-	int r = sub_dispatch(s, set_cmds, "set ", args);
+	int r;
+
+	make_setting_tables();
+	r = sub_dispatch(s, set_cmds, "set ", args);
 
 	if (r == 0 && ld_json_on())
 		show_after_set(s);
@@ -276,6 +298,7 @@ static int cmd_show(struct ld_session *s, char *args)
 	char *p = ld_skip_ws(args), word[128];
 	bool amb;
 
+	make_setting_tables();
 	snprintf(word, sizeof word, "%.*s", (int)strcspn(p, " \t"), p);
 	if (*word && !lookup(show_cmds, word, &amb) &&
 	    ld_snapshot_find(&s->recording.snaps, word))
@@ -302,6 +325,7 @@ static int cmd_source(struct ld_session *s, char *args)
 	return ld_script_run(s, path, path, false, ld_execute);
 }
 static int cmd_help(struct ld_session *s, char *args);
+static int cmd_info(struct ld_session *s, char *args);
 
 static const struct cmd commands[] = {
 	{ "run", "r", NEED_FILE, ld_cmd_run, "run [ARGS]",
@@ -398,8 +422,24 @@ static const struct cmd commands[] = {
 	{ NULL, NULL, 0, NULL, NULL, NULL }
 };
 
+/* The sub-commands of command c (`info`, `set`, `show`), else NULL. */
+static const struct cmd *sub_table(const struct cmd *c)
+{
+	if (!c)
+		return NULL;
+	make_setting_tables();
+	return c->fn == cmd_info ? info_cmds : c->fn == cmd_set ? set_cmds :
+	       c->fn == cmd_show ? show_cmds : NULL;
+}
+
+static int cmd_info(struct ld_session *s, char *args)
+{
+	return sub_dispatch(s, info_cmds, "info ", args);
+}
+
 static const char *const examples[][2] = {
-	{ "break", "break calloc  |  break malloc@libc.so.6  |  break heap.c:12  |  break *0x401136" },
+	{ "break", "break calloc  |  break malloc@libc.so.6  |  break heap.c:12  |  "
+	  "break *0x401136" },
 	{ "run", "run --verbose input.txt" },
 	{ "continue", "continue 100   (ignore this breakpoint 99 more times)" },
 	{ "snapshot", "snapshot before" },
@@ -432,13 +472,8 @@ static int cmd_help(struct ld_session *s, char *args)
 		for (size_t k = 0; k < sizeof examples / sizeof *examples; k++)
 			if (!strcmp(examples[k][0], c->name))
 				ld_help_example(examples[k][1]);
-		if (c->fn == cmd_info || c->fn == cmd_set || c->fn == cmd_show) {
-			const struct cmd *t = c->fn == cmd_info ? info_cmds :
-					      c->fn == cmd_set ? set_cmds : show_cmds;
-
-			for (; t->name; t++)
-				ld_help_row(34, t->usage, t->summary);
-		}
+		for (const struct cmd *t = sub_table(c); t && t->name; t++)
+			ld_help_row(34, t->usage, t->summary);
 		return 0;
 	}
 	ld_help_head();
@@ -486,37 +521,15 @@ int ld_execute(struct ld_session *s, const char *line)
 	return r;
 }
 
-const char *ld_command_name(const char *prefix, int state)
+const char *ld_command_at(const char *of, size_t i)
 {
-	static size_t i;
-	size_t n = strlen(prefix);
+	const struct cmd *t = commands;
+	size_t n = 0;
+	bool amb;
 
-	if (!state)
-		i = 0;
-	while (commands[i].name) {
-		const char *name = commands[i++].name;
-
-		if (!strncmp(name, prefix, n))
-			return name;
-	}
-	return NULL;
-}
-
-const char *ld_subcommand_name(const char *cmd, const char *prefix, int state)
-{
-	static size_t i;
-	const struct cmd *t = !strcmp(cmd, "info") || !strcmp(cmd, "i") ? info_cmds :
-			      !strcmp(cmd, "set") ? set_cmds :
-			      !strcmp(cmd, "show") ? show_cmds : NULL;
-	size_t n = strlen(prefix);
-
-	if (!state)
-		i = 0;
-	while (t && t[i].name) {
-		const char *name = t[i++].name;
-
-		if (!strncmp(name, prefix, n))
-			return name;
-	}
-	return NULL;
+	if (of && !(t = sub_table(lookup(commands, of, &amb))))
+		return NULL;
+	while (t[n].name && n < i)
+		n++;
+	return t[n].name;
 }

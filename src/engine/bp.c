@@ -92,6 +92,13 @@ void ld_bp_delete(struct ld_bps *b, struct ld_bp *bp)
 	}
 }
 
+void ld_bp_withdraw(struct ld_bps *b, struct ld_bp *bp)
+{
+	if (bp->num && bp->num == b->next_num - 1)
+		b->next_num--;
+	ld_bp_delete(b, bp);
+}
+
 struct ld_bp *ld_bp_by_num(struct ld_bps *b, int num)
 {
 	size_t i;

@@ -287,14 +287,16 @@ void ld_rearm_for_file(struct ld_session *s)
  * there misses no load (glibc elf/dl-debug.c). */
 void ld_arm_solib_hook(struct ld_session *s)
 {
-	if (!s->live.objs.r_brk || (s->live.solib_bp && s->live.solib_bp->addr == s->live.objs.r_brk))
+	uint64_t r_brk = s->live.objs.r_brk;
+
+	if (!r_brk || (s->live.solib_bp && s->live.solib_bp->addr == r_brk))
 		return;
 	if (!s->live.solib_bp) {
 		s->live.solib_bp = ld_bp_add(&s->live.bps, LD_BP_SOLIB, "<dl_debug_state>");
 		if (!s->live.solib_bp)
 			return;
 	}
-	s->live.solib_bp->addr = s->live.objs.r_brk;
+	s->live.solib_bp->addr = r_brk;
 	s->live.solib_bp->pending = false;
 	if (ld_bp_arm(&s->live.bps, ld_proc_mem_tid(s->live.proc), s->live.solib_bp) < 0)
 		ld_warn("cannot watch library loads: pending breakpoints in "
@@ -333,15 +335,14 @@ static int break_line_static(struct ld_session *s, struct ld_bp *bp,
 	int n;
 
 	if (!l) {
-		s->live.bps.next_num--;
-		ld_bp_delete(&s->live.bps, bp);
+		ld_bp_withdraw(&s->live.bps, bp);
 		return ld_error("break %s: %s has no DWARF line information (built "
 				"without -g, or stripped); break on a function or "
-				"*ADDRESS", location, s->program.exe_path ? s->program.exe_path : "no program");
+				"*ADDRESS", location,
+				s->program.exe_path ? s->program.exe_path : "no program");
 	}
 	if (!file) {
-		s->live.bps.next_num--;
-		ld_bp_delete(&s->live.bps, bp);
+		ld_bp_withdraw(&s->live.bps, bp);
 		return ld_error("break %s: no default source file; give FILE:LINE",
 				location);
 	}
@@ -351,8 +352,7 @@ static int break_line_static(struct ld_session *s, struct ld_bp *bp,
 		return 0;
 	}
 	if (n <= 0) {
-		s->live.bps.next_num--;
-		ld_bp_delete(&s->live.bps, bp);
+		ld_bp_withdraw(&s->live.bps, bp);
 		return ld_error("break %s: %s", location, *err ? err : "no code at or "
 				"after that line");
 	}
@@ -409,8 +409,7 @@ int ld_break(struct ld_session *s, const char *location, bool temporary)
 	if (!bp)
 		return ld_error("break: %s", strerror(ENOMEM));
 	if (parse_location(bp, location) < 0) {
-		s->live.bps.next_num--;
-		ld_bp_delete(&s->live.bps, bp);
+		ld_bp_withdraw(&s->live.bps, bp);
 		return -1;
 	}
 	if (s->live.proc) {
@@ -420,16 +419,14 @@ int ld_break(struct ld_session *s, const char *location, bool temporary)
 			if (r < 0) {
 				ld_error("break %s: cannot insert at 0x%" PRIx64 ": %s",
 					 location, bp->addr, strerror(-r));
-				s->live.bps.next_num--;
-				ld_bp_delete(&s->live.bps, bp);
+				ld_bp_withdraw(&s->live.bps, bp);
 				return -1;
 			}
 			note_break(s, bp, LD_BRK_LIVE, bp->addr, bp->where);
 			return 0;
 		}
 		if (bp->line) {
-			s->live.bps.next_num--;
-			ld_bp_delete(&s->live.bps, bp);
+			ld_bp_withdraw(&s->live.bps, bp);
 			return ld_error("break %s: no code at or after that line in "
 					"any loaded object with line information "
 					"(a stripped program has none)", location);
@@ -441,8 +438,7 @@ int ld_break(struct ld_session *s, const char *location, bool temporary)
 			else
 				ld_error("break %s: no symbol \"%s\" in the program or "
 					 "its loaded libraries", location, location);
-			s->live.bps.next_num--;
-			ld_bp_delete(&s->live.bps, bp);
+			ld_bp_withdraw(&s->live.bps, bp);
 			return -1;
 		}
 		note_break(s, bp, LD_BRK_PENDING_LIB, 0, bp->lib);

@@ -10,7 +10,7 @@
 
 #include "layoutdbg/error.h"
 #include "layoutdbg/guardian.h"
-#include "layoutdbg/heapstop.h"
+#include "layoutdbg/heapmem.h"
 #include "layoutdbg/infrun.h"
 #include "layoutdbg/watch.h"
 
@@ -412,6 +412,6 @@ void ld_session_end(struct ld_session *s)
 {
 	if (s->live.proc)
 		ld_end_process(s, true);
-	ld_heap_forget();
-	ld_session_release(s);
+	ld_session_release(s);          /* the heap walk with the stop cache */
+	ld_heap_drop_buffers();
 }
