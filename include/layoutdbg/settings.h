@@ -17,6 +17,7 @@ int ld_cmd_set_cpu_pinning(struct ld_session *s, char *args);
 int ld_cmd_show_cpu_pinning(struct ld_session *s, char *args);
 int ld_cmd_show_emulation(struct ld_session *s, char *args);
 int ld_cmd_set_color(struct ld_session *s, char *args);
+int ld_cmd_show_color(struct ld_session *s, char *args);
 int ld_cmd_show_args(struct ld_session *s, char *args);
 int ld_cmd_show_disable_randomization(struct ld_session *s, char *args);
 int ld_cmd_set_vmmap_resident(struct ld_session *s, char *args);

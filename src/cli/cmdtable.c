@@ -166,8 +166,8 @@ static const struct cmd info_cmds[] = {
 	{ "breakpoints", "b break", 0, ld_cmd_info_breakpoints, "info breakpoints",
 	  "breakpoints with their addresses, objects and hit counts" },
 	{ "proc", "", NEED_PROC, ld_cmd_info_proc,
-	  "info proc mappings|smaps|smaps_rollup",
-	  "gdb's mapping table, then /proc/PID/maps at the same stop; smaps: "
+	  "info proc mappings|maps|smaps|smaps_rollup",
+	  "gdb's mapping table; maps: /proc/PID/maps at the stop; smaps: "
 	  "resident, dirty, shared, swapped per mapping (pmap -X's columns); "
 	  "smaps_rollup: their totals" },
 	{ "registers", "r reg", NEED_PROC, ld_cmd_info_registers, "info registers [REG]",
@@ -204,7 +204,8 @@ static const struct cmd set_cmds[] = {
 	  "set disable-randomization on|off", "on (default): run without ASLR" },
 	{ "auto-snapshot", "", 0, ld_cmd_set_auto_snapshot, "set auto-snapshot on|off",
 	  "take a snapshot at every stop" },
-	{ "color", "colour", 0, ld_cmd_set_color, "set color on|off", "colour in diffs" },
+	{ "color", "colour", 0, ld_cmd_set_color, "set color on|off",
+	  "colour in diffs, vmmap and heap diffs" },
 	{ "follow-fork-mode", "", 0, ld_cmd_set_follow_fork, "set follow-fork-mode parent|child",
 	  "after a fork, debug the parent (default; the child runs free) or the child" },
 	{ "step-emulation", "", 0, ld_cmd_set_emulation, "set step-emulation on|off",
@@ -237,6 +238,8 @@ static const struct cmd show_cmds[] = {
 	  "whether vmmap and layout show what is resident" },
 	{ "snapshot-pages", "", 0, ld_cmd_show_snapshot_pages, "show snapshot-pages",
 	  "whether snapshots record page counts" },
+	{ "color", "colour", 0, ld_cmd_show_color, "show color",
+	  "whether diffs, vmmap and heap diffs are coloured" },
 	{ NULL, NULL, 0, NULL, NULL, NULL }
 };
 
@@ -340,7 +343,8 @@ static const struct cmd commands[] = {
 	{ "catch", "", 0, ld_cmd_catch, "catch WHAT",
 	  "syscall [NAME|NUMBER...], memory, load [LIB], fork, exec" },
 	{ "trace", "", NEED_FILE, ld_cmd_trace, "trace memory [until N|exit]",
-	  "run, recording every memory system call and its layout change" },
+	  "run, recording every memory system call and its layout change; "
+	  "N: a breakpoint number (`info breakpoints`)" },
 	{ "timeline", "", 0, ld_cmd_timeline, "timeline [N]",
 	  "the recorded memory calls; N: one entry in full" },
 	{ "handle", "", 0, ld_cmd_handle, "handle SIGNAL [stop|nostop|pass|nopass]",
@@ -387,9 +391,79 @@ static const char *const examples[][2] = {
 	{ "info", "info proc mappings  |  info sections libc  |  info line heap.c:12" },
 };
 
+/* What `help info X`, `help set X` and `help show X` add to the usage and
+ * summary: the arguments, or the values a setting takes and its default. */
+static const char *const sub_details[][2] = {
+	{ "info breakpoints", "columns: Num Type Disp Enb Address What, hit counts below" },
+	{ "info proc", "WHAT: mappings (gdb's table), maps (/proc/PID/maps as the "
+	  "kernel prints it), smaps (pmap -X's columns), smaps_rollup (totals); "
+	  "default: mappings" },
+	{ "info registers", "REG: a register name (rax, rip, eflags, ...); "
+	  "default: every general register" },
+	{ "info threads", "no arguments; * marks the selected thread" },
+	{ "info frame", "no arguments; the frame chosen by frame, up, down" },
+	{ "info brk", "no arguments; the break is asked of the kernel (brk(0) run "
+	  "in the program)" },
+	{ "info aslr", "no arguments; randomize_va_space 0 off, 1 partial, 2 full" },
+	{ "info sections", "OBJ: part of a loaded object's path (libc, heap); "
+	  "default: every object" },
+	{ "info segments", "OBJ: part of a loaded object's path; default: every object" },
+	{ "info line", "LOCATION: FILE:LINE, LINE, FUNCTION or *ADDRESS; "
+	  "default: the line of the selected frame" },
+	{ "info symbol", "ADDR: a number, $register or SYMBOL[+OFFSET]" },
+	{ "info heap", "the arguments of `heap`: N, chunk ADDR, bins, arenas, mmapped" },
+	{ "info signals", "no arguments; `handle` changes them" },
+	{ "info sharedlibrary", "no arguments" },
+	{ "set debug-file-directory", "DIR: a directory; default: /usr/lib/debug" },
+	{ "set args", "ARGS: words, quoted as in a shell; default: none" },
+	{ "set disable-randomization", "values: on, off; default: on" },
+	{ "set auto-snapshot", "values: on, off; default: off" },
+	{ "set color", "values: on, off; default: from --color (auto: on a "
+	  "terminal when NO_COLOR is unset or empty)" },
+	{ "set follow-fork-mode", "values: parent, child; default: parent" },
+	{ "set step-emulation", "values: on, off; default: on" },
+	{ "set cpu-pinning", "values: on, off; default: on" },
+	{ "set vmmap-resident", "values: on, off; default: on" },
+	{ "set snapshot-pages", "values: on, off; default: on" },
+	{ "show debug-file-directory", "prints the directory; `set debug-file-directory DIR` changes it" },
+	{ "show args", "prints the arguments; `set args` changes them" },
+	{ "show disable-randomization", "prints on or off; `set disable-randomization on|off` changes it" },
+	{ "show auto-snapshot", "prints on or off; `set auto-snapshot on|off` changes it" },
+	{ "show follow-fork-mode", "prints parent or child; `set follow-fork-mode parent|child` changes it" },
+	{ "show step-emulation", "prints on or off; `set step-emulation on|off` changes it" },
+	{ "show cpu-pinning", "prints on or off; `set cpu-pinning on|off` changes it" },
+	{ "show vmmap-resident", "prints on or off; `set vmmap-resident on|off` changes it" },
+	{ "show snapshot-pages", "prints on or off; `set snapshot-pages on|off` changes it" },
+	{ "show color", "prints on or off; `set color on|off` changes it" },
+};
+
+/* help info X, help set X, help show X. */
+static int help_sub(const struct cmd *table, const char *prefix, const char *w)
+{
+	char full[96];
+	const struct cmd *c;
+	bool amb;
+
+	c = lookup(table, w, &amb);
+	if (!c)
+		return unknown(table, prefix, w, amb);
+	ld_help_command(c->usage, c->summary, c->aliases);
+	snprintf(full, sizeof full, "%s%s", prefix, c->name);
+	for (size_t k = 0; k < sizeof sub_details / sizeof *sub_details; k++)
+		if (!strcmp(sub_details[k][0], full))
+			ld_help_detail(sub_details[k][1]);
+	return 0;
+}
+
+static const struct cmd *sub_table(const struct cmd *c)
+{
+	return c->fn == cmd_info ? info_cmds : c->fn == cmd_set ? set_cmds :
+	       c->fn == cmd_show ? show_cmds : NULL;
+}
+
 static int cmd_help(struct ld_session *s, char *args)
 {
-	char *w = ld_next_word(&args);
+	char *w = ld_next_word(&args), *sub;
 	const struct cmd *c;
 	bool amb;
 
@@ -397,16 +471,21 @@ static int cmd_help(struct ld_session *s, char *args)
 		c = lookup(commands, w, &amb);
 		if (!c)
 			return unknown(commands, "help ", w, amb);
+		sub = ld_next_word(&args);
+		if (sub && sub_table(c)) {
+			char prefix[32];
+
+			snprintf(prefix, sizeof prefix, "%s ", c->name);
+			return help_sub(sub_table(c), prefix, sub);
+		}
 		ld_help_command(c->usage, c->summary, c->aliases);
 		for (size_t k = 0; k < sizeof examples / sizeof *examples; k++)
 			if (!strcmp(examples[k][0], c->name))
 				ld_help_example(examples[k][1]);
-		if (c->fn == cmd_info || c->fn == cmd_set || c->fn == cmd_show) {
-			const struct cmd *t = c->fn == cmd_info ? info_cmds :
-					      c->fn == cmd_set ? set_cmds : show_cmds;
-
-			for (; t->name; t++)
+		if (sub_table(c)) {
+			for (const struct cmd *t = sub_table(c); t->name; t++)
 				ld_help_row(34, t->usage, t->summary);
+			ld_help_sub_tail(c->name);
 		}
 		return 0;
 	}

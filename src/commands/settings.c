@@ -96,6 +96,11 @@ int ld_cmd_set_color(struct ld_session *s, char *args)
 	return 0;
 }
 
+int ld_cmd_show_color(struct ld_session *s, char *args)
+{
+	return show_onoff("Colour in diffs, vmmap and heap diffs", ld_color_on());
+}
+
 int ld_cmd_show_args(struct ld_session *s, char *args)
 {
 	ld_show_args(s->args);

@@ -328,20 +328,25 @@ int ld_cmd_trace(struct ld_session *s, char *args)
 	uint64_t sb, cur;
 
 	if (!w || strcmp(w, "memory"))
-		return ld_error("trace: usage: trace memory [until BREAKPOINT|exit]");
+		return ld_error("trace: usage: trace memory [until N|exit] "
+				"(N: a breakpoint number)");
 	if ((u = ld_next_word(&args))) {
 		char *what = ld_next_word(&args);
 
 		if (strcmp(u, "until") || !what)
 			return ld_error("trace memory: usage: trace memory "
-					"[until BREAKPOINT|exit]");
+					"[until N|exit] (N: a breakpoint number)");
 		if (!strcmp(what, "exit"))
 			s->trace_until_exit = true;
+		else if (!isdigit((unsigned char)*what))
+			return ld_error("trace memory until %s: N is a breakpoint "
+					"number (`break %s` first, then `trace memory "
+					"until` its number)", what, what);
 		else if (ld_parse_uint("trace memory until", what, INT_MAX, &n) < 0)
 			return -1;
 		else if (!ld_bp_by_num(&s->bps, (int)n))
 			return ld_error("trace memory until %lu: no breakpoint number "
-					"%lu", n, n);
+					"%lu (see `info breakpoints`)", n, n);
 	}
 	s->trace_until = (int)n;
 	s->tracing = true;

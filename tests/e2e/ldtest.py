@@ -770,8 +770,17 @@ def parse_gdb_rows(rows):
 
 
 def raw_maps_lines(text):
-    """The /proc/PID/maps lines printed after `/proc/N/maps ...:`."""
-    return _rows_after(text, r"^/proc/\d+/maps", MAPS_LINE, "`/proc/N/maps` section")
+    """The first run of /proc/PID/maps lines (what `info proc maps` prints)."""
+    lines = text.splitlines()
+    for i, l in enumerate(lines):
+        if MAPS_LINE.match(l):
+            rows = []
+            for r in lines[i:]:
+                if not MAPS_LINE.match(r):
+                    break
+                rows.append(r)
+            return rows
+    raise AssertionError("no /proc/PID/maps lines (`info proc maps`)\n" + _tail(text))
 
 
 def parse_maps_lines(lines):

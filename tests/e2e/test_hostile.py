@@ -151,7 +151,7 @@ def copy_fixture(name, dst):
 
 def odd_path_works(path):
     rc, out, err = ldtest.run_batch([path], ["break main", "run", "bt", "vmmap",
-                                             "info proc mappings", "continue"])
+                                             "info proc maps", "continue"])
     no_crash(rc, err)
     check(rc == 0, "exit status %d, stderr %r" % (rc, err), out)
     search(r"^Breakpoint 1, main \(\) at \S*heap\.c:\d+$", out, "stop at main")
