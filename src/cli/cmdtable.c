@@ -217,6 +217,10 @@ static const struct cmd set_cmds[] = {
 	  "a resident column (from smaps) in vmmap and layout (default on)" },
 	{ "snapshot-pages", "", 0, ld_cmd_set_snapshot_pages, "set snapshot-pages on|off",
 	  "record resident/dirty/swapped page counts in snapshots (default on)" },
+	{ "pagination", "", 0, ld_cmd_set_pagination, "set pagination on|off",
+	  "stop after each page of a command's output (on a terminal only)" },
+	{ "height", "", 0, ld_cmd_set_height, "set height N|unlimited",
+	  "rows of a page for the pager (0: unlimited)" },
 	{ NULL, NULL, 0, NULL, NULL, NULL }
 };
 
@@ -238,6 +242,10 @@ static const struct cmd show_cmds[] = {
 	  "whether vmmap and layout show what is resident" },
 	{ "snapshot-pages", "", 0, ld_cmd_show_snapshot_pages, "show snapshot-pages",
 	  "whether snapshots record page counts" },
+	{ "pagination", "", 0, ld_cmd_show_pagination, "show pagination",
+	  "whether long output stops after each page" },
+	{ "height", "", 0, ld_cmd_show_height, "show height",
+	  "rows of a page for the pager" },
 	{ "color", "colour", 0, ld_cmd_show_color, "show color",
 	  "whether diffs, vmmap and heap diffs are coloured" },
 	{ NULL, NULL, 0, NULL, NULL, NULL }
@@ -262,7 +270,8 @@ static int cmd_show(struct ld_session *s, char *args)
 	if (*word && !lookup(show_cmds, word, &amb) &&
 	    ld_snapshot_find(&s->snaps, word))
 		return ld_cmd_show_snap(s, word);
-	if (*word && (word[0] == '$' || isdigit((unsigned char)word[0])))
+	if (*word && (word[0] == '%' || word[0] == '$' ||
+		      isdigit((unsigned char)word[0])))
 		return ld_cmd_show_snap(s, word);
 	return sub_dispatch(s, show_cmds, "show ", args);
 }
@@ -350,7 +359,7 @@ static const struct cmd commands[] = {
 	{ "handle", "", 0, ld_cmd_handle, "handle SIGNAL [stop|nostop|pass|nopass]",
 	  "what a signal does when the program receives it" },
 	{ "snapshot", "snap", NEED_PROC, ld_cmd_snapshot, "snapshot [NAME]",
-	  "capture maps, break, frames and registers" },
+	  "capture maps, break, frames and registers (as %1, %2, ... or NAME)" },
 	{ "snapshots", "", 0, ld_cmd_snapshots, "snapshots", "list snapshots" },
 	{ "drop", "", 0, ld_cmd_drop, "drop SNAP", "forget a snapshot" },
 	{ "diff", "", 0, ld_cmd_diff, "diff [--by-object|--heap-only] [A [B]]",
@@ -378,18 +387,33 @@ static const char *const examples[][2] = {
 	{ "break", "break calloc  |  break malloc@libc.so.6  |  break heap.c:12  |  break *0x401136" },
 	{ "run", "run --verbose input.txt" },
 	{ "continue", "continue 100   (ignore this breakpoint 99 more times)" },
-	{ "snapshot", "snapshot before" },
-	{ "diff", "diff  |  diff before after  |  diff $1  (against now)  |  diff @15" },
+	{ "snapshot", "snapshot before  |  snapshot  (the first unnamed one is %1)" },
+	{ "diff", "diff  |  diff before after  |  diff %1  (against now)  |  diff @15" },
 	{ "x", "x/8xg $sp  |  x/s 0x402010  |  x/4dw &counter" },
 	{ "vmmap", "vmmap  |  vmmap libc  |  vmmap 0x7ffff7dd3000" },
 	{ "xinfo", "xinfo $rax  |  xinfo &counter  |  xinfo calloc" },
 	{ "catch", "catch memory  |  catch syscall brk mmap  |  catch load libm" },
 	{ "trace", "trace memory until exit  |  trace memory until 2" },
-	{ "export", "export $1 layout.svg  |  export $1..$2 diff.svg  |  export timeline t.json" },
+	{ "export", "export %1 layout.svg  |  export %1..%2 diff.svg  |  export timeline t.json" },
 	{ "handle", "handle SIGUSR1 nostop pass" },
 	{ "list", "list  |  list heap.c:10  |  list main" },
 	{ "info", "info proc mappings  |  info sections libc  |  info line heap.c:12" },
 };
+
+/* The commands that take a snapshot, and how one is named: not `$N`,
+ * which is gdb's value history (finish prints "Value returned is $1"). */
+static const char *const snap_takers[] = {
+	"snapshot", "snapshots", "show", "drop", "diff", "save", "export", "layout",
+};
+
+static void help_snap_names(const char *name)
+{
+	for (size_t k = 0; k < sizeof snap_takers / sizeof *snap_takers; k++)
+		if (!strcmp(snap_takers[k], name))
+			ld_help_detail("SNAP: %N (unnamed snapshots are %1, %2, ...), "
+				       "NAME, % (the last), %% (the one before); $N is "
+				       "the value history of finish, never a snapshot");
+}
 
 /* What `help info X`, `help set X` and `help show X` add to the usage and
  * summary: the arguments, or the values a setting takes and its default. */
@@ -425,6 +449,12 @@ static const char *const sub_details[][2] = {
 	{ "set cpu-pinning", "values: on, off; default: on" },
 	{ "set vmmap-resident", "values: on, off; default: on" },
 	{ "set snapshot-pages", "values: on, off; default: on" },
+	{ "set pagination", "values: on, off; default: on when the REPL runs on a "
+	  "terminal, off under -batch, --json or when output is not a terminal" },
+	{ "set height", "values: a number of rows, 0 or unlimited (never page); "
+	  "default: the terminal's rows" },
+	{ "show pagination", "prints on or off; `set pagination on|off` changes it" },
+	{ "show height", "prints the rows of a page or unlimited; `set height N` changes it" },
 	{ "show debug-file-directory", "prints the directory; `set debug-file-directory DIR` changes it" },
 	{ "show args", "prints the arguments; `set args` changes them" },
 	{ "show disable-randomization", "prints on or off; `set disable-randomization on|off` changes it" },
@@ -482,6 +512,7 @@ static int cmd_help(struct ld_session *s, char *args)
 		for (size_t k = 0; k < sizeof examples / sizeof *examples; k++)
 			if (!strcmp(examples[k][0], c->name))
 				ld_help_example(examples[k][1]);
+		help_snap_names(c->name);
 		if (sub_table(c)) {
 			for (const struct cmd *t = sub_table(c); t->name; t++)
 				ld_help_row(34, t->usage, t->summary);

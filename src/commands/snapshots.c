@@ -22,9 +22,11 @@ int ld_cmd_snapshot(struct ld_session *s, char *args)
 	char *name = ld_next_word(&args);
 	struct ld_snapshot *snap;
 
-	if (name && (name[0] == '$' || isdigit((unsigned char)name[0])))
-		return ld_error("snapshot %s: names may not start with '$' or a "
-				"digit (those are snapshot numbers)", name);
+	if (name && (name[0] == '%' || name[0] == '$' || name[0] == '@' ||
+		     isdigit((unsigned char)name[0])))
+		return ld_error("snapshot %s: names may not start with '%%', '$', "
+				"'@' or a digit (%%N numbers snapshots, $N is the "
+				"value history, @N a timeline entry)", name);
 	snap = ld_session_snapshot(s, name);
 	if (!snap)
 		return -1;
@@ -42,7 +44,8 @@ static struct ld_snapshot *find_snap(struct ld_session *s, const char *what,
 	struct ld_snapshot *snap = ld_snapshot_find(&s->snaps, key);
 
 	if (!snap)
-		ld_error("%s: no snapshot \"%s\" (see `snapshots`)", what, key);
+		ld_error("%s: no snapshot \"%s\" (see `snapshots`)%s", what, key,
+			 ld_snapshot_hint(key));
 	return snap;
 }
 
@@ -253,7 +256,7 @@ int ld_cmd_load(struct ld_session *s, char *args)
 		if (s->snaps.v[i] != snap && s->snaps.v[i]->name &&
 		    !strcmp(s->snaps.v[i]->name, snap->name)) {
 			ld_warn("load: a snapshot named \"%s\" exists; the loaded one "
-				"is $%u", snap->name, snap->id);
+				"is %%%u", snap->name, snap->id);
 			free(snap->name);
 			snap->name = NULL;
 			break;

@@ -25,6 +25,14 @@ void ld_show_args(char *const *args)
 	ld_out("\".\n");
 }
 
+void ld_show_height(unsigned rows)
+{
+	if (rows)
+		ld_out("Number of lines layoutdbg thinks are in a page is %u.\n", rows);
+	else
+		ld_out("Number of lines layoutdbg thinks are in a page is unlimited.\n");
+}
+
 void ld_show_debug_dir(const char *dir)
 {
 	ld_out("The directory of separate debug files is \"%s\".\n", dir);

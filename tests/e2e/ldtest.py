@@ -578,7 +578,10 @@ class Pty:
     of layoutdbg and of the programs it runs, so Ctrl-C reaches both).
     Output is read with ANSI escapes and CRs stripped."""
 
-    def __init__(self, args=(), opts=("-q",), rows=40, cols=200, env_over=None):
+    # rows: tall enough that no test's output meets the pager (gdb's
+    # --Type <RET> for more-- prompt, after rows-1 rows); pager tests
+    # ask for a short window.
+    def __init__(self, args=(), opts=("-q",), rows=1000, cols=200, env_over=None):
         import fcntl
         import pty
         import struct

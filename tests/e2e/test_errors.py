@@ -154,7 +154,7 @@ def killed_from_outside():
         # Either an error naming the process or the exit report; then the
         # session goes on.
         s.send("snapshots")
-        s.out.expect(r"^\$1\s+")
+        s.out.expect(r"^%1\s+")
         s.send("quit")
         rc = s.finish()
         both = s.out.text + s.err.text

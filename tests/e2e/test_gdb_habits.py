@@ -13,7 +13,7 @@ from ldtest import check, search
 
 HEAP = ldtest.fixture("heap")
 
-t = ldtest.Tap(6)
+t = ldtest.Tap(10)
 
 
 def subcommands(prefix):
@@ -96,5 +96,130 @@ def trace_until_says_breakpoint():
 
 t.case("trace memory until N: N is a breakpoint number (help, errors)",
        trace_until_says_breakpoint)
+
+# ------------------------------------------------------------- the pager
+
+PROMPT = r"\(layoutdbg\) "
+MORE = "--Type <RET> for more, q to quit, c to continue without paging--"
+
+
+def help_lines():
+    """`help`'s text, from a pipe (never paged)."""
+    rc, out, err = ldtest.run_batch([], ["help"])
+    check(rc == 0 and len(out.splitlines()) > 30, "help: rc %d, %d lines"
+          % (rc, len(out.splitlines())), out)
+    return out.splitlines()
+
+
+def pager_pages():
+    full = help_lines()
+    with ldtest.Pty([HEAP], rows=10) as p:
+        p.expect(PROMPT)
+        p.sendline("help")
+        m = p.expect(r"^Commands:\n((?:.*\n){0,20}?)" + re.escape(MORE))
+        first = ["Commands:"] + m.group(1).splitlines()
+        # gdb's rule: a page is the window but one row, for the prompt
+        check(first == full[:9], "first page %r, want the 9 first lines %r" % (first, full[:9]))
+        p.send("\r")
+        m = p.expect(r"^((?:.*\n){0,20}?)" + re.escape(MORE))
+        second = m.group(1).splitlines()
+        check(second == full[9:18], "second page %r, want %r" % (second, full[9:18]))
+        p.send("q\r")
+        p.expect(r"^Quit$")
+        p.expect(r"^" + PROMPT)
+        p.sendline("show height")
+        p.expect(r"^Number of lines layoutdbg thinks are in a page is 10\.$")
+        p.sendline("show pagination")
+        p.expect(r"^State of pagination is on\.$")
+        p.sendline("quit")
+        check(p.wait() == 0, "quit exit status")
+        # after q nothing more of that command reached the terminal
+        check(full[-1] not in p.text, "help's last line printed after q", p.text)
+
+
+t.case("pager: pages of height-1 rows, RET for the next, q quits the command",
+       pager_pages)
+
+
+def pager_continue_and_off():
+    full = help_lines()
+    with ldtest.Pty([HEAP], rows=10) as p:
+        p.expect(PROMPT)
+        p.sendline("help")
+        p.expect(re.escape(MORE))
+        p.send("c\r")
+        m = p.expect(r"^((?:.*\n)*?)" + PROMPT)
+        rest = m.group(1).splitlines()
+        check(rest == full[9:], "after c: %r, want the rest of help unpaged" % rest[:3])
+        for cmd in ("set pagination off", "set pagination on\rset height 0"):
+            p.sendline(cmd)
+            if "\r" in cmd:
+                p.expect(PROMPT)
+            p.expect(PROMPT)
+            p.sendline("help")
+            m = p.expect(r"^Commands:\n((?:.*\n)*?)" + PROMPT)
+            got = ["Commands:"] + m.group(1).splitlines()
+            check(got == full, "%s: help paged or cut: %r" % (cmd, got[-3:]))
+        p.sendline("show height")
+        p.expect(r"^Number of lines layoutdbg thinks are in a page is unlimited\.$")
+        p.sendline("set height 4")
+        p.sendline("help")
+        m = p.expect(r"^Commands:\n((?:.*\n){0,20}?)" + re.escape(MORE))
+        check(len(m.group(1).splitlines()) == 2, "set height 4: %r" % m.group(1))
+        p.send("q\r")
+        p.expect(r"^" + PROMPT)
+        p.sendline("quit")
+        check(p.wait() == 0, "quit exit status")
+
+
+t.case("pager: c continues unpaged; set pagination off, set height 0|N",
+       pager_continue_and_off)
+
+
+def no_pager_batch_json_pipe():
+    # -batch on a terminal: gdb never pages in batch mode
+    with ldtest.Pty([HEAP], opts=("-q", "-batch", "-ex", "help", "-ex", "show pagination"),
+                    rows=5) as p:
+        check(p.wait() == 0, "-batch exit status")
+        check(MORE not in p.text, "-batch paged", p.text)
+        search(r"^State of pagination is off\.$", p.text, "-batch: show pagination")
+    # --json on a terminal: one document a line, never a prompt between
+    # (a window of 2 rows: `run` prints two documents, the stop's and its own)
+    with ldtest.Pty([HEAP], opts=("-q", "--json"), rows=2) as p:
+        p.sendline("break main")
+        p.sendline("run")
+        p.expect(r'^\{"command":"run"')
+        p.sendline("kill")
+        p.sendline("quit")
+        check(p.wait() == 0, "--json exit status")
+        check(MORE not in p.text, "--json paged", p.text)
+    # a pipe
+    rc, out, err = ldtest.run_batch([], ["show pagination", "help"])
+    check(MORE not in out and "State of pagination is off." in out, "pipe", out)
+
+
+t.case("no pager under -batch, --json or a pipe", no_pager_batch_json_pipe)
+
+
+def pager_counts_wrapped_rows():
+    """A line wider than the window takes two rows of it."""
+    with ldtest.Pty([HEAP], rows=6, cols=40) as p:
+        p.expect(PROMPT)
+        p.sendline("help")
+        m = p.expect(r"^(Commands:\n[^\n]*?(?:\n[^\n]*?){0,20}?)" + re.escape(MORE))
+        # the rows before the prompt, as the terminal wraps them (a row
+        # filled exactly and its newline are one row; the prompt may
+        # follow a wrapped row mid-line)
+        segs = m.group(1).split("\n")
+        used = sum(max(1, -(-len(l) // 40)) for l in segs[:-1]) + -(-len(segs[-1]) // 40)
+        check(used == 5, "rows used before the prompt: %d (%r), want 5" % (used, segs))
+        p.send("q\r")
+        p.expect(r"^" + PROMPT)
+        p.sendline("quit")
+        check(p.wait() == 0, "quit exit status")
+
+
+t.case("pager: a long line wraps and counts as the rows it takes",
+       pager_counts_wrapped_rows)
 
 sys.exit(t.done())

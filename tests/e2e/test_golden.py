@@ -283,6 +283,16 @@ _rule(r"^((?:Shared|Private)_Clean:) +\d+ kB  .*$", r"\1 * kB  *", "clean lines 
 _rule(r"\bPFN 0x[0-9a-f]+", "PFN 0xPFN", "physical page frame in text")
 _rule(r'"pfn":( ?)\d+', r'"pfn":\1"PFN"', "physical page frame in JSON")
 _rule(r'"pfn_hex":( ?)"0x[0-9a-f]+"', r'"pfn_hex":\1"PFN"', "physical page frame in JSON")
+# ld.so maps /etc/ld.so.cache whole: its size follows the libraries
+# installed on the machine (it changed under a run when a package was).
+try:
+    _LDCACHE = os.path.getsize("/etc/ld.so.cache")
+except OSError:
+    _LDCACHE = None
+if _LDCACHE:
+    _rule(r"\b%d \(0x%x, [^()]*\)" % (_LDCACHE, _LDCACHE), "LDCACHE (LDCACHE)",
+          "size of /etc/ld.so.cache in decoded mmap/munmap calls")
+    _rule(r'"0x%x"' % _LDCACHE, '"LDCACHE"', "size of /etc/ld.so.cache in args_hex")
 # The pages fixture's mkstemp() file (unlinked: shown as deleted).
 _rule(r"/tmp/ld-pages-[A-Za-z0-9]{6}", "/tmp/ld-pages-XXXXXX", "mkstemp name")
 
