@@ -13,7 +13,7 @@ from ldtest import check, search
 
 HEAP = ldtest.fixture("heap")
 
-t = ldtest.Tap(10)
+t = ldtest.Tap(12)
 
 
 def subcommands(prefix):
@@ -96,6 +96,50 @@ def trace_until_says_breakpoint():
 
 t.case("trace memory until N: N is a breakpoint number (help, errors)",
        trace_until_says_breakpoint)
+
+# ------------------------------------------------ snapshot names and $N
+
+def snapshots_are_percent():
+    rc, out, err = ldtest.run_batch([HEAP], [
+        "break calloc", "run", "snapshot", "finish", "snapshot", "snapshot named",
+        "diff %1 %2", "diff %% %", "show %1", "diff $1 $2", "layout $1", "snapshot $x",
+        "snapshot %y", "snapshots"])
+    # finish's value is gdb's value history entry $1; the snapshots are %1, %2
+    search(r"^Value returned is \$1 = 0x[0-9a-f]+ \(\d+\)$", out, "finish's $1")
+    search(r"^Snapshot %1: \d+ mappings", out, "the first snapshot is %1")
+    search(r"^Snapshot %2: \d+ mappings", out, "the second is %2")
+    search(r"^Snapshot named: \d+ mappings.*\n\(also %3\)$", out, "a named one is %3 too")
+    diffs = re.findall(r"^diff (\S+) -> (\S+) \(process \d+\)$", out, re.M)
+    check(diffs == [("%1", "%2"), ("%2", "named")],
+          "diff headers %r, want %%1 -> %%2, then %%%% -> %% (%%2 -> named)" % diffs, out)
+    search(r"^Snapshot %1 of process \d+", out, "show %1")
+    for cmd in ("diff", "layout"):
+        search(r"^layoutdbg: %s: no snapshot \"\$1\" \(see `snapshots`\); \$N is the "
+               r"value history \(finish\), snapshots are %%N$" % cmd, err, cmd + " $1")
+    for name in ("$x", "%y"):
+        search(r"^layoutdbg: snapshot %s: names may not start with '%%', '\$', '@' "
+               % re.escape(name), err, "snapshot " + name)
+    rows = re.findall(r"^(%\d+) ", out, re.M)
+    check(rows == ["%1", "%2", "%3"], "snapshots lists %r" % rows, out)
+
+
+t.case("snapshots are %N, never $N (the value history of finish)", snapshots_are_percent)
+
+
+def help_names_snapshots():
+    rc, out, err = ldtest.run_batch([], ["help snapshot", "help diff"])
+    blocks = re.split(r"^(?=snapshot |diff )", out, flags=re.M)
+    blocks = [b for b in blocks if b.strip()]
+    check(len(blocks) == 2, "two help blocks", out)
+    for b in blocks:
+        check(re.search(r"SNAP: %N \(unnamed snapshots are %1, %2, \.\.\.\), NAME, % "
+                        r"\(the last\), %% \(the one before\); \$N is the value "
+                        r"history of finish, never a snapshot", b),
+              "help does not say how snapshots are named: %r" % b)
+
+
+t.case("help snapshot and help diff say how snapshots are named", help_names_snapshots)
+
 
 # ------------------------------------------------------------- the pager
 
