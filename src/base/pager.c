@@ -6,10 +6,8 @@
  * stdout and stops to ask at the page's end.  It is installed only by the
  * REPL on a terminal, so -batch, --json, pipes and files never see it. */
 #include <errno.h>
-#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
-#include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
