@@ -13,7 +13,7 @@ from ldtest import check, search
 
 HEAP = ldtest.fixture("heap")
 
-t = ldtest.Tap(12)
+t = ldtest.Tap(13)
 
 
 def subcommands(prefix):
@@ -96,6 +96,33 @@ def trace_until_says_breakpoint():
 
 t.case("trace memory until N: N is a breakpoint number (help, errors)",
        trace_until_says_breakpoint)
+
+def json_documents():
+    """Under --json (each document checked against doc/json by run_batch):
+    info proc maps carries the same mappings as info proc mappings; the
+    new settings report their values."""
+    rc, out, err = ldtest.run_batch([HEAP], [
+        "break calloc", "run", "info proc mappings", "info proc maps", "show color",
+        "show pagination", "set height 7", "show height", "set height unlimited",
+        "show height"], opts=["--json"])
+    check(rc == 0, "rc %d, stderr %r" % (rc, err), out)
+    import json
+    docs = [json.loads(l) for l in out.splitlines() if l.startswith('{"command"')]
+    by = {}
+    for d in docs:
+        by.setdefault(d["command"], []).append(d)
+    check(by["info proc maps"][0]["mappings"] == by["info proc mappings"][0]["mappings"]
+          and by["info proc maps"][0]["pid"] == by["info proc mappings"][0]["pid"],
+          "info proc maps and info proc mappings disagree", out)
+    check([d["value"] for d in by["show color"]] == [False], "show color %r" % by["show color"])
+    check([d["value"] for d in by["show pagination"]] == [False], "no pager under --json")
+    check([d["value"] for d in by["show height"]] == [7, 0], "show height %r" % by["show height"])
+    check([d["value"] for d in by["set height"]] == [7, 0], "set height %r" % by["set height"])
+
+
+t.case("--json: info proc maps, show color|pagination|height (schema-checked)",
+       json_documents)
+
 
 # ------------------------------------------------ snapshot names and $N
 
