@@ -169,8 +169,8 @@ static const struct cmd info_cmds[] = {
 	{ "watchpoints", "", 0, ld_cmd_info_watchpoints, "info watchpoints",
 	  "the hardware watchpoints (watch, rwatch, awatch)" },
 	{ "proc", "", NEED_PROC, ld_cmd_info_proc,
-	  "info proc mappings|smaps|smaps_rollup",
-	  "gdb's mapping table, then /proc/PID/maps at the same stop; smaps: "
+	  "info proc mappings|maps|smaps|smaps_rollup",
+	  "gdb's mapping table; maps: /proc/PID/maps at the stop; smaps: "
 	  "resident, dirty, shared, swapped per mapping (pmap -X's columns); "
 	  "smaps_rollup: their totals" },
 	{ "registers", "r reg", NEED_PROC, ld_cmd_info_registers, "info registers [REG]",
@@ -221,7 +221,9 @@ static const struct setting settings[] = {
 	  "on (default): run without ASLR", "whether `run` disables ASLR" },
 	{ "auto-snapshot", "", "on|off", ld_cmd_set_auto_snapshot, ld_cmd_show_auto_snapshot,
 	  "take a snapshot at every stop", "whether every stop takes a snapshot" },
-	{ "color", "colour", "on|off", ld_cmd_set_color, NULL, "colour in diffs", NULL },
+	{ "color", "colour", "on|off", ld_cmd_set_color, ld_cmd_show_color,
+	  "colour in diffs, vmmap and heap diffs",
+	  "whether diffs, vmmap and heap diffs are coloured" },
 	{ "follow-fork-mode", "", "parent|child", ld_cmd_set_follow_fork, ld_cmd_show_follow_fork,
 	  "after a fork, debug the parent (default; the child runs free) or the child",
 	  "which process a fork leaves debugged" },
@@ -238,6 +240,11 @@ static const struct setting settings[] = {
 	{ "snapshot-pages", "", "on|off", ld_cmd_set_snapshot_pages, ld_cmd_show_snapshot_pages,
 	  "record resident/dirty/swapped page counts in snapshots (default on)",
 	  "whether snapshots record page counts" },
+	{ "pagination", "", "on|off", ld_cmd_set_pagination, ld_cmd_show_pagination,
+	  "stop after each page of a command's output (on a terminal only)",
+	  "whether long output stops after each page" },
+	{ "height", "", "N|unlimited", ld_cmd_set_height, ld_cmd_show_height,
+	  "rows of a page for the pager (0: unlimited)", "rows of a page for the pager" },
 };
 
 #define NSETTINGS (sizeof settings / sizeof *settings)
@@ -303,7 +310,8 @@ static int cmd_show(struct ld_session *s, char *args)
 	if (*word && !lookup(show_cmds, word, &amb) &&
 	    ld_snapshot_find(&s->recording.snaps, word))
 		return ld_cmd_show_snap(s, word);
-	if (*word && (word[0] == '$' || isdigit((unsigned char)word[0])))
+	if (*word && (word[0] == '%' || word[0] == '$' ||
+		      isdigit((unsigned char)word[0])))
 		return ld_cmd_show_snap(s, word);
 	return sub_dispatch(s, show_cmds, "show ", args);
 }
@@ -392,13 +400,14 @@ static const struct cmd commands[] = {
 	  "syscall [NAME|NUMBER...], memory, load [LIB], fork, exec, layout "
 	  "ADDR|REGION (the mapping unmapped, moved, reprotected)" },
 	{ "trace", "", NEED_FILE, ld_cmd_trace, "trace memory [until N|exit]",
-	  "run, recording every memory system call and its layout change" },
+	  "run, recording every memory system call and its layout change; "
+	  "N: a breakpoint number (`info breakpoints`)" },
 	{ "timeline", "", 0, ld_cmd_timeline, "timeline [N]",
 	  "the recorded memory calls; N: one entry in full" },
 	{ "handle", "", 0, ld_cmd_handle, "handle SIGNAL [stop|nostop|pass|nopass]",
 	  "what a signal does when the program receives it" },
 	{ "snapshot", "snap", NEED_PROC, ld_cmd_snapshot, "snapshot [NAME]",
-	  "capture maps, break, frames and registers" },
+	  "capture maps, break, frames and registers (as %1, %2, ... or NAME)" },
 	{ "snapshots", "", 0, ld_cmd_snapshots, "snapshots", "list snapshots" },
 	{ "drop", "", 0, ld_cmd_drop, "drop SNAP", "forget a snapshot" },
 	{ "diff", "", 0, ld_cmd_diff, "diff [--by-object|--heap-only] [A [B]]",
@@ -442,8 +451,8 @@ static const char *const examples[][2] = {
 	  "break *0x401136" },
 	{ "run", "run --verbose input.txt" },
 	{ "continue", "continue 100   (ignore this breakpoint 99 more times)" },
-	{ "snapshot", "snapshot before" },
-	{ "diff", "diff  |  diff before after  |  diff $1  (against now)  |  diff @15" },
+	{ "snapshot", "snapshot before  |  snapshot  (the first unnamed one is %1)" },
+	{ "diff", "diff  |  diff before after  |  diff %1  (against now)  |  diff @15" },
 	{ "x", "x/8xg $sp  |  x/s 0x402010  |  x/4dw &counter" },
 	{ "vmmap", "vmmap  |  vmmap libc  |  vmmap 0x7ffff7dd3000" },
 	{ "xinfo", "xinfo $rax  |  xinfo &counter  |  xinfo calloc" },
@@ -452,15 +461,102 @@ static const char *const examples[][2] = {
 	{ "watch", "watch counter  |  watch -l counter  |  watch *(long *) 0x4010  |  "
 	  "watch *0x4010  (4 bytes)" },
 	{ "trace", "trace memory until exit  |  trace memory until 2" },
-	{ "export", "export $1 layout.svg  |  export $1..$2 diff.svg  |  export timeline t.json" },
+	{ "export", "export %1 layout.svg  |  export %1..%2 diff.svg  |  export timeline t.json" },
 	{ "handle", "handle SIGUSR1 nostop pass" },
 	{ "list", "list  |  list heap.c:10  |  list main" },
 	{ "info", "info proc mappings  |  info sections libc  |  info line heap.c:12" },
 };
 
+/* The commands that take a snapshot, and how one is named: not `$N`,
+ * which is gdb's value history (finish prints "Value returned is $1"). */
+static const char *const snap_takers[] = {
+	"snapshot", "snapshots", "show", "drop", "diff", "save", "export", "layout",
+};
+
+static void help_snap_names(const char *name)
+{
+	for (size_t k = 0; k < sizeof snap_takers / sizeof *snap_takers; k++)
+		if (!strcmp(snap_takers[k], name))
+			ld_help_detail("SNAP: %N (unnamed snapshots are %1, %2, ...), "
+				       "NAME, % (the last), %% (the one before); $N is "
+				       "the value history of finish, never a snapshot");
+}
+
+/* What `help info X`, `help set X` and `help show X` add to the usage and
+ * summary: the arguments, or the values a setting takes and its default. */
+static const char *const sub_details[][2] = {
+	{ "info breakpoints", "columns: Num Type Disp Enb Address What, hit counts below" },
+	{ "info watchpoints", "the rows of info breakpoints that are watchpoints: "
+	  "type hw/read/acc watchpoint, the expression, its address and length" },
+	{ "info proc", "WHAT: mappings (gdb's table), maps (/proc/PID/maps as the "
+	  "kernel prints it), smaps (pmap -X's columns), smaps_rollup (totals); "
+	  "default: mappings" },
+	{ "info registers", "REG: a register name (rax, rip, eflags, ...); "
+	  "default: every general register" },
+	{ "info threads", "no arguments; * marks the selected thread" },
+	{ "info frame", "no arguments; the frame chosen by frame, up, down" },
+	{ "info brk", "no arguments; the break is asked of the kernel (brk(0) run "
+	  "in the program)" },
+	{ "info aslr", "no arguments; randomize_va_space 0 off, 1 partial, 2 full" },
+	{ "info sections", "OBJ: part of a loaded object's path (libc, heap); "
+	  "default: every object" },
+	{ "info segments", "OBJ: part of a loaded object's path; default: every object" },
+	{ "info line", "LOCATION: FILE:LINE, LINE, FUNCTION or *ADDRESS; "
+	  "default: the line of the selected frame" },
+	{ "info symbol", "ADDR: a number, $register or SYMBOL[+OFFSET]" },
+	{ "info heap", "the arguments of `heap`: N, chunk ADDR, bins, arenas, mmapped" },
+	{ "info signals", "no arguments; `handle` changes them" },
+	{ "info sharedlibrary", "no arguments" },
+	{ "set debug-file-directory", "DIR: a directory; default: /usr/lib/debug" },
+	{ "set args", "ARGS: words, quoted as in a shell; default: none" },
+	{ "set disable-randomization", "values: on, off; default: on" },
+	{ "set auto-snapshot", "values: on, off; default: off" },
+	{ "set color", "values: on, off; default: from --color (auto: on a "
+	  "terminal when NO_COLOR is unset or empty)" },
+	{ "set follow-fork-mode", "values: parent, child; default: parent" },
+	{ "set step-emulation", "values: on, off; default: on" },
+	{ "set cpu-pinning", "values: on, off; default: on" },
+	{ "set vmmap-resident", "values: on, off; default: on" },
+	{ "set snapshot-pages", "values: on, off; default: on" },
+	{ "set pagination", "values: on, off; default: on when the REPL runs on a "
+	  "terminal, off under -batch, --json or when output is not a terminal" },
+	{ "set height", "values: a number of rows, 0 or unlimited (never page); "
+	  "default: the terminal's rows" },
+	{ "show pagination", "prints on or off; `set pagination on|off` changes it" },
+	{ "show height", "prints the rows of a page or unlimited; `set height N` changes it" },
+	{ "show debug-file-directory", "prints the directory; `set debug-file-directory DIR` changes it" },
+	{ "show args", "prints the arguments; `set args` changes them" },
+	{ "show disable-randomization", "prints on or off; `set disable-randomization on|off` changes it" },
+	{ "show auto-snapshot", "prints on or off; `set auto-snapshot on|off` changes it" },
+	{ "show follow-fork-mode", "prints parent or child; `set follow-fork-mode parent|child` changes it" },
+	{ "show step-emulation", "prints on or off; `set step-emulation on|off` changes it" },
+	{ "show cpu-pinning", "prints on or off; `set cpu-pinning on|off` changes it" },
+	{ "show vmmap-resident", "prints on or off; `set vmmap-resident on|off` changes it" },
+	{ "show snapshot-pages", "prints on or off; `set snapshot-pages on|off` changes it" },
+	{ "show color", "prints on or off; `set color on|off` changes it" },
+};
+
+/* help info X, help set X, help show X. */
+static int help_sub(const struct cmd *table, const char *prefix, const char *w)
+{
+	char full[96];
+	const struct cmd *c;
+	bool amb;
+
+	c = lookup(table, w, &amb);
+	if (!c)
+		return unknown(table, prefix, w, amb);
+	ld_help_command(c->usage, c->summary, c->aliases);
+	snprintf(full, sizeof full, "%s%s", prefix, c->name);
+	for (size_t k = 0; k < sizeof sub_details / sizeof *sub_details; k++)
+		if (!strcmp(sub_details[k][0], full))
+			ld_help_detail(sub_details[k][1]);
+	return 0;
+}
+
 static int cmd_help(struct ld_session *s, char *args)
 {
-	char *w = ld_next_word(&args);
+	char *w = ld_next_word(&args), *sub;
 	const struct cmd *c;
 	bool amb;
 
@@ -468,12 +564,23 @@ static int cmd_help(struct ld_session *s, char *args)
 		c = lookup(commands, w, &amb);
 		if (!c)
 			return unknown(commands, "help ", w, amb);
+		sub = ld_next_word(&args);
+		if (sub && sub_table(c)) {
+			char prefix[32];
+
+			snprintf(prefix, sizeof prefix, "%s ", c->name);
+			return help_sub(sub_table(c), prefix, sub);
+		}
 		ld_help_command(c->usage, c->summary, c->aliases);
 		for (size_t k = 0; k < sizeof examples / sizeof *examples; k++)
 			if (!strcmp(examples[k][0], c->name))
 				ld_help_example(examples[k][1]);
-		for (const struct cmd *t = sub_table(c); t && t->name; t++)
-			ld_help_row(34, t->usage, t->summary);
+		help_snap_names(c->name);
+		if (sub_table(c)) {
+			for (const struct cmd *t = sub_table(c); t->name; t++)
+				ld_help_row(34, t->usage, t->summary);
+			ld_help_sub_tail(c->name);
+		}
 		return 0;
 	}
 	ld_help_head();

@@ -13,6 +13,8 @@
 
 #include "layoutdbg/cmdtable.h"
 #include "layoutdbg/guardian.h"
+#include "layoutdbg/output.h"
+#include "layoutdbg/pager.h"
 #include "layoutdbg/repl.h"
 #include "layoutdbg/script.h"
 #include "layoutdbg/syscalls.h"
@@ -146,6 +148,7 @@ static void on_line(char *line)
 	 * terminal meanwhile, and a Ctrl-C must reach the running command. */
 	rl_callback_handler_remove();
 	sigprocmask(SIG_SETMASK, &prompt_orig, NULL);
+	ld_pager_command_start();
 	if (ld_execute(cur_session, line) == LD_CMD_QUIT)
 		repl_done = 1;
 	sigprocmask(SIG_BLOCK, &prompt_block, NULL);
@@ -291,7 +294,7 @@ static char *gen_syscall(const char *text, int state)
 }
 
 /* Snapshot names and numbers after show, drop, diff, layout, export:
- * each snapshot's $N, then its name. */
+ * each snapshot's %N, then its name. */
 static const char *snapshot_at(size_t i, char buf[32])
 {
 	const struct ld_snapshot *snap;
@@ -301,7 +304,7 @@ static const char *snapshot_at(size_t i, char buf[32])
 	snap = cur_session->recording.snaps.v[i / 2];
 	if (i % 2)
 		return snap->name ? snap->name : "";
-	snprintf(buf, 32, "$%u", snap->id);
+	snprintf(buf, 32, "%%%u", snap->id);
 	return buf;
 }
 
@@ -411,6 +414,11 @@ int ld_repl(struct ld_session *s, const char *history_file)
 	rl_attempted_completion_function = complete;
 	/* We handle SIGINT ourselves: readline must not install handlers. */
 	rl_catch_signals = 0;
+	/* readline writes to the terminal itself; the commands' output goes
+	 * through the pager (gdb pages only on a terminal, never --json) */
+	rl_outstream = stdout;
+	if (isatty(STDOUT_FILENO) && !ld_json_on() && ld_pager_install() < 0)
+		ld_out_diag(1, "pager", "cannot be installed: output is not paged");
 	if (history_file)
 		read_history(history_file);
 	repl_done = 0;
@@ -449,6 +457,7 @@ int ld_repl(struct ld_session *s, const char *history_file)
 	sigprocmask(SIG_SETMASK, &prompt_orig, NULL);
 	if (!repl_done)
 		rl_callback_handler_remove();
+	ld_pager_remove();
 	if (history_file)
 		write_history(history_file);
 	return 0;

@@ -207,7 +207,7 @@ void ld_render_snapshot_list(FILE *f, const struct ld_snapshots *ss)
 		const struct ld_snapshot *s = ss->v[i];
 		char id[16], t[32], brk[24];
 
-		snprintf(id, sizeof id, "$%u", s->id);
+		snprintf(id, sizeof id, "%%%u", s->id);
 		if (s->brk_valid)
 			snprintf(brk, sizeof brk, "0x%" PRIx64, s->brk);
 		else

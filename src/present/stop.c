@@ -206,7 +206,7 @@ static void text_stop(const struct ld_stop_report *r)
 	if (r->kind == LD_SK_WATCHPOINT)
 		text_watch_who(r);
 	if (r->snapshot)
-		ld_out("[snapshot $%u]\n", r->snapshot);
+		ld_out("[snapshot %%%u]\n", r->snapshot);
 	if (r->has_value)
 		ld_out("Value returned is $%u = 0x%llx (%lld)\n", r->value_num,
 		       (unsigned long long)r->value, (long long)r->value);

@@ -13,7 +13,7 @@ PROMPT = r"\(layoutdbg\) "
 HEAP = ldtest.fixture("heap")
 WAITER = ldtest.fixture("waiter")
 
-t = ldtest.Tap(13)
+t = ldtest.Tap(14)
 
 
 def at_prompt(p):
