@@ -90,6 +90,7 @@ struct ld_session {
 	/* presentation */
 	bool json;
 	bool color;
+	bool disasm_intel;          /* set disassembly-flavor intel */
 	unsigned value_num;         /* $N numbering of `finish` values */
 	bool handle_pass[65];       /* deliver signal N to the tracee */
 	bool handle_stop[65];       /* stop at signal N */

@@ -10,5 +10,6 @@ void ld_show_follow_fork(bool child);
 /* args: NULL-terminated */
 void ld_show_args(char *const *args);
 void ld_show_debug_dir(const char *dir);
+void ld_show_disasm_flavor(const char *flavor);
 
 #endif

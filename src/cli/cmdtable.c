@@ -13,6 +13,7 @@
 #include "layoutdbg/breakpoints.h"
 #include "layoutdbg/cmdtable.h"
 #include "layoutdbg/data.h"
+#include "layoutdbg/disas.h"
 #include "layoutdbg/cmddoc.h"
 #include "layoutdbg/error.h"
 #include "layoutdbg/files.h"
@@ -205,6 +206,9 @@ static const struct cmd set_cmds[] = {
 	{ "auto-snapshot", "", 0, ld_cmd_set_auto_snapshot, "set auto-snapshot on|off",
 	  "take a snapshot at every stop" },
 	{ "color", "colour", 0, ld_cmd_set_color, "set color on|off", "colour in diffs" },
+	{ "disassembly-flavor", "", 0, ld_cmd_set_disasm_flavor,
+	  "set disassembly-flavor att|intel",
+	  "the syntax of x/i and disassemble (default att, as gdb)" },
 	{ "follow-fork-mode", "", 0, ld_cmd_set_follow_fork, "set follow-fork-mode parent|child",
 	  "after a fork, debug the parent (default; the child runs free) or the child" },
 	{ "step-emulation", "", 0, ld_cmd_set_emulation, "set step-emulation on|off",
@@ -227,6 +231,8 @@ static const struct cmd show_cmds[] = {
 	  "show disable-randomization", "whether `run` disables ASLR" },
 	{ "auto-snapshot", "", 0, ld_cmd_show_auto_snapshot, "show auto-snapshot",
 	  "whether every stop takes a snapshot" },
+	{ "disassembly-flavor", "", 0, ld_cmd_show_disasm_flavor,
+	  "show disassembly-flavor", "the syntax of x/i and disassemble" },
 	{ "follow-fork-mode", "", 0, ld_cmd_show_follow_fork, "show follow-fork-mode",
 	  "which process a fork leaves debugged" },
 	{ "step-emulation", "", 0, ld_cmd_show_emulation, "show step-emulation",
@@ -326,7 +332,12 @@ static const struct cmd commands[] = {
 	{ "up", "", NEED_PROC, ld_cmd_up, "up [N]", "select the caller's frame" },
 	{ "down", "", NEED_PROC, ld_cmd_down, "down [N]", "select the callee's frame" },
 	{ "x", "", NEED_PROC, ld_cmd_x, "x/NFU ADDRESS",
-	  "examine memory (F: x d u o t c s a; U: b h w g)" },
+	  "examine memory (F: x d u o t c s a i; U: b h w g)" },
+	{ "disassemble", "", NEED_PROC, ld_cmd_disassemble,
+	  "disassemble [/r] [/s] [FUNC|START,END|START,+LEN]",
+	  "instructions of a function (default: the selected frame's) or a range; "
+	  "/r: bytes, /s: source lines; a rip-relative operand's region follows its "
+	  "comment" },
 	{ "vmmap", "maps", NEED_PROC, ld_cmd_vmmap, "vmmap [FILTER]",
 	  "mappings classified (segment, heap, stack, thread stack, ...) with "
 	  "their sections" },
@@ -376,7 +387,9 @@ static const char *const examples[][2] = {
 	{ "continue", "continue 100   (ignore this breakpoint 99 more times)" },
 	{ "snapshot", "snapshot before" },
 	{ "diff", "diff  |  diff before after  |  diff $1  (against now)  |  diff @15" },
-	{ "x", "x/8xg $sp  |  x/s 0x402010  |  x/4dw &counter" },
+	{ "x", "x/8xg $sp  |  x/s 0x402010  |  x/4dw &counter  |  x/16i $pc" },
+	{ "disassemble", "disassemble  |  disassemble /r main  |  disassemble /s main  |  "
+	  "disassemble $pc,+32" },
 	{ "vmmap", "vmmap  |  vmmap libc  |  vmmap 0x7ffff7dd3000" },
 	{ "xinfo", "xinfo $rax  |  xinfo &counter  |  xinfo calloc" },
 	{ "catch", "catch memory  |  catch syscall brk mmap  |  catch load libm" },

@@ -9,6 +9,11 @@ void ld_show_onoff(const char *what, bool on)
 	ld_out("%s is %s.\n", what, on ? "on" : "off");
 }
 
+void ld_show_disasm_flavor(const char *flavor)
+{
+	ld_out("The disassembly flavor is \"%s\".\n", flavor);
+}
+
 void ld_show_follow_fork(bool child)
 {
 	ld_out("Debugger response to a program call of fork is \"%s\".\n",

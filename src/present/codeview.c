@@ -1,0 +1,179 @@
+/* Code listings in gdb's form.  The one addition: a rip-relative
+ * operand's comment names the region it reaches (`# 0x4010 <counter>
+ * (.bss of heap)`), where gdb stops after the symbol. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "layoutdbg/codeview.h"
+#include "layoutdbg/error.h"
+#include "layoutdbg/json.h"
+#include "layoutdbg/output.h"
+#include "layoutdbg/source.h"
+
+static void put_label(const struct ld_code_view *v, const struct ld_code_line *l)
+{
+	const char *mark = l->current ? "=> " : "   ";
+	uint64_t a = l->in.addr;
+
+	if (v->form == LD_CODE_X)
+		ld_out("%s0x%" PRIx64, mark, a);
+	else
+		ld_out("%s0x%016" PRIx64, mark, a);
+	if (v->form == LD_CODE_FUNCTION) {
+		const char *plus = strrchr(l->where, '+');
+
+		ld_out(" <+%s>", plus ? plus + 1 : "0");
+	} else if (l->where[0]) {
+		ld_out(" <%s>", l->where);
+	}
+	ld_out(":\t");
+}
+
+/* /r: objdump's byte column, padded so short instructions line up */
+static void put_bytes(const struct ld_insn *in)
+{
+	char hex[3 * LD_INSN_MAX + 1];
+	size_t at = 0;
+
+	for (size_t k = 0; k < in->len; k++)
+		at += (size_t)snprintf(hex + at, sizeof hex - at, "%s%02x",
+				       k ? " " : "", in->bytes[k]);
+	ld_out("%-19s\t", hex);
+}
+
+static void put_insn(const struct ld_code_line *l)
+{
+	const struct ld_insn *in = &l->in;
+
+	if (!in->operands[0]) {
+		ld_out("%s", in->mnemonic);
+		return;
+	}
+	ld_out("%-6s %s", in->mnemonic, in->operands);
+	if (in->has_target && l->target[0])
+		ld_out(" <%s>", l->target);
+	if (in->has_ref) {
+		ld_out("        # 0x%" PRIx64, in->ref);
+		if (l->ref[0])
+			ld_out(" <%s>", l->ref);
+		if (l->region[0])
+			ld_out(" (%s)", l->region);
+	}
+}
+
+/* /s, as gdb 13's do_mixed_source_and_assembly: a block of instructions
+ * of one line is preceded by a blank line (but the first), the file name
+ * when it changes, and the source lines not shown yet up to its line
+ * (only its own line when the code went back). */
+struct src_state {
+	const char *file;
+	unsigned last;
+	bool any;
+};
+
+static void put_source(struct src_state *st, const struct ld_code_line *l)
+{
+	unsigned from = l->line;
+
+	if (st->any)
+		ld_out("\n");
+	if (!st->file || strcmp(st->file, l->file)) {
+		ld_out("%s:\n", ld_source_shortname(l->file));
+		st->last = 0;
+	} else if (l->line > st->last && st->last) {
+		from = st->last + 1;
+	}
+	for (unsigned n = from; n <= l->line; n++) {
+		const char *text = ld_source_line(l->file, n);
+
+		if (text)
+			ld_out("%u\t%s\n", n, text);
+		else
+			ld_out("%u\tin %s\n", n, ld_source_shortname(l->file));
+	}
+	st->file = l->file;
+	if (l->line > st->last)
+		st->last = l->line;
+	st->any = true;
+}
+
+static json_t *line_json(const struct ld_code_line *l)
+{
+	json_t *o = json_object();
+	char hex[3 * LD_INSN_MAX + 1];
+	size_t at = 0;
+
+	for (size_t k = 0; k < l->in.len; k++)
+		at += (size_t)snprintf(hex + at, sizeof hex - at, "%s%02x",
+				       k ? " " : "", l->in.bytes[k]);
+	ld_json_put_u64(o, "address", l->in.addr);
+	ld_json_put_text(o, "symbol", l->where[0] ? l->where : NULL);
+	ld_jset(o, "bytes", json_string(hex));
+	ld_jset(o, "mnemonic", json_string(l->in.mnemonic));
+	ld_jset(o, "operands", json_string(l->in.operands));
+	ld_jset(o, "current", json_boolean(l->current));
+	if (l->in.has_target) {
+		ld_json_put_u64(o, "target", l->in.target);
+		ld_json_put_text(o, "target_symbol", l->target[0] ? l->target : NULL);
+	}
+	if (l->in.has_ref) {
+		ld_json_put_u64(o, "ref", l->in.ref);
+		ld_json_put_text(o, "ref_symbol", l->ref[0] ? l->ref : NULL);
+		ld_json_put_text(o, "ref_region", l->region[0] ? l->region : NULL);
+	}
+	if (l->line) {
+		ld_json_put_text(o, "file", l->file);
+		ld_jset(o, "line", json_integer(l->line));
+	}
+	return o;
+}
+
+static int code_json(const struct ld_code_view *v)
+{
+	const struct ld_code *c = v->code;
+	json_t *d = ld_jdoc(v->form == LD_CODE_X ? "x" : "disassemble");
+	json_t *a = json_array();
+
+	if (c->func[0])
+		ld_json_put_text(d, "function", c->func);
+	for (size_t i = 0; i < c->n; i++)
+		json_array_append_new(a, line_json(&c->v[i]));
+	ld_jset(d, "instructions", a);
+	if (c->fault)
+		ld_json_put_u64(d, "fault", c->fault);
+	return ld_emit_json(d);
+}
+
+int ld_show_code(const struct ld_code_view *v)
+{
+	const struct ld_code *c = v->code;
+	struct src_state st = { 0 };
+
+	if (ld_json_on()) {
+		code_json(v);
+		return c->fault ? -1 : 0;
+	}
+	if (v->form == LD_CODE_FUNCTION)
+		ld_out("Dump of assembler code for function %s:\n", c->func);
+	else if (v->form == LD_CODE_RANGE)
+		ld_out("Dump of assembler code from 0x%" PRIx64 " to 0x%" PRIx64 ":\n",
+		       c->lo, c->hi);
+	for (size_t i = 0; i < c->n; i++) {
+		const struct ld_code_line *l = &c->v[i];
+
+		if (v->source && l->line && (i == 0 || l->line != c->v[i - 1].line ||
+					      l->file != c->v[i - 1].file))
+			put_source(&st, l);
+		put_label(v, l);
+		if (v->raw)
+			put_bytes(&l->in);
+		put_insn(l);
+		ld_out("\n");
+	}
+	if (c->fault)
+		return ld_error("cannot access memory at address 0x%" PRIx64, c->fault);
+	if (v->form != LD_CODE_X)
+		ld_out("End of assembler dump.\n");
+	return 0;
+}
