@@ -31,6 +31,8 @@ struct ld_code {
 				    its name; "" for a range or x/i */
 	uint64_t lo, hi;         /* the range asked for ([lo, hi)) */
 	uint64_t fault;          /* 0, or the first address not readable */
+	unsigned first_line;     /* with_source: the line of the first row of
+				    the line table in [lo, hi); 0: none */
 };
 
 void ld_code_release(struct ld_code *c);

@@ -77,6 +77,18 @@ static void region_text(struct ld_session *s, const struct ld_maps *m,
 	}
 }
 
+static void first_row(struct ld_session *s, struct ld_code *c)
+{
+	struct ld_obj *ob = ld_objs_at(&s->objs, c->v[0].in.addr);
+	struct ld_lines *l = ob ? ld_obj_lines(ob) : NULL;
+	uint64_t lo = c->v[0].in.addr, hi = c->v[c->n - 1].in.addr + 1;
+	struct ld_line row;
+
+	if (l && ld_lines_first_row(l, lo - ob->bias, hi - ob->bias, &row) &&
+	    c->v[0].file && !strcmp(row.file, c->v[0].file))
+		c->first_line = row.line;
+}
+
 /* Names of the addresses each line mentions; the regions of rip-relative
  * operands (the mappings classified once for the listing). */
 static void name_lines(struct ld_session *s, struct ld_code *c, bool with_source)
@@ -110,6 +122,8 @@ static void name_lines(struct ld_session *s, struct ld_code *c, bool with_source
 		}
 	}
 	free(rg);
+	if (with_source && c->n)
+		first_row(s, c);
 }
 
 /* The readable bytes from addr on, at most want: up to the end of the

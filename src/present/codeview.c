@@ -25,7 +25,9 @@ static void put_label(const struct ld_code_view *v, const struct ld_code_line *l
 
 		ld_out(" <+%s>", plus ? plus + 1 : "0");
 	} else if (l->where[0]) {
-		ld_out(" <%s>", l->where);
+		/* gdb's ranges say <main+0>, its x/i <main> */
+		ld_out(" <%s%s>", l->where, v->form == LD_CODE_RANGE &&
+		       !strchr(l->where, '+') ? "+0" : "");
 	}
 	ld_out(":\t");
 }
@@ -62,39 +64,64 @@ static void put_insn(const struct ld_code_line *l)
 	}
 }
 
-/* /s, as gdb 13's do_mixed_source_and_assembly: a block of instructions
- * of one line is preceded by a blank line (but the first), the file name
- * when it changes, and the source lines not shown yet up to its line
- * (only its own line when the code went back). */
+/* /s, as gdb 13's do_mixed_source_and_assembly lays it out: each block of
+ * instructions of one line follows a blank line (but the first), the
+ * file name when the file changes, and its source line.  Before it, the
+ * lines up to it that no instruction of the listing belongs to (comments,
+ * declarations): for the first block from the line table's first line in
+ * the range (a function's opening brace), later ones back to the first
+ * line that has code of its own. */
 struct src_state {
 	const char *file;
 	unsigned last;
 	bool any;
 };
 
-static void put_source(struct src_state *st, const struct ld_code_line *l)
+static bool has_code(const struct ld_code *c, const char *file, unsigned line)
 {
-	unsigned from = l->line;
+	for (size_t i = 0; i < c->n; i++)
+		if (c->v[i].line == line && c->v[i].file && !strcmp(c->v[i].file, file))
+			return true;
+	return false;
+}
 
+static void put_line(const char *file, unsigned n)
+{
+	const char *text = ld_source_line(file, n);
+
+	if (text)
+		ld_out("%u\t%s\n", n, text);
+	else
+		ld_out("%u\tin %s\n", n, ld_source_shortname(file));
+}
+
+static void put_source(const struct ld_code *c, struct src_state *st,
+		       const struct ld_code_line *l)
+{
+	bool new_file = !st->any || strcmp(st->file, l->file);
+	unsigned from = 0, k;
+
+	if (new_file) {
+		if (!st->any && c->first_line && c->first_line < l->line)
+			from = c->first_line;
+	} else if (l->line == st->last) {
+		return;			/* the same line goes on */
+	} else if (st->last && l->line > st->last + 1) {
+		for (k = l->line - 1; k > st->last; k--)
+			if (has_code(c, l->file, k))
+				break;
+		if (k < l->line - 1)
+			from = k + 1;
+	}
 	if (st->any)
 		ld_out("\n");
-	if (!st->file || strcmp(st->file, l->file)) {
+	if (new_file)
 		ld_out("%s:\n", ld_source_shortname(l->file));
-		st->last = 0;
-	} else if (l->line > st->last && st->last) {
-		from = st->last + 1;
-	}
-	for (unsigned n = from; n <= l->line; n++) {
-		const char *text = ld_source_line(l->file, n);
-
-		if (text)
-			ld_out("%u\t%s\n", n, text);
-		else
-			ld_out("%u\tin %s\n", n, ld_source_shortname(l->file));
-	}
+	for (k = from; from && k < l->line; k++)
+		put_line(l->file, k);
+	put_line(l->file, l->line);
 	st->file = l->file;
-	if (l->line > st->last)
-		st->last = l->line;
+	st->last = l->line;
 	st->any = true;
 }
 
@@ -162,9 +189,8 @@ int ld_show_code(const struct ld_code_view *v)
 	for (size_t i = 0; i < c->n; i++) {
 		const struct ld_code_line *l = &c->v[i];
 
-		if (v->source && l->line && (i == 0 || l->line != c->v[i - 1].line ||
-					      l->file != c->v[i - 1].file))
-			put_source(&st, l);
+		if (v->source && l->line)
+			put_source(c, &st, l);
 		put_label(v, l);
 		if (v->raw)
 			put_bytes(&l->in);

@@ -186,7 +186,11 @@ static void att_op(const struct ld_disasm *d, const cs_insn *i,
 		put(t, "*");
 	switch (op->type) {
 	case X86_OP_REG:
-		put(t, "%%%s", reg(d, op->reg));
+		/* in/out's port register is written as an address */
+		if (op->reg == X86_REG_DX && (i->id == X86_INS_IN || i->id == X86_INS_OUT))
+			put(t, "(%%dx)");
+		else
+			put(t, "%%%s", reg(d, op->reg));
 		break;
 	case X86_OP_IMM:
 		if (branch)
