@@ -89,7 +89,7 @@ LISTINGS = ["x/16i $pc", "disassemble main", "disassemble /r main",
 
 def o0():
     cmds = [c for c in LISTINGS if "write@plt" not in c] + [
-        "disassemble /s main", "disassemble /s classify", "disassemble /r /s sum"]
+        "disassemble /s main", "disassemble /s classify", "disassemble /rs sum"]
     same_as_gdb(CODE, ["break marker", "run"], cmds)
 
 
