@@ -11,6 +11,23 @@
 
 enum ld_flavor { LD_FLAVOR_ATT, LD_FLAVOR_INTEL };
 
+/* The few kinds of instruction code outside disasm.c tells apart. */
+enum ld_insn_kind {
+	LD_INSN_OTHER,
+	LD_INSN_ENDBR64,
+	LD_INSN_NOP,             /* any form: none reads or writes anything */
+	LD_INSN_PUSH,
+	LD_INSN_MOV,             /* mov proper (88/89/8a/8b/c6/c7, b0-bf) */
+};
+
+enum ld_op_type { LD_OP_NONE, LD_OP_REG, LD_OP_IMM, LD_OP_MEM };
+
+/* General-purpose registers by their encoding number (rax 0 ... r15 15),
+ * whatever the width the operand's size says; rip as a base. */
+#define LD_GPR_RSP 4
+#define LD_GPR_RBP 5
+#define LD_GPR_RIP 16
+
 /* The longest x86 instruction. */
 #define LD_INSN_MAX 15
 
@@ -26,15 +43,18 @@ struct ld_insn {
 	bool has_ref;                /* a rip-relative memory operand: the */
 	uint64_t ref;                /* address it reaches */
 	bool is_call, is_jump, is_ret;
-	/* the operand facts the prologue and emulator readers ask for */
-	unsigned id;                 /* Capstone's X86_INS_* */
+	/* what the prologue reader and the emulator ask (Capstone's own
+	 * numbers stay inside disasm.c) */
+	enum ld_insn_kind kind;
 	unsigned nops;
 	struct ld_insn_op {
-		enum { LD_OP_REG = 1, LD_OP_IMM, LD_OP_MEM } type;
+		enum ld_op_type type;
 		unsigned size;       /* bytes */
-		unsigned reg;        /* X86_REG_* (REG) */
+		int reg;             /* REG: LD_GPR_*, else -1 (xmm, segment...) */
 		int64_t imm;
-		unsigned seg, base, index, scale;  /* X86_REG_* (MEM) */
+		int base, index;     /* MEM: LD_GPR_*, LD_GPR_RIP or -1 */
+		unsigned scale;
+		bool seg;            /* MEM: a segment override (%fs:...) */
 		int64_t disp;
 	} op[4];                     /* Intel order: destination first */
 };
@@ -52,9 +72,12 @@ void ld_disasm_free(struct ld_disasm *d);  /* NULL is fine */
 size_t ld_disasm_one(struct ld_disasm *d, enum ld_flavor f, const uint8_t *code,
 		     size_t len, uint64_t addr, struct ld_insn *out);
 
-/* The length of the instruction at code[0..len), 0 when it is not a valid
- * one (or is cut off at len). */
-size_t ld_insn_length(const uint8_t *code, size_t len);
+/* Decode the instruction at code[0..len) without its text, through one
+ * decoder kept for the process (the callers are not threaded): kind,
+ * length and operands.  Returns its length, 0 when it is not a valid
+ * instruction or is cut off at len (out->bad).  For the hot paths
+ * (stepping off a breakpoint by emulation). */
+size_t ld_insn_decode(const uint8_t *code, size_t len, struct ld_insn *out);
 
 /* Capstone's version, "4.0" (for --version and the bench). */
 const char *ld_disasm_version(char *buf, size_t len);

@@ -475,38 +475,77 @@ static void gnu_names(const cs_insn *i, enum ld_flavor f, char *name,
 		name[n - 1] = '\0';
 }
 
+/* Capstone's register as an encoding number (LD_GPR_*), or -1. */
+static int gpr(unsigned r)
+{
+	static const unsigned q[] = { X86_REG_RAX, X86_REG_RCX, X86_REG_RDX,
+		X86_REG_RBX, X86_REG_RSP, X86_REG_RBP, X86_REG_RSI, X86_REG_RDI,
+		X86_REG_R8, X86_REG_R9, X86_REG_R10, X86_REG_R11, X86_REG_R12,
+		X86_REG_R13, X86_REG_R14, X86_REG_R15 };
+	static const unsigned d[] = { X86_REG_EAX, X86_REG_ECX, X86_REG_EDX,
+		X86_REG_EBX, X86_REG_ESP, X86_REG_EBP, X86_REG_ESI, X86_REG_EDI,
+		X86_REG_R8D, X86_REG_R9D, X86_REG_R10D, X86_REG_R11D, X86_REG_R12D,
+		X86_REG_R13D, X86_REG_R14D, X86_REG_R15D };
+
+	if (r == X86_REG_RIP)
+		return LD_GPR_RIP;
+	for (int k = 0; k < 16; k++)
+		if (r == q[k] || r == d[k])
+			return k;
+	return -1;
+}
+
+static enum ld_insn_kind kind_of(unsigned id)
+{
+	switch (id) {
+	case X86_INS_ENDBR64: return LD_INSN_ENDBR64;
+	case X86_INS_NOP: return LD_INSN_NOP;
+	case X86_INS_PUSH: return LD_INSN_PUSH;
+	case X86_INS_MOV: return LD_INSN_MOV;
+	default: return LD_INSN_OTHER;
+	}
+}
+
+static void fill_op(const cs_insn *i, const cs_x86_op *o, struct ld_insn *out,
+		    struct ld_insn_op *p)
+{
+	p->type = o->type == X86_OP_REG ? LD_OP_REG : o->type == X86_OP_IMM ?
+		LD_OP_IMM : o->type == X86_OP_MEM ? LD_OP_MEM : LD_OP_NONE;
+	p->size = o->size;
+	p->reg = p->base = p->index = -1;
+	if (o->type == X86_OP_REG)
+		p->reg = gpr(o->reg);
+	if (o->type == X86_OP_IMM)
+		p->imm = o->imm;
+	if (o->type == X86_OP_MEM) {
+		p->seg = o->mem.segment != X86_REG_INVALID;
+		p->base = o->mem.base == X86_REG_INVALID ? -1 : gpr(o->mem.base);
+		p->index = o->mem.index == X86_REG_INVALID ? -1 : gpr(o->mem.index);
+		p->scale = (unsigned)o->mem.scale;
+		p->disp = o->mem.disp;
+		if (o->mem.base == X86_REG_RIP) {
+			out->has_ref = true;
+			out->ref = i->address + i->size + (uint64_t)o->mem.disp;
+		}
+	}
+	if (o->type == X86_OP_IMM && is_branch(i)) {
+		out->has_target = true;
+		out->target = (uint64_t)o->imm;
+	}
+}
+
 /* The facts other readers need, in Intel order. */
 static void fill_ops(const cs_insn *i, struct ld_insn *out)
 {
 	const cs_x86 *x = &i->detail->x86;
 
-	out->id = i->id;
+	out->kind = kind_of(i->id);
 	out->nops = x->op_count < 4 ? x->op_count : 4;
-	for (unsigned k = 0; k < out->nops; k++) {
-		const cs_x86_op *o = &x->operands[k];
-		struct ld_insn_op *p = &out->op[k];
-
-		p->type = o->type == X86_OP_REG ? LD_OP_REG :
-			  o->type == X86_OP_IMM ? LD_OP_IMM : LD_OP_MEM;
-		p->size = o->size;
-		p->reg = o->reg;
-		p->imm = o->imm;
-		if (o->type == X86_OP_MEM) {
-			p->seg = o->mem.segment;
-			p->base = o->mem.base;
-			p->index = o->mem.index;
-			p->scale = (unsigned)o->mem.scale;
-			p->disp = o->mem.disp;
-			if (o->mem.base == X86_REG_RIP) {
-				out->has_ref = true;
-				out->ref = i->address + i->size + (uint64_t)o->mem.disp;
-			}
-		}
-		if (o->type == X86_OP_IMM && is_branch(i)) {
-			out->has_target = true;
-			out->target = (uint64_t)o->imm;
-		}
-	}
+	for (unsigned k = 0; k < out->nops; k++)
+		fill_op(i, &x->operands[k], out, &out->op[k]);
+	out->is_call = in_group(i, CS_GRP_CALL);
+	out->is_jump = in_group(i, CS_GRP_JUMP);
+	out->is_ret = in_group(i, CS_GRP_RET);
 }
 
 static void set_bad(const uint8_t *code, uint64_t addr, struct ld_insn *out)
@@ -539,9 +578,6 @@ size_t ld_disasm_one(struct ld_disasm *d, enum ld_flavor f, const uint8_t *code,
 	out->len = d->ii->size;
 	memcpy(out->bytes, code, out->len);
 	fill_ops(d->ii, out);
-	out->is_call = in_group(d->ii, CS_GRP_CALL);
-	out->is_jump = in_group(d->ii, CS_GRP_JUMP);
-	out->is_ret = in_group(d->ii, CS_GRP_RET);
 	t = (struct text){ out->mnemonic, sizeof out->mnemonic, 0 };
 	prefix_words(d->ii, &t);
 	if (f == LD_FLAVOR_ATT) {
@@ -569,15 +605,21 @@ size_t ld_disasm_one(struct ld_disasm *d, enum ld_flavor f, const uint8_t *code,
 	return out->len;
 }
 
-size_t ld_insn_length(const uint8_t *code, size_t len)
+size_t ld_insn_decode(const uint8_t *code, size_t len, struct ld_insn *out)
 {
 	static struct ld_disasm *d;  /* one per process: callers are not threaded */
-	struct ld_insn in;
+	const uint8_t *c = code;
+	size_t n = len < LD_INSN_MAX ? len : LD_INSN_MAX;
+	uint64_t a = 0;
 
-	if (!d && !(d = ld_disasm_new()))
+	memset(out, 0, sizeof *out);
+	out->bad = true;
+	if (!len || (!d && !(d = ld_disasm_new())) ||
+	    !cs_disasm_iter(d->intel, &c, &n, &a, d->ii))
 		return 0;
-	if (!len || ld_disasm_one(d, LD_FLAVOR_INTEL, code, len, 0, &in) == 0 ||
-	    in.bad)
-		return 0;
-	return in.len;
+	out->bad = false;
+	out->len = d->ii->size;
+	memcpy(out->bytes, code, out->len);
+	fill_ops(d->ii, out);
+	return out->len;
 }

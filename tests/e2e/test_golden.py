@@ -279,6 +279,23 @@ _rule(r"^( {30,}\d+ +\d+ +\*)( +\d+)(?= .* KB \(\d+ mappings\)$)", _blank_number
 _rule(r"^( {30,}\d+ +\d+ +\* +\* +\d+)( +\d+)(?= .* KB \(\d+ mappings\)$)", _blank_number,
       "Private_Clean total of `info proc smaps`")
 _rule(r"^((?:Shared|Private)_Clean:) +\d+ kB  .*$", r"\1 * kB  *", "clean lines of smaps_rollup")
+# The dynamic linker maps /etc/ld.so.cache whole: its size follows the
+# libraries installed on the machine (installing libcapstone changed it).
+_rule(r"mmap\(NULL, \d+ \(0x[0-9a-f]+, [0-9.]+ [KMG]?i?B\)(, PROT_READ, MAP_PRIVATE, "
+      r"3</etc/ld\.so\.cache>)", r"mmap(NULL, SIZE\1", "size of ld.so.cache")
+_rule(r'("args_hex":\["0x0",)"0x[0-9a-f]+"(,"0x1","0x2","0x3","0x0"\],"call":"mmap\(NULL, SIZE,)',
+      r'\1"SIZE"\2', "size of ld.so.cache in JSON (after the rule above)")
+
+
+def _odd_munmap(m):
+    """munmap of a length that is no page multiple: ld.so's of the cache."""
+    return m.group(0) if int(m.group(3), 16) % 4096 == 0 else m.group(1) + "SIZE)"
+
+
+_rule(r"(munmap\(0x[0-9a-f]+, )(\d+ \(0x([0-9a-f]+), [0-9.]+ [KMG]?i?B\))\)", _odd_munmap,
+      "length of ld.so.cache's munmap")
+_rule(r'("args_hex":\["0x[0-9a-f]+",)"0x[0-9a-f]+"(,[^]]*\],"call":"munmap\(0x[0-9a-f]+, SIZE\))',
+      r'\1"SIZE"\2', "length of ld.so.cache's munmap in JSON (after the rule above)")
 # Physical page frame numbers (pagemap, shown to root only).
 _rule(r"\bPFN 0x[0-9a-f]+", "PFN 0xPFN", "physical page frame in text")
 _rule(r'"pfn":( ?)\d+', r'"pfn":\1"PFN"', "physical page frame in JSON")
