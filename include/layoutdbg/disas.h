@@ -1,4 +1,4 @@
-/* Code: x/Ni, disassemble, set/show disassembly-flavor.
+/* Code: x/Ni, disassemble (the flavour is a setting: settings.h).
  * Each command takes the rest of its line (args, which it may modify);
  * the command table (cmdtable.c) checked its preconditions.  0, or -1
  * after an error was printed. */
@@ -13,7 +13,5 @@
 /* x/Ni ADDR: count instructions from addr (x calls it for format i). */
 int ld_examine_insns(struct ld_session *s, uint64_t addr, size_t count);
 int ld_cmd_disassemble(struct ld_session *s, char *args);
-int ld_cmd_set_disasm_flavor(struct ld_session *s, char *args);
-int ld_cmd_show_disasm_flavor(struct ld_session *s, char *args);
 
 #endif

@@ -1,5 +1,4 @@
-/* Code: x/Ni, disassemble [/r] [/s] [FUNC|START,END|START,+LEN], and the
- * disassembly flavour. */
+/* Code: x/Ni and disassemble [/r] [/s] [FUNC|START,END|START,+LEN]. */
 #include <ctype.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -11,7 +10,6 @@
 #include "layoutdbg/codeview.h"
 #include "layoutdbg/disas.h"
 #include "layoutdbg/error.h"
-#include "layoutdbg/setview.h"
 
 int ld_examine_insns(struct ld_session *s, uint64_t addr, size_t count)
 {
@@ -104,23 +102,4 @@ int ld_cmd_disassemble(struct ld_session *s, char *args)
 	r = ld_show_code(&v);
 	ld_code_release(&c);
 	return r;
-}
-
-int ld_cmd_set_disasm_flavor(struct ld_session *s, char *args)
-{
-	char *w = ld_next_word(&args);
-
-	if (w && !strcmp(w, "intel"))
-		s->disasm_intel = true;
-	else if (w && !strcmp(w, "att"))
-		s->disasm_intel = false;
-	else
-		return ld_error("set disassembly-flavor: expected \"att\" or \"intel\"");
-	return 0;
-}
-
-int ld_cmd_show_disasm_flavor(struct ld_session *s, char *args)
-{
-	ld_show_disasm_flavor(s->disasm_intel ? "intel" : "att");
-	return 0;
 }

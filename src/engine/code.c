@@ -24,7 +24,7 @@ void ld_code_release(struct ld_code *c)
 const char *ld_code_symbolize(struct ld_session *s, uint64_t addr, char *buf,
 			      size_t len)
 {
-	struct ld_obj *ob = s->proc ? ld_objs_at(&s->objs, addr) : NULL;
+	struct ld_obj *ob = s->live.proc ? ld_objs_at(&s->live.objs, addr) : NULL;
 
 	/* first: in a PLT or GOT the stub's or slot's name is the nearest
 	 * one before addr, as gdb's synthetic symbols are (write@got.plt,
@@ -32,7 +32,7 @@ const char *ld_code_symbolize(struct ld_session *s, uint64_t addr, char *buf,
 	if (ob && ld_obj_elf(ob) &&
 	    ld_elf_plt_name(ob->elf, addr - ob->bias, buf, len))
 		return buf;
-	if (!s->proc && s->exe && ld_elf_plt_name(s->exe, addr, buf, len))
+	if (!s->live.proc && s->program.exe && ld_elf_plt_name(s->program.exe, addr, buf, len))
 		return buf;
 	ld_session_symbolize(s, addr, buf, len);
 	if (!strcmp(buf, "??"))
@@ -79,7 +79,7 @@ static void region_text(struct ld_session *s, const struct ld_maps *m,
 
 static void first_row(struct ld_session *s, struct ld_code *c)
 {
-	struct ld_obj *ob = ld_objs_at(&s->objs, c->v[0].in.addr);
+	struct ld_obj *ob = ld_objs_at(&s->live.objs, c->v[0].in.addr);
 	struct ld_lines *l = ob ? ld_obj_lines(ob) : NULL;
 	uint64_t lo = c->v[0].in.addr, hi = c->v[c->n - 1].in.addr + 1;
 	struct ld_line row;
@@ -93,10 +93,10 @@ static void first_row(struct ld_session *s, struct ld_code *c)
  * operands (the mappings classified once for the listing). */
 static void name_lines(struct ld_session *s, struct ld_code *c, bool with_source)
 {
-	const struct ld_maps *m = s->proc ? ld_session_maps(s) : NULL;
+	const struct ld_maps *m = s->live.proc ? ld_session_maps(s) : NULL;
 	struct ld_region *rg = NULL;
 	uint64_t pc = 0;
-	bool have_pc = s->proc && ld_session_thread(s) &&
+	bool have_pc = s->live.proc && ld_session_thread(s) &&
 		ld_eval_addr(s, "disassemble", "$pc", &pc) == 0;
 
 	if (m && (rg = calloc(m->n ? m->n : 1, sizeof *rg)))
@@ -110,13 +110,13 @@ static void name_lines(struct ld_session *s, struct ld_code *c, bool with_source
 			ld_code_symbolize(s, l->in.target, l->target, sizeof l->target);
 		if (l->in.has_ref) {
 			ld_code_symbolize(s, l->in.ref, l->ref, sizeof l->ref);
-			if (s->proc)
+			if (s->live.proc)
 				region_text(s, m, rg, l->in.ref, l->region,
 					    sizeof l->region);
 		}
 		l->current = have_pc && pc == l->in.addr;
-		if (with_source && s->proc &&
-		    ld_objs_line_at(&s->objs, l->in.addr, &row)) {
+		if (with_source && s->live.proc &&
+		    ld_objs_line_at(&s->live.objs, l->in.addr, &row)) {
 			l->file = row.file;
 			l->line = row.line;
 		}
@@ -132,7 +132,7 @@ static void name_lines(struct ld_session *s, struct ld_code *c, bool with_source
 static int read_code(struct ld_session *s, const char *what, uint64_t addr,
 		     size_t want, uint8_t **buf, size_t *got)
 {
-	const struct ld_maps *m = s->proc ? ld_session_maps(s) : NULL;
+	const struct ld_maps *m = s->live.proc ? ld_session_maps(s) : NULL;
 	const struct ld_map *mp = m ? ld_maps_find(m, addr) : NULL;
 	uint64_t end = addr;
 	int r;
@@ -144,7 +144,7 @@ static int read_code(struct ld_session *s, const char *what, uint64_t addr,
 	if (end - addr < want)
 		want = end - addr;
 	if (!want) {
-		if (!s->proc)
+		if (!s->live.proc)
 			return ld_error("%s: the program is not being run", what);
 		return ld_error("%s: cannot access memory at 0x%" PRIx64, what, addr);
 	}
@@ -197,7 +197,7 @@ static int decode(struct ld_code *c, const uint8_t *buf, size_t len,
 
 static enum ld_flavor flavor(const struct ld_session *s)
 {
-	return s->disasm_intel ? LD_FLAVOR_INTEL : LD_FLAVOR_ATT;
+	return s->settings.disasm_intel ? LD_FLAVOR_INTEL : LD_FLAVOR_ATT;
 }
 
 int ld_code_count(struct ld_session *s, uint64_t addr, size_t count,
@@ -253,8 +253,8 @@ int ld_code_range(struct ld_session *s, uint64_t lo, uint64_t hi,
 int ld_code_function(struct ld_session *s, const char *what, uint64_t addr,
 		     char *name, size_t len, uint64_t *lo, uint64_t *hi)
 {
-	struct ld_obj *ob = s->proc ? ld_objs_at(&s->objs, addr) : NULL;
-	struct ld_elf *e = ob ? ld_obj_elf(ob) : s->proc ? NULL : s->exe;
+	struct ld_obj *ob = s->live.proc ? ld_objs_at(&s->live.objs, addr) : NULL;
+	struct ld_elf *e = ob ? ld_obj_elf(ob) : s->live.proc ? NULL : s->program.exe;
 	uint64_t bias = ob ? ob->bias : 0, off;
 	const struct ld_symbol *sym = e ? ld_elf_symbol_at(e, addr - bias, &off) : NULL;
 
