@@ -14,10 +14,11 @@
 
 struct ld_code_line {
 	struct ld_insn in;
-	char where[128];         /* "main+8"; "" when no symbol covers it */
-	char target[128];        /* symbol of in.target; "" none */
-	char ref[128];           /* symbol of in.ref; "" none */
-	char region[160];        /* what in.ref lies in: ".bss of heap",
+	/* names, in the listing's string pool ("" when none): */
+	const char *where;       /* "main+8"; "" when no symbol covers it */
+	const char *target;      /* symbol of in.target */
+	const char *ref;         /* symbol of in.ref */
+	const char *region;      /* what in.ref lies in: ".bss of heap",
 				    "[heap]", "unmapped" */
 	bool current;            /* the selected frame's pc */
 	const char *file;        /* source of the address (with_source) */
@@ -27,6 +28,8 @@ struct ld_code_line {
 struct ld_code {
 	struct ld_code_line *v;
 	size_t n, cap;
+	char *pool;              /* the lines' names, NUL-separated */
+	size_t pool_len, pool_cap;
 	char func[128];          /* disassemble FUNC (or around an address):
 				    its name; "" for a range or x/i */
 	uint64_t lo, hi;         /* the range asked for ([lo, hi)) */

@@ -18,6 +18,7 @@
 void ld_code_release(struct ld_code *c)
 {
 	free(c->v);
+	free(c->pool);
 	memset(c, 0, sizeof *c);
 }
 
@@ -89,41 +90,85 @@ static void first_row(struct ld_session *s, struct ld_code *c)
 		c->first_line = row.line;
 }
 
-/* Names of the addresses each line mentions; the regions of rip-relative
- * operands (the mappings classified once for the listing). */
-static void name_lines(struct ld_session *s, struct ld_code *c, bool with_source)
+/* Keep name in the pool; its offset (0: the empty string at the start),
+ * or SIZE_MAX when memory ran out. */
+static size_t pool_add(struct ld_code *c, const char *name)
 {
-	const struct ld_maps *m = s->live.proc ? ld_session_maps(s) : NULL;
+	size_t n = strlen(name) + 1, at;
+
+	if (!c->pool_len && !LD_GROW(c->pool, c->pool_cap, 1, 4096))
+		c->pool[c->pool_len++] = '\0';
+	if (!c->pool_len)
+		return SIZE_MAX;
+	if (n == 1)
+		return 0;
+	if (LD_GROW(c->pool, c->pool_cap, c->pool_len + n, 4096))
+		return SIZE_MAX;
+	at = c->pool_len;
+	memcpy(c->pool + at, name, n);
+	c->pool_len += n;
+	return at;
+}
+
+/* The names of one line, as pool offsets (pointers once the pool stops
+ * growing: fix_names). */
+static bool name_one(struct ld_session *s, struct ld_code *c, const struct ld_maps *m,
+		     const struct ld_region *rg, struct ld_code_line *l, size_t off[4])
+{
+	char buf[256];
+
+	off[0] = pool_add(c, ld_code_symbolize(s, l->in.addr, buf, sizeof buf));
+	off[1] = off[2] = off[3] = 0;
+	if (l->in.has_target)
+		off[1] = pool_add(c, ld_code_symbolize(s, l->in.target, buf, sizeof buf));
+	if (l->in.has_ref) {
+		off[2] = pool_add(c, ld_code_symbolize(s, l->in.ref, buf, sizeof buf));
+		region_text(s, m, rg, l->in.ref, buf, sizeof buf);
+		off[3] = pool_add(c, buf);
+	}
+	return off[0] != SIZE_MAX && off[1] != SIZE_MAX && off[2] != SIZE_MAX &&
+		off[3] != SIZE_MAX;
+}
+
+/* Names of the addresses each line mentions; the regions of rip-relative
+ * operands (the mappings classified once for the listing).  0, or -1
+ * after an error was printed. */
+static int name_lines(struct ld_session *s, struct ld_code *c, bool with_source)
+{
+	const struct ld_maps *m = ld_session_maps(s);
 	struct ld_region *rg = NULL;
+	size_t (*off)[4] = calloc(c->n ? c->n : 1, sizeof *off);
 	uint64_t pc = 0;
-	bool have_pc = s->live.proc && ld_session_thread(s) &&
+	bool have_pc = ld_session_thread(s) &&
 		ld_eval_addr(s, "disassemble", "$pc", &pc) == 0;
+	bool ok = off != NULL;
 
 	if (m && (rg = calloc(m->n ? m->n : 1, sizeof *rg)))
 		ld_session_classify(s, m, ld_heap_cached(s), rg);
-	for (size_t i = 0; i < c->n; i++) {
+	for (size_t i = 0; ok && i < c->n; i++) {
 		struct ld_code_line *l = &c->v[i];
 		struct ld_line row;
 
-		ld_code_symbolize(s, l->in.addr, l->where, sizeof l->where);
-		if (l->in.has_target)
-			ld_code_symbolize(s, l->in.target, l->target, sizeof l->target);
-		if (l->in.has_ref) {
-			ld_code_symbolize(s, l->in.ref, l->ref, sizeof l->ref);
-			if (s->live.proc)
-				region_text(s, m, rg, l->in.ref, l->region,
-					    sizeof l->region);
-		}
+		ok = name_one(s, c, m, rg, l, off[i]);
 		l->current = have_pc && pc == l->in.addr;
-		if (with_source && s->live.proc &&
-		    ld_objs_line_at(&s->live.objs, l->in.addr, &row)) {
+		if (with_source && ld_objs_line_at(&s->live.objs, l->in.addr, &row)) {
 			l->file = row.file;
 			l->line = row.line;
 		}
 	}
+	for (size_t i = 0; ok && i < c->n; i++) {
+		c->v[i].where = c->pool + off[i][0];
+		c->v[i].target = c->pool + off[i][1];
+		c->v[i].ref = c->pool + off[i][2];
+		c->v[i].region = c->pool + off[i][3];
+	}
+	free(off);
 	free(rg);
+	if (!ok)
+		return ld_error("disassemble: %s", strerror(ENOMEM));
 	if (with_source && c->n)
 		first_row(s, c);
+	return 0;
 }
 
 /* The readable bytes from addr on, at most want: up to the end of the
@@ -220,7 +265,10 @@ int ld_code_count(struct ld_session *s, uint64_t addr, size_t count,
 	if (c->n < count && !c->fault)
 		c->fault = addr + len;
 	c->hi = c->n ? c->v[c->n - 1].in.addr + c->v[c->n - 1].in.len : addr;
-	name_lines(s, c, with_source);
+	if (name_lines(s, c, with_source) < 0) {
+		ld_code_release(c);
+		return -1;
+	}
 	return 0;
 }
 
@@ -246,7 +294,10 @@ int ld_code_range(struct ld_session *s, uint64_t lo, uint64_t hi,
 	free(buf);
 	if (!c->fault && len < hi - lo)
 		c->fault = lo + len;
-	name_lines(s, c, with_source);
+	if (name_lines(s, c, with_source) < 0) {
+		ld_code_release(c);
+		return -1;
+	}
 	return 0;
 }
 

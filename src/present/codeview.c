@@ -2,6 +2,7 @@
  * operand's comment names the region it reaches (`# 0x4010 <counter>
  * (.bss of heap)`), where gdb stops after the symbol. */
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -11,29 +12,52 @@
 #include "layoutdbg/output.h"
 #include "layoutdbg/source.h"
 
-static void put_label(const struct ld_code_view *v, const struct ld_code_line *l)
+/* Append to a line being built (cut at its end). */
+struct line {
+	char text[1024];
+	size_t at;
+};
+
+__attribute__((format(printf, 2, 3)))
+static void add(struct line *ln, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (ln->at + 1 >= sizeof ln->text)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(ln->text + ln->at, sizeof ln->text - ln->at, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		ln->at += (size_t)n < sizeof ln->text - ln->at ? (size_t)n :
+			sizeof ln->text - ln->at - 1;
+}
+
+static void put_label(const struct ld_code_view *v, const struct ld_code_line *l,
+		      struct line *ln)
 {
 	const char *mark = l->current ? "=> " : "   ";
 	uint64_t a = l->in.addr;
 
 	if (v->form == LD_CODE_X)
-		ld_out("%s0x%" PRIx64, mark, a);
+		add(ln, "%s0x%" PRIx64, mark, a);
 	else
-		ld_out("%s0x%016" PRIx64, mark, a);
+		add(ln, "%s0x%016" PRIx64, mark, a);
 	if (v->form == LD_CODE_FUNCTION) {
 		const char *plus = strrchr(l->where, '+');
 
-		ld_out(" <+%s>", plus ? plus + 1 : "0");
+		add(ln, " <+%s>", plus ? plus + 1 : "0");
 	} else if (l->where[0]) {
 		/* gdb's ranges say <main+0>, its x/i <main> */
-		ld_out(" <%s%s>", l->where, v->form == LD_CODE_RANGE &&
-		       !strchr(l->where, '+') ? "+0" : "");
+		add(ln, " <%s%s>", l->where, v->form == LD_CODE_RANGE &&
+		    !strchr(l->where, '+') ? "+0" : "");
 	}
-	ld_out(":\t");
+	add(ln, ":\t");
 }
 
 /* /r: objdump's byte column, padded so short instructions line up */
-static void put_bytes(const struct ld_insn *in)
+static void put_bytes(const struct ld_insn *in, struct line *ln)
 {
 	char hex[3 * LD_INSN_MAX + 1];
 	size_t at = 0;
@@ -41,26 +65,26 @@ static void put_bytes(const struct ld_insn *in)
 	for (size_t k = 0; k < in->len; k++)
 		at += (size_t)snprintf(hex + at, sizeof hex - at, "%s%02x",
 				       k ? " " : "", in->bytes[k]);
-	ld_out("%-19s\t", hex);
+	add(ln, "%-19s\t", hex);
 }
 
-static void put_insn(const struct ld_code_line *l)
+static void put_insn(const struct ld_code_line *l, struct line *ln)
 {
 	const struct ld_insn *in = &l->in;
 
 	if (!in->operands[0]) {
-		ld_out("%s", in->mnemonic);
+		add(ln, "%s", in->mnemonic);
 		return;
 	}
-	ld_out("%-6s %s", in->mnemonic, in->operands);
+	add(ln, "%-6s %s", in->mnemonic, in->operands);
 	if (in->has_target && l->target[0])
-		ld_out(" <%s>", l->target);
+		add(ln, " <%s>", l->target);
 	if (in->has_ref) {
-		ld_out("        # 0x%" PRIx64, in->ref);
+		add(ln, "        # 0x%" PRIx64, in->ref);
 		if (l->ref[0])
-			ld_out(" <%s>", l->ref);
+			add(ln, " <%s>", l->ref);
 		if (l->region[0])
-			ld_out(" (%s)", l->region);
+			add(ln, " (%s)", l->region);
 	}
 }
 
@@ -181,6 +205,7 @@ int ld_show_code(const struct ld_code_view *v)
 		code_json(v);
 		return c->fault ? -1 : 0;
 	}
+	ld_out_hold(1);
 	if (v->form == LD_CODE_FUNCTION)
 		ld_out("Dump of assembler code for function %s:\n", c->func);
 	else if (v->form == LD_CODE_RANGE)
@@ -191,12 +216,16 @@ int ld_show_code(const struct ld_code_view *v)
 
 		if (v->source && l->line)
 			put_source(c, &st, l);
-		put_label(v, l);
+		struct line ln = { .at = 0 };
+
+		put_label(v, l, &ln);
 		if (v->raw)
-			put_bytes(&l->in);
-		put_insn(l);
-		ld_out("\n");
+			put_bytes(&l->in, &ln);
+		put_insn(l, &ln);
+		/* one piece a line; ld_out escapes what names brought in */
+		ld_out("%s\n", ln.text);
 	}
+	ld_out_hold(0);
 	if (c->fault)
 		return ld_error("cannot access memory at address 0x%" PRIx64, c->fault);
 	if (v->form != LD_CODE_X)
