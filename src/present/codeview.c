@@ -164,14 +164,18 @@ static json_t *line_json(const struct ld_code_line *l)
 	ld_jset(o, "mnemonic", json_string(l->in.mnemonic));
 	ld_jset(o, "operands", json_string(l->in.operands));
 	ld_jset(o, "current", json_boolean(l->current));
+	/* keys that may be absent are never null (doc/json/README.md) */
 	if (l->in.has_target) {
 		ld_json_put_u64(o, "target", l->in.target);
-		ld_json_put_text(o, "target_symbol", l->target[0] ? l->target : NULL);
+		if (l->target[0])
+			ld_json_put_text(o, "target_symbol", l->target);
 	}
 	if (l->in.has_ref) {
 		ld_json_put_u64(o, "ref", l->in.ref);
-		ld_json_put_text(o, "ref_symbol", l->ref[0] ? l->ref : NULL);
-		ld_json_put_text(o, "ref_region", l->region[0] ? l->region : NULL);
+		if (l->ref[0])
+			ld_json_put_text(o, "ref_symbol", l->ref);
+		if (l->region[0])
+			ld_json_put_text(o, "ref_region", l->region);
 	}
 	if (l->line) {
 		ld_json_put_text(o, "file", l->file);

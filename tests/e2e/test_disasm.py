@@ -208,7 +208,10 @@ def no_process():
 
 
 def as_json():
-    rc, out, err = ldtest.run_batch([CODE], ["break marker", "run", "disassemble main"],
+    rc, out, err = ldtest.run_batch([CODE], ["break marker", "run", "disassemble main",
+                                             "x/4i $pc", "disassemble /rs sum",
+                                             "set disassembly-flavor intel",
+                                             "show disassembly-flavor", "x/4i 0x10"],
                                     opts=["--json"])
     docs = [json.loads(l) for l in out.splitlines() if l.startswith("{")]
     d = [x for x in docs if x.get("command") == "disassemble"]
@@ -221,6 +224,14 @@ def as_json():
     check(any(i.get("target_symbol") == "malloc@plt" for i in calls), "no malloc@plt", out)
     check(any(i.get("ref_region") == ".bss of code" for i in ins), "no .bss ref", out)
     check(d[0]["function"] == "main", "function %r" % d[0].get("function"))
+    x = [x for x in docs if x.get("command") == "x" and "instructions" in x]
+    check(len(x) == 1 and len(x[0]["instructions"]) == 4 and x[0]["instructions"][0]["current"],
+          "x/4i document", out)
+    sh = [x for x in docs if x.get("command") == "show disassembly-flavor"]
+    check(len(sh) == 1 and sh[0]["value"] == "intel", "show document %r" % sh, out)
+    check(any("error" in x for x in docs), "x/4i 0x10: an error document", out)
+    # every document valid against doc/json/layoutdbg.schema.json
+    ldtest.check_json_output(out, "disassemble --json")
 
 
 def flavor_setting():
