@@ -215,7 +215,9 @@ def as_json():
                                     opts=["--json"])
     docs = [json.loads(l) for l in out.splitlines() if l.startswith("{")]
     d = [x for x in docs if x.get("command") == "disassemble"]
-    check(len(d) == 1, "%d disassemble documents" % len(d), out)
+    check(len(d) == 2, "%d disassemble documents (main, sum)" % len(d), out)
+    check(all("line" in i for i in d[1]["instructions"]), "/s: every line of sum has line",
+          out)
     ins = d[0]["instructions"]
     text = ours(CODE, ["break marker", "run"], ["disassemble main"])
     n = len([l for l in text.splitlines() if re.match(r"^(   |=> )0x", l)])
