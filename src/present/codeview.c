@@ -190,6 +190,8 @@ static int code_json(const struct ld_code_view *v)
 	json_t *d = ld_jdoc(v->form == LD_CODE_X ? "x" : "disassemble");
 	json_t *a = json_array();
 
+	if (v->form == LD_CODE_X)
+		ld_jset(d, "format", json_string("i"));
 	if (c->func[0])
 		ld_json_put_text(d, "function", c->func);
 	for (size_t i = 0; i < c->n; i++)
