@@ -9,7 +9,7 @@ cd "$(dirname "$0")"
 mode=${1:-demo}
 
 PACKAGES="gcc meson ninja-build pkg-config libelf-dev libdw-dev libunwind-dev
-libreadline-dev libjansson-dev python3 binutils gdb jq strace clang
+libreadline-dev libjansson-dev libcapstone-dev python3 binutils gdb jq strace clang
 libclang-rt-14-dev valgrind python3-jsonschema"
 
 as_root() {

@@ -25,9 +25,12 @@ ap.add_argument("--hits", type=int, default=100000)
 ap.add_argument("--writes", type=int, default=1000000)
 ap.add_argument("--depth", type=int, default=100000, help="frames for the bt job")
 ap.add_argument("--quick", action="store_true", help="fewer hits and writes")
-ap.add_argument("--only", choices=["smaps"],
+ap.add_argument("--only", choices=["smaps", "disasm"],
                 help="run one group of jobs (smaps: info proc smaps and the "
-                     "snapshot with pages of 20,000 mappings)")
+                     "snapshot with pages of 20,000 mappings; disasm: "
+                     "disassemble and x/1000i against gdb)")
+ap.add_argument("--disasm-rounds", type=int, default=9,
+                help="interleaved rounds of the disassembler jobs")
 ap.add_argument("--smaps-reps", type=int, default=21,
                 help="interleaved rounds of the info proc smaps job")
 ap.add_argument("--check", action="store_true",
@@ -203,6 +206,46 @@ def did_job(name, cmd):
                  f" {' '.join(cmd)}\n{out[-500:]}")
 
 
+def disasm_jobs():
+    """disassemble of the 12,600-instruction function big() and x/1000i,
+    against gdb in the same rounds.  Each tool's cost of the command is
+    its run with the command less its run without (start, break main,
+    run, which for gdb alone is ~0.25 s of symbol reading): the ratio of
+    those differences, per round, median (target: a quarter of gdb's)."""
+    prog = [os.path.join(B, "fixtures", "bigfunc")]
+    start = ("break main", "run")
+    cmds = {"disassemble big": "disassemble big", "x/1000i $pc": "x/1000i $pc"}
+    for label, c in cmds.items():
+        out = timed(ld_cmd(*start, c, prog=prog))[1]
+        n = len([l for l in out.splitlines() if re.match(r"^(   |=> )0x", l)])
+        if n < (10000 if "big" in c else 1000):
+            sys.exit(f"bench: layoutdbg listed {n} instructions for {c}:\n{out[-500:]}")
+        if not GDB:
+            print(f"{label}: gdb not installed: no ratio")
+            continue
+        jobs = {"ld0": ld_cmd(*start, prog=prog), "ld1": ld_cmd(*start, c, prog=prog),
+                "gdb0": gdb_cmd(*start, prog=prog), "gdb1": gdb_cmd(*start, c, prog=prog)}
+        res = interleaved(jobs, args.disasm_rounds)
+        for k, what in ((0, ""), (1, " (CPU time)")):
+            ours = [r1[k] - r0[k] for r0, r1 in zip(res["ld0"], res["ld1"])]
+            theirs = [r1[k] - r0[k] for r0, r1 in zip(res["gdb0"], res["gdb1"])]
+            ratios = [o / t for o, t in zip(ours, theirs) if t > 0]
+            job = f"{label}: the command's own time{what}"
+            rows.append((job, statistics.median(ours), statistics.median(theirs), "gdb",
+                         statistics.median(ratios) if ratios else float("nan"),
+                         "<= 0.25" if k == 0 and "big" in c else None, "layoutdbg", False))
+            print(f"{job:44s} layoutdbg {rows[-1][1]*1e3:9.2f} ms  gdb {rows[-1][2]*1e3:9.2f} ms"
+                  f"  median paired ratio {rows[-1][4]:6.3f}", flush=True)
+
+
+if args.only == "disasm":
+    disasm_jobs()
+    print("\n| job | measured | baseline | ratio |\n|---|---|---|---|")
+    for job, ours, base, name, ratio, target, who, kib in rows:
+        print(f"| {job} | {who} {ours*1e3:.2f} ms | {name} {base*1e3:.2f} ms | {ratio:.3f} |")
+    sys.exit(1 if args.check and any(
+        t and missed(j, o, r, t) for j, o, b, n, r, t, w, k in rows) else 0)
+
 if args.only == "smaps":
     smaps_jobs()
     out = timed([os.path.join(B, "bench", "bench-core"), B, "pages"])[1]
@@ -278,6 +321,8 @@ many.stdin.close()
 many.wait()
 # residency: `info proc smaps` against reading the file and pmap -X
 smaps_jobs()
+# the disassembler against gdb's
+disasm_jobs()
 
 def attach_job(nthreads, chains):
     """Attach to the factory fixture (nthreads alive, chains of short-lived

@@ -120,6 +120,14 @@ const struct ld_symbol *ld_elf_lookup_any(const struct ld_elf *e,
 const struct ld_symbol *ld_elf_symbol_at(const struct ld_elf *e, uint64_t addr,
 					 uint64_t *off);
 
+/* gdb's names for what no symbol table names (elfplt.c): "write@plt" (or
+ * "write@plt+6") for an address in a PLT stub (.plt, .plt.sec, .plt.got)
+ * that jumps through the GOT slot of write's relocation, and
+ * "write@got.plt" for that slot.  addr is link-time.  False when addr is
+ * in neither or the stub names no symbol (PLT0). */
+bool ld_elf_plt_name(const struct ld_elf *e, uint64_t addr, char *buf,
+		     size_t len);
+
 /* Iterate over every defined symbol name (for completion): calls fn for each
  * distinct name starting with prefix; stops when fn returns non-zero. */
 void ld_elf_foreach_name(const struct ld_elf *e, const char *prefix,

@@ -92,6 +92,12 @@ uint64_t ld_lines_after_prologue(const struct ld_lines *l, uint64_t func_addr,
  * ld_lines_free. */
 const char *ld_lines_file_of(const struct ld_lines *l, uint64_t addr);
 
+/* The first row of the table (by address, then as read) starting in
+ * [lo, hi), statement or not: the line gdb's `disassemble /s` starts its
+ * listing from (do_mixed_source_and_assembly's first_le). */
+bool ld_lines_first_row(const struct ld_lines *l, uint64_t lo, uint64_t hi,
+			struct ld_line *out);
+
 /* The statement rows starting in [lo, hi), sorted by address, one per
  * address (the row ld_lines_at reports there), for `next`/`step`.  Fills
  * at most max and returns how many it filled: max means there may be

@@ -14,6 +14,10 @@
  * command's document). */
 void ld_out(const char *fmt, ...) LD_PRINTF(1, 2);
 void ld_out_set_quiet(int quiet);
+/* While held, ld_out leaves its text in stdio's buffer instead of
+ * flushing each piece (a 10,000-line listing is then a few writes, not
+ * 70,000); releasing flushes.  An error flushes stdout first anyway. */
+void ld_out_hold(int on);
 
 /* Terminal hygiene: text from outside (names, paths, arguments) must not
  * drive the terminal.  ld_fout/ld_vfout are fprintf except that every %s

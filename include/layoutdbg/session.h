@@ -94,6 +94,7 @@ struct ld_settings {
 	bool emulate;               /* step off breakpoints by emulation */
 	bool cpu_pinning;           /* `set cpu-pinning`: one CPU in hit loops */
 	bool follow_fork_child;     /* set follow-fork-mode child */
+	bool disasm_intel;          /* set disassembly-flavor intel */
 	bool handle_pass[65];       /* deliver signal N to the tracee */
 	bool handle_stop[65];       /* stop at signal N */
 };

@@ -12,5 +12,6 @@ void ld_show_args(char *const *args);
 void ld_show_debug_dir(const char *dir);
 /* gdb's `show height`; 0: unlimited. */
 void ld_show_height(unsigned rows);
+void ld_show_disasm_flavor(const char *flavor);
 
 #endif

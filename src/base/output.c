@@ -217,6 +217,15 @@ void ld_out_set_quiet(int quiet)
 	out_quiet = quiet;
 }
 
+static int out_hold;
+
+void ld_out_hold(int on)
+{
+	out_hold = on;
+	if (!on)
+		fflush(stdout);
+}
+
 void ld_out(const char *fmt, ...)
 {
 	va_list ap;
@@ -226,7 +235,8 @@ void ld_out(const char *fmt, ...)
 	va_start(ap, fmt);
 	ld_vfout(stdout, fmt, ap);
 	va_end(ap);
-	fflush(stdout);
+	if (!out_hold)
+		fflush(stdout);
 }
 
 int ld_fout(FILE *f, const char *fmt, ...)
@@ -501,6 +511,15 @@ static int put_value(FILE *f, const struct spec *sp, va_list *ap)
 #pragma GCC diagnostic pop
 
 /* %s and %c: the text (n bytes) escaped, then padded to the width. */
+/* Printable ASCII and tabs only: ld_escape would copy it unchanged. */
+static bool plain_ascii(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if ((s[i] < 0x20 || s[i] > 0x7e) && s[i] != '\t')
+			return false;
+	return true;
+}
+
 static size_t put_text(FILE *f, const struct spec *sp, const char *s, size_t n)
 {
 	size_t len, pad;
@@ -508,7 +527,10 @@ static size_t put_text(FILE *f, const struct spec *sp, const char *s, size_t n)
 
 	if (is_color_code(s))
 		return fwrite(s, 1, n, f);
-	e = ld_escape(s, n, &len);
+	/* the common case without a copy (a 10,000-line listing) */
+	e = plain_ascii(s, n) ? (char *)s : ld_escape(s, n, &len);
+	if (e == s)
+		len = n;
 	if (!e)
 		return 0;
 	for (pad = len; !sp->left && pad < (size_t)(sp->width > 0 ? sp->width : 0); pad++)
@@ -516,7 +538,8 @@ static size_t put_text(FILE *f, const struct spec *sp, const char *s, size_t n)
 	fwrite(e, 1, len, f);
 	for (pad = len; sp->left && pad < (size_t)(sp->width > 0 ? sp->width : 0); pad++)
 		fputc(' ', f);
-	free(e);
+	if (e != s)
+		free(e);
 	return sp->width > 0 && (size_t)sp->width > len ? (size_t)sp->width : len;
 }
 

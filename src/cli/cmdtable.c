@@ -13,6 +13,7 @@
 #include "layoutdbg/breakpoints.h"
 #include "layoutdbg/cmdtable.h"
 #include "layoutdbg/data.h"
+#include "layoutdbg/disas.h"
 #include "layoutdbg/cmddoc.h"
 #include "layoutdbg/error.h"
 #include "layoutdbg/files.h"
@@ -224,6 +225,10 @@ static const struct setting settings[] = {
 	{ "color", "colour", "on|off", ld_cmd_set_color, ld_cmd_show_color,
 	  "colour in diffs, vmmap and heap diffs",
 	  "whether diffs, vmmap and heap diffs are coloured" },
+	{ "disassembly-flavor", "", "att|intel", ld_cmd_set_disasm_flavor,
+	  ld_cmd_show_disasm_flavor,
+	  "the syntax of x/i and disassemble (default att, as gdb)",
+	  "the syntax of x/i and disassemble" },
 	{ "follow-fork-mode", "", "parent|child", ld_cmd_set_follow_fork, ld_cmd_show_follow_fork,
 	  "after a fork, debug the parent (default; the child runs free) or the child",
 	  "which process a fork leaves debugged" },
@@ -385,7 +390,12 @@ static const struct cmd commands[] = {
 	{ "up", "", NEED_PROC, ld_cmd_up, "up [N]", "select the caller's frame" },
 	{ "down", "", NEED_PROC, ld_cmd_down, "down [N]", "select the callee's frame" },
 	{ "x", "", NEED_PROC, ld_cmd_x, "x/NFU ADDRESS",
-	  "examine memory (F: x d u o t c s a; U: b h w g)" },
+	  "examine memory (F: x d u o t c s a i; U: b h w g)" },
+	{ "disassemble", "", NEED_PROC, ld_cmd_disassemble,
+	  "disassemble [/r] [/s] [FUNC|START,END|START,+LEN]",
+	  "instructions of a function (default: the selected frame's) or a range; "
+	  "/r: bytes, /s: source lines; a rip-relative operand's region follows its "
+	  "comment" },
 	{ "vmmap", "maps", NEED_PROC, ld_cmd_vmmap, "vmmap [FILTER]",
 	  "mappings classified (segment, heap, stack, thread stack, ...) with "
 	  "their sections" },
@@ -453,7 +463,9 @@ static const char *const examples[][2] = {
 	{ "continue", "continue 100   (ignore this breakpoint 99 more times)" },
 	{ "snapshot", "snapshot before  |  snapshot  (the first unnamed one is %1)" },
 	{ "diff", "diff  |  diff before after  |  diff %1  (against now)  |  diff @15" },
-	{ "x", "x/8xg $sp  |  x/s 0x402010  |  x/4dw &counter" },
+	{ "x", "x/8xg $sp  |  x/s 0x402010  |  x/4dw &counter  |  x/16i $pc" },
+	{ "disassemble", "disassemble  |  disassemble /r main  |  disassemble /s main  |  "
+	  "disassemble $pc,+32" },
 	{ "vmmap", "vmmap  |  vmmap libc  |  vmmap 0x7ffff7dd3000" },
 	{ "xinfo", "xinfo $rax  |  xinfo &counter  |  xinfo calloc" },
 	{ "catch", "catch memory  |  catch syscall brk mmap  |  catch load libm  |  "
@@ -534,6 +546,10 @@ static const char *const sub_details[][2] = {
 	{ "show vmmap-resident", "prints on or off; `set vmmap-resident on|off` changes it" },
 	{ "show snapshot-pages", "prints on or off; `set snapshot-pages on|off` changes it" },
 	{ "show color", "prints on or off; `set color on|off` changes it" },
+	{ "set disassembly-flavor", "values: att (default, as gdb), intel; used by "
+	  "x/i and disassemble" },
+	{ "show disassembly-flavor", "prints att or intel; `set disassembly-flavor "
+	  "att|intel` changes it" },
 };
 
 /* help info X, help set X, help show X. */

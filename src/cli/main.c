@@ -48,6 +48,8 @@ static const char usage[] =
 "Commands are read from standard input when it is not a terminal.\n"
 "Residency: `info proc smaps`, `info proc smaps_rollup`, `set vmmap-resident`,\n"
 "`set snapshot-pages`, `export SNAP FILE.svg --pages`.\n"
+"Code: `x/Ni ADDR`, `disassemble [/r] [/s] [FUNC|START,END|START,+LEN]`,\n"
+"`set disassembly-flavor att|intel`.\n"
 "Type `help` at the prompt for the commands; see layoutdbg(1).\n";
 
 struct opts {

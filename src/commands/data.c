@@ -8,6 +8,7 @@
 
 #include "layoutdbg/args.h"
 #include "layoutdbg/data.h"
+#include "layoutdbg/disas.h"
 #include "layoutdbg/error.h"
 #include "layoutdbg/examine.h"
 #include "layoutdbg/expr.h"
@@ -81,7 +82,7 @@ static int examine_units(struct ld_session *s, uint64_t addr,
 	return r;
 }
 
-/* x/NFU ADDR: gdb's examine, for x (hex), d, u, o, t, c, s, a formats and
+/* x/NFU ADDR: gdb's examine, for x (hex), d, u, o, t, c, s, a, i formats and
  * b, h, w, g units. */
 int ld_cmd_x(struct ld_session *s, char *args)
 {
@@ -95,7 +96,7 @@ int ld_cmd_x(struct ld_session *s, char *args)
 		if (isdigit((unsigned char)*p))
 			count = strtoul(p, &p, 10);
 		while (*p && !isspace((unsigned char)*p)) {
-			if (strchr("xduotcsa", *p))
+			if (strchr("xduotcsai", *p))
 				fmt = *p;
 			else if (strchr("bhwg", *p))
 				unit = *p;
@@ -115,6 +116,8 @@ int ld_cmd_x(struct ld_session *s, char *args)
 		return -1;
 	if (fmt == 's')
 		return examine_strings(s, addr, count);
+	if (fmt == 'i')
+		return ld_examine_insns(s, addr, count);
 	if (fmt == 'a')
 		unit = 'g';
 	if (fmt == 'c')

@@ -206,3 +206,22 @@ int ld_cmd_show_debug_dir(struct ld_session *s, char *args)
 	ld_show_debug_dir(ld_heap_debug_dir());
 	return 0;
 }
+
+int ld_cmd_set_disasm_flavor(struct ld_session *s, char *args)
+{
+	char *w = ld_next_word(&args);
+
+	if (w && !strcmp(w, "intel"))
+		s->settings.disasm_intel = true;
+	else if (w && !strcmp(w, "att"))
+		s->settings.disasm_intel = false;
+	else
+		return ld_error("set disassembly-flavor: expected \"att\" or \"intel\"");
+	return 0;
+}
+
+int ld_cmd_show_disasm_flavor(struct ld_session *s, char *args)
+{
+	ld_show_disasm_flavor(s->settings.disasm_intel ? "intel" : "att");
+	return 0;
+}

@@ -728,6 +728,21 @@ bool ld_lines_at(const struct ld_lines *l, uint64_t addr, struct ld_line *out)
 	return true;
 }
 
+bool ld_lines_first_row(const struct ld_lines *l, uint64_t lo, uint64_t hi,
+			struct ld_line *out)
+{
+	const struct table *t = ld_lines_table(l);
+	size_t i = lo ? upper_bound(t, lo - 1) : 0;
+
+	for (; i < t->nrows && t->rows[i].addr < hi; i++) {
+		if (!(t->rows[i].flags & ROW_END)) {
+			fill_line(t, &t->rows[i], out);
+			return true;
+		}
+	}
+	return false;
+}
+
 /* The unit whose ranges hold pc, or else the unit of the row covering
  * it (for units without ranges); NO_INDEX if none. */
 uint32_t ld_lines_unit_of(const struct table *t, uint64_t pc)

@@ -54,16 +54,19 @@ static bool emulate_off(struct ld_session *s, struct ld_thread *t)
 {
 	struct ld_emu_mem mem = { emu_read, emu_write, &t->tid };
 	uint8_t code[16];
+	size_t n = sizeof code;
 	ld_regs r;
 
-	/* a signal to deliver needs the real step (it enters the handler) */
-	/* nor can an emulated write trip a debug register */
+	/* a signal to deliver needs the real step (it enters the handler);
+	 * nor can an emulated write trip a debug register; near a
+	 * mapping's end only 8 bytes may be readable: the decoder is given
+	 * those alone */
 	if (t->pending_sig || !s->settings.emulate || s->live.proc->dr7 ||
 	    ld_tregs(t, &r) ||
-	    (ld_session_read(s, r.rip, code, sizeof code) &&
-	     ld_session_read(s, r.rip, code, 8)))
+	    (ld_session_read(s, r.rip, code, n) &&
+	     ld_session_read(s, r.rip, code, n = 8)))
 		return false;
-	if (!ld_emulate(code, sizeof code, &r, &mem))
+	if (!ld_emulate(code, n, &r, &mem))
 		return false;
 	return ld_tregs_set(t, &r) == 0;
 }

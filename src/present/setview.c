@@ -21,6 +21,12 @@ void ld_show_onoff(const char *what, bool on)
 	value_doc(json_boolean(on));
 }
 
+void ld_show_disasm_flavor(const char *flavor)
+{
+	ld_out("The disassembly flavor is \"%s\".\n", flavor);
+	value_doc(json_string(flavor));
+}
+
 void ld_show_follow_fork(bool child)
 {
 	ld_out("Debugger response to a program call of fork is \"%s\".\n",

@@ -1,121 +1,107 @@
 /* A tiny x86-64 emulator for the first instruction of a function (or of a
- * line after the prologue), where breakpoints sit.  Anything unknown is
- * refused, never guessed: the caller then single-steps. */
+ * line after the prologue), where breakpoints sit.  The shared decoder
+ * (disasm.c) says what the instruction is and how long; anything this
+ * file does not know is refused, never guessed: the caller then
+ * single-steps. */
 #include <string.h>
 
+#include "layoutdbg/disasm.h"
 #include "layoutdbg/emulate.h"
 #include "layoutdbg/regtable.h"
 
 typedef struct user_regs_struct regs_t;
 
-/* Register number (0-15, ModRM order with REX bit) to its slot. */
-static unsigned long long *reg(regs_t *r, unsigned n)
+/* Register number (0-15, the encoding) to its slot. */
+static unsigned long long *reg(regs_t *r, int n)
 {
-	return ld_reg_slot(r, ld_reg_by_enc(n & 15));
+	return ld_reg_slot(r, ld_reg_by_enc((unsigned)n & 15));
 }
 
-/* push r64: 50+r, 41 50+r */
-static size_t push(const uint8_t *c, size_t len, regs_t *r,
-		   const struct ld_emu_mem *m, unsigned rex_b)
+static bool is_gpr(const struct ld_insn_op *o, bool allow32)
 {
-	uint64_t v = *reg(r, (unsigned)(c[0] - 0x50) + (rex_b ? 8 : 0));
+	return o->type == LD_OP_REG && o->reg >= 0 && o->reg < 16 &&
+		(o->size == 8 || (allow32 && o->size == 4));
+}
 
-	(void)len;
+/* push r64 */
+static bool push(const struct ld_insn *in, regs_t *r, const struct ld_emu_mem *m)
+{
+	uint64_t v;
+
+	if (in->nops != 1 || !is_gpr(&in->op[0], false))
+		return false;
+	v = *reg(r, in->op[0].reg);
 	if (m->write(r->rsp - 8, &v, 8, m->arg))
-		return 0;
+		return false;
 	r->rsp -= 8;
-	return 1;
+	return true;
 }
 
-/* mov between a register and [rbp/rsp + disp8/disp32]: 89 /r (store),
- * 8b /r (load), with an optional REX (W: 64-bit; R: reg 8-15). */
-static size_t mov_mem(const uint8_t *c, size_t len, regs_t *r,
-		      const struct ld_emu_mem *m, uint8_t rex)
+/* A stack slot: [rbp + disp] or [rsp + disp], nothing else (no index, no
+ * segment, not rip-relative). */
+static bool stack_slot(const struct ld_insn_op *o, const regs_t *r, uint64_t *addr)
 {
-	unsigned modrm, mod, regn, rm, size = rex & 8 ? 8 : 4;
-	size_t n = 2;
-	int64_t disp;
+	if (o->type != LD_OP_MEM || o->seg || o->index >= 0 ||
+	    (o->base != LD_GPR_RBP && o->base != LD_GPR_RSP))
+		return false;
+	*addr = (o->base == LD_GPR_RBP ? r->rbp : r->rsp) + (uint64_t)o->disp;
+	return true;
+}
+
+/* mov between a 32- or 64-bit register and a stack slot, or mov
+ * %rsp,%rbp. */
+static bool mov(const struct ld_insn *in, regs_t *r, const struct ld_emu_mem *m)
+{
+	const struct ld_insn_op *dst = &in->op[0], *src = &in->op[1];
 	uint64_t addr, v = 0;
 
-	if (len < 3)
-		return 0;
-	modrm = c[1];
-	mod = modrm >> 6;
-	regn = ((modrm >> 3) & 7) + (rex & 4 ? 8 : 0);
-	rm = modrm & 7;
-	if (mod == 3 || (rex & 1) || (rex & 2))
-		return 0;			/* register form, REX.B/X: not here */
-	if (rm == 4) {				/* SIB: only [rsp + disp] */
-		if (c[2] != 0x24)
-			return 0;
-		n = 3;
-		rm = 4;
-	} else if (rm != 5) {
-		return 0;			/* only rbp-based slots */
+	if (in->nops != 2)
+		return false;
+	if (is_gpr(dst, false) && is_gpr(src, false)) {
+		if (dst->reg != LD_GPR_RBP || src->reg != LD_GPR_RSP)
+			return false;
+		r->rbp = r->rsp;
+		return true;
 	}
-	if (mod == 1) {
-		if (len < n + 1)
-			return 0;
-		disp = (int8_t)c[n];
-		n += 1;
-	} else if (mod == 2) {
-		int32_t d;
-
-		if (len < n + 4)
-			return 0;
-		memcpy(&d, c + n, 4);
-		disp = d;
-		n += 4;
-	} else {
-		return 0;			/* mod 0 rm 5 is rip-relative */
+	if (is_gpr(src, true) && stack_slot(dst, r, &addr)) {
+		v = *reg(r, src->reg);
+		return m->write(addr, &v, src->size, m->arg) == 0;
 	}
-	addr = *reg(r, rm) + (uint64_t)disp;
-	if (c[0] == 0x89) {
-		v = *reg(r, regn);
-		if (m->write(addr, &v, size, m->arg))
-			return 0;
-		return n;
+	if (is_gpr(dst, true) && stack_slot(src, r, &addr)) {
+		if (m->read(addr, &v, dst->size, m->arg))
+			return false;
+		/* a 32-bit load zero-extends into the 64-bit register */
+		*reg(r, dst->reg) = dst->size == 8 ? v : (uint32_t)v;
+		return true;
 	}
-	if (m->read(addr, &v, size, m->arg))
-		return 0;
-	/* a 32-bit load zero-extends into the 64-bit register */
-	*reg(r, regn) = size == 8 ? v : (uint32_t)v;
-	return n;
+	return false;
 }
 
 size_t ld_emulate(const uint8_t *c, size_t len, regs_t *r,
 		  const struct ld_emu_mem *m)
 {
-	static const uint8_t endbr64[4] = { 0xf3, 0x0f, 0x1e, 0xfa };
-	size_t n = 0;
-	uint8_t rex = 0;
+	struct ld_insn in;
+	size_t n = ld_insn_decode(c, len, &in);
+	bool done;
 
-	if (!len)
+	if (!n)
 		return 0;
-	if (len >= 4 && !memcmp(c, endbr64, 4)) {
-		n = 4;
-	} else if (c[0] == 0x90) {
-		n = 1;
-	} else if (c[0] >= 0x50 && c[0] <= 0x57) {
-		n = push(c, len, r, m, 0);
-	} else if (c[0] == 0x41 && len >= 2 && c[1] >= 0x50 && c[1] <= 0x57) {
-		n = push(c + 1, len - 1, r, m, 1) ? 2 : 0;
-	} else if (len >= 3 && c[0] == 0x48 && c[1] == 0x89 && c[2] == 0xe5) {
-		r->rbp = r->rsp;		/* mov %rsp,%rbp */
-		n = 3;
-	} else {
-		if ((c[0] & 0xf0) == 0x40) {
-			rex = c[0];
-			c++;
-			len--;
-		}
-		if (len && (c[0] == 0x89 || c[0] == 0x8b)) {
-			n = mov_mem(c, len, r, m, rex);
-			if (n && rex)
-				n++;
-		}
+	switch (in.kind) {
+	case LD_INSN_ENDBR64:
+	case LD_INSN_NOP:	/* no form touches memory or flags */
+		done = true;
+		break;
+	case LD_INSN_PUSH:
+		done = push(&in, r, m);
+		break;
+	case LD_INSN_MOV:
+		done = mov(&in, r, m);
+		break;
+	default:
+		done = false;
 	}
-	if (n)
-		r->rip += n;
+	if (!done)
+		return 0;
+	r->rip += n;
 	return n;
 }

@@ -91,5 +91,30 @@ int main(void)
 	r = fresh();
 	ok(ld_emulate((const uint8_t *)"\x44\x89\x65\xfc", 4, &r, &mem) == 4 &&
 	   (rd(base + 188, &v, 4, NULL), (uint32_t)v == 0xabcdef), "mov %%r12d,-0x4(%%rbp)");
+
+	/* what the shared decoder lets the emulator take since it reads
+	 * operands, not byte patterns */
+	r = fresh();
+	r.rbp = 0;
+	ok(ld_emulate((const uint8_t *)"\x48\x8b\xec", 3, &r, &mem) == 3 &&
+	   r.rbp == base + 128, "mov %%rsp,%%rbp in its other encoding (48 8b ec)");
+	r = fresh();
+	ok(ld_emulate((const uint8_t *)"\x48\x89\x3c\x24", 4, &r, &mem) == 4 &&
+	   (rd(base + 128, &v, 8, NULL), v == 0x1122334455667788ULL), "mov %%rdi,(%%rsp)");
+	r = fresh();
+	ok(ld_emulate((const uint8_t *)"\x66\x0f\x1f\x44\x00\x00", 6, &r, &mem) == 6 &&
+	   r.rip == 0x1006, "nopw 0x0(%%rax,%%rax,1) touches nothing");
+	r = fresh();
+	ok(ld_emulate((const uint8_t *)"\x48\x89\x7c\x05\xf0", 5, &r, &mem) == 0,
+	   "mov %%rdi,-0x10(%%rbp,%%rax,1) is refused (an index)");
+	ok(ld_emulate((const uint8_t *)"\x64\x48\x89\x7d\xf0", 5, &r, &mem) == 0,
+	   "mov %%rdi,%%fs:-0x10(%%rbp) is refused (a segment)");
+	ok(ld_emulate((const uint8_t *)"\x66\x89\x7d\xf0", 4, &r, &mem) == 0,
+	   "mov %%di,-0x10(%%rbp) is refused (16-bit)");
+	ok(ld_emulate((const uint8_t *)"\x48\x89\xc5", 3, &r, &mem) == 0,
+	   "mov %%rax,%%rbp is refused (only rsp to rbp)");
+	ok(ld_emulate((const uint8_t *)"\x48\x89\x7d", 3, &r, &mem) == 0 && r.rip == 0x1000,
+	   "an instruction cut off at len is refused");
+	ok(ld_emulate((const uint8_t *)"\x6a\x01", 2, &r, &mem) == 0, "push $0x1 is refused");
 	return tap_done();
 }
