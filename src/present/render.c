@@ -91,18 +91,24 @@ static void header(FILE *f, int tw)
 		"Enb", "Address", "What");
 }
 
-/* gdb's row of a watchpoint: no address, the expression. */
-static void watch_row(FILE *f, const struct ld_bp *bp, int tw)
+/* gdb's lines under a row of `info breakpoints`: hits, then ignores. */
+static void hit_lines(FILE *f, const struct ld_bp *bp)
 {
-	ld_fout(f, "%-7d %-*s %-4s %-3s %-18s %s\n", bp->num, tw,
-		ld_watch_short(bp->type), "keep",
-		bp->enabled ? "y" : "n", "", bp->spec);
 	if (bp->hits)
 		ld_fout(f, "\tbreakpoint already hit %u time%s\n", bp->hits,
 			bp->hits == 1 ? "" : "s");
 	if (bp->ignore)
 		ld_fout(f, "\tWill ignore next %u crossings of breakpoint.\n",
 			bp->ignore);
+}
+
+/* gdb's row of a watchpoint: no address, the expression. */
+static void watch_row(FILE *f, const struct ld_bp *bp, int tw)
+{
+	ld_fout(f, "%-7d %-*s %-4s %-3s %-18s %s\n", bp->num, tw,
+		ld_watch_short(bp->type), "keep",
+		bp->enabled ? "y" : "n", "", bp->spec);
+	hit_lines(f, bp);
 }
 
 void ld_render_watchpoints(FILE *f, const struct ld_bps *b)
@@ -159,12 +165,7 @@ void ld_render_breakpoints(FILE *f, const struct ld_bps *b)
 			bp->type == LD_BP_TEMP ? "del" : "keep",
 			bp->enabled ? "y" : "n", addr,
 			bp->pending || !bp->where ? bp->spec : bp->where);
-		if (bp->hits)
-			ld_fout(f, "\tbreakpoint already hit %u time%s\n", bp->hits,
-				bp->hits == 1 ? "" : "s");
-		if (bp->ignore)
-			ld_fout(f, "\tWill ignore next %u crossings of breakpoint.\n",
-				bp->ignore);
+		hit_lines(f, bp);
 	}
 	if (!shown)
 		ld_fout(f, "No breakpoints.\n");

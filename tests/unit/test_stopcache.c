@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "tap.h"
+#include "quietly.h"
 #include "layoutdbg/cmdtable.h"
 #include "layoutdbg/heapstop.h"
 #include "layoutdbg/infrun.h"
@@ -83,23 +84,9 @@ static bool t_keep_heap(void)
 	return true;
 }
 
-/* A command whose output (and the tracee's) must not mix with TAP. */
 static int quietly(const char *cmd)
 {
-	int saved, null, r;
-
-	fflush(stdout);
-	saved = dup(STDOUT_FILENO);
-	null = open("/dev/null", O_WRONLY);
-	if (saved < 0 || null < 0)
-		return LD_CMD_FAIL;
-	dup2(null, STDOUT_FILENO);
-	close(null);
-	r = ld_execute(&S, cmd);
-	fflush(stdout);
-	dup2(saved, STDOUT_FILENO);
-	close(saved);
-	return r;
+	return quietly_in(&S, cmd);
 }
 
 static bool stopped(void)

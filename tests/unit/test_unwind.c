@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "tap.h"
+#include "quietly.h"
 #include "layoutdbg/cmdtable.h"
 #include "layoutdbg/infrun.h"
 #include "layoutdbg/output.h"
@@ -26,24 +27,9 @@
 static struct ld_session S;
 static const char *fixtures;
 
-/* A command whose tracee output must not mix with TAP: the program is
- * spawned (and keeps) stdout on /dev/null. */
 static int quietly(const char *cmd)
 {
-	int saved, null, r;
-
-	fflush(stdout);
-	saved = dup(STDOUT_FILENO);
-	null = open("/dev/null", O_WRONLY);
-	if (saved < 0 || null < 0)
-		return LD_CMD_FAIL;
-	dup2(null, STDOUT_FILENO);
-	close(null);
-	r = ld_execute(&S, cmd);
-	fflush(stdout);
-	dup2(saved, STDOUT_FILENO);
-	close(saved);
-	return r;
+	return quietly_in(&S, cmd);
 }
 
 static bool start(const char *fixture)
