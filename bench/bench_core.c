@@ -233,7 +233,7 @@ static void bench_pages(struct ld_session *s, pid_t pid, char *buf, size_t len)
 	int i;
 
 	snprintf(path, sizeof path, "/proc/%d/smaps", (int)pid);
-	s->snapshot_pages = true;
+	s->settings.snapshot_pages = true;
 	for (i = 0; i < REPS; i++) {
 		struct ld_smaps sm;
 		struct ld_snapshot *snap;
@@ -252,14 +252,14 @@ static void bench_pages(struct ld_session *s, pid_t pid, char *buf, size_t len)
 		ts[i] = now_us() - t0;
 		cts[i] = cpu_us() - c0;
 		ld_smaps_release(&sm);
-		s->stop_gen++;
+		s->live.stop_gen++;
 		t0 = now_us();
 		c0 = cpu_us();
 		snap = ld_session_snapshot(s, NULL);
 		t[i] = now_us() - t0;
 		ct[i] = cpu_us() - c0;
 		if (snap)
-			ld_snapshot_drop(&s->snaps, snap);
+			ld_snapshot_drop(&s->recording.snaps, snap);
 	}
 	printf("smapsread_20000 %.1f %.1f\n", median(ts, REPS), median(base, REPS));
 	printf("snapshotpages_20000 %.1f %.1f\n", median(t, REPS), median(base, REPS));
@@ -325,17 +325,17 @@ static void bench_maps(const char *dir, bool pages_only)
 		if (ld_attach(&s, pid) < 0) {
 			printf("snapshot skipped: cannot attach\n");
 		} else {
-			s.snapshot_pages = false;	/* the layout alone */
+			s.settings.snapshot_pages = false;	/* the layout alone */
 			for (i = 0; i < REPS && !pages_only; i++) {
 				struct ld_snapshot *snap;
 				double t0;
 
-				s.stop_gen++;	/* as after a resume: read afresh */
+				s.live.stop_gen++;	/* as after a resume: read afresh */
 				t0 = now_us();
 				snap = ld_session_snapshot(&s, NULL);
 				t[i] = now_us() - t0;
 				if (snap)
-					ld_snapshot_drop(&s.snaps, snap);
+					ld_snapshot_drop(&s.recording.snaps, snap);
 			}
 			if (!pages_only)
 				printf("snapshot_20000 %.1f %.1f\n", median(t, REPS),

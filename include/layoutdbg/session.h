@@ -30,33 +30,58 @@
 #define LD_SNAP_INNER 256
 #define LD_SNAP_OUTER 256
 
-struct ld_session {
-	/* the program */
+/* The session's state in owned parts.  Each part is changed only by its
+ * owner (tools/check-layers enforces it for assignments; OWNERS there is
+ * the allow-list); anyone may read it.  Other code changes it through the
+ * owner's functions. */
+
+/* The program: written by ld_session_file (session.c) and the setters of
+ * its arguments (ld_program_set_args). */
+struct ld_program {
 	char *exe_path;
 	struct ld_elf *exe;
 	char **args;                /* arguments after argv[0]; NULL-ended */
 	struct ld_lines *exe_lines; /* the program's DWARF lines, before `run` */
 	bool exe_lines_failed;
-	bool aslr;                  /* run with randomization */
+};
 
-	/* the process */
+/* The live process and what run control keeps about it: written by the
+ * engine floor (run control, breakpoints, session); the commands select a
+ * thread or frame through ld_select_thread / ld_select_frame. */
+struct ld_live {
 	struct ld_proc *proc;
 	pid_t cur_tid;              /* the selected thread */
 	pid_t report_tid;           /* the thread of the last reported stop */
 	bool proc_aslr;             /* the live process runs randomized */
-	struct ld_maps maps;        /* cached; valid while maps_gen == stop_gen */
-	unsigned maps_gen, stop_gen;
+	unsigned stop_gen;          /* counts stops; keys the per-stop cache */
 	struct ld_objs objs;
 	struct ld_unwinder *unw;
 	struct ld_bps bps;
 	struct ld_bp *solib_bp;
 	int frame;                  /* selected frame for `frame`, `finish` */
 	struct ld_stop_report last_stop; /* run control's; see ld_last_stop */
-	/* Told every stop and note of run control (the presentation layer
-	 * renders them); NULL: nobody listens. */
-	void (*observer)(struct ld_session *s, const struct ld_note *n);
+	bool pinned;                /* tracer and program share cpu_pinned now */
+	int cpu_pinned;
+	cpu_set_t our_cpus, prog_cpus; /* the affinities to give back */
+	int tty;                    /* our controlling terminal (fd) when we are
+				       its foreground group, else -1 */
+};
 
-	/* system calls and the memory timeline */
+/* What is read from the stopped process once per stop: valid while its
+ * generation equals live.stop_gen.  Written by the engine floor only. */
+struct ld_stop_cache {
+	struct ld_maps maps;        /* valid while maps_gen == stop_gen */
+	unsigned maps_gen;
+	struct ld_smaps *smaps;     /* residency (resident.c); valid while
+				       smaps_gen == stop_gen */
+	unsigned smaps_gen;
+	pid_t smaps_pid;
+};
+
+/* System calls, the memory timeline and snapshots: written by the engine
+ * floor; `trace memory` and `snapshot` ask it through ld_trace_memory and
+ * the snapshot functions. */
+struct ld_recording {
 	struct ld_timeline timeline;
 	bool tracing;               /* `trace memory`: record memory calls */
 	int trace_until;            /* stop only at this breakpoint (0: any) */
@@ -66,39 +91,63 @@ struct ld_session {
 	bool syscall_stops;         /* resume with PTRACE_SYSCALL */
 	uint64_t cur_brk;           /* the break, tracked from brk calls */
 	bool cur_brk_known;
-
-	/* snapshots */
 	struct ld_snapshots snaps;
-	bool auto_snapshot;
+};
 
-	/* residency (resident.c): smaps cached per stop like the maps */
-	struct ld_smaps *smaps;     /* valid while smaps_gen == stop_gen */
-	unsigned smaps_gen;
-	pid_t smaps_pid;
+/* Every `set` option and the `handle` tables: written by the settings
+ * command module (commands/settings.c) and their defaults by
+ * ld_session_init. */
+struct ld_settings {
+	bool aslr;                  /* run with randomization */
+	bool auto_snapshot;
 	bool vmmap_resident;        /* `set vmmap-resident`: vmmap/layout column */
 	bool snapshot_pages;        /* `set snapshot-pages`: page counts kept */
-
 	bool emulate;               /* step off breakpoints by emulation */
 	bool cpu_pinning;           /* `set cpu-pinning`: one CPU in hit loops */
-	bool pinned;                /* tracer and program share cpu_pinned now */
-	int cpu_pinned;
-	cpu_set_t our_cpus, prog_cpus; /* the affinities to give back */
 	bool follow_fork_child;     /* set follow-fork-mode child */
-	int tty;                    /* our controlling terminal (fd) when we are
-				       its foreground group, else -1 */
-
-	/* presentation */
-	bool json;
-	bool color;
-	unsigned value_num;         /* $N numbering of `finish` values */
 	bool handle_pass[65];       /* deliver signal N to the tracee */
 	bool handle_stop[65];       /* stop at signal N */
 };
+
+/* What the front-end sees: the observer is set by the front-end
+ * (cli/main.c); value numbers are given by run control's stop report. */
+struct ld_session;
+
+struct ld_ui {
+	unsigned value_num;         /* $N numbering of `finish` values */
+	/* Told every stop and note of run control (the presentation layer
+	 * renders them); NULL: nobody listens. */
+	void (*observer)(struct ld_session *s, const struct ld_note *n);
+};
+
+struct ld_session {
+	struct ld_program program;
+	struct ld_live live;
+	struct ld_stop_cache cache;
+	struct ld_recording recording;
+	struct ld_settings settings;
+	struct ld_ui ui;
+};
+
 
 void ld_session_init(struct ld_session *s);
 /* Frees the session's state; the process must be over (ld_session_end in
  * infrun.h ends it first). */
 void ld_session_release(struct ld_session *s);
+
+/* The program's arguments become args (a NULL-ended vector of strings
+ * from malloc, which the session now owns); the old ones are freed. */
+void ld_program_set_args(struct ld_session *s, char **args);
+
+/* Select thread tid (and its innermost frame) / frame level of the
+ * selected thread, for the commands that take effect there. */
+void ld_select_thread(struct ld_session *s, pid_t tid);
+void ld_select_frame(struct ld_session *s, int level);
+
+/* `trace memory`: record memory calls from now on, stopping only at
+ * breakpoint until (0: any), or nowhere once until_exit was asked in this
+ * process. */
+void ld_trace_memory(struct ld_session *s, int until, bool until_exit);
 
 /* Read PROGRAM's ELF file into the session (replacing the current one).
  * Prints the error.  0 / -1.  ld_program_file (infrun.h) also re-resolves

@@ -7,6 +7,12 @@
 
 #include "layoutdbg/session.h"
 
+/* The setters of struct ld_settings for the rest of the front-end (this
+ * module owns it).  ld_settings_handle applies one word of `handle` to
+ * signal sig: 0, or -1 when action is not one (nothing printed). */
+void ld_settings_set_aslr(struct ld_session *s, bool on);
+int ld_settings_handle(struct ld_session *s, int sig, const char *action);
+
 int ld_cmd_set_args(struct ld_session *s, char *args);
 int ld_cmd_set_disable_randomization(struct ld_session *s, char *args);
 int ld_cmd_set_auto_snapshot(struct ld_session *s, char *args);

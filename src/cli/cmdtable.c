@@ -118,10 +118,10 @@ static const char *closest(const struct cmd *table, const char *w)
 static int check_flags(struct ld_session *s, const struct cmd *c,
 		       const char *what)
 {
-	if ((c->flags & NEED_PROC) && !s->proc)
+	if ((c->flags & NEED_PROC) && !s->live.proc)
 		return ld_error("%s: no process: the program is not being run "
 				"(use `run`, `start` or `attach PID`)", what);
-	if ((c->flags & NEED_FILE) && !s->exe)
+	if ((c->flags & NEED_FILE) && !s->program.exe)
 		return ld_error("%s: no program loaded (use `file PROGRAM`)", what);
 	return 0;
 }
@@ -257,7 +257,7 @@ static int cmd_show(struct ld_session *s, char *args)
 
 	snprintf(word, sizeof word, "%.*s", (int)strcspn(p, " \t"), p);
 	if (*word && !lookup(show_cmds, word, &amb) &&
-	    ld_snapshot_find(&s->snaps, word))
+	    ld_snapshot_find(&s->recording.snaps, word))
 		return ld_cmd_show_snap(s, word);
 	if (*word && (word[0] == '$' || isdigit((unsigned char)word[0])))
 		return ld_cmd_show_snap(s, word);

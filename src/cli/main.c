@@ -15,6 +15,7 @@
 #include "layoutdbg/repl.h"
 #include "layoutdbg/script.h"
 #include "layoutdbg/session.h"
+#include "layoutdbg/settings.h"
 #include "layoutdbg/srcview.h"
 #include "layoutdbg/stop.h"
 #include "layoutdbg/usage.h"
@@ -125,7 +126,7 @@ static int parse_opts(int argc, char **argv, struct opts *o,
 			ld_json_set(1);
 			o->quiet = true;
 		} else if (!strcmp(n, "-aslr")) {
-			s->aslr = true;
+			ld_settings_set_aslr(s, true);
 		} else if (!strncmp(n, "-color=", 7) || !strncmp(n, "-colour=", 8)) {
 			const char *w = strchr(n, '=') + 1;
 
@@ -170,15 +171,16 @@ static void read_rc(struct ld_session *s)
 static int set_program(struct ld_session *s, int argc, char **argv, int idx)
 {
 	int i, n = argc - idx - 1;
+	char **args;
 
 	if (ld_program_file(s, argv[idx]) < 0)
 		return -1;
-	free(s->args);
-	s->args = calloc((size_t)n + 1, sizeof *s->args);
-	if (!s->args)
+	args = calloc((size_t)n + 1, sizeof *args);
+	if (!args)
 		return ld_error("%s", strerror(ENOMEM));
 	for (i = 0; i < n; i++)
-		s->args[i] = strdup(argv[idx + 1 + i]);
+		args[i] = strdup(argv[idx + 1 + i]);
+	ld_program_set_args(s, args);
 	return 0;
 }
 
@@ -190,7 +192,7 @@ int main(int argc, char **argv)
 	size_t i;
 
 	ld_session_init(&s);
-	s.observer = ld_render_note;
+	s.ui.observer = ld_render_note;
 	rc = parse_opts(argc, argv, &o, &s);
 	if (rc >= 0) {
 		ld_session_end(&s);
@@ -210,7 +212,7 @@ int main(int argc, char **argv)
 	if (!o.nx)
 		read_rc(&s);
 	if (o.prog_index && set_program(&s, argc, argv, o.prog_index) == 0 && !o.quiet)
-		ld_show_reading_symbols(s.exe_path);
+		ld_show_reading_symbols(s.program.exe_path);
 	if (o.pid)
 		ld_attach(&s, (pid_t)o.pid);
 	for (i = 0; i < o.nex && !quit && !ld_terminate; i++) {

@@ -30,9 +30,9 @@ static struct ld_session *crash_session;
  * also interrupt the running tracee, so waitpid returns. */
 static void kick_tracee(void)
 {
-	if (ld_running && crash_session && crash_session->proc &&
-	    !crash_session->proc->exited)
-		ld_proc_interrupt_raw(crash_session->proc);
+	if (ld_running && crash_session && crash_session->live.proc &&
+	    !crash_session->live.proc->exited)
+		ld_proc_interrupt_raw(crash_session->live.proc);
 }
 
 static void on_sigint(int sig)
@@ -70,7 +70,7 @@ static void on_terminate(int sig)
  * through an interrupt: rare, not impossible.) */
 static bool pc_adjusted(pid_t tid)
 {
-	struct ld_thread *t = ld_proc_thread(crash_session->proc, tid);
+	struct ld_thread *t = ld_proc_thread(crash_session->live.proc, tid);
 
 	return t && t->state == LD_T_STOPPED && t->regs_valid;
 }
@@ -80,12 +80,12 @@ static void on_crash(int sig)
 	struct ld_session *s = crash_session;
 	size_t i;
 
-	if (s && s->proc && !s->proc->exited &&
-	    (s->proc->spawned || ld_guardian_crash_release(pc_adjusted) < 0)) {
-		for (i = 0; i < s->bps.nsites; i++)
-			ld_mem_poke_byte(s->proc->pid, s->bps.sites[i].addr,
-					 s->bps.sites[i].orig);
-		ld_proc_abandon(s->proc);
+	if (s && s->live.proc && !s->live.proc->exited &&
+	    (s->live.proc->spawned || ld_guardian_crash_release(pc_adjusted) < 0)) {
+		for (i = 0; i < s->live.bps.nsites; i++)
+			ld_mem_poke_byte(s->live.proc->pid, s->live.bps.sites[i].addr,
+					 s->live.bps.sites[i].orig);
+		ld_proc_abandon(s->live.proc);
 	}
 	signal(sig, SIG_DFL);
 	raise(sig);
@@ -204,15 +204,15 @@ static char *gen_symbol(const char *text, int state)
 			free(g.v[k]);
 		g.n = 0;
 		i = 0;
-		if (cur_session->proc) {
-			for (k = 0; k < cur_session->objs.n; k++) {
-				struct ld_elf *e = ld_obj_elf(&cur_session->objs.v[k]);
+		if (cur_session->live.proc) {
+			for (k = 0; k < cur_session->live.objs.n; k++) {
+				struct ld_elf *e = ld_obj_elf(&cur_session->live.objs.v[k]);
 
 				if (e)
 					ld_elf_foreach_name(e, text, add_name, &g);
 			}
-		} else if (cur_session->exe) {
-			ld_elf_foreach_name(cur_session->exe, text, add_name, &g);
+		} else if (cur_session->program.exe) {
+			ld_elf_foreach_name(cur_session->program.exe, text, add_name, &g);
 		}
 	}
 	while (i < g.n) {
@@ -237,8 +237,8 @@ static char *gen_snapshot(const char *text, int state)
 
 	if (!state)
 		i = 0;
-	while (i < 2 * cur_session->snaps.n) {
-		const struct ld_snapshot *snap = cur_session->snaps.v[i / 2];
+	while (i < 2 * cur_session->recording.snaps.n) {
+		const struct ld_snapshot *snap = cur_session->recording.snaps.v[i / 2];
 		char num[32];
 		const char *cand = num;
 

@@ -128,7 +128,6 @@ int ld_args_set(struct ld_session *s, const char *args)
 
 	if (!v)
 		return ld_error("set args: %s", strerror(ENOMEM));
-	ld_free_words(s->args);
-	s->args = v;
+	ld_program_set_args(s, v);
 	return 0;
 }

@@ -33,8 +33,8 @@ static int each_bp(struct ld_session *s, char *args, const char *what,
 	size_t i;
 
 	if (!*ld_skip_ws(args)) {
-		for (i = s->bps.n; i-- > 0;)
-			if (s->bps.v[i]->num && fn(s, s->bps.v[i], arg) < 0)
+		for (i = s->live.bps.n; i-- > 0;)
+			if (s->live.bps.v[i]->num && fn(s, s->live.bps.v[i], arg) < 0)
 				rc = -1;
 		return rc;
 	}
@@ -45,7 +45,7 @@ static int each_bp(struct ld_session *s, char *args, const char *what,
 			rc = -1;
 			continue;
 		}
-		bp = ld_bp_by_num(&s->bps, (int)n);
+		bp = ld_bp_by_num(&s->live.bps, (int)n);
 		if (!bp) {
 			rc = ld_error("%s: no breakpoint number %lu", what, n);
 			continue;
@@ -96,7 +96,7 @@ int ld_cmd_ignore(struct ld_session *s, char *args)
 	if (ld_parse_uint("ignore", w1, INT_MAX, &num) < 0 ||
 	    ld_parse_uint("ignore", w2, UINT_MAX, &count) < 0)
 		return -1;
-	bp = ld_bp_by_num(&s->bps, (int)num);
+	bp = ld_bp_by_num(&s->live.bps, (int)num);
 	if (!bp)
 		return ld_error("ignore: no breakpoint number %lu", num);
 	bp->ignore = (unsigned)count;
@@ -106,13 +106,13 @@ int ld_cmd_ignore(struct ld_session *s, char *args)
 
 int ld_cmd_info_breakpoints(struct ld_session *s, char *args)
 {
-	return ld_show_breakpoints(&s->bps);
+	return ld_show_breakpoints(&s->live.bps);
 }
 
 static struct ld_bp *new_catch(struct ld_session *s, enum ld_bp_type type,
 			       const char *spec)
 {
-	struct ld_bp *bp = ld_bp_add(&s->bps, type, spec);
+	struct ld_bp *bp = ld_bp_add(&s->live.bps, type, spec);
 
 	if (!bp) {
 		ld_error("catch: %s", strerror(ENOMEM));
@@ -154,7 +154,7 @@ static int catch_syscall(struct ld_session *s, char *args, bool memory)
 		return -1;
 	bp->sys = set;
 	ld_show_catchpoint(bp->num, spec, NULL);
-	if (s->proc && !s->seccomp)
+	if (s->live.proc && !s->recording.seccomp)
 		ld_show_catch_unfiltered();
 	return 0;
 }

@@ -40,7 +40,7 @@ static int examine_strings(struct ld_session *s, uint64_t addr,
 
 	for (i = 0; i < count; i++) {
 		char str[4096];
-		int r = ld_mem_read_string(s->cur_tid, addr, str, sizeof str);
+		int r = ld_mem_read_string(s->live.cur_tid, addr, str, sizeof str);
 
 		if (r && !str[0])
 			return ld_error("x: cannot access memory at 0x%" PRIx64, addr);

@@ -23,12 +23,12 @@ int ld_cmd_file(struct ld_session *s, char *args)
 	w = ld_skip_ws(args);
 	if (!*w)
 		return ld_error("file: a program is needed");
-	if (s->proc)
+	if (s->live.proc)
 		return ld_error("file: process %d is being debugged; `kill` or "
-				"`detach` first", (int)s->proc->pid);
+				"`detach` first", (int)s->live.proc->pid);
 	if (ld_program_file(s, w) < 0)
 		return -1;
-	ld_show_reading_symbols(s->exe_path);
+	ld_show_reading_symbols(s->program.exe_path);
 	return 0;
 }
 
@@ -40,9 +40,9 @@ static struct ld_lines *lines_for(struct ld_session *s, uint64_t addr,
 	struct ld_obj *ob;
 
 	*bias = 0;
-	if (!s->proc)
+	if (!s->live.proc)
 		return ld_session_exe_lines(s);
-	ob = ld_objs_at(&s->objs, addr);
+	ob = ld_objs_at(&s->live.objs, addr);
 	if (!ob)
 		return NULL;
 	*bias = ob->bias;
@@ -57,10 +57,10 @@ static bool func_entry(struct ld_session *s, const char *name, uint64_t *addr)
 	const struct ld_symbol *sym;
 	struct ld_obj *ob;
 
-	if (s->proc)
-		*addr = ld_objs_resolve(&s->objs, name, NULL, &ob);
+	if (s->live.proc)
+		*addr = ld_objs_resolve(&s->live.objs, name, NULL, &ob);
 	else
-		*addr = s->exe && (sym = ld_elf_lookup_any(s->exe, name)) ?
+		*addr = s->program.exe && (sym = ld_elf_lookup_any(s->program.exe, name)) ?
 			sym->value : 0;
 	return *addr != 0;
 }
@@ -100,13 +100,13 @@ static int line_of_source(struct ld_session *s, const char *file, unsigned line)
 	size_t i;
 	int r = -1;
 
-	for (i = 0; s->proc && i < s->objs.n && r < 0; i++) {
-		l = ld_obj_lines(&s->objs.v[i]);
-		bias = s->objs.v[i].bias;
+	for (i = 0; s->live.proc && i < s->live.objs.n && r < 0; i++) {
+		l = ld_obj_lines(&s->live.objs.v[i]);
+		bias = s->live.objs.v[i].bias;
 		if (l)
 			r = ld_lines_line_start(l, file, line, &a, &actual, err, sizeof err);
 	}
-	if (!s->proc && (l = ld_session_exe_lines(s)))
+	if (!s->live.proc && (l = ld_session_exe_lines(s)))
 		r = ld_lines_line_start(l, file, line, &a, &actual, err, sizeof err);
 	if (r < 0)
 		return ld_error("info line: %s", err);
@@ -130,20 +130,20 @@ int ld_cmd_info_line(struct ld_session *s, char *args)
 	ld_trim_end(w);
 	if (!*w) {
 		struct ld_frames fs = { 0 };
-		struct ld_thread *t = s->proc ? ld_session_thread(s) : NULL;
+		struct ld_thread *t = s->live.proc ? ld_session_thread(s) : NULL;
 		uint64_t pc;
 		int n;
 
 		if (!t)
 			return ld_error("info line: no process: give a location "
 					"(FILE:LINE, FUNCTION or *ADDRESS)");
-		n = ld_session_stack(s, t->tid, (size_t)s->frame + 1, &fs);
-		pc = n > s->frame ? fs.v[s->frame].pc : 0;
+		n = ld_session_stack(s, t->tid, (size_t)s->live.frame + 1, &fs);
+		pc = n > s->live.frame ? fs.v[s->live.frame].pc : 0;
 		ld_frames_release(&fs);
-		if (n <= s->frame)
-			return ld_error("info line: cannot unwind to frame %d", s->frame);
+		if (n <= s->live.frame)
+			return ld_error("info line: cannot unwind to frame %d", s->live.frame);
 		/* a caller's line is the one of its call, before the return */
-		return line_at_addr(s, pc - (s->frame > 0));
+		return line_at_addr(s, pc - (s->live.frame > 0));
 	}
 	if (*w == '*') {
 		if (ld_eval_addr(s, "info line", w + 1, &a) < 0)
@@ -180,10 +180,10 @@ int ld_cmd_info_sharedlibrary(struct ld_session *s, char *args)
 
 	if (ld_session_rescan(s) < 0)
 		return -1;
-	for (i = 0; i < s->objs.n; i++)
+	for (i = 0; i < s->live.objs.n; i++)
 		/* opening the ELF gives an unlisted object its bias */
-		ld_obj_elf(&s->objs.v[i]);
-	return ld_show_objects(&s->objs);
+		ld_obj_elf(&s->live.objs.v[i]);
+	return ld_show_objects(&s->live.objs);
 }
 
 static char list_file[4096];
@@ -226,11 +226,11 @@ static int list_location(struct ld_session *s, char *w, char *file,
 static unsigned long pc_line(struct ld_session *s)
 {
 	struct ld_line row;
-	struct ld_thread *t = s->proc ? ld_proc_thread(s->proc, s->cur_tid) : NULL;
+	struct ld_thread *t = s->live.proc ? ld_proc_thread(s->live.proc, s->live.cur_tid) : NULL;
 	ld_regs r;
 
 	return t && ld_regs_get(t->tid, &r) == 0 &&
-	       ld_objs_line_at(&s->objs, r.rip, &row) ? row.line : 1;
+	       ld_objs_line_at(&s->live.objs, r.rip, &row) ? row.line : 1;
 }
 
 /* Lines first.. (10) of file; center is the line asked for (0: none). */

@@ -18,7 +18,7 @@ static int info_proc_mappings(struct ld_session *s, char *args)
 
 	if (!m)
 		return -1;
-	return ld_show_proc_mappings(s->proc->pid, m);
+	return ld_show_proc_mappings(s->live.proc->pid, m);
 }
 
 int ld_cmd_info_proc(struct ld_session *s, char *args)
@@ -44,8 +44,8 @@ static uint64_t data_end(struct ld_session *s, bool *apart)
 	size_t i, k;
 
 	*apart = false;
-	for (i = 0; i < s->objs.n; i++) {
-		struct ld_obj *ob = &s->objs.v[i];
+	for (i = 0; i < s->live.objs.n; i++) {
+		struct ld_obj *ob = &s->live.objs.v[i];
 		struct ld_elf *e = ob->is_exe ? ld_obj_elf(ob) : NULL;
 
 		if (e)
@@ -92,9 +92,9 @@ int ld_cmd_info_aslr(struct ld_session *s, char *args)
 	struct ld_aslr_view v = {
 		.randomize_va_space =
 			read_sysctl_int("/proc/sys/kernel/randomize_va_space", -1),
-		.new_randomized = s->aslr,
-		.pid = s->proc ? s->proc->pid : 0,
-		.proc_randomized = s->proc_aslr,
+		.new_randomized = s->settings.aslr,
+		.pid = s->live.proc ? s->live.proc->pid : 0,
+		.proc_randomized = s->live.proc_aslr,
 	};
 
 	return ld_show_aslr(&v);

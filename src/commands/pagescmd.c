@@ -20,7 +20,7 @@ static const struct ld_smaps *smaps_for(struct ld_session *s, bool rollup,
 	note[0] = 0;
 	if (rollup) {
 		ld_smaps_init(own);
-		r = ld_smaps_read(s->proc->pid, true, own, err, sizeof err);
+		r = ld_smaps_read(s->live.proc->pid, true, own, err, sizeof err);
 		sm = own;
 		if (r < 0 && !own->maps.n) {
 			ld_smaps_release(own);
@@ -36,7 +36,7 @@ static const struct ld_smaps *smaps_for(struct ld_session *s, bool rollup,
 	}
 	if (r < 0)
 		snprintf(note, len, "/proc/%d/%s: %s: showing what was read "
-			 "before it", (int)s->proc->pid,
+			 "before it", (int)s->live.proc->pid,
 			 rollup ? "smaps_rollup" : "smaps", err);
 	else if (!sm->maps.n)
 		snprintf(note, len, "no mappings: the process is exiting");
@@ -54,7 +54,7 @@ int ld_cmd_info_proc_smaps(struct ld_session *s, char *args, bool rollup)
 	sm = smaps_for(s, rollup, &own, note, sizeof note);
 	if (!sm)
 		return -1;
-	r = ld_show_smaps(sm, s->proc->pid, rollup, note);
+	r = ld_show_smaps(sm, s->live.proc->pid, rollup, note);
 	if (rollup)
 		ld_smaps_release(&own);
 	return r;

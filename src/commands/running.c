@@ -10,6 +10,7 @@
 #include "layoutdbg/infrun.h"
 #include "layoutdbg/running.h"
 #include "layoutdbg/runview.h"
+#include "layoutdbg/settings.h"
 #include "layoutdbg/stop.h"
 
 int ld_cmd_run(struct ld_session *s, char *args)
@@ -80,7 +81,7 @@ static int step_lines(struct ld_session *s, char *args, const char *what,
 
 	if (ld_opt_uint(&args, what, UINT_MAX, &n) < 0)
 		return -1;
-	while (n-- && s->proc)
+	while (n-- && s->live.proc)
 		if (ld_step_line(s, mode) < 0)
 			return -1;
 	return 0;
@@ -130,16 +131,16 @@ int ld_cmd_info_threads(struct ld_session *s, char *args)
 	size_t i;
 
 	ld_threads_begin(&o);
-	for (i = 0; i < s->proc->nthreads; i++) {
-		struct ld_thread *t = &s->proc->threads[i];
+	for (i = 0; i < s->live.proc->nthreads; i++) {
+		struct ld_thread *t = &s->live.proc->threads[i];
 		struct ld_thread_row row = { .num = t->num, .tid = t->tid,
-					     .current = t->tid == s->cur_tid };
+					     .current = t->tid == s->live.cur_tid };
 		char name[64], where[512];
 		ld_regs r;
 
 		if (t->state == LD_T_GONE)
 			continue;
-		row.name = thread_name(s->proc->pid, t->tid, name, sizeof name);
+		row.name = thread_name(s->live.proc->pid, t->tid, name, sizeof name);
 		row.has_pc = ld_regs_get(t->tid, &r) == 0;
 		row.pc = row.has_pc ? r.rip : 0;
 		if (!row.has_pc)
@@ -168,13 +169,12 @@ int ld_cmd_thread(struct ld_session *s, char *args)
 	}
 	if (ld_parse_uint("thread", w, INT_MAX, &n) < 0)
 		return -1;
-	for (i = 0; i < s->proc->nthreads; i++) {
-		struct ld_thread *t = &s->proc->threads[i];
+	for (i = 0; i < s->live.proc->nthreads; i++) {
+		struct ld_thread *t = &s->live.proc->threads[i];
 
 		if (t->num != (int)n || t->state == LD_T_GONE)
 			continue;
-		s->cur_tid = t->tid;
-		s->frame = 0;
+		ld_select_thread(s, t->tid);
 		ld_show_thread_switch(t->num, t->tid, ld_regs_get(t->tid, &r) ? NULL :
 				      ld_describe_pc(s, r.rip, where, sizeof where));
 		return 0;
@@ -216,19 +216,11 @@ int ld_cmd_handle(struct ld_session *s, char *args)
 		ld_warn("handle: SIG%s cannot be caught or ignored by the program",
 			sigabbrev_np(sig));
 	while ((a = ld_next_word(&args))) {
-		if (!strcmp(a, "stop") || !strcmp(a, "print"))
-			s->handle_stop[sig] = true;
-		else if (!strcmp(a, "nostop") || !strcmp(a, "noprint"))
-			s->handle_stop[sig] = false;
-		else if (!strcmp(a, "pass") || !strcmp(a, "noignore"))
-			s->handle_pass[sig] = true;
-		else if (!strcmp(a, "nopass") || !strcmp(a, "ignore"))
-			s->handle_pass[sig] = false;
-		else
+		if (ld_settings_handle(s, sig, a) < 0)
 			return ld_error("handle: \"%s\": expected stop, nostop, pass "
 					"or nopass", a);
 	}
-	ld_show_signals(&sig, 1, s->handle_stop, s->handle_pass);
+	ld_show_signals(&sig, 1, s->settings.handle_stop, s->settings.handle_pass);
 	return 0;
 }
 
@@ -240,6 +232,6 @@ int ld_cmd_info_signals(struct ld_session *s, char *args)
 	for (sig = 1; sig < 32; sig++)
 		if (sigabbrev_np(sig))
 			sigs[n++] = sig;
-	ld_show_signals(sigs, n, s->handle_stop, s->handle_pass);
+	ld_show_signals(sigs, n, s->settings.handle_stop, s->settings.handle_pass);
 	return 0;
 }

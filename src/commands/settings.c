@@ -24,19 +24,39 @@ int ld_cmd_set_args(struct ld_session *s, char *args)
 	return ld_args_set(s, args);
 }
 
+void ld_settings_set_aslr(struct ld_session *s, bool on)
+{
+	s->settings.aslr = on;
+}
+
+int ld_settings_handle(struct ld_session *s, int sig, const char *action)
+{
+	if (!strcmp(action, "stop") || !strcmp(action, "print"))
+		s->settings.handle_stop[sig] = true;
+	else if (!strcmp(action, "nostop") || !strcmp(action, "noprint"))
+		s->settings.handle_stop[sig] = false;
+	else if (!strcmp(action, "pass") || !strcmp(action, "noignore"))
+		s->settings.handle_pass[sig] = true;
+	else if (!strcmp(action, "nopass") || !strcmp(action, "ignore"))
+		s->settings.handle_pass[sig] = false;
+	else
+		return -1;
+	return 0;
+}
+
 int ld_cmd_set_disable_randomization(struct ld_session *s, char *args)
 {
 	bool on;
 
 	if (parse_onoff("set disable-randomization", ld_next_word(&args), &on) < 0)
 		return -1;
-	s->aslr = !on;
+	s->settings.aslr = !on;
 	return 0;
 }
 
 int ld_cmd_set_auto_snapshot(struct ld_session *s, char *args)
 {
-	return parse_onoff("set auto-snapshot", ld_next_word(&args), &s->auto_snapshot);
+	return parse_onoff("set auto-snapshot", ld_next_word(&args), &s->settings.auto_snapshot);
 }
 
 int ld_cmd_set_follow_fork(struct ld_session *s, char *args)
@@ -44,9 +64,9 @@ int ld_cmd_set_follow_fork(struct ld_session *s, char *args)
 	char *w = ld_next_word(&args);
 
 	if (w && !strcmp(w, "child"))
-		s->follow_fork_child = true;
+		s->settings.follow_fork_child = true;
 	else if (w && !strcmp(w, "parent"))
-		s->follow_fork_child = false;
+		s->settings.follow_fork_child = false;
 	else
 		return ld_error("set follow-fork-mode: expected \"parent\" or \"child\"");
 	return 0;
@@ -54,7 +74,7 @@ int ld_cmd_set_follow_fork(struct ld_session *s, char *args)
 
 int ld_cmd_show_follow_fork(struct ld_session *s, char *args)
 {
-	ld_show_follow_fork(s->follow_fork_child);
+	ld_show_follow_fork(s->settings.follow_fork_child);
 	return 0;
 }
 
@@ -66,24 +86,24 @@ static int show_onoff(const char *what, bool on)
 
 int ld_cmd_set_emulation(struct ld_session *s, char *args)
 {
-	return parse_onoff("set step-emulation", ld_next_word(&args), &s->emulate);
+	return parse_onoff("set step-emulation", ld_next_word(&args), &s->settings.emulate);
 }
 
 int ld_cmd_set_cpu_pinning(struct ld_session *s, char *args)
 {
-	return parse_onoff("set cpu-pinning", ld_next_word(&args), &s->cpu_pinning);
+	return parse_onoff("set cpu-pinning", ld_next_word(&args), &s->settings.cpu_pinning);
 }
 
 int ld_cmd_show_cpu_pinning(struct ld_session *s, char *args)
 {
 	return show_onoff("Running the program and layoutdbg on one CPU while a "
-			  "breakpoint is passed over", s->cpu_pinning);
+			  "breakpoint is passed over", s->settings.cpu_pinning);
 }
 
 int ld_cmd_show_emulation(struct ld_session *s, char *args)
 {
 	return show_onoff("Stepping off breakpoints by emulating the instruction",
-			  s->emulate);
+			  s->settings.emulate);
 }
 
 int ld_cmd_set_color(struct ld_session *s, char *args)
@@ -98,39 +118,39 @@ int ld_cmd_set_color(struct ld_session *s, char *args)
 
 int ld_cmd_show_args(struct ld_session *s, char *args)
 {
-	ld_show_args(s->args);
+	ld_show_args(s->program.args);
 	return 0;
 }
 
 int ld_cmd_show_disable_randomization(struct ld_session *s, char *args)
 {
 	return show_onoff("Disabling randomization of debuggee's virtual address "
-			  "space", !s->aslr);
+			  "space", !s->settings.aslr);
 }
 
 int ld_cmd_set_vmmap_resident(struct ld_session *s, char *args)
 {
-	return parse_onoff("set vmmap-resident", ld_next_word(&args), &s->vmmap_resident);
+	return parse_onoff("set vmmap-resident", ld_next_word(&args), &s->settings.vmmap_resident);
 }
 
 int ld_cmd_show_vmmap_resident(struct ld_session *s, char *args)
 {
-	return show_onoff("The resident column of vmmap and layout", s->vmmap_resident);
+	return show_onoff("The resident column of vmmap and layout", s->settings.vmmap_resident);
 }
 
 int ld_cmd_set_snapshot_pages(struct ld_session *s, char *args)
 {
-	return parse_onoff("set snapshot-pages", ld_next_word(&args), &s->snapshot_pages);
+	return parse_onoff("set snapshot-pages", ld_next_word(&args), &s->settings.snapshot_pages);
 }
 
 int ld_cmd_show_snapshot_pages(struct ld_session *s, char *args)
 {
-	return show_onoff("Recording page counts in snapshots", s->snapshot_pages);
+	return show_onoff("Recording page counts in snapshots", s->settings.snapshot_pages);
 }
 
 int ld_cmd_show_auto_snapshot(struct ld_session *s, char *args)
 {
-	return show_onoff("Snapshot at every stop", s->auto_snapshot);
+	return show_onoff("Snapshot at every stop", s->settings.auto_snapshot);
 }
 
 int ld_cmd_set_debug_dir(struct ld_session *s, char *args)

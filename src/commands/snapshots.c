@@ -33,13 +33,13 @@ int ld_cmd_snapshot(struct ld_session *s, char *args)
 
 int ld_cmd_snapshots(struct ld_session *s, char *args)
 {
-	return ld_show_snapshot_list(&s->snaps);
+	return ld_show_snapshot_list(&s->recording.snaps);
 }
 
 static struct ld_snapshot *find_snap(struct ld_session *s, const char *what,
 				     const char *key)
 {
-	struct ld_snapshot *snap = ld_snapshot_find(&s->snaps, key);
+	struct ld_snapshot *snap = ld_snapshot_find(&s->recording.snaps, key);
 
 	if (!snap)
 		ld_error("%s: no snapshot \"%s\" (see `snapshots`)", what, key);
@@ -77,12 +77,12 @@ static struct ld_snapshot *timeline_snap(struct ld_session *s, const char *key)
 		ld_error("diff: \"%s\": expected @N or @N- (timeline entry N)", key);
 		return NULL;
 	}
-	e = ld_timeline_get(&s->timeline, (unsigned)n);
+	e = ld_timeline_get(&s->recording.timeline, (unsigned)n);
 	if (!e || (!before && !e->done)) {
 		ld_error("diff: no finished timeline entry %lu", n);
 		return NULL;
 	}
-	return ld_tl_as_snapshot(e, !before, s->exe_path);
+	return ld_tl_as_snapshot(e, !before, s->program.exe_path);
 }
 
 int ld_cmd_show_snap(struct ld_session *s, const char *key)
@@ -104,7 +104,7 @@ int ld_cmd_drop(struct ld_session *s, char *args)
 	snap = find_snap(s, "drop", w);
 	if (!snap)
 		return -1;
-	ld_snapshot_drop(&s->snaps, snap);
+	ld_snapshot_drop(&s->recording.snaps, snap);
 	return 0;
 }
 
@@ -142,11 +142,11 @@ int ld_cmd_diff(struct ld_session *s, char *args)
 	if (ld_next_word(&args))
 		return ld_error("diff: usage: diff [A [B]]");
 	if (!wa) {
-		if (s->snaps.n < 2)
+		if (s->recording.snaps.n < 2)
 			return ld_error("diff: two snapshots are needed (have %zu); "
-					"take them with `snapshot`", s->snaps.n);
-		a = s->snaps.v[s->snaps.n - 2];
-		b = s->snaps.v[s->snaps.n - 1];
+					"take them with `snapshot`", s->recording.snaps.n);
+		a = s->recording.snaps.v[s->recording.snaps.n - 2];
+		b = s->recording.snaps.v[s->recording.snaps.n - 1];
 	} else if (wa[0] == '@') {
 		struct ld_snapshot *ta = timeline_snap(s, wa);
 		struct ld_snapshot *tb = ta && wb ? (wb[0] == '@' ? timeline_snap(s, wb) :
@@ -246,12 +246,12 @@ int ld_cmd_load(struct ld_session *s, char *args)
 	path = ld_skip_ws(args);
 	if (!*path)
 		return ld_error("load: usage: load FILE");
-	if (ld_snapshot_load(path, &s->snaps, &snap, err, sizeof err) < 0)
+	if (ld_snapshot_load(path, &s->recording.snaps, &snap, err, sizeof err) < 0)
 		return ld_error("load: %s", err);
 	/* A saved name may clash with one of this session: keep the number. */
-	for (i = 0; snap->name && i < s->snaps.n; i++) {
-		if (s->snaps.v[i] != snap && s->snaps.v[i]->name &&
-		    !strcmp(s->snaps.v[i]->name, snap->name)) {
+	for (i = 0; snap->name && i < s->recording.snaps.n; i++) {
+		if (s->recording.snaps.v[i] != snap && s->recording.snaps.v[i]->name &&
+		    !strcmp(s->recording.snaps.v[i]->name, snap->name)) {
 			ld_warn("load: a snapshot named \"%s\" exists; the loaded one "
 				"is $%u", snap->name, snap->id);
 			free(snap->name);
@@ -286,10 +286,10 @@ int ld_cmd_export(struct ld_session *s, char *args)
 	if (!strcmp(what, "timeline")) {
 		if (strcmp(ld_export_ext(path), "json"))
 			return ld_error("export timeline: only .json is supported");
-		r = ld_export_timeline(&s->timeline, path, force, err, sizeof err);
+		r = ld_export_timeline(&s->recording.timeline, path, force, err, sizeof err);
 		if (r < 0)
 			return ld_error("export timeline %s", err);
-		ld_show_exported_timeline(s->timeline.n, path);
+		ld_show_exported_timeline(s->recording.timeline.n, path);
 		return 0;
 	}
 	if ((dots = strstr(what, ".."))) {
@@ -325,6 +325,7 @@ int ld_cmd_trace(struct ld_session *s, char *args)
 {
 	char *w = ld_next_word(&args), *u;
 	unsigned long n = 0;
+	bool until_exit = false;
 	uint64_t sb, cur;
 
 	if (!w || strcmp(w, "memory"))
@@ -336,25 +337,24 @@ int ld_cmd_trace(struct ld_session *s, char *args)
 			return ld_error("trace memory: usage: trace memory "
 					"[until BREAKPOINT|exit]");
 		if (!strcmp(what, "exit"))
-			s->trace_until_exit = true;
+			until_exit = true;
 		else if (ld_parse_uint("trace memory until", what, INT_MAX, &n) < 0)
 			return -1;
-		else if (!ld_bp_by_num(&s->bps, (int)n))
+		else if (!ld_bp_by_num(&s->live.bps, (int)n))
 			return ld_error("trace memory until %lu: no breakpoint number "
 					"%lu", n, n);
 	}
-	s->trace_until = (int)n;
-	s->tracing = true;
-	if (!s->proc) {
-		if (!s->exe)
+	ld_trace_memory(s, (int)n, until_exit);
+	if (!s->live.proc) {
+		if (!s->program.exe)
 			return ld_error("trace memory: no program loaded");
 		return ld_run(s, false);
 	}
 	/* Learn the break while a call can still be run in the tracee: from
 	 * here every brk stops it, and the timeline's break stays exact. */
-	if (!s->cur_brk_known && ld_session_brk(s, &sb, &cur) < 0)
+	if (!s->recording.cur_brk_known && ld_session_brk(s, &sb, &cur) < 0)
 		ld_warn("the program break is unknown until the first brk call");
-	if (!s->seccomp)
+	if (!s->recording.seccomp)
 		ld_show_trace_unfiltered();
 	return ld_continue(s, 1);
 }
@@ -366,12 +366,12 @@ int ld_cmd_timeline(struct ld_session *s, char *args)
 	struct ld_tl_entry *e;
 
 	if (!w)
-		return ld_show_timeline(&s->timeline, s->exe_path);
+		return ld_show_timeline(&s->recording.timeline, s->program.exe_path);
 	if (ld_parse_uint("timeline", w, UINT_MAX, &n) < 0)
 		return -1;
-	e = ld_timeline_get(&s->timeline, (unsigned)n);
+	e = ld_timeline_get(&s->recording.timeline, (unsigned)n);
 	if (!e)
 		return ld_error("timeline %lu: no such entry (the timeline has %zu)",
-				n, s->timeline.n);
-	return ld_show_timeline_entry(&s->timeline, n, e, s->exe_path);
+				n, s->recording.timeline.n);
+	return ld_show_timeline_entry(&s->recording.timeline, n, e, s->program.exe_path);
 }

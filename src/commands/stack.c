@@ -38,7 +38,7 @@ static int show_frames(struct ld_session *s, const struct ld_frames *fs,
 	size_t i;
 	int r = 0;
 
-	ld_bt_begin(&o, s->cur_tid, t->num, s->exe_path);
+	ld_bt_begin(&o, s->live.cur_tid, t->num, s->program.exe_path);
 	for (i = from; i < to && r == 0; i++) {
 		struct ld_snap_frame sf;
 
@@ -109,16 +109,16 @@ static int select_frame(struct ld_session *s, long level)
 	ld_frames_release(&fs);
 	if (rc < 0)
 		return ld_error("frame: %s", strerror(-rc));
-	rc = ld_show_selected_frame(level, &sf, s->exe_path);
+	rc = ld_show_selected_frame(level, &sf, s->program.exe_path);
 	ld_snap_frame_release(&sf);
 	if (rc == 0)
-		s->frame = (int)level;
+		ld_select_frame(s, (int)level);
 	return rc;
 }
 
 int ld_cmd_frame(struct ld_session *s, char *args)
 {
-	unsigned long n = (unsigned long)s->frame;
+	unsigned long n = (unsigned long)s->live.frame;
 
 	if (ld_opt_uint(&args, "frame", INT_MAX, &n) < 0)
 		return -1;
@@ -131,7 +131,7 @@ int ld_cmd_up(struct ld_session *s, char *args)
 
 	if (ld_opt_uint(&args, "up", INT_MAX, &n) < 0)
 		return -1;
-	return select_frame(s, s->frame + (long)n);
+	return select_frame(s, s->live.frame + (long)n);
 }
 
 int ld_cmd_down(struct ld_session *s, char *args)
@@ -140,7 +140,7 @@ int ld_cmd_down(struct ld_session *s, char *args)
 
 	if (ld_opt_uint(&args, "down", INT_MAX, &n) < 0)
 		return -1;
-	return select_frame(s, s->frame - (long)n);
+	return select_frame(s, s->live.frame - (long)n);
 }
 
 /* `info frame` of frame k of f[0..n). */
@@ -152,7 +152,7 @@ static int frame_report(struct ld_session *s, const struct ld_frame *f, int n,
 	uint64_t off;
 
 	/* gdb names the function only, without the offset. */
-	if (!ld_objs_symbolize(&s->objs, k ? f[k].pc - 1 : f[k].pc, &ob,
+	if (!ld_objs_symbolize(&s->live.objs, k ? f[k].pc - 1 : f[k].pc, &ob,
 			       &v.func, &off))
 		v.func = "??";
 	return ld_show_frame_info(&v);
@@ -167,12 +167,12 @@ int ld_cmd_info_frame(struct ld_session *s, char *args)
 	if (!t)
 		return -1;
 	/* the selected frame and its caller, whose CFA takes one frame more */
-	n = ld_session_stack(s, t->tid, (size_t)s->frame + 3, &fs);
-	if (n <= s->frame)
+	n = ld_session_stack(s, t->tid, (size_t)s->live.frame + 3, &fs);
+	if (n <= s->live.frame)
 		r = ld_error("info frame: cannot unwind thread %d to frame %d",
-			     t->num, s->frame);
+			     t->num, s->live.frame);
 	else
-		r = frame_report(s, fs.v, n, s->frame);
+		r = frame_report(s, fs.v, n, s->live.frame);
 	ld_frames_release(&fs);
 	return r;
 }

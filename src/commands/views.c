@@ -42,7 +42,7 @@ int ld_cmd_vmmap(struct ld_session *s, char *args)
 static struct ld_elf_shown *objects_shown(struct ld_session *s, const char *cmd,
 					  const char *filter, size_t *n)
 {
-	struct ld_elf_shown *v = calloc(s->objs.n + 1, sizeof *v);
+	struct ld_elf_shown *v = calloc(s->live.objs.n + 1, sizeof *v);
 	size_t i;
 
 	*n = 0;
@@ -50,8 +50,8 @@ static struct ld_elf_shown *objects_shown(struct ld_session *s, const char *cmd,
 		ld_error("%s: %s", cmd, strerror(ENOMEM));
 		return NULL;
 	}
-	for (i = 0; i < s->objs.n; i++) {
-		struct ld_obj *ob = &s->objs.v[i];
+	for (i = 0; i < s->live.objs.n; i++) {
+		struct ld_obj *ob = &s->live.objs.v[i];
 		struct ld_elf *e;
 
 		if (filter ? !strstr(ob->path, filter) : !ob->is_exe)
@@ -73,14 +73,14 @@ int ld_cmd_info_sections(struct ld_session *s, char *args)
 	size_t n;
 	int r;
 
-	if (!s->proc) {
-		if (!s->exe)
+	if (!s->live.proc) {
+		if (!s->program.exe)
 			return ld_error("info sections: no program loaded");
-		if (filter && !strstr(s->exe_path, filter))
+		if (filter && !strstr(s->program.exe_path, filter))
 			return ld_error("info sections %s: not the program; libraries "
 					"are known once the program runs", filter);
-		return ld_show_sections(&(struct ld_elf_shown){ .e = s->exe,
-			.path = s->exe_path, .exec = true }, 1);
+		return ld_show_sections(&(struct ld_elf_shown){ .e = s->program.exe,
+			.path = s->program.exe_path, .exec = true }, 1);
 	}
 	if (ld_session_rescan(s) < 0)
 		return -1;
@@ -157,11 +157,11 @@ int ld_cmd_info_segments(struct ld_session *s, char *args)
 	size_t i, n;
 	int r;
 
-	if (!s->proc) {
-		if (!s->exe)
+	if (!s->live.proc) {
+		if (!s->program.exe)
 			return ld_error("info segments: no program loaded");
 		return ld_show_segments(&(struct ld_segments_view){ .obj = {
-			.e = s->exe, .path = ld_elf_path(s->exe), .exec = true } }, 1);
+			.e = s->program.exe, .path = ld_elf_path(s->program.exe), .exec = true } }, 1);
 	}
 	if (ld_session_rescan(s) < 0 || !(m = ld_session_maps(s)))
 		return -1;
@@ -221,7 +221,7 @@ int ld_cmd_info_symbol(struct ld_session *s, char *args)
 		return ld_error("info symbol: an address is needed");
 	if (ld_eval_addr(s, "info symbol", args, &addr) < 0)
 		return -1;
-	if (ld_objs_symbolize(&s->objs, addr, &ob, &a.name, &a.offset)) {
+	if (ld_objs_symbolize(&s->live.objs, addr, &ob, &a.name, &a.offset)) {
 		sec = ld_elf_section_at(ob->elf, addr - ob->bias);
 		a.section = sec ? sec->name : NULL;
 		a.ob = ob;
@@ -247,7 +247,7 @@ static int show_layout(struct ld_layout *l, const struct ld_maps *m,
 
 static int layout_of_snapshot(struct ld_session *s, const char *key)
 {
-	struct ld_snapshot *snap = ld_snapshot_find(&s->snaps, key);
+	struct ld_snapshot *snap = ld_snapshot_find(&s->recording.snaps, key);
 	struct ld_layout l = { 0 };
 
 	if (!snap)
@@ -255,7 +255,7 @@ static int layout_of_snapshot(struct ld_session *s, const char *key)
 	l.brk_valid = snap->brk_valid;
 	l.start_brk = snap->start_brk;
 	l.brk = snap->brk;
-	l.pg = s->vmmap_resident ? snap->pages : NULL;
+	l.pg = s->settings.vmmap_resident ? snap->pages : NULL;
 	return show_layout(&l, &snap->maps, snap->exe);
 }
 
@@ -278,7 +278,7 @@ static int live_layout(struct ld_session *s)
 	for (size_t i = 0; pg && i < m->n; i++)
 		ld_pages_of(&sm->v[i], &pg[i]);
 	l.pg = pg;
-	r = show_layout(&l, m, s->exe_path);
+	r = show_layout(&l, m, s->program.exe_path);
 	free(pg);
 	return r;
 }
@@ -289,7 +289,7 @@ int ld_cmd_layout(struct ld_session *s, char *args)
 
 	if (key)
 		return layout_of_snapshot(s, key);
-	if (!s->proc)
+	if (!s->live.proc)
 		return ld_error("layout: no process: the program is not being run "
 				"(or give a snapshot: layout SNAP)");
 	return live_layout(s);

@@ -125,7 +125,7 @@ uint64_t ld_after_prologue(struct ld_session *s, struct ld_obj *ob,
 	if (l)
 		return ob->bias + ld_lines_after_prologue(l, a - ob->bias,
 							  a - ob->bias + sym->size);
-	if (!s->proc || ld_session_read(s, a, code, sizeof code))
+	if (!s->live.proc || ld_session_read(s, a, code, sizeof code))
 		return a;
 	return a + ld_prologue_frame_setup(code, sizeof code);
 }
@@ -143,8 +143,8 @@ static bool resolve_line_live(struct ld_session *s, struct ld_bp *bp)
 	unsigned actual;
 	size_t i;
 
-	for (i = 0; file && i < s->objs.n; i++) {
-		struct ld_obj *ob = &s->objs.v[i];
+	for (i = 0; file && i < s->live.objs.n; i++) {
+		struct ld_obj *ob = &s->live.objs.v[i];
 		struct ld_lines *l = ld_obj_lines(ob);
 		struct ld_line row;
 		char err[256];
@@ -195,7 +195,7 @@ static bool resolve_live(struct ld_session *s, struct ld_bp *bp)
 	uint64_t a;
 
 	if (bp->is_addr) {
-		struct ld_obj *o2 = ld_objs_at(&s->objs, bp->addr);
+		struct ld_obj *o2 = ld_objs_at(&s->live.objs, bp->addr);
 		char sym[256];
 
 		ld_session_symbolize(s, bp->addr, sym, sizeof sym);
@@ -205,7 +205,7 @@ static bool resolve_live(struct ld_session *s, struct ld_bp *bp)
 	}
 	if (bp->line)
 		return resolve_line_live(s, bp);
-	a = ld_objs_resolve(&s->objs, bp->sym, bp->lib, &ob);
+	a = ld_objs_resolve(&s->live.objs, bp->sym, bp->lib, &ob);
 	if (!a)
 		return false;
 	a = ld_after_prologue(s, ob, a);
@@ -242,8 +242,8 @@ void ld_arm_all(struct ld_session *s, bool announce)
 {
 	size_t i;
 
-	for (i = 0; i < s->bps.n; i++) {
-		struct ld_bp *bp = s->bps.v[i];
+	for (i = 0; i < s->live.bps.n; i++) {
+		struct ld_bp *bp = s->live.bps.v[i];
 		bool was_pending = bp->pending;
 		int r;
 
@@ -258,7 +258,7 @@ void ld_arm_all(struct ld_session *s, bool announce)
 		if (bp->is_addr && (!ld_session_maps(s) ||
 				    !ld_maps_find(ld_session_maps(s), bp->addr)))
 			continue;
-		r = ld_bp_arm(&s->bps, ld_proc_mem_tid(s->proc), bp);
+		r = ld_bp_arm(&s->live.bps, ld_proc_mem_tid(s->live.proc), bp);
 		if (r < 0) {
 			ld_error("breakpoint %d at 0x%" PRIx64 ": cannot insert: %s",
 				 bp->num, bp->addr, strerror(-r));
@@ -273,8 +273,8 @@ void ld_rearm_for_file(struct ld_session *s)
 {
 	size_t i;
 
-	for (i = 0; i < s->bps.n; i++) {
-		struct ld_bp *bp = s->bps.v[i];
+	for (i = 0; i < s->live.bps.n; i++) {
+		struct ld_bp *bp = s->live.bps.v[i];
 
 		if (!bp->is_addr && !LD_BP_IS_CATCH(bp))
 			bp->pending = true;
@@ -286,16 +286,16 @@ void ld_rearm_for_file(struct ld_session *s)
  * there misses no load (glibc elf/dl-debug.c). */
 void ld_arm_solib_hook(struct ld_session *s)
 {
-	if (!s->objs.r_brk || (s->solib_bp && s->solib_bp->addr == s->objs.r_brk))
+	if (!s->live.objs.r_brk || (s->live.solib_bp && s->live.solib_bp->addr == s->live.objs.r_brk))
 		return;
-	if (!s->solib_bp) {
-		s->solib_bp = ld_bp_add(&s->bps, LD_BP_SOLIB, "<dl_debug_state>");
-		if (!s->solib_bp)
+	if (!s->live.solib_bp) {
+		s->live.solib_bp = ld_bp_add(&s->live.bps, LD_BP_SOLIB, "<dl_debug_state>");
+		if (!s->live.solib_bp)
 			return;
 	}
-	s->solib_bp->addr = s->objs.r_brk;
-	s->solib_bp->pending = false;
-	if (ld_bp_arm(&s->bps, ld_proc_mem_tid(s->proc), s->solib_bp) < 0)
+	s->live.solib_bp->addr = s->live.objs.r_brk;
+	s->live.solib_bp->pending = false;
+	if (ld_bp_arm(&s->live.bps, ld_proc_mem_tid(s->live.proc), s->live.solib_bp) < 0)
 		ld_warn("cannot watch library loads: pending breakpoints in "
 			"libraries loaded later stay pending");
 }
@@ -306,11 +306,11 @@ void ld_new_image(struct ld_session *s)
 	uint64_t sb;
 
 	/* A fresh image has no heap: the break is start_brk. */
-	s->cur_brk_known = ld_session_start_brk(s->proc->pid, &sb) == 0;
-	s->cur_brk = sb;
-	s->solib_bp = NULL;
-	s->stop_gen++;
-	ld_unwinder_flush(s->unw);
+	s->recording.cur_brk_known = ld_session_start_brk(s->live.proc->pid, &sb) == 0;
+	s->recording.cur_brk = sb;
+	s->live.solib_bp = NULL;
+	s->live.stop_gen++;
+	ld_unwinder_flush(s->live.unw);
 	if (ld_session_rescan(s) < 0)
 		return;
 	ld_arm_solib_hook(s);
@@ -331,15 +331,15 @@ static int break_line_static(struct ld_session *s, struct ld_bp *bp,
 	int n;
 
 	if (!l) {
-		s->bps.next_num--;
-		ld_bp_delete(&s->bps, bp);
+		s->live.bps.next_num--;
+		ld_bp_delete(&s->live.bps, bp);
 		return ld_error("break %s: %s has no DWARF line information (built "
 				"without -g, or stripped); break on a function or "
-				"*ADDRESS", location, s->exe_path ? s->exe_path : "no program");
+				"*ADDRESS", location, s->program.exe_path ? s->program.exe_path : "no program");
 	}
 	if (!file) {
-		s->bps.next_num--;
-		ld_bp_delete(&s->bps, bp);
+		s->live.bps.next_num--;
+		ld_bp_delete(&s->live.bps, bp);
 		return ld_error("break %s: no default source file; give FILE:LINE",
 				location);
 	}
@@ -349,8 +349,8 @@ static int break_line_static(struct ld_session *s, struct ld_bp *bp,
 		return 0;
 	}
 	if (n <= 0) {
-		s->bps.next_num--;
-		ld_bp_delete(&s->bps, bp);
+		s->live.bps.next_num--;
+		ld_bp_delete(&s->live.bps, bp);
 		return ld_error("break %s: %s", location, *err ? err : "no code at or "
 				"after that line");
 	}
@@ -366,12 +366,12 @@ static void break_static(struct ld_session *s, struct ld_bp *bp)
 	const struct ld_symbol *sym = NULL;
 	struct ld_lines *l;
 
-	if (!s->exe && !bp->is_addr) {
+	if (!s->program.exe && !bp->is_addr) {
 		note_break(s, bp, LD_BRK_PENDING_NOPROG, 0, NULL);
 		return;
 	}
 	if (!bp->is_addr && !bp->lib)
-		sym = ld_elf_lookup_any(s->exe, bp->sym);
+		sym = ld_elf_lookup_any(s->program.exe, bp->sym);
 	if (sym && (l = ld_session_exe_lines(s))) {
 		uint64_t a = ld_lines_after_prologue(l, sym->value, sym->value + sym->size);
 		struct ld_line row;
@@ -386,7 +386,7 @@ static void break_static(struct ld_session *s, struct ld_bp *bp)
 		struct ld_break_note b = {
 			.form = LD_BRK_UNRELOCATED, .num = bp->num,
 			.temporary = bp->type == LD_BP_TEMP, .addr = sym->value,
-			.location = bp->spec, .text = bp->sym, .exe = s->exe_path,
+			.location = bp->spec, .text = bp->sym, .exe = s->program.exe_path,
 		};
 		struct ld_note n = { .kind = LD_NOTE_BREAK, .brk = &b };
 
@@ -403,44 +403,44 @@ int ld_break(struct ld_session *s, const char *location, bool temporary)
 	if (!*location)
 		return ld_error("break: a location is needed (SYMBOL, "
 				"SYMBOL@LIBRARY or *ADDRESS)");
-	bp = ld_bp_add(&s->bps, temporary ? LD_BP_TEMP : LD_BP_USER, location);
+	bp = ld_bp_add(&s->live.bps, temporary ? LD_BP_TEMP : LD_BP_USER, location);
 	if (!bp)
 		return ld_error("break: %s", strerror(ENOMEM));
 	if (parse_location(bp, location) < 0) {
-		s->bps.next_num--;
-		ld_bp_delete(&s->bps, bp);
+		s->live.bps.next_num--;
+		ld_bp_delete(&s->live.bps, bp);
 		return -1;
 	}
-	if (s->proc) {
+	if (s->live.proc) {
 		if (resolve_live(s, bp)) {
-			int r = ld_bp_arm(&s->bps, ld_proc_mem_tid(s->proc), bp);
+			int r = ld_bp_arm(&s->live.bps, ld_proc_mem_tid(s->live.proc), bp);
 
 			if (r < 0) {
 				ld_error("break %s: cannot insert at 0x%" PRIx64 ": %s",
 					 location, bp->addr, strerror(-r));
-				s->bps.next_num--;
-				ld_bp_delete(&s->bps, bp);
+				s->live.bps.next_num--;
+				ld_bp_delete(&s->live.bps, bp);
 				return -1;
 			}
 			note_break(s, bp, LD_BRK_LIVE, bp->addr, bp->where);
 			return 0;
 		}
 		if (bp->line) {
-			s->bps.next_num--;
-			ld_bp_delete(&s->bps, bp);
+			s->live.bps.next_num--;
+			ld_bp_delete(&s->live.bps, bp);
 			return ld_error("break %s: no code at or after that line in "
 					"any loaded object with line information "
 					"(a stripped program has none)", location);
 		}
-		if (!bp->lib || ld_objs_find(&s->objs, bp->lib)) {
+		if (!bp->lib || ld_objs_find(&s->live.objs, bp->lib)) {
 			if (bp->lib)
 				ld_error("break %s: no symbol \"%s\" in %s", location,
 					 bp->sym, bp->lib);
 			else
 				ld_error("break %s: no symbol \"%s\" in the program or "
 					 "its loaded libraries", location, location);
-			s->bps.next_num--;
-			ld_bp_delete(&s->bps, bp);
+			s->live.bps.next_num--;
+			ld_bp_delete(&s->live.bps, bp);
 			return -1;
 		}
 		note_break(s, bp, LD_BRK_PENDING_LIB, 0, bp->lib);
@@ -454,23 +454,23 @@ int ld_break(struct ld_session *s, const char *location, bool temporary)
 
 int ld_delete_bp(struct ld_session *s, struct ld_bp *bp)
 {
-	if (s->proc && ld_bp_disarm(&s->bps, ld_proc_mem_tid(s->proc), bp) < 0)
+	if (s->live.proc && ld_bp_disarm(&s->live.bps, ld_proc_mem_tid(s->live.proc), bp) < 0)
 		ld_warn("breakpoint %d: could not restore the original byte",
 			bp->num);
-	ld_bp_delete(&s->bps, bp);
+	ld_bp_delete(&s->live.bps, bp);
 	return 0;
 }
 
 int ld_enable_bp(struct ld_session *s, struct ld_bp *bp, bool on)
 {
 	bp->enabled = on;
-	if (!s->proc || bp->pending || LD_BP_IS_CATCH(bp))
+	if (!s->live.proc || bp->pending || LD_BP_IS_CATCH(bp))
 		return 0;
 	if (on) {
-		int r = ld_bp_arm(&s->bps, ld_proc_mem_tid(s->proc), bp);
+		int r = ld_bp_arm(&s->live.bps, ld_proc_mem_tid(s->live.proc), bp);
 
 		return r < 0 ? ld_error("enable %d: %s", bp->num, strerror(-r)) : 0;
 	}
-	return ld_bp_disarm(&s->bps, ld_proc_mem_tid(s->proc), bp) < 0 ?
+	return ld_bp_disarm(&s->live.bps, ld_proc_mem_tid(s->live.proc), bp) < 0 ?
 	       ld_error("disable %d: cannot restore the original byte", bp->num) : 0;
 }

@@ -21,12 +21,12 @@ int ld_session_brk(struct ld_session *s, uint64_t *start_brk, uint64_t *brk)
 	uint64_t v;
 	int r;
 
-	if (!s->proc)
+	if (!s->live.proc)
 		return -ESRCH;
-	r = ld_session_start_brk(s->proc->pid, start_brk);
+	r = ld_session_start_brk(s->live.proc->pid, start_brk);
 	if (r)
 		return r;
-	t = ld_proc_thread(s->proc, s->proc->pid);
+	t = ld_proc_thread(s->live.proc, s->live.proc->pid);
 	if (!t || t->state != LD_T_STOPPED)
 		t = ld_session_thread(s);
 	if (!t)
@@ -35,9 +35,9 @@ int ld_session_brk(struct ld_session *s, uint64_t *start_brk, uint64_t *brk)
 	 * from brk(2) results is exact then. */
 	if (t->in_syscall || t->last.kind == LD_STOP_SYSCALL ||
 	    t->last.kind == LD_STOP_SECCOMP) {
-		if (!s->cur_brk_known)
+		if (!s->recording.cur_brk_known)
 			return -EBUSY;
-		*brk = s->cur_brk;
+		*brk = s->recording.cur_brk;
 		return 0;
 	}
 	r = ld_inject_syscall(s, t, SYS_brk, 0, &v);
@@ -50,8 +50,8 @@ int ld_session_brk(struct ld_session *s, uint64_t *start_brk, uint64_t *brk)
 		return (int)(int64_t)v;
 	if (v < *start_brk)
 		return -ERANGE;
-	*brk = s->cur_brk = v;
-	s->cur_brk_known = true;
+	*brk = s->recording.cur_brk = v;
+	s->recording.cur_brk_known = true;
 	return 0;
 }
 
@@ -105,11 +105,11 @@ struct ld_snapshot *ld_session_snapshot(struct ld_session *s, const char *name)
 	char reason[1280];
 	size_t i;
 
-	if (!s->proc) {
+	if (!s->live.proc) {
 		ld_error("snapshot: no process: the program is not being run");
 		return NULL;
 	}
-	if (name && ld_snapshot_find(&s->snaps, name)) {
+	if (name && ld_snapshot_find(&s->recording.snaps, name)) {
 		ld_error("snapshot: a snapshot named \"%s\" exists already", name);
 		return NULL;
 	}
@@ -117,22 +117,22 @@ struct ld_snapshot *ld_session_snapshot(struct ld_session *s, const char *name)
 	m = ld_session_maps(s);
 	if (!m)
 		return NULL;
-	snap = ld_snapshot_new(&s->snaps, name);
+	snap = ld_snapshot_new(&s->recording.snaps, name);
 	if (!snap || ld_maps_copy(&snap->maps, m) < 0)
 		goto nomem;
 	capture_sections(s, snap);
-	snap->pid = s->proc->pid;
-	snap->aslr = s->proc_aslr;
-	snap->exe = strdup(s->exe_path ? s->exe_path : "");
+	snap->pid = s->live.proc->pid;
+	snap->aslr = s->live.proc_aslr;
+	snap->exe = strdup(s->program.exe_path ? s->program.exe_path : "");
 	snap->reason = strdup(ld_stop_reason(ld_last_stop(s), reason,
 					     sizeof reason));
 	snap_brk(s, snap);
-	snap->threads = calloc(s->proc->nthreads, sizeof *snap->threads);
+	snap->threads = calloc(s->live.proc->nthreads, sizeof *snap->threads);
 	if (!snap->threads || !snap->exe || !snap->reason ||
 	    ld_snapshot_pages(s, snap) < 0)
 		goto nomem;
-	for (i = 0; i < s->proc->nthreads; i++) {
-		struct ld_thread *t = &s->proc->threads[i];
+	for (i = 0; i < s->live.proc->nthreads; i++) {
+		struct ld_thread *t = &s->live.proc->threads[i];
 
 		if (t->state != LD_T_STOPPED)
 			continue;
@@ -144,7 +144,7 @@ struct ld_snapshot *ld_session_snapshot(struct ld_session *s, const char *name)
 	return snap;
 nomem:
 	if (snap)
-		ld_snapshot_drop(&s->snaps, snap);
+		ld_snapshot_drop(&s->recording.snaps, snap);
 	ld_error("snapshot: %s", strerror(ENOMEM));
 	return NULL;
 }
@@ -155,8 +155,8 @@ static size_t session_threads(struct ld_session *s, struct ld_class_thread *ti,
 {
 	size_t i, n = 0;
 
-	for (i = 0; s->proc && i < s->proc->nthreads && n < max; i++) {
-		struct ld_thread *t = &s->proc->threads[i];
+	for (i = 0; s->live.proc && i < s->live.proc->nthreads && n < max; i++) {
+		struct ld_thread *t = &s->live.proc->threads[i];
 		ld_regs r;
 
 		if (t->state != LD_T_STOPPED || ld_regs_get(t->tid, &r))
@@ -175,9 +175,9 @@ int ld_session_classify(struct ld_session *s, const struct ld_maps *m,
 {
 	struct ld_class_thread ti[256];
 	struct ld_classify_in in = {
-		.maps = m, .objs = &s->objs, .threads = ti,
+		.maps = m, .objs = &s->live.objs, .threads = ti,
 		.nthreads = session_threads(s, ti, sizeof ti / sizeof *ti),
-		.leader = s->proc ? s->proc->pid : 0, .heap = heap,
+		.leader = s->live.proc ? s->live.proc->pid : 0, .heap = heap,
 	};
 
 	ld_classify_regions(&in, out);

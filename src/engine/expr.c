@@ -34,7 +34,7 @@ int ld_eval_addr(struct ld_session *s, const char *what, const char *expr,
 		if (errno || *end)
 			return ld_error("%s: \"%s\": not an address", what, expr);
 	} else if (buf[0] == '$') {
-		struct ld_thread *t = s->proc ? ld_session_thread(s) : NULL;
+		struct ld_thread *t = s->live.proc ? ld_session_thread(s) : NULL;
 		const struct ld_reg_desc *d = ld_reg_by_name(buf + 1);
 		ld_regs r;
 
@@ -42,19 +42,19 @@ int ld_eval_addr(struct ld_session *s, const char *what, const char *expr,
 			return ld_error("%s: \"%s\": no registers: no process", what,
 					expr);
 		/* as gdb: $pc and $sp of the selected frame */
-		if (s->frame > 0 && d && (d->offset == offsetof(ld_regs, rip) ||
+		if (s->live.frame > 0 && d && (d->offset == offsetof(ld_regs, rip) ||
 					  d->offset == offsetof(ld_regs, rsp))) {
 			struct ld_frames fs = { 0 };
-			int n = ld_session_stack(s, t->tid, (size_t)s->frame + 1, &fs);
+			int n = ld_session_stack(s, t->tid, (size_t)s->live.frame + 1, &fs);
 
-			if (n > s->frame) {
-				r.rip = fs.v[s->frame].pc;
-				r.rsp = fs.v[s->frame].sp;
+			if (n > s->live.frame) {
+				r.rip = fs.v[s->live.frame].pc;
+				r.rsp = fs.v[s->live.frame].sp;
 			}
 			ld_frames_release(&fs);
-			if (n <= s->frame)
+			if (n <= s->live.frame)
 				return ld_error("%s: \"%s\": cannot unwind to frame %d",
-						what, expr, s->frame);
+						what, expr, s->live.frame);
 		}
 		if (!d)
 			return ld_error("%s: \"%s\": unknown register", what, expr);
@@ -65,7 +65,7 @@ int ld_eval_addr(struct ld_session *s, const char *what, const char *expr,
 
 		if (at)
 			*at++ = 0;
-		*out = ld_objs_resolve(&s->objs, buf, at, &ob);
+		*out = ld_objs_resolve(&s->live.objs, buf, at, &ob);
 		if (!ob)
 			return ld_error("%s: no symbol \"%s\" in the loaded objects", what,
 				buf);

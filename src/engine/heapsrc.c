@@ -148,7 +148,7 @@ static bool data_range(const struct ld_maps *m, struct ld_obj *ob,
 static int heuristics(struct ld_session *s, const struct ld_maps *m,
 		      struct ld_obj *ob, struct ld_heap_source *src)
 {
-	pid_t pid = s->proc->pid;
+	pid_t pid = s->live.proc->pid;
 	uint64_t lo, hi, st[2200 / 8];
 
 	if (!data_range(m, ob, &lo, &hi) ||
@@ -169,13 +169,13 @@ static int heuristics(struct ld_session *s, const struct ld_maps *m,
 /* The C library: libc.so.6, or the program itself when it is static. */
 static struct ld_obj *c_library(struct ld_session *s)
 {
-	struct ld_obj *ob = ld_objs_find(&s->objs, "libc");
+	struct ld_obj *ob = ld_objs_find(&s->live.objs, "libc");
 
 	if (ob)
 		return ob;
-	for (size_t i = 0; i < s->objs.n; i++)
-		if (s->objs.v[i].is_exe)
-			return &s->objs.v[i];
+	for (size_t i = 0; i < s->live.objs.n; i++)
+		if (s->live.objs.v[i].is_exe)
+			return &s->live.objs.v[i];
 	return NULL;
 }
 
@@ -215,7 +215,7 @@ int ld_heap_locate(struct ld_session *s, struct ld_heap_source *src, bool quiet)
 		return quiet ? -1 : ld_error("heap: no C library is loaded yet");
 	src->libc = ob;
 	/* an interposed allocator (LD_PRELOAD, or the program's own) */
-	if (ld_objs_resolve(&s->objs, "malloc", NULL, &where) && where &&
+	if (ld_objs_resolve(&s->live.objs, "malloc", NULL, &where) && where &&
 	    where != ob) {
 		snprintf(src->other, sizeof src->other, "%s", where->path);
 		return 1;

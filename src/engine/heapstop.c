@@ -22,9 +22,9 @@ int ld_heap_capture(struct ld_session *s, struct ld_heap_source *src,
 	int r;
 
 	memset(h, 0, sizeof *h);
-	if (!s->proc)
+	if (!s->live.proc)
 		return quiet ? -1 : ld_error("heap: no process");
-	pid = s->proc->pid;
+	pid = s->live.proc->pid;
 	r = ld_heap_locate(s, src, quiet);
 	if (r)
 		return r;
@@ -53,8 +53,8 @@ static struct {
 
 static bool cache_fresh(const struct ld_session *s)
 {
-	return cache.s == s && s->proc && cache.pid == s->proc->pid &&
-	       cache.gen == s->stop_gen;
+	return cache.s == s && s->live.proc && cache.pid == s->live.proc->pid &&
+	       cache.gen == s->live.stop_gen;
 }
 
 /* Keep h (owned from now on) as the walk of this stop. */
@@ -64,8 +64,8 @@ static void cache_put(struct ld_session *s, const struct ld_heap_source *src,
 	if (cache.s && cache.r == 0)
 		ld_heap_release(&cache.h);
 	cache.s = s;
-	cache.pid = s->proc ? s->proc->pid : 0;
-	cache.gen = s->stop_gen;
+	cache.pid = s->live.proc ? s->live.proc->pid : 0;
+	cache.gen = s->live.stop_gen;
 	cache.r = r;
 	cache.src = *src;
 	if (r == 0)
@@ -84,7 +84,7 @@ const struct ld_heap *ld_heap_at_stop(struct ld_session *s)
 	struct ld_heap h;
 	int r;
 
-	if (!s->proc)
+	if (!s->live.proc)
 		return NULL;
 	if (!cache_fresh(s)) {
 		r = ld_heap_capture(s, &src, &h, true);

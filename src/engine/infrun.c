@@ -73,7 +73,7 @@ static bool emulate_off(struct ld_session *s, struct ld_thread *t)
 	ld_regs r;
 
 	/* a signal to deliver needs the real step (it enters the handler) */
-	if (t->pending_sig || !s->emulate || ld_tregs(t, &r) ||
+	if (t->pending_sig || !s->settings.emulate || ld_tregs(t, &r) ||
 	    (ld_session_read(s, r.rip, code, sizeof code) &&
 	     ld_session_read(s, r.rip, code, 8)))
 		return false;
@@ -95,8 +95,8 @@ int ld_wait_thread(struct ld_session *s, struct ld_thread *t,
 
 		ld_running = 1;	/* a Ctrl-C from now on interrupts the tracee */
 		if (ld_interrupted)
-			ld_proc_interrupt(s->proc, t);
-		r = ld_proc_wait(s->proc, st, true);
+			ld_proc_interrupt(s->live.proc, t);
+		r = ld_proc_wait(s->live.proc, st, true);
 		ld_running = 0;
 		if (r == -EINTR && ld_proc_cancelled())
 			return -ECANCELED;
@@ -106,10 +106,10 @@ int ld_wait_thread(struct ld_session *s, struct ld_thread *t,
 			return r;
 		if (st->tid == t->tid)
 			return 0;
-		if (st->tid == s->proc->pid && s->proc->exited)
+		if (st->tid == s->live.proc->pid && s->live.proc->exited)
 			return 0;
 		{
-			struct ld_thread *o = ld_proc_thread(s->proc, st->tid);
+			struct ld_thread *o = ld_proc_thread(s->live.proc, st->tid);
 
 			/* Every such stop is kept, a new thread's first one
 			 * too: next_stop hands it to ld_on_stop, which resumes
@@ -128,7 +128,7 @@ int ld_wait_thread(struct ld_session *s, struct ld_thread *t,
  * -errno. */
 int ld_step_over(struct ld_session *s, struct ld_thread *t)
 {
-	struct ld_site *site = ld_site_at(&s->bps, ld_thread_pc(t));
+	struct ld_site *site = ld_site_at(&s->live.bps, ld_thread_pc(t));
 	uint64_t at = site ? site->addr : 0;
 	struct ld_stop st;
 	int r;
@@ -145,11 +145,11 @@ int ld_step_over(struct ld_session *s, struct ld_thread *t)
 		return 2;
 	if ((r = ld_site_lift(t->tid, site)))
 		return r;
-	r = ld_proc_resume(s->proc, t, LD_RESUME_STEP, t->pending_sig);
+	r = ld_proc_resume(s->live.proc, t, LD_RESUME_STEP, t->pending_sig);
 	if (!r)
 		r = ld_wait_thread(s, t, &st);
-	if (!s->proc->exited) {
-		site = ld_site_at(&s->bps, at);
+	if (!s->live.proc->exited) {
+		site = ld_site_at(&s->live.bps, at);
 		if (site && t->state != LD_T_GONE)
 			ld_site_drop(t->tid, site);
 	}
@@ -170,8 +170,8 @@ void ld_rearm_sites(struct ld_session *s)
 {
 	size_t i;
 
-	for (i = 0; i < s->bps.nsites; i++)
-		ld_site_drop(ld_proc_mem_tid(s->proc), &s->bps.sites[i]);
+	for (i = 0; i < s->live.bps.nsites; i++)
+		ld_site_drop(ld_proc_mem_tid(s->live.proc), &s->live.bps.sites[i]);
 }
 
 /* A breakpoint passed over many times in a row (an ignore count, `trace
@@ -190,24 +190,24 @@ void ld_cpu_pin(struct ld_session *s)
 	cpu_set_t one;
 	int cpu;
 
-	if (s->pinned || !s->cpu_pinning || !s->proc->spawned ||
-	    s->proc->nthreads != 1 || (cpu = sched_getcpu()) < 0)
+	if (s->live.pinned || !s->settings.cpu_pinning || !s->live.proc->spawned ||
+	    s->live.proc->nthreads != 1 || (cpu = sched_getcpu()) < 0)
 		return;
-	if (sched_getaffinity(0, sizeof s->our_cpus, &s->our_cpus) < 0 ||
-	    sched_getaffinity(s->proc->pid, sizeof s->prog_cpus,
-			      &s->prog_cpus) < 0 ||
-	    !CPU_ISSET(cpu, &s->prog_cpus) || !CPU_ISSET(cpu, &s->our_cpus))
+	if (sched_getaffinity(0, sizeof s->live.our_cpus, &s->live.our_cpus) < 0 ||
+	    sched_getaffinity(s->live.proc->pid, sizeof s->live.prog_cpus,
+			      &s->live.prog_cpus) < 0 ||
+	    !CPU_ISSET(cpu, &s->live.prog_cpus) || !CPU_ISSET(cpu, &s->live.our_cpus))
 		return;
 	CPU_ZERO(&one);
 	CPU_SET(cpu, &one);
-	if (sched_setaffinity(s->proc->pid, sizeof one, &one) < 0)
+	if (sched_setaffinity(s->live.proc->pid, sizeof one, &one) < 0)
 		return;
 	if (sched_setaffinity(0, sizeof one, &one) < 0) {
-		sched_setaffinity(s->proc->pid, sizeof s->prog_cpus, &s->prog_cpus);
+		sched_setaffinity(s->live.proc->pid, sizeof s->live.prog_cpus, &s->live.prog_cpus);
 		return;
 	}
-	s->pinned = true;
-	s->cpu_pinned = cpu;
+	s->live.pinned = true;
+	s->live.cpu_pinned = cpu;
 }
 
 /* One task's affinity back, unless it set its own since. */
@@ -216,8 +216,8 @@ void ld_cpu_unpin_task(struct ld_session *s, pid_t tid)
 	cpu_set_t cur;
 
 	if (sched_getaffinity(tid, sizeof cur, &cur) == 0 &&
-	    CPU_COUNT(&cur) == 1 && CPU_ISSET(s->cpu_pinned, &cur))
-		sched_setaffinity(tid, sizeof s->prog_cpus, &s->prog_cpus);
+	    CPU_COUNT(&cur) == 1 && CPU_ISSET(s->live.cpu_pinned, &cur))
+		sched_setaffinity(tid, sizeof s->live.prog_cpus, &s->live.prog_cpus);
 }
 
 /* Give the affinities back: ours, and the program's threads' (threads
@@ -226,13 +226,13 @@ void ld_cpu_unpin(struct ld_session *s)
 {
 	size_t i;
 
-	if (!s->pinned)
+	if (!s->live.pinned)
 		return;
-	s->pinned = false;
-	sched_setaffinity(0, sizeof s->our_cpus, &s->our_cpus);
-	for (i = 0; s->proc && i < s->proc->nthreads; i++)
-		if (s->proc->threads[i].state != LD_T_GONE)
-			ld_cpu_unpin_task(s, s->proc->threads[i].tid);
+	s->live.pinned = false;
+	sched_setaffinity(0, sizeof s->live.our_cpus, &s->live.our_cpus);
+	for (i = 0; s->live.proc && i < s->live.proc->nthreads; i++)
+		if (s->live.proc->threads[i].state != LD_T_GONE)
+			ld_cpu_unpin_task(s, s->live.proc->threads[i].tid);
 }
 
 /* Resume every stopped thread that has nothing queued.  Threads sitting
@@ -244,23 +244,23 @@ static int resume_all(struct ld_session *s)
 	size_t i;
 	int r;
 
-	for (i = 0; i < s->proc->nthreads; i++) {
-		struct ld_thread *t = &s->proc->threads[i];
+	for (i = 0; i < s->live.proc->nthreads; i++) {
+		struct ld_thread *t = &s->live.proc->threads[i];
 
 		if (t->state != LD_T_STOPPED || t->queued)
 			continue;
 		r = ld_step_over(s, t);
 		if (r < 0 && r != -ESRCH)
 			return r;
-		if (s->proc->exited)
+		if (s->live.proc->exited)
 			return 0;
 	}
-	for (i = 0; i < s->proc->nthreads; i++) {
-		struct ld_thread *t = &s->proc->threads[i];
+	for (i = 0; i < s->live.proc->nthreads; i++) {
+		struct ld_thread *t = &s->live.proc->threads[i];
 
 		if (t->state != LD_T_STOPPED || t->queued)
 			continue;
-		r = ld_proc_resume(s->proc, t, ld_resume_how(s, t), t->pending_sig);
+		r = ld_proc_resume(s->live.proc, t, ld_resume_how(s, t), t->pending_sig);
 		if (r < 0 && r != -ESRCH)
 			return r;
 	}
@@ -276,23 +276,23 @@ static int resume_one(struct ld_session *s, struct ld_thread *t)
 
 	if (t->state != LD_T_STOPPED)
 		return 0;
-	for (i = 0; i < s->proc->nthreads; i++)
-		others |= s->proc->threads[i].state == LD_T_RUNNING;
-	if (others && t->on_bp && ld_site_at(&s->bps, ld_thread_pc(t))) {
-		int r = ld_proc_stop_all(s->proc);
+	for (i = 0; i < s->live.proc->nthreads; i++)
+		others |= s->live.proc->threads[i].state == LD_T_RUNNING;
+	if (others && t->on_bp && ld_site_at(&s->live.bps, ld_thread_pc(t))) {
+		int r = ld_proc_stop_all(s->live.proc);
 
 		if (r < 0)
 			return r;
 		return resume_all(s);
 	}
-	if (t->on_bp && ld_site_at(&s->bps, ld_thread_pc(t))) {
+	if (t->on_bp && ld_site_at(&s->live.bps, ld_thread_pc(t))) {
 		int r = ld_step_over(s, t);
 
 		if (r == 1 || (r < 0 && r != -ESRCH) || t->state != LD_T_STOPPED)
 			return r < 0 && r != -ESRCH ? r : 0;
 	}
 	{
-		int r = ld_proc_resume(s->proc, t, ld_resume_how(s, t), t->pending_sig);
+		int r = ld_proc_resume(s->live.proc, t, ld_resume_how(s, t), t->pending_sig);
 
 		return r == -ESRCH ? 0 : r;
 	}
@@ -323,8 +323,8 @@ int ld_quiesce(struct ld_session *s, struct ld_proc *p)
 			unsettled |= ld_proc_trap_pending(t->tid);
 			continue;
 		}
-		if (ld_tregs(t, &regs) == 0 && (ld_site_at(&s->bps, regs.rip - 1) ||
-					     ld_bp_moribund(&s->bps, regs.rip - 1))) {
+		if (ld_tregs(t, &regs) == 0 && (ld_site_at(&s->live.bps, regs.rip - 1) ||
+					     ld_bp_moribund(&s->live.bps, regs.rip - 1))) {
 			regs.rip--;
 			ld_tregs_set(t, &regs);
 			t->queued = false;
@@ -332,14 +332,14 @@ int ld_quiesce(struct ld_session *s, struct ld_proc *p)
 		}
 	}
 	if (r == 0 && !unsettled)
-		ld_bps_forget_moribund(&s->bps);
+		ld_bps_forget_moribund(&s->live.bps);
 	return r;
 }
 
 /* A stop is being reported: stop every other thread. */
 void ld_stop_world(struct ld_session *s)
 {
-	ld_quiesce(s, s->proc);
+	ld_quiesce(s, s->live.proc);
 }
 
 /* A spawned program owns the terminal while it runs (its Ctrl-C, its
@@ -349,19 +349,19 @@ static void set_foreground(struct ld_session *s, pid_t pgrp)
 {
 	sigset_t block, old;
 
-	if (s->tty < 0)
+	if (s->live.tty < 0)
 		return;
 	sigemptyset(&block);
 	sigaddset(&block, SIGTTOU);
 	sigprocmask(SIG_BLOCK, &block, &old);
-	tcsetpgrp(s->tty, pgrp);
+	tcsetpgrp(s->live.tty, pgrp);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 }
 
 static void terminal_inferior(struct ld_session *s)
 {
-	if (s->proc && s->proc->spawned && !s->proc->exited)
-		set_foreground(s, s->proc->pid);
+	if (s->live.proc && s->live.proc->spawned && !s->live.proc->exited)
+		set_foreground(s, s->live.proc->pid);
 }
 
 static void terminal_ours(struct ld_session *s)
@@ -374,8 +374,8 @@ static int next_stop(struct ld_session *s, struct ld_stop *st)
 {
 	size_t i;
 
-	for (i = 0; i < s->proc->nthreads; i++) {
-		struct ld_thread *t = &s->proc->threads[i];
+	for (i = 0; i < s->live.proc->nthreads; i++) {
+		struct ld_thread *t = &s->live.proc->threads[i];
 
 		if (t->state == LD_T_STOPPED && t->queued) {
 			t->queued = false;
@@ -389,18 +389,18 @@ static int next_stop(struct ld_session *s, struct ld_stop *st)
 		/* A signal that came before waitpid blocks was seen here. */
 		if (ld_terminate)
 			return -ECANCELED;	/* SIGTERM/SIGHUP: the session ends */
-		r = ld_proc_wait(s->proc, st, true);
+		r = ld_proc_wait(s->live.proc, st, true);
 		if (r != -EINTR)
 			return r;
 		if (ld_terminate)
 			return -ECANCELED;
 		if (ld_interrupted) {
 			/* Ctrl-C: stop the program where it is. */
-			for (i = 0; i < s->proc->nthreads; i++) {
-				struct ld_thread *t = &s->proc->threads[i];
+			for (i = 0; i < s->live.proc->nthreads; i++) {
+				struct ld_thread *t = &s->live.proc->threads[i];
 
 				if (t->state == LD_T_RUNNING) {
-					ld_proc_interrupt(s->proc, t);
+					ld_proc_interrupt(s->live.proc, t);
 					break;
 				}
 			}
@@ -436,36 +436,36 @@ static int run_to_inner(struct ld_session *s, struct ld_outcome *out_)
 	ld_update_syscall_mode(s);
 	terminal_inferior(s);
 	if ((r = resume_all(s)) < 0)
-		return ld_error("cannot resume process %d: %s", (int)s->proc->pid,
+		return ld_error("cannot resume process %d: %s", (int)s->live.proc->pid,
 				strerror(-r));
 	for (;;) {
 		struct ld_thread *t;
 
 		r = next_stop(s, &st);
 		if (r == -ECANCELED) {
-			ld_proc_stop_all(s->proc);
+			ld_proc_stop_all(s->live.proc);
 			return -1;
 		}
 		if (r < 0) {
 			if (r == -ECHILD) {	/* reaped elsewhere: it is gone */
-				s->proc->exited = true;
+				s->live.proc->exited = true;
 				out.ev = LD_EV_EXITED;
 				break;
 			}
 			return ld_error("waiting for process %d: %s",
-					(int)s->proc->pid, strerror(-r));
+					(int)s->live.proc->pid, strerror(-r));
 		}
 		memset(&out, 0, sizeof out);
 		v = ld_on_stop(s, &st, false, &out);
 		if (v == LD_V_REPORT)
 			break;
-		if (!s->proc)
+		if (!s->live.proc)
 			return 0;
-		if (s->pinned && s->proc->nthreads != 1)
+		if (s->live.pinned && s->live.proc->nthreads != 1)
 			ld_cpu_unpin(s);	/* a new thread: the program goes parallel */
 		if (v == LD_V_RESUMED)
 			continue;
-		t = ld_proc_thread(s->proc, st.tid);
+		t = ld_proc_thread(s->live.proc, st.tid);
 		if (t && (r = resume_one(s, t)) < 0)
 			return ld_error("cannot resume thread %d: %s", (int)t->tid,
 					strerror(-r));
@@ -479,8 +479,8 @@ int ld_run_until_stop(struct ld_session *s)
 {
 	struct ld_outcome out;
 
-	if (ld_run_to(s, &out) < 0 || !s->proc)
-		return s->proc ? -1 : 0;
+	if (ld_run_to(s, &out) < 0 || !s->live.proc)
+		return s->live.proc ? -1 : 0;
 	ld_after_stop(s, &out);
 	return 0;
 }
@@ -489,16 +489,16 @@ int ld_continue(struct ld_session *s, unsigned ignore)
 {
 	if (ld_need_stopped(s, "continue"))
 		return -1;
-	if (ignore > 1 && s->last_stop.kind == LD_SK_BREAKPOINT) {
+	if (ignore > 1 && s->live.last_stop.kind == LD_SK_BREAKPOINT) {
 		struct ld_bp *bp = NULL;
 		size_t i;
 		ld_regs r;
 
-		if (ld_regs_get(s->cur_tid, &r) == 0)
-			for (i = 0; i < s->bps.n; i++)
-				if (s->bps.v[i]->num && s->bps.v[i]->addr == r.rip &&
-				    s->bps.v[i]->armed)
-					bp = s->bps.v[i];
+		if (ld_regs_get(s->live.cur_tid, &r) == 0)
+			for (i = 0; i < s->live.bps.n; i++)
+				if (s->live.bps.v[i]->num && s->live.bps.v[i]->addr == r.rip &&
+				    s->live.bps.v[i]->armed)
+					bp = s->live.bps.v[i];
 		if (bp) {
 			struct ld_note n = { .kind = LD_NOTE_IGNORE, .num = bp->num,
 					     .count = ignore - 1 };

@@ -30,7 +30,7 @@ void ld_stop_frame_fill(struct ld_session *s, uint64_t pc, const char *alias,
 	memset(f, 0, sizeof *f);
 	f->valid = true;
 	f->pc = pc;
-	if (ld_objs_symbolize(&s->objs, pc, &ob, &sym, &off)) {
+	if (ld_objs_symbolize(&s->live.objs, pc, &ob, &sym, &off)) {
 		f->function = dup_or_null(sym);
 		f->offset = off;
 	}
@@ -44,7 +44,7 @@ void ld_stop_frame_fill(struct ld_session *s, uint64_t pc, const char *alias,
 		f->object = dup_or_null(ob->path);
 		f->in_exe = ob->is_exe;
 	}
-	if (ld_objs_line_at(&s->objs, pc, &row)) {
+	if (ld_objs_line_at(&s->live.objs, pc, &row)) {
 		f->file = dup_or_null(row.file);
 		f->line = row.line;
 		f->line_start = row.addr == pc;
@@ -65,8 +65,8 @@ void ld_stop_source_fill(struct ld_stop_report *r)
 
 void ld_notify(struct ld_session *s, const struct ld_note *n)
 {
-	if (s->observer)
-		s->observer(s, n);
+	if (s->ui.observer)
+		s->ui.observer(s, n);
 }
 
 void ld_note_pid(struct ld_session *s, enum ld_note_kind kind, pid_t pid)
@@ -78,14 +78,14 @@ void ld_note_pid(struct ld_session *s, enum ld_note_kind kind, pid_t pid)
 
 const struct ld_stop_report *ld_last_stop(const struct ld_session *s)
 {
-	return &s->last_stop;
+	return &s->live.last_stop;
 }
 
 /* The process is gone: the last stop says how, and it is forgotten. */
 void ld_report_exit(struct ld_session *s)
 {
-	struct ld_stop_report *r = &s->last_stop;
-	struct ld_proc *p = s->proc;
+	struct ld_stop_report *r = &s->live.last_stop;
+	struct ld_proc *p = s->live.proc;
 	struct ld_note n = { .kind = LD_NOTE_STOP, .stop = r };
 
 	ld_stop_report_release(r);
@@ -109,7 +109,7 @@ static void fill_reason(struct ld_session *s, const struct ld_outcome *out,
 		[LD_EV_CATCH] = LD_SK_NONE, [LD_EV_EXITED] = LD_SK_EXITED,
 	};
 	struct ld_bp *bp = out->ev == LD_EV_BREAKPOINT ?
-			   ld_bp_by_num(&s->bps, out->bpnum) : NULL;
+			   ld_bp_by_num(&s->live.bps, out->bpnum) : NULL;
 
 	r->kind = out->ev == LD_EV_CATCH ? out->catch_kind : kinds[out->ev];
 	if (out->ev == LD_EV_STEP && out->line_step)
@@ -155,12 +155,12 @@ static void fill_fault(struct ld_session *s, const struct ld_outcome *out,
 static void fill_frame(struct ld_session *s, const struct ld_outcome *out,
 		       struct ld_stop_report *r)
 {
-	struct ld_thread *t = ld_proc_thread(s->proc, out->tid);
+	struct ld_thread *t = ld_proc_thread(s->live.proc, out->tid);
 	struct ld_bp *bp = out->ev == LD_EV_BREAKPOINT ?
-			   ld_bp_by_num(&s->bps, out->bpnum) : NULL;
+			   ld_bp_by_num(&s->live.bps, out->bpnum) : NULL;
 	uint64_t pc = t ? ld_thread_pc(t) : 0;
 
-	r->pid = s->proc->pid;
+	r->pid = s->live.proc->pid;
 	r->tid = out->tid;
 	r->thread = t ? t->num : 0;
 	ld_stop_frame_fill(s, pc, bp && bp->sym && bp->addr == pc ? bp->sym : NULL,
@@ -175,11 +175,11 @@ static void fill_value(struct ld_session *s, struct ld_stop_report *r)
 {
 	ld_regs regs;
 
-	if (r->kind != LD_SK_FINISH || ld_regs_get(s->cur_tid, &regs))
+	if (r->kind != LD_SK_FINISH || ld_regs_get(s->live.cur_tid, &regs))
 		return;
 	r->has_value = true;
 	r->value = regs.rax;
-	r->value_num = ++s->value_num;
+	r->value_num = ++s->ui.value_num;
 }
 
 /* A tbreak is spent once it was hit: gone once its stop is reported. */
@@ -188,7 +188,7 @@ static void delete_spent(struct ld_session *s, const struct ld_stop_report *r)
 	struct ld_bp *bp;
 
 	if (r->kind == LD_SK_BREAKPOINT && r->temporary &&
-	    (bp = ld_bp_by_num(&s->bps, r->bpnum)))
+	    (bp = ld_bp_by_num(&s->live.bps, r->bpnum)))
 		ld_delete_bp(s, bp);
 }
 
@@ -196,32 +196,32 @@ static void delete_spent(struct ld_session *s, const struct ld_stop_report *r)
  * observer. */
 void ld_after_stop(struct ld_session *s, const struct ld_outcome *out)
 {
-	struct ld_stop_report *r = &s->last_stop;
+	struct ld_stop_report *r = &s->live.last_stop;
 	struct ld_note n = { .kind = LD_NOTE_STOP, .stop = r };
 	pid_t last;
 
-	if (out->ev == LD_EV_EXITED || !s->proc) {
-		if (s->proc)
+	if (out->ev == LD_EV_EXITED || !s->live.proc) {
+		if (s->live.proc)
 			ld_report_exit(s);
 		else if (r->kind != LD_SK_KILLED)
 			r->kind = LD_SK_EXITED;
 		return;
 	}
 	ld_stop_world(s);
-	s->stop_gen++;
+	s->live.stop_gen++;
 	ld_forget_unwatched_brk(s);
-	last = s->report_tid ? s->report_tid : s->proc->pid;
+	last = s->live.report_tid ? s->live.report_tid : s->live.proc->pid;
 	ld_stop_report_release(r);
-	r->switched = out->tid && out->tid != last && s->proc->nthreads > 1;
+	r->switched = out->tid && out->tid != last && s->live.proc->nthreads > 1;
 	if (out->tid)
-		s->cur_tid = s->report_tid = out->tid;
-	s->frame = 0;
+		s->live.cur_tid = s->live.report_tid = out->tid;
+	s->live.frame = 0;
 	fill_reason(s, out, r);
 	fill_fault(s, out, r);
 	fill_frame(s, out, r);
 	fill_value(s, r);
 	delete_spent(s, r);
-	if (s->auto_snapshot) {
+	if (s->settings.auto_snapshot) {
 		struct ld_snapshot *snap = ld_session_snapshot(s, NULL);
 
 		r->snapshot = snap ? snap->id : 0;
@@ -232,13 +232,13 @@ void ld_after_stop(struct ld_session *s, const struct ld_outcome *out)
 /* The stop attach leaves every thread in: where the selected one is. */
 void ld_report_attached(struct ld_session *s)
 {
-	struct ld_stop_report *r = &s->last_stop;
-	struct ld_thread *t = ld_proc_thread(s->proc, s->cur_tid);
+	struct ld_stop_report *r = &s->live.last_stop;
+	struct ld_thread *t = ld_proc_thread(s->live.proc, s->live.cur_tid);
 	struct ld_note n = { .kind = LD_NOTE_STOP, .stop = r };
 
 	ld_stop_report_release(r);
 	r->kind = LD_SK_ATTACHED;
-	r->pid = s->proc->pid;
+	r->pid = s->live.proc->pid;
 	if (t) {
 		r->tid = t->tid;
 		r->thread = t->num;

@@ -17,7 +17,7 @@ extern char **environ;
 
 void ld_end_process(struct ld_session *s, bool kill_or_detach)
 {
-	struct ld_proc *p = s->proc;
+	struct ld_proc *p = s->live.proc;
 	size_t i;
 
 	if (!p)
@@ -27,40 +27,40 @@ void ld_end_process(struct ld_session *s, bool kill_or_detach)
 		 * before its text is touched or it is detached. */
 		ld_quiesce(s, p);
 		if (p->spawned) {
-			ld_bps_disarm_all(&s->bps, 0);
+			ld_bps_disarm_all(&s->live.bps, 0);
 			ld_proc_kill(p);
 		} else {
 			/* Restore every original byte first: a detached
 			 * process must never meet one of our int3s. */
-			if (ld_bps_disarm_all(&s->bps, ld_proc_mem_tid(p)) < 0)
+			if (ld_bps_disarm_all(&s->live.bps, ld_proc_mem_tid(p)) < 0)
 				ld_error("detach: could not restore every "
 					 "breakpoint byte in process %d", (int)p->pid);
 			ld_proc_detach(p);
 		}
 	}
 	ld_guardian_stop();	/* after the bytes are back and it is let go */
-	ld_bps_disarm_all(&s->bps, 0);
+	ld_bps_disarm_all(&s->live.bps, 0);
 	/* Internal breakpoints belong to the process. */
-	for (i = s->bps.n; i-- > 0;) {
-		struct ld_bp *bp = s->bps.v[i];
+	for (i = s->live.bps.n; i-- > 0;) {
+		struct ld_bp *bp = s->live.bps.v[i];
 
 		if (bp->type == LD_BP_SOLIB || bp->type == LD_BP_FINISH)
-			ld_bp_delete(&s->bps, bp);
+			ld_bp_delete(&s->live.bps, bp);
 	}
-	s->solib_bp = NULL;
+	s->live.solib_bp = NULL;
 	ld_rearm_for_file(s);
 	ld_proc_free(p);
-	s->proc = NULL;
-	s->cur_tid = 0;
-	s->seccomp = false;
-	s->cur_brk_known = false;
-	s->trace_until = 0;
-	s->trace_until_exit = false;
-	ld_objs_release(&s->objs);
-	ld_maps_release(&s->maps);
-	ld_unwinder_free(s->unw);
-	s->unw = NULL;
-	s->stop_gen++;
+	s->live.proc = NULL;
+	s->live.cur_tid = 0;
+	s->recording.seccomp = false;
+	s->recording.cur_brk_known = false;
+	s->recording.trace_until = 0;
+	s->recording.trace_until_exit = false;
+	ld_objs_release(&s->live.objs);
+	ld_maps_release(&s->cache.maps);
+	ld_unwinder_free(s->live.unw);
+	s->live.unw = NULL;
+	s->live.stop_gen++;
 }
 
 /* Wait for the single step of an injected call in t; stops of other
@@ -72,14 +72,14 @@ static int inject_wait(struct ld_session *s, struct ld_thread *t,
 	int e;
 
 	for (;;) {
-		e = ld_proc_wait(s->proc, st, true);
+		e = ld_proc_wait(s->live.proc, st, true);
 		if (e == -EINTR && ld_proc_cancelled())
 			return -ECANCELED;
 		if (e == -EINTR)
 			continue;
 		if (e || st->tid == t->tid)
 			return e;
-		o = ld_proc_thread(s->proc, st->tid);
+		o = ld_proc_thread(s->live.proc, st->tid);
 		if (o && o->state == LD_T_STOPPED)
 			o->queued = true;	/* not ours: keep it */
 	}
@@ -94,11 +94,11 @@ static int inject_wait(struct ld_session *s, struct ld_thread *t,
 static int inject_step(struct ld_session *s, struct ld_thread *t,
 		       struct ld_stop *st)
 {
-	int e = ld_proc_resume(s->proc, t, LD_RESUME_STEP, 0), seen = 0;
+	int e = ld_proc_resume(s->live.proc, t, LD_RESUME_STEP, 0), seen = 0;
 
 	while (!e && !(e = inject_wait(s, t, st)) &&
 	       st->kind == LD_STOP_SECCOMP && seen++ < 4)
-		e = ld_proc_resume(s->proc, t, LD_RESUME_STEP, 0);
+		e = ld_proc_resume(s->live.proc, t, LD_RESUME_STEP, 0);
 	if (!e && (st->kind == LD_STOP_EXITED || st->kind == LD_STOP_KILLED))
 		return -ESRCH;
 	return e;
@@ -155,7 +155,7 @@ int ld_inject_syscall(struct ld_session *s, struct ld_thread *t, long nr,
 
 int ld_need_stopped(struct ld_session *s, const char *what)
 {
-	if (!s->proc)
+	if (!s->live.proc)
 		return ld_error("%s: no process: the program is not being run", what);
 	return 0;
 }
@@ -175,31 +175,31 @@ static int spawn(struct ld_session *s, char **argv, char *err, size_t len)
 	ld_wanted_calls(s, &want);
 	for (i = 0; i < LD_NSYSCALLS; i++)
 		count += ld_sysset_has(&want, (long)i);
-	s->seccomp = false;
+	s->recording.seccomp = false;
 	/* A classic BPF jump reaches 255 instructions at most. */
 	if (count && count < 200 && ld_seccomp_program(&want, &prog, &n) == 0) {
 		fprog.len = n;
 		fprog.filter = prog;
-		s->seccomp = true;
-		s->filtered = want;
+		s->recording.seccomp = true;
+		s->recording.filtered = want;
 	}
-	r = ld_proc_spawn(s->exe_path, argv, environ, s->aslr,
-			  s->seccomp ? &fprog : NULL, &s->proc, err, len);
+	r = ld_proc_spawn(s->program.exe_path, argv, environ, s->settings.aslr,
+			  s->recording.seccomp ? &fprog : NULL, &s->live.proc, err, len);
 	free(prog);
-	if (r < 0 && s->seccomp) {
+	if (r < 0 && s->recording.seccomp) {
 		/* No seccomp here (a kernel without it, valgrind): every system
 		 * call will stop the program instead. */
 		ld_warn("seccomp filter unavailable (%s): tracing with "
 			"PTRACE_SYSCALL", err);
-		s->seccomp = false;
-		r = ld_proc_spawn(s->exe_path, argv, environ, s->aslr, NULL,
-				  &s->proc, err, len);
+		s->recording.seccomp = false;
+		r = ld_proc_spawn(s->program.exe_path, argv, environ, s->settings.aslr, NULL,
+				  &s->live.proc, err, len);
 	}
 	if (r < 0)
-		s->seccomp = false;
-	else if (s->seccomp) {
-		s->proc->passive_hook = ld_passive_syscall;
-		s->proc->passive_ctx = s;
+		s->recording.seccomp = false;
+	else if (s->recording.seccomp) {
+		s->live.proc->passive_hook = ld_passive_syscall;
+		s->live.proc->passive_ctx = s;
 	}
 	return r;
 }
@@ -231,38 +231,38 @@ int ld_run(struct ld_session *s, bool stop_at_main)
 	size_t n = 0, i;
 	int r;
 
-	if (!s->exe)
+	if (!s->program.exe)
 		return ld_error("run: no program: give one on the command line "
 				"or with `file PROGRAM`");
-	if (s->proc) {
-		ld_note_pid(s, LD_NOTE_KILLING, s->proc->pid);
+	if (s->live.proc) {
+		ld_note_pid(s, LD_NOTE_KILLING, s->live.proc->pid);
 		ld_end_process(s, true);
 	}
 	if (stop_at_main && ld_break(s, "main", true) < 0)
 		return -1;
-	while (s->args[n])
+	while (s->program.args[n])
 		n++;
 	argv = calloc(n + 2, sizeof *argv);
 	if (!argv)
 		return ld_error("run: %s", strerror(ENOMEM));
-	argv[0] = s->exe_path;
+	argv[0] = s->program.exe_path;
 	for (i = 0; i < n; i++)
-		argv[i + 1] = s->args[i];
+		argv[i + 1] = s->program.args[i];
 	r = spawn(s, argv, err, sizeof err);
 	free(argv);
 	if (r < 0)
-		return ld_error("run: %s: %s", s->exe_path, err);
+		return ld_error("run: %s: %s", s->program.exe_path, err);
 	/* what the kernel did, not what was asked: exec of a set-user-ID
 	 * file clears ADDR_NO_RANDOMIZE */
-	s->proc_aslr = reads_randomized(s->proc->pid);
-	s->cur_tid = s->proc->pid;
+	s->live.proc_aslr = reads_randomized(s->live.proc->pid);
+	s->live.cur_tid = s->live.proc->pid;
 	{
-		struct ld_note note = { .kind = LD_NOTE_STARTING, .text = s->exe_path };
+		struct ld_note note = { .kind = LD_NOTE_STARTING, .text = s->program.exe_path };
 
 		ld_notify(s, &note);
 	}
-	ld_stop_report_release(&s->last_stop);
-	s->last_stop.kind = LD_SK_STARTED;
+	ld_stop_report_release(&s->live.last_stop);
+	s->live.last_stop.kind = LD_SK_STARTED;
 	ld_new_image(s);
 	return ld_run_until_stop(s);
 }
@@ -275,13 +275,13 @@ int ld_attach(struct ld_session *s, pid_t pid)
 	int g;
 	size_t i;
 
-	if (s->proc)
+	if (s->live.proc)
 		return ld_error("attach %d: already debugging process %d; "
-				"`detach` or `kill` first", (int)pid, (int)s->proc->pid);
+				"`detach` or `kill` first", (int)pid, (int)s->live.proc->pid);
 	snprintf(path, sizeof path, "/proc/%d/exe", (int)pid);
 	n = readlink(path, exe, sizeof exe - 1);
-	if (ld_proc_attach(pid, &s->proc, err, sizeof err) < 0) {
-		s->proc = NULL;
+	if (ld_proc_attach(pid, &s->live.proc, err, sizeof err) < 0) {
+		s->live.proc = NULL;
 		return ld_error("attach %d: %s", (int)pid, err);
 	}
 	if ((g = ld_guardian_start(pid)) < 0)
@@ -291,20 +291,20 @@ int ld_attach(struct ld_session *s, pid_t pid)
 		exe[n] = 0;
 		if (n > 10 && !strcmp(exe + n - 10, " (deleted)"))
 			exe[n - 10] = 0;
-		if ((!s->exe_path || strcmp(s->exe_path, exe)) &&
+		if ((!s->program.exe_path || strcmp(s->program.exe_path, exe)) &&
 		    ld_program_file(s, exe) < 0)
 			ld_warn("continuing without the program's symbols");
 	}
-	s->proc_aslr = reads_randomized(pid);
+	s->live.proc_aslr = reads_randomized(pid);
 	/* a leader gone by pthread_exit is no thread to show: the first live */
-	t = ld_proc_thread(s->proc, pid);
-	for (i = 0; (!t || t->state == LD_T_GONE) && i < s->proc->nthreads; i++)
-		t = &s->proc->threads[i];
-	s->cur_tid = t->tid;
-	s->stop_gen++;
+	t = ld_proc_thread(s->live.proc, pid);
+	for (i = 0; (!t || t->state == LD_T_GONE) && i < s->live.proc->nthreads; i++)
+		t = &s->live.proc->threads[i];
+	s->live.cur_tid = t->tid;
+	s->live.stop_gen++;
 	{
 		struct ld_note note = { .kind = LD_NOTE_ATTACHED, .pid = pid,
-					.count = ld_proc_nlive(s->proc) };
+					.count = ld_proc_nlive(s->live.proc) };
 
 		ld_notify(s, &note);
 	}
@@ -323,18 +323,18 @@ int ld_detach(struct ld_session *s)
 
 	if (ld_need_stopped(s, "detach"))
 		return -1;
-	if (s->seccomp)
+	if (s->recording.seccomp)
 		return ld_error("detach: process %d runs under layoutdbg's seccomp "
 				"filter (started for `trace memory` or a catchpoint): "
 				"without a tracer its memory system calls would fail "
-				"with ENOSYS; use `kill`", (int)s->proc->pid);
-	pid = s->proc->pid;
-	ld_quiesce(s, s->proc);
-	r = ld_bps_disarm_all(&s->bps, ld_proc_mem_tid(s->proc));
+				"with ENOSYS; use `kill`", (int)s->live.proc->pid);
+	pid = s->live.proc->pid;
+	ld_quiesce(s, s->live.proc);
+	r = ld_bps_disarm_all(&s->live.bps, ld_proc_mem_tid(s->live.proc));
 	if (r < 0)
 		ld_error("detach: could not restore every breakpoint byte: %s",
 			 strerror(-r));
-	if (ld_proc_detach(s->proc) < 0)
+	if (ld_proc_detach(s->live.proc) < 0)
 		ld_error("detach: %s", strerror(errno));
 	ld_note_pid(s, LD_NOTE_DETACHED, pid);
 	ld_end_process(s, false);
@@ -347,12 +347,12 @@ int ld_kill(struct ld_session *s)
 
 	if (ld_need_stopped(s, "kill"))
 		return -1;
-	pid = s->proc->pid;
-	ld_quiesce(s, s->proc);
+	pid = s->live.proc->pid;
+	ld_quiesce(s, s->live.proc);
 	/* The text is restored even though the process dies: a process
 	 * sharing the pages (vfork) must not see our int3s. */
-	ld_bps_disarm_all(&s->bps, ld_proc_mem_tid(s->proc));
-	ld_proc_kill(s->proc);
+	ld_bps_disarm_all(&s->live.bps, ld_proc_mem_tid(s->live.proc));
+	ld_proc_kill(s->live.proc);
 	ld_note_pid(s, LD_NOTE_KILLED, pid);
 	ld_end_process(s, false);
 	return 0;
@@ -364,12 +364,12 @@ int ld_poll_process(struct ld_session *s)
 {
 	struct ld_stop st;
 
-	if (!s->proc)
+	if (!s->live.proc)
 		return 0;
-	while (ld_proc_wait(s->proc, &st, false) == 0) {
-		struct ld_thread *t = ld_proc_thread(s->proc, st.tid);
+	while (ld_proc_wait(s->live.proc, &st, false) == 0) {
+		struct ld_thread *t = ld_proc_thread(s->live.proc, st.tid);
 
-		if (s->proc->exited) {
+		if (s->live.proc->exited) {
 			ld_report_exit(s);
 			return 1;
 		}
@@ -391,7 +391,7 @@ int ld_program_file(struct ld_session *s, const char *path)
 
 void ld_session_end(struct ld_session *s)
 {
-	if (s->proc)
+	if (s->live.proc)
 		ld_end_process(s, true);
 	ld_heap_forget();
 	ld_session_release(s);

@@ -21,33 +21,33 @@ int ld_session_smaps(struct ld_session *s, const struct ld_smaps **out,
 
 	*out = NULL;
 	err[0] = 0;
-	if (!s->proc) {
+	if (!s->live.proc) {
 		snprintf(err, errlen, "no process");
 		return -ESRCH;
 	}
-	pid = s->proc->pid;
-	if (s->smaps && s->smaps_gen == s->stop_gen && s->smaps_pid == pid) {
-		*out = s->smaps;
+	pid = s->live.proc->pid;
+	if (s->cache.smaps && s->cache.smaps_gen == s->live.stop_gen && s->cache.smaps_pid == pid) {
+		*out = s->cache.smaps;
 		return 0;
 	}
-	if (!s->smaps) {
-		s->smaps = malloc(sizeof *s->smaps);
-		if (!s->smaps) {
+	if (!s->cache.smaps) {
+		s->cache.smaps = malloc(sizeof *s->cache.smaps);
+		if (!s->cache.smaps) {
 			snprintf(err, errlen, "%s", strerror(ENOMEM));
 			return -ENOMEM;
 		}
 	} else {
-		ld_smaps_release(s->smaps);
+		ld_smaps_release(s->cache.smaps);
 	}
-	ld_smaps_init(s->smaps);
-	s->smaps_pid = 0;
-	r = ld_smaps_read(pid, false, s->smaps, err, errlen);
-	if (r < 0 && !s->smaps->maps.n)
+	ld_smaps_init(s->cache.smaps);
+	s->cache.smaps_pid = 0;
+	r = ld_smaps_read(pid, false, s->cache.smaps, err, errlen);
+	if (r < 0 && !s->cache.smaps->maps.n)
 		return r;
-	*out = s->smaps;
+	*out = s->cache.smaps;
 	if (r == 0) {
-		s->smaps_gen = s->stop_gen;
-		s->smaps_pid = pid;
+		s->cache.smaps_gen = s->live.stop_gen;
+		s->cache.smaps_pid = pid;
 	}
 	return r;
 }
@@ -70,13 +70,13 @@ void ld_resident_prime(struct ld_session *s)
 	const struct ld_smaps *sm;
 	char err[256];
 
-	if (!s->snapshot_pages || !s->proc || s->maps_gen == s->stop_gen)
+	if (!s->settings.snapshot_pages || !s->live.proc || s->cache.maps_gen == s->live.stop_gen)
 		return;
 	if (ld_session_smaps(s, &sm, err, sizeof err) < 0 || !sm->maps.n)
 		return;
-	ld_maps_release(&s->maps);
-	if (ld_maps_copy(&s->maps, &sm->maps) == 0)
-		s->maps_gen = s->stop_gen;
+	ld_maps_release(&s->cache.maps);
+	if (ld_maps_copy(&s->cache.maps, &sm->maps) == 0)
+		s->cache.maps_gen = s->live.stop_gen;
 }
 
 const struct ld_smaps *ld_resident_column(struct ld_session *s,
@@ -87,7 +87,7 @@ const struct ld_smaps *ld_resident_column(struct ld_session *s,
 	char err[256];
 	int r;
 
-	if (!s->vmmap_resident || !s->proc)
+	if (!s->settings.vmmap_resident || !s->live.proc)
 		return NULL;
 	r = ld_session_smaps(s, &sm, err, sizeof err);
 	if (r < 0) {
@@ -237,7 +237,7 @@ int ld_snapshot_pages(struct ld_session *s, struct ld_snapshot *snap)
 	size_t i;
 	int r;
 
-	if (!s->snapshot_pages)
+	if (!s->settings.snapshot_pages)
 		return 0;
 	r = ld_session_smaps(s, &sm, err, sizeof err);
 	if (r == 0 && !ld_smaps_matches(sm, &snap->maps)) {
@@ -255,6 +255,6 @@ int ld_snapshot_pages(struct ld_session *s, struct ld_snapshot *snap)
 		return -ENOMEM;
 	for (i = 0; i < snap->maps.n; i++)
 		ld_pages_of(&sm->v[i], &snap->pages[i]);
-	return capture_strip(s->proc->pid, sm, snap);
+	return capture_strip(s->live.proc->pid, sm, snap);
 }
 

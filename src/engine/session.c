@@ -20,29 +20,29 @@ void ld_session_init(struct ld_session *s)
 	int i;
 
 	memset(s, 0, sizeof *s);
-	ld_maps_init(&s->maps);
-	ld_objs_init(&s->objs);
-	ld_bps_init(&s->bps);
-	ld_bps_watch_maps(&s->bps, &s->maps);
-	ld_snapshots_init(&s->snaps);
-	ld_timeline_init(&s->timeline);
-	s->args = calloc(1, sizeof *s->args);
-	s->emulate = true;
-	s->cpu_pinning = true;
-	s->vmmap_resident = true;
-	s->snapshot_pages = true;
-	s->tty = isatty(STDIN_FILENO) && tcgetpgrp(STDIN_FILENO) == getpgrp() ?
+	ld_maps_init(&s->cache.maps);
+	ld_objs_init(&s->live.objs);
+	ld_bps_init(&s->live.bps);
+	ld_bps_watch_maps(&s->live.bps, &s->cache.maps);
+	ld_snapshots_init(&s->recording.snaps);
+	ld_timeline_init(&s->recording.timeline);
+	s->program.args = calloc(1, sizeof *s->program.args);
+	s->settings.emulate = true;
+	s->settings.cpu_pinning = true;
+	s->settings.vmmap_resident = true;
+	s->settings.snapshot_pages = true;
+	s->live.tty = isatty(STDIN_FILENO) && tcgetpgrp(STDIN_FILENO) == getpgrp() ?
 		 STDIN_FILENO : -1;
 	for (i = 1; i < 65; i++) {
-		s->handle_pass[i] = true;
-		s->handle_stop[i] = true;
+		s->settings.handle_pass[i] = true;
+		s->settings.handle_stop[i] = true;
 	}
 	/* gdb's defaults: these belong to the debugger, not the program. */
-	s->handle_pass[SIGINT] = false;
-	s->handle_pass[SIGTRAP] = false;
-	s->handle_stop[SIGALRM] = s->handle_stop[SIGCHLD] = false;
-	s->handle_stop[SIGWINCH] = s->handle_stop[SIGURG] = false;
-	s->handle_stop[SIGPROF] = s->handle_stop[SIGIO] = false;
+	s->settings.handle_pass[SIGINT] = false;
+	s->settings.handle_pass[SIGTRAP] = false;
+	s->settings.handle_stop[SIGALRM] = s->settings.handle_stop[SIGCHLD] = false;
+	s->settings.handle_stop[SIGWINCH] = s->settings.handle_stop[SIGURG] = false;
+	s->settings.handle_stop[SIGPROF] = s->settings.handle_stop[SIGIO] = false;
 }
 
 static void free_args(char **args)
@@ -54,23 +54,48 @@ static void free_args(char **args)
 	free(args);
 }
 
+void ld_program_set_args(struct ld_session *s, char **args)
+{
+	free_args(s->program.args);
+	s->program.args = args;
+}
+
+void ld_select_thread(struct ld_session *s, pid_t tid)
+{
+	s->live.cur_tid = tid;
+	s->live.frame = 0;
+}
+
+void ld_select_frame(struct ld_session *s, int level)
+{
+	s->live.frame = level;
+}
+
+void ld_trace_memory(struct ld_session *s, int until, bool until_exit)
+{
+	s->recording.trace_until = until;
+	if (until_exit) /* until the process ends (a new run clears it) */
+		s->recording.trace_until_exit = true;
+	s->recording.tracing = true;
+}
+
 void ld_session_release(struct ld_session *s)
 {
-	ld_elf_free(s->exe);
-	free(s->exe_path);
-	ld_lines_free(s->exe_lines);
-	free_args(s->args);
-	ld_maps_release(&s->maps);
-	if (s->smaps)
-		ld_smaps_release(s->smaps);
-	free(s->smaps);
-	ld_objs_release(&s->objs);
-	ld_bps_release(&s->bps);
-	ld_snapshots_release(&s->snaps);
-	ld_timeline_release(&s->timeline);
-	ld_unwinder_free(s->unw);
-	s->unw = NULL;
-	ld_stop_report_release(&s->last_stop);
+	ld_elf_free(s->program.exe);
+	free(s->program.exe_path);
+	ld_lines_free(s->program.exe_lines);
+	free_args(s->program.args);
+	ld_maps_release(&s->cache.maps);
+	if (s->cache.smaps)
+		ld_smaps_release(s->cache.smaps);
+	free(s->cache.smaps);
+	ld_objs_release(&s->live.objs);
+	ld_bps_release(&s->live.bps);
+	ld_snapshots_release(&s->recording.snaps);
+	ld_timeline_release(&s->recording.timeline);
+	ld_unwinder_free(s->live.unw);
+	s->live.unw = NULL;
+	ld_stop_report_release(&s->live.last_stop);
 }
 
 /* Find PROGRAM the way a shell would when it has no slash: in PATH, but
@@ -139,14 +164,14 @@ int ld_session_file(struct ld_session *s, const char *path)
 	if (access(full, X_OK) != 0)
 		ld_warn("%s: not executable (%s); `run` will fail", path,
 			strerror(errno));
-	ld_elf_free(s->exe);
-	free(s->exe_path);
-	ld_lines_free(s->exe_lines);
-	s->exe_lines = NULL;
-	s->exe_lines_failed = false;
+	ld_elf_free(s->program.exe);
+	free(s->program.exe_path);
+	ld_lines_free(s->program.exe_lines);
+	s->program.exe_lines = NULL;
+	s->program.exe_lines_failed = false;
 	ld_source_flush();
-	s->exe = e;
-	s->exe_path = full;
+	s->program.exe = e;
+	s->program.exe_path = full;
 	return 0;
 }
 
@@ -155,22 +180,22 @@ const struct ld_maps *ld_session_maps(struct ld_session *s)
 	char err[256];
 	int r;
 
-	if (!s->proc)
+	if (!s->live.proc)
 		return NULL;
-	if (s->maps_gen == s->stop_gen && s->maps.n)
-		return &s->maps;
-	ld_maps_release(&s->maps);
-	r = ld_maps_read(ld_proc_mem_tid(s->proc), &s->maps, err, sizeof err);
+	if (s->cache.maps_gen == s->live.stop_gen && s->cache.maps.n)
+		return &s->cache.maps;
+	ld_maps_release(&s->cache.maps);
+	r = ld_maps_read(ld_proc_mem_tid(s->live.proc), &s->cache.maps, err, sizeof err);
 	if (r == -EINVAL) {
-		ld_error("/proc/%d/maps: %s", (int)s->proc->pid, err);
+		ld_error("/proc/%d/maps: %s", (int)s->live.proc->pid, err);
 		return NULL;
 	}
 	if (r < 0) {
-		ld_error("/proc/%d/maps: %s", (int)s->proc->pid, strerror(-r));
+		ld_error("/proc/%d/maps: %s", (int)s->live.proc->pid, strerror(-r));
 		return NULL;
 	}
-	s->maps_gen = s->stop_gen;
-	return &s->maps;
+	s->cache.maps_gen = s->live.stop_gen;
+	return &s->cache.maps;
 }
 
 static char *exe_of(pid_t pid)
@@ -191,11 +216,11 @@ static char *exe_of(pid_t pid)
 
 static int scan_objects(struct ld_session *s, const struct ld_maps *m)
 {
-	char *exe = exe_of(ld_proc_mem_tid(s->proc));
+	char *exe = exe_of(ld_proc_mem_tid(s->live.proc));
 	int r;
 
-	r = ld_objs_scan(&s->objs, ld_proc_mem_tid(s->proc), m, exe ? exe : s->exe_path,
-			 ld_auxv_get(ld_proc_mem_tid(s->proc), 7 /* AT_BASE */));
+	r = ld_objs_scan(&s->live.objs, ld_proc_mem_tid(s->live.proc), m, exe ? exe : s->program.exe_path,
+			 ld_auxv_get(ld_proc_mem_tid(s->live.proc), 7 /* AT_BASE */));
 	free(exe);
 	if (r < 0)
 		return ld_error("reading the loaded objects: %s", strerror(-r));
@@ -216,10 +241,10 @@ int ld_session_rescan_files(struct ld_session *s)
 	struct ld_maps files;
 	int r;
 
-	if (!s->proc || (s->maps_gen == s->stop_gen && s->maps.n))
+	if (!s->live.proc || (s->cache.maps_gen == s->live.stop_gen && s->cache.maps.n))
 		return ld_session_rescan(s);
 	ld_maps_init(&files);
-	r = ld_maps_read_files(ld_proc_mem_tid(s->proc), &files);
+	r = ld_maps_read_files(ld_proc_mem_tid(s->live.proc), &files);
 	/* a kernel before 6.11, or a stranger failure that the whole
 	 * list's read reports in its words */
 	if (r == 0)
@@ -234,21 +259,21 @@ struct ld_thread *ld_session_thread(struct ld_session *s)
 {
 	struct ld_thread *t;
 
-	if (!s->proc) {
+	if (!s->live.proc) {
 		ld_error("no process: the program is not being run");
 		return NULL;
 	}
-	t = ld_proc_thread(s->proc, s->cur_tid);
+	t = ld_proc_thread(s->live.proc, s->live.cur_tid);
 	if (!t || t->state == LD_T_GONE) {
 		size_t i;
 
-		for (i = 0; i < s->proc->nthreads; i++) {
-			if (s->proc->threads[i].state != LD_T_GONE) {
-				s->cur_tid = s->proc->threads[i].tid;
-				return &s->proc->threads[i];
+		for (i = 0; i < s->live.proc->nthreads; i++) {
+			if (s->live.proc->threads[i].state != LD_T_GONE) {
+				s->live.cur_tid = s->live.proc->threads[i].tid;
+				return &s->live.proc->threads[i];
 			}
 		}
-		ld_error("no live thread in process %d", (int)s->proc->pid);
+		ld_error("no live thread in process %d", (int)s->live.proc->pid);
 		return NULL;
 	}
 	return t;
@@ -258,11 +283,11 @@ int ld_session_read(struct ld_session *s, uint64_t addr, void *buf, size_t len)
 {
 	int r;
 
-	if (!s->proc)
+	if (!s->live.proc)
 		return -ESRCH;
-	r = ld_mem_read(s->cur_tid ? s->cur_tid : ld_proc_mem_tid(s->proc), addr, buf, len);
+	r = ld_mem_read(s->live.cur_tid ? s->live.cur_tid : ld_proc_mem_tid(s->live.proc), addr, buf, len);
 	if (!r)
-		ld_bp_shadow(&s->bps, addr, buf, len);
+		ld_bp_shadow(&s->live.bps, addr, buf, len);
 	return r;
 }
 
@@ -275,9 +300,9 @@ const char *ld_session_symbolize(struct ld_session *s, uint64_t addr,
 	uint64_t off = 0;
 
 	/* before `run`: the program file's symbols, link-time addresses */
-	if (!s->proc && s->exe && (es = ld_elf_symbol_at(s->exe, addr, &off)))
+	if (!s->live.proc && s->program.exe && (es = ld_elf_symbol_at(s->program.exe, addr, &off)))
 		sym = es->name;
-	if (sym || (s->proc && ld_objs_symbolize(&s->objs, addr, &ob, &sym, &off))) {
+	if (sym || (s->live.proc && ld_objs_symbolize(&s->live.objs, addr, &ob, &sym, &off))) {
 		if (off)
 			snprintf(buf, len, "%s+%llu", sym, (unsigned long long)off);
 		else
@@ -320,9 +345,9 @@ int ld_session_start_brk(pid_t pid, uint64_t *start_brk)
 
 static struct ld_unwinder *unwinder(struct ld_session *s)
 {
-	if (!s->unw && (s->unw = ld_unwinder_new()))
-		ld_unwinder_set_lookup(s->unw, ld_objs_cfi, &s->objs);
-	return s->unw;
+	if (!s->live.unw && (s->live.unw = ld_unwinder_new()))
+		ld_unwinder_set_lookup(s->live.unw, ld_objs_cfi, &s->live.objs);
+	return s->live.unw;
 }
 
 /* A return address outside executable memory means the unwinder has left
@@ -351,7 +376,7 @@ int ld_session_unwind(struct ld_session *s, pid_t tid, struct ld_frame *f,
 
 	if (!unwinder(s))
 		return -ENOMEM;
-	n = ld_unwind(s->unw, tid, f, max);
+	n = ld_unwind(s->live.unw, tid, f, max);
 	return n > 1 ? believed(s, f, n) : n;
 }
 
@@ -362,7 +387,7 @@ int ld_session_stack(struct ld_session *s, pid_t tid, size_t max,
 
 	if (!unwinder(s))
 		return -ENOMEM;
-	n = ld_unwind_frames(s->unw, tid, fs, max);
+	n = ld_unwind_frames(s->live.unw, tid, fs, max);
 	if (n > 1)
 		fs->n = (size_t)(n = believed(s, fs->v, n));
 	return n;
@@ -382,7 +407,7 @@ int ld_session_frame_info(struct ld_session *s, const struct ld_frame *f,
 	sf->pc = f->pc;
 	sf->sp = f->sp;
 	sf->cfa = f->cfa;
-	if (ld_objs_symbolize(&s->objs, look, &ob, &sym, &sf->off)) {
+	if (ld_objs_symbolize(&s->live.objs, look, &ob, &sym, &sf->off)) {
 		if (!(sf->func = strdup(sym)))
 			return -ENOMEM;
 		if (caller)
@@ -390,7 +415,7 @@ int ld_session_frame_info(struct ld_session *s, const struct ld_frame *f,
 	}
 	if (ob && !(sf->obj = strdup(ob->path)))
 		return -ENOMEM;
-	if (ld_objs_line_at(&s->objs, look, &row)) {
+	if (ld_objs_line_at(&s->live.objs, look, &row)) {
 		if (!(sf->file = strdup(ld_source_shortname(row.file))))
 			return -ENOMEM;
 		sf->line = row.line;
@@ -440,13 +465,13 @@ struct ld_lines *ld_session_exe_lines(struct ld_session *s)
 {
 	char err[256];
 
-	if (s->exe_lines || s->exe_lines_failed || !s->exe_path)
-		return s->exe_lines;
-	if (ld_lines_open(s->exe_path, &s->exe_lines, err, sizeof err) < 0) {
-		s->exe_lines = NULL;
-		s->exe_lines_failed = true;
+	if (s->program.exe_lines || s->program.exe_lines_failed || !s->program.exe_path)
+		return s->program.exe_lines;
+	if (ld_lines_open(s->program.exe_path, &s->program.exe_lines, err, sizeof err) < 0) {
+		s->program.exe_lines = NULL;
+		s->program.exe_lines_failed = true;
 	}
-	return s->exe_lines;
+	return s->program.exe_lines;
 }
 
 const char *ld_default_source(struct ld_session *s)
@@ -456,12 +481,12 @@ const char *ld_default_source(struct ld_session *s)
 	const struct ld_symbol *main_sym;
 	struct ld_lines *l;
 
-	if (s->proc) {
+	if (s->live.proc) {
 		struct ld_frames fs = { 0 };
-		struct ld_thread *t = ld_proc_thread(s->proc, s->cur_tid);
-		int n = t ? ld_session_stack(s, t->tid, (size_t)s->frame + 1, &fs) : 0;
-		bool found = n > s->frame &&
-			     ld_objs_line_at(&s->objs, fs.v[s->frame].pc - (s->frame > 0),
+		struct ld_thread *t = ld_proc_thread(s->live.proc, s->live.cur_tid);
+		int n = t ? ld_session_stack(s, t->tid, (size_t)s->live.frame + 1, &fs) : 0;
+		bool found = n > s->live.frame &&
+			     ld_objs_line_at(&s->live.objs, fs.v[s->live.frame].pc - (s->live.frame > 0),
 					     &row);
 
 		ld_frames_release(&fs);
@@ -471,7 +496,7 @@ const char *ld_default_source(struct ld_session *s)
 		}
 	}
 	l = ld_session_exe_lines(s);
-	main_sym = s->exe ? ld_elf_lookup_any(s->exe, "main") : NULL;
+	main_sym = s->program.exe ? ld_elf_lookup_any(s->program.exe, "main") : NULL;
 	if (l && main_sym && ld_lines_at(l, main_sym->value, &row)) {
 		snprintf(file, sizeof file, "%s", row.file);
 		return file;

@@ -43,33 +43,33 @@ static struct ld_bp *arm_finish(struct ld_session *s, struct ld_thread *t)
 	int n, r;
 
 	/* the selected frame and its caller: no need to unwind further */
-	n = ld_session_stack(s, t->tid, (size_t)s->frame + 2, &fs);
+	n = ld_session_stack(s, t->tid, (size_t)s->live.frame + 2, &fs);
 	if (n < 0)
 		ld_error("finish: cannot unwind thread %d: %s", (int)t->tid,
 			 strerror(-n));
-	else if (n <= s->frame + 1 || !fs.v[s->frame + 1].pc)
+	else if (n <= s->live.frame + 1 || !fs.v[s->live.frame + 1].pc)
 		ld_error("finish: not meaningful in the outermost frame");
-	else if (!(bp = ld_bp_add(&s->bps, LD_BP_FINISH, "<finish>")))
+	else if (!(bp = ld_bp_add(&s->live.bps, LD_BP_FINISH, "<finish>")))
 		ld_error("finish: %s", strerror(ENOMEM));
 	if (!bp)
 		goto out;
-	ld_stop_frame_fill(s, fs.v[s->frame].pc, NULL, &from);
-	note.count = (unsigned long)s->frame;
+	ld_stop_frame_fill(s, fs.v[s->live.frame].pc, NULL, &from);
+	note.count = (unsigned long)s->live.frame;
 	ld_notify(s, &note);
 	ld_stop_frame_release(&from);
-	bp->addr = fs.v[s->frame + 1].pc;
+	bp->addr = fs.v[s->live.frame + 1].pc;
 	/* The frame has returned when the stack pointer is back at its
 	 * caller's: under recursion the same return address is hit by deeper
 	 * frames first, with a lower sp (x86-64: the stack grows down). */
-	bp->sp = fs.v[s->frame + 1].sp;
+	bp->sp = fs.v[s->live.frame + 1].sp;
 	bp->tid = t->tid;
 	bp->pending = false;
-	r = ld_bp_arm(&s->bps, ld_proc_mem_tid(s->proc), bp);
+	r = ld_bp_arm(&s->live.bps, ld_proc_mem_tid(s->live.proc), bp);
 	if (r < 0) {
-		ld_bp_delete(&s->bps, bp);
+		ld_bp_delete(&s->live.bps, bp);
 		bp = NULL;
 		ld_error("finish: cannot insert a breakpoint at 0x%" PRIx64 ": %s",
-			 fs.v[s->frame + 1].pc, strerror(-r));
+			 fs.v[s->live.frame + 1].pc, strerror(-r));
 	}
 out:
 	ld_frames_release(&fs);
@@ -88,8 +88,8 @@ int ld_finish(struct ld_session *s)
 	if (!(bp = arm_finish(s, t)))
 		return -1;
 	r = ld_run_until_stop(s);
-	for (i = 0; i < s->bps.n; i++) {
-		if (s->bps.v[i] == bp) {
+	for (i = 0; i < s->live.bps.n; i++) {
+		if (s->live.bps.v[i] == bp) {
 			ld_delete_bp(s, bp);
 			break;
 		}
@@ -111,7 +111,7 @@ static int step_insn(struct ld_session *s, struct ld_thread *t,
 	out->tid = t->tid;
 	r = ld_step_over(s, t);
 	if (r == 0) {
-		r = ld_proc_resume(s->proc, t, LD_RESUME_STEP, t->pending_sig);
+		r = ld_proc_resume(s->live.proc, t, LD_RESUME_STEP, t->pending_sig);
 		if (!r)
 			r = ld_wait_thread(s, t, &st);
 	} else if (r == 1) {
@@ -123,13 +123,13 @@ static int step_insn(struct ld_session *s, struct ld_thread *t,
 	}
 	if (r < 0)
 		return ld_error("step: thread %d: %s", (int)t->tid, strerror(-r));
-	if (s->proc->exited) {
+	if (s->live.proc->exited) {
 		out->ev = LD_EV_EXITED;
 		return 1;
 	}
 	if (st.kind == LD_STOP_STEP) {
 		/* stepped onto a breakpoint: `continue` goes on from it (gdb) */
-		t->on_bp = ld_site_at(&s->bps, ld_thread_pc(t)) != NULL;
+		t->on_bp = ld_site_at(&s->live.bps, ld_thread_pc(t)) != NULL;
 		return 0;
 	}
 	if (ld_on_stop(s, &st, true, out) == LD_V_REPORT && out->ev != LD_EV_STEP)
@@ -143,7 +143,7 @@ static int step_insn(struct ld_session *s, struct ld_thread *t,
 static int run_to_addr(struct ld_session *s, struct ld_thread *t, uint64_t addr,
 		       uint64_t sp, struct ld_outcome *out)
 {
-	struct ld_bp *bp = ld_bp_add(&s->bps, LD_BP_FINISH, "<step>");
+	struct ld_bp *bp = ld_bp_add(&s->live.bps, LD_BP_FINISH, "<step>");
 	size_t i;
 	int r;
 
@@ -153,9 +153,9 @@ static int run_to_addr(struct ld_session *s, struct ld_thread *t, uint64_t addr,
 	bp->sp = sp;
 	bp->tid = t->tid;
 	bp->pending = false;
-	r = ld_bp_arm(&s->bps, ld_proc_mem_tid(s->proc), bp);
+	r = ld_bp_arm(&s->live.bps, ld_proc_mem_tid(s->live.proc), bp);
 	if (r < 0) {
-		ld_bp_delete(&s->bps, bp);
+		ld_bp_delete(&s->live.bps, bp);
 		return ld_error("step: cannot insert a breakpoint at 0x%" PRIx64 ": %s",
 				addr, strerror(-r));
 	}
@@ -163,19 +163,19 @@ static int run_to_addr(struct ld_session *s, struct ld_thread *t, uint64_t addr,
 	/* The other threads still run: stop them before the int3 goes
 	 * (its byte is written through a stopped thread, and hits of it in
 	 * flight are settled while the site still exists). */
-	if (s->proc && !s->proc->exited)
+	if (s->live.proc && !s->live.proc->exited)
 		ld_stop_world(s);
-	for (i = 0; i < s->bps.n; i++) {
-		if (s->bps.v[i] == bp) {
+	for (i = 0; i < s->live.bps.n; i++) {
+		if (s->live.bps.v[i] == bp) {
 			ld_delete_bp(s, bp);
 			break;
 		}
 	}
 	if (r < 0)
 		return -1;
-	if (out->ev != LD_EV_FINISH || !s->proc)
+	if (out->ev != LD_EV_FINISH || !s->live.proc)
 		return 1;
-	s->stop_gen++;
+	s->live.stop_gen++;
 	ld_forget_unwatched_brk(s);
 	return 0;
 }
@@ -186,7 +186,7 @@ static bool was_call(struct ld_session *s, const ld_regs *before,
 		     const ld_regs *after, uint64_t *ret)
 {
 	if (after->rsp != before->rsp - 8 ||
-	    ld_mem_read(s->cur_tid, after->rsp, ret, sizeof *ret))
+	    ld_mem_read(s->live.cur_tid, after->rsp, ret, sizeof *ret))
 		return false;
 	return *ret > before->rip && *ret <= before->rip + 15 &&
 	       (after->rip < before->rip || after->rip > before->rip + 15);
@@ -198,7 +198,7 @@ static bool function_of(struct ld_session *s, uint64_t pc, const char **name,
 	struct ld_obj *ob;
 	uint64_t off;
 
-	if (!ld_objs_symbolize(&s->objs, pc, &ob, name, &off))
+	if (!ld_objs_symbolize(&s->live.objs, pc, &ob, name, &off))
 		return false;
 	*start = pc - off;
 	return true;
@@ -234,12 +234,12 @@ static enum step_next through_call(struct ld_session *s, struct line_step *ls,
 				   ld_regs *after, uint64_t ret,
 				   struct ld_outcome *out)
 {
-	struct ld_obj *ob = ld_objs_at(&s->objs, after->rip);
+	struct ld_obj *ob = ld_objs_at(&s->live.objs, after->rip);
 	struct ld_line now;
 	int r;
 
 	if (ls->mode == STEP_INTO && ob && ld_obj_lines(ob) &&
-	    ld_objs_line_at(&s->objs, after->rip, &now)) {
+	    ld_objs_line_at(&s->live.objs, after->rip, &now)) {
 		uint64_t body = ld_after_prologue(s, ob, after->rip);
 
 		if (body != after->rip && run_to_addr(s, ls->t, body, 0, out) != 0)
@@ -268,7 +268,7 @@ static enum step_next returned(struct ld_session *s, struct line_step *ls,
 	struct ld_line now;
 	struct ld_frame cf[2];
 
-	if (!ld_objs_line_at(&s->objs, after->rip, &now))
+	if (!ld_objs_line_at(&s->live.objs, after->rip, &now))
 		return STEP_RUN;
 	if (now.addr == after->rip) {
 		line_stop(out, ls->t->tid);
@@ -308,7 +308,7 @@ static enum step_next step_one(struct ld_session *s, struct line_step *ls,
 	    !(after.rip >= ls->fstart && function_of(s, after.rip, &fn2, &fs2) &&
 	      fs2 == ls->fstart))
 		return returned(s, ls, &after, out);
-	if (!ld_objs_line_at(&s->objs, after.rip, &now) || now.addr != after.rip)
+	if (!ld_objs_line_at(&s->live.objs, after.rip, &now) || now.addr != after.rip)
 		return STEP_ON;
 	if (now.line == ls->row.line && !strcmp(now.file, ls->file))
 		return STEP_ON;
@@ -346,7 +346,7 @@ int ld_step_line(struct ld_session *s, enum ld_step_mode mode)
 	if (ld_need_stopped(s, ls.what) || !(ls.t = ld_session_thread(s)))
 		return -1;
 	ld_interrupted = 0;
-	if (!ld_objs_line_at(&s->objs, ld_thread_pc(ls.t), &ls.row))
+	if (!ld_objs_line_at(&s->live.objs, ld_thread_pc(ls.t), &ls.row))
 		return no_lines(s, ls.t);
 	snprintf(ls.file, sizeof ls.file, "%s", ls.row.file);
 	function_of(s, ld_thread_pc(ls.t), &ls.fname, &ls.fstart);

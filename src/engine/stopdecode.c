@@ -14,29 +14,29 @@
 /* Returns true when a `catch load` fired (out filled). */
 static bool solib_event(struct ld_session *s, struct ld_outcome *out)
 {
-	char **old = calloc(s->objs.n + 1, sizeof *old);
-	size_t nold = s->objs.n, i, k;
+	char **old = calloc(s->live.objs.n + 1, sizeof *old);
+	size_t nold = s->live.objs.n, i, k;
 	bool fired = false;
 
 	for (i = 0; old && i < nold; i++)
-		old[i] = strdup(s->objs.v[i].path);
-	ld_unwinder_flush(s->unw);
-	s->stop_gen++;
+		old[i] = strdup(s->live.objs.v[i].path);
+	ld_unwinder_flush(s->live.unw);
+	s->live.stop_gen++;
 	if (ld_session_rescan(s) == 0) {
 		/* What was unloaded takes its int3s with it: forget them
 		 * before anything is armed where they were. */
-		ld_bps_forget_unloaded(&s->bps);
+		ld_bps_forget_unloaded(&s->live.bps);
 		ld_arm_all(s, true);
-		for (i = 0; old && i < s->objs.n && !fired; i++) {
+		for (i = 0; old && i < s->live.objs.n && !fired; i++) {
 			for (k = 0; k < nold; k++)
-				if (old[k] && !strcmp(old[k], s->objs.v[i].path))
+				if (old[k] && !strcmp(old[k], s->live.objs.v[i].path))
 					break;
 			if (k < nold || !ld_catch_fires(s, LD_BP_CATCH_LOAD,
-						    s->objs.v[i].path, out))
+						    s->live.objs.v[i].path, out))
 				continue;
 			out->catch_kind = LD_SK_LOAD;
 			snprintf(out->path, sizeof out->path, "%s",
-				 s->objs.v[i].path);
+				 s->live.objs.v[i].path);
 			fired = true;
 		}
 	}
@@ -51,14 +51,14 @@ static bool solib_event(struct ld_session *s, struct ld_outcome *out)
  * its original bytes back and is detached, as gdb does. */
 static bool follow_child(struct ld_session *s, pid_t child)
 {
-	struct ld_proc *c = ld_proc_adopt_child(s->proc, child), *parent = s->proc;
+	struct ld_proc *c = ld_proc_adopt_child(s->live.proc, child), *parent = s->live.proc;
 	size_t i;
 
 	if (!c)
 		return false;
 	ld_quiesce(s, parent);
-	for (i = 0; i < s->bps.nsites; i++)
-		ld_site_lift(parent->pid, &s->bps.sites[i]);
+	for (i = 0; i < s->live.bps.nsites; i++)
+		ld_site_lift(parent->pid, &s->live.bps.sites[i]);
 	ld_proc_detach(parent);
 	{
 		struct ld_note n = { .kind = LD_NOTE_FOLLOW_CHILD,
@@ -67,10 +67,10 @@ static bool follow_child(struct ld_session *s, pid_t child)
 		ld_notify(s, &n);
 	}
 	ld_proc_free(parent);
-	s->proc = c;
-	s->cur_tid = s->report_tid = child;
-	s->stop_gen++;
-	s->cur_brk_known = false;	/* the parent's */
+	s->live.proc = c;
+	s->live.cur_tid = s->live.report_tid = child;
+	s->live.stop_gen++;
+	s->recording.cur_brk_known = false;	/* the parent's */
 	ld_session_rescan(s);
 	return true;
 }
@@ -86,20 +86,20 @@ static bool on_fork(struct ld_session *s, const struct ld_stop *st)
 	pid_t child = (pid_t)st->msg;
 	size_t i;
 
-	if (child <= 0 || ld_proc_take_child(s->proc, child) < 0)
+	if (child <= 0 || ld_proc_take_child(s->live.proc, child) < 0)
 		return false;
 	/* A child forked in a pinned loop inherited the pin: it gets the
 	 * CPUs back before it runs, the parent too (it re-pins at its next
 	 * passed-over hit). */
-	if (s->pinned) {
+	if (s->live.pinned) {
 		ld_cpu_unpin_task(s, child);
 		ld_cpu_unpin(s);
 	}
-	if (s->follow_fork_child && st->kind == LD_STOP_FORK && follow_child(s, child))
+	if (s->settings.follow_fork_child && st->kind == LD_STOP_FORK && follow_child(s, child))
 		return true;
-	for (i = 0; i < s->bps.nsites; i++)
-		ld_site_lift(child, &s->bps.sites[i]);
-	if (s->proc->keep_children ? ld_proc_keep_child(s->proc, child) < 0 :
+	for (i = 0; i < s->live.bps.nsites; i++)
+		ld_site_lift(child, &s->live.bps.sites[i]);
+	if (s->live.proc->keep_children ? ld_proc_keep_child(s->live.proc, child) < 0 :
 	    ld_proc_release_child(child) < 0)
 		ld_warn("could not release forked process %d", (int)child);
 	return false;
@@ -116,14 +116,14 @@ static enum ld_verdict on_breakpoint(struct ld_session *s, struct ld_thread *t,
 	if (ld_tregs(t, &regs))
 		return LD_V_RESUME;
 	pc = regs.rip - 1;
-	if (!ld_site_at(&s->bps, pc) && ld_bp_moribund(&s->bps, pc)) {
+	if (!ld_site_at(&s->live.bps, pc) && ld_bp_moribund(&s->live.bps, pc)) {
 		/* A hit of a breakpoint taken out meanwhile: run the
 		 * original instruction, as if it had never been there. */
 		regs.rip = pc;
 		ld_tregs_set(t, &regs);
 		return LD_V_RESUME;
 	}
-	if (!ld_site_at(&s->bps, pc)) {
+	if (!ld_site_at(&s->live.bps, pc)) {
 		/* Not ours: the program's own int3 is a SIGTRAP for it. */
 		out->ev = LD_EV_SIGNAL;
 		out->sig = SIGTRAP;
@@ -133,8 +133,8 @@ static enum ld_verdict on_breakpoint(struct ld_session *s, struct ld_thread *t,
 	regs.rip = pc;
 	ld_tregs_set(t, &regs);
 	t->on_bp = true;
-	for (i = 0; i < s->bps.n; i++) {
-		struct ld_bp *bp = s->bps.v[i];
+	for (i = 0; i < s->live.bps.n; i++) {
+		struct ld_bp *bp = s->live.bps.v[i];
 
 		if (!bp->armed || bp->addr != pc)
 			continue;
@@ -161,8 +161,8 @@ static enum ld_verdict on_breakpoint(struct ld_session *s, struct ld_thread *t,
 			}
 			/* `trace memory until N` / `until exit` runs through
 			 * the other breakpoints. */
-			if (s->tracing && (s->trace_until_exit ||
-					   (s->trace_until && bp->num != s->trace_until))) {
+			if (s->recording.tracing && (s->recording.trace_until_exit ||
+					   (s->recording.trace_until && bp->num != s->recording.trace_until))) {
 				ld_cpu_pin(s);
 				break;
 			}
@@ -181,43 +181,43 @@ static enum ld_verdict on_breakpoint(struct ld_session *s, struct ld_thread *t,
 static enum ld_verdict on_exec(struct ld_session *s, struct ld_thread *t,
 			    struct ld_outcome *out)
 {
-	struct ld_note n = { .kind = LD_NOTE_EXEC, .pid = s->proc->pid };
+	struct ld_note n = { .kind = LD_NOTE_EXEC, .pid = s->live.proc->pid };
 	char path[64], exe[4096];
 	ssize_t len;
 	size_t i;
 
-	ld_bps_disarm_all(&s->bps, 0);
-	snprintf(path, sizeof path, "/proc/%d/exe", (int)s->proc->pid);
+	ld_bps_disarm_all(&s->live.bps, 0);
+	snprintf(path, sizeof path, "/proc/%d/exe", (int)s->live.proc->pid);
 	len = readlink(path, exe, sizeof exe - 1);
 	exe[len > 0 ? len : 0] = 0;
 	n.text = len > 0 ? exe : NULL;
 	ld_notify(s, &n);
-	if (len > 0 && (!s->exe_path || strcmp(exe, s->exe_path)))
+	if (len > 0 && (!s->program.exe_path || strcmp(exe, s->program.exe_path)))
 		ld_program_file(s, exe);
-	s->cur_tid = s->report_tid = s->proc->pid;
-	out->tid = s->proc->pid;
+	s->live.cur_tid = s->live.report_tid = s->live.proc->pid;
+	out->tid = s->live.proc->pid;
 	ld_new_image(s);
 	t->in_syscall = false;
 	if (!ld_catch_fires(s, LD_BP_CATCH_EXEC, NULL, out))
 		return LD_V_RESUME;
 	out->catch_kind = LD_SK_EXEC;
 	out->path[0] = 0;
-	for (i = 0; i < s->objs.n; i++)
-		if (s->objs.v[i].is_exe)
-			snprintf(out->path, sizeof out->path, "%s", s->objs.v[i].path);
+	for (i = 0; i < s->live.objs.n; i++)
+		if (s->live.objs.v[i].is_exe)
+			snprintf(out->path, sizeof out->path, "%s", s->live.objs.v[i].path);
 	return LD_V_REPORT;
 }
 
 enum ld_verdict ld_on_stop(struct ld_session *s, struct ld_stop *st,
 			    bool stepping, struct ld_outcome *out)
 {
-	struct ld_thread *t = ld_proc_thread(s->proc, st->tid);
+	struct ld_thread *t = ld_proc_thread(s->live.proc, st->tid);
 
 	out->tid = st->tid;
 	switch (st->kind) {
 	case LD_STOP_EXITED:
 	case LD_STOP_KILLED:
-		if (s->proc->exited) {
+		if (s->live.proc->exited) {
 			out->ev = LD_EV_EXITED;
 			return LD_V_REPORT;
 		}
@@ -234,12 +234,12 @@ enum ld_verdict ld_on_stop(struct ld_session *s, struct ld_stop *st,
 		/* A group-stop the user does not stop at: keep the process
 		 * stopped by job control, as without a debugger, and listen
 		 * for what comes next (SIGCONT). */
-		if (st->kind == LD_STOP_GROUP && !s->handle_stop[st->sig & 63])
-			return ld_proc_resume(s->proc, t, LD_RESUME_LISTEN, 0) == 0 ?
+		if (st->kind == LD_STOP_GROUP && !s->settings.handle_stop[st->sig & 63])
+			return ld_proc_resume(s->live.proc, t, LD_RESUME_LISTEN, 0) == 0 ?
 			       LD_V_RESUMED : LD_V_RESUME;
-		if (st->kind == LD_STOP_SIGNAL && s->handle_pass[st->sig & 63])
+		if (st->kind == LD_STOP_SIGNAL && s->settings.handle_pass[st->sig & 63])
 			t->pending_sig = st->sig;
-		if (st->kind == LD_STOP_SIGNAL && !s->handle_stop[st->sig & 63])
+		if (st->kind == LD_STOP_SIGNAL && !s->settings.handle_stop[st->sig & 63])
 			return LD_V_RESUME;
 		out->ev = LD_EV_SIGNAL;
 		out->sig = st->sig;
@@ -256,14 +256,14 @@ enum ld_verdict ld_on_stop(struct ld_session *s, struct ld_stop *st,
 	case LD_STOP_VFORK:
 		if (on_fork(s, st)) {
 			/* now the child's session: let it run on */
-			t = ld_proc_thread(s->proc, s->proc->pid);
-			out->tid = s->proc->pid;
+			t = ld_proc_thread(s->live.proc, s->live.proc->pid);
+			out->tid = s->live.proc->pid;
 			if (ld_catch_fires(s, LD_BP_CATCH_FORK, NULL, out)) {
 				out->catch_kind = LD_SK_FORK;
 				out->child = (pid_t)st->msg;
 				return LD_V_REPORT;
 			}
-			return t && ld_proc_resume(s->proc, t, ld_resume_how(s, t), 0) == 0 ?
+			return t && ld_proc_resume(s->live.proc, t, ld_resume_how(s, t), 0) == 0 ?
 			       LD_V_RESUMED : LD_V_RESUME;
 		}
 		if (!ld_catch_fires(s, LD_BP_CATCH_FORK, NULL, out))

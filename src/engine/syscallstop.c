@@ -16,11 +16,11 @@ void ld_wanted_calls(struct ld_session *s, struct ld_sysset *set)
 	size_t i;
 
 	ld_sysset_clear(set);
-	if (s->tracing)
+	if (s->recording.tracing)
 		ld_sysset_memory(set);
-	for (i = 0; i < s->bps.n; i++)
-		if (s->bps.v[i]->type == LD_BP_CATCH_SYSCALL && s->bps.v[i]->enabled)
-			ld_sysset_union(set, &s->bps.v[i]->sys);
+	for (i = 0; i < s->live.bps.n; i++)
+		if (s->live.bps.v[i]->type == LD_BP_CATCH_SYSCALL && s->live.bps.v[i]->enabled)
+			ld_sysset_union(set, &s->live.bps.v[i]->sys);
 }
 
 /* PTRACE_SYSCALL is needed when some wanted call is not one our seccomp
@@ -31,10 +31,10 @@ void ld_update_syscall_mode(struct ld_session *s)
 	size_t i;
 
 	ld_wanted_calls(s, &want);
-	s->syscall_stops = false;
+	s->recording.syscall_stops = false;
 	for (i = 0; i < LD_NSYSCALLS / 64; i++)
-		if (want.bits[i] & ~(s->seccomp ? s->filtered.bits[i] : 0))
-			s->syscall_stops = true;
+		if (want.bits[i] & ~(s->recording.seccomp ? s->recording.filtered.bits[i] : 0))
+			s->recording.syscall_stops = true;
 }
 
 /* The break tracked from brk(2) returns is exact only while every brk
@@ -42,15 +42,15 @@ void ld_update_syscall_mode(struct ld_session *s)
  * stale, and a stale address is worse than "unknown". */
 void ld_forget_unwatched_brk(struct ld_session *s)
 {
-	if (!s->syscall_stops &&
-	    !(s->seccomp && ld_sysset_has(&s->filtered, SYS_brk)))
-		s->cur_brk_known = false;
+	if (!s->recording.syscall_stops &&
+	    !(s->recording.seccomp && ld_sysset_has(&s->recording.filtered, SYS_brk)))
+		s->recording.cur_brk_known = false;
 }
 
 enum ld_resume ld_resume_how(struct ld_session *s, struct ld_thread *t)
 {
 	/* After a seccomp stop, one PTRACE_SYSCALL shows the call's return. */
-	if (s->syscall_stops || (s->seccomp && t->in_syscall))
+	if (s->recording.syscall_stops || (s->recording.seccomp && t->in_syscall))
 		return LD_RESUME_SYSCALL;
 	return LD_RESUME_CONT;
 }
@@ -59,8 +59,8 @@ static struct ld_bp *catch_for(struct ld_session *s, long nr)
 {
 	size_t i;
 
-	for (i = 0; i < s->bps.n; i++) {
-		struct ld_bp *bp = s->bps.v[i];
+	for (i = 0; i < s->live.bps.n; i++) {
+		struct ld_bp *bp = s->live.bps.v[i];
 
 		if (bp->type == LD_BP_CATCH_SYSCALL && bp->enabled &&
 		    ld_sysset_has(&bp->sys, nr))
@@ -73,27 +73,27 @@ static struct ld_bp *catch_for(struct ld_session *s, long nr)
  * stops at them (`catch memory`). */
 static bool recording(struct ld_session *s, long nr)
 {
-	return ld_syscall_is_memory(nr) && (s->tracing || catch_for(s, nr));
+	return ld_syscall_is_memory(nr) && (s->recording.tracing || catch_for(s, nr));
 }
 
 static void record_entry(struct ld_session *s, struct ld_thread *t,
 			 const struct ld_syscall *sc)
 {
-	struct ld_tl_entry *e = ld_timeline_add(&s->timeline);
+	struct ld_tl_entry *e = ld_timeline_add(&s->recording.timeline);
 	struct ld_snap_thread st;
 	char text[1024], err[128];
 
 	if (!e)
 		return;
 	e->tid = t->tid;
-	e->pid = s->proc->pid;
+	e->pid = s->live.proc->pid;
 	clock_gettime(CLOCK_REALTIME, &e->when);
 	e->thread_num = t->num;
 	e->call = *sc;
-	e->text = strdup(ld_syscall_format(s->proc->pid, sc, text, sizeof text));
-	ld_maps_read(ld_proc_mem_tid(s->proc), &e->before, err, sizeof err);
-	e->brk_before = e->brk_after = s->cur_brk;
-	e->brk_known = s->cur_brk_known;
+	e->text = strdup(ld_syscall_format(s->live.proc->pid, sc, text, sizeof text));
+	ld_maps_read(ld_proc_mem_tid(s->live.proc), &e->before, err, sizeof err);
+	e->brk_before = e->brk_after = s->recording.cur_brk;
+	e->brk_known = s->recording.cur_brk_known;
 	/* the call site: the innermost frames are enough */
 	if (ld_session_frames(s, t, &st, LD_SNAP_INNER, 0) == 0) {
 		e->frames = st.frames;
@@ -104,16 +104,16 @@ static void record_entry(struct ld_session *s, struct ld_thread *t,
 static void record_exit(struct ld_session *s, struct ld_thread *t,
 			const struct ld_syscall *sc)
 {
-	struct ld_tl_entry *e = ld_timeline_pending(&s->timeline, t->tid);
+	struct ld_tl_entry *e = ld_timeline_pending(&s->recording.timeline, t->tid);
 	char err[128];
 
 	if (!e)
 		return;
 	e->call.returned = true;
 	e->call.ret = sc->ret;
-	e->brk_after = s->cur_brk;
-	e->brk_known &= s->cur_brk_known;
-	ld_maps_read(ld_proc_mem_tid(s->proc), &e->after, err, sizeof err);
+	e->brk_after = s->recording.cur_brk;
+	e->brk_known &= s->recording.cur_brk_known;
+	ld_maps_read(ld_proc_mem_tid(s->live.proc), &e->after, err, sizeof err);
 	e->done = true;
 }
 
@@ -153,7 +153,7 @@ bool ld_passive_syscall(void *ctx, pid_t tid)
 	if (ld_proc_syscall(tid, &op, &sc) < 0 || op == LD_SYS_NONE)
 		return false;
 	if (op == LD_SYS_EXIT) {
-		e = ld_timeline_pending(&s->timeline, tid);
+		e = ld_timeline_pending(&s->recording.timeline, tid);
 		if (e) {
 			e->call.returned = true;
 			e->call.ret = sc.ret;
@@ -162,7 +162,7 @@ bool ld_passive_syscall(void *ctx, pid_t tid)
 		}
 		return false;
 	}
-	if (!recording(s, sc.nr) || !(e = ld_timeline_add(&s->timeline)))
+	if (!recording(s, sc.nr) || !(e = ld_timeline_add(&s->recording.timeline)))
 		return false;
 	e->tid = tid;
 	e->pid = task_tgid(tid);
@@ -192,8 +192,8 @@ enum ld_verdict ld_on_syscall(struct ld_session *s, struct ld_thread *t,
 		/* The kernel's break moves only through brk(2): its result
 		 * is the new break (also on failure: the old one). */
 		if (sc.nr == SYS_brk && sc.ret > 0) {
-			s->cur_brk = (uint64_t)sc.ret;
-			s->cur_brk_known = true;
+			s->recording.cur_brk = (uint64_t)sc.ret;
+			s->recording.cur_brk_known = true;
 		}
 		if (recording(s, sc.nr))
 			record_exit(s, t, &sc);
@@ -229,8 +229,8 @@ bool ld_catch_fires(struct ld_session *s, enum ld_bp_type type,
 {
 	size_t i;
 
-	for (i = 0; i < s->bps.n; i++) {
-		struct ld_bp *bp = s->bps.v[i];
+	for (i = 0; i < s->live.bps.n; i++) {
+		struct ld_bp *bp = s->live.bps.v[i];
 
 		if (bp->type != type || !bp->enabled ||
 		    (bp->pattern && (!path || !strstr(path, bp->pattern))))

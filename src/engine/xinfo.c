@@ -15,8 +15,8 @@ static void find_frame(struct ld_session *s, uint64_t addr,
 {
 	struct ld_frames fs = { 0 };
 
-	for (size_t i = 0; i < s->proc->nthreads && !out->found; i++) {
-		struct ld_thread *t = &s->proc->threads[i];
+	for (size_t i = 0; i < s->live.proc->nthreads && !out->found; i++) {
+		struct ld_thread *t = &s->live.proc->threads[i];
 		int n, k;
 
 		if (t->state != LD_T_STOPPED)
@@ -100,7 +100,7 @@ int ld_xinfo_at(struct ld_session *s, uint64_t addr, struct ld_xinfo *x)
 		x->brk_known = ld_session_brk(s, &x->start_brk, &x->brk) == 0;
 	if (k == LD_RK_STACK || k == LD_RK_THREAD_STACK)
 		find_frame(s, addr, &x->frame);
-	x->pid = s->proc->pid;
+	x->pid = s->live.proc->pid;
 	x->page_err = ld_page_info(x->pid, addr, &x->page);
 	return 0;
 }

@@ -20,7 +20,7 @@ json_t *ld_json_process(struct ld_session *s)
 
 	if (!o)
 		return NULL;
-	if (!s->proc) {
+	if (!s->live.proc) {
 		bool gone = last->kind == LD_SK_EXITED || last->kind == LD_SK_KILLED;
 
 		ld_jset(o, "state", json_string(gone ? "exited" : "none"));
@@ -37,20 +37,20 @@ json_t *ld_json_process(struct ld_session *s)
 		}
 		return o;
 	}
-	ld_jset(o, "pid", json_integer(s->proc->pid));
+	ld_jset(o, "pid", json_integer(s->live.proc->pid));
 	ld_jset(o, "state", json_string("stopped"));
-	ld_jset(o, "threads", json_integer((json_int_t)ld_proc_nlive(s->proc)));
-	ld_jset(o, "aslr", json_boolean(s->proc_aslr));
+	ld_jset(o, "threads", json_integer((json_int_t)ld_proc_nlive(s->live.proc)));
+	ld_jset(o, "aslr", json_boolean(s->live.proc_aslr));
 	stop = json_object();
 	ld_jset(stop, "event", json_string(ld_stop_event_name(last->kind)));
 	ld_jset(stop, "reason", json_string(ld_stop_reason(last, reason,
 							    sizeof reason)));
-	t = ld_proc_thread(s->proc, s->cur_tid);
+	t = ld_proc_thread(s->live.proc, s->live.cur_tid);
 	if (t && ld_regs_get(t->tid, &r) == 0) {
 		ld_jset(stop, "tid", json_integer(t->tid));
 		ld_jset(stop, "thread", json_integer(t->num));
 		ld_json_put_u64(stop, "pc", r.rip);
-		if (ld_objs_symbolize(&s->objs, r.rip, &ob, &sym, &off)) {
+		if (ld_objs_symbolize(&s->live.objs, r.rip, &ob, &sym, &off)) {
 			ld_jset(stop, "function", json_string(sym));
 			ld_jset(stop, "offset", json_integer((json_int_t)off));
 		}

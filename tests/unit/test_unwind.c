@@ -66,7 +66,7 @@ static bool at_breakpoint_1(void)
 
 static bool stopped(void)
 {
-	return S.proc && !S.proc->exited;
+	return S.live.proc && !S.live.proc->exited;
 }
 
 static void show(const char *who, const struct ld_frame *f)
@@ -78,7 +78,7 @@ static void show(const char *who, const struct ld_frame *f)
 
 static unsigned long fast_count(void)
 {
-	return S.unw ? ld_unwinder_stats(S.unw).fast : 0;
+	return S.live.unw ? ld_unwinder_stats(S.live.unw).fast : 0;
 }
 
 /* Unwind tid both ways; false (with the difference shown) if they differ.
@@ -93,9 +93,9 @@ static bool agree(pid_t tid, int *n)
 	if (na > 0 && fast_count() == before)
 		printf("# thread %d: libunwind took over at pc %#lx\n", (int)tid,
 		       (unsigned long)a[0].pc);
-	ld_unwinder_set_fast(S.unw, false);
+	ld_unwinder_set_fast(S.live.unw, false);
 	nb = ld_session_unwind(&S, tid, b, MAXF);
-	ld_unwinder_set_fast(S.unw, true);
+	ld_unwinder_set_fast(S.live.unw, true);
 	*n = na;
 	if (na != nb)
 		printf("# thread %d: %d frames fast, %d libunwind\n", (int)tid, na, nb);
@@ -119,7 +119,7 @@ static bool t_recursion(void)
 	CHECK(quietly("break recurse.c:10") == LD_CMD_OK);
 	CHECK(quietly("run") == LD_CMD_OK && stopped());
 	before = fast_count();
-	CHECK(agree(S.proc->pid, &n));
+	CHECK(agree(S.live.proc->pid, &n));
 	/* depth(0..3), main, __libc_start_call_main, __libc_start_main,
 	 * _start */
 	CHECK(n >= 8);
@@ -139,7 +139,7 @@ static bool t_every_instruction(void)
 	CHECK(quietly("run") == LD_CMD_OK && stopped());
 	before = fast_count();
 	for (i = 0; i < 3000 && stopped(); i++) {
-		CHECK(agree(S.proc->pid, &n));
+		CHECK(agree(S.live.proc->pid, &n));
 		CHECK(n >= 2);
 		steps++;
 		if (quietly("stepi") != LD_CMD_OK)
@@ -169,7 +169,7 @@ static bool t_signal_handler(void)
 	CHECK(stopped());
 	CHECK(at_breakpoint_1());
 	before = fast_count();
-	CHECK(agree(S.proc->pid, &n));
+	CHECK(agree(S.live.proc->pid, &n));
 	CHECK(n >= 5);
 	CHECK(fast_count() == before + 1);
 	return true;
@@ -189,12 +189,12 @@ static bool t_threads(void)
 	CHECK(quietly("run") == LD_CMD_OK && stopped());
 	before = fast_count();
 	/* marker, worker, start_thread, clone3 */
-	CHECK(agree(S.report_tid, &n) && n >= 4);
+	CHECK(agree(S.live.report_tid, &n) && n >= 4);
 	CHECK(fast_count() == before + 1);
-	for (i = 0; i < S.proc->nthreads; i++) {
-		if (S.proc->threads[i].state == LD_T_GONE)
+	for (i = 0; i < S.live.proc->nthreads; i++) {
+		if (S.live.proc->threads[i].state == LD_T_GONE)
 			continue;
-		CHECK(agree(S.proc->threads[i].tid, &n));
+		CHECK(agree(S.live.proc->threads[i].tid, &n));
 		k++;
 	}
 	printf("# %zu threads compared\n", k);
@@ -212,7 +212,7 @@ static bool t_dynamic_linker(void)
 	CHECK(quietly("catch syscall brk") == LD_CMD_OK);
 	CHECK(quietly("run") == LD_CMD_OK && stopped());
 	before = fast_count();
-	CHECK(agree(S.proc->pid, &n));
+	CHECK(agree(S.live.proc->pid, &n));
 	CHECK(n >= 3);
 	CHECK(fast_count() == before + 1);
 	return true;

@@ -34,7 +34,7 @@ static bool look_at(struct ld_session *s, pid_t pid, struct ld_maps *m,
 	if (n <= 0)
 		return false;
 	exe[n] = 0;
-	if (ld_objs_scan(&s->objs, pid, m, exe, ld_auxv_get(pid, AT_BASE)) < 0)
+	if (ld_objs_scan(&s->live.objs, pid, m, exe, ld_auxv_get(pid, AT_BASE)) < 0)
 		return false;
 	*rg = calloc(m->n + 1, sizeof **rg);
 	return *rg && ld_session_classify(s, m, NULL, *rg) == 0;
