@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
-"""Sentences layoutdbg borrows from gdb, checked against gdb itself (and
-against the text written out here, the oracle when gdb is absent).  Each
-case kills a mutant of tools/mutants.txt that the rest of the suite let
-live."""
+"""Habits layoutdbg borrows from gdb, checked against gdb itself (and
+against the text written out here, the oracle when gdb is absent): the
+sentences of `ignore`, the words `set args` makes of quotes and
+backslashes, a command prefix that names two commands.  Each case kills a
+mutant of tools/mutants.txt that the rest of the suite let live."""
 import re
 import subprocess
 import sys
@@ -10,7 +11,7 @@ import sys
 import ldtest
 from ldtest import check
 
-t = ldtest.Tap(2)
+t = ldtest.Tap(5)
 RECURSE = ldtest.fixture("recurse")
 IGNORE = ["break depth", "ignore 1 1", "ignore 1 0", "ignore 1 2"]
 IGNORE_WANT = ["Will ignore next crossing of breakpoint 1.",
@@ -42,4 +43,45 @@ def ignore_like_gdb():
 
 t.case("ignore N 1 / 0 / 2: gdb's three sentences (one crossing is singular)", ignore_text)
 t.case("ignore: the same sentences as gdb's", ignore_like_gdb)
+
+XDATA = ldtest.fixture("xdata")      # prints its arguments, one a line: arg[ARG]
+ARGS = r"""set args 'a\b' "c\"d" e\ f '' x"""
+ARGS_WANT = ["a\\b", 'c"d', "e f", "", "x"]
+
+
+def argv_of(text):
+    return re.findall(r"^arg\[(.*)\]$", text, re.M)
+
+
+def args_words():
+    rc, out, err = ldtest.run_batch([XDATA], [ARGS, "run"], timeout=30)
+    check(rc == 0, "rc %d, stderr %r" % (rc, err), out)
+    check(argv_of(out) == ARGS_WANT, "argv %r, want %r" % (argv_of(out), ARGS_WANT), out)
+
+
+def args_like_gdb():
+    if not ldtest.gdb_available():
+        raise ldtest.Skip("gdb is not installed")
+    p = subprocess.run(["gdb", "-q", "-nx", "-batch", "-ex", ARGS, "-ex", "run", XDATA],
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                       env=ldtest.env(), timeout=60)
+    check(argv_of(p.stdout) == ARGS_WANT, "gdb's argv %r" % argv_of(p.stdout), p.stdout)
+
+
+t.case("set args: a backslash is literal inside '...', escapes elsewhere; '' is a word",
+       args_words)
+t.case("set args: gdb (through the shell) gives the program the same words", args_like_gdb)
+
+
+def ambiguous():
+    # "de" begins delete and detach: gdb refuses it, and so must we (the
+    # first match would delete every breakpoint)
+    rc, out, err = ldtest.run_batch([XDATA], ["break ready", "de", "info breakpoints"],
+                                    timeout=30)
+    check(rc == 1, "rc %d for an ambiguous command in -batch" % rc, out + err)
+    check(re.search(r"^layoutdbg: de: ambiguous command", err, re.M), "stderr %r" % err)
+    check(re.search(r"^1\s+breakpoint\s+keep y", out, re.M), "breakpoint 1 is gone", out)
+
+
+t.case("a prefix of two commands ('de') is refused, and runs neither", ambiguous)
 sys.exit(t.done())
