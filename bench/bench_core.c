@@ -252,7 +252,7 @@ static void bench_pages(struct ld_session *s, pid_t pid, char *buf, size_t len)
 		ts[i] = now_us() - t0;
 		cts[i] = cpu_us() - c0;
 		ld_smaps_release(&sm);
-		s->live.stop_gen++;
+		ld_stop_cache_invalidate(&s->cache);
 		t0 = now_us();
 		c0 = cpu_us();
 		snap = ld_session_snapshot(s, NULL);
@@ -330,7 +330,7 @@ static void bench_maps(const char *dir, bool pages_only)
 				struct ld_snapshot *snap;
 				double t0;
 
-				s.live.stop_gen++;	/* as after a resume: read afresh */
+				ld_stop_cache_invalidate(&s.cache); /* as after a resume */
 				t0 = now_us();
 				snap = ld_session_snapshot(&s, NULL);
 				t[i] = now_us() - t0;

@@ -18,6 +18,11 @@ int ld_emit_doc(const char *cmd, const char *key, json_t *v);
  * "process": the session's state}. */
 void ld_cmd_doc_start(void);
 void ld_cmd_doc_finish(const char *name, bool ok, struct ld_session *s);
+/* The full name of the running command ("info signals", "set args") for
+ * its "command" field, set by the sub-command dispatch. */
+void ld_cmd_doc_name(const char *name);
+/* That name ("" before the command table set it). */
+const char *ld_cmd_doc_current(void);
 
 /* Names an address for a renderer ("main+4", "??" when no symbol covers
  * it); returns buf.  Renderers name only what they print. */

@@ -95,11 +95,11 @@ struct ld_outcome {
 };
 
 /* infrun.c */
-/* Registers of a stopped thread, read once per stop; setting them keeps
- * the cache. */
-int ld_tregs(struct ld_thread *t, ld_regs *r);
-int ld_tregs_set(struct ld_thread *t, const ld_regs *r);
-uint64_t ld_thread_pc(struct ld_thread *t);
+/* Resume thread t: every resume of run control goes through here, which
+ * drops the per-stop cache (ld_stop_cache_invalidate) first.  0/-errno as
+ * ld_proc_resume. */
+int ld_resume(struct ld_session *s, struct ld_thread *t, enum ld_resume how,
+	      int sig);
 int ld_wait_thread(struct ld_session *s, struct ld_thread *t,
 		   struct ld_stop *st);
 int ld_step_over(struct ld_session *s, struct ld_thread *t);

@@ -37,7 +37,8 @@ void ld_utf8_fix(char *s);
 size_t ld_escape_put(FILE *f, const char *s, size_t n);
 
 /* --json: text output is off and each command prints one JSON document.
- * ld_emit_json prints doc (compact, one line) and takes the reference; it
+ * ld_emit_json gives doc (printed compact, on one line, when the command
+ * ends; at once outside a command) and takes the reference; it
  * returns 0, or -1 after an error document when doc is NULL (ENOMEM). */
 #include <jansson.h>
 void ld_json_set(int on);
@@ -46,11 +47,15 @@ int ld_emit_json(json_t *doc);
 /* One compact document (from json_dumps with JSON_ENSURE_ASCII) and a
  * newline, with DEL escaped too. */
 void ld_put_json_line(FILE *f, const char *text);
-/* Whether a document was printed since the last ld_json_reset(). */
+/* Around each command (cmdtable.c): its document and diagnostics are held
+ * until ld_json_cmd_end prints them as one document: the errors if any
+ * ({"error": first, "errors": [all] when several}), else the command's
+ * document, else fallback (stolen); warnings as "warnings": [...].
+ * ld_json_emitted: whether the command has a document, an error or ran
+ * commands of its own (source), so needs no fallback. */
+void ld_json_cmd_begin(void);
+void ld_json_cmd_end(json_t *fallback);
 int ld_json_emitted(void);
-void ld_json_reset(void);
-/* error.c: an error document counts as the command's document. */
-void ld_json_note_error(void);
 
 /* Where diagnostics are written (error.c formats them): "layoutdbg:
  * [WHERE: ][warning: ]MSG" on the diagnostic stream (stderr unless set;

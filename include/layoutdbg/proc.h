@@ -216,4 +216,11 @@ const char *ld_stop_describe(const struct ld_stop *st, char *buf, size_t len);
 /* Why pid cannot be traced, in words (reads /proc/PID/status TracerPid). */
 const char *ld_proc_why_not(pid_t pid, int err, char *buf, size_t len);
 
+/* Registers of stopped thread t, read (PTRACE_GETREGS) once per stop and
+ * kept on the thread until ld_proc_resume drops them; setting them keeps
+ * the copy.  0 or -errno.  ld_thread_pc: its rip, 0 when unreadable. */
+int ld_tregs(struct ld_thread *t, ld_regs *r);
+int ld_tregs_set(struct ld_thread *t, const ld_regs *r);
+uint64_t ld_thread_pc(struct ld_thread *t);
+
 #endif

@@ -19,6 +19,7 @@
 #include "layoutdbg/proc.h"
 #include "layoutdbg/smaps.h"
 #include "layoutdbg/snapshot.h"
+#include "layoutdbg/stopcache.h"
 #include "layoutdbg/stopreport.h"
 #include "layoutdbg/timeline.h"
 #include "layoutdbg/unwind.h"
@@ -53,7 +54,6 @@ struct ld_live {
 	pid_t cur_tid;              /* the selected thread */
 	pid_t report_tid;           /* the thread of the last reported stop */
 	bool proc_aslr;             /* the live process runs randomized */
-	unsigned stop_gen;          /* counts stops; keys the per-stop cache */
 	struct ld_objs objs;
 	struct ld_unwinder *unw;
 	struct ld_bps bps;
@@ -65,17 +65,6 @@ struct ld_live {
 	cpu_set_t our_cpus, prog_cpus; /* the affinities to give back */
 	int tty;                    /* our controlling terminal (fd) when we are
 				       its foreground group, else -1 */
-};
-
-/* What is read from the stopped process once per stop: valid while its
- * generation equals live.stop_gen.  Written by the engine floor only. */
-struct ld_stop_cache {
-	struct ld_maps maps;        /* valid while maps_gen == stop_gen */
-	unsigned maps_gen;
-	struct ld_smaps *smaps;     /* residency (resident.c); valid while
-				       smaps_gen == stop_gen */
-	unsigned smaps_gen;
-	pid_t smaps_pid;
 };
 
 /* System calls, the memory timeline and snapshots: written by the engine
@@ -123,7 +112,7 @@ struct ld_ui {
 struct ld_session {
 	struct ld_program program;
 	struct ld_live live;
-	struct ld_stop_cache cache;
+	struct ld_stop_cache cache;     /* engine: read once per stop */
 	struct ld_recording recording;
 	struct ld_settings settings;
 	struct ld_ui ui;
@@ -192,12 +181,16 @@ struct ld_thread *ld_session_thread(struct ld_session *s);
 /* start_brk of pid from /proc/PID/stat.  0 or -errno. */
 int ld_session_start_brk(pid_t pid, uint64_t *start_brk);
 
-/* Unwind thread tid; frames[] gets at most max.  Count or -errno. */
+/* Unwind thread tid; frames[] gets at most max.  Count or -errno.  Not
+ * cached: each call unwinds (stepping's internal stops, the unwinder's
+ * tests comparing two unwinds of one stop). */
 int ld_session_unwind(struct ld_session *s, pid_t tid, struct ld_frame *f,
 		      size_t max);
 
 /* Unwind thread tid into fs (grown as needed; release it), at most max
- * frames (SIZE_MAX: the whole stack, however deep).  Count or -errno. */
+ * frames (SIZE_MAX: the whole stack, however deep).  Count or -errno.
+ * Once per stop: a second call at one stop copies the kept stack
+ * (s->cache.unwinds counts the real unwinds). */
 int ld_session_stack(struct ld_session *s, pid_t tid, size_t max,
 		     struct ld_frames *fs);
 

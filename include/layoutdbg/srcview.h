@@ -33,5 +33,8 @@ int ld_show_line_out_of_range(unsigned line, const char *file);
 
 /* list: one numbered source line. */
 void ld_show_source_line(unsigned long n, const char *text);
+/* After the lines of list: --json prints {"command": "list", "file",
+ * "lines": [{"line", "text"}]}. */
+int ld_show_source_end(const char *file);
 
 #endif

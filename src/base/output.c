@@ -12,7 +12,25 @@
 #include "layoutdbg/output.h"
 
 static int out_quiet;
-static int json_on, json_done;
+static int json_on;
+
+/* --json: what one command reported.  Between ld_json_cmd_begin and
+ * ld_json_cmd_end the command's document, its errors and its warnings are
+ * held, so that it prints exactly one document however many things it had
+ * to say (`delete 1 2 99 x`).  `source` runs commands inside a command:
+ * scopes nest; beyond SCOPE_MAX documents go out as they come. */
+#define SCOPE_MAX 32
+struct scope {
+	json_t *doc, *errors, *warnings;
+	bool nested;	/* commands ran inside this one */
+};
+static struct scope scopes[SCOPE_MAX];
+static int depth;
+
+static struct scope *cur_scope(void)
+{
+	return json_on && depth > 0 && depth <= SCOPE_MAX ? &scopes[depth - 1] : NULL;
+}
 
 void ld_json_set(int on)
 {
@@ -25,19 +43,57 @@ int ld_json_on(void)
 	return json_on;
 }
 
+void ld_json_cmd_begin(void)
+{
+	if (depth > 0 && depth <= SCOPE_MAX)
+		scopes[depth - 1].nested = true;
+	if (depth < SCOPE_MAX)
+		scopes[depth] = (struct scope){ 0 };
+	depth++;
+}
+
 int ld_json_emitted(void)
 {
-	return json_done;
+	const struct scope *c = cur_scope();
+
+	return c && (c->doc || c->errors || c->nested);
 }
 
-void ld_json_reset(void)
-{
-	json_done = 0;
-}
+static void print_doc(json_t *doc);
 
-void ld_json_note_error(void)
+/* The document the command reported: its errors (the first as "error",
+ * all of them as "errors" when there were several), else its own document
+ * or fallback; warnings ride along as "warnings". */
+void ld_json_cmd_end(json_t *fallback)
 {
-	json_done = 1;
+	struct scope *c = cur_scope();
+	json_t *doc;
+
+	if (depth > 0)
+		depth--;
+	if (!c) {
+		json_decref(fallback);
+		return;
+	}
+	if (c->errors) {
+		json_decref(c->doc);
+		json_decref(fallback);
+		doc = json_object();
+		json_object_set(doc, "error", json_array_get(c->errors, 0));
+		if (json_array_size(c->errors) > 1)
+			json_object_set(doc, "errors", c->errors);
+		json_decref(c->errors);
+	} else {
+		doc = c->doc ? c->doc : fallback;
+		if (c->doc)
+			json_decref(fallback);
+	}
+	if (doc && c->warnings)
+		json_object_set(doc, "warnings", c->warnings);
+	json_decref(c->warnings);
+	*c = (struct scope){ 0 };
+	if (doc)
+		print_doc(doc);
 }
 
 /* Diagnostics: error.c formats them, this is where they are written. */
@@ -54,27 +110,31 @@ unsigned ld_out_error_count(void)
 	return diag_errors;
 }
 
+/* A diagnostic inside a command joins its document (ld_json_cmd_end);
+ * one outside any command (the rc file's warning) is a document itself. */
 static void diag_json(int warning, const char *where, const char *msg)
 {
-	char *full = NULL, *s = NULL;
-	json_t *o = NULL;
+	struct scope *c = cur_scope();
+	json_t **list = c ? (warning ? &c->warnings : &c->errors) : NULL;
+	char *full = NULL;
+	json_t *text = NULL;
 
 	/* JSON escapes control characters itself: the raw text goes in, with
 	 * every byte that is not UTF-8 made '?' (jansson takes UTF-8 only). */
 	if (asprintf(&full, "%s%s%s", where ? where : "", where ? ": " : "", msg) >= 0) {
 		ld_utf8_fix(full);
-		o = json_pack("{s:s}", warning ? "warning" : "error", full);
-		s = o ? json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
+		text = json_string(full);
 	}
-	/* Errors are documents on stdout so a consumer sees them in order. */
-	if (s)
-		ld_put_json_line(stdout, s);
-	if (!warning)
-		json_done = 1;
-	free(s);
 	free(full);
-	json_decref(o);
-	fflush(stdout);
+	if (!text)
+		text = json_string("out of memory");
+	if (list) {
+		if (!*list)
+			*list = json_array();
+		json_array_append_new(*list, text);
+		return;
+	}
+	print_doc(json_pack("{s:o}", warning ? "warning" : "error", text));
 }
 
 void ld_out_diag(int warning, const char *where, const char *msg)
@@ -119,23 +179,38 @@ void ld_put_json_line(FILE *f, const char *text)
 	fputc('\n', f);
 }
 
+static void print_doc(json_t *doc)
+{
+	char *text = doc ? json_dumps(doc, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
+
+	json_decref(doc);
+	if (text)
+		ld_put_json_line(stdout, text);
+	else
+		fputs("{\"error\":\"cannot print the JSON document: out of memory\"}\n",
+		      stdout);
+	fflush(stdout);
+	free(text);
+}
+
 int ld_emit_json(json_t *doc)
 {
-	char *text;
+	struct scope *c = cur_scope();
 
 	if (!doc)
 		return oom("cannot build the JSON document: out of memory");
-	text = json_dumps(doc, JSON_COMPACT | JSON_ENSURE_ASCII);
-	json_decref(doc);
-	if (!text)
-		return oom("cannot print the JSON document: out of memory");
-	ld_put_json_line(stdout, text);
-	fflush(stdout);
-	free(text);
-	json_done = 1;
+	if (!c) {
+		print_doc(doc);
+		return 0;
+	}
+	/* One document a command: a second one would break the contract
+	 * (doc/json/README.md), so the first stands. */
+	if (c->doc)
+		json_decref(doc);
+	else
+		c->doc = doc;
 	return 0;
-}
-static int color_on;
+}static int color_on;
 
 void ld_out_set_quiet(int quiet)
 {

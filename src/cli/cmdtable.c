@@ -157,6 +157,7 @@ static int sub_dispatch(struct ld_session *s, const struct cmd *table,
 	if (!c)
 		return unknown(table, prefix, w, amb);
 	snprintf(what, sizeof what, "%s%s", prefix, c->name);
+	ld_cmd_doc_name(what);
 	if (check_flags(s, c, what) < 0)
 		return -1;
 	return c->fn(s, args);
@@ -245,9 +246,27 @@ static int cmd_info(struct ld_session *s, char *args)
 	return sub_dispatch(s, info_cmds, "info ", args);
 }
 
+/* --json: `set X` reports X's new value as `show X` would. */
+static void show_after_set(struct ld_session *s)
+{
+	const char *name = ld_cmd_doc_current();
+	const struct cmd *c;
+	char none[1] = "";
+
+	for (c = show_cmds; name[0] && c->name; c++)
+		if (!strcmp(c->name, name + strlen("set "))) {
+			c->fn(s, none);
+			return;
+		}
+}
+
 static int cmd_set(struct ld_session *s, char *args)
 {
-	return sub_dispatch(s, set_cmds, "set ", args);
+	int r = sub_dispatch(s, set_cmds, "set ", args);
+
+	if (r == 0 && ld_json_on())
+		show_after_set(s);
+	return r;
 }
 
 static int cmd_show(struct ld_session *s, char *args)
@@ -441,15 +460,15 @@ int ld_execute(struct ld_session *s, const char *line)
 	if (*args && *args != '/')
 		args++;
 	c = lookup(commands, name, &amb);
+	ld_cmd_doc_start();
 	if (!c) {
 		if (strlen(name) > 40)
 			name[40] = 0;
 		r = unknown(commands, "", name, amb);
-	} else if ((r = check_flags(s, c, c->name)) == 0) {
-		ld_cmd_doc_start();
+	} else if ((ld_cmd_doc_name(c->name), r = check_flags(s, c, c->name)) == 0) {
 		r = c->fn(s, args);
-		ld_cmd_doc_finish(c->name, r >= 0, s);
 	}
+	ld_cmd_doc_finish(c ? c->name : name, r >= 0, s);
 	free(buf);
 	fflush(stdout);
 	return r;

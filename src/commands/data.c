@@ -21,7 +21,7 @@ int ld_cmd_info_registers(struct ld_session *s, char *args)
 
 	if (!t)
 		return -1;
-	if ((e = ld_regs_get(t->tid, &v.regs)))
+	if ((e = ld_tregs(t, &v.regs)))
 		return ld_error("info registers: thread %d: %s", (int)t->tid,
 				strerror(-e));
 	v.tid = t->tid;

@@ -229,7 +229,7 @@ static unsigned long pc_line(struct ld_session *s)
 	struct ld_thread *t = s->live.proc ? ld_proc_thread(s->live.proc, s->live.cur_tid) : NULL;
 	ld_regs r;
 
-	return t && ld_regs_get(t->tid, &r) == 0 &&
+	return t && ld_tregs(t, &r) == 0 &&
 	       ld_objs_line_at(&s->live.objs, r.rip, &row) ? row.line : 1;
 }
 
@@ -259,6 +259,7 @@ static int list_lines(struct ld_session *s, char *file, size_t len,
 				center ? center : first, ld_source_shortname(file), count);
 	for (i = first; i < first + 10 && (long)i <= count; i++)
 		ld_show_source_line(i, ld_source_line(file, (unsigned)i));
+	ld_show_source_end(file);
 	snprintf(list_file, sizeof list_file, "%s", file);
 	list_next = (unsigned)i;
 	return 0;

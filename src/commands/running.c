@@ -141,7 +141,7 @@ int ld_cmd_info_threads(struct ld_session *s, char *args)
 		if (t->state == LD_T_GONE)
 			continue;
 		row.name = thread_name(s->live.proc->pid, t->tid, name, sizeof name);
-		row.has_pc = ld_regs_get(t->tid, &r) == 0;
+		row.has_pc = ld_tregs(t, &r) == 0;
 		row.pc = row.has_pc ? r.rip : 0;
 		if (!row.has_pc)
 			snprintf(where, sizeof where, "(running)");
@@ -175,7 +175,7 @@ int ld_cmd_thread(struct ld_session *s, char *args)
 		if (t->num != (int)n || t->state == LD_T_GONE)
 			continue;
 		ld_select_thread(s, t->tid);
-		ld_show_thread_switch(t->num, t->tid, ld_regs_get(t->tid, &r) ? NULL :
+		ld_show_thread_switch(t->num, t->tid, ld_tregs(t, &r) ? NULL :
 				      ld_describe_pc(s, r.rip, where, sizeof where));
 		return 0;
 	}

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "layoutdbg/cmddoc.h"
 #include "layoutdbg/capture.h"
 #include "layoutdbg/args.h"
 #include "layoutdbg/error.h"
@@ -330,6 +331,7 @@ int ld_cmd_trace(struct ld_session *s, char *args)
 
 	if (!w || strcmp(w, "memory"))
 		return ld_error("trace: usage: trace memory [until BREAKPOINT|exit]");
+	ld_cmd_doc_name("trace memory");
 	if ((u = ld_next_word(&args))) {
 		char *what = ld_next_word(&args);
 

@@ -309,7 +309,7 @@ void ld_new_image(struct ld_session *s)
 	s->recording.cur_brk_known = ld_session_start_brk(s->live.proc->pid, &sb) == 0;
 	s->recording.cur_brk = sb;
 	s->live.solib_bp = NULL;
-	s->live.stop_gen++;
+	ld_stop_cache_invalidate(&s->cache);
 	ld_unwinder_flush(s->live.unw);
 	if (ld_session_rescan(s) < 0)
 		return;

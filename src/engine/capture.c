@@ -159,7 +159,7 @@ static size_t session_threads(struct ld_session *s, struct ld_class_thread *ti,
 		struct ld_thread *t = &s->live.proc->threads[i];
 		ld_regs r;
 
-		if (t->state != LD_T_STOPPED || ld_regs_get(t->tid, &r))
+		if (t->state != LD_T_STOPPED || ld_tregs(t, &r))
 			continue;
 		ti[n].tid = t->tid;
 		ti[n].num = t->num;

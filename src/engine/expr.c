@@ -38,7 +38,7 @@ int ld_eval_addr(struct ld_session *s, const char *what, const char *expr,
 		const struct ld_reg_desc *d = ld_reg_by_name(buf + 1);
 		ld_regs r;
 
-		if (!t || ld_regs_get(t->tid, &r))
+		if (!t || ld_tregs(t, &r))
 			return ld_error("%s: \"%s\": no registers: no process", what,
 					expr);
 		/* as gdb: $pc and $sp of the selected frame */

@@ -54,7 +54,7 @@ static struct {
 static bool cache_fresh(const struct ld_session *s)
 {
 	return cache.s == s && s->live.proc && cache.pid == s->live.proc->pid &&
-	       cache.gen == s->live.stop_gen;
+	       cache.gen == s->cache.gen;
 }
 
 /* Keep h (owned from now on) as the walk of this stop. */
@@ -65,7 +65,7 @@ static void cache_put(struct ld_session *s, const struct ld_heap_source *src,
 		ld_heap_release(&cache.h);
 	cache.s = s;
 	cache.pid = s->live.proc ? s->live.proc->pid : 0;
-	cache.gen = s->live.stop_gen;
+	cache.gen = s->cache.gen;
 	cache.r = r;
 	cache.src = *src;
 	if (r == 0)

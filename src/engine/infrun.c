@@ -19,28 +19,12 @@ volatile sig_atomic_t ld_running;
 
 volatile sig_atomic_t ld_terminate;
 
-/* Registers of a stopped thread, read once per stop. */
-int ld_tregs(struct ld_thread *t, ld_regs *r)
+int ld_resume(struct ld_session *s, struct ld_thread *t, enum ld_resume how,
+	      int sig)
 {
-	if (!t->regs_valid) {
-		int e = ld_regs_get(t->tid, &t->regs);
-
-		if (e)
-			return e;
-		t->regs_valid = true;
-	}
-	*r = t->regs;
-	return 0;
-}
-
-int ld_tregs_set(struct ld_thread *t, const ld_regs *r)
-{
-	int e = ld_regs_set(t->tid, r);
-
-	t->regs_valid = !e;
-	if (!e)
-		t->regs = *r;
-	return e;
+	/* Whatever was read at this stop may change once anything runs. */
+	ld_stop_cache_invalidate(&s->cache);
+	return ld_proc_resume(s->live.proc, t, how, sig);
 }
 
 uint64_t ld_thread_pc(struct ld_thread *t)
@@ -145,7 +129,7 @@ int ld_step_over(struct ld_session *s, struct ld_thread *t)
 		return 2;
 	if ((r = ld_site_lift(t->tid, site)))
 		return r;
-	r = ld_proc_resume(s->live.proc, t, LD_RESUME_STEP, t->pending_sig);
+	r = ld_resume(s, t, LD_RESUME_STEP, t->pending_sig);
 	if (!r)
 		r = ld_wait_thread(s, t, &st);
 	if (!s->live.proc->exited) {
@@ -260,7 +244,7 @@ static int resume_all(struct ld_session *s)
 
 		if (t->state != LD_T_STOPPED || t->queued)
 			continue;
-		r = ld_proc_resume(s->live.proc, t, ld_resume_how(s, t), t->pending_sig);
+		r = ld_resume(s, t, ld_resume_how(s, t), t->pending_sig);
 		if (r < 0 && r != -ESRCH)
 			return r;
 	}
@@ -292,7 +276,7 @@ static int resume_one(struct ld_session *s, struct ld_thread *t)
 			return r < 0 && r != -ESRCH ? r : 0;
 	}
 	{
-		int r = ld_proc_resume(s->live.proc, t, ld_resume_how(s, t), t->pending_sig);
+		int r = ld_resume(s, t, ld_resume_how(s, t), t->pending_sig);
 
 		return r == -ESRCH ? 0 : r;
 	}
@@ -494,7 +478,9 @@ int ld_continue(struct ld_session *s, unsigned ignore)
 		size_t i;
 		ld_regs r;
 
-		if (ld_regs_get(s->live.cur_tid, &r) == 0)
+		struct ld_thread *t = ld_proc_thread(s->live.proc, s->live.cur_tid);
+
+		if (t && ld_tregs(t, &r) == 0)
 			for (i = 0; i < s->live.bps.n; i++)
 				if (s->live.bps.v[i]->num && s->live.bps.v[i]->addr == r.rip &&
 				    s->live.bps.v[i]->armed)

@@ -173,9 +173,10 @@ static void fill_frame(struct ld_session *s, const struct ld_outcome *out,
 /* The value `finish` returns: rax (an integer or pointer). */
 static void fill_value(struct ld_session *s, struct ld_stop_report *r)
 {
+	struct ld_thread *t = ld_proc_thread(s->live.proc, s->live.cur_tid);
 	ld_regs regs;
 
-	if (r->kind != LD_SK_FINISH || ld_regs_get(s->live.cur_tid, &regs))
+	if (r->kind != LD_SK_FINISH || !t || ld_tregs(t, &regs))
 		return;
 	r->has_value = true;
 	r->value = regs.rax;
@@ -208,7 +209,7 @@ void ld_after_stop(struct ld_session *s, const struct ld_outcome *out)
 		return;
 	}
 	ld_stop_world(s);
-	s->live.stop_gen++;
+	ld_stop_cache_invalidate(&s->cache);
 	ld_forget_unwatched_brk(s);
 	last = s->live.report_tid ? s->live.report_tid : s->live.proc->pid;
 	ld_stop_report_release(r);

@@ -60,7 +60,7 @@ void ld_end_process(struct ld_session *s, bool kill_or_detach)
 	ld_maps_release(&s->cache.maps);
 	ld_unwinder_free(s->live.unw);
 	s->live.unw = NULL;
-	s->live.stop_gen++;
+	ld_stop_cache_invalidate(&s->cache);
 }
 
 /* Wait for the single step of an injected call in t; stops of other
@@ -301,7 +301,7 @@ int ld_attach(struct ld_session *s, pid_t pid)
 	for (i = 0; (!t || t->state == LD_T_GONE) && i < s->live.proc->nthreads; i++)
 		t = &s->live.proc->threads[i];
 	s->live.cur_tid = t->tid;
-	s->live.stop_gen++;
+	ld_stop_cache_invalidate(&s->cache);
 	{
 		struct ld_note note = { .kind = LD_NOTE_ATTACHED, .pid = pid,
 					.count = ld_proc_nlive(s->live.proc) };

@@ -26,7 +26,7 @@ int ld_session_smaps(struct ld_session *s, const struct ld_smaps **out,
 		return -ESRCH;
 	}
 	pid = s->live.proc->pid;
-	if (s->cache.smaps && s->cache.smaps_gen == s->live.stop_gen && s->cache.smaps_pid == pid) {
+	if (s->cache.smaps && s->cache.smaps_gen == s->cache.gen && s->cache.smaps_pid == pid) {
 		*out = s->cache.smaps;
 		return 0;
 	}
@@ -46,7 +46,7 @@ int ld_session_smaps(struct ld_session *s, const struct ld_smaps **out,
 		return r;
 	*out = s->cache.smaps;
 	if (r == 0) {
-		s->cache.smaps_gen = s->live.stop_gen;
+		s->cache.smaps_gen = s->cache.gen;
 		s->cache.smaps_pid = pid;
 	}
 	return r;
@@ -70,13 +70,13 @@ void ld_resident_prime(struct ld_session *s)
 	const struct ld_smaps *sm;
 	char err[256];
 
-	if (!s->settings.snapshot_pages || !s->live.proc || s->cache.maps_gen == s->live.stop_gen)
+	if (!s->settings.snapshot_pages || !s->live.proc || s->cache.maps_gen == s->cache.gen)
 		return;
 	if (ld_session_smaps(s, &sm, err, sizeof err) < 0 || !sm->maps.n)
 		return;
 	ld_maps_release(&s->cache.maps);
 	if (ld_maps_copy(&s->cache.maps, &sm->maps) == 0)
-		s->cache.maps_gen = s->live.stop_gen;
+		s->cache.maps_gen = s->cache.gen;
 }
 
 const struct ld_smaps *ld_resident_column(struct ld_session *s,

@@ -20,7 +20,7 @@ void ld_session_init(struct ld_session *s)
 	int i;
 
 	memset(s, 0, sizeof *s);
-	ld_maps_init(&s->cache.maps);
+	ld_stop_cache_init(&s->cache);
 	ld_objs_init(&s->live.objs);
 	ld_bps_init(&s->live.bps);
 	ld_bps_watch_maps(&s->live.bps, &s->cache.maps);
@@ -85,10 +85,7 @@ void ld_session_release(struct ld_session *s)
 	free(s->program.exe_path);
 	ld_lines_free(s->program.exe_lines);
 	free_args(s->program.args);
-	ld_maps_release(&s->cache.maps);
-	if (s->cache.smaps)
-		ld_smaps_release(s->cache.smaps);
-	free(s->cache.smaps);
+	ld_stop_cache_release(&s->cache);
 	ld_objs_release(&s->live.objs);
 	ld_bps_release(&s->live.bps);
 	ld_snapshots_release(&s->recording.snaps);
@@ -182,7 +179,7 @@ const struct ld_maps *ld_session_maps(struct ld_session *s)
 
 	if (!s->live.proc)
 		return NULL;
-	if (s->cache.maps_gen == s->live.stop_gen && s->cache.maps.n)
+	if (s->cache.maps_gen == s->cache.gen && s->cache.maps.n)
 		return &s->cache.maps;
 	ld_maps_release(&s->cache.maps);
 	r = ld_maps_read(ld_proc_mem_tid(s->live.proc), &s->cache.maps, err, sizeof err);
@@ -194,7 +191,7 @@ const struct ld_maps *ld_session_maps(struct ld_session *s)
 		ld_error("/proc/%d/maps: %s", (int)s->live.proc->pid, strerror(-r));
 		return NULL;
 	}
-	s->cache.maps_gen = s->live.stop_gen;
+	s->cache.maps_gen = s->cache.gen;
 	return &s->cache.maps;
 }
 
@@ -241,7 +238,7 @@ int ld_session_rescan_files(struct ld_session *s)
 	struct ld_maps files;
 	int r;
 
-	if (!s->live.proc || (s->cache.maps_gen == s->live.stop_gen && s->cache.maps.n))
+	if (!s->live.proc || (s->cache.maps_gen == s->cache.gen && s->cache.maps.n))
 		return ld_session_rescan(s);
 	ld_maps_init(&files);
 	r = ld_maps_read_files(ld_proc_mem_tid(s->live.proc), &files);
@@ -385,11 +382,17 @@ int ld_session_stack(struct ld_session *s, pid_t tid, size_t max,
 {
 	int n;
 
+	n = ld_stop_cache_stack(&s->cache, tid, max, fs);
+	if (n != -ENOENT)
+		return n;
 	if (!unwinder(s))
 		return -ENOMEM;
+	s->cache.unwinds++;
 	n = ld_unwind_frames(s->live.unw, tid, fs, max);
 	if (n > 1)
 		fs->n = (size_t)(n = believed(s, fs->v, n));
+	if (n >= 0)
+		ld_stop_cache_keep(&s->cache, tid, max, fs);
 	return n;
 }
 
@@ -432,7 +435,7 @@ int ld_session_frames(struct ld_session *s, struct ld_thread *t,
 
 	st->tid = t->tid;
 	st->num = t->num;
-	st->regs_valid = ld_regs_get(t->tid, &st->regs) == 0;
+	st->regs_valid = ld_tregs(t, &st->regs) == 0;
 	n = ld_session_stack(s, t->tid, SIZE_MAX, &fs);
 	if (n <= 0) {
 		ld_frames_release(&fs);

@@ -111,7 +111,7 @@ static int step_insn(struct ld_session *s, struct ld_thread *t,
 	out->tid = t->tid;
 	r = ld_step_over(s, t);
 	if (r == 0) {
-		r = ld_proc_resume(s->live.proc, t, LD_RESUME_STEP, t->pending_sig);
+		r = ld_resume(s, t, LD_RESUME_STEP, t->pending_sig);
 		if (!r)
 			r = ld_wait_thread(s, t, &st);
 	} else if (r == 1) {
@@ -175,7 +175,7 @@ static int run_to_addr(struct ld_session *s, struct ld_thread *t, uint64_t addr,
 		return -1;
 	if (out->ev != LD_EV_FINISH || !s->live.proc)
 		return 1;
-	s->live.stop_gen++;
+	ld_stop_cache_invalidate(&s->cache);
 	ld_forget_unwatched_brk(s);
 	return 0;
 }
@@ -253,7 +253,7 @@ static enum step_next through_call(struct ld_session *s, struct line_step *ls,
 	if (r == 1)
 		return STEP_DONE;
 	/* the return address may itself start a new line */
-	if (ld_regs_get(ls->t->tid, after))
+	if (ld_tregs(ls->t, after))
 		return ld_error("%s: thread %d is gone", ls->what, (int)ls->t->tid),
 		       STEP_FAIL;
 	return STEP_ON;
@@ -292,13 +292,13 @@ static enum step_next step_one(struct ld_session *s, struct line_step *ls,
 	enum step_next k;
 	int r;
 
-	if (ld_regs_get(ls->t->tid, &before))
+	if (ld_tregs(ls->t, &before))
 		return ld_error("%s: thread %d is gone", ls->what, (int)ls->t->tid),
 		       STEP_FAIL;
 	r = step_insn(s, ls->t, out);
 	if (r != 0)
 		return r < 0 ? STEP_FAIL : STEP_DONE;
-	if (ld_regs_get(ls->t->tid, &after))
+	if (ld_tregs(ls->t, &after))
 		return ld_error("%s: thread %d is gone", ls->what, (int)ls->t->tid),
 		       STEP_FAIL;
 	if (was_call(s, &before, &after, &ret) &&

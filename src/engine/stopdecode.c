@@ -21,7 +21,7 @@ static bool solib_event(struct ld_session *s, struct ld_outcome *out)
 	for (i = 0; old && i < nold; i++)
 		old[i] = strdup(s->live.objs.v[i].path);
 	ld_unwinder_flush(s->live.unw);
-	s->live.stop_gen++;
+	ld_stop_cache_invalidate(&s->cache);
 	if (ld_session_rescan(s) == 0) {
 		/* What was unloaded takes its int3s with it: forget them
 		 * before anything is armed where they were. */
@@ -69,7 +69,7 @@ static bool follow_child(struct ld_session *s, pid_t child)
 	ld_proc_free(parent);
 	s->live.proc = c;
 	s->live.cur_tid = s->live.report_tid = child;
-	s->live.stop_gen++;
+	ld_stop_cache_invalidate(&s->cache);
 	s->recording.cur_brk_known = false;	/* the parent's */
 	ld_session_rescan(s);
 	return true;
@@ -235,7 +235,7 @@ enum ld_verdict ld_on_stop(struct ld_session *s, struct ld_stop *st,
 		 * stopped by job control, as without a debugger, and listen
 		 * for what comes next (SIGCONT). */
 		if (st->kind == LD_STOP_GROUP && !s->settings.handle_stop[st->sig & 63])
-			return ld_proc_resume(s->live.proc, t, LD_RESUME_LISTEN, 0) == 0 ?
+			return ld_resume(s, t, LD_RESUME_LISTEN, 0) == 0 ?
 			       LD_V_RESUMED : LD_V_RESUME;
 		if (st->kind == LD_STOP_SIGNAL && s->settings.handle_pass[st->sig & 63])
 			t->pending_sig = st->sig;
@@ -263,7 +263,7 @@ enum ld_verdict ld_on_stop(struct ld_session *s, struct ld_stop *st,
 				out->child = (pid_t)st->msg;
 				return LD_V_REPORT;
 			}
-			return t && ld_proc_resume(s->live.proc, t, ld_resume_how(s, t), 0) == 0 ?
+			return t && ld_resume(s, t, ld_resume_how(s, t), 0) == 0 ?
 			       LD_V_RESUMED : LD_V_RESUME;
 		}
 		if (!ld_catch_fires(s, LD_BP_CATCH_FORK, NULL, out))

@@ -1,5 +1,8 @@
 /* --json documents of the commands that have one value: {"command": CMD,
  * KEY: VALUE}, and of those that have none. */
+#include <stdio.h>
+#include <string.h>
+
 #include "layoutdbg/jsonout.h"
 #include "layoutdbg/output.h"
 #include "layoutdbg/cmddoc.h"
@@ -16,21 +19,52 @@ int ld_emit_doc(const char *cmd, const char *key, json_t *v)
 	return ld_emit_json(d);
 }
 
+/* The full name of the command running ("info signals", not "info"). */
+static char cmd_name[96];
+
 void ld_cmd_doc_start(void)
 {
-	if (ld_json_on())
-		ld_json_reset();
+	cmd_name[0] = '\0';
+	ld_json_cmd_begin();
+}
+
+void ld_cmd_doc_name(const char *name)
+{
+	snprintf(cmd_name, sizeof cmd_name, "%s", name);
+}
+
+const char *ld_cmd_doc_current(void)
+{
+	return cmd_name;
+}
+
+/* The commands that change the breakpoint table report it. */
+static bool changes_breakpoints(const char *name)
+{
+	static const char *const cmds[] = { "break", "tbreak", "catch", "delete",
+					    "enable", "disable", "ignore" };
+
+	for (size_t i = 0; i < sizeof cmds / sizeof *cmds; i++)
+		if (!strcmp(name, cmds[i]))
+			return true;
+	return false;
 }
 
 void ld_cmd_doc_finish(const char *name, bool ok, struct ld_session *s)
 {
-	json_t *d;
+	json_t *d = NULL;
 
-	/* Commands without data of their own report the state. */
-	if (!ld_json_on() || ld_json_emitted())
+	if (!ld_json_on())
 		return;
-	d = ld_jdoc(name);
-	ld_jset(d, "ok", json_boolean(ok));
-	ld_jset(d, "process", ld_json_process(s));
-	ld_emit_json(d);
+	if (!cmd_name[0])
+		ld_cmd_doc_name(name);
+	/* Commands without data of their own report the state. */
+	if (!ld_json_emitted()) {
+		d = ld_jdoc(cmd_name);
+		ld_jset(d, "ok", json_boolean(ok));
+		if (changes_breakpoints(cmd_name))
+			ld_jset(d, "breakpoints", ld_json_breakpoints(&s->live.bps));
+		ld_jset(d, "process", ld_json_process(s));
+	}
+	ld_json_cmd_end(d);
 }

@@ -46,7 +46,7 @@ json_t *ld_json_process(struct ld_session *s)
 	ld_jset(stop, "reason", json_string(ld_stop_reason(last, reason,
 							    sizeof reason)));
 	t = ld_proc_thread(s->live.proc, s->live.cur_tid);
-	if (t && ld_regs_get(t->tid, &r) == 0) {
+	if (t && ld_tregs(t, &r) == 0) {
 		ld_jset(stop, "tid", json_integer(t->tid));
 		ld_jset(stop, "thread", json_integer(t->num));
 		ld_json_put_u64(stop, "pc", r.rip);

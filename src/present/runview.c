@@ -54,6 +54,7 @@ void ld_show_thread_switch(int num, pid_t tid, const char *where)
 void ld_show_signals(const int *sigs, size_t n, const bool *stop,
 		     const bool *pass)
 {
+	json_t *rows = ld_json_on() ? json_array() : NULL;
 	size_t i;
 
 	ld_out("%-14s %-5s %-6s %s\n", "Signal", "Stop", "Pass", "Description");
@@ -65,5 +66,12 @@ void ld_show_signals(const int *sigs, size_t n, const bool *stop,
 		snprintf(name, sizeof name, "SIG%s", a ? a : "?");
 		ld_out("%-14s %-5s %-6s %s\n", name, stop[sig] ? "Yes" : "No",
 		       pass[sig] ? "Yes" : "No", strsignal(sig));
+		if (rows)
+			json_array_append_new(rows, json_pack(
+				"{s:s, s:i, s:b, s:b, s:s}", "signal", name, "number", sig,
+				"stop", stop[sig], "pass", pass[sig], "description",
+				strsignal(sig)));
 	}
+	if (rows)
+		ld_emit_doc(ld_cmd_doc_current(), "signals", rows);
 }

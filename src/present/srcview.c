@@ -124,7 +124,32 @@ int ld_show_line_out_of_range(unsigned line, const char *file)
 	return 0;
 }
 
+/* --json: list's lines, gathered until ld_show_source_end. */
+static json_t *list_rows;
+
 void ld_show_source_line(unsigned long n, const char *text)
 {
+	json_t *o;
+
 	ld_out("%lu\t%s\n", n, text);
+	if (!ld_json_on())
+		return;
+	if (!list_rows)
+		list_rows = json_array();
+	o = json_pack("{s:I}", "line", (json_int_t)n);
+	ld_json_put_text(o, "text", text);
+	json_array_append_new(list_rows, o);
+}
+
+int ld_show_source_end(const char *file)
+{
+	json_t *d;
+
+	if (!ld_json_on())
+		return 0;
+	d = ld_jdoc("list");
+	ld_json_put_text(d, "file", file);
+	ld_jset(d, "lines", list_rows ? list_rows : json_array());
+	list_rows = NULL;
+	return ld_emit_json(d);
 }

@@ -645,3 +645,27 @@ int ld_proc_release_child(pid_t child)
 {
 	return ptrace(PTRACE_DETACH, child, NULL, NULL) < 0 ? -errno : 0;
 }
+
+/* Registers of a stopped thread, read once per stop. */
+int ld_tregs(struct ld_thread *t, ld_regs *r)
+{
+	if (!t->regs_valid) {
+		int e = ld_regs_get(t->tid, &t->regs);
+
+		if (e)
+			return e;
+		t->regs_valid = true;
+	}
+	*r = t->regs;
+	return 0;
+}
+
+int ld_tregs_set(struct ld_thread *t, const ld_regs *r)
+{
+	int e = ld_regs_set(t->tid, r);
+
+	t->regs_valid = !e;
+	if (!e)
+		t->regs = *r;
+	return e;
+}

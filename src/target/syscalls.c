@@ -270,59 +270,84 @@ const char *ld_syscall_fd_str(pid_t pid, int64_t fd, char *buf, size_t len)
 	return buf;
 }
 
+/* How the memory calls' arguments are shown, strace's way; any other
+ * call shows its six arguments in hex. */
+enum arg_kind { A_END, A_ADDR, A_LEN, A_PROT, A_MMAP, A_FD, A_HEX, A_INT,
+		A_MREMAP, A_ADVICE };
+
+static const struct {
+	long nr;
+	enum arg_kind kind[6];
+} arg_kinds[] = {
+	{ SYS_brk, { A_ADDR } },
+	{ SYS_mmap, { A_ADDR, A_LEN, A_PROT, A_MMAP, A_FD, A_HEX } },
+	{ SYS_munmap, { A_ADDR, A_LEN } },
+	{ SYS_mprotect, { A_ADDR, A_LEN, A_PROT } },
+	{ SYS_mremap, { A_ADDR, A_LEN, A_LEN, A_MREMAP, A_ADDR } },
+	{ SYS_madvise, { A_ADDR, A_LEN, A_ADVICE } },
+	{ SYS_shmat, { A_INT, A_ADDR, A_HEX } },
+	{ SYS_shmdt, { A_ADDR } },
+};
+
+static const enum arg_kind *kinds_of(long nr)
+{
+	static const enum arg_kind hex6[6] = { A_HEX, A_HEX, A_HEX, A_HEX,
+					       A_HEX, A_HEX };
+	size_t i;
+
+	for (i = 0; i < sizeof arg_kinds / sizeof arg_kinds[0]; i++)
+		if (arg_kinds[i].nr == nr)
+			return arg_kinds[i].kind;
+	return hex6;
+}
+
+static const char *arg_str(pid_t pid, enum arg_kind k, uint64_t v, char *buf,
+			   size_t len)
+{
+	switch (k) {
+	case A_ADDR:   return addr_str(v, buf, len);
+	case A_LEN:    return len_str(v, buf, len);
+	case A_PROT:   return ld_prot_str(v, buf, len);
+	case A_MMAP:   return ld_mmap_flags_str(v, buf, len);
+	case A_FD:     return ld_syscall_fd_str(pid, (int32_t)v, buf, len);
+	case A_MREMAP: return mremap_flags_str(v, buf, len);
+	case A_ADVICE: return advice_str(v, buf, len);
+	case A_INT:    snprintf(buf, len, "%d", (int)v); return buf;
+	default:       snprintf(buf, len, "%#" PRIx64, v); return buf;
+	}
+}
+
+/* Append s to buf (len bytes) at pos, cut as one snprintf would cut. */
+static size_t put(char *buf, size_t len, size_t pos, const char *s)
+{
+	if (pos < len)
+		snprintf(buf + pos, len - pos, "%s", s);
+	return pos + strlen(s);
+}
+
 const char *ld_syscall_format_raw(pid_t pid, const struct ld_syscall *sc,
 				  char *buf, size_t len)
 {
-	const uint64_t *a = sc->args;
-	char s0[64], s1[64], s2[128], s3[256], s4[4200];
+	const enum arg_kind *k = kinds_of(sc->nr);
 	const char *name = ld_syscall_name(sc->nr);
+	char arg[4200];
+	size_t i, pos;
 
-	switch (sc->nr) {
-	case SYS_brk:
-		snprintf(buf, len, "brk(%s)", addr_str(a[0], s0, sizeof s0));
-		break;
-	case SYS_mmap:
-		snprintf(buf, len, "mmap(%s, %s, %s, %s, %s, %#" PRIx64 ")",
-			 addr_str(a[0], s0, sizeof s0), len_str(a[1], s1, sizeof s1),
-			 ld_prot_str(a[2], s2, sizeof s2),
-			 ld_mmap_flags_str(a[3], s3, sizeof s3),
-			 ld_syscall_fd_str(pid, (int32_t)a[4], s4, sizeof s4), a[5]);
-		break;
-	case SYS_munmap:
-		snprintf(buf, len, "munmap(%s, %s)", addr_str(a[0], s0, sizeof s0),
-			 len_str(a[1], s1, sizeof s1));
-		break;
-	case SYS_mprotect:
-		snprintf(buf, len, "mprotect(%s, %s, %s)", addr_str(a[0], s0, sizeof s0),
-			 len_str(a[1], s1, sizeof s1), ld_prot_str(a[2], s2, sizeof s2));
-		break;
-	case SYS_mremap:
-		snprintf(buf, len, "mremap(%s, %s, %s, %s, %s)",
-			 addr_str(a[0], s0, sizeof s0), len_str(a[1], s1, sizeof s1),
-			 len_str(a[2], s2, sizeof s2),
-			 mremap_flags_str(a[3], s3, sizeof s3),
-			 addr_str(a[4], s4, sizeof s4));
-		break;
-	case SYS_madvise:
-		snprintf(buf, len, "madvise(%s, %s, %s)", addr_str(a[0], s0, sizeof s0),
-			 len_str(a[1], s1, sizeof s1), advice_str(a[2], s2, sizeof s2));
-		break;
-	case SYS_shmat:
-		snprintf(buf, len, "shmat(%d, %s, %#" PRIx64 ")", (int)a[0],
-			 addr_str(a[1], s1, sizeof s1), a[2]);
-		break;
-	case SYS_shmdt:
-		snprintf(buf, len, "shmdt(%s)", addr_str(a[0], s0, sizeof s0));
-		break;
-	default:
-		if (name)
-			snprintf(buf, len, "%s(%#" PRIx64 ", %#" PRIx64 ", %#" PRIx64
-				 ", %#" PRIx64 ", %#" PRIx64 ", %#" PRIx64 ")", name,
-				 a[0], a[1], a[2], a[3], a[4], a[5]);
-		else
-			snprintf(buf, len, "syscall_%ld(%#" PRIx64 ", %#" PRIx64 ", %#"
-				 PRIx64 ", ...)", sc->nr, a[0], a[1], a[2]);
+	if (!name) {
+		snprintf(buf, len, "syscall_%ld(%#" PRIx64 ", %#" PRIx64 ", %#"
+			 PRIx64 ", ...)", sc->nr, sc->args[0], sc->args[1],
+			 sc->args[2]);
+		return buf;
 	}
+	pos = put(buf, len, 0, name);
+	pos = put(buf, len, pos, "(");
+	for (i = 0; i < 6 && k[i] != A_END; i++) {
+		if (i)
+			pos = put(buf, len, pos, ", ");
+		pos = put(buf, len, pos,
+			  arg_str(pid, k[i], sc->args[i], arg, sizeof arg));
+	}
+	put(buf, len, pos, ")");
 	return buf;
 }
 

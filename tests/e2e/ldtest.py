@@ -22,6 +22,7 @@ Rules kept here so that every test keeps them:
 
 import atexit
 import errno
+import json
 import os
 import re
 import select
@@ -228,8 +229,10 @@ def run_batch(args, cmds=(), timeout=DEFAULT_TIMEOUT, opts=(), stdin=None, env_o
         raise Timeout("timed out after %ss: %s\n--- stdout ---\n%s\n--- stderr ---\n%s"
                       % (timeout, " ".join(argv), _tail(e.stdout or b""),
                          _tail(e.stderr or b"")))
-    return (p.returncode, p.stdout.decode("utf-8", "replace"),
-            p.stderr.decode("utf-8", "replace"))
+    out = p.stdout.decode("utf-8", "replace")
+    if _json_session(argv, cmds):
+        check_json_output(p.stdout, " ".join(argv))
+    return (p.returncode, out, p.stderr.decode("utf-8", "replace"))
 
 
 _probe_result = []
@@ -439,6 +442,70 @@ def read_mem(pid, addr, n):
         return mem.read(n)
 
 
+# ------------------------------------------------------ the JSON contract
+
+SCHEMA_PATH = os.path.join(SRC_ROOT, "doc", "json", "layoutdbg.schema.json")
+_validator = []
+
+
+def _json_session(argv, cmds=()):
+    """Whether a run prints JSON documents: --json, or `set json on`."""
+    return "--json" in argv or any(re.match(r"\s*set\s+json\s+on\b", c) for c in cmds)
+
+
+def json_validator():
+    """The Draft 2020-12 validator of doc/json/layoutdbg.schema.json, or
+    None when python3-jsonschema is not installed (test_json.py then
+    reports a skip that tests/summary.py does not allow: CI fails)."""
+    if not _validator:
+        try:
+            import jsonschema
+        except ImportError:
+            _validator.append(None)
+            return None
+        with open(SCHEMA_PATH) as f:
+            schema = json.load(f)
+        jsonschema.Draft202012Validator.check_schema(schema)
+        _validator.append(jsonschema.Draft202012Validator(schema))
+    return _validator[0]
+
+
+def check_json_output(raw, where):
+    """Every document layoutdbg printed under --json (a stdout line that
+    starts with '{'; the program's own lines do not) is one valid JSON
+    value that the schema accepts.  Fails the case otherwise."""
+    if isinstance(raw, str):
+        raw = raw.encode("utf-8", "surrogateescape")
+    corpus = os.environ.get("LD_JSON_CORPUS")
+    v = json_validator()
+    for n, line in enumerate(raw.split(b"\n"), 1):
+        if not line.startswith(b"{"):
+            continue
+        try:
+            d = json.loads(line.decode("utf-8"))
+        except ValueError as e:
+            raise AssertionError("%s: line %d is not one JSON document (%s): %r"
+                                 % (where, n, e, line[:300]))
+        if corpus:
+            with open(corpus, "a") as f:
+                f.write(json.dumps(d) + "\n")
+        if v is None:
+            continue
+        errs = sorted(v.iter_errors(d), key=lambda e: list(e.absolute_path))
+        if errs:
+            e = errs[0]
+            raise AssertionError("%s: line %d breaks doc/json (%s at /%s; %d errors): %s"
+                                 % (where, n, e.message[:300],
+                                    "/".join(str(x) for x in e.absolute_path), len(errs),
+                                    line[:600].decode("utf-8", "replace")))
+
+
+def check_json_file(raw, where):
+    """A file layoutdbg wrote (save, export .json): one document the
+    schema accepts."""
+    check_json_output(json.dumps(json.loads(raw)).encode(), where)
+
+
 # --------------------------------------------------------- expect on fds
 
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[()][0-9A-Za-z]|\x1b[=>]|[\r\x07]")
@@ -561,7 +628,15 @@ class PipeSession:
         rc = self.wait(timeout)
         self.out.drain()
         self.err.drain()
+        self._check_json()
         return rc
+
+    def _check_json(self):
+        if _json_session(self.argv) and not getattr(self, "_json_checked", False):
+            self._json_checked = True
+            # the last line may be cut short by a kill: only whole lines
+            check_json_output(self.out.raw[:self.out.raw.rfind(b"\n") + 1],
+                              " ".join(self.argv))
 
     def kill(self):
         reap(self.p)
@@ -570,7 +645,11 @@ class PipeSession:
         return self
 
     def __exit__(self, *exc):
+        if exc[0] is None and not self.out.eof:
+            self.out.drain()
         self.kill()
+        if exc[0] is None:
+            self._check_json()
 
 
 class Pty:

@@ -287,9 +287,28 @@ _rule(r'"pfn_hex":( ?)"0x[0-9a-f]+"', r'"pfn_hex":\1"PFN"', "physical page frame
 _rule(r"/tmp/ld-pages-[A-Za-z0-9]{6}", "/tmp/ld-pages-XXXXXX", "mkstemp name")
 
 
+_CACHE_MMAP = re.compile(r"mmap\(NULL, (\d+) \((0x[0-9a-f]+), [\d.]+ KiB\), PROT_READ, "
+                         r"MAP_PRIVATE, \d+</etc/ld\.so\.cache>")
+
+
+def blank_cache_size(text):
+    """ld.so's cache grows with every library installed on the machine (the
+    test's own packages included): its length, wherever the mmap that maps
+    it and the munmap that drops it show it, is the machine's, not the
+    program's.  The mapping stays the same, page-rounded, unless it crosses
+    a page."""
+    m = _CACHE_MMAP.search(text)
+    if not m:
+        return text
+    size, hexsize = m.group(1), m.group(2)
+    text = re.sub(r"\b%s \(%s, [\d.]+ KiB\)" % (size, hexsize), "CACHESIZE", text)
+    return text.replace('"%s"' % hexsize, '"CACHESIZE"')
+
+
 def normalise(text):
     for src, dst in _PATHS:
         text = text.replace(src, dst)
+    text = blank_cache_size(text)
     text = drop_pss_only_touched(text)
     for rx, repl, _ in NORMALISE:
         text = rx.sub(repl, text)
@@ -339,6 +358,8 @@ class Case:
         except subprocess.TimeoutExpired as e:
             raise ldtest.Timeout("%s timed out after %ss\n%s"
                                  % (self.name, TIMEOUT, ldtest._tail(e.stdout or b"")))
+        if "--json" in self.opts:
+            ldtest.check_json_output(p.stdout, self.name)
         parts = ["exit %d\n" % p.returncode,
                  _section("stdout", p.stdout), _section("stderr", p.stderr)]
         for name in self.files:
@@ -347,6 +368,9 @@ class Case:
                     data = f.read()
             except OSError as e:
                 data = ("(not written: %s)\n" % e.strerror).encode()
+            else:
+                if name.endswith(".json"):
+                    ldtest.check_json_file(data, "%s: %s" % (self.name, name))
             parts.append(_section("file " + name, data))
         return normalise("".join(parts))
 

@@ -425,6 +425,7 @@ def hygiene_loaded_snapshot():
     p = subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                        stderr=subprocess.PIPE, env=ldtest.env(), timeout=30)
     text = p.stdout.decode()
+    ldtest.check_json_output(p.stdout, " ".join(argv))
     no_raw_controls(text, "--json")
     docs = [json.loads(l) for l in text.splitlines()]
     names = [sn.get("name") for d in docs for sn in d.get("snapshots", [])]

@@ -7,6 +7,7 @@ Snapshots survive save/load byte for byte (but for id and name), compare
 with live ones, and malformed or foreign files are refused in one line."""
 import json
 import os
+import random
 import re
 import shutil
 import subprocess
@@ -16,7 +17,7 @@ import tempfile
 import ldtest
 from ldtest import check, search
 
-t = ldtest.Tap(14)
+t = ldtest.Tap(17)
 HEAP = ldtest.fixture("heap")
 # what the heap fixture itself writes to the shared stdout
 FIXTURE_LINES = {"Before calloc", "After calloc", "After free"}
@@ -544,6 +545,79 @@ t.case("load: not JSON, format \"foo\", empty, truncated, version 99, bad field:
 
 def cleanup():
     shutil.rmtree(TMP, ignore_errors=True)
+
+
+# ------------------------------------------------------- the contract
+
+def schema_available():
+    """The hook in ldtest validates every --json run against doc/json; here
+    its absence is a visible skip (tests/summary.py does not allow it)."""
+    if ldtest.json_validator() is None:
+        raise ldtest.Skip("python3-jsonschema is not installed: --json output not validated")
+    bad = {"command": "info proc mappings", "pid": 1, "mappings": [], "extra": 1}
+    check(list(ldtest.json_validator().iter_errors(bad)), "the schema accepts an unknown key")
+    try:
+        ldtest.check_json_output(json.dumps({"command": "vmmap"}).encode(), "probe")
+    except AssertionError:
+        return
+    raise AssertionError("a document without its required fields passed the hook")
+
+
+t.case("the schema is there and the hook refuses what it does not describe", schema_available)
+
+
+def documents(out):
+    return [json.loads(l) for l in out.splitlines()
+            if l.startswith("{") and not l.startswith('{"event":')]
+
+
+def one_document_each():
+    cmds = ["break calloc", "delete 1 2 99 x", "enable 7 8", "disable 7 x",
+            "x \udcff", "break \udcff\udcfe", "nosuch\udcff", "info signals",
+            "show args", "list main"]
+    rc, out, err = ldtest.run_batch([HEAP], cmds, opts=["--json"])
+    docs = documents(out)
+    check(len(docs) == len(cmds), "%d documents for %d commands" % (len(docs), len(cmds)), out)
+    d = docs[1]
+    check(d.get("errors") == ["delete: no breakpoint number 2", "delete: no breakpoint number 99",
+                              'delete: "x" is not a number from 0 to 2147483647'] and
+          d["error"] == d["errors"][0], "delete 1 2 99 x: %r" % d)
+    check(len(docs[2].get("errors", [])) == 2 and len(docs[3].get("errors", [])) == 2,
+          "enable/disable with two bad numbers: %r %r" % (docs[2], docs[3]))
+    check("error" in docs[4] and docs[6]["error"].startswith("nosuch?"),
+          "an error with byte 0xff: %r %r" % (docs[4], docs[6]))
+    check(docs[7]["command"] == "info signals" and
+          {"signal": "SIGINT", "number": 2, "stop": True, "pass": False,
+           "description": "Interrupt"} in docs[7]["signals"], "info signals: %r" % docs[7])
+    check(docs[8] == {"command": "show args", "value": []}, "show args: %r" % docs[8])
+    check(docs[9]["command"] == "list" and docs[9]["lines"][0]["line"] > 0 and
+          any("calloc" in l["text"] for l in docs[9]["lines"]), "list main: %r" % docs[9])
+
+
+t.case("one document per command: several bad numbers, bytes that are not UTF-8, "
+       "info signals, show, list", one_document_each)
+
+FUZZ_WORDS = ["delete", "enable", "disable", "ignore", "x", "xinfo", "frame", "show", "drop",
+              "info symbol", "info line", "list", "thread", "handle", "catch syscall",
+              "timeline", "heap chunk", "set args", "show args", "info signals",
+              "info breakpoints", "tbreak", "snapshot", "diff", "nosuch", "info nosuch",
+              "set auto-snapshot", "info proc mappings", "vmmap", "backtrace"]
+FUZZ_ARGS = ["1", "2", "99", "x", "-1", "$1", "0x0", "calloc", "on", "\udcff", "\udcc3",
+             "SIGUSR1", "\\", "\"", "main", "9999999999999"]
+
+
+def fuzz_one_document():
+    rng = random.Random(19)
+    cmds = ["break calloc", "run"]
+    for _ in range(300):
+        cmds.append(" ".join([rng.choice(FUZZ_WORDS)] +
+                             [rng.choice(FUZZ_ARGS) for _ in range(rng.randint(0, 3))]))
+    rc, out, err = ldtest.run_batch([HEAP], cmds, opts=["--json"], timeout=120)
+    docs = documents(out)
+    check(len(docs) == len(cmds), "%d documents for %d commands" % (len(docs), len(cmds)), out)
+
+
+t.case("300 generated commands through one session: one valid document each", fuzz_one_document)
 
 
 rc = t.done()

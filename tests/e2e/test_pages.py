@@ -453,6 +453,8 @@ def unprivileged():
             p = subprocess.run(argv + [PROG], stdin=subprocess.DEVNULL,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                env=ldtest.env(), timeout=60)
+            if "--json" in opts:
+                ldtest.check_json_output(p.stdout, " ".join(argv))
             return p.stdout.decode("utf-8", "replace") + p.stderr.decode("utf-8", "replace")
 
         # randomization is off: the second run's mapping is where the

@@ -125,7 +125,11 @@ class Iteration:
                 break
             except ldtest.Timeout:
                 pass
-            if self.fx and "stress sum" in self.fx.out.drain():
+            # Only a `continue` waits on the program's end: after
+            # `detach` the program runs free and must still be there
+            # when its text is compared (closing its stdin then ended it
+            # first, under load: "the program died after detach").
+            if self.fx and line == "continue" and "stress sum" in self.fx.out.drain():
                 self.fx.close_stdin()
             if time.monotonic() > deadline or s.p.poll() is not None:
                 self.log.append(s.out.text[start:])
