@@ -15,10 +15,11 @@ from ldtest import check
 
 t = ldtest.Tap(9)
 RECURSE = ldtest.fixture("recurse")
-IGNORE = ["break depth", "ignore 1 1", "ignore 1 0", "ignore 1 2"]
+IGNORE = ["break depth", "ignore 1 1", "ignore 1 0", "ignore 1 2", "run", "continue 2"]
 IGNORE_WANT = ["Will ignore next crossing of breakpoint 1.",
                "Will stop next time breakpoint 1 is reached.",
-               "Will ignore next 2 crossings of breakpoint 1."]
+               "Will ignore next 2 crossings of breakpoint 1.",
+               "Will ignore next crossing of breakpoint 1.  Continuing."]
 
 
 def will_lines(text):
@@ -43,7 +44,8 @@ def ignore_like_gdb():
           "layoutdbg %r, gdb %r" % (will_lines(out), will_lines(p.stdout)), p.stdout)
 
 
-t.case("ignore N 1 / 0 / 2: gdb's three sentences (one crossing is singular)", ignore_text)
+t.case("ignore N 1 / 0 / 2, continue 2: gdb's sentences (one crossing is singular)",
+       ignore_text)
 t.case("ignore: the same sentences as gdb's", ignore_like_gdb)
 
 XDATA = ldtest.fixture("xdata")      # prints its arguments, one a line: arg[ARG]
