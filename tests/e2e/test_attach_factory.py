@@ -82,6 +82,16 @@ def tracer(tid):
         return -1
 
 
+def task_facts(pid, tid):
+    """State, TracerPid and Name of a task, from its status file."""
+    try:
+        with open("/proc/%d/task/%d/status" % (pid, tid)) as st:
+            return " ".join(l.split(None, 1)[1].strip() for l in st
+                            if l.split(":")[0] in ("Name", "State", "TracerPid"))
+    except OSError as e:
+        return "gone (%s)" % e.strerror
+
+
 ROW = re.compile(r"^[ *] (\d+)\s+LWP (\d+) \"[^\"]*\"\s+(.*)$", re.M)
 
 
@@ -101,6 +111,9 @@ def attach_and_count(f, live_tasks):
         tracers = {tracer(x) for x in tasks}
         rows = ROW.findall(text)
         lwps = [int(r[1]) for r in rows]
+        # What the kernel says of a task we do not list, while it is still
+        # held: escaped (running, no tracer) or ours but not in the table.
+        facts = {x: task_facts(f.pid, x) for x in sorted(set(tasks) - set(lwps))[:10]}
         s.send("detach")
         s.out.expect(r"^\[process %d detached\]" % f.pid)
         rc = s.finish()
@@ -109,7 +122,7 @@ def attach_and_count(f, live_tasks):
           % sorted(x for x in lwps if lwps.count(x) > 1))
     check(sorted(lwps) == tasks, "info threads lists %d, /proc/%d/task %d; only ours %r, "
           "only /proc's %r" % (len(lwps), f.pid, len(tasks), sorted(set(lwps) - set(tasks))[:10],
-                               sorted(set(tasks) - set(lwps))[:10]))
+                               facts))
     check(said == len(tasks), "'Attached (%d threads)', /proc has %d" % (said, len(tasks)))
     check(tracers == {s.pid}, "tracers of the tasks at the stop: %r (layoutdbg %d)"
           % (tracers, s.pid))
@@ -233,8 +246,10 @@ def traced_thread_by_strace():
     with Factory(n=100) as f:
         # a task may be one of the short-lived chain threads, gone before
         # strace seizes it: then strace exits, and another task is taken
-        deadline = time.monotonic() + 30
+        # (strace may need long on a loaded machine: each try has its own
+        # deadline, 120 s)
         for victim in f.tasks()[1:]:
+            deadline = time.monotonic() + 120
             st = subprocess.Popen(["strace", "-qq", "-o", "/dev/null", "-p", str(victim)],
                                   stderr=subprocess.PIPE)
             while tracer(victim) != st.pid and st.poll() is None:
