@@ -31,6 +31,17 @@ enum ld_map_name {
 };
 enum ld_map_name ld_map_name_of(const struct ld_map *mp);
 
+/* What the kernel's name of a file mapping says it is (mm/shmem.c,
+ * ipc/shm.c, mm/memfd.c name these files; d_path adds " (deleted)"). */
+enum ld_file_kind {
+	LD_FK_PLAIN,		/* a file on a file system */
+	LD_FK_DEVZERO,		/* "/dev/zero (deleted)": a shared /dev/zero mapping */
+	LD_FK_MEMFD,		/* "/memfd:NAME (deleted)" */
+	LD_FK_SHM,		/* "/SYSV%08x (deleted)": a SysV shm segment */
+	LD_FK_DELETED,		/* another file, unlinked since it was mapped */
+};
+enum ld_file_kind ld_file_kind_of(const struct ld_map *mp);
+
 enum ld_region_kind {
 	LD_RK_SEGMENT,      /* file mapping of a loaded ELF object */
 	LD_RK_BSS,          /* anonymous tail of an object's last PT_LOAD */
@@ -77,6 +88,15 @@ struct ld_classify_in {
  * Arena heaps and mmapped chunks are told from anonymous memory only
  * with a heap walk. */
 void ld_classify_regions(const struct ld_classify_in *in, struct ld_region *out);
+
+struct ld_snapshot;
+/* Classify a snapshot's mappings into out (snap->maps.n entries) from what
+ * it kept: the threads' registers (stacks, guards, TLS) and the sections
+ * per mapping.  No objects: a file mapping is LD_RK_SEGMENT (obj NULL,
+ * segment -1) when some mapping of its path held sections, LD_RK_FILE
+ * when none did; a loaded snapshot (no sections kept) calls every file
+ * mapping a segment, as its name is all that is known. */
+void ld_classify_snapshot(const struct ld_snapshot *snap, struct ld_region *out);
 
 /* The PT_LOAD (program header index) of ob whose file pages mp maps, or
  * -1. */

@@ -23,6 +23,9 @@ void ld_cmd_doc_finish(const char *name, bool ok, struct ld_session *s);
 void ld_cmd_doc_name(const char *name);
 /* That name ("" before the command table set it). */
 const char *ld_cmd_doc_current(void);
+/* A stop event printed while the command runs: a run-control command's
+ * document repeats the last one as "stop" (a new reference is taken). */
+void ld_cmd_doc_stop(json_t *stop);
 
 /* Names an address for a renderer ("main+4", "??" when no symbol covers
  * it); returns buf.  Renderers name only what they print. */

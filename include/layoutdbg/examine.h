@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 #include "layoutdbg/cmddoc.h"
 
 struct ld_examine {
@@ -18,7 +20,18 @@ struct ld_examine {
 };
 
 int ld_show_examine(const struct ld_examine *x);
-/* One string of x/s: `0x402010:	"text"`. */
-void ld_show_xstring(uint64_t addr, const char *str);
+/* x/s is shown a string at a time: begin, one string..., end. */
+struct ld_xstrings_out {
+	uint64_t addr;       /* the first string's address */
+	json_t *rows;        /* --json: the array being built */
+};
+void ld_xstrings_begin(struct ld_xstrings_out *o, uint64_t addr);
+/* One string of x/s: `0x402010 <sym>:	"text"` (no <sym> where no symbol
+ * covers addr), the text a C literal on one line as gdb writes it.  Only
+ * x->addr, x->sym and x->sym_ctx are used. */
+void ld_show_xstring(struct ld_xstrings_out *o, const struct ld_examine *x,
+		     const char *str);
+/* The --json document (when any string was read: ok); frees the rows. */
+int ld_xstrings_end(struct ld_xstrings_out *o, bool ok);
 
 #endif

@@ -14,7 +14,7 @@
 const char *ld_export_ext(const char *path);
 
 /* a (b NULL) or the diff a..b; pages: a's page strips (.svg).  0;
- * -EINVAL: unknown extension; -ENOTSUP: a diff as .html; other -errno
+ * -EINVAL: unknown extension; other -errno
  * with the cause in err when it is known. */
 int ld_export_snapshots(const struct ld_snapshot *a, const struct ld_snapshot *b,
 			const char *path, bool force, bool pages, char *err,

@@ -10,15 +10,20 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "layoutdbg/classify.h"
 #include "layoutdbg/maps.h"
 #include "layoutdbg/snapshot.h"
 
-/* ---- kinds: decided from the mapping alone (no ELF reading) ---------- */
+/* ---- kinds: from the mapping and its region (no ELF reading) --------- */
 
 enum ld_kind {
 	LD_K_EXE_CODE, LD_K_EXE_RO, LD_K_EXE_DATA,
 	LD_K_LIB_CODE, LD_K_LIB_RO, LD_K_LIB_DATA,
 	LD_K_HEAP, LD_K_STACK, LD_K_ANON, LD_K_SPECIAL,
+	LD_K_THREAD,		/* a thread's stack, guard page or TLS */
+	LD_K_SHARED,		/* /dev/zero, memfd, SysV shm */
+	LD_K_FILE,		/* a file that is no loaded object */
+	LD_K_DELETED,		/* such a file, unlinked since */
 	LD_K_COUNT
 };
 
@@ -27,8 +32,16 @@ struct ld_kind_look {
 };
 extern const struct ld_kind_look ld_kinds[LD_K_COUNT];
 
-/* exe: the program's path (its own mappings are "program"), or NULL. */
-enum ld_kind ld_kind_of(const struct ld_map *mp, const char *exe);
+/* exe: the program's path (its own mappings are "program"), or NULL; r:
+ * mp's region (ld_classify_snapshot), or NULL for the name alone. */
+enum ld_kind ld_kind_of(const struct ld_map *mp, const struct ld_region *r,
+			const char *exe);
+/* What a picture calls mapping mp of region r (NULL: unknown): the file's
+ * base name, the kernel's name, "thread 2 stack", "anonymous"; in buf. */
+const char *ld_pic_name(const struct ld_map *mp, const struct ld_region *r,
+			char *buf, size_t len);
+/* s's regions (ld_classify_snapshot), or NULL when out of memory: free(). */
+struct ld_region *ld_pic_regions(const struct ld_snapshot *s);
 
 /* ---- the scale ---------------------------------------------------------- */
 

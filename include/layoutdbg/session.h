@@ -142,6 +142,9 @@ void ld_trace_memory(struct ld_session *s, int until, bool until_exit);
  * Prints the error.  0 / -1.  ld_program_file (infrun.h) also re-resolves
  * the breakpoints for it. */
 int ld_session_file(struct ld_session *s, const char *path);
+/* The same, reading the file at path (/proc/PID/exe of a program whose
+ * file was unlinked) but calling the program name. */
+int ld_session_file_as(struct ld_session *s, const char *path, const char *name);
 
 /* Run control.  Each tells the observer what happened (stop location,
  * exit) and returns 0, or -1 after printing an error. */

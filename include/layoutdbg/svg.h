@@ -47,5 +47,9 @@ int ld_export_diff_svg(const struct ld_snapshot *a,
  * flushed. */
 int ld_svg_snapshot(FILE *out, const struct ld_snapshot *s, bool standalone,
 		    const size_t *strip_at);
+/* The diff's picture, standalone or to embed.  0 or -ENOMEM; out is not
+ * flushed. */
+int ld_svg_diff(FILE *out, const struct ld_snapshot *a,
+		const struct ld_snapshot *b, bool standalone);
 
 #endif

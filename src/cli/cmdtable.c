@@ -378,7 +378,7 @@ static const struct cmd commands[] = {
 	{ "source", "", 0, cmd_source, "source FILE",
 	  "run the commands in FILE (a safe file, as for -x)" },
 	{ "export", "", 0, ld_cmd_export, "export [--force] SNAP|A..B|timeline FILE",
-	  "write .json, .svg (a picture; A..B: a diff) or .html" },
+	  "write .json, .svg (a picture; A..B: a diff) or .html (a page; A..B too)" },
 	{ "set", "", 0, cmd_set, "set WHAT VALUE",
 	  "change a setting (`help set` lists them)" },
 	{ "show", "", 0, cmd_show, "show SNAP | show WHAT",

@@ -155,8 +155,8 @@ static int run_file(struct ld_session *s, const char *path)
 	return ld_script_run(s, path, path, false, ld_execute);
 }
 
-/* ~/.layoutdbgrc, under the rule of script.h; messages call it by that
- * name. */
+/* ~/.layoutdbgrc, under the rule of script.h; messages call it by its
+ * full path ("/root/.layoutdbgrc:3: ..."), as gdb names its ~/.gdbinit. */
 static void read_rc(struct ld_session *s)
 {
 	const char *home = getenv("HOME");
@@ -165,7 +165,7 @@ static void read_rc(struct ld_session *s)
 	if (!home || !*home)
 		return;
 	snprintf(path, sizeof path, "%s/.layoutdbgrc", home);
-	ld_script_run(s, path, "~/.layoutdbgrc", true, ld_execute);
+	ld_script_run(s, path, path, true, ld_execute);
 }
 
 static int set_program(struct ld_session *s, int argc, char **argv, int idx)

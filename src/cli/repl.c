@@ -15,6 +15,7 @@
 #include "layoutdbg/guardian.h"
 #include "layoutdbg/repl.h"
 #include "layoutdbg/script.h"
+#include "layoutdbg/syscalls.h"
 #include "layoutdbg/usage.h"
 
 static struct ld_session *cur_session;
@@ -229,6 +230,38 @@ static char *gen_symbol(const char *text, int state)
 	return NULL;
 }
 
+/* The kinds after catch (vfork is fork's other name, as in gdb). */
+static char *gen_catch(const char *text, int state)
+{
+	static const char *kinds[] = { "exec", "fork", "load", "memory",
+				       "syscall", "vfork" };
+	static size_t i;
+
+	if (!state)
+		i = 0;
+	while (i < sizeof kinds / sizeof *kinds)
+		if (!strncmp(kinds[i++], text, strlen(text)))
+			return strdup(kinds[i - 1]);
+	return NULL;
+}
+
+/* System call names after `catch syscall`, in number order (the table's;
+ * a number has no name in the table when unassigned). */
+static char *gen_syscall(const char *text, int state)
+{
+	static long nr;
+	const char *name;
+
+	if (!state)
+		nr = 0;
+	while (nr < LD_NSYSCALLS) {
+		name = ld_syscall_name(nr++);
+		if (name && !strncmp(name, text, strlen(text)))
+			return strdup(name);
+	}
+	return NULL;
+}
+
 /* Snapshot names and numbers after show, drop, diff, layout, export. */
 static char *gen_snapshot(const char *text, int state)
 {
@@ -249,6 +282,23 @@ static char *gen_snapshot(const char *text, int state)
 		if (!strncmp(cand, text, n))
 			return strdup(cand);
 	}
+	return NULL;
+}
+
+/* After `catch`: its kinds; after `catch syscall`, any number of names. */
+static char **catch_matches(const char *text, int start, int nwords)
+{
+	char second[16] = "";
+	const char *p = rl_line_buffer + strspn(rl_line_buffer, " ");
+
+	if (nwords == 1)
+		return rl_completion_matches(text, gen_catch);
+	p += strcspn(p, " ");
+	p += strspn(p, " ");
+	if (p < rl_line_buffer + start)
+		snprintf(second, sizeof second, "%.*s", (int)strcspn(p, " "), p);
+	if (!strcmp(second, "syscall"))
+		return rl_completion_matches(text, gen_syscall);
 	return NULL;
 }
 
@@ -277,6 +327,8 @@ static char **complete(const char *text, int start, int end)
 		snprintf(sub_of, sizeof sub_of, "%s", first);
 		return rl_completion_matches(text, gen_sub);
 	}
+	if (!strcmp(first, "catch"))
+		return catch_matches(text, start, nwords);
 	if (nwords == 1 && (!strcmp(first, "break") || !strcmp(first, "b") ||
 			    !strcmp(first, "tbreak")))
 		return rl_completion_matches(text, gen_symbol);

@@ -36,18 +36,24 @@ int ld_cmd_info_registers(struct ld_session *s, char *args)
 static int examine_strings(struct ld_session *s, uint64_t addr,
 			   unsigned long count)
 {
+	struct ld_xstrings_out o;
 	unsigned long i;
 
+	ld_xstrings_begin(&o, addr);
 	for (i = 0; i < count; i++) {
+		struct ld_examine x = { .addr = addr, .sym = ld_symbolize_cb,
+					.sym_ctx = s };
 		char str[4096];
 		int r = ld_mem_read_string(s->live.cur_tid, addr, str, sizeof str);
 
-		if (r && !str[0])
+		if (r && !str[0]) {
+			ld_xstrings_end(&o, false);
 			return ld_error("x: cannot access memory at 0x%" PRIx64, addr);
-		ld_show_xstring(addr, str);
+		}
+		ld_show_xstring(&o, &x, str);
 		addr += strlen(str) + 1;
 	}
-	return 0;
+	return ld_xstrings_end(&o, true);
 }
 
 /* count units of format fmt from addr on. */

@@ -118,8 +118,13 @@ static const char *thread_name(pid_t pid, pid_t tid, char *buf, size_t len)
 	snprintf(path, sizeof path, "/proc/%d/task/%d/comm", (int)pid, (int)tid);
 	buf[0] = 0;
 	if ((f = fopen(path, "r"))) {
-		if (fgets(buf, (int)len, f))
-			buf[strcspn(buf, "\n")] = 0;
+		/* the name may hold a newline itself (a program "a\nb"): only
+		 * the kernel's last one ends it; the view escapes the rest */
+		size_t n = fread(buf, 1, len - 1, f);
+
+		buf[n] = 0;
+		if (n && buf[n - 1] == '\n')
+			buf[n - 1] = 0;
 		fclose(f);
 	}
 	return buf;

@@ -314,8 +314,6 @@ int ld_cmd_export(struct ld_session *s, char *args)
 	if (r == -EINVAL)
 		return ld_error("export %s: unknown file type \"%s\" (use .json, .svg "
 				"or .html)", path, ld_export_ext(path));
-	if (r == -ENOTSUP)
-		return ld_error("export %s: a diff is exported as .svg or .json", path);
 	if (r < 0)
 		return ld_error("export %s: %s", path, strerror(-r));
 	ld_show_exported(what, b ? dots + 2 : NULL, path);

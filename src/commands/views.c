@@ -233,11 +233,13 @@ int ld_cmd_info_symbol(struct ld_session *s, char *args)
 
 /* ---- layout: the seed's summary diagram, from real data ----------- */
 
+/* l with its regions (rg, m->n of them, the caller's) drawn. */
 static int show_layout(struct ld_layout *l, const struct ld_maps *m,
-		       const char *exe)
+		       const char *exe, struct ld_region *rg)
 {
 	int r;
 
+	l->rg = rg;
 	if (ld_layout_blocks(m, exe, l) < 0)
 		return ld_error("layout: %s", strerror(ENOMEM));
 	r = ld_show_layout(l);
@@ -249,6 +251,8 @@ static int layout_of_snapshot(struct ld_session *s, const char *key)
 {
 	struct ld_snapshot *snap = ld_snapshot_find(&s->recording.snaps, key);
 	struct ld_layout l = { 0 };
+	struct ld_region *rg;
+	int r;
 
 	if (!snap)
 		return ld_error("layout: no snapshot \"%s\" (see `snapshots`)", key);
@@ -256,7 +260,12 @@ static int layout_of_snapshot(struct ld_session *s, const char *key)
 	l.start_brk = snap->start_brk;
 	l.brk = snap->brk;
 	l.pg = s->settings.vmmap_resident ? snap->pages : NULL;
-	return show_layout(&l, &snap->maps, snap->exe);
+	if (!(rg = calloc(snap->maps.n + 1, sizeof *rg)))
+		return ld_error("layout: %s", strerror(ENOMEM));
+	ld_classify_snapshot(snap, rg);
+	r = show_layout(&l, &snap->maps, snap->exe, rg);
+	free(rg);
+	return r;
 }
 
 /* The layout now, with the resident sizes of this stop when allowed. */
@@ -265,6 +274,7 @@ static int live_layout(struct ld_session *s)
 	const struct ld_maps *m = ld_session_maps(s);
 	const struct ld_smaps *sm;
 	struct ld_pages *pg = NULL;
+	struct ld_region *rg;
 	struct ld_layout l = { 0 };
 	int r;
 
@@ -273,13 +283,18 @@ static int live_layout(struct ld_session *s)
 	l.brk_valid = ld_session_brk(s, &l.start_brk, &l.brk) == 0;
 	m = ld_session_maps(s);
 	sm = ld_resident_column(s, m, "layout");
-	if (sm && !(pg = calloc(m->n + 1, sizeof *pg)))
+	rg = calloc(m->n + 1, sizeof *rg);
+	if (!rg || (sm && !(pg = calloc(m->n + 1, sizeof *pg)))) {
+		free(rg);
 		return ld_error("layout: %s", strerror(ENOMEM));
+	}
 	for (size_t i = 0; pg && i < m->n; i++)
 		ld_pages_of(&sm->v[i], &pg[i]);
 	l.pg = pg;
-	r = show_layout(&l, m, s->program.exe_path);
+	ld_session_classify(s, m, ld_heap_cached(s), rg);
+	r = show_layout(&l, m, s->program.exe_path, rg);
 	free(pg);
+	free(rg);
 	return r;
 }
 

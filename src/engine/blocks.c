@@ -6,27 +6,48 @@
 #include "layoutdbg/blocks.h"
 #include "layoutdbg/classify.h"
 
-/* The seed diagram's blocks, from the mapping's name. */
-static enum ld_block_kind block_of(const struct ld_map *mp, const char *exe)
+/* A file mapping's block: what the kernel's name says first, then the
+ * program, then an object or not (a deleted library stays a library). */
+static enum ld_block_kind file_block(const struct ld_map *mp,
+				     const struct ld_region *r, const char *exe)
 {
 	char buf[4096];
 
+	switch (ld_file_kind_of(mp)) {
+	case LD_FK_DEVZERO: return LD_BLK_DEVZERO;
+	case LD_FK_MEMFD: return LD_BLK_MEMFD;
+	case LD_FK_SHM: return LD_BLK_SHM;
+	default: break;
+	}
+	if (exe && !strcmp(ld_map_basepath(mp, buf, sizeof buf), exe))
+		return LD_BLK_EXE;
+	if (r && r->kind == LD_RK_FILE)
+		return mp->deleted ? LD_BLK_DELETED : LD_BLK_FILE;
+	return LD_BLK_DSO;
+}
+
+/* The seed diagram's blocks, from the mapping's name and its region. */
+static enum ld_block_kind block_of(const struct ld_map *mp,
+				   const struct ld_region *r, const char *exe)
+{
 	switch (ld_map_name_of(mp)) {
 	case LD_MN_HEAP: return LD_BLK_HEAP;
 	case LD_MN_STACK: return LD_BLK_STACK;
 	case LD_MN_VSYSCALL: return LD_BLK_VSYSCALL;
-	case LD_MN_VDSO: case LD_MN_VVAR: case LD_MN_THREAD_STACK:
+	case LD_MN_THREAD_STACK: return LD_BLK_THREAD_STACK;
+	case LD_MN_VDSO: case LD_MN_VVAR:
 	case LD_MN_OTHER: return LD_BLK_SPECIAL;
-	case LD_MN_FILE:
-		return exe && !strcmp(ld_map_basepath(mp, buf, sizeof buf), exe) ?
-		       LD_BLK_EXE : LD_BLK_DSO;
-	default: return LD_BLK_ANON;
+	case LD_MN_FILE: return file_block(mp, r, exe);
+	default: break;
 	}
+	if (r && (r->kind == LD_RK_THREAD_STACK || r->kind == LD_RK_GUARD))
+		return LD_BLK_THREAD_STACK;
+	return r && r->kind == LD_RK_TLS ? LD_BLK_TLS : LD_BLK_ANON;
 }
 
-/* Blocks are contiguous mappings of one kind.  Other anonymous memory
- * than a .bss tail (thread stacks, their guard pages, TLS) stays
- * anonymous. */
+/* Blocks are contiguous mappings of one kind.  Thread stacks, their
+ * guard pages and TLS are told apart from other anonymous memory by
+ * l->rg. */
 int ld_layout_blocks(const struct ld_maps *m, const char *exe,
 		     struct ld_layout *l)
 {
@@ -39,7 +60,7 @@ int ld_layout_blocks(const struct ld_maps *m, const char *exe,
 	if (!out)
 		return -ENOMEM;
 	for (i = 0; i < m->n; i++) {
-		enum ld_block_kind b = block_of(&m->v[i], exe);
+		enum ld_block_kind b = block_of(&m->v[i], l->rg ? &l->rg[i] : NULL, exe);
 		bool touches_prev = i > 0 && m->v[i - 1].end == m->v[i].start;
 
 		if (b == LD_BLK_ANON && touches_prev && n &&

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "layoutdbg/classify.h"
+#include "layoutdbg/snapshot.h"
 
 #define PAGE_DOWN(x) ((x) & ~4095ULL)
 #define PAGE_UP(x) (((x) + 4095) & ~4095ULL)
@@ -28,6 +29,25 @@ enum ld_map_name ld_map_name_of(const struct ld_map *mp)
 				   !strcmp(p, named[i].name))
 			return named[i].k;
 	return p[0] == '[' ? LD_MN_OTHER : LD_MN_UNKNOWN;
+}
+
+enum ld_file_kind ld_file_kind_of(const struct ld_map *mp)
+{
+	const char *p = mp->path;
+
+	if (!mp->deleted)
+		return LD_FK_PLAIN;
+	/* these live on internal mounts (device 00:NN), so a real file
+	 * of the same name cannot pass for one */
+	if (mp->dev_major == 0) {
+		if (!strncmp(p, "/dev/zero ", 10))
+			return LD_FK_DEVZERO;
+		if (!strncmp(p, "/memfd:", 7))
+			return LD_FK_MEMFD;
+		if (!strncmp(p, "/SYSV", 5))
+			return LD_FK_SHM;
+	}
+	return LD_FK_DELETED;
 }
 
 bool ld_classify_maps_obj(const struct ld_obj *ob, const struct ld_map *mp)
@@ -229,4 +249,43 @@ void ld_classify_regions(const struct ld_classify_in *in, struct ld_region *out)
 			out[i].thread_num = out[i + 1].thread_num;
 			out[i].tid = out[i + 1].tid;
 		}
+}
+
+/* Whether some mapping of the run of consecutive mappings with i's path
+ * held ELF sections at the capture (an object's mappings are one run:
+ * ld.so reserves its whole span at once). */
+static bool run_has_sections(const struct ld_snapshot *snap, size_t i)
+{
+	const struct ld_map *v = snap->maps.v;
+	size_t lo = i, hi = i;
+
+	while (lo > 0 && !strcmp(v[lo - 1].path, v[i].path))
+		lo--;
+	while (hi + 1 < snap->maps.n && !strcmp(v[hi + 1].path, v[i].path))
+		hi++;
+	for (; lo <= hi; lo++)
+		if (snap->sections[lo] && snap->sections[lo][0])
+			return true;
+	return false;
+}
+
+void ld_classify_snapshot(const struct ld_snapshot *snap, struct ld_region *out)
+{
+	struct ld_class_thread ti[256];
+	struct ld_classify_in in = { .maps = &snap->maps, .threads = ti,
+				     .leader = snap->pid };
+
+	for (size_t k = 0; k < snap->nthreads && in.nthreads < 256; k++) {
+		const struct ld_snap_thread *t = &snap->threads[k];
+
+		if (!t->regs_valid)
+			continue;
+		ti[in.nthreads++] = (struct ld_class_thread){ .tid = t->tid,
+			.num = t->num, .sp = t->regs.rsp, .fs_base = t->regs.fs_base };
+	}
+	ld_classify_regions(&in, out);
+	for (size_t i = 0; i < snap->maps.n; i++)
+		if (out[i].kind == LD_RK_FILE &&
+		    (!snap->sections || run_has_sections(snap, i)))
+			out[i].kind = LD_RK_SEGMENT;
 }

@@ -267,6 +267,20 @@ int ld_run(struct ld_session *s, bool stop_at_main)
 	return ld_run_until_stop(s);
 }
 
+/* The program's file was unlinked while it ran: the kernel still holds
+ * it, and /proc/PID/exe (proc_path) opens it.  The session calls it by
+ * its old path (what its mappings name, less " (deleted)"); a failure is
+ * a warning, not a failed command: attaching worked. */
+static void program_file_deleted(struct ld_session *s, const char *proc_path,
+				 const char *exe)
+{
+	if (ld_session_file_as(s, proc_path, exe) < 0) {
+		ld_warn("%s (deleted): continuing without the program's symbols", exe);
+		return;
+	}
+	ld_rearm_for_file(s);
+}
+
 int ld_attach(struct ld_session *s, pid_t pid)
 {
 	char err[512], path[64], exe[4096];
@@ -289,11 +303,14 @@ int ld_attach(struct ld_session *s, pid_t pid)
 			"bytes stay in the process: %s", (int)pid, strerror(-g));
 	if (n > 0) {
 		exe[n] = 0;
-		if (n > 10 && !strcmp(exe + n - 10, " (deleted)"))
+		if (n > 10 && !strcmp(exe + n - 10, " (deleted)")) {
 			exe[n - 10] = 0;
-		if ((!s->program.exe_path || strcmp(s->program.exe_path, exe)) &&
-		    ld_program_file(s, exe) < 0)
+			if (!s->program.exe_path || strcmp(s->program.exe_path, exe))
+				program_file_deleted(s, path, exe);
+		} else if ((!s->program.exe_path || strcmp(s->program.exe_path, exe)) &&
+			   ld_program_file(s, exe) < 0) {
 			ld_warn("continuing without the program's symbols");
+		}
 	}
 	s->live.proc_aslr = reads_randomized(pid);
 	/* a leader gone by pthread_exit is no thread to show: the first live */

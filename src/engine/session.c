@@ -172,6 +172,21 @@ int ld_session_file(struct ld_session *s, const char *path)
 	return 0;
 }
 
+int ld_session_file_as(struct ld_session *s, const char *path, const char *name)
+{
+	char *copy = strdup(name);
+
+	if (!copy)
+		return ld_error("%s: %s", name, strerror(ENOMEM));
+	if (ld_session_file(s, path) < 0) {
+		free(copy);
+		return -1;
+	}
+	free(s->program.exe_path);
+	s->program.exe_path = copy;
+	return 0;
+}
+
 const struct ld_maps *ld_session_maps(struct ld_session *s)
 {
 	char err[256];

@@ -355,7 +355,9 @@ void ld_snap_diff_release(struct ld_snap_diff *d)
 /* ---- diff --by-object ---------------------------------------------- */
 
 struct keyed {
-	char *key;
+	char *key;               /* what the user reads */
+	char *match;             /* what pairs it with the other side: the
+				    key, or in one process its address */
 	const struct ld_map *m;
 };
 
@@ -368,15 +370,56 @@ static const char *base_name(const char *path)
 
 static int key_cmp(const void *x, const void *y)
 {
-	return strcmp(((const struct keyed *)x)->key, ((const struct keyed *)y)->key);
+	return strcmp(((const struct keyed *)x)->match, ((const struct keyed *)y)->match);
 }
 
-/* One key per mapping; sorted by key. */
-static struct keyed *keys_of(const struct ld_maps *m)
+/* The key of mapping i of m into buf ("libc.so.6 +0x1cf000", "[heap]",
+ * "anonymous #2 after [heap]"); *anchor and *rank follow the walk. */
+static void key_of(const struct ld_maps *m, size_t i, const char **anchor,
+		   unsigned *rank, char *buf, size_t len)
+{
+	const struct ld_map *mp = &m->v[i];
+
+	if (mp->path[0] == '/') {
+		uint64_t first = mp->start;
+
+		/* offsets count from the object's first mapping */
+		for (size_t p = 0; p < i; p++)
+			if (!strcmp(m->v[p].path, mp->path)) {
+				first = m->v[p].start;
+				break;
+			}
+		snprintf(buf, len, "%s +%#llx", base_name(mp->path),
+			 (unsigned long long)(mp->start - first));
+		*anchor = base_name(mp->path);
+		*rank = 0;
+	} else if (mp->path[0]) {
+		snprintf(buf, len, "%s", mp->path);
+		*anchor = mp->path;
+		*rank = 0;
+	} else {
+		snprintf(buf, len, "anonymous #%u after %s", ++*rank, *anchor);
+	}
+}
+
+static void keys_free(struct keyed *k, size_t n)
+{
+	for (size_t i = 0; k && i < n; i++) {
+		if (k[i].match != k[i].key)
+			free(k[i].match);
+		free(k[i].key);
+	}
+	free(k);
+}
+
+/* One key per mapping; sorted by what pairs them.  Within one process
+ * (same_process) anonymous memory pairs by its start address: its rank
+ * after a neighbour moves whenever a mapping appears before it (a thread
+ * stack, the heap), and would pair a mapping with another one. */
+static struct keyed *keys_of(const struct ld_maps *m, bool same_process)
 {
 	struct keyed *k = calloc(m->n + 1, sizeof *k);
 	const char *anchor = "start";
-	uint64_t first = 0;
 	unsigned rank = 0;
 	size_t i;
 
@@ -386,33 +429,18 @@ static struct keyed *keys_of(const struct ld_maps *m)
 		const struct ld_map *mp = &m->v[i];
 		char buf[4200];
 
-		if (mp->path[0] == '/') {
-			size_t p;
-
-			/* offsets count from the object's first mapping */
-			first = mp->start;
-			for (p = 0; p < i; p++)
-				if (!strcmp(m->v[p].path, mp->path)) {
-					first = m->v[p].start;
-					break;
-				}
-			snprintf(buf, sizeof buf, "%s +%#llx", base_name(mp->path),
-				 (unsigned long long)(mp->start - first));
-			anchor = base_name(mp->path);
-			rank = 0;
-		} else if (mp->path[0]) {
-			snprintf(buf, sizeof buf, "%s", mp->path);
-			anchor = mp->path;
-			rank = 0;
-		} else {
-			snprintf(buf, sizeof buf, "anonymous #%u after %s", ++rank, anchor);
-		}
-		k[i].key = strdup(buf);
+		key_of(m, i, &anchor, &rank, buf, sizeof buf);
 		k[i].m = mp;
-		if (!k[i].key) {
-			while (i--)
-				free(k[i].key);
-			free(k);
+		k[i].match = k[i].key = strdup(buf);
+		if (k[i].key && same_process &&
+		    (!mp->path[0] || !strncmp(mp->path, "[anon", 5)) &&
+		    asprintf(&k[i].match, "\x01%016llx",
+			     (unsigned long long)mp->start) < 0)
+			k[i].match = NULL;
+		if (!k[i].key || !k[i].match) {
+			if (k[i].match == k[i].key)
+				k[i].match = NULL;
+			keys_free(k, i + 1);
 			return NULL;
 		}
 	}
@@ -465,10 +493,17 @@ static int match_objchange(struct ld_objdiff *d, const char *key,
 	return 0;
 }
 
+static int change_cmp(const void *x, const void *y)
+{
+	return strcmp(((const struct ld_objchange *)x)->key,
+		      ((const struct ld_objchange *)y)->key);
+}
+
 int ld_snap_diff_by_object(const struct ld_snapshot *a,
 			   const struct ld_snapshot *b, struct ld_objdiff *out)
 {
-	struct keyed *ka = keys_of(&a->maps), *kb = keys_of(&b->maps);
+	bool one = a->pid == b->pid;
+	struct keyed *ka = keys_of(&a->maps, one), *kb = keys_of(&b->maps, one);
 	size_t i = 0, j = 0;
 	int r = 0;
 
@@ -478,10 +513,10 @@ int ld_snap_diff_by_object(const struct ld_snapshot *a,
 		r = -ENOMEM;
 		goto done;
 	}
-	/* a merge of the two sorted key lists */
+	/* a merge of the two sorted lists; a pair is named as B has it */
 	while (!r && (i < a->maps.n || j < b->maps.n)) {
 		int c = i == a->maps.n ? 1 : j == b->maps.n ? -1 :
-			strcmp(ka[i].key, kb[j].key);
+			strcmp(ka[i].match, kb[j].match);
 
 		if (c < 0) {
 			r = add_objchange(out, ka[i].key, '-', a, ka[i].m, b, NULL);
@@ -490,20 +525,18 @@ int ld_snap_diff_by_object(const struct ld_snapshot *a,
 			r = add_objchange(out, kb[j].key, '+', a, NULL, b, kb[j].m);
 			j++;
 		} else {
-			r = match_objchange(out, ka[i].key, a, ka[i].m, b, kb[j].m);
+			r = match_objchange(out, kb[j].key, a, ka[i].m, b, kb[j].m);
 			i++;
 			j++;
 		}
 	}
 done:
-	for (i = 0; ka && i < a->maps.n; i++)
-		free(ka[i].key);
-	for (j = 0; kb && j < b->maps.n; j++)
-		free(kb[j].key);
-	free(ka);
-	free(kb);
+	keys_free(ka, a->maps.n);
+	keys_free(kb, b->maps.n);
 	if (r)
 		ld_objdiff_release(out);
+	else if (one && out->n)	/* in key order, as across processes */
+		qsort(out->v, out->n, sizeof *out->v, change_cmp);
 	return r;
 }
 

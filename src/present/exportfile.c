@@ -19,7 +19,8 @@ const char *ld_export_ext(const char *path)
 	return dot && !strchr(dot, '/') ? dot + 1 : "";
 }
 
-/* Through safefile.h: errors come back in err with the real cause. */
+/* Through safefile.h: errors come back in err with the real cause.  Keys
+ * in the order they were set: the first names the file (doc/json). */
 static int write_json(json_t *j, const char *path, bool force, char *err, size_t len)
 {
 	struct ld_safefile sf;
@@ -30,7 +31,7 @@ static int write_json(json_t *j, const char *path, bool force, char *err, size_t
 	r = ld_safefile_open(&sf, path, force, err, len);
 	if (r == 0) {
 		errno = 0;
-		if (json_dumpf(j, sf.f, JSON_INDENT(2) | JSON_SORT_KEYS) ||
+		if (json_dumpf(j, sf.f, JSON_INDENT(2)) ||
 		    fputc('\n', sf.f) == EOF)
 			r = errno ? -errno : -EIO;
 		r = ld_safefile_commit(&sf, r, err, len);
@@ -66,11 +67,11 @@ int ld_export_snapshots(const struct ld_snapshot *a, const struct ld_snapshot *b
 		return export_json(a, b, path, force, err, len);
 	if (strcmp(ext, "svg") && strcmp(ext, "html"))
 		return -EINVAL;
-	if (b && !strcmp(ext, "html"))
-		return -ENOTSUP;
 	if ((r = ld_safefile_open(&sf, path, force, err, len)) < 0)
 		return r;
-	if (b)
+	if (b && !strcmp(ext, "html"))
+		r = ld_export_diff_html(a, b, sf.f);
+	else if (b)
 		r = ld_export_diff_svg(a, b, sf.f);
 	else if (!strcmp(ext, "svg"))
 		r = pages ? ld_export_svg_pages(a, sf.f) : ld_export_svg(a, sf.f);

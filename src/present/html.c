@@ -4,6 +4,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "layoutdbg/maps.h"
+
 #include "layoutdbg/html.h"
 #include "layoutdbg/output.h"
 #include "layoutdbg/picture.h"
@@ -21,18 +23,26 @@ static const char html_css[] =
 	".sw{display:inline-block;width:10px;height:10px;border:1px solid #555;"
 	"margin-right:4px;vertical-align:middle}\n";
 
-static void html_head(FILE *f, const struct ld_snapshot *s)
+/* From the doctype to the start of the <h1> title, which is what (the
+ * <title> too). */
+static void html_open(FILE *f, const char *what)
 {
-	char label[128], h[32];
-
-	ld_snap_title(s, label, sizeof label);
 	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
-	      "<meta charset=\"utf-8\"/>\n<title>layoutdbg snapshot ", f);
-	ld_xml_text(f, label);
+	      "<meta charset=\"utf-8\"/>\n<title>layoutdbg ", f);
+	ld_xml_text(f, what);
 	fputs("</title>\n<style>\n", f);
 	fputs(html_css, f);
-	fputs("</style>\n</head>\n<body>\n<h1>layoutdbg snapshot ", f);
-	ld_xml_text(f, label);
+	fputs("</style>\n</head>\n<body>\n<h1>layoutdbg ", f);
+	ld_xml_text(f, what);
+}
+
+static void html_head(FILE *f, const struct ld_snapshot *s)
+{
+	char label[128], what[160], h[32];
+
+	ld_snap_title(s, label, sizeof label);
+	snprintf(what, sizeof what, "snapshot %s", label);
+	html_open(f, what);
 	fputs(": ", f);
 	ld_xml_text(f, s->exe ? s->exe : "(unknown program)");
 	fputs("</h1>\n<p>", f);
@@ -50,9 +60,9 @@ static void html_head(FILE *f, const struct ld_snapshot *s)
 }
 
 static void html_mapping_row(FILE *f, const struct ld_snapshot *s,
-			     const struct ld_map *mp)
+			     const struct ld_map *mp, const struct ld_region *r)
 {
-	enum ld_kind k = ld_kind_of(mp, s->exe);
+	enum ld_kind k = ld_kind_of(mp, r, s->exe);
 	char h[32];
 
 	fprintf(f, "<tr><td>0x%" PRIx64 "</td><td>0x%" PRIx64 "</td>"
@@ -81,6 +91,7 @@ static void html_mapping_row(FILE *f, const struct ld_snapshot *s,
 
 static void html_mappings(FILE *f, const struct ld_snapshot *s)
 {
+	struct ld_region *rg = ld_pic_regions(s);
 	size_t i;
 
 	fputs("<h2>Mappings</h2>\n<table>\n<tr><th>Start</th><th>End</th>"
@@ -90,8 +101,9 @@ static void html_mappings(FILE *f, const struct ld_snapshot *s)
 		fputs("<th>Resident</th><th>Private dirty</th><th>Swap</th>", f);
 	fputs("</tr>\n", f);
 	for (i = 0; i < s->maps.n; i++)
-		html_mapping_row(f, s, &s->maps.v[i]);
+		html_mapping_row(f, s, &s->maps.v[i], rg ? &rg[i] : NULL);
 	fputs("</table>\n", f);
+	free(rg);
 }
 
 static void html_frame_row(FILE *f, size_t level,
@@ -149,3 +161,83 @@ int ld_export_html(const struct ld_snapshot *s, FILE *out)
 	return ld_pic_finish(out, rc);
 }
 
+
+/* ---- the diff page --------------------------------------------------- */
+
+static void html_brk(FILE *f, const struct ld_snapshot *a, const struct ld_snapshot *b)
+{
+	fputs("<p>program break: ", f);
+	if (a->brk_valid && b->brk_valid)
+		fprintf(f, "0x%" PRIx64 " \xe2\x86\x92 0x%" PRIx64 " (%+" PRId64 ")",
+			a->brk, b->brk, (int64_t)(b->brk - a->brk));
+	else
+		fputs("not known on both sides", f);
+	fputs("</p>\n", f);
+}
+
+/* One side of a change: "0x1000-0x2000 rw-p" or an empty cell. */
+static void change_cell(FILE *f, const struct ld_map *mp)
+{
+	fputs("<td>", f);
+	if (mp)
+		fprintf(f, "0x%" PRIx64 "-0x%" PRIx64 " %s", mp->start, mp->end,
+			mp->perms);
+	fputs("</td>", f);
+}
+
+static int html_changes(FILE *f, const struct ld_snapshot *a,
+			const struct ld_snapshot *b)
+{
+	struct ld_map_diff md;
+	size_t i;
+	int r;
+
+	ld_map_diff_init(&md);
+	r = ld_maps_diff(&a->maps, &b->maps, &md);
+	fprintf(f, "<h2>Changes</h2>\n<p>%zu changed mapping%s</p>\n<table>\n"
+		"<tr><th>Change</th><th>Before</th><th>After</th>"
+		"<th>Size change</th><th>Object</th></tr>\n", md.n, md.n == 1 ? "" : "s");
+	for (i = 0; !r && i < md.n; i++) {
+		const struct ld_map_change *c = &md.v[i];
+		const struct ld_map *mp = c->after ? c->after : c->before;
+
+		fprintf(f, "<tr><td>%s%s</td>", ld_map_change_name(c->kind),
+			c->perms_changed && c->kind != LD_MC_PERMS ? ", permissions" : "");
+		change_cell(f, c->before);
+		change_cell(f, c->after);
+		fprintf(f, "<td class=\"n\">%+" PRId64 "</td><td>",
+			ld_map_change_size_delta(c));
+		ld_xml_text(f, mp->path[0] ? mp->path : "[anonymous]");
+		fputs("</td></tr>\n", f);
+	}
+	fputs("</table>\n", f);
+	ld_map_diff_release(&md);
+	return r;
+}
+
+int ld_export_diff_html(const struct ld_snapshot *a, const struct ld_snapshot *b,
+			FILE *out)
+{
+	char la[128], lb[128], what[300];
+	int rc, r;
+
+	ld_snap_title(a, la, sizeof la);
+	ld_snap_title(b, lb, sizeof lb);
+	snprintf(what, sizeof what, "diff %s \xe2\x86\x92 %s", la, lb);
+	html_open(out, what);
+	fputs(": ", out);
+	ld_xml_text(out, b->exe ? b->exe : "(unknown program)");
+	fputs("</h1>\n", out);
+	if (a->pid != b->pid)
+		fprintf(out, "<p>processes %d and %d (other runs: addresses need not "
+			"compare)</p>\n", (int)a->pid, (int)b->pid);
+	else
+		fprintf(out, "<p>process %d</p>\n", (int)a->pid);
+	html_brk(out, a, b);
+	fputs("<div class=\"map\">\n", out);
+	rc = ld_svg_diff(out, a, b, false);
+	fputs("</div>\n", out);
+	r = html_changes(out, a, b);
+	fputs("</body>\n</html>\n", out);
+	return ld_pic_finish(out, rc ? rc : r);
+}

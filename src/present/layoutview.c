@@ -10,9 +10,67 @@
 
 static const char *block_label(enum ld_block_kind b)
 {
-	static const char *l[] = { "ELF segments", "Heap", "Loaded DSOs",
-				   "Anonymous", "vvar / vdso", "Stack", "vsyscall" };
+	static const char *l[] = {
+		[LD_BLK_EXE] = "ELF segments", [LD_BLK_HEAP] = "Heap",
+		[LD_BLK_DSO] = "Loaded DSOs", [LD_BLK_ANON] = "Anonymous",
+		[LD_BLK_SPECIAL] = "vvar / vdso", [LD_BLK_STACK] = "Stack",
+		[LD_BLK_VSYSCALL] = "vsyscall",
+		[LD_BLK_THREAD_STACK] = "Thread stack", [LD_BLK_TLS] = "TLS",
+		[LD_BLK_DEVZERO] = "/dev/zero", [LD_BLK_MEMFD] = "memfd",
+		[LD_BLK_SHM] = "SysV shm", [LD_BLK_DELETED] = "Deleted file",
+		[LD_BLK_FILE] = "Mapped file",
+	};
 	return l[b];
+}
+
+/* One name of mapping i for block b into one ("" for none): the thread
+ * and the part of it ("thread 2 (LWP 123): stack", only ", guard page"
+ * after that thread's other part), or the file's base name. */
+static void one_name(const struct ld_layout *l, const struct ld_block *b,
+		     size_t i, int *last_thread, char *one, size_t len)
+{
+	const struct ld_region *r = l->rg ? &l->rg[i] : NULL;
+	const char *slash = strrchr(l->m->v[i].path, '/');
+
+	one[0] = 0;
+	if (r && (b->kind == LD_BLK_THREAD_STACK || b->kind == LD_BLK_TLS)) {
+		const char *part = r->kind == LD_RK_GUARD ? "guard page" :
+				   r->kind == LD_RK_TLS ? "TLS" : "stack";
+
+		if (r->thread_num == *last_thread)
+			snprintf(one, len, "%s", part);
+		else
+			snprintf(one, len, "thread %d (LWP %d): %s", r->thread_num,
+				 (int)r->tid, part);
+		*last_thread = r->thread_num;
+	} else if (slash && b->kind != LD_BLK_ANON && b->kind != LD_BLK_DEVZERO) {
+		snprintf(one, len, "%s", slash + 1);
+	}
+}
+
+/* Whose block b is ("thread 2 (LWP 123): guard page, stack", or the names
+ * of its files: "libc.so.6, ld.so"), into names; its length. */
+static size_t block_names(const struct ld_layout *l, const struct ld_block *b,
+			  char *names, size_t len)
+{
+	size_t i, used = 0;
+	int last_thread = -1;
+
+	for (i = b->first; i <= b->last; i++) {
+		char one[256];
+		int k;
+
+		one_name(l, b, i, &last_thread, one, sizeof one);
+		/* a file's name once (threads' parts are told apart by
+		 * one_name) */
+		if (!one[0] || (used && b->kind != LD_BLK_THREAD_STACK &&
+				b->kind != LD_BLK_TLS && strstr(names, one)))
+			continue;
+		k = snprintf(names + used, len - used, "%s%s", used ? ", " : "", one);
+		if (k > 0 && (size_t)k < len - used)
+			used += (size_t)k;
+	}
+	return used;
 }
 
 /* "3 mappings, 1.2 MiB (200 KiB resident): libc.so.6, ld.so" */
@@ -22,19 +80,8 @@ static void block_detail(const struct ld_layout *l, const struct ld_block *b,
 	const struct ld_maps *m = l->m;
 	uint64_t size = m->v[b->last].end - m->v[b->first].start;
 	char h[32], names[512] = "", r[48] = "", hr[32];
-	size_t i, used = 0;
+	size_t used = b->kind == LD_BLK_EXE ? 0 : block_names(l, b, names, sizeof names);
 
-	for (i = b->first; i <= b->last && b->kind == LD_BLK_DSO; i++) {
-		const char *slash = strrchr(m->v[i].path, '/');
-		int k;
-
-		if (!slash || (used && strstr(names, slash + 1)))
-			continue;
-		k = snprintf(names + used, sizeof names - used, "%s%s",
-			     used ? ", " : "", slash + 1);
-		if (k > 0 && (size_t)k < sizeof names - used)
-			used += (size_t)k;
-	}
 	if (l->pg)
 		snprintf(r, sizeof r, " (%s resident)",
 			 ld_human_size(ld_block_rss(l, b) * 1024, hr, sizeof hr));

@@ -61,28 +61,68 @@ const struct ld_kind_look ld_kinds[LD_K_COUNT] = {
 	[LD_K_STACK] = { "#8e7cc3", "stack" },
 	[LD_K_ANON] = { "#cccccc", "anonymous" },
 	[LD_K_SPECIAL] = { "#76a5af", "vdso, vvar, vsyscall" },
+	[LD_K_THREAD] = { "#b4a7d6", "thread stack, guard, TLS" },
+	[LD_K_SHARED] = { "#93c47d", "shm, memfd, /dev/zero" },
+	[LD_K_FILE] = { "#ffd966", "mapped file" },
+	[LD_K_DELETED] = { "#e06666", "deleted file" },
 };
 
-/* From the mapping's name alone (a loaded snapshot has no objects): the
- * executable's own mappings are those of its path; code is what is
- * executable, data what is writable, the rest read-only.  Thread stacks
- * named by old kernels join the stack, named anonymous memory the
- * anonymous. */
-enum ld_kind ld_kind_of(const struct ld_map *mp, const char *exe)
+/* From the mapping's name and its region: the executable's own mappings
+ * are those of its path; code is what is executable, data what is
+ * writable, the rest read-only.  Thread stacks named by old kernels join
+ * the threads, named anonymous memory the anonymous. */
+enum ld_kind ld_kind_of(const struct ld_map *mp, const struct ld_region *r,
+			const char *exe)
 {
 	char buf[PATH_MAX];
 	int shade = mp->perms[2] == 'x' ? 0 : mp->perms[1] == 'w' ? 2 : 1;
 
 	switch (ld_map_name_of(mp)) {
 	case LD_MN_HEAP: return LD_K_HEAP;
-	case LD_MN_STACK: case LD_MN_THREAD_STACK: return LD_K_STACK;
-	case LD_MN_ANON: case LD_MN_ANON_NAMED: return LD_K_ANON;
+	case LD_MN_STACK: return LD_K_STACK;
+	case LD_MN_THREAD_STACK: return LD_K_THREAD;
+	case LD_MN_ANON: case LD_MN_ANON_NAMED:
+		return r && (r->kind == LD_RK_THREAD_STACK || r->kind == LD_RK_GUARD ||
+			     r->kind == LD_RK_TLS) ? LD_K_THREAD : LD_K_ANON;
 	case LD_MN_FILE: break;
 	default: return LD_K_SPECIAL;
 	}
+	if (ld_file_kind_of(mp) != LD_FK_PLAIN && ld_file_kind_of(mp) != LD_FK_DELETED)
+		return LD_K_SHARED;
 	if (exe && !strcmp(ld_map_basepath(mp, buf, sizeof buf), exe))
 		return (enum ld_kind)(LD_K_EXE_CODE + shade);
+	if (r && r->kind == LD_RK_FILE)
+		return mp->deleted ? LD_K_DELETED : LD_K_FILE;
 	return (enum ld_kind)(LD_K_LIB_CODE + shade);
+}
+
+const char *ld_pic_name(const struct ld_map *mp, const struct ld_region *r,
+			char *buf, size_t len)
+{
+	const char *slash;
+
+	if (r && (r->kind == LD_RK_THREAD_STACK || r->kind == LD_RK_GUARD ||
+		  r->kind == LD_RK_TLS)) {
+		snprintf(buf, len, "thread %d %s", r->thread_num,
+			 r->kind == LD_RK_GUARD ? "guard page" :
+			 r->kind == LD_RK_TLS ? "TLS" : "stack");
+		return buf;
+	}
+	if (!mp->path[0])
+		return "anonymous";
+	if (!ld_map_is_file(mp))
+		return mp->path;
+	slash = strrchr(mp->path, '/');
+	return slash + 1;
+}
+
+struct ld_region *ld_pic_regions(const struct ld_snapshot *s)
+{
+	struct ld_region *rg = calloc(s->maps.n + 1, sizeof *rg);
+
+	if (rg)
+		ld_classify_snapshot(s, rg);
+	return rg;
 }
 
 /* ---- XML text ------------------------------------------------ */

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "layoutdbg/cmddoc.h"
 #include "layoutdbg/error.h"
 #include "layoutdbg/infrun.h"
 #include "layoutdbg/json.h"
@@ -377,6 +378,8 @@ static void emit_event(json_t *doc)
 {
 	char *text = doc ? json_dumps(doc, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
 
+	if (text)
+		ld_cmd_doc_stop(doc);
 	json_decref(doc);
 	if (!text) {
 		ld_error("cannot print the stop document: out of memory");

@@ -17,20 +17,6 @@
 #include "layoutdbg/picture.h"
 #include "layoutdbg/svg.h"
 
-/* What a mapping is called in a picture: the file's base name, or the
- * kernel's name for it. */
-static const char *object_name(const struct ld_map *mp)
-{
-	const char *slash;
-
-	if (!mp->path[0])
-		return "anonymous";
-	if (!ld_map_is_file(mp))
-		return mp->path;
-	slash = strrchr(mp->path, '/');
-	return slash + 1;
-}
-
 /* x offsets inside a column */
 #define ADDR_R 140              /* right edge of the addresses */
 #define BOX_L 148
@@ -76,6 +62,7 @@ struct column {
 					      tell the changed ones */
 	const size_t *strip_at;     /* --pages: each mapping's first page in
 				       s->strip (SIZE_MAX: none), else NULL */
+	const struct ld_region *rg; /* s's regions, or NULL (draw_column) */
 };
 
 static void svg_begin(FILE *f, double w, double h, bool standalone)
@@ -117,10 +104,11 @@ static void region_tooltip(FILE *f, const struct ld_map *mp)
 static void region_label(const struct column *c, const struct ld_map *mp,
 			 const struct mark *mk, double y)
 {
-	char h[32];
+	char h[32], name[64];
 
 	text_open(c->f, c->x + LABEL_L, y, "");
-	ld_xml_text_n(c->f, object_name(mp), NAME_MAX_CHARS);
+	ld_xml_text_n(c->f, ld_pic_name(mp, c->rg ? &c->rg[mp - c->s->maps.v] : NULL,
+					name, sizeof name), NAME_MAX_CHARS);
 	fprintf(c->f, " \xc2\xb7 %s \xc2\xb7 %s", mp->perms,
 		ld_human_size(mp->end - mp->start, h, sizeof h));
 	if (mk && mk->tag)
@@ -169,7 +157,8 @@ static void draw_region(const struct column *c, size_t i)
 	const struct mark *mk = c->marks ? &c->marks[i] : NULL;
 	enum status st = mk ? mk->st : ST_SAME;
 	double y0 = ld_scale_y(c->sc, mp->start), y1 = ld_scale_y(c->sc, mp->end);
-	const char *fill = st == ST_SAME ? ld_kinds[ld_kind_of(mp, c->s->exe)].fill :
+	const char *fill = st == ST_SAME ? ld_kinds[ld_kind_of(mp,
+			   c->rg ? &c->rg[i] : NULL, c->s->exe)].fill :
 					   status_look[st].fill;
 
 	fprintf(c->f, "<g class=\"%s\">\n", status_look[st].cls);
@@ -375,9 +364,12 @@ static bool holds_chunks(const struct ld_snap_heap *h, const struct ld_map *mp)
 	return false;
 }
 
-static void draw_column(const struct column *c)
+static void draw_column(const struct column *col)
 {
+	struct column with = *col, *c = &with;
 	size_t i;
+
+	with.rg = ld_pic_regions(col->s);	/* NULL: the names alone */
 
 	for (i = 0; i < c->sc->n; i++) {
 		const struct ld_row *rw = &c->sc->v[i];
@@ -393,6 +385,7 @@ static void draw_column(const struct column *c)
 			draw_chunks(c, i);
 	}
 	draw_brk(c);
+	free((void *)with.rg);
 }
 
 static void legend_item(FILE *f, size_t i, double y0, const char *fill,
@@ -474,7 +467,7 @@ int ld_svg_snapshot(FILE *f, const struct ld_snapshot *s, bool standalone,
 {
 	const struct ld_maps *lists[] = { &s->maps };
 	struct ld_scale sc;
-	struct column c = { f, s, &sc, 0, NULL, NULL, strip_at };
+	struct column c = { f, s, &sc, 0, NULL, NULL, strip_at, NULL };
 	double legend_y;
 
 	if (ld_scale_build(&sc, lists, 1, MAP_TOP))
@@ -659,38 +652,134 @@ static void diff_legend(FILE *f, double y, bool heap)
 	fputs("</g>\n", f);
 }
 
+/* ---- measuring: the diff is as wide as its texts --------------------- */
+
+#define CHAR_EM 0.6             /* a monospace character's width, in em */
+#define MARGIN 12.0
+
+/* Characters of XML text: an entity is one, UTF-8 continuation bytes none. */
+static size_t xml_chars(const char *p, const char *end)
+{
+	size_t n = 0;
+
+	for (; p < end; p++) {
+		if (*p == '&') {
+			const char *semi = memchr(p, ';', (size_t)(end - p));
+
+			if (semi)
+				p = semi;
+		}
+		if ((*p & 0xc0) != 0x80)
+			n++;
+	}
+	return n;
+}
+
+/* The right edge of the widest <text> in svg (x plus its characters at
+ * CHAR_EM of its font size; these texts are anchored at their start or
+ * end only where the end is x). */
+static double texts_right(const char *svg)
+{
+	const char *p = svg;
+	double right = 0;
+
+	while ((p = strstr(p, "<text "))) {
+		const char *gt = strchr(p, '>'), *end = gt ? strstr(gt, "</text>") : NULL;
+		const char *xs = strstr(p, " x=\""), *fs = strstr(p, "font-size=\"");
+		double x, size = 11, r;
+
+		if (!end)
+			break;
+		x = xs && xs < gt ? strtod(xs + 4, NULL) : 0;
+		if (fs && fs < gt)
+			size = strtod(fs + 11, NULL);
+		r = x;
+		if (!strstr(p, "text-anchor=\"end\"") || strstr(p, "text-anchor=\"end\"") > gt)
+			r += CHAR_EM * size * (double)xml_chars(gt + 1, end);
+		if (r > right)
+			right = r;
+		p = end;
+	}
+	return right;
+}
+
+/* Draw c into a buffer (*buf, free it), and return the right edge of
+ * its widest text. */
+static double column_drawn(struct column *c, const char *which, char **buf)
+{
+	size_t len = 0;
+	FILE *f = open_memstream(buf, &len);
+	FILE *out = c->f;
+
+	if (!f)
+		return -1;
+	c->f = f;
+	column_heading(c, which);
+	draw_column(c);
+	c->f = out;
+	if (fclose(f))
+		return -1;
+	return texts_right(*buf);
+}
+
 static int svg_diff(FILE *f, const struct ld_snapshot *a,
 		    const struct ld_snapshot *b, const struct ld_map_diff *md,
-		    const struct mark *ma, const struct mark *mb)
+		    const struct mark *ma, const struct mark *mb, bool standalone)
 {
 	const struct ld_maps *lists[] = { &a->maps, &b->maps };
 	struct ld_scale sc;
-	struct column ca = { f, a, &sc, 0, ma, b->heap, NULL },
-		      cb = { f, b, &sc, COL_W, mb, a->heap, NULL };
+	struct column ca = { f, a, &sc, 0, ma, b->heap, NULL, NULL },
+		      cb = { f, b, &sc, 0, mb, a->heap, NULL, NULL };
 	bool heap = a->heap || b->heap;
-	double ly;
+	char *bufa = NULL, *bufb = NULL, *head = NULL;
+	double ly, w, right;
+	size_t hlen = 0;
+	FILE *hf;
+	int rc = -ENOMEM;
 
 	/* One scale for both: a row is the same addresses on either side. */
 	if (ld_scale_build(&sc, lists, 2, MAP_TOP))
 		return -ENOMEM;
 	ly = sc.bottom + 40;
-	svg_begin(f, 2 * COL_W, ly + legend_h(LEGEND_PER_ROW + LD_K_COUNT +
-					       (heap ? CL_COUNT + 1 : 0)) + 10, true);
-	diff_heading(f, a, b, md);
-	column_heading(&ca, "A");
-	column_heading(&cb, "B");
-	fprintf(f, "<line x1=\"%d\" y1=\"72\" x2=\"%d\" y2=\"%.1f\" "
-		"stroke=\"#bbbbbb\"/>\n", COL_W - 4, COL_W - 4, sc.bottom + 20);
-	draw_column(&ca);
-	draw_column(&cb);
+	/* Column B starts where A's widest label ends; the canvas ends
+	 * where B's does, or the heading's, or the legend's. */
+	right = column_drawn(&ca, "A", &bufa);
+	cb.x = right < BRK_L ? BRK_L : right + MARGIN;
+	if (right < 0 || (right = column_drawn(&cb, "B", &bufb)) < 0 ||
+	    !(hf = open_memstream(&head, &hlen)))
+		goto out;
+	diff_heading(hf, a, b, md);
+	if (fclose(hf))
+		goto out;
+	w = texts_right(head) > right ? texts_right(head) : right;
+	if (w < 10 + LEGEND_PER_ROW * LEGEND_W)
+		w = 10 + LEGEND_PER_ROW * LEGEND_W;
+	svg_begin(f, w + MARGIN, ly + legend_h(LEGEND_PER_ROW + LD_K_COUNT +
+					       (heap ? CL_COUNT + 1 : 0)) + 10, standalone);
+	fputs(head, f);
+	fprintf(f, "<line x1=\"%.1f\" y1=\"72\" x2=\"%.1f\" y2=\"%.1f\" "
+		"stroke=\"#bbbbbb\"/>\n", cb.x - 4, cb.x - 4, sc.bottom + 20);
+	fputs(bufa, f);
+	fputs(bufb, f);
 	diff_legend(f, ly, heap);
 	fputs("</svg>\n", f);
+	rc = 0;
+out:
+	free(bufa);
+	free(bufb);
+	free(head);
 	ld_scale_release(&sc);
-	return 0;
+	return rc;
 }
 
 int ld_export_diff_svg(const struct ld_snapshot *a,
 		       const struct ld_snapshot *b, FILE *out)
+{
+	return ld_pic_finish(out, ld_svg_diff(out, a, b, true));
+}
+
+int ld_svg_diff(FILE *out, const struct ld_snapshot *a,
+		const struct ld_snapshot *b, bool standalone)
 {
 	struct mark *ma = calloc(a->maps.n + 1, sizeof *ma);
 	struct mark *mb = calloc(b->maps.n + 1, sizeof *mb);
@@ -701,10 +790,10 @@ int ld_export_diff_svg(const struct ld_snapshot *a,
 	if (ma && mb && !ld_maps_diff(&a->maps, &b->maps, &md)) {
 		mark_changes(&md, a, b, ma, mb);
 		mark_touched(a, b, ma, mb);
-		rc = svg_diff(out, a, b, &md, ma, mb);
+		rc = svg_diff(out, a, b, &md, ma, mb, standalone);
 	}
 	ld_map_diff_release(&md);
 	free(ma);
 	free(mb);
-	return ld_pic_finish(out, rc);
+	return rc;
 }

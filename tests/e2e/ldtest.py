@@ -489,6 +489,10 @@ def check_json_output(raw, where):
         if corpus:
             with open(corpus, "a") as f:
                 f.write(json.dumps(d) + "\n")
+        bad = key_order_error(d)
+        if bad:
+            raise AssertionError("%s: line %d breaks the key-order rule of doc/json (%s): %s"
+                                 % (where, n, bad, line[:600].decode("utf-8", "replace")))
         if v is None:
             continue
         errs = sorted(v.iter_errors(d), key=lambda e: list(e.absolute_path))
@@ -498,6 +502,41 @@ def check_json_output(raw, where):
                                  % (where, n, e.message[:300],
                                     "/".join(str(x) for x in e.absolute_path), len(errs),
                                     line[:600].decode("utf-8", "replace")))
+
+
+NAMING_KEYS = ("command", "event", "error", "warning", "format")
+
+
+def key_order_error(d):
+    """The key-order rule of doc/json/README.md: the first key names the
+    document (a file's "format" is followed by "version"), and a command's
+    keys come in the order its schema lists them.  None when kept."""
+    keys = list(d)
+    if not keys or keys[0] not in NAMING_KEYS:
+        return "first key %r" % (keys[:1] or None)
+    if keys[0] == "format" and keys[1:2] != ["version"]:
+        return "a file's second key is %r, not 'version'" % (keys[1:2] or None)
+    if keys[0] != "command" or not _schema_defs():
+        return None
+    import re as _re
+    cdef = _schema_defs().get("cmd_" + _re.sub(r"[^a-z0-9]+", "_", str(d["command"])), {})
+    for branch in cdef.get("oneOf", [cdef]):
+        order = list(branch.get("properties", {}))
+        if set(keys) <= set(order):
+            if keys != sorted(keys, key=order.index):
+                return "keys %r, schema order %r" % (keys, order)
+            return None
+    return None
+
+
+_defs = []
+
+
+def _schema_defs():
+    if not _defs:
+        with open(SCHEMA_PATH) as f:
+            _defs.append(json.load(f)["$defs"])
+    return _defs[0]
 
 
 def check_json_file(raw, where):

@@ -17,7 +17,7 @@ import tempfile
 import ldtest
 from ldtest import check, search
 
-t = ldtest.Tap(17)
+t = ldtest.Tap(21)
 HEAP = ldtest.fixture("heap")
 # what the heap fixture itself writes to the shared stdout
 FIXTURE_LINES = {"Before calloc", "After calloc", "After free"}
@@ -409,8 +409,10 @@ def values_match():
     check((r["rdi"], r["rsi"]) == (10, 1), "calloc's arguments %r" % ((r["rdi"], r["rsi"]),))
     check(r["rip"] == doc("run")["process"]["stop"]["pc"], "rip is not the stop pc")
     # x/4xg $sp
-    xs = re.search(r"^0x[0-9a-f]+ <[^>]*>:\s+(0x[0-9a-f]{16})\s+(0x[0-9a-f]{16})\n"
-                   r"0x[0-9a-f]+ <[^>]*>:\s+(0x[0-9a-f]{16})\s+(0x[0-9a-f]{16})$", tout, re.M)
+    # (no <SYM> after a stack address: no symbol covers it, as in gdb)
+    xs = re.search(r"^0x[0-9a-f]+(?: <[^>]*>)?:\s+(0x[0-9a-f]{16})\s+(0x[0-9a-f]{16})\n"
+                   r"0x[0-9a-f]+(?: <[^>]*>)?:\s+(0x[0-9a-f]{16})\s+(0x[0-9a-f]{16})$",
+                   tout, re.M)
     check(xs, "no x/4xg lines", tout)
     d = doc("x/4xg $sp")
     check([v["value"] for v in d["values"]] == [int(x, 16) for x in xs.groups()],
@@ -563,6 +565,31 @@ def schema_available():
     raise AssertionError("a document without its required fields passed the hook")
 
 
+def key_order_hook():
+    """The hook refuses a document whose first key does not name it, a
+    file whose "format" is not followed by "version", and a command whose
+    keys are out of the schema's order."""
+    if ldtest.json_validator() is None:
+        raise ldtest.Skip("python3-jsonschema is not installed: --json output not validated")
+    for bad in [{"ok": True, "command": "quit", "process": {"state": "none"}},
+                {"format": "layoutdbg-timeline", "entries": [], "version": 1},
+                {"command": "info brk", "brk": 1, "brk_hex": "0x1", "start_brk": 0,
+                 "start_brk_hex": "0x0", "heap_size": 1, "heap_size_hex": "0x1"}]:
+        try:
+            ldtest.check_json_output(json.dumps(bad).encode(), "probe")
+        except AssertionError as e:
+            check("key-order" in str(e), "refused for another reason: %s" % e)
+            continue
+        raise AssertionError("the hook accepted %r" % bad)
+    good = {"command": "info brk", "start_brk": 0, "start_brk_hex": "0x0", "brk": 1,
+            "brk_hex": "0x1", "heap_size": 1, "heap_size_hex": "0x1"}
+    ldtest.check_json_output(json.dumps(good).encode(), "probe")
+
+
+t.case("the hook checks the key order: naming key first, files' version second, "
+       "schema order", key_order_hook)
+
+
 t.case("the schema is there and the hook refuses what it does not describe", schema_available)
 
 
@@ -618,6 +645,118 @@ def fuzz_one_document():
 
 
 t.case("300 generated commands through one session: one valid document each", fuzz_one_document)
+
+
+RUN_CONTROL = {"run", "start", "continue", "next", "step", "stepi", "finish", "until",
+               "attach", "detach", "kill", "trace memory"}
+
+
+def check_stops_repeated(out):
+    """Each run-control document's "stop" is the last stop event printed
+    since the previous command's document, or null when there was none."""
+    last, seen = None, 0
+    for l in out.splitlines():
+        if not l.startswith("{"):
+            continue
+        d = json.loads(l)
+        if d.get("event") == "stop":
+            last = d
+            continue
+        if d.get("command") in RUN_CONTROL:
+            seen += 1
+            check(d.get("stop", "absent") == last, "%s: stop %r, event %r"
+                  % (d["command"], d.get("stop", "absent"), last))
+        last = None
+    return seen
+
+
+def run_control_stop():
+    rc, out, err = ldtest.run_batch([HEAP], ["break calloc", "run", "stepi", "finish",
+                                             "next", "continue"], opts=["--json"])
+    check(check_stops_repeated(out) == 5, "not 5 run-control documents", out)
+    docs = documents(out)
+    check(docs[1]["stop"]["reason"]["kind"] == "breakpoint" and
+          docs[1]["stop"]["reason"]["number"] == 1, "run: %r" % docs[1])
+    check(docs[-1]["stop"]["reason"]["kind"] == "exited" and
+          docs[-1]["process"]["state"] == "exited", "continue: %r" % docs[-1])
+    rc, out, err = ldtest.run_batch([HEAP], ["break calloc", "run", "kill"], opts=["--json"])
+    check(check_stops_repeated(out) == 2, "not 2 run-control documents", out)
+    kill = documents(out)[-1]
+    check(kill["command"] == "kill" and kill["stop"] is None and
+          kill["process"]["state"] != "stopped", "kill: %r" % kill)
+
+
+t.case("run-control commands repeat the stop they led to as \"stop\" (null after kill)",
+       run_control_stop)
+
+
+def rodata_string_address():
+    """The runtime address of "Before calloc" in the heap fixture: .rodata's
+    start (info sections) plus the string's place in the file."""
+    rc, out, err = ldtest.run_batch([HEAP], ["break calloc", "run", "info sections"],
+                                    opts=["--json"])
+    exe = [o for o in documents(out)[-1]["objects"] if o["executable"]][0]
+    ro = [x for x in exe["sections"] if x["name"] == ".rodata"][0]
+    data = open(HEAP, "rb").read()
+    at = data.index(b"Before calloc\n")
+    nxt = data[at + 15:data.index(b"\0", at + 15)]
+    return ro["start"] + at - ro["offset"], nxt.decode()
+
+
+def x_every_form():
+    addr, second = rodata_string_address()
+    forms = ["x/2%s%s $sp" % (f, u) for f in "xduotca" for u in "bhwg"]
+    cmds = ["break calloc", "run", "x/2s 0x%x" % addr, "x/16xb $sp", "x/2xg $sp",
+            "x/s 0", "x/0s $sp"] + forms
+    rc, out, err = ldtest.run_batch([HEAP], cmds, opts=["--json"])
+    docs = documents(out)[2:]
+    check(len(docs) == len(cmds) - 2, "%d documents" % len(docs), out)
+    xs = docs[0]
+    check(xs["format"] == "s" and xs["address"] == addr and
+          [(v["address"], v["text"]) for v in xs["strings"]] ==
+          [(addr, "Before calloc\n"), (addr + 15, second)], "x/2s: %r" % xs)
+    b, g = docs[1]["values"], docs[2]["values"]
+    check([sum(b[i * 8 + k]["value"] << (8 * k) for k in range(8)) for i in range(2)] ==
+          [v["value"] for v in g], "x/16xb and x/2xg disagree: %r %r" % (b, g))
+    check("error" in docs[3] and "error" in docs[4], "x/s 0, x/0s: %r %r" % tuple(docs[3:5]))
+    for c, d in zip(forms, docs[5:]):
+        fmt, unit = c[3], c[4]
+        size = 8 if fmt == "a" else 1 if fmt == "c" else {"b": 1, "h": 2, "w": 4, "g": 8}[unit]
+        check(d.get("command") == "x" and "ok" not in d and d["format"] == fmt and
+              d["unit_size"] == size and len(d["values"]) == 2, "%s: %r" % (c, d))
+    rc, out, err = ldtest.run_batch([HEAP], cmds[:3])
+    check('0x%x:\t"Before calloc\\n"' % addr in out, "x/2s text: %r" % out)
+
+
+t.case("x: every format and size, x/s, errors: data, never {ok, process}", x_every_form)
+
+
+def heap_and_files():
+    snap, tl = os.path.join(TMP, "hs.json"), os.path.join(TMP, "tl.json")
+    cmds = ["break free", "trace memory until 1", "snapshot", "heap", "heap arenas",
+            "heap bins", "heap mmapped", "heap chunk $rdi", "xinfo $rdi", "timeline 1",
+            "finish", "snapshot", "diff", "diff --heap-only", "diff --by-object $1 $2",
+            "save $1 " + snap, "export timeline " + tl]
+    rc, out, err = ldtest.run_batch([HEAP], cmds, opts=["--json"])
+    docs = documents(out)
+    check(len(docs) == len(cmds), "%d documents for %d commands" % (len(docs), len(cmds)), out)
+    for c, d in zip(cmds, docs):
+        check(list(d)[0] == "command", "%s: %r" % (c, d))
+        if c.split()[0] in ("heap", "xinfo", "timeline", "diff"):
+            check("ok" not in d, "%s gives only the process: %r" % (c, d))
+    check(docs[3]["totals"]["in_use_chunks"] >= 1, "heap: %r" % docs[3]["totals"])
+    check(docs[7]["chunk"]["state"] == "in use", "heap chunk $rdi: %r" % docs[7])
+    check(docs[8]["heap_chunk"]["state"] == "in use", "xinfo $rdi: %r" % docs[8])
+    heap = docs[13]["diff"]["heap"]["changes"]
+    check(any(c["kind"] == "free" for c in heap), "diff --heap-only: %r" % heap)
+    for f in (snap, tl):
+        raw = open(f).read()
+        ldtest.check_json_file(raw, f)
+        check(list(json.loads(raw))[:2] == ["format", "version"], "%s: %s" % (f, raw[:80]))
+
+
+t.case("heap, heap arenas/bins/mmapped/chunk, xinfo, timeline N, diffs, saved snapshot and "
+       "timeline files: closed shapes, key order", heap_and_files)
 
 
 rc = t.done()

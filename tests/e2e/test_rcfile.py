@@ -71,7 +71,9 @@ def refused(home, why, opts=(), as_user=None):
     check(not was_read(out), "the unsafe rc file was run", out + err)
     lines = err.splitlines()
     check(len(lines) == 1, "want one line on stderr, got %r" % lines)
-    check(re.match(r"^layoutdbg: warning: ~/\.layoutdbgrc: not read: %s$" % why, lines[0]),
+    # the file by its full path, as gdb names its ~/.gdbinit
+    rc_path = re.escape(os.path.join(home, ".layoutdbgrc"))
+    check(re.match(r"^layoutdbg: warning: %s: not read: %s$" % (rc_path, why), lines[0]),
           "unclear refusal: %r (want the reason /%s/)" % (lines[0], why))
     check(rc == 0, "-batch exit status %d: a skipped rc file is not a failed command" % rc)
     search(r'^Argument list to give program being debugged when it is started is ""\.$',
@@ -243,9 +245,10 @@ def errors_name_file_and_line():
     rc, out, err = run(home)
     lines = err.splitlines()
     check(len(lines) == 2, "want two error lines, got %r" % lines)
-    check(lines[0] == "layoutdbg: ~/.layoutdbgrc:3: frobnicate: unknown command; type "
-          "`help` for the list", "first error: %r" % lines[0])
-    check(lines[1].startswith("layoutdbg: ~/.layoutdbgrc:5: list"), "second error: %r"
+    rc_path = os.path.join(home, ".layoutdbgrc")
+    check(lines[0] == "layoutdbg: %s:3: frobnicate: unknown command; type "
+          "`help` for the list" % rc_path, "first error: %r" % lines[0])
+    check(lines[1].startswith("layoutdbg: %s:5: list" % rc_path), "second error: %r"
           % lines[1])
     check(was_read(out), "the rc went on after its error", out)
     check(rc == 1, "-batch exit status %d after errors in the rc" % rc)

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """The interactive REPL through a real pseudo-terminal: prompt, help, tab
-completion (commands, `info` subcommands, symbols), Ctrl-C at the prompt,
+completion (commands, `info` subcommands, symbols, catch kinds and system
+call names), Ctrl-C at the prompt,
 Ctrl-C while the program runs, Ctrl-D."""
 import re
 import sys
@@ -12,7 +13,7 @@ PROMPT = r"\(layoutdbg\) "
 HEAP = ldtest.fixture("heap")
 WAITER = ldtest.fixture("waiter")
 
-t = ldtest.Tap(12)
+t = ldtest.Tap(13)
 
 
 def at_prompt(p):
@@ -305,5 +306,38 @@ def history_up_arrow():
 
 
 t.case("history: Ctrl-P recalls the previous command", history_up_arrow)
+
+def complete_catch():
+    with Pty([HEAP]) as p:
+        p.expect(PROMPT)
+        at_prompt(p)
+        p.send("catch sys\t")            # the kind
+        p.expect(r"\bcatch syscall $")
+        p.send("mpro\t")                 # a name from the kernel's table
+        p.expect(r"mprotect $")         # (readline echoes what it adds)
+        p.send("munm\t")                 # and another after it
+        p.expect(r"munmap $")
+        p.send("\r")
+        p.expect(r"^Catchpoint 1 \(syscall mprotect munmap\)$")
+        p.expect(PROMPT)
+        at_prompt(p)
+        p.send("catch me\t")
+        p.expect(r"memory $")
+        p.send("\x03")
+        p.expect(PROMPT)
+        at_prompt(p)
+        # 'f' is fork alone; 'e' exec; several kinds start with nothing
+        # typed: asking twice lists them all
+        p.send("catch \t\t")
+        for k in ("exec", "fork", "load", "memory", "syscall", "vfork"):
+            p.expect(r"\b%s\b" % k)
+        p.send("\x03")
+        p.expect(PROMPT)
+        p.sendline("quit")
+        check(p.wait() == 0, "quit exit status")
+
+
+t.case("tab completes catch kinds and system call names after 'catch syscall'",
+       complete_catch)
 
 sys.exit(t.done())
