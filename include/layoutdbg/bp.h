@@ -22,10 +22,37 @@ enum ld_bp_type {
 	LD_BP_CATCH_LOAD,    /* catch load [LIB] */
 	LD_BP_CATCH_FORK,    /* catch fork (and vfork) */
 	LD_BP_CATCH_EXEC,    /* catch exec */
+	LD_BP_CATCH_LAYOUT,  /* catch layout ADDR|REGION */
+	LD_BP_WATCH,         /* watch: a hardware write watchpoint */
+	LD_BP_RWATCH,        /* rwatch: read (a DR access slot, no change) */
+	LD_BP_AWATCH,        /* awatch: read or write */
 };
 
-/* A catchpoint has no int3 site: events decide. */
-#define LD_BP_IS_CATCH(bp) ((bp)->type >= LD_BP_CATCH_SYSCALL)
+/* Watchpoints and catchpoints have no int3 site: debug registers and
+ * events decide. */
+#define LD_BP_IS_WATCH(bp) ((bp)->type >= LD_BP_WATCH)
+#define LD_BP_IS_CATCH(bp) ((bp)->type >= LD_BP_CATCH_SYSCALL && \
+			    !LD_BP_IS_WATCH(bp))
+#define LD_BP_NO_SITE(bp) ((bp)->type >= LD_BP_CATCH_SYSCALL)
+
+/* A watchpoint's debug register and the value last seen (watch.c). */
+struct ld_bp_watch {
+	unsigned len;         /* 1, 2, 4 or 8 bytes at bp->addr */
+	int slot;             /* DR0-DR3 while enabled, else -1 */
+	uint64_t old;         /* the value at the last stop or hit */
+	bool old_valid;       /* old could be read */
+};
+
+/* `catch layout`: the mapping holding bp->addr as last seen. */
+struct ld_bp_layout {
+	pid_t pid;            /* the process addr was found mapped in; 0: not
+				 yet (set before `run`, or a new process) */
+	bool mapped;          /* a mapping holds addr */
+	uint64_t start, end, offset, inode;
+	char perms[5];
+	char *region;         /* REGION as typed ("[heap]", "libc"); NULL: addr
+				 is a number or was a symbol */
+};
 
 struct ld_bp {
 	int num;              /* user number; 0 for internal ones */
@@ -47,6 +74,8 @@ struct ld_bp {
 	uint64_t sp;          /* LD_BP_FINISH: rsp after return */
 	struct ld_sysset sys; /* LD_BP_CATCH_SYSCALL: the calls */
 	char *pattern;        /* LD_BP_CATCH_LOAD: substring of the path */
+	struct ld_bp_watch w; /* LD_BP_WATCH, RWATCH, AWATCH */
+	struct ld_bp_layout lay; /* LD_BP_CATCH_LAYOUT */
 };
 
 /* One int3 in the tracee.  orig was read from one mapped file: its
@@ -91,6 +120,11 @@ struct ld_bp *ld_bp_add(struct ld_bps *b, enum ld_bp_type type,
 
 /* Remove from the table (after ld_bp_disarm).  */
 void ld_bp_delete(struct ld_bps *b, struct ld_bp *bp);
+/* Take back bp, just added by ld_bp_add and never armed (its location
+ * did not resolve, its int3 could not be inserted): removed, and its
+ * number given back, so a `break` that fails costs no number (gdb's
+ * way). */
+void ld_bp_withdraw(struct ld_bps *b, struct ld_bp *bp);
 
 struct ld_bp *ld_bp_by_num(struct ld_bps *b, int num);
 

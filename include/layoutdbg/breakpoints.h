@@ -16,5 +16,10 @@ int ld_cmd_disable(struct ld_session *s, char *args);
 int ld_cmd_ignore(struct ld_session *s, char *args);
 int ld_cmd_info_breakpoints(struct ld_session *s, char *args);
 int ld_cmd_catch(struct ld_session *s, char *args);
+int ld_cmd_info_watchpoints(struct ld_session *s, char *args);
+/* watch, rwatch, awatch: hardware watchpoints (watch.h) */
+int ld_cmd_watch(struct ld_session *s, char *args);
+int ld_cmd_rwatch(struct ld_session *s, char *args);
+int ld_cmd_awatch(struct ld_session *s, char *args);
 
 #endif

@@ -3,6 +3,8 @@
 #ifndef LAYOUTDBG_CMDTABLE_H
 #define LAYOUTDBG_CMDTABLE_H
 
+#include <stddef.h>
+
 #include "layoutdbg/session.h"
 
 enum { LD_CMD_OK = 0, LD_CMD_FAIL = -1, LD_CMD_QUIT = 1 };
@@ -11,10 +13,10 @@ enum { LD_CMD_OK = 0, LD_CMD_FAIL = -1, LD_CMD_QUIT = 1 };
  * printed) or LD_CMD_QUIT. */
 int ld_execute(struct ld_session *s, const char *line);
 
-/* Command names for completion: the state-th name starting with prefix,
- * or NULL (readline's generator protocol). */
-const char *ld_command_name(const char *prefix, int state);
-/* Sub-command names of `info`, `set`, `show`: likewise. */
-const char *ld_subcommand_name(const char *cmd, const char *prefix, int state);
+/* For completion: the i-th name of the command table (of NULL), or of
+ * the sub-commands of command `of` (`info`, `set`, `show`, an alias or a
+ * unique prefix of one); NULL past the end and for a command that has no
+ * sub-commands. */
+const char *ld_command_at(const char *of, size_t i);
 
 #endif

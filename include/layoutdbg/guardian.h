@@ -43,6 +43,11 @@ void ld_guardian_stop(void);
  * is back).  No-op when no attached process is guarded. */
 void ld_guardian_note(uint64_t addr, uint8_t orig, bool present);
 
+/* From watch.c: debug registers were written (before they are): the
+ * guardian clears DR7 in every thread before it lets the process go, even
+ * with no breakpoint byte to restore. */
+void ld_guardian_note_debugregs(void);
+
 /* From the crash handler (async-signal-safe): stop every thread of the
  * guarded process, restore every byte, rewind pcs, detach, tell the
  * guardian it has nothing left to do.  adjusted(tid) says whether

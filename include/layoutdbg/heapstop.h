@@ -29,9 +29,8 @@ struct ld_snap_heap *ld_heap_snapshot(struct ld_session *s);
  * snapshot, xinfo), else NULL: for views that must stay cheap. */
 const struct ld_heap *ld_heap_cached(const struct ld_session *s);
 /* The walk of this stop, made now (quietly) if needed; NULL when there is
- * no glibc heap.  Valid until the next stop or ld_heap_forget. */
+ * no glibc heap.  Kept in the per-stop cache (stopcache.h): valid until
+ * the process resumes. */
 const struct ld_heap *ld_heap_at_stop(struct ld_session *s);
-/* Drop the kept walk, and the buffers walks keep (ld_heap_drop_buffers). */
-void ld_heap_forget(void);
 
 #endif

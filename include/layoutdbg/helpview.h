@@ -10,6 +10,10 @@ void ld_help_must_follow(const char *prefix);
 void ld_help_command(const char *usage, const char *summary,
 		     const char *aliases);
 void ld_help_example(const char *example);
+/* help info X: the arguments or values under the summary. */
+void ld_help_detail(const char *detail);
+/* help info: the line after the list of sub-commands. */
+void ld_help_sub_tail(const char *name);
 /* help: the lines around the list of commands. */
 void ld_help_head(void);
 void ld_help_tail(void);

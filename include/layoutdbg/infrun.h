@@ -69,6 +69,7 @@ enum ld_event {
 	LD_EV_INTERRUPT,    /* Ctrl-C */
 	LD_EV_CATCH,        /* a catchpoint fired */
 	LD_EV_EXITED,       /* the process is gone */
+	LD_EV_WATCH,        /* a hardware watchpoint triggered */
 };
 
 /* What handling one stop decided. */
@@ -92,6 +93,11 @@ struct ld_outcome {
 	char path[4096];        /* LD_SK_EXEC, LD_SK_LOAD */
 	struct ld_syscall sc;   /* LD_SK_SYSCALL */
 	char call[1024], result[128];
+	/* LD_EV_WATCH: the value before and after (old_valid: it was read) */
+	uint64_t watch_old, watch_new;
+	bool watch_old_valid, watch_new_valid, watch_changed;
+	/* LD_SK_LAYOUT: what the call did to the mapping */
+	char layout[512];
 };
 
 /* infrun.c */
@@ -126,6 +132,20 @@ enum ld_verdict ld_on_syscall(struct ld_session *s, struct ld_thread *t,
 			      struct ld_outcome *out);
 bool ld_catch_fires(struct ld_session *s, enum ld_bp_type type,
 		    const char *path, struct ld_outcome *out);
+
+/* watch.c: a debug register trapped (LD_STOP_WATCH); and, after a
+ * single step of t, whether DR6 says a watchpoint triggered in it too. */
+enum ld_verdict ld_on_watch(struct ld_session *s, struct ld_thread *t,
+			    struct ld_outcome *out);
+bool ld_watch_trapped(struct ld_session *s, struct ld_thread *t);
+/* The region addr lies in, in words (malloc'd; NULL on ENOMEM). */
+char *ld_watch_region(struct ld_session *s, uint64_t addr);
+
+/* laycatch.c: the calls `catch layout` needs to see; at a call's return,
+ * whether it changed a caught mapping (out filled). */
+void ld_layout_calls(struct ld_sysset *set);
+bool ld_layout_fires(struct ld_session *s, struct ld_thread *t,
+		     const struct ld_syscall *sc, struct ld_outcome *out);
 
 /* normalstop.c */
 void ld_note_pid(struct ld_session *s, enum ld_note_kind kind, pid_t pid);

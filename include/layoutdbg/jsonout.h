@@ -12,6 +12,8 @@
 
 json_t *ld_json_process(struct ld_session *s);         /* state and stop */
 json_t *ld_json_breakpoints(const struct ld_bps *b);
+/* The same list, watchpoints only (info watchpoints). */
+json_t *ld_json_watchpoints(const struct ld_bps *b);
 json_t *ld_json_snapshot_list(const struct ld_snapshots *ss);
 json_t *ld_json_thread_frames(const struct ld_snap_thread *t);
 json_t *ld_json_registers(const ld_regs *r);

@@ -37,4 +37,11 @@ int ld_regs_set(pid_t tid, const ld_regs *r);   /* 0 or -errno */
 struct ld_siginfo { int signo, code, errno_; uint64_t addr; };
 int ld_siginfo_get(pid_t tid, struct ld_siginfo *si);
 
+/* x86-64 debug register i (0-3 addresses, 6 status, 7 control) of a
+ * stopped thread, through PTRACE_PEEKUSER/POKEUSER at u_debugreg.  The
+ * kernel checks what is written to DR7 (an address in user space, aligned
+ * to its length).  0 or -errno. */
+int ld_debugreg_get(pid_t tid, int i, uint64_t *v);
+int ld_debugreg_set(pid_t tid, int i, uint64_t v);
+
 #endif

@@ -72,7 +72,7 @@ double ld_scale_y(const struct ld_scale *sc, uint64_t addr);
  * byte that is not UTF-8 becomes U+FFFD. */
 void ld_xml_text_n(FILE *f, const char *s, size_t max);
 void ld_xml_text(FILE *f, const char *s);
-/* "$3", or "$3 (name)" when named. */
+/* "%3", or "%3 (name)" when named. */
 const char *ld_snap_title(const struct ld_snapshot *s, char *buf, size_t len);
 /* "process 1234 · stopped by REASON" (the reason cut to max characters)
  * and "TIME · ASLR off · 22 mappings", escaped. */

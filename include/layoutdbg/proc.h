@@ -22,6 +22,8 @@ enum ld_stop_kind {
 			       stepping over the original instruction */
 	LD_STOP_STEP,       /* a PTRACE_SINGLESTEP completed (TRAP_TRACE):
 			       resume with signal 0 */
+	LD_STOP_WATCH,      /* SIGTRAP from a debug register (TRAP_HWBKPT):
+			       DR6 says which; resume with signal 0 */
 	LD_STOP_SIGNAL,     /* signal-delivery-stop: resume passing sig (or 0
 			       to discard it) */
 	LD_STOP_GROUP,      /* group-stop of a seized tracee (SIGSTOP/SIGTSTP/
@@ -73,6 +75,8 @@ struct ld_thread {
 	bool on_bp;              /* it executed the int3 under its pc (or
 				    stepped onto it): resuming steps over the
 				    breakpoint instead of hitting it again */
+	unsigned dr_gen;         /* the ld_proc dr_gen its debug registers
+				    hold (0: never written) */
 };
 
 struct ld_proc {
@@ -99,6 +103,12 @@ struct ld_proc {
 	 * never resume it or wait.  NULL: passive tasks just run on. */
 	bool (*passive_hook)(void *ctx, pid_t tid);
 	void *passive_ctx;
+	/* The hardware watchpoints every thread must have: DR0-DR3 and DR7.
+	 * A thread whose dr_gen differs gets them before it resumes (so new
+	 * threads too: the kernel gives a clone none); 0: never set, nothing
+	 * to write or to clear at detach. */
+	uint64_t dr[4], dr7;
+	unsigned dr_gen;
 };
 
 /* Start path with argv (argv[0] included) under ptrace, stopped at the
@@ -126,7 +136,9 @@ int ld_proc_spawn(const char *path, char *const argv[], char *const envp[],
 int ld_proc_attach(pid_t pid, struct ld_proc **out, char *err, size_t errlen);
 
 /* Detach every thread (each must be stopped); pending signals are passed
- * on so none is lost.  The process keeps running.  0 or -errno. */
+ * on so none is lost, the debug registers cleared (no watchpoint stays
+ * behind to kill the process with SIGTRAP).  The process keeps running.
+ * 0 or -errno. */
 int ld_proc_detach(struct ld_proc *p);
 
 /* SIGKILL the process and reap every thread.  0 or -errno. */
@@ -159,6 +171,11 @@ enum ld_resume { LD_RESUME_CONT, LD_RESUME_STEP, LD_RESUME_SYSCALL,
 int ld_proc_resume(struct ld_proc *p, struct ld_thread *t, enum ld_resume how,
 		   int sig);
 
+/* Write p's debug registers (dr, dr7) into stopped thread t if it does
+ * not hold dr_gen's yet: DR7 off, the addresses, then DR7.  0 or -errno
+ * (the kernel's verdict on DR7: -EINVAL for an address it refuses). */
+int ld_proc_sync_debugregs(struct ld_proc *p, struct ld_thread *t);
+
 /* PTRACE_INTERRUPT a running thread (its stop arrives through wait). */
 int ld_proc_interrupt(struct ld_proc *p, struct ld_thread *t);
 
@@ -184,8 +201,8 @@ int ld_proc_stop_all(struct ld_proc *p);
 void ld_proc_cancel_waits(void);
 bool ld_proc_cancelled(void);
 
-/* Has the stopped thread tid an int3 trap (SIGTRAP, SI_KERNEL) queued
- * that it has not reported yet? */
+/* Has the stopped thread tid a debug trap (SIGTRAP of an int3, a step or
+ * a debug register) queued that it has not reported yet? */
 bool ld_proc_trap_pending(pid_t tid);
 
 /* Switch the syscall stops on: options |= TRACESYSGOOD etc. */

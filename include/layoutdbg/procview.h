@@ -9,8 +9,10 @@
 
 #include "layoutdbg/maps.h"
 
-/* gdb's mapping table, then the maps lines of the same stop. */
+/* info proc mappings: gdb's mapping table alone. */
 int ld_show_proc_mappings(pid_t pid, const struct ld_maps *m);
+/* info proc maps: the /proc/PID/maps lines alone, as the kernel prints them. */
+int ld_show_proc_maps(pid_t pid, const struct ld_maps *m);
 
 struct ld_brk_view {
 	uint64_t start_brk, brk;

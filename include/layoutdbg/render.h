@@ -16,6 +16,8 @@ void ld_render_gdb_mappings(FILE *f, const struct ld_maps *m);
 void ld_render_maps_line(FILE *f, const struct ld_map *mp);
 
 void ld_render_breakpoints(FILE *f, const struct ld_bps *b);
+/* info watchpoints: the watchpoints alone ("No watchpoints."). */
+void ld_render_watchpoints(FILE *f, const struct ld_bps *b);
 
 /* A snapshot's break: "0x55555557a000", or "unknown (why)" when it
  * could not be read.  Returns buf. */

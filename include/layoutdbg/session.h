@@ -190,10 +190,15 @@ int ld_session_start_brk(pid_t pid, uint64_t *start_brk);
 int ld_session_unwind(struct ld_session *s, pid_t tid, struct ld_frame *f,
 		      size_t max);
 
-/* Unwind thread tid into fs (grown as needed; release it), at most max
- * frames (SIZE_MAX: the whole stack, however deep).  Count or -errno.
- * Once per stop: a second call at one stop copies the kept stack
- * (s->cache.unwinds counts the real unwinds). */
+/* Thread tid's stack, at most max frames (SIZE_MAX: the whole stack,
+ * however deep): the count, with *out the frames kept in the per-stop
+ * cache (the first count of them; valid until the process resumes or a
+ * stack is asked for again; do not release), or -errno.  Unwound
+ * once per stop: a later ask takes the kept stack (s->cache.unwinds
+ * counts the real unwinds). */
+int ld_session_stack_ref(struct ld_session *s, pid_t tid, size_t max,
+			 const struct ld_frames **out);
+/* The same, copied into fs (grown as needed; release it). */
 int ld_session_stack(struct ld_session *s, pid_t tid, size_t max,
 		     struct ld_frames *fs);
 

@@ -44,7 +44,7 @@ size_t ld_snap_level(const struct ld_snap_thread *t, size_t i);
 bool ld_snap_windowed(const struct ld_snap_thread *t);
 
 struct ld_snapshot {
-	unsigned id;             /* 1, 2, ...: "$1" */
+	unsigned id;             /* 1, 2, ...: "%1" */
 	char *name;              /* user's name or NULL */
 	struct timespec when;    /* CLOCK_REALTIME */
 	pid_t pid;
@@ -95,12 +95,16 @@ void ld_snapshot_free(struct ld_snapshot *snap);
 void ld_snap_thread_release(struct ld_snap_thread *t);
 void ld_snap_frame_release(struct ld_snap_frame *f);
 
-/* "$2", "2", "NAME", "$" (the last), "$$" (the one before): NULL if none. */
+/* "%2", "2", "NAME", "%" (the last), "%%" (the one before): NULL if none.
+ * Snapshots are %N, never $N: $N is gdb's value history (finish). */
 struct ld_snapshot *ld_snapshot_find(struct ld_snapshots *ss, const char *key);
 
-/* "$3" or the name, for messages. */
+/* "%3" or the name, for messages. */
 const char *ld_snapshot_label(const struct ld_snapshot *snap, char *buf,
 			      size_t len);
+/* What follows "no snapshot KEY" when KEY looks like gdb's value history
+ * ("; $N is ..."), else "". */
+const char *ld_snapshot_hint(const char *key);
 
 /* Frames of one thread compared from the outermost frame: how many of
  * a's innermost frames were popped and b's pushed.  Where a stack is kept

@@ -1,5 +1,6 @@
 /* What is read from a stopped process once per stop: its mappings, its
- * smaps, the unwound stack of each thread asked for.  Everything here is
+ * smaps, the unwound stack of each thread asked for, the walk of its
+ * malloc heap.  Everything here is
  * valid while its generation equals gen; ld_stop_cache_invalidate, the one
  * place that moves gen on, is called by run control whenever the process
  * resumes (ld_resume in infrun.h) and when the process or its image
@@ -12,6 +13,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "layoutdbg/heap.h"
 #include "layoutdbg/maps.h"
 #include "layoutdbg/smaps.h"
 #include "layoutdbg/unwind.h"
@@ -22,6 +24,12 @@ struct ld_stack_entry {
 	pid_t tid;
 	size_t max;
 	struct ld_frames fs;
+};
+
+enum ld_heap_state {
+	LD_HEAP_NOT_WALKED,
+	LD_HEAP_NONE,               /* walked: no glibc heap at this stop */
+	LD_HEAP_WALKED,
 };
 
 struct ld_stop_cache {
@@ -36,6 +44,13 @@ struct ld_stop_cache {
 	size_t nstacks, capstacks;
 	unsigned stacks_gen;
 	unsigned long unwinds;      /* stacks unwound, not taken from here */
+	/* The heap walk (heapstop.c): heap, and from, where its arena info
+	 * came from, when heap_state says so; valid while heap_gen == gen. */
+	enum ld_heap_state heap_state;
+	unsigned heap_gen;
+	struct ld_heap heap;
+	const char *heap_from;
+	unsigned long heap_walks;   /* walks kept here */
 };
 
 void ld_stop_cache_init(struct ld_stop_cache *c);
@@ -44,14 +59,23 @@ void ld_stop_cache_release(struct ld_stop_cache *c);
 /* The process ran (or changed): what was read at the last stop is stale. */
 void ld_stop_cache_invalidate(struct ld_stop_cache *c);
 
-/* Thread tid's stack of this stop into fs (its old frames replaced), at
- * most max frames, when a stack at least that deep (or whole) was kept:
- * the count; else -ENOENT (nothing kept) or -ENOMEM. */
-int ld_stop_cache_stack(struct ld_stop_cache *c, pid_t tid, size_t max,
-			struct ld_frames *fs);
-/* Keep fs, unwound for tid with at most max frames, for this stop (a
- * failure to keep it only costs a later unwind). */
-void ld_stop_cache_keep(struct ld_stop_cache *c, pid_t tid, size_t max,
-			const struct ld_frames *fs);
+/* Thread tid's stack of this stop, when a stack at least max deep (or
+ * whole) was kept: the kept frames (possibly more than max), valid until
+ * the cache is invalidated or a stack is kept again; else NULL. */
+const struct ld_frames *ld_stop_cache_stack(struct ld_stop_cache *c, pid_t tid,
+					    size_t max);
+/* Keep fs, unwound for tid with at most max frames, for this stop: its
+ * frames are taken (fs is left empty) and the kept stack returned; NULL
+ * (-ENOMEM) leaves fs as it was. */
+const struct ld_frames *ld_stop_cache_keep(struct ld_stop_cache *c, pid_t tid,
+					   size_t max, struct ld_frames *fs);
+/* Was the heap walked at this stop?  With LD_HEAP_WALKED, *h and *from
+ * (either pointer may be NULL) say what was found; else they are NULL. */
+enum ld_heap_state ld_stop_cache_heap(const struct ld_stop_cache *c,
+				      const struct ld_heap **h, const char **from);
+/* Keep h, walked at this stop, as its heap (owned from now on; NULL: no
+ * glibc heap here); from: a static string. */
+void ld_stop_cache_keep_heap(struct ld_stop_cache *c, struct ld_heap *h,
+			     const char *from);
 
 #endif

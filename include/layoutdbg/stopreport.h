@@ -33,6 +33,8 @@ enum ld_report_kind {
 	LD_SK_LOAD,        /* catch load: path (the library) */
 	LD_SK_EXITED,      /* the process exited: exit_code */
 	LD_SK_KILLED,      /* the process was killed: sig */
+	LD_SK_WATCHPOINT,  /* a hardware watchpoint: bpnum, watch */
+	LD_SK_LAYOUT,      /* catch layout: bpnum, sys, layout, caller */
 };
 
 /* A code address as gdb names it: symbol, object, source line. */
@@ -56,6 +58,19 @@ struct ld_stop_syscall {
 	int64_t ret;
 	char *call;             /* decoded: "brk(NULL)" */
 	char *result;           /* decoded return: "0x555555559000" */
+};
+
+/* A watchpoint's hit: what is watched, the values, where it lies. */
+struct ld_stop_watch {
+	const char *title;      /* static: "Hardware watchpoint" ... */
+	const char *verb;       /* static: "written", "read", "accessed" */
+	char *expr;             /* as the user gave it */
+	uint64_t addr;
+	unsigned len;
+	bool old_valid, new_valid;
+	bool changed;           /* Old/New value; else Value */
+	uint64_t old, value;
+	char *region;           /* the region the address lies in, in words */
 };
 
 struct ld_stop_report {
@@ -84,6 +99,9 @@ struct ld_stop_report {
 	uint64_t value;
 	unsigned value_num;
 	unsigned snapshot;      /* the auto-snapshot taken at the stop, or 0 */
+	struct ld_stop_watch watch; /* LD_SK_WATCHPOINT */
+	char *layout;           /* LD_SK_LAYOUT: what the call did */
+	struct ld_stop_frame caller; /* LD_SK_LAYOUT: the frame that called */
 };
 
 void ld_stop_report_release(struct ld_stop_report *r);

@@ -59,6 +59,9 @@ struct ld_frames {
 };
 
 void ld_frames_release(struct ld_frames *fs);   /* then empty again */
+/* The first n frames of from into to (its old frames replaced): 0, or
+ * -ENOMEM (to unchanged). */
+int ld_frames_copy(struct ld_frames *to, const struct ld_frames *from, size_t n);
 
 /* As ld_unwind, into fs (its old frames replaced), at most max frames
  * (SIZE_MAX: all; a count past INT_MAX is cut there).  -ENOMEM when fs

@@ -166,9 +166,11 @@ static int sub_dispatch(struct ld_session *s, const struct cmd *table,
 static const struct cmd info_cmds[] = {
 	{ "breakpoints", "b break", 0, ld_cmd_info_breakpoints, "info breakpoints",
 	  "breakpoints with their addresses, objects and hit counts" },
+	{ "watchpoints", "", 0, ld_cmd_info_watchpoints, "info watchpoints",
+	  "the hardware watchpoints (watch, rwatch, awatch)" },
 	{ "proc", "", NEED_PROC, ld_cmd_info_proc,
-	  "info proc mappings|smaps|smaps_rollup",
-	  "gdb's mapping table, then /proc/PID/maps at the same stop; smaps: "
+	  "info proc mappings|maps|smaps|smaps_rollup",
+	  "gdb's mapping table; maps: /proc/PID/maps at the stop; smaps: "
 	  "resident, dirty, shared, swapped per mapping (pmap -X's columns); "
 	  "smaps_rollup: their totals" },
 	{ "registers", "r reg", NEED_PROC, ld_cmd_info_registers, "info registers [REG]",
@@ -197,72 +199,101 @@ static const struct cmd info_cmds[] = {
 	{ NULL, NULL, 0, NULL, NULL, NULL }
 };
 
-static const struct cmd set_cmds[] = {
-	{ "debug-file-directory", "", 0, ld_cmd_set_debug_dir, "set debug-file-directory DIR",
-	  "where DIR/.build-id/xx/rest.debug files are looked for (heap)" },
-	{ "args", "", 0, ld_cmd_set_args, "set args ARGS", "arguments for `run`" },
-	{ "disable-randomization", "", 0, ld_cmd_set_disable_randomization,
-	  "set disable-randomization on|off", "on (default): run without ASLR" },
-	{ "auto-snapshot", "", 0, ld_cmd_set_auto_snapshot, "set auto-snapshot on|off",
-	  "take a snapshot at every stop" },
-	{ "color", "colour", 0, ld_cmd_set_color, "set color on|off", "colour in diffs" },
-	{ "follow-fork-mode", "", 0, ld_cmd_set_follow_fork, "set follow-fork-mode parent|child",
-	  "after a fork, debug the parent (default; the child runs free) or the child" },
-	{ "step-emulation", "", 0, ld_cmd_set_emulation, "set step-emulation on|off",
-	  "step off breakpoints by emulating simple instructions (default on)" },
-	{ "cpu-pinning", "", 0, ld_cmd_set_cpu_pinning, "set cpu-pinning on|off",
-	  "one CPU for program and layoutdbg while a breakpoint is passed over "
-	  "(default on)" },
-	{ "vmmap-resident", "", 0, ld_cmd_set_vmmap_resident, "set vmmap-resident on|off",
-	  "a resident column (from smaps) in vmmap and layout (default on)" },
-	{ "snapshot-pages", "", 0, ld_cmd_set_snapshot_pages, "set snapshot-pages on|off",
-	  "record resident/dirty/swapped page counts in snapshots (default on)" },
-	{ NULL, NULL, 0, NULL, NULL, NULL }
+/* One row a setting: it drives `set` and `show`, their help and their
+ * completion (the two sub-tables below are made from it). */
+struct setting {
+	const char *name;
+	const char *aliases;
+	const char *value;                              /* what `set` takes */
+	int (*set)(struct ld_session *s, char *args);
+	int (*show)(struct ld_session *s, char *args);  /* NULL: no `show` */
+	const char *set_summary, *show_summary;
 };
 
-static const struct cmd show_cmds[] = {
-	{ "debug-file-directory", "", 0, ld_cmd_show_debug_dir, "show debug-file-directory",
+static const struct setting settings[] = {
+	{ "debug-file-directory", "", "DIR", ld_cmd_set_debug_dir, ld_cmd_show_debug_dir,
+	  "where DIR/.build-id/xx/rest.debug files are looked for (heap)",
 	  "where separate debug files are looked for" },
-	{ "args", "", 0, ld_cmd_show_args, "show args", "arguments for `run`" },
-	{ "disable-randomization", "", 0, ld_cmd_show_disable_randomization,
-	  "show disable-randomization", "whether `run` disables ASLR" },
-	{ "auto-snapshot", "", 0, ld_cmd_show_auto_snapshot, "show auto-snapshot",
-	  "whether every stop takes a snapshot" },
-	{ "follow-fork-mode", "", 0, ld_cmd_show_follow_fork, "show follow-fork-mode",
+	{ "args", "", "ARGS", ld_cmd_set_args, ld_cmd_show_args,
+	  "arguments for `run`", "arguments for `run`" },
+	{ "disable-randomization", "", "on|off", ld_cmd_set_disable_randomization,
+	  ld_cmd_show_disable_randomization,
+	  "on (default): run without ASLR", "whether `run` disables ASLR" },
+	{ "auto-snapshot", "", "on|off", ld_cmd_set_auto_snapshot, ld_cmd_show_auto_snapshot,
+	  "take a snapshot at every stop", "whether every stop takes a snapshot" },
+	{ "color", "colour", "on|off", ld_cmd_set_color, ld_cmd_show_color,
+	  "colour in diffs, vmmap and heap diffs",
+	  "whether diffs, vmmap and heap diffs are coloured" },
+	{ "follow-fork-mode", "", "parent|child", ld_cmd_set_follow_fork, ld_cmd_show_follow_fork,
+	  "after a fork, debug the parent (default; the child runs free) or the child",
 	  "which process a fork leaves debugged" },
-	{ "step-emulation", "", 0, ld_cmd_show_emulation, "show step-emulation",
+	{ "step-emulation", "", "on|off", ld_cmd_set_emulation, ld_cmd_show_emulation,
+	  "step off breakpoints by emulating simple instructions (default on)",
 	  "whether breakpoints are stepped off by emulation" },
-	{ "cpu-pinning", "", 0, ld_cmd_show_cpu_pinning, "show cpu-pinning",
+	{ "cpu-pinning", "", "on|off", ld_cmd_set_cpu_pinning, ld_cmd_show_cpu_pinning,
+	  "one CPU for program and layoutdbg while a breakpoint is passed over "
+	  "(default on)",
 	  "whether hit loops run on one CPU" },
-	{ "vmmap-resident", "", 0, ld_cmd_show_vmmap_resident, "show vmmap-resident",
+	{ "vmmap-resident", "", "on|off", ld_cmd_set_vmmap_resident, ld_cmd_show_vmmap_resident,
+	  "a resident column (from smaps) in vmmap and layout (default on)",
 	  "whether vmmap and layout show what is resident" },
-	{ "snapshot-pages", "", 0, ld_cmd_show_snapshot_pages, "show snapshot-pages",
+	{ "snapshot-pages", "", "on|off", ld_cmd_set_snapshot_pages, ld_cmd_show_snapshot_pages,
+	  "record resident/dirty/swapped page counts in snapshots (default on)",
 	  "whether snapshots record page counts" },
-	{ NULL, NULL, 0, NULL, NULL, NULL }
+	{ "pagination", "", "on|off", ld_cmd_set_pagination, ld_cmd_show_pagination,
+	  "stop after each page of a command's output (on a terminal only)",
+	  "whether long output stops after each page" },
+	{ "height", "", "N|unlimited", ld_cmd_set_height, ld_cmd_show_height,
+	  "rows of a page for the pager (0: unlimited)", "rows of a page for the pager" },
 };
 
-static int cmd_info(struct ld_session *s, char *args)
+#define NSETTINGS (sizeof settings / sizeof *settings)
+
+/* The `set` and `show` sub-tables, made from settings[] once, so that
+ * dispatch, help and completion treat them as `info`'s. */
+static struct cmd set_cmds[NSETTINGS + 1], show_cmds[NSETTINGS + 1];
+
+static void make_setting_tables(void)
 {
-	return sub_dispatch(s, info_cmds, "info ", args);
+	static char set_usage[NSETTINGS][64], show_usage[NSETTINGS][48];
+	size_t i, k = 0;
+
+	if (set_cmds[0].name)
+		return;
+	for (i = 0; i < NSETTINGS; i++) {
+		const struct setting *t = &settings[i];
+
+		snprintf(set_usage[i], sizeof *set_usage, "set %s %s", t->name, t->value);
+		set_cmds[i] = (struct cmd){ t->name, t->aliases, 0, t->set, set_usage[i],
+					    t->set_summary };
+		if (!t->show)
+			continue;
+		snprintf(show_usage[k], sizeof *show_usage, "show %s", t->name);
+		show_cmds[k] = (struct cmd){ t->name, t->aliases, 0, t->show, show_usage[k],
+					     t->show_summary };
+		k++;
+	}
 }
 
 /* --json: `set X` reports X's new value as `show X` would. */
 static void show_after_set(struct ld_session *s)
 {
 	const char *name = ld_cmd_doc_current();
-	const struct cmd *c;
 	char none[1] = "";
 
-	for (c = show_cmds; name[0] && c->name; c++)
-		if (!strcmp(c->name, name + strlen("set "))) {
-			c->fn(s, none);
+	for (size_t i = 0; name[0] && i < NSETTINGS; i++)
+		if (settings[i].show && !strcmp(settings[i].name, name + strlen("set "))) {
+			settings[i].show(s, none);
 			return;
 		}
 }
 
 static int cmd_set(struct ld_session *s, char *args)
 {
-	int r = sub_dispatch(s, set_cmds, "set ", args);
+	int r;
+
+	make_setting_tables();
+	r = sub_dispatch(s, set_cmds, "set ", args);
 
 	if (r == 0 && ld_json_on())
 		show_after_set(s);
@@ -274,11 +305,13 @@ static int cmd_show(struct ld_session *s, char *args)
 	char *p = ld_skip_ws(args), word[128];
 	bool amb;
 
+	make_setting_tables();
 	snprintf(word, sizeof word, "%.*s", (int)strcspn(p, " \t"), p);
 	if (*word && !lookup(show_cmds, word, &amb) &&
 	    ld_snapshot_find(&s->recording.snaps, word))
 		return ld_cmd_show_snap(s, word);
-	if (*word && (word[0] == '$' || isdigit((unsigned char)word[0])))
+	if (*word && (word[0] == '%' || word[0] == '$' ||
+		      isdigit((unsigned char)word[0])))
 		return ld_cmd_show_snap(s, word);
 	return sub_dispatch(s, show_cmds, "show ", args);
 }
@@ -300,6 +333,7 @@ static int cmd_source(struct ld_session *s, char *args)
 	return ld_script_run(s, path, path, false, ld_execute);
 }
 static int cmd_help(struct ld_session *s, char *args);
+static int cmd_info(struct ld_session *s, char *args);
 
 static const struct cmd commands[] = {
 	{ "run", "r", NEED_FILE, ld_cmd_run, "run [ARGS]",
@@ -333,6 +367,12 @@ static const struct cmd commands[] = {
 	  "delete breakpoints (all when none given)" },
 	{ "disable", "dis", 0, ld_cmd_disable, "disable [N...]", "disable breakpoints" },
 	{ "enable", "en", 0, ld_cmd_enable, "enable [N...]", "enable breakpoints" },
+	{ "watch", "", NEED_PROC, ld_cmd_watch, "watch [-l] EXPR",
+	  "stop when a write changes EXPR (hardware, 4 at most)" },
+	{ "rwatch", "", NEED_PROC, ld_cmd_rwatch, "rwatch [-l] EXPR",
+	  "stop when EXPR is read" },
+	{ "awatch", "", NEED_PROC, ld_cmd_awatch, "awatch [-l] EXPR",
+	  "stop when EXPR is read or written" },
 	{ "ignore", "", 0, ld_cmd_ignore, "ignore N COUNT",
 	  "don't stop at breakpoint N the next COUNT times" },
 	{ "info", "i", 0, cmd_info, "info WHAT",
@@ -357,15 +397,17 @@ static const struct cmd commands[] = {
 	{ "layout", "", 0, ld_cmd_layout, "layout [SNAP]",
 	  "the address-space diagram" },
 	{ "catch", "", 0, ld_cmd_catch, "catch WHAT",
-	  "syscall [NAME|NUMBER...], memory, load [LIB], fork, exec" },
+	  "syscall [NAME|NUMBER...], memory, load [LIB], fork, exec, layout "
+	  "ADDR|REGION (the mapping unmapped, moved, reprotected)" },
 	{ "trace", "", NEED_FILE, ld_cmd_trace, "trace memory [until N|exit]",
-	  "run, recording every memory system call and its layout change" },
+	  "run, recording every memory system call and its layout change; "
+	  "N: a breakpoint number (`info breakpoints`)" },
 	{ "timeline", "", 0, ld_cmd_timeline, "timeline [N]",
 	  "the recorded memory calls; N: one entry in full" },
 	{ "handle", "", 0, ld_cmd_handle, "handle SIGNAL [stop|nostop|pass|nopass]",
 	  "what a signal does when the program receives it" },
 	{ "snapshot", "snap", NEED_PROC, ld_cmd_snapshot, "snapshot [NAME]",
-	  "capture maps, break, frames and registers" },
+	  "capture maps, break, frames and registers (as %1, %2, ... or NAME)" },
 	{ "snapshots", "", 0, ld_cmd_snapshots, "snapshots", "list snapshots" },
 	{ "drop", "", 0, ld_cmd_drop, "drop SNAP", "forget a snapshot" },
 	{ "diff", "", 0, ld_cmd_diff, "diff [--by-object|--heap-only] [A [B]]",
@@ -389,26 +431,132 @@ static const struct cmd commands[] = {
 	{ NULL, NULL, 0, NULL, NULL, NULL }
 };
 
+/* The sub-commands of command c (`info`, `set`, `show`), else NULL. */
+static const struct cmd *sub_table(const struct cmd *c)
+{
+	if (!c)
+		return NULL;
+	make_setting_tables();
+	return c->fn == cmd_info ? info_cmds : c->fn == cmd_set ? set_cmds :
+	       c->fn == cmd_show ? show_cmds : NULL;
+}
+
+static int cmd_info(struct ld_session *s, char *args)
+{
+	return sub_dispatch(s, info_cmds, "info ", args);
+}
+
 static const char *const examples[][2] = {
-	{ "break", "break calloc  |  break malloc@libc.so.6  |  break heap.c:12  |  break *0x401136" },
+	{ "break", "break calloc  |  break malloc@libc.so.6  |  break heap.c:12  |  "
+	  "break *0x401136" },
 	{ "run", "run --verbose input.txt" },
 	{ "continue", "continue 100   (ignore this breakpoint 99 more times)" },
-	{ "snapshot", "snapshot before" },
-	{ "diff", "diff  |  diff before after  |  diff $1  (against now)  |  diff @15" },
+	{ "snapshot", "snapshot before  |  snapshot  (the first unnamed one is %1)" },
+	{ "diff", "diff  |  diff before after  |  diff %1  (against now)  |  diff @15" },
 	{ "x", "x/8xg $sp  |  x/s 0x402010  |  x/4dw &counter" },
 	{ "vmmap", "vmmap  |  vmmap libc  |  vmmap 0x7ffff7dd3000" },
 	{ "xinfo", "xinfo $rax  |  xinfo &counter  |  xinfo calloc" },
-	{ "catch", "catch memory  |  catch syscall brk mmap  |  catch load libm" },
+	{ "catch", "catch memory  |  catch syscall brk mmap  |  catch load libm  |  "
+	  "catch layout 0x7ffff7fbc000  |  catch layout [heap]" },
+	{ "watch", "watch counter  |  watch -l counter  |  watch *(long *) 0x4010  |  "
+	  "watch *0x4010  (4 bytes)" },
 	{ "trace", "trace memory until exit  |  trace memory until 2" },
-	{ "export", "export $1 layout.svg  |  export $1..$2 diff.svg  |  export timeline t.json" },
+	{ "export", "export %1 layout.svg  |  export %1..%2 diff.svg  |  export timeline t.json" },
 	{ "handle", "handle SIGUSR1 nostop pass" },
 	{ "list", "list  |  list heap.c:10  |  list main" },
 	{ "info", "info proc mappings  |  info sections libc  |  info line heap.c:12" },
 };
 
+/* The commands that take a snapshot, and how one is named: not `$N`,
+ * which is gdb's value history (finish prints "Value returned is $1"). */
+static const char *const snap_takers[] = {
+	"snapshot", "snapshots", "show", "drop", "diff", "save", "export", "layout",
+};
+
+static void help_snap_names(const char *name)
+{
+	for (size_t k = 0; k < sizeof snap_takers / sizeof *snap_takers; k++)
+		if (!strcmp(snap_takers[k], name))
+			ld_help_detail("SNAP: %N (unnamed snapshots are %1, %2, ...), "
+				       "NAME, % (the last), %% (the one before); $N is "
+				       "the value history of finish, never a snapshot");
+}
+
+/* What `help info X`, `help set X` and `help show X` add to the usage and
+ * summary: the arguments, or the values a setting takes and its default. */
+static const char *const sub_details[][2] = {
+	{ "info breakpoints", "columns: Num Type Disp Enb Address What, hit counts below" },
+	{ "info watchpoints", "the rows of info breakpoints that are watchpoints: "
+	  "type hw/read/acc watchpoint, the expression, its address and length" },
+	{ "info proc", "WHAT: mappings (gdb's table), maps (/proc/PID/maps as the "
+	  "kernel prints it), smaps (pmap -X's columns), smaps_rollup (totals); "
+	  "default: mappings" },
+	{ "info registers", "REG: a register name (rax, rip, eflags, ...); "
+	  "default: every general register" },
+	{ "info threads", "no arguments; * marks the selected thread" },
+	{ "info frame", "no arguments; the frame chosen by frame, up, down" },
+	{ "info brk", "no arguments; the break is asked of the kernel (brk(0) run "
+	  "in the program)" },
+	{ "info aslr", "no arguments; randomize_va_space 0 off, 1 partial, 2 full" },
+	{ "info sections", "OBJ: part of a loaded object's path (libc, heap); "
+	  "default: every object" },
+	{ "info segments", "OBJ: part of a loaded object's path; default: every object" },
+	{ "info line", "LOCATION: FILE:LINE, LINE, FUNCTION or *ADDRESS; "
+	  "default: the line of the selected frame" },
+	{ "info symbol", "ADDR: a number, $register or SYMBOL[+OFFSET]" },
+	{ "info heap", "the arguments of `heap`: N, chunk ADDR, bins, arenas, mmapped" },
+	{ "info signals", "no arguments; `handle` changes them" },
+	{ "info sharedlibrary", "no arguments" },
+	{ "set debug-file-directory", "DIR: a directory; default: /usr/lib/debug" },
+	{ "set args", "ARGS: words, quoted as in a shell; default: none" },
+	{ "set disable-randomization", "values: on, off; default: on" },
+	{ "set auto-snapshot", "values: on, off; default: off" },
+	{ "set color", "values: on, off; default: from --color (auto: on a "
+	  "terminal when NO_COLOR is unset or empty)" },
+	{ "set follow-fork-mode", "values: parent, child; default: parent" },
+	{ "set step-emulation", "values: on, off; default: on" },
+	{ "set cpu-pinning", "values: on, off; default: on" },
+	{ "set vmmap-resident", "values: on, off; default: on" },
+	{ "set snapshot-pages", "values: on, off; default: on" },
+	{ "set pagination", "values: on, off; default: on when the REPL runs on a "
+	  "terminal, off under -batch, --json or when output is not a terminal" },
+	{ "set height", "values: a number of rows, 0 or unlimited (never page); "
+	  "default: the terminal's rows" },
+	{ "show pagination", "prints on or off; `set pagination on|off` changes it" },
+	{ "show height", "prints the rows of a page or unlimited; `set height N` changes it" },
+	{ "show debug-file-directory", "prints the directory; `set debug-file-directory DIR` changes it" },
+	{ "show args", "prints the arguments; `set args` changes them" },
+	{ "show disable-randomization", "prints on or off; `set disable-randomization on|off` changes it" },
+	{ "show auto-snapshot", "prints on or off; `set auto-snapshot on|off` changes it" },
+	{ "show follow-fork-mode", "prints parent or child; `set follow-fork-mode parent|child` changes it" },
+	{ "show step-emulation", "prints on or off; `set step-emulation on|off` changes it" },
+	{ "show cpu-pinning", "prints on or off; `set cpu-pinning on|off` changes it" },
+	{ "show vmmap-resident", "prints on or off; `set vmmap-resident on|off` changes it" },
+	{ "show snapshot-pages", "prints on or off; `set snapshot-pages on|off` changes it" },
+	{ "show color", "prints on or off; `set color on|off` changes it" },
+};
+
+/* help info X, help set X, help show X. */
+static int help_sub(const struct cmd *table, const char *prefix, const char *w)
+{
+	char full[96];
+	const struct cmd *c;
+	bool amb;
+
+	c = lookup(table, w, &amb);
+	if (!c)
+		return unknown(table, prefix, w, amb);
+	ld_help_command(c->usage, c->summary, c->aliases);
+	snprintf(full, sizeof full, "%s%s", prefix, c->name);
+	for (size_t k = 0; k < sizeof sub_details / sizeof *sub_details; k++)
+		if (!strcmp(sub_details[k][0], full))
+			ld_help_detail(sub_details[k][1]);
+	return 0;
+}
+
 static int cmd_help(struct ld_session *s, char *args)
 {
-	char *w = ld_next_word(&args);
+	char *w = ld_next_word(&args), *sub;
 	const struct cmd *c;
 	bool amb;
 
@@ -416,16 +564,22 @@ static int cmd_help(struct ld_session *s, char *args)
 		c = lookup(commands, w, &amb);
 		if (!c)
 			return unknown(commands, "help ", w, amb);
+		sub = ld_next_word(&args);
+		if (sub && sub_table(c)) {
+			char prefix[32];
+
+			snprintf(prefix, sizeof prefix, "%s ", c->name);
+			return help_sub(sub_table(c), prefix, sub);
+		}
 		ld_help_command(c->usage, c->summary, c->aliases);
 		for (size_t k = 0; k < sizeof examples / sizeof *examples; k++)
 			if (!strcmp(examples[k][0], c->name))
 				ld_help_example(examples[k][1]);
-		if (c->fn == cmd_info || c->fn == cmd_set || c->fn == cmd_show) {
-			const struct cmd *t = c->fn == cmd_info ? info_cmds :
-					      c->fn == cmd_set ? set_cmds : show_cmds;
-
-			for (; t->name; t++)
+		help_snap_names(c->name);
+		if (sub_table(c)) {
+			for (const struct cmd *t = sub_table(c); t->name; t++)
 				ld_help_row(34, t->usage, t->summary);
+			ld_help_sub_tail(c->name);
 		}
 		return 0;
 	}
@@ -474,37 +628,15 @@ int ld_execute(struct ld_session *s, const char *line)
 	return r;
 }
 
-const char *ld_command_name(const char *prefix, int state)
+const char *ld_command_at(const char *of, size_t i)
 {
-	static size_t i;
-	size_t n = strlen(prefix);
+	const struct cmd *t = commands;
+	size_t n = 0;
+	bool amb;
 
-	if (!state)
-		i = 0;
-	while (commands[i].name) {
-		const char *name = commands[i++].name;
-
-		if (!strncmp(name, prefix, n))
-			return name;
-	}
-	return NULL;
-}
-
-const char *ld_subcommand_name(const char *cmd, const char *prefix, int state)
-{
-	static size_t i;
-	const struct cmd *t = !strcmp(cmd, "info") || !strcmp(cmd, "i") ? info_cmds :
-			      !strcmp(cmd, "set") ? set_cmds :
-			      !strcmp(cmd, "show") ? show_cmds : NULL;
-	size_t n = strlen(prefix);
-
-	if (!state)
-		i = 0;
-	while (t && t[i].name) {
-		const char *name = t[i++].name;
-
-		if (!strncmp(name, prefix, n))
-			return name;
-	}
-	return NULL;
+	if (of && !(t = sub_table(lookup(commands, of, &amb))))
+		return NULL;
+	while (t[n].name && n < i)
+		n++;
+	return t[n].name;
 }

@@ -13,6 +13,8 @@
 
 #include "layoutdbg/cmdtable.h"
 #include "layoutdbg/guardian.h"
+#include "layoutdbg/output.h"
+#include "layoutdbg/pager.h"
 #include "layoutdbg/repl.h"
 #include "layoutdbg/script.h"
 #include "layoutdbg/syscalls.h"
@@ -146,6 +148,7 @@ static void on_line(char *line)
 	 * terminal meanwhile, and a Ctrl-C must reach the running command. */
 	rl_callback_handler_remove();
 	sigprocmask(SIG_SETMASK, &prompt_orig, NULL);
+	ld_pager_command_start();
 	if (ld_execute(cur_session, line) == LD_CMD_QUIT)
 		repl_done = 1;
 	sigprocmask(SIG_BLOCK, &prompt_block, NULL);
@@ -156,20 +159,47 @@ static void on_line(char *line)
 		rl_callback_handler_install("(layoutdbg) ", on_line);
 }
 
+/* readline's generator protocol over a list of names: name_at(i) is the
+ * i-th candidate ("" to pass over, NULL at the end); the state-th call
+ * gives the next one starting with text. */
+static char *next_name(const char *text, int state,
+		       const char *(*name_at)(size_t i, char buf[32]))
+{
+	static size_t i;
+	size_t n = strlen(text);
+	const char *name;
+	char buf[32];
+
+	if (!state)
+		i = 0;
+	while ((name = name_at(i++, buf)))
+		if (*name && !strncmp(name, text, n))
+			return strdup(name);
+	return NULL;
+}
+
+static const char *command_at(size_t i, char buf[32])
+{
+	(void)buf;
+	return ld_command_at(NULL, i);
+}
+
 static char *gen_command(const char *text, int state)
 {
-	const char *n = ld_command_name(text, state);
-
-	return n ? strdup(n) : NULL;
+	return next_name(text, state, command_at);
 }
 
 static char sub_of[32];
 
+static const char *sub_at(size_t i, char buf[32])
+{
+	(void)buf;
+	return ld_command_at(sub_of, i);
+}
+
 static char *gen_sub(const char *text, int state)
 {
-	const char *n = ld_subcommand_name(sub_of, text, state);
-
-	return n ? strdup(n) : NULL;
+	return next_name(text, state, sub_at);
 }
 
 /* Symbol names after break/tbreak, from the loaded objects (or the
@@ -231,58 +261,71 @@ static char *gen_symbol(const char *text, int state)
 }
 
 /* The kinds after catch (vfork is fork's other name, as in gdb). */
-static char *gen_catch(const char *text, int state)
+static const char *catch_at(size_t i, char buf[32])
 {
 	static const char *kinds[] = { "exec", "fork", "load", "memory",
 				       "syscall", "vfork" };
-	static size_t i;
 
-	if (!state)
-		i = 0;
-	while (i < sizeof kinds / sizeof *kinds)
-		if (!strncmp(kinds[i++], text, strlen(text)))
-			return strdup(kinds[i - 1]);
-	return NULL;
+	(void)buf;
+	return i < sizeof kinds / sizeof *kinds ? kinds[i] : NULL;
 }
 
-/* System call names after `catch syscall`, in number order (the table's;
- * a number has no name in the table when unassigned). */
-static char *gen_syscall(const char *text, int state)
+static char *gen_catch(const char *text, int state)
 {
-	static long nr;
+	return next_name(text, state, catch_at);
+}
+
+/* System call names after `catch syscall`, in number order (a number
+ * unassigned in the table has no name: passed over). */
+static const char *syscall_at(size_t i, char buf[32])
+{
 	const char *name;
 
-	if (!state)
-		nr = 0;
-	while (nr < LD_NSYSCALLS) {
-		name = ld_syscall_name(nr++);
-		if (name && !strncmp(name, text, strlen(text)))
-			return strdup(name);
-	}
-	return NULL;
+	(void)buf;
+	if (i >= LD_NSYSCALLS)
+		return NULL;
+	name = ld_syscall_name((long)i);
+	return name ? name : "";
 }
 
-/* Snapshot names and numbers after show, drop, diff, layout, export. */
+static char *gen_syscall(const char *text, int state)
+{
+	return next_name(text, state, syscall_at);
+}
+
+/* Snapshot names and numbers after show, drop, diff, layout, export:
+ * each snapshot's %N, then its name. */
+static const char *snapshot_at(size_t i, char buf[32])
+{
+	const struct ld_snapshot *snap;
+
+	if (i >= 2 * cur_session->recording.snaps.n)
+		return NULL;
+	snap = cur_session->recording.snaps.v[i / 2];
+	if (i % 2)
+		return snap->name ? snap->name : "";
+	snprintf(buf, 32, "%%%u", snap->id);
+	return buf;
+}
+
 static char *gen_snapshot(const char *text, int state)
 {
-	static size_t i;
-	size_t n = strlen(text);
+	return next_name(text, state, snapshot_at);
+}
 
-	if (!state)
-		i = 0;
-	while (i < 2 * cur_session->recording.snaps.n) {
-		const struct ld_snapshot *snap = cur_session->recording.snaps.v[i / 2];
-		char num[32];
-		const char *cand = num;
+/* After `show`: the settings, then the snapshots (show SNAP). */
+static const char *show_at(size_t i, char buf[32])
+{
+	size_t n = 0;
 
-		if (i++ % 2 == 0)
-			snprintf(num, sizeof num, "$%u", snap->id);
-		else if (!(cand = snap->name))
-			continue;
-		if (!strncmp(cand, text, n))
-			return strdup(cand);
-	}
-	return NULL;
+	while (ld_command_at("show", n))
+		n++;
+	return i < n ? ld_command_at("show", i) : snapshot_at(i - n, buf);
+}
+
+static char *gen_show(const char *text, int state)
+{
+	return next_name(text, state, show_at);
 }
 
 /* After `catch`: its kinds; after `catch syscall`, any number of names. */
@@ -322,8 +365,10 @@ static char **complete(const char *text, int start, int end)
 	}
 	if (nwords == 0)
 		return rl_completion_matches(text, gen_command);
+	if (nwords == 1 && !strcmp(first, "show"))
+		return rl_completion_matches(text, gen_show);
 	if (nwords == 1 && (!strcmp(first, "info") || !strcmp(first, "i") ||
-			    !strcmp(first, "set") || !strcmp(first, "show"))) {
+			    !strcmp(first, "set"))) {
 		snprintf(sub_of, sizeof sub_of, "%s", first);
 		return rl_completion_matches(text, gen_sub);
 	}
@@ -369,6 +414,11 @@ int ld_repl(struct ld_session *s, const char *history_file)
 	rl_attempted_completion_function = complete;
 	/* We handle SIGINT ourselves: readline must not install handlers. */
 	rl_catch_signals = 0;
+	/* readline writes to the terminal itself; the commands' output goes
+	 * through the pager (gdb pages only on a terminal, never --json) */
+	rl_outstream = stdout;
+	if (isatty(STDOUT_FILENO) && !ld_json_on() && ld_pager_install() < 0)
+		ld_out_diag(1, "pager", "cannot be installed: output is not paged");
 	if (history_file)
 		read_history(history_file);
 	repl_done = 0;
@@ -407,6 +457,7 @@ int ld_repl(struct ld_session *s, const char *history_file)
 	sigprocmask(SIG_SETMASK, &prompt_orig, NULL);
 	if (!repl_done)
 		rl_callback_handler_remove();
+	ld_pager_remove();
 	if (history_file)
 		write_history(history_file);
 	return 0;

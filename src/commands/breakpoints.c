@@ -10,6 +10,7 @@
 #include "layoutdbg/bpview.h"
 #include "layoutdbg/error.h"
 #include "layoutdbg/infrun.h"
+#include "layoutdbg/watch.h"
 
 int ld_cmd_break(struct ld_session *s, char *args)
 {
@@ -109,6 +110,52 @@ int ld_cmd_info_breakpoints(struct ld_session *s, char *args)
 	return ld_show_breakpoints(&s->live.bps);
 }
 
+int ld_cmd_info_watchpoints(struct ld_session *s, char *args)
+{
+	return ld_show_watchpoints(&s->live.bps);
+}
+
+static int watch_cmd(struct ld_session *s, char *args, enum ld_bp_type type)
+{
+	struct ld_bp *bp;
+
+	ld_trim_end(args);
+	bp = ld_watch(s, type, ld_skip_ws(args));
+	if (!bp)
+		return -1;
+	ld_show_watch_set(bp);
+	return 0;
+}
+
+int ld_cmd_watch(struct ld_session *s, char *args)
+{
+	return watch_cmd(s, args, LD_BP_WATCH);
+}
+
+int ld_cmd_rwatch(struct ld_session *s, char *args)
+{
+	return watch_cmd(s, args, LD_BP_RWATCH);
+}
+
+int ld_cmd_awatch(struct ld_session *s, char *args)
+{
+	return watch_cmd(s, args, LD_BP_AWATCH);
+}
+
+static int catch_layout(struct ld_session *s, char *args)
+{
+	struct ld_bp *bp;
+
+	ld_trim_end(args);
+	bp = ld_catch_layout(s, ld_skip_ws(args));
+	if (!bp)
+		return -1;
+	ld_show_layout_catch(bp);
+	if (s->live.proc && !s->recording.seccomp)
+		ld_show_catch_unfiltered();
+	return 0;
+}
+
 static struct ld_bp *new_catch(struct ld_session *s, enum ld_bp_type type,
 			       const char *spec)
 {
@@ -166,7 +213,9 @@ int ld_cmd_catch(struct ld_session *s, char *args)
 
 	if (!w)
 		return ld_error("catch: what? syscall [NAME|NUMBER...], memory, "
-				"load [LIB], fork, exec");
+				"load [LIB], fork, exec, layout ADDR|REGION");
+	if (!strcmp(w, "layout"))
+		return catch_layout(s, args);
 	if (!strcmp(w, "syscall"))
 		return catch_syscall(s, args, false);
 	if (!strcmp(w, "memory"))
@@ -193,6 +242,6 @@ int ld_cmd_catch(struct ld_session *s, char *args)
 			ld_show_catchpoint(bp->num, "exec", NULL);
 		return bp ? 0 : -1;
 	}
-	return ld_error("catch %s: unknown; use syscall, memory, load, fork or exec",
-			w);
+	return ld_error("catch %s: unknown; use syscall, memory, load, fork, exec "
+			"or layout", w);
 }

@@ -12,25 +12,27 @@
 #include "layoutdbg/procview.h"
 #include "layoutdbg/pagescmd.h"
 
-static int info_proc_mappings(struct ld_session *s, char *args)
+static int info_proc_mappings(struct ld_session *s, bool raw)
 {
 	const struct ld_maps *m = ld_session_maps(s);
 
 	if (!m)
 		return -1;
-	return ld_show_proc_mappings(s->live.proc->pid, m);
+	return raw ? ld_show_proc_maps(s->live.proc->pid, m)
+		   : ld_show_proc_mappings(s->live.proc->pid, m);
 }
 
 int ld_cmd_info_proc(struct ld_session *s, char *args)
 {
 	char *w = ld_next_word(&args);
 
-	if (!w || !strcmp(w, "mappings"))
-		return info_proc_mappings(s, args);
+	if (!w || !strcmp(w, "mappings") || !strcmp(w, "maps"))
+		return info_proc_mappings(s, w && !strcmp(w, "maps"));
 	if (!strcmp(w, "smaps") || !strcmp(w, "smaps_rollup"))
 		return ld_cmd_info_proc_smaps(s, args, w[5] == '_');
 	return ld_error("info proc %s: unknown; try `info proc mappings`, "
-			"`info proc smaps` or `info proc smaps_rollup`", w);
+			"`info proc maps`, `info proc smaps` or "
+			"`info proc smaps_rollup`", w);
 }
 
 /* The end of the program's data (its last PT_LOAD's memsz: .bss and any

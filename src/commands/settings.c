@@ -5,6 +5,7 @@
 #include "layoutdbg/error.h"
 #include "layoutdbg/heapsrc.h"
 #include "layoutdbg/output.h"
+#include "layoutdbg/pager.h"
 #include "layoutdbg/settings.h"
 #include "layoutdbg/setview.h"
 
@@ -113,6 +114,47 @@ int ld_cmd_set_color(struct ld_session *s, char *args)
 	if (parse_onoff("set color", ld_next_word(&args), &on) < 0)
 		return -1;
 	ld_color_set(on);
+	return 0;
+}
+
+int ld_cmd_show_color(struct ld_session *s, char *args)
+{
+	return show_onoff("Colour in diffs, vmmap and heap diffs", ld_color_on());
+}
+
+int ld_cmd_set_pagination(struct ld_session *s, char *args)
+{
+	bool on;
+
+	if (parse_onoff("set pagination", ld_next_word(&args), &on) < 0)
+		return -1;
+	ld_pager_set_enabled(on);
+	return 0;
+}
+
+int ld_cmd_show_pagination(struct ld_session *s, char *args)
+{
+	return show_onoff("State of pagination", ld_pager_enabled());
+}
+
+/* gdb's: a number of rows, 0 or "unlimited" for no paging at all. */
+int ld_cmd_set_height(struct ld_session *s, char *args)
+{
+	char *w = ld_next_word(&args);
+	unsigned long n = 0;
+
+	if (!w)
+		return ld_error("set height: usage: set height N|unlimited");
+	if (strcmp(w, "unlimited") &&
+	    ld_parse_uint("set height", w, 1000000, &n) < 0)
+		return -1;
+	ld_pager_set_height((unsigned)n);
+	return 0;
+}
+
+int ld_cmd_show_height(struct ld_session *s, char *args)
+{
+	ld_show_height(ld_pager_height());
 	return 0;
 }
 

@@ -23,9 +23,11 @@ int ld_cmd_snapshot(struct ld_session *s, char *args)
 	char *name = ld_next_word(&args);
 	struct ld_snapshot *snap;
 
-	if (name && (name[0] == '$' || isdigit((unsigned char)name[0])))
-		return ld_error("snapshot %s: names may not start with '$' or a "
-				"digit (those are snapshot numbers)", name);
+	if (name && (name[0] == '%' || name[0] == '$' || name[0] == '@' ||
+		     isdigit((unsigned char)name[0])))
+		return ld_error("snapshot %s: names may not start with '%%', '$', "
+				"'@' or a digit (%%N numbers snapshots, $N is the "
+				"value history, @N a timeline entry)", name);
 	snap = ld_session_snapshot(s, name);
 	if (!snap)
 		return -1;
@@ -43,7 +45,8 @@ static struct ld_snapshot *find_snap(struct ld_session *s, const char *what,
 	struct ld_snapshot *snap = ld_snapshot_find(&s->recording.snaps, key);
 
 	if (!snap)
-		ld_error("%s: no snapshot \"%s\" (see `snapshots`)", what, key);
+		ld_error("%s: no snapshot \"%s\" (see `snapshots`)%s", what, key,
+			 ld_snapshot_hint(key));
 	return snap;
 }
 
@@ -254,7 +257,7 @@ int ld_cmd_load(struct ld_session *s, char *args)
 		if (s->recording.snaps.v[i] != snap && s->recording.snaps.v[i]->name &&
 		    !strcmp(s->recording.snaps.v[i]->name, snap->name)) {
 			ld_warn("load: a snapshot named \"%s\" exists; the loaded one "
-				"is $%u", snap->name, snap->id);
+				"is %%%u", snap->name, snap->id);
 			free(snap->name);
 			snap->name = NULL;
 			break;
@@ -328,21 +331,26 @@ int ld_cmd_trace(struct ld_session *s, char *args)
 	uint64_t sb, cur;
 
 	if (!w || strcmp(w, "memory"))
-		return ld_error("trace: usage: trace memory [until BREAKPOINT|exit]");
+		return ld_error("trace: usage: trace memory [until N|exit] "
+				"(N: a breakpoint number)");
 	ld_cmd_doc_name("trace memory");
 	if ((u = ld_next_word(&args))) {
 		char *what = ld_next_word(&args);
 
 		if (strcmp(u, "until") || !what)
 			return ld_error("trace memory: usage: trace memory "
-					"[until BREAKPOINT|exit]");
+					"[until N|exit] (N: a breakpoint number)");
 		if (!strcmp(what, "exit"))
 			until_exit = true;
+		else if (!isdigit((unsigned char)*what))
+			return ld_error("trace memory until %s: N is a breakpoint "
+					"number (`break %s` first, then `trace memory "
+					"until` its number)", what, what);
 		else if (ld_parse_uint("trace memory until", what, INT_MAX, &n) < 0)
 			return -1;
 		else if (!ld_bp_by_num(&s->live.bps, (int)n))
 			return ld_error("trace memory until %lu: no breakpoint number "
-					"%lu", n, n);
+					"%lu (see `info breakpoints`)", n, n);
 	}
 	ld_trace_memory(s, (int)n, until_exit);
 	if (!s->live.proc) {

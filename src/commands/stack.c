@@ -11,17 +11,18 @@
 #include "layoutdbg/stack.h"
 #include "layoutdbg/stackview.h"
 
-/* Frames of the selected thread, at most max of them (SIZE_MAX: all):
- * their count, or -1 after an error was printed. */
+/* Frames of the selected thread, at most max of them (SIZE_MAX: all),
+ * as the per-stop cache keeps them (not to be released): their count, or
+ * -1 after an error was printed. */
 static int cur_stack(struct ld_session *s, const char *what, size_t max,
-		     struct ld_frames *fs)
+		     const struct ld_frames **fs)
 {
 	struct ld_thread *t = ld_session_thread(s);
 	int n;
 
 	if (!t)
 		return -1;
-	n = ld_session_stack(s, t->tid, max, fs);
+	n = ld_session_stack_ref(s, t->tid, max, fs);
 	if (n < 0 && n != -ESRCH)
 		return ld_error("%s: %s", what, strerror(-n));
 	if (n <= 0)
@@ -29,9 +30,9 @@ static int cur_stack(struct ld_session *s, const char *what, size_t max,
 	return n;
 }
 
-/* Frames [from, to) of fs, each symbolized, shown and released. */
+/* Frames [from, to) of fs (n deep), each symbolized, shown and released. */
 static int show_frames(struct ld_session *s, const struct ld_frames *fs,
-		       size_t from, size_t to)
+		       size_t n, size_t from, size_t to)
 {
 	struct ld_thread *t = ld_session_thread(s);
 	struct ld_bt_out o;
@@ -49,19 +50,19 @@ static int show_frames(struct ld_session *s, const struct ld_frames *fs,
 	}
 	if (r < 0)
 		return ld_bt_fail(&o, r);
-	return ld_bt_end(&o, from, to, fs->n);
+	return ld_bt_end(&o, from, to, n);
 }
 
 /* `backtrace [full] [N|-N]`, as gdb: N the innermost N frames, -N the
  * outermost N; every frame, however deep the stack, without a count. */
 int ld_cmd_backtrace(struct ld_session *s, char *args)
 {
-	struct ld_frames fs = { 0 };
+	const struct ld_frames *fs;
 	unsigned long count = ULONG_MAX;
 	bool outermost = false;
 	char *w = ld_next_word(&args);
 	size_t from = 0, to;
-	int n, r;
+	int n;
 
 	if (w && (!strcmp(w, "full") || !strcmp(w, "-full")))
 		w = ld_next_word(&args);
@@ -74,21 +75,19 @@ int ld_cmd_backtrace(struct ld_session *s, char *args)
 	n = cur_stack(s, "backtrace", SIZE_MAX, &fs);
 	if (n < 0)
 		return -1;
-	to = fs.n;
-	if (outermost && count < fs.n)
-		from = fs.n - count;
-	else if (!outermost && count < fs.n)
+	to = (size_t)n;
+	if (outermost && count < to)
+		from = to - count;
+	else if (!outermost && count < to)
 		to = count;
-	r = show_frames(s, &fs, from, to);
-	ld_frames_release(&fs);
-	return r;
+	return show_frames(s, fs, (size_t)n, from, to);
 }
 
 /* Select frame `level` of the selected thread and show it; negative:
  * below the innermost. */
 static int select_frame(struct ld_session *s, long level)
 {
-	struct ld_frames fs = { 0 };
+	const struct ld_frames *fs;
 	struct ld_snap_frame sf;
 	int n, rc;
 
@@ -100,13 +99,10 @@ static int select_frame(struct ld_session *s, long level)
 	n = cur_stack(s, "frame", (size_t)level + 2, &fs);
 	if (n < 0)
 		return -1;
-	if ((size_t)level >= fs.n) {
-		ld_frames_release(&fs);
+	if (level >= n)
 		return ld_error("frame %ld: no frame at level %ld (the stack has %d "
 				"frames)", level, level, n);
-	}
-	rc = ld_session_frame_info(s, &fs.v[level], level > 0, &sf);
-	ld_frames_release(&fs);
+	rc = ld_session_frame_info(s, &fs->v[level], level > 0, &sf);
 	if (rc < 0)
 		return ld_error("frame: %s", strerror(-rc));
 	rc = ld_show_selected_frame(level, &sf, s->program.exe_path);

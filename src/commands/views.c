@@ -255,7 +255,8 @@ static int layout_of_snapshot(struct ld_session *s, const char *key)
 	int r;
 
 	if (!snap)
-		return ld_error("layout: no snapshot \"%s\" (see `snapshots`)", key);
+		return ld_error("layout: no snapshot \"%s\" (see `snapshots`)%s", key,
+				ld_snapshot_hint(key));
 	l.brk_valid = snap->brk_valid;
 	l.start_brk = snap->start_brk;
 	l.brk = snap->brk;

@@ -777,6 +777,22 @@ int ld_unwind_frames(struct ld_unwinder *u, pid_t tid, struct ld_frames *fs,
 	return unwind(u, tid, &k);
 }
 
+int ld_frames_copy(struct ld_frames *to, const struct ld_frames *from, size_t n)
+{
+	if (n > to->cap) {
+		struct ld_frame *v = realloc(to->v, n * sizeof *v);
+
+		if (!v)
+			return -ENOMEM;
+		to->v = v;
+		to->cap = n;
+	}
+	if (n)
+		memcpy(to->v, from->v, n * sizeof *to->v);
+	to->n = n;
+	return 0;
+}
+
 void ld_frames_release(struct ld_frames *fs)
 {
 	free(fs->v);

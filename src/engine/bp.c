@@ -28,6 +28,7 @@ static void bp_free(struct ld_bp *bp)
 	free(bp->where);
 	free(bp->pattern);
 	free(bp->file);
+	free(bp->lay.region);
 	free(bp);
 }
 
@@ -70,6 +71,7 @@ struct ld_bp *ld_bp_add(struct ld_bps *b, enum ld_bp_type type,
 	bp->type = type;
 	bp->enabled = true;
 	bp->pending = true;
+	bp->w.slot = -1;
 	if (type == LD_BP_USER || type == LD_BP_TEMP || type >= LD_BP_CATCH_SYSCALL)
 		bp->num = b->next_num++;
 	b->v[b->n++] = bp;
@@ -88,6 +90,13 @@ void ld_bp_delete(struct ld_bps *b, struct ld_bp *bp)
 			return;
 		}
 	}
+}
+
+void ld_bp_withdraw(struct ld_bps *b, struct ld_bp *bp)
+{
+	if (bp->num && bp->num == b->next_num - 1)
+		b->next_num--;
+	ld_bp_delete(b, bp);
 }
 
 struct ld_bp *ld_bp_by_num(struct ld_bps *b, int num)

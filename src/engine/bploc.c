@@ -13,6 +13,7 @@
 #include "layoutdbg/infrun.h"
 #include "layoutdbg/prologue.h"
 #include "layoutdbg/source.h"
+#include "layoutdbg/watch.h"
 
 /* A breakpoint was placed (or a pending one resolved): form says how. */
 static void note_break(struct ld_session *s, const struct ld_bp *bp,
@@ -248,7 +249,7 @@ void ld_arm_all(struct ld_session *s, bool announce)
 		int r;
 
 		if (bp->type == LD_BP_SOLIB || bp->type == LD_BP_FINISH ||
-		    LD_BP_IS_CATCH(bp))
+		    LD_BP_NO_SITE(bp))
 			continue;
 		if (bp->pending && !resolve_live(s, bp))
 			continue;
@@ -276,7 +277,7 @@ void ld_rearm_for_file(struct ld_session *s)
 	for (i = 0; i < s->live.bps.n; i++) {
 		struct ld_bp *bp = s->live.bps.v[i];
 
-		if (!bp->is_addr && !LD_BP_IS_CATCH(bp))
+		if (!bp->is_addr && !LD_BP_NO_SITE(bp))
 			bp->pending = true;
 	}
 }
@@ -286,14 +287,16 @@ void ld_rearm_for_file(struct ld_session *s)
  * there misses no load (glibc elf/dl-debug.c). */
 void ld_arm_solib_hook(struct ld_session *s)
 {
-	if (!s->live.objs.r_brk || (s->live.solib_bp && s->live.solib_bp->addr == s->live.objs.r_brk))
+	uint64_t r_brk = s->live.objs.r_brk;
+
+	if (!r_brk || (s->live.solib_bp && s->live.solib_bp->addr == r_brk))
 		return;
 	if (!s->live.solib_bp) {
 		s->live.solib_bp = ld_bp_add(&s->live.bps, LD_BP_SOLIB, "<dl_debug_state>");
 		if (!s->live.solib_bp)
 			return;
 	}
-	s->live.solib_bp->addr = s->live.objs.r_brk;
+	s->live.solib_bp->addr = r_brk;
 	s->live.solib_bp->pending = false;
 	if (ld_bp_arm(&s->live.bps, ld_proc_mem_tid(s->live.proc), s->live.solib_bp) < 0)
 		ld_warn("cannot watch library loads: pending breakpoints in "
@@ -315,6 +318,7 @@ void ld_new_image(struct ld_session *s)
 		return;
 	ld_arm_solib_hook(s);
 	ld_arm_all(s, false);
+	ld_watch_rearm(s);
 }
 
 /* `break FILE:LINE` before `run`: checked against the program's own line
@@ -331,15 +335,14 @@ static int break_line_static(struct ld_session *s, struct ld_bp *bp,
 	int n;
 
 	if (!l) {
-		s->live.bps.next_num--;
-		ld_bp_delete(&s->live.bps, bp);
+		ld_bp_withdraw(&s->live.bps, bp);
 		return ld_error("break %s: %s has no DWARF line information (built "
 				"without -g, or stripped); break on a function or "
-				"*ADDRESS", location, s->program.exe_path ? s->program.exe_path : "no program");
+				"*ADDRESS", location,
+				s->program.exe_path ? s->program.exe_path : "no program");
 	}
 	if (!file) {
-		s->live.bps.next_num--;
-		ld_bp_delete(&s->live.bps, bp);
+		ld_bp_withdraw(&s->live.bps, bp);
 		return ld_error("break %s: no default source file; give FILE:LINE",
 				location);
 	}
@@ -349,8 +352,7 @@ static int break_line_static(struct ld_session *s, struct ld_bp *bp,
 		return 0;
 	}
 	if (n <= 0) {
-		s->live.bps.next_num--;
-		ld_bp_delete(&s->live.bps, bp);
+		ld_bp_withdraw(&s->live.bps, bp);
 		return ld_error("break %s: %s", location, *err ? err : "no code at or "
 				"after that line");
 	}
@@ -407,8 +409,7 @@ int ld_break(struct ld_session *s, const char *location, bool temporary)
 	if (!bp)
 		return ld_error("break: %s", strerror(ENOMEM));
 	if (parse_location(bp, location) < 0) {
-		s->live.bps.next_num--;
-		ld_bp_delete(&s->live.bps, bp);
+		ld_bp_withdraw(&s->live.bps, bp);
 		return -1;
 	}
 	if (s->live.proc) {
@@ -418,16 +419,14 @@ int ld_break(struct ld_session *s, const char *location, bool temporary)
 			if (r < 0) {
 				ld_error("break %s: cannot insert at 0x%" PRIx64 ": %s",
 					 location, bp->addr, strerror(-r));
-				s->live.bps.next_num--;
-				ld_bp_delete(&s->live.bps, bp);
+				ld_bp_withdraw(&s->live.bps, bp);
 				return -1;
 			}
 			note_break(s, bp, LD_BRK_LIVE, bp->addr, bp->where);
 			return 0;
 		}
 		if (bp->line) {
-			s->live.bps.next_num--;
-			ld_bp_delete(&s->live.bps, bp);
+			ld_bp_withdraw(&s->live.bps, bp);
 			return ld_error("break %s: no code at or after that line in "
 					"any loaded object with line information "
 					"(a stripped program has none)", location);
@@ -439,8 +438,7 @@ int ld_break(struct ld_session *s, const char *location, bool temporary)
 			else
 				ld_error("break %s: no symbol \"%s\" in the program or "
 					 "its loaded libraries", location, location);
-			s->live.bps.next_num--;
-			ld_bp_delete(&s->live.bps, bp);
+			ld_bp_withdraw(&s->live.bps, bp);
 			return -1;
 		}
 		note_break(s, bp, LD_BRK_PENDING_LIB, 0, bp->lib);
@@ -454,6 +452,10 @@ int ld_break(struct ld_session *s, const char *location, bool temporary)
 
 int ld_delete_bp(struct ld_session *s, struct ld_bp *bp)
 {
+	if (LD_BP_IS_WATCH(bp)) {
+		ld_bp_delete(&s->live.bps, bp);
+		return ld_watch_update(s);
+	}
 	if (s->live.proc && ld_bp_disarm(&s->live.bps, ld_proc_mem_tid(s->live.proc), bp) < 0)
 		ld_warn("breakpoint %d: could not restore the original byte",
 			bp->num);
@@ -461,8 +463,31 @@ int ld_delete_bp(struct ld_session *s, struct ld_bp *bp)
 	return 0;
 }
 
+/* A watchpoint takes a debug register while enabled. */
+static int enable_watch(struct ld_session *s, struct ld_bp *bp, bool on)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < s->live.bps.n; i++)
+		n += LD_BP_IS_WATCH(s->live.bps.v[i]) && s->live.bps.v[i]->enabled &&
+		     s->live.bps.v[i] != bp;
+	if (on && n >= 4)
+		return ld_error("enable %d: all 4 debug registers are in use "
+				"(disable or delete a watchpoint first)", bp->num);
+	if (on && !bp->enabled) {	/* what changed while it slept is no hit */
+		bp->w.old = 0;
+		bp->w.old_valid = s->live.proc &&
+			ld_mem_read(ld_proc_mem_tid(s->live.proc), bp->addr,
+				    &bp->w.old, bp->w.len) == 0;
+	}
+	bp->enabled = on;
+	return ld_watch_update(s);
+}
+
 int ld_enable_bp(struct ld_session *s, struct ld_bp *bp, bool on)
 {
+	if (LD_BP_IS_WATCH(bp))
+		return enable_watch(s, bp, on);
 	bp->enabled = on;
 	if (!s->live.proc || bp->pending || LD_BP_IS_CATCH(bp))
 		return 0;

@@ -1,5 +1,6 @@
 /* The heap of the live process at a stop: located and walked once, kept
- * until the process resumes, for the heap commands, snapshots and views. */
+ * in the per-stop cache until the process resumes, for the heap commands,
+ * snapshots and views. */
 #include <errno.h>
 #include <inttypes.h>
 #include <string.h>
@@ -39,43 +40,18 @@ int ld_heap_capture(struct ld_session *s, struct ld_heap_source *src,
 	return 0;
 }
 
-/* The walk of the current stop, kept for xinfo and vmmap: the tracee's
- * memory does not change while it is stopped (only our int3 bytes, which
- * are never in a heap), so one walk serves every command of a stop. */
-static struct {
-	const struct ld_session *s;
-	pid_t pid;
-	unsigned gen;
-	int r;                  /* ld_heap_capture's answer */
-	struct ld_heap_source src;
-	struct ld_heap h;
-} cache;
-
-static bool cache_fresh(const struct ld_session *s)
-{
-	return cache.s == s && s->live.proc && cache.pid == s->live.proc->pid &&
-	       cache.gen == s->cache.gen;
-}
-
-/* Keep h (owned from now on) as the walk of this stop. */
-static void cache_put(struct ld_session *s, const struct ld_heap_source *src,
-		      struct ld_heap *h, int r)
-{
-	if (cache.s && cache.r == 0)
-		ld_heap_release(&cache.h);
-	cache.s = s;
-	cache.pid = s->live.proc ? s->live.proc->pid : 0;
-	cache.gen = s->cache.gen;
-	cache.r = r;
-	cache.src = *src;
-	if (r == 0)
-		cache.h = *h;
-}
-
+/* The walk of the current stop is kept in the per-stop cache for xinfo
+ * and vmmap: the tracee's memory does not change while it is stopped
+ * (only our int3 bytes, which are never in a heap), so one walk serves
+ * every command of a stop. */
 const struct ld_heap *ld_heap_cached(const struct ld_session *s)
 {
-	return cache_fresh(s) && cache.r == 0 && cache.h.initialized ? &cache.h :
-	       NULL;
+	const struct ld_heap *h;
+
+	if (!s->live.proc)
+		return NULL;
+	ld_stop_cache_heap(&s->cache, &h, NULL);
+	return h && h->initialized ? h : NULL;
 }
 
 const struct ld_heap *ld_heap_at_stop(struct ld_session *s)
@@ -86,32 +62,27 @@ const struct ld_heap *ld_heap_at_stop(struct ld_session *s)
 
 	if (!s->live.proc)
 		return NULL;
-	if (!cache_fresh(s)) {
+	if (ld_stop_cache_heap(&s->cache, NULL, NULL) == LD_HEAP_NOT_WALKED) {
 		r = ld_heap_capture(s, &src, &h, true);
 		if (r < 0)      /* ENOMEM or unreadable: try again next time */
 			return NULL;
-		cache_put(s, &src, &h, r);
+		ld_stop_cache_keep_heap(&s->cache, r == 0 ? &h : NULL,
+					ld_heap_from_name(src.from));
 	}
 	return ld_heap_cached(s);
-}
-
-void ld_heap_forget(void)
-{
-	if (cache.s && cache.r == 0)
-		ld_heap_release(&cache.h);
-	memset(&cache, 0, sizeof cache);
-	ld_heap_drop_buffers();
 }
 
 struct ld_snap_heap *ld_heap_snapshot(struct ld_session *s)
 {
 	const struct ld_heap *h = ld_heap_at_stop(s);
+	const char *from;
 
-	return h ? ld_snap_heap_from(h, ld_heap_from_name(cache.src.from)) : NULL;
+	ld_stop_cache_heap(&s->cache, NULL, &from);
+	return h ? ld_snap_heap_from(h, from) : NULL;
 }
 
 void ld_heap_keep(struct ld_session *s, const struct ld_heap_source *src,
 		  struct ld_heap *h)
 {
-	cache_put(s, src, h, 0);
+	ld_stop_cache_keep_heap(&s->cache, h, ld_heap_from_name(src->from));
 }

@@ -57,7 +57,9 @@ static bool emulate_off(struct ld_session *s, struct ld_thread *t)
 	ld_regs r;
 
 	/* a signal to deliver needs the real step (it enters the handler) */
-	if (t->pending_sig || !s->settings.emulate || ld_tregs(t, &r) ||
+	/* nor can an emulated write trip a debug register */
+	if (t->pending_sig || !s->settings.emulate || s->live.proc->dr7 ||
+	    ld_tregs(t, &r) ||
 	    (ld_session_read(s, r.rip, code, sizeof code) &&
 	     ld_session_read(s, r.rip, code, 8)))
 		return false;
@@ -139,6 +141,14 @@ int ld_step_over(struct ld_session *s, struct ld_thread *t)
 	}
 	if (r)
 		return r;
+	if (st.kind == LD_STOP_STEP && t->state == LD_T_STOPPED &&
+	    ld_watch_trapped(s, t)) {
+		/* the stepped instruction wrote a watched address: the step
+		 * reports TRAP_TRACE, DR6 the watchpoint; keep it as a hit */
+		t->last.kind = LD_STOP_WATCH;
+		t->queued = true;
+		return 1;
+	}
 	if (st.kind == LD_STOP_STEP && t->state == LD_T_STOPPED)
 		return 2;
 	if (t->state == LD_T_STOPPED) {

@@ -12,6 +12,7 @@
 #include "layoutdbg/infrun.h"
 #include "layoutdbg/source.h"
 #include "layoutdbg/syscalls.h"
+#include "layoutdbg/watch.h"
 
 /* A NULL-tolerant strdup: a field that cannot be copied is left out. */
 static char *dup_or_null(const char *s)
@@ -107,6 +108,7 @@ static void fill_reason(struct ld_session *s, const struct ld_outcome *out,
 		[LD_EV_STEP] = LD_SK_STEPI, [LD_EV_FINISH] = LD_SK_FINISH,
 		[LD_EV_SIGNAL] = LD_SK_SIGNAL, [LD_EV_INTERRUPT] = LD_SK_INTERRUPT,
 		[LD_EV_CATCH] = LD_SK_NONE, [LD_EV_EXITED] = LD_SK_EXITED,
+		[LD_EV_WATCH] = LD_SK_WATCHPOINT,
 	};
 	struct ld_bp *bp = out->ev == LD_EV_BREAKPOINT ?
 			   ld_bp_by_num(&s->live.bps, out->bpnum) : NULL;
@@ -124,7 +126,9 @@ static void fill_reason(struct ld_session *s, const struct ld_outcome *out,
 	r->child = out->child;
 	r->vfork = out->vfork;
 	r->path = out->path[0] ? strdup(out->path) : NULL;
-	if (r->kind == LD_SK_SYSCALL) {
+	if (r->kind == LD_SK_LAYOUT)
+		r->layout = strdup(out->layout);
+	if (r->kind == LD_SK_SYSCALL || r->kind == LD_SK_LAYOUT) {
 		r->sys.nr = out->sc.nr;
 		r->sys.name = ld_syscall_name(out->sc.nr);
 		r->sys.returned = out->sc.returned;
@@ -132,6 +136,44 @@ static void fill_reason(struct ld_session *s, const struct ld_outcome *out,
 		r->sys.call = strdup(out->call);
 		r->sys.result = out->sc.returned ? strdup(out->result) : NULL;
 	}
+}
+
+/* A watchpoint's hit: what it watches, the values, the region. */
+static void fill_watch(struct ld_session *s, const struct ld_outcome *out,
+		       struct ld_stop_report *r)
+{
+	struct ld_bp *bp = ld_bp_by_num(&s->live.bps, out->bpnum);
+	struct ld_stop_watch *w = &r->watch;
+
+	if (r->kind != LD_SK_WATCHPOINT || !bp)
+		return;
+	w->title = ld_watch_title(bp->type);
+	w->verb = bp->type == LD_BP_WATCH ? "written" :
+		  bp->type == LD_BP_RWATCH ? "read" : "accessed";
+	w->expr = strdup(bp->spec);
+	w->addr = bp->addr;
+	w->len = bp->w.len;
+	w->old_valid = out->watch_old_valid;
+	w->new_valid = out->watch_new_valid;
+	w->changed = out->watch_changed;
+	w->old = out->watch_old;
+	w->value = out->watch_new;
+	w->region = ld_watch_region(s, bp->addr);
+}
+
+/* catch layout: the frame that made the call (#1: #0 is the wrapper). */
+static void fill_caller(struct ld_session *s, struct ld_stop_report *r)
+{
+	struct ld_frames fs = { 0 };
+
+	if (r->kind == LD_SK_LAYOUT &&
+	    ld_session_stack(s, r->tid, 2, &fs) == 2 && fs.v[1].pc) {
+		/* the line of the call, not of the return address */
+		ld_stop_frame_fill(s, fs.v[1].pc - 1, NULL, &r->caller);
+		r->caller.pc = fs.v[1].pc;
+		r->caller.line_start = false;
+	}
+	ld_frames_release(&fs);
 }
 
 /* SIGSEGV, SIGBUS: where the faulting address lies. */
@@ -166,7 +208,8 @@ static void fill_frame(struct ld_session *s, const struct ld_outcome *out,
 	ld_stop_frame_fill(s, pc, bp && bp->sym && bp->addr == pc ? bp->sym : NULL,
 			   &r->frame);
 	if (r->kind != LD_SK_SYSCALL && r->kind != LD_SK_FORK &&
-	    r->kind != LD_SK_EXEC && r->kind != LD_SK_LOAD)
+	    r->kind != LD_SK_EXEC && r->kind != LD_SK_LOAD &&
+	    r->kind != LD_SK_LAYOUT)
 		ld_stop_source_fill(r);
 }
 
@@ -220,6 +263,8 @@ void ld_after_stop(struct ld_session *s, const struct ld_outcome *out)
 	fill_reason(s, out, r);
 	fill_fault(s, out, r);
 	fill_frame(s, out, r);
+	fill_watch(s, out, r);
+	fill_caller(s, r);
 	fill_value(s, r);
 	delete_spent(s, r);
 	if (s->settings.auto_snapshot) {

@@ -10,8 +10,9 @@
 
 #include "layoutdbg/error.h"
 #include "layoutdbg/guardian.h"
-#include "layoutdbg/heapstop.h"
+#include "layoutdbg/heapmem.h"
 #include "layoutdbg/infrun.h"
+#include "layoutdbg/watch.h"
 
 extern char **environ;
 
@@ -328,6 +329,7 @@ int ld_attach(struct ld_session *s, pid_t pid)
 	if (ld_session_rescan_files(s) == 0) {
 		ld_arm_solib_hook(s);
 		ld_arm_all(s, true);
+		ld_watch_rearm(s);
 	}
 	ld_report_attached(s);
 	return 0;
@@ -410,6 +412,6 @@ void ld_session_end(struct ld_session *s)
 {
 	if (s->live.proc)
 		ld_end_process(s, true);
-	ld_heap_forget();
-	ld_session_release(s);
+	ld_session_release(s);          /* the heap walk with the stop cache */
+	ld_heap_drop_buffers();
 }

@@ -392,22 +392,38 @@ int ld_session_unwind(struct ld_session *s, pid_t tid, struct ld_frame *f,
 	return n > 1 ? believed(s, f, n) : n;
 }
 
+int ld_session_stack_ref(struct ld_session *s, pid_t tid, size_t max,
+			 const struct ld_frames **out)
+{
+	const struct ld_frames *kept = ld_stop_cache_stack(&s->cache, tid, max);
+	struct ld_frames fs = { 0 };
+	int n;
+
+	if (!kept) {
+		if (!unwinder(s))
+			return -ENOMEM;
+		s->cache.unwinds++;
+		n = ld_unwind_frames(s->live.unw, tid, &fs, max);
+		if (n > 1)
+			fs.n = (size_t)(n = believed(s, fs.v, n));
+		if (n >= 0 && !(kept = ld_stop_cache_keep(&s->cache, tid, max, &fs)))
+			n = -ENOMEM;
+		ld_frames_release(&fs);         /* nothing left when kept */
+		if (n < 0)
+			return n;
+	}
+	*out = kept;
+	return (int)(kept->n < max ? kept->n : max);
+}
+
 int ld_session_stack(struct ld_session *s, pid_t tid, size_t max,
 		     struct ld_frames *fs)
 {
-	int n;
+	const struct ld_frames *kept;
+	int n = ld_session_stack_ref(s, tid, max, &kept);
 
-	n = ld_stop_cache_stack(&s->cache, tid, max, fs);
-	if (n != -ENOENT)
-		return n;
-	if (!unwinder(s))
+	if (n >= 0 && ld_frames_copy(fs, kept, (size_t)n) < 0)
 		return -ENOMEM;
-	s->cache.unwinds++;
-	n = ld_unwind_frames(s->live.unw, tid, fs, max);
-	if (n > 1)
-		fs->n = (size_t)(n = believed(s, fs->v, n));
-	if (n >= 0)
-		ld_stop_cache_keep(&s->cache, tid, max, fs);
 	return n;
 }
 
@@ -444,38 +460,33 @@ int ld_session_frame_info(struct ld_session *s, const struct ld_frame *f,
 int ld_session_frames(struct ld_session *s, struct ld_thread *t,
 		      struct ld_snap_thread *st, size_t inner, size_t outer)
 {
-	struct ld_frames fs = { 0 };
+	const struct ld_frames *fs;
 	size_t depth, i;
 	int n, r = 0;
 
 	st->tid = t->tid;
 	st->num = t->num;
 	st->regs_valid = ld_tregs(t, &st->regs) == 0;
-	n = ld_session_stack(s, t->tid, SIZE_MAX, &fs);
-	if (n <= 0) {
-		ld_frames_release(&fs);
+	n = ld_session_stack_ref(s, t->tid, SIZE_MAX, &fs);
+	if (n <= 0)
 		return n == -ENOMEM ? n : 0;
-	}
 	depth = (size_t)n;
 	if (inner + outer >= depth) {
 		inner = depth;
 		outer = 0;
 	}
 	st->frames = calloc(inner + outer, sizeof *st->frames);
-	if (!st->frames) {
-		ld_frames_release(&fs);
+	if (!st->frames)
 		return -ENOMEM;
-	}
 	st->depth = depth;
 	st->ninner = inner;
 	for (i = 0; i < inner + outer && r == 0; i++) {
 		/* levels 0..inner-1, then depth-outer..depth-1 */
 		size_t level = i < inner ? i : depth - outer + (i - inner);
 
-		r = ld_session_frame_info(s, &fs.v[level], level > 0, &st->frames[i]);
+		r = ld_session_frame_info(s, &fs->v[level], level > 0, &st->frames[i]);
 		st->nframes = i + 1;
 	}
-	ld_frames_release(&fs);
 	return r;
 }
 

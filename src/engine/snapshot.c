@@ -125,14 +125,14 @@ void ld_snapshot_drop(struct ld_snapshots *ss, struct ld_snapshot *snap)
 
 struct ld_snapshot *ld_snapshot_find(struct ld_snapshots *ss, const char *key)
 {
-	const char *num = key[0] == '$' ? key + 1 : key;
+	const char *num = key[0] == '%' ? key + 1 : key;
 	char *end;
 	unsigned long id;
 	size_t i;
 
-	if (!strcmp(key, "$"))
+	if (!strcmp(key, "%"))
 		return ss->n ? ss->v[ss->n - 1] : NULL;
-	if (!strcmp(key, "$$"))
+	if (!strcmp(key, "%%"))
 		return ss->n > 1 ? ss->v[ss->n - 2] : NULL;
 	for (i = 0; i < ss->n; i++)
 		if (ss->v[i]->name && !strcmp(ss->v[i]->name, key))
@@ -154,8 +154,15 @@ const char *ld_snapshot_label(const struct ld_snapshot *snap, char *buf,
 	if (snap->name)
 		snprintf(buf, len, "%s", snap->name);
 	else
-		snprintf(buf, len, "$%u", snap->id);
+		snprintf(buf, len, "%%%u", snap->id);
 	return buf;
+}
+
+const char *ld_snapshot_hint(const char *key)
+{
+	if (key[0] == '$')
+		return "; $N is the value history (finish), snapshots are %N";
+	return "";
 }
 
 /* Frames match when they are the same activation: same CFA and the same

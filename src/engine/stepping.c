@@ -127,6 +127,10 @@ static int step_insn(struct ld_session *s, struct ld_thread *t,
 		out->ev = LD_EV_EXITED;
 		return 1;
 	}
+	/* the instruction wrote a watched address: the watchpoint reports
+	 * (gdb's stepi and next stop there too) */
+	if (st.kind == LD_STOP_STEP && ld_watch_trapped(s, t))
+		st.kind = LD_STOP_WATCH;
 	if (st.kind == LD_STOP_STEP) {
 		/* stepped onto a breakpoint: `continue` goes on from it (gdb) */
 		t->on_bp = ld_site_at(&s->live.bps, ld_thread_pc(t)) != NULL;

@@ -1,5 +1,5 @@
-/* The per-stop cache: mappings, smaps and unwound stacks read once per
- * stop, dropped together when the process resumes. */
+/* The per-stop cache: mappings, smaps, unwound stacks and the heap walk
+ * read once per stop, dropped together when the process resumes. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,9 +22,19 @@ static void drop_stacks(struct ld_stop_cache *c)
 	c->nstacks = 0;
 }
 
+/* The walk goes at once: it holds as much memory as the heap has chunks
+ * (24 bytes each), and the tracee's heap is another after a resume. */
+static void drop_heap(struct ld_stop_cache *c)
+{
+	if (c->heap_state == LD_HEAP_WALKED)
+		ld_heap_release(&c->heap);
+	c->heap_state = LD_HEAP_NOT_WALKED;
+}
+
 void ld_stop_cache_release(struct ld_stop_cache *c)
 {
 	drop_stacks(c);
+	drop_heap(c);
 	free(c->stacks);
 	ld_maps_release(&c->maps);
 	if (c->smaps)
@@ -40,6 +50,7 @@ void ld_stop_cache_invalidate(struct ld_stop_cache *c)
 	 * that exits must not leave its frames behind. */
 	c->gen++;
 	drop_stacks(c);
+	drop_heap(c);
 }
 
 static struct ld_stack_entry *find(struct ld_stop_cache *c, pid_t tid)
@@ -55,54 +66,58 @@ static struct ld_stack_entry *find(struct ld_stop_cache *c, pid_t tid)
 	return NULL;
 }
 
-static int copy_frames(struct ld_frames *to, const struct ld_frames *from,
-		       size_t n)
-{
-	if (n > to->cap) {
-		struct ld_frame *v = realloc(to->v, n * sizeof *v);
-
-		if (!v)
-			return -ENOMEM;
-		to->v = v;
-		to->cap = n;
-	}
-	if (n)
-		memcpy(to->v, from->v, n * sizeof *to->v);
-	to->n = n;
-	return 0;
-}
-
-int ld_stop_cache_stack(struct ld_stop_cache *c, pid_t tid, size_t max,
-			struct ld_frames *fs)
+const struct ld_frames *ld_stop_cache_stack(struct ld_stop_cache *c, pid_t tid,
+					    size_t max)
 {
 	struct ld_stack_entry *e = find(c, tid);
-	size_t n;
 
 	/* a stack cut at e->max frames serves asks for no more than that */
 	if (!e || (e->fs.n >= e->max && max > e->max))
-		return -ENOENT;
-	n = e->fs.n < max ? e->fs.n : max;
-	if (copy_frames(fs, &e->fs, n) < 0)
-		return -ENOMEM;
-	return (int)n;
+		return NULL;
+	return &e->fs;
 }
 
-void ld_stop_cache_keep(struct ld_stop_cache *c, pid_t tid, size_t max,
-			const struct ld_frames *fs)
+const struct ld_frames *ld_stop_cache_keep(struct ld_stop_cache *c, pid_t tid,
+					   size_t max, struct ld_frames *fs)
 {
 	struct ld_stack_entry *e = find(c, tid);
 
 	if (!e) {
 		if (LD_GROW(c->stacks, c->capstacks, c->nstacks, 4) < 0)
-			return;
+			return NULL;
 		e = &c->stacks[c->nstacks++];
-		memset(e, 0, sizeof *e);
 		e->tid = tid;
+	} else {
+		ld_frames_release(&e->fs);
 	}
-	if (copy_frames(&e->fs, fs, fs->n) < 0) {
-		e->max = 0;
-		e->fs.n = 0;
-		return;
-	}
+	/* taken, not copied: a stack of 100,000 frames is 4 MB */
+	e->fs = *fs;
 	e->max = max;
+	*fs = (struct ld_frames){ 0 };
+	return &e->fs;
+}
+
+enum ld_heap_state ld_stop_cache_heap(const struct ld_stop_cache *c,
+				      const struct ld_heap **h, const char **from)
+{
+	enum ld_heap_state st = c->heap_gen == c->gen ? c->heap_state :
+				LD_HEAP_NOT_WALKED;
+
+	if (h)
+		*h = st == LD_HEAP_WALKED ? &c->heap : NULL;
+	if (from)
+		*from = st == LD_HEAP_WALKED ? c->heap_from : NULL;
+	return st;
+}
+
+void ld_stop_cache_keep_heap(struct ld_stop_cache *c, struct ld_heap *h,
+			     const char *from)
+{
+	drop_heap(c);
+	c->heap_gen = c->gen;
+	c->heap_state = h ? LD_HEAP_WALKED : LD_HEAP_NONE;
+	if (h)
+		c->heap = *h;
+	c->heap_from = from;
+	c->heap_walks++;
 }

@@ -10,6 +10,7 @@
 
 #include "layoutdbg/error.h"
 #include "layoutdbg/infrun.h"
+#include "layoutdbg/watch.h"
 
 /* Returns true when a `catch load` fired (out filled). */
 static bool solib_event(struct ld_session *s, struct ld_outcome *out)
@@ -187,6 +188,7 @@ static enum ld_verdict on_exec(struct ld_session *s, struct ld_thread *t,
 	size_t i;
 
 	ld_bps_disarm_all(&s->live.bps, 0);
+	ld_watch_exec(s);
 	snprintf(path, sizeof path, "/proc/%d/exe", (int)s->live.proc->pid);
 	len = readlink(path, exe, sizeof exe - 1);
 	exe[len > 0 ? len : 0] = 0;
@@ -224,6 +226,8 @@ enum ld_verdict ld_on_stop(struct ld_session *s, struct ld_stop *st,
 		return LD_V_RESUME;	/* one thread ended */
 	case LD_STOP_BREAKPOINT:
 		return on_breakpoint(s, t, out);
+	case LD_STOP_WATCH:
+		return ld_on_watch(s, t, out);
 	case LD_STOP_STEP:
 		if (!stepping)
 			return LD_V_RESUME;

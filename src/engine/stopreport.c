@@ -24,6 +24,10 @@ void ld_stop_report_release(struct ld_stop_report *r)
 	free(r->sys.call);
 	free(r->sys.result);
 	free(r->path);
+	free(r->watch.expr);
+	free(r->watch.region);
+	free(r->layout);
+	ld_stop_frame_release(&r->caller);
 	memset(r, 0, sizeof *r);
 }
 
@@ -44,9 +48,26 @@ int ld_stop_catch_title(const struct ld_stop_report *r, char *buf, size_t len)
 	case LD_SK_LOAD:
 		return snprintf(buf, len, "Catchpoint %d (loaded %s)", r->bpnum,
 				r->path ? r->path : "?");
+	case LD_SK_LAYOUT:
+		return snprintf(buf, len, "Catchpoint %d (layout: %s)", r->bpnum,
+				r->layout ? r->layout : "?");
 	default:
 		return snprintf(buf, len, "Catchpoint %d", r->bpnum);
 	}
+}
+
+/* "watchpoint 2 (counter) written by thread 2 in worker () at w.c:15" */
+static void watch_reason(const struct ld_stop_report *r, char *buf, size_t len)
+{
+	const struct ld_stop_frame *f = &r->frame;
+	char at[400] = "";
+
+	if (f->file)
+		snprintf(at, sizeof at, " at %.200s:%u", f->file, f->line);
+	snprintf(buf, len, "watchpoint %d (%.200s) %s by thread %d in %.200s ()%s",
+		 r->bpnum, r->watch.expr ? r->watch.expr : "?",
+		 r->watch.verb ? r->watch.verb : "hit", r->thread,
+		 f->function ? f->function : "??", at);
 }
 
 const char *ld_stop_reason(const struct ld_stop_report *r, char *buf, size_t len)
@@ -85,6 +106,9 @@ const char *ld_stop_reason(const struct ld_stop_report *r, char *buf, size_t len
 	case LD_SK_KILLED:
 		snprintf(buf, len, "exited");
 		break;
+	case LD_SK_WATCHPOINT:	/* with the writer's frame */
+		watch_reason(r, buf, len);
+		break;
 	default:	/* catchpoints: their message, at most 200 bytes */
 		ld_stop_catch_title(r, msg, sizeof msg);
 		snprintf(buf, len, "%.200s", msg);
@@ -113,7 +137,10 @@ const char *ld_stop_event_name(enum ld_report_kind kind)
 	case LD_SK_FORK:
 	case LD_SK_EXEC:
 	case LD_SK_LOAD:
+	case LD_SK_LAYOUT:
 		return "catchpoint";
+	case LD_SK_WATCHPOINT:
+		return "watchpoint";
 	case LD_SK_EXITED:
 	case LD_SK_KILLED:
 		return "exited";

@@ -18,9 +18,12 @@ void ld_wanted_calls(struct ld_session *s, struct ld_sysset *set)
 	ld_sysset_clear(set);
 	if (s->recording.tracing)
 		ld_sysset_memory(set);
-	for (i = 0; i < s->live.bps.n; i++)
+	for (i = 0; i < s->live.bps.n; i++) {
 		if (s->live.bps.v[i]->type == LD_BP_CATCH_SYSCALL && s->live.bps.v[i]->enabled)
 			ld_sysset_union(set, &s->live.bps.v[i]->sys);
+		if (s->live.bps.v[i]->type == LD_BP_CATCH_LAYOUT && s->live.bps.v[i]->enabled)
+			ld_layout_calls(set);
+	}
 }
 
 /* PTRACE_SYSCALL is needed when some wanted call is not one our seccomp
@@ -197,6 +200,9 @@ enum ld_verdict ld_on_syscall(struct ld_session *s, struct ld_thread *t,
 		}
 		if (recording(s, sc.nr))
 			record_exit(s, t, &sc);
+		sc.returned = true;
+		if (ld_layout_fires(s, t, &sc, out))
+			return LD_V_REPORT;
 	} else {
 		t->in_syscall = true;
 		t->sys_nr = sc.nr;

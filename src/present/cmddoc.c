@@ -60,7 +60,8 @@ static bool is_one_of(const char *name, const char *const *cmds, size_t n)
 static bool changes_breakpoints(const char *name)
 {
 	static const char *const cmds[] = { "break", "tbreak", "catch", "delete",
-					    "enable", "disable", "ignore" };
+					    "enable", "disable", "ignore", "watch",
+					    "rwatch", "awatch" };
 
 	return is_one_of(name, cmds, sizeof cmds / sizeof *cmds);
 }

@@ -34,3 +34,13 @@ void ld_help_tail(void)
 {
 	ld_out("Type `help COMMAND` for more.\n");
 }
+
+void ld_help_detail(const char *detail)
+{
+	ld_out("  %s\n", detail);
+}
+
+void ld_help_sub_tail(const char *name)
+{
+	ld_out("Type `help %s WHAT` for more.\n", name);
+}

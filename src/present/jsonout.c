@@ -6,6 +6,7 @@
 
 #include "layoutdbg/infrun.h"
 #include "layoutdbg/jsonout.h"
+#include "layoutdbg/watch.h"
 
 json_t *ld_json_process(struct ld_session *s)
 {
@@ -63,10 +64,12 @@ json_t *ld_json_process(struct ld_session *s)
 
 static const char *bp_type(const struct ld_bp *bp)
 {
+	if (LD_BP_IS_WATCH(bp))
+		return ld_watch_short(bp->type);
 	return LD_BP_IS_CATCH(bp) ? "catchpoint" : "breakpoint";
 }
 
-json_t *ld_json_breakpoints(const struct ld_bps *b)
+static json_t *bp_list(const struct ld_bps *b, bool watch_only)
 {
 	json_t *v = json_array();
 	size_t i;
@@ -75,7 +78,7 @@ json_t *ld_json_breakpoints(const struct ld_bps *b)
 		const struct ld_bp *bp = b->v[i];
 		json_t *o;
 
-		if (!bp->num)
+		if (!bp->num || (watch_only && !LD_BP_IS_WATCH(bp)))
 			continue;
 		o = json_pack("{s:i, s:s, s:s, s:b, s:b, s:i, s:i}", "num", bp->num,
 			      "type", bp_type(bp), "disposition",
@@ -85,11 +88,23 @@ json_t *ld_json_breakpoints(const struct ld_bps *b)
 		ld_json_put_text(o, "location", bp->spec);
 		if (!LD_BP_IS_CATCH(bp) && (!bp->pending || bp->is_addr))
 			ld_json_put_u64(o, "address", bp->addr);
+		if (LD_BP_IS_WATCH(bp))
+			ld_jset(o, "length", json_integer(bp->w.len));
 		if (bp->where)
 			ld_json_put_text(o, "what", bp->where);
 		json_array_append_new(v, o);
 	}
 	return v;
+}
+
+json_t *ld_json_breakpoints(const struct ld_bps *b)
+{
+	return bp_list(b, false);
+}
+
+json_t *ld_json_watchpoints(const struct ld_bps *b)
+{
+	return bp_list(b, true);
 }
 
 json_t *ld_json_snapshot_list(const struct ld_snapshots *ss)

@@ -20,13 +20,13 @@
 
 /* ---- titles ------------------------------------------------------------ */
 
-/* "$3", or "$3 (name)" when named. */
+/* "%3", or "%3 (name)" when named. */
 const char *ld_snap_title(const struct ld_snapshot *s, char *buf, size_t len)
 {
 	if (s->name)
-		snprintf(buf, len, "$%u (%s)", s->id, s->name);
+		snprintf(buf, len, "%%%u (%s)", s->id, s->name);
 	else
-		snprintf(buf, len, "$%u", s->id);
+		snprintf(buf, len, "%%%u", s->id);
 	return buf;
 }
 

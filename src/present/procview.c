@@ -8,20 +8,33 @@
 #include "layoutdbg/procview.h"
 #include "layoutdbg/render.h"
 
+static int proc_json(const char *command, pid_t pid, const struct ld_maps *m)
+{
+	json_t *d = ld_jdoc(command);
+
+	ld_jset(d, "pid", json_integer(pid));
+	return ld_emit_json(ld_jset(d, "mappings", ld_json_mappings(m)) < 0 ?
+			    (json_decref(d), NULL) : d);
+}
+
 int ld_show_proc_mappings(pid_t pid, const struct ld_maps *m)
+{
+	if (ld_json_on())
+		return proc_json("info proc mappings", pid, m);
+	ld_out("process %d\nMapped address spaces:\n\n", (int)pid);
+	ld_render_gdb_mappings(stdout, m);
+	fflush(stdout);
+	return 0;
+}
+
+/* The lines as the kernel prints them, nothing around them, so the text
+ * can be compared with (or stand in for) /proc/PID/maps itself. */
+int ld_show_proc_maps(pid_t pid, const struct ld_maps *m)
 {
 	size_t i;
 
-	if (ld_json_on()) {
-		json_t *d = ld_jdoc("info proc mappings");
-
-		ld_jset(d, "pid", json_integer(pid));
-		return ld_emit_json(ld_jset(d, "mappings", ld_json_mappings(m)) < 0 ?
-				    (json_decref(d), NULL) : d);
-	}
-	ld_out("process %d\nMapped address spaces:\n\n", (int)pid);
-	ld_render_gdb_mappings(stdout, m);
-	ld_out("\n/proc/%d/maps at the same stop:\n", (int)pid);
+	if (ld_json_on())
+		return proc_json("info proc maps", pid, m);
 	for (i = 0; i < m->n; i++)
 		ld_render_maps_line(stdout, &m->v[i]);
 	fflush(stdout);

@@ -7,6 +7,7 @@
 
 #include "layoutdbg/output.h"
 #include "layoutdbg/render.h"
+#include "layoutdbg/watch.h"
 
 /* Whether s goes to the terminal as it is (ld_fout would not escape it). */
 static bool plain(const char *s)
@@ -73,9 +74,57 @@ void ld_render_maps_line(FILE *f, const struct ld_map *mp)
 	fputc('\n', f);
 }
 
+/* gdb widens the Type column to its longest word ("read watchpoint"). */
+static int type_width(const struct ld_bps *b)
+{
+	size_t i;
+
+	for (i = 0; i < b->n; i++)
+		if (b->v[i]->num && b->v[i]->type == LD_BP_RWATCH)
+			return 15;
+	return 14;
+}
+
+static void header(FILE *f, int tw)
+{
+	ld_fout(f, "%-7s %-*s %-4s %-3s %-18s %s\n", "Num", tw, "Type", "Disp",
+		"Enb", "Address", "What");
+}
+
+/* gdb's row of a watchpoint: no address, the expression. */
+static void watch_row(FILE *f, const struct ld_bp *bp, int tw)
+{
+	ld_fout(f, "%-7d %-*s %-4s %-3s %-18s %s\n", bp->num, tw,
+		ld_watch_short(bp->type), "keep",
+		bp->enabled ? "y" : "n", "", bp->spec);
+	if (bp->hits)
+		ld_fout(f, "\tbreakpoint already hit %u time%s\n", bp->hits,
+			bp->hits == 1 ? "" : "s");
+	if (bp->ignore)
+		ld_fout(f, "\tWill ignore next %u crossings of breakpoint.\n",
+			bp->ignore);
+}
+
+void ld_render_watchpoints(FILE *f, const struct ld_bps *b)
+{
+	size_t i, shown = 0;
+	int tw = type_width(b);
+
+	for (i = 0; i < b->n; i++) {
+		if (!b->v[i]->num || !LD_BP_IS_WATCH(b->v[i]))
+			continue;
+		if (!shown++)
+			header(f, tw);
+		watch_row(f, b->v[i], tw);
+	}
+	if (!shown)
+		ld_fout(f, "No watchpoints.\n");
+}
+
 void ld_render_breakpoints(FILE *f, const struct ld_bps *b)
 {
 	size_t i, shown = 0;
+	int tw = type_width(b);
 
 	for (i = 0; i < b->n; i++) {
 		const struct ld_bp *bp = b->v[i];
@@ -83,11 +132,16 @@ void ld_render_breakpoints(FILE *f, const struct ld_bps *b)
 
 		if (!bp->num)
 			continue;
+		if (LD_BP_IS_WATCH(bp)) {
+			if (!shown++)
+				header(f, tw);
+			watch_row(f, bp, tw);
+			continue;
+		}
 		if (LD_BP_IS_CATCH(bp)) {
 			if (!shown++)
-				ld_fout(f, "%-7s %-14s %-4s %-3s %-18s %s\n", "Num", "Type",
-					"Disp", "Enb", "Address", "What");
-			ld_fout(f, "%-7d %-14s %-4s %-3s %-18s %s\n", bp->num,
+				header(f, tw);
+			ld_fout(f, "%-7d %-*s %-4s %-3s %-18s %s\n", bp->num, tw,
 				"catchpoint", "keep", bp->enabled ? "y" : "n", "",
 				bp->spec);
 			if (bp->hits)
@@ -96,13 +150,12 @@ void ld_render_breakpoints(FILE *f, const struct ld_bps *b)
 			continue;
 		}
 		if (!shown++)
-			ld_fout(f, "%-7s %-14s %-4s %-3s %-18s %s\n", "Num", "Type",
-				"Disp", "Enb", "Address", "What");
+			header(f, tw);
 		if (bp->pending && !bp->is_addr)
 			snprintf(addr, sizeof addr, "<PENDING>");
 		else
 			snprintf(addr, sizeof addr, "0x%016" PRIx64, bp->addr);
-		ld_fout(f, "%-7d %-14s %-4s %-3s %-18s %s\n", bp->num, "breakpoint",
+		ld_fout(f, "%-7d %-*s %-4s %-3s %-18s %s\n", bp->num, tw, "breakpoint",
 			bp->type == LD_BP_TEMP ? "del" : "keep",
 			bp->enabled ? "y" : "n", addr,
 			bp->pending || !bp->where ? bp->spec : bp->where);
@@ -154,7 +207,7 @@ void ld_render_snapshot_list(FILE *f, const struct ld_snapshots *ss)
 		const struct ld_snapshot *s = ss->v[i];
 		char id[16], t[32], brk[24];
 
-		snprintf(id, sizeof id, "$%u", s->id);
+		snprintf(id, sizeof id, "%%%u", s->id);
 		if (s->brk_valid)
 			snprintf(brk, sizeof brk, "0x%" PRIx64, s->brk);
 		else

@@ -49,6 +49,15 @@ void ld_show_args(char *const *args)
 		value_doc(v);
 }
 
+void ld_show_height(unsigned rows)
+{
+	if (rows)
+		ld_out("Number of lines layoutdbg thinks are in a page is %u.\n", rows);
+	else
+		ld_out("Number of lines layoutdbg thinks are in a page is unlimited.\n");
+	value_doc(json_integer(rows));	/* 0: unlimited, as `set height 0` */
+}
+
 void ld_show_debug_dir(const char *dir)
 {
 	ld_out("The directory of separate debug files is \"%s\".\n", dir);

@@ -25,7 +25,7 @@ int ld_show_snapshot_taken(const struct ld_snapshot *snap, bool named)
 	       snap->nthreads, snap->nthreads == 1 ? "" : "s",
 	       ld_render_brk(snap, brk, sizeof brk), snap->reason);
 	if (named)
-		ld_out("(also $%u)\n", snap->id);
+		ld_out("(also %%%u)\n", snap->id);
 	return 0;
 }
 
@@ -82,7 +82,7 @@ int ld_show_objdiff(const struct ld_snapshot *a, const struct ld_snapshot *b,
 
 void ld_show_captured_now(unsigned id)
 {
-	ld_out("(current layout captured as $%u)\n", id);
+	ld_out("(current layout captured as %%%u)\n", id);
 }
 
 void ld_show_saved(const char *key, const char *path)
@@ -94,7 +94,7 @@ void ld_show_loaded(const struct ld_snapshot *snap, const char *path)
 {
 	char label[64];
 
-	ld_out("Loaded snapshot %s ($%u) from %s: process %d, %zu mappings, %s\n",
+	ld_out("Loaded snapshot %s (%%%u) from %s: process %d, %zu mappings, %s\n",
 	       ld_snapshot_label(snap, label, sizeof label), snap->id, path,
 	       (int)snap->pid, snap->maps.n, snap->reason ? snap->reason : "");
 }

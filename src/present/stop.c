@@ -76,17 +76,68 @@ static void text_catch(const struct ld_stop_report *r, const char *where)
 
 	ld_stop_catch_title(r, title, sizeof title);
 	ld_out("\n%s, %s\n", title, where);
-	if (r->kind == LD_SK_SYSCALL && r->sys.returned)
+	if ((r->kind == LD_SK_SYSCALL || r->kind == LD_SK_LAYOUT) &&
+	    r->sys.returned)
 		ld_out("  %s = %s\n", r->sys.call ? r->sys.call : "?",
 		       r->sys.result ? r->sys.result : "?");
 	else if (r->kind == LD_SK_SYSCALL)
 		ld_out("  %s\n", r->sys.call ? r->sys.call : "?");
+	if (r->kind == LD_SK_LAYOUT && r->caller.valid) {
+		char at[WHERE_MAX];
+
+		ld_out("  called from %s\n",
+		       ld_stop_where(&r->caller, true, at, sizeof at));
+	}
 }
 
 static bool is_catch(enum ld_report_kind k)
 {
 	return k == LD_SK_SYSCALL || k == LD_SK_FORK || k == LD_SK_EXEC ||
-	       k == LD_SK_LOAD;
+	       k == LD_SK_LOAD || k == LD_SK_LAYOUT;
+}
+
+/* A watched value as gdb shows an integer of its length: signed. */
+static const char *watch_value(bool valid, uint64_t v, unsigned len,
+			       char *buf, size_t n)
+{
+	if (!valid)
+		snprintf(buf, n, "<unreadable>");
+	else if (len == 8)
+		snprintf(buf, n, "%" PRId64, (int64_t)v);
+	else if (len == 4)
+		snprintf(buf, n, "%" PRId32, (int32_t)(uint32_t)v);
+	else if (len == 2)
+		snprintf(buf, n, "%" PRId16, (int16_t)(uint16_t)v);
+	else
+		snprintf(buf, n, "%" PRId8, (int8_t)(uint8_t)v);
+	return buf;
+}
+
+/* gdb's lines: "Hardware watchpoint 2: counter", the values, the frame. */
+static void text_watch(const struct ld_stop_report *r, const char *where)
+{
+	const struct ld_stop_watch *w = &r->watch;
+	char a[32], b[32];
+
+	ld_out("\n%s %d: %s\n\n", w->title ? w->title : "Hardware watchpoint",
+	       r->bpnum, w->expr ? w->expr : "?");
+	if (w->changed)
+		ld_out("Old value = %s\nNew value = %s\n",
+		       watch_value(w->old_valid, w->old, w->len, a, sizeof a),
+		       watch_value(w->new_valid, w->value, w->len, b, sizeof b));
+	else
+		ld_out("Value = %s\n",
+		       watch_value(w->new_valid, w->value, w->len, b, sizeof b));
+	ld_out("%s\n", where);
+}
+
+/* After the frame: who wrote, and where the address lies. */
+static void text_watch_who(const struct ld_stop_report *r)
+{
+	const struct ld_stop_watch *w = &r->watch;
+
+	ld_out("[%s by thread %d (LWP %d): %s]\n", w->verb ? w->verb : "hit",
+	       r->thread, (int)r->tid, w->region ? w->region : "?");
 }
 
 /* The stop line(s) proper: what stopped the program, and where. */
@@ -112,6 +163,9 @@ static void text_reason(const struct ld_stop_report *r, const char *where)
 		break;
 	case LD_SK_INTERRUPT:
 		ld_out("\nProgram interrupted.\n%s\n", where);
+		break;
+	case LD_SK_WATCHPOINT:
+		text_watch(r, where);
 		break;
 	default:
 		if (is_catch(r->kind))
@@ -149,8 +203,10 @@ static void text_stop(const struct ld_stop_report *r)
 			ld_out("%u\tin %s (%s)\n", r->frame.line,
 			       ld_source_shortname(r->frame.file), strerror(errno));
 	}
+	if (r->kind == LD_SK_WATCHPOINT)
+		text_watch_who(r);
 	if (r->snapshot)
-		ld_out("[snapshot $%u]\n", r->snapshot);
+		ld_out("[snapshot %%%u]\n", r->snapshot);
 	if (r->has_value)
 		ld_out("Value returned is $%u = 0x%llx (%lld)\n", r->value_num,
 		       (unsigned long long)r->value, (long long)r->value);
@@ -265,6 +321,7 @@ static const char *kind_name(enum ld_report_kind k)
 		[LD_SK_SYSCALL] = "syscall", [LD_SK_FORK] = "fork",
 		[LD_SK_EXEC] = "exec", [LD_SK_LOAD] = "load",
 		[LD_SK_EXITED] = "exited", [LD_SK_KILLED] = "killed",
+		[LD_SK_WATCHPOINT] = "watchpoint", [LD_SK_LAYOUT] = "layout",
 	};
 
 	return names[k];
@@ -297,6 +354,37 @@ static void json_syscall(json_t *o, const struct ld_stop_report *r)
 		ld_json_put_text(o, "result", r->sys.result);
 }
 
+/* A watched value sign-extended from its length, as the text shows it. */
+static json_int_t sext(uint64_t v, unsigned len)
+{
+	unsigned shift = len >= 8 ? 0 : 64 - 8 * len;
+
+	return (json_int_t)((int64_t)(v << shift) >> shift);
+}
+
+static json_t *json_watch(const struct ld_stop_report *r)
+{
+	const struct ld_stop_watch *w = &r->watch;
+	json_t *o = json_object();
+
+	ld_jset(o, "title", json_string(w->title ? w->title : "?"));
+	ld_json_put_text(o, "expression", w->expr ? w->expr : "");
+	ld_json_put_u64(o, "address", w->addr);
+	ld_jset(o, "length", json_integer(w->len));
+	ld_jset(o, "access", json_string(w->verb ? w->verb : "?"));
+	ld_jset(o, "changed", json_boolean(w->changed));
+	/* null: unchanged (Value only), or unreadable */
+	ld_jset(o, "old", w->changed && w->old_valid ?
+		json_integer(sext(w->old, w->len)) : json_null());
+	ld_jset(o, "value", w->new_valid ? json_integer(sext(w->value, w->len)) :
+		json_null());
+	if (w->region)
+		ld_json_put_text(o, "region", w->region);
+	return o;
+}
+
+static json_t *json_frame(const struct ld_stop_frame *f);
+
 /* The "reason" object: the kind and what belongs to it. */
 static json_t *json_reason(const struct ld_stop_report *r)
 {
@@ -317,8 +405,16 @@ static json_t *json_reason(const struct ld_stop_report *r)
 		json_signal(o, r);
 	if (r->kind == LD_SK_LINE)
 		ld_jset(o, "same_function", json_boolean(r->same_function));
-	if (r->kind == LD_SK_SYSCALL)
+	if (r->kind == LD_SK_SYSCALL || r->kind == LD_SK_LAYOUT)
 		json_syscall(o, r);
+	if (r->kind == LD_SK_WATCHPOINT) {
+		ld_jset(o, "number", json_integer(r->bpnum));
+		ld_jset(o, "watch", json_watch(r));
+	}
+	if (r->kind == LD_SK_LAYOUT && r->layout)
+		ld_json_put_text(o, "layout", r->layout);
+	if (r->kind == LD_SK_LAYOUT && r->caller.valid)
+		ld_jset(o, "caller", json_frame(&r->caller));
 	if (r->kind == LD_SK_FORK) {
 		ld_jset(o, "child", json_integer(r->child));
 		ld_jset(o, "vfork", json_boolean(r->vfork));

@@ -39,6 +39,7 @@ struct gsite {
 struct gtable {
 	pid_t pid;
 	uint32_t n;
+	uint32_t debugregs;  /* watchpoints were set: clear DR7 at release */
 	struct gsite v[];
 };
 
@@ -52,6 +53,12 @@ static int guard_fd = -1;    /* the pipe's write end: only layoutdbg has it */
 static int guard_pidfd = -1; /* to reap exactly the guardian */
 
 /* ---- the table (layoutdbg's side) ------------------------------------- */
+
+void ld_guardian_note_debugregs(void)
+{
+	if (active)
+		table->debugregs = 1;
+}
 
 void ld_guardian_note(uint64_t addr, uint8_t orig, bool present)
 {
@@ -371,6 +378,10 @@ static long release(pid_t pid, bool seize, bool (*adjusted)(pid_t),
 		int sig = done >= 0 && tstate[i] != T_GONE ?
 			  settle(tids[i], tstate[i], adjusted) : 0;
 
+		/* no watchpoint left to kill it with SIGTRAP */
+		if (tstate[i] != T_GONE)
+			pt(PTRACE_POKEUSER, tids[i],
+			   offsetof(struct user, u_debugreg) + 7 * sizeof(long), 0);
 		pt(PTRACE_DETACH, tids[i], 0, (void *)(long)sig);
 	}
 	return done;
@@ -483,8 +494,8 @@ static void guardian_main(int rfd, pid_t parent, pid_t pid)
 	if (n == 1)
 		_exit(0);	/* layoutdbg let the process go itself */
 	wait_dead(pidfd);
-	if (table->n == 0)
-		_exit(0);	/* nothing of ours in its text */
+	if (table->n == 0 && !table->debugregs)
+		_exit(0);	/* nothing of ours in its text or registers */
 	alarm(10);		/* never hang around a process that cannot stop */
 	done = release(pid, true, NULL, &failed);
 	if (done < 0)
@@ -513,6 +524,7 @@ int ld_guardian_start(pid_t pid)
 	}
 	table->pid = pid;
 	table->n = 0;
+	table->debugregs = 0;
 	active = true;
 	if (pipe2(fds, O_CLOEXEC) < 0)
 		return -errno;

@@ -190,3 +190,23 @@ int ld_siginfo_get(pid_t tid, struct ld_siginfo *out)
 	out->addr = (uint64_t)(uintptr_t)si.si_addr;
 	return 0;
 }
+
+int ld_debugreg_get(pid_t tid, int i, uint64_t *v)
+{
+	long w;
+
+	errno = 0;
+	w = ptrace(PTRACE_PEEKUSER, tid,
+		   (void *)(offsetof(struct user, u_debugreg) + (size_t)i * 8), NULL);
+	if (errno)
+		return -errno;
+	*v = (uint64_t)w;
+	return 0;
+}
+
+int ld_debugreg_set(pid_t tid, int i, uint64_t v)
+{
+	return ptrace(PTRACE_POKEUSER, tid,
+		      (void *)(offsetof(struct user, u_debugreg) + (size_t)i * 8),
+		      (void *)v) < 0 ? -errno : 0;
+}

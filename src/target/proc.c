@@ -138,6 +138,9 @@ int ld_proc_detach(struct ld_proc *p)
 		/* A queued signal has not been delivered yet: pass it on. */
 		if (t->queued && t->last.kind == LD_STOP_SIGNAL && !t->pending_sig)
 			t->pending_sig = t->last.sig;
+		/* A watchpoint left behind would kill it with SIGTRAP. */
+		if (p->dr_gen && t->state == LD_T_STOPPED)
+			ld_debugreg_set(t->tid, 7, 0);
 		if (ptrace(PTRACE_DETACH, t->tid, NULL,
 			   (void *)(long)t->pending_sig) < 0 && errno != ESRCH)
 			r = -errno;
@@ -195,9 +198,10 @@ int ld_proc_resume(struct ld_proc *p, struct ld_thread *t, enum ld_resume how,
 		[LD_RESUME_LISTEN] = PTRACE_LISTEN,
 	};
 
-	(void)p;
 	if (t->state != LD_T_STOPPED)
 		return -EINVAL;
+	if (t->dr_gen != p->dr_gen)
+		ld_proc_sync_debugregs(p, t);	/* refused: told when set */
 	if (ptrace(req[how], t->tid, NULL, (void *)(long)sig) < 0) {
 		int e = errno;
 
@@ -210,6 +214,26 @@ int ld_proc_resume(struct ld_proc *p, struct ld_thread *t, enum ld_resume how,
 	t->queued = false;
 	t->pending_sig = 0;
 	t->state = LD_T_RUNNING;
+	return 0;
+}
+
+int ld_proc_sync_debugregs(struct ld_proc *p, struct ld_thread *t)
+{
+	int i, r;
+
+	if (t->state != LD_T_STOPPED || t->dr_gen == p->dr_gen)
+		return 0;
+	/* DR7 off first: the kernel checks each enabled slot's address and
+	 * length against the other registers as they are written. */
+	if ((r = ld_debugreg_set(t->tid, 7, 0)) < 0)
+		return r;
+	for (i = 0; i < 4 && p->dr7; i++)
+		if ((p->dr7 >> (2 * i)) & 1 &&
+		    (r = ld_debugreg_set(t->tid, i, p->dr[i])) < 0)
+			return r;
+	if (p->dr7 && (r = ld_debugreg_set(t->tid, 7, p->dr7)) < 0)
+		return r;
+	t->dr_gen = p->dr_gen;
 	return 0;
 }
 
@@ -235,10 +259,12 @@ static bool is_stop_signal(int sig)
 }
 
 /* The one place a wait status is decoded. */
+static void decode_signal(struct ld_thread *t, pid_t tid, int sig,
+			  struct ld_stop *st);
+
 static void decode_status(struct ld_thread *t, pid_t tid, int status,
 			  struct ld_stop *st)
 {
-	struct ld_siginfo si;
 	int sig, event;
 
 	memset(st, 0, sizeof *st);
@@ -292,6 +318,16 @@ static void decode_status(struct ld_thread *t, pid_t tid, int status,
 		st->sig = 0;
 		return;
 	}
+	decode_signal(t, tid, sig, st);
+}
+
+/* A signal-delivery-stop: a debug trap of ours (int3, step, debug
+ * register) or a signal for the program. */
+static void decode_signal(struct ld_thread *t, pid_t tid, int sig,
+			  struct ld_stop *st)
+{
+	struct ld_siginfo si;
+
 	st->kind = LD_STOP_SIGNAL;
 	/* A SIGTRAP right after our PTRACE_SINGLESTEP is the step: spare the
 	 * GETSIGINFO on the hot path of stepping over breakpoints. */
@@ -312,6 +348,8 @@ static void decode_status(struct ld_thread *t, pid_t tid, int status,
 			st->kind = LD_STOP_BREAKPOINT;
 		else if (sig == SIGTRAP && (si.code == TRAP_TRACE || si.code == TRAP_BRKPT))
 			st->kind = LD_STOP_STEP;	/* a step's late report */
+		else if (sig == SIGTRAP && si.code == TRAP_HWBKPT)
+			st->kind = LD_STOP_WATCH;
 	}
 }
 
@@ -566,6 +604,9 @@ const char *ld_stop_describe(const struct ld_stop *st, char *buf, size_t len)
 	case LD_STOP_STEP:
 		snprintf(buf, len, "stopped after a single step");
 		break;
+	case LD_STOP_WATCH:
+		snprintf(buf, len, "stopped at a hardware watchpoint (SIGTRAP)");
+		break;
 	case LD_STOP_SIGNAL:
 		snprintf(buf, len, "stopped by signal SIG%s", sig ? sig : "?");
 		break;
@@ -632,6 +673,11 @@ struct ld_proc *ld_proc_adopt_child(struct ld_proc *parent, pid_t child)
 	p->keep_children = parent->keep_children;
 	p->passive_hook = parent->passive_hook;
 	p->passive_ctx = parent->passive_ctx;
+	/* The kernel gives a child no debug registers: the watchpoints go
+	 * with the session into it when it first resumes. */
+	memcpy(p->dr, parent->dr, sizeof p->dr);
+	p->dr7 = parent->dr7;
+	p->dr_gen = parent->dr_gen;
 	if (!ld_proc_add_thread(p, child, LD_T_STOPPED)) {
 		ld_proc_free(p);
 		return NULL;

@@ -31,7 +31,7 @@ bool ld_proc_trap_pending(pid_t tid)
 	for (i = 0; i < n; i++)
 		if (si[i].si_signo == SIGTRAP &&
 		    (si[i].si_code == SI_KERNEL || si[i].si_code == TRAP_BRKPT ||
-		     si[i].si_code == TRAP_TRACE))
+		     si[i].si_code == TRAP_TRACE || si[i].si_code == TRAP_HWBKPT))
 			return true;
 	return false;
 }

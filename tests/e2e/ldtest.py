@@ -696,7 +696,10 @@ class Pty:
     of layoutdbg and of the programs it runs, so Ctrl-C reaches both).
     Output is read with ANSI escapes and CRs stripped."""
 
-    def __init__(self, args=(), opts=("-q",), rows=40, cols=200, env_over=None):
+    # rows: tall enough that no test's output meets the pager (gdb's
+    # --Type <RET> for more-- prompt, after rows-1 rows); pager tests
+    # ask for a short window.
+    def __init__(self, args=(), opts=("-q",), rows=1000, cols=200, env_over=None):
         import fcntl
         import pty
         import struct
@@ -888,8 +891,17 @@ def parse_gdb_rows(rows):
 
 
 def raw_maps_lines(text):
-    """The /proc/PID/maps lines printed after `/proc/N/maps ...:`."""
-    return _rows_after(text, r"^/proc/\d+/maps", MAPS_LINE, "`/proc/N/maps` section")
+    """The first run of /proc/PID/maps lines (what `info proc maps` prints)."""
+    lines = text.splitlines()
+    for i, l in enumerate(lines):
+        if MAPS_LINE.match(l):
+            rows = []
+            for r in lines[i:]:
+                if not MAPS_LINE.match(r):
+                    break
+                rows.append(r)
+            return rows
+    raise AssertionError("no /proc/PID/maps lines (`info proc maps`)\n" + _tail(text))
 
 
 def parse_maps_lines(lines):

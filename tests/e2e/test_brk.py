@@ -79,8 +79,8 @@ def stop_and_check(s, n, snaps):
     else:
         check(he is None, "stop %d: no heap yet but [heap] ends at 0x%x" % (n, he or 0))
     s.send("snapshot")
-    m = s.out.expect(r"^Snapshot \$(\d+): .* brk (\S+) ")
-    check(m.group(2) == "0x%x" % truth, "stop %d: snapshot $%s holds brk %s, the "
+    m = s.out.expect(r"^Snapshot %(\d+): .* brk (\S+) ")
+    check(m.group(2) == "0x%x" % truth, "stop %d: snapshot %%%s holds brk %s, the "
           "program's is 0x%x" % (n, m.group(1), m.group(2), truth), s.out.text)
     snaps.append(m.group(1))
     return truth
@@ -101,7 +101,7 @@ def under_filter(prog):
             breaks.append(stop_and_check(s, n, snaps))
         for a, b, ba, bb in ((snaps[0], snaps[1], breaks[0], breaks[1]),
                              (snaps[1], snaps[2], breaks[1], breaks[2])):
-            s.send("diff $%s $%s" % (a, b))
+            s.send("diff %%%s %%%s" % (a, b))
             if ba == bb:
                 s.out.expect(r"^program break: unchanged at 0x%x$" % bb)
             else:
@@ -128,12 +128,12 @@ def unknown_is_said():
     # snapshot records the break as unknown, never a number.
     _, out, err = ldtest.run_batch([PIE], ["catch syscall write", "run", "continue",
                                            "continue", "info brk", "snapshot",
-                                           "show $1"])
+                                           "show %1"])
     check(len(re.findall(r"^Catchpoint 1 \(call to syscall write\)", out, re.M)) == 2,
           "not stopped at the second write (after the heap grew)", out)
     search(r"^layoutdbg: info brk: ", err, "info brk's error")
-    search(r"^Snapshot \$1: .* brk unknown \(.*\) ", out, "the snapshot line")
-    search(r"^Program break: unknown", out, "show $1")
+    search(r"^Snapshot %1: .* brk unknown \(.*\) ", out, "the snapshot line")
+    search(r"^Program break: unknown", out, "show %1")
 
 
 t.case("inside a filtered call with brk not watched: the break is 'unknown', "

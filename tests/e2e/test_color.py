@@ -67,7 +67,7 @@ case("terminal, --colour=always with NO_COLOR=1: colour", on_tty, coloured,
 def set_color_off_on():
     raw = on_tty(env_over={"NO_COLOR": None},
                  cmds=CMDS + ["set color off", "diff", "set color on", "diff"])
-    parts = raw.split(b"diff $1 -> $2")
+    parts = raw.split(b"diff %1 -> %2")
     check(len(parts) == 4, "%d diffs, want 3" % (len(parts) - 1), raw)
     coloured(parts[1])
     plain(parts[2])

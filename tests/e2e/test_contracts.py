@@ -145,20 +145,20 @@ t.case("diff --by-object of two snapshots at one stop: 'N mappings the same ...:
 
 def auto_snapshot():
     out, brks = brkshow_stops(["set auto-snapshot on", "continue", "continue",
-                               "snapshots", "diff $1 $2"])
-    # `set` after the first stop: snapshots at stops 1 and 2 only ($1, $2)
-    marks = re.findall(r"^\[snapshot \$(\d+)\]$", out, re.M)
-    check(marks == ["1", "2"], "auto snapshots announced %r, want $1 and $2" % marks, out)
+                               "snapshots", "diff %1 %2"])
+    # `set` after the first stop: snapshots at stops 1 and 2 only (%1, %2)
+    marks = re.findall(r"^\[snapshot %(\d+)\]$", out, re.M)
+    check(marks == ["1", "2"], "auto snapshots announced %r, want %%1 and %%2" % marks, out)
     table = re.split(r"(?m)^Snap\s+Name\b.*$", out)
     check(len(table) == 2, "no snapshot table", out)
-    rows = re.findall(r"^\$(\d+)\s+-\s+\S+\s+\d+\s+\d+\s+\d+\s+(0x[0-9a-f]+)\s+"
+    rows = re.findall(r"^%(\d+)\s+-\s+\S+\s+\d+\s+\d+\s+\d+\s+(0x[0-9a-f]+)\s+"
                       r"breakpoint 1 \(at_brk\)$", table[1], re.M)
     check([(r[0], int(r[1], 16)) for r in rows] == [("1", brks[1]), ("2", brks[2])],
           "snapshots %r, the program's breaks at stops 1, 2: %s"
           % (rows, [hex(b) for b in brks]), out)
     search(r"^program break: %#x -> %#x \(\+%#x" % (brks[1], brks[2], brks[2] - brks[1]),
-           out, "diff $1 $2")
-    search(r"^~ grown\s+%#x-%#x rw-p .*\[heap\]$" % (brks[0], brks[2]), out, "diff $1 $2")
+           out, "diff %1 %2")
+    search(r"^~ grown\s+%#x-%#x rw-p .*\[heap\]$" % (brks[0], brks[2]), out, "diff %1 %2")
 
 
 

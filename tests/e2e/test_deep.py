@@ -156,15 +156,15 @@ t.case("the same at depth 100,000 (snapshots keep a window): 1 popped, 0 pushed"
 
 def same_stop():
     rc, out, err = ldtest.run_batch([DEEP, str(DEPTH)], [
-        "break marker", "run", "snapshot", "snapshot", "diff", "show $1"], timeout=60)
+        "break marker", "run", "snapshot", "snapshot", "diff", "show %1"], timeout=60)
     check(rc == 0 and err == "", "rc %d, stderr %r" % (rc, err), out)
-    diff = out.split("diff $1 -> $2", 1)[-1].split("Snapshot $1", 1)[0]
+    diff = out.split("diff %1 -> %2", 1)[-1].split("Snapshot %1", 1)[0]
     check("thread 1" not in diff, "a frame change at the same stop", diff)
     search(r"^Thread 1 \(LWP \d+\): %d frames, 512 kept: the 256 innermost and the "
            r"256 outermost$" % TOTAL, out, "show says what it kept")
     search(r"^\.\.\. %d frames not kept \(#256 to #%d\) \.\.\.$"
            % (TOTAL - 512, TOTAL - 257), out, "show marks the frames not kept")
-    shown = [f[0] for f in frames(out.split("Snapshot $1", 1)[1])]
+    shown = [f[0] for f in frames(out.split("Snapshot %1", 1)[1])]
     check(shown == list(range(256)) + list(range(TOTAL - 256, TOTAL)),
           "show: levels of the kept frames", out)
 
@@ -175,7 +175,7 @@ t.case("two snapshots at one stop 100,000 deep: no frame change; show names the 
 
 def json_window():
     rc, out, err = ldtest.run_batch([DEEP, str(DEPTH)], [
-        "break marker", "run", "snapshot", "finish", "snapshot", "diff", "show $1",
+        "break marker", "run", "snapshot", "finish", "snapshot", "diff", "show %1",
         "bt -3"], opts=["--json"], timeout=60)
     check(rc == 0, "rc %d, stderr %r" % (rc, err), out)
     docs = {}
@@ -235,9 +235,9 @@ def save_load():
     a, b = os.path.join(d, "a.json"), os.path.join(d, "b.json")
     rc, out, err = ldtest.run_batch([DEEP, str(DEPTH)], [
         "break marker", "run", "snapshot", "finish", "snapshot",
-        "save $1 " + a, "save $2 " + b], timeout=60)
+        "save %1 " + a, "save %2 " + b], timeout=60)
     check(rc == 0, "rc %d, stderr %r" % (rc, err), out)
-    rc, out, err = ldtest.run_batch([], ["load " + a, "load " + b, "diff", "show $1"])
+    rc, out, err = ldtest.run_batch([], ["load " + a, "load " + b, "diff", "show %1"])
     check(rc == 0 and err == "", "rc %d, stderr %r" % (rc, err), out)
     search(r"^thread 1 \(LWP \d+\): 1 frame popped, 0 pushed$", out, "diff of loaded")
     search(r"^Thread 1 \(LWP \d+\): %d frames, 512 kept" % TOTAL, out, "show of loaded")

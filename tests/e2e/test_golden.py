@@ -264,8 +264,10 @@ _rule(r"^(Pss\w*:)( +\d+)(?= kB  )", _blank_number, "Pss lines of smaps_rollup")
 _rule(r"^(Pss\w*: +\* kB  ).*$", r"\1*", "Pss lines of smaps_rollup, in units")
 # Scratch registers of a thread that is not the one stopped (snapshot
 # JSON): r10 and r11 are whatever libc's last syscall or call left there,
-# and whether a futex call ran depends on scheduling.
-_rule(r'"(r10|r11)":( ?)(?:\d+|"0x[0-9a-f]+")', r'"\1":\2"SCRATCH"', "r10 and r11 in JSON")
+# and whether a futex call ran depends on scheduling (a value past 2^53,
+# as a kernel address or -1, is null in the decimal field).
+_rule(r'"(r10|r11)":( ?)(?:\d+|null|"0x[0-9a-f]+")', r'"\1":\2"SCRATCH"',
+      "r10 and r11 in JSON")
 # Shared against private clean: a file page counts as shared while any
 # other process maps it at that instant, so libc's split between the two
 # follows whatever else runs on the machine (their sum, Rss, stays).

@@ -283,7 +283,7 @@ def case_diff(tmp):
     cmds = ["break marker", "run", "snapshot"]
     for i in range(5):
         cmds += ["continue", "snapshot", "diff --heap-only"]
-    cmds += ["save $2 " + saved, "load " + saved, "diff --heap-only $7 $3"]
+    cmds += ["save %2 " + saved, "load " + saved, "diff --heap-only %7 %3"]
     rc, out, err = ldtest.run_batch([WALK], cmds, timeout=60)
     check(rc == 0, err, out)
     v = addrs(out)
@@ -313,7 +313,7 @@ def case_diff(tmp):
     search(r"^\+ alloc 0x%x 0x110 \(272 B\)$" % (v["t0"] - 16), "\n".join(got), "diff 4")
     _, totals = diff_lines(out, 3)
     check(totals.startswith("in use 0xca0 -> 0x2d00 (") or "-> 0x" in totals, totals)
-    # the loaded copy of $2 against $3: the same lines as $2 -> $3
+    # the loaded copy of %2 against %3: the same lines as %2 -> %3
     check(sorted(diff_lines(out, 6)[0]) == sorted(want[2]), "after save/load", out)
     rc, out, err = ldtest.run_batch([WALK], ["break marker", "run", "snapshot", "continue",
                                              "snapshot", "diff"], opts=["--json"], timeout=60)

@@ -106,11 +106,11 @@ t.case("heap start in the diff equals start_brk of `info brk`", heap_start_is_st
 
 
 def diff_section(text):
-    """The lines of the first `diff` report: from `diff $1 -> $2` up to the
+    """The lines of the first `diff` report: from `diff %1 -> %2` up to the
     next command's output (`start_brk`, from `info brk`)."""
     lines = text.splitlines()
-    i = next((k for k, l in enumerate(lines) if l.startswith("diff $1 -> $2 ")), None)
-    check(i is not None, "no `diff $1 -> $2` report", text)
+    i = next((k for k, l in enumerate(lines) if l.startswith("diff %1 -> %2 ")), None)
+    check(i is not None, "no `diff %1 -> %2` report", text)
     j = next((k for k in range(i, len(lines)) if lines[k].startswith("start_brk ")), None)
     check(j is not None, "no `info brk` after the diff", text)
     return lines[i:j]
@@ -123,7 +123,7 @@ def expected_diff(text):
     sb = int(search(r"^start_brk\s+(0x[0-9a-f]+)", text, "info brk").group(1), 16)
     b = int(search(r"^brk\s+(0x[0-9a-f]+)", text, "info brk").group(1), 16)
     stop = search(r"^Breakpoint 1, (0x[0-9a-f]{16}) in calloc \(\) from (\S+)$", text, "stop")
-    return ["diff $1 -> $2 (process %d)" % pid,
+    return ["diff %%1 -> %%2 (process %d)" % pid,
             "+ added   %#x-%#x rw-p  %#x (132 KiB)  [heap]" % (sb, b, b - sb),
             "program break: %#x -> %#x (+%#x (132 KiB))" % (sb, b, b - sb),
             "thread 1 (LWP %d): 1 frame popped, 0 pushed" % pid,

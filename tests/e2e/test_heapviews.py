@@ -213,7 +213,7 @@ def case_svg(tmp):
     a_svg, d_svg = os.path.join(tmp, "a.svg"), os.path.join(tmp, "d.svg")
     rc, out, err = ldtest.run_batch([WALK], ["break marker", "run", "snapshot", "heap",
                                              "continue", "snapshot", "heap",
-                                             "export $2 " + a_svg, "export $1..$2 " + d_svg],
+                                             "export %2 " + a_svg, "export %1..%2 " + d_svg],
                                     opts=["--json"], timeout=60)
     check(rc == 0, err, out)
     heaps = [json.loads(l) for l in out.splitlines() if l.startswith('{"command":"heap"')]
@@ -248,7 +248,7 @@ def case_svg_no_heap(tmp):
     """Before malloc ran: no strip, the picture as before."""
     f = os.path.join(tmp, "n.svg")
     rc, out, err = ldtest.run_batch([WALK], ["break main", "run", "snapshot",
-                                             "export $1 " + f], timeout=60)
+                                             "export %1 " + f], timeout=60)
     check(rc == 0, err, out)
     root = ET.parse(f).getroot()
     check(strips(root) == [], "a strip without a heap")

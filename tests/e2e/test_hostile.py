@@ -127,7 +127,7 @@ t.case("malformed commands at a live stop: one `layoutdbg: ` line each, process 
 
 
 def unknown_commands():
-    cmds = ["frobnicate", "info nosuch", "set nosuch on", "show $99", "drop $7",
+    cmds = ["frobnicate", "info nosuch", "set nosuch on", "show %99", "drop %7",
             "thread 99", "frame 99", "x/4xg nosuchsym", "help nosuchcmd"]
     rc, out, err = ldtest.run_batch([HEAP], ["break calloc", "run"] + cmds + ["info aslr"])
     no_crash(rc, err)
@@ -151,7 +151,7 @@ def copy_fixture(name, dst):
 
 def odd_path_works(path):
     rc, out, err = ldtest.run_batch([path], ["break main", "run", "bt", "vmmap",
-                                             "info proc mappings", "continue"])
+                                             "info proc maps", "continue"])
     no_crash(rc, err)
     check(rc == 0, "exit status %d, stderr %r" % (rc, err), out)
     search(r"^Breakpoint 1, main \(\) at \S*heap\.c:\d+$", out, "stop at main")
@@ -389,7 +389,7 @@ def hygiene_commands():
                  "layoutdbg: list \\x7f:", 'layoutdbg: drop: no snapshot "\\e[1mX"'):
         check([l for l in lines if l.startswith(want)], "no error line starting %r in %r"
               % (want, lines))
-    search(r"^\$1\s+\\e\[2J\s", out, "the snapshot name escaped in `snapshots`")
+    search(r"^%1\s+\\e\[2J\s", out, "the snapshot name escaped in `snapshots`")
     search(r"^Snapshot \\e\[2J of process", out, "the snapshot name escaped in `show`")
     session_went_on(out)
 
@@ -409,8 +409,8 @@ def hygiene_loaded_snapshot():
     doc["mappings"][0]["path"] = "/tmp/\x1b[31mred\nlib.so"
     doc["threads"][0]["frames"][0]["function"] = "fn\x1b[2J"
     json.dump(doc, open(f, "w"))
-    rc, out, err = ldtest.run_batch([], ["load " + f, "load " + f, "snapshots", "show $1",
-                                         "diff $1 $2", "info aslr"])
+    rc, out, err = ldtest.run_batch([], ["load " + f, "load " + f, "snapshots", "show %1",
+                                         "diff %1 %2", "info aslr"])
     no_crash(rc, err)
     no_raw_controls(out, "stdout")
     no_raw_controls(err, "stderr")
@@ -603,8 +603,8 @@ def valgrind_walkthrough():
     rc, out, err = valgrind(["break calloc", "run", "snapshot", "info proc mappings", "vmmap",
                              "info brk", "bt", "info frame", "finish", "snapshot", "diff",
                              "layout", "xinfo $rax", "info sections", "info segments",
-                             "export $1..$2 " + svg, "save $2 " + f, "load " + f,
-                             "diff $2 $3", "continue"], HEAP)
+                             "export %1..%2 " + svg, "save %2 " + f, "load " + f,
+                             "diff %2 %3", "continue"], HEAP)
     check(rc == 0, "exit status %d: %s" % (rc, err[-1000:]), out)
     search(r"^\+ added\s+0x[0-9a-f]+-0x[0-9a-f]+ rw-p\s+0x21000", out, "the walkthrough ran")
 
@@ -616,7 +616,7 @@ t.case("valgrind: the heap walkthrough (snapshots, diff, export, save/load) is c
 def valgrind_threads_and_errors():
     # (not `trace memory`: valgrind does not implement seccomp(2), which
     # layoutdbg needs to start a traced run)
-    rc, out, err = valgrind(["break marker", "run", "info threads", "snapshot", "show $1",
+    rc, out, err = valgrind(["break marker", "run", "info threads", "snapshot", "show %1",
                              "continue", "continue", "vmmap", "layout", "snapshot", "diff",
                              "continue"] + BAD + ["info aslr"], ldtest.fixture("threadsync"))
     search(r"^threads done 23 marker 11$", out, "the threaded run finished")

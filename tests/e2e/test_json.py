@@ -33,7 +33,7 @@ CMDS = [  # (command, the "command" field it must carry; None: an error document
     ("info aslr", "info aslr"), ("info sharedlibrary", "info sharedlibrary"),
     ("xinfo calloc", "xinfo"), ("info symbol calloc", "info symbol"),
     ("x/4xg $sp", "x"), ("layout", "layout"), ("snapshot", "snapshot"),
-    ("show $1", "show"), ("snapshots", "snapshots"), ("finish", "finish"),
+    ("show %1", "show"), ("snapshots", "snapshots"), ("finish", "finish"),
     ("snapshot", "snapshot"), ("diff", "diff"), ("xinfo $rax", "xinfo"),
     ("timeline", "timeline"), ("nosuchcommand", None), ("x/4xg 0", None),
     ("frame 1", "frame"), ("stepi", "stepi"), ("info line heap.c:12", "info line"),
@@ -310,7 +310,7 @@ def fields_snapshots_diff():
           % (s.get("format"), s.get("version")))
     for i, m in enumerate(s["mappings"]):
         mapping(m, "snapshot mappings[%d]" % i)
-    check(doc("show $1")["snapshot"] == s, "show $1 differs from the snapshot document")
+    check(doc("show %1")["snapshot"] == s, "show %1 differs from the snapshot document")
     d = doc("snapshots")
     for e in d["snapshots"]:
         has(e, ["id", "name", "time_ns", "pid", "mappings", "threads", "reason", "start_brk",
@@ -455,20 +455,20 @@ def save_load_round_trip():
     f = os.path.join(TMP, "s1.json")
     a = os.path.join(TMP, "a.json")
     rc, out, err = ldtest.run_batch([HEAP], ["break calloc", "run", "snapshot",
-                                             "save $1 " + f, "load " + f, "diff $1 $2",
-                                             "export $1 " + a], opts=["--json"])
+                                             "save %1 " + f, "load " + f, "diff %1 %2",
+                                             "export %1 " + a], opts=["--json"])
     check(rc == 0, "exit status %d, stderr %r" % (rc, err), out)
     docs = [json.loads(l) for l in command_lines(out)]
     check(len(docs) == 7, "%d documents" % len(docs), out)
     d = docs[5]["diff"]
-    check(d["changes"] == [], "diff $1 $2 (saved and reloaded) has changes: %r"
+    check(d["changes"] == [], "diff %%1 %%2 (saved and reloaded) has changes: %r"
           % d["changes"][:3])
     check(d["brk"]["after"] == d["brk"]["before"], "break moved in a round trip")
     saved, exported = json.load(open(f)), json.load(open(a))
     for x in (saved, exported):
         x.pop("id", None)
         x.pop("name", None)
-    check(saved == exported, "export $1 differs from the saved file beyond id/name: keys %r"
+    check(saved == exported, "export %%1 differs from the saved file beyond id/name: keys %r"
           % [k for k in saved if saved.get(k) != exported.get(k)])
     if shutil.which("jq"):
         p = subprocess.run(["jq", "-S", "del(.id, .name)", f], stdout=subprocess.PIPE,
@@ -478,20 +478,20 @@ def save_load_round_trip():
         check(p.returncode == 0 and p.stdout == q.stdout, "jq sees a difference")
 
 
-t.case("save $1 FILE; load FILE: diff $1 $2 is empty, export $1 equals FILE but for id/name",
+t.case("save %1 FILE; load FILE: diff %1 %2 is empty, export %1 equals FILE but for id/name",
        save_load_round_trip)
 
 
 def loaded_vs_live():
     f = os.path.join(TMP, "before.json")
-    _, out, err = ldtest.run_batch([HEAP], ["break calloc", "run", "snapshot", "save $1 " + f])
+    _, out, err = ldtest.run_batch([HEAP], ["break calloc", "run", "snapshot", "save %1 " + f])
     check(os.path.exists(f), "snapshot not saved: %s" % err, out)
     # a new session: the loaded snapshot against the live layout after calloc
     rc, out, err = ldtest.run_batch([HEAP], ["load " + f, "break calloc", "run", "finish",
-                                             "diff $1"])
+                                             "diff %1"])
     check(rc == 0, "exit status %d, stderr %r" % (rc, err), out)
     ldtest.search(r"^\+ added\s+0x[0-9a-f]+-0x[0-9a-f]+ rw-p\s+0x21000 \(132 KiB\)\s+\[heap\]$",
-                  out, "loaded $1 vs live: [heap] added")
+                  out, "loaded %1 vs live: [heap] added")
     ldtest.search(r"^program break: 0x[0-9a-f]+ -> 0x[0-9a-f]+ \(\+0x21000", out, "break")
 
 
@@ -526,7 +526,7 @@ def malformed_files():
     # broken copies of it
     good = os.path.join(TMP, "good-for-malformed.json")
     rc, out, err = ldtest.run_batch([HEAP], ["break calloc", "run", "snapshot",
-                                             "save $1 " + good])
+                                             "save %1 " + good])
     check(rc == 0 and os.path.exists(good), "cannot save a snapshot: %r" % err, out)
     text = open(good).read()
     rc, out, err = ldtest.run_batch([], ["load " + good, "snapshots"])
@@ -735,8 +735,8 @@ def heap_and_files():
     snap, tl = os.path.join(TMP, "hs.json"), os.path.join(TMP, "tl.json")
     cmds = ["break free", "trace memory until 1", "snapshot", "heap", "heap arenas",
             "heap bins", "heap mmapped", "heap chunk $rdi", "xinfo $rdi", "timeline 1",
-            "finish", "snapshot", "diff", "diff --heap-only", "diff --by-object $1 $2",
-            "save $1 " + snap, "export timeline " + tl]
+            "finish", "snapshot", "diff", "diff --heap-only", "diff --by-object %1 %2",
+            "save %1 " + snap, "export timeline " + tl]
     rc, out, err = ldtest.run_batch([HEAP], cmds, opts=["--json"])
     docs = documents(out)
     check(len(docs) == len(cmds), "%d documents for %d commands" % (len(docs), len(cmds)), out)

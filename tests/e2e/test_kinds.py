@@ -302,16 +302,16 @@ def diff_pages():
     html, svg = os.path.join(TMP, "d.html"), os.path.join(TMP, "d.svg")
     rc, out, err = ldtest.run_batch(
         [KINDS, d], ["break main", "run", "snapshot", "break marker", "continue", "snapshot",
-                     "export $1..$2 " + html, "export $1..$2 " + svg, "diff $1 $2"],
+                     "export %1..%2 " + html, "export %1..%2 " + svg, "diff %1 %2"],
         timeout=30)
     check(rc == 0 and err == "", "rc %d, stderr %r" % (rc, err), out)
-    search(r"^Exported \$1\.\.\$2 to %s$" % re.escape(html), out, "the export message")
+    search(r"^Exported %%1\.\.%%2 to %s$" % re.escape(html), out, "the export message")
     root = ET.parse(html).getroot()          # well-formed XML
     body = root.find("body")
     check(body.find("div/" + NS + "svg") is not None, "no diff picture in the page")
     rows = [tr for tr in body.iter("tr")][1:]
     # the mappings that changed (pages alone, "~ touched", are no row)
-    n = len(re.findall(r"^(?:[+\-]|~ (?!touched))", out[out.index("diff $1 -> $2"):], re.M))
+    n = len(re.findall(r"^(?:[+\-]|~ (?!touched))", out[out.index("diff %1 -> %2"):], re.M))
     check(len(rows) == n, "%d rows in the page, `diff` says %d changes" % (len(rows), n), out)
     check(any("/dev/zero (deleted)" in "".join(tr.itertext()) for tr in rows),
           "the page does not list the /dev/zero mapping")

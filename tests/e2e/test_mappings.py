@@ -1,25 +1,27 @@
 #!/usr/bin/env python3
-"""`info proc mappings`: gdb's table and the raw /proc/PID/maps lines that
-follow it describe the same mappings; the table equals gdb's own, byte for
-byte, at the same stop; the raw lines equal what the kernel says."""
+"""`info proc mappings`: gdb's table and nothing else, equal to gdb's own
+byte for byte (header lines too) at the same stop; `info proc maps`: the
+raw /proc/PID/maps lines alone, equal to what the kernel says, describing
+the same mappings as the table."""
 import os
+import re
 import subprocess
 import sys
 
 import ldtest
 from ldtest import check, search
 
-t = ldtest.Tap(6)
+t = ldtest.Tap(7)
 res = {}
 
 
 def table_and_raw_agree():
     rc, out, err = ldtest.run_batch([ldtest.fixture("heap")],
-                                    ["break calloc", "run", "info proc mappings"])
+                                    ["break calloc", "run", "info proc mappings",
+                                     "info proc maps"])
     check(rc == 0, "rc %d, stderr %r" % (rc, err), out)
-    pid = int(search(r"^process (\d+)$", out, "header").group(1))
+    search(r"^process (\d+)$", out, "header")
     search(r"^Mapped address spaces:$", out, "header")
-    search(r"^/proc/%d/maps" % pid, out, "raw section names the same pid")
     table = ldtest.parse_gdb_rows(ldtest.gdb_table_lines(out))
     raw = ldtest.parse_maps_lines(ldtest.raw_maps_lines(out))
     check(len(table) > 10, "only %d rows" % len(table), out)
@@ -94,6 +96,27 @@ def same_as_gdb(prog, bp):
     check(not bad, "rows differ in trailing blanks: %r" % bad[:3])
 
 
+def whole_output_is_gdbs():
+    """The command's whole text is gdb's: `process N`, `Mapped address
+    spaces:`, a blank line, the header and the rows; nothing after them."""
+    if not ldtest.gdb_available():
+        raise ldtest.Skip("gdb is not installed")
+    prog = ldtest.fixture("heap")
+    g = gdb_table(prog, "write")
+    rc, out, err = ldtest.run_batch([prog], ["break write", "run", "info proc mappings"])
+    check(rc == 0, "rc %d, stderr %r" % (rc, err), out)
+
+    def from_process(text):
+        lines = text.rstrip("\n").splitlines()
+        start = [i for i, l in enumerate(lines) if re.match(r"^process \d+$", l)]
+        check(start, "no `process N` line", text)
+        return ["process N"] + lines[start[0] + 1:]
+    mine, theirs = from_process(out), from_process(g)
+    check(mine == theirs, "not gdb's output:\n--- gdb ---\n%s\n--- layoutdbg ---\n%s"
+          % ("\n".join(theirs), "\n".join(mine)))
+
+
+t.case("info proc mappings prints gdb's lines and nothing more", whole_output_is_gdbs)
 t.case("rows equal gdb's at the first `break write` stop (heap)", same_as_gdb, "heap", "write")
 t.case("rows equal gdb's at the first `break depth` stop (recurse)",
        same_as_gdb, "recurse", "depth")
@@ -103,7 +126,7 @@ def raw_equals_kernel():
     with ldtest.Waiter() as w:
         before = ldtest.read_maps(w.pid)
         rc, out, err = ldtest.run_batch(["-p", str(w.pid)],
-                                        ["info proc mappings", "detach"])
+                                        ["info proc mappings", "info proc maps", "detach"])
         check(rc == 0, "rc %d, stderr %r" % (rc, err), out)
         # The waiter is blocked in read(): its maps cannot change; read the
         # truth once layoutdbg has let go of it.

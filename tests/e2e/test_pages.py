@@ -93,10 +93,10 @@ def session():
     try:
         for i in range(5):
             st.next_stop(i == 0)
-        diffs = [st.diff("$%d" % i, "$%d" % (i + 1)) for i in range(1, 5)]
-        st.s.send("show $2")
+        diffs = [st.diff("%%%d" % i, "%%%d" % (i + 1)) for i in range(1, 5)]
+        st.s.send("show %2")
         st.show = st.doc("show")["snapshot"]
-        st.s.send("diff --by-object $1 $2")
+        st.s.send("diff --by-object %1 %2")
         st.objdiff = st.doc("diff")["by_object"]
         st.s.send("kill")
         st.s.finish()
@@ -189,20 +189,20 @@ def touched_pages():
     check(all(d["pages"] for d in diffs), "a diff without page counts")
     c = entries(diffs[0], anon)
     check(len(c) == 1 and c[0]["kind"] == "touched",
-          "$1 -> $2: the anonymous mapping is not 'touched': %r" % c)
+          "%%1 -> %%2: the anonymous mapping is not 'touched': %r" % c)
     dl = c[0]["pages_delta"]
     check(dl["rss"] == 16 * PG and dl["private_dirty"] == 16 * PG,
-          "$1 -> $2: rss/private dirty delta %r, the fixture touched 16 pages" % dl)
+          "%%1 -> %%2: rss/private dirty delta %r, the fixture touched 16 pages" % dl)
     # mlock splits the mapping: the pieces' counts add up
     pieces = in_range(diffs[1], anon, anon + 64 * PG)
     check(len(pieces) == 2 and all(p["kind"] == "split" for p in pieces),
-          "$2 -> $3: mlock should split the mapping in two: %r" % pieces)
+          "%%2 -> %%3: mlock should split the mapping in two: %r" % pieces)
     after = sum(p["pages_after"]["rss"] for p in pieces)
     check(after - pieces[0]["pages_before"]["rss"] == -4 * PG,
-          "$2 -> $3: MADV_DONTNEED of 4 pages: rss %d -> %d" %
+          "%%2 -> %%3: MADV_DONTNEED of 4 pages: rss %d -> %d" %
           (pieces[0]["pages_before"]["rss"], after))
     check(pieces[0]["pages_after"]["locked"] == 4 * PG and
-          pieces[1]["pages_after"]["locked"] == 0, "$3: 4 pages locked: %r" % pieces)
+          pieces[1]["pages_after"]["locked"] == 0, "%%3: 4 pages locked: %r" % pieces)
 
 
 t.case("diff: 16 touched pages, then 4 dropped and 4 locked, as the fixture counts",
@@ -214,21 +214,21 @@ def file_and_fork():
     f = int(st.truth[3][3], 16)
     c = entries(diffs[2], f)
     check(len(c) == 1 and c[0]["kind"] == "added",
-          "$3 -> $4: the file mapping is not added: %r" % c)
+          "%%3 -> %%4: the file mapping is not added: %r" % c)
     pa = c[0]["pages_after"]
     check(pa["rss"] == 4 * PG and pa["private_dirty"] == PG and pa["anonymous"] == PG
           and pa["private_clean"] == 3 * PG,
-          "$4: 4 file pages read, one written (copied, dirty): %r" % pa)
+          "%%4: 4 file pages read, one written (copied, dirty): %r" % pa)
     # the fixture's 12 resident pages become shared with the child (the
     # thread's TLS, merged into the same mapping, may be copied by it)
     anon = st.truth[0][1]
     pieces = in_range(diffs[3], anon, anon + 64 * PG)
     check(len(pieces) == 2 and all(p["kind"] == "touched" for p in pieces),
-          "$4 -> $5: both pieces touched: %r" % pieces)
+          "%%4 -> %%5: both pieces touched: %r" % pieces)
     shared = sum(p["pages_after"]["shared_dirty"] for p in pieces)
     check(shared >= 12 * PG and pieces[0]["pages_after"]["pss"] * 2 ==
           pieces[0]["pages_before"]["pss"],
-          "$4 -> $5: after fork the resident pages are shared, Pss halves: %r" % pieces)
+          "%%4 -> %%5: after fork the resident pages are shared, Pss halves: %r" % pieces)
 
 
 t.case("diff: a privately mapped file written once, then fork shares the pages",
@@ -327,8 +327,8 @@ def picture():
     svg = os.path.join(tmp, "p.svg")
     page = os.path.join(tmp, "p.html")
     rc, out, err = ldtest.run_batch([PROG], ["break marker", "run", "continue", "snapshot",
-                                             "export $1 %s --pages" % svg,
-                                             "export $1 %s" % page, "info proc smaps"])
+                                             "export %%1 %s --pages" % svg,
+                                             "export %%1 %s" % page, "info proc smaps"])
     check(rc == 0, "export failed: %s" % err, out)
     anon = int(ldtest.search(r"^step 2 anon (0x[0-9a-f]+)", out).group(1), 16)
     rss = int(ldtest.search(r"^ *%x rw-p 00000000 00:00 +0 +\d+ +(\d+) " % anon, out,
@@ -370,25 +370,25 @@ def show_and_by_object():
     truth = st.smaps[1][1]   # /proc/PID/smaps at the second stop
     m = [x for x in st.show["mappings"]
          if int(x["start_hex"], 16) <= anon < int(x["end_hex"], 16)]
-    check(len(m) == 1, "show $2: no mapping holds 0x%x" % anon)
+    check(len(m) == 1, "show %%2: no mapping holds 0x%x" % anon)
     start = int(m[0]["start_hex"], 16)
     check(m[0]["pages"]["rss"] == truth[start]["Rss"] * 1024 and
           m[0]["pages"]["private_dirty"] == truth[start]["Private_Dirty"] * 1024 and
           m[0]["pages"]["rss"] >= st.truth[1][2] * PG,
-          "show $2: 0x%x's pages %r, smaps %r, the fixture's %d pages"
+          "show %%2: 0x%x's pages %r, smaps %r, the fixture's %d pages"
           % (start, m[0]["pages"], truth[start], st.truth[1][2]))
     check(all(x["pages"]["rss"] == truth[int(x["start_hex"], 16)]["Rss"] * 1024
-              for x in st.show["mappings"]), "show $2: rss differs from smaps")
+              for x in st.show["mappings"]), "show %2: rss differs from smaps")
     d = st.objdiff
     check(d["pages"], "diff --by-object without page counts: %r" % d)
     touched = [c for c in d["changes"] if c["kind"] == "touched" and
                c["pages_delta"]["rss"] == 16 * PG and
                c["pages_delta"]["private_dirty"] == 16 * PG]
     check(len(touched) == 1 and touched[0]["key"].startswith("anonymous #"),
-          "diff --by-object $1 $2: no touched anonymous mapping of +16 pages: %r"
+          "diff --by-object %%1 %%2: no touched anonymous mapping of +16 pages: %r"
           % d["changes"])
     rc, out, err = ldtest.run_batch([PROG], ["break marker", "run", "snapshot", "continue",
-                                             "snapshot", "show $2", "diff --by-object $1 $2"])
+                                             "snapshot", "show %2", "diff --by-object %1 %2"])
     check(rc == 0, "exit %d: %s" % (rc, err), out)
     a2 = int(ldtest.search(r"^step 2 anon (0x[0-9a-f]+) resident (\d+)", out).group(1), 16)
     m = ldtest.search(r"^\s+0x([0-9a-f]+)\s+0x([0-9a-f]+)\s+0x[0-9a-f]+\s+0x0\s+rw-p\s+"
@@ -411,8 +411,8 @@ t.case("show and diff --by-object carry page counts (JSON and text)", show_and_b
 def by_object_no_pages():
     ldtest.ptrace_probe()
     rc, out, err = ldtest.run_batch([PROG], ["set snapshot-pages off", "break marker", "run",
-                                             "snapshot", "continue", "snapshot", "show $2",
-                                             "diff --by-object $1 $2"])
+                                             "snapshot", "continue", "snapshot", "show %2",
+                                             "diff --by-object %1 %2"])
     check(rc == 0, "exit %d: %s" % (rc, err), out)
     check("Resident" not in out and "touched" not in out and "rss" not in out,
           "snapshot-pages off: show and diff --by-object still show pages", out)
@@ -473,7 +473,7 @@ def unprivileged():
     ldtest.search(r"^  page      0x[0-9a-f]+: present, anonymous.*; PFN hidden "
                   r"\(needs CAP_SYS_ADMIN\)$", out, "xinfo as a plain user")
     check("PFN 0x" not in out, "a PFN shown without privilege", out)
-    ldtest.search(r"^Snapshot \$1: ", out, "the snapshot as a plain user")
+    ldtest.search(r"^Snapshot %1: ", out, "the snapshot as a plain user")
     x = [json.loads(l) for l in js.splitlines() if l.startswith('{"command":"xinfo"')]
     check(len(x) == 1 and x[0]["page"]["present"] and "pfn" not in x[0]["page"],
           "xinfo --json as a plain user: %r" % x, js)

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Pictures: `export $2 a.svg`, `export $1..$2 d.svg` and `export $2 a.html`
+"""Pictures: `export %2 a.svg`, `export %1..%2 d.svg` and `export %2 a.html`
 are well-formed XML naming [heap], libc.so.6 and the program break; the
 diff picture marks the heap as added.  Rendered in headless Chromium (when
 it is installed; otherwise those cases are skipped, never passed) the
@@ -31,8 +31,8 @@ def exported():
         a_svg, d_svg, a_html = (os.path.join(TMP, n) for n in ("a.svg", "d.svg", "a.html"))
         rc, out, err = ldtest.run_batch([ldtest.fixture("heap")],
                                         ["break calloc", "run", "snapshot", "finish",
-                                         "snapshot", "export $2 " + a_svg,
-                                         "export $1..$2 " + d_svg, "export $2 " + a_html])
+                                         "snapshot", "export %2 " + a_svg,
+                                         "export %1..%2 " + d_svg, "export %2 " + a_html])
         check(rc == 0, "exit status %d, stderr %r" % (rc, err), out)
         for f in (a_svg, d_svg, a_html):
             check(os.path.getsize(f) > 1000, "%s is (almost) empty" % f, out)
@@ -64,7 +64,7 @@ def svg_ok():
           "the heap's addresses are not drawn")
 
 
-t.case("export $2 a.svg: well-formed SVG with [heap], libc.so.6, program break", svg_ok)
+t.case("export %2 a.svg: well-formed SVG with [heap], libc.so.6, program break", svg_ok)
 
 
 def diff_svg_ok():
@@ -76,7 +76,7 @@ def diff_svg_ok():
           % added[0].toxml()[:300])
 
 
-t.case("export $1..$2 d.svg: well-formed, the heap marked `added`", diff_svg_ok)
+t.case("export %1..%2 d.svg: well-formed, the heap marked `added`", diff_svg_ok)
 
 
 def html_ok():
@@ -86,7 +86,7 @@ def html_ok():
           "the page is not self-contained (loads a remote resource)")
 
 
-t.case("export $2 a.html: well-formed, self-contained, with the labels", html_ok)
+t.case("export %2 a.html: well-formed, self-contained, with the labels", html_ok)
 
 
 # ------------------------------------------------------------ geometry
@@ -342,7 +342,7 @@ t.case("the PNG decoder used to judge renders decodes all five filters", png_dec
 def exports_refuse_unknown_type():
     rc, out, err = ldtest.run_batch([ldtest.fixture("heap")],
                                     ["break calloc", "run", "snapshot",
-                                     "export $1 " + os.path.join(TMP, "x.png")])
+                                     "export %1 " + os.path.join(TMP, "x.png")])
     check(rc == 1 and re.match(r"^layoutdbg: export[^\n]*: .*\n$", err),
           "want one `layoutdbg: export ...` error line: %r" % err)
     check(not os.path.exists(os.path.join(TMP, "x.png")), "a .png file was written")

@@ -13,7 +13,7 @@ PROMPT = r"\(layoutdbg\) "
 HEAP = ldtest.fixture("heap")
 WAITER = ldtest.fixture("waiter")
 
-t = ldtest.Tap(13)
+t = ldtest.Tap(14)
 
 
 def at_prompt(p):
@@ -97,6 +97,43 @@ def complete_info_sub():
 
 
 t.case("tab completes 'info pr' to 'info proc'", complete_info_sub)
+
+
+def complete_settings_and_snapshots():
+    with Pty([HEAP]) as p:
+        run_to_main(p)
+        at_prompt(p)
+        p.send("set step-em\t")         # the settings table, as `set` sees it
+        p.expect(r"\bset step-emulation $")
+        p.send("off\r")
+        p.expect(PROMPT)
+        p.send("show col\t\t")          # color has no `show`: nothing offered
+        p.send("\x03")
+        p.expect(PROMPT)
+        p.send("show cpu\t")
+        p.expect(r"\bshow cpu-pinning $")
+        p.send("\r")
+        p.expect(r"one CPU .* is on\.")
+        p.expect(PROMPT)
+        p.sendline("snapshot before")
+        p.expect(PROMPT)
+        p.send("show bef\t")            # a snapshot's name
+        p.expect(r"\bshow before $")
+        p.send("\x03")
+        p.expect(PROMPT)
+        p.send("drop bef\t")             # after drop too
+        p.expect(r"\bdrop before $")
+        p.send("\r")
+        p.expect(PROMPT)
+        p.sendline("show step-emulation")
+        p.expect(r"is off\.")
+        p.expect(PROMPT)
+        p.sendline("quit")
+        check(p.wait() == 0, "quit exit status")
+
+
+t.case("tab completes settings after set and show, snapshot names after show and drop",
+       complete_settings_and_snapshots)
 
 
 def complete_symbols():

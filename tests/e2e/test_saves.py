@@ -26,14 +26,14 @@ os.chmod(TMP, 0o755)
 SNAP = os.path.join(TMP, "snap.json")
 PRECIOUS = "precious data\n"
 # every way of writing a file: (command, extension)
-WRITERS = [("save $1 %s", "json"), ("export $1 %s", "json"), ("export $1 %s", "svg"),
-           ("export $1 %s", "html"), ("export $1..$1 %s", "json"), ("export $1..$1 %s", "svg")]
+WRITERS = [("save %%1 %s", "json"), ("export %%1 %s", "json"), ("export %%1 %s", "svg"),
+           ("export %%1 %s", "html"), ("export %%1..%%1 %s", "json"), ("export %%1..%%1 %s", "svg")]
 
 
 def make_snapshot():
     if not os.path.exists(SNAP):
         rc, out, err = ldtest.run_batch([HEAP], ["break main", "run", "snapshot",
-                                                 "save $1 " + SNAP])
+                                                 "save %1 " + SNAP])
         check(rc == 0 and os.path.exists(SNAP), "could not make a snapshot: %s" % err)
 
 
@@ -133,7 +133,7 @@ def forced_symlink():
     precious(target)
     link = os.path.join(d, "link.json")
     os.symlink(target, link)
-    rc, out, err = session(["save --force $1 " + link, "export --force $1 " + link])
+    rc, out, err = session(["save --force %1 " + link, "export --force %1 " + link])
     check(rc == 0 and not err, "exit %d, %r" % (rc, err))
     check(os.path.islink(link) and '"format": "layoutdbg-' in open(target).read(),
           "--force did not write the link's target")
@@ -152,10 +152,10 @@ def devices_and_fifos():
         one_error(rc, err, r"^layoutdbg: %s:? %s: is a FIFO \(--force writes to it\)$"
                   % (cmd.split()[0], re.escape(fifo)))
         check(stat.S_ISFIFO(os.stat(fifo).st_mode), "the FIFO was replaced")
-    rc, out, err = session(["save $1 /dev/null"])
+    rc, out, err = session(["save %1 /dev/null"])
     one_error(rc, err, r"^layoutdbg: save: /dev/null: is a character device \(--force "
               r"writes to it\)$")
-    rc, out, err = session(["save --force $1 /dev/null"])
+    rc, out, err = session(["save --force %1 /dev/null"])
     check(rc == 0 and not err, "--force onto /dev/null: exit %d, %r" % (rc, err))
     check(stat.S_ISCHR(os.stat("/dev/null").st_mode), "/dev/null was replaced")
     check(not leftovers(d), "temporary files left: %r" % leftovers(d))
@@ -255,12 +255,12 @@ def unsafe_directory():
     os.chown(d, 65534, 65534)
     os.chmod(d, 0o777)
     p = os.path.join(d, "out.json")
-    rc, out, err = session(["save $1 " + p])
+    rc, out, err = session(["save %1 " + p])
     one_error(rc, err, r"^layoutdbg: save: %s: the directory is \S+'s \(uid 65534\) and "
               r"writable by others \(mode 0777\); --force writes there anyway$"
               % re.escape(p))
     check(not os.path.exists(p), "written anyway")
-    rc, out, err = session(["save --force $1 " + p])
+    rc, out, err = session(["save --force %1 " + p])
     check(rc == 0 and os.path.exists(p), "--force did not write: %r" % err)
 
 
@@ -285,7 +285,7 @@ t.case("an export that cannot be written says why (not `Input/output error`)", r
 
 def directory_path():
     d = fresh_dir("isdir")
-    rc, out, err = session(["save $1 " + d])
+    rc, out, err = session(["save %1 " + d])
     one_error(rc, err, r"^layoutdbg: save: %s: Is a directory$" % re.escape(d))
 
 
@@ -295,7 +295,7 @@ t.case("a directory as the path: `Is a directory`", directory_path)
 def escaped_names():
     d = fresh_dir("names")
     p = os.path.join(d, "evil\x1b[2J\nname.json")
-    rc, out, err = session(["save $1 " + p])
+    rc, out, err = session(["save %1 " + p])
     check(rc == 0 and "\x1b" not in out and "evil\\e[2J\\nname.json" in out,
           "the file name reached the terminal raw: %r" % out)
     rc, out, err = session(["load " + p, "snapshots"])

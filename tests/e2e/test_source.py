@@ -60,7 +60,7 @@ def seed_sequence():
     search(r"^Breakpoint 1, main \(\) at \S*heap\.c:%d$" % CALLOC_LINE, out, "stop line")
     search(src_line_re("heap.c", CALLOC_LINE), out, "source text of the calloc line")
     search(src_line_re("heap.c", CALLOC_LINE + 1), out, "`next` shows the following line")
-    m = search(r"^diff \$1 -> \$2 \(process \d+\)\n\+ added\s+(0x[0-9a-f]+)-(0x[0-9a-f]+) "
+    m = search(r"^diff %1 -> %2 \(process \d+\)\n\+ added\s+(0x[0-9a-f]+)-(0x[0-9a-f]+) "
                r"rw-p\s+0x21000 \(132 KiB\)\s+\[heap\]$", out, "diff: [heap] added")
     check(int(m.group(2), 16) - int(m.group(1), 16) == 0x21000, "heap size", out)
     search(r"^program break: 0x[0-9a-f]+ -> 0x[0-9a-f]+ \(\+0x21000 \(132 KiB\)\)$", out,

@@ -13,7 +13,7 @@ from ldtest import check, search
 
 t = ldtest.Tap(9)
 
-SCENARIO = ["break marker", "run", "info threads", "snapshot", "show $1",
+SCENARIO = ["break marker", "run", "info threads", "snapshot", "show %1",
             "info registers rdi", "continue", "info registers rdi", "continue",
             "info registers rdi", "info breakpoints", "continue"]
 STOP = re.compile(r"^Breakpoint 1, marker \(\) at \S*threads\w*\.c:\d+$", re.M)
@@ -60,7 +60,7 @@ def check_stop_sequence(out, want_threads_at_first=True):
 
 def check_info_threads(out, prog="threadsync"):
     first = stops(out)[0]
-    pid = int(search(r"^Snapshot \$1 of process (\d+)", out, "show $1 header").group(1))
+    pid = int(search(r"^Snapshot %1 of process (\d+)", out, "show %1 header").group(1))
     hdr = search(r"^  Id   Target Id\s+Frame$", out, "info threads header")
     rows = []
     for l in out[hdr.end() + 1:].splitlines():
@@ -80,11 +80,11 @@ def check_info_threads(out, prog="threadsync"):
 
 
 def check_snapshot(out, rows):
-    search(r"^Snapshot \$1: \d+ mappings, 3 threads,", out, "snapshot summary")
-    show = out[out.index("Snapshot $1 of process"):]
+    search(r"^Snapshot %1: \d+ mappings, 3 threads,", out, "snapshot summary")
+    show = out[out.index("Snapshot %1 of process"):]
     for _, num, lwp, _ in rows:
         m = search(r"^Thread %d \(LWP %d\): (\d+) frames?$" % (num, lwp), show,
-                   "show $1: thread %d" % num)
+                   "show %%1: thread %d" % num)
         check(int(m.group(1)) >= 1, "thread %d has no frames" % num, out)
     # both workers are in marker(), called from worker()
     check(len(re.findall(r"^#0\s+0x[0-9a-f]+ in marker \(\)", show, re.M)) >= 1,
@@ -123,7 +123,7 @@ def case_snapshot():
     check_snapshot(out, check_info_threads(out))
 
 
-t.case("snapshot at the first stop holds 3 threads; show $1 prints each `Thread N (LWP`",
+t.case("snapshot at the first stop holds 3 threads; show %1 prints each `Thread N (LWP`",
        case_snapshot)
 
 

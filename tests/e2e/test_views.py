@@ -157,7 +157,7 @@ t.case("info segments: program headers and section-to-segment mapping equal read
 
 
 def relro_two_mappings():
-    _, out, _ = batch([HEAP], ["break calloc", "run", "info segments", "info proc mappings"])
+    _, out, _ = batch([HEAP], ["break calloc", "run", "info segments", "info proc maps"])
     # the GNU_RELRO start and the LOAD that holds it (program header table)
     hdr = [l for l in out.splitlines()
            if re.match(r"^  (LOAD|GNU_RELRO)\s+0x", l)]
@@ -193,7 +193,7 @@ t.case("info segments at run time: the RELRO LOAD segment is two live mappings r
 
 def vmmap_kinds():
     _, out, _ = batch([HEAP], ["break calloc", "run", "finish", "vmmap",
-                               "info proc mappings"])
+                               "info proc maps"])
     rows = vmmap_rows(out)
     truth = ldtest.parse_maps_lines(ldtest.raw_maps_lines(out))
     check([(r["start"], r["end"], r["perms"]) for r in rows] ==

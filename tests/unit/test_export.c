@@ -362,7 +362,7 @@ static bool t_name_kept(void)
 	j = ld_snapshot_to_json(seed_before(&ss));
 	ok = ld_snapshot_from_json(j, &ss, &back, err, sizeof err) == 0 &&
 	     !strcmp(back->name, "before") && back->id == 2 &&
-	     ld_snapshot_find(&ss, "$2") == back;
+	     ld_snapshot_find(&ss, "%2") == back;
 	json_decref(j);
 	ld_snapshots_release(&ss);
 	return ok;
@@ -955,8 +955,8 @@ static bool t_diff_svg(void)
 	     strstr(svg, "1 added, 0 removed, 0 changed") &&
 	     strstr(svg, "program break 0x555555559000 \xe2\x86\x92 "
 		    "0x55555557a000 (+132 KiB)") &&
-	     strstr(svg, "A: snapshot $1 (before)") &&
-	     strstr(svg, "B: snapshot $2") && well_formed(path);
+	     strstr(svg, "A: snapshot %1 (before)") &&
+	     strstr(svg, "B: snapshot %2") && well_formed(path);
 	free(svg);
 	ld_snapshots_release(&ss);
 	return ok;
