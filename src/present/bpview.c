@@ -45,9 +45,12 @@ void ld_show_layout_catch(const struct ld_bp *bp)
 
 void ld_show_ignore(unsigned long num, unsigned long count)
 {
-	if (count)
+	/* gdb's three sentences (breakpoint.c, map_breakpoint_number) */
+	if (count > 1)
 		ld_out("Will ignore next %lu crossings of breakpoint %lu.\n", count,
 		       num);
+	else if (count == 1)
+		ld_out("Will ignore next crossing of breakpoint %lu.\n", num);
 	else
 		ld_out("Will stop next time breakpoint %lu is reached.\n", num);
 }

@@ -279,9 +279,13 @@ static void text_note(const struct ld_note *n)
 		ld_out("process %d is executing new program: %s\n", (int)n->pid,
 		       n->text ? n->text : "?");
 		break;
-	case LD_NOTE_IGNORE:
-		ld_out("Will ignore next %lu crossings of breakpoint %d.  "
-		       "Continuing.\n", n->count, n->num);
+	case LD_NOTE_IGNORE:	/* gdb's set_ignore_count, then "Continuing." */
+		if (n->count == 1)
+			ld_out("Will ignore next crossing of breakpoint %d.  "
+			       "Continuing.\n", n->num);
+		else
+			ld_out("Will ignore next %lu crossings of breakpoint %d.  "
+			       "Continuing.\n", n->count, n->num);
 		break;
 	case LD_NOTE_FINISH_FROM:
 		ld_out("Run till exit from #%lu  %s\n", n->count,

@@ -30,6 +30,28 @@ static char *out(const char *fmt, ...)
 	return buf;
 }
 
+/* The edges of the C1 range (U+0080..U+009F escaped, U+00A0 shown) and
+ * UTF-8 as strict as jansson: an overlong form is no character (JSON
+ * output would be refused whole), the shortest form of U+0800 and
+ * U+10000 is one. */
+static bool t_utf8_edges(void)
+{
+	char s[] = "a\xe0\x80\xaf" "b" "\xf0\x80\x80\xaf";
+	uint32_t cp = 0;
+
+	CHECK(!strcmp(out("<%s>", "\xc2\x80"), "<\\xc2\\x80>"));
+	CHECK(!strcmp(out("<%s>", "\xc2\x9f"), "<\\xc2\\x9f>"));
+	CHECK(!strcmp(out("<%s>", "\xc2\xa0"), "<\xc2\xa0>"));
+	CHECK(ld_utf8_seq((const unsigned char *)"\xe0\x80\xaf", 3, &cp) == 0);
+	CHECK(ld_utf8_seq((const unsigned char *)"\xf0\x80\x80\xaf", 4, &cp) == 0);
+	CHECK(ld_utf8_seq((const unsigned char *)"\xe0\xa0\x80", 3, &cp) == 3 && cp == 0x800);
+	CHECK(ld_utf8_seq((const unsigned char *)"\xf0\x90\x80\x80", 4, &cp) == 4 &&
+	      cp == 0x10000);
+	ld_utf8_fix(s);
+	CHECK(!strcmp(s, "a???b????"));
+	return true;
+}
+
 static bool t_like_printf(void)
 {
 	char want[256];
@@ -155,6 +177,8 @@ int main(void)
 {
 	run("ld_fout prints numbers, widths and precisions as printf does", t_like_printf);
 	run("%s and %c text is escaped; colour codes and the format pass", t_escaped);
+	run("C1 from U+0080 to U+009F escaped, U+00A0 shown; overlong UTF-8 refused",
+	    t_utf8_edges);
 	run("errors: a long one keeps its end; FILE:LINE inside a command file", t_errors);
 	run("ld_shorten keeps head and tail", t_shorten);
 	run("ld_human_size: bytes below 1024, then KiB, MiB... from exactly 1024",

@@ -169,6 +169,13 @@ static bool sigactions(void)
 	EXPECT(dec_ret(13, 0, 33, 0, 0x5000, 8),
 	       "rt_sigaction(SIGRT_1, NULL, {sa_handler=SIG_IGN, sa_mask=~[RTMIN RT_1], "
 	       "sa_flags=0}, 8)");
+	/* the last real-time signal, 64, is SIGRT_32 (strace); 65 is none */
+	act[3] = 1ULL << 63;
+	map_at(0x8000, act, sizeof act);
+	EXPECT(dec(13, 64, 0x8000, 0, 8, 0, 0),
+	       "rt_sigaction(SIGRT_32, {sa_handler=0x555555555289, sa_mask=[RT_32], "
+	       "sa_flags=SA_RESTORER|SA_RESTART, sa_restorer=0x7ffff7e0e050}, NULL, 8)");
+	EXPECT(dec(13, 65, 0, 0, 8, 0, 0), "rt_sigaction(65, NULL, NULL, 8)");
 	return true;
 }
 
