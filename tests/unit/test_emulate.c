@@ -74,6 +74,10 @@ int main(void)
 	ok(ld_emulate((const uint8_t *)"\x8b\x45\xfc", 3, &r, &mem) == 3 &&
 	   r.rax == 0x04030201, "mov -0x4(%%rbp),%%eax zero-extends");
 	r = fresh();
+	wr(base + 176, "\x11\x22\x33\x44\x55\x66\x77\x88", 8, NULL);
+	ok(ld_emulate((const uint8_t *)"\x48\x8b\x45\xf0", 4, &r, &mem) == 4 &&
+	   r.rax == 0x8877665544332211ULL, "mov -0x10(%%rbp),%%rax loads all 8 bytes");
+	r = fresh();
 	ok(ld_emulate((const uint8_t *)"\xf3\x0f\x1e\xfa", 4, &r, &mem) == 4 &&
 	   r.rip == 0x1004, "endbr64");
 	r = fresh();
