@@ -279,6 +279,20 @@ static int load_interp(struct ld_elf *e, char *err, size_t len)
 
 /* ---- section headers ------------------------------------------------------ */
 
+/* A compressed section starts with an Elf64_Chdr giving its size once
+ * inflated.  A Chdr libelf rejects (unknown ch_type, truncated) leaves
+ * the file size: the listing stays usable, as readelf's does. */
+static void read_chdr(Elf_Scn *scn, struct ld_section *s)
+{
+	GElf_Chdr ch;
+
+	if (!(s->flags & SHF_COMPRESSED) || s->type == SHT_NOBITS)
+		return;
+	s->compressed = true;
+	if (gelf_getchdr(scn, &ch))
+		s->data_size = ch.ch_size;
+}
+
 static int read_shdrs(struct ld_elf *e, size_t n, char *err, size_t len)
 {
 	GElf_Shdr sh;
@@ -297,7 +311,8 @@ static int read_shdrs(struct ld_elf *e, size_t n, char *err, size_t len)
 			.index = (unsigned)i, .type = sh.sh_type,
 			.flags = sh.sh_flags, .addr = sh.sh_addr,
 			.size = sh.sh_size, .offset = sh.sh_offset,
-			.align = sh.sh_addralign };
+			.align = sh.sh_addralign, .data_size = sh.sh_size };
+		read_chdr(scn, &e->sections[i]);
 	}
 	e->nsections = n;
 	return 0;
