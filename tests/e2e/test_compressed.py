@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Compressed debug sections (SHF_COMPRESSED, `gcc -gz`, `objcopy
 --compress-debug-sections`): the heap fixture with zlib-compressed DWARF
-(build/fixtures/heap-gz).  `info sections` shows each section's
+(build/fixtures/heap-gz; heap-zgnu has the older GNU .zdebug_* form).  `info sections` shows each section's
 uncompressed size, as gdb's `maintenance info sections` does and as the
 Chdr says (readelf -t); --json gives both sizes and a `compressed` flag;
 line tables are read through the compressed .debug_line (`info line`,
@@ -15,14 +15,15 @@ import sys
 import ldtest
 from ldtest import check
 
-t = ldtest.Tap(5)
+t = ldtest.Tap(8)
 GZ = ldtest.fixture("heap-gz")
+ZGNU = ldtest.fixture("heap-zgnu")
 HEAP = ldtest.fixture("heap")
 LINE = 12   # heap.c: the calloc call
 
 
-def need_fixture():
-    if not os.path.exists(GZ):
+def need_fixture(path=GZ):
+    if not os.path.exists(path):
         raise ldtest.Skip("no objcopy here: heap-gz was not built")
     if not ldtest.readelf_available():
         raise ldtest.Skip("readelf is not installed")
@@ -81,24 +82,26 @@ t.case("info sections: a compressed section's size is the Chdr's ch_size (readel
        sizes_equal_chdr)
 
 
-def rows_equal_gdb():
-    need_fixture()
+def rows_equal_gdb(prog):
+    need_fixture(prog)
     if not ldtest.gdb_available():
         raise ldtest.Skip("gdb is not installed")
     e = ldtest.env({"DEBUGINFOD_URLS": ""})
     g = subprocess.run(["gdb", "-nx", "-q", "-batch", "-ex", "maintenance info sections",
-                        GZ], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                        prog], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                        stderr=subprocess.STDOUT, env=e, timeout=60).stdout.decode()
-    _, out, _ = ldtest.run_batch([GZ], ["info sections"])
+    _, out, _ = ldtest.run_batch([prog], ["info sections"])
     gd, ld = rows(g), rows(out)
-    debug = [n for n in gd if n.startswith(".debug_")]
+    debug = [n for n in gd if re.match(r"^\.z?debug_", n)]
     check(len(debug) >= 4, "gdb lists no .debug_* sections", g)
     bad = ["%s: gdb %r, layoutdbg %r" % (n, gd[n], ld.get(n)) for n in debug
            if gd[n] != ld.get(n)]
     check(not bad, "rows differ from gdb's:\n" + "\n".join(bad), out)
 
 
-t.case("info sections: .debug_* rows equal gdb's maintenance info sections", rows_equal_gdb)
+for p in (GZ, ZGNU):
+    t.case("info sections on %s: .debug_* rows equal gdb's maintenance info sections"
+           % os.path.basename(p), rows_equal_gdb, p)
 
 
 def json_sizes():
@@ -120,29 +123,31 @@ t.case("--json info sections: size uncompressed, file_size as in the file, compr
        json_sizes)
 
 
-def info_line_same():
-    need_fixture()
+def info_line_same(prog):
+    need_fixture(prog)
     cmd = ["info line heap.c:%d" % LINE]
-    _, gz, err = ldtest.run_batch([GZ], cmd)
+    _, gz, err = ldtest.run_batch([prog], cmd)
     _, plain, _ = ldtest.run_batch([HEAP], cmd)
     check(re.search(r"^Line %d of \".*heap\.c\" starts at address 0x[0-9a-f]+ <main\+\d+>"
                     % LINE, gz, re.M), "no line table through .debug_line: " + err, gz)
-    check(gz == plain, "heap-gz and heap disagree:\n%s\n%s" % (gz, plain))
+    check(gz == plain, "%s and heap disagree:\n%s\n%s" % (os.path.basename(prog), gz, plain))
 
 
-t.case("info line heap.c:12 reads the compressed .debug_line, same answer as uncompressed",
-       info_line_same)
+for p in (GZ, ZGNU):
+    t.case("info line heap.c:12 on %s reads the compressed line table, same answer "
+           "as uncompressed" % os.path.basename(p), info_line_same, p)
 
 
-def break_line_runs():
-    need_fixture()
-    rc, out, err = ldtest.run_batch([GZ], ["break heap.c:%d" % LINE, "run", "bt 1"])
+def break_line_runs(prog):
+    need_fixture(prog)
+    rc, out, err = ldtest.run_batch([prog], ["break heap.c:%d" % LINE, "run", "bt 1"])
     check(rc == 0, "exit %d: %s" % (rc, err), out)
     check(re.search(r"^Breakpoint 1, main \(\) at .*heap\.c:%d$" % LINE, out, re.M),
           "did not stop at heap.c:%d" % LINE, out)
 
 
-t.case("break heap.c:12 + run stops there (DWARF lines from compressed sections)",
-       break_line_runs)
+for p in (GZ, ZGNU):
+    t.case("break heap.c:12 + run on %s stops there (DWARF lines from compressed sections)"
+           % os.path.basename(p), break_line_runs, p)
 
 sys.exit(t.done())
