@@ -116,10 +116,10 @@ static struct ld_session *live_session(void)
 		ld_execute(&live, "set cpu-pinning off");
 		live_ready = true;
 	}
-	if (!live.proc) {
+	if (!live.live.proc) {
 		ld_execute(&live, "delete");
 		if (ld_execute(&live, "break calloc") < 0 || ld_execute(&live, "run") < 0 ||
-		    !live.proc)
+		    !live.live.proc)
 			return NULL;
 	}
 	return &live;
@@ -130,8 +130,8 @@ static void live_reset(struct ld_session *s)
 {
 	ld_execute(s, "delete");
 	ld_execute(s, "break calloc");
-	ld_snapshots_release(&s->snaps);
-	ld_snapshots_init(&s->snaps);
+	ld_snapshots_release(&s->recording.snaps);
+	ld_snapshots_init(&s->recording.snaps);
 	ld_execute(s, "frame 0");
 }
 
