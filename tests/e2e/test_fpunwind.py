@@ -7,7 +7,7 @@ follows the frame-pointer chain to _start: at c3's entry, after its push
 %rbp, in its body and in c2 after `finish`, every frame's pc equals gdb's
 (past main too) and every name up to main and the last (_start) equal
 gdb's.  Frames found by the chain say `[frame pointer]`, the others do
-not.  A frame pointer that leads out of the stack (into .data, to a
+not.  A frame pointer that leads out of the thread's stack (above it, to a
 believable return address) ends the backtrace instead of inventing
 frames."""
 import os
@@ -118,7 +118,7 @@ def marked():
 def lying_pointer():
     o, out = ours(STOPS["c3 body"], ["lie"])
     check([f for _, f, _ in o] == ["c3", "c2"],
-          "frames %r: the chain into .data must end the backtrace" % o, out)
+          "frames %r: the chain above the thread.s stack must end the backtrace" % o, out)
 
 
 t.case("readelf: no FDE covers c1, c2, c3 or main", no_fde)
