@@ -821,6 +821,7 @@ static int slow_unwind(struct ld_unwinder *u, struct ctx *c, struct sink *k)
 		f->pc = ip;
 		f->sp = sp;
 		f->cfa = f->rbp_at = f->rip_at = 0;
+		f->fp_guess = false;   /* libunwind's own guesses are not told */
 		r = unw_step(&cursor);
 	} while (r > 0 && fs->n < k->max);
 	cur = NULL;
