@@ -612,8 +612,14 @@ static int fast_unwind(struct ld_unwinder *u, struct ctx *c, struct sink *k)
 		    fr->v[DW_RBP] == 0)
 			break;
 		guessed = r && r->state == NO_FDE;
-		if (guessed && !fp_step(c, fr, exact, caller, &cfa))
-			break;  /* no believable caller: the end of the chain */
+		/* No believable caller: the end of the chain; at frame 0
+		 * (a thread just born in clone, whose code glibc leaves
+		 * without an FDE on purpose) libunwind decides, as before. */
+		if (guessed && !fp_step(c, fr, exact, caller, &cfa)) {
+			if (k->fs->n == 1)
+				return -1;
+			break;
+		}
 		if (!guessed &&
 		    (!r || r->state != RULES || !step(c, r, fr, caller, &cfa)))
 			return -1;
