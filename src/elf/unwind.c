@@ -549,12 +549,11 @@ static bool fp_step(struct ctx *c, const struct frame_regs *fr, bool exact,
 		    struct frame_regs *caller, uint64_t *cfa)
 {
 	const struct ld_maps *m = maps_of(c);
-	const struct ld_map *stack;
+	const struct ld_map *stack = m ? ld_maps_find(m, fr->v[DW_RSP]) : NULL;
 	uint64_t sp = fr->v[DW_RSP], rbp = fr->v[DW_RBP];
 	int slot = exact ? prologue_slot(c, fr->v[DW_RA]) : -1;
 	int g;
 
-	stack = m ? ld_maps_find(m, sp) : NULL;
 	if (!stack)
 		return false;
 	for (g = 0; g < NREGS; g++) {   /* callee-saved: as the callee has */
@@ -564,18 +563,15 @@ static bool fp_step(struct ctx *c, const struct frame_regs *fr, bool exact,
 	}
 	if (slot >= 0) {
 		*cfa = sp + (uint64_t)slot + 8;
-		if (slot == 8) {
-			caller->at[DW_RBP] = sp;
-			if (!read_word(c, sp, &caller->v[DW_RBP]))
-				return false;
-		}
+		if (slot == 8 && !read_word(c, caller->at[DW_RBP] = sp,
+					    &caller->v[DW_RBP]))
+			return false;
 	} else {
 		if (!fr->ok[DW_RBP] || rbp < sp || rbp % 8 ||
 		    rbp + 16 > stack->end)
 			return false;
 		*cfa = rbp + 16;
-		caller->at[DW_RBP] = rbp;
-		if (!read_word(c, rbp, &caller->v[DW_RBP]))
+		if (!read_word(c, caller->at[DW_RBP] = rbp, &caller->v[DW_RBP]))
 			return false;
 	}
 	caller->at[DW_RA] = *cfa - 8;
@@ -615,11 +611,8 @@ static int fast_unwind(struct ld_unwinder *u, struct ctx *c, struct sink *k)
 		/* No believable caller: the end of the chain; at frame 0
 		 * (a thread just born in clone, whose code glibc leaves
 		 * without an FDE on purpose) libunwind decides, as before. */
-		if (guessed && !fp_step(c, fr, exact, caller, &cfa)) {
-			if (k->fs->n == 1)
-				return -1;
-			break;
-		}
+		if (guessed && !fp_step(c, fr, exact, caller, &cfa))
+			return k->fs->n == 1 ? -1 : (int)k->fs->n;
 		if (!guessed &&
 		    (!r || r->state != RULES || !step(c, r, fr, caller, &cfa)))
 			return -1;
