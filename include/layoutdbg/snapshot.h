@@ -20,6 +20,7 @@ struct ld_snap_frame {
 	char *obj;           /* object path, NULL when none */
 	char *file;          /* source file (DWARF), NULL when unknown */
 	unsigned line;       /* its line, 0 when unknown */
+	bool fp_guess;       /* found by the frame-pointer chain (ld_frame) */
 };
 
 struct ld_snap_thread {

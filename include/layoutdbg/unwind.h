@@ -18,6 +18,8 @@ struct ld_frame {
 				 after return); 0 if unknown */
 	uint64_t rbp_at;      /* where rbp was saved, 0 if not saved */
 	uint64_t rip_at;      /* where the return address is, 0 if unknown */
+	bool fp_guess;        /* found by the frame-pointer chain: its callee
+				 had no call frame information */
 };
 
 struct ld_unwinder;
@@ -52,7 +54,7 @@ int ld_unwind(struct ld_unwinder *u, pid_t tid, struct ld_frame *out,
 	      size_t max);
 
 /* Every frame of a stack, however deep: innermost first, grown on the
- * heap as the unwind goes (40 bytes a frame). */
+ * heap as the unwind goes (48 bytes a frame). */
 struct ld_frames {
 	struct ld_frame *v;
 	size_t n, cap;

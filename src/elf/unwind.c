@@ -20,6 +20,7 @@
 #include <elfutils/libdw.h>
 #include <libunwind-ptrace.h>
 
+#include "layoutdbg/maps.h"
 #include "layoutdbg/mem.h"
 #include "layoutdbg/regtable.h"
 #include "layoutdbg/unwind.h"
@@ -39,6 +40,9 @@ struct ctx {
 	ld_regs regs;
 	bool regs_ok;
 	struct page *pages;       /* CACHE_PAGES, direct-mapped */
+	struct ld_maps maps;      /* for the frame-pointer fallback: read on
+				     its first need in an unwind */
+	bool maps_ok;
 };
 
 /* The context of the unwind under way.  The accessors' arg must stay the
@@ -495,12 +499,95 @@ static struct ld_frame *next_slot(struct sink *k)
 	return &fs->v[fs->n++];
 }
 
+/* ---- The frame-pointer fallback (code without call frame info) ----
+ * As gdb and perf do: the caller's rbp is at [rbp], the return address at
+ * [rbp+8], believed only when rbp lies in the thread's stack above the
+ * frame's sp (so the chain strictly rises) and the return address is in
+ * executable memory.  At the first instructions of a function (endbr64,
+ * push %rbp; mov %rsp,%rbp) and at a ret, rbp is still or again the
+ * caller's: the return address is then on top of the stack. */
+
+static const struct ld_maps *maps_of(struct ctx *c)
+{
+	if (!c->maps_ok) {
+		ld_maps_release(&c->maps);
+		ld_maps_init(&c->maps);
+		c->maps_ok = ld_maps_read(c->tid, &c->maps, NULL, 0) == 0;
+	}
+	return c->maps_ok ? &c->maps : NULL;
+}
+
+static bool executable(struct ctx *c, uint64_t pc)
+{
+	const struct ld_maps *m = maps_of(c);
+	const struct ld_map *mp = m ? ld_maps_find(m, pc - 1) : NULL;
+
+	return mp && mp->perms[2] == 'x';
+}
+
+/* Where the return address is when pc is at a function's entry, right
+ * after its push %rbp, or at a ret: its offset from rsp; -1 otherwise
+ * (the frame is set up: follow rbp). */
+static int prologue_slot(struct ctx *c, uint64_t pc)
+{
+	uint64_t w, before;
+
+	if (!read_word(c, pc, &w))
+		return -1;
+	if ((w & 0xffffffff) == 0xfa1e0ff3 || (w & 0xff) == 0x55 ||
+	    (w & 0xff) == 0xc3)
+		return 0;       /* endbr64, push %rbp, ret */
+	if ((w & 0xffffff) == 0xe58948 && read_word(c, pc - 1, &before) &&
+	    (before & 0xff) == 0x55)
+		return 8;       /* push %rbp done, mov %rsp,%rbp next */
+	return -1;
+}
+
+/* The caller's registers by the frame pointer; false when the chain
+ * cannot be believed.  exact: pc is where fr stopped, not a return. */
+static bool fp_step(struct ctx *c, const struct frame_regs *fr, bool exact,
+		    struct frame_regs *caller, uint64_t *cfa)
+{
+	const struct ld_maps *m = maps_of(c);
+	const struct ld_map *stack = m ? ld_maps_find(m, fr->v[DW_RSP]) : NULL;
+	uint64_t sp = fr->v[DW_RSP], rbp = fr->v[DW_RBP];
+	int slot = exact ? prologue_slot(c, fr->v[DW_RA]) : -1;
+	int g;
+
+	if (!stack)
+		return false;
+	for (g = 0; g < NREGS; g++) {   /* callee-saved: as the callee has */
+		caller->v[g] = fr->v[g];
+		caller->ok[g] = fr->ok[g] && callee_saved(g);
+		caller->at[g] = fr->at[g];
+	}
+	if (slot >= 0) {
+		*cfa = sp + (uint64_t)slot + 8;
+		if (slot == 8 && !read_word(c, caller->at[DW_RBP] = sp,
+					    &caller->v[DW_RBP]))
+			return false;
+	} else {
+		if (!fr->ok[DW_RBP] || rbp < sp || rbp % 8 ||
+		    rbp + 16 > stack->end)
+			return false;
+		*cfa = rbp + 16;
+		if (!read_word(c, caller->at[DW_RBP] = rbp, &caller->v[DW_RBP]))
+			return false;
+	}
+	caller->at[DW_RA] = *cfa - 8;
+	caller->v[DW_RSP] = *cfa;
+	caller->ok[DW_RSP] = caller->ok[DW_RBP] = caller->ok[DW_RA] = true;
+	return read_word(c, *cfa - 8, &caller->v[DW_RA]) &&
+	       executable(c, caller->v[DW_RA]);
+}
+
 /* Returns the number of frames, or -1 when libunwind must do this one. */
 static int fast_unwind(struct ld_unwinder *u, struct ctx *c, struct sink *k)
 {
 	struct frame_regs a, b, *fr = &a, *caller = &b, *t;
 	bool exact = true;    /* frame 0 and a signal frame's caller: the pc
 				 is where execution stopped, not a return */
+	bool guessed = false; /* fr was found by the frame pointer */
 	struct ld_frame *f;
 
 	regs_from_user(&c->regs, fr);
@@ -508,7 +595,8 @@ static int fast_unwind(struct ld_unwinder *u, struct ctx *c, struct sink *k)
 		const struct rule *r;
 		uint64_t cfa;
 
-		*f = (struct ld_frame){ .pc = fr->v[DW_RA], .sp = fr->v[DW_RSP] };
+		*f = (struct ld_frame){ .pc = fr->v[DW_RA], .sp = fr->v[DW_RSP],
+					.fp_guess = guessed };
 		if (k->fs->n == k->max)
 			break;
 		r = rule_at(u, exact ? fr->v[DW_RA] : fr->v[DW_RA] - 1);
@@ -519,7 +607,14 @@ static int fast_unwind(struct ld_unwinder *u, struct ctx *c, struct sink *k)
 		if (r && r->state == NO_FDE && k->fs->n > 1 && fr->ok[DW_RBP] &&
 		    fr->v[DW_RBP] == 0)
 			break;
-		if (!r || r->state != RULES || !step(c, r, fr, caller, &cfa))
+		guessed = r && r->state == NO_FDE;
+		/* No believable caller: the end of the chain; at frame 0
+		 * (a thread just born in clone, whose code glibc leaves
+		 * without an FDE on purpose) libunwind decides, as before. */
+		if (guessed && !fp_step(c, fr, exact, caller, &cfa))
+			return k->fs->n == 1 ? -1 : (int)k->fs->n;
+		if (!guessed &&
+		    (!r || r->state != RULES || !step(c, r, fr, caller, &cfa)))
 			return -1;
 		if (!caller->ok[DW_RA])
 			break;          /* the outermost frame (_start, clone) */
@@ -534,7 +629,7 @@ static int fast_unwind(struct ld_unwinder *u, struct ctx *c, struct sink *k)
 		if (caller->v[DW_RA] == 0 || caller->v[DW_RSP] < f->sp ||
 		    (caller->v[DW_RSP] == f->sp && caller->v[DW_RA] == f->pc))
 			break;
-		exact = r->signal;
+		exact = !guessed && r->signal;
 		t = fr;
 		fr = caller;
 		caller = t;
@@ -610,6 +705,7 @@ static void drop_contexts(struct ld_unwinder *u)
 	for (i = 0; i < u->nctx; i++) {
 		_UPT_destroy(u->ctx[i].upt);
 		free(u->ctx[i].pages);
+		ld_maps_release(&u->ctx[i].maps);
 	}
 	u->nctx = 0;
 }
@@ -724,6 +820,7 @@ static int slow_unwind(struct ld_unwinder *u, struct ctx *c, struct sink *k)
 		f->pc = ip;
 		f->sp = sp;
 		f->cfa = f->rbp_at = f->rip_at = 0;
+		f->fp_guess = false;   /* libunwind's own guesses are not told */
 		r = unw_step(&cursor);
 	} while (r > 0 && fs->n < k->max);
 	cur = NULL;
@@ -747,6 +844,7 @@ static int unwind(struct ld_unwinder *u, pid_t tid, struct sink *k)
 	/* Memory and registers are read afresh for every unwind. */
 	for (i = 0; c->pages && i < CACHE_PAGES; i++)
 		c->pages[i].addr = 0;
+	c->maps_ok = false;
 	c->regs_ok = ld_regs_get(tid, &c->regs) == 0;
 	if (!c->regs_ok)
 		return -ESRCH;

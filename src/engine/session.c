@@ -441,6 +441,7 @@ int ld_session_frame_info(struct ld_session *s, const struct ld_frame *f,
 	sf->pc = f->pc;
 	sf->sp = f->sp;
 	sf->cfa = f->cfa;
+	sf->fp_guess = f->fp_guess;
 	if (ld_objs_symbolize(&s->live.objs, look, &ob, &sym, &sf->off)) {
 		if (!(sf->func = strdup(sym)))
 			return -ENOMEM;

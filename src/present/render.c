@@ -230,6 +230,9 @@ void ld_render_frame(FILE *f, int level, const struct ld_snap_frame *fr,
 		ld_fout(f, " at %s:%u", fr->file, fr->line);
 	else if (fr->obj && (!exe || strcmp(fr->obj, exe)))
 		ld_fout(f, " from %s", fr->obj);
+	/* its callee had no call frame information: a heuristic's frame */
+	if (fr->fp_guess)
+		ld_fout(f, " [frame pointer]");
 	fputc('\n', f);
 }
 
