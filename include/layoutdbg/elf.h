@@ -34,6 +34,8 @@ struct ld_symbol {
 	unsigned char visibility; /* STV_* */
 	bool dynamic;          /* from .dynsym (else .symtab) */
 	bool default_version;  /* .dynsym: the @@ (default) version, or unversioned */
+	const char *display;   /* the name shown: demangled without parameters
+				* (ns::C::m, add<int>), else name itself */
 };
 
 /* Open and index an ELF file.  Returns 0 and *out, or -1 with a reason
@@ -110,6 +112,17 @@ const struct ld_symbol *ld_elf_lookup_global(const struct ld_elf *e,
  * FUNC preferred, then GLOBAL over LOCAL.  NULL if none. */
 const struct ld_symbol *ld_elf_lookup_any(const struct ld_elf *e,
 					  const char *name);
+
+/* A function by its demangled name: "thrower", "ns::C::m" (of several
+ * overloads the lowest address; the breakpoint model has one location),
+ * "ns::C::m(int)" (one overload).  NULL if none. */
+const struct ld_symbol *ld_elf_lookup_demangled(const struct ld_elf *e,
+						const char *name);
+
+/* ld_elf_lookup_any, else ld_elf_lookup_demangled: what `break NAME`
+ * finds in one object. */
+const struct ld_symbol *ld_elf_lookup_name(const struct ld_elf *e,
+					   const char *name);
 
 /* The symbol covering addr: the greatest FUNC/IFUNC/OBJECT/NOTYPE symbol
  * value <= addr such that addr < value + size (or, for size 0, the nearest

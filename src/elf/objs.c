@@ -337,7 +337,7 @@ uint64_t ld_objs_resolve(struct ld_objs *o, const char *sym, const char *lib,
 			return 0;
 		s = ld_elf_lookup_global(e, sym);
 		if (!s)
-			s = ld_elf_lookup_any(e, sym);
+			s = ld_elf_lookup_name(e, sym);
 		if (!s)
 			return 0;
 		*where = ob;
@@ -349,7 +349,7 @@ uint64_t ld_objs_resolve(struct ld_objs *o, const char *sym, const char *lib,
 		for (i = 0; i < o->n; i++) {
 			if (!(e = ld_obj_elf(&o->v[i])))
 				continue;
-			s = pass ? ld_elf_lookup_any(e, sym) : ld_elf_lookup_global(e, sym);
+			s = pass ? ld_elf_lookup_name(e, sym) : ld_elf_lookup_global(e, sym);
 			if (s) {
 				*where = &o->v[i];
 				return o->v[i].bias + s->value;
@@ -374,6 +374,6 @@ bool ld_objs_symbolize(struct ld_objs *o, uint64_t addr, struct ld_obj **obj,
 	s = ld_elf_symbol_at(e, addr - ob->bias, off);
 	if (!s)
 		return false;
-	*sym = s->name;
+	*sym = s->display;
 	return true;
 }
