@@ -15,7 +15,7 @@ static bool mangled(const char *name)
 
 char *ld_demangle(const char *linkage, bool params)
 {
-	int opts = DMGL_ANSI | DMGL_AUTO | DMGL_RET_DROP;
+	int opts = DMGL_ANSI | DMGL_AUTO;
 
 	if (!linkage || !mangled(linkage))
 		return NULL;

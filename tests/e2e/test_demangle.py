@@ -95,12 +95,14 @@ def breaks():
 
 def info_symbol():
     need()
-    cmds = ["break ns::Class::method", "run", "info symbol $pc"]
-    rx = r"^(\S.* in section \.text)"
-    g = search(rx, gdb(cmds), "gdb's info symbol").group(1)
-    o = search(rx, ours(cmds), "our info symbol").group(1)
-    check(o == g, "info symbol: ours %r, gdb %r" % (o, g))
-    check(o.startswith("ns::Class::method(int)"), "not demangled: %r" % o)
+    for spec, want in [("ns::Class::method", "ns::Class::method(int)"),
+                       ("add<int>", "int add<int>(int, int)")]:
+        cmds = ["break " + spec, "run", "info symbol $pc"]
+        rx = r"^(\S.* in section \.text)"
+        g = search(rx, gdb(cmds), "gdb's info symbol").group(1)
+        o = search(rx, ours(cmds), "our info symbol").group(1)
+        check(o == g, "info symbol: ours %r, gdb %r" % (o, g))
+        check(o.startswith(want + " + "), "not demangled: %r" % o)
 
 
 def exception():
