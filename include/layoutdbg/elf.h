@@ -142,7 +142,8 @@ bool ld_elf_plt_name(const struct ld_elf *e, uint64_t addr, char *buf,
 		     size_t len);
 
 /* Iterate over every defined symbol name (for completion): calls fn for each
- * distinct name starting with prefix; stops when fn returns non-zero. */
+ * distinct name starting with prefix, then for each demangled name starting
+ * with it (overloads repeat one); stops when fn returns non-zero. */
 void ld_elf_foreach_name(const struct ld_elf *e, const char *prefix,
 			 int (*fn)(const char *name, void *arg), void *arg);
 

@@ -495,6 +495,23 @@ const struct ld_symbol *ld_elf_symbol_at(const struct ld_elf *e, uint64_t addr,
 	return found ? &found->pub : NULL;
 }
 
+/* The demangled names starting with prefix (C++, Rust): a linear pass,
+ * as they are not in the index's order; overloads repeat a name, which
+ * the caller offers once. */
+static void foreach_demangled(const struct symindex *x, const char *prefix,
+			      int (*fn)(const char *name, void *arg), void *arg)
+{
+	size_t n = strlen(prefix), i;
+
+	for (i = 0; i < x->nsyms; i++) {
+		const struct ld_symbol *s = &x->syms[i].pub;
+
+		if (s->display != s->name && !strncmp(s->display, prefix, n) &&
+		    fn(s->display, arg))
+			return;
+	}
+}
+
 void ld_elf_foreach_name(const struct ld_elf *e, const char *prefix,
 			 int (*fn)(const char *name, void *arg), void *arg)
 {
@@ -511,8 +528,9 @@ void ld_elf_foreach_name(const struct ld_elf *e, const char *prefix,
 			continue;
 		last = name;
 		if (fn(name, arg))
-			break;
+			return;
 	}
+	foreach_demangled(x, prefix, fn, arg);
 }
 
 void ld_elf_free_symbols(struct ld_elf *e)
