@@ -14,7 +14,11 @@ struct ld_section {
 	unsigned index;        /* section header index */
 	uint32_t type;         /* SHT_* */
 	uint64_t flags;        /* SHF_* */
-	uint64_t addr, size, offset, align;
+	uint64_t addr, size, offset, align; /* size: sh_size, bytes in the file */
+	/* SHF_COMPRESSED (gcc -gz, objcopy --compress-debug-sections): the
+	 * Chdr's ch_size, the size gdb and readelf -t show; else == size. */
+	uint64_t data_size;
+	bool compressed;
 };
 
 struct ld_segment {

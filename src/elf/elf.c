@@ -279,6 +279,20 @@ static int load_interp(struct ld_elf *e, char *err, size_t len)
 
 /* ---- section headers ------------------------------------------------------ */
 
+/* A compressed section starts with an Elf64_Chdr giving its size once
+ * inflated.  A Chdr libelf rejects (unknown ch_type, truncated) leaves
+ * the file size: the listing stays usable, as readelf's does. */
+static void read_chdr(Elf_Scn *scn, struct ld_section *s)
+{
+	GElf_Chdr ch;
+
+	if (!(s->flags & SHF_COMPRESSED) || s->type == SHT_NOBITS)
+		return;
+	s->compressed = true;
+	if (gelf_getchdr(scn, &ch))
+		s->data_size = ch.ch_size;
+}
+
 static int read_shdrs(struct ld_elf *e, size_t n, char *err, size_t len)
 {
 	GElf_Shdr sh;
@@ -297,7 +311,8 @@ static int read_shdrs(struct ld_elf *e, size_t n, char *err, size_t len)
 			.index = (unsigned)i, .type = sh.sh_type,
 			.flags = sh.sh_flags, .addr = sh.sh_addr,
 			.size = sh.sh_size, .offset = sh.sh_offset,
-			.align = sh.sh_addralign };
+			.align = sh.sh_addralign, .data_size = sh.sh_size };
+		read_chdr(scn, &e->sections[i]);
 	}
 	e->nsections = n;
 	return 0;
@@ -403,7 +418,8 @@ static int find_tables(struct ld_elf *e, char *err, size_t len)
 			e->dynsym = i;
 		else if (s->type == SHT_GNU_versym && !e->versym)
 			e->versym = i;
-		else if (!strcmp(s->name, ".debug_info") && s->type != SHT_NOBITS)
+		else if ((!strcmp(s->name, ".debug_info") ||
+			  !strcmp(s->name, ".zdebug_info")) && s->type != SHT_NOBITS)
 			e->has_debug_info = true;
 	}
 	if ((e->symtab && check_symtab(e, e->symtab, err, len)) ||
@@ -416,6 +432,26 @@ static int find_tables(struct ld_elf *e, char *err, size_t len)
 	return 0;
 }
 
+/* The older GNU form (objcopy --compress-debug-sections=zlib-gnu): a
+ * .zdebug_* section starts "ZLIB" and the inflated size, 8 bytes big
+ * endian; gdb (BFD) shows that size.  Anything else keeps the file size. */
+static void read_zdebug_size(struct ld_elf *e, struct ld_section *s)
+{
+	unsigned char h[12];
+	uint64_t n = 0;
+	int k;
+
+	if (strncmp(s->name, ".zdebug_", 8) || !has_file_data(s) ||
+	    s->size < sizeof h ||
+	    pread(e->fd, h, sizeof h, (off_t)s->offset) != (ssize_t)sizeof h ||
+	    memcmp(h, "ZLIB", 4))
+		return;
+	for (k = 4; k < 12; k++)
+		n = n << 8 | h[k];
+	s->data_size = n;
+	s->compressed = true;
+}
+
 static int load_sections(struct ld_elf *e, char *err, size_t len)
 {
 	size_t n, strndx = 0, i;
@@ -425,9 +461,11 @@ static int load_sections(struct ld_elf *e, char *err, size_t len)
 		return ld_fail(err, len, CORRUPT "section header count");
 	if (read_shdrs(e, n, err, len) || (n && load_names(e, strndx, err, len)))
 		return -1;
-	for (i = 1; i < n; i++)
+	for (i = 1; i < n; i++) {
 		if (check_section(e, &e->sections[i], err, len))
 			return -1;
+		read_zdebug_size(e, &e->sections[i]);
+	}
 	return find_tables(e, err, len);
 }
 

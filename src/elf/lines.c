@@ -90,7 +90,7 @@ static int open_elf(struct ld_lines *l, const char *path, char *err,
 static bool is_debug(const char *name, const char *what)
 {
 	if (strncmp(name, ".zdebug_", 8) == 0)
-		name++;
+		return strcmp(name + 8, what) == 0;
 	return strncmp(name, ".debug_", 7) == 0 && strcmp(name + 7, what) == 0;
 }
 

@@ -39,8 +39,10 @@ static json_t *sections_json(const struct ld_elf_shown *o)
 		ld_jset(x, "index", json_integer(sec->index));
 		ld_json_put_text(x, "name", sec->name);
 		ld_json_put_u64(x, "start", a);
-		ld_json_put_u64(x, "end", a + sec->size);
-		ld_json_put_u64(x, "size", sec->size);
+		ld_json_put_u64(x, "end", a + sec->data_size);
+		ld_json_put_u64(x, "size", sec->data_size);
+		ld_json_put_u64(x, "file_size", sec->size);
+		ld_jset(x, "compressed", json_boolean(sec->compressed));
 		ld_json_put_u64(x, "offset", sec->offset);
 		ld_jset(x, "allocated", json_boolean(sec->flags & SHF_ALLOC));
 		ld_jset(x, "flags", ld_json_words(ld_section_flag_words(sec, words,
@@ -69,7 +71,7 @@ static void sections_text(const struct ld_elf_shown *o)
 			continue;
 		snprintf(idx, sizeof idx, "[%u]", sec->index - 1);
 		ld_out(" %-8s 0x%08" PRIx64 "->0x%08" PRIx64 " at 0x%08" PRIx64 ": %s %s\n",
-		       idx, a, a + sec->size, sec->offset, sec->name,
+		       idx, a, a + sec->data_size, sec->offset, sec->name,
 		       ld_section_flag_words(sec, words, sizeof words));
 	}
 }

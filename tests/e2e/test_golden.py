@@ -231,6 +231,9 @@ _rule(r'("name": ?"\.debug_line_str","start":0,"start_hex":"0x0",)"end":\d+,'
       r'"end_hex":"0x[0-9a-f]+","size":\d+,"size_hex":"0x[0-9a-f]+"',
       r'\1"end":"SIZE","end_hex":"SIZE","size":"SIZE","size_hex":"SIZE"',
       "size of .debug_line_str in `info sections` JSON")
+_rule(r'("name": ?"\.debug_line_str",[^{}]*?"file_size":)\d+,"file_size_hex":"0x[0-9a-f]+"',
+      r'\1"SIZE","file_size_hex":"SIZE"',
+      "file size of .debug_line_str in `info sections` JSON")
 _rule(r'("name": ?"\.(?:symtab|strtab|shstrtab)",[^{}]*?"offset":)\d+,"offset_hex":"0x[0-9a-f]+"',
       r'\1"OFFSET","offset_hex":"OFFSET"',
       "file offset of the sections laid out after it, in `info sections` JSON")
