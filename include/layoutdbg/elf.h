@@ -38,6 +38,8 @@ struct ld_symbol {
 	unsigned char visibility; /* STV_* */
 	bool dynamic;          /* from .dynsym (else .symtab) */
 	bool default_version;  /* .dynsym: the @@ (default) version, or unversioned */
+	const char *display;   /* the name shown: demangled without parameters
+				* (ns::C::m, add<int>), else name itself */
 };
 
 /* Open and index an ELF file.  Returns 0 and *out, or -1 with a reason
@@ -115,6 +117,17 @@ const struct ld_symbol *ld_elf_lookup_global(const struct ld_elf *e,
 const struct ld_symbol *ld_elf_lookup_any(const struct ld_elf *e,
 					  const char *name);
 
+/* A function by its demangled name: "thrower", "ns::C::m" (of several
+ * overloads the lowest address; the breakpoint model has one location),
+ * "ns::C::m(int)" (one overload).  NULL if none. */
+const struct ld_symbol *ld_elf_lookup_demangled(const struct ld_elf *e,
+						const char *name);
+
+/* ld_elf_lookup_any, else ld_elf_lookup_demangled: what `break NAME`
+ * finds in one object. */
+const struct ld_symbol *ld_elf_lookup_name(const struct ld_elf *e,
+					   const char *name);
+
 /* The symbol covering addr: the greatest FUNC/IFUNC/OBJECT/NOTYPE symbol
  * value <= addr such that addr < value + size (or, for size 0, the nearest
  * one before addr within the same section); NULL in the padding after a
@@ -133,7 +146,8 @@ bool ld_elf_plt_name(const struct ld_elf *e, uint64_t addr, char *buf,
 		     size_t len);
 
 /* Iterate over every defined symbol name (for completion): calls fn for each
- * distinct name starting with prefix; stops when fn returns non-zero. */
+ * distinct name starting with prefix, then for each demangled name starting
+ * with it (overloads repeat one); stops when fn returns non-zero. */
 void ld_elf_foreach_name(const struct ld_elf *e, const char *prefix,
 			 int (*fn)(const char *name, void *arg), void *arg);
 

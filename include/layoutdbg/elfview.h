@@ -44,7 +44,9 @@ int ld_show_segments(const struct ld_segments_view *v, size_t n);
 /* `info symbol ADDR`'s answer. */
 struct ld_symbol_answer {
 	const char *expr;          /* the address as the user wrote it */
-	const char *name;          /* NULL: no symbol covers the address */
+	const char *name;          /* NULL: no symbol covers the address; else
+				    * demangled with parameters, as gdb */
+	const char *linkage_name;  /* as in the symbol table */
 	uint64_t offset;           /* from the symbol's start */
 	const char *section;       /* NULL: in no section */
 	const struct ld_obj *ob;

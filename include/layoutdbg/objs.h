@@ -86,6 +86,11 @@ struct ld_obj *ld_objs_find(struct ld_objs *o, const char *name);
 uint64_t ld_objs_resolve(struct ld_objs *o, const char *sym, const char *lib,
 			 struct ld_obj **where);
 
+/* The symbol covering addr (its offset in *off) and its object, or NULL
+ * (obj may still be set). */
+const struct ld_symbol *ld_objs_symbol_at(struct ld_objs *o, uint64_t addr,
+					  struct ld_obj **obj, uint64_t *off);
+
 /* Describe addr as "calloc+16" and its object; returns false if no symbol
  * covers it (obj may still be set). */
 bool ld_objs_symbolize(struct ld_objs *o, uint64_t addr, struct ld_obj **obj,

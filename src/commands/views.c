@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "layoutdbg/capture.h"
+#include "layoutdbg/demangle.h"
 #include "layoutdbg/elfview.h"
 #include "layoutdbg/error.h"
 #include "layoutdbg/heapstop.h"
@@ -210,9 +211,12 @@ int ld_cmd_xinfo(struct ld_session *s, char *args)
 int ld_cmd_info_symbol(struct ld_session *s, char *args)
 {
 	struct ld_symbol_answer a = { 0 };
+	const struct ld_symbol *sym;
 	struct ld_obj *ob;
 	const struct ld_section *sec;
+	char *full = NULL;
 	uint64_t addr;
+	int r;
 
 	while (isspace((unsigned char)*args))
 		args++;
@@ -221,14 +225,18 @@ int ld_cmd_info_symbol(struct ld_session *s, char *args)
 		return ld_error("info symbol: an address is needed");
 	if (ld_eval_addr(s, "info symbol", args, &addr) < 0)
 		return -1;
-	if (ld_objs_symbolize(&s->live.objs, addr, &ob, &a.name, &a.offset)) {
+	if ((sym = ld_objs_symbol_at(&s->live.objs, addr, &ob, &a.offset))) {
+		/* gdb names a minimal symbol with its parameters here */
+		full = ld_demangle(sym->name, true);
+		a.name = full ? full : sym->name;
+		a.linkage_name = sym->name;
 		sec = ld_elf_section_at(ob->elf, addr - ob->bias);
 		a.section = sec ? sec->name : NULL;
 		a.ob = ob;
-	} else {
-		a.name = NULL;
 	}
-	return ld_show_symbol(&a);
+	r = ld_show_symbol(&a);
+	free(full);
+	return r;
 }
 
 /* ---- layout: the seed's summary diagram, from real data ----------- */

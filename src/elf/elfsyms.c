@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "layoutdbg/demangle.h"
 #include "layoutdbg/elf.h"
 #include "elf_int.h"
 
@@ -254,6 +255,19 @@ static int build_by_addr(struct symindex *x)
 	return 0;
 }
 
+/* After dedup each entry is unique, so each demangled string has one
+ * owner; ld_elf_free_symbols frees those that are not the name itself. */
+static void demangle_all(struct symindex *x)
+{
+	size_t i;
+
+	for (i = 0; i < x->nsyms; i++) {
+		char *d = ld_demangle(x->syms[i].pub.name, false);
+
+		x->syms[i].pub.display = d ? d : x->syms[i].pub.name;
+	}
+}
+
 static int build_index(struct ld_elf *e)
 {
 	struct symindex *x = &e->idx;
@@ -268,6 +282,7 @@ static int build_index(struct ld_elf *e)
 		x->nsyms += add_table(e, e->dynsym, true, x->syms + x->nsyms);
 	qsort(x->syms, x->nsyms, sizeof *x->syms, cmp_name_value);
 	x->nsyms = dedup(x->syms, x->nsyms);
+	demangle_all(x);
 	return build_by_addr(x);
 }
 
@@ -281,8 +296,7 @@ static const struct symindex *symbols(const struct ld_elf *ce)
 	if (!e->index_tried) {
 		e->index_tried = true;
 		if (build_index(e)) {
-			free(e->idx.syms);
-			free(e->idx.by_addr);
+			ld_elf_free_symbols(e);
 			memset(&e->idx, 0, sizeof e->idx);
 		}
 	}
@@ -359,6 +373,54 @@ const struct ld_symbol *ld_elf_lookup_any(const struct ld_elf *e,
 	return best_named(e, name, anything, any_rank);
 }
 
+/* Does the demangled name of s read as name?  Without '(' in name the
+ * short form (ns::C::m) is compared, so every overload matches, as gdb's
+ * `break ns::C::m`; with one, the full form with parameters. */
+static bool demangled_is(const struct ld_symbol *s, const char *name)
+{
+	size_t n = strcspn(name, "(");
+	char *full;
+	bool same;
+
+	if (s->display == s->name || strncmp(s->display, name, n))
+		return false;
+	if (!name[n])
+		return !s->display[n];
+	if (!(full = ld_demangle(s->name, true)))
+		return false;
+	same = !strcmp(full, name);
+	free(full);
+	return same;
+}
+
+const struct ld_symbol *ld_elf_lookup_demangled(const struct ld_elf *e,
+						const char *name)
+{
+	const struct symindex *x = symbols(e);
+	const struct ld_symbol *best = NULL;
+	size_t i;
+
+	/* A linear scan: the index is sorted by linkage name, and this runs
+	 * once per `break` and per object, only after the exact lookup failed. */
+	for (i = 0; i < x->nsyms; i++) {
+		const struct ld_symbol *s = &x->syms[i].pub;
+
+		if (s->type != STT_FUNC && s->type != STT_GNU_IFUNC)
+			continue;
+		if (demangled_is(s, name) && (!best || s->value < best->value))
+			best = s;
+	}
+	return best;
+}
+
+const struct ld_symbol *ld_elf_lookup_name(const struct ld_elf *e,
+					   const char *name)
+{
+	const struct ld_symbol *s = ld_elf_lookup_any(e, name);
+
+	return s ? s : ld_elf_lookup_demangled(e, name);
+}
+
 static bool sized_holds(const struct sym *s, uint64_t addr)
 {
 	return s->pub.size && addr >= s->pub.value &&
@@ -433,6 +495,23 @@ const struct ld_symbol *ld_elf_symbol_at(const struct ld_elf *e, uint64_t addr,
 	return found ? &found->pub : NULL;
 }
 
+/* The demangled names starting with prefix (C++, Rust): a linear pass,
+ * as they are not in the index's order; overloads repeat a name, which
+ * the caller offers once. */
+static void foreach_demangled(const struct symindex *x, const char *prefix,
+			      int (*fn)(const char *name, void *arg), void *arg)
+{
+	size_t n = strlen(prefix), i;
+
+	for (i = 0; i < x->nsyms; i++) {
+		const struct ld_symbol *s = &x->syms[i].pub;
+
+		if (s->display != s->name && !strncmp(s->display, prefix, n) &&
+		    fn(s->display, arg))
+			return;
+	}
+}
+
 void ld_elf_foreach_name(const struct ld_elf *e, const char *prefix,
 			 int (*fn)(const char *name, void *arg), void *arg)
 {
@@ -449,12 +528,18 @@ void ld_elf_foreach_name(const struct ld_elf *e, const char *prefix,
 			continue;
 		last = name;
 		if (fn(name, arg))
-			break;
+			return;
 	}
+	foreach_demangled(x, prefix, fn, arg);
 }
 
 void ld_elf_free_symbols(struct ld_elf *e)
 {
+	size_t i;
+
+	for (i = 0; i < e->idx.nsyms; i++)
+		if (e->idx.syms[i].pub.display != e->idx.syms[i].pub.name)
+			free((char *)e->idx.syms[i].pub.display);
 	free(e->idx.syms);
 	free(e->idx.by_addr);
 }

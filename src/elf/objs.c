@@ -337,7 +337,7 @@ uint64_t ld_objs_resolve(struct ld_objs *o, const char *sym, const char *lib,
 			return 0;
 		s = ld_elf_lookup_global(e, sym);
 		if (!s)
-			s = ld_elf_lookup_any(e, sym);
+			s = ld_elf_lookup_name(e, sym);
 		if (!s)
 			return 0;
 		*where = ob;
@@ -349,7 +349,7 @@ uint64_t ld_objs_resolve(struct ld_objs *o, const char *sym, const char *lib,
 		for (i = 0; i < o->n; i++) {
 			if (!(e = ld_obj_elf(&o->v[i])))
 				continue;
-			s = pass ? ld_elf_lookup_any(e, sym) : ld_elf_lookup_global(e, sym);
+			s = pass ? ld_elf_lookup_name(e, sym) : ld_elf_lookup_global(e, sym);
 			if (s) {
 				*where = &o->v[i];
 				return o->v[i].bias + s->value;
@@ -359,21 +359,24 @@ uint64_t ld_objs_resolve(struct ld_objs *o, const char *sym, const char *lib,
 	return 0;
 }
 
-bool ld_objs_symbolize(struct ld_objs *o, uint64_t addr, struct ld_obj **obj,
-		       const char **sym, uint64_t *off)
+const struct ld_symbol *ld_objs_symbol_at(struct ld_objs *o, uint64_t addr,
+					  struct ld_obj **obj, uint64_t *off)
 {
 	struct ld_obj *ob = ld_objs_at(o, addr);
-	const struct ld_symbol *s;
 	struct ld_elf *e;
 
 	*obj = ob;
-	*sym = NULL;
 	*off = 0;
 	if (!ob || !(e = ld_obj_elf(ob)))
-		return false;
-	s = ld_elf_symbol_at(e, addr - ob->bias, off);
-	if (!s)
-		return false;
-	*sym = s->name;
-	return true;
+		return NULL;
+	return ld_elf_symbol_at(e, addr - ob->bias, off);
+}
+
+bool ld_objs_symbolize(struct ld_objs *o, uint64_t addr, struct ld_obj **obj,
+		       const char **sym, uint64_t *off)
+{
+	const struct ld_symbol *s = ld_objs_symbol_at(o, addr, obj, off);
+
+	*sym = s ? s->display : NULL;
+	return s != NULL;
 }

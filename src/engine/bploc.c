@@ -66,6 +66,18 @@ static int parse_line_location(struct ld_bp *bp, const char *loc)
 	return 0;
 }
 
+/* gdb's 'ns::C::m(int)': the quotes keep a linespec whole; the name is
+ * what they hold. */
+static void unquote(char *name)
+{
+	size_t n = name ? strlen(name) : 0;
+
+	if (n >= 2 && name[0] == '\'' && name[n - 1] == '\'') {
+		memmove(name, name + 1, n - 2);
+		name[n - 2] = '\0';
+	}
+}
+
 static int parse_location(struct ld_bp *bp, const char *loc)
 {
 	const char *at;
@@ -83,6 +95,7 @@ static int parse_location(struct ld_bp *bp, const char *loc)
 		return parse_line_location(bp, loc);
 	at = strchr(loc, '@');
 	bp->sym = at ? strndup(loc, (size_t)(at - loc)) : strdup(loc);
+	unquote(bp->sym);
 	if (at)
 		bp->lib = strdup(at + 1);
 	if (!bp->sym || (at && !bp->lib))
@@ -373,7 +386,7 @@ static void break_static(struct ld_session *s, struct ld_bp *bp)
 		return;
 	}
 	if (!bp->is_addr && !bp->lib)
-		sym = ld_elf_lookup_any(s->program.exe, bp->sym);
+		sym = ld_elf_lookup_name(s->program.exe, bp->sym);
 	if (sym && (l = ld_session_exe_lines(s))) {
 		uint64_t a = ld_lines_after_prologue(l, sym->value, sym->value + sym->size);
 		struct ld_line row;

@@ -312,7 +312,7 @@ int ld_code_function(struct ld_session *s, const char *what, uint64_t addr,
 	if (!sym || !sym->size)
 		return ld_error("%s: no function contains specified address 0x%" PRIx64,
 				what, addr);
-	snprintf(name, len, "%s", sym->name);
+	snprintf(name, len, "%s", sym->display);
 	*lo = sym->value + bias;
 	*hi = *lo + sym->size;
 	return 0;

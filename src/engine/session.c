@@ -313,7 +313,7 @@ const char *ld_session_symbolize(struct ld_session *s, uint64_t addr,
 
 	/* before `run`: the program file's symbols, link-time addresses */
 	if (!s->live.proc && s->program.exe && (es = ld_elf_symbol_at(s->program.exe, addr, &off)))
-		sym = es->name;
+		sym = es->display;
 	if (sym || (s->live.proc && ld_objs_symbolize(&s->live.objs, addr, &ob, &sym, &off))) {
 		if (off)
 			snprintf(buf, len, "%s+%llu", sym, (unsigned long long)off);

@@ -407,7 +407,7 @@ char *ld_watch_region(struct ld_session *s, uint64_t addr)
 		return strdup("not in any mapping");
 	if (x.sym)
 		snprintf(sym, sizeof sym, x.sym_off ? "<%s+%" PRIu64 "> " : "<%s> ",
-			 x.sym->name, x.sym_off);
+			 x.sym->display, x.sym_off);
 	if (x.sec)
 		snprintf(sec, sizeof sec, "%s, ", x.sec->name);
 	if (asprintf(&out, "0x%" PRIx64 " %sin %s%s (%s), mapping 0x%" PRIx64

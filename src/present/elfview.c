@@ -267,6 +267,7 @@ int ld_show_symbol(const struct ld_symbol_answer *a)
 	if (ld_json_on()) {
 		d = ld_jdoc("info symbol");
 		ld_json_put_text(d, "symbol", a->name);
+		ld_json_put_text(d, "linkage_name", a->linkage_name);
 		ld_json_put_u64(d, "offset", a->offset);
 		ld_json_put_text(d, "section", a->section ? a->section : "");
 		ld_json_put_text(d, "object", a->ob->path);

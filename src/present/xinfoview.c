@@ -68,7 +68,7 @@ static void object_text(const struct ld_xinfo *x)
 		       x->sec->name, ob->bias + x->sec->addr,
 		       ob->bias + x->sec->addr + x->sec->size, link - x->sec->addr);
 	if (sym)
-		ld_out("  symbol    %s+%" PRIu64 " (%s, %" PRIu64 " bytes)\n", sym->name,
+		ld_out("  symbol    %s+%" PRIu64 " (%s, %" PRIu64 " bytes)\n", sym->display,
 		       x->sym_off, sym->type == STT_FUNC ? "function" :
 		       sym->type == STT_OBJECT ? "object" : "symbol", sym->size);
 	else
@@ -166,7 +166,8 @@ static void object_json(json_t *d, const struct ld_xinfo *x)
 		ld_json_put_u64(d, "section_offset", x->addr - ob->bias - x->sec->addr);
 	}
 	if (x->sym) {
-		ld_json_put_text(d, "symbol", x->sym->name);
+		ld_json_put_text(d, "symbol", x->sym->display);
+		ld_json_put_text(d, "linkage_name", x->sym->name);
 		ld_json_put_u64(d, "symbol_offset", x->sym_off);
 	}
 }
