@@ -90,6 +90,34 @@ class Skip(Exception):
     """Raise in a case to report it skipped (with the reason)."""
 
 
+def gdb_frame_walk(argv, cmds, timeout=90):
+    """gdb's frames at the stop cmds reach in a run of argv, walked with its
+    Python API (every frame gdb's settings let it find): a list of (level,
+    pc, name).  Skip when gdb gives none."""
+    e = env()
+    e["DEBUGINFOD_URLS"] = ""
+    walk = ("python\nf = gdb.newest_frame()\nwhile f is not None:\n"
+            "    print('F %d %#x %s' % (f.level(), f.pc(), f.name()))\n"
+            "    f = f.older()\nend")
+    gdb = ["gdb", "-nx", "-q", "-batch", "-ex", "set debuginfod enabled off",
+           "-ex", "set startup-with-shell off"]
+    for c in list(cmds) + [walk]:
+        gdb += ["-ex", c]
+    try:
+        p = subprocess.run(gdb + ["--args"] + list(argv), stdin=subprocess.DEVNULL,
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=e,
+                           timeout=timeout)
+    except subprocess.TimeoutExpired:
+        raise Skip("gdb did not finish in %d s" % timeout)
+    out = p.stdout.decode("utf-8", "replace")
+    got = [(int(n), int(pc, 16), f) for n, pc, f in
+           re.findall(r"^F (\d+) (0x[0-9a-f]+) (\S+)$", out, re.M)]
+    if not got:
+        raise Skip("gdb could not walk the frames here: " +
+                   (out.strip().splitlines() or ["?"])[-1])
+    return got
+
+
 class Timeout(AssertionError):
     pass
 

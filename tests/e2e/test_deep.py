@@ -62,28 +62,8 @@ t.case("bt of 100,000 frames at -O2 (call frame information only)",
 
 
 def gdb_frames(prog, depth):
-    """gdb's frames (up to main, as its bt) through its Python API: level,
-    pc, name of each."""
-    e = ldtest.env()
-    e["DEBUGINFOD_URLS"] = ""
-    walk = ("python\nf = gdb.newest_frame()\nwhile f is not None:\n"
-            "    print('F %d %#x %s' % (f.level(), f.pc(), f.name()))\n"
-            "    f = f.older()\nend")
-    argv = ["gdb", "-nx", "-q", "-batch", "-ex", "set debuginfod enabled off",
-            "-ex", "set startup-with-shell off", "-ex", "break marker",
-            "-ex", "run", "-ex", walk, "--args", prog, str(depth)]
-    try:
-        p = subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                           stderr=subprocess.STDOUT, env=e, timeout=90)
-    except subprocess.TimeoutExpired:
-        raise ldtest.Skip("gdb did not finish in 90 s")
-    out = p.stdout.decode("utf-8", "replace")
-    got = [(int(n), int(pc, 16), f) for n, pc, f in
-           re.findall(r"^F (\d+) (0x[0-9a-f]+) (\S+)$", out, re.M)]
-    if not got:
-        raise ldtest.Skip("gdb could not walk the frames here: " +
-                          (out.strip().splitlines() or ["?"])[-1])
-    return got
+    """gdb's frames (up to main, as its bt): level, pc, name of each."""
+    return ldtest.gdb_frame_walk([prog, str(depth)], ["break marker", "run"])
 
 
 def same_as_gdb():

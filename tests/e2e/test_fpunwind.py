@@ -65,24 +65,8 @@ def no_fde():
 
 def gdb_frames(cmds):
     """gdb's frames at the stop cmds reach, past main: (pc, name)."""
-    e = ldtest.env()
-    e["DEBUGINFOD_URLS"] = ""
-    walk = ("python\nf = gdb.newest_frame()\nwhile f is not None:\n"
-            "    print('F %#x %s' % (f.pc(), f.name()))\n"
-            "    f = f.older()\nend")
-    argv = ["gdb", "-nx", "-q", "-batch", "-ex", "set debuginfod enabled off",
-            "-ex", "set startup-with-shell off", "-ex", "set backtrace past-main on"]
-    for c in cmds + [walk]:
-        argv += ["-ex", c]
-    p = subprocess.run(argv + ["--args", PROG], stdin=subprocess.DEVNULL,
-                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=e,
-                       timeout=60)
-    out = p.stdout.decode("utf-8", "replace")
-    got = [(int(pc, 16), f) for pc, f in re.findall(r"^F (0x[0-9a-f]+) (\S+)$", out, re.M)]
-    if not got:
-        raise ldtest.Skip("gdb could not walk the frames here: " +
-                          (out.strip().splitlines() or ["?"])[-1])
-    return got
+    return [(pc, f) for _, pc, f in
+            ldtest.gdb_frame_walk([PROG], ["set backtrace past-main on"] + cmds, 60)]
 
 
 def ours(cmds, args=()):
