@@ -79,6 +79,11 @@ static bool emulate_off(struct ld_session *s, struct ld_thread *t)
 int ld_wait_thread(struct ld_session *s, struct ld_thread *t,
 		       struct ld_stop *st)
 {
+	/* A step taken inside a run (stepping off a breakpoint) leaves
+	 * ld_running as the run had it: were it cleared here, a Ctrl-C
+	 * between the next resume and its wait would reach nobody. */
+	sig_atomic_t was = ld_running;
+
 	for (;;) {
 		int r;
 
@@ -86,7 +91,7 @@ int ld_wait_thread(struct ld_session *s, struct ld_thread *t,
 		if (ld_interrupted)
 			ld_proc_interrupt(s->live.proc, t);
 		r = ld_proc_wait(s->live.proc, st, true);
-		ld_running = 0;
+		ld_running = was;
 		if (r == -EINTR && ld_proc_cancelled())
 			return -ECANCELED;
 		if (r == -EINTR)
