@@ -238,6 +238,15 @@ def traced_by_another_layoutdbg():
 t.case("'already traced' names the other layoutdbg, not this one", traced_by_another_layoutdbg)
 
 
+def in_read(pid, tid):
+    """Whether a task sits in read(2) (system call 0) now."""
+    try:
+        with open("/proc/%d/task/%d/syscall" % (pid, tid)) as f:
+            return f.read().split()[0] == "0"
+    except (OSError, IndexError):
+        return False
+
+
 def traced_thread_by_strace():
     # strace holds one thread that is not the leader: this layoutdbg seizes
     # the others first, must name strace, and must let go of what it took.
@@ -248,7 +257,11 @@ def traced_thread_by_strace():
         # strace seizes it: then strace exits, and another task is taken
         # (strace may need long on a loaded machine: each try has its own
         # deadline, 120 s)
-        for victim in f.tasks()[1:]:
+        # A resident (parked in read(2) for good) is taken first: a chain
+        # thread that ends while strace holds it leaves nothing traced by
+        # another, and the attach then rightly succeeds (no error to see).
+        residents = [x for x in f.tasks()[1:] if in_read(f.pid, x)]
+        for victim in residents or f.tasks()[1:]:
             deadline = time.monotonic() + 120
             st = subprocess.Popen(["strace", "-qq", "-o", "/dev/null", "-p", str(victim)],
                                   stderr=subprocess.PIPE)
