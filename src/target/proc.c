@@ -112,8 +112,10 @@ void ld_proc_abandon(struct ld_proc *p)
 		kill(p->pid, SIGKILL);
 		return;
 	}
-	for (i = 0; i < p->nthreads; i++)
+	for (i = 0; i < p->nthreads; i++) {
+		ld_tregs_flush(&p->threads[i]);
 		ptrace(PTRACE_DETACH, p->threads[i].tid, NULL, NULL);
+	}
 }
 
 /* The live entry for tid: tids are reused (a thread factory wraps
@@ -138,6 +140,7 @@ int ld_proc_detach(struct ld_proc *p)
 		/* A queued signal has not been delivered yet: pass it on. */
 		if (t->queued && t->last.kind == LD_STOP_SIGNAL && !t->pending_sig)
 			t->pending_sig = t->last.sig;
+		ld_tregs_flush(t);
 		/* A watchpoint left behind would kill it with SIGTRAP. */
 		if (p->dr_gen && t->state == LD_T_STOPPED)
 			ld_debugreg_set(t->tid, 7, 0);
@@ -200,6 +203,14 @@ int ld_proc_resume(struct ld_proc *p, struct ld_thread *t, enum ld_resume how,
 
 	if (t->state != LD_T_STOPPED)
 		return -EINVAL;
+	if (t->regs_dirty) {
+		int e = ld_tregs_set(t, &t->regs);
+
+		if (e == -ESRCH)
+			t->state = LD_T_RUNNING;  /* its death arrives by wait */
+		if (e)
+			return e;
+	}
 	if (t->dr_gen != p->dr_gen)
 		ld_proc_sync_debugregs(p, t);	/* refused: told when set */
 	if (ptrace(req[how], t->tid, NULL, (void *)(long)sig) < 0) {
@@ -711,7 +722,30 @@ int ld_tregs_set(struct ld_thread *t, const ld_regs *r)
 	int e = ld_regs_set(t->tid, r);
 
 	t->regs_valid = !e;
+	t->regs_dirty = false;
 	if (!e)
 		t->regs = *r;
 	return e;
+}
+
+void ld_tregs_stage(struct ld_thread *t, const ld_regs *r)
+{
+	t->regs = *r;
+	t->regs_valid = true;
+	t->regs_dirty = true;
+}
+
+int ld_tregs_flush(struct ld_thread *t)
+{
+	if (!t->regs_dirty || t->state != LD_T_STOPPED)
+		return 0;
+	return ld_tregs_set(t, &t->regs);
+}
+
+void ld_proc_flush_regs(struct ld_proc *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->nthreads; i++)
+		ld_tregs_flush(&p->threads[i]);
 }
