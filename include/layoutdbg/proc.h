@@ -104,6 +104,11 @@ struct ld_proc {
 	 * never resume it or wait.  NULL: passive tasks just run on. */
 	bool (*passive_hook)(void *ctx, pid_t tid);
 	void *passive_ctx;
+	/* True when addr holds one of the tracer's int3s over an instruction
+	 * longer than one byte: a SIGTRAP with the pc one past it is that
+	 * int3's, and needs no PTRACE_GETSIGINFO to tell.  NULL: always ask. */
+	bool (*int3_hook)(void *ctx, uint64_t addr);
+	void *int3_ctx;
 	/* The hardware watchpoints every thread must have: DR0-DR3 and DR7.
 	 * A thread whose dr_gen differs gets them before it resumes (so new
 	 * threads too: the kernel gives a clone none); 0: never set, nothing

@@ -428,10 +428,22 @@ static int next_stop(struct ld_session *s, struct ld_stop *st)
  * caller reports (ld_after_stop) or goes on. */
 static int run_to_inner(struct ld_session *s, struct ld_outcome *out_);
 
+/* proc.c's int3_hook: a site whose instruction is longer than a byte
+ * (known once its emulation plan is decoded). */
+static bool int3_surely(void *ctx, uint64_t addr)
+{
+	struct ld_session *s = ctx;
+	const struct ld_site *site = ld_site_at(&s->live.bps, addr);
+
+	return site && site->emu_tried && site->emu.len > 1;
+}
+
 int ld_run_to(struct ld_session *s, struct ld_outcome *out_)
 {
 	int r;
 
+	s->live.proc->int3_hook = int3_surely;
+	s->live.proc->int3_ctx = s;
 	ld_running = 1;
 	r = run_to_inner(s, out_);
 	ld_running = 0;
