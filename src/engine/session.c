@@ -161,6 +161,7 @@ int ld_session_file(struct ld_session *s, const char *path)
 	if (access(full, X_OK) != 0)
 		ld_warn("%s: not executable (%s); `run` will fail", path,
 			strerror(errno));
+	ld_objs_unlend(&s->live.objs);
 	ld_elf_free(s->program.exe);
 	free(s->program.exe_path);
 	ld_lines_free(s->program.exe_lines);
@@ -236,6 +237,9 @@ static int scan_objects(struct ld_session *s, const struct ld_maps *m)
 	free(exe);
 	if (r < 0)
 		return ld_error("reading the loaded objects: %s", strerror(-r));
+	/* what `break` read before `run` serves the process too */
+	ld_objs_lend(&s->live.objs, s->program.exe_path, s->program.exe,
+		     s->program.exe_lines);
 	return 0;
 }
 
