@@ -436,7 +436,7 @@ static uint64_t skip_prologue(const struct ld_lines *l, struct table *t,
 uint64_t ld_lines_after_prologue(const struct ld_lines *l, uint64_t func_addr,
 				 uint64_t func_end)
 {
-	struct table *t = ld_lines_table(l);
+	struct table *t = ld_lines_table_at(l, func_addr, func_end);
 	struct func f;
 	uint64_t pc;
 
