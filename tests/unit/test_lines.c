@@ -763,8 +763,15 @@ static void test_against_gdb(const struct ld_lines *l, const char *prog,
 	sweep_lines(l, prog, file, last, what);
 }
 
+static int by_lo(const void *a, const void *b)
+{
+	const struct fn *x = a, *y = b;
+
+	return x->lo < y->lo ? -1 : x->lo > y->lo;
+}
+
 /* A program of three units, its rows read unit by unit in an odd order
- * (by address: the last unit's first, then the first's), must answer
+ * (by address from the top: the last unit's first), must answer
  * every address as a handle that read all units at once. */
 static void test_units_lazily(void)
 {
@@ -797,7 +804,8 @@ static void test_units_lazily(void)
 		goto out;
 	}
 	ld_lines_find(all, "u1.c", 3, a, MAXLOC, &actual, err, sizeof err);
-	for (i = n; i-- > 0;) {		/* from the last function back */
+	qsort(fns, n, sizeof *fns, by_lo);
+	for (i = n; i-- > 0;) {		/* from the highest address down */
 		for (x = fns[i].lo; x <= fns[i].hi; x++) {
 			struct ld_line p, q;
 			bool hp = ld_lines_at(lazy, x, &p), hq = ld_lines_at(all, x, &q);
