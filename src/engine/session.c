@@ -385,6 +385,16 @@ static int believed(struct ld_session *s, const struct ld_frame *f, int n)
 	return n;
 }
 
+/* The unwinder reads the registers from the kernel: a pc staged at a
+ * breakpoint hit (ld_tregs_stage) is written first. */
+static void regs_to_kernel(struct ld_session *s, pid_t tid)
+{
+	struct ld_thread *t = s->live.proc ? ld_proc_thread(s->live.proc, tid) : NULL;
+
+	if (t)
+		ld_tregs_flush(t);
+}
+
 int ld_session_unwind(struct ld_session *s, pid_t tid, struct ld_frame *f,
 		      size_t max)
 {
@@ -392,6 +402,7 @@ int ld_session_unwind(struct ld_session *s, pid_t tid, struct ld_frame *f,
 
 	if (!unwinder(s))
 		return -ENOMEM;
+	regs_to_kernel(s, tid);
 	n = ld_unwind(s->live.unw, tid, f, max);
 	return n > 1 ? believed(s, f, n) : n;
 }
@@ -407,6 +418,7 @@ int ld_session_stack_ref(struct ld_session *s, pid_t tid, size_t max,
 		if (!unwinder(s))
 			return -ENOMEM;
 		s->cache.unwinds++;
+		regs_to_kernel(s, tid);
 		n = ld_unwind_frames(s->live.unw, tid, &fs, max);
 		if (n > 1)
 			fs.n = (size_t)(n = believed(s, fs.v, n));
