@@ -32,7 +32,6 @@ struct ld_points_to {
 	bool code;              /* the section (or segment) is executable */
 	/* SYMBOL: gdb's "sym+off" (off decimal, none when 0) */
 	char symbol[256];
-	uint64_t symbol_off;
 	/* REGION: "[heap]", "[anonymous]", "libc.so.6" ...; the offset from
 	 * the start of its mapping (of its section when section is set) */
 	char region[256];

@@ -31,6 +31,7 @@ int ld_cmd_info_registers(struct ld_session *s, char *args)
 	v.want = ld_next_word(&args);
 	v.sym = ld_symbolize_cb;
 	v.sym_ctx = s;
+	v.layout = s->settings.print_layout ? s : NULL;
 	return ld_show_registers(&v);
 }
 

@@ -96,7 +96,6 @@ static void in_object(struct ld_session *s, const struct ld_xinfo *x,
 	if (strcmp(sym, "??")) {
 		p->kind = LD_PT_SYMBOL;
 		snprintf(p->symbol, sizeof p->symbol, "%s", sym);
-		p->symbol_off = x->sym ? x->sym_off : 0;
 		return;
 	}
 	p->kind = LD_PT_REGION;
