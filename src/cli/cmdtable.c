@@ -231,7 +231,7 @@ static const struct setting settings[] = {
 	  "the syntax of x/i and disassemble" },
 	{ "print", "", "layout on|off", ld_cmd_set_print, ld_cmd_show_print,
 	  "place every printed pointer in the layout (default on; off: gdb's text)",
-	  "whether printed pointers are placed in the layout" },
+	  "layout: whether printed pointers are placed in the layout" },
 	{ "follow-fork-mode", "", "parent|child", ld_cmd_set_follow_fork, ld_cmd_show_follow_fork,
 	  "after a fork, debug the parent (default; the child runs free) or the child",
 	  "which process a fork leaves debugged" },
@@ -549,9 +549,9 @@ static const char *const sub_details[][2] = {
 	{ "show vmmap-resident", "prints on or off; `set vmmap-resident on|off` changes it" },
 	{ "show snapshot-pages", "prints on or off; `set snapshot-pages on|off` changes it" },
 	{ "show color", "prints on or off; `set color on|off` changes it" },
-	{ "set print", "set print layout on|off: every printed pointer says where it "
-	  "points (<[heap]+0x2a0>, <stack, thread 1, frame #2>, <TLS of thread 1>); "
-	  "off: gdb's text" },
+	{ "set print", "values: on, off; default: on; set print layout on: every printed "
+	  "pointer says where it points (<[heap]+0x2a0>, <stack, thread 1, frame #2>, "
+	  "<TLS of thread 1>); off: gdb's text" },
 	{ "show print", "show print layout: prints on or off; `set print layout on|off` "
 	  "changes it" },
 	{ "set disassembly-flavor", "values: att (default, as gdb), intel; used by "

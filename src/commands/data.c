@@ -70,7 +70,7 @@ static int examine_strings(struct ld_session *s, uint64_t addr,
 				n++;
 		if (n < LD_XSTRING_MAX && ld_session_read(s, addr + n, str + n, 1)) {
 			ld_xstrings_end(&o, false);
-			return ld_error("x: cannot access memory at address 0x%" PRIx64,
+			return ld_error("x: cannot access memory at 0x%" PRIx64,
 					addr + n);
 		}
 		str[n] = 0;
@@ -82,15 +82,16 @@ static int examine_strings(struct ld_session *s, uint64_t addr,
 }
 
 /* The units of [addr, addr + want * size) that read: all of them, or
- * those before the first unreadable one. */
+ * those before the first unreadable one (*err: why it is not). */
 static size_t read_units(struct ld_session *s, uint64_t addr, size_t want,
-			 size_t size, unsigned char *buf)
+			 size_t size, unsigned char *buf, int *err)
 {
 	size_t n = 0;
 
-	if (!ld_session_read(s, addr, buf, want * size))
+	if (!(*err = ld_session_read(s, addr, buf, want * size)))
 		return want;
-	while (n < want && !ld_session_read(s, addr + n * size, buf + n * size, size))
+	while (n < want && !(*err = ld_session_read(s, addr + n * size,
+						      buf + n * size, size)))
 		n++;
 	return n;
 }
@@ -103,20 +104,21 @@ static int examine_units(struct ld_session *s, uint64_t addr,
 				.sym_ctx = s, .session = s,
 				.layout = s->settings.print_layout };
 	unsigned char *buf;
-	int r;
+	int r, err = 0;
 
 	x.size = unit == 'b' ? 1 : unit == 'h' ? 2 : unit == 'w' ? 4 : 8;
-	buf = malloc(count * x.size);
+	buf = malloc(count * x.size + 1);
 	if (!buf)
 		return ld_error("x: %s", strerror(ENOMEM));
-	x.count = read_units(s, addr, count, x.size, buf);
+	x.count = read_units(s, addr, count, x.size, buf, &err);
 	x.buf = buf;
-	r = x.count || ld_json_on() ? ld_show_examine(&x) : 0;
+	/* --json: an error alone stands for the command */
+	r = x.count == count || !ld_json_on() ? ld_show_examine(&x) : 0;
 	free(buf);
 	xlast.next = addr + x.count * x.size;
 	if (x.count < count)
-		return ld_error("x: cannot access memory at address 0x%" PRIx64,
-				addr + x.count * x.size);
+		return ld_error("x: cannot access memory at 0x%" PRIx64 ": %s",
+				addr + x.count * x.size, strerror(-err));
 	return r;
 }
 
@@ -143,8 +145,9 @@ static int parse_fmt(char **args, long *count, char *fmt, char *unit)
 	if (*p == '-' || isdigit((unsigned char)*p)) {
 		errno = 0;
 		*count = strtol(p, &p, 10);
-		if (errno || *count < -65536 || *count > 65536)
-			return ld_error("x: count must be from -65536 to 65536");
+		/* gdb prints nothing for 0; here it is a mistake said */
+		if (errno || !*count || *count < -65536 || *count > 65536)
+			return ld_error("x: count must be from 1 to 65536");
 	}
 	for (; *p && !isspace((unsigned char)*p); p++) {
 		if (strchr("xzduotcsafi", *p))
@@ -209,7 +212,5 @@ int ld_cmd_x(struct ld_session *s, char *args)
 	xlast.count = (unsigned long)(count < 0 ? -count : count);
 	xlast.have_next = true;
 	xlast.next = addr;
-	if (count == 0)
-		return 0;
 	return examine(s, addr, count, fmt, unit);
 }

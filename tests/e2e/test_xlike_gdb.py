@@ -59,7 +59,6 @@ x/2s 0x20000ff0
 x/2wx ready
 x/2ow &marker
 x/tw &marker
-x/0x &halves
 x/-2x &bits
 x/3ub &bits
 x/8xb ready
