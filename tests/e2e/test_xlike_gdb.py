@@ -50,6 +50,7 @@ x/2fw &flt
 x/2fg &dbl
 x/s &esc
 x/s &rep
+x/s &runs
 x/2s &longstr
 x/4c &odd
 x/4a &ptrs
