@@ -8,7 +8,8 @@ and checks that the region named is the mapping the kernel says holds the
 address (the heap's offset from [heap]'s start, libc's file, [stack], the
 anonymous mapping holding thread 2's own rsp and thread 1's fs_base, no
 mapping at all).  Also info registers, --json points_to, and `set print
-layout off` giving gdb's forms back."""
+layout off` giving gdb's forms back, and the fault address of a SIGSEGV
+stop placed the same way."""
 import json
 import re
 import sys
@@ -16,7 +17,7 @@ import sys
 import ldtest
 from ldtest import check, search
 
-t = ldtest.Tap(8)
+t = ldtest.Tap(9)
 PROG = ldtest.fixture("pointsto")
 HEX = r"0x[0-9a-f]+"
 A_LINE = re.compile(r"^%s <ptrs(?:\+\d+)?>:\t(.*)$" % HEX)
@@ -170,6 +171,23 @@ def json_doc():
     check(p.get("thread") == 1 and p.get("frame") == 2, "main's local: %r" % p)
 
 
+def fault_line():
+    # a write to .rodata: the fault address names its symbol, object and
+    # section; the maps say the program's file holds it, read-only
+    with ldtest.PipeSession([PROG, "x"]) as s:
+        s.send("run")
+        pid = int(s.out.expect(r"^pid (\d+)$").group(1))
+        m = s.out.expect(r"^Fault address (%s)(.*)$" % HEX)
+        maps = ldtest.read_maps(pid)
+        s.send("kill")
+        s.finish()
+    addr, rest = int(m.group(1), 16), m.group(2)
+    mp = [l for l in maps if int(l.split("-")[0], 16) <= addr < int(l.split()[0].split("-")[1], 16)]
+    check(mp and mp[0].endswith("/pointsto") and mp[0].split()[1].startswith("r-"),
+          "maps: %r holds %#x" % (mp, addr))
+    check(rest.startswith(" <ro+4> (pointsto .rodata): "), "fault line %r" % rest)
+
+
 t.case("a heap pointer names [heap] and its offset, as /proc/PID/maps has it", heap)
 t.case("a pointer to libc's stdout FILE names the symbol, libc.so.6 and .data", libc_data)
 t.case("main's local is on [stack], thread 1, frame #2", stack1)
@@ -178,4 +196,5 @@ t.case("a __thread variable is TLS of thread 1, in fs_base's mapping", tls)
 t.case("null, an unmapped address and code", null_unmapped_code)
 t.case("x/gx notes mapped values only; layout off is gdb's x/a", gx_and_off)
 t.case("--json: a points_to object with each value's kind", json_doc)
+t.case("the fault address of a write to .rodata names ro+4 in .rodata", fault_line)
 sys.exit(t.done())
