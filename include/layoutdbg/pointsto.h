@@ -26,8 +26,8 @@ struct ld_points_to {
 	uint64_t addr;
 	enum ld_region_kind region_kind;   /* mapped kinds only */
 	/* in a loaded object (SYMBOL, and REGION of an object): */
-	const char *object;     /* its file's basename; NULL: none */
-	const char *section;    /* NULL: in none */
+	char object[256];       /* its file's basename; "": none */
+	char section[64];       /* "": in none */
 	uint64_t section_off;
 	bool code;              /* the section (or segment) is executable */
 	/* SYMBOL: gdb's "sym+off" (off decimal, none when 0) */
@@ -40,9 +40,9 @@ struct ld_points_to {
 	int frame;              /* STACK: #N in its thread's backtrace; -1 */
 };
 
-/* Where addr points at this stop.  0, or -1 when nothing can be said
- * (no process, the maps unreadable); nothing is printed.  The strings
- * are valid until the process resumes. */
+/* Where addr points at this stop.  0, or -1 when nothing can be said:
+ * no process (nothing printed), or the maps or objects unreadable (the
+ * error was reported). */
 int ld_points_to(struct ld_session *s, uint64_t addr, struct ld_points_to *p);
 
 /* The name of k in JSON: "null", "symbol", "region", "stack", "tls",

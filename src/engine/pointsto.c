@@ -86,9 +86,9 @@ static void in_object(struct ld_session *s, const struct ld_xinfo *x,
 	struct ld_obj *ob = x->region.obj;
 	char sym[256];
 
-	p->object = ob->name;
+	snprintf(p->object, sizeof p->object, "%s", ob->name);
 	if (x->sec) {
-		p->section = x->sec->name;
+		snprintf(p->section, sizeof p->section, "%s", x->sec->name);
 		p->section_off = x->addr - ob->bias - x->sec->addr;
 		p->code = (x->sec->flags & SHF_EXECINSTR) != 0;
 	}
@@ -100,7 +100,7 @@ static void in_object(struct ld_session *s, const struct ld_xinfo *x,
 	}
 	p->kind = LD_PT_REGION;
 	snprintf(p->region, sizeof p->region, "%s", ob->name);
-	p->region_off = p->section ? p->section_off : x->addr - ob->lo;
+	p->region_off = x->sec ? p->section_off : x->addr - ob->lo;
 }
 
 /* A mapping that is no object's: its name, or its kind in brackets. */

@@ -20,12 +20,11 @@ static void layout_note(const struct ld_points_to *p, char *buf, size_t len)
 			snprintf(buf, len, " <%s>", p->symbol);
 		else
 			snprintf(buf, len, " <%s> (%s%s%s)", p->symbol, p->object,
-				 p->section ? " " : "", p->section ? p->section : "");
+				 p->section[0] ? " " : "", p->section);
 		break;
 	case LD_PT_REGION:
 		snprintf(buf, len, " <%s%s%s+0x%" PRIx64 ">", p->region,
-			 p->section ? " " : "", p->section ? p->section : "",
-			 p->region_off);
+			 p->section[0] ? " " : "", p->section, p->region_off);
 		break;
 	case LD_PT_STACK:
 		if (p->frame >= 0)
@@ -70,9 +69,9 @@ json_t *ld_points_to_json(const struct ld_points_to *p)
 	json_t *o = json_object();
 
 	ld_jset(o, "kind", json_string(ld_pt_kind_name(p->kind)));
-	if (p->object)
+	if (p->object[0])
 		ld_json_put_text(o, "object", p->object);
-	if (p->section)
+	if (p->section[0])
 		ld_json_put_text(o, "section", p->section);
 	if (p->kind == LD_PT_SYMBOL) {
 		ld_json_put_text(o, "symbol", p->symbol);
