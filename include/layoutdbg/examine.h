@@ -46,6 +46,11 @@ void ld_xstrings_begin(struct ld_xstrings_out *o, uint64_t addr);
  * NUL among them).  Only x->addr, x->sym and x->sym_ctx are used. */
 void ld_show_xstring(struct ld_xstrings_out *o, const struct ld_examine *x,
 		     const char *str, size_t len, bool cut);
+/* One string of x/sh or x/sw: units[0..n) of x->size bytes (UTF-16 or
+ * UTF-32) as gdb writes them: u"..." or U"...", characters the C.UTF-8
+ * locale prints as they are, others as \ooo (up to 0777) or \xHEX. */
+void ld_show_xwstring(struct ld_xstrings_out *o, const struct ld_examine *x,
+		      const uint32_t *units, size_t n, bool cut);
 /* The --json document (when any string was read: ok); frees the rows. */
 int ld_xstrings_end(struct ld_xstrings_out *o, bool ok);
 

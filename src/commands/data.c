@@ -81,6 +81,37 @@ static int examine_strings(struct ld_session *s, uint64_t addr,
 	return ld_xstrings_end(&o, true);
 }
 
+/* x/sh, x/sw: count strings of 2- or 4-byte units (UTF-16, UTF-32), each
+ * cut at LD_XSTRING_MAX units. */
+static int examine_wide(struct ld_session *s, uint64_t addr,
+			unsigned long count, size_t width)
+{
+	struct ld_xstrings_out o;
+
+	ld_xstrings_begin(&o, addr);
+	for (unsigned long i = 0; i < count; i++) {
+		struct ld_examine x = { .addr = addr, .sym = ld_symbolize_cb,
+					.sym_ctx = s, .size = width };
+		uint32_t u[LD_XSTRING_MAX];
+		size_t n = 0;
+
+		for (; n < LD_XSTRING_MAX; n++) {
+			u[n] = 0;
+			if (ld_session_read(s, addr + n * width, &u[n], width)) {
+				ld_xstrings_end(&o, false);
+				return ld_error("x: cannot access memory at 0x%" PRIx64,
+						addr + n * width);
+			}
+			if (!u[n])
+				break;
+		}
+		ld_show_xwstring(&o, &x, u, n, n == LD_XSTRING_MAX);
+		addr += (n + (n < LD_XSTRING_MAX)) * width;
+		xlast.next = addr;
+	}
+	return ld_xstrings_end(&o, true);
+}
+
 /* The units of [addr, addr + want * size) that read: all of them, or
  * those before the first unreadable one (*err: why it is not). */
 static size_t read_units(struct ld_session *s, uint64_t addr, size_t want,
@@ -164,13 +195,15 @@ static int parse_fmt(char **args, long *count, char *fmt, char *unit)
 static int examine(struct ld_session *s, uint64_t addr, long count, char fmt,
 		   char unit)
 {
-	if (fmt == 's' && unit != 'b')
-		return ld_error("x: /s with unit %c: wide strings are not supported",
-				unit);
+	if (fmt == 's' && unit == 'g')
+		return ld_error("x: /s takes units b, h or w (8-byte characters are none)");
 	if (fmt == 's' || fmt == 'i') {
 		if (count < 0)
 			return ld_error("x: a negative count with /%c is not supported",
 					fmt);
+		if (fmt == 's' && unit != 'b')
+			return examine_wide(s, addr, (unsigned long)count,
+					    unit == 'h' ? 2 : 4);
 		if (fmt == 's')
 			return examine_strings(s, addr, (unsigned long)count);
 		return ld_examine_insns(s, addr, (size_t)count, &xlast.next);
@@ -208,7 +241,7 @@ int ld_cmd_x(struct ld_session *s, char *args)
 	if (!unit)
 		unit = fmt == 'i' ? xlast.unit : default_unit(fmt);
 	xlast.fmt = fmt;
-	xlast.unit = fmt == 'a' ? 'g' : fmt == 's' ? 'b' : unit;
+	xlast.unit = fmt == 'a' ? 'g' : fmt == 's' ? 'b' : unit;  /* gdb's, even after x/sw */
 	xlast.count = (unsigned long)(count < 0 ? -count : count);
 	xlast.have_next = true;
 	xlast.next = addr;

@@ -1,8 +1,11 @@
 /* x: the values gdb's examine prints, per format letter. */
+#include <ctype.h>
 #include <inttypes.h>
+#include <locale.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <wctype.h>
 
 #include "layoutdbg/examine.h"
 #include "layoutdbg/json.h"
@@ -244,6 +247,177 @@ static void c_literal(const char *str, size_t n, char *out)
 		lit_quote(&l, true);
 	lit_quote(&l, false);
 	*l.q = 0;
+}
+
+/* ---- x/sh, x/sw --------------------------------------------------- */
+
+/* One character of a wide string: its code point when valid, else the
+ * units that failed to decode (a lone surrogate, a value beyond
+ * U+10FFFF), escaped one by one as gdb does. */
+struct wchar {
+	uint32_t cp, units[2];
+	size_t nunits;
+	bool valid;
+};
+
+static size_t next_wchar(const uint32_t *u, size_t n, size_t width,
+			 struct wchar *c)
+{
+	bool hi = width == 2 && u[0] >= 0xd800 && u[0] < 0xdc00;
+
+	c->units[0] = u[0];
+	c->units[1] = 0;
+	c->nunits = 1;
+	c->cp = u[0];
+	c->valid = u[0] <= 0x10ffff && !(u[0] >= 0xd800 && u[0] < 0xe000);
+	if (hi && n > 1 && u[1] >= 0xdc00 && u[1] < 0xe000) {
+		c->units[1] = u[1];
+		c->nunits = 2;
+		c->cp = 0x10000 + ((u[0] - 0xd800) << 10) + (u[1] - 0xdc00);
+		c->valid = true;
+	}
+	return c->nunits;
+}
+
+static bool same_wchar(const struct wchar *a, const struct wchar *b)
+{
+	return a->nunits == b->nunits && a->units[0] == b->units[0] &&
+	       (a->nunits == 1 || a->units[1] == b->units[1]);
+}
+
+/* gdb prints a wide character as it is where the host's iswprint says
+ * so, in its UTF-8 locale. */
+static bool wide_printable(uint32_t cp)
+{
+	static locale_t utf8;
+	static bool tried;
+
+	if (!tried) {
+		utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+		tried = true;
+	}
+	if (cp < 0x80)
+		return cp >= 0x20 && cp < 0x7f;
+	return utf8 && iswprint_l((wint_t)cp, utf8);
+}
+
+static size_t put_utf8(char *q, uint32_t cp)
+{
+	if (cp < 0x80)
+		return (size_t)sprintf(q, "%c", (int)cp);
+	if (cp < 0x800)
+		return (size_t)sprintf(q, "%c%c", 0xc0 | (cp >> 6), 0x80 | (cp & 0x3f));
+	if (cp < 0x10000)
+		return (size_t)sprintf(q, "%c%c%c", 0xe0 | (cp >> 12),
+				       0x80 | ((cp >> 6) & 0x3f), 0x80 | (cp & 0x3f));
+	return (size_t)sprintf(q, "%c%c%c%c", 0xf0 | (cp >> 18), 0x80 | ((cp >> 12) & 0x3f),
+			       0x80 | ((cp >> 6) & 0x3f), 0x80 | (cp & 0x3f));
+}
+
+/* c between quotes q: a named escape, the character, or its units as
+ * \ooo (values up to 0777) or \xHEX; a hex digit right after a \x
+ * escape is escaped too (it would extend it). */
+static void put_wchar(struct literal *l, const struct wchar *c, char q,
+		      bool *need_esc)
+{
+	static const char named[] = "\aa\bb\ff\nn\rr\tt\vv";
+	const char *nm = c->cp && c->cp < 0x80 ? memchr(named, (int)c->cp,
+							sizeof named - 1) : NULL;
+
+	if (c->valid && nm && (nm - named) % 2 == 0) {
+		l->q += sprintf(l->q, "\\%c", nm[1]);
+	} else if (c->valid && (c->cp == (uint32_t)q || c->cp == '\\')) {
+		l->q += sprintf(l->q, "\\%c", (int)c->cp);
+	} else if (c->valid && wide_printable(c->cp) &&
+		   !(*need_esc && c->cp < 0x80 && isxdigit((int)c->cp))) {
+		l->q += put_utf8(l->q, c->cp);
+	} else {
+		for (size_t i = 0; i < c->nunits; i++) {
+			*need_esc = c->units[i] > 0777;
+			l->q += sprintf(l->q, *need_esc ? "\\x%" PRIx32 : "\\%03" PRIo32,
+					c->units[i]);
+		}
+		return;
+	}
+	*need_esc = false;
+}
+
+/* units[0..n) as gdb prints a char16_t or char32_t array, in out (12
+ * bytes a unit and 64 more are enough). */
+static void wide_literal(const uint32_t *u, size_t n, size_t width, char *out)
+{
+	struct literal l = { out, false, false };
+	struct wchar c, d;
+	bool esc = false;
+	size_t i = 0, k, r, j;
+
+	*l.q++ = width == 2 ? 'u' : 'U';
+	while (i < n) {
+		k = next_wchar(u + i, n - i, width, &c);
+		for (r = 1, j = i + k; j < n && j + k <= n; r++, j += k)
+			if (next_wchar(u + j, n - j, width, &d) != k || !same_wchar(&c, &d))
+				break;
+		if (r > REPEAT_THRESHOLD) {
+			lit_quote(&l, false);
+			lit_sep(&l);
+			*l.q++ = '\'';
+			esc = false;
+			put_wchar(&l, &c, '\'', &esc);
+			l.q += sprintf(l.q, "' <repeats %zu times>", r);
+			i = j;
+			esc = false;
+			continue;
+		}
+		if (!l.open)
+			esc = false;
+		lit_quote(&l, true);
+		put_wchar(&l, &c, '"', &esc);
+		i += k;
+	}
+	if (!l.any)
+		lit_quote(&l, true);
+	lit_quote(&l, false);
+	*l.q = 0;
+}
+
+/* The text for JSON: the code points in UTF-8, U+FFFD for what does
+ * not decode. */
+static char *wide_utf8(const uint32_t *u, size_t n, size_t width)
+{
+	char *out = malloc(4 * n + 1), *q = out;
+	struct wchar c;
+
+	for (size_t i = 0; out && i < n; i += next_wchar(u + i, n - i, width, &c))
+		q += put_utf8(q, (next_wchar(u + i, n - i, width, &c), c.valid) ?
+			      c.cp : 0xfffd);
+	if (out)
+		*q = 0;
+	return out;
+}
+
+void ld_show_xwstring(struct ld_xstrings_out *o, const struct ld_examine *x,
+		      const uint32_t *units, size_t n, bool cut)
+{
+	char *text;
+
+	if (o->rows) {
+		json_t *j = json_object();
+
+		text = wide_utf8(units, n, x->size);
+		ld_json_put_u64(j, "address", x->addr);
+		ld_json_put_text(j, "text", text ? text : "");
+		ld_jset(j, "cut", json_boolean(cut));
+		json_array_append_new(o->rows, j);
+		free(text);
+		return;
+	}
+	text = malloc(12 * n + 64);
+	ld_out("0x%" PRIx64, x->addr);
+	put_symbol(x, x->addr);
+	if (text)
+		wide_literal(units, n, x->size, text);
+	ld_out(":\t%s%s\n", text ? text : "?", cut ? "..." : "");
+	free(text);
 }
 
 void ld_xstrings_begin(struct ld_xstrings_out *o, uint64_t addr)

@@ -5,7 +5,8 @@ a marker must be equal, character for character (layoutdbg with `set
 print layout off`): every format (x z d u o t c a f s i) and unit, the
 format, unit and count x remembers from one command to the next, `x`
 alone going on where the last one ended, negative counts, x/s with
-escapes, repeat blocks and the 200-character cut, floats and a NaN,
+escapes, repeat blocks and the 200-character cut, x/sh and x/sw (UTF-16
+and UTF-32: surrogate pairs, \\ooo and \\xHEX escapes), floats and a NaN,
 <sym+off> labels, and the original bytes under a breakpoint (x/8xb and
 x/2i over the int3 at ready)."""
 import subprocess
@@ -51,6 +52,12 @@ x/2fg &dbl
 x/s &esc
 x/s &rep
 x/s &runs
+x/sh &wide
+x/sw &wide32
+x/2sh &halves
+x/sw &words
+x/sh &esc
+x/2x &halves
 x/2s &longstr
 x/4c &odd
 x/4a &ptrs
@@ -104,19 +111,21 @@ def gdbs():
             "-ex", "break ready", "-ex", "run", "-ex", MARK]
     for c in CMDS:
         argv += ["-ex", c]
+    # gdb prints a character as it is where its locale's iswprint says so
+    # (in the C locale: none beyond ASCII); layoutdbg writes UTF-8 in any
+    # locale, as gdb does in a UTF-8 one
     p = subprocess.run(argv + [XDATA], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                       env=ldtest.env(), timeout=60)
+                       env=ldtest.env({"LC_ALL": "C.UTF-8"}), timeout=60)
     err = p.stderr.decode("utf-8", "replace")
     check(not err.strip() or "libthread_db" in err, "gdb's stderr %r" % err)
     return after_marker(p.stdout.decode("utf-8", "replace"), "gdb")
 
 
 def whole_equal():
+    import difflib
     a, b = ours(), gdbs()
-    check(a == b, "x output differs from gdb's", "\n".join(
-        "%s\n  layoutdbg %r\n  gdb       %r" % (c, x, y)
-        for c, x, y in zip(["-"] * 999, a.splitlines(), b.splitlines()) if x != y)
-        + "\n--- layoutdbg ---\n" + a + "--- gdb ---\n" + b)
+    check(a == b, "x output differs from gdb's", "".join(difflib.unified_diff(
+        b.splitlines(True), a.splitlines(True), "gdb", "layoutdbg")))
     check(len(a.splitlines()) > 60, "only %d lines" % len(a.splitlines()), a)
 
 
