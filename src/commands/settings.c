@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "layoutdbg/args.h"
+#include "layoutdbg/debugsrc.h"
 #include "layoutdbg/error.h"
 #include "layoutdbg/heapsrc.h"
 #include "layoutdbg/output.h"
@@ -203,7 +204,7 @@ int ld_cmd_set_debug_dir(struct ld_session *s, char *args)
 
 int ld_cmd_show_debug_dir(struct ld_session *s, char *args)
 {
-	ld_show_debug_dir(ld_heap_debug_dir());
+	ld_show_debug_dir(ld_debug_dir());
 	return 0;
 }
 
