@@ -1,0 +1,17 @@
+/* The front-end's side of finding debug files (layoutdbg/debugsrc.h): the
+ * question `set debuginfod enabled ask` asks, a download's progress line. */
+#ifndef LAYOUTDBG_DEBUGVIEW_H
+#define LAYOUTDBG_DEBUGVIEW_H
+
+#include <stdbool.h>
+
+/* gdb's question, once, when stdin and stdout are a terminal; false
+ * (no) otherwise or on anything but y/yes. */
+bool ld_ask_debuginfod(const char *urls);
+
+/* "Downloading separate debug info for OBJECT..." on stderr at a
+ * download's first progress report, the end of the line when it ends
+ * (done < 0). */
+void ld_show_download(const char *object, long done, long total);
+
+#endif
