@@ -20,6 +20,8 @@ struct ld_obj {
 				was mapped): /proc/PID/map_files/START-END;
 				NULL: path */
 	const char *name;    /* basename of path */
+	char *lm_name;       /* the name the link map gives it (gdb's:
+				/lib64/ld-linux-x86-64.so.2), NULL if none */
 	uint64_t bias;       /* runtime address - link-time address */
 	uint64_t lo, hi;     /* lowest start, highest end of its mappings */
 	uint64_t inode;

@@ -9,6 +9,7 @@
 
 #include "layoutdbg/infrun.h"
 #include "layoutdbg/args.h"
+#include "layoutdbg/debugview.h"
 #include "layoutdbg/error.h"
 #include "layoutdbg/files.h"
 #include "layoutdbg/expr.h"
@@ -182,7 +183,7 @@ int ld_cmd_info_sharedlibrary(struct ld_session *s, char *args)
 		return -1;
 	for (i = 0; i < s->live.objs.n; i++)
 		/* opening the ELF gives an unlisted object its bias */
-		ld_obj_elf(&s->live.objs.v[i]);
+		ld_obj_debug(&s->live.objs.v[i]);
 	return ld_show_objects(&s->live.objs);
 }
 

@@ -672,8 +672,18 @@ const char *ld_lines_function_name(const struct ld_lines *l, uint64_t pc)
 	if (t->units[u].lang != DW_LANG_C && t->units[u].lang != DW_LANG_C89 &&
 	    t->units[u].lang != DW_LANG_C99 && t->units[u].lang != DW_LANG_C11)
 		return NULL;	/* C++ names are qualified: the symbol's */
-	for (i = s.n - 1; i >= 0; i--)
-		if (dwarf_tag(&s.die[i]) == DW_TAG_subprogram)
-			return dwarf_diename(&s.die[i]);
+	for (i = s.n - 1; i >= 0; i--) {
+		Dwarf_Attribute a;
+		const char *n;
+
+		if (dwarf_tag(&s.die[i]) != DW_TAG_subprogram)
+			continue;
+		/* an asm label (glibc's __GI___sbrk for __sbrk) is the
+		 * name gdb shows */
+		if (dwarf_attr_integrate(&s.die[i], DW_AT_linkage_name, &a) &&
+		    (n = dwarf_formstring(&a)))
+			return n;
+		return dwarf_diename(&s.die[i]);
+	}
 	return NULL;
 }

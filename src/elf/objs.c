@@ -25,6 +25,7 @@ static void obj_release(struct ld_obj *ob)
 {
 	free(ob->path);
 	free(ob->open_path);
+	free(ob->lm_name);
 	ld_elf_free(ob->elf);
 	ld_lines_free(ob->lines);
 	ld_debug_file_release(&ob->dbg);
@@ -255,8 +256,14 @@ static void read_link_map(struct ld_objs *o, pid_t pid)
 		for (i = 0; i < o->n; i++) {
 			if (ent[2] >= o->v[i].lo && ent[2] < o->v[i].hi &&
 			    o->v[i].order == UNLISTED) {
+				char name[4096];
+
 				o->v[i].order = o->v[i].is_exe ? 0 : ++order;
 				o->v[i].bias = ent[0];
+				if (!o->v[i].lm_name && ent[1] &&
+				    !ld_mem_read_string(pid, ent[1], name, sizeof name) &&
+				    name[0])
+					o->v[i].lm_name = strdup(name);
 				break;
 			}
 		}
