@@ -251,9 +251,10 @@ static int list_lines(struct ld_session *s, char *file, size_t len,
 	}
 	count = ld_source_count(file);
 	if (count < 0) {
-		/* a missing source file is a note, not a failure */
+		/* a missing source file is a note, not a failure (libc's,
+		 * named by its debug file: ./malloc/malloc.c) */
 		ld_warn("list: %s: %s", ld_source_shortname(file), strerror((int)-count));
-		return 0;
+		return ld_show_source_end(file);
 	}
 	if (first > (unsigned long)count)
 		return ld_error("list: line %lu is out of range for \"%s\" (%ld lines)",
