@@ -35,6 +35,14 @@ struct ld_debug_file {
 void ld_debug_find(struct ld_elf *own, const char *path, struct ld_debug_file *d);
 void ld_debug_file_release(struct ld_debug_file *d);
 
+/* Do separate debug files name and place code (symbols, DWARF lines and
+ * function names)?  Yes, unless LAYOUTDBG_DEBUG_NAMES=off is in the
+ * environment: then they are still found (heap reads main_arena from
+ * them, info sharedlibrary lists them) but names and lines are each
+ * object's own, as before they were looked for.  The test suite's
+ * baseline: its transcripts stay the same with or without libc6-dbg. */
+bool ld_debug_names_on(void);
+
 /* "own", "build-id", "debuglink", "minidebuginfo", "debuginfod", "none". */
 const char *ld_syms_from_name(enum ld_syms_from f);
 

@@ -1,5 +1,6 @@
 /* The front-end's side of finding debug files (layoutdbg/debugsrc.h): the
- * question `set debuginfod enabled ask` asks, a download's progress line. */
+ * question `set debuginfod enabled ask` asks, a download's progress line,
+ * info sharedlibrary. */
 #ifndef LAYOUTDBG_DEBUGVIEW_H
 #define LAYOUTDBG_DEBUGVIEW_H
 

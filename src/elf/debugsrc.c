@@ -71,6 +71,18 @@ const char *ld_syms_from_name(enum ld_syms_from f)
 	return "?";
 }
 
+bool ld_debug_names_on(void)
+{
+	static int on = -1;
+
+	if (on < 0) {
+		const char *v = getenv("LAYOUTDBG_DEBUG_NAMES");
+
+		on = !(v && !strcmp(v, "off"));
+	}
+	return on;
+}
+
 void ld_debug_file_release(struct ld_debug_file *d)
 {
 	ld_elf_free(d->elf);

@@ -49,7 +49,7 @@ const struct ld_symbol *ld_obj_symbol_at(struct ld_obj *ob, uint64_t link,
 	const struct ld_symbol *s = NULL;
 
 	*off = 0;
-	if (d->elf)
+	if (d->elf && ld_debug_names_on())
 		s = ld_elf_symbol_at(d->elf, link, off);
 	if (!s && ob->elf)
 		s = ld_elf_symbol_at(ob->elf, link, off);
@@ -61,7 +61,7 @@ static const struct ld_symbol *obj_lookup_name(struct ld_obj *ob, const char *na
 {
 	const struct ld_symbol *s = ob->elf ? ld_elf_lookup_name(ob->elf, name) : NULL;
 
-	if (!s && ld_obj_debug(ob)->elf)
+	if (!s && ld_debug_names_on() && ld_obj_debug(ob)->elf)
 		s = ld_elf_lookup_name(ob->dbg.elf, name);
 	return s;
 }
@@ -82,7 +82,7 @@ struct ld_lines *ld_obj_lines(struct ld_obj *ob)
 		const struct ld_debug_file *d = ld_obj_debug(ob);
 
 		ob->lines = NULL;
-		if (!d->has_dwarf ||
+		if (!d->has_dwarf || !ld_debug_names_on() ||
 		    ld_lines_open(d->path, &ob->lines, err, sizeof err) < 0) {
 			ob->lines = NULL;
 			ob->lines_failed = true;

@@ -1,4 +1,5 @@
-/* Asking about debuginfod and showing its downloads, as gdb does. */
+/* Where symbols come from, as gdb shows it: info sharedlibrary, the
+ * debuginfod question and its downloads. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>

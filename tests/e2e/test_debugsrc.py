@@ -32,7 +32,7 @@ NOBID = ldtest.fixture("dbgsrc-nobid")
 LIBC = "/lib/x86_64-linux-gnu/libc.so.6"
 FRAME = re.compile(r"^\s*#(\d+)\s+(0x[0-9a-f]+) in (\S+) \(", re.M)
 WORK = tempfile.mkdtemp(prefix="ldtest-debugsrc-")
-t = ldtest.Tap(12)
+t = ldtest.Tap(13)
 
 
 def build_id(path):
@@ -90,7 +90,11 @@ def frames(out):
 
 
 def ours(args, cmds, env_over=None, timeout=60):
-    rc, out, err = ldtest.run_batch(args, cmds, timeout=timeout, env_over=env_over)
+    """layoutdbg's output, names taken from debug files (the suite's
+    baseline, LAYOUTDBG_DEBUG_NAMES=off, is left out here)."""
+    e = {"LAYOUTDBG_DEBUG_NAMES": None}
+    e.update(env_over or {})
+    rc, out, err = ldtest.run_batch(args, cmds, timeout=timeout, env_over=e)
     return out, err
 
 
@@ -367,7 +371,18 @@ def show_settings_gdb():
     check(out == g, "ours %r gdb %r" % (out, g))
 
 
+def names_off():
+    """LAYOUTDBG_DEBUG_NAMES=off: libc's own names only, the debug file
+    still listed."""
+    need_libc_dbg()
+    out, err = ours([HEAP], ["break main", "run", "info sharedlibrary", "break sysmalloc",
+                             "continue"], {"LAYOUTDBG_DEBUG_NAMES": "off"})
+    check(not re.search(r"^Breakpoint 2, ", out, re.M), "sysmalloc found", out)
+    search(r"^Symbols of /\S+/libc\.so\.6: build-id /usr/lib/debug/", out, "still found")
+
+
 t.case("set/show debuginfod enabled, show debug-file-directory", show_settings)
+t.case("LAYOUTDBG_DEBUG_NAMES=off: names from the objects alone", names_off)
 t.case("show debuginfod enabled says what gdb says", show_settings_gdb)
 shutil.rmtree(WORK, True)
 sys.exit(t.done())
