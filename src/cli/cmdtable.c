@@ -215,7 +215,7 @@ static const struct setting settings[] = {
 	{ "debug-file-directory", "", "DIR", ld_cmd_set_debug_dir, ld_cmd_show_debug_dir,
 	  "where separate debug files are looked for (build-id, debuglink)",
 	  "where separate debug files are looked for" },
-	{ "debuginfod", "", "enabled on|off|ask", ld_cmd_set_debuginfod,
+	{ "debuginfod", "", "enabled on/off/ask", ld_cmd_set_debuginfod,
 	  ld_cmd_show_debuginfod, "fetch debug files from DEBUGINFOD_URLS",
 	  "whether debug files are fetched from DEBUGINFOD_URLS" },
 	{ "args", "", "ARGS", ld_cmd_set_args, ld_cmd_show_args,
@@ -523,9 +523,9 @@ static const char *const sub_details[][2] = {
 	{ "info signals", "no arguments; `handle` changes them" },
 	{ "info sharedlibrary", "no arguments" },
 	{ "set debug-file-directory", "DIR: a directory; default: /usr/lib/debug" },
-	{ "set debuginfod", "enabled on|off|ask: fetch debug files from the servers in "
-	  "DEBUGINFOD_URLS (cache: DEBUGINFOD_CACHE_PATH); default: ask (asked "
-	  "once on a terminal, else off)" },
+	{ "set debuginfod", "enabled VALUE: fetch debug files from the servers in "
+	  "DEBUGINFOD_URLS (cache: DEBUGINFOD_CACHE_PATH); values: on, off, ask; "
+	  "default: ask (asked once on a terminal, else off)" },
 	{ "set args", "ARGS: words, quoted as in a shell; default: none" },
 	{ "set disable-randomization", "values: on, off; default: on" },
 	{ "set auto-snapshot", "values: on, off; default: off" },
