@@ -46,13 +46,19 @@ const struct ld_symbol *ld_obj_symbol_at(struct ld_obj *ob, uint64_t link,
 					 uint64_t *off)
 {
 	const struct ld_debug_file *d = ld_obj_debug(ob);
-	const struct ld_symbol *s = NULL;
+	const struct ld_symbol *s = NULL, *own;
+	uint64_t own_off = 0;
 
 	*off = 0;
+	own = ob->elf ? ld_elf_symbol_at(ob->elf, link, &own_off) : NULL;
 	if (d->elf && ld_debug_names_on())
 		s = ld_elf_symbol_at(d->elf, link, off);
-	if (!s && ob->elf)
-		s = ld_elf_symbol_at(ob->elf, link, off);
+	/* the object's own name where it has one for that address
+	 * (_rtld_global, not its hidden alias _rtld_local) */
+	if (!s || (own && own->value == s->value)) {
+		s = own;
+		*off = own_off;
+	}
 	return s;
 }
 
