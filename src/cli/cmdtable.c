@@ -213,8 +213,11 @@ struct setting {
 
 static const struct setting settings[] = {
 	{ "debug-file-directory", "", "DIR", ld_cmd_set_debug_dir, ld_cmd_show_debug_dir,
-	  "where DIR/.build-id/xx/rest.debug files are looked for (heap)",
+	  "where separate debug files are looked for (build-id, debuglink)",
 	  "where separate debug files are looked for" },
+	{ "debuginfod", "", "enabled on/off/ask", ld_cmd_set_debuginfod,
+	  ld_cmd_show_debuginfod, "fetch debug files from DEBUGINFOD_URLS",
+	  "whether debug files are fetched from DEBUGINFOD_URLS" },
 	{ "args", "", "ARGS", ld_cmd_set_args, ld_cmd_show_args,
 	  "arguments for `run`", "arguments for `run`" },
 	{ "disable-randomization", "", "on|off", ld_cmd_set_disable_randomization,
@@ -523,6 +526,9 @@ static const char *const sub_details[][2] = {
 	{ "info signals", "no arguments; `handle` changes them" },
 	{ "info sharedlibrary", "no arguments" },
 	{ "set debug-file-directory", "DIR: a directory; default: /usr/lib/debug" },
+	{ "set debuginfod", "enabled VALUE: fetch debug files from the servers in "
+	  "DEBUGINFOD_URLS (cache: DEBUGINFOD_CACHE_PATH); values: on, off, ask; "
+	  "default: ask (asked once on a terminal, else off)" },
 	{ "set args", "ARGS: words, quoted as in a shell; default: none" },
 	{ "set disable-randomization", "values: on, off; default: on" },
 	{ "set auto-snapshot", "values: on, off; default: off" },
@@ -540,6 +546,8 @@ static const char *const sub_details[][2] = {
 	{ "show pagination", "prints on or off; `set pagination on|off` changes it" },
 	{ "show height", "prints the rows of a page or unlimited; `set height N` changes it" },
 	{ "show debug-file-directory", "prints the directory; `set debug-file-directory DIR` changes it" },
+	{ "show debuginfod", "enabled: prints on, off or ask; `set debuginfod "
+	  "enabled on|off|ask` changes it" },
 	{ "show args", "prints the arguments; `set args` changes them" },
 	{ "show disable-randomization", "prints on or off; `set disable-randomization on|off` changes it" },
 	{ "show auto-snapshot", "prints on or off; `set auto-snapshot on|off` changes it" },

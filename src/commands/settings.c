@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "layoutdbg/args.h"
+#include "layoutdbg/debugsrc.h"
 #include "layoutdbg/error.h"
 #include "layoutdbg/heapsrc.h"
 #include "layoutdbg/output.h"
@@ -203,7 +204,37 @@ int ld_cmd_set_debug_dir(struct ld_session *s, char *args)
 
 int ld_cmd_show_debug_dir(struct ld_session *s, char *args)
 {
-	ld_show_debug_dir(ld_heap_debug_dir());
+	ld_show_debug_dir(ld_debug_dir());
+	return 0;
+}
+
+/* `set debuginfod enabled on|off|ask` (gdb's spelling: the one
+ * subsetting gdb has that layoutdbg needs). */
+int ld_cmd_set_debuginfod(struct ld_session *s, char *args)
+{
+	char *w = ld_next_word(&args), *v = ld_next_word(&args);
+
+	if (!w || strcmp(w, "enabled"))
+		return ld_error("set debuginfod: expected \"enabled on|off|ask\"");
+	if (v && !strcmp(v, "on"))
+		ld_debuginfod_set_mode(LD_DEBUGINFOD_ON);
+	else if (v && !strcmp(v, "off"))
+		ld_debuginfod_set_mode(LD_DEBUGINFOD_OFF);
+	else if (v && !strcmp(v, "ask"))
+		ld_debuginfod_set_mode(LD_DEBUGINFOD_ASK);
+	else
+		return ld_error("set debuginfod enabled: \"on\", \"off\" or \"ask\" "
+				"expected%s%s", v ? ", not " : "", v ? v : "");
+	return 0;
+}
+
+int ld_cmd_show_debuginfod(struct ld_session *s, char *args)
+{
+	char *w = ld_next_word(&args);
+
+	if (w && strcmp(w, "enabled"))
+		return ld_error("show debuginfod: expected \"enabled\", not %s", w);
+	ld_show_debuginfod(ld_debuginfod_mode_name(ld_debuginfod_mode()));
 	return 0;
 }
 

@@ -61,7 +61,7 @@ static void in_object(struct ld_xinfo *x)
 		return;
 	link = x->addr - ob->bias;
 	x->sec = ld_elf_section_at(ob->elf, link);
-	x->sym = ld_elf_symbol_at(ob->elf, link, &x->sym_off);
+	x->sym = ld_obj_symbol_at(ob, link, &x->sym_off);
 }
 
 /* The region of x->mp: every mapping is classified (a region's kind

@@ -60,6 +60,9 @@ def env(over=None):
     e["NO_COLOR"] = "1"
     e["INPUTRC"] = "/dev/null"
     e["LC_ALL"] = "C"
+    # libc's names and lines as its own symbols give them, whether
+    # libc6-dbg is installed or not (test_debugsrc and the goldens use it)
+    e["LAYOUTDBG_DEBUG_NAMES"] = "off"
     e.pop("LD_PRELOAD", None)
     for k, v in (over or {}).items():
         if v is None:
