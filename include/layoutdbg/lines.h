@@ -105,4 +105,9 @@ bool ld_lines_first_row(const struct ld_lines *l, uint64_t lo, uint64_t hi,
 size_t ld_lines_in_range(const struct ld_lines *l, uint64_t lo, uint64_t hi,
 			 struct ld_line *out, size_t max);
 
+/* The libdw handle the lines were read from (for variables and types,
+ * dwvars.h); lives until ld_lines_free.  NULL for NULL. */
+struct Dwarf;
+struct Dwarf *ld_lines_dwarf(const struct ld_lines *l);
+
 #endif

@@ -1,0 +1,331 @@
+/* C types from DWARF DIEs, named as gdb names them. */
+#include <dwarf.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "layoutdbg/dwtypes.h"
+
+Dwarf_Die *ld_dwt_target(Dwarf_Die *die, Dwarf_Die *out)
+{
+	Dwarf_Attribute a;
+
+	if (!die || !dwarf_attr_integrate(die, DW_AT_type, &a))
+		return NULL;
+	return dwarf_formref_die(&a, out);
+}
+
+static bool is_qualifier(int tag)
+{
+	return tag == DW_TAG_typedef || tag == DW_TAG_const_type ||
+	       tag == DW_TAG_volatile_type || tag == DW_TAG_restrict_type ||
+	       tag == DW_TAG_atomic_type;
+}
+
+Dwarf_Die *ld_dwt_strip(Dwarf_Die *t, Dwarf_Die *out)
+{
+	Dwarf_Die cur;
+	int guard = 64;
+
+	if (!t)
+		return NULL;
+	cur = *t;
+	while (is_qualifier(dwarf_tag(&cur)) && guard--) {
+		Dwarf_Die next;
+
+		if (!ld_dwt_target(&cur, &next))
+			return NULL;
+		cur = next;
+	}
+	*out = cur;
+	return out;
+}
+
+int ld_dwt_tag(Dwarf_Die *t)
+{
+	Dwarf_Die s;
+
+	return ld_dwt_strip(t, &s) ? dwarf_tag(&s) : 0;
+}
+
+uint64_t ld_dwt_size(Dwarf_Die *t)
+{
+	Dwarf_Die s;
+	Dwarf_Word w;
+	int tag;
+
+	if (!ld_dwt_strip(t, &s))
+		return 0;
+	tag = dwarf_tag(&s);
+	if (tag == DW_TAG_pointer_type || tag == DW_TAG_reference_type ||
+	    tag == DW_TAG_rvalue_reference_type) {
+		Dwarf_Word bs;
+
+		return dwarf_aggregate_size(&s, &bs) == 0 ? bs : 8;
+	}
+	if (tag == DW_TAG_subroutine_type || tag == DW_TAG_subprogram)
+		return 1;
+	return dwarf_aggregate_size(&s, &w) == 0 ? w : 0;
+}
+
+int ld_dwt_encoding(Dwarf_Die *t)
+{
+	Dwarf_Die s;
+	Dwarf_Attribute a;
+	Dwarf_Word w;
+
+	if (!ld_dwt_strip(t, &s) || dwarf_tag(&s) != DW_TAG_base_type ||
+	    !dwarf_attr(&s, DW_AT_encoding, &a) || dwarf_formudata(&a, &w))
+		return 0;
+	return (int)w;
+}
+
+/* The dim-th DW_TAG_subrange_type child of an array type. */
+static bool subrange(Dwarf_Die *array, unsigned dim, Dwarf_Die *out)
+{
+	Dwarf_Die c;
+	unsigned i = 0;
+
+	if (dwarf_child(array, &c) != 0)
+		return false;
+	do {
+		if (dwarf_tag(&c) == DW_TAG_subrange_type && i++ == dim) {
+			*out = c;
+			return true;
+		}
+	} while (dwarf_siblingof(&c, &c) == 0);
+	return false;
+}
+
+uint64_t ld_dwt_array_count(Dwarf_Die *array, unsigned dim)
+{
+	Dwarf_Die r;
+	Dwarf_Attribute a;
+	Dwarf_Word w;
+
+	if (!subrange(array, dim, &r))
+		return 0;
+	if (dwarf_attr(&r, DW_AT_count, &a) && dwarf_formudata(&a, &w) == 0)
+		return w;
+	if (dwarf_attr(&r, DW_AT_upper_bound, &a) && dwarf_formudata(&a, &w) == 0)
+		return w + 1;
+	return 0;
+}
+
+unsigned ld_dwt_array_dims(Dwarf_Die *array)
+{
+	Dwarf_Die r;
+	unsigned n = 0;
+
+	while (subrange(array, n, &r))
+		n++;
+	return n ? n : 1;
+}
+
+static void cat(char *buf, size_t len, const char *s)
+{
+	size_t n = strlen(buf);
+
+	if (n < len)
+		snprintf(buf + n, len - n, "%s", s);
+}
+
+static void params(Dwarf_Die *fn, char *buf, size_t len)
+{
+	Dwarf_Die c;
+	bool any = false, proto = dwarf_hasattr(fn, DW_AT_prototyped);
+
+	cat(buf, len, "(");
+	if (dwarf_child(fn, &c) == 0) {
+		do {
+			char one[256];
+			Dwarf_Die t;
+			int tag = dwarf_tag(&c);
+
+			if (tag == DW_TAG_unspecified_parameters) {
+				cat(buf, len, any ? ", ..." : "...");
+				any = true;
+			}
+			if (tag != DW_TAG_formal_parameter)
+				continue;
+			cat(buf, len, any ? ", " : "");
+			cat(buf, len, ld_dwt_name(ld_dwt_target(&c, &t), "", one,
+						  sizeof one));
+			any = true;
+		} while (dwarf_siblingof(&c, &c) == 0);
+	}
+	if (!any && proto)
+		cat(buf, len, "void");
+	cat(buf, len, ")");
+}
+
+/* prefix + (decl? " " decl) into buf. */
+static char *leaf(const char *prefix, const char *decl, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s%s%s", prefix, *decl ? " " : "", decl);
+	return buf;
+}
+
+static char *tagged_name(Dwarf_Die *t, const char *kw, const char *decl,
+			 char *buf, size_t len)
+{
+	char pre[256];
+	const char *n = dwarf_diename(t);
+
+	if (n)
+		snprintf(pre, sizeof pre, "%s %s", kw, n);
+	else
+		snprintf(pre, sizeof pre, "%s {...}", kw);
+	return leaf(pre, decl, buf, len);
+}
+
+char *ld_dwt_name_dims(Dwarf_Die *t, unsigned skip, const char *decl,
+		       char *buf, size_t len)
+{
+	char d[512];
+	unsigned n = ld_dwt_array_dims(t);
+	Dwarf_Die e;
+
+	snprintf(d, sizeof d, "%s", decl);
+	for (unsigned i = skip; i < n; i++) {
+		char b[32];
+		uint64_t k = ld_dwt_array_count(t, i);
+
+		if (k)
+			snprintf(b, sizeof b, "[%llu]", (unsigned long long)k);
+		else
+			snprintf(b, sizeof b, "[]");
+		cat(d, sizeof d, b);
+	}
+	return ld_dwt_name(ld_dwt_target(t, &e), d, buf, len);
+}
+
+static char *pointer_name(Dwarf_Die *t, const char *star, const char *decl,
+			  char *buf, size_t len)
+{
+	char d[512];
+	Dwarf_Die target, *tp = ld_dwt_target(t, &target);
+	int ttag = tp ? dwarf_tag(tp) : 0;
+
+	if (ttag == DW_TAG_array_type || ttag == DW_TAG_subroutine_type)
+		snprintf(d, sizeof d, "(%s%s)", star, decl);
+	else
+		snprintf(d, sizeof d, "%s%s", star, decl);
+	return ld_dwt_name(tp, d, buf, len);
+}
+
+static char *qualified_name(Dwarf_Die *t, const char *q, const char *decl,
+			    char *buf, size_t len)
+{
+	char d[512], inner[512];
+	Dwarf_Die target, *tp = ld_dwt_target(t, &target);
+	int ttag = tp ? dwarf_tag(tp) : 0;
+
+	if (ttag == DW_TAG_pointer_type || ttag == DW_TAG_reference_type) {
+		snprintf(d, sizeof d, "%s%s%s", q, *decl ? " " : "", decl);
+		/* "char * const p": the qualifier after the star */
+		pointer_name(tp, "* ", d, buf, len);
+		return buf;
+	}
+	ld_dwt_name(tp, decl, inner, sizeof inner);
+	snprintf(buf, len, "%s %s", q, inner);
+	return buf;
+}
+
+char *ld_dwt_name(Dwarf_Die *t, const char *decl, char *buf, size_t len)
+{
+	char d[512];
+	Dwarf_Die ret;
+
+	if (!t)
+		return leaf("void", decl, buf, len);
+	switch (dwarf_tag(t)) {
+	case DW_TAG_structure_type:
+		return tagged_name(t, "struct", decl, buf, len);
+	case DW_TAG_class_type:
+		return tagged_name(t, "class", decl, buf, len);
+	case DW_TAG_union_type:
+		return tagged_name(t, "union", decl, buf, len);
+	case DW_TAG_enumeration_type:
+		return tagged_name(t, "enum", decl, buf, len);
+	case DW_TAG_pointer_type:
+		return pointer_name(t, "*", decl, buf, len);
+	case DW_TAG_reference_type:
+		return pointer_name(t, "&", decl, buf, len);
+	case DW_TAG_rvalue_reference_type:
+		return pointer_name(t, "&&", decl, buf, len);
+	case DW_TAG_const_type:
+		return qualified_name(t, "const", decl, buf, len);
+	case DW_TAG_volatile_type:
+		return qualified_name(t, "volatile", decl, buf, len);
+	case DW_TAG_restrict_type:
+	case DW_TAG_atomic_type:
+		return ld_dwt_name(ld_dwt_target(t, &ret), decl, buf, len);
+	case DW_TAG_array_type:
+		return ld_dwt_name_dims(t, 0, decl, buf, len);
+	case DW_TAG_subroutine_type:
+	case DW_TAG_subprogram:
+		snprintf(d, sizeof d, "%s", decl);
+		params(t, d, sizeof d);
+		return ld_dwt_name(ld_dwt_target(t, &ret), d, buf, len);
+	default: {
+		const char *n = dwarf_diename(t);
+
+		return leaf(n ? n : "<unknown type>", decl, buf, len);
+	}
+	}
+}
+
+static bool name_matches(Dwarf_Die *d, const char *name)
+{
+	static const struct { const char *kw; int tag; } kws[] = {
+		{ "struct ", DW_TAG_structure_type }, { "union ", DW_TAG_union_type },
+		{ "enum ", DW_TAG_enumeration_type }, { "class ", DW_TAG_class_type },
+	};
+	int tag = dwarf_tag(d);
+	const char *n = dwarf_diename(d);
+
+	if (!n || dwarf_hasattr(d, DW_AT_declaration))
+		return false;
+	for (size_t i = 0; i < sizeof kws / sizeof kws[0]; i++) {
+		size_t k = strlen(kws[i].kw);
+
+		if (!strncmp(name, kws[i].kw, k))
+			return tag == kws[i].tag && !strcmp(n, name + k);
+	}
+	if (tag == DW_TAG_typedef || tag == DW_TAG_base_type)
+		return !strcmp(n, name);
+	/* C++: a class is named without its keyword */
+	return (tag == DW_TAG_structure_type || tag == DW_TAG_class_type ||
+		tag == DW_TAG_union_type || tag == DW_TAG_enumeration_type) &&
+	       !strcmp(n, name);
+}
+
+bool ld_dwt_find(Dwarf *dw, const char *name, Dwarf_Die *out)
+{
+	Dwarf_Off off = 0, next;
+	size_t hsize;
+
+	if (!dw)
+		return false;
+	while (dwarf_nextcu(dw, off, &next, &hsize, NULL, NULL, NULL) == 0) {
+		Dwarf_Die cu, c;
+
+		if (dwarf_offdie(dw, off + hsize, &cu) && dwarf_child(&cu, &c) == 0) {
+			do {
+				if (name_matches(&c, name)) {
+					*out = c;
+					return true;
+				}
+			} while (dwarf_siblingof(&c, &c) == 0);
+		}
+		off = next;
+	}
+	return false;
+}
+
+bool ld_dwt_is_typedef(Dwarf *dw, const char *name)
+{
+	Dwarf_Die d;
+
+	return ld_dwt_find(dw, name, &d) && dwarf_tag(&d) == DW_TAG_typedef;
+}
