@@ -28,6 +28,7 @@ struct ld_evalctx {
 	Dwarf_Die *scopes;    /* innermost first, the unit last */
 	int nscopes, fn;      /* fn: index of the function, -1 none */
 	bool own_scopes;      /* scopes are ours to free */
+	bool whatis_type;     /* whatis/ptype: the argument was a type */
 	char err[256];        /* why the last call failed */
 };
 
@@ -51,6 +52,12 @@ int ld_eval_var(struct ld_evalctx *c, Dwarf_Die *var, struct ld_obj *ob,
 /* Member m (a DW_TAG_member of v's struct, at byte off) of v. */
 int ld_eval_member(struct ld_evalctx *c, const struct ld_val *v, Dwarf_Die *m,
 		   uint64_t off, struct ld_val *out);
+
+/* Element i of array a; the value a reference refers to. */
+int ld_eval_element(struct ld_evalctx *c, const struct ld_val *a, uint64_t i,
+		    struct ld_val *out);
+int ld_eval_deref_ref(struct ld_evalctx *c, const struct ld_val *v,
+		      struct ld_val *out);
 
 /* v (arrays and functions in memory decayed) converted to type t, as a
  * cast does.  0 or -1 with c->err. */

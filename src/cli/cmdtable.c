@@ -26,6 +26,7 @@
 #include "layoutdbg/settings.h"
 #include "layoutdbg/snapshots.h"
 #include "layoutdbg/stack.h"
+#include "layoutdbg/valcmd.h"
 #include "layoutdbg/views.h"
 
 /* Preconditions, checked once by the dispatcher. */
@@ -174,6 +175,10 @@ static const struct cmd info_cmds[] = {
 	  "gdb's mapping table; maps: /proc/PID/maps at the stop; smaps: "
 	  "resident, dirty, shared, swapped per mapping (pmap -X's columns); "
 	  "smaps_rollup: their totals" },
+	{ "locals", "", NEED_PROC, ld_cmd_info_locals, "info locals",
+	  "local variables of the selected frame (DWARF)" },
+	{ "args", "", NEED_PROC, ld_cmd_info_args, "info args",
+	  "arguments of the selected frame (DWARF)" },
 	{ "registers", "r reg", NEED_PROC, ld_cmd_info_registers, "info registers [REG]",
 	  "general registers of the selected thread" },
 	{ "threads", "", NEED_PROC, ld_cmd_info_threads, "info threads",
@@ -389,6 +394,14 @@ static const struct cmd commands[] = {
 	{ "frame", "f", NEED_PROC, ld_cmd_frame, "frame [N]", "select frame N" },
 	{ "up", "", NEED_PROC, ld_cmd_up, "up [N]", "select the caller's frame" },
 	{ "down", "", NEED_PROC, ld_cmd_down, "down [N]", "select the callee's frame" },
+	{ "print", "p inspect", NEED_PROC, ld_cmd_print, "print[/F] [EXPR]",
+	  "value of a C expression in the selected frame (DWARF), as $N" },
+	{ "output", "", NEED_PROC, ld_cmd_output, "output[/F] EXPR",
+	  "value of EXPR, no $N, no newline" },
+	{ "ptype", "", NEED_PROC, ld_cmd_ptype, "ptype EXPR|TYPE",
+	  "type of EXPR or TYPE, structs spelled out" },
+	{ "whatis", "", NEED_PROC, ld_cmd_whatis, "whatis EXPR|TYPE",
+	  "type name of EXPR or TYPE" },
 	{ "x", "", NEED_PROC, ld_cmd_x, "x/NFU ADDRESS",
 	  "examine memory (F: x d u o t c s a i; U: b h w g)" },
 	{ "disassemble", "", NEED_PROC, ld_cmd_disassemble,

@@ -158,6 +158,25 @@ static void params(Dwarf_Die *fn, char *buf, size_t len)
 	cat(buf, len, ")");
 }
 
+/* gdb's spelling of GCC's base type names ("long unsigned int" is
+ * "unsigned long"). */
+static const char *base_name(const char *n)
+{
+	static const char *const map[][2] = {
+		{ "short int", "short" }, { "short unsigned int", "unsigned short" },
+		{ "long int", "long" }, { "long unsigned int", "unsigned long" },
+		{ "long long int", "long long" },
+		{ "long long unsigned int", "unsigned long long" },
+	};
+
+	if (!n)
+		return "<unknown type>";
+	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+		if (!strcmp(n, map[i][0]))
+			return map[i][1];
+	return n;
+}
+
 /* prefix + (decl? " " decl) into buf. */
 static char *leaf(const char *prefix, const char *decl, char *buf, size_t len)
 {
@@ -267,6 +286,8 @@ char *ld_dwt_name(Dwarf_Die *t, const char *decl, char *buf, size_t len)
 		snprintf(d, sizeof d, "%s", decl);
 		params(t, d, sizeof d);
 		return ld_dwt_name(ld_dwt_target(t, &ret), d, buf, len);
+	case DW_TAG_base_type:
+		return leaf(base_name(dwarf_diename(t)), decl, buf, len);
 	default: {
 		const char *n = dwarf_diename(t);
 

@@ -81,9 +81,12 @@ int ld_eval_frame(struct ld_evalctx *c, struct ld_session *s, pid_t tid,
 	c->pc = c->regs.rip;
 	c->sp = c->regs.rsp;
 	c->rbp = c->regs.rbp;
-	n = ld_session_stack_ref(s, tid, (size_t)frame + 1, &fs);
+	n = ld_session_stack_ref(s, tid, (size_t)frame + 2, &fs);
 	if (n > frame) {
 		c->cfa = fs->v[frame].cfa;
+		/* the caller's sp is this frame's canonical frame address */
+		if (!c->cfa && n > frame + 1)
+			c->cfa = fs->v[frame + 1].sp;
 		if (frame > 0) {
 			/* a return address: the call is just before it */
 			c->pc = fs->v[frame].pc - 1;

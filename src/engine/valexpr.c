@@ -444,13 +444,40 @@ static int element(struct ld_evalctx *c, struct ld_val *a, int64_t i,
 
 	ld_ty_target(&a->ty, &et);
 	es = ld_ty_size(&et);
-	if (a->lval == LV_MEM)
-		return ld_eval_at(c, &et, a->addr + (uint64_t)i * es, out);
-	if (i < 0 || (uint64_t)(i + 1) * es > a->len)
+	if (i < 0 || (uint64_t)(i + 1) * es > a->len) {
+		if (a->lval == LV_MEM)
+			return ld_eval_at(c, &et, a->addr + (uint64_t)i * es, out);
 		return ld_eval_fail(c, "no such vector element");
+	}
 	if (ld_val_make(out, &et, a->bytes + (uint64_t)i * es, (size_t)es))
 		return oom(c);
+	if (a->lval == LV_MEM) {
+		out->lval = LV_MEM;
+		out->addr = a->addr + (uint64_t)i * es;
+	}
 	return 0;
+}
+
+int ld_eval_element(struct ld_evalctx *c, const struct ld_val *a, uint64_t i,
+		    struct ld_val *out)
+{
+	if (a->optout) {
+		memset(out, 0, sizeof *out);
+		ld_ty_target(&a->ty, &out->ty);
+		out->optout = true;
+		return 0;
+	}
+	return element(c, (struct ld_val *)a, (int64_t)i, out);
+}
+
+int ld_eval_deref_ref(struct ld_evalctx *c, const struct ld_val *v,
+		      struct ld_val *out)
+{
+	struct ld_ty t;
+
+	if (!ld_ty_target(&v->ty, &t))
+		return ld_eval_fail(c, "not a reference");
+	return ld_eval_at(c, &t, ld_val_uint(v), out);
 }
 
 static int index_op(struct ld_evalctx *c, const struct ld_cx *e,
@@ -554,7 +581,7 @@ static int number(struct ld_evalctx *c, const struct ld_cx *e,
 static int size_of(struct ld_evalctx *c, const struct ld_cx *e,
 		   struct ld_val *out)
 {
-	struct ld_ty t, u = ld_ty_synth(SY_ULONG);
+	struct ld_ty t, u = ld_ty_synth(SY_INT);    /* gdb 13's type of sizeof */
 	struct ld_val v = { 0 };
 
 	if (e->a) {

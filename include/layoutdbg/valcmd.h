@@ -1,0 +1,18 @@
+/* Values: print (p, inspect), output, ptype, whatis, info locals, info
+ * args, in the selected frame, from DWARF.  Each command takes the rest
+ * of its line; the command table checked its preconditions.  0, or -1
+ * after a one-line error ("layoutdbg: print: no symbol "x" in current
+ * context"). */
+#ifndef LAYOUTDBG_VALCMD_H
+#define LAYOUTDBG_VALCMD_H
+
+#include "layoutdbg/session.h"
+
+int ld_cmd_print(struct ld_session *s, char *args);
+int ld_cmd_output(struct ld_session *s, char *args);
+int ld_cmd_ptype(struct ld_session *s, char *args);
+int ld_cmd_whatis(struct ld_session *s, char *args);
+int ld_cmd_info_locals(struct ld_session *s, char *args);
+int ld_cmd_info_args(struct ld_session *s, char *args);
+
+#endif
