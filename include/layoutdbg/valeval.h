@@ -28,6 +28,7 @@ struct ld_evalctx {
 	Dwarf_Die *scopes;    /* innermost first, the unit last */
 	int nscopes, fn;      /* fn: index of the function, -1 none */
 	bool own_scopes;      /* scopes are ours to free */
+	bool cfa_tried;       /* frame 0: the unwind for cfa was done */
 	bool whatis_type;     /* whatis/ptype: the argument was a type */
 	char err[256];        /* why the last call failed */
 };
@@ -37,6 +38,13 @@ struct ld_evalctx {
 int ld_eval_frame(struct ld_evalctx *c, struct ld_session *s, pid_t tid,
 		  int frame);
 void ld_eval_release(struct ld_evalctx *c);
+/* Frame 0 of thread tid without its scopes and without an unwind (the
+ * frame address is found when a variable needs it): what a breakpoint
+ * condition needs at each hit; hint is unused.  Then ld_eval_find_scopes
+ * (or the caller's cached scopes, own_scopes false). */
+int ld_eval_frame_lazy(struct ld_evalctx *c, struct ld_session *s, pid_t tid,
+		       uint64_t hint);
+void ld_eval_find_scopes(struct ld_evalctx *c);
 
 /* Parse src with the frame's typedef names known.  NULL and c->err. */
 struct ld_cx *ld_eval_parse(struct ld_evalctx *c, const char *src);

@@ -81,6 +81,9 @@ int ld_val_make(struct ld_val *v, const struct ld_ty *t, const void *src,
 int64_t ld_val_int(const struct ld_val *v);
 uint64_t ld_val_uint(const struct ld_val *v);
 double ld_val_double(const struct ld_val *v);
+/* Is v true (non-zero) as a condition?  1, 0, or -1 with the reason in
+ * err (not a scalar, optimized out). */
+int ld_val_truth(const struct ld_val *v, char *err, size_t errlen);
 /* A scalar of type t holding x (truncated to its size). */
 int ld_val_scalar(struct ld_val *v, const struct ld_ty *t, uint64_t x);
 int ld_val_float(struct ld_val *v, const struct ld_ty *t, double x);

@@ -15,6 +15,7 @@
 #include "layoutdbg/data.h"
 #include "layoutdbg/disas.h"
 #include "layoutdbg/cmddoc.h"
+#include "layoutdbg/condcmd.h"
 #include "layoutdbg/error.h"
 #include "layoutdbg/files.h"
 #include "layoutdbg/helpview.h"
@@ -369,9 +370,9 @@ static const struct cmd commands[] = {
 	{ "detach", "", NEED_PROC, ld_cmd_detach, "detach",
 	  "let the process go, every breakpoint byte restored" },
 	{ "file", "", 0, ld_cmd_file, "file PROGRAM", "load a program to debug" },
-	{ "break", "b br", 0, ld_cmd_break, "break LOCATION",
+	{ "break", "b br", 0, ld_cmd_break, "break LOCATION [if COND]",
 	  "breakpoint at SYMBOL, SYMBOL@LIBRARY, FILE:LINE, LINE or *ADDRESS" },
-	{ "tbreak", "tb", 0, ld_cmd_tbreak, "tbreak LOCATION",
+	{ "tbreak", "tb", 0, ld_cmd_tbreak, "tbreak LOCATION [if COND]",
 	  "breakpoint deleted when hit" },
 	{ "delete", "d", 0, ld_cmd_delete, "delete [N...]",
 	  "delete breakpoints (all when none given)" },
@@ -383,6 +384,8 @@ static const struct cmd commands[] = {
 	  "stop when EXPR is read" },
 	{ "awatch", "", NEED_PROC, ld_cmd_awatch, "awatch [-l] EXPR",
 	  "stop when EXPR is read or written" },
+	{ "condition", "", 0, ld_cmd_condition, "condition N [COND]",
+	  "stop at breakpoint N only when COND (a C expression) is true" },
 	{ "ignore", "", 0, ld_cmd_ignore, "ignore N COUNT",
 	  "don't stop at breakpoint N the next COUNT times" },
 	{ "info", "i", 0, cmd_info, "info WHAT",

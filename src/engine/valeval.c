@@ -45,7 +45,7 @@ static uint64_t frame_rbp(struct ld_evalctx *c, const struct ld_frames *fs,
 	return rbp;
 }
 
-static void find_scopes(struct ld_evalctx *c)
+void ld_eval_find_scopes(struct ld_evalctx *c)
 {
 	struct ld_lines *l;
 
@@ -60,17 +60,15 @@ static void find_scopes(struct ld_evalctx *c)
 	c->fn = ld_dw_function(c->scopes, c->nscopes);
 }
 
-int ld_eval_frame(struct ld_evalctx *c, struct ld_session *s, pid_t tid,
-		  int frame)
+int ld_eval_frame_lazy(struct ld_evalctx *c, struct ld_session *s, pid_t tid,
+		       uint64_t hint)
 {
 	struct ld_thread *t = s->live.proc ? ld_proc_thread(s->live.proc, tid) : NULL;
-	const struct ld_frames *fs = NULL;
-	int n;
 
+	(void)hint;
 	memset(c, 0, sizeof *c);
 	c->s = s;
 	c->tid = tid;
-	c->frame = frame;
 	c->fn = -1;
 	if (!t)
 		return ld_eval_fail(c, "no process");
@@ -81,22 +79,49 @@ int ld_eval_frame(struct ld_evalctx *c, struct ld_session *s, pid_t tid,
 	c->pc = c->regs.rip;
 	c->sp = c->regs.rsp;
 	c->rbp = c->regs.rbp;
-	n = ld_session_stack_ref(s, tid, (size_t)frame + 2, &fs);
-	if (n > frame) {
+	return 0;
+}
+
+/* Frame 0's canonical frame address, unwound when first needed. */
+static void need_cfa(struct ld_evalctx *c)
+{
+	const struct ld_frames *fs = NULL;
+	int n;
+
+	if (c->cfa || c->cfa_tried)
+		return;
+	c->cfa_tried = true;
+	n = ld_session_stack_ref(c->s, c->tid, 2, &fs);
+	if (n > 0)
+		c->cfa = fs->v[0].cfa;
+	/* the caller's sp is this frame's canonical frame address */
+	if (!c->cfa && n > 1)
+		c->cfa = fs->v[1].sp;
+}
+
+int ld_eval_frame(struct ld_evalctx *c, struct ld_session *s, pid_t tid,
+		  int frame)
+{
+	const struct ld_frames *fs = NULL;
+	int n;
+
+	if (ld_eval_frame_lazy(c, s, tid, 0))
+		return -1;
+	c->frame = frame;
+	if (frame > 0) {
+		c->cfa_tried = true;
+		n = ld_session_stack_ref(s, tid, (size_t)frame + 2, &fs);
+		if (n <= frame)
+			return ld_eval_fail(c, "cannot unwind to frame %d", frame);
 		c->cfa = fs->v[frame].cfa;
-		/* the caller's sp is this frame's canonical frame address */
 		if (!c->cfa && n > frame + 1)
 			c->cfa = fs->v[frame + 1].sp;
-		if (frame > 0) {
-			/* a return address: the call is just before it */
-			c->pc = fs->v[frame].pc - 1;
-			c->sp = fs->v[frame].sp;
-			c->rbp = frame_rbp(c, fs, frame);
-		}
-	} else if (frame > 0) {
-		return ld_eval_fail(c, "cannot unwind to frame %d", frame);
+		/* a return address: the call is just before it */
+		c->pc = fs->v[frame].pc - 1;
+		c->sp = fs->v[frame].sp;
+		c->rbp = frame_rbp(c, fs, frame);
 	}
-	find_scopes(c);
+	ld_eval_find_scopes(c);
 	return 0;
 }
 
@@ -250,6 +275,10 @@ int ld_eval_var(struct ld_evalctx *c, Dwarf_Die *var, struct ld_obj *ob,
 	Dwarf_Die t;
 
 	memset(out, 0, sizeof *out);
+	if (fn >= 0) {
+		need_cfa(c);
+		dc.cfa = c->cfa;
+	}
 	out->ty = ld_ty_die(ld_dwt_target(var, &t), dc.bias);
 	if (dwarf_hasattr_integrate(var, DW_AT_const_value) &&
 	    !dwarf_hasattr_integrate(var, DW_AT_location))

@@ -326,6 +326,22 @@ double ld_val_double(const struct ld_val *v)
 				      (double)ld_val_uint(v);
 }
 
+int ld_val_truth(const struct ld_val *v, char *err, size_t errlen)
+{
+	enum ld_kind k = ld_ty_kind(&v->ty);
+	char name[256];
+
+	if (v->optout)
+		return snprintf(err, errlen, "value has been optimized out"), -1;
+	if (k == K_FLOAT)
+		return ld_val_double(v) != 0;
+	if (k == K_INT || k == K_BOOL || k == K_CHAR || k == K_ENUM || k == K_PTR)
+		return ld_val_uint(v) != 0;
+	snprintf(err, errlen, "a value of type `%s' is not a number",
+		 ld_ty_name(&v->ty, "", name, sizeof name));
+	return -1;
+}
+
 int ld_val_scalar(struct ld_val *v, const struct ld_ty *t, uint64_t x)
 {
 	size_t n = (size_t)ld_ty_size(t);
