@@ -235,6 +235,23 @@ static int compute(struct machine *m, Dwarf_Op *op)
 			return ld_fail(m->err, m->errlen, "cannot read the location");
 		m->stack[m->sp - 1] = v;
 		return 0;
+	case DW_OP_deref_size:
+		v = 0;
+		if (!m->sp || !m->c->mem || op->number > 8 ||
+		    m->c->mem(m->c->arg, m->stack[m->sp - 1], &v, (size_t)op->number))
+			return ld_fail(m->err, m->errlen, "cannot read the location");
+		m->stack[m->sp - 1] = v;
+		return 0;
+	case DW_OP_neg:
+		if (!m->sp)
+			return ld_fail(m->err, m->errlen, "DWARF stack underflow");
+		m->stack[m->sp - 1] = -m->stack[m->sp - 1];
+		return 0;
+	case DW_OP_not:
+		if (!m->sp)
+			return ld_fail(m->err, m->errlen, "DWARF stack underflow");
+		m->stack[m->sp - 1] = ~m->stack[m->sp - 1];
+		return 0;
 	case DW_OP_form_tls_address:
 	case DW_OP_GNU_push_tls_address:
 		if (!m->sp || !m->c->tls ||

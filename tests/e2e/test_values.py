@@ -191,7 +191,7 @@ def case_json():
     docs = [ln for ln in out.splitlines() if ln.startswith('{"command": "print"') or
             ln.startswith('{"command":"print"')]
     check(len(docs) == 2, "print documents: %r" % docs, out)
-    check('"value":"{next = 0x' in out.replace(" ", ""), "the value text", out)
+    check('"value":"{next = 0x' in out, "the value text", out)
 
 
 for name, fn in [("print, ptype, whatis, output as gdb", case_prints),
