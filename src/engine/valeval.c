@@ -32,16 +32,65 @@ int ld_eval_read(struct ld_evalctx *c, uint64_t addr, void *buf, size_t len)
 	return 0;
 }
 
-/* Frame k's rbp: restored from where each inner frame saved it. */
-static uint64_t frame_rbp(struct ld_evalctx *c, const struct ld_frames *fs,
-			  int k)
+/* Where frame i (its canonical frame address cfa) saved register dwreg,
+ * by its call frame information: true and *at; false when it did not
+ * (the register keeps the value the inner frame gave it). */
+static bool saved_at(struct ld_evalctx *c, uint64_t pc, uint64_t cfa,
+		     int dwreg, uint64_t *at)
+{
+	struct ld_cfi *cfi;
+	uint64_t bias;
+	Dwarf_Frame *fr = NULL;
+	Dwarf_Op dummy[3], *ops;
+	size_t n;
+	bool found = false;
+
+	if (!ld_objs_cfi(&c->s->live.objs, pc, &cfi, &bias) ||
+	    dwarf_cfi_addrframe((Dwarf_CFI *)cfi, pc - bias, &fr) != 0)
+		return false;
+	/* offset(N): [call_frame_cfa, consts/plus_uconst N (, plus)] */
+	if (dwarf_frame_register(fr, dwreg, dummy, &ops, &n) == 0 && n >= 1 &&
+	    ops[0].atom == DW_OP_call_frame_cfa) {
+		int64_t off = 0;
+
+		if (n >= 2 && ops[1].atom == DW_OP_plus_uconst)
+			off = (int64_t)ops[1].number;
+		else if (n >= 3 && ops[2].atom == DW_OP_plus)
+			off = (int64_t)ops[1].number;
+		*at = cfa + (uint64_t)off;
+		found = n <= 3;
+	}
+	free(fr);
+	return found;
+}
+
+/* Register dwreg of frame k: from where the nearest inner frame saved it
+ * (rbx, rbp, r12-r15 in practice), else frame 0's value. */
+static int frame_reg(struct ld_evalctx *c, int dwreg, uint64_t *val)
+{
+	const struct ld_frames *fs = NULL;
+	const struct ld_reg_desc *d = ld_reg_by_dwarf((unsigned)dwreg);
+	int n = ld_session_stack_ref(c->s, c->tid, (size_t)c->frame + 1, &fs);
+
+	if (!d || n <= c->frame)
+		return -1;
+	for (int i = c->frame - 1; i >= 0; i--) {
+		uint64_t cfa = fs->v[i].cfa ? fs->v[i].cfa : fs->v[i + 1].sp;
+		uint64_t pc = i ? fs->v[i].pc - 1 : fs->v[i].pc, at;
+
+		if (saved_at(c, pc, cfa, dwreg, &at))
+			return ld_session_read(c->s, at, val, sizeof *val) ? -1 : 0;
+	}
+	*val = ld_reg_value(&c->regs, d);
+	return 0;
+}
+
+/* Frame k's rbp. */
+static uint64_t frame_rbp(struct ld_evalctx *c)
 {
 	uint64_t rbp = c->regs.rbp;
 
-	for (int i = 0; i < k && (size_t)i < fs->n; i++)
-		if (fs->v[i].rbp_at &&
-		    ld_session_read(c->s, fs->v[i].rbp_at, &rbp, sizeof rbp))
-			break;
+	frame_reg(c, 6, &rbp);
 	return rbp;
 }
 
@@ -119,7 +168,7 @@ int ld_eval_frame(struct ld_evalctx *c, struct ld_session *s, pid_t tid,
 		/* a return address: the call is just before it */
 		c->pc = fs->v[frame].pc - 1;
 		c->sp = fs->v[frame].sp;
-		c->rbp = frame_rbp(c, fs, frame);
+		c->rbp = frame_rbp(c);
 	}
 	ld_eval_find_scopes(c);
 	return 0;
@@ -169,8 +218,11 @@ static int reg_cb(void *arg, int dwreg, uint64_t *val)
 		*val = c->rbp;
 		return 0;
 	}
+	/* gdb's rule for outer frames: a register the call frame
+	 * information does not say was saved has the inner frame's value
+	 * (DWARF2_FRAME_REG_UNSPECIFIED is "same value" on x86-64) */
 	if (c->frame > 0)
-		return -1;      /* not saved in any frame we know */
+		return frame_reg(c, dwreg, val);
 	*val = ld_reg_value(&c->regs, d);
 	return 0;
 }
