@@ -181,40 +181,12 @@ static int binop(struct machine *m, uint8_t atom)
 	return 0;
 }
 
-/* One operation that computes (no location of its own); 1 if op is not
- * one of those. */
-static int compute(struct machine *m, Dwarf_Op *op)
+/* An operation on the top of the stack; 1 if op is not one of those. */
+static int stack_op(struct machine *m, Dwarf_Op *op)
 {
-	uint8_t a = op->atom;
 	uint64_t v;
 
-	if (a >= DW_OP_lit0 && a <= DW_OP_lit31)
-		return push(m, a - DW_OP_lit0);
-	if (a >= DW_OP_breg0 && a <= DW_OP_breg31) {
-		if (reg_value(m, a - DW_OP_breg0, &v))
-			return -1;
-		return push(m, v + op->number);
-	}
-	switch (a) {
-	case DW_OP_addr:
-		return push(m, op->number + m->c->bias);
-	case DW_OP_const1u: case DW_OP_const1s: case DW_OP_const2u:
-	case DW_OP_const2s: case DW_OP_const4u: case DW_OP_const4s:
-	case DW_OP_const8u: case DW_OP_const8s: case DW_OP_constu:
-	case DW_OP_consts:
-		return push(m, op->number);
-	case DW_OP_bregx:
-		if (reg_value(m, (int)op->number, &v))
-			return -1;
-		return push(m, v + op->number2);
-	case DW_OP_fbreg:
-		if (frame_base(m, &v))
-			return -1;
-		return push(m, v + op->number);
-	case DW_OP_call_frame_cfa:
-		if (!m->c->cfa)
-			return ld_fail(m->err, m->errlen, "frame address unknown");
-		return push(m, m->c->cfa);
+	switch (op->atom) {
 	case DW_OP_plus_uconst:
 		if (!m->sp)
 			return ld_fail(m->err, m->errlen, "DWARF stack underflow");
@@ -252,6 +224,45 @@ static int compute(struct machine *m, Dwarf_Op *op)
 			return ld_fail(m->err, m->errlen, "DWARF stack underflow");
 		m->stack[m->sp - 1] = ~m->stack[m->sp - 1];
 		return 0;
+	default:
+		return 1;
+	}
+}
+
+/* One operation that computes (no location of its own); 1 if op is not
+ * one of those. */
+static int compute(struct machine *m, Dwarf_Op *op)
+{
+	uint8_t a = op->atom;
+	uint64_t v;
+
+	if (a >= DW_OP_lit0 && a <= DW_OP_lit31)
+		return push(m, a - DW_OP_lit0);
+	if (a >= DW_OP_breg0 && a <= DW_OP_breg31) {
+		if (reg_value(m, a - DW_OP_breg0, &v))
+			return -1;
+		return push(m, v + op->number);
+	}
+	switch (a) {
+	case DW_OP_addr:
+		return push(m, op->number + m->c->bias);
+	case DW_OP_const1u: case DW_OP_const1s: case DW_OP_const2u:
+	case DW_OP_const2s: case DW_OP_const4u: case DW_OP_const4s:
+	case DW_OP_const8u: case DW_OP_const8s: case DW_OP_constu:
+	case DW_OP_consts:
+		return push(m, op->number);
+	case DW_OP_bregx:
+		if (reg_value(m, (int)op->number, &v))
+			return -1;
+		return push(m, v + op->number2);
+	case DW_OP_fbreg:
+		if (frame_base(m, &v))
+			return -1;
+		return push(m, v + op->number);
+	case DW_OP_call_frame_cfa:
+		if (!m->c->cfa)
+			return ld_fail(m->err, m->errlen, "frame address unknown");
+		return push(m, m->c->cfa);
 	case DW_OP_form_tls_address:
 	case DW_OP_GNU_push_tls_address:
 		if (!m->sp || !m->c->tls ||
@@ -266,7 +277,7 @@ static int compute(struct machine *m, Dwarf_Op *op)
 	case DW_OP_nop:
 		return 0;
 	default:
-		return 1;
+		return stack_op(m, op);
 	}
 }
 
