@@ -474,7 +474,7 @@ static int cmd_info(struct ld_session *s, char *args)
 
 static const char *const examples[][2] = {
 	{ "break", "break calloc  |  break malloc@libc.so.6  |  break heap.c:12  |  "
-	  "break *0x401136" },
+	  "break *0x401136  |  break visit if n->val == 3" },
 	{ "run", "run --verbose input.txt" },
 	{ "continue", "continue 100   (ignore this breakpoint 99 more times)" },
 	{ "snapshot", "snapshot before  |  snapshot  (the first unnamed one is %1)" },
@@ -491,6 +491,11 @@ static const char *const examples[][2] = {
 	{ "trace", "trace memory until exit  |  trace memory until 2" },
 	{ "export", "export %1 layout.svg  |  export %1..%2 diff.svg  |  export timeline t.json" },
 	{ "handle", "handle SIGUSR1 nostop pass" },
+	{ "print", "print *node  |  p/x mask  |  p arr[2].name  |  p (long) $rsp  |  "
+	  "p $1" },
+	{ "ptype", "ptype struct node  |  ptype head  |  whatis head->next" },
+	{ "condition", "condition 1 n == 3  |  condition 1  (unconditional again)  |  "
+	  "break hit if n < 0" },
 	{ "list", "list  |  list heap.c:10  |  list main" },
 	{ "info", "info proc mappings  |  info sections libc  |  info line heap.c:12" },
 };
@@ -535,6 +540,8 @@ static const char *const sub_details[][2] = {
 	{ "info heap", "the arguments of `heap`: N, chunk ADDR, bins, arenas, mmapped" },
 	{ "info signals", "no arguments; `handle` changes them" },
 	{ "info sharedlibrary", "no arguments" },
+	{ "info locals", "no arguments; the selected frame's, innermost block first" },
+	{ "info args", "no arguments; the selected frame's function's parameters" },
 	{ "set debug-file-directory", "DIR: a directory; default: /usr/lib/debug" },
 	{ "set args", "ARGS: words, quoted as in a shell; default: none" },
 	{ "set disable-randomization", "values: on, off; default: on" },
