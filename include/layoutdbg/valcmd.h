@@ -15,4 +15,8 @@ int ld_cmd_whatis(struct ld_session *s, char *args);
 int ld_cmd_info_locals(struct ld_session *s, char *args);
 int ld_cmd_info_args(struct ld_session *s, char *args);
 
+/* bt full: the locals of frame level of the selected thread, indented
+ * under its line (text only; nothing under --json).  0 or -1. */
+int ld_show_frame_locals(struct ld_session *s, int level);
+
 #endif

@@ -18,12 +18,14 @@ void ld_show_type(const struct ld_ty *t, bool expand);
  * the JSON document's list.  An error in place of the value: err. */
 struct json_t;
 void ld_show_var(struct ld_evalctx *c, const char *name,
-		 const struct ld_val *v, const char *err, void *json_list);
+		 const struct ld_val *v, const char *err, void *json_list,
+		 int indent);
 /* Begin/finish the document of info locals/args: the list to pass to
  * ld_show_var (NULL in text mode) and then its output.  none: the text
- * gdb prints for an empty list ("No locals."). */
+ * gdb prints for an empty list ("No locals.").  indent: spaces before each
+ * text line (bt full's 8). */
 void *ld_show_vars_begin(void);
 void ld_show_vars_end(void *list, const char *command, const char *none,
-		      int frame);
+		      int frame, int indent);
 
 #endif

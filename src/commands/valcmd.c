@@ -9,6 +9,7 @@
 #include "layoutdbg/dwtypes.h"
 #include "layoutdbg/dwvars.h"
 #include "layoutdbg/error.h"
+#include "layoutdbg/output.h"
 #include "layoutdbg/valcmd.h"
 #include "layoutdbg/valeval.h"
 #include "layoutdbg/valshow.h"
@@ -184,7 +185,7 @@ int ld_cmd_whatis(struct ld_session *s, char *args)
 
 /* Each variable (params: the parameters) of scope sc, in order. */
 static int scope_vars(struct ld_evalctx *c, Dwarf_Die *sc, bool params,
-		      void *list)
+		      void *list, int indent)
 {
 	Dwarf_Die d;
 	int n = 0;
@@ -198,48 +199,63 @@ static int scope_vars(struct ld_evalctx *c, Dwarf_Die *sc, bool params,
 		if (!ld_dw_is_var(&d, &is_param) || is_param != params)
 			continue;
 		if (ld_eval_var(c, &d, c->ob, c->fn, &v))
-			ld_show_var(c, dwarf_diename(&d), NULL, c->err, list);
+			ld_show_var(c, dwarf_diename(&d), NULL, c->err, list, indent);
 		else
-			ld_show_var(c, dwarf_diename(&d), &v, NULL, list);
+			ld_show_var(c, dwarf_diename(&d), &v, NULL, list, indent);
 		ld_val_release(&v);
 		n++;
 	} while (dwarf_siblingof(&d, &d) == 0);
 	return n;
 }
 
-static int frame_vars(struct ld_session *s, const char *what, bool params)
+/* The locals (params: the arguments) of frame level, as info locals
+ * shows them (indent: bt full's). */
+static int frame_vars(struct ld_session *s, const char *what, bool params,
+		      int level, int indent)
 {
 	struct ld_evalctx c;
 	void *list;
 	int n = 0;
 
-	if (frame_ctx(s, what, &c))
-		return -1;
+	if (ld_eval_frame(&c, s, s->live.cur_tid, level)) {
+		ld_eval_release(&c);
+		return ld_error("%s: %s", what, c.err);
+	}
 	if (c.fn < 0) {
 		ld_eval_release(&c);
+		if (indent)
+			return ld_show_vars_end(NULL, what, "No symbol table info "
+						"available.", level, indent), 0;
 		return ld_error("%s: no symbol table info available", what);
 	}
-	list = ld_show_vars_begin();
+	list = indent ? NULL : ld_show_vars_begin();
 	if (params) {
-		n = scope_vars(&c, &c.scopes[c.fn], true, list);
+		n = scope_vars(&c, &c.scopes[c.fn], true, list, indent);
 	} else {
 		for (int i = 0; i <= c.fn; i++)
-			n += scope_vars(&c, &c.scopes[i], false, list);
+			n += scope_vars(&c, &c.scopes[i], false, list, indent);
 	}
 	ld_show_vars_end(list, what, n ? NULL : params ? "No arguments." :
-			 "No locals.", s->live.frame);
+			 "No locals.", level, indent);
 	ld_eval_release(&c);
 	return 0;
+}
+
+int ld_show_frame_locals(struct ld_session *s, int level)
+{
+	if (ld_json_on())
+		return 0;
+	return frame_vars(s, "backtrace full", false, level, 8);
 }
 
 int ld_cmd_info_locals(struct ld_session *s, char *args)
 {
 	(void)args;
-	return frame_vars(s, "info locals", false);
+	return frame_vars(s, "info locals", false, s->live.frame, 0);
 }
 
 int ld_cmd_info_args(struct ld_session *s, char *args)
 {
 	(void)args;
-	return frame_vars(s, "info args", true);
+	return frame_vars(s, "info args", true, s->live.frame, 0);
 }

@@ -245,7 +245,8 @@ void *ld_show_vars_begin(void)
 }
 
 void ld_show_var(struct ld_evalctx *c, const char *name,
-		 const struct ld_val *v, const char *err, void *json_list)
+		 const struct ld_val *v, const char *err, void *json_list,
+		 int indent)
 {
 	char *text = err ? NULL : ld_val_text(c, v, 0, false);
 
@@ -257,15 +258,15 @@ void ld_show_var(struct ld_evalctx *c, const char *name,
 			ld_json_put_text(o, "error", err);
 		json_array_append_new(json_list, o);
 	} else if (err) {
-		ld_out("%s = <error: %s>\n", name, err);
+		ld_out("%*s%s = <error: %s>\n", indent, "", name, err);
 	} else {
-		ld_out("%s = %s\n", name, text ? text : "");
+		ld_out("%*s%s = %s\n", indent, "", name, text ? text : "");
 	}
 	free(text);
 }
 
 void ld_show_vars_end(void *list, const char *command, const char *none,
-		      int frame)
+		      int frame, int indent)
 {
 	if (list) {
 		json_t *d = ld_jdoc(command);
@@ -274,6 +275,6 @@ void ld_show_vars_end(void *list, const char *command, const char *none,
 		ld_jset(d, "variables", list);
 		ld_emit_json(d);
 	} else if (none) {
-		ld_out("%s\n", none);
+		ld_out("%*s%s\n", indent, "", none);
 	}
 }

@@ -108,8 +108,8 @@ def case_locals_args():
 def case_recursion():
     same_as_gdb(FIX, ["break depth if level == 0", "run"],
                 ["info args", "info locals", "p local", "p/x local", "up",
-                 "info args", "p level", "up 2", "p level", "p *tag@3" if False
-                 else "p tag[1]", "whatis local", "ptype tag"])
+                 "info args", "p level", "up 2", "p level", "p tag[1]",
+                 "whatis local", "ptype tag", "bt full 4"])
 
 
 def case_optimized():
