@@ -6,6 +6,8 @@
 #ifndef LAYOUTDBG_VALCMD_H
 #define LAYOUTDBG_VALCMD_H
 
+#include <stdint.h>
+
 #include "layoutdbg/session.h"
 
 int ld_cmd_print(struct ld_session *s, char *args);
@@ -18,5 +20,12 @@ int ld_cmd_info_args(struct ld_session *s, char *args);
 /* bt full: the locals of frame level of the selected thread, indented
  * under its line (text only; nothing under --json).  0 or -1. */
 int ld_show_frame_locals(struct ld_session *s, int level);
+
+/* x's ADDRESS as gdb takes it: a C expression in the selected frame (its
+ * value; an array's or function's address), a lone variable name too;
+ * what the older address syntax covers (NUMBER, $REG,
+ * [&]SYMBOL[@LIB][+OFFSET]) and names DWARF does not know go through
+ * ld_eval_addr as before.  0, or -1 after an error. */
+int ld_x_address(struct ld_session *s, const char *expr, uint64_t *addr);
 
 #endif

@@ -13,6 +13,7 @@
 #include "layoutdbg/examine.h"
 #include "layoutdbg/expr.h"
 #include "layoutdbg/regs.h"
+#include "layoutdbg/valcmd.h"
 
 int ld_cmd_info_registers(struct ld_session *s, char *args)
 {
@@ -112,7 +113,7 @@ int ld_cmd_x(struct ld_session *s, char *args)
 	expr = ld_skip_ws(args);
 	if (!*expr)
 		return ld_error("x: an address is needed");
-	if (ld_eval_addr(s, "x", expr, &addr) < 0)
+	if (ld_x_address(s, expr, &addr) < 0)
 		return -1;
 	if (fmt == 's')
 		return examine_strings(s, addr, count);

@@ -259,3 +259,57 @@ int ld_cmd_info_args(struct ld_session *s, char *args)
 	(void)args;
 	return frame_vars(s, "info args", true, s->live.frame, 0);
 }
+
+/* What x's expression is: 2 C beyond the older syntax, 1 a lone name
+ * (a variable's value when DWARF knows it, else the symbol's address), 0
+ * NUMBER, $REG, [&]SYM[@LIB][+OFF] as before. */
+static int x_kind(const char *expr)
+{
+	if (strpbrk(expr, "*[]()->!~|^/%<=? "))
+		return 2;
+	if (!isalpha((unsigned char)expr[0]) && expr[0] != '_')
+		return 0;
+	return !expr[strspn(expr, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+			    "0123456789_")];
+}
+
+/* The address x examines for value v (gdb's value_as_address). */
+static int x_value_address(const char *expr, const struct ld_val *v,
+			   uint64_t *addr)
+{
+	enum ld_kind k = ld_ty_kind(&v->ty);
+
+	if ((k == K_ARRAY || k == K_FUNC) && v->lval == LV_MEM)
+		*addr = v->addr;
+	else if (k == K_PTR || k == K_INT || k == K_CHAR || k == K_ENUM || k == K_BOOL)
+		*addr = ld_val_uint(v);
+	else
+		return ld_error("x: the value of `%s' is not an address", expr);
+	return 0;
+}
+
+int ld_x_address(struct ld_session *s, const char *expr, uint64_t *addr)
+{
+	struct ld_evalctx c;
+	struct ld_val v;
+	struct ld_cx *e = NULL;
+	int kind = s->live.proc ? x_kind(expr) : 0, r;
+
+	if (kind == 2) {
+		if (evaluate(s, "x", expr, &c, &v))
+			return -1;
+	} else if (kind == 1 && ld_eval_frame(&c, s, s->live.cur_tid, s->live.frame) == 0 &&
+		   (e = ld_eval_parse(&c, expr)) && ld_eval(&c, e, &v) == 0) {
+		ld_cx_free(e);
+	} else {
+		if (kind == 1) {
+			ld_cx_free(e);
+			ld_eval_release(&c);
+		}
+		return ld_eval_addr(s, "x", expr, addr);
+	}
+	r = x_value_address(expr, &v, addr);
+	ld_val_release(&v);
+	ld_eval_release(&c);
+	return r;
+}

@@ -16,7 +16,7 @@ from ldtest import check
 
 FIX = ldtest.fixture("values")
 FIX2 = ldtest.fixture("values-O2")
-t = ldtest.Tap(9)
+t = ldtest.Tap(10)
 
 # The lines both debuggers print for values: $N = ..., type = ... and a
 # ptype body, NAME = VALUE of info locals/args, output's text.
@@ -183,6 +183,17 @@ def case_bad_input():
     check(lines == want, "errors %r, want %r" % (lines, want))
 
 
+def case_x():
+    need()
+    cmds = ["x/2gx n", "x/4dw &g_records[1].fl", "x/s g_records[0].label",
+            "x/8xb g_records[2].name", "x/2s g_greeting", "x/3dw &g_small[1]"]
+    stop = ["break visit", "run"]
+    g = [ln for ln in gdb(FIX, stop + cmds).splitlines() if ln.startswith("0x")]
+    o, err = ours(FIX, stop + cmds)
+    o = [ln for ln in o.splitlines() if ln.startswith("0x")]
+    check(g == o and len(g) >= len(cmds), "x: gdb %r, ours %r" % (g, o))
+
+
 def case_json():
     need()
     rc, out, err = ldtest.run_batch([FIX], ["break visit", "run", "p *n", "p n",
@@ -205,6 +216,7 @@ for name, fn in [("print, ptype, whatis, output as gdb", case_prints),
                  ("a condition that cannot be evaluated stops, saying why",
                   case_condition_error),
                  ("bad input: one line each", case_bad_input),
+                 ("x with C expressions as gdb", case_x),
                  ("--json documents of print, locals, args", case_json)]:
     t.case(name, fn)
 t.done()
