@@ -78,4 +78,7 @@ bool ld_dw_bitfield(Dwarf_Die *m, unsigned *bitpos, unsigned *bitsize);
 /* A member's byte offset in its struct (0 for a union member). */
 uint64_t ld_dw_member_offset(Dwarf_Die *m);
 
+/* "DW_OP_fbreg" for its code; NULL unknown. */
+const char *ld_dw_op_name(unsigned atom);
+
 #endif

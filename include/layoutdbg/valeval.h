@@ -57,6 +57,14 @@ int ld_eval(struct ld_evalctx *c, const struct ld_cx *e, struct ld_val *out);
 int ld_eval_var(struct ld_evalctx *c, Dwarf_Die *var, struct ld_obj *ob,
 		int fn, struct ld_val *out);
 
+/* The DWARF entity called name as an expression sees it (the frame's
+ * scopes, its unit's statics, then every object's globals, then
+ * functions): LD_FOUND_VAR or LD_FOUND_FUNC with its DIE, object and (a
+ * local's) function index in c->scopes, or 0. */
+enum { LD_FOUND_VAR = 1, LD_FOUND_FUNC = 2 };
+int ld_eval_lookup(struct ld_evalctx *c, const char *name, Dwarf_Die *out,
+		   struct ld_obj **ob, int *fn);
+
 /* Member m (a DW_TAG_member of v's struct, at byte off) of v. */
 int ld_eval_member(struct ld_evalctx *c, const struct ld_val *v, Dwarf_Die *m,
 		   uint64_t off, struct ld_val *out);

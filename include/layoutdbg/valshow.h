@@ -28,4 +28,8 @@ void *ld_show_vars_begin(void);
 void ld_show_vars_end(void *list, const char *command, const char *none,
 		      int frame, int indent);
 
+/* Lines of text (info address, info scope); under --json a document
+ * {"command": command, "text": ...}. */
+void ld_show_lines(const char *command, const char *text);
+
 #endif

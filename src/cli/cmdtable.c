@@ -20,6 +20,7 @@
 #include "layoutdbg/files.h"
 #include "layoutdbg/helpview.h"
 #include "layoutdbg/heapcmd.h"
+#include "layoutdbg/infoaddr.h"
 #include "layoutdbg/infrun.h"
 #include "layoutdbg/layout.h"
 #include "layoutdbg/running.h"
@@ -180,6 +181,10 @@ static const struct cmd info_cmds[] = {
 	  "local variables of the selected frame (DWARF)" },
 	{ "args", "", NEED_PROC, ld_cmd_info_args, "info args",
 	  "arguments of the selected frame (DWARF)" },
+	{ "address", "", NEED_PROC, ld_cmd_info_address, "info address SYMBOL",
+	  "where a variable or function is (DWARF location)" },
+	{ "scope", "", NEED_PROC, ld_cmd_info_scope, "info scope FUNCTION",
+	  "the variables of a function and where each is" },
 	{ "registers", "r reg", NEED_PROC, ld_cmd_info_registers, "info registers [REG]",
 	  "general registers of the selected thread" },
 	{ "threads", "", NEED_PROC, ld_cmd_info_threads, "info threads",
@@ -542,6 +547,9 @@ static const char *const sub_details[][2] = {
 	{ "info sharedlibrary", "no arguments" },
 	{ "info locals", "no arguments; the selected frame's, innermost block first" },
 	{ "info args", "no arguments; the selected frame's function's parameters" },
+	{ "info address", "SYMBOL: a variable (of the selected frame, a static or a "
+	  "global) or a function" },
+	{ "info scope", "FUNCTION: a function with DWARF" },
 	{ "set debug-file-directory", "DIR: a directory; default: /usr/lib/debug" },
 	{ "set args", "ARGS: words, quoted as in a shell; default: none" },
 	{ "set disable-randomization", "values: on, off; default: on" },

@@ -1,5 +1,6 @@
 /* Variables from DWARF: scopes, lookup by name, location expressions. */
 #include <dwarf.h>
+#include <elfutils/known-dwarf.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -392,4 +393,14 @@ uint64_t ld_dw_member_offset(Dwarf_Die *m)
 	    dwarf_formudata(&a, &w) == 0)
 		return w;
 	return 0;
+}
+
+const char *ld_dw_op_name(unsigned atom)
+{
+	switch (atom) {
+#define DWARF_ONE_KNOWN_DW_OP(name, code) case code: return #code;
+	DWARF_ALL_KNOWN_DW_OP
+#undef DWARF_ONE_KNOWN_DW_OP
+	default: return NULL;
+	}
 }

@@ -403,49 +403,57 @@ static int function_value(struct ld_evalctx *c, Dwarf_Die *fn, uint64_t bias,
 	return 0;
 }
 
-/* name in the objects other than the frame's: globals, then functions. */
-static int lookup_elsewhere(struct ld_evalctx *c, const char *name,
-			    struct ld_val *out)
+int ld_eval_lookup(struct ld_evalctx *c, const char *name, Dwarf_Die *out,
+		   struct ld_obj **ob, int *fn)
 {
 	struct ld_objs *o = &c->s->live.objs;
-	Dwarf_Die d;
+	int at;
 
+	*fn = -1;
+	*ob = c->ob;
+	if (c->nscopes && ld_dw_lookup_scoped(c->scopes, c->nscopes, name, out, &at)) {
+		*fn = c->fn >= 0 && at <= c->fn ? c->fn : -1;
+		return LD_FOUND_VAR;
+	}
+	if (c->dw && ld_dw_lookup_global(c->dw, name, out))
+		return LD_FOUND_VAR;
+	if (c->dw && find_function(c->dw, name, out))
+		return LD_FOUND_FUNC;
 	for (int pass = 0; pass < 2; pass++)
 		for (size_t i = 0; c->s->live.proc && i < o->n; i++) {
-			struct ld_obj *ob = &o->v[i];
-			Dwarf *dw = ld_lines_dwarf(ld_obj_lines(ob));
+			Dwarf *dw = ld_lines_dwarf(ld_obj_lines(&o->v[i]));
 
-			if (!dw)
-				continue;
-			if (!pass && ld_dw_lookup_global(dw, name, &d))
-				return ld_eval_var(c, &d, ob, -1, out);
-			if (pass && find_function(dw, name, &d))
-				return function_value(c, &d, ob->bias, out);
+			*ob = &o->v[i];
+			if (dw && !pass && ld_dw_lookup_global(dw, name, out))
+				return LD_FOUND_VAR;
+			if (dw && pass && find_function(dw, name, out))
+				return LD_FOUND_FUNC;
 		}
-	if (c->s->live.proc) {
-		struct ld_obj *where;
-
-		ld_objs_resolve(o, name, NULL, &where);
-		if (where)
-			return ld_eval_fail(c, "'%s' has unknown type; cast it to "
-					    "its declared type", name);
-	}
-	return ld_eval_fail(c, "no symbol \"%s\" in current context", name);
+	*ob = NULL;
+	return 0;
 }
 
 int ld_eval_name(struct ld_evalctx *c, const char *name, struct ld_val *out)
 {
 	Dwarf_Die d;
-	int at;
+	struct ld_obj *ob, *where;
+	int fn;
 
-	if (c->nscopes && ld_dw_lookup_scoped(c->scopes, c->nscopes, name, &d, &at))
-		return ld_eval_var(c, &d, c->ob, c->fn >= 0 && at <= c->fn ? c->fn : -1,
-				   out);
-	if (c->dw && ld_dw_lookup_global(c->dw, name, &d))
-		return ld_eval_var(c, &d, c->ob, -1, out);
-	if (c->dw && find_function(c->dw, name, &d))
-		return function_value(c, &d, c->ob->bias, out);
-	return lookup_elsewhere(c, name, out);
+	switch (ld_eval_lookup(c, name, &d, &ob, &fn)) {
+	case LD_FOUND_VAR:
+		return ld_eval_var(c, &d, ob, fn, out);
+	case LD_FOUND_FUNC:
+		return function_value(c, &d, ob ? ob->bias : 0, out);
+	default:
+		break;
+	}
+	if (c->s->live.proc) {
+		ld_objs_resolve(&c->s->live.objs, name, NULL, &where);
+		if (where)
+			return ld_eval_fail(c, "'%s' has unknown type; cast it to "
+					    "its declared type", name);
+	}
+	return ld_eval_fail(c, "no symbol \"%s\" in current context", name);
 }
 
 int ld_eval_type(struct ld_evalctx *c, const struct ld_cx_type *t,

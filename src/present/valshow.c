@@ -170,6 +170,18 @@ static void out_lines(const char *prefix, const char *text)
 	}
 }
 
+void ld_show_lines(const char *command, const char *text)
+{
+	if (ld_json_on()) {
+		json_t *d = ld_jdoc(command);
+
+		ld_json_put_text(d, "text", text);
+		ld_emit_json(d);
+		return;
+	}
+	out_lines("", text);
+}
+
 /* ptype: the type with its struct, union or enum spelled out and typedefs
  * at its core resolved. */
 static void ptype_text(FILE *f, const struct ld_ty *t)

@@ -16,7 +16,7 @@ from ldtest import check
 
 FIX = ldtest.fixture("values")
 FIX2 = ldtest.fixture("values-O2")
-t = ldtest.Tap(10)
+t = ldtest.Tap(11)
 
 # The lines both debuggers print for values: $N = ..., type = ... and a
 # ptype body, NAME = VALUE of info locals/args, output's text.
@@ -194,6 +194,23 @@ def case_x():
     check(g == o and len(g) >= len(cmds), "x: gdb %r, ours %r" % (g, o))
 
 
+def case_info_address():
+    need()
+    cmds = ["info address n", "info address doubled", "info address g_counter",
+            "info address s_hidden", "info address visit", "info address t_local",
+            "info scope visit", "info scope depth"]
+    stop = ["break visit", "run"]
+
+    def after_stop(text):
+        lines = text.splitlines()
+        at = [i for i, ln in enumerate(lines) if ln.startswith("81\t")]
+        return [ln for ln in lines[at[0] + 1:] if not ln.startswith("[")] if at else []
+    g = after_stop(gdb(FIX, stop + cmds))
+    o, err = ours(FIX, stop + cmds)
+    o = after_stop(o)
+    check(g == o and len(g) >= len(cmds), "gdb %r, ours %r" % (g, o))
+
+
 def case_json():
     need()
     rc, out, err = ldtest.run_batch([FIX], ["break visit", "run", "p *n", "p n",
@@ -217,6 +234,7 @@ for name, fn in [("print, ptype, whatis, output as gdb", case_prints),
                   case_condition_error),
                  ("bad input: one line each", case_bad_input),
                  ("x with C expressions as gdb", case_x),
+                 ("info address, info scope as gdb", case_info_address),
                  ("--json documents of print, locals, args", case_json)]:
     t.case(name, fn)
 t.done()
