@@ -12,6 +12,7 @@
 enum ld_cx_kind {
 	CX_NUM,       /* num (is_unsigned, is_long as the suffix says) */
 	CX_CHAR,      /* 'a': num, of type char */
+	CX_FLOAT,     /* 1.5, 2e3: fnum, a double (1.5f: is_float) */
 	CX_STRING,    /* "abc": name holds the bytes */
 	CX_NAME,      /* name */
 	CX_REG,       /* $name: name without the '$' */
@@ -45,7 +46,8 @@ struct ld_cx {
 	enum ld_cx_kind kind;
 	int op;
 	uint64_t num;
-	bool is_unsigned, is_long;
+	bool is_unsigned, is_long, is_float;
+	double fnum;
 	bool hist_rel;       /* CX_HIST: $ / $$N count back from the last */
 	long hist;
 	char *name;

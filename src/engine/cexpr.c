@@ -5,11 +5,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "layoutdbg/cexpr.h"
 #include "layoutdbg/error.h"
 
-enum tok { T_END, T_NUM, T_CHAR, T_STR, T_IDENT, T_DOLLAR, T_PUNCT };
+enum tok { T_END, T_NUM, T_FLOAT, T_CHAR, T_STR, T_IDENT, T_DOLLAR, T_PUNCT };
 
 struct parser {
 	const char *src, *p;
@@ -17,7 +18,8 @@ struct parser {
 	size_t start;          /* where the current token starts */
 	int op;                /* T_PUNCT */
 	uint64_t num;
-	bool is_unsigned, is_long;
+	double fnum;
+	bool is_unsigned, is_long, is_float;
 	char text[256];        /* T_IDENT, T_DOLLAR (without '$'), T_STR */
 	size_t textlen;
 	ld_cx_istype_fn istype;
@@ -93,6 +95,22 @@ static int escape(struct parser *ps)
 	}
 }
 
+/* 1.5, .5 is not C here; 2e3, 1.5f: a double (or float) literal. */
+static void lex_float(struct parser *ps)
+{
+	char *end;
+
+	errno = 0;
+	ps->fnum = strtod(ps->p, &end);
+	ps->p = end;
+	ps->is_float = *ps->p == 'f' || *ps->p == 'F';
+	if (ps->is_float || *ps->p == 'l' || *ps->p == 'L')
+		ps->p++;
+	if (isalnum((unsigned char)*ps->p) || *ps->p == '_' || *ps->p == '.')
+		fail(ps, "invalid number `%.40s'", ps->src + ps->start);
+	ps->tok = T_FLOAT;
+}
+
 static void lex_number(struct parser *ps)
 {
 	char *end;
@@ -103,8 +121,12 @@ static void lex_number(struct parser *ps)
 		fail(ps, "number too large: `%.40s'", ps->p);
 		return;
 	}
-	if (*end == '.' || *end == 'e' || *end == 'E' ||
-	    (*end && isalpha((unsigned char)*end) && !strchr("uUlL", *end))) {
+	if ((*end == '.' || *end == 'e' || *end == 'E') &&
+	    strncasecmp(ps->p, "0x", 2)) {
+		lex_float(ps);
+		return;
+	}
+	if ((*end && isalpha((unsigned char)*end) && !strchr("uUlL", *end))) {
 		fail(ps, "invalid number `%.40s'", ps->p);
 		return;
 	}
@@ -390,6 +412,13 @@ static struct ld_cx *parse_primary(struct parser *ps)
 	struct ld_cx *e;
 
 	switch (ps->tok) {
+	case T_FLOAT:
+		if (!(e = node(ps, CX_FLOAT, pos)))
+			return NULL;
+		e->fnum = ps->fnum;
+		e->is_float = ps->is_float;
+		next(ps);
+		return e;
 	case T_NUM:
 	case T_CHAR:
 		if (!(e = node(ps, ps->tok == T_NUM ? CX_NUM : CX_CHAR, pos)))

@@ -605,6 +605,9 @@ int ld_eval(struct ld_evalctx *c, const struct ld_cx *e, struct ld_val *out)
 	switch (e->kind) {
 	case CX_NUM:
 	case CX_CHAR: return number(c, e, out);
+	case CX_FLOAT:
+		t = ld_ty_synth(e->is_float ? SY_FLOAT : SY_DOUBLE);
+		return ld_val_float(out, &t, e->fnum) ? oom(c) : 0;
 	case CX_STRING:
 		return ld_eval_fail(c, "string literals are not supported");
 	case CX_NAME: return ld_eval_name(c, e->name, out);

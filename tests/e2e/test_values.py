@@ -39,6 +39,7 @@ PRINTS = [
     "p *g_records[1].label@0", "p g_records[1].pair[1] - 3",
     "p (unsigned char)g_records[0].w.i", "p g_small[1] < g_small[2]",
     "p &g_small[2] - &g_small[0]", "p *(g_small + 3)", "p g_zeros[1] ? 1 : 2",
+    "p 10/3.0", "p g_records[1].weight * 2.5", "p g_half < 0.75",
     "whatis n", "whatis *n", "whatis g_records", "whatis g_records[0]",
     "whatis g_fp", "whatis &g_records", "whatis g_counter + 1L",
     "whatis node_t", "whatis g_records[0].pair", "ptype n",

@@ -17,6 +17,7 @@ static void dump(const struct ld_cx *e, char *buf, size_t len)
 	case CX_NUM: snprintf(p, room, "%llu%s", (unsigned long long)e->num,
 			      e->is_unsigned ? "u" : ""); return;
 	case CX_CHAR: snprintf(p, room, "'%c'", (char)e->num); return;
+	case CX_FLOAT: snprintf(p, room, "%g%s", e->fnum, e->is_float ? "f" : ""); return;
 	case CX_STRING: snprintf(p, room, "\"%s\"", e->name); return;
 	case CX_NAME: snprintf(p, room, "%s", e->name); return;
 	case CX_REG: snprintf(p, room, "$%s", e->name); return;
@@ -110,7 +111,10 @@ int main(void)
 	error("(int", "syntax error: the expression ends early");
 	error("f(1)", "calls into the program are not supported: `f(1)'");
 	error("x = 3", "assignment is not supported: `= 3'");
-	error("1.5", "invalid number `1.5'");
+	tree("10 / 3.0", "(/ 10 3)");
+	tree("w > 1.5e1f", "(> w 15f)");
+	tree("0x1e + 1", "(+ 30 1)");
+	error("1.5.2", "invalid number `1.5.2'");
 	error("12ab", "invalid number `12ab'");
 	error("a # b", "invalid character '#' in expression");
 	error("", "an expression is needed");
