@@ -225,7 +225,7 @@ static int frame_vars(struct ld_session *s, const char *what, bool params,
 		ld_eval_release(&c);
 		if (indent)
 			return ld_show_vars_end(NULL, what, "No symbol table info "
-						"available.", level, indent), 0;
+						"available.", level, 0), 0;
 		return ld_error("%s: no symbol table info available", what);
 	}
 	list = indent ? NULL : ld_show_vars_begin();
@@ -235,8 +235,9 @@ static int frame_vars(struct ld_session *s, const char *what, bool params,
 		for (int i = 0; i <= c.fn; i++)
 			n += scope_vars(&c, &c.scopes[i], false, list, indent);
 	}
+	/* gdb's bt full prints these at the margin, not indented */
 	ld_show_vars_end(list, what, n ? NULL : params ? "No arguments." :
-			 "No locals.", level, indent);
+			 "No locals.", level, 0);
 	ld_eval_release(&c);
 	return 0;
 }

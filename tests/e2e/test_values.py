@@ -16,11 +16,11 @@ from ldtest import check
 
 FIX = ldtest.fixture("values")
 FIX2 = ldtest.fixture("values-O2")
-t = ldtest.Tap(11)
+t = ldtest.Tap(12)
 
 # The lines both debuggers print for values: $N = ..., type = ... and a
 # ptype body, NAME = VALUE of info locals/args, output's text.
-VALUE_LINE = re.compile(r"^(\$\d+ = |type = |    |\}|[A-Za-z_]\w* = |@@)")
+VALUE_LINE = re.compile(r"^(\$\d+ = |type = |    |\}|[A-Za-z_]\w* = |No locals|No arg)")
 STACK = re.compile(r"0x7ff[0-9a-f]{9}")
 
 PRINTS = [
@@ -110,7 +110,12 @@ def case_recursion():
     same_as_gdb(FIX, ["break depth if level == 0", "run"],
                 ["info args", "info locals", "p local", "p/x local", "up",
                  "info args", "p level", "up 2", "p level", "p tag[1]",
-                 "whatis local", "ptype tag", "bt full 4"])
+                 "whatis local", "ptype tag", "bt full 4", "frame 0", "bt full 1"])
+
+
+def case_no_locals():
+    same_as_gdb(FIX, ["break hit", "run"], ["info locals", "bt full 2", "up",
+                                            "info locals", "info args"])
 
 
 def case_optimized():
@@ -226,6 +231,7 @@ def case_json():
 for name, fn in [("print, ptype, whatis, output as gdb", case_prints),
                  ("info locals, info args, up/down as gdb", case_locals_args),
                  ("recursion: frames' args and locals as gdb", case_recursion),
+                 ("no locals: info locals and bt full as gdb", case_no_locals),
                  ("-O2: <optimized out> as gdb", case_optimized),
                  ("a false condition never stops; result unchanged",
                   case_false_condition),
