@@ -40,6 +40,12 @@ char *ld_dwt_name(Dwarf_Die *t, const char *decl, char *buf, size_t len);
 char *ld_dwt_name_dims(Dwarf_Die *t, unsigned skip, const char *decl,
 		       char *buf, size_t len);
 
+/* Is d in a C++ unit? */
+bool ld_dwt_is_cplus(Dwarf_Die *d);
+/* A struct, class, union or enum with its keyword: "struct ns::Class"
+ * (C++: qualified), "struct {...}" for an anonymous one.  buf. */
+char *ld_dwt_tagged(Dwarf_Die *t, char *buf, size_t len);
+
 /* A type named as written ("struct node", "node_t", "long unsigned int")
  * in any unit of dw: true and *out. */
 bool ld_dwt_find(Dwarf *dw, const char *name, Dwarf_Die *out);

@@ -1,6 +1,7 @@
 /* C types from DWARF DIEs, named as gdb names them. */
 #include <dwarf.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "layoutdbg/dwtypes.h"
@@ -184,16 +185,68 @@ static char *leaf(const char *prefix, const char *decl, char *buf, size_t len)
 	return buf;
 }
 
+bool ld_dwt_is_cplus(Dwarf_Die *d)
+{
+	Dwarf_Die cu;
+	int lang;
+
+	if (!dwarf_diecu(d, &cu, NULL, NULL))
+		return false;
+	lang = dwarf_srclang(&cu);
+	return lang == DW_LANG_C_plus_plus || lang == DW_LANG_C_plus_plus_03 ||
+	       lang == DW_LANG_C_plus_plus_11 || lang == DW_LANG_C_plus_plus_14;
+}
+
+/* d's name with its enclosing namespaces and classes ("ns::Class"). */
+static void qualified(Dwarf_Die *d, char *buf, size_t len)
+{
+	Dwarf_Die *scopes = NULL;
+	int n = dwarf_getscopes_die(d, &scopes);
+
+	buf[0] = 0;
+	for (int i = n - 1; i >= 1; i--) {
+		int tag = dwarf_tag(&scopes[i]);
+		const char *sn = dwarf_diename(&scopes[i]);
+
+		if (sn && (tag == DW_TAG_namespace || tag == DW_TAG_structure_type ||
+			   tag == DW_TAG_class_type || tag == DW_TAG_union_type))
+			cat(buf, len, sn), cat(buf, len, "::");
+	}
+	free(scopes);
+	cat(buf, len, dwarf_diename(d) ? dwarf_diename(d) : "{...}");
+}
+
+char *ld_dwt_tagged(Dwarf_Die *t, char *buf, size_t len)
+{
+	static const struct { int tag; const char *kw; } kws[] = {
+		{ DW_TAG_structure_type, "struct" }, { DW_TAG_class_type, "class" },
+		{ DW_TAG_union_type, "union" }, { DW_TAG_enumeration_type, "enum" },
+	};
+	const char *kw = "struct";
+	char q[256];
+
+	for (size_t i = 0; i < sizeof kws / sizeof kws[0]; i++)
+		if (kws[i].tag == dwarf_tag(t))
+			kw = kws[i].kw;
+	if (ld_dwt_is_cplus(t))
+		qualified(t, q, sizeof q);
+	else
+		snprintf(q, sizeof q, "%s", dwarf_diename(t) ? dwarf_diename(t) : "{...}");
+	snprintf(buf, len, "%s %s", kw, q);
+	return buf;
+}
+
 static char *tagged_name(Dwarf_Die *t, const char *kw, const char *decl,
 			 char *buf, size_t len)
 {
 	char pre[256];
 	const char *n = dwarf_diename(t);
 
-	if (n)
-		snprintf(pre, sizeof pre, "%s %s", kw, n);
+	(void)kw;
+	if (n && ld_dwt_is_cplus(t))     /* C++: "ns::Class", no keyword */
+		qualified(t, pre, sizeof pre);
 	else
-		snprintf(pre, sizeof pre, "%s {...}", kw);
+		ld_dwt_tagged(t, pre, sizeof pre);
 	return leaf(pre, decl, buf, len);
 }
 
@@ -313,12 +366,40 @@ static bool name_matches(Dwarf_Die *d, const char *name)
 		if (!strncmp(name, kws[i].kw, k))
 			return tag == kws[i].tag && !strcmp(n, name + k);
 	}
+	if (strstr(name, "::")) {
+		char q[256];
+
+		if (!ld_dwt_is_cplus(d))
+			return false;
+		qualified(d, q, sizeof q);
+		return !strcmp(q, name);
+	}
 	if (tag == DW_TAG_typedef || tag == DW_TAG_base_type)
 		return !strcmp(n, name);
 	/* C++: a class is named without its keyword */
 	return (tag == DW_TAG_structure_type || tag == DW_TAG_class_type ||
 		tag == DW_TAG_union_type || tag == DW_TAG_enumeration_type) &&
 	       !strcmp(n, name);
+}
+
+/* A child of parent (namespaces searched too) that name_matches. */
+static bool find_in(Dwarf_Die *parent, const char *name, Dwarf_Die *out,
+		    int depth)
+{
+	Dwarf_Die c;
+
+	if (depth > 16 || dwarf_child(parent, &c) != 0)
+		return false;
+	do {
+		if (name_matches(&c, name)) {
+			*out = c;
+			return true;
+		}
+		if (dwarf_tag(&c) == DW_TAG_namespace && strstr(name, "::") &&
+		    find_in(&c, name, out, depth + 1))
+			return true;
+	} while (dwarf_siblingof(&c, &c) == 0);
+	return false;
 }
 
 bool ld_dwt_find(Dwarf *dw, const char *name, Dwarf_Die *out)
@@ -329,16 +410,10 @@ bool ld_dwt_find(Dwarf *dw, const char *name, Dwarf_Die *out)
 	if (!dw)
 		return false;
 	while (dwarf_nextcu(dw, off, &next, &hsize, NULL, NULL, NULL) == 0) {
-		Dwarf_Die cu, c;
+		Dwarf_Die cu;
 
-		if (dwarf_offdie(dw, off + hsize, &cu) && dwarf_child(&cu, &c) == 0) {
-			do {
-				if (name_matches(&c, name)) {
-					*out = c;
-					return true;
-				}
-			} while (dwarf_siblingof(&c, &c) == 0);
-		}
+		if (dwarf_offdie(dw, off + hsize, &cu) && find_in(&cu, name, out, 0))
+			return true;
 		off = next;
 	}
 	return false;

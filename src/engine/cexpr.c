@@ -184,7 +184,17 @@ static void lex_word(struct parser *ps)
 
 	while (isalnum((unsigned char)*ps->p) || *ps->p == '_' ||
 	       (ps->tok == T_DOLLAR && *ps->p == '$' && n < 1 &&
-		ps->p[-1] == '$')) {
+		ps->p[-1] == '$') ||
+	       /* C++ scopes: ns::Class is one name */
+	       (ps->tok == T_IDENT && n && ps->p[0] == ':' && ps->p[1] == ':' &&
+		(isalpha((unsigned char)ps->p[2]) || ps->p[2] == '_'))) {
+		if (*ps->p == ':') {
+			if (n + 3 >= sizeof ps->text) {
+				fail(ps, "name too long");
+				return;
+			}
+			ps->text[n++] = *ps->p++;
+		}
 		if (n + 1 >= sizeof ps->text) {
 			fail(ps, "name too long");
 			return;

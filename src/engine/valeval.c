@@ -185,10 +185,18 @@ void ld_eval_release(struct ld_evalctx *c)
 static bool is_typename(void *arg, const char *name)
 {
 	struct ld_evalctx *c = arg;
+	Dwarf_Die d;
+	int tag;
 
-	if (c->dw)
-		return ld_dwt_is_typedef(c->dw, name);
-	return false;
+	if (!c->dw || !ld_dwt_find(c->dw, name, &d))
+		return false;
+	tag = dwarf_tag(&d);
+	/* C++ names its classes without a keyword */
+	return tag == DW_TAG_typedef ||
+	       (ld_dwt_is_cplus(&d) && (tag == DW_TAG_structure_type ||
+					tag == DW_TAG_class_type ||
+					tag == DW_TAG_union_type ||
+					tag == DW_TAG_enumeration_type));
 }
 
 struct ld_cx *ld_eval_parse(struct ld_evalctx *c, const char *src)

@@ -111,6 +111,41 @@ static void member(FILE *f, Dwarf_Die *m, int ind)
 	fputs(";\n", f);
 }
 
+/* A C++ struct's member functions, under gdb's "  public:". */
+static void methods(FILE *f, Dwarf_Die *st, int ind)
+{
+	Dwarf_Die m, p, t;
+	bool any = false;
+
+	if (dwarf_child(st, &m) != 0)
+		return;
+	do {
+		char ret[512], one[512];
+		bool first = true;
+
+		if (dwarf_tag(&m) != DW_TAG_subprogram || !dwarf_diename(&m) ||
+		    dwarf_hasattr(&m, DW_AT_artificial))
+			continue;
+		if (!any)
+			fprintf(f, "%*s  public:\n", ind, "");
+		any = true;
+		indent(f, ind + 4);
+		fprintf(f, "%s(", ld_dwt_name(ld_dwt_target(&m, &t), dwarf_diename(&m),
+					     ret, sizeof ret));
+		if (dwarf_child(&m, &p) == 0) {
+			do {
+				if (dwarf_tag(&p) != DW_TAG_formal_parameter ||
+				    dwarf_hasattr(&p, DW_AT_artificial))
+					continue;
+				fprintf(f, "%s%s", first ? "" : ", ",
+					ld_dwt_name(ld_dwt_target(&p, &t), "", one, sizeof one));
+				first = false;
+			} while (dwarf_siblingof(&p, &p) == 0);
+		}
+		fprintf(f, "%s);\n", first ? "void" : "");
+	} while (dwarf_siblingof(&m, &m) == 0);
+}
+
 /* " {\n members \n}" of struct or union st at indentation ind. */
 static void body(FILE *f, Dwarf_Die *st, int ind)
 {
@@ -129,6 +164,7 @@ static void body(FILE *f, Dwarf_Die *st, int ind)
 			if (dwarf_tag(&m) == DW_TAG_member)
 				member(f, &m, ind + 4);
 		} while (dwarf_siblingof(&m, &m) == 0);
+		methods(f, st, ind);
 	}
 	indent(f, ind);
 	fputc('}', f);
@@ -207,7 +243,7 @@ static void ptype_text(FILE *f, const struct ld_ty *t)
 		fputs("const ", f);
 	if (tag == DW_TAG_structure_type || tag == DW_TAG_union_type ||
 	    tag == DW_TAG_enumeration_type || tag == DW_TAG_class_type) {
-		ld_dwt_name(&s, "", inner, sizeof inner);
+		ld_dwt_tagged(&s, inner, sizeof inner);
 		if (!dwarf_diename(&s))   /* "struct {...}" */
 			inner[strcspn(inner, " ")] = 0;
 		fputs(inner, f);

@@ -16,7 +16,7 @@ from ldtest import check
 
 FIX = ldtest.fixture("values")
 FIX2 = ldtest.fixture("values-O2")
-t = ldtest.Tap(12)
+t = ldtest.Tap(13)
 
 # The lines both debuggers print for values: $N = ..., type = ... and a
 # ptype body, NAME = VALUE of info locals/args, output's text.
@@ -116,6 +116,16 @@ def case_recursion():
 def case_no_locals():
     same_as_gdb(FIX, ["break hit", "run"], ["info locals", "bt full 2", "up",
                                             "info locals", "info args"])
+
+
+def case_cplus():
+    cxx = ldtest.fixture("cxxnames")
+    if not os.path.exists(cxx):
+        raise ldtest.Skip("no C++ compiler: fixture cxxnames not built")
+    same_as_gdb(cxx, ["break ns::twice", "run"],
+                ["info args", "up", "info locals", "p c", "p c.base", "ptype c",
+                 "whatis c", "p &c", "ptype ns::Class", "whatis ns::Class",
+                 "p sizeof(ns::Class)", "p (long)c.base"])
 
 
 def case_optimized():
@@ -233,6 +243,7 @@ for name, fn in [("print, ptype, whatis, output as gdb", case_prints),
                  ("recursion: frames' args and locals as gdb", case_recursion),
                  ("no locals: info locals and bt full as gdb", case_no_locals),
                  ("-O2: <optimized out> as gdb", case_optimized),
+                 ("C++: classes, namespaces, ptype with methods as gdb", case_cplus),
                  ("a false condition never stops; result unchanged",
                   case_false_condition),
                  ("a true condition stops at the fixture's count; condition N",
