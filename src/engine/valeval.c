@@ -131,7 +131,33 @@ int ld_eval_frame_lazy(struct ld_evalctx *c, struct ld_session *s, pid_t tid,
 	return 0;
 }
 
-/* Frame 0's canonical frame address, unwound when first needed. */
+/* Frame 0's canonical frame address from its call frame information
+ * alone (a register plus an offset, the rule compilers emit): no unwind,
+ * no memory read, what a condition tested at each hit wants.  False when
+ * the rule is anything else. */
+static bool cfa_from_cfi(struct ld_evalctx *c)
+{
+	struct ld_cfi *cfi;
+	uint64_t bias, v;
+	Dwarf_Frame *fr = NULL;
+	Dwarf_Op *ops;
+	size_t n;
+	bool ok = false;
+
+	if (!ld_objs_cfi(&c->s->live.objs, c->pc, &cfi, &bias) ||
+	    dwarf_cfi_addrframe((Dwarf_CFI *)cfi, c->pc - bias, &fr) != 0)
+		return false;
+	if (dwarf_frame_cfa(fr, &ops, &n) == 0 && n == 1 &&
+	    ops[0].atom == DW_OP_bregx && ld_reg_by_dwarf((unsigned)ops[0].number)) {
+		v = ld_reg_value(&c->regs, ld_reg_by_dwarf((unsigned)ops[0].number));
+		c->cfa = v + ops[0].number2;
+		ok = c->frame == 0 && c->regs_ok;
+	}
+	free(fr);
+	return ok;
+}
+
+/* Frame 0's canonical frame address, found when first needed. */
 static void need_cfa(struct ld_evalctx *c)
 {
 	const struct ld_frames *fs = NULL;
@@ -140,6 +166,8 @@ static void need_cfa(struct ld_evalctx *c)
 	if (c->cfa || c->cfa_tried)
 		return;
 	c->cfa_tried = true;
+	if (cfa_from_cfi(c))
+		return;
 	n = ld_session_stack_ref(c->s, c->tid, 2, &fs);
 	if (n > 0)
 		c->cfa = fs->v[0].cfa;
