@@ -26,6 +26,8 @@ struct ld_ty {
 	enum ld_synth synth;
 	unsigned ptr;       /* pointer levels on top of die / synth */
 	unsigned skip;      /* array dimensions of die already indexed */
+	uint64_t rep;       /* gdb's artificial array (x@N): N of the type
+			       this is with rep 0; 0: none */
 	uint64_t bias;      /* load bias of die's object */
 };
 

@@ -606,16 +606,17 @@ static struct ld_cx *parse_unary(struct parser *ps)
 static int prec(int op)
 {
 	switch (op) {
-	case CX_OP_OR: return 1;
-	case CX_OP_AND: return 2;
-	case '|': return 3;
-	case '^': return 4;
-	case '&': return 5;
-	case CX_OP_EQ: case CX_OP_NE: return 6;
-	case '<': case '>': case CX_OP_LE: case CX_OP_GE: return 7;
-	case CX_OP_SHL: case CX_OP_SHR: return 8;
-	case '+': case '-': return 9;
-	case '*': case '/': case '%': return 10;
+	case '@': return 1;     /* gdb's artificial arrays bind loosest */
+	case CX_OP_OR: return 2;
+	case CX_OP_AND: return 3;
+	case '|': return 4;
+	case '^': return 5;
+	case '&': return 6;
+	case CX_OP_EQ: case CX_OP_NE: return 7;
+	case '<': case '>': case CX_OP_LE: case CX_OP_GE: return 8;
+	case CX_OP_SHL: case CX_OP_SHR: return 9;
+	case '+': case '-': return 10;
+	case '*': case '/': case '%': return 11;
 	default: return 0;
 	}
 }

@@ -1,6 +1,7 @@
 /* Evaluating expressions: C's operators on values, as gdb applies them. */
 #include <dwarf.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -224,6 +225,24 @@ static int pointer_op(struct ld_evalctx *c, int op, const struct ld_val *a,
 	}
 }
 
+/* a@n: n objects like a from a's address on (gdb's artificial array). */
+static int artificial(struct ld_evalctx *c, struct ld_val *a, struct ld_val *b,
+		      struct ld_val *out)
+{
+	struct ld_ty t = a->ty;
+	int64_t n;
+
+	if (need_scalar(c, b) || ld_ty_kind(&b->ty) == K_PTR ||
+	    ld_ty_kind(&b->ty) == K_FLOAT)
+		return ld_eval_fail(c, "the count after `@' must be an integer");
+	if ((n = ld_val_int(b)) <= 0)
+		return ld_eval_fail(c, "invalid number %" PRId64 " of repetitions", n);
+	if (a->lval != LV_MEM || a->bitfield || a->ty.rep)
+		return ld_eval_fail(c, "only values in memory can be extended with `@'");
+	t.rep = (uint64_t)n;
+	return ld_eval_at(c, &t, a->addr, out);
+}
+
 static int binary(struct ld_evalctx *c, const struct ld_cx *e,
 		  struct ld_val *out)
 {
@@ -232,6 +251,13 @@ static int binary(struct ld_evalctx *c, const struct ld_cx *e,
 
 	if (ld_eval(c, e->a, &a))
 		return -1;
+	if (e->op == '@') {
+		if (ld_eval(c, e->b, &b) == 0)
+			r = artificial(c, &a, &b, out);
+		ld_val_release(&a);
+		ld_val_release(&b);
+		return r;
+	}
 	if (e->op == CX_OP_AND || e->op == CX_OP_OR) {
 		bool t;
 

@@ -110,6 +110,8 @@ enum ld_kind ld_ty_kind(const struct ld_ty *t)
 {
 	Dwarf_Die d;
 
+	if (t->rep)
+		return K_ARRAY;
 	if (t->ptr)
 		return K_PTR;
 	if (!t->has_die)
@@ -137,7 +139,7 @@ bool ld_ty_signed(const struct ld_ty *t)
 	Dwarf_Die d;
 	int enc;
 
-	if (t->ptr)
+	if (t->ptr || t->rep)
 		return false;
 	if (!t->has_die)
 		return synths[t->synth].is_signed;
@@ -158,6 +160,8 @@ uint64_t ld_ty_count(const struct ld_ty *t)
 {
 	Dwarf_Die d;
 
+	if (t->rep)
+		return t->rep;
 	if (t->ptr || !ld_ty_peeled(t, &d) || dwarf_tag(&d) != DW_TAG_array_type)
 		return 0;
 	return ld_dwt_array_count(&d, t->skip);
@@ -167,6 +171,11 @@ bool ld_ty_target(const struct ld_ty *t, struct ld_ty *out)
 {
 	Dwarf_Die d, e;
 
+	if (t->rep) {
+		*out = *t;
+		out->rep = 0;
+		return true;
+	}
 	if (t->ptr) {
 		*out = *t;
 		out->ptr--;
@@ -198,6 +207,10 @@ uint64_t ld_ty_size(const struct ld_ty *t)
 	struct ld_ty e;
 	Dwarf_Die d;
 
+	if (t->rep) {
+		ld_ty_target(t, &e);
+		return t->rep * ld_ty_size(&e);
+	}
 	if (t->ptr)
 		return 8;
 	if (!t->has_die)
@@ -214,6 +227,13 @@ char *ld_ty_name(const struct ld_ty *t, const char *decl, char *buf,
 	struct ld_ty base = *t;
 	enum ld_kind bk;
 
+	if (t->rep) {
+		char d2[512];
+
+		base.rep = 0;
+		snprintf(d2, sizeof d2, "%s[%llu]", decl, (unsigned long long)t->rep);
+		return ld_ty_name(&base, d2, buf, len);
+	}
 	base.ptr = 0;
 	bk = ld_ty_kind(&base);
 	if (t->ptr) {

@@ -36,7 +36,7 @@ PRINTS = [
     "p visit", "p square", "p *g_fp", "p g_records[0].op", "p (long)g_mask",
     "p g_counter == 42 && g_yes", "p !g_counter", "p ~g_counter",
     "p g_head->next->next->val", "p/x -1", "p 'A'", "p g_records[2].label",
-    "p *g_records[1].label@0", "p g_records[1].pair[1] - 3",
+    "p g_records[1].pair[1] - 3",
     "p (unsigned char)g_records[0].w.i", "p g_small[1] < g_small[2]",
     "p &g_small[2] - &g_small[0]", "p *(g_small + 3)", "p g_zeros[1] ? 1 : 2",
     "p 10/3.0", "p g_records[1].weight * 2.5", "p g_half < 0.75",
@@ -48,8 +48,8 @@ PRINTS = [
     "ptype unsigned long", "ptype struct flags", "output g_counter",
     "output g_small",
 ]
-# gdb only: `@` (artificial arrays) is not in the subset
-PRINTS = [c for c in PRINTS if "@" not in c]
+PRINTS += ["p *g_records@2", "p g_small[1]@3", "p *n@2", "whatis g_small[1]@3",
+           "p g_records[0].name[0]@5", "p/x g_small[0]@2"]
 
 
 def need(path=FIX):
@@ -191,6 +191,8 @@ def case_bad_input():
         "p $9999": "print: history has not yet reached $9999",
         "ptype struct nope": "ptype: no struct type named nope",
         "print/q 1": 'print: undefined output format "q"',
+        "p g_counter@0": "print: invalid number 0 of repetitions",
+        "p 1@2": "print: only values in memory can be extended with `@'",
         "p square(2)": "print: calls into the program are not supported: `square(2)'",
     }
     rc, out, err = ldtest.run_batch([FIX], ["break visit", "run"] + list(bad) + ["kill"])

@@ -112,6 +112,8 @@ int main(void)
 	error("f(1)", "calls into the program are not supported: `f(1)'");
 	error("x = 3", "assignment is not supported: `= 3'");
 	tree("10 / 3.0", "(/ 10 3)");
+	tree("*p@n + 1", "(@ (* p) (+ n 1))");
+	tree("a || b @ 2", "(@ (|| a b) 2)");
 	tree("w > 1.5e1f", "(> w 15f)");
 	tree("0x1e + 1", "(+ 30 1)");
 	error("1.5.2", "invalid number `1.5.2'");
