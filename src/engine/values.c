@@ -302,6 +302,8 @@ uint64_t ld_val_uint(const struct ld_val *v)
 {
 	uint64_t x = 0;
 
+	if (!v->bytes)
+		return 0;       /* optimized out, void: no contents */
 	if (v->bitfield) {
 		unsigned first = v->bitpos / 8, shift = v->bitpos % 8;
 		size_t n = v->len > first ? v->len - first : 0;
