@@ -240,6 +240,9 @@ static const struct setting settings[] = {
 	  ld_cmd_show_disasm_flavor,
 	  "the syntax of x/i and disassemble (default att, as gdb)",
 	  "the syntax of x/i and disassemble" },
+	{ "print", "", "layout on|off", ld_cmd_set_print, ld_cmd_show_print,
+	  "place every printed pointer in the layout (default on; off: gdb's text)",
+	  "layout: whether printed pointers are placed in the layout" },
 	{ "follow-fork-mode", "", "parent|child", ld_cmd_set_follow_fork, ld_cmd_show_follow_fork,
 	  "after a fork, debug the parent (default; the child runs free) or the child",
 	  "which process a fork leaves debugged" },
@@ -411,7 +414,7 @@ static const struct cmd commands[] = {
 	{ "whatis", "", NEED_PROC, ld_cmd_whatis, "whatis EXPR|TYPE",
 	  "type name of EXPR or TYPE" },
 	{ "x", "", NEED_PROC, ld_cmd_x, "x/NFU ADDRESS",
-	  "examine memory (F: x d u o t c s a i; U: b h w g)" },
+	  "examine memory (F: x z d u o t c a f s i; U: b h w g)" },
 	{ "disassemble", "", NEED_PROC, ld_cmd_disassemble,
 	  "disassemble [/r] [/s] [FUNC|START,END|START,+LEN]",
 	  "instructions of a function (default: the selected frame's) or a range; "
@@ -577,6 +580,11 @@ static const char *const sub_details[][2] = {
 	{ "show vmmap-resident", "prints on or off; `set vmmap-resident on|off` changes it" },
 	{ "show snapshot-pages", "prints on or off; `set snapshot-pages on|off` changes it" },
 	{ "show color", "prints on or off; `set color on|off` changes it" },
+	{ "set print", "values: on, off; default: on; set print layout on: every printed "
+	  "pointer says where it points (<[heap]+0x2a0>, <stack, thread 1, frame #2>, "
+	  "<TLS of thread 1>); off: gdb's text" },
+	{ "show print", "show print layout: prints on or off; `set print layout on|off` "
+	  "changes it" },
 	{ "set disassembly-flavor", "values: att (default, as gdb), intel; used by "
 	  "x/i and disassemble" },
 	{ "show disassembly-flavor", "prints att or intel; `set disassembly-flavor "

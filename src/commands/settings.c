@@ -225,3 +225,27 @@ int ld_cmd_show_disasm_flavor(struct ld_session *s, char *args)
 	ld_show_disasm_flavor(s->settings.disasm_intel ? "intel" : "att");
 	return 0;
 }
+
+/* set print layout on|off: the words after `print` (gdb's `set print`
+ * family; layout is layoutdbg's own). */
+int ld_cmd_set_print(struct ld_session *s, char *args)
+{
+	char *w = ld_next_word(&args);
+
+	if (!w)
+		return ld_error("set print: which setting? (layout)");
+	if (strcmp(w, "layout"))
+		return ld_error("set print: no setting \"%s\" (there is layout)", w);
+	return parse_onoff("set print layout", ld_next_word(&args),
+			   &s->settings.print_layout);
+}
+
+int ld_cmd_show_print(struct ld_session *s, char *args)
+{
+	char *w = ld_next_word(&args);
+
+	if (w && strcmp(w, "layout"))
+		return ld_error("show print: no setting \"%s\" (there is layout)", w);
+	return show_onoff("Placing printed pointers in the layout",
+			  s->settings.print_layout);
+}

@@ -118,6 +118,24 @@ def gdb_frame_walk(argv, cmds, timeout=90):
     return got
 
 
+_hw_probe = []
+
+
+def need_hw_watchpoints():
+    """Skip unless a hardware watchpoint set through ptrace fires here
+    (fixtures/hwprobe: some hypervisors take debug-register writes and never
+    trap).  Asked once per test program."""
+    if not _hw_probe:
+        p = subprocess.run([fixture("hwprobe")], stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, timeout=DEFAULT_TIMEOUT)
+        why = p.stdout.decode("utf-8", "replace").strip()
+        _hw_probe.append(None if p.returncode == 0 else
+                         why or "the hardware watchpoint probe failed (exit %d)"
+                         % p.returncode)
+    if _hw_probe[0]:
+        raise Skip(_hw_probe[0])
+
+
 class Timeout(AssertionError):
     pass
 
