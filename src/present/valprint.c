@@ -8,6 +8,7 @@
 #include "layoutdbg/dwtypes.h"
 #include "layoutdbg/dwvars.h"
 #include "layoutdbg/output.h"
+#include "layoutdbg/pointsview.h"
 #include "layoutdbg/valprint.h"
 
 #define PRINT_MAX 200          /* gdb's `set print elements` */
@@ -21,24 +22,21 @@ struct vp {
 
 static void value(struct vp *p, const struct ld_val *v, bool top);
 
-/* The one place a pointer's annotation is made: gdb's `<symbol+off>` for
- * an address a symbol covers (code always names its function).  The
- * layout annotation (pointsto.h, ld_points_to_text) belongs here. */
+/* The one place a pointer's annotation is made: where it points in the
+ * layout (pointsview.h: " <[heap]+0x2a0>", " <main_arena> (libc.so.6
+ * .data)", " <stack, thread 1, frame #2>"), or with `set print layout
+ * off` gdb's own " <symbol+off>" where a symbol covers it.  Code (a
+ * function pointer, $pc, /a) always names its function, as gdb does. */
 static void pointer_annotation(struct vp *p, uint64_t addr, bool code)
 {
-	struct ld_obj *ob;
-	const struct ld_symbol *sym;
-	uint64_t off;
+	(void)code;     /* pointsto names code by its function either way */
+	struct ld_points_to pt;
+	char note[600];
 
-	if (!addr || !p->c->s->live.proc)
+	if (!p->c->s->live.proc || ld_points_to(p->c->s, addr, &pt) < 0)
 		return;
-	sym = ld_objs_symbol_at(&p->c->s->live.objs, addr, &ob, &off);
-	if (!sym || (!code && off >= sym->size && sym->size))
-		return;
-	if (off)
-		fprintf(p->f, " <%s+%" PRIu64 ">", sym->display, off);
-	else
-		fprintf(p->f, " <%s>", sym->display);
+	fputs(ld_points_to_note(&pt, p->c->s->settings.print_layout, note,
+				sizeof note), p->f);
 }
 
 /* One character as gdb quotes it inside quote q. */

@@ -10,6 +10,7 @@
 #include "layoutdbg/dwvars.h"
 #include "layoutdbg/json.h"
 #include "layoutdbg/output.h"
+#include "layoutdbg/pointsview.h"
 #include "layoutdbg/valprint.h"
 #include "layoutdbg/valshow.h"
 
@@ -25,9 +26,13 @@ static json_t *value_json(struct ld_evalctx *c, const struct ld_val *v,
 		ld_json_put_u64(o, "address", v->addr);
 	if (v->optout)
 		json_object_set_new(o, "optimized_out", json_true());
-	if (ld_ty_kind(&v->ty) == K_PTR && !v->optout)
+	if (ld_ty_kind(&v->ty) == K_PTR && !v->optout) {
+		struct ld_points_to p;
+
 		ld_json_put_u64(o, "pointer", ld_val_uint(v));
-	(void)c;
+		if (c->s->live.proc && ld_points_to(c->s, ld_val_uint(v), &p) == 0)
+			ld_jset(o, "points_to", ld_points_to_json(&p));
+	}
 	return o;
 }
 

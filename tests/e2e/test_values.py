@@ -16,7 +16,7 @@ from ldtest import check
 
 FIX = ldtest.fixture("values")
 FIX2 = ldtest.fixture("values-O2")
-t = ldtest.Tap(13)
+t = ldtest.Tap(14)
 
 # The lines both debuggers print for values: $N = ..., type = ... and a
 # ptype body, NAME = VALUE of info locals/args, output's text.
@@ -70,8 +70,10 @@ def gdb(prog, cmds):
     return p.stdout.decode("utf-8", "replace")
 
 
-def ours(prog, cmds):
-    rc, out, err = ldtest.run_batch([prog], cmds + ["kill"], timeout=120)
+def ours(prog, cmds, layout=False):
+    """layoutdbg's run; gdb's own form of pointers unless layout."""
+    pre = [] if layout else ["set print layout off"]
+    rc, out, err = ldtest.run_batch([prog], pre + cmds + ["kill"], timeout=120)
     return out, err
 
 
@@ -229,6 +231,22 @@ def case_info_address():
     check(g == o and len(g) >= len(cmds), "gdb %r, ours %r" % (g, o))
 
 
+def case_layout():
+    """With the layout on (the default) a printed pointer says where it
+    points: the heap, a data symbol with its object and section, a stack
+    frame, code by its function."""
+    need()
+    out, err = ours(FIX, ["break visit", "run", "p n", "p *n", "p &g_counter",
+                          "p $sp", "p g_fp", "info args"], layout=True)
+    for pat in [r"^\$1 = \(node_t \*\) 0x5555555593[0-9a-f]{2} <\[heap\]\+0x3[0-9a-f]{2}>$",
+                r"^\$2 = \{next = 0x[0-9a-f]+ <\[heap\]\+0x[0-9a-f]+>, val = 1\}$",
+                r"^\$3 = \(int \*\) 0x[0-9a-f]+ <g_counter> \(values \.data\)$",
+                r"^\$4 = \(void \*\) 0x7ff[0-9a-f]+ <stack, thread 1, frame #0>$",
+                r"^\$5 = \(int \(\*\)\(int\)\) 0x[0-9a-f]+ <square>$",
+                r"^n = 0x[0-9a-f]+ <\[heap\]\+0x[0-9a-f]+>$"]:
+        check(re.search(pat, out, re.M), "no line like %s" % pat, out)
+
+
 def case_json():
     need()
     rc, out, err = ldtest.run_batch([FIX], ["break visit", "run", "p *n", "p n",
@@ -238,6 +256,7 @@ def case_json():
             ln.startswith('{"command":"print"')]
     check(len(docs) == 2, "print documents: %r" % docs, out)
     check('"value":"{next = 0x' in out, "the value text", out)
+    check('"points_to":{"kind":"region"' in out, "a pointer's points_to", out)
 
 
 for name, fn in [("print, ptype, whatis, output as gdb", case_prints),
@@ -255,6 +274,7 @@ for name, fn in [("print, ptype, whatis, output as gdb", case_prints),
                  ("bad input: one line each", case_bad_input),
                  ("x with C expressions as gdb", case_x),
                  ("info address, info scope as gdb", case_info_address),
+                 ("pointers placed in the layout (set print layout on)", case_layout),
                  ("--json documents of print, locals, args", case_json)]:
     t.case(name, fn)
 t.done()
