@@ -198,6 +198,9 @@ static int scope_vars(struct ld_evalctx *c, Dwarf_Die *sc, bool params,
 
 		if (!ld_dw_is_var(&d, &is_param) || is_param != params)
 			continue;
+		/* printing a pointer may scan the objects again (pointsto):
+		 * the frame's object is looked up anew for each variable */
+		c->ob = ld_objs_at(&c->s->live.objs, c->pc);
 		if (ld_eval_var(c, &d, c->ob, c->fn, &v))
 			ld_show_var(c, dwarf_diename(&d), NULL, c->err, list, indent);
 		else

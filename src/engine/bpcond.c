@@ -12,8 +12,7 @@
 struct cond {
 	struct ld_cx *e;
 	uint64_t pc;            /* the scopes below are of this pc */
-	struct ld_obj *ob;
-	Dwarf *dw;
+	Dwarf *dw;              /* in this DWARF (of the object at pc) */
 	Dwarf_Die *scopes;
 	int nscopes, fn;
 };
@@ -76,13 +75,18 @@ int ld_bp_set_condition(struct ld_session *s, struct ld_bp *bp,
 static int frame0(struct ld_session *s, struct cond *c, pid_t tid,
 		  struct ld_evalctx *x)
 {
+	struct ld_obj *ob;
+
 	if (ld_eval_frame_lazy(x, s, tid, c->pc))
 		return -1;
-	if (x->pc != c->pc || !c->ob) {
+	/* the objects may have been scanned again since (their list is new
+	 * memory; a library's DWARF goes with its unloading): look again */
+	ob = ld_objs_at(&s->live.objs, x->pc);
+	if (x->pc != c->pc || !c->dw || !ob ||
+	    ld_lines_dwarf(ld_obj_lines(ob)) != c->dw) {
 		ld_eval_find_scopes(x);
 		free(c->scopes);
 		c->pc = x->pc;
-		c->ob = x->ob;
 		c->dw = x->dw;
 		c->scopes = x->scopes;
 		c->nscopes = x->nscopes;
@@ -90,7 +94,7 @@ static int frame0(struct ld_session *s, struct cond *c, pid_t tid,
 		x->own_scopes = false;
 		return 0;
 	}
-	x->ob = c->ob;
+	x->ob = ob;
 	x->dw = c->dw;
 	x->scopes = c->scopes;
 	x->nscopes = c->nscopes;

@@ -446,6 +446,9 @@ int ld_eval_lookup(struct ld_evalctx *c, const char *name, Dwarf_Die *out,
 	int at;
 
 	*fn = -1;
+	/* the object list may be new memory since the frame was set up */
+	if (c->s->live.proc && c->ob)
+		c->ob = ld_objs_at(&c->s->live.objs, c->pc);
 	*ob = c->ob;
 	if (c->nscopes && ld_dw_lookup_scoped(c->scopes, c->nscopes, name, out, &at)) {
 		*fn = c->fn >= 0 && at <= c->fn ? c->fn : -1;
