@@ -77,6 +77,11 @@ struct ld_bp {
 	char *pattern;        /* LD_BP_CATCH_LOAD: substring of the path */
 	struct ld_bp_watch w; /* LD_BP_WATCH, RWATCH, AWATCH */
 	struct ld_bp_layout lay; /* LD_BP_CATCH_LAYOUT */
+	char *cond;           /* `break ... if COND`, `condition N COND`: as
+				 typed; NULL: none */
+	void *cond_state;     /* its parsed form and scope cache (bpcond.c),
+				 freed by cond_free */
+	void (*cond_free)(void *state);
 };
 
 /* One int3 in the tracee.  orig was read from one mapped file: its
