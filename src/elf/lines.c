@@ -679,13 +679,9 @@ static int merge_rows(struct table *t, size_t mid)
 	v = malloc(t->nrows * sizeof *v);
 	if (!v)
 		return -ENOMEM;
-	while (i < mid && j < t->nrows)
-		v[k++] = cmp_rows(&t->rows[j], &t->rows[i], t) < 0 ? t->rows[j++]
-								 : t->rows[i++];
-	while (i < mid)
-		v[k++] = t->rows[i++];
-	while (j < t->nrows)
-		v[k++] = t->rows[j++];
+	while (k < t->nrows)
+		v[k++] = j == t->nrows || (i < mid && cmp_rows(&t->rows[j], &t->rows[i],
+							      t) >= 0) ? t->rows[i++] : t->rows[j++];
 	free(t->rows);
 	t->rows = v;
 	t->rows_cap = t->nrows;
@@ -698,10 +694,8 @@ static bool wanted(const struct table *t, const struct unit *u, uint64_t lo,
 {
 	uint32_t i;
 
-	if (u->rows_loaded)
-		return false;
-	if (all || !u->ranged)
-		return true;
+	if (u->rows_loaded || all || !u->ranged)
+		return !u->rows_loaded;
 	for (i = 0; i < u->nspan; i++)
 		if (t->uspans[u->span0 + i].lo < hi && lo < t->uspans[u->span0 + i].hi)
 			return true;
@@ -733,27 +727,27 @@ static int load(const struct ld_lines *l, struct table *t, uint64_t lo,
 	return merge_rows(t, old);
 }
 
-/* The table, read on first use.  Out of memory leaves it empty. */
-struct table *ld_lines_table(const struct ld_lines *l)
+/* The table, read as far as asked.  Out of memory leaves it empty. */
+static struct table *table(const struct ld_lines *l, uint64_t lo, uint64_t hi,
+			   bool all)
 {
 	struct table *t = l->t;
 
-	if (!t->loaded && load(l, t, 0, 0, true) < 0) {
+	if (!t->loaded && load(l, t, lo, hi > lo ? hi : lo + 1, all) < 0) {
 		table_release(t);
 		t->indexed = t->loaded = true;
 	}
 	return t;
 }
 
+struct table *ld_lines_table(const struct ld_lines *l)
+{
+	return table(l, 0, 0, true);
+}
+
 struct table *ld_lines_table_at(const struct ld_lines *l, uint64_t lo, uint64_t hi)
 {
-	struct table *t = l->t;
-
-	if (!t->loaded && load(l, t, lo, hi > lo ? hi : lo + 1, false) < 0) {
-		table_release(t);
-		t->indexed = t->loaded = true;
-	}
-	return t;
+	return table(l, lo, hi, false);
 }
 
 /* ---- lookups by address ------------------------------------------------- */
