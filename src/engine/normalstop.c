@@ -10,6 +10,7 @@
 
 #include "layoutdbg/capture.h"
 #include "layoutdbg/infrun.h"
+#include "layoutdbg/inlframes.h"
 #include "layoutdbg/source.h"
 #include "layoutdbg/syscalls.h"
 #include "layoutdbg/watch.h"
@@ -205,8 +206,14 @@ static void fill_frame(struct ld_session *s, const struct ld_outcome *out,
 	r->pid = s->live.proc->pid;
 	r->tid = out->tid;
 	r->thread = t ? t->num : 0;
+	if (bp && bp->addr == pc && t) {
+		s->cache.inline_tid = t->tid;
+		s->cache.inline_skip = (int)ld_inline_skip_for_bp(&s->live.objs, pc,
+								  bp->sym);
+	}
 	ld_stop_frame_fill(s, pc, bp && bp->sym && bp->addr == pc ? bp->sym : NULL,
 			   &r->frame);
+	ld_inline_stop_frame(&s->live.objs, r->tid, &s->cache, &r->frame);
 	if (r->kind != LD_SK_SYSCALL && r->kind != LD_SK_FORK &&
 	    r->kind != LD_SK_EXEC && r->kind != LD_SK_LOAD &&
 	    r->kind != LD_SK_LAYOUT)

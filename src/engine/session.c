@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "layoutdbg/error.h"
+#include "layoutdbg/inlframes.h"
 #include "layoutdbg/session.h"
 #include "layoutdbg/source.h"
 
@@ -406,6 +407,10 @@ int ld_session_stack_ref(struct ld_session *s, pid_t tid, size_t max,
 		n = ld_unwind_frames(s->live.unw, tid, &fs, max);
 		if (n > 1)
 			fs.n = (size_t)(n = believed(s, fs.v, n));
+		if (n > 0)
+			n = ld_inline_expand(&s->live.objs, &fs, max,
+					     tid == s->cache.inline_tid ?
+					     s->cache.inline_skip : -1);
 		if (n >= 0 && !(kept = ld_stop_cache_keep(&s->cache, tid, max, &fs)))
 			n = -ENOMEM;
 		ld_frames_release(&fs);         /* nothing left when kept */
@@ -432,25 +437,39 @@ int ld_session_frame_info(struct ld_session *s, const struct ld_frame *f,
 {
 	/* A return address points after the call: look up pc - 1 so a
 	 * call at a function's end names the caller. */
-	uint64_t look = caller ? f->pc - 1 : f->pc;
+	uint64_t look;
+	const struct ld_symbol *sym;
 	struct ld_line row;
 	struct ld_obj *ob;
-	const char *sym;
+	int inl;
 
+	/* frames of the innermost real frame (inlined copies) are where the
+	 * thread is */
+	caller = caller && !f->in_frame0;
+	look = caller ? f->pc - 1 : f->pc;
 	memset(sf, 0, sizeof *sf);
 	sf->pc = f->pc;
 	sf->sp = f->sp;
 	sf->cfa = f->cfa;
 	sf->fp_guess = f->fp_guess;
-	if (ld_objs_symbolize(&s->live.objs, look, &ob, &sym, &sf->off)) {
-		if (!(sf->func = strdup(sym)))
+	inl = ld_inline_frame_info(&s->live.objs, f, look, sf);
+	if (inl < 0)
+		return inl;
+	sym = ld_objs_symbol_at(&s->live.objs, look, &ob, &sf->off);
+	if (sym && !sf->inlined) {
+		if (!(sf->func = strdup(sym->display)))
+			return -ENOMEM;
+		if (strcmp(sym->name, sym->display) &&
+		    !(sf->linkage = strdup(sym->name)))
 			return -ENOMEM;
 		if (caller)
 			sf->off++;
 	}
+	if (sf->inlined)
+		sf->off = 0;	/* no symbol of its own */
 	if (ob && !(sf->obj = strdup(ob->path)))
 		return -ENOMEM;
-	if (ld_objs_line_at(&s->live.objs, look, &row)) {
+	if (!sf->at_call && ld_objs_line_at(&s->live.objs, look, &row)) {
 		if (!(sf->file = strdup(ld_source_shortname(row.file))))
 			return -ENOMEM;
 		sf->line = row.line;

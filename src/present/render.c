@@ -222,9 +222,14 @@ void ld_render_snapshot_list(FILE *f, const struct ld_snapshots *ss)
 void ld_render_frame(FILE *f, int level, const struct ld_snap_frame *fr,
 		     const char *exe)
 {
-	ld_fout(f, "#%-2d 0x%016" PRIx64 " in %s ()", level, fr->pc,
-		fr->func ? fr->func : "??");
-	if (fr->func && fr->off)
+	/* gdb shows no pc for a frame its callee is inlined into: the pc
+	 * is the callee's */
+	if (fr->at_call)
+		ld_fout(f, "#%-2d %s ()", level, fr->func ? fr->func : "??");
+	else
+		ld_fout(f, "#%-2d 0x%016" PRIx64 " in %s ()", level, fr->pc,
+			fr->func ? fr->func : "??");
+	if (fr->func && fr->off && !fr->at_call && !fr->inlined)
 		ld_fout(f, " <+%" PRIu64 ">", fr->off);
 	if (fr->file)
 		ld_fout(f, " at %s:%u", fr->file, fr->line);

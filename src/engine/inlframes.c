@@ -1,0 +1,173 @@
+/* Inline frames (gdb's inline-frame.c): a physical frame whose pc lies in
+ * code inlined into its function becomes one logical frame per inlined
+ * copy holding the pc, then the function's frame.  Each frame but the
+ * innermost is at the call site of the copy inside it. */
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "layoutdbg/demangle.h"
+#include "layoutdbg/inlframes.h"
+#include "layoutdbg/inlines.h"
+#include "layoutdbg/source.h"
+
+#define MAX_INLINED 32
+
+/* The copies holding runtime address look, innermost first. */
+static size_t chain_at(struct ld_objs *o, uint64_t look, struct ld_inline *v)
+{
+	struct ld_obj *ob = ld_objs_at(o, look);
+	struct ld_lines *l = ob ? ld_obj_lines(ob) : NULL;
+
+	return l ? ld_lines_inlined_at(l, look - ob->bias, v, MAX_INLINED) : 0;
+}
+
+/* The display name of copy c (demangled without parameters, as gdb
+ * names an inlined C++ function), malloc'd. */
+static char *copy_name(const struct ld_inline *c)
+{
+	char *d = c->linkage ? ld_demangle(c->linkage, false) : NULL;
+
+	return d ? d : strdup(c->name);
+}
+
+unsigned ld_inline_skip_at(struct ld_objs *o, uint64_t pc)
+{
+	struct ld_inline v[MAX_INLINED];
+	size_t n = chain_at(o, pc, v);
+	unsigned k = 0;
+
+	while (k < n && v[k].starts)
+		k++;
+	return k;
+}
+
+unsigned ld_inline_skip_for_bp(struct ld_objs *o, uint64_t pc, const char *sym)
+{
+	struct ld_inline v[MAX_INLINED];
+	size_t n = chain_at(o, pc, v);
+	unsigned k = 0;
+
+	/* inline-frame.c stopped_by_user_bp_inline_frame: the breakpoint's
+	 * own function is shown, and without one (an address, a line) the
+	 * innermost */
+	for (; k < n && v[k].starts && sym; k++) {
+		char *name = copy_name(&v[k]);
+		bool mine = name && !strcmp(name, sym);
+
+		free(name);
+		if (mine)
+			break;
+	}
+	return k;
+}
+
+void ld_inline_stop_frame(struct ld_objs *o, pid_t tid,
+			  const struct ld_stop_cache *c, struct ld_stop_frame *f)
+{
+	struct ld_inline v[MAX_INLINED];
+	size_t n = f->valid ? chain_at(o, f->pc, v) : 0, k;
+	char *name;
+
+	if (n == 0)
+		return;
+	k = tid == c->inline_tid && c->inline_skip >= 0 ?
+	    (size_t)c->inline_skip : ld_inline_skip_at(o, f->pc);
+	if (k > n)
+		k = n;
+	if (k < n && (name = copy_name(&v[k]))) {
+		free(f->function);
+		f->function = name;
+	}
+	if (k > 0 && v[k - 1].call_file) {
+		char *file = strdup(v[k - 1].call_file);
+
+		if (file) {
+			free(f->file);
+			f->file = file;
+			f->line = v[k - 1].call_line;
+			f->line_start = true;	/* gdb shows no pc here */
+		}
+	}
+}
+
+/* Append the logical frames of physical frame p (level i) to out. */
+static int expand_one(struct ld_objs *o, const struct ld_frame *p, size_t i,
+		      int skip0, struct ld_frames *out, size_t max)
+{
+	struct ld_inline v[MAX_INLINED];
+	uint64_t look = i ? p->pc - 1 : p->pc;
+	size_t n = p->pc ? chain_at(o, look, v) : 0, k = 0;
+
+	if (i == 0) {
+		k = skip0 < 0 ? ld_inline_skip_at(o, p->pc) : (size_t)skip0;
+		if (k > n)
+			k = n;
+	}
+	for (; k <= n && out->n < max; k++) {
+		struct ld_frame *f;
+
+		if (out->n == out->cap) {
+			size_t cap = out->cap ? out->cap * 2 : 64;
+			void *nv = realloc(out->v, cap * sizeof *out->v);
+
+			if (!nv)
+				return -ENOMEM;
+			out->v = nv;
+			out->cap = cap;
+		}
+		f = &out->v[out->n++];
+		*f = *p;
+		f->inl = (uint16_t)k;
+		f->inlined = k < n;
+		f->in_frame0 = i == 0;
+	}
+	return 0;
+}
+
+int ld_inline_expand(struct ld_objs *o, struct ld_frames *fs, size_t max,
+		     int skip0)
+{
+	struct ld_frames out = { 0 };
+	size_t i;
+
+	for (i = 0; i < fs->n && out.n < max; i++)
+		if (expand_one(o, &fs->v[i], i, skip0, &out, max) < 0) {
+			ld_frames_release(&out);
+			return -ENOMEM;
+		}
+	ld_frames_release(fs);
+	*fs = out;
+	return (int)(out.n > INT_MAX ? INT_MAX : out.n);
+}
+
+int ld_inline_frame_info(struct ld_objs *o, const struct ld_frame *f,
+			 uint64_t look, struct ld_snap_frame *sf)
+{
+	struct ld_inline v[MAX_INLINED];
+	size_t n;
+
+	if (!f->inlined && f->inl == 0)
+		return 0;
+	n = chain_at(o, look, v);
+	if (f->inl > n)
+		return 0;	/* the DWARF changed under us: a plain frame */
+	sf->inlined = f->inl < n;
+	sf->at_call = f->inl > 0;
+	if (sf->inlined) {
+		const struct ld_inline *c = &v[f->inl];
+
+		if (!(sf->func = copy_name(c)))
+			return -ENOMEM;
+		if (c->linkage && strcmp(c->linkage, sf->func) &&
+		    !(sf->linkage = strdup(c->linkage)))
+			return -ENOMEM;
+	}
+	if (f->inl > 0 && v[f->inl - 1].call_file) {
+		if (!(sf->file = strdup(ld_source_shortname(v[f->inl - 1].call_file))))
+			return -ENOMEM;
+		sf->line = v[f->inl - 1].call_line;
+	}
+	return 1;
+}

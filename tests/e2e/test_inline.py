@@ -1,0 +1,136 @@
+#!/usr/bin/env python3
+"""Inline frames (issue 15 item 3) against gdb on the `inlines` fixture
+(-O2, static inline helpers `leaf` inside `helper`, both inlined into
+`twice` (twice each) and `once`, `helper` kept out of line too).  At every
+inlined copy of `leaf` (breakpoints on the addresses gdb gives for `break
+leaf`): the whole `bt` to main -- names, files, lines, and which frames
+have no pc (the frames an inlined callee is inlined into) -- equals
+gdb's; `frame 1`, `up`, `down` walk the inlined frames as gdb does;
+`info frame` says "inlined into frame N"; JSON frames say inline and
+carry linkage_name."""
+import json
+import os
+import re
+import subprocess
+import sys
+
+import ldtest
+from ldtest import check, search
+
+PROG = ldtest.fixture("inlines")
+t = ldtest.Tap(4)
+
+# "#1  0x0000555555555066 in main (argc=...) at ../fixtures/inlines.c:41"
+# "#1  helper (x=1) at ../fixtures/inlines.c:18"
+FRAME = re.compile(r"^#(\d+)\s+(0x[0-9a-f]+ in )?(\S+) \(.*?\)"
+                   r"(?: <\+\d+>)?(?: at (\S+):(\d+))?", re.M)
+LOC = re.compile(r"^\d+\.\d+\s+y\s+(0x[0-9a-f]+) in (\S+) at", re.M)
+
+
+def gdb(cmds):
+    if not ldtest.gdb_available():
+        raise ldtest.Skip("gdb not installed")
+    argv = ["gdb", "-nx", "-q", "-batch", "-ex", "set debuginfod enabled off",
+            "-ex", "set startup-with-shell off"]
+    for c in cmds:
+        argv += ["-ex", c]
+    p = subprocess.run(argv + [PROG], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                       stdin=subprocess.DEVNULL, env=ldtest.env({"DEBUGINFOD_URLS": None}),
+                       timeout=90, cwd=os.path.dirname(PROG))
+    return p.stdout.decode("utf-8", "replace")
+
+
+def ours(cmds, opts=()):
+    rc, out, err = ldtest.run_batch([PROG], cmds + ["kill"], opts=opts)
+    check(not err.strip() or "kill" in err, "unexpected errors: %s" % err, out)
+    return out
+
+
+def frames(out):
+    """Each bt's frames up to main: (level, name, file basename, line,
+    pc shown), frame 0's pc left out (we always show it)."""
+    bts, cur = [], None
+    for m in FRAME.finditer(out):
+        level, pc, name, f, line = m.groups()
+        if level == "0":
+            cur = []
+            bts.append(cur)
+        if cur is None or (cur and cur[-1][1] == "main"):
+            continue
+        cur.append((int(level), name, os.path.basename(f or ""), int(line or 0),
+                    bool(pc) if level != "0" else None))
+    return bts
+
+
+def leaf_copies():
+    """The runtime addresses of leaf's inlined copies, as gdb finds them."""
+    out = gdb(["break leaf", "info breakpoints"])
+    locs = [int(a, 16) + 0x555555554000 for a, name in LOC.findall(out)]
+    check(len(locs) >= 6, "gdb found %d copies of leaf" % len(locs), out)
+    return locs
+
+
+def stops_cmds(locs):
+    cmds = ["start"] + ["break *%#x" % a for a in locs]
+    return cmds + ["continue", "bt"] * len(locs)
+
+
+def bt_like_gdb():
+    locs = leaf_copies()
+    cmds = stops_cmds(locs)
+    g, o = frames(gdb(cmds)), frames(ours(cmds))
+    check(len(g) >= 4, "gdb stopped %d times" % len(g))
+    check(o == g, "backtraces differ:\nours %r\ngdb  %r" % (o, g))
+    # the inlined frames are there: leaf, then helper, at the call sites
+    names = [[f[1] for f in bt] for bt in o]
+    check(["leaf", "helper", "twice", "main"] in names, "no leaf<-helper<-twice: %r" % names)
+    check(["leaf", "helper", "once", "main"] in names, "no leaf<-helper<-once: %r" % names)
+
+
+def walk_like_gdb():
+    locs = leaf_copies()
+    cmds = ["start", "break *%#x" % locs[2], "continue", "frame 1", "up", "up",
+            "down", "frame 0"]
+    rx = re.compile(r"^#(\d+)\s+(?:0x[0-9a-f]+ in )?(\S+) \(.*?\)(?: <\+\d+>)?"
+                    r"(?: at (\S+):(\d+))?$", re.M)
+
+    def walk(out):
+        return [(int(l), n, os.path.basename(f or ""), int(ln or 0))
+                for l, n, f, ln in rx.findall(out)]
+    g, o = walk(gdb(cmds)), walk(ours(cmds))
+    check(len(g) == 5, "gdb's walk: %r" % g)
+    check(o == g, "frame/up/down: ours %r, gdb %r" % (o, g))
+
+
+def info_frame():
+    locs = leaf_copies()
+    out = ours(["start", "break *%#x" % locs[2], "continue", "info frame", "up",
+                "info frame", "up", "info frame"])
+    search(r"^Stack level 0, .*\n rip = 0x[0-9a-f]+ in leaf; saved rip = 0x[0-9a-f]+\n"
+           r" inlined into frame 1\n", out, "frame 0 inlined into 1")
+    search(r"^Stack level 1, .*\n rip = .* in helper; .*\n inlined into frame 2, "
+           r"caller of frame at 0x[0-9a-f]+\n", out, "frame 1 inlined into 2")
+    search(r"^Stack level 2, .*\n rip = .* in twice; .*\n called by frame at", out,
+           "frame 2 a real frame")
+
+
+def json_frames():
+    locs = leaf_copies()
+    out = ours(["start", "break *%#x" % locs[2], "continue", "backtrace 4"],
+               opts=["--json"])
+    docs = [json.loads(l) for l in out.splitlines() if l.startswith("{")]
+    bt = [d for d in docs if d.get("command") == "backtrace"]
+    check(len(bt) == 1, "one backtrace document", out)
+    fr = bt[0]["frames"]
+    got = [(f["function"], f["linkage_name"], f["inline"], f["at_call"]) for f in fr]
+    want = [("leaf", "leaf", True, False), ("helper", "helper", True, True),
+            ("twice", "twice", False, True), ("main", "main", False, False)]
+    check(got == want, "JSON frames %r, want %r" % (got, want))
+    check(fr[0]["pc"] == fr[1]["pc"] == fr[2]["pc"], "inlined frames share the pc")
+
+
+t.case("bt at every inlined copy of leaf: frames equal gdb's", bt_like_gdb)
+t.case("frame N, up, down walk the inlined frames as gdb", walk_like_gdb)
+t.case("info frame: inlined into frame N", info_frame)
+t.case("--json frames: inline, at_call, linkage_name", json_frames)
+sys.exit(t.done())
