@@ -33,4 +33,11 @@ struct ld_inline {
 size_t ld_lines_inlined_at(const struct ld_lines *l, uint64_t addr,
 			   struct ld_inline *out, size_t max);
 
+/* Where each inlined copy of the function called name begins (its
+ * DW_AT_name; a C++ name "ns::f" against its linkage name demangled):
+ * fills at most max entry addresses (unsorted) and returns how many
+ * copies there are.  Reads every unit's DIEs: for `break`, not per stop. */
+size_t ld_lines_inlined_entries(const struct ld_lines *l, const char *name,
+				uint64_t *out, size_t max);
+
 #endif

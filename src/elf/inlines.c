@@ -8,6 +8,7 @@
 #include <dwarf.h>
 #include <elfutils/libdw.h>
 
+#include "layoutdbg/demangle.h"
 #include "layoutdbg/inlines.h"
 #include "lines_int.h"
 
@@ -46,6 +47,19 @@ static unsigned udata(Dwarf_Die *die, unsigned name)
 	return (unsigned)v;
 }
 
+static void describe_names(Dwarf_Die *die, struct ld_inline *in)
+{
+	Dwarf_Attribute a;
+
+	in->name = dwarf_diename(die);
+	if (!in->name)
+		in->name = "??";
+	in->linkage = dwarf_formstring(dwarf_attr_integrate(die, DW_AT_linkage_name, &a));
+	if (!in->linkage)
+		in->linkage = dwarf_formstring(dwarf_attr_integrate(die,
+						DW_AT_MIPS_linkage_name, &a));
+}
+
 static void describe(const struct ld_lines *l, const struct table *t,
 		     uint32_t u, Dwarf_Die *die, uint64_t addr,
 		     struct ld_inline *in)
@@ -55,13 +69,7 @@ static void describe(const struct ld_lines *l, const struct table *t,
 	Dwarf_Word file;
 	ptrdiff_t off = 0;
 
-	in->name = dwarf_diename(die);
-	if (!in->name)
-		in->name = "??";
-	in->linkage = dwarf_formstring(dwarf_attr_integrate(die, DW_AT_linkage_name, &a));
-	if (!in->linkage)
-		in->linkage = dwarf_formstring(dwarf_attr_integrate(die,
-						DW_AT_MIPS_linkage_name, &a));
+	describe_names(die, in);
 	in->call_line = udata(die, DW_AT_call_line);
 	in->call_file = NULL;
 	if (dwarf_formudata(dwarf_attr(die, DW_AT_call_file, &a), &file) == 0)
@@ -98,4 +106,71 @@ size_t ld_lines_inlined_at(const struct ld_lines *l, uint64_t addr,
 			describe(l, t, u, &s.die[i], addr, &out[n++]);
 	}
 	return n;
+}
+
+/* Does die (an inlined copy) copy a function called name: its DW_AT_name,
+ * or its linkage name demangled without parameters? */
+static bool copies(Dwarf_Die *die, const char *name)
+{
+	struct ld_inline c;
+	char *d;
+	bool same;
+
+	c.name = dwarf_diename(die);
+	if (c.name && strcmp(c.name, name) == 0)
+		return !strchr(name, ':');	/* C++: the qualified name decides */
+	if (!strchr(name, ':'))
+		return false;
+	describe_names(die, &c);
+	d = c.linkage ? ld_demangle(c.linkage, false) : NULL;
+	same = d && strcmp(d, name) == 0;
+	free(d);
+	return same;
+}
+
+struct entries {
+	const struct ld_lines *l;
+	const char *name;
+	uint64_t *out;
+	size_t max, n;
+};
+
+static void add_entry(struct entries *e, Dwarf_Die *die)
+{
+	Dwarf_Addr base, lo, hi;
+	ptrdiff_t off = 0;
+
+	while ((off = dwarf_ranges(die, off, &base, &lo, &hi)) > 0)
+		if (ld_lines_real_range(e->l, lo, hi)) {
+			if (e->n < e->max)
+				e->out[e->n] = lo;
+			e->n++;
+			return;
+		}
+}
+
+static void walk_entries(struct entries *e, Dwarf_Die *die, int depth)
+{
+	Dwarf_Die c;
+
+	if (depth >= MAX_SCOPES || dwarf_child(die, &c) != 0)
+		return;
+	do {
+		if (dwarf_tag(&c) == DW_TAG_inlined_subroutine && copies(&c, e->name))
+			add_entry(e, &c);
+		if (dwarf_haschildren(&c) > 0)
+			walk_entries(e, &c, depth + 1);
+	} while (dwarf_siblingof(&c, &c) == 0);
+}
+
+size_t ld_lines_inlined_entries(const struct ld_lines *l, const char *name,
+				uint64_t *out, size_t max)
+{
+	struct entries e = { l, name, out, max, 0 };
+	struct table *t = ld_lines_table(l);
+	size_t i;
+
+	for (i = 0; t && i < t->nunits; i++)
+		walk_entries(&e, &t->units[i].die, 0);
+	return e.n;
 }

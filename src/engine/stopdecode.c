@@ -154,6 +154,9 @@ static enum ld_verdict on_breakpoint(struct ld_session *s, struct ld_thread *t,
 			break;
 		case LD_BP_USER:
 		case LD_BP_TEMP:
+			/* a location of a breakpoint with several counts
+			 * for the breakpoint */
+			bp = ld_bp_owner(bp);
 			bp->hits++;
 			if (bp->ignore) {
 				bp->ignore--;

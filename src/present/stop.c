@@ -145,8 +145,13 @@ static void text_reason(const struct ld_stop_report *r, const char *where)
 {
 	switch (r->kind) {
 	case LD_SK_BREAKPOINT:
-		ld_out("\n%s %d, %s\n", r->temporary ? "Temporary breakpoint" :
-		       "Breakpoint", r->bpnum, where);
+		if (r->bploc)	/* gdb names the location of several hit */
+			ld_out("\n%s %d.%u, %s\n", r->temporary ?
+			       "Temporary breakpoint" : "Breakpoint", r->bpnum,
+			       r->bploc, where);
+		else
+			ld_out("\n%s %d, %s\n", r->temporary ?
+			       "Temporary breakpoint" : "Breakpoint", r->bpnum, where);
 		break;
 	case LD_SK_SIGNAL:
 	case LD_SK_GROUP_STOP:

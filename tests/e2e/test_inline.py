@@ -7,7 +7,12 @@ leaf`): the whole `bt` to main -- names, files, lines, and which frames
 have no pc (the frames an inlined callee is inlined into) -- equals
 gdb's; `frame 1`, `up`, `down` walk the inlined frames as gdb does;
 `info frame` says "inlined into frame N"; JSON frames say inline and
-carry linkage_name."""
+carry linkage_name.  `break helper` and `break leaf` set one breakpoint
+with a location at every inlined copy and the out-of-line code, as gdb:
+the same message ("(4 locations)"), the same `info breakpoints` rows
+(1.1, 1.2 ... with their addresses, functions and lines), the same stops
+in the same order ("Breakpoint 1.2, helper ..." with gdb's line) and the
+same hit count; `delete` takes every location out."""
 import json
 import os
 import re
@@ -18,7 +23,7 @@ import ldtest
 from ldtest import check, search
 
 PROG = ldtest.fixture("inlines")
-t = ldtest.Tap(4)
+t = ldtest.Tap(7)
 
 # "#1  0x0000555555555066 in main (argc=...) at ../fixtures/inlines.c:41"
 # "#1  helper (x=1) at ../fixtures/inlines.c:18"
@@ -129,8 +134,47 @@ def json_frames():
     check(fr[0]["pc"] == fr[1]["pc"] == fr[2]["pc"], "inlined frames share the pc")
 
 
+STOP = re.compile(r"^Breakpoint (\d+\.\d+), (?:0x[0-9a-f]+ in )?(\S+) \(.*?\) at (\S+):(\d+)$",
+                  re.M)
+ROW = re.compile(r"^(\d+\.\d+)\s+y\s+(0x[0-9a-f]+) in (\S+) at (\S+):(\d+)$", re.M)
+HITS = re.compile(r"^\tbreakpoint already hit (\d+) times?$", re.M)
+SET = r"^Breakpoint 1 at 0x[0-9a-f]+: \S+\. \(\d+ locations\)$"
+
+
+def base(rows):
+    return [tuple(os.path.basename(x) if "/" in x else x for x in r) for r in rows]
+
+
+def multi_like_gdb(func, count):
+    cmds = ["break " + func, "run", "info breakpoints"] + ["continue"] * (count - 1) + \
+        ["info breakpoints"]
+    g, o = gdb(cmds), ours(cmds)
+    gs, os_ = search(SET, g, "gdb's break line").group(0), search(SET, o, "our break line").group(0)
+    check(gs == os_, "break %s: ours %r, gdb %r" % (func, os_, gs))
+    check("(%d locations)" % count in os_, "%d locations: %r" % (count, os_))
+    gstops, ostops = base(STOP.findall(g)), base(STOP.findall(o))
+    check(len(gstops) == count, "gdb stopped %d times: %r" % (len(gstops), gstops))
+    check(ostops == gstops, "stops: ours %r, gdb %r" % (ostops, gstops))
+    grows, orows = base(ROW.findall(g)), base(ROW.findall(o))
+    check(len(grows) == 2 * count, "gdb's rows: %r" % grows, g)
+    check(orows == grows, "info breakpoints: ours %r, gdb %r" % (orows, grows))
+    gh, oh = HITS.findall(g), HITS.findall(o)
+    check(oh == gh and gh[-1] == str(count), "hit counts: ours %r, gdb %r" % (oh, gh))
+
+
+def delete_all_locations():
+    out = ours(["break helper", "run", "delete 1", "info breakpoints", "continue"])
+    search(r"^No breakpoints\.$", out, "deleted")
+    search(r"^15663$", out, "the program ran to its end with every location gone")
+    check(len(STOP.findall(out)) == 1, "one stop only", out)
+
+
 t.case("bt at every inlined copy of leaf: frames equal gdb's", bt_like_gdb)
 t.case("frame N, up, down walk the inlined frames as gdb", walk_like_gdb)
 t.case("info frame: inlined into frame N", info_frame)
 t.case("--json frames: inline, at_call, linkage_name", json_frames)
+t.case("break helper: 4 locations, stops, rows and hits as gdb",
+       multi_like_gdb, "helper", 4)
+t.case("break leaf (no out-of-line copy): 8 locations as gdb", multi_like_gdb, "leaf", 8)
+t.case("delete takes out every location", delete_all_locations)
 sys.exit(t.done())
