@@ -28,10 +28,11 @@ void ld_bp_enable_locations(struct ld_session *s, struct ld_bp *bp, bool on);
 struct ld_bp *ld_bp_location_at(struct ld_bps *b, struct ld_bp *bp,
 				uint64_t pc);
 
-/* Before `run`, in the program's lines l: the locations of function sym
- * whose out-of-line code (after its prologue) is at *addr (0: none):
- * their count, *addr the lowest. */
-size_t ld_bp_static_locations(struct ld_lines *l, const char *sym,
-			      uint64_t *addr);
+/* Before `run`, in the program e and its lines l: the locations of
+ * function sym (every overload of a C++ name, every inlined copy) whose
+ * out-of-line code (after its prologue) is at *addr (0: none): their
+ * count, *addr the lowest. */
+size_t ld_bp_static_locations(const struct ld_elf *e, struct ld_lines *l,
+			      const char *sym, uint64_t *addr);
 
 #endif

@@ -406,10 +406,10 @@ static void break_static(struct ld_session *s, struct ld_bp *bp)
 	if (!bp->is_addr && !bp->lib)
 		sym = ld_elf_lookup_name(s->program.exe, bp->sym);
 	l = !bp->is_addr && !bp->lib ? ld_session_exe_lines(s) : NULL;
-	if (l && (sym || ld_bp_static_locations(l, bp->sym, &(uint64_t){ 0 }))) {
+	if (l && (sym || ld_bp_static_locations(NULL, l, bp->sym, &(uint64_t){ 0 }))) {
 		uint64_t a = sym ? ld_lines_after_prologue(l, sym->value,
 							  sym->value + sym->size) : 0;
-		size_t n = ld_bp_static_locations(l, bp->sym, &a);
+		size_t n = ld_bp_static_locations(s->program.exe, l, bp->sym, &a);
 		struct ld_line row;
 		char text[300];
 

@@ -7,7 +7,9 @@
 #include <string.h>
 
 #include "layoutdbg/bplocs.h"
+#include "layoutdbg/demangle.h"
 #include "layoutdbg/error.h"
+#include "layoutdbg/infrun.h"
 #include "layoutdbg/inlines.h"
 #include "layoutdbg/source.h"
 
@@ -48,16 +50,40 @@ static void copies_in(struct ld_obj *ob, const char *sym, uint64_t *v, size_t *n
 	*n += k;
 }
 
-/* "in helper at inlines.c:18" for location addr of bp. */
+/* Append to v[*n..MAX_LOCS) every overload of sym in ob (a C++ name
+ * without parameters), past its prologue. */
+static void overloads_in(struct ld_session *s, struct ld_obj *ob,
+			 const char *sym, uint64_t *v, size_t *n)
+{
+	const struct ld_symbol *f[64];
+	struct ld_elf *e = strchr(sym, ':') ? ld_obj_elf(ob) : NULL;
+	size_t k, i;
+
+	if (!e || ld_elf_lookup_any(e, sym))
+		return;
+	k = ld_elf_lookup_demangled_all(e, sym, f, 64);
+	for (i = 0; i < k && i < 64 && *n < MAX_LOCS; i++)
+		v[(*n)++] = ld_after_prologue(s, ob, ob->bias + f[i]->value);
+}
+
+/* "in helper at inlines.c:18" for location addr of bp; an overload is
+ * named with its parameters, as gdb names it. */
 static char *what_at(struct ld_session *s, const struct ld_bp *bp, uint64_t addr)
 {
+	const struct ld_symbol *sym;
 	struct ld_line row;
-	char *w = NULL;
+	struct ld_obj *ob;
+	char *w = NULL, *full = NULL;
+	uint64_t off;
 
+	sym = ld_objs_symbol_at(&s->live.objs, addr, &ob, &off);
+	if (sym && !strcmp(sym->display, bp->sym))
+		full = ld_demangle(sym->name, true);
 	if (ld_objs_line_at(&s->live.objs, addr, &row) &&
-	    asprintf(&w, "in %s at %s:%u", bp->sym,
+	    asprintf(&w, "in %s at %s:%u", full ? full : bp->sym,
 		     ld_source_shortname(row.file), row.line) < 0)
 		w = NULL;
+	free(full);
 	return w;
 }
 
@@ -93,8 +119,10 @@ size_t ld_bp_find_locations(struct ld_session *s, struct ld_bp *bp,
 	for (i = 0; i < s->live.objs.n && bp->sym && !bp->file; i++) {
 		struct ld_obj *ob = &s->live.objs.v[i];
 
-		if (!bp->lib || ob == ld_objs_find(&s->live.objs, bp->lib))
-			copies_in(ob, bp->sym, v, &n);
+		if (bp->lib && ob != ld_objs_find(&s->live.objs, bp->lib))
+			continue;
+		copies_in(ob, bp->sym, v, &n);
+		overloads_in(s, ob, bp->sym, v, &n);
 	}
 	n = sort_unique(v, n);
 	if (n > 1) {
@@ -143,16 +171,22 @@ struct ld_bp *ld_bp_location_at(struct ld_bps *b, struct ld_bp *bp,
 	return NULL;
 }
 
-size_t ld_bp_static_locations(struct ld_lines *l, const char *sym,
-			      uint64_t *addr)
+size_t ld_bp_static_locations(const struct ld_elf *e, struct ld_lines *l,
+			      const char *sym, uint64_t *addr)
 {
 	uint64_t *v = malloc(MAX_LOCS * sizeof *v);
-	size_t n = 0, k;
+	const struct ld_symbol *f[64];
+	size_t n = 0, k, i;
 
 	if (!v)
 		return *addr != 0;
 	if (*addr)
 		v[n++] = *addr;
+	k = e && strchr(sym, ':') && !ld_elf_lookup_any(e, sym) ?
+	    ld_elf_lookup_demangled_all(e, sym, f, 64) : 0;
+	for (i = 0; i < k && i < 64; i++)
+		v[n++] = ld_lines_after_prologue(l, f[i]->value,
+						 f[i]->value + f[i]->size);
 	k = ld_lines_inlined_entries(l, sym, v + n, MAX_LOCS - n);
 	n += k < MAX_LOCS - n ? k : MAX_LOCS - n;
 	n = sort_unique(v, n);

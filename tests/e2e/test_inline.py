@@ -12,7 +12,8 @@ with a location at every inlined copy and the out-of-line code, as gdb:
 the same message ("(4 locations)"), the same `info breakpoints` rows
 (1.1, 1.2 ... with their addresses, functions and lines), the same stops
 in the same order ("Breakpoint 1.2, helper ..." with gdb's line) and the
-same hit count; `delete` takes every location out."""
+same hit count; `delete` takes every location out.  The overloads of a
+C++ method (cxxnames fixture) are the locations of one breakpoint too."""
 import json
 import os
 import re
@@ -23,7 +24,7 @@ import ldtest
 from ldtest import check, search
 
 PROG = ldtest.fixture("inlines")
-t = ldtest.Tap(7)
+t = ldtest.Tap(8)
 
 # "#1  0x0000555555555066 in main (argc=...) at ../fixtures/inlines.c:41"
 # "#1  helper (x=1) at ../fixtures/inlines.c:18"
@@ -32,21 +33,21 @@ FRAME = re.compile(r"^#(\d+)\s+(0x[0-9a-f]+ in )?(\S+) \(.*?\)"
 LOC = re.compile(r"^\d+\.\d+\s+y\s+(0x[0-9a-f]+) in (\S+) at", re.M)
 
 
-def gdb(cmds):
+def gdb(cmds, prog=PROG):
     if not ldtest.gdb_available():
         raise ldtest.Skip("gdb not installed")
     argv = ["gdb", "-nx", "-q", "-batch", "-ex", "set debuginfod enabled off",
             "-ex", "set startup-with-shell off"]
     for c in cmds:
         argv += ["-ex", c]
-    p = subprocess.run(argv + [PROG], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    p = subprocess.run(argv + [prog], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                        stdin=subprocess.DEVNULL, env=ldtest.env({"DEBUGINFOD_URLS": None}),
-                       timeout=90, cwd=os.path.dirname(PROG))
+                       timeout=90, cwd=os.path.dirname(prog))
     return p.stdout.decode("utf-8", "replace")
 
 
-def ours(cmds, opts=()):
-    rc, out, err = ldtest.run_batch([PROG], cmds + ["kill"], opts=opts)
+def ours(cmds, opts=(), prog=PROG):
+    rc, out, err = ldtest.run_batch([prog], cmds + ["kill"], opts=opts)
     check(not err.strip() or "kill" in err, "unexpected errors: %s" % err, out)
     return out
 
@@ -136,7 +137,7 @@ def json_frames():
 
 STOP = re.compile(r"^Breakpoint (\d+\.\d+), (?:0x[0-9a-f]+ in )?(\S+) \(.*?\) at (\S+):(\d+)$",
                   re.M)
-ROW = re.compile(r"^(\d+\.\d+)\s+y\s+(0x[0-9a-f]+) in (\S+) at (\S+):(\d+)$", re.M)
+ROW = re.compile(r"^(\d+\.\d+)\s+y\s+(0x[0-9a-f]+) in (\S.*) at (\S+):(\d+)$", re.M)
 HITS = re.compile(r"^\tbreakpoint already hit (\d+) times?$", re.M)
 SET = r"^Breakpoint 1 at 0x[0-9a-f]+: \S+\. \(\d+ locations\)$"
 
@@ -145,10 +146,12 @@ def base(rows):
     return [tuple(os.path.basename(x) if "/" in x else x for x in r) for r in rows]
 
 
-def multi_like_gdb(func, count):
+def multi_like_gdb(func, count, prog=PROG):
+    if not os.path.exists(prog):
+        raise ldtest.Skip("fixture %s not built" % os.path.basename(prog))
     cmds = ["break " + func, "run", "info breakpoints"] + ["continue"] * (count - 1) + \
         ["info breakpoints"]
-    g, o = gdb(cmds), ours(cmds)
+    g, o = gdb(cmds, prog), ours(cmds, prog=prog)
     gs, os_ = search(SET, g, "gdb's break line").group(0), search(SET, o, "our break line").group(0)
     check(gs == os_, "break %s: ours %r, gdb %r" % (func, os_, gs))
     check("(%d locations)" % count in os_, "%d locations: %r" % (count, os_))
@@ -177,4 +180,6 @@ t.case("break helper: 4 locations, stops, rows and hits as gdb",
        multi_like_gdb, "helper", 4)
 t.case("break leaf (no out-of-line copy): 8 locations as gdb", multi_like_gdb, "leaf", 8)
 t.case("delete takes out every location", delete_all_locations)
+t.case("break ns::Class::method: one location per overload as gdb", multi_like_gdb,
+       "ns::Class::method", 2, ldtest.fixture("cxxnames"))
 sys.exit(t.done())
