@@ -171,3 +171,76 @@ int ld_inline_frame_info(struct ld_objs *o, const struct ld_frame *f,
 	}
 	return 1;
 }
+
+unsigned ld_inline_skip_now(struct ld_objs *o, const struct ld_stop_cache *c,
+			    pid_t tid, uint64_t pc)
+{
+	if (tid == c->inline_tid && c->inline_skip >= 0)
+		return (unsigned)c->inline_skip;
+	return ld_inline_skip_at(o, pc);
+}
+
+unsigned ld_inline_step_begin(struct ld_objs *o, uint64_t pc, unsigned skip,
+			      const char **file, unsigned *line)
+{
+	struct ld_inline v[MAX_INLINED];
+	size_t n = chain_at(o, pc, v);
+
+	if (skip > n)
+		skip = (unsigned)n;
+	if (skip > 0 && v[skip - 1].call_file) {
+		*file = v[skip - 1].call_file;
+		*line = v[skip - 1].call_line;
+	}
+	return (unsigned)n - skip;
+}
+
+enum ld_inline_step ld_inline_step_at(struct ld_objs *o, uint64_t pc,
+				      unsigned depth0, bool into,
+				      const char *file, unsigned line)
+{
+	struct ld_inline v[MAX_INLINED];
+	size_t n = chain_at(o, pc, v), skip, shown;
+	const struct ld_inline *callee;
+	bool same_line;
+
+	if (n <= depth0)
+		return LD_INL_NONE;
+	for (skip = 0; skip < n && v[skip].starts; skip++)
+		;
+	shown = n - skip;
+	if (shown > depth0)	/* further into code inlined from here */
+		return into ? LD_INL_INSIDE : LD_INL_ON;
+	if (shown < depth0)	/* out of the step's frame */
+		return LD_INL_NONE;
+	/* at the start of a call inlined into the step's frame: gdb steps
+	 * over it (next) or into it (step) when its call is on the line the
+	 * step began on, else stops at the call */
+	callee = &v[n - depth0 - 1];
+	same_line = callee->call_line == line && callee->call_file && file &&
+		    !strcmp(callee->call_file, file);
+	if (!same_line)
+		return LD_INL_STOP;
+	return into ? LD_INL_ENTER : LD_INL_ON;
+}
+
+uint64_t ld_inline_copy_entry(struct ld_objs *o, uint64_t pc, unsigned inl)
+{
+	struct ld_inline v[MAX_INLINED];
+	size_t n = chain_at(o, pc, v);
+	struct ld_obj *ob = ld_objs_at(o, pc);
+
+	return inl < n && ob ? v[inl].entry + ob->bias : 0;
+}
+
+bool ld_inline_in_copy(struct ld_objs *o, uint64_t pc, uint64_t entry)
+{
+	struct ld_inline v[MAX_INLINED];
+	size_t n = chain_at(o, pc, v), i;
+	struct ld_obj *ob = ld_objs_at(o, pc);
+
+	for (i = 0; ob && i < n; i++)
+		if (v[i].entry + ob->bias == entry)
+			return true;
+	return false;
+}

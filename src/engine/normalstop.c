@@ -214,7 +214,10 @@ static void fill_frame(struct ld_session *s, const struct ld_outcome *out,
 	r->tid = out->tid;
 	r->thread = t ? t->num : 0;
 	sym = bp ? ld_bp_owner(bp)->sym : NULL;
-	if (bp && bp->addr == pc && t) {
+	if (out->inline_set && t) {	/* a step into an inlined call */
+		s->cache.inline_tid = t->tid;
+		s->cache.inline_skip = (int)out->inline_skip;
+	} else if (bp && bp->addr == pc && t) {
 		s->cache.inline_tid = t->tid;
 		s->cache.inline_skip = (int)ld_inline_skip_for_bp(&s->live.objs, pc,
 								  sym);

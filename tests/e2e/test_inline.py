@@ -13,7 +13,12 @@ the same message ("(4 locations)"), the same `info breakpoints` rows
 (1.1, 1.2 ... with their addresses, functions and lines), the same stops
 in the same order ("Breakpoint 1.2, helper ..." with gdb's line) and the
 same hit count; `delete` takes every location out.  The overloads of a
-C++ method (cxxnames fixture) are the locations of one breakpoint too."""
+C++ method (cxxnames fixture) are the locations of one breakpoint too.
+`next` steps over inlined calls (the lines it stops at, from twice and
+from once to the end of main, equal gdb's: never a line of an inlined
+helper); `step` at an inlined call goes into it without running (gdb's
+step_into_inline_frame); `finish` out of an inlined frame stops where
+gdb's does, and a breakpoint met on the way stops it as in gdb."""
 import json
 import os
 import re
@@ -24,7 +29,7 @@ import ldtest
 from ldtest import check, search
 
 PROG = ldtest.fixture("inlines")
-t = ldtest.Tap(8)
+t = ldtest.Tap(11)
 
 # "#1  0x0000555555555066 in main (argc=...) at ../fixtures/inlines.c:41"
 # "#1  helper (x=1) at ../fixtures/inlines.c:18"
@@ -172,6 +177,54 @@ def delete_all_locations():
     check(len(STOP.findall(out)) == 1, "one stop only", out)
 
 
+LINE = re.compile(r"^(?:(\S+) \(.*?\) at \S+:\d+\n)?(\d+)\t", re.M)
+
+
+def lines_after(out, marker):
+    """(function named or None, line) of each source line shown after the
+    marker line (the stop the steps begin at), to line 47 of main."""
+    out = out[out.index(marker):]
+    got = [(f or None, int(l)) for f, l in LINE.findall(out)]
+    if (None, 47) in got:
+        got = got[:got.index((None, 47)) + 1]
+    return got
+
+
+def next_like_gdb(func):
+    cmds = ["break " + func, "run"] + ["next"] * 6
+    marker = "Breakpoint 1, "
+    g, o = lines_after(gdb(cmds), marker), lines_after(ours(cmds), marker)
+    check(o == g, "next from %s: ours %r, gdb %r" % (func, o, g))
+    check(all(l not in (12, 13, 18, 20, 21) for f, l in o[1:]),
+          "next stopped in an inlined helper: %r" % o)
+
+
+def step_into_inline():
+    cmds = ["break twice", "run", "step"]
+    g = lines_after(gdb(cmds), "Breakpoint 1, ")
+    out = ours(cmds + ["info registers rip", "bt 2"])
+    o = lines_after(out, "Breakpoint 1, ")
+    check(o == g and o[-1] == ("helper", 18), "step: ours %r, gdb %r" % (o, g))
+    rips = re.findall(r"^rip\s+(0x[0-9a-f]+)", ours(["break twice", "run",
+                                                    "info registers rip", "step",
+                                                    "info registers rip"]), re.M)
+    check(len(rips) == 2 and rips[0] == rips[1], "step into an inlined call ran: %r" % rips)
+    check(frames(out)[-1][:2] == [(0, "helper", "inlines.c", 18, None),
+                                  (1, "twice", "inlines.c", 26, False)],
+          "bt after step: %r" % frames(out)[-1])
+
+
+def finish_like_gdb():
+    cmds = ["break leaf", "run", "continue", "finish"]
+    g = lines_after(gdb(cmds), "Breakpoint 1.4, ")
+    o = lines_after(ours(cmds), "Breakpoint 1.4, ")
+    check(len(g) == 2 and o == g, "finish out of leaf: ours %r, gdb %r" % (o, g))
+    cmds = ["break leaf", "run", "continue", "continue", "up", "finish"]
+    g = re.findall(r"^Breakpoint (1\.\d+), ", gdb(cmds), re.M)
+    o = re.findall(r"^Breakpoint (1\.\d+), ", ours(cmds), re.M)
+    check(o == g and g[-1] == "1.6", "finish out of helper: stops ours %r, gdb %r" % (o, g))
+
+
 t.case("bt at every inlined copy of leaf: frames equal gdb's", bt_like_gdb)
 t.case("frame N, up, down walk the inlined frames as gdb", walk_like_gdb)
 t.case("info frame: inlined into frame N", info_frame)
@@ -182,4 +235,8 @@ t.case("break leaf (no out-of-line copy): 8 locations as gdb", multi_like_gdb, "
 t.case("delete takes out every location", delete_all_locations)
 t.case("break ns::Class::method: one location per overload as gdb", multi_like_gdb,
        "ns::Class::method", 2, ldtest.fixture("cxxnames"))
+t.case("next over inlined calls, from twice: lines equal gdb's", next_like_gdb, "twice")
+t.case("next from once back into main: lines equal gdb's", next_like_gdb, "once")
+t.case("step at an inlined call enters it without running; finish out of "
+       "inlined frames as gdb", lambda: (step_into_inline(), finish_like_gdb()))
 sys.exit(t.done())
