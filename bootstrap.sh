@@ -10,7 +10,7 @@ mode=${1:-demo}
 
 PACKAGES="gcc meson ninja-build pkg-config libelf-dev libdw-dev libunwind-dev
 libreadline-dev libjansson-dev libcapstone-dev python3 binutils gdb jq strace clang
-libclang-rt-14-dev valgrind python3-jsonschema libiberty-dev g++"
+libclang-rt-14-dev valgrind python3-jsonschema libiberty-dev g++ rustc"
 
 as_root() {
 	if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
