@@ -126,13 +126,35 @@ static int expand_one(struct ld_objs *o, const struct ld_frame *p, size_t i,
 	return 0;
 }
 
+/* Is physical frame i (p) in inlined code? */
+static bool has_inlined(struct ld_objs *o, const struct ld_frame *p, size_t i)
+{
+	struct ld_inline v[MAX_INLINED];
+
+	return p->pc && chain_at(o, i ? p->pc - 1 : p->pc, v) > 0;
+}
+
 int ld_inline_expand(struct ld_objs *o, struct ld_frames *fs, size_t max,
 		     int skip0)
 {
 	struct ld_frames out = { 0 };
-	size_t i;
+	size_t i, plain;
 
-	for (i = 0; i < fs->n && out.n < max; i++)
+	/* Most stacks hold no inlined code: their frames stay where they
+	 * are (a deep stack is not copied) until the first that does. */
+	for (plain = 0; plain < fs->n && plain < max &&
+	     !has_inlined(o, &fs->v[plain], plain); plain++) {
+		fs->v[plain].inl = 0;
+		fs->v[plain].inlined = false;
+		fs->v[plain].in_frame0 = plain == 0;
+	}
+	if (plain == fs->n || plain == max) {
+		fs->n = plain;
+		return (int)(plain > INT_MAX ? INT_MAX : plain);
+	}
+	if (ld_frames_copy(&out, fs, plain) < 0)
+		return -ENOMEM;
+	for (i = plain; i < fs->n && out.n < max; i++)
 		if (expand_one(o, &fs->v[i], i, skip0, &out, max) < 0) {
 			ld_frames_release(&out);
 			return -ENOMEM;
