@@ -404,6 +404,12 @@ static json_t *json_reason(const struct ld_stop_report *r)
 		ld_jset(o, "temporary", json_boolean(r->temporary));
 		if (r->spec)
 			ld_json_put_text(o, "location", r->spec);
+		if (r->bploc) {	/* of several: gdb's N.M */
+			char num[32];
+
+			snprintf(num, sizeof num, "%d.%u", r->bpnum, r->bploc);
+			ld_jset(o, "location_number", json_string(num));
+		}
 	}
 	if (r->kind == LD_SK_SIGNAL || r->kind == LD_SK_GROUP_STOP ||
 	    r->kind == LD_SK_KILLED)

@@ -138,6 +138,12 @@ def json_frames():
             ("twice", "twice", False, True), ("main", "main", False, False)]
     check(got == want, "JSON frames %r, want %r" % (got, want))
     check(fr[0]["pc"] == fr[1]["pc"] == fr[2]["pc"], "inlined frames share the pc")
+    out = ours(["break helper", "run"], opts=["--json"])
+    stops = [json.loads(l)["stop"] for l in out.splitlines()
+             if l.startswith("{") and '"stop":{"event":"stop"' in l]
+    check(stops and stops[-1]["reason"].get("location_number") == "1.2" and
+          stops[-1]["frame"]["function"] == "helper",
+          "the stop names location 1.2 in helper", out)
 
 
 STOP = re.compile(r"^Breakpoint (\d+\.\d+), (?:0x[0-9a-f]+ in )?(\S+) \(.*?\) at (\S+):(\d+)$",
@@ -228,7 +234,7 @@ def finish_like_gdb():
 t.case("bt at every inlined copy of leaf: frames equal gdb's", bt_like_gdb)
 t.case("frame N, up, down walk the inlined frames as gdb", walk_like_gdb)
 t.case("info frame: inlined into frame N", info_frame)
-t.case("--json frames: inline, at_call, linkage_name", json_frames)
+t.case("--json frames: inline, at_call, linkage_name; stop location_number", json_frames)
 t.case("break helper: 4 locations, stops, rows and hits as gdb",
        multi_like_gdb, "helper", 4)
 t.case("break leaf (no out-of-line copy): 8 locations as gdb", multi_like_gdb, "leaf", 8)
