@@ -534,8 +534,10 @@ const char *ld_default_source(struct ld_session *s)
 		struct ld_frames fs = { 0 };
 		struct ld_thread *t = ld_proc_thread(s->live.proc, s->live.cur_tid);
 		int n = t ? ld_session_stack(s, t->tid, (size_t)s->live.frame + 1, &fs) : 0;
+		/* (an inlined frame of frame 0 is where the thread is) */
 		bool found = n > s->live.frame &&
-			     ld_objs_line_at(&s->live.objs, fs.v[s->live.frame].pc - (s->live.frame > 0),
+			     ld_objs_line_at(&s->live.objs, fs.v[s->live.frame].pc -
+					     (s->live.frame > 0 && !fs.v[s->live.frame].in_frame0),
 					     &row);
 
 		ld_frames_release(&fs);

@@ -29,7 +29,7 @@ import ldtest
 from ldtest import check, search
 
 PROG = ldtest.fixture("inlines")
-t = ldtest.Tap(11)
+t = ldtest.Tap(12)
 
 # "#1  0x0000555555555066 in main (argc=...) at ../fixtures/inlines.c:41"
 # "#1  helper (x=1) at ../fixtures/inlines.c:18"
@@ -231,6 +231,23 @@ def finish_like_gdb():
     check(o == g and g[-1] == "1.6", "finish out of helper: stops ours %r, gdb %r" % (o, g))
 
 
+def snapshot_frames():
+    """A snapshot keeps the logical frames, and a saved one reads back
+    with them."""
+    path = os.path.join(os.environ.get("TMPDIR", "/tmp"), "ld-inline-%d.json" % os.getpid())
+    try:
+        out = ours(["break leaf", "run", "bt 4", "snapshot", "save %1 " + path, "kill",
+                    "load " + path, "show %1", "show %2"])
+    finally:
+        if os.path.exists(path):
+            os.unlink(path)
+    live = frames(out)[0]
+    check([f[1] for f in live] == ["leaf", "helper", "twice", "main"], "live bt %r" % live)
+    kept = frames(out)[1:]
+    check(len(kept) == 2 and kept[0] == live and kept[1] == live,
+          "snapshot frames %r, live %r" % (kept, live), out)
+
+
 t.case("bt at every inlined copy of leaf: frames equal gdb's", bt_like_gdb)
 t.case("frame N, up, down walk the inlined frames as gdb", walk_like_gdb)
 t.case("info frame: inlined into frame N", info_frame)
@@ -245,4 +262,5 @@ t.case("next over inlined calls, from twice: lines equal gdb's", next_like_gdb, 
 t.case("next from once back into main: lines equal gdb's", next_like_gdb, "once")
 t.case("step at an inlined call enters it without running; finish out of "
        "inlined frames as gdb", lambda: (step_into_inline(), finish_like_gdb()))
+t.case("snapshots keep the inlined frames, saved and loaded too", snapshot_frames)
 sys.exit(t.done())
