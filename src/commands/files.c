@@ -147,7 +147,7 @@ int ld_cmd_info_line(struct ld_session *s, char *args)
 		if (n <= s->live.frame)
 			return ld_error("info line: cannot unwind to frame %d", s->live.frame);
 		/* a caller's line is the one of its call, before the return */
-		return line_at_addr(s, pc - ret);
+		return line_at_addr(s, pc - (ret ? 1 : 0));
 	}
 	if (*w == '*') {
 		if (ld_eval_addr(s, "info line", w + 1, &a) < 0)
