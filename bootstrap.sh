@@ -10,7 +10,8 @@ mode=${1:-demo}
 
 PACKAGES="gcc meson ninja-build pkg-config libelf-dev libdw-dev libunwind-dev
 libreadline-dev libjansson-dev libcapstone-dev python3 binutils gdb jq strace clang
-libclang-rt-14-dev valgrind python3-jsonschema libiberty-dev g++ rustc"
+libclang-rt-14-dev valgrind python3-jsonschema libiberty-dev g++ libdebuginfod-dev
+liblzma-dev rustc"
 
 as_root() {
 	if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
@@ -18,8 +19,9 @@ as_root() {
 
 # The test suite also renders the exported pictures in headless Chromium,
 # reads libc's separate debug file (libc6-dbg), compares with pmap (procps)
-# and creates a test user for the rc-file rule (passwd).
-[ "$mode" = test ] && PACKAGES="$PACKAGES chromium libc6-dbg procps passwd"
+# creates a test user for the rc-file rule (passwd), serves debug files
+# with a real debuginfod server and makes MiniDebugInfo with xz.
+[ "$mode" = test ] && PACKAGES="$PACKAGES chromium libc6-dbg procps passwd debuginfod xz-utils"
 
 missing=""
 for p in $PACKAGES; do

@@ -10,8 +10,10 @@
 
 #include "layoutdbg/session.h"
 
-/* x/Ni ADDR: count instructions from addr (x calls it for format i). */
-int ld_examine_insns(struct ld_session *s, uint64_t addr, size_t count);
+/* x/Ni ADDR: count instructions from addr (x calls it for format i);
+ * *next: the address after the last one shown (unchanged: none). */
+int ld_examine_insns(struct ld_session *s, uint64_t addr, size_t count,
+		     uint64_t *next);
 int ld_cmd_disassemble(struct ld_session *s, char *args);
 
 #endif

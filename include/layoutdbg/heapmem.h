@@ -28,21 +28,30 @@ bool ld_hbuf_kept(const void *buf);
  * the last walks used (the heaps' size and 24 bytes a chunk). */
 void ld_heap_drop_buffers(void);
 
-/* [lo, hi) of the program, read into buf as far as have. */
+/* [lo, hi) of the program, read into buf as far as have.  Nothing at or
+ * above unused (the top chunk's body: memory no chunk holds) is read from
+ * the program; it reads as zeros.  A read of memory never touched makes
+ * it resident on kernels without the shared zero page, and a layout
+ * debugger must not change the residency it reports. */
 struct ld_himage {
 	ld_hmem_read_fn read;
 	void *ctx;
-	uint64_t lo, hi, have;
+	uint64_t lo, hi, have, unused;
 	uint8_t *buf;           /* from ld_hbuf_get: the caller puts it */
 	int err;                /* why the last read failed */
 };
 
-/* 0, or -ENOMEM (m->buf is NULL then).  Nothing is read yet. */
+/* 0, or -ENOMEM (m->buf is NULL then).  Nothing is read yet; unused is
+ * hi until ld_himage_unused says otherwise. */
 int ld_himage_open(struct ld_himage *m, ld_hmem_read_fn read, void *ctx,
 		   uint64_t lo, uint64_t hi);
 /* Read on up to upto (<= hi), a piece of 512 KiB at least: 0 or -errno
  * (in m->err too). */
 int ld_himage_more(struct ld_himage *m, uint64_t upto);
+
+/* Memory from addr on is not read from the program (the top chunk's body
+ * when the top chunk is in [lo, hi)). */
+void ld_himage_unused(struct ld_himage *m, uint64_t addr);
 
 static inline int ld_himage_need(struct ld_himage *m, uint64_t upto)
 {

@@ -33,9 +33,8 @@ const char *ld_heap_from_name(enum ld_heap_from f);
  * error (nothing printed when quiet). */
 int ld_heap_locate(struct ld_session *s, struct ld_heap_source *src, bool quiet);
 
-/* `set debug-file-directory`: where DIR/.build-id/xx/rest.debug files
- * are looked for (default /usr/lib/debug; "" looks nowhere). */
+/* `set debug-file-directory` (layoutdbg/debugsrc.h holds the directory):
+ * forgets the state located through the old one. */
 void ld_heap_set_debug_dir(const char *dir);
-const char *ld_heap_debug_dir(void);
 
 #endif

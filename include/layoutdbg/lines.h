@@ -105,4 +105,9 @@ bool ld_lines_first_row(const struct ld_lines *l, uint64_t lo, uint64_t hi,
 size_t ld_lines_in_range(const struct ld_lines *l, uint64_t lo, uint64_t hi,
 			 struct ld_line *out, size_t max);
 
+/* The DWARF name of the function (not an inlined copy) holding addr
+ * (link-time) in a C unit, or NULL: elsewhere the symbol's name is the
+ * one gdb shows. */
+const char *ld_lines_function_name(const struct ld_lines *l, uint64_t addr);
+
 #endif

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "layoutdbg/debugsrc.h"
 #include "layoutdbg/elf.h"
 #include "layoutdbg/lines.h"
 #include "layoutdbg/maps.h"
@@ -19,6 +20,8 @@ struct ld_obj {
 				was mapped): /proc/PID/map_files/START-END;
 				NULL: path */
 	const char *name;    /* basename of path */
+	char *lm_name;       /* the name the link map gives it (gdb's:
+				/lib64/ld-linux-x86-64.so.2), NULL if none */
 	uint64_t bias;       /* runtime address - link-time address */
 	uint64_t lo, hi;     /* lowest start, highest end of its mappings */
 	uint64_t inode;
@@ -31,6 +34,9 @@ struct ld_obj {
 	bool elf_failed;     /* opening failed once: don't retry, don't nag */
 	struct ld_lines *lines; /* NULL until ld_obj_lines() */
 	bool lines_failed;   /* no DWARF line information */
+	struct ld_debug_file dbg; /* its separate debug file or MiniDebugInfo,
+				     looked for by ld_obj_debug() */
+	bool dbg_tried;
 };
 
 struct ld_objs {
@@ -55,8 +61,18 @@ int ld_objs_scan(struct ld_objs *o, pid_t pid, const struct ld_maps *maps,
  * cannot be read. */
 struct ld_elf *ld_obj_elf(struct ld_obj *ob);
 
-/* The DWARF line information of an object, opened on first use; NULL
- * when it has none (stripped, or never built with -g). */
+/* Where the object's symbols and DWARF come from, found on first use
+ * (once per object): its own, or a companion in ->dbg.elf. */
+const struct ld_debug_file *ld_obj_debug(struct ld_obj *ob);
+
+/* The symbol covering link (a link-time address) in the object: the
+ * companion's symbols first, then the object's own.  NULL if none. */
+const struct ld_symbol *ld_obj_symbol_at(struct ld_obj *ob, uint64_t link,
+					 uint64_t *off);
+
+/* The DWARF line information of an object, opened on first use (from
+ * its separate debug file when it has none itself); NULL when neither
+ * has any (stripped, or never built with -g). */
 struct ld_lines *ld_obj_lines(struct ld_obj *ob);
 
 /* The source row covering addr (runtime address) in whatever object holds

@@ -95,6 +95,7 @@ struct ld_settings {
 	bool cpu_pinning;           /* `set cpu-pinning`: one CPU in hit loops */
 	bool follow_fork_child;     /* set follow-fork-mode child */
 	bool disasm_intel;          /* set disassembly-flavor intel */
+	bool print_layout;          /* set print layout: place printed pointers */
 	bool handle_pass[65];       /* deliver signal N to the tracee */
 	bool handle_stop[65];       /* stop at signal N */
 };

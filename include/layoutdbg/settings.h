@@ -37,6 +37,12 @@ int ld_cmd_show_snapshot_pages(struct ld_session *s, char *args);
 int ld_cmd_show_auto_snapshot(struct ld_session *s, char *args);
 int ld_cmd_set_debug_dir(struct ld_session *s, char *args);
 int ld_cmd_show_debug_dir(struct ld_session *s, char *args);
+int ld_cmd_set_debuginfod(struct ld_session *s, char *args);
+int ld_cmd_show_debuginfod(struct ld_session *s, char *args);
+
+/* set print layout on|off (where printed pointers point), and show it */
+int ld_cmd_set_print(struct ld_session *s, char *args);
+int ld_cmd_show_print(struct ld_session *s, char *args);
 
 /* set disassembly-flavor att|intel, and show it */
 int ld_cmd_set_disasm_flavor(struct ld_session *s, char *args);

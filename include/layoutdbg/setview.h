@@ -10,6 +10,7 @@ void ld_show_follow_fork(bool child);
 /* args: NULL-terminated */
 void ld_show_args(char *const *args);
 void ld_show_debug_dir(const char *dir);
+void ld_show_debuginfod(const char *mode);
 /* gdb's `show height`; 0: unlimited. */
 void ld_show_height(unsigned rows);
 void ld_show_disasm_flavor(const char *flavor);

@@ -12,9 +12,6 @@
 /* file PROGRAM: "Reading symbols from PATH..." */
 void ld_show_reading_symbols(const char *path);
 
-/* info sharedlibrary: the loaded objects with range and bias. */
-int ld_show_objects(const struct ld_objs *objs);
-
 /* info line: where line of file starts (and ends, when end); code false:
  * the line has no code of its own and start is the next line's. */
 struct ld_line_view {

@@ -46,5 +46,12 @@ struct ld_xinfo {
 /* The answer for addr (the maps are read again first).  0, or -1 after an
  * error was reported.  Valid until the process resumes. */
 int ld_xinfo_at(struct ld_session *s, uint64_t addr, struct ld_xinfo *x);
+/* The cheap part of that answer, for an address printed among many (x,
+ * info registers, print): the mapping, region, section, symbol and frame;
+ * no heap walk (the kinds use one made at this stop), no brk, no page. */
+int ld_xinfo_place(struct ld_session *s, uint64_t addr, struct ld_xinfo *x);
+/* The frame of a stopped thread whose stack holds addr (out->found). */
+void ld_xinfo_frame_of(struct ld_session *s, uint64_t addr,
+		       struct ld_xinfo_frame *out);
 
 #endif

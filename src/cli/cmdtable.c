@@ -213,8 +213,11 @@ struct setting {
 
 static const struct setting settings[] = {
 	{ "debug-file-directory", "", "DIR", ld_cmd_set_debug_dir, ld_cmd_show_debug_dir,
-	  "where DIR/.build-id/xx/rest.debug files are looked for (heap)",
+	  "where separate debug files are looked for (build-id, debuglink)",
 	  "where separate debug files are looked for" },
+	{ "debuginfod", "", "enabled on/off/ask", ld_cmd_set_debuginfod,
+	  ld_cmd_show_debuginfod, "fetch debug files from DEBUGINFOD_URLS",
+	  "whether debug files are fetched from DEBUGINFOD_URLS" },
 	{ "args", "", "ARGS", ld_cmd_set_args, ld_cmd_show_args,
 	  "arguments for `run`", "arguments for `run`" },
 	{ "disable-randomization", "", "on|off", ld_cmd_set_disable_randomization,
@@ -229,6 +232,9 @@ static const struct setting settings[] = {
 	  ld_cmd_show_disasm_flavor,
 	  "the syntax of x/i and disassemble (default att, as gdb)",
 	  "the syntax of x/i and disassemble" },
+	{ "print", "", "layout on|off", ld_cmd_set_print, ld_cmd_show_print,
+	  "place every printed pointer in the layout (default on; off: gdb's text)",
+	  "layout: whether printed pointers are placed in the layout" },
 	{ "follow-fork-mode", "", "parent|child", ld_cmd_set_follow_fork, ld_cmd_show_follow_fork,
 	  "after a fork, debug the parent (default; the child runs free) or the child",
 	  "which process a fork leaves debugged" },
@@ -390,7 +396,7 @@ static const struct cmd commands[] = {
 	{ "up", "", NEED_PROC, ld_cmd_up, "up [N]", "select the caller's frame" },
 	{ "down", "", NEED_PROC, ld_cmd_down, "down [N]", "select the callee's frame" },
 	{ "x", "", NEED_PROC, ld_cmd_x, "x/NFU ADDRESS",
-	  "examine memory (F: x d u o t c s a i; U: b h w g)" },
+	  "examine memory (F: x z d u o t c a f s i; U: b h w g)" },
 	{ "disassemble", "", NEED_PROC, ld_cmd_disassemble,
 	  "disassemble [/r] [/s] [FUNC|START,END|START,+LEN]",
 	  "instructions of a function (default: the selected frame's) or a range; "
@@ -520,6 +526,9 @@ static const char *const sub_details[][2] = {
 	{ "info signals", "no arguments; `handle` changes them" },
 	{ "info sharedlibrary", "no arguments" },
 	{ "set debug-file-directory", "DIR: a directory; default: /usr/lib/debug" },
+	{ "set debuginfod", "enabled VALUE: fetch debug files from the servers in "
+	  "DEBUGINFOD_URLS (cache: DEBUGINFOD_CACHE_PATH); values: on, off, ask; "
+	  "default: ask (asked once on a terminal, else off)" },
 	{ "set args", "ARGS: words, quoted as in a shell; default: none" },
 	{ "set disable-randomization", "values: on, off; default: on" },
 	{ "set auto-snapshot", "values: on, off; default: off" },
@@ -537,6 +546,8 @@ static const char *const sub_details[][2] = {
 	{ "show pagination", "prints on or off; `set pagination on|off` changes it" },
 	{ "show height", "prints the rows of a page or unlimited; `set height N` changes it" },
 	{ "show debug-file-directory", "prints the directory; `set debug-file-directory DIR` changes it" },
+	{ "show debuginfod", "enabled: prints on, off or ask; `set debuginfod "
+	  "enabled on|off|ask` changes it" },
 	{ "show args", "prints the arguments; `set args` changes them" },
 	{ "show disable-randomization", "prints on or off; `set disable-randomization on|off` changes it" },
 	{ "show auto-snapshot", "prints on or off; `set auto-snapshot on|off` changes it" },
@@ -546,6 +557,11 @@ static const char *const sub_details[][2] = {
 	{ "show vmmap-resident", "prints on or off; `set vmmap-resident on|off` changes it" },
 	{ "show snapshot-pages", "prints on or off; `set snapshot-pages on|off` changes it" },
 	{ "show color", "prints on or off; `set color on|off` changes it" },
+	{ "set print", "values: on, off; default: on; set print layout on: every printed "
+	  "pointer says where it points (<[heap]+0x2a0>, <stack, thread 1, frame #2>, "
+	  "<TLS of thread 1>); off: gdb's text" },
+	{ "show print", "show print layout: prints on or off; `set print layout on|off` "
+	  "changes it" },
 	{ "set disassembly-flavor", "values: att (default, as gdb), intel; used by "
 	  "x/i and disassemble" },
 	{ "show disassembly-flavor", "prints att or intel; `set disassembly-flavor "

@@ -10,6 +10,8 @@
 #include "ld_config.h"
 #include "layoutdbg/infrun.h"
 #include "layoutdbg/cmdtable.h"
+#include "layoutdbg/debugsrc.h"
+#include "layoutdbg/debugview.h"
 #include "layoutdbg/error.h"
 #include "layoutdbg/output.h"
 #include "layoutdbg/repl.h"
@@ -207,6 +209,11 @@ int main(int argc, char **argv)
 		o.color = isatty(STDOUT_FILENO) && !(nc && *nc);
 	}
 	ld_color_set(o.color);
+	if (!o.batch)
+		ld_debug_set_hooks(&(struct ld_debug_hooks){ ld_ask_debuginfod,
+							     ld_show_download });
+	else
+		ld_debug_set_hooks(&(struct ld_debug_hooks){ NULL, ld_show_download });
 	ld_install_signal_handlers();
 	ld_install_crash_handler(&s);
 	if (!o.quiet)

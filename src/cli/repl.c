@@ -237,10 +237,14 @@ static char *gen_symbol(const char *text, int state)
 		i = 0;
 		if (cur_session->live.proc) {
 			for (k = 0; k < cur_session->live.objs.n; k++) {
-				struct ld_elf *e = ld_obj_elf(&cur_session->live.objs.v[k]);
+				struct ld_obj *ob = &cur_session->live.objs.v[k];
+				struct ld_elf *e = ld_obj_elf(ob);
 
 				if (e)
 					ld_elf_foreach_name(e, text, add_name, &g);
+				/* and its debug file's (sysmalloc) */
+				if (e && ld_debug_names_on() && ld_obj_debug(ob)->elf)
+					ld_elf_foreach_name(ob->dbg.elf, text, add_name, &g);
 			}
 		} else if (cur_session->program.exe) {
 			ld_elf_foreach_name(cur_session->program.exe, text, add_name, &g);

@@ -11,7 +11,8 @@
 #include "layoutdbg/disas.h"
 #include "layoutdbg/error.h"
 
-int ld_examine_insns(struct ld_session *s, uint64_t addr, size_t count)
+int ld_examine_insns(struct ld_session *s, uint64_t addr, size_t count,
+		     uint64_t *next)
 {
 	struct ld_code c;
 	struct ld_code_view v = { .code = &c, .form = LD_CODE_X };
@@ -20,6 +21,8 @@ int ld_examine_insns(struct ld_session *s, uint64_t addr, size_t count)
 	if (ld_code_count(s, addr, count, false, &c) < 0)
 		return -1;
 	r = ld_show_code(&v);
+	if (c.n)
+		*next = c.v[c.n - 1].in.addr + c.v[c.n - 1].in.len;
 	ld_code_release(&c);
 	return r;
 }

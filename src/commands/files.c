@@ -9,6 +9,7 @@
 
 #include "layoutdbg/infrun.h"
 #include "layoutdbg/args.h"
+#include "layoutdbg/debugview.h"
 #include "layoutdbg/error.h"
 #include "layoutdbg/files.h"
 #include "layoutdbg/expr.h"
@@ -186,7 +187,7 @@ int ld_cmd_info_sharedlibrary(struct ld_session *s, char *args)
 		return -1;
 	for (i = 0; i < s->live.objs.n; i++)
 		/* opening the ELF gives an unlisted object its bias */
-		ld_obj_elf(&s->live.objs.v[i]);
+		ld_obj_debug(&s->live.objs.v[i]);
 	return ld_show_objects(&s->live.objs);
 }
 
@@ -254,9 +255,10 @@ static int list_lines(struct ld_session *s, char *file, size_t len,
 	}
 	count = ld_source_count(file);
 	if (count < 0) {
-		/* a missing source file is a note, not a failure */
+		/* a missing source file is a note, not a failure (libc's,
+		 * named by its debug file: ./malloc/malloc.c) */
 		ld_warn("list: %s: %s", ld_source_shortname(file), strerror((int)-count));
-		return 0;
+		return ld_show_source_end(file);
 	}
 	if (first > (unsigned long)count)
 		return ld_error("list: line %lu is out of range for \"%s\" (%ld lines)",

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "layoutdbg/args.h"
+#include "layoutdbg/debugsrc.h"
 #include "layoutdbg/error.h"
 #include "layoutdbg/heapsrc.h"
 #include "layoutdbg/output.h"
@@ -203,7 +204,37 @@ int ld_cmd_set_debug_dir(struct ld_session *s, char *args)
 
 int ld_cmd_show_debug_dir(struct ld_session *s, char *args)
 {
-	ld_show_debug_dir(ld_heap_debug_dir());
+	ld_show_debug_dir(ld_debug_dir());
+	return 0;
+}
+
+/* `set debuginfod enabled on|off|ask` (gdb's spelling: the one
+ * subsetting gdb has that layoutdbg needs). */
+int ld_cmd_set_debuginfod(struct ld_session *s, char *args)
+{
+	char *w = ld_next_word(&args), *v = ld_next_word(&args);
+
+	if (!w || strcmp(w, "enabled"))
+		return ld_error("set debuginfod: expected \"enabled on|off|ask\"");
+	if (v && !strcmp(v, "on"))
+		ld_debuginfod_set_mode(LD_DEBUGINFOD_ON);
+	else if (v && !strcmp(v, "off"))
+		ld_debuginfod_set_mode(LD_DEBUGINFOD_OFF);
+	else if (v && !strcmp(v, "ask"))
+		ld_debuginfod_set_mode(LD_DEBUGINFOD_ASK);
+	else
+		return ld_error("set debuginfod enabled: \"on\", \"off\" or \"ask\" "
+				"expected%s%s", v ? ", not " : "", v ? v : "");
+	return 0;
+}
+
+int ld_cmd_show_debuginfod(struct ld_session *s, char *args)
+{
+	char *w = ld_next_word(&args);
+
+	if (w && strcmp(w, "enabled"))
+		return ld_error("show debuginfod: expected \"enabled\", not %s", w);
+	ld_show_debuginfod(ld_debuginfod_mode_name(ld_debuginfod_mode()));
 	return 0;
 }
 
@@ -224,4 +255,28 @@ int ld_cmd_show_disasm_flavor(struct ld_session *s, char *args)
 {
 	ld_show_disasm_flavor(s->settings.disasm_intel ? "intel" : "att");
 	return 0;
+}
+
+/* set print layout on|off: the words after `print` (gdb's `set print`
+ * family; layout is layoutdbg's own). */
+int ld_cmd_set_print(struct ld_session *s, char *args)
+{
+	char *w = ld_next_word(&args);
+
+	if (!w)
+		return ld_error("set print: which setting? (layout)");
+	if (strcmp(w, "layout"))
+		return ld_error("set print: no setting \"%s\" (there is layout)", w);
+	return parse_onoff("set print layout", ld_next_word(&args),
+			   &s->settings.print_layout);
+}
+
+int ld_cmd_show_print(struct ld_session *s, char *args)
+{
+	char *w = ld_next_word(&args);
+
+	if (w && strcmp(w, "layout"))
+		return ld_error("show print: no setting \"%s\" (there is layout)", w);
+	return show_onoff("Placing printed pointers in the layout",
+			  s->settings.print_layout);
 }

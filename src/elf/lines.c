@@ -217,9 +217,13 @@ void ld_lines_free(struct ld_lines *l)
  * them relative. */
 char *ld_lines_join_path(const char *dir, const char *name)
 {
-	size_t n;
+	size_t n = dir ? strlen(dir) : 0;
 	char *p;
 
+	/* libdw has put a relative comp dir (glibc's "./malloc", DWARF 5's
+	 * directory 0) in front already: "./malloc/malloc.c", as gdb says */
+	if (n && dir[0] != '/' && !strncmp(name, dir, n) && name[n] == '/')
+		return strdup(name);
 	while (name[0] == '.' && name[1] == '/')
 		name += 2;
 	if (name[0] == '/' || !dir || !dir[0])

@@ -646,3 +646,33 @@ int ld_lines_line_start(const struct ld_lines *l, const char *file,
 {
 	return find_rows(l, file, line, addr, 1, actual_line, false, err, errlen);
 }
+
+/* gdb names a frame by its function's DWARF name, not the ELF symbol
+ * (tcache_init for tcache_init.part.0, __libc_calloc for calloc). */
+const char *ld_lines_function_name(const struct ld_lines *l, uint64_t pc)
+{
+	struct table *t = ld_lines_table(l);
+	struct scopes s;
+	uint32_t u;
+	int i;
+
+	if (!t || (u = scopes_at(l, t, pc, &s)) == NO_INDEX)
+		return NULL;
+	if (t->units[u].lang != DW_LANG_C && t->units[u].lang != DW_LANG_C89 &&
+	    t->units[u].lang != DW_LANG_C99 && t->units[u].lang != DW_LANG_C11)
+		return NULL;	/* C++ names are qualified: the symbol's */
+	for (i = s.n - 1; i >= 0; i--) {
+		Dwarf_Attribute a;
+		const char *n;
+
+		if (dwarf_tag(&s.die[i]) != DW_TAG_subprogram)
+			continue;
+		/* an asm label (glibc's __GI___sbrk for __sbrk) is the
+		 * name gdb shows */
+		if (dwarf_attr_integrate(&s.die[i], DW_AT_linkage_name, &a) &&
+		    (n = dwarf_formstring(&a)))
+			return n;
+		return dwarf_diename(&s.die[i]);
+	}
+	return NULL;
+}

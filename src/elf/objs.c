@@ -1,5 +1,6 @@
 /* Loaded objects and symbol resolution across them. */
 #include <errno.h>
+#include <gelf.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,8 +25,51 @@ static void obj_release(struct ld_obj *ob)
 {
 	free(ob->path);
 	free(ob->open_path);
+	free(ob->lm_name);
 	ld_elf_free(ob->elf);
 	ld_lines_free(ob->lines);
+	ld_debug_file_release(&ob->dbg);
+}
+
+const struct ld_debug_file *ld_obj_debug(struct ld_obj *ob)
+{
+	struct ld_elf *e;
+
+	if (!ob->dbg_tried && (e = ld_obj_elf(ob))) {
+		ob->dbg_tried = true;
+		ld_debug_find(e, ob->open_path ? ob->open_path : ob->path, &ob->dbg);
+	}
+	return &ob->dbg;
+}
+
+const struct ld_symbol *ld_obj_symbol_at(struct ld_obj *ob, uint64_t link,
+					 uint64_t *off)
+{
+	const struct ld_debug_file *d = ld_obj_debug(ob);
+	const struct ld_symbol *s = NULL, *own;
+	uint64_t own_off = 0;
+
+	*off = 0;
+	own = ob->elf ? ld_elf_symbol_at(ob->elf, link, &own_off) : NULL;
+	if (d->elf && ld_debug_names_on())
+		s = ld_elf_symbol_at(d->elf, link, off);
+	/* the object's own name where it has one for that address
+	 * (_rtld_global, not its hidden alias _rtld_local) */
+	if (!s || (own && own->value == s->value)) {
+		s = own;
+		*off = own_off;
+	}
+	return s;
+}
+
+/* `break NAME` in one object: its own names, then its companion's. */
+static const struct ld_symbol *obj_lookup_name(struct ld_obj *ob, const char *name)
+{
+	const struct ld_symbol *s = ob->elf ? ld_elf_lookup_name(ob->elf, name) : NULL;
+
+	if (!s && ld_debug_names_on() && ld_obj_debug(ob)->elf)
+		s = ld_elf_lookup_name(ob->dbg.elf, name);
+	return s;
 }
 
 struct ld_lines *ld_obj_lines(struct ld_obj *ob)
@@ -41,8 +85,14 @@ struct ld_lines *ld_obj_lines(struct ld_obj *ob)
 	}
 	if (ld_lines_open(ob->open_path ? ob->open_path : ob->path, &ob->lines, err,
 			  sizeof err) < 0) {
+		const struct ld_debug_file *d = ld_obj_debug(ob);
+
 		ob->lines = NULL;
-		ob->lines_failed = true;
+		if (!d->has_dwarf || !ld_debug_names_on() ||
+		    ld_lines_open(d->path, &ob->lines, err, sizeof err) < 0) {
+			ob->lines = NULL;
+			ob->lines_failed = true;
+		}
 	}
 	return ob->lines;
 }
@@ -212,8 +262,14 @@ static void read_link_map(struct ld_objs *o, pid_t pid)
 		for (i = 0; i < o->n; i++) {
 			if (ent[2] >= o->v[i].lo && ent[2] < o->v[i].hi &&
 			    o->v[i].order == UNLISTED) {
+				char name[4096];
+
 				o->v[i].order = o->v[i].is_exe ? 0 : ++order;
 				o->v[i].bias = ent[0];
+				if (!o->v[i].lm_name && ent[1] &&
+				    !ld_mem_read_string(pid, ent[1], name, sizeof name) &&
+				    name[0])
+					o->v[i].lm_name = strdup(name);
 				break;
 			}
 		}
@@ -235,6 +291,9 @@ static void adopt_old(struct ld_objs *o, struct ld_objs *old)
 				a->lines = b->lines;
 				a->lines_failed = b->lines_failed;
 				b->lines = NULL;
+				a->dbg = b->dbg;
+				a->dbg_tried = b->dbg_tried;
+				memset(&b->dbg, 0, sizeof b->dbg);
 				if (a->order >= UNLISTED)
 					a->bias = b->bias;
 			}
@@ -337,7 +396,7 @@ uint64_t ld_objs_resolve(struct ld_objs *o, const char *sym, const char *lib,
 			return 0;
 		s = ld_elf_lookup_global(e, sym);
 		if (!s)
-			s = ld_elf_lookup_name(e, sym);
+			s = obj_lookup_name(ob, sym);
 		if (!s)
 			return 0;
 		*where = ob;
@@ -349,7 +408,8 @@ uint64_t ld_objs_resolve(struct ld_objs *o, const char *sym, const char *lib,
 		for (i = 0; i < o->n; i++) {
 			if (!(e = ld_obj_elf(&o->v[i])))
 				continue;
-			s = pass ? ld_elf_lookup_name(e, sym) : ld_elf_lookup_global(e, sym);
+			s = pass ? obj_lookup_name(&o->v[i], sym) :
+				   ld_elf_lookup_global(e, sym);
 			if (s) {
 				*where = &o->v[i];
 				return o->v[i].bias + s->value;
@@ -369,14 +429,20 @@ const struct ld_symbol *ld_objs_symbol_at(struct ld_objs *o, uint64_t addr,
 	*off = 0;
 	if (!ob || !(e = ld_obj_elf(ob)))
 		return NULL;
-	return ld_elf_symbol_at(e, addr - ob->bias, off);
+	return ld_obj_symbol_at(ob, addr - ob->bias, off);
 }
 
 bool ld_objs_symbolize(struct ld_objs *o, uint64_t addr, struct ld_obj **obj,
 		       const char **sym, uint64_t *off)
 {
 	const struct ld_symbol *s = ld_objs_symbol_at(o, addr, obj, off);
+	struct ld_lines *l;
+	const char *dn;
 
 	*sym = s ? s->display : NULL;
+	/* a function with DWARF: gdb's name for it */
+	if (s && s->type == STT_FUNC && (l = ld_obj_lines(*obj)) &&
+	    (dn = ld_lines_function_name(l, addr - (*obj)->bias)))
+		*sym = dn;
 	return s != NULL;
 }

@@ -134,7 +134,7 @@ uint64_t ld_after_prologue(struct ld_session *s, struct ld_obj *ob,
 	uint8_t code[8];	/* the longest frame setup: endbr64, push, movq */
 	uint64_t off;
 
-	sym = ob->elf ? ld_elf_symbol_at(ob->elf, a - ob->bias, &off) : NULL;
+	sym = ob->elf ? ld_obj_symbol_at(ob, a - ob->bias, &off) : NULL;
 	if (!sym || off || sym->type == STT_GNU_IFUNC)
 		return a;
 	if (l)
@@ -248,7 +248,7 @@ static bool resolve_live(struct ld_session *s, struct ld_bp *bp)
 
 		/* An IFUNC symbol's value is its resolver: the code that runs
 		 * for calls is chosen when the symbol is bound. */
-		sym = ob->elf ? ld_elf_symbol_at(ob->elf, a - ob->bias, &off) : NULL;
+		sym = ob->elf ? ld_obj_symbol_at(ob, a - ob->bias, &off) : NULL;
 		if (sym && sym->type == STT_GNU_IFUNC) {
 			uint64_t target;
 

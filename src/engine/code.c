@@ -307,7 +307,8 @@ int ld_code_function(struct ld_session *s, const char *what, uint64_t addr,
 	struct ld_obj *ob = s->live.proc ? ld_objs_at(&s->live.objs, addr) : NULL;
 	struct ld_elf *e = ob ? ld_obj_elf(ob) : s->live.proc ? NULL : s->program.exe;
 	uint64_t bias = ob ? ob->bias : 0, off;
-	const struct ld_symbol *sym = e ? ld_elf_symbol_at(e, addr - bias, &off) : NULL;
+	const struct ld_symbol *sym = !e ? NULL : ob ? ld_obj_symbol_at(ob, addr - bias, &off)
+					: ld_elf_symbol_at(e, addr - bias, &off);
 
 	if (!sym || !sym->size)
 		return ld_error("%s: no function contains specified address 0x%" PRIx64,

@@ -416,7 +416,7 @@ static int unread(struct walk *w, struct ld_arena *a, const struct ld_heap_regio
 
 /* Read one heap of the arena and walk it.  Returns 0, -ENOMEM, or 1 when
  * the walk was stopped (by a bad chunk, or the heap could not be read:
- * all of it is read, as the walk's other reads may need any of it);
+ * all of it but the top chunk's body is read, as the walk's other reads may need any of it);
  * *x gets the heap's chunk index (NULL when there is none). */
 static int walk_region(struct walk *w, struct ld_arena *a,
 		       const struct ld_heap_region *r, struct chunk_vec *cv,
@@ -434,6 +434,9 @@ static int walk_region(struct walk *w, struct ld_arena *a,
 	w->blocks = nb;
 	if (ld_himage_open(&m, w->p->read, w->p->ctx, r->start, r->end))
 		return -ENOMEM;
+	/* the top chunk's header is read, its body is not */
+	if (a->top >= r->start && a->top + 16 <= r->end)
+		ld_himage_unused(&m, a->top + 16);
 	*x = new_index(w, a, r, base);
 	if (!*x) {
 		ld_hbuf_put(m.buf);

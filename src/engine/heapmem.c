@@ -108,21 +108,36 @@ int ld_himage_open(struct ld_himage *m, ld_hmem_read_fn read, void *ctx,
 		   uint64_t lo, uint64_t hi)
 {
 	*m = (struct ld_himage){ .read = read, .ctx = ctx, .lo = lo, .hi = hi,
-				 .have = lo };
+				 .have = lo, .unused = hi };
 	m->buf = ld_hbuf_get(hi - lo);
 	return m->buf ? 0 : -ENOMEM;
 }
 
+void ld_himage_unused(struct ld_himage *m, uint64_t addr)
+{
+	if (addr >= m->lo && addr < m->unused)
+		m->unused = addr < m->have ? m->have : addr;
+}
+
 int ld_himage_more(struct ld_himage *m, uint64_t upto)
 {
-	uint64_t to = upto - m->have < PIECE ? m->have + PIECE : upto;
+	uint64_t to = upto - m->have < PIECE ? m->have + PIECE : upto, rd;
 
 	if (to > m->hi)
 		to = m->hi;
-	m->err = m->read(m->ctx, m->have, m->buf + (m->have - m->lo), to - m->have);
-	if (!m->err)
+	rd = to < m->unused ? to : m->unused;
+	if (rd > m->have) {
+		m->err = m->read(m->ctx, m->have, m->buf + (m->have - m->lo), rd - m->have);
+		if (m->err)
+			return m->err;
+		m->have = rd;
+	}
+	if (to > m->have) {
+		memset(m->buf + (m->have - m->lo), 0, to - m->have);
 		m->have = to;
-	return m->err;
+	}
+	m->err = 0;
+	return 0;
 }
 
 /* ---- the chunk index ------------------------------------------------------ */

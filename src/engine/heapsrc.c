@@ -12,8 +12,6 @@
 #include "layoutdbg/error.h"
 #include "layoutdbg/heapsrc.h"
 
-static char debug_dir[PATH_MAX] = "/usr/lib/debug";
-
 /* The last C library located from its file's symbols or debug file: a
  * snapshot locates malloc's state at every stop, and opening libc's debug
  * file and indexing its symbols again cost more than the rest of a
@@ -29,13 +27,8 @@ static struct {
 
 void ld_heap_set_debug_dir(const char *dir)
 {
-	snprintf(debug_dir, sizeof debug_dir, "%s", dir);
+	ld_debug_set_dir(dir);
 	memo.valid = false;
-}
-
-const char *ld_heap_debug_dir(void)
-{
-	return debug_dir;
 }
 
 const char *ld_heap_from_name(enum ld_heap_from f)
@@ -97,31 +90,17 @@ static bool from_elf(struct ld_elf *e, struct ld_obj *ob,
 	return true;
 }
 
-/* DIR/.build-id/xx/rest.debug (what libc6-dbg installs). */
+/* The object's separate debug file (what libc6-dbg installs), as the
+ * symbol lookup found it. */
 static bool from_debug_file(struct ld_obj *ob, struct ld_heap_source *src)
 {
-	struct ld_elf *e = ld_obj_elf(ob), *dbg;
-	uint8_t id[64];
-	size_t n = e ? ld_elf_build_id(e, id, sizeof id) : 0;
-	char path[PATH_MAX], err[128];
-	int len;
-	bool ok;
+	const struct ld_debug_file *d = ld_obj_debug(ob);
 
-	if (n < 2 || n > sizeof id || !debug_dir[0])
+	if (!d->elf || !from_elf(d->elf, ob, src))
 		return false;
-	len = snprintf(path, sizeof path, "%s/.build-id/%02x/", debug_dir, id[0]);
-	for (size_t i = 1; i < n && len > 0 && (size_t)len + 3 < sizeof path; i++)
-		len += snprintf(path + len, sizeof path - (size_t)len, "%02x", id[i]);
-	if (len <= 0 || (size_t)len + 7 >= sizeof path)
-		return false;
-	strcat(path, ".debug");
-	if (access(path, R_OK) || ld_elf_open(path, &dbg, err, sizeof err))
-		return false;
-	ok = from_elf(dbg, ob, src);
-	ld_elf_free(dbg);
-	if (ok)
-		snprintf(src->debug_file, sizeof src->debug_file, "%s", path);
-	return ok;
+	snprintf(src->debug_file, sizeof src->debug_file, "%s",
+		 d->path[0] ? d->path : ld_syms_from_name(d->from));
+	return true;
 }
 
 /* The object's writable data: its rw mappings and the anonymous .bss

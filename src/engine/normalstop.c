@@ -37,12 +37,6 @@ void ld_stop_frame_fill(struct ld_session *s, uint64_t pc, const char *alias,
 		f->function = dup_or_null(sym);
 		f->offset = off;
 	}
-	/* Aliases share addresses (cos, cosf64): a stop at a breakpoint is
-	 * named by the symbol the user asked for (the offset is the same). */
-	if (alias) {
-		free(f->function);
-		f->function = dup_or_null(alias);
-	}
 	if (ob) {
 		f->object = dup_or_null(ob->path);
 		f->in_exe = ob->is_exe;
@@ -51,6 +45,14 @@ void ld_stop_frame_fill(struct ld_session *s, uint64_t pc, const char *alias,
 		f->file = dup_or_null(row.file);
 		f->line = row.line;
 		f->line_start = row.addr == pc;
+	}
+	/* Aliases share addresses (cos, cosf64): a stop at a breakpoint is
+	 * named by the symbol the user asked for (the offset is the same),
+	 * unless DWARF names the function (__libc_calloc for calloc), as
+	 * gdb names it then. */
+	if (alias && !f->file) {
+		free(f->function);
+		f->function = dup_or_null(alias);
 	}
 }
 

@@ -112,7 +112,7 @@ static int symbol_len(struct ld_session *s, const char *cmd, const char *name,
 	const struct ld_symbol *sym;
 	uint64_t off, left;
 
-	sym = e ? ld_elf_symbol_at(e, addr - ob->bias, &off) : NULL;
+	sym = e ? ld_obj_symbol_at(ob, addr - ob->bias, &off) : NULL;
 	if (!sym || !sym->size || off >= sym->size)
 		return ld_error("%s: '%s' has unknown size; cast it to its "
 				"declared type (*(int *) &%s)", cmd, name, name);

@@ -9,8 +9,7 @@
 #include "layoutdbg/heapstop.h"
 #include "layoutdbg/xinfo.h"
 
-/* The frame of a stopped thread whose stack holds addr. */
-static void find_frame(struct ld_session *s, uint64_t addr,
+void ld_xinfo_frame_of(struct ld_session *s, uint64_t addr,
 		       struct ld_xinfo_frame *out)
 {
 	struct ld_frames fs = { 0 };
@@ -62,7 +61,7 @@ static void in_object(struct ld_xinfo *x)
 		return;
 	link = x->addr - ob->bias;
 	x->sec = ld_elf_section_at(ob->elf, link);
-	x->sym = ld_elf_symbol_at(ob->elf, link, &x->sym_off);
+	x->sym = ld_obj_symbol_at(ob, link, &x->sym_off);
 }
 
 /* The region of x->mp: every mapping is classified (a region's kind
@@ -80,7 +79,10 @@ static int classify_one(struct ld_session *s, const struct ld_maps *m,
 	return 0;
 }
 
-int ld_xinfo_at(struct ld_session *s, uint64_t addr, struct ld_xinfo *x)
+/* The mapping, region, object part and frame of addr; walk: the heap
+ * may be walked first (the kinds use the walk). */
+static int place(struct ld_session *s, uint64_t addr, struct ld_xinfo *x,
+		 bool walk)
 {
 	const struct ld_maps *m;
 	enum ld_region_kind k;
@@ -91,15 +93,30 @@ int ld_xinfo_at(struct ld_session *s, uint64_t addr, struct ld_xinfo *x)
 		return -1;
 	if (!(x->mp = ld_maps_find(m, addr)))
 		return 0;
-	find_chunk(s, x);       /* first: the kinds use the walk */
+	if (walk)
+		find_chunk(s, x);
 	if (classify_one(s, m, x) < 0)
 		return -1;
 	in_object(x);
 	k = x->region.kind;
-	if (k == LD_RK_HEAP)
-		x->brk_known = ld_session_brk(s, &x->start_brk, &x->brk) == 0;
 	if (k == LD_RK_STACK || k == LD_RK_THREAD_STACK)
-		find_frame(s, addr, &x->frame);
+		ld_xinfo_frame_of(s, addr, &x->frame);
+	return 0;
+}
+
+int ld_xinfo_place(struct ld_session *s, uint64_t addr, struct ld_xinfo *x)
+{
+	return place(s, addr, x, false);
+}
+
+int ld_xinfo_at(struct ld_session *s, uint64_t addr, struct ld_xinfo *x)
+{
+	if (place(s, addr, x, true) < 0)
+		return -1;
+	if (!x->mp)
+		return 0;
+	if (x->region.kind == LD_RK_HEAP)
+		x->brk_known = ld_session_brk(s, &x->start_brk, &x->brk) == 0;
 	x->pid = s->live.proc->pid;
 	x->page_err = ld_page_info(x->pid, addr, &x->page);
 	return 0;

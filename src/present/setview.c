@@ -64,6 +64,12 @@ void ld_show_height(unsigned rows)
 	value_doc(json_integer(rows));	/* 0: unlimited, as `set height 0` */
 }
 
+void ld_show_debuginfod(const char *mode)
+{
+	ld_out("Debuginfod functionality is currently set to \"%s\".\n", mode);
+	value_doc(json_string(mode));
+}
+
 void ld_show_debug_dir(const char *dir)
 {
 	ld_out("The directory of separate debug files is \"%s\".\n", dir);

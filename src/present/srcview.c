@@ -14,44 +14,6 @@ void ld_show_reading_symbols(const char *path)
 	ld_out("Reading symbols from %s...\n", path);
 }
 
-static json_t *objects_json(const struct ld_objs *objs)
-{
-	json_t *arr = json_array();
-	size_t i;
-
-	for (i = 0; i < objs->n; i++) {
-		const struct ld_obj *ob = &objs->v[i];
-		json_t *o = json_object();
-
-		ld_json_put_text(o, "path", ob->path);
-		ld_json_put_u64(o, "from", ob->lo);
-		ld_json_put_u64(o, "to", ob->hi);
-		ld_json_put_u64(o, "bias", ob->bias);
-		ld_jset(o, "executable", json_boolean(ob->is_exe));
-		ld_jset(o, "interpreter", json_boolean(ob->is_interp));
-		json_array_append_new(arr, o);
-	}
-	return arr;
-}
-
-int ld_show_objects(const struct ld_objs *objs)
-{
-	size_t i;
-
-	if (ld_json_on())
-		return ld_emit_doc("info sharedlibrary", "objects", objects_json(objs));
-	ld_out("%-18s %-18s %-18s %s\n", "From", "To", "Bias", "Object");
-	for (i = 0; i < objs->n; i++) {
-		const struct ld_obj *ob = &objs->v[i];
-
-		ld_out("0x%016" PRIx64 " 0x%016" PRIx64 " 0x%016" PRIx64 " %s%s%s\n",
-		       ob->lo, ob->hi, ob->bias, ob->path,
-		       ob->is_exe ? "  (executable)" : "",
-		       ob->is_interp ? "  (dynamic linker)" : "");
-	}
-	return 0;
-}
-
 /* " <main+33>" as gdb prints it after an address; "" when no symbol
  * covers it. */
 static const char *sym_off(ld_symbolize_fn sym, void *ctx, uint64_t addr,

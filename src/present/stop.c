@@ -13,6 +13,7 @@
 #include "layoutdbg/json.h"
 #include "layoutdbg/jsonout.h"
 #include "layoutdbg/output.h"
+#include "layoutdbg/pointsview.h"
 #include "layoutdbg/source.h"
 #include "layoutdbg/stop.h"
 
@@ -53,8 +54,26 @@ const char *ld_describe_pc(struct ld_session *s, uint64_t pc, char *buf,
 
 /* ---- text ------------------------------------------------------------ */
 
-static void text_signal(const struct ld_stop_report *r, const char *where)
+/* The fault address, placed in the layout when it is mapped and `set
+ * print layout` is on (a write to .rodata names the string's section). */
+static const char *fault_text(struct ld_session *s, const struct ld_stop_report *r,
+			      char *buf, size_t len)
 {
+	struct ld_points_to p;
+	char note[600] = "";
+
+	if (s && s->settings.print_layout && r->fault_map &&
+	    !ld_points_to(s, r->fault_addr, &p))
+		ld_points_to_note(&p, true, note, sizeof note);
+	snprintf(buf, len, "0x%" PRIx64 "%s", r->fault_addr, note);
+	return buf;
+}
+
+static void text_signal(struct ld_session *s, const struct ld_stop_report *r,
+			const char *where)
+{
+	char fault[700];
+
 	if (r->kind == LD_SK_GROUP_STOP)
 		ld_out("\nProgram stopped by SIG%s (group-stop: every thread "
 		       "is stopped; `continue` resumes it as SIGCONT would).\n%s\n",
@@ -63,7 +82,7 @@ static void text_signal(const struct ld_stop_report *r, const char *where)
 		ld_out("\nProgram received signal SIG%s, %s.\n%s\n",
 		       sigabbrev_np(r->sig), strsignal(r->sig), where);
 	if (r->fault)
-		ld_out("Fault address 0x%" PRIx64 ": %s\n", r->fault_addr,
+		ld_out("Fault address %s: %s\n", fault_text(s, r, fault, sizeof fault),
 		       r->fault_map ? (r->fault_map[0] ? r->fault_map :
 				       "in an anonymous mapping") : "not in any mapping");
 }
@@ -141,7 +160,8 @@ static void text_watch_who(const struct ld_stop_report *r)
 }
 
 /* The stop line(s) proper: what stopped the program, and where. */
-static void text_reason(const struct ld_stop_report *r, const char *where)
+static void text_reason(struct ld_session *s, const struct ld_stop_report *r,
+			const char *where)
 {
 	switch (r->kind) {
 	case LD_SK_BREAKPOINT:
@@ -155,7 +175,7 @@ static void text_reason(const struct ld_stop_report *r, const char *where)
 		break;
 	case LD_SK_SIGNAL:
 	case LD_SK_GROUP_STOP:
-		text_signal(r, where);
+		text_signal(s, r, where);
 		break;
 	case LD_SK_LINE:
 		/* gdb's `next` inside a function shows the source line only */
@@ -179,7 +199,7 @@ static void text_reason(const struct ld_stop_report *r, const char *where)
 	}
 }
 
-static void text_stop(const struct ld_stop_report *r)
+static void text_stop(struct ld_session *s, const struct ld_stop_report *r)
 {
 	char where[WHERE_MAX];
 
@@ -199,7 +219,7 @@ static void text_stop(const struct ld_stop_report *r)
 	}
 	if (r->switched)
 		ld_out("[Switching to thread %d (LWP %d)]\n", r->thread, (int)r->tid);
-	text_reason(r, ld_stop_where(&r->frame, true, where, sizeof where));
+	text_reason(s, r, ld_stop_where(&r->frame, true, where, sizeof where));
 	if (r->frame.file && !is_catch(r->kind)) {
 		errno = r->source_errno;
 		if (r->source)
@@ -258,13 +278,13 @@ static void text_break(const struct ld_break_note *b)
 	}
 }
 
-static void text_note(const struct ld_note *n)
+static void text_note(struct ld_session *s, const struct ld_note *n)
 {
 	char where[WHERE_MAX];
 
 	switch (n->kind) {
 	case LD_NOTE_STOP:
-		text_stop(n->stop);
+		text_stop(s, n->stop);
 		break;
 	case LD_NOTE_STARTING:
 		ld_out("Starting program: %s\n", n->text);
@@ -499,11 +519,10 @@ static void emit_event(json_t *doc)
 
 void ld_render_note(struct ld_session *s, const struct ld_note *n)
 {
-	(void)s;
 	if (ld_json_on()) {
 		if (n->kind == LD_NOTE_STOP)
 			emit_event(ld_json_stop(n->stop));
 		return;
 	}
-	text_note(n);
+	text_note(s, n);
 }

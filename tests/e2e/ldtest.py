@@ -60,6 +60,9 @@ def env(over=None):
     e["NO_COLOR"] = "1"
     e["INPUTRC"] = "/dev/null"
     e["LC_ALL"] = "C"
+    # libc's names and lines as its own symbols give them, whether
+    # libc6-dbg is installed or not (test_debugsrc and the goldens use it)
+    e["LAYOUTDBG_DEBUG_NAMES"] = "off"
     e.pop("LD_PRELOAD", None)
     for k, v in (over or {}).items():
         if v is None:
@@ -116,6 +119,24 @@ def gdb_frame_walk(argv, cmds, timeout=90):
         raise Skip("gdb could not walk the frames here: " +
                    (out.strip().splitlines() or ["?"])[-1])
     return got
+
+
+_hw_probe = []
+
+
+def need_hw_watchpoints():
+    """Skip unless a hardware watchpoint set through ptrace fires here
+    (fixtures/hwprobe: some hypervisors take debug-register writes and never
+    trap).  Asked once per test program."""
+    if not _hw_probe:
+        p = subprocess.run([fixture("hwprobe")], stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, timeout=DEFAULT_TIMEOUT)
+        why = p.stdout.decode("utf-8", "replace").strip()
+        _hw_probe.append(None if p.returncode == 0 else
+                         why or "the hardware watchpoint probe failed (exit %d)"
+                         % p.returncode)
+    if _hw_probe[0]:
+        raise Skip(_hw_probe[0])
 
 
 class Timeout(AssertionError):

@@ -22,7 +22,7 @@ from ldtest import check, search
 # would depend on where the tree is checked out.
 os.environ.pop("LD_LIBRARY_PATH", None)
 
-t = ldtest.Tap(9)
+t = ldtest.Tap(10)
 WALK = ldtest.fixture("heapwalk")
 HIDE = "set debug-file-directory /nonexistent-debug-dir"
 
@@ -337,6 +337,24 @@ t.case("static program without main_arena and mp_ symbols: heuristics",
 t.case("corrupted heap: smashed size, fastbin cycle, smashed top", case_corrupt)
 t.case("16 threads on 8 arenas against glibc", case_threads)
 t.case("an allocator of its own in LD_PRELOAD: not glibc's", case_not_glibc)
+
+
+def case_no_observer_effect():
+    """A heap walk reads the chunks, not the top chunk's body: on a kernel
+    without the shared zero page a read of untouched memory would make it
+    resident, and the resident sizes layoutdbg reports would be its own."""
+    rc, out, err = ldtest.run_batch([ldtest.fixture("heapwalk")],
+                                    ["break marker", "run", "vmmap", "heap",
+                                     "heap arenas", "continue", "vmmap"])
+    check(rc == 0, "exit %d: %s" % (rc, err), out)
+    rows = re.findall(r"^0x[0-9a-f]+ 0x[0-9a-f]+ rw-p\s+\S+ \S+\s+(\S+ \S+)\s+heap\s", out, re.M)
+    check(len(rows) == 2, "two vmmap rows of [heap]", out)
+    # (the program itself does not touch the heap between the two stops)
+    check(rows[0] == rows[1], "the heap walk changed [heap]'s resident size: %s -> %s"
+          % (rows[0], rows[1]), out)
+
+
+t.case("a heap walk leaves the heap's residency as it found it", case_no_observer_effect)
 import tempfile
 with tempfile.TemporaryDirectory() as tmp:
     t.case("diff: each chunk line of the pattern; save/load; JSON", case_diff, tmp)

@@ -42,6 +42,7 @@ def run(args, cmds, n_continue, opts=()):
 
 
 def threads_from_main():
+    ldtest.need_hw_watchpoints()
     # set before any thread exists: every thread created later gets it
     rc, out, err = run([W, "threads", "3", "4"], ["break main", "run", "watch counter"], 13)
     got, log = stops(out), writes(out)
@@ -58,6 +59,7 @@ t.case("watch counter before the threads start: every write of 3 threads, "
 
 
 def threads_running():
+    ldtest.need_hw_watchpoints()
     # set while the threads run (the first worker stopped at its start)
     rc, out, err = run([W, "threads", "3", "4"],
                        ["tbreak worker", "run", "watch counter"], 13)
@@ -70,6 +72,7 @@ t.case("watch counter with threads running: the same, in every thread",
 
 
 def read_and_access():
+    ldtest.need_hw_watchpoints()
     rc, out, err = run([W, "read", "5"], ["break reader", "run", "rwatch reads_me"], 6)
     search(r"^Hardware read watchpoint 2: reads_me$", out)
     n = len(re.findall(r"^Hardware read watchpoint 2: reads_me\n\nValue = 7\n", out, re.M))
@@ -85,6 +88,7 @@ t.case("rwatch and awatch: one stop per read, Value = 7", read_and_access)
 
 
 def fork_parent():
+    ldtest.need_hw_watchpoints()
     rc, out, err = run([W, "fork"], ["break main", "run", "watch counter"], 3)
     got, log = stops(out), writes(out)
     parent = [w for w in log if w[2] == log[0][2]]
@@ -98,6 +102,7 @@ t.case("watch across fork, follow-fork-mode parent: the parent's writes only, "
 
 
 def fork_child():
+    ldtest.need_hw_watchpoints()
     rc, out, err = run([W, "fork"], ["set follow-fork-mode child", "break main", "run",
                                      "watch counter"], 5)
     got, log = stops(out), writes(out)
@@ -141,6 +146,7 @@ t.case("bad input: one-line errors (size, alignment, constant, register, "
 
 
 def table_commands():
+    ldtest.need_hw_watchpoints()
     rc, out, err = ldtest.run_batch([W], [
         "break main", "run", "watch counter", "ignore 2 1", "continue",
         "info breakpoints", "disable 2", "continue"], timeout=30)
@@ -163,6 +169,7 @@ t.case("ignore, disable, delete, info breakpoints on watchpoints", table_command
 
 
 def run_again():
+    ldtest.need_hw_watchpoints()
     # the expression is evaluated again in the new process, as gdb does
     rc, out, err = ldtest.run_batch([W], ["break main", "run", "watch counter", "continue",
                                           "run", "continue"], timeout=30)
@@ -175,6 +182,7 @@ t.case("run again: the watchpoint is set in the new process", run_again)
 
 
 def gdb_same():
+    ldtest.need_hw_watchpoints()
     if not shutil.which("gdb"):
         raise ldtest.Skip("gdb is not installed")
     cmds = ["break main", "run", "watch counter", "continue", "continue",
@@ -201,6 +209,7 @@ t.case("the stop text equals gdb's (watch and awatch, values and frame)", gdb_sa
 
 
 def json_and_snapshot():
+    ldtest.need_hw_watchpoints()
     rc, out, err = ldtest.run_batch([W], ["break main", "run", "watch counter", "continue",
                                           "snapshot", "snapshots"], opts=["--json"],
                                     timeout=30)
@@ -353,6 +362,7 @@ t.case("catch layout set before run: found under the seccomp filter, the "
 
 
 def next_over_write():
+    ldtest.need_hw_watchpoints()
     rc, out, err = ldtest.run_batch([W], ["break bump", "run", "watch counter", "next",
                                           "next", "stepi 40"], timeout=30)
     got = stops(out)
