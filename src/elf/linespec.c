@@ -656,7 +656,7 @@ const char *ld_lines_function_name(const struct ld_lines *l, uint64_t pc)
 	uint32_t u;
 	int i;
 
-	if (!t || (u = scopes_at(l, t, pc, &s)) == NO_INDEX)
+	if (!t || (u = ld_lines_scopes_at(l, t, pc, &s)) == NO_INDEX)
 		return NULL;
 	if (t->units[u].lang != DW_LANG_C && t->units[u].lang != DW_LANG_C89 &&
 	    t->units[u].lang != DW_LANG_C99 && t->units[u].lang != DW_LANG_C11)

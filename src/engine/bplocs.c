@@ -10,6 +10,7 @@
 #include "layoutdbg/demangle.h"
 #include "layoutdbg/error.h"
 #include "layoutdbg/infrun.h"
+#include "layoutdbg/inlframes.h"
 #include "layoutdbg/inlines.h"
 #include "layoutdbg/source.h"
 
@@ -76,11 +77,17 @@ static char *what_at(struct ld_session *s, const struct ld_bp *bp, uint64_t addr
 	char *w = NULL, *full = NULL;
 	uint64_t off;
 
+	const char *name = bp->sym;
+
 	sym = ld_objs_symbol_at(&s->live.objs, addr, &ob, &off);
 	if (sym && !strcmp(sym->display, bp->sym))
 		full = ld_demangle(sym->name, true);
+	/* out-of-line code: the function's own name (DWARF's: __libc_calloc
+	 * for calloc), as gdb shows it */
+	if (!full && sym && ld_inline_skip_at(&s->live.objs, addr) == 0)
+		ld_objs_symbolize(&s->live.objs, addr, &ob, &name, &off);
 	if (ld_objs_line_at(&s->live.objs, addr, &row) &&
-	    asprintf(&w, "in %s at %s:%u", full ? full : bp->sym,
+	    asprintf(&w, "in %s at %s:%u", full ? full : name,
 		     ld_source_shortname(row.file), row.line) < 0)
 		w = NULL;
 	free(full);

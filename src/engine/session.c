@@ -458,10 +458,14 @@ int ld_session_frame_info(struct ld_session *s, const struct ld_frame *f,
 		return inl;
 	sym = ld_objs_symbol_at(&s->live.objs, look, &ob, &sf->off);
 	if (sym && !sf->inlined) {
-		if (!(sf->func = strdup(sym->display)))
+		const char *name;
+
+		/* the name gdb gives it (DWARF's, where there is one) */
+		if (!ld_objs_symbolize(&s->live.objs, look, &ob, &name, &sf->off))
+			name = sym->display;
+		if (!(sf->func = strdup(name)))
 			return -ENOMEM;
-		if (strcmp(sym->name, sym->display) &&
-		    !(sf->linkage = strdup(sym->name)))
+		if (strcmp(sym->name, name) && !(sf->linkage = strdup(sym->name)))
 			return -ENOMEM;
 		if (caller)
 			sf->off++;
