@@ -128,7 +128,12 @@ size_t ld_bp_find_locations(struct ld_session *s, struct ld_bp *bp,
 
 		if (bp->lib && ob != ld_objs_find(&s->live.objs, bp->lib))
 			continue;
-		copies_in(ob, bp->sym, v, &n);
+		/* Not in the dynamic linker: with its debug file it has inlined
+		 * copies of calloc, malloc... that gdb stops at while the
+		 * program starts (a known difference, kept for now: a break
+		 * on calloc means the program's calls) */
+		if (!ob->is_interp)
+			copies_in(ob, bp->sym, v, &n);
 		overloads_in(s, ob, bp->sym, v, &n);
 	}
 	n = sort_unique(v, n);
