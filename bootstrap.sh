@@ -51,7 +51,7 @@ setup() {	# dir, extra meson options...
 fuzz() {
 	CC=clang setup build-fuzz -Dfuzz=true -Db_lundef=false || return 1
 	ok=0
-	for t in maps elf commands load; do
+	for t in maps elf commands load cexpr; do
 		scratch=$(mktemp -d)
 		dict=""
 		[ -f fuzz/$t.dict ] && dict="-dict=../fuzz/$t.dict"

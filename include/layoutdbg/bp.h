@@ -86,6 +86,11 @@ struct ld_bp {
 	unsigned nlocs;       /* the breakpoint's location count (0: one) */
 	char *loc_what;       /* "in helper at inlines.c:18" (info
 				 breakpoints), NULL when unknown */
+	char *cond;           /* `break ... if COND`, `condition N COND`: as
+				 typed; NULL: none */
+	void *cond_state;     /* its parsed form and scope cache (bpcond.c),
+				 freed by cond_free */
+	void (*cond_free)(void *state);
 };
 
 /* One int3 in the tracee.  orig was read from one mapped file: its

@@ -19,4 +19,7 @@ void ld_show_catchpoint(int num, const char *kind, const char *arg);
 /* A syscall catchpoint set while the process runs without the filter. */
 void ld_show_catch_unfiltered(void);
 
+/* condition N with no expression */
+void ld_show_unconditional(int num);
+
 #endif

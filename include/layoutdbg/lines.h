@@ -110,4 +110,9 @@ size_t ld_lines_in_range(const struct ld_lines *l, uint64_t lo, uint64_t hi,
  * one gdb shows. */
 const char *ld_lines_function_name(const struct ld_lines *l, uint64_t addr);
 
+/* The libdw handle the lines were read from (for variables and types,
+ * dwvars.h); lives until ld_lines_free.  NULL for NULL. */
+struct Dwarf;
+struct Dwarf *ld_lines_dwarf(const struct ld_lines *l);
+
 #endif

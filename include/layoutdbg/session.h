@@ -23,6 +23,7 @@
 #include "layoutdbg/stopreport.h"
 #include "layoutdbg/timeline.h"
 #include "layoutdbg/unwind.h"
+#include "layoutdbg/values.h"
 
 /* A snapshot keeps every frame of a stack up to LD_SNAP_INNER +
  * LD_SNAP_OUTER deep; of a deeper one, the LD_SNAP_INNER innermost and
@@ -65,6 +66,7 @@ struct ld_live {
 	cpu_set_t our_cpus, prog_cpus; /* the affinities to give back */
 	int tty;                    /* our controlling terminal (fd) when we are
 				       its foreground group, else -1 */
+	struct ld_history history;  /* print's $1, $2, ... and finish's */
 };
 
 /* System calls, the memory timeline and snapshots: written by the engine

@@ -164,6 +164,8 @@ enum ld_note_kind {
 	LD_NOTE_ATTACHED,       /* pid, count (threads) */
 	LD_NOTE_DETACHED,       /* pid */
 	LD_NOTE_KILLED,         /* pid: `kill` */
+	LD_NOTE_COND_ERROR,     /* num, text: breakpoint num's condition could
+				   not be evaluated (the hit stops) */
 };
 
 struct ld_note {

@@ -15,10 +15,12 @@
 #include "layoutdbg/data.h"
 #include "layoutdbg/disas.h"
 #include "layoutdbg/cmddoc.h"
+#include "layoutdbg/condcmd.h"
 #include "layoutdbg/error.h"
 #include "layoutdbg/files.h"
 #include "layoutdbg/helpview.h"
 #include "layoutdbg/heapcmd.h"
+#include "layoutdbg/infoaddr.h"
 #include "layoutdbg/infrun.h"
 #include "layoutdbg/layout.h"
 #include "layoutdbg/running.h"
@@ -26,6 +28,7 @@
 #include "layoutdbg/settings.h"
 #include "layoutdbg/snapshots.h"
 #include "layoutdbg/stack.h"
+#include "layoutdbg/valcmd.h"
 #include "layoutdbg/views.h"
 
 /* Preconditions, checked once by the dispatcher. */
@@ -174,6 +177,14 @@ static const struct cmd info_cmds[] = {
 	  "gdb's mapping table; maps: /proc/PID/maps at the stop; smaps: "
 	  "resident, dirty, shared, swapped per mapping (pmap -X's columns); "
 	  "smaps_rollup: their totals" },
+	{ "locals", "", NEED_PROC, ld_cmd_info_locals, "info locals",
+	  "local variables of the selected frame (DWARF)" },
+	{ "args", "", NEED_PROC, ld_cmd_info_args, "info args",
+	  "arguments of the selected frame (DWARF)" },
+	{ "address", "", NEED_PROC, ld_cmd_info_address, "info address SYMBOL",
+	  "where a variable or function is (DWARF location)" },
+	{ "scope", "", NEED_PROC, ld_cmd_info_scope, "info scope FUNCTION",
+	  "the variables of a function and where each is" },
 	{ "registers", "r reg", NEED_PROC, ld_cmd_info_registers, "info registers [REG]",
 	  "general registers of the selected thread" },
 	{ "threads", "", NEED_PROC, ld_cmd_info_threads, "info threads",
@@ -370,9 +381,9 @@ static const struct cmd commands[] = {
 	{ "detach", "", NEED_PROC, ld_cmd_detach, "detach",
 	  "let the process go, every breakpoint byte restored" },
 	{ "file", "", 0, ld_cmd_file, "file PROGRAM", "load a program to debug" },
-	{ "break", "b br", 0, ld_cmd_break, "break LOCATION",
+	{ "break", "b br", 0, ld_cmd_break, "break LOCATION [if COND]",
 	  "breakpoint at SYMBOL, SYMBOL@LIBRARY, FILE:LINE, LINE or *ADDRESS" },
-	{ "tbreak", "tb", 0, ld_cmd_tbreak, "tbreak LOCATION",
+	{ "tbreak", "tb", 0, ld_cmd_tbreak, "tbreak LOCATION [if COND]",
 	  "breakpoint deleted when hit" },
 	{ "delete", "d", 0, ld_cmd_delete, "delete [N...]",
 	  "delete breakpoints (all when none given)" },
@@ -384,6 +395,8 @@ static const struct cmd commands[] = {
 	  "stop when EXPR is read" },
 	{ "awatch", "", NEED_PROC, ld_cmd_awatch, "awatch [-l] EXPR",
 	  "stop when EXPR is read or written" },
+	{ "condition", "", 0, ld_cmd_condition, "condition N [COND]",
+	  "stop at breakpoint N only when COND (a C expression) is true" },
 	{ "ignore", "", 0, ld_cmd_ignore, "ignore N COUNT",
 	  "don't stop at breakpoint N the next COUNT times" },
 	{ "info", "i", 0, cmd_info, "info WHAT",
@@ -395,6 +408,14 @@ static const struct cmd commands[] = {
 	{ "frame", "f", NEED_PROC, ld_cmd_frame, "frame [N]", "select frame N" },
 	{ "up", "", NEED_PROC, ld_cmd_up, "up [N]", "select the caller's frame" },
 	{ "down", "", NEED_PROC, ld_cmd_down, "down [N]", "select the callee's frame" },
+	{ "print", "p inspect", NEED_PROC, ld_cmd_print, "print[/F] [EXPR]",
+	  "value of a C expression in the selected frame (DWARF), as $N" },
+	{ "output", "", NEED_PROC, ld_cmd_output, "output[/F] EXPR",
+	  "value of EXPR, no $N, no newline" },
+	{ "ptype", "", NEED_PROC, ld_cmd_ptype, "ptype EXPR|TYPE",
+	  "type of EXPR or TYPE, structs spelled out" },
+	{ "whatis", "", NEED_PROC, ld_cmd_whatis, "whatis EXPR|TYPE",
+	  "type name of EXPR or TYPE" },
 	{ "x", "", NEED_PROC, ld_cmd_x, "x/NFU ADDRESS",
 	  "examine memory (F: x z d u o t c a f s i; U: b h w g)" },
 	{ "disassemble", "", NEED_PROC, ld_cmd_disassemble,
@@ -464,7 +485,7 @@ static int cmd_info(struct ld_session *s, char *args)
 
 static const char *const examples[][2] = {
 	{ "break", "break calloc  |  break malloc@libc.so.6  |  break heap.c:12  |  "
-	  "break *0x401136" },
+	  "break *0x401136  |  break visit if n->val == 3" },
 	{ "run", "run --verbose input.txt" },
 	{ "continue", "continue 100   (ignore this breakpoint 99 more times)" },
 	{ "snapshot", "snapshot before  |  snapshot  (the first unnamed one is %1)" },
@@ -481,6 +502,11 @@ static const char *const examples[][2] = {
 	{ "trace", "trace memory until exit  |  trace memory until 2" },
 	{ "export", "export %1 layout.svg  |  export %1..%2 diff.svg  |  export timeline t.json" },
 	{ "handle", "handle SIGUSR1 nostop pass" },
+	{ "print", "print *node  |  p/x mask  |  p arr[2].name  |  p (long) $rsp  |  "
+	  "p $1" },
+	{ "ptype", "ptype struct node  |  ptype head  |  whatis head->next" },
+	{ "condition", "condition 1 n == 3  |  condition 1  (unconditional again)  |  "
+	  "break hit if n < 0" },
 	{ "list", "list  |  list heap.c:10  |  list main" },
 	{ "info", "info proc mappings  |  info sections libc  |  info line heap.c:12" },
 };
@@ -525,6 +551,11 @@ static const char *const sub_details[][2] = {
 	{ "info heap", "the arguments of `heap`: N, chunk ADDR, bins, arenas, mmapped" },
 	{ "info signals", "no arguments; `handle` changes them" },
 	{ "info sharedlibrary", "no arguments" },
+	{ "info locals", "no arguments; the selected frame's, innermost block first" },
+	{ "info args", "no arguments; the selected frame's function's parameters" },
+	{ "info address", "SYMBOL: a variable (of the selected frame, a static or a "
+	  "global) or a function" },
+	{ "info scope", "FUNCTION: a function with DWARF" },
 	{ "set debug-file-directory", "DIR: a directory; default: /usr/lib/debug" },
 	{ "set debuginfod", "enabled VALUE: fetch debug files from the servers in "
 	  "DEBUGINFOD_URLS (cache: DEBUGINFOD_CACHE_PATH); values: on, off, ask; "

@@ -8,20 +8,19 @@
 #include "layoutdbg/args.h"
 #include "layoutdbg/breakpoints.h"
 #include "layoutdbg/bpview.h"
+#include "layoutdbg/condcmd.h"
 #include "layoutdbg/error.h"
 #include "layoutdbg/infrun.h"
 #include "layoutdbg/watch.h"
 
 int ld_cmd_break(struct ld_session *s, char *args)
 {
-	ld_trim_end(args);
-	return ld_break(s, ld_skip_ws(args), false);
+	return ld_break_if(s, args, false);
 }
 
 int ld_cmd_tbreak(struct ld_session *s, char *args)
 {
-	ld_trim_end(args);
-	return ld_break(s, ld_skip_ws(args), true);
+	return ld_break_if(s, args, true);
 }
 
 /* Apply fn to each breakpoint number in args (all when none). */

@@ -14,6 +14,7 @@
 #include "layoutdbg/expr.h"
 #include "layoutdbg/output.h"
 #include "layoutdbg/regs.h"
+#include "layoutdbg/valcmd.h"
 
 int ld_cmd_info_registers(struct ld_session *s, char *args)
 {
@@ -236,7 +237,7 @@ int ld_cmd_x(struct ld_session *s, char *args)
 		count = (long)xlast.count;
 	if (!*expr && !xlast.have_next)
 		return ld_error("x: an address is needed");
-	if (*expr && ld_eval_addr(s, "x", expr, &addr) < 0)
+	if (*expr && ld_x_address(s, expr, &addr) < 0)
 		return -1;
 	if (!unit)
 		unit = fmt == 'i' ? xlast.unit : default_unit(fmt);

@@ -10,6 +10,7 @@
 #include "layoutdbg/error.h"
 #include "layoutdbg/stack.h"
 #include "layoutdbg/stackview.h"
+#include "layoutdbg/valcmd.h"
 
 /* Frames of the selected thread, at most max of them (SIZE_MAX: all),
  * as the per-stop cache keeps them (not to be released): their count, or
@@ -32,7 +33,7 @@ static int cur_stack(struct ld_session *s, const char *what, size_t max,
 
 /* Frames [from, to) of fs (n deep), each symbolized, shown and released. */
 static int show_frames(struct ld_session *s, const struct ld_frames *fs,
-		       size_t n, size_t from, size_t to)
+		       size_t n, size_t from, size_t to, bool full)
 {
 	struct ld_thread *t = ld_session_thread(s);
 	struct ld_bt_out o;
@@ -47,6 +48,8 @@ static int show_frames(struct ld_session *s, const struct ld_frames *fs,
 		if (r == 0)
 			r = ld_bt_frame(&o, i, &sf);
 		ld_snap_frame_release(&sf);
+		if (r == 0 && full)
+			ld_show_frame_locals(s, (int)i);
 	}
 	if (r < 0)
 		return ld_bt_fail(&o, r);
@@ -59,13 +62,15 @@ int ld_cmd_backtrace(struct ld_session *s, char *args)
 {
 	const struct ld_frames *fs;
 	unsigned long count = ULONG_MAX;
-	bool outermost = false;
+	bool outermost = false, full = false;
 	char *w = ld_next_word(&args);
 	size_t from = 0, to;
 	int n;
 
-	if (w && (!strcmp(w, "full") || !strcmp(w, "-full")))
+	if (w && (!strcmp(w, "full") || !strcmp(w, "-full"))) {
+		full = true;
 		w = ld_next_word(&args);
+	}
 	if (w && w[0] == '-' && isdigit((unsigned char)w[1])) {
 		outermost = true;
 		w++;
@@ -80,7 +85,7 @@ int ld_cmd_backtrace(struct ld_session *s, char *args)
 		from = to - count;
 	else if (!outermost && count < to)
 		to = count;
-	return show_frames(s, fs, (size_t)n, from, to);
+	return show_frames(s, fs, (size_t)n, from, to, full);
 }
 
 /* Select frame `level` of the selected thread and show it; negative:

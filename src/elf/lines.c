@@ -809,3 +809,8 @@ bool ld_lines_range(const struct ld_lines *l, uint64_t addr,
 	fill_line(t, r, out);
 	return true;
 }
+
+Dwarf *ld_lines_dwarf(const struct ld_lines *l)
+{
+	return l ? l->dwarf : NULL;
+}

@@ -30,6 +30,9 @@ static void bp_free(struct ld_bp *bp)
 	free(bp->file);
 	free(bp->lay.region);
 	free(bp->loc_what);
+	free(bp->cond);
+	if (bp->cond_free)
+		bp->cond_free(bp->cond_state);
 	free(bp);
 }
 

@@ -240,9 +240,19 @@ static void fill_value(struct ld_session *s, struct ld_stop_report *r)
 
 	if (r->kind != LD_SK_FINISH || !t || ld_tregs(t, &regs))
 		return;
+	struct ld_ty lt = ld_ty_synth(SY_LONG);
+	struct ld_val v;
+	int num = -1;
+
 	r->has_value = true;
 	r->value = regs.rax;
-	r->value_num = ++s->ui.value_num;
+	/* one value history with print: $N is this value afterwards */
+	if (ld_val_scalar(&v, &lt, regs.rax) == 0) {
+		num = ld_history_add(&s->live.history, &v);
+		ld_val_release(&v);
+	}
+	s->ui.value_num = num > 0 ? (unsigned)num : s->ui.value_num + 1;
+	r->value_num = s->ui.value_num;
 }
 
 /* A tbreak is spent once it was hit: gone once its stop is reported. */

@@ -58,6 +58,8 @@ void ld_end_process(struct ld_session *s, bool kill_or_detach)
 	s->recording.trace_until = 0;
 	s->recording.trace_until_exit = false;
 	ld_objs_release(&s->live.objs);
+	/* its values' types were the objects' DWARF */
+	ld_history_release(&s->live.history);
 	ld_maps_release(&s->cache.maps);
 	ld_unwinder_free(s->live.unw);
 	s->live.unw = NULL;

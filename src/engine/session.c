@@ -89,6 +89,7 @@ void ld_session_release(struct ld_session *s)
 	free_args(s->program.args);
 	ld_stop_cache_release(&s->cache);
 	ld_objs_release(&s->live.objs);
+	ld_history_release(&s->live.history);
 	ld_bps_release(&s->live.bps);
 	ld_snapshots_release(&s->recording.snaps);
 	ld_timeline_release(&s->recording.timeline);

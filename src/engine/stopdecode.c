@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "layoutdbg/bpcond.h"
 #include "layoutdbg/error.h"
 #include "layoutdbg/infrun.h"
 #include "layoutdbg/watch.h"
@@ -106,6 +107,22 @@ static bool on_fork(struct ld_session *s, const struct ld_stop *st)
 	return false;
 }
 
+/* gdb's order: a false condition is no hit at all (no count, no ignore);
+ * one that cannot be evaluated stops, saying why. */
+static bool cond_holds(struct ld_session *s, struct ld_bp *bp, pid_t tid)
+{
+	char err[256];
+	int r = ld_bp_test_condition(s, bp, tid, err, sizeof err);
+
+	if (r < 0) {
+		struct ld_note n = { .kind = LD_NOTE_COND_ERROR, .num = bp->num,
+				     .text = err };
+
+		ld_notify(s, &n);
+	}
+	return r != 0;
+}
+
 static enum ld_verdict on_breakpoint(struct ld_session *s, struct ld_thread *t,
 				  struct ld_outcome *out)
 {
@@ -157,6 +174,10 @@ static enum ld_verdict on_breakpoint(struct ld_session *s, struct ld_thread *t,
 			/* a location of a breakpoint with several counts
 			 * for the breakpoint */
 			bp = ld_bp_owner(bp);
+			if (bp->cond && !cond_holds(s, bp, t->tid)) {
+				ld_cpu_pin(s);
+				break;
+			}
 			bp->hits++;
 			if (bp->ignore) {
 				bp->ignore--;

@@ -43,6 +43,11 @@ void ld_show_layout_catch(const struct ld_bp *bp)
 	       bp->spec, bp->lay.start, bp->lay.end, bp->lay.perms);
 }
 
+void ld_show_unconditional(int num)
+{
+	ld_out("Breakpoint %d now unconditional.\n", num);
+}
+
 void ld_show_ignore(unsigned long num, unsigned long count)
 {
 	/* gdb's three sentences (breakpoint.c, map_breakpoint_number) */

@@ -113,6 +113,8 @@ static json_t *bp_list(const struct ld_bps *b, bool watch_only)
 			      bp->enabled, "pending", bp->pending && !bp->is_addr,
 			      "hits", bp->hits, "ignore", bp->ignore);
 		ld_json_put_text(o, "location", bp->spec);
+		if (bp->cond)
+			ld_json_put_text(o, "condition", bp->cond);
 		if (!LD_BP_IS_CATCH(bp) && (!bp->pending || bp->is_addr))
 			ld_json_put_u64(o, "address", bp->addr);
 		if (LD_BP_IS_WATCH(bp))

@@ -94,6 +94,8 @@ static void header(FILE *f, int tw)
 /* gdb's lines under a row of `info breakpoints`: hits, then ignores. */
 static void hit_lines(FILE *f, const struct ld_bp *bp)
 {
+	if (bp->cond)
+		ld_fout(f, "\tstop only if %s\n", bp->cond);
 	if (bp->hits)
 		ld_fout(f, "\tbreakpoint already hit %u time%s\n", bp->hits,
 			bp->hits == 1 ? "" : "s");

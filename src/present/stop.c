@@ -304,6 +304,10 @@ static void text_note(struct ld_session *s, const struct ld_note *n)
 		ld_out("process %d is executing new program: %s\n", (int)n->pid,
 		       n->text ? n->text : "?");
 		break;
+	case LD_NOTE_COND_ERROR:	/* gdb's bpstat_check_breakpoint_conditions */
+		ld_out("Error in testing condition for breakpoint %d:\n", n->num);
+		ld_out("%s\n", n->text);
+		break;
 	case LD_NOTE_IGNORE:	/* gdb's set_ignore_count, then "Continuing." */
 		if (n->count == 1)
 			ld_out("Will ignore next crossing of breakpoint %d.  "

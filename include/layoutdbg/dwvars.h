@@ -1,0 +1,84 @@
+/* Variables from DWARF (libdw): the scopes at a pc (function, lexical
+ * blocks), locals and parameters, file statics and globals by name, and
+ * DWARF location expressions evaluated through the caller's registers
+ * and memory.  No ptrace: the caller's callbacks read the tracee.
+ * Addresses here are link-time; the caller gives the load bias. */
+#ifndef LAYOUTDBG_DWVARS_H
+#define LAYOUTDBG_DWVARS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <elfutils/libdw.h>
+
+/* The scopes holding link-time pc, innermost first, the unit last (what
+ * dwarf_getscopes gives, from malloc: free it).  The count (0: none). */
+int ld_dw_scopes(Dwarf *dw, uint64_t pc, Dwarf_Die **scopes);
+
+/* The innermost function (DW_TAG_subprogram) of scopes, or -1. */
+int ld_dw_function(Dwarf_Die *scopes, int n);
+
+/* Is d a variable or a parameter with a name? */
+bool ld_dw_is_var(Dwarf_Die *d, bool *is_param);
+
+/* The variable called name visible from scopes (innermost first, then
+ * the unit's statics and globals): true with *out and in *scope_of the
+ * index of the scope holding it. */
+bool ld_dw_lookup_scoped(Dwarf_Die *scopes, int n, const char *name,
+			 Dwarf_Die *out, int *scope_of);
+
+/* A global or file static called name defined in any unit of dw (a
+ * definition, not a declaration): true and *out. */
+bool ld_dw_lookup_global(Dwarf *dw, const char *name, Dwarf_Die *out);
+
+/* How a location expression reads the tracee. */
+struct ld_dwctx {
+	uint64_t pc;            /* link-time pc, for location lists */
+	uint64_t bias;          /* runtime - link-time address */
+	uint64_t cfa;           /* the frame's canonical frame address, 0:
+				   unknown */
+	/* A register by DWARF number: 0, or -1 when the frame does not
+	 * know it. */
+	int (*reg)(void *arg, int dwreg, uint64_t *val);
+	int (*mem)(void *arg, uint64_t addr, void *buf, size_t len);
+	/* The runtime address of offset in this module's TLS block of the
+	 * current thread: 0 or -1. */
+	int (*tls)(void *arg, uint64_t off, uint64_t *addr);
+	void *arg;
+};
+
+enum ld_dwloc_kind {
+	LD_LOC_MEM,       /* at addr (runtime) */
+	LD_LOC_REG,       /* in register reg (DWARF number) */
+	LD_LOC_VALUE,     /* value is val (DW_OP_stack_value) */
+	LD_LOC_IMPLICIT,  /* the bytes at data (DW_OP_implicit_value) */
+	LD_LOC_OPTOUT,    /* <optimized out> */
+};
+
+struct ld_dwloc {
+	enum ld_dwloc_kind kind;
+	uint64_t addr, val;
+	int reg;
+	const uint8_t *data;
+	size_t len;
+};
+
+/* Where variable var is, at c->pc in function fn (for DW_AT_frame_base;
+ * NULL for a global).  0, or -1 with the reason in err ("unsupported
+ * DWARF operation 0x.."). */
+int ld_dw_location(const struct ld_dwctx *c, Dwarf_Die *var, Dwarf_Die *fn,
+		   struct ld_dwloc *out, char *err, size_t errlen);
+
+/* The bit offset from the start of the member's storage and width of a
+ * bitfield member (DW_AT_data_bit_offset or the DWARF 2 DW_AT_bit_offset
+ * form), and its byte offset: false when m is no bitfield. */
+bool ld_dw_bitfield(Dwarf_Die *m, unsigned *bitpos, unsigned *bitsize);
+
+/* A member's byte offset in its struct (0 for a union member). */
+uint64_t ld_dw_member_offset(Dwarf_Die *m);
+
+/* "DW_OP_fbreg" for its code; NULL unknown. */
+const char *ld_dw_op_name(unsigned atom);
+
+#endif

@@ -1,0 +1,22 @@
+/* Values printed as gdb prints them: `$1 = {next = 0x5555555592c0,
+ * val = 3}`, strings, arrays with `<repeats N times>` and the 200-element
+ * limit, print/FMT letters.  The commands' lines and JSON documents are
+ * valshow.h's. */
+#ifndef LAYOUTDBG_VALPRINT_H
+#define LAYOUTDBG_VALPRINT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "layoutdbg/valeval.h"
+
+/* Write v to f.  fmt: 0 for the natural form, else one of gdb's print
+ * format letters x d u o t c a s z.  top: the value is the whole result
+ * (pointers then show their type: `(node_t *) 0x...`). */
+void ld_val_write(struct ld_evalctx *c, FILE *f, const struct ld_val *v,
+		  char fmt, bool top);
+/* The same into a string from malloc (NULL: out of memory). */
+char *ld_val_text(struct ld_evalctx *c, const struct ld_val *v, char fmt,
+		  bool top);
+
+#endif

@@ -1,0 +1,319 @@
+/* Values: print, output, ptype, whatis, info locals, info args. */
+#include <ctype.h>
+#include <dwarf.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "layoutdbg/args.h"
+#include "layoutdbg/dwtypes.h"
+#include "layoutdbg/dwvars.h"
+#include "layoutdbg/error.h"
+#include "layoutdbg/output.h"
+#include "layoutdbg/valcmd.h"
+#include "layoutdbg/valeval.h"
+#include "layoutdbg/valshow.h"
+
+/* The selected frame of the selected thread. */
+static int frame_ctx(struct ld_session *s, const char *what,
+		     struct ld_evalctx *c)
+{
+	if (ld_eval_frame(c, s, s->live.cur_tid, s->live.frame)) {
+		ld_eval_release(c);
+		return ld_error("%s: %s", what, c->err);
+	}
+	return 0;
+}
+
+/* /FMT after a command: the letter (0: none). */
+static int format_letter(const char *what, char **args, char *fmt)
+{
+	char *p = *args;
+
+	*fmt = 0;
+	if (*p != '/')
+		return 0;
+	p++;
+	while (*p && !isspace((unsigned char)*p)) {
+		if (!strchr("xduotcasz", *p))
+			return ld_error("%s: undefined output format \"%c\"", what, *p);
+		*fmt = *p++;
+	}
+	*args = ld_skip_ws(p);
+	return 0;
+}
+
+/* Evaluate the expression src in the selected frame. */
+static int evaluate(struct ld_session *s, const char *what, const char *src,
+		    struct ld_evalctx *c, struct ld_val *v)
+{
+	struct ld_cx *e;
+	int r;
+
+	if (frame_ctx(s, what, c))
+		return -1;
+	if (!(e = ld_eval_parse(c, src))) {
+		ld_eval_release(c);
+		return ld_error("%s: %s", what, c->err);
+	}
+	r = ld_eval(c, e, v);
+	ld_cx_free(e);
+	if (r) {
+		ld_eval_release(c);
+		return ld_error("%s: %s", what, c->err);
+	}
+	return 0;
+}
+
+int ld_cmd_print(struct ld_session *s, char *args)
+{
+	struct ld_evalctx c;
+	struct ld_val v;
+	char fmt;
+	int num;
+
+	ld_trim_end(args);
+	args = ld_skip_ws(args);
+	if (format_letter("print", &args, &fmt))
+		return -1;
+	if (evaluate(s, "print", *args ? args : "$", &c, &v))
+		return -1;
+	if (ld_ty_kind(&v.ty) == K_VOID && !v.optout) {
+		num = 0;        /* gdb: `$1 = void` is not recorded either */
+		ld_show_value(&c, "print", (int)s->live.history.n + 1, &v, fmt);
+	} else if ((num = ld_history_add(&s->live.history, &v)) < 0) {
+		ld_error("print: out of memory");
+	} else {
+		ld_show_value(&c, "print", num, &v, fmt);
+	}
+	ld_val_release(&v);
+	ld_eval_release(&c);
+	return num < 0 ? -1 : 0;
+}
+
+int ld_cmd_output(struct ld_session *s, char *args)
+{
+	struct ld_evalctx c;
+	struct ld_val v;
+	char fmt;
+
+	ld_trim_end(args);
+	args = ld_skip_ws(args);
+	if (format_letter("output", &args, &fmt))
+		return -1;
+	if (!*args)
+		return ld_error("output: an expression is needed");
+	if (evaluate(s, "output", args, &c, &v))
+		return -1;
+	ld_show_value(&c, "output", 0, &v, fmt);
+	ld_val_release(&v);
+	ld_eval_release(&c);
+	return 0;
+}
+
+/* TYPE or EXPR: a type if "sizeof (ARG)" parses as sizeof of a type. */
+static int type_of(struct ld_session *s, const char *what, char *args,
+		   struct ld_evalctx *c, struct ld_ty *t)
+{
+	char *src;
+	struct ld_cx *e;
+	struct ld_val v;
+
+	ld_trim_end(args);
+	args = ld_skip_ws(args);
+	if (!*args)
+		return ld_error("%s: an expression or a type is needed", what);
+	if (frame_ctx(s, what, c))
+		return -1;
+	if (asprintf(&src, "sizeof (%s)", args) < 0)
+		return ld_error("%s: out of memory", what);
+	e = ld_eval_parse(c, src);
+	free(src);
+	if (e && !e->a) {
+		int r = ld_eval_type(c, &e->type, t);
+
+		c->whatis_type = true;
+		ld_cx_free(e);
+		if (r)
+			ld_error("%s: %s", what, c->err);
+		return r;
+	}
+	ld_cx_free(e);
+	ld_eval_release(c);
+	if (evaluate(s, what, args, c, &v))
+		return -1;
+	*t = v.ty;
+	ld_val_release(&v);
+	return 0;
+}
+
+int ld_cmd_ptype(struct ld_session *s, char *args)
+{
+	struct ld_evalctx c;
+	struct ld_ty t;
+
+	if (*args == '/')
+		return ld_error("ptype: /FLAGS are not supported");
+	if (type_of(s, "ptype", args, &c, &t)) {
+		ld_eval_release(&c);
+		return -1;
+	}
+	ld_show_type(&t, true);
+	ld_eval_release(&c);
+	return 0;
+}
+
+int ld_cmd_whatis(struct ld_session *s, char *args)
+{
+	struct ld_evalctx c;
+	struct ld_ty t;
+
+	Dwarf_Die d;
+
+	if (type_of(s, "whatis", args, &c, &t)) {
+		ld_eval_release(&c);
+		return -1;
+	}
+	/* whatis TYPEDEF names what it stands for (one level) */
+	if (c.err[0] == 0 && t.has_die && !t.ptr && !t.skip && c.whatis_type &&
+	    dwarf_tag(&t.die) == DW_TAG_typedef && ld_dwt_target(&t.die, &d))
+		t.die = d;
+	ld_show_type(&t, false);
+	ld_eval_release(&c);
+	return 0;
+}
+
+/* Each variable (params: the parameters) of scope sc, in order. */
+static int scope_vars(struct ld_evalctx *c, Dwarf_Die *sc, bool params,
+		      void *list, int indent)
+{
+	Dwarf_Die d;
+	int n = 0;
+
+	if (dwarf_child(sc, &d) != 0)
+		return 0;
+	do {
+		bool is_param;
+		struct ld_val v;
+
+		if (!ld_dw_is_var(&d, &is_param) || is_param != params)
+			continue;
+		/* printing a pointer may scan the objects again (pointsto):
+		 * the frame's object is looked up anew for each variable */
+		c->ob = ld_objs_at(&c->s->live.objs, c->pc);
+		if (ld_eval_var(c, &d, c->ob, c->fn, &v))
+			ld_show_var(c, dwarf_diename(&d), NULL, c->err, list, indent);
+		else
+			ld_show_var(c, dwarf_diename(&d), &v, NULL, list, indent);
+		ld_val_release(&v);
+		n++;
+	} while (dwarf_siblingof(&d, &d) == 0);
+	return n;
+}
+
+/* The locals (params: the arguments) of frame level, as info locals
+ * shows them (indent: bt full's). */
+static int frame_vars(struct ld_session *s, const char *what, bool params,
+		      int level, int indent)
+{
+	struct ld_evalctx c;
+	void *list;
+	int n = 0;
+
+	if (ld_eval_frame(&c, s, s->live.cur_tid, level)) {
+		ld_eval_release(&c);
+		return ld_error("%s: %s", what, c.err);
+	}
+	if (c.fn < 0) {
+		ld_eval_release(&c);
+		if (indent)
+			return ld_show_vars_end(NULL, what, "No symbol table info "
+						"available.", level, 0), 0;
+		return ld_error("%s: no symbol table info available", what);
+	}
+	list = indent ? NULL : ld_show_vars_begin();
+	if (params) {
+		n = scope_vars(&c, &c.scopes[c.fn], true, list, indent);
+	} else {
+		for (int i = 0; i <= c.fn; i++)
+			n += scope_vars(&c, &c.scopes[i], false, list, indent);
+	}
+	/* gdb's bt full prints these at the margin, not indented */
+	ld_show_vars_end(list, what, n ? NULL : params ? "No arguments." :
+			 "No locals.", level, 0);
+	ld_eval_release(&c);
+	return 0;
+}
+
+int ld_show_frame_locals(struct ld_session *s, int level)
+{
+	if (ld_json_on())
+		return 0;
+	return frame_vars(s, "backtrace full", false, level, 8);
+}
+
+int ld_cmd_info_locals(struct ld_session *s, char *args)
+{
+	(void)args;
+	return frame_vars(s, "info locals", false, s->live.frame, 0);
+}
+
+int ld_cmd_info_args(struct ld_session *s, char *args)
+{
+	(void)args;
+	return frame_vars(s, "info args", true, s->live.frame, 0);
+}
+
+/* What x's expression is: 2 C beyond the older syntax, 1 a lone name
+ * (a variable's value when DWARF knows it, else the symbol's address), 0
+ * NUMBER, $REG, [&]SYM[@LIB][+OFF] as before. */
+static int x_kind(const char *expr)
+{
+	if (strpbrk(expr, "*[]()->!~|^/%<=? "))
+		return 2;
+	if (!isalpha((unsigned char)expr[0]) && expr[0] != '_')
+		return 0;
+	return !expr[strspn(expr, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+			    "0123456789_")];
+}
+
+/* The address x examines for value v (gdb's value_as_address). */
+static int x_value_address(const char *expr, const struct ld_val *v,
+			   uint64_t *addr)
+{
+	enum ld_kind k = ld_ty_kind(&v->ty);
+
+	if ((k == K_ARRAY || k == K_FUNC) && v->lval == LV_MEM)
+		*addr = v->addr;
+	else if (k == K_PTR || k == K_INT || k == K_CHAR || k == K_ENUM || k == K_BOOL)
+		*addr = ld_val_uint(v);
+	else
+		return ld_error("x: the value of `%s' is not an address", expr);
+	return 0;
+}
+
+int ld_x_address(struct ld_session *s, const char *expr, uint64_t *addr)
+{
+	struct ld_evalctx c;
+	struct ld_val v;
+	struct ld_cx *e = NULL;
+	int kind = s->live.proc ? x_kind(expr) : 0, r;
+
+	if (kind == 2) {
+		if (evaluate(s, "x", expr, &c, &v))
+			return -1;
+	} else if (kind == 1 && ld_eval_frame(&c, s, s->live.cur_tid, s->live.frame) == 0 &&
+		   (e = ld_eval_parse(&c, expr)) && ld_eval(&c, e, &v) == 0) {
+		ld_cx_free(e);
+	} else {
+		if (kind == 1) {
+			ld_cx_free(e);
+			ld_eval_release(&c);
+		}
+		return ld_eval_addr(s, "x", expr, addr);
+	}
+	r = x_value_address(expr, &v, addr);
+	ld_val_release(&v);
+	ld_eval_release(&c);
+	return r;
+}

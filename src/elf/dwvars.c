@@ -1,0 +1,406 @@
+/* Variables from DWARF: scopes, lookup by name, location expressions. */
+#include <dwarf.h>
+#include <elfutils/known-dwarf.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "layoutdbg/dwvars.h"
+#include "layoutdbg/error.h"
+
+int ld_dw_scopes(Dwarf *dw, uint64_t pc, Dwarf_Die **scopes)
+{
+	Dwarf_Die cu;
+	int n;
+
+	*scopes = NULL;
+	if (!dw || !dwarf_addrdie(dw, pc, &cu))
+		return 0;
+	n = dwarf_getscopes(&cu, pc, scopes);
+	if (n <= 0) {
+		free(*scopes);
+		*scopes = malloc(sizeof **scopes);
+		if (!*scopes)
+			return 0;
+		(*scopes)[0] = cu;
+		return 1;
+	}
+	return n;
+}
+
+int ld_dw_function(Dwarf_Die *scopes, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (dwarf_tag(&scopes[i]) == DW_TAG_subprogram)
+			return i;
+	return -1;
+}
+
+bool ld_dw_is_var(Dwarf_Die *d, bool *is_param)
+{
+	int tag = dwarf_tag(d);
+
+	if (is_param)
+		*is_param = tag == DW_TAG_formal_parameter;
+	return (tag == DW_TAG_variable || tag == DW_TAG_formal_parameter) &&
+	       dwarf_diename(d);
+}
+
+/* A child of scope called name that is a variable (a definition when
+ * def_only). */
+static bool child_named(Dwarf_Die *scope, const char *name, bool def_only,
+			Dwarf_Die *out)
+{
+	Dwarf_Die c;
+
+	if (dwarf_child(scope, &c) != 0)
+		return false;
+	do {
+		if (!ld_dw_is_var(&c, NULL) || strcmp(dwarf_diename(&c), name))
+			continue;
+		if (def_only && dwarf_hasattr(&c, DW_AT_declaration))
+			continue;
+		*out = c;
+		return true;
+	} while (dwarf_siblingof(&c, &c) == 0);
+	return false;
+}
+
+bool ld_dw_lookup_scoped(Dwarf_Die *scopes, int n, const char *name,
+			 Dwarf_Die *out, int *scope_of)
+{
+	for (int i = 0; i < n; i++) {
+		bool unit = dwarf_tag(&scopes[i]) == DW_TAG_compile_unit;
+
+		if (child_named(&scopes[i], name, unit, out)) {
+			*scope_of = i;
+			return true;
+		}
+	}
+	return false;
+}
+
+bool ld_dw_lookup_global(Dwarf *dw, const char *name, Dwarf_Die *out)
+{
+	Dwarf_Off off = 0, next;
+	size_t hsize;
+
+	if (!dw)
+		return false;
+	while (dwarf_nextcu(dw, off, &next, &hsize, NULL, NULL, NULL) == 0) {
+		Dwarf_Die cu;
+
+		if (dwarf_offdie(dw, off + hsize, &cu) &&
+		    child_named(&cu, name, true, out) &&
+		    (dwarf_hasattr(out, DW_AT_location) ||
+		     dwarf_hasattr(out, DW_AT_const_value)))
+			return true;
+		off = next;
+	}
+	return false;
+}
+
+/* The expression of attribute at of die valid at pc. */
+static int expr_at(Dwarf_Die *die, unsigned at, uint64_t pc, Dwarf_Op **ops,
+		   size_t *n)
+{
+	Dwarf_Attribute a;
+
+	if (!dwarf_attr_integrate(die, at, &a))
+		return -1;
+	return dwarf_getlocation_addr(&a, pc, ops, n, 1);
+}
+
+struct machine {
+	const struct ld_dwctx *c;
+	Dwarf_Die *fn;
+	uint64_t stack[64];
+	int sp;
+	char *err;
+	size_t errlen;
+};
+
+static int push(struct machine *m, uint64_t v)
+{
+	if (m->sp >= 64)
+		return ld_fail(m->err, m->errlen, "DWARF expression too deep");
+	m->stack[m->sp++] = v;
+	return 0;
+}
+
+static int reg_value(struct machine *m, int r, uint64_t *v)
+{
+	if (!m->c->reg || m->c->reg(m->c->arg, r, v))
+		return ld_fail(m->err, m->errlen, "register %d not available here", r);
+	return 0;
+}
+
+static int eval(struct machine *m, Dwarf_Op *ops, size_t n,
+		struct ld_dwloc *out);
+
+static int frame_base(struct machine *m, uint64_t *fb)
+{
+	Dwarf_Op *ops;
+	size_t n;
+	struct ld_dwloc loc;
+	struct machine sub = { .c = m->c, .err = m->err, .errlen = m->errlen };
+
+	if (!m->fn || expr_at(m->fn, DW_AT_frame_base, m->c->pc, &ops, &n) <= 0)
+		return ld_fail(m->err, m->errlen, "no frame base");
+	if (eval(&sub, ops, n, &loc))
+		return -1;
+	if (loc.kind == LD_LOC_MEM)
+		*fb = loc.addr;
+	else if (loc.kind == LD_LOC_REG)
+		return reg_value(m, loc.reg, fb);
+	else
+		return ld_fail(m->err, m->errlen, "bad frame base");
+	return 0;
+}
+
+static int binop(struct machine *m, uint8_t atom)
+{
+	uint64_t b, a;
+
+	if (m->sp < 2)
+		return ld_fail(m->err, m->errlen, "DWARF stack underflow");
+	b = m->stack[--m->sp];
+	a = m->stack[m->sp - 1];
+	switch (atom) {
+	case DW_OP_plus: a += b; break;
+	case DW_OP_minus: a -= b; break;
+	case DW_OP_mul: a *= b; break;
+	case DW_OP_and: a &= b; break;
+	case DW_OP_or: a |= b; break;
+	case DW_OP_xor: a ^= b; break;
+	case DW_OP_shl: a = b < 64 ? a << b : 0; break;
+	case DW_OP_shr: a = b < 64 ? a >> b : 0; break;
+	default: return ld_fail(m->err, m->errlen, "unsupported DWARF operation 0x%x",
+				atom);
+	}
+	m->stack[m->sp - 1] = a;
+	return 0;
+}
+
+/* An operation on the top of the stack; 1 if op is not one of those. */
+static int stack_op(struct machine *m, Dwarf_Op *op)
+{
+	uint64_t v;
+
+	switch (op->atom) {
+	case DW_OP_plus_uconst:
+		if (!m->sp)
+			return ld_fail(m->err, m->errlen, "DWARF stack underflow");
+		m->stack[m->sp - 1] += op->number;
+		return 0;
+	case DW_OP_dup:
+		if (!m->sp)
+			return ld_fail(m->err, m->errlen, "DWARF stack underflow");
+		return push(m, m->stack[m->sp - 1]);
+	case DW_OP_drop:
+		if (!m->sp)
+			return ld_fail(m->err, m->errlen, "DWARF stack underflow");
+		m->sp--;
+		return 0;
+	case DW_OP_deref:
+		if (!m->sp || !m->c->mem ||
+		    m->c->mem(m->c->arg, m->stack[m->sp - 1], &v, sizeof v))
+			return ld_fail(m->err, m->errlen, "cannot read the location");
+		m->stack[m->sp - 1] = v;
+		return 0;
+	case DW_OP_deref_size:
+		v = 0;
+		if (!m->sp || !m->c->mem || op->number > 8 ||
+		    m->c->mem(m->c->arg, m->stack[m->sp - 1], &v, (size_t)op->number))
+			return ld_fail(m->err, m->errlen, "cannot read the location");
+		m->stack[m->sp - 1] = v;
+		return 0;
+	case DW_OP_neg:
+		if (!m->sp)
+			return ld_fail(m->err, m->errlen, "DWARF stack underflow");
+		m->stack[m->sp - 1] = -m->stack[m->sp - 1];
+		return 0;
+	case DW_OP_not:
+		if (!m->sp)
+			return ld_fail(m->err, m->errlen, "DWARF stack underflow");
+		m->stack[m->sp - 1] = ~m->stack[m->sp - 1];
+		return 0;
+	default:
+		return 1;
+	}
+}
+
+/* One operation that computes (no location of its own); 1 if op is not
+ * one of those. */
+static int compute(struct machine *m, Dwarf_Op *op)
+{
+	uint8_t a = op->atom;
+	uint64_t v;
+
+	if (a >= DW_OP_lit0 && a <= DW_OP_lit31)
+		return push(m, a - DW_OP_lit0);
+	if (a >= DW_OP_breg0 && a <= DW_OP_breg31) {
+		if (reg_value(m, a - DW_OP_breg0, &v))
+			return -1;
+		return push(m, v + op->number);
+	}
+	switch (a) {
+	case DW_OP_addr:
+		return push(m, op->number + m->c->bias);
+	case DW_OP_const1u: case DW_OP_const1s: case DW_OP_const2u:
+	case DW_OP_const2s: case DW_OP_const4u: case DW_OP_const4s:
+	case DW_OP_const8u: case DW_OP_const8s: case DW_OP_constu:
+	case DW_OP_consts:
+		return push(m, op->number);
+	case DW_OP_bregx:
+		if (reg_value(m, (int)op->number, &v))
+			return -1;
+		return push(m, v + op->number2);
+	case DW_OP_fbreg:
+		if (frame_base(m, &v))
+			return -1;
+		return push(m, v + op->number);
+	case DW_OP_call_frame_cfa:
+		if (!m->c->cfa)
+			return ld_fail(m->err, m->errlen, "frame address unknown");
+		return push(m, m->c->cfa);
+	case DW_OP_form_tls_address:
+	case DW_OP_GNU_push_tls_address:
+		if (!m->sp || !m->c->tls ||
+		    m->c->tls(m->c->arg, m->stack[m->sp - 1], &v))
+			return ld_fail(m->err, m->errlen,
+				       "cannot find thread-local storage");
+		m->stack[m->sp - 1] = v;
+		return 0;
+	case DW_OP_plus: case DW_OP_minus: case DW_OP_mul: case DW_OP_and:
+	case DW_OP_or: case DW_OP_xor: case DW_OP_shl: case DW_OP_shr:
+		return binop(m, a);
+	case DW_OP_nop:
+		return 0;
+	default:
+		return stack_op(m, op);
+	}
+}
+
+static int eval(struct machine *m, Dwarf_Op *ops, size_t n,
+		struct ld_dwloc *out)
+{
+	memset(out, 0, sizeof *out);
+	out->kind = LD_LOC_MEM;
+	for (size_t i = 0; i < n; i++) {
+		uint8_t a = ops[i].atom;
+		int r;
+
+		if (a >= DW_OP_reg0 && a <= DW_OP_reg31) {
+			out->kind = LD_LOC_REG;
+			out->reg = a - DW_OP_reg0;
+			return i + 1 == n || ops[i + 1].atom == DW_OP_piece ? 0 :
+			       ld_fail(m->err, m->errlen, "bad register location");
+		}
+		switch (a) {
+		case DW_OP_regx:
+			out->kind = LD_LOC_REG;
+			out->reg = (int)ops[i].number;
+			return 0;
+		case DW_OP_stack_value:
+			if (!m->sp)
+				return ld_fail(m->err, m->errlen, "DWARF stack underflow");
+			out->kind = LD_LOC_VALUE;
+			out->val = m->stack[m->sp - 1];
+			return 0;
+		case DW_OP_implicit_value:
+			out->kind = LD_LOC_IMPLICIT;
+			out->data = (const uint8_t *)(uintptr_t)ops[i].number2;
+			out->len = ops[i].number;
+			return 0;
+		case DW_OP_entry_value:
+		case DW_OP_GNU_entry_value:
+		case DW_OP_GNU_parameter_ref:
+			out->kind = LD_LOC_OPTOUT;
+			return 0;
+		case DW_OP_piece:
+			/* the first piece stands for the whole (gdb would
+			 * assemble them; a scalar in one register is the
+			 * common case) */
+			return m->sp ? (out->addr = m->stack[m->sp - 1], 0) : 0;
+		default:
+			break;
+		}
+		if ((r = compute(m, &ops[i])) < 0)
+			return -1;
+		if (r == 1)
+			return ld_fail(m->err, m->errlen,
+				       "unsupported DWARF operation 0x%x", a);
+	}
+	if (!m->sp)
+		return ld_fail(m->err, m->errlen, "empty DWARF location");
+	out->addr = m->stack[m->sp - 1];
+	return 0;
+}
+
+int ld_dw_location(const struct ld_dwctx *c, Dwarf_Die *var, Dwarf_Die *fn,
+		   struct ld_dwloc *out, char *err, size_t errlen)
+{
+	struct machine m = { .c = c, .fn = fn, .err = err, .errlen = errlen };
+	Dwarf_Op *ops;
+	size_t n;
+	int r;
+
+	memset(out, 0, sizeof *out);
+	if (!dwarf_hasattr_integrate(var, DW_AT_location)) {
+		out->kind = LD_LOC_OPTOUT;
+		return 0;
+	}
+	r = expr_at(var, DW_AT_location, c->pc, &ops, &n);
+	if (r < 0)
+		return ld_fail(err, errlen, "bad DWARF location: %s",
+			       dwarf_errmsg(-1));
+	if (r == 0 || n == 0) {
+		out->kind = LD_LOC_OPTOUT;
+		return 0;
+	}
+	return eval(&m, ops, n, out);
+}
+
+bool ld_dw_bitfield(Dwarf_Die *m, unsigned *bitpos, unsigned *bitsize)
+{
+	Dwarf_Attribute a;
+	Dwarf_Word w, bs, bo, size;
+
+	if (!dwarf_attr(m, DW_AT_bit_size, &a) || dwarf_formudata(&a, &bs))
+		return false;
+	*bitsize = (unsigned)bs;
+	if (dwarf_attr(m, DW_AT_data_bit_offset, &a) &&
+	    dwarf_formudata(&a, &w) == 0) {
+		*bitpos = (unsigned)w;
+		return true;
+	}
+	/* DWARF 2: counted from the most significant bit of the storage */
+	if (!dwarf_attr(m, DW_AT_bit_offset, &a) || dwarf_formudata(&a, &bo))
+		bo = 0;
+	if (!dwarf_attr(m, DW_AT_byte_size, &a) || dwarf_formudata(&a, &size))
+		size = 4;
+	*bitpos = (unsigned)(ld_dw_member_offset(m) * 8 + size * 8 - bo - bs);
+	return true;
+}
+
+uint64_t ld_dw_member_offset(Dwarf_Die *m)
+{
+	Dwarf_Attribute a;
+	Dwarf_Word w;
+
+	if (dwarf_attr(m, DW_AT_data_member_location, &a) &&
+	    dwarf_formudata(&a, &w) == 0)
+		return w;
+	return 0;
+}
+
+const char *ld_dw_op_name(unsigned atom)
+{
+	switch (atom) {
+#define DWARF_ONE_KNOWN_DW_OP(name, code) case code: return #code;
+	DWARF_ALL_KNOWN_DW_OP
+#undef DWARF_ONE_KNOWN_DW_OP
+	default: return NULL;
+	}
+}
