@@ -659,7 +659,8 @@ const char *ld_lines_function_name(const struct ld_lines *l, uint64_t pc)
 	if (!t || (u = ld_lines_scopes_at(l, t, pc, &s)) == NO_INDEX)
 		return NULL;
 	if (t->units[u].lang != DW_LANG_C && t->units[u].lang != DW_LANG_C89 &&
-	    t->units[u].lang != DW_LANG_C99 && t->units[u].lang != DW_LANG_C11)
+	    t->units[u].lang != DW_LANG_C99 && t->units[u].lang != DW_LANG_C11 &&
+	    t->units[u].lang != DW_LANG_Mips_Assembler)
 		return NULL;	/* C++ names are qualified: the symbol's */
 	for (i = s.n - 1; i >= 0; i--) {
 		Dwarf_Attribute a;

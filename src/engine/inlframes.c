@@ -23,13 +23,16 @@ static size_t chain_at(struct ld_objs *o, uint64_t look, struct ld_inline *v)
 	return l ? ld_lines_inlined_at(l, look - ob->bias, v, MAX_INLINED) : 0;
 }
 
-/* The display name of copy c (demangled without parameters, as gdb
- * names an inlined C++ function), malloc'd. */
+/* The display name of copy c, malloc'd: demangled without parameters,
+ * as gdb names an inlined C++ function; a C function's asm label as it is
+ * (glibc's __GI___libc_read for __libc_read, as gdb shows it). */
 static char *copy_name(const struct ld_inline *c)
 {
 	char *d = c->linkage ? ld_demangle(c->linkage, false) : NULL;
 
-	return d ? d : strdup(c->name);
+	if (d)
+		return d;
+	return strdup(c->linkage ? c->linkage : c->name);
 }
 
 unsigned ld_inline_skip_at(struct ld_objs *o, uint64_t pc)

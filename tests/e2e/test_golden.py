@@ -172,7 +172,14 @@ def drop_pss_only_touched(text):
     included; when only Pss moved (another process mapped or unmapped the
     same libc pages between the two snapshots) the entry says nothing about
     this program and comes and goes from run to run: drop it.  In text it is
-    the `~ touched ... rss X -> X (+0 B)` line, or `(+0 B, pss -N KiB)`."""
+    the `~ touched ... rss X -> X (+0 B)` line, or `(+0 B, pss -N KiB)`.
+    Whether a clean page counts as private or shared depends on who else
+    maps the file at that moment (layoutdbg's own ELF reader included):
+    those terms are dropped from text lines first."""
+    while True:
+        text, n = _SHARING_TERM.subn(r"\1", text)
+        if not n:
+            break
     text = _TOUCHED_LINE.sub("", text)
     out, pos = [], 0
     for m in _TOUCHED.finditer(text):
@@ -201,6 +208,8 @@ def drop_pss_only_touched(text):
     return "".join(out)
 
 
+_SHARING_TERM = re.compile(r"^((?:\x1b\[[0-9;]*m)?~ touched .*), (?:(?:private|shared) clean|pss) "
+                           r"[-+]\S+ \S+(?=[,)])", re.M)
 _TOUCHED_LINE = re.compile(r"^(?:\x1b\[[0-9;]*m)?~ touched .* rss (\S+ \S+) -> \1 "
                            r"\(\+0 B(?:, pss [-+]\S+ \S+)?\)(?:\x1b\[[0-9;]*m)?\n", re.M)
 

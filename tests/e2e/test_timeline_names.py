@@ -88,7 +88,8 @@ def gdb_timeline():
 def layoutdbg_timeline():
     """The frames of every entry of `timeline` (JSON), as recorded at the call."""
     rc, out, err = ldtest.run_batch([HEAP], ["trace memory until exit", "timeline"],
-                                    opts=["--json"], timeout=180)
+                                    opts=["--json"], timeout=180,
+                                    env_over={"LAYOUTDBG_DEBUG_NAMES": None})
     check(rc == 0, "timeline: exit %d: %s" % (rc, err), out)
     docs = [json.loads(ln) for ln in out.splitlines() if ln.startswith("{")]
     listing = [d for d in docs if d.get("command") == "timeline"]
