@@ -309,6 +309,65 @@ static int const_value(struct ld_evalctx *c, Dwarf_Die *var, struct ld_val *out)
 	return ld_eval_fail(c, "bad DW_AT_const_value");
 }
 
+/* The first n bytes of one piece into buf: 0, 1 when the piece is
+ * optimized out (empty, or in a register this frame does not know), -1
+ * when its memory cannot be read. */
+static int piece_bytes(struct ld_evalctx *c, const struct ld_dwpart *p,
+		       uint8_t *buf, size_t n)
+{
+	uint64_t rv;
+
+	switch (p->kind) {
+	case LD_LOC_VALUE:
+		memcpy(buf, &p->val, n < 8 ? n : 8);
+		return 0;
+	case LD_LOC_IMPLICIT:
+		memcpy(buf, p->data, n < p->len ? n : p->len);
+		return 0;
+	case LD_LOC_REG:
+		if (!ld_reg_by_dwarf((unsigned)p->reg) || n > 8 ||
+		    reg_cb(&(struct varctx){ .c = c }, p->reg, &rv))
+			return 1;
+		memcpy(buf, &rv, n);
+		return 0;
+	case LD_LOC_MEM:
+		return ld_eval_read(c, p->addr, buf, n) ? -1 : 0;
+	default:
+		return 1;
+	}
+}
+
+/* A value assembled from DW_OP_piece parts, in order from its first
+ * byte; the bytes of empty parts (and past the last) <optimized out>.
+ * Not an lvalue, as in gdb. */
+static int from_pieces(struct ld_evalctx *c, const struct ld_dwloc *loc,
+		       struct ld_val *out)
+{
+	struct ld_ty t = out->ty;
+	uint64_t size = ld_ty_size(&t), off = 0;
+
+	if (size > (1u << 24) || ld_val_make(out, &t, NULL, (size_t)size))
+		return ld_eval_fail(c, "%s", strerror(ENOMEM));
+	for (unsigned i = 0; i < loc->npieces && off < size; i++) {
+		const struct ld_dwpart *p = &loc->piece[i];
+		size_t n = (size_t)(p->size < size - off ? p->size : size - off);
+		int r = piece_bytes(c, p, out->bytes + off, n);
+
+		if (r < 0 || (r == 1 && ld_val_mark_optout(out, (size_t)off, n))) {
+			ld_val_release(out);
+			return r < 0 ? -1 : ld_eval_fail(c, "%s", strerror(ENOMEM));
+		}
+		off += p->size;
+	}
+	if (off < size && ld_val_mark_optout(out, (size_t)off,
+					     (size_t)(size - off))) {
+		ld_val_release(out);
+		return ld_eval_fail(c, "%s", strerror(ENOMEM));
+	}
+	ld_val_settle(out);
+	return 0;
+}
+
 /* Fill a value of type out->ty from loc. */
 static int from_location(struct ld_evalctx *c, const struct ld_dwloc *loc,
 			 struct ld_val *out)
@@ -346,6 +405,8 @@ static int from_location(struct ld_evalctx *c, const struct ld_dwloc *loc,
 		return 0;
 	case LD_LOC_MEM:
 		return ld_eval_at(c, &t, loc->addr, out);
+	case LD_LOC_PIECES:
+		return from_pieces(c, loc, out);
 	}
 	return -1;
 }

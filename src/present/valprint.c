@@ -273,6 +273,7 @@ static void char_array(struct vp *p, const struct ld_val *v, uint64_t n)
 static bool same_bytes(const struct ld_val *a, const struct ld_val *b)
 {
 	return a->len == b->len && !a->optout && !b->optout &&
+	       !a->optmask && !b->optmask &&
 	       !memcmp(a->bytes, b->bytes, a->len);
 }
 
