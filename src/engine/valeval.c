@@ -10,6 +10,7 @@
 
 #include "layoutdbg/dwtypes.h"
 #include "layoutdbg/dwvars.h"
+#include "layoutdbg/elfread.h"
 #include "layoutdbg/error.h"
 #include "layoutdbg/valeval.h"
 #include "valeval_int.h"
@@ -24,9 +25,17 @@ int ld_eval_fail(struct ld_evalctx *c, const char *fmt, ...)
 	return -1;
 }
 
+int ld_eval_mem(struct ld_evalctx *c, uint64_t addr, void *buf, size_t len)
+{
+	/* before `run`: the program file's bytes, as gdb reads them */
+	if (!c->s->live.proc)
+		return ld_elf_read_at(c->s->program.exe, addr, buf, len) ? -1 : 0;
+	return ld_session_read(c->s, addr, buf, len) ? -1 : 0;
+}
+
 int ld_eval_read(struct ld_evalctx *c, uint64_t addr, void *buf, size_t len)
 {
-	if (ld_session_read(c->s, addr, buf, len))
+	if (ld_eval_mem(c, addr, buf, len))
 		return ld_eval_fail(c, "cannot access memory at address 0x%" PRIx64,
 				    addr);
 	return 0;
@@ -100,6 +109,13 @@ void ld_eval_find_scopes(struct ld_evalctx *c)
 
 	c->ob = c->s->live.proc ? ld_objs_at(&c->s->live.objs, c->pc) : NULL;
 	l = c->ob ? ld_obj_lines(c->ob) : NULL;
+	if (!c->s->live.proc) {
+		/* before `run`: the program file's globals and types, no
+		 * frame */
+		c->dw = ld_lines_dwarf(ld_session_exe_lines(c->s));
+		c->fn = -1;
+		return;
+	}
 	c->dw = ld_lines_dwarf(l);
 	c->fn = -1;
 	if (!c->dw)
@@ -119,8 +135,11 @@ int ld_eval_frame_lazy(struct ld_evalctx *c, struct ld_session *s, pid_t tid,
 	c->s = s;
 	c->tid = tid;
 	c->fn = -1;
+	if (!s->live.proc && s->program.exe)
+		return 0;       /* the program file alone (no registers) */
 	if (!t)
-		return ld_eval_fail(c, "no process");
+		return ld_eval_fail(c, "no process: the program is not being run "
+				    "(use `run`, `start` or `attach PID`)");
 	if (ld_tregs(t, &c->regs))
 		return ld_eval_fail(c, "cannot read the registers of thread %d",
 				    (int)tid);
@@ -184,6 +203,10 @@ int ld_eval_frame(struct ld_evalctx *c, struct ld_session *s, pid_t tid,
 
 	if (ld_eval_frame_lazy(c, s, tid, 0))
 		return -1;
+	if (!s->live.proc) {
+		ld_eval_find_scopes(c);
+		return 0;
+	}
 	c->frame = frame;
 	if (frame > 0) {
 		c->cfa_tried = true;
@@ -265,7 +288,7 @@ static int reg_cb(void *arg, int dwreg, uint64_t *val)
 
 static int mem_cb(void *arg, uint64_t addr, void *buf, size_t len)
 {
-	return ld_session_read(((struct varctx *)arg)->c->s, addr, buf, len);
+	return ld_eval_mem(((struct varctx *)arg)->c, addr, buf, len);
 }
 
 /* The executable's TLS block sits right below the thread pointer (x86-64
@@ -434,7 +457,10 @@ int ld_eval_var(struct ld_evalctx *c, Dwarf_Die *var, struct ld_obj *ob,
 		return const_value(c, var, out);
 	if (ld_dw_location(&dc, var, fn >= 0 ? &c->scopes[fn] : NULL, &loc,
 			   c->err, sizeof c->err))
-		return -1;
+		/* before `run` only registers and TLS are missing */
+		return c->s->live.proc ? -1 :
+		       ld_eval_fail(c, "cannot read `%s' without registers",
+				    dwarf_diename(var));
 	return from_location(c, &loc, out);
 }
 
@@ -569,7 +595,7 @@ int ld_eval_type(struct ld_evalctx *c, const struct ld_cx_type *t,
 	if (sy != SY_NONE) {
 		*out = ld_ty_synth(sy);
 	} else if (c->dw && ld_dwt_find(c->dw, t->base, &d)) {
-		*out = ld_ty_die(&d, c->ob->bias);
+		*out = ld_ty_die(&d, c->ob ? c->ob->bias : 0);
 		found = true;
 	} else {
 		for (size_t i = 0; c->s->live.proc && i < o->n && !found; i++) {

@@ -17,7 +17,7 @@ from ldtest import check
 FIX = ldtest.fixture("values")
 FIX2 = ldtest.fixture("values-O2")
 FIX3 = ldtest.fixture("pieces")
-t = ldtest.Tap(15)
+t = ldtest.Tap(16)
 
 # The lines both debuggers print for values: $N = ..., type = ... and a
 # ptype body, NAME = VALUE of info locals/args, output's text.
@@ -90,7 +90,8 @@ def same_as_gdb(prog, stop, cmds):
     g = values(gdb(prog, stop + cmds))
     o, err = ours(prog, stop + cmds)
     o = values(o)
-    check(not [ln for ln in err.splitlines() if ln.startswith("layoutdbg:")],
+    check(not [ln for ln in err.splitlines() if ln.startswith("layoutdbg:") and
+               not (not stop and ln.startswith("layoutdbg: kill: no process"))],
           "errors: %s" % err)
     diff = [(a, b) for a, b in zip(g, o) if a != b]
     check(len(g) == len(o) and not diff,
@@ -152,6 +153,26 @@ def case_pieces():
     o, err = ours(FIX3, ["break keep", "run", "stepi 4", "p &q"])
     check('layoutdbg: print: can\'t take address of "q" which isn\'t an lvalue'
           in err, "p &q of pieces: %s" % err)
+
+
+BEFORE_RUN = [
+    "p g_counter", "p &g_counter", "p g_greeting", "p g_head", "p g_records[1]",
+    "p s_hidden", "p *g_greeting@3", "output g_small", "p sizeof(struct record)",
+    "p g_fp", "p square", "p g_zeros", "ptype struct record", "whatis g_records",
+    "p g_small[2] * g_counter", "p/x g_mask", "p g_text", "p g_pi", "p g_color",
+    "ptype node_t", "p $", "p g_records", "p &g_records[1].w", "p main",
+    "p g_big", "p g_letter", "ptype g_fp", "whatis visit", "p $1 + 1",
+]
+
+
+def case_before_run():
+    """Before `run`: globals and statics from the file (.data's initial
+    values, .bss zeros), types, <symbol> labels at link-time addresses."""
+    same_as_gdb(FIX, [], BEFORE_RUN)
+    o, err = ours(FIX, ["p t_local", "p nosuch"])
+    check("layoutdbg: print: cannot read `t_local' without registers" in err and
+          'layoutdbg: print: no symbol "nosuch" in current context' in err,
+          "errors before run: %s" % err)
 
 
 def case_false_condition():
@@ -282,6 +303,8 @@ for name, fn in [("print, ptype, whatis, output as gdb", case_prints),
                  ("no locals: info locals and bt full as gdb", case_no_locals),
                  ("-O2: <optimized out> as gdb", case_optimized),
                  ("-O2: DW_OP_piece values assembled as gdb", case_pieces),
+                 ("before run: globals from the file, types as gdb",
+                  case_before_run),
                  ("C++: classes, namespaces, ptype with methods as gdb", case_cplus),
                  ("a false condition never stops; result unchanged",
                   case_false_condition),
