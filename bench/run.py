@@ -25,10 +25,14 @@ ap.add_argument("--hits", type=int, default=100000)
 ap.add_argument("--writes", type=int, default=1000000)
 ap.add_argument("--depth", type=int, default=100000, help="frames for the bt job")
 ap.add_argument("--quick", action="store_true", help="fewer hits and writes")
-ap.add_argument("--only", choices=["smaps", "disasm"],
+ap.add_argument("--only", choices=["smaps", "disasm", "hits", "values", "bigdwarf"],
                 help="run one group of jobs (smaps: info proc smaps and the "
                      "snapshot with pages of 20,000 mappings; disasm: "
-                     "disassemble and x/1000i against gdb)")
+                     "disassemble and x/1000i against gdb; hits: ignored "
+                     "breakpoint hits against the raw tracers and gdb; values: "
+                     "a false condition's hits, info locals + bt full, against "
+                     "gdb; bigdwarf: break + run + bt in the biggest program "
+                     "with full DWARF, time and peak RSS against gdb)")
 ap.add_argument("--disasm-rounds", type=int, default=9,
                 help="interleaved rounds of the disassembler jobs")
 ap.add_argument("--smaps-reps", type=int, default=21,
@@ -238,6 +242,186 @@ def disasm_jobs():
                   f"  median paired ratio {rows[-1][4]:6.3f}", flush=True)
 
 
+MAXRSS = os.path.join(B, "bench", "bench-maxrss")
+
+
+def measured(cmd):
+    """(seconds, peak RSS in KiB, stdout) of cmd, run by bench-maxrss:
+    forked from Python, the child's ru_maxrss would be Python's peak."""
+    p = subprocess.run([MAXRSS] + cmd, stdin=subprocess.DEVNULL,
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    err = p.stderr.decode(errors="replace")
+    m = re.search(r"^bench-maxrss: (\d+) KiB (\S+) s$", err, re.M)
+    if p.returncode or not m:
+        sys.exit(f"bench: {' '.join(cmd)} exited {p.returncode}: {err[-300:]}")
+    return float(m.group(2)), int(m.group(1)), p.stdout.decode(errors="replace")
+
+
+HITS = os.path.join(B, "bench", "bench-hits")
+ONE_CPU = ["taskset", "-c", "0"] if shutil.which("taskset") else None
+
+
+def raw_hits(variant, pin=None):
+    """Seconds of bench-raw's loop (step: int3, single-step, re-insert;
+    emulate: the instruction under the int3 executed on the registers,
+    one stop per hit), at marker's entry."""
+    nm = subprocess.run(["nm", HITS], stdout=subprocess.PIPE, text=True).stdout
+    marker = int(re.search(r"^([0-9a-f]+) T marker$", nm, re.M).group(1), 16)
+    out = timed((pin or []) + [os.path.join(B, "bench", "bench-raw"), HITS,
+                               str(args.hits), hex(marker), variant])[1]
+    # the tracee's own output comes first: take the tracer's line
+    line = [l for l in out.splitlines() if l.startswith("raw_hits")]
+    if not line or int(line[0].split()[1]) != args.hits:
+        sys.exit(f"bench: bench-raw {variant} did not count {args.hits} hits:\n{out[-300:]}")
+    return float(line[0].split()[2])
+
+
+def hits_jobs():
+    """100,000 ignored hits: layoutdbg against the two raw tracers (both
+    pinned on one CPU, as layoutdbg pins itself and the program for such
+    a loop) and gdb, interleaved round by round; hits/s of each."""
+    ex = ("break marker", f"ignore 1 {args.hits}", "run")
+    reps = max(3, args.reps // 2)
+    out = timed(ld_cmd(*ex, prog=[HITS, str(args.hits)]))[1]
+    if f"{args.hits // 2}" not in out or "exited with code 0" not in out:
+        sys.exit(f"bench: layoutdbg did not run through {args.hits} hits:\n{out[-300:]}")
+    res = {"ld": [], "step": [], "emu": []}
+    for _ in range(reps):
+        res["ld"].append(timed(ld_cmd(*ex, prog=[HITS, str(args.hits)]))[0])
+        res["step"].append(raw_hits("step", ONE_CPU))
+        res["emu"].append(raw_hits("emulate", ONE_CPU))
+    job = f"{args.hits} breakpoint hits (ignore)"
+    for k, name, tgt in (("emu", "raw ptrace, emulating, one CPU (taskset)", "<= 2"),
+                         ("step", "raw ptrace, single-step, one CPU (taskset)", None)):
+        ratios = [a / b for a, b in zip(res["ld"], res[k])]
+        rows.append((job, statistics.median(res["ld"]), statistics.median(res[k]), name,
+                     statistics.median(ratios), tgt, "layoutdbg", False))
+        print(f"{job:44s} layoutdbg {rows[-1][1]*1e3:9.2f} ms  {name} "
+              f"{rows[-1][2]*1e3:9.2f} ms  median paired ratio {rows[-1][4]:6.3f}"
+              + (f"  (target {tgt})" if tgt else ""), flush=True)
+    print("hits/s: layoutdbg %.0f, raw emulating %.0f, raw single-step %.0f" %
+          tuple(args.hits / statistics.median(res[k]) for k in ("ld", "emu", "step")),
+          flush=True)
+    if GDB:
+        row(job, statistics.median(res["ld"]),
+            med(gdb_cmd(*ex, prog=[HITS, str(args.hits)]), max(1, reps // 2)), "gdb",
+            ">= 5x faster: ratio <= 0.2")
+
+
+def unsupported(out, err):
+    """layoutdbg's one-line error for a command or form it does not have."""
+    m = re.search(r"^layoutdbg: .*(unknown|undefined|not supported|unsupported|"
+                  r"no command|usage).*$", err + out, re.M | re.I)
+    return m.group(0) if m else None
+
+
+def own_time(label, start, cmds, prog, rounds, target):
+    """Each tool's time of cmds: its run with them less its run without
+    (start only), per round, the ratio of the two differences, median."""
+    jobs = {"ld0": ld_cmd(*start, prog=prog), "ld1": ld_cmd(*start, *cmds, prog=prog),
+            "gdb0": gdb_cmd(*start, prog=prog), "gdb1": gdb_cmd(*start, *cmds, prog=prog)}
+    res = interleaved(jobs, rounds)
+    ours = [r1[0] - r0[0] for r0, r1 in zip(res["ld0"], res["ld1"])]
+    theirs = [r1[0] - r0[0] for r0, r1 in zip(res["gdb0"], res["gdb1"])]
+    ratios = [o / t for o, t in zip(ours, theirs) if t > 0]
+    rows.append((label, statistics.median(ours), statistics.median(theirs), "gdb",
+                 statistics.median(ratios) if ratios else float("nan"), target,
+                 "layoutdbg", False))
+    print(f"{label:44s} layoutdbg {rows[-1][1]*1e3:9.2f} ms  gdb {rows[-1][2]*1e3:9.2f} ms"
+          f"  median paired ratio {rows[-1][4]:6.3f}  (target {target})", flush=True)
+
+
+def values_jobs():
+    """Issue 16's two jobs against gdb, skipped (with the reason) while
+    layoutdbg lacks conditions or info locals / bt full:
+    100,000 hits of `break marker if i < 0` (never true: the program runs
+    to its end), and info locals + bt full at the bottom of 50 frames."""
+    prog = [HITS, str(args.hits)]
+    ex = ("break marker if i < 0", "run")
+    # conditions work when `if i == 1` stops once in 3 calls, and the
+    # false one never: a breakpoint left pending on "marker if i < 0", or
+    # one that ignores its condition, times nothing
+    p = subprocess.run(ld_cmd("break marker if i == 1", "run", "continue",
+                              prog=[HITS, "3"]),
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    q = subprocess.run(ld_cmd(*ex, prog=[HITS, "3"]), stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, text=True)
+    why = unsupported(p.stdout + q.stdout, p.stderr + q.stderr)
+    if not why and (len(re.findall(r"^Breakpoint 1, ", p.stdout, re.M)) != 1 or
+                    "Breakpoint 1, " in q.stdout or "exited with code 0" not in q.stdout):
+        why = (p.stdout.strip().splitlines() or ["no output"])[0]
+    if why:
+        print(f"{args.hits} hits of a false condition: skipped: layoutdbg has no "
+              f"conditions yet ({why})")
+    elif not GDB:
+        print(f"{args.hits} hits of a false condition: skipped: gdb not installed")
+    else:
+        reps = max(1, args.reps // 2)
+        row(f"{args.hits} hits of `break marker if i < 0` (false)",
+            med(ld_cmd(*ex, prog=prog), reps), med(gdb_cmd(*ex, prog=prog), reps),
+            "gdb", ">= 10x faster: ratio <= 0.1")
+    deep = [os.path.join(B, "bench", "bench-deep"), "50"]
+    start = ("break leaf", "run")
+    cmds = ("info locals", "bt full")
+    p = subprocess.run(ld_cmd(*start, *cmds, prog=deep), stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True)
+    why = unsupported(p.stdout, p.stderr)
+    if why or not re.search(r"^#51\s.* in main ", p.stdout, re.M):
+        print("info locals + bt full, 50 frames: skipped: layoutdbg has no "
+              f"info locals / bt full yet ({why or 'no 52-frame bt full'})")
+    elif not GDB:
+        print("info locals + bt full, 50 frames: skipped: gdb not installed")
+    else:
+        own_time("info locals + bt full: 52 frames (own time)", start, cmds, deep,
+                 args.disasm_rounds, "<= 0.25")
+
+
+BIG_DWARF = [("/usr/bin/python3.11d", "PyLong_FromLong", ["-c", "pass"])]
+
+
+def bigdwarf_job():
+    """Issue 15: from start to the first stop of `break FUNC` and `bt` in
+    the biggest program with full DWARF here (python3.11-dbg: 10 MiB of
+    .debug_info in the executable), time and peak RSS against gdb."""
+    found = [b for b in BIG_DWARF if os.path.exists(b[0])]
+    if not found:
+        print("break + run + bt with full DWARF: skipped: python3.11-dbg not "
+              "installed (apt-get install python3.11-dbg)")
+        return
+    path, func, argv = found[0]
+    ex = (f"break {func}", "run", "bt")
+    runs = {"ld": [], "gdb": []}
+    for _ in range(args.reps):
+        runs["ld"].append(measured(ld_cmd(*ex, prog=[path] + argv)))
+        if GDB:
+            runs["gdb"].append(measured(gdb_cmd("set debuginfod enabled off", *ex,
+                                                prog=[path] + argv)))
+    for who, rs in runs.items():
+        for _, _, out in rs:
+            if not re.search(r"^#\d+\s.* in main ", out, re.M):
+                sys.exit(f"bench: {who} did not list frames down to main:\n{out[-500:]}")
+    job = f"break {func} + run + bt: {os.path.basename(path)}"
+    t = statistics.median(r[0] for r in runs["ld"])
+    kib = max(r[1] for r in runs["ld"])
+    if not GDB:
+        print(f"{job}: {t*1e3:.1f} ms, peak RSS {kib} KiB (gdb not installed: no ratio)")
+        return
+    row(job, t, statistics.median(r[0] for r in runs["gdb"]), "gdb", "<= 0.25")
+    row(job + ": peak RSS", kib, max(r[1] for r in runs["gdb"]), "gdb", "<= 0.5",
+        kib=True)
+
+
+def table_and_exit():
+    print("\n| job | measured | baseline | ratio |\n|---|---|---|---|")
+    for job, ours, base, name, ratio, target, who, kib in rows:
+        unit = (lambda v: f"{v / 1024:.1f} MiB") if kib else (lambda v: f"{v*1e3:.2f} ms")
+        print(f"| {job} | {who} {unit(ours)} | {name} {unit(base)} | {ratio:.3f} |")
+    misses = [(j, w) for j, o, b, n, r, t, wh, k in rows if t and (w := missed(j, o, r, t, k))]
+    for job, why in misses:
+        print(f"bench: missed: {job}: {why}", file=sys.stderr)
+    sys.exit(1 if args.check and misses else 0)
+
+
 if args.only == "disasm":
     disasm_jobs()
     print("\n| job | measured | baseline | ratio |\n|---|---|---|---|")
@@ -257,6 +441,11 @@ if args.only == "smaps":
     sys.exit(0)
 
 
+if args.only in ("hits", "values", "bigdwarf"):
+    {"hits": hits_jobs, "values": values_jobs, "bigdwarf": bigdwarf_job}[args.only]()
+    table_and_exit()
+
+
 def start_job(job, prog):
     ex = ("break main", "run", "info proc mappings")
     did_job("layoutdbg", ld_cmd(*ex, prog=prog))
@@ -274,39 +463,9 @@ clang = "/usr/lib/llvm-14/bin/clang"
 if os.path.exists(clang):
     start_job("start, break main, run, maps: clang (libLLVM)", [clang, "--version"])
 
-hits = os.path.join(B, "bench", "bench-hits")
-nm = subprocess.run(["nm", hits], stdout=subprocess.PIPE, text=True).stdout
-marker = int(re.search(r"^([0-9a-f]+) T marker$", nm, re.M).group(1), 16)
-ex = ("break marker", f"ignore 1 {args.hits}", "run")
-reps = max(1, args.reps // 2)
-ours = med(ld_cmd(*ex, prog=[hits, str(args.hits)]), reps)
-ONE_CPU = ["taskset", "-c", "0"] if shutil.which("taskset") else None
-
-
-def raw_hits(pin=None):
-    out = timed((pin or []) + [os.path.join(B, "bench", "bench-raw"), hits,
-                               str(args.hits), hex(marker)])[1]
-    # the tracee's own output comes first: take the tracer's line
-    line = [l for l in out.splitlines() if l.startswith("raw_hits")][0]
-    return float(line.split()[2])
-
-
-raw = statistics.median(raw_hits() for _ in range(reps))
-row(f"{args.hits} breakpoint hits (ignore)", ours, raw, "raw ptrace")
-if ONE_CPU:
-    # layoutdbg pins itself and the program for such a loop (set
-    # cpu-pinning): the raw tracer given the same advantage
-    row(f"{args.hits} breakpoint hits (ignore)", ours,
-        statistics.median(raw_hits(ONE_CPU) for _ in range(reps)),
-        "raw ptrace, both on one CPU (taskset)")
-if GDB:
-    row(f"{args.hits} breakpoint hits (ignore)", ours,
-        med(gdb_cmd(*ex, prog=[hits, str(args.hits)]), reps), "gdb",
-        ">= 5x faster: ratio <= 0.2")
-    if ONE_CPU:
-        row(f"{args.hits} breakpoint hits (ignore)", ours,
-            med(ONE_CPU + gdb_cmd(*ex, prog=[hits, str(args.hits)]), reps),
-            "gdb, both on one CPU (taskset)")
+hits_jobs()
+values_jobs()
+bigdwarf_job()
 
 many = subprocess.Popen([os.path.join(B, "bench", "bench-manymaps"), "20000"],
                         stdin=subprocess.PIPE, stdout=subprocess.PIPE)
@@ -368,21 +527,6 @@ if shutil.which("strace"):
     row(f"trace memory: {args.writes} writes", ours,
         med(["strace", "-f", "-qq", "-o", "/dev/null", "-e", "trace=memory", writer,
              str(args.writes)], reps=1), "strace -e trace=memory (PTRACE_SYSCALL)")
-
-MAXRSS = os.path.join(B, "bench", "bench-maxrss")
-
-
-def measured(cmd):
-    """(seconds, peak RSS in KiB, stdout) of cmd, run by bench-maxrss:
-    forked from Python, the child's ru_maxrss would be Python's peak."""
-    p = subprocess.run([MAXRSS] + cmd, stdin=subprocess.DEVNULL,
-                       stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    err = p.stderr.decode(errors="replace")
-    m = re.search(r"^bench-maxrss: (\d+) KiB (\S+) s$", err, re.M)
-    if p.returncode or not m:
-        sys.exit(f"bench: {' '.join(cmd)} exited {p.returncode}: {err[-300:]}")
-    return float(m.group(2)), int(m.group(1)), p.stdout.decode(errors="replace")
-
 
 def deep_bt(cmd, reps):
     """Median time and largest peak RSS of `bt` at the bottom of the deep

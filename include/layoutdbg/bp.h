@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "layoutdbg/emulate.h"
 #include "layoutdbg/syscalls.h"
 
 enum ld_bp_type {
@@ -93,6 +94,12 @@ struct ld_site {
 	uint8_t orig;
 	int refs;
 	uint64_t file_inode, file_dev, file_off;
+	/* How to step off the site without a single-step, decoded from the
+	 * original bytes at its first passed-over hit (emu_tried) and kept
+	 * while the site is armed: code under an int3 that the program
+	 * rewrote would have dropped the int3 too. */
+	bool emu_tried;
+	struct ld_emu_plan emu;
 };
 
 struct ld_maps;

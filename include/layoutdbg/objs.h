@@ -34,6 +34,8 @@ struct ld_obj {
 	bool elf_failed;     /* opening failed once: don't retry, don't nag */
 	struct ld_lines *lines; /* NULL until ld_obj_lines() */
 	bool lines_failed;   /* no DWARF line information */
+	bool elf_lent, lines_lent; /* elf, lines belong to the program
+				file (ld_objs_lend): never freed here */
 	struct ld_debug_file dbg; /* its separate debug file or MiniDebugInfo,
 				     looked for by ld_obj_debug() */
 	bool dbg_tried;
@@ -56,6 +58,15 @@ void ld_objs_release(struct ld_objs *o);
  * the dynamic linker has set it up, for the search order.  0 or -errno. */
 int ld_objs_scan(struct ld_objs *o, pid_t pid, const struct ld_maps *maps,
 		 const char *exe, uint64_t interp_base);
+
+/* The executable's ELF handle and line table, read before `run` from the
+ * same file (the executable's object, same inode), lent to it: the symbol index
+ * and the lines are built once per session, not again for each process.
+ * lines may be NULL (then the object reads its own when asked).
+ * ld_objs_unlend takes them back (before the lender frees them). */
+void ld_objs_lend(struct ld_objs *o, const char *path, struct ld_elf *elf,
+		  struct ld_lines *lines);
+void ld_objs_unlend(struct ld_objs *o);
 
 /* The ELF of an object, opened on first use; NULL (with one warning) if it
  * cannot be read. */

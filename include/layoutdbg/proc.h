@@ -72,6 +72,7 @@ struct ld_thread {
 	bool interrupting;       /* a PTRACE_INTERRUPT of ours is on its way */
 	ld_regs regs;            /* cached while stopped (regs_valid) */
 	bool regs_valid;
+	bool regs_dirty;         /* regs changed, not written yet (staged) */
 	bool on_bp;              /* it executed the int3 under its pc (or
 				    stepped onto it): resuming steps over the
 				    breakpoint instead of hitting it again */
@@ -103,6 +104,11 @@ struct ld_proc {
 	 * never resume it or wait.  NULL: passive tasks just run on. */
 	bool (*passive_hook)(void *ctx, pid_t tid);
 	void *passive_ctx;
+	/* True when addr holds one of the tracer's int3s over an instruction
+	 * longer than one byte: a SIGTRAP with the pc one past it is that
+	 * int3's, and needs no PTRACE_GETSIGINFO to tell.  NULL: always ask. */
+	bool (*int3_hook)(void *ctx, uint64_t addr);
+	void *int3_ctx;
 	/* The hardware watchpoints every thread must have: DR0-DR3 and DR7.
 	 * A thread whose dr_gen differs gets them before it resumes (so new
 	 * threads too: the kernel gives a clone none); 0: never set, nothing
@@ -238,6 +244,14 @@ const char *ld_proc_why_not(pid_t pid, int err, char *buf, size_t len);
  * the copy.  0 or -errno.  ld_thread_pc: its rip, 0 when unreadable. */
 int ld_tregs(struct ld_thread *t, ld_regs *r);
 int ld_tregs_set(struct ld_thread *t, const ld_regs *r);
+/* Set t's registers in the copy alone: they are written at its resume
+ * (or detach), or by ld_tregs_flush, so that a stop passed over writes
+ * them once.  Whoever reads them from the kernel directly (an unwinder,
+ * a saved state) flushes first: ld_tregs_flush, ld_proc_flush_regs for
+ * every thread.  0 or -errno. */
+void ld_tregs_stage(struct ld_thread *t, const ld_regs *r);
+int ld_tregs_flush(struct ld_thread *t);
+void ld_proc_flush_regs(struct ld_proc *p);
 uint64_t ld_thread_pc(struct ld_thread *t);
 
 #endif

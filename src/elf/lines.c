@@ -190,6 +190,7 @@ static void table_release(struct table *t)
 	free(t->rows);
 	free(t->units);
 	free(t->spans);
+	free(t->uspans);
 	memset(t, 0, sizeof *t);
 }
 
@@ -293,6 +294,7 @@ static int add_unit(struct table *t, Dwarf_Die *cudie)
 	u->lang = dwarf_srclang(cudie);
 	u->gcc45 = gcc_4_5_or_later(attr_string(cudie, DW_AT_producer));
 	u->trusted = -1;
+	u->rows_loaded = false;
 	u->indexed = false;
 	u->fns = NULL;
 	u->nfns = u->fns_cap = 0;
@@ -322,7 +324,7 @@ static int add_spans(const struct ld_lines *l, struct table *t,
 		     Dwarf_Die *cudie, uint32_t unit)
 {
 	Dwarf_Addr base, lo, hi;
-	size_t first = t->nspans;
+	size_t first = t->nuspans;
 	ptrdiff_t off = 0;
 	int listed = 0;
 
@@ -330,13 +332,16 @@ static int add_spans(const struct ld_lines *l, struct table *t,
 		listed++;
 		if (!ld_lines_real_range(l, lo, hi))
 			continue;
-		if (GROW(t, spans) < 0)
+		if (GROW(t, uspans) < 0)
 			return -ENOMEM;
-		t->spans[t->nspans++] = (struct span){ lo, hi, unit };
+		t->uspans[t->nuspans++] = (struct span){ lo, hi, unit };
 	}
-	if (t->nspans > first)
-		qsort(t->spans + first, t->nspans - first, sizeof *t->spans,
+	if (t->nuspans > first)
+		qsort(t->uspans + first, t->nuspans - first, sizeof *t->uspans,
 		      cmp_spans);
+	t->units[unit].span0 = (uint32_t)first;
+	t->units[unit].nspan = (uint32_t)(t->nuspans - first);
+	t->units[unit].ranged = listed > 0;
 	return listed;
 }
 
@@ -589,48 +594,52 @@ out:
 	return ret;
 }
 
-/* One compilation unit.  A unit whose line table libdw cannot read is
- * kept without rows: its name still answers ld_lines_file_of. */
-static int load_unit(const struct ld_lines *l, struct table *t,
-		     Dwarf_Die *cudie)
+/* One compilation unit's rows.  A unit whose line table libdw cannot
+ * read is kept without rows: its name still answers ld_lines_file_of. */
+static int load_unit(const struct ld_lines *l, struct table *t, uint32_t unit)
 {
+	struct unit *u = &t->units[unit];
+	Dwarf_Die *cudie = &u->die;
 	const char *dir = attr_string(cudie, DW_AT_comp_dir);
 	const char *name = dwarf_diename(cudie);
-	uint32_t unit = (uint32_t)t->nunits, *map = NULL;
-	size_t first_file = t->nfiles, first_span = t->nspans, nmap, n;
-	struct spans sp = { 0 };
+	size_t first_file = t->nfiles, nmap, n;
+	struct spans sp = { t->uspans + u->span0, u->nspan, 0, u->ranged };
+	uint32_t *map = NULL;
 	Dwarf_Lines *lines;
 	int ret;
 
-	if (add_unit(t, cudie) < 0 || (ret = add_spans(l, t, cudie, unit)) < 0)
-		return -ENOMEM;
-	sp.any = ret > 0;
+	u->rows_loaded = true;
 	ret = map_files(t, cudie, unit, dir, &map, &nmap);
 	if (ret == 0 && name)
-		ret = intern(t, first_file, unit, dir, name,
-			     &t->units[unit].name);
-	if (ret == 0 && nmap && dwarf_getsrclines(cudie, &lines, &n) == 0) {
-		sp.v = t->spans + first_span;
-		sp.n = t->nspans - first_span;
+		ret = intern(t, first_file, unit, dir, name, &t->units[unit].name);
+	if (ret == 0 && nmap && dwarf_getsrclines(cudie, &lines, &n) == 0)
 		ret = add_rows(l, t, lines, n, map, nmap, &sp);
-	}
 	free(map);
 	return ret;
 }
 
-static int cmp_rows(const void *a, const void *b)
+/* Rows by address; at one address an end of sequence first (where one
+ * sequence ends and the next begins), then by unit and read order: the
+ * order reading every unit in turn gives, whatever order they came in. */
+static int cmp_rows(const void *a, const void *b, void *ctx)
 {
 	const struct row *x = a, *y = b;
+	const struct table *t = ctx;
+	uint32_t ux, uy;
 
 	if (x->addr != y->addr)
 		return x->addr < y->addr ? -1 : 1;
-	/* Where one sequence ends and the next begins, the end goes first. */
 	if ((x->flags & ROW_END) != (y->flags & ROW_END))
 		return x->flags & ROW_END ? -1 : 1;
+	ux = t->files[x->file].unit;
+	uy = t->files[y->file].unit;
+	if (ux != uy)
+		return ux < uy ? -1 : 1;
 	return x->order < y->order ? -1 : x->order > y->order;
 }
 
-static int load(const struct ld_lines *l, struct table *t)
+/* Every unit and its ranges, without their rows. */
+static int index_units(const struct ld_lines *l, struct table *t)
 {
 	Dwarf_CU *cu = NULL;
 	Dwarf_Half version;
@@ -643,28 +652,102 @@ static int load(const struct ld_lines *l, struct table *t)
 			       NULL) == 0) {
 		if (type != DW_UT_compile && type != DW_UT_skeleton)
 			continue;
-		if (load_unit(l, t, &cudie) < 0)
+		if (add_unit(t, &cudie) < 0 ||
+		    add_spans(l, t, &cudie, (uint32_t)t->nunits - 1) < 0)
 			return -ENOMEM;
 	}
-	/* qsort wants an array even when empty */
-	if (t->nrows)
-		qsort(t->rows, t->nrows, sizeof *t->rows, cmp_rows);
-	if (t->nspans)
+	if (t->nuspans) {
+		t->spans = malloc(t->nuspans * sizeof *t->spans);
+		if (!t->spans)
+			return -ENOMEM;
+		memcpy(t->spans, t->uspans, t->nuspans * sizeof *t->spans);
+		t->nspans = t->spans_cap = t->nuspans;
 		qsort(t->spans, t->nspans, sizeof *t->spans, cmp_spans);
+	}
 	return 0;
 }
 
-/* The table, read on first use.  Out of memory leaves it empty. */
-struct table *ld_lines_table(const struct ld_lines *l)
+/* Rows [0, mid) and [mid, nrows) are each sorted: one run of them. */
+static int merge_rows(struct table *t, size_t mid)
+{
+	struct row *v;
+	size_t i = 0, j = mid, k = 0;
+
+	if (mid == 0 || mid == t->nrows ||
+	    cmp_rows(&t->rows[mid - 1], &t->rows[mid], t) <= 0)
+		return 0;
+	v = malloc(t->nrows * sizeof *v);
+	if (!v)
+		return -ENOMEM;
+	while (k < t->nrows)
+		v[k++] = j == t->nrows || (i < mid && cmp_rows(&t->rows[j], &t->rows[i],
+							      t) >= 0) ? t->rows[i++] : t->rows[j++];
+	free(t->rows);
+	t->rows = v;
+	t->rows_cap = t->nrows;
+	return 0;
+}
+
+/* Does unit u have rows to read for [lo, hi)?  (all: every unit) */
+static bool wanted(const struct table *t, const struct unit *u, uint64_t lo,
+		   uint64_t hi, bool all)
+{
+	uint32_t i;
+
+	if (u->rows_loaded || all || !u->ranged)
+		return !u->rows_loaded;
+	for (i = 0; i < u->nspan; i++)
+		if (t->uspans[u->span0 + i].lo < hi && lo < t->uspans[u->span0 + i].hi)
+			return true;
+	return false;
+}
+
+static int load(const struct ld_lines *l, struct table *t, uint64_t lo,
+		uint64_t hi, bool all)
+{
+	size_t old = t->nrows, i;
+	bool rest = false;
+
+	if (!t->indexed) {
+		t->indexed = true;
+		if (index_units(l, t) < 0)
+			return -ENOMEM;
+	}
+	for (i = 0; i < t->nunits; i++) {
+		if (wanted(t, &t->units[i], lo, hi, all) &&
+		    load_unit(l, t, (uint32_t)i) < 0)
+			return -ENOMEM;
+		rest |= !t->units[i].rows_loaded;
+	}
+	t->loaded = !rest;	/* then no query looks at the units again */
+	if (t->nrows == old)
+		return 0;
+	/* the new rows sorted, then merged into those read before */
+	qsort_r(t->rows + old, t->nrows - old, sizeof *t->rows, cmp_rows, t);
+	return merge_rows(t, old);
+}
+
+/* The table, read as far as asked.  Out of memory leaves it empty. */
+static struct table *table(const struct ld_lines *l, uint64_t lo, uint64_t hi,
+			   bool all)
 {
 	struct table *t = l->t;
 
-	if (!t->loaded) {
-		if (load(l, t) < 0)
-			table_release(t);
-		t->loaded = true;
+	if (!t->loaded && load(l, t, lo, hi > lo ? hi : lo + 1, all) < 0) {
+		table_release(t);
+		t->indexed = t->loaded = true;
 	}
 	return t;
+}
+
+struct table *ld_lines_table(const struct ld_lines *l)
+{
+	return table(l, 0, 0, true);
+}
+
+struct table *ld_lines_table_at(const struct ld_lines *l, uint64_t lo, uint64_t hi)
+{
+	return table(l, lo, hi, false);
 }
 
 /* ---- lookups by address ------------------------------------------------- */
@@ -722,7 +805,7 @@ static void fill_line(const struct table *t, const struct row *r,
 
 bool ld_lines_at(const struct ld_lines *l, uint64_t addr, struct ld_line *out)
 {
-	const struct table *t = ld_lines_table(l);
+	const struct table *t = ld_lines_table_at(l, addr, addr + 1);
 	const struct row *r = ld_lines_covering(t, addr, NULL);
 
 	if (!r)
@@ -735,7 +818,7 @@ bool ld_lines_at(const struct ld_lines *l, uint64_t addr, struct ld_line *out)
 bool ld_lines_first_row(const struct ld_lines *l, uint64_t lo, uint64_t hi,
 			struct ld_line *out)
 {
-	const struct table *t = ld_lines_table(l);
+	const struct table *t = ld_lines_table_at(l, lo, hi);
 	size_t i = lo ? upper_bound(t, lo - 1) : 0;
 
 	for (; i < t->nrows && t->rows[i].addr < hi; i++) {
@@ -770,7 +853,7 @@ uint32_t ld_lines_unit_of(const struct table *t, uint64_t pc)
 
 const char *ld_lines_file_of(const struct ld_lines *l, uint64_t addr)
 {
-	const struct table *t = ld_lines_table(l);
+	const struct table *t = ld_lines_table_at(l, addr, addr + 1);
 	uint32_t u = ld_lines_unit_of(t, addr);
 
 	if (u == NO_INDEX || t->units[u].name == NO_INDEX)
@@ -781,7 +864,7 @@ const char *ld_lines_file_of(const struct ld_lines *l, uint64_t addr)
 size_t ld_lines_in_range(const struct ld_lines *l, uint64_t lo, uint64_t hi,
 			 struct ld_line *out, size_t max)
 {
-	const struct table *t = ld_lines_table(l);
+	const struct table *t = ld_lines_table_at(l, lo, hi);
 	size_t i = ld_lines_lower_bound(t, lo), n = 0;
 
 	for (; i < t->nrows && t->rows[i].addr < hi && n < max; i++) {
@@ -801,7 +884,7 @@ size_t ld_lines_in_range(const struct ld_lines *l, uint64_t lo, uint64_t hi,
 bool ld_lines_range(const struct ld_lines *l, uint64_t addr,
 		    struct ld_line *out, uint64_t *end)
 {
-	const struct table *t = ld_lines_table(l);
+	const struct table *t = ld_lines_table_at(l, addr, addr + 1);
 	const struct row *r = ld_lines_covering(t, addr, end);
 
 	if (!r)

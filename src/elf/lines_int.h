@@ -45,6 +45,12 @@ struct unit {
 	int lang;		/* DW_LANG_* */
 	bool gcc45;		/* produced by GCC 4.5 or later */
 	signed char trusted;	/* gdb's locations_valid; -1: not known yet */
+	/* Its ranges: uspans[span0 .. span0 + nspan), sorted; ranged: it
+	 * listed some (kept or not).  Its rows are read on the first query
+	 * of an address in them (rows_loaded); a unit without ranges at
+	 * the first query of any address. */
+	uint32_t span0, nspan;
+	bool ranged, rows_loaded;
 	/* The outermost functions' ranges, sorted, built on first need:
 	 * without them each lookup would walk every DIE of the unit. */
 	bool indexed;
@@ -65,7 +71,8 @@ struct spans {
 };
 
 struct table {
-	bool loaded;
+	bool indexed;		/* units and their ranges listed */
+	bool loaded;		/* the rows of every unit read */
 	struct row *rows;
 	size_t nrows, rows_cap;
 	uint32_t order;
@@ -73,8 +80,10 @@ struct table {
 	size_t nfiles, files_cap;
 	struct unit *units;
 	size_t nunits, units_cap;
-	struct span *spans;
+	struct span *spans;	/* every unit's, sorted by address */
 	size_t nspans, spans_cap;
+	struct span *uspans;	/* by unit (struct unit span0, nspan) */
+	size_t nuspans, uspans_cap;
 };
 
 struct code {			/* an executable section */
@@ -117,8 +126,13 @@ int ld_lines_grow(void **v, size_t *cap, size_t n, size_t size);
  * read_func_scope). */
 bool ld_lines_real_range(const struct ld_lines *l, uint64_t lo, uint64_t hi);
 
-/* The table, read on first use.  Out of memory leaves it empty. */
+/* The table, read on first use.  Out of memory leaves it empty.
+ * ld_lines_table: every unit's rows (lookups by file and line);
+ * ld_lines_table_at: the rows of the units holding an address of
+ * [lo, hi), read on first need (lookups by address: a stop, a frame, a
+ * function's prologue read one unit, not all of a big program's). */
 struct table *ld_lines_table(const struct ld_lines *l);
+struct table *ld_lines_table_at(const struct ld_lines *l, uint64_t lo, uint64_t hi);
 
 /* Index of the first row with an address at or above pc. */
 size_t ld_lines_lower_bound(const struct table *t, uint64_t pc);

@@ -436,7 +436,7 @@ static uint64_t skip_prologue(const struct ld_lines *l, struct table *t,
 uint64_t ld_lines_after_prologue(const struct ld_lines *l, uint64_t func_addr,
 				 uint64_t func_end)
 {
-	struct table *t = ld_lines_table(l);
+	struct table *t = ld_lines_table_at(l, func_addr, func_end);
 	struct func f;
 	uint64_t pc;
 
@@ -662,7 +662,7 @@ int ld_lines_line_start(const struct ld_lines *l, const char *file,
  * (tcache_init for tcache_init.part.0, __libc_calloc for calloc). */
 const char *ld_lines_function_name(const struct ld_lines *l, uint64_t pc)
 {
-	struct table *t = ld_lines_table(l);
+	struct table *t = ld_lines_table_at(l, pc, pc + 1);
 	struct scopes s;
 	uint32_t u;
 	int i;

@@ -26,8 +26,10 @@ static void obj_release(struct ld_obj *ob)
 	free(ob->path);
 	free(ob->open_path);
 	free(ob->lm_name);
-	ld_elf_free(ob->elf);
-	ld_lines_free(ob->lines);
+	if (!ob->elf_lent)
+		ld_elf_free(ob->elf);
+	if (!ob->lines_lent)
+		ld_lines_free(ob->lines);
 	ld_debug_file_release(&ob->dbg);
 }
 
@@ -138,9 +140,16 @@ uint64_t ld_auxv_get(pid_t pid, unsigned long type)
 	return val;
 }
 
+/* The link map gave the bias already for listed objects; for the
+ * others the lowest mapping is the first PT_LOAD's page. */
+static void set_bias(struct ld_obj *ob)
+{
+	if (ob->order >= UNLISTED && ld_elf_first_load(ob->elf))
+		ob->bias = ld_elf_bias_from_map(ob->elf, ob->lo);
+}
+
 struct ld_elf *ld_obj_elf(struct ld_obj *ob)
 {
-	const struct ld_segment *first;
 	char err[256];
 
 	if (ob->elf || ob->elf_failed)
@@ -151,12 +160,52 @@ struct ld_elf *ld_obj_elf(struct ld_obj *ob)
 		ob->elf = NULL;
 		return NULL;
 	}
-	/* The link map gave the bias already for listed objects; for the
-	 * others the lowest mapping is the first PT_LOAD's page. */
-	first = ld_elf_first_load(ob->elf);
-	if (ob->order >= UNLISTED && first)
-		ob->bias = ld_elf_bias_from_map(ob->elf, ob->lo);
+	set_bias(ob);
 	return ob->elf;
+}
+
+void ld_objs_lend(struct ld_objs *o, const char *path, struct ld_elf *elf,
+		  struct ld_lines *lines)
+{
+	struct stat st;
+	size_t i;
+
+	if (!path || !elf || stat(path, &st) != 0)
+		return;
+	for (i = 0; i < o->n; i++) {
+		struct ld_obj *ob = &o->v[i];
+
+		/* the file the process runs (is_exe) and the program's, by
+		 * inode: path may be a symbolic link to it */
+		if (!ob->is_exe || ob->open_path || ob->inode != st.st_ino)
+			continue;
+		if (!ob->elf && !ob->elf_failed) {
+			ob->elf = elf;
+			ob->elf_lent = true;
+			set_bias(ob);
+		}
+		if (lines && ob->elf_lent && !ob->lines && !ob->lines_failed) {
+			ob->lines = lines;
+			ob->lines_lent = true;
+		}
+	}
+}
+
+void ld_objs_unlend(struct ld_objs *o)
+{
+	size_t i;
+
+	for (i = 0; i < o->n; i++) {
+		struct ld_obj *ob = &o->v[i];
+
+		if (ob->lines_lent)
+			ob->lines = NULL;
+		if (ob->elf_lent) {
+			/* lines of its own stay: they came from the same file */
+			ob->elf = NULL;
+		}
+		ob->elf_lent = ob->lines_lent = false;
+	}
 }
 
 /* Group file mappings into objects: one per (path, inode) that has an
@@ -290,6 +339,8 @@ static void adopt_old(struct ld_objs *o, struct ld_objs *old)
 				b->elf = NULL;
 				a->lines = b->lines;
 				a->lines_failed = b->lines_failed;
+				a->elf_lent = b->elf_lent;
+				a->lines_lent = b->lines_lent;
 				b->lines = NULL;
 				a->dbg = b->dbg;
 				a->dbg_tried = b->dbg_tried;

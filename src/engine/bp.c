@@ -196,6 +196,7 @@ int ld_bp_arm(struct ld_bps *b, pid_t tid, struct ld_bp *bp)
 	s->addr = bp->addr;
 	s->orig = orig;
 	s->refs = 1;
+	s->emu_tried = false;
 	ld_guardian_note(s->addr, orig, true);	/* listed before written */
 	stamp_file(b, s);
 	r = ld_site_drop(tid, s);

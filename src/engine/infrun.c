@@ -48,25 +48,38 @@ static int emu_write(uint64_t addr, const void *buf, size_t len, void *arg)
 	return ld_mem_write(*(pid_t *)arg, addr, buf, len);
 }
 
-/* Step t off the breakpoint under it without a single-step round trip
- * when the instruction there is one ld_emulate knows.  True when done. */
-static bool emulate_off(struct ld_session *s, struct ld_thread *t)
+/* The plan for stepping off site, decoded from its original bytes once:
+ * near a mapping's end only 8 bytes may be readable, and the decoder is
+ * given those alone.  NULL when the instruction cannot be emulated. */
+static const struct ld_emu_plan *site_plan(struct ld_session *s, struct ld_site *site)
 {
-	struct ld_emu_mem mem = { emu_read, emu_write, &t->tid };
 	uint8_t code[16];
 	size_t n = sizeof code;
+
+	if (!site->emu_tried) {
+		if (ld_session_read(s, site->addr, code, n) &&
+		    ld_session_read(s, site->addr, code, n = 8))
+			return NULL;	/* not kept: a failed read may pass */
+		ld_emu_plan(code, n, &site->emu);
+		site->emu_tried = true;
+	}
+	return site->emu.len ? &site->emu : NULL;
+}
+
+/* Step t off the breakpoint under it without a single-step round trip
+ * when the instruction there is one ld_emulate knows.  True when done. */
+static bool emulate_off(struct ld_session *s, struct ld_thread *t, struct ld_site *site)
+{
+	struct ld_emu_mem mem = { emu_read, emu_write, &t->tid };
+	const struct ld_emu_plan *plan;
 	ld_regs r;
 
 	/* a signal to deliver needs the real step (it enters the handler);
-	 * nor can an emulated write trip a debug register; near a
-	 * mapping's end only 8 bytes may be readable: the decoder is given
-	 * those alone */
+	 * nor can an emulated write trip a debug register */
 	if (t->pending_sig || !s->settings.emulate || s->live.proc->dr7 ||
-	    ld_tregs(t, &r) ||
-	    (ld_session_read(s, r.rip, code, n) &&
-	     ld_session_read(s, r.rip, code, n = 8)))
+	    ld_tregs(t, &r) || r.rip != site->addr || !(plan = site_plan(s, site)))
 		return false;
-	if (!ld_emulate(code, n, &r, &mem))
+	if (!ld_emu_run(plan, &r, &mem))
 		return false;
 	return ld_tregs_set(t, &r) == 0;
 }
@@ -135,7 +148,7 @@ int ld_step_over(struct ld_session *s, struct ld_thread *t)
 		return 0;
 	}
 	t->on_bp = false;
-	if (emulate_off(s, t))
+	if (emulate_off(s, t, site))
 		return 2;
 	if ((r = ld_site_lift(t->tid, site)))
 		return r;
@@ -415,13 +428,28 @@ static int next_stop(struct ld_session *s, struct ld_stop *st)
  * caller reports (ld_after_stop) or goes on. */
 static int run_to_inner(struct ld_session *s, struct ld_outcome *out_);
 
+/* proc.c's int3_hook: a site whose instruction is longer than a byte
+ * (known once its emulation plan is decoded). */
+static bool int3_surely(void *ctx, uint64_t addr)
+{
+	struct ld_session *s = ctx;
+	const struct ld_site *site = ld_site_at(&s->live.bps, addr);
+
+	return site && site->emu_tried && site->emu.len > 1;
+}
+
 int ld_run_to(struct ld_session *s, struct ld_outcome *out_)
 {
 	int r;
 
+	s->live.proc->int3_hook = int3_surely;
+	s->live.proc->int3_ctx = s;
 	ld_running = 1;
 	r = run_to_inner(s, out_);
 	ld_running = 0;
+	/* a stop passed over and then an error: no staged registers left */
+	if (s->live.proc)
+		ld_proc_flush_regs(s->live.proc);
 	ld_cpu_unpin(s);
 	terminal_ours(s);
 	return r;

@@ -122,7 +122,7 @@ int ld_inject_syscall(struct ld_session *s, struct ld_thread *t, long nr,
 	if (t->state != LD_T_STOPPED || t->in_syscall ||
 	    t->last.kind == LD_STOP_SYSCALL || t->last.kind == LD_STOP_SECCOMP)
 		return -EBUSY;
-	if ((e = ld_regs_get(t->tid, &saved)) ||
+	if ((e = ld_tregs_flush(t)) || (e = ld_regs_get(t->tid, &saved)) ||
 	    (e = ld_mem_read(t->tid, saved.rip, orig, 2)))
 		return e;
 	r = saved;

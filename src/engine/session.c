@@ -163,6 +163,7 @@ int ld_session_file(struct ld_session *s, const char *path)
 	if (access(full, X_OK) != 0)
 		ld_warn("%s: not executable (%s); `run` will fail", path,
 			strerror(errno));
+	ld_objs_unlend(&s->live.objs);
 	ld_elf_free(s->program.exe);
 	free(s->program.exe_path);
 	ld_lines_free(s->program.exe_lines);
@@ -238,6 +239,9 @@ static int scan_objects(struct ld_session *s, const struct ld_maps *m)
 	free(exe);
 	if (r < 0)
 		return ld_error("reading the loaded objects: %s", strerror(-r));
+	/* what `break` read before `run` serves the process too */
+	ld_objs_lend(&s->live.objs, s->program.exe_path, s->program.exe,
+		     s->program.exe_lines);
 	return 0;
 }
 
@@ -383,6 +387,16 @@ static int believed(struct ld_session *s, const struct ld_frame *f, int n)
 	return n;
 }
 
+/* The unwinder reads the registers from the kernel: a pc staged at a
+ * breakpoint hit (ld_tregs_stage) is written first. */
+static void regs_to_kernel(struct ld_session *s, pid_t tid)
+{
+	struct ld_thread *t = s->live.proc ? ld_proc_thread(s->live.proc, tid) : NULL;
+
+	if (t)
+		ld_tregs_flush(t);
+}
+
 int ld_session_unwind(struct ld_session *s, pid_t tid, struct ld_frame *f,
 		      size_t max)
 {
@@ -390,6 +404,7 @@ int ld_session_unwind(struct ld_session *s, pid_t tid, struct ld_frame *f,
 
 	if (!unwinder(s))
 		return -ENOMEM;
+	regs_to_kernel(s, tid);
 	n = ld_unwind(s->live.unw, tid, f, max);
 	return n > 1 ? believed(s, f, n) : n;
 }
@@ -405,6 +420,7 @@ int ld_session_stack_ref(struct ld_session *s, pid_t tid, size_t max,
 		if (!unwinder(s))
 			return -ENOMEM;
 		s->cache.unwinds++;
+		regs_to_kernel(s, tid);
 		n = ld_unwind_frames(s->live.unw, tid, &fs, max);
 		if (n > 1)
 			fs.n = (size_t)(n = believed(s, fs.v, n));

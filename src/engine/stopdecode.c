@@ -123,13 +123,21 @@ static bool cond_holds(struct ld_session *s, struct ld_bp *bp, pid_t tid)
 	return r != 0;
 }
 
+static enum ld_verdict bp_hits(struct ld_session *s, struct ld_thread *t,
+			       uint64_t pc, uint64_t sp, struct ld_outcome *out);
+
+/* A trap on one of our int3s.  The pc is backed up over it in the
+ * register copy alone (ld_tregs_stage): a hit passed over then writes the
+ * registers once, with the emulated instruction's effect, or its resume
+ * writes them; a stop reported, or a step whose caller goes on with the
+ * thread stopped, writes them now, before anything reads them from the
+ * kernel. */
 static enum ld_verdict on_breakpoint(struct ld_session *s, struct ld_thread *t,
-				  struct ld_outcome *out)
+				     bool stepping, struct ld_outcome *out)
 {
-	enum ld_verdict v = LD_V_RESUME;
+	enum ld_verdict v;
 	ld_regs regs;
 	uint64_t pc;
-	size_t i;
 
 	if (ld_tregs(t, &regs))
 		return LD_V_RESUME;
@@ -138,7 +146,9 @@ static enum ld_verdict on_breakpoint(struct ld_session *s, struct ld_thread *t,
 		/* A hit of a breakpoint taken out meanwhile: run the
 		 * original instruction, as if it had never been there. */
 		regs.rip = pc;
-		ld_tregs_set(t, &regs);
+		ld_tregs_stage(t, &regs);
+		if (stepping)
+			ld_tregs_flush(t);
 		return LD_V_RESUME;
 	}
 	if (!ld_site_at(&s->live.bps, pc)) {
@@ -149,8 +159,21 @@ static enum ld_verdict on_breakpoint(struct ld_session *s, struct ld_thread *t,
 	}
 	/* Back up over the int3 so the original instruction runs next. */
 	regs.rip = pc;
-	ld_tregs_set(t, &regs);
+	ld_tregs_stage(t, &regs);
 	t->on_bp = true;
+	v = bp_hits(s, t, pc, regs.rsp, out);
+	if (v != LD_V_RESUME || stepping)
+		ld_tregs_flush(t);
+	return v;
+}
+
+/* Count a hit on every breakpoint at pc; whether one stops. */
+static enum ld_verdict bp_hits(struct ld_session *s, struct ld_thread *t,
+			       uint64_t pc, uint64_t sp, struct ld_outcome *out)
+{
+	enum ld_verdict v = LD_V_RESUME;
+	size_t i;
+
 	for (i = 0; i < s->live.bps.n; i++) {
 		struct ld_bp *bp = s->live.bps.v[i];
 
@@ -164,7 +187,7 @@ static enum ld_verdict on_breakpoint(struct ld_session *s, struct ld_thread *t,
 				v = LD_V_REPORT;
 			break;
 		case LD_BP_FINISH:
-			if (bp->tid == t->tid && regs.rsp >= bp->sp) {
+			if (bp->tid == t->tid && sp >= bp->sp) {
 				out->ev = LD_EV_FINISH;
 				v = LD_V_REPORT;
 			}
@@ -246,7 +269,7 @@ enum ld_verdict ld_on_stop(struct ld_session *s, struct ld_stop *st,
 		}
 		return LD_V_RESUME;	/* one thread ended */
 	case LD_STOP_BREAKPOINT:
-		return on_breakpoint(s, t, out);
+		return on_breakpoint(s, t, stepping, out);
 	case LD_STOP_WATCH:
 		return ld_on_watch(s, t, out);
 	case LD_STOP_STEP:

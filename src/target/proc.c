@@ -112,8 +112,10 @@ void ld_proc_abandon(struct ld_proc *p)
 		kill(p->pid, SIGKILL);
 		return;
 	}
-	for (i = 0; i < p->nthreads; i++)
+	for (i = 0; i < p->nthreads; i++) {
+		ld_tregs_flush(&p->threads[i]);
 		ptrace(PTRACE_DETACH, p->threads[i].tid, NULL, NULL);
+	}
 }
 
 /* The live entry for tid: tids are reused (a thread factory wraps
@@ -138,6 +140,7 @@ int ld_proc_detach(struct ld_proc *p)
 		/* A queued signal has not been delivered yet: pass it on. */
 		if (t->queued && t->last.kind == LD_STOP_SIGNAL && !t->pending_sig)
 			t->pending_sig = t->last.sig;
+		ld_tregs_flush(t);
 		/* A watchpoint left behind would kill it with SIGTRAP. */
 		if (p->dr_gen && t->state == LD_T_STOPPED)
 			ld_debugreg_set(t->tid, 7, 0);
@@ -200,6 +203,14 @@ int ld_proc_resume(struct ld_proc *p, struct ld_thread *t, enum ld_resume how,
 
 	if (t->state != LD_T_STOPPED)
 		return -EINVAL;
+	if (t->regs_dirty) {
+		int e = ld_tregs_set(t, &t->regs);
+
+		if (e == -ESRCH)
+			t->state = LD_T_RUNNING;  /* its death arrives by wait */
+		if (e)
+			return e;
+	}
 	if (t->dr_gen != p->dr_gen)
 		ld_proc_sync_debugregs(p, t);	/* refused: told when set */
 	if (ptrace(req[how], t->tid, NULL, (void *)(long)sig) < 0) {
@@ -259,11 +270,11 @@ static bool is_stop_signal(int sig)
 }
 
 /* The one place a wait status is decoded. */
-static void decode_signal(struct ld_thread *t, pid_t tid, int sig,
-			  struct ld_stop *st);
+static void decode_signal(struct ld_proc *p, struct ld_thread *t, pid_t tid,
+			  int sig, struct ld_stop *st);
 
-static void decode_status(struct ld_thread *t, pid_t tid, int status,
-			  struct ld_stop *st)
+static void decode_status(struct ld_proc *p, struct ld_thread *t, pid_t tid,
+			  int status, struct ld_stop *st)
 {
 	int sig, event;
 
@@ -318,21 +329,40 @@ static void decode_status(struct ld_thread *t, pid_t tid, int status,
 		st->sig = 0;
 		return;
 	}
-	decode_signal(t, tid, sig, st);
+	decode_signal(p, t, tid, sig, st);
 }
 
 /* A signal-delivery-stop: a debug trap of ours (int3, step, debug
  * register) or a signal for the program. */
-static void decode_signal(struct ld_thread *t, pid_t tid, int sig,
-			  struct ld_stop *st)
+/* A SIGTRAP that can only be the int3 at pc - 1: the tracer's hook says
+ * the site there holds an instruction longer than one byte, so no
+ * instruction ends at pc (nothing but the int3 leaves the thread there,
+ * not even the program's own single-stepping or a signal sent to it);
+ * no debug register is set, no step outstanding. */
+static bool surely_int3(struct ld_proc *p, struct ld_thread *t)
+{
+	ld_regs r;
+
+	return p->int3_hook && !p->dr7 && !t->stepping && ld_tregs(t, &r) == 0 &&
+	       p->int3_hook(p->int3_ctx, r.rip - 1);
+}
+
+static void decode_signal(struct ld_proc *p, struct ld_thread *t, pid_t tid,
+			  int sig, struct ld_stop *st)
 {
 	struct ld_siginfo si;
 
 	st->kind = LD_STOP_SIGNAL;
 	/* A SIGTRAP right after our PTRACE_SINGLESTEP is the step: spare the
-	 * GETSIGINFO on the hot path of stepping over breakpoints. */
+	 * GETSIGINFO on the hot path of stepping over breakpoints; so for a
+	 * hit of a breakpoint that is surely one. */
 	if (sig == SIGTRAP && t && t->stepping) {
 		st->kind = LD_STOP_STEP;
+		return;
+	}
+	if (sig == SIGTRAP && t && surely_int3(p, t)) {
+		st->kind = LD_STOP_BREAKPOINT;
+		st->si_code = SI_KERNEL;
 		return;
 	}
 	if (ld_siginfo_get(tid, &si) == 0) {
@@ -555,7 +585,7 @@ int ld_proc_wait(struct ld_proc *p, struct ld_stop *st, bool block)
 		}
 		break;
 	}
-	decode_status(t, tid, status, st);
+	decode_status(p, t, tid, status, st);
 	if (debug_stops()) {
 		char why[128];
 
@@ -673,6 +703,8 @@ struct ld_proc *ld_proc_adopt_child(struct ld_proc *parent, pid_t child)
 	p->keep_children = parent->keep_children;
 	p->passive_hook = parent->passive_hook;
 	p->passive_ctx = parent->passive_ctx;
+	p->int3_hook = parent->int3_hook;
+	p->int3_ctx = parent->int3_ctx;
 	/* The kernel gives a child no debug registers: the watchpoints go
 	 * with the session into it when it first resumes. */
 	memcpy(p->dr, parent->dr, sizeof p->dr);
@@ -711,7 +743,30 @@ int ld_tregs_set(struct ld_thread *t, const ld_regs *r)
 	int e = ld_regs_set(t->tid, r);
 
 	t->regs_valid = !e;
+	t->regs_dirty = false;
 	if (!e)
 		t->regs = *r;
 	return e;
+}
+
+void ld_tregs_stage(struct ld_thread *t, const ld_regs *r)
+{
+	t->regs = *r;
+	t->regs_valid = true;
+	t->regs_dirty = true;
+}
+
+int ld_tregs_flush(struct ld_thread *t)
+{
+	if (!t->regs_dirty || t->state != LD_T_STOPPED)
+		return 0;
+	return ld_tregs_set(t, &t->regs);
+}
+
+void ld_proc_flush_regs(struct ld_proc *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->nthreads; i++)
+		ld_tregs_flush(&p->threads[i]);
 }

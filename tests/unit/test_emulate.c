@@ -46,6 +46,30 @@ static struct user_regs_struct fresh(void)
 	return r;
 }
 
+/* A plan decoded once (per breakpoint site) runs at every hit on the
+ * registers of that hit; a refused one never runs. */
+static void plans(struct user_regs_struct *r)
+{
+	struct ld_emu_plan p, no;
+	uint64_t v;
+
+	*r = fresh();
+	ok(ld_emu_plan((const uint8_t *)"\x8b\x45\xfc", 3, &p) == 3 && p.len == 3 &&
+	   ld_emu_plan((const uint8_t *)"\x48\x83\xec\x10", 4, &no) == 0 && no.len == 0,
+	   "plans: mov -0x4(%%rbp),%%eax kept, sub refused");
+	memcpy(stack + 188, "\x01\x00\x00\x00", 4);
+	ok(ld_emu_run(&p, r, &mem) && r->rax == 1 && r->rip == 0x1003, "plan: first hit");
+	r->rip = 0x1000;
+	r->rbp -= 64;
+	memcpy(stack + 124, "\x07\x00\x00\x00", 4);
+	ok(ld_emu_run(&p, r, &mem) && r->rax == 7 && r->rip == 0x1003,
+	   "plan: second hit, another frame: the slot of that frame");
+	v = r->rip;
+	ok(!ld_emu_run(&no, r, &mem) && r->rip == v, "a refused plan changes nothing");
+	r->rbp = 0x10;
+	ok(!ld_emu_run(&p, r, &mem) && r->rip == v, "a failing read changes nothing");
+}
+
 int main(void)
 {
 	struct user_regs_struct r;
@@ -120,5 +144,6 @@ int main(void)
 	ok(ld_emulate((const uint8_t *)"\x48\x89\x7d", 3, &r, &mem) == 0 && r.rip == 0x1000,
 	   "an instruction cut off at len is refused");
 	ok(ld_emulate((const uint8_t *)"\x6a\x01", 2, &r, &mem) == 0, "push $0x1 is refused");
+	plans(&r);
 	return tap_done();
 }

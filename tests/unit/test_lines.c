@@ -756,9 +756,78 @@ static void test_against_gdb(const struct ld_lines *l, const char *prog,
 		skip("gdb not installed", "%s: info line *ADDR as gdb", what);
 		return;
 	}
-	sweep_lines(l, prog, file, last, what);
-	sweep_functions(l, prog, what);
+	/* by address first, on a fresh handle: each unit's rows read when
+	 * an address of it is asked for; then by line: all of them */
 	sweep_addresses(l, prog, what);
+	sweep_functions(l, prog, what);
+	sweep_lines(l, prog, file, last, what);
+}
+
+static int by_lo(const void *a, const void *b)
+{
+	const struct fn *x = a, *y = b;
+
+	return x->lo < y->lo ? -1 : x->lo > y->lo;
+}
+
+/* A program of three units, its rows read unit by unit in an odd order
+ * (by address from the top: the last unit's first), must answer
+ * every address as a handle that read all units at once. */
+static void test_units_lazily(void)
+{
+	static const char *const src[3] = {
+		"int f1(int x);\nint f2(int x);\nint main(void)\n{\n"
+		"\treturn f1(1) + f2(2);\n}\n",
+		"int f1(int x)\n{\n\tint y = x * 3;\n\n\treturn y + 1;\n}\n",
+		"int f2(int x)\n{\n\tif (x > 1)\n\t\treturn x - 1;\n"
+		"\treturn x;\n}\n",
+	};
+	const char *prog = tmp_path("units");
+	struct ld_lines *lazy = NULL, *all = NULL;
+	struct fn fns[64];
+	size_t n, i, bad = 0, asked = 0;
+	unsigned actual;
+	uint64_t a[MAXLOC], x;
+	char err[256];
+
+	for (i = 0; i < 3; i++) {
+		char name[16];
+
+		snprintf(name, sizeof name, "u%zu.c", i);
+		write_file(tmp_path(name), src[i]);
+	}
+	if (!sh("cd '%s' && gcc " FIXTURE_FLAGS " -o '%s' u0.c u1.c u2.c", tmpdir, prog) ||
+	    (n = functions(prog, fns, 64)) == 0 ||
+	    ld_lines_open(prog, &lazy, err, sizeof err) ||
+	    ld_lines_open(prog, &all, err, sizeof err)) {
+		ok(false, "units: builds and opens (%s)", err);
+		goto out;
+	}
+	ld_lines_find(all, "u1.c", 3, a, MAXLOC, &actual, err, sizeof err);
+	qsort(fns, n, sizeof *fns, by_lo);
+	for (i = n; i-- > 0;) {		/* from the highest address down */
+		for (x = fns[i].lo; x <= fns[i].hi; x++) {
+			struct ld_line p, q;
+			bool hp = ld_lines_at(lazy, x, &p), hq = ld_lines_at(all, x, &q);
+
+			asked++;
+			if (hp != hq || (hp && (p.line != q.line || p.addr != q.addr ||
+						strcmp(p.file, q.file)))) {
+				if (bad++ < 3)
+					diag("units: *%#" PRIx64 ": lazily %u, all %u", x,
+					     hp ? p.line : 0, hq ? q.line : 0);
+			}
+		}
+	}
+	ok(bad == 0 && asked > 10, "units: %zu addresses of 3 units read lazily "
+	   "answer as all read at once (%zu differ)", asked, bad);
+	ok(ld_lines_find(lazy, "u2.c", 4, a, MAXLOC, &actual, err, sizeof err) == 1 &&
+	   actual == 4 && ld_lines_find(lazy, "u0.c", 5, a, MAXLOC, &actual, err,
+					sizeof err) == 1,
+	   "units: then by line, every unit's rows (%s)", err);
+out:
+	ld_lines_free(lazy);
+	ld_lines_free(all);
 }
 
 /* The brief's named cases, one test each so a failure says which. */
@@ -987,6 +1056,7 @@ int main(void)
 	test_fixture("heap", "heap.c", 19, test_heap_facts);
 	test_fixture("recurse", "recurse.c", 19, test_recurse_facts);
 	test_shapes();
+	test_units_lazily();
 	test_corrupt(heap);
 	return tap_done();
 }
