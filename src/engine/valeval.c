@@ -13,6 +13,7 @@
 #include "layoutdbg/elfread.h"
 #include "layoutdbg/error.h"
 #include "layoutdbg/valeval.h"
+#include "layoutdbg/valtls.h"
 #include "valeval_int.h"
 
 int ld_eval_fail(struct ld_evalctx *c, const char *fmt, ...)
@@ -298,7 +299,16 @@ static int tls_cb(void *arg, uint64_t off, uint64_t *addr)
 	struct varctx *v = arg;
 	Elf *elf = v->ob && v->ob->is_exe ? dwarf_getelf(v->c->dw) : NULL;
 	size_t n;
+	uint64_t block;
 
+	if (v->ob && !v->ob->is_exe && v->c->regs_ok) {
+		/* a library's: through the thread's DTV (valtls.h) */
+		if (ld_tls_block(v->c->s, v->ob, v->c->regs.fs_base, &block,
+				 v->c->err, sizeof v->c->err))
+			return -1;
+		*addr = block + off;
+		return 0;
+	}
 	if (!elf || elf_getphdrnum(elf, &n))
 		return -1;
 	for (size_t i = 0; i < n; i++) {

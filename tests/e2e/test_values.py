@@ -17,7 +17,7 @@ from ldtest import check
 FIX = ldtest.fixture("values")
 FIX2 = ldtest.fixture("values-O2")
 FIX3 = ldtest.fixture("pieces")
-t = ldtest.Tap(16)
+t = ldtest.Tap(17)
 
 # The lines both debuggers print for values: $N = ..., type = ... and a
 # ptype body, NAME = VALUE of info locals/args, output's text.
@@ -175,6 +175,15 @@ def case_before_run():
           "errors before run: %s" % err)
 
 
+def case_lib_tls():
+    """A shared library's __thread variable through the thread's DTV, in
+    two threads (each its own value), as gdb."""
+    same_as_gdb(ldtest.fixture("tlsuser"), ["break tls_stop", "run"],
+                ["p lib_tls_var", "p &lib_tls_var", "p lib_tls_var * 2",
+                 "thread 1", "p lib_tls_var", "whatis lib_tls_var", "continue",
+                 "p lib_tls_var", "p &lib_tls_var"])
+
+
 def case_false_condition():
     need()
     rc, out, err = ldtest.run_batch([FIX], ["break hit if n < 0", "run",
@@ -305,6 +314,8 @@ for name, fn in [("print, ptype, whatis, output as gdb", case_prints),
                  ("-O2: DW_OP_piece values assembled as gdb", case_pieces),
                  ("before run: globals from the file, types as gdb",
                   case_before_run),
+                 ("a library's TLS variable in two threads as gdb",
+                  case_lib_tls),
                  ("C++: classes, namespaces, ptype with methods as gdb", case_cplus),
                  ("a false condition never stops; result unchanged",
                   case_false_condition),
