@@ -293,19 +293,24 @@ static int mem_cb(void *arg, uint64_t addr, void *buf, size_t len)
 }
 
 /* The executable's TLS block sits right below the thread pointer (x86-64
- * TLS variant II): at fs_base - round_up(p_memsz, p_align). */
+ * TLS variant II): at fs_base - round_up(p_memsz, p_align).  The variable's
+ * own object decides (not the frame's: a frame in libc has libc's
+ * PT_TLS). */
 static int tls_cb(void *arg, uint64_t off, uint64_t *addr)
 {
 	struct varctx *v = arg;
-	Elf *elf = v->ob && v->ob->is_exe ? dwarf_getelf(v->c->dw) : NULL;
+	Dwarf *dw = v->ob ? ld_lines_dwarf(ld_obj_lines(v->ob)) : NULL;
+	Elf *elf = v->ob && v->ob->is_exe && dw ? dwarf_getelf(dw) : NULL;
 	size_t n;
 	uint64_t block;
 
-	if (v->ob && !v->ob->is_exe && v->c->regs_ok) {
-		/* a library's: through the thread's DTV (valtls.h) */
-		if (ld_tls_block(v->c->s, v->ob, v->c->regs.fs_base, &block,
-				 v->c->err, sizeof v->c->err))
-			return -1;
+	if (!v->ob || !v->c->regs_ok)
+		return -1;
+	/* any object's, the program's too: through the thread's DTV
+	 * (valtls.h); else (no glibc descriptors: a static program) the
+	 * program's block by the arithmetic below */
+	if (!ld_tls_block(v->c->s, v->ob, v->c->regs.fs_base, &block,
+			  v->c->err, sizeof v->c->err)) {
 		*addr = block + off;
 		return 0;
 	}
