@@ -11,7 +11,7 @@ mode=${1:-demo}
 PACKAGES="gcc meson ninja-build pkg-config libelf-dev libdw-dev libunwind-dev
 libreadline-dev libjansson-dev libcapstone-dev python3 binutils gdb jq strace clang
 libclang-rt-14-dev valgrind python3-jsonschema libiberty-dev g++ libdebuginfod-dev
-liblzma-dev"
+liblzma-dev rustc"
 
 as_root() {
 	if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi

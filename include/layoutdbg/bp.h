@@ -77,6 +77,16 @@ struct ld_bp {
 	char *pattern;        /* LD_BP_CATCH_LOAD: substring of the path */
 	struct ld_bp_watch w; /* LD_BP_WATCH, RWATCH, AWATCH */
 	struct ld_bp_layout lay; /* LD_BP_CATCH_LAYOUT */
+	/* Several locations (gdb's N.1, N.2, ...: every inlined copy of a
+	 * function besides its out-of-line code): the breakpoint holds the
+	 * first at addr; each other is a struct ld_bp of its own, without a
+	 * number, pointing at the breakpoint, which counts its hits. */
+	struct ld_bp *parent; /* a location's breakpoint; NULL for others */
+	unsigned loc;         /* a location's number M in N.M (the
+				 breakpoint's own: 1) */
+	unsigned nlocs;       /* the breakpoint's location count (0: one) */
+	char *loc_what;       /* "in helper at inlines.c:18" (info
+				 breakpoints), NULL when unknown */
 	char *cond;           /* `break ... if COND`, `condition N COND`: as
 				 typed; NULL: none */
 	void *cond_state;     /* its parsed form and scope cache (bpcond.c),
@@ -129,6 +139,15 @@ void ld_bps_release(struct ld_bps *b);   /* does not touch the tracee */
  * User breakpoints get the next number. */
 struct ld_bp *ld_bp_add(struct ld_bps *b, enum ld_bp_type type,
 			const char *spec);
+
+/* Add another location of parent at addr (resolved, not armed): NULL on
+ * -ENOMEM. */
+struct ld_bp *ld_bp_add_location(struct ld_bps *b, struct ld_bp *parent,
+				 uint64_t addr);
+
+/* The breakpoint a hit of bp counts for: its parent when bp is a
+ * location of another. */
+struct ld_bp *ld_bp_owner(struct ld_bp *bp);
 
 /* Remove from the table (after ld_bp_disarm).  */
 void ld_bp_delete(struct ld_bps *b, struct ld_bp *bp);

@@ -123,6 +123,11 @@ const struct ld_symbol *ld_elf_lookup_any(const struct ld_elf *e,
 const struct ld_symbol *ld_elf_lookup_demangled(const struct ld_elf *e,
 						const char *name);
 
+/* Every function of that demangled name (all overloads of "ns::C::m"):
+ * fills at most max, returns how many there are. */
+size_t ld_elf_lookup_demangled_all(const struct ld_elf *e, const char *name,
+				   const struct ld_symbol **out, size_t max);
+
 /* ld_elf_lookup_any, else ld_elf_lookup_demangled: what `break NAME`
  * finds in one object. */
 const struct ld_symbol *ld_elf_lookup_name(const struct ld_elf *e,

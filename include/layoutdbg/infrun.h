@@ -98,6 +98,10 @@ struct ld_outcome {
 	bool watch_old_valid, watch_new_valid, watch_changed;
 	/* LD_SK_LAYOUT: what the call did to the mapping */
 	char layout[512];
+	/* LD_EV_STEP: how many of the thread's inlined frames at its pc the
+	 * stop hides (inline_set; else gdb's rule at a stop) */
+	bool inline_set;
+	unsigned inline_skip;
 };
 
 /* infrun.c */

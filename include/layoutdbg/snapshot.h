@@ -21,6 +21,11 @@ struct ld_snap_frame {
 	char *file;          /* source file (DWARF), NULL when unknown */
 	unsigned line;       /* its line, 0 when unknown */
 	bool fp_guess;       /* found by the frame-pointer chain (ld_frame) */
+	char *linkage;       /* the function's linkage name where it differs
+				from func (C++, Rust), else NULL */
+	bool inlined;        /* an inlined copy's frame (gdb's INLINE_FRAME) */
+	bool at_call;        /* its callee is inlined into it: line is the
+				call site and pc says nothing (gdb shows none) */
 };
 
 struct ld_snap_thread {

@@ -51,6 +51,11 @@ struct ld_stop_cache {
 	struct ld_heap heap;
 	const char *heap_from;
 	unsigned long heap_walks;   /* walks kept here */
+	/* How many of thread inline_tid's innermost inlined frames this stop
+	 * hides (inlframes.h); for other threads, or inline_skip < 0, gdb's
+	 * rule at a pc.  Set by run control before the stack is read. */
+	pid_t inline_tid;
+	int inline_skip;
 };
 
 void ld_stop_cache_init(struct ld_stop_cache *c);

@@ -83,6 +83,8 @@ struct ld_stop_report {
 	char *source;           /* the frame's source line text; NULL: errno */
 	int source_errno;
 	int bpnum;              /* breakpoint or catchpoint number */
+	unsigned bploc;         /* of a breakpoint with several locations:
+				   the one hit (gdb's 1.2); else 0 */
 	bool temporary;         /* a tbreak (deleted now that it was hit) */
 	char *spec;             /* the breakpoint's location as given */
 	int sig;

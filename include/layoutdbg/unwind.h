@@ -20,6 +20,15 @@ struct ld_frame {
 	uint64_t rip_at;      /* where the return address is, 0 if unknown */
 	bool fp_guess;        /* found by the frame-pointer chain: its callee
 				 had no call frame information */
+	/* The session's stacks are logical (engine/inlframes.c): a frame
+	 * whose pc lies in inlined code is shown as one frame per inlined
+	 * copy holding it, innermost first, then its function's, all with
+	 * the same registers.  The unwinder leaves these zero. */
+	uint16_t inl;         /* which copy (0: the innermost holding the pc)
+				 this frame names; their count: the function */
+	bool inlined;         /* an inlined copy's frame */
+	bool in_frame0;       /* of the innermost real frame: pc is where the
+				 thread is, not a return address */
 };
 
 struct ld_unwinder;
@@ -54,7 +63,7 @@ int ld_unwind(struct ld_unwinder *u, pid_t tid, struct ld_frame *out,
 	      size_t max);
 
 /* Every frame of a stack, however deep: innermost first, grown on the
- * heap as the unwind goes (48 bytes a frame). */
+ * heap as the unwind goes (56 bytes a frame). */
 struct ld_frames {
 	struct ld_frame *v;
 	size_t n, cap;

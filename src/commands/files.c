@@ -133,6 +133,7 @@ int ld_cmd_info_line(struct ld_session *s, char *args)
 		struct ld_frames fs = { 0 };
 		struct ld_thread *t = s->live.proc ? ld_session_thread(s) : NULL;
 		uint64_t pc;
+		bool ret = false;
 		int n;
 
 		if (!t)
@@ -140,11 +141,14 @@ int ld_cmd_info_line(struct ld_session *s, char *args)
 					"(FILE:LINE, FUNCTION or *ADDRESS)");
 		n = ld_session_stack(s, t->tid, (size_t)s->live.frame + 1, &fs);
 		pc = n > s->live.frame ? fs.v[s->live.frame].pc : 0;
+		/* a frame of frame 0's inlined code is where the thread is */
+		ret = n > s->live.frame && s->live.frame > 0 &&
+		      !fs.v[s->live.frame].in_frame0;
 		ld_frames_release(&fs);
 		if (n <= s->live.frame)
 			return ld_error("info line: cannot unwind to frame %d", s->live.frame);
 		/* a caller's line is the one of its call, before the return */
-		return line_at_addr(s, pc - (s->live.frame > 0));
+		return line_at_addr(s, pc - (ret ? 1 : 0));
 	}
 	if (*w == '*') {
 		if (ld_eval_addr(s, "info line", w + 1, &a) < 0)

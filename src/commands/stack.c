@@ -152,11 +152,18 @@ static int frame_report(struct ld_session *s, const struct ld_frame *f, int n,
 	struct ld_obj *ob;
 	uint64_t off;
 
+	struct ld_snap_frame sf;
+	int r;
+
 	/* gdb names the function only, without the offset. */
-	if (!ld_objs_symbolize(&s->live.objs, k ? f[k].pc - 1 : f[k].pc, &ob,
-			       &v.func, &off))
+	if (ld_session_frame_info(s, &f[k], k > 0, &sf) == 0 && sf.func)
+		v.func = sf.func;
+	else if (!ld_objs_symbolize(&s->live.objs, k ? f[k].pc - 1 : f[k].pc,
+				    &ob, &v.func, &off))
 		v.func = "??";
-	return ld_show_frame_info(&v);
+	r = ld_show_frame_info(&v);
+	ld_snap_frame_release(&sf);
+	return r;
 }
 
 int ld_cmd_info_frame(struct ld_session *s, char *args)
@@ -167,8 +174,9 @@ int ld_cmd_info_frame(struct ld_session *s, char *args)
 
 	if (!t)
 		return -1;
-	/* the selected frame and its caller, whose CFA takes one frame more */
-	n = ld_session_stack(s, t->tid, (size_t)s->live.frame + 3, &fs);
+	/* the selected frame and its caller, whose CFA takes one frame more
+	 * (past the inlined copies sharing its frame) */
+	n = ld_session_stack(s, t->tid, (size_t)s->live.frame + 3 + 32, &fs);
 	if (n <= s->live.frame)
 		r = ld_error("info frame: cannot unwind thread %d to frame %d",
 			     t->num, s->live.frame);

@@ -413,6 +413,25 @@ const struct ld_symbol *ld_elf_lookup_demangled(const struct ld_elf *e,
 	return best;
 }
 
+size_t ld_elf_lookup_demangled_all(const struct ld_elf *e, const char *name,
+				   const struct ld_symbol **out, size_t max)
+{
+	const struct symindex *x = symbols(e);
+	size_t i, n = 0;
+
+	for (i = 0; i < x->nsyms; i++) {
+		const struct ld_symbol *s = &x->syms[i].pub;
+
+		if ((s->type == STT_FUNC || s->type == STT_GNU_IFUNC) &&
+		    demangled_is(s, name)) {
+			if (n < max)
+				out[n] = s;
+			n++;
+		}
+	}
+	return n;
+}
+
 const struct ld_symbol *ld_elf_lookup_name(const struct ld_elf *e,
 					   const char *name)
 {

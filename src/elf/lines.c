@@ -216,7 +216,7 @@ void ld_lines_free(struct ld_lines *l)
 /* The file name as recorded, made absolute with the unit's comp dir:
  * DWARF 4 and 5 both allow directories relative to it, and libdw leaves
  * them relative. */
-static char *join_path(const char *dir, const char *name)
+char *ld_lines_join_path(const char *dir, const char *name)
 {
 	size_t n = dir ? strlen(dir) : 0;
 	char *p;
@@ -242,7 +242,7 @@ static char *join_path(const char *dir, const char *name)
 static int intern(struct table *t, size_t first, uint32_t unit,
 		  const char *dir, const char *name, uint32_t *idx)
 {
-	char *path = join_path(dir, name);
+	char *path = ld_lines_join_path(dir, name);
 	size_t i;
 
 	if (!path)
@@ -581,7 +581,7 @@ static int map_files(struct table *t, Dwarf_Die *cudie, uint32_t unit,
 		/* libdw names DWARF 4's unused file 0 "???" */
 		if (!name || strcmp(name, "???") == 0)
 			continue;
-		if (!(v[m].path = join_path(dir, name)))
+		if (!(v[m].path = ld_lines_join_path(dir, name)))
 			goto out;
 		v[m++].idx = i;
 	}

@@ -146,4 +146,26 @@ const struct row *ld_lines_covering(const struct table *t, uint64_t pc,
  * it (for units without ranges); NO_INDEX if none. */
 uint32_t ld_lines_unit_of(const struct table *t, uint64_t pc);
 
+/* name made absolute with dir (a unit's DW_AT_comp_dir), malloc'd; NULL
+ * when out of memory. */
+char *ld_lines_join_path(const char *dir, const char *name);
+
+#define MAX_SCOPES 64
+
+/* The DIEs with addresses that hold pc, outermost first: gdb's chain of
+ * blocks.  Not libdw's dwarf_getscopes: it does not look inside
+ * namespaces, where clang puts the definitions of C++ functions. */
+struct scopes {
+	Dwarf_Die die[MAX_SCOPES];
+	int n;
+};
+
+/* Fill s with the scopes holding pc; the unit holding pc, or NO_INDEX
+ * (s empty). */
+uint32_t ld_lines_scopes_at(const struct ld_lines *l, struct table *t,
+			    uint64_t pc, struct scopes *s);
+
+/* Does die have addresses (1 if they hold pc, 0 if not), or none (-1)? */
+int ld_lines_holds(const struct ld_lines *l, Dwarf_Die *die, uint64_t pc);
+
 #endif

@@ -42,8 +42,7 @@ static bool die_bounds(const struct ld_lines *l, Dwarf_Die *die,
 	return any;
 }
 
-/* Does die have addresses (1 if they hold pc, 0 if not), or none (-1)? */
-static int holds(const struct ld_lines *l, Dwarf_Die *die, uint64_t pc)
+int ld_lines_holds(const struct ld_lines *l, Dwarf_Die *die, uint64_t pc)
 {
 	Dwarf_Addr base, lo, hi;
 	ptrdiff_t off = 0;
@@ -56,16 +55,6 @@ static int holds(const struct ld_lines *l, Dwarf_Die *die, uint64_t pc)
 	}
 	return any;
 }
-
-#define MAX_SCOPES 64
-
-/* The DIEs with addresses that hold pc, outermost first: gdb's chain of
- * blocks.  Not libdw's dwarf_getscopes: it does not look inside
- * namespaces, where clang puts the definitions of C++ functions. */
-struct scopes {
-	Dwarf_Die die[MAX_SCOPES];
-	int n;
-};
 
 /* A scope with no addresses of its own that may hold functions (C++
  * namespaces and classes, Fortran modules). */
@@ -94,7 +83,7 @@ static bool descend(const struct ld_lines *l, Dwarf_Die *die, uint64_t pc,
 		case DW_TAG_lexical_block:
 		case DW_TAG_try_block:
 		case DW_TAG_catch_block:
-			h = holds(l, &c, pc);
+			h = ld_lines_holds(l, &c, pc);
 			break;
 		default:
 			if (holds_code_by_name(tag))
@@ -178,8 +167,8 @@ static struct fn_range *fn_at(const struct ld_lines *l, struct unit *u,
 	return lo > 0 && pc < u->fns[lo - 1].hi ? &u->fns[lo - 1] : NULL;
 }
 
-static uint32_t scopes_at(const struct ld_lines *l, struct table *t,
-			  uint64_t pc, struct scopes *s)
+uint32_t ld_lines_scopes_at(const struct ld_lines *l, struct table *t,
+			    uint64_t pc, struct scopes *s)
 {
 	uint32_t u = ld_lines_unit_of(t, pc);
 	struct fn_range *f;
@@ -206,7 +195,7 @@ static bool func_at(const struct ld_lines *l, struct table *t, uint64_t pc,
 	struct scopes s;
 	int i;
 
-	f->unit = scopes_at(l, t, pc, &s);
+	f->unit = ld_lines_scopes_at(l, t, pc, &s);
 	f->dwarf = false;
 	for (i = s.n - 1; i >= 0 && !f->dwarf; i--)
 		if (dwarf_tag(&s.die[i]) == DW_TAG_subprogram)
@@ -244,7 +233,7 @@ static Dwarf_Off block_at(const struct ld_lines *l, struct table *t,
 			  uint64_t pc)
 {
 	struct scopes s;
-	uint32_t u = scopes_at(l, t, pc, &s);
+	uint32_t u = ld_lines_scopes_at(l, t, pc, &s);
 	int i;
 
 	if (u == NO_INDEX)
@@ -269,7 +258,7 @@ static unsigned call_line_at(const struct ld_lines *l, struct table *t,
 	struct scopes s;
 	int i, outer = -1;
 
-	scopes_at(l, t, pc, &s);
+	ld_lines_scopes_at(l, t, pc, &s);
 	for (i = s.n - 1; i >= 0; i--) {
 		int tag = dwarf_tag(&s.die[i]);
 
@@ -667,7 +656,7 @@ const char *ld_lines_function_name(const struct ld_lines *l, uint64_t pc)
 	uint32_t u;
 	int i;
 
-	if (!t || (u = scopes_at(l, t, pc, &s)) == NO_INDEX)
+	if (!t || (u = ld_lines_scopes_at(l, t, pc, &s)) == NO_INDEX)
 		return NULL;
 	if (t->units[u].lang != DW_LANG_C && t->units[u].lang != DW_LANG_C89 &&
 	    t->units[u].lang != DW_LANG_C99 && t->units[u].lang != DW_LANG_C11)

@@ -29,6 +29,7 @@ static void bp_free(struct ld_bp *bp)
 	free(bp->pattern);
 	free(bp->file);
 	free(bp->lay.region);
+	free(bp->loc_what);
 	free(bp->cond);
 	if (bp->cond_free)
 		bp->cond_free(bp->cond_state);
@@ -79,6 +80,27 @@ struct ld_bp *ld_bp_add(struct ld_bps *b, enum ld_bp_type type,
 		bp->num = b->next_num++;
 	b->v[b->n++] = bp;
 	return bp;
+}
+
+struct ld_bp *ld_bp_add_location(struct ld_bps *b, struct ld_bp *parent,
+				 uint64_t addr)
+{
+	/* added as an internal kind, so that it takes no number */
+	struct ld_bp *bp = ld_bp_add(b, LD_BP_SOLIB, parent->spec);
+
+	if (!bp)
+		return NULL;
+	bp->type = parent->type;
+	bp->parent = parent;
+	bp->addr = addr;
+	bp->pending = false;
+	bp->enabled = parent->enabled;
+	return bp;
+}
+
+struct ld_bp *ld_bp_owner(struct ld_bp *bp)
+{
+	return bp->parent ? bp->parent : bp;
 }
 
 void ld_bp_delete(struct ld_bps *b, struct ld_bp *bp)

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "layoutdbg/bplocs.h"
 #include "layoutdbg/error.h"
 #include "layoutdbg/infrun.h"
 #include "layoutdbg/prologue.h"
@@ -201,6 +202,22 @@ static bool ifunc_target(struct ld_session *s, struct ld_obj *ob,
 	return true;
 }
 
+/* bp at every inlined copy of its function too (bp->pending false: it
+ * has its out-of-line address already).  True when it has an address. */
+static bool resolve_copies(struct ld_session *s, struct ld_bp *bp)
+{
+	size_t n = ld_bp_find_locations(s, bp, !bp->pending);
+
+	if (n == 0)
+		return false;
+	bp->pending = false;
+	if (n > 1)
+		set_where(bp, "%s. (%zu locations)", bp->sym, n);
+	else if (!bp->where)
+		set_where(bp, "%s", bp->sym);
+	return true;
+}
+
 /* Resolve bp in the live process.  Returns true when it now has an
  * address. */
 static bool resolve_live(struct ld_session *s, struct ld_bp *bp)
@@ -221,7 +238,7 @@ static bool resolve_live(struct ld_session *s, struct ld_bp *bp)
 		return resolve_line_live(s, bp);
 	a = ld_objs_resolve(&s->live.objs, bp->sym, bp->lib, &ob);
 	if (!a)
-		return false;
+		return resolve_copies(s, bp);
 	a = ld_after_prologue(s, ob, a);
 	bp->addr = a;
 	bp->pending = false;
@@ -247,6 +264,7 @@ static bool resolve_live(struct ld_session *s, struct ld_bp *bp)
 		}
 	}
 	set_where(bp, "%s in %s", bp->sym, ob->path);
+	resolve_copies(s, bp);
 	return true;
 }
 
@@ -262,7 +280,7 @@ void ld_arm_all(struct ld_session *s, bool announce)
 		int r;
 
 		if (bp->type == LD_BP_SOLIB || bp->type == LD_BP_FINISH ||
-		    LD_BP_NO_SITE(bp))
+		    LD_BP_NO_SITE(bp) || (bp->parent && bp->pending))
 			continue;
 		if (bp->pending && !resolve_live(s, bp))
 			continue;
@@ -387,11 +405,18 @@ static void break_static(struct ld_session *s, struct ld_bp *bp)
 	}
 	if (!bp->is_addr && !bp->lib)
 		sym = ld_elf_lookup_name(s->program.exe, bp->sym);
-	if (sym && (l = ld_session_exe_lines(s))) {
-		uint64_t a = ld_lines_after_prologue(l, sym->value, sym->value + sym->size);
+	l = !bp->is_addr && !bp->lib ? ld_session_exe_lines(s) : NULL;
+	if (l && (sym || ld_bp_static_locations(NULL, l, bp->sym, &(uint64_t){ 0 }))) {
+		uint64_t a = sym ? ld_lines_after_prologue(l, sym->value,
+							  sym->value + sym->size) : 0;
+		size_t n = ld_bp_static_locations(s->program.exe, l, bp->sym, &a);
 		struct ld_line row;
+		char text[300];
 
-		if (ld_lines_at(l, a, &row))
+		snprintf(text, sizeof text, "%s. (%zu locations)", bp->sym, n);
+		if (n > 1)
+			note_break(s, bp, LD_BRK_LIVE, a, text);
+		else if (ld_lines_at(l, a, &row))
 			note_break_line(s, bp, a, row.file, row.line);
 		else
 			note_break(s, bp, LD_BRK_ADDR, a, NULL);
@@ -469,6 +494,8 @@ int ld_delete_bp(struct ld_session *s, struct ld_bp *bp)
 		ld_bp_delete(&s->live.bps, bp);
 		return ld_watch_update(s);
 	}
+	if (bp->nlocs)
+		ld_bp_drop_locations(s, bp);
 	if (s->live.proc && ld_bp_disarm(&s->live.bps, ld_proc_mem_tid(s->live.proc), bp) < 0)
 		ld_warn("breakpoint %d: could not restore the original byte",
 			bp->num);
@@ -502,6 +529,8 @@ int ld_enable_bp(struct ld_session *s, struct ld_bp *bp, bool on)
 	if (LD_BP_IS_WATCH(bp))
 		return enable_watch(s, bp, on);
 	bp->enabled = on;
+	if (bp->nlocs)
+		ld_bp_enable_locations(s, bp, on);
 	if (!s->live.proc || bp->pending || LD_BP_IS_CATCH(bp))
 		return 0;
 	if (on) {

@@ -8,8 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "layoutdbg/bplocs.h"
 #include "layoutdbg/capture.h"
 #include "layoutdbg/infrun.h"
+#include "layoutdbg/inlframes.h"
 #include "layoutdbg/source.h"
 #include "layoutdbg/syscalls.h"
 #include "layoutdbg/watch.h"
@@ -203,12 +205,27 @@ static void fill_frame(struct ld_session *s, const struct ld_outcome *out,
 	struct ld_bp *bp = out->ev == LD_EV_BREAKPOINT ?
 			   ld_bp_by_num(&s->live.bps, out->bpnum) : NULL;
 	uint64_t pc = t ? ld_thread_pc(t) : 0;
+	struct ld_bp *loc = ld_bp_location_at(&s->live.bps, bp, pc);
+	const char *sym;
 
+	if (loc && bp->nlocs > 1)
+		r->bploc = loc->loc;
+	if (loc)	/* the stop is named for the location hit */
+		bp = loc;
 	r->pid = s->live.proc->pid;
 	r->tid = out->tid;
 	r->thread = t ? t->num : 0;
-	ld_stop_frame_fill(s, pc, bp && bp->sym && bp->addr == pc ? bp->sym : NULL,
-			   &r->frame);
+	sym = bp ? ld_bp_owner(bp)->sym : NULL;
+	if (out->inline_set && t) {	/* a step into an inlined call */
+		s->cache.inline_tid = t->tid;
+		s->cache.inline_skip = (int)out->inline_skip;
+	} else if (bp && bp->addr == pc && t) {
+		s->cache.inline_tid = t->tid;
+		s->cache.inline_skip = (int)ld_inline_skip_for_bp(&s->live.objs, pc,
+								  sym);
+	}
+	ld_stop_frame_fill(s, pc, sym && bp->addr == pc ? sym : NULL, &r->frame);
+	ld_inline_stop_frame(&s->live.objs, r->tid, &s->cache, &r->frame);
 	if (r->kind != LD_SK_SYSCALL && r->kind != LD_SK_FORK &&
 	    r->kind != LD_SK_EXEC && r->kind != LD_SK_LOAD &&
 	    r->kind != LD_SK_LAYOUT)

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "layoutdbg/error.h"
+#include "layoutdbg/inlframes.h"
 #include "layoutdbg/session.h"
 #include "layoutdbg/source.h"
 
@@ -424,6 +425,10 @@ int ld_session_stack_ref(struct ld_session *s, pid_t tid, size_t max,
 		n = ld_unwind_frames(s->live.unw, tid, &fs, max);
 		if (n > 1)
 			fs.n = (size_t)(n = believed(s, fs.v, n));
+		if (n > 0)
+			n = ld_inline_expand(&s->live.objs, &fs, max,
+					     tid == s->cache.inline_tid ?
+					     s->cache.inline_skip : -1);
 		if (n >= 0 && !(kept = ld_stop_cache_keep(&s->cache, tid, max, &fs)))
 			n = -ENOMEM;
 		ld_frames_release(&fs);         /* nothing left when kept */
@@ -450,25 +455,43 @@ int ld_session_frame_info(struct ld_session *s, const struct ld_frame *f,
 {
 	/* A return address points after the call: look up pc - 1 so a
 	 * call at a function's end names the caller. */
-	uint64_t look = caller ? f->pc - 1 : f->pc;
+	uint64_t look;
+	const struct ld_symbol *sym;
 	struct ld_line row;
 	struct ld_obj *ob;
-	const char *sym;
+	int inl;
 
+	/* frames of the innermost real frame (inlined copies) are where the
+	 * thread is */
+	caller = caller && !f->in_frame0;
+	look = caller ? f->pc - 1 : f->pc;
 	memset(sf, 0, sizeof *sf);
 	sf->pc = f->pc;
 	sf->sp = f->sp;
 	sf->cfa = f->cfa;
 	sf->fp_guess = f->fp_guess;
-	if (ld_objs_symbolize(&s->live.objs, look, &ob, &sym, &sf->off)) {
-		if (!(sf->func = strdup(sym)))
+	inl = ld_inline_frame_info(&s->live.objs, f, look, sf);
+	if (inl < 0)
+		return inl;
+	sym = ld_objs_symbol_at(&s->live.objs, look, &ob, &sf->off);
+	if (sym && !sf->inlined) {
+		const char *name;
+
+		/* the name gdb gives it (DWARF's, where there is one) */
+		if (!ld_objs_symbolize(&s->live.objs, look, &ob, &name, &sf->off))
+			name = sym->display;
+		if (!(sf->func = strdup(name)))
+			return -ENOMEM;
+		if (strcmp(sym->name, name) && !(sf->linkage = strdup(sym->name)))
 			return -ENOMEM;
 		if (caller)
 			sf->off++;
 	}
+	if (sf->inlined)
+		sf->off = 0;	/* no symbol of its own */
 	if (ob && !(sf->obj = strdup(ob->path)))
 		return -ENOMEM;
-	if (ld_objs_line_at(&s->live.objs, look, &row)) {
+	if (!sf->at_call && ld_objs_line_at(&s->live.objs, look, &row)) {
 		if (!(sf->file = strdup(ld_source_shortname(row.file))))
 			return -ENOMEM;
 		sf->line = row.line;
@@ -533,8 +556,10 @@ const char *ld_default_source(struct ld_session *s)
 		struct ld_frames fs = { 0 };
 		struct ld_thread *t = ld_proc_thread(s->live.proc, s->live.cur_tid);
 		int n = t ? ld_session_stack(s, t->tid, (size_t)s->live.frame + 1, &fs) : 0;
+		/* (an inlined frame of frame 0 is where the thread is) */
 		bool found = n > s->live.frame &&
-			     ld_objs_line_at(&s->live.objs, fs.v[s->live.frame].pc - (s->live.frame > 0),
+			     ld_objs_line_at(&s->live.objs, fs.v[s->live.frame].pc -
+					     (s->live.frame > 0 && !fs.v[s->live.frame].in_frame0),
 					     &row);
 
 		ld_frames_release(&fs);

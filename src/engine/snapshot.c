@@ -18,7 +18,8 @@ void ld_snap_frame_release(struct ld_snap_frame *f)
 	free(f->func);
 	free(f->obj);
 	free(f->file);
-	f->func = f->obj = f->file = NULL;
+	free(f->linkage);
+	f->func = f->obj = f->file = f->linkage = NULL;
 }
 
 void ld_snap_thread_release(struct ld_snap_thread *t)

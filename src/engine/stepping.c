@@ -6,9 +6,11 @@
 
 #include "layoutdbg/error.h"
 #include "layoutdbg/infrun.h"
+#include "layoutdbg/inlframes.h"
 
 static int step_insn(struct ld_session *s, struct ld_thread *t,
 		     struct ld_outcome *out);
+static int finish_inlined(struct ld_session *s, struct ld_thread *t);
 
 int ld_stepi(struct ld_session *s, unsigned count)
 {
@@ -85,6 +87,8 @@ int ld_finish(struct ld_session *s)
 
 	if (ld_need_stopped(s, "finish") || !(t = ld_session_thread(s)))
 		return -1;
+	if ((r = finish_inlined(s, t)) != 2)
+		return r;
 	if (!(bp = arm_finish(s, t)))
 		return -1;
 	r = ld_run_until_stop(s);
@@ -219,6 +223,8 @@ struct line_step {
 	uint64_t fstart;          /* the function it lies in */
 	uint64_t start_fn;        /* the function the step began in */
 	uint64_t cfa;             /* that frame's CFA (0: unknown) */
+	unsigned depth0;          /* inlined frames shown above its function
+				     (inlframes.h) */
 };
 
 /* What one instruction of a line step led to. */
@@ -274,11 +280,15 @@ static enum step_next returned(struct ld_session *s, struct line_step *ls,
 
 	if (!ld_objs_line_at(&s->live.objs, after->rip, &now))
 		return STEP_RUN;
-	if (now.addr == after->rip) {
+	if (now.addr == after->rip && now.is_stmt) {
 		line_stop(out, ls->t->tid);
 		return STEP_DONE;
 	}
+	/* back out in the caller mid-line: gdb stops at the next statement
+	 * start, whatever its line (the caller's line is not the one the
+	 * step was leaving) */
 	ls->row = now;
+	ls->row.line = 0;
 	snprintf(ls->file, sizeof ls->file, "%s", now.file);
 	function_of(s, after->rip, &ls->fname, &ls->fstart);
 	ls->cfa = ld_session_unwind(s, ls->t->tid, cf, 2) == 2 ? cf[0].cfa : 0;
@@ -312,8 +322,30 @@ static enum step_next step_one(struct ld_session *s, struct line_step *ls,
 	    !(after.rip >= ls->fstart && function_of(s, after.rip, &fn2, &fs2) &&
 	      fs2 == ls->fstart))
 		return returned(s, ls, &after, out);
-	if (!ld_objs_line_at(&s->live.objs, after.rip, &now) || now.addr != after.rip)
+	/* gdb stops only where a statement begins */
+	if (!ld_objs_line_at(&s->live.objs, after.rip, &now) ||
+	    now.addr != after.rip || !now.is_stmt)
 		return STEP_ON;
+	switch (ld_inline_step_at(&s->live.objs, after.rip, ls->depth0,
+				  ls->mode == STEP_INTO, ls->file, ls->row.line)) {
+	case LD_INL_ON:
+		return STEP_ON;
+	case LD_INL_NONE:
+		break;
+	case LD_INL_ENTER:
+		line_stop(out, ls->t->tid);
+		out->inline_set = true;
+		out->inline_skip = ld_inline_skip_at(&s->live.objs, after.rip) - 1;
+		return STEP_DONE;
+	case LD_INL_INSIDE:
+		line_stop(out, ls->t->tid);
+		return STEP_DONE;
+	case LD_INL_STOP:	/* the step's own frame, at the call */
+		line_stop(out, ls->t->tid);
+		out->same_function = function_of(s, after.rip, &fn2, &fs2) &&
+				     fs2 == ls->start_fn;
+		return STEP_DONE;
+	}
 	if (now.line == ls->row.line && !strcmp(now.file, ls->file))
 		return STEP_ON;
 	/* until: a jump back (a loop) does not count */
@@ -338,6 +370,26 @@ static int no_lines(struct ld_session *s, struct ld_thread *t)
 	return ld_finish(s);
 }
 
+/* Frame 0 at an inlined call (its inlined frames hidden): the line being
+ * left is the call's; `step` goes into the call without running, as
+ * gdb's step_into_inline_frame.  True when that step is done. */
+static bool begin_inline(struct ld_session *s, struct line_step *ls,
+			 struct ld_outcome *out)
+{
+	uint64_t pc = ld_thread_pc(ls->t);
+	unsigned skip = ld_inline_skip_now(&s->live.objs, &s->cache, ls->t->tid, pc);
+
+	ls->depth0 = ld_inline_step_begin(&s->live.objs, pc, skip, &ls->row.file,
+					  &ls->row.line);
+	if (ls->mode != STEP_INTO || skip == 0)
+		return false;
+	line_stop(out, ls->t->tid);
+	out->inline_set = true;
+	out->inline_skip = skip - 1;
+	ld_after_stop(s, out);
+	return true;
+}
+
 int ld_step_line(struct ld_session *s, enum ld_step_mode mode)
 {
 	static const char *what[] = { "next", "step", "until" };
@@ -352,6 +404,8 @@ int ld_step_line(struct ld_session *s, enum ld_step_mode mode)
 	ld_interrupted = 0;
 	if (!ld_objs_line_at(&s->live.objs, ld_thread_pc(ls.t), &ls.row))
 		return no_lines(s, ls.t);
+	if (begin_inline(s, &ls, &out))
+		return 0;
 	snprintf(ls.file, sizeof ls.file, "%s", ls.row.file);
 	function_of(s, ld_thread_pc(ls.t), &ls.fname, &ls.fstart);
 	ls.start_fn = ls.fstart;
@@ -371,6 +425,108 @@ int ld_step_line(struct ld_session *s, enum ld_step_mode mode)
 		return -1;
 	if (k == STEP_RUN)
 		return ld_run_until_stop(s);
+	ld_after_stop(s, &out);
+	return 0;
+}
+
+/* Stepping onto a user breakpoint is its hit (gdb's bpstat at the stop
+ * pc): out filled when one is there. */
+static bool hit_by_step(struct ld_session *s, struct ld_thread *t, uint64_t pc,
+			struct ld_outcome *out)
+{
+	size_t i;
+
+	for (i = 0; i < s->live.bps.n; i++) {
+		struct ld_bp *bp = s->live.bps.v[i], *owner = ld_bp_owner(bp);
+
+		if (!bp->armed || !bp->enabled || bp->addr != pc ||
+		    (bp->type != LD_BP_USER && bp->type != LD_BP_TEMP))
+			continue;
+		owner->hits++;
+		if (owner->ignore) {
+			owner->ignore--;
+			continue;
+		}
+		memset(out, 0, sizeof *out);
+		out->ev = LD_EV_BREAKPOINT;
+		out->tid = t->tid;
+		out->bpnum = owner->num;
+		return true;
+	}
+	return false;
+}
+
+/* Step over t's instructions (calls run through) until it leaves the
+ * inlined copy beginning at entry, at the start of a statement. */
+static int leave_copy(struct ld_session *s, struct ld_thread *t, uint64_t entry,
+		      struct ld_outcome *out)
+{
+	struct line_step ls = { .mode = STEP_NEXT, .what = "finish", .t = t };
+	unsigned long steps;
+
+	for (steps = 0; steps < 10000000; steps++) {
+		struct ld_line now;
+		ld_regs before, after;
+		enum step_next k;
+		uint64_t ret;
+		int r;
+
+		if (ld_tregs(t, &before))
+			return ld_error("finish: thread %d is gone", (int)t->tid);
+		if ((r = step_insn(s, t, out)) != 0)
+			return r < 0 ? -1 : 0;
+		if (ld_tregs(t, &after))
+			return ld_error("finish: thread %d is gone", (int)t->tid);
+		if (was_call(s, &before, &after, &ret) &&
+		    (k = through_call(s, &ls, &after, ret, out)) != STEP_ON)
+			return k == STEP_DONE ? 0 : -1;
+		if (hit_by_step(s, t, after.rip, out))
+			return 0;
+		if (ld_inline_in_copy(&s->live.objs, after.rip, entry) ||
+		    !ld_objs_line_at(&s->live.objs, after.rip, &now) ||
+		    now.addr != after.rip || !now.is_stmt)
+			continue;
+		line_stop(out, t->tid);
+		return 0;
+	}
+	return ld_error("finish: the inlined function does not end");
+}
+
+/* `finish` in an inlined copy's frame (gdb's finish_command: no frame to
+ * return from, so step until the copy is left; no value).  2: the
+ * selected frame is a real one. */
+static int finish_inlined(struct ld_session *s, struct ld_thread *t)
+{
+	struct ld_frames fs = { 0 };
+	struct ld_snap_frame sf = { 0 };
+	struct ld_stop_frame from = { 0 };
+	struct ld_note note = { .kind = LD_NOTE_FINISH_FROM, .frame = &from };
+	struct ld_outcome out;
+	uint64_t entry = 0;
+	int n = ld_session_stack(s, t->tid, (size_t)s->live.frame + 1, &fs);
+
+	if (n > s->live.frame && fs.v[s->live.frame].inlined)
+		entry = ld_inline_copy_entry(&s->live.objs, fs.v[s->live.frame].pc,
+					     fs.v[s->live.frame].inl);
+	if (entry && ld_session_frame_info(s, &fs.v[s->live.frame], false, &sf) == 0) {
+		from.valid = true;
+		from.pc = sf.pc;
+		from.function = sf.func;
+		from.file = sf.file;
+		from.line = sf.line;
+		from.line_start = true;
+		sf.func = sf.file = NULL;
+	}
+	ld_frames_release(&fs);
+	ld_snap_frame_release(&sf);
+	if (!entry)
+		return 2;
+	note.count = (unsigned long)s->live.frame;
+	ld_notify(s, &note);
+	ld_stop_frame_release(&from);
+	memset(&out, 0, sizeof out);
+	if (leave_copy(s, t, entry, &out) < 0)
+		return -1;
 	ld_after_stop(s, &out);
 	return 0;
 }

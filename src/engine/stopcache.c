@@ -11,6 +11,7 @@ void ld_stop_cache_init(struct ld_stop_cache *c)
 {
 	memset(c, 0, sizeof *c);
 	ld_maps_init(&c->maps);
+	c->inline_skip = -1;
 }
 
 static void drop_stacks(struct ld_stop_cache *c)
@@ -49,6 +50,8 @@ void ld_stop_cache_invalidate(struct ld_stop_cache *c)
 	 * the generation alone marks them stale.  Stacks go now: a thread
 	 * that exits must not leave its frames behind. */
 	c->gen++;
+	c->inline_tid = 0;
+	c->inline_skip = -1;
 	drop_stacks(c);
 	drop_heap(c);
 }

@@ -194,6 +194,9 @@ static enum ld_verdict bp_hits(struct ld_session *s, struct ld_thread *t,
 			break;
 		case LD_BP_USER:
 		case LD_BP_TEMP:
+			/* a location of a breakpoint with several counts
+			 * for the breakpoint */
+			bp = ld_bp_owner(bp);
 			if (bp->cond && !cond_holds(s, bp, t->tid)) {
 				ld_cpu_pin(s);
 				break;

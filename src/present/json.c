@@ -180,6 +180,9 @@ json_t *ld_json_frame(const struct ld_snap_frame *fr)
 	    ld_json_put_u64(o, "sp", fr->sp) ||
 	    ld_json_put_u64(o, "cfa", fr->cfa) ||
 	    ld_json_put_text(o, "function", fr->func) ||
+	    ld_json_put_text(o, "linkage_name", fr->linkage ? fr->linkage : fr->func) ||
+	    ld_jset(o, "inline", json_boolean(fr->inlined)) ||
+	    ld_jset(o, "at_call", json_boolean(fr->at_call)) ||
 	    ld_json_put_u64(o, "offset", fr->off) ||
 	    ld_json_put_text(o, "object", fr->obj) ||
 	    (fr->file && (ld_json_put_text(o, "file", fr->file) ||

@@ -69,6 +69,33 @@ static const char *bp_type(const struct ld_bp *bp)
 	return LD_BP_IS_CATCH(bp) ? "catchpoint" : "breakpoint";
 }
 
+/* A breakpoint's locations N.M in order: number, address, what. */
+static json_t *locations(const struct ld_bps *b, const struct ld_bp *bp)
+{
+	json_t *v = json_array();
+	unsigned m;
+	size_t i;
+
+	for (m = 1; v && m <= bp->nlocs; m++) {
+		const struct ld_bp *l = m == 1 ? bp : NULL;
+		char num[32];
+		json_t *o;
+
+		for (i = 0; !l && i < b->n; i++)
+			if (b->v[i]->parent == bp && b->v[i]->loc == m)
+				l = b->v[i];
+		if (!l || !(o = json_object()))
+			continue;
+		snprintf(num, sizeof num, "%d.%u", bp->num, m);
+		ld_jset(o, "number", json_string(num));
+		ld_json_put_u64(o, "address", l->addr);
+		if (l->loc_what)
+			ld_json_put_text(o, "what", l->loc_what);
+		json_array_append_new(v, o);
+	}
+	return v;
+}
+
 static json_t *bp_list(const struct ld_bps *b, bool watch_only)
 {
 	json_t *v = json_array();
@@ -94,6 +121,8 @@ static json_t *bp_list(const struct ld_bps *b, bool watch_only)
 			ld_jset(o, "length", json_integer(bp->w.len));
 		if (bp->where)
 			ld_json_put_text(o, "what", bp->where);
+		if (bp->nlocs > 1 && !bp->pending)
+			ld_jset(o, "locations", locations(b, bp));
 		json_array_append_new(v, o);
 	}
 	return v;

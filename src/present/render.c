@@ -129,6 +129,34 @@ void ld_render_watchpoints(FILE *f, const struct ld_bps *b)
 		ld_fout(f, "No watchpoints.\n");
 }
 
+/* gdb's rows of a breakpoint with several locations: <MULTIPLE>, its
+ * hits, then a row N.M for each location, in address order. */
+static void locations(FILE *f, const struct ld_bps *b, const struct ld_bp *bp,
+		      int tw)
+{
+	unsigned m;
+	size_t i;
+
+	ld_fout(f, "%-7d %-*s %-4s %-3s %-18s %s\n", bp->num, tw, "breakpoint",
+		bp->type == LD_BP_TEMP ? "del" : "keep",
+		bp->enabled ? "y" : "n", "<MULTIPLE>", "");
+	hit_lines(f, bp);
+	for (m = 1; m <= bp->nlocs; m++) {
+		const struct ld_bp *o = m == 1 ? bp : NULL;
+		char num[32], addr[24];
+
+		for (i = 0; !o && i < b->n; i++)
+			if (b->v[i]->parent == bp && b->v[i]->loc == m)
+				o = b->v[i];
+		if (!o)
+			continue;
+		snprintf(num, sizeof num, "%d.%u", bp->num, m);
+		snprintf(addr, sizeof addr, "0x%016" PRIx64, o->addr);
+		ld_fout(f, "%-7s %-*s %-4s %-3s %-18s %s\n", num, tw, "", "",
+			"y", addr, o->loc_what ? o->loc_what : "");
+	}
+}
+
 void ld_render_breakpoints(FILE *f, const struct ld_bps *b)
 {
 	size_t i, shown = 0;
@@ -159,6 +187,10 @@ void ld_render_breakpoints(FILE *f, const struct ld_bps *b)
 		}
 		if (!shown++)
 			header(f, tw);
+		if (bp->nlocs > 1 && !bp->pending) {
+			locations(f, b, bp, tw);
+			continue;
+		}
 		if (bp->pending && !bp->is_addr)
 			snprintf(addr, sizeof addr, "<PENDING>");
 		else
@@ -224,9 +256,14 @@ void ld_render_snapshot_list(FILE *f, const struct ld_snapshots *ss)
 void ld_render_frame(FILE *f, int level, const struct ld_snap_frame *fr,
 		     const char *exe)
 {
-	ld_fout(f, "#%-2d 0x%016" PRIx64 " in %s ()", level, fr->pc,
-		fr->func ? fr->func : "??");
-	if (fr->func && fr->off)
+	/* gdb shows no pc for a frame its callee is inlined into: the pc
+	 * is the callee's */
+	if (fr->at_call)
+		ld_fout(f, "#%-2d %s ()", level, fr->func ? fr->func : "??");
+	else
+		ld_fout(f, "#%-2d 0x%016" PRIx64 " in %s ()", level, fr->pc,
+			fr->func ? fr->func : "??");
+	if (fr->func && fr->off && !fr->at_call && !fr->inlined)
 		ld_fout(f, " <+%" PRIu64 ">", fr->off);
 	if (fr->file)
 		ld_fout(f, " at %s:%u", fr->file, fr->line);

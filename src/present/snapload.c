@@ -494,6 +494,19 @@ static int get_frame(const struct rd *r, const json_t *o, const char *w,
 		return rc;
 	if ((rc = get_text(r, o, w, "object", true, &fr->obj)))
 		return rc;
+	/* inline frames: optional (files saved before they were known) */
+	if (json_object_get(o, "linkage_name") &&
+	    (rc = get_text(r, o, w, "linkage_name", true, &fr->linkage)))
+		return rc;
+	if (fr->linkage && fr->func && !strcmp(fr->linkage, fr->func)) {
+		free(fr->linkage);
+		fr->linkage = NULL;
+	}
+	if ((json_object_get(o, "inline") &&
+	     (rc = get_bool(r, o, w, "inline", &fr->inlined))) ||
+	    (json_object_get(o, "at_call") &&
+	     (rc = get_bool(r, o, w, "at_call", &fr->at_call))))
+		return rc;
 	/* file and line: optional (frames with source information) */
 	if (json_object_get(o, "file")) {
 		long long line;

@@ -94,21 +94,31 @@ int ld_show_selected_frame(long level, const struct ld_snap_frame *f,
 	return ld_emit_json(d);
 }
 
+/* The level of the frame frame k returns to (past the inlined copies
+ * of its physical frame, which share its registers); n if none. */
+static int caller_of(const struct ld_frame *f, int n, int k)
+{
+	while (k < n && f[k].inlined)
+		k++;
+	return k + 1 < n ? k + 1 : n;
+}
+
 static int frame_info_json(const struct ld_frame_view *v)
 {
 	const struct ld_frame *f = v->f;
 	json_t *d = ld_jdoc("info frame"), *saved = json_object();
-	int k = v->k, n = v->n;
+	int k = v->k, n = v->n, up = caller_of(f, n, k);
 
 	ld_jset(d, "level", json_integer(k));
 	ld_json_put_u64(d, "cfa", f[k].cfa);
 	ld_json_put_u64(d, "pc", f[k].pc);
-	if (k + 1 < n)
-		ld_json_put_u64(d, "saved_pc", f[k + 1].pc);
-	if (k + 1 < n && f[k + 1].cfa)
-		ld_json_put_u64(d, "caller_cfa", f[k + 1].cfa);
+	if (up < n)
+		ld_json_put_u64(d, "saved_pc", f[up].pc);
+	if (!f[k].inlined && up < n && f[up].cfa)
+		ld_json_put_u64(d, "caller_cfa", f[up].cfa);
 	if (k > 0)
 		ld_json_put_u64(d, "callee_cfa", f[k - 1].cfa);
+	ld_jset(d, "inline", json_boolean(f[k].inlined));
 	if (f[k].rbp_at)
 		ld_json_put_u64(saved, "rbp", f[k].rbp_at);
 	if (f[k].rip_at)
@@ -143,20 +153,27 @@ static void frame_base(const struct ld_frame *g)
 int ld_show_frame_info(const struct ld_frame_view *v)
 {
 	const struct ld_frame *f = v->f;
-	int k = v->k, n = v->n;
+	int k = v->k, n = v->n, up = caller_of(f, n, k);
 
 	if (ld_json_on())
 		return frame_info_json(v);
 	ld_out("Stack level %d, frame at 0x%" PRIx64 ":\n", k, f[k].cfa);
 	ld_out(" rip = 0x%" PRIx64 " in %s", f[k].pc, v->func);
-	if (k + 1 < n)
-		ld_out("; saved rip = 0x%" PRIx64 "\n", f[k + 1].pc);
+	if (up < n)
+		ld_out("; saved rip = 0x%" PRIx64 "\n", f[up].pc);
 	else
 		ld_out("\n");
-	if (k + 1 < n && f[k + 1].cfa)
-		ld_out(" called by frame at 0x%" PRIx64 "\n", f[k + 1].cfa);
+	/* gdb's words for an inlined copy's frame: it has no frame of its
+	 * own, the one it is inlined into holds it */
+	if (f[k].inlined && k > 0)
+		ld_out(" inlined into frame %d, ", k + 1);
+	else if (f[k].inlined)
+		ld_out(" inlined into frame %d\n", k + 1);
+	else if (up < n && f[up].cfa)
+		ld_out(" called by frame at 0x%" PRIx64 "\n", f[up].cfa);
 	if (k > 0)
-		ld_out(" caller of frame at 0x%" PRIx64 "\n", f[k - 1].cfa);
+		ld_out("%scaller of frame at 0x%" PRIx64 "\n",
+		       f[k].inlined ? "" : " ", f[k - 1].cfa);
 	frame_base(&f[k]);
 	return 0;
 }

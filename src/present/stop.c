@@ -165,8 +165,13 @@ static void text_reason(struct ld_session *s, const struct ld_stop_report *r,
 {
 	switch (r->kind) {
 	case LD_SK_BREAKPOINT:
-		ld_out("\n%s %d, %s\n", r->temporary ? "Temporary breakpoint" :
-		       "Breakpoint", r->bpnum, where);
+		if (r->bploc)	/* gdb names the location of several hit */
+			ld_out("\n%s %d.%u, %s\n", r->temporary ?
+			       "Temporary breakpoint" : "Breakpoint", r->bpnum,
+			       r->bploc, where);
+		else
+			ld_out("\n%s %d, %s\n", r->temporary ?
+			       "Temporary breakpoint" : "Breakpoint", r->bpnum, where);
 		break;
 	case LD_SK_SIGNAL:
 	case LD_SK_GROUP_STOP:
@@ -423,6 +428,12 @@ static json_t *json_reason(const struct ld_stop_report *r)
 		ld_jset(o, "temporary", json_boolean(r->temporary));
 		if (r->spec)
 			ld_json_put_text(o, "location", r->spec);
+		if (r->bploc) {	/* of several: gdb's N.M */
+			char num[32];
+
+			snprintf(num, sizeof num, "%d.%u", r->bpnum, r->bploc);
+			ld_jset(o, "location_number", json_string(num));
+		}
 	}
 	if (r->kind == LD_SK_SIGNAL || r->kind == LD_SK_GROUP_STOP ||
 	    r->kind == LD_SK_KILLED)

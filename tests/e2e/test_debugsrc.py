@@ -79,11 +79,19 @@ def gdb_outofline(argv, cmds):
     return got
 
 
+INLINE_AWARE = re.compile(r"^\s*#(\d+)\s+(?:(0x[0-9a-f]+) in )?(\S+) \(", re.M)
+
+
 def frames(out):
-    """(pc, name) of the frames printed, up to main."""
+    """(pc, name) of the out-of-line frames printed, up to main: a frame
+    shown without a pc is the function an inlined frame above it (the one
+    with the pc) is inlined into, and names that pc."""
     got = []
-    for _, pc, name in FRAME.findall(out):
-        got.append((int(pc, 16), name))
+    for _, pc, name in INLINE_AWARE.findall(out):
+        if pc:
+            got.append((int(pc, 16), name))
+        elif got:
+            got[-1] = (got[-1][0], name)
         if name == "main":
             break
     return got
