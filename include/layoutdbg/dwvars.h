@@ -54,7 +54,21 @@ enum ld_dwloc_kind {
 	LD_LOC_VALUE,     /* value is val (DW_OP_stack_value) */
 	LD_LOC_IMPLICIT,  /* the bytes at data (DW_OP_implicit_value) */
 	LD_LOC_OPTOUT,    /* <optimized out> */
+	LD_LOC_PIECES,    /* assembled from piece[0..npieces) (DW_OP_piece) */
 };
+
+/* One piece of a value: where its size bytes are (kind LD_LOC_OPTOUT:
+ * nowhere, the piece was empty). */
+struct ld_dwpart {
+	enum ld_dwloc_kind kind;
+	uint64_t addr, val;
+	int reg;
+	const uint8_t *data;
+	size_t len;
+	uint64_t size;
+};
+
+#define LD_DW_PIECES 16
 
 struct ld_dwloc {
 	enum ld_dwloc_kind kind;
@@ -62,6 +76,8 @@ struct ld_dwloc {
 	int reg;
 	const uint8_t *data;
 	size_t len;
+	unsigned npieces;
+	struct ld_dwpart piece[LD_DW_PIECES];
 };
 
 /* Where variable var is, at c->pc in function fn (for DW_AT_frame_base;

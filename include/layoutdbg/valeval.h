@@ -34,7 +34,8 @@ struct ld_evalctx {
 };
 
 /* The selected thread's frame `frame` (0: innermost).  0, or -1 with the
- * reason in c->err. */
+ * reason in c->err.  Before `run` (no process, a program file): no frame,
+ * the file's globals and types, its bytes as memory. */
 int ld_eval_frame(struct ld_evalctx *c, struct ld_session *s, pid_t tid,
 		  int frame);
 void ld_eval_release(struct ld_evalctx *c);
@@ -45,6 +46,10 @@ void ld_eval_release(struct ld_evalctx *c);
 int ld_eval_frame_lazy(struct ld_evalctx *c, struct ld_session *s, pid_t tid,
 		       uint64_t hint);
 void ld_eval_find_scopes(struct ld_evalctx *c);
+
+/* len bytes of the tracee at addr, or before `run` of the program file
+ * at link-time addr (ld_elf_read_at): 0 or -1, quietly. */
+int ld_eval_mem(struct ld_evalctx *c, uint64_t addr, void *buf, size_t len);
 
 /* Parse src with the frame's typedef names known.  NULL and c->err. */
 struct ld_cx *ld_eval_parse(struct ld_evalctx *c, const char *src);

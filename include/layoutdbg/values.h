@@ -70,9 +70,20 @@ struct ld_val {
 	uint8_t *bytes;         /* the contents (malloc), len bytes */
 	size_t len;
 	bool unavailable;       /* too big: contents not read */
+	uint8_t *optmask;       /* len flags, 1: that byte is optimized out
+				   (an empty DW_OP_piece); NULL: none */
 };
 
 void ld_val_release(struct ld_val *v);   /* then empty */
+/* Bytes [off, off + len) of v are optimized out: 0 or -ENOMEM. */
+int ld_val_mark_optout(struct ld_val *v, size_t off, size_t len);
+/* Part of from ([off, off + len)) became out (of out->len bytes): out
+ * takes the flags of those bytes; a scalar with any byte optimized out,
+ * or a value with all of them, is then <optimized out> as a whole, as gdb
+ * prints it.  0 or -ENOMEM. */
+int ld_val_sub_mask(struct ld_val *out, const struct ld_val *from, size_t off);
+/* After v's mask was set: whole-value <optimized out> as above. */
+void ld_val_settle(struct ld_val *v);
 /* A copy (bytes duplicated): 0 or -ENOMEM. */
 int ld_val_copy(struct ld_val *to, const struct ld_val *from);
 /* A value of type t (bytes from src, len ld_ty_size). 0 / -ENOMEM. */

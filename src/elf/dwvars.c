@@ -116,6 +116,7 @@ struct machine {
 	Dwarf_Die *fn;
 	uint64_t stack[64];
 	int sp;
+	bool empty;     /* the last part had no operations */
 	char *err;
 	size_t errlen;
 };
@@ -175,6 +176,23 @@ static int binop(struct machine *m, uint8_t atom)
 	case DW_OP_xor: a ^= b; break;
 	case DW_OP_shl: a = b < 64 ? a << b : 0; break;
 	case DW_OP_shr: a = b < 64 ? a >> b : 0; break;
+	case DW_OP_shra: a = (uint64_t)((int64_t)a >> (b < 63 ? b : 63)); break;
+	case DW_OP_div:
+		if (!b)
+			return ld_fail(m->err, m->errlen, "DWARF division by zero");
+		a = (uint64_t)((int64_t)a / (int64_t)b);
+		break;
+	case DW_OP_mod:
+		if (!b)
+			return ld_fail(m->err, m->errlen, "DWARF division by zero");
+		a %= b;
+		break;
+	case DW_OP_eq: a = a == b; break;
+	case DW_OP_ne: a = a != b; break;
+	case DW_OP_lt: a = (int64_t)a < (int64_t)b; break;
+	case DW_OP_gt: a = (int64_t)a > (int64_t)b; break;
+	case DW_OP_le: a = (int64_t)a <= (int64_t)b; break;
+	case DW_OP_ge: a = (int64_t)a >= (int64_t)b; break;
 	default: return ld_fail(m->err, m->errlen, "unsupported DWARF operation 0x%x",
 				atom);
 	}
@@ -274,6 +292,9 @@ static int compute(struct machine *m, Dwarf_Op *op)
 		return 0;
 	case DW_OP_plus: case DW_OP_minus: case DW_OP_mul: case DW_OP_and:
 	case DW_OP_or: case DW_OP_xor: case DW_OP_shl: case DW_OP_shr:
+	case DW_OP_shra: case DW_OP_div: case DW_OP_mod: case DW_OP_eq:
+	case DW_OP_ne: case DW_OP_lt: case DW_OP_gt: case DW_OP_le:
+	case DW_OP_ge:
 		return binop(m, a);
 	case DW_OP_nop:
 		return 0;
@@ -282,60 +303,129 @@ static int compute(struct machine *m, Dwarf_Op *op)
 	}
 }
 
-static int eval(struct machine *m, Dwarf_Op *ops, size_t n,
-		struct ld_dwloc *out)
+static bool is_piece(const Dwarf_Op *op)
+{
+	return op->atom == DW_OP_piece || op->atom == DW_OP_bit_piece;
+}
+
+/* A location that ends a part (register, value, implicit bytes, entry
+ * value): 0 and *out, or 1 if op is none of those. */
+static int terminal(struct machine *m, Dwarf_Op *op, struct ld_dwpart *out)
+{
+	uint8_t a = op->atom;
+
+	if (a >= DW_OP_reg0 && a <= DW_OP_reg31) {
+		out->kind = LD_LOC_REG;
+		out->reg = a - DW_OP_reg0;
+		return 0;
+	}
+	switch (a) {
+	case DW_OP_regx:
+		out->kind = LD_LOC_REG;
+		out->reg = (int)op->number;
+		return 0;
+	case DW_OP_stack_value:
+		if (!m->sp)
+			return ld_fail(m->err, m->errlen, "DWARF stack underflow");
+		out->kind = LD_LOC_VALUE;
+		out->val = m->stack[m->sp - 1];
+		return 0;
+	case DW_OP_implicit_value:
+		out->kind = LD_LOC_IMPLICIT;
+		out->data = (const uint8_t *)(uintptr_t)op->number2;
+		out->len = op->number;
+		return 0;
+	default:
+		return 1;
+	}
+}
+
+/* One part of a location, from ops[*i] up to the next DW_OP_piece or the
+ * end (*i left there).  An empty part is <optimized out>; so is one
+ * computed from an entry value (the caller's registers at the call are
+ * not known here). */
+static int eval_part(struct machine *m, Dwarf_Op *ops, size_t n, size_t *i,
+		     struct ld_dwpart *out)
 {
 	memset(out, 0, sizeof *out);
-	out->kind = LD_LOC_MEM;
-	for (size_t i = 0; i < n; i++) {
-		uint8_t a = ops[i].atom;
+	out->kind = LD_LOC_OPTOUT;
+	m->sp = 0;
+	m->empty = *i == n || is_piece(&ops[*i]);
+	for (; *i < n && !is_piece(&ops[*i]); ++*i) {
+		uint8_t a = ops[*i].atom;
 		int r;
 
-		if (a >= DW_OP_reg0 && a <= DW_OP_reg31) {
-			out->kind = LD_LOC_REG;
-			out->reg = a - DW_OP_reg0;
-			return i + 1 == n || ops[i + 1].atom == DW_OP_piece ? 0 :
-			       ld_fail(m->err, m->errlen, "bad register location");
-		}
-		switch (a) {
-		case DW_OP_regx:
-			out->kind = LD_LOC_REG;
-			out->reg = (int)ops[i].number;
-			return 0;
-		case DW_OP_stack_value:
-			if (!m->sp)
-				return ld_fail(m->err, m->errlen, "DWARF stack underflow");
-			out->kind = LD_LOC_VALUE;
-			out->val = m->stack[m->sp - 1];
-			return 0;
-		case DW_OP_implicit_value:
-			out->kind = LD_LOC_IMPLICIT;
-			out->data = (const uint8_t *)(uintptr_t)ops[i].number2;
-			out->len = ops[i].number;
-			return 0;
-		case DW_OP_entry_value:
-		case DW_OP_GNU_entry_value:
-		case DW_OP_GNU_parameter_ref:
+		if (a == DW_OP_entry_value || a == DW_OP_GNU_entry_value ||
+		    a == DW_OP_GNU_parameter_ref) {
+			while (*i < n && !is_piece(&ops[*i]))
+				++*i;
 			out->kind = LD_LOC_OPTOUT;
 			return 0;
-		case DW_OP_piece:
-			/* the first piece stands for the whole (gdb would
-			 * assemble them; a scalar in one register is the
-			 * common case) */
-			return m->sp ? (out->addr = m->stack[m->sp - 1], 0) : 0;
-		default:
-			break;
 		}
-		if ((r = compute(m, &ops[i])) < 0)
+		if ((r = terminal(m, &ops[*i], out)) <= 0) {
+			if (r < 0)
+				return -1;
+			++*i;
+			return *i == n || is_piece(&ops[*i]) ? 0 :
+			       ld_fail(m->err, m->errlen, "bad register location");
+		}
+		if ((r = compute(m, &ops[*i])) < 0)
 			return -1;
 		if (r == 1)
 			return ld_fail(m->err, m->errlen,
 				       "unsupported DWARF operation 0x%x", a);
 	}
-	if (!m->sp)
-		return ld_fail(m->err, m->errlen, "empty DWARF location");
-	out->addr = m->stack[m->sp - 1];
+	if (m->sp) {
+		out->kind = LD_LOC_MEM;
+		out->addr = m->stack[m->sp - 1];
+	}
 	return 0;
+}
+
+static void whole_from(struct ld_dwloc *out, const struct ld_dwpart *p)
+{
+	out->kind = p->kind;
+	out->addr = p->addr;
+	out->val = p->val;
+	out->reg = p->reg;
+	out->data = p->data;
+	out->len = p->len;
+}
+
+/* A location of one part, or of pieces (DW_OP_piece SIZE after each part;
+ * DW_OP_bit_piece only whole bytes). */
+static int eval(struct machine *m, Dwarf_Op *ops, size_t n,
+		struct ld_dwloc *out)
+{
+	size_t i = 0;
+
+	memset(out, 0, sizeof *out);
+	for (;;) {
+		struct ld_dwpart part;
+
+		if (eval_part(m, ops, n, &i, &part))
+			return -1;
+		if (i == n && !out->npieces) {
+			whole_from(out, &part);
+			return m->empty ? ld_fail(m->err, m->errlen,
+						  "empty DWARF location") : 0;
+		}
+		if (i == n)
+			return 0;       /* nothing after the last piece */
+		if (out->npieces == LD_DW_PIECES)
+			return ld_fail(m->err, m->errlen, "too many DWARF pieces");
+		part.size = ops[i].number;
+		if (ops[i].atom == DW_OP_bit_piece) {
+			if (ops[i].number % 8 || ops[i].number2)
+				return ld_fail(m->err, m->errlen,
+					       "unsupported DW_OP_bit_piece");
+			part.size = ops[i].number / 8;
+		}
+		out->piece[out->npieces++] = part;
+		out->kind = LD_LOC_PIECES;
+		if (++i == n)
+			return 0;
+	}
 }
 
 int ld_dw_location(const struct ld_dwctx *c, Dwarf_Die *var, Dwarf_Die *fn,

@@ -10,8 +10,10 @@
 
 #include "layoutdbg/dwtypes.h"
 #include "layoutdbg/dwvars.h"
+#include "layoutdbg/elfread.h"
 #include "layoutdbg/error.h"
 #include "layoutdbg/valeval.h"
+#include "layoutdbg/valtls.h"
 #include "valeval_int.h"
 
 int ld_eval_fail(struct ld_evalctx *c, const char *fmt, ...)
@@ -24,9 +26,17 @@ int ld_eval_fail(struct ld_evalctx *c, const char *fmt, ...)
 	return -1;
 }
 
+int ld_eval_mem(struct ld_evalctx *c, uint64_t addr, void *buf, size_t len)
+{
+	/* before `run`: the program file's bytes, as gdb reads them */
+	if (!c->s->live.proc)
+		return ld_elf_read_at(c->s->program.exe, addr, buf, len) ? -1 : 0;
+	return ld_session_read(c->s, addr, buf, len) ? -1 : 0;
+}
+
 int ld_eval_read(struct ld_evalctx *c, uint64_t addr, void *buf, size_t len)
 {
-	if (ld_session_read(c->s, addr, buf, len))
+	if (ld_eval_mem(c, addr, buf, len))
 		return ld_eval_fail(c, "cannot access memory at address 0x%" PRIx64,
 				    addr);
 	return 0;
@@ -100,6 +110,13 @@ void ld_eval_find_scopes(struct ld_evalctx *c)
 
 	c->ob = c->s->live.proc ? ld_objs_at(&c->s->live.objs, c->pc) : NULL;
 	l = c->ob ? ld_obj_lines(c->ob) : NULL;
+	if (!c->s->live.proc) {
+		/* before `run`: the program file's globals and types, no
+		 * frame */
+		c->dw = ld_lines_dwarf(ld_session_exe_lines(c->s));
+		c->fn = -1;
+		return;
+	}
 	c->dw = ld_lines_dwarf(l);
 	c->fn = -1;
 	if (!c->dw)
@@ -119,8 +136,11 @@ int ld_eval_frame_lazy(struct ld_evalctx *c, struct ld_session *s, pid_t tid,
 	c->s = s;
 	c->tid = tid;
 	c->fn = -1;
+	if (!s->live.proc && s->program.exe)
+		return 0;       /* the program file alone (no registers) */
 	if (!t)
-		return ld_eval_fail(c, "no process");
+		return ld_eval_fail(c, "no process: the program is not being run "
+				    "(use `run`, `start` or `attach PID`)");
 	if (ld_tregs(t, &c->regs))
 		return ld_eval_fail(c, "cannot read the registers of thread %d",
 				    (int)tid);
@@ -184,6 +204,10 @@ int ld_eval_frame(struct ld_evalctx *c, struct ld_session *s, pid_t tid,
 
 	if (ld_eval_frame_lazy(c, s, tid, 0))
 		return -1;
+	if (!s->live.proc) {
+		ld_eval_find_scopes(c);
+		return 0;
+	}
 	c->frame = frame;
 	if (frame > 0) {
 		c->cfa_tried = true;
@@ -265,17 +289,31 @@ static int reg_cb(void *arg, int dwreg, uint64_t *val)
 
 static int mem_cb(void *arg, uint64_t addr, void *buf, size_t len)
 {
-	return ld_session_read(((struct varctx *)arg)->c->s, addr, buf, len);
+	return ld_eval_mem(((struct varctx *)arg)->c, addr, buf, len);
 }
 
 /* The executable's TLS block sits right below the thread pointer (x86-64
- * TLS variant II): at fs_base - round_up(p_memsz, p_align). */
+ * TLS variant II): at fs_base - round_up(p_memsz, p_align).  The variable's
+ * own object decides (not the frame's: a frame in libc has libc's
+ * PT_TLS). */
 static int tls_cb(void *arg, uint64_t off, uint64_t *addr)
 {
 	struct varctx *v = arg;
-	Elf *elf = v->ob && v->ob->is_exe ? dwarf_getelf(v->c->dw) : NULL;
+	Dwarf *dw = v->ob ? ld_lines_dwarf(ld_obj_lines(v->ob)) : NULL;
+	Elf *elf = v->ob && v->ob->is_exe && dw ? dwarf_getelf(dw) : NULL;
 	size_t n;
+	uint64_t block;
 
+	if (!v->ob || !v->c->regs_ok)
+		return -1;
+	/* any object's, the program's too: through the thread's DTV
+	 * (valtls.h); else (no glibc descriptors: a static program) the
+	 * program's block by the arithmetic below */
+	if (!ld_tls_block(v->c->s, v->ob, v->c->regs.fs_base, &block,
+			  v->c->err, sizeof v->c->err)) {
+		*addr = block + off;
+		return 0;
+	}
 	if (!elf || elf_getphdrnum(elf, &n))
 		return -1;
 	for (size_t i = 0; i < n; i++) {
@@ -307,6 +345,65 @@ static int const_value(struct ld_evalctx *c, Dwarf_Die *var, struct ld_val *out)
 	if (dwarf_formudata(&a, &uv) == 0)
 		return ld_val_scalar(out, &out->ty, uv) ? -1 : 0;
 	return ld_eval_fail(c, "bad DW_AT_const_value");
+}
+
+/* The first n bytes of one piece into buf: 0, 1 when the piece is
+ * optimized out (empty, or in a register this frame does not know), -1
+ * when its memory cannot be read. */
+static int piece_bytes(struct ld_evalctx *c, const struct ld_dwpart *p,
+		       uint8_t *buf, size_t n)
+{
+	uint64_t rv;
+
+	switch (p->kind) {
+	case LD_LOC_VALUE:
+		memcpy(buf, &p->val, n < 8 ? n : 8);
+		return 0;
+	case LD_LOC_IMPLICIT:
+		memcpy(buf, p->data, n < p->len ? n : p->len);
+		return 0;
+	case LD_LOC_REG:
+		if (!ld_reg_by_dwarf((unsigned)p->reg) || n > 8 ||
+		    reg_cb(&(struct varctx){ .c = c }, p->reg, &rv))
+			return 1;
+		memcpy(buf, &rv, n);
+		return 0;
+	case LD_LOC_MEM:
+		return ld_eval_read(c, p->addr, buf, n) ? -1 : 0;
+	default:
+		return 1;
+	}
+}
+
+/* A value assembled from DW_OP_piece parts, in order from its first
+ * byte; the bytes of empty parts (and past the last) <optimized out>.
+ * Not an lvalue, as in gdb. */
+static int from_pieces(struct ld_evalctx *c, const struct ld_dwloc *loc,
+		       struct ld_val *out)
+{
+	struct ld_ty t = out->ty;
+	uint64_t size = ld_ty_size(&t), off = 0;
+
+	if (size > (1u << 24) || ld_val_make(out, &t, NULL, (size_t)size))
+		return ld_eval_fail(c, "%s", strerror(ENOMEM));
+	for (unsigned i = 0; i < loc->npieces && off < size; i++) {
+		const struct ld_dwpart *p = &loc->piece[i];
+		size_t n = (size_t)(p->size < size - off ? p->size : size - off);
+		int r = piece_bytes(c, p, out->bytes + off, n);
+
+		if (r < 0 || (r == 1 && ld_val_mark_optout(out, (size_t)off, n))) {
+			ld_val_release(out);
+			return r < 0 ? -1 : ld_eval_fail(c, "%s", strerror(ENOMEM));
+		}
+		off += p->size;
+	}
+	if (off < size && ld_val_mark_optout(out, (size_t)off,
+					     (size_t)(size - off))) {
+		ld_val_release(out);
+		return ld_eval_fail(c, "%s", strerror(ENOMEM));
+	}
+	ld_val_settle(out);
+	return 0;
 }
 
 /* Fill a value of type out->ty from loc. */
@@ -346,6 +443,8 @@ static int from_location(struct ld_evalctx *c, const struct ld_dwloc *loc,
 		return 0;
 	case LD_LOC_MEM:
 		return ld_eval_at(c, &t, loc->addr, out);
+	case LD_LOC_PIECES:
+		return from_pieces(c, loc, out);
 	}
 	return -1;
 }
@@ -373,7 +472,10 @@ int ld_eval_var(struct ld_evalctx *c, Dwarf_Die *var, struct ld_obj *ob,
 		return const_value(c, var, out);
 	if (ld_dw_location(&dc, var, fn >= 0 ? &c->scopes[fn] : NULL, &loc,
 			   c->err, sizeof c->err))
-		return -1;
+		/* before `run` only registers and TLS are missing */
+		return c->s->live.proc ? -1 :
+		       ld_eval_fail(c, "cannot read `%s' without registers",
+				    dwarf_diename(var));
 	return from_location(c, &loc, out);
 }
 
@@ -508,7 +610,7 @@ int ld_eval_type(struct ld_evalctx *c, const struct ld_cx_type *t,
 	if (sy != SY_NONE) {
 		*out = ld_ty_synth(sy);
 	} else if (c->dw && ld_dwt_find(c->dw, t->base, &d)) {
-		*out = ld_ty_die(&d, c->ob->bias);
+		*out = ld_ty_die(&d, c->ob ? c->ob->bias : 0);
 		found = true;
 	} else {
 		for (size_t i = 0; c->s->live.proc && i < o->n && !found; i++) {

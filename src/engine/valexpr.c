@@ -318,6 +318,12 @@ static int unary(struct ld_evalctx *c, const struct ld_cx *e,
 		return -1;
 	switch (e->op) {
 	case '&':
+		if (a.lval == LV_NONE && e->a->kind == CX_NAME) {
+			/* gdb's words for a value assembled from pieces */
+			r = ld_eval_fail(c, "can't take address of \"%s\" which "
+					 "isn't an lvalue", e->a->name);
+			break;
+		}
 		if (a.lval != LV_MEM || a.bitfield) {
 			r = ld_eval_fail(c, "attempt to take address of value not "
 					 "located in memory");
@@ -406,7 +412,8 @@ int ld_eval_member(struct ld_evalctx *c, const struct ld_val *v, Dwarf_Die *m,
 	if (ld_dw_bitfield(m, &bitpos, &bitsize)) {
 		size_t first = bitpos / 8, n = v->len > first ? v->len - first : 0;
 
-		if (ld_val_make(out, &mt, v->bytes + first, n < 8 ? n : 8))
+		if (ld_val_make(out, &mt, v->bytes + first, n < 8 ? n : 8) ||
+		    ld_val_sub_mask(out, v, first))
 			return oom(c);
 		out->bitfield = true;
 		out->bitpos = bitpos % 8;
@@ -417,7 +424,8 @@ int ld_eval_member(struct ld_evalctx *c, const struct ld_val *v, Dwarf_Die *m,
 		return ld_eval_at(c, &mt, v->addr + off, out);
 	if (off + size > v->len)
 		return ld_eval_fail(c, "the member lies outside its value");
-	if (ld_val_make(out, &mt, v->bytes + off, (size_t)size))
+	if (ld_val_make(out, &mt, v->bytes + off, (size_t)size) ||
+	    ld_val_sub_mask(out, v, (size_t)off))
 		return oom(c);
 	if (v->lval == LV_MEM) {
 		out->lval = LV_MEM;
@@ -475,7 +483,8 @@ static int element(struct ld_evalctx *c, struct ld_val *a, int64_t i,
 			return ld_eval_at(c, &et, a->addr + (uint64_t)i * es, out);
 		return ld_eval_fail(c, "no such vector element");
 	}
-	if (ld_val_make(out, &et, a->bytes + (uint64_t)i * es, (size_t)es))
+	if (ld_val_make(out, &et, a->bytes + (uint64_t)i * es, (size_t)es) ||
+	    ld_val_sub_mask(out, a, (size_t)((uint64_t)i * es)))
 		return oom(c);
 	if (a->lval == LV_MEM) {
 		out->lval = LV_MEM;

@@ -268,6 +268,7 @@ char *ld_ty_name(const struct ld_ty *t, const char *decl, char *buf,
 void ld_val_release(struct ld_val *v)
 {
 	free(v->bytes);
+	free(v->optmask);
 	memset(v, 0, sizeof *v);
 }
 
@@ -280,6 +281,57 @@ int ld_val_copy(struct ld_val *to, const struct ld_val *from)
 			return -ENOMEM;
 		memcpy(to->bytes, from->bytes, from->len);
 	}
+	to->optmask = NULL;
+	if (from->optmask && from->len) {
+		if (!(to->optmask = malloc(from->len))) {
+			free(to->bytes);
+			to->bytes = NULL;
+			return -ENOMEM;
+		}
+		memcpy(to->optmask, from->optmask, from->len);
+	}
+	return 0;
+}
+
+int ld_val_mark_optout(struct ld_val *v, size_t off, size_t len)
+{
+	if (off >= v->len)
+		return 0;
+	if (len > v->len - off)
+		len = v->len - off;
+	if (!v->optmask && !(v->optmask = calloc(1, v->len)))
+		return -ENOMEM;
+	memset(v->optmask + off, 1, len);
+	return 0;
+}
+
+void ld_val_settle(struct ld_val *v)
+{
+	size_t flagged = 0;
+	enum ld_kind k = ld_ty_kind(&v->ty);
+	bool aggregate = k == K_STRUCT || k == K_UNION || k == K_ARRAY;
+
+	if (!v->optmask)
+		return;
+	for (size_t i = 0; i < v->len; i++)
+		flagged += v->optmask[i];
+	if (flagged && (flagged == v->len || !aggregate))
+		v->optout = true;
+	if (!flagged || v->optout) {
+		free(v->optmask);
+		v->optmask = NULL;
+	}
+}
+
+int ld_val_sub_mask(struct ld_val *out, const struct ld_val *from, size_t off)
+{
+	if (!from->optmask || !out->len || off >= from->len)
+		return 0;
+	if (!(out->optmask = calloc(1, out->len)))
+		return -ENOMEM;
+	memcpy(out->optmask, from->optmask + off,
+	       out->len < from->len - off ? out->len : from->len - off);
+	ld_val_settle(out);
 	return 0;
 }
 

@@ -33,7 +33,14 @@ static void pointer_annotation(struct vp *p, uint64_t addr, bool code)
 	struct ld_points_to pt;
 	char note[600];
 
-	if (!p->c->s->live.proc || ld_points_to(p->c->s, addr, &pt) < 0)
+	if (!p->c->s->live.proc) {
+		/* before `run`: the program file's symbol, as gdb */
+		if (p->c->s->program.exe &&
+		    strcmp(ld_session_symbolize(p->c->s, addr, note, sizeof note), "??"))
+			fprintf(p->f, " <%s>", note);
+		return;
+	}
+	if (ld_points_to(p->c->s, addr, &pt) < 0)
 		return;
 	fputs(ld_points_to_note(&pt, p->c->s->settings.print_layout, note,
 				sizeof note), p->f);
@@ -122,7 +129,7 @@ static void pointed_string(struct vp *p, uint64_t addr)
 	while (n < sizeof buf) {
 		unsigned char ch;
 
-		if (ld_session_read(p->c->s, addr + n, &ch, 1)) {
+		if (ld_eval_mem(p->c, addr + n, &ch, 1)) {
 			if (!n) {
 				fprintf(p->f, " <error: Cannot access memory at address "
 					"0x%" PRIx64 ">", addr);
@@ -273,6 +280,7 @@ static void char_array(struct vp *p, const struct ld_val *v, uint64_t n)
 static bool same_bytes(const struct ld_val *a, const struct ld_val *b)
 {
 	return a->len == b->len && !a->optout && !b->optout &&
+	       !a->optmask && !b->optmask &&
 	       !memcmp(a->bytes, b->bytes, a->len);
 }
 

@@ -16,7 +16,8 @@ from ldtest import check
 
 FIX = ldtest.fixture("values")
 FIX2 = ldtest.fixture("values-O2")
-t = ldtest.Tap(14)
+FIX3 = ldtest.fixture("pieces")
+t = ldtest.Tap(17)
 
 # The lines both debuggers print for values: $N = ..., type = ... and a
 # ptype body, NAME = VALUE of info locals/args, output's text.
@@ -89,7 +90,8 @@ def same_as_gdb(prog, stop, cmds):
     g = values(gdb(prog, stop + cmds))
     o, err = ours(prog, stop + cmds)
     o = values(o)
-    check(not [ln for ln in err.splitlines() if ln.startswith("layoutdbg:")],
+    check(not [ln for ln in err.splitlines() if ln.startswith("layoutdbg:") and
+               not (not stop and ln.startswith("layoutdbg: kill: no process"))],
           "errors: %s" % err)
     diff = [(a, b) for a, b in zip(g, o) if a != b]
     check(len(g) == len(o) and not diff,
@@ -135,6 +137,56 @@ def case_optimized():
     same_as_gdb(FIX2, ["break visit", "run"],
                 ["info args", "info locals", "p index", "p n", "p g_counter",
                  "p g_records[1].fl", "up", "info locals"])
+
+
+def case_pieces():
+    """DW_OP_piece: a struct in two registers, a computed piece beside an
+    empty one (<optimized out> for that member only), after `up` from
+    callee-saved registers; no address for a value made of pieces.  (gdb
+    13 fails inside on arithmetic with such values: none here.)"""
+    same_as_gdb(FIX3, ["break keep", "run", "stepi 4"],
+                ["p q", "info locals", "p q.lo", "p q.hi", "p/x q", "output q",
+                 "p k", "whatis q.hi", "p sizeof(q)", "break marker", "continue",
+                 "up", "p q", "info locals", "p q.lo", "p/x q.hi",
+                 "break span", "continue", "p p", "info args", "p p.lo",
+                 "p/x p"])
+    o, err = ours(FIX3, ["break keep", "run", "stepi 4", "p &q"])
+    check('layoutdbg: print: can\'t take address of "q" which isn\'t an lvalue'
+          in err, "p &q of pieces: %s" % err)
+
+
+BEFORE_RUN = [
+    "p g_counter", "p &g_counter", "p g_greeting", "p g_head", "p g_records[1]",
+    "p s_hidden", "p *g_greeting@3", "output g_small", "p sizeof(struct record)",
+    "p g_fp", "p square", "p g_zeros", "ptype struct record", "whatis g_records",
+    "p g_small[2] * g_counter", "p/x g_mask", "p g_text", "p g_pi", "p g_color",
+    "ptype node_t", "p $", "p g_records", "p &g_records[1].w", "p main",
+    "p g_big", "p g_letter", "ptype g_fp", "whatis visit", "p $1 + 1",
+]
+
+
+def case_before_run():
+    """Before `run`: globals and statics from the file (.data's initial
+    values, .bss zeros), types, <symbol> labels at link-time addresses."""
+    same_as_gdb(FIX, [], BEFORE_RUN)
+    o, err = ours(FIX, ["p t_local", "p nosuch"])
+    check("layoutdbg: print: cannot read `t_local' without registers" in err and
+          'layoutdbg: print: no symbol "nosuch" in current context' in err,
+          "errors before run: %s" % err)
+
+
+def case_lib_tls():
+    """A shared library's __thread variable through the thread's DTV, in
+    two threads (each its own value), as gdb."""
+    same_as_gdb(ldtest.fixture("tlsuser"), ["break tls_stop", "run"],
+                ["p lib_tls_var", "p &lib_tls_var", "p lib_tls_var * 2",
+                 "thread 1", "p lib_tls_var", "whatis lib_tls_var", "continue",
+                 "p lib_tls_var", "p &lib_tls_var"])
+    # the program's own TLS while a libc frame (libc's own PT_TLS, DWARF
+    # from libc6-dbg) is selected: the variable's object decides, not the
+    # frame's (gdb 13 cannot read it there; the fixture's value is 99)
+    o, err = ours(FIX, ["break write", "run", "p t_local", "up 3", "p t_local"])
+    check(len(re.findall(r"^\$\d+ = 99$", o, re.M)) == 2, "t_local from libc frames", o + err)
 
 
 def case_false_condition():
@@ -264,6 +316,11 @@ for name, fn in [("print, ptype, whatis, output as gdb", case_prints),
                  ("recursion: frames' args and locals as gdb", case_recursion),
                  ("no locals: info locals and bt full as gdb", case_no_locals),
                  ("-O2: <optimized out> as gdb", case_optimized),
+                 ("-O2: DW_OP_piece values assembled as gdb", case_pieces),
+                 ("before run: globals from the file, types as gdb",
+                  case_before_run),
+                 ("a library's TLS variable in two threads as gdb",
+                  case_lib_tls),
                  ("C++: classes, namespaces, ptype with methods as gdb", case_cplus),
                  ("a false condition never stops; result unchanged",
                   case_false_condition),
