@@ -37,6 +37,15 @@ FOREIGN = re.compile(r'#\s*include\s*<(elfutils/|libelf|gelf|libdwfl?|'
                      r'GElf_\w+|unw_\w+|_IO_\w+)\b')
 
 
+# Headers whose interface is libdw's DIE by design: the value modules pass
+# types and variables as Dwarf_Die (dwtypes, dwvars, and values/valeval,
+# which hold one in a value's type).  They may show libdw's DIE and handle
+# and include <elfutils/libdw.h>, nothing else foreign.  An opaque
+# struct ld_die would remove the exception (open work, issue 16).
+DIE_FACING = {"dwtypes.h", "dwvars.h", "values.h", "valeval.h"}
+DIE_NAMES = {"#include <elfutils/", "Dwarf_Die", "Dwarf"}
+
+
 def strip_comments(text):
     return re.sub(r'/\*.*?\*/', ' ', text, flags=re.S)
 
@@ -53,8 +62,10 @@ def header_alone(h):
 def no_foreign_names(h):
     with open(os.path.join(HDIR, h), encoding="utf-8") as f:
         text = strip_comments(f.read())
-    bad = sorted({m.group(0) for m in FOREIGN.finditer(text)})
-    assert not bad, "shows " + ", ".join(bad)
+    bad = {m.group(0) for m in FOREIGN.finditer(text)}
+    if h in DIE_FACING:
+        bad -= DIE_NAMES
+    assert not bad, "shows " + ", ".join(sorted(bad))
 
 
 def targets():
