@@ -49,6 +49,9 @@ char *ld_dwt_tagged(Dwarf_Die *t, char *buf, size_t len);
 /* A type named as written ("struct node", "node_t", "long unsigned int")
  * in any unit of dw: true and *out. */
 bool ld_dwt_find(Dwarf *dw, const char *name, Dwarf_Die *out);
+/* fn(unit DIE, arg) for each compilation unit of dw until it returns true:
+ * true then, false when none did (or dw is NULL). */
+bool ld_dwt_each_unit(Dwarf *dw, bool (*fn)(Dwarf_Die *cu, void *arg), void *arg);
 
 /* Does any unit of dw define a typedef called name? */
 bool ld_dwt_is_typedef(Dwarf *dw, const char *name);

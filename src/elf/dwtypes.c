@@ -402,7 +402,7 @@ static bool find_in(Dwarf_Die *parent, const char *name, Dwarf_Die *out,
 	return false;
 }
 
-bool ld_dwt_find(Dwarf *dw, const char *name, Dwarf_Die *out)
+bool ld_dwt_each_unit(Dwarf *dw, bool (*fn)(Dwarf_Die *cu, void *arg), void *arg)
 {
 	Dwarf_Off off = 0, next;
 	size_t hsize;
@@ -412,11 +412,30 @@ bool ld_dwt_find(Dwarf *dw, const char *name, Dwarf_Die *out)
 	while (dwarf_nextcu(dw, off, &next, &hsize, NULL, NULL, NULL) == 0) {
 		Dwarf_Die cu;
 
-		if (dwarf_offdie(dw, off + hsize, &cu) && find_in(&cu, name, out, 0))
+		if (dwarf_offdie(dw, off + hsize, &cu) && fn(&cu, arg))
 			return true;
 		off = next;
 	}
 	return false;
+}
+
+struct named {
+	const char *name;
+	Dwarf_Die *out;
+};
+
+static bool type_in_unit(Dwarf_Die *cu, void *arg)
+{
+	struct named *n = arg;
+
+	return find_in(cu, n->name, n->out, 0);
+}
+
+bool ld_dwt_find(Dwarf *dw, const char *name, Dwarf_Die *out)
+{
+	struct named n = { name, out };
+
+	return ld_dwt_each_unit(dw, type_in_unit, &n);
 }
 
 bool ld_dwt_is_typedef(Dwarf *dw, const char *name)

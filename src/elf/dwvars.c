@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "layoutdbg/dwtypes.h"
 #include "layoutdbg/dwvars.h"
 #include "layoutdbg/error.h"
 
@@ -80,24 +81,25 @@ bool ld_dw_lookup_scoped(Dwarf_Die *scopes, int n, const char *name,
 	return false;
 }
 
+struct wanted {
+	const char *name;
+	Dwarf_Die *out;
+};
+
+static bool global_in_unit(Dwarf_Die *cu, void *arg)
+{
+	struct wanted *w = arg;
+
+	return child_named(cu, w->name, true, w->out) &&
+	       (dwarf_hasattr(w->out, DW_AT_location) ||
+		dwarf_hasattr(w->out, DW_AT_const_value));
+}
+
 bool ld_dw_lookup_global(Dwarf *dw, const char *name, Dwarf_Die *out)
 {
-	Dwarf_Off off = 0, next;
-	size_t hsize;
+	struct wanted w = { name, out };
 
-	if (!dw)
-		return false;
-	while (dwarf_nextcu(dw, off, &next, &hsize, NULL, NULL, NULL) == 0) {
-		Dwarf_Die cu;
-
-		if (dwarf_offdie(dw, off + hsize, &cu) &&
-		    child_named(&cu, name, true, out) &&
-		    (dwarf_hasattr(out, DW_AT_location) ||
-		     dwarf_hasattr(out, DW_AT_const_value)))
-			return true;
-		off = next;
-	}
-	return false;
+	return ld_dwt_each_unit(dw, global_in_unit, &w);
 }
 
 /* The expression of attribute at of die valid at pc. */
