@@ -67,15 +67,16 @@ static void on_terminate(int sig)
  * the same signal. */
 
 /* Has run control looked at (and so adjusted) the pc of tid's current
- * stop?  Registers are read once per stop and cached; a rewind or an
- * emulated step writes the cache too.  (Between the read and the rewind
- * there is no system call, so a signal sent from outside lands there only
- * through an interrupt: rare, not impossible.) */
+ * stop, in the kernel's copy?  Registers are read once per stop and
+ * cached; a rewind or an emulated step changes the cache and is staged
+ * (regs_dirty) until the one write before the thread runs: a staged
+ * rewind has not reached the kernel, whose pc is still one past the
+ * site, and the guardian must rewind it itself. */
 static bool pc_adjusted(pid_t tid)
 {
 	struct ld_thread *t = ld_proc_thread(crash_session->live.proc, tid);
 
-	return t && t->state == LD_T_STOPPED && t->regs_valid;
+	return t && t->state == LD_T_STOPPED && t->regs_valid && !t->regs_dirty;
 }
 
 static void on_crash(int sig)

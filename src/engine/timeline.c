@@ -15,11 +15,8 @@ static void entry_free(struct ld_tl_entry *e)
 {
 	size_t i;
 
-	for (i = 0; i < e->nframes; i++) {
-		free(e->frames[i].func);
-		free(e->frames[i].obj);
-		free(e->frames[i].file);
-	}
+	for (i = 0; i < e->nframes; i++)
+		ld_snap_frame_release(&e->frames[i]);
 	free(e->frames);
 	free(e->text);
 	ld_maps_release(&e->before);
