@@ -291,15 +291,44 @@ static void complain(const char *path)
 		ld_elf_free(e);
 }
 
+/* DIR/.build-id/xx/rest.debug when it is there with the same build ID:
+ * what libdwfl's search finds first, without its opening the file's
+ * DWARF (which inflates every compressed .debug_* section) only to tell
+ * us its name. */
+static bool by_build_id(struct ld_elf *own, const char *bid, struct ld_debug_file *d)
+{
+	uint8_t a[64], b[64];
+	size_t n = ld_elf_build_id(own, a, sizeof a);
+	struct ld_elf *e;
+	char err[256];
+
+	if (n < 2 || n > sizeof a || access(bid, R_OK) ||
+	    ld_elf_open(bid, &e, err, sizeof err) < 0)
+		return false;
+	if (ld_elf_build_id(e, b, sizeof b) != n || memcmp(a, b, n) ||
+	    !(d->path = strdup(bid))) {
+		ld_elf_free(e);
+		return false;
+	}
+	d->elf = e;
+	d->from = LD_SYMS_BUILD_ID;
+	d->has_dwarf = ld_elf_has_debug_info(e);
+	return true;
+}
+
 void ld_debug_find(struct ld_elf *own, const char *path, struct ld_debug_file *d)
 {
 	char bid[PATH_MAX], *found;
+	bool have_bid;
 
 	memset(d, 0, sizeof *d);
 	if (ld_elf_has_debug_info(own)) {
 		d->from = LD_SYMS_OWN;
 		return;
 	}
+	have_bid = build_id_path(own, bid, sizeof bid);
+	if (have_bid && by_build_id(own, bid, d))
+		return;
 	if ((found = dwfl_find(path))) {
 		bool ok = adopt(d, found, found, strstr(found, "/.build-id/") ?
 				LD_SYMS_BUILD_ID : LD_SYMS_DEBUGLINK);
@@ -307,7 +336,7 @@ void ld_debug_find(struct ld_elf *own, const char *path, struct ld_debug_file *d
 		free(found);
 		if (ok)
 			return;
-	} else if (build_id_path(own, bid, sizeof bid) && !access(bid, F_OK)) {
+	} else if (have_bid && !access(bid, F_OK)) {
 		complain(bid);
 	}
 	if (from_debuginfod(own, path, d) || from_minidebuginfo(own, path, d))
