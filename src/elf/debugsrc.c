@@ -2,6 +2,7 @@
  * (build ID under the debug directory, then .gnu_debuglink next to the
  * object, in its .debug/ and under DIR/<objdir>/, CRC checked), then
  * debuginfod (libdebuginfod, its own cache), then MiniDebugInfo. */
+#include <dlfcn.h>
 #include <errno.h>
 #include <limits.h>
 #include <lzma.h>
@@ -23,6 +24,16 @@ static char debug_dir[PATH_MAX] = "/usr/lib/debug";
 static enum ld_debuginfod_mode dmode = LD_DEBUGINFOD_ASK;
 static struct ld_debug_hooks hooks;
 static debuginfod_client *client;
+/* libdebuginfod, loaded on the first download allowed: linked, it brings
+ * libcurl with its TLS, Kerberos and LDAP libraries into every start
+ * (some 5 MiB of memory and their relocation). */
+static struct {
+	bool tried;
+	debuginfod_client *(*begin)(void);
+	void (*set_progressfn)(debuginfod_client *, debuginfod_progressfn_t);
+	int (*find_debuginfo)(debuginfod_client *, const unsigned char *, int,
+			      char **);
+} dl;
 static const char *downloading;	/* the object a download is for */
 
 void ld_debug_set_dir(const char *dir)
@@ -189,6 +200,25 @@ static bool debuginfod_allowed(void)
 	return dmode == LD_DEBUGINFOD_ON;
 }
 
+static bool load_libdebuginfod(void)
+{
+	void *h;
+
+	if (!dl.tried) {
+		dl.tried = true;
+		h = dlopen("libdebuginfod.so.1", RTLD_NOW | RTLD_LOCAL);
+		if (h) {
+			*(void **)&dl.begin = dlsym(h, "debuginfod_begin");
+			*(void **)&dl.set_progressfn = dlsym(h, "debuginfod_set_progressfn");
+			*(void **)&dl.find_debuginfo = dlsym(h, "debuginfod_find_debuginfo");
+		}
+		if (!h || !dl.begin || !dl.set_progressfn || !dl.find_debuginfo)
+			ld_warn("libdebuginfod.so.1: %s; no downloads",
+				h ? "incomplete" : dlerror());
+	}
+	return dl.begin && dl.set_progressfn && dl.find_debuginfo;
+}
+
 static bool from_debuginfod(struct ld_elf *own, const char *path,
 			    struct ld_debug_file *d)
 {
@@ -200,11 +230,11 @@ static bool from_debuginfod(struct ld_elf *own, const char *path,
 
 	if (n < 2 || n > sizeof id || !debuginfod_allowed())
 		return false;
-	if (!client && !(client = debuginfod_begin()))
+	if (!load_libdebuginfod() || (!client && !(client = dl.begin())))
 		return false;
-	debuginfod_set_progressfn(client, progress);
+	dl.set_progressfn(client, progress);
 	downloading = path;
-	fd = debuginfod_find_debuginfo(client, id, (int)n, &file);
+	fd = dl.find_debuginfo(client, id, (int)n, &file);
 	if (hooks.progress)
 		hooks.progress(path, -1, 0);
 	downloading = NULL;
@@ -291,15 +321,44 @@ static void complain(const char *path)
 		ld_elf_free(e);
 }
 
+/* DIR/.build-id/xx/rest.debug when it is there with the same build ID:
+ * what libdwfl's search finds first, without its opening the file's
+ * DWARF (which inflates every compressed .debug_* section) only to tell
+ * us its name. */
+static bool by_build_id(struct ld_elf *own, const char *bid, struct ld_debug_file *d)
+{
+	uint8_t a[64], b[64];
+	size_t n = ld_elf_build_id(own, a, sizeof a);
+	struct ld_elf *e;
+	char err[256];
+
+	if (n < 2 || n > sizeof a || access(bid, R_OK) ||
+	    ld_elf_open(bid, &e, err, sizeof err) < 0)
+		return false;
+	if (ld_elf_build_id(e, b, sizeof b) != n || memcmp(a, b, n) ||
+	    !(d->path = strdup(bid))) {
+		ld_elf_free(e);
+		return false;
+	}
+	d->elf = e;
+	d->from = LD_SYMS_BUILD_ID;
+	d->has_dwarf = ld_elf_has_debug_info(e);
+	return true;
+}
+
 void ld_debug_find(struct ld_elf *own, const char *path, struct ld_debug_file *d)
 {
 	char bid[PATH_MAX], *found;
+	bool have_bid;
 
 	memset(d, 0, sizeof *d);
 	if (ld_elf_has_debug_info(own)) {
 		d->from = LD_SYMS_OWN;
 		return;
 	}
+	have_bid = build_id_path(own, bid, sizeof bid);
+	if (have_bid && by_build_id(own, bid, d))
+		return;
 	if ((found = dwfl_find(path))) {
 		bool ok = adopt(d, found, found, strstr(found, "/.build-id/") ?
 				LD_SYMS_BUILD_ID : LD_SYMS_DEBUGLINK);
@@ -307,7 +366,7 @@ void ld_debug_find(struct ld_elf *own, const char *path, struct ld_debug_file *d
 		free(found);
 		if (ok)
 			return;
-	} else if (build_id_path(own, bid, sizeof bid) && !access(bid, F_OK)) {
+	} else if (have_bid && !access(bid, F_OK)) {
 		complain(bid);
 	}
 	if (from_debuginfod(own, path, d) || from_minidebuginfo(own, path, d))

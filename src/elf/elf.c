@@ -33,6 +33,9 @@
 #define MAX_INTERP 4096u
 
 #define CORRUPT "truncated or corrupt ELF file: "
+#ifndef ELFCOMPRESS_ZSTD
+#define ELFCOMPRESS_ZSTD 2	/* glibc's elf.h has it from 2.37 */
+#endif
 
 /* Is [off, off + size) inside the file?  Written so it cannot overflow. */
 static bool in_file(const struct ld_elf *e, uint64_t off, uint64_t size)
@@ -280,16 +283,20 @@ static int load_interp(struct ld_elf *e, char *err, size_t len)
 /* ---- section headers ------------------------------------------------------ */
 
 /* A compressed section starts with an Elf64_Chdr giving its size once
- * inflated.  A Chdr libelf rejects (unknown ch_type, truncated) leaves
- * the file size: the listing stays usable, as readelf's does. */
-static void read_chdr(Elf_Scn *scn, struct ld_section *s)
+ * inflated.  A truncated one, or one of an unknown ch_type, leaves the
+ * file size: the listing stays usable, as readelf's does.  Read on its
+ * own: gelf_getchdr would read the whole section (megabytes of a debug
+ * file's DWARF) for these 24 bytes. */
+static void read_chdr(const struct ld_elf *e, struct ld_section *s)
 {
-	GElf_Chdr ch;
+	Elf64_Chdr ch;
 
 	if (!(s->flags & SHF_COMPRESSED) || s->type == SHT_NOBITS)
 		return;
 	s->compressed = true;
-	if (gelf_getchdr(scn, &ch))
+	if (s->size >= sizeof ch && in_file(e, s->offset, s->size) &&
+	    pread(e->fd, &ch, sizeof ch, (off_t)s->offset) == (ssize_t)sizeof ch &&
+	    (ch.ch_type == ELFCOMPRESS_ZLIB || ch.ch_type == ELFCOMPRESS_ZSTD))
 		s->data_size = ch.ch_size;
 }
 
@@ -312,7 +319,7 @@ static int read_shdrs(struct ld_elf *e, size_t n, char *err, size_t len)
 			.flags = sh.sh_flags, .addr = sh.sh_addr,
 			.size = sh.sh_size, .offset = sh.sh_offset,
 			.align = sh.sh_addralign, .data_size = sh.sh_size };
-		read_chdr(scn, &e->sections[i]);
+		read_chdr(e, &e->sections[i]);
 	}
 	e->nsections = n;
 	return 0;

@@ -86,7 +86,7 @@ static void describe(const struct ld_lines *l, const struct table *t,
 size_t ld_lines_inlined_at(const struct ld_lines *l, uint64_t addr,
 			   struct ld_inline *out, size_t max)
 {
-	struct table *t = ld_lines_table(l);
+	struct table *t = ld_lines_table_at(l, addr, addr + 1);
 	struct scopes s;
 	uint32_t u;
 	size_t n = 0;
@@ -163,14 +163,59 @@ static void walk_entries(struct entries *e, Dwarf_Die *die, int depth)
 	} while (dwarf_siblingof(&c, &c) == 0);
 }
 
+/* May a DIE of unit cu refer to another unit's (DW_FORM_ref_addr and the
+ * like: LTO's inlined copies name their function so)?  Its abbreviations
+ * tell, without reading its DIEs. */
+static bool refers_out(Dwarf_Die *cu)
+{
+	Dwarf_Off off = 0;
+	Dwarf_Abbrev *ab;
+	unsigned name, form;
+	size_t len, i;
+
+	while ((ab = dwarf_getabbrev(cu, off, &len)) && ab != DWARF_END_ABBREV) {
+		for (i = 0; dwarf_getabbrevattr(ab, i, &name, &form, NULL) == 0; i++)
+			if (form == DW_FORM_ref_addr || form == DW_FORM_ref_sig8 ||
+			    form == DW_FORM_GNU_ref_alt || form == DW_FORM_ref_sup4 ||
+			    form == DW_FORM_ref_sup8)
+				return true;
+		off += len;
+	}
+	return ab == NULL;	/* unreadable: walk it */
+}
+
+/* Can unit cu hold an inlined copy of name?  Only when one of its
+ * outermost DIEs is the abstract instance of a function so named (it
+ * has DW_AT_inline), unless its DIEs may refer to other units'.  A
+ * C++ name is always looked for (its abstract instances may sit in
+ * namespaces).  Saves walking every DIE of a big program. */
+static bool may_copy(Dwarf_Die *cu, const char *name)
+{
+	const char *n;
+	Dwarf_Die c;
+
+	if (strchr(name, ':') || refers_out(cu))
+		return true;
+	if (dwarf_child(cu, &c) != 0)
+		return false;
+	do {
+		if (dwarf_tag(&c) == DW_TAG_subprogram &&
+		    dwarf_hasattr(&c, DW_AT_inline) &&
+		    (n = dwarf_diename(&c)) && strcmp(n, name) == 0)
+			return true;
+	} while (dwarf_siblingof(&c, &c) == 0);
+	return false;
+}
+
 size_t ld_lines_inlined_entries(const struct ld_lines *l, const char *name,
 				uint64_t *out, size_t max)
 {
 	struct entries e = { l, name, out, max, 0 };
-	struct table *t = ld_lines_table(l);
+	struct table *t = ld_lines_units(l);
 	size_t i;
 
 	for (i = 0; t && i < t->nunits; i++)
-		walk_entries(&e, &t->units[i].die, 0);
+		if (may_copy(&t->units[i].die, name))
+			walk_entries(&e, &t->units[i].die, 0);
 	return e.n;
 }

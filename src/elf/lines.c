@@ -1,10 +1,8 @@
 /* Source lines from DWARF through libdw: address <-> FILE:LINE, and the
  * addresses gdb would choose for `break FUNC` and `break FILE:LINE`.
  *
- * ld_lines_open only opens the file and checks that it has line tables.
- * The first query reads the line tables of every compilation unit into
- * one array of rows sorted by address: lookups by address are binary
- * searches, lookups by line one pass over the array.
+ * ld_lines_open only opens the file.  Queries read the units' line tables
+ * as they need them into one array of rows sorted by address.
  *
  * The answers are meant to be gdb 13's, so this follows gdb's code rather
  * than the DWARF standard alone:
@@ -47,7 +45,6 @@
 #include "layoutdbg/lines.h"
 #include "lines_int.h"
 #include "layoutdbg/prologue.h"
-
 
 /* Make room for one more element in a growable array. */
 int ld_lines_grow(void **v, size_t *cap, size_t n, size_t size)
@@ -267,10 +264,9 @@ static bool gcc_4_5_or_later(const char *producer)
 {
 	int major, minor;
 
-	if (!producer || strncmp(producer, "GNU ", 4) != 0)
-		return false;
-	producer = strchr(producer + 4, ' ');
-	if (!producer || sscanf(producer + 1, "%d.%d", &major, &minor) != 2)
+	if (!producer || strncmp(producer, "GNU ", 4) != 0 ||
+	    !(producer = strchr(producer + 4, ' ')) ||
+	    sscanf(producer + 1, "%d.%d", &major, &minor) != 2)
 		return false;
 	return major > 4 || (major == 4 && minor >= 5);
 }
@@ -289,15 +285,9 @@ static int add_unit(struct table *t, Dwarf_Die *cudie)
 	if (GROW(t, units) < 0)
 		return -ENOMEM;
 	u = &t->units[t->nunits++];
-	u->die = *cudie;
-	u->name = NO_INDEX;
-	u->lang = dwarf_srclang(cudie);
+	*u = (struct unit){ .die = *cudie, .name = NO_INDEX, .trusted = -1,
+			    .lang = dwarf_srclang(cudie) };
 	u->gcc45 = gcc_4_5_or_later(attr_string(cudie, DW_AT_producer));
-	u->trusted = -1;
-	u->rows_loaded = false;
-	u->indexed = false;
-	u->fns = NULL;
-	u->nfns = u->fns_cap = 0;
 	return 0;
 }
 
@@ -713,6 +703,8 @@ static int load(const struct ld_lines *l, struct table *t, uint64_t lo,
 		if (index_units(l, t) < 0)
 			return -ENOMEM;
 	}
+	if (lo >= hi && !all)
+		return 0;	/* the units only */
 	for (i = 0; i < t->nunits; i++) {
 		if (wanted(t, &t->units[i], lo, hi, all) &&
 		    load_unit(l, t, (uint32_t)i) < 0)
@@ -733,7 +725,7 @@ static struct table *table(const struct ld_lines *l, uint64_t lo, uint64_t hi,
 {
 	struct table *t = l->t;
 
-	if (!t->loaded && load(l, t, lo, hi > lo ? hi : lo + 1, all) < 0) {
+	if (!t->loaded && load(l, t, lo, hi, all) < 0) {
 		table_release(t);
 		t->indexed = t->loaded = true;
 	}
@@ -747,7 +739,12 @@ struct table *ld_lines_table(const struct ld_lines *l)
 
 struct table *ld_lines_table_at(const struct ld_lines *l, uint64_t lo, uint64_t hi)
 {
-	return table(l, lo, hi, false);
+	return table(l, lo, hi > lo ? hi : lo + 1, false);
+}
+
+struct table *ld_lines_units(const struct ld_lines *l)
+{
+	return table(l, 0, 0, false);
 }
 
 /* ---- lookups by address ------------------------------------------------- */

@@ -133,6 +133,8 @@ bool ld_lines_real_range(const struct ld_lines *l, uint64_t lo, uint64_t hi);
  * function's prologue read one unit, not all of a big program's). */
 struct table *ld_lines_table(const struct ld_lines *l);
 struct table *ld_lines_table_at(const struct ld_lines *l, uint64_t lo, uint64_t hi);
+/* The units and their ranges only, no rows (a walk of the DIEs). */
+struct table *ld_lines_units(const struct ld_lines *l);
 
 /* Index of the first row with an address at or above pc. */
 size_t ld_lines_lower_bound(const struct table *t, uint64_t pc);
