@@ -93,6 +93,25 @@ class Skip(Exception):
     """Raise in a case to report it skipped (with the reason)."""
 
 
+def gdb_batch(prog, cmds, cwd=None, timeout=90, keep_stderr=True):
+    """gdb -nx -batch on PROG with CMDS (debuginfod off, no shell): its
+    stdout as text, stderr merged in unless keep_stderr is false.  Skips
+    the case when gdb is missing or does not finish."""
+    if not gdb_available():
+        raise Skip("gdb is not installed")
+    argv = ["gdb", "-nx", "-q", "-batch", "-ex", "set debuginfod enabled off",
+            "-ex", "set startup-with-shell off"]
+    for c in cmds:
+        argv += ["-ex", c]
+    try:
+        p = subprocess.run(argv + [prog], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT if keep_stderr else subprocess.DEVNULL,
+                           env=env({"DEBUGINFOD_URLS": ""}), timeout=timeout, cwd=cwd)
+    except subprocess.TimeoutExpired:
+        raise Skip("gdb did not finish in %d s" % timeout)
+    return p.stdout.decode("utf-8", "replace")
+
+
 def gdb_frame_walk(argv, cmds, timeout=90):
     """gdb's frames at the stop cmds reach in a run of argv, walked with its
     Python API (every frame gdb's settings let it find): a list of (level,

@@ -22,7 +22,6 @@ gdb's does, and a breakpoint met on the way stops it as in gdb."""
 import json
 import os
 import re
-import subprocess
 import sys
 
 import ldtest
@@ -39,16 +38,7 @@ LOC = re.compile(r"^\d+\.\d+\s+y\s+(0x[0-9a-f]+) in (\S+) at", re.M)
 
 
 def gdb(cmds, prog=PROG):
-    if not ldtest.gdb_available():
-        raise ldtest.Skip("gdb not installed")
-    argv = ["gdb", "-nx", "-q", "-batch", "-ex", "set debuginfod enabled off",
-            "-ex", "set startup-with-shell off"]
-    for c in cmds:
-        argv += ["-ex", c]
-    p = subprocess.run(argv + [prog], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                       stdin=subprocess.DEVNULL, env=ldtest.env({"DEBUGINFOD_URLS": None}),
-                       timeout=90, cwd=os.path.dirname(prog))
-    return p.stdout.decode("utf-8", "replace")
+    return ldtest.gdb_batch(prog, cmds, cwd=os.path.dirname(prog))
 
 
 def ours(cmds, opts=(), prog=PROG):

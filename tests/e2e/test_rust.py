@@ -6,7 +6,6 @@ line names main::make_vec, and `bt` names every frame up to main::main as
 gdb does (gdb stops there: Rust's main)."""
 import os
 import re
-import subprocess
 import sys
 
 import ldtest
@@ -25,13 +24,7 @@ def need():
 
 
 def gdb(cmds):
-    argv = ["gdb", "-nx", "-q", "-batch", "-ex", "set debuginfod enabled off"]
-    for c in cmds:
-        argv += ["-ex", c]
-    p = subprocess.run(argv + [PROG], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                       stdin=subprocess.DEVNULL, env=ldtest.env({"DEBUGINFOD_URLS": None}),
-                       timeout=90, cwd=os.path.dirname(PROG))
-    return p.stdout.decode("utf-8", "replace")
+    return ldtest.gdb_batch(PROG, cmds, cwd=os.path.dirname(PROG), keep_stderr=False)
 
 
 def ours(cmds):

@@ -9,7 +9,6 @@ that cannot be evaluated stops with gdb's message; bad input gives one
 line each."""
 import os
 import re
-import subprocess
 
 import ldtest
 from ldtest import check
@@ -61,14 +60,7 @@ def need(path=FIX):
 
 
 def gdb(prog, cmds):
-    argv = ["gdb", "-nx", "-q", "-batch", "-ex", "set debuginfod enabled off",
-            "-ex", "set startup-with-shell off"]
-    for c in cmds:
-        argv += ["-ex", c]
-    p = subprocess.run(argv + [prog], stdin=subprocess.DEVNULL,
-                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                       env=ldtest.env({"DEBUGINFOD_URLS": ""}), timeout=120)
-    return p.stdout.decode("utf-8", "replace")
+    return ldtest.gdb_batch(prog, cmds, timeout=120)
 
 
 def ours(prog, cmds, layout=False):
