@@ -207,7 +207,7 @@ static const struct cmd info_cmds[] = {
 	{ "signals", "handle", 0, ld_cmd_info_signals, "info signals",
 	  "what each signal does: stop, pass to the program" },
 	{ "sharedlibrary", "shared dll", NEED_PROC, ld_cmd_info_sharedlibrary,
-	  "info sharedlibrary", "loaded objects with their ranges and load bias" },
+	  "info sharedlibrary", "loaded objects, their .text range, and where their symbols came from" },
 	{ NULL, NULL, 0, NULL, NULL, NULL }
 };
 
@@ -400,11 +400,11 @@ static const struct cmd commands[] = {
 	{ "ignore", "", 0, ld_cmd_ignore, "ignore N COUNT",
 	  "don't stop at breakpoint N the next COUNT times" },
 	{ "info", "i", 0, cmd_info, "info WHAT",
-	  "breakpoints, proc mappings, registers, threads, frame, brk, aslr, "
-	  "sharedlibrary" },
+	  "breakpoints, proc mappings, registers, threads, frame, locals, args, "
+	  "address, scope, brk, aslr, sharedlibrary" },
 	{ "thread", "", NEED_PROC, ld_cmd_thread, "thread [N]", "select thread N" },
-	{ "backtrace", "bt where", NEED_PROC, ld_cmd_backtrace, "backtrace [N|-N]",
-	  "frames of the selected thread (libunwind)" },
+	{ "backtrace", "bt where", NEED_PROC, ld_cmd_backtrace, "backtrace [full] [N|-N]",
+	  "frames of the selected thread (libunwind); full: with their locals" },
 	{ "frame", "f", NEED_PROC, ld_cmd_frame, "frame [N]", "select frame N" },
 	{ "up", "", NEED_PROC, ld_cmd_up, "up [N]", "select the caller's frame" },
 	{ "down", "", NEED_PROC, ld_cmd_down, "down [N]", "select the callee's frame" },
