@@ -27,25 +27,6 @@ def batch(args, cmds, ok=True, **kw):
     return rc, out, err
 
 
-def gdb_batch(prog, cmds):
-    """gdb -nx -batch with CMDS; skips the case when gdb is missing or
-    cannot run the program here."""
-    if not ldtest.gdb_available():
-        raise ldtest.Skip("gdb is not installed")
-    e = ldtest.env()
-    e["DEBUGINFOD_URLS"] = ""
-    argv = ["gdb", "-nx", "-q", "-batch", "-ex", "set debuginfod enabled off",
-            "-ex", "set startup-with-shell off"]
-    for c in cmds:
-        argv += ["-ex", c]
-    try:
-        p = subprocess.run(argv + [prog], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                           stderr=subprocess.STDOUT, env=e, timeout=60)
-    except subprocess.TimeoutExpired:
-        raise ldtest.Skip("gdb did not finish in 60 s")
-    return p.stdout.decode("utf-8", "replace")
-
-
 SECTION_ROW = re.compile(r"^ \[(\d+)\]\s+(0x[0-9a-f]+)->(0x[0-9a-f]+) at (0x[0-9a-f]+): "
                          r"(\S+)((?: [A-Z_]+)*)\s*$")
 
@@ -88,7 +69,8 @@ def vmmap_rows(text):
 # ------------------------------------------------------------ sections
 
 def sections_equal_gdb():
-    g = gdb_batch(HEAP, ["break calloc", "run", "maintenance info sections"])
+    g = ldtest.gdb_batch(HEAP, ["break calloc", "run", "maintenance info sections"],
+                          timeout=60)
     if "Exec file:" not in g:
         raise ldtest.Skip("gdb could not run the fixture here: " +
                           (g.strip().splitlines() or ["?"])[-1])
