@@ -73,6 +73,10 @@ struct ld_thread {
 	ld_regs regs;            /* cached while stopped (regs_valid) */
 	bool regs_valid;
 	bool regs_dirty;         /* regs changed, not written yet (staged) */
+	bool regs_written;       /* written to the kernel during this stop:
+				    a trap it took has been handled (the pc
+				    rewound, or moved past an emulated
+				    instruction) */
 	bool on_bp;              /* it executed the int3 under its pc (or
 				    stepped onto it): resuming steps over the
 				    breakpoint instead of hitting it again */

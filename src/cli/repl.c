@@ -76,7 +76,7 @@ static bool pc_adjusted(pid_t tid)
 {
 	struct ld_thread *t = ld_proc_thread(crash_session->live.proc, tid);
 
-	return t && t->state == LD_T_STOPPED && t->regs_valid && !t->regs_dirty;
+	return t && t->state == LD_T_STOPPED && t->regs_written && !t->regs_dirty;
 }
 
 static void on_crash(int sig)

@@ -213,6 +213,9 @@ int ld_proc_resume(struct ld_proc *p, struct ld_thread *t, enum ld_resume how,
 	}
 	if (t->dr_gen != p->dr_gen)
 		ld_proc_sync_debugregs(p, t);	/* refused: told when set */
+	/* before the resume, not after: a crash handler that runs between
+	 * the two must not take a running thread's old stop as handled */
+	t->regs_written = false;
 	if (ptrace(req[how], t->tid, NULL, (void *)(long)sig) < 0) {
 		int e = errno;
 
@@ -744,8 +747,10 @@ int ld_tregs_set(struct ld_thread *t, const ld_regs *r)
 
 	t->regs_valid = !e;
 	t->regs_dirty = false;
-	if (!e)
+	if (!e) {
 		t->regs = *r;
+		t->regs_written = true;
+	}
 	return e;
 }
 
