@@ -55,9 +55,10 @@ def x_over_breakpoints():
             s.send(c)
         s.out.expect(r"^Breakpoint 1, main \(")
         s.send("info breakpoints")
-        bps = s.out.expect(r"(?s)^1 .*?0x([0-9a-f]{16}) main in (\S+)\n.*?"
+        bps = s.out.expect(r"(?s)^1 .*?0x([0-9a-f]{16}) in main at \S+\n.*?"
                            r"^2 .*?0x([0-9a-f]{16}) calloc in (\S+)\n")
-        sites = [(int(bps.group(1), 16), bps.group(2)), (int(bps.group(3), 16), bps.group(4))]
+        sites = [(int(bps.group(1), 16), os.path.realpath(HEAP)),
+                 (int(bps.group(2), 16), bps.group(3))]
         kids = ldtest.children_of(s.pid)
         check(len(kids) == 1, "tracee not found: %r" % kids)
         # the load bias: where file offset 0 is mapped (both objects are

@@ -75,12 +75,16 @@ def layoutdbg_stop(fixture, sym, started=False):
     if started:
         cmds = ["start", "break " + sym, "continue"]
     rc, out, err = ldtest.run_batch([ldtest.fixture(fixture)],
-                                    cmds + ["info breakpoints", "bt 2", "continue"],
+                                    cmds + ["info breakpoints", "info symbol $pc", "bt 2",
+                                            "continue"],
                                     timeout=30)
     check(rc == 0 and err == "", "rc %d, stderr %r" % (rc, err), out)
-    m = search(r"^\d+\s+breakpoint\s+keep\s+y\s+(0x[0-9a-f]+)\s+%s in (\S+)$" % sym,
-               out, "info breakpoints")
-    return out, int(m.group(1), 16), m.group(2)
+    # What: "in SYM at FILE:LINE" where there are lines, else "SYM in OBJECT"
+    m = search(r"^\d+\s+breakpoint\s+keep\s+y\s+(0x[0-9a-f]+)\s+(?:in %s at \S+|%s in \S+)$"
+               % (sym, sym), out, "info breakpoints")
+    # the object holding the stop (info symbol names no object for the program)
+    o = search(r"^%s(?: \+ \d+)? in section \S+(?: of (\S+))?$" % sym, out, "info symbol $pc")
+    return out, int(m.group(1), 16), o.group(1) or ldtest.fixture(fixture)
 
 
 def linker_agrees(fixture, sym, obj):
