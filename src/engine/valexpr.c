@@ -7,8 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "layoutdbg/dwcxx.h"
 #include "layoutdbg/dwtypes.h"
 #include "layoutdbg/dwvars.h"
+#include "layoutdbg/valcxx.h"
 #include "layoutdbg/valeval.h"
 #include "valeval_int.h"
 
@@ -362,39 +364,6 @@ static int unary(struct ld_evalctx *c, const struct ld_cx *e,
 	return r;
 }
 
-/* The member called name of struct/union die st (anonymous members
- * searched too): its DIE and byte offset (*off, added to). */
-static bool find_member(Dwarf_Die *st, const char *name, Dwarf_Die *m,
-			uint64_t *off)
-{
-	Dwarf_Die ch, t, s;
-
-	if (dwarf_child(st, &ch) != 0)
-		return false;
-	do {
-		int tag = dwarf_tag(&ch);
-		const char *n = dwarf_diename(&ch);
-
-		if (tag != DW_TAG_member && tag != DW_TAG_inheritance)
-			continue;
-		if (n && tag == DW_TAG_member && !strcmp(n, name)) {
-			*m = ch;
-			*off += ld_dw_member_offset(&ch);
-			return true;
-		}
-		if ((!n || tag == DW_TAG_inheritance) &&
-		    ld_dwt_strip(ld_dwt_target(&ch, &t), &s)) {
-			uint64_t o = *off + ld_dw_member_offset(&ch);
-
-			if (find_member(&s, name, m, &o)) {
-				*off = o;
-				return true;
-			}
-		}
-	} while (dwarf_siblingof(&ch, &ch) == 0);
-	return false;
-}
-
 int ld_eval_member(struct ld_evalctx *c, const struct ld_val *v, Dwarf_Die *m,
 		   uint64_t off, struct ld_val *out)
 {
@@ -403,6 +372,8 @@ int ld_eval_member(struct ld_evalctx *c, const struct ld_val *v, Dwarf_Die *m,
 	uint64_t size = ld_ty_size(&mt);
 	unsigned bitpos, bitsize;
 
+	if (ld_dwcxx_is_static(m))
+		return ld_cxx_static_value(c, m, v->ty.bias, out);
 	memset(out, 0, sizeof *out);
 	out->ty = mt;
 	if (v->optout) {
@@ -459,7 +430,7 @@ static int member(struct ld_evalctx *c, const struct ld_cx *e,
 				 "that is not a structure%s (`%s')",
 				 e->kind == CX_ARROW ? " pointer" : "",
 				 type_str(&s->ty, b, sizeof b));
-	} else if (!find_member(&st, e->name, &m, &off)) {
+	} else if (!ld_cxx_find_member(&st, e->name, &m, &off)) {
 		r = ld_eval_fail(c, "there is no member named %s", e->name);
 	} else {
 		r = ld_eval_member(c, s, &m, off, out);
@@ -592,6 +563,7 @@ int ld_eval_convert(struct ld_evalctx *c, struct ld_val *v,
 
 	if (kt == K_BOOL)
 		x = x != 0;
+	ld_cxx_upcast(&v->ty, t, &x);
 	return ld_val_scalar(out, t, x) ? oom(c) : 0;
 }
 

@@ -1,0 +1,43 @@
+/* C++ in DWARF (libdw): access of members, bases and methods, static data
+ * members and namespace variables (a declaration in the class or
+ * namespace, the definition elsewhere with DW_AT_specification), names
+ * qualified with `::'.  No ptrace, no output. */
+#ifndef LAYOUTDBG_DWCXX_H
+#define LAYOUTDBG_DWCXX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <elfutils/libdw.h>
+
+enum ld_access { LD_ACC_NONE, LD_ACC_PUBLIC, LD_ACC_PROTECTED, LD_ACC_PRIVATE };
+
+/* The access of d (a member, base, method of the class or struct parent):
+ * DW_AT_accessibility, else the default (private in a class). */
+enum ld_access ld_dwcxx_access(Dwarf_Die *d, Dwarf_Die *parent);
+const char *ld_dwcxx_access_name(enum ld_access a);
+
+/* Is m a static data member (a variable inside a class, or an external
+ * DW_TAG_member as DWARF 4 has it)? */
+bool ld_dwcxx_is_static(Dwarf_Die *m);
+
+/* The definition of decl (a static member or a namespace variable, a
+ * declaration): the variable whose DW_AT_specification it is, in decl's
+ * unit or any unit of its DWARF; decl itself when it has a location. */
+bool ld_dwcxx_definition(Dwarf_Die *decl, Dwarf_Die *out);
+
+/* A name qualified with `::' ("ns::counter", "Base::count", "::g"): the
+ * variable's definition (LD_DWCXX_VAR) or a function with code
+ * (LD_DWCXX_FUNC) in dw, or 0 with, when the scope before the last `::'
+ * exists, its kind and name in scope ("namespace \"ns\"", "class
+ * \"Base\""; "" otherwise). */
+enum { LD_DWCXX_VAR = 1, LD_DWCXX_FUNC = 2 };
+int ld_dwcxx_lookup(Dwarf *dw, const char *qname, Dwarf_Die *out, char *scope,
+		   size_t scopelen);
+
+/* The byte offset of base class base inside class derived (bases of
+ * bases followed): true and *off; false when base is not one. */
+bool ld_dwcxx_base_offset(Dwarf_Die *derived, Dwarf_Die *base, uint64_t *off);
+
+#endif

@@ -1,0 +1,40 @@
+/* C++ in expressions: members found through base classes, static data
+ * members, names qualified with `::', a method's members by their bare
+ * names (gdb's lookup through `this'), pointer casts to a base class.
+ * Engine side of valeval.h; no output. */
+#ifndef LAYOUTDBG_VALCXX_H
+#define LAYOUTDBG_VALCXX_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "layoutdbg/valeval.h"
+
+/* The member called name of struct or class st: its own members, then
+ * those of its anonymous members and base classes (in declaration
+ * order), static ones too.  True with *m and *off (added to). */
+bool ld_cxx_find_member(Dwarf_Die *st, const char *name, Dwarf_Die *m,
+			uint64_t *off);
+
+/* The value of static data member m (its declaration) of a class whose
+ * object has load bias bias.  0, or -1 with c->err. */
+int ld_cxx_static_value(struct ld_evalctx *c, Dwarf_Die *m, uint64_t bias,
+			struct ld_val *out);
+
+/* name (a bare identifier) as a member of *this in the frame's method:
+ * 1 with *out, 0 when there is no `this' or no such member, -1 with
+ * c->err. */
+int ld_cxx_this_member(struct ld_evalctx *c, const char *name,
+		       struct ld_val *out);
+
+/* A name with `::' ("ns::counter", "Base::count"): 1 with *out, or -1
+ * with c->err (gdb's words: no symbol "x" in namespace "ns"). */
+int ld_cxx_qualified(struct ld_evalctx *c, const char *name,
+		     struct ld_val *out);
+
+/* A pointer to class D cast to a pointer to its base class B: the
+ * address moved by B's offset in D.  True when it applies (*addr set). */
+bool ld_cxx_upcast(const struct ld_ty *from, const struct ld_ty *to,
+		   uint64_t *addr);
+
+#endif

@@ -1,0 +1,265 @@
+/* C++ in DWARF: access, static members, definitions of declarations and
+ * names qualified with `::'. */
+#include <dwarf.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "layoutdbg/dwcxx.h"
+#include "layoutdbg/dwtypes.h"
+
+#define MAX_COMPS 16
+
+enum ld_access ld_dwcxx_access(Dwarf_Die *d, Dwarf_Die *parent)
+{
+	Dwarf_Attribute a;
+	Dwarf_Word w;
+
+	if (dwarf_attr(d, DW_AT_accessibility, &a) && dwarf_formudata(&a, &w) == 0) {
+		if (w == DW_ACCESS_public)
+			return LD_ACC_PUBLIC;
+		if (w == DW_ACCESS_protected)
+			return LD_ACC_PROTECTED;
+		if (w == DW_ACCESS_private)
+			return LD_ACC_PRIVATE;
+	}
+	return parent && dwarf_tag(parent) == DW_TAG_class_type ? LD_ACC_PRIVATE :
+	       LD_ACC_PUBLIC;
+}
+
+const char *ld_dwcxx_access_name(enum ld_access a)
+{
+	return a == LD_ACC_PRIVATE ? "private" : a == LD_ACC_PROTECTED ?
+	       "protected" : "public";
+}
+
+bool ld_dwcxx_is_static(Dwarf_Die *m)
+{
+	int tag = dwarf_tag(m);
+
+	return tag == DW_TAG_variable ||
+	       (tag == DW_TAG_member && dwarf_hasattr(m, DW_AT_external));
+}
+
+static const char *linkage_name(Dwarf_Die *d)
+{
+	Dwarf_Attribute a;
+
+	if (!dwarf_attr_integrate(d, DW_AT_linkage_name, &a) &&
+	    !dwarf_attr_integrate(d, DW_AT_MIPS_linkage_name, &a))
+		return NULL;
+	return dwarf_formstring(&a);
+}
+
+static bool has_code_or_place(Dwarf_Die *d)
+{
+	return dwarf_hasattr(d, DW_AT_location) || dwarf_hasattr(d, DW_AT_const_value) ||
+	       dwarf_hasattr(d, DW_AT_low_pc) || dwarf_hasattr(d, DW_AT_ranges);
+}
+
+/* Does d's DW_AT_specification name decl (by offset; in another unit by
+ * linkage name)? */
+static bool specifies(Dwarf_Die *d, Dwarf_Die *decl, const char *link)
+{
+	Dwarf_Attribute a;
+	Dwarf_Die s;
+	const char *sl;
+
+	if (!dwarf_attr(d, DW_AT_specification, &a) || !dwarf_formref_die(&a, &s))
+		return false;
+	if (dwarf_dieoffset(&s) == dwarf_dieoffset(decl))
+		return true;
+	sl = linkage_name(&s);
+	return link && sl && !strcmp(link, sl);
+}
+
+/* A definition of decl among scope's children (namespaces entered). */
+static bool definition_in(Dwarf_Die *scope, Dwarf_Die *decl, const char *link,
+			  int tag, Dwarf_Die *out)
+{
+	Dwarf_Die c;
+
+	if (dwarf_child(scope, &c) != 0)
+		return false;
+	do {
+		int t = dwarf_tag(&c);
+
+		if (t == tag && has_code_or_place(&c) && specifies(&c, decl, link)) {
+			*out = c;
+			return true;
+		}
+		if (t == DW_TAG_namespace && definition_in(&c, decl, link, tag, out))
+			return true;
+	} while (dwarf_siblingof(&c, &c) == 0);
+	return false;
+}
+
+struct defsearch {
+	Dwarf_Die *decl;
+	const char *link;
+	int tag;
+	Dwarf_Die *out;
+};
+
+static bool def_in_unit(Dwarf_Die *cu, void *arg)
+{
+	struct defsearch *w = arg;
+
+	return definition_in(cu, w->decl, w->link, w->tag, w->out);
+}
+
+static bool definition_tag(Dwarf_Die *decl, int tag, Dwarf_Die *out)
+{
+	Dwarf_Die cu;
+	struct defsearch w = { decl, linkage_name(decl), tag, out };
+
+	if (has_code_or_place(decl)) {
+		*out = *decl;
+		return true;
+	}
+	if (dwarf_diecu(decl, &cu, NULL, NULL) &&
+	    definition_in(&cu, decl, NULL, tag, out))
+		return true;
+	return w.link && ld_dwt_each_unit(dwarf_cu_getdwarf(decl->cu), def_in_unit, &w);
+}
+
+bool ld_dwcxx_definition(Dwarf_Die *decl, Dwarf_Die *out)
+{
+	return definition_tag(decl, DW_TAG_variable, out);
+}
+
+struct qwalk {
+	const char *comp[MAX_COMPS];
+	size_t clen[MAX_COMPS];
+	int n;
+	Dwarf_Die *out;
+	int found;
+	char *scope;
+	size_t scopelen;
+};
+
+static bool named(Dwarf_Die *d, const char *s, size_t n)
+{
+	const char *name = dwarf_diename(d);
+
+	return name && strlen(name) == n && !strncmp(name, s, n);
+}
+
+static bool is_scope_tag(int tag)
+{
+	return tag == DW_TAG_namespace || tag == DW_TAG_class_type ||
+	       tag == DW_TAG_structure_type || tag == DW_TAG_union_type;
+}
+
+/* The last component among scope's children. */
+static bool last_in(struct qwalk *w, Dwarf_Die *scope)
+{
+	Dwarf_Die c;
+	int i = w->n - 1;
+
+	if (dwarf_child(scope, &c) != 0)
+		return false;
+	do {
+		int tag = dwarf_tag(&c);
+
+		if (!named(&c, w->comp[i], w->clen[i]))
+			continue;
+		if ((tag == DW_TAG_variable || ld_dwcxx_is_static(&c)) &&
+		    ld_dwcxx_definition(&c, w->out)) {
+			w->found = LD_DWCXX_VAR;
+			return true;
+		}
+		if (tag == DW_TAG_subprogram && definition_tag(&c, tag, w->out)) {
+			w->found = LD_DWCXX_FUNC;
+			return true;
+		}
+	} while (dwarf_siblingof(&c, &c) == 0);
+	return false;
+}
+
+static bool walk(struct qwalk *w, Dwarf_Die *scope, int i)
+{
+	Dwarf_Die c;
+
+	if (i == w->n - 1) {
+		if (w->scope[0] == 0 && i > 0) {
+			int tag = dwarf_tag(scope);
+
+			snprintf(w->scope, w->scopelen, "%s \"%.*s\"",
+				 tag == DW_TAG_namespace ? "namespace" :
+				 tag == DW_TAG_class_type ? "class" :
+				 tag == DW_TAG_union_type ? "union" : "struct",
+				 (int)(w->comp[i] - w->comp[0] - 2), w->comp[0]);
+		}
+		return last_in(w, scope);
+	}
+	if (dwarf_child(scope, &c) != 0)
+		return false;
+	do {
+		if (is_scope_tag(dwarf_tag(&c)) && named(&c, w->comp[i], w->clen[i]) &&
+		    !dwarf_hasattr(&c, DW_AT_declaration) && walk(w, &c, i + 1))
+			return true;
+	} while (dwarf_siblingof(&c, &c) == 0);
+	return false;
+}
+
+static bool walk_unit(Dwarf_Die *cu, void *arg)
+{
+	return walk(arg, cu, 0);
+}
+
+int ld_dwcxx_lookup(Dwarf *dw, const char *qname, Dwarf_Die *out, char *scope,
+		    size_t scopelen)
+{
+	struct qwalk w = { .out = out, .scope = scope, .scopelen = scopelen };
+	const char *p = qname;
+
+	scope[0] = 0;
+	if (!strncmp(p, "::", 2))
+		p += 2;
+	while (w.n < MAX_COMPS) {
+		const char *e = strstr(p, "::");
+
+		w.comp[w.n] = p;
+		w.clen[w.n] = e ? (size_t)(e - p) : strlen(p);
+		w.n++;
+		if (!e)
+			break;
+		p = e + 2;
+	}
+	if (!w.n || !w.clen[w.n - 1] || !dw)
+		return 0;
+	ld_dwt_each_unit(dw, walk_unit, &w);
+	return w.found;
+}
+
+bool ld_dwcxx_base_offset(Dwarf_Die *derived, Dwarf_Die *base, uint64_t *off)
+{
+	Dwarf_Die c, t, s;
+	char a[256], b[256];
+
+	if (dwarf_dieoffset(derived) == dwarf_dieoffset(base)) {
+		*off = 0;
+		return true;
+	}
+	if (dwarf_child(derived, &c) != 0)
+		return false;
+	ld_dwt_tagged(base, b, sizeof b);
+	do {
+		Dwarf_Attribute at;
+		Dwarf_Word o = 0;
+		uint64_t rest = 0;
+
+		if (dwarf_tag(&c) != DW_TAG_inheritance ||
+		    !ld_dwt_strip(ld_dwt_target(&c, &t), &s))
+			continue;
+		if (dwarf_attr(&c, DW_AT_data_member_location, &at))
+			dwarf_formudata(&at, &o);
+		if (!strcmp(ld_dwt_tagged(&s, a, sizeof a), b) ||
+		    ld_dwcxx_base_offset(&s, base, &rest)) {
+			*off = o + (strcmp(a, b) ? rest : 0);
+			return true;
+		}
+	} while (dwarf_siblingof(&c, &c) == 0);
+	return false;
+}
