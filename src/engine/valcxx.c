@@ -45,15 +45,22 @@ bool ld_cxx_find_member(Dwarf_Die *st, const char *name, Dwarf_Die *m,
 	return false;
 }
 
-/* The loaded object whose DWARF is dw (NULL before `run' or none). */
-static struct ld_obj *object_of(struct ld_evalctx *c, Dwarf *dw)
+/* The loaded object whose DWARF is dw, else one loaded at bias (NULL
+ * before `run' or none). */
+static struct ld_obj *object_of(struct ld_evalctx *c, Dwarf *dw, uint64_t bias)
 {
 	struct ld_objs *o = &c->s->live.objs;
 
+	/* the object list may be new memory since the frame was set up */
+	if (c->s->live.proc && c->ob)
+		c->ob = ld_objs_at(&c->s->live.objs, c->pc);
 	if (c->ob && c->dw == dw)
 		return c->ob;
 	for (size_t i = 0; c->s->live.proc && i < o->n; i++)
-		if (o->v[i].lines && ld_lines_dwarf(o->v[i].lines) == dw)
+		if (ld_lines_dwarf(ld_obj_lines(&o->v[i])) == dw)
+			return &o->v[i];
+	for (size_t i = 0; c->s->live.proc && i < o->n; i++)
+		if (o->v[i].bias == bias)
 			return &o->v[i];
 	return NULL;
 }
@@ -64,12 +71,11 @@ int ld_cxx_static_value(struct ld_evalctx *c, Dwarf_Die *m, uint64_t bias,
 	Dwarf_Die def;
 	struct ld_obj *ob;
 
-	(void)bias;
 	memset(out, 0, sizeof *out);
 	if (!ld_dwcxx_definition(m, &def))
 		return ld_eval_fail(c, "field %s is nonexistent or has been "
 				    "optimized out", dwarf_diename(m));
-	ob = object_of(c, dwarf_cu_getdwarf(def.cu));
+	ob = object_of(c, dwarf_cu_getdwarf(def.cu), bias);
 	return ld_eval_var(c, &def, ob, -1, out);
 }
 

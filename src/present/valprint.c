@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "layoutdbg/dwcxx.h"
 #include "layoutdbg/dwtypes.h"
 #include "layoutdbg/dwvars.h"
 #include "layoutdbg/output.h"
@@ -328,6 +329,41 @@ static void array(struct vp *p, const struct ld_val *v)
 	fputc('}', p->f);
 }
 
+/* One field of a struct or class: a base class as gdb shows it
+ * (<Base> = {...}), a static member (static count = 3), a data member. */
+static void field(struct vp *p, const struct ld_val *v, Dwarf_Die *st,
+		  Dwarf_Die *m)
+{
+	const char *name = dwarf_diename(m);
+	bool is_static = ld_dwcxx_is_static(m);
+	struct ld_val mv;
+	char base[512];
+	Dwarf_Die t, s;
+
+	if (dwarf_tag(m) == DW_TAG_inheritance) {
+		fprintf(p->f, "<%s> = ", ld_dwt_name(ld_dwt_target(m, &t), "", base,
+						     sizeof base));
+	} else if (is_static) {
+		fprintf(p->f, "static %s = ", name);
+		if (ld_dwt_strip(ld_dwt_target(m, &t), &s) &&
+		    dwarf_dieoffset(&s) == dwarf_dieoffset(st)) {
+			fputs("<same as static member of an already seen type>", p->f);
+			return;
+		}
+	} else if (name) {
+		fprintf(p->f, "%s = ", name);
+	}
+	if (ld_eval_member(p->c, v, m, is_static ? 0 : ld_dw_member_offset(m), &mv)) {
+		if (is_static)
+			fputs("<optimized out>", p->f);
+		else
+			fprintf(p->f, "<error: %s>", p->c->err);
+		return;
+	}
+	value(p, &mv, false);
+	ld_val_release(&mv);
+}
+
 static void structure(struct vp *p, const struct ld_val *v)
 {
 	Dwarf_Die st, m;
@@ -336,25 +372,17 @@ static void structure(struct vp *p, const struct ld_val *v)
 	fputc('{', p->f);
 	if (ld_ty_peeled(&v->ty, &st) && dwarf_child(&st, &m) == 0) {
 		do {
-			struct ld_val mv;
-			const char *name = dwarf_diename(&m);
+			int tag = dwarf_tag(&m);
 
-			if (dwarf_tag(&m) != DW_TAG_member ||
-			    dwarf_hasattr(&m, DW_AT_external))
+			if (tag != DW_TAG_member && tag != DW_TAG_inheritance &&
+			    (tag != DW_TAG_variable || !dwarf_diename(&m)))
 				continue;
 			fputs(any ? ", " : "", p->f);
 			any = true;
-			if (name)
-				fprintf(p->f, "%s = ", name);
-			if (ld_eval_member(p->c, v, &m, ld_dw_member_offset(&m), &mv)) {
-				fprintf(p->f, "<error: %s>", p->c->err);
-				continue;
-			}
-			value(p, &mv, false);
-			ld_val_release(&mv);
+			field(p, v, &st, &m);
 		} while (dwarf_siblingof(&m, &m) == 0);
 	}
-	fputc('}', p->f);
+	fputs(any ? "}" : "<No data fields>}", p->f);
 }
 
 static void function(struct vp *p, const struct ld_val *v)
@@ -384,6 +412,11 @@ static void value(struct vp *p, const struct ld_val *v, bool top)
 
 		ld_ty_target(&v->ty, &t);
 		if (!ld_eval_deref_ref(p->c, v, &r)) {
+			char name[512];
+
+			if (top)
+				fprintf(p->f, "(%s) ", ld_ty_name(&v->ty, "", name,
+								  sizeof name));
 			fprintf(p->f, "@0x%" PRIx64 ": ", ld_val_uint(v));
 			value(p, &r, false);
 			ld_val_release(&r);
