@@ -285,6 +285,21 @@ static char *pointer_name(Dwarf_Die *t, const char *star, const char *decl,
 	return ld_dwt_name(tp, d, buf, len);
 }
 
+/* "int Plain::*pm": the containing class's name before the star. */
+static char *member_pointer_name(Dwarf_Die *t, const char *decl, char *buf,
+				 size_t len)
+{
+	Dwarf_Attribute a;
+	Dwarf_Die cls;
+	char star[300], cn[256];
+
+	if (dwarf_attr(t, DW_AT_containing_type, &a) && dwarf_formref_die(&a, &cls))
+		snprintf(star, sizeof star, "%s::*", ld_dwt_name(&cls, "", cn, sizeof cn));
+	else
+		snprintf(star, sizeof star, "::*");
+	return pointer_name(t, star, decl, buf, len);
+}
+
 static char *qualified_name(Dwarf_Die *t, const char *q, const char *decl,
 			    char *buf, size_t len)
 {
@@ -325,6 +340,8 @@ char *ld_dwt_name(Dwarf_Die *t, const char *decl, char *buf, size_t len)
 		return pointer_name(t, "&", decl, buf, len);
 	case DW_TAG_rvalue_reference_type:
 		return pointer_name(t, "&&", decl, buf, len);
+	case DW_TAG_ptr_to_member_type:
+		return member_pointer_name(t, decl, buf, len);
 	case DW_TAG_const_type:
 		return qualified_name(t, "const", decl, buf, len);
 	case DW_TAG_volatile_type:

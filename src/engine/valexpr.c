@@ -431,7 +431,8 @@ static int member(struct ld_evalctx *c, const struct ld_cx *e,
 				 e->kind == CX_ARROW ? " pointer" : "",
 				 type_str(&s->ty, b, sizeof b));
 	} else if (!ld_cxx_find_member(&st, e->name, &m, &off)) {
-		r = ld_eval_fail(c, "there is no member named %s", e->name);
+		r = ld_eval_fail(c, "there is no member %snamed %s",
+				 ld_dwt_is_cplus(&st) ? "or method " : "", e->name);
 	} else {
 		r = ld_eval_member(c, s, &m, off, out);
 	}

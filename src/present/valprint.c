@@ -10,6 +10,7 @@
 #include "layoutdbg/dwvars.h"
 #include "layoutdbg/output.h"
 #include "layoutdbg/pointsview.h"
+#include "layoutdbg/valcxxshow.h"
 #include "layoutdbg/valprint.h"
 
 #define PRINT_MAX 200          /* gdb's `set print elements` */
@@ -173,6 +174,7 @@ static void enum_value(struct vp *p, const struct ld_val *v)
 {
 	Dwarf_Die e, ch;
 	int64_t x = ld_val_int(v);
+	char pre[512];
 
 	if (ld_ty_peeled(&v->ty, &e) && dwarf_child(&e, &ch) == 0) {
 		do {
@@ -182,6 +184,7 @@ static void enum_value(struct vp *p, const struct ld_val *v)
 			if (dwarf_tag(&ch) == DW_TAG_enumerator &&
 			    dwarf_attr(&ch, DW_AT_const_value, &a) &&
 			    dwarf_formsdata(&a, &sv) == 0 && sv == x) {
+				fputs(ld_cxx_enumerator_prefix(&e, pre, sizeof pre), p->f);
 				fputs(dwarf_diename(&ch), p->f);
 				return;
 			}
@@ -258,6 +261,8 @@ static void scalar(struct vp *p, const struct ld_val *v, bool top)
 		return;
 	case K_PTR: pointer(p, v, top); return;
 	default:
+		if (ld_cxx_print_member_ptr(p->f, v))
+			return;
 		if (ld_ty_signed(&v->ty))
 			fprintf(p->f, "%" PRId64, ld_val_int(v));
 		else

@@ -1,0 +1,303 @@
+/* C++ classes for ptype and print, as gdb 13 shows them. */
+#include <dwarf.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "layoutdbg/dwcxx.h"
+#include "layoutdbg/dwtypes.h"
+#include "layoutdbg/dwvars.h"
+#include "layoutdbg/valcxxshow.h"
+
+#define MAX_METHODS 512
+
+bool ld_cxx_is_class(Dwarf_Die *st)
+{
+	int tag = dwarf_tag(st);
+
+	return (tag == DW_TAG_class_type || tag == DW_TAG_structure_type) &&
+	       ld_dwt_is_cplus(st);
+}
+
+void ld_cxx_ptype_bases(FILE *f, Dwarf_Die *st)
+{
+	Dwarf_Die c, t;
+	bool any = false;
+
+	if (dwarf_child(st, &c) != 0)
+		return;
+	do {
+		Dwarf_Attribute a;
+		Dwarf_Word virt = 0;
+		char name[512];
+
+		if (dwarf_tag(&c) != DW_TAG_inheritance)
+			continue;
+		if (dwarf_attr(&c, DW_AT_virtuality, &a))
+			dwarf_formudata(&a, &virt);
+		fprintf(f, "%s%s%s %s", any ? ", " : " : ",
+			ld_dwcxx_access_name(ld_dwcxx_access(&c, st)),
+			virt ? " virtual" : "",
+			ld_dwt_name(ld_dwt_target(&c, &t), "", name, sizeof name));
+		any = true;
+	} while (dwarf_siblingof(&c, &c) == 0);
+}
+
+static bool is_field(Dwarf_Die *m)
+{
+	int tag = dwarf_tag(m);
+
+	return tag == DW_TAG_member || (tag == DW_TAG_variable && dwarf_diename(m));
+}
+
+static bool is_method(Dwarf_Die *m)
+{
+	return dwarf_tag(m) == DW_TAG_subprogram && dwarf_diename(m);
+}
+
+/* gdb's need_access_label_p: a class with anything not private, a struct
+ * with anything not public (artificial methods count). */
+static bool need_labels(Dwarf_Die *st)
+{
+	bool is_class = dwarf_tag(st) == DW_TAG_class_type;
+	Dwarf_Die m;
+
+	if (dwarf_child(st, &m) != 0)
+		return false;
+	do {
+		enum ld_access a;
+
+		if (!is_field(&m) && !is_method(&m))
+			continue;
+		a = ld_dwcxx_access(&m, st);
+		if (is_class ? a != LD_ACC_PRIVATE : a != LD_ACC_PUBLIC)
+			return true;
+	} while (dwarf_siblingof(&m, &m) == 0);
+	return false;
+}
+
+static void label(FILE *f, enum ld_access *section, enum ld_access a, int ind)
+{
+	if (*section == a)
+		return;
+	*section = a;
+	fprintf(f, "%*s%s:\n", ind + 2, "", ld_dwcxx_access_name(a));
+}
+
+/* The first parameter of method m when it is the artificial `this'. */
+static bool this_param(Dwarf_Die *m, Dwarf_Die *out)
+{
+	if (dwarf_child(m, out) != 0)
+		return false;
+	do {
+		if (dwarf_tag(out) == DW_TAG_formal_parameter)
+			return dwarf_hasattr(out, DW_AT_artificial);
+	} while (dwarf_siblingof(out, out) == 0);
+	return false;
+}
+
+/* " const" / " volatile" of a method whose `this' points to such. */
+static void this_quals(FILE *f, Dwarf_Die *thisp)
+{
+	Dwarf_Die t, p, *q;
+
+	if (!ld_dwt_strip(ld_dwt_target(thisp, &t), &p) ||
+	    dwarf_tag(&p) != DW_TAG_pointer_type)
+		return;
+	for (q = ld_dwt_target(&p, &t); q; q = ld_dwt_target(q, q)) {
+		int tag = dwarf_tag(q);
+
+		if (tag == DW_TAG_const_type)
+			fputs(" const", f);
+		else if (tag == DW_TAG_volatile_type)
+			fputs(" volatile", f);
+		else
+			break;
+	}
+}
+
+static void method(FILE *f, Dwarf_Die *st, Dwarf_Die *m, int ind)
+{
+	Dwarf_Die thisp, p, t;
+	const char *name = dwarf_diename(m), *cls = dwarf_diename(st);
+	bool has_this = this_param(m, &thisp), first = true;
+	char buf[512];
+
+	fprintf(f, "%*s", ind + 4, "");
+	if (dwarf_hasattr(m, DW_AT_virtuality))
+		fputs("virtual ", f);
+	else if (!has_this)
+		fputs("static ", f);
+	if (name[0] != '~' && !(cls && !strcmp(name, cls)))
+		fprintf(f, "%s ", ld_dwt_name(ld_dwt_target(m, &t), "", buf, sizeof buf));
+	fprintf(f, "%s(", name);
+	if (dwarf_child(m, &p) == 0) {
+		do {
+			int tag = dwarf_tag(&p);
+
+			if (tag == DW_TAG_unspecified_parameters) {
+				fputs(first ? "..." : ", ...", f);
+				first = false;
+			}
+			if (tag != DW_TAG_formal_parameter ||
+			    dwarf_hasattr(&p, DW_AT_artificial))
+				continue;
+			fprintf(f, "%s%s", first ? "" : ", ",
+				ld_dwt_name(ld_dwt_target(&p, &t), "", buf, sizeof buf));
+			first = false;
+		} while (dwarf_siblingof(&p, &p) == 0);
+	}
+	fputs(first ? "void)" : ")", f);
+	if (has_this)
+		this_quals(f, &thisp);
+	fputs(";\n", f);
+}
+
+/* The methods to show, grouped by name in the order each name first
+ * appears (gdb's lists of overloads); artificial ones left out. */
+static size_t methods_of(Dwarf_Die *st, Dwarf_Die *out, size_t cap)
+{
+	Dwarf_Die all[MAX_METHODS], m;
+	size_t n = 0, k = 0;
+
+	if (dwarf_child(st, &m) != 0)
+		return 0;
+	do {
+		if (is_method(&m) && n < MAX_METHODS)
+			all[n++] = m;
+	} while (dwarf_siblingof(&m, &m) == 0);
+	for (size_t i = 0; i < n; i++) {
+		bool seen = false;
+
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = !strcmp(dwarf_diename(&all[j]), dwarf_diename(&all[i]));
+		for (size_t j = i; !seen && j < n; j++)
+			if (!strcmp(dwarf_diename(&all[j]), dwarf_diename(&all[i])) &&
+			    !dwarf_hasattr(&all[j], DW_AT_artificial) && k < cap)
+				out[k++] = all[j];
+	}
+	return k;
+}
+
+void ld_cxx_ptype_members(FILE *f, Dwarf_Die *st, int ind,
+			  ld_cxx_member_fn member)
+{
+	static Dwarf_Die ms[MAX_METHODS];
+	enum ld_access section = LD_ACC_NONE;
+	bool labels = need_labels(st);
+	Dwarf_Die m;
+	size_t n;
+
+	if (dwarf_child(st, &m) == 0) {
+		do {
+			if (!is_field(&m) || dwarf_hasattr(&m, DW_AT_artificial))
+				continue;
+			if (labels)
+				label(f, &section, ld_dwcxx_access(&m, st), ind);
+			if (ld_dwcxx_is_static(&m)) {
+				Dwarf_Die t;
+				char decl[1024];
+
+				fprintf(f, "%*sstatic %s;\n", ind + 4, "",
+					ld_dwt_name(ld_dwt_target(&m, &t),
+						    dwarf_diename(&m), decl, sizeof decl));
+			} else {
+				member(f, &m, ind + 4);
+			}
+		} while (dwarf_siblingof(&m, &m) == 0);
+	}
+	n = methods_of(st, ms, MAX_METHODS);
+	if (n && section != LD_ACC_NONE)
+		fputc('\n', f);
+	for (size_t i = 0; i < n; i++) {
+		label(f, &section, ld_dwcxx_access(&ms[i], st), ind);
+		method(f, st, &ms[i], ind);
+	}
+}
+
+void ld_cxx_enum_underlying(FILE *f, Dwarf_Die *e)
+{
+	Dwarf_Die t, s;
+
+	if (!ld_dwt_is_cplus(e) || !ld_dwt_strip(ld_dwt_target(e, &t), &s) ||
+	    !dwarf_diename(&s))
+		return;
+	fprintf(f, " : %s", dwarf_diename(&s));
+}
+
+char *ld_cxx_enumerator_prefix(Dwarf_Die *e, char *buf, size_t len)
+{
+	char *cut;
+
+	buf[0] = 0;
+	if (!ld_dwt_is_cplus(e) || !dwarf_diename(e))
+		return buf;
+	ld_dwt_name(e, "", buf, len);
+	if (dwarf_hasattr(e, DW_AT_enum_class)) {
+		strncat(buf, "::", len - strlen(buf) - 1);
+		return buf;
+	}
+	cut = strrchr(buf, ':');
+	if (cut)
+		cut[1] = 0;
+	else
+		buf[0] = 0;
+	return buf;
+}
+
+/* The data member of st (bases searched) at byte offset off: its name
+ * with the class that declares it ("Plain::a"). */
+static bool member_at(Dwarf_Die *st, uint64_t off, char *buf, size_t len)
+{
+	Dwarf_Die c, t, s;
+	char cls[256];
+
+	if (dwarf_child(st, &c) != 0)
+		return false;
+	do {
+		int tag = dwarf_tag(&c);
+		uint64_t o;
+
+		if (tag != DW_TAG_member && tag != DW_TAG_inheritance)
+			continue;
+		o = ld_dw_member_offset(&c);
+		if (tag == DW_TAG_member && dwarf_diename(&c) && o == off &&
+		    !ld_dwcxx_is_static(&c)) {
+			snprintf(buf, len, "%s::%s", ld_dwt_name(st, "", cls, sizeof cls),
+				 dwarf_diename(&c));
+			return true;
+		}
+		if (tag == DW_TAG_inheritance && off >= o &&
+		    ld_dwt_strip(ld_dwt_target(&c, &t), &s) &&
+		    member_at(&s, off - o, buf, len))
+			return true;
+	} while (dwarf_siblingof(&c, &c) == 0);
+	return false;
+}
+
+bool ld_cxx_print_member_ptr(FILE *f, const struct ld_val *v)
+{
+	Dwarf_Die d, t, cls, s;
+	Dwarf_Attribute a;
+	char name[600];
+	int64_t off;
+
+	if (v->ty.ptr || v->ty.rep || !ld_ty_peeled(&v->ty, &d) ||
+	    dwarf_tag(&d) != DW_TAG_ptr_to_member_type)
+		return false;
+	if (ld_dwt_strip(ld_dwt_target(&d, &t), &s) &&
+	    dwarf_tag(&s) == DW_TAG_subroutine_type)
+		return false;       /* pointers to methods: not yet */
+	off = ld_val_int(v);
+	if (off == -1) {
+		fputs("NULL", f);
+		return true;
+	}
+	if (dwarf_attr(&d, DW_AT_containing_type, &a) && dwarf_formref_die(&a, &cls) &&
+	    ld_dwt_strip(&cls, &s) && member_at(&s, (uint64_t)off, name, sizeof name))
+		fprintf(f, "&%s", name);
+	else
+		fprintf(f, "%" PRId64, off);
+	return true;
+}
