@@ -27,14 +27,17 @@ bool ld_dwcxx_is_static(Dwarf_Die *m);
  * unit or any unit of its DWARF; decl itself when it has a location. */
 bool ld_dwcxx_definition(Dwarf_Die *decl, Dwarf_Die *out);
 
-/* A name qualified with `::' ("ns::counter", "Base::count", "::g"): the
- * variable's definition (LD_DWCXX_VAR) or a function with code
- * (LD_DWCXX_FUNC) in dw, or 0 with, when the scope before the last `::'
- * exists, its kind and name in scope ("namespace \"ns\"", "class
- * \"Base\""; "" otherwise). */
-enum { LD_DWCXX_VAR = 1, LD_DWCXX_FUNC = 2 };
-int ld_dwcxx_lookup(Dwarf *dw, const char *qname, Dwarf_Die *out, char *scope,
-		   size_t scopelen);
+/* The same for a method's declaration: the function with its code. */
+bool ld_dwcxx_function_def(Dwarf_Die *decl, Dwarf_Die *out);
+
+/* A name qualified with `::' ("ns::counter", "Base::count", "::g",
+ * "ns::Color::Red"): the variable's definition (LD_DWCXX_VAR), a function
+ * with code (LD_DWCXX_FUNC) or an enumerator (LD_DWCXX_ENUMERATOR, its
+ * enumeration type in *owner) in dw; or 0 with why, in gdb's words (no
+ * symbol "x" in namespace "ns"). */
+enum { LD_DWCXX_VAR = 1, LD_DWCXX_FUNC = 2, LD_DWCXX_ENUMERATOR = 3 };
+int ld_dwcxx_lookup(Dwarf *dw, const char *qname, Dwarf_Die *out,
+		    Dwarf_Die *owner, char *why, size_t whylen);
 
 /* The byte offset of base class base inside class derived (bases of
  * bases followed): true and *off; false when base is not one. */

@@ -16,6 +16,12 @@
 bool ld_cxx_find_member(Dwarf_Die *st, const char *name, Dwarf_Die *m,
 			uint64_t *off);
 
+/* Method name of class st (bases searched) as a value: the function
+ * ({int (const Base * const)} 0x... <Base::get() const>).  1 with *out,
+ * 0 when st has no such method, -1 with c->err. */
+int ld_cxx_method(struct ld_evalctx *c, Dwarf_Die *st, const char *name,
+		  uint64_t bias, struct ld_val *out);
+
 /* The value of static data member m (its declaration) of a class whose
  * object has load bias bias.  0, or -1 with c->err. */
 int ld_cxx_static_value(struct ld_evalctx *c, Dwarf_Die *m, uint64_t bias,

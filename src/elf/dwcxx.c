@@ -132,10 +132,10 @@ struct qwalk {
 	const char *comp[MAX_COMPS];
 	size_t clen[MAX_COMPS];
 	int n;
-	Dwarf_Die *out;
+	Dwarf_Die *out, *owner;
 	int found;
-	char *scope;
-	size_t scopelen;
+	int depth;           /* components before comp[depth] name scopes */
+	Dwarf_Die deepest;   /* the scope of comp[depth] */
 };
 
 static bool named(Dwarf_Die *d, const char *s, size_t n)
@@ -148,7 +148,32 @@ static bool named(Dwarf_Die *d, const char *s, size_t n)
 static bool is_scope_tag(int tag)
 {
 	return tag == DW_TAG_namespace || tag == DW_TAG_class_type ||
-	       tag == DW_TAG_structure_type || tag == DW_TAG_union_type;
+	       tag == DW_TAG_structure_type || tag == DW_TAG_union_type ||
+	       tag == DW_TAG_enumeration_type;
+}
+
+/* An enumerator called comp of a plain (not class) enum among scope's
+ * children: C++ puts those in the enclosing scope. */
+static bool plain_enumerator(Dwarf_Die *scope, const char *comp, size_t n,
+			     Dwarf_Die *out, Dwarf_Die *owner)
+{
+	Dwarf_Die c, e;
+
+	if (dwarf_child(scope, &c) != 0)
+		return false;
+	do {
+		if (dwarf_tag(&c) != DW_TAG_enumeration_type ||
+		    dwarf_hasattr(&c, DW_AT_enum_class) || dwarf_child(&c, &e) != 0)
+			continue;
+		do {
+			if (dwarf_tag(&e) == DW_TAG_enumerator && named(&e, comp, n)) {
+				*out = e;
+				*owner = c;
+				return true;
+			}
+		} while (dwarf_siblingof(&e, &e) == 0);
+	} while (dwarf_siblingof(&c, &c) == 0);
+	return false;
 }
 
 /* The last component among scope's children. */
@@ -173,7 +198,18 @@ static bool last_in(struct qwalk *w, Dwarf_Die *scope)
 			w->found = LD_DWCXX_FUNC;
 			return true;
 		}
+		if (tag == DW_TAG_enumerator) {
+			*w->out = c;
+			*w->owner = *scope;
+			w->found = LD_DWCXX_ENUMERATOR;
+			return true;
+		}
 	} while (dwarf_siblingof(&c, &c) == 0);
+	if (dwarf_tag(scope) != DW_TAG_enumeration_type &&
+	    plain_enumerator(scope, w->comp[i], w->clen[i], w->out, w->owner)) {
+		w->found = LD_DWCXX_ENUMERATOR;
+		return true;
+	}
 	return false;
 }
 
@@ -181,18 +217,12 @@ static bool walk(struct qwalk *w, Dwarf_Die *scope, int i)
 {
 	Dwarf_Die c;
 
-	if (i == w->n - 1) {
-		if (w->scope[0] == 0 && i > 0) {
-			int tag = dwarf_tag(scope);
-
-			snprintf(w->scope, w->scopelen, "%s \"%.*s\"",
-				 tag == DW_TAG_namespace ? "namespace" :
-				 tag == DW_TAG_class_type ? "class" :
-				 tag == DW_TAG_union_type ? "union" : "struct",
-				 (int)(w->comp[i] - w->comp[0] - 2), w->comp[0]);
-		}
-		return last_in(w, scope);
+	if (i > w->depth) {
+		w->depth = i;
+		w->deepest = *scope;
 	}
+	if (i == w->n - 1)
+		return last_in(w, scope);
 	if (dwarf_child(scope, &c) != 0)
 		return false;
 	do {
@@ -203,18 +233,34 @@ static bool walk(struct qwalk *w, Dwarf_Die *scope, int i)
 	return false;
 }
 
+/* Why the name was not found, in gdb's words. */
+static void why_not(struct qwalk *w, char *why, size_t len)
+{
+	int d = w->depth;
+
+	if (d > 0 && dwarf_tag(&w->deepest) != DW_TAG_namespace)
+		snprintf(why, len, "there is no field named %.*s", (int)w->clen[d],
+			 w->comp[d]);
+	else if (d > 0)
+		snprintf(why, len, "no symbol \"%.*s\" in namespace \"%.*s\"",
+			 (int)w->clen[d], w->comp[d],
+			 (int)(w->comp[d] - w->comp[0] - 2), w->comp[0]);
+	else
+		snprintf(why, len, "no symbol \"%.*s\" in current context",
+			 (int)w->clen[0], w->comp[0]);
+}
+
 static bool walk_unit(Dwarf_Die *cu, void *arg)
 {
 	return walk(arg, cu, 0);
 }
 
-int ld_dwcxx_lookup(Dwarf *dw, const char *qname, Dwarf_Die *out, char *scope,
-		    size_t scopelen)
+int ld_dwcxx_lookup(Dwarf *dw, const char *qname, Dwarf_Die *out,
+		    Dwarf_Die *owner, char *why, size_t whylen)
 {
-	struct qwalk w = { .out = out, .scope = scope, .scopelen = scopelen };
+	struct qwalk w = { .out = out, .owner = owner };
 	const char *p = qname;
 
-	scope[0] = 0;
 	if (!strncmp(p, "::", 2))
 		p += 2;
 	while (w.n < MAX_COMPS) {
@@ -227,9 +273,13 @@ int ld_dwcxx_lookup(Dwarf *dw, const char *qname, Dwarf_Die *out, char *scope,
 			break;
 		p = e + 2;
 	}
-	if (!w.n || !w.clen[w.n - 1] || !dw)
+	if (!w.n || !w.clen[w.n - 1] || !dw) {
+		snprintf(why, whylen, "no symbol \"%s\" in current context", qname);
 		return 0;
+	}
 	ld_dwt_each_unit(dw, walk_unit, &w);
+	if (!w.found)
+		why_not(&w, why, whylen);
 	return w.found;
 }
 
@@ -262,4 +312,9 @@ bool ld_dwcxx_base_offset(Dwarf_Die *derived, Dwarf_Die *base, uint64_t *off)
 		}
 	} while (dwarf_siblingof(&c, &c) == 0);
 	return false;
+}
+
+bool ld_dwcxx_function_def(Dwarf_Die *decl, Dwarf_Die *out)
+{
+	return definition_tag(decl, DW_TAG_subprogram, out);
 }

@@ -223,6 +223,19 @@ static void next(struct parser *ps)
 	} else if (isalpha((unsigned char)*ps->p) || *ps->p == '_') {
 		ps->tok = T_IDENT;
 		lex_word(ps);
+	} else if (ps->p[0] == ':' && ps->p[1] == ':' &&
+		   (isalpha((unsigned char)ps->p[2]) || ps->p[2] == '_')) {
+		/* ::name, C++'s global scope: one name with its `::' */
+		ps->tok = T_IDENT;
+		ps->p += 2;
+		lex_word(ps);
+		if (ps->textlen + 3 > sizeof ps->text) {
+			fail(ps, "name too long");
+		} else {
+			memmove(ps->text + 2, ps->text, ps->textlen + 1);
+			memcpy(ps->text, "::", 2);
+			ps->textlen += 2;
+		}
 	} else if (*ps->p == '$') {
 		ps->tok = T_DOLLAR;
 		ps->p++;

@@ -13,11 +13,40 @@
 #include "layoutdbg/valcxx.h"
 #include "valeval_int.h"
 
+/* "Base::b": member b of st's base class Base (or of st, so named). */
+static bool qualified_member(Dwarf_Die *st, const char *name, Dwarf_Die *m,
+			     uint64_t *off)
+{
+	const char *last = strrchr(name, ':');
+	char cls[512];
+	size_t k = (size_t)(last - name) - 1;
+	Dwarf_Die ch, t, s;
+
+	ld_dwt_name(st, "", cls, sizeof cls);
+	if (strlen(cls) == k && !strncmp(cls, name, k))
+		return ld_cxx_find_member(st, last + 1, m, off);
+	if (dwarf_child(st, &ch) != 0)
+		return false;
+	do {
+		uint64_t o = *off + ld_dw_member_offset(&ch);
+
+		if (dwarf_tag(&ch) == DW_TAG_inheritance &&
+		    ld_dwt_strip(ld_dwt_target(&ch, &t), &s) &&
+		    qualified_member(&s, name, m, &o)) {
+			*off = o;
+			return true;
+		}
+	} while (dwarf_siblingof(&ch, &ch) == 0);
+	return false;
+}
+
 bool ld_cxx_find_member(Dwarf_Die *st, const char *name, Dwarf_Die *m,
 			uint64_t *off)
 {
 	Dwarf_Die ch, t, s;
 
+	if (strstr(name, "::"))
+		return qualified_member(st, name, m, off);
 	if (dwarf_child(st, &ch) != 0)
 		return false;
 	do {
@@ -43,6 +72,58 @@ bool ld_cxx_find_member(Dwarf_Die *st, const char *name, Dwarf_Die *m,
 		}
 	} while (dwarf_siblingof(&ch, &ch) == 0);
 	return false;
+}
+
+/* The method called name of st or of a base (*off: that base's offset). */
+static bool find_method(Dwarf_Die *st, const char *name, Dwarf_Die *m,
+			uint64_t *off)
+{
+	Dwarf_Die ch, t, s;
+
+	if (dwarf_child(st, &ch) != 0)
+		return false;
+	do {
+		const char *n = dwarf_diename(&ch);
+
+		if (dwarf_tag(&ch) == DW_TAG_subprogram && n && !strcmp(n, name)) {
+			*m = ch;
+			return true;
+		}
+	} while (dwarf_siblingof(&ch, &ch) == 0);
+	dwarf_child(st, &ch);
+	do {
+		uint64_t o = ld_dw_member_offset(&ch);
+
+		if (dwarf_tag(&ch) == DW_TAG_inheritance &&
+		    ld_dwt_strip(ld_dwt_target(&ch, &t), &s) &&
+		    find_method(&s, name, m, &o)) {
+			*off += o;
+			return true;
+		}
+	} while (dwarf_siblingof(&ch, &ch) == 0);
+	return false;
+}
+
+int ld_cxx_method(struct ld_evalctx *c, Dwarf_Die *st, const char *name,
+		  uint64_t bias, struct ld_val *out)
+{
+	Dwarf_Die m, def;
+	Dwarf_Addr lo;
+	uint64_t off = 0;
+
+	if (!ld_dwt_is_cplus(st) || !find_method(st, name, &m, &off))
+		return 0;
+	if (off && !dwarf_hasattr(&m, DW_AT_virtuality))
+		/* gdb 13 does not adjust `this' for it */
+		return ld_eval_fail(c, "cannot take address of method %s", name);
+	if (!ld_dwcxx_function_def(&m, &def) || dwarf_lowpc(&def, &lo))
+		return ld_eval_fail(c, "the method %s has no code here (not "
+				    "defined, or inlined)", name);
+	memset(out, 0, sizeof *out);
+	out->ty = ld_ty_die(&def, bias);
+	out->lval = LV_MEM;
+	out->addr = lo + bias;
+	return 1;
 }
 
 /* The loaded object whose DWARF is dw, else one loaded at bias (NULL
@@ -112,7 +193,22 @@ int ld_cxx_this_member(struct ld_evalctx *c, const char *name,
 	return r ? -1 : 1;
 }
 
-static int found(struct ld_evalctx *c, int kind, Dwarf_Die *d,
+/* Enumerator d of enumeration type e as a value. */
+static int enumerator_value(struct ld_evalctx *c, Dwarf_Die *d, Dwarf_Die *e,
+			    uint64_t bias, struct ld_val *out)
+{
+	Dwarf_Attribute a;
+	Dwarf_Sword x = 0;
+	struct ld_ty t = ld_ty_die(e, bias);
+
+	if (!dwarf_attr(d, DW_AT_const_value, &a) || dwarf_formsdata(&a, &x))
+		return ld_eval_fail(c, "the enumerator %s has no value",
+				    dwarf_diename(d));
+	return ld_val_scalar(out, &t, (uint64_t)x) ?
+	       ld_eval_fail(c, "out of memory") : 1;
+}
+
+static int found(struct ld_evalctx *c, int kind, Dwarf_Die *d, Dwarf_Die *e,
 		 struct ld_obj *ob, struct ld_val *out)
 {
 	Dwarf_Addr lo;
@@ -120,6 +216,8 @@ static int found(struct ld_evalctx *c, int kind, Dwarf_Die *d,
 
 	if (kind == LD_DWCXX_VAR)
 		return ld_eval_var(c, d, ob, -1, out) ? -1 : 1;
+	if (kind == LD_DWCXX_ENUMERATOR)
+		return enumerator_value(c, d, e, bias, out);
 	if (dwarf_lowpc(d, &lo))
 		return ld_eval_fail(c, "function without an address");
 	memset(out, 0, sizeof *out);
@@ -133,26 +231,26 @@ int ld_cxx_qualified(struct ld_evalctx *c, const char *name,
 		     struct ld_val *out)
 {
 	struct ld_objs *o = &c->s->live.objs;
-	char scope[300] = "", one[300];
-	const char *last = strrchr(name, ':');
-	Dwarf_Die d;
+	char why[300] = "", one[300];
+	Dwarf_Die d, e;
 	int k;
 
-	if (c->dw && (k = ld_dwcxx_lookup(c->dw, name, &d, scope, sizeof scope)))
-		return found(c, k, &d, c->ob, out);
+	if (c->dw && (k = ld_dwcxx_lookup(c->dw, name, &d, &e, why, sizeof why)))
+		return found(c, k, &d, &e, c->ob, out);
 	for (size_t i = 0; c->s->live.proc && i < o->n; i++) {
 		Dwarf *dw = ld_lines_dwarf(ld_obj_lines(&o->v[i]));
 
 		if (!dw || dw == c->dw)
 			continue;
-		if ((k = ld_dwcxx_lookup(dw, name, &d, one, sizeof one)))
-			return found(c, k, &d, &o->v[i], out);
-		if (!scope[0])
-			snprintf(scope, sizeof scope, "%s", one);
+		if ((k = ld_dwcxx_lookup(dw, name, &d, &e, one, sizeof one)))
+			return found(c, k, &d, &e, &o->v[i], out);
+		if (!why[0] || (strstr(why, "current context") &&
+				!strstr(one, "current context")))
+			snprintf(why, sizeof why, "%s", one);
 	}
-	if (scope[0])
-		return ld_eval_fail(c, "no symbol \"%s\" in %s", last + 1, scope);
-	return ld_eval_fail(c, "no symbol \"%s\" in current context", name);
+	if (!why[0])
+		snprintf(why, sizeof why, "no symbol \"%s\" in current context", name);
+	return ld_eval_fail(c, "%s", why);
 }
 
 bool ld_cxx_upcast(const struct ld_ty *from, const struct ld_ty *to,

@@ -431,6 +431,10 @@ static int member(struct ld_evalctx *c, const struct ld_cx *e,
 				 e->kind == CX_ARROW ? " pointer" : "",
 				 type_str(&s->ty, b, sizeof b));
 	} else if (!ld_cxx_find_member(&st, e->name, &m, &off)) {
+		if ((r = ld_cxx_method(c, &st, e->name, s->ty.bias, out)) != 0) {
+			r = r < 0 ? -1 : 0;
+			goto out;
+		}
 		r = ld_eval_fail(c, "there is no member %snamed %s",
 				 ld_dwt_is_cplus(&st) ? "or method " : "", e->name);
 	} else {

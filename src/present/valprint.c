@@ -5,9 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "layoutdbg/demangle.h"
 #include "layoutdbg/dwcxx.h"
 #include "layoutdbg/dwtypes.h"
 #include "layoutdbg/dwvars.h"
+#include "layoutdbg/elf.h"
+#include "layoutdbg/objs.h"
 #include "layoutdbg/output.h"
 #include "layoutdbg/pointsview.h"
 #include "layoutdbg/valcxxshow.h"
@@ -24,6 +27,29 @@ struct vp {
 
 static void value(struct vp *p, const struct ld_val *v, bool top);
 
+/* Code in a C++ function, layout annotations off: gdb's minimal symbol
+ * with its parameters (" <Base::get() const+4>").  False for C names. */
+static bool cxx_code_symbol(struct vp *p, uint64_t addr)
+{
+	const struct ld_symbol *sym = NULL;
+	struct ld_obj *ob;
+	uint64_t off = 0;
+	char *d;
+
+	if (p->c->s->live.proc)
+		sym = ld_objs_symbol_at(&p->c->s->live.objs, addr, &ob, &off);
+	else if (p->c->s->program.exe)
+		sym = ld_elf_symbol_at(p->c->s->program.exe, addr, &off);
+	if (!sym || !(d = ld_demangle(sym->name, true)))
+		return false;
+	if (off)
+		fprintf(p->f, " <%s+%" PRIu64 ">", d, off);
+	else
+		fprintf(p->f, " <%s>", d);
+	free(d);
+	return true;
+}
+
 /* The one place a pointer's annotation is made: where it points in the
  * layout (pointsview.h: " <[heap]+0x2a0>", " <main_arena> (libc.so.6
  * .data)", " <stack, thread 1, frame #2>"), or with `set print layout
@@ -31,9 +57,11 @@ static void value(struct vp *p, const struct ld_val *v, bool top);
  * function pointer, $pc, /a) always names its function, as gdb does. */
 static void pointer_annotation(struct vp *p, uint64_t addr, bool code)
 {
-	(void)code;     /* pointsto names code by its function either way */
 	struct ld_points_to pt;
 	char note[600];
+
+	if (code && !p->c->s->settings.print_layout && cxx_code_symbol(p, addr))
+		return;
 
 	if (!p->c->s->live.proc) {
 		/* before `run`: the program file's symbol, as gdb */
