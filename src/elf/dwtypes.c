@@ -65,6 +65,14 @@ uint64_t ld_dwt_size(Dwarf_Die *t)
 	}
 	if (tag == DW_TAG_subroutine_type || tag == DW_TAG_subprogram)
 		return 1;
+	if (tag == DW_TAG_ptr_to_member_type && !dwarf_hasattr(&s, DW_AT_byte_size)) {
+		Dwarf_Die t2, f;
+
+		/* the Itanium C++ ABI: an offset, or a method's pointer and
+		   adjustment */
+		return ld_dwt_strip(ld_dwt_target(&s, &t2), &f) &&
+		       dwarf_tag(&f) == DW_TAG_subroutine_type ? 16 : 8;
+	}
 	return dwarf_aggregate_size(&s, &w) == 0 ? w : 0;
 }
 

@@ -25,10 +25,16 @@ static const char *type_str(const struct ld_ty *t, char *buf, size_t len)
 }
 
 /* Arrays and functions in memory become pointers (C's decay). */
+static int coerce_ref(struct ld_evalctx *c, struct ld_val *v);
+
 static int decay(struct ld_evalctx *c, struct ld_val *v)
 {
-	enum ld_kind k = ld_ty_kind(&v->ty);
+	enum ld_kind k;
 	struct ld_ty t;
+
+	if (coerce_ref(c, v))
+		return -1;
+	k = ld_ty_kind(&v->ty);
 
 	if ((k != K_ARRAY && k != K_FUNC) || v->lval != LV_MEM)
 		return 0;
@@ -49,12 +55,40 @@ static bool is_scalar(enum ld_kind k)
 	       k == K_FLOAT || k == K_PTR;
 }
 
+/* A C++ pointer to a member (an offset, not an address). */
+static bool is_member_pointer(const struct ld_ty *t)
+{
+	Dwarf_Die d;
+
+	return !t->ptr && !t->rep && ld_ty_peeled(t, &d) &&
+	       dwarf_tag(&d) == DW_TAG_ptr_to_member_type;
+}
+
+/* A C++ reference as what it refers to (gdb's coerce_ref). */
+static int coerce_ref(struct ld_evalctx *c, struct ld_val *v)
+{
+	struct ld_val r;
+
+	if (ld_ty_kind(&v->ty) != K_REF)
+		return 0;
+	if (v->optout)
+		return ld_eval_fail(c, "value has been optimized out");
+	if (ld_eval_deref_ref(c, v, &r))
+		return -1;
+	ld_val_release(v);
+	*v = r;
+	return 0;
+}
+
 static int need_scalar(struct ld_evalctx *c, const struct ld_val *v)
 {
 	char b[256];
 
 	if (v->optout)
 		return ld_eval_fail(c, "value has been optimized out");
+	if (is_member_pointer(&v->ty))
+		return ld_eval_fail(c, "argument to arithmetic operation not a "
+				    "number or boolean");
 	if (!is_scalar(ld_ty_kind(&v->ty)))
 		return ld_eval_fail(c, "a value of type `%s' is not a number",
 				    type_str(&v->ty, b, sizeof b));
@@ -299,6 +333,9 @@ static int deref(struct ld_evalctx *c, struct ld_val *v, struct ld_val *out)
 	k = ld_ty_kind(&v->ty);
 	if (v->optout)
 		return ld_eval_fail(c, "value has been optimized out");
+	if (is_member_pointer(&v->ty))
+		return ld_eval_fail(c, "attempt to dereference pointer to member "
+				    "without an object");
 	if (k == K_INT || k == K_CHAR || k == K_ENUM || k == K_BOOL) {
 		t = v->ty;      /* gdb: *n reads an n at address n */
 	} else if (k != K_PTR || !ld_ty_target(&v->ty, &t)) {
@@ -320,6 +357,8 @@ static int unary(struct ld_evalctx *c, const struct ld_cx *e,
 		return -1;
 	switch (e->op) {
 	case '&':
+		if (coerce_ref(c, &a))
+			break;
 		if (a.lval == LV_NONE && e->a->kind == CX_NAME) {
 			/* gdb's words for a value assembled from pieces */
 			r = ld_eval_fail(c, "can't take address of \"%s\" which "
@@ -416,6 +455,8 @@ static int member(struct ld_evalctx *c, const struct ld_cx *e,
 
 	if (ld_eval(c, e->a, &a))
 		return -1;
+	if (coerce_ref(c, &a))
+		goto out;
 	k = ld_ty_kind(&a.ty);
 	if (k == K_PTR && e->kind == CX_ARROW) {
 		if (deref(c, &a, &d))
@@ -497,7 +538,8 @@ static int index_op(struct ld_evalctx *c, const struct ld_cx *e,
 	struct ld_val a = { 0 }, b = { 0 }, p = { 0 }, *arr = &a, *idx = &b;
 	int r = -1;
 
-	if (ld_eval(c, e->a, &a) || ld_eval(c, e->b, &b))
+	if (ld_eval(c, e->a, &a) || ld_eval(c, e->b, &b) ||
+	    coerce_ref(c, &a) || coerce_ref(c, &b))
 		goto out;
 	if (ld_ty_kind(&a.ty) != K_ARRAY && ld_ty_kind(&a.ty) != K_PTR) {
 		arr = &b;       /* i[a] */
@@ -604,6 +646,8 @@ static int size_of(struct ld_evalctx *c, const struct ld_cx *e,
 	} else if (ld_eval_type(c, &e->type, &t)) {
 		return -1;
 	}
+	if (ld_ty_kind(&t) == K_REF)   /* C++: the size of what it refers to */
+		ld_ty_target(&t, &t);
 	return ld_val_scalar(out, &u, ld_ty_size(&t)) ? oom(c) : 0;
 }
 
