@@ -27,6 +27,12 @@ int ld_cxx_method(struct ld_evalctx *c, Dwarf_Die *st, const char *name,
 int ld_cxx_static_value(struct ld_evalctx *c, Dwarf_Die *m, uint64_t bias,
 			struct ld_val *out);
 
+/* The names C++ adds to an expression: one with `::' (ld_cxx_qualified),
+ * or, in a method, a member of *this when no local has the name.  1 with
+ * *out, 0 when it is not one of those (ld_eval_name's turn), -1 with
+ * c->err. */
+int ld_cxx_name(struct ld_evalctx *c, const char *name, struct ld_val *out);
+
 /* name (a bare identifier) as a member of *this in the frame's method:
  * 1 with *out, 0 when there is no `this' or no such member, -1 with
  * c->err. */

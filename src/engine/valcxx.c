@@ -271,3 +271,20 @@ bool ld_cxx_upcast(const struct ld_ty *from, const struct ld_ty *to,
 		*addr += off;
 	return true;
 }
+
+int ld_cxx_name(struct ld_evalctx *c, const char *name, struct ld_val *out)
+{
+	Dwarf_Die d;
+	struct ld_obj *ob;
+	int fn;
+
+	if (strstr(name, "::"))
+		return ld_cxx_qualified(c, name, out);
+	/* a local first, then a member of *this, then the globals; C frames
+	   (breakpoint conditions) pay nothing */
+	if (!c->nscopes || c->fn < 0 || !ld_dwt_is_cplus(&c->scopes[c->fn]))
+		return 0;
+	if (ld_eval_lookup(c, name, &d, &ob, &fn) == LD_FOUND_VAR && fn >= 0)
+		return 0;
+	return ld_cxx_this_member(c, name, out);
+}

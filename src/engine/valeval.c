@@ -12,7 +12,6 @@
 #include "layoutdbg/dwvars.h"
 #include "layoutdbg/elfread.h"
 #include "layoutdbg/error.h"
-#include "layoutdbg/valcxx.h"
 #include "layoutdbg/valeval.h"
 #include "layoutdbg/valtls.h"
 #include "valeval_int.h"
@@ -579,16 +578,9 @@ int ld_eval_name(struct ld_evalctx *c, const char *name, struct ld_val *out)
 {
 	Dwarf_Die d;
 	struct ld_obj *ob, *where;
-	int fn, kind, r;
+	int fn;
 
-	if (strstr(name, "::"))
-		return ld_cxx_qualified(c, name, out) < 0 ? -1 : 0;
-	kind = ld_eval_lookup(c, name, &d, &ob, &fn);
-	/* a local first, then a member of *this, then the globals */
-	if ((kind != LD_FOUND_VAR || fn < 0) &&
-	    (r = ld_cxx_this_member(c, name, out)) != 0)
-		return r < 0 ? -1 : 0;
-	switch (kind) {
+	switch (ld_eval_lookup(c, name, &d, &ob, &fn)) {
 	case LD_FOUND_VAR:
 		return ld_eval_var(c, &d, ob, fn, out);
 	case LD_FOUND_FUNC:

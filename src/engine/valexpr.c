@@ -666,7 +666,10 @@ int ld_eval(struct ld_evalctx *c, const struct ld_cx *e, struct ld_val *out)
 		return ld_val_float(out, &t, e->fnum) ? oom(c) : 0;
 	case CX_STRING:
 		return ld_eval_fail(c, "string literals are not supported");
-	case CX_NAME: return ld_eval_name(c, e->name, out);
+	case CX_NAME:
+		if ((r = ld_cxx_name(c, e->name, out)) != 0)
+			return r < 0 ? -1 : 0;
+		return ld_eval_name(c, e->name, out);
 	case CX_REG: return ld_eval_reg(c, e->name, out);
 	case CX_HIST: return ld_eval_history(c, e, out);
 	case CX_UNARY: return unary(c, e, out);
