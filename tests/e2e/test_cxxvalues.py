@@ -17,7 +17,7 @@ from ldtest import check
 
 FIX = ldtest.fixture("cxxvalues")
 FIX2 = ldtest.fixture("cxxvalues-O2")
-t = ldtest.Tap(7)
+t = ldtest.Tap(8)
 
 # The lines both debuggers print for values and types: $N = ..., type =
 # ... and a ptype body with its access labels, NAME = VALUE of info
@@ -146,6 +146,19 @@ def case_bad_input():
     check(lines == want, "errors %r, want %r" % (lines, want))
 
 
+def case_conditions():
+    """Conditions on members by their bare names inside methods: a true one
+    stops, a false one never does, the program's result unchanged."""
+    need()
+    rc, out, err = ldtest.run_batch([FIX], ["break Derived::sum if d == 4 && count == 3",
+                                            "break Multi::f if o == 5", "run", "p k",
+                                            "continue"])
+    check(out.count("Breakpoint 1, ") == 1 and "Breakpoint 2, " not in out,
+          "stops: %s" % out, err)
+    check(re.search(r"^\$1 = 5$", out, re.M), "k at the stop", out)
+    check("exited with code 0" in out, "the program's result", out)
+
+
 def case_before_run():
     """Before `run`: the file's globals and every type, as gdb prints them
     from the file (zeros where constructors have not run)."""
@@ -164,6 +177,7 @@ for name, fn in [("globals, casts, ptype of classes as gdb", case_globals),
                  ("main's objects after up; info args as gdb", case_main_frame),
                  ("-O2: values and <optimized out> as gdb", case_optimized),
                  ("bad input: one line per construct", case_bad_input),
+                 ("conditions on members inside methods", case_conditions),
                  ("before run: the file's objects and types as gdb", case_before_run)]:
     t.case(name, fn)
 t.done()
