@@ -106,6 +106,11 @@ int main(void)
 	tree("\"a\\tb\"", "\"a\tb\"");
 	tree("a ? b : c ? d : e", "(? a b (? c d e))");
 	tree("~0x0fUL", "(~ 15u)");
+	tree("ns::counter + ::g", "(+ ns::counter ::g)");
+	tree("gm.Base::b", "(. Base::b gm)");
+	tree("::ns::Color::Red", "::ns::Color::Red");
+	error("ns::", "syntax error near `::'");
+	error(":: x", "syntax error near `:: x'");
 	error("1 +", "syntax error: the expression ends early");
 	error("a b", "syntax error near `b'");
 	error("(int", "syntax error: the expression ends early");
