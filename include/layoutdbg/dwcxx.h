@@ -14,7 +14,8 @@
 enum ld_access { LD_ACC_NONE, LD_ACC_PUBLIC, LD_ACC_PROTECTED, LD_ACC_PRIVATE };
 
 /* The access of d (a member, base, method of the class or struct parent):
- * DW_AT_accessibility, else the default (private in a class). */
+ * DW_AT_accessibility, else the default (private in a class); an
+ * artificial member (a vptr) is private, as gdb takes it. */
 enum ld_access ld_dwcxx_access(Dwarf_Die *d, Dwarf_Die *parent);
 const char *ld_dwcxx_access_name(enum ld_access a);
 
@@ -38,9 +39,5 @@ bool ld_dwcxx_function_def(Dwarf_Die *decl, Dwarf_Die *out);
 enum { LD_DWCXX_VAR = 1, LD_DWCXX_FUNC = 2, LD_DWCXX_ENUMERATOR = 3 };
 int ld_dwcxx_lookup(Dwarf *dw, const char *qname, Dwarf_Die *out,
 		    Dwarf_Die *owner, char *why, size_t whylen);
-
-/* The byte offset of base class base inside class derived (bases of
- * bases followed): true and *off; false when base is not one. */
-bool ld_dwcxx_base_offset(Dwarf_Die *derived, Dwarf_Die *base, uint64_t *off);
 
 #endif

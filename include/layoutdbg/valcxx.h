@@ -22,6 +22,18 @@ bool ld_cxx_find_member(Dwarf_Die *st, const char *name, Dwarf_Die *m,
 int ld_cxx_method(struct ld_evalctx *c, Dwarf_Die *st, const char *name,
 		  uint64_t bias, struct ld_val *out);
 
+/* Where base class inh (a DW_TAG_inheritance of v's class) lies in v:
+ * its DWARF offset, or for a virtual base what the object's vtable says.
+ * 0, or -1 with c->err. */
+int ld_cxx_base_offset(struct ld_evalctx *c, const struct ld_val *v,
+		       Dwarf_Die *inh, uint64_t *off);
+
+/* Member name of object v (of class st) found through its virtual bases
+ * (ld_cxx_find_member does not cross those): 1 with *out, 0 none, -1
+ * with c->err. */
+int ld_cxx_member_rt(struct ld_evalctx *c, const struct ld_val *v,
+		     Dwarf_Die *st, const char *name, struct ld_val *out);
+
 /* The value of static data member m (its declaration) of a class whose
  * object has load bias bias.  0, or -1 with c->err. */
 int ld_cxx_static_value(struct ld_evalctx *c, Dwarf_Die *m, uint64_t bias,
@@ -45,8 +57,9 @@ int ld_cxx_qualified(struct ld_evalctx *c, const char *name,
 		     struct ld_val *out);
 
 /* A pointer to class D cast to a pointer to its base class B: the
- * address moved by B's offset in D.  True when it applies (*addr set). */
-bool ld_cxx_upcast(const struct ld_ty *from, const struct ld_ty *to,
-		   uint64_t *addr);
+ * address moved to B inside D (a virtual base: where D's vtable says).
+ * True when it applies (*addr set); a null pointer stays null. */
+bool ld_cxx_upcast(struct ld_evalctx *c, const struct ld_ty *from,
+		   const struct ld_ty *to, uint64_t *addr);
 
 #endif

@@ -15,6 +15,10 @@ enum ld_access ld_dwcxx_access(Dwarf_Die *d, Dwarf_Die *parent)
 	Dwarf_Attribute a;
 	Dwarf_Word w;
 
+	/* an artificial data member (a vptr) is private, whatever DWARF says,
+	   as gdb reads it */
+	if (dwarf_tag(d) == DW_TAG_member && dwarf_hasattr(d, DW_AT_artificial))
+		return LD_ACC_PRIVATE;
 	if (dwarf_attr(d, DW_AT_accessibility, &a) && dwarf_formudata(&a, &w) == 0) {
 		if (w == DW_ACCESS_public)
 			return LD_ACC_PUBLIC;
@@ -281,37 +285,6 @@ int ld_dwcxx_lookup(Dwarf *dw, const char *qname, Dwarf_Die *out,
 	if (!w.found)
 		why_not(&w, why, whylen);
 	return w.found;
-}
-
-bool ld_dwcxx_base_offset(Dwarf_Die *derived, Dwarf_Die *base, uint64_t *off)
-{
-	Dwarf_Die c, t, s;
-	char a[256], b[256];
-
-	if (dwarf_dieoffset(derived) == dwarf_dieoffset(base)) {
-		*off = 0;
-		return true;
-	}
-	if (dwarf_child(derived, &c) != 0)
-		return false;
-	ld_dwt_tagged(base, b, sizeof b);
-	do {
-		Dwarf_Attribute at;
-		Dwarf_Word o = 0;
-		uint64_t rest = 0;
-
-		if (dwarf_tag(&c) != DW_TAG_inheritance ||
-		    !ld_dwt_strip(ld_dwt_target(&c, &t), &s))
-			continue;
-		if (dwarf_attr(&c, DW_AT_data_member_location, &at))
-			dwarf_formudata(&at, &o);
-		if (!strcmp(ld_dwt_tagged(&s, a, sizeof a), b) ||
-		    ld_dwcxx_base_offset(&s, base, &rest)) {
-			*off = o + (strcmp(a, b) ? rest : 0);
-			return true;
-		}
-	} while (dwarf_siblingof(&c, &c) == 0);
-	return false;
 }
 
 bool ld_dwcxx_function_def(Dwarf_Die *decl, Dwarf_Die *out)

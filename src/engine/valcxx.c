@@ -63,6 +63,8 @@ bool ld_cxx_find_member(Dwarf_Die *st, const char *name, Dwarf_Die *m,
 		}
 		if (tag != DW_TAG_inheritance && (tag != DW_TAG_member || n))
 			continue;
+		if (dwarf_hasattr(&ch, DW_AT_virtuality))
+			continue;   /* where it is: ld_cxx_member_rt */
 		if (!ld_dwt_strip(ld_dwt_target(&ch, &t), &s))
 			continue;
 		o = *off + ld_dw_member_offset(&ch);
@@ -176,21 +178,26 @@ int ld_cxx_this_member(struct ld_evalctx *c, const char *name,
 	if (ld_eval_var(c, &thisd, c->ob, c->fn, &tv))
 		return -1;
 	if (ld_ty_kind(&tv.ty) != K_PTR || !ld_ty_target(&tv.ty, &t) ||
-	    !ld_ty_peeled(&t, &st) || !ld_cxx_find_member(&st, name, &m, &off)) {
+	    !ld_ty_peeled(&t, &st)) {
 		ld_val_release(&tv);
 		return 0;
 	}
 	if (tv.optout) {
 		ld_val_release(&tv);
+		if (!ld_cxx_find_member(&st, name, &m, &off))
+			return 0;
 		return ld_eval_fail(c, "value has been optimized out");
 	}
 	r = ld_eval_at(c, &t, ld_val_uint(&tv), &obj);
 	ld_val_release(&tv);
 	if (r)
 		return -1;
-	r = ld_eval_member(c, &obj, &m, off, out);
+	if (ld_cxx_find_member(&st, name, &m, &off))
+		r = ld_eval_member(c, &obj, &m, off, out) ? -1 : 1;
+	else
+		r = ld_cxx_member_rt(c, &obj, &st, name, out);
 	ld_val_release(&obj);
-	return r ? -1 : 1;
+	return r;
 }
 
 /* Enumerator d of enumeration type e as a value. */
@@ -253,22 +260,53 @@ int ld_cxx_qualified(struct ld_evalctx *c, const char *name,
 	return ld_eval_fail(c, "%s", why);
 }
 
-bool ld_cxx_upcast(const struct ld_ty *from, const struct ld_ty *to,
-		   uint64_t *addr)
+/* The address of base class base inside the object of class d at addr
+ * (virtual bases through the vtable): true and *out. */
+static bool base_address(struct ld_evalctx *c, Dwarf_Die *d, uint64_t addr,
+			 Dwarf_Die *base, const char *bname, uint64_t *out)
+{
+	Dwarf_Die ch, t, s;
+	char name[512];
+
+	if (!strcmp(ld_dwt_tagged(d, name, sizeof name), bname)) {
+		*out = addr;
+		return true;
+	}
+	if (dwarf_child(d, &ch) != 0)
+		return false;
+	do {
+		struct ld_val v = { .lval = LV_MEM, .addr = addr };
+		uint64_t off;
+
+		if (dwarf_tag(&ch) != DW_TAG_inheritance ||
+		    !ld_dwt_strip(ld_dwt_target(&ch, &t), &s))
+			continue;
+		if (ld_cxx_base_offset(c, &v, &ch, &off))
+			continue;
+		if (base_address(c, &s, addr + off, base, bname, out))
+			return true;
+	} while (dwarf_siblingof(&ch, &ch) == 0);
+	return false;
+}
+
+bool ld_cxx_upcast(struct ld_evalctx *c, const struct ld_ty *from,
+		   const struct ld_ty *to, uint64_t *addr)
 {
 	struct ld_ty ft, tt;
 	Dwarf_Die fs, ts;
-	uint64_t off;
+	char bname[512];
+	uint64_t at;
 
 	if (ld_ty_kind(from) != K_PTR || ld_ty_kind(to) != K_PTR ||
 	    from->ptr > 1 || to->ptr > 1 ||
 	    !ld_ty_target(from, &ft) || !ld_ty_target(to, &tt) ||
 	    ld_ty_kind(&ft) != K_STRUCT || ld_ty_kind(&tt) != K_STRUCT ||
-	    !ld_ty_peeled(&ft, &fs) || !ld_ty_peeled(&tt, &ts) ||
-	    !ld_dwcxx_base_offset(&fs, &ts, &off))
+	    !ld_ty_peeled(&ft, &fs) || !ld_ty_peeled(&tt, &ts) || !*addr)
 		return false;
-	if (*addr)
-		*addr += off;
+	ld_dwt_tagged(&ts, bname, sizeof bname);
+	if (!base_address(c, &fs, *addr, &ts, bname, &at))
+		return false;
+	*addr = at;
 	return true;
 }
 
@@ -287,4 +325,98 @@ int ld_cxx_name(struct ld_evalctx *c, const char *name, struct ld_val *out)
 	if (ld_eval_lookup(c, name, &d, &ob, &fn) == LD_FOUND_VAR && fn >= 0)
 		return 0;
 	return ld_cxx_this_member(c, name, out);
+}
+
+/* A DWARF expression of a virtual base's place, run on the object's
+ * address (what GCC emits: dup, deref, constu, minus, deref, plus). */
+static int run_location(struct ld_evalctx *c, Dwarf_Op *ops, size_t n,
+			uint64_t obj, uint64_t *out)
+{
+	uint64_t st[16];
+	int sp = 0;
+
+	st[sp++] = obj;
+	for (size_t i = 0; i < n; i++) {
+		uint8_t a = ops[i].atom;
+
+		if (sp >= 15)
+			return ld_eval_fail(c, "a base class's location is too deep");
+		if (a >= DW_OP_lit0 && a <= DW_OP_lit31) {
+			st[sp++] = a - DW_OP_lit0;
+		} else if (a == DW_OP_constu || a == DW_OP_consts ||
+			   a == DW_OP_const1u || a == DW_OP_const2u ||
+			   a == DW_OP_const4u || a == DW_OP_const8u) {
+			st[sp++] = ops[i].number;
+		} else if (a == DW_OP_dup && sp >= 1) {
+			st[sp] = st[sp - 1];
+			sp++;
+		} else if (a == DW_OP_deref && sp >= 1) {
+			if (ld_eval_mem(c, st[sp - 1], &st[sp - 1], 8))
+				return ld_eval_fail(c, "cannot access memory at address "
+						    "0x%llx", (unsigned long long)st[sp - 1]);
+		} else if ((a == DW_OP_plus || a == DW_OP_minus) && sp >= 2) {
+			sp--;
+			st[sp - 1] = a == DW_OP_plus ? st[sp - 1] + st[sp] :
+				     st[sp - 1] - st[sp];
+		} else if (a == DW_OP_plus_uconst && sp >= 1) {
+			st[sp - 1] += ops[i].number;
+		} else {
+			return ld_eval_fail(c, "a base class's location uses an "
+					    "unsupported DWARF operation 0x%x", a);
+		}
+	}
+	*out = st[sp - 1];
+	return 0;
+}
+
+int ld_cxx_base_offset(struct ld_evalctx *c, const struct ld_val *v,
+		       Dwarf_Die *inh, uint64_t *off)
+{
+	Dwarf_Attribute a;
+	Dwarf_Op *ops;
+	size_t n;
+	uint64_t at = 0;
+
+	if (!dwarf_hasattr(inh, DW_AT_virtuality) ||
+	    !dwarf_attr(inh, DW_AT_data_member_location, &a) ||
+	    dwarf_getlocation(&a, &ops, &n) != 0) {
+		*off = ld_dw_member_offset(inh);
+		return 0;
+	}
+	if (v->lval != LV_MEM)
+		return ld_eval_fail(c, "a virtual base of a value not in memory");
+	if (run_location(c, ops, n, v->addr, &at))
+		return -1;
+	*off = at - v->addr;
+	return 0;
+}
+
+int ld_cxx_member_rt(struct ld_evalctx *c, const struct ld_val *v,
+		     Dwarf_Die *st, const char *name, struct ld_val *out)
+{
+	Dwarf_Die ch, t, bs, m;
+
+	if (dwarf_child(st, &ch) != 0)
+		return 0;
+	do {
+		struct ld_val bv;
+		uint64_t off, moff = 0;
+		int r;
+
+		if (dwarf_tag(&ch) != DW_TAG_inheritance ||
+		    !ld_dwt_strip(ld_dwt_target(&ch, &t), &bs))
+			continue;
+		if (ld_cxx_base_offset(c, v, &ch, &off) ||
+		    ld_eval_member(c, v, &ch, off, &bv))
+			return -1;
+		if (dwarf_hasattr(&ch, DW_AT_virtuality) &&
+		    ld_cxx_find_member(&bs, name, &m, &moff))
+			r = ld_eval_member(c, &bv, &m, moff, out) ? -1 : 1;
+		else
+			r = ld_cxx_member_rt(c, &bv, &bs, name, out);
+		ld_val_release(&bv);
+		if (r)
+			return r;
+	} while (dwarf_siblingof(&ch, &ch) == 0);
+	return 0;
 }

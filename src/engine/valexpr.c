@@ -472,7 +472,8 @@ static int member(struct ld_evalctx *c, const struct ld_cx *e,
 				 e->kind == CX_ARROW ? " pointer" : "",
 				 type_str(&s->ty, b, sizeof b));
 	} else if (!ld_cxx_find_member(&st, e->name, &m, &off)) {
-		if ((r = ld_cxx_method(c, &st, e->name, s->ty.bias, out)) != 0) {
+		if ((r = ld_cxx_member_rt(c, s, &st, e->name, out)) != 0 ||
+		    (r = ld_cxx_method(c, &st, e->name, s->ty.bias, out)) != 0) {
 			r = r < 0 ? -1 : 0;
 			goto out;
 		}
@@ -610,7 +611,7 @@ int ld_eval_convert(struct ld_evalctx *c, struct ld_val *v,
 
 	if (kt == K_BOOL)
 		x = x != 0;
-	ld_cxx_upcast(&v->ty, t, &x);
+	ld_cxx_upcast(c, &v->ty, t, &x);
 	return ld_val_scalar(out, t, x) ? oom(c) : 0;
 }
 

@@ -338,8 +338,10 @@ int ld_val_sub_mask(struct ld_val *out, const struct ld_val *from, size_t off)
 int ld_val_make(struct ld_val *v, const struct ld_ty *t, const void *src,
 		size_t len)
 {
+	struct ld_ty ty = *t;   /* t may be &v->ty */
+
 	memset(v, 0, sizeof *v);
-	v->ty = *t;
+	v->ty = ty;
 	v->len = len;
 	if (len) {
 		if (!(v->bytes = calloc(1, len)))

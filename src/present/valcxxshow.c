@@ -16,8 +16,8 @@ bool ld_cxx_is_class(Dwarf_Die *st)
 {
 	int tag = dwarf_tag(st);
 
-	return (tag == DW_TAG_class_type || tag == DW_TAG_structure_type) &&
-	       ld_dwt_is_cplus(st);
+	return (tag == DW_TAG_class_type || tag == DW_TAG_structure_type ||
+		tag == DW_TAG_union_type) && ld_dwt_is_cplus(st);
 }
 
 void ld_cxx_ptype_bases(FILE *f, Dwarf_Die *st)

@@ -13,6 +13,7 @@
 #include "layoutdbg/objs.h"
 #include "layoutdbg/output.h"
 #include "layoutdbg/pointsview.h"
+#include "layoutdbg/valcxx.h"
 #include "layoutdbg/valcxxshow.h"
 #include "layoutdbg/valprint.h"
 
@@ -23,6 +24,9 @@ struct vp {
 	struct ld_evalctx *c;
 	FILE *f;
 	char fmt;
+	bool nested;    /* inside an array or an object */
+	Dwarf_Off vb[32];   /* virtual base classes shown (their types) */
+	size_t nvb;
 };
 
 static void value(struct vp *p, const struct ld_val *v, bool top);
@@ -372,10 +376,15 @@ static void field(struct vp *p, const struct ld_val *v, Dwarf_Die *st,
 	struct ld_val mv;
 	char base[512];
 	Dwarf_Die t, s;
+	uint64_t off = is_static ? 0 : ld_dw_member_offset(m);
 
 	if (dwarf_tag(m) == DW_TAG_inheritance) {
 		fprintf(p->f, "<%s> = ", ld_dwt_name(ld_dwt_target(m, &t), "", base,
 						     sizeof base));
+		if (ld_cxx_base_offset(p->c, v, m, &off)) {
+			fprintf(p->f, "<error: %s>", p->c->err);
+			return;
+		}
 	} else if (is_static) {
 		fprintf(p->f, "static %s = ", name);
 		if (ld_dwt_strip(ld_dwt_target(m, &t), &s) &&
@@ -386,7 +395,7 @@ static void field(struct vp *p, const struct ld_val *v, Dwarf_Die *st,
 	} else if (name) {
 		fprintf(p->f, "%s = ", name);
 	}
-	if (ld_eval_member(p->c, v, m, is_static ? 0 : ld_dw_member_offset(m), &mv)) {
+	if (ld_eval_member(p->c, v, m, off, &mv)) {
 		if (is_static)
 			fputs("<optimized out>", p->f);
 		else
@@ -395,6 +404,24 @@ static void field(struct vp *p, const struct ld_val *v, Dwarf_Die *st,
 	}
 	value(p, &mv, false);
 	ld_val_release(&mv);
+}
+
+/* A virtual base is shown once per value, where first met (gdb). */
+static bool virtual_base_seen(struct vp *p, Dwarf_Die *inh)
+{
+	Dwarf_Die t, s;
+	Dwarf_Off o;
+
+	if (!dwarf_hasattr(inh, DW_AT_virtuality) ||
+	    !ld_dwt_strip(ld_dwt_target(inh, &t), &s))
+		return false;
+	o = dwarf_dieoffset(&s);
+	for (size_t i = 0; i < p->nvb; i++)
+		if (p->vb[i] == o)
+			return true;
+	if (p->nvb < sizeof p->vb / sizeof p->vb[0])
+		p->vb[p->nvb++] = o;
+	return false;
 }
 
 static void structure(struct vp *p, const struct ld_val *v)
@@ -409,6 +436,8 @@ static void structure(struct vp *p, const struct ld_val *v)
 
 			if (tag != DW_TAG_member && tag != DW_TAG_inheritance &&
 			    (tag != DW_TAG_variable || !dwarf_diename(&m)))
+				continue;
+			if (tag == DW_TAG_inheritance && virtual_base_seen(p, &m))
 				continue;
 			fputs(any ? ", " : "", p->f);
 			any = true;
@@ -427,6 +456,31 @@ static void function(struct vp *p, const struct ld_val *v)
 	pointer_annotation(p, v->addr, true);
 }
 
+/* A C++ reference: `(int &) @0x7ffe...: 5' at the top, `@0x7ffe...: 5'
+ * as a variable of info locals/args, `@0x7ffe...' inside an object (as
+ * gdb); with layout annotations, where the address lies. */
+static void reference(struct vp *p, const struct ld_val *v, bool top)
+{
+	char name[512];
+	struct ld_val r;
+	uint64_t addr = ld_val_uint(v);
+
+	if (top)
+		fprintf(p->f, "(%s) ", ld_ty_name(&v->ty, "", name, sizeof name));
+	fprintf(p->f, "@0x%" PRIx64, addr);
+	if (p->c->s->settings.print_layout)
+		pointer_annotation(p, addr, false);
+	if (p->nested)
+		return;
+	fputs(": ", p->f);
+	if (ld_eval_deref_ref(p->c, v, &r)) {
+		fprintf(p->f, "<error: %s>", p->c->err);
+		return;
+	}
+	value(p, &r, false);
+	ld_val_release(&r);
+}
+
 static void value(struct vp *p, const struct ld_val *v, bool top)
 {
 	if (v->optout) {
@@ -435,29 +489,21 @@ static void value(struct vp *p, const struct ld_val *v, bool top)
 	}
 	switch (ld_ty_kind(&v->ty)) {
 	case K_VOID: fputs("void", p->f); return;
-	case K_ARRAY: array(p, v); return;
+	case K_ARRAY:
 	case K_STRUCT:
-	case K_UNION: structure(p, v); return;
-	case K_FUNC: function(p, v); return;
-	case K_REF: {
-		struct ld_ty t;
-		struct ld_val r;
+	case K_UNION: {
+		bool nested = p->nested;
 
-		ld_ty_target(&v->ty, &t);
-		if (!ld_eval_deref_ref(p->c, v, &r)) {
-			char name[512];
-
-			if (top)
-				fprintf(p->f, "(%s) ", ld_ty_name(&v->ty, "", name,
-								  sizeof name));
-			fprintf(p->f, "@0x%" PRIx64 ": ", ld_val_uint(v));
-			value(p, &r, false);
-			ld_val_release(&r);
-		} else {
-			fprintf(p->f, "<error: %s>", p->c->err);
-		}
+		p->nested = true;
+		if (ld_ty_kind(&v->ty) == K_ARRAY)
+			array(p, v);
+		else
+			structure(p, v);
+		p->nested = nested;
 		return;
 	}
+	case K_FUNC: function(p, v); return;
+	case K_REF: reference(p, v, top); return;
 	default: scalar(p, v, top);
 	}
 }

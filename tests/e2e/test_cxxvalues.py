@@ -40,6 +40,11 @@ GLOBALS = [
     "ptype Base", "ptype Multi", "ptype Other", "ptype Plain", "ptype ns::Color",
     "ptype ns::Point", "ptype gbase", "ptype gm", "whatis Derived",
     "output gd", "output ns::counter",
+    "p wk", "p WithK::K", "p wk.L", "p rh", "p rh.r", "p gw", "ptype gw",
+    "ptype Word", "p dia", "p dia.vb", "p dia.Left::l", "p (VB *)&dia",
+    "ptype Diamond", "ptype Left", "p outer::inner::deep", "p gin",
+    "p outer::inner::In::sq", "ptype outer::inner::In", "ptype WithK",
+    "ptype Empty", "p sizeof(Empty)", "whatis gin", "ptype RefHolder",
 ]
 IN_SUM = ["info args", "p *this", "p this", "p d", "p b", "p k", "p this->d",
           "p this->b", "p count", "p this->count", "p (*this).d", "whatis this",
