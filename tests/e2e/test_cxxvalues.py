@@ -17,7 +17,7 @@ from ldtest import check
 
 FIX = ldtest.fixture("cxxvalues")
 FIX2 = ldtest.fixture("cxxvalues-O2")
-t = ldtest.Tap(8)
+t = ldtest.Tap(9)
 
 # The lines both debuggers print for values and types: $N = ..., type =
 # ... and a ptype body with its access labels, NAME = VALUE of info
@@ -164,6 +164,19 @@ def case_conditions():
     check("exited with code 0" in out, "the program's result", out)
 
 
+def case_layout():
+    """With layout annotations on (the default) a reference's address is
+    placed like a pointer: the stack of the frame holding its referent, a
+    global's symbol with its section."""
+    need()
+    rc, out, err = ldtest.run_batch([FIX], ["break take_refs", "run", "p r", "info args",
+                                            "p rh", "kill"])
+    for pat in [r"^\$1 = \(int &\) @0x7ff[0-9a-f]+ <stack, thread 1, frame #1>: 5$",
+                r"^bref = @0x[0-9a-f]+ <gm> \(cxxvalues \.bss\): \{_vptr\.Base = ",
+                r"^\$2 = \{r = @0x[0-9a-f]+ <ns::counter> \(cxxvalues \.data\), name = "]:
+        check(re.search(pat, out, re.M), "no line like %s" % pat, out)
+
+
 def case_before_run():
     """Before `run`: the file's globals and every type, as gdb prints them
     from the file (zeros where constructors have not run)."""
@@ -183,6 +196,7 @@ for name, fn in [("globals, casts, ptype of classes as gdb", case_globals),
                  ("-O2: values and <optimized out> as gdb", case_optimized),
                  ("bad input: one line per construct", case_bad_input),
                  ("conditions on members inside methods", case_conditions),
+                 ("references placed in the layout (set print layout on)", case_layout),
                  ("before run: the file's objects and types as gdb", case_before_run)]:
     t.case(name, fn)
 t.done()
