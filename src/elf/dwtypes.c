@@ -141,7 +141,8 @@ static void cat(char *buf, size_t len, const char *s)
 static void params(Dwarf_Die *fn, char *buf, size_t len)
 {
 	Dwarf_Die c;
-	bool any = false, proto = dwarf_hasattr(fn, DW_AT_prototyped);
+	bool any = false, proto = dwarf_hasattr(fn, DW_AT_prototyped) ||
+				  ld_dwt_is_cplus(fn);
 
 	cat(buf, len, "(");
 	if (dwarf_child(fn, &c) == 0) {
@@ -219,6 +220,8 @@ static void qualified(Dwarf_Die *d, char *buf, size_t len)
 		if (sn && (tag == DW_TAG_namespace || tag == DW_TAG_structure_type ||
 			   tag == DW_TAG_class_type || tag == DW_TAG_union_type))
 			cat(buf, len, sn), cat(buf, len, "::");
+		else if (tag == DW_TAG_namespace)   /* gdb's name for it */
+			cat(buf, len, "(anonymous namespace)::");
 	}
 	free(scopes);
 	cat(buf, len, dwarf_diename(d) ? dwarf_diename(d) : "{...}");

@@ -12,6 +12,98 @@
 
 #define MAX_METHODS 512
 
+/* The template's type parameter of class st whose type is DIE core
+ * ("T" for int in Box<int>), or NULL. */
+static const char *template_param(Dwarf_Die *st, Dwarf_Die *core)
+{
+	Dwarf_Die c, t;
+
+	if (dwarf_child(st, &c) != 0)
+		return NULL;
+	do {
+		if (dwarf_tag(&c) == DW_TAG_template_type_parameter && dwarf_diename(&c) &&
+		    ld_dwt_target(&c, &t) && dwarf_dieoffset(&t) == dwarf_dieoffset(core))
+			return dwarf_diename(&c);
+	} while (dwarf_siblingof(&c, &c) == 0);
+	return NULL;
+}
+
+/* The type of d (a member, method, parameter, typedef) spelled as gdb
+ * does inside class st: a template parameter's name for its argument
+ * ("T val", "const T &"). */
+static char *tname(Dwarf_Die *st, Dwarf_Die *d, const char *decl, char *buf,
+		   size_t len)
+{
+	Dwarf_Die t, core, *tp = ld_dwt_target(d, &t);
+	const char *param;
+	char cn[256], out[1024];
+	int guard = 16;
+
+	ld_dwt_name(tp, decl, buf, len);
+	if (!tp)
+		return buf;
+	core = *tp;
+	while (guard-- > 0) {
+		int tag = dwarf_tag(&core);
+
+		if (tag != DW_TAG_pointer_type && tag != DW_TAG_reference_type &&
+		    tag != DW_TAG_rvalue_reference_type && tag != DW_TAG_const_type &&
+		    tag != DW_TAG_volatile_type && tag != DW_TAG_array_type)
+			break;
+		if (!ld_dwt_target(&core, &core))
+			return buf;
+	}
+	if (!(param = template_param(st, &core)))
+		return buf;
+	ld_dwt_name(&core, "", cn, sizeof cn);
+	for (char *p = strstr(buf, cn); p; p = strstr(p + 1, cn)) {
+		size_t k = strlen(cn);
+
+		if ((p == buf || p[-1] == ' ' || p[-1] == '(') &&
+		    (!p[k] || strchr(" *&[)", p[k]))) {
+			snprintf(out, sizeof out, "%.*s%s%s", (int)(p - buf), buf, param,
+				 p + k);
+			snprintf(buf, len, "%s", out);
+			break;
+		}
+	}
+	return buf;
+}
+
+/* Is data member m's type a template parameter of st (spelled here)? */
+static bool template_member(Dwarf_Die *st, Dwarf_Die *m)
+{
+	char a[1024], b[1024];
+	Dwarf_Die t;
+	unsigned bp, bs;
+
+	if (!dwarf_diename(m) || ld_dw_bitfield(m, &bp, &bs))
+		return false;
+	tname(st, m, dwarf_diename(m), a, sizeof a);
+	return strcmp(a, ld_dwt_name(ld_dwt_target(m, &t), dwarf_diename(m), b,
+				     sizeof b)) != 0;
+}
+
+/* " [with T = int]": the template's type arguments (gdb). */
+static void template_args(FILE *f, Dwarf_Die *st)
+{
+	Dwarf_Die c, t;
+	bool first = true;
+	char name[512];
+
+	if (dwarf_child(st, &c) != 0)
+		return;
+	do {
+		if (dwarf_tag(&c) != DW_TAG_template_type_parameter || !dwarf_diename(&c))
+			continue;
+		fprintf(f, "%s%s = %s", first ? " [with " : ", ", dwarf_diename(&c),
+			ld_dwt_name(ld_dwt_target(&c, &t), "", name, sizeof name));
+		first = false;
+	} while (dwarf_siblingof(&c, &c) == 0);
+	if (!first)
+		fputc(']', f);
+}
+
 bool ld_cxx_is_class(Dwarf_Die *st)
 {
 	int tag = dwarf_tag(st);
@@ -25,6 +117,7 @@ void ld_cxx_ptype_bases(FILE *f, Dwarf_Die *st)
 	Dwarf_Die c, t;
 	bool any = false;
 
+	template_args(f, st);
 	if (dwarf_child(st, &c) != 0)
 		return;
 	do {
@@ -56,6 +149,20 @@ static bool is_method(Dwarf_Die *m)
 	return dwarf_tag(m) == DW_TAG_subprogram && dwarf_diename(m);
 }
 
+/* gdb's fields (bases and the vptr too) or methods (artificial too). */
+static bool has_fields_or_methods(Dwarf_Die *st)
+{
+	Dwarf_Die m;
+
+	if (dwarf_child(st, &m) != 0)
+		return false;
+	do {
+		if (is_field(&m) || is_method(&m) || dwarf_tag(&m) == DW_TAG_inheritance)
+			return true;
+	} while (dwarf_siblingof(&m, &m) == 0);
+	return false;
+}
+
 /* gdb's need_access_label_p: a class with anything not private, a struct
  * with anything not public (artificial methods count). */
 static bool need_labels(Dwarf_Die *st)
@@ -68,7 +175,8 @@ static bool need_labels(Dwarf_Die *st)
 	do {
 		enum ld_access a;
 
-		if (!is_field(&m) && !is_method(&m))
+		if (!is_field(&m) && !is_method(&m) &&
+		    (dwarf_tag(&m) != DW_TAG_typedef || !dwarf_diename(&m)))
 			continue;
 		a = ld_dwcxx_access(&m, st);
 		if (is_class ? a != LD_ACC_PRIVATE : a != LD_ACC_PUBLIC)
@@ -119,18 +227,20 @@ static void this_quals(FILE *f, Dwarf_Die *thisp)
 
 static void method(FILE *f, Dwarf_Die *st, Dwarf_Die *m, int ind)
 {
-	Dwarf_Die thisp, p, t;
+	Dwarf_Die thisp, p;
 	const char *name = dwarf_diename(m), *cls = dwarf_diename(st);
 	bool has_this = this_param(m, &thisp), first = true;
 	char buf[512];
 
 	fprintf(f, "%*s", ind + 4, "");
-	if (dwarf_hasattr(m, DW_AT_virtuality))
+	/* gdb calls a method virtual where DWARF gives its vtable slot (GCC
+	   gives none for a virtual destructor) */
+	if (dwarf_hasattr(m, DW_AT_vtable_elem_location))
 		fputs("virtual ", f);
 	else if (!has_this)
 		fputs("static ", f);
 	if (name[0] != '~' && !(cls && !strcmp(name, cls)))
-		fprintf(f, "%s ", ld_dwt_name(ld_dwt_target(m, &t), "", buf, sizeof buf));
+		fprintf(f, "%s ", tname(st, m, "", buf, sizeof buf));
 	fprintf(f, "%s(", name);
 	if (dwarf_child(m, &p) == 0) {
 		do {
@@ -144,7 +254,7 @@ static void method(FILE *f, Dwarf_Die *st, Dwarf_Die *m, int ind)
 			    dwarf_hasattr(&p, DW_AT_artificial))
 				continue;
 			fprintf(f, "%s%s", first ? "" : ", ",
-				ld_dwt_name(ld_dwt_target(&p, &t), "", buf, sizeof buf));
+				tname(st, &p, "", buf, sizeof buf));
 			first = false;
 		} while (dwarf_siblingof(&p, &p) == 0);
 	}
@@ -180,6 +290,30 @@ static size_t methods_of(Dwarf_Die *st, Dwarf_Die *out, size_t cap)
 	return k;
 }
 
+/* The class's own typedefs, after a blank line (gdb 13). */
+static void typedefs(FILE *f, Dwarf_Die *st, int ind, bool labels,
+		     enum ld_access *section)
+{
+	Dwarf_Die m;
+	bool any = false;
+
+	if (dwarf_child(st, &m) != 0)
+		return;
+	do {
+		char decl[1024];
+
+		if (dwarf_tag(&m) != DW_TAG_typedef || !dwarf_diename(&m))
+			continue;
+		if (!any && has_fields_or_methods(st))
+			fputc('\n', f);
+		any = true;
+		if (labels)
+			label(f, section, ld_dwcxx_access(&m, st), ind);
+		fprintf(f, "%*stypedef %s;\n", ind + 4, "",
+			tname(st, &m, dwarf_diename(&m), decl, sizeof decl));
+	} while (dwarf_siblingof(&m, &m) == 0);
+}
+
 void ld_cxx_ptype_members(FILE *f, Dwarf_Die *st, int ind,
 			  ld_cxx_member_fn member)
 {
@@ -196,12 +330,15 @@ void ld_cxx_ptype_members(FILE *f, Dwarf_Die *st, int ind,
 			if (labels)
 				label(f, &section, ld_dwcxx_access(&m, st), ind);
 			if (ld_dwcxx_is_static(&m)) {
-				Dwarf_Die t;
 				char decl[1024];
 
 				fprintf(f, "%*sstatic %s;\n", ind + 4, "",
-					ld_dwt_name(ld_dwt_target(&m, &t),
-						    dwarf_diename(&m), decl, sizeof decl));
+					tname(st, &m, dwarf_diename(&m), decl, sizeof decl));
+			} else if (template_member(st, &m)) {
+				char decl[1024];
+
+				fprintf(f, "%*s%s;\n", ind + 4, "",
+					tname(st, &m, dwarf_diename(&m), decl, sizeof decl));
 			} else {
 				member(f, &m, ind + 4);
 			}
@@ -214,6 +351,7 @@ void ld_cxx_ptype_members(FILE *f, Dwarf_Die *st, int ind,
 		label(f, &section, ld_dwcxx_access(&ms[i], st), ind);
 		method(f, st, &ms[i], ind);
 	}
+	typedefs(f, st, ind, labels, &section);
 }
 
 void ld_cxx_enum_underlying(FILE *f, Dwarf_Die *e)

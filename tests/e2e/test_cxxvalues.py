@@ -45,6 +45,10 @@ GLOBALS = [
     "ptype Diamond", "ptype Left", "p outer::inner::deep", "p gin",
     "p outer::inner::In::sq", "ptype outer::inner::In", "ptype WithK",
     "ptype Empty", "p sizeof(Empty)", "whatis gin", "ptype RefHolder",
+    "p an", "ptype an", "whatis an", "p hidden", "p bi", "ptype bi", "whatis bi",
+    "p bd", "ptype bd", "p sh", "ptype sh", "ptype Shape",
+    "p sh.kind", "p Shape::CIRCLE", "p Shape::total", "whatis sh.kind",
+    "p bi.get", "p sh.sum", "ptype Shape::total",
 ]
 IN_SUM = ["info args", "p *this", "p this", "p d", "p b", "p k", "p this->d",
           "p this->b", "p count", "p this->count", "p (*this).d", "whatis this",
