@@ -39,6 +39,10 @@ int ld_cxx_member_rt(struct ld_evalctx *c, const struct ld_val *v,
 int ld_cxx_static_value(struct ld_evalctx *c, Dwarf_Die *m, uint64_t bias,
 			struct ld_val *out);
 
+/* Is the expression C++ (the frame's unit; before `run' or without a
+ * frame, the program's first unit), as gdb's language auto decides? */
+bool ld_cxx_lang(struct ld_evalctx *c);
+
 /* The names C++ adds to an expression: one with `::' (ld_cxx_qualified),
  * or, in a method, a member of *this when no local has the name.  1 with
  * *out, 0 when it is not one of those (ld_eval_name's turn), -1 with

@@ -178,6 +178,58 @@ static void lex_quoted(struct parser *ps, char q)
 	ps->num = (uint64_t)(int64_t)(signed char)ps->text[0];
 }
 
+static void lex_word(struct parser *ps);
+
+/* C++: a name followed at once by <...> that names a template's instance
+ * ("Box<int>", "Box<int>::made") is one name, when a `::' follows it or
+ * it is a type; else the '<' is less-than and nothing is taken. */
+static void lex_template(struct parser *ps)
+{
+	const char *p = ps->p;
+	int depth = 0;
+	size_t n = ps->textlen, k;
+	char save[sizeof ps->text];
+
+	do {
+		if (*p == '<')
+			depth++;
+		else if (*p == '>')
+			depth--;
+		else if (!*p || !(isalnum((unsigned char)*p) || strchr("_ ,*&:", *p)))
+			return;
+		p++;
+	} while (depth > 0);
+	k = (size_t)(p - ps->p);
+	if (n + k + 1 >= sizeof ps->text)
+		return;
+	memcpy(save, ps->text, n + 1);
+	memcpy(ps->text + n, ps->p, k);
+	ps->text[n + k] = 0;
+	if (p[0] == ':' && p[1] == ':' && (isalpha((unsigned char)p[2]) || p[2] == '_')) {
+		/* the rest of the qualified name */
+		char head[sizeof ps->text];
+
+		memcpy(head, ps->text, n + k + 1);
+		ps->p = p + 2;
+		lex_word(ps);
+		if (strlen(head) + 2 + ps->textlen + 1 > sizeof ps->text) {
+			fail(ps, "name too long");
+			return;
+		}
+		memmove(ps->text + strlen(head) + 2, ps->text, ps->textlen + 1);
+		memcpy(ps->text, head, strlen(head));
+		memcpy(ps->text + strlen(head), "::", 2);
+		ps->textlen = strlen(ps->text);
+		return;
+	}
+	if (ps->istype && ps->istype(ps->arg, ps->text)) {
+		ps->p = p;
+		ps->textlen = n + k;
+		return;
+	}
+	memcpy(ps->text, save, n + 1);
+}
+
 static void lex_word(struct parser *ps)
 {
 	size_t n = 0;
@@ -203,6 +255,8 @@ static void lex_word(struct parser *ps)
 	}
 	ps->text[n] = 0;
 	ps->textlen = n;
+	if (ps->tok == T_IDENT && *ps->p == '<')
+		lex_template(ps);
 }
 
 static void next(struct parser *ps)

@@ -420,3 +420,20 @@ int ld_cxx_member_rt(struct ld_evalctx *c, const struct ld_val *v,
 	} while (dwarf_siblingof(&ch, &ch) == 0);
 	return 0;
 }
+
+static bool first_unit(Dwarf_Die *cu, void *arg)
+{
+	*(bool *)arg = ld_dwt_is_cplus(cu);
+	return true;
+}
+
+bool ld_cxx_lang(struct ld_evalctx *c)
+{
+	bool cplus = false;
+
+	if (c->nscopes)
+		return ld_dwt_is_cplus(&c->scopes[c->nscopes - 1]);
+	if (c->dw)
+		ld_dwt_each_unit(c->dw, first_unit, &cplus);
+	return cplus;
+}

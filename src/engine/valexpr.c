@@ -119,7 +119,8 @@ static bool truth(const struct ld_val *v)
 
 static int int_result(struct ld_evalctx *c, struct ld_val *out, int64_t x)
 {
-	struct ld_ty t = ld_ty_synth(SY_INT);
+	/* C++: comparisons and logic give a bool (gdb prints true) */
+	struct ld_ty t = ld_ty_synth(ld_cxx_lang(c) ? SY_CXXBOOL : SY_INT);
 
 	return ld_val_scalar(out, &t, (uint64_t)x) ? oom(c) : 0;
 }

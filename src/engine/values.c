@@ -31,6 +31,7 @@ static const struct {
 	[SY_FLOAT] = { "float", K_FLOAT, 4, true },
 	[SY_DOUBLE] = { "double", K_FLOAT, 8, true },
 	[SY_CODE] = { "void", K_FUNC, 1, false },
+	[SY_CXXBOOL] = { "bool", K_BOOL, 1, false },
 };
 
 static const struct {

@@ -49,6 +49,9 @@ GLOBALS = [
     "p bd", "ptype bd", "p sh", "ptype sh", "ptype Shape",
     "p sh.kind", "p Shape::CIRCLE", "p Shape::total", "whatis sh.kind",
     "p bi.get", "p sh.sum", "ptype Shape::total",
+    "p Box<int>::made", "ptype Box<int>", "whatis Box<double>",
+    "p sizeof(Box<double>)", "p (Box<int> *)&bi", "p gd.d < 5", "p !gm.m",
+    "whatis gd.d == 2", "p (gd.d == 2) + 1", "p gd.d<3", "p gd.d>1",
 ]
 IN_SUM = ["info args", "p *this", "p this", "p d", "p b", "p k", "p this->d",
           "p this->b", "p count", "p this->count", "p (*this).d", "whatis this",

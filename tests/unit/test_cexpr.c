@@ -54,7 +54,7 @@ static void dump(const struct ld_cx *e, char *buf, size_t len)
 static bool is_typedef(void *arg, const char *name)
 {
 	(void)arg;
-	return !strcmp(name, "node_t");
+	return !strcmp(name, "node_t") || !strcmp(name, "Box<int>");
 }
 
 static void tree(const char *src, const char *want)
@@ -110,6 +110,11 @@ int main(void)
 	tree("gm.Base::b", "(. Base::b gm)");
 	tree("::ns::Color::Red", "::ns::Color::Red");
 	error("ns::", "syntax error near `::'");
+	tree("Box<int>::made + 1", "(+ Box<int>::made 1)");
+	tree("(Box<int> *)p", "(cast [Box<int> 1 0] p)");
+	tree("a<b", "(< a b)");
+	tree("a<b>c", "(> (< a b) c)");
+	tree("x<y && y>z", "(&& (< x y) (> y z))");
 	error(":: x", "syntax error near `:: x'");
 	error("1 +", "syntax error: the expression ends early");
 	error("a b", "syntax error near `b'");
