@@ -39,6 +39,12 @@ int ld_cxx_member_rt(struct ld_evalctx *c, const struct ld_val *v,
 int ld_cxx_static_value(struct ld_evalctx *c, Dwarf_Die *m, uint64_t bias,
 			struct ld_val *out);
 
+/* obj.*pm, or ptr->*pm (arrow): the data member pm (a pointer to a
+ * data member) points to in the object.  0, or -1 with c->err. */
+int ld_cxx_apply_member_ptr(struct ld_evalctx *c, const struct ld_val *obj,
+			    const struct ld_val *pm, bool arrow,
+			    struct ld_val *out);
+
 /* Is the expression C++ (the frame's unit; before `run' or without a
  * frame, the program's first unit), as gdb's language auto decides? */
 bool ld_cxx_lang(struct ld_evalctx *c);

@@ -59,7 +59,8 @@ static void fail_near(struct parser *ps)
 static const struct { const char *s; int op; } two_char[] = {
 	{ "<<", CX_OP_SHL }, { ">>", CX_OP_SHR }, { "<=", CX_OP_LE },
 	{ ">=", CX_OP_GE }, { "==", CX_OP_EQ }, { "!=", CX_OP_NE },
-	{ "&&", CX_OP_AND }, { "||", CX_OP_OR }, { "->", '.' + 256 * 2 },
+	{ "&&", CX_OP_AND }, { "||", CX_OP_OR }, { "->*", CX_OP_ARROWSTAR },
+	{ "->", '.' + 256 * 2 }, { ".*", CX_OP_DOTSTAR },
 };
 #define OP_ARROW ('.' + 256 * 2)
 
@@ -296,10 +297,10 @@ static void next(struct parser *ps)
 		lex_word(ps);
 	} else {
 		for (size_t i = 0; i < sizeof two_char / sizeof two_char[0]; i++)
-			if (!strncmp(ps->p, two_char[i].s, 2)) {
+			if (!strncmp(ps->p, two_char[i].s, strlen(two_char[i].s))) {
 				ps->tok = T_PUNCT;
 				ps->op = two_char[i].op;
-				ps->p += 2;
+				ps->p += strlen(two_char[i].s);
 				return;
 			}
 		if (!strchr("+-*/%<>&|^!~()[].?:,=@{}", *ps->p)) {
@@ -684,6 +685,7 @@ static int prec(int op)
 	case CX_OP_SHL: case CX_OP_SHR: return 9;
 	case '+': case '-': return 10;
 	case '*': case '/': case '%': return 11;
+	case CX_OP_DOTSTAR: case CX_OP_ARROWSTAR: return 12;
 	default: return 0;
 	}
 }

@@ -437,3 +437,39 @@ bool ld_cxx_lang(struct ld_evalctx *c)
 		ld_dwt_each_unit(c->dw, first_unit, &cplus);
 	return cplus;
 }
+
+int ld_cxx_apply_member_ptr(struct ld_evalctx *c, const struct ld_val *obj,
+			    const struct ld_val *pm, bool arrow,
+			    struct ld_val *out)
+{
+	Dwarf_Die d, t, f;
+	struct ld_ty mt, ot;
+	uint64_t addr;
+	int64_t off;
+
+	if (pm->ty.ptr || pm->ty.rep || !ld_ty_peeled(&pm->ty, &d) ||
+	    dwarf_tag(&d) != DW_TAG_ptr_to_member_type)
+		return ld_eval_fail(c, "the right side of `%s' is not a pointer to "
+				    "a member", arrow ? "->*" : ".*");
+	if (ld_dwt_strip(ld_dwt_target(&d, &t), &f) &&
+	    dwarf_tag(&f) == DW_TAG_subroutine_type)
+		return ld_eval_fail(c, "pointers to methods are not supported");
+	if (pm->optout || obj->optout)
+		return ld_eval_fail(c, "value has been optimized out");
+	if ((off = ld_val_int(pm)) == -1)
+		return ld_eval_fail(c, "attempt to dereference a null pointer to member");
+	if (arrow) {
+		if (ld_ty_kind(&obj->ty) != K_PTR || !ld_ty_target(&obj->ty, &ot) ||
+		    ld_ty_kind(&ot) != K_STRUCT)
+			return ld_eval_fail(c, "the left side of `->*' is not a pointer "
+					    "to an object");
+		addr = ld_val_uint(obj);
+	} else {
+		if (ld_ty_kind(&obj->ty) != K_STRUCT || obj->lval != LV_MEM)
+			return ld_eval_fail(c, "the left side of `.*' is not an object "
+					    "in memory");
+		addr = obj->addr;
+	}
+	mt = ld_ty_die(ld_dwt_target(&d, &t), pm->ty.bias);
+	return ld_eval_at(c, &mt, addr + (uint64_t)off, out);
+}

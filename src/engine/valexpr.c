@@ -288,6 +288,14 @@ static int binary(struct ld_evalctx *c, const struct ld_cx *e,
 
 	if (ld_eval(c, e->a, &a))
 		return -1;
+	if (e->op == CX_OP_DOTSTAR || e->op == CX_OP_ARROWSTAR) {
+		if (ld_eval(c, e->b, &b) == 0 && coerce_ref(c, &a) == 0)
+			r = ld_cxx_apply_member_ptr(c, &a, &b, e->op == CX_OP_ARROWSTAR,
+						    out);
+		ld_val_release(&a);
+		ld_val_release(&b);
+		return r;
+	}
 	if (e->op == '@') {
 		if (ld_eval(c, e->b, &b) == 0)
 			r = artificial(c, &a, &b, out);

@@ -52,6 +52,7 @@ GLOBALS = [
     "p Box<int>::made", "ptype Box<int>", "whatis Box<double>",
     "p sizeof(Box<double>)", "p (Box<int> *)&bi", "p gd.d < 5", "p !gm.m",
     "whatis gd.d == 2", "p (gd.d == 2) + 1", "p gd.d<3", "p gd.d>1",
+    "p gp.*gpm", "p (&gp)->*gpm", "p gp.*gpm + 1", "whatis gp.*gpm", "p gd.*gpm",
 ]
 IN_SUM = ["info args", "p *this", "p this", "p d", "p b", "p k", "p this->d",
           "p this->b", "p count", "p this->count", "p (*this).d", "whatis this",
@@ -143,7 +144,8 @@ def case_bad_input():
         "p gm.nope": "print: there is no member or method named nope",
         "p gm.Other::b": "print: there is no member or method named Other::b",
         "p gm.other": "print: cannot take address of method other",
-        "p gp.*gpm": "print: syntax error near `*gpm'",
+        "p gp.*gp": "print: the right side of `.*' is not a pointer to a member",
+        "p 3->*gpm": "print: the left side of `->*' is not a pointer to an object",
         "p ns::": "print: syntax error near `::'",
         "p *gpm": "print: attempt to dereference pointer to member without an object",
         "p gpm + 1": "print: argument to arithmetic operation not a number or boolean",

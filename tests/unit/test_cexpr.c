@@ -113,6 +113,8 @@ int main(void)
 	tree("Box<int>::made + 1", "(+ Box<int>::made 1)");
 	tree("(Box<int> *)p", "(cast [Box<int> 1 0] p)");
 	tree("a<b", "(< a b)");
+	tree("o.*pm + 1", "(+ (.* o pm) 1)");
+	tree("p->*pm * 2", "(* (->* p pm) 2)");
 	tree("a<b>c", "(> (< a b) c)");
 	tree("x<y && y>z", "(&& (< x y) (> y z))");
 	error(":: x", "syntax error near `:: x'");
