@@ -228,6 +228,12 @@ const char *ld_default_source(struct ld_session *s);
 
 /* Read tracee memory with our int3s hidden.  0 or -errno. */
 int ld_session_read(struct ld_session *s, uint64_t addr, void *buf, size_t len);
+/* The same, or before `run` the program file's bytes at a link-time
+ * address (as gdb's x and disassemble read the executable file). */
+int ld_session_read_any(struct ld_session *s, uint64_t addr, void *buf, size_t len);
+/* Before `run`: how many of the want bytes from addr the program file's
+ * allocated sections hold without a gap. */
+size_t ld_session_file_readable(struct ld_session *s, uint64_t addr, size_t want);
 
 /* "calloc+4" for addr; "??" when no symbol covers it.  Without a process,
  * from the program file (link-time addresses). */

@@ -63,13 +63,13 @@ static int examine_strings(struct ld_session *s, uint64_t addr,
 		char str[LD_XSTRING_MAX + 1];
 		size_t n = 0;
 
-		if (!ld_session_read(s, addr, str, sizeof str))
+		if (!ld_session_read_any(s, addr, str, sizeof str))
 			n = strnlen(str, LD_XSTRING_MAX);
 		else    /* the string may end before an unreadable page */
 			while (n < LD_XSTRING_MAX &&
-			       !ld_session_read(s, addr + n, str + n, 1) && str[n])
+			       !ld_session_read_any(s, addr + n, str + n, 1) && str[n])
 				n++;
-		if (n < LD_XSTRING_MAX && ld_session_read(s, addr + n, str + n, 1)) {
+		if (n < LD_XSTRING_MAX && ld_session_read_any(s, addr + n, str + n, 1)) {
 			ld_xstrings_end(&o, false);
 			return ld_error("x: cannot access memory at 0x%" PRIx64,
 					addr + n);
@@ -98,7 +98,7 @@ static int examine_wide(struct ld_session *s, uint64_t addr,
 
 		for (; n < LD_XSTRING_MAX; n++) {
 			u[n] = 0;
-			if (ld_session_read(s, addr + n * width, &u[n], width)) {
+			if (ld_session_read_any(s, addr + n * width, &u[n], width)) {
 				ld_xstrings_end(&o, false);
 				return ld_error("x: cannot access memory at 0x%" PRIx64,
 						addr + n * width);
@@ -120,9 +120,9 @@ static size_t read_units(struct ld_session *s, uint64_t addr, size_t want,
 {
 	size_t n = 0;
 
-	if (!(*err = ld_session_read(s, addr, buf, want * size)))
+	if (!(*err = ld_session_read_any(s, addr, buf, want * size)))
 		return want;
-	while (n < want && !(*err = ld_session_read(s, addr + n * size,
+	while (n < want && !(*err = ld_session_read_any(s, addr + n * size,
 						      buf + n * size, size)))
 		n++;
 	return n;
@@ -237,7 +237,7 @@ int ld_cmd_x(struct ld_session *s, char *args)
 		count = (long)xlast.count;
 	if (!*expr && !xlast.have_next)
 		return ld_error("x: an address is needed");
-	if (*expr && ld_x_address(s, expr, &addr) < 0)
+	if (*expr && ld_expr_address(s, "x", expr, &addr) < 0)
 		return -1;
 	if (!unit)
 		unit = fmt == 'i' ? xlast.unit : default_unit(fmt);

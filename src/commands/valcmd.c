@@ -278,8 +278,8 @@ static int x_kind(const char *expr)
 }
 
 /* The address x examines for value v (gdb's value_as_address). */
-static int x_value_address(const char *expr, const struct ld_val *v,
-			   uint64_t *addr)
+static int x_value_address(const char *what, const char *expr,
+			   const struct ld_val *v, uint64_t *addr)
 {
 	enum ld_kind k = ld_ty_kind(&v->ty);
 
@@ -288,19 +288,24 @@ static int x_value_address(const char *expr, const struct ld_val *v,
 	else if (k == K_PTR || k == K_INT || k == K_CHAR || k == K_ENUM || k == K_BOOL)
 		*addr = ld_val_uint(v);
 	else
-		return ld_error("x: the value of `%s' is not an address", expr);
+		return ld_error("%s: the value of `%s' is not an address", what, expr);
 	return 0;
 }
 
-int ld_x_address(struct ld_session *s, const char *expr, uint64_t *addr)
+int ld_expr_address(struct ld_session *s, const char *what, const char *expr,
+		    uint64_t *addr)
 {
 	struct ld_evalctx c;
 	struct ld_val v;
 	struct ld_cx *e = NULL;
-	int kind = s->live.proc ? x_kind(expr) : 0, r;
+	int kind = x_kind(expr), r;
 
+	/* before `run`: the expression's value from the program file
+	 * (link-time addresses), a number or $REG as it is */
+	if (!s->live.proc)
+		kind = kind || (expr[0] != '$' && !isdigit((unsigned char)expr[0])) ? 2 : 0;
 	if (kind == 2) {
-		if (evaluate(s, "x", expr, &c, &v))
+		if (evaluate(s, what, expr, &c, &v))
 			return -1;
 	} else if (kind == 1 && ld_eval_frame(&c, s, s->live.cur_tid, s->live.frame) == 0 &&
 		   (e = ld_eval_parse(&c, expr)) && ld_eval(&c, e, &v) == 0) {
@@ -310,9 +315,9 @@ int ld_x_address(struct ld_session *s, const char *expr, uint64_t *addr)
 			ld_cx_free(e);
 			ld_eval_release(&c);
 		}
-		return ld_eval_addr(s, "x", expr, addr);
+		return ld_eval_addr(s, what, expr, addr);
 	}
-	r = x_value_address(expr, &v, addr);
+	r = x_value_address(what, expr, &v, addr);
 	ld_val_release(&v);
 	ld_eval_release(&c);
 	return r;
