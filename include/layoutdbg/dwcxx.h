@@ -19,6 +19,10 @@ enum ld_access { LD_ACC_NONE, LD_ACC_PUBLIC, LD_ACC_PROTECTED, LD_ACC_PRIVATE };
 enum ld_access ld_dwcxx_access(Dwarf_Die *d, Dwarf_Die *parent);
 const char *ld_dwcxx_access_name(enum ld_access a);
 
+/* DW_AT_linkage_name (or the MIPS one) of d, its specification's too;
+ * NULL without. */
+const char *ld_dwcxx_linkage_name(Dwarf_Die *d);
+
 /* Is m a static data member (a variable inside a class, or an external
  * DW_TAG_member as DWARF 4 has it)? */
 bool ld_dwcxx_is_static(Dwarf_Die *m);

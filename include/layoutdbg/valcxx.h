@@ -45,6 +45,14 @@ int ld_cxx_apply_member_ptr(struct ld_evalctx *c, const struct ld_val *obj,
 			    const struct ld_val *pm, bool arrow,
 			    struct ld_val *out);
 
+/* A name qualified with `::' as ld_eval_lookup answers (LD_FOUND_VAR,
+ * LD_FOUND_FUNC with its DIE and object), or 0. */
+int ld_cxx_lookup(struct ld_evalctx *c, const char *name, Dwarf_Die *out,
+		  struct ld_obj **ob);
+/* Does the bare name stand for a member of *this here (a method, no
+ * local of that name)? */
+bool ld_cxx_is_this_member(struct ld_evalctx *c, const char *name);
+
 /* Is the expression C++ (the frame's unit; before `run' or without a
  * frame, the program's first unit), as gdb's language auto decides? */
 bool ld_cxx_lang(struct ld_evalctx *c);

@@ -45,7 +45,7 @@ bool ld_dwcxx_is_static(Dwarf_Die *m)
 	       (tag == DW_TAG_member && dwarf_hasattr(m, DW_AT_external));
 }
 
-static const char *linkage_name(Dwarf_Die *d)
+const char *ld_dwcxx_linkage_name(Dwarf_Die *d)
 {
 	Dwarf_Attribute a;
 
@@ -73,7 +73,7 @@ static bool specifies(Dwarf_Die *d, Dwarf_Die *decl, const char *link)
 		return false;
 	if (dwarf_dieoffset(&s) == dwarf_dieoffset(decl))
 		return true;
-	sl = linkage_name(&s);
+	sl = ld_dwcxx_linkage_name(&s);
 	return link && sl && !strcmp(link, sl);
 }
 
@@ -115,7 +115,7 @@ static bool def_in_unit(Dwarf_Die *cu, void *arg)
 static bool definition_tag(Dwarf_Die *decl, int tag, Dwarf_Die *out)
 {
 	Dwarf_Die cu;
-	struct defsearch w = { decl, linkage_name(decl), tag, out };
+	struct defsearch w = { decl, ld_dwcxx_linkage_name(decl), tag, out };
 
 	if (has_code_or_place(decl)) {
 		*out = *decl;

@@ -473,3 +473,38 @@ int ld_cxx_apply_member_ptr(struct ld_evalctx *c, const struct ld_val *obj,
 	mt = ld_ty_die(ld_dwt_target(&d, &t), pm->ty.bias);
 	return ld_eval_at(c, &mt, addr + (uint64_t)off, out);
 }
+
+int ld_cxx_lookup(struct ld_evalctx *c, const char *name, Dwarf_Die *out,
+		  struct ld_obj **ob)
+{
+	struct ld_objs *o = &c->s->live.objs;
+	char why[300];
+	Dwarf_Die e;
+	int k;
+
+	*ob = c->ob;
+	if (c->dw && (k = ld_dwcxx_lookup(c->dw, name, out, &e, why, sizeof why)))
+		return k == LD_DWCXX_VAR ? LD_FOUND_VAR : k == LD_DWCXX_FUNC ?
+		       LD_FOUND_FUNC : 0;
+	for (size_t i = 0; c->s->live.proc && i < o->n; i++) {
+		Dwarf *dw = ld_lines_dwarf(ld_obj_lines(&o->v[i]));
+
+		*ob = &o->v[i];
+		if (dw && dw != c->dw &&
+		    (k = ld_dwcxx_lookup(dw, name, out, &e, why, sizeof why)))
+			return k == LD_DWCXX_VAR ? LD_FOUND_VAR : k == LD_DWCXX_FUNC ?
+			       LD_FOUND_FUNC : 0;
+	}
+	*ob = NULL;
+	return 0;
+}
+
+bool ld_cxx_is_this_member(struct ld_evalctx *c, const char *name)
+{
+	struct ld_val v;
+
+	if (strstr(name, "::") || ld_cxx_name(c, name, &v) != 1)
+		return false;
+	ld_val_release(&v);
+	return true;
+}

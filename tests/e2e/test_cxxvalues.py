@@ -17,7 +17,7 @@ from ldtest import check
 
 FIX = ldtest.fixture("cxxvalues")
 FIX2 = ldtest.fixture("cxxvalues-O2")
-t = ldtest.Tap(9)
+t = ldtest.Tap(10)
 
 # The lines both debuggers print for values and types: $N = ..., type =
 # ... and a ptype body with its access labels, NAME = VALUE of info
@@ -160,6 +160,21 @@ def case_bad_input():
     check(lines == want, "errors %r, want %r" % (lines, want))
 
 
+def case_info_address():
+    """info address and info scope with C++ names: qualified, a member of
+    *this (gdb's words), a method with its parameters."""
+    need()
+    cmds = ["break Derived::sum", "run", "info address Base::count",
+            "info address ns::counter", "info address d", "info address this",
+            "info scope Derived::sum", "info address Derived::sum",
+            "info address take_refs", "info address gd"]
+    keep = re.compile(r"^(Symbol |Scope for |     \d+: |, length|\.$)")
+    g = [ln for ln in ldtest.gdb_batch(FIX, cmds).splitlines() if keep.match(ln)]
+    rc, o, err = ldtest.run_batch([FIX], cmds + ["kill"])
+    o = [ln for ln in o.splitlines() if keep.match(ln)]
+    check(o == g and len(g) >= 10, "ours %r, gdb %r" % (o, g), err)
+
+
 def case_conditions():
     """Conditions on members by their bare names inside methods: a true one
     stops, a false one never does, the program's result unchanged."""
@@ -204,6 +219,7 @@ for name, fn in [("globals, casts, ptype of classes as gdb", case_globals),
                  ("main's objects after up; info args as gdb", case_main_frame),
                  ("-O2: values and <optimized out> as gdb", case_optimized),
                  ("bad input: one line per construct", case_bad_input),
+                 ("info address, info scope with C++ names as gdb", case_info_address),
                  ("conditions on members inside methods", case_conditions),
                  ("references placed in the layout (set print layout on)", case_layout),
                  ("before run: the file's objects and types as gdb", case_before_run)]:
