@@ -27,6 +27,8 @@ struct vp {
 	bool nested;    /* inside an array or an object */
 	Dwarf_Off vb[32];   /* virtual base classes shown (their types) */
 	size_t nvb;
+	uint64_t stat[64];  /* static members that are objects, shown */
+	size_t nstat;
 };
 
 static void value(struct vp *p, const struct ld_val *v, bool top);
@@ -366,16 +368,30 @@ static void array(struct vp *p, const struct ld_val *v)
 	fputc('}', p->f);
 }
 
+/* A static member that is an object is shown once per value (gdb, by
+ * its address): true when v was shown already (or too many were). */
+static bool static_seen(struct vp *p, const struct ld_val *v)
+{
+	if (ld_ty_kind(&v->ty) != K_STRUCT || v->lval != LV_MEM)
+		return false;
+	for (size_t i = 0; i < p->nstat; i++)
+		if (p->stat[i] == v->addr)
+			return true;
+	if (p->nstat == sizeof p->stat / sizeof p->stat[0])
+		return true;
+	p->stat[p->nstat++] = v->addr;
+	return false;
+}
+
 /* One field of a struct or class: a base class as gdb shows it
  * (<Base> = {...}), a static member (static count = 3), a data member. */
-static void field(struct vp *p, const struct ld_val *v, Dwarf_Die *st,
-		  Dwarf_Die *m)
+static void field(struct vp *p, const struct ld_val *v, Dwarf_Die *m)
 {
 	const char *name = dwarf_diename(m);
 	bool is_static = ld_dwcxx_is_static(m);
 	struct ld_val mv;
 	char base[512];
-	Dwarf_Die t, s;
+	Dwarf_Die t;
 	uint64_t off = is_static ? 0 : ld_dw_member_offset(m);
 
 	if (dwarf_tag(m) == DW_TAG_inheritance) {
@@ -387,11 +403,6 @@ static void field(struct vp *p, const struct ld_val *v, Dwarf_Die *st,
 		}
 	} else if (is_static) {
 		fprintf(p->f, "static %s = ", name);
-		if (ld_dwt_strip(ld_dwt_target(m, &t), &s) &&
-		    dwarf_dieoffset(&s) == dwarf_dieoffset(st)) {
-			fputs("<same as static member of an already seen type>", p->f);
-			return;
-		}
 	} else if (name) {
 		fprintf(p->f, "%s = ", name);
 	}
@@ -402,7 +413,10 @@ static void field(struct vp *p, const struct ld_val *v, Dwarf_Die *st,
 			fprintf(p->f, "<error: %s>", p->c->err);
 		return;
 	}
-	value(p, &mv, false);
+	if (is_static && static_seen(p, &mv))
+		fputs("<same as static member of an already seen type>", p->f);
+	else
+		value(p, &mv, false);
 	ld_val_release(&mv);
 }
 
@@ -441,7 +455,7 @@ static void structure(struct vp *p, const struct ld_val *v)
 				continue;
 			fputs(any ? ", " : "", p->f);
 			any = true;
-			field(p, v, &st, &m);
+			field(p, v, &m);
 		} while (dwarf_siblingof(&m, &m) == 0);
 	}
 	fputs(any ? "}" : "<No data fields>}", p->f);

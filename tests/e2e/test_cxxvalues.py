@@ -53,6 +53,7 @@ GLOBALS = [
     "p sizeof(Box<double>)", "p (Box<int> *)&bi", "p gd.d < 5", "p !gm.m",
     "whatis gd.d == 2", "p (gd.d == 2) + 1", "p gd.d<3", "p gd.d>1",
     "p gp.*gpm", "p (&gp)->*gpm", "p gp.*gpm + 1", "whatis gp.*gpm", "p gd.*gpm",
+    "p ring", "p Ring::other", "p Link::back.x", "ptype Ring",
 ]
 IN_SUM = ["info args", "p *this", "p this", "p d", "p b", "p k", "p this->d",
           "p this->b", "p count", "p this->count", "p (*this).d", "whatis this",
