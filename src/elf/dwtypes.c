@@ -369,6 +369,14 @@ char *ld_dwt_name(Dwarf_Die *t, const char *decl, char *buf, size_t len)
 		return ld_dwt_name(ld_dwt_target(t, &ret), d, buf, len);
 	case DW_TAG_base_type:
 		return leaf(base_name(dwarf_diename(t)), decl, buf, len);
+	case DW_TAG_typedef:
+		if (dwarf_diename(t) && ld_dwt_is_cplus(t)) {
+			char q[512];
+
+			qualified(t, q, sizeof q);   /* std::string */
+			return leaf(q, decl, buf, len);
+		}
+		return leaf(dwarf_diename(t), decl, buf, len);
 	default: {
 		const char *n = dwarf_diename(t);
 

@@ -28,6 +28,35 @@ static const char *template_param(Dwarf_Die *st, Dwarf_Die *core)
 	return NULL;
 }
 
+/* Is class st, or a base of it, the scope of typedef td (gdb names such
+ * a typedef without its class inside the class's ptype)? */
+static bool declares_typedef(Dwarf_Die *st, Dwarf_Die *td, int depth)
+{
+	Dwarf_Die c, t, s;
+
+	if (dwarf_child(st, &c) != 0 || depth > 8)
+		return false;
+	do {
+		int tag = dwarf_tag(&c);
+
+		if (tag == DW_TAG_typedef && dwarf_dieoffset(&c) == dwarf_dieoffset(td))
+			return true;
+		if (tag == DW_TAG_inheritance && ld_dwt_strip(ld_dwt_target(&c, &t), &s) &&
+		    declares_typedef(&s, td, depth + 1))
+			return true;
+	} while (dwarf_siblingof(&c, &c) == 0);
+	return false;
+}
+
+/* core's short name when it is a typedef of st or of its bases. */
+static const char *local_typedef(Dwarf_Die *st, Dwarf_Die *core)
+{
+	if (dwarf_tag(core) != DW_TAG_typedef || !dwarf_diename(core) ||
+	    !declares_typedef(st, core, 0))
+		return NULL;
+	return dwarf_diename(core);
+}
+
 /* The type of d (a member, method, parameter, typedef) spelled as gdb
  * does inside class st: a template parameter's name for its argument
  * ("T val", "const T &"). */
@@ -53,7 +82,7 @@ static char *tname(Dwarf_Die *st, Dwarf_Die *d, const char *decl, char *buf,
 		if (!ld_dwt_target(&core, &core))
 			return buf;
 	}
-	if (!(param = template_param(st, &core)))
+	if (!(param = template_param(st, &core)) && !(param = local_typedef(st, &core)))
 		return buf;
 	ld_dwt_name(&core, "", cn, sizeof cn);
 	for (char *p = strstr(buf, cn); p; p = strstr(p + 1, cn)) {
@@ -70,18 +99,20 @@ static char *tname(Dwarf_Die *st, Dwarf_Die *d, const char *decl, char *buf,
 	return buf;
 }
 
-/* Is data member m's type a template parameter of st (spelled here)? */
-static bool template_member(Dwarf_Die *st, Dwarf_Die *m)
+/* A data member spelled by tname: named, not a bitfield, not of an
+ * anonymous struct or union (valshow spells those out). */
+static bool plain_member(Dwarf_Die *m)
 {
-	char a[1024], b[1024];
-	Dwarf_Die t;
+	Dwarf_Die t, *tp;
 	unsigned bp, bs;
+	int tag;
 
 	if (!dwarf_diename(m) || ld_dw_bitfield(m, &bp, &bs))
 		return false;
-	tname(st, m, dwarf_diename(m), a, sizeof a);
-	return strcmp(a, ld_dwt_name(ld_dwt_target(m, &t), dwarf_diename(m), b,
-				     sizeof b)) != 0;
+	tp = ld_dwt_target(m, &t);
+	tag = tp ? dwarf_tag(tp) : 0;
+	return !((tag == DW_TAG_structure_type || tag == DW_TAG_union_type ||
+		  tag == DW_TAG_class_type) && !dwarf_diename(tp));
 }
 
 /* " [with T = int]": the template's type arguments (gdb). */
@@ -239,7 +270,9 @@ static void method(FILE *f, Dwarf_Die *st, Dwarf_Die *m, int ind)
 		fputs("virtual ", f);
 	else if (!has_this)
 		fputs("static ", f);
-	if (name[0] != '~' && !(cls && !strcmp(name, cls)))
+	/* a constructor: the class's name without its template arguments */
+	if (name[0] != '~' && !(cls && !strncmp(name, cls, strlen(name)) &&
+				(!cls[strlen(name)] || cls[strlen(name)] == '<')))
 		fprintf(f, "%s ", tname(st, m, "", buf, sizeof buf));
 	fprintf(f, "%s(", name);
 	if (dwarf_child(m, &p) == 0) {
@@ -334,7 +367,7 @@ void ld_cxx_ptype_members(FILE *f, Dwarf_Die *st, int ind,
 
 				fprintf(f, "%*sstatic %s;\n", ind + 4, "",
 					tname(st, &m, dwarf_diename(&m), decl, sizeof decl));
-			} else if (template_member(st, &m)) {
+			} else if (plain_member(&m)) {
 				char decl[1024];
 
 				fprintf(f, "%*s%s;\n", ind + 4, "",

@@ -441,7 +441,7 @@ static bool virtual_base_seen(struct vp *p, Dwarf_Die *inh)
 static void structure(struct vp *p, const struct ld_val *v)
 {
 	Dwarf_Die st, m;
-	bool any = false;
+	bool any = false, fields = false;
 
 	fputc('{', p->f);
 	if (ld_ty_peeled(&v->ty, &st) && dwarf_child(&st, &m) == 0) {
@@ -455,10 +455,15 @@ static void structure(struct vp *p, const struct ld_val *v)
 				continue;
 			fputs(any ? ", " : "", p->f);
 			any = true;
+			fields |= tag != DW_TAG_inheritance;
 			field(p, v, &m);
 		} while (dwarf_siblingof(&m, &m) == 0);
 	}
-	fputs(any ? "}" : "<No data fields>}", p->f);
+	/* gdb: after the base classes, when the class has no data itself */
+	if (!fields)
+		fputs(any ? ", <No data fields>}" : "<No data fields>}", p->f);
+	else
+		fputc('}', p->f);
 }
 
 static void function(struct vp *p, const struct ld_val *v)
