@@ -1,4 +1,5 @@
 /* C++ classes for ptype and print, as gdb 13 shows them. */
+#include <ctype.h>
 #include <dwarf.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -11,6 +12,23 @@
 #include "layoutdbg/valcxxshow.h"
 
 #define MAX_METHODS 512
+
+/* The template's type parameter of class st whose argument is spelled
+ * arg ("_Alloc" for "std::allocator<int>"), or NULL. */
+static const char *template_param_named(Dwarf_Die *st, const char *arg)
+{
+	Dwarf_Die c, t;
+	char name[512];
+
+	if (dwarf_child(st, &c) != 0)
+		return NULL;
+	do {
+		if (dwarf_tag(&c) == DW_TAG_template_type_parameter && dwarf_diename(&c) &&
+		    !strcmp(ld_dwt_name(ld_dwt_target(&c, &t), "", name, sizeof name), arg))
+			return dwarf_diename(&c);
+	} while (dwarf_siblingof(&c, &c) == 0);
+	return NULL;
+}
 
 /* The template's type parameter of class st whose type is DIE core
  * ("T" for int in Box<int>), or NULL. */
@@ -28,50 +46,112 @@ static const char *template_param(Dwarf_Die *st, Dwarf_Die *core)
 	return NULL;
 }
 
-/* Is class st, or a base of it, the scope of typedef td (gdb names such
- * a typedef without its class inside the class's ptype)? */
-static bool declares_typedef(Dwarf_Die *st, Dwarf_Die *td, int depth)
+/* The first typedef of class st, or else of its bases (depth first),
+ * whose type is the DIE at offset want (typedefs peeled). */
+static const char *typedef_for(Dwarf_Die *st, Dwarf_Off want, int depth)
 {
 	Dwarf_Die c, t, s;
+	const char *n;
 
-	if (dwarf_child(st, &c) != 0 || depth > 8)
-		return false;
+	if (depth > 8 || dwarf_child(st, &c) != 0)
+		return NULL;
 	do {
-		int tag = dwarf_tag(&c);
-
-		if (tag == DW_TAG_typedef && dwarf_dieoffset(&c) == dwarf_dieoffset(td))
-			return true;
-		if (tag == DW_TAG_inheritance && ld_dwt_strip(ld_dwt_target(&c, &t), &s) &&
-		    declares_typedef(&s, td, depth + 1))
-			return true;
+		if (dwarf_tag(&c) == DW_TAG_typedef && dwarf_diename(&c) &&
+		    ld_dwt_strip(&c, &s) && dwarf_dieoffset(&s) == want)
+			return dwarf_diename(&c);
 	} while (dwarf_siblingof(&c, &c) == 0);
-	return false;
+	dwarf_child(st, &c);
+	do {
+		if (dwarf_tag(&c) == DW_TAG_inheritance &&
+		    ld_dwt_strip(ld_dwt_target(&c, &t), &s) &&
+		    (n = typedef_for(&s, want, depth + 1)))
+			return n;
+	} while (dwarf_siblingof(&c, &c) == 0);
+	return NULL;
 }
 
-/* core's short name when it is a typedef of st or of its bases. */
+/* A typedef core named inside class st as gdb does: the class's (or a
+ * base's) own typedef of the same type ("allocator_type" for a base's
+ * "_Tp_alloc_type"), or NULL. */
 static const char *local_typedef(Dwarf_Die *st, Dwarf_Die *core)
 {
-	if (dwarf_tag(core) != DW_TAG_typedef || !dwarf_diename(core) ||
-	    !declares_typedef(st, core, 0))
+	Dwarf_Die s;
+
+	if (dwarf_tag(core) != DW_TAG_typedef || !ld_dwt_strip(core, &s))
 		return NULL;
-	return dwarf_diename(core);
+	return typedef_for(st, dwarf_dieoffset(&s), 0);
+}
+
+/* Template arguments of class st inside the names in[0..n) rewritten to
+ * its parameters' names, as gdb does in its ptype ("std::vector<int,
+ * std::allocator<int> >" inside std::vector<int> is
+ * "std::vector<_Tp, _Alloc>"); appended to out. */
+static void rewrite_args(Dwarf_Die *st, const char *in, size_t n, char *out,
+			 size_t len)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		size_t o = strlen(out);
+		const char *arg_end;
+
+		if (in[i] != '<' || !i || !(isalnum((unsigned char)in[i - 1]) ||
+					    in[i - 1] == '_')) {
+			if (o + 1 < len) {
+				out[o] = in[i];
+				out[o + 1] = 0;
+			}
+			i++;
+			continue;
+		}
+		/* the arguments, one at a time */
+		strncat(out, "<", len - o - 1);
+		i++;
+		for (;;) {
+			int depth = 0;
+			size_t a = i, k;
+			char one[512];
+			const char *param;
+
+			while (i < n && (depth || (in[i] != ',' && in[i] != '>'))) {
+				depth += in[i] == '<' ? 1 : in[i] == '>' ? -1 : 0;
+				i++;
+			}
+			while (a < i && in[a] == ' ')
+				a++;
+			k = i;
+			while (k > a && in[k - 1] == ' ')
+				k--;
+			snprintf(one, sizeof one, "%.*s", (int)(k - a), in + a);
+			if ((param = template_param_named(st, one)))
+				strncat(out, param, len - strlen(out) - 1);
+			else
+				rewrite_args(st, in + a, k - a, out, len);
+			if (i >= n || in[i] == '>')
+				break;
+			strncat(out, ", ", len - strlen(out) - 1);
+			i++;
+		}
+		arg_end = out + strlen(out);
+		strncat(out, arg_end > out && arg_end[-1] == '>' ? " >" : ">",
+			len - strlen(out) - 1);
+		i++;
+	}
 }
 
 /* The type of d (a member, method, parameter, typedef) spelled as gdb
  * does inside class st: a template parameter's name for its argument
  * ("T val", "const T &"). */
-static char *tname(Dwarf_Die *st, Dwarf_Die *d, const char *decl, char *buf,
-		   size_t len)
+/* raw with its core type spelled as st names it there: a template
+ * parameter ("T"), or a typedef of st or a base without its scope. */
+static void local_core(Dwarf_Die *st, Dwarf_Die *tp, bool typedefs, char *raw,
+		       size_t len)
 {
-	Dwarf_Die t, core, *tp = ld_dwt_target(d, &t);
+	Dwarf_Die core = *tp;
 	const char *param;
-	char cn[256], out[1024];
+	char cn[512], out[1024];
 	int guard = 16;
 
-	ld_dwt_name(tp, decl, buf, len);
-	if (!tp)
-		return buf;
-	core = *tp;
 	while (guard-- > 0) {
 		int tag = dwarf_tag(&core);
 
@@ -80,22 +160,38 @@ static char *tname(Dwarf_Die *st, Dwarf_Die *d, const char *decl, char *buf,
 		    tag != DW_TAG_volatile_type && tag != DW_TAG_array_type)
 			break;
 		if (!ld_dwt_target(&core, &core))
-			return buf;
+			return;
 	}
-	if (!(param = template_param(st, &core)) && !(param = local_typedef(st, &core)))
-		return buf;
+	if (!(param = template_param(st, &core)) &&
+	    (!typedefs || !(param = local_typedef(st, &core))))
+		return;
 	ld_dwt_name(&core, "", cn, sizeof cn);
-	for (char *p = strstr(buf, cn); p; p = strstr(p + 1, cn)) {
+	for (char *p = strstr(raw, cn); p; p = strstr(p + 1, cn)) {
 		size_t k = strlen(cn);
 
-		if ((p == buf || p[-1] == ' ' || p[-1] == '(') &&
+		if ((p == raw || p[-1] == ' ' || p[-1] == '(') &&
 		    (!p[k] || strchr(" *&[)", p[k]))) {
-			snprintf(out, sizeof out, "%.*s%s%s", (int)(p - buf), buf, param,
+			snprintf(out, sizeof out, "%.*s%s%s", (int)(p - raw), raw, param,
 				 p + k);
-			snprintf(buf, len, "%s", out);
-			break;
+			snprintf(raw, len, "%s", out);
+			return;
 		}
 	}
+}
+
+static char *tname(Dwarf_Die *st, Dwarf_Die *d, const char *decl, char *buf,
+		   size_t len)
+{
+	Dwarf_Die t, *tp = ld_dwt_target(d, &t);
+	char raw[1024];
+
+	ld_dwt_name(tp, decl, raw, sizeof raw);
+	/* a typedef's own line: template parameters, not the class's
+	   typedefs (gdb) */
+	if (tp)
+		local_core(st, tp, dwarf_tag(d) != DW_TAG_typedef, raw, sizeof raw);
+	buf[0] = 0;
+	rewrite_args(st, raw, strlen(raw), buf, len);
 	return buf;
 }
 
@@ -154,16 +250,18 @@ void ld_cxx_ptype_bases(FILE *f, Dwarf_Die *st)
 	do {
 		Dwarf_Attribute a;
 		Dwarf_Word virt = 0;
-		char name[512];
+		char name[512], rewritten[512];
 
 		if (dwarf_tag(&c) != DW_TAG_inheritance)
 			continue;
 		if (dwarf_attr(&c, DW_AT_virtuality, &a))
 			dwarf_formudata(&a, &virt);
+		ld_dwt_name(ld_dwt_target(&c, &t), "", name, sizeof name);
+		rewritten[0] = 0;
+		rewrite_args(st, name, strlen(name), rewritten, sizeof rewritten);
 		fprintf(f, "%s%s%s %s", any ? ", " : " : ",
 			ld_dwcxx_access_name(ld_dwcxx_access(&c, st)),
-			virt ? " virtual" : "",
-			ld_dwt_name(ld_dwt_target(&c, &t), "", name, sizeof name));
+			virt ? " virtual" : "", rewritten);
 		any = true;
 	} while (dwarf_siblingof(&c, &c) == 0);
 }
