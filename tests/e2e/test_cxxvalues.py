@@ -54,6 +54,8 @@ GLOBALS = [
     "whatis gd.d == 2", "p (gd.d == 2) + 1", "p gd.d<3", "p gd.d>1",
     "p gp.*gpm", "p (&gp)->*gpm", "p gp.*gpm + 1", "whatis gp.*gpm", "p gd.*gpm",
     "p ring", "p Ring::other", "p Link::back.x", "ptype Ring",
+    "p gvec", "ptype gvec", "whatis gvec", "ptype Vec<int, Alloc<int> >",
+    "p gvec.first", "whatis gvec.first", "p sizeof(gvec)",
 ]
 IN_SUM = ["info args", "p *this", "p this", "p d", "p b", "p k", "p this->d",
           "p this->b", "p count", "p this->count", "p (*this).d", "whatis this",
