@@ -23,6 +23,7 @@
 #include "layoutdbg/stopreport.h"
 #include "layoutdbg/timeline.h"
 #include "layoutdbg/unwind.h"
+#include "layoutdbg/convvars.h"
 #include "layoutdbg/values.h"
 
 /* A snapshot keeps every frame of a stack up to LD_SNAP_INNER +
@@ -67,6 +68,7 @@ struct ld_live {
 	int tty;                    /* our controlling terminal (fd) when we are
 				       its foreground group, else -1 */
 	struct ld_history history;  /* print's $1, $2, ... and finish's */
+	struct ld_convvars conv;    /* $name: set $name = ..., $_, $bpnum */
 };
 
 /* System calls, the memory timeline and snapshots: written by the engine

@@ -318,6 +318,8 @@ static int cmd_set(struct ld_session *s, char *args)
 	int r;
 
 	make_setting_tables();
+	if (ld_is_assignment(args))
+		return ld_cmd_set_var(s, args);
 	r = sub_dispatch(s, set_cmds, "set ", args);
 
 	if (r == 0 && ld_json_on())

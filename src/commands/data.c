@@ -47,6 +47,21 @@ static struct {
 	bool have_next;
 } xlast = { 'x', 'w', 1, 0, false };
 
+/* gdb's $_ (the last unit examined, an intN_t *) and $__ (its contents;
+ * void for strings and instructions: contents NULL). */
+static void set_last(struct ld_session *s, uint64_t at, unsigned size,
+		     const unsigned char *contents)
+{
+	static const enum ld_synth by_size[9] = { [1] = SY_I8, [2] = SY_I16,
+						  [4] = SY_I32, [8] = SY_I64 };
+	uint64_t v = 0;
+
+	ld_conv_set_scalar(&s->live.conv, "_", by_size[contents ? size : 1], 1, at);
+	if (contents)
+		memcpy(&v, contents, size);
+	ld_conv_set_scalar(&s->live.conv, "__", contents ? by_size[size] : SY_VOID, 0, v);
+}
+
 /* x/s: count strings from addr on, each cut at LD_XSTRING_MAX
  * characters; read through ld_session_read, so a breakpoint's int3 is
  * never shown. */
@@ -76,6 +91,7 @@ static int examine_strings(struct ld_session *s, uint64_t addr,
 		}
 		str[n] = 0;
 		ld_show_xstring(&o, &x, str, n, n == LD_XSTRING_MAX);
+		set_last(s, addr, 1, NULL);
 		addr += n + (n < LD_XSTRING_MAX);
 		xlast.next = addr;
 	}
@@ -144,6 +160,9 @@ static int examine_units(struct ld_session *s, uint64_t addr,
 		return ld_error("x: %s", strerror(ENOMEM));
 	x.count = read_units(s, addr, count, x.size, buf, &err);
 	x.buf = buf;
+	if (x.count)
+		set_last(s, addr + (x.count - 1) * x.size, x.size,
+			 buf + (x.count - 1) * x.size);
 	/* --json: an error alone stands for the command */
 	r = x.count == count || !ld_json_on() ? ld_show_examine(&x) : 0;
 	free(buf);

@@ -22,8 +22,12 @@ int ld_examine_insns(struct ld_session *s, uint64_t addr, size_t count,
 	if (ld_code_count(s, addr, count, false, &c) < 0)
 		return -1;
 	r = ld_show_code(&v);
-	if (c.n)
+	if (c.n) {
 		*next = c.v[c.n - 1].in.addr + c.v[c.n - 1].in.len;
+		/* gdb's $_ (the last instruction listed) and $__ (void) */
+		ld_conv_set_scalar(&s->live.conv, "_", SY_I8, 1, c.v[c.n - 1].in.addr);
+		ld_conv_set_scalar(&s->live.conv, "__", SY_VOID, 0, 0);
+	}
 	ld_code_release(&c);
 	return r;
 }

@@ -92,6 +92,7 @@ void ld_session_release(struct ld_session *s)
 	ld_stop_cache_release(&s->cache);
 	ld_objs_release(&s->live.objs);
 	ld_history_release(&s->live.history);
+	ld_conv_release(&s->live.conv);
 	ld_bps_release(&s->live.bps);
 	ld_snapshots_release(&s->recording.snaps);
 	ld_timeline_release(&s->recording.timeline);
@@ -167,6 +168,9 @@ int ld_session_file(struct ld_session *s, const char *path)
 		ld_warn("%s: not executable (%s); `run` will fail", path,
 			strerror(errno));
 	ld_objs_unlend(&s->live.objs);
+	/* values typed by the old program's DWARF */
+	ld_history_forget_foreign(&s->live.history, NULL);
+	ld_conv_forget_typed(&s->live.conv, NULL);
 	ld_elf_free(s->program.exe);
 	free(s->program.exe_path);
 	ld_lines_free(s->program.exe_lines);
