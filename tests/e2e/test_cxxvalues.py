@@ -17,7 +17,7 @@ from ldtest import check
 
 FIX = ldtest.fixture("cxxvalues")
 FIX2 = ldtest.fixture("cxxvalues-O2")
-t = ldtest.Tap(10)
+t = ldtest.Tap(11)
 
 # The lines both debuggers print for values and types: $N = ..., type =
 # ... and a ptype body with its access labels, NAME = VALUE of info
@@ -204,6 +204,18 @@ def case_layout():
         check(re.search(pat, out, re.M), "no line like %s" % pat, out)
 
 
+def case_json():
+    """--json documents of C++ values validate against the schema (run_batch
+    checks each one) and carry gdb's text."""
+    need()
+    rc, out, err = ldtest.run_batch([FIX], ["break take_refs", "run", "p gd", "p r",
+                                            "info args", "ptype Derived", "whatis gbase",
+                                            "kill"], opts=["--json"])
+    check('<Base> = {_vptr.Base = 0x' in out, "a base class in the value text", out)
+    check('class Derived : public Base {' in out, "ptype's text", out)
+    check('"type":"int &"' in out or '"type": "int &"' in out, "a reference's type", out)
+
+
 def case_before_run():
     """Before `run`: the file's globals and every type, as gdb prints them
     from the file (zeros where constructors have not run)."""
@@ -225,6 +237,7 @@ for name, fn in [("globals, casts, ptype of classes as gdb", case_globals),
                  ("info address, info scope with C++ names as gdb", case_info_address),
                  ("conditions on members inside methods", case_conditions),
                  ("references placed in the layout (set print layout on)", case_layout),
+                 ("--json documents of C++ values", case_json),
                  ("before run: the file's objects and types as gdb", case_before_run)]:
     t.case(name, fn)
 t.done()
