@@ -17,7 +17,7 @@ from ldtest import check
 
 FIX = ldtest.fixture("cxxvalues")
 FIX2 = ldtest.fixture("cxxvalues-O2")
-t = ldtest.Tap(11)
+t = ldtest.Tap(12)
 
 # The lines both debuggers print for values and types: $N = ..., type =
 # ... and a ptype body with its access labels, NAME = VALUE of info
@@ -204,6 +204,21 @@ def case_layout():
         check(re.search(pat, out, re.M), "no line like %s" % pat, out)
 
 
+def case_x():
+    """x with C++ expressions (members, :: names) and gdb's labels: a C++
+    symbol by its linkage name, as gdb's x shows it (asm-demangle off)."""
+    need()
+    cmds = ["break Derived::sum", "run", "x/s rh.name", "x/2dw &ns::origin",
+            "x/2xw &gd.d", "x/4xw this", "x/2dw &Base::count", "x/xg &gm.m"]
+    keep = re.compile(r"^0x[0-9a-f]+( <[^>]*>)?:\t")
+    g = [STACK.sub("0x7ff...", ln) for ln in
+         ldtest.gdb_batch(FIX, cmds).splitlines() if keep.match(ln)]
+    rc, o, err = ldtest.run_batch([FIX], ["set print layout off"] + cmds + ["kill"])
+    o = [STACK.sub("0x7ff...", ln) for ln in o.splitlines() if keep.match(ln)]
+    check(o == g and len(g) == 6, "ours %r, gdb %r" % (o, g), err)
+    check(any("<_ZN2ns6originE>" in ln for ln in o), "a linkage name label", o)
+
+
 def case_json():
     """--json documents of C++ values validate against the schema (run_batch
     checks each one) and carry gdb's text."""
@@ -237,6 +252,7 @@ for name, fn in [("globals, casts, ptype of classes as gdb", case_globals),
                  ("info address, info scope with C++ names as gdb", case_info_address),
                  ("conditions on members inside methods", case_conditions),
                  ("references placed in the layout (set print layout on)", case_layout),
+                 ("x with C++ expressions and labels as gdb", case_x),
                  ("--json documents of C++ values", case_json),
                  ("before run: the file's objects and types as gdb", case_before_run)]:
     t.case(name, fn)
