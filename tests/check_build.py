@@ -41,8 +41,10 @@ FOREIGN = re.compile(r'#\s*include\s*<(elfutils/|libelf|gelf|libdwfl?|'
 # types and variables as Dwarf_Die (dwtypes, dwvars, and values/valeval,
 # which hold one in a value's type).  They may show libdw's DIE and handle
 # and include <elfutils/libdw.h>, nothing else foreign.  An opaque
-# struct ld_die would remove the exception (open work, issue 16).
-DIE_FACING = {"dwtypes.h", "dwvars.h", "values.h", "valeval.h"}
+# struct ld_die would remove the exception (open work, issue 16).  The
+# C++ side of the same modules (dwcxx, valcxx, valcxxshow) too.
+DIE_FACING = {"dwtypes.h", "dwvars.h", "values.h", "valeval.h",
+              "dwcxx.h", "valcxx.h", "valcxxshow.h"}
 DIE_NAMES = {"#include <elfutils/", "Dwarf_Die", "Dwarf"}
 
 

@@ -31,6 +31,7 @@ enum ld_cx_kind {
 enum {
 	CX_OP_SHL = 256, CX_OP_SHR, CX_OP_LE, CX_OP_GE, CX_OP_EQ, CX_OP_NE,
 	CX_OP_AND, CX_OP_OR,
+	CX_OP_DOTSTAR, CX_OP_ARROWSTAR,     /* C++'s .* and ->* */
 };
 
 /* A type as written in a cast or sizeof: its base words ("struct node",

@@ -10,4 +10,9 @@
 const char *ld_symbolize_cb(void *session, uint64_t addr, char *buf,
 			    size_t len);
 
+/* The same with the symbol's name as its symbol table has it (C++ and
+ * Rust mangled): gdb's x labels, with `set print asm-demangle off'. */
+const char *ld_symbolize_linkage_cb(void *session, uint64_t addr, char *buf,
+				    size_t len);
+
 #endif

@@ -18,6 +18,7 @@ enum ld_synth {
 	SY_INT, SY_UINT, SY_LONG, SY_ULONG, SY_LLONG, SY_ULLONG,
 	SY_FLOAT, SY_DOUBLE,
 	SY_CODE,        /* void (), what $pc points to */
+	SY_CXXBOOL,     /* C++'s bool (a comparison's type there) */
 	SY_I8, SY_I16, SY_I32, SY_I64, /* gdb's int8_t .. int64_t: x's $_, $__ */
 };
 

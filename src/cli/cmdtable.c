@@ -414,11 +414,11 @@ static const struct cmd commands[] = {
 	{ "up", "", NEED_PROC, ld_cmd_up, "up [N]", "select the caller's frame" },
 	{ "down", "", NEED_PROC, ld_cmd_down, "down [N]", "select the callee's frame" },
 	{ "print", "p inspect", 0, ld_cmd_print, "print[/F] [EXPR]",
-	  "value of a C expression in the selected frame (DWARF), as $N" },
+	  "value of a C or C++ expression in the selected frame (DWARF), as $N" },
 	{ "output", "", 0, ld_cmd_output, "output[/F] EXPR",
 	  "value of EXPR, no $N, no newline" },
 	{ "ptype", "", 0, ld_cmd_ptype, "ptype EXPR|TYPE",
-	  "type of EXPR or TYPE, structs spelled out" },
+	  "type of EXPR or TYPE, structs and classes spelled out" },
 	{ "whatis", "", 0, ld_cmd_whatis, "whatis EXPR|TYPE",
 	  "type name of EXPR or TYPE" },
 	{ "x", "", 0, ld_cmd_x, "x/NFU ADDRESS",
@@ -508,7 +508,7 @@ static const char *const examples[][2] = {
 	{ "export", "export %1 layout.svg  |  export %1..%2 diff.svg  |  export timeline t.json" },
 	{ "handle", "handle SIGUSR1 nostop pass" },
 	{ "print", "print *node  |  p/x mask  |  p arr[2].name  |  p (long) $rsp  |  "
-	  "p $1" },
+	  "p $1  |  p *this  |  p ns::counter" },
 	{ "ptype", "ptype struct node  |  ptype head  |  whatis head->next" },
 	{ "condition", "condition 1 n == 3  |  condition 1  (unconditional again)  |  "
 	  "break hit if n < 0" },

@@ -73,7 +73,7 @@ static int examine_strings(struct ld_session *s, uint64_t addr,
 
 	ld_xstrings_begin(&o, addr);
 	for (i = 0; i < count; i++) {
-		struct ld_examine x = { .addr = addr, .sym = ld_symbolize_cb,
+		struct ld_examine x = { .addr = addr, .sym = ld_symbolize_linkage_cb,
 					.sym_ctx = s };
 		char str[LD_XSTRING_MAX + 1];
 		size_t n = 0;
@@ -107,7 +107,7 @@ static int examine_wide(struct ld_session *s, uint64_t addr,
 
 	ld_xstrings_begin(&o, addr);
 	for (unsigned long i = 0; i < count; i++) {
-		struct ld_examine x = { .addr = addr, .sym = ld_symbolize_cb,
+		struct ld_examine x = { .addr = addr, .sym = ld_symbolize_linkage_cb,
 					.sym_ctx = s, .size = width };
 		uint32_t u[LD_XSTRING_MAX];
 		size_t n = 0;
@@ -148,7 +148,8 @@ static size_t read_units(struct ld_session *s, uint64_t addr, size_t want,
 static int examine_units(struct ld_session *s, uint64_t addr,
 			 unsigned long count, char fmt, char unit)
 {
-	struct ld_examine x = { .addr = addr, .fmt = fmt, .sym = ld_symbolize_cb,
+	struct ld_examine x = { .addr = addr, .fmt = fmt,
+				.sym = ld_symbolize_linkage_cb,
 				.sym_ctx = s, .session = s,
 				.layout = s->settings.print_layout };
 	unsigned char *buf;

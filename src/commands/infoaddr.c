@@ -4,13 +4,17 @@
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "layoutdbg/args.h"
+#include "layoutdbg/demangle.h"
+#include "layoutdbg/dwcxx.h"
 #include "layoutdbg/dwtypes.h"
 #include "layoutdbg/dwvars.h"
 #include "layoutdbg/error.h"
 #include "layoutdbg/infoaddr.h"
+#include "layoutdbg/valcxx.h"
 #include "layoutdbg/valeval.h"
 #include "layoutdbg/valshow.h"
 
@@ -89,7 +93,11 @@ static int lookup(struct ld_session *s, const char *what, const char *name,
 		ld_eval_release(c);
 		return ld_error("%s: %s", what, c->err);
 	}
-	if (!(k = ld_eval_lookup(c, name, d, ob, &fn))) {
+	if (strstr(name, "::"))
+		k = ld_cxx_lookup(c, name, d, ob);
+	else
+		k = ld_eval_lookup(c, name, d, ob, &fn);
+	if (!k) {
 		ld_eval_release(c);
 		return ld_error("%s: no symbol \"%s\" in current context", what, name);
 	}
@@ -107,13 +115,29 @@ int ld_cmd_info_address(struct ld_session *s, char *args)
 
 	if (!name)
 		return ld_error("info address: usage: info address SYMBOL");
+	if (ld_eval_frame(&c, s, s->live.cur_tid, s->live.frame) == 0 &&
+	    ld_cxx_is_this_member(&c, name)) {
+		cat(buf, "Symbol \"%s\" is a field of the local class variable "
+		    "`this'", name);
+		ld_show_lines("info address", buf);
+		ld_eval_release(&c);
+		return 0;
+	}
+	ld_eval_release(&c);
 	if ((k = lookup(s, "info address", name, &c, &d, &ob)) < 0)
 		return -1;
-	cat(buf, "Symbol \"%s\" is ", name);
-	if (k == LD_FOUND_FUNC && dwarf_lowpc(&d, &lo) == 0)
-		cat(buf, "a function at address 0x%" PRIx64, lo + (ob ? ob->bias : 0));
-	else
+	if (k == LD_FOUND_FUNC && dwarf_lowpc(&d, &lo) == 0) {
+		const char *link = ld_dwcxx_linkage_name(&d);
+		char *full = link ? ld_demangle(link, true) : NULL;
+
+		/* C++: gdb names it with its parameters */
+		cat(buf, "Symbol \"%s\" is a function at address 0x%" PRIx64,
+		    full ? full : name, lo + (ob ? ob->bias : 0));
+		free(full);
+	} else {
+		cat(buf, "Symbol \"%s\" is ", name);
 		describe(buf, &d, ob);
+	}
 	cat(buf, ".");
 	ld_show_lines("info address", buf);
 	ld_eval_release(&c);

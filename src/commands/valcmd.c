@@ -274,6 +274,10 @@ static int x_kind(const char *expr)
 {
 	if (strpbrk(expr, "*[]()->!~|^/%<=? "))
 		return 2;
+	/* members and C++ names: the evaluator, else the objects' symbols
+	   (a compiler's "f.part.0") */
+	if (strchr(expr, '.') || strstr(expr, "::"))
+		return 1;
 	if (!isalpha((unsigned char)expr[0]) && expr[0] != '_')
 		return 0;
 	return !expr[strspn(expr, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"

@@ -65,6 +65,14 @@ uint64_t ld_dwt_size(Dwarf_Die *t)
 	}
 	if (tag == DW_TAG_subroutine_type || tag == DW_TAG_subprogram)
 		return 1;
+	if (tag == DW_TAG_ptr_to_member_type && !dwarf_hasattr(&s, DW_AT_byte_size)) {
+		Dwarf_Die t2, f;
+
+		/* the Itanium C++ ABI: an offset, or a method's pointer and
+		   adjustment */
+		return ld_dwt_strip(ld_dwt_target(&s, &t2), &f) &&
+		       dwarf_tag(&f) == DW_TAG_subroutine_type ? 16 : 8;
+	}
 	return dwarf_aggregate_size(&s, &w) == 0 ? w : 0;
 }
 
@@ -133,7 +141,8 @@ static void cat(char *buf, size_t len, const char *s)
 static void params(Dwarf_Die *fn, char *buf, size_t len)
 {
 	Dwarf_Die c;
-	bool any = false, proto = dwarf_hasattr(fn, DW_AT_prototyped);
+	bool any = false, proto = dwarf_hasattr(fn, DW_AT_prototyped) ||
+				  ld_dwt_is_cplus(fn);
 
 	cat(buf, len, "(");
 	if (dwarf_child(fn, &c) == 0) {
@@ -211,6 +220,8 @@ static void qualified(Dwarf_Die *d, char *buf, size_t len)
 		if (sn && (tag == DW_TAG_namespace || tag == DW_TAG_structure_type ||
 			   tag == DW_TAG_class_type || tag == DW_TAG_union_type))
 			cat(buf, len, sn), cat(buf, len, "::");
+		else if (tag == DW_TAG_namespace)   /* gdb's name for it */
+			cat(buf, len, "(anonymous namespace)::");
 	}
 	free(scopes);
 	cat(buf, len, dwarf_diename(d) ? dwarf_diename(d) : "{...}");
@@ -285,6 +296,21 @@ static char *pointer_name(Dwarf_Die *t, const char *star, const char *decl,
 	return ld_dwt_name(tp, d, buf, len);
 }
 
+/* "int Plain::*pm": the containing class's name before the star. */
+static char *member_pointer_name(Dwarf_Die *t, const char *decl, char *buf,
+				 size_t len)
+{
+	Dwarf_Attribute a;
+	Dwarf_Die cls;
+	char star[300], cn[256];
+
+	if (dwarf_attr(t, DW_AT_containing_type, &a) && dwarf_formref_die(&a, &cls))
+		snprintf(star, sizeof star, "%s::*", ld_dwt_name(&cls, "", cn, sizeof cn));
+	else
+		snprintf(star, sizeof star, "::*");
+	return pointer_name(t, star, decl, buf, len);
+}
+
 static char *qualified_name(Dwarf_Die *t, const char *q, const char *decl,
 			    char *buf, size_t len)
 {
@@ -325,6 +351,8 @@ char *ld_dwt_name(Dwarf_Die *t, const char *decl, char *buf, size_t len)
 		return pointer_name(t, "&", decl, buf, len);
 	case DW_TAG_rvalue_reference_type:
 		return pointer_name(t, "&&", decl, buf, len);
+	case DW_TAG_ptr_to_member_type:
+		return member_pointer_name(t, decl, buf, len);
 	case DW_TAG_const_type:
 		return qualified_name(t, "const", decl, buf, len);
 	case DW_TAG_volatile_type:
@@ -341,6 +369,14 @@ char *ld_dwt_name(Dwarf_Die *t, const char *decl, char *buf, size_t len)
 		return ld_dwt_name(ld_dwt_target(t, &ret), d, buf, len);
 	case DW_TAG_base_type:
 		return leaf(base_name(dwarf_diename(t)), decl, buf, len);
+	case DW_TAG_typedef:
+		if (dwarf_diename(t) && ld_dwt_is_cplus(t)) {
+			char q[512];
+
+			qualified(t, q, sizeof q);   /* std::string */
+			return leaf(q, decl, buf, len);
+		}
+		return leaf(dwarf_diename(t), decl, buf, len);
 	default: {
 		const char *n = dwarf_diename(t);
 

@@ -59,7 +59,8 @@ static void fail_near(struct parser *ps)
 static const struct { const char *s; int op; } two_char[] = {
 	{ "<<", CX_OP_SHL }, { ">>", CX_OP_SHR }, { "<=", CX_OP_LE },
 	{ ">=", CX_OP_GE }, { "==", CX_OP_EQ }, { "!=", CX_OP_NE },
-	{ "&&", CX_OP_AND }, { "||", CX_OP_OR }, { "->", '.' + 256 * 2 },
+	{ "&&", CX_OP_AND }, { "||", CX_OP_OR }, { "->*", CX_OP_ARROWSTAR },
+	{ "->", '.' + 256 * 2 }, { ".*", CX_OP_DOTSTAR },
 };
 #define OP_ARROW ('.' + 256 * 2)
 
@@ -178,6 +179,58 @@ static void lex_quoted(struct parser *ps, char q)
 	ps->num = (uint64_t)(int64_t)(signed char)ps->text[0];
 }
 
+static void lex_word(struct parser *ps);
+
+/* C++: a name followed at once by <...> that names a template's instance
+ * ("Box<int>", "Box<int>::made") is one name, when a `::' follows it or
+ * it is a type; else the '<' is less-than and nothing is taken. */
+static void lex_template(struct parser *ps)
+{
+	const char *p = ps->p;
+	int depth = 0;
+	size_t n = ps->textlen, k;
+	char save[sizeof ps->text];
+
+	do {
+		if (*p == '<')
+			depth++;
+		else if (*p == '>')
+			depth--;
+		else if (!*p || !(isalnum((unsigned char)*p) || strchr("_ ,*&:", *p)))
+			return;
+		p++;
+	} while (depth > 0);
+	k = (size_t)(p - ps->p);
+	if (n + k + 1 >= sizeof ps->text)
+		return;
+	memcpy(save, ps->text, n + 1);
+	memcpy(ps->text + n, ps->p, k);
+	ps->text[n + k] = 0;
+	if (p[0] == ':' && p[1] == ':' && (isalpha((unsigned char)p[2]) || p[2] == '_')) {
+		/* the rest of the qualified name */
+		char head[sizeof ps->text];
+
+		memcpy(head, ps->text, n + k + 1);
+		ps->p = p + 2;
+		lex_word(ps);
+		if (strlen(head) + 2 + ps->textlen + 1 > sizeof ps->text) {
+			fail(ps, "name too long");
+			return;
+		}
+		memmove(ps->text + strlen(head) + 2, ps->text, ps->textlen + 1);
+		memcpy(ps->text, head, strlen(head));
+		memcpy(ps->text + strlen(head), "::", 2);
+		ps->textlen = strlen(ps->text);
+		return;
+	}
+	if (ps->istype && ps->istype(ps->arg, ps->text)) {
+		ps->p = p;
+		ps->textlen = n + k;
+		return;
+	}
+	memcpy(ps->text, save, n + 1);
+}
+
 static void lex_word(struct parser *ps)
 {
 	size_t n = 0;
@@ -203,6 +256,8 @@ static void lex_word(struct parser *ps)
 	}
 	ps->text[n] = 0;
 	ps->textlen = n;
+	if (ps->tok == T_IDENT && *ps->p == '<')
+		lex_template(ps);
 }
 
 static void next(struct parser *ps)
@@ -223,16 +278,29 @@ static void next(struct parser *ps)
 	} else if (isalpha((unsigned char)*ps->p) || *ps->p == '_') {
 		ps->tok = T_IDENT;
 		lex_word(ps);
+	} else if (ps->p[0] == ':' && ps->p[1] == ':' &&
+		   (isalpha((unsigned char)ps->p[2]) || ps->p[2] == '_')) {
+		/* ::name, C++'s global scope: one name with its `::' */
+		ps->tok = T_IDENT;
+		ps->p += 2;
+		lex_word(ps);
+		if (ps->textlen + 3 > sizeof ps->text) {
+			fail(ps, "name too long");
+		} else {
+			memmove(ps->text + 2, ps->text, ps->textlen + 1);
+			memcpy(ps->text, "::", 2);
+			ps->textlen += 2;
+		}
 	} else if (*ps->p == '$') {
 		ps->tok = T_DOLLAR;
 		ps->p++;
 		lex_word(ps);
 	} else {
 		for (size_t i = 0; i < sizeof two_char / sizeof two_char[0]; i++)
-			if (!strncmp(ps->p, two_char[i].s, 2)) {
+			if (!strncmp(ps->p, two_char[i].s, strlen(two_char[i].s))) {
 				ps->tok = T_PUNCT;
 				ps->op = two_char[i].op;
-				ps->p += 2;
+				ps->p += strlen(two_char[i].s);
 				return;
 			}
 		if (!strchr("+-*/%<>&|^!~()[].?:,=@{}", *ps->p)) {
@@ -617,6 +685,7 @@ static int prec(int op)
 	case CX_OP_SHL: case CX_OP_SHR: return 9;
 	case '+': case '-': return 10;
 	case '*': case '/': case '%': return 11;
+	case CX_OP_DOTSTAR: case CX_OP_ARROWSTAR: return 12;
 	default: return 0;
 	}
 }

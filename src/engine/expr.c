@@ -6,8 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "layoutdbg/elf.h"
 #include "layoutdbg/error.h"
 #include "layoutdbg/expr.h"
+#include "layoutdbg/objs.h"
 #include "layoutdbg/regtable.h"
 #include "layoutdbg/session.h"
 
@@ -78,4 +80,32 @@ const char *ld_symbolize_cb(void *session, uint64_t addr, char *buf,
 			    size_t len)
 {
 	return ld_session_symbolize(session, addr, buf, len);
+}
+
+const char *ld_symbolize_linkage_cb(void *session, uint64_t addr, char *buf,
+				    size_t len)
+{
+	struct ld_session *s = session;
+	const struct ld_symbol *es = NULL;
+	struct ld_obj *ob;
+	uint64_t off = 0;
+	size_t n;
+
+	ld_session_symbolize(s, addr, buf, len);
+	/* the symbol gdb would name, by its display name; its linkage name
+	   only where that differs (a demangled name) */
+	if (!strpbrk(buf, ":<( "))
+		return buf;
+	if (!s->live.proc && s->program.exe)
+		es = ld_elf_symbol_at(s->program.exe, addr, &off);
+	else if (s->live.proc)
+		es = ld_objs_symbol_at(&s->live.objs, addr, &ob, &off);
+	n = es && es->display ? strlen(es->display) : 0;
+	if (!n || strncmp(buf, es->display, n) || (buf[n] && buf[n] != '+'))
+		return buf;
+	if (off)
+		snprintf(buf, len, "%s+%llu", es->name, (unsigned long long)off);
+	else
+		snprintf(buf, len, "%s", es->name);
+	return buf;
 }

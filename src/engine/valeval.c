@@ -338,7 +338,10 @@ static int const_value(struct ld_evalctx *c, Dwarf_Die *var, struct ld_val *out)
 	Dwarf_Word uv;
 
 	dwarf_attr_integrate(var, DW_AT_const_value, &a);
-	if (dwarf_formblock(&a, &b) == 0)
+	/* libdw gives DW_FORM_dataN as blocks too: those are numbers here */
+	if (dwarf_whatform(&a) != DW_FORM_data1 && dwarf_whatform(&a) != DW_FORM_data2 &&
+	    dwarf_whatform(&a) != DW_FORM_data4 && dwarf_whatform(&a) != DW_FORM_data8 &&
+	    dwarf_formblock(&a, &b) == 0)
 		return ld_val_make(out, &out->ty, b.data, b.length) ? -1 : 0;
 	if (dwarf_formsdata(&a, &sv) == 0)
 		return ld_val_scalar(out, &out->ty, (uint64_t)sv) ? -1 : 0;

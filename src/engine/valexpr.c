@@ -7,8 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "layoutdbg/dwcxx.h"
 #include "layoutdbg/dwtypes.h"
 #include "layoutdbg/dwvars.h"
+#include "layoutdbg/valcxx.h"
 #include "layoutdbg/valeval.h"
 #include "valeval_int.h"
 
@@ -23,10 +25,16 @@ static const char *type_str(const struct ld_ty *t, char *buf, size_t len)
 }
 
 /* Arrays and functions in memory become pointers (C's decay). */
+static int coerce_ref(struct ld_evalctx *c, struct ld_val *v);
+
 static int decay(struct ld_evalctx *c, struct ld_val *v)
 {
-	enum ld_kind k = ld_ty_kind(&v->ty);
+	enum ld_kind k;
 	struct ld_ty t;
+
+	if (coerce_ref(c, v))
+		return -1;
+	k = ld_ty_kind(&v->ty);
 
 	if ((k != K_ARRAY && k != K_FUNC) || v->lval != LV_MEM)
 		return 0;
@@ -47,12 +55,40 @@ static bool is_scalar(enum ld_kind k)
 	       k == K_FLOAT || k == K_PTR;
 }
 
+/* A C++ pointer to a member (an offset, not an address). */
+static bool is_member_pointer(const struct ld_ty *t)
+{
+	Dwarf_Die d;
+
+	return !t->ptr && !t->rep && ld_ty_peeled(t, &d) &&
+	       dwarf_tag(&d) == DW_TAG_ptr_to_member_type;
+}
+
+/* A C++ reference as what it refers to (gdb's coerce_ref). */
+static int coerce_ref(struct ld_evalctx *c, struct ld_val *v)
+{
+	struct ld_val r;
+
+	if (ld_ty_kind(&v->ty) != K_REF)
+		return 0;
+	if (v->optout)
+		return ld_eval_fail(c, "value has been optimized out");
+	if (ld_eval_deref_ref(c, v, &r))
+		return -1;
+	ld_val_release(v);
+	*v = r;
+	return 0;
+}
+
 static int need_scalar(struct ld_evalctx *c, const struct ld_val *v)
 {
 	char b[256];
 
 	if (v->optout)
 		return ld_eval_fail(c, "value has been optimized out");
+	if (is_member_pointer(&v->ty))
+		return ld_eval_fail(c, "argument to arithmetic operation not a "
+				    "number or boolean");
 	if (!is_scalar(ld_ty_kind(&v->ty)))
 		return ld_eval_fail(c, "a value of type `%s' is not a number",
 				    type_str(&v->ty, b, sizeof b));
@@ -83,7 +119,8 @@ static bool truth(const struct ld_val *v)
 
 static int int_result(struct ld_evalctx *c, struct ld_val *out, int64_t x)
 {
-	struct ld_ty t = ld_ty_synth(SY_INT);
+	/* C++: comparisons and logic give a bool (gdb prints true) */
+	struct ld_ty t = ld_ty_synth(ld_cxx_lang(c) ? SY_CXXBOOL : SY_INT);
 
 	return ld_val_scalar(out, &t, (uint64_t)x) ? oom(c) : 0;
 }
@@ -251,6 +288,14 @@ static int binary(struct ld_evalctx *c, const struct ld_cx *e,
 
 	if (ld_eval(c, e->a, &a))
 		return -1;
+	if (e->op == CX_OP_DOTSTAR || e->op == CX_OP_ARROWSTAR) {
+		if (ld_eval(c, e->b, &b) == 0 && coerce_ref(c, &a) == 0)
+			r = ld_cxx_apply_member_ptr(c, &a, &b, e->op == CX_OP_ARROWSTAR,
+						    out);
+		ld_val_release(&a);
+		ld_val_release(&b);
+		return r;
+	}
 	if (e->op == '@') {
 		if (ld_eval(c, e->b, &b) == 0)
 			r = artificial(c, &a, &b, out);
@@ -297,6 +342,9 @@ static int deref(struct ld_evalctx *c, struct ld_val *v, struct ld_val *out)
 	k = ld_ty_kind(&v->ty);
 	if (v->optout)
 		return ld_eval_fail(c, "value has been optimized out");
+	if (is_member_pointer(&v->ty))
+		return ld_eval_fail(c, "attempt to dereference pointer to member "
+				    "without an object");
 	if (k == K_INT || k == K_CHAR || k == K_ENUM || k == K_BOOL) {
 		t = v->ty;      /* gdb: *n reads an n at address n */
 	} else if (k != K_PTR || !ld_ty_target(&v->ty, &t)) {
@@ -318,6 +366,8 @@ static int unary(struct ld_evalctx *c, const struct ld_cx *e,
 		return -1;
 	switch (e->op) {
 	case '&':
+		if (coerce_ref(c, &a))
+			break;
 		if (a.lval == LV_NONE && e->a->kind == CX_NAME) {
 			/* gdb's words for a value assembled from pieces */
 			r = ld_eval_fail(c, "can't take address of \"%s\" which "
@@ -362,39 +412,6 @@ static int unary(struct ld_evalctx *c, const struct ld_cx *e,
 	return r;
 }
 
-/* The member called name of struct/union die st (anonymous members
- * searched too): its DIE and byte offset (*off, added to). */
-static bool find_member(Dwarf_Die *st, const char *name, Dwarf_Die *m,
-			uint64_t *off)
-{
-	Dwarf_Die ch, t, s;
-
-	if (dwarf_child(st, &ch) != 0)
-		return false;
-	do {
-		int tag = dwarf_tag(&ch);
-		const char *n = dwarf_diename(&ch);
-
-		if (tag != DW_TAG_member && tag != DW_TAG_inheritance)
-			continue;
-		if (n && tag == DW_TAG_member && !strcmp(n, name)) {
-			*m = ch;
-			*off += ld_dw_member_offset(&ch);
-			return true;
-		}
-		if ((!n || tag == DW_TAG_inheritance) &&
-		    ld_dwt_strip(ld_dwt_target(&ch, &t), &s)) {
-			uint64_t o = *off + ld_dw_member_offset(&ch);
-
-			if (find_member(&s, name, m, &o)) {
-				*off = o;
-				return true;
-			}
-		}
-	} while (dwarf_siblingof(&ch, &ch) == 0);
-	return false;
-}
-
 int ld_eval_member(struct ld_evalctx *c, const struct ld_val *v, Dwarf_Die *m,
 		   uint64_t off, struct ld_val *out)
 {
@@ -403,6 +420,8 @@ int ld_eval_member(struct ld_evalctx *c, const struct ld_val *v, Dwarf_Die *m,
 	uint64_t size = ld_ty_size(&mt);
 	unsigned bitpos, bitsize;
 
+	if (ld_dwcxx_is_static(m))
+		return ld_cxx_static_value(c, m, v->ty.bias, out);
 	memset(out, 0, sizeof *out);
 	out->ty = mt;
 	if (v->optout) {
@@ -445,6 +464,8 @@ static int member(struct ld_evalctx *c, const struct ld_cx *e,
 
 	if (ld_eval(c, e->a, &a))
 		return -1;
+	if (coerce_ref(c, &a))
+		goto out;
 	k = ld_ty_kind(&a.ty);
 	if (k == K_PTR && e->kind == CX_ARROW) {
 		if (deref(c, &a, &d))
@@ -459,8 +480,14 @@ static int member(struct ld_evalctx *c, const struct ld_cx *e,
 				 "that is not a structure%s (`%s')",
 				 e->kind == CX_ARROW ? " pointer" : "",
 				 type_str(&s->ty, b, sizeof b));
-	} else if (!find_member(&st, e->name, &m, &off)) {
-		r = ld_eval_fail(c, "there is no member named %s", e->name);
+	} else if (!ld_cxx_find_member(&st, e->name, &m, &off)) {
+		if ((r = ld_cxx_member_rt(c, s, &st, e->name, out)) != 0 ||
+		    (r = ld_cxx_method(c, &st, e->name, s->ty.bias, out)) != 0) {
+			r = r < 0 ? -1 : 0;
+			goto out;
+		}
+		r = ld_eval_fail(c, "there is no member %snamed %s",
+				 ld_dwt_is_cplus(&st) ? "or method " : "", e->name);
 	} else {
 		r = ld_eval_member(c, s, &m, off, out);
 	}
@@ -521,7 +548,8 @@ static int index_op(struct ld_evalctx *c, const struct ld_cx *e,
 	struct ld_val a = { 0 }, b = { 0 }, p = { 0 }, *arr = &a, *idx = &b;
 	int r = -1;
 
-	if (ld_eval(c, e->a, &a) || ld_eval(c, e->b, &b))
+	if (ld_eval(c, e->a, &a) || ld_eval(c, e->b, &b) ||
+	    coerce_ref(c, &a) || coerce_ref(c, &b))
 		goto out;
 	if (ld_ty_kind(&a.ty) != K_ARRAY && ld_ty_kind(&a.ty) != K_PTR) {
 		arr = &b;       /* i[a] */
@@ -592,6 +620,7 @@ int ld_eval_convert(struct ld_evalctx *c, struct ld_val *v,
 
 	if (kt == K_BOOL)
 		x = x != 0;
+	ld_cxx_upcast(c, &v->ty, t, &x);
 	return ld_val_scalar(out, t, x) ? oom(c) : 0;
 }
 
@@ -627,6 +656,8 @@ static int size_of(struct ld_evalctx *c, const struct ld_cx *e,
 	} else if (ld_eval_type(c, &e->type, &t)) {
 		return -1;
 	}
+	if (ld_ty_kind(&t) == K_REF)   /* C++: the size of what it refers to */
+		ld_ty_target(&t, &t);
 	return ld_val_scalar(out, &u, ld_ty_size(&t)) ? oom(c) : 0;
 }
 
@@ -645,7 +676,10 @@ int ld_eval(struct ld_evalctx *c, const struct ld_cx *e, struct ld_val *out)
 		return ld_val_float(out, &t, e->fnum) ? oom(c) : 0;
 	case CX_STRING:
 		return ld_eval_fail(c, "string literals are not supported");
-	case CX_NAME: return ld_eval_name(c, e->name, out);
+	case CX_NAME:
+		if ((r = ld_cxx_name(c, e->name, out)) != 0)
+			return r < 0 ? -1 : 0;
+		return ld_eval_name(c, e->name, out);
 	case CX_REG: return ld_eval_reg(c, e->name, out);
 	case CX_HIST: return ld_eval_history(c, e, out);
 	case CX_UNARY: return unary(c, e, out);

@@ -31,6 +31,7 @@ static const struct {
 	[SY_FLOAT] = { "float", K_FLOAT, 4, true },
 	[SY_DOUBLE] = { "double", K_FLOAT, 8, true },
 	[SY_CODE] = { "void", K_FUNC, 1, false },
+	[SY_CXXBOOL] = { "bool", K_BOOL, 1, false },
 	[SY_I8] = { "int8_t", K_INT, 1, true },
 	[SY_I16] = { "int16_t", K_INT, 2, true },
 	[SY_I32] = { "int32_t", K_INT, 4, true },
@@ -342,8 +343,10 @@ int ld_val_sub_mask(struct ld_val *out, const struct ld_val *from, size_t off)
 int ld_val_make(struct ld_val *v, const struct ld_ty *t, const void *src,
 		size_t len)
 {
+	struct ld_ty ty = *t;   /* t may be &v->ty */
+
 	memset(v, 0, sizeof *v);
-	v->ty = *t;
+	v->ty = ty;
 	v->len = len;
 	if (len) {
 		if (!(v->bytes = calloc(1, len)))

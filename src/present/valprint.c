@@ -5,10 +5,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "layoutdbg/demangle.h"
+#include "layoutdbg/dwcxx.h"
 #include "layoutdbg/dwtypes.h"
 #include "layoutdbg/dwvars.h"
+#include "layoutdbg/elf.h"
+#include "layoutdbg/objs.h"
 #include "layoutdbg/output.h"
 #include "layoutdbg/pointsview.h"
+#include "layoutdbg/valcxx.h"
+#include "layoutdbg/valcxxshow.h"
 #include "layoutdbg/valprint.h"
 
 #define PRINT_MAX 200          /* gdb's `set print elements` */
@@ -18,9 +24,37 @@ struct vp {
 	struct ld_evalctx *c;
 	FILE *f;
 	char fmt;
+	bool nested;    /* inside an array or an object */
+	Dwarf_Off vb[32];   /* virtual base classes shown (their types) */
+	size_t nvb;
+	uint64_t stat[64];  /* static members that are objects, shown */
+	size_t nstat;
 };
 
 static void value(struct vp *p, const struct ld_val *v, bool top);
+
+/* Code in a C++ function, layout annotations off: gdb's minimal symbol
+ * with its parameters (" <Base::get() const+4>").  False for C names. */
+static bool cxx_code_symbol(struct vp *p, uint64_t addr)
+{
+	const struct ld_symbol *sym = NULL;
+	struct ld_obj *ob;
+	uint64_t off = 0;
+	char *d;
+
+	if (p->c->s->live.proc)
+		sym = ld_objs_symbol_at(&p->c->s->live.objs, addr, &ob, &off);
+	else if (p->c->s->program.exe)
+		sym = ld_elf_symbol_at(p->c->s->program.exe, addr, &off);
+	if (!sym || !(d = ld_demangle(sym->name, true)))
+		return false;
+	if (off)
+		fprintf(p->f, " <%s+%" PRIu64 ">", d, off);
+	else
+		fprintf(p->f, " <%s>", d);
+	free(d);
+	return true;
+}
 
 /* The one place a pointer's annotation is made: where it points in the
  * layout (pointsview.h: " <[heap]+0x2a0>", " <main_arena> (libc.so.6
@@ -29,9 +63,11 @@ static void value(struct vp *p, const struct ld_val *v, bool top);
  * function pointer, $pc, /a) always names its function, as gdb does. */
 static void pointer_annotation(struct vp *p, uint64_t addr, bool code)
 {
-	(void)code;     /* pointsto names code by its function either way */
 	struct ld_points_to pt;
 	char note[600];
+
+	if (code && !p->c->s->settings.print_layout && cxx_code_symbol(p, addr))
+		return;
 
 	if (!p->c->s->live.proc) {
 		/* before `run`: the program file's symbol, as gdb */
@@ -172,6 +208,7 @@ static void enum_value(struct vp *p, const struct ld_val *v)
 {
 	Dwarf_Die e, ch;
 	int64_t x = ld_val_int(v);
+	char pre[512];
 
 	if (ld_ty_peeled(&v->ty, &e) && dwarf_child(&e, &ch) == 0) {
 		do {
@@ -181,6 +218,7 @@ static void enum_value(struct vp *p, const struct ld_val *v)
 			if (dwarf_tag(&ch) == DW_TAG_enumerator &&
 			    dwarf_attr(&ch, DW_AT_const_value, &a) &&
 			    dwarf_formsdata(&a, &sv) == 0 && sv == x) {
+				fputs(ld_cxx_enumerator_prefix(&e, pre, sizeof pre), p->f);
 				fputs(dwarf_diename(&ch), p->f);
 				return;
 			}
@@ -257,6 +295,8 @@ static void scalar(struct vp *p, const struct ld_val *v, bool top)
 		return;
 	case K_PTR: pointer(p, v, top); return;
 	default:
+		if (ld_cxx_print_member_ptr(p->f, v))
+			return;
 		if (ld_ty_signed(&v->ty))
 			fprintf(p->f, "%" PRId64, ld_val_int(v));
 		else
@@ -328,33 +368,102 @@ static void array(struct vp *p, const struct ld_val *v)
 	fputc('}', p->f);
 }
 
+/* A static member that is an object is shown once per value (gdb, by
+ * its address): true when v was shown already (or too many were). */
+static bool static_seen(struct vp *p, const struct ld_val *v)
+{
+	if (ld_ty_kind(&v->ty) != K_STRUCT || v->lval != LV_MEM)
+		return false;
+	for (size_t i = 0; i < p->nstat; i++)
+		if (p->stat[i] == v->addr)
+			return true;
+	if (p->nstat == sizeof p->stat / sizeof p->stat[0])
+		return true;
+	p->stat[p->nstat++] = v->addr;
+	return false;
+}
+
+/* One field of a struct or class: a base class as gdb shows it
+ * (<Base> = {...}), a static member (static count = 3), a data member. */
+static void field(struct vp *p, const struct ld_val *v, Dwarf_Die *m)
+{
+	const char *name = dwarf_diename(m);
+	bool is_static = ld_dwcxx_is_static(m);
+	struct ld_val mv;
+	char base[512];
+	Dwarf_Die t;
+	uint64_t off = is_static ? 0 : ld_dw_member_offset(m);
+
+	if (dwarf_tag(m) == DW_TAG_inheritance) {
+		fprintf(p->f, "<%s> = ", ld_dwt_name(ld_dwt_target(m, &t), "", base,
+						     sizeof base));
+		if (ld_cxx_base_offset(p->c, v, m, &off)) {
+			fprintf(p->f, "<error: %s>", p->c->err);
+			return;
+		}
+	} else if (is_static) {
+		fprintf(p->f, "static %s = ", name);
+	} else if (name) {
+		fprintf(p->f, "%s = ", name);
+	}
+	if (ld_eval_member(p->c, v, m, off, &mv)) {
+		if (is_static)
+			fputs("<optimized out>", p->f);
+		else
+			fprintf(p->f, "<error: %s>", p->c->err);
+		return;
+	}
+	if (is_static && static_seen(p, &mv))
+		fputs("<same as static member of an already seen type>", p->f);
+	else
+		value(p, &mv, false);
+	ld_val_release(&mv);
+}
+
+/* A virtual base is shown once per value, where first met (gdb). */
+static bool virtual_base_seen(struct vp *p, Dwarf_Die *inh)
+{
+	Dwarf_Die t, s;
+	Dwarf_Off o;
+
+	if (!dwarf_hasattr(inh, DW_AT_virtuality) ||
+	    !ld_dwt_strip(ld_dwt_target(inh, &t), &s))
+		return false;
+	o = dwarf_dieoffset(&s);
+	for (size_t i = 0; i < p->nvb; i++)
+		if (p->vb[i] == o)
+			return true;
+	if (p->nvb < sizeof p->vb / sizeof p->vb[0])
+		p->vb[p->nvb++] = o;
+	return false;
+}
+
 static void structure(struct vp *p, const struct ld_val *v)
 {
 	Dwarf_Die st, m;
-	bool any = false;
+	bool any = false, fields = false;
 
 	fputc('{', p->f);
 	if (ld_ty_peeled(&v->ty, &st) && dwarf_child(&st, &m) == 0) {
 		do {
-			struct ld_val mv;
-			const char *name = dwarf_diename(&m);
+			int tag = dwarf_tag(&m);
 
-			if (dwarf_tag(&m) != DW_TAG_member ||
-			    dwarf_hasattr(&m, DW_AT_external))
+			if (tag != DW_TAG_member && tag != DW_TAG_inheritance &&
+			    (tag != DW_TAG_variable || !dwarf_diename(&m)))
+				continue;
+			if (tag == DW_TAG_inheritance && virtual_base_seen(p, &m))
 				continue;
 			fputs(any ? ", " : "", p->f);
 			any = true;
-			if (name)
-				fprintf(p->f, "%s = ", name);
-			if (ld_eval_member(p->c, v, &m, ld_dw_member_offset(&m), &mv)) {
-				fprintf(p->f, "<error: %s>", p->c->err);
-				continue;
-			}
-			value(p, &mv, false);
-			ld_val_release(&mv);
+			fields |= tag != DW_TAG_inheritance;
+			field(p, v, &m);
 		} while (dwarf_siblingof(&m, &m) == 0);
 	}
-	fputc('}', p->f);
+	/* gdb: after the base classes, when the class has no data itself */
+	if (!fields)
+		fputs(any ? ", <No data fields>}" : "<No data fields>}", p->f);
+	else
+		fputc('}', p->f);
 }
 
 static void function(struct vp *p, const struct ld_val *v)
@@ -366,6 +475,31 @@ static void function(struct vp *p, const struct ld_val *v)
 	pointer_annotation(p, v->addr, true);
 }
 
+/* A C++ reference: `(int &) @0x7ffe...: 5' at the top, `@0x7ffe...: 5'
+ * as a variable of info locals/args, `@0x7ffe...' inside an object (as
+ * gdb); with layout annotations, where the address lies. */
+static void reference(struct vp *p, const struct ld_val *v, bool top)
+{
+	char name[512];
+	struct ld_val r;
+	uint64_t addr = ld_val_uint(v);
+
+	if (top)
+		fprintf(p->f, "(%s) ", ld_ty_name(&v->ty, "", name, sizeof name));
+	fprintf(p->f, "@0x%" PRIx64, addr);
+	if (p->c->s->settings.print_layout)
+		pointer_annotation(p, addr, false);
+	if (p->nested)
+		return;
+	fputs(": ", p->f);
+	if (ld_eval_deref_ref(p->c, v, &r)) {
+		fprintf(p->f, "<error: %s>", p->c->err);
+		return;
+	}
+	value(p, &r, false);
+	ld_val_release(&r);
+}
+
 static void value(struct vp *p, const struct ld_val *v, bool top)
 {
 	if (v->optout) {
@@ -374,24 +508,21 @@ static void value(struct vp *p, const struct ld_val *v, bool top)
 	}
 	switch (ld_ty_kind(&v->ty)) {
 	case K_VOID: fputs("void", p->f); return;
-	case K_ARRAY: array(p, v); return;
+	case K_ARRAY:
 	case K_STRUCT:
-	case K_UNION: structure(p, v); return;
-	case K_FUNC: function(p, v); return;
-	case K_REF: {
-		struct ld_ty t;
-		struct ld_val r;
+	case K_UNION: {
+		bool nested = p->nested;
 
-		ld_ty_target(&v->ty, &t);
-		if (!ld_eval_deref_ref(p->c, v, &r)) {
-			fprintf(p->f, "@0x%" PRIx64 ": ", ld_val_uint(v));
-			value(p, &r, false);
-			ld_val_release(&r);
-		} else {
-			fprintf(p->f, "<error: %s>", p->c->err);
-		}
+		p->nested = true;
+		if (ld_ty_kind(&v->ty) == K_ARRAY)
+			array(p, v);
+		else
+			structure(p, v);
+		p->nested = nested;
 		return;
 	}
+	case K_FUNC: function(p, v); return;
+	case K_REF: reference(p, v, top); return;
 	default: scalar(p, v, top);
 	}
 }

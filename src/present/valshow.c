@@ -11,6 +11,7 @@
 #include "layoutdbg/json.h"
 #include "layoutdbg/output.h"
 #include "layoutdbg/pointsview.h"
+#include "layoutdbg/valcxxshow.h"
 #include "layoutdbg/valprint.h"
 #include "layoutdbg/valshow.h"
 
@@ -72,7 +73,9 @@ static void enum_body(FILE *f, Dwarf_Die *e)
 	Dwarf_Die ch;
 	int64_t next = 0;
 	bool any = false;
+	char pre[512];
 
+	ld_cxx_enumerator_prefix(e, pre, sizeof pre);
 	fputs(" {", f);
 	if (dwarf_child(e, &ch) == 0) {
 		do {
@@ -83,7 +86,7 @@ static void enum_body(FILE *f, Dwarf_Die *e)
 				continue;
 			if (dwarf_attr(&ch, DW_AT_const_value, &a))
 				dwarf_formsdata(&a, &sv);
-			fprintf(f, "%s%s", any ? ", " : "", dwarf_diename(&ch));
+			fprintf(f, "%s%s%s", any ? ", " : "", pre, dwarf_diename(&ch));
 			if (sv != next)
 				fprintf(f, " = %" PRId64, (int64_t)sv);
 			next = sv + 1;
@@ -116,41 +119,6 @@ static void member(FILE *f, Dwarf_Die *m, int ind)
 	fputs(";\n", f);
 }
 
-/* A C++ struct's member functions, under gdb's "  public:". */
-static void methods(FILE *f, Dwarf_Die *st, int ind)
-{
-	Dwarf_Die m, p, t;
-	bool any = false;
-
-	if (dwarf_child(st, &m) != 0)
-		return;
-	do {
-		char ret[512], one[512];
-		bool first = true;
-
-		if (dwarf_tag(&m) != DW_TAG_subprogram || !dwarf_diename(&m) ||
-		    dwarf_hasattr(&m, DW_AT_artificial))
-			continue;
-		if (!any)
-			fprintf(f, "%*s  public:\n", ind, "");
-		any = true;
-		indent(f, ind + 4);
-		fprintf(f, "%s(", ld_dwt_name(ld_dwt_target(&m, &t), dwarf_diename(&m),
-					     ret, sizeof ret));
-		if (dwarf_child(&m, &p) == 0) {
-			do {
-				if (dwarf_tag(&p) != DW_TAG_formal_parameter ||
-				    dwarf_hasattr(&p, DW_AT_artificial))
-					continue;
-				fprintf(f, "%s%s", first ? "" : ", ",
-					ld_dwt_name(ld_dwt_target(&p, &t), "", one, sizeof one));
-				first = false;
-			} while (dwarf_siblingof(&p, &p) == 0);
-		}
-		fprintf(f, "%s);\n", first ? "void" : "");
-	} while (dwarf_siblingof(&m, &m) == 0);
-}
-
 /* " {\n members \n}" of struct or union st at indentation ind. */
 static void body(FILE *f, Dwarf_Die *st, int ind)
 {
@@ -164,12 +132,13 @@ static void body(FILE *f, Dwarf_Die *st, int ind)
 	if (dwarf_hasattr(st, DW_AT_declaration)) {
 		indent(f, ind + 4);
 		fputs("<incomplete type>\n", f);
+	} else if (ld_cxx_is_class(st)) {
+		ld_cxx_ptype_members(f, st, ind, member);
 	} else if (dwarf_child(st, &m) == 0) {
 		do {
 			if (dwarf_tag(&m) == DW_TAG_member)
 				member(f, &m, ind + 4);
 		} while (dwarf_siblingof(&m, &m) == 0);
-		methods(f, st, ind);
 	}
 	indent(f, ind);
 	fputc('}', f);
@@ -178,14 +147,25 @@ static void body(FILE *f, Dwarf_Die *st, int ind)
 /* The type a declarator ends at: t with pointers and arrays walked. */
 static Dwarf_Die *core_of(const struct ld_ty *t, Dwarf_Die *out)
 {
-	Dwarf_Die d = t->die;
+	Dwarf_Die d = t->die, q;
 	int guard = 64;
 
 	while (guard--) {
 		int tag = dwarf_tag(&d);
 
+		if ((tag == DW_TAG_const_type || tag == DW_TAG_volatile_type) &&
+		    ld_dwt_target(&d, &q)) {
+			/* "Derived * const": the qualifier of a pointer */
+			int qt = dwarf_tag(&q);
+
+			if (qt == DW_TAG_pointer_type || qt == DW_TAG_reference_type ||
+			    qt == DW_TAG_rvalue_reference_type) {
+				d = q;
+				continue;
+			}
+		}
 		if (tag != DW_TAG_pointer_type && tag != DW_TAG_array_type &&
-		    tag != DW_TAG_reference_type)
+		    tag != DW_TAG_reference_type && tag != DW_TAG_rvalue_reference_type)
 			break;
 		if (!ld_dwt_target(&d, &d))
 			return NULL;
@@ -251,7 +231,15 @@ static void ptype_text(FILE *f, const struct ld_ty *t)
 		ld_dwt_tagged(&s, inner, sizeof inner);
 		if (!dwarf_diename(&s))   /* "struct {...}" */
 			inner[strcspn(inner, " ")] = 0;
-		fputs(inner, f);
+		if (tag == DW_TAG_enumeration_type && ld_dwt_is_cplus(&s) &&
+		    dwarf_hasattr(&s, DW_AT_enum_class))
+			fputs("enum class", f), fputs(inner + 4, f);
+		else
+			fputs(inner, f);
+		if (tag == DW_TAG_enumeration_type)
+			ld_cxx_enum_underlying(f, &s);
+		else if (ld_cxx_is_class(&s))
+			ld_cxx_ptype_bases(f, &s);
 		body(f, &s, 0);
 	} else {
 		fputs(ld_dwt_name(&s, "", inner, sizeof inner), f);

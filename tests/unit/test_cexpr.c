@@ -54,7 +54,7 @@ static void dump(const struct ld_cx *e, char *buf, size_t len)
 static bool is_typedef(void *arg, const char *name)
 {
 	(void)arg;
-	return !strcmp(name, "node_t");
+	return !strcmp(name, "node_t") || !strcmp(name, "Box<int>");
 }
 
 static void tree(const char *src, const char *want)
@@ -106,6 +106,18 @@ int main(void)
 	tree("\"a\\tb\"", "\"a\tb\"");
 	tree("a ? b : c ? d : e", "(? a b (? c d e))");
 	tree("~0x0fUL", "(~ 15u)");
+	tree("ns::counter + ::g", "(+ ns::counter ::g)");
+	tree("gm.Base::b", "(. Base::b gm)");
+	tree("::ns::Color::Red", "::ns::Color::Red");
+	error("ns::", "syntax error near `::'");
+	tree("Box<int>::made + 1", "(+ Box<int>::made 1)");
+	tree("(Box<int> *)p", "(cast [Box<int> 1 0] p)");
+	tree("a<b", "(< a b)");
+	tree("o.*pm + 1", "(+ (.* o pm) 1)");
+	tree("p->*pm * 2", "(* (->* p pm) 2)");
+	tree("a<b>c", "(> (< a b) c)");
+	tree("x<y && y>z", "(&& (< x y) (> y z))");
+	error(":: x", "syntax error near `:: x'");
 	error("1 +", "syntax error: the expression ends early");
 	error("a b", "syntax error near `b'");
 	error("(int", "syntax error: the expression ends early");
