@@ -98,6 +98,9 @@ struct ld_settings {
 	bool follow_fork_child;     /* set follow-fork-mode child */
 	bool disasm_intel;          /* set disassembly-flavor intel */
 	bool print_layout;          /* set print layout: place printed pointers */
+	enum ld_frame_args_mode {   /* set print frame-arguments */
+		LD_FA_SCALARS, LD_FA_ALL, LD_FA_NONE, LD_FA_PRESENCE,
+	} frame_args;
 	bool handle_pass[65];       /* deliver signal N to the tracee */
 	bool handle_stop[65];       /* stop at signal N */
 };

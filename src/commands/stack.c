@@ -8,6 +8,7 @@
 
 #include "layoutdbg/args.h"
 #include "layoutdbg/error.h"
+#include "layoutdbg/frameargs.h"
 #include "layoutdbg/stack.h"
 #include "layoutdbg/stackview.h"
 #include "layoutdbg/valcmd.h"
@@ -45,8 +46,10 @@ static int show_frames(struct ld_session *s, const struct ld_frames *fs,
 		struct ld_snap_frame sf;
 
 		r = ld_session_frame_info(s, &fs->v[i], i > 0, &sf);
-		if (r == 0)
+		if (r == 0) {
+			ld_frame_args_fill(s, s->live.cur_tid, (int)i, &sf);
 			r = ld_bt_frame(&o, i, &sf);
+		}
 		ld_snap_frame_release(&sf);
 		if (r == 0 && full)
 			ld_show_frame_locals(s, (int)i);
@@ -108,8 +111,11 @@ static int select_frame(struct ld_session *s, long level)
 		return ld_error("frame %ld: no frame at level %ld (the stack has %d "
 				"frames)", level, level, n);
 	rc = ld_session_frame_info(s, &fs->v[level], level > 0, &sf);
-	if (rc < 0)
+	if (rc < 0) {
+		ld_snap_frame_release(&sf);
 		return ld_error("frame: %s", strerror(-rc));
+	}
+	ld_frame_args_fill(s, s->live.cur_tid, (int)level, &sf);
 	rc = ld_show_selected_frame(level, &sf, s->program.exe_path);
 	ld_snap_frame_release(&sf);
 	if (rc == 0)
