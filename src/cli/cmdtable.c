@@ -243,9 +243,12 @@ static const struct setting settings[] = {
 	  ld_cmd_show_disasm_flavor,
 	  "the syntax of x/i and disassemble (default att, as gdb)",
 	  "the syntax of x/i and disassemble" },
-	{ "print", "", "layout on|off", ld_cmd_set_print, ld_cmd_show_print,
-	  "place every printed pointer in the layout (default on; off: gdb's text)",
-	  "layout: whether printed pointers are placed in the layout" },
+	{ "print", "", "layout on|off, frame-arguments MODE", ld_cmd_set_print,
+	  ld_cmd_show_print,
+	  "place every printed pointer in the layout (default on; off: gdb's "
+	  "text); frame lines' arguments: scalars (default), all, none, presence",
+	  "layout: whether printed pointers are placed in the layout; "
+	  "frame-arguments: the mode of frame lines' arguments" },
 	{ "follow-fork-mode", "", "parent|child", ld_cmd_set_follow_fork, ld_cmd_show_follow_fork,
 	  "after a fork, debug the parent (default; the child runs free) or the child",
 	  "which process a fork leaves debugged" },
