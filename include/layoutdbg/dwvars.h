@@ -45,6 +45,9 @@ struct ld_dwctx {
 	/* The runtime address of offset in this module's TLS block of the
 	 * current thread: 0 or -1. */
 	int (*tls)(void *arg, uint64_t off, uint64_t *addr);
+	/* DW_OP_entry_value: register dwreg's value on entry to the
+	 * function, 0; -1 when not known (<optimized out>).  NULL: never. */
+	int (*entry)(void *arg, int dwreg, uint64_t *val);
 	void *arg;
 };
 
@@ -85,6 +88,17 @@ struct ld_dwloc {
  * DWARF operation 0x.."). */
 int ld_dw_location(const struct ld_dwctx *c, Dwarf_Die *var, Dwarf_Die *fn,
 		   struct ld_dwloc *out, char *err, size_t errlen);
+
+/* The location expression of var at link-time pc: 1 with *ops, 0 none
+ * there, -1 no location. */
+int ld_dw_expr_at(Dwarf_Die *var, uint64_t pc, Dwarf_Op **ops, size_t *n);
+/* Evaluate the expression ops[0..n) of attribute attr as a location in c
+ * (fn: the function for DW_OP_fbreg): 0, or -1 with err. */
+int ld_dw_eval_expr(const struct ld_dwctx *c, Dwarf_Die *fn,
+		    Dwarf_Attribute *attr, Dwarf_Op *ops, size_t n,
+		    struct ld_dwloc *out, char *err, size_t errlen);
+/* The register a lone DW_OP_regN / DW_OP_regx names, or -1. */
+int ld_dw_single_reg(const Dwarf_Op *ops, size_t n);
 
 /* The bit offset from the start of the member's storage and width of a
  * bitfield member (DW_AT_data_bit_offset or the DWARF 2 DW_AT_bit_offset

@@ -16,10 +16,9 @@ enum ld_entry_result {
 	LD_ENTRY_EQUAL,   /* known and equal to v: nothing in *out */
 };
 
-/* The entry value of parameter param of frame level (c set up by
- * ld_eval_frame for that level), compared with its current value v. */
+/* The entry value of parameter param of c's function (c set up by
+ * ld_eval_frame for its frame), compared with its current value v. */
 enum ld_entry_result ld_entry_value(struct ld_evalctx *c, Dwarf_Die *param,
-				    int level, const struct ld_val *v,
-				    struct ld_val *out);
+				    const struct ld_val *v, struct ld_val *out);
 
 #endif

@@ -30,6 +30,7 @@ struct ld_evalctx {
 	bool own_scopes;      /* scopes are ours to free */
 	bool cfa_tried;       /* frame 0: the unwind for cfa was done */
 	bool whatis_type;     /* whatis/ptype: the argument was a type */
+	int entry_depth;      /* entry values resolved through callers */
 	char err[256];        /* why the last call failed */
 };
 
@@ -88,6 +89,14 @@ int ld_eval_convert(struct ld_evalctx *c, struct ld_val *v,
 /* The type written as t in a cast or sizeof.  0 or -1 with c->err. */
 int ld_eval_type(struct ld_evalctx *c, const struct ld_cx_type *t,
 		 struct ld_ty *out);
+
+/* The value of DWARF expression ops[0..n) (of attribute attr) in c's
+ * frame (a call site's DW_AT_call_value): 0, or -1 with c->err. */
+int ld_eval_dwexpr(struct ld_evalctx *c, Dwarf_Attribute *attr, Dwarf_Op *ops,
+		   size_t n, uint64_t *val);
+/* Register dwreg's value on entry to c's function, from its caller's call
+ * site (entryval.c): 0, or -1 when it is not known. */
+int ld_entry_reg(struct ld_evalctx *c, int dwreg, uint64_t *val);
 
 /* Read len bytes of the tracee at addr (breakpoints hidden). */
 int ld_eval_read(struct ld_evalctx *c, uint64_t addr, void *buf, size_t len);

@@ -119,6 +119,8 @@ struct machine {
 	uint64_t stack[64];
 	int sp;
 	bool empty;     /* the last part had no operations */
+	Dwarf_Attribute *attr;  /* the expression's (DW_OP_entry_value's
+				   block), NULL: unknown */
 	char *err;
 	size_t errlen;
 };
@@ -342,10 +344,41 @@ static int terminal(struct machine *m, Dwarf_Op *op, struct ld_dwpart *out)
 	}
 }
 
+int ld_dw_single_reg(const Dwarf_Op *ops, size_t n)
+{
+	if (n != 1)
+		return -1;
+	if (ops[0].atom >= DW_OP_reg0 && ops[0].atom <= DW_OP_reg31)
+		return ops[0].atom - DW_OP_reg0;
+	if (ops[0].atom == DW_OP_regx)
+		return (int)ops[0].number;
+	return -1;
+}
+
+/* DW_OP_entry_value of a lone register (what compilers emit): the value
+ * the register had on entry, from the caller's call site through the
+ * context's entry callback.  0 (pushed), or 1: not known. */
+static int entry_value(struct machine *m, const Dwarf_Op *op)
+{
+	Dwarf_Attribute block;
+	Dwarf_Op *ops;
+	size_t n;
+	uint64_t v;
+	int r;
+
+	if (!m->c->entry || !m->attr ||
+	    dwarf_getlocation_attr(m->attr, op, &block) != 0 ||
+	    dwarf_getlocation(&block, &ops, &n) != 0 ||
+	    (r = ld_dw_single_reg(ops, n)) < 0 ||
+	    m->c->entry(m->c->arg, r, &v) || push(m, v))
+		return 1;
+	return 0;
+}
+
 /* One part of a location, from ops[*i] up to the next DW_OP_piece or the
  * end (*i left there).  An empty part is <optimized out>; so is one
- * computed from an entry value (the caller's registers at the call are
- * not known here). */
+ * computed from an entry value the context cannot find (no call site
+ * information in the caller). */
 static int eval_part(struct machine *m, Dwarf_Op *ops, size_t n, size_t *i,
 		     struct ld_dwpart *out)
 {
@@ -357,6 +390,9 @@ static int eval_part(struct machine *m, Dwarf_Op *ops, size_t n, size_t *i,
 		uint8_t a = ops[*i].atom;
 		int r;
 
+		if ((a == DW_OP_entry_value || a == DW_OP_GNU_entry_value) &&
+		    entry_value(m, &ops[*i]) == 0)
+			continue;
 		if (a == DW_OP_entry_value || a == DW_OP_GNU_entry_value ||
 		    a == DW_OP_GNU_parameter_ref) {
 			while (*i < n && !is_piece(&ops[*i]))
@@ -443,7 +479,12 @@ int ld_dw_location(const struct ld_dwctx *c, Dwarf_Die *var, Dwarf_Die *fn,
 		out->kind = LD_LOC_OPTOUT;
 		return 0;
 	}
-	r = expr_at(var, DW_AT_location, c->pc, &ops, &n);
+	Dwarf_Attribute a;
+
+	m.attr = &a;
+	if (!dwarf_attr_integrate(var, DW_AT_location, &a))
+		return ld_fail(err, errlen, "bad DWARF location");
+	r = dwarf_getlocation_addr(&a, c->pc, &ops, &n, 1);
 	if (r < 0)
 		return ld_fail(err, errlen, "bad DWARF location: %s",
 			       dwarf_errmsg(-1));
@@ -451,6 +492,21 @@ int ld_dw_location(const struct ld_dwctx *c, Dwarf_Die *var, Dwarf_Die *fn,
 		out->kind = LD_LOC_OPTOUT;
 		return 0;
 	}
+	return eval(&m, ops, n, out);
+}
+
+int ld_dw_expr_at(Dwarf_Die *var, uint64_t pc, Dwarf_Op **ops, size_t *n)
+{
+	return expr_at(var, DW_AT_location, pc, ops, n);
+}
+
+int ld_dw_eval_expr(const struct ld_dwctx *c, Dwarf_Die *fn,
+		    Dwarf_Attribute *attr, Dwarf_Op *ops, size_t n,
+		    struct ld_dwloc *out, char *err, size_t errlen)
+{
+	struct machine m = { .c = c, .fn = fn, .err = err, .errlen = errlen,
+			     .attr = attr };
+
 	return eval(&m, ops, n, out);
 }
 

@@ -449,6 +449,42 @@ static int from_location(struct ld_evalctx *c, const struct ld_dwloc *loc,
 	return -1;
 }
 
+static int entry_cb(void *arg, int dwreg, uint64_t *val)
+{
+	return ld_entry_reg(((struct varctx *)arg)->c, dwreg, val);
+}
+
+int ld_eval_dwexpr(struct ld_evalctx *c, Dwarf_Attribute *attr, Dwarf_Op *ops,
+		   size_t n, uint64_t *val)
+{
+	struct varctx vc = { .c = c, .ob = c->ob };
+	struct ld_dwctx dc = {
+		.pc = c->pc - (c->ob ? c->ob->bias : 0),
+		.bias = c->ob ? c->ob->bias : 0, .reg = reg_cb, .mem = mem_cb,
+		.tls = tls_cb, .entry = entry_cb, .arg = &vc,
+	};
+	struct ld_dwloc loc;
+
+	if (c->fn >= 0)
+		need_cfa(c);
+	dc.cfa = c->cfa;
+	if (ld_dw_eval_expr(&dc, c->fn >= 0 ? &c->scopes[c->fn] : NULL, attr,
+			    ops, n, &loc, c->err, sizeof c->err))
+		return -1;
+	switch (loc.kind) {
+	case LD_LOC_MEM:        /* no DW_OP_stack_value: the value itself */
+		*val = loc.addr;
+		return 0;
+	case LD_LOC_VALUE:
+		*val = loc.val;
+		return 0;
+	case LD_LOC_REG:
+		return reg_cb(&vc, loc.reg, val);
+	default:
+		return ld_eval_fail(c, "not a value");
+	}
+}
+
 int ld_eval_var(struct ld_evalctx *c, Dwarf_Die *var, struct ld_obj *ob,
 		int fn, struct ld_val *out)
 {
@@ -456,7 +492,7 @@ int ld_eval_var(struct ld_evalctx *c, Dwarf_Die *var, struct ld_obj *ob,
 	struct ld_dwctx dc = {
 		.pc = c->pc - (ob ? ob->bias : 0), .bias = ob ? ob->bias : 0,
 		.cfa = c->cfa, .reg = reg_cb, .mem = mem_cb, .tls = tls_cb,
-		.arg = &vc,
+		.entry = entry_cb, .arg = &vc,
 	};
 	struct ld_dwloc loc;
 	Dwarf_Die t;

@@ -94,7 +94,7 @@ static char *shown(struct ld_evalctx *c, const struct ld_val *v,
 /* Parameter d of the frame: its value and, where DWARF gives one, its
  * value at the function's entry (gdb's `set print entry-values
  * default`). */
-static int one_arg(struct ld_evalctx *c, Dwarf_Die *d, int level,
+static int one_arg(struct ld_evalctx *c, Dwarf_Die *d, bool own,
 		   enum ld_frame_args_mode mode, struct ld_frame_arg *a)
 {
 	struct ld_val v, e;
@@ -111,7 +111,8 @@ static int one_arg(struct ld_evalctx *c, Dwarf_Die *d, int level,
 			a->value = NULL;
 		return a->value ? 0 : -ENOMEM;
 	}
-	er = ld_entry_value(c, d, level, &v, &e);
+	/* an inlined copy's parameters have no entry values */
+	er = own ? ld_entry_value(c, d, &v, &e) : LD_ENTRY_NONE;
 	if (er == LD_ENTRY_EQUAL)
 		a->compact = true;
 	else if (er == LD_ENTRY_KNOWN)
@@ -125,7 +126,7 @@ static int one_arg(struct ld_evalctx *c, Dwarf_Die *d, int level,
 	return a->value && (er != LD_ENTRY_KNOWN || a->entry) ? 0 : -ENOMEM;
 }
 
-static int collect(struct ld_evalctx *c, Dwarf_Die *sc, int level,
+static int collect(struct ld_evalctx *c, Dwarf_Die *sc,
 		   struct ld_frame_args *a)
 {
 	enum ld_frame_args_mode mode = c->s->settings.frame_args;
@@ -141,7 +142,7 @@ static int collect(struct ld_evalctx *c, Dwarf_Die *sc, int level,
 	do {
 		if (!ld_dw_is_var(&d, &param) || !param || a->n == (size_t)n)
 			continue;
-		if (one_arg(c, &d, level, mode, &a->v[a->n++]))
+		if (one_arg(c, &d, sc == &c->scopes[c->fn], mode, &a->v[a->n++]))
 			return -ENOMEM;
 	} while (dwarf_siblingof(&d, &d) == 0);
 	return 0;
@@ -161,7 +162,7 @@ struct ld_frame_args *ld_frame_args_get(struct ld_session *s, pid_t tid,
 		ld_eval_release(&c);
 		return NULL;
 	}
-	if (collect(&c, sc, level, a)) {
+	if (collect(&c, sc, a)) {
 		ld_frame_args_free(a);
 		a = NULL;
 	}
