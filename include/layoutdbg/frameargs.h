@@ -15,12 +15,15 @@
 
 /* The arguments of frame `level` (0: innermost) of thread tid, evaluated
  * in that frame; NULL when it has no DWARF (or no process, or no memory):
- * "()".  Free with ld_frame_args_free. */
+ * "()".  Free with ld_frame_args_free.  memo (valeval.h; NULL: none):
+ * kept by a caller showing frame after frame of one stack, which would
+ * otherwise walk every inner frame again for each outer one. */
+struct ld_regmemo;
 struct ld_frame_args *ld_frame_args_get(struct ld_session *s, pid_t tid,
-					int level);
+					int level, struct ld_regmemo *memo);
 /* sf->args = ld_frame_args_get(...), the old ones freed. */
 void ld_frame_args_fill(struct ld_session *s, pid_t tid, int level,
-			struct ld_snap_frame *sf);
+			struct ld_regmemo *memo, struct ld_snap_frame *sf);
 
 /* "(n=0x..., depth=2)", "(...)" (presence), "()" for NULL or none. */
 void ld_frame_args_write(FILE *f, const struct ld_frame_args *a);

@@ -12,6 +12,7 @@
 #include "layoutdbg/stack.h"
 #include "layoutdbg/stackview.h"
 #include "layoutdbg/valcmd.h"
+#include "layoutdbg/valeval.h"
 
 /* Frames of the selected thread, at most max of them (SIZE_MAX: all),
  * as the per-stop cache keeps them (not to be released): their count, or
@@ -37,6 +38,7 @@ static int show_frames(struct ld_session *s, const struct ld_frames *fs,
 		       size_t n, size_t from, size_t to, bool full)
 {
 	struct ld_thread *t = ld_session_thread(s);
+	struct ld_regmemo memo = { 0 };
 	struct ld_bt_out o;
 	size_t i;
 	int r = 0;
@@ -47,7 +49,7 @@ static int show_frames(struct ld_session *s, const struct ld_frames *fs,
 
 		r = ld_session_frame_info(s, &fs->v[i], i > 0, &sf);
 		if (r == 0) {
-			ld_frame_args_fill(s, s->live.cur_tid, (int)i, &sf);
+			ld_frame_args_fill(s, s->live.cur_tid, (int)i, &memo, &sf);
 			r = ld_bt_frame(&o, i, &sf);
 		}
 		ld_snap_frame_release(&sf);
@@ -115,7 +117,7 @@ static int select_frame(struct ld_session *s, long level)
 		ld_snap_frame_release(&sf);
 		return ld_error("frame: %s", strerror(-rc));
 	}
-	ld_frame_args_fill(s, s->live.cur_tid, (int)level, &sf);
+	ld_frame_args_fill(s, s->live.cur_tid, (int)level, NULL, &sf);
 	rc = ld_show_selected_frame(level, &sf, s->program.exe_path);
 	ld_snap_frame_release(&sf);
 	if (rc == 0)

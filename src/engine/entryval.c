@@ -51,7 +51,8 @@ int ld_entry_reg(struct ld_evalctx *c, int dwreg, uint64_t *val)
 	    c->frame + 1 || fs->v[c->frame].inlined)
 		return -1;
 	ret = fs->v[c->frame + 1].pc;
-	if (ld_eval_frame(&cc, c->s, c->tid, c->frame + 1) == 0 && cc.ob &&
+	if (ld_eval_frame_memo(&cc, c->s, c->tid, c->frame + 1, c->memo) == 0 &&
+	    cc.ob &&
 	    cc.nscopes > 0) {
 		cc.entry_depth = c->entry_depth + 1;
 		if (ld_dw_call_site(cc.scopes, cc.nscopes, ret - cc.ob->bias, &cs) &&

@@ -74,24 +74,76 @@ static bool saved_at(struct ld_evalctx *c, uint64_t pc, uint64_t cfa,
 	return found;
 }
 
+/* The memo's level below which the walk for dwreg may stop (its value
+ * there in *base), or 0 (frame 0's registers). */
+static int memo_level(struct ld_evalctx *c, int dwreg, uint64_t *base)
+{
+	struct ld_regmemo *m = c->memo;
+	int best = 0;
+
+	if (!m || dwreg >= LD_MEMO_REGS || m->tid != c->tid ||
+	    m->gen != c->s->cache.gen)
+		return 0;
+	for (int j = 0; j < 2; j++) {
+		int l = m->level[dwreg][j];
+
+		if (l && l <= c->frame && l > best) {
+			best = l;
+			*base = m->val[dwreg][j];
+		}
+	}
+	return best;
+}
+
+/* Keep frame c->frame's dwreg: in the slot of that level, else in place
+ * of the lower one (a frame and its caller, asked in turn for an entry
+ * value, both stay). */
+static void memo_keep(struct ld_evalctx *c, int dwreg, uint64_t v)
+{
+	struct ld_regmemo *m = c->memo;
+	int *l;
+
+	if (!m || dwreg >= LD_MEMO_REGS || c->frame <= 0)
+		return;
+	if (m->tid != c->tid || m->gen != c->s->cache.gen) {
+		memset(m, 0, sizeof *m);
+		m->tid = c->tid;
+		m->gen = c->s->cache.gen;
+	}
+	l = m->level[dwreg];
+	int j = l[0] == c->frame ? 0 : l[1] == c->frame ? 1 : l[0] <= l[1] ? 0 : 1;
+
+	l[j] = c->frame;
+	m->val[dwreg][j] = v;
+}
+
 /* Register dwreg of frame k: from where the nearest inner frame saved it
- * (rbx, rbp, r12-r15 in practice), else frame 0's value. */
+ * (rbx, rbp, r12-r15 in practice), else frame 0's value.  A memo (a
+ * backtrace's, frame after frame) ends the walk where the last one did. */
 static int frame_reg(struct ld_evalctx *c, int dwreg, uint64_t *val)
 {
 	const struct ld_frames *fs = NULL;
 	const struct ld_reg_desc *d = ld_reg_by_dwarf((unsigned)dwreg);
 	int n = ld_session_stack_ref(c->s, c->tid, (size_t)c->frame + 1, &fs);
+	uint64_t base = 0;
+	int stop;
 
 	if (!d || n <= c->frame)
 		return -1;
-	for (int i = c->frame - 1; i >= 0; i--) {
+	stop = memo_level(c, dwreg, &base);
+	for (int i = c->frame - 1; i >= stop; i--) {
 		uint64_t cfa = fs->v[i].cfa ? fs->v[i].cfa : fs->v[i + 1].sp;
 		uint64_t pc = i ? fs->v[i].pc - 1 : fs->v[i].pc, at;
 
-		if (saved_at(c, pc, cfa, dwreg, &at))
-			return ld_session_read(c->s, at, val, sizeof *val) ? -1 : 0;
+		if (saved_at(c, pc, cfa, dwreg, &at)) {
+			if (ld_session_read(c->s, at, val, sizeof *val))
+				return -1;
+			memo_keep(c, dwreg, *val);
+			return 0;
+		}
 	}
-	*val = ld_reg_value(&c->regs, d);
+	*val = stop ? base : ld_reg_value(&c->regs, d);
+	memo_keep(c, dwreg, *val);
 	return 0;
 }
 
@@ -199,11 +251,18 @@ static void need_cfa(struct ld_evalctx *c)
 int ld_eval_frame(struct ld_evalctx *c, struct ld_session *s, pid_t tid,
 		  int frame)
 {
+	return ld_eval_frame_memo(c, s, tid, frame, NULL);
+}
+
+int ld_eval_frame_memo(struct ld_evalctx *c, struct ld_session *s, pid_t tid,
+		       int frame, struct ld_regmemo *memo)
+{
 	const struct ld_frames *fs = NULL;
 	int n;
 
 	if (ld_eval_frame_lazy(c, s, tid, 0))
 		return -1;
+	c->memo = memo;
 	if (!s->live.proc) {
 		ld_eval_find_scopes(c);
 		return 0;

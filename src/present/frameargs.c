@@ -149,7 +149,7 @@ static int collect(struct ld_evalctx *c, Dwarf_Die *sc,
 }
 
 struct ld_frame_args *ld_frame_args_get(struct ld_session *s, pid_t tid,
-					int level)
+					int level, struct ld_regmemo *memo)
 {
 	struct ld_frame_args *a;
 	struct ld_evalctx c;
@@ -157,7 +157,7 @@ struct ld_frame_args *ld_frame_args_get(struct ld_session *s, pid_t tid,
 
 	if (!s->live.proc || level < 0)
 		return NULL;
-	if (ld_eval_frame(&c, s, tid, level) || c.fn < 0 ||
+	if (ld_eval_frame_memo(&c, s, tid, level, memo) || c.fn < 0 ||
 	    !(sc = frame_scope(&c, level)) || !(a = calloc(1, sizeof *a))) {
 		ld_eval_release(&c);
 		return NULL;
@@ -171,10 +171,10 @@ struct ld_frame_args *ld_frame_args_get(struct ld_session *s, pid_t tid,
 }
 
 void ld_frame_args_fill(struct ld_session *s, pid_t tid, int level,
-			struct ld_snap_frame *sf)
+			struct ld_regmemo *memo, struct ld_snap_frame *sf)
 {
 	ld_frame_args_free(sf->args);
-	sf->args = ld_frame_args_get(s, tid, level);
+	sf->args = ld_frame_args_get(s, tid, level, memo);
 }
 
 void ld_frame_args_write(FILE *f, const struct ld_frame_args *a)

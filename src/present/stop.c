@@ -233,7 +233,7 @@ static void text_stop(struct ld_session *s, const struct ld_stop_report *r)
 	/* the arguments only for a line that shows the frame (a `next`
 	 * within its function shows the source line alone) */
 	if (!(r->kind == LD_SK_LINE && r->same_function && r->frame.file))
-		args = ld_frame_args_get(s, r->tid, 0);
+		args = ld_frame_args_get(s, r->tid, 0, NULL);
 	text_reason(s, r, ld_stop_where_args(&r->frame, args, true, where,
 					     sizeof where));
 	ld_frame_args_free(args);
@@ -335,7 +335,7 @@ static void text_note(struct ld_session *s, const struct ld_note *n)
 		break;
 	case LD_NOTE_FINISH_FROM: {
 		struct ld_frame_args *a = ld_frame_args_get(s, s->live.cur_tid,
-							   (int)n->count);
+							   (int)n->count, NULL);
 
 		ld_out("Run till exit from #%lu  %s\n", n->count,
 		       ld_stop_where_args(n->frame, a, true, where, sizeof where));
@@ -531,7 +531,7 @@ static json_t *stop_doc(struct ld_session *s, const struct ld_stop_report *r)
 	json_t *d = ld_json_stop(r), *fr = d ? json_object_get(d, "frame") : NULL;
 	struct ld_frame_args *a;
 
-	if (!fr || !r->tid || !(a = ld_frame_args_get(s, r->tid, 0)))
+	if (!fr || !r->tid || !(a = ld_frame_args_get(s, r->tid, 0, NULL)))
 		return d;
 	ld_jset(fr, "args", ld_frame_args_json(a));
 	ld_frame_args_free(a);
