@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "layoutdbg/frameargs.h"
 #include "layoutdbg/json.h"
 #include "layoutdbg/output.h"
 
@@ -187,8 +186,7 @@ json_t *ld_json_frame(const struct ld_snap_frame *fr)
 	    ld_json_put_u64(o, "offset", fr->off) ||
 	    ld_json_put_text(o, "object", fr->obj) ||
 	    (fr->file && (ld_json_put_text(o, "file", fr->file) ||
-			  ld_jset(o, "line", json_integer(fr->line)))) ||
-	    (fr->args && ld_jset(o, "args", ld_frame_args_json(fr->args)))) {
+			  ld_jset(o, "line", json_integer(fr->line))))) {
 		json_decref(o);
 		return NULL;
 	}

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "layoutdbg/error.h"
+#include "layoutdbg/frameargs.h"
 #include "layoutdbg/json.h"
 #include "layoutdbg/jsonout.h"
 #include "layoutdbg/output.h"
@@ -19,6 +20,10 @@ static json_t *frame_json(const struct ld_snap_frame *f)
 	o = one ? json_array_get(one, 0) : NULL;
 	json_incref(o);
 	json_decref(one);
+	if (o && f->args && ld_jset(o, "args", ld_frame_args_json(f->args))) {
+		json_decref(o);
+		return NULL;
+	}
 	return o;
 }
 
