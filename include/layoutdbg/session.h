@@ -98,6 +98,8 @@ struct ld_settings {
 	bool follow_fork_child;     /* set follow-fork-mode child */
 	bool disasm_intel;          /* set disassembly-flavor intel */
 	bool print_layout;          /* set print layout: place printed pointers */
+	bool past_main;             /* set backtrace past-main: the stack goes
+				       on below main (gdb's default: off) */
 	enum ld_frame_args_mode {   /* set print frame-arguments */
 		LD_FA_SCALARS, LD_FA_ALL, LD_FA_NONE, LD_FA_PRESENCE,
 	} frame_args;
@@ -196,6 +198,10 @@ int ld_session_start_brk(pid_t pid, uint64_t *start_brk);
  * tests comparing two unwinds of one stop). */
 int ld_session_unwind(struct ld_session *s, pid_t tid, struct ld_frame *f,
 		      size_t max);
+
+/* The stacks of this stop are made again (`set backtrace past-main`
+ * changed where they end). */
+void ld_session_forget_stacks(struct ld_session *s);
 
 /* Thread tid's stack, at most max frames (SIZE_MAX: the whole stack,
  * however deep): the count, with *out the frames kept in the per-stop

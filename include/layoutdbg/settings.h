@@ -41,6 +41,8 @@ int ld_cmd_set_debuginfod(struct ld_session *s, char *args);
 int ld_cmd_show_debuginfod(struct ld_session *s, char *args);
 
 /* set print layout on|off (where printed pointers point), and show it */
+int ld_cmd_set_backtrace(struct ld_session *s, char *args);
+int ld_cmd_show_backtrace(struct ld_session *s, char *args);
 int ld_cmd_set_print(struct ld_session *s, char *args);
 int ld_cmd_show_print(struct ld_session *s, char *args);
 

@@ -243,6 +243,9 @@ static const struct setting settings[] = {
 	  ld_cmd_show_disasm_flavor,
 	  "the syntax of x/i and disassemble (default att, as gdb)",
 	  "the syntax of x/i and disassemble" },
+	{ "backtrace", "", "past-main on|off", ld_cmd_set_backtrace, ld_cmd_show_backtrace,
+	  "past-main: whether stacks go on below main (default off, as gdb)",
+	  "past-main: whether stacks go on below main" },
 	{ "print", "", "layout on|off, frame-arguments MODE", ld_cmd_set_print,
 	  ld_cmd_show_print,
 	  "place every printed pointer in the layout (default on; off: gdb's "
@@ -591,6 +594,12 @@ static const char *const sub_details[][2] = {
 	{ "show vmmap-resident", "prints on or off; `set vmmap-resident on|off` changes it" },
 	{ "show snapshot-pages", "prints on or off; `set snapshot-pages on|off` changes it" },
 	{ "show color", "prints on or off; `set color on|off` changes it" },
+	{ "set backtrace", "past-main VALUE: values: on, off; default: off (as gdb): "
+	  "a stack ends at the program's main, whose callers in the C library "
+	  "(__libc_start_call_main, _start) are neither shown nor looked up; "
+	  "on: bt, frame and snapshots go on to the last frame" },
+	{ "show backtrace", "past-main: prints on or off; `set backtrace past-main "
+	  "on|off` changes it" },
 	{ "set print", "values: on, off; default: on; set print layout on: every printed "
 	  "pointer says where it points (<[heap]+0x2a0>, <stack, thread 1, frame #2>, "
 	  "<TLS of thread 1>); off: gdb's text" },

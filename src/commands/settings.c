@@ -309,3 +309,31 @@ int ld_cmd_show_print(struct ld_session *s, char *args)
 	return show_onoff("Placing printed pointers in the layout",
 			  s->settings.print_layout);
 }
+
+/* set backtrace past-main on|off (gdb's; past-entry is always off). */
+int ld_cmd_set_backtrace(struct ld_session *s, char *args)
+{
+	char *w = ld_next_word(&args);
+	bool on;
+
+	if (!w)
+		return ld_error("set backtrace: which setting? (past-main)");
+	if (strcmp(w, "past-main"))
+		return ld_error("set backtrace: no setting \"%s\" (there is past-main)", w);
+	if (parse_onoff("set backtrace past-main", ld_next_word(&args), &on) < 0)
+		return -1;
+	if (s->settings.past_main != on)
+		ld_session_forget_stacks(s);
+	s->settings.past_main = on;
+	return 0;
+}
+
+int ld_cmd_show_backtrace(struct ld_session *s, char *args)
+{
+	char *w = ld_next_word(&args);
+
+	if (w && strcmp(w, "past-main"))
+		return ld_error("show backtrace: no setting \"%s\" (there is past-main)", w);
+	return show_onoff("Whether backtraces should continue past \"main\"",
+			  s->settings.past_main);
+}

@@ -111,7 +111,7 @@ static int select_frame(struct ld_session *s, long level)
 		return -1;
 	if (level >= n)
 		return ld_error("frame %ld: no frame at level %ld (the stack has %d "
-				"frames)", level, level, n);
+				"frame%s)", level, level, n, n == 1 ? "" : "s");
 	rc = ld_session_frame_info(s, &fs->v[level], level > 0, &sf);
 	if (rc < 0) {
 		ld_snap_frame_release(&sf);
@@ -134,22 +134,47 @@ int ld_cmd_frame(struct ld_session *s, char *args)
 	return select_frame(s, (long)n);
 }
 
+/* up/down [N], as gdb: with N, as far as the stack goes (the end frame
+ * shown again); without, an error at its end. */
+static int move_frame(struct ld_session *s, char *args, const char *what, int dir)
+{
+	const struct ld_frames *fs;
+	unsigned long count = 1;
+	bool given = args && *ld_skip_ws(args);
+	long level;
+	int n;
+
+	if (ld_opt_uint(&args, what, INT_MAX, &count) < 0)
+		return -1;
+	level = s->live.frame + dir * (long)count;
+	if (dir < 0 && level < 0) {
+		if (!given)
+			return ld_error("%s: bottom (innermost) frame selected; you "
+					"cannot go down", what);
+		level = 0;
+	}
+	if (dir > 0) {
+		n = cur_stack(s, what, (size_t)level + 1, &fs);
+		if (n < 0)
+			return -1;
+		if (level >= n) {
+			if (!given)
+				return ld_error("%s: initial frame selected; you "
+						"cannot go up", what);
+			level = n - 1;
+		}
+	}
+	return select_frame(s, level);
+}
+
 int ld_cmd_up(struct ld_session *s, char *args)
 {
-	unsigned long n = 1;
-
-	if (ld_opt_uint(&args, "up", INT_MAX, &n) < 0)
-		return -1;
-	return select_frame(s, s->live.frame + (long)n);
+	return move_frame(s, args, "up", 1);
 }
 
 int ld_cmd_down(struct ld_session *s, char *args)
 {
-	unsigned long n = 1;
-
-	if (ld_opt_uint(&args, "down", INT_MAX, &n) < 0)
-		return -1;
-	return select_frame(s, s->live.frame - (long)n);
+	return move_frame(s, args, "down", -1);
 }
 
 /* `info frame` of frame k of f[0..n). */

@@ -389,6 +389,40 @@ static int believed(struct ld_session *s, const struct ld_frame *f, int n)
 	return n;
 }
 
+/* gdb's `set backtrace past-main off`: the stack a user sees ends at
+ * the program's main, so the C library's start-up frames below it are
+ * neither shown nor looked up (their debug information is the biggest
+ * the program loads).  The count up to main, or n when main is not on
+ * the stack (a thread of its own, a stop before main). */
+static int upto_main(struct ld_session *s, const struct ld_frame *f, int n)
+{
+	struct ld_obj *exe = NULL;
+	const struct ld_symbol *sym;
+	struct ld_elf *e;
+	uint64_t lo;
+	size_t i;
+	int k;
+
+	for (i = 0; i < s->live.objs.n && !exe; i++)
+		if (s->live.objs.v[i].is_exe)
+			exe = &s->live.objs.v[i];
+	if (!exe || !(e = ld_obj_elf(exe)) || !(sym = ld_elf_lookup_any(e, "main")))
+		return n;
+	lo = sym->value + exe->bias;
+	for (k = 0; k < n; k++) {
+		uint64_t look = k ? f[k].pc - 1 : f[k].pc;
+
+		if (look >= lo && look < lo + (sym->size ? sym->size : 1))
+			return k + 1;
+	}
+	return n;
+}
+
+void ld_session_forget_stacks(struct ld_session *s)
+{
+	ld_stop_cache_invalidate(&s->cache);
+}
+
 /* The unwinder reads the registers from the kernel: a pc staged at a
  * breakpoint hit (ld_tregs_stage) is written first. */
 static void regs_to_kernel(struct ld_session *s, pid_t tid)
@@ -426,6 +460,8 @@ int ld_session_stack_ref(struct ld_session *s, pid_t tid, size_t max,
 		n = ld_unwind_frames(s->live.unw, tid, &fs, max);
 		if (n > 1)
 			fs.n = (size_t)(n = believed(s, fs.v, n));
+		if (n > 1 && !s->settings.past_main)
+			fs.n = (size_t)(n = upto_main(s, fs.v, n));
 		if (n > 0)
 			n = ld_inline_expand(&s->live.objs, &fs, max,
 					     tid == s->cache.inline_tid ?

@@ -20,7 +20,7 @@ from ldtest import check, search
 DEEP = ldtest.fixture("deep")
 DEEP_O2 = ldtest.fixture("deep-O2")
 FRAME = re.compile(r"^#(\d+)\s+(0x[0-9a-f]+) in (\S+) \(", re.M)
-t = ldtest.Tap(11)
+t = ldtest.Tap(12)
 
 
 def plain_result(prog, depth):
@@ -49,14 +49,14 @@ def bt_all(prog, depth):
     check(mi == depth + 1, "main at #%d, want #%d" % (mi, depth + 1), out)
     check(names[1:mi] == ["deep"] * depth,
           "frames #1..#%d are not all deep()" % depth, out)
-    check(len(names) - mi <= 4 and "_start" == names[-1],
-          "past main: %r, want libc's start and _start" % names[mi:], out)
+    check(mi == len(names) - 1,
+          "frames past main (gdb's past-main off): %r" % names[mi:], out)
     search(r"^" + re.escape(plain_result(prog, depth).strip()) + "$", out,
            "the program's own result, as without layoutdbg")
 
 
-t.case("bt of 100,000 frames (-O0): all listed, #0..#100004, marker .. main "
-       "-- _start, the program's result unchanged", bt_all, DEEP, 100000)
+t.case("bt of 100,000 frames (-O0): all listed, #0..#100001, marker .. main "
+       "(the last, as gdb's), the program's result unchanged", bt_all, DEEP, 100000)
 t.case("bt of 100,000 frames at -O2 (call frame information only)",
        bt_all, DEEP_O2, 100000)
 
@@ -73,7 +73,7 @@ def same_as_gdb():
         g = gdb_frames(prog, 2000)
         rc, out, err = ldtest.run_batch([prog, "2000"], ["break marker", "run", "bt"])
         check(rc == 0, "rc %d, stderr %r" % (rc, err), out)
-        ours = frames(out)[:len(g)]
+        ours = frames(out)
         diffs = [(a, b) for a, b in zip(g, ours) if a != b]
         check(len(g) == 2002 and ours == g,
               "%s: gdb %d frames, ours %d; first differences (gdb, ours): %r"
@@ -83,8 +83,38 @@ def same_as_gdb():
 t.case("2,000 frames at -O0 and -O2: level, pc and name of every frame "
        "equal gdb's", same_as_gdb)
 
+
+def past_main():
+    """set backtrace past-main on: the frames below main, equal gdb's with
+    the same setting; off again: the stack ends at main; show says which."""
+    if not ldtest.gdb_available():
+        raise ldtest.Skip("gdb is not installed")
+    g = ldtest.gdb_frame_walk([DEEP, "3"], ["set backtrace past-main on",
+                                           "break marker", "run"])
+    rc, out, err = ldtest.run_batch([DEEP, "3"], [
+        "show backtrace past-main", "set backtrace past-main on", "break marker", "run",
+        "bt", "show backtrace past-main", "set backtrace past-main off", "bt -1",
+        "up 100", "up", "set backtrace past-mane on"],
+        env_over={"LAYOUTDBG_DEBUG_NAMES": None})   # libc's names as gdb's
+    check(rc == 1 and err.strip().splitlines() == [
+        "layoutdbg: up: initial frame selected; you cannot go up",
+        'layoutdbg: set backtrace: no setting "past-mane" (there is past-main)'],
+        "rc %d, stderr %r" % (rc, err), out)
+    fr = frames(out)
+    check(len(g) > 6 and fr[:len(g)] == g and g[-1][2] == "_start",
+          "past-main on: gdb %r\nours %r" % (g, fr[:len(g)]), out)
+    check([f[2] for f in fr[len(g):]] == ["main", "main"] and fr[len(g)][0] == 4,
+          "past-main off: bt -1 and up 100 end at main (#4): %r" % fr[len(g):], out)
+    search(r'^Whether backtraces should continue past "main" is off\.\n'
+           r'(.|\n)*^Whether backtraces should continue past "main" is on\.$', out,
+           "show backtrace past-main, as gdb words it")
+
+
+t.case("set backtrace past-main on: frames below main equal gdb's; off: bt and "
+       "up end at main", past_main)
+
 DEPTH = 100000
-TOTAL = DEPTH + 5     # marker, the deep frames, main, two of libc, _start
+TOTAL = DEPTH + 2     # marker, the deep frames, main (the stack ends there)
 res = {}
 
 
@@ -106,7 +136,7 @@ def limited_forms():
     fifth = [i for i, l in enumerate(lines) if l.startswith("#4 ")]
     check(len(more) == 1 and fifth and more[0] == fifth[0] + 1,
           "(More stack frames follow...) once, right after bt 5 (not after bt -5)", out)
-    check(got[9][1] == "_start", "bt -5 ends with _start", out)
+    check(got[9][1] == "main", "bt -5 ends with main", out)
     search(r"layoutdbg: frame %d: no frame at level %d \(the stack has %d frames\)"
            % (TOTAL, TOTAL, TOTAL), err, "frame past the outermost")
 
@@ -167,7 +197,7 @@ def json_window():
     check(th["depth"] == TOTAL and th["window"] == {"innermost": 256, "outermost": 256}
           and len(th["frames"]) == 512, "snapshot thread: depth %r window %r, %d frames"
           % (th.get("depth"), th.get("window"), len(th.get("frames", []))))
-    check(th["frames"][256]["function"] == "deep" and th["frames"][-1]["function"] == "_start",
+    check(th["frames"][256]["function"] == "deep" and th["frames"][-1]["function"] == "main",
           "the outermost frames follow the innermost")
     d = docs["diff"]["diff"]["threads"][0]
     check((d["popped"], d["pushed"], d["uncertain"], d["common"]) == (1, 0, 0, TOTAL - 1),
@@ -176,7 +206,7 @@ def json_window():
     b = docs["backtrace"]
     # after the finish: one frame less
     check(b["depth"] == TOTAL - 1 and b["from"] == TOTAL - 4 and not b["more"] and
-          [f["function"] for f in b["frames"]][-1] == "_start",
+          [f["function"] for f in b["frames"]][-1] == "main",
           "bt -3: depth %r from %r more %r" % (b.get("depth"), b.get("from"), b.get("more")))
 
 

@@ -70,7 +70,8 @@ def gdb_frames(cmds):
 
 
 def ours(cmds, args=()):
-    rc, out, err = ldtest.run_batch([PROG] + list(args), cmds + ["bt", "continue"])
+    rc, out, err = ldtest.run_batch([PROG] + list(args), ["set backtrace past-main on"] +
+                                    cmds + ["bt", "continue"])
     check(rc == 0, "rc %d, stderr %r" % (rc, err), out)
     return [(int(pc, 16), f, line.endswith("[frame pointer]"))
             for n, pc, f, line in ((m.group(1), m.group(2), m.group(3), m.group(0))

@@ -35,10 +35,11 @@ CMDS = [  # (command, the "command" field it must carry; None: an error document
     ("info aslr", "info aslr"), ("info sharedlibrary", "info sharedlibrary"),
     ("xinfo calloc", "xinfo"), ("info symbol calloc", "info symbol"),
     ("x/4xg $sp", "x"), ("layout", "layout"), ("snapshot", "snapshot"),
-    ("show %1", "show"), ("snapshots", "snapshots"), ("finish", "finish"),
+    ("show %1", "show"), ("snapshots", "snapshots"), ("frame 1", "frame"),
+    ("frame 0", "frame"), ("finish", "finish"),
     ("snapshot", "snapshot"), ("diff", "diff"), ("xinfo $rax", "xinfo"),
     ("timeline", "timeline"), ("nosuchcommand", None), ("x/4xg 0", None),
-    ("frame 1", "frame"), ("stepi", "stepi"), ("info line heap.c:12", "info line"),
+    ("stepi", "stepi"), ("info line heap.c:12", "info line"),
     ("info line *0", "info line"), ("continue", "continue"),
 ]
 
