@@ -375,6 +375,21 @@ static int entry_value(struct machine *m, const Dwarf_Op *op)
 	return 0;
 }
 
+/* DW_OP_const_type: a constant of a base type (a call site's double
+ * argument), its bytes as the value (up to 8).  0, or 1: not known. */
+static int typed_const(struct machine *m, const Dwarf_Op *op)
+{
+	Dwarf_Attribute a;
+	Dwarf_Block b;
+	uint64_t v = 0;
+
+	if (!m->attr || dwarf_getlocation_attr(m->attr, op, &a) != 0 ||
+	    dwarf_formblock(&a, &b) != 0 || b.length > 8)
+		return 1;
+	memcpy(&v, b.data, b.length);
+	return push(m, v) ? 1 : 0;
+}
+
 /* One part of a location, from ops[*i] up to the next DW_OP_piece or the
  * end (*i left there).  An empty part is <optimized out>; so is one
  * computed from an entry value the context cannot find (no call site
@@ -392,6 +407,9 @@ static int eval_part(struct machine *m, Dwarf_Op *ops, size_t n, size_t *i,
 
 		if ((a == DW_OP_entry_value || a == DW_OP_GNU_entry_value) &&
 		    entry_value(m, &ops[*i]) == 0)
+			continue;
+		if ((a == DW_OP_const_type || a == DW_OP_GNU_const_type) &&
+		    typed_const(m, &ops[*i]) == 0)
 			continue;
 		if (a == DW_OP_entry_value || a == DW_OP_GNU_entry_value ||
 		    a == DW_OP_GNU_parameter_ref) {

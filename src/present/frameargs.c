@@ -86,7 +86,8 @@ static struct ld_points_to *place_of(struct ld_evalctx *c, const struct ld_val *
 static char *shown(struct ld_evalctx *c, const struct ld_val *v,
 		   enum ld_frame_args_mode mode)
 {
-	if (mode == LD_FA_SCALARS && !v->optout && !is_scalar(&v->ty))
+	/* gdb hides a struct even when it is <optimized out> */
+	if (mode == LD_FA_SCALARS && !is_scalar(&v->ty))
 		return strdup("...");
 	return ld_val_text_plain(c, v);
 }
