@@ -12,6 +12,7 @@
 #include "layoutdbg/dwvars.h"
 #include "layoutdbg/elfread.h"
 #include "layoutdbg/error.h"
+#include "layoutdbg/mem.h"
 #include "layoutdbg/valeval.h"
 #include "layoutdbg/valtls.h"
 #include "valeval_int.h"
@@ -322,11 +323,20 @@ struct varctx {
 	struct ld_obj *ob;
 };
 
+/* DWARF 17-32: xmm0-15, never saved by a callee (the same value in
+ * every frame, gdb's rule for registers the CFI does not mention). */
+static bool is_xmm(int dwreg)
+{
+	return dwreg >= 17 && dwreg <= 32;
+}
+
 static int reg_cb(void *arg, int dwreg, uint64_t *val)
 {
 	struct ld_evalctx *c = ((struct varctx *)arg)->c;
 	const struct ld_reg_desc *d = ld_reg_by_dwarf((unsigned)dwreg);
 
+	if (c->regs_ok && is_xmm(dwreg) && c->s->live.proc)
+		return ld_xmm_get(c->tid, dwreg - 17, val) ? -1 : 0;
 	if (!d || !c->regs_ok)
 		return -1;
 	if (dwreg == 7) {
@@ -422,7 +432,7 @@ static int piece_bytes(struct ld_evalctx *c, const struct ld_dwpart *p,
 		memcpy(buf, p->data, n < p->len ? n : p->len);
 		return 0;
 	case LD_LOC_REG:
-		if (!ld_reg_by_dwarf((unsigned)p->reg) || n > 8 ||
+		if ((!ld_reg_by_dwarf((unsigned)p->reg) && !is_xmm(p->reg)) || n > 8 ||
 		    reg_cb(&(struct varctx){ .c = c }, p->reg, &rv))
 			return 1;
 		memcpy(buf, &rv, n);
@@ -485,7 +495,7 @@ static int from_location(struct ld_evalctx *c, const struct ld_dwloc *loc,
 				   loc->len < size ? loc->len : size) ? -1 : 0;
 	case LD_LOC_REG:
 		d = ld_reg_by_dwarf((unsigned)loc->reg);
-		if (!d || size > 8) {
+		if ((!d && !is_xmm(loc->reg)) || size > 8) {
 			ld_val_make(out, &t, NULL, 0);
 			out->optout = true;
 			return 0;
