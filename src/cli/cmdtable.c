@@ -602,9 +602,10 @@ static const char *const sub_details[][2] = {
 	  "on|off` changes it" },
 	{ "set print", "values: on, off; default: on; set print layout on: every printed "
 	  "pointer says where it points (<[heap]+0x2a0>, <stack, thread 1, frame #2>, "
-	  "<TLS of thread 1>); off: gdb's text" },
+	  "<TLS of thread 1>); off: gdb's text; frame-arguments: scalars (default: "
+	  "a struct, union or array argument is ...), all, none (n=...), presence ((...))" },
 	{ "show print", "show print layout: prints on or off; `set print layout on|off` "
-	  "changes it" },
+	  "changes it; show print frame-arguments: prints the mode, as gdb" },
 	{ "set disassembly-flavor", "values: att (default, as gdb), intel; used by "
 	  "x/i and disassemble" },
 	{ "show disassembly-flavor", "prints att or intel; `set disassembly-flavor "
