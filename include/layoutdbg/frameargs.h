@@ -33,5 +33,7 @@ const char *ld_frame_args_text(const struct ld_frame_args *a, char *buf,
 /* [{"name", "value", "entry_value"?, "points_to"?}...]; [] for NULL;
  * NULL: out of memory. */
 json_t *ld_frame_args_json(const struct ld_frame_args *a);
+/* json.h's ld_json_frames with each frame's "args" where it has them. */
+json_t *ld_json_frames_args(const struct ld_snap_frame *v, size_t n);
 
 #endif

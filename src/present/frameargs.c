@@ -240,3 +240,18 @@ json_t *ld_frame_args_json(const struct ld_frame_args *a)
 	}
 	return arr;
 }
+
+json_t *ld_json_frames_args(const struct ld_snap_frame *v, size_t n)
+{
+	json_t *arr = ld_json_frames(v, n);
+
+	for (size_t i = 0; arr && i < n; i++) {
+		json_t *o = json_array_get(arr, i);
+
+		if (v[i].args && ld_jset(o, "args", ld_frame_args_json(v[i].args))) {
+			json_decref(arr);
+			return NULL;
+		}
+	}
+	return arr;
+}

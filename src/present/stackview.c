@@ -15,15 +15,11 @@
 /* One frame as the JSON object of a snapshot's frame list. */
 static json_t *frame_json(const struct ld_snap_frame *f)
 {
-	json_t *one = ld_json_frames(f, 1), *o;
+	json_t *one = ld_json_frames_args(f, 1), *o;
 
 	o = one ? json_array_get(one, 0) : NULL;
 	json_incref(o);
 	json_decref(one);
-	if (o && f->args && ld_jset(o, "args", ld_frame_args_json(f->args))) {
-		json_decref(o);
-		return NULL;
-	}
 	return o;
 }
 
