@@ -194,6 +194,7 @@ static int frame_report(struct ld_session *s, const struct ld_frame *f, int n,
 	else if (!ld_objs_symbolize(&s->live.objs, k ? f[k].pc - 1 : f[k].pc,
 				    &ob, &v.func, &off))
 		v.func = "??";
+	v.args = sf.args = ld_frame_args_get(s, s->live.cur_tid, k, NULL);
 	r = ld_show_frame_info(&v);
 	ld_snap_frame_release(&sf);
 	return r;

@@ -47,8 +47,16 @@ def norm(line):
 
 
 def frame_lines(text):
-    return [norm(ln) for ln in text.splitlines()
-            if FRAME_LINE.match(ln) and not re.match(r"^Breakpoint \d+ at ", ln)]
+    """The frame lines, and info frame's "args: ..." (its Arglist line
+    without the address)."""
+    out = []
+    for ln in text.splitlines():
+        m = re.match(r"^ Arglist at .*, args:(.*)$", ln)
+        if m:
+            out.append("args: " + STACK.sub("0x7ff...", m.group(1).strip()))
+        elif FRAME_LINE.match(ln) and not re.match(r"^Breakpoint \d+ at ", ln):
+            out.append(norm(ln))
+    return out
 
 
 def gdb_cmds(cmds):
@@ -94,12 +102,12 @@ for m in MODES:
 
 
 def case_recursion_finish():
-    compare(VALUES, ["break depth if level == 0", "run", "bt", "up", "frame 2",
-                     "down", "finish", "bt", "up", "finish"], want_min=12)
+    compare(VALUES, ["break depth if level == 0", "run", "bt", "up", "info frame",
+                     "frame 2", "down", "finish", "bt", "up", "finish"], want_min=12)
 
 
-t.case("values: recursion's bt, frame N, up/down and finish from #0 and from "
-       "a caller (Run till exit from #1  0x... in depth (level=1, ...))",
+t.case("values: recursion's bt, frame N, up/down, info frame's args and finish "
+       "from #0 and from a caller (Run till exit from #1  0x... in depth (level=1, ...))",
        case_recursion_finish)
 
 
