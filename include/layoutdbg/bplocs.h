@@ -15,6 +15,10 @@
  * becomes the lowest location, the others are added (not armed; dropped
  * first if bp had some).  Returns the number of locations: 0 when there
  * is none (no address and no copy). */
+/* gdb's What of a breakpoint with one location, "in FUNC at FILE:LINE"
+ * (bp->loc_what; NULL where there is no line). */
+void ld_bp_set_what(struct ld_session *s, struct ld_bp *bp);
+
 size_t ld_bp_find_locations(struct ld_session *s, struct ld_bp *bp,
 			    bool have_addr);
 

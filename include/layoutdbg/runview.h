@@ -27,6 +27,13 @@ void ld_threads_begin(struct ld_threads_out *o);
 void ld_threads_row(struct ld_threads_out *o, const struct ld_thread_row *r);
 int ld_threads_end(struct ld_threads_out *o);
 
+/* Frame fr as bt shows it, without the level: "0x... in f () <+4> at
+ * f.c:3" (the Frame of info threads, thread N's line); NULL if out of
+ * memory. */
+struct ld_snap_frame;
+const char *ld_frame_text(char *buf, size_t len, const struct ld_snap_frame *fr,
+			  const char *exe);
+
 /* thread: "[Current thread is N (LWP T)]" */
 void ld_show_thread_current(int num, pid_t tid);
 /* thread N: "[Switching to thread N (LWP T)]" and its frame (where may

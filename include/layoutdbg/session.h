@@ -23,6 +23,7 @@
 #include "layoutdbg/stopreport.h"
 #include "layoutdbg/timeline.h"
 #include "layoutdbg/unwind.h"
+#include "layoutdbg/convvars.h"
 #include "layoutdbg/values.h"
 
 /* A snapshot keeps every frame of a stack up to LD_SNAP_INNER +
@@ -67,6 +68,7 @@ struct ld_live {
 	int tty;                    /* our controlling terminal (fd) when we are
 				       its foreground group, else -1 */
 	struct ld_history history;  /* print's $1, $2, ... and finish's */
+	struct ld_convvars conv;    /* $name: set $name = ..., $_, $bpnum */
 };
 
 /* System calls, the memory timeline and snapshots: written by the engine
@@ -237,6 +239,12 @@ const char *ld_default_source(struct ld_session *s);
 
 /* Read tracee memory with our int3s hidden.  0 or -errno. */
 int ld_session_read(struct ld_session *s, uint64_t addr, void *buf, size_t len);
+/* The same, or before `run` the program file's bytes at a link-time
+ * address (as gdb's x and disassemble read the executable file). */
+int ld_session_read_any(struct ld_session *s, uint64_t addr, void *buf, size_t len);
+/* Before `run`: how many of the want bytes from addr the program file's
+ * allocated sections hold without a gap. */
+size_t ld_session_file_readable(struct ld_session *s, uint64_t addr, size_t want);
 
 /* "calloc+4" for addr; "??" when no symbol covers it.  Without a process,
  * from the program file (link-time addresses). */

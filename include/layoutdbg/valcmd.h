@@ -26,6 +26,11 @@ int ld_show_frame_locals(struct ld_session *s, int level);
  * what the older address syntax covers (NUMBER, $REG,
  * [&]SYMBOL[@LIB][+OFFSET]) and names DWARF does not know go through
  * ld_eval_addr as before.  0, or -1 after an error. */
-int ld_x_address(struct ld_session *s, const char *expr, uint64_t *addr);
+/* set $NAME = EXPR (and set var/variable $NAME = EXPR). */
+bool ld_is_assignment(const char *args);
+int ld_cmd_set_var(struct ld_session *s, char *args);
+
+int ld_expr_address(struct ld_session *s, const char *what, const char *expr,
+		    uint64_t *addr);
 
 #endif

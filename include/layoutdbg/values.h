@@ -18,6 +18,7 @@ enum ld_synth {
 	SY_INT, SY_UINT, SY_LONG, SY_ULONG, SY_LLONG, SY_ULLONG,
 	SY_FLOAT, SY_DOUBLE,
 	SY_CODE,        /* void (), what $pc points to */
+	SY_I8, SY_I16, SY_I32, SY_I64, /* gdb's int8_t .. int64_t: x's $_, $__ */
 };
 
 struct ld_ty {
@@ -107,6 +108,12 @@ struct ld_history {
 	size_t n, cap;
 };
 void ld_history_release(struct ld_history *h);
+/* A value whose type is of another DWARF than keep's (NULL: any DWARF)
+ * becomes void, its number kept: its objects are gone (the process
+ * ended), the program file's stay. */
+void ld_history_forget_foreign(struct ld_history *h, const Dwarf *keep);
+/* Is v's type one of keep's DIEs, or no DIE at all? */
+bool ld_val_typed_by(const struct ld_val *v, const Dwarf *keep);
 /* Record a copy of v: its number, or -1 (out of memory). */
 int ld_history_add(struct ld_history *h, const struct ld_val *v);
 

@@ -321,6 +321,8 @@ static int cmd_set(struct ld_session *s, char *args)
 	int r;
 
 	make_setting_tables();
+	if (ld_is_assignment(args))
+		return ld_cmd_set_var(s, args);
 	r = sub_dispatch(s, set_cmds, "set ", args);
 
 	if (r == 0 && ld_json_on())
@@ -422,9 +424,9 @@ static const struct cmd commands[] = {
 	  "type of EXPR or TYPE, structs spelled out" },
 	{ "whatis", "", 0, ld_cmd_whatis, "whatis EXPR|TYPE",
 	  "type name of EXPR or TYPE" },
-	{ "x", "", NEED_PROC, ld_cmd_x, "x/NFU ADDRESS",
+	{ "x", "", 0, ld_cmd_x, "x/NFU ADDRESS",
 	  "examine memory (F: x z d u o t c a f s i; U: b h w g)" },
-	{ "disassemble", "", NEED_PROC, ld_cmd_disassemble,
+	{ "disassemble", "", 0, ld_cmd_disassemble,
 	  "disassemble [/r] [/s] [FUNC|START,END|START,+LEN]",
 	  "instructions of a function (default: the selected frame's) or a range; "
 	  "/r: bytes, /s: source lines; a rip-relative operand's region follows its "

@@ -13,14 +13,24 @@
 #include "layoutdbg/infrun.h"
 #include "layoutdbg/watch.h"
 
+/* gdb's $bpnum: the number of the breakpoint (or watchpoint or
+ * catchpoint) set last, when r says one was. */
+static int bpnum(struct ld_session *s, int r)
+{
+	if (r == 0 && s->live.bps.next_num > 1)
+		ld_conv_set_scalar(&s->live.conv, "bpnum", SY_INT, 0,
+				   (uint64_t)(s->live.bps.next_num - 1));
+	return r;
+}
+
 int ld_cmd_break(struct ld_session *s, char *args)
 {
-	return ld_break_if(s, args, false);
+	return bpnum(s, ld_break_if(s, args, false));
 }
 
 int ld_cmd_tbreak(struct ld_session *s, char *args)
 {
-	return ld_break_if(s, args, true);
+	return bpnum(s, ld_break_if(s, args, true));
 }
 
 /* Apply fn to each breakpoint number in args (all when none). */
@@ -128,17 +138,17 @@ static int watch_cmd(struct ld_session *s, char *args, enum ld_bp_type type)
 
 int ld_cmd_watch(struct ld_session *s, char *args)
 {
-	return watch_cmd(s, args, LD_BP_WATCH);
+	return bpnum(s, watch_cmd(s, args, LD_BP_WATCH));
 }
 
 int ld_cmd_rwatch(struct ld_session *s, char *args)
 {
-	return watch_cmd(s, args, LD_BP_RWATCH);
+	return bpnum(s, watch_cmd(s, args, LD_BP_RWATCH));
 }
 
 int ld_cmd_awatch(struct ld_session *s, char *args)
 {
-	return watch_cmd(s, args, LD_BP_AWATCH);
+	return bpnum(s, watch_cmd(s, args, LD_BP_AWATCH));
 }
 
 static int catch_layout(struct ld_session *s, char *args)
@@ -205,7 +215,14 @@ static int catch_syscall(struct ld_session *s, char *args, bool memory)
 	return 0;
 }
 
+static int catch_cmd(struct ld_session *s, char *args);
+
 int ld_cmd_catch(struct ld_session *s, char *args)
+{
+	return bpnum(s, catch_cmd(s, args));
+}
+
+static int catch_cmd(struct ld_session *s, char *args)
 {
 	char *w = ld_next_word(&args), *pat;
 	struct ld_bp *bp;

@@ -47,6 +47,21 @@ static struct {
 	bool have_next;
 } xlast = { 'x', 'w', 1, 0, false };
 
+/* gdb's $_ (the last unit examined, an intN_t *) and $__ (its contents;
+ * void for strings and instructions: contents NULL). */
+static void set_last(struct ld_session *s, uint64_t at, unsigned size,
+		     const unsigned char *contents)
+{
+	static const enum ld_synth by_size[9] = { [1] = SY_I8, [2] = SY_I16,
+						  [4] = SY_I32, [8] = SY_I64 };
+	uint64_t v = 0;
+
+	ld_conv_set_scalar(&s->live.conv, "_", by_size[contents ? size : 1], 1, at);
+	if (contents)
+		memcpy(&v, contents, size);
+	ld_conv_set_scalar(&s->live.conv, "__", contents ? by_size[size] : SY_VOID, 0, v);
+}
+
 /* x/s: count strings from addr on, each cut at LD_XSTRING_MAX
  * characters; read through ld_session_read, so a breakpoint's int3 is
  * never shown. */
@@ -63,19 +78,20 @@ static int examine_strings(struct ld_session *s, uint64_t addr,
 		char str[LD_XSTRING_MAX + 1];
 		size_t n = 0;
 
-		if (!ld_session_read(s, addr, str, sizeof str))
+		if (!ld_session_read_any(s, addr, str, sizeof str))
 			n = strnlen(str, LD_XSTRING_MAX);
 		else    /* the string may end before an unreadable page */
 			while (n < LD_XSTRING_MAX &&
-			       !ld_session_read(s, addr + n, str + n, 1) && str[n])
+			       !ld_session_read_any(s, addr + n, str + n, 1) && str[n])
 				n++;
-		if (n < LD_XSTRING_MAX && ld_session_read(s, addr + n, str + n, 1)) {
+		if (n < LD_XSTRING_MAX && ld_session_read_any(s, addr + n, str + n, 1)) {
 			ld_xstrings_end(&o, false);
 			return ld_error("x: cannot access memory at 0x%" PRIx64,
 					addr + n);
 		}
 		str[n] = 0;
 		ld_show_xstring(&o, &x, str, n, n == LD_XSTRING_MAX);
+		set_last(s, addr, 1, NULL);
 		addr += n + (n < LD_XSTRING_MAX);
 		xlast.next = addr;
 	}
@@ -98,7 +114,7 @@ static int examine_wide(struct ld_session *s, uint64_t addr,
 
 		for (; n < LD_XSTRING_MAX; n++) {
 			u[n] = 0;
-			if (ld_session_read(s, addr + n * width, &u[n], width)) {
+			if (ld_session_read_any(s, addr + n * width, &u[n], width)) {
 				ld_xstrings_end(&o, false);
 				return ld_error("x: cannot access memory at 0x%" PRIx64,
 						addr + n * width);
@@ -120,9 +136,9 @@ static size_t read_units(struct ld_session *s, uint64_t addr, size_t want,
 {
 	size_t n = 0;
 
-	if (!(*err = ld_session_read(s, addr, buf, want * size)))
+	if (!(*err = ld_session_read_any(s, addr, buf, want * size)))
 		return want;
-	while (n < want && !(*err = ld_session_read(s, addr + n * size,
+	while (n < want && !(*err = ld_session_read_any(s, addr + n * size,
 						      buf + n * size, size)))
 		n++;
 	return n;
@@ -144,6 +160,9 @@ static int examine_units(struct ld_session *s, uint64_t addr,
 		return ld_error("x: %s", strerror(ENOMEM));
 	x.count = read_units(s, addr, count, x.size, buf, &err);
 	x.buf = buf;
+	if (x.count)
+		set_last(s, addr + (x.count - 1) * x.size, x.size,
+			 buf + (x.count - 1) * x.size);
 	/* --json: an error alone stands for the command */
 	r = x.count == count || !ld_json_on() ? ld_show_examine(&x) : 0;
 	free(buf);
@@ -237,7 +256,7 @@ int ld_cmd_x(struct ld_session *s, char *args)
 		count = (long)xlast.count;
 	if (!*expr && !xlast.have_next)
 		return ld_error("x: an address is needed");
-	if (*expr && ld_x_address(s, expr, &addr) < 0)
+	if (*expr && ld_expr_address(s, "x", expr, &addr) < 0)
 		return -1;
 	if (!unit)
 		unit = fmt == 'i' ? xlast.unit : default_unit(fmt);

@@ -10,6 +10,7 @@
 #include "layoutdbg/codeview.h"
 #include "layoutdbg/disas.h"
 #include "layoutdbg/error.h"
+#include "layoutdbg/valcmd.h"
 
 int ld_examine_insns(struct ld_session *s, uint64_t addr, size_t count,
 		     uint64_t *next)
@@ -21,8 +22,12 @@ int ld_examine_insns(struct ld_session *s, uint64_t addr, size_t count,
 	if (ld_code_count(s, addr, count, false, &c) < 0)
 		return -1;
 	r = ld_show_code(&v);
-	if (c.n)
+	if (c.n) {
 		*next = c.v[c.n - 1].in.addr + c.v[c.n - 1].in.len;
+		/* gdb's $_ (the last instruction listed) and $__ (void) */
+		ld_conv_set_scalar(&s->live.conv, "_", SY_I8, 1, c.v[c.n - 1].in.addr);
+		ld_conv_set_scalar(&s->live.conv, "__", SY_VOID, 0, 0);
+	}
 	ld_code_release(&c);
 	return r;
 }
@@ -93,7 +98,9 @@ int ld_cmd_disassemble(struct ld_session *s, char *args)
 			return -1;
 		name[0] = '\0';
 	} else {
-		if (ld_eval_addr(s, "disassemble", *args ? args : "$pc", &addr) < 0)
+		/* before `run`, the program file's symbols and DWARF */
+		if ((s->live.proc ? ld_eval_addr(s, "disassemble", *args ? args : "$pc", &addr) :
+		     ld_expr_address(s, "disassemble", *args ? args : "$pc", &addr)) < 0)
 			return -1;
 		if (ld_code_function(s, "disassemble", addr, name, sizeof name,
 				     &lo, &hi) < 0)

@@ -130,6 +130,23 @@ static const char *thread_name(pid_t pid, pid_t tid, char *buf, size_t len)
 	return buf;
 }
 
+/* Where thread t is, as bt's frame #0 says it (source line, inlined
+ * copy); the pc alone when its stack cannot be had. */
+static const char *thread_where(struct ld_session *s, struct ld_thread *t,
+				uint64_t pc, char *buf, size_t len)
+{
+	const struct ld_frames *fs;
+	struct ld_snap_frame sf;
+	const char *w = NULL;
+
+	if (ld_session_stack_ref(s, t->tid, 1, &fs) > 0 &&
+	    ld_session_frame_info(s, &fs->v[0], false, &sf) == 0) {
+		w = ld_frame_text(buf, len, &sf, s->program.exe_path);
+		ld_snap_frame_release(&sf);
+	}
+	return w ? w : ld_describe_pc(s, pc, buf, len);
+}
+
 int ld_cmd_info_threads(struct ld_session *s, char *args)
 {
 	struct ld_threads_out o;
@@ -151,7 +168,7 @@ int ld_cmd_info_threads(struct ld_session *s, char *args)
 		if (!row.has_pc)
 			snprintf(where, sizeof where, "(running)");
 		else
-			ld_describe_pc(s, r.rip, where, sizeof where);
+			thread_where(s, t, r.rip, where, sizeof where);
 		row.where = where;
 		ld_threads_row(&o, &row);
 	}
@@ -181,7 +198,7 @@ int ld_cmd_thread(struct ld_session *s, char *args)
 			continue;
 		ld_select_thread(s, t->tid);
 		ld_show_thread_switch(t->num, t->tid, ld_tregs(t, &r) ? NULL :
-				      ld_describe_pc(s, r.rip, where, sizeof where));
+				      thread_where(s, t, r.rip, where, sizeof where));
 		return 0;
 	}
 	return ld_error("thread %lu: no such thread (see `info threads`)", n);

@@ -1,5 +1,6 @@
 /* Values: print, output, ptype, whatis, info locals, info args. */
 #include <ctype.h>
+#include <errno.h>
 #include <dwarf.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +11,7 @@
 #include "layoutdbg/dwvars.h"
 #include "layoutdbg/error.h"
 #include "layoutdbg/output.h"
+#include "layoutdbg/regtable.h"
 #include "layoutdbg/valcmd.h"
 #include "layoutdbg/valeval.h"
 #include "layoutdbg/valshow.h"
@@ -76,12 +78,13 @@ int ld_cmd_print(struct ld_session *s, char *args)
 	args = ld_skip_ws(args);
 	if (format_letter("print", &args, &fmt))
 		return -1;
+	/* gdb's words for `print` and `print $` on an empty history */
+	if (!s->live.history.n && (!*args || !strcmp(args, "$")))
+		return ld_error("print: the history is empty");
 	if (evaluate(s, "print", *args ? args : "$", &c, &v))
 		return -1;
-	if (ld_ty_kind(&v.ty) == K_VOID && !v.optout) {
-		num = 0;        /* gdb: `$1 = void` is not recorded either */
-		ld_show_value(&c, "print", (int)s->live.history.n + 1, &v, fmt);
-	} else if ((num = ld_history_add(&s->live.history, &v)) < 0) {
+	/* void values are recorded too, as gdb records them */
+	if ((num = ld_history_add(&s->live.history, &v)) < 0) {
 		ld_error("print: out of memory");
 	} else {
 		ld_show_value(&c, "print", num, &v, fmt);
@@ -278,8 +281,8 @@ static int x_kind(const char *expr)
 }
 
 /* The address x examines for value v (gdb's value_as_address). */
-static int x_value_address(const char *expr, const struct ld_val *v,
-			   uint64_t *addr)
+static int x_value_address(const char *what, const char *expr,
+			   const struct ld_val *v, uint64_t *addr)
 {
 	enum ld_kind k = ld_ty_kind(&v->ty);
 
@@ -288,19 +291,24 @@ static int x_value_address(const char *expr, const struct ld_val *v,
 	else if (k == K_PTR || k == K_INT || k == K_CHAR || k == K_ENUM || k == K_BOOL)
 		*addr = ld_val_uint(v);
 	else
-		return ld_error("x: the value of `%s' is not an address", expr);
+		return ld_error("%s: the value of `%s' is not an address", what, expr);
 	return 0;
 }
 
-int ld_x_address(struct ld_session *s, const char *expr, uint64_t *addr)
+int ld_expr_address(struct ld_session *s, const char *what, const char *expr,
+		    uint64_t *addr)
 {
 	struct ld_evalctx c;
 	struct ld_val v;
 	struct ld_cx *e = NULL;
-	int kind = s->live.proc ? x_kind(expr) : 0, r;
+	int kind = x_kind(expr), r;
 
+	/* before `run`: the expression's value from the program file
+	 * (link-time addresses), a number or $REG as it is */
+	if (!s->live.proc)
+		kind = kind || (expr[0] != '$' && !isdigit((unsigned char)expr[0])) ? 2 : 0;
 	if (kind == 2) {
-		if (evaluate(s, "x", expr, &c, &v))
+		if (evaluate(s, what, expr, &c, &v))
 			return -1;
 	} else if (kind == 1 && ld_eval_frame(&c, s, s->live.cur_tid, s->live.frame) == 0 &&
 		   (e = ld_eval_parse(&c, expr)) && ld_eval(&c, e, &v) == 0) {
@@ -310,10 +318,62 @@ int ld_x_address(struct ld_session *s, const char *expr, uint64_t *addr)
 			ld_cx_free(e);
 			ld_eval_release(&c);
 		}
-		return ld_eval_addr(s, "x", expr, addr);
+		return ld_eval_addr(s, what, expr, addr);
 	}
-	r = x_value_address(expr, &v, addr);
+	r = x_value_address(what, expr, &v, addr);
 	ld_val_release(&v);
 	ld_eval_release(&c);
 	return r;
+}
+
+/* `set $name = EXPR`, `set var[iable] $name = EXPR`: what set takes
+ * instead of a setting's name. */
+bool ld_is_assignment(const char *args)
+{
+	const char *p = args;
+	size_t n;
+
+	while (*p == ' ' || *p == '\t')
+		p++;
+	n = strcspn(p, " \t$=");
+	if ((n == 3 && !strncmp(p, "var", 3)) || (n == 8 && !strncmp(p, "variable", 8)))
+		return true;
+	return *p == '$';
+}
+
+/* gdb's assignment to a convenience variable; the program's own
+ * variables are not written (no `set var x = 5`). */
+int ld_cmd_set_var(struct ld_session *s, char *args)
+{
+	struct ld_evalctx c;
+	struct ld_val v;
+	char name[64], *p = ld_skip_ws(args), *eq;
+	size_t n;
+	int r;
+
+	n = strcspn(p, " \t$=");
+	if ((n == 3 && !strncmp(p, "var", 3)) || (n == 8 && !strncmp(p, "variable", 8)))
+		p = ld_skip_ws(p + n);
+	if (*p != '$')
+		return ld_error("set var: only convenience variables ($NAME) can be "
+				"set; the program's variables are not written");
+	n = strspn(p + 1, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		   "0123456789_");
+	eq = ld_skip_ws(p + 1 + n);
+	if (!n || n >= sizeof name || *eq != '=' || eq[1] == '=')
+		return ld_error("set: expected $NAME = EXPRESSION");
+	snprintf(name, sizeof name, "%.*s", (int)n, p + 1);
+	if (ld_reg_by_name(name))
+		return ld_error("set $%s: registers are not written", name);
+	if (isdigit((unsigned char)name[0]))
+		return ld_error("set $%s: the value history cannot be set", name);
+	ld_trim_end(eq + 1);
+	if (!*ld_skip_ws(eq + 1))
+		return ld_error("set $%s: an expression is needed", name);
+	if (evaluate(s, "set", ld_skip_ws(eq + 1), &c, &v))
+		return -1;
+	r = ld_conv_set(&s->live.conv, name, &v);
+	ld_val_release(&v);
+	ld_eval_release(&c);
+	return r ? ld_error("set $%s: %s", name, strerror(-r)) : 0;
 }

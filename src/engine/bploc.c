@@ -218,9 +218,20 @@ static bool resolve_copies(struct ld_session *s, struct ld_bp *bp)
 	return true;
 }
 
+static bool resolve_at(struct ld_session *s, struct ld_bp *bp);
+
 /* Resolve bp in the live process.  Returns true when it now has an
- * address. */
+ * address (and, with one location, gdb's What). */
 static bool resolve_live(struct ld_session *s, struct ld_bp *bp)
+{
+	if (!resolve_at(s, bp))
+		return false;
+	if (bp->nlocs <= 1)
+		ld_bp_set_what(s, bp);
+	return true;
+}
+
+static bool resolve_at(struct ld_session *s, struct ld_bp *bp)
 {
 	struct ld_obj *ob;
 	uint64_t a;

@@ -80,18 +80,24 @@ static char *what_at(struct ld_session *s, const struct ld_bp *bp, uint64_t addr
 	const char *name = bp->sym;
 
 	sym = ld_objs_symbol_at(&s->live.objs, addr, &ob, &off);
-	if (sym && !strcmp(sym->display, bp->sym))
+	if (sym && bp->sym && !strcmp(sym->display, bp->sym))
 		full = ld_demangle(sym->name, true);
 	/* out-of-line code: the function's own name (DWARF's: __libc_calloc
 	 * for calloc), as gdb shows it */
-	if (!full && sym && ld_inline_skip_at(&s->live.objs, addr) == 0)
+	if (!full && sym && (!name || ld_inline_skip_at(&s->live.objs, addr) == 0))
 		ld_objs_symbolize(&s->live.objs, addr, &ob, &name, &off);
-	if (ld_objs_line_at(&s->live.objs, addr, &row) &&
+	if (name && ld_objs_line_at(&s->live.objs, addr, &row) &&
 	    asprintf(&w, "in %s at %s:%u", full ? full : name,
 		     ld_source_shortname(row.file), row.line) < 0)
 		w = NULL;
 	free(full);
 	return w;
+}
+
+void ld_bp_set_what(struct ld_session *s, struct ld_bp *bp)
+{
+	free(bp->loc_what);
+	bp->loc_what = bp->pending ? NULL : what_at(s, bp, bp->addr);
 }
 
 void ld_bp_drop_locations(struct ld_session *s, struct ld_bp *bp)

@@ -53,7 +53,8 @@ static void region_text(struct ld_session *s, const struct ld_maps *m,
 	char owner[128];
 
 	if (!mp || !rg) {
-		snprintf(buf, len, "%s", mp ? "" : "unmapped");
+		/* before `run` there is no layout: gdb's text alone */
+		snprintf(buf, len, "%s", mp || !s->live.proc ? "" : "unmapped");
 		return;
 	}
 	r = &rg[mp - m->v];
@@ -139,7 +140,7 @@ static int name_lines(struct ld_session *s, struct ld_code *c, bool with_source)
 	struct ld_region *rg = NULL;
 	size_t (*off)[4] = calloc(c->n ? c->n : 1, sizeof *off);
 	uint64_t pc = 0;
-	bool have_pc = ld_session_thread(s) &&
+	bool have_pc = s->live.proc && ld_session_thread(s) &&
 		ld_eval_addr(s, "disassemble", "$pc", &pc) == 0;
 	bool ok = off != NULL;
 
@@ -186,6 +187,8 @@ static int read_code(struct ld_session *s, const char *what, uint64_t addr,
 		end = mp->end;
 		mp = ld_maps_find(m, end);
 	}
+	if (!s->live.proc && s->program.exe)	/* before `run`: the file's */
+		end = addr + ld_session_file_readable(s, addr, want);
 	if (end - addr < want)
 		want = end - addr;
 	if (!want) {
@@ -195,7 +198,7 @@ static int read_code(struct ld_session *s, const char *what, uint64_t addr,
 	}
 	if (!(*buf = malloc(want)))
 		return ld_error("%s: %s", what, strerror(ENOMEM));
-	if ((r = ld_session_read(s, addr, *buf, want))) {
+	if ((r = ld_session_read_any(s, addr, *buf, want))) {
 		free(*buf);
 		return ld_error("%s: cannot access memory at 0x%" PRIx64 ": %s",
 				what, addr, strerror(-r));

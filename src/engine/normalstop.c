@@ -98,6 +98,11 @@ void ld_report_exit(struct ld_session *s)
 	r->pid = p->pid;
 	r->sig = p->exit_sig;
 	r->exit_code = p->exit_code;
+	/* gdb's $_exitcode, or $_exitsignal (and $_exitcode void) */
+	ld_conv_set_scalar(&s->live.conv, p->exit_sig ? "_exitsignal" : "_exitcode",
+			   SY_INT, 0, (uint64_t)(p->exit_sig ? p->exit_sig : p->exit_code));
+	ld_conv_set_scalar(&s->live.conv, p->exit_sig ? "_exitcode" : "_exitsignal",
+			   SY_VOID, 0, 0);
 	ld_notify(s, &n);
 	ld_end_process(s, false);
 }

@@ -58,8 +58,10 @@ void ld_end_process(struct ld_session *s, bool kill_or_detach)
 	s->recording.trace_until = 0;
 	s->recording.trace_until_exit = false;
 	ld_objs_release(&s->live.objs);
-	/* its values' types were the objects' DWARF */
-	ld_history_release(&s->live.history);
+	/* values typed by its libraries' DWARF go; the program file's stay
+	 * (gdb keeps the history across runs) */
+	ld_history_forget_foreign(&s->live.history, ld_lines_dwarf(s->program.exe_lines));
+	ld_conv_forget_typed(&s->live.conv, ld_lines_dwarf(s->program.exe_lines));
 	ld_maps_release(&s->cache.maps);
 	ld_unwinder_free(s->live.unw);
 	s->live.unw = NULL;

@@ -1,6 +1,7 @@
 /* Session state: loading a program, maps/objects caches, memory, unwinding.
  * The floor under run control (infrun.c and its neighbours) and snapshot
  * capture (capture.c): nothing here calls up into them. */
+#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -11,6 +12,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "layoutdbg/elfread.h"
 #include "layoutdbg/error.h"
 #include "layoutdbg/inlframes.h"
 #include "layoutdbg/session.h"
@@ -91,6 +93,7 @@ void ld_session_release(struct ld_session *s)
 	ld_stop_cache_release(&s->cache);
 	ld_objs_release(&s->live.objs);
 	ld_history_release(&s->live.history);
+	ld_conv_release(&s->live.conv);
 	ld_bps_release(&s->live.bps);
 	ld_snapshots_release(&s->recording.snaps);
 	ld_timeline_release(&s->recording.timeline);
@@ -166,6 +169,9 @@ int ld_session_file(struct ld_session *s, const char *path)
 		ld_warn("%s: not executable (%s); `run` will fail", path,
 			strerror(errno));
 	ld_objs_unlend(&s->live.objs);
+	/* values typed by the old program's DWARF */
+	ld_history_forget_foreign(&s->live.history, NULL);
+	ld_conv_forget_typed(&s->live.conv, NULL);
 	ld_elf_free(s->program.exe);
 	free(s->program.exe_path);
 	ld_lines_free(s->program.exe_lines);
@@ -309,6 +315,43 @@ int ld_session_read(struct ld_session *s, uint64_t addr, void *buf, size_t len)
 	if (!r)
 		ld_bp_shadow(&s->live.bps, addr, buf, len);
 	return r;
+}
+
+/* How many of the want bytes from link-time addr the program file's
+ * allocated sections hold without a gap (gdb reads the executable's
+ * sections, not the ELF header its first segment also maps; .bss reads
+ * as zeros). */
+size_t ld_session_file_readable(struct ld_session *s, uint64_t addr, size_t want)
+{
+	const struct ld_elf *e = s->program.exe;
+	size_t got = 0, i;
+
+	while (e && got < want) {
+		const struct ld_section *sc = NULL;
+		uint64_t at = addr + got;
+
+		for (i = 0; i < ld_elf_nsections(e) && !sc; i++) {
+			const struct ld_section *c = ld_elf_section(e, i);
+
+			if ((c->flags & SHF_ALLOC) && c->size && at >= c->addr &&
+			    at - c->addr < c->size)
+				sc = c;
+		}
+		if (!sc)
+			break;
+		got = sc->addr + sc->size - addr < want ?
+		      (size_t)(sc->addr + sc->size - addr) : want;
+	}
+	return got;
+}
+
+int ld_session_read_any(struct ld_session *s, uint64_t addr, void *buf, size_t len)
+{
+	if (s->live.proc || !s->program.exe)
+		return ld_session_read(s, addr, buf, len);
+	if (ld_session_file_readable(s, addr, len) < len)
+		return -EIO;
+	return ld_elf_read_at(s->program.exe, addr, buf, len);
 }
 
 const char *ld_session_symbolize(struct ld_session *s, uint64_t addr,

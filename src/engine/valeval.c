@@ -751,9 +751,15 @@ int ld_eval_reg(struct ld_evalctx *c, const char *name, struct ld_val *out)
 	struct ld_ty t;
 	uint64_t v;
 
-	if (!d)
-		return ld_eval_fail(c, "no register \"$%s\" (convenience variables "
-				    "are not supported)", name);
+	if (!d) {
+		/* a convenience variable; never set: void, as gdb's */
+		const struct ld_val *cv = ld_conv_get(&c->s->live.conv, name);
+
+		if (cv ? ld_val_copy(out, cv) : ld_val_scalar(out, &(struct ld_ty){
+			.synth = SY_VOID }, 0))
+			return ld_eval_fail(c, "%s", strerror(ENOMEM));
+		return 0;
+	}
 	if (!c->regs_ok)
 		return ld_eval_fail(c, "no registers: no process");
 	v = ld_reg_value(&c->regs, d);

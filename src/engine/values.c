@@ -31,6 +31,10 @@ static const struct {
 	[SY_FLOAT] = { "float", K_FLOAT, 4, true },
 	[SY_DOUBLE] = { "double", K_FLOAT, 8, true },
 	[SY_CODE] = { "void", K_FUNC, 1, false },
+	[SY_I8] = { "int8_t", K_INT, 1, true },
+	[SY_I16] = { "int16_t", K_INT, 2, true },
+	[SY_I32] = { "int32_t", K_INT, 4, true },
+	[SY_I64] = { "int64_t", K_INT, 8, true },
 };
 
 static const struct {
@@ -441,6 +445,23 @@ void ld_history_release(struct ld_history *h)
 		ld_val_release(&h->v[i]);
 	free(h->v);
 	memset(h, 0, sizeof *h);
+}
+
+bool ld_val_typed_by(const struct ld_val *v, const Dwarf *keep)
+{
+	return !v->ty.has_die ||
+	       (keep && dwarf_cu_getdwarf(v->ty.die.cu) == keep);
+}
+
+void ld_history_forget_foreign(struct ld_history *h, const Dwarf *keep)
+{
+	for (size_t i = 0; i < h->n; i++) {
+		if (ld_val_typed_by(&h->v[i], keep))
+			continue;
+		ld_val_release(&h->v[i]);
+		if (ld_val_scalar(&h->v[i], &(struct ld_ty){ .synth = SY_VOID }, 0))
+			memset(&h->v[i], 0, sizeof h->v[i]);
+	}
 }
 
 int ld_history_add(struct ld_history *h, const struct ld_val *v)

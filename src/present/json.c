@@ -183,6 +183,7 @@ json_t *ld_json_frame(const struct ld_snap_frame *fr)
 	    ld_json_put_text(o, "linkage_name", fr->linkage ? fr->linkage : fr->func) ||
 	    ld_jset(o, "inline", json_boolean(fr->inlined)) ||
 	    ld_jset(o, "at_call", json_boolean(fr->at_call)) ||
+	    ld_jset(o, "frame_pointer", json_boolean(fr->fp_guess)) ||
 	    ld_json_put_u64(o, "offset", fr->off) ||
 	    ld_json_put_text(o, "object", fr->obj) ||
 	    (fr->file && (ld_json_put_text(o, "file", fr->file) ||

@@ -101,7 +101,7 @@ static void hit_lines(FILE *f, const struct ld_bp *bp)
 		ld_fout(f, "\tbreakpoint already hit %u time%s\n", bp->hits,
 			bp->hits == 1 ? "" : "s");
 	if (bp->ignore)
-		ld_fout(f, "\tWill ignore next %u crossings of breakpoint.\n",
+		ld_fout(f, "\tignore next %u hits\n",
 			bp->ignore);
 }
 
@@ -199,7 +199,8 @@ void ld_render_breakpoints(FILE *f, const struct ld_bps *b)
 		ld_fout(f, "%-7d %-*s %-4s %-3s %-18s %s\n", bp->num, tw, "breakpoint",
 			bp->type == LD_BP_TEMP ? "del" : "keep",
 			bp->enabled ? "y" : "n", addr,
-			bp->pending || !bp->where ? bp->spec : bp->where);
+			bp->pending || !bp->where ? bp->spec :
+			bp->loc_what ? bp->loc_what : bp->where);
 		hit_lines(f, bp);
 	}
 	if (!shown)

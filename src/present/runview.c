@@ -1,12 +1,14 @@
 /* info threads, thread, handle, info signals: gdb's text; info threads
  * also as --json. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "layoutdbg/cmddoc.h"
 #include "layoutdbg/json.h"
 #include "layoutdbg/jsonout.h"
 #include "layoutdbg/output.h"
+#include "layoutdbg/render.h"
 #include "layoutdbg/runview.h"
 
 void ld_threads_begin(struct ld_threads_out *o)
@@ -37,6 +39,27 @@ int ld_threads_end(struct ld_threads_out *o)
 	if (!o->rows)
 		return 0;
 	return ld_emit_doc("info threads", "threads", o->rows);
+}
+
+const char *ld_frame_text(char *buf, size_t len, const struct ld_snap_frame *fr,
+			  const char *exe)
+{
+	char *text = NULL;
+	size_t n = 0;
+	FILE *f = open_memstream(&text, &n);
+
+	if (!f)
+		return NULL;
+	ld_render_frame(f, 0, fr, exe);
+	if (fclose(f) || !text) {
+		free(text);
+		return NULL;
+	}
+	/* bt's line less its "#0  " and newline */
+	text[strcspn(text, "\n")] = 0;
+	snprintf(buf, len, "%s", strlen(text) > 4 ? text + 4 : text);
+	free(text);
+	return buf;
 }
 
 void ld_show_thread_current(int num, pid_t tid)

@@ -545,7 +545,9 @@ static int get_frame(const struct rd *r, const json_t *o, const char *w,
 	if ((json_object_get(o, "inline") &&
 	     (rc = get_bool(r, o, w, "inline", &fr->inlined))) ||
 	    (json_object_get(o, "at_call") &&
-	     (rc = get_bool(r, o, w, "at_call", &fr->at_call))))
+	     (rc = get_bool(r, o, w, "at_call", &fr->at_call))) ||
+	    (json_object_get(o, "frame_pointer") &&
+	     (rc = get_bool(r, o, w, "frame_pointer", &fr->fp_guess))))
 		return rc;
 	/* file and line: optional (frames with source information) */
 	if (json_object_get(o, "file")) {

@@ -203,8 +203,13 @@ def bad_input():
 
 
 def no_process():
-    rc, out, err = ldtest.run_batch([CODE], ["disassemble main"])
+    """Before run: disassemble FUNC lists the program file's code as gdb's
+    does; disassemble alone (no pc) is a one-line error."""
+    rc, out, err = ldtest.run_batch([CODE], ["disassemble main", "disassemble"])
     check(rc == 1 and len(err.strip().splitlines()) == 1, "rc %d err %r" % (rc, err))
+    g = ldtest.gdb_batch(CODE, ["disassemble main"])
+    check(out.splitlines() == g.splitlines() and "End of assembler dump." in out,
+          "ours:\n%s\ngdb's:\n%s" % (out, g))
 
 
 def as_json():
@@ -251,7 +256,8 @@ t.case("rip-relative operands name .bss, .data, .rodata of code; => at pc", regi
 t.case("a breakpoint's int3 is never shown: bytes equal the file's", int3_hidden)
 t.case("x/8i at a mapping's end: nothing past it, one error", mapping_end)
 t.case("bad input: one-line errors", bad_input)
-t.case("disassemble without a process: one-line error", no_process)
+t.case("disassemble before run: FUNC as gdb's from the file; no pc: one-line error",
+       no_process)
 t.case("--json: one document, same instructions, targets and regions", as_json)
 t.case("set/show disassembly-flavor", flavor_setting)
 

@@ -10,6 +10,7 @@ gdb's.  Frames found by the chain say `[frame pointer]`, the others do
 not.  A frame pointer that leads out of the thread's stack (above it, to a
 believable return address) ends the backtrace instead of inventing
 frames."""
+import json
 import os
 import re
 import subprocess
@@ -22,7 +23,7 @@ PROG = ldtest.fixture("fpchain-nocfi")
 SRC = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
                    "fixtures", "fpchain.c")
 FRAME = re.compile(r"^#(\d+)\s+(0x[0-9a-f]+) in (\S+) \(.*$", re.M)
-t = ldtest.Tap(4)
+t = ldtest.Tap(5)
 
 
 def stop_line():
@@ -100,6 +101,25 @@ def marked():
           "markers %r" % [m for _, _, m in o], out)
 
 
+def marked_json():
+    """--json: bt's frames and a snapshot's carry frame_pointer, true for
+    the same frames the text marks."""
+    rc, out, err = ldtest.run_batch([PROG], ["set backtrace past-main on"] +
+                                    STOPS["c3 body"] + ["bt", "snapshot", "continue"],
+                                    opts=["--json"])
+    check(rc == 0, "rc %d, stderr %r" % (rc, err), out)
+    docs = [json.loads(l) for l in out.splitlines() if l.startswith("{")]
+    bt = [d for d in docs if d.get("command") == "backtrace"]
+    snap = [d for d in docs if d.get("command") == "snapshot"]
+    want = [False, True, True, True, True, False, False]
+    check(len(bt) == 1 and [f["frame_pointer"] for f in bt[0]["frames"]] == want,
+          "bt --json frame_pointer %r" % [f.get("frame_pointer") for f in
+                                          (bt[0]["frames"] if bt else [])], out)
+    fr = snap[0]["snapshot"]["threads"][0]["frames"] if snap else []
+    check([f["frame_pointer"] for f in fr] == want,
+          "snapshot frames' frame_pointer %r" % [f.get("frame_pointer") for f in fr], out)
+
+
 def lying_pointer():
     o, out = ours(STOPS["c3 body"], ["lie"])
     check([f for _, f, _ in o] == ["c3", "c2"],
@@ -111,4 +131,6 @@ t.case("bt at four stops without call frame information: pcs and names equal gdb
        same_as_gdb)
 t.case("frames found by the frame-pointer chain say so, only they", marked)
 t.case("a frame pointer out of the stack ends the backtrace", lying_pointer)
+t.case("--json: bt and snapshot frames say frame_pointer, for the same frames",
+       marked_json)
 sys.exit(t.done())

@@ -13,7 +13,7 @@ from ldtest import check, search
 
 HEAP = ldtest.fixture("heap")
 
-t = ldtest.Tap(13)
+t = ldtest.Tap(14)
 
 
 def subcommands(prefix):
@@ -292,5 +292,29 @@ def pager_counts_wrapped_rows():
 
 t.case("pager: a long line wraps and counts as the rows it takes",
        pager_counts_wrapped_rows)
+
+
+
+def breakpoint_table():
+    """info breakpoints after hits, ignore, condition and a FILE:LINE
+    breakpoint: gdb's rows (What "in FUNC at FILE:LINE", hit, condition and
+    ignore lines), the whole table equal to gdb's but for the file's
+    directory (the compile directory gdb prints relative, layoutdbg short)."""
+    prog = ldtest.fixture("recurse")
+    cmds = ["break depth", "ignore 1 2", "run", "info breakpoints", "ignore 1 5",
+            "condition 1 n >= 0", "break recurse.c:10", "info breakpoints"]
+    g = ldtest.gdb_batch(prog, cmds, keep_stderr=False)
+    rc, out, err = ldtest.run_batch([prog], cmds)
+    check(rc == 0, "rc %d, stderr %r" % (rc, err), out)
+
+    def tables(text):
+        text = re.sub(r"(?m) at \S*?recurse\.c:", " at recurse.c:", text)
+        return re.findall(r"^Num +Type.*\n(?:(?:\d|\t).*\n)*", text, re.M)
+    check(len(tables(g)) == 2 and tables(out) == tables(g),
+          "gdb's tables:\n%s\nours:\n%s" % ("".join(tables(g)), "".join(tables(out))), out)
+
+
+t.case("info breakpoints: the table equals gdb's (What, hits, stop only if, ignore next)",
+       breakpoint_table)
 
 sys.exit(t.done())

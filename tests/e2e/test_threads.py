@@ -11,7 +11,7 @@ import sys
 import ldtest
 from ldtest import check, search
 
-t = ldtest.Tap(9)
+t = ldtest.Tap(10)
 
 SCENARIO = ["break marker", "run", "info threads", "snapshot", "show %1",
             "info registers rdi", "continue", "info registers rdi", "continue",
@@ -237,5 +237,29 @@ def clone3_return_lists_thread():
 t.case("at main's clone3 return, info threads lists the thread clone3 created",
        clone3_return_lists_thread)
 
+
+def thread_frame_is_bt():
+    """thread N's frame line and info threads' Frame column say what bt's
+    frame #0 says for that thread (source line included), in every thread."""
+    cmds = ["break marker", "run"]
+    for n in (1, 2, 3):
+        cmds += ["thread %d" % n, "bt 1"]
+    cmds += ["info threads"]
+    rc, out, err = ldtest.run_batch([ldtest.fixture("threadsync")], cmds,
+                                    env_over={"LAYOUTDBG_DEBUG_NAMES": None})
+    check(rc == 0, "rc %d, stderr %r" % (rc, err), out)
+    pairs = re.findall(r"^\[Switching to thread (\d) \(LWP \d+\)\]\n(#0  .*)\n(#0  .*)\n",
+                       out, re.M)
+    check(len(pairs) == 3 and all(a == b for _, a, b in pairs),
+          "thread N's line differs from bt's #0: %r" % pairs, out)
+    check(all(" at " in a for _, a, _ in pairs),
+          "a thread's frame without its source line: %r" % pairs, out)
+    rows = dict(re.findall(r"^[* ] (\d)\s+LWP \d+ \"[^\"]*\"\s+(.*)$", out, re.M))
+    check(all(rows.get(n) == a[4:] for n, a, _ in pairs),
+          "info threads' Frame differs from bt's #0: %r vs %r" % (rows, pairs), out)
+
+
+t.case("thread N and info threads show a thread's frame as bt's #0 (file:line)",
+       thread_frame_is_bt)
 
 sys.exit(t.done())

@@ -9,13 +9,14 @@ escapes, repeat blocks and the 200-character cut, x/sh and x/sw (UTF-16
 and UTF-32: surrogate pairs, \\ooo and \\xHEX escapes), floats and a NaN,
 <sym+off> labels, and the original bytes under a breakpoint (x/8xb and
 x/2i over the int3 at ready)."""
+import re
 import subprocess
 import sys
 
 import ldtest
 from ldtest import check
 
-t = ldtest.Tap(3)
+t = ldtest.Tap(4)
 XDATA = ldtest.fixture("xdata")
 MARK = 'x/s &marker'
 
@@ -149,7 +150,29 @@ def layout_on():
     check("\t0x0 <null>" in on and "(xdata .data)" in on, "no null / data notes", on)
 
 
+
+
+def before_run():
+    """Before `run`, x and disassemble read the program file as gdb's do:
+    link-time addresses, .data and .rodata as the file has them, .bss as
+    zeros, code from .text; an address in no section is an error (gdb
+    reads sections, not the ELF header the first segment maps)."""
+    prog = ldtest.fixture("values")
+    cmds = ["x/4dw &g_small", "x/s g_greeting", "x/2i main", "x/2xg &g_zeros",
+            "x/a &g_greeting", "disassemble square", "x/3c g_text", "x/2s g_greeting",
+            "x", "x/2x 0", "x/2i $pc"]
+    g = ldtest.gdb_batch(prog, cmds)
+    rc, out, err = ldtest.run_batch([prog], cmds)
+    gl = [l for l in g.splitlines() if "Cannot access" not in l and l != "No registers."]
+    check(out.splitlines() == gl, "ours:\n%s\ngdb's:\n%s" % (out, "\n".join(gl)), out)
+    check(re.search(r"<g_small>:\t1\t2\t3\t4$", out, re.M), "x/4dw &g_small", out)
+    check(err.splitlines() == ["layoutdbg: x: cannot access memory at 0x0: Input/output error",
+                               'layoutdbg: x: "$pc": no registers: no process'] and rc == 1,
+          "errors: rc %d, %r" % (rc, err))
+
+
 t.case("x in every format and unit prints gdb's whole text", whole_equal)
+t.case("before run: x and disassemble read the program file, as gdb's", before_run)
 t.case("x shows the original bytes under a breakpoint", no_int3)
 t.case("set print layout on only adds the notes to x/a and x/gx values", layout_on)
 sys.exit(t.done())
