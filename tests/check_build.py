@@ -42,7 +42,10 @@ FOREIGN = re.compile(r'#\s*include\s*<(elfutils/|libelf|gelf|libdwfl?|'
 # which hold one in a value's type).  They may show libdw's DIE and handle
 # and include <elfutils/libdw.h>, nothing else foreign.  An opaque
 # struct ld_die would remove the exception (open work, issue 16).
-DIE_FACING = {"dwtypes.h", "dwvars.h", "values.h", "valeval.h"}
+DIE_FACING = {"dwtypes.h", "dwvars.h", "values.h", "valeval.h",
+              # call sites and the entry values of parameters (issue 16's
+              # frame arguments): DIEs of the same functions and variables
+              "callsites.h", "entryval.h"}
 DIE_NAMES = {"#include <elfutils/", "Dwarf_Die", "Dwarf"}
 
 

@@ -14,16 +14,15 @@
  * the call site returning to link-time ret: true and *cs. */
 bool ld_dw_call_site(Dwarf_Die *scopes, int n, uint64_t ret, Dwarf_Die *cs);
 
-/* Does call site cs call callee?  By its DW_AT_call_origin: the same
- * entry address, or the same name (a declaration).  An indirect call:
- * true with its DW_AT_call_target expression in *target (the caller
- * evaluates it in the calling frame and compares the address). */
-bool ld_dw_calls(Dwarf_Die *cs, Dwarf_Die *callee, Dwarf_Attribute *a,
-		 Dwarf_Op **target, size_t *n);
+/* Does call site cs call callee?  LD_CALLS by its DW_AT_call_origin (the
+ * same entry address, or the same name for a declaration); LD_CALLS_IF
+ * for an indirect call: its DW_AT_call_target (dwvars.h's
+ * ld_dw_eval_attr, in the calling frame) must be callee's address; 0 not. */
+enum { LD_CALLS = 1, LD_CALLS_IF = 2 };
+int ld_dw_calls(Dwarf_Die *cs, Dwarf_Die *callee);
 
-/* The expression (DW_AT_call_value, its attribute in *a) of the value
- * call site cs passed in register dwreg: false when it has none. */
-bool ld_dw_call_param(Dwarf_Die *cs, int dwreg, Dwarf_Attribute *a,
-		      Dwarf_Op **ops, size_t *n);
+/* The parameter of call site cs passed in register dwreg (its
+ * DW_AT_call_value says what was passed): true and *param. */
+bool ld_dw_call_param(Dwarf_Die *cs, int dwreg, Dwarf_Die *param);
 
 #endif

@@ -89,16 +89,16 @@ struct ld_dwloc {
 int ld_dw_location(const struct ld_dwctx *c, Dwarf_Die *var, Dwarf_Die *fn,
 		   struct ld_dwloc *out, char *err, size_t errlen);
 
-/* The location expression of var at link-time pc: 1 with *ops, 0 none
- * there, -1 no location. */
-int ld_dw_expr_at(Dwarf_Die *var, uint64_t pc, Dwarf_Op **ops, size_t *n);
-/* Evaluate the expression ops[0..n) of attribute attr as a location in c
- * (fn: the function for DW_OP_fbreg): 0, or -1 with err. */
-int ld_dw_eval_expr(const struct ld_dwctx *c, Dwarf_Die *fn,
-		    Dwarf_Attribute *attr, Dwarf_Op *ops, size_t n,
-		    struct ld_dwloc *out, char *err, size_t errlen);
-/* The register a lone DW_OP_regN / DW_OP_regx names, or -1. */
-int ld_dw_single_reg(const Dwarf_Op *ops, size_t n);
+/* The register (DWARF number) that attribute at of die (a location,
+ * DW_AT_location) names at link-time pc, when it is a lone DW_OP_regN or
+ * DW_OP_regx; else -1. */
+int ld_dw_reg_of(Dwarf_Die *die, unsigned at, uint64_t pc);
+/* Evaluate the DWARF expression in attribute at of die (a call site's
+ * DW_AT_call_value or DW_AT_call_target, GCC's DW_AT_GNU_call_site_*
+ * form too) as a location in c (fn: the function for DW_OP_fbreg): 0,
+ * 1 when die has no such attribute, or -1 with err. */
+int ld_dw_eval_attr(const struct ld_dwctx *c, Dwarf_Die *die, unsigned at,
+		    Dwarf_Die *fn, struct ld_dwloc *out, char *err, size_t errlen);
 
 /* The bit offset from the start of the member's storage and width of a
  * bitfield member (DW_AT_data_bit_offset or the DWARF 2 DW_AT_bit_offset

@@ -106,10 +106,11 @@ int ld_eval_convert(struct ld_evalctx *c, struct ld_val *v,
 int ld_eval_type(struct ld_evalctx *c, const struct ld_cx_type *t,
 		 struct ld_ty *out);
 
-/* The value of DWARF expression ops[0..n) (of attribute attr) in c's
- * frame (a call site's DW_AT_call_value): 0, or -1 with c->err. */
-int ld_eval_dwexpr(struct ld_evalctx *c, Dwarf_Attribute *attr, Dwarf_Op *ops,
-		   size_t n, uint64_t *val);
+/* The value of the DWARF expression in attribute at of die (a call
+ * site's DW_AT_call_value, DW_AT_call_target) in c's frame: 0, or -1
+ * with c->err. */
+int ld_eval_attr_value(struct ld_evalctx *c, Dwarf_Die *die, unsigned at,
+		       uint64_t *val);
 /* Register dwreg's value on entry to c's function, from its caller's call
  * site (entryval.c): 0, or -1 when it is not known. */
 int ld_entry_reg(struct ld_evalctx *c, int dwreg, uint64_t *val);

@@ -28,59 +28,37 @@ static bool return_pc(Dwarf_Die *cs, uint64_t *pc)
 	return false;
 }
 
-bool ld_dw_calls(Dwarf_Die *cs, Dwarf_Die *callee, Dwarf_Attribute *a_out,
-		 Dwarf_Op **target, size_t *n)
+int ld_dw_calls(Dwarf_Die *cs, Dwarf_Die *callee)
 {
 	Dwarf_Attribute a;
 	Dwarf_Die o;
 	Dwarf_Addr p, q;
 	const char *x, *y;
 
-	*target = NULL;
-	*n = 0;
 	if (!(dwarf_attr(cs, DW_AT_call_origin, &a) ||
 	      dwarf_attr(cs, DW_AT_abstract_origin, &a)) ||
-	    !dwarf_formref_die(&a, &o)) {
-		/* an indirect call: the caller checks where it went */
-		if ((dwarf_attr(cs, DW_AT_call_target, &a) ||
-		     dwarf_attr(cs, DW_AT_GNU_call_site_target, &a)) &&
-		    dwarf_getlocation(&a, target, n) == 0 && *n > 0) {
-			*a_out = a;
-			return true;
-		}
-		return false;
-	}
+	    !dwarf_formref_die(&a, &o))
+		return dwarf_hasattr(cs, DW_AT_call_target) ||
+		       dwarf_hasattr(cs, DW_AT_GNU_call_site_target) ? LD_CALLS_IF : 0;
 	if (dwarf_lowpc(&o, &p) == 0 && dwarf_lowpc(callee, &q) == 0)
-		return p == q;
+		return p == q ? LD_CALLS : 0;
 	x = dwarf_diename(&o);
 	y = dwarf_diename(callee);
-	return x && y && !strcmp(x, y);
+	return x && y && !strcmp(x, y) ? LD_CALLS : 0;
 }
 
-bool ld_dw_call_param(Dwarf_Die *cs, int dwreg, Dwarf_Attribute *a,
-		      Dwarf_Op **ops, size_t *n)
+bool ld_dw_call_param(Dwarf_Die *cs, int dwreg, Dwarf_Die *param)
 {
-	Dwarf_Die p;
-	Dwarf_Op *loc;
-	size_t nloc;
-
-	if (dwarf_child(cs, &p) != 0)
+	if (dwarf_child(cs, param) != 0)
 		return false;
 	do {
-		int tag = dwarf_tag(&p);
+		int tag = dwarf_tag(param);
 
-		if (tag != DW_TAG_call_site_parameter &&
-		    tag != DW_TAG_GNU_call_site_parameter)
-			continue;
-		if (!dwarf_attr(&p, DW_AT_location, a) ||
-		    dwarf_getlocation(a, &loc, &nloc) != 0 ||
-		    ld_dw_single_reg(loc, nloc) != dwreg)
-			continue;
-		if (!(dwarf_attr(&p, DW_AT_call_value, a) ||
-		      dwarf_attr(&p, DW_AT_GNU_call_site_value, a)))
-			return false;
-		return dwarf_getlocation(a, ops, n) == 0 && *n > 0;
-	} while (dwarf_siblingof(&p, &p) == 0);
+		if ((tag == DW_TAG_call_site_parameter ||
+		     tag == DW_TAG_GNU_call_site_parameter) &&
+		    ld_dw_reg_of(param, DW_AT_location, 0) == dwreg)
+			return true;
+	} while (dwarf_siblingof(param, param) == 0);
 	return false;
 }
 

@@ -344,7 +344,7 @@ static int terminal(struct machine *m, Dwarf_Op *op, struct ld_dwpart *out)
 	}
 }
 
-int ld_dw_single_reg(const Dwarf_Op *ops, size_t n)
+static int single_reg(const Dwarf_Op *ops, size_t n)
 {
 	if (n != 1)
 		return -1;
@@ -369,7 +369,7 @@ static int entry_value(struct machine *m, const Dwarf_Op *op)
 	if (!m->c->entry || !m->attr ||
 	    dwarf_getlocation_attr(m->attr, op, &block) != 0 ||
 	    dwarf_getlocation(&block, &ops, &n) != 0 ||
-	    (r = ld_dw_single_reg(ops, n)) < 0 ||
+	    (r = single_reg(ops, n)) < 0 ||
 	    m->c->entry(m->c->arg, r, &v) || push(m, v))
 		return 1;
 	return 0;
@@ -513,19 +513,38 @@ int ld_dw_location(const struct ld_dwctx *c, Dwarf_Die *var, Dwarf_Die *fn,
 	return eval(&m, ops, n, out);
 }
 
-int ld_dw_expr_at(Dwarf_Die *var, uint64_t pc, Dwarf_Op **ops, size_t *n)
+int ld_dw_reg_of(Dwarf_Die *die, unsigned at, uint64_t pc)
 {
-	return expr_at(var, DW_AT_location, pc, ops, n);
+	Dwarf_Op *ops;
+	size_t n;
+
+	if (expr_at(die, at, pc, &ops, &n) <= 0)
+		return -1;
+	return single_reg(ops, n);
 }
 
-int ld_dw_eval_expr(const struct ld_dwctx *c, Dwarf_Die *fn,
-		    Dwarf_Attribute *attr, Dwarf_Op *ops, size_t n,
-		    struct ld_dwloc *out, char *err, size_t errlen)
+/* GCC's names of the DWARF 5 call site attributes. */
+static unsigned gnu_form(unsigned at)
 {
-	struct machine m = { .c = c, .fn = fn, .err = err, .errlen = errlen,
-			     .attr = attr };
+	return at == DW_AT_call_value ? DW_AT_GNU_call_site_value :
+	       at == DW_AT_call_target ? DW_AT_GNU_call_site_target : at;
+}
 
-	return eval(&m, ops, n, out);
+int ld_dw_eval_attr(const struct ld_dwctx *c, Dwarf_Die *die, unsigned at,
+		    Dwarf_Die *fn, struct ld_dwloc *out, char *err, size_t errlen)
+{
+	struct machine m = { .c = c, .fn = fn, .err = err, .errlen = errlen };
+	Dwarf_Attribute a;
+	Dwarf_Op *ops;
+	size_t n;
+
+	if (!dwarf_attr(die, at, &a) && !dwarf_attr(die, gnu_form(at), &a))
+		return 1;
+	if (dwarf_getlocation(&a, &ops, &n) != 0 || !n)
+		return ld_fail(err, errlen, "bad DWARF expression: %s",
+			       dwarf_errmsg(-1));
+	m.attr = &a;
+	return eval(&m, ops, n, out) ? -1 : 0;
 }
 
 bool ld_dw_bitfield(Dwarf_Die *m, unsigned *bitpos, unsigned *bitsize)

@@ -3,6 +3,7 @@
  * site in the caller (found by the return address) says what was passed
  * in it, as an expression of the caller's frame, which may itself need
  * the caller's entry values (a recursion passing its own argument on). */
+#include <dwarf.h>
 #include <string.h>
 
 #include "layoutdbg/callsites.h"
@@ -19,17 +20,13 @@
 static bool call_of(struct ld_evalctx *cc, Dwarf_Die *cs, struct ld_evalctx *c)
 {
 	Dwarf_Die *callee = &c->scopes[c->fn];
-	Dwarf_Attribute a;
-	Dwarf_Op *ops;
 	Dwarf_Addr lo;
-	size_t n;
 	uint64_t to;
+	int k = ld_dw_calls(cs, callee);
 
-	if (!ld_dw_calls(cs, callee, &a, &ops, &n))
-		return false;
-	if (!ops)
-		return true;
-	return ld_eval_dwexpr(cc, &a, ops, n, &to) == 0 && c->ob &&
+	if (k != LD_CALLS_IF)
+		return k == LD_CALLS;
+	return ld_eval_attr_value(cc, cs, DW_AT_call_target, &to) == 0 && c->ob &&
 	       dwarf_lowpc(callee, &lo) == 0 && to == lo + c->ob->bias;
 }
 
@@ -37,10 +34,7 @@ int ld_entry_reg(struct ld_evalctx *c, int dwreg, uint64_t *val)
 {
 	const struct ld_frames *fs = NULL;
 	struct ld_evalctx cc;
-	Dwarf_Die cs;
-	Dwarf_Attribute a;
-	Dwarf_Op *ops;
-	size_t n;
+	Dwarf_Die cs, param;
 	uint64_t ret;
 	int r = -1;
 
@@ -57,8 +51,8 @@ int ld_entry_reg(struct ld_evalctx *c, int dwreg, uint64_t *val)
 		cc.entry_depth = c->entry_depth + 1;
 		if (ld_dw_call_site(cc.scopes, cc.nscopes, ret - cc.ob->bias, &cs) &&
 		    call_of(&cc, &cs, c) &&
-		    ld_dw_call_param(&cs, dwreg, &a, &ops, &n))
-			r = ld_eval_dwexpr(&cc, &a, ops, n, val);
+		    ld_dw_call_param(&cs, dwreg, &param))
+			r = ld_eval_attr_value(&cc, &param, DW_AT_call_value, val);
 	}
 	ld_eval_release(&cc);
 	return r;
@@ -68,8 +62,6 @@ enum ld_entry_result ld_entry_value(struct ld_evalctx *c, Dwarf_Die *param,
 				    const struct ld_val *v, struct ld_val *out)
 {
 	Dwarf_Addr entry;
-	Dwarf_Op *ops;
-	size_t n;
 	uint64_t x;
 	int reg;
 
@@ -79,8 +71,7 @@ enum ld_entry_result ld_entry_value(struct ld_evalctx *c, Dwarf_Die *param,
 	/* gdb's rule: where the parameter is at the function's entry, a
 	 * lone register (DW_OP_fbreg, a stack-passed argument, is not
 	 * followed here) */
-	if (ld_dw_expr_at(param, entry, &ops, &n) <= 0 ||
-	    (reg = ld_dw_single_reg(ops, n)) < 0)
+	if ((reg = ld_dw_reg_of(param, DW_AT_location, entry)) < 0)
 		return LD_ENTRY_NONE;
 	if (ld_ty_size(&v->ty) > 8 || ld_entry_reg(c, reg, &x) ||
 	    ld_val_scalar(out, &v->ty, x))

@@ -523,8 +523,8 @@ static int entry_cb(void *arg, int dwreg, uint64_t *val)
 	return ld_entry_reg(((struct varctx *)arg)->c, dwreg, val);
 }
 
-int ld_eval_dwexpr(struct ld_evalctx *c, Dwarf_Attribute *attr, Dwarf_Op *ops,
-		   size_t n, uint64_t *val)
+int ld_eval_attr_value(struct ld_evalctx *c, Dwarf_Die *die, unsigned at,
+		       uint64_t *val)
 {
 	struct varctx vc = { .c = c, .ob = c->ob };
 	struct ld_dwctx dc = {
@@ -537,8 +537,8 @@ int ld_eval_dwexpr(struct ld_evalctx *c, Dwarf_Attribute *attr, Dwarf_Op *ops,
 	if (c->fn >= 0)
 		need_cfa(c);
 	dc.cfa = c->cfa;
-	if (ld_dw_eval_expr(&dc, c->fn >= 0 ? &c->scopes[c->fn] : NULL, attr,
-			    ops, n, &loc, c->err, sizeof c->err))
+	if (ld_dw_eval_attr(&dc, die, at, c->fn >= 0 ? &c->scopes[c->fn] : NULL,
+			    &loc, c->err, sizeof c->err))
 		return -1;
 	switch (loc.kind) {
 	case LD_LOC_MEM:        /* no DW_OP_stack_value: the value itself */
