@@ -87,6 +87,12 @@ struct ld_bp {
 	unsigned nlocs;       /* the breakpoint's location count (0: one) */
 	char *loc_what;       /* "in helper at inlines.c:18" (info
 				 breakpoints), NULL when unknown */
+	uint64_t file_addr;   /* where the program file puts it (link-time,
+				 from its lines): shown while pending; 0:
+				 not known */
+	bool last_run;        /* pending since the process ended: addr and
+				 loc_what are the last run's (gdb shows them
+				 until the next run) */
 	char *cond;           /* `break ... if COND`, `condition N COND`: as
 				 typed; NULL: none */
 	void *cond_state;     /* its parsed form and scope cache (bpcond.c),

@@ -43,6 +43,22 @@ static void note_break_line(struct ld_session *s, const struct ld_bp *bp,
 	ld_notify(s, &n);
 }
 
+/* Before `run`: bp's one location in the program file, as info
+ * breakpoints shows it (gdb: the link-time address, "in FUNC at
+ * FILE:LINE"). */
+static void static_what(struct ld_session *s, struct ld_bp *bp, uint64_t addr,
+			const struct ld_line *row)
+{
+	uint64_t off;
+	const struct ld_symbol *sym = ld_elf_symbol_at(s->program.exe, addr, &off);
+
+	bp->file_addr = addr;
+	free(bp->loc_what);
+	if (!sym || asprintf(&bp->loc_what, "in %s at %s:%u", sym->display,
+			     ld_source_shortname(row->file), row->line) < 0)
+		bp->loc_what = NULL;
+}
+
 /* LINE or FILE:LINE */
 static bool is_line_location(const char *loc)
 {
@@ -226,6 +242,7 @@ static bool resolve_live(struct ld_session *s, struct ld_bp *bp)
 {
 	if (!resolve_at(s, bp))
 		return false;
+	bp->last_run = false;
 	if (bp->nlocs <= 1)
 		ld_bp_set_what(s, bp);
 	return true;
@@ -319,8 +336,10 @@ void ld_rearm_for_file(struct ld_session *s)
 	for (i = 0; i < s->live.bps.n; i++) {
 		struct ld_bp *bp = s->live.bps.v[i];
 
-		if (!bp->is_addr && !LD_BP_NO_SITE(bp))
+		if (!bp->is_addr && !LD_BP_NO_SITE(bp)) {
+			bp->last_run = !bp->pending && bp->addr;
 			bp->pending = true;
+		}
 	}
 }
 
@@ -398,7 +417,8 @@ static int break_line_static(struct ld_session *s, struct ld_bp *bp,
 		return ld_error("break %s: %s", location, *err ? err : "no code at or "
 				"after that line");
 	}
-	ld_lines_at(l, addr, &row);
+	if (ld_lines_at(l, addr, &row))
+		static_what(s, bp, addr, &row);
 	note_break_line(s, bp, addr, row.file, actual);
 	return 0;
 }
@@ -427,8 +447,10 @@ static void break_static(struct ld_session *s, struct ld_bp *bp)
 		snprintf(text, sizeof text, "%s. (%zu locations)", bp->sym, n);
 		if (n > 1)
 			note_break(s, bp, LD_BRK_LIVE, a, text);
-		else if (ld_lines_at(l, a, &row))
+		else if (ld_lines_at(l, a, &row)) {
+			static_what(s, bp, a, &row);
 			note_break_line(s, bp, a, row.file, row.line);
+		}
 		else
 			note_break(s, bp, LD_BRK_ADDR, a, NULL);
 	} else if (bp->is_addr) {

@@ -192,13 +192,20 @@ void ld_render_breakpoints(FILE *f, const struct ld_bps *b)
 			locations(f, b, bp, tw);
 			continue;
 		}
-		if (bp->pending && !bp->is_addr)
+		/* pending: where the last run had it (gdb keeps it until the
+		 * next), else where the program file puts it */
+		if (bp->pending && !bp->is_addr && (bp->last_run || bp->file_addr))
+			snprintf(addr, sizeof addr, "0x%016" PRIx64,
+				 bp->last_run ? bp->addr : bp->file_addr);
+		else if (bp->pending && !bp->is_addr)
 			snprintf(addr, sizeof addr, "<PENDING>");
 		else
 			snprintf(addr, sizeof addr, "0x%016" PRIx64, bp->addr);
 		ld_fout(f, "%-7d %-*s %-4s %-3s %-18s %s\n", bp->num, tw, "breakpoint",
 			bp->type == LD_BP_TEMP ? "del" : "keep",
 			bp->enabled ? "y" : "n", addr,
+			bp->pending && (bp->last_run || bp->file_addr) && bp->loc_what ?
+			bp->loc_what :
 			bp->pending || !bp->where ? bp->spec :
 			bp->loc_what ? bp->loc_what : bp->where);
 		hit_lines(f, bp);

@@ -296,13 +296,17 @@ t.case("pager: a long line wraps and counts as the rows it takes",
 
 
 def breakpoint_table():
-    """info breakpoints after hits, ignore, condition and a FILE:LINE
-    breakpoint: gdb's rows (What "in FUNC at FILE:LINE", hit, condition and
-    ignore lines), the whole table equal to gdb's but for the file's
-    directory (the compile directory gdb prints relative, layoutdbg short)."""
+    """info breakpoints before run (the file's addresses), after hits,
+    ignore, condition and a FILE:LINE breakpoint, and after kill (the last
+    run's addresses): gdb's rows (What "in FUNC at FILE:LINE", hit,
+    condition and ignore lines), the whole table equal to gdb's but for the
+    file's directory (the compile directory gdb prints relative, layoutdbg
+    short)."""
     prog = ldtest.fixture("recurse")
-    cmds = ["break depth", "ignore 1 2", "run", "info breakpoints", "ignore 1 5",
-            "condition 1 n >= 0", "break recurse.c:10", "info breakpoints"]
+    cmds = ["break depth", "break recurse.c:11", "info breakpoints", "delete 2",
+            "ignore 1 2", "run", "info breakpoints", "ignore 1 5",
+            "condition 1 n >= 0", "break recurse.c:10", "info breakpoints", "kill",
+            "info breakpoints"]
     g = ldtest.gdb_batch(prog, cmds, keep_stderr=False)
     rc, out, err = ldtest.run_batch([prog], cmds)
     check(rc == 0, "rc %d, stderr %r" % (rc, err), out)
@@ -310,11 +314,11 @@ def breakpoint_table():
     def tables(text):
         text = re.sub(r"(?m) at \S*?recurse\.c:", " at recurse.c:", text)
         return re.findall(r"^Num +Type.*\n(?:(?:\d|\t).*\n)*", text, re.M)
-    check(len(tables(g)) == 2 and tables(out) == tables(g),
+    check(len(tables(g)) == 4 and tables(out) == tables(g),
           "gdb's tables:\n%s\nours:\n%s" % ("".join(tables(g)), "".join(tables(out))), out)
 
 
-t.case("info breakpoints: the table equals gdb's (What, hits, stop only if, ignore next)",
+t.case("info breakpoints before run, at a stop and after kill: the table equals gdb's",
        breakpoint_table)
 
 sys.exit(t.done())
