@@ -42,9 +42,11 @@ FOREIGN = re.compile(r'#\s*include\s*<(elfutils/|libelf|gelf|libdwfl?|'
 # which hold one in a value's type).  They may show libdw's DIE and handle
 # and include <elfutils/libdw.h>, nothing else foreign.  An opaque
 # struct ld_die would remove the exception (open work, issue 16).  The
-# C++ side of the same modules (dwcxx, valcxx, valcxxshow) too.
+# C++ side of the same modules (dwcxx, valcxx, valcxxshow) too, and call
+# sites and the entry values of parameters (issue 16's frame arguments):
+# DIEs of the same functions and variables.
 DIE_FACING = {"dwtypes.h", "dwvars.h", "values.h", "valeval.h",
-              "dwcxx.h", "valcxx.h", "valcxxshow.h"}
+              "dwcxx.h", "valcxx.h", "valcxxshow.h", "callsites.h", "entryval.h"}
 DIE_NAMES = {"#include <elfutils/", "Dwarf_Die", "Dwarf"}
 
 

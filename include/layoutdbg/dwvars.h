@@ -45,6 +45,9 @@ struct ld_dwctx {
 	/* The runtime address of offset in this module's TLS block of the
 	 * current thread: 0 or -1. */
 	int (*tls)(void *arg, uint64_t off, uint64_t *addr);
+	/* DW_OP_entry_value: register dwreg's value on entry to the
+	 * function, 0; -1 when not known (<optimized out>).  NULL: never. */
+	int (*entry)(void *arg, int dwreg, uint64_t *val);
 	void *arg;
 };
 
@@ -85,6 +88,17 @@ struct ld_dwloc {
  * DWARF operation 0x.."). */
 int ld_dw_location(const struct ld_dwctx *c, Dwarf_Die *var, Dwarf_Die *fn,
 		   struct ld_dwloc *out, char *err, size_t errlen);
+
+/* The register (DWARF number) that attribute at of die (a location,
+ * DW_AT_location) names at link-time pc, when it is a lone DW_OP_regN or
+ * DW_OP_regx; else -1. */
+int ld_dw_reg_of(Dwarf_Die *die, unsigned at, uint64_t pc);
+/* Evaluate the DWARF expression in attribute at of die (a call site's
+ * DW_AT_call_value or DW_AT_call_target, GCC's DW_AT_GNU_call_site_*
+ * form too) as a location in c (fn: the function for DW_OP_fbreg): 0,
+ * 1 when die has no such attribute, or -1 with err. */
+int ld_dw_eval_attr(const struct ld_dwctx *c, Dwarf_Die *die, unsigned at,
+		    Dwarf_Die *fn, struct ld_dwloc *out, char *err, size_t errlen);
 
 /* The bit offset from the start of the member's storage and width of a
  * bitfield member (DW_AT_data_bit_offset or the DWARF 2 DW_AT_bit_offset

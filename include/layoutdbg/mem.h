@@ -32,6 +32,9 @@ int ld_mem_read_string(pid_t tid, uint64_t addr, char *buf, size_t len);
 
 int ld_regs_get(pid_t tid, ld_regs *r);         /* 0 or -errno */
 int ld_regs_set(pid_t tid, const ld_regs *r);   /* 0 or -errno */
+/* The low 8 bytes of SSE register xmm<n> (0-15), where a double or float
+ * argument is passed (PTRACE_GETFPREGS).  0 or -errno. */
+int ld_xmm_get(pid_t tid, int n, uint64_t *lo);
 
 /* siginfo of the current stop; 0 or -errno. */
 struct ld_siginfo { int signo, code, errno_; uint64_t addr; };

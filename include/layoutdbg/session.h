@@ -102,6 +102,9 @@ struct ld_settings {
 	bool print_layout;          /* set print layout: place printed pointers */
 	bool past_main;             /* set backtrace past-main: the stack goes
 				       on below main (gdb's default: off) */
+	enum ld_frame_args_mode {   /* set print frame-arguments */
+		LD_FA_SCALARS, LD_FA_ALL, LD_FA_NONE, LD_FA_PRESENCE,
+	} frame_args;
 	bool handle_pass[65];       /* deliver signal N to the tracee */
 	bool handle_stop[65];       /* stop at signal N */
 };
@@ -109,12 +112,18 @@ struct ld_settings {
 /* What the front-end sees: the observer is set by the front-end
  * (cli/main.c); value numbers are given by run control's stop report. */
 struct ld_session;
+struct ld_regmemo;      /* valeval.h */
 
 struct ld_ui {
 	unsigned value_num;         /* $N numbering of `finish` values */
 	/* Told every stop and note of run control (the presentation layer
 	 * renders them); NULL: nobody listens. */
 	void (*observer)(struct ld_session *s, const struct ld_note *n);
+	/* A snapshot's frame's arguments into sf->args, evaluated in frame
+	 * level of thread tid (the presentation's frameargs.h: values are
+	 * text as frame lines show them); NULL: snapshots keep none. */
+	void (*frame_args)(struct ld_session *s, pid_t tid, int level,
+			   struct ld_regmemo *memo, struct ld_snap_frame *sf);
 };
 
 struct ld_session {

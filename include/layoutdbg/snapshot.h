@@ -13,6 +13,25 @@
 #include "layoutdbg/mem.h"
 #include "layoutdbg/smaps.h"
 
+/* One argument as a frame line shows it (gdb's print_frame_args):
+ * "name=value", "name=name@entry=value" (compact), or "name=value,
+ * name@entry=entry". */
+struct ld_frame_arg {
+	char *name;
+	char *value;            /* as shown: "...", "<optimized out>" too */
+	char *entry;            /* the value at entry shown after it, or NULL */
+	bool compact;           /* value equals the entry value */
+	struct ld_points_to *points_to;  /* a pointer's place (JSON), or NULL */
+};
+
+/* The arguments of a frame with DWARF (a frame without has none: "()"). */
+struct ld_frame_args {
+	bool presence;          /* `set print frame-arguments presence` */
+	size_t n;
+	struct ld_frame_arg *v;
+};
+void ld_frame_args_free(struct ld_frame_args *a);
+
 struct ld_snap_frame {
 	uint64_t pc, sp, cfa;
 	char *func;          /* symbol name, NULL when unknown */
@@ -26,6 +45,7 @@ struct ld_snap_frame {
 	bool inlined;        /* an inlined copy's frame (gdb's INLINE_FRAME) */
 	bool at_call;        /* its callee is inlined into it: line is the
 				call site and pc says nothing (gdb shows none) */
+	struct ld_frame_args *args;  /* shown frames only; NULL: "()" */
 };
 
 struct ld_snap_thread {

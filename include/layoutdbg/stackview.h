@@ -34,6 +34,7 @@ struct ld_frame_view {
 	const struct ld_frame *f;
 	int n, k;
 	const char *func;
+	const struct ld_frame_args *args;   /* gdb's "args: n=1, ..."; NULL */
 };
 int ld_show_frame_info(const struct ld_frame_view *v);
 

@@ -25,6 +25,10 @@ json_t *ld_json_stop(const struct ld_stop_report *r);
  * else "0x00007ffff7e5a6e0 in calloc () from /usr/lib/.../libc.so.6". */
 const char *ld_stop_where(const struct ld_stop_frame *f, bool line_form,
 			  char *buf, size_t len);
+/* The same with the frame's arguments a (frameargs.h; NULL: "()"). */
+const char *ld_stop_where_args(const struct ld_stop_frame *f,
+			       const struct ld_frame_args *a, bool line_form,
+			       char *buf, size_t len);
 
 /* The pc form of ld_stop_where for pc in s's process. */
 const char *ld_describe_pc(struct ld_session *s, uint64_t pc, char *buf,

@@ -13,6 +13,18 @@
 #include "layoutdbg/session.h"
 #include "layoutdbg/values.h"
 
+/* The registers of outer frames found so far, for a caller evaluating in
+ * frame after frame of one stop (a backtrace's arguments): without it
+ * each outer frame's register walks every frame inside it.  Zeroed by
+ * its owner; valid for one thread and stop (it resets itself). */
+#define LD_MEMO_REGS 17         /* DWARF rax .. r15, rip */
+struct ld_regmemo {
+	pid_t tid;
+	unsigned gen;
+	int level[LD_MEMO_REGS][2];    /* two levels each; 0: not known */
+	uint64_t val[LD_MEMO_REGS][2];
+};
+
 /* Where an expression is evaluated: one frame of one thread.  Set up by
  * ld_eval_frame, released by ld_eval_release. */
 struct ld_evalctx {
@@ -30,6 +42,8 @@ struct ld_evalctx {
 	bool own_scopes;      /* scopes are ours to free */
 	bool cfa_tried;       /* frame 0: the unwind for cfa was done */
 	bool whatis_type;     /* whatis/ptype: the argument was a type */
+	int entry_depth;      /* entry values resolved through callers */
+	struct ld_regmemo *memo;  /* NULL: none */
 	char err[256];        /* why the last call failed */
 };
 
@@ -38,6 +52,9 @@ struct ld_evalctx {
  * the file's globals and types, its bytes as memory. */
 int ld_eval_frame(struct ld_evalctx *c, struct ld_session *s, pid_t tid,
 		  int frame);
+/* The same with a memo (NULL: none) of outer frames' registers. */
+int ld_eval_frame_memo(struct ld_evalctx *c, struct ld_session *s, pid_t tid,
+		       int frame, struct ld_regmemo *memo);
 void ld_eval_release(struct ld_evalctx *c);
 /* Frame 0 of thread tid without its scopes and without an unwind (the
  * frame address is found when a variable needs it): what a breakpoint
@@ -88,6 +105,15 @@ int ld_eval_convert(struct ld_evalctx *c, struct ld_val *v,
 /* The type written as t in a cast or sizeof.  0 or -1 with c->err. */
 int ld_eval_type(struct ld_evalctx *c, const struct ld_cx_type *t,
 		 struct ld_ty *out);
+
+/* The value of the DWARF expression in attribute at of die (a call
+ * site's DW_AT_call_value, DW_AT_call_target) in c's frame: 0, or -1
+ * with c->err. */
+int ld_eval_attr_value(struct ld_evalctx *c, Dwarf_Die *die, unsigned at,
+		       uint64_t *val);
+/* Register dwreg's value on entry to c's function, from its caller's call
+ * site (entryval.c): 0, or -1 when it is not known. */
+int ld_entry_reg(struct ld_evalctx *c, int dwreg, uint64_t *val);
 
 /* Read len bytes of the tracee at addr (breakpoints hidden). */
 int ld_eval_read(struct ld_evalctx *c, uint64_t addr, void *buf, size_t len);

@@ -18,5 +18,8 @@ void ld_val_write(struct ld_evalctx *c, FILE *f, const struct ld_val *v,
 /* The same into a string from malloc (NULL: out of memory). */
 char *ld_val_text(struct ld_evalctx *c, const struct ld_val *v, char fmt,
 		  bool top);
+/* The natural form as gdb's frame lines show it: pointers with gdb's
+ * own <symbol+off> only, never placed in the layout. */
+char *ld_val_text_plain(struct ld_evalctx *c, const struct ld_val *v);
 
 #endif

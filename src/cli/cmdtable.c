@@ -246,9 +246,12 @@ static const struct setting settings[] = {
 	{ "backtrace", "", "past-main on|off", ld_cmd_set_backtrace, ld_cmd_show_backtrace,
 	  "past-main: whether stacks go on below main (default off, as gdb)",
 	  "past-main: whether stacks go on below main" },
-	{ "print", "", "layout on|off", ld_cmd_set_print, ld_cmd_show_print,
-	  "place every printed pointer in the layout (default on; off: gdb's text)",
-	  "layout: whether printed pointers are placed in the layout" },
+	{ "print", "", "layout on|off, frame-arguments MODE", ld_cmd_set_print,
+	  ld_cmd_show_print,
+	  "place every printed pointer in the layout (default on; off: gdb's "
+	  "text); frame lines' arguments: scalars (default), all, none, presence",
+	  "layout: whether printed pointers are placed in the layout; "
+	  "frame-arguments: the mode of frame lines' arguments" },
 	{ "follow-fork-mode", "", "parent|child", ld_cmd_set_follow_fork, ld_cmd_show_follow_fork,
 	  "after a fork, debug the parent (default; the child runs free) or the child",
 	  "which process a fork leaves debugged" },
@@ -601,9 +604,10 @@ static const char *const sub_details[][2] = {
 	  "on|off` changes it" },
 	{ "set print", "values: on, off; default: on; set print layout on: every printed "
 	  "pointer says where it points (<[heap]+0x2a0>, <stack, thread 1, frame #2>, "
-	  "<TLS of thread 1>); off: gdb's text" },
+	  "<TLS of thread 1>); off: gdb's text; frame-arguments: scalars (default: "
+	  "a struct, union or array argument is ...), all, none (n=...), presence ((...))" },
 	{ "show print", "show print layout: prints on or off; `set print layout on|off` "
-	  "changes it" },
+	  "changes it; show print frame-arguments: prints the mode, as gdb" },
 	{ "set disassembly-flavor", "values: att (default, as gdb), intel; used by "
 	  "x/i and disassemble" },
 	{ "show disassembly-flavor", "prints att or intel; `set disassembly-flavor "

@@ -13,6 +13,7 @@
 #include "layoutdbg/debugsrc.h"
 #include "layoutdbg/debugview.h"
 #include "layoutdbg/error.h"
+#include "layoutdbg/frameargs.h"
 #include "layoutdbg/output.h"
 #include "layoutdbg/repl.h"
 #include "layoutdbg/script.h"
@@ -197,6 +198,7 @@ int main(int argc, char **argv)
 
 	ld_session_init(&s);
 	s.ui.observer = ld_render_note;
+	s.ui.frame_args = ld_frame_args_fill;
 	rc = parse_opts(argc, argv, &o, &s);
 	if (rc >= 0) {
 		ld_session_end(&s);

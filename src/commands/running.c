@@ -7,6 +7,7 @@
 
 #include "layoutdbg/args.h"
 #include "layoutdbg/error.h"
+#include "layoutdbg/frameargs.h"
 #include "layoutdbg/infrun.h"
 #include "layoutdbg/running.h"
 #include "layoutdbg/runview.h"
@@ -141,6 +142,7 @@ static const char *thread_where(struct ld_session *s, struct ld_thread *t,
 
 	if (ld_session_stack_ref(s, t->tid, 1, &fs) > 0 &&
 	    ld_session_frame_info(s, &fs->v[0], false, &sf) == 0) {
+		ld_frame_args_fill(s, t->tid, 0, NULL, &sf);
 		w = ld_frame_text(buf, len, &sf, s->program.exe_path);
 		ld_snap_frame_release(&sf);
 	}

@@ -257,16 +257,40 @@ int ld_cmd_show_disasm_flavor(struct ld_session *s, char *args)
 	return 0;
 }
 
-/* set print layout on|off: the words after `print` (gdb's `set print`
- * family; layout is layoutdbg's own). */
+static const char *const frame_args_modes[] = {
+	[LD_FA_SCALARS] = "scalars", [LD_FA_ALL] = "all",
+	[LD_FA_NONE] = "none", [LD_FA_PRESENCE] = "presence",
+};
+
+/* set print frame-arguments all|scalars|none|presence (gdb's). */
+static int set_frame_args(struct ld_session *s, const char *w)
+{
+	if (!w)
+		return ld_error("set print frame-arguments: an argument is needed "
+				"(all, scalars, none or presence)");
+	for (size_t i = 0; i < sizeof frame_args_modes / sizeof *frame_args_modes; i++) {
+		if (!strcmp(w, frame_args_modes[i])) {
+			s->settings.frame_args = (enum ld_frame_args_mode)i;
+			return 0;
+		}
+	}
+	return ld_error("set print frame-arguments: undefined item \"%s\" (all, "
+			"scalars, none or presence)", w);
+}
+
+/* set print layout on|off | frame-arguments MODE: the words after
+ * `print` (gdb's `set print` family; layout is layoutdbg's own). */
 int ld_cmd_set_print(struct ld_session *s, char *args)
 {
 	char *w = ld_next_word(&args);
 
 	if (!w)
-		return ld_error("set print: which setting? (layout)");
+		return ld_error("set print: which setting? (layout, frame-arguments)");
+	if (!strcmp(w, "frame-arguments"))
+		return set_frame_args(s, ld_next_word(&args));
 	if (strcmp(w, "layout"))
-		return ld_error("set print: no setting \"%s\" (there is layout)", w);
+		return ld_error("set print: no setting \"%s\" (there are layout, "
+				"frame-arguments)", w);
 	return parse_onoff("set print layout", ld_next_word(&args),
 			   &s->settings.print_layout);
 }
@@ -275,8 +299,13 @@ int ld_cmd_show_print(struct ld_session *s, char *args)
 {
 	char *w = ld_next_word(&args);
 
+	if (w && !strcmp(w, "frame-arguments")) {
+		ld_show_frame_args(frame_args_modes[s->settings.frame_args]);
+		return 0;
+	}
 	if (w && strcmp(w, "layout"))
-		return ld_error("show print: no setting \"%s\" (there is layout)", w);
+		return ld_error("show print: no setting \"%s\" (there are layout, "
+				"frame-arguments)", w);
 	return show_onoff("Placing printed pointers in the layout",
 			  s->settings.print_layout);
 }

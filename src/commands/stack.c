@@ -8,9 +8,11 @@
 
 #include "layoutdbg/args.h"
 #include "layoutdbg/error.h"
+#include "layoutdbg/frameargs.h"
 #include "layoutdbg/stack.h"
 #include "layoutdbg/stackview.h"
 #include "layoutdbg/valcmd.h"
+#include "layoutdbg/valeval.h"
 
 /* Frames of the selected thread, at most max of them (SIZE_MAX: all),
  * as the per-stop cache keeps them (not to be released): their count, or
@@ -36,6 +38,7 @@ static int show_frames(struct ld_session *s, const struct ld_frames *fs,
 		       size_t n, size_t from, size_t to, bool full)
 {
 	struct ld_thread *t = ld_session_thread(s);
+	struct ld_regmemo memo = { 0 };
 	struct ld_bt_out o;
 	size_t i;
 	int r = 0;
@@ -45,8 +48,10 @@ static int show_frames(struct ld_session *s, const struct ld_frames *fs,
 		struct ld_snap_frame sf;
 
 		r = ld_session_frame_info(s, &fs->v[i], i > 0, &sf);
-		if (r == 0)
+		if (r == 0) {
+			ld_frame_args_fill(s, s->live.cur_tid, (int)i, &memo, &sf);
 			r = ld_bt_frame(&o, i, &sf);
+		}
 		ld_snap_frame_release(&sf);
 		if (r == 0 && full)
 			ld_show_frame_locals(s, (int)i);
@@ -108,8 +113,11 @@ static int select_frame(struct ld_session *s, long level)
 		return ld_error("frame %ld: no frame at level %ld (the stack has %d "
 				"frame%s)", level, level, n, n == 1 ? "" : "s");
 	rc = ld_session_frame_info(s, &fs->v[level], level > 0, &sf);
-	if (rc < 0)
+	if (rc < 0) {
+		ld_snap_frame_release(&sf);
 		return ld_error("frame: %s", strerror(-rc));
+	}
+	ld_frame_args_fill(s, s->live.cur_tid, (int)level, NULL, &sf);
 	rc = ld_show_selected_frame(level, &sf, s->program.exe_path);
 	ld_snap_frame_release(&sf);
 	if (rc == 0)
@@ -186,6 +194,7 @@ static int frame_report(struct ld_session *s, const struct ld_frame *f, int n,
 	else if (!ld_objs_symbolize(&s->live.objs, k ? f[k].pc - 1 : f[k].pc,
 				    &ob, &v.func, &off))
 		v.func = "??";
+	v.args = sf.args = ld_frame_args_get(s, s->live.cur_tid, k, NULL);
 	r = ld_show_frame_info(&v);
 	ld_snap_frame_release(&sf);
 	return r;

@@ -119,6 +119,8 @@ struct machine {
 	uint64_t stack[64];
 	int sp;
 	bool empty;     /* the last part had no operations */
+	Dwarf_Attribute *attr;  /* the expression's (DW_OP_entry_value's
+				   block), NULL: unknown */
 	char *err;
 	size_t errlen;
 };
@@ -342,10 +344,56 @@ static int terminal(struct machine *m, Dwarf_Op *op, struct ld_dwpart *out)
 	}
 }
 
+static int single_reg(const Dwarf_Op *ops, size_t n)
+{
+	if (n != 1)
+		return -1;
+	if (ops[0].atom >= DW_OP_reg0 && ops[0].atom <= DW_OP_reg31)
+		return ops[0].atom - DW_OP_reg0;
+	if (ops[0].atom == DW_OP_regx)
+		return (int)ops[0].number;
+	return -1;
+}
+
+/* DW_OP_entry_value of a lone register (what compilers emit): the value
+ * the register had on entry, from the caller's call site through the
+ * context's entry callback.  0 (pushed), or 1: not known. */
+static int entry_value(struct machine *m, const Dwarf_Op *op)
+{
+	Dwarf_Attribute block;
+	Dwarf_Op *ops;
+	size_t n;
+	uint64_t v;
+	int r;
+
+	if (!m->c->entry || !m->attr ||
+	    dwarf_getlocation_attr(m->attr, op, &block) != 0 ||
+	    dwarf_getlocation(&block, &ops, &n) != 0 ||
+	    (r = single_reg(ops, n)) < 0 ||
+	    m->c->entry(m->c->arg, r, &v) || push(m, v))
+		return 1;
+	return 0;
+}
+
+/* DW_OP_const_type: a constant of a base type (a call site's double
+ * argument), its bytes as the value (up to 8).  0, or 1: not known. */
+static int typed_const(struct machine *m, const Dwarf_Op *op)
+{
+	Dwarf_Attribute a;
+	Dwarf_Block b;
+	uint64_t v = 0;
+
+	if (!m->attr || dwarf_getlocation_attr(m->attr, op, &a) != 0 ||
+	    dwarf_formblock(&a, &b) != 0 || b.length > 8)
+		return 1;
+	memcpy(&v, b.data, b.length);
+	return push(m, v) ? 1 : 0;
+}
+
 /* One part of a location, from ops[*i] up to the next DW_OP_piece or the
  * end (*i left there).  An empty part is <optimized out>; so is one
- * computed from an entry value (the caller's registers at the call are
- * not known here). */
+ * computed from an entry value the context cannot find (no call site
+ * information in the caller). */
 static int eval_part(struct machine *m, Dwarf_Op *ops, size_t n, size_t *i,
 		     struct ld_dwpart *out)
 {
@@ -357,6 +405,12 @@ static int eval_part(struct machine *m, Dwarf_Op *ops, size_t n, size_t *i,
 		uint8_t a = ops[*i].atom;
 		int r;
 
+		if ((a == DW_OP_entry_value || a == DW_OP_GNU_entry_value) &&
+		    entry_value(m, &ops[*i]) == 0)
+			continue;
+		if ((a == DW_OP_const_type || a == DW_OP_GNU_const_type) &&
+		    typed_const(m, &ops[*i]) == 0)
+			continue;
 		if (a == DW_OP_entry_value || a == DW_OP_GNU_entry_value ||
 		    a == DW_OP_GNU_parameter_ref) {
 			while (*i < n && !is_piece(&ops[*i]))
@@ -443,7 +497,12 @@ int ld_dw_location(const struct ld_dwctx *c, Dwarf_Die *var, Dwarf_Die *fn,
 		out->kind = LD_LOC_OPTOUT;
 		return 0;
 	}
-	r = expr_at(var, DW_AT_location, c->pc, &ops, &n);
+	Dwarf_Attribute a;
+
+	m.attr = &a;
+	if (!dwarf_attr_integrate(var, DW_AT_location, &a))
+		return ld_fail(err, errlen, "bad DWARF location");
+	r = dwarf_getlocation_addr(&a, c->pc, &ops, &n, 1);
 	if (r < 0)
 		return ld_fail(err, errlen, "bad DWARF location: %s",
 			       dwarf_errmsg(-1));
@@ -452,6 +511,40 @@ int ld_dw_location(const struct ld_dwctx *c, Dwarf_Die *var, Dwarf_Die *fn,
 		return 0;
 	}
 	return eval(&m, ops, n, out);
+}
+
+int ld_dw_reg_of(Dwarf_Die *die, unsigned at, uint64_t pc)
+{
+	Dwarf_Op *ops;
+	size_t n;
+
+	if (expr_at(die, at, pc, &ops, &n) <= 0)
+		return -1;
+	return single_reg(ops, n);
+}
+
+/* GCC's names of the DWARF 5 call site attributes. */
+static unsigned gnu_form(unsigned at)
+{
+	return at == DW_AT_call_value ? DW_AT_GNU_call_site_value :
+	       at == DW_AT_call_target ? DW_AT_GNU_call_site_target : at;
+}
+
+int ld_dw_eval_attr(const struct ld_dwctx *c, Dwarf_Die *die, unsigned at,
+		    Dwarf_Die *fn, struct ld_dwloc *out, char *err, size_t errlen)
+{
+	struct machine m = { .c = c, .fn = fn, .err = err, .errlen = errlen };
+	Dwarf_Attribute a;
+	Dwarf_Op *ops;
+	size_t n;
+
+	if (!dwarf_attr(die, at, &a) && !dwarf_attr(die, gnu_form(at), &a))
+		return 1;
+	if (dwarf_getlocation(&a, &ops, &n) != 0 || !n)
+		return ld_fail(err, errlen, "bad DWARF expression: %s",
+			       dwarf_errmsg(-1));
+	m.attr = &a;
+	return eval(&m, ops, n, out) ? -1 : 0;
 }
 
 bool ld_dw_bitfield(Dwarf_Die *m, unsigned *bitpos, unsigned *bitsize)

@@ -14,6 +14,7 @@
 #include "layoutdbg/infrun.h"
 #include "layoutdbg/resident.h"
 #include "layoutdbg/session.h"
+#include "layoutdbg/valeval.h"
 
 int ld_session_brk(struct ld_session *s, uint64_t *start_brk, uint64_t *brk)
 {
@@ -56,6 +57,18 @@ int ld_session_brk(struct ld_session *s, uint64_t *start_brk, uint64_t *brk)
 }
 
 /* The break or "unknown" with the reason: never a half-filled value. */
+/* The arguments of a snapshot's kept frames, as bt would show them. */
+static void snap_args(struct ld_session *s, struct ld_snap_thread *th)
+{
+	struct ld_regmemo memo = { 0 };
+
+	if (!s->ui.frame_args)
+		return;
+	for (size_t j = 0; j < th->nframes; j++)
+		s->ui.frame_args(s, th->tid, (int)ld_snap_level(th, j), &memo,
+				 &th->frames[j]);
+}
+
 static void snap_brk(struct ld_session *s, struct ld_snapshot *snap)
 {
 	uint64_t start, cur;
@@ -139,6 +152,7 @@ struct ld_snapshot *ld_session_snapshot(struct ld_session *s, const char *name)
 		if (ld_session_frames(s, t, &snap->threads[snap->nthreads++],
 				      LD_SNAP_INNER, LD_SNAP_OUTER) < 0)
 			goto nomem;
+		snap_args(s, &snap->threads[snap->nthreads - 1]);
 	}
 	snap->heap = ld_heap_snapshot(s);
 	return snap;

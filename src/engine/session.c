@@ -35,6 +35,7 @@ void ld_session_init(struct ld_session *s)
 	s->settings.vmmap_resident = true;
 	s->settings.snapshot_pages = true;
 	s->settings.print_layout = true;
+	s->settings.frame_args = LD_FA_SCALARS;
 	s->live.tty = isatty(STDIN_FILENO) && tcgetpgrp(STDIN_FILENO) == getpgrp() ?
 		 STDIN_FILENO : -1;
 	for (i = 1; i < 65; i++) {

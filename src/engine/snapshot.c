@@ -13,8 +13,24 @@ void ld_snapshots_init(struct ld_snapshots *ss)
 	ss->next_id = 1;
 }
 
+void ld_frame_args_free(struct ld_frame_args *a)
+{
+	if (!a)
+		return;
+	for (size_t i = 0; i < a->n; i++) {
+		free(a->v[i].name);
+		free(a->v[i].value);
+		free(a->v[i].entry);
+		free(a->v[i].points_to);
+	}
+	free(a->v);
+	free(a);
+}
+
 void ld_snap_frame_release(struct ld_snap_frame *f)
 {
+	ld_frame_args_free(f->args);
+	f->args = NULL;
 	free(f->func);
 	free(f->obj);
 	free(f->file);

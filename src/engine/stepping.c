@@ -55,7 +55,16 @@ static struct ld_bp *arm_finish(struct ld_session *s, struct ld_thread *t)
 		ld_error("finish: %s", strerror(ENOMEM));
 	if (!bp)
 		goto out;
-	ld_stop_frame_fill(s, fs.v[s->live.frame].pc, NULL, &from);
+	if (s->live.frame > 0 && !fs.v[s->live.frame].in_frame0) {
+		/* a caller's frame: named by its call (the return address may
+		 * start the next line), shown with its pc, as gdb does */
+		ld_stop_frame_fill(s, fs.v[s->live.frame].pc - 1, NULL, &from);
+		from.pc++;
+		from.offset++;
+		from.line_start = false;
+	} else {
+		ld_stop_frame_fill(s, fs.v[s->live.frame].pc, NULL, &from);
+	}
 	note.count = (unsigned long)s->live.frame;
 	ld_notify(s, &note);
 	ld_stop_frame_release(&from);

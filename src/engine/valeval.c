@@ -12,6 +12,7 @@
 #include "layoutdbg/dwvars.h"
 #include "layoutdbg/elfread.h"
 #include "layoutdbg/error.h"
+#include "layoutdbg/mem.h"
 #include "layoutdbg/valeval.h"
 #include "layoutdbg/valtls.h"
 #include "valeval_int.h"
@@ -74,24 +75,76 @@ static bool saved_at(struct ld_evalctx *c, uint64_t pc, uint64_t cfa,
 	return found;
 }
 
+/* The memo's level below which the walk for dwreg may stop (its value
+ * there in *base), or 0 (frame 0's registers). */
+static int memo_level(struct ld_evalctx *c, int dwreg, uint64_t *base)
+{
+	struct ld_regmemo *m = c->memo;
+	int best = 0;
+
+	if (!m || dwreg >= LD_MEMO_REGS || m->tid != c->tid ||
+	    m->gen != c->s->cache.gen)
+		return 0;
+	for (int j = 0; j < 2; j++) {
+		int l = m->level[dwreg][j];
+
+		if (l && l <= c->frame && l > best) {
+			best = l;
+			*base = m->val[dwreg][j];
+		}
+	}
+	return best;
+}
+
+/* Keep frame c->frame's dwreg: in the slot of that level, else in place
+ * of the lower one (a frame and its caller, asked in turn for an entry
+ * value, both stay). */
+static void memo_keep(struct ld_evalctx *c, int dwreg, uint64_t v)
+{
+	struct ld_regmemo *m = c->memo;
+	int *l;
+
+	if (!m || dwreg >= LD_MEMO_REGS || c->frame <= 0)
+		return;
+	if (m->tid != c->tid || m->gen != c->s->cache.gen) {
+		memset(m, 0, sizeof *m);
+		m->tid = c->tid;
+		m->gen = c->s->cache.gen;
+	}
+	l = m->level[dwreg];
+	int j = l[0] == c->frame ? 0 : l[1] == c->frame ? 1 : l[0] <= l[1] ? 0 : 1;
+
+	l[j] = c->frame;
+	m->val[dwreg][j] = v;
+}
+
 /* Register dwreg of frame k: from where the nearest inner frame saved it
- * (rbx, rbp, r12-r15 in practice), else frame 0's value. */
+ * (rbx, rbp, r12-r15 in practice), else frame 0's value.  A memo (a
+ * backtrace's, frame after frame) ends the walk where the last one did. */
 static int frame_reg(struct ld_evalctx *c, int dwreg, uint64_t *val)
 {
 	const struct ld_frames *fs = NULL;
 	const struct ld_reg_desc *d = ld_reg_by_dwarf((unsigned)dwreg);
 	int n = ld_session_stack_ref(c->s, c->tid, (size_t)c->frame + 1, &fs);
+	uint64_t base = 0;
+	int stop;
 
 	if (!d || n <= c->frame)
 		return -1;
-	for (int i = c->frame - 1; i >= 0; i--) {
+	stop = memo_level(c, dwreg, &base);
+	for (int i = c->frame - 1; i >= stop; i--) {
 		uint64_t cfa = fs->v[i].cfa ? fs->v[i].cfa : fs->v[i + 1].sp;
 		uint64_t pc = i ? fs->v[i].pc - 1 : fs->v[i].pc, at;
 
-		if (saved_at(c, pc, cfa, dwreg, &at))
-			return ld_session_read(c->s, at, val, sizeof *val) ? -1 : 0;
+		if (saved_at(c, pc, cfa, dwreg, &at)) {
+			if (ld_session_read(c->s, at, val, sizeof *val))
+				return -1;
+			memo_keep(c, dwreg, *val);
+			return 0;
+		}
 	}
-	*val = ld_reg_value(&c->regs, d);
+	*val = stop ? base : ld_reg_value(&c->regs, d);
+	memo_keep(c, dwreg, *val);
 	return 0;
 }
 
@@ -199,11 +252,18 @@ static void need_cfa(struct ld_evalctx *c)
 int ld_eval_frame(struct ld_evalctx *c, struct ld_session *s, pid_t tid,
 		  int frame)
 {
+	return ld_eval_frame_memo(c, s, tid, frame, NULL);
+}
+
+int ld_eval_frame_memo(struct ld_evalctx *c, struct ld_session *s, pid_t tid,
+		       int frame, struct ld_regmemo *memo)
+{
 	const struct ld_frames *fs = NULL;
 	int n;
 
 	if (ld_eval_frame_lazy(c, s, tid, 0))
 		return -1;
+	c->memo = memo;
 	if (!s->live.proc) {
 		ld_eval_find_scopes(c);
 		return 0;
@@ -263,11 +323,20 @@ struct varctx {
 	struct ld_obj *ob;
 };
 
+/* DWARF 17-32: xmm0-15, never saved by a callee (the same value in
+ * every frame, gdb's rule for registers the CFI does not mention). */
+static bool is_xmm(int dwreg)
+{
+	return dwreg >= 17 && dwreg <= 32;
+}
+
 static int reg_cb(void *arg, int dwreg, uint64_t *val)
 {
 	struct ld_evalctx *c = ((struct varctx *)arg)->c;
 	const struct ld_reg_desc *d = ld_reg_by_dwarf((unsigned)dwreg);
 
+	if (c->regs_ok && is_xmm(dwreg) && c->s->live.proc)
+		return ld_xmm_get(c->tid, dwreg - 17, val) ? -1 : 0;
 	if (!d || !c->regs_ok)
 		return -1;
 	if (dwreg == 7) {
@@ -366,7 +435,7 @@ static int piece_bytes(struct ld_evalctx *c, const struct ld_dwpart *p,
 		memcpy(buf, p->data, n < p->len ? n : p->len);
 		return 0;
 	case LD_LOC_REG:
-		if (!ld_reg_by_dwarf((unsigned)p->reg) || n > 8 ||
+		if ((!ld_reg_by_dwarf((unsigned)p->reg) && !is_xmm(p->reg)) || n > 8 ||
 		    reg_cb(&(struct varctx){ .c = c }, p->reg, &rv))
 			return 1;
 		memcpy(buf, &rv, n);
@@ -429,7 +498,7 @@ static int from_location(struct ld_evalctx *c, const struct ld_dwloc *loc,
 				   loc->len < size ? loc->len : size) ? -1 : 0;
 	case LD_LOC_REG:
 		d = ld_reg_by_dwarf((unsigned)loc->reg);
-		if (!d || size > 8) {
+		if ((!d && !is_xmm(loc->reg)) || size > 8) {
 			ld_val_make(out, &t, NULL, 0);
 			out->optout = true;
 			return 0;
@@ -452,6 +521,42 @@ static int from_location(struct ld_evalctx *c, const struct ld_dwloc *loc,
 	return -1;
 }
 
+static int entry_cb(void *arg, int dwreg, uint64_t *val)
+{
+	return ld_entry_reg(((struct varctx *)arg)->c, dwreg, val);
+}
+
+int ld_eval_attr_value(struct ld_evalctx *c, Dwarf_Die *die, unsigned at,
+		       uint64_t *val)
+{
+	struct varctx vc = { .c = c, .ob = c->ob };
+	struct ld_dwctx dc = {
+		.pc = c->pc - (c->ob ? c->ob->bias : 0),
+		.bias = c->ob ? c->ob->bias : 0, .reg = reg_cb, .mem = mem_cb,
+		.tls = tls_cb, .entry = entry_cb, .arg = &vc,
+	};
+	struct ld_dwloc loc;
+
+	if (c->fn >= 0)
+		need_cfa(c);
+	dc.cfa = c->cfa;
+	if (ld_dw_eval_attr(&dc, die, at, c->fn >= 0 ? &c->scopes[c->fn] : NULL,
+			    &loc, c->err, sizeof c->err))
+		return -1;
+	switch (loc.kind) {
+	case LD_LOC_MEM:        /* no DW_OP_stack_value: the value itself */
+		*val = loc.addr;
+		return 0;
+	case LD_LOC_VALUE:
+		*val = loc.val;
+		return 0;
+	case LD_LOC_REG:
+		return reg_cb(&vc, loc.reg, val);
+	default:
+		return ld_eval_fail(c, "not a value");
+	}
+}
+
 int ld_eval_var(struct ld_evalctx *c, Dwarf_Die *var, struct ld_obj *ob,
 		int fn, struct ld_val *out)
 {
@@ -459,7 +564,7 @@ int ld_eval_var(struct ld_evalctx *c, Dwarf_Die *var, struct ld_obj *ob,
 	struct ld_dwctx dc = {
 		.pc = c->pc - (ob ? ob->bias : 0), .bias = ob ? ob->bias : 0,
 		.cfa = c->cfa, .reg = reg_cb, .mem = mem_cb, .tls = tls_cb,
-		.arg = &vc,
+		.entry = entry_cb, .arg = &vc,
 	};
 	struct ld_dwloc loc;
 	Dwarf_Die t;

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "layoutdbg/frameargs.h"
 #include "layoutdbg/infrun.h"
 #include "layoutdbg/jsonout.h"
 #include "layoutdbg/watch.h"
@@ -167,7 +168,7 @@ json_t *ld_json_thread_frames(const struct ld_snap_thread *t)
 {
 	json_t *o = json_pack("{s:i, s:i}", "tid", t->tid, "thread", t->num);
 
-	ld_jset(o, "frames", ld_json_frames(t->frames, t->nframes));
+	ld_jset(o, "frames", ld_json_frames_args(t->frames, t->nframes));
 	return o;
 }
 

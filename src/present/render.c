@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "layoutdbg/frameargs.h"
 #include "layoutdbg/output.h"
 #include "layoutdbg/render.h"
 #include "layoutdbg/watch.h"
@@ -266,11 +267,14 @@ void ld_render_frame(FILE *f, int level, const struct ld_snap_frame *fr,
 {
 	/* gdb shows no pc for a frame its callee is inlined into: the pc
 	 * is the callee's */
+	char args[4096];
+
+	ld_frame_args_text(fr->args, args, sizeof args);
 	if (fr->at_call)
-		ld_fout(f, "#%-2d %s ()", level, fr->func ? fr->func : "??");
+		ld_fout(f, "#%-2d %s %s", level, fr->func ? fr->func : "??", args);
 	else
-		ld_fout(f, "#%-2d 0x%016" PRIx64 " in %s ()", level, fr->pc,
-			fr->func ? fr->func : "??");
+		ld_fout(f, "#%-2d 0x%016" PRIx64 " in %s %s", level, fr->pc,
+			fr->func ? fr->func : "??", args);
 	if (fr->func && fr->off && !fr->at_call && !fr->inlined)
 		ld_fout(f, " <+%" PRIu64 ">", fr->off);
 	if (fr->file)

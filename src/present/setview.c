@@ -27,6 +27,12 @@ void ld_show_disasm_flavor(const char *flavor)
 	value_doc(json_string(flavor));
 }
 
+void ld_show_frame_args(const char *mode)
+{
+	ld_out("Printing of non-scalar frame arguments is \"%s\".\n", mode);
+	value_doc(json_string(mode));
+}
+
 void ld_show_follow_fork(bool child)
 {
 	ld_out("Debugger response to a program call of fork is \"%s\".\n",

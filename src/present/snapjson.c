@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "layoutdbg/frameargs.h"
 #include "layoutdbg/heapjson.h"
 #include "layoutdbg/json.h"
 #include "layoutdbg/regtable.h"
@@ -53,7 +54,7 @@ static json_t *thread_json(const struct ld_snap_thread *th)
 
 	if (!o || ld_jset(o, "tid", json_integer(th->tid)) ||
 	    ld_jset(o, "num", json_integer(th->num)) || put_regs(o, th) ||
-	    ld_jset(o, "frames", ld_json_frames(th->frames, th->nframes)) ||
+	    ld_jset(o, "frames", ld_json_frames_args(th->frames, th->nframes)) ||
 	    ld_jset(o, "depth", json_integer((json_int_t)ld_snap_depth(th))) ||
 	    ld_jset(o, "window", window_json(th))) {
 		json_decref(o);

@@ -479,6 +479,46 @@ static int get_all_pages(const struct rd *r, const json_t *top,
 	return 0;
 }
 
+/* A frame's "args" (optional: files saved before they were kept, frames
+ * without DWARF): name, value, entry_value (equal to value: the compact
+ * name=name@entry=V form). */
+static int get_args(const struct rd *r, const json_t *o, const char *w,
+		    struct ld_snap_frame *fr)
+{
+	json_t *a = json_object_get(o, "args");
+	size_t n = json_array_size(a);
+	int rc = 0;
+
+	if (!a)
+		return 0;
+	if (!json_is_array(a))
+		return bad(r, w, "args", "expected an array, got %s", type_name(a));
+	if (!(fr->args = calloc(1, sizeof *fr->args)) ||
+	    (n && !(fr->args->v = calloc(n, sizeof *fr->args->v))))
+		return nomem(r);
+	for (size_t i = 0; i < n && !rc; i++) {
+		const json_t *e = json_array_get(a, i);
+		struct ld_frame_arg *g = &fr->args->v[i];
+		char aw[160];
+
+		snprintf(aw, sizeof aw, "%s.args[%zu]", w, i);
+		fr->args->n = i + 1;
+		if (!json_is_object(e))
+			return bad(r, "", aw, "expected an object, got %s", type_name(e));
+		if ((rc = get_text(r, e, aw, "name", false, &g->name)) ||
+		    (rc = get_text(r, e, aw, "value", false, &g->value)))
+			break;
+		if (json_object_get(e, "entry_value") &&
+		    !(rc = get_text(r, e, aw, "entry_value", false, &g->entry)) &&
+		    !strcmp(g->entry, g->value)) {
+			free(g->entry);
+			g->entry = NULL;
+			g->compact = true;
+		}
+	}
+	return rc;
+}
+
 static int get_frame(const struct rd *r, const json_t *o, const char *w,
 		     struct ld_snap_frame *fr)
 {
@@ -518,7 +558,7 @@ static int get_frame(const struct rd *r, const json_t *o, const char *w,
 			return rc;
 		fr->line = (unsigned)line;
 	}
-	return 0;
+	return get_args(r, o, w, fr);
 }
 
 static int get_frames(const struct rd *r, const json_t *o, const char *w,

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "layoutdbg/error.h"
+#include "layoutdbg/frameargs.h"
 #include "layoutdbg/json.h"
 #include "layoutdbg/jsonout.h"
 #include "layoutdbg/output.h"
@@ -14,7 +15,7 @@
 /* One frame as the JSON object of a snapshot's frame list. */
 static json_t *frame_json(const struct ld_snap_frame *f)
 {
-	json_t *one = ld_json_frames(f, 1), *o;
+	json_t *one = ld_json_frames_args(f, 1), *o;
 
 	o = one ? json_array_get(one, 0) : NULL;
 	json_incref(o);
@@ -127,15 +128,33 @@ static int frame_info_json(const struct ld_frame_view *v)
 	return ld_emit_json(d);
 }
 
+/* gdb's "args: n=1, tag=0x..." of info frame: the frame line's list. */
+static void arg_list(const struct ld_frame_args *a)
+{
+	char buf[4096];
+	size_t n;
+
+	if (!a || !a->n)
+		return;
+	ld_frame_args_text(a, buf, sizeof buf);
+	n = strlen(buf);
+	if (n >= 2 && buf[0] == '(' && buf[n - 1] == ')') {
+		buf[n - 1] = 0;
+		ld_out(" %s", buf + 1);
+	}
+}
+
 /* gdb's "Arglist/Locals" and "Saved registers" lines of frame g. */
-static void frame_base(const struct ld_frame *g)
+static void frame_base(const struct ld_frame *g, const struct ld_frame_args *a)
 {
 	/* With a frame pointer, rbp was pushed right below the return
 	 * address and points at itself: the frame base gdb reports. */
-	if (g->rbp_at && g->rbp_at + 8 == g->rip_at)
-		ld_out(" Arglist at 0x%" PRIx64 ", args:\n Locals at 0x%" PRIx64
-		       ", Previous frame's sp is 0x%" PRIx64 "\n",
-		       g->rbp_at, g->rbp_at, g->cfa);
+	if (g->rbp_at && g->rbp_at + 8 == g->rip_at) {
+		ld_out(" Arglist at 0x%" PRIx64 ", args:", g->rbp_at);
+		arg_list(a);
+		ld_out("\n Locals at 0x%" PRIx64 ", Previous frame's sp is 0x%"
+		       PRIx64 "\n", g->rbp_at, g->cfa);
+	}
 	else
 		ld_out(" Arglist at unknown address.\n Locals at unknown address,"
 		       " Previous frame's sp is 0x%" PRIx64 "\n", g->cfa);
@@ -174,6 +193,6 @@ int ld_show_frame_info(const struct ld_frame_view *v)
 	if (k > 0)
 		ld_out("%scaller of frame at 0x%" PRIx64 "\n",
 		       f[k].inlined ? "" : " ", f[k - 1].cfa);
-	frame_base(&f[k]);
+	frame_base(&f[k], v->args);
 	return 0;
 }

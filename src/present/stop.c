@@ -9,6 +9,7 @@
 
 #include "layoutdbg/cmddoc.h"
 #include "layoutdbg/error.h"
+#include "layoutdbg/frameargs.h"
 #include "layoutdbg/infrun.h"
 #include "layoutdbg/json.h"
 #include "layoutdbg/jsonout.h"
@@ -20,25 +21,34 @@
 /* Room for a location with a whole path in it. */
 #define WHERE_MAX 8192
 
-const char *ld_stop_where(const struct ld_stop_frame *f, bool line_form,
-			  char *buf, size_t len)
+const char *ld_stop_where_args(const struct ld_stop_frame *f,
+			       const struct ld_frame_args *a, bool line_form,
+			       char *buf, size_t len)
 {
 	const char *name = f->function ? f->function : "??";
+	char args[WHERE_MAX / 2];
 	int n;
 
+	ld_frame_args_text(a, args, sizeof args);
 	if (line_form && f->file) {
 		if (f->line_start)
-			snprintf(buf, len, "%s () at %s:%u", name,
+			snprintf(buf, len, "%s %s at %s:%u", name, args,
 				 ld_source_shortname(f->file), f->line);
 		else
-			snprintf(buf, len, "0x%016" PRIx64 " in %s () at %s:%u", f->pc,
-				 name, ld_source_shortname(f->file), f->line);
+			snprintf(buf, len, "0x%016" PRIx64 " in %s %s at %s:%u", f->pc,
+				 name, args, ld_source_shortname(f->file), f->line);
 		return buf;
 	}
-	n = snprintf(buf, len, "0x%016" PRIx64 " in %s ()", f->pc, name);
+	n = snprintf(buf, len, "0x%016" PRIx64 " in %s %s", f->pc, name, args);
 	if (f->object && !f->in_exe && n > 0 && (size_t)n < len)
 		snprintf(buf + n, len - (size_t)n, " from %s", f->object);
 	return buf;
+}
+
+const char *ld_stop_where(const struct ld_stop_frame *f, bool line_form,
+			  char *buf, size_t len)
+{
+	return ld_stop_where_args(f, NULL, line_form, buf, len);
 }
 
 const char *ld_describe_pc(struct ld_session *s, uint64_t pc, char *buf,
@@ -201,6 +211,7 @@ static void text_reason(struct ld_session *s, const struct ld_stop_report *r,
 
 static void text_stop(struct ld_session *s, const struct ld_stop_report *r)
 {
+	struct ld_frame_args *args = NULL;
 	char where[WHERE_MAX];
 
 	if (r->kind == LD_SK_EXITED || r->kind == LD_SK_KILLED) {
@@ -219,7 +230,13 @@ static void text_stop(struct ld_session *s, const struct ld_stop_report *r)
 	}
 	if (r->switched)
 		ld_out("[Switching to thread %d (LWP %d)]\n", r->thread, (int)r->tid);
-	text_reason(s, r, ld_stop_where(&r->frame, true, where, sizeof where));
+	/* the arguments only for a line that shows the frame (a `next`
+	 * within its function shows the source line alone) */
+	if (!(r->kind == LD_SK_LINE && r->same_function && r->frame.file))
+		args = ld_frame_args_get(s, r->tid, 0, NULL);
+	text_reason(s, r, ld_stop_where_args(&r->frame, args, true, where,
+					     sizeof where));
+	ld_frame_args_free(args);
 	if (r->frame.file && !is_catch(r->kind)) {
 		errno = r->source_errno;
 		if (r->source)
@@ -316,10 +333,15 @@ static void text_note(struct ld_session *s, const struct ld_note *n)
 			ld_out("Will ignore next %lu crossings of breakpoint %d.  "
 			       "Continuing.\n", n->count, n->num);
 		break;
-	case LD_NOTE_FINISH_FROM:
+	case LD_NOTE_FINISH_FROM: {
+		struct ld_frame_args *a = ld_frame_args_get(s, s->live.cur_tid,
+							   (int)n->count, NULL);
+
 		ld_out("Run till exit from #%lu  %s\n", n->count,
-		       ld_stop_where(n->frame, true, where, sizeof where));
+		       ld_stop_where_args(n->frame, a, true, where, sizeof where));
+		ld_frame_args_free(a);
 		break;
+	}
 	case LD_NOTE_NO_LINES:
 		ld_out("Single stepping until exit from function %s,\nwhich has no "
 		       "line number information.\n", n->text);
@@ -503,6 +525,19 @@ json_t *ld_json_stop(const struct ld_stop_report *r)
 	return d;
 }
 
+/* The stop document with the frame's arguments (the frame line's). */
+static json_t *stop_doc(struct ld_session *s, const struct ld_stop_report *r)
+{
+	json_t *d = ld_json_stop(r), *fr = d ? json_object_get(d, "frame") : NULL;
+	struct ld_frame_args *a;
+
+	if (!fr || !r->tid || !(a = ld_frame_args_get(s, r->tid, 0, NULL)))
+		return d;
+	ld_jset(fr, "args", ld_frame_args_json(a));
+	ld_frame_args_free(a);
+	return d;
+}
+
 /* A stop document is an event between the commands' own documents: it
  * does not count as the command's (ld_json_emitted). */
 static void emit_event(json_t *doc)
@@ -525,7 +560,7 @@ void ld_render_note(struct ld_session *s, const struct ld_note *n)
 {
 	if (ld_json_on()) {
 		if (n->kind == LD_NOTE_STOP)
-			emit_event(ld_json_stop(n->stop));
+			emit_event(stop_doc(s, n->stop));
 		return;
 	}
 	text_note(s, n);

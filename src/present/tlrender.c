@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "layoutdbg/frameargs.h"
 #include "layoutdbg/json.h"
 #include "layoutdbg/output.h"
 #include "layoutdbg/render.h"
@@ -198,7 +199,7 @@ static json_t *entry_json(const struct ld_tl_entry *e)
 	    ld_jset(o, "done", json_boolean(e->done)) ||
 	    ld_jset(o, "brk", entry_brk_json(e)) ||
 	    ld_jset(o, "changes", changes_json(e)) ||
-	    ld_jset(o, "frames", ld_json_frames(e->frames, e->nframes))) {
+	    ld_jset(o, "frames", ld_json_frames_args(e->frames, e->nframes))) {
 		json_decref(o);
 		return NULL;
 	}

@@ -29,6 +29,7 @@ struct vp {
 	size_t nvb;
 	uint64_t stat[64];  /* static members that are objects, shown */
 	size_t nstat;
+	bool plain;     /* gdb's annotations only (frame lines) */
 };
 
 static void value(struct vp *p, const struct ld_val *v, bool top);
@@ -78,8 +79,8 @@ static void pointer_annotation(struct vp *p, uint64_t addr, bool code)
 	}
 	if (ld_points_to(p->c->s, addr, &pt) < 0)
 		return;
-	fputs(ld_points_to_note(&pt, p->c->s->settings.print_layout, note,
-				sizeof note), p->f);
+	fputs(ld_points_to_note(&pt, p->c->s->settings.print_layout && !p->plain,
+				note, sizeof note), p->f);
 }
 
 /* One character as gdb quotes it inside quote q. */
@@ -535,19 +536,32 @@ void ld_val_write(struct ld_evalctx *c, FILE *f, const struct ld_val *v,
 	value(&p, v, top);
 }
 
-char *ld_val_text(struct ld_evalctx *c, const struct ld_val *v, char fmt,
-		  bool top)
+static char *text_of(struct ld_evalctx *c, const struct ld_val *v, char fmt,
+		     bool top, bool plain)
 {
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
+	struct vp p = { .c = c, .fmt = fmt, .plain = plain };
 
 	if (!f)
 		return NULL;
-	ld_val_write(c, f, v, fmt, top);
+	p.f = f;
+	value(&p, v, top);
 	if (fclose(f)) {
 		free(buf);
 		return NULL;
 	}
 	return buf;
+}
+
+char *ld_val_text(struct ld_evalctx *c, const struct ld_val *v, char fmt,
+		  bool top)
+{
+	return text_of(c, v, fmt, top, false);
+}
+
+char *ld_val_text_plain(struct ld_evalctx *c, const struct ld_val *v)
+{
+	return text_of(c, v, 0, false, true);
 }

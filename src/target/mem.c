@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/ptrace.h>
 #include <sys/uio.h>
+#include <sys/user.h>
 #include <unistd.h>
 
 #include "layoutdbg/mem.h"
@@ -176,6 +177,18 @@ int ld_regs_get(pid_t tid, ld_regs *r)
 int ld_regs_set(pid_t tid, const ld_regs *r)
 {
 	return ptrace(PTRACE_SETREGS, tid, NULL, (void *)r) < 0 ? -errno : 0;
+}
+
+int ld_xmm_get(pid_t tid, int n, uint64_t *lo)
+{
+	struct user_fpregs_struct fp;
+
+	if (n < 0 || n > 15)
+		return -EINVAL;
+	if (ptrace(PTRACE_GETFPREGS, tid, NULL, &fp) < 0)
+		return -errno;
+	*lo = fp.xmm_space[4 * n] | (uint64_t)fp.xmm_space[4 * n + 1] << 32;
+	return 0;
 }
 
 int ld_siginfo_get(pid_t tid, struct ld_siginfo *out)

@@ -299,10 +299,10 @@ def ifunc_targets():
     s = stops(out)
     check(len(s) == 2, "%d stops (want strlen, then memcpy)" % len(s), out)
     search(r"^Breakpoint 1, 0x[0-9a-f]+ in strlen \(\)", out, "stop in strlen")
-    search(r"^#1\s+0x[0-9a-f]+ in main \(\) <\+\d+> at \S*strings\.c:10$", out,
+    search(r"^#1\s+0x[0-9a-f]+ in main \(.*\) <\+\d+> at \S*strings\.c:10$", out,
            "strlen called from strings.c:10")
     search(r"^Breakpoint 2, 0x[0-9a-f]+ in memcpy \(\)", out, "stop in memcpy")
-    search(r"^#1\s+0x[0-9a-f]+ in main \(\) <\+\d+> at \S*strings\.c:14$", out,
+    search(r"^#1\s+0x[0-9a-f]+ in main \(.*\) <\+\d+> at \S*strings\.c:14$", out,
            "memcpy called from strings.c:14")
     search(r"^\d+ \S*strings$", out, "the program's own output intact")
     check("resolver" not in out, "a breakpoint stayed on a resolver", out)

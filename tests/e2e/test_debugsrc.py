@@ -172,7 +172,7 @@ def by_build_id():
     shutil.copy(full, os.path.join(dbgdir, ".build-id", bid[:2], bid[2:] + ".debug"))
     out, _ = statics_named(prog, extra=["set debug-file-directory " + dbgdir])
     # the stop line has the file's DWARF lines too
-    search(r"^Breakpoint 1, s3 \(\) at \S*dbgsrc\.c:\d+", out, "lines from the debug file")
+    search(r"^Breakpoint 1, s3 \(.*\) at \S*dbgsrc\.c:\d+", out, "lines from the debug file")
     search(r"^Symbols of %s: build-id %s/\.build-id/%s/%s\.debug$"
            % (re.escape(prog), re.escape(dbgdir), bid[:2], bid[2:]), out,
            "info sharedlibrary says where")

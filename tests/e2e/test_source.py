@@ -175,13 +175,13 @@ def next_over_recursion():
     counts = [ldtest.count_frames(b) for b in bts]
     check(counts[0] == counts[1] == counts[2], "frame counts %r: `next` left the frame" % counts,
           out)
-    check(len(re.findall(r"^#\d+\s+0x[0-9a-f]+ in depth \(\)", bts[0], re.M)) == 2,
+    check(len(re.findall(r"^#\d+\s+0x[0-9a-f]+ in depth \(.*\)", bts[0], re.M)) == 2,
           "expected two depth frames at the second stop", out)
     search(src_line_re("recurse.c", line11), out, "first next: the recursive call line")
-    check(re.search(r"^#0\s+0x[0-9a-f]+ in depth \(\) <\+\d+> at \S*recurse\.c:%d$"
+    check(re.search(r"^#0\s+0x[0-9a-f]+ in depth \(.*\) <\+\d+> at \S*recurse\.c:%d$"
                     % (line11 + 1), bts[2], re.M),
           "second next did not reach the closing line of the same depth frame", out)
-    check(len(re.findall(r"^Breakpoint 1, depth \(\)", out, re.M)) == 2,
+    check(len(re.findall(r"^Breakpoint 1, depth \(.*\)", out, re.M)) == 2,
           "a breakpoint stop after `delete`", out)
 
 
@@ -190,7 +190,7 @@ t.case("next over the recursive call in depth() stays in the same frame", next_o
 
 def step_into_depth():
     _, out, _ = batch([RECURSE], ["break main", "run", "step", "bt"])
-    search(r"^depth \(\) at \S*recurse\.c:%d$" % line_of("recurse.c", "if (n == 0)"), out,
+    search(r"^depth \(.*\) at \S*recurse\.c:%d$" % line_of("recurse.c", "if (n == 0)"), out,
            "step into depth")
     search(src_line_re("recurse.c", line_of("recurse.c", "if (n == 0)")), out, "source text")
     search(r"^#1\s+0x[0-9a-f]+ in main \(\)", out, "called from main")
@@ -202,7 +202,7 @@ t.case("step from main enters depth: `depth () at ...recurse.c:N`", step_into_de
 def finish_shows_line():
     line16 = line_of("recurse.c", "printf(")
     _, out, _ = batch([RECURSE], ["break main", "run", "step", "finish"])
-    search(r"^Run till exit from #0\s+depth \(\) at \S*recurse\.c:\d+$", out, "finish header")
+    search(r"^Run till exit from #0\s+depth \(.*\) at \S*recurse\.c:\d+$", out, "finish header")
     search(r"^0x[0-9a-f]+ in main \(\) at \S*recurse\.c:%d$" % line16, out, "return location")
     search(src_line_re("recurse.c", line16), out, "source line returned to")
     search(r"^Value returned is \$\d+ = 0x67 \(103\)$", out, "depth(3) = 103")

@@ -28,7 +28,7 @@ def exec_spawned():
     path = os.path.realpath(ldtest.fixture("threxec"))
     search(r"^process (\d+) is executing new program: %s$" % re.escape(path), out,
            "gdb's exec line")
-    search(r"^Breakpoint 1, after_exec \(\) at \S*threxec\.c:\d+$", out,
+    search(r"^Breakpoint 1, after_exec \(.*\) at \S*threxec\.c:\d+$", out,
            "the breakpoint re-resolved in the new image")
     rows = re.findall(r"^[* ] +\d+ +LWP \d+", out, re.M)
     check(len(rows) == 1, "after exec the process has %d threads, want 1" % len(rows), out)
@@ -66,7 +66,7 @@ def leader_exit():
                                     ["break marker", "run", "info threads",
                                      "continue", "continue"], timeout=30)
     check(rc == 0, "exit status %d: %s" % (rc, err), out)
-    stops = re.findall(r"^Breakpoint 1, marker \(\)", out, re.M)
+    stops = re.findall(r"^Breakpoint 1, marker \(.*\)", out, re.M)
     check(len(stops) == 2, "%d marker stops, want 2" % len(stops), out)
     search(r"^leaderexit: thread 1 marker 2$", out)
     search(r"^leaderexit: thread 2 marker 4$", out)
