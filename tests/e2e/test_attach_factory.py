@@ -260,8 +260,11 @@ def traced_thread_by_strace():
         # A resident (parked in read(2) for good) is taken first: a chain
         # thread that ends while strace holds it leaves nothing traced by
         # another, and the attach then rightly succeeds (no error to see).
-        residents = [x for x in f.tasks()[1:] if in_read(f.pid, x)]
-        for victim in residents or f.tasks()[1:]:
+        # (not the leader: thread ids wrap at pid_max, so the lowest
+        # is not always the leader's)
+        others = [x for x in f.tasks() if x != f.pid]
+        residents = [x for x in others if in_read(f.pid, x)]
+        for victim in residents or others:
             deadline = time.monotonic() + 120
             st = subprocess.Popen(["strace", "-qq", "-o", "/dev/null", "-p", str(victim)],
                                   stderr=subprocess.PIPE)
