@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "layoutdbg/convvars.h"
+#include "layoutdbg/grow.h"
 
 void ld_conv_release(struct ld_convvars *cv)
 {
@@ -44,16 +45,8 @@ int ld_conv_set(struct ld_convvars *cv, const char *name, const struct ld_val *v
 		c->v = copy;
 		return 0;
 	}
-	if (cv->n == cv->cap) {
-		size_t cap = cv->cap ? 2 * cv->cap : 8;
-		struct ld_convvar *nv = realloc(cv->v, cap * sizeof *nv);
-
-		if (!nv)
-			goto fail;
-		cv->v = nv;
-		cv->cap = cap;
-	}
-	if (!(cv->v[cv->n].name = strdup(name)))
+	if (LD_GROW(cv->v, cv->cap, cv->n, 8) < 0 ||
+	    !(cv->v[cv->n].name = strdup(name)))
 		goto fail;
 	cv->v[cv->n++].v = copy;
 	return 0;

@@ -93,6 +93,16 @@ class Skip(Exception):
     """Raise in a case to report it skipped (with the reason)."""
 
 
+def check_errors(prog, before, bad):
+    """Run prog under -batch: the commands before, then each key of bad
+    (a command), then kill; the "layoutdbg:" lines on stderr must be
+    bad's values, one for each command, in order."""
+    rc, out, err = run_batch([prog], list(before) + list(bad) + ["kill"])
+    lines = [ln for ln in err.splitlines() if ln.startswith("layoutdbg:")]
+    want = ["layoutdbg: " + v for v in bad.values()]
+    check(lines == want, "errors %r, want %r" % (lines, want))
+
+
 def gdb_batch(prog, cmds, cwd=None, timeout=90, keep_stderr=True):
     """gdb -nx -batch on PROG with CMDS (debuginfod off, no shell): its
     stdout as text, stderr merged in unless keep_stderr is false.  Skips

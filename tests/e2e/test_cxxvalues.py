@@ -157,10 +157,7 @@ def case_bad_input():
         "p ns::Color::Purple": "print: there is no field named Purple",
         "ptype ns::Nope": 'ptype: no symbol "Nope" in namespace "ns"',
     }
-    rc, out, err = ldtest.run_batch([FIX], ["break done", "run"] + list(bad) + ["kill"])
-    lines = [ln for ln in err.splitlines() if ln.startswith("layoutdbg:")]
-    want = ["layoutdbg: " + v for v in bad.values()]
-    check(lines == want, "errors %r, want %r" % (lines, want))
+    ldtest.check_errors(FIX, ["break done", "run"], bad)
 
 
 def case_info_address():
