@@ -24,7 +24,7 @@ ALLOWED = [
      "valgrind cannot run a program built with AddressSanitizer (build-san only)"),
     (r"test_deep", r"sanitizer build",
      "peak memory means nothing under ASan's quarantine (build-san only)"),
-    (r"test_watch", r"hardware watchpoints do not fire on this machine",
+    (r"test_watch|test_frameargs", r"hardware watchpoints do not fire on this machine",
      "the hypervisor takes debug-register writes and never traps (fixtures/hwprobe); "
      "the machine decides, not the set-up"),
     (r".*", r"one CPU here",
