@@ -1,7 +1,6 @@
 /* Session state: loading a program, maps/objects caches, memory, unwinding.
  * The floor under run control (infrun.c and its neighbours) and snapshot
  * capture (capture.c): nothing here calls up into them. */
-#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -324,19 +323,11 @@ int ld_session_read(struct ld_session *s, uint64_t addr, void *buf, size_t len)
 size_t ld_session_file_readable(struct ld_session *s, uint64_t addr, size_t want)
 {
 	const struct ld_elf *e = s->program.exe;
-	size_t got = 0, i;
+	size_t got = 0;
 
 	while (e && got < want) {
-		const struct ld_section *sc = NULL;
-		uint64_t at = addr + got;
+		const struct ld_section *sc = ld_elf_section_at(e, addr + got);
 
-		for (i = 0; i < ld_elf_nsections(e) && !sc; i++) {
-			const struct ld_section *c = ld_elf_section(e, i);
-
-			if ((c->flags & SHF_ALLOC) && c->size && at >= c->addr &&
-			    at - c->addr < c->size)
-				sc = c;
-		}
 		if (!sc)
 			break;
 		got = sc->addr + sc->size - addr < want ?
