@@ -330,19 +330,23 @@ int ld_expr_address(struct ld_session *s, const char *what, const char *expr,
 	return r;
 }
 
+/* p past gdb's `var` or `variable` (and the blanks after), else p. */
+static const char *past_var(const char *p)
+{
+	size_t n = strcspn(p, " \t$=");
+
+	if ((n == 3 && !strncmp(p, "var", 3)) || (n == 8 && !strncmp(p, "variable", 8)))
+		return p + n + strspn(p + n, " \t");
+	return p;
+}
+
 /* `set $name = EXPR`, `set var[iable] $name = EXPR`: what set takes
  * instead of a setting's name. */
 bool ld_is_assignment(const char *args)
 {
-	const char *p = args;
-	size_t n;
+	const char *p = args + strspn(args, " \t");
 
-	while (*p == ' ' || *p == '\t')
-		p++;
-	n = strcspn(p, " \t$=");
-	if ((n == 3 && !strncmp(p, "var", 3)) || (n == 8 && !strncmp(p, "variable", 8)))
-		return true;
-	return *p == '$';
+	return *p == '$' || past_var(p) != p;
 }
 
 /* gdb's assignment to a convenience variable; the program's own
@@ -355,9 +359,7 @@ int ld_cmd_set_var(struct ld_session *s, char *args)
 	size_t n;
 	int r;
 
-	n = strcspn(p, " \t$=");
-	if ((n == 3 && !strncmp(p, "var", 3)) || (n == 8 && !strncmp(p, "variable", 8)))
-		p = ld_skip_ws(p + n);
+	p += past_var(p) - p;
 	if (*p != '$')
 		return ld_error("set var: only convenience variables ($NAME) can be "
 				"set; the program's variables are not written");

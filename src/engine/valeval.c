@@ -189,8 +189,8 @@ int ld_eval_frame_lazy(struct ld_evalctx *c, struct ld_session *s, pid_t tid,
 	c->s = s;
 	c->tid = tid;
 	c->fn = -1;
-	if (!s->live.proc && s->program.exe)
-		return 0;       /* the program file alone (no registers) */
+	if (!s->live.proc)
+		return 0;       /* the program file alone, or none (no registers) */
 	if (!t)
 		return ld_eval_fail(c, "no process: the program is not being run "
 				    "(use `run`, `start` or `attach PID`)");

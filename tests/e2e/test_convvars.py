@@ -10,7 +10,7 @@ import sys
 import ldtest
 from ldtest import check
 
-t = ldtest.Tap(3)
+t = ldtest.Tap(4)
 VALUES = ldtest.fixture("values")
 SEGV = ldtest.fixture("segv")
 
@@ -72,4 +72,16 @@ t.case("set $k, $k in expressions, $_ $__ after x, $bpnum, $_exitcode: every val
        "equals gdb's", same_as_gdb)
 t.case("killed by a signal: $_exitsignal and a void $_exitcode, as gdb's", exit_signal)
 t.case("bad assignments: one-line errors; a failed set leaves the name unset", errors)
+
+
+def no_program():
+    """With no program at all, as gdb: convenience variables and
+    constant expressions work."""
+    rc, out, err = ldtest.run_batch([], ["set $q = 4", "p $q * 2", "p 1 + 2",
+                                         "whatis $q", "p $never"])
+    check(rc == 0 and err == "" and out.splitlines() == [
+        "$1 = 8", "$2 = 3", "type = int", "$3 = void"], "rc %d, stderr %r" % (rc, err), out)
+
+
+t.case("no program: set $q, constant expressions, void names", no_program)
 sys.exit(t.done())
