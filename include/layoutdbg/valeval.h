@@ -84,6 +84,10 @@ int ld_eval_var(struct ld_evalctx *c, Dwarf_Die *var, struct ld_obj *ob,
  * functions): LD_FOUND_VAR or LD_FOUND_FUNC with its DIE, object and (a
  * local's) function index in c->scopes, or 0. */
 enum { LD_FOUND_VAR = 1, LD_FOUND_FUNC = 2 };
+/* Function fn (a DIE of an object loaded at bias) as a value: its code,
+ * in memory.  0, or -1 (c->err) when it has no address. */
+int ld_eval_function(struct ld_evalctx *c, Dwarf_Die *fn, uint64_t bias,
+		     struct ld_val *out);
 int ld_eval_lookup(struct ld_evalctx *c, const char *name, Dwarf_Die *out,
 		   struct ld_obj **ob, int *fn);
 

@@ -218,20 +218,13 @@ static int enumerator_value(struct ld_evalctx *c, Dwarf_Die *d, Dwarf_Die *e,
 static int found(struct ld_evalctx *c, int kind, Dwarf_Die *d, Dwarf_Die *e,
 		 struct ld_obj *ob, struct ld_val *out)
 {
-	Dwarf_Addr lo;
 	uint64_t bias = ob ? ob->bias : 0;
 
 	if (kind == LD_DWCXX_VAR)
 		return ld_eval_var(c, d, ob, -1, out) ? -1 : 1;
 	if (kind == LD_DWCXX_ENUMERATOR)
 		return enumerator_value(c, d, e, bias, out);
-	if (dwarf_lowpc(d, &lo))
-		return ld_eval_fail(c, "function without an address");
-	memset(out, 0, sizeof *out);
-	out->ty = ld_ty_die(d, bias);
-	out->lval = LV_MEM;
-	out->addr = lo + bias;
-	return 1;
+	return ld_eval_function(c, d, bias, out) ? -1 : 1;
 }
 
 int ld_cxx_qualified(struct ld_evalctx *c, const char *name,

@@ -635,8 +635,8 @@ static bool find_function(Dwarf *dw, const char *name, Dwarf_Die *out)
 	return false;
 }
 
-static int function_value(struct ld_evalctx *c, Dwarf_Die *fn, uint64_t bias,
-			  struct ld_val *out)
+int ld_eval_function(struct ld_evalctx *c, Dwarf_Die *fn, uint64_t bias,
+		     struct ld_val *out)
 {
 	Dwarf_Addr lo;
 
@@ -692,7 +692,7 @@ int ld_eval_name(struct ld_evalctx *c, const char *name, struct ld_val *out)
 	case LD_FOUND_VAR:
 		return ld_eval_var(c, &d, ob, fn, out);
 	case LD_FOUND_FUNC:
-		return function_value(c, &d, ob ? ob->bias : 0, out);
+		return ld_eval_function(c, &d, ob ? ob->bias : 0, out);
 	default:
 		break;
 	}
