@@ -15,15 +15,23 @@
 
 /* The registers of outer frames found so far, for a caller evaluating in
  * frame after frame of one stop (a backtrace's arguments): without it
- * each outer frame's register walks every frame inside it.  Zeroed by
- * its owner; valid for one thread and stop (it resets itself). */
+ * each outer frame's register walks every frame inside it.  It keeps the
+ * scopes of the last pc too: a recursion's frames share them.  Zeroed by
+ * its owner, released by ld_regmemo_release; valid for one thread and
+ * stop (it resets itself). */
 #define LD_MEMO_REGS 17         /* DWARF rax .. r15, rip */
 struct ld_regmemo {
 	pid_t tid;
 	unsigned gen;
 	int level[LD_MEMO_REGS][2];    /* two levels each; 0: not known */
 	uint64_t val[LD_MEMO_REGS][2];
+	Dwarf *sc_dw;                  /* the scopes of sc_pc in sc_dw */
+	uint64_t sc_pc;
+	Dwarf_Die *sc;
+	int nsc;
 };
+
+void ld_regmemo_release(struct ld_regmemo *m);
 
 /* Where an expression is evaluated: one frame of one thread.  Set up by
  * ld_eval_frame, released by ld_eval_release. */

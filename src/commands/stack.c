@@ -56,6 +56,7 @@ static int show_frames(struct ld_session *s, const struct ld_frames *fs,
 		if (r == 0 && full)
 			ld_show_frame_locals(s, (int)i);
 	}
+	ld_regmemo_release(&memo);
 	if (r < 0)
 		return ld_bt_fail(&o, r);
 	return ld_bt_end(&o, from, to, n);

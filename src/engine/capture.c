@@ -67,6 +67,7 @@ static void snap_args(struct ld_session *s, struct ld_snap_thread *th)
 	for (size_t j = 0; j < th->nframes; j++)
 		s->ui.frame_args(s, th->tid, (int)ld_snap_level(th, j), &memo,
 				 &th->frames[j]);
+	ld_regmemo_release(&memo);
 }
 
 static void snap_brk(struct ld_session *s, struct ld_snapshot *snap)

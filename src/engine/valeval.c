@@ -107,7 +107,8 @@ static void memo_keep(struct ld_evalctx *c, int dwreg, uint64_t v)
 	if (!m || dwreg >= LD_MEMO_REGS || c->frame <= 0)
 		return;
 	if (m->tid != c->tid || m->gen != c->s->cache.gen) {
-		memset(m, 0, sizeof *m);
+		memset(m->level, 0, sizeof m->level);
+		memset(m->val, 0, sizeof m->val);
 		m->tid = c->tid;
 		m->gen = c->s->cache.gen;
 	}
@@ -159,6 +160,7 @@ static uint64_t frame_rbp(struct ld_evalctx *c)
 
 void ld_eval_find_scopes(struct ld_evalctx *c)
 {
+	struct ld_regmemo *m = c->memo;
 	struct ld_lines *l;
 
 	c->ob = c->s->live.proc ? ld_objs_at(&c->s->live.objs, c->pc) : NULL;
@@ -174,9 +176,34 @@ void ld_eval_find_scopes(struct ld_evalctx *c)
 	c->fn = -1;
 	if (!c->dw)
 		return;
-	c->nscopes = ld_dw_scopes(c->dw, c->pc - c->ob->bias, &c->scopes);
+	/* copies both ways: a caller's frame evaluated for an entry value
+	 * replaces the memo's scopes while this frame still uses its own */
+	if (m && m->sc && m->sc_dw == c->dw && m->sc_pc == c->pc - c->ob->bias &&
+	    (c->scopes = malloc((size_t)m->nsc * sizeof *c->scopes))) {
+		memcpy(c->scopes, m->sc, (size_t)m->nsc * sizeof *c->scopes);
+		c->nscopes = m->nsc;
+	} else {
+		c->nscopes = ld_dw_scopes(c->dw, c->pc - c->ob->bias, &c->scopes);
+		if (m && c->nscopes > 0) {
+			free(m->sc);
+			m->sc = malloc((size_t)c->nscopes * sizeof *m->sc);
+			m->nsc = m->sc ? c->nscopes : 0;
+			if (m->sc)
+				memcpy(m->sc, c->scopes, (size_t)c->nscopes * sizeof *m->sc);
+			m->sc_dw = c->dw;
+			m->sc_pc = c->pc - c->ob->bias;
+		}
+	}
 	c->own_scopes = true;
 	c->fn = ld_dw_function(c->scopes, c->nscopes);
+}
+
+void ld_regmemo_release(struct ld_regmemo *m)
+{
+	free(m->sc);
+	m->sc = NULL;
+	m->nsc = 0;
+	m->sc_dw = NULL;
 }
 
 int ld_eval_frame_lazy(struct ld_evalctx *c, struct ld_session *s, pid_t tid,

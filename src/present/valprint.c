@@ -536,19 +536,62 @@ void ld_val_write(struct ld_evalctx *c, FILE *f, const struct ld_val *v,
 	value(&p, v, top);
 }
 
+/* One stream kept open for the texts of values: open_memstream zeroes a
+ * BUFSIZ buffer at each opening, a tenth of the time of a deep
+ * backtrace's arguments.  Used by one text at a time (a text made while
+ * another is being made gets a stream of its own). */
+static struct textbuf {
+	char *p;
+	size_t len, cap;
+	bool failed;
+	FILE *f;
+	bool busy;
+} tb;
+
+static ssize_t tb_write(void *cookie, const char *buf, size_t n)
+{
+	struct textbuf *b = cookie;
+
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 256;
+		char *p;
+
+		while (cap < b->len + n + 1)
+			cap *= 2;
+		if (!(p = realloc(b->p, cap))) {
+			b->failed = true;
+			return -1;
+		}
+		b->p = p;
+		b->cap = cap;
+	}
+	memcpy(b->p + b->len, buf, n);
+	b->len += n;
+	return (ssize_t)n;
+}
+
 static char *text_of(struct ld_evalctx *c, const struct ld_val *v, char fmt,
 		     bool top, bool plain)
 {
 	char *buf = NULL;
 	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
 	struct vp p = { .c = c, .fmt = fmt, .plain = plain };
 
-	if (!f)
+	if (!tb.busy && (tb.f || (tb.f = fopencookie(&tb, "w", (cookie_io_functions_t){
+			.write = tb_write })))) {
+		tb.busy = true;
+		tb.len = 0;
+		tb.failed = false;
+		p.f = tb.f;
+		value(&p, v, top);
+		buf = fflush(tb.f) || tb.failed ? NULL : strndup(tb.p ? tb.p : "", tb.len);
+		tb.busy = false;
+		return buf;
+	}
+	if (!(p.f = open_memstream(&buf, &len)))
 		return NULL;
-	p.f = f;
 	value(&p, v, top);
-	if (fclose(f)) {
+	if (fclose(p.f)) {
 		free(buf);
 		return NULL;
 	}
