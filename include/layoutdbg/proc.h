@@ -137,12 +137,16 @@ int ld_proc_spawn(const char *path, char *const argv[], char *const envp[],
 
 /* Seize every thread of a running process and stop them all, each exactly
  * once (threads the kernel attached through a clone event are not seized
- * again; passes repeat until /proc/PID/status's thread count agrees).  A
+ * again; passes repeat until /proc/PID/status's thread count agrees, and
+ * threads that a pass keeps missing, a chain of short-lived threads that
+ * escaped, are chased at the newest pids the kernel hands out).  A
  * zombie leader's live threads are attached (the leader is kept as gone).
  * Returns 0 or -1 with the reason in err ("no such process", "process 2
  * (kthreadd) is a kernel thread: ...", "... is a zombie: ...", "thread T of
  * process P is already traced by process 123 (strace)", ...); what a failed
- * attach seized is let go. */
+ * attach seized is let go.  On success err is empty, or says which
+ * threads still run untraced when a program creating threads faster than
+ * they are seized outran every round (the attach stands). */
 int ld_proc_attach(pid_t pid, struct ld_proc **out, char *err, size_t errlen);
 
 /* Detach every thread (each must be stopped); pending signals are passed

@@ -303,6 +303,8 @@ int ld_attach(struct ld_session *s, pid_t pid)
 		s->live.proc = NULL;
 		return ld_error("attach %d: %s", (int)pid, err);
 	}
+	if (err[0])
+		ld_warn("attach %d: %s", (int)pid, err);
 	if ((g = ld_guardian_start(pid)) < 0)
 		ld_warn("attach %d: no guardian: if layoutdbg is killed, breakpoint "
 			"bytes stay in the process: %s", (int)pid, strerror(-g));

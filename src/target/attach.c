@@ -3,6 +3,7 @@
  * module (proc_int.h). */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -225,10 +226,106 @@ static long known_threads(struct ld_proc *p)
 	return (long)ld_proc_nlive(p) + (leader && leader->state == LD_T_GONE);
 }
 
+/* The pid the kernel handed out last (in our pid namespace): on a quiet
+ * machine, the newest thread of a chain that escaped us.  0 if unknown. */
+static pid_t last_pid(void)
+{
+	char buf[32];
+	ssize_t n;
+	int fd = open("/proc/sys/kernel/ns_last_pid", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = 0;
+	return (pid_t)atoi(buf);
+}
+
+/* How many of the newest pids are looked at for ours, and how often the
+ * newest is looked at before a further pass of /proc. */
+#define CHASE_WINDOW 8
+#define CHASE_LOOKS 2000
+
+/* Threads that escaped (their creator was seized in clone(2) after the
+ * kernel had decided the child is not traced) make threads that make
+ * threads: a pass of /proc/PID/task is always a step behind such a chain,
+ * whose threads live a few microseconds.  Chase its head instead: the
+ * newest pids, as the kernel hands them out, seized the moment they are
+ * tasks of the process, before they can clone in turn.  Stops as soon as
+ * the kernel counts no thread we do not hold.  Returns how many were
+ * seized, or -1 as seize_tasks. */
+static int chase_newest(struct ld_proc *p, int *err, pid_t *bad)
+{
+	char path[64];
+	pid_t seen = 0;
+	int added = 0, r;
+
+	for (int look = 0; look < CHASE_LOOKS; look++) {
+		pid_t l = last_pid();
+
+		if (l <= 0)
+			break;
+		if (l == seen)
+			continue;
+		seen = l;
+		for (pid_t tid = l; tid > l - CHASE_WINDOW && tid > 0; tid--) {
+			snprintf(path, sizeof path, "/proc/%d/task/%d", (int)p->pid,
+				 (int)tid);
+			if (ld_proc_live_thread(p, tid) || access(path, F_OK) != 0)
+				continue;
+			if ((r = seize_one(p, tid)) < 0) {
+				*err = -r;
+				*bad = tid;
+				return -1;
+			}
+			added += r;
+			if (r > 0 && kernel_threads(p->pid) <= known_threads(p))
+				return added;
+		}
+	}
+	return added;
+}
+
 /* Rounds of passes and stops before we take what we have: threads that
  * escape a pass are rare; a program creating them faster than we stop
  * them forever is not attachable whole. */
 #define ATTACH_ROUNDS 100
+
+/* After the last round: the live tasks of the process that are not ours
+ * (a zombie thread waiting to be released is no thread), said in err;
+ * nothing when there are none. */
+static void say_escaped(struct ld_proc *p, char *err, size_t errlen)
+{
+	char path[64], some[96] = "";
+	struct task_facts tf;
+	struct dirent *d;
+	size_t len = 0;
+	long n = 0;
+	DIR *dir;
+
+	snprintf(path, sizeof path, "/proc/%d/task", (int)p->pid);
+	if (!(dir = opendir(path)))
+		return;
+	while ((d = readdir(dir))) {
+		pid_t tid = (pid_t)atoi(d->d_name);
+
+		if (tid <= 0 || ld_proc_live_thread(p, tid) ||
+		    !task_facts(p->pid, tid, &tf) || tf.state == 'Z' ||
+		    tf.state == 'X' || tf.tracer == getpid())
+			continue;
+		if (n++ < 4 && len < sizeof some)
+			len += (size_t)snprintf(some + len, sizeof some - len, "%s%d",
+						len ? ", " : "", (int)tid);
+	}
+	closedir(dir);
+	if (n)
+		snprintf(err, errlen, "%ld thread%s not stopped (%s%s): the process "
+			 "creates threads faster than they can be seized; they run on",
+			 n, n == 1 ? "" : "s", some, n > 4 ? ", ..." : "");
+}
 
 /* Let go of what a failed attach seized: PTRACE_DETACH needs a stopped
  * tracee, and a thread left traced would wait for us at its next event. */
@@ -283,7 +380,17 @@ int ld_proc_attach(pid_t pid, struct ld_proc **out, char *err, size_t errlen)
 		if (kernel_threads(pid) <= known_threads(p) &&
 		    seize_tasks(p, &e, &bad) == 0)
 			break;
+		/* threads the passes keep missing: a chain to chase */
+		if (kernel_threads(pid) > known_threads(p) &&
+		    chase_newest(p, &e, &bad) < 0) {
+			why_not_task(pid, bad, e, err, errlen);
+			attach_undo(p);
+			return -1;
+		}
 	}
+	err[0] = 0;
+	if (round == ATTACH_ROUNDS)
+		say_escaped(p, err, errlen);
 	*out = p;
 	return 0;
 }
