@@ -2,6 +2,7 @@
  * and saying from /proc why a task cannot be traced.  Part of the proc
  * module (proc_int.h). */
 #include <dirent.h>
+#include <sched.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
@@ -268,13 +269,21 @@ static int chase_newest(struct ld_proc *p, int *err, pid_t *bad)
 
 		if (l <= 0)
 			break;
-		if (l == seen)
+		if (l == seen) {
+			sched_yield();
 			continue;
-		seen = l;
+		}
+		/* the pid is handed out before its task joins the process:
+		 * looked at again until it has (or another pid came) */
+		snprintf(path, sizeof path, "/proc/%d/task/%d", (int)p->pid, (int)l);
+		if (access(path, F_OK) == 0)
+			seen = l;
 		for (pid_t tid = l; tid > l - CHASE_WINDOW && tid > 0; tid--) {
 			snprintf(path, sizeof path, "/proc/%d/task/%d", (int)p->pid,
 				 (int)tid);
-			if (ld_proc_live_thread(p, tid) || access(path, F_OK) != 0)
+			/* a zombie leader is held already, as gone */
+			if (tid == p->pid || ld_proc_live_thread(p, tid) ||
+			    access(path, F_OK) != 0)
 				continue;
 			if ((r = seize_one(p, tid)) < 0) {
 				*err = -r;
@@ -325,6 +334,12 @@ static void say_escaped(struct ld_proc *p, char *err, size_t errlen)
 		snprintf(err, errlen, "%ld thread%s not stopped (%s%s): the process "
 			 "creates threads faster than they can be seized; they run on",
 			 n, n == 1 ? "" : "s", some, n > 4 ? ", ..." : "");
+	else if ((n = kernel_threads(p->pid) - known_threads(p)) > 0)
+		/* a chain's one live thread, gone from one listing to the next */
+		snprintf(err, errlen, "%ld thread%s not stopped: the kernel counts %ld, "
+			 "%ld are held; the process creates threads faster than they "
+			 "can be seized", n, n == 1 ? "" : "s", kernel_threads(p->pid),
+			 known_threads(p));
 }
 
 /* Let go of what a failed attach seized: PTRACE_DETACH needs a stopped
@@ -334,6 +349,18 @@ static void attach_undo(struct ld_proc *p)
 	ld_proc_stop_all(p);
 	ld_proc_detach(p);
 	ld_proc_free(p);
+}
+
+/* The stops of the threads seized so far; -1 (p freed) when the process
+ * is gone meanwhile. */
+static int stop_seized(struct ld_proc *p, char *err, size_t errlen)
+{
+	if (ld_proc_collect_stops(p) < 0 || p->exited || ld_proc_nlive(p) == 0) {
+		snprintf(err, errlen, "the process exited while attaching");
+		ld_proc_free(p);
+		return -1;
+	}
+	return 0;
 }
 
 int ld_proc_attach(pid_t pid, struct ld_proc **out, char *err, size_t errlen)
@@ -369,11 +396,8 @@ int ld_proc_attach(pid_t pid, struct ld_proc **out, char *err, size_t errlen)
 			attach_undo(p);
 			return -1;
 		}
-		if (ld_proc_collect_stops(p) < 0 || p->exited || ld_proc_nlive(p) == 0) {
-			snprintf(err, errlen, "the process exited while attaching");
-			ld_proc_free(p);
+		if (stop_seized(p, err, errlen) < 0)
 			return -1;
-		}
 		/* The count alone can balance while the sets differ (threads
 		 * that exited meanwhile against ones that escaped): done only
 		 * when a further pass finds no task we do not hold either. */
@@ -389,8 +413,12 @@ int ld_proc_attach(pid_t pid, struct ld_proc **out, char *err, size_t errlen)
 		}
 	}
 	err[0] = 0;
-	if (round == ATTACH_ROUNDS)
+	if (round == ATTACH_ROUNDS) {
+		/* the last round's chase seized threads still to stop */
+		if (stop_seized(p, err, errlen) < 0)
+			return -1;
 		say_escaped(p, err, errlen);
+	}
 	*out = p;
 	return 0;
 }

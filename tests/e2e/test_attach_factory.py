@@ -93,16 +93,6 @@ def task_facts(pid, tid):
         return {"gone": e.strerror}
 
 
-def dying(facts):
-    """A task that had already exited when we looked: gone since the listing,
-    or an untraced zombie thread waiting for the kernel to release it.  The
-    kernel refuses to attach those (exit_state set), gdb does not list them,
-    and they vanish by themselves; a thread that escaped the attach is alive
-    and untraced instead (state R/S/D, TracerPid 0) and is never dying."""
-    return "gone" in facts or (facts.get("State", "?")[0] in "ZX"
-                               and facts.get("TracerPid") == "0")
-
-
 ROW = re.compile(r"^[ *] (\d+)\s+LWP (\d+) \"[^\"]*\"\s+(.*)$", re.M)
 
 
@@ -118,21 +108,19 @@ def attach_and_count(f, live_tasks):
         s.send("info threads")
         s.send("info breakpoints")
         text = s.out.expect(r"(?s)^  Id .*?^No breakpoints", timeout=60).group(0)
-        listed = live_tasks()       # every live thread is stopped: the set is still
+        tasks = live_tasks()        # every thread is stopped: the set is still
         rows = ROW.findall(text)
         lwps = [int(r[1]) for r in rows]
         # What the kernel says of a task we do not list, read at once: one
-        # that escaped (running, no tracer), ours but not in the table, or
-        # one that had exited already and was not yet released.
-        facts = {x: task_facts(f.pid, x) for x in sorted(set(listed) - set(lwps))}
-        gone = sorted(x for x, fx in facts.items() if dying(fx))
-        tasks = [x for x in listed if x not in gone]
+        # that escaped (running, no tracer; an untraced thread that exits
+        # is released at once, so one gone since the listing ran after the
+        # attach too) or ours but not in the table.
+        facts = {x: task_facts(f.pid, x) for x in sorted(set(tasks) - set(lwps))}
         tracers = {tracer(x) for x in tasks}
-        facts = {x: fx for x, fx in facts.items() if x not in gone}
         # Nothing we hold can make a thread now: a task born since the
         # listing comes of one that escaped (a chain goes on in it).
-        born = {x: task_facts(f.pid, x) for x in sorted(set(live_tasks()) - set(listed))}
-        born = {x: fx for x, fx in born.items() if not dying(fx)}
+        born = {x: task_facts(f.pid, x)
+                for x in sorted(set(live_tasks()) - set(tasks) - set(lwps))}
         s.send("detach")
         s.out.expect(r"^\[process %d detached\]" % f.pid)
         rc = s.finish()
@@ -150,9 +138,6 @@ def attach_and_count(f, live_tasks):
     running = [r for r in rows if "(running)" in r[2]]
     check(not running, "threads not stopped: %r" % running[:5])
     check(ldtest.tracer_pid(f.pid) == 0, "still traced after detach")
-    if gone:
-        print("# %d exited task(s) still listed by /proc at the stop, not counted: %r"
-              % (len(gone), gone[:10]))
     return len(tasks)
 
 
