@@ -10,9 +10,14 @@
 const char *ld_symbolize_cb(void *session, uint64_t addr, char *buf,
 			    size_t len);
 
-/* The same with the symbol's name as its symbol table has it (C++ and
- * Rust mangled): gdb's x labels, with `set print asm-demangle off'. */
+/* The same as gdb's labels in `x` and disassembly: the symbol's name as
+ * its symbol table has it (C++ and Rust mangled) with `set print
+ * asm-demangle off', the default; demangled with its parameters when on. */
 const char *ld_symbolize_linkage_cb(void *session, uint64_t addr, char *buf,
 				    size_t len);
+
+/* A label "NAME[@VERSION|@plt][+OFF]" with NAME demangled with its
+ * parameters when the setting says so (gdb's `<ns::f(int)@plt+4>`). */
+const char *ld_asm_label(void *session, char *buf, size_t len);
 
 #endif

@@ -100,6 +100,8 @@ struct ld_settings {
 	bool follow_fork_child;     /* set follow-fork-mode child */
 	bool disasm_intel;          /* set disassembly-flavor intel */
 	bool print_layout;          /* set print layout: place printed pointers */
+	bool asm_demangle;          /* set print asm-demangle: code and x labels
+				       demangled (gdb's default: off) */
 	bool past_main;             /* set backtrace past-main: the stack goes
 				       on below main (gdb's default: off) */
 	enum ld_frame_args_mode {   /* set print frame-arguments */

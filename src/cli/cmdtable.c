@@ -246,12 +246,14 @@ static const struct setting settings[] = {
 	{ "backtrace", "", "past-main on|off", ld_cmd_set_backtrace, ld_cmd_show_backtrace,
 	  "past-main: whether stacks go on below main (default off, as gdb)",
 	  "past-main: whether stacks go on below main" },
-	{ "print", "", "layout on|off, frame-arguments MODE", ld_cmd_set_print,
-	  ld_cmd_show_print,
+	{ "print", "", "layout on|off, frame-arguments MODE, asm-demangle on|off",
+	  ld_cmd_set_print, ld_cmd_show_print,
 	  "place every printed pointer in the layout (default on; off: gdb's "
-	  "text); frame lines' arguments: scalars (default), all, none, presence",
+	  "text); frame lines' arguments: scalars (default), all, none, presence; "
+	  "demangled labels in x and disassembly (default off, as gdb)",
 	  "layout: whether printed pointers are placed in the layout; "
-	  "frame-arguments: the mode of frame lines' arguments" },
+	  "frame-arguments: the mode of frame lines' arguments; asm-demangle: "
+	  "whether labels in x and disassembly are demangled" },
 	{ "follow-fork-mode", "", "parent|child", ld_cmd_set_follow_fork, ld_cmd_show_follow_fork,
 	  "after a fork, debug the parent (default; the child runs free) or the child",
 	  "which process a fork leaves debugged" },
@@ -283,7 +285,7 @@ static struct cmd set_cmds[NSETTINGS + 1], show_cmds[NSETTINGS + 1];
 
 static void make_setting_tables(void)
 {
-	static char set_usage[NSETTINGS][64], show_usage[NSETTINGS][48];
+	static char set_usage[NSETTINGS][96], show_usage[NSETTINGS][48];
 	size_t i, k = 0;
 
 	if (set_cmds[0].name)
@@ -605,9 +607,11 @@ static const char *const sub_details[][2] = {
 	{ "set print", "values: on, off; default: on; set print layout on: every printed "
 	  "pointer says where it points (<[heap]+0x2a0>, <stack, thread 1, frame #2>, "
 	  "<TLS of thread 1>); off: gdb's text; frame-arguments: scalars (default: "
-	  "a struct, union or array argument is ...), all, none (n=...), presence ((...))" },
+	  "a struct, union or array argument is ...), all, none (n=...), presence ((...)); "
+	  "asm-demangle: off (default, as gdb: <_Z7throweri+14>), on (<thrower(int)+14>)" },
 	{ "show print", "show print layout: prints on or off; `set print layout on|off` "
-	  "changes it; show print frame-arguments: prints the mode, as gdb" },
+	  "changes it; show print frame-arguments: prints the mode, as gdb; show print "
+	  "asm-demangle: gdb's sentence" },
 	{ "set disassembly-flavor", "values: att (default, as gdb), intel; used by "
 	  "x/i and disassemble" },
 	{ "show disassembly-flavor", "prints att or intel; `set disassembly-flavor "

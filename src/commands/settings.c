@@ -278,19 +278,24 @@ static int set_frame_args(struct ld_session *s, const char *w)
 			"scalars, none or presence)", w);
 }
 
-/* set print layout on|off | frame-arguments MODE: the words after
- * `print` (gdb's `set print` family; layout is layoutdbg's own). */
+/* set print layout on|off | frame-arguments MODE | asm-demangle on|off:
+ * the words after `print` (gdb's `set print` family; layout is
+ * layoutdbg's own). */
 int ld_cmd_set_print(struct ld_session *s, char *args)
 {
 	char *w = ld_next_word(&args);
 
 	if (!w)
-		return ld_error("set print: which setting? (layout, frame-arguments)");
+		return ld_error("set print: which setting? (layout, frame-arguments, "
+				"asm-demangle)");
 	if (!strcmp(w, "frame-arguments"))
 		return set_frame_args(s, ld_next_word(&args));
+	if (!strcmp(w, "asm-demangle"))
+		return parse_onoff("set print asm-demangle", ld_next_word(&args),
+				   &s->settings.asm_demangle);
 	if (strcmp(w, "layout"))
 		return ld_error("set print: no setting \"%s\" (there are layout, "
-				"frame-arguments)", w);
+				"frame-arguments, asm-demangle)", w);
 	return parse_onoff("set print layout", ld_next_word(&args),
 			   &s->settings.print_layout);
 }
@@ -303,9 +308,12 @@ int ld_cmd_show_print(struct ld_session *s, char *args)
 		ld_show_frame_args(frame_args_modes[s->settings.frame_args]);
 		return 0;
 	}
+	if (w && !strcmp(w, "asm-demangle"))
+		return show_onoff("Demangling of C++/ObjC names in disassembly listings",
+				  s->settings.asm_demangle);
 	if (w && strcmp(w, "layout"))
 		return ld_error("show print: no setting \"%s\" (there are layout, "
-				"frame-arguments)", w);
+				"frame-arguments, asm-demangle)", w);
 	return show_onoff("Placing printed pointers in the layout",
 			  s->settings.print_layout);
 }

@@ -12,6 +12,7 @@
 #include "layoutdbg/error.h"
 #include "layoutdbg/grow.h"
 #include "layoutdbg/heapstop.h"
+#include "layoutdbg/expr.h"
 #include "layoutdbg/lines.h"
 #include "layoutdbg/regions.h"
 
@@ -32,10 +33,11 @@ const char *ld_code_symbolize(struct ld_session *s, uint64_t addr, char *buf,
 	 * not _GLOBAL_OFFSET_TABLE_+32) */
 	if (ob && ld_obj_elf(ob) &&
 	    ld_elf_plt_name(ob->elf, addr - ob->bias, buf, len))
-		return buf;
+		return ld_asm_label(s, buf, len);
 	if (!s->live.proc && s->program.exe && ld_elf_plt_name(s->program.exe, addr, buf, len))
-		return buf;
-	ld_session_symbolize(s, addr, buf, len);
+		return ld_asm_label(s, buf, len);
+	/* gdb's labels in code: `set print asm-demangle` */
+	ld_symbolize_linkage_cb(s, addr, buf, len);
 	if (!strcmp(buf, "??"))
 		buf[0] = '\0';
 	return buf;
@@ -316,7 +318,9 @@ int ld_code_function(struct ld_session *s, const char *what, uint64_t addr,
 	if (!sym || !sym->size)
 		return ld_error("%s: no function contains specified address 0x%" PRIx64,
 				what, addr);
-	snprintf(name, len, "%s", sym->display);
+	/* gdb's "Dump of assembler code for function _Z7throweri:", the
+	 * linkage name whatever `set print asm-demangle` says */
+	snprintf(name, len, "%s", sym->name);
 	*lo = sym->value + bias;
 	*hi = *lo + sym->size;
 	return 0;

@@ -8,6 +8,7 @@
 
 #include "layoutdbg/elf.h"
 #include "layoutdbg/error.h"
+#include "layoutdbg/demangle.h"
 #include "layoutdbg/expr.h"
 #include "layoutdbg/objs.h"
 #include "layoutdbg/regtable.h"
@@ -93,9 +94,8 @@ const char *ld_symbolize_linkage_cb(void *session, uint64_t addr, char *buf,
 
 	ld_session_symbolize(s, addr, buf, len);
 	/* the symbol gdb would name, by its display name; its linkage name
-	   only where that differs (a demangled name) */
-	if (!strpbrk(buf, ":<( "))
-		return buf;
+	   only where that differs (a demangled name: "thrower" is
+	   _Z7throweri) */
 	if (!s->live.proc && s->program.exe)
 		es = ld_elf_symbol_at(s->program.exe, addr, &off);
 	else if (s->live.proc)
@@ -107,5 +107,26 @@ const char *ld_symbolize_linkage_cb(void *session, uint64_t addr, char *buf,
 		snprintf(buf, len, "%s+%llu", es->name, (unsigned long long)off);
 	else
 		snprintf(buf, len, "%s", es->name);
+	return ld_asm_label(s, buf, len);
+}
+
+const char *ld_asm_label(void *session, char *buf, size_t len)
+{
+	struct ld_session *s = session;
+	size_t n = strcspn(buf, "@+");
+	char name[512], *d;
+
+	if (!s->settings.asm_demangle || !n || n >= sizeof name)
+		return buf;
+	memcpy(name, buf, n);
+	name[n] = 0;
+	if (!(d = ld_demangle(name, true)))
+		return buf;
+	/* the rest, @VERSION or @plt and +OFF, moves behind the new name */
+	if (strlen(d) + strlen(buf + n) < len) {
+		memmove(buf + strlen(d), buf + n, strlen(buf + n) + 1);
+		memcpy(buf, d, strlen(d));
+	}
+	free(d);
 	return buf;
 }

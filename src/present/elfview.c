@@ -277,7 +277,9 @@ int ld_show_symbol(const struct ld_symbol_answer *a)
 	if (a->offset)
 		ld_out(" + %" PRIu64, a->offset);
 	ld_out(" in section %s", a->section ? a->section : "??");
-	if (!a->ob->is_exe)
+	/* gdb names the object once it has more than one (a running
+	 * program has ld.so and the vdso at least), the program too */
+	if (a->ob->path[0] == '/')
 		ld_out(" of %s", a->ob->path);
 	ld_out("\n");
 	return 0;

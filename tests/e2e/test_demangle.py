@@ -98,7 +98,7 @@ def info_symbol():
     for spec, want in [("ns::Class::method", "ns::Class::method(int)"),
                        ("add<int>", "int add<int>(int, int)")]:
         cmds = ["break " + spec, "run", "info symbol $pc"]
-        rx = r"^(\S.* in section \.text)"
+        rx = r"^(\S.* in section \.text.*)$"      # the object too, as gdb names it
         g = search(rx, gdb(cmds), "gdb's info symbol").group(1)
         o = search(rx, ours(cmds), "our info symbol").group(1)
         check(o == g, "info symbol: ours %r, gdb %r" % (o, g))

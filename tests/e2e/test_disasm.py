@@ -17,7 +17,7 @@ from ldtest import check, search
 
 CODE = ldtest.fixture("code")
 CODE_O2 = ldtest.fixture("code-O2")
-t = ldtest.Tap(14)
+t = ldtest.Tap(15)
 
 
 def sections(out):
@@ -283,4 +283,28 @@ def x_count():
 
 
 t.case("x/1000i: 1000 lines", x_count)
+
+
+def asm_demangle():
+    """C++ labels in x/i, x/gx and disassemble as gdb's: linkage names
+    (`<_Z7throweri+14>`, `<_ZTISt13runtime_error@GLIBCXX_3.4>`) under
+    `set print asm-demangle off`, the default; demangled with parameters,
+    the @VERSION and @plt kept, when on; the header's name mangled in
+    both; `info symbol` names the program as gdb does once it runs."""
+    cxx = ldtest.fixture("cxxnames")
+    if not os.path.exists(cxx):
+        raise ldtest.Skip("no C++ compiler: fixture cxxnames not built")
+    listings = ["x/3i $pc", "x/2gx thrower", "disassemble", "show print asm-demangle",
+                "set print asm-demangle on", "x/3i $pc", "x/2gx thrower", "disassemble",
+                "show print asm-demangle", "info symbol $pc"]
+    same_as_gdb(cxx, ["break thrower", "run"], listings)
+    out = ours(cxx, ["break thrower", "run"], listings)
+    for want in (r"^=> 0x[0-9a-f]+ <_Z7throweri\+14>:", r"^=> 0x[0-9a-f]+ <thrower\(int\)\+14>:",
+                 r"<std::runtime_error::runtime_error\(char const\*\)@plt>$",
+                 r"^Dump of assembler code for function _Z7throweri:$",
+                 r"^thrower\(int\) \+ 14 in section \.text of %s$" % re.escape(cxx)):
+        search(want, out, "our listing")
+
+
+t.case("set print asm-demangle off|on: C++ labels as gdb's in both", asm_demangle)
 sys.exit(t.done())

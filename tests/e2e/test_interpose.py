@@ -82,9 +82,9 @@ def layoutdbg_stop(fixture, sym, started=False):
     # What: "in SYM at FILE:LINE" where there are lines, else "SYM in OBJECT"
     m = search(r"^\d+\s+breakpoint\s+keep\s+y\s+(0x[0-9a-f]+)\s+(?:in %s at \S+|%s in \S+)$"
                % (sym, sym), out, "info breakpoints")
-    # the object holding the stop (info symbol names no object for the program)
-    o = search(r"^%s(?: \+ \d+)? in section \S+(?: of (\S+))?$" % sym, out, "info symbol $pc")
-    return out, int(m.group(1), 16), o.group(1) or ldtest.fixture(fixture)
+    # the object holding the stop (named as gdb names it, the program too)
+    o = search(r"^%s(?: \+ \d+)? in section \S+ of (\S+)$" % sym, out, "info symbol $pc")
+    return out, int(m.group(1), 16), o.group(1)
 
 
 def linker_agrees(fixture, sym, obj):
