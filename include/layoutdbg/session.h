@@ -102,6 +102,7 @@ struct ld_settings {
 	bool print_layout;          /* set print layout: place printed pointers */
 	bool asm_demangle;          /* set print asm-demangle: code and x labels
 				       demangled (gdb's default: off) */
+	bool print_pretty;          /* set print pretty: a member a line */
 	bool past_main;             /* set backtrace past-main: the stack goes
 				       on below main (gdb's default: off) */
 	enum ld_frame_args_mode {   /* set print frame-arguments */

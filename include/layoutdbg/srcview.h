@@ -30,6 +30,10 @@ int ld_show_line_out_of_range(unsigned line, const char *file);
 
 /* list: one numbered source line. */
 void ld_show_source_line(unsigned long n, const char *text);
+/* The line under a stop's or a selected frame's location: its text, or
+ * where it would be and why it is not (err, an errno). */
+void ld_show_frame_line(unsigned line, const char *file, const char *text,
+			int err);
 /* After the lines of list: --json prints {"command": "list", "file",
  * "lines": [{"line", "text"}]}. */
 int ld_show_source_end(const char *file);

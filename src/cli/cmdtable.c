@@ -246,14 +246,16 @@ static const struct setting settings[] = {
 	{ "backtrace", "", "past-main on|off", ld_cmd_set_backtrace, ld_cmd_show_backtrace,
 	  "past-main: whether stacks go on below main (default off, as gdb)",
 	  "past-main: whether stacks go on below main" },
-	{ "print", "", "layout on|off, frame-arguments MODE, asm-demangle on|off",
+	{ "print", "", "layout|asm-demangle|pretty on|off, frame-arguments MODE",
 	  ld_cmd_set_print, ld_cmd_show_print,
 	  "place every printed pointer in the layout (default on; off: gdb's "
 	  "text); frame lines' arguments: scalars (default), all, none, presence; "
-	  "demangled labels in x and disassembly (default off, as gdb)",
+	  "demangled labels in x and disassembly (default off, as gdb); a "
+	  "member a line (pretty, default off)",
 	  "layout: whether printed pointers are placed in the layout; "
 	  "frame-arguments: the mode of frame lines' arguments; asm-demangle: "
-	  "whether labels in x and disassembly are demangled" },
+	  "whether labels in x and disassembly are demangled; pretty: whether "
+	  "structures show a member a line" },
 	{ "follow-fork-mode", "", "parent|child", ld_cmd_set_follow_fork, ld_cmd_show_follow_fork,
 	  "after a fork, debug the parent (default; the child runs free) or the child",
 	  "which process a fork leaves debugged" },
@@ -608,10 +610,11 @@ static const char *const sub_details[][2] = {
 	  "pointer says where it points (<[heap]+0x2a0>, <stack, thread 1, frame #2>, "
 	  "<TLS of thread 1>); off: gdb's text; frame-arguments: scalars (default: "
 	  "a struct, union or array argument is ...), all, none (n=...), presence ((...)); "
-	  "asm-demangle: off (default, as gdb: <_Z7throweri+14>), on (<thrower(int)+14>)" },
+	  "asm-demangle: off (default, as gdb: <_Z7throweri+14>), on (<thrower(int)+14>); "
+	  "pretty: off (default), on (gdb's indented form, a member a line)" },
 	{ "show print", "show print layout: prints on or off; `set print layout on|off` "
 	  "changes it; show print frame-arguments: prints the mode, as gdb; show print "
-	  "asm-demangle: gdb's sentence" },
+	  "asm-demangle, show print pretty: gdb's sentences" },
 	{ "set disassembly-flavor", "values: att (default, as gdb), intel; used by "
 	  "x/i and disassemble" },
 	{ "show disassembly-flavor", "prints att or intel; `set disassembly-flavor "

@@ -287,15 +287,18 @@ int ld_cmd_set_print(struct ld_session *s, char *args)
 
 	if (!w)
 		return ld_error("set print: which setting? (layout, frame-arguments, "
-				"asm-demangle)");
+				"asm-demangle, pretty)");
 	if (!strcmp(w, "frame-arguments"))
 		return set_frame_args(s, ld_next_word(&args));
 	if (!strcmp(w, "asm-demangle"))
 		return parse_onoff("set print asm-demangle", ld_next_word(&args),
 				   &s->settings.asm_demangle);
+	if (!strcmp(w, "pretty"))
+		return parse_onoff("set print pretty", ld_next_word(&args),
+				   &s->settings.print_pretty);
 	if (strcmp(w, "layout"))
 		return ld_error("set print: no setting \"%s\" (there are layout, "
-				"frame-arguments, asm-demangle)", w);
+				"frame-arguments, asm-demangle, pretty)", w);
 	return parse_onoff("set print layout", ld_next_word(&args),
 			   &s->settings.print_layout);
 }
@@ -311,9 +314,12 @@ int ld_cmd_show_print(struct ld_session *s, char *args)
 	if (w && !strcmp(w, "asm-demangle"))
 		return show_onoff("Demangling of C++/ObjC names in disassembly listings",
 				  s->settings.asm_demangle);
+	if (w && !strcmp(w, "pretty"))
+		return show_onoff("Pretty formatting of structures",
+				  s->settings.print_pretty);
 	if (w && strcmp(w, "layout"))
 		return ld_error("show print: no setting \"%s\" (there are layout, "
-				"frame-arguments, asm-demangle)", w);
+				"frame-arguments, asm-demangle, pretty)", w);
 	return show_onoff("Placing printed pointers in the layout",
 			  s->settings.print_layout);
 }

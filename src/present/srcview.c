@@ -7,6 +7,7 @@
 #include "layoutdbg/json.h"
 #include "layoutdbg/jsonout.h"
 #include "layoutdbg/output.h"
+#include "layoutdbg/source.h"
 #include "layoutdbg/srcview.h"
 
 void ld_show_reading_symbols(const char *path)
@@ -84,6 +85,16 @@ int ld_show_line_out_of_range(unsigned line, const char *file)
 				"\"%s\"", line, file);
 	ld_out("Line number %u is out of range for \"%s\".\n", line, file);
 	return 0;
+}
+
+void ld_show_frame_line(unsigned line, const char *file, const char *text,
+			int err)
+{
+	if (text)
+		ld_out("%u\t%s\n", line, text);
+	else
+		ld_out("%u\tin %s (%s)\n", line, ld_source_shortname(file),
+		       strerror(err));
 }
 
 /* --json: list's lines, gathered until ld_show_source_end. */

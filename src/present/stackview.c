@@ -10,6 +10,8 @@
 #include "layoutdbg/jsonout.h"
 #include "layoutdbg/output.h"
 #include "layoutdbg/render.h"
+#include "layoutdbg/source.h"
+#include "layoutdbg/srcview.h"
 #include "layoutdbg/stackview.h"
 
 /* One frame as the JSON object of a snapshot's frame list. */
@@ -83,6 +85,12 @@ int ld_show_selected_frame(long level, const struct ld_snap_frame *f,
 
 	if (!ld_json_on()) {
 		ld_render_frame(stdout, (int)level, f, exe);
+		/* gdb's frame, up and down: the frame's source line under it */
+		if (f->file && f->line) {
+			const char *text = ld_source_line(f->file, f->line);
+
+			ld_show_frame_line(f->line, f->file, text, text ? 0 : errno);
+		}
 		fflush(stdout);
 		return 0;
 	}

@@ -16,6 +16,7 @@
 #include "layoutdbg/output.h"
 #include "layoutdbg/pointsview.h"
 #include "layoutdbg/source.h"
+#include "layoutdbg/srcview.h"
 #include "layoutdbg/stop.h"
 
 /* Room for a location with a whole path in it. */
@@ -238,12 +239,8 @@ static void text_stop(struct ld_session *s, const struct ld_stop_report *r)
 					     sizeof where));
 	ld_frame_args_free(args);
 	if (r->frame.file && !is_catch(r->kind)) {
-		errno = r->source_errno;
-		if (r->source)
-			ld_out("%u\t%s\n", r->frame.line, r->source);
-		else
-			ld_out("%u\tin %s (%s)\n", r->frame.line,
-			       ld_source_shortname(r->frame.file), strerror(errno));
+		ld_show_frame_line(r->frame.line, r->frame.file, r->source,
+				   r->source_errno);
 	}
 	if (r->kind == LD_SK_WATCHPOINT)
 		text_watch_who(r);

@@ -30,7 +30,25 @@ struct vp {
 	uint64_t stat[64];  /* static members that are objects, shown */
 	size_t nstat;
 	bool plain;     /* gdb's annotations only (frame lines) */
+	bool pretty;    /* set print pretty: a member a line */
+	int depth;      /* gdb's recurse: how deep in arrays and objects */
 };
+
+static void value(struct vp *p, const struct ld_val *v, bool top);
+
+/* gdb's print_spaces after a newline, under set print pretty. */
+static void newline(struct vp *p, int spaces)
+{
+	fprintf(p->f, "\n%*s", spaces, "");
+}
+
+/* v, one level deeper (an element or a member). */
+static void inner(struct vp *p, const struct ld_val *v)
+{
+	p->depth++;
+	value(p, v, false);
+	p->depth--;
+}
 
 static void value(struct vp *p, const struct ld_val *v, bool top);
 
@@ -238,25 +256,30 @@ static void binary_digits(FILE *f, uint64_t x)
 		fputc('0' + (int)((x >> hi) & 1), f);
 }
 
-/* A scalar with a format letter. */
+/* A scalar with a format letter, as gdb 13: a float's bytes as an
+ * integer of its size (p/x 1.5 is 0x3ff8000000000000), a bitfield as a
+ * value of its declared type (a signed one sign-extended: 0xffffffff). */
 static void formatted(struct vp *p, const struct ld_val *v)
 {
 	enum ld_kind k = ld_ty_kind(&v->ty);
-	unsigned bits = v->bitfield ? v->bitsize : (unsigned)v->len * 8;
-	uint64_t x = k == K_FLOAT ? (uint64_t)(int64_t)ld_val_double(v) :
-		     ld_val_uint(v);
-	uint64_t mask = bits >= 64 || !bits ? ~0ULL : (1ULL << bits) - 1;
+	uint64_t size = v->bitfield ? ld_ty_size(&v->ty) : v->len;
+	unsigned bits = size && size < 8 ? (unsigned)size * 8 : 64;
+	uint64_t x = ld_ty_signed(&v->ty) ? (uint64_t)ld_val_int(v) : ld_val_uint(v);
+	uint64_t mask = bits >= 64 ? ~0ULL : (1ULL << bits) - 1;
+	int64_t sx;
 
 	x &= mask;
+	/* the signed reading of those bits: gdb's /d, whatever the type */
+	sx = bits < 64 && (x >> (bits - 1)) & 1 ? (int64_t)(x | ~mask) : (int64_t)x;
 	switch (p->fmt) {
 	case 'x': fprintf(p->f, "0x%" PRIx64, x); break;
 	case 'z': fprintf(p->f, "0x%0*" PRIx64, (int)(bits + 3) / 4, x); break;
 	case 'o': fprintf(p->f, x ? "0%" PRIo64 : "0", x); break;
 	case 't': binary_digits(p->f, x); break;
-	case 'd': fprintf(p->f, "%" PRId64, k == K_FLOAT ? (int64_t)ld_val_double(v) :
-			  ld_val_int(v)); break;
+	case 'd': fprintf(p->f, "%" PRId64, sx); break;
 	case 'u': fprintf(p->f, "%" PRIu64, x); break;
-	case 'c': char_value(p->f, (int64_t)(signed char)(x & 0xff)); break;
+	case 'c': char_value(p->f, (int64_t)(signed char)((k == K_FLOAT ?
+		(uint64_t)(int64_t)ld_val_double(v) : x) & 0xff)); break;
 	case 'a':
 		fprintf(p->f, "0x%" PRIx64, x);
 		pointer_annotation(p, x, true);
@@ -352,7 +375,7 @@ static void array(struct vp *p, const struct ld_val *v)
 		ld_val_release(&nxt);
 		if (i)
 			fputs(", ", p->f);
-		value(p, &cur, false);
+		inner(p, &cur);
 		if (reps > REPEAT_THRESHOLD) {
 			fprintf(p->f, " <repeats %" PRIu64 " times>", reps);
 			shown += REPEAT_THRESHOLD;
@@ -417,7 +440,7 @@ static void field(struct vp *p, const struct ld_val *v, Dwarf_Die *m)
 	if (is_static && static_seen(p, &mv))
 		fputs("<same as static member of an already seen type>", p->f);
 	else
-		value(p, &mv, false);
+		inner(p, &mv);
 	ld_val_release(&mv);
 }
 
@@ -439,32 +462,52 @@ static bool virtual_base_seen(struct vp *p, Dwarf_Die *inh)
 	return false;
 }
 
+/* gdb's cp_print_value_fields: the base classes, each followed by ", ",
+ * then the members; pretty, each on a line of its own indented by depth,
+ * a base class one level deeper, and "members of X:" between them. */
 static void structure(struct vp *p, const struct ld_val *v)
 {
 	Dwarf_Die st, m;
-	bool any = false, fields = false;
+	bool bases = false, fields = false, peeled = ld_ty_peeled(&v->ty, &st);
+	int ind = 2 + 2 * p->depth;
 
 	fputc('{', p->f);
-	if (ld_ty_peeled(&v->ty, &st) && dwarf_child(&st, &m) == 0) {
+	if (peeled && dwarf_child(&st, &m) == 0) {
 		do {
 			int tag = dwarf_tag(&m);
 
 			if (tag != DW_TAG_member && tag != DW_TAG_inheritance &&
 			    (tag != DW_TAG_variable || !dwarf_diename(&m)))
 				continue;
-			if (tag == DW_TAG_inheritance && virtual_base_seen(p, &m))
+			if (tag == DW_TAG_inheritance) {
+				bases = true;   /* shown or not: gdb counts it */
+				if (virtual_base_seen(p, &m))
+					continue;
+				if (p->pretty)
+					newline(p, ind);
+				field(p, v, &m);
+				fputs(", ", p->f);
 				continue;
-			fputs(any ? ", " : "", p->f);
-			any = true;
-			fields |= tag != DW_TAG_inheritance;
+			}
+			if (fields)
+				fputs(p->pretty ? "," : ", ", p->f);
+			else if (bases && p->pretty)
+				fprintf(p->f, "\n%*smembers of %s:", ind, "",
+					dwarf_diename(&st) ? dwarf_diename(&st) : "");
+			if (p->pretty)
+				newline(p, ind);
+			fields = true;
 			field(p, v, &m);
 		} while (dwarf_siblingof(&m, &m) == 0);
 	}
 	/* gdb: after the base classes, when the class has no data itself */
-	if (!fields)
-		fputs(any ? ", <No data fields>}" : "<No data fields>}", p->f);
-	else
-		fputc('}', p->f);
+	if (!fields) {
+		fputs("<No data fields>}", p->f);
+		return;
+	}
+	if (p->pretty)
+		newline(p, 2 * p->depth);
+	fputc('}', p->f);
 }
 
 static void function(struct vp *p, const struct ld_val *v)
@@ -531,7 +574,8 @@ static void value(struct vp *p, const struct ld_val *v, bool top)
 void ld_val_write(struct ld_evalctx *c, FILE *f, const struct ld_val *v,
 		  char fmt, bool top)
 {
-	struct vp p = { .c = c, .f = f, .fmt = fmt };
+	struct vp p = { .c = c, .f = f, .fmt = fmt,
+			.pretty = c->s->settings.print_pretty };
 
 	value(&p, v, top);
 }
@@ -571,11 +615,12 @@ static ssize_t tb_write(void *cookie, const char *buf, size_t n)
 }
 
 static char *text_of(struct ld_evalctx *c, const struct ld_val *v, char fmt,
-		     bool top, bool plain)
+		     bool top, bool plain, int depth)
 {
 	char *buf = NULL;
 	size_t len = 0;
-	struct vp p = { .c = c, .fmt = fmt, .plain = plain };
+	struct vp p = { .c = c, .fmt = fmt, .plain = plain, .depth = depth,
+			.pretty = !plain && c->s->settings.print_pretty };
 
 	if (!tb.busy && (tb.f || (tb.f = fopencookie(&tb, "w", (cookie_io_functions_t){
 			.write = tb_write })))) {
@@ -601,10 +646,15 @@ static char *text_of(struct ld_evalctx *c, const struct ld_val *v, char fmt,
 char *ld_val_text(struct ld_evalctx *c, const struct ld_val *v, char fmt,
 		  bool top)
 {
-	return text_of(c, v, fmt, top, false);
+	return text_of(c, v, fmt, top, false, 0);
+}
+
+char *ld_val_text_depth(struct ld_evalctx *c, const struct ld_val *v, int depth)
+{
+	return text_of(c, v, 0, false, false, depth);
 }
 
 char *ld_val_text_plain(struct ld_evalctx *c, const struct ld_val *v)
 {
-	return text_of(c, v, 0, false, true);
+	return text_of(c, v, 0, false, true, 0);
 }

@@ -37,6 +37,17 @@ static json_t *value_json(struct ld_evalctx *c, const struct ld_val *v,
 	return o;
 }
 
+/* A value's text, whose lines (set print pretty) are its own: every
+ * other control character in it is escaped already. */
+static void out_text(const char *text)
+{
+	const char *nl;
+
+	for (; (nl = strchr(text, '\n')); text = nl + 1)
+		ld_out("%.*s\n", (int)(nl - text), text);
+	ld_out("%s", text);
+}
+
 void ld_show_value(struct ld_evalctx *c, const char *command, int num,
 		   const struct ld_val *v, char fmt)
 {
@@ -51,10 +62,12 @@ void ld_show_value(struct ld_evalctx *c, const char *command, int num,
 		json_object_update(d, o);
 		json_decref(o);
 		ld_emit_json(d);
-	} else if (num > 0) {
-		ld_out("$%d = %s\n", num, text ? text : "");
 	} else {
-		ld_out("%s", text ? text : "");
+		if (num > 0)
+			ld_out("$%d = ", num);
+		out_text(text ? text : "");
+		if (num > 0)
+			ld_out("\n");
 	}
 	free(text);
 }
@@ -289,7 +302,7 @@ void ld_show_var(struct ld_evalctx *c, const char *name,
 		 const struct ld_val *v, const char *err, void *json_list,
 		 int indent)
 {
-	char *text = err ? NULL : ld_val_text(c, v, 0, false);
+	char *text = err ? NULL : ld_val_text_depth(c, v, indent / 2);
 
 	if (json_list) {
 		json_t *o = err ? json_object() : value_json(c, v, text);
@@ -301,7 +314,9 @@ void ld_show_var(struct ld_evalctx *c, const char *name,
 	} else if (err) {
 		ld_out("%*s%s = <error: %s>\n", indent, "", name, err);
 	} else {
-		ld_out("%*s%s = %s\n", indent, "", name, text ? text : "");
+		ld_out("%*s%s = ", indent, "", name);
+		out_text(text ? text : "");
+		ld_out("\n");
 	}
 	free(text);
 }

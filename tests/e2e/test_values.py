@@ -16,7 +16,7 @@ from ldtest import check
 FIX = ldtest.fixture("values")
 FIX2 = ldtest.fixture("values-O2")
 FIX3 = ldtest.fixture("pieces")
-t = ldtest.Tap(17)
+t = ldtest.Tap(18)
 
 # The lines both debuggers print for values: $N = ..., type = ... and a
 # ptype body, NAME = VALUE of info locals/args, output's text.
@@ -50,6 +50,17 @@ PRINTS = [
 ]
 PRINTS += ["p *g_records@2", "p g_small[1]@3", "p *n@2", "whatis g_small[1]@3",
            "p g_records[0].name[0]@5", "p/x g_small[0]@2"]
+# format letters as gdb 13 applies them: a float's bytes, a bitfield as
+# its declared type, /d and /u whatever the signedness
+PRINTS += ["p/x g_records[1].weight", "p/d g_records[1].weight",
+           "p/o g_records[1].weight", "p/t g_records[1].weight",
+           "p/z g_records[1].weight", "p/c g_records[1].weight",
+           "p/u g_records[1].weight", "p/x g_records[1].fl", "p/d g_records[1].fl",
+           "p/t g_records[1].fl.delta", "p/o g_records[1].fl.delta",
+           "p/z g_records[1].fl.delta", "p/u g_records[1].fl.delta", "p/x g_half",
+           "p/x g_pi", "p/t g_records[0].w.f", "p/d -1.5", "p/z g_records[1].fl",
+           "p/x g_records[1].fl.ready", "p/x (char)-1", "p/d (unsigned char)200",
+           "p/d 4294967295U", "p/u -1", "p/d g_small", "p/x g_color"]
 
 
 def need(path=FIX):
@@ -122,6 +133,44 @@ def case_cplus():
                 ["info args", "up", "info locals", "p c", "p c.base", "ptype c",
                  "whatis c", "p &c", "ptype ns::Class", "whatis ns::Class",
                  "p sizeof(ns::Class)", "p (long)c.base"])
+
+
+def pretty_text(out):
+    """From the first value to the closing `show print pretty`, frame lines
+    (ours carry <+N>) and gdb's thread notes left out."""
+    out = out[out.index("\n$1 = ") + 1:]
+    out = out[:out.rindex("Pretty formatting of structures is on.")]
+    return [ln for ln in out.splitlines() if not ln.startswith(("#", "[", "Using host"))]
+
+
+def case_pretty():
+    """set print pretty on: print, output, info locals, up + info locals and
+    bt full's locals equal gdb's whole text, C and C++ (base classes,
+    virtual bases, "members of X:", statics); off again: one line."""
+    need()
+    runs = [(FIX, ["break visit", "run"],
+             ["p *n", "p g_records", "p g_records[1]", "p *g_records@2", "info locals",
+              "p g_small", "output g_records[0]", "p/x g_records[1]", "up", "info locals",
+              "bt full", "set print pretty off", "p g_records[1].fl",
+              "set print pretty on", "p $1"])]
+    cxx = ldtest.fixture("cxxvalues")
+    if os.path.exists(cxx):
+        runs.append((cxx, ["break done", "run"],
+                     ["p gm", "p dia", "p ring", "p an", "p gp", "p sh", "up",
+                      "info locals"]))
+    for prog, stop, cmds in runs:
+        cmds = stop + ["set print pretty on"] + cmds + ["show print pretty"]
+        g = pretty_text(gdb(prog, cmds))
+        o, err = ours(prog, cmds)
+        check(not [ln for ln in err.splitlines() if ln.startswith("layoutdbg:")],
+              "errors: %s" % err)
+        o = pretty_text(o)
+        diff = [(a, b) for a, b in zip(g, o) if a != b]
+        check(len(g) == len(o) and not diff,
+              "%s: %d lines from gdb, %d ours; first difference: %r" %
+              (os.path.basename(prog), len(g), len(o),
+               diff[:1] or (g[len(o):len(o) + 1], o[len(g):len(g) + 1])))
+        check(sum(1 for ln in o if ln.startswith("    ")) > 10, "no indented members", o)
 
 
 def case_optimized():
@@ -302,6 +351,7 @@ def case_json():
 
 for name, fn in [("print, ptype, whatis, output as gdb", case_prints),
                  ("info locals, info args, up/down as gdb", case_locals_args),
+                 ("set print pretty on: the whole text as gdb's", case_pretty),
                  ("recursion: frames' args and locals as gdb", case_recursion),
                  ("no locals: info locals and bt full as gdb", case_no_locals),
                  ("-O2: <optimized out> as gdb", case_optimized),
