@@ -1,7 +1,7 @@
 /* Evaluating expressions (cexpr.h) in a frame of the stopped tracee:
  * names through DWARF (locals and parameters of the frame's scopes, file
  * statics, globals of every loaded object), registers, the value history.
- * No calls into the tracee, no writes. */
+ * No calls into the tracee; writes only by ld_eval_assign (valassign.c). */
 #ifndef LAYOUTDBG_VALEVAL_H
 #define LAYOUTDBG_VALEVAL_H
 
@@ -113,6 +113,13 @@ int ld_eval_deref_ref(struct ld_evalctx *c, const struct ld_val *v,
  * cast does.  0 or -1 with c->err. */
 int ld_eval_convert(struct ld_evalctx *c, struct ld_val *v,
 		    const struct ld_ty *t, struct ld_val *out);
+
+/* Write rv, converted to lv's type as a cast converts, where lv (a value
+ * in memory) is: gdb's assignment.  Only writable memory is written
+ * (never code: breakpoints keep their bytes).  The value written, an
+ * lvalue at lv's place, in *out.  0 or -1 with c->err. */
+int ld_eval_assign(struct ld_evalctx *c, const struct ld_val *lv,
+		   struct ld_val *rv, struct ld_val *out);
 
 /* The type written as t in a cast or sizeof.  0 or -1 with c->err. */
 int ld_eval_type(struct ld_evalctx *c, const struct ld_cx_type *t,

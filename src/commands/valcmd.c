@@ -67,11 +67,72 @@ static int evaluate(struct ld_session *s, const char *what, const char *src,
 	return 0;
 }
 
+/* The '=' of an assignment at the top of src (not ==, !=, <=, >=, and
+ * not inside brackets, quotes or a character constant), or NULL. */
+static char *assignment_eq(char *src)
+{
+	int depth = 0;
+	char q = 0;
+
+	for (char *p = src; *p; p++) {
+		if (q) {
+			if (*p == '\\' && p[1])
+				p++;
+			else if (*p == q)
+				q = 0;
+		} else if (*p == '"' || *p == '\'') {
+			q = *p;
+		} else if (strchr("([{", *p)) {
+			depth++;
+		} else if (strchr(")]}", *p)) {
+			depth--;
+		} else if (*p == '=' && !depth && p[1] != '=' && p > src &&
+			   !strchr("=!<>", p[-1])) {
+			return p;
+		}
+	}
+	return NULL;
+}
+
+/* LVAL = EXPR (src, its '=' at eq) in the selected frame: the program's
+ * memory written, the value as written in *v (c set up). */
+static int assign(struct ld_session *s, const char *what, char *src, char *eq,
+		  struct ld_evalctx *c, struct ld_val *v)
+{
+	struct ld_val lv, rv;
+	struct ld_cx *e;
+	int r;
+
+	*eq = 0;
+	ld_trim_end(src);
+	if (!*ld_skip_ws(src) || !*ld_skip_ws(eq + 1))
+		return ld_error("%s: an assignment is LVALUE = EXPRESSION", what);
+	if (evaluate(s, what, src, c, &lv))
+		return -1;
+	if (!(e = ld_eval_parse(c, ld_skip_ws(eq + 1)))) {
+		ld_val_release(&lv);
+		ld_eval_release(c);
+		return ld_error("%s: %s", what, c->err);
+	}
+	r = ld_eval(c, e, &rv);
+	ld_cx_free(e);
+	if (r == 0) {
+		r = ld_eval_assign(c, &lv, &rv, v);
+		ld_val_release(&rv);
+	}
+	ld_val_release(&lv);
+	if (r) {
+		ld_eval_release(c);
+		return ld_error("%s: %s", what, c->err);
+	}
+	return 0;
+}
+
 int ld_cmd_print(struct ld_session *s, char *args)
 {
 	struct ld_evalctx c;
 	struct ld_val v;
-	char fmt;
+	char fmt, *eq;
 	int num;
 
 	ld_trim_end(args);
@@ -81,8 +142,12 @@ int ld_cmd_print(struct ld_session *s, char *args)
 	/* gdb's words for `print` and `print $` on an empty history */
 	if (!s->live.history.n && (!*args || !strcmp(args, "$")))
 		return ld_error("print: the history is empty");
-	if (evaluate(s, "print", *args ? args : "$", &c, &v))
+	if (*args != '$' && (eq = assignment_eq(args))) {
+		if (assign(s, "print", args, eq, &c, &v))
+			return -1;
+	} else if (evaluate(s, "print", *args ? args : "$", &c, &v)) {
 		return -1;
+	}
 	/* void values are recorded too, as gdb records them */
 	if ((num = ld_history_add(&s->live.history, &v)) < 0) {
 		ld_error("print: out of memory");
@@ -349,8 +414,8 @@ bool ld_is_assignment(const char *args)
 	return *p == '$' || past_var(p) != p;
 }
 
-/* gdb's assignment to a convenience variable; the program's own
- * variables are not written (no `set var x = 5`). */
+/* gdb's assignment to a convenience variable, or with `var` to the
+ * program's memory (`set var g_counter = 5`, `set var n->next->val = 3`). */
 int ld_cmd_set_var(struct ld_session *s, char *args)
 {
 	struct ld_evalctx c;
@@ -360,9 +425,15 @@ int ld_cmd_set_var(struct ld_session *s, char *args)
 	int r;
 
 	p += past_var(p) - p;
-	if (*p != '$')
-		return ld_error("set var: only convenience variables ($NAME) can be "
-				"set; the program's variables are not written");
+	if (*p != '$') {
+		if (!(eq = assignment_eq(p)))
+			return ld_error("set var: expected LVALUE = EXPRESSION");
+		if (assign(s, "set var", p, eq, &c, &v))
+			return -1;
+		ld_val_release(&v);
+		ld_eval_release(&c);
+		return 0;
+	}
 	n = strspn(p + 1, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 		   "0123456789_");
 	eq = ld_skip_ws(p + 1 + n);

@@ -437,6 +437,11 @@ int ld_eval_member(struct ld_evalctx *c, const struct ld_val *v, Dwarf_Die *m,
 		out->bitfield = true;
 		out->bitpos = bitpos % 8;
 		out->bitsize = bitsize;
+		/* its storage's bytes, where an assignment writes them */
+		if (v->lval == LV_MEM) {
+			out->lval = LV_MEM;
+			out->addr = v->addr + first;
+		}
 		return 0;
 	}
 	if (v->lval == LV_MEM && (v->unavailable || off + size > v->len))

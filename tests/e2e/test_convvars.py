@@ -57,8 +57,8 @@ def errors():
     want = ["layoutdbg: set: expected $NAME = EXPRESSION",
             "layoutdbg: set: expected $NAME = EXPRESSION",
             "layoutdbg: set $rip: registers are not written",
-            "layoutdbg: set var: only convenience variables ($NAME) can be set; "
-            "the program's variables are not written",
+            "layoutdbg: set var: no process: the program's memory is written only "
+            "while it runs",
             "layoutdbg: set $1: the value history cannot be set",
             "layoutdbg: set $y: an expression is needed",
             "layoutdbg: print: the history is empty",

@@ -11,12 +11,12 @@ import os
 import re
 
 import ldtest
-from ldtest import check
+from ldtest import check, search
 
 FIX = ldtest.fixture("values")
 FIX2 = ldtest.fixture("values-O2")
 FIX3 = ldtest.fixture("pieces")
-t = ldtest.Tap(18)
+t = ldtest.Tap(19)
 
 # The lines both debuggers print for values: $N = ..., type = ... and a
 # ptype body, NAME = VALUE of info locals/args, output's text.
@@ -171,6 +171,48 @@ def case_pretty():
               (os.path.basename(prog), len(g), len(o),
                diff[:1] or (g[len(o):len(o) + 1], o[len(g):len(g) + 1])))
         check(sum(1 for ln in o if ln.startswith("    ")) > 10, "no indented members", o)
+
+
+def case_assign():
+    """set var and print's assignment write the program's memory as gdb's
+    do (the values after them equal gdb's, bitfields and floats included);
+    the program computes with what was written (its sum equals the one it
+    prints under gdb with the same writes, and differs from the run without
+    them); what cannot be written is one error line, and nothing is."""
+    need()
+    same_as_gdb(FIX, ["break visit", "run"],
+                ["set var g_counter = 100", "p g_counter", "p g_counter = 7 * 6",
+                 "p n->val = 11", "p *n", "set var g_records[1].fl.delta = -3",
+                 "p g_records[1].fl", "set variable g_records[1].weight = 2",
+                 "p g_records[1].weight", "p g_half = 1", "set var g_fp = square",
+                 "p g_fp", "set var g_small[2] = g_small[0] + 1", "p g_small",
+                 "p g_records[2].w.f = 1.5", "p g_records[2].w", "p *n = *n->next",
+                 "p *n", "p g_letter = 'z'", "p/x g_counter = 255",
+                 "p g_records[1].fl.mode = 5", "p g_records[1].fl", "p g_counter == 255"])
+    sums = []
+    for writes in ([], ["set var s_hidden = 1000", "set var n->val = 50"]):
+        cmds = ["break visit", "run"] + writes + ["delete", "continue"]
+        g = search(r"^sum (-?\d+)$", gdb(FIX, cmds), "gdb's run").group(1)
+        o = search(r"^sum (-?\d+)$", ours(FIX, cmds)[0], "our run").group(1)
+        check(o == g, "sum %s, under gdb %s (writes %r)" % (o, g, writes))
+        sums.append(o)
+    check(sums[0] != sums[1], "the writes changed nothing: %r" % sums)
+    rc, out, err = ldtest.run_batch([FIX], [
+        "set var g_counter = 1", "break visit", "run", "p g_counter",
+        "p g_records[0].name = 5", "set var main = 1", "p 3 = 4",
+        "set var *(char *)visit = 0x90", "set var g_counter", "p nosuch = 1",
+        "p g_counter"], timeout=60)
+    lines = [ln for ln in err.splitlines() if ln.startswith("layoutdbg:")]
+    check(len(lines) == 7, "one line per bad assignment: %r" % lines)
+    for want in (r"^layoutdbg: set var: no process", r"invalid cast from `int' to `char \[16\]'",
+                 r"^layoutdbg: set var: invalid cast from `int' to `int \(void\)'$", r"^layoutdbg: print: left operand of "
+                 r"assignment is not an lvalue$", r"^layoutdbg: set var: cannot write to "
+                 r"0x[0-9a-f]+: not writable memory", r"^layoutdbg: set var: expected LVALUE",
+                 r'no symbol "nosuch"'):
+        search(want, err, "the errors")
+    vals = re.findall(r"^\$\d+ = (\d+)$", out, re.M)
+    check(len(vals) == 2 and vals[0] == vals[1], "g_counter changed by failed writes: %r"
+          % vals)
 
 
 def case_optimized():
@@ -352,6 +394,7 @@ def case_json():
 for name, fn in [("print, ptype, whatis, output as gdb", case_prints),
                  ("info locals, info args, up/down as gdb", case_locals_args),
                  ("set print pretty on: the whole text as gdb's", case_pretty),
+                 ("set var, print LVAL = EXPR: written as gdb writes", case_assign),
                  ("recursion: frames' args and locals as gdb", case_recursion),
                  ("no locals: info locals and bt full as gdb", case_no_locals),
                  ("-O2: <optimized out> as gdb", case_optimized),
