@@ -142,7 +142,15 @@ int ld_cmd_print(struct ld_session *s, char *args)
 	/* gdb's words for `print` and `print $` on an empty history */
 	if (!s->live.history.n && (!*args || !strcmp(args, "$")))
 		return ld_error("print: the history is empty");
-	if (*args != '$' && (eq = assignment_eq(args))) {
+	if (*args == '$' && (eq = assignment_eq(args))) {
+		/* print $k = EXPR: set it, then show it */
+		if (ld_cmd_set_var(s, args) < 0)
+			return -1;
+		*eq = 0;
+		ld_trim_end(args);
+		if (evaluate(s, "print", args, &c, &v))
+			return -1;
+	} else if ((eq = assignment_eq(args))) {
 		if (assign(s, "print", args, eq, &c, &v))
 			return -1;
 	} else if (evaluate(s, "print", *args ? args : "$", &c, &v)) {

@@ -28,7 +28,7 @@ def same_as_gdb():
     cmds = ["p $nosuch", "p $nosuch", "set $k = g_small[2] * 10", "p $k", "p $k / 3",
             "whatis $k", "p $k == 30", "set var $k = $k + 1", "p $k", "p $$2",
             "set $s = g_records[1]", "p $s", "p $s.weight + 1.5", "set variable $t = &g_small[1]",
-            "p $t", "p *$t", "p $t[1] + $k",
+            "p $t", "p *$t", "p $t[1] + $k", "p $m = 6 * 7", "p $m + 1", "whatis $m",
             "x/4dw &g_small", "p $_", "p $__", "x/2xg &g_small", "p $_", "p $__",
             "x/3xb &g_small", "p $_", "p $__", "x/s g_greeting", "p $_", "p $__",
             "x/2i main", "p $_", "p $__",
