@@ -29,8 +29,16 @@ bool ld_dw_lookup_scoped(Dwarf_Die *scopes, int n, const char *name,
 			 Dwarf_Die *out, int *scope_of);
 
 /* A global or file static called name defined in any unit of dw (a
- * definition, not a declaration): true and *out. */
-bool ld_dw_lookup_global(Dwarf *dw, const char *name, Dwarf_Die *out);
+ * definition, not a declaration): true and *out.  A C++ variable of a
+ * namespace or class (ns::origin) is found by its bare name only from
+ * within that scope, as gdb finds it: within is the qualifier of the
+ * function asking ("ns::Class" for ns::Class::method), NULL or "" for
+ * the global scope. */
+bool ld_dw_lookup_global(Dwarf *dw, const char *name, const char *within,
+			 Dwarf_Die *out);
+/* The qualifier of C++ function fn ("ns::Class" for ns::Class::method)
+ * in buf; "" for a C function, one at the global scope, or NULL. */
+void ld_dw_qualifier(Dwarf_Die *fn, char *buf, size_t len);
 
 /* How a location expression reads the tracee. */
 struct ld_dwctx {

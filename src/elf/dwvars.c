@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "layoutdbg/demangle.h"
 #include "layoutdbg/dwtypes.h"
 #include "layoutdbg/dwvars.h"
 #include "layoutdbg/error.h"
@@ -47,10 +48,50 @@ bool ld_dw_is_var(Dwarf_Die *d, bool *is_param)
 	       dwarf_diename(d);
 }
 
+/* Is C++ variable d, whose definition names its declaration in a
+ * namespace or class (_ZN2ns6originE), out of reach by its bare name
+ * from within (a function's qualifier)? */
+static bool out_of_scope(Dwarf_Die *d, const char *within)
+{
+	Dwarf_Attribute a;
+	const char *ln;
+	char *full, *cut;
+	size_t n;
+	bool out;
+
+	if (!dwarf_hasattr(d, DW_AT_specification) ||
+	    !(ln = dwarf_formstring(dwarf_attr_integrate(d, DW_AT_linkage_name, &a))) ||
+	    strncmp(ln, "_ZN", 3) || !ld_dwt_is_cplus(d) || !(full = ld_demangle(ln, false)))
+		return false;
+	/* its qualifier must be within's or one enclosing it */
+	cut = strrchr(full, ':');
+	n = cut && cut > full ? (size_t)(cut - 1 - full) : 0;
+	out = n && (!within || strncmp(within, full, n) ||
+		    (within[n] && strncmp(within + n, "::", 2)));
+	free(full);
+	return out;
+}
+
+void ld_dw_qualifier(Dwarf_Die *fn, char *buf, size_t len)
+{
+	Dwarf_Attribute a;
+	const char *ln;
+	char *full, *cut;
+
+	buf[0] = 0;
+	if (!fn || !(ln = dwarf_formstring(dwarf_attr_integrate(fn, DW_AT_linkage_name,
+							       &a))) ||
+	    !(full = ld_demangle(ln, false)))
+		return;
+	if ((cut = strrchr(full, ':')) && cut > full)
+		snprintf(buf, len, "%.*s", (int)(cut - 1 - full), full);
+	free(full);
+}
+
 /* A child of scope called name that is a variable (a definition when
- * def_only). */
+ * def_only; one within's scope reaches when within is not NULL). */
 static bool child_named(Dwarf_Die *scope, const char *name, bool def_only,
-			Dwarf_Die *out)
+			const char *within, Dwarf_Die *out)
 {
 	Dwarf_Die c;
 
@@ -61,6 +102,8 @@ static bool child_named(Dwarf_Die *scope, const char *name, bool def_only,
 			continue;
 		if (def_only && dwarf_hasattr(&c, DW_AT_declaration))
 			continue;
+		if (within && out_of_scope(&c, within))
+			continue;
 		*out = c;
 		return true;
 	} while (dwarf_siblingof(&c, &c) == 0);
@@ -70,10 +113,14 @@ static bool child_named(Dwarf_Die *scope, const char *name, bool def_only,
 bool ld_dw_lookup_scoped(Dwarf_Die *scopes, int n, const char *name,
 			 Dwarf_Die *out, int *scope_of)
 {
+	int fn = ld_dw_function(scopes, n);
+	char within[256];
+
+	ld_dw_qualifier(fn >= 0 ? &scopes[fn] : NULL, within, sizeof within);
 	for (int i = 0; i < n; i++) {
 		bool unit = dwarf_tag(&scopes[i]) == DW_TAG_compile_unit;
 
-		if (child_named(&scopes[i], name, unit, out)) {
+		if (child_named(&scopes[i], name, unit, unit ? within : NULL, out)) {
 			*scope_of = i;
 			return true;
 		}
@@ -82,7 +129,7 @@ bool ld_dw_lookup_scoped(Dwarf_Die *scopes, int n, const char *name,
 }
 
 struct wanted {
-	const char *name;
+	const char *name, *within;
 	Dwarf_Die *out;
 };
 
@@ -90,14 +137,15 @@ static bool global_in_unit(Dwarf_Die *cu, void *arg)
 {
 	struct wanted *w = arg;
 
-	return child_named(cu, w->name, true, w->out) &&
+	return child_named(cu, w->name, true, w->within ? w->within : "", w->out) &&
 	       (dwarf_hasattr(w->out, DW_AT_location) ||
 		dwarf_hasattr(w->out, DW_AT_const_value));
 }
 
-bool ld_dw_lookup_global(Dwarf *dw, const char *name, Dwarf_Die *out)
+bool ld_dw_lookup_global(Dwarf *dw, const char *name, const char *within,
+			 Dwarf_Die *out)
 {
-	struct wanted w = { name, out };
+	struct wanted w = { name, within, out };
 
 	return ld_dwt_each_unit(dw, global_in_unit, &w);
 }

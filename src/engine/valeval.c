@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "layoutdbg/dwtypes.h"
+#include "layoutdbg/demangle.h"
 #include "layoutdbg/dwvars.h"
 #include "layoutdbg/elfread.h"
 #include "layoutdbg/error.h"
@@ -680,6 +681,7 @@ int ld_eval_lookup(struct ld_evalctx *c, const char *name, Dwarf_Die *out,
 		   struct ld_obj **ob, int *fn)
 {
 	struct ld_objs *o = &c->s->live.objs;
+	char within[256];
 	int at;
 
 	*fn = -1;
@@ -691,7 +693,8 @@ int ld_eval_lookup(struct ld_evalctx *c, const char *name, Dwarf_Die *out,
 		*fn = c->fn >= 0 && at <= c->fn ? c->fn : -1;
 		return LD_FOUND_VAR;
 	}
-	if (c->dw && ld_dw_lookup_global(c->dw, name, out))
+	ld_dw_qualifier(c->fn >= 0 ? &c->scopes[c->fn] : NULL, within, sizeof within);
+	if (c->dw && ld_dw_lookup_global(c->dw, name, within, out))
 		return LD_FOUND_VAR;
 	if (c->dw && find_function(c->dw, name, out))
 		return LD_FOUND_FUNC;
@@ -700,7 +703,7 @@ int ld_eval_lookup(struct ld_evalctx *c, const char *name, Dwarf_Die *out,
 			Dwarf *dw = ld_lines_dwarf(ld_obj_lines(&o->v[i]));
 
 			*ob = &o->v[i];
-			if (dw && !pass && ld_dw_lookup_global(dw, name, out))
+			if (dw && !pass && ld_dw_lookup_global(dw, name, within, out))
 				return LD_FOUND_VAR;
 			if (dw && pass && find_function(dw, name, out))
 				return LD_FOUND_FUNC;

@@ -17,7 +17,7 @@ from ldtest import check
 
 FIX = ldtest.fixture("cxxvalues")
 FIX2 = ldtest.fixture("cxxvalues-O2")
-t = ldtest.Tap(12)
+t = ldtest.Tap(13)
 
 # The lines both debuggers print for values and types: $N = ..., type =
 # ... and a ptype body with its access labels, NAME = VALUE of info
@@ -125,6 +125,28 @@ def case_references():
 
 def case_main_frame():
     same_as_gdb(FIX, ["break done", "run"], IN_MAIN + ["info args", "down", "info args"])
+
+
+def case_bare_names():
+    """A namespace's or class's variable by its bare name: found from
+    within that scope only, as gdb finds it (gdb's "No symbol" where it is
+    out of reach, the value where it is not)."""
+    need()
+    runs = [(["break done", "run"], ["p origin", "p counter", "p count", "p deep",
+                                     "p gp", "p ns::origin"]),
+            (["break Base::get", "run"], ["p count", "p origin", "p b", "p gp"])]
+    for stop, exprs in runs:
+        g = ldtest.gdb_batch(FIX, stop + exprs, timeout=120)
+        rc, o, err = ldtest.run_batch([FIX], ["set print layout off"] + stop + exprs +
+                                      ["kill"], timeout=120)
+        for e in exprs:
+            name = e.split()[-1]
+            gn = 'No symbol "%s" in current context.' % name in g
+            on = 'no symbol "%s" in current context' % name in err
+            check(gn == on, "%s at %s: gdb %s, ours %s" % (e, stop[0], "no symbol" if gn
+                  else "a value", "no symbol" if on else "a value"), o + err)
+        check(values(o) == [v for v in values(g)], "values: ours %r, gdb %r"
+              % (values(o), values(g)))
 
 
 def case_optimized():
@@ -244,6 +266,7 @@ for name, fn in [("globals, casts, ptype of classes as gdb", case_globals),
                  ("in methods: this, *this, bare member names as gdb", case_methods),
                  ("references: print, info args, ptype as gdb", case_references),
                  ("main's objects after up; info args as gdb", case_main_frame),
+                 ("bare names reach a namespace's variables as gdb's do", case_bare_names),
                  ("-O2: values and <optimized out> as gdb", case_optimized),
                  ("bad input: one line per construct", case_bad_input),
                  ("info address, info scope with C++ names as gdb", case_info_address),
