@@ -422,6 +422,21 @@ struct spec {
 	char text[64];		/* the conversion with '*' filled in */
 };
 
+/* v >= 0 in decimal at b (at most 10 digits, no NUL); the length. */
+static size_t put_decimal(char *b, int v)
+{
+	char tmp[12];
+	size_t n = 0;
+
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v > 0);
+	for (size_t i = 0; i < n; i++)
+		b[i] = tmp[n - 1 - i];
+	return n;
+}
+
 /* Parse the conversion at *pp (just after '%'), taking '*' values from
  * ap; leaves *pp after it. */
 static void parse_spec(const char **pp, va_list *ap, struct spec *sp)
@@ -460,11 +475,17 @@ static void parse_spec(const char **pp, va_list *ap, struct spec *sp)
 	while (*p && strchr("hlzjtL", *p) && strlen(sp->len) < 2)
 		sp->len[strlen(sp->len)] = *p++;
 	sp->conv = *p ? *p++ : 0;
+	/* by hand: three snprintf calls were most of a frame line's cost */
 	if (sp->width >= 0)
-		t += (size_t)snprintf(sp->text + t, sizeof sp->text - t, "%d", sp->width);
-	if (sp->prec >= 0)
-		t += (size_t)snprintf(sp->text + t, sizeof sp->text - t, ".%d", sp->prec);
-	snprintf(sp->text + t, sizeof sp->text - t, "%s%c", sp->len, sp->conv);
+		t += put_decimal(sp->text + t, sp->width);
+	if (sp->prec >= 0) {
+		sp->text[t++] = '.';
+		t += put_decimal(sp->text + t, sp->prec);
+	}
+	for (const char *l = sp->len; *l; l++)
+		sp->text[t++] = *l;
+	sp->text[t++] = sp->conv;
+	sp->text[t] = 0;
 	*pp = p;
 }
 
