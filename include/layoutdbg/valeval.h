@@ -120,6 +120,11 @@ int ld_eval_convert(struct ld_evalctx *c, struct ld_val *v,
  * lvalue at lv's place, in *out.  0 or -1 with c->err. */
 int ld_eval_assign(struct ld_evalctx *c, const struct ld_val *lv,
 		   struct ld_val *rv, struct ld_val *out);
+/* Register d of the selected thread set to x, in frame 0 only (gdb's
+ * `set $rax = 5`, `set $pc = ...`).  0 or -1 with c->err. */
+struct ld_reg_desc;
+int ld_eval_assign_reg(struct ld_evalctx *c, const struct ld_reg_desc *d,
+		       uint64_t x);
 
 /* The type written as t in a cast or sizeof.  0 or -1 with c->err. */
 int ld_eval_type(struct ld_evalctx *c, const struct ld_cx_type *t,

@@ -471,8 +471,9 @@ static const struct cmd commands[] = {
 	{ "export", "", 0, ld_cmd_export, "export [--force] SNAP|A..B|timeline FILE",
 	  "write .json, .svg (a picture; A..B: a diff) or .html (a page; A..B too)" },
 	{ "set", "", 0, cmd_set, "set WHAT VALUE | set [var] $NAME = EXPR | set var LVALUE = EXPR",
-	  "change a setting (`help set` lists them), a convenience variable, or "
-	  "the program's memory (a variable, member, element or *pointer)" },
+	  "change a setting (`help set` lists them), a convenience variable, a "
+	  "register ($rax, $pc: frame 0), or the program's memory (a variable, "
+	  "member, element or *pointer)" },
 	{ "show", "", 0, cmd_show, "show SNAP | show WHAT",
 	  "print a snapshot, or a setting" },
 	{ "help", "h ?", 0, cmd_help, "help [COMMAND]", "this list" },

@@ -426,6 +426,7 @@ bool ld_is_assignment(const char *args)
  * program's memory (`set var g_counter = 5`, `set var n->next->val = 3`). */
 int ld_cmd_set_var(struct ld_session *s, char *args)
 {
+	const struct ld_reg_desc *reg;
 	struct ld_evalctx c;
 	struct ld_val v;
 	char name[64], *p = ld_skip_ws(args), *eq;
@@ -448,8 +449,6 @@ int ld_cmd_set_var(struct ld_session *s, char *args)
 	if (!n || n >= sizeof name || *eq != '=' || eq[1] == '=')
 		return ld_error("set: expected $NAME = EXPRESSION");
 	snprintf(name, sizeof name, "%.*s", (int)n, p + 1);
-	if (ld_reg_by_name(name))
-		return ld_error("set $%s: registers are not written", name);
 	if (isdigit((unsigned char)name[0]))
 		return ld_error("set $%s: the value history cannot be set", name);
 	ld_trim_end(eq + 1);
@@ -457,6 +456,17 @@ int ld_cmd_set_var(struct ld_session *s, char *args)
 		return ld_error("set $%s: an expression is needed", name);
 	if (evaluate(s, "set", ld_skip_ws(eq + 1), &c, &v))
 		return -1;
+	if ((reg = ld_reg_by_name(name))) {
+		/* gdb's set $rax = 5, set $pc = ADDRESS: the innermost frame's */
+		uint64_t x;
+
+		r = x_value_address("set", ld_skip_ws(eq + 1), &v, &x);
+		if (r == 0 && ld_eval_assign_reg(&c, reg, x))
+			r = ld_error("set $%s: %s", name, c.err);
+		ld_val_release(&v);
+		ld_eval_release(&c);
+		return r;
+	}
 	r = ld_conv_set(&s->live.conv, name, &v);
 	ld_val_release(&v);
 	ld_eval_release(&c);

@@ -9,6 +9,7 @@
 #include "layoutdbg/maps.h"
 #include "layoutdbg/mem.h"
 #include "layoutdbg/proc.h"
+#include "layoutdbg/regtable.h"
 #include "layoutdbg/session.h"
 #include "layoutdbg/stopcache.h"
 #include "layoutdbg/valeval.h"
@@ -103,5 +104,27 @@ int ld_eval_assign(struct ld_evalctx *c, const struct ld_val *lv,
 	}
 	out->lval = LV_MEM;
 	out->addr = lv->addr;
+	return 0;
+}
+
+int ld_eval_assign_reg(struct ld_evalctx *c, const struct ld_reg_desc *d,
+		       uint64_t x)
+{
+	struct ld_session *s = c->s;
+	struct ld_thread *t = s->live.proc ? ld_session_thread(s) : NULL;
+	ld_regs r;
+	int e;
+
+	if (!t)
+		return ld_eval_fail(c, "no process: registers are written only while "
+				    "the program runs");
+	if (s->live.frame > 0)
+		return ld_eval_fail(c, "only the innermost frame's registers are "
+				    "written (frame 0 is not selected)");
+	if ((e = ld_tregs(t, &r)) || (memcpy((char *)&r + d->offset, &x, sizeof x),
+				      (e = ld_tregs_set(t, &r))))
+		return ld_eval_fail(c, "cannot write $%s: %s", d->name, strerror(-e));
+	/* the stack and the frame's place change with the registers */
+	ld_stop_cache_invalidate(&s->cache);
 	return 0;
 }

@@ -56,7 +56,8 @@ def errors():
         "set $y =", "p", "p $", "set $z = nosuch + 1", "p $z"])
     want = ["layoutdbg: set: expected $NAME = EXPRESSION",
             "layoutdbg: set: expected $NAME = EXPRESSION",
-            "layoutdbg: set $rip: registers are not written",
+            "layoutdbg: set $rip: no process: registers are written only while the "
+            "program runs",
             "layoutdbg: set var: no process: the program's memory is written only "
             "while it runs",
             "layoutdbg: set $1: the value history cannot be set",

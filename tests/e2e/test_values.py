@@ -213,6 +213,20 @@ def case_assign():
     vals = re.findall(r"^\$\d+ = (\d+)$", out, re.M)
     check(len(vals) == 2 and vals[0] == vals[1], "g_counter changed by failed writes: %r"
           % vals)
+    # registers: the value visit returned replaced in rax after finish, as
+    # gdb's set $rax does; the program's sum is gdb's
+    cmds = ["break visit", "run", "finish", "set $rax = 1000", "p $rax",
+            "p $rcx = 0x10", "p/x $rcx", "delete", "continue"]
+    g = gdb(FIX, cmds)
+    o, err = ours(FIX, cmds)
+    check(search(r"^sum (-?\d+)$", o, "our run").group(1) ==
+          search(r"^sum (-?\d+)$", g, "gdb's run").group(1) != sums[0],
+          "sum after set $rax: ours %r, gdb's %r" % (o[-200:], g[-200:]))
+    check(values(o)[-3:] == values(g)[-3:], "registers: ours %r, gdb %r"
+          % (values(o)[-3:], values(g)[-3:]))
+    rc, out, err = ldtest.run_batch([FIX], ["break visit", "run", "up", "set $rax = 1"])
+    search(r"^layoutdbg: set \$rax: only the innermost frame's registers", err,
+           "a register of an outer frame")
 
 
 def case_optimized():
