@@ -58,18 +58,19 @@ int ld_eval_assign(struct ld_evalctx *c, const struct ld_val *lv,
 	}
 	/* code stays as the file and the breakpoints have it */
 	m = ld_maps_find(ld_session_maps(s), lv->addr);
-	if (!m || !strchr(m->perms, 'w')) {
+	if (!m || !strchr(m->perms, 'w') || lv->len > m->end - lv->addr) {
 		ld_val_release(&nv);
 		return ld_eval_fail(c, "cannot write to 0x%" PRIx64 ": %s", lv->addr,
-				    m ? "not writable memory (code, or read-only data)"
-				      : "not mapped");
+				    !m ? "not mapped" : !strchr(m->perms, 'w') ?
+				    "not writable memory (code, or read-only data)" :
+				    "the value runs past its mapping's end");
 	}
 	len = lv->len;
 	if (!(bytes = malloc(len ? len : 1))) {
 		ld_val_release(&nv);
 		return ld_eval_fail(c, "out of memory");
 	}
-	if (lv->bitfield && lv->bitsize < 64) {
+	if (lv->bitfield && lv->bitsize < 63) {
 		int64_t x = ld_val_int(&nv), lim = (int64_t)1 << lv->bitsize;
 
 		if (ld_ty_signed(&lv->ty) ? x < -lim / 2 || x >= lim / 2 :
