@@ -213,9 +213,6 @@ int ld_proc_resume(struct ld_proc *p, struct ld_thread *t, enum ld_resume how,
 	}
 	if (t->dr_gen != p->dr_gen)
 		ld_proc_sync_debugregs(p, t);	/* refused: told when set */
-	/* before the resume, not after: a crash handler that runs between
-	 * the two must not take a running thread's old stop as handled */
-	t->regs_written = false;
 	if (ptrace(req[how], t->tid, NULL, (void *)(long)sig) < 0) {
 		int e = errno;
 
@@ -223,6 +220,12 @@ int ld_proc_resume(struct ld_proc *p, struct ld_thread *t, enum ld_resume how,
 			t->state = LD_T_RUNNING;  /* its death arrives by wait */
 		return -e;
 	}
+	/* After the resume, not before: until the thread runs, the kernel
+	 * holds the registers written for this stop (a pc rewound, or moved
+	 * past an emulated instruction), and a crash handler must leave them
+	 * as they are.  Once it runs, its next stop is one the handler waits
+	 * for itself (fresh), which never asks this flag. */
+	t->regs_written = false;
 	t->stepping = how == LD_RESUME_STEP;
 	t->regs_valid = false;
 	t->queued = false;
