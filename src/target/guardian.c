@@ -343,7 +343,7 @@ static enum tstate drain_trap(pid_t pid, pid_t tid, enum tstate ts)
 	siginfo_t si;
 	int i;
 
-	for (i = 0; i < 4 && ts != T_GONE && trap_pending(pid, tid); i++) {
+	for (i = 0; i < 16 && ts != T_GONE && trap_pending(pid, tid); i++) {
 		if (pt(PTRACE_GETSIGINFO, tid, 0, &si) == 0 &&
 		    si.si_signo != SIGTRAP)
 			break;
@@ -377,6 +377,16 @@ static long release(pid_t pid, bool seize, bool (*adjusted)(pid_t),
 	for (i = 0; i < ntids; i++) {
 		int sig = done >= 0 && tstate[i] != T_GONE ?
 			  settle(tids[i], tstate[i], adjusted) : 0;
+
+		/* a SIGTRAP of our int3 still queued behind the stop settled
+		 * (an interrupt stop came again): drained and settled again,
+		 * or the detached thread would die of it */
+		if (sig == 0 && done >= 0 && tstate[i] != T_GONE &&
+		    trap_pending(pid, tids[i])) {
+			tstate[i] = drain_trap(pid, tids[i], T_FRESH);
+			if (tstate[i] != T_GONE)
+				sig = settle(tids[i], tstate[i], adjusted);
+		}
 
 		/* no watchpoint left to kill it with SIGTRAP */
 		if (tstate[i] != T_GONE)
